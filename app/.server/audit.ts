@@ -1,0 +1,53 @@
+import { prisma } from "./db";
+import { clientAddress } from "./http/context";
+
+// Who did what to whom: sign-ins, refusals, role and status changes, personal-data views, exports.
+
+export const AUDIT_ACTIONS = [
+  "login.success",
+  "login.failure",
+  "logout",
+  "password.change",
+  "password.reset",
+  "access.denied",
+  "person.create",
+  "person.update",
+  "person.status_change",
+  "person.disable",
+  "person.enable",
+  "person.sensitive_view",
+  "people.import",
+  "people.export",
+  "grant.add",
+  "grant.remove",
+  "unit.create",
+  "unit.update",
+  "unit.move",
+  "unit.archive",
+  "notice.post",
+  "hours.credit",
+  "hours.reverse",
+  "admin.create",
+] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
+export type AuditEvent = {
+  actorId: number | null;
+  action: AuditAction;
+  targetKind?: string;
+  targetId?: string | number;
+  detail?: Record<string, unknown>;
+};
+
+export async function audit(event: AuditEvent): Promise<void> {
+  await prisma.auditLog.create({
+    data: {
+      actorId: event.actorId,
+      action: event.action,
+      targetKind: event.targetKind ?? null,
+      targetId: event.targetId === undefined ? null : String(event.targetId),
+      ip: clientAddress(),
+      detail: event.detail ? JSON.stringify(event.detail) : null,
+    },
+  });
+}

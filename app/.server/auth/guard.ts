@@ -1,0 +1,100 @@
+import { redirect } from "@remix-run/node";
+import { type Grant, type Permission, grantsCover, hasAnyGrant } from "~/lib/permissions";
+import { type Role } from "~/lib/vocabulary";
+import { audit } from "../audit";
+import { prisma } from "../db";
+import { currentRequestContext } from "../http/context";
+import { type SessionPerson, readSessionToken, sessionCookie, validateSessionToken } from "./session";
+
+// The one guard every loader and action goes through. Nothing here trusts an id from the client:
+// a unit or person named in a request is looked up and its path checked against the caller's grants.
+
+export type CurrentUser = SessionPerson & { sessionId: string; grants: Grant[] };
+
+const cache = new WeakMap<Request, Promise<CurrentUser | null>>();
+
+export function getUser(request: Request): Promise<CurrentUser | null> {
+  let found = cache.get(request);
+  if (!found) {
+    found = loadUser(request);
+    cache.set(request, found);
+  }
+  return found;
+}
+
+async function loadUser(request: Request): Promise<CurrentUser | null> {
+  const token = readSessionToken(request);
+  if (!token) return null;
+  const validated = await validateSessionToken(token);
+  if (!validated) return null;
+  if (validated.session.refreshed) {
+    currentRequestContext()?.appendHeader("Set-Cookie", sessionCookie(token, validated.session.expiresAt));
+  }
+  const grants = await prisma.roleGrant.findMany({
+    where: { personId: validated.person.id, unit: { archivedAt: null } },
+    select: { role: true, unitId: true, unit: { select: { path: true } } },
+  });
+  return {
+    ...validated.person,
+    sessionId: validated.session.id,
+    grants: grants.map((g) => ({ role: g.role as Role, unitId: g.unitId, unitPath: g.unit.path })),
+  };
+}
+
+/** Signs-in are required; a person who must change the password is sent to do so first. */
+export async function requireUser(request: Request, { allowPasswordChange = false } = {}): Promise<CurrentUser> {
+  const user = await getUser(request);
+  const url = new URL(request.url);
+  if (!user) {
+    const back = url.pathname + url.search;
+    throw redirect(back === "/" ? "/login" : `/login?redirectTo=${encodeURIComponent(back)}`);
+  }
+  if (user.mustChangePassword && !allowPasswordChange) throw redirect("/account/password");
+  return user;
+}
+
+export async function requireAnonymous(request: Request) {
+  if (await getUser(request)) throw redirect("/");
+}
+
+async function refuse(user: CurrentUser, request: Request, permission: Permission, target?: string): Promise<never> {
+  await audit({
+    actorId: user.id,
+    action: "access.denied",
+    targetKind: "route",
+    targetId: new URL(request.url).pathname,
+    detail: { permission, target, method: request.method },
+  });
+  throw new Response("没有权限访问此页面", { status: 403, statusText: "Forbidden" });
+}
+
+/**
+ * Requires `permission` over a unit. With no unit, requires the permission over some unit
+ * (a list page then narrows its query with `scopePaths`).
+ */
+export async function requirePermission(request: Request, permission: Permission, unitId?: number): Promise<CurrentUser> {
+  const user = await requireUser(request);
+  if (unitId === undefined) {
+    if (!hasAnyGrant(user.grants, permission)) await refuse(user, request, permission);
+    return user;
+  }
+  const unit = await prisma.orgUnit.findUnique({ where: { id: unitId }, select: { path: true } });
+  if (!unit || !grantsCover(user.grants, permission, unit.path)) await refuse(user, request, permission, `unit:${unitId}`);
+  return user;
+}
+
+/** Requires `permission` over the unit a person belongs to; refuses the same way whether or not the person exists. */
+export async function requirePersonInScope(request: Request, permission: Permission, personId: number) {
+  const user = await requireUser(request);
+  const person = Number.isSafeInteger(personId)
+    ? await prisma.person.findUnique({ where: { id: personId }, select: { id: true, unitId: true, unit: { select: { path: true } } } })
+    : null;
+  if (!person || !grantsCover(user.grants, permission, person.unit.path)) {
+    await refuse(user, request, permission, `person:${personId}`);
+  }
+  return { user, person: person! };
+}
+
+export function can(user: CurrentUser, permission: Permission, unitPath?: string): boolean {
+  return unitPath === undefined ? hasAnyGrant(user.grants, permission) : grantsCover(user.grants, permission, unitPath);
+}

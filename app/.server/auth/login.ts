@@ -1,0 +1,72 @@
+import { audit } from "../audit";
+import { prisma } from "../db";
+import { clientAddress } from "../http/context";
+import { burnVerifyTime, hashPassword, verifyPassword } from "./password";
+import { createSession, generateSessionToken, invalidateAllSessions, sessionCookie } from "./session";
+import { loginThrottle } from "./throttle";
+
+/** The one message for every failed sign-in, so a failure tells nothing about the account. */
+export const LOGIN_FAILED_MESSAGE = "账号或密码不正确，或尝试过于频繁，请稍后再试。";
+
+export type LoginResult = { ok: true; cookie: string; mustChangePassword: boolean } | { ok: false };
+
+export async function signIn(number: string, password: string): Promise<LoginResult> {
+  const accountKey = number.trim().toLowerCase();
+  const address = clientAddress();
+  const { account, address: byAddress } = loginThrottle;
+  if (account.isLocked(accountKey) || byAddress.isLocked(address)) {
+    await audit({ actorId: null, action: "login.failure", targetKind: "account", targetId: accountKey, detail: { reason: "throttled" } });
+    return { ok: false };
+  }
+
+  const person = await prisma.person.findUnique({
+    where: { number: number.trim() },
+    select: { id: true, disabledAt: true, password: { select: { hash: true, mustChange: true } } },
+  });
+  const valid = person?.password ? await verifyPassword(person.password.hash, password) : (await burnVerifyTime(password), false);
+  if (!person || !valid || person.disabledAt) {
+    account.recordFailure(accountKey);
+    byAddress.recordFailure(address);
+    await audit({
+      actorId: person?.id ?? null,
+      action: "login.failure",
+      targetKind: "account",
+      targetId: accountKey,
+      detail: { reason: !person ? "unknown" : person.disabledAt && valid ? "disabled" : "password" },
+    });
+    return { ok: false };
+  }
+
+  account.reset(accountKey);
+  const token = generateSessionToken();
+  const session = await createSession(token, person.id);
+  await audit({ actorId: person.id, action: "login.success", targetKind: "person", targetId: person.id });
+  return { ok: true, cookie: sessionCookie(token, session.expiresAt), mustChangePassword: person.password!.mustChange };
+}
+
+export type PasswordChangeResult = { ok: true } | { ok: false; field: "currentPassword"; message: string };
+
+/** Changes one's own password and ends every other session of the account. */
+export async function changeOwnPassword(personId: number, sessionId: string, current: string, next: string): Promise<PasswordChangeResult> {
+  const row = await prisma.password.findUnique({ where: { personId }, select: { hash: true } });
+  if (!row || !(await verifyPassword(row.hash, current))) {
+    return { ok: false, field: "currentPassword", message: "当前密码不正确" };
+  }
+  const hash = await hashPassword(next);
+  await prisma.password.update({ where: { personId }, data: { hash, mustChange: false } });
+  await invalidateAllSessions(personId, sessionId);
+  await audit({ actorId: personId, action: "password.change", targetKind: "person", targetId: personId });
+  return { ok: true };
+}
+
+/** An administrator sets a temporary password; the person must change it at the next sign-in. */
+export async function resetPassword(actorId: number, personId: number, temporary: string) {
+  const hash = await hashPassword(temporary);
+  await prisma.password.upsert({
+    where: { personId },
+    create: { personId, hash, mustChange: true },
+    update: { hash, mustChange: true },
+  });
+  await invalidateAllSessions(personId);
+  await audit({ actorId, action: "password.reset", targetKind: "person", targetId: personId });
+}

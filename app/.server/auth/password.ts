@@ -1,0 +1,24 @@
+import { hash, verify } from "@node-rs/argon2";
+
+// argon2id with OWASP's minimum (m=19456 KiB, t=2, p=1). @node-rs/argon2's async functions run on
+// libuv's thread pool, so hashing never blocks the event loop.
+const OPTIONS = { algorithm: 2 /* Algorithm.Argon2id (a const enum) */, memoryCost: 19456, timeCost: 2, parallelism: 1 } as const;
+
+export function hashPassword(password: string): Promise<string> {
+  return hash(password, OPTIONS);
+}
+
+export async function verifyPassword(hashed: string, password: string): Promise<boolean> {
+  try {
+    return await verify(hashed, password);
+  } catch {
+    return false;
+  }
+}
+
+let dummyHash: Promise<string> | undefined;
+/** Verifies against a throwaway hash so an unknown account costs the same time as a known one. */
+export async function burnVerifyTime(password: string): Promise<void> {
+  dummyHash ??= hashPassword("dummy-password-for-timing");
+  await verifyPassword(await dummyHash, password);
+}

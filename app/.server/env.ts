@@ -1,0 +1,47 @@
+import path from "node:path";
+import { z } from "zod";
+
+// The embedded defaults let a fresh clone start with no configuration at all.
+const EnvSchema = z.object({
+  APP_MODE: z.enum(["demo", "production"]).optional(),
+  NODE_ENV: z.string().optional(),
+  DATABASE_URL: z.string().startsWith("file:").default("file:./data/app.db"),
+  DATA_DIR: z.string().default("./data"),
+  HOST: z.string().default("127.0.0.1"),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  SESSION_DAYS: z.coerce.number().int().min(1).max(90).default(14),
+  COOKIE_SECURE: z.enum(["true", "false"]).optional(),
+  /** Comma-separated extra origins allowed to post forms (behind a proxy with another host name). */
+  ALLOWED_ORIGINS: z.string().default(""),
+  /** Trust X-Forwarded-For for the client address (only behind a reverse proxy you run). */
+  TRUST_PROXY: z.enum(["true", "false"]).default("false"),
+});
+
+function load() {
+  const parsed = EnvSchema.safeParse(process.env);
+  if (!parsed.success) {
+    throw new Error(`Invalid environment: ${z.prettifyError(parsed.error)}`);
+  }
+  const raw = parsed.data;
+  const mode = raw.APP_MODE ?? (raw.NODE_ENV === "production" ? "production" : "demo");
+  return {
+    mode,
+    databaseUrl: raw.DATABASE_URL,
+    databaseFile: databaseFileFromUrl(raw.DATABASE_URL),
+    dataDir: path.resolve(raw.DATA_DIR),
+    host: raw.HOST,
+    port: raw.PORT,
+    sessionDays: raw.SESSION_DAYS,
+    cookieSecure: raw.COOKIE_SECURE ? raw.COOKIE_SECURE === "true" : mode === "production",
+    allowedOrigins: raw.ALLOWED_ORIGINS.split(",").map((s) => s.trim()).filter(Boolean),
+    trustProxy: raw.TRUST_PROXY === "true",
+  } as const;
+}
+
+/** `file:./data/app.db` → absolute path, relative to the working directory (the project root). */
+export function databaseFileFromUrl(url: string): string {
+  return path.resolve(url.replace(/^file:/, "").replace(/\?.*$/, ""));
+}
+
+export const env = load();
+export type AppEnv = typeof env;

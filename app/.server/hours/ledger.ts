@@ -1,0 +1,104 @@
+import { type HoursCategory, HoursCategorySchema } from "~/lib/hours-categories";
+import { audit } from "../audit";
+import { prisma } from "../db";
+import { Prisma } from "../generated/prisma/client";
+
+// The append-only ledger of 学时. Every feature that earns hours (lessons, quizzes, contests,
+// offline activities) credits through `creditHours`; nothing updates or deletes an entry.
+// A source credits a person at most once: (person, sourceKind, sourceId) is unique, so a retried
+// or concurrent credit is harmless. A mistake is undone by `reverseEntry`, an entry of its own.
+
+export type CreditInput = {
+  personId: number;
+  /** Hundredths of a 学时 (1 学时 = 100), positive. */
+  amount: number;
+  category: HoursCategory;
+  sourceKind: string;
+  sourceId: string;
+  /** When the hours were earned: they count for that calendar year (Asia/Shanghai). */
+  earnedAt?: Date;
+  approvedById?: number | null;
+  note?: string | null;
+};
+
+export type CreditResult = { status: "credited"; entryId: number } | { status: "already-credited"; entryId: number };
+
+export class LedgerError extends Error {}
+
+const REVERSAL_KIND = "reversal";
+
+/** The calendar year in China of an instant. */
+export function ledgerYear(at: Date): number {
+  return new Date(at.getTime() + 8 * 3600_000).getUTCFullYear();
+}
+
+export async function creditHours(input: CreditInput): Promise<CreditResult> {
+  if (!Number.isSafeInteger(input.amount) || input.amount <= 0) throw new LedgerError("学时必须为正数");
+  HoursCategorySchema.parse(input.category);
+  if (input.sourceKind === REVERSAL_KIND || !input.sourceKind || !input.sourceId) throw new LedgerError("学时来源无效");
+  const key = { personId: input.personId, sourceKind: input.sourceKind, sourceId: input.sourceId };
+  try {
+    const entry = await prisma.hoursEntry.create({
+      data: {
+        ...key,
+        year: ledgerYear(input.earnedAt ?? new Date()),
+        amount: input.amount,
+        category: input.category,
+        approvedById: input.approvedById ?? null,
+        note: input.note ?? null,
+      },
+      select: { id: true },
+    });
+    return { status: "credited", entryId: entry.id };
+  } catch (e) {
+    if (e instanceof Prisma.PrismaClientKnownRequestError && e.code === "P2002") {
+      const existing = await prisma.hoursEntry.findUniqueOrThrow({ where: { personId_sourceKind_sourceId: key }, select: { id: true } });
+      return { status: "already-credited", entryId: existing.id };
+    }
+    throw e;
+  }
+}
+
+/** Cancels an entry with a negative entry of the same amount, in the same year and category. */
+export async function reverseEntry(actorId: number, entryId: number, reason: string) {
+  const entry = await prisma.hoursEntry.findUnique({ where: { id: entryId } });
+  if (!entry) throw new LedgerError("学时记录不存在");
+  if (entry.sourceKind === REVERSAL_KIND) throw new LedgerError("冲销记录不能再次冲销");
+  if (!reason.trim()) throw new LedgerError("请填写冲销原因");
+  try {
+    const reversal = await prisma.hoursEntry.create({
+      data: {
+        personId: entry.personId,
+        year: entry.year,
+        amount: -entry.amount,
+        category: entry.category,
+        sourceKind: REVERSAL_KIND,
+        sourceId: String(entry.id),
+        approvedById: actorId,
+        note: reason.trim(),
+      },
+      select: { id: true },
+    });
+    await audit({ actorId, action: "hours.reverse", targetKind: "hours", targetId: entry.id, detail: { reason: reason.trim() } });
+    return reversal;
+  } catch (e) {
+    if (e instanceof Prisma.PrismaClientKnownRequestError && e.code === "P2002") throw new LedgerError("该学时记录已冲销");
+    throw e;
+  }
+}
+
+/** A person's total 学时 for a year, in hundredths, by category. */
+export async function hoursForYear(personId: number, year: number) {
+  const groups = await prisma.hoursEntry.groupBy({ by: ["category"], where: { personId, year }, _sum: { amount: true } });
+  const byCategory = Object.fromEntries(groups.map((g) => [g.category, g._sum.amount ?? 0])) as Partial<Record<HoursCategory, number>>;
+  const total = groups.reduce((s, g) => s + (g._sum.amount ?? 0), 0);
+  return { total, byCategory };
+}
+
+export async function entriesForYear(personId: number, year: number) {
+  return prisma.hoursEntry.findMany({
+    where: { personId, year },
+    select: { id: true, amount: true, category: true, sourceKind: true, sourceId: true, note: true, createdAt: true },
+    orderBy: { id: "desc" },
+  });
+}

@@ -1,0 +1,24 @@
+import { AsyncLocalStorage } from "node:async_hooks";
+
+// What the HTTP server knows about the request in flight, readable from any loader or action:
+// the client address (for throttling and the audit log), the CSP nonce, and a way to add a
+// response header (the sliding session cookie). The store lives on globalThis because the
+// server entry and the Remix build are separate module graphs.
+
+export type RequestContext = {
+  clientAddress: string;
+  cspNonce: string;
+  appendHeader(name: string, value: string): void;
+};
+
+const KEY = Symbol.for("wsdx.requestContext");
+const g = globalThis as typeof globalThis & { [KEY]?: AsyncLocalStorage<RequestContext> };
+export const requestContextStorage: AsyncLocalStorage<RequestContext> = (g[KEY] ??= new AsyncLocalStorage());
+
+export function currentRequestContext(): RequestContext | undefined {
+  return requestContextStorage.getStore();
+}
+
+export function clientAddress(): string {
+  return currentRequestContext()?.clientAddress ?? "unknown";
+}

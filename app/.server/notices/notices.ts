@@ -1,0 +1,34 @@
+import { audit } from "../audit";
+import { prisma } from "../db";
+
+// Notices of the "four in one" pages: a learner reads those of the committee, their college and
+// their branch (every unit on the path from the root to theirs), pinned first.
+
+export async function noticesForPerson(unitPath: string, take = 20) {
+  const unitIds = unitPath.split("/").filter(Boolean).map(Number);
+  return prisma.notice.findMany({
+    where: { unitId: { in: unitIds }, archivedAt: null },
+    select: { id: true, title: true, body: true, pinned: true, publishedAt: true, unit: { select: { name: true, kind: true } } },
+    orderBy: [{ pinned: "desc" }, { publishedAt: "desc" }],
+    take,
+  });
+}
+
+export async function noticesOfUnits(unitIds: number[], take = 50) {
+  return prisma.notice.findMany({
+    where: { unitId: { in: unitIds }, archivedAt: null },
+    select: { id: true, title: true, pinned: true, publishedAt: true, unit: { select: { id: true, name: true } }, author: { select: { name: true } } },
+    orderBy: [{ publishedAt: "desc" }],
+    take,
+  });
+}
+
+export async function postNotice(authorId: number, input: { unitId: number; title: string; body: string; pinned: boolean }) {
+  const notice = await prisma.notice.create({ data: { ...input, authorId }, select: { id: true } });
+  await audit({ actorId: authorId, action: "notice.post", targetKind: "notice", targetId: notice.id, detail: { unitId: input.unitId } });
+  return notice;
+}
+
+export async function archiveNotice(noticeId: number) {
+  await prisma.notice.update({ where: { id: noticeId }, data: { archivedAt: new Date() } });
+}

@@ -1,0 +1,174 @@
+import { maskIdNumber, maskPhone } from "~/lib/mask";
+import { type CadreLevel, type PoliticalStatus, type Role } from "~/lib/vocabulary";
+import { audit } from "../audit";
+import { invalidateAllSessions } from "../auth/session";
+import { prisma } from "../db";
+import { type Prisma } from "../generated/prisma/client";
+
+// People of the organisation: lists within a scope, a person's page, political status with its
+// dated history, cadre level and committee membership, role grants.
+
+export type PeopleFilter = {
+  q?: string;
+  unitId?: number;
+  status?: PoliticalStatus;
+  cadreLevel?: CadreLevel;
+  committee?: boolean;
+  includeDisabled?: boolean;
+};
+
+export const PAGE_SIZE = 50;
+
+function peopleWhere(scope: string[], unitPath: string | null, f: PeopleFilter): Prisma.PersonWhereInput {
+  const and: Prisma.PersonWhereInput[] = [{ OR: scope.map((p) => ({ unit: { path: { startsWith: p } } })) }];
+  if (unitPath) and.push({ unit: { path: { startsWith: unitPath } } });
+  if (f.q) and.push({ OR: [{ name: { contains: f.q } }, { number: { startsWith: f.q } }] });
+  if (f.status) and.push({ politicalStatus: f.status });
+  if (f.cadreLevel) and.push({ cadreLevel: f.cadreLevel });
+  if (f.committee !== undefined) and.push({ isCommitteeMember: f.committee });
+  if (!f.includeDisabled) and.push({ disabledAt: null });
+  return { AND: and };
+}
+
+/** One page of people within the caller's scope; phone numbers always masked in lists. */
+export async function listPeople(scope: string[], filter: PeopleFilter, page = 1) {
+  if (scope.length === 0) return { total: 0, rows: [], page: 1, pages: 1 };
+  const unitPath = filter.unitId
+    ? ((await prisma.orgUnit.findUnique({ where: { id: filter.unitId }, select: { path: true } }))?.path ?? "/none/")
+    : null;
+  const where = peopleWhere(scope, unitPath, filter);
+  const [total, rows] = await Promise.all([
+    prisma.person.count({ where }),
+    prisma.person.findMany({
+      where,
+      select: {
+        id: true,
+        number: true,
+        name: true,
+        gender: true,
+        category: true,
+        politicalStatus: true,
+        cadreLevel: true,
+        isCommitteeMember: true,
+        committeeRole: true,
+        phone: true,
+        disabledAt: true,
+        unit: { select: { id: true, name: true } },
+      },
+      orderBy: [{ unitId: "asc" }, { number: "asc" }],
+      skip: (Math.max(1, page) - 1) * PAGE_SIZE,
+      take: PAGE_SIZE,
+    }),
+  ]);
+  return {
+    total,
+    page,
+    pages: Math.max(1, Math.ceil(total / PAGE_SIZE)),
+    rows: rows.map(({ phone, ...r }) => ({ ...r, phone: maskPhone(phone), disabled: r.disabledAt !== null })),
+  };
+}
+
+/** A person's page. Phone and ID numbers come masked; `revealSensitive` gives them whole, with an audit entry. */
+export async function getPersonDetail(id: number) {
+  const person = await prisma.person.findUnique({
+    where: { id },
+    select: {
+      id: true,
+      number: true,
+      name: true,
+      gender: true,
+      category: true,
+      politicalStatus: true,
+      statusSince: true,
+      cadreLevel: true,
+      isCommitteeMember: true,
+      committeeRole: true,
+      phone: true,
+      idNumber: true,
+      disabledAt: true,
+      createdAt: true,
+      unit: { select: { id: true, name: true, path: true } },
+      password: { select: { mustChange: true } },
+      statusChanges: {
+        select: { id: true, fromStatus: true, toStatus: true, effectiveOn: true, note: true, recordedAt: true, recordedBy: { select: { name: true } } },
+        orderBy: [{ effectiveOn: "desc" }, { id: "desc" }],
+      },
+      grants: { select: { id: true, role: true, unit: { select: { id: true, name: true, path: true } } }, orderBy: { id: "asc" } },
+    },
+  });
+  if (!person) return null;
+  const { phone, idNumber, password, ...rest } = person;
+  return {
+    ...rest,
+    hasPassword: password !== null,
+    mustChangePassword: password?.mustChange ?? false,
+    phoneMasked: maskPhone(phone),
+    idNumberMasked: maskIdNumber(idNumber),
+  };
+}
+
+export async function revealSensitive(actorId: number, personId: number) {
+  const row = await prisma.person.findUniqueOrThrow({ where: { id: personId }, select: { phone: true, idNumber: true } });
+  await audit({ actorId, action: "person.sensitive_view", targetKind: "person", targetId: personId, detail: { fields: ["phone", "idNumber"] } });
+  return { phone: row.phone ?? "", idNumber: row.idNumber ?? "" };
+}
+
+export class PersonError extends Error {}
+
+/**
+ * Records a change of political status with the date it took effect. The person's current status
+ * is the latest change by effective date, so a back-dated entry does not overwrite a newer one.
+ */
+export async function changeStatus(actorId: number, personId: number, toStatus: PoliticalStatus, effectiveOn: Date, note?: string) {
+  if (effectiveOn.getTime() > Date.now() + 24 * 3600_000) throw new PersonError("生效日期不能晚于今天");
+  await prisma.$transaction(async (tx) => {
+    const person = await tx.person.findUniqueOrThrow({ where: { id: personId }, select: { politicalStatus: true } });
+    if (person.politicalStatus === toStatus) throw new PersonError("新的政治面貌与当前相同");
+    await tx.statusChange.create({
+      data: { personId, fromStatus: person.politicalStatus, toStatus, effectiveOn, note: note || null, recordedById: actorId },
+    });
+    const latest = await tx.statusChange.findFirstOrThrow({
+      where: { personId },
+      orderBy: [{ effectiveOn: "desc" }, { id: "desc" }],
+      select: { toStatus: true, effectiveOn: true },
+    });
+    await tx.person.update({ where: { id: personId }, data: { politicalStatus: latest.toStatus, statusSince: latest.effectiveOn } });
+  });
+  await audit({ actorId, action: "person.status_change", targetKind: "person", targetId: personId, detail: { toStatus, effectiveOn: effectiveOn.toISOString().slice(0, 10) } });
+}
+
+export type PersonUpdate = {
+  name: string;
+  unitId: number;
+  cadreLevel: CadreLevel;
+  isCommitteeMember: boolean;
+  committeeRole: string | null;
+  phone: string | null;
+};
+
+export async function updatePerson(actorId: number, personId: number, input: PersonUpdate) {
+  await prisma.person.update({ where: { id: personId }, data: input });
+  await audit({ actorId, action: "person.update", targetKind: "person", targetId: personId, detail: { unitId: input.unitId, cadreLevel: input.cadreLevel, isCommitteeMember: input.isCommitteeMember } });
+}
+
+export async function setDisabled(actorId: number, personId: number, disabled: boolean) {
+  await prisma.person.update({ where: { id: personId }, data: { disabledAt: disabled ? new Date() : null } });
+  if (disabled) await invalidateAllSessions(personId);
+  await audit({ actorId, action: disabled ? "person.disable" : "person.enable", targetKind: "person", targetId: personId });
+}
+
+export async function addGrant(actorId: number, personId: number, role: Role, unitId: number) {
+  await prisma.roleGrant.upsert({
+    where: { personId_role_unitId: { personId, role, unitId } },
+    create: { personId, role, unitId, grantedById: actorId },
+    update: {},
+  });
+  await audit({ actorId, action: "grant.add", targetKind: "person", targetId: personId, detail: { role, unitId } });
+}
+
+export async function removeGrant(actorId: number, personId: number, grantId: number) {
+  const grant = await prisma.roleGrant.findFirst({ where: { id: grantId, personId }, select: { role: true, unitId: true } });
+  if (!grant) throw new PersonError("该授权不存在");
+  await prisma.roleGrant.delete({ where: { id: grantId } });
+  await audit({ actorId, action: "grant.remove", targetKind: "person", targetId: personId, detail: grant });
+}

@@ -1,0 +1,134 @@
+import { type UnitKind } from "~/lib/vocabulary";
+import { audit } from "../audit";
+import { prisma } from "../db";
+
+// The unit tree. `path` is "/<root id>/…/<own id>/": a unit's subtree is every row whose path
+// starts with its own, one indexed prefix query.
+
+export type UnitNode = {
+  id: number;
+  name: string;
+  kind: string;
+  branchType: string | null;
+  parentId: number | null;
+  path: string;
+  depth: number;
+  archivedAt: Date | null;
+};
+
+const unitSelect = { id: true, name: true, kind: true, branchType: true, parentId: true, path: true, depth: true, archivedAt: true } as const;
+
+export class UnitError extends Error {}
+
+/** Units under any of the given paths (inclusive), ordered as a tree walk. */
+export async function unitsUnder(paths: string[], { includeArchived = false } = {}): Promise<UnitNode[]> {
+  if (paths.length === 0) return [];
+  const rows = await prisma.orgUnit.findMany({
+    where: { OR: paths.map((p) => ({ path: { startsWith: p } })), ...(includeArchived ? {} : { archivedAt: null }) },
+    select: unitSelect,
+    orderBy: [{ depth: "asc" }, { sortOrder: "asc" }, { id: "asc" }],
+  });
+  return orderAsTree(rows);
+}
+
+/** Parents before children, siblings in their stored order. */
+export function orderAsTree<T extends { id: number; parentId: number | null }>(rows: T[]): T[] {
+  const byParent = new Map<number | null, T[]>();
+  const ids = new Set(rows.map((r) => r.id));
+  for (const r of rows) {
+    const key = r.parentId !== null && ids.has(r.parentId) ? r.parentId : null;
+    byParent.set(key, [...(byParent.get(key) ?? []), r]);
+  }
+  const out: T[] = [];
+  const walk = (parent: number | null) => {
+    for (const r of byParent.get(parent) ?? []) {
+      out.push(r);
+      walk(r.id);
+    }
+  };
+  walk(null);
+  return out;
+}
+
+export async function getUnit(id: number) {
+  return prisma.orgUnit.findUnique({ where: { id }, select: unitSelect });
+}
+
+/** The units from the root down to this one: the committee, the college, the branch… */
+export async function ancestorIds(path: string): Promise<number[]> {
+  return path.split("/").filter(Boolean).map(Number);
+}
+
+const CHILD_KINDS: Record<string, UnitKind[]> = {
+  committee: ["college", "branch", "temporary"],
+  college: ["branch", "temporary"],
+  branch: ["group"],
+  temporary: ["branch", "group"],
+  group: [],
+};
+
+export function allowedChildKinds(parentKind: string): UnitKind[] {
+  return CHILD_KINDS[parentKind] ?? [];
+}
+
+export async function createUnit(
+  actorId: number,
+  input: { parentId: number; name: string; kind: UnitKind; branchType?: "staff" | "student" | null },
+) {
+  const parent = await prisma.orgUnit.findUnique({ where: { id: input.parentId }, select: unitSelect });
+  if (!parent || parent.archivedAt) throw new UnitError("上级组织不存在或已撤销");
+  if (!allowedChildKinds(parent.kind).includes(input.kind)) throw new UnitError("该类型的组织不能设在所选上级组织之下");
+  const unit = await prisma.$transaction(async (tx) => {
+    const created = await tx.orgUnit.create({
+      data: {
+        name: input.name,
+        kind: input.kind,
+        branchType: input.kind === "branch" ? (input.branchType ?? null) : null,
+        parentId: parent.id,
+        path: `${parent.path}pending/`,
+        depth: parent.depth + 1,
+      },
+      select: { id: true },
+    });
+    return tx.orgUnit.update({ where: { id: created.id }, data: { path: `${parent.path}${created.id}/` }, select: unitSelect });
+  });
+  await audit({ actorId, action: "unit.create", targetKind: "unit", targetId: unit.id, detail: { name: unit.name, parentId: parent.id } });
+  return unit;
+}
+
+export async function renameUnit(actorId: number, id: number, name: string) {
+  const before = await prisma.orgUnit.findUniqueOrThrow({ where: { id }, select: { name: true } });
+  await prisma.orgUnit.update({ where: { id }, data: { name } });
+  await audit({ actorId, action: "unit.update", targetKind: "unit", targetId: id, detail: { from: before.name, to: name } });
+}
+
+/** Moves a unit and its whole subtree under a new parent, rewriting the paths in one statement. */
+export async function moveUnit(actorId: number, id: number, newParentId: number) {
+  const [unit, parent] = await Promise.all([
+    prisma.orgUnit.findUnique({ where: { id }, select: unitSelect }),
+    prisma.orgUnit.findUnique({ where: { id: newParentId }, select: unitSelect }),
+  ]);
+  if (!unit || !parent) throw new UnitError("组织不存在");
+  if (unit.parentId === null) throw new UnitError("校党委不能移动");
+  if (parent.archivedAt) throw new UnitError("不能移到已撤销的组织下");
+  if (parent.path.startsWith(unit.path)) throw new UnitError("不能移到自身或其下级组织之下");
+  if (!allowedChildKinds(parent.kind).includes(unit.kind as UnitKind)) throw new UnitError("该类型的组织不能设在所选上级组织之下");
+  const newPath = `${parent.path}${unit.id}/`;
+  const depthDelta = parent.depth + 1 - unit.depth;
+  await prisma.$transaction([
+    prisma.$executeRaw`UPDATE OrgUnit SET path = ${newPath} || substr(path, ${unit.path.length + 1}), depth = depth + ${depthDelta} WHERE path LIKE ${unit.path + "%"}`,
+    prisma.orgUnit.update({ where: { id }, data: { parentId: parent.id } }),
+  ]);
+  await audit({ actorId, action: "unit.move", targetKind: "unit", targetId: id, detail: { from: unit.parentId, to: parent.id } });
+}
+
+/** Archives a unit and its subtree. Refused while people still belong to any of them. */
+export async function archiveUnit(actorId: number, id: number) {
+  const unit = await prisma.orgUnit.findUnique({ where: { id }, select: unitSelect });
+  if (!unit) throw new UnitError("组织不存在");
+  if (unit.parentId === null) throw new UnitError("校党委不能撤销");
+  const people = await prisma.person.count({ where: { unit: { path: { startsWith: unit.path } }, disabledAt: null } });
+  if (people > 0) throw new UnitError(`该组织及其下级仍有 ${people} 人，请先将人员转出再撤销`);
+  await prisma.orgUnit.updateMany({ where: { path: { startsWith: unit.path }, archivedAt: null }, data: { archivedAt: new Date() } });
+  await audit({ actorId, action: "unit.archive", targetKind: "unit", targetId: id, detail: { name: unit.name } });
+}

@@ -1,0 +1,10 @@
+// 学时 are stored as integers in hundredths; these turn them into what a person reads.
+
+export function formatHours(hundredths: number): string {
+  const v = hundredths / 100;
+  return Number.isInteger(v) ? String(v) : v.toFixed(2).replace(/0$/, "");
+}
+
+export function hoursToHundredths(hours: number): number {
+  return Math.round(hours * 100);
+}

@@ -1,0 +1,47 @@
+import { type Role } from "./vocabulary";
+
+// What each role may do. A grant gives a role over one unit and everything under it; being a
+// learner needs no grant. Checks compare materialised paths ("/1/7/" covers "/1/7/42/").
+
+export const PERMISSIONS = [
+  "org:view",
+  "org:manage",
+  "people:view",
+  "people:manage",
+  "people:import",
+  "people:sensitive",
+  "password:reset",
+  "grants:manage",
+  "notices:post",
+  "audit:view",
+] as const;
+export type Permission = (typeof PERMISSIONS)[number];
+
+const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
+  trainer: ["org:view"],
+  secretary: ["org:view", "org:manage", "people:view", "people:manage", "people:import", "people:sensitive", "notices:post"],
+  admin: PERMISSIONS,
+};
+
+export type Grant = { role: Role; unitId: number; unitPath: string };
+
+export function roleHas(role: Role, permission: Permission): boolean {
+  return ROLE_PERMISSIONS[role].includes(permission);
+}
+
+/** True when some grant with this permission covers the unit at `unitPath`. */
+export function grantsCover(grants: readonly Grant[], permission: Permission, unitPath: string): boolean {
+  return grants.some((g) => roleHas(g.role, permission) && unitPath.startsWith(g.unitPath));
+}
+
+/** The unit paths a permission reaches, with paths under another one dropped. */
+export function scopePaths(grants: readonly Grant[], permission: Permission): string[] {
+  const paths = [...new Set(grants.filter((g) => roleHas(g.role, permission)).map((g) => g.unitPath))].sort(
+    (a, b) => a.length - b.length,
+  );
+  return paths.filter((p, i) => !paths.slice(0, i).some((q) => p.startsWith(q)));
+}
+
+export function hasAnyGrant(grants: readonly Grant[], permission: Permission): boolean {
+  return grants.some((g) => roleHas(g.role, permission));
+}

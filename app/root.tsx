@@ -1,0 +1,117 @@
+import { type LinksFunction, type LoaderFunctionArgs } from "@remix-run/node";
+import {
+  Form,
+  Link,
+  Links,
+  Meta,
+  Outlet,
+  Scripts,
+  ScrollRestoration,
+  isRouteErrorResponse,
+  useLoaderData,
+  useRouteError,
+  useRouteLoaderData,
+} from "@remix-run/react";
+import { getUser } from "~/.server/auth/guard";
+import { useNonce } from "~/components/nonce";
+import { hasAnyGrant } from "~/lib/permissions";
+import stylesheet from "~/tailwind.css?url";
+
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: stylesheet }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await getUser(request);
+  return {
+    user: user
+      ? {
+          name: user.name,
+          number: user.number,
+          canManage: hasAnyGrant(user.grants, "org:view"),
+        }
+      : null,
+  };
+}
+
+export function Layout({ children }: { children: React.ReactNode }) {
+  const nonce = useNonce();
+  const data = useRouteLoaderData<typeof loader>("root");
+  return (
+    <html lang="zh-CN">
+      <head>
+        <meta charSet="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <Meta />
+        <Links />
+      </head>
+      <body className="min-h-screen">
+        <Header user={data?.user ?? null} />
+        <main className="mx-auto max-w-5xl px-4 py-4 sm:py-6">{children}</main>
+        <ScrollRestoration nonce={nonce} />
+        <Scripts nonce={nonce} />
+      </body>
+    </html>
+  );
+}
+
+function Header({ user }: { user: { name: string; canManage: boolean } | null }) {
+  return (
+    <header className="bg-party text-white shadow">
+      <div className="mx-auto flex max-w-5xl items-center gap-3 px-4 py-3">
+        <Link to="/" className="text-lg font-bold tracking-wide">
+          网上党校
+        </Link>
+        {user ? (
+          <nav className="ml-auto flex items-center gap-3 text-sm">
+            {user.canManage ? (
+              <Link to="/manage" className="rounded px-2 py-1 hover:bg-party-dark">
+                管理
+              </Link>
+            ) : null}
+            <Link to="/account" className="rounded px-2 py-1 hover:bg-party-dark" data-testid="current-user">
+              {user.name}
+            </Link>
+            <Form method="post" action="/logout">
+              <button type="submit" className="rounded px-2 py-1 hover:bg-party-dark">
+                退出
+              </button>
+            </Form>
+          </nav>
+        ) : null}
+      </div>
+    </header>
+  );
+}
+
+export default function App() {
+  useLoaderData<typeof loader>();
+  return <Outlet />;
+}
+
+export function ErrorBoundary() {
+  const error = useRouteError();
+  let title = "出错了";
+  let message = "服务器遇到了问题，请稍后再试。";
+  if (isRouteErrorResponse(error)) {
+    if (error.status === 403) {
+      title = "没有权限";
+      message = "您没有权限查看此页面。如需访问，请联系您所在党组织的管理员。";
+    } else if (error.status === 404) {
+      title = "页面不存在";
+      message = "您要找的页面不存在或已被删除。";
+    } else if (error.status === 400) {
+      title = "请求有误";
+      message = typeof error.data === "string" ? error.data : "提交的内容有误。";
+    }
+  } else if (error instanceof Error) {
+    console.error(error);
+  }
+  return (
+    <div className="mx-auto max-w-md rounded-lg bg-white p-6 shadow" role="alert">
+      <h1 className="mb-2 text-xl font-bold text-party">{title}</h1>
+      <p className="text-stone-700">{message}</p>
+      <Link to="/" className="mt-4 inline-block text-party underline">
+        返回首页
+      </Link>
+    </div>
+  );
+}

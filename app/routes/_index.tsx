@@ -1,0 +1,85 @@
+import { type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { requireUser } from "~/.server/auth/guard";
+import { prisma } from "~/.server/db";
+import { hoursForYear, ledgerYear } from "~/.server/hours/ledger";
+import { noticesForPerson } from "~/.server/notices/notices";
+import { formatHours } from "~/lib/hours";
+import { POLITICAL_STATUS_LABELS, type PoliticalStatus, UNIT_KIND_LABELS, type UnitKind } from "~/lib/vocabulary";
+
+export const meta: MetaFunction = () => [{ title: "首页 · 网上党校" }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await requireUser(request);
+  const unit = await prisma.orgUnit.findUniqueOrThrow({ where: { id: user.unitId }, select: { name: true, path: true } });
+  const year = ledgerYear(new Date());
+  const [notices, hours] = await Promise.all([noticesForPerson(unit.path), hoursForYear(user.id, year)]);
+  return {
+    name: user.name,
+    status: user.politicalStatus as PoliticalStatus,
+    unitName: unit.name,
+    year,
+    hoursTotal: hours.total,
+    notices: notices.map((n) => ({ ...n, publishedAt: n.publishedAt.toISOString().slice(0, 10), unitKind: n.unit.kind as UnitKind })),
+  };
+}
+
+const PLACES = [
+  { to: "/courses", title: "学习", text: "课程与微党课", ready: false },
+  { to: "/quizzes", title: "答题", text: "测试与知识竞赛", ready: false },
+  { to: "/account/hours", title: "学时", text: "我的学时记录", ready: true },
+];
+
+export default function Home() {
+  const d = useLoaderData<typeof loader>();
+  return (
+    <div className="space-y-5">
+      <section className="rounded-lg bg-white p-4 shadow">
+        <p className="text-lg font-semibold">您好，{d.name}</p>
+        <p className="text-sm text-stone-600">
+          {POLITICAL_STATUS_LABELS[d.status]} · {d.unitName}
+        </p>
+        <p className="mt-2 text-sm">
+          {d.year} 年已获学时 <strong className="text-party text-xl">{formatHours(d.hoursTotal)}</strong>
+        </p>
+      </section>
+
+      <nav className="grid grid-cols-3 gap-3" aria-label="学习入口">
+        {PLACES.map((p) =>
+          p.ready ? (
+            <Link key={p.to} to={p.to} className="rounded-lg bg-white p-3 text-center shadow hover:ring-2 hover:ring-party">
+              <span className="block text-lg font-bold text-party">{p.title}</span>
+              <span className="text-xs text-stone-600">{p.text}</span>
+            </Link>
+          ) : (
+            <div key={p.to} className="rounded-lg bg-white p-3 text-center text-stone-400 shadow" aria-disabled="true">
+              <span className="block text-lg font-bold">{p.title}</span>
+              <span className="text-xs">{p.text}（即将开放）</span>
+            </div>
+          ),
+        )}
+      </nav>
+
+      <section aria-labelledby="notices-heading">
+        <h2 id="notices-heading" className="mb-2 text-lg font-bold">
+          通知公告
+        </h2>
+        {d.notices.length === 0 ? <p className="text-sm text-stone-500">暂无通知。</p> : null}
+        <ul className="space-y-3">
+          {d.notices.map((n) => (
+            <li key={n.id} className="rounded-lg bg-white p-4 shadow" data-testid="notice">
+              <div className="mb-1 flex flex-wrap items-center gap-2 text-xs text-stone-500">
+                {n.pinned ? <span className="rounded bg-party px-1.5 py-0.5 text-white">置顶</span> : null}
+                <span>{UNIT_KIND_LABELS[n.unitKind]}</span>
+                <span>{n.unit.name}</span>
+                <time>{n.publishedAt}</time>
+              </div>
+              <h3 className="font-semibold">{n.title}</h3>
+              <p className="mt-1 whitespace-pre-line text-sm text-stone-700">{n.body}</p>
+            </li>
+          ))}
+        </ul>
+      </section>
+    </div>
+  );
+}

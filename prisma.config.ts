@@ -1,0 +1,18 @@
+import path from "node:path";
+import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
+import { defineConfig } from "prisma/config";
+
+// The CLI runs on the WebAssembly engine through the driver adapter, so nothing is downloaded
+// (see docs/decisions/002-prisma-offline.md). DATABASE_URL is relative to the project root.
+process.env.DATABASE_URL ??= "file:./data/app.db";
+const url = process.env.DATABASE_URL;
+
+export default defineConfig({
+  engine: "js",
+  experimental: { adapter: true },
+  schema: path.join("prisma", "schema.prisma"),
+  migrations: { path: path.join("prisma", "migrations") },
+  async adapter() {
+    return new PrismaBetterSQLite3({ url });
+  },
+});

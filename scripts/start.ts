@@ -1,0 +1,54 @@
+import fs from "node:fs";
+import path from "node:path";
+import { buildIfNeeded } from "./lib/build";
+import { isEmpty, migrate } from "./lib/migrate";
+
+// `npm start`: migrate, seed the demo university (demo mode, empty database), build when the
+// sources changed, serve, and print where and how to sign in. `--dev` serves through Vite instead.
+
+const dev = process.argv.includes("--dev");
+process.env.APP_MODE ??= process.env.NODE_ENV === "production" ? "production" : "demo";
+process.env.DATABASE_URL ??= "file:./data/app.db";
+const mode = process.env.APP_MODE;
+const dbFile = path.resolve(process.env.DATABASE_URL.replace(/^file:/, ""));
+fs.mkdirSync(path.dirname(dbFile), { recursive: true });
+
+const t0 = performance.now();
+if (migrate(dbFile)) console.info(`数据库已迁移 (migrations applied) → ${path.relative(process.cwd(), dbFile)}`);
+
+let seeded = false;
+if (isEmpty(dbFile)) {
+  if (mode === "production") {
+    console.info("数据库为空。生产模式不会写入演示数据：请运行 `npm run create-admin` 创建第一个管理员。");
+  } else {
+    const { seedDemoUniversity } = await import("../prisma/seed");
+    const s = await seedDemoUniversity(dbFile);
+    seeded = true;
+    console.info(`已写入演示大学 (demo university seeded): ${s.units} 个党组织, ${s.people} 人, ${s.ms} ms`);
+  }
+}
+
+if (!dev) {
+  buildIfNeeded();
+  process.env.NODE_ENV = "production";
+}
+
+const { startServer } = await import("../server");
+const { prismaReady } = await import("../app/.server/db");
+await prismaReady();
+const server = await startServer({ dev });
+
+console.info(`\n网上党校 is running at ${server.url}  (${mode} mode, ready in ${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+if (mode !== "production") {
+  const { DEMO_ACCOUNTS, DEMO_PASSWORD } = await import("../prisma/seed");
+  console.info(`\n演示账号 (demo accounts) — 密码 password: ${DEMO_PASSWORD}${seeded ? "" : "（如未修改）"}`);
+  for (const a of DEMO_ACCOUNTS) console.info(`  ${a.username.padEnd(10)} ${a.role}`);
+}
+console.info("");
+
+const stop = async () => {
+  await server.close();
+  process.exit(0);
+};
+process.on("SIGINT", stop);
+process.on("SIGTERM", stop);

@@ -1,0 +1,69 @@
+import crypto from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import { createRequestHandler } from "@remix-run/express";
+import { type ServerBuild } from "@remix-run/node";
+import express from "express";
+import { env } from "./app/.server/env";
+import { requestContextStorage } from "./app/.server/http/context";
+import { isCrossSiteRequest, securityHeaders } from "./app/.server/http/security";
+
+// The HTTP server: security headers with a per-request CSP nonce, the cross-site check, static
+// files of the client build, and the Remix handler. `startServer` resolves once it listens.
+
+export type StartedServer = { url: string; port: number; close(): Promise<void> };
+
+export async function startServer({ dev = false } = {}): Promise<StartedServer> {
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("trust proxy", env.trustProxy);
+
+  app.use((req, res, next) => {
+    const nonce = crypto.randomBytes(16).toString("base64");
+    res.locals.cspNonce = nonce;
+    for (const [k, v] of Object.entries(securityHeaders(nonce, { dev, hsts: env.cookieSecure }))) res.setHeader(k, v);
+    if (isCrossSiteRequest(req.method, req.get("origin"), req.get("host"), req.protocol, env.allowedOrigins)) {
+      res.status(403).type("text/plain; charset=utf-8").send("跨站请求已被拒绝");
+      return;
+    }
+    next();
+  });
+
+  let build: ServerBuild | (() => Promise<ServerBuild>);
+  if (dev) {
+    const vite = await import("vite");
+    const viteServer = await vite.createServer({ server: { middlewareMode: true } });
+    app.use(viteServer.middlewares);
+    build = () => viteServer.ssrLoadModule("virtual:remix/server-build") as Promise<ServerBuild>;
+  } else {
+    const buildDir = path.resolve("build");
+    const serverEntry = path.join(buildDir, "server", "index.js");
+    if (!fs.existsSync(serverEntry)) throw new Error("No build found: run `npm run build` (npm start does it for you).");
+    build = (await import(serverEntry)) as ServerBuild;
+    app.use("/assets", express.static(path.join(buildDir, "client", "assets"), { immutable: true, maxAge: "1y" }));
+    app.use(express.static(path.join(buildDir, "client"), { maxAge: "1h" }));
+  }
+
+  const handler = createRequestHandler({ build, mode: dev ? "development" : "production" });
+  app.all("*", (req, res, next) => {
+    const context = {
+      clientAddress: req.ip ?? req.socket.remoteAddress ?? "unknown",
+      cspNonce: res.locals.cspNonce as string,
+      appendHeader: (name: string, value: string) => res.append(name, value),
+    };
+    requestContextStorage.run(context, () => handler(req, res, next));
+  });
+
+  return new Promise((resolve, reject) => {
+    const server = app.listen(env.port, env.host, () => {
+      const address = server.address();
+      const port = typeof address === "object" && address ? address.port : env.port;
+      resolve({
+        url: `http://${env.host}:${port}`,
+        port,
+        close: () => new Promise((r) => server.close(() => r())),
+      });
+    });
+    server.on("error", reject);
+  });
+}
