@@ -15,6 +15,7 @@ export const AUDIT_ACTIONS = [
   "person.status_change",
   "person.disable",
   "person.enable",
+  "person.view",
   "person.sensitive_view",
   "people.import",
   "people.export",

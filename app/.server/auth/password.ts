@@ -22,3 +22,14 @@ export async function burnVerifyTime(password: string): Promise<void> {
   dummyHash ??= hashPassword("dummy-password-for-timing");
   await verifyPassword(await dummyHash, password);
 }
+
+/** A temporary password an administrator hands over; the person must replace it at sign-in. */
+export function generateTemporaryPassword(): string {
+  // No 0/O, 1/l/I: it is read aloud or copied by hand.
+  const letters = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ";
+  const digits = "23456789";
+  const bytes = new Uint8Array(10);
+  crypto.getRandomValues(bytes);
+  const chars = [...bytes].map((b, i) => (i % 3 === 2 ? digits[b % digits.length] : letters[b % letters.length]));
+  return chars.join("");
+}

@@ -143,11 +143,13 @@ export type PersonUpdate = {
   cadreLevel: CadreLevel;
   isCommitteeMember: boolean;
   committeeRole: string | null;
-  phone: string | null;
+  /** Left out (or null) keeps the stored number: the form never shows it unmasked. */
+  phone?: string | null;
 };
 
 export async function updatePerson(actorId: number, personId: number, input: PersonUpdate) {
-  await prisma.person.update({ where: { id: personId }, data: input });
+  const { phone, ...rest } = input;
+  await prisma.person.update({ where: { id: personId }, data: phone ? { ...rest, phone } : rest });
   await audit({ actorId, action: "person.update", targetKind: "person", targetId: personId, detail: { unitId: input.unitId, cadreLevel: input.cadreLevel, isCommitteeMember: input.isCommitteeMember } });
 }
 
@@ -169,6 +171,7 @@ export async function addGrant(actorId: number, personId: number, role: Role, un
 export async function removeGrant(actorId: number, personId: number, grantId: number) {
   const grant = await prisma.roleGrant.findFirst({ where: { id: grantId, personId }, select: { role: true, unitId: true } });
   if (!grant) throw new PersonError("该授权不存在");
+  if (actorId === personId && grant.role === "admin") throw new PersonError("不能撤销自己的管理员权限");
   await prisma.roleGrant.delete({ where: { id: grantId } });
   await audit({ actorId, action: "grant.remove", targetKind: "person", targetId: personId, detail: grant });
 }

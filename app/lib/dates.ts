@@ -1,0 +1,27 @@
+import { z } from "zod";
+
+// Calendar dates (an effective date, a birthday) are kept as UTC midnight of that day and shown as
+// YYYY-MM-DD, so no time zone ever moves them by a day.
+
+export const DateOnlySchema = z
+  .string({ error: "请填写日期" })
+  .trim()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, "日期格式应为 YYYY-MM-DD")
+  .transform((s, ctx) => {
+    const d = new Date(`${s}T00:00:00Z`);
+    if (Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== s) {
+      ctx.addIssue({ code: "custom", message: "日期不存在" });
+      return z.NEVER;
+    }
+    return d;
+  });
+
+export function formatDate(d: Date | string | null | undefined): string {
+  if (!d) return "";
+  return (typeof d === "string" ? new Date(d) : d).toISOString().slice(0, 10);
+}
+
+/** Today's date in China as YYYY-MM-DD. */
+export function todayInChina(now = new Date()): string {
+  return new Date(now.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
+}

@@ -1,0 +1,76 @@
+import { type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
+import { requireUser } from "~/.server/auth/guard";
+import { prisma } from "~/.server/db";
+import { Notice } from "~/components/ui/form";
+import { formatDate } from "~/lib/dates";
+import { maskIdNumber, maskPhone } from "~/lib/mask";
+import { CADRE_LEVEL_LABELS, POLITICAL_STATUS_LABELS, ROLE_LABELS, type CadreLevel, type PoliticalStatus, type Role } from "~/lib/vocabulary";
+
+export const meta: MetaFunction = () => [{ title: "我的账号 · 网上党校" }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await requireUser(request);
+  const me = await prisma.person.findUniqueOrThrow({
+    where: { id: user.id },
+    select: {
+      number: true,
+      name: true,
+      politicalStatus: true,
+      statusSince: true,
+      cadreLevel: true,
+      phone: true,
+      idNumber: true,
+      unit: { select: { name: true } },
+      grants: { select: { role: true, unit: { select: { name: true } } } },
+    },
+  });
+  return {
+    ...me,
+    statusSince: formatDate(me.statusSince),
+    // Masked even for oneself: the page may be open on a shared or watched screen.
+    phone: maskPhone(me.phone),
+    idNumber: maskIdNumber(me.idNumber),
+    grants: me.grants.map((g) => ({ role: g.role as Role, unit: g.unit.name })),
+  };
+}
+
+export default function AccountPage() {
+  const me = useLoaderData<typeof loader>();
+  const [params] = useSearchParams();
+  return (
+    <div className="mx-auto max-w-lg space-y-4">
+      {params.get("changed") ? <Notice>密码已修改，其他设备上的登录已失效。</Notice> : null}
+      <section className="rounded-lg bg-white p-4 shadow">
+        <h1 className="mb-2 text-xl font-bold">{me.name}</h1>
+        <dl className="grid grid-cols-[6rem_1fr] gap-y-1 text-sm">
+          <dt className="text-stone-500">学号/工号</dt>
+          <dd className="font-mono">{me.number}</dd>
+          <dt className="text-stone-500">党组织</dt>
+          <dd>{me.unit.name}</dd>
+          <dt className="text-stone-500">政治面貌</dt>
+          <dd>
+            {POLITICAL_STATUS_LABELS[me.politicalStatus as PoliticalStatus]}
+            {me.statusSince ? `（${me.statusSince} 起）` : ""}
+          </dd>
+          <dt className="text-stone-500">干部级别</dt>
+          <dd>{CADRE_LEVEL_LABELS[me.cadreLevel as CadreLevel]}</dd>
+          <dt className="text-stone-500">手机号</dt>
+          <dd className="font-mono">{me.phone || "—"}</dd>
+          <dt className="text-stone-500">身份证号</dt>
+          <dd className="font-mono">{me.idNumber || "—"}</dd>
+          <dt className="text-stone-500">角色</dt>
+          <dd>{me.grants.length ? me.grants.map((g) => `${ROLE_LABELS[g.role]}（${g.unit}）`).join("、") : ROLE_LABELS.learner}</dd>
+        </dl>
+      </section>
+      <nav className="flex gap-3 text-sm">
+        <Link to="/account/hours" className="text-party underline">
+          我的学时
+        </Link>
+        <Link to="/account/password" className="text-party underline">
+          修改密码
+        </Link>
+      </nav>
+    </div>
+  );
+}

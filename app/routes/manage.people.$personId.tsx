@@ -1,0 +1,375 @@
+import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, data } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { z } from "zod";
+import { audit } from "~/.server/audit";
+import { can, requirePermission, requirePersonInScope } from "~/.server/auth/guard";
+import { resetPassword } from "~/.server/auth/login";
+import { generateTemporaryPassword } from "~/.server/auth/password";
+import { PersonError, addGrant, changeStatus, getPersonDetail, removeGrant, revealSensitive, setDisabled, updatePerson } from "~/.server/org/people";
+import { unitsUnder } from "~/.server/org/units";
+import { FormMessage, Notice, buttonClass, inputClass, secondaryButtonClass } from "~/components/ui/form";
+import { DateOnlySchema, formatDate, todayInChina } from "~/lib/dates";
+import { scopePaths } from "~/lib/permissions";
+import {
+  CADRE_LEVEL_LABELS,
+  CadreLevelSchema,
+  GENDER_LABELS,
+  PERSON_CATEGORY_LABELS,
+  POLITICAL_STATUS_LABELS,
+  PoliticalStatusSchema,
+  ROLE_LABELS,
+  RoleSchema,
+  type CadreLevel,
+  type PersonCategory,
+  type PoliticalStatus,
+  type Role,
+} from "~/lib/vocabulary";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.person.name ?? "人员"} · 网上党校` }];
+
+const PersonIdSchema = z.coerce.number().int().positive();
+
+function personIdFrom(params: { personId?: string }) {
+  const parsed = PersonIdSchema.safeParse(params.personId);
+  if (!parsed.success) throw new Response("人员不存在", { status: 404 });
+  return parsed.data;
+}
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const { user, person } = await requirePersonInScope(request, "people:view", personIdFrom(params));
+  const detail = (await getPersonDetail(person.id))!;
+  await audit({ actorId: user.id, action: "person.view", targetKind: "person", targetId: person.id });
+  const path = detail.unit.path;
+  const canManage = can(user, "people:manage", path);
+  const canGrant = can(user, "grants:manage");
+  const units = canManage || canGrant ? await unitsUnder(scopePaths(user.grants, canGrant ? "grants:manage" : "people:manage")) : [];
+  return {
+    person: {
+      ...detail,
+      statusSince: formatDate(detail.statusSince),
+      statusChanges: detail.statusChanges.map((c) => ({ ...c, effectiveOn: formatDate(c.effectiveOn), recordedAt: formatDate(c.recordedAt) })),
+      grants: detail.grants.map((g) => ({ id: g.id, role: g.role as Role, unitName: g.unit.name })),
+    },
+    today: todayInChina(),
+    isSelf: user.id === person.id,
+    can: {
+      manage: canManage,
+      sensitive: can(user, "people:sensitive", path),
+      resetPassword: can(user, "password:reset", path),
+      grant: canGrant,
+    },
+    units: units.map((u) => ({ id: u.id, name: u.name, depth: u.depth })),
+  };
+}
+
+const checkbox = z.preprocess((v) => v === "on" || v === "true" || v === "1", z.boolean());
+const optionalText = (max: number) =>
+  z.preprocess((v) => (v === undefined || (typeof v === "string" && v.trim() === "") ? null : v), z.string().trim().max(max, `最多 ${max} 个字符`).nullable());
+
+const ActionSchema = z.discriminatedUnion("intent", [
+  z.object({
+    intent: z.literal("status"),
+    toStatus: PoliticalStatusSchema,
+    effectiveOn: DateOnlySchema,
+    note: optionalText(200),
+  }),
+  z.object({
+    intent: z.literal("update"),
+    name: z.string().trim().min(1, "请填写姓名").max(50, "姓名过长"),
+    unitId: z.coerce.number().int().positive(),
+    cadreLevel: CadreLevelSchema,
+    isCommitteeMember: checkbox,
+    committeeRole: optionalText(30),
+    phone: optionalText(20).refine((p) => p === null || /^1\d{10}$/.test(p), "手机号应为 11 位数字"),
+  }),
+  z.object({ intent: z.literal("reveal") }),
+  z.object({ intent: z.literal("reset-password") }),
+  z.object({ intent: z.literal("disable") }),
+  z.object({ intent: z.literal("enable") }),
+  z.object({ intent: z.literal("grant-add"), role: RoleSchema, unitId: z.coerce.number().int().positive() }),
+  z.object({ intent: z.literal("grant-remove"), grantId: z.coerce.number().int().positive() }),
+]);
+
+type ActionReply =
+  | { ok: true; message: string; sensitive?: { phone: string; idNumber: string }; temporaryPassword?: string }
+  | { ok: false; intent?: string; errors: string[] };
+
+function invalid(errors: string[], intent?: string) {
+  return data<ActionReply>({ ok: false, intent, errors }, { status: 400 });
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const personId = personIdFrom(params);
+  // Authorise before reading the input: a person outside the scope gets 403 whatever was posted.
+  await requirePersonInScope(request, "people:view", personId);
+  const form = Object.fromEntries(await request.formData());
+  const parsed = ActionSchema.safeParse(form);
+  if (!parsed.success) {
+    return invalid(parsed.error.issues.map((i) => i.message), typeof form.intent === "string" ? form.intent : undefined);
+  }
+  const input = parsed.data;
+  try {
+    switch (input.intent) {
+      case "status": {
+        const { user } = await requirePersonInScope(request, "people:manage", personId);
+        await changeStatus(user.id, personId, input.toStatus, input.effectiveOn, input.note ?? undefined);
+        return data<ActionReply>({ ok: true, message: `政治面貌已更新为“${POLITICAL_STATUS_LABELS[input.toStatus]}”` });
+      }
+      case "update": {
+        const { user } = await requirePersonInScope(request, "people:manage", personId);
+        // Moving a person needs the right over the destination unit too.
+        await requirePermission(request, "people:manage", input.unitId);
+        const { intent: _intent, ...fields } = input;
+        await updatePerson(user.id, personId, { ...fields, committeeRole: fields.isCommitteeMember ? fields.committeeRole : null });
+        return data<ActionReply>({ ok: true, message: "已保存" });
+      }
+      case "reveal": {
+        const { user } = await requirePersonInScope(request, "people:sensitive", personId);
+        return data<ActionReply>({ ok: true, message: "已显示完整信息（本次查看已记录）", sensitive: await revealSensitive(user.id, personId) });
+      }
+      case "reset-password": {
+        const { user } = await requirePersonInScope(request, "password:reset", personId);
+        const temporaryPassword = generateTemporaryPassword();
+        await resetPassword(user.id, personId, temporaryPassword);
+        return data<ActionReply>({ ok: true, message: "密码已重置，本人下次登录时须修改密码", temporaryPassword });
+      }
+      case "disable":
+      case "enable": {
+        const { user } = await requirePersonInScope(request, "people:manage", personId);
+        if (user.id === personId) return invalid(["不能停用自己的账号"], input.intent);
+        await setDisabled(user.id, personId, input.intent === "disable");
+        return data<ActionReply>({ ok: true, message: input.intent === "disable" ? "账号已停用，所有登录已失效" : "账号已启用" });
+      }
+      case "grant-add": {
+        await requirePersonInScope(request, "people:view", personId);
+        const user = await requirePermission(request, "grants:manage", input.unitId);
+        await addGrant(user.id, personId, input.role, input.unitId);
+        return data<ActionReply>({ ok: true, message: `已授予“${ROLE_LABELS[input.role]}”权限` });
+      }
+      case "grant-remove": {
+        await requirePersonInScope(request, "people:view", personId);
+        const user = await requirePermission(request, "grants:manage");
+        await removeGrant(user.id, personId, input.grantId);
+        return data<ActionReply>({ ok: true, message: "已撤销授权" });
+      }
+    }
+  } catch (e) {
+    if (e instanceof PersonError) return invalid([e.message], input.intent);
+    throw e;
+  }
+}
+
+export default function PersonPage() {
+  const { person: p, can, units, today, isSelf } = useLoaderData<typeof loader>();
+  const reply = useActionData<typeof action>();
+  const busy = useNavigation().state !== "idle";
+  const minDepth = Math.min(...units.map((u) => u.depth));
+  const unitOptions = units.map((u) => (
+    <option key={u.id} value={u.id}>
+      {"　".repeat(u.depth - minDepth)}
+      {u.name}
+    </option>
+  ));
+  const sensitive = reply?.ok ? reply.sensitive : undefined;
+
+  return (
+    <div className="space-y-4">
+      <Link to="/manage/people" className="text-sm text-stone-600 hover:underline">
+        ← 人员列表
+      </Link>
+      <section className="rounded-lg bg-white p-4 shadow">
+        <h1 className="text-xl font-bold">
+          {p.name}
+          {p.disabledAt ? <span className="ml-2 text-sm font-normal text-stone-500">（已停用）</span> : null}
+        </h1>
+        {reply?.ok ? <Notice>{reply.message}</Notice> : null}
+        {reply && !reply.ok ? <FormMessage messages={reply.errors} /> : null}
+        {reply?.ok && reply.temporaryPassword ? (
+          <p className="mb-3 rounded bg-amber-50 px-3 py-2 text-sm" role="status">
+            临时密码：<code className="font-mono text-base" data-testid="temporary-password">{reply.temporaryPassword}</code>
+            （仅显示这一次，请当面或通过安全渠道告知本人）
+          </p>
+        ) : null}
+        <dl className="grid grid-cols-[7rem_1fr] gap-x-3 gap-y-1 text-sm">
+          <dt className="text-stone-500">学号/工号</dt>
+          <dd className="font-mono">{p.number}</dd>
+          <dt className="text-stone-500">性别</dt>
+          <dd>{p.gender ? GENDER_LABELS[p.gender as "male" | "female"] : "—"}</dd>
+          <dt className="text-stone-500">人员类别</dt>
+          <dd>{PERSON_CATEGORY_LABELS[p.category as PersonCategory]}</dd>
+          <dt className="text-stone-500">所在党组织</dt>
+          <dd>{p.unit.name}</dd>
+          <dt className="text-stone-500">政治面貌</dt>
+          <dd>
+            {POLITICAL_STATUS_LABELS[p.politicalStatus as PoliticalStatus]}
+            {p.statusSince ? <span className="text-stone-500">（{p.statusSince} 起）</span> : null}
+          </dd>
+          <dt className="text-stone-500">干部级别</dt>
+          <dd>{CADRE_LEVEL_LABELS[p.cadreLevel as CadreLevel]}</dd>
+          <dt className="text-stone-500">支委</dt>
+          <dd>{p.isCommitteeMember ? (p.committeeRole ?? "是") : "否"}</dd>
+          <dt className="text-stone-500">手机号</dt>
+          <dd className="font-mono" data-testid="phone">{sensitive ? sensitive.phone : p.phoneMasked || "—"}</dd>
+          <dt className="text-stone-500">身份证号</dt>
+          <dd className="font-mono" data-testid="id-number">{sensitive ? sensitive.idNumber : p.idNumberMasked || "—"}</dd>
+          <dt className="text-stone-500">账号</dt>
+          <dd>{!p.hasPassword ? "未设置密码" : p.mustChangePassword ? "待本人修改初始密码" : "正常"}</dd>
+        </dl>
+        <div className="mt-3 flex flex-wrap gap-2">
+          {can.sensitive && !sensitive ? (
+            <Form method="post">
+              <button name="intent" value="reveal" className={secondaryButtonClass}>
+                显示完整手机号和身份证号
+              </button>
+            </Form>
+          ) : null}
+          {can.resetPassword ? (
+            <Form method="post">
+              <button name="intent" value="reset-password" className={secondaryButtonClass} disabled={busy}>
+                重置密码
+              </button>
+            </Form>
+          ) : null}
+          {can.manage && !isSelf ? (
+            <Form method="post">
+              <button name="intent" value={p.disabledAt ? "enable" : "disable"} className={secondaryButtonClass}>
+                {p.disabledAt ? "启用账号" : "停用账号"}
+              </button>
+            </Form>
+          ) : null}
+        </div>
+      </section>
+
+      {can.manage ? (
+        <section className="rounded-lg bg-white p-4 shadow" aria-labelledby="status-heading">
+          <h2 id="status-heading" className="mb-2 font-bold">
+            变更政治面貌
+          </h2>
+          <Form method="post" className="grid gap-2 sm:grid-cols-4">
+            <input type="hidden" name="intent" value="status" />
+            <select name="toStatus" aria-label="新的政治面貌" className={inputClass} defaultValue="">
+              <option value="" disabled>
+                选择新的政治面貌
+              </option>
+              {Object.entries(POLITICAL_STATUS_LABELS).map(([k, v]) => (
+                <option key={k} value={k} disabled={k === p.politicalStatus}>
+                  {v}
+                </option>
+              ))}
+            </select>
+            <input type="date" name="effectiveOn" aria-label="生效日期" max={today} defaultValue={today} className={inputClass} required />
+            <input name="note" placeholder="备注（如：支部大会讨论通过）" aria-label="备注" className={inputClass} maxLength={200} />
+            <button type="submit" className={buttonClass} disabled={busy}>
+              记录变更
+            </button>
+          </Form>
+        </section>
+      ) : null}
+
+      <section className="rounded-lg bg-white p-4 shadow" aria-labelledby="history-heading">
+        <h2 id="history-heading" className="mb-2 font-bold">
+          发展阶段记录
+        </h2>
+        {p.statusChanges.length === 0 ? <p className="text-sm text-stone-500">暂无记录。</p> : null}
+        <ol className="space-y-1 text-sm" data-testid="status-history">
+          {p.statusChanges.map((c) => (
+            <li key={c.id}>
+              <time className="font-mono">{c.effectiveOn}</time>{" "}
+              {c.fromStatus ? POLITICAL_STATUS_LABELS[c.fromStatus as PoliticalStatus] : "—"} →{" "}
+              <strong>{POLITICAL_STATUS_LABELS[c.toStatus as PoliticalStatus]}</strong>
+              {c.note ? <span className="text-stone-600">（{c.note}）</span> : null}
+              <span className="text-stone-500">
+                {" "}
+                · {c.recordedBy?.name ?? "系统"} 于 {c.recordedAt} 记录
+              </span>
+            </li>
+          ))}
+        </ol>
+      </section>
+
+      {can.manage ? (
+        <section className="rounded-lg bg-white p-4 shadow" aria-labelledby="edit-heading">
+          <h2 id="edit-heading" className="mb-2 font-bold">
+            基本信息
+          </h2>
+          <Form method="post" className="grid gap-2 sm:grid-cols-2">
+            <input type="hidden" name="intent" value="update" />
+            <label className="text-sm">
+              姓名
+              <input name="name" defaultValue={p.name} className={inputClass} required maxLength={50} />
+            </label>
+            <label className="text-sm">
+              所在党组织
+              <select name="unitId" defaultValue={p.unit.id} className={inputClass}>
+                {unitOptions}
+              </select>
+            </label>
+            <label className="text-sm">
+              干部级别
+              <select name="cadreLevel" defaultValue={p.cadreLevel} className={inputClass}>
+                {Object.entries(CADRE_LEVEL_LABELS).map(([k, v]) => (
+                  <option key={k} value={k}>
+                    {v}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label className="text-sm">
+              手机号
+              <input name="phone" inputMode="numeric" placeholder="不修改请留空" className={inputClass} maxLength={20} />
+            </label>
+            <label className="flex items-center gap-2 text-sm">
+              <input type="checkbox" name="isCommitteeMember" defaultChecked={p.isCommitteeMember} />
+              支委成员
+            </label>
+            <label className="text-sm">
+              支委职务
+              <input name="committeeRole" defaultValue={p.committeeRole ?? ""} className={inputClass} maxLength={30} />
+            </label>
+            <button type="submit" className={`${buttonClass} sm:col-span-2`} disabled={busy}>
+              保存
+            </button>
+          </Form>
+        </section>
+      ) : null}
+
+      {can.grant ? (
+        <section className="rounded-lg bg-white p-4 shadow" aria-labelledby="grants-heading">
+          <h2 id="grants-heading" className="mb-2 font-bold">
+            角色授权
+          </h2>
+          <ul className="mb-3 space-y-1 text-sm">
+            {p.grants.length === 0 ? <li className="text-stone-500">仅学员权限</li> : null}
+            {p.grants.map((g) => (
+              <li key={g.id} className="flex items-center gap-2">
+                {ROLE_LABELS[g.role]} · {g.unitName}
+                <Form method="post">
+                  <input type="hidden" name="grantId" value={g.id} />
+                  <button name="intent" value="grant-remove" className="text-xs text-party underline">
+                    撤销
+                  </button>
+                </Form>
+              </li>
+            ))}
+          </ul>
+          <Form method="post" className="grid gap-2 sm:grid-cols-3">
+            <input type="hidden" name="intent" value="grant-add" />
+            <select name="role" aria-label="角色" className={inputClass}>
+              {(["trainer", "secretary", "admin"] as const).map((r) => (
+                <option key={r} value={r}>
+                  {ROLE_LABELS[r]}
+                </option>
+              ))}
+            </select>
+            <select name="unitId" aria-label="授权范围" className={inputClass}>
+              {unitOptions}
+            </select>
+            <button type="submit" className={secondaryButtonClass}>
+              授予
+            </button>
+          </Form>
+        </section>
+      ) : null}
+    </div>
+  );
+}

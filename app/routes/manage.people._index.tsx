@@ -1,0 +1,172 @@
+import { type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
+import { z } from "zod";
+import { can, requirePermission } from "~/.server/auth/guard";
+import { unitsUnder } from "~/.server/org/units";
+import { listPeople } from "~/.server/org/people";
+import { inputClass, secondaryButtonClass } from "~/components/ui/form";
+import { scopePaths } from "~/lib/permissions";
+import {
+  CADRE_LEVEL_LABELS,
+  CadreLevelSchema,
+  POLITICAL_STATUS_LABELS,
+  PoliticalStatusSchema,
+  type CadreLevel,
+  type PoliticalStatus,
+} from "~/lib/vocabulary";
+
+export const meta: MetaFunction = () => [{ title: "人员管理 · 网上党校" }];
+
+const emptyToUndefined = (v: unknown) => (v === "" || v === null ? undefined : v);
+const FilterSchema = z.object({
+  q: z.preprocess(emptyToUndefined, z.string().trim().max(50).optional()),
+  unitId: z.preprocess(emptyToUndefined, z.coerce.number().int().positive().optional()),
+  status: z.preprocess(emptyToUndefined, PoliticalStatusSchema.optional()),
+  cadreLevel: z.preprocess(emptyToUndefined, CadreLevelSchema.optional()),
+  committee: z.preprocess(emptyToUndefined, z.enum(["yes", "no"]).optional()),
+  disabled: z.preprocess(emptyToUndefined, z.literal("1").optional()),
+  page: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(100_000).default(1)),
+});
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await requirePermission(request, "people:view");
+  const url = new URL(request.url);
+  const parsed = FilterSchema.safeParse(Object.fromEntries(url.searchParams));
+  if (!parsed.success) throw new Response("筛选条件有误", { status: 400 });
+  const f = parsed.data;
+  // Naming a unit narrows the list; it never widens the scope (the guard checks it is inside).
+  if (f.unitId !== undefined) await requirePermission(request, "people:view", f.unitId);
+  const scope = scopePaths(user.grants, "people:view");
+  const [units, result] = await Promise.all([
+    unitsUnder(scope),
+    listPeople(
+      scope,
+      {
+        q: f.q,
+        unitId: f.unitId,
+        status: f.status,
+        cadreLevel: f.cadreLevel,
+        committee: f.committee === undefined ? undefined : f.committee === "yes",
+        includeDisabled: f.disabled === "1",
+      },
+      f.page,
+    ),
+  ]);
+  return {
+    units: units.map((u) => ({ id: u.id, name: u.name, depth: u.depth })),
+    canImport: can(user, "people:import"),
+    ...result,
+  };
+}
+
+export default function PeopleList() {
+  const d = useLoaderData<typeof loader>();
+  const [params] = useSearchParams();
+  const minDepth = Math.min(...d.units.map((u) => u.depth));
+  const pageLink = (page: number) => {
+    const next = new URLSearchParams(params);
+    next.set("page", String(page));
+    return `?${next}`;
+  };
+  return (
+    <div>
+      <div className="mb-3 flex flex-wrap items-center gap-2">
+        <h1 className="text-xl font-bold">人员管理</h1>
+        {d.canImport ? (
+          <Link to="/manage/people/import" className={`${secondaryButtonClass} ml-auto`}>
+            批量导入
+          </Link>
+        ) : null}
+      </div>
+
+      <Form method="get" className="mb-4 grid grid-cols-2 gap-2 rounded-lg bg-white p-3 shadow sm:grid-cols-3" role="search">
+        <input name="q" defaultValue={params.get("q") ?? ""} placeholder="姓名或学号/工号" aria-label="姓名或学号/工号" className={`${inputClass} col-span-2 sm:col-span-3`} />
+        <select name="unitId" defaultValue={params.get("unitId") ?? ""} aria-label="党组织" className={`${inputClass} col-span-2 sm:col-span-3`}>
+          <option value="">全部党组织</option>
+          {d.units.map((u) => (
+            <option key={u.id} value={u.id}>
+              {"　".repeat(u.depth - minDepth)}
+              {u.name}
+            </option>
+          ))}
+        </select>
+        <select name="status" defaultValue={params.get("status") ?? ""} aria-label="政治面貌" className={inputClass}>
+          <option value="">全部政治面貌</option>
+          {Object.entries(POLITICAL_STATUS_LABELS).map(([k, v]) => (
+            <option key={k} value={k}>
+              {v}
+            </option>
+          ))}
+        </select>
+        <select name="cadreLevel" defaultValue={params.get("cadreLevel") ?? ""} aria-label="干部级别" className={inputClass}>
+          <option value="">全部干部级别</option>
+          {Object.entries(CADRE_LEVEL_LABELS).map(([k, v]) => (
+            <option key={k} value={k}>
+              {v}
+            </option>
+          ))}
+        </select>
+        <select name="committee" defaultValue={params.get("committee") ?? ""} aria-label="支委成员" className={inputClass}>
+          <option value="">支委与否</option>
+          <option value="yes">支委成员</option>
+          <option value="no">非支委成员</option>
+        </select>
+        <label className="flex items-center gap-2 text-sm">
+          <input type="checkbox" name="disabled" value="1" defaultChecked={params.get("disabled") === "1"} />
+          含已停用账号
+        </label>
+        <button type="submit" className={`${secondaryButtonClass} col-span-2 sm:col-span-1`}>
+          查询
+        </button>
+      </Form>
+
+      <p className="mb-2 text-sm text-stone-600" data-testid="people-total">
+        共 {d.total} 人
+      </p>
+      <div className="overflow-x-auto rounded-lg bg-white shadow">
+        <table className="w-full text-left text-sm">
+          <thead className="bg-stone-100 text-stone-600">
+            <tr>
+              <th className="px-3 py-2">姓名</th>
+              <th className="px-3 py-2">学号/工号</th>
+              <th className="px-3 py-2">政治面貌</th>
+              <th className="hidden px-3 py-2 sm:table-cell">党组织</th>
+              <th className="hidden px-3 py-2 md:table-cell">干部/支委</th>
+              <th className="hidden px-3 py-2 md:table-cell">手机号</th>
+            </tr>
+          </thead>
+          <tbody>
+            {d.rows.map((p) => (
+              <tr key={p.id} className="border-t border-stone-100" data-testid="person-row">
+                <td className="px-3 py-2">
+                  <Link to={`/manage/people/${p.id}`} className="text-party underline-offset-2 hover:underline">
+                    {p.name}
+                  </Link>
+                  {p.disabled ? <span className="ml-1 text-xs text-stone-500">（已停用）</span> : null}
+                </td>
+                <td className="px-3 py-2 font-mono">{p.number}</td>
+                <td className="px-3 py-2">{POLITICAL_STATUS_LABELS[p.politicalStatus as PoliticalStatus]}</td>
+                <td className="hidden px-3 py-2 sm:table-cell">{p.unit.name}</td>
+                <td className="hidden px-3 py-2 md:table-cell">
+                  {p.cadreLevel !== "none" ? CADRE_LEVEL_LABELS[p.cadreLevel as CadreLevel] : ""}
+                  {p.isCommitteeMember ? ` ${p.committeeRole ?? "支委"}` : ""}
+                </td>
+                <td className="hidden px-3 py-2 font-mono md:table-cell">{p.phone}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        {d.rows.length === 0 ? <p className="p-4 text-sm text-stone-500">没有符合条件的人员。</p> : null}
+      </div>
+      {d.pages > 1 ? (
+        <nav className="mt-3 flex items-center justify-center gap-3 text-sm" aria-label="分页">
+          {d.page > 1 ? <Link to={pageLink(d.page - 1)}>上一页</Link> : <span className="text-stone-400">上一页</span>}
+          <span>
+            第 {d.page} / {d.pages} 页
+          </span>
+          {d.page < d.pages ? <Link to={pageLink(d.page + 1)}>下一页</Link> : <span className="text-stone-400">下一页</span>}
+        </nav>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,38 @@
+import { type LoaderFunctionArgs } from "@remix-run/node";
+import { NavLink, Outlet, useLoaderData } from "@remix-run/react";
+import { requirePermission } from "~/.server/auth/guard";
+import { hasAnyGrant } from "~/lib/permissions";
+
+// The management area: organisation, people, notices. Each child route checks its own permission.
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await requirePermission(request, "org:view");
+  return {
+    links: [
+      { to: "/manage/org", label: "组织架构", show: true },
+      { to: "/manage/people", label: "人员管理", show: hasAnyGrant(user.grants, "people:view") },
+      { to: "/manage/notices", label: "通知公告", show: hasAnyGrant(user.grants, "notices:post") },
+    ].filter((l) => l.show),
+  };
+}
+
+export default function ManageLayout() {
+  const { links } = useLoaderData<typeof loader>();
+  return (
+    <div>
+      <nav className="mb-4 flex gap-1 overflow-x-auto border-b border-stone-200" aria-label="管理">
+        {links.map((l) => (
+          <NavLink
+            key={l.to}
+            to={l.to}
+            className={({ isActive }) =>
+              `whitespace-nowrap border-b-2 px-3 py-2 text-sm ${isActive ? "border-party font-semibold text-party" : "border-transparent text-stone-600 hover:text-stone-900"}`
+            }
+          >
+            {l.label}
+          </NavLink>
+        ))}
+      </nav>
+      <Outlet />
+    </div>
+  );
+}

@@ -1,0 +1,47 @@
+// A small HTTP client with a cookie jar, talking to the test server the way a browser would:
+// same-site Origin on every non-GET, redirects not followed (tests assert them).
+
+export type Reply = { status: number; headers: Headers; text: string; location: string | null };
+
+export class Client {
+  private cookies = new Map<string, string>();
+  constructor(readonly baseUrl: string) {}
+
+  get cookieHeader(): string {
+    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; ");
+  }
+
+  sessionToken(): string | undefined {
+    return this.cookies.get("wsdx_session");
+  }
+
+  async request(pathname: string, init: RequestInit & { origin?: string | null } = {}): Promise<Reply> {
+    const headers = new Headers(init.headers);
+    if (this.cookies.size) headers.set("Cookie", this.cookieHeader);
+    const method = (init.method ?? "GET").toUpperCase();
+    if (method !== "GET" && method !== "HEAD" && init.origin !== null) headers.set("Origin", init.origin ?? this.baseUrl);
+    const res = await fetch(this.baseUrl + pathname, { ...init, headers, redirect: "manual" });
+    for (const c of res.headers.getSetCookie()) {
+      const [pair] = c.split(";");
+      const [k, ...v] = pair.split("=");
+      const value = v.join("=");
+      if (value === "" || /max-age=0/i.test(c)) this.cookies.delete(k.trim());
+      else this.cookies.set(k.trim(), value);
+    }
+    return { status: res.status, headers: res.headers, text: await res.text(), location: res.headers.get("location") };
+  }
+
+  get(pathname: string) {
+    return this.request(pathname);
+  }
+
+  /** Posts a form (urlencoded, or multipart when given FormData). */
+  post(pathname: string, form: Record<string, string> | FormData, init: { origin?: string | null } = {}) {
+    const body = form instanceof FormData ? form : new URLSearchParams(form);
+    return this.request(pathname, { method: "POST", body, ...init });
+  }
+
+  async login(username: string, password: string): Promise<Reply> {
+    return this.post("/login", { username, password });
+  }
+}

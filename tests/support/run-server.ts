@@ -1,0 +1,19 @@
+// Starts the built server for a test or benchmark on the DATABASE_URL and PORT it is given
+// (PORT=0 picks a free one) and prints "LISTENING <url>" once it accepts connections.
+process.env.NODE_ENV = "production";
+process.env.APP_MODE ??= "production";
+process.env.PORT ??= "0";
+
+const { prismaReady } = await import("../../app/.server/db");
+const { startServer } = await import("../../server");
+await prismaReady();
+const server = await startServer();
+console.info(`LISTENING ${server.url}`);
+
+const stop = async () => {
+  await server.close();
+  process.exit(0);
+};
+process.on("SIGTERM", stop);
+process.on("SIGINT", stop);
+export {};
