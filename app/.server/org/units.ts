@@ -54,10 +54,6 @@ export async function getUnit(id: number) {
   return prisma.orgUnit.findUnique({ where: { id }, select: unitSelect });
 }
 
-/** The units from the root down to this one: the committee, the college, the branch… */
-export async function ancestorIds(path: string): Promise<number[]> {
-  return path.split("/").filter(Boolean).map(Number);
-}
 
 const CHILD_KINDS: Record<string, UnitKind[]> = {
   committee: ["college", "branch", "temporary"],
