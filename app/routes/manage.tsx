@@ -11,6 +11,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       { to: "/manage/org", label: "组织架构", show: true },
       { to: "/manage/people", label: "人员管理", show: hasAnyGrant(user.grants, "people:view") },
       { to: "/manage/notices", label: "通知公告", show: hasAnyGrant(user.grants, "notices:post") },
+      { to: "/manage/audit", label: "审计日志", show: hasAnyGrant(user.grants, "audit:view") },
     ].filter((l) => l.show),
   };
 }

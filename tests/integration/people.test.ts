@@ -215,3 +215,14 @@ describe("notices", () => {
     expect(count.n).toBe(0);
   });
 });
+
+describe("audit log page", () => {
+  it("shows admins the refusals and sign-ins, and nobody else", async () => {
+    const admin = await as("A001");
+    const page = await admin.get("/manage/audit?action=access.denied");
+    expect(page.status).toBe(200);
+    expect(page.text).toContain("越权访问被拒绝");
+    expect(page.text).toContain("计院书记（S001）");
+    expect((await (await as("S001")).get("/manage/audit")).status).toBe(403);
+  });
+});

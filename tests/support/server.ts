@@ -17,7 +17,7 @@ export type TestServer = {
   stop(): Promise<void>;
 };
 
-export async function startTestServer(opts: { env?: Record<string, string> } = {}): Promise<TestServer> {
+export async function startTestServer(opts: { env?: Record<string, string>; allowStderr?: boolean } = {}): Promise<TestServer> {
   if (!fs.existsSync(TEMPLATE_DB)) throw new Error("template database missing: the integration global setup creates it");
   const dbFile = path.join(TMP, `test-${crypto.randomUUID()}.db`);
   fs.copyFileSync(TEMPLATE_DB, dbFile);
@@ -43,6 +43,9 @@ export async function startTestServer(opts: { env?: Record<string, string> } = {
         await exited;
       }
       for (const suffix of ["", "-wal", "-shm"]) fs.rmSync(dbFile + suffix, { force: true });
+      // Like console.error in a test: a server that logged an error the test did not expect fails it.
+      const logged = stderr.join("").trim();
+      if (logged && !opts.allowStderr) throw new Error(`the server wrote to stderr:\n${logged}`);
     },
   };
 }

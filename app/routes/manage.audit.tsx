@@ -1,0 +1,105 @@
+import { type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, useLoaderData, useSearchParams } from "@remix-run/react";
+import { z } from "zod";
+import { AUDIT_ACTIONS } from "~/.server/audit";
+import { recentAuditEntries } from "~/.server/audit-query";
+import { requirePermission } from "~/.server/auth/guard";
+import { inputClass, secondaryButtonClass } from "~/components/ui/form";
+
+export const meta: MetaFunction = () => [{ title: "审计日志 · 网上党校" }];
+
+const ACTION_LABELS: Record<string, string> = {
+  "login.success": "登录成功",
+  "login.failure": "登录失败",
+  logout: "退出登录",
+  "password.change": "修改密码",
+  "password.reset": "重置密码",
+  "access.denied": "越权访问被拒绝",
+  "person.view": "查看人员",
+  "person.sensitive_view": "查看完整个人信息",
+  "person.status_change": "变更政治面貌",
+  "person.update": "修改人员信息",
+  "person.disable": "停用账号",
+  "person.enable": "启用账号",
+  "people.import": "批量导入人员",
+  "grant.add": "授予角色",
+  "grant.remove": "撤销角色",
+  "unit.create": "新建党组织",
+  "unit.update": "修改党组织",
+  "unit.move": "调整隶属关系",
+  "unit.archive": "撤销党组织",
+  "notice.post": "发布通知",
+};
+
+const FilterSchema = z.object({
+  action: z.enum(AUDIT_ACTIONS).optional().catch(undefined),
+  actor: z.string().trim().max(64).optional().catch(undefined),
+});
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  await requirePermission(request, "audit:view");
+  const params = Object.fromEntries(new URL(request.url).searchParams);
+  const f = FilterSchema.parse({ action: params.action || undefined, actor: params.actor || undefined });
+  const rows = await recentAuditEntries({ action: f.action, actorNumber: f.actor });
+  return {
+    actions: AUDIT_ACTIONS.map((a) => ({ key: a, label: ACTION_LABELS[a] ?? a })),
+    rows: rows.map((r) => ({
+      id: r.id,
+      at: r.at.toISOString().replace("T", " ").slice(0, 19),
+      action: ACTION_LABELS[r.action] ?? r.action,
+      actor: r.actor ? `${r.actor.name}（${r.actor.number}）` : "—",
+      target: r.targetKind ? `${r.targetKind}:${r.targetId}` : "",
+      ip: r.ip ?? "",
+      detail: r.detail ?? "",
+    })),
+  };
+}
+
+export default function AuditPage() {
+  const { actions, rows } = useLoaderData<typeof loader>();
+  const [params] = useSearchParams();
+  return (
+    <div>
+      <h1 className="mb-3 text-xl font-bold">审计日志</h1>
+      <Form method="get" className="mb-3 flex flex-wrap gap-2">
+        <select name="action" defaultValue={params.get("action") ?? ""} aria-label="操作" className={`${inputClass} w-auto`}>
+          <option value="">全部操作</option>
+          {actions.map((a) => (
+            <option key={a.key} value={a.key}>
+              {a.label}
+            </option>
+          ))}
+        </select>
+        <input name="actor" defaultValue={params.get("actor") ?? ""} placeholder="操作人学号/工号" aria-label="操作人学号/工号" className={`${inputClass} w-auto`} />
+        <button className={secondaryButtonClass}>筛选</button>
+      </Form>
+      <p className="mb-2 text-xs text-stone-500">显示最近 200 条（UTC 时间）。</p>
+      <div className="overflow-x-auto rounded-lg bg-white shadow">
+        <table className="w-full text-left text-xs">
+          <thead className="bg-stone-100">
+            <tr>
+              <th className="px-2 py-1">时间</th>
+              <th className="px-2 py-1">操作</th>
+              <th className="px-2 py-1">操作人</th>
+              <th className="px-2 py-1">对象</th>
+              <th className="px-2 py-1">地址</th>
+              <th className="px-2 py-1">详情</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((r) => (
+              <tr key={r.id} className="border-t border-stone-100 align-top" data-testid="audit-row">
+                <td className="whitespace-nowrap px-2 py-1 font-mono">{r.at}</td>
+                <td className="px-2 py-1">{r.action}</td>
+                <td className="px-2 py-1">{r.actor}</td>
+                <td className="px-2 py-1 font-mono">{r.target}</td>
+                <td className="px-2 py-1 font-mono">{r.ip}</td>
+                <td className="max-w-xs break-all px-2 py-1 font-mono">{r.detail}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </div>
+  );
+}
