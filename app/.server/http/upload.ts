@@ -1,0 +1,70 @@
+import { type UploadHandler, unstable_parseMultipartFormData } from "@remix-run/node";
+
+// Reads a multipart form with one file field and a few short text fields, never holding more than
+// a fixed budget in memory: Remix's memory handler limits each part, not the number of parts, so a
+// request repeating a part could still grow without bound. Unknown parts are drained and dropped.
+
+export class UploadError extends Error {
+  constructor(
+    message: string,
+    readonly status = 400,
+  ) {
+    super(message);
+  }
+}
+
+export type UploadLimits = {
+  fileField: string;
+  textFields: readonly string[];
+  maxFileBytes: number;
+  /** Per text field; passwords and hidden ids are short. */
+  maxTextBytes?: number;
+};
+
+const OVERHEAD_BYTES = 64 * 1024;
+
+export function tooLargeMessage(maxFileBytes: number) {
+  return `文件超过 ${Math.round(maxFileBytes / 1024 / 1024)} MB 的上限，请拆分后分批导入`;
+}
+
+export async function parseUploadForm(request: Request, limits: UploadLimits): Promise<FormData> {
+  const contentType = request.headers.get("Content-Type") ?? "";
+  if (!contentType.toLowerCase().startsWith("multipart/form-data")) throw new UploadError("请通过页面上的表单选择文件并提交");
+  const maxText = limits.maxTextBytes ?? 1024;
+  const budget = limits.maxFileBytes + OVERHEAD_BYTES;
+  const declared = Number(request.headers.get("Content-Length"));
+  if (Number.isFinite(declared) && declared > budget) throw new UploadError(tooLargeMessage(limits.maxFileBytes), 413);
+
+  let total = 0;
+  let fileSeen = false;
+  const count = (n: number) => {
+    total += n;
+    if (total > budget) throw new UploadError(tooLargeMessage(limits.maxFileBytes), 413);
+  };
+
+  const handler: UploadHandler = async ({ name, filename, contentType: partType, data }) => {
+    const isFile = name === limits.fileField && typeof filename === "string" && !fileSeen;
+    const isText = limits.textFields.includes(name) && filename === undefined;
+    const cap = isFile ? limits.maxFileBytes : isText ? maxText : Infinity;
+    const chunks: Uint8Array[] = [];
+    let size = 0;
+    for await (const chunk of data) {
+      count(chunk.byteLength);
+      if (!isFile && !isText) continue;
+      size += chunk.byteLength;
+      if (size > cap) throw new UploadError(isFile ? tooLargeMessage(limits.maxFileBytes) : "表单内容过长", 413);
+      chunks.push(chunk);
+    }
+    if (isFile) {
+      fileSeen = true;
+      // A browser sends an empty part with filename "" when no file was chosen.
+      if (filename === "" && size === 0) return undefined;
+      // The parser hands out plain (never shared) buffers.
+      return new File(chunks as Uint8Array<ArrayBuffer>[], filename!, { type: partType });
+    }
+    if (isText) return Buffer.concat(chunks).toString("utf8");
+    return undefined;
+  };
+
+  return unstable_parseMultipartFormData(request, handler);
+}
