@@ -1,6 +1,8 @@
+import { type Grant, grantsCover } from "~/lib/permissions";
 import { type UnitKind } from "~/lib/vocabulary";
 import { audit } from "../audit";
 import { prisma } from "../db";
+import { Prisma } from "../generated/prisma/client";
 
 // The unit tree. `path` is "/<root id>/…/<own id>/": a unit's subtree is every row whose path
 // starts with its own, one indexed prefix query.
@@ -127,4 +129,67 @@ export async function archiveUnit(actorId: number, id: number) {
   if (people > 0) throw new UnitError(`该组织及其下级仍有 ${people} 人，请先将人员转出再撤销`);
   await prisma.orgUnit.updateMany({ where: { path: { startsWith: unit.path }, archivedAt: null }, data: { archivedAt: new Date() } });
   await audit({ actorId, action: "unit.archive", targetKind: "unit", targetId: id, detail: { name: unit.name } });
+}
+
+/** "/1/7/42/" → "/1/7/"; the root's parent path is "/", which no grant covers. */
+export function parentPath(path: string): string {
+  return path.slice(0, path.lastIndexOf("/", path.length - 2) + 1);
+}
+
+/**
+ * Whether these grants may rename, move or archive the unit. A grant over a unit lets one shape what
+ * is below it, not the unit itself (a college secretary may not rename or dissolve their own
+ * college), so it takes `org:manage` over the parent. The root has no parent: only an admin granted
+ * on it may change it (and the domain still refuses to move or archive it).
+ */
+export function mayChangeUnit(grants: readonly Grant[], unit: { id: number; path: string; parentId: number | null }): boolean {
+  if (unit.parentId === null) return grants.some((g) => g.role === "admin" && g.unitId === unit.id);
+  return grantsCover(grants, "org:manage", parentPath(unit.path));
+}
+
+/** Whether `unit` could be moved under `candidate`: the same rules `moveUnit` applies, plus "not where it already is". */
+export function isMoveTarget(
+  unit: { kind: string; path: string; parentId: number | null },
+  candidate: { id: number; kind: string; path: string; archivedAt: Date | null },
+): boolean {
+  return (
+    candidate.archivedAt === null &&
+    candidate.id !== unit.parentId &&
+    !candidate.path.startsWith(unit.path) &&
+    allowedChildKinds(candidate.kind).includes(unit.kind as UnitKind)
+  );
+}
+
+/** The active units within `scope` that `unit` may be moved under, in tree order. */
+export async function moveTargets(unit: { kind: string; path: string; parentId: number | null }, scope: string[]): Promise<UnitNode[]> {
+  if (unit.parentId === null) return [];
+  return (await unitsUnder(scope)).filter((candidate) => isMoveTarget(unit, candidate));
+}
+
+/** Adds each unit's direct head count to the unit and to every unit above it on its path. */
+export function rollUpCounts(direct: readonly { path: string; count: number }[]): Map<number, number> {
+  const totals = new Map<number, number>();
+  for (const { path, count } of direct) {
+    for (const id of path.split("/").filter(Boolean).map(Number)) totals.set(id, (totals.get(id) ?? 0) + count);
+  }
+  return totals;
+}
+
+/**
+ * Active (not disabled) people in the subtree of every unit under `paths`, keyed by unit id: one
+ * grouped query by unit, rolled up along the paths, instead of one count per unit. Disabled
+ * accounts are left out, as `archiveUnit` leaves them out.
+ */
+export async function peopleCountsBySubtree(paths: string[]): Promise<Map<number, number>> {
+  if (paths.length === 0) return new Map();
+  const within = Prisma.join(
+    paths.map((p) => Prisma.sql`u.path LIKE ${`${p}%`}`),
+    " OR ",
+  );
+  const rows = await prisma.$queryRaw<{ path: string; n: number | bigint }[]>`
+    SELECT u.path AS path, COUNT(*) AS n
+    FROM Person p JOIN OrgUnit u ON u.id = p.unitId
+    WHERE p.disabledAt IS NULL AND (${within})
+    GROUP BY u.id, u.path`;
+  return rollUpCounts(rows.map((r) => ({ path: r.path, count: Number(r.n) })));
 }

@@ -1,0 +1,78 @@
+import { describe, expect, it } from "vitest";
+import { contentSecurityPolicy, isCrossSiteRequest, securityHeaders } from "~/.server/http/security";
+
+const HOST = "dangxiao.example.edu.cn";
+const SELF = `https://${HOST}`;
+
+describe("isCrossSiteRequest", () => {
+  it("lets reads through whatever their origin", () => {
+    for (const method of ["GET", "HEAD", "OPTIONS", "get"]) {
+      expect(isCrossSiteRequest(method, undefined, HOST, "https", [])).toBe(false);
+      expect(isCrossSiteRequest(method, "https://evil.example", HOST, "https", [])).toBe(false);
+    }
+  });
+
+  it("refuses a state-changing request without an Origin or a Host", () => {
+    expect(isCrossSiteRequest("POST", undefined, HOST, "https", [])).toBe(true);
+    expect(isCrossSiteRequest("POST", "", HOST, "https", [])).toBe(true);
+    expect(isCrossSiteRequest("POST", SELF, undefined, "https", [])).toBe(true);
+  });
+
+  it("refuses another origin, including the opaque 'null' and the other scheme", () => {
+    for (const method of ["POST", "PUT", "PATCH", "DELETE", "post"]) {
+      expect(isCrossSiteRequest(method, "https://evil.example", HOST, "https", [])).toBe(true);
+    }
+    expect(isCrossSiteRequest("POST", "null", HOST, "https", [])).toBe(true);
+    expect(isCrossSiteRequest("POST", `http://${HOST}`, HOST, "https", [])).toBe(true);
+    expect(isCrossSiteRequest("POST", `${SELF}.evil.example`, HOST, "https", [])).toBe(true);
+  });
+
+  it("passes this site's own origin", () => {
+    expect(isCrossSiteRequest("POST", SELF, HOST, "https", [])).toBe(false);
+    expect(isCrossSiteRequest("POST", "http://127.0.0.1:3000", "127.0.0.1:3000", "http", [])).toBe(false);
+  });
+
+  it("passes an origin on the allowed list, and only that one", () => {
+    const allowed = ["https://dx.example.edu.cn"];
+    expect(isCrossSiteRequest("POST", "https://dx.example.edu.cn", "10.0.0.5:3000", "http", allowed)).toBe(false);
+    expect(isCrossSiteRequest("POST", "https://other.example.edu.cn", "10.0.0.5:3000", "http", allowed)).toBe(true);
+  });
+});
+
+describe("contentSecurityPolicy", () => {
+  it("lets scripts run only from this site or with the page's nonce", () => {
+    const csp = contentSecurityPolicy("abc123");
+    const scriptSrc = csp.split("; ").find((d) => d.startsWith("script-src "));
+    expect(scriptSrc).toBe("script-src 'self' 'nonce-abc123'");
+    expect(csp).toContain("object-src 'none'");
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).toContain("form-action 'self'");
+  });
+
+  it("carries whatever nonce it is given", () => {
+    expect(contentSecurityPolicy("n1")).toContain("'nonce-n1'");
+    expect(contentSecurityPolicy("n2")).not.toContain("'nonce-n1'");
+  });
+
+  it("allows eval and the dev server's socket only in development", () => {
+    expect(contentSecurityPolicy("x")).not.toContain("unsafe-eval");
+    expect(contentSecurityPolicy("x")).not.toContain("ws:");
+    const dev = contentSecurityPolicy("x", { dev: true });
+    expect(dev).toContain("'unsafe-eval'");
+    expect(dev).toContain("ws:");
+  });
+});
+
+describe("securityHeaders", () => {
+  it("sends the CSP with the nonce and refuses framing and sniffing", () => {
+    const h = securityHeaders("abc");
+    expect(h["Content-Security-Policy"]).toContain("'nonce-abc'");
+    expect(h["X-Frame-Options"]).toBe("DENY");
+    expect(h["X-Content-Type-Options"]).toBe("nosniff");
+  });
+
+  it("sends HSTS only when asked", () => {
+    expect(securityHeaders("abc")).not.toHaveProperty("Strict-Transport-Security");
+    expect(securityHeaders("abc", { hsts: true })["Strict-Transport-Security"]).toMatch(/max-age=\d+/);
+  });
+});
