@@ -26,6 +26,7 @@ export const AUDIT_ACTIONS = [
   "unit.move",
   "unit.archive",
   "notice.post",
+  "notice.archive",
   "hours.credit",
   "hours.reverse",
   "admin.create",

@@ -4,8 +4,10 @@
 export function maskPhone(phone: string | null | undefined): string {
   if (!phone) return "";
   const p = phone.trim();
-  if (p.length < 7) return "*".repeat(p.length);
-  return `${p.slice(0, 3)}****${p.slice(-4)}`;
+  // A mobile number keeps 3 + 4 digits; 7–10 characters (a landline, an extension) keep only the last 2; shorter ones nothing.
+  if (p.length >= 11) return `${p.slice(0, 3)}${"*".repeat(p.length - 7)}${p.slice(-4)}`;
+  if (p.length <= 6) return "*".repeat(p.length);
+  return `${"*".repeat(p.length - 2)}${p.slice(-2)}`;
 }
 
 /** 110101199003071234 → 110***********1234 */

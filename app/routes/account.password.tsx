@@ -47,6 +47,8 @@ export default function ChangePasswordPage() {
   const [form, fields] = useForm({
     lastResult: actionData?.result,
     shouldValidate: "onBlur",
+    // Re-validating on input (not blur) keeps the layout still between mousedown and click on submit.
+    shouldRevalidate: "onInput",
     onValidate: ({ formData }) => parseWithZod(formData, { schema: ChangePasswordSchema }),
   });
   return (

@@ -43,6 +43,8 @@ export default function LoginPage() {
   const [form, fields] = useForm({
     lastResult: actionData?.result,
     shouldValidate: "onBlur",
+    // Re-validating on input (not blur) keeps the layout still between mousedown and click on submit.
+    shouldRevalidate: "onInput",
     onValidate: ({ formData }) => parseWithZod(formData, { schema: LoginSchema }),
   });
   return (

@@ -29,6 +29,7 @@ const ACTION_LABELS: Record<string, string> = {
   "unit.move": "调整隶属关系",
   "unit.archive": "撤销党组织",
   "notice.post": "发布通知",
+  "notice.archive": "撤下通知",
 };
 
 const FilterSchema = z.object({

@@ -33,6 +33,8 @@ const ActionSchema = z.discriminatedUnion("intent", [
 ]);
 
 export async function action({ request }: ActionFunctionArgs) {
+  // Authorise before reading the input; the unit named in the form is checked below.
+  await requirePermission(request, "notices:post");
   const parsed = ActionSchema.safeParse(Object.fromEntries(await request.formData()));
   if (!parsed.success) return data({ ok: false as const, errors: parsed.error.issues.map((i) => i.message) }, { status: 400 });
   const input = parsed.data;
@@ -43,8 +45,8 @@ export async function action({ request }: ActionFunctionArgs) {
   }
   const notice = await prisma.notice.findUnique({ where: { id: input.noticeId }, select: { unitId: true } });
   if (!notice) throw new Response("通知不存在", { status: 404 });
-  await requirePermission(request, "notices:post", notice.unitId);
-  await archiveNotice(input.noticeId);
+  const user = await requirePermission(request, "notices:post", notice.unitId);
+  await archiveNotice(user.id, input.noticeId);
   return { ok: true as const, message: "通知已撤下" };
 }
 

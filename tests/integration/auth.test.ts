@@ -67,6 +67,17 @@ describe("sign-in and sessions", () => {
     expect(res.location).toContain("/login");
   });
 
+  it("never redirects off the site after sign-in, even through characters browsers strip", async () => {
+    for (const redirectTo of ["//evil.example/x", "/\t/evil.example/x", "/\\evil.example", "https://evil.example/"]) {
+      const c = new Client(server.url);
+      const res = await c.post("/login", { username: "2024000001", password: "Passw0rd!", redirectTo });
+      expect(res.status).toBe(302);
+      expect(res.location).toBe("/");
+    }
+    const ok = await new Client(server.url).post("/login", { username: "2024000001", password: "Passw0rd!", redirectTo: "/account/hours?year=2025" });
+    expect(ok.location).toBe("/account/hours?year=2025");
+  });
+
   it("refuses a form post from another site", async () => {
     const c = new Client(server.url);
     const res = await c.post("/login", { username: "2024000001", password: "Passw0rd!" }, { origin: "https://evil.example" });

@@ -51,3 +51,10 @@ describe("maskIdNumber", () => {
     expect(maskIdNumber("  ")).toBe("");
   });
 });
+
+describe("maskPhone on landlines and extensions", () => {
+  it("shows at most the last two digits of a 7–10 digit number", () => {
+    expect(maskPhone("1234567")).toBe("*****67");
+    expect(maskPhone("0108765432")).toBe("********32");
+  });
+});

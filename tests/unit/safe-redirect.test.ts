@@ -29,3 +29,13 @@ describe("safeRedirect", () => {
     expect(safeRedirect(new File(["/account"], "x.txt"))).toBe("/");
   });
 });
+
+describe("safeRedirect against what browsers strip", () => {
+  it("goes home when tabs, newlines or backslashes could turn the path into another host", () => {
+    expect(safeRedirect("/\t/evil.example/x")).toBe("/");
+    expect(safeRedirect("/\n/evil.example")).toBe("/");
+    expect(safeRedirect("/\r\n/evil.example")).toBe("/");
+    expect(safeRedirect("/%09/evil.example")).toBe("/%09/evil.example");
+    expect(safeRedirect("/\\/evil.example")).toBe("/");
+  });
+});

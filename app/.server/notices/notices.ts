@@ -29,6 +29,7 @@ export async function postNotice(authorId: number, input: { unitId: number; titl
   return notice;
 }
 
-export async function archiveNotice(noticeId: number) {
+export async function archiveNotice(actorId: number, noticeId: number) {
   await prisma.notice.update({ where: { id: noticeId }, data: { archivedAt: new Date() } });
+  await audit({ actorId, action: "notice.archive", targetKind: "notice", targetId: noticeId });
 }

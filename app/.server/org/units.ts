@@ -95,29 +95,38 @@ export async function createUnit(
 }
 
 export async function renameUnit(actorId: number, id: number, name: string) {
-  const before = await prisma.orgUnit.findUniqueOrThrow({ where: { id }, select: { name: true } });
+  const before = await prisma.orgUnit.findUnique({ where: { id }, select: { name: true, archivedAt: true } });
+  if (!before) throw new UnitError("组织不存在");
+  if (before.archivedAt) throw new UnitError("该组织已撤销，不能更名");
   await prisma.orgUnit.update({ where: { id }, data: { name } });
   await audit({ actorId, action: "unit.update", targetKind: "unit", targetId: id, detail: { from: before.name, to: name } });
 }
 
-/** Moves a unit and its whole subtree under a new parent, rewriting the paths in one statement. */
+/**
+ * Moves a unit and its whole subtree under a new parent, rewriting the paths in one statement.
+ * The checks run inside the write transaction, so two moves at once cannot build a cycle.
+ */
 export async function moveUnit(actorId: number, id: number, newParentId: number) {
-  const [unit, parent] = await Promise.all([
-    prisma.orgUnit.findUnique({ where: { id }, select: unitSelect }),
-    prisma.orgUnit.findUnique({ where: { id: newParentId }, select: unitSelect }),
-  ]);
-  if (!unit || !parent) throw new UnitError("组织不存在");
-  if (unit.parentId === null) throw new UnitError("校党委不能移动");
-  if (parent.archivedAt) throw new UnitError("不能移到已撤销的组织下");
-  if (parent.path.startsWith(unit.path)) throw new UnitError("不能移到自身或其下级组织之下");
-  if (!allowedChildKinds(parent.kind).includes(unit.kind as UnitKind)) throw new UnitError("该类型的组织不能设在所选上级组织之下");
-  const newPath = `${parent.path}${unit.id}/`;
-  const depthDelta = parent.depth + 1 - unit.depth;
-  await prisma.$transaction([
-    prisma.$executeRaw`UPDATE OrgUnit SET path = ${newPath} || substr(path, ${unit.path.length + 1}), depth = depth + ${depthDelta} WHERE path LIKE ${unit.path + "%"}`,
-    prisma.orgUnit.update({ where: { id }, data: { parentId: parent.id } }),
-  ]);
-  await audit({ actorId, action: "unit.move", targetKind: "unit", targetId: id, detail: { from: unit.parentId, to: parent.id } });
+  const from = await prisma.$transaction(async (tx) => {
+    const [unit, parent] = await Promise.all([
+      tx.orgUnit.findUnique({ where: { id }, select: unitSelect }),
+      tx.orgUnit.findUnique({ where: { id: newParentId }, select: unitSelect }),
+    ]);
+    if (!unit || !parent) throw new UnitError("组织不存在");
+    if (unit.parentId === null) throw new UnitError("校党委不能移动");
+    if (unit.archivedAt) throw new UnitError("该组织已撤销，不能调整");
+    if (unit.parentId === parent.id) throw new UnitError("该组织已在所选上级组织之下");
+    if (parent.archivedAt) throw new UnitError("不能移到已撤销的组织下");
+    if (parent.path.startsWith(unit.path)) throw new UnitError("不能移到自身或其下级组织之下");
+    if (!allowedChildKinds(parent.kind).includes(unit.kind as UnitKind)) throw new UnitError("该类型的组织不能设在所选上级组织之下");
+    const newPath = `${parent.path}${unit.id}/`;
+    const depthDelta = parent.depth + 1 - unit.depth;
+    const now = new Date();
+    await tx.$executeRaw`UPDATE OrgUnit SET path = ${newPath} || substr(path, ${unit.path.length + 1}), depth = depth + ${depthDelta}, updatedAt = ${now} WHERE path LIKE ${unit.path + "%"}`;
+    await tx.orgUnit.update({ where: { id }, data: { parentId: parent.id } });
+    return unit.parentId;
+  });
+  await audit({ actorId, action: "unit.move", targetKind: "unit", targetId: id, detail: { from, to: newParentId } });
 }
 
 /** Archives a unit and its subtree. Refused while people still belong to any of them. */
@@ -125,6 +134,7 @@ export async function archiveUnit(actorId: number, id: number) {
   const unit = await prisma.orgUnit.findUnique({ where: { id }, select: unitSelect });
   if (!unit) throw new UnitError("组织不存在");
   if (unit.parentId === null) throw new UnitError("校党委不能撤销");
+  if (unit.archivedAt) throw new UnitError("该组织已撤销");
   const people = await prisma.person.count({ where: { unit: { path: { startsWith: unit.path } }, disabledAt: null } });
   if (people > 0) throw new UnitError(`该组织及其下级仍有 ${people} 人，请先将人员转出再撤销`);
   await prisma.orgUnit.updateMany({ where: { path: { startsWith: unit.path }, archivedAt: null }, data: { archivedAt: new Date() } });
