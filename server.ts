@@ -6,7 +6,7 @@ import { type ServerBuild } from "@remix-run/node";
 import express from "express";
 import { env } from "./app/.server/env";
 import { requestContextStorage } from "./app/.server/http/context";
-import { isCrossSiteRequest, securityHeaders } from "./app/.server/http/security";
+import { isCrossSiteRequest, isFormBody, securityHeaders } from "./app/.server/http/security";
 
 // The HTTP server: security headers with a per-request CSP nonce, the cross-site check, static
 // files of the client build, and the Remix handler. `startServer` resolves once it listens.
@@ -24,6 +24,10 @@ export async function startServer({ dev = false } = {}): Promise<StartedServer> 
     for (const [k, v] of Object.entries(securityHeaders(nonce, { dev, hsts: env.cookieSecure }))) res.setHeader(k, v);
     if (isCrossSiteRequest(req.method, req.get("origin"), req.get("host"), req.protocol, env.allowedOrigins)) {
       res.status(403).type("text/plain; charset=utf-8").send("跨站请求已被拒绝");
+      return;
+    }
+    if (!isFormBody(req.method, req.get("content-type"))) {
+      res.status(415).type("text/plain; charset=utf-8").send("请通过页面表单提交");
       return;
     }
     next();

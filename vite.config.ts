@@ -32,7 +32,8 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: "unit", include: ["tests/unit/**/*.test.ts", "app/**/*.test.ts"], setupFiles: ["tests/setup/console.ts"] },
+        // Both projects share one worker limit: vitest refuses projects with different limits in one run.
+        test: { name: "unit", include: ["tests/unit/**/*.test.ts", "app/**/*.test.ts"], setupFiles: ["tests/setup/console.ts"], maxWorkers: 2 },
       },
       {
         extends: true,

@@ -45,3 +45,14 @@ export function scopePaths(grants: readonly Grant[], permission: Permission): st
 export function hasAnyGrant(grants: readonly Grant[], permission: Permission): boolean {
   return grants.some((g) => roleHas(g.role, permission));
 }
+
+const ROLE_RANK: Record<Role, number> = { trainer: 1, secretary: 2, admin: 3 };
+
+/**
+ * True when every grant the other person holds is matched by one of `mine` of at least the same rank
+ * over the same unit or above it: nobody resets the password of, disables or edits someone with
+ * authority they do not have themselves.
+ */
+export function grantsOutrank(mine: readonly Grant[], theirs: readonly Grant[]): boolean {
+  return theirs.every((t) => mine.some((m) => ROLE_RANK[m.role] >= ROLE_RANK[t.role] && t.unitPath.startsWith(m.unitPath)));
+}

@@ -31,14 +31,14 @@ export async function action({ request }: ActionFunctionArgs) {
     return data({ result: submission.reply({ hideFields: ["currentPassword", "newPassword", "confirmPassword"] }) }, { status: 400 });
   }
   const { currentPassword, newPassword } = submission.value;
-  const result = await changeOwnPassword(user.id, user.sessionId, currentPassword, newPassword);
+  const result = await changeOwnPassword(user.id, user.number, currentPassword, newPassword);
   if (!result.ok) {
     return data(
       { result: submission.reply({ fieldErrors: { [result.field]: [result.message] }, hideFields: ["currentPassword", "newPassword", "confirmPassword"] }) },
       { status: 400 },
     );
   }
-  return redirect("/account?changed=1");
+  return redirect("/account?changed=1", { headers: { "Set-Cookie": result.cookie } });
 }
 
 export default function ChangePasswordPage() {

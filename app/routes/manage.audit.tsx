@@ -3,7 +3,7 @@ import { Form, useLoaderData, useSearchParams } from "@remix-run/react";
 import { z } from "zod";
 import { AUDIT_ACTIONS } from "~/.server/audit";
 import { recentAuditEntries } from "~/.server/audit-query";
-import { requirePermission } from "~/.server/auth/guard";
+import { requirePermissionAtRoot } from "~/.server/auth/guard";
 import { inputClass, secondaryButtonClass } from "~/components/ui/form";
 
 export const meta: MetaFunction = () => [{ title: "审计日志 · 网上党校" }];
@@ -38,7 +38,8 @@ const FilterSchema = z.object({
 });
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  await requirePermission(request, "audit:view");
+  // The log covers the whole school, so only a grant at the root may read it.
+  await requirePermissionAtRoot(request, "audit:view");
   const params = Object.fromEntries(new URL(request.url).searchParams);
   const f = FilterSchema.parse({ action: params.action || undefined, actor: params.actor || undefined });
   const rows = await recentAuditEntries({ action: f.action, actorNumber: f.actor });

@@ -3,7 +3,7 @@ import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { requirePermission } from "~/.server/auth/guard";
 import { prisma } from "~/.server/db";
-import { archiveNotice, noticesOfUnits, postNotice } from "~/.server/notices/notices";
+import { NoticeError, archiveNotice, noticesOfUnits, postNotice } from "~/.server/notices/notices";
 import { unitsUnder } from "~/.server/org/units";
 import { FormMessage, Notice, buttonClass, inputClass, secondaryButtonClass } from "~/components/ui/form";
 import { formatDate } from "~/lib/dates";
@@ -40,7 +40,12 @@ export async function action({ request }: ActionFunctionArgs) {
   const input = parsed.data;
   if (input.intent === "post") {
     const user = await requirePermission(request, "notices:post", input.unitId);
-    await postNotice(user.id, { unitId: input.unitId, title: input.title, body: input.body, pinned: input.pinned });
+    try {
+      await postNotice(user.id, { unitId: input.unitId, title: input.title, body: input.body, pinned: input.pinned });
+    } catch (e) {
+      if (e instanceof NoticeError) return data({ ok: false as const, errors: [e.message] }, { status: 400 });
+      throw e;
+    }
     return { ok: true as const, message: "通知已发布" };
   }
   const notice = await prisma.notice.findUnique({ where: { id: input.noticeId }, select: { unitId: true } });

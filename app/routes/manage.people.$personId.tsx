@@ -2,10 +2,10 @@ import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, da
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
 import { audit } from "~/.server/audit";
-import { can, requirePermission, requirePersonInScope } from "~/.server/auth/guard";
+import { can, requireAuthorityOver, requirePermission, requirePersonInScope } from "~/.server/auth/guard";
 import { resetPassword } from "~/.server/auth/login";
 import { generateTemporaryPassword } from "~/.server/auth/password";
-import { PersonError, addGrant, changeStatus, getPersonDetail, removeGrant, revealSensitive, setDisabled, updatePerson } from "~/.server/org/people";
+import { PersonError, addGrant, grantUnitOf, changeStatus, getPersonDetail, removeGrant, revealSensitive, setDisabled, updatePerson } from "~/.server/org/people";
 import { unitsUnder } from "~/.server/org/units";
 import { FormMessage, Notice, buttonClass, inputClass, secondaryButtonClass } from "~/components/ui/form";
 import { DateOnlySchema, formatDate, todayInChina } from "~/lib/dates";
@@ -111,12 +111,12 @@ export async function action({ request, params }: ActionFunctionArgs) {
   try {
     switch (input.intent) {
       case "status": {
-        const { user } = await requirePersonInScope(request, "people:manage", personId);
+        const { user } = await requireAuthorityOver(request, "people:manage", personId);
         await changeStatus(user.id, personId, input.toStatus, input.effectiveOn, input.note ?? undefined);
         return data<ActionReply>({ ok: true, message: `政治面貌已更新为“${POLITICAL_STATUS_LABELS[input.toStatus]}”` });
       }
       case "update": {
-        const { user } = await requirePersonInScope(request, "people:manage", personId);
+        const { user } = await requireAuthorityOver(request, "people:manage", personId);
         // Moving a person needs the right over the destination unit too.
         await requirePermission(request, "people:manage", input.unitId);
         const { intent: _intent, ...fields } = input;
@@ -128,15 +128,14 @@ export async function action({ request, params }: ActionFunctionArgs) {
         return data<ActionReply>({ ok: true, message: "已显示完整信息（本次查看已记录）", sensitive: await revealSensitive(user.id, personId) });
       }
       case "reset-password": {
-        const { user } = await requirePersonInScope(request, "password:reset", personId);
+        const { user } = await requireAuthorityOver(request, "password:reset", personId);
         const temporaryPassword = generateTemporaryPassword();
         await resetPassword(user.id, personId, temporaryPassword);
         return data<ActionReply>({ ok: true, message: "密码已重置，本人下次登录时须修改密码", temporaryPassword });
       }
       case "disable":
       case "enable": {
-        const { user } = await requirePersonInScope(request, "people:manage", personId);
-        if (user.id === personId) return invalid(["不能停用自己的账号"], input.intent);
+        const { user } = await requireAuthorityOver(request, "people:manage", personId);
         await setDisabled(user.id, personId, input.intent === "disable");
         return data<ActionReply>({ ok: true, message: input.intent === "disable" ? "账号已停用，所有登录已失效" : "账号已启用" });
       }
@@ -148,7 +147,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
       }
       case "grant-remove": {
         await requirePersonInScope(request, "people:view", personId);
-        const user = await requirePermission(request, "grants:manage");
+        // The grant's own unit must be in the caller's scope, not just some unit.
+        const grantUnitId = await grantUnitOf(personId, input.grantId);
+        if (grantUnitId === null) return invalid(["该授权不存在"], input.intent);
+        const user = await requirePermission(request, "grants:manage", grantUnitId);
         await removeGrant(user.id, personId, input.grantId);
         return data<ActionReply>({ ok: true, message: "已撤销授权" });
       }

@@ -1,7 +1,7 @@
 import { type LoaderFunctionArgs } from "@remix-run/node";
 import { NavLink, Outlet, useLoaderData } from "@remix-run/react";
 import { requirePermission } from "~/.server/auth/guard";
-import { hasAnyGrant } from "~/lib/permissions";
+import { hasAnyGrant, roleHas } from "~/lib/permissions";
 
 // The management area: organisation, people, notices. Each child route checks its own permission.
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -11,7 +11,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
       { to: "/manage/org", label: "组织架构", show: true },
       { to: "/manage/people", label: "人员管理", show: hasAnyGrant(user.grants, "people:view") },
       { to: "/manage/notices", label: "通知公告", show: hasAnyGrant(user.grants, "notices:post") },
-      { to: "/manage/audit", label: "审计日志", show: hasAnyGrant(user.grants, "audit:view") },
+      // The audit log is granted at the root only (a grant whose path has one segment).
+      { to: "/manage/audit", label: "审计日志", show: user.grants.some((g) => roleHas(g.role, "audit:view") && /^\/\d+\/$/.test(g.unitPath)) },
     ].filter((l) => l.show),
   };
 }

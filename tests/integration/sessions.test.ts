@@ -79,7 +79,7 @@ describe("per-address throttle", () => {
       const res = await c.login("OK1", "Passw0rd1");
       expect(res.status).toBe(400);
       expect(res.text).toContain("尝试过于频繁");
-      const reasons = own.factory.db.prepare("SELECT detail FROM AuditLog WHERE action = 'login.failure' AND targetId = 'ok1'").all() as { detail: string }[];
+      const reasons = own.factory.db.prepare("SELECT detail FROM AuditLog WHERE action = 'login.failure' AND targetId = 'OK1'").all() as { detail: string }[];
       expect(reasons.map((r) => JSON.parse(r.detail).reason)).toContain("throttled");
     } finally {
       await own.stop();

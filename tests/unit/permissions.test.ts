@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type Grant, PERMISSIONS, grantsCover, hasAnyGrant, roleHas, scopePaths } from "~/lib/permissions";
+import { type Grant, PERMISSIONS, grantsCover, hasAnyGrant, roleHas, scopePaths, grantsOutrank } from "~/lib/permissions";
 
 const secretaryOfCollege: Grant = { role: "secretary", unitId: 7, unitPath: "/1/7/" };
 const trainerOfRoot: Grant = { role: "trainer", unitId: 1, unitPath: "/1/" };
@@ -84,5 +84,22 @@ describe("hasAnyGrant", () => {
     expect(hasAnyGrant([trainerOfRoot], "org:view")).toBe(true);
     expect(hasAnyGrant([trainerOfRoot], "notices:post")).toBe(false);
     expect(hasAnyGrant([], "org:view")).toBe(false);
+  });
+});
+
+describe("grantsOutrank", () => {
+  const g = (role: "trainer" | "secretary" | "admin", unitPath: string) => ({ role, unitId: 0, unitPath });
+  it("lets a higher or equal role over the same unit or above act", () => {
+    expect(grantsOutrank([g("admin", "/1/")], [g("admin", "/1/7/")])).toBe(true);
+    expect(grantsOutrank([g("secretary", "/1/7/")], [g("trainer", "/1/7/42/")])).toBe(true);
+    expect(grantsOutrank([g("secretary", "/1/7/")], [])).toBe(true);
+  });
+  it("refuses a lower role, or the same role over a narrower unit", () => {
+    expect(grantsOutrank([g("secretary", "/1/")], [g("admin", "/1/7/")])).toBe(false);
+    expect(grantsOutrank([g("admin", "/1/7/")], [g("admin", "/1/")])).toBe(false);
+    expect(grantsOutrank([g("admin", "/1/7/")], [g("trainer", "/1/8/")])).toBe(false);
+  });
+  it("needs every grant of the other person covered", () => {
+    expect(grantsOutrank([g("admin", "/1/7/")], [g("secretary", "/1/7/9/"), g("secretary", "/1/8/")])).toBe(false);
   });
 });

@@ -78,3 +78,24 @@ describe("FailureThrottle", () => {
     expect(ADDRESS_POLICY.maxFailures).toBeGreaterThanOrEqual(ACCOUNT_POLICY.maxFailures * 5);
   });
 });
+
+describe("FailureThrottle.tryBegin", () => {
+  it("counts attempts in flight, so parallel guesses get no extra tries", () => {
+    const t = new FailureThrottle({ maxFailures: 3, windowMs: 60_000, lockMs: 60_000 }, () => 1_000);
+    expect([t.tryBegin("a"), t.tryBegin("a"), t.tryBegin("a"), t.tryBegin("a")]).toEqual([true, true, true, false]);
+    t.finish("a", false);
+    expect(t.tryBegin("a")).toBe(true);
+  });
+  it("locks after the failures of finished attempts", () => {
+    let now = 0;
+    const t = new FailureThrottle({ maxFailures: 2, windowMs: 60_000, lockMs: 60_000 }, () => now);
+    for (let i = 0; i < 2; i++) {
+      expect(t.tryBegin("a")).toBe(true);
+      t.finish("a", true);
+    }
+    expect(t.isLocked("a")).toBe(true);
+    expect(t.tryBegin("a")).toBe(false);
+    now = 61_000;
+    expect(t.tryBegin("a")).toBe(true);
+  });
+});

@@ -1,5 +1,5 @@
 import { redirect } from "@remix-run/node";
-import { type Grant, type Permission, grantsCover, hasAnyGrant } from "~/lib/permissions";
+import { type Grant, type Permission, grantsCover, grantsOutrank, hasAnyGrant } from "~/lib/permissions";
 import { type Role } from "~/lib/vocabulary";
 import { audit } from "../audit";
 import { prisma } from "../db";
@@ -93,6 +93,30 @@ export async function requirePersonInScope(request: Request, permission: Permiss
     await refuse(user, request, permission, `person:${personId}`);
   }
   return { user, person: person! };
+}
+
+/**
+ * For changing a person: `permission` over their unit, not oneself, and authority covering every
+ * grant they hold (a branch secretary cannot disable or reset the school's administrator).
+ */
+export async function requireAuthorityOver(request: Request, permission: Permission, personId: number) {
+  const { user, person } = await requirePersonInScope(request, permission, personId);
+  const theirs = await prisma.roleGrant.findMany({
+    where: { personId: person.id, unit: { archivedAt: null } },
+    select: { role: true, unitId: true, unit: { select: { path: true } } },
+  });
+  const grants = theirs.map((g) => ({ role: g.role as Role, unitId: g.unitId, unitPath: g.unit.path }));
+  if (user.id === person.id || !grantsOutrank(user.grants, grants)) {
+    await refuse(user, request, permission, `person:${personId}`);
+  }
+  return { user, person };
+}
+
+/** The root of the tree: some permissions (the whole school's audit log) are only granted there. */
+export async function requirePermissionAtRoot(request: Request, permission: Permission): Promise<CurrentUser> {
+  const root = await prisma.orgUnit.findFirst({ where: { parentId: null }, orderBy: { id: "asc" }, select: { id: true } });
+  if (!root) throw new Response("尚未建立党组织", { status: 404 });
+  return requirePermission(request, permission, root.id);
 }
 
 export function can(user: CurrentUser, permission: Permission, unitPath?: string): boolean {

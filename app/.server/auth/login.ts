@@ -11,52 +11,73 @@ export const LOGIN_FAILED_MESSAGE = "账号或密码不正确，或尝试过于�
 export type LoginResult = { ok: true; cookie: string; mustChangePassword: boolean } | { ok: false };
 
 export async function signIn(number: string, password: string): Promise<LoginResult> {
-  const accountKey = number.trim().toLowerCase();
+  // The key is the number as typed (trimmed): the lookup is exact, so "A1" and "a1" are different accounts.
+  const accountKey = number.trim();
   const address = clientAddress();
   const { account, address: byAddress } = loginThrottle;
-  if (account.isLocked(accountKey) || byAddress.isLocked(address)) {
+  // Per account, attempts still being verified count against the limit (parallel guesses get no
+  // extra tries). Per address only finished failures count: a lecture hall signs in at once behind NAT.
+  if (byAddress.isLocked(address) || !account.tryBegin(accountKey)) {
     await audit({ actorId: null, action: "login.failure", targetKind: "account", targetId: accountKey, detail: { reason: "throttled" } });
     return { ok: false };
   }
 
-  const person = await prisma.person.findUnique({
-    where: { number: number.trim() },
-    select: { id: true, disabledAt: true, password: { select: { hash: true, mustChange: true } } },
-  });
-  const valid = person?.password ? await verifyPassword(person.password.hash, password) : (await burnVerifyTime(password), false);
-  if (!person || !valid || person.disabledAt) {
-    account.recordFailure(accountKey);
-    byAddress.recordFailure(address);
-    await audit({
-      actorId: person?.id ?? null,
-      action: "login.failure",
-      targetKind: "account",
-      targetId: accountKey,
-      detail: { reason: !person ? "unknown" : person.disabledAt && valid ? "disabled" : "password" },
+  let ok = false;
+  try {
+    const person = await prisma.person.findUnique({
+      where: { number: accountKey },
+      select: { id: true, disabledAt: true, password: { select: { hash: true, mustChange: true } } },
     });
-    return { ok: false };
+    const valid = person?.password ? await verifyPassword(person.password.hash, password) : (await burnVerifyTime(password), false);
+    if (!person || !valid || person.disabledAt) {
+      byAddress.recordFailure(address);
+      await audit({
+        actorId: person?.id ?? null,
+        action: "login.failure",
+        targetKind: "account",
+        targetId: accountKey,
+        detail: { reason: !person ? "unknown" : person.disabledAt && valid ? "disabled" : "password" },
+      });
+      return { ok: false };
+    }
+    ok = true;
+    const token = generateSessionToken();
+    const session = await createSession(token, person.id);
+    await audit({ actorId: person.id, action: "login.success", targetKind: "person", targetId: person.id });
+    return { ok: true, cookie: sessionCookie(token, session.expiresAt), mustChangePassword: person.password!.mustChange };
+  } finally {
+    account.finish(accountKey, !ok);
   }
-
-  account.reset(accountKey);
-  const token = generateSessionToken();
-  const session = await createSession(token, person.id);
-  await audit({ actorId: person.id, action: "login.success", targetKind: "person", targetId: person.id });
-  return { ok: true, cookie: sessionCookie(token, session.expiresAt), mustChangePassword: person.password!.mustChange };
 }
 
-export type PasswordChangeResult = { ok: true } | { ok: false; field: "currentPassword"; message: string };
+export type PasswordChangeResult = { ok: true; cookie: string } | { ok: false; field: "currentPassword"; message: string };
 
-/** Changes one's own password and ends every other session of the account. */
-export async function changeOwnPassword(personId: number, sessionId: string, current: string, next: string): Promise<PasswordChangeResult> {
-  const row = await prisma.password.findUnique({ where: { personId }, select: { hash: true } });
-  if (!row || !(await verifyPassword(row.hash, current))) {
-    return { ok: false, field: "currentPassword", message: "当前密码不正确" };
+/**
+ * Changes one's own password, ends every session of the account (this one included) and returns the
+ * cookie of a fresh session. Wrong current passwords count against the sign-in throttle.
+ */
+export async function changeOwnPassword(personId: number, number: string, current: string, next: string): Promise<PasswordChangeResult> {
+  const { account } = loginThrottle;
+  if (!account.tryBegin(number)) {
+    return { ok: false, field: "currentPassword", message: "尝试过于频繁，请稍后再试" };
+  }
+  let ok = false;
+  try {
+    const row = await prisma.password.findUnique({ where: { personId }, select: { hash: true } });
+    if (!row || !(await verifyPassword(row.hash, current))) {
+      return { ok: false, field: "currentPassword", message: "当前密码不正确" };
+    }
+    ok = true;
+  } finally {
+    account.finish(number, !ok);
   }
   const hash = await hashPassword(next);
   await prisma.password.update({ where: { personId }, data: { hash, mustChange: false } });
-  await invalidateAllSessions(personId, sessionId);
+  await invalidateAllSessions(personId);
+  const token = generateSessionToken();
+  const session = await createSession(token, personId);
   await audit({ actorId: personId, action: "password.change", targetKind: "person", targetId: personId });
-  return { ok: true };
+  return { ok: true, cookie: sessionCookie(token, session.expiresAt) };
 }
 
 /** An administrator sets a temporary password; the person must change it at the next sign-in. */

@@ -43,3 +43,12 @@ export function isCrossSiteRequest(method: string, origin: string | undefined, h
   if (allowedOrigins.includes(origin)) return false;
   return origin !== `${proto}://${host}`;
 }
+
+const FORM_TYPES = ["application/x-www-form-urlencoded", "multipart/form-data", "text/plain"];
+
+/** Actions read forms only: any other body type would make `request.formData()` throw a 500. */
+export function isFormBody(method: string, contentType: string | undefined): boolean {
+  if (SAFE_METHODS.has(method.toUpperCase()) || !contentType) return true;
+  const type = contentType.split(";")[0].trim().toLowerCase();
+  return FORM_TYPES.includes(type);
+}

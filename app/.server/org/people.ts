@@ -122,10 +122,17 @@ export class PersonError extends Error {}
 export async function changeStatus(actorId: number, personId: number, toStatus: PoliticalStatus, effectiveOn: Date, note?: string) {
   if (effectiveOn.getTime() > Date.now() + 24 * 3600_000) throw new PersonError("生效日期不能晚于今天");
   await prisma.$transaction(async (tx) => {
-    const person = await tx.person.findUniqueOrThrow({ where: { id: personId }, select: { politicalStatus: true } });
-    if (person.politicalStatus === toStatus) throw new PersonError("新的政治面貌与当前相同");
+    // "From" is the status in force on the effective date, so a back-dated entry reads right in the history.
+    const before = await tx.statusChange.findFirst({
+      where: { personId, effectiveOn: { lte: effectiveOn } },
+      orderBy: [{ effectiveOn: "desc" }, { id: "desc" }],
+      select: { toStatus: true },
+    });
+    const fromStatus = before?.toStatus ?? (await tx.person.findUniqueOrThrow({ where: { id: personId }, select: { politicalStatus: true } })).politicalStatus;
+    if (before && before.toStatus === toStatus) throw new PersonError("所选日期时已是该政治面貌");
+    if (!before && fromStatus === toStatus) throw new PersonError("新的政治面貌与当前相同");
     await tx.statusChange.create({
-      data: { personId, fromStatus: person.politicalStatus, toStatus, effectiveOn, note: note || null, recordedById: actorId },
+      data: { personId, fromStatus, toStatus, effectiveOn, note: note || null, recordedById: actorId },
     });
     const latest = await tx.statusChange.findFirstOrThrow({
       where: { personId },
@@ -148,6 +155,7 @@ export type PersonUpdate = {
 };
 
 export async function updatePerson(actorId: number, personId: number, input: PersonUpdate) {
+  await requireOpenUnit(input.unitId);
   const { phone, ...rest } = input;
   await prisma.person.update({ where: { id: personId }, data: phone ? { ...rest, phone } : rest });
   await audit({ actorId, action: "person.update", targetKind: "person", targetId: personId, detail: { unitId: input.unitId, cadreLevel: input.cadreLevel, isCommitteeMember: input.isCommitteeMember } });
@@ -160,12 +168,23 @@ export async function setDisabled(actorId: number, personId: number, disabled: b
 }
 
 export async function addGrant(actorId: number, personId: number, role: Role, unitId: number) {
+  await requireOpenUnit(unitId);
   await prisma.roleGrant.upsert({
     where: { personId_role_unitId: { personId, role, unitId } },
     create: { personId, role, unitId, grantedById: actorId },
     update: {},
   });
   await audit({ actorId, action: "grant.add", targetKind: "person", targetId: personId, detail: { role, unitId } });
+}
+
+export async function grantUnitOf(personId: number, grantId: number): Promise<number | null> {
+  const grant = await prisma.roleGrant.findFirst({ where: { id: grantId, personId }, select: { unitId: true } });
+  return grant?.unitId ?? null;
+}
+
+async function requireOpenUnit(unitId: number) {
+  const unit = await prisma.orgUnit.findUnique({ where: { id: unitId }, select: { archivedAt: true } });
+  if (!unit || unit.archivedAt) throw new PersonError("所选党组织不存在或已撤销");
 }
 
 export async function removeGrant(actorId: number, personId: number, grantId: number) {
