@@ -15,6 +15,8 @@ const EnvSchema = z.object({
   ALLOWED_ORIGINS: z.string().default(""),
   /** Trust X-Forwarded-For for the client address (only behind a reverse proxy you run). */
   TRUST_PROXY: z.enum(["true", "false"]).default("false"),
+  /** Password hashes computed at once; default: cores − 1, leaving a core to serve pages. */
+  ARGON2_CONCURRENCY: z.coerce.number().int().min(1).max(64).optional(),
 });
 
 function load() {
@@ -35,6 +37,7 @@ function load() {
     cookieSecure: raw.COOKIE_SECURE ? raw.COOKIE_SECURE === "true" : mode === "production",
     allowedOrigins: raw.ALLOWED_ORIGINS.split(",").map((s) => s.trim()).filter(Boolean),
     trustProxy: raw.TRUST_PROXY === "true",
+    argon2Concurrency: raw.ARGON2_CONCURRENCY,
   } as const;
 }
 

@@ -1,16 +1,37 @@
+import os from "node:os";
 import { hash, verify } from "@node-rs/argon2";
+import { env } from "../env";
 
 // argon2id with OWASP's minimum (m=19456 KiB, t=2, p=1). @node-rs/argon2's async functions run on
-// libuv's thread pool, so hashing never blocks the event loop.
+// libuv's thread pool, so hashing never blocks the event loop — but four pool threads hashing on a
+// 2-core machine starve it all the same. So at most cores − 1 hashes run at once and the rest wait
+// their turn: a sign-in storm queues sign-ins instead of stalling every other page.
 const OPTIONS = { algorithm: 2 /* Algorithm.Argon2id (a const enum) */, memoryCost: 19456, timeCost: 2, parallelism: 1 } as const;
+const MAX_CONCURRENT = env.argon2Concurrency ?? Math.max(1, os.availableParallelism() - 1);
+
+let running = 0;
+const waiting: (() => void)[] = [];
+
+async function limited<T>(work: () => Promise<T>): Promise<T> {
+  // A finishing hash hands its slot straight to the next in line, so a newcomer cannot slip past.
+  if (running >= MAX_CONCURRENT) await new Promise<void>((resolve) => waiting.push(resolve));
+  else running++;
+  try {
+    return await work();
+  } finally {
+    const next = waiting.shift();
+    if (next) next();
+    else running--;
+  }
+}
 
 export function hashPassword(password: string): Promise<string> {
-  return hash(password, OPTIONS);
+  return limited(() => hash(password, OPTIONS));
 }
 
 export async function verifyPassword(hashed: string, password: string): Promise<boolean> {
   try {
-    return await verify(hashed, password);
+    return await limited(() => verify(hashed, password));
   } catch {
     return false;
   }

@@ -1,0 +1,37 @@
+import { type Stats } from "./stats";
+
+// What a scenario hands back (one row per measured series) and the table they are printed in.
+// A row with a reference shows its p50 and p99 as multiples of the reference's.
+
+export type Row = { scenario: string; measure: string; stats: Stats; ref?: Stats; note?: string };
+
+export type BenchContext = { url: string; dbFile: string };
+
+export type Scenario = { name: string; run(ctx: BenchContext): Promise<Row[]> };
+
+// CJK characters take two columns in a terminal.
+const width = (s: string) => [...s].reduce((w, ch) => w + (ch.codePointAt(0)! >= 0x2e80 ? 2 : 1), 0);
+const pad = (s: string, w: number, left: boolean) => (left ? s + " ".repeat(w - width(s)) : " ".repeat(w - width(s)) + s);
+const ms = (v: number) => (Number.isFinite(v) ? v.toFixed(1) : "-");
+const times = (v: number, ref: number) => (Number.isFinite(v / ref) ? `${(v / ref).toFixed(1)}×` : "-");
+
+export function formatTable(rows: Row[]): string {
+  const header = ["scenario", "measure", "n", "errors", "p50 ms", "p99 ms", "max ms", "req/s", "p50 vs ref", "p99 vs ref"];
+  const body = rows.map(({ scenario, measure, stats: s, ref }) => [
+    scenario,
+    measure,
+    String(s.n),
+    String(s.errors),
+    ms(s.p50),
+    ms(s.p99),
+    ms(s.max),
+    Number.isFinite(s.perSec) ? s.perSec.toFixed(0) : "-",
+    ref ? times(s.p50, ref.p50) : "",
+    ref ? times(s.p99, ref.p99) : "",
+  ]);
+  const widths = header.map((h, c) => Math.max(width(h), ...body.map((r) => width(r[c]))));
+  const line = (cells: string[]) => cells.map((v, c) => pad(v, widths[c], c < 2)).join("  ");
+  const out = [line(header), widths.map((w) => "-".repeat(w)).join("  "), ...body.map(line)];
+  for (const r of rows) if (r.note) out.push(`  ${r.scenario} / ${r.measure}: ${r.note}`);
+  return out.join("\n");
+}

@@ -1,0 +1,50 @@
+import { defineConfig } from "@playwright/test";
+import { E2E_REPORT } from "./tests/e2e/support/paths";
+
+// End-to-end tests in Debian's Chromium (apt-get install chromium; never `playwright install`).
+// The global setup builds the app when needed, seeds a fresh demo university into tests/.tmp/e2e.db
+// and starts the built server on a free port; the tests read its address from the `baseURL` fixture.
+
+const chromiumArgs = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  // Without these Chromium floods a closed network with refused connections.
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+
+export default defineConfig({
+  testDir: "tests/e2e",
+  outputDir: "tests/.tmp/playwright-results",
+  globalSetup: "./tests/e2e/support/global-setup.ts",
+  fullyParallel: true,
+  forbidOnly: !!process.env.CI,
+  workers: 2,
+  retries: 0,
+  timeout: 30_000,
+  expect: { timeout: 10_000 },
+  reporter: [["list"], ["json", { outputFile: E2E_REPORT }]],
+  use: {
+    browserName: "chromium",
+    launchOptions: { executablePath: "/usr/bin/chromium", args: chromiumArgs },
+    locale: "zh-CN",
+    timezoneId: "Asia/Shanghai",
+    trace: "retain-on-failure",
+  },
+  projects: [
+    {
+      // Learners use their phones: every test runs here.
+      name: "mobile",
+      use: { viewport: { width: 390, height: 844 }, deviceScaleFactor: 3, isMobile: true, hasTouch: true },
+    },
+    {
+      // Secretaries and the committee office manage from a desk: the tests tagged @desktop run here too.
+      name: "desktop",
+      use: { viewport: { width: 1280, height: 800 } },
+      grep: /@desktop/,
+    },
+  ],
+});

@@ -1,0 +1,64 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import Database from "better-sqlite3";
+import { type Row, type Scenario, formatTable } from "../bench/lib/report";
+import { startBenchServer } from "../bench/lib/server";
+import * as peopleList from "../bench/scenarios/people-list";
+import * as signinStorm from "../bench/scenarios/signin-storm";
+import { seedDemoUniversity } from "../prisma/seed";
+import { buildIfNeeded } from "./lib/build";
+import { migrate } from "./lib/migrate";
+
+// `npm run bench [-- scenario…]`: build when needed, migrate and seed a fresh database under
+// bench/.tmp/, start the built server as a child process, run the scenarios, print one table.
+// Benchmarks print figures; they assert nothing about time (bench/README.md).
+
+const SCENARIOS: Scenario[] = [signinStorm, peopleList];
+
+const root = path.resolve(import.meta.dirname, "..");
+const wanted = process.argv.slice(2);
+const unknown = wanted.filter((w) => !SCENARIOS.some((s) => s.name === w));
+if (unknown.length) throw new Error(`unknown scenario ${unknown.join(", ")}; known: ${SCENARIOS.map((s) => s.name).join(", ")}`);
+const scenarios = wanted.length ? SCENARIOS.filter((s) => wanted.includes(s.name)) : SCENARIOS;
+
+const cpus = os.cpus();
+const load = () => os.loadavg().map((l) => l.toFixed(1)).join(" ");
+const loadBefore = load(); // before our own build and seed add to it
+const t0 = performance.now();
+const secs = () => `${((performance.now() - t0) / 1000).toFixed(1)} s`;
+const mb = (file: string) => (fs.existsSync(file) ? fs.statSync(file).size / 1e6 : 0);
+
+buildIfNeeded();
+const tmp = path.join(root, "bench", ".tmp");
+fs.mkdirSync(tmp, { recursive: true });
+const dbFile = path.join(tmp, `bench-${process.pid}.db`);
+const removeDb = () => ["", "-wal", "-shm"].forEach((s) => fs.rmSync(dbFile + s, { force: true }));
+removeDb();
+migrate(dbFile);
+const seeded = await seedDemoUniversity(dbFile);
+
+const db = new Database(dbFile);
+db.pragma("wal_checkpoint(TRUNCATE)"); // so the file size below is the whole database
+db.close();
+console.info(`machine:  ${cpus.length} cores (${cpus[0]?.model.trim() ?? "unknown"}), ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB, node ${process.version}, ${os.platform()} ${os.arch()}`);
+console.info(`load:     ${loadBefore} (1/5/15 min) at start: well above ${cpus.length} means the figures are not comparable`);
+console.info(`database: ${mb(dbFile).toFixed(1)} MB, ${seeded.people} people in ${seeded.units} units (seeded in ${seeded.ms} ms), ${path.relative(root, dbFile)}`);
+
+const server = await startBenchServer(dbFile);
+console.info(`server:   ${server.url} (ready at ${secs()})\n`);
+const rows: Row[] = [];
+try {
+  for (const s of scenarios) {
+    const started = performance.now();
+    rows.push(...(await s.run({ url: server.url, dbFile })));
+    console.info(`${s.name} done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  }
+} finally {
+  await server.stop();
+  console.info(`\n${formatTable(rows)}\n`);
+  const logged = server.stderr.join("").trim();
+  if (logged) console.info(`the server wrote to stderr:\n${logged}\n`);
+  console.info(`database after the run: ${(mb(dbFile) + mb(`${dbFile}-wal`)).toFixed(1)} MB (with WAL); load at the end ${load()} (this run included); total ${secs()}`);
+  removeDb();
+}

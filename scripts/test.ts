@@ -1,0 +1,154 @@
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { E2E_REPORT } from "../tests/e2e/support/paths";
+import { buildIfNeeded } from "./lib/build";
+
+// `npm test`: every test. Makes sure Debian's Chromium is there (installing it with apt-get when
+// run as root), builds when the sources changed, runs vitest (unit + integration) and then
+// Playwright (end-to-end) — always both — and ends with one line: `N passed, N failed`
+// (`, N skipped` only when some were). Exits non-zero when anything failed or a runner crashed.
+
+const root = path.resolve(import.meta.dirname, "..");
+const tmp = path.join(root, "tests", ".tmp");
+const CHROMIUM = "/usr/bin/chromium";
+const VITEST_REPORT = path.join(tmp, "vitest-report.json");
+// Where playwright.config.ts has its JSON reporter write.
+const PLAYWRIGHT_REPORT = E2E_REPORT;
+
+type Tally = { runner: string; passed: number; failed: number; skipped: number; notes: string[] };
+
+function ensureChromium() {
+  if (fs.existsSync(CHROMIUM)) return;
+  const isRoot = process.getuid?.() === 0;
+  const apt = ["/usr/bin/apt-get", "/bin/apt-get"].find((p) => fs.existsSync(p));
+  if (isRoot && apt) {
+    console.info(`未找到 ${CHROMIUM}，正在用 apt-get 安装 Chromium (Chromium missing: running \`apt-get update && apt-get install -y chromium\`)…`);
+    const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
+    for (const args of [["update"], ["install", "-y", "--no-install-recommends", "chromium"]]) {
+      console.info(`$ apt-get ${args.join(" ")}`);
+      const r = spawnSync(apt, args, { stdio: "inherit", env });
+      if (r.status !== 0) {
+        console.error(`apt-get ${args.join(" ")} 失败 (failed) with ${r.status ?? r.signal}`);
+        process.exit(1);
+      }
+    }
+    if (fs.existsSync(CHROMIUM)) return;
+    console.error(`安装后仍未找到 ${CHROMIUM} (still missing after apt-get install chromium)`);
+    process.exit(1);
+  }
+  console.error(
+    [
+      `端到端测试需要 Debian 的 Chromium（${CHROMIUM}），但本机没有安装。请以 root 身份运行：`,
+      "  sudo apt-get update && sudo apt-get install -y chromium",
+      "然后重新运行 npm test。（不要使用 `npx playwright install`。）",
+      "",
+      `The end-to-end tests need Debian's Chromium at ${CHROMIUM}, which is not installed. Install it as root:`,
+      "  sudo apt-get update && sudo apt-get install -y chromium",
+      "then run `npm test` again. (Do not use `npx playwright install`.)",
+    ].join("\n"),
+  );
+  process.exit(1);
+}
+
+function run(bin: string, args: string[]): number {
+  console.info(`\n$ ${bin} ${args.join(" ")}`);
+  const r = spawnSync(path.join(root, "node_modules", ".bin", bin), args, { cwd: root, stdio: "inherit" });
+  if (r.error) console.error(`${bin} could not start: ${r.error.message}`);
+  return r.status ?? 1;
+}
+
+function readJson<T>(file: string): T | null {
+  try {
+    return JSON.parse(fs.readFileSync(file, "utf8")) as T;
+  } catch {
+    return null;
+  }
+}
+
+type VitestJson = {
+  numPassedTests: number;
+  numFailedTests: number;
+  numPendingTests: number;
+  numTodoTests: number;
+  testResults: { name: string; status: string; message?: string; assertionResults: { status: string }[] }[];
+};
+
+function tallyVitest(code: number): Tally {
+  const t: Tally = { runner: "vitest", passed: 0, failed: 0, skipped: 0, notes: [] };
+  const report = readJson<VitestJson>(VITEST_REPORT);
+  if (!report) {
+    t.failed = 1;
+    t.notes.push(`vitest wrote no report (exit code ${code}): counted as one failure`);
+    return t;
+  }
+  t.passed = report.numPassedTests;
+  t.failed = report.numFailedTests;
+  t.skipped = report.numPendingTests + report.numTodoTests;
+  // A test file that fails before its tests run (an import error, a failing beforeAll) has no failed test.
+  for (const file of report.testResults) {
+    if (file.status === "failed" && !file.assertionResults.some((a) => a.status === "failed")) {
+      t.failed++;
+      t.notes.push(`${path.relative(root, file.name)} failed outside its tests${file.message ? `: ${file.message.split("\n")[0]}` : ""}`);
+    }
+  }
+  if (code !== 0 && t.failed === 0) {
+    t.failed = 1;
+    t.notes.push(`vitest exited with code ${code} although no test failed (an unhandled error?): counted as one failure`);
+  }
+  return t;
+}
+
+type PlaywrightJson = {
+  stats: { expected: number; unexpected: number; flaky: number; skipped: number };
+  errors: { message?: string }[];
+};
+
+function tallyPlaywright(code: number): Tally {
+  const t: Tally = { runner: "playwright", passed: 0, failed: 0, skipped: 0, notes: [] };
+  const report = readJson<PlaywrightJson>(PLAYWRIGHT_REPORT);
+  if (!report) {
+    t.failed = 1;
+    t.notes.push(`playwright wrote no report (exit code ${code}): counted as one failure`);
+    return t;
+  }
+  t.passed = report.stats.expected + report.stats.flaky;
+  t.failed = report.stats.unexpected;
+  t.skipped = report.stats.skipped;
+  // Errors outside the tests: the global setup or teardown, a file that does not load, no tests found.
+  for (const e of report.errors ?? []) {
+    t.failed++;
+    t.notes.push(`error outside the tests: ${(e.message ?? "").split("\n")[0]}`);
+  }
+  if (code !== 0 && t.failed === 0) {
+    t.failed = 1;
+    t.notes.push(`playwright exited with code ${code} although no test failed: counted as one failure`);
+  }
+  return t;
+}
+
+const started = performance.now();
+ensureChromium();
+fs.mkdirSync(tmp, { recursive: true });
+try {
+  buildIfNeeded();
+} catch (e) {
+  console.error(`构建失败 (the build failed): ${(e as Error).message}`);
+}
+
+for (const f of [VITEST_REPORT, PLAYWRIGHT_REPORT]) fs.rmSync(f, { force: true });
+// Both vitest projects in one run, then the browser tests.
+const vitestCode = run("vitest", ["run", "--reporter=default", "--reporter=json", `--outputFile.json=${path.relative(root, VITEST_REPORT)}`]);
+const playwrightCode = run("playwright", ["test"]);
+
+const tallies = [tallyVitest(vitestCode), tallyPlaywright(playwrightCode)];
+console.info("");
+for (const t of tallies) {
+  console.info(`${t.runner.padEnd(10)} ${t.passed} passed, ${t.failed} failed${t.skipped ? `, ${t.skipped} skipped` : ""}`);
+  for (const n of t.notes) console.info(`           ${n}`);
+}
+console.info(`(${((performance.now() - started) / 1000).toFixed(0)} s)`);
+const sum = (k: "passed" | "failed" | "skipped") => tallies.reduce((s, t) => s + t[k], 0);
+const skipped = sum("skipped");
+console.info(`${sum("passed")} passed, ${sum("failed")} failed${skipped ? `, ${skipped} skipped` : ""}`);
+process.exitCode = sum("failed") > 0 ? 1 : 0;

@@ -1,0 +1,13 @@
+import path from "node:path";
+
+// Files of an end-to-end run, all under tests/.tmp (ignored by git).
+const TMP = path.resolve(import.meta.dirname, "..", "..", ".tmp");
+
+export const E2E_TMP = TMP;
+export const E2E_DB = path.join(TMP, "e2e.db");
+/** Written by the global setup: `{ "url": "http://127.0.0.1:<port>", "pid": <n> }`. */
+export const E2E_SERVER_FILE = path.join(TMP, "e2e-server.json");
+/** Everything the server printed during the run. */
+export const E2E_SERVER_LOG = path.join(TMP, "e2e-server.log");
+/** Playwright's JSON report, read by scripts/test.ts. */
+export const E2E_REPORT = path.join(TMP, "playwright-report.json");

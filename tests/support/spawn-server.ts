@@ -1,0 +1,73 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { ROOT } from "./paths";
+
+// The built server in a child process on 127.0.0.1 and a free port, for integration tests, the
+// end-to-end run and the benchmarks alike. It stops by itself if its parent goes away (stdin closes).
+
+export type SpawnedServer = { url: string; stderr: string[]; child: ChildProcess; stop(): Promise<void> };
+
+export async function spawnServer(opts: {
+  dbFile: string;
+  /** Where `build/` is read from; the project root unless the caller snapshots the build. */
+  cwd?: string;
+  env?: Record<string, string>;
+  /** A file descriptor that receives everything the server prints. */
+  logFd?: number;
+}): Promise<SpawnedServer> {
+  const child = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "tests", "support", "run-server.ts")], {
+    cwd: opts.cwd ?? ROOT,
+    env: {
+      ...process.env,
+      TSX_TSCONFIG_PATH: path.join(ROOT, "tsconfig.json"),
+      DATABASE_URL: `file:${opts.dbFile}`,
+      PORT: "0",
+      HOST: "127.0.0.1",
+      ...opts.env,
+    },
+    stdio: ["pipe", "pipe", "pipe"],
+  });
+  const stderr: string[] = [];
+  child.stderr!.on("data", (b: Buffer) => {
+    stderr.push(b.toString());
+    if (opts.logFd !== undefined) fs.writeSync(opts.logFd, b);
+  });
+  const url = await waitForListening(child, stderr, opts.logFd);
+  return {
+    url,
+    stderr,
+    child,
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise((r) => child.once("exit", r));
+      child.kill("SIGTERM");
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 5_000))]);
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+    },
+  };
+}
+
+function waitForListening(child: ChildProcess, stderr: string[], logFd?: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let out = "";
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`server did not start in 30 s:\n${out}\n${stderr.join("")}`));
+    }, 30_000);
+    // Keep reading stdout after the line is seen, so a chatty server never blocks on a full pipe.
+    child.stdout!.on("data", (b: Buffer) => {
+      if (logFd !== undefined) fs.writeSync(logFd, b);
+      out += b.toString();
+      const m = /LISTENING (\S+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]);
+      }
+    });
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited with ${code}:\n${out}\n${stderr.join("")}`));
+    });
+  });
+}
