@@ -6,6 +6,7 @@ import { prisma } from "~/.server/db";
 import { NoticeError, archiveNotice, noticesOfUnits, postNotice } from "~/.server/notices/notices";
 import { unitsUnder } from "~/.server/org/units";
 import { FormMessage, Notice, buttonClass, inputClass, secondaryButtonClass } from "~/components/ui/form";
+import { UnitOptions } from "~/components/ui/options";
 import { formatDate } from "~/lib/dates";
 import { scopePaths } from "~/lib/permissions";
 
@@ -58,7 +59,6 @@ export async function action({ request }: ActionFunctionArgs) {
 export default function NoticesPage() {
   const { units, notices } = useLoaderData<typeof loader>();
   const reply = useActionData<typeof action>();
-  const minDepth = Math.min(...units.map((u) => u.depth));
   return (
     <div className="space-y-4">
       <h1 className="text-xl font-bold">通知公告</h1>
@@ -68,12 +68,7 @@ export default function NoticesPage() {
         {reply && !reply.ok ? <FormMessage messages={reply.errors} /> : null}
         <input type="hidden" name="intent" value="post" />
         <select name="unitId" aria-label="发布范围" className={inputClass}>
-          {units.map((u) => (
-            <option key={u.id} value={u.id}>
-              {"　".repeat(u.depth - minDepth)}
-              {u.name}
-            </option>
-          ))}
+          <UnitOptions units={units} />
         </select>
         <input name="title" placeholder="标题" aria-label="标题" className={inputClass} maxLength={100} required />
         <textarea name="body" placeholder="正文" aria-label="正文" rows={5} className={inputClass} maxLength={5000} required />

@@ -8,6 +8,7 @@ import { generateTemporaryPassword } from "~/.server/auth/password";
 import { PersonError, addGrant, grantUnitOf, changeStatus, getPersonDetail, removeGrant, revealSensitive, setDisabled, updatePerson } from "~/.server/org/people";
 import { unitsUnder } from "~/.server/org/units";
 import { FormMessage, Notice, buttonClass, inputClass, secondaryButtonClass } from "~/components/ui/form";
+import { LabelOptions, UnitOptions } from "~/components/ui/options";
 import { DateOnlySchema, formatDate, todayInChina } from "~/lib/dates";
 import { scopePaths } from "~/lib/permissions";
 import {
@@ -165,13 +166,7 @@ export default function PersonPage() {
   const { person: p, can, units, today, isSelf } = useLoaderData<typeof loader>();
   const reply = useActionData<typeof action>();
   const busy = useNavigation().state !== "idle";
-  const minDepth = Math.min(...units.map((u) => u.depth));
-  const unitOptions = units.map((u) => (
-    <option key={u.id} value={u.id}>
-      {"　".repeat(u.depth - minDepth)}
-      {u.name}
-    </option>
-  ));
+  const unitOptions = <UnitOptions units={units} />;
   const sensitive = reply?.ok ? reply.sensitive : undefined;
 
   return (
@@ -253,11 +248,8 @@ export default function PersonPage() {
               <option value="" disabled>
                 选择新的政治面貌
               </option>
-              {Object.entries(POLITICAL_STATUS_LABELS).map(([k, v]) => (
-                <option key={k} value={k} disabled={k === p.politicalStatus}>
-                  {v}
-                </option>
-              ))}
+              {/* The current status stays selectable: a back-dated entry may name it; the server checks. */}
+              <LabelOptions labels={POLITICAL_STATUS_LABELS} />
             </select>
             <input type="date" name="effectiveOn" aria-label="生效日期" max={today} defaultValue={today} className={inputClass} required />
             <input name="note" placeholder="备注（如：支部大会讨论通过）" aria-label="备注" className={inputClass} maxLength={200} />
@@ -309,11 +301,7 @@ export default function PersonPage() {
             <label className="text-sm">
               干部级别
               <select name="cadreLevel" defaultValue={p.cadreLevel} className={inputClass}>
-                {Object.entries(CADRE_LEVEL_LABELS).map(([k, v]) => (
-                  <option key={k} value={k}>
-                    {v}
-                  </option>
-                ))}
+                <LabelOptions labels={CADRE_LEVEL_LABELS} />
               </select>
             </label>
             <label className="text-sm">

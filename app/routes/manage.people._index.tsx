@@ -5,6 +5,7 @@ import { can, requirePermission } from "~/.server/auth/guard";
 import { unitsUnder } from "~/.server/org/units";
 import { listPeople } from "~/.server/org/people";
 import { inputClass, secondaryButtonClass } from "~/components/ui/form";
+import { LabelOptions, UnitOptions } from "~/components/ui/options";
 import { scopePaths } from "~/lib/permissions";
 import {
   CADRE_LEVEL_LABELS,
@@ -62,7 +63,6 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export default function PeopleList() {
   const d = useLoaderData<typeof loader>();
   const [params] = useSearchParams();
-  const minDepth = Math.min(...d.units.map((u) => u.depth));
   const pageLink = (page: number) => {
     const next = new URLSearchParams(params);
     next.set("page", String(page));
@@ -83,28 +83,15 @@ export default function PeopleList() {
         <input name="q" defaultValue={params.get("q") ?? ""} placeholder="姓名或学号/工号" aria-label="姓名或学号/工号" className={`${inputClass} col-span-2 sm:col-span-3`} />
         <select name="unitId" defaultValue={params.get("unitId") ?? ""} aria-label="党组织" className={`${inputClass} col-span-2 sm:col-span-3`}>
           <option value="">全部党组织</option>
-          {d.units.map((u) => (
-            <option key={u.id} value={u.id}>
-              {"　".repeat(u.depth - minDepth)}
-              {u.name}
-            </option>
-          ))}
+          <UnitOptions units={d.units} />
         </select>
         <select name="status" defaultValue={params.get("status") ?? ""} aria-label="政治面貌" className={inputClass}>
           <option value="">全部政治面貌</option>
-          {Object.entries(POLITICAL_STATUS_LABELS).map(([k, v]) => (
-            <option key={k} value={k}>
-              {v}
-            </option>
-          ))}
+          <LabelOptions labels={POLITICAL_STATUS_LABELS} />
         </select>
         <select name="cadreLevel" defaultValue={params.get("cadreLevel") ?? ""} aria-label="干部级别" className={inputClass}>
           <option value="">全部干部级别</option>
-          {Object.entries(CADRE_LEVEL_LABELS).map(([k, v]) => (
-            <option key={k} value={k}>
-              {v}
-            </option>
-          ))}
+          <LabelOptions labels={CADRE_LEVEL_LABELS} />
         </select>
         <select name="committee" defaultValue={params.get("committee") ?? ""} aria-label="支委成员" className={inputClass}>
           <option value="">支委与否</option>
