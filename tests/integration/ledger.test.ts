@@ -1,13 +1,16 @@
-import crypto from "node:crypto";
 import fs from "node:fs";
-import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { openFactory } from "../factories";
-import { TEMPLATE_DB, TMP } from "../support/paths";
+import { TEMPLATE_DB } from "../support/paths";
 
 // The hours ledger on a real SQLite file: a source credits a person once, reversals are entries of their own.
 
-const dbFile = path.join(TMP, `ledger-${crypto.randomUUID()}.db`);
+// Before any import: the app's env module reads DATABASE_URL once, when it is first imported.
+const { dbFile } = vi.hoisted(() => {
+  const dbFile = `${process.cwd()}/tests/.tmp/ledger-${process.pid}-${Date.now()}.db`;
+  process.env.DATABASE_URL = `file:${dbFile}`;
+  return { dbFile };
+});
 let ledger: typeof import("../../app/.server/hours/ledger");
 let personId: number;
 let approverId: number;
@@ -19,7 +22,6 @@ beforeAll(async () => {
   personId = f.person({ number: "P1", name: "甲", unitId: root.id, politicalStatus: "member" });
   approverId = f.person({ number: "P2", name: "乙", unitId: root.id, politicalStatus: "member" });
   f.close();
-  process.env.DATABASE_URL = `file:${dbFile}`;
   ledger = await import("../../app/.server/hours/ledger");
 });
 afterAll(() => {
