@@ -46,5 +46,13 @@ export function databaseFileFromUrl(url: string): string {
   return path.resolve(url.replace(/^file:/, "").replace(/\?.*$/, ""));
 }
 
-export const env = load();
-export type AppEnv = typeof env;
+export type AppEnv = ReturnType<typeof load>;
+
+let loaded: AppEnv | undefined;
+/**
+ * Read on first use, not at import: a script or a test may import app modules (the factories import
+ * the password hasher) before it sets DATABASE_URL, and must not be pinned to the default database.
+ */
+export const env: AppEnv = new Proxy({} as AppEnv, {
+  get: (_target, key) => (loaded ??= load())[key as keyof AppEnv],
+});

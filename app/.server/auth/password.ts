@@ -7,14 +7,14 @@ import { env } from "../env";
 // 2-core machine starve it all the same. So at most cores − 1 hashes run at once and the rest wait
 // their turn: a sign-in storm queues sign-ins instead of stalling every other page.
 const OPTIONS = { algorithm: 2 /* Algorithm.Argon2id (a const enum) */, memoryCost: 19456, timeCost: 2, parallelism: 1 } as const;
-const MAX_CONCURRENT = env.argon2Concurrency ?? Math.max(1, os.availableParallelism() - 1);
+const maxConcurrent = () => env.argon2Concurrency ?? Math.max(1, os.availableParallelism() - 1);
 
 let running = 0;
 const waiting: (() => void)[] = [];
 
 async function limited<T>(work: () => Promise<T>): Promise<T> {
   // A finishing hash hands its slot straight to the next in line, so a newcomer cannot slip past.
-  if (running >= MAX_CONCURRENT) await new Promise<void>((resolve) => waiting.push(resolve));
+  if (running >= maxConcurrent()) await new Promise<void>((resolve) => waiting.push(resolve));
   else running++;
   try {
     return await work();
