@@ -30,6 +30,17 @@ export const AUDIT_ACTIONS = [
   "hours.credit",
   "hours.reverse",
   "admin.create",
+  "bank.create",
+  "bank.import",
+  "bank.export",
+  "question.create",
+  "question.update",
+  "question.archive",
+  "quiz.create",
+  "quiz.update",
+  "quiz.publish",
+  "quiz.export",
+  "attempt.flag",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

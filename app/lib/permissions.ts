@@ -14,11 +14,13 @@ export const PERMISSIONS = [
   "grants:manage",
   "notices:post",
   "audit:view",
+  "banks:manage",
+  "quizzes:manage",
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
 const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
-  trainer: ["org:view"],
+  trainer: ["org:view", "banks:manage", "quizzes:manage"],
   secretary: ["org:view", "org:manage", "people:view", "people:manage", "people:import", "people:sensitive", "notices:post"],
   admin: PERMISSIONS,
 };

@@ -10,6 +10,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     links: [
       { to: "/manage/org", label: "组织架构", show: true },
       { to: "/manage/people", label: "人员管理", show: hasAnyGrant(user.grants, "people:view") },
+      { to: "/manage/quizzes", label: "测试", show: hasAnyGrant(user.grants, "quizzes:manage") },
       { to: "/manage/notices", label: "通知公告", show: hasAnyGrant(user.grants, "notices:post") },
       // The audit log is granted at the root only (a grant whose path has one segment).
       { to: "/manage/audit", label: "审计日志", show: user.grants.some((g) => roleHas(g.role, "audit:view") && /^\/\d+\/$/.test(g.unitPath)) },

@@ -10,7 +10,7 @@ describe("roleHas", () => {
   });
 
   it("lets a trainer view the organisation and nothing else", () => {
-    expect(PERMISSIONS.filter((p) => roleHas("trainer", p))).toEqual(["org:view"]);
+    expect(PERMISSIONS.filter((p) => roleHas("trainer", p))).toEqual(["org:view", "banks:manage", "quizzes:manage"]);
   });
 
   it("keeps account-level powers from a secretary", () => {
