@@ -19,9 +19,21 @@ export type PeopleFilter = {
 
 export const PAGE_SIZE = 50;
 
-function peopleWhere(scope: string[], unitPath: string | null, f: PeopleFilter): Prisma.PersonWhereInput {
-  const and: Prisma.PersonWhereInput[] = [{ OR: scope.map((p) => ({ unit: { path: { startsWith: p } } })) }];
-  if (unitPath) and.push({ unit: { path: { startsWith: unitPath } } });
+/** The ids of the units a list covers: the caller's scope, narrowed to one subtree when a unit is named. */
+async function unitIdsFor(scope: string[], unitId: number | undefined): Promise<number[]> {
+  const narrow = unitId ? await prisma.orgUnit.findUnique({ where: { id: unitId }, select: { path: true } }) : null;
+  if (unitId && !narrow) return [];
+  const units = await prisma.orgUnit.findMany({
+    where: { AND: [{ OR: scope.map((p) => ({ path: { startsWith: p } })) }, ...(narrow ? [{ path: { startsWith: narrow.path } }] : [])] },
+    select: { id: true },
+  });
+  return units.map((u) => u.id);
+}
+
+// People are filtered by `unitId IN (…)` rather than through the unit relation: the unit tree is small
+// (tens to thousands of rows) and the (unitId, politicalStatus) index then serves the count and the page.
+function peopleWhere(unitIds: number[], f: PeopleFilter): Prisma.PersonWhereInput {
+  const and: Prisma.PersonWhereInput[] = [{ unitId: { in: unitIds } }];
   if (f.q) and.push({ OR: [{ name: { contains: f.q } }, { number: { startsWith: f.q } }] });
   if (f.status) and.push({ politicalStatus: f.status });
   if (f.cadreLevel) and.push({ cadreLevel: f.cadreLevel });
@@ -33,10 +45,7 @@ function peopleWhere(scope: string[], unitPath: string | null, f: PeopleFilter):
 /** One page of people within the caller's scope; phone numbers always masked in lists. */
 export async function listPeople(scope: string[], filter: PeopleFilter, page = 1) {
   if (scope.length === 0) return { total: 0, rows: [], page: 1, pages: 1 };
-  const unitPath = filter.unitId
-    ? ((await prisma.orgUnit.findUnique({ where: { id: filter.unitId }, select: { path: true } }))?.path ?? "/none/")
-    : null;
-  const where = peopleWhere(scope, unitPath, filter);
+  const where = peopleWhere(await unitIdsFor(scope, filter.unitId), filter);
   const [total, rows] = await Promise.all([
     prisma.person.count({ where }),
     prisma.person.findMany({
