@@ -3,8 +3,8 @@ import path from "node:path";
 import { buildIfNeeded } from "./lib/build";
 import { isEmpty, migrate } from "./lib/migrate";
 
-// `npm start`: migrate, seed the demo university (demo mode, empty database), build when the
-// sources changed, serve, and print where and how to sign in. `--dev` serves through Vite instead.
+// `npm start`: migrate, seed the demo university (demo mode, empty database), sync the banks under
+// content/banks, build when the sources changed, serve, and print where and how to sign in. `--dev` serves through Vite instead.
 
 const dev = process.argv.includes("--dev");
 process.env.APP_MODE ??= process.env.NODE_ENV === "production" ? "production" : "demo";
@@ -36,6 +36,15 @@ if (!dev) {
 const { startServer } = await import("../server");
 const { prismaReady } = await import("../app/.server/db");
 await prismaReady();
+
+// Banks kept as files are brought in on every start; an unchanged file is skipped by its hash.
+const { syncContentBanks } = await import("../app/.server/quiz/banks");
+const tBanks = performance.now();
+const banks = syncContentBanks();
+console.info(
+  `题库文件 (content/banks): ${banks.files} 个，${banks.banksCreated + banks.banksUpdated} 个已更新（新增 ${banks.questionsAdded} 题，修改 ${banks.questionsUpdated} 题，归档 ${banks.questionsArchived} 题），${(performance.now() - tBanks).toFixed(0)} ms`,
+);
+for (const w of banks.warnings) console.warn(`  ⚠ ${w}`);
 const server = await startServer({ dev });
 
 console.info(`\n网上党校 is running at ${server.url}  (${mode} mode, ready in ${((performance.now() - t0) / 1000).toFixed(1)} s)`);

@@ -45,76 +45,87 @@ const options = z
     }
   });
 
-const common = {
-  id: z
-    .string({ error: "题目编号必须是文字" })
-    .regex(KEBAB, "题目编号只能由小写字母、数字和连字符组成，如 pc-001"),
-  stem: text("题干"),
-  explanation: text("解析"),
-  difficulty: z.union([z.literal(1), z.literal(2), z.literal(3)], {
-    error: "难度只能是 1（易）、2（中）或 3（难）",
-  }),
-  tags: z.array(text("标签"), { error: "标签必须写成列表，如 [党章, 党员]" }).min(1, "至少要有一个标签"),
-  source: text("出处"),
-};
+const questionId = z
+  .string({ error: "题目编号必须是文字" })
+  .regex(KEBAB, "题目编号只能由小写字母、数字和连字符组成，如 pc-001");
 
 const noOptions = (label: string) => z.never({ error: `${label}不设选项（options）` }).optional();
 
-const singleQuestion = strictObject({
-  ...common,
-  type: z.literal("single"),
-  options,
-  answer: optionKey,
-}).superRefine((q, ctx) => {
-  if (!(q.answer in q.options)) {
-    ctx.addIssue({ code: "custom", path: ["answer"], message: `答案 ${q.answer} 不在选项中` });
-  }
-});
+// One set of rules for every way a question enters: bank files, the browser editor and Excel
+// import. Only 出处 differs: a bank file must cite its source, a trainer's own question may not have one.
+function buildQuestionSchema<S extends z.ZodType<string | undefined>>(source: S) {
+  const common = {
+    id: questionId,
+    stem: text("题干"),
+    explanation: text("解析"),
+    difficulty: z.union([z.literal(1), z.literal(2), z.literal(3)], {
+      error: "难度只能是 1（易）、2（中）或 3（难）",
+    }),
+    tags: z.array(text("标签"), { error: "标签必须写成列表，如 [党章, 党员]" }).min(1, "至少要有一个标签"),
+    source,
+  };
 
-const multipleQuestion = strictObject({
-  ...common,
-  type: z.literal("multiple"),
-  options,
-  answer: z
-    .array(optionKey, { error: "多选题答案必须写成列表，如 [A, C]" })
-    .min(2, "多选题至少要有两个正确答案"),
-}).superRefine((q, ctx) => {
-  const missing = q.answer.filter((k) => !(k in q.options));
-  if (missing.length > 0) {
-    ctx.addIssue({ code: "custom", path: ["answer"], message: `答案 ${missing.join("、")} 不在选项中` });
-  }
-  if (new Set(q.answer).size !== q.answer.length) {
-    ctx.addIssue({ code: "custom", path: ["answer"], message: "多选题答案有重复的字母" });
-  }
-});
+  const singleQuestion = strictObject({
+    ...common,
+    type: z.literal("single"),
+    options,
+    answer: optionKey,
+  }).superRefine((q, ctx) => {
+    if (!(q.answer in q.options)) {
+      ctx.addIssue({ code: "custom", path: ["answer"], message: `答案 ${q.answer} 不在选项中` });
+    }
+  });
 
-const judgeQuestion = strictObject({
-  ...common,
-  type: z.literal("judge"),
-  options: noOptions("判断题"),
-  answer: z.boolean({ error: "判断题答案只能是 true（正确）或 false（错误）" }),
-});
+  const multipleQuestion = strictObject({
+    ...common,
+    type: z.literal("multiple"),
+    options,
+    answer: z
+      .array(optionKey, { error: "多选题答案必须写成列表，如 [A, C]" })
+      .min(2, "多选题至少要有两个正确答案"),
+  }).superRefine((q, ctx) => {
+    const missing = q.answer.filter((k) => !(k in q.options));
+    if (missing.length > 0) {
+      ctx.addIssue({ code: "custom", path: ["answer"], message: `答案 ${missing.join("、")} 不在选项中` });
+    }
+    if (new Set(q.answer).size !== q.answer.length) {
+      ctx.addIssue({ code: "custom", path: ["answer"], message: "多选题答案有重复的字母" });
+    }
+  });
 
-const fillQuestion = strictObject({
-  ...common,
-  type: z.literal("fill"),
-  options: noOptions("填空题"),
-  answer: z
-    .array(text("填空题答案"), { error: "填空题答案必须写成列表，如 [\"答案\", \"可接受的别称\"]" })
-    .min(1, "填空题至少要有一个答案"),
-}).superRefine((q, ctx) => {
-  const blanks = countBlanks(q.stem);
-  if (blanks === 0) {
-    ctx.addIssue({ code: "custom", path: ["stem"], message: "填空题题干中没有空，请用 ＿＿ 或 ____ 标出" });
-  } else if (blanks > 1) {
-    // The answer list holds alternatives for one blank, so a second blank could not be graded.
-    ctx.addIssue({ code: "custom", path: ["stem"], message: `填空题只能有一个空，现有 ${blanks} 个` });
-  }
-});
+  const judgeQuestion = strictObject({
+    ...common,
+    type: z.literal("judge"),
+    options: noOptions("判断题"),
+    answer: z.boolean({ error: "判断题答案只能是 true（正确）或 false（错误）" }),
+  });
 
-export const questionSchema = z.discriminatedUnion("type", [singleQuestion, multipleQuestion, judgeQuestion, fillQuestion], {
-  error: "题型只能是 single（单选）、multiple（多选）、judge（判断）或 fill（填空）",
-});
+  const fillQuestion = strictObject({
+    ...common,
+    type: z.literal("fill"),
+    options: noOptions("填空题"),
+    answer: z
+      .array(text("填空题答案"), { error: "填空题答案必须写成列表，如 [\"答案\", \"可接受的别称\"]" })
+      .min(1, "填空题至少要有一个答案"),
+  }).superRefine((q, ctx) => {
+    const blanks = countBlanks(q.stem);
+    if (blanks === 0) {
+      ctx.addIssue({ code: "custom", path: ["stem"], message: "填空题题干中没有空，请用 ＿＿ 或 ____ 标出" });
+    } else if (blanks > 1) {
+      // The answer list holds alternatives for one blank, so a second blank could not be graded.
+      ctx.addIssue({ code: "custom", path: ["stem"], message: `填空题只能有一个空，现有 ${blanks} 个` });
+    }
+  });
+
+  return z.discriminatedUnion("type", [singleQuestion, multipleQuestion, judgeQuestion, fillQuestion], {
+    error: "题型只能是 single（单选）、multiple（多选）、judge（判断）或 fill（填空）",
+  });
+}
+
+export const questionSchema = buildQuestionSchema(text("出处"));
+
+/** The same rules for a question written in the browser or imported from Excel, where 出处 may be left out. */
+export const editableQuestionSchema = buildQuestionSchema(text("出处").optional());
 
 export const bankSchema = strictObject({
   id: z.string({ error: "题库编号必须是文字" }).regex(KEBAB, "题库编号只能由小写字母、数字和连字符组成，如 party-constitution"),
@@ -139,6 +150,7 @@ export const bankSchema = strictObject({
 
 export type Bank = z.infer<typeof bankSchema>;
 export type Question = z.infer<typeof questionSchema>;
+export type EditableQuestion = z.infer<typeof editableQuestionSchema>;
 export type SingleQuestion = Extract<Question, { type: "single" }>;
 export type MultipleQuestion = Extract<Question, { type: "multiple" }>;
 export type JudgeQuestion = Extract<Question, { type: "judge" }>;

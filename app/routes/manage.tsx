@@ -3,7 +3,7 @@ import { NavLink, Outlet, useLoaderData } from "@remix-run/react";
 import { requirePermission } from "~/.server/auth/guard";
 import { hasAnyGrant, roleHas } from "~/lib/permissions";
 
-// The management area: organisation, people, notices. Each child route checks its own permission.
+// The management area: organisation, people, notices, question banks. Each child route checks its own permission.
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requirePermission(request, "org:view");
   return {
@@ -12,6 +12,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       { to: "/manage/people", label: "人员管理", show: hasAnyGrant(user.grants, "people:view") },
       { to: "/manage/quizzes", label: "测试", show: hasAnyGrant(user.grants, "quizzes:manage") },
       { to: "/manage/notices", label: "通知公告", show: hasAnyGrant(user.grants, "notices:post") },
+      { to: "/manage/banks", label: "题库", show: hasAnyGrant(user.grants, "banks:manage") },
       // The audit log is granted at the root only (a grant whose path has one segment).
       { to: "/manage/audit", label: "审计日志", show: user.grants.some((g) => roleHas(g.role, "audit:view") && /^\/\d+\/$/.test(g.unitPath)) },
     ].filter((l) => l.show),

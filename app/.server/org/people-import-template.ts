@@ -3,7 +3,8 @@ import writeXlsxFile, { type Cell as XlsxCell, type SheetData } from "write-exce
 import { scopePaths } from "~/lib/permissions";
 import { IMPORT_COLUMNS, type ImportColumnKey, TEMPLATE_EXAMPLE, createUnitResolver } from "~/lib/people-import";
 import { rawDb } from "../db";
-import { type Importer, type SheetFormat, unitsInScope } from "./people-import";
+import { type SheetFormat } from "../http/spreadsheet";
+import { type Importer, unitsInScope } from "./people-import";
 
 // The downloadable template: the header line, one example row (reported, not imported, if left in)
 // and, in the .xlsx, a second sheet with what each column accepts and the units the downloader may

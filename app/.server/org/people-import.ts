@@ -1,11 +1,7 @@
-import crypto from "node:crypto";
 import type Database from "better-sqlite3";
-import Papa from "papaparse";
-import { readSheet } from "read-excel-file/node";
 import { todayInChina } from "~/lib/dates";
 import { type Grant, scopePaths } from "~/lib/permissions";
 import {
-  type Cell,
   type CheckedRow,
   type ImportReport,
   type RowDraft,
@@ -19,6 +15,7 @@ import {
 import { audit } from "../audit";
 import { hashPassword } from "../auth/password";
 import { rawDb, sqliteTimestamp } from "../db";
+import { type SheetFormat, type UploadedFile, readSpreadsheet, sha256Hex } from "../http/spreadsheet";
 
 // Bulk import of people. The file is read and checked in full on every request: a dry run reports,
 // a confirmation re-reads the same bytes (bound by their SHA-256 to what was previewed), checks
@@ -26,106 +23,8 @@ import { rawDb, sqliteTimestamp } from "../db";
 // better-sqlite3 connection: 12,000 rows through Prisma one by one would take seconds.
 
 export const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
-/** What an .xlsx may unpack to: a 20,000-row sheet is ~20 MB of XML; more is a zip bomb or not a roll. */
-const MAX_XLSX_UNPACKED_BYTES = 150 * 1024 * 1024;
 
-export const NOT_A_SPREADSHEET = "无法识别该文件：请上传 Excel 工作簿（.xlsx）或 CSV 文件，可先下载导入模板";
-
-export class ImportFileError extends Error {}
-
-export type UploadedFile = { name: string; bytes: Uint8Array };
 export type Importer = { id: number; grants: readonly Grant[] };
-export type SheetFormat = "xlsx" | "csv";
-
-// ---------- reading the file ----------
-
-function startsWith(bytes: Uint8Array, magic: number[]): boolean {
-  return magic.every((b, i) => bytes[i] === b);
-}
-
-/** Sum of the uncompressed sizes the zip's central directory declares, or null when it has none. */
-export function declaredUnpackedSize(bytes: Uint8Array): number | null {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const stop = Math.max(0, bytes.length - 22 - 0xffff);
-  for (let i = bytes.length - 22; i >= stop; i--) {
-    if (view.getUint32(i, true) !== 0x06054b50) continue;
-    const entries = view.getUint16(i + 10, true);
-    let p = view.getUint32(i + 16, true);
-    let total = 0;
-    for (let n = 0; n < entries; n++) {
-      if (p + 46 > bytes.length || view.getUint32(p, true) !== 0x02014b50) return null;
-      const size = view.getUint32(p + 24, true);
-      // 0xFFFFFFFF means the real size is in a Zip64 field: far beyond any roll of names.
-      total += size === 0xffffffff ? Infinity : size;
-      p += 46 + view.getUint16(p + 28, true) + view.getUint16(p + 30, true) + view.getUint16(p + 32, true);
-    }
-    return total;
-  }
-  return null;
-}
-
-async function readXlsx(bytes: Uint8Array): Promise<Cell[][]> {
-  const unpacked = declaredUnpackedSize(bytes);
-  if (unpacked === null) throw new ImportFileError("文件已损坏或不是有效的 .xlsx 工作簿，请在 Excel 中重新保存后再上传");
-  if (unpacked > MAX_XLSX_UNPACKED_BYTES) throw new ImportFileError("工作簿内容过大，请只保留人员名单所在的工作表并拆分后再导入");
-  try {
-    // Numbers stay as the text Excel stored, so a long student number or phone keeps every digit.
-    const rows = await readSheet(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), { parseNumber: (s: string) => s });
-    return rows as unknown as Cell[][];
-  } catch {
-    throw new ImportFileError("无法读取该 Excel 文件：文件已损坏、已加密，或不是 .xlsx 格式。请在 Excel 中“另存为”.xlsx 后再上传");
-  }
-}
-
-/**
- * Text of a CSV file as Chinese offices produce it: UTF-8 (with or without BOM), GBK from Excel's
- * "CSV (逗号分隔)" on a Chinese Windows, or UTF-16 from "Unicode 文本". Null when it is not text.
- */
-export function decodeCsvText(bytes: Uint8Array): string | null {
-  let text: string;
-  if (startsWith(bytes, [0xff, 0xfe])) text = new TextDecoder("utf-16le").decode(bytes);
-  else if (startsWith(bytes, [0xfe, 0xff])) text = new TextDecoder("utf-16be").decode(bytes);
-  else {
-    if (bytes.includes(0)) return null;
-    try {
-      text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
-    } catch {
-      // Not UTF-8: GBK is what Excel writes on a Chinese Windows (gb18030 is its superset).
-      text = new TextDecoder("gb18030").decode(bytes);
-    }
-  }
-  // Control characters other than tab, form feed and line breaks (or undecodable bytes) in more
-  // than 1 % of the text mean a binary file that happened to decode.
-  let odd = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if ((c < 32 && c !== 9 && c !== 10 && c !== 12 && c !== 13) || c === 0xfffd) odd++;
-  }
-  return odd * 100 > text.length ? null : text;
-}
-
-function parseCsv(text: string): Cell[][] {
-  const result = Papa.parse<string[]>(text.replace(/^\uFEFF/, ""), { skipEmptyLines: false });
-  return result.data;
-}
-
-/** Reads the first sheet of an .xlsx or a .csv, judged by its bytes rather than its name. */
-export async function readSpreadsheet(file: UploadedFile): Promise<{ format: SheetFormat; rows: Cell[][] }> {
-  const b = file.bytes;
-  if (b.length === 0) throw new ImportFileError("文件是空的，请检查后重新选择");
-  if (b.length > MAX_UPLOAD_BYTES) throw new ImportFileError(`文件超过 ${MAX_UPLOAD_BYTES / 1024 / 1024} MB 的上限，请拆分后分批导入`);
-  if (startsWith(b, [0x50, 0x4b, 0x03, 0x04])) return { format: "xlsx", rows: await readXlsx(b) };
-  if (startsWith(b, [0xd0, 0xcf, 0x11, 0xe0])) {
-    throw new ImportFileError("暂不支持旧版 Excel（.xls）文件，请在 Excel 中“另存为”.xlsx 工作簿或 CSV 后再上传");
-  }
-  const text = decodeCsvText(b);
-  if (text === null) throw new ImportFileError(NOT_A_SPREADSHEET);
-  return { format: "csv", rows: parseCsv(text) };
-}
-
-export function sha256Hex(bytes: Uint8Array): string {
-  return crypto.createHash("sha256").update(bytes).digest("hex");
-}
 
 // ---------- what the database knows ----------
 
@@ -176,7 +75,7 @@ type Prepared = {
 };
 
 async function prepare(file: UploadedFile): Promise<Prepared> {
-  const { format, rows } = await readSpreadsheet(file);
+  const { format, rows } = await readSpreadsheet(file, { maxBytes: MAX_UPLOAD_BYTES });
   const today = todayInChina();
   // The name is only shown and logged; a client may send any length.
   const fileName = file.name.slice(0, 200);

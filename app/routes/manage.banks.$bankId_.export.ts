@@ -1,0 +1,21 @@
+import { type LoaderFunctionArgs } from "@remix-run/node";
+import { requirePermission } from "~/.server/auth/guard";
+import { exportBank } from "~/.server/quiz/bank-import";
+import { getBank } from "~/.server/quiz/banks";
+
+// A bank's active questions as an .xlsx in the import layout: /manage/banks/:bankId/export.
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const bank = await getBank(Number(params.bankId));
+  if (!bank) throw new Response("题库不存在", { status: 404 });
+  const user = await requirePermission(request, "banks:manage", bank.unitId);
+  const file = await exportBank(user.id, bank);
+  return new Response(new Uint8Array(file.body), {
+    headers: {
+      "Content-Type": file.contentType,
+      // Answer keys: never in a shared cache.
+      "Cache-Control": "private, no-store",
+      "Content-Disposition": `attachment; filename="${bank.slug}.xlsx"; filename*=UTF-8''${encodeURIComponent(file.fileName)}`,
+    },
+  });
+}
