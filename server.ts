@@ -7,6 +7,7 @@ import express from "express";
 import { env } from "./app/.server/env";
 import { requestContextStorage } from "./app/.server/http/context";
 import { isCrossSiteRequest, isFormBody, securityHeaders } from "./app/.server/http/security";
+import { startQuizSweeper } from "./app/.server/quiz/sweeper";
 
 // The HTTP server: security headers with a per-request CSP nonce, the cross-site check, static
 // files of the client build, and the Remix handler. `startServer` resolves once it listens.
@@ -58,6 +59,7 @@ export async function startServer({ dev = false } = {}): Promise<StartedServer> 
     requestContextStorage.run(context, () => handler(req, res, next));
   });
 
+  const stopSweeper = startQuizSweeper();
   return new Promise((resolve, reject) => {
     const server = app.listen(env.port, env.host, () => {
       const address = server.address();
@@ -65,7 +67,11 @@ export async function startServer({ dev = false } = {}): Promise<StartedServer> 
       resolve({
         url: `http://${env.host}:${port}`,
         port,
-        close: () => new Promise((r) => server.close(() => r())),
+        close: () =>
+          new Promise((r) => {
+            stopSweeper();
+            server.close(() => r());
+          }),
       });
     });
     server.on("error", reject);

@@ -25,3 +25,10 @@ export function formatDate(d: Date | string | null | undefined): string {
 export function todayInChina(now = new Date()): string {
   return new Date(now.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
 }
+
+/** An instant as Beijing wall-clock time, "YYYY-MM-DD HH:MM": the same on the server and in any browser. */
+export function formatChinaDateTime(d: Date | string | null | undefined): string {
+  if (!d) return "";
+  const s = new Date(new Date(d).getTime() + 8 * 3600_000).toISOString();
+  return `${s.slice(0, 10)} ${s.slice(11, 16)}`;
+}

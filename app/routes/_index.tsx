@@ -26,7 +26,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 const PLACES = [
   { to: "/courses", title: "学习", text: "课程与微党课", ready: false },
-  { to: "/quizzes", title: "答题", text: "测试与知识竞赛", ready: false },
+  { to: "/quizzes", title: "答题", text: "测试与知识竞赛", ready: true },
   { to: "/account/hours", title: "学时", text: "我的学时记录", ready: true },
 ];
 

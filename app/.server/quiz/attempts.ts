@@ -1,0 +1,673 @@
+import crypto from "node:crypto";
+import { formatChinaDateTime } from "~/lib/dates";
+import { OPTION_LETTERS, type QuestionKey, type QuestionType, gradeAttempt } from "~/lib/quiz-grading";
+import { checkPlausibility, questionTextLength } from "~/lib/quiz-plausibility";
+import { type GRADE_METHODS, type REVIEW_POLICIES } from "~/lib/quiz-settings";
+import { drawQuestions, fromPresented, optionOrder, shuffled, toPresented } from "~/lib/quiz-shuffle";
+import { audit } from "../audit";
+import { prisma } from "../db";
+import { Prisma } from "../generated/prisma/client";
+import { creditHours } from "../hours/ledger";
+
+// Attempts at a quiz: the state machine in_progress → submitted | expired, with the paper (questions,
+// their order, each question's option order) fixed at the start and stored on the attempt, answers
+// saved one by one as they are given, and grading on the server. The deadline is the server's: an
+// attempt past it is closed and graded with what was saved, by whichever comes first of a read of it
+// and the sweeper. The key, the correct options and the explanations leave this module only through
+// getReview, and only when the quiz's review policy allows.
+
+export type RefusalCode =
+  | "not_found"
+  | "not_eligible"
+  | "not_open"
+  | "no_attempts_left"
+  | "empty_paper"
+  | "closed"
+  | "deadline"
+  | "bad_position"
+  | "malformed";
+
+const STATUS: Record<RefusalCode, number> = {
+  not_found: 404,
+  not_eligible: 403,
+  not_open: 409,
+  no_attempts_left: 409,
+  empty_paper: 409,
+  closed: 409,
+  deadline: 409,
+  bad_position: 400,
+  malformed: 400,
+};
+
+/** A refusal the learner is told about, in Chinese; `status` is the HTTP status a route answers with. */
+export class AttemptError extends Error {
+  readonly status: number;
+  constructor(
+    readonly code: RefusalCode,
+    message: string,
+  ) {
+    super(message);
+    this.status = STATUS[code];
+  }
+}
+
+const NOT_FOUND = () => new AttemptError("not_found", "没有找到这次作答");
+
+type ReviewPolicy = (typeof REVIEW_POLICIES)[number];
+type GradeMethod = (typeof GRADE_METHODS)[number];
+type FinishedState = "submitted" | "expired";
+
+// ---------- audience and windows ----------
+
+type PersonScope = { id: number; unitPath: string; politicalStatus: string };
+
+async function personScope(personId: number): Promise<PersonScope> {
+  const p = await prisma.person.findUniqueOrThrow({
+    where: { id: personId },
+    select: { id: true, politicalStatus: true, unit: { select: { path: true } } },
+  });
+  return { id: p.id, unitPath: p.unit.path, politicalStatus: p.politicalStatus };
+}
+
+// An audience unit covers a person when its path is a prefix of theirs, i.e. it is one of the units on
+// the path from the root to theirs: that is an `in` on the ids the person's path names.
+function audienceFilter(person: PersonScope): Prisma.QuizWhereInput {
+  const unitIds = person.unitPath.split("/").filter(Boolean).map(Number);
+  return {
+    status: "published",
+    audiences: { some: { unitId: { in: unitIds }, OR: [{ politicalStatus: null }, { politicalStatus: person.politicalStatus }] } },
+  };
+}
+
+export type QuizWindow = "upcoming" | "open" | "closed";
+
+export function quizWindow(quiz: { opensAt: Date | null; closesAt: Date | null }, now: Date): QuizWindow {
+  if (quiz.opensAt && quiz.opensAt > now) return "upcoming";
+  if (quiz.closesAt && quiz.closesAt <= now) return "closed";
+  return "open";
+}
+
+// ---------- list and intro ----------
+
+/** The published quizzes whose audience covers the person, with the person's attempts and grade. */
+export async function quizzesForPerson(personId: number, now = new Date()) {
+  await closeExpiredAttempts(now);
+  const person = await personScope(personId);
+  const quizzes = await prisma.quiz.findMany({
+    where: audienceFilter(person),
+    select: {
+      id: true,
+      title: true,
+      opensAt: true,
+      closesAt: true,
+      timeLimitSec: true,
+      maxAttempts: true,
+      passPercent: true,
+      attempts: { where: { personId }, select: { id: true, state: true }, orderBy: { number: "asc" } },
+      grades: { where: { personId }, select: { percent: true, passed: true } },
+    },
+    orderBy: [{ closesAt: "asc" }, { id: "asc" }],
+  });
+  return quizzes.map((q) => {
+    const inProgress = q.attempts.find((a) => a.state === "in_progress");
+    const grade = q.grades[0] ?? null;
+    return {
+      id: q.id,
+      title: q.title,
+      opensAt: q.opensAt,
+      closesAt: q.closesAt,
+      timeLimitSec: q.timeLimitSec,
+      maxAttempts: q.maxAttempts,
+      passPercent: q.passPercent,
+      window: quizWindow(q, now),
+      attemptsUsed: q.attempts.length,
+      inProgressAttemptId: inProgress?.id ?? null,
+      grade: grade ? { percent: grade.percent, passed: grade.passed } : null,
+    };
+  });
+}
+
+/** One quiz as its intro page shows it, or a 404 when the person is not in its audience. */
+export async function quizForPerson(personId: number, quizId: number, now = new Date()) {
+  await closeExpiredAttempts(now);
+  const person = await personScope(personId);
+  const quiz = await prisma.quiz.findFirst({
+    where: { id: quizId, ...audienceFilter(person) },
+    select: {
+      id: true,
+      title: true,
+      description: true,
+      opensAt: true,
+      closesAt: true,
+      timeLimitSec: true,
+      maxAttempts: true,
+      gradeMethod: true,
+      passPercent: true,
+      reviewPolicy: true,
+      creditHours: true,
+      attempts: {
+        where: { personId },
+        select: { id: true, number: true, state: true, startedAt: true, finishedAt: true, percent: true, passed: true },
+        orderBy: { number: "asc" },
+      },
+      grades: { where: { personId }, select: { percent: true, passed: true } },
+    },
+  });
+  if (!quiz) throw new AttemptError("not_found", "没有找到这个测验，或它不面向您");
+  const { grades, ...rest } = quiz;
+  return {
+    ...rest,
+    gradeMethod: rest.gradeMethod as GradeMethod,
+    reviewPolicy: rest.reviewPolicy as ReviewPolicy,
+    window: quizWindow(quiz, now),
+    grade: grades[0] ?? null,
+    inProgressAttemptId: quiz.attempts.find((a) => a.state === "in_progress")?.id ?? null,
+  };
+}
+
+// ---------- starting ----------
+
+function parseJson<T>(text: string | null): T | null {
+  return text === null ? null : (JSON.parse(text) as T);
+}
+
+/**
+ * Starts an attempt, or returns the one in progress (resuming it). The paper is drawn here, once:
+ * fixed slots in slot order, then each draw from the slot's bank (non-archived questions matching
+ * its tag and difficulty, excluding those already on the paper). A draw that finds fewer questions
+ * than asked gives what there is rather than refusing the learner for a builder's mistake.
+ */
+export async function startAttempt(personId: number, quizId: number, now = new Date()): Promise<{ attemptId: number; resumed: boolean }> {
+  await closeExpiredAttempts(now);
+  const person = await personScope(personId);
+  const quiz = await prisma.quiz.findFirst({
+    where: { id: quizId, ...audienceFilter(person) },
+    select: {
+      id: true,
+      opensAt: true,
+      closesAt: true,
+      timeLimitSec: true,
+      maxAttempts: true,
+      shuffleQuestions: true,
+      shuffleOptions: true,
+      slots: { select: { position: true, questionId: true, bankId: true, tag: true, difficulty: true, count: true, markEach: true }, orderBy: { position: "asc" } },
+    },
+  });
+  if (!quiz) throw new AttemptError("not_eligible", "这个测验不面向您，不能作答");
+  const window = quizWindow(quiz, now);
+  if (window === "upcoming") throw new AttemptError("not_open", "测验尚未开始，请在开放时间内作答");
+  if (window === "closed") throw new AttemptError("not_open", "测验已经结束，不能再作答");
+
+  const existing = await prisma.quizAttempt.findMany({ where: { quizId, personId }, select: { id: true, state: true } });
+  const inProgress = existing.find((a) => a.state === "in_progress");
+  if (inProgress) return { attemptId: inProgress.id, resumed: true };
+  if (existing.length >= quiz.maxAttempts) throw new AttemptError("no_attempts_left", `您已用完全部 ${quiz.maxAttempts} 次作答机会`);
+
+  const seed = crypto.randomBytes(16).toString("hex");
+  const items = await drawPaper(quiz.slots, seed);
+  if (items.length === 0) throw new AttemptError("empty_paper", "这个测验还没有题目，请联系教员");
+
+  const ordered = quiz.shuffleQuestions ? shuffled(items, `${seed}/order`) : items;
+  const deadlineAt = paperDeadline(now, quiz.timeLimitSec, quiz.closesAt);
+  const maxMark = ordered.reduce((s, i) => s + i.maxMark, 0);
+
+  try {
+    const attempt = await prisma.$transaction(async (tx) => {
+      // Counted again inside the transaction: two taps on "开始" must not make two attempts.
+      const count = await tx.quizAttempt.count({ where: { quizId, personId } });
+      return tx.quizAttempt.create({
+        data: {
+          quizId,
+          personId,
+          number: count + 1,
+          seed,
+          startedAt: now,
+          deadlineAt,
+          maxMark,
+          items: {
+            create: ordered.map((item, i) => ({
+              position: i + 1,
+              questionId: item.questionId,
+              maxMark: item.maxMark,
+              optionOrder:
+                quiz.shuffleOptions && item.optionLetters ? JSON.stringify(optionOrder(item.optionLetters, `${seed}/${item.questionId}`)) : null,
+            })),
+          },
+        },
+        select: { id: true },
+      });
+    });
+    return { attemptId: attempt.id, resumed: false };
+  } catch (e) {
+    if (e instanceof Prisma.PrismaClientKnownRequestError && e.code === "P2002") {
+      const again = await prisma.quizAttempt.findFirst({ where: { quizId, personId, state: "in_progress" }, select: { id: true } });
+      if (again) return { attemptId: again.id, resumed: true };
+    }
+    throw e;
+  }
+}
+
+function paperDeadline(start: Date, timeLimitSec: number | null, closesAt: Date | null): Date | null {
+  const byLimit = timeLimitSec ? new Date(start.getTime() + timeLimitSec * 1000) : null;
+  if (byLimit && closesAt) return byLimit < closesAt ? byLimit : closesAt;
+  return byLimit ?? closesAt;
+}
+
+type SlotRow = { position: number; questionId: number | null; bankId: number | null; tag: string | null; difficulty: number | null; count: number; markEach: number };
+type PaperItem = { questionId: number; maxMark: number; optionLetters: string[] | null };
+
+async function drawPaper(slots: SlotRow[], seed: string): Promise<PaperItem[]> {
+  const fixedIds = slots.flatMap((s) => (s.questionId === null ? [] : [s.questionId]));
+  const bankIds = [...new Set(slots.flatMap((s) => (s.questionId === null && s.bankId !== null ? [s.bankId] : [])))];
+  const questions = await prisma.question.findMany({
+    where: { archivedAt: null, OR: [{ id: { in: fixedIds } }, { bankId: { in: bankIds } }] },
+    select: { id: true, bankId: true, type: true, options: true, tags: true, difficulty: true },
+  });
+  const byId = new Map(questions.map((q) => [q.id, q]));
+  const letters = (q: (typeof questions)[number]) =>
+    (q.type === "single" || q.type === "multiple") && q.options ? Object.keys(parseJson<Record<string, string>>(q.options)!).sort() : null;
+
+  // Fixed questions are set aside first, so a draw never picks a question that is also fixed.
+  const chosen = new Set(fixedIds.filter((id) => byId.has(id)).map(String));
+  const paper: PaperItem[] = [];
+  const put = (id: number, maxMark: number) => paper.push({ questionId: id, maxMark, optionLetters: letters(byId.get(id)!) });
+  const placed = new Set<number>();
+  for (const s of slots) {
+    if (s.questionId !== null) {
+      // An archived fixed question is left out (and a question fixed twice appears once).
+      if (byId.has(s.questionId) && !placed.has(s.questionId)) put(s.questionId, s.markEach);
+      placed.add(s.questionId);
+      continue;
+    }
+    if (s.bankId === null) continue;
+    const pool = questions
+      .filter((q) => q.bankId === s.bankId)
+      .map((q) => ({ id: String(q.id), tags: parseJson<string[]>(q.tags) ?? [], difficulty: q.difficulty }));
+    const { ids } = drawQuestions(
+      pool,
+      { count: s.count, tags: s.tag ? [s.tag] : undefined, difficulty: s.difficulty ?? undefined },
+      `${seed}/slot/${s.position}`,
+      chosen,
+    );
+    for (const id of ids) {
+      chosen.add(id);
+      put(Number(id), s.markEach);
+    }
+  }
+  return paper;
+}
+
+// ---------- taking ----------
+
+type QuestionRow = { type: string; stem: string; options: string | null };
+
+function presentedOptions(q: QuestionRow, order: string[] | null) {
+  if (q.type === "judge") return [{ value: "true", label: "正确" }, { value: "false", label: "错误" }];
+  if (q.type === "fill" || !q.options) return [];
+  const opts = parseJson<Record<string, string>>(q.options)!;
+  const bankOrder = order ?? Object.keys(opts).sort();
+  return bankOrder.map((bankLetter, i) => ({ value: OPTION_LETTERS[i], label: opts[bankLetter] }));
+}
+
+function bankOrderOf(q: QuestionRow, optionOrderJson: string | null): string[] {
+  const stored = parseJson<string[]>(optionOrderJson);
+  if (stored) return stored;
+  return q.options ? Object.keys(parseJson<Record<string, string>>(q.options)!).sort() : [];
+}
+
+/** A stored response (bank letters) as the learner sees it: presented letters, "true"/"false", text. */
+function presentedResponse(type: string, order: string[], stored: unknown): string[] {
+  if (stored === null || stored === undefined) return [];
+  if (type === "judge") return typeof stored === "boolean" ? [String(stored)] : [];
+  if (type === "fill") return typeof stored === "string" ? [stored] : [];
+  const shown = toPresented(order, stored);
+  return shown === null ? [] : ([] as string[]).concat(shown);
+}
+
+/**
+ * The attempt as the learner takes it: stems, options in presented order, saved answers in presented
+ * letters. Nothing here says which option is right: no answer, no explanation, no bank letters.
+ */
+export async function getAttemptForTaking(personId: number, attemptId: number, now = new Date()) {
+  await closeExpiredAttempts(now);
+  const attempt = await prisma.quizAttempt.findFirst({
+    where: { id: attemptId, personId },
+    select: {
+      id: true,
+      number: true,
+      state: true,
+      deadlineAt: true,
+      quiz: { select: { id: true, title: true } },
+      items: {
+        select: {
+          position: true,
+          maxMark: true,
+          optionOrder: true,
+          response: true,
+          question: { select: { type: true, stem: true, options: true } },
+        },
+        orderBy: { position: "asc" },
+      },
+    },
+  });
+  if (!attempt) throw NOT_FOUND();
+  return {
+    id: attempt.id,
+    number: attempt.number,
+    state: attempt.state,
+    deadlineAt: attempt.deadlineAt,
+    quiz: attempt.quiz,
+    items: attempt.items.map((item) => {
+      const order = bankOrderOf(item.question, item.optionOrder);
+      return {
+        position: item.position,
+        type: item.question.type as QuestionType,
+        stem: item.question.stem,
+        maxMark: item.maxMark,
+        options: presentedOptions(item.question, parseJson<string[]>(item.optionOrder)),
+        response: presentedResponse(item.question.type, order, parseJson<unknown>(item.response)),
+      };
+    }),
+  };
+}
+
+const FILL_MAX = 200;
+
+/**
+ * What the browser sent for one question (the values of its inputs, presented letters) → the
+ * response in bank letters, null for "cleared", or a malformed-input refusal.
+ */
+function toBankResponse(type: string, order: string[], values: string[]): unknown {
+  const malformed = () => new AttemptError("malformed", "答案格式不正确，未保存");
+  const present = values.map((v) => v.trim()).filter((v) => v !== "");
+  if (type === "fill") {
+    if (values.length > 1) throw malformed();
+    const text = (values[0] ?? "").trim();
+    if (text.length > FILL_MAX) throw new AttemptError("malformed", `答案不能超过 ${FILL_MAX} 个字`);
+    return text === "" ? null : text;
+  }
+  if (present.length === 0) return null;
+  if (type === "judge") {
+    if (present.length !== 1 || (present[0] !== "true" && present[0] !== "false")) throw malformed();
+    return present[0] === "true";
+  }
+  if (type === "single") {
+    if (present.length !== 1) throw malformed();
+    const bank = fromPresented(order, present[0]);
+    if (bank === null) throw malformed();
+    return bank;
+  }
+  const bank = fromPresented(order, present);
+  if (bank === null || bank.length !== new Set(present).size) throw malformed();
+  return bank;
+}
+
+export type SaveResult = { status: "saved" | "unchanged" };
+
+/**
+ * Saves the answer to one question of the learner's own attempt in progress. The write itself
+ * re-checks the state and the deadline, so a save racing a submit or the deadline changes nothing.
+ */
+export async function saveAnswer(personId: number, attemptId: number, position: number, values: string[], now = new Date()): Promise<SaveResult> {
+  const attempt = await prisma.quizAttempt.findFirst({ where: { id: attemptId, personId }, select: { id: true, state: true, deadlineAt: true } });
+  if (!attempt) throw NOT_FOUND();
+  if (attempt.state !== "in_progress") throw new AttemptError("closed", "本次作答已经结束，答案未保存");
+  if (attempt.deadlineAt && attempt.deadlineAt <= now) {
+    await finishAttempt(attempt.id, "expired", now);
+    throw new AttemptError("deadline", "已超过作答时间，答案未保存");
+  }
+  const item = Number.isSafeInteger(position)
+    ? await prisma.attemptItem.findUnique({
+        where: { attemptId_position: { attemptId, position } },
+        select: { id: true, optionOrder: true, response: true, question: { select: { type: true, stem: true, options: true } } },
+      })
+    : null;
+  if (!item) throw new AttemptError("bad_position", "这道题不在本次作答中，答案未保存");
+
+  const response = toBankResponse(item.question.type, bankOrderOf(item.question, item.optionOrder), values);
+  const json = response === null ? null : JSON.stringify(response);
+  // Re-sending the same answer (the submit button re-posts every field) must not move its time:
+  // answer times are the evidence of the plausibility check.
+  if (json === item.response) return { status: "unchanged" };
+
+  const { count } = await prisma.attemptItem.updateMany({
+    where: { id: item.id, attempt: { state: "in_progress", OR: [{ deadlineAt: null }, { deadlineAt: { gt: now } }] } },
+    data: { response: json, answeredAt: now, answerCount: { increment: 1 } },
+  });
+  if (count === 0) throw new AttemptError("closed", "本次作答已经结束，答案未保存");
+  return { status: "saved" };
+}
+
+/** Submits the learner's attempt; a second submit is refused and changes nothing. */
+export async function submitAttempt(personId: number, attemptId: number, now = new Date()) {
+  const attempt = await prisma.quizAttempt.findFirst({ where: { id: attemptId, personId }, select: { id: true, state: true, deadlineAt: true } });
+  if (!attempt) throw NOT_FOUND();
+  if (attempt.state !== "in_progress") throw new AttemptError("closed", "本次作答已经提交，不能重复提交");
+  if (attempt.deadlineAt && attempt.deadlineAt <= now) {
+    await finishAttempt(attempt.id, "expired", now);
+    throw new AttemptError("deadline", "已超过作答时间，系统已按截止前保存的答案评分");
+  }
+  const finished = await finishAttempt(attempt.id, "submitted", now);
+  if (!finished) throw new AttemptError("closed", "本次作答已经提交，不能重复提交");
+}
+
+// ---------- closing and grading ----------
+
+/** Grades every attempt in progress whose deadline has passed, as "expired", with what was saved. */
+export async function closeExpiredAttempts(now = new Date()): Promise<number> {
+  // One query on the (state, deadlineAt) index; almost always empty.
+  const due = await prisma.quizAttempt.findMany({
+    where: { state: "in_progress", deadlineAt: { lte: now } },
+    select: { id: true },
+    orderBy: { deadlineAt: "asc" },
+    take: 500,
+  });
+  let closed = 0;
+  for (const a of due) if (await finishAttempt(a.id, "expired", now)) closed++;
+  return closed;
+}
+
+function keyOf(type: string, answerJson: string): QuestionKey {
+  const answer = JSON.parse(answerJson) as unknown;
+  switch (type) {
+    case "single":
+      return { type, answer: answer as string };
+    case "multiple":
+      return { type, answer: answer as string[] };
+    case "judge":
+      return { type, answer: answer as boolean };
+    default:
+      return { type: "fill", answer: answer as string[] };
+  }
+}
+
+/**
+ * Closes and grades an attempt once. The state change is the first write of the transaction, so of
+ * two concurrent finishes (a submit and the sweeper) exactly one grades; the other returns false.
+ */
+async function finishAttempt(attemptId: number, state: FinishedState, now: Date): Promise<boolean> {
+  const graded = await prisma.$transaction(async (tx) => {
+    const deadline = await tx.quizAttempt.findUnique({ where: { id: attemptId }, select: { deadlineAt: true } });
+    // An expired attempt ended at its deadline, whenever the server noticed.
+    const finishedAt = state === "expired" && deadline?.deadlineAt && deadline.deadlineAt < now ? deadline.deadlineAt : now;
+    const { count } = await tx.quizAttempt.updateMany({ where: { id: attemptId, state: "in_progress" }, data: { state, finishedAt } });
+    if (count === 0) return null;
+
+    const attempt = await tx.quizAttempt.findUniqueOrThrow({
+      where: { id: attemptId },
+      select: {
+        quizId: true,
+        personId: true,
+        startedAt: true,
+        quiz: { select: { passPercent: true } },
+        items: {
+          select: { id: true, maxMark: true, response: true, answeredAt: true, question: { select: { type: true, answer: true, stem: true, options: true } } },
+          orderBy: { position: "asc" },
+        },
+      },
+    });
+    const grade = gradeAttempt(
+      attempt.items.map((i) => ({ key: keyOf(i.question.type, i.question.answer), response: parseJson<unknown>(i.response), maxMark: i.maxMark })),
+    );
+    for (const [k, item] of attempt.items.entries()) {
+      await tx.attemptItem.update({ where: { id: item.id }, data: { mark: grade.results[k].mark, correct: grade.results[k].correct } });
+    }
+    const percentTenths = Math.round(grade.percent * 10);
+    const verdict = checkPlausibility(
+      attempt.startedAt,
+      attempt.items.map((i) => ({
+        textLength: questionTextLength(i.question.stem, parseJson<Record<string, string>>(i.question.options)),
+        answeredAt: i.answeredAt,
+      })),
+    );
+    await tx.quizAttempt.update({
+      where: { id: attemptId },
+      data: {
+        mark: grade.mark,
+        percent: percentTenths,
+        passed: percentTenths >= attempt.quiz.passPercent * 10,
+        flagged: verdict.flagged,
+        flagReason: verdict.flagged ? JSON.stringify(verdict.evidence) : null,
+      },
+    });
+    return { quizId: attempt.quizId, personId: attempt.personId, finishedAt, verdict };
+  });
+  if (!graded) return false;
+
+  if (graded.verdict.flagged) {
+    // For the trainer's eyes: the score stands and the learner is not told anything punitive.
+    await audit({ actorId: null, action: "attempt.flag", targetKind: "attempt", targetId: attemptId, detail: graded.verdict.evidence });
+  }
+  await recomputeGrade(graded.quizId, graded.personId, graded.finishedAt);
+  return true;
+}
+
+/** The grade that counts, by the quiz's method; passing credits the quiz's 学时 once through the ledger. */
+async function recomputeGrade(quizId: number, personId: number, finishedAt: Date) {
+  const quiz = await prisma.quiz.findUniqueOrThrow({ where: { id: quizId }, select: { gradeMethod: true, passPercent: true, creditHours: true, title: true } });
+  const finished = await prisma.quizAttempt.findMany({
+    where: { quizId, personId, state: { in: ["submitted", "expired"] } },
+    select: { percent: true },
+    orderBy: { number: "asc" },
+  });
+  if (finished.length === 0) return;
+  const percents = finished.map((a) => a.percent ?? 0);
+  const method = quiz.gradeMethod as GradeMethod;
+  const percent =
+    method === "last"
+      ? percents[percents.length - 1]
+      : method === "average"
+        ? Math.floor(percents.reduce((s, p) => s + p, 0) / percents.length)
+        : Math.max(...percents);
+  const passed = percent >= quiz.passPercent * 10;
+  await prisma.quizGrade.upsert({
+    where: { quizId_personId: { quizId, personId } },
+    create: { quizId, personId, percent, passed, attempts: finished.length },
+    update: { percent, passed, attempts: finished.length },
+  });
+  // Once credited, hours stay even if a later attempt lowers an average or last grade: the person
+  // did pass, and the ledger's unique source key would refuse a second credit anyway.
+  if (passed && quiz.creditHours && quiz.creditHours > 0) {
+    await creditHours({
+      personId,
+      amount: quiz.creditHours,
+      category: "quiz",
+      sourceKind: "quiz",
+      sourceId: String(quizId),
+      earnedAt: finishedAt,
+      note: quiz.title,
+    });
+  }
+}
+
+// ---------- review ----------
+
+export type ReviewMode = "full" | "marks_only";
+
+/**
+ * A finished attempt as the learner may see it. The key and explanations are included only when the
+ * quiz's review policy allows it now; otherwise the score alone, and a sentence saying when (or that
+ * never) the answers can be seen.
+ */
+export async function getReview(personId: number, attemptId: number, now = new Date()) {
+  await closeExpiredAttempts(now);
+  const attempt = await prisma.quizAttempt.findFirst({
+    where: { id: attemptId, personId },
+    select: {
+      id: true,
+      number: true,
+      state: true,
+      startedAt: true,
+      finishedAt: true,
+      mark: true,
+      maxMark: true,
+      percent: true,
+      passed: true,
+      quiz: { select: { id: true, title: true, reviewPolicy: true, closesAt: true, passPercent: true } },
+    },
+  });
+  if (!attempt) throw NOT_FOUND();
+  if (attempt.state === "in_progress") throw new AttemptError("closed", "作答尚未结束，结束后才能查看结果");
+
+  const policy = attempt.quiz.reviewPolicy as ReviewPolicy;
+  const quizClosed = attempt.quiz.closesAt !== null && attempt.quiz.closesAt <= now;
+  const full = policy === "after_submit" || (policy === "after_close" && quizClosed);
+  const summary = {
+    id: attempt.id,
+    number: attempt.number,
+    state: attempt.state as FinishedState,
+    finishedAt: attempt.finishedAt,
+    mark: attempt.mark ?? 0,
+    maxMark: attempt.maxMark,
+    percent: attempt.percent ?? 0,
+    passed: attempt.passed ?? false,
+    quiz: { id: attempt.quiz.id, title: attempt.quiz.title, passPercent: attempt.quiz.passPercent },
+  };
+  if (!full) {
+    const why =
+      policy === "never"
+        ? "本测验不公布答案与解析。"
+        : attempt.quiz.closesAt
+          ? `测验结束后（${formatChinaDateTime(attempt.quiz.closesAt)}）可查看答案与解析。`
+          : "测验结束后可查看答案与解析。";
+    return { mode: "marks_only" as const, why, ...summary, items: null };
+  }
+
+  const items = await prisma.attemptItem.findMany({
+    where: { attemptId },
+    select: {
+      position: true,
+      optionOrder: true,
+      response: true,
+      mark: true,
+      maxMark: true,
+      correct: true,
+      question: { select: { type: true, stem: true, options: true, answer: true, explanation: true } },
+    },
+    orderBy: { position: "asc" },
+  });
+  return {
+    mode: "full" as const,
+    why: null,
+    ...summary,
+    items: items.map((item) => {
+      const q = item.question;
+      const order = bankOrderOf(q, item.optionOrder);
+      const answer = JSON.parse(q.answer) as unknown;
+      const correctAnswer =
+        q.type === "judge" ? [String(answer)] : q.type === "fill" ? (answer as string[]) : ([] as string[]).concat(toPresented(order, answer) ?? []);
+      return {
+        position: item.position,
+        type: q.type as QuestionType,
+        stem: q.stem,
+        options: presentedOptions(q, parseJson<string[]>(item.optionOrder)),
+        response: presentedResponse(q.type, order, parseJson<unknown>(item.response)),
+        correctAnswer,
+        explanation: q.explanation,
+        mark: item.mark ?? 0,
+        maxMark: item.maxMark,
+        correct: item.correct ?? false,
+      };
+    }),
+  };
+}

@@ -1,0 +1,151 @@
+import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, data, redirect } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { z } from "zod";
+import { requireUser } from "~/.server/auth/guard";
+import { AttemptError, quizForPerson, startAttempt } from "~/.server/quiz/attempts";
+import { QuizErrorBoundary, formatDuration, formatPercent } from "~/components/quiz/quiz-ui";
+import { FormMessage, buttonClass } from "~/components/ui/form";
+import { formatChinaDateTime } from "~/lib/dates";
+import { formatHours } from "~/lib/hours";
+import { GRADE_METHOD_LABELS, REVIEW_POLICY_LABELS } from "~/lib/quiz-settings";
+
+export const meta: MetaFunction<typeof loader> = ({ data: d }) => [{ title: `${d?.title ?? "测验"} · 网上党校` }];
+
+const Id = z.coerce.number().int().positive();
+
+function parseId(raw: string | undefined): number {
+  const r = Id.safeParse(raw);
+  if (!r.success) throw new Response("没有找到这个测验", { status: 404 });
+  return r.data;
+}
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const user = await requireUser(request);
+  const quizId = parseId(params.quizId);
+  try {
+    const q = await quizForPerson(user.id, quizId);
+    return {
+      id: q.id,
+      title: q.title,
+      description: q.description,
+      window: q.window,
+      opensAt: formatChinaDateTime(q.opensAt),
+      closesAt: formatChinaDateTime(q.closesAt),
+      timeLimitSec: q.timeLimitSec,
+      maxAttempts: q.maxAttempts,
+      gradeMethod: GRADE_METHOD_LABELS[q.gradeMethod],
+      passPercent: q.passPercent,
+      reviewPolicy: REVIEW_POLICY_LABELS[q.reviewPolicy],
+      creditHours: q.creditHours,
+      grade: q.grade,
+      inProgressAttemptId: q.inProgressAttemptId,
+      attempts: q.attempts.map((a) => ({
+        id: a.id,
+        number: a.number,
+        state: a.state,
+        finishedAt: formatChinaDateTime(a.finishedAt),
+        percent: a.percent,
+        passed: a.passed,
+      })),
+    };
+  } catch (e) {
+    if (e instanceof AttemptError) throw new Response(e.message, { status: e.status });
+    throw e;
+  }
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const user = await requireUser(request);
+  const quizId = parseId(params.quizId);
+  try {
+    const { attemptId } = await startAttempt(user.id, quizId);
+    return redirect(`/quizzes/${quizId}/attempts/${attemptId}`);
+  } catch (e) {
+    if (e instanceof AttemptError) return data({ error: e.message }, { status: e.status });
+    throw e;
+  }
+}
+
+const STATE_LABELS: Record<string, string> = { in_progress: "作答中", submitted: "已交卷", expired: "已到时收卷" };
+
+export default function QuizIntro() {
+  const q = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const busy = useNavigation().state !== "idle";
+  const attemptsLeft = q.maxAttempts - q.attempts.length;
+  return (
+    <div className="mx-auto max-w-lg space-y-4">
+      <section className="rounded-lg bg-white p-4 shadow">
+        <h1 className="text-xl font-bold">{q.title}</h1>
+        {q.description ? <p className="mt-2 whitespace-pre-line text-sm text-stone-700">{q.description}</p> : null}
+        <dl className="mt-3 grid grid-cols-[auto_1fr] gap-x-3 gap-y-1 text-sm">
+          <dt className="text-stone-500">开放时间</dt>
+          <dd>
+            {q.opensAt || "即时"} 至 {q.closesAt || "不限"}
+          </dd>
+          <dt className="text-stone-500">作答时长</dt>
+          <dd>{q.timeLimitSec ? formatDuration(q.timeLimitSec) : "不限时"}</dd>
+          <dt className="text-stone-500">作答次数</dt>
+          <dd>
+            共 {q.maxAttempts} 次，{q.gradeMethod}
+          </dd>
+          <dt className="text-stone-500">及格线</dt>
+          <dd>{q.passPercent} 分</dd>
+          <dt className="text-stone-500">查看答案</dt>
+          <dd>{q.reviewPolicy}</dd>
+          {q.creditHours ? (
+            <>
+              <dt className="text-stone-500">学时</dt>
+              <dd>通过后计 {formatHours(q.creditHours)} 学时</dd>
+            </>
+          ) : null}
+        </dl>
+        {q.grade ? (
+          <p className="mt-3 text-sm">
+            当前成绩 <strong className="text-lg text-party">{formatPercent(q.grade.percent)}</strong> 分 · {q.grade.passed ? "已通过" : "未通过"}
+          </p>
+        ) : null}
+      </section>
+
+      <FormMessage messages={actionData?.error ? [actionData.error] : null} />
+      {q.inProgressAttemptId ? (
+        <Link to={`/quizzes/${q.id}/attempts/${q.inProgressAttemptId}`} className={`${buttonClass} w-full`}>
+          继续作答
+        </Link>
+      ) : q.window === "open" && attemptsLeft > 0 ? (
+        <Form method="post">
+          <p className="mb-2 text-sm text-stone-600">
+            {q.timeLimitSec ? "开始后开始计时，中途离开计时不停止；" : ""}每道题作答后自动保存，可换设备继续。
+          </p>
+          <button type="submit" className={`${buttonClass} w-full`} disabled={busy}>
+            {q.attempts.length ? `再次作答（剩余 ${attemptsLeft} 次）` : "开始作答"}
+          </button>
+        </Form>
+      ) : (
+        <p className="rounded-md bg-stone-100 px-3 py-2 text-sm text-stone-700" role="status">
+          {q.window === "upcoming" ? `测验将于 ${q.opensAt} 开始。` : q.window === "closed" ? "测验已经结束。" : "您已用完全部作答次数。"}
+        </p>
+      )}
+
+      {q.attempts.length ? (
+        <section className="rounded-lg bg-white p-4 shadow">
+          <h2 className="mb-2 font-semibold">作答记录</h2>
+          <ul className="divide-y text-sm">
+            {q.attempts.map((a) => (
+              <li key={a.id} className="flex items-center gap-2 py-2">
+                <span>第 {a.number} 次</span>
+                <span className="text-stone-500">{STATE_LABELS[a.state] ?? a.state}</span>
+                {a.percent !== null ? <span>{formatPercent(a.percent)} 分</span> : null}
+                <Link to={`/quizzes/${q.id}/attempts/${a.id}`} className="ml-auto text-party underline">
+                  {a.state === "in_progress" ? "继续" : "查看"}
+                </Link>
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
+    </div>
+  );
+}
+
+export { QuizErrorBoundary as ErrorBoundary };

@@ -1,0 +1,286 @@
+import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, data, redirect } from "@remix-run/node";
+import { Form, Link, useActionData, useFetcher, useLoaderData, useNavigation, useRevalidator } from "@remix-run/react";
+import { type FormEvent, useEffect, useRef, useState } from "react";
+import { z } from "zod";
+import { requireUser } from "~/.server/auth/guard";
+import { AttemptError, getAttemptForTaking, getReview, saveAnswer, submitAttempt } from "~/.server/quiz/attempts";
+import { QuizErrorBoundary, formatPercent } from "~/components/quiz/quiz-ui";
+import { FormMessage, buttonClass, inputClass } from "~/components/ui/form";
+import { formatChinaDateTime } from "~/lib/dates";
+
+// Taking an attempt and, once it is finished, its result on the same address. While the attempt is
+// in progress the loader sends stems, options in the attempt's order and the learner's saved answers:
+// never a key or an explanation (the integration tests read this page's HTML and its .data to check).
+
+export const meta: MetaFunction<typeof loader> = ({ data: d }) => [{ title: `${d?.quizTitle ?? "作答"} · 网上党校` }];
+
+const Id = z.coerce.number().int().positive();
+
+function parseIds(params: LoaderFunctionArgs["params"]) {
+  const quizId = Id.safeParse(params.quizId);
+  const attemptId = Id.safeParse(params.attemptId);
+  if (!quizId.success || !attemptId.success) throw new Response("没有找到这次作答", { status: 404 });
+  return { quizId: quizId.data, attemptId: attemptId.data };
+}
+
+function refusal(e: unknown): never {
+  if (e instanceof AttemptError) throw new Response(e.message, { status: e.status });
+  throw e;
+}
+
+const TYPE_LABELS: Record<string, string> = { single: "单选题", multiple: "多选题", judge: "判断题", fill: "填空题" };
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const user = await requireUser(request);
+  const { quizId, attemptId } = parseIds(params);
+  const now = new Date();
+  const attempt = await getAttemptForTaking(user.id, attemptId, now).catch(refusal);
+  // The quiz in the address must be the attempt's: no reaching an attempt through another quiz's page.
+  if (attempt.quiz.id !== quizId) throw new Response("没有找到这次作答", { status: 404 });
+  if (attempt.state === "in_progress") {
+    return {
+      mode: "taking" as const,
+      quizTitle: attempt.quiz.title,
+      number: attempt.number,
+      deadlineAt: attempt.deadlineAt?.toISOString() ?? null,
+      deadlineText: formatChinaDateTime(attempt.deadlineAt),
+      serverNow: now.toISOString(),
+      items: attempt.items,
+      review: null,
+    };
+  }
+  const review = await getReview(user.id, attemptId, now).catch(refusal);
+  return { mode: "review" as const, quizTitle: review.quiz.title, number: review.number, deadlineAt: null, deadlineText: "", serverNow: now.toISOString(), items: null, review: { ...review, finishedAt: formatChinaDateTime(review.finishedAt) } };
+}
+
+type ActionData = { ok: true; position?: number } | { ok: false; position?: number; error: string; code: string };
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const user = await requireUser(request);
+  const { attemptId } = parseIds(params);
+  const form = await request.formData();
+  const intent = form.get("intent");
+  const values = (position: number) => form.getAll(`q${position}`).filter((v): v is string => typeof v === "string");
+  const refused = (e: unknown, position?: number) => {
+    if (e instanceof AttemptError) return data<ActionData>({ ok: false, position, error: e.message, code: e.code }, { status: e.status });
+    throw e;
+  };
+
+  if (intent === "save") {
+    const position = Number(form.get("position"));
+    try {
+      await saveAnswer(user.id, attemptId, position, values(position));
+      return data<ActionData>({ ok: true, position });
+    } catch (e) {
+      return refused(e, position);
+    }
+  }
+  if (intent === "submit") {
+    try {
+      // Without JavaScript nothing was saved yet: save every answered field, then submit. With it,
+      // the fields repeat what was saved and saveAnswer leaves them (and their times) alone.
+      const positions = [...new Set([...form.keys()].flatMap((k) => (/^q\d+$/.test(k) ? [Number(k.slice(1))] : [])))].sort((a, b) => a - b);
+      for (const position of positions) await saveAnswer(user.id, attemptId, position, values(position));
+      await submitAttempt(user.id, attemptId);
+    } catch (e) {
+      return refused(e);
+    }
+    return redirect(new URL(request.url).pathname);
+  }
+  return data<ActionData>({ ok: false, error: "无法识别的操作", code: "malformed" }, { status: 400 });
+}
+
+export default function AttemptPage() {
+  const d = useLoaderData<typeof loader>();
+  return d.mode === "taking" ? <Taking /> : <Review />;
+}
+
+type TakingData = Extract<ReturnType<typeof useLoaderData<typeof loader>>, { mode: "taking" }>;
+type Item = TakingData["items"][number];
+
+function Taking() {
+  const d = useLoaderData<typeof loader>() as TakingData;
+  const actionData = useActionData<typeof action>();
+  const submitting = useNavigation().state === "submitting";
+  const confirmSubmit = (e: FormEvent<HTMLFormElement>) => {
+    const submitter = (e.nativeEvent as SubmitEvent).submitter as HTMLButtonElement | null;
+    if (submitter?.value === "submit" && !window.confirm("确定交卷吗？交卷后不能再修改答案。")) e.preventDefault();
+  };
+  return (
+    <div className="mx-auto max-w-lg">
+      <header className="sticky top-0 z-10 -mx-4 mb-4 border-b bg-stone-50/95 px-4 py-2 backdrop-blur">
+        <h1 className="font-bold">{d.quizTitle}</h1>
+        <p className="text-sm text-stone-600">
+          第 {d.number} 次作答 · 共 {d.items.length} 题
+          {d.deadlineAt ? (
+            <>
+              {" "}
+              · <Countdown deadlineAt={d.deadlineAt} serverNow={d.serverNow} deadlineText={d.deadlineText} />
+            </>
+          ) : null}
+        </p>
+      </header>
+      <FormMessage messages={actionData && !actionData.ok ? [actionData.error] : null} />
+      <Form method="post" onSubmit={confirmSubmit} className="space-y-4">
+        {d.items.map((item) => (
+          <Question key={item.position} item={item} />
+        ))}
+        <p className="text-sm text-stone-600">答案在选择后自动保存；交卷前可以修改。</p>
+        <button type="submit" name="intent" value="submit" className={`${buttonClass} w-full`} disabled={submitting}>
+          {submitting ? "正在交卷…" : "交卷"}
+        </button>
+      </Form>
+    </div>
+  );
+}
+
+/** Remaining time from the server's deadline and clock; at zero the page reloads and the server closes the attempt. */
+function Countdown({ deadlineAt, serverNow, deadlineText }: { deadlineAt: string; serverNow: string; deadlineText: string }) {
+  const deadline = new Date(deadlineAt).getTime();
+  const [remaining, setRemaining] = useState(() => Math.max(0, deadline - new Date(serverNow).getTime()));
+  const revalidator = useRevalidator();
+  const reloaded = useRef(false);
+  useEffect(() => {
+    // The browser's clock may be wrong; only the difference since the page loaded is trusted.
+    const offset = new Date(serverNow).getTime() - Date.now();
+    const tick = () => {
+      const left = Math.max(0, deadline - (Date.now() + offset));
+      setRemaining(left);
+      if (left === 0 && !reloaded.current) {
+        reloaded.current = true;
+        // A moment's grace so the server's clock has certainly passed the deadline too.
+        setTimeout(() => revalidator.revalidate(), 1500);
+      }
+    };
+    const timer = setInterval(tick, 1000);
+    return () => clearInterval(timer);
+  }, [deadline, serverNow, revalidator]);
+  const minutes = Math.ceil(remaining / 60_000);
+  return (
+    <span data-testid="countdown" className={remaining < 5 * 60_000 ? "font-semibold text-red-700" : ""} title={`截止时间 ${deadlineText}`}>
+      {remaining === 0 ? "作答时间已到" : remaining < 60_000 ? `剩余 ${Math.ceil(remaining / 1000)} 秒` : `剩余 ${minutes} 分钟`}
+    </span>
+  );
+}
+
+function Question({ item }: { item: Item }) {
+  const fetcher = useFetcher<typeof action>({ key: `save-${item.position}` });
+  const name = `q${item.position}`;
+  const save = (el: HTMLInputElement) => {
+    const form = el.form;
+    if (!form) return;
+    const body = new FormData();
+    body.set("intent", "save");
+    body.set("position", String(item.position));
+    for (const v of new FormData(form).getAll(name)) body.append(name, v);
+    fetcher.submit(body, { method: "post" });
+  };
+  const status =
+    fetcher.state !== "idle" ? (
+      <span className="text-stone-500">保存中…</span>
+    ) : fetcher.data && !fetcher.data.ok ? (
+      <span className="text-red-700" role="alert">
+        {fetcher.data.error}
+      </span>
+    ) : fetcher.data?.ok ? (
+      <span className="text-green-700">已保存</span>
+    ) : null;
+
+  return (
+    <fieldset className="rounded-lg bg-white p-4 shadow" data-testid="question" data-position={item.position}>
+      <legend className="sr-only">第 {item.position} 题</legend>
+      <p className="mb-1 text-xs text-stone-500">
+        {item.position}. {TYPE_LABELS[item.type]}（{item.maxMark / 100} 分）
+      </p>
+      <p className="mb-3 whitespace-pre-line">{item.stem}</p>
+      {item.type === "fill" ? (
+        <input
+          type="text"
+          name={name}
+          defaultValue={item.response[0] ?? ""}
+          maxLength={200}
+          aria-label={`第 ${item.position} 题答案`}
+          className={inputClass}
+          onBlur={(e) => save(e.currentTarget)}
+        />
+      ) : (
+        <div className="space-y-2">
+          {item.options.map((o) => (
+            <label key={o.value} className="flex items-start gap-2 rounded-md border border-stone-200 px-3 py-2 has-[:checked]:border-party has-[:checked]:bg-red-50">
+              <input
+                type={item.type === "multiple" ? "checkbox" : "radio"}
+                name={name}
+                value={o.value}
+                defaultChecked={item.response.includes(o.value)}
+                className="mt-1"
+                onChange={(e) => save(e.currentTarget)}
+              />
+              <span>
+                {item.type === "judge" ? "" : `${o.value}. `}
+                {o.label}
+              </span>
+            </label>
+          ))}
+        </div>
+      )}
+      <p className="mt-2 min-h-5 text-xs" aria-live="polite" data-testid="save-status">
+        {status}
+      </p>
+    </fieldset>
+  );
+}
+
+type ReviewData = NonNullable<Extract<ReturnType<typeof useLoaderData<typeof loader>>, { mode: "review" }>["review"]>;
+
+function answerText(type: string, values: string[]): string {
+  if (values.length === 0) return "未作答";
+  if (type === "judge") return values[0] === "true" ? "正确" : "错误";
+  return values.join(type === "fill" ? " / " : "");
+}
+
+function Review() {
+  const r = useLoaderData<typeof loader>().review as ReviewData;
+  return (
+    <div className="mx-auto max-w-lg space-y-4">
+      <section className="rounded-lg bg-white p-4 shadow" data-testid="result">
+        <h1 className="text-xl font-bold">{r.quiz.title}</h1>
+        <p className="text-sm text-stone-600">
+          第 {r.number} 次作答 · {r.state === "expired" ? "作答时间已到，系统已按截止前保存的答案评分" : "已交卷"} · {r.finishedAt}
+        </p>
+        <p className="mt-3">
+          得分 <strong className="text-2xl text-party" data-testid="score">{formatPercent(r.percent)}</strong> 分
+          <span className="ml-2 text-sm text-stone-600">
+            （{r.mark / 100} / {r.maxMark / 100}，及格线 {r.quiz.passPercent} 分）
+          </span>
+        </p>
+        <p className={`mt-1 font-semibold ${r.passed ? "text-green-700" : "text-stone-700"}`}>{r.passed ? "已通过" : "未通过"}</p>
+        {r.why ? <p className="mt-2 text-sm text-stone-600">{r.why}</p> : null}
+        <Link to={`/quizzes/${r.quiz.id}`} className="mt-3 inline-block text-party underline">
+          返回测验
+        </Link>
+      </section>
+      {r.items?.map((item) => (
+        <section key={item.position} className="rounded-lg bg-white p-4 shadow" data-testid="review-item">
+          <p className="mb-1 text-xs text-stone-500">
+            {item.position}. {TYPE_LABELS[item.type]} · {item.correct ? "正确" : "错误"}（{item.mark / 100} / {item.maxMark / 100} 分）
+          </p>
+          <p className="mb-2 whitespace-pre-line">{item.stem}</p>
+          {item.options.length && item.type !== "judge" ? (
+            <ul className="mb-2 space-y-1 text-sm">
+              {item.options.map((o) => (
+                <li key={o.value} className={item.correctAnswer.includes(o.value) ? "font-semibold text-green-800" : ""}>
+                  {o.value}. {o.label}
+                </li>
+              ))}
+            </ul>
+          ) : null}
+          <p className="text-sm">您的答案：{answerText(item.type, item.response)}</p>
+          <p className="text-sm text-green-800">正确答案：{answerText(item.type, item.correctAnswer)}</p>
+          <p className="mt-2 rounded bg-stone-50 p-2 text-sm text-stone-700">解析：{item.explanation}</p>
+        </section>
+      ))}
+    </div>
+  );
+}
+
+export { QuizErrorBoundary as ErrorBoundary };
