@@ -191,3 +191,50 @@ export async function seedDemoUniversity(dbFile: string): Promise<SeedSummary> {
   f.close();
   return { units: unitCount, people: peopleCount, ms: Math.round(performance.now() - started) };
 }
+
+/**
+ * The demo's quiz, added once the shipped banks are in the database (they sync after the seed):
+ * 20 questions drawn from two banks, 30 minutes, two attempts, pass mark 80, 0.5 学时 on passing,
+ * open to everyone for 30 days. Skipped when any quiz exists or the banks are missing.
+ */
+export function seedDemoQuiz(dbFile: string): boolean {
+  const f = openFactory(dbFile);
+  try {
+    if ((f.db.prepare("SELECT COUNT(*) AS n FROM Quiz").get() as { n: number }).n > 0) return false;
+    const bank = (slug: string) => f.db.prepare("SELECT id FROM QuestionBank WHERE slug = ?").get(slug) as { id: number } | undefined;
+    const constitution = bank("party-constitution");
+    const regulations = bank("party-regulations");
+    const root = f.db.prepare("SELECT id FROM OrgUnit WHERE parentId IS NULL ORDER BY id LIMIT 1").get() as { id: number } | undefined;
+    const trainer = f.db.prepare("SELECT id FROM Person WHERE number = 'trainer'").get() as { id: number } | undefined;
+    if (!constitution || !regulations || !root || !trainer) return false;
+    const ts = (d: Date) => d.toISOString().replace("Z", "+00:00");
+    const now = new Date();
+    f.transaction(() => {
+      const quizId = Number(
+        f.db
+          .prepare(
+            `INSERT INTO Quiz (title, description, unitId, createdById, status, opensAt, closesAt, timeLimitSec, maxAttempts, gradeMethod,
+               passPercent, shuffleQuestions, shuffleOptions, reviewPolicy, creditHours, createdAt, updatedAt)
+             VALUES (?, ?, ?, ?, 'published', ?, ?, 1800, 2, 'highest', 80, 1, 1, 'after_submit', 50, ?, ?)`,
+          )
+          .run(
+            "“两学一做”党章党规知识测试",
+            "从党章和党内法规题库中随机抽取 20 题，限时 30 分钟，可作答 2 次，取最高分；80 分及格，及格计 0.5 学时。",
+            root.id,
+            trainer.id,
+            ts(now),
+            ts(new Date(now.getTime() + 30 * 86_400_000)),
+            ts(now),
+            ts(now),
+          ).lastInsertRowid,
+      );
+      const slot = f.db.prepare("INSERT INTO QuizSlot (quizId, position, bankId, count, markEach) VALUES (?, ?, ?, 10, 500)");
+      slot.run(quizId, 1, constitution.id);
+      slot.run(quizId, 2, regulations.id);
+      f.db.prepare("INSERT INTO QuizAudience (quizId, unitId, politicalStatus) VALUES (?, ?, NULL)").run(quizId, root.id);
+    });
+    return true;
+  } finally {
+    f.close();
+  }
+}

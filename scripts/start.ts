@@ -45,6 +45,10 @@ console.info(
   `题库文件 (content/banks): ${banks.files} 个，${banks.banksCreated + banks.banksUpdated} 个已更新（新增 ${banks.questionsAdded} 题，修改 ${banks.questionsUpdated} 题，归档 ${banks.questionsArchived} 题），${(performance.now() - tBanks).toFixed(0)} ms`,
 );
 for (const w of banks.warnings) console.warn(`  ⚠ ${w}`);
+if (seeded) {
+  const { seedDemoQuiz } = await import("../prisma/seed");
+  if (seedDemoQuiz(dbFile)) console.info("已发布演示测试 (demo quiz published): “两学一做”党章党规知识测试");
+}
 const server = await startServer({ dev });
 
 console.info(`\n网上党校 is running at ${server.url}  (${mode} mode, ready in ${((performance.now() - t0) / 1000).toFixed(1)} s)`);
