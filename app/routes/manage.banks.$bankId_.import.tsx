@@ -10,6 +10,7 @@ import { UploadError, parseUploadForm } from "~/.server/http/upload";
 import { MAX_BANK_UPLOAD_BYTES, confirmBankImport, dryRunBankImport } from "~/.server/quiz/bank-import";
 import { getBank } from "~/.server/quiz/banks";
 import { Field, FormMessage, Notice, buttonClass, inputClass, secondaryButtonClass } from "~/components/ui/form";
+import { ImportProblemTable } from "~/components/ui/import-problems";
 import { BANK_COLUMNS, type BankImportReport, MAX_BANK_ROWS, PROBLEM_ROWS_SHOWN, TYPE_LABELS, isClean } from "~/lib/bank-import";
 import { type QuestionType } from "~/lib/quiz-grading";
 
@@ -218,32 +219,7 @@ function ReportView({ report }: { report: BankImportReport }) {
           {report.problemRowCount > report.problemRows.length ? (
             <p className="mb-2 text-sm text-stone-600">仅列出前 {PROBLEM_ROWS_SHOWN} 行有问题的记录，修改后请重新预检。</p>
           ) : null}
-          <div className="overflow-x-auto">
-            <table className="w-full text-left text-sm">
-              <thead className="bg-stone-100 text-stone-600">
-                <tr>
-                  <th className="px-2 py-1">行号</th>
-                  <th className="px-2 py-1">题干</th>
-                  <th className="px-2 py-1">问题</th>
-                </tr>
-              </thead>
-              <tbody>
-                {report.problemRows.map((r) => (
-                  <tr key={r.rowNumber} className="border-t border-stone-100 align-top" data-testid="problem-row">
-                    <td className="whitespace-nowrap px-2 py-1 font-mono">第 {r.rowNumber} 行</td>
-                    <td className="px-2 py-1">{r.stem}</td>
-                    <td className="px-2 py-1 text-red-800">
-                      <ul>
-                        {r.problems.map((p) => (
-                          <li key={p}>{p}</li>
-                        ))}
-                      </ul>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <ImportProblemTable rows={report.problemRows} columns={[{ label: "题干", cell: (r) => r.stem }]} />
         </>
       ) : null}
       {clean ? (

@@ -9,6 +9,7 @@ import { UploadError, parseUploadForm } from "~/.server/http/upload";
 import { ImportFileError } from "~/.server/http/spreadsheet";
 import { MAX_UPLOAD_BYTES, confirmImport, dryRunImport } from "~/.server/org/people-import";
 import { Field, FormMessage, Notice, buttonClass, inputClass, secondaryButtonClass } from "~/components/ui/form";
+import { ImportProblemTable } from "~/components/ui/import-problems";
 import { NewPasswordSchema } from "~/lib/password-policy";
 import { IMPORT_COLUMNS, type ImportReport, MAX_IMPORT_ROWS, PROBLEM_ROWS_SHOWN, isClean } from "~/lib/people-import";
 import { POLITICAL_STATUS_LABELS, type PoliticalStatus } from "~/lib/vocabulary";
@@ -243,34 +244,7 @@ function ReportView({ report }: { report: ImportReport }) {
               仅列出前 {PROBLEM_ROWS_SHOWN} 行有问题的记录，修改后请重新预检。
             </p>
           ) : null}
-          <div className="overflow-x-auto">
-            <table className="w-full text-left text-sm">
-              <thead className="bg-stone-100 text-stone-600">
-                <tr>
-                  <th className="px-2 py-1">行号</th>
-                  <th className="px-2 py-1">学号/工号</th>
-                  <th className="px-2 py-1">姓名</th>
-                  <th className="px-2 py-1">问题</th>
-                </tr>
-              </thead>
-              <tbody>
-                {report.problemRows.map((r) => (
-                  <tr key={r.rowNumber} className="border-t border-stone-100 align-top" data-testid="problem-row">
-                    <td className="px-2 py-1 font-mono">第 {r.rowNumber} 行</td>
-                    <td className="px-2 py-1 font-mono">{r.number}</td>
-                    <td className="px-2 py-1">{r.name}</td>
-                    <td className="px-2 py-1 text-red-800">
-                      <ul>
-                        {r.problems.map((p) => (
-                          <li key={p}>{p}</li>
-                        ))}
-                      </ul>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <ImportProblemTable rows={report.problemRows} columns={[{ label: "学号/工号", cell: (r) => r.number, mono: true }, { label: "姓名", cell: (r) => r.name }]} />
         </>
       ) : null}
 
