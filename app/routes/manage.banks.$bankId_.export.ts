@@ -1,5 +1,6 @@
 import { type LoaderFunctionArgs } from "@remix-run/node";
 import { requirePermission } from "~/.server/auth/guard";
+import { downloadResponse } from "~/.server/http/download";
 import { exportBank } from "~/.server/quiz/bank-import";
 import { getBank } from "~/.server/quiz/banks";
 
@@ -9,13 +10,5 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const bank = await getBank(Number(params.bankId));
   if (!bank) throw new Response("题库不存在", { status: 404 });
   const user = await requirePermission(request, "banks:manage", bank.unitId);
-  const file = await exportBank(user.id, bank);
-  return new Response(new Uint8Array(file.body), {
-    headers: {
-      "Content-Type": file.contentType,
-      // Answer keys: never in a shared cache.
-      "Cache-Control": "private, no-store",
-      "Content-Disposition": `attachment; filename="${bank.slug}.xlsx"; filename*=UTF-8''${encodeURIComponent(file.fileName)}`,
-    },
-  });
+  return downloadResponse(await exportBank(user.id, bank), `${bank.slug}.xlsx`);
 }

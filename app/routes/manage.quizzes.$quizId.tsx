@@ -1,7 +1,8 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, data } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { z } from "zod";
 import { requirePermission } from "~/.server/auth/guard";
+import { requireQuizManager } from "~/.server/quiz/access";
 import { unitsUnder } from "~/.server/org/units";
 import {
   QuizError,
@@ -10,7 +11,6 @@ import {
   banksForBuilder,
   getQuizForEdit,
   publishQuiz,
-  quizUnitId,
   removeAudience,
   removeSlot,
   searchQuestions,
@@ -37,20 +37,8 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data
 const TYPE_LABELS: Record<string, string> = { single: "单选", multiple: "多选", judge: "判断", fill: "填空" };
 const DIFFICULTY_LABELS = { "1": "易", "2": "中", "3": "难" } as const;
 
-async function authorise(request: Request, quizIdParam: string | undefined) {
-  const quizId = z.coerce.number().int().positive().safeParse(quizIdParam);
-  const unitId = quizId.success ? await quizUnitId(quizId.data) : null;
-  // An unknown quiz is refused like one outside the scope, so ids cannot be probed.
-  if (!quizId.success || unitId === null) {
-    await requirePermission(request, "quizzes:manage", -1);
-    throw new Response("没有权限", { status: 403 });
-  }
-  const user = await requirePermission(request, "quizzes:manage", unitId);
-  return { user, quizId: quizId.data };
-}
-
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const { user, quizId } = await authorise(request, params.quizId);
+  const { user, quizId } = await requireQuizManager(request, params.quizId);
   const quiz = (await getQuizForEdit(quizId))!;
   const q = new URL(request.url).searchParams.get("q") ?? "";
   const banks = await banksForBuilder(quiz.unit.path);
@@ -86,7 +74,7 @@ const IntentSchema = z.object({
 const IdSchema = z.object({ id: z.coerce.number().int().positive() });
 
 export async function action({ request, params }: ActionFunctionArgs) {
-  const { user, quizId } = await authorise(request, params.quizId);
+  const { user, quizId } = await requireQuizManager(request, params.quizId);
   const form = Object.fromEntries(await request.formData());
   const intent = IntentSchema.safeParse(form);
   if (!intent.success) return data({ ok: false as const, errors: ["未知的操作"] }, { status: 400 });
@@ -171,6 +159,9 @@ export default function QuizBuilder() {
           <button name="intent" value="archive" className={secondaryButtonClass}>
             归档
           </button>
+          <Link to={`/manage/quizzes/${quiz.id}/report`} className={secondaryButtonClass}>
+            查看统计
+          </Link>
         </Form>
       </header>
 

@@ -73,6 +73,14 @@ export default function QuizList() {
             <p className="text-xs text-stone-500">
               {QUIZ_STATUS_LABELS[q.status]} · {q.unit.name} · {q._count.slots} 组题 · {q._count.attempts} 人次作答
               {q.opensAt || q.closesAt ? ` · ${q.opensAt || "即时"} 至 ${q.closesAt || "不限"}` : ""}
+              {q._count.attempts > 0 ? (
+                <>
+                  {" · "}
+                  <Link to={`/manage/quizzes/${q.id}/report`} className="text-party hover:underline">
+                    统计
+                  </Link>
+                </>
+              ) : null}
             </p>
           </li>
         ))}

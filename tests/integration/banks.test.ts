@@ -226,11 +226,11 @@ describe("Excel import", () => {
 
   it("exports a bank that imports into a new bank as the same questions", async () => {
     const c = await as("T001");
-    const exported = await c.request(`/manage/banks/${csBankId}/export`);
+    const exported = await c.download(`/manage/banks/${csBankId}/export`);
     expect(exported.status).toBe(200);
     expect(exported.headers.get("content-type")).toContain("spreadsheetml");
-    const bytes = new Uint8Array(Buffer.from(await (await fetch(`${server.url}/manage/banks/${csBankId}/export`, { headers: { Cookie: c.cookieHeader } })).arrayBuffer()));
-    const sheet = await readSheet(Buffer.from(bytes));
+    const bytes = new Uint8Array(exported.bytes);
+    const sheet = await readSheet(exported.bytes);
     expect(sheet[0]).toEqual(HEADER);
 
     const created = await c.post("/manage/banks", { unitId: String(cs.id), title: "导入副本", slug: "cs-copy" });
@@ -242,9 +242,9 @@ describe("Excel import", () => {
 
   it("gives a template with an example row per type and a 填写说明 sheet", async () => {
     const c = await as("T001");
-    const res = await fetch(`${server.url}/manage/banks/import-template`, { headers: { Cookie: c.cookieHeader } });
+    const res = await c.download("/manage/banks/import-template");
     expect(res.status).toBe(200);
-    const buf = Buffer.from(await res.arrayBuffer());
+    const buf = res.bytes;
     const sheet = await readSheet(buf);
     expect(sheet[0]).toEqual(HEADER);
     expect(sheet.slice(1).map((r) => r[0])).toEqual(["单选", "多选", "判断", "填空"]);

@@ -278,11 +278,11 @@ describe("confirmation", () => {
 describe("template and permissions", () => {
   it("serves an .xlsx template with the columns, an example and the units the downloader may use", async () => {
     const c = await as("S001");
-    const res = await c.request("/manage/people/import-template/xlsx");
+    const res = await c.download("/manage/people/import-template/xlsx");
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toContain("spreadsheetml");
     expect(res.headers.get("content-disposition")).toContain("attachment");
-    const bytes = Buffer.from(await (await fetch(server.url + "/manage/people/import-template/xlsx", { headers: { Cookie: c.cookieHeader } })).arrayBuffer());
+    const bytes = res.bytes;
     expect([...bytes.subarray(0, 4)]).toEqual([0x50, 0x4b, 0x03, 0x04]);
     const sheet = await readSheet(bytes);
     expect(sheet[0]).toEqual(HEADER);
@@ -299,9 +299,9 @@ describe("template and permissions", () => {
 
   it("serves a CSV template with a BOM that the import reads back", async () => {
     const c = await as("S001");
-    const res = await fetch(server.url + "/manage/people/import-template/csv", { headers: { Cookie: c.cookieHeader } });
+    const res = await c.download("/manage/people/import-template/csv");
     expect(res.status).toBe(200);
-    const bytes = new Uint8Array(await res.arrayBuffer());
+    const bytes = new Uint8Array(res.bytes);
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     expect(new TextDecoder().decode(bytes)).toContain(HEADER.join(","));
     expect((await c.get("/manage/people/import-template/pdf")).status).toBe(404);

@@ -16,6 +16,17 @@ export class Client {
   }
 
   async request(pathname: string, init: RequestInit & { origin?: string | null } = {}): Promise<Reply> {
+    const res = await this.send(pathname, init);
+    return { status: res.status, headers: res.headers, text: await res.text(), location: res.headers.get("location") };
+  }
+
+  /** A GET whose body is a file (an Excel export): the bytes instead of the text. */
+  async download(pathname: string): Promise<{ status: number; headers: Headers; bytes: Buffer }> {
+    const res = await this.send(pathname, {});
+    return { status: res.status, headers: res.headers, bytes: Buffer.from(await res.arrayBuffer()) };
+  }
+
+  private async send(pathname: string, init: RequestInit & { origin?: string | null }): Promise<Response> {
     const headers = new Headers(init.headers);
     if (this.cookies.size) headers.set("Cookie", this.cookieHeader);
     const method = (init.method ?? "GET").toUpperCase();
@@ -28,7 +39,7 @@ export class Client {
       if (value === "" || /max-age=0/i.test(c)) this.cookies.delete(k.trim());
       else this.cookies.set(k.trim(), value);
     }
-    return { status: res.status, headers: res.headers, text: await res.text(), location: res.headers.get("location") };
+    return res;
   }
 
   get(pathname: string) {

@@ -3,6 +3,7 @@ import writeXlsxFile, { type Cell as XlsxCell, type SheetData } from "write-exce
 import { scopePaths } from "~/lib/permissions";
 import { IMPORT_COLUMNS, type ImportColumnKey, TEMPLATE_EXAMPLE, createUnitResolver } from "~/lib/people-import";
 import { rawDb } from "../db";
+import { type Download, XLSX_TYPE } from "../http/download";
 import { type SheetFormat } from "../http/spreadsheet";
 import { type Importer, unitsInScope } from "./people-import";
 
@@ -13,7 +14,6 @@ import { type Importer, unitsInScope } from "./people-import";
 /** Units listed on the notes sheet; a whole province's tree would not help anyone. */
 const UNITS_LISTED = 2000;
 
-type Template = { body: Buffer; fileName: string; contentType: string };
 
 function exampleUnit(importer: Importer): { unitText: string; unitNames: string[] } {
   const units = unitsInScope(rawDb(), scopePaths(importer.grants, "people:import")).filter((u) => !u.archived);
@@ -29,7 +29,7 @@ function exampleValues(unitText: string): Record<ImportColumnKey, string> {
   return { ...TEMPLATE_EXAMPLE, unit: unitText };
 }
 
-export async function buildImportTemplate(importer: Importer, format: SheetFormat): Promise<Template> {
+export async function buildImportTemplate(importer: Importer, format: SheetFormat): Promise<Download> {
   const { unitText, unitNames } = exampleUnit(importer);
   const example = exampleValues(unitText);
   if (format === "csv") {
@@ -76,5 +76,5 @@ export async function buildImportTemplate(importer: Importer, format: SheetForma
     },
     { data: notes, sheet: "填写说明", columns: [{ width: 18 }, { width: 10 }, { width: 80 }] },
   ]).toBuffer();
-  return { body, fileName: "人员导入模板.xlsx", contentType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" };
+  return { body, fileName: "人员导入模板.xlsx", contentType: XLSX_TYPE };
 }

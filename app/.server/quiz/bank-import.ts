@@ -15,6 +15,7 @@ import {
 } from "~/lib/bank-import";
 import { audit } from "../audit";
 import { prisma, rawDb, sqliteTimestamp } from "../db";
+import { type Download, XLSX_TYPE } from "../http/download";
 import { type UploadedFile, readSpreadsheet, sha256Hex } from "../http/spreadsheet";
 import { type Bank, fromStored, toStored } from "./banks";
 
@@ -24,7 +25,6 @@ import { type Bank, fromStored, toStored } from "./banks";
 // transaction and writes every row or none.
 
 export const MAX_BANK_UPLOAD_BYTES = 5 * 1024 * 1024;
-const XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
 type BankRef = Pick<Bank, "id" | "slug" | "title">;
 
@@ -89,7 +89,6 @@ export async function confirmBankImport(actorId: number, bank: BankRef, file: Up
 
 // ---------- export and template ----------
 
-type Workbook = { body: Buffer; fileName: string; contentType: string };
 
 const COLUMN_WIDTHS: Record<string, number> = { 题干: 50, 解析: 50, 答案: 14, 标签: 16, 出处: 24, 编号: 16 };
 
@@ -103,7 +102,7 @@ const textRow = (values: string[]): XlsxCell[] => values.map((v) => (v === "" ? 
 const columns = () => BANK_COLUMNS.map((c) => ({ width: COLUMN_WIDTHS[c.header] ?? 10 }));
 
 /** The bank's active questions in the import layout, 编号 filled in, so the file can be edited and imported again. */
-export async function exportBank(actorId: number, bank: BankRef): Promise<Workbook> {
+export async function exportBank(actorId: number, bank: BankRef): Promise<Download> {
   const rows = await prisma.question.findMany({
     where: { bankId: bank.id, archivedAt: null },
     select: { key: true, type: true, stem: true, options: true, answer: true, explanation: true, difficulty: true, tags: true, source: true },
@@ -118,7 +117,7 @@ export async function exportBank(actorId: number, bank: BankRef): Promise<Workbo
   return { body, fileName: `${bank.title}.xlsx`, contentType: XLSX_TYPE };
 }
 
-export async function buildBankTemplate(): Promise<Workbook> {
+export async function buildBankTemplate(): Promise<Download> {
   const notes: SheetData = [
     [
       { value: "列名", fontWeight: "bold" },

@@ -54,6 +54,10 @@ export async function quizUnitId(quizId: number): Promise<number | null> {
   return (await prisma.quiz.findUnique({ where: { id: quizId }, select: { unitId: true } }))?.unitId ?? null;
 }
 
+export async function quizTitle(quizId: number): Promise<string> {
+  return (await prisma.quiz.findUniqueOrThrow({ where: { id: quizId }, select: { title: true } })).title;
+}
+
 export async function getQuizForEdit(quizId: number) {
   return prisma.quiz.findUnique({
     where: { id: quizId },

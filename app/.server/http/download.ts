@@ -1,0 +1,17 @@
+// A generated file (Excel workbook, CSV) sent as a download. Every such file here names people or
+// holds answer keys, so it is private and never stored by a shared cache.
+
+export type Download = { body: Buffer; fileName: string; contentType: string };
+
+export const XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+/** `asciiName` is for old clients that ignore `filename*`; the Chinese name goes in `filename*`. */
+export function downloadResponse(file: Download, asciiName: string): Response {
+  return new Response(new Uint8Array(file.body), {
+    headers: {
+      "Content-Type": file.contentType,
+      "Cache-Control": "private, no-store",
+      "Content-Disposition": `attachment; filename="${asciiName}"; filename*=UTF-8''${encodeURIComponent(file.fileName)}`,
+    },
+  });
+}
