@@ -1,5 +1,5 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, data, redirect } from "@remix-run/node";
-import { Form, Link, useActionData, useFetcher, useLoaderData, useNavigation, useRevalidator } from "@remix-run/react";
+import { Form, Link, type ShouldRevalidateFunction, useActionData, useFetcher, useLoaderData, useNavigation, useRevalidator } from "@remix-run/react";
 import { type FormEvent, useEffect, useRef, useState } from "react";
 import { z } from "zod";
 import { requireUser } from "~/.server/auth/guard";
@@ -89,6 +89,14 @@ export async function action({ request, params }: ActionFunctionArgs) {
   }
   return data<ActionData>({ ok: false, error: "无法识别的操作", code: "malformed" }, { status: 400 });
 }
+
+// A refused answer or submit because the attempt has closed (deadline, another tab) reloads the page,
+// which then shows the result with the refusal above it; other refusals leave the form as it is.
+export const shouldRevalidate: ShouldRevalidateFunction = ({ actionResult, defaultShouldRevalidate }) => {
+  const result = actionResult as ActionData | undefined;
+  const code = result && !result.ok ? result.code : undefined;
+  return code === "closed" || code === "deadline" ? true : defaultShouldRevalidate;
+};
 
 export default function AttemptPage() {
   const d = useLoaderData<typeof loader>();
@@ -240,8 +248,10 @@ function answerText(type: string, values: string[]): string {
 
 function Review() {
   const r = useLoaderData<typeof loader>().review as ReviewData;
+  const actionData = useActionData<typeof action>();
   return (
     <div className="mx-auto max-w-lg space-y-4">
+      <FormMessage messages={actionData && !actionData.ok ? [actionData.error] : null} />
       <section className="rounded-lg bg-white p-4 shadow" data-testid="result">
         <h1 className="text-xl font-bold">{r.quiz.title}</h1>
         <p className="text-sm text-stone-600">

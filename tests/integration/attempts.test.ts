@@ -308,6 +308,8 @@ describe("the server's deadline", () => {
     expect(hoursRows(ids.M1, quizId)).toEqual([{ amount: 25 }]);
     const submit = await post(c, url, new URLSearchParams({ intent: "submit" }));
     expect(submit.status).toBe(409);
+    // The learner did not submit: the system collected the paper, and says so.
+    expect(submit.text).toContain("作答时间已到，系统已按截止前保存的答案收卷，无需再交卷");
   });
 
   it("closes and grades an attempt whose browser never returns, on the next read by anyone", async () => {

@@ -442,13 +442,15 @@ export async function saveAnswer(personId: number, attemptId: number, position: 
 export async function submitAttempt(personId: number, attemptId: number, now = new Date()) {
   const attempt = await prisma.quizAttempt.findFirst({ where: { id: attemptId, personId }, select: { id: true, state: true, deadlineAt: true } });
   if (!attempt) throw NOT_FOUND();
+  if (attempt.state === "expired") throw new AttemptError("closed", "作答时间已到，系统已按截止前保存的答案收卷，无需再交卷");
   if (attempt.state !== "in_progress") throw new AttemptError("closed", "本次作答已经提交，不能重复提交");
   if (attempt.deadlineAt && attempt.deadlineAt <= now) {
     await finishAttempt(attempt.id, "expired", now);
     throw new AttemptError("deadline", "已超过作答时间，系统已按截止前保存的答案评分");
   }
   const finished = await finishAttempt(attempt.id, "submitted", now);
-  if (!finished) throw new AttemptError("closed", "本次作答已经提交，不能重复提交");
+  // Another request (a second tab, or the sweeper at the deadline) closed it first.
+  if (!finished) throw new AttemptError("closed", "本次作答已经结束，不能重复提交");
 }
 
 // ---------- closing and grading ----------
