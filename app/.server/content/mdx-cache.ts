@@ -1,0 +1,75 @@
+import crypto from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import { type MdxNode, sanitizeTree } from "~/lib/mdx-tree";
+import { env } from "../env";
+import { type CompileOptions, compileMdx } from "./mdx-compile";
+
+// Compiled lessons, cached by a hash of what they were compiled from: in memory, and on disk under
+// DATA_DIR/cache/mdx so a restart does not compile everything again. Compiles run one at a time
+// (esbuild is quick, but twenty trainers pressing 预览 at once should not take both cores), and only
+// on publishing, previewing and syncing content: a learner's page reads the cache and never compiles.
+
+/** Bump when the compiler's output changes shape, so old cache entries are not used. */
+const COMPILER_VERSION = "1";
+const MEMORY_ENTRIES = 500;
+
+const memory = new Map<string, MdxNode[]>();
+
+export function mdxHash(body: string, checkpointIds: readonly string[] = []): string {
+  return crypto.createHash("sha256").update(`${COMPILER_VERSION}\0${checkpointIds.join(",")}\0${body}`).digest("hex");
+}
+
+function diskPath(hash: string) {
+  return path.join(env.dataDir, "cache", "mdx", `${hash}.json`);
+}
+
+function remember(hash: string, tree: MdxNode[]) {
+  memory.delete(hash);
+  memory.set(hash, tree);
+  if (memory.size > MEMORY_ENTRIES) memory.delete(memory.keys().next().value!);
+}
+
+/** The cached tree, or null: never compiles. */
+export function cachedTree(hash: string): MdxNode[] | null {
+  const hit = memory.get(hash);
+  if (hit) {
+    remember(hash, hit);
+    return hit;
+  }
+  try {
+    const tree = sanitizeTree(JSON.parse(fs.readFileSync(diskPath(hash), "utf8")) as unknown[]);
+    remember(hash, tree);
+    return tree;
+  } catch {
+    return null;
+  }
+}
+
+let queue: Promise<unknown> = Promise.resolve();
+
+/** Runs compiles one after another, whoever asks. */
+function enqueue<T>(job: () => Promise<T>): Promise<T> {
+  const run = queue.then(job, job);
+  queue = run.catch(() => undefined);
+  return run;
+}
+
+/**
+ * Compiles (through the queue) unless already cached, and caches the result. Throws MdxRejected
+ * with the problems when the MDX is refused; nothing is cached then.
+ */
+export async function compileCached(body: string, options: CompileOptions & { checkpointIds?: readonly string[] } = {}) {
+  const hash = mdxHash(body, options.checkpointIds);
+  const cached = cachedTree(hash);
+  if (cached) return { hash, tree: cached };
+  const tree = await enqueue(async () => cachedTree(hash) ?? compileMdx(body, options));
+  remember(hash, tree);
+  const file = diskPath(hash);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  // Written whole then renamed, so a reader never sees half a file.
+  const tmp = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, JSON.stringify(tree));
+  fs.renameSync(tmp, file);
+  return { hash, tree };
+}
