@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
+import { type IsolationLevel, type SqlDriverAdapter, type SqlDriverAdapterFactory, type SqlQuery, type Transaction } from "@prisma/driver-adapter-utils";
 import Database from "better-sqlite3";
 import { env } from "./env";
 import { PrismaClient } from "./generated/prisma/client";
@@ -14,7 +15,61 @@ const BUSY_TIMEOUT_MS = 5000;
 function createPrisma() {
   fs.mkdirSync(path.dirname(env.databaseFile), { recursive: true });
   const adapter = new PrismaBetterSQLite3({ url: env.databaseFile, timeout: BUSY_TIMEOUT_MS });
-  return new PrismaClient({ adapter });
+  return new PrismaClient({ adapter: withTransactionGate(adapter) });
+}
+
+/**
+ * The adapter runs every query on one connection, and queues interactive transactions among
+ * themselves, but not the other queries: one arriving while a transaction is open would run inside
+ * it and be rolled back with it (an acknowledged write silently lost). This gate makes queries outside
+ * a transaction wait until the open one has committed or rolled back. Each query runs synchronously
+ * once it is called (better-sqlite3), so "nothing open, run" cannot be split by another request.
+ * Code inside a transaction callback must use its `tx`, never `prisma`, or it waits for itself
+ * until the transaction times out.
+ */
+export function withTransactionGate(factory: SqlDriverAdapterFactory): SqlDriverAdapterFactory {
+  const gate = (adapter: SqlDriverAdapter): SqlDriverAdapter => {
+    let open: Promise<void> | null = null;
+    const idle = async () => {
+      while (open) await open;
+    };
+    const queryRaw = adapter.queryRaw.bind(adapter);
+    const executeRaw = adapter.executeRaw.bind(adapter);
+    const executeScript = adapter.executeScript.bind(adapter);
+    const startTransaction = adapter.startTransaction.bind(adapter);
+    return Object.assign(adapter, {
+      queryRaw: async (q: SqlQuery) => (await idle(), queryRaw(q)),
+      executeRaw: async (q: SqlQuery) => (await idle(), executeRaw(q)),
+      executeScript: async (script: string) => (await idle(), executeScript(script)),
+      startTransaction: async (isolationLevel?: IsolationLevel) => {
+        await idle();
+        let release!: () => void;
+        open = new Promise<void>((r) => (release = r));
+        const done = () => {
+          open = null;
+          release();
+        };
+        let tx: Transaction;
+        try {
+          tx = await startTransaction(isolationLevel);
+        } catch (e) {
+          done();
+          throw e;
+        }
+        const commit = tx.commit.bind(tx);
+        const rollback = tx.rollback.bind(tx);
+        return Object.assign(tx, {
+          commit: () => commit().finally(done),
+          rollback: () => rollback().finally(done),
+        });
+      },
+    });
+  };
+  return {
+    provider: factory.provider,
+    adapterName: factory.adapterName,
+    connect: async () => gate(await factory.connect()),
+  };
 }
 
 function createRaw() {

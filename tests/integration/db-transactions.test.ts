@@ -1,0 +1,74 @@
+import fs from "node:fs";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { openFactory } from "../factories";
+import { TEMPLATE_DB } from "../support/paths";
+
+// Prisma's better-sqlite3 adapter runs every query on one connection. Without a gate, a query of
+// another request that arrives while an interactive transaction is open runs inside that transaction,
+// and is rolled back with it: an answer acknowledged to one learner lost because another learner's
+// transaction failed. The gate in app/.server/db.ts makes such queries wait for the transaction.
+
+const { dbFile } = vi.hoisted(() => {
+  const dbFile = `${process.cwd()}/tests/.tmp/db-tx-${process.pid}-${Date.now()}.db`;
+  process.env.DATABASE_URL = `file:${dbFile}`;
+  return { dbFile };
+});
+let db: typeof import("../../app/.server/db");
+let unitId: number;
+
+beforeAll(async () => {
+  fs.copyFileSync(TEMPLATE_DB, dbFile);
+  const f = openFactory(dbFile);
+  unitId = f.unit({ name: "党委", kind: "committee" }).id;
+  f.close();
+  db = await import("../../app/.server/db");
+});
+afterAll(async () => {
+  await db.prisma.$disconnect();
+  for (const s of ["", "-wal", "-shm"]) fs.rmSync(dbFile + s, { force: true });
+});
+
+const tick = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe("interactive transactions and the queries of other requests", () => {
+  it("keeps a write made outside a transaction that is rolled back meanwhile", async () => {
+    const { prisma } = db;
+    const failing = prisma
+      .$transaction(async (tx) => {
+        await tx.orgUnit.update({ where: { id: unitId }, data: { name: "改名（将回滚）" } });
+        await tick(50); // another request's write lands now
+        throw new Error("rollback");
+      })
+      .catch((e: Error) => e.message);
+    await tick(10);
+    const other = await prisma.orgUnit.create({ data: { name: "另一个请求写入的党支部", kind: "branch", parentId: unitId, path: "/x/", depth: 1 } });
+    expect(await failing).toBe("rollback");
+    expect(await prisma.orgUnit.findUnique({ where: { id: other.id }, select: { name: true } })).toEqual({ name: "另一个请求写入的党支部" });
+    expect((await prisma.orgUnit.findUniqueOrThrow({ where: { id: unitId } })).name).toBe("党委");
+  });
+
+  it("still runs transactions one after another, and reads wait for them", async () => {
+    const { prisma } = db;
+    const order: string[] = [];
+    const t1 = prisma.$transaction(async (tx) => {
+      order.push("t1 start");
+      await tx.orgUnit.update({ where: { id: unitId }, data: { sortOrder: 1 } });
+      await tick(30);
+      order.push("t1 end");
+    });
+    await tick(5);
+    const read = prisma.orgUnit.findUniqueOrThrow({ where: { id: unitId }, select: { sortOrder: true } }).then((u) => {
+      order.push(`read ${u.sortOrder}`);
+    });
+    const t2 = prisma.$transaction(async (tx) => {
+      order.push("t2 start");
+      await tx.orgUnit.update({ where: { id: unitId }, data: { sortOrder: 2 } });
+      order.push("t2 end");
+    });
+    await Promise.all([t1, read, t2]);
+    expect(order.slice(0, 2)).toEqual(["t1 start", "t1 end"]);
+    // The read saw the committed value of t1, never a half-done transaction.
+    expect(order).toContain("read 1");
+    expect((await prisma.orgUnit.findUniqueOrThrow({ where: { id: unitId } })).sortOrder).toBe(2);
+  });
+});
