@@ -5,6 +5,7 @@ import Database from "better-sqlite3";
 import { type Row, type Scenario, formatTable } from "../bench/lib/report";
 import { startBenchServer } from "../bench/lib/server";
 import * as peopleList from "../bench/scenarios/people-list";
+import * as quizAttempts from "../bench/scenarios/quiz-attempts";
 import * as signinStorm from "../bench/scenarios/signin-storm";
 import { seedDemoUniversity } from "../prisma/seed";
 import { buildIfNeeded } from "./lib/build";
@@ -14,7 +15,7 @@ import { migrate } from "./lib/migrate";
 // bench/.tmp/, start the built server as a child process, run the scenarios, print one table.
 // Benchmarks print figures; they assert nothing about time (bench/README.md).
 
-const SCENARIOS: Scenario[] = [signinStorm, peopleList];
+const SCENARIOS: Scenario[] = [signinStorm, peopleList, quizAttempts];
 
 const root = path.resolve(import.meta.dirname, "..");
 const wanted = process.argv.slice(2);
