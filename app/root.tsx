@@ -6,6 +6,7 @@ import {
   Meta,
   Outlet,
   Scripts,
+  type ShouldRevalidateFunction,
   ScrollRestoration,
   isRouteErrorResponse,
   useLoaderData,
@@ -14,6 +15,7 @@ import {
 } from "@remix-run/react";
 import { getUser } from "~/.server/auth/guard";
 import { useNonce } from "~/components/nonce";
+import { isSuccessfulAutosave } from "~/lib/autosave";
 import { hasAnyGrant } from "~/lib/permissions";
 import stylesheet from "~/tailwind.css?url";
 
@@ -21,6 +23,9 @@ export const links: LinksFunction = () => [
   { rel: "stylesheet", href: stylesheet },
   { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
 ];
+
+// Who is signed in changes on navigations, not on an autosave (lib/autosave.ts).
+export const shouldRevalidate: ShouldRevalidateFunction = (args) => (isSuccessfulAutosave(args) ? false : args.defaultShouldRevalidate);
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await getUser(request);

@@ -6,6 +6,7 @@ import { requireUser } from "~/.server/auth/guard";
 import { AttemptError, getAttemptForTaking, getReview, saveAnswer, submitAttempt } from "~/.server/quiz/attempts";
 import { QuizErrorBoundary, formatPercent } from "~/components/quiz/quiz-ui";
 import { FormMessage, buttonClass, inputClass } from "~/components/ui/form";
+import { AUTOSAVE_INTENT, isSuccessfulAutosave } from "~/lib/autosave";
 import { formatChinaDateTime } from "~/lib/dates";
 
 // Taking an attempt and, once it is finished, its result on the same address. While the attempt is
@@ -66,7 +67,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     throw e;
   };
 
-  if (intent === "save") {
+  if (intent === AUTOSAVE_INTENT) {
     const position = Number(form.get("position"));
     try {
       await saveAnswer(user.id, attemptId, position, values(position));
@@ -92,10 +93,12 @@ export async function action({ request, params }: ActionFunctionArgs) {
 
 // A refused answer or submit because the attempt has closed (deadline, another tab) reloads the page,
 // which then shows the result with the refusal above it; other refusals leave the form as it is.
-export const shouldRevalidate: ShouldRevalidateFunction = ({ actionResult, defaultShouldRevalidate }) => {
-  const result = actionResult as ActionData | undefined;
+// A saved answer changes nothing the page's loaders show (lib/autosave.ts).
+export const shouldRevalidate: ShouldRevalidateFunction = (args) => {
+  const result = args.actionResult as ActionData | undefined;
   const code = result && !result.ok ? result.code : undefined;
-  return code === "closed" || code === "deadline" ? true : defaultShouldRevalidate;
+  if (code === "closed" || code === "deadline") return true;
+  return isSuccessfulAutosave(args) ? false : args.defaultShouldRevalidate;
 };
 
 export default function AttemptPage() {
@@ -178,7 +181,7 @@ function Question({ item }: { item: Item }) {
     const form = el.form;
     if (!form) return;
     const body = new FormData();
-    body.set("intent", "save");
+    body.set("intent", AUTOSAVE_INTENT);
     body.set("position", String(item.position));
     for (const v of new FormData(form).getAll(name)) body.append(name, v);
     fetcher.submit(body, { method: "post" });

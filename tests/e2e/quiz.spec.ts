@@ -45,12 +45,18 @@ test("a learner takes a quiz on the phone, reloads mid-way and submits", async (
 
   const questions = page.getByTestId("question");
   await expect(questions).toHaveCount(3);
+  // An answer is one request: a saved answer does not make the page reload its data.
+  const reloads: string[] = [];
+  page.on("request", (r) => {
+    if (r.method() === "GET" && /\.data(\?|$)/.test(r.url())) reloads.push(r.url());
+  });
   // Without shuffling the paper is in slot order: single (answer B), judge (true), fill.
   await questions.nth(0).getByLabel(/乙选项1/).check();
   await expect(questions.nth(0).getByTestId("save-status")).toHaveText("已保存");
   await questions.nth(1).getByLabel("正确").check();
   await expect(questions.nth(1).getByTestId("save-status")).toHaveText("已保存");
 
+  expect(reloads).toEqual([]);
   await page.reload();
   await expect(questions.nth(0).getByLabel(/乙选项1/)).toBeChecked();
   await expect(questions.nth(1).getByLabel("正确")).toBeChecked();
