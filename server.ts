@@ -1,11 +1,11 @@
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import { createRequestHandler } from "@remix-run/express";
 import { type ServerBuild } from "@remix-run/node";
 import express from "express";
 import { env } from "./app/.server/env";
 import { requestContextStorage } from "./app/.server/http/context";
+import { remixHandler } from "./app/.server/http/remix-handler";
 import { isCrossSiteRequest, isFormBody, securityHeaders } from "./app/.server/http/security";
 import { startQuizSweeper } from "./app/.server/quiz/sweeper";
 
@@ -49,7 +49,7 @@ export async function startServer({ dev = false } = {}): Promise<StartedServer> 
     app.use(express.static(path.join(buildDir, "client"), { maxAge: "1h" }));
   }
 
-  const handler = createRequestHandler({ build, mode: dev ? "development" : "production" });
+  const handler = remixHandler(build, dev ? "development" : "production");
   app.all("*", (req, res, next) => {
     const context = {
       clientAddress: req.ip ?? req.socket.remoteAddress ?? "unknown",

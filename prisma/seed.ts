@@ -1,5 +1,6 @@
 import { hashPassword } from "../app/.server/auth/password";
 import { type Factory, type UnitRow, makeIdNumber, openFactory } from "../tests/factories";
+import { POLITICAL_STATUS_LABELS, type PoliticalStatus } from "../app/lib/vocabulary";
 
 // The demo university: one committee, 11 colleges, 44 branches and some groups, about 12,000
 // people across every political status and cadre level, notices, and one account per role.
@@ -234,6 +235,36 @@ export function seedDemoQuiz(dbFile: string): boolean {
       f.db.prepare("INSERT INTO QuizAudience (quizId, unitId, politicalStatus) VALUES (?, ?, NULL)").run(quizId, root.id);
     });
     return true;
+  } finally {
+    f.close();
+  }
+}
+
+/**
+ * Required courses for the demo (规定动作): the 入党积极分子培训班 for every activist and the 发展对象培训班
+ * for every development target of the university, due in 60 days. Run after the courses are synced;
+ * returns a sentence for the start log, or null when there is nothing to do.
+ */
+export function seedDemoAssignments(dbFile: string): string | null {
+  const f = openFactory(dbFile);
+  try {
+    if ((f.db.prepare("SELECT COUNT(*) AS n FROM CourseAssignment").get() as { n: number }).n > 0) return null;
+    const root = f.db.prepare("SELECT id FROM OrgUnit WHERE parentId IS NULL ORDER BY id LIMIT 1").get() as { id: number } | undefined;
+    const trainer = f.db.prepare("SELECT id FROM Person WHERE number = 'trainer'").get() as { id: number } | undefined;
+    const course = (slug: string) => f.db.prepare("SELECT id, title FROM Course WHERE slug = ?").get(slug) as { id: number; title: string } | undefined;
+    const plan = [
+      { course: course("jijifenzi-peixun"), status: "activist" },
+      { course: course("fazhan-duixiang"), status: "target" },
+    ].filter((p): p is { course: { id: number; title: string }; status: string } => p.course !== undefined);
+    if (!root || plan.length === 0) return null;
+    const ts = (d: Date) => d.toISOString().replace("Z", "+00:00");
+    const now = new Date();
+    const due = ts(new Date(now.getTime() + 60 * 86_400_000));
+    const insert = f.db.prepare(
+      "INSERT INTO CourseAssignment (courseId, unitId, politicalStatus, cadreLevel, dueAt, createdById, createdAt) VALUES (?, ?, ?, NULL, ?, ?, ?)",
+    );
+    f.transaction(() => plan.forEach((p) => insert.run(p.course.id, root.id, p.status, due, trainer?.id ?? null, ts(now))));
+    return plan.map((p) => `${p.course.title}（${POLITICAL_STATUS_LABELS[p.status as PoliticalStatus]}）`).join("、");
   } finally {
     f.close();
   }

@@ -45,9 +45,22 @@ console.info(
   `题库文件 (content/banks): ${banks.files} 个，${banks.banksCreated + banks.banksUpdated} 个已更新（新增 ${banks.questionsAdded} 题，修改 ${banks.questionsUpdated} 题，归档 ${banks.questionsArchived} 题），${(performance.now() - tBanks).toFixed(0)} ms`,
 );
 for (const w of banks.warnings) console.warn(`  ⚠ ${w}`);
+// Courses kept as files likewise: a changed course directory becomes a new published revision.
+const { syncContentCourses } = await import("../app/.server/content/course-sync");
+const tCourses = performance.now();
+const courses = await syncContentCourses();
+console.info(
+  `课程文件 (content/courses): ${courses.courses} 门，${courses.synced.length} 门已更新，${courses.unchanged.length} 门未变，${(performance.now() - tCourses).toFixed(0)} ms`,
+);
+for (const f of courses.failed) {
+  console.warn(`  ⚠ 课程 ${f.slug} 有 ${f.problems.length} 处问题，未同步（保留上次发布的版本）：`);
+  for (const p of f.problems) console.warn(`    ${p.file}${p.line ? `:${p.line}` : ""}  ${p.message}`);
+}
 if (seeded) {
-  const { seedDemoQuiz } = await import("../prisma/seed");
+  const { seedDemoQuiz, seedDemoAssignments } = await import("../prisma/seed");
   if (seedDemoQuiz(dbFile)) console.info("已发布演示测试 (demo quiz published): “两学一做”党章党规知识测试");
+  const assigned = seedDemoAssignments(dbFile);
+  if (assigned) console.info(`已布置演示必修课程 (demo required courses): ${assigned}`);
 }
 const server = await startServer({ dev });
 

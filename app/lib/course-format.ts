@@ -48,7 +48,7 @@ const checkpointBase = {
   explanation: z.string().trim().max(500, "解析不能超过 500 字").optional(),
 };
 const options = z
-  .record(letters, text("选项", 200))
+  .partialRecord(letters, text("选项", 200))
   .refine((o) => Object.keys(o).length >= 2, "至少需要两个选项")
   .refine((o) => Object.keys(o).sort().join("") === "ABCDEF".slice(0, Object.keys(o).length), "选项必须从 A 开始连续编号");
 

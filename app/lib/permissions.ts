@@ -16,11 +16,12 @@ export const PERMISSIONS = [
   "audit:view",
   "banks:manage",
   "quizzes:manage",
+  "courses:manage",
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
 const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
-  trainer: ["org:view", "banks:manage", "quizzes:manage"],
+  trainer: ["org:view", "banks:manage", "quizzes:manage", "courses:manage"],
   secretary: ["org:view", "org:manage", "people:view", "people:manage", "people:import", "people:sensitive", "notices:post"],
   admin: PERMISSIONS,
 };

@@ -25,9 +25,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 const PLACES = [
-  { to: "/courses", title: "学习", text: "课程与微党课", ready: false },
-  { to: "/quizzes", title: "答题", text: "测试与知识竞赛", ready: true },
-  { to: "/account/hours", title: "学时", text: "我的学时记录", ready: true },
+  { to: "/courses", title: "学习", text: "课程与微党课" },
+  { to: "/quizzes", title: "答题", text: "测试与知识竞赛" },
+  { to: "/account/hours", title: "学时", text: "我的学时记录" },
 ];
 
 export default function Home() {
@@ -45,19 +45,12 @@ export default function Home() {
       </section>
 
       <nav className="grid grid-cols-3 gap-3" aria-label="学习入口">
-        {PLACES.map((p) =>
-          p.ready ? (
-            <Link key={p.to} to={p.to} className="rounded-lg bg-white p-3 text-center shadow hover:ring-2 hover:ring-party">
-              <span className="block text-lg font-bold text-party">{p.title}</span>
-              <span className="text-xs text-stone-600">{p.text}</span>
-            </Link>
-          ) : (
-            <div key={p.to} className="rounded-lg bg-white p-3 text-center text-stone-400 shadow" aria-disabled="true">
-              <span className="block text-lg font-bold">{p.title}</span>
-              <span className="text-xs">{p.text}（即将开放）</span>
-            </div>
-          ),
-        )}
+        {PLACES.map((p) => (
+          <Link key={p.to} to={p.to} className="rounded-lg bg-white p-3 text-center shadow hover:ring-2 hover:ring-party">
+            <span className="block text-lg font-bold text-party">{p.title}</span>
+            <span className="text-xs text-stone-600">{p.text}</span>
+          </Link>
+        ))}
       </nav>
 
       <section aria-labelledby="notices-heading">

@@ -9,8 +9,8 @@ describe("roleHas", () => {
     for (const p of PERMISSIONS) expect(roleHas("admin", p)).toBe(true);
   });
 
-  it("lets a trainer view the organisation and nothing else", () => {
-    expect(PERMISSIONS.filter((p) => roleHas("trainer", p))).toEqual(["org:view", "banks:manage", "quizzes:manage"]);
+  it("lets a trainer view the organisation and manage banks, quizzes and courses, nothing else", () => {
+    expect(PERMISSIONS.filter((p) => roleHas("trainer", p))).toEqual(["org:view", "banks:manage", "quizzes:manage", "courses:manage"]);
   });
 
   it("keeps account-level powers from a secretary", () => {

@@ -73,3 +73,13 @@ export async function compileCached(body: string, options: CompileOptions & { ch
   fs.renameSync(tmp, file);
   return { hash, tree };
 }
+
+/**
+ * For a page that found no cached tree (the cache was cleared): compile in the background and let the
+ * page say the content is being prepared. The request does not wait for the compiler.
+ */
+export function compileInBackground(body: string, checkpointIds: readonly string[] = []) {
+  compileCached(body, { checkpointIds }).catch(() => {
+    // Published MDX was checked when it was published; a failure here has nothing to tell the reader.
+  });
+}

@@ -1,0 +1,52 @@
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { type ServerBuild, createReadableStreamFromReadable, createRequestHandler } from "@remix-run/node";
+import type express from "express";
+
+// Remix behind Express, like @remix-run/express's createRequestHandler, except for how the body is
+// written. Remix 2's writer (writeReadableStreamToWritable) never waits for the socket to drain, so a
+// response streamed from a file (a video, an export) to a slow client is read into memory whole
+// (remix-run/react-router#15049, fixed only in React Router 7). Here the body goes through
+// stream.pipeline: it is read as fast as the client takes it, and reading stops when the client goes.
+
+export function remixHandler(build: ServerBuild | (() => Promise<ServerBuild>), mode: string): express.RequestHandler {
+  const handle = createRequestHandler(build, mode);
+  return async (req, res, next) => {
+    try {
+      const response = await handle(toRequest(req, res));
+      res.statusMessage = response.statusText;
+      res.status(response.status);
+      for (const [key, value] of response.headers.entries()) res.append(key, value);
+      if (!response.body) {
+        res.end();
+        return;
+      }
+      await pipeline(Readable.fromWeb(response.body as import("node:stream/web").ReadableStream), res);
+    } catch (error) {
+      // A client that leaves mid-body is not a server error.
+      if ((error as NodeJS.ErrnoException).code === "ERR_STREAM_PREMATURE_CLOSE" || res.destroyed) return;
+      next(error);
+    }
+  };
+}
+
+/** The web Request for an Express request; aborted when the client leaves before the response is done. */
+function toRequest(req: express.Request, res: express.Response): Request {
+  const url = new URL(req.originalUrl, `${req.protocol}://${req.get("host") ?? "localhost"}`);
+  const headers = new Headers();
+  for (const [key, value] of Object.entries(req.headers)) {
+    if (Array.isArray(value)) value.forEach((v) => headers.append(key, v));
+    else if (value !== undefined) headers.set(key, value);
+  }
+  const controller = new AbortController();
+  res.on("close", () => {
+    if (!res.writableFinished) controller.abort();
+  });
+  const hasBody = req.method !== "GET" && req.method !== "HEAD";
+  return new Request(url, {
+    method: req.method,
+    headers,
+    signal: controller.signal,
+    ...(hasBody ? { body: createReadableStreamFromReadable(req), duplex: "half" } : {}),
+  } as RequestInit);
+}

@@ -1,0 +1,223 @@
+import { type Checkpoint, publicCheckpoint } from "~/lib/course-format";
+import { type Interval, coverage, furthestPoint } from "~/lib/watch-credit";
+import { prisma } from "../db";
+
+// What a learner may see and must do: published courses whose audience includes them (or that are
+// required of them), the required ones (规定动作) with due dates and progress, the catalogue with
+// search and filters, and elective recommendations from what they studied and searched.
+
+type Learner = { id: number; politicalStatus: string; cadreLevel: string; unitPath: string };
+
+export async function learner(personId: number): Promise<Learner> {
+  const p = await prisma.person.findUniqueOrThrow({
+    where: { id: personId },
+    select: { id: true, politicalStatus: true, cadreLevel: true, unit: { select: { path: true } } },
+  });
+  return { id: p.id, politicalStatus: p.politicalStatus, cadreLevel: p.cadreLevel, unitPath: p.unit.path };
+}
+
+const pathIds = (path: string) => path.split("/").filter(Boolean).map(Number);
+
+/** Assignments that require the course of this person: a unit on their path, and the status and level if named. */
+function coveringAssignments(l: Learner) {
+  return {
+    unitId: { in: pathIds(l.unitPath) },
+    AND: [
+      { OR: [{ politicalStatus: null }, { politicalStatus: l.politicalStatus }] },
+      { OR: [{ cadreLevel: null }, { cadreLevel: l.cadreLevel }] },
+    ],
+  };
+}
+
+function audienceAdmits(audienceStatuses: string | null, l: Learner): boolean {
+  return audienceStatuses === null || (JSON.parse(audienceStatuses) as string[]).includes(l.politicalStatus);
+}
+
+export type CourseCard = {
+  id: number;
+  slug: string;
+  title: string;
+  summary: string;
+  category: string;
+  tags: string[];
+  coverPath: string | null;
+  lessons: number;
+  completedLessons: number;
+  /** Hundredths of a 学时: the course's total, and what this person has earned in it. */
+  credit: number;
+  required: boolean;
+  dueAt: Date | null;
+};
+
+/** Every published course the person may see, with their progress and whether it is required of them. */
+export async function visibleCourses(personId: number): Promise<CourseCard[]> {
+  const l = await learner(personId);
+  const courses = await prisma.course.findMany({
+    where: { status: "published" },
+    select: {
+      id: true,
+      slug: true,
+      title: true,
+      summary: true,
+      category: true,
+      tags: true,
+      coverPath: true,
+      audienceStatuses: true,
+      lessons: { where: { archivedAt: null }, select: { id: true, credit: true } },
+      assignments: { where: coveringAssignments(l), select: { dueAt: true } },
+    },
+    orderBy: { id: "asc" },
+  });
+  const completed = await prisma.lessonProgress.groupBy({
+    by: ["lessonId"],
+    where: { personId, completedAt: { not: null }, lesson: { archivedAt: null } },
+  });
+  const done = new Set(completed.map((c) => c.lessonId));
+  return courses
+    .filter((c) => c.assignments.length > 0 || audienceAdmits(c.audienceStatuses, l))
+    .map((c) => {
+      const dues = c.assignments.map((a) => a.dueAt).filter((d): d is Date => d !== null);
+      return {
+        id: c.id,
+        slug: c.slug,
+        title: c.title,
+        summary: c.summary,
+        category: c.category,
+        tags: JSON.parse(c.tags) as string[],
+        coverPath: c.coverPath,
+        lessons: c.lessons.length,
+        completedLessons: c.lessons.filter((x) => done.has(x.id)).length,
+        credit: c.lessons.reduce((s, x) => s + x.credit, 0),
+        required: c.assignments.length > 0,
+        dueAt: dues.length ? new Date(Math.min(...dues.map((d) => d.getTime()))) : null,
+      };
+    });
+}
+
+export type CatalogFilter = { q?: string; category?: string };
+
+/** Required courses first (earliest due first), then the rest; filtered by the search and category. */
+export function filterCatalog(cards: readonly CourseCard[], f: CatalogFilter): CourseCard[] {
+  const q = f.q?.trim().toLowerCase();
+  return cards
+    .filter((c) => !f.category || c.category === f.category)
+    .filter((c) => !q || [c.title, c.summary, ...c.tags].some((t) => t.toLowerCase().includes(q)))
+    .sort((a, b) => Number(b.required) - Number(a.required) || (a.dueAt?.getTime() ?? Infinity) - (b.dueAt?.getTime() ?? Infinity) || a.id - b.id);
+}
+
+/**
+ * Electives to suggest: not required, not finished, scored by shared tags and category with the
+ * courses the person has studied, and by words of their recent searches found in the title or tags.
+ */
+export async function recommendations(personId: number, cards: readonly CourseCard[], limit = 3): Promise<CourseCard[]> {
+  const [studied, searches] = await Promise.all([
+    prisma.lessonProgress.findMany({ where: { personId }, select: { lesson: { select: { courseId: true } } }, distinct: ["lessonId"], take: 200 }),
+    prisma.courseSearch.findMany({ where: { personId }, select: { query: true }, orderBy: { id: "desc" }, take: 10 }),
+  ]);
+  const studiedIds = new Set(studied.map((s) => s.lesson.courseId));
+  const studiedCards = cards.filter((c) => studiedIds.has(c.id));
+  const tags = new Set(studiedCards.flatMap((c) => c.tags));
+  const categories = new Set(studiedCards.map((c) => c.category));
+  const words = searches.map((s) => s.query.toLowerCase());
+  return cards
+    .filter((c) => !c.required && c.completedLessons < c.lessons && !studiedIds.has(c.id))
+    .map((c) => ({
+      c,
+      score:
+        c.tags.filter((t) => tags.has(t)).length * 2 +
+        (categories.has(c.category) ? 1 : 0) +
+        words.filter((w) => [c.title, ...c.tags].some((t) => t.toLowerCase().includes(w))).length * 3,
+    }))
+    .filter((x) => x.score > 0)
+    .sort((a, b) => b.score - a.score || a.c.id - b.c.id)
+    .slice(0, limit)
+    .map((x) => x.c);
+}
+
+/** Remembers a catalogue search for recommendations (the same search twice in a row is kept once). */
+export async function recordSearch(personId: number, query: string) {
+  const q = query.trim().slice(0, 50);
+  if (!q) return;
+  const last = await prisma.courseSearch.findFirst({ where: { personId }, orderBy: { id: "desc" }, select: { query: true } });
+  if (last?.query !== q) await prisma.courseSearch.create({ data: { personId, query: q } });
+}
+
+/** A course the person may see, by slug; null otherwise (the page answers 404 either way). */
+export async function courseForPerson(personId: number, slug: string) {
+  const cards = await visibleCourses(personId);
+  const card = cards.find((c) => c.slug === slug);
+  if (!card) return null;
+  const course = await prisma.course.findUniqueOrThrow({
+    where: { id: card.id },
+    select: {
+      id: true,
+      body: true,
+      bodyHash: true,
+      completionPermille: true,
+      lessons: {
+        where: { archivedAt: null },
+        select: { id: true, key: true, position: true, title: true, summary: true, minutes: true, credit: true, videoPath: true },
+        orderBy: { position: "asc" },
+      },
+    },
+  });
+  const progress = await prisma.lessonProgress.findMany({
+    where: { personId, lessonId: { in: course.lessons.map((x) => x.id) } },
+    select: { lessonId: true, completedAt: true, watchedSeconds: true, readSeconds: true },
+  });
+  const byLesson = new Map(progress.map((p) => [p.lessonId, p]));
+  return { card, course, progress: byLesson };
+}
+
+/** Whether the person may see the course (for media and heartbeats): the same rule as the catalogue. */
+export async function mayStudyCourse(personId: number, courseId: number): Promise<boolean> {
+  const l = await learner(personId);
+  const c = await prisma.course.findFirst({
+    where: { id: courseId, status: "published" },
+    select: { audienceStatuses: true, _count: { select: { assignments: { where: coveringAssignments(l) } } } },
+  });
+  return c !== null && (c._count.assignments > 0 || audienceAdmits(c.audienceStatuses, l));
+}
+
+/** One lesson for studying: its compiled body's cache key, its video, public checkpoints and progress. */
+export async function lessonForPerson(personId: number, slug: string, key: string) {
+  const found = await courseForPerson(personId, slug);
+  if (!found) return null;
+  const index = found.course.lessons.findIndex((x) => x.key === key);
+  if (index < 0) return null;
+  const lesson = await prisma.lesson.findUniqueOrThrow({
+    where: { id: found.course.lessons[index].id },
+    select: { id: true, key: true, title: true, minutes: true, credit: true, videoPath: true, checkpoints: true, body: true, bodyHash: true },
+  });
+  const [video, progress] = await Promise.all([
+    lesson.videoPath
+      ? prisma.mediaFile.findUnique({ where: { courseId_path: { courseId: found.card.id, path: lesson.videoPath } }, select: { durationSec: true, mime: true } })
+      : null,
+    prisma.lessonProgress.findUnique({ where: { personId_lessonId: { personId, lessonId: lesson.id } } }),
+  ]);
+  const checkpoints = JSON.parse(lesson.checkpoints) as Checkpoint[];
+  const answered = JSON.parse(progress?.checkpoints ?? "{}") as Record<string, { correct: boolean }>;
+  const watched = JSON.parse(progress?.watched ?? "[]") as Interval[];
+  return {
+    course: found.card,
+    lesson,
+    previous: found.course.lessons[index - 1] ?? null,
+    next: found.course.lessons[index + 1] ?? null,
+    video: video?.durationSec ? { path: lesson.videoPath!, mime: video.mime, duration: video.durationSec } : null,
+    completionPercent: found.course.completionPermille / 10,
+    checkpoints: checkpoints.map((c) => ({ ...publicCheckpoint(c), answered: Boolean(answered[c.id]) })),
+    progress: {
+      watched,
+      furthest: furthestPoint(watched),
+      coverage: video?.durationSec ? coverage(watched, video.durationSec) : 0,
+      readSeconds: progress?.readSeconds ?? 0,
+      completedAt: progress?.completedAt ?? null,
+    },
+  };
+}
+
+/** The course of a lesson that is not archived, or null. */
+export async function lessonCourseId(lessonId: number): Promise<number | null> {
+  const l = await prisma.lesson.findFirst({ where: { id: lessonId, archivedAt: null }, select: { courseId: true } });
+  return l?.courseId ?? null;
+}

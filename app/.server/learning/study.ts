@@ -1,0 +1,261 @@
+import crypto from "node:crypto";
+import { type Checkpoint } from "~/lib/course-format";
+import { type QuestionKey, gradeQuestion } from "~/lib/quiz-grading";
+import {
+  type BeatVerdict,
+  type Interval,
+  type StudySession,
+  coverage,
+  furthestPoint,
+  isTextComplete,
+  isVideoComplete,
+  judgeHeartbeat,
+  judgeReadingBeat,
+  refusalMessage,
+  startSession,
+} from "~/lib/watch-credit";
+import { rawDb, sqliteTimestamp } from "../db";
+import { creditHours } from "../hours/ledger";
+
+// Study heartbeats on the server: the fair-credit rules of app/lib/watch-credit.ts applied to what is
+// stored. This is the hot path (11,000 viewers at one heartbeat per 15 s is ~730 a second), so it runs
+// on the raw better-sqlite3 connection: each heartbeat is one synchronous transaction (read the
+// account's session and the lesson's progress, judge, write both), which also makes heartbeats of one
+// account strictly one after another, as the rules require. Completion credits the lesson's 学时
+// through the ledger, once (the ledger's source key).
+
+export class StudyError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+type LessonFacts = {
+  id: number;
+  courseId: number;
+  title: string;
+  credit: number;
+  minutes: number;
+  duration: number | null;
+  thresholdPercent: number;
+  checkpoints: Checkpoint[];
+};
+
+type SessionRow = { id: string; lessonId: number; lastBeatAt: string; lastSeq: number; allowance: number };
+type ProgressRow = { watched: string; readSeconds: number; checkpoints: string; completedAt: string | null };
+type CheckpointState = Record<string, { correct: boolean; at: string }>;
+
+const ms = (s: string) => new Date(s).getTime();
+
+function lessonFacts(lessonId: number): LessonFacts {
+  const row = rawDb()
+    .prepare(
+      `SELECT l.id, l.courseId, l.title, l.credit, l.minutes, l.checkpoints, c.completionPermille, m.durationSec
+       FROM Lesson l JOIN Course c ON c.id = l.courseId
+       LEFT JOIN MediaFile m ON m.courseId = l.courseId AND m.path = l.videoPath
+       WHERE l.id = ? AND l.archivedAt IS NULL`,
+    )
+    .get(lessonId) as
+    | { id: number; courseId: number; title: string; credit: number; minutes: number; checkpoints: string; completionPermille: number; durationSec: number | null }
+    | undefined;
+  if (!row) throw new StudyError(404, "课时不存在");
+  return {
+    id: row.id,
+    courseId: row.courseId,
+    title: row.title,
+    credit: row.credit,
+    minutes: row.minutes,
+    duration: row.durationSec,
+    thresholdPercent: row.completionPermille / 10,
+    checkpoints: JSON.parse(row.checkpoints) as Checkpoint[],
+  };
+}
+
+function toSession(row: SessionRow | undefined): StudySession | null {
+  return row ? { id: row.id, lastBeatAt: ms(row.lastBeatAt), lastSeq: row.lastSeq, allowance: row.allowance } : null;
+}
+
+function readSession(personId: number) {
+  return rawDb().prepare("SELECT id, lessonId, lastBeatAt, lastSeq, allowance FROM StudySession WHERE personId = ?").get(personId) as SessionRow | undefined;
+}
+
+function writeSession(personId: number, lessonId: number, s: StudySession) {
+  rawDb()
+    .prepare(
+      `INSERT INTO StudySession (personId, id, lessonId, lastBeatAt, lastSeq, allowance) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (personId) DO UPDATE SET id = excluded.id, lessonId = excluded.lessonId, lastBeatAt = excluded.lastBeatAt,
+         lastSeq = excluded.lastSeq, allowance = excluded.allowance`,
+    )
+    .run(personId, s.id, lessonId, sqliteTimestamp(new Date(s.lastBeatAt)), s.lastSeq, s.allowance);
+}
+
+function readProgress(personId: number, lessonId: number): ProgressRow {
+  return (
+    (rawDb().prepare("SELECT watched, readSeconds, checkpoints, completedAt FROM LessonProgress WHERE personId = ? AND lessonId = ?").get(personId, lessonId) as
+      | ProgressRow
+      | undefined) ?? { watched: "[]", readSeconds: 0, checkpoints: "{}", completedAt: null }
+  );
+}
+
+function writeProgress(personId: number, lessonId: number, p: { watched: readonly Interval[]; readSeconds: number; checkpoints: CheckpointState; completedAt: string | null }, now: Date) {
+  const watchedSeconds = p.watched.reduce((s, [a, b]) => s + (b - a), 0);
+  rawDb()
+    .prepare(
+      `INSERT INTO LessonProgress (personId, lessonId, watched, watchedSeconds, readSeconds, checkpoints, completedAt, createdAt, updatedAt)
+       VALUES (@personId, @lessonId, @watched, @watchedSeconds, @readSeconds, @checkpoints, @completedAt, @now, @now)
+       ON CONFLICT (personId, lessonId) DO UPDATE SET watched = excluded.watched, watchedSeconds = excluded.watchedSeconds,
+         readSeconds = excluded.readSeconds, checkpoints = excluded.checkpoints, completedAt = excluded.completedAt, updatedAt = excluded.updatedAt`,
+    )
+    .run({
+      personId,
+      lessonId,
+      watched: JSON.stringify(p.watched),
+      watchedSeconds: Math.round(watchedSeconds * 10) / 10,
+      readSeconds: p.readSeconds,
+      checkpoints: JSON.stringify(p.checkpoints),
+      completedAt: p.completedAt,
+      now: sqliteTimestamp(now),
+    });
+}
+
+function isComplete(lesson: LessonFacts, watched: readonly Interval[], readSeconds: number, answered: CheckpointState): boolean {
+  const answeredCount = lesson.checkpoints.filter((c) => answered[c.id]).length;
+  if (lesson.duration) {
+    return isVideoComplete({
+      watched,
+      duration: lesson.duration,
+      thresholdPercent: lesson.thresholdPercent,
+      checkpointsAnswered: answeredCount,
+      checkpointsTotal: lesson.checkpoints.length,
+    });
+  }
+  return isTextComplete(readSeconds, lesson.minutes * 60) && answeredCount >= lesson.checkpoints.length;
+}
+
+export type StudyStatus = {
+  watched: Interval[];
+  furthest: number;
+  coverage: number;
+  readSeconds: number;
+  completed: boolean;
+  /** 学时 credited by this request (hundredths), 0 when none. */
+  credited: number;
+};
+
+function status(lesson: LessonFacts, p: ProgressRow & { watchedParsed: Interval[] }, credited: number): StudyStatus {
+  return {
+    watched: p.watchedParsed,
+    furthest: furthestPoint(p.watchedParsed),
+    coverage: lesson.duration ? coverage(p.watchedParsed, lesson.duration) : 0,
+    readSeconds: p.readSeconds,
+    completed: p.completedAt !== null,
+    credited,
+  };
+}
+
+async function creditIfCompleted(personId: number, lesson: LessonFacts, completedNow: boolean, now: Date): Promise<number> {
+  if (!completedNow || lesson.credit <= 0) return 0;
+  const r = await creditHours({
+    personId,
+    amount: lesson.credit,
+    category: "online",
+    sourceKind: "lesson",
+    sourceId: String(lesson.id),
+    earnedAt: now,
+    note: lesson.title,
+  });
+  return r.status === "credited" ? lesson.credit : 0;
+}
+
+/** A new study session for the account (a new tab, device or lesson): any older one stops counting. */
+export function beginStudy(personId: number, lessonId: number, now = new Date()): { sessionId: string; status: StudyStatus } {
+  const lesson = lessonFacts(lessonId);
+  const id = crypto.randomBytes(12).toString("base64url");
+  const progress = rawDb().transaction(() => {
+    const session = startSession(toSession(readSession(personId)), id, now.getTime());
+    writeSession(personId, lessonId, session);
+    return readProgress(personId, lessonId);
+  })();
+  return { sessionId: id, status: status(lesson, { ...progress, watchedParsed: JSON.parse(progress.watched) as Interval[] }, 0) };
+}
+
+export type BeatResult = { status: StudyStatus; newSeconds: number; superseded: boolean; messages: string[] };
+
+type Judged = { verdict: BeatVerdict<unknown>; progress: ProgressRow & { watchedParsed: Interval[] }; completedNow: boolean };
+
+function applyBeat(
+  personId: number,
+  lesson: LessonFacts,
+  now: Date,
+  judge: (session: StudySession | null, progress: ProgressRow) => { verdict: BeatVerdict<unknown>; watched: Interval[]; readSeconds: number },
+): Judged {
+  return rawDb().transaction((): Judged => {
+    const sessionRow = readSession(personId);
+    // A session opened for another lesson does not count here: the account studies one thing at a time.
+    const session = sessionRow && sessionRow.lessonId === lesson.id ? toSession(sessionRow) : null;
+    const progress = readProgress(personId, lesson.id);
+    const { verdict, watched, readSeconds } = judge(session, progress);
+    const answered = JSON.parse(progress.checkpoints) as CheckpointState;
+    if (verdict.session && verdict.session !== session) writeSession(personId, lesson.id, verdict.session);
+    const counted = verdict.newSeconds > 0 || readSeconds !== progress.readSeconds;
+    const completedNow = progress.completedAt === null && isComplete(lesson, watched, readSeconds, answered);
+    const completedAt = completedNow ? sqliteTimestamp(now) : progress.completedAt;
+    if (counted || completedNow) writeProgress(personId, lesson.id, { watched, readSeconds, checkpoints: answered, completedAt }, now);
+    return { verdict, progress: { ...progress, readSeconds, completedAt, watchedParsed: watched }, completedNow };
+  })();
+}
+
+/** A video heartbeat: the intervals played since the previous one. */
+export async function videoBeat(personId: number, lessonId: number, beat: { sessionId: string; seq: number; intervals: Interval[] }, now = new Date()): Promise<BeatResult> {
+  const lesson = lessonFacts(lessonId);
+  if (!lesson.duration) throw new StudyError(400, "这个课时没有视频");
+  const { verdict, progress, completedNow } = applyBeat(personId, lesson, now, (session, p) => {
+    const v = judgeHeartbeat({ watched: JSON.parse(p.watched) as Interval[] }, session, beat, now.getTime(), lesson.duration!);
+    return { verdict: v, watched: [...v.state.watched], readSeconds: p.readSeconds };
+  });
+  const credited = await creditIfCompleted(personId, lesson, completedNow, now);
+  return { status: status(lesson, progress, credited), newSeconds: verdict.newSeconds, superseded: verdict.superseded, messages: verdict.refused.map(refusalMessage) };
+}
+
+/** A reading heartbeat: seconds the text lesson was visible since the previous one. */
+export async function readingBeat(personId: number, lessonId: number, beat: { sessionId: string; seq: number; visibleSeconds: number }, now = new Date()): Promise<BeatResult> {
+  const lesson = lessonFacts(lessonId);
+  const { verdict, progress, completedNow } = applyBeat(personId, lesson, now, (session, p) => {
+    const v = judgeReadingBeat({ readSeconds: p.readSeconds }, session, beat, now.getTime());
+    return { verdict: v, watched: JSON.parse(p.watched) as Interval[], readSeconds: v.state.readSeconds };
+  });
+  const credited = await creditIfCompleted(personId, lesson, completedNow, now);
+  return { status: status(lesson, progress, credited), newSeconds: verdict.newSeconds, superseded: verdict.superseded, messages: verdict.refused.map(refusalMessage) };
+}
+
+export type CheckpointResult = { correct: boolean; answer: string[]; explanation: string | null; status: StudyStatus };
+
+/**
+ * Answers a checkpoint. Any answer counts as answered (it is a pause to think, not a test); the key
+ * and the explanation come back only now, after the learner has committed to an answer. The first
+ * answer stands.
+ */
+export async function answerCheckpoint(personId: number, lessonId: number, checkpointId: string, values: string[], now = new Date()): Promise<CheckpointResult> {
+  const lesson = lessonFacts(lessonId);
+  const cp = lesson.checkpoints.find((c) => c.id === checkpointId);
+  if (!cp) throw new StudyError(404, "检查点不存在");
+  if (values.length === 0) throw new StudyError(400, "请先选择答案");
+  const response = cp.type === "single" ? values[0] : cp.type === "multiple" ? values : values[0] === "true";
+  const correct = gradeQuestion({ type: cp.type, answer: cp.answer } as QuestionKey, response, 100).correct;
+  const { progress, completedNow } = rawDb().transaction(() => {
+    const p = readProgress(personId, lessonId);
+    const answered = JSON.parse(p.checkpoints) as CheckpointState;
+    answered[checkpointId] ??= { correct, at: sqliteTimestamp(now) };
+    const watched = JSON.parse(p.watched) as Interval[];
+    const completedNow = p.completedAt === null && isComplete(lesson, watched, p.readSeconds, answered);
+    const completedAt = completedNow ? sqliteTimestamp(now) : p.completedAt;
+    writeProgress(personId, lessonId, { watched, readSeconds: p.readSeconds, checkpoints: answered, completedAt }, now);
+    return { progress: { ...p, completedAt, watchedParsed: watched }, completedNow };
+  })();
+  const credited = await creditIfCompleted(personId, lesson, completedNow, now);
+  const answer = cp.type === "judge" ? [cp.answer ? "正确" : "错误"] : ([] as string[]).concat(cp.answer);
+  return { correct, answer, explanation: cp.explanation ?? null, status: status(lesson, progress, credited) };
+}

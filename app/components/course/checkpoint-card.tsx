@@ -1,0 +1,103 @@
+import { useState } from "react";
+import { buttonClass } from "~/components/ui/form";
+import { type StudyChannel, type StudyStatus } from "./study-client";
+
+// A checkpoint question: the learner answers, then sees whether it was right, the key and the
+// explanation (which reach the browser only now). Any answer counts as answered.
+
+export type PublicCheckpoint = {
+  id: string;
+  at: number | null;
+  type: "single" | "multiple" | "judge";
+  question: string;
+  options: Partial<Record<string, string>> | null;
+  answered: boolean;
+};
+
+type Result = { correct: boolean; answer: string[]; explanation: string | null };
+
+export function CheckpointCard({
+  checkpoint,
+  channel,
+  onAnswered,
+}: {
+  checkpoint: PublicCheckpoint;
+  channel: StudyChannel;
+  onAnswered: (status: StudyStatus) => void;
+}) {
+  const [chosen, setChosen] = useState<string[]>([]);
+  const [result, setResult] = useState<Result | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const options: [string, string][] =
+    checkpoint.type === "judge"
+      ? [
+          ["true", "正确"],
+          ["false", "错误"],
+        ]
+      : Object.entries(checkpoint.options ?? {}).filter((e): e is [string, string] => typeof e[1] === "string");
+  const multiple = checkpoint.type === "multiple";
+
+  async function submit() {
+    setBusy(true);
+    setError(null);
+    try {
+      const r = await channel.answer(checkpoint.id, chosen);
+      if (!r.ok) setError(r.error);
+      else {
+        setResult(r);
+        onAnswered(r.status);
+      }
+    } catch {
+      setError("网络连接中断，答案未提交，请重试");
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <section className="my-4 rounded-lg border-2 border-amber-400 bg-amber-50 p-3" data-testid="checkpoint" aria-label="检查点">
+      <p className="text-xs font-semibold text-amber-800">检查点{multiple ? "（多选）" : ""}</p>
+      <p className="my-1 font-medium">{checkpoint.question}</p>
+      {checkpoint.answered && !result ? (
+        <p className="text-sm text-green-700">您已回答过这道题。</p>
+      ) : (
+        <fieldset disabled={busy || result !== null} className="space-y-1">
+          <legend className="sr-only">{checkpoint.question}</legend>
+          {options.map(([value, label]) => (
+            <label key={value} className="flex items-start gap-2 text-sm">
+              <input
+                type={multiple ? "checkbox" : "radio"}
+                name={`cp-${checkpoint.id}`}
+                value={value}
+                checked={chosen.includes(value)}
+                onChange={(e) => setChosen(multiple ? (e.target.checked ? [...chosen, value] : chosen.filter((c) => c !== value)) : [value])}
+              />
+              <span>
+                {checkpoint.type === "judge" ? "" : `${value}. `}
+                {label}
+              </span>
+            </label>
+          ))}
+        </fieldset>
+      )}
+      {result ? (
+        <div className="mt-2 text-sm" role="status">
+          <p className={result.correct ? "font-semibold text-green-700" : "font-semibold text-red-700"}>
+            {result.correct ? "回答正确" : `回答错误，正确答案：${result.answer.join("、")}`}
+          </p>
+          {result.explanation ? <p className="mt-1 text-stone-700">{result.explanation}</p> : null}
+        </div>
+      ) : !checkpoint.answered ? (
+        <button type="button" className={`${buttonClass} mt-2`} disabled={busy || chosen.length === 0} onClick={submit}>
+          {busy ? "正在提交…" : "提交答案"}
+        </button>
+      ) : null}
+      {error ? (
+        <p role="alert" className="mt-1 text-sm text-red-700">
+          {error}
+        </p>
+      ) : null}
+    </section>
+  );
+}

@@ -1,0 +1,148 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import Database from "better-sqlite3";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { openFactory } from "../factories";
+import { TEMPLATE_DB } from "../support/paths";
+
+// Courses kept as files are synced into a real SQLite file: the shipped curriculum loads without a
+// problem, a second run changes nothing, a changed course becomes a new revision with its lessons
+// updated by key (progress stays attached) and a removed lesson archived, and a course with problems
+// is left as it was, with every problem reported by file and line.
+
+const { dbFile, dataDir } = vi.hoisted(() => {
+  const stamp = `${process.pid}-${Date.now()}`;
+  const dbFile = `${process.cwd()}/tests/.tmp/course-sync-${stamp}.db`;
+  const dataDir = `${process.cwd()}/tests/.tmp/course-sync-data-${stamp}`;
+  process.env.DATABASE_URL = `file:${dbFile}`;
+  process.env.DATA_DIR = dataDir;
+  return { dbFile, dataDir };
+});
+
+const ROOT = path.resolve(import.meta.dirname, "../..");
+const CONTENT = path.join(ROOT, "content/courses");
+let sync: typeof import("../../app/.server/content/course-sync");
+let work: string;
+let db: Database.Database;
+
+beforeAll(async () => {
+  fs.copyFileSync(TEMPLATE_DB, dbFile);
+  const f = openFactory(dbFile);
+  f.unit({ name: "示范大学党委", kind: "committee" });
+  f.close();
+  db = new Database(dbFile);
+  sync = await import("../../app/.server/content/course-sync");
+  work = fs.mkdtempSync(path.join(os.tmpdir(), "wsdx-courses-"));
+}, 60_000);
+afterAll(() => {
+  db?.close();
+  for (const s of ["", "-wal", "-shm"]) fs.rmSync(dbFile + s, { force: true });
+  fs.rmSync(dataDir, { recursive: true, force: true });
+  if (work) fs.rmSync(work, { recursive: true, force: true });
+});
+
+const lessons = (slug: string) =>
+  db.prepare("SELECT l.key, l.position, l.title, l.credit, l.archivedAt IS NOT NULL AS archived FROM Lesson l JOIN Course c ON c.id = l.courseId WHERE c.slug = ? ORDER BY l.position, l.archivedAt IS NOT NULL, l.key").all(slug) as {
+    key: string;
+    position: number;
+    title: string;
+    credit: number;
+    archived: number;
+  }[];
+
+describe("the shipped curriculum", () => {
+  it("syncs every course without a problem, with its lessons, media and a first revision", async () => {
+    const summary = await sync.syncContentCourses({ dir: CONTENT, projectRoot: ROOT });
+    expect(summary.failed).toEqual([]);
+    expect(summary.synced.sort()).toEqual(["fazhan-duixiang", "jijifenzi-peixun", "liangxue-yizuo"]);
+    // 发展对象 training must reach the 24 学时 the 细则 requires.
+    const fazhan = lessons("fazhan-duixiang");
+    expect(fazhan.reduce((s, l) => s + l.credit, 0)).toBeGreaterThanOrEqual(2400);
+    const videos = db.prepare("SELECT path, mime, durationSec FROM MediaFile WHERE mime LIKE 'video/%'").all() as { path: string; mime: string; durationSec: number }[];
+    expect(videos.length).toBeGreaterThanOrEqual(5);
+    expect(videos.every((v) => v.durationSec > 10)).toBe(true);
+    expect(videos.some((v) => v.mime === "video/webm")).toBe(true);
+    const revisions = db.prepare("SELECT COUNT(*) AS n FROM CourseRevision WHERE number = 1").get() as { n: number };
+    expect(revisions.n).toBe(3);
+  }, 60_000);
+
+  it("changes nothing when run again", async () => {
+    const before = db.prepare("SELECT id, revision, updatedAt FROM Course ORDER BY id").all();
+    const summary = await sync.syncContentCourses({ dir: CONTENT, projectRoot: ROOT });
+    expect(summary.synced).toEqual([]);
+    expect(summary.unchanged).toHaveLength(3);
+    expect(db.prepare("SELECT id, revision, updatedAt FROM Course ORDER BY id").all()).toEqual(before);
+  });
+});
+
+describe("a course that changes", () => {
+  const slug = "ceshi-kecheng";
+  const dir = () => path.join(work, slug);
+  const write = (file: string, text: string) => {
+    fs.mkdirSync(path.dirname(path.join(dir(), file)), { recursive: true });
+    fs.writeFileSync(path.join(dir(), file), text);
+  };
+  const lesson = (title: string, body: string, extra = "") => `---\ntitle: ${title}\nminutes: 5\ncredit: 0.5\n${extra}---\n${body}\n`;
+
+  beforeAll(() => {
+    write("course.mdx", "---\ntitle: 测试课程\nsummary: 用于测试同步\ncategory: 党课\n---\n课程介绍。\n");
+    write("01-di-yi-ke.mdx", lesson("第一课", "## 第一课\n\n正文。"));
+    write("02-di-er-ke.mdx", lesson("第二课", "## 第二课\n\n正文。"));
+  });
+
+  it("is created, then updated by key with progress kept, and a removed lesson archived", async () => {
+    expect((await sync.syncContentCourses({ dir: work, projectRoot: ROOT })).synced).toEqual([slug]);
+    const first = lessons(slug);
+    expect(first.map((l) => [l.key, l.title, l.archived])).toEqual([
+      ["di-yi-ke", "第一课", 0],
+      ["di-er-ke", "第二课", 0],
+    ]);
+    const lessonId = (db.prepare("SELECT id FROM Lesson WHERE key = 'di-yi-ke'").get() as { id: number }).id;
+    const personId = (db.prepare("SELECT id FROM Person LIMIT 1").get() as { id: number } | undefined)?.id ?? openAndAddPerson();
+    db.prepare("INSERT INTO LessonProgress (personId, lessonId, readSeconds, createdAt, updatedAt) VALUES (?, ?, 120, datetime('now'), datetime('now'))").run(personId, lessonId);
+
+    // Renumbered and retitled, lesson two removed, a new lesson three.
+    fs.rmSync(path.join(dir(), "01-di-yi-ke.mdx"));
+    fs.rmSync(path.join(dir(), "02-di-er-ke.mdx"));
+    write("02-di-yi-ke.mdx", lesson("第一课（修订）", "## 第一课\n\n修订后的正文。"));
+    write("03-di-san-ke.mdx", lesson("第三课", "正文。"));
+    expect((await sync.syncContentCourses({ dir: work, projectRoot: ROOT })).synced).toEqual([slug]);
+    expect(lessons(slug).map((l) => [l.key, l.position, l.title, l.archived])).toEqual([
+      ["di-yi-ke", 2, "第一课（修订）", 0],
+      ["di-er-ke", 2, "第二课", 1],
+      ["di-san-ke", 3, "第三课", 0],
+    ]);
+    // Same row, so the progress is still there.
+    expect(db.prepare("SELECT readSeconds FROM LessonProgress WHERE lessonId = ?").get(lessonId)).toEqual({ readSeconds: 120 });
+    expect(db.prepare("SELECT revision FROM Course WHERE slug = ?").get(slug)).toEqual({ revision: 2 });
+  });
+
+  it("is left as it was when it has problems, and every problem is reported with file and line", async () => {
+    const before = JSON.stringify(lessons(slug));
+    write("03-di-san-ke.mdx", lesson("第三课", "第一段\n\n<script>alert(1)</script>\n\n[链接](javascript:alert(1))"));
+    write("04-bad.mdx", "---\ntitle: 缺少学时\nminutes: 5\n---\n正文");
+    write("media/fake.mp4", "这不是视频");
+    const summary = await sync.syncContentCourses({ dir: work, projectRoot: ROOT });
+    expect(summary.synced).toEqual([]);
+    const problems = summary.failed.find((f) => f.slug === slug)!.problems;
+    // The frontmatter of 03 is 5 lines, so the body's third line is line 8 of the file.
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        { file: `${slug}/03-di-san-ke.mdx`, line: 8, message: expect.stringContaining("不支持的标签 <script>") },
+        { file: `${slug}/03-di-san-ke.mdx`, line: 10, message: expect.stringContaining("不安全") },
+        { file: `${slug}/04-bad.mdx`, line: null, message: expect.stringContaining("credit") },
+        { file: `${slug}/media/fake.mp4`, line: null, message: expect.stringContaining("无法识别的文件类型") },
+      ]),
+    );
+    expect(JSON.stringify(lessons(slug))).toBe(before);
+  });
+});
+
+function openAndAddPerson(): number {
+  const root = db.prepare("SELECT id FROM OrgUnit LIMIT 1").get() as { id: number };
+  const f = openFactory(dbFile);
+  const id = f.person({ number: "learner-1", name: "学员", unitId: root.id, politicalStatus: "activist" });
+  f.close();
+  return id;
+}
