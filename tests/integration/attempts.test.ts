@@ -397,3 +397,37 @@ describe("review policies", () => {
     expect(after.text).toContain("EXPLAIN-");
   });
 });
+
+describe("grade methods", () => {
+  /** Takes an attempt answering the first `right` questions correctly and the rest not at all; returns its percent. */
+  async function take(c: Client, quizId: number, right: number): Promise<number> {
+    const { url, attemptId } = await start(c, quizId);
+    for (const item of itemRows(attemptId).slice(0, right)) expect((await post(c, url, saveForm(item.position, correctValues(item)))).status).toBe(200);
+    expect((await post(c, url, new URLSearchParams({ intent: "submit" }))).status).toBe(302);
+    return attemptRow(attemptId).percent!;
+  }
+  const grade = (quizId: number, personId: number) =>
+    db().prepare("SELECT percent, passed, attempts FROM QuizGrade WHERE quizId = ? AND personId = ?").get(quizId, personId) as { percent: number; passed: number; attempts: number };
+
+  it("last: the latest attempt counts, even when lower; 学时 once credited stay", async () => {
+    const quizId = makeQuiz({ title: "取最后一次", maxAttempts: 3, gradeMethod: "last", passPercent: 60, creditHours: 25 });
+    const c = await as("L2");
+    expect(await take(c, quizId, 8)).toBe(1000);
+    expect(grade(quizId, ids.L2)).toEqual({ percent: 1000, passed: 1, attempts: 1 });
+    expect(await take(c, quizId, 2)).toBe(250);
+    expect(grade(quizId, ids.L2)).toEqual({ percent: 250, passed: 0, attempts: 2 });
+    expect(hoursRows(ids.L2, quizId)).toEqual([{ amount: 25 }]);
+  });
+
+  it("average: the mean of the finished attempts, rounded down to a tenth", async () => {
+    const quizId = makeQuiz({ title: "取平均分", maxAttempts: 3, gradeMethod: "average", passPercent: 60, creditHours: 25 });
+    const c = await as("M1");
+    expect(await take(c, quizId, 3)).toBe(375);
+    expect(grade(quizId, ids.M1)).toMatchObject({ percent: 375, passed: 0 });
+    expect(hoursRows(ids.M1, quizId)).toEqual([]);
+    expect(await take(c, quizId, 8)).toBe(1000);
+    // (37.5 + 100) / 2 = 68.75 → 68.7, a pass at 60: credited now, once.
+    expect(grade(quizId, ids.M1)).toEqual({ percent: 687, passed: 1, attempts: 2 });
+    expect(hoursRows(ids.M1, quizId)).toEqual([{ amount: 25 }]);
+  });
+});
