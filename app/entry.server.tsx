@@ -1,6 +1,6 @@
 import { PassThrough } from "node:stream";
-import { type EntryContext, createReadableStreamFromReadable } from "@remix-run/node";
-import { RemixServer } from "@remix-run/react";
+import { type ActionFunctionArgs, type EntryContext, type LoaderFunctionArgs, createReadableStreamFromReadable } from "@remix-run/node";
+import { RemixServer, isRouteErrorResponse } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 import { currentRequestContext } from "./.server/http/context";
@@ -8,6 +8,17 @@ import { NonceProvider } from "./components/nonce";
 
 const ABORT_DELAY = 5_000;
 export const streamTimeout = ABORT_DELAY;
+
+/**
+ * Errors of loaders, actions and rendering, for the server's log. A URL that matches no route (bots
+ * probing /wp-admin) and a request the client abandoned are not errors of ours; everything else is
+ * logged as Remix would.
+ */
+export function handleError(error: unknown, { request }: LoaderFunctionArgs | ActionFunctionArgs) {
+  if (request.signal.aborted) return;
+  if (isRouteErrorResponse(error) && error.status === 404) return;
+  console.error(error);
+}
 
 export default function handleRequest(
   request: Request,

@@ -16,7 +16,10 @@ export function remixHandler(build: ServerBuild | (() => Promise<ServerBuild>), 
       const response = await handle(toRequest(req, res));
       res.statusMessage = response.statusText;
       res.status(response.status);
-      for (const [key, value] of response.headers.entries()) res.append(key, value);
+      // A route's header replaces the server's default of the same name (server.ts sets the security
+      // headers first); cookies are the one header that repeats.
+      for (const [key, value] of response.headers.entries()) if (key !== "set-cookie") res.setHeader(key, value);
+      for (const cookie of response.headers.getSetCookie()) res.append("Set-Cookie", cookie);
       if (!response.body) {
         res.end();
         return;

@@ -23,11 +23,15 @@ export async function courseMediaResponse(viewer: Viewer, courseId: number, medi
   const manages = grantsCover(viewer.grants, "courses:manage", media.course.unit.path);
   if (!manages && !(await mayStudyCourse(viewer.id, courseId))) return NOT_FOUND();
   const file = media.storage === "content" ? path.resolve(media.file) : path.join(env.dataDir, media.file);
-  return mediaResponse(file, {
+  const response = await mediaResponse(file, {
     mime: media.mime,
     size: media.bytes,
     range: request.headers.get("range"),
     ifRange: request.headers.get("if-range"),
     etag: `"${media.sha256.slice(0, 32)}"`,
   });
+  if (request.method !== "HEAD") return response;
+  // HEAD: the headers only. Remix would drop the body without closing it, leaving the file open.
+  await response.body?.cancel();
+  return new Response(null, { status: response.status, headers: response.headers });
 }
