@@ -15,7 +15,7 @@ import {
 } from "@remix-run/react";
 import { getUser } from "~/.server/auth/guard";
 import { useNonce } from "~/components/nonce";
-import { isSuccessfulAutosave } from "~/lib/autosave";
+import { changesNoLoaderData } from "~/lib/autosave";
 import { hasAnyGrant } from "~/lib/permissions";
 import stylesheet from "~/tailwind.css?url";
 
@@ -25,7 +25,7 @@ export const links: LinksFunction = () => [
 ];
 
 // Who is signed in changes on navigations, not on an autosave (lib/autosave.ts).
-export const shouldRevalidate: ShouldRevalidateFunction = (args) => (isSuccessfulAutosave(args) ? false : args.defaultShouldRevalidate);
+export const shouldRevalidate: ShouldRevalidateFunction = (args) => (changesNoLoaderData(args) ? false : args.defaultShouldRevalidate);
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await getUser(request);

@@ -41,6 +41,13 @@ export const AUDIT_ACTIONS = [
   "quiz.publish",
   "quiz.export",
   "attempt.flag",
+  "course.create",
+  "course.update",
+  "course.publish",
+  "course.unpublish",
+  "course.assign",
+  "course.unassign",
+  "media.upload",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

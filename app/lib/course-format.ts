@@ -7,6 +7,7 @@ import { POLITICAL_STATUSES } from "./vocabulary";
 // who wrote the file, in Chinese.
 
 export const COURSE_CATEGORIES = ["入党积极分子培训", "发展对象培训", "两学一做", "党课"] as const;
+export const COURSE_STATUS_LABELS: Record<string, string> = { draft: "未发布", published: "已发布", archived: "已归档" };
 
 const mediaPath = z
   .string({ error: "请填写 media 目录中的文件路径" })

@@ -6,7 +6,7 @@ import { requireUser } from "~/.server/auth/guard";
 import { AttemptError, getAttemptForTaking, getReview, saveAnswer, submitAttempt } from "~/.server/quiz/attempts";
 import { QuizErrorBoundary, formatPercent } from "~/components/quiz/quiz-ui";
 import { FormMessage, buttonClass, inputClass } from "~/components/ui/form";
-import { AUTOSAVE_INTENT, isSuccessfulAutosave } from "~/lib/autosave";
+import { AUTOSAVE_INTENT, changesNoLoaderData } from "~/lib/autosave";
 import { formatChinaDateTime } from "~/lib/dates";
 
 // Taking an attempt and, once it is finished, its result on the same address. While the attempt is
@@ -98,7 +98,7 @@ export const shouldRevalidate: ShouldRevalidateFunction = (args) => {
   const result = args.actionResult as ActionData | undefined;
   const code = result && !result.ok ? result.code : undefined;
   if (code === "closed" || code === "deadline") return true;
-  return isSuccessfulAutosave(args) ? false : args.defaultShouldRevalidate;
+  return changesNoLoaderData(args) ? false : args.defaultShouldRevalidate;
 };
 
 export default function AttemptPage() {

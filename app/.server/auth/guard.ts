@@ -122,3 +122,23 @@ export async function requirePermissionAtRoot(request: Request, permission: Perm
 export function can(user: CurrentUser, permission: Permission, unitPath?: string): boolean {
   return unitPath === undefined ? hasAnyGrant(user.grants, permission) : grantsCover(user.grants, permission, unitPath);
 }
+
+/**
+ * Requires `permission` over the unit an object (a quiz, a course) belongs to, found by `unitOf`. An
+ * unknown or malformed id is refused like an object outside the scope (403, after the sign-in check),
+ * so ids cannot be probed.
+ */
+export async function requireManagerOf(
+  request: Request,
+  permission: Permission,
+  idParam: string | undefined,
+  unitOf: (id: number) => Promise<number | null>,
+): Promise<{ user: CurrentUser; id: number }> {
+  const id = Number(idParam);
+  const unitId = idParam !== undefined && /^\d{1,9}$/.test(idParam) && id > 0 ? await unitOf(id) : null;
+  if (unitId === null) {
+    await requirePermission(request, permission, -1);
+    throw new Response("没有权限", { status: 403 });
+  }
+  return { user: await requirePermission(request, permission, unitId), id };
+}

@@ -13,7 +13,7 @@ import {
   splitFrontmatter,
 } from "~/lib/course-format";
 import { type MdxNode } from "~/lib/mdx-tree";
-import { MediaError, checkSvgSafe, probeVideoFile, sniffMedia } from "../media/probe";
+import { MediaError, SNIFF_BYTES, checkSvgSafe, probeVideoFile, sniffMedia } from "../media/probe";
 import { compileCached } from "./mdx-cache";
 import { MdxRejected } from "./mdx-compile";
 
@@ -43,8 +43,6 @@ export type LoadedCourse = {
   media: LoadedMedia[];
 };
 
-const MAX_CONTENT_MEDIA_BYTES = 50 * 1024 * 1024;
-
 function listFiles(dir: string, prefix = ""): string[] {
   return fs
     .readdirSync(dir, { withFileTypes: true })
@@ -63,6 +61,89 @@ function figures(tree: readonly MdxNode[]): string[] {
   return tree.flatMap((n) => (typeof n === "string" ? [] : [...(n.t === "Figure" && n.p?.src ? [n.p.src] : []), ...figures(n.c ?? [])]));
 }
 
+/** One course as text and data, from files or from the studio's draft, before it is checked. */
+export type CourseInput = {
+  slug: string;
+  hash: string;
+  /** `label` names where the author finds it: a file name, or a form in the studio. */
+  course: { label: string; fields: unknown; body: string; bodyLine: number };
+  lessons: { label: string; key: string; position: number; fields: unknown; body: string; bodyLine: number }[];
+  media: LoadedMedia[];
+};
+
+/**
+ * Checks a course: frontmatter against the schemas, every body compiled (through the cache), every
+ * media reference present and of the right kind, checkpoints within their video. Problems are added
+ * to `problems`, labelled; the course comes back only when there are none.
+ */
+export async function checkCourse(input: CourseInput, problems: CourseProblem[]): Promise<LoadedCourse | null> {
+  const before = problems.length;
+  const problem = (label: string, message: string, line: number | null = null) => problems.push({ file: label, line, message });
+  const mediaByPath = new Map(input.media.map((m) => [m.path, m]));
+  const needMedia = (label: string, p: string | undefined, kind: "video" | "image", what: string) => {
+    if (!p) return;
+    const m = mediaByPath.get(p);
+    if (!m) problem(label, `${what}引用的文件 ${p} 不存在（或未通过检查）`);
+    else if (!m.mime.startsWith(kind)) problem(label, `${what}引用的文件 ${p} 不是${kind === "video" ? "视频" : "图片"}`);
+  };
+  async function compile(label: string, body: string, bodyLine: number, checkpoints: readonly Checkpoint[] = []) {
+    try {
+      return await compileCached(body, { lineOffset: bodyLine, checkpointIds: checkpoints.map((c) => c.id) });
+    } catch (e) {
+      if (!(e instanceof MdxRejected)) throw e;
+      for (const p of e.problems) problem(label, p.message, p.line);
+      return null;
+    }
+  }
+
+  const courseFields = CourseFrontmatterSchema.safeParse(input.course.fields);
+  if (!courseFields.success) for (const m of describeIssues(courseFields.error)) problem(input.course.label, m);
+  const intro = await compile(input.course.label, input.course.body, input.course.bodyLine);
+  if (courseFields.success) needMedia(input.course.label, courseFields.data.cover, "image", "封面");
+  if (intro) for (const src of figures(intro.tree)) needMedia(input.course.label, src, "image", "插图");
+
+  const lessons: LoadedLesson[] = [];
+  const keys = new Set<string>();
+  const positions = new Set<number>();
+  if (input.lessons.length === 0) problem(input.course.label, "课程至少需要一个课时");
+  for (const l of input.lessons) {
+    if (!/^[a-z0-9]+(?:-[a-z0-9]+)*$/.test(l.key)) problem(l.label, "课时编号只能包含小写字母、数字和连字符");
+    if (keys.has(l.key)) problem(l.label, `课时编号 ${l.key} 重复`);
+    if (positions.has(l.position)) problem(l.label, `课时序号 ${String(l.position).padStart(2, "0")} 重复`);
+    keys.add(l.key);
+    positions.add(l.position);
+    const parsed = LessonFrontmatterSchema.safeParse(l.fields);
+    if (!parsed.success) {
+      for (const m of describeIssues(parsed.error)) problem(l.label, m);
+      // The text's own problems are named too, so one round shows everything to fix.
+      const raw = (l.fields as { checkpoints?: unknown } | null)?.checkpoints;
+      const ids = Array.isArray(raw) ? raw.map((c) => ({ id: String((c as { id?: unknown } | null)?.id ?? "") }) as Checkpoint) : [];
+      await compile(l.label, l.body, l.bodyLine, ids);
+      continue;
+    }
+    const fm = parsed.data;
+    needMedia(l.label, fm.video, "video", "视频");
+    const duration = fm.video ? mediaByPath.get(fm.video)?.durationSec : null;
+    for (const c of fm.checkpoints) {
+      if (duration && c.at !== undefined && c.at >= duration) problem(l.label, `检查点 ${c.id} 的暂停时间 ${c.at} 秒超出了视频时长（${duration.toFixed(1)} 秒）`);
+    }
+    const compiled = await compile(l.label, l.body, l.bodyLine, fm.checkpoints);
+    if (!compiled) continue;
+    for (const src of figures(compiled.tree)) needMedia(l.label, src, "image", "插图");
+    lessons.push({ key: l.key, position: l.position, frontmatter: fm, body: l.body, bodyHash: compiled.hash });
+  }
+  if (problems.length > before || !courseFields.success || !intro) return null;
+  return {
+    slug: input.slug,
+    hash: input.hash,
+    frontmatter: courseFields.data,
+    body: input.course.body,
+    bodyHash: intro.hash,
+    lessons: lessons.sort((a, b) => a.position - b.position),
+    media: input.media,
+  };
+}
+
 /** Loads and checks a course directory; `projectRoot` makes stored media paths relative to it. */
 export async function loadCourseDir(dir: string, projectRoot: string): Promise<{ course: LoadedCourse } | { problems: CourseProblem[] }> {
   const slug = path.basename(dir);
@@ -71,131 +152,78 @@ export async function loadCourseDir(dir: string, projectRoot: string): Promise<{
   if (!/^[a-z0-9]+(?:-[a-z0-9]+)*$/.test(slug)) problem("", "课程目录名只能包含小写字母、数字和连字符");
   const files = listFiles(dir);
 
-  // Media first: lessons refer to it.
   const media: LoadedMedia[] = [];
   for (const f of files.filter((x) => x.startsWith("media/"))) {
     const full = path.join(dir, f);
-    const bytes = fs.statSync(full).size;
-    if (bytes > MAX_CONTENT_MEDIA_BYTES) {
-      problem(f, `文件过大（${(bytes / 1e6).toFixed(1)} MB），仓库中的媒体文件不能超过 50 MB`);
-      continue;
-    }
-    const data = fs.readFileSync(full);
-    const sniffed = sniffMedia(data.subarray(0, 4096));
-    if (!sniffed) {
-      problem(f, "无法识别的文件类型：media 目录只能存放 MP4/WebM 视频和 PNG/JPEG/WebP/SVG 图片");
-      continue;
-    }
-    let durationSec: number | null = null;
-    if (sniffed.kind === "video") {
-      try {
-        durationSec = (await probeVideoFile(full)).durationSec;
-      } catch (e) {
-        problem(f, e instanceof MediaError ? e.message : "无法读取视频时长");
-        continue;
-      }
-    } else if (sniffed.mime === "image/svg+xml") {
-      const unsafe = checkSvgSafe(data.toString("utf8"));
-      if (unsafe) {
-        problem(f, unsafe);
-        continue;
-      }
-    }
-    media.push({
-      path: f,
-      file: path.relative(projectRoot, full).split(path.sep).join("/"),
-      mime: sniffed.mime,
-      bytes,
-      durationSec,
-      sha256: crypto.createHash("sha256").update(data).digest("hex"),
-    });
+    const checked = await checkMediaFile(full);
+    if (typeof checked === "string") problem(f, checked);
+    else media.push({ ...checked, path: f, file: path.relative(projectRoot, full).split(path.sep).join("/") });
   }
-  const mediaByPath = new Map(media.map((m) => [m.path, m]));
-  const needMedia = (file: string, p: string | undefined, kind: "video" | "image", what: string) => {
-    if (!p) return;
-    const m = mediaByPath.get(p);
-    if (!m) problem(file, `${what}引用的文件 ${p} 不存在（或未通过检查）`);
-    else if (!m.mime.startsWith(kind)) problem(file, `${what}引用的文件 ${p} 不是${kind === "video" ? "视频" : "图片"}`);
-  };
 
-  async function parse<T>(file: string, schema: { safeParse: (x: unknown) => { success: true; data: T } | { success: false; error: import("zod").ZodError } }) {
+  /** A file's frontmatter (parsed YAML, not yet checked) and body; null after reporting why not. */
+  const read = (file: string) => {
     const source = fs.readFileSync(path.join(dir, file), "utf8");
     const split = splitFrontmatter(source);
     if (!split) {
       problem(file, "文件开头缺少 --- 包围的设置（frontmatter）", 1);
       return null;
     }
-    let raw: unknown;
     try {
-      raw = YAML.parse(split.yaml);
+      return { fields: YAML.parse(split.yaml) as unknown, body: split.body, bodyLine: split.bodyLine };
     } catch (e) {
       problem(file, `设置（frontmatter）不是有效的 YAML：${(e as Error).message.split("\n")[0]}`, 2);
       return null;
     }
-    const parsed = schema.safeParse(raw);
-    if (!parsed.success) {
-      for (const m of describeIssues(parsed.error)) problem(file, m);
-      return null;
-    }
-    return { data: parsed.data, body: split.body, bodyLine: split.bodyLine };
-  }
-
-  async function compile(file: string, body: string, bodyLine: number, checkpoints: readonly Checkpoint[] = []) {
-    try {
-      return await compileCached(body, { lineOffset: bodyLine, checkpointIds: checkpoints.map((c) => c.id) });
-    } catch (e) {
-      if (!(e instanceof MdxRejected)) throw e;
-      for (const p of e.problems) problem(file, p.message, p.line);
-      return null;
-    }
-  }
+  };
 
   if (!files.includes("course.mdx")) problem("course.mdx", "缺少课程说明文件 course.mdx");
-  const course = files.includes("course.mdx") ? await parse("course.mdx", CourseFrontmatterSchema) : null;
-  const intro = course ? await compile("course.mdx", course.body, course.bodyLine) : null;
-  if (course) needMedia("course.mdx", course.data.cover, "image", "封面");
-  if (intro) for (const src of figures(intro.tree)) needMedia("course.mdx", src, "image", "插图");
-
-  const lessons: LoadedLesson[] = [];
-  const seenKeys = new Set<string>();
-  const lessonFiles = files.filter((f) => !f.includes("/") && f !== "course.mdx");
-  for (const file of lessonFiles) {
+  const course = files.includes("course.mdx") ? read("course.mdx") : null;
+  const lessons: CourseInput["lessons"] = [];
+  for (const file of files.filter((f) => !f.includes("/") && f !== "course.mdx")) {
     const m = LESSON_FILE.exec(file);
     if (!m) {
       problem(file, "课时文件名应为 两位序号-英文编号.mdx，如 01-dang-de-xingzhi.mdx");
       continue;
     }
-    const [, number, key] = m;
-    if (seenKeys.has(key)) problem(file, `课时编号 ${key} 重复`);
-    seenKeys.add(key);
-    const lesson = await parse(file, LessonFrontmatterSchema);
-    if (!lesson) continue;
-    const fm = lesson.data;
-    needMedia(file, fm.video, "video", "视频");
-    const duration = fm.video ? mediaByPath.get(fm.video)?.durationSec : null;
-    for (const c of fm.checkpoints) {
-      if (duration && c.at !== undefined && c.at >= duration) problem(file, `检查点 ${c.id} 的暂停时间 ${c.at} 秒超出了视频时长（${duration.toFixed(1)} 秒）`);
-    }
-    const compiled = await compile(file, lesson.body, lesson.bodyLine, fm.checkpoints);
-    if (!compiled) continue;
-    for (const src of figures(compiled.tree)) needMedia(file, src, "image", "插图");
-    lessons.push({ key, position: Number(number), frontmatter: fm, body: lesson.body, bodyHash: compiled.hash });
+    const lesson = read(file);
+    if (lesson) lessons.push({ label: `${slug}/${file}`, key: m[2], position: Number(m[1]), ...lesson });
   }
-  if (course && lessonFiles.length === 0) problem("", "课程至少需要一个课时文件");
-  const positions = lessons.map((l) => l.position);
-  const dupPosition = positions.find((p, i) => positions.indexOf(p) !== i);
-  if (dupPosition !== undefined) problem("", `课时序号 ${String(dupPosition).padStart(2, "0")} 重复`);
+  if (!course) return { problems };
+  const checked = await checkCourse({ slug, hash: hashCourseDir(dir), course: { label: `${slug}/course.mdx`, ...course }, lessons, media }, problems);
+  return checked && problems.length === 0 ? { course: checked } : { problems };
+}
 
-  if (problems.length || !course || !intro) return { problems };
-  return {
-    course: {
-      slug,
-      hash: hashCourseDir(dir),
-      frontmatter: course.data,
-      body: course.body,
-      bodyHash: intro.hash,
-      lessons: lessons.sort((a, b) => a.position - b.position),
-      media,
-    },
-  };
+const MAX_CONTENT_MEDIA_BYTES = 50 * 1024 * 1024;
+
+/** A media file of a course checked by its bytes: its type, size, duration (videos) and hash, or the problem. */
+export async function checkMediaFile(full: string, maxBytes = MAX_CONTENT_MEDIA_BYTES): Promise<Omit<LoadedMedia, "path" | "file"> | string> {
+  const bytes = fs.statSync(full).size;
+  if (bytes > maxBytes) return `文件过大（${(bytes / 1e6).toFixed(1)} MB），不能超过 ${Math.round(maxBytes / 1e6)} MB`;
+  const head = Buffer.alloc(Math.min(bytes, SNIFF_BYTES));
+  const fd = fs.openSync(full, "r");
+  try {
+    fs.readSync(fd, head, 0, head.length, 0);
+  } finally {
+    fs.closeSync(fd);
+  }
+  const sniffed = sniffMedia(head);
+  if (!sniffed) return "无法识别的文件类型：只能使用 MP4/WebM 视频和 PNG/JPEG/WebP/SVG 图片";
+  let durationSec: number | null = null;
+  if (sniffed.kind === "video") {
+    try {
+      durationSec = (await probeVideoFile(full)).durationSec;
+    } catch (e) {
+      return e instanceof MediaError ? e.message : "无法读取视频时长";
+    }
+  } else if (sniffed.mime === "image/svg+xml") {
+    const unsafe = checkSvgSafe(fs.readFileSync(full, "utf8"));
+    if (unsafe) return unsafe;
+  }
+  return { mime: sniffed.mime, bytes, durationSec, sha256: await sha256File(full) };
+}
+
+async function sha256File(full: string): Promise<string> {
+  const h = crypto.createHash("sha256");
+  for await (const chunk of fs.createReadStream(full)) h.update(chunk as Buffer);
+  return h.digest("hex");
 }

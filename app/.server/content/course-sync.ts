@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import type Database from "better-sqlite3";
+import { type CourseDraft } from "~/lib/course-draft";
 import { rawDb, sqliteTimestamp } from "../db";
 import { type CourseProblem, type LoadedCourse, loadCourseDir } from "./course-files";
 
@@ -45,31 +46,51 @@ export async function syncContentCourses({
       summary.unchanged.push(slug);
       continue;
     }
-    applyCourse(db, root.id, loaded.course);
+    applyCourse(db, loaded.course, { source: "content", unitId: root.id, note: "由仓库文件同步" });
     summary.synced.push(slug);
   }
   return summary;
 }
 
-/** The whole course as published: what a revision stores and a rollback restores. */
-export function courseSnapshot(c: LoadedCourse) {
+/** The whole course as published, in the studio's draft shape: what a revision stores and a rollback restores. */
+export function courseSnapshot(c: LoadedCourse): CourseDraft {
+  const fm = c.frontmatter;
   return {
-    title: c.frontmatter.title,
-    summary: c.frontmatter.summary,
-    category: c.frontmatter.category,
-    tags: c.frontmatter.tags,
-    cover: c.frontmatter.cover ?? null,
-    audience: c.frontmatter.audience ?? null,
-    completion: c.frontmatter.completion,
-    body: c.body,
-    lessons: c.lessons.map((l) => ({ key: l.key, position: l.position, ...l.frontmatter, body: l.body })),
+    course: {
+      title: fm.title,
+      summary: fm.summary,
+      category: fm.category,
+      tags: fm.tags,
+      ...(fm.cover ? { cover: fm.cover } : {}),
+      ...(fm.audience ? { audience: fm.audience } : {}),
+      completion: fm.completion,
+      body: c.body,
+    },
+    lessons: c.lessons.map((l) => ({
+      key: l.key,
+      position: l.position,
+      title: l.frontmatter.title,
+      ...(l.frontmatter.summary ? { summary: l.frontmatter.summary } : {}),
+      minutes: l.frontmatter.minutes,
+      credit: l.frontmatter.credit / 100,
+      ...(l.frontmatter.video ? { video: l.frontmatter.video } : {}),
+      checkpoints: l.frontmatter.checkpoints,
+      body: l.body,
+    })),
   };
 }
 
-function applyCourse(db: Database.Database, rootId: number, c: LoadedCourse) {
+export type ApplyOptions = { source: "content" | "studio"; unitId: number; note: string; actorId?: number | null };
+
+/**
+ * Publishes a checked course: the Course row (created or updated by slug), its lessons by key (those
+ * not in it archived), its repository media rows, and a new revision. One synchronous transaction.
+ * Returns the revision number.
+ */
+export function applyCourse(db: Database.Database, c: LoadedCourse, opts: ApplyOptions): number {
   const now = sqliteTimestamp(new Date());
   const fm = c.frontmatter;
-  db.transaction(() => {
+  return db.transaction(() => {
     const existing = db.prepare("SELECT id, revision FROM Course WHERE slug = ?").get(c.slug) as { id: number; revision: number } | undefined;
     const fields = {
       title: fm.title,
@@ -92,7 +113,8 @@ function applyCourse(db: Database.Database, rootId: number, c: LoadedCourse) {
       db.prepare(
         `UPDATE Course SET title = @title, summary = @summary, category = @category, tags = @tags, coverPath = @coverPath,
            audienceStatuses = @audienceStatuses, completionPermille = @completionPermille, body = @body, bodyHash = @bodyHash,
-           contentHash = @contentHash, status = 'published', revision = @revision, updatedAt = @now WHERE id = @id`,
+           contentHash = @contentHash, status = 'published', revision = @revision, draft = NULL,
+           publishedAt = COALESCE(publishedAt, @now), updatedAt = @now WHERE id = @id`,
       ).run({ ...fields, revision, id: courseId });
     } else {
       revision = 1;
@@ -101,10 +123,10 @@ function applyCourse(db: Database.Database, rootId: number, c: LoadedCourse) {
           .prepare(
             `INSERT INTO Course (slug, source, unitId, title, summary, category, tags, coverPath, audienceStatuses, completionPermille,
                body, bodyHash, status, contentHash, revision, publishedAt, createdAt, updatedAt)
-             VALUES (@slug, 'content', @unitId, @title, @summary, @category, @tags, @coverPath, @audienceStatuses, @completionPermille,
+             VALUES (@slug, @source, @unitId, @title, @summary, @category, @tags, @coverPath, @audienceStatuses, @completionPermille,
                @body, @bodyHash, 'published', @contentHash, 1, @now, @now, @now)`,
           )
-          .run({ ...fields, slug: c.slug, unitId: rootId }).lastInsertRowid,
+          .run({ ...fields, slug: c.slug, source: opts.source, unitId: opts.unitId }).lastInsertRowid,
       );
     }
 
@@ -139,20 +161,23 @@ function applyCourse(db: Database.Database, rootId: number, c: LoadedCourse) {
       ...keys,
     );
 
-    db.prepare("DELETE FROM MediaFile WHERE courseId = ? AND storage = 'content'").run(courseId);
+    // Repository media are replaced with what the directory holds now; uploads stay.
+    if (opts.source === "content") db.prepare("DELETE FROM MediaFile WHERE courseId = ? AND storage = 'content'").run(courseId);
     const insertMedia = db.prepare(
       `INSERT INTO MediaFile (courseId, path, storage, file, mime, bytes, durationSec, sha256, createdAt)
        VALUES (?, ?, 'content', ?, ?, ?, ?, ?, ?)
        ON CONFLICT (courseId, path) DO NOTHING`,
     );
-    for (const m of c.media) insertMedia.run(courseId, m.path, m.file, m.mime, m.bytes, m.durationSec, m.sha256, now);
+    if (opts.source === "content") for (const m of c.media) insertMedia.run(courseId, m.path, m.file, m.mime, m.bytes, m.durationSec, m.sha256, now);
 
-    db.prepare("INSERT INTO CourseRevision (courseId, number, snapshot, note, createdAt) VALUES (?, ?, ?, ?, ?)").run(
+    db.prepare("INSERT INTO CourseRevision (courseId, number, snapshot, note, createdById, createdAt) VALUES (?, ?, ?, ?, ?, ?)").run(
       courseId,
       revision,
       JSON.stringify(courseSnapshot(c)),
-      "由仓库文件同步",
+      opts.note,
+      opts.actorId ?? null,
       now,
     );
+    return revision;
   })();
 }

@@ -1,0 +1,52 @@
+import crypto from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import { type UploadHandler, unstable_parseMultipartFormData } from "@remix-run/node";
+import { UploadError, tooLargeMessage } from "../http/upload";
+
+// Receiving a large file (a lesson video) as it arrives: the multipart part is written to a temporary
+// file under DATA_DIR, chunk by chunk, waiting for the disk, and never held in memory. Past the limit
+// the upload is refused and the partial file removed. What the file is gets checked afterwards, by its
+// bytes (course-files.ts checkMediaFile), before it is kept under a generated name.
+
+export type ReceivedFile = { tmpPath: string; filename: string; bytes: number };
+
+export async function receiveFileUpload(request: Request, opts: { field: string; maxBytes: number; tmpDir: string }): Promise<ReceivedFile> {
+  const contentType = request.headers.get("Content-Type") ?? "";
+  if (!contentType.toLowerCase().startsWith("multipart/form-data")) throw new UploadError("请通过页面上的表单选择文件并提交");
+  const declared = Number(request.headers.get("Content-Length"));
+  if (Number.isFinite(declared) && declared > opts.maxBytes + 64 * 1024) throw new UploadError(tooLargeMessage(opts.maxBytes).replace("，请拆分后分批导入", ""), 413);
+  fs.mkdirSync(opts.tmpDir, { recursive: true });
+
+  let received: ReceivedFile | null = null;
+  const written: string[] = [];
+  const handler: UploadHandler = async ({ name, filename, data }) => {
+    if (name !== opts.field || !filename || received) {
+      for await (const chunk of data) void chunk; // drained and dropped
+      return undefined;
+    }
+    const tmpPath = path.join(opts.tmpDir, `${crypto.randomBytes(12).toString("hex")}.part`);
+    written.push(tmpPath);
+    const out = fs.createWriteStream(tmpPath);
+    let bytes = 0;
+    try {
+      for await (const chunk of data) {
+        bytes += chunk.byteLength;
+        if (bytes > opts.maxBytes) throw new UploadError(`文件超过 ${Math.round(opts.maxBytes / 1024 / 1024)} MB 的上限`, 413);
+        if (!out.write(chunk)) await new Promise<void>((r) => out.once("drain", () => r()));
+      }
+    } finally {
+      await new Promise<void>((r) => out.end(() => r()));
+    }
+    received = { tmpPath, filename, bytes };
+    return filename;
+  };
+  try {
+    await unstable_parseMultipartFormData(request, handler);
+  } catch (e) {
+    for (const f of written) fs.rmSync(f, { force: true });
+    throw e;
+  }
+  if (!received) throw new UploadError("请选择要上传的文件");
+  return received;
+}

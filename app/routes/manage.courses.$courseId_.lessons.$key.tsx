@@ -1,0 +1,237 @@
+import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, data } from "@remix-run/node";
+import { Form, Link, type ShouldRevalidateFunction, useActionData, useFetcher, useLoaderData } from "@remix-run/react";
+import { useEffect, useRef } from "react";
+import YAML from "yaml";
+import { z } from "zod";
+import { requireManagerOf } from "~/.server/auth/guard";
+import { compileCached } from "~/.server/content/mdx-cache";
+import { MdxRejected } from "~/.server/content/mdx-compile";
+import { StudioError, courseUnitId, saveDraft, studioCourse } from "~/.server/content/studio";
+import { LessonMdxProvider, useMdxComponent } from "~/components/mdx/mdx-content";
+import { FormMessage, Notice, buttonClass, inputClass, secondaryButtonClass } from "~/components/ui/form";
+import { PREVIEW_INTENT, changesNoLoaderData } from "~/lib/autosave";
+import { CheckpointSchema, describeIssues } from "~/lib/course-format";
+import { type MdxNode } from "~/lib/mdx-tree";
+
+// Editing one lesson of a studio course: its settings, its checkpoints (YAML, the same as in course
+// files), its MDX with a live preview rendered by the server (compiled through the queue and the
+// cache, never run in the browser). Saved into the course's draft. /manage/courses/:courseId/lessons/:key
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.lesson.title ?? "课时"} · 课程管理` }];
+
+const CHECKPOINT_EXAMPLE = `- id: cp1
+  at: 30            # 视频课时：播放到第 30 秒时暂停作答
+  type: single      # single 单选 | multiple 多选 | judge 判断
+  question: 党的最高领导机关是什么？
+  options: { A: 党的全国代表大会和它所产生的中央委员会, B: 中央政治局 }
+  answer: A
+  explanation: 依据《中国共产党章程》第十条。`;
+
+export const shouldRevalidate: ShouldRevalidateFunction = (args) => (changesNoLoaderData(args) ? false : args.defaultShouldRevalidate);
+
+async function load(request: Request, params: LoaderFunctionArgs["params"]) {
+  const { user, id } = await requireManagerOf(request, "courses:manage", params.courseId, courseUnitId);
+  const course = (await studioCourse(id))!;
+  const lesson = course.draft.lessons.find((l) => l.key === params.key);
+  if (!lesson) throw new Response("课时不存在", { status: 404 });
+  return { user, id, course, lesson };
+}
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const { id, course, lesson } = await load(request, params);
+  return {
+    courseId: id,
+    courseTitle: course.draft.course.title,
+    readOnly: course.source === "content",
+    lesson: { ...lesson, checkpointsYaml: lesson.checkpoints.length ? YAML.stringify(lesson.checkpoints) : "" },
+    videos: course.media.filter((m) => m.mime.startsWith("video/")).map((m) => m.path),
+  };
+}
+
+type PreviewReply = { intent: typeof PREVIEW_INTENT; tree: MdxNode[] | null; problems: string[] };
+type SaveReply = { intent: "save-lesson"; ok: boolean; errors: string[] };
+
+const SaveSchema = z.object({
+  title: z.string().trim().max(60, "课时标题不能超过 60 字"),
+  summary: z.string().trim().max(200).optional(),
+  minutes: z.coerce.number({ error: "学习时长必须是数字" }),
+  credit: z.coerce.number({ error: "学时必须是数字" }),
+  video: z.string().optional(),
+  body: z.string().max(100_000, "正文过长"),
+});
+
+function parseCheckpoints(text: string): { checkpoints: unknown[]; problems: string[] } {
+  if (!text.trim()) return { checkpoints: [], problems: [] };
+  let raw: unknown;
+  try {
+    raw = YAML.parse(text);
+  } catch (e) {
+    return { checkpoints: [], problems: [`检查点不是有效的 YAML：${(e as Error).message.split("\n")[0]}`] };
+  }
+  if (!Array.isArray(raw)) return { checkpoints: [], problems: ["检查点应是一个列表：每个检查点以 “- id:” 开头"] };
+  const problems = raw.flatMap((c, i) => {
+    const r = CheckpointSchema.safeParse(c);
+    return r.success ? [] : describeIssues(r.error).map((m) => `第 ${i + 1} 个检查点：${m}`);
+  });
+  return { checkpoints: raw as unknown[], problems };
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const { user, id, course, lesson } = await load(request, params);
+  const form = Object.fromEntries(await request.formData());
+  const checkpointsText = typeof form.checkpoints === "string" ? form.checkpoints : "";
+  const body = typeof form.body === "string" ? form.body : "";
+  const cps = parseCheckpoints(checkpointsText);
+
+  if (form.intent === PREVIEW_INTENT) {
+    const ids = cps.checkpoints.map((c) => String((c as { id?: unknown })?.id ?? ""));
+    try {
+      const { tree } = await compileCached(body, { checkpointIds: ids });
+      return data<PreviewReply>({ intent: "preview", tree, problems: cps.problems });
+    } catch (e) {
+      if (!(e instanceof MdxRejected)) throw e;
+      return data<PreviewReply>({ intent: "preview", tree: null, problems: [...e.problems.map((p) => (p.line ? `第 ${p.line} 行：${p.message}` : p.message)), ...cps.problems] });
+    }
+  }
+
+  const s = SaveSchema.safeParse(form);
+  if (!s.success) return data<SaveReply>({ intent: "save-lesson", ok: false, errors: s.error.issues.map((i) => i.message) }, { status: 400 });
+  const draft = structuredClone(course.draft);
+  draft.lessons = draft.lessons.map((l) =>
+    l.key === lesson.key
+      ? {
+          ...l,
+          title: s.data.title,
+          summary: s.data.summary || undefined,
+          minutes: s.data.minutes,
+          credit: s.data.credit,
+          video: s.data.video || undefined,
+          checkpoints: cps.checkpoints,
+          body: s.data.body,
+        }
+      : l,
+  );
+  try {
+    await saveDraft(user.id, id, draft);
+  } catch (e) {
+    if (e instanceof StudioError) return data<SaveReply>({ intent: "save-lesson", ok: false, errors: [e.message] }, { status: 400 });
+    throw e;
+  }
+  // Problems in the checkpoints are shown now; the rest are checked on publishing.
+  return data<SaveReply>({ intent: "save-lesson", ok: true, errors: cps.problems });
+}
+
+export default function LessonEditor() {
+  const d = useLoaderData<typeof loader>();
+  const saved = useActionData<typeof action>() as SaveReply | undefined;
+  const preview = useFetcher<PreviewReply>();
+  const formRef = useRef<HTMLFormElement>(null);
+  const timer = useRef<ReturnType<typeof setTimeout>>();
+  const Preview = useMdxComponent(preview.data?.tree ?? []);
+
+  const requestPreview = () => {
+    if (!formRef.current) return;
+    const fd = new FormData(formRef.current);
+    fd.set("intent", PREVIEW_INTENT);
+    preview.submit(fd, { method: "post" });
+  };
+  useEffect(() => {
+    requestPreview();
+    // The first preview once the page is there; later ones follow the typing.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
+
+  return (
+    <div className="space-y-4">
+      <header className="rounded-lg bg-white p-4 shadow">
+        <p className="text-sm">
+          <Link to={`/manage/courses/${d.courseId}`} className="text-party hover:underline">
+            ← {d.courseTitle}
+          </Link>
+        </p>
+        <h1 className="text-xl font-bold">{d.lesson.title}</h1>
+        {saved?.ok ? <Notice>已保存为草稿；回到课程页点“发布”后学员可见。</Notice> : null}
+        <FormMessage messages={saved?.errors.length ? saved.errors : null} />
+      </header>
+      <div className="grid gap-4 lg:grid-cols-2">
+        <Form
+          method="post"
+          ref={formRef}
+          className="space-y-3 rounded-lg bg-white p-4 shadow"
+          onChange={() => {
+            clearTimeout(timer.current);
+            timer.current = setTimeout(requestPreview, 600);
+          }}
+        >
+          <fieldset disabled={d.readOnly} className="space-y-3">
+            <input type="hidden" name="intent" value="save-lesson" />
+            <label className="block text-sm">
+              标题
+              <input name="title" defaultValue={d.lesson.title} className={inputClass} maxLength={60} required />
+            </label>
+            <label className="block text-sm">
+              简介
+              <input name="summary" defaultValue={d.lesson.summary ?? ""} className={inputClass} maxLength={200} />
+            </label>
+            <div className="grid grid-cols-3 gap-2">
+              <label className="text-sm">
+                学时
+                <input name="credit" type="number" step="0.05" min="0" defaultValue={d.lesson.credit} className={inputClass} />
+              </label>
+              <label className="text-sm">
+                学习时长（分钟）
+                <input name="minutes" type="number" min="1" defaultValue={d.lesson.minutes} className={inputClass} />
+              </label>
+              <label className="text-sm">
+                视频
+                <select name="video" defaultValue={d.lesson.video ?? ""} className={inputClass}>
+                  <option value="">无（图文课时）</option>
+                  {d.videos.map((v) => (
+                    <option key={v}>{v}</option>
+                  ))}
+                </select>
+              </label>
+            </div>
+            <label className="block text-sm">
+              正文（MDX：Markdown，以及 {"<Callout>"}、{"<Figure>"}、{"<Checkpoint>"}、{"<Video>"} 组件）
+              <textarea name="body" defaultValue={d.lesson.body} rows={18} className={`${inputClass} font-mono text-sm`} />
+            </label>
+            <label className="block text-sm">
+              检查点（YAML，可留空）
+              <textarea name="checkpoints" defaultValue={d.lesson.checkpointsYaml} placeholder={CHECKPOINT_EXAMPLE} rows={8} className={`${inputClass} font-mono text-xs`} />
+            </label>
+            <div className="flex gap-2">
+              <button type="submit" className={buttonClass}>
+                保存草稿
+              </button>
+              <button type="button" className={secondaryButtonClass} onClick={requestPreview}>
+                刷新预览
+              </button>
+            </div>
+          </fieldset>
+        </Form>
+        <section className="rounded-lg bg-white p-4 shadow" aria-labelledby="preview-heading" data-testid="preview">
+          <h2 id="preview-heading" className="mb-2 text-sm font-semibold text-stone-500">
+            预览（学员看到的样子）{preview.state !== "idle" ? " · 正在生成…" : ""}
+          </h2>
+          {preview.data?.problems.length ? (
+            <ul className="mb-2 list-disc pl-5 text-sm text-red-700" data-testid="preview-problems">
+              {preview.data.problems.map((p) => (
+                <li key={p}>{p}</li>
+              ))}
+            </ul>
+          ) : null}
+          <LessonMdxProvider
+            value={{
+              mediaUrl: (p) => `/media/${d.courseId}/${p}`,
+              video: () => <p className="rounded bg-stone-800 p-6 text-center text-sm text-white">〔视频播放器〕</p>,
+              checkpoint: (id) => <p className="rounded border-2 border-amber-400 bg-amber-50 p-2 text-sm">〔检查点 {id}〕</p>,
+            }}
+          >
+            <Preview />
+          </LessonMdxProvider>
+        </section>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,89 @@
+import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, data, redirect } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { z } from "zod";
+import { requirePermission } from "~/.server/auth/guard";
+import { StudioError, createStudioCourse, studioCourses } from "~/.server/content/studio";
+import { unitsUnder } from "~/.server/org/units";
+import { FormMessage, buttonClass, inputClass } from "~/components/ui/form";
+import { UnitOptions } from "~/components/ui/options";
+import { COURSE_CATEGORIES, COURSE_STATUS_LABELS } from "~/lib/course-format";
+import { scopePaths } from "~/lib/permissions";
+
+// The trainer's studio: the courses of the units in scope, and a new one. /manage/courses
+
+export const meta: MetaFunction = () => [{ title: "课程管理 · 网上党校" }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await requirePermission(request, "courses:manage");
+  const scope = scopePaths(user.grants, "courses:manage");
+  const [units, courses] = await Promise.all([unitsUnder(scope), studioCourses(scope)]);
+  return {
+    units: units.map((u) => ({ id: u.id, name: u.name, depth: u.depth })),
+    courses: courses.map((c) => ({ ...c, draft: c.draft !== null })),
+  };
+}
+
+const CreateSchema = z.object({
+  unitId: z.coerce.number().int().positive("请选择所属党组织"),
+  title: z.string().trim().min(1, "请填写课程名称").max(60, "课程名称不能超过 60 字"),
+  slug: z.string().trim().min(1, "请填写课程编号"),
+  category: z.enum(COURSE_CATEGORIES, { error: "请选择课程分类" }),
+});
+
+export async function action({ request }: ActionFunctionArgs) {
+  await requirePermission(request, "courses:manage");
+  const parsed = CreateSchema.safeParse(Object.fromEntries(await request.formData()));
+  if (!parsed.success) return data({ errors: parsed.error.issues.map((i) => i.message) }, { status: 400 });
+  const user = await requirePermission(request, "courses:manage", parsed.data.unitId);
+  try {
+    const course = await createStudioCourse(user.id, parsed.data.unitId, parsed.data);
+    return redirect(`/manage/courses/${course.id}`);
+  } catch (e) {
+    if (e instanceof StudioError) return data({ errors: [e.message] }, { status: 400 });
+    throw e;
+  }
+}
+
+export default function CourseList() {
+  const { units, courses } = useLoaderData<typeof loader>();
+  const reply = useActionData<typeof action>();
+  return (
+    <div className="space-y-4">
+      <h1 className="text-xl font-bold">课程管理</h1>
+      <Form method="post" className="grid gap-2 rounded-lg bg-white p-4 shadow sm:grid-cols-2">
+        <FormMessage messages={reply?.errors} />
+        <input name="title" placeholder="课程名称，如：学习二十大精神微党课" aria-label="课程名称" className={inputClass} maxLength={60} required />
+        <input name="slug" placeholder="课程编号（英文），如 ershida-weidangke" aria-label="课程编号" className={inputClass} maxLength={60} pattern="[a-z0-9]+(-[a-z0-9]+)*" required />
+        <select name="category" aria-label="课程分类" className={inputClass}>
+          {COURSE_CATEGORIES.map((c) => (
+            <option key={c} value={c}>
+              {c}
+            </option>
+          ))}
+        </select>
+        <select name="unitId" aria-label="所属党组织" className={inputClass}>
+          <UnitOptions units={units} />
+        </select>
+        <button type="submit" className={`${buttonClass} sm:col-span-2`}>
+          新建课程
+        </button>
+      </Form>
+      <ul className="space-y-2">
+        {courses.length === 0 ? <li className="text-sm text-stone-500">还没有课程。</li> : null}
+        {courses.map((c) => (
+          <li key={c.id} className="rounded-lg bg-white p-3 shadow" data-testid="course-row">
+            <Link to={`/manage/courses/${c.id}`} className="font-semibold text-party hover:underline">
+              {c.title}
+            </Link>
+            <p className="text-xs text-stone-500">
+              {COURSE_STATUS_LABELS[c.status]}
+              {c.revision > 0 ? ` · 第 ${c.revision} 版` : ""}
+              {c.draft ? " · 有未发布的修改" : ""} · {c.category} · {c.unit.name} · {c._count.lessons} 课时
+              {c.source === "content" ? " · 仓库课程文件" : ""}
+            </p>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
