@@ -34,9 +34,8 @@ export const CourseFrontmatterSchema = z.object({
   category: z.enum(COURSE_CATEGORIES, { error: `课程分类只能是：${COURSE_CATEGORIES.join("、")}` }),
   tags: z.array(text("标签", 12)).max(10, "标签不能超过 10 个").default([]),
   cover: mediaPath.optional(),
-  audience: z
-    .object({ statuses: z.array(z.enum(POLITICAL_STATUSES, { error: "未知的政治面貌" })).min(1, "请至少填写一种政治面貌") })
-    .optional(),
+  /** Who may see the course besides those it is required of: these statuses; an empty list, nobody else. */
+  audience: z.object({ statuses: z.array(z.enum(POLITICAL_STATUSES, { error: "未知的政治面貌" })) }).optional(),
   completion: z.number({ error: "完成比例必须是 0.5 到 1 之间的数字" }).min(0.5, "完成比例不能低于 0.5").max(1, "完成比例不能超过 1").default(0.95),
 });
 export type CourseFrontmatter = z.infer<typeof CourseFrontmatterSchema>;

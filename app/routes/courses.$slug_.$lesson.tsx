@@ -112,6 +112,13 @@ export default function LessonPage() {
           </button>
         </div>
       ) : null}
+      {reading.notes.length ? (
+        <ul className="space-y-1 rounded bg-stone-100 p-2 text-sm text-stone-700" data-testid="credit-notes" aria-live="polite">
+          {reading.notes.map((n, i) => (
+            <li key={`${i}-${n}`}>{n}</li>
+          ))}
+        </ul>
+      ) : null}
       {reading.error ? (
         <p role="alert" className="text-sm text-red-700">
           {reading.error}

@@ -81,6 +81,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
         const s = SettingsSchema.safeParse(fields);
         if (!s.success) return fail(s.error.issues.map((i) => i.message));
         const statuses = form.getAll("audience").filter((v): v is string => typeof v === "string");
+        const assignedOnly = fields.assignedOnly === "on";
         draft.course = {
           ...draft.course,
           title: s.data.title,
@@ -92,7 +93,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
             .filter(Boolean),
           completion: s.data.completion / 100,
           body: s.data.body,
-          ...(statuses.length ? { audience: { statuses } } : { audience: undefined }),
+          audience: assignedOnly ? { statuses: [] } : statuses.length ? { statuses } : undefined,
         };
         await saveDraft(user.id, id, draft);
         return data<Reply>({ ok: true, message: "已保存为草稿，发布后学员可见" });
@@ -251,6 +252,10 @@ export default function CourseStudio() {
             </label>
             <fieldset className="text-sm sm:col-span-2">
               <legend>面向（不选则面向全体）</legend>
+              <label className="mb-1 flex items-center gap-1">
+                <input type="checkbox" name="assignedOnly" defaultChecked={c.audience?.statuses.length === 0} />
+                仅限下方“必修布置”的人员可见
+              </label>
               <div className="flex flex-wrap gap-3">
                 {POLITICAL_STATUSES.map((s) => (
                   <label key={s} className="flex items-center gap-1">

@@ -154,6 +154,8 @@ describe("an attempt from start to review", () => {
     expect(page.text).toContain(stem);
     const dataRes = await c.get(`${url}.data`);
     expect(dataRes.status).toBe(200);
+    // Declared UTF-8, so every client reads the Chinese in it as the browser does.
+    expect(dataRes.headers.get("content-type")).toMatch(/charset=utf-8/i);
     expect(dataRes.text).toContain(stem);
     for (const body of [page.text, dataRes.text]) {
       expect(body).not.toContain("EXPLAIN-");

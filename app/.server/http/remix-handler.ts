@@ -17,8 +17,9 @@ export function remixHandler(build: ServerBuild | (() => Promise<ServerBuild>), 
       res.statusMessage = response.statusText;
       res.status(response.status);
       // A route's header replaces the server's default of the same name (server.ts sets the security
-      // headers first); cookies are the one header that repeats.
-      for (const [key, value] of response.headers.entries()) if (key !== "set-cookie") res.setHeader(key, value);
+      // headers first); cookies are the one header that repeats. Express's set() also adds the
+      // charset to a text Content-Type that has none (Remix's .data responses), as its adapter did.
+      for (const [key, value] of response.headers.entries()) if (key !== "set-cookie") res.set(key, value);
       for (const cookie of response.headers.getSetCookie()) res.append("Set-Cookie", cookie);
       if (!response.body) {
         res.end();

@@ -1,5 +1,4 @@
-import { type FileHandle, open } from "node:fs/promises";
-import { Readable } from "node:stream";
+import { type FileHandle, access, open, stat } from "node:fs/promises";
 
 // Media files answered to browsers with HTTP Range support (RFC 9110 §14), which a <video> element
 // needs to seek. The body streams from disk; nothing is read before the client asks for it.
@@ -52,58 +51,87 @@ export type MediaResponseOptions = {
 
 /**
  * A 200, 206 or 416 Response for a file on disk. A missing file throws a 404 Response. The file is
- * opened before answering, so the size and the bytes come from the same file even if it is being
- * replaced; the open handle closes when the body ends or is cancelled.
+ * opened only when the body is first read and closed when it ends or is cancelled, so a response that
+ * is never read (a HEAD, a request the client abandoned while it was prepared) holds no file open.
  */
 export async function mediaResponse(filePath: string, opts: MediaResponseOptions): Promise<Response> {
-  let file: FileHandle;
+  let size: number;
   try {
-    file = await open(filePath, "r");
+    size = opts.size ?? (await stat(filePath)).size;
+    if (opts.size !== undefined) await access(filePath);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") throw new Response("媒体文件不存在", { status: 404 });
     throw error;
   }
-  try {
-    const size = opts.size ?? (await file.stat()).size;
-    const headers = new Headers({
-      "Accept-Ranges": "bytes",
-      "Cache-Control": opts.cacheControl ?? "private, max-age=3600",
-      "X-Content-Type-Options": "nosniff",
-      // An SVG or anything else opened directly in a tab runs nothing and loads nothing.
-      "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; sandbox",
-    });
-    if (opts.etag) headers.set("ETag", opts.etag);
+  const headers = new Headers({
+    "Accept-Ranges": "bytes",
+    "Cache-Control": opts.cacheControl ?? "private, max-age=3600",
+    "X-Content-Type-Options": "nosniff",
+    // An SVG or anything else opened directly in a tab runs nothing and loads nothing.
+    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; sandbox",
+  });
+  if (opts.etag) headers.set("ETag", opts.etag);
 
-    // If-Range names the version the client already holds part of; when it is not this one the
-    // client must get the whole file, never a piece of a different file. Weak tags never match.
-    const rangeApplies = opts.ifRange == null || (opts.etag !== undefined && !opts.etag.startsWith("W/") && opts.ifRange.trim() === opts.etag);
-    const range = rangeApplies ? parseRange(opts.range, size) : null;
+  // If-Range names the version the client already holds part of; when it is not this one the
+  // client must get the whole file, never a piece of a different file. Weak tags never match.
+  const rangeApplies = opts.ifRange == null || (opts.etag !== undefined && !opts.etag.startsWith("W/") && opts.ifRange.trim() === opts.etag);
+  const range = rangeApplies ? parseRange(opts.range, size) : null;
 
-    if (range === "unsatisfiable") {
-      await file.close();
-      headers.set("Content-Range", `bytes */${size}`);
-      // A stored 416 must not later answer a plain request for the file.
-      headers.set("Cache-Control", "no-store");
-      return new Response(null, { status: 416, headers });
-    }
-
-    headers.set("Content-Type", opts.mime);
-    if (range === null) {
-      headers.set("Content-Length", String(size));
-      return new Response(toWebStream(file, undefined), { status: 200, headers });
-    }
-    headers.set("Content-Range", `bytes ${range.start}-${range.end}/${size}`);
-    headers.set("Content-Length", String(range.end - range.start + 1));
-    return new Response(toWebStream(file, range), { status: 206, headers });
-  } catch (error) {
-    await file.close();
-    throw error;
+  if (range === "unsatisfiable") {
+    headers.set("Content-Range", `bytes */${size}`);
+    // A stored 416 must not later answer a plain request for the file.
+    headers.set("Cache-Control", "no-store");
+    return new Response(null, { status: 416, headers });
   }
+
+  headers.set("Content-Type", opts.mime);
+  if (range === null) {
+    headers.set("Content-Length", String(size));
+    return new Response(fileStream(filePath, { start: 0, end: size - 1 }), { status: 200, headers });
+  }
+  headers.set("Content-Range", `bytes ${range.start}-${range.end}/${size}`);
+  headers.set("Content-Length", String(range.end - range.start + 1));
+  return new Response(fileStream(filePath, range), { status: 206, headers });
 }
 
-function toWebStream(file: FileHandle, range: ByteRange | undefined): ReadableStream<Uint8Array> {
-  // autoClose (the default) closes the handle when the stream ends, fails or is destroyed by a cancel.
-  const stream = file.createReadStream(range ? { start: range.start, end: range.end } : {});
-  // Node's web stream type and the DOM one that Response takes describe the same object.
-  return Readable.toWeb(stream) as unknown as ReadableStream<Uint8Array>;
+const CHUNK_BYTES = 64 * 1024;
+
+/**
+ * The bytes start…end (inclusive) of a file as a web stream that reads only what is asked for (a
+ * high-water mark of 0: nothing is read ahead of the consumer) and closes the file at the end, on an
+ * error, or when the consumer cancels.
+ */
+function fileStream(filePath: string, range: ByteRange): ReadableStream<Uint8Array> {
+  let file: FileHandle | null = null;
+  let position = range.start;
+  const close = async () => {
+    const f = file;
+    file = null;
+    await f?.close();
+  };
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        try {
+          file ??= await open(filePath, "r");
+          const want = Math.min(CHUNK_BYTES, range.end - position + 1);
+          const buffer = Buffer.allocUnsafe(Math.max(want, 0));
+          const { bytesRead } = want > 0 ? await file.read(buffer, 0, want, position) : { bytesRead: 0 };
+          if (bytesRead > 0) {
+            position += bytesRead;
+            controller.enqueue(new Uint8Array(buffer.buffer, buffer.byteOffset, bytesRead));
+          }
+          if (bytesRead === 0 || position > range.end) {
+            await close();
+            controller.close();
+          }
+        } catch (error) {
+          await close();
+          controller.error(error);
+        }
+      },
+      cancel: close,
+    },
+    new CountQueuingStrategy({ highWaterMark: 0 }),
+  );
 }

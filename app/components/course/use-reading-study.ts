@@ -10,6 +10,7 @@ export function useReadingStudy(lessonId: number, enabled: boolean, onStatus: (s
   const [channel] = useState(() => new StudyChannel(lessonId));
   const [superseded, setSuperseded] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const [notes, setNotes] = useState<string[]>([]);
   const visibleSince = useRef<number | null>(null);
   const banked = useRef(0);
   const statusRef = useRef(onStatus);
@@ -33,6 +34,8 @@ export function useReadingStudy(lessonId: number, enabled: boolean, onStatus: (s
       if (!r || stopped) return;
       if (!r.ok) return setError(r.error);
       setError(null);
+      // Reading time the server did not count is explained, like refused video time.
+      if (r.messages.length) setNotes((n) => [...r.messages, ...n].slice(0, 5));
       if (r.superseded) {
         visibleSince.current = null;
         setSuperseded(true);
@@ -74,5 +77,5 @@ export function useReadingStudy(lessonId: number, enabled: boolean, onStatus: (s
     visibleSince.current = performance.now();
   };
 
-  return { channel, superseded, error, resume };
+  return { channel, superseded, error, notes, resume };
 }

@@ -70,6 +70,11 @@ export function VideoStudy(props: {
     furthest.current = Math.max(furthest.current, r.status.furthest);
     if (r.messages.length) setNotes((n) => [...r.messages, ...n].slice(0, 5));
     if (r.superseded) {
+      // What this tab played since it lost the session did not count: forget it, so that resuming
+      // here starts from what the server holds, not past it.
+      furthest.current = r.status.furthest;
+      unsent.current = [];
+      current.current = null;
       playerRef.current?.pause();
       setSuperseded(true);
     }
@@ -86,6 +91,8 @@ export function VideoStudy(props: {
     setSuperseded(false);
     setError(null);
     furthest.current = Math.max(furthest.current, r.furthest);
+    const player = playerRef.current;
+    if (player && player.currentTime() > furthest.current + SKIP_TOLERANCE) player.currentTime(furthest.current);
     return true;
   }, [channel]);
 
@@ -144,14 +151,17 @@ export function VideoStudy(props: {
           setPausedAnswered(false);
         }
       });
-      player.on("pause", () => {
+      // The last time update can arrive after the video already counts as paused (at its end, in
+      // Chromium): the running stretch is extended to the playhead before it is closed.
+      const stop = () => {
+        const c = current.current;
+        const t = player.currentTime();
+        if (c && t >= c[1] && t - c[1] <= CONTINUOUS) c[1] = t;
         closeCurrent();
         void flush();
-      });
-      player.on("ended", () => {
-        closeCurrent();
-        void flush();
-      });
+      };
+      player.on("pause", stop);
+      player.on("ended", stop);
       timer = setInterval(() => void flush(), HEARTBEAT_SECONDS * 1000);
     })();
     const onHide = () => {

@@ -1,0 +1,128 @@
+import crypto from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import Database from "better-sqlite3";
+import { openCourseFactory } from "../../course-factories";
+import { ROOT } from "../../support/paths";
+import { type Checkpoint } from "~/lib/course-format";
+import { type MdxNode } from "~/lib/mdx-tree";
+import { type PoliticalStatus } from "~/lib/vocabulary";
+import { E2E_DB, E2E_TMP } from "./paths";
+import { uniqueSuffix } from "./quiz-seed";
+
+// Per-test courses for the end-to-end study specs, written into the shared e2e database while the
+// server runs (the repository's courses are synced only by scripts/start.ts, never into the e2e
+// database). Every call makes its own course under a unique slug and title.
+//
+// Two things differ from what content sync would write, both because of where the e2e server runs
+// (a snapshot of build/ in tests/.tmp/e2e-app, which is also its working directory):
+// - a "content" media file is stored with an absolute path: the server resolves `file` against its
+//   working directory, which is the project root only in production;
+// - a lesson's compiled body is written straight into that server's MDX cache
+//   (DATA_DIR/cache/mdx/<bodyHash>.json), under a key made up here: the lesson page reads the cache by
+//   the stored `bodyHash` and never compiles, so the test states the tree it wants to see.
+
+/** The e2e server's DATA_DIR: app/.server/env.ts resolves it against the server's working directory. */
+const E2E_DATA_DIR = path.resolve(E2E_TMP, "e2e-app", process.env.DATA_DIR ?? "./data");
+
+export const MEDIA = {
+  /** 2.0 s, 64×64 H.264, no sound. */
+  tiny: { file: "tests/fixtures/media/tiny.mp4", mime: "video/mp4", durationSec: 2 },
+  /** 40.0 s, H.264 with AAC sound: a real content video. */
+  weidangke: { file: "content/courses/liangxue-yizuo/media/weidangke.mp4", mime: "video/mp4", durationSec: 40 },
+} as const;
+
+export type SeedLesson = {
+  key: string;
+  title: string;
+  /** Hundredths of a 学时. */
+  credit: number;
+  minutes: number;
+  video?: (typeof MEDIA)[keyof typeof MEDIA];
+  checkpoints?: Checkpoint[];
+  /** The compiled body as the lesson page renders it. */
+  tree: MdxNode[];
+};
+
+export type SeedCourse = {
+  titlePrefix: string;
+  /** Political statuses the course is for; null: everybody. */
+  audienceStatuses?: PoliticalStatus[] | null;
+  completionPermille?: number;
+  lessons: SeedLesson[];
+  /** Required of the people of these units (by a learner's sign-in name: "that learner's unit"). */
+  assignments?: { unitOf: string; politicalStatus?: PoliticalStatus | null; dueAt?: Date | null }[];
+};
+
+export type SeededCourse = {
+  courseId: number;
+  slug: string;
+  title: string;
+  lessons: Record<string, { id: number; url: string; title: string }>;
+};
+
+function withWritableDb<T>(fn: (db: Database.Database) => T): T {
+  const db = new Database(E2E_DB, { timeout: 5000, fileMustExist: true });
+  try {
+    return fn(db);
+  } finally {
+    db.close();
+  }
+}
+
+function writeCachedTree(key: string, tree: MdxNode[]) {
+  const file = path.join(E2E_DATA_DIR, "cache", "mdx", `${key}.json`);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, JSON.stringify(tree));
+}
+
+/** A published course made by the unit at the root (where the trainers' grant sits), with its lessons and media. */
+export function seedCourse(input: SeedCourse): SeededCourse {
+  const slug = `e2e-${uniqueSuffix()}`;
+  const title = `${input.titlePrefix}-${slug}`;
+  const bodies: { key: string; tree: MdxNode[] }[] = [];
+  const seeded = withWritableDb((db) => {
+    const root = db.prepare("SELECT id FROM OrgUnit WHERE parentId IS NULL ORDER BY id LIMIT 1").get() as { id: number };
+    const cf = openCourseFactory(db);
+    return db.transaction(() => {
+      const courseId = cf.course({
+        slug,
+        unitId: root.id,
+        title,
+        status: "published",
+        audienceStatuses: input.audienceStatuses ?? null,
+        completionPermille: input.completionPermille ?? 950,
+      });
+      const lessons: SeededCourse["lessons"] = {};
+      input.lessons.forEach((l, i) => {
+        const videoPath = l.video ? `media/${l.key}${path.extname(l.video.file)}` : null;
+        if (l.video) {
+          cf.media({ courseId, path: videoPath!, file: path.resolve(ROOT, l.video.file), mime: l.video.mime, durationSec: l.video.durationSec });
+        }
+        const body = `${l.title}（端到端测试课时）`;
+        const bodyHash = crypto.createHash("sha256").update(`e2e\0${slug}\0${l.key}\0${body}`).digest("hex");
+        bodies.push({ key: bodyHash, tree: l.tree });
+        const id = cf.lesson({
+          courseId,
+          key: l.key,
+          position: i + 1,
+          title: l.title,
+          credit: l.credit,
+          minutes: l.minutes,
+          videoPath,
+          checkpoints: l.checkpoints ?? [],
+          body,
+          bodyHash,
+        });
+        lessons[l.key] = { id, url: `/courses/${slug}/${l.key}`, title: l.title };
+      });
+      for (const a of input.assignments ?? []) {
+        const { unitId } = db.prepare("SELECT unitId FROM Person WHERE number = ?").get(a.unitOf) as { unitId: number };
+        cf.assignment({ courseId, unitId, politicalStatus: a.politicalStatus ?? null, dueAt: a.dueAt ?? null });
+      }
+      return { courseId, slug, title, lessons };
+    })();
+  });
+  for (const b of bodies) writeCachedTree(b.key, b.tree);
+  return seeded;
+}
