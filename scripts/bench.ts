@@ -4,6 +4,8 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import { type Row, type Scenario, formatTable } from "../bench/lib/report";
 import { startBenchServer } from "../bench/lib/server";
+import * as coursePage from "../bench/scenarios/course-page";
+import * as heartbeats from "../bench/scenarios/heartbeats";
 import * as peopleList from "../bench/scenarios/people-list";
 import * as quizAttempts from "../bench/scenarios/quiz-attempts";
 import * as signinStorm from "../bench/scenarios/signin-storm";
@@ -12,10 +14,11 @@ import { buildIfNeeded } from "./lib/build";
 import { migrate } from "./lib/migrate";
 
 // `npm run bench [-- scenario…]`: build when needed, migrate and seed a fresh database under
-// bench/.tmp/, start the built server as a child process, run the scenarios, print one table.
+// bench/.tmp/, sync the curriculum (content/courses) into it, start the built server as a child
+// process, run the scenarios, print one table.
 // Benchmarks print figures; they assert nothing about time (bench/README.md).
 
-const SCENARIOS: Scenario[] = [signinStorm, peopleList, quizAttempts];
+const SCENARIOS: Scenario[] = [signinStorm, peopleList, quizAttempts, coursePage, heartbeats];
 
 const root = path.resolve(import.meta.dirname, "..");
 const wanted = process.argv.slice(2);
@@ -34,10 +37,19 @@ buildIfNeeded();
 const tmp = path.join(root, "bench", ".tmp");
 fs.mkdirSync(tmp, { recursive: true });
 const dbFile = path.join(tmp, `bench-${process.pid}.db`);
-const removeDb = () => ["", "-wal", "-shm"].forEach((s) => fs.rmSync(dbFile + s, { force: true }));
-removeDb();
+// The MDX cache (DATA_DIR/cache/mdx) of this run: the sync below writes it and the server, which
+// inherits this environment, reads it. Set before anything reads the app's environment (it is read once).
+const dataDir = path.join(tmp, `data-${process.pid}`);
+process.env.DATA_DIR = dataDir;
+process.env.DATABASE_URL = `file:${dbFile}`;
+const removeRunFiles = () => {
+  ["", "-wal", "-shm"].forEach((s) => fs.rmSync(dbFile + s, { force: true }));
+  fs.rmSync(dataDir, { recursive: true, force: true });
+};
+removeRunFiles();
 migrate(dbFile);
 const seeded = await seedDemoUniversity(dbFile);
+const synced = await syncCourses();
 
 const db = new Database(dbFile);
 db.pragma("wal_checkpoint(TRUNCATE)"); // so the file size below is the whole database
@@ -45,6 +57,7 @@ db.close();
 console.info(`machine:  ${cpus.length} cores (${cpus[0]?.model.trim() ?? "unknown"}), ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB, node ${process.version}, ${os.platform()} ${os.arch()}`);
 console.info(`load:     ${loadBefore} (1/5/15 min) at start: well above ${cpus.length} means the figures are not comparable`);
 console.info(`database: ${mb(dbFile).toFixed(1)} MB, ${seeded.people} people in ${seeded.units} units (seeded in ${seeded.ms} ms), ${path.relative(root, dbFile)}`);
+console.info(`courses:  ${synced.courses.join(", ")} synced from content/courses in ${synced.ms} ms, MDX cache in ${path.relative(root, dataDir)}`);
 
 const server = await startBenchServer(dbFile);
 console.info(`server:   ${server.url} (ready at ${secs()})\n`);
@@ -61,5 +74,19 @@ try {
   const logged = server.stderr.join("").trim();
   if (logged) console.info(`the server wrote to stderr:\n${logged}\n`);
   console.info(`database after the run: ${(mb(dbFile) + mb(`${dbFile}-wal`)).toFixed(1)} MB (with WAL); load at the end ${load()} (this run included); total ${secs()}`);
-  removeDb();
+  removeRunFiles();
+}
+
+/** The curriculum as `npm start` brings it in (compiled MDX into this run's cache), on a raw connection. */
+async function syncCourses(): Promise<{ courses: string[]; ms: number }> {
+  const started = performance.now();
+  const { syncContentCourses } = await import("../app/.server/content/course-sync");
+  const db = new Database(dbFile, { timeout: 5000 });
+  try {
+    const summary = await syncContentCourses({ dir: path.join(root, "content", "courses"), projectRoot: root, db });
+    if (summary.failed.length) throw new Error(`content/courses: ${summary.failed.map((f) => `${f.slug}: ${f.problems.map((p) => p.message).join("; ")}`).join("\n")}`);
+    return { courses: summary.synced, ms: Math.round(performance.now() - started) };
+  } finally {
+    db.close();
+  }
 }

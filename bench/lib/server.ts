@@ -3,6 +3,9 @@ import { type SpawnedServer, spawnServer } from "../../tests/support/spawn-serve
 // The benchmark's server: the same built server and entry the integration tests use, on 127.0.0.1.
 export type BenchServer = SpawnedServer;
 
+// BENCH_PROFILE=<dir> writes a V8 CPU profile of the server there when it stops (open it in Chrome's
+// DevTools, Performance panel).
 export function startBenchServer(dbFile: string): Promise<BenchServer> {
-  return spawnServer({ dbFile });
+  const profileDir = process.env.BENCH_PROFILE;
+  return spawnServer({ dbFile, nodeArgs: profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [] });
 }

@@ -15,8 +15,10 @@ export async function spawnServer(opts: {
   env?: Record<string, string>;
   /** A file descriptor that receives everything the server prints. */
   logFd?: number;
+  /** Options for node itself (a CPU profile of a benchmark's server). */
+  nodeArgs?: string[];
 }): Promise<SpawnedServer> {
-  const child = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "tests", "support", "run-server.ts")], {
+  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), "--import", "tsx", path.join(ROOT, "tests", "support", "run-server.ts")], {
     cwd: opts.cwd ?? ROOT,
     env: {
       ...process.env,
