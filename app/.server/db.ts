@@ -15,7 +15,17 @@ const BUSY_TIMEOUT_MS = 5000;
 function createPrisma() {
   fs.mkdirSync(path.dirname(env.databaseFile), { recursive: true });
   const adapter = new PrismaBetterSQLite3({ url: env.databaseFile, timeout: BUSY_TIMEOUT_MS });
-  return new PrismaClient({ adapter: withTransactionGate(adapter) });
+  return new PrismaClient({ adapter: withTransactionGate(adapter, (idle) => (g.__prismaIdle = idle)) });
+}
+
+/**
+ * Resolves when Prisma's connection has no interactive transaction open. A raw writer awaits it and
+ * then writes synchronously: otherwise a transaction of Prisma's holding SQLite's write lock across
+ * an await would make the raw write wait, with the event loop blocked, until busy_timeout (the
+ * transaction cannot finish while the loop is blocked), and fail.
+ */
+export function prismaIdle(): Promise<void> {
+  return g.__prismaIdle ? g.__prismaIdle() : Promise.resolve();
 }
 
 /**
@@ -27,7 +37,7 @@ function createPrisma() {
  * Code inside a transaction callback must use its `tx`, never `prisma`, or it waits for itself
  * until the transaction times out.
  */
-export function withTransactionGate(factory: SqlDriverAdapterFactory): SqlDriverAdapterFactory {
+export function withTransactionGate(factory: SqlDriverAdapterFactory, onGate?: (idle: () => Promise<void>) => void): SqlDriverAdapterFactory {
   const gate = (adapter: SqlDriverAdapter): SqlDriverAdapter => {
     let open: Promise<void> | null = null;
     const idle = async () => {
@@ -37,6 +47,7 @@ export function withTransactionGate(factory: SqlDriverAdapterFactory): SqlDriver
     const executeRaw = adapter.executeRaw.bind(adapter);
     const executeScript = adapter.executeScript.bind(adapter);
     const startTransaction = adapter.startTransaction.bind(adapter);
+    onGate?.(idle);
     return Object.assign(adapter, {
       queryRaw: async (q: SqlQuery) => (await idle(), queryRaw(q)),
       executeRaw: async (q: SqlQuery) => (await idle(), executeRaw(q)),
@@ -86,14 +97,26 @@ export function applyPragmas(raw: Database.Database) {
   raw.pragma("foreign_keys = ON");
 }
 
-type Globals = { __prisma?: PrismaClient; __raw?: Database.Database; __prismaReady?: Promise<void> };
+type Globals = { __prisma?: PrismaClient; __raw?: Database.Database; __prismaReady?: Promise<void>; __prismaIdle?: () => Promise<void> };
 const g = globalThis as typeof globalThis & Globals;
 
 export const prisma: PrismaClient = (g.__prisma ??= createPrisma());
 
-/** The raw connection for batched writes; dates go through `sqliteTimestamp`. */
+/** The raw connection for batched writes and hot paths; dates go through `sqliteTimestamp`. */
 export function rawDb(): Database.Database {
   return (g.__raw ??= createRaw());
+}
+
+const prepared = new WeakMap<Database.Database, Map<string, Database.Statement>>();
+
+/** A statement on the raw connection, prepared once per connection (hot paths run the same few). */
+export function rawStatement(sql: string): Database.Statement {
+  const db = rawDb();
+  let statements = prepared.get(db);
+  if (!statements) prepared.set(db, (statements = new Map()));
+  let statement = statements.get(sql);
+  if (!statement) statements.set(sql, (statement = db.prepare(sql)));
+  return statement;
 }
 
 /** Sets the per-connection PRAGMAs on Prisma's connection; awaited before the server listens. */

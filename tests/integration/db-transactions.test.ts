@@ -71,4 +71,21 @@ describe("interactive transactions and the queries of other requests", () => {
     expect(order).toContain("read 1");
     expect((await prisma.orgUnit.findUniqueOrThrow({ where: { id: unitId } })).sortOrder).toBe(2);
   });
+
+  it("lets a raw writer wait for an open transaction instead of blocking the server until busy_timeout", async () => {
+    const { prisma, prismaIdle, rawDb } = db;
+    const order: string[] = [];
+    const t = prisma.$transaction(async (tx) => {
+      await tx.orgUnit.update({ where: { id: unitId }, data: { sortOrder: 7 } }); // holds the write lock now
+      await tick(30);
+      order.push("transaction committed");
+    });
+    await tick(5);
+    await prismaIdle();
+    rawDb().prepare("UPDATE OrgUnit SET sortOrder = sortOrder + 1 WHERE id = ?").run(unitId);
+    order.push("raw write");
+    await t;
+    expect(order).toEqual(["transaction committed", "raw write"]);
+    expect((await prisma.orgUnit.findUniqueOrThrow({ where: { id: unitId } })).sortOrder).toBe(8);
+  });
 });

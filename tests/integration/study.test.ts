@@ -51,7 +51,7 @@ beforeAll(async () => {
     ids[key] = f.person({ number: key, name: `学员${key}`, unitId, politicalStatus });
     f.passwordHash(ids[key], hash);
   };
-  for (const key of ["begin", "fast", "skip", "tabs", "done", "edge", "cp", "read", "refuse", "assigned"]) person(key);
+  for (const key of ["begin", "fast", "skip", "tabs", "done", "edge", "cp", "read", "refuse", "assigned", "closed"]) person(key);
   person("outsider", "masses");
   person("far", "activist", other.id);
 
@@ -65,6 +65,10 @@ beforeAll(async () => {
 
   ids.draft = cf.course({ slug: "caogao", unitId: college.id, status: "draft" });
   ids.draftLesson = cf.lesson({ courseId: ids.draft, key: "yi", position: 1, credit: 10, minutes: 1 });
+
+  ids.closing = cf.course({ slug: "jiangyao-xiajia", unitId: college.id, audienceStatuses: ["activist"] });
+  cf.media({ courseId: ids.closing, path: "media/lesson-01.mp4", file: "content/courses/jijifenzi-peixun/media/lesson-01.mp4", mime: "video/mp4", durationSec: DURATION });
+  ids.closingLesson = cf.lesson({ courseId: ids.closing, key: "yi", position: 1, credit: 10, minutes: 1, videoPath: "media/lesson-01.mp4" });
 
   ids.members = cf.course({ slug: "dangyuan-zhuanti", unitId: college.id, audienceStatuses: ["member"] });
   ids.membersLesson = cf.lesson({ courseId: ids.members, key: "yi", position: 1, credit: 20, minutes: 1 });
@@ -592,5 +596,31 @@ describe("who may study", () => {
       ["lessonId", String(ids.membersLesson)],
     ]);
     expect(other.status).toBe(404);
+  });
+
+  it("stops counting a running session at once when its course is unpublished", async () => {
+    const c = await as("closed");
+    const sessionId = await begin(c, ids.closingLesson);
+    letTimePass(ids.closed, 10);
+    expect((await video(c, ids.closingLesson, sessionId, 1, [[0, 5]])).body.newSeconds).toBe(5);
+    db().prepare("UPDATE Course SET status = 'draft' WHERE id = ?").run(ids.closing);
+    const before = { session: sessionRow(ids.closed), progress: progressRow(ids.closed, ids.closingLesson) };
+    letTimePass(ids.closed, 10);
+    const moved = sessionRow(ids.closed);
+    const res = await video(c, ids.closingLesson, sessionId, 2, [[5, 10]]);
+    expect(res).toEqual({ status: 404, body: { ok: false, error: "课时不存在" } });
+    expect(progressRow(ids.closed, ids.closingLesson)).toEqual(before.progress);
+    expect(sessionRow(ids.closed)).toEqual(moved);
+    expect(before.session?.lastSeq).toBe(1);
+  });
+
+  it("checks in full a heartbeat that names a session other than the account's own", async () => {
+    // Another person's session id for a lesson the outsider may not see: refused like a missing lesson.
+    const owner = await as("tabs");
+    const theirs = await begin(owner, ids.plain);
+    const outsider = await as("outsider");
+    const res = await video(outsider, ids.plain, theirs, 1, [[0, 1]]);
+    expect(res).toEqual({ status: 404, body: { ok: false, error: "课时不存在" } });
+    noSession("outsider");
   });
 });

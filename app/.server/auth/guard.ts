@@ -2,7 +2,7 @@ import { redirect } from "@remix-run/node";
 import { type Grant, type Permission, grantsCover, grantsOutrank, hasAnyGrant } from "~/lib/permissions";
 import { type Role } from "~/lib/vocabulary";
 import { audit } from "../audit";
-import { prisma } from "../db";
+import { prisma, rawStatement } from "../db";
 import { currentRequestContext } from "../http/context";
 import { type SessionPerson, readSessionToken, sessionCookie, validateSessionToken } from "./session";
 
@@ -22,6 +22,10 @@ export function getUser(request: Request): Promise<CurrentUser | null> {
   return found;
 }
 
+// The caller's grants, on every signed-in request: one prepared statement on the raw connection.
+const GRANTS_SQL = `SELECT g.role, g.unitId, u.path AS unitPath FROM RoleGrant g JOIN OrgUnit u ON u.id = g.unitId
+  WHERE g.personId = ? AND u.archivedAt IS NULL`;
+
 async function loadUser(request: Request): Promise<CurrentUser | null> {
   const token = readSessionToken(request);
   if (!token) return null;
@@ -30,14 +34,11 @@ async function loadUser(request: Request): Promise<CurrentUser | null> {
   if (validated.session.refreshed) {
     currentRequestContext()?.appendHeader("Set-Cookie", sessionCookie(token, validated.session.expiresAt));
   }
-  const grants = await prisma.roleGrant.findMany({
-    where: { personId: validated.person.id, unit: { archivedAt: null } },
-    select: { role: true, unitId: true, unit: { select: { path: true } } },
-  });
+  const grants = rawStatement(GRANTS_SQL).all(validated.person.id) as Grant[];
   return {
     ...validated.person,
     sessionId: validated.session.id,
-    grants: grants.map((g) => ({ role: g.role as Role, unitId: g.unitId, unitPath: g.unit.path })),
+    grants,
   };
 }
 

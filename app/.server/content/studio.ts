@@ -5,7 +5,7 @@ import { type CourseDraft, CourseDraftSchema, courseFields, lessonFields } from 
 import { type CourseProblem, type LoadedMedia, checkCourse, checkMediaFile } from "./course-files";
 import { applyCourse } from "./course-sync";
 import { audit } from "../audit";
-import { prisma, rawDb, sqliteTimestamp } from "../db";
+import { prisma, prismaIdle, rawDb, sqliteTimestamp } from "../db";
 import { env } from "../env";
 
 // The trainer's studio: courses made in the browser. A course keeps what learners see in its Course
@@ -176,6 +176,7 @@ export async function publishCourse(actorId: number, courseId: number, note = "å
   assertEditable(course);
   const { checked, problems } = await checkDraft(courseId, course.draft);
   if (!checked) return { ok: false as const, problems };
+  await prismaIdle();
   const revision = applyCourse(rawDb(), checked, { source: "studio", unitId: course.unitId, note, actorId });
   await audit({ actorId, action: "course.publish", targetKind: "course", targetId: courseId, detail: { revision } });
   return { ok: true as const, revision };

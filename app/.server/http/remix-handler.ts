@@ -25,6 +25,12 @@ export function remixHandler(build: ServerBuild | (() => Promise<ServerBuild>), 
         res.end();
         return;
       }
+      // A JSON answer (the study heartbeats', the autosaves') is small and complete: written at once,
+      // without the stream machinery, which cost more than the answer.
+      if (response.headers.get("content-type")?.startsWith("application/json")) {
+        res.end(Buffer.from(await response.arrayBuffer()));
+        return;
+      }
       await pipeline(Readable.fromWeb(response.body as import("node:stream/web").ReadableStream), res);
     } catch (error) {
       // A client that leaves mid-body is not a server error.

@@ -49,49 +49,65 @@ export type CourseCard = {
   dueAt: Date | null;
 };
 
+/** What a course card is made of (the catalogue lists them, a course page shows one). */
+function cardSelect(l: Learner) {
+  return {
+    id: true,
+    slug: true,
+    title: true,
+    summary: true,
+    category: true,
+    tags: true,
+    coverPath: true,
+    audienceStatuses: true,
+    lessons: { where: { archivedAt: null }, select: { id: true, credit: true } },
+    assignments: { where: coveringAssignments(l), select: { dueAt: true } },
+  } as const;
+}
+
+type CardRow = {
+  id: number;
+  slug: string;
+  title: string;
+  summary: string;
+  category: string;
+  tags: string;
+  coverPath: string | null;
+  audienceStatuses: string | null;
+  lessons: { id: number; credit: number }[];
+  assignments: { dueAt: Date | null }[];
+};
+
+/** The card of a course the person may see (required of them or in its audience), or null. */
+function toCard(c: CardRow, l: Learner, done: ReadonlySet<number>): CourseCard | null {
+  if (c.assignments.length === 0 && !audienceAdmits(c.audienceStatuses, l)) return null;
+  const dues = c.assignments.map((a) => a.dueAt).filter((d): d is Date => d !== null);
+  return {
+    id: c.id,
+    slug: c.slug,
+    title: c.title,
+    summary: c.summary,
+    category: c.category,
+    tags: JSON.parse(c.tags) as string[],
+    coverPath: c.coverPath,
+    lessons: c.lessons.length,
+    completedLessons: c.lessons.filter((x) => done.has(x.id)).length,
+    credit: c.lessons.reduce((s, x) => s + x.credit, 0),
+    required: c.assignments.length > 0,
+    dueAt: dues.length ? new Date(Math.min(...dues.map((d) => d.getTime()))) : null,
+  };
+}
+
 /** Every published course the person may see, with their progress and whether it is required of them. */
 export async function visibleCourses(personId: number): Promise<CourseCard[]> {
   const l = await learner(personId);
-  const courses = await prisma.course.findMany({
-    where: { status: "published" },
-    select: {
-      id: true,
-      slug: true,
-      title: true,
-      summary: true,
-      category: true,
-      tags: true,
-      coverPath: true,
-      audienceStatuses: true,
-      lessons: { where: { archivedAt: null }, select: { id: true, credit: true } },
-      assignments: { where: coveringAssignments(l), select: { dueAt: true } },
-    },
-    orderBy: { id: "asc" },
-  });
+  const courses = await prisma.course.findMany({ where: { status: "published" }, select: cardSelect(l), orderBy: { id: "asc" } });
   const completed = await prisma.lessonProgress.groupBy({
     by: ["lessonId"],
     where: { personId, completedAt: { not: null }, lesson: { archivedAt: null } },
   });
   const done = new Set(completed.map((c) => c.lessonId));
-  return courses
-    .filter((c) => c.assignments.length > 0 || audienceAdmits(c.audienceStatuses, l))
-    .map((c) => {
-      const dues = c.assignments.map((a) => a.dueAt).filter((d): d is Date => d !== null);
-      return {
-        id: c.id,
-        slug: c.slug,
-        title: c.title,
-        summary: c.summary,
-        category: c.category,
-        tags: JSON.parse(c.tags) as string[],
-        coverPath: c.coverPath,
-        lessons: c.lessons.length,
-        completedLessons: c.lessons.filter((x) => done.has(x.id)).length,
-        credit: c.lessons.reduce((s, x) => s + x.credit, 0),
-        required: c.assignments.length > 0,
-        dueAt: dues.length ? new Date(Math.min(...dues.map((d) => d.getTime()))) : null,
-      };
-    });
+  return courses.flatMap((c) => toCard(c, l, done) ?? []);
 }
 
 export type CatalogFilter = { q?: string; category?: string };
@@ -144,13 +160,11 @@ export async function recordSearch(personId: number, query: string) {
 
 /** A course the person may see, by slug; null otherwise (the page answers 404 either way). */
 export async function courseForPerson(personId: number, slug: string) {
-  const cards = await visibleCourses(personId);
-  const card = cards.find((c) => c.slug === slug);
-  if (!card) return null;
-  const course = await prisma.course.findUniqueOrThrow({
-    where: { id: card.id },
+  const l = await learner(personId);
+  const course = await prisma.course.findFirst({
+    where: { slug, status: "published" },
     select: {
-      id: true,
+      ...cardSelect(l),
       body: true,
       bodyHash: true,
       completionPermille: true,
@@ -161,12 +175,14 @@ export async function courseForPerson(personId: number, slug: string) {
       },
     },
   });
+  if (!course) return null;
   const progress = await prisma.lessonProgress.findMany({
     where: { personId, lessonId: { in: course.lessons.map((x) => x.id) } },
     select: { lessonId: true, completedAt: true, watchedSeconds: true, readSeconds: true },
   });
-  const byLesson = new Map(progress.map((p) => [p.lessonId, p]));
-  return { card, course, progress: byLesson };
+  const card = toCard(course, l, new Set(progress.flatMap((p) => (p.completedAt ? [p.lessonId] : []))));
+  if (!card) return null;
+  return { card, course, progress: new Map(progress.map((p) => [p.lessonId, p])) };
 }
 
 /** Whether the person may see the course (for media and heartbeats): the same rule as the catalogue. */

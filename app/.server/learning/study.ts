@@ -14,7 +14,7 @@ import {
   refusalMessage,
   startSession,
 } from "~/lib/watch-credit";
-import { rawDb, sqliteTimestamp } from "../db";
+import { prismaIdle, rawDb, rawStatement, sqliteTimestamp } from "../db";
 import { creditHours } from "../hours/ledger";
 
 // Study heartbeats on the server: the fair-credit rules of app/lib/watch-credit.ts applied to what is
@@ -51,14 +51,12 @@ type CheckpointState = Record<string, { correct: boolean; at: string }>;
 const ms = (s: string) => new Date(s).getTime();
 
 function lessonFacts(lessonId: number): LessonFacts {
-  const row = rawDb()
-    .prepare(
+  const row = rawStatement(
       `SELECT l.id, l.courseId, l.title, l.credit, l.minutes, l.checkpoints, c.completionPermille, m.durationSec
        FROM Lesson l JOIN Course c ON c.id = l.courseId
        LEFT JOIN MediaFile m ON m.courseId = l.courseId AND m.path = l.videoPath
-       WHERE l.id = ? AND l.archivedAt IS NULL`,
-    )
-    .get(lessonId) as
+       WHERE l.id = ? AND l.archivedAt IS NULL AND c.status = 'published'`,
+    ).get(lessonId) as
     | { id: number; courseId: number; title: string; credit: number; minutes: number; checkpoints: string; completionPermille: number; durationSec: number | null }
     | undefined;
   if (!row) throw new StudyError(404, "课时不存在");
@@ -79,22 +77,20 @@ function toSession(row: SessionRow | undefined): StudySession | null {
 }
 
 function readSession(personId: number) {
-  return rawDb().prepare("SELECT id, lessonId, lastBeatAt, lastSeq, allowance FROM StudySession WHERE personId = ?").get(personId) as SessionRow | undefined;
+  return rawStatement("SELECT id, lessonId, lastBeatAt, lastSeq, allowance FROM StudySession WHERE personId = ?").get(personId) as SessionRow | undefined;
 }
 
 function writeSession(personId: number, lessonId: number, s: StudySession) {
-  rawDb()
-    .prepare(
+  rawStatement(
       `INSERT INTO StudySession (personId, id, lessonId, lastBeatAt, lastSeq, allowance) VALUES (?, ?, ?, ?, ?, ?)
        ON CONFLICT (personId) DO UPDATE SET id = excluded.id, lessonId = excluded.lessonId, lastBeatAt = excluded.lastBeatAt,
          lastSeq = excluded.lastSeq, allowance = excluded.allowance`,
-    )
-    .run(personId, s.id, lessonId, sqliteTimestamp(new Date(s.lastBeatAt)), s.lastSeq, s.allowance);
+    ).run(personId, s.id, lessonId, sqliteTimestamp(new Date(s.lastBeatAt)), s.lastSeq, s.allowance);
 }
 
 function readProgress(personId: number, lessonId: number): ProgressRow {
   return (
-    (rawDb().prepare("SELECT watched, readSeconds, checkpoints, completedAt FROM LessonProgress WHERE personId = ? AND lessonId = ?").get(personId, lessonId) as
+    (rawStatement("SELECT watched, readSeconds, checkpoints, completedAt FROM LessonProgress WHERE personId = ? AND lessonId = ?").get(personId, lessonId) as
       | ProgressRow
       | undefined) ?? { watched: "[]", readSeconds: 0, checkpoints: "{}", completedAt: null }
   );
@@ -102,14 +98,12 @@ function readProgress(personId: number, lessonId: number): ProgressRow {
 
 function writeProgress(personId: number, lessonId: number, p: { watched: readonly Interval[]; readSeconds: number; checkpoints: CheckpointState; completedAt: string | null }, now: Date) {
   const watchedSeconds = p.watched.reduce((s, [a, b]) => s + (b - a), 0);
-  rawDb()
-    .prepare(
+  rawStatement(
       `INSERT INTO LessonProgress (personId, lessonId, watched, watchedSeconds, readSeconds, checkpoints, completedAt, createdAt, updatedAt)
        VALUES (@personId, @lessonId, @watched, @watchedSeconds, @readSeconds, @checkpoints, @completedAt, @now, @now)
        ON CONFLICT (personId, lessonId) DO UPDATE SET watched = excluded.watched, watchedSeconds = excluded.watchedSeconds,
          readSeconds = excluded.readSeconds, checkpoints = excluded.checkpoints, completedAt = excluded.completedAt, updatedAt = excluded.updatedAt`,
-    )
-    .run({
+    ).run({
       personId,
       lessonId,
       watched: JSON.stringify(p.watched),
@@ -171,9 +165,10 @@ async function creditIfCompleted(personId: number, lesson: LessonFacts, complete
 }
 
 /** A new study session for the account (a new tab, device or lesson): any older one stops counting. */
-export function beginStudy(personId: number, lessonId: number, now = new Date()): { sessionId: string; status: StudyStatus } {
+export async function beginStudy(personId: number, lessonId: number, now = new Date()): Promise<{ sessionId: string; status: StudyStatus }> {
   const lesson = lessonFacts(lessonId);
   const id = crypto.randomBytes(12).toString("base64url");
+  await prismaIdle();
   const progress = rawDb().transaction(() => {
     const session = startSession(toSession(readSession(personId)), id, now.getTime());
     writeSession(personId, lessonId, session);
@@ -186,12 +181,13 @@ export type BeatResult = { status: StudyStatus; newSeconds: number; superseded: 
 
 type Judged = { verdict: BeatVerdict<unknown>; progress: ProgressRow & { watchedParsed: Interval[] }; completedNow: boolean };
 
-function applyBeat(
+async function applyBeat(
   personId: number,
   lesson: LessonFacts,
   now: Date,
   judge: (session: StudySession | null, progress: ProgressRow) => { verdict: BeatVerdict<unknown>; watched: Interval[]; readSeconds: number },
-): Judged {
+): Promise<Judged> {
+  await prismaIdle();
   return rawDb().transaction((): Judged => {
     const sessionRow = readSession(personId);
     // A session opened for another lesson does not count here: the account studies one thing at a time.
@@ -208,11 +204,21 @@ function applyBeat(
   })();
 }
 
+/**
+ * Whether the account's current study session is this one, for this lesson. The session was opened
+ * by `beginStudy` after the caller's access to the lesson was checked, so its heartbeats need not
+ * check it again (a heartbeat's hot path); any other heartbeat goes through the full check.
+ */
+export function holdsStudySession(personId: number, lessonId: number, sessionId: string): boolean {
+  const row = readSession(personId);
+  return row !== undefined && row.lessonId === lessonId && row.id === sessionId;
+}
+
 /** A video heartbeat: the intervals played since the previous one. */
 export async function videoBeat(personId: number, lessonId: number, beat: { sessionId: string; seq: number; intervals: Interval[] }, now = new Date()): Promise<BeatResult> {
   const lesson = lessonFacts(lessonId);
   if (!lesson.duration) throw new StudyError(400, "这个课时没有视频");
-  const { verdict, progress, completedNow } = applyBeat(personId, lesson, now, (session, p) => {
+  const { verdict, progress, completedNow } = await applyBeat(personId, lesson, now, (session, p) => {
     const v = judgeHeartbeat({ watched: JSON.parse(p.watched) as Interval[] }, session, beat, now.getTime(), lesson.duration!);
     return { verdict: v, watched: [...v.state.watched], readSeconds: p.readSeconds };
   });
@@ -223,7 +229,7 @@ export async function videoBeat(personId: number, lessonId: number, beat: { sess
 /** A reading heartbeat: seconds the text lesson was visible since the previous one. */
 export async function readingBeat(personId: number, lessonId: number, beat: { sessionId: string; seq: number; visibleSeconds: number }, now = new Date()): Promise<BeatResult> {
   const lesson = lessonFacts(lessonId);
-  const { verdict, progress, completedNow } = applyBeat(personId, lesson, now, (session, p) => {
+  const { verdict, progress, completedNow } = await applyBeat(personId, lesson, now, (session, p) => {
     const v = judgeReadingBeat({ readSeconds: p.readSeconds }, session, beat, now.getTime());
     return { verdict: v, watched: JSON.parse(p.watched) as Interval[], readSeconds: v.state.readSeconds };
   });
@@ -245,6 +251,7 @@ export async function answerCheckpoint(personId: number, lessonId: number, check
   if (values.length === 0) throw new StudyError(400, "请先选择答案");
   const response = cp.type === "single" ? values[0] : cp.type === "multiple" ? values : values[0] === "true";
   const correct = gradeQuestion({ type: cp.type, answer: cp.answer } as QuestionKey, response, 100).correct;
+  await prismaIdle();
   const { progress, completedNow } = rawDb().transaction(() => {
     const p = readProgress(personId, lessonId);
     const answered = JSON.parse(p.checkpoints) as CheckpointState;

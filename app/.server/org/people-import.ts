@@ -14,7 +14,7 @@ import {
 } from "~/lib/people-import";
 import { audit } from "../audit";
 import { hashPassword } from "../auth/password";
-import { rawDb, sqliteTimestamp } from "../db";
+import { prismaIdle, rawDb, sqliteTimestamp } from "../db";
 import { type SheetFormat, type UploadedFile, readSpreadsheet, sha256Hex } from "../http/spreadsheet";
 
 // Bulk import of people. The file is read and checked in full on every request: a dry run reports,
@@ -150,6 +150,7 @@ export async function confirmImport(importer: Importer, file: UploadedFile, init
 
   // One hash for everyone: 12,000 argon2 runs would take minutes, and every account must replace it at first sign-in.
   const passwordHash = await hashPassword(initialPassword);
+  await prismaIdle();
   const outcome = db
     .transaction(() => {
       const checked = checkRows(db, importer, parsed.rows);

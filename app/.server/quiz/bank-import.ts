@@ -14,7 +14,7 @@ import {
   stemKey,
 } from "~/lib/bank-import";
 import { audit } from "../audit";
-import { prisma, rawDb, sqliteTimestamp } from "../db";
+import { prisma, prismaIdle, rawDb, sqliteTimestamp } from "../db";
 import { type Download, XLSX_TYPE } from "../http/download";
 import { type UploadedFile, readSpreadsheet, sha256Hex } from "../http/spreadsheet";
 import { type Bank, fromStored, toStored } from "./banks";
@@ -64,6 +64,7 @@ export async function confirmBankImport(actorId: number, bank: BankRef, file: Up
     `INSERT INTO Question (bankId, key, type, stem, options, answer, explanation, difficulty, tags, source, createdAt, updatedAt)
      VALUES (@bankId, @key, @type, @stem, @options, @answer, @explanation, @difficulty, @tags, @source, @now, @now)`,
   );
+  await prismaIdle();
   const outcome = db
     .transaction(() => {
       const checked = checkRows(db, bank, parsed.rows);
