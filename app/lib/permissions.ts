@@ -17,11 +17,12 @@ export const PERMISSIONS = [
   "banks:manage",
   "quizzes:manage",
   "courses:manage",
+  "contests:manage",
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
 const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
-  trainer: ["org:view", "banks:manage", "quizzes:manage", "courses:manage"],
+  trainer: ["org:view", "banks:manage", "quizzes:manage", "courses:manage", "contests:manage"],
   secretary: ["org:view", "org:manage", "people:view", "people:manage", "people:import", "people:sensitive", "notices:post"],
   admin: PERMISSIONS,
 };

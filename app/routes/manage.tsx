@@ -12,6 +12,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       { to: "/manage/people", label: "人员管理", show: hasAnyGrant(user.grants, "people:view") },
       { to: "/manage/courses", label: "课程", show: hasAnyGrant(user.grants, "courses:manage") },
       { to: "/manage/quizzes", label: "测试", show: hasAnyGrant(user.grants, "quizzes:manage") },
+      { to: "/manage/contests", label: "竞赛", show: hasAnyGrant(user.grants, "contests:manage") },
       { to: "/manage/notices", label: "通知公告", show: hasAnyGrant(user.grants, "notices:post") },
       { to: "/manage/banks", label: "题库", show: hasAnyGrant(user.grants, "banks:manage") },
       // The audit log is granted at the root only (a grant whose path has one segment).

@@ -10,7 +10,7 @@ describe("roleHas", () => {
   });
 
   it("lets a trainer view the organisation and manage banks, quizzes and courses, nothing else", () => {
-    expect(PERMISSIONS.filter((p) => roleHas("trainer", p))).toEqual(["org:view", "banks:manage", "quizzes:manage", "courses:manage"]);
+    expect(PERMISSIONS.filter((p) => roleHas("trainer", p))).toEqual(["org:view", "banks:manage", "quizzes:manage", "courses:manage", "contests:manage"]);
   });
 
   it("keeps account-level powers from a secretary", () => {
