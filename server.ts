@@ -3,11 +3,12 @@ import fs from "node:fs";
 import path from "node:path";
 import { type ServerBuild } from "@remix-run/node";
 import express from "express";
+import { contestAnswerHandler } from "./app/.server/contest/answer-endpoint";
 import { env } from "./app/.server/env";
 import { requestContextStorage } from "./app/.server/http/context";
 import { remixHandler } from "./app/.server/http/remix-handler";
 import { isCrossSiteRequest, isFormBody, securityHeaders } from "./app/.server/http/security";
-import { startQuizSweeper } from "./app/.server/quiz/sweeper";
+import { startSweeper } from "./app/.server/sweeper";
 
 // The HTTP server: security headers with a per-request CSP nonce, the cross-site check, static
 // files of the client build, and the Remix handler. `startServer` resolves once it listens.
@@ -49,6 +50,9 @@ export async function startServer({ dev = false } = {}): Promise<StartedServer> 
     app.use(express.static(path.join(buildDir, "client"), { maxAge: "1h" }));
   }
 
+  // The contest answer intake, the one route outside Remix (decision 019).
+  app.post("/api/contests/answer", (req, res, next) => void contestAnswerHandler(req, res, next));
+
   const handler = remixHandler(build, dev ? "development" : "production");
   app.all("*", (req, res, next) => {
     const context = {
@@ -59,7 +63,7 @@ export async function startServer({ dev = false } = {}): Promise<StartedServer> 
     requestContextStorage.run(context, () => handler(req, res, next));
   });
 
-  const stopSweeper = startQuizSweeper();
+  const stopSweeper = startSweeper();
   return new Promise((resolve, reject) => {
     const server = app.listen(env.port, env.host, () => {
       const address = server.address();

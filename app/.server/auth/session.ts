@@ -119,7 +119,11 @@ export function blankSessionCookie(): string {
 }
 
 export function readSessionToken(request: Request): string | null {
-  const header = request.headers.get("Cookie");
+  return sessionTokenFromCookies(request.headers.get("Cookie"));
+}
+
+/** The session token in a Cookie header, for handlers outside Remix. */
+export function sessionTokenFromCookies(header: string | null | undefined): string | null {
   if (!header) return null;
   for (const part of header.split(";")) {
     const [k, ...v] = part.trim().split("=");

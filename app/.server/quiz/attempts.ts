@@ -1,13 +1,14 @@
 import crypto from "node:crypto";
 import { formatChinaDateTime } from "~/lib/dates";
-import { OPTION_LETTERS, type QuestionKey, type QuestionType, gradeAttempt } from "~/lib/quiz-grading";
+import { type QuestionType, gradeAttempt } from "~/lib/quiz-grading";
 import { checkPlausibility, questionTextLength } from "~/lib/quiz-plausibility";
 import { type GRADE_METHODS, type REVIEW_POLICIES } from "~/lib/quiz-settings";
-import { drawQuestions, fromPresented, optionOrder, shuffled, toPresented } from "~/lib/quiz-shuffle";
+import { optionOrder, shuffled, toPresented } from "~/lib/quiz-shuffle";
 import { audit } from "../audit";
 import { prisma } from "../db";
 import { Prisma } from "../generated/prisma/client";
 import { creditHours } from "../hours/ledger";
+import { MalformedAnswer, bankOrderOf, drawPaper, keyOf, paperDeadline, parseJson, presentedOptions, presentedResponse, toBankResponse } from "./paper";
 
 // Attempts at a quiz: the state machine in_progress → submitted | expired, with the paper (questions,
 // their order, each question's option order) fixed at the start and stored on the attempt, answers
@@ -167,10 +168,6 @@ export async function quizForPerson(personId: number, quizId: number, now = new 
 
 // ---------- starting ----------
 
-function parseJson<T>(text: string | null): T | null {
-  return text === null ? null : (JSON.parse(text) as T);
-}
-
 /**
  * Starts an attempt, or returns the one in progress (resuming it). The paper is drawn here, once:
  * fixed slots in slot order, then each draw from the slot's bank (non-archived questions matching
@@ -247,82 +244,7 @@ export async function startAttempt(personId: number, quizId: number, now = new D
   }
 }
 
-function paperDeadline(start: Date, timeLimitSec: number | null, closesAt: Date | null): Date | null {
-  const byLimit = timeLimitSec ? new Date(start.getTime() + timeLimitSec * 1000) : null;
-  if (byLimit && closesAt) return byLimit < closesAt ? byLimit : closesAt;
-  return byLimit ?? closesAt;
-}
-
-type SlotRow = { position: number; questionId: number | null; bankId: number | null; tag: string | null; difficulty: number | null; count: number; markEach: number };
-type PaperItem = { questionId: number; maxMark: number; optionLetters: string[] | null };
-
-async function drawPaper(slots: SlotRow[], seed: string): Promise<PaperItem[]> {
-  const fixedIds = slots.flatMap((s) => (s.questionId === null ? [] : [s.questionId]));
-  const bankIds = [...new Set(slots.flatMap((s) => (s.questionId === null && s.bankId !== null ? [s.bankId] : [])))];
-  const questions = await prisma.question.findMany({
-    where: { archivedAt: null, OR: [{ id: { in: fixedIds } }, { bankId: { in: bankIds } }] },
-    select: { id: true, bankId: true, type: true, options: true, tags: true, difficulty: true },
-  });
-  const byId = new Map(questions.map((q) => [q.id, q]));
-  const letters = (q: (typeof questions)[number]) =>
-    (q.type === "single" || q.type === "multiple") && q.options ? Object.keys(parseJson<Record<string, string>>(q.options)!).sort() : null;
-
-  // Fixed questions are set aside first, so a draw never picks a question that is also fixed.
-  const chosen = new Set(fixedIds.filter((id) => byId.has(id)).map(String));
-  const paper: PaperItem[] = [];
-  const put = (id: number, maxMark: number) => paper.push({ questionId: id, maxMark, optionLetters: letters(byId.get(id)!) });
-  const placed = new Set<number>();
-  for (const s of slots) {
-    if (s.questionId !== null) {
-      // An archived fixed question is left out (and a question fixed twice appears once).
-      if (byId.has(s.questionId) && !placed.has(s.questionId)) put(s.questionId, s.markEach);
-      placed.add(s.questionId);
-      continue;
-    }
-    if (s.bankId === null) continue;
-    const pool = questions
-      .filter((q) => q.bankId === s.bankId)
-      .map((q) => ({ id: String(q.id), tags: parseJson<string[]>(q.tags) ?? [], difficulty: q.difficulty }));
-    const { ids } = drawQuestions(
-      pool,
-      { count: s.count, tags: s.tag ? [s.tag] : undefined, difficulty: s.difficulty ?? undefined },
-      `${seed}/slot/${s.position}`,
-      chosen,
-    );
-    for (const id of ids) {
-      chosen.add(id);
-      put(Number(id), s.markEach);
-    }
-  }
-  return paper;
-}
-
 // ---------- taking ----------
-
-type QuestionRow = { type: string; stem: string; options: string | null };
-
-function presentedOptions(q: QuestionRow, order: string[] | null) {
-  if (q.type === "judge") return [{ value: "true", label: "正确" }, { value: "false", label: "错误" }];
-  if (q.type === "fill" || !q.options) return [];
-  const opts = parseJson<Record<string, string>>(q.options)!;
-  const bankOrder = order ?? Object.keys(opts).sort();
-  return bankOrder.map((bankLetter, i) => ({ value: OPTION_LETTERS[i], label: opts[bankLetter] }));
-}
-
-function bankOrderOf(q: QuestionRow, optionOrderJson: string | null): string[] {
-  const stored = parseJson<string[]>(optionOrderJson);
-  if (stored) return stored;
-  return q.options ? Object.keys(parseJson<Record<string, string>>(q.options)!).sort() : [];
-}
-
-/** A stored response (bank letters) as the learner sees it: presented letters, "true"/"false", text. */
-function presentedResponse(type: string, order: string[], stored: unknown): string[] {
-  if (stored === null || stored === undefined) return [];
-  if (type === "judge") return typeof stored === "boolean" ? [String(stored)] : [];
-  if (type === "fill") return typeof stored === "string" ? [stored] : [];
-  const shown = toPresented(order, stored);
-  return shown === null ? [] : ([] as string[]).concat(shown);
-}
 
 /**
  * The attempt as the learner takes it: stems, options in presented order, saved answers in presented
@@ -371,37 +293,6 @@ export async function getAttemptForTaking(personId: number, attemptId: number, n
   };
 }
 
-const FILL_MAX = 200;
-
-/**
- * What the browser sent for one question (the values of its inputs, presented letters) → the
- * response in bank letters, null for "cleared", or a malformed-input refusal.
- */
-function toBankResponse(type: string, order: string[], values: string[]): unknown {
-  const malformed = () => new AttemptError("malformed", "答案格式不正确，未保存");
-  const present = values.map((v) => v.trim()).filter((v) => v !== "");
-  if (type === "fill") {
-    if (values.length > 1) throw malformed();
-    const text = (values[0] ?? "").trim();
-    if (text.length > FILL_MAX) throw new AttemptError("malformed", `答案不能超过 ${FILL_MAX} 个字`);
-    return text === "" ? null : text;
-  }
-  if (present.length === 0) return null;
-  if (type === "judge") {
-    if (present.length !== 1 || (present[0] !== "true" && present[0] !== "false")) throw malformed();
-    return present[0] === "true";
-  }
-  if (type === "single") {
-    if (present.length !== 1) throw malformed();
-    const bank = fromPresented(order, present[0]);
-    if (bank === null) throw malformed();
-    return bank;
-  }
-  const bank = fromPresented(order, present);
-  if (bank === null || bank.length !== new Set(present).size) throw malformed();
-  return bank;
-}
-
 export type SaveResult = { status: "saved" | "unchanged" };
 
 /**
@@ -424,7 +315,13 @@ export async function saveAnswer(personId: number, attemptId: number, position: 
     : null;
   if (!item) throw new AttemptError("bad_position", "这道题不在本次作答中，答案未保存");
 
-  const response = toBankResponse(item.question.type, bankOrderOf(item.question, item.optionOrder), values);
+  let response: unknown;
+  try {
+    response = toBankResponse(item.question.type, bankOrderOf(item.question, item.optionOrder), values);
+  } catch (e) {
+    if (e instanceof MalformedAnswer) throw new AttemptError("malformed", e.message);
+    throw e;
+  }
   const json = response === null ? null : JSON.stringify(response);
   // Re-sending the same answer (the submit button re-posts every field) must not move its time:
   // answer times are the evidence of the plausibility check.
@@ -469,19 +366,6 @@ export async function closeExpiredAttempts(now = new Date()): Promise<number> {
   return closed;
 }
 
-function keyOf(type: string, answerJson: string): QuestionKey {
-  const answer = JSON.parse(answerJson) as unknown;
-  switch (type) {
-    case "single":
-      return { type, answer: answer as string };
-    case "multiple":
-      return { type, answer: answer as string[] };
-    case "judge":
-      return { type, answer: answer as boolean };
-    default:
-      return { type: "fill", answer: answer as string[] };
-  }
-}
 
 /**
  * Closes and grades an attempt once. The state change is the first write of the transaction, so of

@@ -1,6 +1,6 @@
 import { Link, isRouteErrorResponse, useRouteError } from "@remix-run/react";
 
-// Small pieces shared by the learner's quiz pages.
+// Small pieces shared by the learner's quiz and contest pages.
 
 /** A percent kept in tenths (833 → "83.3"). */
 export function formatPercent(tenths: number): string {
@@ -14,6 +14,15 @@ export function formatDuration(seconds: number): string {
 
 /** Tells the learner why a quiz page cannot be shown: the domain's own sentence when it gave one. */
 export function QuizErrorBoundary() {
+  return <RefusalPage back={{ to: "/quizzes", label: "返回我的测验" }} />;
+}
+
+/** The same for a contest page. */
+export function ContestErrorBoundary() {
+  return <RefusalPage back={{ to: "/contests", label: "返回知识竞赛" }} />;
+}
+
+function RefusalPage({ back }: { back: { to: string; label: string } }) {
   const error = useRouteError();
   let title = "出错了";
   let message = "服务器遇到了问题，请稍后再试。";
@@ -27,8 +36,8 @@ export function QuizErrorBoundary() {
     <div className="mx-auto max-w-md rounded-lg bg-white p-6 shadow" role="alert">
       <h1 className="mb-2 text-xl font-bold text-party">{title}</h1>
       <p className="text-stone-700">{message}</p>
-      <Link to="/quizzes" className="mt-4 inline-block text-party underline">
-        返回我的测验
+      <Link to={back.to} className="mt-4 inline-block text-party underline">
+        {back.label}
       </Link>
     </div>
   );

@@ -1,0 +1,61 @@
+import type express from "express";
+import { sessionCookie, sessionTokenFromCookies, validateSessionToken } from "../auth/session";
+import { ContestError } from "./errors";
+import { contestIntake } from "./intake";
+
+// POST /api/contests/answer: one contest answer (form-encoded: entryId, position, answer…), answered
+// with JSON once it is committed. It is the one route served outside Remix (decision 019): at
+// thousands of answers a second, Remix's per-request work (a web Request, route matching, the
+// single-fetch machinery) cost more than the answer itself. It sits behind the same middleware as every
+// route (security headers, the cross-site check, form bodies only) and checks the session the same way.
+
+const MAX_BODY = 4096;
+
+function send(res: express.Response, status: number, body: unknown) {
+  res.status(status).set("Cache-Control", "no-store").json(body);
+}
+
+function readBody(req: express.Request): Promise<string | null> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on("data", (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_BODY) {
+        resolve(null);
+        req.destroy();
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    req.on("error", reject);
+  });
+}
+
+export async function contestAnswerHandler(req: express.Request, res: express.Response, next: express.NextFunction) {
+  const receivedAt = new Date(); // the server's clock decides lateness, on arrival
+  try {
+    const token = sessionTokenFromCookies(req.headers.cookie);
+    const session = token ? await validateSessionToken(token) : null;
+    if (!session) return send(res, 401, { ok: false, error: "登录已过期，请重新登录后继续作答" });
+    if (session.person.mustChangePassword) return send(res, 403, { ok: false, error: "请先修改初始密码" });
+    if (session.session.refreshed) res.append("Set-Cookie", sessionCookie(token!, session.session.expiresAt));
+
+    const body = await readBody(req);
+    if (body === null) return send(res, 413, { ok: false, error: "提交内容过长" });
+    const form = new URLSearchParams(body);
+    const entryId = Number(form.get("entryId"));
+    const position = Number(form.get("position"));
+    if (!Number.isSafeInteger(entryId) || !Number.isSafeInteger(position)) return send(res, 400, { ok: false, error: "请求格式不正确" });
+    const outcome = await contestIntake().answer(session.person.id, entryId, position, form.getAll("answer"), receivedAt);
+    send(res, 200, {
+      ok: true,
+      status: outcome.status,
+      message: outcome.status === "duplicate" ? "这道题已经作答，以第一次提交的答案为准" : "已提交",
+    });
+  } catch (e) {
+    if (e instanceof ContestError) return send(res, e.status, { ok: false, code: e.code, error: e.message });
+    next(e);
+  }
+}

@@ -1,0 +1,237 @@
+import crypto from "node:crypto";
+import { optionOrder, shuffled } from "~/lib/quiz-shuffle";
+import { prisma, prismaIdle, rawDb, rawStatement, sqliteTimestamp } from "../db";
+import { type Prisma } from "../generated/prisma/client";
+import { creditHours } from "../hours/ledger";
+import { learner } from "../learning/catalog";
+import { bankOrderOf, drawPaper, paperDeadline, parseJson, presentedOptions, presentedResponse } from "../quiz/paper";
+import { ContestError } from "./errors";
+import { contestIntake } from "./intake";
+
+// A person's entry in a contest: one per person, its paper drawn at the start (questions, their order
+// and each question's option order, stored on the entry), answers taken by the batched writer
+// (intake.ts), and the state machine in_progress → submitted | expired. The deadline is the server's:
+// the earlier of the start plus the time limit and the contest's close. An entry past it is closed
+// with the answers stored before it, by a read or by the sweeper.
+
+type Learner = Awaited<ReturnType<typeof learner>>;
+
+/** Published contests whose audience covers the person: a unit on their path, and their status if named. */
+function audienceFilter(l: Learner): Prisma.ContestWhereInput {
+  const unitIds = l.unitPath.split("/").filter(Boolean).map(Number);
+  return {
+    status: "published",
+    audiences: { some: { unitId: { in: unitIds }, OR: [{ politicalStatus: null }, { politicalStatus: l.politicalStatus }] } },
+  };
+}
+
+export type ContestWindow = "upcoming" | "open" | "closed";
+
+export function contestWindow(c: { opensAt: Date; closesAt: Date }, now: Date): ContestWindow {
+  if (c.opensAt > now) return "upcoming";
+  if (c.closesAt <= now) return "closed";
+  return "open";
+}
+
+const entrySelect = { id: true, state: true, score: true, maxScore: true, correct: true, durationMs: true, deadlineAt: true, showName: true } as const;
+
+/** The contests open to the person, with their own entry in each. */
+export async function contestsForPerson(personId: number, now = new Date()) {
+  await closeExpiredEntries(now);
+  const l = await learner(personId);
+  const contests = await prisma.contest.findMany({
+    where: audienceFilter(l),
+    select: {
+      id: true,
+      title: true,
+      opensAt: true,
+      closesAt: true,
+      timeLimitSec: true,
+      creditHours: true,
+      sections: { select: { count: true } },
+      entries: { where: { personId }, select: entrySelect },
+    },
+    orderBy: [{ closesAt: "asc" }, { id: "asc" }],
+  });
+  return contests.map(({ sections, entries, ...c }) => ({
+    ...c,
+    window: contestWindow(c, now),
+    questionCount: sections.reduce((s, x) => s + x.count, 0),
+    entry: entries[0] ?? null,
+  }));
+}
+
+/** One contest the person may enter (404 otherwise), with their entry. */
+export async function contestForPerson(personId: number, contestId: number, now = new Date()) {
+  await closeExpiredEntries(now);
+  const l = await learner(personId);
+  const c = await prisma.contest.findFirst({
+    where: { id: contestId, ...audienceFilter(l) },
+    select: {
+      id: true,
+      title: true,
+      description: true,
+      opensAt: true,
+      closesAt: true,
+      timeLimitSec: true,
+      creditHours: true,
+      sections: { select: { count: true, pointsEach: true } },
+      entries: { where: { personId }, select: entrySelect },
+    },
+  });
+  if (!c) throw new ContestError("not_found", "没有找到这个竞赛，或它不面向您");
+  const { sections, entries, ...contest } = c;
+  return {
+    ...contest,
+    window: contestWindow(contest, now),
+    questionCount: sections.reduce((s, x) => s + x.count, 0),
+    maxScore: sections.reduce((s, x) => s + x.count * x.pointsEach, 0),
+    entry: entries[0] ?? null,
+  };
+}
+
+/**
+ * Enters the contest, or returns the entry in progress. The paper is drawn once, here: each section's
+ * questions from its bank by a fresh seed, the whole paper shuffled, each question's options shuffled.
+ * One entry per person: the unique key decides between two taps on "开始".
+ */
+export async function startEntry(personId: number, contestId: number, now = new Date()): Promise<{ entryId: number; resumed: boolean }> {
+  const contest = await contestForPerson(personId, contestId, now);
+  if (contest.entry) {
+    if (contest.entry.state === "in_progress") return { entryId: contest.entry.id, resumed: true };
+    throw new ContestError("already_entered", "每人只能参赛一次，您已经交卷");
+  }
+  if (contest.window === "upcoming") throw new ContestError("not_open", "竞赛尚未开始");
+  if (contest.window === "closed") throw new ContestError("not_open", "竞赛已经结束");
+
+  const sections = await prisma.contestSection.findMany({ where: { contestId }, orderBy: { position: "asc" } });
+  const seed = crypto.randomBytes(16).toString("hex");
+  const drawn = await drawPaper(
+    sections.map((s) => ({ position: s.position, questionId: null, bankId: s.bankId, tag: s.tag, difficulty: s.difficulty, count: s.count, markEach: s.pointsEach })),
+    seed,
+  );
+  if (drawn.length === 0) throw new ContestError("empty_paper", "这个竞赛还没有题目，请联系组织者");
+  const items = shuffled(drawn, `${seed}/order`);
+  const deadlineAt = paperDeadline(now, contest.timeLimitSec, contest.closesAt)!;
+
+  await prismaIdle();
+  const db = rawDb();
+  const entryId = db.transaction((): number | null => {
+    const inserted = rawStatement(
+      `INSERT INTO ContestEntry (contestId, personId, seed, state, startedAt, deadlineAt, maxScore, showName)
+       VALUES (?, ?, ?, 'in_progress', ?, ?, ?, 0) ON CONFLICT (contestId, personId) DO NOTHING`,
+    ).run(contestId, personId, seed, sqliteTimestamp(now), sqliteTimestamp(deadlineAt), items.reduce((s, i) => s + i.maxMark, 0));
+    if (inserted.changes === 0) return null;
+    const id = Number(inserted.lastInsertRowid);
+    const insertItem = rawStatement(`INSERT INTO ContestItem (entryId, position, questionId, optionOrder, points) VALUES (?, ?, ?, ?, ?)`);
+    items.forEach((item, i) =>
+      insertItem.run(id, i + 1, item.questionId, item.optionLetters ? JSON.stringify(optionOrder(item.optionLetters, `${seed}/${item.questionId}`)) : null, item.maxMark),
+    );
+    return id;
+  })();
+  if (entryId === null) return startEntry(personId, contestId, now); // the other tap won: resume its entry
+  return { entryId, resumed: false };
+}
+
+/** The person's own entry, or the refusal a stranger's or a missing one gets. */
+async function ownEntry(personId: number, entryId: number) {
+  const entry = Number.isSafeInteger(entryId)
+    ? await prisma.contestEntry.findFirst({
+        where: { id: entryId, personId },
+        select: { ...entrySelect, contestId: true, startedAt: true, contest: { select: { title: true, creditHours: true } } },
+      })
+    : null;
+  if (!entry) throw new ContestError("not_found", "没有找到这次参赛记录");
+  return entry;
+}
+
+/**
+ * The paper as the person answers it: stems, options in the order shown (letters of that order), the
+ * answers already stored. Nothing here says which option is right.
+ */
+export async function entryForAnswering(personId: number, entryId: number, now = new Date()) {
+  await closeExpiredEntries(now);
+  const entry = await ownEntry(personId, entryId);
+  const items = await prisma.contestItem.findMany({
+    where: { entryId },
+    select: { position: true, points: true, optionOrder: true, question: { select: { type: true, stem: true, options: true } } },
+    orderBy: { position: "asc" },
+  });
+  const answers = new Map(
+    (await prisma.contestAnswer.findMany({ where: { entryId }, select: { position: true, response: true } })).map((a) => [a.position, a.response]),
+  );
+  return {
+    entry,
+    items: items.map((item) => ({
+      position: item.position,
+      type: item.question.type,
+      stem: item.question.stem,
+      points: item.points,
+      options: presentedOptions(item.question, parseJson<string[]>(item.optionOrder)),
+      answered: answers.has(item.position),
+      response: presentedResponse(item.question.type, bankOrderOf(item.question, item.optionOrder), parseJson<unknown>(answers.get(item.position) ?? null)),
+    })),
+  };
+}
+
+/**
+ * Finishes an entry: the writer's pending answers are committed first, then the score is the sum of
+ * the stored answers' points, and the time is from the start to now (or to the deadline, for an
+ * entry closed by it). Taking part earns the contest's 学时 once, through the ledger.
+ */
+async function finish(entry: { id: number; contestId: number; personId: number; startedAt: Date; deadlineAt: Date }, state: "submitted" | "expired", now: Date) {
+  await contestIntake().drain();
+  const finishedAt = state === "expired" ? entry.deadlineAt : now;
+  await prismaIdle();
+  const changed = rawDb().transaction(() => {
+    const totals = rawStatement(`SELECT COALESCE(SUM(points), 0) AS score, COALESCE(SUM(correct), 0) AS correct FROM ContestAnswer WHERE entryId = ?`).get(entry.id) as {
+      score: number;
+      correct: number;
+    };
+    return rawStatement(
+      `UPDATE ContestEntry SET state = ?, finishedAt = ?, score = ?, correct = ?, durationMs = ? WHERE id = ? AND state = 'in_progress'`,
+    ).run(state, sqliteTimestamp(finishedAt), totals.score, totals.correct, Math.max(0, finishedAt.getTime() - entry.startedAt.getTime()), entry.id).changes;
+  })();
+  contestIntake().forget(entry.id);
+  if (changed === 0) return false;
+  const contest = await prisma.contest.findUniqueOrThrow({ where: { id: entry.contestId }, select: { title: true, creditHours: true } });
+  if (contest.creditHours && contest.creditHours > 0) {
+    await creditHours({
+      personId: entry.personId,
+      amount: contest.creditHours,
+      category: "contest",
+      sourceKind: "contest",
+      sourceId: String(entry.contestId),
+      earnedAt: finishedAt,
+      note: contest.title,
+    });
+  }
+  return true;
+}
+
+/** Hands in the person's paper; a second submit is refused and changes nothing. */
+export async function submitEntry(personId: number, entryId: number, now = new Date()) {
+  await closeExpiredEntries(now);
+  const entry = await ownEntry(personId, entryId);
+  if (entry.state !== "in_progress") throw new ContestError("closed", entry.state === "expired" ? "作答时间已到，系统已自动交卷" : "您已经交卷");
+  const full = await prisma.contestEntry.findUniqueOrThrow({ where: { id: entryId }, select: { id: true, contestId: true, personId: true, startedAt: true, deadlineAt: true } });
+  if (!(await finish(full, "submitted", now))) throw new ContestError("closed", "您已经交卷");
+}
+
+/** Closes every entry past its deadline with what was stored before it. */
+export async function closeExpiredEntries(now = new Date()): Promise<number> {
+  const due = await prisma.contestEntry.findMany({
+    where: { state: "in_progress", deadlineAt: { lte: now } },
+    select: { id: true, contestId: true, personId: true, startedAt: true, deadlineAt: true },
+    take: 500,
+  });
+  let closed = 0;
+  for (const entry of due) if (await finish(entry, "expired", now)) closed++;
+  return closed;
+}
+
+/** The person's consent to appear by name in the public ranking (their own entry only). */
+export async function setShowName(personId: number, entryId: number, showName: boolean) {
+  await ownEntry(personId, entryId);
+  await prisma.contestEntry.update({ where: { id: entryId }, data: { showName } });
+}

@@ -1,0 +1,207 @@
+import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, data, redirect } from "@remix-run/node";
+import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { useState } from "react";
+import { z } from "zod";
+import { requireUser } from "~/.server/auth/guard";
+import { contestForPerson, entryForAnswering, setShowName, startEntry, submitEntry } from "~/.server/contest/entries";
+import { ContestError } from "~/.server/contest/errors";
+import { ContestAnswering } from "~/components/contest/answering";
+import { Countdown } from "~/components/quiz/countdown";
+import { FormMessage, buttonClass, secondaryButtonClass } from "~/components/ui/form";
+import { formatChinaDateTime } from "~/lib/dates";
+import { formatHours } from "~/lib/hours";
+
+// A contest for the learner, on one address: the introduction and "开始答题"; the paper while the entry
+// is in progress (answers go to POST /api/contests/answer, one at a time, each kept once committed);
+// the result once handed in or closed at the deadline. While answering, the loader sends stems and
+// options in the entry's order, never a key. /contests/:contestId
+
+export const meta: MetaFunction<typeof loader> = ({ data: d }) => [{ title: `${d?.contest.title ?? "知识竞赛"} · 网上党校` }];
+
+const Id = z.coerce.number().int().positive();
+
+function refusal(e: unknown): never {
+  if (e instanceof ContestError) throw new Response(e.message, { status: e.status });
+  throw e;
+}
+
+function contestIdOf(params: LoaderFunctionArgs["params"]) {
+  const id = Id.safeParse(params.contestId);
+  if (!id.success) throw new Response("没有找到这个竞赛", { status: 404 });
+  return id.data;
+}
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const user = await requireUser(request);
+  const now = new Date();
+  const c = await contestForPerson(user.id, contestIdOf(params), now).catch(refusal);
+  const contest = {
+    id: c.id,
+    title: c.title,
+    description: c.description,
+    window: c.window,
+    opensAt: formatChinaDateTime(c.opensAt),
+    closesAt: formatChinaDateTime(c.closesAt),
+    minutes: Math.round(c.timeLimitSec / 60),
+    questionCount: c.questionCount,
+    maxScore: c.maxScore,
+    credit: c.creditHours ? formatHours(c.creditHours) : null,
+  };
+  if (c.entry?.state === "in_progress") {
+    const paper = await entryForAnswering(user.id, c.entry.id, now).catch(refusal);
+    return {
+      mode: "answering" as const,
+      contest,
+      entryId: c.entry.id,
+      deadlineAt: paper.entry.deadlineAt.toISOString(),
+      deadlineText: formatChinaDateTime(paper.entry.deadlineAt),
+      serverNow: now.toISOString(),
+      items: paper.items,
+      result: null,
+    };
+  }
+  const result = c.entry
+    ? {
+        entryId: c.entry.id,
+        state: c.entry.state,
+        score: c.entry.score ?? 0,
+        maxScore: c.entry.maxScore,
+        correct: c.entry.correct ?? 0,
+        seconds: Math.round((c.entry.durationMs ?? 0) / 1000),
+        showName: c.entry.showName,
+      }
+    : null;
+  const rest = { contest, entryId: null, deadlineAt: null, deadlineText: "", serverNow: now.toISOString(), items: null };
+  return result ? { mode: "result" as const, ...rest, result } : { mode: "intro" as const, ...rest, result: null };
+}
+
+type ActionData = { ok: false; error: string };
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const user = await requireUser(request);
+  const contestId = contestIdOf(params);
+  const form = await request.formData();
+  const intent = form.get("intent");
+  const entryId = Number(form.get("entryId"));
+  try {
+    if (intent === "start") await startEntry(user.id, contestId);
+    else if (intent === "submit") await submitEntry(user.id, entryId);
+    else if (intent === "showName") await setShowName(user.id, entryId, form.get("showName") === "on");
+    else return data<ActionData>({ ok: false, error: "无法识别的操作" }, { status: 400 });
+  } catch (e) {
+    if (e instanceof ContestError) return data<ActionData>({ ok: false, error: e.message }, { status: e.status });
+    throw e;
+  }
+  return redirect(`/contests/${contestId}`);
+}
+
+export default function ContestPage() {
+  const d = useLoaderData<typeof loader>();
+  if (d.mode === "answering") return <Answering />;
+  return d.mode === "result" ? <Result /> : <Intro />;
+}
+
+type Loaded = ReturnType<typeof useLoaderData<typeof loader>>;
+
+function Header({ contest }: { contest: Loaded["contest"] }) {
+  return (
+    <header className="rounded-lg bg-white p-4 shadow">
+      <h1 className="text-xl font-bold">{contest.title}</h1>
+      <p className="mt-1 text-sm text-stone-600">
+        {contest.opensAt} 至 {contest.closesAt}
+      </p>
+      <p className="text-sm text-stone-600">
+        共 {contest.questionCount} 题、满分 {contest.maxScore / 100} 分，限时 {contest.minutes} 分钟，每人限参赛一次
+        {contest.credit ? `；参赛计 ${contest.credit} 学时` : ""}
+      </p>
+    </header>
+  );
+}
+
+function Intro() {
+  const { contest } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const busy = useNavigation().state !== "idle";
+  return (
+    <div className="mx-auto max-w-lg space-y-4">
+      <Header contest={contest} />
+      {contest.description ? <p className="whitespace-pre-line rounded-lg bg-white p-4 text-stone-700 shadow">{contest.description}</p> : null}
+      <FormMessage messages={actionData && !actionData.ok ? [actionData.error] : null} />
+      {contest.window === "open" ? (
+        <Form method="post" className="space-y-2">
+          <p className="text-sm text-stone-600">开始后计时，每题提交后不能修改；按得分排名，得分相同时用时少者在前。</p>
+          <button type="submit" name="intent" value="start" className={`${buttonClass} w-full`} disabled={busy}>
+            开始答题
+          </button>
+        </Form>
+      ) : (
+        <p className="rounded-lg bg-stone-100 p-4 text-stone-700">{contest.window === "upcoming" ? `竞赛将于 ${contest.opensAt} 开始。` : "竞赛已经结束。"}</p>
+      )}
+    </div>
+  );
+}
+
+function Answering() {
+  const d = useLoaderData<typeof loader>() as Extract<Loaded, { mode: "answering" }>;
+  const actionData = useActionData<typeof action>();
+  const submitting = useNavigation().state === "submitting";
+  const [done, setDone] = useState(() => d.items.filter((i) => i.answered).length);
+  return (
+    <div className="mx-auto max-w-lg space-y-4">
+      <header className="sticky top-0 z-10 -mx-4 border-b bg-stone-50/95 px-4 py-2 backdrop-blur">
+        <h1 className="font-bold">{d.contest.title}</h1>
+        <p className="text-sm text-stone-600">
+          {`已答 ${done}/${d.items.length} 题`} · <Countdown deadlineAt={d.deadlineAt} serverNow={d.serverNow} deadlineText={d.deadlineText} />
+        </p>
+      </header>
+      <ContestAnswering entryId={d.entryId} items={d.items} onAnswered={setDone} />
+      <FormMessage messages={actionData && !actionData.ok ? [actionData.error] : null} />
+      <Form
+        method="post"
+        onSubmit={(e) => {
+          if (done < d.items.length && !window.confirm(`还有 ${d.items.length - done} 题未作答，确定交卷吗？`)) e.preventDefault();
+        }}
+      >
+        <input type="hidden" name="entryId" value={d.entryId} />
+        <button type="submit" name="intent" value="submit" className={`${done === d.items.length ? buttonClass : secondaryButtonClass} w-full`} disabled={submitting}>
+          {submitting ? "正在交卷…" : "交卷"}
+        </button>
+      </Form>
+    </div>
+  );
+}
+
+function Result() {
+  const { contest, result } = useLoaderData<typeof loader>() as Extract<Loaded, { mode: "result" }>;
+  const busy = useNavigation().state !== "idle";
+  const minutes = Math.floor(result.seconds / 60);
+  return (
+    <div className="mx-auto max-w-lg space-y-4">
+      <Header contest={contest} />
+      <section className="rounded-lg bg-white p-4 shadow" aria-label="我的成绩">
+        <p className="text-sm text-stone-600">{result.state === "expired" ? "作答时间已到，系统已按时交卷" : "已交卷"}</p>
+        <p className="mt-1 text-3xl font-bold text-party" data-testid="contest-score">
+          {result.score / 100} <span className="text-base font-normal text-stone-600">/ {result.maxScore / 100} 分</span>
+        </p>
+        <p className="text-sm text-stone-600">
+          {`答对 ${result.correct}/${contest.questionCount} 题 · 用时 ${minutes > 0 ? `${minutes} 分 ` : ""}${result.seconds % 60} 秒`}
+        </p>
+      </section>
+      <Form method="post" className="rounded-lg bg-white p-4 text-sm shadow">
+        <input type="hidden" name="intent" value="showName" />
+        <input type="hidden" name="entryId" value={result.entryId} />
+        <label className="flex items-center gap-2">
+          <input type="checkbox" name="showName" defaultChecked={result.showName} onChange={(e) => e.currentTarget.form?.requestSubmit()} />
+          在排行榜上显示我的姓名（不勾选则显示为“匿名参赛者”）
+        </label>
+        <noscript>
+          <button type="submit" className={secondaryButtonClass} disabled={busy}>
+            保存
+          </button>
+        </noscript>
+      </Form>
+    </div>
+  );
+}
+
+export { ContestErrorBoundary as ErrorBoundary } from "~/components/quiz/quiz-ui";

@@ -1,0 +1,3 @@
+-- CreateIndex
+CREATE INDEX "ContestEntry_state_deadlineAt_idx" ON "ContestEntry"("state", "deadlineAt");
+
