@@ -15,9 +15,9 @@ export const REVIEW_POLICY_LABELS: Record<(typeof REVIEW_POLICIES)[number], stri
 export const QUIZ_STATUS_LABELS: Record<string, string> = { draft: "草稿", published: "已发布", archived: "已归档" };
 
 const checkbox = z.preprocess((v) => v === "on" || v === "true" || v === "1", z.boolean());
-const optionalNumber = (schema: z.ZodNumber) => z.preprocess((v) => (v === "" || v === undefined || v === null ? null : v), z.coerce.number().pipe(schema).nullable());
+export const optionalNumber = (schema: z.ZodNumber) => z.preprocess((v) => (v === "" || v === undefined || v === null ? null : v), z.coerce.number().pipe(schema).nullable());
 /** "2026-11-30T18:00" from <input type="datetime-local">, read as Beijing time. */
-const LocalDateTime = z.preprocess(
+export const LocalDateTime = z.preprocess(
   (v) => (v === "" || v === undefined ? null : v),
   z
     .string()

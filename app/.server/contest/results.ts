@@ -1,0 +1,213 @@
+import { type UnitStanding, type UnitTally, rankEntries, rankUnits } from "~/lib/contest-ranking";
+import { grantsCover, type Grant } from "~/lib/permissions";
+import { prisma } from "../db";
+import { Prisma } from "../generated/prisma/client";
+import { unitsUnder } from "../org/units";
+
+// A contest's results: the individual ranking (score, then time), each person's own place, the public
+// ranking (names only with the person's consent), the organisation table (participation rate, then
+// average score) and per-question correct rates. A finished entry is submitted or expired with a score.
+
+export const ANONYMOUS_LABEL = "匿名参赛者";
+
+const FINISHED_STATES = ["submitted", "expired"];
+const finishedWhere = (contestId: number) => ({ contestId, state: { in: FINISHED_STATES }, score: { not: null } });
+const FINISHED_SQL = Prisma.sql`e.state IN ('submitted', 'expired') AND e.score IS NOT NULL`;
+
+export type RankingRow = {
+  entryId: number;
+  place: number;
+  /** The name when the viewer may see it, otherwise ANONYMOUS_LABEL. */
+  name: string;
+  /** 学号/工号, for a trainer and people in their scope only. */
+  number: string | null;
+  unitName: string;
+  score: number;
+  maxScore: number;
+  durationMs: number | null;
+  finishedAt: Date | null;
+  showName: boolean;
+};
+
+const entrySelect = {
+  id: true,
+  score: true,
+  maxScore: true,
+  durationMs: true,
+  finishedAt: true,
+  showName: true,
+  person: { select: { name: true, number: true, unit: { select: { name: true, path: true } } } },
+} as const;
+
+/**
+ * Every finished entry, best first, for a contest's managers: names and numbers of people inside the
+ * viewer's "contests:manage" scope, the public label for the others unless they consented.
+ */
+export async function trainerRanking(contestId: number, grants: readonly Grant[]): Promise<RankingRow[]> {
+  // By id first: entries tied on score and time are listed in the order they were started.
+  const entries = await prisma.contestEntry.findMany({ where: finishedWhere(contestId), select: entrySelect, orderBy: { id: "asc" } });
+  return rankEntries(entries.map((e) => ({ ...e, score: e.score! }))).map((e) => {
+    const inScope = grantsCover(grants, "contests:manage", e.person.unit.path);
+    return {
+      entryId: e.id,
+      place: e.place,
+      name: inScope || e.showName ? e.person.name : ANONYMOUS_LABEL,
+      number: inScope ? e.person.number : null,
+      unitName: e.person.unit.name,
+      score: e.score,
+      maxScore: e.maxScore,
+      durationMs: e.durationMs,
+      finishedAt: e.finishedAt,
+      showName: e.showName,
+    };
+  });
+}
+
+export type PublicRankingRow = Pick<RankingRow, "place" | "name" | "unitName" | "score" | "maxScore" | "durationMs">;
+
+/** The best `limit` finished entries for learners: a name only where its owner consented (showName). */
+export async function publicRanking(contestId: number, limit: number): Promise<PublicRankingRow[]> {
+  const entries = await prisma.contestEntry.findMany({
+    where: finishedWhere(contestId),
+    select: entrySelect,
+    orderBy: [{ score: "desc" }, { durationMs: { sort: "asc", nulls: "last" } }, { id: "asc" }],
+    take: Math.max(0, Math.min(limit, 1000)),
+  });
+  // The best n in order: their places are right (a place depends only on the entries ahead of it).
+  return rankEntries(entries.map((e) => ({ ...e, score: e.score! }))).map((e) => ({
+    place: e.place,
+    name: e.showName ? e.person.name : ANONYMOUS_LABEL,
+    unitName: e.person.unit.name,
+    score: e.score,
+    maxScore: e.maxScore,
+    durationMs: e.durationMs,
+  }));
+}
+
+export type PersonalPlace = { place: number; total: number; score: number; maxScore: number; durationMs: number | null };
+
+/** A person's own place among the finished entries (ties share a place), or null without a finished entry. */
+export async function personalPlace(contestId: number, personId: number): Promise<PersonalPlace | null> {
+  const mine = await prisma.contestEntry.findUnique({
+    where: { contestId_personId: { contestId, personId } },
+    select: { state: true, score: true, maxScore: true, durationMs: true },
+  });
+  if (!mine || mine.score === null || !FINISHED_STATES.includes(mine.state)) return null;
+  const sameScoreFaster = mine.durationMs === null ? { durationMs: { not: null } } : { durationMs: { lt: mine.durationMs } };
+  const [ahead, total] = await Promise.all([
+    prisma.contestEntry.count({
+      where: { ...finishedWhere(contestId), OR: [{ score: { gt: mine.score } }, { score: mine.score, ...sameScoreFaster }] },
+    }),
+    prisma.contestEntry.count({ where: finishedWhere(contestId) }),
+  ]);
+  return { place: ahead + 1, total, score: mine.score, maxScore: mine.maxScore, durationMs: mine.durationMs };
+}
+
+// ---------- organisations ----------
+
+/** The person (p, in unit u) is in the contest's audience: a unit on their path, and the status if one is named. */
+export function inContestAudience(contestId: number): Prisma.Sql {
+  return Prisma.sql`EXISTS (
+    SELECT 1 FROM ContestAudience ca JOIN OrgUnit au ON au.id = ca.unitId
+    WHERE ca.contestId = ${contestId} AND u.path LIKE au.path || '%'
+      AND (ca.politicalStatus IS NULL OR ca.politicalStatus = p.politicalStatus))`;
+}
+
+type UnitRef = { id: number; name: string; path: string; depth: number };
+
+/** The lowest unit whose subtree holds every audience unit: the organisation table's default level. */
+export async function audienceRoot(contestId: number): Promise<UnitRef | null> {
+  const audiences = await prisma.contestAudience.findMany({ where: { contestId }, select: { unit: { select: { path: true } } } });
+  if (audiences.length === 0) return null;
+  const paths = audiences.map((a) => a.unit.path.split("/").filter(Boolean));
+  let common = paths[0];
+  for (const p of paths.slice(1)) {
+    let i = 0;
+    while (i < common.length && i < p.length && common[i] === p[i]) i++;
+    common = common.slice(0, i);
+  }
+  if (common.length === 0) return null;
+  return prisma.orgUnit.findUnique({ where: { id: Number(common[common.length - 1]) }, select: { id: true, name: true, path: true, depth: true } });
+}
+
+/**
+ * The levels the organisation table may be drawn at: the audience's root and any unit under it (never
+ * sideways), and the one asked for (the root when the id is missing or outside).
+ */
+export async function organisationLevels(contestId: number, unitId: number | null) {
+  const root = await audienceRoot(contestId);
+  const units = root ? await unitsUnder([root.path]) : [];
+  const chosen = units.find((u) => u.id === unitId) ?? root;
+  return { units: units.filter((u) => u.kind !== "group"), chosen };
+}
+
+export type OrganisationTable = { parent: UnitRef; units: UnitStanding[]; threshold: number };
+
+/**
+ * One row per child unit of `parent` (and one for people placed in `parent` itself): the active people
+ * of its subtree in the audience now (eligible), those of them with a finished entry, their average
+ * score. Ranked by participation rate, then average score; flagged for the award at `threshold` percent.
+ */
+export async function organisationTable(contestId: number, parent: UnitRef, threshold: number): Promise<OrganisationTable> {
+  const rows = await prisma.$queryRaw<{ path: string; eligible: bigint; participants: bigint; scoreSum: bigint | number | null }[]>`
+    SELECT u.path AS path, COUNT(*) AS eligible,
+      SUM(CASE WHEN e.id IS NOT NULL THEN 1 ELSE 0 END) AS participants,
+      SUM(e.score) AS scoreSum
+    FROM Person p JOIN OrgUnit u ON u.id = p.unitId
+    LEFT JOIN ContestEntry e ON e.contestId = ${contestId} AND e.personId = p.id AND ${FINISHED_SQL}
+    WHERE p.disabledAt IS NULL AND u.path LIKE ${`${parent.path}%`} AND ${inContestAudience(contestId)}
+    GROUP BY u.path`;
+  const children = await prisma.orgUnit.findMany({
+    where: { parentId: parent.id, archivedAt: null },
+    select: { id: true, name: true },
+    orderBy: [{ sortOrder: "asc" }, { id: "asc" }],
+  });
+  const tallies = new Map<number, UnitTally>(children.map((c) => [c.id, { unitId: c.id, name: c.name, eligible: 0, participants: 0, scoreSum: 0 }]));
+  const own: UnitTally = { unitId: parent.id, name: `${parent.name}（本级）`, eligible: 0, participants: 0, scoreSum: 0 };
+  for (const r of rows) {
+    const childId = Number(r.path.split("/").filter(Boolean)[parent.depth + 1]);
+    // People under a child archived since (they should have moved) count in the parent's own row.
+    const t = Number.isNaN(childId) ? own : (tallies.get(childId) ?? own);
+    t.eligible += Number(r.eligible);
+    t.participants += Number(r.participants);
+    t.scoreSum += Number(r.scoreSum ?? 0);
+  }
+  return { parent, units: rankUnits([...tallies.values(), own], threshold), threshold };
+}
+
+// ---------- questions ----------
+
+export type QuestionRate = { key: string; bankTitle: string; stem: string; drawn: number; correct: number; correctRate: number | null };
+
+/** How often each question drawn in a finished entry was answered right, hardest first. */
+export async function questionRates(contestId: number): Promise<QuestionRate[]> {
+  const rows = await prisma.$queryRaw<{ questionId: number; drawn: bigint; correct: bigint }[]>`
+    SELECT i.questionId AS questionId, COUNT(*) AS drawn, SUM(CASE WHEN a.correct THEN 1 ELSE 0 END) AS correct
+    FROM ContestEntry e JOIN ContestItem i ON i.entryId = e.id
+    LEFT JOIN ContestAnswer a ON a.entryId = i.entryId AND a.position = i.position
+    WHERE e.contestId = ${contestId} AND ${FINISHED_SQL}
+    GROUP BY i.questionId`;
+  const questions = await prisma.question.findMany({
+    where: { id: { in: rows.map((r) => Number(r.questionId)) } },
+    select: { id: true, key: true, stem: true, bank: { select: { title: true } } },
+  });
+  const byId = new Map(questions.map((q) => [q.id, q]));
+  return rows
+    .map((r) => {
+      const q = byId.get(Number(r.questionId))!;
+      const drawn = Number(r.drawn);
+      const correct = Number(r.correct ?? 0);
+      return { key: q.key, bankTitle: q.bank.title, stem: q.stem, drawn, correct, correctRate: drawn === 0 ? null : Math.round((correct / drawn) * 1000) / 10 };
+    })
+    .sort((a, b) => (a.correctRate ?? 101) - (b.correctRate ?? 101));
+}
+
+/** What the results page heads with. */
+export async function contestSummary(contestId: number) {
+  const [contest, finished, inProgress] = await Promise.all([
+    prisma.contest.findUniqueOrThrow({ where: { id: contestId }, select: { id: true, title: true, status: true, opensAt: true, closesAt: true } }),
+    prisma.contestEntry.count({ where: finishedWhere(contestId) }),
+    prisma.contestEntry.count({ where: { contestId, state: "in_progress" } }),
+  ]);
+  return { ...contest, finished, inProgress };
+}

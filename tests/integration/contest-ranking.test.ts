@@ -1,0 +1,80 @@
+import fs from "node:fs";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { openContestFactory } from "../contest-factories";
+import { openFactory } from "../factories";
+import { openQuizFactory } from "../quiz-factories";
+import { TEMPLATE_DB } from "../support/paths";
+
+// What a learner's contest page shows, straight from the domain module on a real SQLite file: one's
+// own place among the finished papers (ties share it) and the public ranking, where a name appears
+// only with its owner's consent.
+
+// Before any import: the app's env module reads DATABASE_URL once, when it is first imported.
+const { dbFile } = vi.hoisted(() => {
+  const dbFile = `${process.cwd()}/tests/.tmp/contest-ranking-${process.pid}-${Date.now()}.db`;
+  process.env.DATABASE_URL = `file:${dbFile}`;
+  return { dbFile };
+});
+let results: typeof import("../../app/.server/contest/results");
+let contestId: number;
+const people: Record<string, number> = {};
+
+beforeAll(async () => {
+  fs.copyFileSync(TEMPLATE_DB, dbFile);
+  const f = openFactory(dbFile);
+  const qf = openQuizFactory(f.db);
+  const cf = openContestFactory(f.db);
+  const root = f.unit({ name: "党委", kind: "committee" });
+  const branch = f.unit({ name: "第一党支部", kind: "branch", branchType: "student", parent: root });
+  for (const k of ["p1", "p2", "p3", "p4", "p5", "p6", "p7"]) people[k] = f.person({ number: k, name: `姓名${k}`, unitId: branch.id, politicalStatus: "member" });
+  const bank = qf.standardBank({ slug: "ranking", unitId: root.id, perType: 1 });
+  contestId = cf.contest({ title: "竞赛", unitId: root.id, createdById: people.p1, sections: [{ bankId: bank.bankId, count: 1, pointsEach: 10000 }], audiences: [{ unitId: root.id }] });
+  const items = [{ questionId: bank.ids.single[0], points: 10000 }];
+  const entry = (key: string, score: number | null, durationMs: number | null, state: "submitted" | "expired" | "in_progress" = "submitted", showName = false) =>
+    cf.entry({ contestId, personId: people[key], items, state, score, durationMs, showName, finishedAt: state === "in_progress" ? null : new Date() });
+  entry("p1", 9000, 200_000, "submitted", true);
+  entry("p2", 10000, 300_000);
+  entry("p3", 9000, 100_000);
+  entry("p4", 9000, 200_000, "expired", true); // ties p1
+  entry("p5", 9000, null); // no time recorded: after the timed ones at 90
+  entry("p6", null, null, "in_progress"); // not finished: not ranked
+  f.close();
+  results = await import("../../app/.server/contest/results");
+});
+afterAll(() => {
+  for (const s of ["", "-wal", "-shm"]) fs.rmSync(dbFile + s, { force: true });
+});
+
+describe("a learner's view of the ranking", () => {
+  it("gives each person their own place and the number of finished papers", async () => {
+    const place = async (key: string) => (await results.personalPlace(contestId, people[key]))?.place;
+    expect(await place("p2")).toBe(1);
+    expect(await place("p3")).toBe(2);
+    expect(await place("p1")).toBe(3);
+    expect(await place("p4")).toBe(3);
+    expect(await place("p5")).toBe(5);
+    expect(await results.personalPlace(contestId, people.p1)).toEqual({ place: 3, total: 5, score: 9000, maxScore: 10000, durationMs: 200_000 });
+    expect(await results.personalPlace(contestId, people.p6)).toBeNull();
+    expect(await results.personalPlace(contestId, people.p7)).toBeNull();
+  });
+
+  it("agrees with the full ranking the trainers see", async () => {
+    const full = await results.trainerRanking(contestId, []);
+    for (const row of full) {
+      const key = Object.keys(people).find((k) => `姓名${k}` === row.name);
+      if (key) expect((await results.personalPlace(contestId, people[key]))?.place).toBe(row.place);
+    }
+    expect(full.map((r) => r.place)).toEqual([1, 2, 3, 3, 5]);
+  });
+
+  it("shows names in the public ranking only where their owners consented", async () => {
+    const top = await results.publicRanking(contestId, 4);
+    expect(top.map((r) => [r.place, r.name, r.unitName, r.score])).toEqual([
+      [1, "匿名参赛者", "第一党支部", 10000],
+      [2, "匿名参赛者", "第一党支部", 9000],
+      [3, "姓名p1", "第一党支部", 9000],
+      [3, "姓名p4", "第一党支部", 9000],
+    ]);
+    expect((await results.publicRanking(contestId, 10)).map((r) => r.place)).toEqual([1, 2, 3, 3, 5]);
+  });
+});
