@@ -5,6 +5,7 @@ import { z } from "zod";
 import { requireUser } from "~/.server/auth/guard";
 import { contestForPerson, entryForAnswering, setShowName, startEntry, submitEntry } from "~/.server/contest/entries";
 import { ContestError } from "~/.server/contest/errors";
+import { personalPlace, publicRanking } from "~/.server/contest/results";
 import { ContestAnswering } from "~/components/contest/answering";
 import { Countdown } from "~/components/quiz/countdown";
 import { FormMessage, buttonClass, secondaryButtonClass } from "~/components/ui/form";
@@ -60,6 +61,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       result: null,
     };
   }
+  const finished = c.entry && c.entry.state !== "in_progress";
+  const [place, ranking] = finished ? await Promise.all([personalPlace(c.id, user.id), publicRanking(c.id, 10)]) : [null, []];
   const result = c.entry
     ? {
         entryId: c.entry.id,
@@ -69,6 +72,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
         correct: c.entry.correct ?? 0,
         seconds: Math.round((c.entry.durationMs ?? 0) / 1000),
         showName: c.entry.showName,
+        place: place ? { place: place.place, total: place.total } : null,
+        ranking: ranking.map((r) => ({ place: r.place, name: r.name, unitName: r.unitName, score: r.score, seconds: Math.round((r.durationMs ?? 0) / 1000) })),
       }
     : null;
   const rest = { contest, entryId: null, deadlineAt: null, deadlineText: "", serverNow: now.toISOString(), items: null };
@@ -186,7 +191,32 @@ function Result() {
         <p className="text-sm text-stone-600">
           {`答对 ${result.correct}/${contest.questionCount} 题 · 用时 ${minutes > 0 ? `${minutes} 分 ` : ""}${result.seconds % 60} 秒`}
         </p>
+        {result.place ? (
+          <p className="mt-2 font-semibold" data-testid="contest-place">
+            {`当前排名 第 ${result.place.place} 名（共 ${result.place.total} 人交卷）`}
+          </p>
+        ) : null}
       </section>
+      {result.ranking.length ? (
+        <section className="rounded-lg bg-white p-4 shadow" aria-labelledby="ranking-heading">
+          <h2 id="ranking-heading" className="mb-2 font-semibold">
+            排行榜（前 10 名）
+          </h2>
+          <ol className="divide-y text-sm">
+            {result.ranking.map((r, i) => (
+              <li key={i} className="flex items-center gap-2 py-1.5">
+                <span className="w-8 font-semibold text-party">{r.place}</span>
+                <span className="flex-1">
+                  {r.name}
+                  <span className="block text-xs text-stone-500">{r.unitName}</span>
+                </span>
+                <span>{`${r.score / 100} 分 · ${r.seconds} 秒`}</span>
+              </li>
+            ))}
+          </ol>
+          <p className="mt-2 text-xs text-stone-500">得分相同时用时少者在前；未同意显示姓名的参赛者显示为“匿名参赛者”。</p>
+        </section>
+      ) : null}
       <Form method="post" className="rounded-lg bg-white p-4 text-sm shadow">
         <input type="hidden" name="intent" value="showName" />
         <input type="hidden" name="entryId" value={result.entryId} />

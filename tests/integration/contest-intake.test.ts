@@ -224,11 +224,19 @@ describe("handing in", () => {
     expect(restart.status).toBe(409);
     const page = await c.get(`/contests/${ids.contest}`);
     expect(page.text).toContain("答对 3/8 题");
+    // The only finished paper of this contest so far; the ranking shows it without a name (no consent yet).
+    expect(page.text).toContain("当前排名 第 1 名（共 1 人交卷）");
+    expect(page.text).toContain("匿名参赛者");
+    // With consent, the name appears in the ranking too (the page's header shows it already).
+    const mentions = (text: string) => text.split("学员hand").length - 1;
+    expect((await c.post(`/contests/${ids.contest}`, { intent: "showName", entryId: String(entryId), showName: "on" })).status).toBe(302);
+    const after = (await c.get(`/contests/${ids.contest}`)).text;
+    expect(mentions(after)).toBe(mentions(page.text) + 1);
   });
 });
 
 describe("a killed server", () => {
-  it("still has every acknowledged answer after SIGKILL and a restart", async () => {
+  it("still has every acknowledged answer after SIGKILL and a restart", { timeout: 90_000 }, async () => {
     const dbFile = path.join(TMP, `kill-${crypto.randomUUID()}.db`);
     fs.copyFileSync(TEMPLATE_DB, dbFile);
     const f = openFactory(dbFile);
@@ -253,15 +261,20 @@ describe("a killed server", () => {
       for (const c of clients) entries.push(await enter(c, contestId, f.db));
       const acked = new Set<string>();
       let stop = false;
+      let finished = 0;
       const senders = clients.map(async (c, k) => {
-        for (const item of itemsOf(entries[k], f.db)) {
-          if (stop) return;
-          const r = await answer(c, entries[k], item.position, right(item)).catch(() => null);
-          if (r?.body.ok) acked.add(`${entries[k]}/${item.position}`);
+        try {
+          for (const item of itemsOf(entries[k], f.db)) {
+            if (stop) return;
+            const r = await answer(c, entries[k], item.position, right(item)).catch(() => null);
+            if (r?.body.ok) acked.add(`${entries[k]}/${item.position}`);
+          }
+        } finally {
+          finished++;
         }
       });
       // Kill the server once some answers are in, while the rest are in flight.
-      while (acked.size < 40) await new Promise((r) => setTimeout(r, 5));
+      while (acked.size < 40 && finished < clients.length) await new Promise((r) => setTimeout(r, 5));
       running.child.kill("SIGKILL");
       stop = true;
       await Promise.all(senders);
@@ -276,6 +289,7 @@ describe("a killed server", () => {
       const c = await as(numbers[0], running.url);
       const open = itemsOf(entries[0], f.db).find((i) => !stored.has(`${entries[0]}/${i.position}`));
       if (open) expect((await answer(c, entries[0], open.position, right(open))).body.status).toBe("saved");
+      expect(finished).toBe(clients.length);
     } finally {
       f.close();
       await running.stop();
