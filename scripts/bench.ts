@@ -4,6 +4,8 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import { type Row, type Scenario, formatTable } from "../bench/lib/report";
 import { startBenchServer } from "../bench/lib/server";
+import * as contest from "../bench/scenarios/contest";
+import * as contestCrash from "../bench/scenarios/contest-crash";
 import * as coursePage from "../bench/scenarios/course-page";
 import * as heartbeats from "../bench/scenarios/heartbeats";
 import * as peopleList from "../bench/scenarios/people-list";
@@ -14,11 +16,11 @@ import { buildIfNeeded } from "./lib/build";
 import { migrate } from "./lib/migrate";
 
 // `npm run bench [-- scenario…]`: build when needed, migrate and seed a fresh database under
-// bench/.tmp/, sync the curriculum (content/courses) into it, start the built server as a child
+// bench/.tmp/, sync the question banks and the curriculum (content/) into it, start the built server as a child
 // process, run the scenarios, print one table.
 // Benchmarks print figures; they assert nothing about time (bench/README.md).
 
-const SCENARIOS: Scenario[] = [signinStorm, peopleList, quizAttempts, coursePage, heartbeats];
+const SCENARIOS: Scenario[] = [signinStorm, peopleList, quizAttempts, coursePage, heartbeats, contest, contestCrash];
 
 const root = path.resolve(import.meta.dirname, "..");
 const wanted = process.argv.slice(2);
@@ -49,7 +51,7 @@ const removeRunFiles = () => {
 removeRunFiles();
 migrate(dbFile);
 const seeded = await seedDemoUniversity(dbFile);
-const synced = await syncCourses();
+const synced = await syncContent();
 
 const db = new Database(dbFile);
 db.pragma("wal_checkpoint(TRUNCATE)"); // so the file size below is the whole database
@@ -57,35 +59,49 @@ db.close();
 console.info(`machine:  ${cpus.length} cores (${cpus[0]?.model.trim() ?? "unknown"}), ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB, node ${process.version}, ${os.platform()} ${os.arch()}`);
 console.info(`load:     ${loadBefore} (1/5/15 min) at start: well above ${cpus.length} means the figures are not comparable`);
 console.info(`database: ${mb(dbFile).toFixed(1)} MB, ${seeded.people} people in ${seeded.units} units (seeded in ${seeded.ms} ms), ${path.relative(root, dbFile)}`);
-console.info(`courses:  ${synced.courses.join(", ")} synced from content/courses in ${synced.ms} ms, MDX cache in ${path.relative(root, dataDir)}`);
+console.info(`content:  ${synced.questions} questions from content/banks, courses ${synced.courses.join(", ")} from content/courses, synced in ${synced.ms} ms, MDX cache in ${path.relative(root, dataDir)}`);
 
-const server = await startBenchServer(dbFile);
+let server = await startBenchServer(dbFile);
 console.info(`server:   ${server.url} (ready at ${secs()})\n`);
+const stderrOfKilled: string[] = [];
+async function killAndRestart(): Promise<string> {
+  const exited = new Promise((r) => server.child.once("exit", r));
+  server.child.kill("SIGKILL");
+  await exited;
+  stderrOfKilled.push(...server.stderr);
+  server = await startBenchServer(dbFile);
+  return server.url;
+}
 const rows: Row[] = [];
 try {
   for (const s of scenarios) {
     const started = performance.now();
-    rows.push(...(await s.run({ url: server.url, dbFile })));
+    rows.push(...(await s.run({ url: server.url, dbFile, serverPid: server.child.pid!, killAndRestart })));
     console.info(`${s.name} done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   }
 } finally {
   await server.stop();
   console.info(`\n${formatTable(rows)}\n`);
-  const logged = server.stderr.join("").trim();
+  const logged = [...stderrOfKilled, ...server.stderr].join("").trim();
   if (logged) console.info(`the server wrote to stderr:\n${logged}\n`);
   console.info(`database after the run: ${(mb(dbFile) + mb(`${dbFile}-wal`)).toFixed(1)} MB (with WAL); load at the end ${load()} (this run included); total ${secs()}`);
   removeRunFiles();
 }
 
-/** The curriculum as `npm start` brings it in (compiled MDX into this run's cache), on a raw connection. */
-async function syncCourses(): Promise<{ courses: string[]; ms: number }> {
+/**
+ * The question banks and the curriculum as `npm start` brings them in (compiled MDX into this run's
+ * cache), on a raw connection.
+ */
+async function syncContent(): Promise<{ courses: string[]; questions: number; ms: number }> {
   const started = performance.now();
   const { syncContentCourses } = await import("../app/.server/content/course-sync");
+  const { syncContentBanks } = await import("../app/.server/quiz/banks");
   const db = new Database(dbFile, { timeout: 5000 });
   try {
+    const banks = syncContentBanks({ dir: path.join(root, "content", "banks"), db });
     const summary = await syncContentCourses({ dir: path.join(root, "content", "courses"), projectRoot: root, db });
     if (summary.failed.length) throw new Error(`content/courses: ${summary.failed.map((f) => `${f.slug}: ${f.problems.map((p) => p.message).join("; ")}`).join("\n")}`);
-    return { courses: summary.synced, ms: Math.round(performance.now() - started) };
+    return { courses: summary.synced, questions: banks.questionsAdded, ms: Math.round(performance.now() - started) };
   } finally {
     db.close();
   }

@@ -5,7 +5,14 @@ import { type Stats } from "./stats";
 
 export type Row = { scenario: string; measure: string; stats: Stats; ref?: Stats; note?: string };
 
-export type BenchContext = { url: string; dbFile: string };
+export type BenchContext = {
+  url: string;
+  dbFile: string;
+  /** The server's process id (for its memory, read from /proc). */
+  serverPid: number;
+  /** Kills the server with SIGKILL and starts it again on the same database; resolves to its new URL. */
+  killAndRestart(): Promise<string>;
+};
 
 export type Scenario = { name: string; run(ctx: BenchContext): Promise<Row[]> };
 

@@ -1,9 +1,8 @@
-import crypto from "node:crypto";
-import http from "node:http";
-import { encodeBase32LowerCaseNoPadding } from "@oslojs/encoding";
 import Database from "better-sqlite3";
 import { refusalMessage } from "../../app/lib/watch-credit";
-import { type UnitRow, openFactory } from "../../tests/factories";
+import { openFactory } from "../../tests/factories";
+import { SESSION_COOKIE, addBenchAccounts } from "../lib/bench-accounts";
+import { connections, slots } from "../lib/http-pool";
 import { drive } from "../lib/load";
 import { type BenchContext, type Row, formatTable } from "../lib/report";
 import { summarize } from "../lib/stats";
@@ -26,7 +25,6 @@ const IN_FLIGHT = 256; // requests the client has open at once; the rest wait, a
 const LATE_MS = 1_000; // sent this long after it was due: late
 const MAX_MS = 180_000; // the phase's cap: viewers stop sending after it
 const RETRIES = 2; // a request that got no answer is repeated unchanged, as the player does
-const SESSION_DAYS = Number(process.env.SESSION_DAYS ?? 14); // the server's session lifetime (its default)
 const STATUS = "target"; // 发展对象: the 发展对象 course and the ones for everybody
 
 type Span = [number, number]; // tenths of a second, as app/lib/watch-credit.ts keeps them
@@ -68,11 +66,7 @@ function rng(seed: number) {
   };
 }
 
-/**
- * Viewers in a branch of their own (sharing the demo accounts' password hash), each with a session
- * stored the way app/.server/auth/session.ts stores one (the SHA-256 of the cookie's token, hex), so
- * 11,000 argon2 sign-ins (about four minutes) are not needed; and the longest video lesson they may see.
- */
+/** The viewers (bench accounts, see bench/lib/bench-accounts.ts) and the longest video lesson they may see. */
 function addViewers(dbFile: string): { viewers: Viewer[]; lesson: { id: number; slug: string; key: string; durationT: number } } {
   const f = openFactory(dbFile);
   try {
@@ -86,22 +80,8 @@ function addViewers(dbFile: string): { viewers: Viewer[]; lesson: { id: number; 
       )
       .get(STATUS) as { id: number; slug: string; key: string; durationSec: number } | undefined;
     if (!lesson) throw new Error(`${name}: no video lesson (were the courses synced?)`);
-    const admin = f.db.prepare("SELECT w.hash FROM Person p JOIN Password w ON w.personId = p.id WHERE p.number = 'admin'").get() as { hash: string };
-    const root = f.db.prepare("SELECT id, path, depth, name, kind FROM OrgUnit WHERE parentId IS NULL").get() as UnitRow;
-    const now = new Date();
-    const ts = (d: Date) => d.toISOString().replace("Z", "+00:00"); // the Prisma adapter's format
-    const expires = ts(new Date(now.getTime() + SESSION_DAYS * 86_400_000));
-    const insertSession = f.db.prepare("INSERT INTO Session (id, personId, expiresAt, createdAt) VALUES (?, ?, ?, ?)");
-    const viewers = f.transaction(() => {
-      const unit = f.unit({ name: "压测观看党支部", kind: "branch", branchType: "student", parent: root });
-      return Array.from({ length: VIEWERS }, (_, i): Viewer => {
-        const personId = f.person({ number: `hbv${String(i + 1).padStart(5, "0")}`, name: `观看压测${i + 1}`, unitId: unit.id, politicalStatus: STATUS });
-        f.passwordHash(personId, admin.hash);
-        const token = encodeBase32LowerCaseNoPadding(crypto.randomBytes(20));
-        insertSession.run(crypto.createHash("sha256").update(token).digest("hex"), personId, expires, ts(now));
-        return { personId, token, seq: 0, at: 0, acked: [], sent: [], lastAcked: 0, ackedBeats: 0, unanswered: false };
-      });
-    });
+    const { accounts } = addBenchAccounts(f, { count: VIEWERS, prefix: "hbv", namePrefix: "观看压测", unitName: "压测观看党支部", politicalStatus: STATUS });
+    const viewers = accounts.map(({ personId, token }): Viewer => ({ personId, token, seq: 0, at: 0, acked: [], sent: [], lastAcked: 0, ackedBeats: 0, unanswered: false }));
     return { viewers, lesson: { id: lesson.id, slug: lesson.slug, key: lesson.key, durationT: Math.round(lesson.durationSec * 10) } };
   } finally {
     f.close();
@@ -121,23 +101,6 @@ function play(v: Viewer, durationT: number): Span[] {
   return spans;
 }
 
-/** At most `max` requests open at once; the others wait their turn, first come first served. */
-function slots(max: number) {
-  let free = max;
-  const waiting: (() => void)[] = [];
-  return {
-    async acquire() {
-      if (free > 0) free--;
-      else await new Promise<void>((resolve) => waiting.push(resolve));
-    },
-    release() {
-      const next = waiting.shift();
-      if (next) next();
-      else free++;
-    },
-  };
-}
-
 class Series {
   latencies: number[] = [];
   errors = 0;
@@ -150,34 +113,6 @@ class Series {
     this.errors++;
     this.firstError ??= e instanceof Error ? e.message : String(e);
   }
-}
-
-/**
- * Requests over a fixed pool of keep-alive connections, as a reverse proxy in front of the server
- * keeps them. Not fetch: its pool opens a new connection whenever none is free at that instant, so
- * under overload it churns through thousands of connections, which wait behind the server's busy
- * event loop to be accepted while idle ones are closed by its 5 s keep-alive timeout (a p99 of more
- * than a minute and connection resets, all of the client's making).
- */
-function connections(url: string, size: number) {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: size });
-  const { hostname, port } = new URL(url);
-  return {
-    request(path: string, init: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<{ status: number; text: string; location?: string }> {
-      const headers = init.body === undefined ? init.headers : { ...init.headers, "Content-Length": String(Buffer.byteLength(init.body)) };
-      return new Promise((resolve, reject) => {
-        const req = http.request({ agent, hostname, port, path, method: init.method ?? "GET", headers }, (res) => {
-          const chunks: Buffer[] = [];
-          res.on("data", (c: Buffer) => chunks.push(c));
-          res.on("end", () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString("utf8"), location: res.headers.location }));
-          res.on("error", reject);
-        });
-        req.on("error", reject);
-        req.end(init.body);
-      });
-    },
-    close: () => agent.destroy(),
-  };
 }
 
 const sleepUntil = (t: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, t - performance.now())));
@@ -207,7 +142,7 @@ export async function run({ url, dbFile }: BenchContext): Promise<Row[]> {
   const post = async (v: Viewer, form: Record<string, string>) => {
     const res = await viewersPool.request("/api/study", {
       method: "POST",
-      headers: { Cookie: `wsdx_session=${v.token}`, Origin: url, "Content-Type": "application/x-www-form-urlencoded" },
+      headers: { Cookie: `${SESSION_COOKIE}=${v.token}`, Origin: url, "Content-Type": "application/x-www-form-urlencoded" },
       body: new URLSearchParams(form).toString(),
     });
     if (res.status !== 200) throw new WrongStatus(res.status, `POST /api/study intent=${form.intent} → ${res.status}${res.location ? ` ${res.location}` : ""} ${res.text.slice(0, 120)}`);

@@ -1,0 +1,50 @@
+import http from "node:http";
+
+// Requests over a fixed pool of keep-alive connections, as a reverse proxy in front of the server
+// keeps them, and a limit on how many are open at once.
+
+export type PoolReply = { status: number; text: string; location?: string };
+
+/**
+ * Not fetch: its pool opens a new connection whenever none is free at that instant, so under
+ * overload it churns through thousands of connections, which wait behind the server's busy event
+ * loop to be accepted while idle ones are closed by its 5 s keep-alive timeout (a p99 of more than a
+ * minute and connection resets, all of the client's making).
+ */
+export function connections(url: string, size: number) {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: size });
+  const { hostname, port } = new URL(url);
+  return {
+    request(path: string, init: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<PoolReply> {
+      const headers = init.body === undefined ? init.headers : { ...init.headers, "Content-Length": String(Buffer.byteLength(init.body)) };
+      return new Promise((resolve, reject) => {
+        const req = http.request({ agent, hostname, port, path, method: init.method ?? "GET", headers }, (res) => {
+          const chunks: Buffer[] = [];
+          res.on("data", (c: Buffer) => chunks.push(c));
+          res.on("end", () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString("utf8"), location: res.headers.location }));
+          res.on("error", reject);
+        });
+        req.on("error", reject);
+        req.end(init.body);
+      });
+    },
+    close: () => agent.destroy(),
+  };
+}
+
+/** At most `max` requests open at once; the others wait their turn, first come first served. */
+export function slots(max: number) {
+  let free = max;
+  const waiting: (() => void)[] = [];
+  return {
+    async acquire() {
+      if (free > 0) free--;
+      else await new Promise<void>((resolve) => waiting.push(resolve));
+    },
+    release() {
+      const next = waiting.shift();
+      if (next) next();
+      else free++;
+    },
+  };
+}
