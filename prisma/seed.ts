@@ -241,6 +241,53 @@ export function seedDemoQuiz(dbFile: string): boolean {
 }
 
 /**
+ * The demo's knowledge competition, added once the shipped banks are in the database: a 党史知识竞赛
+ * open to everyone for three days, 25 questions drawn per participant (15 from the party-basics bank,
+ * 10 from the constitution), 15 minutes, 4 points each, 0.25 学时 for taking part. Skipped when any
+ * contest exists or the banks are missing.
+ */
+export function seedDemoContest(dbFile: string): boolean {
+  const f = openFactory(dbFile);
+  try {
+    if ((f.db.prepare("SELECT COUNT(*) AS n FROM Contest").get() as { n: number }).n > 0) return false;
+    const bank = (slug: string) => f.db.prepare("SELECT id FROM QuestionBank WHERE slug = ?").get(slug) as { id: number } | undefined;
+    const basics = bank("party-basics");
+    const constitution = bank("party-constitution");
+    const root = f.db.prepare("SELECT id FROM OrgUnit WHERE parentId IS NULL ORDER BY id LIMIT 1").get() as { id: number } | undefined;
+    const trainer = f.db.prepare("SELECT id FROM Person WHERE number = 'trainer'").get() as { id: number } | undefined;
+    if (!basics || !constitution || !root || !trainer) return false;
+    const ts = (d: Date) => d.toISOString().replace("Z", "+00:00");
+    const now = new Date();
+    f.transaction(() => {
+      const contestId = Number(
+        f.db
+          .prepare(
+            `INSERT INTO Contest (title, description, unitId, createdById, status, opensAt, closesAt, timeLimitSec, creditHours, createdAt, updatedAt)
+             VALUES (?, ?, ?, ?, 'published', ?, ?, 900, 25, ?, ?)`,
+          )
+          .run(
+            "党史知识竞赛",
+            "全校师生均可参加。每人随机抽取 25 题，限时 15 分钟，每人限参赛一次；按得分排名，得分相同时用时少者在前。参赛计 0.25 学时，满分答卷参加抽奖。",
+            root.id,
+            trainer.id,
+            ts(now),
+            ts(new Date(now.getTime() + 3 * 86_400_000)),
+            ts(now),
+            ts(now),
+          ).lastInsertRowid,
+      );
+      const section = f.db.prepare("INSERT INTO ContestSection (contestId, position, bankId, count, pointsEach) VALUES (?, ?, ?, ?, 400)");
+      section.run(contestId, 1, basics.id, 15);
+      section.run(contestId, 2, constitution.id, 10);
+      f.db.prepare("INSERT INTO ContestAudience (contestId, unitId, politicalStatus) VALUES (?, ?, NULL)").run(contestId, root.id);
+    });
+    return true;
+  } finally {
+    f.close();
+  }
+}
+
+/**
  * Required courses for the demo (规定动作): the 入党积极分子培训班 for every activist and the 发展对象培训班
  * for every development target of the university, due in 60 days. Run after the courses are synced;
  * returns a sentence for the start log, or null when there is nothing to do.

@@ -57,8 +57,9 @@ for (const f of courses.failed) {
   for (const p of f.problems) console.warn(`    ${p.file}${p.line ? `:${p.line}` : ""}  ${p.message}`);
 }
 if (seeded) {
-  const { seedDemoQuiz, seedDemoAssignments } = await import("../prisma/seed");
+  const { seedDemoQuiz, seedDemoContest, seedDemoAssignments } = await import("../prisma/seed");
   if (seedDemoQuiz(dbFile)) console.info("已发布演示测试 (demo quiz published): “两学一做”党章党规知识测试");
+  if (seedDemoContest(dbFile)) console.info("已发布演示竞赛 (demo contest published): 党史知识竞赛");
   const assigned = seedDemoAssignments(dbFile);
   if (assigned) console.info(`已布置演示必修课程 (demo required courses): ${assigned}`);
 }

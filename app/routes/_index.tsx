@@ -26,7 +26,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 const PLACES = [
   { to: "/courses", title: "学习", text: "课程与微党课" },
-  { to: "/quizzes", title: "答题", text: "测试与知识竞赛" },
+  { to: "/quizzes", title: "答题", text: "在线测试" },
+  { to: "/contests", title: "竞赛", text: "知识竞赛" },
   { to: "/account/hours", title: "学时", text: "我的学时记录" },
 ];
 
@@ -44,7 +45,7 @@ export default function Home() {
         </p>
       </section>
 
-      <nav className="grid grid-cols-3 gap-3" aria-label="学习入口">
+      <nav className="grid grid-cols-2 gap-3 sm:grid-cols-4" aria-label="学习入口">
         {PLACES.map((p) => (
           <Link key={p.to} to={p.to} className="rounded-lg bg-white p-3 text-center shadow hover:ring-2 hover:ring-party">
             <span className="block text-lg font-bold text-party">{p.title}</span>
