@@ -3,6 +3,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { type ServerBuild } from "@remix-run/node";
 import express from "express";
+import { liveHub } from "./app/.server/contest/live/hub";
 import { env } from "./app/.server/env";
 import { requestContextStorage } from "./app/.server/http/context";
 import { remixHandler } from "./app/.server/http/remix-handler";
@@ -70,6 +71,8 @@ export async function startServer({ dev = false } = {}): Promise<StartedServer> 
         close: () =>
           new Promise((r) => {
             stopSweeper();
+            // Live rounds' event streams never end by themselves; closing them lets the server close.
+            liveHub.closeAll();
             server.close(() => r());
           }),
       });

@@ -469,7 +469,8 @@ export async function closeExpiredAttempts(now = new Date()): Promise<number> {
   return closed;
 }
 
-function keyOf(type: string, answerJson: string): QuestionKey {
+/** A stored answer (JSON, bank letters) as the grader's key. */
+export function keyOf(type: string, answerJson: string): QuestionKey {
   const answer = JSON.parse(answerJson) as unknown;
   switch (type) {
     case "single":
