@@ -4,6 +4,7 @@ import path from "node:path";
 import { type ServerBuild } from "@remix-run/node";
 import express from "express";
 import { contestAnswerHandler } from "./app/.server/contest/answer-endpoint";
+import { liveHub } from "./app/.server/contest/live/hub";
 import { env } from "./app/.server/env";
 import { requestContextStorage } from "./app/.server/http/context";
 import { remixHandler } from "./app/.server/http/remix-handler";
@@ -74,6 +75,8 @@ export async function startServer({ dev = false } = {}): Promise<StartedServer> 
         close: () =>
           new Promise((r) => {
             stopSweeper();
+            // Live rounds' event streams never end by themselves; closing them lets the server close.
+            liveHub.closeAll();
             server.close(() => r());
           }),
       });

@@ -53,6 +53,7 @@ export const AUDIT_ACTIONS = [
   "course.assign",
   "course.unassign",
   "media.upload",
+  "live.create",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -1,5 +1,5 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, data, redirect } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useState } from "react";
 import { z } from "zod";
 import { requireUser } from "~/.server/auth/guard";
@@ -132,6 +132,11 @@ function Intro() {
       <Header contest={contest} />
       {contest.description ? <p className="whitespace-pre-line rounded-lg bg-white p-4 text-stone-700 shadow">{contest.description}</p> : null}
       <FormMessage messages={actionData && !actionData.ok ? [actionData.error] : null} />
+      <p className="text-sm">
+        <Link to={`/contests/${contest.id}/live`} className="text-party underline">
+          参加现场赛（凭主持人公布的参赛码加入）
+        </Link>
+      </p>
       {contest.window === "open" ? (
         <Form method="post" className="space-y-2">
           <p className="text-sm text-stone-600">开始后计时，每题提交后不能修改；按得分排名，得分相同时用时少者在前。</p>

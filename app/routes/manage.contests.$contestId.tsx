@@ -146,6 +146,9 @@ export default function ContestBuilder() {
           <Link to={`/manage/contests/${contest.id}/results`} className={secondaryButtonClass}>
             成绩与抽奖
           </Link>
+          <Link to={`/contests/${contest.id}/host`} className={secondaryButtonClass}>
+            现场赛大屏
+          </Link>
         </Form>
       </header>
 

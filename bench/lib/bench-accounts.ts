@@ -12,25 +12,31 @@ const SESSION_DAYS = Number(process.env.SESSION_DAYS ?? 14); // the server's ses
 
 export type BenchAccount = { personId: number; number: string; token: string };
 
+const ts = (d: Date) => d.toISOString().replace("Z", "+00:00"); // the Prisma adapter's format
+
+/** A session for the person, as the server stores one; returns the cookie's token. */
+export function insertBenchSession(f: Factory, personId: number): string {
+  const now = new Date();
+  const token = encodeBase32LowerCaseNoPadding(crypto.randomBytes(20));
+  f.db
+    .prepare("INSERT INTO Session (id, personId, expiresAt, createdAt) VALUES (?, ?, ?, ?)")
+    .run(crypto.createHash("sha256").update(token).digest("hex"), personId, ts(new Date(now.getTime() + SESSION_DAYS * 86_400_000)), ts(now));
+  return token;
+}
+
 export function addBenchAccounts(
   f: Factory,
   opts: { count: number; prefix: string; namePrefix: string; unitName: string; politicalStatus: string },
 ): { unitId: number; accounts: BenchAccount[] } {
   const admin = f.db.prepare("SELECT w.hash FROM Person p JOIN Password w ON w.personId = p.id WHERE p.number = 'admin'").get() as { hash: string };
   const root = f.db.prepare("SELECT id, path, depth, name, kind FROM OrgUnit WHERE parentId IS NULL").get() as UnitRow;
-  const now = new Date();
-  const ts = (d: Date) => d.toISOString().replace("Z", "+00:00"); // the Prisma adapter's format
-  const expires = ts(new Date(now.getTime() + SESSION_DAYS * 86_400_000));
-  const insertSession = f.db.prepare("INSERT INTO Session (id, personId, expiresAt, createdAt) VALUES (?, ?, ?, ?)");
   return f.transaction(() => {
     const unit = f.unit({ name: opts.unitName, kind: "branch", branchType: "student", parent: root });
     const accounts = Array.from({ length: opts.count }, (_, i): BenchAccount => {
       const number = `${opts.prefix}${String(i + 1).padStart(5, "0")}`;
       const personId = f.person({ number, name: `${opts.namePrefix}${i + 1}`, unitId: unit.id, politicalStatus: opts.politicalStatus });
       f.passwordHash(personId, admin.hash);
-      const token = encodeBase32LowerCaseNoPadding(crypto.randomBytes(20));
-      insertSession.run(crypto.createHash("sha256").update(token).digest("hex"), personId, expires, ts(now));
-      return { personId, number, token };
+      return { personId, number, token: insertBenchSession(f, personId) };
     });
     return { unitId: unit.id, accounts };
   });

@@ -275,10 +275,11 @@ describe("a killed server", () => {
       });
       // Kill the server once some answers are in, while the rest are in flight.
       while (acked.size < 40 && finished < clients.length) await new Promise((r) => setTimeout(r, 5));
+      const exited = new Promise((r) => running.child.once("exit", r));
       running.child.kill("SIGKILL");
       stop = true;
       await Promise.all(senders);
-      await new Promise((r) => running.child.once("exit", r)).catch(() => undefined);
+      await exited;
       running = await spawnServer({ dbFile });
       const stored = new Set(
         (f.db.prepare("SELECT entryId, position FROM ContestAnswer").all() as { entryId: number; position: number }[]).map((a) => `${a.entryId}/${a.position}`),

@@ -1,10 +1,10 @@
 import crypto from "node:crypto";
 import { optionOrder, shuffled } from "~/lib/quiz-shuffle";
 import { prisma, prismaIdle, rawDb, rawStatement, sqliteTimestamp } from "../db";
-import { type Prisma } from "../generated/prisma/client";
 import { creditHours } from "../hours/ledger";
 import { learner } from "../learning/catalog";
 import { bankOrderOf, drawPaper, paperDeadline, parseJson, presentedOptions, presentedResponse } from "../quiz/paper";
+import { contestAudienceWhere } from "./audience";
 import { ContestError } from "./errors";
 import { contestIntake } from "./intake";
 
@@ -13,17 +13,6 @@ import { contestIntake } from "./intake";
 // (intake.ts), and the state machine in_progress → submitted | expired. The deadline is the server's:
 // the earlier of the start plus the time limit and the contest's close. An entry past it is closed
 // with the answers stored before it, by a read or by the sweeper.
-
-type Learner = Awaited<ReturnType<typeof learner>>;
-
-/** Published contests whose audience covers the person: a unit on their path, and their status if named. */
-function audienceFilter(l: Learner): Prisma.ContestWhereInput {
-  const unitIds = l.unitPath.split("/").filter(Boolean).map(Number);
-  return {
-    status: "published",
-    audiences: { some: { unitId: { in: unitIds }, OR: [{ politicalStatus: null }, { politicalStatus: l.politicalStatus }] } },
-  };
-}
 
 export type ContestWindow = "upcoming" | "open" | "closed";
 
@@ -40,7 +29,7 @@ export async function contestsForPerson(personId: number, now = new Date()) {
   await closeExpiredEntries(now);
   const l = await learner(personId);
   const contests = await prisma.contest.findMany({
-    where: audienceFilter(l),
+    where: contestAudienceWhere(l),
     select: {
       id: true,
       title: true,
@@ -66,7 +55,7 @@ export async function contestForPerson(personId: number, contestId: number, now 
   await closeExpiredEntries(now);
   const l = await learner(personId);
   const c = await prisma.contest.findFirst({
-    where: { id: contestId, ...audienceFilter(l) },
+    where: { id: contestId, ...contestAudienceWhere(l) },
     select: {
       id: true,
       title: true,

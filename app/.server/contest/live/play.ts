@@ -1,0 +1,84 @@
+import { type LiveQuestionType } from "~/lib/live-events";
+import { speedPoints } from "~/lib/live-scoring";
+import { gradeQuestion } from "~/lib/quiz-grading";
+import { prisma, prismaIdle, rawDb, rawStatement, sqliteTimestamp } from "../../db";
+import { keyOf } from "../../quiz/paper";
+import { contestInAudience } from "./audience";
+import { LiveError } from "./errors";
+import { scheduleStats } from "./publish";
+import { type QuestionRow, questionView, readQuestion, readRound } from "./snapshot";
+
+// A player's side: joining with the code, and answering. Answers arrive in bursts (200 phones within a
+// second of each other), so they are written on the raw connection, each in one synchronous
+// transaction that reads the round, checks it and writes (decision 015: after prismaIdle(), nothing can
+// interleave). Everything is decided by the server's clock: an answer counts while now ≤ deadlineAt,
+// and a right one scores by the time from questionAt to its arrival. The first answer stands; a retry
+// of it (the primary key) changes nothing.
+
+const JOIN_SQL = `INSERT INTO LivePlayer (roundId, personId, joinedAt, score) VALUES (?, ?, ?, 0) ON CONFLICT DO NOTHING`;
+
+/** Joins the open round of the contest with this code; joining again changes nothing. The audience is checked here. */
+export async function joinRound(personId: number, contestId: number, code: string) {
+  if (!/^\d{6}$/.test(code)) throw new LiveError("malformed", "请输入大屏幕上的 6 位数字加入码");
+  const round = await prisma.liveRound.findFirst({ where: { code, contestId, state: { not: "finished" } }, select: { id: true } });
+  if (!round) throw new LiveError("bad_code", "加入码不正确，请核对大屏幕上的加入码");
+  if (!(await contestInAudience(personId, contestId))) throw new LiveError("not_eligible", "您不在本场竞赛的参赛范围内，不能加入");
+  // 200 finalists join within seconds of the code appearing: one raw statement, not a Prisma upsert
+  // (an implicit transaction, which holds every other query of the process while it is open).
+  await prismaIdle();
+  rawStatement(JOIN_SQL).run(round.id, personId, sqliteTimestamp(new Date()));
+  scheduleStats(round.id);
+  return round.id;
+}
+
+const IS_PLAYER_SQL = `SELECT 1 FROM LivePlayer WHERE roundId = ? AND personId = ?`;
+
+/** The round a phone shows: the contest's latest round, if the person plays in it. */
+export async function roundOfPlayer(personId: number, contestId: number): Promise<number | null> {
+  const round = await prisma.liveRound.findFirst({ where: { contestId }, orderBy: { id: "desc" }, select: { id: true } });
+  if (!round) return null;
+  return rawStatement(IS_PLAYER_SQL).get(round.id, personId) ? round.id : null;
+}
+
+/** What the phone sent (option values) → the response in bank form, or a refusal. */
+function toResponse(q: QuestionRow, values: string[]): unknown {
+  const malformed = new LiveError("malformed", "答案格式不正确，请重新选择");
+  const allowed = new Set(questionView(q).options.map((o) => o.value));
+  const given = values.map((v) => v.trim()).filter((v) => v !== "");
+  if (given.length === 0) throw new LiveError("malformed", "请先选择答案");
+  if (!given.every((v) => allowed.has(v)) || new Set(given).size !== given.length) throw malformed;
+  const type = q.type as LiveQuestionType;
+  if (type === "multiple") return [...given].sort();
+  if (given.length !== 1) throw malformed;
+  return type === "judge" ? given[0] === "true" : given[0];
+}
+
+const INSERT_ANSWER_SQL = `INSERT INTO LiveAnswer (roundId, position, personId, response, correct, points, receivedAt, elapsedMs)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`;
+const ADD_SCORE_SQL = `UPDATE LivePlayer SET score = score + ? WHERE roundId = ? AND personId = ?`;
+
+export type AnswerResult = { position: number; duplicate: boolean };
+
+export async function submitAnswer(personId: number, contestId: number, roundId: number, position: number, values: string[], now = new Date()): Promise<AnswerResult> {
+  await prismaIdle();
+  return rawDb().transaction((): AnswerResult => {
+    const round = readRound(roundId);
+    if (!round || round.contestId !== contestId) throw new LiveError("not_found", "没有找到这一轮现场赛");
+    if (!rawStatement(IS_PLAYER_SQL).get(roundId, personId)) throw new LiveError("not_joined", "您还没有加入这一轮，请先输入加入码");
+    if (round.state !== "question") throw new LiveError("no_question", "现在不是答题时间");
+    if (position !== round.current) throw new LiveError("wrong_question", "这道题已经结束，请看当前题目");
+    const deadline = Date.parse(round.deadlineAt!);
+    if (now.getTime() > deadline) throw new LiveError("deadline", "本题作答时间已到，答案未被计分");
+    const q = readQuestion(roundId, position)!;
+    const response = toResponse(q, values);
+    const { correct } = gradeQuestion(keyOf(q.type, q.answer), response, q.points);
+    const questionAt = Date.parse(round.questionAt!);
+    const elapsedMs = Math.max(0, now.getTime() - questionAt);
+    const points = correct ? speedPoints(q.points, elapsedMs, q.seconds * 1000) : 0;
+    const inserted = rawStatement(INSERT_ANSWER_SQL).run(roundId, position, personId, JSON.stringify(response), correct ? 1 : 0, points, sqliteTimestamp(now), elapsedMs);
+    if (inserted.changes === 0) return { position, duplicate: true };
+    rawStatement(ADD_SCORE_SQL).run(points, roundId, personId);
+    scheduleStats(roundId);
+    return { position, duplicate: false };
+  })();
+}

@@ -1,0 +1,148 @@
+import { LEADERBOARD_SIZE, type LiveMeEvent, type LiveQuestionType, type LiveQuestionView, type LiveReveal, type LiveState, type LiveStateEvent, type LiveStatsEvent } from "~/lib/live-events";
+import { rankScores } from "~/lib/live-scoring";
+import { rawStatement } from "../../db";
+
+// The round as the screens see it, read on the raw connection (decision 017: reads that thousands of
+// phones make at once stay off Prisma). The key enters a snapshot only in the reveal and finished
+// states; while a question is open, a snapshot has its stem and options and nothing else.
+
+export type RoundRow = {
+  id: number;
+  contestId: number | null;
+  title: string;
+  code: string;
+  state: LiveState;
+  current: number;
+  questionAt: string | null;
+  deadlineAt: string | null;
+  total: number;
+};
+
+const ROUND_SQL = `SELECT r.id, r.contestId, r.title, r.code, r.state, r.current, r.questionAt, r.deadlineAt,
+  (SELECT count(*) FROM LiveQuestion q WHERE q.roundId = r.id) AS total FROM LiveRound r WHERE r.id = ?`;
+
+export function readRound(roundId: number): RoundRow | null {
+  return (rawStatement(ROUND_SQL).get(roundId) as RoundRow | undefined) ?? null;
+}
+
+export type QuestionRow = { position: number; seconds: number; points: number; type: LiveQuestionType; stem: string; options: string | null; answer: string };
+
+const QUESTION_SQL = `SELECT lq.position, lq.seconds, lq.points, q.type, q.stem, q.options, q.answer
+  FROM LiveQuestion lq JOIN Question q ON q.id = lq.questionId WHERE lq.roundId = ? AND lq.position = ?`;
+
+export function readQuestion(roundId: number, position: number): QuestionRow | null {
+  return (rawStatement(QUESTION_SQL).get(roundId, position) as QuestionRow | undefined) ?? null;
+}
+
+/** The options as everyone sees them: bank letters in order, or 正确/错误 for a judgement. */
+export function questionView(q: QuestionRow): LiveQuestionView {
+  const options =
+    q.type === "judge"
+      ? [
+          { value: "true", label: "正确" },
+          { value: "false", label: "错误" },
+        ]
+      : Object.entries(JSON.parse(q.options ?? "{}") as Record<string, string>)
+          .sort(([a], [b]) => a.localeCompare(b))
+          .map(([value, label]) => ({ value, label }));
+  return { position: q.position, type: q.type, stem: q.stem, options, seconds: q.seconds, points: q.points };
+}
+
+/** The key as option values (["B"], ["A","C"], ["true"]). */
+export function keyValues(q: Pick<QuestionRow, "type" | "answer">): string[] {
+  const answer = JSON.parse(q.answer) as unknown;
+  return ([] as unknown[]).concat(answer).map(String);
+}
+
+const DISTRIBUTION_SQL = `SELECT response, count(*) AS n FROM LiveAnswer WHERE roundId = ? AND position = ? GROUP BY response`;
+const ANSWERED_SQL = `SELECT count(*) AS n, coalesce(sum(correct), 0) AS correct FROM LiveAnswer WHERE roundId = ? AND position = ?`;
+const PLAYERS_SQL = `SELECT count(*) AS n FROM LivePlayer WHERE roundId = ?`;
+
+function reveal(round: RoundRow, q: QuestionRow): LiveReveal {
+  const answer = keyValues(q);
+  const view = questionView(q);
+  const counts = new Map(view.options.map((o) => [o.value, 0]));
+  for (const row of rawStatement(DISTRIBUTION_SQL).all(round.id, q.position) as { response: string; n: number }[]) {
+    for (const value of ([] as unknown[]).concat(JSON.parse(row.response) as unknown).map(String)) {
+      if (counts.has(value)) counts.set(value, counts.get(value)! + row.n);
+    }
+  }
+  const answered = rawStatement(ANSWERED_SQL).get(round.id, q.position) as { n: number; correct: number };
+  return {
+    answer,
+    distribution: view.options.map((o) => ({ value: o.value, count: counts.get(o.value)!, correct: answer.includes(o.value) })),
+    unanswered: Math.max(0, playerCount(round.id) - answered.n),
+    correctCount: answered.correct,
+  };
+}
+
+export function playerCount(roundId: number): number {
+  return (rawStatement(PLAYERS_SQL).get(roundId) as { n: number }).n;
+}
+
+export function stats(roundId: number, position: number): LiveStatsEvent {
+  const answered = position > 0 ? (rawStatement(ANSWERED_SQL).get(roundId, position) as { n: number }).n : 0;
+  return { players: playerCount(roundId), answered };
+}
+
+const RANKING_SQL = `SELECT lp.personId, lp.score, p.name, u.name AS unit FROM LivePlayer lp
+  JOIN Person p ON p.id = lp.personId JOIN OrgUnit u ON u.id = p.unitId WHERE lp.roundId = ?`;
+
+export type RankedPlayer = { personId: number; score: number; name: string; unit: string; place: number };
+
+/** Every player with a place, best first. */
+export function ranking(roundId: number): RankedPlayer[] {
+  return rankScores(rawStatement(RANKING_SQL).all(roundId) as Omit<RankedPlayer, "place">[]);
+}
+
+/** The round as a `state` event. `ranked` is passed when the caller already computed it. */
+export function stateEvent(round: RoundRow, now: Date, ranked?: RankedPlayer[]): LiveStateEvent {
+  const q = round.current > 0 && round.state !== "lobby" ? readQuestion(round.id, round.current) : null;
+  const shows = round.state === "reveal" || round.state === "finished";
+  return {
+    roundId: round.id,
+    title: round.title,
+    state: round.state,
+    position: round.current,
+    total: round.total,
+    questionAt: round.questionAt ? Date.parse(round.questionAt) : null,
+    deadlineAt: round.deadlineAt ? Date.parse(round.deadlineAt) : null,
+    now: now.getTime(),
+    question: q && round.state !== "finished" ? questionView(q) : null,
+    reveal: q && round.state === "reveal" ? reveal(round, q) : null,
+    leaderboard: shows
+      ? (ranked ?? ranking(round.id)).slice(0, LEADERBOARD_SIZE).map((p) => ({ place: p.place, name: p.name, unit: p.unit, score: p.score }))
+      : null,
+  };
+}
+
+const MY_ANSWER_SQL = `SELECT correct, points FROM LiveAnswer WHERE roundId = ? AND position = ? AND personId = ?`;
+const MY_SCORE_SQL = `SELECT score FROM LivePlayer WHERE roundId = ? AND personId = ?`;
+const ABOVE_SQL = `SELECT count(*) AS n FROM LivePlayer WHERE roundId = ? AND score > ?`;
+
+/**
+ * One player's standing. While a question is open the answer's correctness and points stay hidden,
+ * and so does the score that already includes them (it would tell the answer before the reveal).
+ */
+export function meEvent(round: RoundRow, personId: number, known?: { ranked: RankedPlayer[]; byPerson: Map<number, RankedPlayer> }): LiveMeEvent | null {
+  const mine = known ? known.byPerson.get(personId) : (rawStatement(MY_SCORE_SQL).get(round.id, personId) as { score: number } | undefined);
+  if (!mine) return null;
+  const answer =
+    round.current > 0 ? (rawStatement(MY_ANSWER_SQL).get(round.id, round.current, personId) as { correct: number; points: number } | undefined) : undefined;
+  const players = known ? known.ranked.length : playerCount(round.id);
+  if (round.state === "question" || round.state === "lobby") {
+    return {
+      score: mine.score - (answer?.points ?? 0),
+      place: null,
+      players,
+      answer: answer ? { position: round.current, correct: null, points: null } : null,
+    };
+  }
+  const place = known ? known.byPerson.get(personId)!.place : 1 + (rawStatement(ABOVE_SQL).get(round.id, mine.score) as { n: number }).n;
+  return {
+    score: mine.score,
+    place,
+    players,
+    answer: answer ? { position: round.current, correct: answer.correct === 1, points: answer.points } : null,
+  };
+}
