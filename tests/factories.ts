@@ -51,8 +51,8 @@ export function openFactory(dbFile: string) {
     `INSERT INTO Notice (unitId, title, body, pinned, authorId, publishedAt) VALUES (?, ?, ?, ?, ?, ?)`,
   );
   const insertHours = db.prepare(
-    `INSERT INTO HoursEntry (personId, year, amount, category, sourceKind, sourceId, approvedById, note, createdAt)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO HoursEntry (personId, year, amount, category, sourceKind, sourceId, approvedById, note, earnedAt, createdAt)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
 
   function unit(input: { name: string; kind: string; parent?: UnitRow | null; branchType?: string | null; sortOrder?: number }): UnitRow {
@@ -111,8 +111,9 @@ export function openFactory(dbFile: string) {
     );
   }
 
-  function hours(input: { personId: number; year: number; amount: number; category: string; sourceKind: string; sourceId: string; note?: string }) {
-    insertHours.run(input.personId, input.year, input.amount, input.category, input.sourceKind, input.sourceId, null, input.note ?? null, now());
+  function hours(input: { personId: number; year: number; amount: number; category: string; sourceKind: string; sourceId: string; note?: string; earnedAt?: Date }) {
+    const earnedAt = input.earnedAt ? ts(input.earnedAt) : now();
+    insertHours.run(input.personId, input.year, input.amount, input.category, input.sourceKind, input.sourceId, null, input.note ?? null, earnedAt, now());
   }
 
   return {

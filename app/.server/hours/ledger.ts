@@ -37,11 +37,13 @@ export async function creditHours(input: CreditInput): Promise<CreditResult> {
   HoursCategorySchema.parse(input.category);
   if (input.sourceKind === REVERSAL_KIND || !input.sourceKind || !input.sourceId) throw new LedgerError("学时来源无效");
   const key = { personId: input.personId, sourceKind: input.sourceKind, sourceId: input.sourceId };
+  const earnedAt = input.earnedAt ?? new Date();
   try {
     const entry = await prisma.hoursEntry.create({
       data: {
         ...key,
-        year: ledgerYear(input.earnedAt ?? new Date()),
+        year: ledgerYear(earnedAt),
+        earnedAt,
         amount: input.amount,
         category: input.category,
         approvedById: input.approvedById ?? null,
@@ -74,6 +76,7 @@ export async function reverseEntry(actorId: number, entryId: number, reason: str
         category: entry.category,
         sourceKind: REVERSAL_KIND,
         sourceId: String(entry.id),
+        earnedAt: entry.earnedAt,
         approvedById: actorId,
         note: reason.trim(),
       },
