@@ -18,12 +18,27 @@ export const PERMISSIONS = [
   "quizzes:manage",
   "courses:manage",
   "contests:manage",
+  "rules:manage",
+  "hours:report",
+  "activities:manage",
+  "claims:review",
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
 const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   trainer: ["org:view", "banks:manage", "quizzes:manage", "courses:manage", "contests:manage"],
-  secretary: ["org:view", "org:manage", "people:view", "people:manage", "people:import", "people:sensitive", "notices:post"],
+  secretary: [
+    "org:view",
+    "org:manage",
+    "people:view",
+    "people:manage",
+    "people:import",
+    "people:sensitive",
+    "notices:post",
+    "hours:report",
+    "activities:manage",
+    "claims:review",
+  ],
   admin: PERMISSIONS,
 };
 

@@ -17,6 +17,10 @@ describe("roleHas", () => {
     expect(roleHas("secretary", "org:manage")).toBe(true);
     expect(roleHas("secretary", "people:sensitive")).toBe(true);
     expect(roleHas("secretary", "grants:manage")).toBe(false);
+    // The hours of their units: reports, activities, claims; the rule packs are the committee office's.
+    expect((["hours:report", "activities:manage", "claims:review"] as const).every((p) => roleHas("secretary", p))).toBe(true);
+    expect(roleHas("secretary", "rules:manage")).toBe(false);
+    expect(roleHas("trainer", "rules:manage")).toBe(false);
     expect(roleHas("secretary", "password:reset")).toBe(false);
     expect(roleHas("secretary", "audit:view")).toBe(false);
   });
