@@ -56,6 +56,11 @@ for (const f of courses.failed) {
   console.warn(`  ⚠ 课程 ${f.slug} 有 ${f.problems.length} 处问题，未同步（保留上次发布的版本）：`);
   for (const p of f.problems) console.warn(`    ${p.file}${p.line ? `:${p.line}` : ""}  ${p.message}`);
 }
+// Rule packs are checked now, not at the first page that needs them: a broken default pack stops the start.
+const { rulePacks } = await import("../app/.server/hours/rule-packs");
+const packs = rulePacks();
+console.info(`学时规则包 (rule packs): ${[...packs.packs.keys()].join("、")}`);
+for (const e of packs.errors) console.warn(`  ⚠ ${e}`);
 if (seeded) {
   const { seedDemoQuiz, seedDemoContest, seedDemoAssignments } = await import("../prisma/seed");
   if (seedDemoQuiz(dbFile)) console.info("已发布演示测试 (demo quiz published): “两学一做”党章党规知识测试");

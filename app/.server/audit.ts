@@ -13,6 +13,7 @@ export const AUDIT_ACTIONS = [
   "person.create",
   "person.update",
   "person.status_change",
+  "person.gate_override",
   "person.disable",
   "person.enable",
   "person.view",
@@ -54,6 +55,9 @@ export const AUDIT_ACTIONS = [
   "course.unassign",
   "media.upload",
   "live.create",
+  "rules.choose",
+  "rules.override",
+  "rules.restore",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

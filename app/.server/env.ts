@@ -17,6 +17,8 @@ const EnvSchema = z.object({
   TRUST_PROXY: z.enum(["true", "false"]).default("false"),
   /** Password hashes computed at once; default: cores − 1, leaving a core to serve pages. */
   ARGON2_CONCURRENCY: z.coerce.number().int().min(1).max(64).optional(),
+  /** Where the rule packs are read from: a school may keep packs of its own beside the shipped ones. */
+  RULE_PACKS_DIR: z.string().default("./content/rule-packs"),
 });
 
 function load() {
@@ -38,6 +40,7 @@ function load() {
     allowedOrigins: raw.ALLOWED_ORIGINS.split(",").map((s) => s.trim()).filter(Boolean),
     trustProxy: raw.TRUST_PROXY === "true",
     argon2Concurrency: raw.ARGON2_CONCURRENCY,
+    rulePacksDir: path.resolve(raw.RULE_PACKS_DIR),
   } as const;
 }
 

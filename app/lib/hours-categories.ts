@@ -11,3 +11,19 @@ export const HOURS_CATEGORY_LABELS: Record<HoursCategory, string> = {
   party_school: "党校培训",
   adjustment: "核定调整",
 };
+
+// Where an entry came from (HoursEntry.sourceKind), as a person reads it.
+const HOURS_SOURCE_LABELS: Record<string, string> = {
+  lesson: "课程学习",
+  quiz: "在线测试",
+  contest: "知识竞赛",
+  activity: "线下活动",
+  claim: "学时申报",
+  adjustment: "核定调整",
+  reversal: "冲销",
+  seed: "演示数据",
+};
+
+export function hoursSourceLabel(sourceKind: string): string {
+  return HOURS_SOURCE_LABELS[sourceKind] ?? "其他来源";
+}

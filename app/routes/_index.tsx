@@ -28,7 +28,7 @@ const PLACES = [
   { to: "/courses", title: "学习", text: "课程与微党课" },
   { to: "/quizzes", title: "答题", text: "在线测试" },
   { to: "/contests", title: "竞赛", text: "知识竞赛" },
-  { to: "/account/hours", title: "学时", text: "我的学时记录" },
+  { to: "/hours", title: "学时", text: "学时要求与记录" },
 ];
 
 export default function Home() {

@@ -64,7 +64,7 @@ export default function AccountPage() {
         </dl>
       </section>
       <nav className="flex gap-3 text-sm">
-        <Link to="/account/hours" className="text-party underline">
+        <Link to="/hours" className="text-party underline">
           我的学时
         </Link>
         <Link to="/account/password" className="text-party underline">

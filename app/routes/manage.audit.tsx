@@ -18,6 +18,7 @@ const ACTION_LABELS: Record<string, string> = {
   "person.view": "查看人员",
   "person.sensitive_view": "查看完整个人信息",
   "person.status_change": "变更政治面貌",
+  "person.gate_override": "越过发展党员学时要求",
   "person.update": "修改人员信息",
   "person.disable": "停用账号",
   "person.enable": "启用账号",
@@ -30,6 +31,9 @@ const ACTION_LABELS: Record<string, string> = {
   "unit.archive": "撤销党组织",
   "notice.post": "发布通知",
   "notice.archive": "撤下通知",
+  "rules.choose": "更换学时规则包",
+  "rules.override": "调整学时要求",
+  "rules.restore": "恢复学时要求",
 };
 
 const FilterSchema = z.object({

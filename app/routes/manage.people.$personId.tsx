@@ -4,8 +4,9 @@ import { z } from "zod";
 import { audit } from "~/.server/audit";
 import { can, requireAuthorityOver, requirePermission, requirePersonInScope } from "~/.server/auth/guard";
 import { resetPassword } from "~/.server/auth/login";
+import { admissionProgress } from "~/.server/hours/gates";
 import { generateTemporaryPassword } from "~/.server/auth/password";
-import { PersonError, addGrant, grantUnitOf, changeStatus, getPersonDetail, removeGrant, revealSensitive, setDisabled, updatePerson } from "~/.server/org/people";
+import { GateRefusedError, PersonError, addGrant, grantUnitOf, changeStatus, getPersonDetail, removeGrant, revealSensitive, setDisabled, updatePerson } from "~/.server/org/people";
 import { unitsUnder } from "~/.server/org/units";
 import { FormMessage, Notice, buttonClass, inputClass, secondaryButtonClass } from "~/components/ui/form";
 import { LabelOptions, UnitOptions } from "~/components/ui/options";
@@ -44,6 +45,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const canManage = can(user, "people:manage", path);
   const canGrant = can(user, "grants:manage");
   const units = canManage || canGrant ? await unitsUnder(scopePaths(user.grants, canGrant ? "grants:manage" : "people:manage")) : [];
+  const today = todayInChina();
+  const admission = detail.politicalStatus === "target" ? await admissionProgress(person.id, new Date(`${today}T00:00:00Z`)) : null;
   return {
     person: {
       ...detail,
@@ -51,13 +54,15 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       statusChanges: detail.statusChanges.map((c) => ({ ...c, effectiveOn: formatDate(c.effectiveOn), recordedAt: formatDate(c.recordedAt) })),
       grants: detail.grants.map((g) => ({ id: g.id, role: g.role as Role, unitName: g.unit.name })),
     },
-    today: todayInChina(),
+    today,
+    admission: admission ? { ok: admission.ok, message: admission.message } : null,
     isSelf: user.id === person.id,
     can: {
       manage: canManage,
       sensitive: can(user, "people:sensitive", path),
       resetPassword: can(user, "password:reset", path),
       grant: canGrant,
+      overrideGates: can(user, "rules:manage"),
     },
     units: units.map((u) => ({ id: u.id, name: u.name, depth: u.depth })),
   };
@@ -73,6 +78,7 @@ const ActionSchema = z.discriminatedUnion("intent", [
     toStatus: PoliticalStatusSchema,
     effectiveOn: DateOnlySchema,
     note: optionalText(200),
+    gateOverride: optionalText(500),
   }),
   z.object({
     intent: z.literal("update"),
@@ -92,8 +98,8 @@ const ActionSchema = z.discriminatedUnion("intent", [
 ]);
 
 type ActionReply =
-  | { ok: true; message: string; sensitive?: { phone: string; idNumber: string }; temporaryPassword?: string }
-  | { ok: false; intent?: string; errors: string[] };
+  | { ok: true; message: string; warnings?: string[]; sensitive?: { phone: string; idNumber: string }; temporaryPassword?: string }
+  | { ok: false; intent?: string; errors: string[]; gateRefused?: boolean };
 
 function invalid(errors: string[], intent?: string) {
   return data<ActionReply>({ ok: false, intent, errors }, { status: 400 });
@@ -113,8 +119,12 @@ export async function action({ request, params }: ActionFunctionArgs) {
     switch (input.intent) {
       case "status": {
         const { user } = await requireAuthorityOver(request, "people:manage", personId);
-        await changeStatus(user.id, personId, input.toStatus, input.effectiveOn, input.note ?? undefined);
-        return data<ActionReply>({ ok: true, message: `政治面貌已更新为“${POLITICAL_STATUS_LABELS[input.toStatus]}”` });
+        const recorded = await changeStatus(user.id, personId, input.toStatus, input.effectiveOn, input.note ?? undefined, {
+          reason: input.gateOverride,
+          allowed: can(user, "rules:manage"),
+        });
+        const message = `政治面貌已更新为“${POLITICAL_STATUS_LABELS[input.toStatus]}”${recorded.overridden ? "（已越过学时要求，理由已记录）" : ""}`;
+        return data<ActionReply>({ ok: true, message, warnings: recorded.warnings });
       }
       case "update": {
         const { user } = await requireAuthorityOver(request, "people:manage", personId);
@@ -157,13 +167,14 @@ export async function action({ request, params }: ActionFunctionArgs) {
       }
     }
   } catch (e) {
+    if (e instanceof GateRefusedError) return data<ActionReply>({ ok: false, intent: input.intent, errors: [e.message], gateRefused: true }, { status: 400 });
     if (e instanceof PersonError) return invalid([e.message], input.intent);
     throw e;
   }
 }
 
 export default function PersonPage() {
-  const { person: p, can, units, today, isSelf } = useLoaderData<typeof loader>();
+  const { person: p, can, units, today, isSelf, admission } = useLoaderData<typeof loader>();
   const reply = useActionData<typeof action>();
   const busy = useNavigation().state !== "idle";
   const unitOptions = <UnitOptions units={units} />;
@@ -180,6 +191,11 @@ export default function PersonPage() {
           {p.disabledAt ? <span className="ml-2 text-sm font-normal text-stone-500">（已停用）</span> : null}
         </h1>
         {reply?.ok ? <Notice>{reply.message}</Notice> : null}
+        {reply?.ok && reply.warnings?.length ? (
+          <div className="mb-4 rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900" role="alert" data-testid="status-warning">
+            提醒：{reply.warnings.join("；")}
+          </div>
+        ) : null}
         {reply && !reply.ok ? <FormMessage messages={reply.errors} /> : null}
         {reply?.ok && reply.temporaryPassword ? (
           <p className="mb-3 rounded bg-amber-50 px-3 py-2 text-sm" role="status">
@@ -242,6 +258,11 @@ export default function PersonPage() {
           <h2 id="status-heading" className="mb-2 font-bold">
             变更政治面貌
           </h2>
+          {admission ? (
+            <p className={`mb-2 text-sm ${admission.ok ? "text-green-800" : "text-amber-900"}`} data-testid="admission-progress">
+              {admission.message}
+            </p>
+          ) : null}
           <Form method="post" className="grid gap-2 sm:grid-cols-4">
             <input type="hidden" name="intent" value="status" />
             <select name="toStatus" aria-label="新的政治面貌" className={inputClass} defaultValue="">
@@ -253,10 +274,24 @@ export default function PersonPage() {
             </select>
             <input type="date" name="effectiveOn" aria-label="生效日期" max={today} defaultValue={today} className={inputClass} required />
             <input name="note" placeholder="备注（如：支部大会讨论通过）" aria-label="备注" className={inputClass} maxLength={200} />
-            <button type="submit" className={buttonClass} disabled={busy}>
+            {can.overrideGates ? (
+              <label className="text-sm sm:col-span-3">
+                越过学时要求的理由（仅管理员；发展对象培训学时不足仍须接收时填写，将记入审计日志）
+                <textarea
+                  name="gateOverride"
+                  rows={2}
+                  maxLength={500}
+                  className={`${inputClass} ${reply && !reply.ok && reply.gateRefused ? "border-red-500" : ""}`}
+                />
+              </label>
+            ) : null}
+            <button type="submit" className={`${buttonClass} sm:self-end`} disabled={busy}>
               记录变更
             </button>
           </Form>
+          <p className="mt-2 text-xs text-stone-500">
+            发展对象接收为预备党员前，须在学时记录中完成规则包要求的集中培训学时；入党积极分子列为发展对象时，培养考察不满规定期限会给出提醒。
+          </p>
         </section>
       ) : null}
 
@@ -272,6 +307,7 @@ export default function PersonPage() {
               {c.fromStatus ? POLITICAL_STATUS_LABELS[c.fromStatus as PoliticalStatus] : "—"} →{" "}
               <strong>{POLITICAL_STATUS_LABELS[c.toStatus as PoliticalStatus]}</strong>
               {c.note ? <span className="text-stone-600">（{c.note}）</span> : null}
+              {c.gateOverride ? <span className="text-amber-800">（越过学时要求：{c.gateOverride}）</span> : null}
               <span className="text-stone-500">
                 {" "}
                 · {c.recordedBy?.name ?? "系统"} 于 {c.recordedAt} 记录

@@ -15,6 +15,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       { to: "/manage/contests", label: "竞赛", show: hasAnyGrant(user.grants, "contests:manage") },
       { to: "/manage/notices", label: "通知公告", show: hasAnyGrant(user.grants, "notices:post") },
       { to: "/manage/banks", label: "题库", show: hasAnyGrant(user.grants, "banks:manage") },
+      { to: "/manage/rules", label: "学时规则", show: hasAnyGrant(user.grants, "rules:manage") },
       // The audit log is granted at the root only (a grant whose path has one segment).
       { to: "/manage/audit", label: "审计日志", show: user.grants.some((g) => roleHas(g.role, "audit:view") && /^\/\d+\/$/.test(g.unitPath)) },
     ].filter((l) => l.show),

@@ -22,10 +22,10 @@ test.describe("signing in", () => {
   });
 
   test("a page that needs a sign-in sends an anonymous visitor to the login page and back", async ({ page }) => {
-    await page.goto("/account/hours");
-    await expect(page).toHaveURL(/\/login\?redirectTo=%2Faccount%2Fhours$/);
+    await page.goto("/hours");
+    await expect(page).toHaveURL(/\/login\?redirectTo=%2Fhours$/);
     await signIn(page, "member");
-    await expect(page).toHaveURL(/\/account\/hours$/);
+    await expect(page).toHaveURL(/\/hours$/);
     await expect(page.getByRole("banner").getByRole("link", { name: "周党员" })).toBeVisible();
   });
 });

@@ -83,7 +83,7 @@ test("a learner watches a short video lesson to the end and is credited its 学�
   expect(entries).toEqual([{ amount: 50, category: "online", note: "两秒视频课时" }]);
 
   // The learner's own record of 学时 lists it.
-  await page.goto("/account/hours");
+  await page.goto("/hours");
   const row = page.getByRole("listitem").filter({ hasText: "两秒视频课时" });
   await expect(row).toHaveCount(1);
   await expect(row).toContainText("+0.5");

@@ -2,6 +2,7 @@ import { maskIdNumber, maskPhone } from "~/lib/mask";
 import { type CadreLevel, type PoliticalStatus, type Role } from "~/lib/vocabulary";
 import { audit } from "../audit";
 import { invalidateAllSessions } from "../auth/session";
+import { checkStatusGates } from "../hours/gates";
 import { prisma } from "../db";
 import { type Prisma } from "../generated/prisma/client";
 
@@ -99,7 +100,7 @@ export async function getPersonDetail(id: number) {
       unit: { select: { id: true, name: true, path: true } },
       password: { select: { mustChange: true } },
       statusChanges: {
-        select: { id: true, fromStatus: true, toStatus: true, effectiveOn: true, note: true, recordedAt: true, recordedBy: { select: { name: true } } },
+        select: { id: true, fromStatus: true, toStatus: true, effectiveOn: true, note: true, gateOverride: true, recordedAt: true, recordedBy: { select: { name: true } } },
         orderBy: [{ effectiveOn: "desc" }, { id: "desc" }],
       },
       grants: { select: { id: true, role: true, unit: { select: { id: true, name: true, path: true } } }, orderBy: { id: "asc" } },
@@ -124,24 +125,63 @@ export async function revealSensitive(actorId: number, personId: number) {
 
 export class PersonError extends Error {}
 
+/** A status change a pipeline gate refused; `overridable` when the caller may record it anyway with a reason. */
+export class GateRefusedError extends PersonError {
+  constructor(
+    message: string,
+    readonly overridable: boolean,
+  ) {
+    super(message);
+  }
+}
+
+export type GateOverride = {
+  /** The written reason to record a change a gate refuses; stored with the change and audit-logged. */
+  reason?: string | null;
+  /** Whether the actor may override gates (holds "rules:manage"): the caller checks the grant. */
+  allowed: boolean;
+};
+
+/** The status in force on a date: the latest change on or before it, else the person's recorded status. */
+async function statusOn(tx: Pick<typeof prisma, "statusChange" | "person">, personId: number, on: Date) {
+  const before = await tx.statusChange.findFirst({
+    where: { personId, effectiveOn: { lte: on } },
+    orderBy: [{ effectiveOn: "desc" }, { id: "desc" }],
+    select: { toStatus: true },
+  });
+  return { before, status: before?.toStatus ?? (await tx.person.findUniqueOrThrow({ where: { id: personId }, select: { politicalStatus: true } })).politicalStatus };
+}
+
 /**
  * Records a change of political status with the date it took effect. The person's current status
  * is the latest change by effective date, so a back-dated entry does not overwrite a newer one.
+ * The pack's pipeline gates are checked first (app/.server/hours/gates.ts): a refusal throws
+ * `GateRefusedError` unless an admin gives a reason; warnings are returned for the page to show.
  */
-export async function changeStatus(actorId: number, personId: number, toStatus: PoliticalStatus, effectiveOn: Date, note?: string) {
+export async function changeStatus(
+  actorId: number,
+  personId: number,
+  toStatus: PoliticalStatus,
+  effectiveOn: Date,
+  note?: string,
+  override: GateOverride = { allowed: false },
+): Promise<{ warnings: string[]; overridden: boolean }> {
   if (effectiveOn.getTime() > Date.now() + 24 * 3600_000) throw new PersonError("生效日期不能晚于今天");
+  const { status: from } = await statusOn(prisma, personId, effectiveOn);
+  const gates = await checkStatusGates(personId, from, toStatus, effectiveOn);
+  const reason = override.reason?.trim() || null;
+  if (gates.refusal) {
+    if (!override.allowed) throw new GateRefusedError(gates.refusal.message, false);
+    if (!reason) throw new GateRefusedError(`${gates.refusal.message}。如确需记录，请填写越过学时要求的理由`, true);
+  }
+  const gateOverride = gates.refusal ? reason : null;
   await prisma.$transaction(async (tx) => {
     // "From" is the status in force on the effective date, so a back-dated entry reads right in the history.
-    const before = await tx.statusChange.findFirst({
-      where: { personId, effectiveOn: { lte: effectiveOn } },
-      orderBy: [{ effectiveOn: "desc" }, { id: "desc" }],
-      select: { toStatus: true },
-    });
-    const fromStatus = before?.toStatus ?? (await tx.person.findUniqueOrThrow({ where: { id: personId }, select: { politicalStatus: true } })).politicalStatus;
+    const { before, status: fromStatus } = await statusOn(tx, personId, effectiveOn);
     if (before && before.toStatus === toStatus) throw new PersonError("所选日期时已是该政治面貌");
     if (!before && fromStatus === toStatus) throw new PersonError("新的政治面貌与当前相同");
     await tx.statusChange.create({
-      data: { personId, fromStatus, toStatus, effectiveOn, note: note || null, recordedById: actorId },
+      data: { personId, fromStatus, toStatus, effectiveOn, note: note || null, gateOverride, recordedById: actorId },
     });
     const latest = await tx.statusChange.findFirstOrThrow({
       where: { personId },
@@ -150,7 +190,18 @@ export async function changeStatus(actorId: number, personId: number, toStatus: 
     });
     await tx.person.update({ where: { id: personId }, data: { politicalStatus: latest.toStatus, statusSince: latest.effectiveOn } });
   });
-  await audit({ actorId, action: "person.status_change", targetKind: "person", targetId: personId, detail: { toStatus, effectiveOn: effectiveOn.toISOString().slice(0, 10) } });
+  const day = effectiveOn.toISOString().slice(0, 10);
+  await audit({ actorId, action: "person.status_change", targetKind: "person", targetId: personId, detail: { toStatus, effectiveOn: day, ...(gates.warnings.length ? { warnings: gates.warnings } : {}) } });
+  if (gateOverride) {
+    await audit({
+      actorId,
+      action: "person.gate_override",
+      targetKind: "person",
+      targetId: personId,
+      detail: { fromStatus: from, toStatus, effectiveOn: day, refusal: gates.refusal!.message, reason: gateOverride },
+    });
+  }
+  return { warnings: gates.warnings, overridden: gateOverride !== null };
 }
 
 export type PersonUpdate = {

@@ -1,0 +1,121 @@
+import { type PersonFacts, type RequirementSummary, checkAdmission, countsToward, progressOf, requirementsFor, statusStartedBefore, summarise } from "~/lib/requirements";
+import { type RulePack } from "~/lib/rule-pack";
+import { prisma, rawStatement } from "../db";
+import { type PackInForce, packInForce } from "./rule-packs";
+
+// A person's requirements for a year under the pack in force, the hours counted toward each, and the
+// same in one line per person for many people at once (dashboards over a whole school).
+
+export async function personFacts(personId: number): Promise<PersonFacts> {
+  const p = await prisma.person.findUniqueOrThrow({
+    where: { id: personId },
+    select: {
+      politicalStatus: true,
+      statusSince: true,
+      cadreLevel: true,
+      isCommitteeMember: true,
+      statusChanges: { select: { fromStatus: true, toStatus: true, effectiveOn: true }, orderBy: [{ effectiveOn: "asc" }, { id: "asc" }] },
+    },
+  });
+  return p;
+}
+
+const CHINA_OFFSET_MS = 8 * 3600_000;
+
+/** 学时 toward the development-target training: the gate's categories, earned from the day `since` until `until`. */
+export async function trainingHours(personId: number, pack: RulePack, since: Date | null, until: Date): Promise<number> {
+  const sum = await prisma.hoursEntry.aggregate({
+    where: { personId, category: { in: [...pack.gates.targetTraining.counts] }, earnedAt: { ...(since ? { gte: new Date(since.getTime() - CHINA_OFFSET_MS) } : {}), lt: until } },
+    _sum: { amount: true },
+  });
+  return sum._sum.amount ?? 0;
+}
+
+/**
+ * The admission check as of a calendar day `on` (UTC midnight of a date in China; the whole day
+ * counts): hours since the day the person became 发展对象.
+ */
+export async function admissionCheckFor(personId: number, facts: PersonFacts, rules: PackInForce, on: Date) {
+  const since = statusStartedBefore(facts, "target", on);
+  const until = new Date(Date.UTC(on.getUTCFullYear(), on.getUTCMonth(), on.getUTCDate() + 1) - CHINA_OFFSET_MS);
+  const earned = await trainingHours(personId, rules.pack, since, until);
+  return checkAdmission(rules.pack, rules.overrides, earned, since);
+}
+
+function chinaDay(now: Date): Date {
+  const shifted = new Date(now.getTime() + CHINA_OFFSET_MS);
+  return new Date(Date.UTC(shifted.getUTCFullYear(), shifted.getUTCMonth(), shifted.getUTCDate()));
+}
+
+export async function requirementsForPerson(personId: number, year: number, now = new Date()) {
+  const rules = await packInForce();
+  const [facts, entries] = await Promise.all([
+    personFacts(personId),
+    prisma.hoursEntry.findMany({
+      where: { personId, year },
+      select: { id: true, amount: true, category: true, sourceKind: true, sourceId: true, note: true, earnedAt: true },
+      orderBy: [{ earnedAt: "desc" }, { id: "desc" }],
+    }),
+  ]);
+  const applied = requirementsFor(rules.pack, rules.overrides, facts, year);
+  const progress = progressOf(applied, entries);
+  // A development target sees the training the admission gate asks for, whatever the year shown.
+  const training = facts.politicalStatus === "target" ? await admissionCheckFor(personId, facts, rules, chinaDay(now)) : null;
+  return {
+    pack: { id: rules.pack.id, name: rules.pack.name, version: rules.pack.version },
+    gate: rules.pack.gates.targetTraining,
+    progress,
+    summary: summarise(progress),
+    total: entries.reduce((s, e) => s + e.amount, 0),
+    entries: entries.map((e) => ({ ...e, countsToward: countsToward(applied, e.category) })),
+    training,
+  };
+}
+
+type PersonRow = { id: number; politicalStatus: string; statusSince: string | null; cadreLevel: string; isCommitteeMember: number };
+type ChangeRow = { personId: number; fromStatus: string | null; toStatus: string; effectiveOn: string };
+type HoursRow = { personId: number; category: string; amount: number };
+
+// Three statements whatever the number of people: the ids travel as one JSON parameter.
+const PEOPLE_SQL = `SELECT id, politicalStatus, statusSince, cadreLevel, isCommitteeMember FROM Person WHERE id IN (SELECT value FROM json_each(?))`;
+const CHANGES_SQL = `SELECT personId, fromStatus, toStatus, effectiveOn FROM StatusChange
+  WHERE personId IN (SELECT value FROM json_each(?)) ORDER BY personId, effectiveOn, id`;
+const HOURS_SQL = `SELECT personId, category, SUM(amount) AS amount FROM HoursEntry
+  WHERE year = ? AND personId IN (SELECT value FROM json_each(?)) GROUP BY personId, category`;
+
+function byPerson<T extends { personId: number }>(rows: T[]): Map<number, T[]> {
+  const map = new Map<number, T[]>();
+  for (const r of rows) {
+    const list = map.get(r.personId);
+    if (list) list.push(r);
+    else map.set(r.personId, [r]);
+  }
+  return map;
+}
+
+/**
+ * One line per person (hundredths): what the applicable requirements ask, the hours counted toward
+ * them and what is missing (see `summarise`). People who do not exist are left out of the map.
+ */
+export async function requirementStatus(personIds: number[], year: number): Promise<Map<number, RequirementSummary & { total: number }>> {
+  const result = new Map<number, RequirementSummary & { total: number }>();
+  if (personIds.length === 0) return result;
+  const rules = await packInForce();
+  const ids = JSON.stringify([...new Set(personIds)]);
+  const people = rawStatement(PEOPLE_SQL).all(ids) as PersonRow[];
+  const changes = byPerson(rawStatement(CHANGES_SQL).all(ids) as ChangeRow[]);
+  const hours = byPerson(rawStatement(HOURS_SQL).all(year, ids) as HoursRow[]);
+  for (const p of people) {
+    const facts: PersonFacts = {
+      politicalStatus: p.politicalStatus,
+      statusSince: p.statusSince ? new Date(p.statusSince) : null,
+      cadreLevel: p.cadreLevel,
+      isCommitteeMember: p.isCommitteeMember === 1,
+      statusChanges: (changes.get(p.id) ?? []).map((c) => ({ fromStatus: c.fromStatus, toStatus: c.toStatus, effectiveOn: new Date(c.effectiveOn) })),
+    };
+    const entries = hours.get(p.id) ?? [];
+    const summary = summarise(progressOf(requirementsFor(rules.pack, rules.overrides, facts, year, { explain: false }), entries));
+    result.set(p.id, { ...summary, total: entries.reduce((s, e) => s + e.amount, 0) });
+  }
+  return result;
+}

@@ -1,0 +1,188 @@
+import { type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useLoaderData } from "@remix-run/react";
+import { z } from "zod";
+import { requireUser } from "~/.server/auth/guard";
+import { ledgerYear } from "~/.server/hours/ledger";
+import { requirementsForPerson } from "~/.server/hours/requirements";
+import { secondaryButtonClass } from "~/components/ui/form";
+import { formatChinaDateTime } from "~/lib/dates";
+import { formatHours } from "~/lib/hours";
+import { HOURS_CATEGORY_LABELS, type HoursCategory, hoursSourceLabel } from "~/lib/hours-categories";
+import { PRORATE_LABELS } from "~/lib/rule-pack";
+
+export const meta: MetaFunction = () => [{ title: "我的学时 · 网上党校" }];
+
+// The first year the shipped rules (2019) apply to: older years have nothing to measure against.
+const FIRST_YEAR = 2019;
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await requireUser(request);
+  const current = ledgerYear(new Date());
+  const year = z.coerce.number().int().min(FIRST_YEAR).max(current).catch(current).parse(new URL(request.url).searchParams.get("year") ?? current);
+  const r = await requirementsForPerson(user.id, year);
+  const labels = new Map(r.progress.map((p) => [p.id, p.label]));
+  return {
+    year,
+    current,
+    pack: r.pack,
+    total: r.total,
+    progress: r.progress.map((p) => ({
+      id: p.id,
+      label: p.label,
+      required: p.required,
+      earned: p.earned,
+      missing: p.missing,
+      met: p.met,
+      explanation: p.explanation,
+      note: p.note,
+      source: p.source,
+      article: p.article,
+      prorate: PRORATE_LABELS[p.prorate],
+      counts: p.counts.map((c) => HOURS_CATEGORY_LABELS[c]),
+    })),
+    training: r.training
+      ? {
+          label: r.gate.label,
+          source: r.gate.source,
+          article: r.gate.article,
+          note: r.gate.note,
+          required: r.training.required,
+          earned: r.training.earned,
+          missing: r.training.missing,
+          message: r.training.message,
+        }
+      : null,
+    entries: r.entries.map((e) => ({
+      id: e.id,
+      amount: e.amount,
+      title: e.note,
+      source: hoursSourceLabel(e.sourceKind),
+      category: HOURS_CATEGORY_LABELS[e.category as HoursCategory] ?? e.category,
+      earnedAt: formatChinaDateTime(e.earnedAt),
+      countsToward: e.countsToward.map((id) => labels.get(id) ?? id),
+    })),
+  };
+}
+
+function Bar({ earned, required }: { earned: number; required: number }) {
+  const percent = required > 0 ? Math.min(100, Math.max(0, Math.round((earned / required) * 100))) : 100;
+  return (
+    <div className="h-2 w-full overflow-hidden rounded bg-stone-200" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={percent}>
+      <div className={`h-full ${percent >= 100 ? "bg-green-600" : "bg-party"}`} style={{ width: `${percent}%` }} />
+    </div>
+  );
+}
+
+export default function MyHours() {
+  const d = useLoaderData<typeof loader>();
+  const years = Array.from({ length: d.current - FIRST_YEAR + 1 }, (_, i) => d.current - i);
+  return (
+    <div className="mx-auto max-w-lg space-y-4">
+      <section className="rounded-lg bg-white p-4 shadow">
+        <div className="flex flex-wrap items-center gap-2">
+          <h1 className="text-xl font-bold">我的学时</h1>
+          <Form method="get" className="ml-auto flex items-center gap-2 text-sm">
+            <label htmlFor="year" className="sr-only">
+              年度
+            </label>
+            <select id="year" name="year" defaultValue={d.year} className="rounded border border-stone-300 px-2 py-1">
+              {years.map((y) => (
+                <option key={y} value={y}>
+                  {y} 年
+                </option>
+              ))}
+            </select>
+            <button type="submit" className={secondaryButtonClass}>
+              查看
+            </button>
+          </Form>
+        </div>
+        <p className="mt-2">
+          {d.year} 年合计 <strong className="text-2xl text-party" data-testid="hours-total">{formatHours(d.total)}</strong> 学时
+        </p>
+        <p className="mt-1 text-xs text-stone-500">
+          执行规则：{d.pack.name}（第 {d.pack.version} 版）。每条学时计入所有包含其类别的要求，同一学时可同时满足多项要求。
+        </p>
+      </section>
+
+      {d.training ? (
+        <section className="rounded-lg bg-white p-4 shadow" data-testid="training">
+          <h2 className="font-bold">{d.training.label}</h2>
+          <p className="my-1 text-sm">
+            <strong className="text-party">{formatHours(d.training.earned)}</strong> / {formatHours(d.training.required)} 学时
+            {d.training.missing > 0 ? <span className="ml-2 text-red-700">还差 {formatHours(d.training.missing)}</span> : <span className="ml-2 text-green-700">已完成</span>}
+          </p>
+          <Bar earned={d.training.earned} required={d.training.required} />
+          <p className="mt-2 text-sm text-stone-700">{d.training.note}</p>
+          <p className="mt-1 text-xs text-stone-500">
+            依据：{d.training.source}
+            {d.training.article}
+          </p>
+        </section>
+      ) : null}
+
+      <section aria-labelledby="req-heading" className="space-y-3">
+        <h2 id="req-heading" className="text-lg font-bold">
+          {d.year} 年学时要求
+        </h2>
+        {d.progress.length === 0 ? (
+          <p className="rounded-lg bg-white p-4 text-sm text-stone-600 shadow">
+            本年度没有适用于您的年度学时要求。入党积极分子和发展对象按培养阶段参加培训，学时照常记录。
+          </p>
+        ) : null}
+        {d.progress.map((p) => (
+          <article key={p.id} className="rounded-lg bg-white p-4 shadow" data-testid="requirement">
+            <h3 className="font-semibold">{p.label}</h3>
+            <p className="my-1 text-sm">
+              <strong className="text-party">{formatHours(p.earned)}</strong> / {formatHours(p.required)} 学时
+              {p.met ? <span className="ml-2 text-green-700">已完成</span> : <span className="ml-2 text-red-700">还差 {formatHours(p.missing)}</span>}
+            </p>
+            <Bar earned={p.earned} required={p.required} />
+            <p className="mt-2 text-sm" data-testid="explanation">
+              {p.explanation}
+            </p>
+            <p className="mt-1 text-sm text-stone-600">{p.note}</p>
+            <p className="mt-1 text-xs text-stone-500">
+              计入类别：{p.counts.join("、")} · 折算规则：{p.prorate}
+            </p>
+            <p className="text-xs text-stone-500">
+              依据：{p.source}
+              {p.article}
+            </p>
+          </article>
+        ))}
+      </section>
+
+      <section aria-labelledby="entries-heading">
+        <h2 id="entries-heading" className="mb-2 text-lg font-bold">
+          {d.year} 年学时记录
+        </h2>
+        <ul className="space-y-2">
+          {d.entries.length === 0 ? <li className="text-sm text-stone-500">本年度暂无学时记录。</li> : null}
+          {d.entries.map((e) => (
+            <li key={e.id} className="rounded-lg bg-white p-3 text-sm shadow" data-testid="entry">
+              <div className="flex items-start gap-3">
+                <span className="flex-1">
+                  {e.title ?? e.source}
+                  <span className="block text-xs text-stone-500">
+                    {e.source === e.category ? e.source : `${e.source} · ${e.category}`} · {e.earnedAt}
+                  </span>
+                </span>
+                <span className={`font-mono ${e.amount < 0 ? "text-stone-500" : "text-party"}`}>
+                  {e.amount > 0 ? "+" : ""}
+                  {formatHours(e.amount)}
+                </span>
+              </div>
+              <p className="mt-1 text-xs text-stone-600">{e.countsToward.length ? `计入：${e.countsToward.join("、")}` : "不计入本年度的学时要求"}</p>
+            </li>
+          ))}
+        </ul>
+      </section>
+      <p className="text-center text-sm">
+        <Link to="/" className="text-stone-600 underline">
+          返回首页
+        </Link>
+      </p>
+    </div>
+  );
+}
