@@ -29,6 +29,8 @@ export const AUDIT_ACTIONS = [
   "notice.archive",
   "hours.credit",
   "hours.reverse",
+  "certificate.issue",
+  "certificate.revoke",
   "admin.create",
   "bank.create",
   "bank.import",

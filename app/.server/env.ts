@@ -17,6 +17,14 @@ const EnvSchema = z.object({
   TRUST_PROXY: z.enum(["true", "false"]).default("false"),
   /** Password hashes computed at once; default: cores − 1, leaving a core to serve pages. */
   ARGON2_CONCURRENCY: z.coerce.number().int().min(1).max(64).optional(),
+  /** Signs 学时证明 tokens; without it a random key is kept in DATA_DIR/keys/certificate.key (decision 023). */
+  CERT_SECRET: z.string().min(32, "CERT_SECRET must be at least 32 characters").optional(),
+  /** The address printed certificates point to (https://dangxiao.example.edu.cn); default: the request's origin. */
+  PUBLIC_URL: z
+    .url()
+    .refine((u) => /^https?:\/\//.test(u), "PUBLIC_URL must be an http(s) address")
+    .transform((u) => u.replace(/\/+$/, ""))
+    .optional(),
 });
 
 function load() {
@@ -38,6 +46,8 @@ function load() {
     allowedOrigins: raw.ALLOWED_ORIGINS.split(",").map((s) => s.trim()).filter(Boolean),
     trustProxy: raw.TRUST_PROXY === "true",
     argon2Concurrency: raw.ARGON2_CONCURRENCY,
+    certSecret: raw.CERT_SECRET,
+    publicUrl: raw.PUBLIC_URL,
   } as const;
 }
 

@@ -1,8 +1,11 @@
 import { type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { Form, Link, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { requireUser } from "~/.server/auth/guard";
+import { certificatesOf } from "~/.server/hours/certificates";
 import { entriesForYear, hoursForYear, ledgerYear } from "~/.server/hours/ledger";
+import { CertificateList } from "~/components/hours/certificate-list";
+import { secondaryButtonClass } from "~/components/ui/form";
 import { formatDate } from "~/lib/dates";
 import { formatHours } from "~/lib/hours";
 import { HOURS_CATEGORY_LABELS, type HoursCategory } from "~/lib/hours-categories";
@@ -13,12 +16,13 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   const current = ledgerYear(new Date());
   const year = z.coerce.number().int().min(2000).max(current).catch(current).parse(new URL(request.url).searchParams.get("year") ?? current);
-  const [summary, entries] = await Promise.all([hoursForYear(user.id, year), entriesForYear(user.id, year)]);
+  const [summary, entries, certificates] = await Promise.all([hoursForYear(user.id, year), entriesForYear(user.id, year), certificatesOf(user.id, year)]);
   return {
     year,
     current,
     total: summary.total,
     entries: entries.map((e) => ({ ...e, category: e.category as HoursCategory, createdAt: formatDate(e.createdAt) })),
+    certificates,
   };
 }
 
@@ -37,6 +41,20 @@ export default function MyHours() {
         <p className="mt-2">
           {d.year} 年合计 <strong className="text-2xl text-party" data-testid="hours-total">{formatHours(d.total)}</strong> 学时
         </p>
+      </section>
+      <section className="space-y-2 rounded-lg bg-white p-4 shadow" aria-labelledby="certificates-heading">
+        <div className="flex items-center gap-2">
+          <h2 id="certificates-heading" className="font-bold">
+            学时证明
+          </h2>
+          <Form method="post" action="/hours/certificates/issue" className="ml-auto">
+            <input type="hidden" name="year" value={d.year} />
+            <button type="submit" className={secondaryButtonClass}>
+              开具 {d.year} 年学时证明
+            </button>
+          </Form>
+        </div>
+        <CertificateList certificates={d.certificates} />
       </section>
       <ul className="space-y-2">
         {d.entries.length === 0 ? <li className="text-sm text-stone-500">本年度暂无学时记录。</li> : null}
