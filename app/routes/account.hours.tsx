@@ -37,6 +37,11 @@ export default function MyHours() {
         <p className="mt-2">
           {d.year} 年合计 <strong className="text-2xl text-party" data-testid="hours-total">{formatHours(d.total)}</strong> 学时
         </p>
+        <p className="mt-2 text-sm">
+          <Link to="/account/claims" className="text-party underline">
+            申请认定校外培训学时
+          </Link>
+        </p>
       </section>
       <ul className="space-y-2">
         {d.entries.length === 0 ? <li className="text-sm text-stone-500">本年度暂无学时记录。</li> : null}
