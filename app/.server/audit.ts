@@ -56,6 +56,15 @@ export const AUDIT_ACTIONS = [
   "course.unassign",
   "media.upload",
   "live.create",
+  "activity.create",
+  "activity.update",
+  "activity.cancel",
+  "activity.confirm",
+  "activity.add_attendee",
+  "activity.remove_attendee",
+  "claim.submit",
+  "claim.approve",
+  "claim.reject",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -41,6 +41,11 @@ export default function MyHours() {
         <p className="mt-2">
           {d.year} 年合计 <strong className="text-2xl text-party" data-testid="hours-total">{formatHours(d.total)}</strong> 学时
         </p>
+        <p className="mt-2 text-sm">
+          <Link to="/account/claims" className="text-party underline">
+            申请认定校外培训学时
+          </Link>
+        </p>
       </section>
       <section className="space-y-2 rounded-lg bg-white p-4 shadow" aria-labelledby="certificates-heading">
         <div className="flex items-center gap-2">
