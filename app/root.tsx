@@ -51,9 +51,9 @@ export function Layout({ children }: { children: React.ReactNode }) {
         <Meta />
         <Links />
       </head>
-      <body className="min-h-screen">
+      <body className="min-h-screen print:bg-white">
         <Header user={data?.user ?? null} />
-        <main className="mx-auto max-w-5xl px-4 py-4 sm:py-6">{children}</main>
+        <main className="mx-auto max-w-5xl px-4 py-4 sm:py-6 print:max-w-none print:p-0">{children}</main>
         <ScrollRestoration nonce={nonce} />
         <Scripts nonce={nonce} />
       </body>
@@ -63,7 +63,7 @@ export function Layout({ children }: { children: React.ReactNode }) {
 
 function Header({ user }: { user: { name: string; canManage: boolean } | null }) {
   return (
-    <header className="bg-party text-white shadow">
+    <header className="bg-party text-white shadow print:hidden">
       <div className="mx-auto flex max-w-5xl items-center gap-3 px-4 py-3">
         <Link to="/" className="text-lg font-bold tracking-wide">
           网上党校

@@ -30,6 +30,8 @@ export const AUDIT_ACTIONS = [
   "notice.archive",
   "hours.credit",
   "hours.reverse",
+  "certificate.issue",
+  "certificate.revoke",
   "admin.create",
   "bank.create",
   "bank.import",
@@ -58,6 +60,15 @@ export const AUDIT_ACTIONS = [
   "rules.choose",
   "rules.override",
   "rules.restore",
+  "activity.create",
+  "activity.update",
+  "activity.cancel",
+  "activity.confirm",
+  "activity.add_attendee",
+  "activity.remove_attendee",
+  "claim.submit",
+  "claim.approve",
+  "claim.reject",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -19,6 +19,14 @@ const EnvSchema = z.object({
   ARGON2_CONCURRENCY: z.coerce.number().int().min(1).max(64).optional(),
   /** Where the rule packs are read from: a school may keep packs of its own beside the shipped ones. */
   RULE_PACKS_DIR: z.string().default("./content/rule-packs"),
+  /** Signs 学时证明 tokens; without it a random key is kept in DATA_DIR/keys/certificate.key (decision 023). */
+  CERT_SECRET: z.string().min(32, "CERT_SECRET must be at least 32 characters").optional(),
+  /** The address printed certificates point to (https://dangxiao.example.edu.cn); default: the request's origin. */
+  PUBLIC_URL: z
+    .url()
+    .refine((u) => /^https?:\/\//.test(u), "PUBLIC_URL must be an http(s) address")
+    .transform((u) => u.replace(/\/+$/, ""))
+    .optional(),
 });
 
 function load() {
@@ -41,6 +49,8 @@ function load() {
     trustProxy: raw.TRUST_PROXY === "true",
     argon2Concurrency: raw.ARGON2_CONCURRENCY,
     rulePacksDir: path.resolve(raw.RULE_PACKS_DIR),
+    certSecret: raw.CERT_SECRET,
+    publicUrl: raw.PUBLIC_URL,
   } as const;
 }
 

@@ -8,7 +8,7 @@ import { LocalDateTime, optionalNumber } from "./quiz-settings";
 export const CONTEST_STATUS_LABELS: Record<string, string> = { draft: "草稿", published: "已发布", archived: "已归档" };
 export const DIFFICULTY_LABELS = { "1": "易", "2": "中", "3": "难" } as const;
 
-const RequiredDateTime = (message: string) => LocalDateTime.refine((d): d is Date => d !== null, message);
+export const RequiredDateTime = (message: string) => LocalDateTime.refine((d): d is Date => d !== null, message);
 
 export const ContestSettingsSchema = z
   .object({

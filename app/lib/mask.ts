@@ -17,3 +17,19 @@ export function maskIdNumber(id: string | null | undefined): string {
   if (s.length < 8) return "*".repeat(s.length);
   return `${s.slice(0, 3)}${"*".repeat(s.length - 7)}${s.slice(-4)}`;
 }
+
+/** 王积极 → 王*极, 李明 → 李*, 欧阳小明 → 欧**明: enough to compare with a paper, not to identify a stranger. */
+export function maskName(name: string | null | undefined): string {
+  const chars = [...(name ?? "").trim()];
+  if (chars.length <= 1) return chars.join("");
+  if (chars.length === 2) return `${chars[0]}*`;
+  return `${chars[0]}${"*".repeat(chars.length - 2)}${chars[chars.length - 1]}`;
+}
+
+/** A student or staff number: 2024070001 → 2024****01; short ones keep only their first and last character. */
+export function maskPersonNumber(number: string | null | undefined): string {
+  const s = (number ?? "").trim();
+  if (s.length <= 2) return "*".repeat(s.length);
+  if (s.length < 8) return `${s[0]}${"*".repeat(s.length - 2)}${s.slice(-1)}`;
+  return `${s.slice(0, 4)}${"*".repeat(s.length - 6)}${s.slice(-2)}`;
+}

@@ -67,6 +67,9 @@ export default function AccountPage() {
         <Link to="/hours" className="text-party underline">
           我的学时
         </Link>
+        <Link to="/account/claims" className="text-party underline">
+          学时申请
+        </Link>
         <Link to="/account/password" className="text-party underline">
           修改密码
         </Link>

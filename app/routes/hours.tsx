@@ -3,7 +3,9 @@ import { Form, Link, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { requireUser } from "~/.server/auth/guard";
 import { ledgerYear } from "~/.server/hours/ledger";
+import { certificatesOf } from "~/.server/hours/certificates";
 import { requirementsForPerson } from "~/.server/hours/requirements";
+import { CertificateList } from "~/components/hours/certificate-list";
 import { secondaryButtonClass } from "~/components/ui/form";
 import { formatChinaDateTime } from "~/lib/dates";
 import { formatHours } from "~/lib/hours";
@@ -19,7 +21,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   const current = ledgerYear(new Date());
   const year = z.coerce.number().int().min(FIRST_YEAR).max(current).catch(current).parse(new URL(request.url).searchParams.get("year") ?? current);
-  const r = await requirementsForPerson(user.id, year);
+  const [r, certificates] = await Promise.all([requirementsForPerson(user.id, year), certificatesOf(user.id, year)]);
   const labels = new Map(r.progress.map((p) => [p.id, p.label]));
   return {
     year,
@@ -40,6 +42,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       prorate: PRORATE_LABELS[p.prorate],
       counts: p.counts.map((c) => HOURS_CATEGORY_LABELS[c]),
     })),
+    certificates,
     training: r.training
       ? {
           label: r.gate.label,
@@ -103,6 +106,26 @@ export default function MyHours() {
         <p className="mt-1 text-xs text-stone-500">
           执行规则：{d.pack.name}（第 {d.pack.version} 版）。每条学时计入所有包含其类别的要求，同一学时可同时满足多项要求。
         </p>
+        <p className="mt-2 text-sm">
+          <Link to="/account/claims" className="text-party underline">
+            申请认定校外培训学时
+          </Link>
+        </p>
+      </section>
+
+      <section className="space-y-2 rounded-lg bg-white p-4 shadow" aria-labelledby="certificates-heading">
+        <div className="flex items-center gap-2">
+          <h2 id="certificates-heading" className="font-bold">
+            学时证明
+          </h2>
+          <Form method="post" action="/hours/certificates/issue" className="ml-auto">
+            <input type="hidden" name="year" value={d.year} />
+            <button type="submit" className={secondaryButtonClass}>
+              开具 {d.year} 年学时证明
+            </button>
+          </Form>
+        </div>
+        <CertificateList certificates={d.certificates} />
       </section>
 
       {d.training ? (

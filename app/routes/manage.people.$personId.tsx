@@ -4,10 +4,13 @@ import { z } from "zod";
 import { audit } from "~/.server/audit";
 import { can, requireAuthorityOver, requirePermission, requirePersonInScope } from "~/.server/auth/guard";
 import { resetPassword } from "~/.server/auth/login";
+import { certificatesOf } from "~/.server/hours/certificates";
 import { admissionProgress } from "~/.server/hours/gates";
+import { ledgerYear } from "~/.server/hours/ledger";
 import { generateTemporaryPassword } from "~/.server/auth/password";
 import { GateRefusedError, PersonError, addGrant, grantUnitOf, changeStatus, getPersonDetail, removeGrant, revealSensitive, setDisabled, updatePerson } from "~/.server/org/people";
 import { unitsUnder } from "~/.server/org/units";
+import { CertificateList } from "~/components/hours/certificate-list";
 import { FormMessage, Notice, buttonClass, inputClass, secondaryButtonClass } from "~/components/ui/form";
 import { LabelOptions, UnitOptions } from "~/components/ui/options";
 import { DateOnlySchema, formatDate, todayInChina } from "~/lib/dates";
@@ -44,6 +47,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const path = detail.unit.path;
   const canManage = can(user, "people:manage", path);
   const canGrant = can(user, "grants:manage");
+  const canCertify = can(user, "hours:report", path);
   const units = canManage || canGrant ? await unitsUnder(scopePaths(user.grants, canGrant ? "grants:manage" : "people:manage")) : [];
   const today = todayInChina();
   const admission = detail.politicalStatus === "target" ? await admissionProgress(person.id, new Date(`${today}T00:00:00Z`)) : null;
@@ -65,6 +69,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       overrideGates: can(user, "rules:manage"),
     },
     units: units.map((u) => ({ id: u.id, name: u.name, depth: u.depth })),
+    certificates: canCertify ? { list: await certificatesOf(person.id), currentYear: ledgerYear(new Date()) } : null,
   };
 }
 
@@ -174,7 +179,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function PersonPage() {
-  const { person: p, can, units, today, isSelf, admission } = useLoaderData<typeof loader>();
+  const { person: p, can, units, today, isSelf, admission, certificates } = useLoaderData<typeof loader>();
   const reply = useActionData<typeof action>();
   const busy = useNavigation().state !== "idle";
   const unitOptions = <UnitOptions units={units} />;
@@ -356,6 +361,28 @@ export default function PersonPage() {
               保存
             </button>
           </Form>
+        </section>
+      ) : null}
+
+      {certificates ? (
+        <section className="rounded-lg bg-white p-4 shadow" aria-labelledby="certificates-heading">
+          <h2 id="certificates-heading" className="mb-2 font-bold">
+            学时证明
+          </h2>
+          <Form method="post" action="/hours/certificates/issue" className="mb-3 flex gap-2">
+            <input type="hidden" name="personId" value={p.id} />
+            <select name="year" aria-label="年度" className={`${inputClass} w-auto`} defaultValue={certificates.currentYear}>
+              {[0, 1, 2, 3, 4].map((back) => (
+                <option key={back} value={certificates.currentYear - back}>
+                  {certificates.currentYear - back} 年
+                </option>
+              ))}
+            </select>
+            <button type="submit" className={secondaryButtonClass}>
+              开具学时证明
+            </button>
+          </Form>
+          <CertificateList certificates={certificates.list} />
         </section>
       ) : null}
 

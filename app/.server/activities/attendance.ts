@@ -1,0 +1,146 @@
+import { activityCategory, ACTIVITY_KIND_LABELS, type ActivityKind } from "~/lib/activities";
+import { audit } from "../audit";
+import { prisma } from "../db";
+import { Prisma } from "../generated/prisma/client";
+import { creditHours, reverseEntry } from "../hours/ledger";
+import { ActivityError } from "./activities";
+
+// The attendance list of an activity and its hours. A secretary adds people who were there without
+// checking in (with a reason) and removes wrong rows; confirmation credits every attendee once through
+// the ledger. After confirmation a removal reverses that person's entry and an addition credits them:
+// corrections are entries of their own, and no row is ever deleted.
+
+const SOURCE_KIND = "activity";
+
+type ActivityForCredit = { id: number; kind: string; title: string; hours: number; startsAt: Date };
+
+const activityForCredit = { id: true, kind: true, title: true, hours: true, startsAt: true, status: true, unit: { select: { path: true } } } as const;
+
+async function loadActivity(activityId: number) {
+  const activity = await prisma.activity.findUnique({ where: { id: activityId }, select: activityForCredit });
+  if (!activity) throw new ActivityError("活动不存在");
+  return activity;
+}
+
+/**
+ * The person's ledger entries for this activity: `${id}` first, `${id}#n` after a reversal (the ledger
+ * credits a source once, so a person removed and added again needs a source of their own).
+ */
+async function creditsOf(personId: number, activityId: number) {
+  const entries = await prisma.hoursEntry.findMany({
+    where: { personId, sourceKind: SOURCE_KIND, OR: [{ sourceId: String(activityId) }, { sourceId: { startsWith: `${activityId}#` } }] },
+    select: { id: true },
+  });
+  const reversed = await prisma.hoursEntry.findMany({
+    where: { sourceKind: "reversal", sourceId: { in: entries.map((e) => String(e.id)) } },
+    select: { sourceId: true },
+  });
+  const gone = new Set(reversed.map((r) => r.sourceId));
+  return { count: entries.length, active: entries.find((e) => !gone.has(String(e.id))) ?? null };
+}
+
+/** Credits one attendee unless an unreversed credit for this activity exists; true when credited now. */
+async function creditAttendee(actorId: number, activity: ActivityForCredit, personId: number): Promise<boolean> {
+  const { count, active } = await creditsOf(personId, activity.id);
+  if (active) return false;
+  const result = await creditHours({
+    personId,
+    amount: activity.hours,
+    category: activityCategory(activity.kind as ActivityKind),
+    sourceKind: SOURCE_KIND,
+    sourceId: count === 0 ? String(activity.id) : `${activity.id}#${count + 1}`,
+    earnedAt: activity.startsAt,
+    approvedById: actorId,
+    note: `${ACTIVITY_KIND_LABELS[activity.kind as ActivityKind] ?? "组织生活"}：${activity.title}`,
+  });
+  return result.status === "credited";
+}
+
+/** Confirms the list and credits each attendee. Confirming again is harmless and completes an interrupted run. */
+export async function confirmActivity(actorId: number, activityId: number) {
+  const activity = await loadActivity(activityId);
+  if (activity.status === "cancelled") throw new ActivityError("活动已取消，不能确认");
+  const { count } = await prisma.activity.updateMany({
+    where: { id: activityId, status: "open" },
+    data: { status: "confirmed", confirmedById: actorId, confirmedAt: new Date() },
+  });
+  const attendees = await prisma.activityAttendance.findMany({ where: { activityId, removedAt: null }, select: { personId: true } });
+  let credited = 0;
+  for (const a of attendees) if (await creditAttendee(actorId, activity, a.personId)) credited++;
+  if (count === 1) {
+    await audit({ actorId, action: "activity.confirm", targetKind: "activity", targetId: activityId, detail: { attendees: attendees.length, credited } });
+  }
+  return { newlyConfirmed: count === 1, attendees: attendees.length, credited };
+}
+
+/**
+ * A check-in that landed while the list was being confirmed: confirmation changes the status before it
+ * reads the list, so a check-in written after that change is credited here, by the confirming secretary.
+ */
+export async function creditIfConfirmed(activityId: number, personId: number) {
+  const activity = await prisma.activity.findUnique({ where: { id: activityId }, select: { ...activityForCredit, confirmedById: true } });
+  if (activity?.status !== "confirmed" || activity.confirmedById === null) return;
+  await creditAttendee(activity.confirmedById, activity, personId);
+}
+
+/** Adds someone of the activity's unit who was there, with the reason; credits them at once after confirmation. */
+export async function addAttendee(actorId: number, activityId: number, personId: number, reason: string) {
+  const activity = await loadActivity(activityId);
+  if (activity.status === "cancelled") throw new ActivityError("活动已取消，不能补登");
+  if (!reason.trim()) throw new ActivityError("请填写补登原因");
+  const person = await prisma.person.findUnique({ where: { id: personId }, select: { disabledAt: true, unit: { select: { path: true } } } });
+  if (!person || person.disabledAt || !person.unit.path.startsWith(activity.unit.path)) throw new ActivityError("只能补登本组织的人员");
+  const existing = await prisma.activityAttendance.findUnique({ where: { activityId_personId: { activityId, personId } }, select: { removedAt: true } });
+  if (existing && !existing.removedAt) throw new ActivityError("此人已在签到名单中");
+  const row = { source: "added", reason: reason.trim(), at: new Date(), addedById: actorId, removedAt: null, removedById: null };
+  if (existing) {
+    await prisma.activityAttendance.update({ where: { activityId_personId: { activityId, personId } }, data: row });
+  } else {
+    try {
+      await prisma.activityAttendance.create({ data: { activityId, personId, ...row } });
+    } catch (e) {
+      if (e instanceof Prisma.PrismaClientKnownRequestError && e.code === "P2002") throw new ActivityError("此人已在签到名单中");
+      throw e;
+    }
+  }
+  const credited = activity.status === "confirmed" ? await creditAttendee(actorId, activity, personId) : false;
+  await audit({ actorId, action: "activity.add_attendee", targetKind: "activity", targetId: activityId, detail: { personId, reason: reason.trim(), credited } });
+  return { credited };
+}
+
+/**
+ * Takes someone off the list (the row stays, marked removed). After confirmation this is a correction:
+ * a reason is required and their entry is reversed in the ledger.
+ */
+export async function removeAttendee(actorId: number, activityId: number, personId: number, reason: string) {
+  const activity = await loadActivity(activityId);
+  if (activity.status === "cancelled") throw new ActivityError("活动已取消");
+  if (activity.status === "confirmed" && !reason.trim()) throw new ActivityError("活动已确认，更正名单须填写原因");
+  const { count } = await prisma.activityAttendance.updateMany({
+    where: { activityId, personId, removedAt: null },
+    data: { removedAt: new Date(), removedById: actorId },
+  });
+  if (count === 0) throw new ActivityError("此人不在签到名单中");
+  let reversed = false;
+  if (activity.status === "confirmed") {
+    const { active } = await creditsOf(personId, activityId);
+    if (active) {
+      await reverseEntry(actorId, active.id, `更正签到名单：${reason.trim()}`);
+      reversed = true;
+    }
+  }
+  await audit({ actorId, action: "activity.remove_attendee", targetKind: "activity", targetId: activityId, detail: { personId, reason: reason.trim() || null, reversed } });
+  return { reversed };
+}
+
+/** People of the activity's unit (and below) by name or number, for adding to the list. */
+export async function searchUnitPeople(unitPath: string, query: string) {
+  const q = query.trim();
+  if (!q) return [];
+  return prisma.person.findMany({
+    where: { unit: { path: { startsWith: unitPath } }, disabledAt: null, OR: [{ name: { contains: q } }, { number: { startsWith: q } }] },
+    select: { id: true, name: true, number: true, unit: { select: { name: true } } },
+    orderBy: { name: "asc" },
+    take: 20,
+  });
+}

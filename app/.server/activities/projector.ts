@@ -1,0 +1,17 @@
+import QRCode from "qrcode";
+import { checkinToken, tokenExpiresAt } from "./checkin-code";
+
+// What the projector shows while check-in is open: the check-in URL of the current slot and its QR
+// code as an SVG data URL (the CSP allows data: images; no script draws it). The page reloads its data
+// every few seconds, so the code on screen is never more than a few seconds behind the slot.
+
+export async function projectorCode(activity: { id: number; codeSecret: string }, origin: string, now = new Date()) {
+  const url = `${origin}/checkin/${checkinToken(activity.id, activity.codeSecret, now)}`;
+  const svg = await QRCode.toString(url, { type: "svg", margin: 1, errorCorrectionLevel: "M" });
+  return { url, qr: `data:image/svg+xml;base64,${Buffer.from(svg).toString("base64")}`, expiresAt: tokenExpiresAt(now).toISOString() };
+}
+
+/** Whether check-in is open now: the activity is still open and the time is inside its window. */
+export function checkinOpen(activity: { status: string; checkinOpensAt: Date; checkinClosesAt: Date }, now = new Date()): boolean {
+  return activity.status === "open" && now >= activity.checkinOpensAt && now <= activity.checkinClosesAt;
+}

@@ -1,0 +1,81 @@
+import crypto from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import { env } from "../env";
+
+// The token a printed 学时证明's QR code carries: a format version and the certificate's id, with a
+// truncated HMAC-SHA256 over both (decision 023). It names no person: whoever scans it learns only
+// what the verify page shows. 1 + 4 + 16 bytes = 21 bytes = exactly 28 base64url characters, so every
+// character carries signed bits and changing any one of them breaks the signature.
+
+const VERSION = 1;
+const ID_BYTES = 4;
+const MAC_BYTES = 16;
+const TOKEN_PATTERN = /^[A-Za-z0-9_-]{28}$/;
+// Domain separation: the same key must never sign anything else into a valid certificate token.
+const CONTEXT = Buffer.from("wsdx/hours-certificate\0", "utf8");
+const MIN_KEY_BYTES = 32;
+
+function mac(key: Buffer, payload: Buffer): Buffer {
+  return crypto.createHmac("sha256", key).update(CONTEXT).update(payload).digest().subarray(0, MAC_BYTES);
+}
+
+export function signCertificateToken(certificateId: number, key: Buffer): string {
+  if (!Number.isSafeInteger(certificateId) || certificateId <= 0 || certificateId >= 2 ** (8 * ID_BYTES)) {
+    throw new RangeError(`certificate id out of range: ${certificateId}`);
+  }
+  const payload = Buffer.alloc(1 + ID_BYTES);
+  payload.writeUInt8(VERSION, 0);
+  payload.writeUInt32BE(certificateId, 1);
+  return Buffer.concat([payload, mac(key, payload)]).toString("base64url");
+}
+
+/** The certificate id a token was signed for, or null for anything this server did not sign. */
+export function verifyCertificateToken(token: string, key: Buffer): number | null {
+  if (!TOKEN_PATTERN.test(token)) return null;
+  const bytes = Buffer.from(token, "base64url");
+  if (bytes.length !== 1 + ID_BYTES + MAC_BYTES) return null;
+  const payload = bytes.subarray(0, 1 + ID_BYTES);
+  if (!crypto.timingSafeEqual(bytes.subarray(1 + ID_BYTES), mac(key, payload))) return null;
+  if (payload.readUInt8(0) !== VERSION) return null;
+  const id = payload.readUInt32BE(1);
+  return id > 0 ? id : null;
+}
+
+/**
+ * The signing key: CERT_SECRET when set, otherwise a random key created once in
+ * `<dataDir>/keys/certificate.key` (so it lives and is backed up with the database and uploads).
+ * Losing or changing it makes every certificate printed so far show as not genuine.
+ */
+export function loadCertificateKey({ secret, dataDir }: { secret?: string; dataDir: string }): Buffer {
+  if (secret) return Buffer.from(secret, "utf8");
+  const file = path.join(dataDir, "keys", "certificate.key");
+  const read = () => {
+    const key = Buffer.from(fs.readFileSync(file, "utf8").trim(), "base64url");
+    if (key.length < MIN_KEY_BYTES) throw new Error(`${file} holds no valid key: restore it from a backup (decision 023)`);
+    return key;
+  };
+  try {
+    return read();
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
+  }
+  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  // Written whole under another name, then linked into place: of two processes starting at once,
+  // one key wins and neither ever reads a half-written file.
+  const tmp = `${file}.${process.pid}.${crypto.randomUUID()}`;
+  fs.writeFileSync(tmp, `${crypto.randomBytes(MIN_KEY_BYTES).toString("base64url")}\n`, { flag: "wx", mode: 0o600 });
+  try {
+    fs.linkSync(tmp, file);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+  } finally {
+    fs.rmSync(tmp, { force: true });
+  }
+  return read();
+}
+
+let cached: Buffer | undefined;
+export function certificateKey(): Buffer {
+  return (cached ??= loadCertificateKey({ secret: env.certSecret, dataDir: env.dataDir }));
+}

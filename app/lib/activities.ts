@@ -1,0 +1,42 @@
+import { z } from "zod";
+import { type HoursCategory } from "./hours-categories";
+import { RequiredDateTime } from "./contest-settings";
+
+// Offline organisation life (三会一课, 主题党日, 组织生活会, 党校): the kinds, what they credit, and the
+// form a secretary fills in. Pure: shared by the activity pages, the domain module and its tests.
+
+export const ACTIVITY_KINDS = ["branch_meeting", "committee_meeting", "group_meeting", "party_lecture", "theme_day", "life_meeting", "party_school"] as const;
+export type ActivityKind = (typeof ACTIVITY_KINDS)[number];
+export const ActivityKindSchema = z.enum(ACTIVITY_KINDS);
+export const ACTIVITY_KIND_LABELS: Record<ActivityKind, string> = {
+  branch_meeting: "支部党员大会",
+  committee_meeting: "支部委员会",
+  group_meeting: "党小组会",
+  party_lecture: "党课",
+  theme_day: "主题党日",
+  life_meeting: "组织生活会",
+  party_school: "党校培训",
+};
+
+export const ACTIVITY_STATUS_LABELS: Record<string, string> = { open: "待确认", confirmed: "已确认", cancelled: "已取消" };
+
+/** Face-to-face 党校 sessions count as party-school training; everything else as organisation life. */
+export function activityCategory(kind: ActivityKind): HoursCategory {
+  return kind === "party_school" ? "party_school" : "offline";
+}
+
+export const ActivitySettingsSchema = z
+  .object({
+    title: z.string({ error: "请填写活动名称" }).trim().min(1, "请填写活动名称").max(100, "名称最多 100 字"),
+    kind: z.enum(ACTIVITY_KINDS, { error: "请选择活动类型" }),
+    startsAt: RequiredDateTime("请填写开始时间"),
+    endsAt: RequiredDateTime("请填写结束时间"),
+    checkinOpensAt: RequiredDateTime("请填写签到开始时间"),
+    checkinClosesAt: RequiredDateTime("请填写签到截止时间"),
+    hours: z.coerce.number({ error: "请填写学时" }).min(0.05, "学时至少 0.05").max(100, "学时最多 100"),
+  })
+  .refine((v) => v.startsAt < v.endsAt, { path: ["endsAt"], message: "结束时间须晚于开始时间" })
+  .refine((v) => v.checkinOpensAt < v.checkinClosesAt, { path: ["checkinClosesAt"], message: "签到截止时间须晚于签到开始时间" });
+export type ActivitySettings = z.infer<typeof ActivitySettingsSchema>;
+
+export const CorrectionReasonSchema = z.string({ error: "请填写原因" }).trim().min(2, "请填写原因（至少 2 个字）").max(200, "原因最多 200 字");

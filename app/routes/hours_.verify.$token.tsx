@@ -1,0 +1,72 @@
+import { type HeadersFunction, type LoaderFunctionArgs, type MetaFunction, data } from "@remix-run/node";
+import { useLoaderData } from "@remix-run/react";
+import { verifyCertificate } from "~/.server/hours/certificates";
+import { CertificateFigures } from "~/components/hours/certificate-figures";
+import { formatHours } from "~/lib/hours";
+import { maskName } from "~/lib/mask";
+
+// Public: whoever scans a printed 学时证明 lands here, signed in or not. A genuine certificate shows
+// its figures to compare with the paper and the name partly masked (decision 023); anything else —
+// a forged or altered token, a revoked or deleted certificate — gets the same answer with no details.
+
+export const meta: MetaFunction = () => [{ title: "学时证明核验 · 网上党校" }, { name: "robots", content: "noindex" }];
+
+// Revocation must show at once: no cache keeps an old answer.
+export const headers: HeadersFunction = () => ({ "Cache-Control": "no-store" });
+
+export async function loader({ params }: LoaderFunctionArgs) {
+  const c = await verifyCertificate(params.token ?? "");
+  if (!c) return data({ genuine: false as const }, { status: 404, headers: { "Cache-Control": "no-store" } });
+  return data(
+    {
+      genuine: true as const,
+      certificate: {
+        number: c.number,
+        year: c.year,
+        earned: c.earned,
+        byCategory: c.byCategory,
+        issuedOn: c.issuedOn,
+        schoolName: c.schoolName,
+        name: maskName(c.person.name),
+        unitName: c.person.unitName,
+      },
+    },
+    { headers: { "Cache-Control": "no-store" } },
+  );
+}
+
+export default function VerifyCertificate() {
+  const d = useLoaderData<typeof loader>();
+  if (!d.genuine) {
+    return (
+      <section className="mx-auto max-w-md rounded-lg bg-white p-6 text-center shadow" data-testid="verify-result">
+        <h1 className="text-xl font-bold text-red-700">不是真实有效的证明</h1>
+        <p className="mt-2 text-sm text-stone-600">该二维码不是本校网上党校开具的有效学时证明，或证明已被撤销。如有疑问，请联系证明持有人所在的党组织。</p>
+      </section>
+    );
+  }
+  const c = d.certificate;
+  return (
+    <section className="mx-auto max-w-md space-y-3 rounded-lg bg-white p-6 shadow" data-testid="verify-result">
+      <h1 className="text-center text-xl font-bold text-green-700">真实有效</h1>
+      <p className="text-center text-sm text-stone-600">这是{c.schoolName}网上党校开具的学时证明，请与纸面内容逐项核对。</p>
+      <dl className="grid grid-cols-[6rem_1fr] gap-x-3 gap-y-1 text-sm">
+        <dt className="text-stone-500">证明编号</dt>
+        <dd className="font-mono">{c.number}</dd>
+        <dt className="text-stone-500">姓名</dt>
+        <dd data-testid="verify-name">{c.name}</dd>
+        <dt className="text-stone-500">所在党组织</dt>
+        <dd>{c.unitName}</dd>
+        <dt className="text-stone-500">年度</dt>
+        <dd data-testid="verify-year">{c.year} 年</dd>
+        <dt className="text-stone-500">累计学时</dt>
+        <dd>
+          <strong data-testid="verify-total">{formatHours(c.earned)}</strong> 学时
+        </dd>
+        <dt className="text-stone-500">开具日期</dt>
+        <dd>{c.issuedOn}</dd>
+      </dl>
+      <CertificateFigures byCategory={c.byCategory} earned={c.earned} />
+    </section>
+  );
+}

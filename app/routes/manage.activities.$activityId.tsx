@@ -1,0 +1,269 @@
+import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, data } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { z } from "zod";
+import { ActivityError, activityDetail, activityUnitId, cancelActivity, updateActivity } from "~/.server/activities/activities";
+import { addAttendee, confirmActivity, removeAttendee, searchUnitPeople } from "~/.server/activities/attendance";
+import { checkinOpen, projectorCode } from "~/.server/activities/projector";
+import { requireManagerOf } from "~/.server/auth/guard";
+import { LedgerError } from "~/.server/hours/ledger";
+import { AutoRefresh } from "~/components/activity/auto-refresh";
+import { ActivitySettingsFields } from "~/components/activity/settings-fields";
+import { FormMessage, Notice, buttonClass, inputClass, secondaryButtonClass } from "~/components/ui/form";
+import { ACTIVITY_KIND_LABELS, ACTIVITY_STATUS_LABELS, ActivitySettingsSchema, CorrectionReasonSchema } from "~/lib/activities";
+import { formatChinaDateTime } from "~/lib/dates";
+import { formatHours } from "~/lib/hours";
+import { toLocalInput } from "~/lib/quiz-settings";
+
+// One activity: the projector view with the rotating check-in QR code and the live count, the
+// attendance list (add someone with a reason, remove, correct after confirmation), confirmation that
+// credits the hours, settings and cancellation. /manage/activities/:activityId
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.activity.title ?? "活动"} · 组织生活` }];
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const { id } = await requireManagerOf(request, "activities:manage", params.activityId, activityUnitId);
+  const a = (await activityDetail(id))!;
+  const now = new Date();
+  const url = new URL(request.url);
+  const q = (url.searchParams.get("q") ?? "").trim().slice(0, 30);
+  const [code, matches] = await Promise.all([
+    checkinOpen(a, now) ? projectorCode(a, url.origin, now) : null,
+    q && a.status !== "cancelled" ? searchUnitPeople(a.unit.path, q) : [],
+  ]);
+  const present = a.attendances.filter((x) => !x.removedAt);
+  const listed = new Set(present.map((x) => x.personId));
+  return {
+    activity: {
+      id: a.id,
+      title: a.title,
+      kind: a.kind,
+      status: a.status,
+      hours: a.hours,
+      unitName: a.unit.name,
+      startsAt: formatChinaDateTime(a.startsAt),
+      endsAt: formatChinaDateTime(a.endsAt),
+      checkinOpensAt: formatChinaDateTime(a.checkinOpensAt),
+      checkinClosesAt: formatChinaDateTime(a.checkinClosesAt),
+      confirmedAt: formatChinaDateTime(a.confirmedAt),
+      notYetOpen: now < a.checkinOpensAt,
+    },
+    settings: {
+      title: a.title,
+      kind: a.kind,
+      startsAt: toLocalInput(a.startsAt),
+      endsAt: toLocalInput(a.endsAt),
+      checkinOpensAt: toLocalInput(a.checkinOpensAt),
+      checkinClosesAt: toLocalInput(a.checkinClosesAt),
+      hours: formatHours(a.hours),
+    },
+    code,
+    count: present.length,
+    attendances: a.attendances.map((x) => ({
+      personId: x.personId,
+      name: x.person.name,
+      unitName: x.person.unit.name,
+      source: x.source,
+      reason: x.reason,
+      at: formatChinaDateTime(x.at),
+      removed: x.removedAt !== null,
+    })),
+    q,
+    matches: matches.map((m) => ({ id: m.id, name: m.name, number: m.number, unitName: m.unit.name, listed: listed.has(m.id) })),
+  };
+}
+
+const IntentSchema = z.object({ intent: z.enum(["confirm", "add", "remove", "cancel", "settings"]) });
+const PersonSchema = z.object({ personId: z.coerce.number().int().positive() });
+const OptionalReason = z.string().trim().max(200, "原因最多 200 字").catch("");
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const { user, id } = await requireManagerOf(request, "activities:manage", params.activityId, activityUnitId);
+  const form = Object.fromEntries(await request.formData());
+  const fail = (errors: string[]) => data({ ok: false as const, errors }, { status: 400 });
+  const intent = IntentSchema.safeParse(form);
+  if (!intent.success) return fail(["未知的操作"]);
+  try {
+    switch (intent.data.intent) {
+      case "confirm": {
+        const r = await confirmActivity(user.id, id);
+        return { ok: true as const, message: r.newlyConfirmed ? `签到名单已确认，${r.credited} 人记入学时` : "签到名单已确认过" };
+      }
+      case "add": {
+        const person = PersonSchema.safeParse(form);
+        const reason = CorrectionReasonSchema.safeParse(form.reason);
+        if (!person.success) return fail(["请选择要补登的人员"]);
+        if (!reason.success) return fail(["请填写补登原因（至少 2 个字）"]);
+        const r = await addAttendee(user.id, id, person.data.personId, reason.data);
+        return { ok: true as const, message: r.credited ? "已补登并记入学时" : "已补登" };
+      }
+      case "remove": {
+        const person = PersonSchema.safeParse(form);
+        if (!person.success) return fail(["请选择要移除的人员"]);
+        const r = await removeAttendee(user.id, id, person.data.personId, OptionalReason.parse(form.reason));
+        return { ok: true as const, message: r.reversed ? "已移除，并冲销其本次学时" : "已移出签到名单" };
+      }
+      case "cancel": {
+        const reason = CorrectionReasonSchema.safeParse(form.reason);
+        if (!reason.success) return fail(["请填写取消原因（至少 2 个字）"]);
+        await cancelActivity(user.id, id, reason.data);
+        return { ok: true as const, message: "活动已取消" };
+      }
+      case "settings": {
+        const settings = ActivitySettingsSchema.safeParse(form);
+        if (!settings.success) return fail(settings.error.issues.map((i) => i.message));
+        await updateActivity(user.id, id, settings.data);
+        return { ok: true as const, message: "活动设置已保存" };
+      }
+    }
+  } catch (e) {
+    if (e instanceof ActivityError || e instanceof LedgerError) return fail([e.message]);
+    throw e;
+  }
+}
+
+const SOURCE_LABELS: Record<string, string> = { checkin: "扫码签到", added: "补登" };
+
+export default function ActivityPage() {
+  const { activity: a, settings, code, count, attendances, q, matches } = useLoaderData<typeof loader>();
+  const reply = useActionData<typeof action>();
+  const [params] = useSearchParams();
+  const open = a.status === "open";
+  const confirmed = a.status === "confirmed";
+  return (
+    <div className="space-y-4">
+      {open ? <AutoRefresh seconds={5} /> : null}
+      <Link to="/manage/activities" className="text-sm text-party hover:underline">
+        ← 组织生活
+      </Link>
+      <section className="rounded-lg bg-white p-4 shadow">
+        <h1 className="text-xl font-bold">{a.title}</h1>
+        <p className="text-sm text-stone-600">
+          {ACTIVITY_KIND_LABELS[a.kind]} · {a.unitName} · {a.startsAt} 至 {a.endsAt} · 每人 {formatHours(a.hours)} 学时 ·{" "}
+          <span data-testid="activity-status">{ACTIVITY_STATUS_LABELS[a.status] ?? a.status}</span>
+          {confirmed ? `（${a.confirmedAt} 确认）` : null}
+        </p>
+        <p className="text-xs text-stone-500">
+          签到时间：{a.checkinOpensAt} 至 {a.checkinClosesAt}
+        </p>
+      </section>
+
+      {reply?.ok ? <Notice>{reply.message}</Notice> : null}
+      {reply && !reply.ok ? <FormMessage messages={reply.errors} /> : null}
+
+      <section className="rounded-lg bg-white p-4 text-center shadow" aria-label="签到二维码">
+        <p className="text-3xl font-bold" data-testid="checkin-count">
+          已签到 {count} 人
+        </p>
+        {code ? (
+          <>
+            <img src={code.qr} alt="签到二维码" data-testid="checkin-qr" className="mx-auto my-4 w-full max-w-md" />
+            <p className="text-lg">请用手机扫码签到（二维码每 30 秒更新）</p>
+            <a href={code.url} data-testid="checkin-link" data-checkin-url={code.url} className="text-xs break-all text-stone-400">
+              {code.url}
+            </a>
+          </>
+        ) : (
+          <p className="mt-2 text-stone-600">
+            {a.status === "cancelled" ? "活动已取消。" : confirmed ? "签到名单已确认。" : a.notYetOpen ? `签到将于 ${a.checkinOpensAt} 开始。` : "签到已结束。"}
+          </p>
+        )}
+      </section>
+
+      {a.status !== "cancelled" ? (
+        <section className="space-y-3 rounded-lg bg-white p-4 shadow">
+          <h2 className="font-bold">签到名单</h2>
+          <ul className="divide-y divide-stone-100" data-testid="attendance-list">
+            {attendances.length === 0 ? <li className="py-2 text-sm text-stone-500">还没有人签到。</li> : null}
+            {attendances.map((x) => (
+              <li key={x.personId} className="flex flex-wrap items-center gap-2 py-2 text-sm" data-testid="attendance-row">
+                <span className={`flex-1 ${x.removed ? "text-stone-400 line-through" : ""}`}>
+                  {x.name}
+                  <span className="ml-2 text-xs text-stone-500">
+                    {x.unitName} · {SOURCE_LABELS[x.source] ?? x.source}
+                    {x.reason ? `（${x.reason}）` : ""} · {x.at}
+                  </span>
+                </span>
+                {x.removed ? (
+                  <span className="text-xs text-stone-500">已移除</span>
+                ) : (
+                  <Form method="post" className="flex items-center gap-1">
+                    <input type="hidden" name="personId" value={x.personId} />
+                    <input
+                      name="reason"
+                      aria-label={`移除${x.name}的原因`}
+                      placeholder={confirmed ? "更正原因（必填）" : "原因（可选）"}
+                      required={confirmed}
+                      maxLength={200}
+                      className="w-40 rounded border border-stone-300 px-2 py-1 text-sm"
+                    />
+                    <button name="intent" value="remove" className={secondaryButtonClass}>
+                      移除
+                    </button>
+                  </Form>
+                )}
+              </li>
+            ))}
+          </ul>
+
+          <div className="border-t border-stone-200 pt-3">
+            <h3 className="mb-2 text-sm font-semibold">补登未扫码的参会人员</h3>
+            <Form method="get" className="flex gap-2">
+              <input name="q" defaultValue={q} placeholder="姓名或学号/工号" aria-label="查找人员" className={inputClass} maxLength={30} />
+              <button type="submit" className={`${secondaryButtonClass} shrink-0 whitespace-nowrap`}>
+                查找
+              </button>
+            </Form>
+            {params.get("q") && matches.length === 0 ? <p className="mt-2 text-sm text-stone-500">本组织内没有找到此人。</p> : null}
+            <ul className="mt-2 space-y-2">
+              {matches.map((m) => (
+                <li key={m.id} className="flex flex-wrap items-center gap-2 text-sm" data-testid="person-match">
+                  <span className="flex-1">
+                    {m.name} <span className="font-mono text-xs text-stone-500">{m.number}</span> <span className="text-xs text-stone-500">{m.unitName}</span>
+                  </span>
+                  {m.listed ? (
+                    <span className="text-xs text-green-700">已在名单中</span>
+                  ) : (
+                    <Form method="post" className="flex items-center gap-1">
+                      <input type="hidden" name="personId" value={m.id} />
+                      <input name="reason" aria-label={`补登${m.name}的原因`} placeholder="补登原因，如：未带手机" required minLength={2} maxLength={200} className="w-48 rounded border border-stone-300 px-2 py-1 text-sm" />
+                      <button name="intent" value="add" className={secondaryButtonClass}>
+                        补登
+                      </button>
+                    </Form>
+                  )}
+                </li>
+              ))}
+            </ul>
+          </div>
+
+          {open ? (
+            <Form method="post" className="border-t border-stone-200 pt-3">
+              <button name="intent" value="confirm" className={buttonClass}>
+                确认名单并记入学时
+              </button>
+              <p className="mt-1 text-xs text-stone-500">确认后，名单上的每个人记入 {formatHours(a.hours)} 学时；之后的更正以冲销和补记的方式记录，不删除任何记录。</p>
+            </Form>
+          ) : null}
+        </section>
+      ) : null}
+
+      {open ? (
+        <details className="rounded-lg bg-white p-4 shadow">
+          <summary className="cursor-pointer font-bold">修改设置或取消活动</summary>
+          <Form method="post" className="mt-3 space-y-3">
+            <ActivitySettingsFields values={settings} />
+            <button name="intent" value="settings" className={buttonClass}>
+              保存设置
+            </button>
+          </Form>
+          <Form method="post" className="mt-4 flex gap-2 border-t border-stone-200 pt-3">
+            <input name="reason" placeholder="取消原因" aria-label="取消原因" required minLength={2} maxLength={200} className={inputClass} />
+            <button name="intent" value="cancel" className={secondaryButtonClass}>
+              取消活动
+            </button>
+          </Form>
+        </details>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,94 @@
+import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, data, redirect } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { z } from "zod";
+import { activitiesOfUnits, createActivity } from "~/.server/activities/activities";
+import { requirePermission } from "~/.server/auth/guard";
+import { unitsUnder } from "~/.server/org/units";
+import { ActivitySettingsFields } from "~/components/activity/settings-fields";
+import { FormMessage, buttonClass, inputClass } from "~/components/ui/form";
+import { UnitOptions } from "~/components/ui/options";
+import { ACTIVITY_KIND_LABELS, ACTIVITY_STATUS_LABELS, ActivitySettingsSchema } from "~/lib/activities";
+import { formatChinaDateTime } from "~/lib/dates";
+import { formatHours } from "~/lib/hours";
+import { scopePaths } from "~/lib/permissions";
+import { toLocalInput } from "~/lib/quiz-settings";
+
+// Offline activities of the secretary's units (三会一课, 主题党日, 组织生活会, 党校), and a new one: /manage/activities
+
+export const meta: MetaFunction = () => [{ title: "组织生活 · 网上党校" }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await requirePermission(request, "activities:manage");
+  const scope = scopePaths(user.grants, "activities:manage");
+  const [units, activities] = await Promise.all([unitsUnder(scope), activitiesOfUnits(scope)]);
+  // A meeting starting now: check-in from half an hour before to the end.
+  const start = new Date(Math.floor(Date.now() / 300_000) * 300_000);
+  const end = new Date(start.getTime() + 2 * 3600_000);
+  return {
+    units: units.map((u) => ({ id: u.id, name: u.name, depth: u.depth })),
+    activities: activities.map((a) => ({ ...a, startsAt: formatChinaDateTime(a.startsAt) })),
+    defaults: {
+      title: "",
+      kind: "theme_day" as const,
+      startsAt: toLocalInput(start),
+      endsAt: toLocalInput(end),
+      checkinOpensAt: toLocalInput(new Date(start.getTime() - 1800_000)),
+      checkinClosesAt: toLocalInput(end),
+      hours: "2",
+    },
+  };
+}
+
+const UnitSchema = z.object({ unitId: z.coerce.number({ error: "请选择党组织" }).int().positive("请选择党组织") });
+
+export async function action({ request }: ActionFunctionArgs) {
+  await requirePermission(request, "activities:manage");
+  const form = Object.fromEntries(await request.formData());
+  const unit = UnitSchema.safeParse(form);
+  const settings = ActivitySettingsSchema.safeParse(form);
+  if (!unit.success || !settings.success) {
+    const issues = [...(unit.success ? [] : unit.error.issues), ...(settings.success ? [] : settings.error.issues)];
+    return data({ errors: issues.map((i) => i.message) }, { status: 400 });
+  }
+  const user = await requirePermission(request, "activities:manage", unit.data.unitId);
+  const activity = await createActivity(user.id, unit.data.unitId, settings.data);
+  return redirect(`/manage/activities/${activity.id}`);
+}
+
+export default function ActivityList() {
+  const { units, activities, defaults } = useLoaderData<typeof loader>();
+  const reply = useActionData<typeof action>();
+  return (
+    <div className="space-y-4">
+      <h1 className="text-xl font-bold">组织生活</h1>
+      <Form method="post" className="space-y-3 rounded-lg bg-white p-4 shadow">
+        <h2 className="font-bold">新建活动</h2>
+        <FormMessage messages={reply?.errors} />
+        <label className="block text-sm">
+          <span className="mb-1 block text-stone-700">党组织</span>
+          <select name="unitId" className={inputClass}>
+            <UnitOptions units={units} />
+          </select>
+        </label>
+        <ActivitySettingsFields values={defaults} />
+        <button type="submit" className={buttonClass}>
+          创建活动
+        </button>
+        <p className="text-xs text-stone-500">签到时间内，活动页面显示每 30 秒更新的签到二维码；书记确认签到名单后，为每位参会人员记入学时。</p>
+      </Form>
+      <ul className="space-y-2">
+        {activities.length === 0 ? <li className="text-sm text-stone-500">还没有活动。</li> : null}
+        {activities.map((a) => (
+          <li key={a.id} className="rounded-lg bg-white p-3 shadow" data-testid="activity-row">
+            <Link to={`/manage/activities/${a.id}`} className="font-semibold text-party hover:underline">
+              {a.title}
+            </Link>
+            <p className="text-xs text-stone-500">
+              {ACTIVITY_KIND_LABELS[a.kind]} · {a.unit.name} · {a.startsAt} · {formatHours(a.hours)} 学时 · {a.attendees} 人 · {ACTIVITY_STATUS_LABELS[a.status] ?? a.status}
+            </p>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
