@@ -186,8 +186,8 @@ export async function seedDemoUniversity(dbFile: string): Promise<SeedSummary> {
     f.notice({ unitId: cs.college.id, authorId: secretary, pinned: true, publishedAt: d(4), title: "计算机学院第十二期入党积极分子培训班报名通知", body: "请各支部于本月底前报送入党积极分子名单，培训班采取线上学习与集中授课相结合的方式。" });
     f.notice({ unitId: csUg1.id, authorId: branchsec, publishedAt: d(1), title: "本周五主题党日活动安排", body: "本周五下午三点在学院报告厅开展主题党日活动，请支部全体党员、发展对象和入党积极分子准时参加并扫码签到。" });
 
-    f.hours({ personId: member, year: 2026, amount: 400, category: "offline", sourceKind: "seed", sourceId: "party-day-2026-03", note: "三月主题党日" });
-    f.hours({ personId: member, year: 2026, amount: 800, category: "party_school", sourceKind: "seed", sourceId: "party-school-2026-spring", note: "党校春季集中培训（1天）" });
+    f.hours({ personId: member, year: 2026, amount: 400, category: "offline", sourceKind: "seed", sourceId: "party-day-2026-03", note: "三月主题党日", earnedAt: new Date("2026-03-27T07:00:00Z") });
+    f.hours({ personId: member, year: 2026, amount: 800, category: "party_school", sourceKind: "seed", sourceId: "party-school-2026-spring", note: "党校春季集中培训（1天）", earnedAt: new Date("2026-04-15T01:00:00Z") });
   });
   f.close();
   return { units: unitCount, people: peopleCount, ms: Math.round(performance.now() - started) };
