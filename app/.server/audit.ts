@@ -30,6 +30,7 @@ export const AUDIT_ACTIONS = [
   "notice.archive",
   "hours.credit",
   "hours.reverse",
+  "hours.export",
   "certificate.issue",
   "certificate.revoke",
   "admin.create",

@@ -1,0 +1,53 @@
+import writeXlsxFile, { type SheetData } from "write-excel-file/node";
+import { formatHours } from "~/lib/hours";
+import { maskPersonNumber } from "~/lib/mask";
+import { type Grant, grantsCover } from "~/lib/permissions";
+import { audit } from "../audit";
+import { type Download, XLSX_TYPE } from "../http/download";
+import { type HoursReport, personStatusLabel } from "./reports";
+
+// A unit's 学时 report as an Excel workbook: every active person of the subtree with their figures,
+// and the rollup per child unit. Numbers are masked unless the viewer may see sensitive data over
+// the person's unit (people:sensitive); no phone or ID number is ever written.
+
+const bold = (value: string) => ({ value, fontWeight: "bold" as const });
+const header = (...titles: string[]) => titles.map(bold);
+const hours = (hundredths: number | null) => (hundredths === null ? null : Number(formatHours(hundredths)));
+
+export async function exportHoursReport(actorId: number, grants: readonly Grant[], report: HoursReport): Promise<Download> {
+  const people: SheetData = [
+    header("姓名", "学号/工号", "党组织", "状态", "应修学时", "已修学时", "差额学时"),
+    ...report.people.map((p) => [
+      p.name,
+      { value: grantsCover(grants, "people:sensitive", p.unitPath) ? p.number : maskPersonNumber(p.number), type: String, format: "@" },
+      p.unitName,
+      personStatusLabel(p),
+      hours(p.required),
+      hours(p.earned),
+      hours(p.missing),
+    ]),
+  ];
+  const units: SheetData = [
+    header("党组织", "人数", "有学时要求", "已完成", "完成率(%)", "人均已修学时"),
+    ...[...report.units, report.total].map((u) => [
+      u.unitId === report.unit.id && !u.own ? bold(u.name) : u.name,
+      u.people,
+      u.withRequirement,
+      u.meeting,
+      u.completionRate,
+      hours(u.averageEarned),
+    ]),
+  ];
+  const body = await writeXlsxFile([
+    { data: people, sheet: "人员学时", columns: [{ width: 10 }, { width: 16 }, { width: 28 }, { width: 8 }, ...Array(3).fill({ width: 10 })], stickyRowsCount: 1 },
+    { data: units, sheet: "组织汇总", columns: [{ width: 30 }, ...Array(5).fill({ width: 12 })], stickyRowsCount: 1 },
+  ]).toBuffer();
+  await audit({
+    actorId,
+    action: "hours.export",
+    targetKind: "unit",
+    targetId: report.unit.id,
+    detail: { year: report.year, people: report.people.length },
+  });
+  return { body, fileName: `${report.unit.name}-${report.year}年学时统计.xlsx`, contentType: XLSX_TYPE };
+}

@@ -1,0 +1,149 @@
+import { prisma, rawStatement } from "../db";
+import { ledgerYear } from "./ledger";
+import { requirementStatus } from "./requirements";
+
+// The 学时 dashboards of one unit's subtree for a year: a line per active person (what the pack in
+// force asks, what counts toward it, what is missing), a rollup per child unit, and the monthly
+// trend of hours earned and activities held. Months are months in China (UTC+8), like the ledger's year.
+// All figures are in hundredths of a 学时.
+
+export type PersonLine = {
+  id: number;
+  number: string;
+  name: string;
+  unitId: number;
+  unitName: string;
+  unitPath: string;
+  required: number;
+  earned: number;
+  missing: number;
+};
+
+export type UnitRollup = {
+  unitId: number;
+  name: string;
+  /** True for the row of people directly in the chosen unit, not in any child. */
+  own: boolean;
+  people: number;
+  /** People some requirement applies to this year (required > 0). */
+  withRequirement: number;
+  /** People with a requirement and nothing missing. */
+  meeting: number;
+  /** meeting / withRequirement in percent with one decimal; null when nobody has a requirement. */
+  completionRate: number | null;
+  /** Mean earned (counted toward requirements) over the people with a requirement, hundredths; null when none. */
+  averageEarned: number | null;
+};
+
+export type MonthPoint = { month: number; hours: number; activities: number };
+
+export type HoursReport = {
+  unit: { id: number; name: string; path: string };
+  year: number;
+  people: PersonLine[];
+  units: UnitRollup[];
+  total: UnitRollup;
+  trend: MonthPoint[];
+};
+
+const PEOPLE_SQL = `SELECT p.id, p.number, p.name, p.unitId, u.name AS unitName, u.path AS unitPath
+  FROM Person p JOIN OrgUnit u ON u.id = p.unitId
+  WHERE p.disabledAt IS NULL AND u.path LIKE ? || '%'
+  ORDER BY u.path, p.number`;
+
+// earnedAt and startsAt are ISO text with "+00:00": SQLite reads the offset, and '+8 hours' gives China time.
+const HOURS_BY_MONTH_SQL = `SELECT CAST(strftime('%m', h.earnedAt, '+8 hours') AS INTEGER) AS month, SUM(h.amount) AS amount
+  FROM HoursEntry h JOIN Person p ON p.id = h.personId JOIN OrgUnit u ON u.id = p.unitId
+  WHERE h.year = ? AND p.disabledAt IS NULL AND u.path LIKE ? || '%'
+  GROUP BY month`;
+
+const ACTIVITIES_BY_MONTH_SQL = `SELECT CAST(strftime('%m', a.startsAt, '+8 hours') AS INTEGER) AS month, COUNT(*) AS n
+  FROM Activity a JOIN OrgUnit u ON u.id = a.unitId
+  WHERE a.status = 'confirmed' AND u.path LIKE ? || '%' AND strftime('%Y', a.startsAt, '+8 hours') = ?
+  GROUP BY month`;
+
+type PersonRow = Omit<PersonLine, "required" | "earned" | "missing">;
+
+function rollup(unitId: number, name: string, own: boolean, lines: PersonLine[]): UnitRollup {
+  const withReq = lines.filter((l) => l.required > 0);
+  const meeting = withReq.filter((l) => l.missing === 0).length;
+  return {
+    unitId,
+    name,
+    own,
+    people: lines.length,
+    withRequirement: withReq.length,
+    meeting,
+    completionRate: withReq.length === 0 ? null : Math.round((meeting / withReq.length) * 1000) / 10,
+    averageEarned: withReq.length === 0 ? null : Math.round(withReq.reduce((s, l) => s + l.earned, 0) / withReq.length),
+  };
+}
+
+/** The report of a unit's subtree; null when the unit does not exist. The caller checks the scope. */
+export async function hoursReport(unitId: number, year: number): Promise<HoursReport | null> {
+  const unit = await prisma.orgUnit.findUnique({ where: { id: unitId }, select: { id: true, name: true, path: true } });
+  if (!unit) return null;
+  const children = await prisma.orgUnit.findMany({
+    where: { parentId: unit.id, archivedAt: null },
+    select: { id: true, name: true, path: true },
+    orderBy: [{ sortOrder: "asc" }, { id: "asc" }],
+  });
+  const rows = rawStatement(PEOPLE_SQL).all(unit.path) as PersonRow[];
+  const status = await requirementStatus(
+    rows.map((r) => r.id),
+    year,
+  );
+  const people: PersonLine[] = rows.map((r) => {
+    const s = status.get(r.id);
+    return { ...r, required: s?.required ?? 0, earned: s?.earned ?? 0, missing: s?.missing ?? 0 };
+  });
+
+  const units = children.map((c) =>
+    rollup(
+      c.id,
+      c.name,
+      false,
+      people.filter((p) => p.unitPath.startsWith(c.path)),
+    ),
+  );
+  const own = people.filter((p) => p.unitId === unit.id);
+  if (own.length > 0) units.unshift(rollup(unit.id, `${unit.name}（本级）`, true, own));
+
+  const hours = new Map(
+    (rawStatement(HOURS_BY_MONTH_SQL).all(year, unit.path) as { month: number; amount: number }[]).map((r) => [r.month, r.amount]),
+  );
+  const activities = new Map(
+    (rawStatement(ACTIVITIES_BY_MONTH_SQL).all(unit.path, String(year)) as { month: number; n: number }[]).map((r) => [r.month, r.n]),
+  );
+  const trend = Array.from({ length: 12 }, (_, i) => ({ month: i + 1, hours: hours.get(i + 1) ?? 0, activities: activities.get(i + 1) ?? 0 }));
+
+  return { unit, year, people, units, total: rollup(unit.id, "合计", false, people), trend };
+}
+
+/** The people with hours still missing, most missing first, a page at a time. */
+export function peopleBehind(report: HoursReport, page: number, perPage = 50) {
+  const behind = report.people.filter((p) => p.missing > 0).sort((a, b) => b.missing - a.missing || a.number.localeCompare(b.number));
+  const pages = Math.max(1, Math.ceil(behind.length / perPage));
+  const current = Math.min(Math.max(1, page), pages);
+  return { count: behind.length, page: current, pages, people: behind.slice((current - 1) * perPage, current * perPage) };
+}
+
+export function personStatusLabel(p: { required: number; missing: number }): string {
+  if (p.required === 0) return "无要求";
+  return p.missing === 0 ? "已完成" : "未完成";
+}
+
+/**
+ * The unit and year a report page or export asks for (`?unitId=&year=`): the viewer's top unit in the
+ * "hours:report" scope and this year in China by default. A malformed value falls back to the default;
+ * the caller still checks the unit against the grants.
+ */
+export function reportQuery(url: URL, topPaths: string[], now = new Date()): { unitId: number | null; year: number } {
+  const thisYear = ledgerYear(now);
+  const y = Number(url.searchParams.get("year"));
+  const year = Number.isInteger(y) && y >= 2000 && y <= thisYear + 1 ? y : thisYear;
+  const raw = url.searchParams.get("unitId");
+  const fallback = topPaths[0] ? Number(topPaths[0].split("/").filter(Boolean).pop()) : null;
+  const unitId = raw && /^\d{1,9}$/.test(raw) ? Number(raw) : fallback;
+  return { unitId, year };
+}

@@ -1,0 +1,193 @@
+import { type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, Link, useLoaderData } from "@remix-run/react";
+import { requirePermission } from "~/.server/auth/guard";
+import { ledgerYear } from "~/.server/hours/ledger";
+import { hoursReport, peopleBehind, reportQuery } from "~/.server/hours/reports";
+import { unitsUnder } from "~/.server/org/units";
+import { TrendChart, UnitComparisonChart } from "~/components/reports/charts";
+import { buttonClass, inputClass, secondaryButtonClass } from "~/components/ui/form";
+import { UnitOptions } from "~/components/ui/options";
+import { formatHours } from "~/lib/hours";
+import { scopePaths } from "~/lib/permissions";
+
+// 学时统计: for a unit in the viewer's scope and a year, the completion of the 学时 requirements per
+// child unit, the monthly trend of hours and activities, and who is behind. /manage/reports
+
+export const meta: MetaFunction = () => [{ title: "学时统计 · 网上党校" }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const viewer = await requirePermission(request, "hours:report");
+  const scope = scopePaths(viewer.grants, "hours:report");
+  const url = new URL(request.url);
+  const { unitId, year } = reportQuery(url, scope);
+  await requirePermission(request, "hours:report", unitId ?? -1);
+  const [units, report] = await Promise.all([unitsUnder(scope), hoursReport(unitId!, year)]);
+  if (!report) throw new Response("没有权限", { status: 403 });
+  const page = Number(url.searchParams.get("page")) || 1;
+  const behind = peopleBehind(report, page);
+  const thisYear = ledgerYear(new Date());
+  return {
+    unit: { id: report.unit.id, name: report.unit.name },
+    year,
+    years: Array.from({ length: 5 }, (_, i) => thisYear - i),
+    units: units.map((u) => ({ id: u.id, name: u.name, depth: u.depth })),
+    rollups: report.units,
+    total: report.total,
+    trend: report.trend,
+    behind: { ...behind, people: behind.people.map((p) => ({ id: p.id, name: p.name, unitName: p.unitName, required: p.required, earned: p.earned, missing: p.missing })) },
+  };
+}
+
+const rate = (x: number | null) => (x === null ? "—" : `${x.toFixed(1)}%`);
+const avg = (x: number | null) => (x === null ? "—" : formatHours(x));
+
+export default function HoursReports() {
+  const { unit, year, years, units, rollups, total, trend, behind } = useLoaderData<typeof loader>();
+  const pageLink = (page: number) => `/manage/reports?unitId=${unit.id}&year=${year}&page=${page}`;
+  return (
+    <div className="space-y-4">
+      <h1 className="text-xl font-bold">学时统计</h1>
+      <Form method="get" className="flex flex-wrap items-end gap-3 rounded-lg bg-white p-4 shadow">
+        <label className="block min-w-0 flex-1 text-sm">
+          <span className="mb-1 block text-stone-700">党组织</span>
+          <select name="unitId" defaultValue={unit.id} className={inputClass}>
+            <UnitOptions units={units} />
+          </select>
+        </label>
+        <label className="block text-sm">
+          <span className="mb-1 block text-stone-700">年度</span>
+          <select name="year" defaultValue={year} className={inputClass}>
+            {years.map((y) => (
+              <option key={y} value={y}>
+                {y} 年
+              </option>
+            ))}
+          </select>
+        </label>
+        <button type="submit" className={buttonClass}>
+          查看
+        </button>
+        <a href={`/manage/reports.xlsx?unitId=${unit.id}&year=${year}`} className={secondaryButtonClass}>
+          导出 Excel
+        </a>
+      </Form>
+
+      <section className="rounded-lg bg-white p-4 shadow">
+        <h2 className="font-bold">
+          {unit.name} · {year} 年
+        </h2>
+        <p className="text-sm text-stone-600">
+          共 {total.people} 人，其中 {total.withRequirement} 人有学时要求，已完成 {total.meeting} 人，完成率 {rate(total.completionRate)}，人均已修{" "}
+          {avg(total.averageEarned)} 学时。
+        </p>
+      </section>
+
+      <section className="rounded-lg bg-white p-4 shadow">
+        <h2 className="mb-2 font-bold">党组织对比图（学时要求完成率）</h2>
+        <UnitComparisonChart units={rollups} />
+      </section>
+
+      <section className="rounded-lg bg-white p-4 shadow">
+        <h2 className="mb-2 font-bold">活动开展情况走势图</h2>
+        <p className="mb-2 text-xs text-stone-500">每月获得的学时与已确认的组织生活次数（按北京时间计月）。</p>
+        <TrendChart trend={trend} />
+        <details className="mt-2 text-sm">
+          <summary className="cursor-pointer text-stone-600">按月数据</summary>
+          <table className="mt-1 w-full">
+            <thead>
+              <tr className="border-b text-left text-stone-600">
+                <th className="py-1 pr-2">月份</th>
+                <th className="py-1 pr-2 text-right">学时</th>
+                <th className="py-1 text-right">组织生活（次）</th>
+              </tr>
+            </thead>
+            <tbody>
+              {trend.map((t) => (
+                <tr key={t.month} className="border-b border-stone-100" data-testid="trend-row">
+                  <td className="py-1 pr-2">{t.month}月</td>
+                  <td className="py-1 pr-2 text-right">{formatHours(t.hours)}</td>
+                  <td className="py-1 text-right">{t.activities}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </details>
+      </section>
+
+      <section className="overflow-x-auto rounded-lg bg-white p-4 shadow">
+        <h2 className="mb-2 font-bold">下级党组织</h2>
+        <table className="w-full text-sm">
+          <thead>
+            <tr className="border-b text-left text-stone-600">
+              <th className="py-1 pr-2">党组织</th>
+              <th className="py-1 pr-2 text-right">人数</th>
+              <th className="py-1 pr-2 text-right">有要求</th>
+              <th className="py-1 pr-2 text-right">已完成</th>
+              <th className="py-1 pr-2 text-right">完成率</th>
+              <th className="py-1 text-right">人均已修学时</th>
+            </tr>
+          </thead>
+          <tbody>
+            {[...rollups, total].map((u) => (
+              <tr key={`${u.unitId}-${u.name}`} className="border-b border-stone-100" data-testid="unit-row">
+                <td className="py-1 pr-2">
+                  {u.own || u.name === "合计" ? (
+                    u.name
+                  ) : (
+                    <Link to={`/manage/reports?unitId=${u.unitId}&year=${year}`} className="text-party hover:underline">
+                      {u.name}
+                    </Link>
+                  )}
+                </td>
+                <td className="py-1 pr-2 text-right">{u.people}</td>
+                <td className="py-1 pr-2 text-right">{u.withRequirement}</td>
+                <td className="py-1 pr-2 text-right">{u.meeting}</td>
+                <td className="py-1 pr-2 text-right">{rate(u.completionRate)}</td>
+                <td className="py-1 text-right">{avg(u.averageEarned)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </section>
+
+      <section className="overflow-x-auto rounded-lg bg-white p-4 shadow">
+        <h2 className="mb-2 font-bold">学时未达标人员（{behind.count} 人）</h2>
+        {behind.count === 0 ? (
+          <p className="text-sm text-stone-500">没有未达标的人员。</p>
+        ) : (
+          <table className="w-full text-sm">
+            <thead>
+              <tr className="border-b text-left text-stone-600">
+                <th className="py-1 pr-2">姓名</th>
+                <th className="py-1 pr-2">党组织</th>
+                <th className="py-1 pr-2 text-right">应修</th>
+                <th className="py-1 pr-2 text-right">已修</th>
+                <th className="py-1 text-right">差额</th>
+              </tr>
+            </thead>
+            <tbody>
+              {behind.people.map((p) => (
+                <tr key={p.id} className="border-b border-stone-100" data-testid="behind-row">
+                  <td className="py-1 pr-2">{p.name}</td>
+                  <td className="py-1 pr-2">{p.unitName}</td>
+                  <td className="py-1 pr-2 text-right">{formatHours(p.required)}</td>
+                  <td className="py-1 pr-2 text-right">{formatHours(p.earned)}</td>
+                  <td className="py-1 text-right">{formatHours(p.missing)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+        {behind.pages > 1 && (
+          <nav className="mt-2 flex items-center gap-3 text-sm" aria-label="分页">
+            {behind.page > 1 && <Link to={pageLink(behind.page - 1)}>上一页</Link>}
+            <span>
+              第 {behind.page} / {behind.pages} 页
+            </span>
+            {behind.page < behind.pages && <Link to={pageLink(behind.page + 1)}>下一页</Link>}
+          </nav>
+        )}
+      </section>
+    </div>
+  );
+}
