@@ -1,14 +1,15 @@
 import { type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useLoaderData, useSearchParams } from "@remix-run/react";
 import { z } from "zod";
-import { AUDIT_ACTIONS } from "~/.server/audit";
+import { AUDIT_ACTIONS, type AuditAction } from "~/.server/audit";
 import { recentAuditEntries } from "~/.server/audit-query";
 import { requirePermissionAtRoot } from "~/.server/auth/guard";
 import { inputClass, secondaryButtonClass } from "~/components/ui/form";
 
 export const meta: MetaFunction = () => [{ title: "审计日志 · 网上党校" }];
 
-const ACTION_LABELS: Record<string, string> = {
+// Every action has a label: the type makes a new action without one a compile error.
+const ACTION_LABELS: Record<AuditAction, string> = {
   "login.success": "登录成功",
   "login.failure": "登录失败",
   logout: "退出登录",
@@ -34,6 +35,47 @@ const ACTION_LABELS: Record<string, string> = {
   "rules.choose": "更换学时规则包",
   "rules.override": "调整学时要求",
   "rules.restore": "恢复学时要求",
+  "person.create": "新建人员",
+  "people.export": "导出人员",
+  "hours.credit": "记入学时",
+  "hours.reverse": "冲销学时",
+  "hours.export": "导出学时统计",
+  "certificate.issue": "开具学时证明",
+  "certificate.revoke": "作废学时证明",
+  "admin.create": "创建管理员",
+  "bank.create": "新建题库",
+  "bank.import": "导入题库",
+  "bank.export": "导出题库",
+  "question.create": "新建试题",
+  "question.update": "修改试题",
+  "question.archive": "归档试题",
+  "quiz.create": "新建测试",
+  "quiz.update": "修改测试",
+  "quiz.publish": "发布测试",
+  "quiz.export": "导出测试报告",
+  "attempt.flag": "标记异常作答",
+  "contest.create": "新建竞赛",
+  "contest.update": "修改竞赛",
+  "contest.publish": "发布竞赛",
+  "contest.draw": "满分答卷抽奖",
+  "contest.export": "导出竞赛成绩",
+  "course.create": "新建课程",
+  "course.update": "修改课程",
+  "course.publish": "发布课程",
+  "course.unpublish": "撤下课程",
+  "course.assign": "布置必修课程",
+  "course.unassign": "取消必修布置",
+  "media.upload": "上传课程媒体",
+  "live.create": "新建现场赛",
+  "activity.create": "新建组织生活",
+  "activity.update": "修改组织生活",
+  "activity.cancel": "取消组织生活",
+  "activity.confirm": "确认组织生活出席",
+  "activity.add_attendee": "补录出席人员",
+  "activity.remove_attendee": "移除出席人员",
+  "claim.submit": "提交学时申请",
+  "claim.approve": "通过学时申请",
+  "claim.reject": "驳回学时申请",
 };
 
 const FilterSchema = z.object({
@@ -48,11 +90,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const f = FilterSchema.parse({ action: params.action || undefined, actor: params.actor || undefined });
   const rows = await recentAuditEntries({ action: f.action, actorNumber: f.actor });
   return {
-    actions: AUDIT_ACTIONS.map((a) => ({ key: a, label: ACTION_LABELS[a] ?? a })),
+    actions: AUDIT_ACTIONS.map((a) => ({ key: a, label: ACTION_LABELS[a] })),
     rows: rows.map((r) => ({
       id: r.id,
       at: r.at.toISOString().replace("T", " ").slice(0, 19),
-      action: ACTION_LABELS[r.action] ?? r.action,
+      action: ACTION_LABELS[r.action as AuditAction] ?? r.action,
       actor: r.actor ? `${r.actor.name}（${r.actor.number}）` : "—",
       target: r.targetKind ? `${r.targetKind}:${r.targetId}` : "",
       ip: r.ip ?? "",
