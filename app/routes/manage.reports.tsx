@@ -48,7 +48,7 @@ export default function HoursReports() {
     <div className="space-y-4">
       <h1 className="text-xl font-bold">学时统计</h1>
       <Form method="get" className="flex flex-wrap items-end gap-3 rounded-lg bg-white p-4 shadow">
-        <label className="block min-w-0 flex-1 text-sm">
+        <label className="block min-w-0 basis-full text-sm sm:basis-auto sm:flex-1">
           <span className="mb-1 block text-stone-700">党组织</span>
           <select name="unitId" defaultValue={unit.id} className={inputClass}>
             <UnitOptions units={units} />
@@ -84,7 +84,7 @@ export default function HoursReports() {
 
       <section className="rounded-lg bg-white p-4 shadow">
         <h2 className="mb-2 font-bold">党组织对比图（学时要求完成率）</h2>
-        <UnitComparisonChart units={rollups} />
+        <UnitComparisonChart units={rollups} parentName={unit.name} />
       </section>
 
       <section className="rounded-lg bg-white p-4 shadow">

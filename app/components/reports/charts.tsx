@@ -6,8 +6,15 @@ import { Bar, BarChart, CartesianGrid, ComposedChart, Legend, Line, ResponsiveCo
 const PARTY = "#c8161d";
 const GOLD = "#d4a017";
 
-export function UnitComparisonChart({ units }: { units: { name: string; completionRate: number | null }[] }) {
-  const data = units.map((u) => ({ name: u.name, rate: u.completionRate ?? 0 }));
+/** A child unit's name without the part it shares with its parent's ("计算机学院本科生第一党支部" → "本科生第一党支部"), to fit a phone. */
+export function shortUnitName(name: string, parentName: string): string {
+  let common = 0;
+  while (common < name.length && name[common] === parentName[common]) common++;
+  return common >= 2 && common < name.length ? name.slice(common).replace(/^（(.+)）$/, "$1") : name;
+}
+
+export function UnitComparisonChart({ units, parentName }: { units: { name: string; completionRate: number | null }[]; parentName: string }) {
+  const data = units.map((u) => ({ name: shortUnitName(u.name, parentName), rate: u.completionRate ?? 0 }));
   if (data.length === 0) return <p className="text-sm text-stone-500">没有下级党组织。</p>;
   return (
     <div style={{ height: Math.max(160, data.length * 36 + 40) }}>
@@ -15,7 +22,7 @@ export function UnitComparisonChart({ units }: { units: { name: string; completi
         <BarChart data={data} layout="vertical" margin={{ top: 4, right: 16, bottom: 4, left: 4 }}>
           <CartesianGrid strokeDasharray="3 3" horizontal={false} />
           <XAxis type="number" domain={[0, 100]} unit="%" tick={{ fontSize: 11 }} />
-          <YAxis type="category" dataKey="name" width={110} tick={{ fontSize: 11 }} interval={0} />
+          <YAxis type="category" dataKey="name" width={120} tick={{ fontSize: 11 }} interval={0} />
           <Tooltip formatter={(v) => [`${String(v)}%`, "完成率"]} />
           <Bar dataKey="rate" name="完成率" fill={PARTY} isAnimationActive={false} />
         </BarChart>
