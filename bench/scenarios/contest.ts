@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import Database from "better-sqlite3";
 import { OPTION_LETTERS } from "../../app/lib/quiz-grading";
+import { createRandom, optionOrder } from "../../app/lib/quiz-shuffle";
 import { openContestFactory } from "../../tests/contest-factories";
 import { openFactory } from "../../tests/factories";
 import { type BenchAccount, SESSION_COOKIE, addBenchAccounts } from "../lib/bench-accounts";
@@ -31,14 +32,6 @@ const MAX_MS = 600_000;
 type Answer = { position: number; values: string[]; correct: boolean };
 type Participant = BenchAccount & { entryId: number; answers: Answer[] };
 
-function rng(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
-
 type Question = { id: number; type: string; options: string | null; answer: string };
 
 /** What the phone sends for an answer, in the letters of the order shown. */
@@ -66,7 +59,7 @@ export function prepareContest(dbFile: string, prefix: string): { contestId: num
     const root = f.db.prepare("SELECT id FROM OrgUnit WHERE parentId IS NULL").get() as { id: number };
     const cf = openContestFactory(f.db);
     const contestId = cf.contest({ title: `压测竞赛 ${prefix}`, unitId: root.id, createdById: trainer.id, timeLimitSec: 3600, audiences: [{ unitId }] });
-    const random = rng(prefix.length * 7919 + PARTICIPANTS);
+    const random = createRandom(prefix.length * 7919 + PARTICIPANTS);
     const participants = f.transaction(() =>
       accounts.map((a): Participant => {
         const picked = new Set<number>();
@@ -74,7 +67,7 @@ export function prepareContest(dbFile: string, prefix: string): { contestId: num
         const paper = [...picked].map((k) => {
           const q = questions[k];
           const letters = q.options ? Object.keys(JSON.parse(q.options) as object).sort() : [];
-          const order = [...letters].sort(() => random() - 0.5);
+          const order = optionOrder(letters, `${prefix}/${a.personId}/${q.id}`);
           return { q, order };
         });
         const entryId = cf.entry({
@@ -154,7 +147,7 @@ async function drive(
   const slot = slots(IN_FLIGHT);
   const load = new Load();
   const acknowledged = new Map<string, Outcome>();
-  const random = rng(42);
+  const random = createRandom(42);
   const deadline = performance.now() + MAX_MS;
   let sent = 0;
 

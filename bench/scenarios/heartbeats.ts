@@ -1,4 +1,5 @@
 import Database from "better-sqlite3";
+import { createRandom } from "../../app/lib/quiz-shuffle";
 import { refusalMessage } from "../../app/lib/watch-credit";
 import { openFactory } from "../../tests/factories";
 import { SESSION_COOKIE, addBenchAccounts } from "../lib/bench-accounts";
@@ -56,15 +57,6 @@ function merge(spans: readonly Span[]): Span[] {
 }
 const total = (spans: readonly Span[]) => spans.reduce((t, [s, e]) => t + e - s, 0);
 const covers = (outer: readonly Span[], inner: readonly Span[]) => inner.every(([s, e]) => outer.some(([a, b]) => a <= s && e <= b));
-
-/** A small deterministic generator for the jitter, so runs are alike. */
-function rng(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
 
 /** The viewers (bench accounts, see bench/lib/bench-accounts.ts) and the longest video lesson they may see. */
 function addViewers(dbFile: string): { viewers: Viewer[]; lesson: { id: number; slug: string; key: string; durationT: number } } {
@@ -161,7 +153,7 @@ export async function run({ url, dbFile }: BenchContext): Promise<Row[]> {
   const begin = new Series();
   const beat = new Series();
   const slot = slots(IN_FLIGHT);
-  const random = rng(15);
+  const random = createRandom(15);
   const jitter = () => Math.round((random() * 2 - 1) * JITTER_MS);
   let late = 0;
   const delays: number[] = [];

@@ -3,7 +3,7 @@ import { optionOrder, shuffled } from "~/lib/quiz-shuffle";
 import { prisma, prismaIdle, rawDb, rawStatement, sqliteTimestamp } from "../db";
 import { creditHours } from "../hours/ledger";
 import { learner } from "../learning/catalog";
-import { bankOrderOf, drawPaper, paperDeadline, parseJson, presentedOptions, presentedResponse } from "../quiz/paper";
+import { bankOrderOf, drawPaper, paperDeadline, paperWindow, parseJson, presentedOptions, presentedResponse } from "../quiz/paper";
 import { contestAudienceWhere } from "./audience";
 import { ContestError } from "./errors";
 import { contestIntake } from "./intake";
@@ -14,13 +14,6 @@ import { contestIntake } from "./intake";
 // the earlier of the start plus the time limit and the contest's close. An entry past it is closed
 // with the answers stored before it, by a read or by the sweeper.
 
-export type ContestWindow = "upcoming" | "open" | "closed";
-
-export function contestWindow(c: { opensAt: Date; closesAt: Date }, now: Date): ContestWindow {
-  if (c.opensAt > now) return "upcoming";
-  if (c.closesAt <= now) return "closed";
-  return "open";
-}
 
 const entrySelect = { id: true, state: true, score: true, maxScore: true, correct: true, durationMs: true, deadlineAt: true, showName: true } as const;
 
@@ -44,7 +37,7 @@ export async function contestsForPerson(personId: number, now = new Date()) {
   });
   return contests.map(({ sections, entries, ...c }) => ({
     ...c,
-    window: contestWindow(c, now),
+    window: paperWindow(c, now),
     questionCount: sections.reduce((s, x) => s + x.count, 0),
     entry: entries[0] ?? null,
   }));
@@ -72,7 +65,7 @@ export async function contestForPerson(personId: number, contestId: number, now 
   const { sections, entries, ...contest } = c;
   return {
     ...contest,
-    window: contestWindow(contest, now),
+    window: paperWindow(contest, now),
     questionCount: sections.reduce((s, x) => s + x.count, 0),
     maxScore: sections.reduce((s, x) => s + x.count * x.pointsEach, 0),
     entry: entries[0] ?? null,
@@ -127,7 +120,7 @@ async function ownEntry(personId: number, entryId: number) {
   const entry = Number.isSafeInteger(entryId)
     ? await prisma.contestEntry.findFirst({
         where: { id: entryId, personId },
-        select: { ...entrySelect, contestId: true, startedAt: true, contest: { select: { title: true, creditHours: true } } },
+        select: { ...entrySelect, contestId: true, personId: true, startedAt: true },
       })
     : null;
   if (!entry) throw new ContestError("not_found", "没有找到这次参赛记录");
@@ -203,8 +196,7 @@ export async function submitEntry(personId: number, entryId: number, now = new D
   await closeExpiredEntries(now);
   const entry = await ownEntry(personId, entryId);
   if (entry.state !== "in_progress") throw new ContestError("closed", entry.state === "expired" ? "作答时间已到，系统已自动交卷" : "您已经交卷");
-  const full = await prisma.contestEntry.findUniqueOrThrow({ where: { id: entryId }, select: { id: true, contestId: true, personId: true, startedAt: true, deadlineAt: true } });
-  if (!(await finish(full, "submitted", now))) throw new ContestError("closed", "您已经交卷");
+  if (!(await finish(entry, "submitted", now))) throw new ContestError("closed", "您已经交卷");
 }
 
 /** Closes every entry past its deadline with what was stored before it. */

@@ -1,6 +1,6 @@
 import { gradeQuestion } from "~/lib/quiz-grading";
 import { prismaIdle, rawDb, rawStatement, sqliteTimestamp } from "../db";
-import { MalformedAnswer, keyOf, toBankResponse } from "../quiz/paper";
+import { MalformedAnswer, bankOrderOf, keyOf, toBankResponse } from "../quiz/paper";
 import { ContestError } from "./errors";
 
 // Contest answers under load (10,000 people in the same hour): each answer is checked and graded in
@@ -164,7 +164,7 @@ export class ContestIntake {
         r.position,
         {
           type: r.type,
-          order: r.optionOrder ? (JSON.parse(r.optionOrder) as string[]) : r.options ? Object.keys(JSON.parse(r.options) as object).sort() : [],
+          order: bankOrderOf(r, r.optionOrder),
           answer: r.answer,
           points: r.points,
         },

@@ -8,7 +8,7 @@ import { audit } from "../audit";
 import { prisma } from "../db";
 import { Prisma } from "../generated/prisma/client";
 import { creditHours } from "../hours/ledger";
-import { MalformedAnswer, bankOrderOf, drawPaper, keyOf, paperDeadline, parseJson, presentedOptions, presentedResponse, toBankResponse } from "./paper";
+import { MalformedAnswer, bankOrderOf, drawPaper, keyOf, paperDeadline, paperWindow, parseJson, presentedOptions, presentedResponse, toBankResponse } from "./paper";
 
 // Attempts at a quiz: the state machine in_progress → submitted | expired, with the paper (questions,
 // their order, each question's option order) fixed at the start and stored on the attempt, answers
@@ -80,13 +80,6 @@ function audienceFilter(person: PersonScope): Prisma.QuizWhereInput {
   };
 }
 
-export type QuizWindow = "upcoming" | "open" | "closed";
-
-export function quizWindow(quiz: { opensAt: Date | null; closesAt: Date | null }, now: Date): QuizWindow {
-  if (quiz.opensAt && quiz.opensAt > now) return "upcoming";
-  if (quiz.closesAt && quiz.closesAt <= now) return "closed";
-  return "open";
-}
 
 // ---------- list and intro ----------
 
@@ -120,7 +113,7 @@ export async function quizzesForPerson(personId: number, now = new Date()) {
       timeLimitSec: q.timeLimitSec,
       maxAttempts: q.maxAttempts,
       passPercent: q.passPercent,
-      window: quizWindow(q, now),
+      window: paperWindow(q, now),
       attemptsUsed: q.attempts.length,
       inProgressAttemptId: inProgress?.id ?? null,
       grade: grade ? { percent: grade.percent, passed: grade.passed } : null,
@@ -160,7 +153,7 @@ export async function quizForPerson(personId: number, quizId: number, now = new 
     ...rest,
     gradeMethod: rest.gradeMethod as GradeMethod,
     reviewPolicy: rest.reviewPolicy as ReviewPolicy,
-    window: quizWindow(quiz, now),
+    window: paperWindow(quiz, now),
     grade: grades[0] ?? null,
     inProgressAttemptId: quiz.attempts.find((a) => a.state === "in_progress")?.id ?? null,
   };
@@ -191,7 +184,7 @@ export async function startAttempt(personId: number, quizId: number, now = new D
     },
   });
   if (!quiz) throw new AttemptError("not_eligible", "这个测验不面向您，不能作答");
-  const window = quizWindow(quiz, now);
+  const window = paperWindow(quiz, now);
   if (window === "upcoming") throw new AttemptError("not_open", "测验尚未开始，请在开放时间内作答");
   if (window === "closed") throw new AttemptError("not_open", "测验已经结束，不能再作答");
 

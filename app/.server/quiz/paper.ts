@@ -13,6 +13,13 @@ export function parseJson<T>(text: string | null): T | null {
   return text === null ? null : (JSON.parse(text) as T);
 }
 
+/** Where now stands against a quiz's or a contest's window (an open end never closes). */
+export function paperWindow(w: { opensAt: Date | null; closesAt: Date | null }, now: Date): "upcoming" | "open" | "closed" {
+  if (w.opensAt && w.opensAt > now) return "upcoming";
+  if (w.closesAt && w.closesAt <= now) return "closed";
+  return "open";
+}
+
 export function paperDeadline(start: Date, timeLimitSec: number | null, closesAt: Date | null): Date | null {
   const byLimit = timeLimitSec ? new Date(start.getTime() + timeLimitSec * 1000) : null;
   if (byLimit && closesAt) return byLimit < closesAt ? byLimit : closesAt;
@@ -77,7 +84,7 @@ export function presentedOptions(q: QuestionRow, order: string[] | null) {
   return bankOrder.map((bankLetter, i) => ({ value: OPTION_LETTERS[i], label: opts[bankLetter] }));
 }
 
-export function bankOrderOf(q: QuestionRow, optionOrderJson: string | null): string[] {
+export function bankOrderOf(q: Pick<QuestionRow, "options">, optionOrderJson: string | null): string[] {
   const stored = parseJson<string[]>(optionOrderJson);
   if (stored) return stored;
   return q.options ? Object.keys(parseJson<Record<string, string>>(q.options)!).sort() : [];
