@@ -7,11 +7,13 @@ import { unitsUnder } from "~/.server/org/units";
 import { TrendChart, UnitComparisonChart } from "~/components/reports/charts";
 import { buttonClass, inputClass, secondaryButtonClass } from "~/components/ui/form";
 import { UnitOptions } from "~/components/ui/options";
+import { formatDate } from "~/lib/dates";
 import { formatHours } from "~/lib/hours";
 import { scopePaths } from "~/lib/permissions";
 
 // 学时统计: for a unit in the viewer's scope and a year, the completion of the 学时 requirements per
-// child unit, the monthly trend of hours and activities, and who is behind. /manage/reports
+// child unit, the monthly trend of hours and activities, the required courses' completion, and who is
+// behind. /manage/reports
 
 export const meta: MetaFunction = () => [{ title: "学时统计 · 网上党校" }];
 
@@ -34,6 +36,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     rollups: report.units,
     total: report.total,
     trend: report.trend,
+    courses: report.courses,
     behind: { ...behind, people: behind.people.map((p) => ({ id: p.id, name: p.name, unitName: p.unitName, required: p.required, earned: p.earned, missing: p.missing })) },
   };
 }
@@ -42,7 +45,7 @@ const rate = (x: number | null) => (x === null ? "—" : `${x.toFixed(1)}%`);
 const avg = (x: number | null) => (x === null ? "—" : formatHours(x));
 
 export default function HoursReports() {
-  const { unit, year, years, units, rollups, total, trend, behind } = useLoaderData<typeof loader>();
+  const { unit, year, years, units, rollups, total, trend, courses, behind } = useLoaderData<typeof loader>();
   const pageLink = (page: number) => `/manage/reports?unitId=${unit.id}&year=${year}&page=${page}`;
   return (
     <div className="space-y-4">
@@ -150,6 +153,8 @@ export default function HoursReports() {
         </table>
       </section>
 
+      <RequiredCourses courses={courses} />
+
       <section className="overflow-x-auto rounded-lg bg-white p-4 shadow">
         <h2 className="mb-2 font-bold">学时未达标人员（{behind.count} 人）</h2>
         {behind.count === 0 ? (
@@ -188,6 +193,82 @@ export default function HoursReports() {
           </nav>
         )}
       </section>
+    </div>
+  );
+}
+
+type Courses = ReturnType<typeof useLoaderData<typeof loader>>["courses"];
+
+/** Each required course: a bar of finished / part-way / not started, the figures, and per child unit. */
+function RequiredCourses({ courses }: { courses: Courses }) {
+  return (
+    <section className="rounded-lg bg-white p-4 shadow">
+      <h2 className="mb-1 font-bold">必修课程完成情况</h2>
+      <p className="mb-3 text-xs text-stone-500">按当前的必修布置统计（不分年度）：完成全部课时即为已完成。</p>
+      {courses.length === 0 ? (
+        <p className="text-sm text-stone-500">本组织目前没有布置必修课程。</p>
+      ) : (
+        <ul className="space-y-4">
+          {courses.map((c) => (
+            <li key={c.courseId} data-testid="required-course">
+              <div className="flex flex-wrap items-baseline justify-between gap-x-3">
+                <span className="font-medium">{c.title}</span>
+                <span className="text-xs text-stone-500">
+                  {c.lessons} 个课时{c.dueAt ? ` · ${formatDate(c.dueAt)} 前完成` : ""}
+                </span>
+              </div>
+              <CompletionBar c={c} />
+              <p className="mt-1 text-sm text-stone-600" data-testid="required-course-summary">
+                应学 {c.required} 人，已完成 {c.completed} 人（{rate(c.completionRate)}），学习中 {c.inProgress} 人，未开始 {c.notStarted} 人
+                {c.overdue > 0 && <span className="text-red-700">，逾期未完成 {c.overdue} 人</span>}
+              </p>
+              <details className="mt-1 text-sm">
+                <summary className="cursor-pointer text-stone-600">按党组织</summary>
+                <div className="overflow-x-auto">
+                  <table className="mt-1 w-full">
+                    <thead>
+                      <tr className="border-b text-left text-stone-600">
+                        <th className="py-1 pr-2">党组织</th>
+                        <th className="py-1 pr-2 text-right">应学</th>
+                        <th className="py-1 pr-2 text-right">已完成</th>
+                        <th className="py-1 pr-2 text-right">完成率</th>
+                        <th className="py-1 text-right">逾期</th>
+                      </tr>
+                    </thead>
+                    <tbody>
+                      {c.units
+                        .filter((u) => u.required > 0)
+                        .map((u) => (
+                          <tr key={u.unitId} className="border-b border-stone-100" data-testid="required-course-unit">
+                            <td className="py-1 pr-2">{u.name}</td>
+                            <td className="py-1 pr-2 text-right">{u.required}</td>
+                            <td className="py-1 pr-2 text-right">{u.completed}</td>
+                            <td className="py-1 pr-2 text-right">{rate(u.completionRate)}</td>
+                            <td className="py-1 text-right">{u.overdue}</td>
+                          </tr>
+                        ))}
+                    </tbody>
+                  </table>
+                </div>
+              </details>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+function CompletionBar({ c }: { c: Courses[number] }) {
+  const pct = (n: number) => `${c.required === 0 ? 0 : (n / c.required) * 100}%`;
+  return (
+    <div
+      className="mt-1 flex h-3 overflow-hidden rounded bg-stone-200"
+      role="img"
+      aria-label={`已完成 ${c.completed} 人，学习中 ${c.inProgress} 人，未开始 ${c.notStarted} 人`}
+    >
+      <div className="bg-party" style={{ width: pct(c.completed) }} />
+      <div className="bg-amber-400" style={{ width: pct(c.inProgress) }} />
     </div>
   );
 }

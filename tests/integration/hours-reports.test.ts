@@ -1,5 +1,6 @@
 import { readSheet } from "read-excel-file/node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openCourseFactory } from "../course-factories";
 import { Client } from "../support/client";
 import { type TestServer, startTestServer } from "../support/server";
 
@@ -14,6 +15,11 @@ import { type TestServer, startTestServer } from "../support/server";
 //
 // A's figures: A1 1/2 = 50.0%, average earned (32 + 10) / 2 = 21; A2 0/1 = 0.0%, average 0;
 // total 1/3 = 33.3%, average (32 + 10 + 0) / 3 = 14. Behind: m3 (32), then m2 (22).
+//
+// Required courses: 党章学习 (A's members, due 2025-01-01, two lessons and an archived third): m1
+// finished both (complete), m2 one (in progress), m3 none (not started); m2 and m3 are overdue, and
+// disabled d1's finished course counts nowhere. 入门课 (everyone in masses, from the root, no due
+// date): secA opened it, secB did not. A draft course's assignment and B's own course are left out of A.
 
 let server: TestServer;
 const ids: Record<string, number> = {};
@@ -64,6 +70,32 @@ beforeAll(async () => {
   act(a2.id, "七月支部大会", "2025-07-15T02:00:00.000+00:00", "confirmed");
   act(a1.id, "取消的活动", "2025-06-10T02:00:00.000+00:00", "cancelled");
   act(b1.id, "乙学院活动", "2025-07-10T02:00:00.000+00:00", "confirmed");
+
+  const cf = openCourseFactory(f.db);
+  const course = (slug: string, title: string, lessons: number, status: "published" | "draft" = "published") => {
+    const courseId = cf.course({ slug, unitId: root.id, title, status });
+    const lessonIds = Array.from({ length: lessons }, (_, i) => cf.lesson({ courseId, key: `l${i + 1}`, position: i + 1, credit: 100, minutes: 10 }));
+    return { courseId, lessonIds };
+  };
+  const charter = course("dangzhang", "党章学习", 2);
+  cf.lesson({ courseId: charter.courseId, key: "old", position: 3, credit: 100, minutes: 10, archivedAt: new Date("2024-12-01T00:00:00Z") });
+  cf.assignment({ courseId: charter.courseId, unitId: a.id, politicalStatus: "member", dueAt: new Date("2025-01-01T00:00:00Z") });
+  const intro = course("rumen", "入门课", 1);
+  cf.assignment({ courseId: intro.courseId, unitId: root.id, politicalStatus: "masses" });
+  const draft = course("caogao", "草稿课程", 1, "draft");
+  cf.assignment({ courseId: draft.courseId, unitId: root.id });
+  const bOnly = course("yi", "乙学院课程", 1);
+  cf.assignment({ courseId: bOnly.courseId, unitId: b.id });
+  const progress = f.db.prepare("INSERT INTO LessonProgress (personId, lessonId, readSeconds, completedAt, createdAt, updatedAt) VALUES (?, ?, 600, ?, ?, ?)");
+  const study = (key: string, lessonId: number, completed: boolean) => {
+    const at = "2024-12-20T00:00:00.000+00:00";
+    progress.run(ids[key], lessonId, completed ? at : null, at, at);
+  };
+  charter.lessonIds.forEach((l) => study("m1", l, true));
+  study("m2", charter.lessonIds[0], true);
+  study("m2", charter.lessonIds[1], false);
+  charter.lessonIds.forEach((l) => study("d1", l, true));
+  study("secA", intro.lessonIds[0], false);
 });
 afterAll(() => server?.stop());
 
@@ -122,6 +154,28 @@ describe("学时统计", () => {
     expect(page.text).toContain('href="/manage/reports"');
   });
 
+  it("shows how far the people in scope are with their required courses, per course and per unit", async () => {
+    const sec = await signIn("secA");
+    const page = await sec.get(`/manage/reports?unitId=${ids.a}&year=${YEAR}`);
+    const courses = [...page.text.matchAll(/data-testid="required-course"[^>]*>([\s\S]*?)<\/li>/g)].map((m) => m[1]);
+    expect(courses.map((c) => cellText(/<span class="font-medium">(.*?)<\/span>/.exec(c)![1]))).toEqual(["党章学习", "入门课"]);
+    const summary = (c: string) => cellText(/data-testid="required-course-summary"[^>]*>([\s\S]*?)<\/p>/.exec(c)![1]);
+    expect(summary(courses[0])).toBe("应学 3 人，已完成 1 人（33.3%），学习中 1 人，未开始 1 人，逾期未完成 2 人");
+    expect(cellText(courses[0])).toContain("2 个课时 · 2025-01-01 前完成");
+    expect(rows(courses[0], "required-course-unit")).toEqual([
+      ["甲学院第一党支部", "2", "1", "50.0%", "1"],
+      ["甲学院第二党支部", "1", "0", "0.0%", "1"],
+    ]);
+    expect(summary(courses[1])).toBe("应学 1 人，已完成 0 人（0.0%），学习中 1 人，未开始 0 人");
+    expect(rows(courses[1], "required-course-unit")).toEqual([["甲学院党委（本级）", "1", "0", "0.0%", "0"]]);
+
+    // B sees its own course and the one for the masses; nothing of A's.
+    const secB = await signIn("secB");
+    const own = await secB.get(`/manage/reports?unitId=${ids.b}&year=${YEAR}`);
+    const bCourses = [...own.text.matchAll(/data-testid="required-course"[^>]*>[\s\S]*?<span class="font-medium">(.*?)<\/span>/g)].map((m) => m[1]);
+    expect(bCourses).toEqual(["入门课", "乙学院课程"]);
+  });
+
   it("refuses a unit outside the viewer's scope, and learners", async () => {
     const secB = await signIn("secB");
     expect((await secB.get(`/manage/reports?unitId=${ids.a}&year=${YEAR}`)).status).toBe(403);
@@ -155,6 +209,15 @@ describe("学时统计", () => {
       ["甲学院第一党支部", 2, 2, 1, 50, 21],
       ["甲学院第二党支部", 1, 1, 0, 0, 0],
       ["合计", 4, 3, 1, 33.3, 14],
+    ]);
+    const courses = await readSheet(file.bytes, "必修课程");
+    expect(courses).toEqual([
+      ["必修课程", "党组织", "应学人数", "已完成", "学习中", "未开始", "逾期未完成", "完成率(%)"],
+      ["党章学习", "合计", 3, 1, 1, 1, 2, 33.3],
+      ["党章学习", "甲学院第一党支部", 2, 1, 1, 0, 1, 50],
+      ["党章学习", "甲学院第二党支部", 1, 0, 0, 1, 1, 0],
+      ["入门课", "合计", 1, 0, 1, 0, 0, 0],
+      ["入门课", "甲学院党委（本级）", 1, 0, 1, 0, 0, 0],
     ]);
     const audited = server.factory.db
       .prepare("SELECT actorId, targetKind, detail FROM AuditLog WHERE action = 'hours.export' AND targetId = ?")

@@ -7,7 +7,7 @@ import { type Download, XLSX_TYPE } from "../http/download";
 import { type HoursReport, personStatusLabel } from "./reports";
 
 // A unit's 学时 report as an Excel workbook: every active person of the subtree with their figures,
-// and the rollup per child unit. Numbers are masked unless the viewer may see sensitive data over
+// the rollup per child unit, and the required courses' completion (per course, then per child unit). Numbers are masked unless the viewer may see sensitive data over
 // the person's unit (people:sensitive); no phone or ID number is ever written.
 
 const bold = (value: string) => ({ value, fontWeight: "bold" as const });
@@ -38,9 +38,17 @@ export async function exportHoursReport(actorId: number, grants: readonly Grant[
       hours(u.averageEarned),
     ]),
   ];
+  const courses: SheetData = [
+    header("必修课程", "党组织", "应学人数", "已完成", "学习中", "未开始", "逾期未完成", "完成率(%)"),
+    ...report.courses.flatMap((c) => [
+      [bold(c.title), bold("合计"), c.required, c.completed, c.inProgress, c.notStarted, c.overdue, c.completionRate],
+      ...c.units.filter((u) => u.required > 0).map((u) => [c.title, u.name, u.required, u.completed, u.inProgress, u.notStarted, u.overdue, u.completionRate]),
+    ]),
+  ];
   const body = await writeXlsxFile([
     { data: people, sheet: "人员学时", columns: [{ width: 10 }, { width: 16 }, { width: 28 }, { width: 8 }, ...Array(3).fill({ width: 10 })], stickyRowsCount: 1 },
     { data: units, sheet: "组织汇总", columns: [{ width: 30 }, ...Array(5).fill({ width: 12 })], stickyRowsCount: 1 },
+    { data: courses, sheet: "必修课程", columns: [{ width: 24 }, { width: 30 }, ...Array(6).fill({ width: 11 })], stickyRowsCount: 1 },
   ]).toBuffer();
   await audit({
     actorId,

@@ -1,10 +1,11 @@
 import { prisma, rawStatement } from "../db";
 import { ledgerYear } from "./ledger";
+import { type RequiredCourse, type UnitGroup, requiredCourseCompletion } from "./required-courses";
 import { requirementStatus } from "./requirements";
 
 // The 学时 dashboards of one unit's subtree for a year: a line per active person (what the pack in
 // force asks, what counts toward it, what is missing), a rollup per child unit, and the monthly
-// trend of hours earned and activities held. Months are months in China (UTC+8), like the ledger's year.
+// trend of hours earned and activities held, and how far they are with their required courses. Months are months in China (UTC+8), like the ledger's year.
 // All figures are in hundredths of a 学时.
 
 export type PersonLine = {
@@ -14,6 +15,8 @@ export type PersonLine = {
   unitId: number;
   unitName: string;
   unitPath: string;
+  politicalStatus: string;
+  cadreLevel: string;
   required: number;
   earned: number;
   missing: number;
@@ -44,9 +47,10 @@ export type HoursReport = {
   units: UnitRollup[];
   total: UnitRollup;
   trend: MonthPoint[];
+  courses: RequiredCourse[];
 };
 
-const PEOPLE_SQL = `SELECT p.id, p.number, p.name, p.unitId, u.name AS unitName, u.path AS unitPath
+const PEOPLE_SQL = `SELECT p.id, p.number, p.name, p.unitId, u.name AS unitName, u.path AS unitPath, p.politicalStatus, p.cadreLevel
   FROM Person p JOIN OrgUnit u ON u.id = p.unitId
   WHERE p.disabledAt IS NULL AND u.path LIKE ? || '%'
   ORDER BY u.path, p.number`;
@@ -80,7 +84,7 @@ function rollup(unitId: number, name: string, own: boolean, lines: PersonLine[])
 }
 
 /** The report of a unit's subtree; null when the unit does not exist. The caller checks the scope. */
-export async function hoursReport(unitId: number, year: number): Promise<HoursReport | null> {
+export async function hoursReport(unitId: number, year: number, now = new Date()): Promise<HoursReport | null> {
   const unit = await prisma.orgUnit.findUnique({ where: { id: unitId }, select: { id: true, name: true, path: true } });
   if (!unit) return null;
   const children = await prisma.orgUnit.findMany({
@@ -98,16 +102,13 @@ export async function hoursReport(unitId: number, year: number): Promise<HoursRe
     return { ...r, required: s?.required ?? 0, earned: s?.earned ?? 0, missing: s?.missing ?? 0 };
   });
 
-  const units = children.map((c) =>
-    rollup(
-      c.id,
-      c.name,
-      false,
-      people.filter((p) => p.unitPath.startsWith(c.path)),
-    ),
-  );
+  // The people directly in the chosen unit first, then each child unit's subtree.
   const own = people.filter((p) => p.unitId === unit.id);
-  if (own.length > 0) units.unshift(rollup(unit.id, `${unit.name}（本级）`, true, own));
+  const groups: UnitGroup<PersonLine>[] = [
+    ...(own.length > 0 ? [{ unitId: unit.id, name: `${unit.name}（本级）`, own: true, members: own }] : []),
+    ...children.map((c) => ({ unitId: c.id, name: c.name, own: false, members: people.filter((p) => p.unitPath.startsWith(c.path)) })),
+  ];
+  const units = groups.map((g) => rollup(g.unitId, g.name, g.own, g.members));
 
   const hours = new Map(
     (rawStatement(HOURS_BY_MONTH_SQL).all(year, unit.path) as { month: number; amount: number }[]).map((r) => [r.month, r.amount]),
@@ -117,7 +118,8 @@ export async function hoursReport(unitId: number, year: number): Promise<HoursRe
   );
   const trend = Array.from({ length: 12 }, (_, i) => ({ month: i + 1, hours: hours.get(i + 1) ?? 0, activities: activities.get(i + 1) ?? 0 }));
 
-  return { unit, year, people, units, total: rollup(unit.id, "合计", false, people), trend };
+  const courses = requiredCourseCompletion(unit.path, people, groups, now);
+  return { unit, year, people, units, total: rollup(unit.id, "合计", false, people), trend, courses };
 }
 
 /** The people with hours still missing, most missing first, a page at a time. */

@@ -1,0 +1,115 @@
+import { rawStatement } from "../db";
+
+// How far the people of a report are with the courses required of them (规定动作, CourseAssignment):
+// for each published course assigned to some of them, how many it is required of, how many have
+// finished every lesson, are part-way, have not started, or are past the due date unfinished; for
+// the whole subtree and per child unit. Assignments are current, not per year: a course is required
+// of a person when an assignment's unit is on their path and its status and cadre level (when named)
+// are theirs now, as the learner's catalogue decides (app/.server/learning/catalog.ts).
+
+export type Learner = { id: number; unitPath: string; politicalStatus: string; cadreLevel: string };
+export type UnitGroup<P extends Learner = Learner> = { unitId: number; name: string; own: boolean; members: P[] };
+
+export type CourseCompletion = {
+  /** People the course is required of. */
+  required: number;
+  /** Every lesson finished. */
+  completed: number;
+  /** Some lesson opened, not every lesson finished. */
+  inProgress: number;
+  notStarted: number;
+  /** Not finished and past the earliest due date of the assignments that cover them. */
+  overdue: number;
+  /** completed / required in percent with one decimal; null when the course is required of nobody. */
+  completionRate: number | null;
+};
+
+export type RequiredCourse = CourseCompletion & {
+  courseId: number;
+  title: string;
+  lessons: number;
+  /** The earliest due date among the assignments that cover someone here; null when none has one. */
+  dueAt: Date | null;
+  units: (CourseCompletion & { unitId: number; name: string; own: boolean })[];
+};
+
+type AssignmentRow = { courseId: number; title: string; lessons: number; unitId: number; politicalStatus: string | null; cadreLevel: string | null; dueAt: string | null };
+
+const ASSIGNMENTS_SQL = `SELECT a.courseId, c.title, a.unitId, a.politicalStatus, a.cadreLevel, a.dueAt,
+    (SELECT COUNT(*) FROM Lesson l WHERE l.courseId = c.id AND l.archivedAt IS NULL) AS lessons
+  FROM CourseAssignment a JOIN Course c ON c.id = a.courseId
+  WHERE c.status = 'published'
+  ORDER BY a.courseId, a.id`;
+
+// Lessons finished and lessons opened, per person and course, for the subtree's active people.
+const PROGRESS_SQL = `SELECT lp.personId, l.courseId, COUNT(lp.completedAt) AS done
+  FROM LessonProgress lp
+    JOIN Lesson l ON l.id = lp.lessonId
+    JOIN Person p ON p.id = lp.personId
+    JOIN OrgUnit u ON u.id = p.unitId
+  WHERE l.archivedAt IS NULL AND p.disabledAt IS NULL AND u.path LIKE ? || '%'
+    AND l.courseId IN (SELECT value FROM json_each(?))
+  GROUP BY lp.personId, l.courseId`;
+
+type Status = "completed" | "inProgress" | "notStarted";
+type Duty = { status: Status; dueAt: number | null };
+
+const covers = (a: AssignmentRow, p: Learner) =>
+  p.unitPath.includes(`/${a.unitId}/`) && (a.politicalStatus === null || a.politicalStatus === p.politicalStatus) && (a.cadreLevel === null || a.cadreLevel === p.cadreLevel);
+
+function tally(duties: (Duty | undefined)[], now: number): CourseCompletion {
+  const due = duties.filter((d): d is Duty => d !== undefined);
+  const count = (s: Status) => due.filter((d) => d.status === s).length;
+  const completed = count("completed");
+  return {
+    required: due.length,
+    completed,
+    inProgress: count("inProgress"),
+    notStarted: count("notStarted"),
+    overdue: due.filter((d) => d.status !== "completed" && d.dueAt !== null && d.dueAt < now).length,
+    completionRate: due.length === 0 ? null : Math.round((completed / due.length) * 1000) / 10,
+  };
+}
+
+/**
+ * The required courses of a subtree (its root's path `unitPath`), over `people` (its active people)
+ * and per group (the report's child units). Courses required of nobody here are left out.
+ */
+export function requiredCourseCompletion(unitPath: string, people: readonly Learner[], groups: readonly UnitGroup[], now = new Date()): RequiredCourse[] {
+  const assignments = rawStatement(ASSIGNMENTS_SQL).all() as AssignmentRow[];
+  const courseIds = [...new Set(assignments.map((a) => a.courseId))];
+  if (courseIds.length === 0) return [];
+  const done = new Map<string, number>();
+  for (const r of rawStatement(PROGRESS_SQL).all(unitPath, JSON.stringify(courseIds)) as { personId: number; courseId: number; done: number }[]) {
+    done.set(`${r.personId}:${r.courseId}`, r.done);
+  }
+
+  return courseIds.flatMap((courseId) => {
+    const own = assignments.filter((a) => a.courseId === courseId);
+    const { title, lessons } = own[0];
+    // A course with no lessons left can be finished by nobody: not a requirement anyone can meet.
+    if (lessons === 0) return [];
+    const duties = new Map<number, Duty>();
+    for (const p of people) {
+      const covering = own.filter((a) => covers(a, p));
+      if (covering.length === 0) continue;
+      const dues = covering.flatMap((a) => (a.dueAt ? [new Date(a.dueAt).getTime()] : []));
+      const n = done.get(`${p.id}:${courseId}`);
+      const status: Status = n === undefined ? "notStarted" : n >= lessons ? "completed" : "inProgress";
+      duties.set(p.id, { status, dueAt: dues.length ? Math.min(...dues) : null });
+    }
+    if (duties.size === 0) return [];
+    const t = now.getTime();
+    const earliest = [...duties.values()].reduce<number | null>((min, d) => (d.dueAt !== null && (min === null || d.dueAt < min) ? d.dueAt : min), null);
+    return [
+      {
+        courseId,
+        title,
+        lessons,
+        dueAt: earliest === null ? null : new Date(earliest),
+        ...tally([...duties.values()], t),
+        units: groups.map((g) => ({ unitId: g.unitId, name: g.name, own: g.own, ...tally(g.members.map((m) => duties.get(m.id)), t) })),
+      },
+    ];
+  });
+}
