@@ -43,7 +43,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       certificate: { ...c, person: { name: c.person.name, unitName: c.person.unitName, numberMasked: maskPersonNumber(c.person.number) } },
       verify: url ? { url, qr: await qrDataUri(url) } : null,
       canRevoke: canRevoke(user, subject.unitPath),
-      back: subject.personId === user.id ? { to: "/account/hours", label: "我的学时" } : { to: `/manage/people/${subject.personId}`, label: "人员信息" },
+      back: subject.personId === user.id ? { to: "/hours", label: "我的学时" } : { to: `/manage/people/${subject.personId}`, label: "人员信息" },
     },
     { headers: { "Cache-Control": "private, no-store" } },
   );

@@ -256,3 +256,36 @@ describe("verifying", () => {
     expect(verifyUrlIn(page.text)).toBeUndefined();
   });
 });
+
+describe("what the paper says", () => {
+  it("prints the requirement then in force, and keeps the name and unit as printed after a transfer and a rename", async () => {
+    const f = server.factory;
+    const college = f.db.prepare("SELECT id FROM OrgUnit WHERE name = '计算机学院学生党支部'").get() as { id: number };
+    const elsewhere = f.db.prepare("SELECT id FROM OrgUnit WHERE name = '机械学院党委'").get() as { id: number };
+    const mover = f.person({ number: "M001", name: "调动者", unitId: college.id, politicalStatus: "member" });
+    await f.password(mover, PASSWORD);
+    const masses = f.person({ number: "M002", name: "群众乙", unitId: college.id, politicalStatus: "masses" });
+    await f.password(masses, PASSWORD);
+    f.hours({ personId: mover, year: YEAR, amount: 1000, category: "offline", sourceKind: "activity", sourceId: "m1" });
+
+    const id = await issue(await as("M001"), { year: String(YEAR) });
+    const printed = decode((await (await as("M001")).get(`/hours/certificates/${id}`)).text);
+    // A member owes 32 学时 a year under the shipped pack.
+    expect(printed).toContain("（年度要求 32 学时）");
+    expect(f.db.prepare("SELECT required, personName, unitName FROM HoursCertificate WHERE id = ?").get(id)).toEqual({
+      required: 3200,
+      personName: "调动者",
+      unitName: "计算机学院学生党支部",
+    });
+
+    f.db.prepare("UPDATE Person SET unitId = ?, name = ? WHERE id = ?").run(elsewhere.id, "改名者", mover);
+    const verify = await new Client(server.url).get(`/hours/verify/${signCertificateToken(id, KEY)}`);
+    expect(verify.text).toContain("计算机学院学生党支部");
+    expect(verify.text).not.toContain("机械学院党委");
+    expect(verify.text).toContain("调*者");
+
+    // Nothing is required of a person outside the party: the paper names no requirement.
+    const none = await issue(await as("M002"), { year: String(YEAR) });
+    expect(decode((await (await as("M002")).get(`/hours/certificates/${none}`)).text)).not.toContain("年度要求");
+  });
+});

@@ -5,10 +5,12 @@ import { audit } from "../audit";
 import { prisma } from "../db";
 import { env } from "../env";
 import { certificateKey, signCertificateToken, verifyCertificateToken } from "./certificate-token";
+import { requirementStatus } from "./requirements";
 
 // 学时证明: a snapshot of a person's 学时 for a year, printed with a QR code that checks back
-// (decision 023). Issuing stores the year's total as it stands; the ledger is append-only, so the
-// split by category is recomputed from the entries recorded up to the moment of issue.
+// (decision 023). Issuing stores the year's total as it stands, the requirement then in force, and
+// the name and unit as printed; the ledger is append-only, so the split by category is recomputed
+// from the entries recorded up to the moment of issue.
 
 export class CertificateError extends Error {}
 
@@ -46,13 +48,22 @@ async function hoursAsOf(personId: number, year: number, at: Date) {
 }
 
 export async function issueCertificate(actorId: number, personId: number, year: number) {
-  const person = await prisma.person.findUnique({ where: { id: personId }, select: { id: true } });
+  const person = await prisma.person.findUnique({ where: { id: personId }, select: { id: true, name: true, unit: { select: { name: true } } } });
   if (!person) throw new CertificateError("人员不存在");
   const issuedAt = new Date();
   const { total } = await hoursAsOf(personId, year, issuedAt);
+  const required = (await requirementStatus([personId], year)).get(personId)?.required ?? 0;
   const certificate = await prisma.hoursCertificate.create({
-    // `required` waits for the rule packs: nothing computes a person's requirement yet.
-    data: { personId, year, earned: total, required: null, issuedById: actorId, issuedAt },
+    data: {
+      personId,
+      year,
+      earned: total,
+      required: required > 0 ? required : null,
+      personName: person.name,
+      unitName: person.unit.name,
+      issuedById: actorId,
+      issuedAt,
+    },
     select: { id: true },
   });
   await audit({ actorId, action: "certificate.issue", targetKind: "certificate", targetId: certificate.id, detail: { personId, year, earned: total } });
@@ -76,7 +87,7 @@ export async function certificateSubject(certificateId: number) {
 export async function getCertificate(certificateId: number): Promise<CertificateView | null> {
   const row = await prisma.hoursCertificate.findUnique({
     where: { id: certificateId },
-    select: { id: true, personId: true, year: true, earned: true, required: true, issuedAt: true, revokedAt: true },
+    select: { id: true, personId: true, year: true, earned: true, required: true, personName: true, unitName: true, issuedAt: true, revokedAt: true },
   });
   if (!row) return null;
   const [person, root, split] = await Promise.all([
@@ -96,7 +107,8 @@ export async function getCertificate(certificateId: number): Promise<Certificate
     issuedOn: formatChinaDateTime(row.issuedAt).slice(0, 10),
     revoked: row.revokedAt !== null,
     schoolName: root?.name ?? "",
-    person: { id: person.id, name: person.name, number: person.number, unitName: person.unit.name },
+    // As printed; certificates issued before the snapshot columns show the live values.
+    person: { id: person.id, name: row.personName ?? person.name, number: person.number, unitName: row.unitName ?? person.unit.name },
   };
 }
 
