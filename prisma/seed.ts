@@ -19,7 +19,8 @@ export const DEMO_ACCOUNTS = [
   { username: "activist", role: "入党积极分子" },
 ] as const;
 
-function rng(seed: number) {
+/** A small deterministic generator (mulberry32): the same seed gives the same demo data on every clone. */
+export function rng(seed: number) {
   let s = seed >>> 0;
   return () => {
     s = (s + 0x6d2b79f5) >>> 0;

@@ -67,6 +67,9 @@ if (seeded) {
   if (seedDemoContest(dbFile)) console.info("已发布演示竞赛 (demo contest published): 党史知识竞赛");
   const assigned = seedDemoAssignments(dbFile);
   if (assigned) console.info(`已布置演示必修课程 (demo required courses): ${assigned}`);
+  const { seedDemoHistory } = await import("../prisma/seed-history");
+  const history = seedDemoHistory(dbFile);
+  if (history) console.info(`已写入一年演示记录 (a year of demo history): ${history}`);
 }
 const server = await startServer({ dev });
 

@@ -111,9 +111,21 @@ export function openFactory(dbFile: string) {
     );
   }
 
-  function hours(input: { personId: number; year: number; amount: number; category: string; sourceKind: string; sourceId: string; note?: string; earnedAt?: Date }) {
+  function hours(input: {
+    personId: number;
+    year: number;
+    amount: number;
+    category: string;
+    sourceKind: string;
+    sourceId: string;
+    note?: string;
+    earnedAt?: Date;
+    approvedById?: number | null;
+    createdAt?: Date;
+  }) {
     const earnedAt = input.earnedAt ? ts(input.earnedAt) : now();
-    insertHours.run(input.personId, input.year, input.amount, input.category, input.sourceKind, input.sourceId, null, input.note ?? null, earnedAt, now());
+    const createdAt = input.createdAt ? ts(input.createdAt) : now();
+    insertHours.run(input.personId, input.year, input.amount, input.category, input.sourceKind, input.sourceId, input.approvedById ?? null, input.note ?? null, earnedAt, createdAt);
   }
 
   return {

@@ -8,3 +8,8 @@ export function formatHours(hundredths: number): string {
 export function hoursToHundredths(hours: number): number {
   return Math.round(hours * 100);
 }
+
+/** The calendar year in China (UTC+8) of an instant: the year a ledger entry counts for. */
+export function ledgerYear(at: Date): number {
+  return new Date(at.getTime() + 8 * 3600_000).getUTCFullYear();
+}

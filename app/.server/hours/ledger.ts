@@ -1,3 +1,4 @@
+import { ledgerYear } from "~/lib/hours";
 import { type HoursCategory, HoursCategorySchema } from "~/lib/hours-categories";
 import { audit } from "../audit";
 import { prisma } from "../db";
@@ -27,10 +28,7 @@ export class LedgerError extends Error {}
 
 const REVERSAL_KIND = "reversal";
 
-/** The calendar year in China of an instant. */
-export function ledgerYear(at: Date): number {
-  return new Date(at.getTime() + 8 * 3600_000).getUTCFullYear();
-}
+export { ledgerYear };
 
 export async function creditHours(input: CreditInput): Promise<CreditResult> {
   if (!Number.isSafeInteger(input.amount) || input.amount <= 0) throw new LedgerError("学时必须为正数");

@@ -1,0 +1,210 @@
+import fs from "node:fs";
+import path from "node:path";
+import Database from "better-sqlite3";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { DEMO_PASSWORD, seedDemoAssignments, seedDemoContest, seedDemoQuiz, seedDemoUniversity } from "../../prisma/seed";
+import { seedDemoHistory } from "../../prisma/seed-history";
+import { Client } from "../support/client";
+import { ROOT, TEMPLATE_DB } from "../support/paths";
+import { type SpawnedServer, spawnServer } from "../support/spawn-server";
+
+// The demo's year of history, built the way `npm start` builds a first start (seed, banks, courses,
+// demo quiz, contest and assignments, then the history) and read back through the real server's
+// pages: what a first-time visitor checks. `now` is fixed, so the figures do not depend on the day
+// the test runs; pages are asked for that year explicitly.
+
+const { dbFile, dataDir } = vi.hoisted(() => {
+  const stamp = `${process.pid}-${Date.now()}`;
+  const dbFile = `${process.cwd()}/tests/.tmp/seed-history-${stamp}.db`;
+  const dataDir = `${process.cwd()}/tests/.tmp/seed-history-data-${stamp}`;
+  // The content sync below runs in this process, on this file and MDX cache; the server reads both.
+  process.env.DATABASE_URL = `file:${dbFile}`;
+  process.env.DATA_DIR = dataDir;
+  return { dbFile, dataDir };
+});
+
+const NOW = new Date("2026-11-23T04:00:00Z"); // Monday 23 November 2026, noon in China
+const YEAR = 2026;
+let db: Database.Database;
+let server: SpawnedServer;
+let first: string | null;
+let ms: number;
+
+beforeAll(async () => {
+  fs.copyFileSync(TEMPLATE_DB, dbFile);
+  await seedDemoUniversity(dbFile);
+  const { syncContentBanks } = await import("../../app/.server/quiz/banks");
+  const { syncContentCourses } = await import("../../app/.server/content/course-sync");
+  const raw = new Database(dbFile, { timeout: 5000 });
+  syncContentBanks({ dir: path.join(ROOT, "content", "banks"), db: raw });
+  const courses = await syncContentCourses({ dir: path.join(ROOT, "content", "courses"), projectRoot: ROOT, db: raw });
+  raw.close();
+  expect(courses.failed).toEqual([]);
+  seedDemoQuiz(dbFile);
+  seedDemoContest(dbFile);
+  seedDemoAssignments(dbFile);
+  const started = performance.now();
+  first = seedDemoHistory(dbFile, NOW);
+  ms = performance.now() - started;
+  db = new Database(dbFile, { readonly: true });
+  server = await spawnServer({ dbFile, env: { DATA_DIR: dataDir } });
+}, 120_000);
+afterAll(async () => {
+  await server?.stop();
+  db?.close();
+  for (const s of ["", "-wal", "-shm"]) fs.rmSync(dbFile + s, { force: true });
+  fs.rmSync(dataDir, { recursive: true, force: true });
+  const logged = server?.stderr.join("").trim();
+  if (logged) throw new Error(`the server wrote to stderr:\n${logged}`);
+});
+
+const count = (sql: string, ...args: unknown[]) => (db.prepare(sql).get(...args) as { n: number }).n;
+const id = (number: string) => (db.prepare("SELECT id FROM Person WHERE number = ?").get(number) as { id: number }).id;
+/** A page's text as a person reads it: no tags, no React's text separators, spaces collapsed. */
+const text = (html: string) =>
+  html
+    .replace(/<!--.*?-->/g, "")
+    .replace(/<script[\s\S]*?<\/script>/g, "")
+    .replace(/<[^>]+>/g, " ")
+    .replace(/&nbsp;/g, " ")
+    .replace(/\s+/g, " ");
+const rows = (html: string, testId: string) =>
+  [...html.matchAll(new RegExp(`<tr[^>]*data-testid="${testId}"[^>]*>(.*?)</tr>`, "gs"))].map((m) =>
+    [...m[1].matchAll(/<td[^>]*>(.*?)<\/td>/gs)].map((c) => text(c[1]).trim()),
+  );
+
+async function signIn(username: string): Promise<Client> {
+  const c = new Client(server.url);
+  expect((await c.login(username, DEMO_PASSWORD)).status).toBe(302);
+  return c;
+}
+
+describe("a year of demo history", () => {
+  it("is written once, quickly, and says what it wrote", () => {
+    expect(first).toMatch(/次组织生活.*课时学完.*测验答卷.*条学时记录.*ms$/);
+    expect(ms).toBeLessThan(15_000); // generous: CI machines are slow; the start log prints the real figure
+    const before = count("SELECT COUNT(*) AS n FROM HoursEntry");
+    expect(before).toBeGreaterThan(10_000);
+    expect(before).toBeLessThan(100_000);
+    expect(seedDemoHistory(dbFile, NOW)).toBeNull();
+    expect(count("SELECT COUNT(*) AS n FROM HoursEntry")).toBe(before);
+  });
+
+  it("writes each source the way the app does", () => {
+    // Every activity is confirmed and in the past; nothing is open for check-in now.
+    expect(count("SELECT COUNT(*) AS n FROM Activity WHERE status <> 'confirmed' OR endsAt >= ?", NOW.toISOString())).toBe(0);
+    // One credit per present attendee, for the activity's hours, at its start.
+    expect(
+      count(`SELECT COUNT(*) AS n FROM ActivityAttendance t JOIN Activity a ON a.id = t.activityId
+             LEFT JOIN HoursEntry h ON h.personId = t.personId AND h.sourceKind = 'activity' AND h.sourceId = CAST(a.id AS TEXT)
+             WHERE h.id IS NULL OR h.amount <> a.hours OR h.earnedAt <> a.startsAt OR h.approvedById <> a.confirmedById`),
+    ).toBe(0);
+    expect(count("SELECT COUNT(*) AS n FROM HoursEntry WHERE sourceKind = 'activity'")).toBe(count("SELECT COUNT(*) AS n FROM ActivityAttendance"));
+    // A lesson credit for each completed lesson with credit, at its completion.
+    expect(
+      count(`SELECT COUNT(*) AS n FROM LessonProgress p JOIN Lesson l ON l.id = p.lessonId
+             LEFT JOIN HoursEntry h ON h.personId = p.personId AND h.sourceKind = 'lesson' AND h.sourceId = CAST(l.id AS TEXT)
+             WHERE p.completedAt IS NOT NULL AND (h.id IS NULL OR h.amount <> l.credit OR h.earnedAt <> p.completedAt OR h.category <> 'online')`),
+    ).toBe(0);
+    expect(count("SELECT COUNT(*) AS n FROM HoursEntry WHERE sourceKind = 'lesson'")).toBe(count("SELECT COUNT(*) AS n FROM LessonProgress WHERE completedAt IS NOT NULL"));
+    // Quiz credits exactly for passed grades; attempts are graded, with their drawn questions.
+    expect(count("SELECT COUNT(*) AS n FROM HoursEntry WHERE sourceKind = 'quiz'")).toBe(count("SELECT COUNT(*) AS n FROM QuizGrade WHERE passed"));
+    expect(count("SELECT COUNT(*) AS n FROM QuizAttempt WHERE state <> 'submitted' OR percent IS NULL OR finishedAt IS NULL")).toBe(0);
+    expect(count("SELECT COUNT(*) AS n FROM QuizAttempt a WHERE (SELECT COUNT(*) FROM AttemptItem i WHERE i.attemptId = a.id) <> 10")).toBe(0);
+    // The ledger's year is the year in China of when the hours were earned.
+    expect(count("SELECT COUNT(*) AS n FROM HoursEntry WHERE year <> CAST(strftime('%Y', earnedAt, '+8 hours') AS INTEGER)")).toBe(0);
+    // The required courses are partly done: some finished the whole class, many have not.
+    const finished = (slug: string) =>
+      count(
+        `SELECT COUNT(*) AS n FROM (SELECT p.personId FROM LessonProgress p JOIN Lesson l ON l.id = p.lessonId JOIN Course c ON c.id = l.courseId
+         WHERE c.slug = ? AND p.completedAt IS NOT NULL GROUP BY p.personId HAVING COUNT(*) = (SELECT COUNT(*) FROM Lesson x WHERE x.courseId = c.id))`,
+        slug,
+      );
+    for (const [slug, status] of [["fazhan-duixiang", "target"], ["jijifenzi-peixun", "activist"]]) {
+      const all = count("SELECT COUNT(*) AS n FROM Person WHERE politicalStatus = ?", status);
+      expect(finished(slug)).toBeGreaterThan(all * 0.1);
+      expect(finished(slug)).toBeLessThan(all * 0.7);
+    }
+  });
+
+  it("gives the college secretary's report hours in several months, activities, people behind and people done", async () => {
+    const sec = await signIn("secretary");
+    const page = await sec.get(`/manage/reports?year=${YEAR}`);
+    expect(page.status).toBe(200);
+    const trend = rows(page.text, "trend-row");
+    expect(trend.filter((r) => r[1] !== "0").length).toBeGreaterThanOrEqual(10);
+    expect(trend.filter((r) => r[2] !== "0").length).toBeGreaterThanOrEqual(10);
+    const units = rows(page.text, "unit-row");
+    const rates = units.filter((r) => r[0].includes("支部")).map((r) => Number.parseFloat(r[4]));
+    expect(rates.length).toBeGreaterThanOrEqual(6);
+    // Branches differ, and none is all done or all behind.
+    expect(Math.max(...rates) - Math.min(...rates)).toBeGreaterThan(10);
+    const total = units.at(-1)!;
+    expect(total[0]).toBe("合计");
+    expect(Number(total[3])).toBeGreaterThan(0); // meeting the requirement
+    expect(Number(total[3])).toBeLessThan(Number(total[2]));
+    expect(rows(page.text, "behind-row").length).toBeGreaterThan(0);
+  });
+
+  it("shows the member 23.5 of her 32 学时, each from a source she can name", async () => {
+    const member = await signIn("member");
+    const page = await member.get(`/hours?year=${YEAR}`);
+    expect(page.status).toBe(200);
+    const read = text(page.text);
+    expect(read).toContain("23.5 / 32 学时");
+    expect(read).toContain("主题党日");
+    const ledger = count("SELECT SUM(amount) AS n FROM HoursEntry WHERE personId = ? AND year = ?", id("member"), YEAR);
+    expect(ledger).toBe(2350);
+    const kinds = db.prepare("SELECT DISTINCT sourceKind AS k FROM HoursEntry WHERE personId = ? AND year = ?").all(id("member"), YEAR) as { k: string }[];
+    expect(kinds.map((k) => k.k).sort()).toEqual(["activity", "lesson", "quiz", "seed"]);
+    // The branch's 主题党日 last Friday (20 November) is one of them.
+    expect(count("SELECT COUNT(*) AS n FROM HoursEntry WHERE personId = ? AND sourceKind = 'activity' AND earnedAt LIKE '2026-11-20%'", id("member"))).toBe(1);
+    // Her passed quiz opens on its result page.
+    const attempt = db.prepare("SELECT id, quizId FROM QuizAttempt WHERE personId = ?").get(id("member")) as { id: number; quizId: number };
+    const review = await member.get(`/quizzes/${attempt.quizId}/attempts/${attempt.id}`);
+    expect(review.status).toBe(200);
+  });
+
+  it("sums the ledger as the pages show it, for a sample person", async () => {
+    const someone = db
+      .prepare(
+        `SELECT p.number, SUM(h.amount) AS total FROM Person p JOIN Password w ON w.personId = p.id JOIN HoursEntry h ON h.personId = p.id
+         WHERE p.number = 'branchsec' AND h.year = ? GROUP BY p.id`,
+      )
+      .get(YEAR) as { number: string; total: number };
+    const c = await signIn(someone.number);
+    const page = await c.get(`/hours?year=${YEAR}`);
+    const shown = /data-testid="hours-total"[^>]*>([\d.]+)</.exec(page.text)?.[1];
+    expect(Number(shown) * 100).toBe(someone.total);
+  });
+
+  it("leaves the development target short of the 24 training hours, so the admission gate still refuses", async () => {
+    const target = await signIn("target");
+    const page = await target.get(`/hours?year=${YEAR}`);
+    const training = /data-testid="training"[\s\S]*?<\/section>/.exec(page.text)?.[0] ?? "";
+    const m = /([\d.]+)\s*\/\s*24 学时/.exec(text(training));
+    expect(m).not.toBeNull();
+    expect(Number(m![1])).toBeGreaterThan(10);
+    expect(Number(m![1])).toBeLessThan(24);
+    expect(text(training)).toContain("还差");
+    // The activist has made a start on the activist class; the cadre has some hours.
+    expect(count("SELECT COUNT(*) AS n FROM LessonProgress WHERE personId = ? AND completedAt IS NOT NULL", id("activist"))).toBeGreaterThan(0);
+    expect(count("SELECT COALESCE(SUM(amount), 0) AS n FROM HoursEntry WHERE personId = ? AND year = ?", id("cadre"), YEAR)).toBeGreaterThan(1000);
+  });
+
+  it("renders the branch secretary's confirmed activities and a past quiz's report", async () => {
+    const branchsec = await signIn("branchsec");
+    const list = await branchsec.get("/manage/activities");
+    expect(list.status).toBe(200);
+    const activity = db
+      .prepare("SELECT a.id FROM Activity a JOIN OrgUnit u ON u.id = a.unitId WHERE u.name = '计算机学院本科生第一党支部' ORDER BY a.startsAt DESC LIMIT 1")
+      .get() as { id: number };
+    const detail = await branchsec.get(`/manage/activities/${activity.id}`);
+    expect(detail.status).toBe(200);
+    expect(text(detail.text)).toContain("已确认");
+    const trainer = await signIn("trainer");
+    const quiz = db.prepare("SELECT id FROM Quiz WHERE closesAt < ? ORDER BY id LIMIT 1").get(NOW.toISOString()) as { id: number };
+    const report = await trainer.get(`/manage/quizzes/${quiz.id}/report`);
+    expect(report.status).toBe(200);
+  });
+});
