@@ -1,7 +1,7 @@
 import { type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { requirePermission } from "~/.server/auth/guard";
-import { ledgerYear } from "~/.server/hours/ledger";
+import { ledgerYear } from "~/lib/hours";
 import { hoursReport, peopleBehind, reportQuery } from "~/.server/hours/reports";
 import { unitsUnder } from "~/.server/org/units";
 import { TrendChart, UnitComparisonChart } from "~/components/reports/charts";
@@ -80,13 +80,16 @@ export default function HoursReports() {
           {unit.name} · {year} 年
         </h2>
         <p className="text-sm text-stone-600">
-          共 {total.people} 人，其中 {total.withRequirement} 人有学时要求，已完成 {total.meeting} 人，完成率 {rate(total.completionRate)}，人均已修{" "}
-          {avg(total.averageEarned)} 学时。
+          共 {total.people} 人，其中 {total.withRequirement} 人有学时要求，已完成 {total.meeting} 人，完成率 {rate(total.completionRate)}，参学率{" "}
+          {rate(total.participationRate)}，人均已修 {avg(total.averageEarned)} 学时。
         </p>
       </section>
 
       <section className="rounded-lg bg-white p-4 shadow">
-        <h2 className="mb-2 font-bold">党组织对比图（学时要求完成率）</h2>
+        <h2 className="mb-1 font-bold">党组织对比图</h2>
+        <p className="mb-2 text-xs text-stone-500">
+          完成率：有学时要求的人员中已达到要求的比例；参学率：其中本年度已获得学时的比例；人均学时按有要求的人员计算。
+        </p>
         <UnitComparisonChart units={rollups} parentName={unit.name} />
       </section>
 
@@ -127,6 +130,7 @@ export default function HoursReports() {
               <th className="py-1 pr-2 text-right">有要求</th>
               <th className="py-1 pr-2 text-right">已完成</th>
               <th className="py-1 pr-2 text-right">完成率</th>
+              <th className="py-1 pr-2 text-right">参学率</th>
               <th className="py-1 text-right">人均已修学时</th>
             </tr>
           </thead>
@@ -146,6 +150,7 @@ export default function HoursReports() {
                 <td className="py-1 pr-2 text-right">{u.withRequirement}</td>
                 <td className="py-1 pr-2 text-right">{u.meeting}</td>
                 <td className="py-1 pr-2 text-right">{rate(u.completionRate)}</td>
+                <td className="py-1 pr-2 text-right">{rate(u.participationRate)}</td>
                 <td className="py-1 text-right">{avg(u.averageEarned)}</td>
               </tr>
             ))}

@@ -14,7 +14,8 @@ import { type TestServer, startTestServer } from "../support/server";
 //     B1                 m4 earned 32 (meets)
 //
 // A's figures: A1 1/2 = 50.0%, average earned (32 + 10) / 2 = 21; A2 0/1 = 0.0%, average 0;
-// total 1/3 = 33.3%, average (32 + 10 + 0) / 3 = 14. Behind: m3 (32), then m2 (22).
+// total 1/3 = 33.3%, average (32 + 10 + 0) / 3 = 14. 参学 (earned anything this year) A1 2/2,
+// A2 0/1, total 2/3 = 66.7%. Behind: m3 (32), then m2 (22).
 //
 // Required courses: 党章学习 (A's members, due 2025-01-01, two lessons and an archived third): m1
 // finished both (complete), m2 one (in progress), m3 none (not started); m2 and m3 are overdue, and
@@ -128,10 +129,10 @@ describe("学时统计", () => {
     expect(page.text.includes("\u0000")).toBe(false);
     expect(page.status).toBe(200);
     expect(rows(page.text, "unit-row")).toEqual([
-      ["甲学院党委（本级）", "1", "0", "0", "—", "—"],
-      ["甲学院第一党支部", "2", "2", "1", "50.0%", "21"],
-      ["甲学院第二党支部", "1", "1", "0", "0.0%", "0"],
-      ["合计", "4", "3", "1", "33.3%", "14"],
+      ["甲学院党委（本级）", "1", "0", "0", "—", "—", "—"],
+      ["甲学院第一党支部", "2", "2", "1", "50.0%", "100.0%", "21"],
+      ["甲学院第二党支部", "1", "1", "0", "0.0%", "0.0%", "0"],
+      ["合计", "4", "3", "1", "33.3%", "66.7%", "14"],
     ]);
     expect(rows(page.text, "behind-row")).toEqual([
       ["人员m3", "甲学院第二党支部", "32", "0", "32"],
@@ -145,6 +146,7 @@ describe("学时统计", () => {
       ["5月", "15", "0"],
       ["7月", "0", "2"],
     ]);
+    expect(cellText(page.text)).toContain("共 4 人，其中 3 人有学时要求，已完成 1 人，完成率 33.3%，参学率 66.7%，人均已修 14 学时。");
     // No phone, ID or person number on the page.
     expect(page.text).not.toContain("Nm30001");
     // The default unit is the secretary's own.
@@ -183,7 +185,7 @@ describe("学时统计", () => {
     expect((await secB.get(`/manage/reports?unitId=999999&year=${YEAR}`)).status).toBe(403);
     const own = await secB.get(`/manage/reports?unitId=${ids.b}&year=${YEAR}`);
     expect(own.status).toBe(200);
-    expect(rows(own.text, "unit-row").at(-1)).toEqual(["合计", "2", "1", "1", "100.0%", "32"]);
+    expect(rows(own.text, "unit-row").at(-1)).toEqual(["合计", "2", "1", "1", "100.0%", "100.0%", "32"]);
 
     const learner = await signIn("m1");
     expect((await learner.get(`/manage/reports?unitId=${ids.a}&year=${YEAR}`)).status).toBe(403);
@@ -205,10 +207,10 @@ describe("学时统计", () => {
     expect(byName.get("人员secA")?.slice(3)).toEqual(["无要求", 0, 0, 0]);
     const units = await readSheet(file.bytes, "组织汇总");
     expect(units.slice(1)).toEqual([
-      ["甲学院党委（本级）", 1, 0, 0, null, null],
-      ["甲学院第一党支部", 2, 2, 1, 50, 21],
-      ["甲学院第二党支部", 1, 1, 0, 0, 0],
-      ["合计", 4, 3, 1, 33.3, 14],
+      ["甲学院党委（本级）", 1, 0, 0, null, null, null],
+      ["甲学院第一党支部", 2, 2, 1, 50, 100, 21],
+      ["甲学院第二党支部", 1, 1, 0, 0, 0, 0],
+      ["合计", 4, 3, 1, 33.3, 66.7, 14],
     ]);
     const courses = await readSheet(file.bytes, "必修课程");
     expect(courses).toEqual([

@@ -7,8 +7,9 @@ import { type Download, XLSX_TYPE } from "../http/download";
 import { type HoursReport, personStatusLabel } from "./reports";
 
 // A unit's 学时 report as an Excel workbook: every active person of the subtree with their figures,
-// the rollup per child unit, and the required courses' completion (per course, then per child unit). Numbers are masked unless the viewer may see sensitive data over
-// the person's unit (people:sensitive); no phone or ID number is ever written.
+// the rollup per child unit, and the required courses' completion (per course, then per child unit).
+// Numbers are masked unless the viewer may see sensitive data over the person's unit
+// (people:sensitive); no phone or ID number is ever written.
 
 const bold = (value: string) => ({ value, fontWeight: "bold" as const });
 const header = (...titles: string[]) => titles.map(bold);
@@ -28,13 +29,14 @@ export async function exportHoursReport(actorId: number, grants: readonly Grant[
     ]),
   ];
   const units: SheetData = [
-    header("党组织", "人数", "有学时要求", "已完成", "完成率(%)", "人均已修学时"),
+    header("党组织", "人数", "有学时要求", "已完成", "完成率(%)", "参学率(%)", "人均已修学时"),
     ...[...report.units, report.total].map((u) => [
       u.unitId === report.unit.id && !u.own ? bold(u.name) : u.name,
       u.people,
       u.withRequirement,
       u.meeting,
       u.completionRate,
+      u.participationRate,
       hours(u.averageEarned),
     ]),
   ];
@@ -47,7 +49,7 @@ export async function exportHoursReport(actorId: number, grants: readonly Grant[
   ];
   const body = await writeXlsxFile([
     { data: people, sheet: "人员学时", columns: [{ width: 10 }, { width: 16 }, { width: 28 }, { width: 8 }, ...Array(3).fill({ width: 10 })], stickyRowsCount: 1 },
-    { data: units, sheet: "组织汇总", columns: [{ width: 30 }, ...Array(5).fill({ width: 12 })], stickyRowsCount: 1 },
+    { data: units, sheet: "组织汇总", columns: [{ width: 30 }, ...Array(6).fill({ width: 12 })], stickyRowsCount: 1 },
     { data: courses, sheet: "必修课程", columns: [{ width: 24 }, { width: 30 }, ...Array(6).fill({ width: 11 })], stickyRowsCount: 1 },
   ]).toBuffer();
   await audit({

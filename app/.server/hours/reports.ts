@@ -1,12 +1,13 @@
 import { prisma, rawStatement } from "../db";
-import { ledgerYear } from "./ledger";
+import { ledgerYear } from "~/lib/hours";
 import { type RequiredCourse, type UnitGroup, requiredCourseCompletion } from "./required-courses";
 import { requirementStatus } from "./requirements";
 
 // The 学时 dashboards of one unit's subtree for a year: a line per active person (what the pack in
-// force asks, what counts toward it, what is missing), a rollup per child unit, and the monthly
-// trend of hours earned and activities held, and how far they are with their required courses. Months are months in China (UTC+8), like the ledger's year.
-// All figures are in hundredths of a 学时.
+// force asks, what counts toward it, what is missing), a rollup per child unit (completion; 参学, the
+// share of people with a requirement who earned anything; average hours), the monthly trend of hours
+// earned and activities held, and how far people are with their required courses. Months are months
+// in China (UTC+8), like the ledger's year. All figures are in hundredths of a 学时.
 
 export type PersonLine = {
   id: number;
@@ -20,6 +21,8 @@ export type PersonLine = {
   required: number;
   earned: number;
   missing: number;
+  /** Every hour of the year, counted toward a requirement or not. */
+  total: number;
 };
 
 export type UnitRollup = {
@@ -34,6 +37,10 @@ export type UnitRollup = {
   meeting: number;
   /** meeting / withRequirement in percent with one decimal; null when nobody has a requirement. */
   completionRate: number | null;
+  /** People with a requirement who earned any 学时 this year (参学). */
+  participating: number;
+  /** participating / withRequirement in percent with one decimal; null when nobody has a requirement. */
+  participationRate: number | null;
   /** Mean earned (counted toward requirements) over the people with a requirement, hundredths; null when none. */
   averageEarned: number | null;
 };
@@ -66,11 +73,14 @@ const ACTIVITIES_BY_MONTH_SQL = `SELECT CAST(strftime('%m', a.startsAt, '+8 hour
   WHERE a.status = 'confirmed' AND u.path LIKE ? || '%' AND strftime('%Y', a.startsAt, '+8 hours') = ?
   GROUP BY month`;
 
-type PersonRow = Omit<PersonLine, "required" | "earned" | "missing">;
+type PersonRow = Omit<PersonLine, "required" | "earned" | "missing" | "total">;
+
+const percent = (part: number, whole: number) => (whole === 0 ? null : Math.round((part / whole) * 1000) / 10);
 
 function rollup(unitId: number, name: string, own: boolean, lines: PersonLine[]): UnitRollup {
   const withReq = lines.filter((l) => l.required > 0);
   const meeting = withReq.filter((l) => l.missing === 0).length;
+  const participating = withReq.filter((l) => l.total > 0).length;
   return {
     unitId,
     name,
@@ -78,7 +88,9 @@ function rollup(unitId: number, name: string, own: boolean, lines: PersonLine[])
     people: lines.length,
     withRequirement: withReq.length,
     meeting,
-    completionRate: withReq.length === 0 ? null : Math.round((meeting / withReq.length) * 1000) / 10,
+    completionRate: percent(meeting, withReq.length),
+    participating,
+    participationRate: percent(participating, withReq.length),
     averageEarned: withReq.length === 0 ? null : Math.round(withReq.reduce((s, l) => s + l.earned, 0) / withReq.length),
   };
 }
@@ -99,7 +111,7 @@ export async function hoursReport(unitId: number, year: number, now = new Date()
   );
   const people: PersonLine[] = rows.map((r) => {
     const s = status.get(r.id);
-    return { ...r, required: s?.required ?? 0, earned: s?.earned ?? 0, missing: s?.missing ?? 0 };
+    return { ...r, required: s?.required ?? 0, earned: s?.earned ?? 0, missing: s?.missing ?? 0, total: s?.total ?? 0 };
   });
 
   // The people directly in the chosen unit first, then each child unit's subtree.

@@ -1,3 +1,4 @@
+import { useState } from "react";
 import { Bar, BarChart, CartesianGrid, ComposedChart, Legend, Line, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 
 // The two charts of the 学时 dashboard (recharts, SVG). Both fit a 390 px phone: short axis labels,
@@ -13,20 +14,47 @@ export function shortUnitName(name: string, parentName: string): string {
   return common >= 2 && common < name.length ? name.slice(common).replace(/^（(.+)）$/, "$1") : name;
 }
 
-export function UnitComparisonChart({ units, parentName }: { units: { name: string; completionRate: number | null }[]; parentName: string }) {
-  const data = units.map((u) => ({ name: shortUnitName(u.name, parentName), rate: u.completionRate ?? 0 }));
+type Comparable = { name: string; completionRate: number | null; participationRate: number | null; averageEarned: number | null };
+
+const METRICS = [
+  { key: "completion", label: "完成率", unit: "%", color: PARTY, value: (u: Comparable) => u.completionRate },
+  { key: "participation", label: "参学率", unit: "%", color: GOLD, value: (u: Comparable) => u.participationRate },
+  { key: "average", label: "人均学时", unit: "", color: "#7c2d12", value: (u: Comparable) => (u.averageEarned === null ? null : u.averageEarned / 100) },
+] as const;
+type MetricKey = (typeof METRICS)[number]["key"];
+
+/** Child units side by side on one measure at a time (a phone has room for one), chosen with the buttons above it. */
+export function UnitComparisonChart({ units, parentName }: { units: Comparable[]; parentName: string }) {
+  const [key, setKey] = useState<MetricKey>("completion");
+  const metric = METRICS.find((m) => m.key === key)!;
+  const data = units.map((u) => ({ name: shortUnitName(u.name, parentName), value: metric.value(u) ?? 0 }));
   if (data.length === 0) return <p className="text-sm text-stone-500">没有下级党组织。</p>;
   return (
-    <div style={{ height: Math.max(160, data.length * 36 + 40) }}>
-      <ResponsiveContainer width="100%" height="100%">
-        <BarChart data={data} layout="vertical" margin={{ top: 4, right: 16, bottom: 4, left: 4 }}>
-          <CartesianGrid strokeDasharray="3 3" horizontal={false} />
-          <XAxis type="number" domain={[0, 100]} unit="%" tick={{ fontSize: 11 }} />
-          <YAxis type="category" dataKey="name" width={120} tick={{ fontSize: 11 }} interval={0} />
-          <Tooltip formatter={(v) => [`${String(v)}%`, "完成率"]} />
-          <Bar dataKey="rate" name="完成率" fill={PARTY} isAnimationActive={false} />
-        </BarChart>
-      </ResponsiveContainer>
+    <div>
+      <div className="mb-2 inline-flex overflow-hidden rounded-md border border-stone-300 text-sm" role="group" aria-label="对比指标">
+        {METRICS.map((m) => (
+          <button
+            key={m.key}
+            type="button"
+            aria-pressed={m.key === key}
+            onClick={() => setKey(m.key)}
+            className={`px-3 py-1 ${m.key === key ? "bg-party text-white" : "bg-white text-stone-700 hover:bg-stone-100"}`}
+          >
+            {m.label}
+          </button>
+        ))}
+      </div>
+      <div style={{ height: Math.max(160, data.length * 36 + 40) }}>
+        <ResponsiveContainer width="100%" height="100%">
+          <BarChart data={data} layout="vertical" margin={{ top: 4, right: 16, bottom: 4, left: 4 }}>
+            <CartesianGrid strokeDasharray="3 3" horizontal={false} />
+            <XAxis type="number" domain={metric.unit === "%" ? [0, 100] : [0, "auto"]} unit={metric.unit} tick={{ fontSize: 11 }} />
+            <YAxis type="category" dataKey="name" width={120} tick={{ fontSize: 11 }} interval={0} />
+            <Tooltip formatter={(v) => [`${String(v)}${metric.unit || " 学时"}`, metric.label]} />
+            <Bar dataKey="value" name={metric.label} fill={metric.color} isAnimationActive={false} />
+          </BarChart>
+        </ResponsiveContainer>
+      </div>
     </div>
   );
 }
