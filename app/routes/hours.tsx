@@ -2,7 +2,7 @@ import { type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { requireUser } from "~/.server/auth/guard";
-import { ledgerYear } from "~/.server/hours/ledger";
+import { ledgerYear } from "~/lib/hours";
 import { certificatesOf } from "~/.server/hours/certificates";
 import { requirementsForPerson } from "~/.server/hours/requirements";
 import { CertificateList } from "~/components/hours/certificate-list";

@@ -2,7 +2,7 @@ import { type ActionFunctionArgs, redirect } from "@remix-run/node";
 import { z } from "zod";
 import { requirePersonInScope, requireUser } from "~/.server/auth/guard";
 import { issueCertificate } from "~/.server/hours/certificates";
-import { ledgerYear } from "~/.server/hours/ledger";
+import { ledgerYear } from "~/lib/hours";
 
 // Issues a 学时证明 and opens it: one's own (no personId), or for a person in the caller's
 // "hours:report" scope (from the person page). Forms post here from those two pages.

@@ -6,7 +6,7 @@ import { can, requireAuthorityOver, requirePermission, requirePersonInScope } fr
 import { resetPassword } from "~/.server/auth/login";
 import { certificatesOf } from "~/.server/hours/certificates";
 import { admissionProgress } from "~/.server/hours/gates";
-import { ledgerYear } from "~/.server/hours/ledger";
+import { ledgerYear } from "~/lib/hours";
 import { generateTemporaryPassword } from "~/.server/auth/password";
 import { GateRefusedError, PersonError, addGrant, grantUnitOf, changeStatus, getPersonDetail, removeGrant, revealSensitive, setDisabled, updatePerson } from "~/.server/org/people";
 import { unitsUnder } from "~/.server/org/units";

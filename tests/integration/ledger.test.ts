@@ -1,5 +1,6 @@
 import fs from "node:fs";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { ledgerYear } from "~/lib/hours";
 import { openFactory } from "../factories";
 import { TEMPLATE_DB } from "../support/paths";
 
@@ -34,14 +35,14 @@ describe("hours ledger", () => {
     const results = await Promise.all(Array.from({ length: 10 }, () => ledger.creditHours(input)));
     expect(results.filter((r) => r.status === "credited")).toHaveLength(1);
     expect(new Set(results.map((r) => r.entryId)).size).toBe(1);
-    const year = ledger.ledgerYear(new Date());
+    const year = ledgerYear(new Date());
     expect((await ledger.hoursForYear(personId, year)).total).toBe(50);
   });
 
   it("counts hours in the Chinese calendar year they were earned in", async () => {
     // 2026-12-31 17:00 UTC is 2027-01-01 01:00 in Beijing.
-    expect(ledger.ledgerYear(new Date("2026-12-31T17:00:00Z"))).toBe(2027);
-    expect(ledger.ledgerYear(new Date("2026-12-31T15:59:00Z"))).toBe(2026);
+    expect(ledgerYear(new Date("2026-12-31T17:00:00Z"))).toBe(2027);
+    expect(ledgerYear(new Date("2026-12-31T15:59:00Z"))).toBe(2026);
     await ledger.creditHours({ personId, amount: 100, category: "offline", sourceKind: "activity", sourceId: "new-year", earnedAt: new Date("2026-12-31T17:00:00Z") });
     expect((await ledger.hoursForYear(personId, 2027)).total).toBe(100);
   });

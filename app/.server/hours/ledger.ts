@@ -28,8 +28,6 @@ export class LedgerError extends Error {}
 
 const REVERSAL_KIND = "reversal";
 
-export { ledgerYear };
-
 export async function creditHours(input: CreditInput): Promise<CreditResult> {
   if (!Number.isSafeInteger(input.amount) || input.amount <= 0) throw new LedgerError("学时必须为正数");
   HoursCategorySchema.parse(input.category);
