@@ -8,6 +8,7 @@ import * as contest from "../bench/scenarios/contest";
 import * as contestCrash from "../bench/scenarios/contest-crash";
 import * as coursePage from "../bench/scenarios/course-page";
 import * as heartbeats from "../bench/scenarios/heartbeats";
+import * as hoursReports from "../bench/scenarios/hours-reports";
 import * as live from "../bench/scenarios/live";
 import * as peopleList from "../bench/scenarios/people-list";
 import * as quizAttempts from "../bench/scenarios/quiz-attempts";
@@ -21,7 +22,7 @@ import { migrate } from "./lib/migrate";
 // process, run the scenarios, print one table.
 // Benchmarks print figures; they assert nothing about time (bench/README.md).
 
-const SCENARIOS: Scenario[] = [signinStorm, peopleList, quizAttempts, coursePage, heartbeats, contest, contestCrash, live];
+const SCENARIOS: Scenario[] = [signinStorm, peopleList, hoursReports, quizAttempts, coursePage, heartbeats, contest, contestCrash, live];
 
 const root = path.resolve(import.meta.dirname, "..");
 const wanted = process.argv.slice(2);
