@@ -162,8 +162,10 @@ function writeHistory(f: Factory, w: World, now: Date) {
     activist: since(p.activistOn),
     target: since(p.targetOn),
     probationary: since(p.probationaryOn),
-    // Most people are diligent, some middling, a few hardly come: the "behind" list is never empty.
-    diligence: pick([1, 1, 1, 1, 1, 1, 0.85, 0.85, 0.85, 0.45]),
+    // Most people are diligent, some middling, a few hardly come, and about one in 25 (a member
+    // working away, out of touch) takes part in nothing all year: the "behind" list is never empty,
+    // and 参学率 is not 100 % everywhere.
+    diligence: !scripted.has(p.id) && p.id !== w.accounts.cadre && rand() < 0.04 ? 0 : pick([1, 1, 1, 1, 1, 1, 0.85, 0.85, 0.85, 0.45]),
     skill: between(0.5, 0.95),
   }));
   const byUnit = new Map<number, Person[]>();
@@ -363,7 +365,7 @@ function writeHistory(f: Factory, w: World, now: Date) {
       studyCourse(p.id, jijifenzi, done, startFrom(p.status === "activist" ? p.activist : from), chance(0.4));
     }
     const party = p.status === "member" || p.status === "probationary";
-    if (liangxue.length && (p.id === w.accounts.cadre || (party && chance(0.45 + 0.4 * r * p.diligence)))) {
+    if (liangxue.length && (p.id === w.accounts.cadre || (party && p.diligence > 0 && chance(0.45 + 0.4 * r * p.diligence)))) {
       const done = p.id === w.accounts.cadre ? liangxue.length : 1 + Math.floor(rand() * liangxue.length);
       studyCourse(p.id, liangxue, done, startFrom(from), chance(0.3));
     }

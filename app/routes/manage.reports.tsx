@@ -4,7 +4,7 @@ import { requirePermission } from "~/.server/auth/guard";
 import { ledgerYear } from "~/lib/hours";
 import { hoursReport, peopleBehind, reportQuery } from "~/.server/hours/reports";
 import { unitsUnder } from "~/.server/org/units";
-import { TrendChart, UnitComparisonChart } from "~/components/reports/charts";
+import { TrendChart, UnitComparisonChart, shortUnitName } from "~/components/reports/charts";
 import { buttonClass, inputClass, secondaryButtonClass } from "~/components/ui/form";
 import { UnitOptions } from "~/components/ui/options";
 import { formatDate } from "~/lib/dates";
@@ -139,10 +139,10 @@ export default function HoursReports() {
               <tr key={`${u.unitId}-${u.name}`} className="border-b border-stone-100" data-testid="unit-row">
                 <td className="py-1 pr-2">
                   {u.own || u.name === "合计" ? (
-                    u.name
+                    <UnitName name={u.name} parent={unit.name} />
                   ) : (
                     <Link to={`/manage/reports?unitId=${u.unitId}&year=${year}`} className="text-party hover:underline">
-                      {u.name}
+                      <UnitName name={u.name} parent={unit.name} />
                     </Link>
                   )}
                 </td>
@@ -158,7 +158,7 @@ export default function HoursReports() {
         </table>
       </section>
 
-      <RequiredCourses courses={courses} />
+      <RequiredCourses courses={courses} parentName={unit.name} />
 
       <section className="overflow-x-auto rounded-lg bg-white p-4 shadow">
         <h2 className="mb-2 font-bold">学时未达标人员（{behind.count} 人）</h2>
@@ -179,7 +179,9 @@ export default function HoursReports() {
               {behind.people.map((p) => (
                 <tr key={p.id} className="border-b border-stone-100" data-testid="behind-row">
                   <td className="py-1 pr-2">{p.name}</td>
-                  <td className="py-1 pr-2">{p.unitName}</td>
+                  <td className="py-1 pr-2">
+                    <UnitName name={p.unitName} parent={unit.name} />
+                  </td>
                   <td className="py-1 pr-2 text-right">{formatHours(p.required)}</td>
                   <td className="py-1 pr-2 text-right">{formatHours(p.earned)}</td>
                   <td className="py-1 text-right">{formatHours(p.missing)}</td>
@@ -205,7 +207,7 @@ export default function HoursReports() {
 type Courses = ReturnType<typeof useLoaderData<typeof loader>>["courses"];
 
 /** Each required course: a bar of finished / part-way / not started, the figures, and per child unit. */
-function RequiredCourses({ courses }: { courses: Courses }) {
+function RequiredCourses({ courses, parentName }: { courses: Courses; parentName: string }) {
   return (
     <section className="rounded-lg bg-white p-4 shadow">
       <h2 className="mb-1 font-bold">必修课程完成情况</h2>
@@ -245,7 +247,9 @@ function RequiredCourses({ courses }: { courses: Courses }) {
                         .filter((u) => u.required > 0)
                         .map((u) => (
                           <tr key={u.unitId} className="border-b border-stone-100" data-testid="required-course-unit">
-                            <td className="py-1 pr-2">{u.name}</td>
+                            <td className="py-1 pr-2">
+                              <UnitName name={u.name} parent={parentName} />
+                            </td>
                             <td className="py-1 pr-2 text-right">{u.required}</td>
                             <td className="py-1 pr-2 text-right">{u.completed}</td>
                             <td className="py-1 pr-2 text-right">{rate(u.completionRate)}</td>
@@ -276,4 +280,10 @@ function CompletionBar({ c }: { c: Courses[number] }) {
       <div className="bg-amber-400" style={{ width: pct(c.inProgress) }} />
     </div>
   );
+}
+
+/** A unit's name without the part it shares with the unit the report is about (the heading names that one), in full on hover. */
+function UnitName({ name, parent }: { name: string; parent: string }) {
+  const short = shortUnitName(name, parent);
+  return short === name ? <>{name}</> : <span title={name}>{short}</span>;
 }
