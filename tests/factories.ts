@@ -1,5 +1,6 @@
 import Database from "better-sqlite3";
 import { hashPassword } from "../app/.server/auth/password";
+import { ledgerMonth } from "../app/lib/hours";
 
 // Small builders that write straight into a SQLite file, shared by the demo seed and the tests.
 // They use the raw driver so the seed writes 12,000 people in well under a second; timestamps are
@@ -51,8 +52,8 @@ export function openFactory(dbFile: string) {
     `INSERT INTO Notice (unitId, title, body, pinned, authorId, publishedAt) VALUES (?, ?, ?, ?, ?, ?)`,
   );
   const insertHours = db.prepare(
-    `INSERT INTO HoursEntry (personId, year, amount, category, sourceKind, sourceId, approvedById, note, earnedAt, createdAt)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO HoursEntry (personId, year, month, amount, category, sourceKind, sourceId, approvedById, note, earnedAt, createdAt)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
 
   function unit(input: { name: string; kind: string; parent?: UnitRow | null; branchType?: string | null; sortOrder?: number }): UnitRow {
@@ -125,7 +126,9 @@ export function openFactory(dbFile: string) {
   }) {
     const earnedAt = input.earnedAt ? ts(input.earnedAt) : now();
     const createdAt = input.createdAt ? ts(input.createdAt) : now();
-    insertHours.run(input.personId, input.year, input.amount, input.category, input.sourceKind, input.sourceId, input.approvedById ?? null, input.note ?? null, earnedAt, createdAt);
+    // The month follows earnedAt as the ledger writes it; `year` is the caller's, as given.
+    const month = ledgerMonth(input.earnedAt ?? new Date());
+    insertHours.run(input.personId, input.year, month, input.amount, input.category, input.sourceKind, input.sourceId, input.approvedById ?? null, input.note ?? null, earnedAt, createdAt);
   }
 
   return {

@@ -13,3 +13,8 @@ export function hoursToHundredths(hours: number): number {
 export function ledgerYear(at: Date): number {
   return new Date(at.getTime() + 8 * 3600_000).getUTCFullYear();
 }
+
+/** The month (1–12) in China of an instant: the month of the year a ledger entry is shown under in the trend. */
+export function ledgerMonth(at: Date): number {
+  return new Date(at.getTime() + 8 * 3600_000).getUTCMonth() + 1;
+}

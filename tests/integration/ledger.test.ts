@@ -1,6 +1,7 @@
 import fs from "node:fs";
+import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { ledgerYear } from "~/lib/hours";
+import { ledgerMonth, ledgerYear } from "~/lib/hours";
 import { openFactory } from "../factories";
 import { TEMPLATE_DB } from "../support/paths";
 
@@ -25,6 +26,16 @@ beforeAll(async () => {
   f.close();
   ledger = await import("../../app/.server/hours/ledger");
 });
+/** The year and month stored for an entry, read from the file as a person can't. */
+function stored(sourceKind: string, sourceId: string) {
+  const db = new Database(dbFile, { readonly: true });
+  try {
+    return db.prepare("SELECT year, month FROM HoursEntry WHERE personId = ? AND sourceKind = ? AND sourceId = ?").get(personId, sourceKind, sourceId);
+  } finally {
+    db.close();
+  }
+}
+
 afterAll(() => {
   for (const s of ["", "-wal", "-shm"]) fs.rmSync(dbFile + s, { force: true });
 });
@@ -45,6 +56,10 @@ describe("hours ledger", () => {
     expect(ledgerYear(new Date("2026-12-31T15:59:00Z"))).toBe(2026);
     await ledger.creditHours({ personId, amount: 100, category: "offline", sourceKind: "activity", sourceId: "new-year", earnedAt: new Date("2026-12-31T17:00:00Z") });
     expect((await ledger.hoursForYear(personId, 2027)).total).toBe(100);
+    // ...and in its month there, the one the dashboards' trend shows it under.
+    expect(ledgerMonth(new Date("2026-12-31T17:00:00Z"))).toBe(1);
+    expect(ledgerMonth(new Date("2026-12-31T15:59:00Z"))).toBe(12);
+    expect(stored("activity", "new-year")).toEqual({ year: 2027, month: 1 });
   });
 
   it("reverses an entry with an entry of its own, once", async () => {
@@ -54,6 +69,8 @@ describe("hours ledger", () => {
     const after = await ledger.hoursForYear(personId, 2025);
     expect(after.total).toBe(0);
     expect(await ledger.entriesForYear(personId, 2025)).toHaveLength(2);
+    // The reversal counts in the same year and month as the entry it cancels.
+    expect(stored("reversal", String(credited.entryId))).toEqual({ year: 2025, month: 6 });
     await expect(ledger.reverseEntry(approverId, credited.entryId, "再次")).rejects.toThrow("已冲销");
     await expect(ledger.reverseEntry(approverId, credited.entryId, " ")).rejects.toThrow("冲销原因");
   });

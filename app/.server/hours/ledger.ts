@@ -1,4 +1,4 @@
-import { ledgerYear } from "~/lib/hours";
+import { ledgerMonth, ledgerYear } from "~/lib/hours";
 import { type HoursCategory, HoursCategorySchema } from "~/lib/hours-categories";
 import { audit } from "../audit";
 import { prisma } from "../db";
@@ -39,6 +39,7 @@ export async function creditHours(input: CreditInput): Promise<CreditResult> {
       data: {
         ...key,
         year: ledgerYear(earnedAt),
+        month: ledgerMonth(earnedAt),
         earnedAt,
         amount: input.amount,
         category: input.category,
@@ -68,6 +69,7 @@ export async function reverseEntry(actorId: number, entryId: number, reason: str
       data: {
         personId: entry.personId,
         year: entry.year,
+        month: entry.month,
         amount: -entry.amount,
         category: entry.category,
         sourceKind: REVERSAL_KIND,
