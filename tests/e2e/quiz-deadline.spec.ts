@@ -88,7 +88,9 @@ test("a page left open past the deadline cannot save another answer, and the ans
 
   // An answer given now is refused with a reason, and the page turns to the attempt as collected at the deadline.
   const refusal = page.waitForResponse((r) => r.request().method() === "POST" && r.url().includes(`/attempts/${attemptId}`));
-  await questions.nth(1).getByLabel("正确").check();
+  // A tap, not check(): the refusal may turn the page into the result before check() could confirm
+  // the radio stayed checked, and then check() waits for a radio that is gone.
+  await questions.nth(1).getByLabel("正确").click();
   const refused = await refusal;
   expect(refused.status()).toBe(409);
   // The deadline refusal; or, when the sweeper (every 30 s) closed the attempt in the half second
