@@ -1,5 +1,6 @@
 import { newCodeSecret } from "../app/.server/activities/checkin-code";
 import { ACTIVITY_KIND_LABELS, type ActivityKind, activityCategory } from "../app/lib/activities";
+import { CHINA_OFFSET_MS, asChinaWallClock } from "../app/lib/dates";
 import { ledgerYear } from "../app/lib/hours";
 import { type QuestionKey, gradeAttempt } from "../app/lib/quiz-grading";
 import { checkPlausibility, questionTextLength } from "../app/lib/quiz-plausibility";
@@ -16,12 +17,11 @@ import { rng } from "./seed";
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
-const CHINA = 8 * HOUR;
 const ts = (d: Date) => d.toISOString().replace("Z", "+00:00");
 /** An instant given by its date and time in China. */
-const china = (y: number, m: number, d: number, h = 0, min = 0) => new Date(Date.UTC(y, m - 1, d, h, min) - CHINA);
+const china = (y: number, m: number, d: number, h = 0, min = 0) => new Date(Date.UTC(y, m - 1, d, h, min) - CHINA_OFFSET_MS);
 const chinaDate = (at: Date) => {
-  const s = new Date(at.getTime() + CHINA);
+  const s = asChinaWallClock(at);
   return { y: s.getUTCFullYear(), m: s.getUTCMonth() + 1, d: s.getUTCDate() };
 };
 const chinaMonthKey = (at: Date) => {

@@ -21,14 +21,22 @@ export function formatDate(d: Date | string | null | undefined): string {
   return (typeof d === "string" ? new Date(d) : d).toISOString().slice(0, 10);
 }
 
+/** China keeps one time zone, UTC+8, without daylight saving. */
+export const CHINA_OFFSET_MS = 8 * 3600_000;
+
+/** An instant moved by China's offset, so that its UTC fields read as Beijing wall-clock time. */
+export function asChinaWallClock(d: Date | string): Date {
+  return new Date(new Date(d).getTime() + CHINA_OFFSET_MS);
+}
+
 /** Today's date in China as YYYY-MM-DD. */
 export function todayInChina(now = new Date()): string {
-  return new Date(now.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
+  return asChinaWallClock(now).toISOString().slice(0, 10);
 }
 
 /** An instant as Beijing wall-clock time, "YYYY-MM-DD HH:MM": the same on the server and in any browser. */
 export function formatChinaDateTime(d: Date | string | null | undefined): string {
   if (!d) return "";
-  const s = new Date(new Date(d).getTime() + 8 * 3600_000).toISOString();
+  const s = asChinaWallClock(d).toISOString();
   return `${s.slice(0, 10)} ${s.slice(11, 16)}`;
 }

@@ -1,3 +1,5 @@
+import { asChinaWallClock } from "./dates";
+
 // 学时 are stored as integers in hundredths; these turn them into what a person reads.
 
 export function formatHours(hundredths: number): string {
@@ -11,10 +13,10 @@ export function hoursToHundredths(hours: number): number {
 
 /** The calendar year in China (UTC+8) of an instant: the year a ledger entry counts for. */
 export function ledgerYear(at: Date): number {
-  return new Date(at.getTime() + 8 * 3600_000).getUTCFullYear();
+  return asChinaWallClock(at).getUTCFullYear();
 }
 
 /** The month (1–12) in China of an instant: the month of the year a ledger entry is shown under in the trend. */
 export function ledgerMonth(at: Date): number {
-  return new Date(at.getTime() + 8 * 3600_000).getUTCMonth() + 1;
+  return asChinaWallClock(at).getUTCMonth() + 1;
 }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { asChinaWallClock } from "./dates";
 import { PoliticalStatusSchema } from "./vocabulary";
 
 // The settings a trainer gives a quiz, as forms post them, with Chinese messages. Pure: shared by
@@ -69,6 +70,6 @@ export const AudienceSchema = z.object({
 /** For <input type="datetime-local">: an instant as Beijing wall-clock time. */
 export function toLocalInput(d: Date | string | null | undefined): string {
   if (!d) return "";
-  return new Date(new Date(d).getTime() + 8 * 3600_000).toISOString().slice(0, 16);
+  return asChinaWallClock(d).toISOString().slice(0, 16);
 }
 

@@ -2,6 +2,7 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import Database from "better-sqlite3";
 import { readSheet } from "read-excel-file/node";
+import { CHINA_OFFSET_MS } from "../../app/lib/dates";
 import { ledgerMonth, ledgerYear } from "../../app/lib/hours";
 import { createRandom } from "../../app/lib/quiz-shuffle";
 import { DEMO_PASSWORD } from "../../prisma/seed";
@@ -55,9 +56,8 @@ type Series = { measure: string; path: string | ((i: number) => string); count: 
 
 const ts = (d: Date) => d.toISOString().replace("Z", "+00:00"); // the Prisma adapter's format (tests/factories.ts)
 const fmt = (n: number) => n.toLocaleString("en");
-const CHINA_MS = 8 * 3600_000;
 /** The first instant of a calendar year in China. */
-const yearStart = (year: number) => Date.UTC(year, 0, 1) - CHINA_MS;
+const yearStart = (year: number) => Date.UTC(year, 0, 1) - CHINA_OFFSET_MS;
 
 function weighted<T>(table: [T, number][], r: number): T {
   for (const [v, w] of table) if ((r -= w) < 0) return v;

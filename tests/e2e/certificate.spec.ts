@@ -1,3 +1,4 @@
+import { ledgerYear } from "../../app/lib/hours";
 import { expect, signInAs, test } from "./support/fixtures";
 
 // A member prints their 学时证明; whoever is handed the paper scans its QR code, signed out, and sees
@@ -6,7 +7,7 @@ import { expect, signInAs, test } from "./support/fixtures";
 test("a member issues a certificate whose QR code checks back as genuine, and a forged one does not", async ({ page, db, newContext, consoleErrors }) => {
   // The browser notes the 404 answer of the forged code in the console; that one is expected.
   consoleErrors.allow(/status of 404/);
-  const year = new Date(Date.now() + 8 * 3600_000).getUTCFullYear();
+  const year = ledgerYear(new Date());
 
   await signInAs(page, "member", "周党员");
   await page.goto(`/hours?year=${year}`);

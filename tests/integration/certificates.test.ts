@@ -2,6 +2,7 @@ import crypto from "node:crypto";
 import QRCode from "qrcode";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { signCertificateToken } from "~/.server/hours/certificate-token";
+import { ledgerYear } from "~/lib/hours";
 import { Client } from "../support/client";
 import { type TestServer, startTestServer } from "../support/server";
 
@@ -11,7 +12,7 @@ import { type TestServer, startTestServer } from "../support/server";
 const CERT_SECRET = crypto.randomBytes(32).toString("base64url");
 const KEY = Buffer.from(CERT_SECRET, "utf8");
 const PASSWORD = "Passw0rd1";
-const YEAR = new Date(Date.now() + 8 * 3600_000).getUTCFullYear();
+const YEAR = ledgerYear(new Date());
 const LEARNER = { number: "2024070001", name: "周小党", phone: "13812345678", idNumber: "110101200001011234" };
 
 let server: TestServer;

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashPassword } from "~/.server/auth/password";
 import { type Checkpoint } from "~/lib/course-format";
+import { ledgerYear } from "~/lib/hours";
 import { type CourseFactory, openCourseFactory } from "../course-factories";
 import { Client } from "../support/client";
 import { type TestServer, startTestServer } from "../support/server";
@@ -165,7 +166,7 @@ const refilled = (before: SessionRow, after: SessionRow) =>
   Math.min(Math.round(before.allowance * 10) + Math.floor((Date.parse(after.lastBeatAt) - Date.parse(before.lastBeatAt)) / 100), 600);
 
 /** The calendar year in China, which the ledger files hours under. */
-const chinaYear = () => new Date(Date.now() + 8 * 3600_000).getUTCFullYear();
+const chinaYear = () => ledgerYear(new Date());
 
 const SUPERSEDED = "您已在另一个窗口或设备上开始学习，本窗口不再计入学习进度";
 const DUPLICATE = "这条学习记录已经提交过，不重复计入";

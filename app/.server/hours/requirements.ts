@@ -1,4 +1,5 @@
 import { type PersonFacts, type RequirementSummary, checkAdmission, countsToward, progressOf, requirementsFor, statusStartedBefore, summarise } from "~/lib/requirements";
+import { CHINA_OFFSET_MS, todayInChina } from "~/lib/dates";
 import { type RulePack } from "~/lib/rule-pack";
 import { prisma, rawStatement } from "../db";
 import { type PackInForce, packInForce } from "./rule-packs";
@@ -20,8 +21,6 @@ export async function personFacts(personId: number): Promise<PersonFacts> {
   return p;
 }
 
-const CHINA_OFFSET_MS = 8 * 3600_000;
-
 /** 学时 toward the development-target training: the gate's categories, earned from the day `since` until `until`. */
 export async function trainingHours(personId: number, pack: RulePack, since: Date | null, until: Date): Promise<number> {
   const sum = await prisma.hoursEntry.aggregate({
@@ -42,9 +41,9 @@ export async function admissionCheckFor(personId: number, facts: PersonFacts, ru
   return checkAdmission(rules.pack, rules.overrides, earned, since);
 }
 
+/** Today in China as a calendar date (UTC midnight of that day). */
 function chinaDay(now: Date): Date {
-  const shifted = new Date(now.getTime() + CHINA_OFFSET_MS);
-  return new Date(Date.UTC(shifted.getUTCFullYear(), shifted.getUTCMonth(), shifted.getUTCDate()));
+  return new Date(`${todayInChina(now)}T00:00:00Z`);
 }
 
 export async function requirementsForPerson(personId: number, year: number, now = new Date()) {
