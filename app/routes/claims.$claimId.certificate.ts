@@ -1,12 +1,11 @@
 import { type LoaderFunctionArgs } from "@remix-run/node";
 import { requireUser } from "~/.server/auth/guard";
 import { certificateResponse } from "~/.server/claims/claims";
-import { grantsCover } from "~/lib/permissions";
 
 // A claim's certificate image, for the member who submitted it and reviewers over their unit only:
 // /claims/:claimId/certificate (everyone else gets 404, like an unknown claim).
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
-  return certificateResponse({ id: user.id, canReview: (path) => grantsCover(user.grants, "claims:review", path) }, Number(params.claimId));
+  return certificateResponse(user, Number(params.claimId));
 }

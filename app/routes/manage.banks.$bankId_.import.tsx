@@ -55,7 +55,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const { user, bank } = await bankInScope(request, params.bankId);
   let formData: FormData;
   try {
-    formData = await parseUploadForm(request, { fileField: "file", textFields: ["intent", "expectedHash"], maxFileBytes: MAX_BANK_UPLOAD_BYTES });
+    formData = await parseUploadForm(request, { fileField: "file", textFields: ["intent", "expectedHash"], maxFileBytes: MAX_BANK_UPLOAD_BYTES, tooLargeHint: "请拆分后分批导入" });
   } catch (e) {
     if (!(e instanceof UploadError)) throw e;
     return data<ActionData>({ result: fileError(e.message), intent: null, report: null, imported: null }, { status: e.status });

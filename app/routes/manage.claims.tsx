@@ -86,7 +86,7 @@ export default function ClaimReview() {
         {pending.map((c) => (
           <article key={c.id} className="flex flex-col gap-3 rounded-lg bg-white p-3 text-sm shadow sm:flex-row" data-testid="pending-claim">
             <a href={`/claims/${c.id}/certificate`} target="_blank" rel="noreferrer" className="shrink-0">
-              <img src={`/claims/${c.id}/certificate`} alt={`${c.title}的证书`} className="h-32 w-44 rounded border border-stone-200 object-contain" />
+              <img src={`/claims/${c.id}/certificate`} loading="lazy" alt={`${c.title}的证书`} className="h-32 w-44 rounded border border-stone-200 object-contain" />
             </a>
             <ClaimSummary c={c} />
             {c.own ? (

@@ -61,6 +61,7 @@ export async function action({ request }: ActionFunctionArgs) {
       fileField: "file",
       textFields: ["intent", "initialPassword", "expectedHash"],
       maxFileBytes: MAX_UPLOAD_BYTES,
+      tooLargeHint: "请拆分后分批导入",
     });
   } catch (e) {
     if (!(e instanceof UploadError)) throw e;

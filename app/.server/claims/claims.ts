@@ -4,11 +4,13 @@ import path from "node:path";
 import { type ClaimInput } from "~/lib/claims";
 import { type HoursCategory } from "~/lib/hours-categories";
 import { hoursToHundredths } from "~/lib/hours";
+import { type Grant, grantsCover } from "~/lib/permissions";
 import { audit } from "../audit";
 import { prisma } from "../db";
 import { env } from "../env";
 import { creditHours } from "../hours/ledger";
 import { SNIFF_BYTES, sniffMedia } from "../media/probe";
+import { mediaResponse } from "../media/range";
 
 // Manual credit for external training: a member submits it with a certificate image (checked by its
 // bytes, kept under DATA_DIR/claims with a generated name, never at a public URL); a secretary over
@@ -86,31 +88,45 @@ export async function claimUnitId(claimId: number): Promise<number | null> {
   return c?.person.unitId ?? null;
 }
 
-async function decide(actorId: number, claimId: number, status: "approved" | "rejected", reason: string | null) {
-  const claim = await prisma.creditClaim.findUnique({ where: { id: claimId }, select: { personId: true, status: true } });
+type Decided = { personId: number; hours: number; category: string; earnedOn: Date; title: string };
+
+/** Decides a pending claim, once: two reviewers deciding at the same moment cannot both win. */
+async function decide(actorId: number, claimId: number, status: "approved" | "rejected", reason: string | null): Promise<Decided> {
+  const claim = await prisma.creditClaim.findUnique({
+    where: { id: claimId },
+    select: { personId: true, status: true, hours: true, category: true, earnedOn: true, title: true },
+  });
   if (!claim) throw new ClaimError("申请不存在");
   if (claim.personId === actorId) throw new ClaimError("不能审核自己的申请");
-  // Only a pending claim changes, once: two reviewers deciding at the same moment cannot both win.
   const { count } = await prisma.creditClaim.updateMany({
     where: { id: claimId, status: "pending" },
     data: { status, decidedById: actorId, decidedAt: new Date(), decisionReason: reason },
   });
-  if (count === 0) throw new ClaimError("该申请已审核");
+  if (count === 0) {
+    // An approval whose credit never ran (the process stopped in between) is completed by asking
+    // again: the ledger credits a claim once, so this changes nothing when the hours are there.
+    if (status === "approved" && claim.status === "approved") await creditClaim(claimId, claim, actorId);
+    throw new ClaimError("该申请已审核");
+  }
+  return claim;
 }
 
-export async function approveClaim(actorId: number, claimId: number) {
-  await decide(actorId, claimId, "approved", null);
-  const claim = await prisma.creditClaim.findUniqueOrThrow({ where: { id: claimId }, select: { personId: true, hours: true, category: true, earnedOn: true, title: true } });
-  const credited = await creditHours({
+function creditClaim(claimId: number, claim: Decided, approvedById: number) {
+  return creditHours({
     personId: claim.personId,
     amount: claim.hours,
     category: claim.category as HoursCategory,
     sourceKind: "claim",
     sourceId: String(claimId),
     earnedAt: claim.earnedOn,
-    approvedById: actorId,
+    approvedById,
     note: `校外培训：${claim.title}`,
   });
+}
+
+export async function approveClaim(actorId: number, claimId: number) {
+  const claim = await decide(actorId, claimId, "approved", null);
+  const credited = await creditClaim(claimId, claim, actorId);
   await audit({ actorId, action: "claim.approve", targetKind: "claim", targetId: claimId, detail: { personId: claim.personId, hours: claim.hours, entryId: credited.entryId } });
 }
 
@@ -121,17 +137,14 @@ export async function rejectClaim(actorId: number, claimId: number, reason: stri
 }
 
 /** The certificate image for its owner or a reviewer over the owner's unit; the same 404 for anyone else. */
-export async function certificateResponse(viewer: { id: number; canReview: (unitPath: string) => boolean }, claimId: number): Promise<Response> {
+export async function certificateResponse(viewer: { id: number; grants: readonly Grant[] }, claimId: number): Promise<Response> {
   const notFound = new Response("文件不存在", { status: 404 });
   if (!Number.isSafeInteger(claimId) || claimId <= 0) return notFound;
   const claim = await prisma.creditClaim.findUnique({
     where: { id: claimId },
     select: { personId: true, filePath: true, fileMime: true, person: { select: { unit: { select: { path: true } } } } },
   });
-  if (!claim || (claim.personId !== viewer.id && !viewer.canReview(claim.person.unit.path))) return notFound;
-  const file = path.join(env.dataDir, claim.filePath);
-  if (!fs.existsSync(file)) return notFound;
-  return new Response(fs.readFileSync(file), {
-    headers: { "Content-Type": claim.fileMime, "Cache-Control": "private, no-store", "Content-Disposition": "inline" },
-  });
+  if (!claim || (claim.personId !== viewer.id && !grantsCover(viewer.grants, "claims:review", claim.person.unit.path))) return notFound;
+  // Streamed, not read whole: the review page shows every pending claim's image at once.
+  return mediaResponse(path.join(env.dataDir, claim.filePath), { mime: claim.fileMime, range: null, cacheControl: "private, no-store" });
 }

@@ -19,12 +19,14 @@ export type UploadLimits = {
   maxFileBytes: number;
   /** Per text field; passwords and hidden ids are short. */
   maxTextBytes?: number;
+  /** What to do about a file over the limit, after the limit is named (an import: 请拆分后分批导入). */
+  tooLargeHint?: string;
 };
 
 const OVERHEAD_BYTES = 64 * 1024;
 
-export function tooLargeMessage(maxFileBytes: number) {
-  return `文件超过 ${Math.round(maxFileBytes / 1024 / 1024)} MB 的上限，请拆分后分批导入`;
+export function tooLargeMessage(maxFileBytes: number, hint?: string) {
+  return `文件超过 ${Math.round(maxFileBytes / 1024 / 1024)} MB 的上限${hint ? `，${hint}` : ""}`;
 }
 
 export async function parseUploadForm(request: Request, limits: UploadLimits): Promise<FormData> {
@@ -33,13 +35,13 @@ export async function parseUploadForm(request: Request, limits: UploadLimits): P
   const maxText = limits.maxTextBytes ?? 1024;
   const budget = limits.maxFileBytes + OVERHEAD_BYTES;
   const declared = Number(request.headers.get("Content-Length"));
-  if (Number.isFinite(declared) && declared > budget) throw new UploadError(tooLargeMessage(limits.maxFileBytes), 413);
+  if (Number.isFinite(declared) && declared > budget) throw new UploadError(tooLargeMessage(limits.maxFileBytes, limits.tooLargeHint), 413);
 
   let total = 0;
   let fileSeen = false;
   const count = (n: number) => {
     total += n;
-    if (total > budget) throw new UploadError(tooLargeMessage(limits.maxFileBytes), 413);
+    if (total > budget) throw new UploadError(tooLargeMessage(limits.maxFileBytes, limits.tooLargeHint), 413);
   };
 
   const handler: UploadHandler = async ({ name, filename, contentType: partType, data }) => {
@@ -52,7 +54,7 @@ export async function parseUploadForm(request: Request, limits: UploadLimits): P
       count(chunk.byteLength);
       if (!isFile && !isText) continue;
       size += chunk.byteLength;
-      if (size > cap) throw new UploadError(isFile ? tooLargeMessage(limits.maxFileBytes) : "表单内容过长", 413);
+      if (size > cap) throw new UploadError(isFile ? tooLargeMessage(limits.maxFileBytes, limits.tooLargeHint) : "表单内容过长", 413);
       chunks.push(chunk);
     }
     if (isFile) {

@@ -15,7 +15,7 @@ export async function receiveFileUpload(request: Request, opts: { field: string;
   const contentType = request.headers.get("Content-Type") ?? "";
   if (!contentType.toLowerCase().startsWith("multipart/form-data")) throw new UploadError("请通过页面上的表单选择文件并提交");
   const declared = Number(request.headers.get("Content-Length"));
-  if (Number.isFinite(declared) && declared > opts.maxBytes + 64 * 1024) throw new UploadError(tooLargeMessage(opts.maxBytes).replace("，请拆分后分批导入", ""), 413);
+  if (Number.isFinite(declared) && declared > opts.maxBytes + 64 * 1024) throw new UploadError(tooLargeMessage(opts.maxBytes), 413);
   fs.mkdirSync(opts.tmpDir, { recursive: true });
 
   let received: ReceivedFile | null = null;
