@@ -26,12 +26,15 @@ const strictObject = <T extends z.ZodRawShape>(shape: T) =>
 
 const id = (field: string) => z.string({ error: `${field}必须是文字` }).regex(KEBAB, `${field}只能由小写字母、数字和连字符组成`);
 
-const hours = z
-  .number({ error: "学时必须是数字" })
-  .positive("学时必须大于 0")
-  .max(10000, "学时过大")
-  .refine((h) => Math.abs(h * 100 - Math.round(h * 100)) < 1e-6, "学时最多两位小数")
-  .transform(hoursToHundredths);
+/** A number of 学时 as a pack file or the override form gives it, in hundredths. */
+export const requirementHours = (n: z.ZodNumber | z.ZodCoercedNumber) =>
+  n
+    .positive("学时必须大于 0")
+    .max(10000, "学时过大")
+    .refine((h) => Math.abs(h * 100 - Math.round(h * 100)) < 1e-6, "学时最多两位小数")
+    .transform(hoursToHundredths);
+
+const hours = requirementHours(z.number({ error: "学时必须是数字" }));
 
 const counts = z
   .array(z.enum(HOURS_CATEGORIES, { error: `学时类别只能是 ${HOURS_CATEGORIES.join("、")}` }), { error: "counts 必须是学时类别的列表" })

@@ -13,7 +13,7 @@ const IssueSchema = z.object({
 });
 
 export async function loader() {
-  return redirect("/account/hours");
+  return redirect("/hours");
 }
 
 export async function action({ request }: ActionFunctionArgs) {

@@ -1,5 +1,5 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, data } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { ActivityError, activityDetail, activityUnitId, cancelActivity, updateActivity } from "~/.server/activities/activities";
 import { addAttendee, confirmActivity, removeAttendee, searchUnitPeople } from "~/.server/activities/attendance";
@@ -126,12 +126,12 @@ const SOURCE_LABELS: Record<string, string> = { checkin: "扫码签到", added: 
 export default function ActivityPage() {
   const { activity: a, settings, code, count, attendances, q, matches } = useLoaderData<typeof loader>();
   const reply = useActionData<typeof action>();
-  const [params] = useSearchParams();
   const open = a.status === "open";
   const confirmed = a.status === "confirmed";
   return (
     <div className="space-y-4">
-      {open ? <AutoRefresh seconds={5} /> : null}
+      {/* The projector follows the code and the count while check-in is open or about to open; after that nothing on it moves. */}
+      {open && (code || a.notYetOpen) ? <AutoRefresh seconds={5} /> : null}
       <Link to="/manage/activities" className="text-sm text-party hover:underline">
         ← 组织生活
       </Link>
@@ -213,7 +213,7 @@ export default function ActivityPage() {
                 查找
               </button>
             </Form>
-            {params.get("q") && matches.length === 0 ? <p className="mt-2 text-sm text-stone-500">本组织内没有找到此人。</p> : null}
+            {q && matches.length === 0 ? <p className="mt-2 text-sm text-stone-500">本组织内没有找到此人。</p> : null}
             <ul className="mt-2 space-y-2">
               {matches.map((m) => (
                 <li key={m.id} className="flex flex-wrap items-center gap-2 text-sm" data-testid="person-match">

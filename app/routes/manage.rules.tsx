@@ -5,9 +5,9 @@ import { requirePermissionAtRoot } from "~/.server/auth/guard";
 import { RulePackError, choosePack, overrideRequirement, packInForce, rulePacks, rulesHistory } from "~/.server/hours/rule-packs";
 import { FormMessage, Notice, buttonClass, inputClass, secondaryButtonClass } from "~/components/ui/form";
 import { formatChinaDateTime } from "~/lib/dates";
-import { formatHours, hoursToHundredths } from "~/lib/hours";
+import { formatHours } from "~/lib/hours";
 import { HOURS_CATEGORY_LABELS } from "~/lib/hours-categories";
-import { PRORATE_LABELS, describeAppliesTo } from "~/lib/rule-pack";
+import { PRORATE_LABELS, describeAppliesTo, requirementHours } from "~/lib/rule-pack";
 
 export const meta: MetaFunction = () => [{ title: "学时规则 · 网上党校" }];
 
@@ -77,12 +77,7 @@ const ActionSchema = z.discriminatedUnion("intent", [
     intent: z.literal("override"),
     pack: key,
     requirement: key,
-    hours: z.coerce
-      .number({ error: "学时必须是数字" })
-      .positive("学时必须大于 0")
-      .max(10000, "学时过大")
-      .refine((h) => Math.abs(h * 100 - Math.round(h * 100)) < 1e-6, "学时最多两位小数")
-      .transform(hoursToHundredths),
+    hours: requirementHours(z.coerce.number({ error: "学时必须是数字" })),
     reason,
   }),
   z.object({ intent: z.literal("restore"), pack: key, requirement: key, reason }),

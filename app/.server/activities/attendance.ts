@@ -2,7 +2,7 @@ import { activityCategory, ACTIVITY_KIND_LABELS, type ActivityKind } from "~/lib
 import { audit } from "../audit";
 import { prisma } from "../db";
 import { Prisma } from "../generated/prisma/client";
-import { creditHours, reverseEntry } from "../hours/ledger";
+import { REVERSAL_KIND, creditHours, reverseEntry } from "../hours/ledger";
 import { ActivityError } from "./activities";
 
 // The attendance list of an activity and its hours. A secretary adds people who were there without
@@ -32,7 +32,7 @@ async function creditsOf(personId: number, activityId: number) {
     select: { id: true },
   });
   const reversed = await prisma.hoursEntry.findMany({
-    where: { sourceKind: "reversal", sourceId: { in: entries.map((e) => String(e.id)) } },
+    where: { sourceKind: REVERSAL_KIND, sourceId: { in: entries.map((e) => String(e.id)) } },
     select: { sourceId: true },
   });
   const gone = new Set(reversed.map((r) => r.sourceId));

@@ -4,7 +4,7 @@ import { type Grant } from "~/lib/permissions";
 import { PRIZE_DRAW_ALGORITHM } from "~/lib/prize-draw";
 import { formatChinaDateTime } from "~/lib/dates";
 import { audit } from "../audit";
-import { type Download, XLSX_TYPE } from "../http/download";
+import { type Download, XLSX_TYPE, boldCell, headerRow } from "../http/download";
 import { prizeDraws } from "./prize-draws";
 import { type OrganisationTable, questionRates, trainerRanking } from "./results";
 
@@ -12,8 +12,6 @@ import { type OrganisationTable, questionRates, trainerRanking } from "./results
 // results page shows them to this viewer), the organisation table with the award list, the prize
 // draws with everything needed to re-run them, and each question's correct rate. Audited.
 
-const bold = (value: string) => ({ value, fontWeight: "bold" as const });
-const header = (...titles: string[]) => titles.map(bold);
 const text = (value: string | null) => (value === null ? null : { value, type: String, format: "@" });
 
 export async function exportContestResults(
@@ -26,7 +24,7 @@ export async function exportContestResults(
   const byEntry = new Map(ranking.map((r) => [r.entryId, r]));
 
   const people: SheetData = [
-    header("名次", "参赛编号", "学号/工号", "姓名", "党组织", "得分", "满分", "用时", "用时(毫秒)", "交卷时间"),
+    headerRow("名次", "参赛编号", "学号/工号", "姓名", "党组织", "得分", "满分", "用时", "用时(毫秒)", "交卷时间"),
     ...ranking.map((r) => [
       r.place,
       r.entryId,
@@ -43,24 +41,24 @@ export async function exportContestResults(
 
   const units: SheetData = table
     ? [
-        [bold("统计层级"), table.parent.name],
-        [bold("获奖参与率门槛(%)"), table.threshold],
+        [boldCell("统计层级"), table.parent.name],
+        [boldCell("获奖参与率门槛(%)"), table.threshold],
         [],
-        header("名次", "党组织", "应参赛", "参赛", "参与率(%)", "平均分", "优秀组织奖"),
+        headerRow("名次", "党组织", "应参赛", "参赛", "参与率(%)", "平均分", "优秀组织奖"),
         ...table.units.map((u) => [u.place, u.name, u.eligible, u.participants, u.rate, u.averageScore, u.awarded ? "获奖" : null]),
       ]
     : [["还没有指定参赛范围"]];
 
-  const drawRows: SheetData = [[bold("算法"), PRIZE_DRAW_ALGORITHM]];
+  const drawRows: SheetData = [[boldCell("算法"), PRIZE_DRAW_ALGORITHM]];
   if (draws.length === 0) drawRows.push([], ["尚未抽奖"]);
   for (const d of draws) {
     drawRows.push(
       [],
-      [bold("抽奖时间"), formatChinaDateTime(d.createdAt)],
-      [bold("种子"), text(d.seed)],
-      [bold("号池大小"), d.pool.length],
-      [bold("号池(参赛编号，升序)"), d.pool.join(",")],
-      header("中奖顺序", "参赛编号", "学号/工号", "姓名", "党组织"),
+      [boldCell("抽奖时间"), formatChinaDateTime(d.createdAt)],
+      [boldCell("种子"), text(d.seed)],
+      [boldCell("号池大小"), d.pool.length],
+      [boldCell("号池(参赛编号，升序)"), d.pool.join(",")],
+      headerRow("中奖顺序", "参赛编号", "学号/工号", "姓名", "党组织"),
       ...d.winners.map((id, i) => {
         const r = byEntry.get(id);
         return [i + 1, id, text(r?.number ?? null), r?.name ?? null, r?.unitName ?? null];
@@ -69,7 +67,7 @@ export async function exportContestResults(
   }
 
   const items: SheetData = [
-    header("题库", "编号", "题干", "抽到次数", "答对次数", "正确率(%)"),
+    headerRow("题库", "编号", "题干", "抽到次数", "答对次数", "正确率(%)"),
     ...questions.map((q) => [q.bankTitle, q.key, q.stem, q.drawn, q.correct, q.correctRate]),
   ];
 

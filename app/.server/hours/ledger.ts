@@ -26,7 +26,8 @@ export type CreditResult = { status: "credited"; entryId: number } | { status: "
 
 export class LedgerError extends Error {}
 
-const REVERSAL_KIND = "reversal";
+/** The sourceKind of a reversal; its sourceId is the id of the entry it cancels. */
+export const REVERSAL_KIND = "reversal";
 
 export async function creditHours(input: CreditInput): Promise<CreditResult> {
   if (!Number.isSafeInteger(input.amount) || input.amount <= 0) throw new LedgerError("学时必须为正数");
@@ -94,12 +95,4 @@ export async function hoursForYear(personId: number, year: number) {
   const byCategory = Object.fromEntries(groups.map((g) => [g.category, g._sum.amount ?? 0])) as Partial<Record<HoursCategory, number>>;
   const total = groups.reduce((s, g) => s + (g._sum.amount ?? 0), 0);
   return { total, byCategory };
-}
-
-export async function entriesForYear(personId: number, year: number) {
-  return prisma.hoursEntry.findMany({
-    where: { personId, year },
-    select: { id: true, amount: true, category: true, sourceKind: true, sourceId: true, note: true, createdAt: true },
-    orderBy: { id: "desc" },
-  });
 }

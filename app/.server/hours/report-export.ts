@@ -3,7 +3,7 @@ import { formatHours } from "~/lib/hours";
 import { maskPersonNumber } from "~/lib/mask";
 import { type Grant, grantsCover } from "~/lib/permissions";
 import { audit } from "../audit";
-import { type Download, XLSX_TYPE } from "../http/download";
+import { type Download, XLSX_TYPE, boldCell, headerRow } from "../http/download";
 import { type HoursReport, personStatusLabel } from "./reports";
 
 // A unit's 学时 report as an Excel workbook: every active person of the subtree with their figures,
@@ -11,13 +11,11 @@ import { type HoursReport, personStatusLabel } from "./reports";
 // Numbers are masked unless the viewer may see sensitive data over the person's unit
 // (people:sensitive); no phone or ID number is ever written.
 
-const bold = (value: string) => ({ value, fontWeight: "bold" as const });
-const header = (...titles: string[]) => titles.map(bold);
 const hours = (hundredths: number | null) => (hundredths === null ? null : Number(formatHours(hundredths)));
 
 export async function exportHoursReport(actorId: number, grants: readonly Grant[], report: HoursReport): Promise<Download> {
   const people: SheetData = [
-    header("姓名", "学号/工号", "党组织", "状态", "应修学时", "已修学时", "差额学时"),
+    headerRow("姓名", "学号/工号", "党组织", "状态", "应修学时", "已修学时", "差额学时"),
     ...report.people.map((p) => [
       p.name,
       { value: grantsCover(grants, "people:sensitive", p.unitPath) ? p.number : maskPersonNumber(p.number), type: String, format: "@" },
@@ -29,9 +27,9 @@ export async function exportHoursReport(actorId: number, grants: readonly Grant[
     ]),
   ];
   const units: SheetData = [
-    header("党组织", "人数", "有学时要求", "已完成", "完成率(%)", "参学率(%)", "人均已修学时"),
+    headerRow("党组织", "人数", "有学时要求", "已完成", "完成率(%)", "参学率(%)", "人均已修学时"),
     ...[...report.units, report.total].map((u) => [
-      u.unitId === report.unit.id && !u.own ? bold(u.name) : u.name,
+      u.unitId === report.unit.id && !u.own ? boldCell(u.name) : u.name,
       u.people,
       u.withRequirement,
       u.meeting,
@@ -41,9 +39,9 @@ export async function exportHoursReport(actorId: number, grants: readonly Grant[
     ]),
   ];
   const courses: SheetData = [
-    header("必修课程", "党组织", "应学人数", "已完成", "学习中", "未开始", "逾期未完成", "完成率(%)"),
+    headerRow("必修课程", "党组织", "应学人数", "已完成", "学习中", "未开始", "逾期未完成", "完成率(%)"),
     ...report.courses.flatMap((c) => [
-      [bold(c.title), bold("合计"), c.required, c.completed, c.inProgress, c.notStarted, c.overdue, c.completionRate],
+      [boldCell(c.title), boldCell("合计"), c.required, c.completed, c.inProgress, c.notStarted, c.overdue, c.completionRate],
       ...c.units.filter((u) => u.required > 0).map((u) => [c.title, u.name, u.required, u.completed, u.inProgress, u.notStarted, u.overdue, u.completionRate]),
     ]),
   ];

@@ -131,7 +131,7 @@ export async function hoursReport(unitId: number, year: number, now = new Date()
   );
   const trend = MONTHS.map((month) => ({ month, hours: hours[`m${month}`], activities: activities.get(month) ?? 0 }));
 
-  const courses = requiredCourseCompletion(unit.path, people, groups, now);
+  const courses = requiredCourseCompletion(people, groups, now);
   return { unit, year, people, units, total: rollup(unit.id, "合计", false, people), trend, courses };
 }
 

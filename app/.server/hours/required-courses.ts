@@ -1,4 +1,5 @@
 import { rawStatement } from "../db";
+import { type Learner, assignmentCovers } from "../learning/catalog";
 
 // How far the people of a report are with the courses required of them (规定动作, CourseAssignment):
 // for each published course assigned to some of them, how many it is required of, how many have
@@ -7,7 +8,6 @@ import { rawStatement } from "../db";
 // of a person when an assignment's unit is on their path and its status and cadre level (when named)
 // are theirs now, as the learner's catalogue decides (app/.server/learning/catalog.ts).
 
-export type Learner = { id: number; unitPath: string; politicalStatus: string; cadreLevel: string };
 export type UnitGroup<P extends Learner = Learner> = { unitId: number; name: string; own: boolean; members: P[] };
 
 export type CourseCompletion = {
@@ -41,21 +41,14 @@ const ASSIGNMENTS_SQL = `SELECT a.courseId, c.title, a.unitId, a.politicalStatus
   WHERE c.status = 'published'
   ORDER BY a.courseId, a.id`;
 
-// Lessons finished and lessons opened, per person and course, for the subtree's active people.
+// Lessons finished, per person (of the report's, as one JSON parameter) and course; a row at all means opened.
 const PROGRESS_SQL = `SELECT lp.personId, l.courseId, COUNT(lp.completedAt) AS done
-  FROM LessonProgress lp
-    JOIN Lesson l ON l.id = lp.lessonId
-    JOIN Person p ON p.id = lp.personId
-    JOIN OrgUnit u ON u.id = p.unitId
-  WHERE l.archivedAt IS NULL AND p.disabledAt IS NULL AND u.path LIKE ? || '%'
-    AND l.courseId IN (SELECT value FROM json_each(?))
+  FROM LessonProgress lp JOIN Lesson l ON l.id = lp.lessonId
+  WHERE l.archivedAt IS NULL AND lp.personId IN (SELECT value FROM json_each(?)) AND l.courseId IN (SELECT value FROM json_each(?))
   GROUP BY lp.personId, l.courseId`;
 
 type Status = "completed" | "inProgress" | "notStarted";
 type Duty = { status: Status; dueAt: number | null };
-
-const covers = (a: AssignmentRow, p: Learner) =>
-  p.unitPath.includes(`/${a.unitId}/`) && (a.politicalStatus === null || a.politicalStatus === p.politicalStatus) && (a.cadreLevel === null || a.cadreLevel === p.cadreLevel);
 
 function tally(duties: (Duty | undefined)[], now: number): CourseCompletion {
   const due = duties.filter((d): d is Duty => d !== undefined);
@@ -72,15 +65,15 @@ function tally(duties: (Duty | undefined)[], now: number): CourseCompletion {
 }
 
 /**
- * The required courses of a subtree (its root's path `unitPath`), over `people` (its active people)
+ * The required courses of a subtree, over `people` (its active people)
  * and per group (the report's child units). Courses required of nobody here are left out.
  */
-export function requiredCourseCompletion(unitPath: string, people: readonly Learner[], groups: readonly UnitGroup[], now = new Date()): RequiredCourse[] {
+export function requiredCourseCompletion(people: readonly Learner[], groups: readonly UnitGroup[], now = new Date()): RequiredCourse[] {
   const assignments = rawStatement(ASSIGNMENTS_SQL).all() as AssignmentRow[];
   const courseIds = [...new Set(assignments.map((a) => a.courseId))];
   if (courseIds.length === 0) return [];
   const done = new Map<string, number>();
-  for (const r of rawStatement(PROGRESS_SQL).all(unitPath, JSON.stringify(courseIds)) as { personId: number; courseId: number; done: number }[]) {
+  for (const r of rawStatement(PROGRESS_SQL).all(JSON.stringify(people.map((p) => p.id)), JSON.stringify(courseIds)) as { personId: number; courseId: number; done: number }[]) {
     done.set(`${r.personId}:${r.courseId}`, r.done);
   }
 
@@ -91,7 +84,7 @@ export function requiredCourseCompletion(unitPath: string, people: readonly Lear
     if (lessons === 0) return [];
     const duties = new Map<number, Duty>();
     for (const p of people) {
-      const covering = own.filter((a) => covers(a, p));
+      const covering = own.filter((a) => assignmentCovers(a, p));
       if (covering.length === 0) continue;
       const dues = covering.flatMap((a) => (a.dueAt ? [new Date(a.dueAt).getTime()] : []));
       const n = done.get(`${p.id}:${courseId}`);

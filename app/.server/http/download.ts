@@ -5,6 +5,10 @@ export type Download = { body: Buffer; fileName: string; contentType: string };
 
 export const XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
+/** A bold cell of a write-excel-file sheet, and a header row of them. */
+export const boldCell = (value: string) => ({ value, fontWeight: "bold" as const });
+export const headerRow = (...titles: string[]) => titles.map(boldCell);
+
 /** `asciiName` is for old clients that ignore `filename*`; the Chinese name goes in `filename*`. */
 export function downloadResponse(file: Download, asciiName: string): Response {
   return new Response(new Uint8Array(file.body), {

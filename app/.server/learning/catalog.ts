@@ -6,7 +6,7 @@ import { prisma } from "../db";
 // required of them), the required ones (规定动作) with due dates and progress, the catalogue with
 // search and filters, and elective recommendations from what they studied and searched.
 
-type Learner = { id: number; politicalStatus: string; cadreLevel: string; unitPath: string };
+export type Learner = { id: number; politicalStatus: string; cadreLevel: string; unitPath: string };
 
 export async function learner(personId: number): Promise<Learner> {
   const p = await prisma.person.findUniqueOrThrow({
@@ -18,7 +18,16 @@ export async function learner(personId: number): Promise<Learner> {
 
 const pathIds = (path: string) => path.split("/").filter(Boolean).map(Number);
 
-/** Assignments that require the course of this person: a unit on their path, and the status and level if named. */
+// An assignment requires its course of a person when its unit is on their path, and its status and
+// cadre level, when named, are theirs: as a database filter for one learner, and as a test of one
+// assignment for many people at once (the dashboards).
+
+type Assignment = { unitId: number; politicalStatus: string | null; cadreLevel: string | null };
+
+export function assignmentCovers(a: Assignment, l: Omit<Learner, "id">): boolean {
+  return pathIds(l.unitPath).includes(a.unitId) && (a.politicalStatus === null || a.politicalStatus === l.politicalStatus) && (a.cadreLevel === null || a.cadreLevel === l.cadreLevel);
+}
+
 function coveringAssignments(l: Learner) {
   return {
     unitId: { in: pathIds(l.unitPath) },

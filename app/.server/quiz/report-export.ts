@@ -2,7 +2,7 @@ import writeXlsxFile, { type SheetData } from "write-excel-file/node";
 import { DISCRIMINATION_LABELS, rateDiscrimination } from "~/lib/quiz-stats";
 import { POLITICAL_STATUS_LABELS, type PoliticalStatus } from "~/lib/vocabulary";
 import { audit } from "../audit";
-import { type Download, XLSX_TYPE } from "../http/download";
+import { type Download, XLSX_TYPE, boldCell, headerRow } from "../http/download";
 import { describeEvidence, flaggedAttempts, participation, personResults, questionStats, scores } from "./reports";
 
 // A quiz's report as an Excel workbook: the same figures as the report page, plus every person in
@@ -10,8 +10,6 @@ import { describeEvidence, flaggedAttempts, participation, personResults, questi
 
 const TYPE_LABELS: Record<string, string> = { single: "单选", multiple: "多选", judge: "判断", fill: "填空" };
 
-const bold = (value: string) => ({ value, fontWeight: "bold" as const });
-const header = (...titles: string[]) => titles.map(bold);
 const rate = (part: number, whole: number) => (whole === 0 ? null : Math.round((part / whole) * 1000) / 10);
 
 export async function exportQuizReport(actorId: number, quiz: { id: number; title: string }, scopePaths: string[]): Promise<Download> {
@@ -24,7 +22,7 @@ export async function exportQuizReport(actorId: number, quiz: { id: number; titl
   ]);
 
   const units: SheetData = [
-    header("党组织", "应参加", "已参加", "参与率(%)", "通过", "通过率(%)", "平均分"),
+    headerRow("党组织", "应参加", "已参加", "参与率(%)", "通过", "通过率(%)", "平均分"),
     ...part.units.map((u) => [
       `${"　".repeat(u.depth)}${u.name}`,
       u.eligible,
@@ -34,19 +32,19 @@ export async function exportQuizReport(actorId: number, quiz: { id: number; titl
       rate(u.passed, u.eligible),
       u.mean,
     ]),
-    [bold("合计"), part.total.eligible, part.total.took, rate(part.total.took, part.total.eligible), part.total.passed, rate(part.total.passed, part.total.eligible), part.total.mean],
+    [boldCell("合计"), part.total.eligible, part.total.took, rate(part.total.took, part.total.eligible), part.total.passed, rate(part.total.passed, part.total.eligible), part.total.mean],
     [],
     ["不在当前参加范围但已有成绩", part.outsideAudience],
     ["正在作答", part.inProgress],
     [],
-    header("分数段", "人数"),
+    headerRow("分数段", "人数"),
     ...score.histogram.map((b) => [b.label, b.count]),
     ["平均分", score.mean],
     ["中位数", score.median],
   ];
 
   const results: SheetData = [
-    header("学号/工号", "姓名", "党组织", "政治面貌", "作答次数", "成绩", "是否通过", "备注"),
+    headerRow("学号/工号", "姓名", "党组织", "政治面貌", "作答次数", "成绩", "是否通过", "备注"),
     ...people.map((p) => [
       { value: p.number, type: String, format: "@" },
       p.name,
@@ -60,7 +58,7 @@ export async function exportQuizReport(actorId: number, quiz: { id: number; titl
   ];
 
   const items: SheetData = [
-    header("题库", "编号", "题型", "题干", "作答人数", "正确人数", "正确率(%)", "区分度", "评价", "最常见的错误答案", "选择人数"),
+    headerRow("题库", "编号", "题型", "题干", "作答人数", "正确人数", "正确率(%)", "区分度", "评价", "最常见的错误答案", "选择人数"),
     ...questions.map((q) => [
       q.bankTitle,
       q.key,
@@ -77,7 +75,7 @@ export async function exportQuizReport(actorId: number, quiz: { id: number; titl
   ];
 
   const flags: SheetData = [
-    header("学号/工号", "姓名", "党组织", "第几次作答", "成绩", "依据"),
+    headerRow("学号/工号", "姓名", "党组织", "第几次作答", "成绩", "依据"),
     ...flagged.attempts.map((a) => [
       { value: a.personNumber, type: String, format: "@" },
       a.personName,
