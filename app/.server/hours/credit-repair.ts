@@ -25,6 +25,8 @@ export const REPAIR_PASS_EVERY_MS = 10 * 60_000;
 type Key = number[];
 type Due = { personId: number; ref: number; second: number | null };
 
+// Each slice is a range of the primary key. A state is tested as "not the other states" where an
+// equality would let SQLite's planner read a state index over the whole table instead of the range.
 type Source = {
   /** The ledger's sourceKind, for the log. */
   kind: string;
@@ -74,7 +76,7 @@ const SOURCES: Source[] = [
     key: ["id"],
     dueSql: (range) => Prisma.sql`
       SELECT s."personId", s."contestId" AS "ref", s."id" AS "second" FROM "ContestEntry" s JOIN "Contest" c ON c."id" = s."contestId"
-      WHERE ${range} AND s."state" IN (${Prisma.join(FINISHED)}) AND c."creditHours" > 0 AND NOT EXISTS (${entryFor(`s."personId"`, "contest", `s."contestId"`)})`,
+      WHERE ${range} AND s."state" <> 'in_progress' AND c."creditHours" > 0 AND NOT EXISTS (${entryFor(`s."personId"`, "contest", `s."contestId"`)})`,
     credit: async (d) => {
       const entry = await prisma.contestEntry.findUniqueOrThrow({ where: { id: d.second! }, select: { finishedAt: true } });
       return creditContestEntry(d.ref, d.personId, entry.finishedAt ?? new Date());
@@ -99,7 +101,7 @@ const SOURCES: Source[] = [
     key: ["id"],
     dueSql: (range) => Prisma.sql`
       SELECT s."personId", s."id" AS "ref", NULL AS "second" FROM "CreditClaim" s
-      WHERE ${range} AND s."status" = 'approved' AND NOT EXISTS (${entryFor(`s."personId"`, "claim", `s."id"`)})`,
+      WHERE ${range} AND s."status" NOT IN ('pending', 'rejected') AND NOT EXISTS (${entryFor(`s."personId"`, "claim", `s."id"`)})`,
     credit: (d) => creditApprovedClaim(d.ref),
   },
 ];
@@ -132,6 +134,11 @@ type Pass = { source: number; after: Key };
 export class CreditRepair {
   private pass: Pass | null = null;
   private lastStartedAt = -Infinity;
+
+  /** The source the current pass is walking, or null between passes. */
+  get walking(): string | null {
+    return this.pass ? SOURCES[this.pass.source].kind : null;
+  }
 
   /** Works on the current pass (or starts one when due) for about `budgetMs`; the credits made. */
   async run(budgetMs: number, now = Date.now()): Promise<number> {
