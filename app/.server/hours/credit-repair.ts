@@ -23,7 +23,8 @@ const SLICE = 2000;
 export const REPAIR_PASS_EVERY_MS = 10 * 60_000;
 
 type Key = number[];
-type Due = { personId: number; ref: number; second: number | null };
+/** A row that should have credited: the person, the source's id, and the row's own id where the credit needs it. */
+type Due = { personId: number; ref: number; rowId: number | null };
 
 // Each slice is a range of the primary key. A state is tested as "not the other states" where an
 // equality would let SQLite's planner read a state index over the whole table instead of the range.
@@ -33,7 +34,7 @@ type Source = {
   table: string;
   /** The primary key's columns: slices are taken in this order. */
   key: string[];
-  /** Rows of the slice (`s`) that should have credited and have no entry: personId, ref (and second). */
+  /** Rows of the slice (`s`) that should have credited and have no entry: personId, ref and rowId. */
   dueSql: (range: Prisma.Sql) => Prisma.Sql;
   credit: (due: Due) => Promise<CreditResult | null>;
 };
@@ -49,7 +50,7 @@ const SOURCES: Source[] = [
     table: "LessonProgress",
     key: ["personId", "lessonId"],
     dueSql: (range) => Prisma.sql`
-      SELECT s."personId", s."lessonId" AS "ref", NULL AS "second" FROM "LessonProgress" s JOIN "Lesson" l ON l."id" = s."lessonId"
+      SELECT s."personId", s."lessonId" AS "ref", NULL AS "rowId" FROM "LessonProgress" s JOIN "Lesson" l ON l."id" = s."lessonId"
       WHERE ${range} AND s."completedAt" IS NOT NULL AND l."credit" > 0 AND NOT EXISTS (${entryFor(`s."personId"`, "lesson", `s."lessonId"`)})`,
     credit: (d) => creditStoredCompletion(d.personId, d.ref),
   },
@@ -58,7 +59,7 @@ const SOURCES: Source[] = [
     table: "QuizGrade",
     key: ["quizId", "personId"],
     dueSql: (range) => Prisma.sql`
-      SELECT s."personId", s."quizId" AS "ref", NULL AS "second" FROM "QuizGrade" s JOIN "Quiz" q ON q."id" = s."quizId"
+      SELECT s."personId", s."quizId" AS "ref", NULL AS "rowId" FROM "QuizGrade" s JOIN "Quiz" q ON q."id" = s."quizId"
       WHERE ${range} AND s."passed" AND q."creditHours" > 0 AND NOT EXISTS (${entryFor(`s."personId"`, "quiz", `s."quizId"`)})`,
     credit: async (d) => {
       // The grade that passed was computed at the last finish, whose time the credit would have had.
@@ -75,10 +76,10 @@ const SOURCES: Source[] = [
     table: "ContestEntry",
     key: ["id"],
     dueSql: (range) => Prisma.sql`
-      SELECT s."personId", s."contestId" AS "ref", s."id" AS "second" FROM "ContestEntry" s JOIN "Contest" c ON c."id" = s."contestId"
+      SELECT s."personId", s."contestId" AS "ref", s."id" AS "rowId" FROM "ContestEntry" s JOIN "Contest" c ON c."id" = s."contestId"
       WHERE ${range} AND s."state" <> 'in_progress' AND c."creditHours" > 0 AND NOT EXISTS (${entryFor(`s."personId"`, "contest", `s."contestId"`)})`,
     credit: async (d) => {
-      const entry = await prisma.contestEntry.findUniqueOrThrow({ where: { id: d.second! }, select: { finishedAt: true } });
+      const entry = await prisma.contestEntry.findUniqueOrThrow({ where: { id: d.rowId! }, select: { finishedAt: true } });
       return creditContestEntry(d.ref, d.personId, entry.finishedAt ?? new Date());
     },
   },
@@ -88,7 +89,7 @@ const SOURCES: Source[] = [
     key: ["activityId", "personId"],
     // An activity credits `${id}`, or `${id}#n` after a reversal: due when no such entry stands unreversed.
     dueSql: (range) => Prisma.sql`
-      SELECT s."personId", s."activityId" AS "ref", NULL AS "second" FROM "ActivityAttendance" s JOIN "Activity" a ON a."id" = s."activityId"
+      SELECT s."personId", s."activityId" AS "ref", NULL AS "rowId" FROM "ActivityAttendance" s JOIN "Activity" a ON a."id" = s."activityId"
       WHERE ${range} AND s."removedAt" IS NULL AND a."status" = 'confirmed' AND a."hours" > 0 AND NOT EXISTS (
         SELECT 1 FROM "HoursEntry" h WHERE h."personId" = s."personId" AND h."sourceKind" = 'activity'
           AND (h."sourceId" = CAST(s."activityId" AS TEXT) OR h."sourceId" LIKE CAST(s."activityId" AS TEXT) || '#%')
@@ -100,7 +101,7 @@ const SOURCES: Source[] = [
     table: "CreditClaim",
     key: ["id"],
     dueSql: (range) => Prisma.sql`
-      SELECT s."personId", s."id" AS "ref", NULL AS "second" FROM "CreditClaim" s
+      SELECT s."personId", s."id" AS "ref", NULL AS "rowId" FROM "CreditClaim" s
       WHERE ${range} AND s."status" NOT IN ('pending', 'rejected') AND NOT EXISTS (${entryFor(`s."personId"`, "claim", `s."id"`)})`,
     credit: (d) => creditApprovedClaim(d.ref),
   },
@@ -120,8 +121,8 @@ async function sliceEnd(source: Source, after: Key): Promise<Key | null> {
 async function dueIn(source: Source, after: Key, end: Key | null): Promise<Due[]> {
   const from = Prisma.sql`(${columns(source, "s.")}) > ${tuple(after)}`;
   const range = end ? Prisma.sql`${from} AND (${columns(source, "s.")}) <= ${tuple(end)}` : from;
-  const rows = await prisma.$queryRaw<{ personId: number | bigint; ref: number | bigint; second: number | bigint | null }[]>(source.dueSql(range));
-  return rows.map((r) => ({ personId: Number(r.personId), ref: Number(r.ref), second: r.second === null ? null : Number(r.second) }));
+  const rows = await prisma.$queryRaw<{ personId: number | bigint; ref: number | bigint; rowId: number | bigint | null }[]>(source.dueSql(range));
+  return rows.map((r) => ({ personId: Number(r.personId), ref: Number(r.ref), rowId: r.rowId === null ? null : Number(r.rowId) }));
 }
 
 /** Where the current pass is: the source it walks and the key of the last row it looked at. */
@@ -140,7 +141,11 @@ export class CreditRepair {
     return this.pass ? SOURCES[this.pass.source].kind : null;
   }
 
-  /** Works on the current pass (or starts one when due) for about `budgetMs`; the credits made. */
+  /**
+   * Works on the current pass (or starts one when due) until `budgetMs` have passed, a slice at a
+   * time; the credits made. The budget bounds the looking: the credits a slice turns out to owe are
+   * all made before the call returns.
+   */
   async run(budgetMs: number, now = Date.now()): Promise<number> {
     if (!this.pass) {
       if (now - this.lastStartedAt < REPAIR_PASS_EVERY_MS) return 0;
