@@ -64,7 +64,7 @@ export async function startServer({ dev = false } = {}): Promise<StartedServer> 
     requestContextStorage.run(context, () => handler(req, res, next));
   });
 
-  const stopSweeper = startSweeper();
+  const stopSweeper = await startSweeper();
   return new Promise((resolve, reject) => {
     const server = app.listen(env.port, env.host, () => {
       const address = server.address();

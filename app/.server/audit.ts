@@ -30,6 +30,7 @@ export const AUDIT_ACTIONS = [
   "notice.archive",
   "hours.credit",
   "hours.reverse",
+  "hours.repair",
   "hours.export",
   "certificate.issue",
   "certificate.revoke",

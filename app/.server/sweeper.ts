@@ -1,25 +1,33 @@
 import { closeExpiredEntries } from "./contest/entries";
+import { CreditRepair } from "./hours/credit-repair";
 import { closeExpiredAttempts } from "./quiz/attempts";
 
 // Quiz attempts and contest entries whose browser never returns are still closed and scored at their
 // deadline: reads close them lazily, and this sweeper catches the ones nobody reads (so the grade, and
 // any 学时 it earns, appear without the learner coming back). Indexed queries every 30 s, usually
-// returning nothing.
+// returning nothing. It also repairs credits whose step after a commit never ran (decision 034): a
+// pass at start, before the server listens, and then one every ten minutes, each tick working on it
+// for a bounded time so a large database is walked a slice at a time.
 
 const INTERVAL_MS = 30_000;
+/** The credit repair's share of a start and of each tick. */
+const REPAIR_AT_START_MS = 2_000;
+const REPAIR_PER_TICK_MS = 250;
 
-const SWEEPS: [string, () => Promise<unknown>][] = [
-  ["quiz attempts", () => closeExpiredAttempts()],
-  ["contest entries", () => closeExpiredEntries()],
-];
-
-export function startSweeper(): () => void {
+export async function startSweeper(): Promise<() => void> {
+  const repair = new CreditRepair();
+  const sweeps: [string, () => Promise<unknown>][] = [
+    ["quiz attempts", () => closeExpiredAttempts()],
+    ["contest entries", () => closeExpiredEntries()],
+    ["credit repair", () => repair.run(REPAIR_PER_TICK_MS)],
+  ];
+  await repair.run(REPAIR_AT_START_MS).catch((e: unknown) => console.error("sweeper (credit repair at start):", e));
   let running = false;
   const timer = setInterval(() => {
     if (running) return;
     running = true;
     void (async () => {
-      for (const [name, sweep] of SWEEPS) await sweep().catch((e: unknown) => console.error(`sweeper (${name}):`, e));
+      for (const [name, sweep] of sweeps) await sweep().catch((e: unknown) => console.error(`sweeper (${name}):`, e));
       running = false;
     })();
   }, INTERVAL_MS);

@@ -39,6 +39,7 @@ const ACTION_LABELS: Record<AuditAction, string> = {
   "people.export": "导出人员",
   "hours.credit": "记入学时",
   "hours.reverse": "冲销学时",
+  "hours.repair": "补记遗漏的学时",
   "hours.export": "导出学时统计",
   "certificate.issue": "开具学时证明",
   "certificate.revoke": "作废学时证明",

@@ -2,7 +2,7 @@ import { activityCategory, ACTIVITY_KIND_LABELS, type ActivityKind } from "~/lib
 import { audit } from "../audit";
 import { prisma } from "../db";
 import { Prisma } from "../generated/prisma/client";
-import { REVERSAL_KIND, creditHours, reverseEntry } from "../hours/ledger";
+import { type CreditResult, REVERSAL_KIND, creditHours, reverseEntry } from "../hours/ledger";
 import { ActivityError } from "./activities";
 
 // The attendance list of an activity and its hours. A secretary adds people who were there without
@@ -33,17 +33,28 @@ async function creditsOf(personId: number, activityId: number) {
   });
   const reversed = await prisma.hoursEntry.findMany({
     where: { sourceKind: REVERSAL_KIND, sourceId: { in: entries.map((e) => String(e.id)) } },
-    select: { sourceId: true },
+    select: { sourceId: true, createdAt: true },
   });
   const gone = new Set(reversed.map((r) => r.sourceId));
-  return { count: entries.length, active: entries.find((e) => !gone.has(String(e.id))) ?? null };
+  const lastReversalAt = reversed.reduce<Date | null>((last, r) => (last && last > r.createdAt ? last : r.createdAt), null);
+  return { count: entries.length, active: entries.find((e) => !gone.has(String(e.id))) ?? null, lastReversalAt };
 }
 
-/** Credits one attendee unless an unreversed credit for this activity exists; true when credited now. */
-async function creditAttendee(actorId: number, activity: ActivityForCredit, personId: number): Promise<boolean> {
-  const { count, active } = await creditsOf(personId, activity.id);
-  if (active) return false;
-  const result = await creditHours({
+/**
+ * Credits one attendee on the list unless they hold an unreversed credit for this activity; null when
+ * nothing was due. A reversal made after the person was (last) put on the list stands: only adding them
+ * again earns a new credit. The one rule for confirmation, late check-ins, additions and the credit
+ * repair (app/.server/hours/credit-repair.ts).
+ */
+async function creditAttendee(actorId: number, activity: ActivityForCredit, personId: number): Promise<CreditResult | null> {
+  const attendance = await prisma.activityAttendance.findUnique({
+    where: { activityId_personId: { activityId: activity.id, personId } },
+    select: { at: true, removedAt: true },
+  });
+  if (!attendance || attendance.removedAt) return null;
+  const { count, active, lastReversalAt } = await creditsOf(personId, activity.id);
+  if (active || (lastReversalAt && lastReversalAt >= attendance.at)) return null;
+  return creditHours({
     personId,
     amount: activity.hours,
     category: activityCategory(activity.kind as ActivityKind),
@@ -53,7 +64,6 @@ async function creditAttendee(actorId: number, activity: ActivityForCredit, pers
     approvedById: actorId,
     note: `${ACTIVITY_KIND_LABELS[activity.kind as ActivityKind] ?? "组织生活"}：${activity.title}`,
   });
-  return result.status === "credited";
 }
 
 /** Confirms the list and credits each attendee. Confirming again is harmless and completes an interrupted run. */
@@ -66,7 +76,7 @@ export async function confirmActivity(actorId: number, activityId: number) {
   });
   const attendees = await prisma.activityAttendance.findMany({ where: { activityId, removedAt: null }, select: { personId: true } });
   let credited = 0;
-  for (const a of attendees) if (await creditAttendee(actorId, activity, a.personId)) credited++;
+  for (const a of attendees) if ((await creditAttendee(actorId, activity, a.personId))?.status === "credited") credited++;
   if (count === 1) {
     await audit({ actorId, action: "activity.confirm", targetKind: "activity", targetId: activityId, detail: { attendees: attendees.length, credited } });
   }
@@ -74,13 +84,14 @@ export async function confirmActivity(actorId: number, activityId: number) {
 }
 
 /**
- * A check-in that landed while the list was being confirmed: confirmation changes the status before it
- * reads the list, so a check-in written after that change is credited here, by the confirming secretary.
+ * Credits an attendee of a confirmed activity, by the confirming secretary; null when nothing was due.
+ * A check-in that landed while the list was being confirmed (confirmation changes the status before it
+ * reads the list) is credited here, and so is an attendee whose credit never ran (the credit repair).
  */
-export async function creditIfConfirmed(activityId: number, personId: number) {
+export async function creditIfConfirmed(activityId: number, personId: number): Promise<CreditResult | null> {
   const activity = await prisma.activity.findUnique({ where: { id: activityId }, select: { ...activityForCredit, confirmedById: true } });
-  if (activity?.status !== "confirmed" || activity.confirmedById === null) return;
-  await creditAttendee(activity.confirmedById, activity, personId);
+  if (activity?.status !== "confirmed" || activity.confirmedById === null) return null;
+  return creditAttendee(activity.confirmedById, activity, personId);
 }
 
 /** Adds someone of the activity's unit who was there, with the reason; credits them at once after confirmation. */
@@ -103,7 +114,7 @@ export async function addAttendee(actorId: number, activityId: number, personId:
       throw e;
     }
   }
-  const credited = activity.status === "confirmed" ? await creditAttendee(actorId, activity, personId) : false;
+  const credited = activity.status === "confirmed" && (await creditAttendee(actorId, activity, personId))?.status === "credited";
   await audit({ actorId, action: "activity.add_attendee", targetKind: "activity", targetId: activityId, detail: { personId, reason: reason.trim(), credited } });
   return { credited };
 }

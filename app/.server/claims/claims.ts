@@ -124,6 +124,20 @@ function creditClaim(claimId: number, claim: Decided, approvedById: number) {
   });
 }
 
+/**
+ * Credits an approved claim whose credit never ran (the process stopped between the decision and the
+ * credit), by its approver: the credit repair (app/.server/hours/credit-repair.ts) asks it. Once, by
+ * the ledger's source key.
+ */
+export async function creditApprovedClaim(claimId: number) {
+  const claim = await prisma.creditClaim.findUnique({
+    where: { id: claimId },
+    select: { personId: true, status: true, hours: true, category: true, earnedOn: true, title: true, decidedById: true },
+  });
+  if (claim?.status !== "approved" || claim.decidedById === null) return null;
+  return creditClaim(claimId, claim, claim.decidedById);
+}
+
 export async function approveClaim(actorId: number, claimId: number) {
   const claim = await decide(actorId, claimId, "approved", null);
   const credited = await creditClaim(claimId, claim, actorId);

@@ -1,7 +1,7 @@
 import crypto from "node:crypto";
 import { optionOrder, shuffled } from "~/lib/quiz-shuffle";
 import { prisma, prismaIdle, rawDb, rawStatement, sqliteTimestamp } from "../db";
-import { creditHours } from "../hours/ledger";
+import { type CreditResult, creditHours } from "../hours/ledger";
 import { learner } from "../learning/catalog";
 import { bankOrderOf, drawPaper, paperDeadline, paperWindow, parseJson, presentedOptions, presentedResponse } from "../quiz/paper";
 import { contestAudienceWhere } from "./audience";
@@ -176,19 +176,27 @@ async function finish(entry: { id: number; contestId: number; personId: number; 
   })();
   contestIntake().forget(entry.id);
   if (changed === 0) return false;
-  const contest = await prisma.contest.findUniqueOrThrow({ where: { id: entry.contestId }, select: { title: true, creditHours: true } });
-  if (contest.creditHours && contest.creditHours > 0) {
-    await creditHours({
-      personId: entry.personId,
-      amount: contest.creditHours,
-      category: "contest",
-      sourceKind: "contest",
-      sourceId: String(entry.contestId),
-      earnedAt: finishedAt,
-      note: contest.title,
-    });
-  }
+  await creditContestEntry(entry.contestId, entry.personId, finishedAt);
   return true;
+}
+
+/**
+ * Credits the contest's 学时 for a finished entry, once (the ledger's source key). The one rule for
+ * whether taking part earns hours: the hand-in and the deadline ask it, and so does the credit repair
+ * (app/.server/hours/credit-repair.ts) for a finished entry whose credit never ran.
+ */
+export async function creditContestEntry(contestId: number, personId: number, earnedAt: Date): Promise<CreditResult | null> {
+  const contest = await prisma.contest.findUniqueOrThrow({ where: { id: contestId }, select: { title: true, creditHours: true } });
+  if (!contest.creditHours || contest.creditHours <= 0) return null;
+  return creditHours({
+    personId,
+    amount: contest.creditHours,
+    category: "contest",
+    sourceKind: "contest",
+    sourceId: String(contestId),
+    earnedAt,
+    note: contest.title,
+  });
 }
 
 /** Hands in the person's paper; a second submit is refused and changes nothing. */

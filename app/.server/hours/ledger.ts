@@ -1,11 +1,12 @@
 import { ledgerMonth, ledgerYear } from "~/lib/hours";
 import { type HoursCategory, HoursCategorySchema } from "~/lib/hours-categories";
 import { audit } from "../audit";
-import { prisma } from "../db";
+import { prisma, rawStatement, sqliteTimestamp } from "../db";
 import { Prisma } from "../generated/prisma/client";
 
 // The append-only ledger of 学时. Every feature that earns hours (lessons, quizzes, contests,
-// offline activities) credits through `creditHours`; nothing updates or deletes an entry.
+// offline activities) credits through `creditHours` (or `creditHoursInRawTransaction`, for the study
+// heartbeat's own transaction); nothing updates or deletes an entry.
 // A source credits a person at most once: (person, sourceKind, sourceId) is unique, so a retried
 // or concurrent credit is harmless. A mistake is undone by `reverseEntry`, an entry of its own.
 
@@ -29,26 +30,31 @@ export class LedgerError extends Error {}
 /** The sourceKind of a reversal; its sourceId is the id of the entry it cancels. */
 export const REVERSAL_KIND = "reversal";
 
-export async function creditHours(input: CreditInput): Promise<CreditResult> {
+/** The row a credit writes, after the checks every credit passes. */
+function creditRow(input: CreditInput) {
   if (!Number.isSafeInteger(input.amount) || input.amount <= 0) throw new LedgerError("学时必须为正数");
   HoursCategorySchema.parse(input.category);
   if (input.sourceKind === REVERSAL_KIND || !input.sourceKind || !input.sourceId) throw new LedgerError("学时来源无效");
-  const key = { personId: input.personId, sourceKind: input.sourceKind, sourceId: input.sourceId };
   const earnedAt = input.earnedAt ?? new Date();
+  return {
+    personId: input.personId,
+    sourceKind: input.sourceKind,
+    sourceId: input.sourceId,
+    year: ledgerYear(earnedAt),
+    month: ledgerMonth(earnedAt),
+    earnedAt,
+    amount: input.amount,
+    category: input.category,
+    approvedById: input.approvedById ?? null,
+    note: input.note ?? null,
+  };
+}
+
+export async function creditHours(input: CreditInput): Promise<CreditResult> {
+  const data = creditRow(input);
+  const key = { personId: data.personId, sourceKind: data.sourceKind, sourceId: data.sourceId };
   try {
-    const entry = await prisma.hoursEntry.create({
-      data: {
-        ...key,
-        year: ledgerYear(earnedAt),
-        month: ledgerMonth(earnedAt),
-        earnedAt,
-        amount: input.amount,
-        category: input.category,
-        approvedById: input.approvedById ?? null,
-        note: input.note ?? null,
-      },
-      select: { id: true },
-    });
+    const entry = await prisma.hoursEntry.create({ data, select: { id: true } });
     return { status: "credited", entryId: entry.id };
   } catch (e) {
     if (e instanceof Prisma.PrismaClientKnownRequestError && e.code === "P2002") {
@@ -57,6 +63,36 @@ export async function creditHours(input: CreditInput): Promise<CreditResult> {
     }
     throw e;
   }
+}
+
+const INSERT_IGNORING_REPEAT = `INSERT INTO "HoursEntry" ("personId", "sourceKind", "sourceId", "year", "month", "earnedAt", "amount", "category", "approvedById", "note", "createdAt")
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+  ON CONFLICT ("personId", "sourceKind", "sourceId") DO NOTHING RETURNING "id"`;
+const ENTRY_OF_SOURCE = `SELECT "id" FROM "HoursEntry" WHERE "personId" = ? AND "sourceKind" = ? AND "sourceId" = ?`;
+
+/**
+ * `creditHours` on the raw connection, for a caller inside its own synchronous transaction there
+ * (the study heartbeat): the credit commits with the caller's writes or not at all, so a completion
+ * can never be stored without its hours. The same source key decides a repeat.
+ */
+export function creditHoursInRawTransaction(input: CreditInput): CreditResult {
+  const d = creditRow(input);
+  const inserted = rawStatement(INSERT_IGNORING_REPEAT).get(
+    d.personId,
+    d.sourceKind,
+    d.sourceId,
+    d.year,
+    d.month,
+    sqliteTimestamp(d.earnedAt),
+    d.amount,
+    d.category,
+    d.approvedById,
+    d.note,
+    sqliteTimestamp(new Date()),
+  ) as { id: number } | undefined;
+  if (inserted) return { status: "credited", entryId: inserted.id };
+  const existing = rawStatement(ENTRY_OF_SOURCE).get(d.personId, d.sourceKind, d.sourceId) as { id: number };
+  return { status: "already-credited", entryId: existing.id };
 }
 
 /** Cancels an entry with a negative entry of the same amount, in the same year and category. */

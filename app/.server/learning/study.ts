@@ -14,15 +14,16 @@ import {
   refusalMessage,
   startSession,
 } from "~/lib/watch-credit";
-import { prismaIdle, rawDb, rawStatement, sqliteTimestamp } from "../db";
-import { creditHours } from "../hours/ledger";
+import { prisma, prismaIdle, rawDb, rawStatement, sqliteTimestamp } from "../db";
+import { type CreditInput, type CreditResult, creditHours, creditHoursInRawTransaction } from "../hours/ledger";
 
 // Study heartbeats on the server: the fair-credit rules of app/lib/watch-credit.ts applied to what is
 // stored. This is the hot path (11,000 viewers at one heartbeat per 15 s is ~730 a second), so it runs
 // on the raw better-sqlite3 connection: each heartbeat is one synchronous transaction (read the
 // account's session and the lesson's progress, judge, write both), which also makes heartbeats of one
 // account strictly one after another, as the rules require. Completion credits the lesson's 学时
-// through the ledger, once (the ledger's source key).
+// through the ledger, once (the ledger's source key), in the same transaction: a completion is never
+// stored without its hours (decision 034).
 
 export class StudyError extends Error {
   constructor(
@@ -150,18 +151,29 @@ function status(lesson: LessonFacts, p: ProgressRow & { watchedParsed: Interval[
   };
 }
 
-async function creditIfCompleted(personId: number, lesson: LessonFacts, completedNow: boolean, now: Date): Promise<number> {
-  if (!completedNow || lesson.credit <= 0) return 0;
-  const r = await creditHours({
-    personId,
-    amount: lesson.credit,
-    category: "online",
-    sourceKind: "lesson",
-    sourceId: String(lesson.id),
-    earnedAt: now,
-    note: lesson.title,
+/** What a completed lesson earns: its 学时, once. The one rule for the heartbeat and the credit repair. */
+function lessonCredit(personId: number, lesson: { id: number; title: string; credit: number }, completedAt: Date): CreditInput | null {
+  if (lesson.credit <= 0) return null;
+  return { personId, amount: lesson.credit, category: "online", sourceKind: "lesson", sourceId: String(lesson.id), earnedAt: completedAt, note: lesson.title };
+}
+
+/** Inside the heartbeat's transaction: the hours credited by completing the lesson now (hundredths), 0 when none. */
+function creditCompletion(personId: number, lesson: LessonFacts, completedNow: boolean, now: Date): number {
+  const input = completedNow ? lessonCredit(personId, lesson, now) : null;
+  return input && creditHoursInRawTransaction(input).status === "credited" ? input.amount : 0;
+}
+
+/**
+ * Credits a stored completion that has no entry in the ledger (one stored before crediting joined
+ * the heartbeat's transaction): the credit repair's way in, by the same rule. A repeat changes nothing.
+ */
+export async function creditStoredCompletion(personId: number, lessonId: number): Promise<CreditResult | null> {
+  const row = await prisma.lessonProgress.findUnique({
+    where: { personId_lessonId: { personId, lessonId } },
+    select: { completedAt: true, lesson: { select: { id: true, title: true, credit: true } } },
   });
-  return r.status === "credited" ? lesson.credit : 0;
+  const input = row?.completedAt ? lessonCredit(personId, row.lesson, row.completedAt) : null;
+  return input ? creditHours(input) : null;
 }
 
 /** A new study session for the account (a new tab, device or lesson): any older one stops counting. */
@@ -179,7 +191,7 @@ export async function beginStudy(personId: number, lessonId: number, now = new D
 
 export type BeatResult = { status: StudyStatus; newSeconds: number; superseded: boolean; messages: string[] };
 
-type Judged = { verdict: BeatVerdict<unknown>; progress: ProgressRow & { watchedParsed: Interval[] }; completedNow: boolean };
+type Judged = { verdict: BeatVerdict<unknown>; progress: ProgressRow & { watchedParsed: Interval[] }; credited: number };
 
 async function applyBeat(
   personId: number,
@@ -200,7 +212,8 @@ async function applyBeat(
     const completedNow = progress.completedAt === null && isComplete(lesson, watched, readSeconds, answered);
     const completedAt = completedNow ? sqliteTimestamp(now) : progress.completedAt;
     if (counted || completedNow) writeProgress(personId, lesson.id, { watched, readSeconds, checkpoints: answered, completedAt }, now);
-    return { verdict, progress: { ...progress, readSeconds, completedAt, watchedParsed: watched }, completedNow };
+    const credited = creditCompletion(personId, lesson, completedNow, now);
+    return { verdict, progress: { ...progress, readSeconds, completedAt, watchedParsed: watched }, credited };
   })();
 }
 
@@ -218,22 +231,20 @@ export function holdsStudySession(personId: number, lessonId: number, sessionId:
 export async function videoBeat(personId: number, lessonId: number, beat: { sessionId: string; seq: number; intervals: Interval[] }, now = new Date()): Promise<BeatResult> {
   const lesson = lessonFacts(lessonId);
   if (!lesson.duration) throw new StudyError(400, "这个课时没有视频");
-  const { verdict, progress, completedNow } = await applyBeat(personId, lesson, now, (session, p) => {
+  const { verdict, progress, credited } = await applyBeat(personId, lesson, now, (session, p) => {
     const v = judgeHeartbeat({ watched: JSON.parse(p.watched) as Interval[] }, session, beat, now.getTime(), lesson.duration!);
     return { verdict: v, watched: [...v.state.watched], readSeconds: p.readSeconds };
   });
-  const credited = await creditIfCompleted(personId, lesson, completedNow, now);
   return { status: status(lesson, progress, credited), newSeconds: verdict.newSeconds, superseded: verdict.superseded, messages: verdict.refused.map(refusalMessage) };
 }
 
 /** A reading heartbeat: seconds the text lesson was visible since the previous one. */
 export async function readingBeat(personId: number, lessonId: number, beat: { sessionId: string; seq: number; visibleSeconds: number }, now = new Date()): Promise<BeatResult> {
   const lesson = lessonFacts(lessonId);
-  const { verdict, progress, completedNow } = await applyBeat(personId, lesson, now, (session, p) => {
+  const { verdict, progress, credited } = await applyBeat(personId, lesson, now, (session, p) => {
     const v = judgeReadingBeat({ readSeconds: p.readSeconds }, session, beat, now.getTime());
     return { verdict: v, watched: JSON.parse(p.watched) as Interval[], readSeconds: v.state.readSeconds };
   });
-  const credited = await creditIfCompleted(personId, lesson, completedNow, now);
   return { status: status(lesson, progress, credited), newSeconds: verdict.newSeconds, superseded: verdict.superseded, messages: verdict.refused.map(refusalMessage) };
 }
 
@@ -252,7 +263,7 @@ export async function answerCheckpoint(personId: number, lessonId: number, check
   const response = cp.type === "single" ? values[0] : cp.type === "multiple" ? values : values[0] === "true";
   const correct = gradeQuestion({ type: cp.type, answer: cp.answer } as QuestionKey, response, 100).correct;
   await prismaIdle();
-  const { progress, completedNow } = rawDb().transaction(() => {
+  const { progress, credited } = rawDb().transaction(() => {
     const p = readProgress(personId, lessonId);
     const answered = JSON.parse(p.checkpoints) as CheckpointState;
     answered[checkpointId] ??= { correct, at: sqliteTimestamp(now) };
@@ -260,9 +271,8 @@ export async function answerCheckpoint(personId: number, lessonId: number, check
     const completedNow = p.completedAt === null && isComplete(lesson, watched, p.readSeconds, answered);
     const completedAt = completedNow ? sqliteTimestamp(now) : p.completedAt;
     writeProgress(personId, lessonId, { watched, readSeconds: p.readSeconds, checkpoints: answered, completedAt }, now);
-    return { progress: { ...p, completedAt, watchedParsed: watched }, completedNow };
+    return { progress: { ...p, completedAt, watchedParsed: watched }, credited: creditCompletion(personId, lesson, completedNow, now) };
   })();
-  const credited = await creditIfCompleted(personId, lesson, completedNow, now);
   const answer = cp.type === "judge" ? [cp.answer ? "正确" : "错误"] : ([] as string[]).concat(cp.answer);
   return { correct, answer, explanation: cp.explanation ?? null, status: status(lesson, progress, credited) };
 }

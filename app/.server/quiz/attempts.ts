@@ -7,7 +7,7 @@ import { optionOrder, shuffled, toPresented } from "~/lib/quiz-shuffle";
 import { audit } from "../audit";
 import { prisma } from "../db";
 import { Prisma } from "../generated/prisma/client";
-import { creditHours } from "../hours/ledger";
+import { type CreditResult, creditHours } from "../hours/ledger";
 import { MalformedAnswer, bankOrderOf, drawPaper, keyOf, paperDeadline, paperWindow, parseJson, presentedOptions, presentedResponse, toBankResponse } from "./paper";
 
 // Attempts at a quiz: the state machine in_progress → submitted | expired, with the paper (questions,
@@ -423,7 +423,7 @@ async function finishAttempt(attemptId: number, state: FinishedState, now: Date)
 
 /** The grade that counts, by the quiz's method; passing credits the quiz's 学时 once through the ledger. */
 async function recomputeGrade(quizId: number, personId: number, finishedAt: Date) {
-  const quiz = await prisma.quiz.findUniqueOrThrow({ where: { id: quizId }, select: { gradeMethod: true, passPercent: true, creditHours: true, title: true } });
+  const quiz = await prisma.quiz.findUniqueOrThrow({ where: { id: quizId }, select: { gradeMethod: true, passPercent: true } });
   const finished = await prisma.quizAttempt.findMany({
     where: { quizId, personId, state: { in: ["submitted", "expired"] } },
     select: { percent: true },
@@ -446,17 +446,26 @@ async function recomputeGrade(quizId: number, personId: number, finishedAt: Date
   });
   // Once credited, hours stay even if a later attempt lowers an average or last grade: the person
   // did pass, and the ledger's unique source key would refuse a second credit anyway.
-  if (passed && quiz.creditHours && quiz.creditHours > 0) {
-    await creditHours({
-      personId,
-      amount: quiz.creditHours,
-      category: "quiz",
-      sourceKind: "quiz",
-      sourceId: String(quizId),
-      earnedAt: finishedAt,
-      note: quiz.title,
-    });
-  }
+  if (passed) await creditQuizPass(quizId, personId, finishedAt);
+}
+
+/**
+ * Credits the quiz's 学时 to a person whose grade passed, once (the ledger's source key). The one
+ * rule for whether a pass earns hours: grading asks it after each finish, and the credit repair
+ * (app/.server/hours/credit-repair.ts) asks it for a passed grade whose credit never ran.
+ */
+export async function creditQuizPass(quizId: number, personId: number, earnedAt: Date): Promise<CreditResult | null> {
+  const quiz = await prisma.quiz.findUniqueOrThrow({ where: { id: quizId }, select: { creditHours: true, title: true } });
+  if (!quiz.creditHours || quiz.creditHours <= 0) return null;
+  return creditHours({
+    personId,
+    amount: quiz.creditHours,
+    category: "quiz",
+    sourceKind: "quiz",
+    sourceId: String(quizId),
+    earnedAt,
+    note: quiz.title,
+  });
 }
 
 // ---------- review ----------
