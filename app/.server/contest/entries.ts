@@ -173,7 +173,7 @@ async function finish(entry: { id: number; contestId: number; personId: number; 
     return rawStatement(
       `UPDATE ContestEntry SET state = ?, finishedAt = ?, score = ?, correct = ?, durationMs = ? WHERE id = ? AND state = 'in_progress'`,
     ).run(state, sqliteTimestamp(finishedAt), totals.score, totals.correct, Math.max(0, finishedAt.getTime() - entry.startedAt.getTime()), entry.id).changes;
-  })();
+  }).immediate();
   contestIntake().forget(entry.id);
   if (changed === 0) return false;
   await creditContestEntry(entry.contestId, entry.personId, finishedAt);

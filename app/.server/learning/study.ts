@@ -23,7 +23,9 @@ import { type CreditInput, type CreditResult, creditHours, creditHoursInRawTrans
 // account's session and the lesson's progress, judge, write both), which also makes heartbeats of one
 // account strictly one after another, as the rules require. Completion credits the lesson's 学时
 // through the ledger, once (the ledger's source key), in the same transaction: a completion is never
-// stored without its hours (decision 034).
+// stored without its hours (decision 034). Each of these transactions reads and then writes, so it
+// begins IMMEDIATE: a deferred one whose snapshot another connection wrote past fails at its first
+// write with SQLITE_BUSY at once, busy_timeout or not; an immediate one waits its turn instead.
 
 export class StudyError extends Error {
   constructor(
@@ -185,7 +187,7 @@ export async function beginStudy(personId: number, lessonId: number, now = new D
     const session = startSession(toSession(readSession(personId)), id, now.getTime());
     writeSession(personId, lessonId, session);
     return readProgress(personId, lessonId);
-  })();
+  }).immediate();
   return { sessionId: id, status: status(lesson, { ...progress, watchedParsed: JSON.parse(progress.watched) as Interval[] }, 0) };
 }
 
@@ -214,7 +216,7 @@ async function applyBeat(
     if (counted || completedNow) writeProgress(personId, lesson.id, { watched, readSeconds, checkpoints: answered, completedAt }, now);
     const credited = creditCompletion(personId, lesson, completedNow, now);
     return { verdict, progress: { ...progress, readSeconds, completedAt, watchedParsed: watched }, credited };
-  })();
+  }).immediate();
 }
 
 /**
@@ -272,7 +274,7 @@ export async function answerCheckpoint(personId: number, lessonId: number, check
     const completedAt = completedNow ? sqliteTimestamp(now) : p.completedAt;
     writeProgress(personId, lessonId, { watched, readSeconds: p.readSeconds, checkpoints: answered, completedAt }, now);
     return { progress: { ...p, completedAt, watchedParsed: watched }, credited: creditCompletion(personId, lesson, completedNow, now) };
-  })();
+  }).immediate();
   const answer = cp.type === "judge" ? [cp.answer ? "正确" : "错误"] : ([] as string[]).concat(cp.answer);
   return { correct, answer, explanation: cp.explanation ?? null, status: status(lesson, progress, credited) };
 }

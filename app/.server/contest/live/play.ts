@@ -80,5 +80,5 @@ export async function submitAnswer(personId: number, contestId: number, roundId:
     rawStatement(ADD_SCORE_SQL).run(points, roundId, personId);
     scheduleStats(roundId);
     return { position, duplicate: false };
-  })();
+  }).immediate();
 }
