@@ -47,6 +47,7 @@ export async function startOidcProvider(opts: { redirectUri: string; accounts: R
     // The claims of the granted scopes go into the ID token itself, not only to the userinfo endpoint.
     conformIdTokenClaims: false,
     pkce: { required: () => true },
+    ttl: { Interaction: 600, Session: 3600, Grant: 3600, AccessToken: 600, AuthorizationCode: 60, IdToken: 600 },
     features: { devInteractions: { enabled: false } },
     interactions: { url: (_ctx: KoaContextWithOIDC, interaction) => `/interaction/${interaction.uid}` },
     findAccount: (_ctx, id) => {
@@ -56,6 +57,11 @@ export async function startOidcProvider(opts: { redirectUri: string; accounts: R
   });
   server.on("request", (req: http.IncomingMessage, res: http.ServerResponse) => {
     const url = new URL(req.url ?? "/", "http://provider.invalid");
+    if (url.pathname === "/favicon.ico") {
+      // A campus login page has one; without it the browser logs a 404 in the console.
+      res.writeHead(204).end();
+      return;
+    }
     const uid = /^\/interaction\/([\w-]+)$/.exec(url.pathname)?.[1];
     if (uid) {
       interaction(provider, opts.accounts, req, res).catch((e: unknown) => {
