@@ -176,6 +176,17 @@ describe("CAS 3.0 (/p3/serviceValidate, the number in an attribute)", () => {
     }
   });
 
+  it("says the CAS server cannot be reached when it answers with an error page", async () => {
+    const c = new Client(v3.url);
+    const { callback } = await throughCas(v3, c, "zhangsan", "cas-pass-1");
+    cas.answerNextWith({ status: 503 });
+    const done = await c.get(callback);
+    expect(done.status).toBe(502);
+    expect(done.text).toContain("服务暂时无法访问");
+    expect(done.text).toContain("使用学号/工号和密码登录");
+    expect(failures(v3).at(-1)).toMatchObject({ via: "cas", reason: "unavailable", error: "HTTP 503" });
+  });
+
   it("builds the service URL from PUBLIC_URL, whatever Host the request names", async () => {
     const start = await getWithHost(`${v3.url}/auth/cas`, "evil.example");
     expect(start.status).toBe(302);

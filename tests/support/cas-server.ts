@@ -17,8 +17,8 @@ export type TestCasServer = {
   validations: { path: string; service: string | null; ticket: string | null }[];
   /** Issues a ticket without the login form (a ticket an attacker obtained for a service URL of their choosing). */
   issueTicket(user: string, service: string): string;
-  /** The next validation answers with this body instead (a malformed or hostile response). */
-  answerNextWith(xml: string): void;
+  /** The next validation answers with this body (a malformed or hostile response) or HTTP status instead. */
+  answerNextWith(answer: string | { status: number }): void;
   stop(): Promise<void>;
 };
 
@@ -30,7 +30,7 @@ export async function startCasServer(opts: { users: Record<string, CasUser>; pre
   const prefix = opts.prefix ?? "/cas";
   const tickets = new Map<string, Ticket>();
   const validations: TestCasServer["validations"] = [];
-  let nextAnswer: string | null = null;
+  let nextAnswer: string | { status: number } | null = null;
 
   const issueTicket = (user: string, service: string) => {
     const ticket = `ST-${crypto.randomBytes(18).toString("base64url")}-cas.test`;
@@ -68,9 +68,9 @@ export async function startCasServer(opts: { users: Record<string, CasUser>; pre
       const ticket = url.searchParams.get("ticket");
       validations.push({ path, service, ticket });
       if (nextAnswer !== null) {
-        const body = nextAnswer;
+        const answer = nextAnswer;
         nextAnswer = null;
-        return send(res, 200, "application/xml", body);
+        return typeof answer === "string" ? send(res, 200, "application/xml", answer) : send(res, answer.status, "text/html", "<h1>error</h1>");
       }
       return send(res, 200, "application/xml", validate(path === "/p3/serviceValidate", service, ticket));
     }
@@ -101,8 +101,8 @@ export async function startCasServer(opts: { users: Record<string, CasUser>; pre
     baseUrl: `http://127.0.0.1:${port}${prefix}`,
     validations,
     issueTicket,
-    answerNextWith(xml) {
-      nextAnswer = xml;
+    answerNextWith(answer) {
+      nextAnswer = answer;
     },
     stop: () =>
       new Promise<void>((resolve) => {
