@@ -14,6 +14,9 @@ import { expect, test } from "./support/fixtures";
 const ROOT = path.resolve(import.meta.dirname, "..", "..");
 
 test.describe("a school with OpenID Connect", () => {
+  // One provider and one app instance for the tests below: they run in order in one worker.
+  test.describe.configure({ mode: "default" });
+
   let provider: TestOidcProvider;
   let app: SpawnedServer;
   let dbFile: string;
@@ -23,7 +26,7 @@ test.describe("a school with OpenID Connect", () => {
     const publicUrl = `http://127.0.0.1:${port}`;
     provider = await startOidcProvider({
       redirectUri: `${publicUrl}/auth/oidc/callback`,
-      accounts: { member: { password: "campus-sso-1", name: "周党员" } },
+      accounts: { member: { password: "campus-sso-1", name: "周党员" }, "2099000001": { password: "campus-sso-2", name: "未导入" } },
     });
     dbFile = path.join(E2E_TMP, `sso-${process.pid}.db`);
     const source = new Database(E2E_DB, { readonly: true, fileMustExist: true });
@@ -70,6 +73,22 @@ test.describe("a school with OpenID Connect", () => {
     await expect(page).toHaveURL(`${app.url}/`);
     await expect(page.getByText("您好，周党员")).toBeVisible();
     await expect(page.getByRole("banner").getByRole("button", { name: "退出" })).toBeVisible();
+  });
+
+  test("someone the school has not imported is told why, and can go back to the login page", async ({ page, consoleErrors }) => {
+    // The browser notes the 403 answer to the callback in the console; that one is expected.
+    consoleErrors.allow(/status of 403/);
+    await page.goto(`${app.url}/login`);
+    await page.getByRole("link", { name: "统一身份认证登录" }).click();
+    await page.getByLabel("用户名").fill("2099000001");
+    await page.getByLabel("密码").fill("campus-sso-2");
+    await page.getByRole("button", { name: "登录" }).click();
+    await page.getByRole("button", { name: "同意授权" }).click();
+
+    await expect(page.getByRole("alert")).toContainText("网上党校中没有学号/工号为 2099000001 的账号");
+    await page.getByRole("link", { name: "返回登录页" }).click();
+    await expect(page).toHaveURL(`${app.url}/login`);
+    await expect(page.getByRole("banner").getByRole("button", { name: "退出" })).toHaveCount(0);
   });
 });
 
