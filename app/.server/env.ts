@@ -1,6 +1,68 @@
 import path from "node:path";
 import { z } from "zod";
 
+/** Unset and empty are the same: an `.env` line `OIDC_ISSUER=` switches SSO off, not on with "". */
+const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === "" ? undefined : v), schema.optional());
+
+const LOOPBACK = new Set(["127.0.0.1", "localhost", "[::1]"]);
+
+/** An identity provider's address: https, or http on this machine only (the test providers). */
+function providerUrl(name: string) {
+  return z
+    .url({ error: `${name} 必须是网址 / ${name} must be a URL` })
+    .refine((u) => {
+      const url = new URL(u);
+      return url.protocol === "https:" || (url.protocol === "http:" && LOOPBACK.has(url.hostname));
+    }, `${name} 必须是 https 地址（http 仅限本机测试）/ ${name} must be an https URL (http only on localhost)`)
+    .refine((u) => !new URL(u).search && !new URL(u).hash, `${name} 不能带查询参数 / ${name} must not have a query or fragment`)
+    .transform((u) => u.replace(/\/+$/, ""));
+}
+
+const NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_.:-]{0,63}$/;
+
+// Campus single sign-on (decision 031): one protocol at a time, CAS or OpenID Connect.
+const SSO_ENV = {
+  /** The CAS server's prefix: `https://authserver.example.edu.cn/authserver` (its `/login` and `/p3/serviceValidate` follow). */
+  CAS_BASE_URL: optional(providerUrl("CAS_BASE_URL")),
+  CAS_VERSION: z.enum(["2.0", "3.0"], { error: "CAS_VERSION 只能是 2.0 或 3.0 / CAS_VERSION must be 2.0 or 3.0" }).default("3.0"),
+  /** The attribute holding the 学号/工号; without it the CAS user name is the number. */
+  CAS_ID_ATTRIBUTE: optional(z.string().regex(NAME_PATTERN, "CAS_ID_ATTRIBUTE 不是合法的属性名 / CAS_ID_ATTRIBUTE is not an attribute name")),
+  OIDC_ISSUER: optional(providerUrl("OIDC_ISSUER")),
+  OIDC_CLIENT_ID: optional(z.string().max(256, "OIDC_CLIENT_ID 过长 / OIDC_CLIENT_ID is too long")),
+  OIDC_CLIENT_SECRET: optional(z.string().max(1024, "OIDC_CLIENT_SECRET 过长 / OIDC_CLIENT_SECRET is too long")),
+  /** The ID token claim holding the 学号/工号. */
+  OIDC_ID_CLAIM: z.string().regex(NAME_PATTERN, "OIDC_ID_CLAIM 不是合法的声明名 / OIDC_ID_CLAIM is not a claim name").default("sub"),
+  OIDC_SCOPE: z
+    .string()
+    .regex(/^[\x21-\x7e]+( [\x21-\x7e]+)*$/, "OIDC_SCOPE 应为以空格分隔的 scope / OIDC_SCOPE must be space-separated scopes")
+    .refine((s) => s.split(" ").includes("openid"), "OIDC_SCOPE 必须包含 openid / OIDC_SCOPE must include openid")
+    .default("openid"),
+  /** What the sign-in button calls the school's SSO. */
+  SSO_LABEL: z.string().trim().min(1).max(20, "SSO_LABEL 不能超过 20 个字 / SSO_LABEL must be at most 20 characters").default("统一身份认证"),
+};
+
+type SsoRaw = z.output<z.ZodObject<typeof SSO_ENV>> & { PUBLIC_URL?: string };
+
+/** Settings that are valid alone but not together, checked at start like the rest. */
+function checkSso(raw: SsoRaw, ctx: z.RefinementCtx) {
+  const issue = (path: string, message: string) => ctx.addIssue({ code: "custom", path: [path], message });
+  if (raw.CAS_BASE_URL && raw.OIDC_ISSUER) issue("OIDC_ISSUER", "CAS_BASE_URL 与 OIDC_ISSUER 只能设置一个 / set CAS_BASE_URL or OIDC_ISSUER, not both");
+  if (raw.OIDC_ISSUER && !raw.OIDC_CLIENT_ID) issue("OIDC_CLIENT_ID", "设置 OIDC_ISSUER 时必须设置 OIDC_CLIENT_ID / OIDC_CLIENT_ID is required with OIDC_ISSUER");
+  // The service URL and redirect URI are built from PUBLIC_URL, never from the request's Host header.
+  if ((raw.CAS_BASE_URL || raw.OIDC_ISSUER) && !raw.PUBLIC_URL) {
+    issue("PUBLIC_URL", "启用统一身份认证时必须设置 PUBLIC_URL / PUBLIC_URL is required for single sign-on");
+  }
+}
+
+function ssoSettings(raw: SsoRaw) {
+  const cas = raw.CAS_BASE_URL ? { baseUrl: raw.CAS_BASE_URL, version: raw.CAS_VERSION, idAttribute: raw.CAS_ID_ATTRIBUTE ?? null } : null;
+  const oidc =
+    raw.OIDC_ISSUER && raw.OIDC_CLIENT_ID
+      ? { issuer: raw.OIDC_ISSUER, clientId: raw.OIDC_CLIENT_ID, clientSecret: raw.OIDC_CLIENT_SECRET ?? null, idClaim: raw.OIDC_ID_CLAIM, scope: raw.OIDC_SCOPE }
+      : null;
+  return { label: raw.SSO_LABEL, cas, oidc };
+}
+
 // The embedded defaults let a fresh clone start with no configuration at all.
 const EnvSchema = z.object({
   APP_MODE: z.enum(["demo", "production"]).optional(),
@@ -27,7 +89,8 @@ const EnvSchema = z.object({
     .refine((u) => /^https?:\/\//.test(u), "PUBLIC_URL must be an http(s) address")
     .transform((u) => u.replace(/\/+$/, ""))
     .optional(),
-});
+  ...SSO_ENV,
+}).superRefine(checkSso);
 
 function load() {
   const parsed = EnvSchema.safeParse(process.env);
@@ -51,6 +114,7 @@ function load() {
     rulePacksDir: path.resolve(raw.RULE_PACKS_DIR),
     certSecret: raw.CERT_SECRET,
     publicUrl: raw.PUBLIC_URL,
+    sso: ssoSettings(raw),
   } as const;
 }
 

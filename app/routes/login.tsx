@@ -1,11 +1,13 @@
 import { getFormProps, getInputProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, data, redirect } from "@remix-run/node";
-import { Form, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
+import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { z } from "zod";
 import { getUser, requireAnonymous } from "~/.server/auth/guard";
 import { LOGIN_FAILED_MESSAGE, signIn } from "~/.server/auth/login";
 import { invalidateSession } from "~/.server/auth/session";
+import { ssoEntry } from "~/.server/auth/sso/sign-in";
+import { SsoButton } from "~/components/auth/sso-button";
 import { Field, FormMessage, buttonClass, inputClass } from "~/components/ui/form";
 import { safeRedirect } from "~/lib/safe-redirect";
 
@@ -19,7 +21,7 @@ const LoginSchema = z.object({
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireAnonymous(request);
-  return null;
+  return { sso: ssoEntry(new URL(request.url).searchParams.get("redirectTo")) };
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -42,6 +44,7 @@ export async function action({ request }: ActionFunctionArgs) {
 
 export default function LoginPage() {
   const actionData = useActionData<typeof action>();
+  const { sso } = useLoaderData<typeof loader>();
   const [searchParams] = useSearchParams();
   const navigation = useNavigation();
   const [form, fields] = useForm({
@@ -55,6 +58,7 @@ export default function LoginPage() {
     <div className="mx-auto mt-4 max-w-sm rounded-lg bg-white p-6 shadow sm:mt-10">
       <h1 className="mb-1 text-center text-2xl font-bold text-party">网上党校</h1>
       <p className="mb-6 text-center text-sm text-stone-500">请使用学号或工号登录</p>
+      {sso ? <SsoButton {...sso} /> : null}
       <Form method="post" {...getFormProps(form)}>
         <FormMessage messages={form.errors} />
         <input type="hidden" name="redirectTo" value={searchParams.get("redirectTo") ?? ""} />

@@ -50,6 +50,16 @@ export async function signIn(number: string, password: string): Promise<LoginRes
   }
 }
 
+/**
+ * Opens a session for a person whose identity is already established (campus single sign-on) and
+ * returns its cookie: the one place a sign-in turns into a session besides the password check above.
+ */
+export async function startSession(personId: number): Promise<string> {
+  const token = generateSessionToken();
+  const session = await createSession(token, personId);
+  return sessionCookie(token, session.expiresAt);
+}
+
 export type PasswordChangeResult = { ok: true; cookie: string } | { ok: false; field: "currentPassword"; message: string };
 
 /**

@@ -5,7 +5,7 @@ import { seedDemoUniversity } from "../../../prisma/seed";
 import { buildIfNeeded } from "../../../scripts/lib/build";
 import { migrate } from "../../../scripts/lib/migrate";
 import { spawnServer } from "../../support/spawn-server";
-import { E2E_DB, E2E_SERVER_FILE, E2E_SERVER_LOG, E2E_TMP } from "./paths";
+import { E2E_APP_DIR, E2E_DB, E2E_SERVER_FILE, E2E_SERVER_LOG, E2E_TMP } from "./paths";
 
 // Once per run: build when the sources changed, seed a fresh demo university into tests/.tmp/e2e.db,
 // start the built server on a free port, and publish its address (E2E_BASE_URL and a file).
@@ -44,7 +44,7 @@ export default async function globalSetup(_config: FullConfig) {
 
 function snapshotBuild(): string {
   const build = path.join(ROOT, "build");
-  const appDir = path.join(E2E_TMP, "e2e-app");
+  const appDir = E2E_APP_DIR;
   const stamp = () => (fs.existsSync(path.join(build, ".source-hash")) ? fs.readFileSync(path.join(build, ".source-hash"), "utf8") : "");
   for (let attempt = 1; ; attempt++) {
     buildIfNeeded();

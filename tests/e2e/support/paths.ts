@@ -5,6 +5,8 @@ const TMP = path.resolve(import.meta.dirname, "..", "..", ".tmp");
 
 export const E2E_TMP = TMP;
 export const E2E_DB = path.join(TMP, "e2e.db");
+/** The snapshot of build/ the e2e servers run from (their working directory). */
+export const E2E_APP_DIR = path.join(TMP, "e2e-app");
 /** Written by the global setup: `{ "url": "http://127.0.0.1:<port>", "pid": <n> }`. */
 export const E2E_SERVER_FILE = path.join(TMP, "e2e-server.json");
 /** Everything the server printed during the run. */
