@@ -162,7 +162,7 @@ export function locateTable<K extends string>(
     });
     for (let i = sheet[headerIndex].length; i < sheet[headerIndex + 1].length; i++) combined.push(sheet[headerIndex + 1][i]);
     match = matchHeader(combined, columns, lookup);
-    const groups = new Set(sheet[headerIndex].map(cellText).filter((t) => t !== "" && !lookup.has(normalizeHeader(t))));
+    const groups = new Set(sheet[headerIndex].filter((c, i) => combined[i] !== c).map(cellText));
     match.ignored = match.ignored.filter((t) => !groups.has(t));
     lastHeader = headerIndex + 1;
   }
