@@ -391,12 +391,12 @@ function parseRow(row: Cell[], header: TableHeader<ReadColumnKey>, rowNumber: nu
     } else stages.push({ key: c.key, status: c.status, on });
   }
   for (let i = 1; i < stages.length; i++) {
-    if (stages[i].on < stages[i - 1].on) add(stages[i].key, `${stages[i].on} 早于${ref(stages[i - 1].key)}的 ${stages[i - 1].on}`);
+    if (stages[i].on < stages[i - 1].on) add(stages[i].key, `${stages[i].on} 早于 ${ref(stages[i - 1].key)}的 ${stages[i - 1].on}`);
   }
   const own = stages.find((s) => s.status === politicalStatus);
-  if (given && own && given !== own.on) add("statusSince", `${given} 与${ref(own.key)}的 ${own.on} 不一致`);
+  if (given && own && given !== own.on) add("statusSince", `${given} 与 ${ref(own.key)}的 ${own.on} 不一致`);
   const statusSince = given ?? own?.on ?? null;
-  if (given && stages.length && given < stages[stages.length - 1].on && !own) add("statusSince", `${given} 早于${ref(stages[stages.length - 1].key)}的 ${stages[stages.length - 1].on}`);
+  if (given && stages.length && given < stages[stages.length - 1].on && !own) add("statusSince", `${given} 早于 ${ref(stages[stages.length - 1].key)}的 ${stages[stages.length - 1].on}`);
   const history = stages.filter((s) => s.status !== politicalStatus).map(({ status, on }) => ({ status, on }));
   if (politicalStatus !== "masses" && statusSince) history.push({ status: politicalStatus, on: statusSince });
 
