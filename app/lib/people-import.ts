@@ -57,7 +57,7 @@ export const IMPORT_COLUMNS: readonly ImportColumn[] = [
   { key: "category", header: "人员类别", required: false, aliases: ["类别", "人员类型"], text: true, hint: `${labels(PERSON_CATEGORY_LABELS)}；留空视为学生` },
   { key: "unit", header: "所在党组织", required: true, aliases: ["党组织", "所在支部", "党支部", "所属党组织", "所在党支部"], text: true, hint: "党组织的名称；有重名时写完整名称，上下级用 / 分隔，如 计算机学院党委/学生第一党支部" },
   { key: "politicalStatus", header: "政治面貌", required: true, aliases: ["发展阶段"], text: true, hint: labels(POLITICAL_STATUS_LABELS) },
-  { key: "statusSince", header: "政治面貌起始日期", required: false, aliases: ["起始日期", "政治面貌日期", "发展阶段起始日期"], text: false, hint: "当前政治面貌的生效日期，如 2024-05-01、2024/5/1 或 2024年5月1日；留空按导入当天记录" },
+  { key: "statusSince", header: "政治面貌起始日期", required: false, aliases: ["起始日期", "政治面貌日期", "发展阶段起始日期"], text: false, hint: "当前政治面貌的生效日期，如 2024-05-01、2024/5/1 或 2024年5月1日；只写年月（2024.05、2024年5月）按当月 1 日记录；留空按导入当天记录。也可另设“成为积极分子时间”“确定为发展对象时间”“入党时间”“转正时间”等列，各阶段日期都会记入发展经历" },
   { key: "cadreLevel", header: "干部级别", required: false, aliases: ["干部"], text: true, hint: `${labels(CADRE_LEVEL_LABELS)}；留空视为非干部` },
   { key: "isCommitteeMember", header: "是否支委", required: false, aliases: ["支委", "是否支委成员"], text: true, hint: "是 或 否；留空视为否（填写了支委职务则视为是）" },
   { key: "committeeRole", header: "支委职务", required: false, aliases: ["职务"], text: true, hint: "如 书记、组织委员；最多 30 字" },
