@@ -37,7 +37,7 @@ export function columnLetter(index: number): string {
   return s;
 }
 
-export type SheetColumn<K extends string> = { key: K; header: string; required: boolean; aliases: string[] };
+export type SheetColumn<K extends string> = { key: K; header: string; required: boolean; aliases: readonly string[] };
 
 export type TableHeader<K extends string> = {
   /** 0-based column of each key the file has. */

@@ -15,6 +15,8 @@ export type SheetLayout = {
   displayed: Map<string, string>;
 };
 
+const MAX_PART_BYTES = 150 * 1024 * 1024;
+
 type Entry = { method: number; compressedSize: number; localOffset: number };
 
 function zipDirectory(bytes: Uint8Array): Map<string, Entry> {
@@ -46,7 +48,8 @@ function readEntry(bytes: Uint8Array, entries: Map<string, Entry>, name: string)
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const start = e.localOffset + 30 + view.getUint16(e.localOffset + 26, true) + view.getUint16(e.localOffset + 28, true);
   const data = bytes.subarray(start, start + e.compressedSize);
-  const raw = e.method === 0 ? data : e.method === 8 ? zlib.inflateRawSync(data) : null;
+  // The declared sizes were checked by the caller; a zip that lies about them still stops here.
+  const raw = e.method === 0 ? data : e.method === 8 ? zlib.inflateRawSync(data, { maxOutputLength: MAX_PART_BYTES }) : null;
   return raw ? new TextDecoder().decode(raw) : null;
 }
 
