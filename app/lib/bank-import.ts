@@ -361,6 +361,8 @@ export function parseBankSheet(
   const table = locateTable(sheet, BANK_COLUMNS, { hiddenRows: options.hiddenRows, includeHidden: options.hidden === "include", maxRows: MAX_BANK_ROWS, noun: "题目" });
   const base = { fileProblems: table.fileProblems, ignoredHeaders: table.ignoredHeaders, header: table.header, notes: table.notes, hiddenRowCount: table.hiddenRows.length };
   if (table.fileProblems.length) return { ...base, rows: [] };
+  const lacking = (["explanation", "tags"] as const).filter((k) => options.required?.[k] && table.header.indexes[k] === undefined).map((k) => COLUMN[k].header);
+  if (lacking.length) return { ...base, fileProblems: [`本校要求每道题都填写${lacking.join("和")}，文件中没有“${lacking.join("”“")}”列`], rows: [] };
   const rows = table.rows.map((r) => parseRow(r.cells, table.header, r.rowNumber, options));
   const ref = (key: BankColumnKey) => table.header.refs[key] ?? COLUMN[key].header;
   markRepeats(rows, (r) => (r.stem === "" ? null : stemKey(r.stem)), (others) => `${ref("stem")}：与第 ${others.join("、")} 行重复`);

@@ -157,3 +157,29 @@ describe("the college's 题库", () => {
     expect(answers).toEqual([["0.5%"], ["主题党日/党日"], ["合格党员、合格的共产党员"]]);
   });
 });
+
+describe("a school that requires 解析 and 标签", () => {
+  let strict: TestServer;
+  beforeAll(async () => {
+    strict = await startTestServer({ env: { QUESTION_REQUIRED_FIELDS: "explanation,tags" } });
+    const f = strict.factory;
+    const cs = f.unit({ name: "计算机学院党委", kind: "college", parent: f.unit({ name: "测试大学党委", kind: "committee" }) });
+    f.grant(f.person({ number: "T001", name: "计院培训员", unitId: cs.id, category: "staff", politicalStatus: "member" }), "trainer", cs.id);
+    await f.password(f.db.prepare("SELECT id FROM Person WHERE number = 'T001'").pluck().get() as number, PASSWORD);
+    const now = new Date().toISOString().replace("Z", "+00:00");
+    f.db.prepare("INSERT INTO QuestionBank (slug, title, unitId, createdAt, updatedAt) VALUES (?, ?, ?, ?, ?)").run("strict", "严格题库", cs.id, now, now);
+  });
+  afterAll(() => strict?.stop());
+
+  it("refuses a file without them, naming what is missing", async () => {
+    const c = new Client(strict.url);
+    expect((await c.login("T001", PASSWORD)).status).toBe(302);
+    const id = strict.factory.db.prepare("SELECT id FROM QuestionBank WHERE slug = 'strict'").pluck().get() as number;
+    const form = new FormData();
+    form.append("file", new Blob([fixture(BANK_FILE)]), BANK_FILE);
+    form.set("intent", "dryRun");
+    const dry = await c.post(`/manage/banks/${id}/import`, form);
+    expect(plain(dry)).toContain("本校要求每道题都填写标签，文件中没有“标签”列");
+    expect(dry.text).not.toContain('value="confirm"');
+  });
+});
