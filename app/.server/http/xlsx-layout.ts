@@ -125,21 +125,25 @@ export function readSheetLayout(bytes: Uint8Array): SheetLayout {
   const formats = numberFormats(readEntry(bytes, entries, "xl/styles.xml"));
 
   let rowNumber = 0;
-  for (const m of sheet.matchAll(/<(?:\w+:)?row\b([^>]*)>|<(?:\w+:)?c\b([^>]*?)(?:\/>|>([\s\S]*?)<\/(?:\w+:)?c>)/g)) {
-    if (m[1] !== undefined) {
+  for (const m of sheet.matchAll(/<(?:\w+:)?row\b([^>]*)>/g)) {
+    const a = attributes(m[1]);
+    rowNumber = a.r ? Number(a.r) : rowNumber + 1;
+    if (a.hidden === "1" || a.hidden === "true") layout.hiddenRows.add(rowNumber);
+  }
+  // Only cells whose style shows a number differently are worth a look; most sheets have none.
+  const telling = new Set(formats.flatMap((f, i) => (f && displayedNumber("1", f) !== null ? [String(i)] : [])));
+  if (telling.size > 0) {
+    for (const m of sheet.matchAll(/<(?:\w+:)?c\b([^>]*?)(?:\/>|>([\s\S]*?)<\/(?:\w+:)?c>)/g)) {
+      const style = /\bs="(\d+)"/.exec(m[1])?.[1];
+      if (style === undefined || !telling.has(style)) continue;
       const a = attributes(m[1]);
-      rowNumber = a.r ? Number(a.r) : rowNumber + 1;
-      if (a.hidden === "1" || a.hidden === "true") layout.hiddenRows.add(rowNumber);
-      continue;
+      if (a.t && a.t !== "n") continue;
+      const value = m[2] ? /<(?:\w+:)?v>([^<]*)</.exec(m[2])?.[1] : undefined;
+      const at = a.r ? cellAddress(a.r) : null;
+      if (value === undefined || value === "" || !at) continue;
+      const shown = displayedNumber(value, formats[Number(style)]!);
+      if (shown !== null) layout.displayed.set(`${at[0]}:${at[1]}`, shown);
     }
-    const a = attributes(m[2]);
-    if ((a.t && a.t !== "n") || a.s === undefined) continue;
-    const format = formats[Number(a.s)];
-    const value = m[3] ? /<(?:\w+:)?v>([^<]*)</.exec(m[3])?.[1] : undefined;
-    const at = a.r ? cellAddress(a.r) : null;
-    if (!format || value === undefined || value === "" || !at) continue;
-    const shown = displayedNumber(value, format);
-    if (shown !== null) layout.displayed.set(`${at[0]}:${at[1]}`, shown);
   }
   for (const m of sheet.matchAll(/<(?:\w+:)?mergeCell\b[^>]*>/g)) {
     const [from, to] = (attributes(m[0]).ref ?? "").split(":").map(cellAddress);
