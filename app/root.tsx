@@ -1,3 +1,4 @@
+import "~/lib/zod-locale";
 import { type LinksFunction, type LoaderFunctionArgs } from "@remix-run/node";
 import {
   Form,

@@ -83,6 +83,12 @@ const EnvSchema = z.object({
   RULE_PACKS_DIR: z.string().default("./content/rule-packs"),
   /** Signs 学时证明 tokens; without it a random key is kept in DATA_DIR/keys/certificate.key (decision 023). */
   CERT_SECRET: z.string().min(32, "CERT_SECRET must be at least 32 characters").optional(),
+  /** What every question must have beyond the rules, comma-separated: explanation (解析), tags (标签). */
+  QUESTION_REQUIRED_FIELDS: z
+    .string()
+    .default("")
+    .transform((s) => s.split(/[,，、\s]+/).map((f) => ({ 解析: "explanation", 标签: "tags" })[f] ?? f).filter(Boolean))
+    .refine((fields) => fields.every((f) => f === "explanation" || f === "tags"), "QUESTION_REQUIRED_FIELDS may list explanation and tags only"),
   /** The address printed certificates point to (https://dangxiao.example.edu.cn); default: the request's origin. */
   PUBLIC_URL: z
     .url()
@@ -115,6 +121,7 @@ function load() {
     certSecret: raw.CERT_SECRET,
     publicUrl: raw.PUBLIC_URL,
     sso: ssoSettings(raw),
+    questionRequiredFields: { explanation: raw.QUESTION_REQUIRED_FIELDS.includes("explanation"), tags: raw.QUESTION_REQUIRED_FIELDS.includes("tags") },
   } as const;
 }
 

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { HoursSchema } from "./hours";
 import { type HoursCategory } from "./hours-categories";
 import { RequiredDateTime } from "./contest-settings";
 
@@ -32,7 +33,7 @@ export const ActivitySettingsSchema = z
     endsAt: RequiredDateTime("请填写结束时间"),
     checkinOpensAt: RequiredDateTime("请填写签到开始时间"),
     checkinClosesAt: RequiredDateTime("请填写签到截止时间"),
-    hours: z.coerce.number({ error: "请填写学时" }).min(0.05, "学时至少 0.05").max(100, "学时最多 100"),
+    hours: HoursSchema({ max: 100 }),
   })
   .refine((v) => v.startsAt < v.endsAt, { path: ["endsAt"], message: "结束时间须晚于开始时间" })
   .refine((v) => v.checkinOpensAt < v.checkinClosesAt, { path: ["checkinClosesAt"], message: "签到截止时间须晚于签到开始时间" });

@@ -51,17 +51,20 @@ const questionId = z
 
 const noOptions = (label: string) => z.never({ error: `${label}不设选项（options）` }).optional();
 
+const tagList = z.array(text("标签"), { error: "标签必须写成列表，如 [党章, 党员]" });
+
 // One set of rules for every way a question enters: bank files, the browser editor and Excel
-// import. Only 出处 differs: a bank file must cite its source, a trainer's own question may not have one.
-function buildQuestionSchema<S extends z.ZodType<string | undefined>>(source: S) {
+// import. A bank file must cite its source and explain and tag every question; a trainer's own
+// question may leave 出处, 解析 and 标签 out (a school that wants them says so: QUESTION_REQUIRED_FIELDS).
+function buildQuestionSchema<S extends z.ZodType<string | undefined>, E extends z.ZodType<string>, T extends z.ZodType<string[]>>(source: S, explanation: E, tags: T) {
   const common = {
     id: questionId,
     stem: text("题干"),
-    explanation: text("解析"),
+    explanation,
     difficulty: z.union([z.literal(1), z.literal(2), z.literal(3)], {
       error: "难度只能是 1（易）、2（中）或 3（难）",
     }),
-    tags: z.array(text("标签"), { error: "标签必须写成列表，如 [党章, 党员]" }).min(1, "至少要有一个标签"),
+    tags,
     source,
   };
 
@@ -122,10 +125,21 @@ function buildQuestionSchema<S extends z.ZodType<string | undefined>>(source: S)
   });
 }
 
-export const questionSchema = buildQuestionSchema(text("出处"));
+export const questionSchema = buildQuestionSchema(text("出处"), text("解析"), tagList.min(1, "至少要有一个标签"));
 
-/** The same rules for a question written in the browser or imported from Excel, where 出处 may be left out. */
-export const editableQuestionSchema = buildQuestionSchema(text("出处").optional());
+/** The same rules for a question written in the browser or imported from Excel, where 出处, 解析 and 标签 may be left out. */
+export const editableQuestionSchema = buildQuestionSchema(text("出处").optional(), z.string({ error: "解析必须是文字" }).trim(), tagList);
+
+/** What a school may require of every question beyond the rules (QUESTION_REQUIRED_FIELDS). */
+export type RequiredExtras = { explanation: boolean; tags: boolean };
+
+/** The extras a question lacks, as the columns' Chinese names. */
+export function missingExtras(q: Pick<EditableQuestion, "explanation" | "tags">, required: RequiredExtras): ("解析" | "标签")[] {
+  const missing: ("解析" | "标签")[] = [];
+  if (required.explanation && q.explanation.trim() === "") missing.push("解析");
+  if (required.tags && q.tags.length === 0) missing.push("标签");
+  return missing;
+}
 
 export const bankSchema = strictObject({
   id: z.string({ error: "题库编号必须是文字" }).regex(KEBAB, "题库编号只能由小写字母、数字和连字符组成，如 party-constitution"),

@@ -1,5 +1,5 @@
-import { type EditableQuestion, editableQuestionSchema } from "./bank-format";
-import { type Cell, cellText, normalizeHeader } from "./people-import";
+import { type EditableQuestion, type RequiredExtras, editableQuestionSchema, missingExtras } from "./bank-format";
+import { type Cell, type HiddenRowChoice, type TableHeader, cellText, inColumnOrder, locateTable } from "./sheet-table";
 import { OPTION_LETTERS, type QuestionKey, type QuestionType } from "./quiz-grading";
 
 // Question banks as trainers keep them in Excel: the column layout, tolerant reading of what people
@@ -42,11 +42,11 @@ export const BANK_COLUMNS: readonly BankColumn[] = [
     header: "答案",
     required: true,
     aliases: ["正确答案", "参考答案", "标准答案"],
-    hint: "单选：一个字母，如 B；多选：ACD 或 A,C,D；判断：对/错（也可写 正确/错误、√/×）；填空：多个可接受的答案用 ｜ 或 ； 分隔",
+    hint: "单选：一个字母，如 B；多选：ACD 或 A,C,D；判断：对/错（也可写 正确/错误、√/×）；填空：多个可接受的答案用 ｜ 或 ； 分隔（/、，、 也按分隔处理，预检时可改为不拆分）",
   },
-  { key: "explanation", header: "解析", required: true, aliases: ["答案解析", "试题解析"], hint: "说明依据，如《中国共产党章程》第七条" },
+  { key: "explanation", header: "解析", required: false, aliases: ["答案解析", "试题解析"], hint: "选填（学校要求时必填），说明依据，如《中国共产党章程》第七条" },
   { key: "difficulty", header: "难度", required: false, aliases: ["难易程度", "难易度"], hint: "易、中、难（或 1、2、3）；留空视为中" },
-  { key: "tags", header: "标签", required: false, aliases: ["知识点", "分类"], hint: "至少一个，多个用 、 ， 或空格分隔，如 党章、党员" },
+  { key: "tags", header: "标签", required: false, aliases: ["知识点", "分类"], hint: "选填（学校要求时必填），多个用 、 ， 或空格分隔，如 党章、党员" },
   { key: "source", header: "出处", required: false, aliases: ["来源", "依据"], hint: "选填，如《中国共产党章程》" },
   { key: "key", header: "编号", required: false, aliases: ["题号", "题目编号"], hint: "选填，小写字母、数字和连字符，如 pc-101；留空自动编号" },
 ];
@@ -57,7 +57,6 @@ export const TYPE_LABELS: Record<QuestionType, string> = { single: "单选", mul
 export const DIFFICULTY_LABELS: Record<1 | 2 | 3, string> = { 1: "易", 2: "中", 3: "难" };
 
 export const MAX_BANK_ROWS = 5000;
-const HEADER_SEARCH_ROWS = 10;
 
 // ---------- cells ----------
 
@@ -125,13 +124,20 @@ const JUDGE_ALIASES: Record<string, boolean> = {
 
 /** Separators between several fill-in answers: full- and half-width vertical bar and semicolon. */
 const FILL_SEPARATORS = /[｜|；;]/;
+/**
+ * Separators people also put between alternatives ("主题党日/党日", "两学一做、两学"), which may
+ * instead belong to one answer ("实事求是、群众路线"): split by default and said so, or kept whole
+ * if the importer chooses. Never between two digits: 1,000 and 1/3 are one number.
+ */
+const LOOSE_SEPARATORS = /(?<!\d)[/,，、]|[/,，、](?!\d)/;
+export type FillChoice = "split" | "whole";
 /** Separators between tags; full-width commas become "," under NFKC. */
 const TAG_SEPARATORS = /[、,，;；\s]+/;
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; message: string };
 
 /** The answer cell as the question type expects it; letters are checked against the options by the schema. */
-export function parseAnswer(type: QuestionType, text: string): Parsed<QuestionKey["answer"]> {
+export function parseAnswer(type: QuestionType, text: string, fill: FillChoice = "whole"): Parsed<QuestionKey["answer"]> {
   const raw = text.trim();
   if (raw === "") return { ok: false, message: "必填" };
   switch (type) {
@@ -153,6 +159,10 @@ export function parseAnswer(type: QuestionType, text: string): Parsed<QuestionKe
     case "fill": {
       const answers = raw.split(FILL_SEPARATORS).map((a) => a.trim()).filter(Boolean);
       if (answers.length === 0) return { ok: false, message: "必填" };
+      if (fill === "split") {
+        const split = answers.flatMap((a) => a.split(new RegExp(LOOSE_SEPARATORS, "g"))).map((a) => a.trim()).filter(Boolean);
+        return { ok: true, value: [...new Set(split)] };
+      }
       return { ok: true, value: answers };
     }
   }
@@ -181,31 +191,6 @@ export function stemKey(stem: string): string {
   return nfkc(stem).replace(/\s+/g, "");
 }
 
-// ---------- header ----------
-
-type HeaderMap = { indexes: Partial<Record<BankColumnKey, number>>; ignored: string[]; duplicated: string[] };
-
-const HEADER_LOOKUP = new Map<string, BankColumnKey>();
-for (const c of BANK_COLUMNS) for (const h of [c.header, ...c.aliases]) HEADER_LOOKUP.set(normalizeHeader(h), c.key);
-
-function mapHeader(row: Cell[]): HeaderMap {
-  const indexes: Partial<Record<BankColumnKey, number>> = {};
-  const ignored: string[] = [];
-  const duplicated: string[] = [];
-  row.forEach((cell, i) => {
-    const t = cellText(cell);
-    if (t === "") return;
-    const key = HEADER_LOOKUP.get(normalizeHeader(t));
-    if (!key) ignored.push(t);
-    else if (indexes[key] !== undefined) duplicated.push(`“${cellText(row[indexes[key]!])}”和“${t}”都对应“${COLUMN[key].header}”列`);
-    else indexes[key] = i;
-  });
-  return { indexes, ignored, duplicated };
-}
-
-const REQUIRED = BANK_COLUMNS.filter((c) => c.required);
-const isEmptyRow = (row: Cell[] | undefined) => !row || row.every((c) => cellText(c) === "");
-
 // ---------- rows ----------
 
 /** A row checked on its own: the question as far as it could be read, and what is wrong with it. */
@@ -218,6 +203,10 @@ export type BankRowDraft = {
   /** The 编号 given in the sheet, if any. */
   givenKey: string | null;
   problems: string[];
+  /** How a cell was read where that is worth a look (a label taken off an option, answers split). */
+  notes: string[];
+  /** The fill-in answer has separators that could be read either way: the dry run asks. */
+  ambiguousFill: boolean;
 };
 
 const FIELD_COLUMN: Record<string, BankColumnKey> = {
@@ -231,20 +220,25 @@ const FIELD_COLUMN: Record<string, BankColumnKey> = {
   source: "source",
 };
 
-function columnOfIssue(path: readonly PropertyKey[]): string {
-  const first = String(path[0] ?? "");
-  if (first === "options") return path[1] ? `选项${String(path[1])}` : "选项";
-  const key = FIELD_COLUMN[first];
-  return key ? COLUMN[key].header : "";
-}
-
 /** A placeholder key for validation; the real key is given or assigned when the row is stored. */
 const PENDING_KEY = "pending";
 
-function parseRow(row: Cell[], h: HeaderMap["indexes"], rowNumber: number): BankRowDraft {
+// "A." "A、" "Ａ．" "A．" "(A)" "（A）" "A)" "A：" before an option's text.
+const OPTION_LABEL = /^(?:[(（]\s*([A-FＡ-Ｆa-fａ-ｆ])\s*[)）]|([A-FＡ-Ｆa-fａ-ｆ])\s*[.．。、:：)）])\s*/;
+
+export type BankReadOptions = {
+  /** What 、 ， , / between fill-in answers mean: alternatives (split, the default) or one answer. */
+  fill?: FillChoice;
+  /** What the school requires beyond the rules (QUESTION_REQUIRED_FIELDS). */
+  required?: RequiredExtras;
+};
+
+function parseRow(row: Cell[], header: TableHeader<BankColumnKey>, rowNumber: number, readOptions: BankReadOptions): BankRowDraft {
   const problems: string[] = [];
-  const add = (key: BankColumnKey | string, message: string) =>
-    problems.push(`${key in COLUMN ? COLUMN[key as BankColumnKey].header : key}：${message}`);
+  const notes: string[] = [];
+  const h = header.indexes;
+  const ref = (key: BankColumnKey) => header.refs[key] ?? COLUMN[key].header;
+  const add = (key: BankColumnKey, message: string) => problems.push(`${ref(key)}：${message}`);
   const text = (key: BankColumnKey) => (h[key] === undefined ? "" : cellText(row[h[key]!]));
 
   const stem = text("stem");
@@ -256,16 +250,38 @@ function parseRow(row: Cell[], h: HeaderMap["indexes"], rowNumber: number): Bank
 
   const options: Partial<Record<string, string>> = {};
   for (const l of OPTION_LETTERS) {
-    const t = text(l);
+    let t = text(l);
+    const label = OPTION_LABEL.exec(t);
+    if (label && t.slice(label[0].length).trim() !== "") {
+      const letter = nfkc(label[1] ?? label[2]).toUpperCase();
+      const prefix = label[0].trim();
+      if (letter === l) {
+        t = t.slice(label[0].length).trim();
+        notes.push(`${ref(l)}：已去掉前缀“${prefix}”`);
+      } else {
+        add(l, `以“${prefix}”开头，但这是选项${l}：请核对选项是否错位，确认后删去前缀`);
+      }
+    }
     if (t !== "") options[l] = t;
   }
   const hasOptions = Object.keys(options).length > 0;
 
   let answer: QuestionKey["answer"] | undefined;
+  let ambiguousFill = false;
   if (type) {
-    const a = parseAnswer(type, text("answer"));
+    const raw = text("answer");
+    const a = parseAnswer(type, raw, readOptions.fill ?? "split");
     if (a.ok) answer = a.value;
     else add("answer", a.message);
+    if (type === "fill" && a.ok && LOOSE_SEPARATORS.test(raw)) {
+      ambiguousFill = true;
+      const fill = readOptions.fill ?? "split";
+      notes.push(
+        fill === "split"
+          ? `${ref("answer")}：“${raw}”按 、，, / 拆分为 ${(a.value as string[]).length} 个可接受的答案：${(a.value as string[]).join("｜")}`
+          : `${ref("answer")}：“${raw}”按您的选择作为一个完整答案，不拆分`,
+      );
+    }
   } else if (text("answer") === "") add("answer", "必填");
 
   let difficulty: number = 2;
@@ -279,18 +295,17 @@ function parseRow(row: Cell[], h: HeaderMap["indexes"], rowNumber: number): Bank
   const keyText = text("key");
   const givenKey = keyText === "" ? null : nfkc(keyText).trim().toLowerCase();
   const source = text("source");
+  const explanation = text("explanation");
+  const tags = parseTags(text("tags"));
+  const required = readOptions.required ?? { explanation: false, tags: false };
+  for (const missing of missingExtras({ explanation, tags }, required)) add(missing === "解析" ? "explanation" : "tags", "本校要求必填");
 
-  const draft: BankRowDraft = { rowNumber, question: null, type, stem, givenKey, problems };
+  const draft: BankRowDraft = { rowNumber, question: null, type, stem, givenKey, problems, notes, ambiguousFill };
   if (givenKey?.startsWith("example-") && TEMPLATE_EXAMPLES.some((q) => q.stem === stem)) {
     problems.unshift("这是模板中的示例行，请删除后再导入");
     return draft;
   }
-  if (!type) {
-    // Without a type the schema cannot say which rules apply; report the cells every type needs.
-    if (text("explanation") === "") add("explanation", "必填");
-    if (parseTags(text("tags")).length === 0) add("tags", "至少要有一个标签");
-    return draft;
-  }
+  if (!type) return draft;
 
   const candidate = {
     id: givenKey ?? PENDING_KEY,
@@ -298,9 +313,9 @@ function parseRow(row: Cell[], h: HeaderMap["indexes"], rowNumber: number): Bank
     stem,
     ...(hasOptions ? { options } : type === "single" || type === "multiple" ? { options: {} } : {}),
     ...(answer === undefined ? {} : { answer }),
-    explanation: text("explanation"),
+    explanation,
     difficulty,
-    tags: parseTags(text("tags")),
+    tags,
     ...(source ? { source } : {}),
   };
   const result = editableQuestionSchema.safeParse(candidate);
@@ -308,62 +323,51 @@ function parseRow(row: Cell[], h: HeaderMap["indexes"], rowNumber: number): Bank
     // A cell already reported as unreadable or empty is not reported again in the schema's words.
     const reported = new Set(problems.map((p) => p.slice(0, p.indexOf("：") + 1)));
     for (const issue of result.error.issues) {
-      const column = columnOfIssue(issue.path);
+      const first = String(issue.path[0] ?? "");
+      const key: BankColumnKey | undefined = first === "options" ? (issue.path[1] as BankColumnKey | undefined) : FIELD_COLUMN[first];
+      const column = key ? ref(key) : first === "options" ? "选项" : "";
       if (reported.has(`${column}：`)) continue;
       let message = issue.message;
       if (/^(解析|题干)不能为空$/.test(message)) message = "必填";
       else if (message.endsWith("不设选项（options）")) message = `${TYPE_LABELS[type]}题不设选项，请清空选项列`;
-      else if (column === "答案" && message.startsWith("答案 ")) message = message.slice(3);
+      else if (key === "answer" && message.startsWith("答案 ")) message = message.slice(3);
       const line = column ? `${column}：${message}` : message;
       if (!problems.includes(line)) problems.push(line);
     }
   }
   if (problems.length === 0 && result.success) draft.question = result.data;
-  draft.problems = inColumnOrder(problems);
+  draft.problems = inColumnOrder(problems, header);
   return draft;
 }
 
 export type BankSheetParse = {
   fileProblems: string[];
   ignoredHeaders: string[];
+  header: TableHeader<BankColumnKey>;
+  /** Rows left out (footer, hidden) and why. */
+  notes: string[];
+  hiddenRowCount: number;
   rows: BankRowDraft[];
 };
 
 /**
- * Reads the first sheet: finds the header line (a title row may sit above it), parses every
- * non-empty row, and marks stems and 编号 that occur more than once in the file on every row.
+ * Reads the first sheet: finds the header line (a title row may sit above it, a footer below),
+ * parses every row, and marks stems and 编号 that occur more than once in the file on every row.
  */
-export function parseBankSheet(sheet: Cell[][]): BankSheetParse {
-  let headerIndex = -1;
-  let header: HeaderMap | null = null;
-  for (let i = 0; i < Math.min(sheet.length, HEADER_SEARCH_ROWS); i++) {
-    if (isEmptyRow(sheet[i])) continue;
-    const mapped = mapHeader(sheet[i]);
-    if (REQUIRED.every((c) => mapped.indexes[c.key] !== undefined)) {
-      headerIndex = i;
-      header = mapped;
-      break;
-    }
-    if (!header) header = mapped;
-  }
-  if (!header) return { fileProblems: ["文件中没有内容"], ignoredHeaders: [], rows: [] };
-  if (headerIndex === -1) {
-    const missing = REQUIRED.filter((c) => header!.indexes[c.key] === undefined).map((c) => c.header);
-    return { fileProblems: [`找不到表头：第一行应为列名，缺少必填列：${missing.join("、")}。请使用导入模板`], ignoredHeaders: [], rows: [] };
-  }
-  if (header.duplicated.length) {
-    return { fileProblems: [`表头中有重复的列：${header.duplicated.join("；")}，请只保留一列`], ignoredHeaders: header.ignored, rows: [] };
-  }
-  const dataRows: [Cell[], number][] = [];
-  for (let i = headerIndex + 1; i < sheet.length; i++) if (!isEmptyRow(sheet[i])) dataRows.push([sheet[i], i + 1]);
-  if (dataRows.length === 0) return { fileProblems: ["表头下面没有题目"], ignoredHeaders: header.ignored, rows: [] };
-  if (dataRows.length > MAX_BANK_ROWS) {
-    return { fileProblems: [`共 ${dataRows.length} 行，超过单次导入上限 ${MAX_BANK_ROWS} 行，请拆分为多个文件`], ignoredHeaders: header.ignored, rows: [] };
-  }
-  const rows = dataRows.map(([row, n]) => parseRow(row, header!.indexes, n));
-  markRepeats(rows, (r) => (r.stem === "" ? null : stemKey(r.stem)), (others) => `题干：与第 ${others.join("、")} 行重复`);
-  markRepeats(rows, (r) => r.givenKey, (others, r) => `编号：“${r.givenKey}”在文件中重复（另见第 ${others.join("、")} 行）`);
-  return { fileProblems: [], ignoredHeaders: header.ignored, rows };
+export function parseBankSheet(
+  sheet: Cell[][],
+  options: BankReadOptions & { hiddenRows?: ReadonlySet<number>; hidden?: HiddenRowChoice } = {},
+): BankSheetParse {
+  const table = locateTable(sheet, BANK_COLUMNS, { hiddenRows: options.hiddenRows, includeHidden: options.hidden === "include", maxRows: MAX_BANK_ROWS, noun: "题目" });
+  const base = { fileProblems: table.fileProblems, ignoredHeaders: table.ignoredHeaders, header: table.header, notes: table.notes, hiddenRowCount: table.hiddenRows.length };
+  if (table.fileProblems.length) return { ...base, rows: [] };
+  const lacking = (["explanation", "tags"] as const).filter((k) => options.required?.[k] && table.header.indexes[k] === undefined).map((k) => COLUMN[k].header);
+  if (lacking.length) return { ...base, fileProblems: [`本校要求每道题都填写${lacking.join("和")}，文件中没有“${lacking.join("”“")}”列`], rows: [] };
+  const rows = table.rows.map((r) => parseRow(r.cells, table.header, r.rowNumber, options));
+  const ref = (key: BankColumnKey) => table.header.refs[key] ?? COLUMN[key].header;
+  markRepeats(rows, (r) => (r.stem === "" ? null : stemKey(r.stem)), (others) => `${ref("stem")}：与第 ${others.join("、")} 行重复`);
+  markRepeats(rows, (r) => r.givenKey, (others, r) => `${ref("key")}：“${r.givenKey}”在文件中重复（另见第 ${others.join("、")} 行）`);
+  return { ...base, rows };
 }
 
 function markRepeats(rows: BankRowDraft[], keyOf: (r: BankRowDraft) => string | null, message: (others: number[], r: BankRowDraft) => string) {
@@ -391,6 +395,8 @@ export type BankContext = {
   existingStems: ReadonlySet<string>;
   /** Every key of the bank, archived ones too (the key stays taken). */
   existingKeys: ReadonlySet<string>;
+  /** How the file names its columns, for the messages. */
+  header: TableHeader<BankColumnKey>;
 };
 
 export type CheckedBankRow = BankRowDraft & { key: string | null };
@@ -407,25 +413,16 @@ export function checkAgainstBank(rows: readonly BankRowDraft[], ctx: BankContext
   }
   return rows.map((r) => {
     const problems = [...r.problems];
-    if (r.stem !== "" && ctx.existingStems.has(stemKey(r.stem))) problems.push("题干：题库中已有相同题干的题目");
-    if (r.givenKey && ctx.existingKeys.has(r.givenKey)) problems.push(`编号：“${r.givenKey}”已存在于题库中`);
+    const ref = (key: BankColumnKey) => ctx.header.refs[key] ?? COLUMN[key].header;
+    if (r.stem !== "" && ctx.existingStems.has(stemKey(r.stem))) problems.push(`${ref("stem")}：题库中已有相同题干的题目`);
+    if (r.givenKey && ctx.existingKeys.has(r.givenKey)) problems.push(`${ref("key")}：“${r.givenKey}”已存在于题库中`);
     let key: string | null = null;
     if (problems.length === 0 && r.question) {
       key = r.givenKey ?? `${ctx.slug}-x${String(next++).padStart(3, "0")}`;
     }
     const question = problems.length === 0 && r.question && key ? { ...r.question, id: key } : null;
-    return { ...r, problems: inColumnOrder(problems), question, key };
+    return { ...r, problems: inColumnOrder(problems, ctx.header), question, key };
   });
-}
-
-const HEADER_ORDER = ["题型：", "题干：", ...OPTION_LETTERS.map((l) => `选项${l}：`), "选项：", "答案：", "解析：", "难度：", "标签：", "出处：", "编号："];
-
-function inColumnOrder(problems: string[]): string[] {
-  const rank = (p: string) => {
-    const i = HEADER_ORDER.findIndex((h) => p.startsWith(h));
-    return i === -1 ? HEADER_ORDER.length : i;
-  };
-  return problems.map((p, i) => ({ p, i, r: rank(p) })).sort((a, b) => a.r - b.r || a.i - b.i).map((x) => x.p);
 }
 
 // ---------- report ----------
@@ -441,11 +438,18 @@ export type BankImportReport = {
   problemRowCount: number;
   problemRows: { rowNumber: number; stem: string; problems: string[] }[];
   byType: Partial<Record<QuestionType, number>>;
-  preview: { rowNumber: number; key: string; type: string; stem: string; answer: string }[];
+  /** Each question as it will be stored: options "A. 半年" one by one, the answer as graded. */
+  preview: { rowNumber: number; key: string; type: string; stem: string; options: string[]; answer: string }[];
+  /** How single cells were read, row by row (an option's label taken off, answers split). */
+  rowNotes: { rowNumber: number; stem: string; notes: string[] }[];
+  /** Rows Excel does not show: the page asks whether to import them. */
+  hiddenRowCount: number;
+  /** Fill-in answers whose 、，, / could mean alternatives or one answer: the page asks which. */
+  ambiguousFillCount: number;
 };
 
 export const PROBLEM_ROWS_SHOWN = 500;
-export const PREVIEW_ROWS = 20;
+export const PREVIEW_ROWS = 200;
 
 export function isClean(report: Pick<BankImportReport, "fileProblems" | "problemRowCount" | "total">): boolean {
   return report.fileProblems.length === 0 && report.problemRowCount === 0 && report.total > 0;
@@ -453,13 +457,13 @@ export function isClean(report: Pick<BankImportReport, "fileProblems" | "problem
 
 export function buildBankReport(
   file: { fileName: string; format: "xlsx" | "csv"; sha256: string },
-  parsed: Pick<BankSheetParse, "fileProblems" | "ignoredHeaders">,
+  parsed: Pick<BankSheetParse, "fileProblems" | "ignoredHeaders" | "notes" | "hiddenRowCount">,
   rows: readonly CheckedBankRow[],
 ): BankImportReport {
   const withProblems = rows.filter((r) => r.problems.length > 0);
   const byType: Partial<Record<QuestionType, number>> = {};
   for (const r of rows) if (r.type) byType[r.type] = (byType[r.type] ?? 0) + 1;
-  const notes = parsed.ignoredHeaders.length ? [`以下列不在模板中，将被忽略：${parsed.ignoredHeaders.join("、")}`] : [];
+  const notes = [...parsed.notes, ...(parsed.ignoredHeaders.length ? [`以下列不在模板中，将被忽略：${parsed.ignoredHeaders.join("、")}`] : [])];
   const shortStem = (s: string) => (s.length > 60 ? `${s.slice(0, 60)}…` : s);
   return {
     ...file,
@@ -473,10 +477,25 @@ export function buildBankReport(
       withProblems.length === 0
         ? rows.slice(0, PREVIEW_ROWS).flatMap((r) =>
             r.question && r.key
-              ? [{ rowNumber: r.rowNumber, key: r.key, type: TYPE_LABELS[r.question.type], stem: shortStem(r.stem), answer: formatAnswer(r.question) }]
+              ? [
+                  {
+                    rowNumber: r.rowNumber,
+                    key: r.key,
+                    type: TYPE_LABELS[r.question.type],
+                    stem: shortStem(r.stem),
+                    options: Object.entries(r.question.type === "single" || r.question.type === "multiple" ? r.question.options : {}).map(([l, t]) => `${l}. ${t}`),
+                    answer: formatAnswer(r.question),
+                  },
+                ]
               : [],
           )
         : [],
+    rowNotes: rows
+      .filter((r) => r.notes.length > 0)
+      .slice(0, PROBLEM_ROWS_SHOWN)
+      .map((r) => ({ rowNumber: r.rowNumber, stem: shortStem(r.stem), notes: r.notes })),
+    hiddenRowCount: parsed.hiddenRowCount,
+    ambiguousFillCount: rows.filter((r) => r.ambiguousFill).length,
   };
 }
 

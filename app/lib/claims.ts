@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { DateOnlySchema, todayInChina } from "./dates";
+import { HoursSchema } from "./hours";
 import { type HoursCategory } from "./hours-categories";
 
 // Manual credit: external training a member asks to have counted, with a certificate image, decided by
@@ -12,7 +13,7 @@ export const ClaimSchema = z.object({
   title: z.string({ error: "请填写培训名称" }).trim().min(1, "请填写培训名称").max(100, "培训名称最多 100 字"),
   organizer: z.preprocess((v) => (v === "" ? null : v), z.string().trim().max(100, "主办单位最多 100 字").nullable().optional()),
   category: z.enum(CLAIM_CATEGORIES, { error: "请选择学时类别" }),
-  hours: z.coerce.number({ error: "请填写学时" }).min(0.05, "学时至少 0.05").max(200, "学时最多 200"),
+  hours: HoursSchema({ max: 200 }),
   earnedOn: DateOnlySchema.refine((d) => d.toISOString().slice(0, 10) <= todayInChina(), "培训日期不能晚于今天"),
 });
 export type ClaimInput = z.infer<typeof ClaimSchema>;

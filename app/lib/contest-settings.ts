@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { LocalDateTime, optionalNumber } from "./quiz-settings";
+import { DateTimeLocalSchema } from "./dates";
+import { OptionalHoursSchema } from "./hours";
 
 // The settings and paper sections a trainer gives a contest, as forms post them, with Chinese
 // messages. Pure: shared by the contest builder's action and its tests. Audiences use the quiz
@@ -8,7 +9,7 @@ import { LocalDateTime, optionalNumber } from "./quiz-settings";
 export const CONTEST_STATUS_LABELS: Record<string, string> = { draft: "草稿", published: "已发布", archived: "已归档" };
 export const DIFFICULTY_LABELS = { "1": "易", "2": "中", "3": "难" } as const;
 
-export const RequiredDateTime = (message: string) => LocalDateTime.refine((d): d is Date => d !== null, message);
+export const RequiredDateTime = (message: string) => DateTimeLocalSchema.refine((d): d is Date => d !== null, message);
 
 export const ContestSettingsSchema = z
   .object({
@@ -17,7 +18,7 @@ export const ContestSettingsSchema = z
     opensAt: RequiredDateTime("请填写开始时间"),
     closesAt: RequiredDateTime("请填写截止时间"),
     timeLimitMin: z.coerce.number({ error: "请填写答题时长" }).int("时长须为整数分钟").min(1, "时长至少 1 分钟").max(600, "时长最多 600 分钟"),
-    creditHours: optionalNumber(z.number().min(0.05, "学时至少 0.05").max(100, "学时最多 100")),
+    creditHours: OptionalHoursSchema({ max: 100 }),
   })
   .refine((v) => v.opensAt < v.closesAt, { path: ["closesAt"], message: "截止时间须晚于开始时间" });
 export type ContestSettingsInput = z.infer<typeof ContestSettingsSchema>;

@@ -1,5 +1,8 @@
+import { EXCEL_EPOCH_MS } from "./number-format";
+import { type Cell, type HiddenRowChoice, type SheetColumn, type TableHeader, cellText, inColumnOrder, locateTable } from "./sheet-table";
 import {
   CADRE_LEVEL_LABELS,
+  POLITICAL_STATUSES,
   GENDER_LABELS,
   PERSON_CATEGORY_LABELS,
   POLITICAL_STATUS_LABELS,
@@ -12,9 +15,6 @@ import {
 // Bulk import of people from a spreadsheet: the column layout, tolerant reading of what offices
 // actually type into Excel, and row-by-row problems in Chinese. Pure: the server reads the file,
 // looks up units and existing numbers, and hands them in.
-
-/** A cell as read from .xlsx (numbers kept as their text so long numbers survive) or .csv. */
-export type Cell = string | number | boolean | Date | null | undefined;
 
 export type ImportColumnKey =
   | "number"
@@ -29,6 +29,12 @@ export type ImportColumnKey =
   | "committeeRole"
   | "phone"
   | "idNumber";
+
+/** Every column the import reads: the template's and the stage dates. */
+export type ReadColumnKey = ImportColumnKey | StageDateKey;
+
+/** Dates of the development stages, as 组织部 rosters keep them in columns of their own. */
+export type StageDateKey = "appliedOn" | "activistOn" | "targetOn" | "joinedOn" | "fullOn";
 
 export type ImportColumn = {
   key: ImportColumnKey;
@@ -51,7 +57,7 @@ export const IMPORT_COLUMNS: readonly ImportColumn[] = [
   { key: "category", header: "人员类别", required: false, aliases: ["类别", "人员类型"], text: true, hint: `${labels(PERSON_CATEGORY_LABELS)}；留空视为学生` },
   { key: "unit", header: "所在党组织", required: true, aliases: ["党组织", "所在支部", "党支部", "所属党组织", "所在党支部"], text: true, hint: "党组织的名称；有重名时写完整名称，上下级用 / 分隔，如 计算机学院党委/学生第一党支部" },
   { key: "politicalStatus", header: "政治面貌", required: true, aliases: ["发展阶段"], text: true, hint: labels(POLITICAL_STATUS_LABELS) },
-  { key: "statusSince", header: "政治面貌起始日期", required: false, aliases: ["起始日期", "政治面貌日期", "发展阶段起始日期"], text: false, hint: "当前政治面貌的生效日期，如 2024-05-01、2024/5/1 或 2024年5月1日；留空按导入当天记录" },
+  { key: "statusSince", header: "政治面貌起始日期", required: false, aliases: ["起始日期", "政治面貌日期", "发展阶段起始日期"], text: false, hint: "当前政治面貌的生效日期，如 2024-05-01、2024/5/1 或 2024年5月1日；只写年月（2024.05、2024年5月）按当月 1 日记录；留空按导入当天记录。也可另设“成为积极分子时间”“确定为发展对象时间”“入党时间”“转正时间”等列，各阶段日期都会记入发展经历" },
   { key: "cadreLevel", header: "干部级别", required: false, aliases: ["干部"], text: true, hint: `${labels(CADRE_LEVEL_LABELS)}；留空视为非干部` },
   { key: "isCommitteeMember", header: "是否支委", required: false, aliases: ["支委", "是否支委成员"], text: true, hint: "是 或 否；留空视为否（填写了支委职务则视为是）" },
   { key: "committeeRole", header: "支委职务", required: false, aliases: ["职务"], text: true, hint: "如 书记、组织委员；最多 30 字" },
@@ -59,7 +65,27 @@ export const IMPORT_COLUMNS: readonly ImportColumn[] = [
   { key: "idNumber", header: "身份证号", required: false, aliases: ["身份证", "身份证号码", "公民身份号码"], text: true, hint: "18 位居民身份证号，末位可为 X" },
 ];
 
-const COLUMN = Object.fromEntries(IMPORT_COLUMNS.map((c) => [c.key, c])) as Record<ImportColumnKey, ImportColumn>;
+/**
+ * Columns read when a file has them, not written into the template: the date each stage began.
+ * Each becomes an entry of the person's status history, so deadlines count from the real dates.
+ */
+export const STAGE_DATE_COLUMNS: readonly (SheetColumn<StageDateKey> & { status: PoliticalStatus })[] = [
+  { key: "appliedOn", status: "applicant", header: "申请入党时间", required: false, aliases: ["申请入党日期", "入党申请时间", "入党申请日期", "递交入党申请书时间", "提交入党申请书时间", "递交申请书时间"] },
+  {
+    key: "activistOn",
+    status: "activist",
+    header: "确定为入党积极分子时间",
+    required: false,
+    aliases: ["成为积极分子时间", "成为入党积极分子时间", "确定为积极分子时间", "列为积极分子时间", "列为入党积极分子时间", "确定入党积极分子时间", "积极分子时间", "积极分子日期"],
+  },
+  { key: "targetOn", status: "target", header: "确定为发展对象时间", required: false, aliases: ["成为发展对象时间", "列为发展对象时间", "确定发展对象时间", "发展对象时间", "发展对象日期"] },
+  { key: "joinedOn", status: "probationary", header: "入党时间", required: false, aliases: ["入党日期", "入党年月", "发展为预备党员时间", "接收为预备党员时间", "成为预备党员时间", "预备党员时间"] },
+  { key: "fullOn", status: "member", header: "转正时间", required: false, aliases: ["转正日期", "转正年月", "转为正式党员时间"] },
+];
+
+const ALL_COLUMNS: readonly SheetColumn<ReadColumnKey>[] = [...IMPORT_COLUMNS, ...STAGE_DATE_COLUMNS];
+const COLUMN = Object.fromEntries(ALL_COLUMNS.map((c) => [c.key, c])) as Record<ReadColumnKey, SheetColumn<ReadColumnKey>>;
+const STATUS_RANK = Object.fromEntries(POLITICAL_STATUSES.map((s, i) => [s, i])) as Record<PoliticalStatus, number>;
 
 /** The example row of the template; left in the file, it is reported rather than imported. */
 export const TEMPLATE_EXAMPLE = {
@@ -78,8 +104,6 @@ export const TEMPLATE_EXAMPLE = {
 
 /** Rows beyond this are refused as a whole: a larger roll is split into several files. */
 export const MAX_IMPORT_ROWS = 20_000;
-/** Rows searched for the header line: office sheets often start with a title row. */
-const HEADER_SEARCH_ROWS = 10;
 
 export type PersonImportRow = {
   number: string;
@@ -90,6 +114,8 @@ export type PersonImportRow = {
   politicalStatus: PoliticalStatus;
   /** YYYY-MM-DD, or null when left empty. */
   statusSince: string | null;
+  /** The stages the file dates, oldest first, the current one last when it is dated: the status history to record. */
+  history: { status: PoliticalStatus; on: string }[];
   cadreLevel: CadreLevel;
   isCommitteeMember: boolean;
   committeeRole: string | null;
@@ -102,6 +128,8 @@ export type RowDraft = {
   rowNumber: number;
   person: PersonImportRow;
   problems: string[];
+  /** How a cell was read where that is worth a look (a month read as its first day, 共青团员 as 群众). */
+  notes: string[];
 };
 
 export type SheetParse = {
@@ -110,6 +138,11 @@ export type SheetParse = {
   headerRowNumber: number | null;
   /** Headers that match no column: they are ignored, and the page says so. */
   ignoredHeaders: string[];
+  /** How each column is named in messages: its letter and the file's own header. */
+  header: TableHeader<ReadColumnKey>;
+  /** Rows left out (footer, hidden) and why. */
+  notes: string[];
+  hiddenRowCount: number;
   rows: RowDraft[];
 };
 
@@ -120,22 +153,6 @@ function nfkc(s: string): string {
   return s.normalize("NFKC");
 }
 
-export function normalizeHeader(text: string): string {
-  return nfkc(text)
-    .replace(/\s+/g, "")
-    .replace(/[*＊]/g, "")
-    .replace(/\((必填|选填|可选|非必填)\)$/, "")
-    .toLowerCase();
-}
-
-/** The text of a cell, trimmed; a date cell in a text column is shown as YYYY-MM-DD. */
-export function cellText(cell: Cell): string {
-  if (cell === null || cell === undefined) return "";
-  if (cell instanceof Date) return Number.isNaN(cell.getTime()) ? "" : cell.toISOString().slice(0, 10);
-  if (typeof cell === "boolean") return cell ? "是" : "否";
-  if (typeof cell === "number") return String(cell);
-  return cell.replace(/^\uFEFF/, "").trim();
-}
 
 /** Looks a value up by its Chinese label, its key, or a common alias, ignoring spaces and full-width forms. */
 function lookup<K extends string>(labelsMap: Record<K, string>, aliases: Record<string, K>, text: string): K | undefined {
@@ -151,6 +168,8 @@ const STATUS_ALIASES: Record<string, PoliticalStatus> = {
   申请人: "applicant",
   申请入党: "applicant",
 };
+/** The Youth League is not a stage of party development: its members are 群众 here, and the dry run says so. */
+const YOUTH_LEAGUE = new Set(["共青团员", "团员", "共青团团员", "中国共产主义青年团团员"]);
 const CADRE_ALIASES: Record<string, CadreLevel> = {
   否: "none",
   无: "none",
@@ -179,8 +198,6 @@ const GENDER_ALIASES: Record<string, "male" | "female"> = { 男性: "male", 女�
 export type Parsed<T> = { ok: true; value: T } | { ok: false; message: string };
 
 const DAY_MS = 86_400_000;
-/** Excel's day 0 for serials from 61 on (Excel counts a 29 February 1900 that never was). */
-const EXCEL_EPOCH_MS = Date.UTC(1899, 11, 30);
 
 function isoDate(y: number, m: number, d: number): string | null {
   if (y < 1900 || y > 2100 || m < 1 || m > 12 || d < 1 || d > 31) return null;
@@ -195,33 +212,52 @@ function fromSerialOrCompact(n: number): string | null {
   if (whole >= 19000101 && whole <= 21001231 && Number.isInteger(n)) {
     return isoDate(Math.floor(whole / 10000), Math.floor(whole / 100) % 100, whole % 100);
   }
-  // An Excel date serial that lost its date format (the time of day, if any, is dropped).
-  if (whole >= 61 && whole <= 73050) return new Date(EXCEL_EPOCH_MS + whole * DAY_MS).toISOString().slice(0, 10);
+  // An Excel date serial that lost its date format (the time of day, if any, is dropped). Serials
+  // below 1927 would be dates before the 1920s: no stage of anyone alive began then, so a number
+  // like 2021 is not read as 1905-07-13.
+  if (whole >= 10_000 && whole <= 73050) return new Date(EXCEL_EPOCH_MS + whole * DAY_MS).toISOString().slice(0, 10);
   return null;
+}
+
+/** A date read from a cell; `month` when the cell gives only a year and month (read as the 1st). */
+export type DateRead = { ok: true; value: string; month?: true } | { ok: false; message: string };
+
+const WRITE_AS = "请写成 2024-05-01 的形式";
+
+function monthOf(y: number, m: number, text: string): DateRead {
+  const iso = isoDate(y, m, 1);
+  return iso ? { ok: true, value: iso, month: true } : { ok: false, message: `“${text}”不是存在的年月` };
 }
 
 /**
  * A calendar date from a cell: a Date (read-excel-file gives UTC midnight), an Excel serial,
- * 2024-05-01, 2024/5/1, 2024.5.1, 2024年5月1日, 20240501 (a time after the date is ignored).
+ * 2024-05-01, 2024/5/1, 2024.5.1, 2024年5月1日, 20240501 (a time after the date is ignored); and a
+ * month without a day — 2021.07, 2021-07, 2021年7月, 202107 — read as its first day and marked so.
+ * 2021.1 is refused: Excel drops the trailing zero of 2021.10, so it may be January or October.
  */
-export function parseDateCell(cell: Cell): Parsed<string> | null {
+export function parseDateCell(cell: Cell): DateRead | null {
   if (cell instanceof Date) {
     if (Number.isNaN(cell.getTime())) return { ok: false, message: "日期无法识别" };
     const iso = isoDate(cell.getUTCFullYear(), cell.getUTCMonth() + 1, cell.getUTCDate());
     return iso ? { ok: true, value: iso } : { ok: false, message: "日期超出范围" };
   }
-  if (typeof cell === "number") {
-    const iso = fromSerialOrCompact(cell);
-    return iso ? { ok: true, value: iso } : { ok: false, message: `“${cell}”不是有效的日期` };
-  }
-  const text = nfkc(cellText(cell));
+  const text = nfkc(typeof cell === "number" ? String(cell) : cellText(cell));
   if (text === "") return null;
+  const yearDotMonth = /^(\d{4})\.(\d{1,2})$/.exec(text);
+  if (yearDotMonth && Number(yearDotMonth[1]) >= 1900 && Number(yearDotMonth[1]) <= 2100) {
+    if (yearDotMonth[2] === "1") return { ok: false, message: `“${text}”是 ${yearDotMonth[1]} 年 1 月还是 10 月？Excel 会去掉 2021.10 末尾的 0，请写成 ${yearDotMonth[1]}-01 或 ${yearDotMonth[1]}-10` };
+    return monthOf(Number(yearDotMonth[1]), Number(yearDotMonth[2]), text);
+  }
+  const compactMonth = /^(\d{4})(\d{2})$/.exec(text);
+  if (compactMonth) return monthOf(Number(compactMonth[1]), Number(compactMonth[2]), text);
   if (/^\d+(\.\d+)?$/.test(text)) {
     const iso = fromSerialOrCompact(Number(text));
-    return iso ? { ok: true, value: iso } : { ok: false, message: `“${text}”不是有效的日期，请写成 2024-05-01 的形式` };
+    return iso ? { ok: true, value: iso } : { ok: false, message: `“${text}”不是有效的日期，${WRITE_AS}` };
   }
+  const month = /^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?$/.exec(text);
+  if (month) return monthOf(Number(month[1]), Number(month[2]), text);
   const m = /^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$/.exec(text);
-  if (!m) return { ok: false, message: `“${text}”不是有效的日期，请写成 2024-05-01 的形式` };
+  if (!m) return { ok: false, message: `“${text}”不是有效的日期，${WRITE_AS}` };
   const iso = isoDate(Number(m[1]), Number(m[2]), Number(m[3]));
   return iso ? { ok: true, value: iso } : { ok: false, message: `“${text}”不是存在的日期` };
 }
@@ -273,44 +309,38 @@ export function genderFromIdNumber(id: string): "male" | "female" {
   return Number(id[16]) % 2 === 1 ? "male" : "female";
 }
 
-// ---------- header ----------
-
-type HeaderMap = { indexes: Partial<Record<ImportColumnKey, number>>; ignored: string[]; duplicated: string[] };
-
-const HEADER_LOOKUP = new Map<string, ImportColumnKey>();
-for (const c of IMPORT_COLUMNS) for (const h of [c.header, ...c.aliases]) HEADER_LOOKUP.set(normalizeHeader(h), c.key);
-
-function mapHeader(row: Cell[]): HeaderMap {
-  const indexes: Partial<Record<ImportColumnKey, number>> = {};
-  const ignored: string[] = [];
-  const duplicated: string[] = [];
-  row.forEach((cell, i) => {
-    const text = cellText(cell);
-    if (text === "") return;
-    const key = HEADER_LOOKUP.get(normalizeHeader(text));
-    if (!key) ignored.push(text);
-    // Say which two headers collide: a sheet with both 学号 and 工号 maps both to one column.
-    else if (indexes[key] !== undefined) duplicated.push(`“${cellText(row[indexes[key]!])}”和“${text}”都对应“${COLUMN[key].header}”列`);
-    else indexes[key] = i;
-  });
-  return { indexes, ignored, duplicated };
-}
-
-const REQUIRED = IMPORT_COLUMNS.filter((c) => c.required);
-
-function isEmptyRow(row: Cell[] | undefined): boolean {
-  return !row || row.every((c) => cellText(c) === "");
-}
-
 // ---------- rows ----------
 
 const NUMBER_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
+const HAN = /\p{Script=Han}/u;
 
-function parseRow(row: Cell[], h: HeaderMap["indexes"], rowNumber: number, today: string): RowDraft {
+/**
+ * A name as it is meant: spaces between two Han characters go ("张\u3000三", padded to line up in a
+ * printed roll, is 张三), other runs of spaces become one ("Anna Müller" keeps its space).
+ */
+export function cleanName(text: string): string {
+  return text.replace(/\s+/g, (gap, at: number, whole: string) => (HAN.test(whole[at - 1] ?? "") && HAN.test(whole[at + gap.length] ?? "") ? "" : " "));
+}
+
+function parseRow(row: Cell[], header: TableHeader<ReadColumnKey>, rowNumber: number, today: string): RowDraft {
   const problems: string[] = [];
-  const add = (key: ImportColumnKey, message: string) => problems.push(`${COLUMN[key].header}：${message}`);
-  const cell = (key: ImportColumnKey): Cell => (h[key] === undefined ? null : row[h[key]!]);
-  const text = (key: ImportColumnKey) => cellText(cell(key));
+  const notes: string[] = [];
+  const ref = (key: ReadColumnKey) => header.refs[key] ?? COLUMN[key].header;
+  const add = (key: ReadColumnKey, message: string) => problems.push(`${ref(key)}：${message}`);
+  const note = (key: ReadColumnKey, message: string) => notes.push(`${ref(key)}：${message}`);
+  const cell = (key: ReadColumnKey): Cell => (header.indexes[key] === undefined ? null : row[header.indexes[key]!]);
+  const text = (key: ReadColumnKey) => cellText(cell(key));
+  const date = (key: ReadColumnKey): string | null => {
+    const d = parseDateCell(cell(key));
+    if (!d) return null;
+    if (!d.ok) add(key, d.message);
+    else if (d.value > today) add(key, `${d.value} 晚于今天`);
+    else {
+      if (d.month) note(key, `“${text(key)}”只写到月份，按 ${d.value}（当月 1 日）记录`);
+      return d.value;
+    }
+    return null;
+  };
 
   // Number: the sign-in name, so it must survive Excel intact.
   const number = nfkc(text("number"));
@@ -318,7 +348,7 @@ function parseRow(row: Cell[], h: HeaderMap["indexes"], rowNumber: number, today
   else if (looksScientific(number)) add("number", "被 Excel 转成了科学计数法，请把该列设为文本格式后重新填写");
   else if (!NUMBER_PATTERN.test(number)) add("number", `“${number}”格式不正确（只能包含字母、数字、- 和 _，最多 64 位）`);
 
-  const name = text("name").replace(/\s+/g, " ");
+  const name = cleanName(text("name"));
   if (name === "") add("name", "必填");
   else if (name.length > 50) add("name", "超过 50 字");
 
@@ -339,18 +369,36 @@ function parseRow(row: Cell[], h: HeaderMap["indexes"], rowNumber: number, today
   if (unitText === "") add("unit", "必填");
 
   let politicalStatus: PoliticalStatus = "masses";
-  if (text("politicalStatus") === "") add("politicalStatus", "必填");
+  const statusText = nfkc(text("politicalStatus")).replace(/\s+/g, "");
+  if (statusText === "") add("politicalStatus", "必填");
+  else if (YOUTH_LEAGUE.has(statusText)) note("politicalStatus", `“${statusText}”按“群众”导入（共青团员不是党员发展阶段）；递交入党申请后请改为“入党申请人”`);
   else {
-    const found = lookup(POLITICAL_STATUS_LABELS, STATUS_ALIASES, text("politicalStatus"));
+    const found = lookup(POLITICAL_STATUS_LABELS, STATUS_ALIASES, statusText);
     if (found) politicalStatus = found;
-    else add("politicalStatus", `“${text("politicalStatus")}”无法识别，可填：${labels(POLITICAL_STATUS_LABELS)}`);
+    else add("politicalStatus", `“${text("politicalStatus")}”无法识别，可填：${labels(POLITICAL_STATUS_LABELS)}、共青团员（按群众导入）`);
   }
 
-  let statusSince: string | null = null;
-  const date = parseDateCell(cell("statusSince"));
-  if (date && !date.ok) add("statusSince", date.message);
-  else if (date?.ok && date.value > today) add("statusSince", `${date.value} 晚于今天`);
-  else if (date?.ok) statusSince = date.value;
+  // The current stage's date: 政治面貌起始日期, or the stage's own column (入党时间 for 预备党员…).
+  const given = date("statusSince");
+  const stages: { key: StageDateKey; status: PoliticalStatus; on: string }[] = [];
+  for (const c of STAGE_DATE_COLUMNS) {
+    const on = date(c.key);
+    if (on === null) continue;
+    if (politicalStatus !== "masses" && STATUS_RANK[c.status] > STATUS_RANK[politicalStatus]) {
+      add(c.key, `已填写 ${on}，但政治面貌是“${POLITICAL_STATUS_LABELS[politicalStatus]}”，请核对`);
+    } else if (politicalStatus === "masses") {
+      add(c.key, `已填写 ${on}，但政治面貌是“群众”，请核对`);
+    } else stages.push({ key: c.key, status: c.status, on });
+  }
+  for (let i = 1; i < stages.length; i++) {
+    if (stages[i].on < stages[i - 1].on) add(stages[i].key, `${stages[i].on} 早于 ${ref(stages[i - 1].key)}的 ${stages[i - 1].on}`);
+  }
+  const own = stages.find((s) => s.status === politicalStatus);
+  if (given && own && given !== own.on) add("statusSince", `${given} 与 ${ref(own.key)}的 ${own.on} 不一致`);
+  const statusSince = given ?? own?.on ?? null;
+  if (given && stages.length && given < stages[stages.length - 1].on && !own) add("statusSince", `${given} 早于 ${ref(stages[stages.length - 1].key)}的 ${stages[stages.length - 1].on}`);
+  const history = stages.filter((s) => s.status !== politicalStatus).map(({ status, on }) => ({ status, on }));
+  if (politicalStatus !== "masses" && statusSince) history.push({ status: politicalStatus, on: statusSince });
 
   let cadreLevel: CadreLevel = "none";
   if (text("cadreLevel") !== "") {
@@ -386,56 +434,24 @@ function parseRow(row: Cell[], h: HeaderMap["indexes"], rowNumber: number, today
 
   return {
     rowNumber,
-    person: { number, name, gender, category, unitText, politicalStatus, statusSince, cadreLevel, isCommitteeMember, committeeRole, phone, idNumber },
+    person: { number, name, gender, category, unitText, politicalStatus, statusSince, history, cadreLevel, isCommitteeMember, committeeRole, phone, idNumber },
     problems,
+    notes,
   };
 }
 
 /**
- * Reads the rows of the first sheet: finds the header line (row 1 in the template; an office
- * sheet may have a title above it), parses every non-empty row, and marks numbers that occur
- * more than once in the file on every row that carries them.
+ * Reads the rows of the first sheet: finds the header (row 1 in the template; an office sheet may
+ * have a title above it and a footer below), parses every row, and marks numbers that occur more
+ * than once in the file on every row that carries them.
  */
-export function parseSheet(sheet: Cell[][], { today }: { today: string }): SheetParse {
-  const empty = (fileProblems: string[], headerRowNumber: number | null = null, ignoredHeaders: string[] = []): SheetParse => ({
-    fileProblems,
-    headerRowNumber,
-    ignoredHeaders,
-    rows: [],
-  });
-  let headerIndex = -1;
-  let header: HeaderMap | null = null;
-  for (let i = 0; i < Math.min(sheet.length, HEADER_SEARCH_ROWS); i++) {
-    if (isEmptyRow(sheet[i])) continue;
-    const mapped = mapHeader(sheet[i]);
-    if (REQUIRED.every((c) => mapped.indexes[c.key] !== undefined)) {
-      headerIndex = i;
-      header = mapped;
-      break;
-    }
-    // Remember the first non-empty line to say what it lacks if no line qualifies.
-    if (!header) header = mapped;
-  }
-  if (!header) return empty(["文件中没有内容"]);
-  if (headerIndex === -1) {
-    const missing = REQUIRED.filter((c) => header!.indexes[c.key] === undefined).map((c) => c.header);
-    return empty([`找不到表头：第一行应为列名，缺少必填列：${missing.join("、")}。请使用导入模板`]);
-  }
-  if (header.duplicated.length) {
-    return empty([`表头中有重复的列：${header.duplicated.join("；")}，请只保留一列`], headerIndex + 1, header.ignored);
-  }
+export function parseSheet(sheet: Cell[][], { today, hiddenRows, hidden }: { today: string; hiddenRows?: ReadonlySet<number>; hidden?: HiddenRowChoice }): SheetParse {
+  const table = locateTable(sheet, ALL_COLUMNS, { hiddenRows, includeHidden: hidden === "include", maxRows: MAX_IMPORT_ROWS, noun: "人员数据" });
+  const base = { fileProblems: table.fileProblems, headerRowNumber: table.headerRowNumber, ignoredHeaders: table.ignoredHeaders, header: table.header, notes: table.notes, hiddenRowCount: table.hiddenRows.length };
+  if (table.fileProblems.length) return { ...base, rows: [] };
 
-  const dataRows: [Cell[], number][] = [];
-  for (let i = headerIndex + 1; i < sheet.length; i++) {
-    if (!isEmptyRow(sheet[i])) dataRows.push([sheet[i], i + 1]);
-  }
-  if (dataRows.length === 0) return empty(["表头下面没有人员数据"], headerIndex + 1, header.ignored);
-  if (dataRows.length > MAX_IMPORT_ROWS) {
-    return empty([`共 ${dataRows.length} 行，超过单次导入上限 ${MAX_IMPORT_ROWS} 行，请拆分为多个文件`], headerIndex + 1, header.ignored);
-  }
-
-  const rows = dataRows.map(([row, n]) => parseRow(row, header!.indexes, n, today));
-
+  const rows = table.rows.map((r) => parseRow(r.cells, table.header, r.rowNumber, today));
+  const numberRef = table.header.refs.number ?? COLUMN.number.header;
   const seen = new Map<string, number[]>();
   for (const r of rows) {
     if (r.person.number === "") continue;
@@ -447,10 +463,11 @@ export function parseSheet(sheet: Cell[][], { today }: { today: string }): Sheet
     const list = seen.get(r.person.number);
     if (list && list.length > 1) {
       const others = list.filter((n) => n !== r.rowNumber);
-      r.problems.unshift(`${COLUMN.number.header}：“${r.person.number}”在文件中重复（另见第 ${others.join("、")} 行）`);
+      r.problems.unshift(`${numberRef}：“${r.person.number}”在文件中重复（另见第 ${others.join("、")} 行）`);
     }
+    r.problems = inColumnOrder(r.problems, table.header);
   }
-  return { fileProblems: [], headerRowNumber: headerIndex + 1, ignoredHeaders: header.ignored, rows };
+  return { ...base, rows };
 }
 
 // ---------- units ----------
@@ -516,21 +533,14 @@ export function createUnitResolver(units: readonly UnitCandidate[]): (text: stri
 
 // ---------- the whole check ----------
 
-const HEADER_ORDER = IMPORT_COLUMNS.map((c) => `${c.header}：`);
-
-/** Messages in the order of the columns they concern, so a row reads left to right like the sheet. */
-function inColumnOrder(problems: string[]): string[] {
-  const rank = (p: string) => HEADER_ORDER.findIndex((h) => p.startsWith(h));
-  return problems.map((p, i) => ({ p, i, r: rank(p) })).sort((a, b) => a.r - b.r || a.i - b.i).map((x) => x.p);
-}
-
 export type CheckedRow = RowDraft & { unitId: number | null; unitFullName: string | null };
 
 /** Adds what only the database knows: the unit each row names, and numbers already taken. */
 export function checkAgainstDatabase(
   rows: readonly RowDraft[],
-  ctx: { resolveUnit: (text: string) => UnitResolution; existingNumbers: ReadonlySet<string> },
+  ctx: { resolveUnit: (text: string) => UnitResolution; existingNumbers: ReadonlySet<string>; header: TableHeader<ReadColumnKey> },
 ): CheckedRow[] {
+  const ref = (key: ReadColumnKey) => ctx.header.refs[key] ?? COLUMN[key].header;
   return rows.map((r) => {
     const problems = [...r.problems];
     let unitId: number | null = null;
@@ -541,13 +551,13 @@ export function checkAgainstDatabase(
         unitId = u.unitId;
         unitFullName = u.fullName;
       } else {
-        problems.push(`${COLUMN.unit.header}：${u.message}`);
+        problems.push(`${ref("unit")}：${u.message}`);
       }
     }
     if (r.person.number !== "" && ctx.existingNumbers.has(r.person.number)) {
-      problems.push(`${COLUMN.number.header}：“${r.person.number}”已存在于系统中`);
+      problems.push(`${ref("number")}：“${r.person.number}”已存在于系统中`);
     }
-    return { ...r, problems: inColumnOrder(problems), unitId, unitFullName };
+    return { ...r, problems: inColumnOrder(problems, ctx.header), unitId, unitFullName };
   });
 }
 
@@ -560,6 +570,8 @@ export type PreviewRow = {
   unit: string;
   politicalStatus: string;
   statusSince: string;
+  /** The status history as it will be recorded: "入党积极分子 2019-10-12 → 预备党员 2021-07-01". */
+  history: string;
   cadreLevel: string;
   committee: string;
 };
@@ -578,6 +590,10 @@ export type ImportReport = {
   preview: PreviewRow[];
   /** Facts worth a look before confirming (not problems). */
   notes: string[];
+  /** How single cells were read, row by row (a month read as its 1st, 共青团员 as 群众). */
+  rowNotes: { rowNumber: number; name: string; notes: string[] }[];
+  /** Rows Excel does not show: the page asks whether to import them. */
+  hiddenRowCount: number;
   byStatus: Partial<Record<PoliticalStatus, number>>;
 };
 
@@ -590,7 +606,7 @@ export function isClean(report: Pick<ImportReport, "fileProblems" | "problemRowC
 
 export function buildReport(
   file: { fileName: string; format: "xlsx" | "csv"; sha256: string },
-  parsed: Pick<SheetParse, "fileProblems" | "ignoredHeaders">,
+  parsed: Pick<SheetParse, "fileProblems" | "ignoredHeaders" | "notes" | "hiddenRowCount">,
   rows: readonly CheckedRow[],
   today: string,
 ): ImportReport {
@@ -598,7 +614,7 @@ export function buildReport(
   const byStatus: Partial<Record<PoliticalStatus, number>> = {};
   for (const r of rows) byStatus[r.person.politicalStatus] = (byStatus[r.person.politicalStatus] ?? 0) + 1;
   const undated = rows.filter((r) => r.person.politicalStatus !== "masses" && r.person.statusSince === null).length;
-  const notes: string[] = [];
+  const notes: string[] = [...parsed.notes];
   if (undated > 0) notes.push(`${undated} 人未填写政治面貌起始日期，将以导入当天（${today}）记录；该日期用于计算培养考察期限，请尽量填写`);
   if (parsed.ignoredHeaders.length > 0) notes.push(`以下列不在模板中，将被忽略：${parsed.ignoredHeaders.join("、")}`);
   return {
@@ -619,11 +635,17 @@ export function buildReport(
             unit: r.unitFullName ?? r.person.unitText,
             politicalStatus: POLITICAL_STATUS_LABELS[r.person.politicalStatus],
             statusSince: r.person.statusSince ?? (r.person.politicalStatus === "masses" ? "" : `${today}（导入当天）`),
+            history: r.person.history.map((h) => `${POLITICAL_STATUS_LABELS[h.status]} ${h.on}`).join(" → "),
             cadreLevel: CADRE_LEVEL_LABELS[r.person.cadreLevel],
             committee: r.person.isCommitteeMember ? `是${r.person.committeeRole ? `（${r.person.committeeRole}）` : ""}` : "否",
           }))
         : [],
     notes,
+    rowNotes: rows
+      .filter((r) => r.notes.length > 0)
+      .slice(0, PROBLEM_ROWS_SHOWN)
+      .map((r) => ({ rowNumber: r.rowNumber, name: r.person.name, notes: r.notes })),
+    hiddenRowCount: parsed.hiddenRowCount,
     byStatus,
   };
 }

@@ -1,4 +1,4 @@
-import { type EditableQuestion, editableQuestionSchema } from "./bank-format";
+import { type EditableQuestion, type RequiredExtras, editableQuestionSchema, missingExtras } from "./bank-format";
 import { parseTags } from "./bank-import";
 import { OPTION_LETTERS, type QuestionType } from "./quiz-grading";
 
@@ -81,9 +81,10 @@ export type QuestionFormResult =
   | { ok: false; errors: Partial<Record<QuestionFormField, string[]>> };
 
 /** Reads the editor's fields as a question of the chosen type and checks it with bank-format's rules. */
-export function questionFromForm(v: QuestionFormValues): QuestionFormResult {
+export function questionFromForm(v: QuestionFormValues, required: RequiredExtras = { explanation: false, tags: false }): QuestionFormResult {
   const errors: Partial<Record<QuestionFormField, string[]>> = {};
   const add = (f: QuestionFormField, m: string) => void (errors[f] ??= []).push(m);
+  for (const missing of missingExtras({ explanation: v.explanation, tags: parseTags(v.tags) }, required)) add(missing === "解析" ? "explanation" : "tags", `本校要求填写${missing}`);
   if (!TYPES.includes(v.type)) {
     add("type", "请选择题型");
     return { ok: false, errors };

@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { asChinaWallClock } from "./dates";
+import { DateTimeLocalSchema, asChinaWallClock } from "./dates";
+import { OptionalHoursSchema } from "./hours";
 import { PoliticalStatusSchema } from "./vocabulary";
 
 // The settings a trainer gives a quiz, as forms post them, with Chinese messages. Pure: shared by
@@ -17,22 +18,13 @@ export const QUIZ_STATUS_LABELS: Record<string, string> = { draft: "草稿", pub
 
 const checkbox = z.preprocess((v) => v === "on" || v === "true" || v === "1", z.boolean());
 export const optionalNumber = (schema: z.ZodNumber) => z.preprocess((v) => (v === "" || v === undefined || v === null ? null : v), z.coerce.number().pipe(schema).nullable());
-/** "2026-11-30T18:00" from <input type="datetime-local">, read as Beijing time. */
-export const LocalDateTime = z.preprocess(
-  (v) => (v === "" || v === undefined ? null : v),
-  z
-    .string()
-    .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/, "时间格式应为 YYYY-MM-DD HH:MM")
-    .transform((s) => new Date(`${s}:00+08:00`))
-    .nullable(),
-);
 
 export const QuizSettingsSchema = z
   .object({
     title: z.string({ error: "请填写测试名称" }).trim().min(1, "请填写测试名称").max(100, "名称最多 100 字"),
     description: z.preprocess((v) => (v === "" ? null : v), z.string().trim().max(2000, "说明最多 2000 字").nullable().optional()),
-    opensAt: LocalDateTime,
-    closesAt: LocalDateTime,
+    opensAt: DateTimeLocalSchema,
+    closesAt: DateTimeLocalSchema,
     timeLimitMin: optionalNumber(z.number().int("时长须为整数分钟").min(1, "时长至少 1 分钟").max(600, "时长最多 600 分钟")),
     maxAttempts: z.coerce.number({ error: "请填写作答次数" }).int().min(1, "至少允许作答 1 次").max(20, "最多 20 次"),
     gradeMethod: z.enum(GRADE_METHODS, { error: "请选择计分方式" }),
@@ -40,7 +32,7 @@ export const QuizSettingsSchema = z
     shuffleQuestions: checkbox,
     shuffleOptions: checkbox,
     reviewPolicy: z.enum(REVIEW_POLICIES, { error: "请选择查看答案的规则" }),
-    creditHours: optionalNumber(z.number().min(0.05, "学时至少 0.05").max(100, "学时最多 100")),
+    creditHours: OptionalHoursSchema({ max: 100 }),
   })
   .refine((v) => !v.opensAt || !v.closesAt || v.opensAt < v.closesAt, { path: ["closesAt"], message: "截止时间须晚于开始时间" });
 export type QuizSettingsInput = z.infer<typeof QuizSettingsSchema>;

@@ -27,7 +27,7 @@ const strictObject = <T extends z.ZodRawShape>(shape: T) =>
 const id = (field: string) => z.string({ error: `${field}必须是文字` }).regex(KEBAB, `${field}只能由小写字母、数字和连字符组成`);
 
 /** A number of 学时 as a pack file or the override form gives it, in hundredths. */
-export const requirementHours = (n: z.ZodNumber | z.ZodCoercedNumber) =>
+export const requirementHours = (n: z.ZodNumber) =>
   n
     .positive("学时必须大于 0")
     .max(10000, "学时过大")

@@ -19,7 +19,7 @@ const IntervalsJson = z
     try {
       return JSON.parse(s) as unknown;
     } catch {
-      ctx.addIssue({ code: "custom", message: "intervals" });
+      ctx.addIssue({ code: "custom", message: "播放区间格式不正确" });
       return z.NEVER;
     }
   })

@@ -4,6 +4,7 @@ import { useEffect, useState } from "react";
 import { z } from "zod";
 import { requirePermission } from "~/.server/auth/guard";
 import { BankError, archiveQuestion, bankTags, getBank, getQuestion, listQuestions, restoreQuestion, saveQuestion } from "~/.server/quiz/banks";
+import { env } from "~/.server/env";
 import { Field, FormMessage, Notice, buttonClass, inputClass, secondaryButtonClass } from "~/components/ui/form";
 import { LabelOptions } from "~/components/ui/options";
 import { DIFFICULTY_LABELS, TYPE_LABELS, formatAnswer } from "~/lib/bank-import";
@@ -74,7 +75,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   try {
     if (intent === "save") {
       const values = formValuesFrom(form);
-      const checked = questionFromForm(values);
+      const checked = questionFromForm(values, env.questionRequiredFields);
       if (!checked.ok) return data<ActionData>({ ok: false, errors: checked.errors, values, questionId }, { status: 400 });
       const saved = await saveQuestion(user.id, bank, questionId, checked.question);
       // Back to the list with the saved question shown first: a reload does not submit again.

@@ -10,7 +10,7 @@ import { UploadError, parseUploadForm } from "~/.server/http/upload";
 import { MAX_BANK_UPLOAD_BYTES, confirmBankImport, dryRunBankImport } from "~/.server/quiz/bank-import";
 import { getBank } from "~/.server/quiz/banks";
 import { Field, FormMessage, Notice, buttonClass, inputClass, secondaryButtonClass } from "~/components/ui/form";
-import { ImportProblemTable } from "~/components/ui/import-problems";
+import { ImportChoices, ImportNotesTable, ImportProblemTable } from "~/components/ui/import-problems";
 import { BANK_COLUMNS, type BankImportReport, MAX_BANK_ROWS, PROBLEM_ROWS_SHOWN, TYPE_LABELS, isClean } from "~/lib/bank-import";
 import { type QuestionType } from "~/lib/quiz-grading";
 
@@ -23,6 +23,8 @@ const ImportSchema = z
     intent: z.enum(["dryRun", "confirm"]).default("dryRun"),
     file: z.instanceof(File, { message: PICK_FILE }).refine((f) => f.size > 0, PICK_FILE),
     expectedHash: z.string().optional(),
+    hidden: z.enum(["skip", "include"]).default("skip"),
+    fill: z.enum(["split", "whole"]).default("split"),
   })
   .superRefine((v, ctx) => {
     if (v.intent === "confirm" && !/^[0-9a-f]{64}$/.test(v.expectedHash ?? "")) {
@@ -55,7 +57,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const { user, bank } = await bankInScope(request, params.bankId);
   let formData: FormData;
   try {
-    formData = await parseUploadForm(request, { fileField: "file", textFields: ["intent", "expectedHash"], maxFileBytes: MAX_BANK_UPLOAD_BYTES, tooLargeHint: "请拆分后分批导入" });
+    formData = await parseUploadForm(request, { fileField: "file", textFields: ["intent", "expectedHash", "hidden", "fill"], maxFileBytes: MAX_BANK_UPLOAD_BYTES, tooLargeHint: "请拆分后分批导入" });
   } catch (e) {
     if (!(e instanceof UploadError)) throw e;
     return data<ActionData>({ result: fileError(e.message), intent: null, report: null, imported: null }, { status: e.status });
@@ -64,14 +66,14 @@ export async function action({ request, params }: ActionFunctionArgs) {
   if (submission.status !== "success") {
     return data<ActionData>({ result: submission.reply(), intent: null, report: null, imported: null }, { status: 400 });
   }
-  const { intent, file, expectedHash } = submission.value;
+  const { intent, file, expectedHash, hidden, fill } = submission.value;
   const upload = { name: file.name, bytes: new Uint8Array(await file.arrayBuffer()) };
   try {
     if (intent === "dryRun") {
-      const report = await dryRunBankImport(bank, upload);
+      const report = await dryRunBankImport(bank, upload, { hidden, fill });
       return data<ActionData>({ result: submission.reply(), intent, report, imported: null });
     }
-    const outcome = await confirmBankImport(user.id, bank, upload, expectedHash!);
+    const outcome = await confirmBankImport(user.id, bank, upload, expectedHash!, { hidden, fill });
     if (outcome.ok) return data<ActionData>({ result: submission.reply({ resetForm: true }), intent, report: null, imported: outcome.imported });
     if (outcome.reason === "changed") {
       return data<ActionData>(
@@ -178,6 +180,7 @@ export default function BankImportPage() {
             className={inputClass}
           />
         </Field>
+        {report ? <ImportChoices hiddenRowCount={report.hiddenRowCount} fills={report.ambiguousFillCount} chosen={{ hidden: fields.hidden.initialValue as string | undefined, fill: fields.fill.initialValue as string | undefined }} /> : null}
         {clean ? <input type="hidden" name="expectedHash" value={report.sha256} /> : null}
         <button type="submit" name="intent" value="dryRun" className={clean ? secondaryButtonClass : buttonClass} disabled={busy}>
           {busy && navigation.formData?.get("intent") === "dryRun" ? "正在预检…" : "预检"}
@@ -214,6 +217,12 @@ function ReportView({ report }: { report: BankImportReport }) {
           {n}
         </p>
       ))}
+      {report.rowNotes.length ? (
+        <details className="mb-2 text-sm" open={report.rowNotes.length <= 20}>
+          <summary className="cursor-pointer text-stone-700">{report.rowNotes.length} 行按以下方式读取，请核对</summary>
+          <ImportNotesTable rows={report.rowNotes} columns={[{ label: "题干", cell: (r) => r.stem }]} />
+        </details>
+      ) : null}
       {report.problemRows.length ? (
         <>
           {report.problemRowCount > report.problemRows.length ? (
@@ -234,7 +243,7 @@ function ReportView({ report }: { report: BankImportReport }) {
             <table className="w-full text-left text-sm">
               <thead className="bg-stone-100 text-stone-600">
                 <tr>
-                  {["行号", "编号", "题型", "题干", "答案"].map((h) => (
+                  {["行号", "编号", "题型", "题干", "选项", "答案"].map((h) => (
                     <th key={h} className="whitespace-nowrap px-2 py-1">
                       {h}
                     </th>
@@ -248,6 +257,11 @@ function ReportView({ report }: { report: BankImportReport }) {
                     <td className="px-2 py-1 font-mono">{r.key}</td>
                     <td className="whitespace-nowrap px-2 py-1">{r.type}</td>
                     <td className="px-2 py-1">{r.stem}</td>
+                    <td className="px-2 py-1">
+                      {r.options.map((o) => (
+                        <div key={o}>{o}</div>
+                      ))}
+                    </td>
                     <td className="px-2 py-1">{r.answer}</td>
                   </tr>
                 ))}

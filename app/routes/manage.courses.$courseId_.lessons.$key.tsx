@@ -11,6 +11,7 @@ import { LessonMdxProvider, useMdxComponent } from "~/components/mdx/mdx-content
 import { FormMessage, Notice, buttonClass, inputClass, secondaryButtonClass } from "~/components/ui/form";
 import { PREVIEW_INTENT, changesNoLoaderData } from "~/lib/autosave";
 import { CheckpointSchema, describeIssues } from "~/lib/course-format";
+import { DecimalText } from "~/lib/hours";
 import { type MdxNode } from "~/lib/mdx-tree";
 
 // Editing one lesson of a studio course: its settings, its checkpoints (YAML, the same as in course
@@ -55,7 +56,7 @@ const SaveSchema = z.object({
   title: z.string().trim().max(60, "课时标题不能超过 60 字"),
   summary: z.string().trim().max(200).optional(),
   minutes: z.coerce.number({ error: "学习时长必须是数字" }),
-  credit: z.coerce.number({ error: "学时必须是数字" }),
+  credit: DecimalText,
   video: z.string().optional(),
   body: z.string().max(100_000, "正文过长"),
 });

@@ -9,7 +9,7 @@ import { UploadError, parseUploadForm } from "~/.server/http/upload";
 import { ImportFileError } from "~/.server/http/spreadsheet";
 import { MAX_UPLOAD_BYTES, confirmImport, dryRunImport } from "~/.server/org/people-import";
 import { Field, FormMessage, Notice, buttonClass, inputClass, secondaryButtonClass } from "~/components/ui/form";
-import { ImportProblemTable } from "~/components/ui/import-problems";
+import { ImportChoices, ImportNotesTable, ImportProblemTable } from "~/components/ui/import-problems";
 import { NewPasswordSchema } from "~/lib/password-policy";
 import { IMPORT_COLUMNS, type ImportReport, MAX_IMPORT_ROWS, PROBLEM_ROWS_SHOWN, isClean } from "~/lib/people-import";
 import { POLITICAL_STATUS_LABELS, type PoliticalStatus } from "~/lib/vocabulary";
@@ -24,6 +24,7 @@ const ImportSchema = z
     file: z.instanceof(File, { message: PICK_FILE }).refine((f) => f.size > 0, PICK_FILE),
     initialPassword: z.string().optional(),
     expectedHash: z.string().optional(),
+    hidden: z.enum(["skip", "include"]).default("skip"),
   })
   .superRefine((v, ctx) => {
     if (v.intent !== "confirm") return;
@@ -59,7 +60,7 @@ export async function action({ request }: ActionFunctionArgs) {
   try {
     formData = await parseUploadForm(request, {
       fileField: "file",
-      textFields: ["intent", "initialPassword", "expectedHash"],
+      textFields: ["intent", "initialPassword", "expectedHash", "hidden"],
       maxFileBytes: MAX_UPLOAD_BYTES,
       tooLargeHint: "请拆分后分批导入",
     });
@@ -71,14 +72,14 @@ export async function action({ request }: ActionFunctionArgs) {
   if (submission.status !== "success") {
     return data<ActionData>({ result: submission.reply({ hideFields: HIDE }), intent: null, report: null, imported: null }, { status: 400 });
   }
-  const { intent, file, initialPassword, expectedHash } = submission.value;
+  const { intent, file, initialPassword, expectedHash, hidden } = submission.value;
   const upload = { name: file.name, bytes: new Uint8Array(await file.arrayBuffer()) };
   try {
     if (intent === "dryRun") {
-      const report = await dryRunImport(user, upload);
+      const report = await dryRunImport(user, upload, { hidden });
       return data<ActionData>({ result: submission.reply({ hideFields: HIDE }), intent, report, imported: null });
     }
-    const outcome = await confirmImport(user, upload, initialPassword!, expectedHash);
+    const outcome = await confirmImport(user, upload, initialPassword!, expectedHash, { hidden });
     if (outcome.ok) {
       return data<ActionData>({ result: submission.reply({ resetForm: true }), intent, report: null, imported: outcome.imported });
     }
@@ -192,6 +193,7 @@ export default function PeopleImportPage() {
             className={inputClass}
           />
         </Field>
+        {report ? <ImportChoices hiddenRowCount={report.hiddenRowCount} chosen={{ hidden: fields.hidden.initialValue as string | undefined }} /> : null}
         {clean ? <input type="hidden" name="expectedHash" value={report.sha256} /> : null}
         <button type="submit" name="intent" value="dryRun" className={clean ? secondaryButtonClass : buttonClass} disabled={busy}>
           {busy && navigation.formData?.get("intent") === "dryRun" ? "正在预检…" : "预检"}
@@ -238,6 +240,12 @@ function ReportView({ report }: { report: ImportReport }) {
         </p>
       ))}
 
+      {report.rowNotes.length ? (
+        <details className="mb-2 text-sm" open={report.rowNotes.length <= 20}>
+          <summary className="cursor-pointer text-stone-700">{report.rowNotes.length} 行按以下方式读取，请核对</summary>
+          <ImportNotesTable rows={report.rowNotes} columns={[{ label: "姓名", cell: (r) => r.name }]} />
+        </details>
+      ) : null}
       {report.problemRows.length ? (
         <>
           {report.problemRowCount > report.problemRows.length ? (
@@ -261,7 +269,7 @@ function ReportView({ report }: { report: ImportReport }) {
             <table className="w-full text-left text-sm">
               <thead className="bg-stone-100 text-stone-600">
                 <tr>
-                  {["行号", "学号/工号", "姓名", "性别", "人员类别", "所在党组织", "政治面貌", "起始日期", "干部级别", "支委"].map((h) => (
+                  {["行号", "学号/工号", "姓名", "性别", "人员类别", "所在党组织", "政治面貌", "起始日期", "发展经历", "干部级别", "支委"].map((h) => (
                     <th key={h} className="whitespace-nowrap px-2 py-1">
                       {h}
                     </th>
@@ -279,6 +287,7 @@ function ReportView({ report }: { report: ImportReport }) {
                     <td className="px-2 py-1">{r.unit}</td>
                     <td className="px-2 py-1">{r.politicalStatus}</td>
                     <td className="whitespace-nowrap px-2 py-1">{r.statusSince}</td>
+                    <td className="px-2 py-1">{r.history}</td>
                     <td className="px-2 py-1">{r.cadreLevel}</td>
                     <td className="px-2 py-1">{r.committee}</td>
                   </tr>

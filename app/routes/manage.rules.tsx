@@ -5,7 +5,7 @@ import { requirePermissionAtRoot } from "~/.server/auth/guard";
 import { RulePackError, choosePack, overrideRequirement, packInForce, rulePacks, rulesHistory } from "~/.server/hours/rule-packs";
 import { FormMessage, Notice, buttonClass, inputClass, secondaryButtonClass } from "~/components/ui/form";
 import { formatChinaDateTime } from "~/lib/dates";
-import { formatHours } from "~/lib/hours";
+import { DecimalText, formatHours } from "~/lib/hours";
 import { HOURS_CATEGORY_LABELS } from "~/lib/hours-categories";
 import { PRORATE_LABELS, describeAppliesTo, requirementHours } from "~/lib/rule-pack";
 
@@ -77,7 +77,7 @@ const ActionSchema = z.discriminatedUnion("intent", [
     intent: z.literal("override"),
     pack: key,
     requirement: key,
-    hours: requirementHours(z.coerce.number({ error: "学时必须是数字" })),
+    hours: DecimalText.pipe(requirementHours(z.number({ error: "学时必须是数字" }))),
     reason,
   }),
   z.object({ intent: z.literal("restore"), pack: key, requirement: key, reason }),

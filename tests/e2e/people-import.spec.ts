@@ -32,7 +32,7 @@ test("an import dry run lists each row's problems in Chinese and writes nothing 
   const file = csv([
     person("2099070001", "预检甲"), // row 2: good
     person("2099070002", "预检乙", { 所在党组织: "不存在党支部" }), // row 3: unknown unit
-    person("2099070003", "预检丙", { 政治面貌: "团员" }), // row 4: not a political status the system knows
+    person("2099070003", "预检丙", { 政治面貌: "党外人士" }), // row 4: not a political status the system knows
     person("2099070004", "预检丁"), // row 5: number repeated in the file…
     person("2099070004", "预检戊"), // row 6: …here
     person(existing.number, "预检己"), // row 7: number already taken
@@ -54,12 +54,12 @@ test("an import dry run lists each row's problems in Chinese and writes nothing 
   const row = (n: number) => results.getByTestId("problem-row").filter({ has: page.getByRole("cell", { name: `第 ${n} 行`, exact: true }) });
   await expect(results.getByTestId("problem-row")).toHaveCount(6);
   await expect(row(2)).toHaveCount(0);
-  await expect(row(3)).toContainText("所在党组织：找不到“不存在党支部”，或该组织不在您的管理范围内");
-  await expect(row(4)).toContainText("政治面貌：“团员”无法识别");
-  await expect(row(5)).toContainText("学号/工号：“2099070004”在文件中重复（另见第 6 行）");
-  await expect(row(6)).toContainText("学号/工号：“2099070004”在文件中重复（另见第 5 行）");
-  await expect(row(7)).toContainText(`学号/工号：“${existing.number}”已存在于系统中`);
-  await expect(row(8)).toContainText("所在党组织：找不到“机械工程学院本科生第一党支部”，或该组织不在您的管理范围内");
+  await expect(row(3)).toContainText("E 列「所在党组织」：找不到“不存在党支部”，或该组织不在您的管理范围内");
+  await expect(row(4)).toContainText("F 列「政治面貌」：“党外人士”无法识别");
+  await expect(row(5)).toContainText("A 列「学号/工号」：“2099070004”在文件中重复（另见第 6 行）");
+  await expect(row(6)).toContainText("A 列「学号/工号」：“2099070004”在文件中重复（另见第 5 行）");
+  await expect(row(7)).toContainText(`A 列「学号/工号」：“${existing.number}”已存在于系统中`);
+  await expect(row(8)).toContainText("E 列「所在党组织」：找不到“机械工程学院本科生第一党支部”，或该组织不在您的管理范围内");
 
   // Nothing can be confirmed while rows have problems, and nothing was written.
   await expect(page.getByRole("button", { name: /确认导入/ })).toHaveCount(0);

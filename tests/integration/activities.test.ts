@@ -97,6 +97,13 @@ describe("activities", () => {
     expect(bad.status).toBe(400);
     expect(bad.text).toContain("请填写活动名称");
     expect(bad.text).toContain("结束时间须晚于开始时间");
+    // 30 February is refused, not rolled forward to 2 March; 0x10 is not 16 学时.
+    const before = (server.factory.db.prepare("SELECT COUNT(*) AS n FROM Activity").get() as { n: number }).n;
+    const impossible = await clients.SEC.post("/manage/activities", form({ startsAt: "2026-02-30T19:00", endsAt: "2026-03-02T21:00", hours: "0x10" }));
+    expect(impossible.status).toBe(400);
+    expect(impossible.text).toContain("日期或时间不存在");
+    expect(impossible.text).toContain("学时须为数字");
+    expect((server.factory.db.prepare("SELECT COUNT(*) AS n FROM Activity").get() as { n: number }).n).toBe(before);
   });
 
   it("checks a member in with the current code, once, and refuses old, made-up and foreign codes", async () => {

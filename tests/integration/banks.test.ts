@@ -179,13 +179,12 @@ describe("Excel import", () => {
     expect(res.status).toBe(200);
     const html = plain(res);
     expect(html).toContain("共 8 行，7 行有问题");
-    expect(html).toContain("题型：“问答”无法识别，可填：单选、多选、判断、填空");
-    expect(html).toContain("答案：C 不在选项中");
-    expect(html).toContain("题干：题库中已有相同题干的题目");
-    expect(html).toContain("题干：与第 6 行重复");
-    expect(html).toContain("题干：填空题题干中没有空，请用 ＿＿ 或 ____ 标出");
-    expect(html).toContain("题干：必填");
-    expect(html).toContain("标签：至少要有一个标签");
+    expect(html).toContain("A 列「题型」：“问答”无法识别，可填：单选、多选、判断、填空");
+    expect(html).toContain("I 列「答案」：C 不在选项中");
+    expect(html).toContain("B 列「题干」：题库中已有相同题干的题目");
+    expect(html).toContain("B 列「题干」：与第 6 行重复");
+    expect(html).toContain("B 列「题干」：填空题题干中没有空，请用 ＿＿ 或 ____ 标出");
+    expect(html).toContain("B 列「题干」：必填");
     expect(html).not.toContain('value="confirm"');
     expect(questionCount()).toBe(before);
 

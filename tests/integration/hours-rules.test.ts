@@ -173,7 +173,15 @@ describe("the rules page", () => {
     expect(text(noReason.text)).toContain("请填写理由");
     const bad = await admin.post("/manage/rules", { intent: "override", pack: "cpc-2019", requirement: "member-annual", hours: "-3", reason: "理由理由" });
     expect(bad.status).toBe(400);
-    expect(text(bad.text)).toContain("学时必须大于 0");
+    expect(text(bad.text)).toContain("学时须为数字，如 2 或 0.5（最多两位小数）");
+    // Number("0x10") is 16: a hexadecimal, an exponent or padded text is not a number of 学时.
+    for (const hours of ["0x10", "1e1", " 16 ", "16abc"]) {
+      const odd = await admin.post("/manage/rules", { intent: "override", pack: "cpc-2019", requirement: "member-annual", hours, reason: "理由理由" });
+      expect(odd.status, hours).toBe(400);
+      expect(text(odd.text)).toContain("学时须为数字");
+    }
+    const zero = await admin.post("/manage/rules", { intent: "override", pack: "cpc-2019", requirement: "member-annual", hours: "0", reason: "理由理由" });
+    expect(text(zero.text)).toContain("学时必须大于 0");
 
     const ok = await admin.post("/manage/rules", { intent: "override", pack: "cpc-2019", requirement: "member-annual", hours: "40", reason: "校党委常委会决定" });
     expect(ok.status).toBe(200);

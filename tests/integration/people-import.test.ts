@@ -98,7 +98,7 @@ describe("dry run", () => {
     const file = await xlsx([
       ["2024070001", "王一", "男", "学生", "学生第一党支部", "入党积极分子", "2024-05-01", null, null, null, null, null],
       ["2024070002", null, null, null, "学生第一党支部", "入党积极分子", null, null, null, null, null, null],
-      ["2024070003", "王三", null, null, "不存在的支部", "共青团员", "2024-13-01", null, null, null, "12345", null],
+      ["2024070003", "王三", null, null, "不存在的支部", "党外人士", "2024-13-01", null, null, null, "12345", null],
       ["2024070001", "王四", null, null, "学生第一党支部", "群众", null, null, null, null, null, null],
       ["2024079999", "王五", null, null, "学生第一党支部", "群众", null, null, null, null, null, null],
       ["2024070006", "王六", null, null, "已撤销支部", "群众", null, null, null, null, null, null],
@@ -110,13 +110,13 @@ describe("dry run", () => {
     expect(html).toContain("第 2 行");
     expect(html).toContain("“2024070001”在文件中重复（另见第 5 行）");
     expect(html).toContain("“2024070001”在文件中重复（另见第 2 行）");
-    expect(html).toContain("姓名：必填");
-    expect(html).toContain("所在党组织：找不到“不存在的支部”，或该组织不在您的管理范围内");
-    expect(html).toContain("政治面貌：“共青团员”无法识别");
-    expect(html).toContain("政治面貌起始日期：“2024-13-01”不是存在的日期");
-    expect(html).toContain("手机号：“12345”不是有效的 11 位手机号");
-    expect(html).toContain("学号/工号：“2024079999”已存在于系统中");
-    expect(html).toContain("所在党组织：“已撤销支部”已撤销，不能导入到该组织");
+    expect(html).toContain("B 列「姓名」：必填");
+    expect(html).toContain("E 列「所在党组织」：找不到“不存在的支部”，或该组织不在您的管理范围内");
+    expect(html).toContain("F 列「政治面貌」：“党外人士”无法识别");
+    expect(html).toContain("G 列「政治面貌起始日期」：“2024-13-01”不是存在的日期");
+    expect(html).toContain("K 列「手机号」：“12345”不是有效的 11 位手机号");
+    expect(html).toContain("A 列「学号/工号」：“2024079999”已存在于系统中");
+    expect(html).toContain("E 列「所在党组织」：“已撤销支部”已撤销，不能导入到该组织");
     expect(html).not.toContain('value="confirm"');
     expect({ people: count("Person"), statuses: count("StatusChange"), passwords: count("Password") }).toEqual(before);
     expect(importAudits()).toHaveLength(0);
@@ -125,7 +125,7 @@ describe("dry run", () => {
   it("refuses a unit of another college with the same message as an unknown one", async () => {
     const c = await as("S001");
     const res = await upload(c, await xlsx([["2024070101", "跨院", null, null, "机械学院教工党支部", "群众", null, null, null, null, null, null]]), "a.xlsx");
-    expect(plain(res)).toContain("所在党组织：找不到“机械学院教工党支部”，或该组织不在您的管理范围内");
+    expect(plain(res)).toContain("E 列「所在党组织」：找不到“机械学院教工党支部”，或该组织不在您的管理范围内");
   });
 
   it("asks an admin, who sees both colleges, for the full name of a shared unit name", async () => {
@@ -259,7 +259,7 @@ describe("confirmation", () => {
     const res = await upload(c, file, "a.xlsx", { intent: "confirm", expectedHash: sha256(file), initialPassword: INITIAL });
     expect(res.status).toBe(400);
     expect(plain(res)).toContain("共 3 行，1 行有问题");
-    expect(plain(res)).toContain("政治面貌起始日期：“2024-02-30”不是存在的日期");
+    expect(plain(res)).toContain("G 列「政治面貌起始日期」：“2024-02-30”不是存在的日期");
     expect({ people: count("Person"), statuses: count("StatusChange"), passwords: count("Password") }).toEqual(before);
   });
 

@@ -213,6 +213,11 @@ describe("notices", () => {
     expect(outside.status).toBe(403);
     const count = server.factory.db.prepare("SELECT COUNT(*) AS n FROM Notice WHERE title = '越权通知'").get() as { n: number };
     expect(count.n).toBe(0);
+    // A field without a message of its own still gets zod's message in Chinese, not English.
+    const garbled = await sec.post("/manage/notices", { intent: "post", unitId: "abc", title: "通知", body: "x" });
+    expect(garbled.status).toBe(400);
+    expect(garbled.text).toContain("无效输入");
+    expect(garbled.text).not.toMatch(/Invalid input|expected number/);
   });
 });
 

@@ -14,7 +14,7 @@ import {
   questionToRow,
   stemKey,
 } from "~/lib/bank-import";
-import { type Cell } from "~/lib/people-import";
+import { type Cell } from "~/lib/sheet-table";
 import { formValuesOf, questionFromForm } from "~/lib/question-form";
 
 // The Excel layout of a question bank: every type's answer formats, and every problem a trainer's
@@ -37,7 +37,7 @@ function parseOne(r: Cell[]) {
   return parsed.rows[0];
 }
 
-const ctx = { slug: "demo", existingStems: new Set<string>(), existingKeys: new Set<string>() };
+const ctx = { slug: "demo", existingStems: new Set<string>(), existingKeys: new Set<string>(), header: parseBankSheet([HEADER, ["单选", "题", "甲", "乙", null, null, null, null, "A"]]).header };
 
 describe("answer formats", () => {
   it("reads a single-choice letter however it is typed", () => {
@@ -93,20 +93,23 @@ describe("rows", () => {
   it("reports an unknown type and the cells every type needs", () => {
     const r = parseOne(row({ type: "问答", stem: "什么是党性？", answer: "略", explanation: null, tags: null }));
     expect(r.question).toBeNull();
-    expect(r.problems).toEqual(["题型：“问答”无法识别，可填：单选、多选、判断、填空", "解析：必填", "标签：至少要有一个标签"]);
+    expect(r.problems).toEqual(["A 列「题型」：“问答”无法识别，可填：单选、多选、判断、填空"]);
+    // 解析 and 标签 are optional unless the school requires them.
+    const strict = parseBankSheet([HEADER, row({ type: "问答", stem: "什么是党性？", answer: "略", explanation: null, tags: null })], { required: { explanation: true, tags: true } }).rows[0];
+    expect(strict.problems).toEqual(["A 列「题型」：“问答”无法识别，可填：单选、多选、判断、填空", "J 列「解析」：本校要求必填", "L 列「标签」：本校要求必填"]);
   });
 
   it("reports empty required cells", () => {
     const r = parseOne(row({ type: null, stem: null, answer: null }));
-    expect(r.problems).toEqual(expect.arrayContaining(["题型：必填", "题干：必填", "答案：必填"]));
+    expect(r.problems).toEqual(expect.arrayContaining(["A 列「题型」：必填", "B 列「题干」：必填", "I 列「答案」：必填"]));
     const s = parseOne(single("   ", "A", { explanation: " " }));
-    expect(s.problems).toEqual(["题干：必填", "解析：必填"]);
+    expect(s.problems).toEqual(["B 列「题干」：必填"]);
   });
 
   it("reports an answer that is not among the options", () => {
-    expect(parseOne(single("甲乙丙丁选哪个？", "E")).problems).toEqual(["答案：E 不在选项中"]);
+    expect(parseOne(single("甲乙丙丁选哪个？", "E")).problems).toEqual(["I 列「答案」：E 不在选项中"]);
     const m = parseOne(row({ type: "多选", stem: "选两个？", A: "甲", B: "乙", answer: "AC" }));
-    expect(m.problems).toEqual(["答案：C 不在选项中"]);
+    expect(m.problems).toEqual(["I 列「答案」：C 不在选项中"]);
   });
 
   it("reports options that skip a letter, too few options, and options on true/false or fill-in", () => {
@@ -117,12 +120,12 @@ describe("rows", () => {
 
   it("reports a multiple-choice question with one answer, a bad difficulty and a bad 编号", () => {
     const r = parseOne(row({ type: "多选", stem: "选一个？", A: "甲", B: "乙", answer: "A", difficulty: "极难", key: "第一题" }));
-    expect(r.problems).toEqual(["答案：多选题至少要有两个正确答案", "难度：“极难”无法识别，可填：易、中、难（或 1、2、3）", "编号：题目编号只能由小写字母、数字和连字符组成，如 pc-001"]);
+    expect(r.problems).toEqual(["I 列「答案」：多选题至少要有两个正确答案", "K 列「难度」：“极难”无法识别，可填：易、中、难（或 1、2、3）", "N 列「编号」：题目编号只能由小写字母、数字和连字符组成，如 pc-001"]);
   });
 
   it("reports a fill-in stem without a blank, or with two", () => {
-    expect(parseOne(row({ type: "填空", stem: "预备期为多久？", answer: "一年" })).problems).toEqual(["题干：填空题题干中没有空，请用 ＿＿ 或 ____ 标出"]);
-    expect(parseOne(row({ type: "填空", stem: "＿＿和＿＿", answer: "甲" })).problems).toEqual(["题干：填空题只能有一个空，现有 2 个"]);
+    expect(parseOne(row({ type: "填空", stem: "预备期为多久？", answer: "一年" })).problems).toEqual(["B 列「题干」：填空题题干中没有空，请用 ＿＿ 或 ____ 标出"]);
+    expect(parseOne(row({ type: "填空", stem: "＿＿和＿＿", answer: "甲" })).problems).toEqual(["B 列「题干」：填空题只能有一个空，现有 2 个"]);
   });
 
   it("reports stems and 编号 repeated in the file on every row that has them", () => {
@@ -132,9 +135,9 @@ describe("rows", () => {
       single("重复的 题干？", "B"),
       single("另一题？", "A", { key: "t-1" }),
     ]);
-    expect(parsed.rows[0].problems).toEqual(["题干：与第 3 行重复", "编号：“t-1”在文件中重复（另见第 4 行）"]);
-    expect(parsed.rows[1].problems).toEqual(["题干：与第 2 行重复"]);
-    expect(parsed.rows[2].problems).toEqual(["编号：“t-1”在文件中重复（另见第 2 行）"]);
+    expect(parsed.rows[0].problems).toEqual(["B 列「题干」：与第 3 行重复", "N 列「编号」：“t-1”在文件中重复（另见第 4 行）"]);
+    expect(parsed.rows[1].problems).toEqual(["B 列「题干」：与第 2 行重复"]);
+    expect(parsed.rows[2].problems).toEqual(["N 列「编号」：“t-1”在文件中重复（另见第 2 行）"]);
     expect(parsed.rows.every((r) => r.question === null)).toBe(true);
   });
 
@@ -154,18 +157,18 @@ describe("the sheet", () => {
   });
 
   it("says which required columns are missing, or that there is nothing to import", () => {
-    expect(parseBankSheet([["题型", "题干"]]).fileProblems).toEqual(["找不到表头：第一行应为列名，缺少必填列：答案、解析。请使用导入模板"]);
+    expect(parseBankSheet([["题型", "题干"]]).fileProblems).toEqual(["找不到表头：第一行应为列名，缺少必填列：答案。请使用导入模板"]);
     expect(parseBankSheet([HEADER]).fileProblems).toEqual(["表头下面没有题目"]);
     expect(parseBankSheet([]).fileProblems).toEqual(["文件中没有内容"]);
   });
 
   it("checks against the bank and numbers new questions after the bank's own", () => {
     const parsed = parseBankSheet([HEADER, single("新题一？", "A"), single("已有的题？", "A"), single("新题二？", "B", { key: "demo-x007" }), single("新题三？", "C")]);
-    const checked = checkAgainstBank(parsed.rows, { slug: "demo", existingStems: new Set([stemKey("已有的 题？")]), existingKeys: new Set(["demo-x002"]) });
-    expect(checked[1].problems).toEqual(["题干：题库中已有相同题干的题目"]);
+    const checked = checkAgainstBank(parsed.rows, { slug: "demo", existingStems: new Set([stemKey("已有的 题？")]), existingKeys: new Set(["demo-x002"]), header: parsed.header });
+    expect(checked[1].problems).toEqual(["B 列「题干」：题库中已有相同题干的题目"]);
     expect(checked.map((r) => r.key)).toEqual(["demo-x008", null, "demo-x007", "demo-x009"]);
     const taken = checkAgainstBank(parseBankSheet([HEADER, single("题？", "A", { key: "demo-x002" })]).rows, { ...ctx, existingKeys: new Set(["demo-x002"]) });
-    expect(taken[0].problems).toEqual(["编号：“demo-x002”已存在于题库中"]);
+    expect(taken[0].problems).toEqual(["N 列「编号」：“demo-x002”已存在于题库中"]);
   });
 
   it("builds a report that is clean only when every row is", () => {
@@ -178,7 +181,7 @@ describe("the sheet", () => {
     const bad = parseBankSheet([HEADER, single("题一？", "G")]);
     const badReport = buildBankReport(file, bad, checkAgainstBank(bad.rows, ctx));
     expect(isClean(badReport)).toBe(false);
-    expect(badReport.problemRows).toEqual([{ rowNumber: 2, stem: "题一？", problems: ["答案：“G”应为一个选项字母，如 B"] }]);
+    expect(badReport.problemRows).toEqual([{ rowNumber: 2, stem: "题一？", problems: ["I 列「答案」：“G”应为一个选项字母，如 B"] }]);
   });
 
   it("reads back what it writes", () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { type Cell, normalizeHeader } from "~/lib/sheet-table";
 import {
-  type Cell,
   IMPORT_COLUMNS,
   MAX_IMPORT_ROWS,
   TEMPLATE_EXAMPLE,
@@ -10,7 +10,6 @@ import {
   createUnitResolver,
   genderFromIdNumber,
   isClean,
-  normalizeHeader,
   parseDateCell,
   parseIdNumber,
   parsePhone,
@@ -65,7 +64,7 @@ describe("headers", () => {
   it("lists columns it will ignore", () => {
     const parsed = parseSheet([[...HEADER, "备注"], [...row(base), "转入"]], { today: TODAY });
     expect(parsed.ignoredHeaders).toEqual(["备注"]);
-    const report = buildReport({ fileName: "a.xlsx", format: "xlsx", sha256: "x" }, parsed, checkAgainstDatabase(parsed.rows, { resolveUnit: () => ({ ok: true, unitId: 1, fullName: "一支部" }), existingNumbers: new Set() }), TODAY);
+    const report = buildReport({ fileName: "a.xlsx", format: "xlsx", sha256: "x" }, parsed, checkAgainstDatabase(parsed.rows, { resolveUnit: () => ({ ok: true, unitId: 1, fullName: "一支部" }), existingNumbers: new Set(), header: parsed.header }), TODAY);
     expect(report.notes.join()).toContain("备注");
   });
 
@@ -162,6 +161,7 @@ describe("rows", () => {
       unitText: "学生第一党支部",
       politicalStatus: "activist",
       statusSince: "2024-05-01",
+      history: [{ status: "activist", on: "2024-05-01" }],
       cadreLevel: "section",
       isCommitteeMember: true,
       committeeRole: "组织委员",
@@ -179,17 +179,17 @@ describe("rows", () => {
   });
 
   it("lists every problem of a row in Chinese, in column order", () => {
-    const [r] = parse(row({ 性别: "未知", 政治面貌: "共青团员", 政治面貌起始日期: "2027-01-01", 手机号: "12345", 身份证号: "123" }));
+    const [r] = parse(row({ 性别: "未知", 政治面貌: "党外人士", 政治面貌起始日期: "2027-01-01", 手机号: "12345", 身份证号: "123" }));
     expect(r.rowNumber).toBe(2);
     expect(r.problems).toEqual([
-      "学号/工号：必填",
-      "姓名：必填",
-      "性别：“未知”无法识别，可填：男、女",
-      "所在党组织：必填",
-      expect.stringMatching(/^政治面貌：“共青团员”无法识别，可填：群众、入党申请人、入党积极分子/),
-      "政治面貌起始日期：2027-01-01 晚于今天",
-      "手机号：“12345”不是有效的 11 位手机号",
-      expect.stringMatching(/^身份证号：应为 18 位/),
+      "A 列「学号/工号」：必填",
+      "B 列「姓名」：必填",
+      "C 列「性别」：“未知”无法识别，可填：男、女",
+      "E 列「所在党组织」：必填",
+      expect.stringMatching(/^F 列「政治面貌」：“党外人士”无法识别，可填：群众、入党申请人、入党积极分子/),
+      "G 列「政治面貌起始日期」：2027-01-01 晚于今天",
+      "K 列「手机号」：“12345”不是有效的 11 位手机号",
+      expect.stringMatching(/^L 列「身份证号」：应为 18 位/),
     ]);
   });
 
@@ -206,21 +206,21 @@ describe("rows", () => {
   it("marks a number repeated in the file on every row that carries it", () => {
     const rows = parse(row(base), row({ ...base, "学号/工号": "2024070002" }), row(base), [], row(base));
     expect(rows.map((r) => r.rowNumber)).toEqual([2, 3, 4, 6]);
-    expect(rows[0].problems).toEqual(["学号/工号：“2024070001”在文件中重复（另见第 4、6 行）"]);
+    expect(rows[0].problems).toEqual(["A 列「学号/工号」：“2024070001”在文件中重复（另见第 4、6 行）"]);
     expect(rows[1].problems).toEqual([]);
-    expect(rows[2].problems).toEqual(["学号/工号：“2024070001”在文件中重复（另见第 2、6 行）"]);
-    expect(rows[3].problems).toEqual(["学号/工号：“2024070001”在文件中重复（另见第 2、4 行）"]);
+    expect(rows[2].problems).toEqual(["A 列「学号/工号」：“2024070001”在文件中重复（另见第 2、6 行）"]);
+    expect(rows[3].problems).toEqual(["A 列「学号/工号」：“2024070001”在文件中重复（另见第 2、4 行）"]);
   });
 
   it("catches a committee role with 是否支委 = 否, and reads a role alone as a member", () => {
     const rows = parse(row({ ...base, 是否支委: "否", 支委职务: "书记" }), row({ ...base, "学号/工号": "2", 支委职务: "宣传委员" }));
-    expect(rows[0].problems).toEqual(["支委职务：填写了支委职务，但“是否支委”为“否”"]);
+    expect(rows[0].problems).toEqual(["J 列「支委职务」：填写了支委职务，但“是否支委”为“否”"]);
     expect(rows[1].person).toMatchObject({ isCommitteeMember: true, committeeRole: "宣传委员" });
   });
 
   it("flags a gender that contradicts the ID number", () => {
     const [r] = parse(row({ ...base, 性别: "男", 身份证号: "11010519491231002X" }));
-    expect(r.problems).toEqual(["性别：与身份证号不符"]);
+    expect(r.problems).toEqual(["C 列「性别」：与身份证号不符"]);
   });
 
   it("recognises the template's example row left in the file", () => {
@@ -267,9 +267,9 @@ describe("the whole check", () => {
       { today: TODAY },
     );
     const resolveUnit = createUnitResolver([{ id: 3, name: "学生第一党支部", chain: ["学生第一党支部"], archived: false }]);
-    const checked = checkAgainstDatabase(parsed.rows, { resolveUnit, existingNumbers: new Set(["2024070001"]) });
-    expect(checked[0].problems).toEqual(["学号/工号：“2024070001”已存在于系统中"]);
-    expect(checked[1].problems).toEqual(["所在党组织：找不到“不存在的支部”，或该组织不在您的管理范围内"]);
+    const checked = checkAgainstDatabase(parsed.rows, { resolveUnit, existingNumbers: new Set(["2024070001"]), header: parsed.header });
+    expect(checked[0].problems).toEqual(["A 列「学号/工号」：“2024070001”已存在于系统中"]);
+    expect(checked[1].problems).toEqual(["E 列「所在党组织」：找不到“不存在的支部”，或该组织不在您的管理范围内"]);
     expect(checked[2]).toMatchObject({ problems: [], unitId: 3 });
     const report = buildReport({ fileName: "名单.xlsx", format: "xlsx", sha256: "abc" }, parsed, checked, TODAY);
     expect(report).toMatchObject({ total: 3, problemRowCount: 2, preview: [] });
@@ -282,6 +282,7 @@ describe("the whole check", () => {
     const checked = checkAgainstDatabase(parsed.rows, {
       resolveUnit: createUnitResolver([{ id: 3, name: "学生第一党支部", chain: ["计算机学院党委", "学生第一党支部"], archived: false }]),
       existingNumbers: new Set(),
+      header: parsed.header,
     });
     const report = buildReport({ fileName: "名单.csv", format: "csv", sha256: "abc" }, parsed, checked, TODAY);
     expect(isClean(report)).toBe(true);

@@ -1,7 +1,8 @@
 import crypto from "node:crypto";
 import Papa from "papaparse";
 import { readSheet } from "read-excel-file/node";
-import { type Cell } from "~/lib/people-import";
+import { type Cell } from "~/lib/sheet-table";
+import { type SheetLayout, readSheetLayout } from "./xlsx-layout";
 
 // Reading an uploaded spreadsheet (the first sheet of an .xlsx, or a .csv) as offices produce it,
 // judged by its bytes rather than its name. Shared by every bulk import (people, question banks):
@@ -43,14 +44,42 @@ export function declaredUnpackedSize(bytes: Uint8Array): number | null {
   return null;
 }
 
-async function readXlsx(bytes: Uint8Array): Promise<Cell[][]> {
+export type SheetRead = { format: SheetFormat; rows: Cell[][]; /** Sheet row numbers (1-based) Excel does not show. */ hiddenRows: ReadonlySet<number> };
+
+/**
+ * The values as the sheet shows them: a formatted number becomes its shown text, and every cell
+ * of a merged range reads as the range's value (a unit name merged down over its members, a
+ * header merged over two header lines). Ranges beyond the cells read are cut to them.
+ */
+function applyLayout(rows: Cell[][], layout: SheetLayout): Cell[][] {
+  for (const [at, text] of layout.displayed) {
+    const [r, c] = at.split(":").map(Number);
+    if (rows[r] && c < rows[r].length) rows[r][c] = text;
+  }
+  const width = rows.reduce((w, r) => Math.max(w, r.length), 0);
+  for (const m of layout.merges) {
+    const value = rows[m.top]?.[m.left];
+    if (value === null || value === undefined) continue;
+    for (let r = m.top; r <= Math.min(m.bottom, rows.length - 1); r++) {
+      for (let c = m.left; c <= Math.min(m.right, width - 1); c++) {
+        if (r === m.top && c === m.left) continue;
+        while (rows[r].length <= c) rows[r].push(null);
+        if (rows[r][c] === null || rows[r][c] === undefined) rows[r][c] = value;
+      }
+    }
+  }
+  return rows;
+}
+
+async function readXlsx(bytes: Uint8Array): Promise<SheetRead> {
   const unpacked = declaredUnpackedSize(bytes);
   if (unpacked === null) throw new ImportFileError("文件已损坏或不是有效的 .xlsx 工作簿，请在 Excel 中重新保存后再上传");
   if (unpacked > MAX_XLSX_UNPACKED_BYTES) throw new ImportFileError("工作簿内容过大，请只保留要导入的工作表并拆分后再导入");
   try {
     // Numbers stay as the text Excel stored, so a long student number or phone keeps every digit.
-    const rows = await readSheet(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), { parseNumber: (s: string) => s });
-    return rows as unknown as Cell[][];
+    const rows = (await readSheet(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), { parseNumber: (s: string) => s })) as unknown as Cell[][];
+    const layout = readSheetLayout(bytes);
+    return { format: "xlsx", rows: applyLayout(rows, layout), hiddenRows: layout.hiddenRows };
   } catch {
     throw new ImportFileError("无法读取该 Excel 文件：文件已损坏、已加密，或不是 .xlsx 格式。请在 Excel 中“另存为”.xlsx 后再上传");
   }
@@ -89,17 +118,17 @@ function parseCsv(text: string): Cell[][] {
 }
 
 /** Reads the first sheet of an .xlsx or a .csv, judged by its bytes rather than its name. */
-export async function readSpreadsheet(file: UploadedFile, { maxBytes }: { maxBytes: number }): Promise<{ format: SheetFormat; rows: Cell[][] }> {
+export async function readSpreadsheet(file: UploadedFile, { maxBytes }: { maxBytes: number }): Promise<SheetRead> {
   const b = file.bytes;
   if (b.length === 0) throw new ImportFileError("文件是空的，请检查后重新选择");
   if (b.length > maxBytes) throw new ImportFileError(`文件超过 ${maxBytes / 1024 / 1024} MB 的上限，请拆分后分批导入`);
-  if (startsWith(b, [0x50, 0x4b, 0x03, 0x04])) return { format: "xlsx", rows: await readXlsx(b) };
+  if (startsWith(b, [0x50, 0x4b, 0x03, 0x04])) return await readXlsx(b);
   if (startsWith(b, [0xd0, 0xcf, 0x11, 0xe0])) {
     throw new ImportFileError("暂不支持旧版 Excel（.xls）文件，请在 Excel 中“另存为”.xlsx 工作簿或 CSV 后再上传");
   }
   const text = decodeCsvText(b);
   if (text === null) throw new ImportFileError(NOT_A_SPREADSHEET);
-  return { format: "csv", rows: parseCsv(text) };
+  return { format: "csv", rows: parseCsv(text), hiddenRows: new Set() };
 }
 
 export function sha256Hex(bytes: Uint8Array): string {

@@ -1,10 +1,11 @@
 import type Database from "better-sqlite3";
 import { todayInChina } from "~/lib/dates";
+import { type HiddenRowChoice } from "~/lib/sheet-table";
 import { type Grant, scopePaths } from "~/lib/permissions";
 import {
   type CheckedRow,
   type ImportReport,
-  type RowDraft,
+  type SheetParse,
   type UnitCandidate,
   buildReport,
   checkAgainstDatabase,
@@ -58,9 +59,11 @@ export function existingNumbers(db: Database.Database, numbers: readonly string[
   return new Set(rows.map((r) => r.number));
 }
 
-function checkRows(db: Database.Database, importer: Importer, rows: readonly RowDraft[]): CheckedRow[] {
+function checkRows(db: Database.Database, importer: Importer, parsed: SheetParse): CheckedRow[] {
+  const { rows, header } = parsed;
   const scope = scopePaths(importer.grants, "people:import");
   return checkAgainstDatabase(rows, {
+    header,
     resolveUnit: createUnitResolver(unitsInScope(db, scope)),
     existingNumbers: existingNumbers(db, [...new Set(rows.map((r) => r.person.number).filter(Boolean))]),
   });
@@ -74,18 +77,21 @@ type Prepared = {
   today: string;
 };
 
-async function prepare(file: UploadedFile): Promise<Prepared> {
-  const { format, rows } = await readSpreadsheet(file, { maxBytes: MAX_UPLOAD_BYTES });
+/** What the importer chose in the dry run: rows hidden in Excel are left out unless asked for. */
+export type ReadChoices = { hidden?: HiddenRowChoice };
+
+async function prepare(file: UploadedFile, choices: ReadChoices): Promise<Prepared> {
+  const { format, rows, hiddenRows } = await readSpreadsheet(file, { maxBytes: MAX_UPLOAD_BYTES });
   const today = todayInChina();
   // The name is only shown and logged; a client may send any length.
   const fileName = file.name.slice(0, 200);
-  return { file: { fileName, format, sha256: sha256Hex(file.bytes) }, parsed: parseSheet(rows, { today }), today };
+  return { file: { fileName, format, sha256: sha256Hex(file.bytes) }, parsed: parseSheet(rows, { today, hiddenRows, hidden: choices.hidden }), today };
 }
 
 /** Checks every row and writes nothing. */
-export async function dryRunImport(importer: Importer, file: UploadedFile): Promise<ImportReport> {
-  const { file: meta, parsed, today } = await prepare(file);
-  const checked = parsed.fileProblems.length ? [] : checkRows(rawDb(), importer, parsed.rows);
+export async function dryRunImport(importer: Importer, file: UploadedFile, choices: ReadChoices = {}): Promise<ImportReport> {
+  const { file: meta, parsed, today } = await prepare(file, choices);
+  const checked = parsed.fileProblems.length ? [] : checkRows(rawDb(), importer, parsed);
   return buildReport(meta, parsed, checked, today);
 }
 
@@ -104,7 +110,7 @@ function insertAll(db: Database.Database, importer: Importer, rows: readonly Che
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?)`,
   );
   const insertStatus = db.prepare(
-    `INSERT INTO StatusChange (personId, fromStatus, toStatus, effectiveOn, note, recordedById, recordedAt) VALUES (?, NULL, ?, ?, ?, ?, ?)`,
+    `INSERT INTO StatusChange (personId, fromStatus, toStatus, effectiveOn, note, recordedById, recordedAt) VALUES (?, ?, ?, ?, ?, ?, ?)`,
   );
   const insertPassword = db.prepare(`INSERT INTO Password (personId, hash, mustChange, updatedAt) VALUES (?, ?, 1, ?)`);
   const dayStamp = (iso: string) => sqliteTimestamp(new Date(`${iso}T00:00:00Z`));
@@ -130,7 +136,9 @@ function insertAll(db: Database.Database, importer: Importer, rows: readonly Che
         now,
       ).lastInsertRowid,
     );
-    if (!isMasses) insertStatus.run(id, p.politicalStatus, since, IMPORT_NOTE, importer.id, now);
+    // Every stage the file dates is a step of the history; an undated current stage starts today.
+    const steps = isMasses ? [] : p.history.length && p.history[p.history.length - 1].status === p.politicalStatus ? p.history : [...p.history, { status: p.politicalStatus, on: today }];
+    steps.forEach((step, i) => insertStatus.run(id, i === 0 ? null : steps[i - 1].status, step.status, dayStamp(step.on), IMPORT_NOTE, importer.id, now));
     insertPassword.run(id, passwordHash, now);
   }
 }
@@ -140,12 +148,12 @@ function insertAll(db: Database.Database, importer: Importer, rows: readonly Che
  * run; `expectedSha256` (from the dry run the importer looked at) refuses a different file. The
  * database checks run again inside the write transaction, so a number taken meanwhile is caught.
  */
-export async function confirmImport(importer: Importer, file: UploadedFile, initialPassword: string, expectedSha256?: string): Promise<ConfirmResult> {
-  const { file: meta, parsed, today } = await prepare(file);
+export async function confirmImport(importer: Importer, file: UploadedFile, initialPassword: string, expectedSha256?: string, choices: ReadChoices = {}): Promise<ConfirmResult> {
+  const { file: meta, parsed, today } = await prepare(file, choices);
   if (expectedSha256 && expectedSha256 !== meta.sha256) return { ok: false, reason: "changed" };
   if (parsed.fileProblems.length) return { ok: false, reason: "problems", report: buildReport(meta, parsed, [], today) };
   const db = rawDb();
-  const first = checkRows(db, importer, parsed.rows);
+  const first = checkRows(db, importer, parsed);
   if (first.some((r) => r.problems.length)) return { ok: false, reason: "problems", report: buildReport(meta, parsed, first, today) };
 
   // One hash for everyone: 12,000 argon2 runs would take minutes, and every account must replace it at first sign-in.
@@ -153,7 +161,7 @@ export async function confirmImport(importer: Importer, file: UploadedFile, init
   await prismaIdle();
   const outcome = db
     .transaction(() => {
-      const checked = checkRows(db, importer, parsed.rows);
+      const checked = checkRows(db, importer, parsed);
       const report = buildReport(meta, parsed, checked, today);
       if (!isClean(report)) return { ok: false as const, report };
       insertAll(db, importer, checked, passwordHash, today);

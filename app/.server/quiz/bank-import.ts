@@ -3,7 +3,8 @@ import writeXlsxFile, { type Cell as XlsxCell, type SheetData } from "write-exce
 import {
   BANK_COLUMNS,
   type BankImportReport,
-  type BankRowDraft,
+  type BankSheetParse,
+  type FillChoice,
   type CheckedBankRow,
   TEMPLATE_EXAMPLES,
   buildBankReport,
@@ -13,7 +14,9 @@ import {
   questionToRow,
   stemKey,
 } from "~/lib/bank-import";
+import { type HiddenRowChoice } from "~/lib/sheet-table";
 import { audit } from "../audit";
+import { env } from "../env";
 import { prisma, prismaIdle, rawDb, sqliteTimestamp } from "../db";
 import { type Download, XLSX_TYPE } from "../http/download";
 import { type UploadedFile, readSpreadsheet, sha256Hex } from "../http/spreadsheet";
@@ -28,24 +31,29 @@ export const MAX_BANK_UPLOAD_BYTES = 5 * 1024 * 1024;
 
 type BankRef = Pick<Bank, "id" | "slug" | "title">;
 
-function checkRows(db: Database.Database, bank: BankRef, rows: readonly BankRowDraft[]): CheckedBankRow[] {
+function checkRows(db: Database.Database, bank: BankRef, { rows, header }: BankSheetParse): CheckedBankRow[] {
   const existing = db.prepare("SELECT key, stem, archivedAt FROM Question WHERE bankId = ?").all(bank.id) as { key: string; stem: string; archivedAt: string | null }[];
   return checkAgainstBank(rows, {
     slug: bank.slug,
     existingStems: new Set(existing.filter((q) => q.archivedAt === null).map((q) => stemKey(q.stem))),
     existingKeys: new Set(existing.map((q) => q.key)),
+    header,
   });
 }
 
-async function prepare(file: UploadedFile) {
-  const { format, rows } = await readSpreadsheet(file, { maxBytes: MAX_BANK_UPLOAD_BYTES });
-  return { meta: { fileName: file.name.slice(0, 200), format, sha256: sha256Hex(file.bytes) }, parsed: parseBankSheet(rows) };
+/** What the importer chose in the dry run; the school's required fields come from the environment. */
+export type BankReadChoices = { hidden?: HiddenRowChoice; fill?: FillChoice };
+
+async function prepare(file: UploadedFile, choices: BankReadChoices) {
+  const { format, rows, hiddenRows } = await readSpreadsheet(file, { maxBytes: MAX_BANK_UPLOAD_BYTES });
+  const parsed = parseBankSheet(rows, { ...choices, hiddenRows, required: env.questionRequiredFields });
+  return { meta: { fileName: file.name.slice(0, 200), format, sha256: sha256Hex(file.bytes) }, parsed };
 }
 
 /** Checks every row against the file and the bank; writes nothing. */
-export async function dryRunBankImport(bank: BankRef, file: UploadedFile): Promise<BankImportReport> {
-  const { meta, parsed } = await prepare(file);
-  const checked = parsed.fileProblems.length ? [] : checkRows(rawDb(), bank, parsed.rows);
+export async function dryRunBankImport(bank: BankRef, file: UploadedFile, choices: BankReadChoices = {}): Promise<BankImportReport> {
+  const { meta, parsed } = await prepare(file, choices);
+  const checked = parsed.fileProblems.length ? [] : checkRows(rawDb(), bank, parsed);
   return buildBankReport(meta, parsed, checked);
 }
 
@@ -55,8 +63,8 @@ export type BankConfirmResult =
   | { ok: false; reason: "changed" };
 
 /** Imports every row or none; see the module comment. */
-export async function confirmBankImport(actorId: number, bank: BankRef, file: UploadedFile, expectedSha256: string): Promise<BankConfirmResult> {
-  const { meta, parsed } = await prepare(file);
+export async function confirmBankImport(actorId: number, bank: BankRef, file: UploadedFile, expectedSha256: string, choices: BankReadChoices = {}): Promise<BankConfirmResult> {
+  const { meta, parsed } = await prepare(file, choices);
   if (expectedSha256 !== meta.sha256) return { ok: false, reason: "changed" };
   if (parsed.fileProblems.length) return { ok: false, reason: "problems", report: buildBankReport(meta, parsed, []) };
   const db = rawDb();
@@ -67,7 +75,7 @@ export async function confirmBankImport(actorId: number, bank: BankRef, file: Up
   await prismaIdle();
   const outcome = db
     .transaction(() => {
-      const checked = checkRows(db, bank, parsed.rows);
+      const checked = checkRows(db, bank, parsed);
       const report = buildBankReport(meta, parsed, checked);
       if (!isClean(report)) return { ok: false as const, report };
       const now = sqliteTimestamp(new Date());

@@ -1,0 +1,153 @@
+import zlib from "node:zlib";
+import { displayedNumber } from "~/lib/number-format";
+
+// What read-excel-file does not tell: which rows of the first sheet are hidden (by a filter or by
+// hand), which cells are merged, and how a numeric cell is shown (a percent, zero-padded digits, a
+// month without a day). Those decide what a cell means, so they are read from the sheet's XML here.
+// The zip has already been size-checked by the caller (declaredUnpackedSize).
+
+export type SheetLayout = {
+  /** Sheet row numbers (1-based) that Excel does not show. */
+  hiddenRows: Set<number>;
+  /** Merged ranges, 0-based and inclusive. */
+  merges: { top: number; left: number; bottom: number; right: number }[];
+  /** The text a numeric cell shows where its format changes its meaning, keyed "row:col" (0-based). */
+  displayed: Map<string, string>;
+};
+
+const MAX_PART_BYTES = 150 * 1024 * 1024;
+
+type Entry = { method: number; compressedSize: number; localOffset: number };
+
+function zipDirectory(bytes: Uint8Array): Map<string, Entry> {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const entries = new Map<string, Entry>();
+  const stop = Math.max(0, bytes.length - 22 - 0xffff);
+  for (let i = bytes.length - 22; i >= stop; i--) {
+    if (view.getUint32(i, true) !== 0x06054b50) continue;
+    const count = view.getUint16(i + 10, true);
+    let p = view.getUint32(i + 16, true);
+    for (let n = 0; n < count && p + 46 <= bytes.length && view.getUint32(p, true) === 0x02014b50; n++) {
+      const nameLength = view.getUint16(p + 28, true);
+      const name = new TextDecoder().decode(bytes.subarray(p + 46, p + 46 + nameLength));
+      entries.set(name.replace(/^\//, ""), {
+        method: view.getUint16(p + 10, true),
+        compressedSize: view.getUint32(p + 20, true),
+        localOffset: view.getUint32(p + 42, true),
+      });
+      p += 46 + nameLength + view.getUint16(p + 30, true) + view.getUint16(p + 32, true);
+    }
+    break;
+  }
+  return entries;
+}
+
+function readEntry(bytes: Uint8Array, entries: Map<string, Entry>, name: string): string | null {
+  const e = entries.get(name);
+  if (!e) return null;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const start = e.localOffset + 30 + view.getUint16(e.localOffset + 26, true) + view.getUint16(e.localOffset + 28, true);
+  const data = bytes.subarray(start, start + e.compressedSize);
+  // The declared sizes were checked by the caller; a zip that lies about them still stops here.
+  const raw = e.method === 0 ? data : e.method === 8 ? zlib.inflateRawSync(data, { maxOutputLength: MAX_PART_BYTES }) : null;
+  return raw ? new TextDecoder().decode(raw) : null;
+}
+
+// Attributes of a tag, namespace prefixes dropped (some generators write <x:c r="A1">).
+function attributes(tag: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const m of tag.matchAll(/([\w:]+)\s*=\s*"([^"]*)"/g)) out[m[1] === "r:id" ? m[1] : m[1].replace(/^\w+:/, "")] = m[2];
+  return out;
+}
+
+const decodeXml = (s: string) =>
+  s.replace(/&(lt|gt|quot|apos|amp);/g, (_, e: string) => ({ lt: "<", gt: ">", quot: '"', apos: "'", amp: "&" })[e as "lt"]);
+
+/** Path of the first sheet, as read-excel-file reads it: the first <sheet> of the workbook. */
+function firstSheetPath(bytes: Uint8Array, entries: Map<string, Entry>): string | null {
+  const workbook = readEntry(bytes, entries, "xl/workbook.xml");
+  const rels = readEntry(bytes, entries, "xl/_rels/workbook.xml.rels");
+  if (!workbook || !rels) return null;
+  const sheet = /<(?:\w+:)?sheet\b[^>]*>/.exec(workbook);
+  if (!sheet) return null;
+  const id = attributes(sheet[0])["r:id"];
+  for (const m of rels.matchAll(/<(?:\w+:)?Relationship\b[^>]*>/g)) {
+    const a = attributes(m[0]);
+    if (a.Id === id && a.Target) return a.Target.startsWith("/") ? a.Target.slice(1) : `xl/${a.Target.replace(/^\.\//, "")}`;
+  }
+  return null;
+}
+
+/** Excel's built-in number formats that change what a number means; the others show it plainly or as a full date. */
+const BUILT_IN_FORMATS: Record<number, string> = {
+  1: "0",
+  2: "0.00",
+  9: "0%",
+  10: "0.00%",
+  // Month and year without a day: mmm-yy, and the Chinese yyyy"年"m"月" (ids differ by Excel version).
+  17: "yyyy-mm",
+  27: "yyyy-mm",
+  36: "yyyy-mm",
+  50: "yyyy-mm",
+  52: "yyyy-mm",
+  57: "yyyy-mm",
+};
+
+function numberFormats(styles: string | null): (string | undefined)[] {
+  if (!styles) return [];
+  const custom = new Map<number, string>();
+  for (const m of styles.matchAll(/<(?:\w+:)?numFmt\b[^>]*>/g)) {
+    const a = attributes(m[0]);
+    if (a.numFmtId && a.formatCode !== undefined) custom.set(Number(a.numFmtId), decodeXml(a.formatCode));
+  }
+  const cellXfs = /<(?:\w+:)?cellXfs\b[^>]*>([\s\S]*?)<\/(?:\w+:)?cellXfs>/.exec(styles)?.[1] ?? "";
+  return [...cellXfs.matchAll(/<(?:\w+:)?xf\b[^>]*>/g)].map((m) => {
+    const id = Number(attributes(m[0]).numFmtId ?? 0);
+    return custom.get(id) ?? BUILT_IN_FORMATS[id];
+  });
+}
+
+function cellAddress(ref: string): [number, number] | null {
+  const m = /^([A-Z]+)(\d+)$/.exec(ref);
+  if (!m) return null;
+  let col = 0;
+  for (const ch of m[1]) col = col * 26 + (ch.charCodeAt(0) - 64);
+  return [Number(m[2]) - 1, col - 1];
+}
+
+/** Reads the layout facts of the first sheet; an unreadable part yields no facts rather than an error. */
+export function readSheetLayout(bytes: Uint8Array): SheetLayout {
+  const layout: SheetLayout = { hiddenRows: new Set(), merges: [], displayed: new Map() };
+  const entries = zipDirectory(bytes);
+  const path = firstSheetPath(bytes, entries);
+  const sheet = path ? readEntry(bytes, entries, path) : null;
+  if (!sheet) return layout;
+  const formats = numberFormats(readEntry(bytes, entries, "xl/styles.xml"));
+
+  let rowNumber = 0;
+  for (const m of sheet.matchAll(/<(?:\w+:)?row\b([^>]*)>/g)) {
+    const a = attributes(m[1]);
+    rowNumber = a.r ? Number(a.r) : rowNumber + 1;
+    if (a.hidden === "1" || a.hidden === "true") layout.hiddenRows.add(rowNumber);
+  }
+  // Only cells whose style shows a number differently are worth a look; most sheets have none.
+  const telling = new Set(formats.flatMap((f, i) => (f && displayedNumber("1", f) !== null ? [String(i)] : [])));
+  if (telling.size > 0) {
+    for (const m of sheet.matchAll(/<(?:\w+:)?c\b([^>]*?)(?:\/>|>([\s\S]*?)<\/(?:\w+:)?c>)/g)) {
+      const style = /\bs="(\d+)"/.exec(m[1])?.[1];
+      if (style === undefined || !telling.has(style)) continue;
+      const a = attributes(m[1]);
+      if (a.t && a.t !== "n") continue;
+      const value = m[2] ? /<(?:\w+:)?v>([^<]*)</.exec(m[2])?.[1] : undefined;
+      const at = a.r ? cellAddress(a.r) : null;
+      if (value === undefined || value === "" || !at) continue;
+      const shown = displayedNumber(value, formats[Number(style)]!);
+      if (shown !== null) layout.displayed.set(`${at[0]}:${at[1]}`, shown);
+    }
+  }
+  for (const m of sheet.matchAll(/<(?:\w+:)?mergeCell\b[^>]*>/g)) {
+    const [from, to] = (attributes(m[0]).ref ?? "").split(":").map(cellAddress);
+    if (from && to) layout.merges.push({ top: from[0], left: from[1], bottom: to[0], right: to[1] });
+  }
+  return layout;
+}

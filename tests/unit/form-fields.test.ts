@@ -1,0 +1,60 @@
+import { describe, expect, it } from "vitest";
+import { z } from "zod";
+import { ClaimSchema } from "~/lib/claims";
+import { DateOnlySchema, DateTimeLocalSchema } from "~/lib/dates";
+import { HoursSchema, OptionalHoursSchema } from "~/lib/hours";
+import { QuizSettingsSchema } from "~/lib/quiz-settings";
+import "~/lib/zod-locale";
+
+// The fields every form shares: a date, a datetime-local time, a number of 学时. A value that does not
+// exist or is not a plain number is refused in Chinese, never read as something else.
+
+const messages = (r: { success: boolean; error?: z.ZodError }) => (r.error ? r.error.issues.map((i) => i.message) : []);
+
+describe("dates and times", () => {
+  it("refuses a day that does not exist instead of rolling it forward", () => {
+    expect(messages(DateTimeLocalSchema.safeParse("2026-02-30T10:00"))).toEqual(["日期或时间不存在"]);
+    expect(messages(DateTimeLocalSchema.safeParse("2026-04-31T10:00"))).toEqual(["日期或时间不存在"]);
+    expect(messages(DateTimeLocalSchema.safeParse("2026-03-01T24:30"))).toEqual(["日期或时间不存在"]);
+    expect(messages(DateOnlySchema.safeParse("2026-02-30"))).toEqual(["日期不存在"]);
+  });
+
+  it("reads a real time as Beijing time, and empty as none", () => {
+    expect(DateTimeLocalSchema.parse("2026-02-28T10:00")).toEqual(new Date("2026-02-28T02:00:00Z"));
+    expect(DateTimeLocalSchema.parse("2028-02-29T23:59")).toEqual(new Date("2028-02-29T15:59:00Z"));
+    expect(DateTimeLocalSchema.parse("")).toBeNull();
+  });
+
+  it("is what the quiz settings use", () => {
+    const r = QuizSettingsSchema.safeParse({ title: "测试", opensAt: "2026-02-30T08:00", maxAttempts: "1", gradeMethod: "highest", passPercent: "60", reviewPolicy: "never" });
+    expect(r.success).toBe(false);
+    expect(r.error!.issues.find((i) => i.path[0] === "opensAt")?.message).toBe("日期或时间不存在");
+  });
+});
+
+describe("学时", () => {
+  it("takes plain decimals only", () => {
+    expect(HoursSchema({ max: 100 }).parse("16")).toBe(16);
+    expect(HoursSchema({ max: 100 }).parse("0.5")).toBe(0.5);
+    for (const bad of ["0x10", "1e1", " 16 ", "16abc", "", "-1", "1.234", "Infinity"]) {
+      const r = HoursSchema({ max: 100 }).safeParse(bad);
+      expect(r.success, bad).toBe(false);
+      expect(messages(r)[0], bad).toMatch(/^学时/);
+    }
+    expect(OptionalHoursSchema({ max: 100 }).parse("")).toBeNull();
+    expect(OptionalHoursSchema({ max: 100 }).safeParse("0x10").success).toBe(false);
+  });
+
+  it("is what a claim uses", () => {
+    const r = ClaimSchema.safeParse({ title: "培训", category: "offline", hours: "0x10", earnedOn: "2026-01-05" });
+    expect(r.success).toBe(false);
+    expect(r.error!.issues[0]).toMatchObject({ path: ["hours"], message: "学时须为数字，如 2 或 0.5（最多两位小数）" });
+  });
+});
+
+describe("zod's own messages", () => {
+  it("are Chinese once the locale is set", () => {
+    const r = z.object({ n: z.number() }).safeParse({ n: "x" });
+    expect(r.error!.issues[0].message).toMatch(/^无效输入/);
+  });
+});
