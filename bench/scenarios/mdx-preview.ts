@@ -6,8 +6,8 @@ import { drive, expectStatus } from "../lib/load";
 import { type BenchContext, type Row } from "../lib/report";
 
 // Does one lesson preview stall the server? The trainer previews the worst body of
-// tests/fixtures/pathological-mdx.ts (1,500 nested components, about 45 KB), which keeps an MDX
-// parser busy past the compiler's time limit (decision 027); meanwhile GET /healthz is requested one
+// tests/fixtures/pathological-mdx.ts (`- ` 10,000 times, 20 KB), which keeps an MDX parser busy
+// past the compiler's time limit (decision 027); meanwhile GET /healthz is requested one
 // at a time until the previews are answered. The reference is GET /healthz the same way with nothing
 // else running, on the same server, in the same run. The goal is a p99 under 100 ms.
 
