@@ -6,13 +6,14 @@ import express from "express";
 import { contestAnswerHandler } from "./app/.server/contest/answer-endpoint";
 import { liveHub } from "./app/.server/contest/live/hub";
 import { env } from "./app/.server/env";
+import { FORM_BODY_LIMIT, declaresTooLargeBody, newBodyBudget, refuseBody, refuseRequest } from "./app/.server/http/body-limit";
 import { requestContextStorage } from "./app/.server/http/context";
 import { remixHandler } from "./app/.server/http/remix-handler";
 import { isCrossSiteRequest, isFormBody, securityHeaders } from "./app/.server/http/security";
 import { startSweeper } from "./app/.server/sweeper";
 
-// The HTTP server: security headers with a per-request CSP nonce, the cross-site check, static
-// files of the client build, and the Remix handler. `startServer` resolves once it listens.
+// The HTTP server: security headers with a per-request CSP nonce, the cross-site check, the body
+// type and size limits (decision 027), static files of the client build, and the Remix handler. `startServer` resolves once it listens.
 
 export type StartedServer = { url: string; port: number; close(): Promise<void> };
 
@@ -29,10 +30,9 @@ export async function startServer({ dev = false } = {}): Promise<StartedServer> 
       res.status(403).type("text/plain; charset=utf-8").send("跨站请求已被拒绝");
       return;
     }
-    if (!isFormBody(req.method, req.get("content-type"))) {
-      res.status(415).type("text/plain; charset=utf-8").send("请通过页面表单提交");
-      return;
-    }
+    const hasBody = Number(req.get("content-length") ?? 0) > 0 || req.get("transfer-encoding") !== undefined;
+    if (!isFormBody(req.method, req.get("content-type"), hasBody)) return refuseRequest(req, res, 415, "请通过页面表单提交");
+    if (declaresTooLargeBody(req)) return refuseBody(req, res, FORM_BODY_LIMIT);
     next();
   });
 
@@ -60,6 +60,7 @@ export async function startServer({ dev = false } = {}): Promise<StartedServer> 
       clientAddress: req.ip ?? req.socket.remoteAddress ?? "unknown",
       cspNonce: res.locals.cspNonce as string,
       appendHeader: (name: string, value: string) => res.append(name, value),
+      bodyBudget: newBodyBudget(),
     };
     requestContextStorage.run(context, () => handler(req, res, next));
   });

@@ -10,6 +10,7 @@ import * as coursePage from "../bench/scenarios/course-page";
 import * as heartbeats from "../bench/scenarios/heartbeats";
 import * as hoursReports from "../bench/scenarios/hours-reports";
 import * as live from "../bench/scenarios/live";
+import * as mdxPreview from "../bench/scenarios/mdx-preview";
 import * as peopleList from "../bench/scenarios/people-list";
 import * as quizAttempts from "../bench/scenarios/quiz-attempts";
 import * as signinStorm from "../bench/scenarios/signin-storm";
@@ -22,7 +23,7 @@ import { migrate } from "./lib/migrate";
 // process, run the scenarios, print one table.
 // Benchmarks print figures; they assert nothing about time (bench/README.md).
 
-const SCENARIOS: Scenario[] = [signinStorm, peopleList, hoursReports, quizAttempts, coursePage, heartbeats, contest, contestCrash, live];
+const SCENARIOS: Scenario[] = [signinStorm, peopleList, hoursReports, quizAttempts, coursePage, heartbeats, contest, contestCrash, live, mdxPreview];
 
 const root = path.resolve(import.meta.dirname, "..");
 const wanted = process.argv.slice(2);

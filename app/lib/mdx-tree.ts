@@ -1,5 +1,5 @@
 // What a compiled lesson is once it leaves the compiler: a tree of plain data, not code. The server
-// compiles trainer MDX with mdx-bundler and runs the result once, on the server, with a recording JSX
+// compiles trainer MDX with @mdx-js/mdx and runs the result once, on the server, with a recording JSX
 // runtime (app/.server/content/mdx-compile.ts); the browser renders the recorded tree with the
 // components below (app/components/mdx). No compiled code reaches the browser, so the CSP needs no
 // 'unsafe-eval', and whatever the tree holds is checked against these lists twice: when it is

@@ -6,6 +6,7 @@ import { z } from "zod";
 import { requireManagerOf } from "~/.server/auth/guard";
 import { compileCached } from "~/.server/content/mdx-cache";
 import { MdxRejected } from "~/.server/content/mdx-compile";
+import { SettingsYamlError, parseSettingsYaml } from "~/.server/content/settings-yaml";
 import { StudioError, courseUnitId, saveDraft, studioCourse } from "~/.server/content/studio";
 import { LessonMdxProvider, useMdxComponent } from "~/components/mdx/mdx-content";
 import { FormMessage, Notice, buttonClass, inputClass, secondaryButtonClass } from "~/components/ui/form";
@@ -65,9 +66,10 @@ function parseCheckpoints(text: string): { checkpoints: unknown[]; problems: str
   if (!text.trim()) return { checkpoints: [], problems: [] };
   let raw: unknown;
   try {
-    raw = YAML.parse(text);
+    raw = parseSettingsYaml(text);
   } catch (e) {
-    return { checkpoints: [], problems: [`检查点不是有效的 YAML：${(e as Error).message.split("\n")[0]}`] };
+    if (!(e instanceof SettingsYamlError)) throw e;
+    return { checkpoints: [], problems: [`检查点${e.line ? `第 ${e.line} 行` : ""}${e.message}`] };
   }
   if (!Array.isArray(raw)) return { checkpoints: [], problems: ["检查点应是一个列表：每个检查点以 “- id:” 开头"] };
   const problems = raw.flatMap((c, i) => {

@@ -1,9 +1,15 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { createElement } from "react";
 import { renderToStaticMarkup } from "react-dom/server";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { MdxRejected, compileMdx } from "~/.server/content/mdx-compile";
+import { MDX_LIMITS, MDX_MEMORY_MESSAGE, MDX_TIMEOUT_MESSAGE, MdxCompiler } from "~/.server/content/mdx-worker-pool";
+import { SettingsYamlError, parseSettingsYaml } from "~/.server/content/settings-yaml";
 import { LessonMdxProvider, useMdxComponent } from "~/components/mdx/mdx-content";
 import { type MdxNode, safeHref, sanitizeTree } from "~/lib/mdx-tree";
+import { PATHOLOGICAL_MDX } from "../fixtures/pathological-mdx";
 
 // Trainer MDX is untrusted. Every payload below must be refused at compile time with its line and a
 // Chinese sentence, and nothing in it may run: a payload that would run on the server during
@@ -68,6 +74,114 @@ describe("MDX payloads are refused at compile time and nothing runs", () => {
   it("reports every problem at once, not only the first", async () => {
     const error = (await compileMdx("{1}\n\n<script>x</script>\n\n[a](javascript:x)").catch((e: unknown) => e)) as MdxRejected;
     expect(error.problems.map((p) => p.line)).toEqual([1, 3, 5]);
+  });
+});
+
+// Front matter: gray-matter (inside the compiler this project used before) evaluated a leading `---js`
+// block before any check ran. The canaries are a global (the payload runs in this process when
+// compileMdx is called directly) and a file (the payload runs in the compiler's thread).
+const CANARY = path.join(os.tmpdir(), `mdx-front-matter-canary-${process.pid}`);
+const run = `(globalThis.__mdxPwned = true, require("node:fs").writeFileSync(${JSON.stringify(CANARY)}, "ran"), { title: "x" })`;
+const FRONT_MATTER: [string, string][] = [
+  ["---js", `---js\n${run}\n---\n# 正文`],
+  ["---javascript", `---javascript\n${run}\n---\n# 正文`],
+  ["--- js (a space before the language)", `--- js\n${run}\n---\n# 正文`],
+  ["---JS in capitals", `---JS\n${run}\n---\n# 正文`],
+  ["---js after a byte-order mark", `\uFEFF---js\n${run}\n---\n# 正文`],
+  ["---js without a closing fence", `---js\n${run}\n# 正文`],
+  ["---coffee", `---coffee\nglobalThis.__mdxPwned = true\n---\n# 正文`],
+  ["---json", '---json\n{ "title": "x" }\n---\n# 正文'],
+  ["YAML front matter with a !!js/function tag", `---\ntitle: !!js/function "function () { ${run} }"\n---\n# 正文`],
+  ["plain YAML front matter", "---\ntitle: 标题\n---\n# 正文"],
+];
+
+describe("front matter in a lesson body is refused and never evaluated", () => {
+  afterAll(() => fs.rmSync(CANARY, { force: true }));
+  const compiler = new MdxCompiler();
+  afterAll(() => compiler.close());
+
+  it.each(FRONT_MATTER)("%s (compiled here)", async (_name, body) => {
+    globalThis.__mdxPwned = undefined;
+    const error = await compileMdx(body, { lineOffset: 6 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(MdxRejected);
+    // The line is the body's first, counted in the whole file (six lines of the file's own settings above).
+    expect((error as MdxRejected).problems).toEqual([{ line: 7, message: expect.stringMatching(/正文不能以 --- 开头.*\*\*\*/) }]);
+    expect(globalThis.__mdxPwned).toBeUndefined();
+    expect(fs.existsSync(CANARY)).toBe(false);
+  });
+
+  it.each(FRONT_MATTER)("%s (compiled in the compiler's thread)", async (_name, body) => {
+    const error = await compiler.compile(body).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(MdxRejected);
+    expect((error as MdxRejected).problems[0].message).toMatch(/正文不能以 --- 开头/);
+    expect(fs.existsSync(CANARY)).toBe(false);
+  });
+
+  it("keeps --- as a thematic break below the first line", async () => {
+    const tree = await compileMdx("第一段\n\n---\n\n第二段");
+    expect(tree).toEqual([{ t: "p", c: ["第一段"] }, "\n", { t: "hr" }, "\n", { t: "p", c: ["第二段"] }]);
+  });
+});
+
+describe("settings YAML (course file frontmatter, checkpoints) is data only", () => {
+  it("reads plain YAML", () => {
+    expect(parseSettingsYaml("title: 党的性质\nminutes: 10\ntags: [党史, 党章]")).toEqual({ title: "党的性质", minutes: 10, tags: ["党史", "党章"] });
+  });
+
+  it.each([
+    ["!!js/function", 'title: !!js/function "function () { globalThis.__mdxPwned = true }"', /不允许使用 YAML 标签 !!js\/function/],
+    ["!!js/undefined", "title: !!js/undefined ''", /不允许使用 YAML 标签 !!js\/undefined/],
+    ["a local tag", "title: !shell rm -rf /", /不允许使用 YAML 标签 !shell/],
+    ["!!binary (YAML 1.1, not core)", "cover: !!binary aGk=", /不允许使用 YAML 标签 !!binary/],
+    ["!!set", "tags: !!set { a, b }", /不允许使用 YAML 标签 !!set/],
+  ])("refuses %s with its line", (_name, yaml, message) => {
+    globalThis.__mdxPwned = undefined;
+    const error = (() => {
+      try {
+        parseSettingsYaml(`minutes: 10\n${yaml}`);
+        return null;
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(error).toBeInstanceOf(SettingsYamlError);
+    expect((error as SettingsYamlError).message).toMatch(message);
+    expect((error as SettingsYamlError).line).toBe(2);
+    expect(globalThis.__mdxPwned).toBeUndefined();
+  });
+});
+
+// Pathological bodies: each is compiled or refused within the compiler's limits, in its thread (a
+// test compiler with a shorter time limit than the server's, so the suite stays short), and the
+// compiler is usable afterwards. The server-level proof that pages keep answering meanwhile is in
+// tests/integration/mdx-limits.test.ts.
+const LIMIT_MESSAGES = [MDX_TIMEOUT_MESSAGE, MDX_MEMORY_MESSAGE, "课件内容嵌套层次过深（如连续的 > 引用、- 列表或层层嵌套的组件），无法编译，请简化后重试"];
+
+describe("pathological bodies are compiled or refused within the limits", () => {
+  const compiler = new MdxCompiler({ ...MDX_LIMITS, timeMs: 5_000 });
+  afterAll(() => compiler.close());
+
+  it.each(PATHOLOGICAL_MDX)("%s", { timeout: 60_000 }, async (_name, body) => {
+    const outcome = await compiler.compile(body).then(
+      (tree) => ({ tree }),
+      (e: unknown) => ({ error: e }),
+    );
+    if ("error" in outcome) {
+      expect(outcome.error).toBeInstanceOf(MdxRejected);
+      expect(LIMIT_MESSAGES).toContain((outcome.error as MdxRejected).problems[0].message);
+    } else expect(outcome.tree.length).toBeGreaterThan(0);
+    // The thread that was stopped (or not) is replaced: the next lesson compiles.
+    expect(await compiler.compile("# 下一课\n\n正文")).toEqual([{ t: "h1", c: ["下一课"] }, "\n", { t: "p", c: ["正文"] }]);
+  });
+
+  it("refuses a body over the size cap before compiling it", async () => {
+    const error = await compiler.compile("党".repeat(MDX_LIMITS.maxChars + 1)).catch((e: unknown) => e);
+    expect((error as MdxRejected).problems).toEqual([{ line: null, message: `课件正文有 ${MDX_LIMITS.maxChars + 1} 字，超过 ${MDX_LIMITS.maxChars} 字的上限，请拆分为多个课时` }]);
+  });
+
+  it("gives the same tree in the thread as in this process", async () => {
+    const body = "## 标题\n\n正文 **加粗** [链接](https://www.12371.cn)\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n<Callout type=\"tip\">提示</Callout>";
+    expect(await compiler.compile(body)).toEqual(await compileMdx(body));
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { contentSecurityPolicy, isCrossSiteRequest, securityHeaders } from "~/.server/http/security";
+import { contentSecurityPolicy, isCrossSiteRequest, isFormBody, securityHeaders } from "~/.server/http/security";
 
 const HOST = "dangxiao.example.edu.cn";
 const SELF = `https://${HOST}`;
@@ -74,5 +74,24 @@ describe("securityHeaders", () => {
   it("sends HSTS only when asked", () => {
     expect(securityHeaders("abc")).not.toHaveProperty("Strict-Transport-Security");
     expect(securityHeaders("abc", { hsts: true })["Strict-Transport-Security"]).toMatch(/max-age=\d+/);
+  });
+});
+
+describe("isFormBody", () => {
+  it.each([
+    ["a url-encoded form", "application/x-www-form-urlencoded", true, true],
+    ["a url-encoded form with a charset", "application/x-www-form-urlencoded; charset=UTF-8", true, true],
+    ["a multipart form", "multipart/form-data; boundary=----x", true, true],
+    ["a post with no body and no type", undefined, false, true],
+    ["text/plain (a form's third enctype, which no action reads)", "text/plain;charset=UTF-8", true, false],
+    ["JSON", "application/json", true, false],
+    ["a body with no type", undefined, true, false],
+    ["multipart without its boundary", "multipart/form-data", true, false],
+  ])("%s", (_name, type, hasBody, expected) => {
+    expect(isFormBody("POST", type, hasBody)).toBe(expected);
+  });
+
+  it("lets reads through", () => {
+    expect(isFormBody("GET", "application/json", true)).toBe(true);
   });
 });

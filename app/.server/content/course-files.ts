@@ -1,7 +1,6 @@
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import YAML from "yaml";
 import {
   type Checkpoint,
   type CourseFrontmatter,
@@ -16,6 +15,7 @@ import { type MdxNode } from "~/lib/mdx-tree";
 import { MediaError, SNIFF_BYTES, checkSvgSafe, probeVideoFile, sniffMedia } from "../media/probe";
 import { compileCached } from "./mdx-cache";
 import { MdxRejected } from "./mdx-compile";
+import { SettingsYamlError, parseSettingsYaml } from "./settings-yaml";
 
 // Reading one course directory of content/courses/ into a checked, compiled course: course.mdx,
 // the lesson files NN-<key>.mdx and the media/ folder. Every problem is collected with its file and
@@ -169,9 +169,11 @@ export async function loadCourseDir(dir: string, projectRoot: string): Promise<{
       return null;
     }
     try {
-      return { fields: YAML.parse(split.yaml) as unknown, body: split.body, bodyLine: split.bodyLine };
+      return { fields: parseSettingsYaml(split.yaml), body: split.body, bodyLine: split.bodyLine };
     } catch (e) {
-      problem(file, `设置（frontmatter）不是有效的 YAML：${(e as Error).message.split("\n")[0]}`, 2);
+      if (!(e instanceof SettingsYamlError)) throw e;
+      // The YAML starts on the file's second line, below the opening ---.
+      problem(file, `设置（frontmatter）${e.message}`, e.line === null ? 2 : e.line + 1);
       return null;
     }
   };

@@ -3,12 +3,15 @@ import fs from "node:fs";
 import path from "node:path";
 import { type MdxNode, sanitizeTree } from "~/lib/mdx-tree";
 import { env } from "../env";
-import { type CompileOptions, compileMdx } from "./mdx-compile";
+import { type CompileOptions } from "./mdx-compile";
+import { mdxCompiler } from "./mdx-worker-pool";
 
 // Compiled lessons, cached by a hash of what they were compiled from: in memory, and on disk under
-// DATA_DIR/cache/mdx so a restart does not compile everything again. Compiles run one at a time
-// (esbuild is quick, but twenty trainers pressing 预览 at once should not take both cores), and only
-// on publishing, previewing and syncing content: a learner's page reads the cache and never compiles.
+// DATA_DIR/cache/mdx so a restart does not compile everything again. Compiles run one at a time in a
+// worker thread with a size, time and memory limit (mdx-worker-pool.ts: esbuild is quick, but twenty
+// trainers pressing 预览 at once should not take both cores, and no body may stall the pages), and
+// only on publishing, previewing and syncing content: a learner's page reads the cache and never
+// waits for a compile. The same body asked for twice while it compiles is compiled once.
 
 /** Bump when the compiler's output changes shape, so old cache entries are not used. */
 const COMPILER_VERSION = "1";
@@ -46,24 +49,33 @@ export function cachedTree(hash: string): MdxNode[] | null {
   }
 }
 
-let queue: Promise<unknown> = Promise.resolve();
-
-/** Runs compiles one after another, whoever asks. */
-function enqueue<T>(job: () => Promise<T>): Promise<T> {
-  const run = queue.then(job, job);
-  queue = run.catch(() => undefined);
-  return run;
-}
+const inFlight = new Map<string, Promise<MdxNode[]>>();
 
 /**
- * Compiles (through the queue) unless already cached, and caches the result. Throws MdxRejected
- * with the problems when the MDX is refused; nothing is cached then.
+ * Compiles (in the worker, after the compiles already asked for) unless already cached, and caches
+ * the result. Throws MdxRejected with the problems when the MDX is refused; nothing is cached then.
  */
 export async function compileCached(body: string, options: CompileOptions & { checkpointIds?: readonly string[] } = {}) {
   const hash = mdxHash(body, options.checkpointIds);
   const cached = cachedTree(hash);
   if (cached) return { hash, tree: cached };
-  const tree = await enqueue(async () => cachedTree(hash) ?? compileMdx(body, options));
+  // Line numbers in problems depend on the offset, so only compiles with the same offset are shared.
+  const key = `${hash}:${options.lineOffset ?? 0}`;
+  let compiling = inFlight.get(key);
+  if (!compiling) {
+    compiling = mdxCompiler()
+      .compile(body, options)
+      .then((tree) => {
+        store(hash, tree);
+        return tree;
+      })
+      .finally(() => inFlight.delete(key));
+    inFlight.set(key, compiling);
+  }
+  return { hash, tree: await compiling };
+}
+
+function store(hash: string, tree: MdxNode[]) {
   remember(hash, tree);
   const file = diskPath(hash);
   fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -71,7 +83,6 @@ export async function compileCached(body: string, options: CompileOptions & { ch
   const tmp = `${file}.${process.pid}.tmp`;
   fs.writeFileSync(tmp, JSON.stringify(tree));
   fs.renameSync(tmp, file);
-  return { hash, tree };
 }
 
 /**

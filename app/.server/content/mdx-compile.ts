@@ -1,5 +1,4 @@
-import { bundleMDX } from "mdx-bundler";
-import { getMDXExport } from "mdx-bundler/client";
+import { evaluate } from "@mdx-js/mdx";
 import remarkGfm from "remark-gfm";
 import {
   CALLOUT_TYPES,
@@ -16,9 +15,10 @@ import {
 // refused with its line and a sentence in Chinese: import/export, JavaScript expressions (in text or
 // attributes), any tag that is not one of the offered components (so <script>, <iframe>, <img>,
 // <div onClick> are all refused), attributes a component does not take (event handlers included),
-// unsafe link targets and Markdown images. What passes is compiled by mdx-bundler and the compiled
-// module is run once, here, with a recording JSX runtime: the result is a tree of plain data
-// (app/lib/mdx-tree.ts), sanitised again, which is what is cached and sent to the browser.
+// unsafe link targets and Markdown images. What passes is compiled by @mdx-js/mdx and the compiled
+// function is run once, here, with a recording JSX runtime: the result is a tree of plain data
+// (app/lib/mdx-tree.ts), sanitised again, which is what is cached and sent to the browser. This runs
+// in the compiler's worker thread (mdx-worker-pool.ts), never on the event loop serving pages.
 
 export type MdxProblem = { line: number | null; message: string };
 
@@ -56,8 +56,7 @@ function checkTree(root: MdNode, options: CompileOptions): MdxProblem[] {
   const visit = (n: MdNode) => {
     switch (n.type) {
       case "mdxjsEsm":
-        // mdx-bundler adds `export const frontmatter` itself; only what the author wrote has a position.
-        if (n.position) problem(n, "不允许使用 import 或 export 语句");
+        problem(n, "不允许使用 import 或 export 语句");
         break;
       case "mdxFlowExpression":
       case "mdxTextExpression":
@@ -119,6 +118,22 @@ function checkElement(n: MdNode, options: CompileOptions, problem: (n: MdNode, m
   }
 }
 
+// ---------- front matter ----------
+
+/**
+ * A lesson body has no front matter: a course file's own is split off and read as YAML data
+ * (course-files.ts, settings-yaml.ts), the studio keeps settings in fields of their own. Nothing here
+ * parses one either: mdx-bundler, which this compiler used before, handed the body to gray-matter,
+ * whose engines evaluate a `---js` block (decision 026). A body that starts like front matter is
+ * refused, so an author is told rather than shown a page of stray settings.
+ */
+const FRONT_MATTER_FENCE = /^\uFEFF?---/;
+
+function frontMatterProblems(body: string, lineOffset: number): MdxProblem[] {
+  if (!FRONT_MATTER_FENCE.test(body)) return [];
+  return [{ line: 1 + lineOffset, message: "正文不能以 --- 开头：课时的设置（标题、学时、检查点等）不写在正文里。如需分隔线，请改用 ***，或在 --- 前先写一段文字" }];
+}
+
 // ---------- recording the compiled module ----------
 
 const RECORDED = Symbol("mdx-component");
@@ -165,59 +180,51 @@ const markers = Object.fromEntries(Object.keys(MDX_COMPONENTS).map((n) => [n, ma
  * every problem found, or with the parser's own complaint when the MDX does not parse.
  */
 export async function compileMdx(body: string, options: CompileOptions = {}): Promise<MdxNode[]> {
-  let problems: MdxProblem[] = [];
-  let code: string;
+  let problems = frontMatterProblems(body, options.lineOffset ?? 0);
+  if (problems.length) throw new MdxRejected(problems);
+  let mdx: Awaited<ReturnType<typeof evaluate>>;
   try {
-    ({ code } = await bundleMDX({
-      source: body,
-      mdxOptions(o) {
-        o.remarkPlugins = [
-          ...(o.remarkPlugins ?? []),
-          remarkGfm,
-          () => (tree: unknown) => {
-            problems = checkTree(tree as MdNode, options);
-            if (problems.length) throw new MdxRejected(problems);
-          },
-        ];
-        return o;
-      },
-      // Nothing may be imported: the checks above refuse import statements, and esbuild is told that
-      // no module exists, so even a missed one could not load anything.
-      esbuildOptions(o) {
-        o.plugins = [
-          { name: "no-imports", setup: (b) => b.onResolve({ filter: /.*/ }, (a) =>
-                a.kind === "entry-point" || a.path === "react/jsx-runtime" ? undefined : { errors: [{ text: "imports are not allowed" }] },
-              ) },
-          ...(o.plugins ?? []),
-        ];
-        o.minify = false;
-        o.logLevel = "silent";
-        return o;
-      },
-    }));
+    // No baseUrl: an import or export that slipped past the checks could not be compiled, let alone loaded.
+    mdx = await evaluate(body, {
+      ...(recordingRuntime as unknown as Pick<Parameters<typeof evaluate>[1], "jsx" | "jsxs" | "Fragment">),
+      development: false,
+      remarkPlugins: [
+        remarkGfm,
+        () => (tree: unknown) => {
+          problems = checkTree(tree as MdNode, options);
+          if (problems.length) throw new MdxRejected(problems);
+        },
+      ],
+    });
   } catch (e) {
     if (problems.length) throw new MdxRejected(problems);
     throw new MdxRejected([parseProblem(e, options.lineOffset ?? 0)]);
   }
-  const mdx = getMDXExport(code, { _jsx_runtime: recordingRuntime, React: undefined, ReactDOM: undefined });
   const Content = mdx.default as unknown as (props: { components: Record<string, unknown> }) => Recorded;
   return sanitizeTree(flatten(Content({ components: markers })));
 }
 
 /** The parser's complaint, located, in Chinese where it is a common one, with the original otherwise. */
 function parseProblem(e: unknown, lineOffset: number): MdxProblem {
-  type Cause = { reason?: string; name?: string };
-  const first = (e as { errors?: { text?: string; detail?: { cause?: Cause } & Cause }[] }).errors?.[0];
-  const cause = first?.detail?.cause ?? first?.detail;
-  const reason = (cause?.reason ?? first?.text ?? String(e)).split("\n").pop()!.trim().slice(0, 200);
-  // The reason ends with the place, "(3:1-3:21)"; the error's name is sometimes only "1:1".
-  const line = /\((\d+):\d+/.exec(reason)?.[1] ?? /^(\d+):/.exec(cause?.name ?? "")?.[1];
+  // A VFileMessage from the MDX parser carries its reason and line; anything else (a RangeError) its message.
+  const m = e as { reason?: unknown; line?: unknown; message?: unknown };
+  const reason = String(typeof m.reason === "string" ? m.reason : typeof m.message === "string" ? m.message : e)
+    .split("\n")[0]
+    .trim()
+    .slice(0, 200);
+  // Some messages have no line of their own; their reason ends with the place, "(3:1-3:21)".
+  const line = typeof m.line === "number" ? m.line : Number(/\((\d+):\d+/.exec(reason)?.[1] ?? 0) || null;
   const unclosed = /Expected a closing tag for `<(\w+)>`/.exec(reason)?.[1];
   const stray = /Unexpected closing tag `<\/(\w+)>`/.exec(reason)?.[1];
-  const message = unclosed
+  // micromark and the MDX tree walkers recurse: `- - - - x`, `>>>> x` or components inside components
+  // a few thousand deep run out of stack.
+  const tooDeep = /Maximum call stack size exceeded/.test(reason);
+  const message = tooDeep
+    ? "课件内容嵌套层次过深（如连续的 > 引用、- 列表或层层嵌套的组件），无法编译，请简化后重试"
+    : unclosed
     ? `标签 <${unclosed}> 没有闭合：请补上 </${unclosed}>，或写成自闭合的 <${unclosed} />`
     : stray
       ? `多余的结束标签 </${stray}>，或它与前面的开始标签不匹配`
       : `MDX 格式有误，无法解析（${reason}）。请检查标签是否成对闭合、属性值是否用双引号括起`;
-  return { line: line ? Number(line) + lineOffset : null, message };
+  return { line: line ? line + lineOffset : null, message };
 }

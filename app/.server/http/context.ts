@@ -1,14 +1,16 @@
 import { AsyncLocalStorage } from "node:async_hooks";
+import type { BodyBudget } from "./body-limit";
 
 // What the HTTP server knows about the request in flight, readable from any loader or action:
 // the client address (for throttling and the audit log), the CSP nonce, and a way to add a
-// response header (the sliding session cookie). The store lives on globalThis because the
+// response header (the sliding session cookie), and what the request's body may hold (body-limit.ts). The store lives on globalThis because the
 // server entry and the Remix build are separate module graphs.
 
 export type RequestContext = {
   clientAddress: string;
   cspNonce: string;
   appendHeader(name: string, value: string): void;
+  bodyBudget: BodyBudget;
 };
 
 const KEY = Symbol.for("wsdx.requestContext");

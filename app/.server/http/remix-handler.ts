@@ -2,6 +2,8 @@ import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { type ServerBuild, createReadableStreamFromReadable, createRequestHandler } from "@remix-run/node";
 import type express from "express";
+import { limitedBody, newBodyBudget, wasRefused } from "./body-limit";
+import { currentRequestContext } from "./context";
 
 // Remix behind Express, like @remix-run/express's createRequestHandler, except for how the body is
 // written. Remix 2's writer (writeReadableStreamToWritable) never waits for the socket to drain, so a
@@ -14,6 +16,8 @@ export function remixHandler(build: ServerBuild | (() => Promise<ServerBuild>), 
   return async (req, res, next) => {
     try {
       const response = await handle(toRequest(req, res));
+      // The body was refused mid-stream (body-limit.ts): the 413 is the answer.
+      if (wasRefused(res)) return;
       res.statusMessage = response.statusText;
       res.status(response.status);
       // A route's header replaces the server's default of the same name (server.ts sets the security
@@ -34,13 +38,16 @@ export function remixHandler(build: ServerBuild | (() => Promise<ServerBuild>), 
       await pipeline(Readable.fromWeb(response.body as import("node:stream/web").ReadableStream), res);
     } catch (error) {
       // A client that leaves mid-body is not a server error.
-      if ((error as NodeJS.ErrnoException).code === "ERR_STREAM_PREMATURE_CLOSE" || res.destroyed) return;
+      if ((error as NodeJS.ErrnoException).code === "ERR_STREAM_PREMATURE_CLOSE" || res.destroyed || wasRefused(res)) return;
       next(error);
     }
   };
 }
 
-/** The web Request for an Express request; aborted when the client leaves before the response is done. */
+/**
+ * The web Request for an Express request; aborted when the client leaves before the response is
+ * done, or when its body goes over the request's limit.
+ */
 function toRequest(req: express.Request, res: express.Response): Request {
   const url = new URL(req.originalUrl, `${req.protocol}://${req.get("host") ?? "localhost"}`);
   const headers = new Headers();
@@ -53,10 +60,11 @@ function toRequest(req: express.Request, res: express.Response): Request {
     if (!res.writableFinished) controller.abort();
   });
   const hasBody = req.method !== "GET" && req.method !== "HEAD";
+  const budget = currentRequestContext()?.bodyBudget ?? newBodyBudget();
   return new Request(url, {
     method: req.method,
     headers,
     signal: controller.signal,
-    ...(hasBody ? { body: createReadableStreamFromReadable(req), duplex: "half" } : {}),
+    ...(hasBody ? { body: createReadableStreamFromReadable(limitedBody(req, res, budget, () => controller.abort())), duplex: "half" } : {}),
   } as RequestInit);
 }

@@ -44,11 +44,16 @@ export function isCrossSiteRequest(method: string, origin: string | undefined, h
   return origin !== `${proto}://${host}`;
 }
 
-const FORM_TYPES = ["application/x-www-form-urlencoded", "multipart/form-data", "text/plain"];
+const FORM_TYPES = ["application/x-www-form-urlencoded", "multipart/form-data"];
 
-/** Actions read forms only: any other body type would make `request.formData()` throw a 500. */
-export function isFormBody(method: string, contentType: string | undefined): boolean {
-  if (SAFE_METHODS.has(method.toUpperCase()) || !contentType) return true;
-  const type = contentType.split(";")[0].trim().toLowerCase();
+/**
+ * Actions read forms only: any other body (text/plain, JSON, a multipart body without its boundary,
+ * a body with no type at all) would make `request.formData()` throw a 500, so it is refused first.
+ */
+export function isFormBody(method: string, contentType: string | undefined, hasBody: boolean): boolean {
+  if (SAFE_METHODS.has(method.toUpperCase())) return true;
+  if (!contentType) return !hasBody;
+  const [type, ...params] = contentType.split(";").map((p) => p.trim().toLowerCase());
+  if (type === "multipart/form-data") return params.some((p) => /^boundary=./.test(p));
   return FORM_TYPES.includes(type);
 }

@@ -1,4 +1,5 @@
 import { type UploadHandler, unstable_parseMultipartFormData } from "@remix-run/node";
+import { allowBodyUpTo } from "./body-limit";
 
 // Reads a multipart form with one file field and a few short text fields, never holding more than
 // a fixed budget in memory: Remix's memory handler limits each part, not the number of parts, so a
@@ -34,6 +35,8 @@ export async function parseUploadForm(request: Request, limits: UploadLimits): P
   if (!contentType.toLowerCase().startsWith("multipart/form-data")) throw new UploadError("请通过页面上的表单选择文件并提交");
   const maxText = limits.maxTextBytes ?? 1024;
   const budget = limits.maxFileBytes + OVERHEAD_BYTES;
+  // The server holds every body to the form limit (body-limit.ts); this route takes a file.
+  allowBodyUpTo(budget);
   const declared = Number(request.headers.get("Content-Length"));
   if (Number.isFinite(declared) && declared > budget) throw new UploadError(tooLargeMessage(limits.maxFileBytes, limits.tooLargeHint), 413);
 

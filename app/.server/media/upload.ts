@@ -2,6 +2,7 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { type UploadHandler, unstable_parseMultipartFormData } from "@remix-run/node";
+import { allowBodyUpTo } from "../http/body-limit";
 import { UploadError, tooLargeMessage } from "../http/upload";
 
 // Receiving a large file (a lesson video) as it arrives: the multipart part is written to a temporary
@@ -16,6 +17,8 @@ export async function receiveFileUpload(request: Request, opts: { field: string;
   if (!contentType.toLowerCase().startsWith("multipart/form-data")) throw new UploadError("请通过页面上的表单选择文件并提交");
   const declared = Number(request.headers.get("Content-Length"));
   if (Number.isFinite(declared) && declared > opts.maxBytes + 64 * 1024) throw new UploadError(tooLargeMessage(opts.maxBytes), 413);
+  // The server holds every body to the form limit (body-limit.ts); this route takes a video.
+  allowBodyUpTo(opts.maxBytes + 64 * 1024);
   fs.mkdirSync(opts.tmpDir, { recursive: true });
 
   let received: ReceivedFile | null = null;

@@ -1,0 +1,105 @@
+import { Readable } from "node:stream";
+import type express from "express";
+import { currentRequestContext } from "./context";
+
+// Every request body has a limit, enforced here for every route rather than in each action: a form
+// (sign-in included) may have FORM_BODY_LIMIT bytes, which holds the longest lesson the studio
+// accepts (100,000 characters, percent-encoded). An upload route raises the limit for its own
+// request to what it accepts (upload.ts, media/upload.ts) before it reads a byte. A body over the
+// limit gets 413 and a sentence in Chinese as soon as that is known, from its Content-Length or
+// while it streams, and nothing of it is read further or echoed back. Decision 027.
+
+export const FORM_BODY_LIMIT = 2 * 1024 * 1024;
+
+export const bodyTooLargeMessage = (limit: number) => `提交的内容超过 ${Math.round(limit / 1024 / 1024)} MB 的上限，请精简后重试`;
+
+/** What this request's body may hold; an upload route raises it. */
+export type BodyBudget = { limit: number };
+
+export function newBodyBudget(): BodyBudget {
+  return { limit: FORM_BODY_LIMIT };
+}
+
+/** For an upload route, before reading its body: this request may carry `bytes` (its file and form fields). */
+export function allowBodyUpTo(bytes: number) {
+  const budget = currentRequestContext()?.bodyBudget;
+  if (budget && bytes > budget.limit) budget.limit = bytes;
+}
+
+const declaredLength = (req: express.Request) => {
+  const n = Number(req.get("content-length"));
+  return Number.isFinite(n) ? n : null;
+};
+
+const isMultipart = (req: express.Request) => req.get("content-type")?.toLowerCase().startsWith("multipart/form-data") ?? false;
+
+const REFUSED = "bodyRefused";
+
+/** The request's body was refused: the refusal is the answer, whatever a route makes of the broken body. */
+export function wasRefused(res: express.Response): boolean {
+  return res.locals[REFUSED] === true;
+}
+
+/** A refused body is read on and thrown away, so the client can finish sending and see the answer; up to this much. */
+const DISCARD_LIMIT = 64 * 1024 * 1024;
+
+/**
+ * Answers a request whose body is refused (too large, not a form) without keeping any of it: the
+ * rest of the body is read and dropped so the client sees the answer instead of a broken connection,
+ * and a client that keeps sending past DISCARD_LIMIT is cut off. Nothing sent is repeated back.
+ */
+export function refuseRequest(req: express.Request, res: express.Response, status: number, message: string) {
+  if (res.headersSent || wasRefused(res)) return;
+  res.locals[REFUSED] = true;
+  res.set("Connection", "close");
+  let discarded = 0;
+  req.on("data", (chunk: Buffer) => {
+    discarded += chunk.length;
+    if (discarded > DISCARD_LIMIT) req.socket.destroy();
+  });
+  req.resume();
+  // Closed once the client has sent everything (or given up), not before: closing first would
+  // break its upload before it reads the answer.
+  res.status(status).type("text/plain; charset=utf-8");
+  if (req.complete) res.send(message);
+  else {
+    req.once("end", () => res.send(message));
+    req.once("close", () => res.headersSent || res.destroy());
+  }
+}
+
+export function refuseBody(req: express.Request, res: express.Response, limit: number) {
+  refuseRequest(req, res, 413, bodyTooLargeMessage(limit));
+}
+
+/**
+ * Before any route runs: a form body that says it is over the limit is refused at once. A multipart
+ * body may be an upload whose route allows more, so it is measured while the route reads it.
+ */
+export function declaresTooLargeBody(req: express.Request): boolean {
+  const declared = declaredLength(req);
+  return declared !== null && declared > FORM_BODY_LIMIT && !isMultipart(req);
+}
+
+/**
+ * The request's body as the route will read it, counted against the budget: past it, 413 is sent,
+ * `onRefused` is called (to abort the request) and the stream fails, so the action stops reading.
+ * Only bytes that arrive count: the stream reads a little ahead of the route, before an upload
+ * route has raised the budget, so a declared length is not judged here.
+ */
+export function limitedBody(req: express.Request, res: express.Response, budget: BodyBudget, onRefused: () => void): Readable {
+  async function* read() {
+    let seen = 0;
+    // Not destroyed when the loop stops early: the socket must stay open to carry the 413.
+    for await (const chunk of req.iterator({ destroyOnReturn: false })) {
+      seen += (chunk as Buffer).length;
+      if (seen > budget.limit) {
+        refuseBody(req, res, budget.limit);
+        onRefused();
+        throw new Error(bodyTooLargeMessage(budget.limit));
+      }
+      yield chunk as Buffer;
+    }
+  }
+  return Readable.from(read(), { objectMode: false });
+}

@@ -1,0 +1,158 @@
+import fs from "node:fs";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { hashPassword } from "~/.server/auth/password";
+import { MDX_TIMEOUT_MESSAGE } from "~/.server/content/mdx-worker-pool";
+import { bodyTooLargeMessage, FORM_BODY_LIMIT } from "~/.server/http/body-limit";
+import { WORST_PREVIEW } from "../fixtures/pathological-mdx";
+import { Client } from "../support/client";
+import { TMP } from "../support/paths";
+import { type TestServer, startTestServer } from "../support/server";
+
+// No request can run code in the server or freeze it (issue 12, decisions 026 and 027), against the
+// real server: a lesson preview whose front matter would have been evaluated is refused and its
+// canary file never appears; the worst pathological preview is refused with a Chinese sentence while
+// /healthz keeps answering; every body has a limit (a 50 MB sign-in form gets 413 without being
+// read or echoed; an upload route keeps its own larger limit); a body that is not a form gets a 4xx.
+
+let server: TestServer;
+let trainer: Client;
+let lessonUrl: string;
+const PASSWORD = "Passw0rd1";
+const CANARY = path.join(TMP, `front-matter-canary-${process.pid}`);
+
+beforeAll(async () => {
+  server = await startTestServer();
+  const f = server.factory;
+  const root = f.unit({ name: "限额大学党委", kind: "committee" });
+  const college = f.unit({ name: "限额学院党委", kind: "college", parent: root });
+  const trainerId = f.person({ number: "TR1", name: "培训员", unitId: college.id, politicalStatus: "member" });
+  f.passwordHash(trainerId, await hashPassword(PASSWORD));
+  f.grant(trainerId, "trainer", college.id);
+  trainer = new Client(server.url);
+  expect((await trainer.login("TR1", PASSWORD)).status).toBe(302);
+  const created = await trainer.post("/manage/courses", { title: "限额测试课程", slug: "xiane-ceshi", category: "党课", unitId: String(college.id) });
+  expect(created.status).toBe(302);
+  lessonUrl = `${created.location!}/lessons/lesson-1.data`;
+}, 60_000);
+afterAll(async () => {
+  fs.rmSync(CANARY, { force: true });
+  await server?.stop();
+});
+
+const preview = (body: string) => trainer.post(lessonUrl, { intent: "preview", body, checkpoints: "" });
+
+describe("a lesson preview never runs the trainer's text", () => {
+  it.each([
+    ["---js", "---js"],
+    ["---javascript", "---javascript"],
+    ["--- js", "--- js"],
+  ])("refuses front matter fenced as %s and nothing runs", async (_name, fence) => {
+    const payload = `${fence}\n(require("node:fs").writeFileSync(${JSON.stringify(CANARY)}, "ran"), { title: "x" })\n---\n# 正文`;
+    const res = await preview(payload);
+    expect(res.status).toBe(200);
+    expect(res.text).toContain("第 1 行：正文不能以 --- 开头");
+    expect(fs.existsSync(CANARY)).toBe(false);
+  });
+});
+
+describe("no preview freezes the server", () => {
+  it("refuses the worst pathological preview with a Chinese sentence while /healthz keeps answering", { timeout: 60_000 }, async () => {
+    let previewDone = false;
+    const refused = preview(WORST_PREVIEW).finally(() => (previewDone = true));
+    // On one event loop the compile would hold every request until it ended; in the worker, these
+    // answer while it runs. Sequential, so the later ones are sent while the compile is surely going.
+    const health: number[] = [];
+    for (let i = 0; i < 10; i++) health.push((await fetch(`${server.url}/healthz`)).status);
+    const answeredDuringPreview = !previewDone;
+    const res = await refused;
+    expect(health).toEqual(Array(10).fill(200));
+    expect(answeredDuringPreview).toBe(true);
+    expect(res.status).toBe(200);
+    expect(res.text).toContain(MDX_TIMEOUT_MESSAGE);
+    // The compiler was replaced: the next preview compiles.
+    const next = await preview("## 下一次预览\n\n正文");
+    expect(next.text).toContain("下一次预览");
+  });
+});
+
+describe("every body has a limit", () => {
+  const FIFTY_MB = 50 * 1024 * 1024;
+
+  it("refuses a 50 MB sign-in form with 413, without reading or echoing it", async () => {
+    const marker = "回显标记";
+    const username = `${marker}${"a".repeat(FIFTY_MB)}`;
+    const res = await new Client(server.url).post("/login", { username, password: "x" });
+    expect(res.status).toBe(413);
+    expect(res.text).toBe(bodyTooLargeMessage(FORM_BODY_LIMIT));
+    expect(res.text).not.toContain(marker);
+  });
+
+  it("refuses a 50 MB sign-in form sent in chunks (no Content-Length) once it passes the limit", async () => {
+    // The route reads until the limit; the rest is thrown away so the client sees the answer.
+    const chunk = new TextEncoder().encode("a".repeat(1024 * 1024));
+    let sent = 0;
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (sent === 0) controller.enqueue(new TextEncoder().encode("password=x&username="));
+        if (sent >= 50) return controller.close();
+        sent++;
+        controller.enqueue(chunk);
+      },
+    });
+    const res = await new Client(server.url).request("/login", {
+      method: "POST",
+      headers: { "Content-Type": "application/x-www-form-urlencoded" },
+      body,
+      duplex: "half",
+    } as RequestInit);
+    expect(res.status).toBe(413);
+    expect(res.text).toBe(bodyTooLargeMessage(FORM_BODY_LIMIT));
+  });
+
+  it("refuses a 50 MB multipart sign-in form: only upload routes take more", async () => {
+    const form = new FormData();
+    form.set("username", "TR1");
+    form.set("password", PASSWORD);
+    form.set("padding", new Blob([new Uint8Array(FIFTY_MB)]), "padding.bin");
+    const res = await new Client(server.url).post("/login", form);
+    expect(res.status).toBe(413);
+    expect(res.text).toBe(bodyTooLargeMessage(FORM_BODY_LIMIT));
+  });
+
+  it("lets an upload route take a file over the form limit, up to its own", async () => {
+    const claim = (bytes: number) => {
+      const form = new FormData();
+      form.set("title", "");
+      form.set("certificate", new Blob([new Uint8Array(bytes)], { type: "image/png" }), "证书.png");
+      return trainer.post("/account/claims", form);
+    };
+    const big = await claim(FORM_BODY_LIMIT + 1024 * 1024);
+    // Read whole and judged on its fields, not refused for its size.
+    expect(big.status).toBe(400);
+    expect(big.text).not.toContain("上限");
+    const tooBig = await claim(6 * 1024 * 1024);
+    expect(tooBig.status).toBe(413);
+    expect(tooBig.text).toContain("文件超过 5 MB 的上限");
+  });
+
+  it("keeps ordinary forms working", async () => {
+    const res = await new Client(server.url).login("TR1", "wrong-password");
+    expect(res.status).toBe(400);
+  });
+});
+
+describe("a body that is not a form gets a 4xx, not a 500", () => {
+  it.each([
+    ["text/plain", "text/plain;charset=UTF-8", "username=TR1&password=x"],
+    ["JSON", "application/json", '{"username":"TR1"}'],
+    ["multipart without its boundary", "multipart/form-data", "--x\r\n"],
+    ["no type at all", null, "username=TR1&password=x"],
+  ])("%s", async (_name, type, body) => {
+    const headers = new Headers();
+    if (type) headers.set("Content-Type", type);
+    const res = await new Client(server.url).request("/login", { method: "POST", headers, body: type ? body : new TextEncoder().encode(body) });
+    expect(res.status).toBe(415);
+    expect(res.text).toBe("请通过页面表单提交");
+  });
+});
