@@ -1,7 +1,7 @@
 import { getFormProps, getInputProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, data, redirect } from "@remix-run/node";
-import { Form, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
+import { Form, Link, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
 import { z } from "zod";
 import { getUser, requireAnonymous } from "~/.server/auth/guard";
 import { LOGIN_FAILED_MESSAGE, signIn } from "~/.server/auth/login";
@@ -68,6 +68,11 @@ export default function LoginPage() {
           {navigation.state === "submitting" ? "正在登录…" : "登录"}
         </button>
       </Form>
+      <p className="mt-4 text-center text-sm">
+        <Link to="/activate" className="text-party underline">
+          首次登录？激活账号
+        </Link>
+      </p>
     </div>
   );
 }
