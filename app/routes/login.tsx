@@ -54,7 +54,13 @@ export default function LoginPage() {
   return (
     <div className="mx-auto mt-4 max-w-sm rounded-lg bg-white p-6 shadow sm:mt-10">
       <h1 className="mb-1 text-center text-2xl font-bold text-party">网上党校</h1>
-      <p className="mb-6 text-center text-sm text-stone-500">请使用学号或工号登录</p>
+      <p className="mb-6 text-center text-sm text-stone-500">
+        请使用学号或工号登录
+        {/* Above the form: a field's error appearing on blur must not move the link from under the finger. */}
+        <Link to="/activate" className="ml-2 text-party underline">
+          首次登录？激活账号
+        </Link>
+      </p>
       <Form method="post" {...getFormProps(form)}>
         <FormMessage messages={form.errors} />
         <input type="hidden" name="redirectTo" value={searchParams.get("redirectTo") ?? ""} />
@@ -68,11 +74,6 @@ export default function LoginPage() {
           {navigation.state === "submitting" ? "正在登录…" : "登录"}
         </button>
       </Form>
-      <p className="mt-4 text-center text-sm">
-        <Link to="/activate" className="text-party underline">
-          首次登录？激活账号
-        </Link>
-      </p>
     </div>
   );
 }

@@ -85,6 +85,12 @@ describe("one person's code, from the person's page", () => {
     expect(days).toBeGreaterThan(13.9);
     expect(days).toBeLessThanOrEqual(14);
 
+    // The slip's link opens the form with the code filled in, and keeps it out of caches.
+    const linkPage = await new Client(server.url).get(`/activate/${raw}`);
+    expect(linkPage.status).toBe(200);
+    expect(linkPage.text).toContain(`value="${code}"`);
+    expect(linkPage.headers.get("cache-control")).toBe("no-store");
+
     const passwordsBefore = db().prepare("SELECT COUNT(*) AS n FROM Password").get() as { n: number };
     const person = new Client(server.url);
     // Typed in lower case with spaces, as people do.
