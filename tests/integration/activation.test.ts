@@ -294,3 +294,28 @@ describe("a branch's sheet and the secretary's workbook", () => {
     expect(db().prepare("SELECT COUNT(*) AS n FROM ActivationCode WHERE revokedAt IS NULL AND usedAt IS NULL").get()).toEqual({ n: expected.length });
   });
 });
+
+describe("a large unit", () => {
+  it("issues a workbook for up to 5,000 people at once, and refuses a sheet above 300 in Chinese, writing nothing", async () => {
+    const f = server.factory;
+    const root = db().prepare("SELECT id, path, depth, name, kind FROM OrgUnit WHERE parentId IS NULL").get() as UnitRow;
+    const big = f.unit({ name: "大班党支部", kind: "branch", branchType: "student", parent: root });
+    f.db.transaction(() => {
+      for (let i = 0; i < 5000; i++) f.person({ number: `2025${String(i).padStart(6, "0")}`, name: `大班${i}`, unitId: big.id });
+    })();
+    const admin = await as("A001");
+    const codesBefore = (db().prepare("SELECT COUNT(*) AS n FROM ActivationCode").get() as { n: number }).n;
+
+    const sheet = await admin.post("/manage/people/activation/sheet", { unitId: String(big.id), scope: "pending" });
+    expect(sheet.status).toBe(400);
+    expect(plain(sheet)).toContain("共有 5000 人，超过一次最多 300 人的上限，请选择下级党组织分别生成");
+    expect((db().prepare("SELECT COUNT(*) AS n FROM ActivationCode").get() as { n: number }).n).toBe(codesBefore);
+
+    const res = await admin.download("/manage/people/activation.xlsx", { unitId: String(big.id), scope: "pending" });
+    expect(res.status).toBe(200);
+    const rows = await readSheet(res.bytes);
+    expect(rows).toHaveLength(5001);
+    expect(new Set(rows.slice(1).map((r) => r[3])).size).toBe(5000);
+    expect(db().prepare("SELECT COUNT(*) AS n FROM ActivationCode a JOIN Person p ON p.id = a.personId WHERE p.unitId = ? AND a.revokedAt IS NULL").get(big.id)).toEqual({ n: 5000 });
+  }, 60_000);
+});

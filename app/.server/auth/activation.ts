@@ -49,6 +49,8 @@ export const WRONG_CODE_MESSAGE = "学号/工号或激活码不正确，请核�
 const THROTTLED_MESSAGE = "尝试过于频繁，请稍后再试。";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
+/** People written per statement when a batch is issued (6 parameters a row, SQLite allows 32,766). */
+const SLICE = 500;
 
 /** Codes are 60 random bits, so a plain SHA-256 is enough to keep them out of the database. */
 export function activationCodeHash(code: string): string {
@@ -73,17 +75,21 @@ async function issue(actorId: number, people: readonly Candidate[]): Promise<Iss
   const now = new Date();
   const expiresAt = new Date(now.getTime() + env.activationDays * DAY_MS);
   const codes = people.map((p) => ({ ...p, code: generateActivationCode() }));
-  const ids = people.map((p) => p.personId);
   const revoked = await prisma.$transaction(async (tx) => {
-    const { count } = await tx.activationCode.updateMany({ where: { personId: { in: ids }, usedAt: null, revokedAt: null }, data: { revokedAt: now } });
-    await tx.activationCode.createMany({
-      data: codes.map((c) => ({ personId: c.personId, codeHash: activationCodeHash(c.code), expiresAt, issuedById: actorId, issuedAt: now })),
-    });
-    const temporary = await tx.password.findMany({ where: { personId: { in: ids }, mustChange: true }, select: { personId: true } });
-    if (temporary.length) {
-      const withTemporary = temporary.map((t) => t.personId);
-      await tx.password.deleteMany({ where: { personId: { in: withTemporary } } });
-      await tx.session.deleteMany({ where: { personId: { in: withTemporary } } });
+    let count = 0;
+    // In slices: one statement per slice keeps under the database's limit of bound parameters.
+    for (let i = 0; i < codes.length; i += SLICE) {
+      const slice = codes.slice(i, i + SLICE);
+      const ids = slice.map((c) => c.personId);
+      count += (await tx.activationCode.updateMany({ where: { personId: { in: ids }, usedAt: null, revokedAt: null }, data: { revokedAt: now } })).count;
+      await tx.activationCode.createMany({
+        data: slice.map((c) => ({ personId: c.personId, codeHash: activationCodeHash(c.code), expiresAt, issuedById: actorId, issuedAt: now })),
+      });
+      const temporary = (await tx.password.findMany({ where: { personId: { in: ids }, mustChange: true }, select: { personId: true } })).map((t) => t.personId);
+      if (temporary.length) {
+        await tx.password.deleteMany({ where: { personId: { in: temporary } } });
+        await tx.session.deleteMany({ where: { personId: { in: temporary } } });
+      }
     }
     return count;
   });
