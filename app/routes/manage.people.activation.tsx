@@ -67,7 +67,7 @@ export default function ActivationPage() {
           <option value="">选择党组织</option>
           <UnitOptions units={d.units} />
         </select>
-        <button type="submit" className={secondaryButtonClass}>
+        <button type="submit" className={`${secondaryButtonClass} whitespace-nowrap`}>
           查看
         </button>
       </Form>

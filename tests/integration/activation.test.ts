@@ -296,7 +296,7 @@ describe("a branch's sheet and the secretary's workbook", () => {
 });
 
 describe("a large unit", () => {
-  it("issues a workbook for up to 5,000 people at once, and refuses a sheet above 300 in Chinese, writing nothing", async () => {
+  it("issues a workbook for up to 5,000 people at once, and refuses a sheet above 1,000 in Chinese, writing nothing", async () => {
     const f = server.factory;
     const root = db().prepare("SELECT id, path, depth, name, kind FROM OrgUnit WHERE parentId IS NULL").get() as UnitRow;
     const big = f.unit({ name: "大班党支部", kind: "branch", branchType: "student", parent: root });
@@ -308,7 +308,7 @@ describe("a large unit", () => {
 
     const sheet = await admin.post("/manage/people/activation/sheet", { unitId: String(big.id), scope: "pending" });
     expect(sheet.status).toBe(400);
-    expect(plain(sheet)).toContain("共有 5000 人，超过一次最多 300 人的上限，请选择下级党组织分别生成");
+    expect(plain(sheet)).toContain("共有 5000 人，超过一次最多 1000 人的上限，请选择下级党组织分别生成");
     expect((db().prepare("SELECT COUNT(*) AS n FROM ActivationCode").get() as { n: number }).n).toBe(codesBefore);
 
     const res = await admin.download("/manage/people/activation.xlsx", { unitId: String(big.id), scope: "pending" });

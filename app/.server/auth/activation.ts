@@ -150,7 +150,7 @@ export const IssueBatchSchema = z.object({
   scope: z.enum(["pending", "all"], { error: "请选择发放范围" }),
 });
 
-export const BATCH_LIMITS = { print: 300, xlsx: 5000 } as const;
+export const BATCH_LIMITS = { print: 1000, xlsx: 5000 } as const;
 
 export type Issuer = { id: number; grants: readonly Grant[] };
 
