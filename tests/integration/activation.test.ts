@@ -74,6 +74,7 @@ describe("one person's code, from the person's page", () => {
     const code = codeOf(issued)!;
     expect(code).toMatch(/^[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}$/);
     expect(plain(issued)).toContain(`/activate/${code.replace(/-/g, "")}`);
+    expect(issued.text).toMatch(/<img src="data:image\/svg\+xml;base64,[^"]+" alt="扫码激活账号"/);
 
     // Only the hash is stored.
     const raw = code.replace(/-/g, "");
