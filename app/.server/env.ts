@@ -72,6 +72,8 @@ const EnvSchema = z.object({
   HOST: z.string().default("127.0.0.1"),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   SESSION_DAYS: z.coerce.number().int().min(1).max(90).default(14),
+  /** How long an account activation code stays valid (decision 030). */
+  ACTIVATION_DAYS: z.coerce.number().int().min(1).max(90).default(14),
   COOKIE_SECURE: z.enum(["true", "false"]).optional(),
   /** Comma-separated extra origins allowed to post forms (behind a proxy with another host name). */
   ALLOWED_ORIGINS: z.string().default(""),
@@ -113,6 +115,7 @@ function load() {
     host: raw.HOST,
     port: raw.PORT,
     sessionDays: raw.SESSION_DAYS,
+    activationDays: raw.ACTIVATION_DAYS,
     cookieSecure: raw.COOKIE_SECURE ? raw.COOKIE_SECURE === "true" : mode === "production",
     allowedOrigins: raw.ALLOWED_ORIGINS.split(",").map((s) => s.trim()).filter(Boolean),
     trustProxy: raw.TRUST_PROXY === "true",

@@ -2,7 +2,8 @@ import { type ActionFunctionArgs, type HeadersFunction, type LoaderFunctionArgs,
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { type CurrentUser, can, requirePermission, requireUser } from "~/.server/auth/guard";
-import { CertificateError, certificateSubject, getCertificate, qrDataUri, revokeCertificate, verifyUrl } from "~/.server/hours/certificates";
+import { CertificateError, certificateSubject, getCertificate, revokeCertificate, verifyUrl } from "~/.server/hours/certificates";
+import { qrDataUri } from "~/.server/http/public-link";
 import { CertificateFigures } from "~/components/hours/certificate-figures";
 import { PrintButton } from "~/components/hours/print-button";
 import { FormMessage, secondaryButtonClass } from "~/components/ui/form";

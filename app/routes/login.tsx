@@ -1,7 +1,7 @@
 import { getFormProps, getInputProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, data, redirect } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { z } from "zod";
 import { getUser, requireAnonymous } from "~/.server/auth/guard";
 import { LOGIN_FAILED_MESSAGE, signIn } from "~/.server/auth/login";
@@ -57,7 +57,13 @@ export default function LoginPage() {
   return (
     <div className="mx-auto mt-4 max-w-sm rounded-lg bg-white p-6 shadow sm:mt-10">
       <h1 className="mb-1 text-center text-2xl font-bold text-party">网上党校</h1>
-      <p className="mb-6 text-center text-sm text-stone-500">请使用学号或工号登录</p>
+      <p className="mb-6 text-center text-sm text-stone-500">
+        请使用学号或工号登录
+        {/* Above the form: a field's error appearing on blur must not move the link from under the finger. */}
+        <Link to="/activate" className="ml-2 text-party underline">
+          首次登录？激活账号
+        </Link>
+      </p>
       {sso ? <SsoButton {...sso} /> : null}
       <Form method="post" {...getFormProps(form)}>
         <FormMessage messages={form.errors} />

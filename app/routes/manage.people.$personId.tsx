@@ -3,17 +3,21 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { z } from "zod";
 import { audit } from "~/.server/audit";
 import { can, requireAuthorityOver, requirePermission, requirePersonInScope } from "~/.server/auth/guard";
+import { ActivationError, activationStateOf, issueForPerson, revokeForPerson } from "~/.server/auth/activation";
+import { activationLink } from "~/.server/auth/activation-sheet";
 import { resetPassword } from "~/.server/auth/login";
 import { certificatesOf } from "~/.server/hours/certificates";
 import { admissionProgress } from "~/.server/hours/gates";
 import { ledgerYear } from "~/lib/hours";
 import { generateTemporaryPassword } from "~/.server/auth/password";
+import { qrDataUri } from "~/.server/http/public-link";
 import { GateRefusedError, PersonError, addGrant, grantUnitOf, changeStatus, getPersonDetail, removeGrant, revealSensitive, setDisabled, updatePerson } from "~/.server/org/people";
 import { unitsUnder } from "~/.server/org/units";
 import { CertificateList } from "~/components/hours/certificate-list";
 import { FormMessage, Notice, buttonClass, inputClass, secondaryButtonClass } from "~/components/ui/form";
 import { LabelOptions, UnitOptions } from "~/components/ui/options";
-import { DateOnlySchema, formatDate, todayInChina } from "~/lib/dates";
+import { formatActivationCode } from "~/lib/activation-code";
+import { DateOnlySchema, formatChinaDateTime, formatDate, todayInChina } from "~/lib/dates";
 import { scopePaths } from "~/lib/permissions";
 import {
   CADRE_LEVEL_LABELS,
@@ -61,6 +65,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     today,
     admission: admission ? { ok: admission.ok, message: admission.message } : null,
     isSelf: user.id === person.id,
+    activation: canManage ? await activationStateOf(person.id) : null,
     can: {
       manage: canManage,
       sensitive: can(user, "people:sensitive", path),
@@ -96,6 +101,8 @@ const ActionSchema = z.discriminatedUnion("intent", [
   }),
   z.object({ intent: z.literal("reveal") }),
   z.object({ intent: z.literal("reset-password") }),
+  z.object({ intent: z.literal("activation-issue") }),
+  z.object({ intent: z.literal("activation-revoke") }),
   z.object({ intent: z.literal("disable") }),
   z.object({ intent: z.literal("enable") }),
   z.object({ intent: z.literal("grant-add"), role: RoleSchema, unitId: z.coerce.number().int().positive() }),
@@ -103,7 +110,14 @@ const ActionSchema = z.discriminatedUnion("intent", [
 ]);
 
 type ActionReply =
-  | { ok: true; message: string; warnings?: string[]; sensitive?: { phone: string; idNumber: string }; temporaryPassword?: string }
+  | {
+      ok: true;
+      message: string;
+      warnings?: string[];
+      sensitive?: { phone: string; idNumber: string };
+      temporaryPassword?: string;
+      activation?: { code: string; link: string; qr: string; expiresAt: string };
+    }
   | { ok: false; intent?: string; errors: string[]; gateRefused?: boolean };
 
 function invalid(errors: string[], intent?: string) {
@@ -149,6 +163,21 @@ export async function action({ request, params }: ActionFunctionArgs) {
         await resetPassword(user.id, personId, temporaryPassword);
         return data<ActionReply>({ ok: true, message: "密码已重置，本人下次登录时须修改密码", temporaryPassword });
       }
+      case "activation-issue": {
+        const { user, person } = await requireAuthorityOver(request, "people:manage", personId);
+        const issued = await issueForPerson(user.id, personId, { mayReplacePassword: can(user, "password:reset", person.unit.path) });
+        const link = activationLink(issued.code, request.url);
+        return data<ActionReply>({
+          ok: true,
+          message: "已生成激活码，此前未使用的激活码已作废",
+          activation: { code: formatActivationCode(issued.code), link, qr: await qrDataUri(link), expiresAt: formatChinaDateTime(issued.expiresAt) },
+        });
+      }
+      case "activation-revoke": {
+        const { user } = await requireAuthorityOver(request, "people:manage", personId);
+        await revokeForPerson(user.id, personId);
+        return data<ActionReply>({ ok: true, message: "激活码已作废" });
+      }
       case "disable":
       case "enable": {
         const { user } = await requireAuthorityOver(request, "people:manage", personId);
@@ -173,13 +202,13 @@ export async function action({ request, params }: ActionFunctionArgs) {
     }
   } catch (e) {
     if (e instanceof GateRefusedError) return data<ActionReply>({ ok: false, intent: input.intent, errors: [e.message], gateRefused: true }, { status: 400 });
-    if (e instanceof PersonError) return invalid([e.message], input.intent);
+    if (e instanceof PersonError || e instanceof ActivationError) return invalid([e.message], input.intent);
     throw e;
   }
 }
 
 export default function PersonPage() {
-  const { person: p, can, units, today, isSelf, admission, certificates } = useLoaderData<typeof loader>();
+  const { person: p, can, units, today, isSelf, admission, certificates, activation } = useLoaderData<typeof loader>();
   const reply = useActionData<typeof action>();
   const busy = useNavigation().state !== "idle";
   const unitOptions = <UnitOptions units={units} />;
@@ -208,6 +237,7 @@ export default function PersonPage() {
             （仅显示这一次，请当面或通过安全渠道告知本人）
           </p>
         ) : null}
+        {reply?.ok && reply.activation ? <IssuedActivation {...reply.activation} /> : null}
         <dl className="grid grid-cols-[7rem_1fr] gap-x-3 gap-y-1 text-sm">
           <dt className="text-stone-500">学号/工号</dt>
           <dd className="font-mono">{p.number}</dd>
@@ -231,7 +261,11 @@ export default function PersonPage() {
           <dt className="text-stone-500">身份证号</dt>
           <dd className="font-mono" data-testid="id-number">{sensitive ? sensitive.idNumber : p.idNumberMasked || "—"}</dd>
           <dt className="text-stone-500">账号</dt>
-          <dd>{!p.hasPassword ? "未设置密码" : p.mustChangePassword ? "待本人修改初始密码" : "正常"}</dd>
+          <dd data-testid="account-state">
+            {!p.hasPassword ? "未激活" : p.mustChangePassword ? "待本人修改临时密码" : "正常"}
+            {activation?.status === "valid" ? <span className="text-stone-500">（激活码有效至 {activation.expiresAt}）</span> : null}
+            {activation?.status === "used" ? <span className="text-stone-500">（{activation.usedAt} 已用激活码激活）</span> : null}
+          </dd>
         </dl>
         <div className="mt-3 flex flex-wrap gap-2">
           {can.sensitive && !sensitive ? (
@@ -245,6 +279,20 @@ export default function PersonPage() {
             <Form method="post">
               <button name="intent" value="reset-password" className={secondaryButtonClass} disabled={busy}>
                 重置密码
+              </button>
+            </Form>
+          ) : null}
+          {can.manage && !isSelf && !p.disabledAt && (can.resetPassword || !p.hasPassword || p.mustChangePassword) ? (
+            <Form method="post">
+              <button name="intent" value="activation-issue" className={secondaryButtonClass} disabled={busy}>
+                {activation?.status === "valid" ? "重新生成激活码" : "生成激活码"}
+              </button>
+            </Form>
+          ) : null}
+          {can.manage && !isSelf && activation?.status === "valid" ? (
+            <Form method="post">
+              <button name="intent" value="activation-revoke" className={secondaryButtonClass} disabled={busy}>
+                作废激活码
               </button>
             </Form>
           ) : null}
@@ -423,6 +471,24 @@ export default function PersonPage() {
           </Form>
         </section>
       ) : null}
+    </div>
+  );
+}
+
+/** A code shown once, right after it was issued: to read out, or to print this page for the person. */
+function IssuedActivation({ code, link, qr, expiresAt }: { code: string; link: string; qr: string; expiresAt: string }) {
+  return (
+    <div className="mb-3 flex items-center gap-3 rounded bg-amber-50 px-3 py-2 text-sm" role="status">
+      <div className="min-w-0 flex-1 space-y-1">
+        <p>
+          激活码：<code className="font-mono text-base tracking-wider" data-testid="activation-code">{code}</code>
+        </p>
+        <p className="text-stone-600">有效期至 {expiresAt}，仅限本人使用一次。仅显示这一次，请当面或通过安全渠道交给本人。</p>
+        <p className="break-all font-mono text-xs text-stone-500" data-testid="activation-link">
+          {link}
+        </p>
+      </div>
+      <img src={qr} alt="扫码激活账号" className="h-24 w-24 shrink-0" width={96} height={96} />
     </div>
   );
 }

@@ -56,6 +56,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return {
     units: units.map((u) => ({ id: u.id, name: u.name, depth: u.depth })),
     canImport: can(user, "people:import"),
+    canActivate: can(user, "people:manage"),
     ...result,
   };
 }
@@ -72,11 +73,18 @@ export default function PeopleList() {
     <div>
       <div className="mb-3 flex flex-wrap items-center gap-2">
         <h1 className="text-xl font-bold">人员管理</h1>
-        {d.canImport ? (
-          <Link to="/manage/people/import" className={`${secondaryButtonClass} ml-auto`}>
-            批量导入
-          </Link>
-        ) : null}
+        <span className="ml-auto flex gap-2">
+          {d.canActivate ? (
+            <Link to="/manage/people/activation" className={secondaryButtonClass}>
+              账号激活
+            </Link>
+          ) : null}
+          {d.canImport ? (
+            <Link to="/manage/people/import" className={secondaryButtonClass}>
+              批量导入
+            </Link>
+          ) : null}
+        </span>
       </div>
 
       <Form method="get" className="mb-4 grid grid-cols-2 gap-2 rounded-lg bg-white p-3 shadow sm:grid-cols-3" role="search">

@@ -7,10 +7,9 @@ import { z } from "zod";
 import { requirePermission } from "~/.server/auth/guard";
 import { UploadError, parseUploadForm } from "~/.server/http/upload";
 import { ImportFileError } from "~/.server/http/spreadsheet";
-import { MAX_UPLOAD_BYTES, confirmImport, dryRunImport } from "~/.server/org/people-import";
+import { type ImportedUnit, MAX_UPLOAD_BYTES, confirmImport, dryRunImport } from "~/.server/org/people-import";
 import { Field, FormMessage, Notice, buttonClass, inputClass, secondaryButtonClass } from "~/components/ui/form";
 import { ImportChoices, ImportNotesTable, ImportProblemTable } from "~/components/ui/import-problems";
-import { NewPasswordSchema } from "~/lib/password-policy";
 import { IMPORT_COLUMNS, type ImportReport, MAX_IMPORT_ROWS, PROBLEM_ROWS_SHOWN, isClean } from "~/lib/people-import";
 import { POLITICAL_STATUS_LABELS, type PoliticalStatus } from "~/lib/vocabulary";
 
@@ -22,17 +21,11 @@ const ImportSchema = z
   .object({
     intent: z.enum(["dryRun", "confirm"]).default("dryRun"),
     file: z.instanceof(File, { message: PICK_FILE }).refine((f) => f.size > 0, PICK_FILE),
-    initialPassword: z.string().optional(),
     expectedHash: z.string().optional(),
     hidden: z.enum(["skip", "include"]).default("skip"),
   })
   .superRefine((v, ctx) => {
     if (v.intent !== "confirm") return;
-    if (!v.initialPassword) ctx.addIssue({ code: "custom", path: ["initialPassword"], message: "请设置初始密码" });
-    else {
-      const checked = NewPasswordSchema.safeParse(v.initialPassword);
-      if (!checked.success) ctx.addIssue({ code: "custom", path: ["initialPassword"], message: checked.error.issues[0].message });
-    }
     if (!/^[0-9a-f]{64}$/.test(v.expectedHash ?? "")) ctx.addIssue({ code: "custom", path: ["file"], message: "请先预检，预检通过后再确认导入" });
   });
 
@@ -46,9 +39,8 @@ type ActionData = {
   intent: "dryRun" | "confirm" | null;
   report: ImportReport | null;
   imported: number | null;
+  units?: ImportedUnit[];
 };
-
-const HIDE = ["initialPassword"];
 
 function fileError(message: string): SubmissionResult<string[]> {
   return { status: "error", error: { file: [message] } };
@@ -60,7 +52,7 @@ export async function action({ request }: ActionFunctionArgs) {
   try {
     formData = await parseUploadForm(request, {
       fileField: "file",
-      textFields: ["intent", "initialPassword", "expectedHash", "hidden"],
+      textFields: ["intent", "expectedHash", "hidden"],
       maxFileBytes: MAX_UPLOAD_BYTES,
       tooLargeHint: "请拆分后分批导入",
     });
@@ -70,29 +62,29 @@ export async function action({ request }: ActionFunctionArgs) {
   }
   const submission = parseWithZod(formData, { schema: ImportSchema });
   if (submission.status !== "success") {
-    return data<ActionData>({ result: submission.reply({ hideFields: HIDE }), intent: null, report: null, imported: null }, { status: 400 });
+    return data<ActionData>({ result: submission.reply(), intent: null, report: null, imported: null }, { status: 400 });
   }
-  const { intent, file, initialPassword, expectedHash, hidden } = submission.value;
+  const { intent, file, expectedHash, hidden } = submission.value;
   const upload = { name: file.name, bytes: new Uint8Array(await file.arrayBuffer()) };
   try {
     if (intent === "dryRun") {
       const report = await dryRunImport(user, upload, { hidden });
-      return data<ActionData>({ result: submission.reply({ hideFields: HIDE }), intent, report, imported: null });
+      return data<ActionData>({ result: submission.reply(), intent, report, imported: null });
     }
-    const outcome = await confirmImport(user, upload, initialPassword!, expectedHash, { hidden });
+    const outcome = await confirmImport(user, upload, expectedHash, { hidden });
     if (outcome.ok) {
-      return data<ActionData>({ result: submission.reply({ resetForm: true }), intent, report: null, imported: outcome.imported });
+      return data<ActionData>({ result: submission.reply({ resetForm: true }), intent, report: null, imported: outcome.imported, units: outcome.units });
     }
     if (outcome.reason === "changed") {
       return data<ActionData>(
-        { result: submission.reply({ hideFields: HIDE, fieldErrors: { file: ["所选文件与预检时的文件不一致，请重新预检"] } }), intent, report: null, imported: null },
+        { result: submission.reply({ fieldErrors: { file: ["所选文件与预检时的文件不一致，请重新预检"] } }), intent, report: null, imported: null },
         { status: 400 },
       );
     }
-    return data<ActionData>({ result: submission.reply({ hideFields: HIDE }), intent, report: outcome.report, imported: null }, { status: 400 });
+    return data<ActionData>({ result: submission.reply(), intent, report: outcome.report, imported: null }, { status: 400 });
   } catch (e) {
     if (!(e instanceof ImportFileError)) throw e;
-    return data<ActionData>({ result: submission.reply({ hideFields: HIDE, fieldErrors: { file: [e.message] } }), intent, report: null, imported: null }, { status: 400 });
+    return data<ActionData>({ result: submission.reply({ fieldErrors: { file: [e.message] } }), intent, report: null, imported: null }, { status: 400 });
   }
 }
 
@@ -138,8 +130,8 @@ export default function PeopleImportPage() {
             </a>
           </li>
           <li>选择填好的文件，点“预检”。系统逐行检查，列出每一行的问题，此时不会写入任何数据。</li>
-          <li>全部通过后，设置初始密码并点“确认导入”：所有行一次写入，任何一行出错则全部不写入。</li>
-          <li>导入的账号用学号/工号和初始密码登录，首次登录必须修改密码。请通过安全渠道告知初始密码。</li>
+          <li>全部通过后点“确认导入”：所有行一次写入，任何一行出错则全部不写入。</li>
+          <li>导入的账号没有密码：为他们生成一次性激活码（按党支部打印通知单或导出 Excel），本人凭激活码设置自己的密码。</li>
         </ol>
         <p className="mt-2 text-stone-500">
           支持 .xlsx 和 .csv（UTF-8 或 GBK 编码），单个文件不超过 {maxMegabytes} MB，最多 {maxRows} 行。只能导入到您管理范围内的党组织。
@@ -169,14 +161,7 @@ export default function PeopleImportPage() {
         </details>
       </section>
 
-      {actionData?.imported ? (
-        <Notice>
-          已导入 {actionData.imported} 人。初始密码请通过安全渠道告知本人，首次登录须修改密码。
-          <Link to="/manage/people" className="ml-2 underline">
-            查看人员列表
-          </Link>
-        </Notice>
-      ) : null}
+      {actionData?.imported ? <ImportedNotice imported={actionData.imported} units={actionData.units ?? []} /> : null}
 
       <Form
         method="post"
@@ -202,14 +187,6 @@ export default function PeopleImportPage() {
         {clean ? (
           <div className="mt-4 border-t border-stone-200 pt-4">
             <p className="mb-3 text-sm text-green-800">预检通过：共 {report.total} 行，可以导入。</p>
-            <Field
-              label="初始密码（至少 8 位，含字母和数字；所有导入账号共用，首次登录须修改）"
-              htmlFor={fields.initialPassword.id}
-              errors={fields.initialPassword.errors}
-              errorId={fields.initialPassword.errorId}
-            >
-              <input {...getInputProps(fields.initialPassword, { type: "password" })} autoComplete="new-password" className={inputClass} />
-            </Field>
             {!hydrated ? <p className="mb-2 text-sm text-amber-800">提交后文件选择已被浏览器清空：请重新选择同一个文件后再确认导入。</p> : null}
             <button type="submit" name="intent" value="confirm" className={buttonClass} disabled={busy}>
               {busy && navigation.formData?.get("intent") === "confirm" ? "正在导入…" : `确认导入 ${report.total} 人`}
@@ -220,6 +197,24 @@ export default function PeopleImportPage() {
 
       {report ? <ReportView report={report} /> : null}
     </div>
+  );
+}
+
+/** After an import: the people have no password yet, so the page leads to their activation codes, unit by unit. */
+function ImportedNotice({ imported, units }: { imported: number; units: ImportedUnit[] }) {
+  return (
+    <Notice>
+      <p>已导入 {imported} 人。导入的账号尚未激活：请为他们生成激活码，按党支部打印通知单或导出 Excel 分发给本人。</p>
+      <ul className="mt-1 space-y-1" aria-label="生成激活码">
+        {units.map((u) => (
+          <li key={u.id}>
+            <Link to={`/manage/people/activation?unitId=${u.id}`} className="underline">
+              为{u.name}的 {u.people} 人生成激活码
+            </Link>
+          </li>
+        ))}
+      </ul>
+    </Notice>
   );
 }
 

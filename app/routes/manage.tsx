@@ -29,7 +29,7 @@ export default function ManageLayout() {
   const { links } = useLoaderData<typeof loader>();
   return (
     <div>
-      <nav className="mb-4 flex gap-1 overflow-x-auto border-b border-stone-200" aria-label="管理">
+      <nav className="mb-4 flex gap-1 overflow-x-auto border-b border-stone-200 print:hidden" aria-label="管理">
         {links.map((l) => (
           <NavLink
             key={l.to}

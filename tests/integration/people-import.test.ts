@@ -11,7 +11,6 @@ import { type TestServer, startTestServer } from "../support/server";
 
 let server: TestServer;
 const PASSWORD = "Passw0rd1";
-const INITIAL = "Start2026ab";
 let cs: UnitRow;
 let csBranch: UnitRow;
 
@@ -183,7 +182,7 @@ describe("dry run", () => {
 });
 
 describe("confirmation", () => {
-  it("imports a clean file in one go; the accounts sign in with the initial password and must change it", async () => {
+  it("imports a clean file in one go, without a password for anyone, and offers their activation codes", async () => {
     const c = await as("S001");
     const before = count("Person");
     const file = await xlsx([
@@ -197,14 +196,18 @@ describe("confirmation", () => {
     const hash = expectedHash(dry);
     expect(hash).toBe(sha256(file));
 
-    const weak = await upload(c, file, "新积极分子.xlsx", { intent: "confirm", expectedHash: hash!, initialPassword: "short" });
-    expect(weak.status).toBe(400);
-    expect(plain(weak)).toContain("密码至少 8 位");
-    expect(count("Person")).toBe(before);
+    // Nothing on the page asks for a password to share.
+    expect(dry.text).not.toContain("初始密码");
+    expect(dry.text).not.toContain('type="password"');
 
-    const res = await upload(c, file, "新积极分子.xlsx", { intent: "confirm", expectedHash: hash!, initialPassword: INITIAL });
+    const passwordsBefore = count("Password");
+    const res = await upload(c, file, "新积极分子.xlsx", { intent: "confirm", expectedHash: hash! });
     expect(res.status).toBe(200);
     expect(plain(res)).toContain("已导入 3 人");
+    // The page leads to the activation codes of the imported people, per unit.
+    expect(plain(res)).toContain(`href="/manage/people/activation?unitId=${csBranch.id}"`);
+    expect(plain(res)).toContain("为学生第一党支部的 2 人生成激活码");
+    expect(plain(res)).toContain("为教工党支部的 1 人生成激活码");
     expect(count("Person")).toBe(before + 3);
 
     const db = server.factory.db;
@@ -224,24 +227,20 @@ describe("confirmation", () => {
       ["2024070302", null, "target"],
     ]);
     expect(statuses[0].effectiveOn).toBe("2025-09-01T00:00:00.000+00:00");
-    const passwords = db.prepare("SELECT hash, mustChange FROM Password WHERE personId IN (SELECT id FROM Person WHERE number IN ('2024070301','2024070302','T2024001'))").all() as { hash: string; mustChange: number }[];
-    expect(passwords).toHaveLength(3);
-    expect(new Set(passwords.map((p) => p.hash)).size).toBe(1);
-    expect(passwords.every((p) => p.mustChange === 1)).toBe(true);
-    expect(passwords[0].hash).toMatch(/^\$argon2id\$/);
+    // No shared secret: nobody imported has a password (or a hash shared with the others) to guess.
+    const passwords = db.prepare("SELECT hash FROM Password WHERE personId IN (SELECT id FROM Person WHERE number IN ('2024070301','2024070302','T2024001'))").all();
+    expect(passwords).toEqual([]);
+    expect(count("Password")).toBe(passwordsBefore);
 
     const audits = importAudits();
     expect(audits).toHaveLength(1);
     expect(JSON.parse(audits[0].detail)).toMatchObject({ rows: 3, byStatus: { activist: 1, target: 1, masses: 1 } });
 
     const newcomer = new Client(server.url);
-    const login = await newcomer.login("2024070302", INITIAL);
-    expect(login.status).toBe(302);
-    expect(login.location).toBe("/account/password");
-    expect((await newcomer.get("/")).location).toBe("/account/password");
+    expect((await newcomer.login("2024070302", "Start2026ab")).status).toBe(400);
 
     // The same file again: every number is now taken, and nothing more is written.
-    const again = await upload(c, file, "新积极分子.xlsx", { intent: "confirm", expectedHash: hash!, initialPassword: INITIAL });
+    const again = await upload(c, file, "新积极分子.xlsx", { intent: "confirm", expectedHash: hash! });
     expect(again.status).toBe(400);
     expect(plain(again)).toContain("“2024070301”已存在于系统中");
     expect(count("Person")).toBe(before + 3);
@@ -256,7 +255,7 @@ describe("confirmation", () => {
       ["2024070403", "钱三", null, null, "学生第一党支部", "入党积极分子", "2024-02-30", null, null, null, null, null],
     ]);
     // A confirmation never trusts an earlier dry run: this one goes straight to confirm.
-    const res = await upload(c, file, "a.xlsx", { intent: "confirm", expectedHash: sha256(file), initialPassword: INITIAL });
+    const res = await upload(c, file, "a.xlsx", { intent: "confirm", expectedHash: sha256(file) });
     expect(res.status).toBe(400);
     expect(plain(res)).toContain("共 3 行，1 行有问题");
     expect(plain(res)).toContain("G 列「政治面貌起始日期」：“2024-02-30”不是存在的日期");
@@ -268,7 +267,7 @@ describe("confirmation", () => {
     const before = count("Person");
     const checked = await xlsx([["2024070501", "孙一", null, null, "学生第一党支部", "群众", null, null, null, null, null, null]]);
     const other = await xlsx([["2024070502", "孙二", null, null, "学生第一党支部", "群众", null, null, null, null, null, null]]);
-    const res = await upload(c, other, "a.xlsx", { intent: "confirm", expectedHash: sha256(checked), initialPassword: INITIAL });
+    const res = await upload(c, other, "a.xlsx", { intent: "confirm", expectedHash: sha256(checked) });
     expect(res.status).toBe(400);
     expect(plain(res)).toContain("所选文件与预检时的文件不一致，请重新预检");
     expect(count("Person")).toBe(before);
@@ -314,7 +313,6 @@ describe("template and permissions", () => {
     const before = count("Person");
     const res = await upload(c, await xlsx([["2024070601", "越权", null, null, "学生第一党支部", "群众", null, null, null, null, null, null]]), "a.xlsx", {
       intent: "confirm",
-      initialPassword: INITIAL,
       expectedHash: "0".repeat(64),
     });
     expect(res.status).toBe(403);

@@ -20,9 +20,9 @@ export class Client {
     return { status: res.status, headers: res.headers, text: await res.text(), location: res.headers.get("location") };
   }
 
-  /** A GET whose body is a file (an Excel export): the bytes instead of the text. */
-  async download(pathname: string): Promise<{ status: number; headers: Headers; bytes: Buffer }> {
-    const res = await this.send(pathname, {});
+  /** A GET (or, given a form, a POST) whose body is a file (an Excel export): the bytes instead of the text. */
+  async download(pathname: string, form?: Record<string, string>): Promise<{ status: number; headers: Headers; bytes: Buffer }> {
+    const res = await this.send(pathname, form ? { method: "POST", body: new URLSearchParams(form) } : {});
     return { status: res.status, headers: res.headers, bytes: Buffer.from(await res.arrayBuffer()) };
   }
 

@@ -1,9 +1,8 @@
-import QRCode from "qrcode";
 import { formatChinaDateTime } from "~/lib/dates";
 import { HOURS_CATEGORIES, type HoursCategory } from "~/lib/hours-categories";
 import { audit } from "../audit";
 import { prisma } from "../db";
-import { env } from "../env";
+import { publicOrigin } from "../http/public-link";
 import { certificateKey, signCertificateToken, verifyCertificateToken } from "./certificate-token";
 import { requirementStatus } from "./requirements";
 
@@ -143,12 +142,5 @@ export async function verifyCertificate(token: string): Promise<CertificateView 
 
 /** The absolute address the QR code points to: PUBLIC_URL when set, else the origin the page was asked on. */
 export function verifyUrl(certificateId: number, requestUrl: string): string {
-  const base = env.publicUrl ?? new URL(requestUrl).origin;
-  return `${base}/hours/verify/${signCertificateToken(certificateId, certificateKey())}`;
-}
-
-/** The QR code as an SVG data: URI (the CSP allows data: images; no script, no inline SVG markup). */
-export async function qrDataUri(text: string): Promise<string> {
-  const svg = await QRCode.toString(text, { type: "svg", errorCorrectionLevel: "M", margin: 0 });
-  return `data:image/svg+xml;base64,${Buffer.from(svg).toString("base64")}`;
+  return `${publicOrigin(requestUrl)}/hours/verify/${signCertificateToken(certificateId, certificateKey())}`;
 }

@@ -61,7 +61,7 @@ export async function buildImportTemplate(importer: Importer, format: SheetForma
     ["1", null, "第一行是列名，请勿修改；从第二行起每行一人。灰色的示例行请删除后再导入。"],
     ["2", null, "学号/工号、手机号、身份证号请设为“文本”格式，否则 Excel 会改写长数字。"],
     ["3", null, "导入前先点“预检”：系统会逐行列出问题，预检通过后才能确认导入；任何一行有问题都不会写入。"],
-    ["4", null, "导入的账号使用您设置的初始密码登录，首次登录必须修改密码。"],
+    ["4", null, "导入的账号没有密码：导入后为他们生成激活码（打印通知单或导出 Excel），本人凭激活码设置自己的密码。"],
     [null, null, null],
     [{ value: "可填写的党组织（您的管理范围内）", fontWeight: "bold" }, null, null],
     ...unitNames.slice(0, UNITS_LISTED).map((name) => [null, null, name]),

@@ -14,7 +14,6 @@ import {
   parseSheet,
 } from "~/lib/people-import";
 import { audit } from "../audit";
-import { hashPassword } from "../auth/password";
 import { prismaIdle, rawDb, sqliteTimestamp } from "../db";
 import { type SheetFormat, type UploadedFile, readSpreadsheet, sha256Hex } from "../http/spreadsheet";
 
@@ -95,14 +94,19 @@ export async function dryRunImport(importer: Importer, file: UploadedFile, choic
   return buildReport(meta, parsed, checked, today);
 }
 
+/** Where the imported people went: the import page offers their activation codes unit by unit. */
+export type ImportedUnit = { id: number; name: string; people: number };
+
 export type ConfirmResult =
-  | { ok: true; imported: number; report: ImportReport }
+  | { ok: true; imported: number; report: ImportReport; units: ImportedUnit[] }
   | { ok: false; reason: "problems"; report: ImportReport }
   | { ok: false; reason: "changed" };
 
 const IMPORT_NOTE = "批量导入";
 
-function insertAll(db: Database.Database, importer: Importer, rows: readonly CheckedRow[], passwordHash: string, today: string) {
+// People are created without a password: each activates the account with a code of their own
+// (app/.server/auth/activation.ts, decision 030), never with a password shared by the whole file.
+function insertAll(db: Database.Database, importer: Importer, rows: readonly CheckedRow[], today: string) {
   const now = sqliteTimestamp(new Date());
   const insertPerson = db.prepare(
     `INSERT INTO Person (number, name, gender, category, unitId, politicalStatus, statusSince, cadreLevel,
@@ -112,7 +116,6 @@ function insertAll(db: Database.Database, importer: Importer, rows: readonly Che
   const insertStatus = db.prepare(
     `INSERT INTO StatusChange (personId, fromStatus, toStatus, effectiveOn, note, recordedById, recordedAt) VALUES (?, ?, ?, ?, ?, ?, ?)`,
   );
-  const insertPassword = db.prepare(`INSERT INTO Password (personId, hash, mustChange, updatedAt) VALUES (?, ?, 1, ?)`);
   const dayStamp = (iso: string) => sqliteTimestamp(new Date(`${iso}T00:00:00Z`));
   for (const { person: p, unitId } of rows) {
     const isMasses = p.politicalStatus === "masses";
@@ -139,8 +142,15 @@ function insertAll(db: Database.Database, importer: Importer, rows: readonly Che
     // Every stage the file dates is a step of the history; an undated current stage starts today.
     const steps = isMasses ? [] : p.history.length && p.history[p.history.length - 1].status === p.politicalStatus ? p.history : [...p.history, { status: p.politicalStatus, on: today }];
     steps.forEach((step, i) => insertStatus.run(id, i === 0 ? null : steps[i - 1].status, step.status, dayStamp(step.on), IMPORT_NOTE, importer.id, now));
-    insertPassword.run(id, passwordHash, now);
   }
+}
+
+function importedUnits(db: Database.Database, rows: readonly CheckedRow[]): ImportedUnit[] {
+  const counts = new Map<number, number>();
+  // A clean report resolved every row's unit.
+  for (const r of rows) counts.set(r.unitId!, (counts.get(r.unitId!) ?? 0) + 1);
+  const name = db.prepare(`SELECT "name" FROM "OrgUnit" WHERE "id" = ?`);
+  return [...counts].map(([id, people]) => ({ id, name: (name.get(id) as { name: string }).name, people }));
 }
 
 /**
@@ -148,7 +158,7 @@ function insertAll(db: Database.Database, importer: Importer, rows: readonly Che
  * run; `expectedSha256` (from the dry run the importer looked at) refuses a different file. The
  * database checks run again inside the write transaction, so a number taken meanwhile is caught.
  */
-export async function confirmImport(importer: Importer, file: UploadedFile, initialPassword: string, expectedSha256?: string, choices: ReadChoices = {}): Promise<ConfirmResult> {
+export async function confirmImport(importer: Importer, file: UploadedFile, expectedSha256?: string, choices: ReadChoices = {}): Promise<ConfirmResult> {
   const { file: meta, parsed, today } = await prepare(file, choices);
   if (expectedSha256 && expectedSha256 !== meta.sha256) return { ok: false, reason: "changed" };
   if (parsed.fileProblems.length) return { ok: false, reason: "problems", report: buildReport(meta, parsed, [], today) };
@@ -156,16 +166,14 @@ export async function confirmImport(importer: Importer, file: UploadedFile, init
   const first = checkRows(db, importer, parsed);
   if (first.some((r) => r.problems.length)) return { ok: false, reason: "problems", report: buildReport(meta, parsed, first, today) };
 
-  // One hash for everyone: 12,000 argon2 runs would take minutes, and every account must replace it at first sign-in.
-  const passwordHash = await hashPassword(initialPassword);
   await prismaIdle();
   const outcome = db
     .transaction(() => {
       const checked = checkRows(db, importer, parsed);
       const report = buildReport(meta, parsed, checked, today);
       if (!isClean(report)) return { ok: false as const, report };
-      insertAll(db, importer, checked, passwordHash, today);
-      return { ok: true as const, report, units: new Set(checked.map((r) => r.unitId)).size };
+      insertAll(db, importer, checked, today);
+      return { ok: true as const, report, units: importedUnits(db, checked) };
     })
     // IMMEDIATE takes the write lock before the checks, so nothing changes between check and write.
     .immediate();
@@ -177,7 +185,7 @@ export async function confirmImport(importer: Importer, file: UploadedFile, init
     action: "people.import",
     targetKind: "file",
     targetId: meta.sha256.slice(0, 16),
-    detail: { fileName: meta.fileName, format: meta.format, rows: report.total, byStatus: report.byStatus, units: outcome.units },
+    detail: { fileName: meta.fileName, format: meta.format, rows: report.total, byStatus: report.byStatus, units: outcome.units.length },
   });
-  return { ok: true, imported: report.total, report };
+  return { ok: true, imported: report.total, report, units: outcome.units };
 }

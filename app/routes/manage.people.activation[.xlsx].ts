@@ -1,0 +1,30 @@
+import { type ActionFunctionArgs, redirect } from "@remix-run/node";
+import { ActivationError, BATCH_LIMITS, IssueBatchSchema, issueForUnit } from "~/.server/auth/activation";
+import { activationWorkbook } from "~/.server/auth/activation-sheet";
+import { requirePermission } from "~/.server/auth/guard";
+import { downloadResponse } from "~/.server/http/download";
+import { getUnit } from "~/.server/org/units";
+
+// POST /manage/people/activation.xlsx: issues a unit's activation codes and answers with them as a
+// workbook for the secretary (decision 030). A refusal goes back to the page with its reason.
+
+export async function loader() {
+  return redirect("/manage/people/activation");
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  await requirePermission(request, "people:manage");
+  const parsed = IssueBatchSchema.safeParse(Object.fromEntries(await request.formData()));
+  if (!parsed.success) return redirect("/manage/people/activation");
+  const { unitId, scope } = parsed.data;
+  const user = await requirePermission(request, "people:manage", unitId);
+  const unit = (await getUnit(unitId))!;
+  try {
+    const batch = await issueForUnit(user, unit, scope, BATCH_LIMITS.xlsx);
+    const file = await activationWorkbook(user.id, user.grants, unit, batch, request.url);
+    return downloadResponse(file, `activation-${unit.id}.xlsx`);
+  } catch (e) {
+    if (!(e instanceof ActivationError) || (e.code !== "empty" && e.code !== "too_many")) throw e;
+    return redirect(`/manage/people/activation?unitId=${unit.id}&error=${e.code}`);
+  }
+}
