@@ -6,6 +6,7 @@ import { addAttendee, confirmActivity, removeAttendee, searchUnitPeople, uncredi
 import { checkinOpen, projectorCode } from "~/.server/activities/projector";
 import { requireManagerOf } from "~/.server/auth/guard";
 import { LedgerError } from "~/.server/hours/ledger";
+import { siteOrigin } from "~/.server/http/site-origin";
 import { AutoRefresh } from "~/components/activity/auto-refresh";
 import { ActivitySettingsFields } from "~/components/activity/settings-fields";
 import { FormMessage, Notice, buttonClass, inputClass, secondaryButtonClass } from "~/components/ui/form";
@@ -27,7 +28,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const url = new URL(request.url);
   const q = (url.searchParams.get("q") ?? "").trim().slice(0, 30);
   const [code, matches, uncredited] = await Promise.all([
-    checkinOpen(a, now) ? projectorCode(a, url.origin, now) : null,
+    checkinOpen(a, now) ? projectorCode(a, siteOrigin(request.url), now) : null,
     q && a.status !== "cancelled" ? searchUnitPeople(a.unit.path, q) : [],
     a.status === "confirmed" ? uncreditedAttendees(id) : [],
   ]);

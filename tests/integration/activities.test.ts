@@ -90,6 +90,10 @@ describe("activities", () => {
     expect(view.text).toContain("data-testid=\"checkin-qr\"");
     expect(view.text).toContain(`/checkin/${id}-`);
     expect(view.text).not.toContain(secret(id));
+    // The projector's code points here even when the page was asked for with a forged Host header.
+    const forged = await clients.SEC.getWithHost(page(id), "evil.example");
+    expect(forged.text).toContain(`data-checkin-url="${server.url}/checkin/${id}-`);
+    expect(forged.text).not.toContain("evil.example");
 
     expect((await clients.SEC.post("/manage/activities", form({ unitId: String(ids.other) }))).status).toBe(403);
     expect((await clients.OTHERSEC.get(page(id))).status).toBe(403);

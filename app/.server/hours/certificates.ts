@@ -3,7 +3,7 @@ import { formatChinaDateTime } from "~/lib/dates";
 import { HOURS_CATEGORIES, type HoursCategory } from "~/lib/hours-categories";
 import { audit } from "../audit";
 import { prisma } from "../db";
-import { env } from "../env";
+import { siteOrigin } from "../http/site-origin";
 import { certificateKey, signCertificateToken, verifyCertificateToken } from "./certificate-token";
 import { requirementStatus } from "./requirements";
 
@@ -141,9 +141,9 @@ export async function verifyCertificate(token: string): Promise<CertificateView 
   return view && !view.revoked ? view : null;
 }
 
-/** The absolute address the QR code points to: PUBLIC_URL when set, else the origin the page was asked on. */
+/** The absolute address the QR code points to: the site's configured origin, never the request's Host header. */
 export function verifyUrl(certificateId: number, requestUrl: string): string {
-  const base = env.publicUrl ?? new URL(requestUrl).origin;
+  const base = siteOrigin(requestUrl);
   return `${base}/hours/verify/${signCertificateToken(certificateId, certificateKey())}`;
 }
 

@@ -8,6 +8,8 @@ import { AsyncLocalStorage } from "node:async_hooks";
 export type RequestContext = {
   clientAddress: string;
   cspNonce: string;
+  /** The address and port the connection reached (from the socket, never from a header). */
+  local?: { address: string; port: number };
   appendHeader(name: string, value: string): void;
 };
 
