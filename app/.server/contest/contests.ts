@@ -2,7 +2,7 @@ import { type ContestSettingsInput, type SectionInput } from "~/lib/contest-sett
 import { hoursToHundredths } from "~/lib/hours";
 import { audit } from "../audit";
 import { prisma } from "../db";
-import { drawPoolSize } from "../quiz/quizzes";
+import { bankRefusal, drawPoolSize } from "../quiz/quizzes";
 
 // The contest builder: settings, paper sections (questions drawn per participant from a bank), audiences,
 // publishing. A contest belongs to a unit; the caller checks "contests:manage" over it. Once anybody has an
@@ -92,14 +92,9 @@ export async function updateContestSettings(actorId: number, contestId: number, 
 
 export async function addSection(actorId: number, contestId: number, input: SectionInput) {
   await requireUnfrozen(contestId);
-  const [bank, contest] = await Promise.all([
-    prisma.questionBank.findUnique({ where: { id: input.bankId }, select: { archivedAt: true, unit: { select: { path: true } } } }),
-    prisma.contest.findUniqueOrThrow({ where: { id: contestId }, select: { unit: { select: { path: true } } } }),
-  ]);
-  if (!bank || bank.archivedAt) throw new ContestError("该题库不存在或已归档");
-  // The banks the builder offers (banksForBuilder): those of the contest's unit, above it, or below it.
-  const [bankPath, contestPath] = [bank.unit.path, contest.unit.path];
-  if (!contestPath.startsWith(bankPath) && !bankPath.startsWith(contestPath)) throw new ContestError("不能使用其他党组织的题库");
+  const contest = await prisma.contest.findUniqueOrThrow({ where: { id: contestId }, select: { unit: { select: { path: true } } } });
+  const refusal = await bankRefusal(input.bankId, contest.unit.path);
+  if (refusal) throw new ContestError(refusal);
   const pool = await drawPoolSize(input.bankId, input.tag ?? null, input.difficulty);
   if (pool < input.count) throw new ContestError(`符合条件的题目只有 ${pool} 道，不够抽取 ${input.count} 道`);
   const last = await prisma.contestSection.findFirst({ where: { contestId }, orderBy: { position: "desc" }, select: { position: true } });
