@@ -31,6 +31,7 @@ export const AUDIT_ACTIONS = [
   "hours.credit",
   "hours.reverse",
   "hours.export",
+  "hours.approve_settings",
   "certificate.issue",
   "certificate.revoke",
   "admin.create",

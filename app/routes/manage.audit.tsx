@@ -40,6 +40,7 @@ const ACTION_LABELS: Record<AuditAction, string> = {
   "hours.credit": "记入学时",
   "hours.reverse": "冲销学时",
   "hours.export": "导出学时统计",
+  "hours.approve_settings": "审核学时设置",
   "certificate.issue": "开具学时证明",
   "certificate.revoke": "作废学时证明",
   "admin.create": "创建管理员",

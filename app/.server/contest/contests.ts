@@ -2,6 +2,7 @@ import { type ContestSettingsInput, type SectionInput } from "~/lib/contest-sett
 import { hoursToHundredths } from "~/lib/hours";
 import { audit } from "../audit";
 import { prisma } from "../db";
+import { creditSetterPatch } from "../hours/self-credit";
 import { bankRefusal, drawPoolSize } from "../quiz/quizzes";
 
 // The contest builder: settings, paper sections (questions drawn per participant from a bank), audiences,
@@ -45,7 +46,7 @@ export async function contestsOfUnits(scopePaths: string[]) {
 export async function createContest(actorId: number, unitId: number, title: string) {
   const opensAt = new Date(Math.ceil(Date.now() / 3600_000) * 3600_000);
   const contest = await prisma.contest.create({
-    data: { title, unitId, createdById: actorId, opensAt, closesAt: new Date(opensAt.getTime() + 7 * DAY), timeLimitSec: 1800 },
+    data: { title, unitId, createdById: actorId, creditSetById: actorId, opensAt, closesAt: new Date(opensAt.getTime() + 7 * DAY), timeLimitSec: 1800 },
     select: { id: true },
   });
   await audit({ actorId, action: "contest.create", targetKind: "contest", targetId: contest.id, detail: { title } });
@@ -86,7 +87,9 @@ async function requireUnfrozen(contestId: number) {
 }
 
 export async function updateContestSettings(actorId: number, contestId: number, input: ContestSettingsInput) {
-  await prisma.contest.update({ where: { id: contestId }, data: settingsData(input) });
+  const data = settingsData(input);
+  const before = await prisma.contest.findUniqueOrThrow({ where: { id: contestId }, select: { creditHours: true } });
+  await prisma.contest.update({ where: { id: contestId }, data: { ...data, ...creditSetterPatch(before, data, actorId) } });
   await audit({ actorId, action: "contest.update", targetKind: "contest", targetId: contestId, detail: { part: "settings" } });
 }
 

@@ -2,6 +2,7 @@ import crypto from "node:crypto";
 import { optionOrder, shuffled } from "~/lib/quiz-shuffle";
 import { prisma, prismaIdle, rawDb, rawStatement, sqliteTimestamp } from "../db";
 import { creditHours } from "../hours/ledger";
+import { selfCreditWithheld } from "../hours/self-credit";
 import { learner } from "../learning/catalog";
 import { bankOrderOf, drawPaper, paperDeadline, paperWindow, parseJson, presentedOptions, presentedResponse } from "../quiz/paper";
 import { contestAudienceWhere } from "./audience";
@@ -177,7 +178,7 @@ async function finish(entry: { id: number; contestId: number; personId: number; 
   contestIntake().forget(entry.id);
   if (changed === 0) return false;
   const contest = await prisma.contest.findUniqueOrThrow({ where: { id: entry.contestId }, select: { title: true, creditHours: true } });
-  if (contest.creditHours && contest.creditHours > 0) {
+  if (contest.creditHours && contest.creditHours > 0 && !(await selfCreditWithheld("contest", entry.contestId, entry.personId))) {
     await creditHours({
       personId: entry.personId,
       amount: contest.creditHours,

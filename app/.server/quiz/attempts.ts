@@ -8,6 +8,7 @@ import { audit } from "../audit";
 import { prisma } from "../db";
 import { Prisma } from "../generated/prisma/client";
 import { creditHours } from "../hours/ledger";
+import { selfCreditWithheld } from "../hours/self-credit";
 import { MalformedAnswer, bankOrderOf, drawPaper, keyOf, paperDeadline, paperWindow, parseJson, presentedOptions, presentedResponse, toBankResponse } from "./paper";
 
 // Attempts at a quiz: the state machine in_progress → submitted | expired, with the paper (questions,
@@ -446,7 +447,7 @@ async function recomputeGrade(quizId: number, personId: number, finishedAt: Date
   });
   // Once credited, hours stay even if a later attempt lowers an average or last grade: the person
   // did pass, and the ledger's unique source key would refuse a second credit anyway.
-  if (passed && quiz.creditHours && quiz.creditHours > 0) {
+  if (passed && quiz.creditHours && quiz.creditHours > 0 && !(await selfCreditWithheld("quiz", quizId, personId))) {
     await creditHours({
       personId,
       amount: quiz.creditHours,

@@ -1,6 +1,7 @@
 import { type QuizSettingsInput, type SlotInput } from "~/lib/quiz-settings";
 import { audit } from "../audit";
 import { prisma } from "../db";
+import { creditSetterPatch } from "../hours/self-credit";
 
 // The quiz builder: settings, slots (fixed questions or random draws), audiences, publishing.
 // A quiz belongs to a unit; the caller checks "quizzes:manage" over it. Once anybody has started an
@@ -45,7 +46,7 @@ export async function quizzesOfUnits(scopePaths: string[]) {
 }
 
 export async function createQuiz(actorId: number, unitId: number, input: QuizSettingsInput) {
-  const quiz = await prisma.quiz.create({ data: { ...settingsData(input), unitId, createdById: actorId }, select: { id: true } });
+  const quiz = await prisma.quiz.create({ data: { ...settingsData(input), unitId, createdById: actorId, creditSetById: actorId }, select: { id: true } });
   await audit({ actorId, action: "quiz.create", targetKind: "quiz", targetId: quiz.id, detail: { title: input.title } });
   return quiz;
 }
@@ -103,7 +104,9 @@ async function requireUnfrozen(quizId: number) {
 }
 
 export async function updateQuizSettings(actorId: number, quizId: number, input: QuizSettingsInput) {
-  await prisma.quiz.update({ where: { id: quizId }, data: settingsData(input) });
+  const data = settingsData(input);
+  const before = await prisma.quiz.findUniqueOrThrow({ where: { id: quizId }, select: { creditHours: true, passPercent: true } });
+  await prisma.quiz.update({ where: { id: quizId }, data: { ...data, ...creditSetterPatch(before, data, actorId) } });
   await audit({ actorId, action: "quiz.update", targetKind: "quiz", targetId: quizId, detail: { part: "settings" } });
 }
 
