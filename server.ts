@@ -59,6 +59,7 @@ export async function startServer({ dev = false } = {}): Promise<StartedServer> 
     const context = {
       clientAddress: req.ip ?? req.socket.remoteAddress ?? "unknown",
       cspNonce: res.locals.cspNonce as string,
+      local: { address: req.socket.localAddress ?? "", port: req.socket.localPort ?? env.port },
       appendHeader: (name: string, value: string) => res.append(name, value),
       bodyBudget: newBodyBudget(),
     };

@@ -37,6 +37,7 @@ export const AUDIT_ACTIONS = [
   "hours.reverse",
   "hours.repair",
   "hours.export",
+  "hours.approve_settings",
   "certificate.issue",
   "certificate.revoke",
   "admin.create",

@@ -6,6 +6,7 @@ import { requireUser } from "~/.server/auth/guard";
 import { contestForPerson, entryForAnswering, setShowName, startEntry, submitEntry } from "~/.server/contest/entries";
 import { ContestError } from "~/.server/contest/errors";
 import { personalPlace, publicRanking } from "~/.server/contest/results";
+import { SELF_CREDIT_NOTICE, selfCreditWithheld } from "~/.server/hours/self-credit";
 import { ContestAnswering } from "~/components/contest/answering";
 import { Countdown } from "~/components/quiz/countdown";
 import { FormMessage, buttonClass, secondaryButtonClass } from "~/components/ui/form";
@@ -47,6 +48,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     questionCount: c.questionCount,
     maxScore: c.maxScore,
     credit: c.creditHours ? formatHours(c.creditHours) : null,
+    selfCreditNotice: (await selfCreditWithheld("contest", c.id, user.id)) ? SELF_CREDIT_NOTICE.contest : null,
   };
   if (c.entry?.state === "in_progress") {
     const paper = await entryForAnswering(user.id, c.entry.id, now).catch(refusal);
@@ -119,6 +121,11 @@ function Header({ contest }: { contest: Loaded["contest"] }) {
         共 {contest.questionCount} 题、满分 {contest.maxScore / 100} 分，限时 {contest.minutes} 分钟，每人限参赛一次
         {contest.credit ? `；参赛计 ${contest.credit} 学时` : ""}
       </p>
+      {contest.selfCreditNotice ? (
+        <p className="mt-2 rounded bg-amber-50 p-2 text-sm text-amber-900" data-testid="self-credit-notice">
+          {contest.selfCreditNotice}
+        </p>
+      ) : null}
     </header>
   );
 }

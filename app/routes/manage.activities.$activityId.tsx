@@ -2,10 +2,11 @@ import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, da
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { ActivityError, activityDetail, activityUnitId, cancelActivity, updateActivity } from "~/.server/activities/activities";
-import { addAttendee, confirmActivity, removeAttendee, searchUnitPeople } from "~/.server/activities/attendance";
+import { addAttendee, confirmActivity, removeAttendee, searchUnitPeople, uncreditedAttendees } from "~/.server/activities/attendance";
 import { checkinOpen, projectorCode } from "~/.server/activities/projector";
 import { requireManagerOf } from "~/.server/auth/guard";
 import { LedgerError } from "~/.server/hours/ledger";
+import { publicOrigin } from "~/.server/http/public-link";
 import { AutoRefresh } from "~/components/activity/auto-refresh";
 import { ActivitySettingsFields } from "~/components/activity/settings-fields";
 import { FormMessage, Notice, buttonClass, inputClass, secondaryButtonClass } from "~/components/ui/form";
@@ -21,15 +22,17 @@ import { toLocalInput } from "~/lib/quiz-settings";
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.activity.title ?? "活动"} · 组织生活` }];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const { id } = await requireManagerOf(request, "activities:manage", params.activityId, activityUnitId);
+  const { user, id } = await requireManagerOf(request, "activities:manage", params.activityId, activityUnitId);
   const a = (await activityDetail(id))!;
   const now = new Date();
   const url = new URL(request.url);
   const q = (url.searchParams.get("q") ?? "").trim().slice(0, 30);
-  const [code, matches] = await Promise.all([
-    checkinOpen(a, now) ? projectorCode(a, url.origin, now) : null,
+  const [code, matches, uncredited] = await Promise.all([
+    checkinOpen(a, now) ? projectorCode(a, publicOrigin(request.url), now) : null,
     q && a.status !== "cancelled" ? searchUnitPeople(a.unit.path, q) : [],
+    a.status === "confirmed" ? uncreditedAttendees(id) : [],
   ]);
+  const pending = new Set(uncredited);
   const present = a.attendances.filter((x) => !x.removedAt);
   const listed = new Set(present.map((x) => x.personId));
   return {
@@ -66,9 +69,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       reason: x.reason,
       at: formatChinaDateTime(x.at),
       removed: x.removedAt !== null,
+      pending: pending.has(x.personId),
+      self: x.personId === user.id,
     })),
+    // Someone else's attendance this manager may credit (their own waits for another manager).
+    canCreditPending: uncredited.some((p) => p !== user.id),
     q,
-    matches: matches.map((m) => ({ id: m.id, name: m.name, number: m.number, unitName: m.unit.name, listed: listed.has(m.id) })),
+    matches: matches.map((m) => ({ id: m.id, name: m.name, number: m.number, unitName: m.unit.name, listed: listed.has(m.id), self: m.id === user.id })),
   };
 }
 
@@ -86,7 +93,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
     switch (intent.data.intent) {
       case "confirm": {
         const r = await confirmActivity(user.id, id);
-        return { ok: true as const, message: r.newlyConfirmed ? `签到名单已确认，${r.credited} 人记入学时` : "签到名单已确认过" };
+        const done = r.newlyConfirmed ? `签到名单已确认，${r.credited} 人记入学时` : r.credited > 0 ? `已为 ${r.credited} 人记入学时` : "签到名单已确认过";
+        return { ok: true as const, message: r.selfPending ? `${done}。您本人的学时须由本组织的其他管理员确认` : done };
       }
       case "add": {
         const person = PersonSchema.safeParse(form);
@@ -124,7 +132,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 const SOURCE_LABELS: Record<string, string> = { checkin: "扫码签到", added: "补登" };
 
 export default function ActivityPage() {
-  const { activity: a, settings, code, count, attendances, q, matches } = useLoaderData<typeof loader>();
+  const { activity: a, settings, code, count, attendances, canCreditPending, q, matches } = useLoaderData<typeof loader>();
   const reply = useActionData<typeof action>();
   const open = a.status === "open";
   const confirmed = a.status === "confirmed";
@@ -182,6 +190,11 @@ export default function ActivityPage() {
                     {x.unitName} · {SOURCE_LABELS[x.source] ?? x.source}
                     {x.reason ? `（${x.reason}）` : ""} · {x.at}
                   </span>
+                  {x.pending ? (
+                    <span className="ml-2 text-xs text-amber-700" data-testid="attendance-pending">
+                      {x.self ? "学时待本组织其他管理员确认（不能为自己记入学时）" : "学时待确认"}
+                    </span>
+                  ) : null}
                 </span>
                 {x.removed ? (
                   <span className="text-xs text-stone-500">已移除</span>
@@ -222,6 +235,8 @@ export default function ActivityPage() {
                   </span>
                   {m.listed ? (
                     <span className="text-xs text-green-700">已在名单中</span>
+                  ) : m.self ? (
+                    <span className="text-xs text-stone-500">不能为自己补登，请由其他管理员补登</span>
                   ) : (
                     <Form method="post" className="flex items-center gap-1">
                       <input type="hidden" name="personId" value={m.id} />
@@ -241,7 +256,15 @@ export default function ActivityPage() {
               <button name="intent" value="confirm" className={buttonClass}>
                 确认名单并记入学时
               </button>
-              <p className="mt-1 text-xs text-stone-500">确认后，名单上的每个人记入 {formatHours(a.hours)} 学时；之后的更正以冲销和补记的方式记录，不删除任何记录。</p>
+              <p className="mt-1 text-xs text-stone-500">
+                确认后，名单上的每个人记入 {formatHours(a.hours)} 学时；之后的更正以冲销和补记的方式记录，不删除任何记录。您本人如在名单上，学时须由本组织的其他管理员确认。
+              </p>
+            </Form>
+          ) : confirmed && canCreditPending ? (
+            <Form method="post" className="border-t border-stone-200 pt-3">
+              <button name="intent" value="confirm" className={buttonClass}>
+                确认待确认人员的学时
+              </button>
             </Form>
           ) : null}
         </section>

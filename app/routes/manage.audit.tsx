@@ -46,6 +46,7 @@ const ACTION_LABELS: Record<AuditAction, string> = {
   "hours.reverse": "冲销学时",
   "hours.repair": "补记遗漏的学时",
   "hours.export": "导出学时统计",
+  "hours.approve_settings": "审核学时设置",
   "certificate.issue": "开具学时证明",
   "certificate.revoke": "作废学时证明",
   "admin.create": "创建管理员",

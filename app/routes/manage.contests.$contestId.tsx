@@ -16,6 +16,8 @@ import {
 } from "~/.server/contest/contests";
 import { unitsUnder } from "~/.server/org/units";
 import { banksForBuilder } from "~/.server/quiz/quizzes";
+import { approveCreditSettings, creditApproval } from "~/.server/hours/self-credit";
+import { CreditApproval } from "~/components/hours/credit-approval";
 import { FormMessage, Notice, buttonClass, inputClass, secondaryButtonClass } from "~/components/ui/form";
 import { LabelOptions, UnitOptions } from "~/components/ui/options";
 import { CONTEST_STATUS_LABELS, ContestSettingsSchema, DIFFICULTY_LABELS, SectionSchema } from "~/lib/contest-settings";
@@ -31,6 +33,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { user, contestId } = await requireContestManager(request, params.contestId);
   const contest = (await getContestForEdit(contestId))!;
+  const approval = await creditApproval("contest", contestId, user.id);
   const [banks, units] = await Promise.all([banksForBuilder(contest.unit.path), unitsUnder(scopePaths(user.grants, "contests:manage"))]);
   return {
     contest: {
@@ -45,11 +48,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     totalPoints: contest.sections.reduce((s, x) => s + x.count * x.pointsEach, 0) / 100,
     banks: banks.map((b) => ({ id: b.id, title: b.title, count: b._count.questions })),
     units: units.map((u) => ({ id: u.id, name: u.name, depth: u.depth })),
+    approval,
   };
 }
 
 const IntentSchema = z.object({
-  intent: z.enum(["settings", "section-add", "section-remove", "audience-add", "audience-remove", "publish", "unpublish", "archive"]),
+  intent: z.enum(["settings", "section-add", "section-remove", "audience-add", "audience-remove", "publish", "unpublish", "archive", "approve-credit"]),
 });
 const IdSchema = z.object({ id: z.coerce.number().int().positive() });
 
@@ -103,6 +107,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
       case "unpublish":
         await setContestStatus(user.id, contestId, "draft");
         return { ok: true as const, message: "竞赛已撤回为草稿" };
+      case "approve-credit": {
+        const r = await approveCreditSettings(user.id, "contest", contestId, String(form.seen ?? "").slice(0, 100));
+        return r.ok ? { ok: true as const, message: "学时设置已审核通过" } : fail([r.message]);
+      }
       case "archive":
         await setContestStatus(user.id, contestId, "archived");
         return { ok: true as const, message: "竞赛已归档" };
@@ -114,7 +122,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function ContestBuilder() {
-  const { contest, totalQuestions, totalPoints, banks, units } = useLoaderData<typeof loader>();
+  const { contest, totalQuestions, totalPoints, banks, units, approval } = useLoaderData<typeof loader>();
   const reply = useActionData<typeof action>();
   return (
     <div className="space-y-4">
@@ -186,6 +194,7 @@ export default function ContestBuilder() {
             保存设置
           </button>
         </Form>
+        {approval ? <CreditApproval approval={approval} what="竞赛" /> : null}
       </section>
 
       <section className="rounded-lg bg-white p-4 shadow" aria-labelledby="paper-heading">

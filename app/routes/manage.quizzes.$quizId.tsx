@@ -17,6 +17,8 @@ import {
   setQuizStatus,
   updateQuizSettings,
 } from "~/.server/quiz/quizzes";
+import { approveCreditSettings, creditApproval } from "~/.server/hours/self-credit";
+import { CreditApproval } from "~/components/hours/credit-approval";
 import { FormMessage, Notice, buttonClass, inputClass, secondaryButtonClass } from "~/components/ui/form";
 import { LabelOptions, UnitOptions } from "~/components/ui/options";
 import { formatHours } from "~/lib/hours";
@@ -40,6 +42,7 @@ const DIFFICULTY_LABELS = { "1": "易", "2": "中", "3": "难" } as const;
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { user, quizId } = await requireQuizManager(request, params.quizId);
   const quiz = (await getQuizForEdit(quizId))!;
+  const approval = await creditApproval("quiz", quizId, user.id);
   const q = new URL(request.url).searchParams.get("q") ?? "";
   const banks = await banksForBuilder(quiz.unit.path);
   const [units, found] = await Promise.all([
@@ -64,12 +67,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     totalMarks: totalMarks / 100,
     banks: banks.map((b) => ({ id: b.id, title: b.title, count: b._count.questions })),
     units: units.map((u) => ({ id: u.id, name: u.name, depth: u.depth })),
+    approval,
     found,
   };
 }
 
 const IntentSchema = z.object({
-  intent: z.enum(["settings", "slot-add", "slot-remove", "audience-add", "audience-remove", "publish", "unpublish", "archive"]),
+  intent: z.enum(["settings", "slot-add", "slot-remove", "audience-add", "audience-remove", "publish", "unpublish", "archive", "approve-credit"]),
 });
 const IdSchema = z.object({ id: z.coerce.number().int().positive() });
 
@@ -123,6 +127,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
       case "unpublish":
         await setQuizStatus(user.id, quizId, "draft");
         return { ok: true as const, message: "测试已撤回为草稿" };
+      case "approve-credit": {
+        const r = await approveCreditSettings(user.id, "quiz", quizId, String(form.seen ?? "").slice(0, 100));
+        return r.ok ? { ok: true as const, message: "学时设置已审核通过" } : fail([r.message]);
+      }
       case "archive":
         await setQuizStatus(user.id, quizId, "archived");
         return { ok: true as const, message: "测试已归档" };
@@ -134,7 +142,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function QuizBuilder() {
-  const { quiz, totalQuestions, totalMarks, banks, units, found } = useLoaderData<typeof loader>();
+  const { quiz, totalQuestions, totalMarks, banks, units, found, approval } = useLoaderData<typeof loader>();
   const reply = useActionData<typeof action>();
   const [params] = useSearchParams();
   return (
@@ -225,6 +233,7 @@ export default function QuizBuilder() {
             保存设置
           </button>
         </Form>
+        {approval ? <CreditApproval approval={approval} what="测试" /> : null}
       </section>
 
       <section className="rounded-lg bg-white p-4 shadow" aria-labelledby="paper-heading">

@@ -3,6 +3,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { z } from "zod";
 import { requireUser } from "~/.server/auth/guard";
 import { AttemptError, quizForPerson, startAttempt } from "~/.server/quiz/attempts";
+import { SELF_CREDIT_NOTICE, selfCreditWithheld } from "~/.server/hours/self-credit";
 import { QuizErrorBoundary, formatDuration, formatPercent } from "~/components/quiz/quiz-ui";
 import { FormMessage, buttonClass } from "~/components/ui/form";
 import { formatChinaDateTime } from "~/lib/dates";
@@ -24,6 +25,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const quizId = parseId(params.quizId);
   try {
     const q = await quizForPerson(user.id, quizId);
+    const withheld = await selfCreditWithheld("quiz", quizId, user.id);
     return {
       id: q.id,
       title: q.title,
@@ -37,6 +39,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       passPercent: q.passPercent,
       reviewPolicy: REVIEW_POLICY_LABELS[q.reviewPolicy],
       creditHours: q.creditHours,
+      selfCreditNotice: withheld ? SELF_CREDIT_NOTICE.quiz : null,
       grade: q.grade,
       inProgressAttemptId: q.inProgressAttemptId,
       attempts: q.attempts.map((a) => ({
@@ -100,6 +103,11 @@ export default function QuizIntro() {
             </>
           ) : null}
         </dl>
+        {q.selfCreditNotice ? (
+          <p className="mt-3 rounded bg-amber-50 p-2 text-sm text-amber-900" data-testid="self-credit-notice">
+            {q.selfCreditNotice}
+          </p>
+        ) : null}
         {q.grade ? (
           <p className="mt-3 text-sm">
             当前成绩 <strong className="text-lg text-party">{formatPercent(q.grade.percent)}</strong> 分 · {q.grade.passed ? "已通过" : "未通过"}

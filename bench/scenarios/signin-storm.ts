@@ -6,7 +6,7 @@ import { type BenchContext, type Row } from "../lib/report";
 
 // Many concurrent real sign-ins (argon2id, m=19456 KiB, t=2, p=1, hashed on libuv's thread pool)
 // while two cheap pages are sampled one request at a time: does hashing starve everything else?
-// The throttle counts failures only, so successful sign-ins by a few hundred accounts are not limited.
+// The throttle counts attempts in flight per address (decision 029), so 16 at once stay under its 50; successes release their claim.
 
 export const name = "signin-storm";
 

@@ -32,6 +32,8 @@ beforeAll(async () => {
   };
   await person("SEC", branch.id);
   f.grant(ids.SEC, "secretary", branch.id);
+  await person("SEC2", branch.id);
+  f.grant(ids.SEC2, "secretary", branch.id);
   await person("OTHERSEC", other.id);
   f.grant(ids.OTHERSEC, "secretary", other.id);
   for (const key of ["M1", "M2", "M3", "M4"]) await person(key, branch.id);
@@ -88,6 +90,10 @@ describe("activities", () => {
     expect(view.text).toContain("data-testid=\"checkin-qr\"");
     expect(view.text).toContain(`/checkin/${id}-`);
     expect(view.text).not.toContain(secret(id));
+    // The projector's code points here even when the page was asked for with a forged Host header.
+    const forged = await clients.SEC.getWithHost(page(id), "evil.example");
+    expect(forged.text).toContain(`data-checkin-url="${server.url}/checkin/${id}-`);
+    expect(forged.text).not.toContain("evil.example");
 
     expect((await clients.SEC.post("/manage/activities", form({ unitId: String(ids.other) }))).status).toBe(403);
     expect((await clients.OTHERSEC.get(page(id))).status).toBe(403);
@@ -242,5 +248,76 @@ describe("activities", () => {
     expect((await checkin("M1", token(id))).text).toContain("该活动已取消");
     expect((await clients.SEC.post(page(id), { intent: "confirm" })).text).toContain("活动已取消，不能确认");
     expect((await clients.SEC.post(page(id), { intent: "settings", ...settings })).text).toContain("不能再修改");
+  });
+
+  it("tells a person outside the activity's unit nothing about it: no title, unit, time or state", async () => {
+    const now = Date.now();
+    const title = "保密的支委扩大会议";
+    const opens = new Date(now + 23 * HOUR);
+    const open = await create({ title });
+    const later = await create({ title, startsAt: toLocalInput(new Date(now + 24 * HOUR)), endsAt: toLocalInput(new Date(now + 25 * HOUR)), checkinOpensAt: toLocalInput(opens), checkinClosesAt: toLocalInput(new Date(now + 26 * HOUR)) });
+    const cancelled = await create({ title });
+    expect((await clients.SEC.post(page(cancelled), { intent: "cancel", reason: "改期举行" })).status).toBe(200);
+    const confirmed = await create({ title });
+    expect((await clients.SEC.post(page(confirmed), { intent: "confirm" })).status).toBe(200);
+
+    const codes = [
+      token(open),
+      `${open}-${codeFor(secret(open), slotAt(new Date()) - 3)}`, // expired
+      token(later),
+      token(cancelled),
+      token(confirmed),
+    ];
+    const leaks = [title, "文学院第一党支部", "文学院", "签到尚未开始", "已取消", "已确认", "已过期", opens.getUTCFullYear() + "-"];
+    for (const code of codes) {
+      const res = await checkin("FAR", code);
+      expect(res.status).toBe(200);
+      expect(res.text).toContain("您不在该组织内");
+      for (const leak of leaks) expect(res.text, `${code} leaks ${leak}`).not.toContain(leak);
+    }
+    expect(server.factory.db.prepare("SELECT COUNT(*) AS n FROM ActivityAttendance WHERE personId = ?").get(ids.FAR)).toEqual({ n: 0 });
+    // A member of the unit is still told what is wrong, with the activity's name.
+    const member = await checkin("M1", token(later));
+    expect(member.text).toContain("签到尚未开始");
+    expect(member.text).toContain(title);
+  });
+
+  it("credits nobody's 学时 by their own hand: no adding oneself, and a confirmer's own attendance waits for another manager", async () => {
+    const id = await create({ title: "书记也参加的主题党日", hours: "3" });
+    const before = { SEC: total("SEC"), SEC2: total("SEC2"), M1: total("M1") };
+    const selfAdd = await clients.SEC.post(page(id), { intent: "add", personId: String(ids.SEC), reason: "我也参加了" });
+    expect(selfAdd.status).toBe(400);
+    expect(selfAdd.text).toContain("不能为自己补登");
+    expect(attendance(id, "SEC")).toBeUndefined();
+
+    // The secretary checks in like everybody else, then confirms the list.
+    expect((await checkin("SEC", token(id))).text).toContain("签到成功");
+    expect((await checkin("M1", token(id))).text).toContain("签到成功");
+    const confirmed = await clients.SEC.post(page(id), { intent: "confirm" });
+    expect(confirmed.text).toContain("1 人记入学时");
+    expect(confirmed.text).toContain("您本人的学时须由本组织的其他管理员确认");
+    expect(total("M1")).toBe(before.M1 + 300);
+    expect(total("SEC")).toBe(before.SEC);
+    // Confirming again does not credit oneself either; the page says who is waiting and offers nothing to do.
+    expect((await clients.SEC.post(page(id), { intent: "confirm" })).text).toContain("签到名单已确认过");
+    expect(total("SEC")).toBe(before.SEC);
+    const own = await clients.SEC.get(page(id));
+    expect(own.text).toContain("学时待本组织其他管理员确认");
+    expect(own.text).not.toContain("确认待确认人员的学时");
+
+    // Another secretary of the branch confirms it: credited once, approved by them.
+    const other = await clients.SEC2.get(page(id));
+    expect(other.text).toContain("确认待确认人员的学时");
+    expect((await clients.SEC2.post(page(id), { intent: "confirm" })).text).toContain("已为 1 人记入学时");
+    expect(total("SEC")).toBe(before.SEC + 300);
+    expect(total("M1")).toBe(before.M1 + 300);
+    expect(total("SEC2")).toBe(before.SEC2);
+    const entry = server.factory.db.prepare("SELECT approvedById FROM HoursEntry WHERE personId = ? AND sourceKind = 'activity' AND sourceId = ?").get(ids.SEC, String(id));
+    expect(entry).toEqual({ approvedById: ids.SEC2 });
+    expect((await clients.SEC2.get(page(id))).text).not.toContain("确认待确认人员的学时");
+
+    // After confirmation, adding oneself is refused just the same.
+    expect((await clients.SEC2.post(page(id), { intent: "add", personId: String(ids.SEC2), reason: "补登自己" })).text).toContain("不能为自己补登");
+    expect(total("SEC2")).toBe(before.SEC2);
   });
 });

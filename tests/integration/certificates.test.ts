@@ -102,6 +102,21 @@ describe("issuing", () => {
     expect(qrIn(page.text)).toBe(`data:image/svg+xml;base64,${Buffer.from(svg).toString("base64")}`);
   });
 
+  it("points the QR code at this site whatever Host header the request forged", async () => {
+    const c = await as(LEARNER.number);
+    const id = await issue(c, { year: String(YEAR) });
+    for (const host of ["evil.example", "evil.example:80", `evil.example:${new URL(server.url).port}`, "127.0.0.1.evil.example", "[::1]:9"]) {
+      const page = await c.getWithHost(`/hours/certificates/${id}`, host);
+      expect(page.status).toBe(200);
+      const html = page.text;
+      const url = verifyUrlIn(decode(html))!;
+      expect(url, host).toMatch(new RegExp(`^${server.url}/hours/verify/[A-Za-z0-9_-]{28}$`));
+      expect(html).not.toContain("evil.example");
+      const svg = await QRCode.toString(url, { type: "svg", errorCorrectionLevel: "M", margin: 0 });
+      expect(qrIn(html)).toBe(`data:image/svg+xml;base64,${Buffer.from(svg).toString("base64")}`);
+    }
+  });
+
   it("puts no personal data in the token: a version and the certificate id under a signature", async () => {
     const c = await as(LEARNER.number);
     const id = await issue(c, { year: String(YEAR) });

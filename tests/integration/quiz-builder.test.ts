@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type UnitRow } from "../factories";
 import { Client } from "../support/client";
 import { type TestServer, startTestServer } from "../support/server";
 
@@ -7,6 +8,7 @@ import { type TestServer, startTestServer } from "../support/server";
 
 let server: TestServer;
 const ids: Record<string, number> = {};
+let collegeA: UnitRow;
 const PASSWORD = "Passw0rd1";
 const now = () => new Date().toISOString().replace("Z", "+00:00");
 
@@ -17,6 +19,7 @@ beforeAll(async () => {
   const a = f.unit({ name: "甲学院党委", kind: "college", parent: root });
   const b = f.unit({ name: "乙学院党委", kind: "college", parent: root });
   Object.assign(ids, { root: root.id, a: a.id, b: b.id });
+  collegeA = a;
   const person = async (key: string, unitId: number) => {
     ids[key] = f.person({ number: key, name: key, unitId, category: "staff", politicalStatus: "member" });
     await f.password(ids[key], PASSWORD);
@@ -138,5 +141,41 @@ describe("the quiz builder", () => {
     expect((await (await as("trainerA")).get("/manage/quizzes/999999")).status).toBe(403);
     const status = server.factory.db.prepare("SELECT status FROM Quiz").get() as { status: string };
     expect(status.status).toBe("published");
+  });
+
+  it("builds a paper only from banks of the quiz's unit, above it or below it, whatever ids the form names", async () => {
+    const f = server.factory;
+    const bankOf = (slug: string, unitId: number) => {
+      const bankId = Number(f.db.prepare("INSERT INTO QuestionBank (slug, title, unitId, createdAt, updatedAt) VALUES (?, ?, ?, ?, ?)").run(slug, `题库${slug}`, unitId, now(), now()).lastInsertRowid);
+      const questionId = Number(
+        f.db
+          .prepare("INSERT INTO Question (bankId, key, type, stem, options, answer, explanation, difficulty, tags, createdAt, updatedAt) VALUES (?, 'k1', 'single', ?, ?, '\"B\"', '答案解析', 1, '[]', ?, ?)")
+          .run(bankId, `${slug}的保密题`, JSON.stringify({ A: "甲", B: "乙" }), now(), now()).lastInsertRowid,
+      );
+      return { bankId, questionId };
+    };
+    const foreign = bankOf("b-only", ids.b);
+    const branch = f.unit({ name: "甲学院第一党支部", kind: "branch", branchType: "student", parent: collegeA });
+    const below = bankOf("a-branch", branch.id);
+
+    const c = await as("trainerA");
+    const created = await c.post("/manage/quizzes", { title: "只用本组织题库", unitId: String(ids.a) });
+    const url = created.location!;
+    const quizId = Number(url.split("/").pop());
+    const fixed = await c.post(url, { intent: "slot-add", kind: "fixed", questionId: String(foreign.questionId), mark: "5" });
+    expect(fixed.status).toBe(400);
+    expect(fixed.text).toContain("不能使用其他党组织题库中的题目");
+    const draw = await c.post(url, { intent: "slot-add", kind: "draw", bankId: String(foreign.bankId), count: "1", mark: "5" });
+    expect(draw.status).toBe(400);
+    expect(draw.text).toContain("不能使用其他党组织的题库");
+    expect(f.db.prepare("SELECT COUNT(*) AS n FROM QuizSlot WHERE quizId = ?").get(quizId)).toEqual({ n: 0 });
+    // Nothing of the other college's bank reached the page either.
+    expect((await c.get(`${url}?q=${encodeURIComponent("保密题")}`)).text).not.toContain("b-only的保密题");
+
+    // The college's own branch bank and the school's bank are within reach.
+    expect((await c.post(url, { intent: "slot-add", kind: "fixed", questionId: String(below.questionId), mark: "5" })).status).toBe(200);
+    expect((await c.post(url, { intent: "slot-add", kind: "draw", bankId: String(below.bankId), count: "1", mark: "5" })).status).toBe(200);
+    expect((await c.post(url, { intent: "slot-add", kind: "draw", bankId: String(ids.bank), count: "1", mark: "5" })).status).toBe(200);
+    expect(f.db.prepare("SELECT COUNT(*) AS n FROM QuizSlot WHERE quizId = ?").get(quizId)).toEqual({ n: 3 });
   });
 });

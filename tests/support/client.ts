@@ -1,3 +1,5 @@
+import http from "node:http";
+
 // A small HTTP client with a cookie jar, talking to the test server the way a browser would:
 // same-site Origin on every non-GET, redirects not followed (tests assert them).
 
@@ -44,6 +46,20 @@ export class Client {
 
   get(pathname: string) {
     return this.request(pathname);
+  }
+
+  /** A GET with a Host header of the caller's choosing (fetch() refuses to send one), as a forging client would. */
+  getWithHost(pathname: string, host: string): Promise<{ status: number; text: string }> {
+    const target = new URL(this.baseUrl);
+    return new Promise((resolve, reject) => {
+      const req = http.get({ host: target.hostname, port: target.port, path: pathname, headers: { Host: host, Cookie: this.cookieHeader } }, (res) => {
+        let text = "";
+        res.setEncoding("utf8");
+        res.on("data", (d: string) => (text += d));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, text }));
+      });
+      req.on("error", reject);
+    });
   }
 
   /** Posts a form (urlencoded, or multipart when given FormData). */

@@ -8,7 +8,9 @@ import { ActivityError } from "./activities";
 // The attendance list of an activity and its hours. A secretary adds people who were there without
 // checking in (with a reason) and removes wrong rows; confirmation credits every attendee once through
 // the ledger. After confirmation a removal reverses that person's entry and an addition credits them:
-// corrections are entries of their own, and no row is ever deleted.
+// corrections are entries of their own, and no row is ever deleted. Nobody credits 学时 to themselves
+// (decision 028): a manager cannot add themselves, and a confirmer on the list waits for another
+// manager of the unit to confirm their own attendance.
 
 const SOURCE_KIND = "activity";
 
@@ -47,6 +49,8 @@ async function creditsOf(personId: number, activityId: number) {
  * repair (app/.server/hours/credit-repair.ts).
  */
 async function creditAttendee(actorId: number, activity: ActivityForCredit, personId: number): Promise<CreditResult | null> {
+  // Never when the one approving is the attendee: that attendance waits for another manager.
+  if (actorId === personId) return null;
   const attendance = await prisma.activityAttendance.findUnique({
     where: { activityId_personId: { activityId: activity.id, personId } },
     select: { at: true, removedAt: true },
@@ -66,7 +70,10 @@ async function creditAttendee(actorId: number, activity: ActivityForCredit, pers
   });
 }
 
-/** Confirms the list and credits each attendee. Confirming again is harmless and completes an interrupted run. */
+/**
+ * Confirms the list and credits each attendee except the confirmer. Confirming again is harmless: it
+ * completes an interrupted run, and is how another manager credits the first confirmer's attendance.
+ */
 export async function confirmActivity(actorId: number, activityId: number) {
   const activity = await loadActivity(activityId);
   if (activity.status === "cancelled") throw new ActivityError("活动已取消，不能确认");
@@ -77,10 +84,35 @@ export async function confirmActivity(actorId: number, activityId: number) {
   const attendees = await prisma.activityAttendance.findMany({ where: { activityId, removedAt: null }, select: { personId: true } });
   let credited = 0;
   for (const a of attendees) if ((await creditAttendee(actorId, activity, a.personId))?.status === "credited") credited++;
-  if (count === 1) {
-    await audit({ actorId, action: "activity.confirm", targetKind: "activity", targetId: activityId, detail: { attendees: attendees.length, credited } });
+  const selfPending = attendees.some((a) => a.personId === actorId) && (await creditsOf(actorId, activityId)).active === null;
+  if (count === 1 || credited > 0) {
+    await audit({
+      actorId,
+      action: "activity.confirm",
+      targetKind: "activity",
+      targetId: activityId,
+      detail: { attendees: attendees.length, credited, ...(count === 1 ? {} : { again: true }), ...(selfPending ? { selfPending } : {}) },
+    });
   }
-  return { newlyConfirmed: count === 1, attendees: attendees.length, credited };
+  return { newlyConfirmed: count === 1, attendees: attendees.length, credited, selfPending };
+}
+
+/** Attendees of a confirmed activity still without their 学时 (a confirmer on their own list), for the page. */
+export async function uncreditedAttendees(activityId: number): Promise<number[]> {
+  const [present, entries] = await Promise.all([
+    prisma.activityAttendance.findMany({ where: { activityId, removedAt: null }, select: { personId: true } }),
+    prisma.hoursEntry.findMany({
+      where: { sourceKind: SOURCE_KIND, OR: [{ sourceId: String(activityId) }, { sourceId: { startsWith: `${activityId}#` } }] },
+      select: { id: true, personId: true },
+    }),
+  ]);
+  const reversed = await prisma.hoursEntry.findMany({
+    where: { sourceKind: REVERSAL_KIND, sourceId: { in: entries.map((e) => String(e.id)) } },
+    select: { sourceId: true },
+  });
+  const gone = new Set(reversed.map((r) => r.sourceId));
+  const credited = new Set(entries.filter((e) => !gone.has(String(e.id))).map((e) => e.personId));
+  return present.map((a) => a.personId).filter((id) => !credited.has(id));
 }
 
 /**
@@ -99,6 +131,7 @@ export async function addAttendee(actorId: number, activityId: number, personId:
   const activity = await loadActivity(activityId);
   if (activity.status === "cancelled") throw new ActivityError("活动已取消，不能补登");
   if (!reason.trim()) throw new ActivityError("请填写补登原因");
+  if (personId === actorId) throw new ActivityError("不能为自己补登签到，请由本组织的其他管理员补登");
   const person = await prisma.person.findUnique({ where: { id: personId }, select: { disabledAt: true, unit: { select: { path: true } } } });
   if (!person || person.disabledAt || !person.unit.path.startsWith(activity.unit.path)) throw new ActivityError("只能补登本组织的人员");
   const existing = await prisma.activityAttendance.findUnique({ where: { activityId_personId: { activityId, personId } }, select: { removedAt: true } });

@@ -13,6 +13,7 @@ export type CheckinOutcome =
   | { status: "refused"; message: string; title?: string };
 
 const INVALID = "二维码无效，请扫描投影屏幕上的签到二维码";
+const OUTSIDER = "本次活动仅限所属党组织的人员签到，您不在该组织内。如确实参加了活动，请联系组织活动的书记补登。";
 const EXPIRED = "二维码已过期（每 30 秒更新一次），请重新扫描投影屏幕上的二维码";
 
 export async function checkIn(person: { id: number }, token: string, now = new Date()): Promise<CheckinOutcome> {
@@ -23,6 +24,10 @@ export async function checkIn(person: { id: number }, token: string, now = new D
     select: { id: true, title: true, status: true, codeSecret: true, checkinOpensAt: true, checkinClosesAt: true, unit: { select: { name: true, path: true } } },
   });
   if (!activity) return { status: "refused", message: INVALID };
+  // Before anything else is said about the activity (its title, an expired code, its status or
+  // times): someone outside its unit learns nothing from a code they were sent or photographed.
+  const me = await prisma.person.findUnique({ where: { id: person.id }, select: { unit: { select: { path: true } } } });
+  if (!me || !me.unit.path.startsWith(activity.unit.path)) return { status: "refused", message: OUTSIDER };
   if (!isCurrentCode(activity.codeSecret, parsed.code, now)) return { status: "refused", message: EXPIRED, title: activity.title };
   const title = activity.title;
   if (activity.status === "cancelled") return { status: "refused", message: "该活动已取消", title };
@@ -38,10 +43,6 @@ export async function checkIn(person: { id: number }, token: string, now = new D
   if (now < activity.checkinOpensAt) return { status: "refused", message: `签到尚未开始，开始时间：${formatChinaDateTime(activity.checkinOpensAt)}`, title };
   if (now > activity.checkinClosesAt) return { status: "refused", message: "签到已结束，如需补登请联系书记", title };
 
-  const me = await prisma.person.findUnique({ where: { id: person.id }, select: { unit: { select: { path: true } } } });
-  if (!me || !me.unit.path.startsWith(activity.unit.path)) {
-    return { status: "refused", message: `本次活动仅限${activity.unit.name}的人员签到，您不在该组织内`, title };
-  }
   try {
     await prisma.activityAttendance.create({ data: { activityId: activity.id, personId: person.id, source: "checkin", at: now } });
   } catch (e) {

@@ -236,8 +236,10 @@ async function refuse(code: ActivationRefusal, message: string, accountKey: stri
 export async function activateAccount(number: string, code: string, newPassword: string): Promise<{ personId: number; cookie: string }> {
   const accountKey = number.trim();
   const address = clientAddress();
-  const { account, address: byAddress } = loginThrottle;
-  if (byAddress.isLocked(address) || !account.tryBegin(accountKey)) return refuse("throttled", THROTTLED_MESSAGE, accountKey, null);
+  // Counted when it starts, like a password attempt (decision 029): the account from this address, the
+  // account from everywhere, and the address.
+  const claim = loginThrottle.begin(accountKey, address);
+  if (!claim) return refuse("throttled", THROTTLED_MESSAGE, accountKey, null);
   let failed = true;
   try {
     const row = await prisma.activationCode.findUnique({
@@ -246,7 +248,6 @@ export async function activateAccount(number: string, code: string, newPassword:
     });
     // A code of somebody else reads as a wrong code: it tells nothing about whose it is.
     if (!row || row.person.number !== accountKey) {
-      byAddress.recordFailure(address);
       return await refuse("wrong", WRONG_CODE_MESSAGE, accountKey, null);
     }
     const personId = row.person.id;
@@ -273,6 +274,6 @@ export async function activateAccount(number: string, code: string, newPassword:
     await audit({ actorId: personId, action: "activation.use", targetKind: "person", targetId: personId });
     return { personId, cookie: sessionCookie(token, session.expiresAt) };
   } finally {
-    account.finish(accountKey, failed);
+    claim.end(!failed);
   }
 }

@@ -14,10 +14,9 @@ export async function signIn(number: string, password: string): Promise<LoginRes
   // The key is the number as typed (trimmed): the lookup is exact, so "A1" and "a1" are different accounts.
   const accountKey = number.trim();
   const address = clientAddress();
-  const { account, address: byAddress } = loginThrottle;
-  // Per account, attempts still being verified count against the limit (parallel guesses get no
-  // extra tries). Per address only finished failures count: a lecture hall signs in at once behind NAT.
-  if (byAddress.isLocked(address) || !account.tryBegin(accountKey)) {
+  // Counted when it starts, against the account from this address, the account and the address (decision 029).
+  const claim = loginThrottle.begin(accountKey, address);
+  if (!claim) {
     await audit({ actorId: null, action: "login.failure", targetKind: "account", targetId: accountKey, detail: { reason: "throttled" } });
     return { ok: false };
   }
@@ -30,7 +29,6 @@ export async function signIn(number: string, password: string): Promise<LoginRes
     });
     const valid = person?.password ? await verifyPassword(person.password.hash, password) : (await burnVerifyTime(password), false);
     if (!person || !valid || person.disabledAt) {
-      byAddress.recordFailure(address);
       await audit({
         actorId: person?.id ?? null,
         action: "login.failure",
@@ -46,7 +44,7 @@ export async function signIn(number: string, password: string): Promise<LoginRes
     await audit({ actorId: person.id, action: "login.success", targetKind: "person", targetId: person.id });
     return { ok: true, cookie: sessionCookie(token, session.expiresAt), mustChangePassword: person.password!.mustChange };
   } finally {
-    account.finish(accountKey, !ok);
+    claim.end(ok);
   }
 }
 
@@ -67,8 +65,8 @@ export type PasswordChangeResult = { ok: true; cookie: string } | { ok: false; f
  * cookie of a fresh session. Wrong current passwords count against the sign-in throttle.
  */
 export async function changeOwnPassword(personId: number, number: string, current: string, next: string): Promise<PasswordChangeResult> {
-  const { account } = loginThrottle;
-  if (!account.tryBegin(number)) {
+  const claim = loginThrottle.begin(number, clientAddress());
+  if (!claim) {
     return { ok: false, field: "currentPassword", message: "尝试过于频繁，请稍后再试" };
   }
   let ok = false;
@@ -79,7 +77,7 @@ export async function changeOwnPassword(personId: number, number: string, curren
     }
     ok = true;
   } finally {
-    account.finish(number, !ok);
+    claim.end(ok);
   }
   const hash = await hashPassword(next);
   await prisma.password.update({ where: { personId }, data: { hash, mustChange: false } });

@@ -1,12 +1,18 @@
-// Sign-in failure throttling, per account and per client address, kept in this process's memory
-// (docs/decisions/004-login-throttle.md). A campus shares few public addresses behind NAT, so the
-// per-address budget is much larger than the per-account one.
+// Sign-in throttling, kept in this process's memory (decisions 004 and 029). Every attempt is
+// counted when it starts, so parallel requests get no more tries than a sequence would. Three limits:
+// an account from one address (tight: it stops a guesser without locking the owner out from anywhere
+// else), an account from everywhere (slower: one address alone can never reach it), and an address
+// (a campus shares few public addresses behind NAT, so its budget is much larger than an account's).
 
 type Bucket = { failures: number[]; lockedUntil: number; inFlight: number };
 
 export type ThrottlePolicy = { maxFailures: number; windowMs: number; lockMs: number };
 
-export const ACCOUNT_POLICY: ThrottlePolicy = { maxFailures: 5, windowMs: 15 * 60_000, lockMs: 15 * 60_000 };
+/** One account from one address. */
+export const ACCOUNT_ADDRESS_POLICY: ThrottlePolicy = { maxFailures: 5, windowMs: 15 * 60_000, lockMs: 15 * 60_000 };
+/** One account from all addresses together: 60 an hour, more than one address can reach under the limit above (20 an hour). */
+export const ACCOUNT_POLICY: ThrottlePolicy = { maxFailures: 60, windowMs: 60 * 60_000, lockMs: 15 * 60_000 };
+/** One client address, whichever accounts it tries. */
 export const ADDRESS_POLICY: ThrottlePolicy = { maxFailures: 50, windowMs: 10 * 60_000, lockMs: 10 * 60_000 };
 
 export class FailureThrottle {
@@ -35,11 +41,17 @@ export class FailureThrottle {
     return true;
   }
 
+  /** Settles a claim: a failure counts; a success forgets the key's failures. */
   finish(key: string, failed: boolean) {
+    this.release(key);
+    if (failed) this.recordFailure(key);
+    else this.bucket(key).failures = [];
+  }
+
+  /** Settles a claim without counting it or forgetting anything (a success that proves nothing about the key). */
+  release(key: string) {
     const b = this.bucket(key);
     b.inFlight = Math.max(0, b.inFlight - 1);
-    if (failed) this.recordFailure(key);
-    else b.failures = [];
   }
 
   private bucket(key: string): Bucket {
@@ -75,8 +87,53 @@ export class FailureThrottle {
   }
 }
 
-const g = globalThis as typeof globalThis & { __loginThrottle?: { account: FailureThrottle; address: FailureThrottle } };
-export const loginThrottle = (g.__loginThrottle ??= {
-  account: new FailureThrottle(ACCOUNT_POLICY),
-  address: new FailureThrottle(ADDRESS_POLICY),
-});
+/** A sign-in attempt under way, counted against every limit until it ends. */
+export type LoginClaim = { end(succeeded: boolean): void };
+
+export class LoginThrottle {
+  readonly accountAddress: FailureThrottle;
+  readonly account: FailureThrottle;
+  readonly address: FailureThrottle;
+  constructor(now: () => number = Date.now) {
+    this.accountAddress = new FailureThrottle(ACCOUNT_ADDRESS_POLICY, now);
+    this.account = new FailureThrottle(ACCOUNT_POLICY, now);
+    this.address = new FailureThrottle(ADDRESS_POLICY, now);
+  }
+
+  /**
+   * Claims one attempt for the account from the address, or null when any limit is reached (then
+   * nothing is counted). End every claim: a failure counts against all three; a success forgets the
+   * account's failures from that address only, so neither an address nor a guesser elsewhere is let off.
+   */
+  begin(account: string, address: string): LoginClaim | null {
+    const pair = `${address}\u0000${account}`;
+    if (!this.address.tryBegin(address)) return null;
+    if (!this.account.tryBegin(account)) {
+      this.address.release(address);
+      return null;
+    }
+    if (!this.accountAddress.tryBegin(pair)) {
+      this.address.release(address);
+      this.account.release(account);
+      return null;
+    }
+    let ended = false;
+    return {
+      end: (succeeded) => {
+        if (ended) return;
+        ended = true;
+        this.accountAddress.finish(pair, !succeeded);
+        for (const [throttle, key] of [
+          [this.account, account],
+          [this.address, address],
+        ] as const) {
+          if (succeeded) throttle.release(key);
+          else throttle.finish(key, true);
+        }
+      },
+    };
+  }
+}
+
+const g = globalThis as typeof globalThis & { __loginThrottles?: LoginThrottle };
+export const loginThrottle = (g.__loginThrottles ??= new LoginThrottle());

@@ -2,7 +2,8 @@ import { type ContestSettingsInput, type SectionInput } from "~/lib/contest-sett
 import { hoursToHundredths } from "~/lib/hours";
 import { audit } from "../audit";
 import { prisma } from "../db";
-import { drawPoolSize } from "../quiz/quizzes";
+import { creditSetterPatch } from "../hours/self-credit";
+import { bankRefusal, drawPoolSize } from "../quiz/quizzes";
 
 // The contest builder: settings, paper sections (questions drawn per participant from a bank), audiences,
 // publishing. A contest belongs to a unit; the caller checks "contests:manage" over it. Once anybody has an
@@ -45,7 +46,7 @@ export async function contestsOfUnits(scopePaths: string[]) {
 export async function createContest(actorId: number, unitId: number, title: string) {
   const opensAt = new Date(Math.ceil(Date.now() / 3600_000) * 3600_000);
   const contest = await prisma.contest.create({
-    data: { title, unitId, createdById: actorId, opensAt, closesAt: new Date(opensAt.getTime() + 7 * DAY), timeLimitSec: 1800 },
+    data: { title, unitId, createdById: actorId, creditSetById: actorId, opensAt, closesAt: new Date(opensAt.getTime() + 7 * DAY), timeLimitSec: 1800 },
     select: { id: true },
   });
   await audit({ actorId, action: "contest.create", targetKind: "contest", targetId: contest.id, detail: { title } });
@@ -86,20 +87,17 @@ async function requireUnfrozen(contestId: number) {
 }
 
 export async function updateContestSettings(actorId: number, contestId: number, input: ContestSettingsInput) {
-  await prisma.contest.update({ where: { id: contestId }, data: settingsData(input) });
+  const data = settingsData(input);
+  const before = await prisma.contest.findUniqueOrThrow({ where: { id: contestId }, select: { creditHours: true } });
+  await prisma.contest.update({ where: { id: contestId }, data: { ...data, ...creditSetterPatch(before, data, actorId) } });
   await audit({ actorId, action: "contest.update", targetKind: "contest", targetId: contestId, detail: { part: "settings" } });
 }
 
 export async function addSection(actorId: number, contestId: number, input: SectionInput) {
   await requireUnfrozen(contestId);
-  const [bank, contest] = await Promise.all([
-    prisma.questionBank.findUnique({ where: { id: input.bankId }, select: { archivedAt: true, unit: { select: { path: true } } } }),
-    prisma.contest.findUniqueOrThrow({ where: { id: contestId }, select: { unit: { select: { path: true } } } }),
-  ]);
-  if (!bank || bank.archivedAt) throw new ContestError("该题库不存在或已归档");
-  // The banks the builder offers (banksForBuilder): those of the contest's unit, above it, or below it.
-  const [bankPath, contestPath] = [bank.unit.path, contest.unit.path];
-  if (!contestPath.startsWith(bankPath) && !bankPath.startsWith(contestPath)) throw new ContestError("不能使用其他党组织的题库");
+  const contest = await prisma.contest.findUniqueOrThrow({ where: { id: contestId }, select: { unit: { select: { path: true } } } });
+  const refusal = await bankRefusal(input.bankId, contest.unit.path);
+  if (refusal) throw new ContestError(refusal);
   const pool = await drawPoolSize(input.bankId, input.tag ?? null, input.difficulty);
   if (pool < input.count) throw new ContestError(`符合条件的题目只有 ${pool} 道，不够抽取 ${input.count} 道`);
   const last = await prisma.contestSection.findFirst({ where: { contestId }, orderBy: { position: "desc" }, select: { position: true } });

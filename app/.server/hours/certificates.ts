@@ -140,7 +140,7 @@ export async function verifyCertificate(token: string): Promise<CertificateView 
   return view && !view.revoked ? view : null;
 }
 
-/** The absolute address the QR code points to: PUBLIC_URL when set, else the origin the page was asked on. */
+/** The absolute address the QR code points to: the site's configured origin, never the request's Host header. */
 export function verifyUrl(certificateId: number, requestUrl: string): string {
   return `${publicOrigin(requestUrl)}/hours/verify/${signCertificateToken(certificateId, certificateKey())}`;
 }

@@ -9,6 +9,8 @@ import type { BodyBudget } from "./body-limit";
 export type RequestContext = {
   clientAddress: string;
   cspNonce: string;
+  /** The address and port the connection reached (from the socket, never from a header). */
+  local?: { address: string; port: number };
   appendHeader(name: string, value: string): void;
   bodyBudget: BodyBudget;
 };

@@ -8,6 +8,7 @@ import { audit } from "../audit";
 import { prisma } from "../db";
 import { Prisma } from "../generated/prisma/client";
 import { type CreditResult, creditHours } from "../hours/ledger";
+import { selfCreditWithheld } from "../hours/self-credit";
 import { MalformedAnswer, bankOrderOf, drawPaper, keyOf, paperDeadline, paperWindow, parseJson, presentedOptions, presentedResponse, toBankResponse } from "./paper";
 
 // Attempts at a quiz: the state machine in_progress → submitted | expired, with the paper (questions,
@@ -456,7 +457,7 @@ async function recomputeGrade(quizId: number, personId: number, finishedAt: Date
  */
 export async function creditQuizPass(quizId: number, personId: number, earnedAt: Date): Promise<CreditResult | null> {
   const quiz = await prisma.quiz.findUniqueOrThrow({ where: { id: quizId }, select: { creditHours: true, title: true } });
-  if (!quiz.creditHours || quiz.creditHours <= 0) return null;
+  if (!quiz.creditHours || quiz.creditHours <= 0 || (await selfCreditWithheld("quiz", quizId, personId))) return null;
   return creditHours({
     personId,
     amount: quiz.creditHours,

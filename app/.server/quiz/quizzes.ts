@@ -1,6 +1,7 @@
 import { type QuizSettingsInput, type SlotInput } from "~/lib/quiz-settings";
 import { audit } from "../audit";
 import { prisma } from "../db";
+import { creditSetterPatch } from "../hours/self-credit";
 
 // The quiz builder: settings, slots (fixed questions or random draws), audiences, publishing.
 // A quiz belongs to a unit; the caller checks "quizzes:manage" over it. Once anybody has started an
@@ -45,7 +46,7 @@ export async function quizzesOfUnits(scopePaths: string[]) {
 }
 
 export async function createQuiz(actorId: number, unitId: number, input: QuizSettingsInput) {
-  const quiz = await prisma.quiz.create({ data: { ...settingsData(input), unitId, createdById: actorId }, select: { id: true } });
+  const quiz = await prisma.quiz.create({ data: { ...settingsData(input), unitId, createdById: actorId, creditSetById: actorId }, select: { id: true } });
   await audit({ actorId, action: "quiz.create", targetKind: "quiz", targetId: quiz.id, detail: { title: input.title } });
   return quiz;
 }
@@ -103,7 +104,9 @@ async function requireUnfrozen(quizId: number) {
 }
 
 export async function updateQuizSettings(actorId: number, quizId: number, input: QuizSettingsInput) {
-  await prisma.quiz.update({ where: { id: quizId }, data: settingsData(input) });
+  const data = settingsData(input);
+  const before = await prisma.quiz.findUniqueOrThrow({ where: { id: quizId }, select: { creditHours: true, passPercent: true } });
+  await prisma.quiz.update({ where: { id: quizId }, data: { ...data, ...creditSetterPatch(before, data, actorId) } });
   await audit({ actorId, action: "quiz.update", targetKind: "quiz", targetId: quizId, detail: { part: "settings" } });
 }
 
@@ -122,13 +125,18 @@ export async function addSlot(actorId: number, quizId: number, input: SlotInput)
   const last = await prisma.quizSlot.findFirst({ where: { quizId }, orderBy: { position: "desc" }, select: { position: true } });
   const position = (last?.position ?? 0) + 1;
   const markEach = Math.round(input.mark * HUNDRED);
+  const { unit } = await prisma.quiz.findUniqueOrThrow({ where: { id: quizId }, select: { unit: { select: { path: true } } } });
   if (input.kind === "fixed") {
-    const question = await prisma.question.findUnique({ where: { id: input.questionId }, select: { archivedAt: true } });
+    const question = await prisma.question.findUnique({ where: { id: input.questionId }, select: { archivedAt: true, bankId: true } });
     if (!question || question.archivedAt) throw new QuizError("该题目不存在或已归档");
+    const refusal = await bankRefusal(question.bankId, unit.path);
+    if (refusal) throw new QuizError(refusal === FOREIGN_BANK ? "不能使用其他党组织题库中的题目" : refusal);
     const dup = await prisma.quizSlot.findFirst({ where: { quizId, questionId: input.questionId }, select: { id: true } });
     if (dup) throw new QuizError("该题目已在试卷中");
     await prisma.quizSlot.create({ data: { quizId, position, questionId: input.questionId, count: 1, markEach } });
   } else {
+    const refusal = await bankRefusal(input.bankId, unit.path);
+    if (refusal) throw new QuizError(refusal);
     const pool = await drawPoolSize(input.bankId, input.tag ?? null, input.difficulty);
     if (pool < input.count) throw new QuizError(`符合条件的题目只有 ${pool} 道，不够抽取 ${input.count} 道`);
     await prisma.quizSlot.create({
@@ -182,7 +190,21 @@ export async function setQuizStatus(actorId: number, quizId: number, status: "dr
   await audit({ actorId, action: "quiz.update", targetKind: "quiz", targetId: quizId, detail: { status } });
 }
 
-/** Banks and questions a builder may use: those of units in the caller's scope and above it (shipped banks sit at the root). */
+const FOREIGN_BANK = "不能使用其他党组织的题库";
+
+/**
+ * Why a quiz or contest of the unit at `ownerPath` may not use a bank, or null when it may: the rule
+ * of `banksForBuilder` for one bank (the owner's unit, above it, or below it). Checked on every slot
+ * and section added, since a form can name any bank or question id, not only the ones offered.
+ */
+export async function bankRefusal(bankId: number, ownerPath: string): Promise<string | null> {
+  const bank = await prisma.questionBank.findUnique({ where: { id: bankId }, select: { archivedAt: true, unit: { select: { path: true } } } });
+  if (!bank || bank.archivedAt) return "该题库不存在或已归档";
+  const bankPath = bank.unit.path;
+  return ownerPath.startsWith(bankPath) || bankPath.startsWith(ownerPath) ? null : FOREIGN_BANK;
+}
+
+/** Banks and questions a builder may use: those of the quiz's (or contest's) unit, above it and below it (shipped banks sit at the root). */
 export async function banksForBuilder(unitPath: string) {
   const ancestorIds = unitPath.split("/").filter(Boolean).map(Number);
   return prisma.questionBank.findMany({
