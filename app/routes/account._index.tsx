@@ -4,7 +4,7 @@ import { requireUser } from "~/.server/auth/guard";
 import { prisma } from "~/.server/db";
 import { Notice } from "~/components/ui/form";
 import { formatDate } from "~/lib/dates";
-import { maskIdNumber, maskPhone } from "~/lib/mask";
+import { maskPhone } from "~/lib/mask";
 import { CADRE_LEVEL_LABELS, POLITICAL_STATUS_LABELS, ROLE_LABELS, type CadreLevel, type PoliticalStatus, type Role } from "~/lib/vocabulary";
 
 export const meta: MetaFunction = () => [{ title: "我的账号 · 网上党校" }];
@@ -20,7 +20,6 @@ export async function loader({ request }: LoaderFunctionArgs) {
       statusSince: true,
       cadreLevel: true,
       phone: true,
-      idNumber: true,
       unit: { select: { name: true } },
       grants: { select: { role: true, unit: { select: { name: true } } } },
     },
@@ -30,7 +29,6 @@ export async function loader({ request }: LoaderFunctionArgs) {
     statusSince: formatDate(me.statusSince),
     // Masked even for oneself: the page may be open on a shared or watched screen.
     phone: maskPhone(me.phone),
-    idNumber: maskIdNumber(me.idNumber),
     grants: me.grants.map((g) => ({ role: g.role as Role, unit: g.unit.name })),
   };
 }
@@ -57,8 +55,6 @@ export default function AccountPage() {
           <dd>{CADRE_LEVEL_LABELS[me.cadreLevel as CadreLevel]}</dd>
           <dt className="text-stone-500">手机号</dt>
           <dd className="font-mono">{me.phone || "—"}</dd>
-          <dt className="text-stone-500">身份证号</dt>
-          <dd className="font-mono">{me.idNumber || "—"}</dd>
           <dt className="text-stone-500">角色</dt>
           <dd>{me.grants.length ? me.grants.map((g) => `${ROLE_LABELS[g.role]}（${g.unit}）`).join("、") : ROLE_LABELS.learner}</dd>
         </dl>

@@ -103,7 +103,7 @@ const ActionSchema = z.discriminatedUnion("intent", [
 ]);
 
 type ActionReply =
-  | { ok: true; message: string; warnings?: string[]; sensitive?: { phone: string; idNumber: string }; temporaryPassword?: string }
+  | { ok: true; message: string; warnings?: string[]; sensitive?: { phone: string }; temporaryPassword?: string }
   | { ok: false; intent?: string; errors: string[]; gateRefused?: boolean };
 
 function invalid(errors: string[], intent?: string) {
@@ -228,8 +228,6 @@ export default function PersonPage() {
           <dd>{p.isCommitteeMember ? (p.committeeRole ?? "是") : "否"}</dd>
           <dt className="text-stone-500">手机号</dt>
           <dd className="font-mono" data-testid="phone">{sensitive ? sensitive.phone : p.phoneMasked || "—"}</dd>
-          <dt className="text-stone-500">身份证号</dt>
-          <dd className="font-mono" data-testid="id-number">{sensitive ? sensitive.idNumber : p.idNumberMasked || "—"}</dd>
           <dt className="text-stone-500">账号</dt>
           <dd>{!p.hasPassword ? "未设置密码" : p.mustChangePassword ? "待本人修改初始密码" : "正常"}</dd>
         </dl>
@@ -237,7 +235,7 @@ export default function PersonPage() {
           {can.sensitive && !sensitive ? (
             <Form method="post">
               <button name="intent" value="reveal" className={secondaryButtonClass}>
-                显示完整手机号和身份证号
+                显示完整手机号
               </button>
             </Form>
           ) : null}

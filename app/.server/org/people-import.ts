@@ -9,6 +9,7 @@ import {
   buildReport,
   checkAgainstDatabase,
   createUnitResolver,
+  genderFromIdNumber,
   isClean,
   parseSheet,
 } from "~/lib/people-import";
@@ -100,8 +101,8 @@ function insertAll(db: Database.Database, importer: Importer, rows: readonly Che
   const now = sqliteTimestamp(new Date());
   const insertPerson = db.prepare(
     `INSERT INTO Person (number, name, gender, category, unitId, politicalStatus, statusSince, cadreLevel,
-       isCommitteeMember, committeeRole, phone, idNumber, disabledAt, createdAt, updatedAt)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?)`,
+       isCommitteeMember, committeeRole, phone, disabledAt, createdAt, updatedAt)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?)`,
   );
   const insertStatus = db.prepare(
     `INSERT INTO StatusChange (personId, fromStatus, toStatus, effectiveOn, note, recordedById, recordedAt) VALUES (?, NULL, ?, ?, ?, ?, ?)`,
@@ -116,7 +117,8 @@ function insertAll(db: Database.Database, importer: Importer, rows: readonly Che
       insertPerson.run(
         p.number,
         p.name,
-        p.gender,
+        // The ID number is read for this and then dropped, never stored (decision 033).
+        p.gender ?? (p.idNumber ? genderFromIdNumber(p.idNumber) : null),
         p.category,
         unitId,
         p.politicalStatus,
@@ -125,7 +127,6 @@ function insertAll(db: Database.Database, importer: Importer, rows: readonly Che
         p.isCommitteeMember ? 1 : 0,
         p.committeeRole,
         p.phone,
-        p.idNumber,
         now,
         now,
       ).lastInsertRowid,
