@@ -2,6 +2,8 @@ import { type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { requireUser } from "~/.server/auth/guard";
 import { prisma } from "~/.server/db";
+import { searchHistoryState } from "~/.server/learning/search-history";
+import { SearchHistoryForm, searchHistoryNotice } from "~/components/account/search-history-form";
 import { Notice } from "~/components/ui/form";
 import { formatDate } from "~/lib/dates";
 import { maskPhone } from "~/lib/mask";
@@ -30,15 +32,18 @@ export async function loader({ request }: LoaderFunctionArgs) {
     // Masked even for oneself: the page may be open on a shared or watched screen.
     phone: maskPhone(me.phone),
     grants: me.grants.map((g) => ({ role: g.role as Role, unit: g.unit.name })),
+    searchHistory: await searchHistoryState(user.id),
   };
 }
 
 export default function AccountPage() {
   const me = useLoaderData<typeof loader>();
   const [params] = useSearchParams();
+  const searchNotice = searchHistoryNotice(params);
   return (
     <div className="mx-auto max-w-lg space-y-4">
       {params.get("changed") ? <Notice>密码已修改，其他设备上的登录已失效。</Notice> : null}
+      {searchNotice ? <Notice>{searchNotice}</Notice> : null}
       <section className="rounded-lg bg-white p-4 shadow">
         <h1 className="mb-2 text-xl font-bold">{me.name}</h1>
         <dl className="grid grid-cols-[6rem_1fr] gap-y-1 text-sm">
@@ -70,6 +75,20 @@ export default function AccountPage() {
           修改密码
         </Link>
       </nav>
+      <section className="space-y-3 rounded-lg bg-white p-4 shadow" aria-labelledby="privacy-heading">
+        <h2 id="privacy-heading" className="font-semibold">
+          个人信息
+        </h2>
+        <p className="flex flex-wrap gap-3 text-sm">
+          <Link to="/account/data" className="text-party underline">
+            查看和下载我的个人信息
+          </Link>
+          <Link to="/privacy" className="text-party underline">
+            隐私说明
+          </Link>
+        </p>
+        <SearchHistoryForm keep={me.searchHistory.keep} count={me.searchHistory.count} back="/account" />
+      </section>
     </div>
   );
 }
