@@ -1,7 +1,7 @@
 import { getFormProps, getInputProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, data, redirect } from "@remix-run/node";
-import { Form, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
+import { Form, Link, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
 import { z } from "zod";
 import { getUser, requireAnonymous } from "~/.server/auth/guard";
 import { LOGIN_FAILED_MESSAGE, signIn } from "~/.server/auth/login";
@@ -68,6 +68,12 @@ export default function LoginPage() {
           {navigation.state === "submitting" ? "正在登录…" : "登录"}
         </button>
       </Form>
+      <footer className="mt-6 text-center text-xs text-stone-500">
+        <Link to="/privacy" className="underline">
+          隐私说明
+        </Link>
+        ：本系统保存哪些个人信息、为什么、保存多久、谁能看到
+      </footer>
     </div>
   );
 }

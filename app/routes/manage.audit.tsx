@@ -2,81 +2,12 @@ import { type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useLoaderData, useSearchParams } from "@remix-run/react";
 import { z } from "zod";
 import { AUDIT_ACTIONS, type AuditAction } from "~/.server/audit";
+import { AUDIT_ACTION_LABELS as ACTION_LABELS } from "~/.server/audit-labels";
 import { recentAuditEntries } from "~/.server/audit-query";
 import { requirePermissionAtRoot } from "~/.server/auth/guard";
 import { inputClass, secondaryButtonClass } from "~/components/ui/form";
 
 export const meta: MetaFunction = () => [{ title: "审计日志 · 网上党校" }];
-
-// Every action has a label: the type makes a new action without one a compile error.
-const ACTION_LABELS: Record<AuditAction, string> = {
-  "login.success": "登录成功",
-  "login.failure": "登录失败",
-  logout: "退出登录",
-  "password.change": "修改密码",
-  "password.reset": "重置密码",
-  "access.denied": "越权访问被拒绝",
-  "person.view": "查看人员",
-  "person.sensitive_view": "查看完整个人信息",
-  "person.status_change": "变更政治面貌",
-  "person.gate_override": "越过发展党员学时要求",
-  "person.update": "修改人员信息",
-  "person.disable": "停用账号",
-  "person.enable": "启用账号",
-  "people.import": "批量导入人员",
-  "grant.add": "授予角色",
-  "grant.remove": "撤销角色",
-  "unit.create": "新建党组织",
-  "unit.update": "修改党组织",
-  "unit.move": "调整隶属关系",
-  "unit.archive": "撤销党组织",
-  "notice.post": "发布通知",
-  "notice.archive": "撤下通知",
-  "rules.choose": "更换学时规则包",
-  "rules.override": "调整学时要求",
-  "rules.restore": "恢复学时要求",
-  "person.create": "新建人员",
-  "people.export": "导出人员",
-  "hours.credit": "记入学时",
-  "hours.reverse": "冲销学时",
-  "hours.export": "导出学时统计",
-  "certificate.issue": "开具学时证明",
-  "certificate.revoke": "作废学时证明",
-  "admin.create": "创建管理员",
-  "bank.create": "新建题库",
-  "bank.import": "导入题库",
-  "bank.export": "导出题库",
-  "question.create": "新建试题",
-  "question.update": "修改试题",
-  "question.archive": "归档试题",
-  "quiz.create": "新建测试",
-  "quiz.update": "修改测试",
-  "quiz.publish": "发布测试",
-  "quiz.export": "导出测试报告",
-  "attempt.flag": "标记异常作答",
-  "contest.create": "新建竞赛",
-  "contest.update": "修改竞赛",
-  "contest.publish": "发布竞赛",
-  "contest.draw": "满分答卷抽奖",
-  "contest.export": "导出竞赛成绩",
-  "course.create": "新建课程",
-  "course.update": "修改课程",
-  "course.publish": "发布课程",
-  "course.unpublish": "撤下课程",
-  "course.assign": "布置必修课程",
-  "course.unassign": "取消必修布置",
-  "media.upload": "上传课程媒体",
-  "live.create": "新建现场赛",
-  "activity.create": "新建组织生活",
-  "activity.update": "修改组织生活",
-  "activity.cancel": "取消组织生活",
-  "activity.confirm": "确认组织生活出席",
-  "activity.add_attendee": "补录出席人员",
-  "activity.remove_attendee": "移除出席人员",
-  "claim.submit": "提交学时申请",
-  "claim.approve": "通过学时申请",
-  "claim.reject": "驳回学时申请",
-};
 
 const FilterSchema = z.object({
   action: z.enum(AUDIT_ACTIONS).optional().catch(undefined),
