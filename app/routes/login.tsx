@@ -46,8 +46,10 @@ export default function LoginPage() {
   const navigation = useNavigation();
   const [form, fields] = useForm({
     lastResult: actionData?.result,
-    shouldValidate: "onBlur",
-    // Re-validating on input (not blur) keeps the layout still between mousedown and click on submit.
+    // Checked when sent, then as the person types: validating on blur would insert an error above the
+    // submit button and the privacy link the moment the (autofocused) field loses focus to a tap on
+    // them, moving them from under the finger before the click lands.
+    shouldValidate: "onSubmit",
     shouldRevalidate: "onInput",
     onValidate: ({ formData }) => parseWithZod(formData, { schema: LoginSchema }),
   });
