@@ -9,7 +9,6 @@ import {
   buildReport,
   checkAgainstDatabase,
   createUnitResolver,
-  genderFromIdNumber,
   isClean,
   parseSheet,
 } from "~/lib/people-import";
@@ -97,6 +96,7 @@ export type ConfirmResult =
 
 const IMPORT_NOTE = "批量导入";
 
+// The row's ID number is not written: it was read only to check or fill the gender (decision 033).
 function insertAll(db: Database.Database, importer: Importer, rows: readonly CheckedRow[], passwordHash: string, today: string) {
   const now = sqliteTimestamp(new Date());
   const insertPerson = db.prepare(
@@ -117,8 +117,7 @@ function insertAll(db: Database.Database, importer: Importer, rows: readonly Che
       insertPerson.run(
         p.number,
         p.name,
-        // The ID number is read for this and then dropped, never stored (decision 033).
-        p.gender ?? (p.idNumber ? genderFromIdNumber(p.idNumber) : null),
+        p.gender,
         p.category,
         unitId,
         p.politicalStatus,
