@@ -147,6 +147,8 @@ describe("my personal data (/account/data)", () => {
   });
 
   it("downloads the same as JSON, audited as a personal-data export, with no secret and no open quiz's key", async () => {
+    // Someone tries the account with a wrong password: the person sees the attempt, not as their own act.
+    expect((await new Client(server.url).login(LEARNER.number, "wrong-password")).status).toBe(400);
     const c = await as(LEARNER.number);
     const file = await c.download("/account/data.json");
     expect(file.status).toBe(200);
@@ -186,6 +188,10 @@ describe("my personal data (/account/data)", () => {
     ];
     for (const s of secrets) expect(raw).not.toContain(s);
     expect(raw).not.toMatch(/"answer"|正确答案|标准答案/);
+
+    expect(section("audit")).toContainEqual(expect.objectContaining({ 操作: "登录失败", 操作人: "以本账号尝试登录者", 地址: null }));
+    expect(section("audit")).toContainEqual(expect.objectContaining({ 操作: "查看人员", 操作人: "管理人员", 对象: "本人", 地址: null }));
+    expect(section("audit")).toContainEqual(expect.objectContaining({ 操作: "登录成功", 操作人: "本人", 地址: expect.any(String) }));
 
     const logged = server.factory.db.prepare("SELECT actorId, targetId FROM AuditLog WHERE action = 'person.data_export'").all();
     expect(logged).toEqual([{ actorId: ids.L, targetId: String(ids.L) }]);

@@ -409,12 +409,14 @@ export async function personalData(personId: number, currentSessionId: string | 
       title: "操作记录",
       note: `本人的操作，以及他人对本人信息的操作（查看、修改、导出等；不显示他人姓名）。最多显示最近 ${AUDIT_LIMIT} 条。`,
       rows: auditRows.map((r) => {
-        const own = r.actorId === personId;
-        const aboutMe = r.targetKind === "person" && r.targetId === String(personId);
+        // A failed sign-in names the account it tried, not who typed: perhaps someone else.
+        const attempt = r.action === "login.failure";
+        const own = r.actorId === personId && !attempt;
+        const aboutMe = attempt || (r.targetKind === "person" && r.targetId === String(personId));
         return {
           时间: when(r.at),
           操作: AUDIT_ACTION_LABELS[r.action as AuditAction] ?? r.action,
-          操作人: byWhom(r.actorId, personId),
+          操作人: attempt ? "以本账号尝试登录者" : byWhom(r.actorId, personId),
           对象: aboutMe ? "本人" : "其他",
           // An address is the actor's: shown for one's own actions only.
           地址: own ? r.ip : null,
