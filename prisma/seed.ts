@@ -1,5 +1,5 @@
 import { hashPassword } from "../app/.server/auth/password";
-import { type Factory, type UnitRow, makeIdNumber, openFactory } from "../tests/factories";
+import { type Factory, type UnitRow, openFactory } from "../tests/factories";
 import { POLITICAL_STATUS_LABELS, type PoliticalStatus } from "../app/lib/vocabulary";
 
 // The demo university: one committee, 11 colleges, 44 branches and some groups, about 12,000
@@ -114,14 +114,18 @@ export async function seedDemoUniversity(dbFile: string): Promise<SeedSummary> {
       return id;
     };
 
-    let seq = 0;
+    // Demo ID numbers are no longer made (decision 033); the draws each one took (3 for a student's, 4 for
+    // a staff member's) are still taken, between the person's own draws and addPerson's, so every later
+    // draw and so the demo university stay as they were.
+    const retiredIdNumberDraws = (n: number) => {
+      for (let i = 0; i < n; i++) rand();
+    };
     for (const c of COLLEGES) {
       const { student, staff } = branchesByCollege.get(c.code)!;
       for (let i = 0; i < c.students; i++) {
-        seq++;
         const year = 2022 + (i % 4);
         const foreign = c.code === "09" && rand() < 0.6;
-        addPerson({
+        const person: Parameters<typeof addPerson>[0] = {
           number: `${year}${c.code}${String(i + 1).padStart(4, "0")}`,
           name: foreign ? `${pick(["Anna", "David", "Maria", "Ivan", "Amir", "Sofia", "Kenji", "Lucas"])} ${pick(["Smith", "Ivanova", "Khan", "Tanaka", "Garcia", "Müller"])}` : name(),
           gender: rand() < 0.5 ? "male" : "female",
@@ -129,17 +133,17 @@ export async function seedDemoUniversity(dbFile: string): Promise<SeedSummary> {
           unitId: student[i % student.length].id,
           politicalStatus: foreign ? "masses" : weighted(STUDENT_STATUS),
           phone: phone(),
-          idNumber: foreign ? null : makeIdNumber(pick(["110101", "310104", "440106", "510107", "420102"]), new Date(Date.UTC(year - 18, Math.floor(rand() * 12), 1 + Math.floor(rand() * 28))), seq),
-        });
+        };
+        if (!foreign) retiredIdNumberDraws(3);
+        addPerson(person);
       }
       for (let i = 0; i < c.staff; i++) {
-        seq++;
         const status = weighted(STAFF_STATUS);
         const cadreRoll = rand();
         const cadreLevel = c.code === "11" ? "none" : cadreRoll < 0.05 ? "division" : cadreRoll < 0.2 ? "section" : "none";
         const branch = staff[i % staff.length];
         const committee = status === "member" && i < staff.length * 5;
-        addPerson({
+        const person: Parameters<typeof addPerson>[0] = {
           number: `${c.code === "11" ? "H" : "T"}${c.code}${String(i + 1).padStart(4, "0")}`,
           name: name(),
           gender: rand() < 0.5 ? "male" : "female",
@@ -150,8 +154,9 @@ export async function seedDemoUniversity(dbFile: string): Promise<SeedSummary> {
           isCommitteeMember: committee,
           committeeRole: committee ? (i < staff.length ? "支部书记" : pick(["组织委员", "宣传委员", "纪检委员"])) : null,
           phone: phone(),
-          idNumber: makeIdNumber(pick(["110101", "310104", "440106"]), new Date(Date.UTC(1965 + Math.floor(rand() * 35), Math.floor(rand() * 12), 1 + Math.floor(rand() * 28))), seq),
-        });
+        };
+        retiredIdNumberDraws(4);
+        addPerson(person);
       }
     }
     for (let i = 0; i < 60; i++) {
@@ -164,7 +169,7 @@ export async function seedDemoUniversity(dbFile: string): Promise<SeedSummary> {
     const csStaff = cs.staff[0];
     const csUg1 = cs.student[0];
     const account = (number: string, who: string, unitId: number, status: string, extra: Partial<Parameters<Factory["person"]>[0]> = {}) => {
-      const id = addPerson({ number, name: who, unitId, politicalStatus: status, category: "staff", gender: "male", phone: phone(), idNumber: makeIdNumber("110101", new Date(Date.UTC(1985, 4, 4)), ++seq), ...extra });
+      const id = addPerson({ number, name: who, unitId, politicalStatus: status, category: "staff", gender: "male", phone: phone(), ...extra });
       f.passwordHash(id, demoHash);
       return id;
     };

@@ -20,7 +20,6 @@ export type PersonInput = {
   isCommitteeMember?: boolean;
   committeeRole?: string | null;
   phone?: string | null;
-  idNumber?: string | null;
   disabled?: boolean;
 };
 
@@ -39,9 +38,9 @@ export function openFactory(dbFile: string) {
   const setPath = db.prepare(`UPDATE OrgUnit SET path = ? WHERE id = ?`);
   const insertPerson = db.prepare(
     `INSERT INTO Person (number, name, gender, category, unitId, politicalStatus, statusSince, cadreLevel,
-       isCommitteeMember, committeeRole, phone, idNumber, disabledAt, createdAt, updatedAt)
+       isCommitteeMember, committeeRole, phone, disabledAt, createdAt, updatedAt)
      VALUES (@number, @name, @gender, @category, @unitId, @politicalStatus, @statusSince, @cadreLevel,
-       @isCommitteeMember, @committeeRole, @phone, @idNumber, @disabledAt, @now, @now)`,
+       @isCommitteeMember, @committeeRole, @phone, @disabledAt, @now, @now)`,
   );
   const insertStatus = db.prepare(
     `INSERT INTO StatusChange (personId, fromStatus, toStatus, effectiveOn, note, recordedById, recordedAt) VALUES (?, ?, ?, ?, ?, ?, ?)`,
@@ -82,7 +81,6 @@ export function openFactory(dbFile: string) {
         isCommitteeMember: input.isCommitteeMember ? 1 : 0,
         committeeRole: input.committeeRole ?? null,
         phone: input.phone ?? null,
-        idNumber: input.idNumber ?? null,
         disabledAt: input.disabled ? now() : null,
         now: now(),
       }).lastInsertRowid,

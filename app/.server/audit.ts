@@ -77,6 +77,7 @@ export const AUDIT_ACTIONS = [
   "claim.submit",
   "claim.approve",
   "claim.reject",
+  "person.data_export",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -20,7 +20,13 @@ export type LiveQuestionView = {
   points: number;
 };
 
+/** `name` is the player's name only with their consent (decision 033), otherwise anonymousPlayerLabel. */
 export type LeaderboardRow = { place: number; name: string; unit: string; score: number };
+
+/** How the screens name a player who did not consent: by the order they joined in. */
+export function anonymousPlayerLabel(seat: number): string {
+  return `参赛者 #${seat}`;
+}
 
 /** After a question is revealed: the key, how the answers fell, and the leaders. */
 export type LiveReveal = {

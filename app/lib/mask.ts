@@ -1,3 +1,6 @@
+import { type Grant, grantsCover } from "./permissions";
+import { POLITICAL_STATUS_LABELS, type PoliticalStatus } from "./vocabulary";
+
 // Masking of personal numbers for lists, exports and roles that do not need them (PIPL).
 
 /** 13812345678 → 138****5678 */
@@ -8,14 +11,6 @@ export function maskPhone(phone: string | null | undefined): string {
   if (p.length >= 11) return `${p.slice(0, 3)}${"*".repeat(p.length - 7)}${p.slice(-4)}`;
   if (p.length <= 6) return "*".repeat(p.length);
   return `${"*".repeat(p.length - 2)}${p.slice(-2)}`;
-}
-
-/** 110101199003071234 → 110***********1234 */
-export function maskIdNumber(id: string | null | undefined): string {
-  if (!id) return "";
-  const s = id.trim();
-  if (s.length < 8) return "*".repeat(s.length);
-  return `${s.slice(0, 3)}${"*".repeat(s.length - 7)}${s.slice(-4)}`;
 }
 
 /** 王积极 → 王*极, 李明 → 李*, 欧阳小明 → 欧**明: enough to compare with a paper, not to identify a stranger. */
@@ -32,4 +27,21 @@ export function maskPersonNumber(number: string | null | undefined): string {
   if (s.length <= 2) return "*".repeat(s.length);
   if (s.length < 8) return `${s[0]}${"*".repeat(s.length - 2)}${s.slice(-1)}`;
   return `${s.slice(0, 4)}${"*".repeat(s.length - 6)}${s.slice(-2)}`;
+}
+
+/** What a list or export shows in place of a political status the viewer may not see. */
+export const MASKED_STATUS = "***";
+
+/**
+ * A person's 学号/工号 and political status (sensitive under PIPL) as one viewer may see them: whole
+ * with `people:sensitive` over the person's unit, masked otherwise. Every report and export that
+ * lists people goes through this.
+ */
+export function personFieldsFor(grants: readonly Grant[], person: { unitPath: string; number: string; politicalStatus?: string }) {
+  const whole = grantsCover(grants, "people:sensitive", person.unitPath);
+  const status = person.politicalStatus ?? "";
+  return {
+    number: whole ? person.number : maskPersonNumber(person.number),
+    politicalStatus: whole ? (POLITICAL_STATUS_LABELS[status as PoliticalStatus] ?? status) : MASKED_STATUS,
+  };
 }

@@ -62,7 +62,7 @@ export const IMPORT_COLUMNS: readonly ImportColumn[] = [
   { key: "isCommitteeMember", header: "是否支委", required: false, aliases: ["支委", "是否支委成员"], text: true, hint: "是 或 否；留空视为否（填写了支委职务则视为是）" },
   { key: "committeeRole", header: "支委职务", required: false, aliases: ["职务"], text: true, hint: "如 书记、组织委员；最多 30 字" },
   { key: "phone", header: "手机号", required: false, aliases: ["手机", "手机号码", "联系电话", "电话"], text: true, hint: "11 位手机号" },
-  { key: "idNumber", header: "身份证号", required: false, aliases: ["身份证", "身份证号码", "公民身份号码"], text: true, hint: "18 位居民身份证号，末位可为 X" },
+  { key: "idNumber", header: "身份证号", required: false, aliases: ["身份证", "身份证号码", "公民身份号码"], text: true, hint: "18 位居民身份证号，末位可为 X；只用于核对性别，不保存" },
 ];
 
 /**
@@ -426,6 +426,8 @@ function parseRow(row: Cell[], header: TableHeader<ReadColumnKey>, rowNumber: nu
   else if (id?.ok) {
     idNumber = id.value;
     if (gender && genderFromIdNumber(id.value) !== gender) add("gender", "与身份证号不符");
+    // The number itself is not stored (decision 033): what it tells, the gender, is.
+    gender ??= genderFromIdNumber(id.value);
   }
 
   if (number === TEMPLATE_EXAMPLE.number && name === TEMPLATE_EXAMPLE.name) {

@@ -14,6 +14,10 @@ export const REVIEW_POLICY_LABELS: Record<(typeof REVIEW_POLICIES)[number], stri
   after_submit: "交卷后可查看答案与解析",
   after_close: "测试截止后可查看答案与解析",
 };
+/** Whether a finished attempt's key and marks per question may be shown to its learner now. */
+export function answersReviewable(policy: string, closesAt: Date | null, now: Date): boolean {
+  return policy === "after_submit" || (policy === "after_close" && closesAt !== null && closesAt <= now);
+}
 export const QUIZ_STATUS_LABELS: Record<string, string> = { draft: "草稿", published: "已发布", archived: "已归档" };
 
 const checkbox = z.preprocess((v) => v === "on" || v === "true" || v === "1", z.boolean());

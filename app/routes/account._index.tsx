@@ -2,9 +2,11 @@ import { type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { requireUser } from "~/.server/auth/guard";
 import { prisma } from "~/.server/db";
+import { searchHistoryState } from "~/.server/learning/search-history";
+import { SearchHistoryForm, searchHistoryNotice } from "~/components/account/search-history-form";
 import { Notice } from "~/components/ui/form";
 import { formatDate } from "~/lib/dates";
-import { maskIdNumber, maskPhone } from "~/lib/mask";
+import { maskPhone } from "~/lib/mask";
 import { CADRE_LEVEL_LABELS, POLITICAL_STATUS_LABELS, ROLE_LABELS, type CadreLevel, type PoliticalStatus, type Role } from "~/lib/vocabulary";
 
 export const meta: MetaFunction = () => [{ title: "我的账号 · 网上党校" }];
@@ -20,7 +22,6 @@ export async function loader({ request }: LoaderFunctionArgs) {
       statusSince: true,
       cadreLevel: true,
       phone: true,
-      idNumber: true,
       unit: { select: { name: true } },
       grants: { select: { role: true, unit: { select: { name: true } } } },
     },
@@ -30,17 +31,19 @@ export async function loader({ request }: LoaderFunctionArgs) {
     statusSince: formatDate(me.statusSince),
     // Masked even for oneself: the page may be open on a shared or watched screen.
     phone: maskPhone(me.phone),
-    idNumber: maskIdNumber(me.idNumber),
     grants: me.grants.map((g) => ({ role: g.role as Role, unit: g.unit.name })),
+    searchHistory: await searchHistoryState(user.id),
   };
 }
 
 export default function AccountPage() {
   const me = useLoaderData<typeof loader>();
   const [params] = useSearchParams();
+  const searchNotice = searchHistoryNotice(params);
   return (
     <div className="mx-auto max-w-lg space-y-4">
       {params.get("changed") ? <Notice>密码已修改，其他设备上的登录已失效。</Notice> : null}
+      {searchNotice ? <Notice>{searchNotice}</Notice> : null}
       <section className="rounded-lg bg-white p-4 shadow">
         <h1 className="mb-2 text-xl font-bold">{me.name}</h1>
         <dl className="grid grid-cols-[6rem_1fr] gap-y-1 text-sm">
@@ -57,8 +60,6 @@ export default function AccountPage() {
           <dd>{CADRE_LEVEL_LABELS[me.cadreLevel as CadreLevel]}</dd>
           <dt className="text-stone-500">手机号</dt>
           <dd className="font-mono">{me.phone || "—"}</dd>
-          <dt className="text-stone-500">身份证号</dt>
-          <dd className="font-mono">{me.idNumber || "—"}</dd>
           <dt className="text-stone-500">角色</dt>
           <dd>{me.grants.length ? me.grants.map((g) => `${ROLE_LABELS[g.role]}（${g.unit}）`).join("、") : ROLE_LABELS.learner}</dd>
         </dl>
@@ -74,6 +75,20 @@ export default function AccountPage() {
           修改密码
         </Link>
       </nav>
+      <section className="space-y-3 rounded-lg bg-white p-4 shadow" aria-labelledby="privacy-heading">
+        <h2 id="privacy-heading" className="font-semibold">
+          个人信息
+        </h2>
+        <p className="flex flex-wrap gap-3 text-sm">
+          <Link to="/account/data" className="text-party underline">
+            查看和下载我的个人信息
+          </Link>
+          <Link to="/privacy" className="text-party underline">
+            隐私说明
+          </Link>
+        </p>
+        <SearchHistoryForm keep={me.searchHistory.keep} count={me.searchHistory.count} back="/account" />
+      </section>
     </div>
   );
 }

@@ -4,17 +4,18 @@ import { useEffect, useState } from "react";
 import { requireUser } from "~/.server/auth/guard";
 import { parseContestId, requireLivePlayer } from "~/.server/contest/live/access";
 import { LiveError } from "~/.server/contest/live/errors";
-import { joinRound, roundOfPlayer } from "~/.server/contest/live/play";
-import { meEvent, readRound, stateEvent } from "~/.server/contest/live/snapshot";
+import { joinRound, roundOfPlayer, setLiveShowName } from "~/.server/contest/live/play";
+import { meEvent, playerNameChoice, readRound, stateEvent } from "~/.server/contest/live/snapshot";
 import { Countdown, QuestionHeading, optionTag } from "~/components/live/live-ui";
 import { useLiveStream, useSecondsLeft } from "~/components/live/use-live-stream";
-import { buttonClass, inputClass } from "~/components/ui/form";
+import { buttonClass, inputClass, secondaryButtonClass } from "~/components/ui/form";
 import { type LiveAnswerReply, type LiveMeEvent, type LiveStateEvent } from "~/lib/live-events";
 import { LIVE_SCORING_RULE, formatLivePoints } from "~/lib/live-scoring";
 
 // A player's phone in a live round: the join code first, then whatever the round is doing, as the
 // event stream says: waiting, the question with big buttons and the server's countdown, "已提交", and
-// after the reveal the right answer, the points won, the total and the place.
+// after the reveal the right answer, the points won, the total and the place. The player's name reaches
+// the big screen and the leaderboards only with their consent, asked at joining (decision 033).
 
 export const meta: MetaFunction<typeof loader> = ({ data: d }) => [{ title: `${d?.title ?? "现场赛"} · 现场赛 · 网上党校` }];
 
@@ -25,7 +26,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return {
     contestId,
     title,
-    round: round ? { state: stateEvent(round, new Date()), me: meEvent(round, user.id) } : null,
+    round: round ? { state: stateEvent(round, new Date()), me: meEvent(round, user.id), nameChoice: playerNameChoice(round.id, user.id) } : null,
   };
 }
 
@@ -34,9 +35,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireUser(request);
   const contestId = parseContestId(params.contestId);
   const form = await request.formData();
-  const code = String(form.get("code") ?? "").replace(/\s/g, "");
+  const showName = form.get("showName") === "on";
   try {
-    await joinRound(user.id, contestId, code);
+    if (form.get("intent") === "showName") await setLiveShowName(user.id, contestId, showName);
+    else await joinRound(user.id, contestId, String(form.get("code") ?? "").replace(/\s/g, ""), showName);
   } catch (e) {
     if (e instanceof LiveError) return data({ errors: [e.message] }, { status: e.status });
     throw e;
@@ -49,14 +51,9 @@ export default function LivePhone() {
   return (
     <div className="mx-auto max-w-md space-y-4">
       <h1 className="text-lg font-bold">{title} · 现场赛</h1>
-      {round && round.state.state !== "finished" ? (
-        <Playing key={round.state.roundId} contestId={contestId} state={round.state} me={round.me} />
-      ) : (
-        <>
-          {round ? <Playing key={round.state.roundId} contestId={contestId} state={round.state} me={round.me} /> : null}
-          <JoinForm />
-        </>
-      )}
+      {round ? <Playing key={round.state.roundId} contestId={contestId} state={round.state} me={round.me} /> : null}
+      {round?.nameChoice ? <NameChoiceForm showName={round.nameChoice.showName} anonymousLabel={round.nameChoice.anonymousLabel} /> : null}
+      {!round || round.state.state === "finished" ? <JoinForm /> : null}
     </div>
   );
 }
@@ -86,9 +83,32 @@ function JoinForm() {
           {reply.errors.join("；")}
         </p>
       ) : null}
+      <label className="flex items-center gap-2 text-sm">
+        <input type="checkbox" name="showName" />
+        在大屏幕和排行榜上显示我的姓名（不勾选则显示为“参赛者 #编号”和所在党组织）
+      </label>
       <button type="submit" className={`${buttonClass} w-full py-3 text-lg`} disabled={busy}>
         加入
       </button>
+    </Form>
+  );
+}
+
+/** The player's consent, changeable while the round lasts (paper contests ask the same on their result page). */
+function NameChoiceForm({ showName, anonymousLabel }: { showName: boolean; anonymousLabel: string }) {
+  const busy = useNavigation().state !== "idle";
+  return (
+    <Form method="post" className="rounded-lg bg-white p-4 text-sm shadow" data-testid="live-name-choice">
+      <input type="hidden" name="intent" value="showName" />
+      <label className="flex items-center gap-2">
+        <input type="checkbox" name="showName" defaultChecked={showName} onChange={(e) => e.currentTarget.form?.requestSubmit()} />
+        在大屏幕和排行榜上显示我的姓名（不勾选则显示为“{anonymousLabel}”）
+      </label>
+      <noscript>
+        <button type="submit" className={secondaryButtonClass} disabled={busy}>
+          保存
+        </button>
+      </noscript>
     </Form>
   );
 }

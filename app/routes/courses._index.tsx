@@ -1,8 +1,10 @@
 import { type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useLoaderData } from "@remix-run/react";
+import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { requireUser } from "~/.server/auth/guard";
-import { type CourseCard, filterCatalog, recommendations, recordSearch, visibleCourses } from "~/.server/learning/catalog";
-import { inputClass, secondaryButtonClass } from "~/components/ui/form";
+import { type CourseCard, filterCatalog, recommendations, visibleCourses } from "~/.server/learning/catalog";
+import { recordSearch, searchHistoryState } from "~/.server/learning/search-history";
+import { SearchHistoryForm, searchHistoryNotice } from "~/components/account/search-history-form";
+import { Notice, inputClass, secondaryButtonClass } from "~/components/ui/form";
 import { COURSE_CATEGORIES } from "~/lib/course-format";
 import { formatDate } from "~/lib/dates";
 import { formatHours } from "~/lib/hours";
@@ -36,6 +38,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     ).map(view),
     catalog: filtered.map(view),
     recommended: (await recommendations(user.id, cards)).map(view),
+    searchHistory: await searchHistoryState(user.id),
   };
 }
 
@@ -79,10 +82,13 @@ function CourseItem({ c }: { c: Card }) {
 
 export default function Courses() {
   const d = useLoaderData<typeof loader>();
+  const [params] = useSearchParams();
+  const notice = searchHistoryNotice(params);
   const searching = d.q !== "" || d.category !== "";
   return (
     <div className="mx-auto max-w-lg space-y-5">
       <h1 className="text-xl font-bold">学习</h1>
+      {notice ? <Notice>{notice}</Notice> : null}
       {!searching ? (
         <section aria-labelledby="required-heading">
           <h2 id="required-heading" className="mb-2 font-semibold text-stone-700">
@@ -135,6 +141,13 @@ export default function Courses() {
           ))}
         </ul>
       </section>
+
+      <details className="rounded-lg bg-white p-3 shadow" open={notice !== null}>
+        <summary className="cursor-pointer text-sm font-semibold text-stone-700">搜索记录</summary>
+        <div className="mt-2">
+          <SearchHistoryForm keep={d.searchHistory.keep} count={d.searchHistory.count} back="/courses" />
+        </div>
+      </details>
     </div>
   );
 }

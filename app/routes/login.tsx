@@ -49,8 +49,10 @@ export default function LoginPage() {
   const navigation = useNavigation();
   const [form, fields] = useForm({
     lastResult: actionData?.result,
-    shouldValidate: "onBlur",
-    // Re-validating on input (not blur) keeps the layout still between mousedown and click on submit.
+    // Checked when sent, then as the person types: validating on blur would insert an error above the
+    // submit button and the privacy link the moment the (autofocused) field loses focus to a tap on
+    // them, moving them from under the finger before the click lands.
+    shouldValidate: "onSubmit",
     shouldRevalidate: "onInput",
     onValidate: ({ formData }) => parseWithZod(formData, { schema: LoginSchema }),
   });
@@ -78,6 +80,12 @@ export default function LoginPage() {
           {navigation.state === "submitting" ? "正在登录…" : "登录"}
         </button>
       </Form>
+      <footer className="mt-6 text-center text-xs text-stone-500">
+        <Link to="/privacy" className="underline">
+          隐私说明
+        </Link>
+        ：本系统保存哪些个人信息、为什么、保存多久、谁能看到
+      </footer>
     </div>
   );
 }

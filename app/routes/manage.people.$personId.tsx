@@ -114,7 +114,7 @@ type ActionReply =
       ok: true;
       message: string;
       warnings?: string[];
-      sensitive?: { phone: string; idNumber: string };
+      sensitive?: { phone: string };
       temporaryPassword?: string;
       activation?: { code: string; link: string; qr: string; expiresAt: string };
     }
@@ -258,8 +258,6 @@ export default function PersonPage() {
           <dd>{p.isCommitteeMember ? (p.committeeRole ?? "是") : "否"}</dd>
           <dt className="text-stone-500">手机号</dt>
           <dd className="font-mono" data-testid="phone">{sensitive ? sensitive.phone : p.phoneMasked || "—"}</dd>
-          <dt className="text-stone-500">身份证号</dt>
-          <dd className="font-mono" data-testid="id-number">{sensitive ? sensitive.idNumber : p.idNumberMasked || "—"}</dd>
           <dt className="text-stone-500">账号</dt>
           <dd data-testid="account-state">
             {!p.hasPassword ? "未激活" : p.mustChangePassword ? "待本人修改临时密码" : "正常"}
@@ -271,7 +269,7 @@ export default function PersonPage() {
           {can.sensitive && !sensitive ? (
             <Form method="post">
               <button name="intent" value="reveal" className={secondaryButtonClass}>
-                显示完整手机号和身份证号
+                显示完整手机号
               </button>
             </Form>
           ) : null}

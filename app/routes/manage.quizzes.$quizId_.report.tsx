@@ -24,7 +24,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     participation(quizId, scope),
     scores(quizId, scope),
     questionStats(quizId, scope),
-    flaggedAttempts(quizId, scope),
+    flaggedAttempts(quizId, scope, user.grants),
   ]);
   return {
     quizId,

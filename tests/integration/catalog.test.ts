@@ -100,4 +100,37 @@ describe("the catalogue", () => {
     const searches = server.factory.db.prepare("SELECT query FROM CourseSearch WHERE personId = ? ORDER BY id").all(ids.F);
     expect(searches).toEqual([{ query: "纪律" }, { query: "自律" }, { query: "不存在的课程" }]);
   });
+
+  it("lets the learner switch the search history off (nothing recorded, not used) and clear it (decision 033)", async () => {
+    const c = await as("F");
+    const kept = () => server.factory.db.prepare("SELECT query FROM CourseSearch WHERE personId = ? ORDER BY id").all(ids.F);
+    const before = kept();
+    expect(before.length).toBeGreaterThan(0);
+
+    const off = await c.post("/account/search-history", { intent: "off", back: "/courses" });
+    expect(off.status).toBe(302);
+    expect(off.location).toBe("/courses?searches=off");
+    const page = plain((await c.get(off.location!)).text);
+    expect(page).toContain("已关闭搜索记录");
+    expect(page).toContain("搜索记录已关闭");
+    // Off: a search is answered but not kept, and recommendations no longer read the earlier ones.
+    expect(titles((await c.get(`/courses?q=${encodeURIComponent("廉洁")}`)).text, "全部课程")).toEqual(["廉洁教育"]);
+    expect(kept()).toEqual(before);
+    expect(titles((await c.get("/courses")).text, "为您推荐")).toEqual([]);
+
+    // Cleared from the account page: the rows are gone.
+    const clear = await c.post("/account/search-history", { intent: "clear", back: "/account" });
+    expect(clear.location).toBe("/account?searches=clear");
+    expect(plain((await c.get(clear.location!)).text)).toContain("已清除全部搜索记录");
+    expect(kept()).toEqual([]);
+    // Another learner's history is not touched.
+    await (await as("L")).get(`/courses?q=${encodeURIComponent("党史")}`);
+    expect(server.factory.db.prepare("SELECT COUNT(*) AS n FROM CourseSearch WHERE personId = ?").get(ids.L)).toEqual({ n: 1 });
+
+    // On again: searches are kept once more.
+    expect((await c.post("/account/search-history", { intent: "on", back: "/account" })).status).toBe(302);
+    await c.get(`/courses?q=${encodeURIComponent("纪律")}`);
+    expect(kept()).toEqual([{ query: "纪律" }]);
+    expect((await c.post("/account/search-history", { intent: "nonsense" })).status).toBe(400);
+  });
 });

@@ -235,14 +235,15 @@ describe("contest results", () => {
 
     const people = await readSheet(file.bytes, "个人排名");
     expect(people[0].slice(0, 7)).toEqual(["名次", "参赛编号", "学号/工号", "姓名", "党组织", "得分", "满分"]);
+    // TA is a trainer without people:sensitive: the numbers of TA's own people are masked (a1 → **).
     expect(people.slice(1).map((r) => [r[0], r[2], r[3], r[5]])).toEqual([
-      [1, "a1", "选手a1", 30],
-      [1, "a2", "选手a2", 30],
+      [1, "**", "选手a1", 30],
+      [1, "**", "选手a2", 30],
       [3, null, "选手b1", 30], // consented: named, but no number outside TA's scope
-      [4, "a3", "选手a3", 20],
+      [4, "**", "选手a3", 20],
       [5, null, "匿名参赛者", 20],
-      [6, "a6", "选手a6", 10],
-      [7, "a4", "选手a4", 0],
+      [6, "**", "选手a6", 10],
+      [7, "**", "选手a4", 0],
     ]);
 
     const units = await readSheet(file.bytes, "组织排名");

@@ -59,7 +59,9 @@ afterAll(async () => {
 
 const base = () => `/contests/${ids.contest}`;
 const host = (intent: string, extra: Record<string, string> = {}) => clients.HOST.post(`${base()}/host`, { intent, roundId: String(ids.round ?? ""), ...extra });
-const join = (key: string, code: string) => clients[key].post(`${base()}/live`, { code });
+/** P1 and P2 consent to be shown by name; P3 does not (decision 033). */
+const CONSENTS = new Set(["P1", "P2"]);
+const join = (key: string, code: string) => clients[key].post(`${base()}/live`, { code, ...(CONSENTS.has(key) ? { showName: "on" } : {}) });
 async function answer(key: string, position: number, values: string[], roundId = ids.round) {
   const body = new URLSearchParams({ roundId: String(roundId), position: String(position) });
   for (const v of values) body.append("answer", v);
@@ -142,6 +144,14 @@ describe("a live round", () => {
     expect((await join("P1", code)).status).toBe(302); // joining twice is harmless
     const waiting = await clients.P1.get(`${base()}/live`);
     expect(waiting.text).toContain("等待主持人出题");
+    const consent = server.factory.db.prepare("SELECT personId, showName FROM LivePlayer WHERE roundId = ? ORDER BY personId").all(ids.round);
+    expect(consent).toEqual([
+      { personId: ids.P1, showName: 1 },
+      { personId: ids.P2, showName: 1 },
+      { personId: ids.P3, showName: 0 },
+    ]);
+    // P3's phone says how the screens show P3 without consent.
+    expect((await clients.P3.get(`${base()}/live`)).text.replace(/<!-- -->/g, "")).toContain("不勾选则显示为“参赛者 #3”");
     const early = await answer("P1", 1, ["B"]);
     expect(early.status).toBe(409);
     expect(early.body.error).toBe("现在不是答题时间");
@@ -245,11 +255,13 @@ describe("a live round", () => {
       unanswered: 1,
       correctCount: 1,
     });
-    expect(revealed.leaderboard!.map((r) => [r.place, r.name])).toEqual([
-      [1, "选手P1"],
-      [2, "选手P2"],
-      [2, "选手P3"],
+    // Names only with consent: P3, who gave none, is the third to join, of 法学院学生党支部.
+    expect(revealed.leaderboard!.map((r) => [r.place, r.name, r.unit])).toEqual([
+      [1, "选手P1", "法学院学生党支部"],
+      [2, "选手P2", "法学院学生党支部"],
+      [2, "参赛者 #3", "法学院学生党支部"],
     ]);
+    expect(JSON.stringify(revealed)).not.toContain("选手P3");
     const me = (await p1.next("me")).data as LiveMeEvent;
     expect(me).toEqual({ score: score("P1"), place: 1, players: 3, answer: { position: 1, correct: true, points: score("P1") } });
     expect(((await hostStream.next("state")).data as LiveStateEvent).reveal?.correctCount).toBe(1);
@@ -294,5 +306,17 @@ describe("a live round", () => {
     expect(round().code).not.toBe(code);
     expect((await join("P1", code)).status).toBe(400);
     expect((await host("next")).status).toBe(409);
+  });
+
+  it("lets a player change their consent, and the screens follow at once", async () => {
+    const screen = await events("HOST", "host/events");
+    expect(((await screen.next("state")).data as LiveStateEvent).state).toBe("finished");
+    const names = async () => ((await screen.next("state")).data as LiveStateEvent).leaderboard!.map((r) => r.name).sort();
+    expect((await clients.P3.post(`${base()}/live`, { intent: "showName", showName: "on" })).status).toBe(302);
+    expect(await names()).toEqual(["选手P1", "选手P2", "选手P3"]);
+    expect((await clients.P1.post(`${base()}/live`, { intent: "showName" })).status).toBe(302);
+    expect(await names()).toEqual(["参赛者 #1", "选手P2", "选手P3"]);
+    // Someone who never joined has no consent to give.
+    expect((await clients.HOST.post(`${base()}/live`, { intent: "showName", showName: "on" })).status).toBe(403);
   });
 });

@@ -2,7 +2,7 @@ import crypto from "node:crypto";
 import { readSheet } from "read-excel-file/node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import writeXlsxFile, { type Cell as XlsxCell } from "write-excel-file/node";
-import { type UnitRow } from "../factories";
+import { type UnitRow, makeIdNumber } from "../factories";
 import { Client, type Reply } from "../support/client";
 import { type TestServer, startTestServer } from "../support/server";
 
@@ -13,6 +13,9 @@ let server: TestServer;
 const PASSWORD = "Passw0rd1";
 let cs: UnitRow;
 let csBranch: UnitRow;
+
+/** An ID number whose 17th digit is odd: a man's. */
+const MALE_ID = makeIdNumber("110101", new Date(Date.UTC(1980, 0, 1)), 11);
 
 const HEADER = ["学号/工号", "姓名", "性别", "人员类别", "所在党组织", "政治面貌", "政治面貌起始日期", "干部级别", "是否支委", "支委职务", "手机号", "身份证号"];
 
@@ -188,7 +191,7 @@ describe("confirmation", () => {
     const file = await xlsx([
       ["2024070301", "赵一", "女", "学生", "学生第一党支部", "入党积极分子", "2025-09-01", null, null, null, "13900000001", "11010519491231002X"],
       ["2024070302", "赵二", "女", "学生", "计算机学院党委/学生第一党支部", "发展对象", null, null, "是", "组织委员", null, null],
-      ["T2024001", "赵老师", null, "教职工", "教工党支部", "群众", null, "科级及以下干部", null, null, null, null],
+      ["T2024001", "赵老师", null, "教职工", "教工党支部", "群众", null, "科级及以下干部", null, null, null, MALE_ID],
     ]);
     const dry = await upload(c, file, "新积极分子.xlsx");
     expect(plain(dry)).toContain("共 3 行，0 行有问题");
@@ -219,8 +222,9 @@ describe("confirmation", () => {
       ["2024070302", "target", "student", "none", 1, "组织委员"],
       ["T2024001", "masses", "staff", "section", 0, null],
     ]);
-    expect(people[0]).toMatchObject({ gender: "female", unitId: csBranch.id, statusSince: "2025-09-01T00:00:00.000+00:00", phone: "13900000001", idNumber: "11010519491231002X" });
-    expect(people[2].statusSince).toBeNull();
+    // The ID numbers are read, checked against the gender or fill it in, and not kept (decision 033).
+    expect(people[0]).toMatchObject({ gender: "female", unitId: csBranch.id, statusSince: "2025-09-01T00:00:00.000+00:00", phone: "13900000001", idNumber: null });
+    expect(people[2]).toMatchObject({ gender: "male", idNumber: null, statusSince: null });
     const statuses = db.prepare("SELECT p.number, s.fromStatus, s.toStatus, s.effectiveOn FROM StatusChange s JOIN Person p ON p.id = s.personId WHERE p.number IN ('2024070301','2024070302','T2024001') ORDER BY p.number").all() as Record<string, unknown>[];
     expect(statuses.map((s) => [s.number, s.fromStatus, s.toStatus])).toEqual([
       ["2024070301", null, "activist"],

@@ -56,6 +56,8 @@ beforeAll(async () => {
   f.grant(ids.TW, "trainer", wen.id);
   await person("TR", root.id, "member");
   f.grant(ids.TR, "trainer", root.id);
+  // TR is also the committee's secretary: people:sensitive shows numbers and statuses whole (TW sees them masked).
+  f.grant(ids.TR, "secretary", root.id);
 
   const bank = qf.standardBank({ slug: "report-bank", unitId: root.id, perType: 1 });
   quizId = qf.quiz({
@@ -220,8 +222,10 @@ describe("the quiz report", () => {
 
     // A college trainer's export holds their college only.
     const own = await (await as("TW")).download(`/manage/quizzes/${quizId}/report.xlsx`);
-    const theirs = (await readSheet(own.bytes, "人员成绩")).slice(1).map((r) => String(r[0]));
-    expect(theirs.sort()).toEqual(["a1", "a2", "a3", "a4", "a5", "a6", "a7", "a8"]);
+    const theirs = (await readSheet(own.bytes, "人员成绩")).slice(1);
+    expect(theirs.map((r) => String(r[1])).sort()).toEqual(["学员a1", "学员a2", "学员a3", "学员a4", "学员a5", "学员a6", "学员a7", "学员a8"]);
+    // A trainer without people:sensitive gets numbers and political status masked.
+    expect(new Set(theirs.map((r) => `${r[0]} ${r[3]}`))).toEqual(new Set(["** ***"]));
   });
 
   it("refuses learners and trainers of other units, and unknown quizzes alike", async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { maskIdNumber, maskPhone } from "~/lib/mask";
+import { MASKED_STATUS, maskPhone, personFieldsFor } from "~/lib/mask";
+import { type Grant } from "~/lib/permissions";
 
 describe("maskPhone", () => {
   it("keeps the first three and last four digits of a mobile number", () => {
@@ -28,27 +29,18 @@ describe("maskPhone", () => {
   });
 });
 
-describe("maskIdNumber", () => {
-  it("keeps the first three and last four characters of an 18-character ID", () => {
-    expect(maskIdNumber("110101199003071234")).toBe("110***********1234");
+describe("personFieldsFor", () => {
+  const secretary: Grant[] = [{ role: "secretary", unitId: 7, unitPath: "/1/7/" }];
+  const trainer: Grant[] = [{ role: "trainer", unitId: 7, unitPath: "/1/7/" }];
+  const person = { unitPath: "/1/7/42/", number: "2024070001", politicalStatus: "activist" };
+
+  it("shows the number and political status whole with people:sensitive over the person's unit", () => {
+    expect(personFieldsFor(secretary, person)).toEqual({ number: "2024070001", politicalStatus: "入党积极分子" });
   });
 
-  it("keeps a check digit X and the length of the number", () => {
-    const masked = maskIdNumber("11010119900307123X");
-    expect(masked).toBe("110***********123X");
-    expect(masked).toHaveLength(18);
-  });
-
-  it("hides the birth date of an old 15-digit ID", () => {
-    const masked = maskIdNumber("110101900307123");
-    expect(masked).toBe("110********7123");
-    expect(masked).not.toContain("900307");
-  });
-
-  it("hides a short value entirely and gives an empty string for none", () => {
-    expect(maskIdNumber("1234567")).toBe("*******");
-    expect(maskIdNumber(null)).toBe("");
-    expect(maskIdNumber("  ")).toBe("");
+  it("masks both for a trainer, and for a secretary of another unit", () => {
+    expect(personFieldsFor(trainer, person)).toEqual({ number: "2024****01", politicalStatus: MASKED_STATUS });
+    expect(personFieldsFor(secretary, { ...person, unitPath: "/1/8/42/" })).toEqual({ number: "2024****01", politicalStatus: MASKED_STATUS });
   });
 });
 

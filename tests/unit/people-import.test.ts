@@ -178,6 +178,12 @@ describe("rows", () => {
     expect(r.person).toMatchObject({ gender: null, category: "student", cadreLevel: "none", isCommitteeMember: false, statusSince: null, phone: null, idNumber: null });
   });
 
+  it("takes the gender from the ID number when the 性别 column is empty (decision 033)", () => {
+    const [woman, man] = parse(row({ ...base, 身份证号: "11010519491231002X" }), row({ ...base, "学号/工号": "2024070002", 身份证号: "110101198001010117" }));
+    expect([woman.problems, man.problems]).toEqual([[], []]);
+    expect([woman.person.gender, man.person.gender]).toEqual(["female", "male"]);
+  });
+
   it("lists every problem of a row in Chinese, in column order", () => {
     const [r] = parse(row({ 性别: "未知", 政治面貌: "党外人士", 政治面貌起始日期: "2027-01-01", 手机号: "12345", 身份证号: "123" }));
     expect(r.rowNumber).toBe(2);

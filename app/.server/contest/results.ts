@@ -1,4 +1,5 @@
 import { type UnitStanding, type UnitTally, rankEntries, rankUnits } from "~/lib/contest-ranking";
+import { personFieldsFor } from "~/lib/mask";
 import { grantsCover, type Grant } from "~/lib/permissions";
 import { prisma } from "../db";
 import { Prisma } from "../generated/prisma/client";
@@ -19,7 +20,7 @@ export type RankingRow = {
   place: number;
   /** The name when the viewer may see it, otherwise ANONYMOUS_LABEL. */
   name: string;
-  /** 学号/工号, for a trainer and people in their scope only. */
+  /** 学号/工号, for people in the viewer's scope only; masked without people:sensitive over their unit. */
   number: string | null;
   unitName: string;
   score: number;
@@ -52,7 +53,7 @@ export async function trainerRanking(contestId: number, grants: readonly Grant[]
       entryId: e.id,
       place: e.place,
       name: inScope || e.showName ? e.person.name : ANONYMOUS_LABEL,
-      number: inScope ? e.person.number : null,
+      number: inScope ? personFieldsFor(grants, { unitPath: e.person.unit.path, number: e.person.number }).number : null,
       unitName: e.person.unit.name,
       score: e.score,
       maxScore: e.maxScore,

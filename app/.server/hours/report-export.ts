@@ -1,7 +1,7 @@
 import writeXlsxFile, { type SheetData } from "write-excel-file/node";
 import { formatHours } from "~/lib/hours";
-import { maskPersonNumber } from "~/lib/mask";
-import { type Grant, grantsCover } from "~/lib/permissions";
+import { personFieldsFor } from "~/lib/mask";
+import { type Grant } from "~/lib/permissions";
 import { audit } from "../audit";
 import { type Download, XLSX_TYPE, boldCell, headerRow } from "../http/download";
 import { type HoursReport, personStatusLabel } from "./reports";
@@ -18,7 +18,7 @@ export async function exportHoursReport(actorId: number, grants: readonly Grant[
     headerRow("姓名", "学号/工号", "党组织", "状态", "应修学时", "已修学时", "差额学时"),
     ...report.people.map((p) => [
       p.name,
-      { value: grantsCover(grants, "people:sensitive", p.unitPath) ? p.number : maskPersonNumber(p.number), type: String, format: "@" },
+      { value: personFieldsFor(grants, p).number, type: String, format: "@" },
       p.unitName,
       personStatusLabel(p),
       hours(p.required),

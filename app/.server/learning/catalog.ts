@@ -1,6 +1,7 @@
 import { type Checkpoint, publicCheckpoint } from "~/lib/course-format";
 import { type Interval, coverage, furthestPoint } from "~/lib/watch-credit";
 import { prisma } from "../db";
+import { recentSearches } from "./search-history";
 
 // What a learner may see and must do: published courses whose audience includes them (or that are
 // required of them), the required ones (规定动作) with due dates and progress, the catalogue with
@@ -132,18 +133,19 @@ export function filterCatalog(cards: readonly CourseCard[], f: CatalogFilter): C
 
 /**
  * Electives to suggest: not required, not finished, scored by shared tags and category with the
- * courses the person has studied, and by words of their recent searches found in the title or tags.
+ * courses the person has studied, and by words of their recent searches found in the title or tags
+ * (when the person keeps them: search-history.ts).
  */
 export async function recommendations(personId: number, cards: readonly CourseCard[], limit = 3): Promise<CourseCard[]> {
   const [studied, searches] = await Promise.all([
     prisma.lessonProgress.findMany({ where: { personId }, select: { lesson: { select: { courseId: true } } }, distinct: ["lessonId"], take: 200 }),
-    prisma.courseSearch.findMany({ where: { personId }, select: { query: true }, orderBy: { id: "desc" }, take: 10 }),
+    recentSearches(personId),
   ]);
   const studiedIds = new Set(studied.map((s) => s.lesson.courseId));
   const studiedCards = cards.filter((c) => studiedIds.has(c.id));
   const tags = new Set(studiedCards.flatMap((c) => c.tags));
   const categories = new Set(studiedCards.map((c) => c.category));
-  const words = searches.map((s) => s.query.toLowerCase());
+  const words = searches.map((s) => s.toLowerCase());
   return cards
     .filter((c) => !c.required && c.completedLessons < c.lessons && !studiedIds.has(c.id))
     .map((c) => ({
@@ -157,14 +159,6 @@ export async function recommendations(personId: number, cards: readonly CourseCa
     .sort((a, b) => b.score - a.score || a.c.id - b.c.id)
     .slice(0, limit)
     .map((x) => x.c);
-}
-
-/** Remembers a catalogue search for recommendations (the same search twice in a row is kept once). */
-export async function recordSearch(personId: number, query: string) {
-  const q = query.trim().slice(0, 50);
-  if (!q) return;
-  const last = await prisma.courseSearch.findFirst({ where: { personId }, orderBy: { id: "desc" }, select: { query: true } });
-  if (last?.query !== q) await prisma.courseSearch.create({ data: { personId, query: q } });
 }
 
 /** A course the person may see, by slug; null otherwise (the page answers 404 either way). */

@@ -106,12 +106,13 @@ const IMPORT_NOTE = "批量导入";
 
 // People are created without a password: each activates the account with a code of their own
 // (app/.server/auth/activation.ts, decision 030), never with a password shared by the whole file.
+// The row's ID number is not written: it was read only to check or fill the gender (decision 033).
 function insertAll(db: Database.Database, importer: Importer, rows: readonly CheckedRow[], today: string) {
   const now = sqliteTimestamp(new Date());
   const insertPerson = db.prepare(
     `INSERT INTO Person (number, name, gender, category, unitId, politicalStatus, statusSince, cadreLevel,
-       isCommitteeMember, committeeRole, phone, idNumber, disabledAt, createdAt, updatedAt)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?)`,
+       isCommitteeMember, committeeRole, phone, disabledAt, createdAt, updatedAt)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?)`,
   );
   const insertStatus = db.prepare(
     `INSERT INTO StatusChange (personId, fromStatus, toStatus, effectiveOn, note, recordedById, recordedAt) VALUES (?, ?, ?, ?, ?, ?, ?)`,
@@ -134,7 +135,6 @@ function insertAll(db: Database.Database, importer: Importer, rows: readonly Che
         p.isCommitteeMember ? 1 : 0,
         p.committeeRole,
         p.phone,
-        p.idNumber,
         now,
         now,
       ).lastInsertRowid,

@@ -1,4 +1,4 @@
-import { maskIdNumber, maskPhone } from "~/lib/mask";
+import { maskPhone } from "~/lib/mask";
 import { type CadreLevel, type PoliticalStatus, type Role } from "~/lib/vocabulary";
 import { audit } from "../audit";
 import { invalidateAllSessions } from "../auth/session";
@@ -94,7 +94,6 @@ export async function getPersonDetail(id: number) {
       isCommitteeMember: true,
       committeeRole: true,
       phone: true,
-      idNumber: true,
       disabledAt: true,
       createdAt: true,
       unit: { select: { id: true, name: true, path: true } },
@@ -107,20 +106,19 @@ export async function getPersonDetail(id: number) {
     },
   });
   if (!person) return null;
-  const { phone, idNumber, password, ...rest } = person;
+  const { phone, password, ...rest } = person;
   return {
     ...rest,
     hasPassword: password !== null,
     mustChangePassword: password?.mustChange ?? false,
     phoneMasked: maskPhone(phone),
-    idNumberMasked: maskIdNumber(idNumber),
   };
 }
 
 export async function revealSensitive(actorId: number, personId: number) {
-  const row = await prisma.person.findUniqueOrThrow({ where: { id: personId }, select: { phone: true, idNumber: true } });
-  await audit({ actorId, action: "person.sensitive_view", targetKind: "person", targetId: personId, detail: { fields: ["phone", "idNumber"] } });
-  return { phone: row.phone ?? "", idNumber: row.idNumber ?? "" };
+  const row = await prisma.person.findUniqueOrThrow({ where: { id: personId }, select: { phone: true } });
+  await audit({ actorId, action: "person.sensitive_view", targetKind: "person", targetId: personId, detail: { fields: ["phone"] } });
+  return { phone: row.phone ?? "" };
 }
 
 export class PersonError extends Error {}

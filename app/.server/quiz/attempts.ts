@@ -2,7 +2,7 @@ import crypto from "node:crypto";
 import { formatChinaDateTime } from "~/lib/dates";
 import { type QuestionType, gradeAttempt } from "~/lib/quiz-grading";
 import { checkPlausibility, questionTextLength } from "~/lib/quiz-plausibility";
-import { type GRADE_METHODS, type REVIEW_POLICIES } from "~/lib/quiz-settings";
+import { type GRADE_METHODS, type REVIEW_POLICIES, answersReviewable } from "~/lib/quiz-settings";
 import { optionOrder, shuffled, toPresented } from "~/lib/quiz-shuffle";
 import { audit } from "../audit";
 import { prisma } from "../db";
@@ -499,8 +499,7 @@ export async function getReview(personId: number, attemptId: number, now = new D
   if (attempt.state === "in_progress") throw new AttemptError("closed", "作答尚未结束，结束后才能查看结果");
 
   const policy = attempt.quiz.reviewPolicy as ReviewPolicy;
-  const quizClosed = attempt.quiz.closesAt !== null && attempt.quiz.closesAt <= now;
-  const full = policy === "after_submit" || (policy === "after_close" && quizClosed);
+  const full = answersReviewable(policy, attempt.quiz.closesAt, now);
   const summary = {
     id: attempt.id,
     number: attempt.number,

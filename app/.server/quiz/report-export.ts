@@ -1,24 +1,26 @@
 import writeXlsxFile, { type SheetData } from "write-excel-file/node";
 import { DISCRIMINATION_LABELS, rateDiscrimination } from "~/lib/quiz-stats";
-import { POLITICAL_STATUS_LABELS, type PoliticalStatus } from "~/lib/vocabulary";
+import { type Grant, scopePaths } from "~/lib/permissions";
 import { audit } from "../audit";
 import { type Download, XLSX_TYPE, boldCell, headerRow } from "../http/download";
 import { describeEvidence, flaggedAttempts, participation, personResults, questionStats, scores } from "./reports";
 
 // A quiz's report as an Excel workbook: the same figures as the report page, plus every person in
 // scope with their counted grade (who has not taken it yet is what a branch secretary asks first).
+// Numbers and political status are masked unless the viewer has people:sensitive over the person's unit.
 
 const TYPE_LABELS: Record<string, string> = { single: "单选", multiple: "多选", judge: "判断", fill: "填空" };
 
 const rate = (part: number, whole: number) => (whole === 0 ? null : Math.round((part / whole) * 1000) / 10);
 
-export async function exportQuizReport(actorId: number, quiz: { id: number; title: string }, scopePaths: string[]): Promise<Download> {
+export async function exportQuizReport(actorId: number, quiz: { id: number; title: string }, grants: readonly Grant[]): Promise<Download> {
+  const scope = scopePaths(grants, "quizzes:manage");
   const [part, score, questions, flagged, people] = await Promise.all([
-    participation(quiz.id, scopePaths),
-    scores(quiz.id, scopePaths),
-    questionStats(quiz.id, scopePaths),
-    flaggedAttempts(quiz.id, scopePaths, 10_000),
-    personResults(quiz.id, scopePaths),
+    participation(quiz.id, scope),
+    scores(quiz.id, scope),
+    questionStats(quiz.id, scope),
+    flaggedAttempts(quiz.id, scope, grants, 10_000),
+    personResults(quiz.id, scope, grants),
   ]);
 
   const units: SheetData = [
@@ -49,7 +51,7 @@ export async function exportQuizReport(actorId: number, quiz: { id: number; titl
       { value: p.number, type: String, format: "@" },
       p.name,
       p.unitName,
-      POLITICAL_STATUS_LABELS[p.politicalStatus as PoliticalStatus] ?? p.politicalStatus,
+      p.politicalStatus,
       p.attempts,
       p.percent,
       p.passed === null ? "未参加" : p.passed ? "通过" : "未通过",

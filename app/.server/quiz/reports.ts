@@ -1,4 +1,6 @@
 import { Prisma } from "../generated/prisma/client";
+import { personFieldsFor } from "~/lib/mask";
+import { type Grant } from "~/lib/permissions";
 import { type PlausibilityEvidence } from "~/lib/quiz-plausibility";
 import { type ItemTally, type ScoreSummary, discrimination, scoreHistogram, scoreSummary } from "~/lib/quiz-stats";
 import { prisma } from "../db";
@@ -277,6 +279,7 @@ export function describeResponse(json: string): string {
 export type FlaggedAttempt = {
   attemptId: number;
   personName: string;
+  /** As the viewer may see it (personFieldsFor). */
   personNumber: string;
   unitName: string;
   number: number;
@@ -285,7 +288,7 @@ export type FlaggedAttempt = {
   evidence: PlausibilityEvidence | null;
 };
 
-export async function flaggedAttempts(quizId: number, scopePaths: readonly string[], limit = 200) {
+export async function flaggedAttempts(quizId: number, scopePaths: readonly string[], grants: readonly Grant[], limit = 200) {
   const where = {
     quizId,
     flagged: true,
@@ -301,7 +304,7 @@ export async function flaggedAttempts(quizId: number, scopePaths: readonly strin
         finishedAt: true,
         percent: true,
         flagReason: true,
-        person: { select: { name: true, number: true, unit: { select: { name: true } } } },
+        person: { select: { name: true, number: true, unit: { select: { name: true, path: true } } } },
       },
       orderBy: { finishedAt: "desc" },
       take: limit,
@@ -310,7 +313,7 @@ export async function flaggedAttempts(quizId: number, scopePaths: readonly strin
   const attempts: FlaggedAttempt[] = rows.map((a) => ({
     attemptId: a.id,
     personName: a.person.name,
-    personNumber: a.person.number,
+    personNumber: personFieldsFor(grants, { unitPath: a.person.unit.path, number: a.person.number }).number,
     unitName: a.person.unit.name,
     number: a.number,
     finishedAt: a.finishedAt,
@@ -339,6 +342,7 @@ export function describeEvidence(e: PlausibilityEvidence | null): string {
 
 // ---------- people (for the export) ----------
 
+/** A person's line of the report; the number and political status as the viewer may see them (personFieldsFor). */
 export type PersonResult = {
   number: string;
   name: string;
@@ -352,7 +356,7 @@ export type PersonResult = {
 };
 
 /** Everyone eligible or graded in scope, in unit then number order, with their counted grade. */
-export async function personResults(quizId: number, scopePaths: readonly string[]): Promise<PersonResult[]> {
+export async function personResults(quizId: number, scopePaths: readonly string[], grants: readonly Grant[]): Promise<PersonResult[]> {
   const rows = await prisma.$queryRaw<
     {
       number: string;
@@ -377,10 +381,9 @@ export async function personResults(quizId: number, scopePaths: readonly string[
       AND ((p.disabledAt IS NULL AND ${inAudience(quizId)}) OR g.personId IS NOT NULL)`;
   rows.sort((a, b) => comparePaths(a.unitPath, b.unitPath) || a.number.localeCompare(b.number));
   return rows.map((r) => ({
-    number: r.number,
+    ...personFieldsFor(grants, r),
     name: r.name,
     unitName: r.unitName,
-    politicalStatus: r.politicalStatus,
     eligible: Boolean(r.eligible),
     attempts: num(r.attempts),
     percent: r.percent === null ? null : Number(r.percent) / 10,

@@ -5,7 +5,7 @@ import { prisma, prismaIdle, rawDb, rawStatement, sqliteTimestamp } from "../../
 import { keyOf } from "../../quiz/paper";
 import { contestInAudience } from "./audience";
 import { LiveError } from "./errors";
-import { scheduleStats } from "./publish";
+import { publishState, scheduleStats } from "./publish";
 import { type QuestionRow, questionView, readQuestion, readRound } from "./snapshot";
 
 // A player's side: joining with the code, and answering. Answers arrive in bursts (200 phones within a
@@ -15,10 +15,15 @@ import { type QuestionRow, questionView, readQuestion, readRound } from "./snaps
 // and a right one scores by the time from questionAt to its arrival. The first answer stands; a retry
 // of it (the primary key) changes nothing.
 
-const JOIN_SQL = `INSERT INTO LivePlayer (roundId, personId, joinedAt, score) VALUES (?, ?, ?, 0) ON CONFLICT DO NOTHING`;
+// Joining again keeps the player's place and score and takes the consent given this time.
+const JOIN_SQL = `INSERT INTO LivePlayer (roundId, personId, joinedAt, score, showName) VALUES (?, ?, ?, 0, ?)
+  ON CONFLICT (roundId, personId) DO UPDATE SET showName = excluded.showName`;
 
-/** Joins the open round of the contest with this code; joining again changes nothing. The audience is checked here. */
-export async function joinRound(personId: number, contestId: number, code: string) {
+/**
+ * Joins the open round of the contest with this code, with the player's consent (or not) to be shown
+ * by name on the big screen and the leaderboards (decision 033). The audience is checked here.
+ */
+export async function joinRound(personId: number, contestId: number, code: string, showName: boolean) {
   if (!/^\d{6}$/.test(code)) throw new LiveError("malformed", "请输入大屏幕上的 6 位数字加入码");
   const round = await prisma.liveRound.findFirst({ where: { code, contestId, state: { not: "finished" } }, select: { id: true } });
   if (!round) throw new LiveError("bad_code", "加入码不正确，请核对大屏幕上的加入码");
@@ -26,9 +31,21 @@ export async function joinRound(personId: number, contestId: number, code: strin
   // 200 finalists join within seconds of the code appearing: one raw statement, not a Prisma upsert
   // (an implicit transaction, which holds every other query of the process while it is open).
   await prismaIdle();
-  rawStatement(JOIN_SQL).run(round.id, personId, sqliteTimestamp(new Date()));
+  rawStatement(JOIN_SQL).run(round.id, personId, sqliteTimestamp(new Date()), showName ? 1 : 0);
   scheduleStats(round.id);
   return round.id;
+}
+
+const SET_SHOW_NAME_SQL = `UPDATE LivePlayer SET showName = ? WHERE roundId = ? AND personId = ?`;
+
+/** A player changes their consent; a leaderboard on the screens shows the change at once. */
+export async function setLiveShowName(personId: number, contestId: number, showName: boolean) {
+  const roundId = await roundOfPlayer(personId, contestId);
+  if (roundId === null) throw new LiveError("not_joined", "您还没有加入这一轮，请先输入加入码");
+  await prismaIdle();
+  rawStatement(SET_SHOW_NAME_SQL).run(showName ? 1 : 0, roundId, personId);
+  const state = readRound(roundId)?.state;
+  if (state === "reveal" || state === "finished") publishState(roundId);
 }
 
 const IS_PLAYER_SQL = `SELECT 1 FROM LivePlayer WHERE roundId = ? AND personId = ?`;

@@ -1,4 +1,4 @@
-import { LEADERBOARD_SIZE, type LiveMeEvent, type LiveQuestionType, type LiveQuestionView, type LiveReveal, type LiveState, type LiveStateEvent, type LiveStatsEvent } from "~/lib/live-events";
+import { LEADERBOARD_SIZE, anonymousPlayerLabel, type LiveMeEvent, type LiveQuestionType, type LiveQuestionView, type LiveReveal, type LiveState, type LiveStateEvent, type LiveStatsEvent } from "~/lib/live-events";
 import { rankScores } from "~/lib/live-scoring";
 import { rawStatement } from "../../db";
 
@@ -85,14 +85,37 @@ export function stats(roundId: number, position: number): LiveStatsEvent {
   return { players: playerCount(roundId), answered };
 }
 
-const RANKING_SQL = `SELECT lp.personId, lp.score, p.name, u.name AS unit FROM LivePlayer lp
+const RANKING_SQL = `SELECT lp.personId, lp.score, lp.showName, lp.joinedAt, p.name, u.name AS unit FROM LivePlayer lp
   JOIN Person p ON p.id = lp.personId JOIN OrgUnit u ON u.id = p.unitId WHERE lp.roundId = ?`;
 
+type PlayerRow = { personId: number; score: number; showName: number; joinedAt: string; name: string; unit: string };
+
+/** `name` is what the screens may show: the person's name with their consent, otherwise an anonymous label. */
 export type RankedPlayer = { personId: number; score: number; name: string; unit: string; place: number };
+
+/** Players numbered in the order they joined: the number of an anonymous label, stable while the round lasts. */
+function seats(rows: readonly Pick<PlayerRow, "personId" | "joinedAt">[]): Map<number, number> {
+  const byJoin = [...rows].sort((a, b) => a.joinedAt.localeCompare(b.joinedAt) || a.personId - b.personId);
+  return new Map(byJoin.map((r, i) => [r.personId, i + 1]));
+}
 
 /** Every player with a place, best first. */
 export function ranking(roundId: number): RankedPlayer[] {
-  return rankScores(rawStatement(RANKING_SQL).all(roundId) as Omit<RankedPlayer, "place">[]);
+  const rows = rawStatement(RANKING_SQL).all(roundId) as PlayerRow[];
+  const seat = seats(rows);
+  return rankScores(
+    rows.map((r) => ({ personId: r.personId, score: r.score, unit: r.unit, name: r.showName ? r.name : anonymousPlayerLabel(seat.get(r.personId)!) })),
+  );
+}
+
+const SEATS_SQL = `SELECT personId, joinedAt, showName FROM LivePlayer WHERE roundId = ?`;
+
+/** A player's own consent and the label the screens show for them without it. */
+export function playerNameChoice(roundId: number, personId: number): { showName: boolean; anonymousLabel: string } | null {
+  const rows = rawStatement(SEATS_SQL).all(roundId) as Pick<PlayerRow, "personId" | "joinedAt" | "showName">[];
+  const mine = rows.find((r) => r.personId === personId);
+  if (!mine) return null;
+  return { showName: mine.showName === 1, anonymousLabel: anonymousPlayerLabel(seats(rows).get(personId)!) };
 }
 
 /** The round as a `state` event. `ranked` is passed when the caller already computed it. */
