@@ -1,30 +1,15 @@
-import crypto from "node:crypto";
-import fs from "node:fs";
-import path from "node:path";
-import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ROOT, TMP } from "../support/paths";
+import { type MigrationDb, databaseBefore } from "../support/migration-db";
 
 // The personal-data migration on a database that already holds ID numbers (decision 033): every
 // migration before it is applied, people are added as the old code stored them, then it runs.
 
-const MIGRATIONS = path.join(ROOT, "prisma", "migrations");
-const NAME = "personal_data";
-const dbFile = path.join(TMP, `migration-${crypto.randomUUID()}.db`);
-let db: Database.Database;
-
-const folders = fs
-  .readdirSync(MIGRATIONS)
-  .filter((f) => fs.statSync(path.join(MIGRATIONS, f)).isDirectory())
-  .sort();
-const sql = (folder: string) => fs.readFileSync(path.join(MIGRATIONS, folder, "migration.sql"), "utf8");
+let migration: MigrationDb;
+let db: MigrationDb["db"];
 
 beforeAll(() => {
-  fs.mkdirSync(TMP, { recursive: true });
-  db = new Database(dbFile);
-  const mine = folders.findIndex((f) => f.endsWith(`_${NAME}`));
-  expect(mine).toBeGreaterThan(0);
-  for (const f of folders.slice(0, mine)) db.exec(sql(f));
+  migration = databaseBefore("personal_data");
+  db = migration.db;
   const now = new Date().toISOString();
   db.prepare(`INSERT INTO OrgUnit (id, name, kind, path, depth, createdAt, updatedAt) VALUES (1, '党委', 'committee', '/1/', 0, ?, ?)`).run(now, now);
   const add = db.prepare(
@@ -34,12 +19,9 @@ beforeAll(() => {
   add.run("N2", "无性别女", null, "11010519491231002X", now, now); // 17th digit 2: a woman
   add.run("N3", "已有性别", "female", "110101198001010117", now, now); // a recorded gender stands
   add.run("N4", "没有证件号", null, null, now, now);
-  db.exec(sql(folders[mine]));
+  migration.apply();
 });
-afterAll(() => {
-  db?.close();
-  for (const s of ["", "-wal", "-shm"]) fs.rmSync(dbFile + s, { force: true });
-});
+afterAll(() => migration?.close());
 
 describe("the personal-data migration", () => {
   it("fills a missing gender from the ID number, then clears every ID number", () => {
