@@ -9,6 +9,7 @@ import { personalPlace, publicRanking } from "~/.server/contest/results";
 import { SELF_CREDIT_NOTICE, selfCreditWithheld } from "~/.server/hours/self-credit";
 import { ContestAnswering } from "~/components/contest/answering";
 import { Countdown } from "~/components/quiz/countdown";
+import { ShowNameChoice } from "~/components/contest/show-name-choice";
 import { FormMessage, buttonClass, secondaryButtonClass } from "~/components/ui/form";
 import { formatChinaDateTime } from "~/lib/dates";
 import { formatHours } from "~/lib/hours";
@@ -190,7 +191,6 @@ function Answering() {
 
 function Result() {
   const { contest, result } = useLoaderData<typeof loader>() as Extract<Loaded, { mode: "result" }>;
-  const busy = useNavigation().state !== "idle";
   const minutes = Math.floor(result.seconds / 60);
   return (
     <div className="mx-auto max-w-lg space-y-4">
@@ -229,19 +229,7 @@ function Result() {
           <p className="mt-2 text-xs text-stone-500">得分相同时用时少者在前；未同意显示姓名的参赛者显示为“匿名参赛者”。</p>
         </section>
       ) : null}
-      <Form method="post" className="rounded-lg bg-white p-4 text-sm shadow">
-        <input type="hidden" name="intent" value="showName" />
-        <input type="hidden" name="entryId" value={result.entryId} />
-        <label className="flex items-center gap-2">
-          <input type="checkbox" name="showName" defaultChecked={result.showName} onChange={(e) => e.currentTarget.form?.requestSubmit()} />
-          在排行榜上显示我的姓名（不勾选则显示为“匿名参赛者”）
-        </label>
-        <noscript>
-          <button type="submit" className={secondaryButtonClass} disabled={busy}>
-            保存
-          </button>
-        </noscript>
-      </Form>
+      <ShowNameChoice showName={result.showName} label="在排行榜上显示我的姓名（不勾选则显示为“匿名参赛者”）" hidden={{ entryId: result.entryId }} />
     </div>
   );
 }

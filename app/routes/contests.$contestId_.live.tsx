@@ -8,7 +8,8 @@ import { joinRound, roundOfPlayer, setLiveShowName } from "~/.server/contest/liv
 import { meEvent, playerNameChoice, readRound, stateEvent } from "~/.server/contest/live/snapshot";
 import { Countdown, QuestionHeading, optionTag } from "~/components/live/live-ui";
 import { useLiveStream, useSecondsLeft } from "~/components/live/use-live-stream";
-import { buttonClass, inputClass, secondaryButtonClass } from "~/components/ui/form";
+import { ShowNameChoice } from "~/components/contest/show-name-choice";
+import { buttonClass, inputClass } from "~/components/ui/form";
 import { type LiveAnswerReply, type LiveMeEvent, type LiveStateEvent } from "~/lib/live-events";
 import { LIVE_SCORING_RULE, formatLivePoints } from "~/lib/live-scoring";
 
@@ -52,7 +53,13 @@ export default function LivePhone() {
     <div className="mx-auto max-w-md space-y-4">
       <h1 className="text-lg font-bold">{title} · 现场赛</h1>
       {round ? <Playing key={round.state.roundId} contestId={contestId} state={round.state} me={round.me} /> : null}
-      {round?.nameChoice ? <NameChoiceForm showName={round.nameChoice.showName} anonymousLabel={round.nameChoice.anonymousLabel} /> : null}
+      {round?.nameChoice ? (
+        <ShowNameChoice
+          showName={round.nameChoice.showName}
+          label={`在大屏幕和排行榜上显示我的姓名（不勾选则显示为“${round.nameChoice.anonymousLabel}”）`}
+          testId="live-name-choice"
+        />
+      ) : null}
       {!round || round.state.state === "finished" ? <JoinForm /> : null}
     </div>
   );
@@ -90,25 +97,6 @@ function JoinForm() {
       <button type="submit" className={`${buttonClass} w-full py-3 text-lg`} disabled={busy}>
         加入
       </button>
-    </Form>
-  );
-}
-
-/** The player's consent, changeable while the round lasts (paper contests ask the same on their result page). */
-function NameChoiceForm({ showName, anonymousLabel }: { showName: boolean; anonymousLabel: string }) {
-  const busy = useNavigation().state !== "idle";
-  return (
-    <Form method="post" className="rounded-lg bg-white p-4 text-sm shadow" data-testid="live-name-choice">
-      <input type="hidden" name="intent" value="showName" />
-      <label className="flex items-center gap-2">
-        <input type="checkbox" name="showName" defaultChecked={showName} onChange={(e) => e.currentTarget.form?.requestSubmit()} />
-        在大屏幕和排行榜上显示我的姓名（不勾选则显示为“{anonymousLabel}”）
-      </label>
-      <noscript>
-        <button type="submit" className={secondaryButtonClass} disabled={busy}>
-          保存
-        </button>
-      </noscript>
     </Form>
   );
 }

@@ -1,69 +1,52 @@
 import { type ReactNode } from "react";
 
-// The dry-run table every spreadsheet import shows: row number, the columns that identify the row,
-// and the problems found in it, in Chinese.
+// The dry-run tables every spreadsheet import shows: row number, the columns that identify the row,
+// and the problems found in it (or the notes on how its cells were read), in Chinese.
 
 export type ProblemRow = { rowNumber: number; problems: string[] };
+export type NoteRow = { rowNumber: number; notes: string[] };
+type Column<R> = { label: string; cell: (row: R) => ReactNode; mono?: boolean };
 
-export function ImportProblemTable<R extends ProblemRow>({ rows, columns }: { rows: R[]; columns: { label: string; cell: (row: R) => ReactNode; mono?: boolean }[] }) {
+/** Rows the file could not take as they are, with what is wrong in each: the import waits for them. */
+export function ImportProblemTable<R extends ProblemRow>({ rows, columns }: { rows: R[]; columns: Column<R>[] }) {
+  return <RowMessages rows={rows} columns={columns} messages={(r) => r.problems} tone="problem" />;
+}
+
+/** How single cells were read (a month as its 1st, a label taken off): not problems, but worth a look. */
+export function ImportNotesTable<R extends NoteRow>({ rows, columns }: { rows: R[]; columns: Column<R>[] }) {
+  return <RowMessages rows={rows} columns={columns} messages={(r) => r.notes} tone="note" />;
+}
+
+function RowMessages<R extends { rowNumber: number }>({ rows, columns, messages, tone }: { rows: R[]; columns: Column<R>[]; messages: (row: R) => string[]; tone: "problem" | "note" }) {
   return (
-    <div className="overflow-x-auto">
+    <div className={tone === "note" ? "mt-1 overflow-x-auto" : "overflow-x-auto"}>
       <table className="w-full text-left text-sm">
-        <thead className="bg-stone-100 text-stone-600">
-          <tr>
-            <th className="px-2 py-1">行号</th>
-            {columns.map((c) => (
-              <th key={c.label} className="px-2 py-1">
-                {c.label}
-              </th>
-            ))}
-            <th className="px-2 py-1">问题</th>
-          </tr>
-        </thead>
+        {tone === "problem" ? (
+          <thead className="bg-stone-100 text-stone-600">
+            <tr>
+              <th className="px-2 py-1">行号</th>
+              {columns.map((c) => (
+                <th key={c.label} className="px-2 py-1">
+                  {c.label}
+                </th>
+              ))}
+              <th className="px-2 py-1">问题</th>
+            </tr>
+          </thead>
+        ) : null}
         <tbody>
           {rows.map((r) => (
-            <tr key={r.rowNumber} className="border-t border-stone-100 align-top" data-testid="problem-row">
+            <tr key={r.rowNumber} className="border-t border-stone-100 align-top" data-testid={tone === "problem" ? "problem-row" : "note-row"}>
               <td className="whitespace-nowrap px-2 py-1 font-mono">第 {r.rowNumber} 行</td>
               {columns.map((c) => (
                 <td key={c.label} className={`px-2 py-1${c.mono ? " font-mono" : ""}`}>
                   {c.cell(r)}
                 </td>
               ))}
-              <td className="px-2 py-1 text-red-800">
+              <td className={`px-2 py-1 ${tone === "problem" ? "text-red-800" : "text-amber-900"}`}>
                 <ul>
-                  {r.problems.map((p) => (
-                    <li key={p}>{p}</li>
-                  ))}
-                </ul>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
-  );
-}
-
-export type NoteRow = { rowNumber: number; notes: string[] };
-
-/** How single cells were read (a month as its 1st, a label taken off): not problems, but worth a look. */
-export function ImportNotesTable<R extends NoteRow>({ rows, columns }: { rows: R[]; columns: { label: string; cell: (row: R) => ReactNode }[] }) {
-  return (
-    <div className="mt-1 overflow-x-auto">
-      <table className="w-full text-left text-sm">
-        <tbody>
-          {rows.map((r) => (
-            <tr key={r.rowNumber} className="border-t border-stone-100 align-top" data-testid="note-row">
-              <td className="whitespace-nowrap px-2 py-1 font-mono">第 {r.rowNumber} 行</td>
-              {columns.map((c) => (
-                <td key={c.label} className="px-2 py-1">
-                  {c.cell(r)}
-                </td>
-              ))}
-              <td className="px-2 py-1 text-amber-900">
-                <ul>
-                  {r.notes.map((n) => (
-                    <li key={n}>{n}</li>
+                  {messages(r).map((m) => (
+                    <li key={m}>{m}</li>
                   ))}
                 </ul>
               </td>
