@@ -11,6 +11,7 @@ import { useLiveStream, useSecondsLeft } from "~/components/live/use-live-stream
 import { buttonClass, inputClass, secondaryButtonClass } from "~/components/ui/form";
 import { type LiveAnswerReply, type LiveMeEvent, type LiveStateEvent } from "~/lib/live-events";
 import { LIVE_SCORING_RULE, formatLivePoints } from "~/lib/live-scoring";
+import { readForm } from "~/.server/http/form-body";
 
 // A player's phone in a live round: the join code first, then whatever the round is doing, as the
 // event stream says: waiting, the question with big buttons and the server's countdown, "已提交", and
@@ -34,7 +35,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   // joinRound checks the contest's audience itself (after the code, so a wrong code says so).
   const user = await requireUser(request);
   const contestId = parseContestId(params.contestId);
-  const form = await request.formData();
+  const form = await readForm(request);
   const showName = form.get("showName") === "on";
   try {
     if (form.get("intent") === "showName") await setLiveShowName(user.id, contestId, showName);

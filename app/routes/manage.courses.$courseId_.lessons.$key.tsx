@@ -14,6 +14,7 @@ import { PREVIEW_INTENT, changesNoLoaderData } from "~/lib/autosave";
 import { CheckpointSchema, describeIssues } from "~/lib/course-format";
 import { DecimalText } from "~/lib/hours";
 import { type MdxNode } from "~/lib/mdx-tree";
+import { readForm } from "~/.server/http/form-body";
 
 // Editing one lesson of a studio course: its settings, its checkpoints (YAML, the same as in course
 // files), its MDX with a live preview rendered by the server (compiled through the queue and the
@@ -81,7 +82,7 @@ function parseCheckpoints(text: string): { checkpoints: unknown[]; problems: str
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { user, id, course, lesson } = await load(request, params);
-  const form = Object.fromEntries(await request.formData());
+  const form = Object.fromEntries(await readForm(request));
   const checkpointsText = typeof form.checkpoints === "string" ? form.checkpoints : "";
   const body = typeof form.body === "string" ? form.body : "";
   const cps = parseCheckpoints(checkpointsText);

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashPassword } from "~/.server/auth/password";
 import { MDX_TIMEOUT_MESSAGE } from "~/.server/content/mdx-worker-pool";
 import { bodyTooLargeMessage, FORM_BODY_LIMIT } from "~/.server/http/body-limit";
+import { UNREADABLE_FORM_MESSAGE } from "~/.server/http/form-body";
 import { WORST_PREVIEW } from "../fixtures/pathological-mdx";
 import { Client } from "../support/client";
 import { TMP } from "../support/paths";
@@ -154,5 +155,20 @@ describe("a body that is not a form gets a 4xx, not a 500", () => {
     const res = await new Client(server.url).request("/login", { method: "POST", headers, body: type ? body : new TextEncoder().encode(body) });
     expect(res.status).toBe(415);
     expect(res.text).toBe("请通过页面表单提交");
+  });
+});
+
+describe("a multipart body that breaks its own boundary gets a 400 in Chinese, not a 500", () => {
+  const broken = { "Content-Type": "multipart/form-data; boundary=XYZ" };
+  it.each([
+    ["the sign-in form", "/login", false],
+    ["a studio action", () => lessonUrl, true],
+    ["the study heartbeat", "/api/study", true],
+  ] as const)("%s", async (_name, target, signedIn) => {
+    const client = signedIn ? trainer : new Client(server.url);
+    const url = typeof target === "function" ? target() : target;
+    const res = await client.request(url, { method: "POST", headers: broken, body: "这不是按边界分段的表单" });
+    expect(res.status).toBe(400);
+    expect(res.text).toContain(UNREADABLE_FORM_MESSAGE);
   });
 });
