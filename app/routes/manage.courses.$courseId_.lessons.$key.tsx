@@ -5,6 +5,7 @@ import YAML from "yaml";
 import { z } from "zod";
 import { requireManagerOf } from "~/.server/auth/guard";
 import { compileCached } from "~/.server/content/mdx-cache";
+import { previewInTurn } from "~/.server/content/preview-turns";
 import { MdxRejected } from "~/.server/content/mdx-compile";
 import { SettingsYamlError, parseSettingsYaml } from "~/.server/content/settings-yaml";
 import { StudioError, courseUnitId, saveDraft, studioCourse } from "~/.server/content/studio";
@@ -90,7 +91,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   if (form.intent === PREVIEW_INTENT) {
     const ids = cps.checkpoints.map((c) => String((c as { id?: unknown })?.id ?? ""));
     try {
-      const { tree } = await compileCached(body, { checkpointIds: ids });
+      const { tree } = await previewInTurn(user.id, () => compileCached(body, { checkpointIds: ids }));
       return data<PreviewReply>({ intent: "preview", tree, problems: cps.problems });
     } catch (e) {
       if (!(e instanceof MdxRejected)) throw e;
