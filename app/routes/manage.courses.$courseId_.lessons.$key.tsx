@@ -91,7 +91,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   if (form.intent === PREVIEW_INTENT) {
     const ids = cps.checkpoints.map((c) => String((c as { id?: unknown })?.id ?? ""));
     try {
-      const { tree } = await previewInTurn(user.id, () => compileCached(body, { checkpointIds: ids }));
+      const { tree } = await previewInTurn(user.id, () => compileCached(body, { checkpointIds: ids }, String(user.id)));
       return data<PreviewReply>({ intent: "preview", tree, problems: cps.problems });
     } catch (e) {
       if (!(e instanceof MdxRejected)) throw e;

@@ -1,12 +1,10 @@
 import { MdxRejected } from "./mdx-compile";
 
 // The studio previews a lesson as its trainer types, and every preview is a compile in the one
-// compiler thread (mdx-worker-pool.ts), which takes them in order. Without a turn per person, one
-// trainer sending a hundred slow previews at once would put a hundred ten-second compiles ahead of
-// everybody else's. So each person has at most one preview compiling and one waiting: a newer
-// preview takes the waiting one's place (its page has already dropped it for the newer text), and
-// the waiting one joins the compiler's queue only when that person's running one is done, behind
-// the previews other people asked for meanwhile.
+// compiler thread (mdx-worker-pool.ts), which already takes turns between people. A person's own
+// previews are bounded too: at most one compiling and one waiting. A newer preview takes the waiting
+// one's place (its page has already dropped it for the newer text), so a burst of a hundred slow
+// previews costs two compiles, not a hundred, and holds no hundred requests open.
 
 export const PREVIEW_SUPERSEDED_MESSAGE = "已有更新的预览请求，本次预览已取消";
 
