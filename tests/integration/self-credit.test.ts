@@ -184,6 +184,8 @@ describe("a course's lesson hours", () => {
       const beat = await study({ intent: "reading", lessonId: String(lessonId), sessionId, seq: "1", visibleSeconds: "60" });
       return (JSON.parse(beat.text) as { status: { completed: boolean; credited: number } }).status;
     };
+    expect((await clients.T1.get("/courses/ziji-fabu/lesson-1")).text).toContain("本课程的当前版本是您发布的");
+    expect((await clients.L1.get("/courses/ziji-fabu/lesson-1")).text).not.toContain("是您发布的");
     expect(await readForAMinute("T1")).toMatchObject({ completed: true, credited: 0 });
     expect(credited("T1", "lesson", lessonId)).toBe(0);
     expect(await readForAMinute("L1")).toMatchObject({ completed: true, credited: 10000 });

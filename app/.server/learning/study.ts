@@ -16,6 +16,7 @@ import {
 } from "~/lib/watch-credit";
 import { prisma, prismaIdle, rawDb, rawStatement, sqliteTimestamp } from "../db";
 import { type CreditInput, type CreditResult, creditHours, creditHoursInRawTransaction } from "../hours/ledger";
+import { publishedBySelf } from "../hours/self-credit";
 
 // Study heartbeats on the server: the fair-credit rules of app/lib/watch-credit.ts applied to what is
 // stored. This is the hot path (11,000 viewers at one heartbeat per 15 s is ~730 a second), so it runs
@@ -190,12 +191,11 @@ function creditCompletion(personId: number, lesson: LessonFacts, completedNow: b
 export async function creditStoredCompletion(personId: number, lessonId: number): Promise<CreditResult | null> {
   const row = await prisma.lessonProgress.findUnique({
     where: { personId_lessonId: { personId, lessonId } },
-    select: { completedAt: true, lesson: { select: { id: true, title: true, credit: true, course: { select: { id: true, revision: true } } } } },
+    select: { completedAt: true, lesson: { select: { id: true, title: true, credit: true, courseId: true } } },
   });
   if (!row?.completedAt) return null;
-  const { course, ...lesson } = row.lesson;
-  const revision = await prisma.courseRevision.findUnique({ where: { courseId_number: { courseId: course.id, number: course.revision } }, select: { createdById: true } });
-  const input = lessonCredit(personId, { ...lesson, publishedById: revision?.createdById ?? null }, row.completedAt);
+  const self = await publishedBySelf(row.lesson.courseId, personId);
+  const input = lessonCredit(personId, { ...row.lesson, publishedById: self ? personId : null }, row.completedAt);
   return input ? creditHours(input) : null;
 }
 
