@@ -177,6 +177,12 @@ describe("every body has a limit", () => {
     expect(tooBig.text).toContain("文件超过 5 MB 的上限");
   });
 
+  it("answers an oversized contest answer with 413 and a sentence, not a broken connection", async () => {
+    const res = await trainer.request("/api/contests/answer", { method: "POST", body: new URLSearchParams({ entryId: "1", position: "1", answer: "甲".repeat(20_000) }) });
+    expect(res.status).toBe(413);
+    expect(JSON.parse(res.text)).toEqual({ ok: false, error: "提交内容过长" });
+  });
+
   it("keeps ordinary forms working", async () => {
     const res = await new Client(server.url).login("TR1", "wrong-password");
     expect(res.status).toBe(400);
