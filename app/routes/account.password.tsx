@@ -7,6 +7,7 @@ import { requireUser } from "~/.server/auth/guard";
 import { changeOwnPassword } from "~/.server/auth/login";
 import { Field, FormMessage, buttonClass, inputClass } from "~/components/ui/form";
 import { NewPasswordSchema } from "~/lib/password-policy";
+import { readForm } from "~/.server/http/form-body";
 
 export const meta: MetaFunction = () => [{ title: "修改密码 · 网上党校" }];
 
@@ -26,7 +27,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireUser(request, { allowPasswordChange: true });
-  const submission = parseWithZod(await request.formData(), { schema: ChangePasswordSchema });
+  const submission = parseWithZod(await readForm(request), { schema: ChangePasswordSchema });
   if (submission.status !== "success") {
     return data({ result: submission.reply({ hideFields: ["currentPassword", "newPassword", "confirmPassword"] }) }, { status: 400 });
   }

@@ -9,6 +9,7 @@ import { invalidateSession } from "~/.server/auth/session";
 import { Field, FormMessage, buttonClass, inputClass } from "~/components/ui/form";
 import { ActivationCodeSchema, formatActivationCode, normaliseActivationCode } from "~/lib/activation-code";
 import { NewPasswordSchema } from "~/lib/password-policy";
+import { readForm } from "~/.server/http/form-body";
 
 // /activate and /activate/:code (the link of a printed slip's QR code): a person who has not signed
 // in before enters their 学号 and the code, chooses a password and is signed in (decision 030).
@@ -35,7 +36,7 @@ export async function loader({ params }: LoaderFunctionArgs) {
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  const submission = parseWithZod(await request.formData(), { schema: ActivateSchema });
+  const submission = parseWithZod(await readForm(request), { schema: ActivateSchema });
   if (submission.status !== "success") {
     return data({ result: submission.reply({ hideFields: SECRET_FIELDS }) }, { status: 400 });
   }

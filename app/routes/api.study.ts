@@ -4,6 +4,7 @@ import { requireUser } from "~/.server/auth/guard";
 import { lessonCourseId, mayStudyCourse } from "~/.server/learning/catalog";
 import { StudyError, answerCheckpoint, beginStudy, holdsStudySession, readingBeat, videoBeat } from "~/.server/learning/study";
 import { type Interval } from "~/lib/watch-credit";
+import { readForm } from "~/.server/http/form-body";
 
 // The player's and the reader's channel to the server (POST, form-encoded like every other form here):
 // begin a study session, video heartbeats, reading heartbeats, checkpoint answers. Every request checks
@@ -29,7 +30,7 @@ const json = (body: unknown, status = 200) => Response.json(body, { status, head
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireUser(request);
-  const form = await request.formData();
+  const form = await readForm(request);
   const fields = Object.fromEntries(form);
   const lesson = Lesson.safeParse(fields);
   if (!lesson.success) return json({ ok: false, error: "请求格式不正确" }, 400);

@@ -13,6 +13,7 @@ import { ShowNameChoice } from "~/components/contest/show-name-choice";
 import { FormMessage, buttonClass, secondaryButtonClass } from "~/components/ui/form";
 import { formatChinaDateTime } from "~/lib/dates";
 import { formatHours } from "~/lib/hours";
+import { readForm } from "~/.server/http/form-body";
 
 // A contest for the learner, on one address: the introduction and "开始答题"; the paper while the entry
 // is in progress (answers go to POST /api/contests/answer, one at a time, each kept once committed);
@@ -88,7 +89,7 @@ type ActionData = { ok: false; error: string };
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireUser(request);
   const contestId = contestIdOf(params);
-  const form = await request.formData();
+  const form = await readForm(request);
   const intent = form.get("intent");
   const entryId = Number(form.get("entryId"));
   try {

@@ -10,6 +10,7 @@ import { AnswerDistribution, Countdown, Leaderboard, QuestionHeading, optionTag 
 import { useLiveStream, useSecondsLeft } from "~/components/live/use-live-stream";
 import { FormMessage, buttonClass, inputClass } from "~/components/ui/form";
 import { LIVE_SCORING_RULE } from "~/lib/live-scoring";
+import { readForm } from "~/.server/http/form-body";
 
 // The big screen of a live round (a desktop in the hall): the join code, players joined, the host's
 // buttons, each question with its countdown, and after each reveal the answer distribution and the top
@@ -43,7 +44,7 @@ type ActionReply = { ok: true } | { ok: false; errors: string[] };
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { user, contestId } = await requireLiveHost(request, params.contestId);
-  const form = Object.fromEntries(await request.formData());
+  const form = Object.fromEntries(await readForm(request));
   const refused = (e: unknown) => {
     if (e instanceof LiveError) return data<ActionReply>({ ok: false, errors: [e.message] }, { status: e.status });
     return liveRefusal(e);

@@ -5,6 +5,7 @@ import { parseContestId } from "~/.server/contest/live/access";
 import { LiveError } from "~/.server/contest/live/errors";
 import { submitAnswer } from "~/.server/contest/live/play";
 import { type LiveAnswerReply } from "~/lib/live-events";
+import { readForm } from "~/.server/http/form-body";
 
 // A phone's answer (POST, form-encoded: roundId, position, answer repeated for several options),
 // answered in JSON. The round's players are its scope (checked in submitAnswer, inside the write).
@@ -20,7 +21,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const now = new Date();
   const user = await requireUser(request);
   const contestId = parseContestId(params.contestId);
-  const form = await request.formData();
+  const form = await readForm(request);
   const parsed = AnswerSchema.safeParse({
     roundId: form.get("roundId"),
     position: form.get("position"),

@@ -12,6 +12,7 @@ import { ShowNameChoice } from "~/components/contest/show-name-choice";
 import { buttonClass, inputClass } from "~/components/ui/form";
 import { type LiveAnswerReply, type LiveMeEvent, type LiveStateEvent } from "~/lib/live-events";
 import { LIVE_SCORING_RULE, formatLivePoints } from "~/lib/live-scoring";
+import { readForm } from "~/.server/http/form-body";
 
 // A player's phone in a live round: the join code first, then whatever the round is doing, as the
 // event stream says: waiting, the question with big buttons and the server's countdown, "已提交", and
@@ -35,7 +36,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   // joinRound checks the contest's audience itself (after the code, so a wrong code says so).
   const user = await requireUser(request);
   const contestId = parseContestId(params.contestId);
-  const form = await request.formData();
+  const form = await readForm(request);
   const showName = form.get("showName") === "on";
   try {
     if (form.get("intent") === "showName") await setLiveShowName(user.id, contestId, showName);

@@ -3,6 +3,7 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { useCallback, useState } from "react";
 import { requireUser } from "~/.server/auth/guard";
 import { cachedTree, compileInBackground } from "~/.server/content/mdx-cache";
+import { LESSON_SELF_CREDIT_NOTICE, publishedBySelf } from "~/.server/hours/self-credit";
 import { lessonForPerson } from "~/.server/learning/catalog";
 import { CheckpointCard, type PublicCheckpoint } from "~/components/course/checkpoint-card";
 import { type StudyStatus } from "~/components/course/study-client";
@@ -28,6 +29,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return {
     course: { id: course.id, slug: course.slug, title: course.title },
     lesson: { id: lesson.id, title: lesson.title, minutes: lesson.minutes, credit: formatHours(lesson.credit) },
+    selfCreditNotice: lesson.credit > 0 && (await publishedBySelf(course.id, user.id)) ? LESSON_SELF_CREDIT_NOTICE : null,
     tree,
     video: video ? { src: `/media/${course.id}/${video.path}`, mime: video.mime, duration: video.duration } : null,
     completionPercent: found.completionPercent,
@@ -97,6 +99,11 @@ export default function LessonPage() {
               ? `已观看 ${Math.floor(status.coverage * 100)}%（完成需 ${d.completionPercent}%${d.checkpoints.length ? "，并回答全部检查点" : ""}）`
               : `已阅读 ${formatMediaTime(status.readSeconds)}（至少 ${d.lesson.minutes} 分钟${d.checkpoints.length ? "，并回答全部检查点" : ""}）`}
         </p>
+        {d.selfCreditNotice ? (
+          <p className="mt-2 rounded bg-amber-50 p-2 text-sm text-amber-900" data-testid="self-credit-notice">
+            {d.selfCreditNotice}
+          </p>
+        ) : null}
       </header>
 
       {status.completed ? (

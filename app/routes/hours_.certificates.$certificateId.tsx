@@ -9,6 +9,7 @@ import { PrintButton } from "~/components/hours/print-button";
 import { FormMessage, secondaryButtonClass } from "~/components/ui/form";
 import { formatHours } from "~/lib/hours";
 import { maskPersonNumber } from "~/lib/mask";
+import { readForm } from "~/.server/http/form-body";
 
 export const meta: MetaFunction = () => [{ title: "学时证明 · 网上党校" }, { name: "robots", content: "noindex" }];
 
@@ -54,7 +55,7 @@ const ActionSchema = z.object({ intent: z.literal("revoke") });
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { user, id } = await authorise(request, params.certificateId, { revoking: true });
-  if (!ActionSchema.safeParse(Object.fromEntries(await request.formData())).success) {
+  if (!ActionSchema.safeParse(Object.fromEntries(await readForm(request))).success) {
     return data({ errors: ["无法识别的操作"] }, { status: 400 });
   }
   try {

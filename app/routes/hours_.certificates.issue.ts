@@ -3,6 +3,7 @@ import { z } from "zod";
 import { requirePersonInScope, requireUser } from "~/.server/auth/guard";
 import { issueCertificate } from "~/.server/hours/certificates";
 import { ledgerYear } from "~/lib/hours";
+import { readForm } from "~/.server/http/form-body";
 
 // Issues a 学时证明 and opens it: one's own (no personId), or for a person in the caller's
 // "hours:report" scope (from the person page). Forms post here from those two pages.
@@ -18,7 +19,7 @@ export async function loader() {
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireUser(request);
-  const parsed = IssueSchema.safeParse(Object.fromEntries(await request.formData()));
+  const parsed = IssueSchema.safeParse(Object.fromEntries(await readForm(request)));
   if (!parsed.success) throw new Response("请选择要开具证明的年度", { status: 400 });
   const { year, personId = user.id } = parsed.data;
   // Someone else's certificate needs the right over their unit; refused alike whether or not they exist.

@@ -10,6 +10,7 @@ import { ssoEntry } from "~/.server/auth/sso/sign-in";
 import { SsoButton } from "~/components/auth/sso-button";
 import { Field, FormMessage, buttonClass, inputClass } from "~/components/ui/form";
 import { safeRedirect } from "~/lib/safe-redirect";
+import { readForm } from "~/.server/http/form-body";
 
 export const meta: MetaFunction = () => [{ title: "登录 · 网上党校" }];
 
@@ -25,7 +26,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  const formData = await request.formData();
+  const formData = await readForm(request);
   const submission = parseWithZod(formData, { schema: LoginSchema });
   if (submission.status !== "success") {
     return data({ result: submission.reply({ hideFields: ["password"] }) }, { status: 400 });

@@ -14,6 +14,7 @@ import { ACTIVITY_KIND_LABELS, ACTIVITY_STATUS_LABELS, ActivitySettingsSchema, C
 import { formatChinaDateTime } from "~/lib/dates";
 import { formatHours } from "~/lib/hours";
 import { toLocalInput } from "~/lib/quiz-settings";
+import { readForm } from "~/.server/http/form-body";
 
 // One activity: the projector view with the rotating check-in QR code and the live count, the
 // attendance list (add someone with a reason, remove, correct after confirmation), confirmation that
@@ -85,7 +86,7 @@ const OptionalReason = z.string().trim().max(200, "原因最多 200 字").catch(
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { user, id } = await requireManagerOf(request, "activities:manage", params.activityId, activityUnitId);
-  const form = Object.fromEntries(await request.formData());
+  const form = Object.fromEntries(await readForm(request));
   const fail = (errors: string[]) => data({ ok: false as const, errors }, { status: 400 });
   const intent = IntentSchema.safeParse(form);
   if (!intent.success) return fail(["未知的操作"]);

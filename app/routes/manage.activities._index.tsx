@@ -12,6 +12,7 @@ import { formatChinaDateTime } from "~/lib/dates";
 import { formatHours } from "~/lib/hours";
 import { scopePaths } from "~/lib/permissions";
 import { toLocalInput } from "~/lib/quiz-settings";
+import { readForm } from "~/.server/http/form-body";
 
 // Offline activities of the secretary's units (三会一课, 主题党日, 组织生活会, 党校), and a new one: /manage/activities
 
@@ -43,7 +44,7 @@ const UnitSchema = z.object({ unitId: z.coerce.number({ error: "请选择党组�
 
 export async function action({ request }: ActionFunctionArgs) {
   await requirePermission(request, "activities:manage");
-  const form = Object.fromEntries(await request.formData());
+  const form = Object.fromEntries(await readForm(request));
   const unit = UnitSchema.safeParse(form);
   const settings = ActivitySettingsSchema.safeParse(form);
   if (!unit.success || !settings.success) {

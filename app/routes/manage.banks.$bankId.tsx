@@ -17,6 +17,7 @@ import {
   questionFromForm,
 } from "~/lib/question-form";
 import { OPTION_LETTERS, type QuestionType } from "~/lib/quiz-grading";
+import { readForm } from "~/.server/http/form-body";
 
 export const meta: MetaFunction<typeof loader> = ({ data: d }) => [{ title: `${d?.bank.title ?? "题库"} · 网上党校` }];
 
@@ -67,7 +68,7 @@ type ActionData =
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { user, bank } = await bankInScope(request, params.bankId);
-  const form = await request.formData();
+  const form = await readForm(request);
   const intent = form.get("intent");
   const idField = form.get("questionId");
   const questionId = idField === "" || idField === null ? null : IdSchema.safeParse(idField).data;

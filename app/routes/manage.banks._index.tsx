@@ -9,6 +9,7 @@ import { UnitOptions } from "~/components/ui/options";
 import { TYPE_LABELS } from "~/lib/bank-import";
 import { scopePaths } from "~/lib/permissions";
 import { type QuestionType } from "~/lib/quiz-grading";
+import { readForm } from "~/.server/http/form-body";
 
 export const meta: MetaFunction = () => [{ title: "题库 · 网上党校" }];
 
@@ -40,7 +41,7 @@ type FieldErrors = Partial<Record<keyof z.infer<typeof CreateSchema> | "form", s
 export async function action({ request }: ActionFunctionArgs) {
   // Authorise before reading the input; the unit named in the form is checked below.
   await requirePermission(request, "banks:manage");
-  const parsed = CreateSchema.safeParse(Object.fromEntries(await request.formData()));
+  const parsed = CreateSchema.safeParse(Object.fromEntries(await readForm(request)));
   if (!parsed.success) {
     const errors: FieldErrors = {};
     for (const i of parsed.error.issues) (errors[i.path[0] as keyof FieldErrors] ??= []).push(i.message);

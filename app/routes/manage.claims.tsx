@@ -9,6 +9,7 @@ import { formatChinaDateTime, formatDate } from "~/lib/dates";
 import { formatHours } from "~/lib/hours";
 import { HOURS_CATEGORY_LABELS, type HoursCategory } from "~/lib/hours-categories";
 import { scopePaths } from "~/lib/permissions";
+import { readForm } from "~/.server/http/form-body";
 
 // Requests for external training hours from people in the secretary's units, pending first:
 // approve (hours credited through the ledger) or reject with a reason. /manage/claims
@@ -33,7 +34,7 @@ const DecisionSchema = z.object({ intent: z.enum(["approve", "reject"]) });
 
 export async function action({ request }: ActionFunctionArgs) {
   await requirePermission(request, "claims:review");
-  const form = Object.fromEntries(await request.formData());
+  const form = Object.fromEntries(await readForm(request));
   const { user, id } = await requireManagerOf(request, "claims:review", typeof form.claimId === "string" ? form.claimId : undefined, claimUnitId);
   const decision = DecisionSchema.safeParse(form);
   const fail = (errors: string[]) => data({ ok: false as const, errors }, { status: 400 });

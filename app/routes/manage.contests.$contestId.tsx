@@ -25,6 +25,7 @@ import { formatHours } from "~/lib/hours";
 import { scopePaths } from "~/lib/permissions";
 import { AudienceSchema, toLocalInput } from "~/lib/quiz-settings";
 import { POLITICAL_STATUS_LABELS, type PoliticalStatus } from "~/lib/vocabulary";
+import { readForm } from "~/.server/http/form-body";
 
 // The contest builder: settings, the paper's sections, who may enter, publishing. /manage/contests/:contestId
 
@@ -59,7 +60,7 @@ const IdSchema = z.object({ id: z.coerce.number().int().positive() });
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { user, contestId } = await requireContestManager(request, params.contestId);
-  const form = Object.fromEntries(await request.formData());
+  const form = Object.fromEntries(await readForm(request));
   const intent = IntentSchema.safeParse(form);
   const fail = (errors: string[]) => data({ ok: false as const, errors }, { status: 400 });
   if (!intent.success) return fail(["未知的操作"]);

@@ -11,6 +11,7 @@ import { formatDuration } from "~/lib/contest-ranking";
 import { AwardThresholdSchema, DEFAULT_AWARD_THRESHOLD, DrawSchema } from "~/lib/contest-settings";
 import { formatChinaDateTime } from "~/lib/dates";
 import { PRIZE_DRAW_ALGORITHM } from "~/lib/prize-draw";
+import { readForm } from "~/.server/http/form-body";
 
 // A contest's results for its managers: individual ranking, organisation table with the award list,
 // the prize draw among perfect papers (and its re-check), the Excel export. /manage/contests/:contestId/results
@@ -70,7 +71,7 @@ const RecheckSchema = z.object({ drawId: z.coerce.number().int().positive() });
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { user, contestId } = await requireContestManager(request, params.contestId);
-  const form = Object.fromEntries(await request.formData());
+  const form = Object.fromEntries(await readForm(request));
   const fail = (errors: string[]) => data({ ok: false as const, errors }, { status: 400 });
   const intent = IntentSchema.safeParse(form);
   if (!intent.success) return fail(["未知的操作"]);

@@ -9,6 +9,7 @@ import { UnitOptions } from "~/components/ui/options";
 import { CONTEST_STATUS_LABELS } from "~/lib/contest-settings";
 import { formatChinaDateTime } from "~/lib/dates";
 import { scopePaths } from "~/lib/permissions";
+import { readForm } from "~/.server/http/form-body";
 
 // The contests of the trainer's units, and a new one: /manage/contests
 
@@ -31,7 +32,7 @@ const CreateSchema = z.object({
 
 export async function action({ request }: ActionFunctionArgs) {
   await requirePermission(request, "contests:manage");
-  const parsed = CreateSchema.safeParse(Object.fromEntries(await request.formData()));
+  const parsed = CreateSchema.safeParse(Object.fromEntries(await readForm(request)));
   if (!parsed.success) return data({ errors: parsed.error.issues.map((i) => i.message) }, { status: 400 });
   const user = await requirePermission(request, "contests:manage", parsed.data.unitId);
   const contest = await createContest(user.id, parsed.data.unitId, parsed.data.title);

@@ -24,6 +24,7 @@ import { COURSE_CATEGORIES, COURSE_STATUS_LABELS } from "~/lib/course-format";
 import { DateOnlySchema, formatChinaDateTime, formatDate } from "~/lib/dates";
 import { scopePaths } from "~/lib/permissions";
 import { CADRE_LEVEL_LABELS, POLITICAL_STATUSES, POLITICAL_STATUS_LABELS } from "~/lib/vocabulary";
+import { readForm } from "~/.server/http/form-body";
 
 // One course in the studio: its settings and introduction, its lessons, publishing (each publish a
 // revision that can be rolled back to), its media and who must take it. /manage/courses/:courseId
@@ -70,7 +71,7 @@ const AssignSchema = z.object({
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { user, id } = await manager(request, params.courseId);
-  const form = await request.formData();
+  const form = await readForm(request);
   const fields = Object.fromEntries(form);
   const fail = (errors: string[], problems?: CourseProblem[]) => data<Reply>({ ok: false, errors, problems }, { status: 400 });
   const course = (await studioCourse(id))!;

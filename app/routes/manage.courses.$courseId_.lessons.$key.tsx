@@ -5,6 +5,7 @@ import YAML from "yaml";
 import { z } from "zod";
 import { requireManagerOf } from "~/.server/auth/guard";
 import { compileCached } from "~/.server/content/mdx-cache";
+import { previewInTurn } from "~/.server/content/preview-turns";
 import { MdxRejected } from "~/.server/content/mdx-compile";
 import { SettingsYamlError, parseSettingsYaml } from "~/.server/content/settings-yaml";
 import { StudioError, courseUnitId, saveDraft, studioCourse } from "~/.server/content/studio";
@@ -14,6 +15,7 @@ import { PREVIEW_INTENT, changesNoLoaderData } from "~/lib/autosave";
 import { CheckpointSchema, describeIssues } from "~/lib/course-format";
 import { DecimalText } from "~/lib/hours";
 import { type MdxNode } from "~/lib/mdx-tree";
+import { readForm } from "~/.server/http/form-body";
 
 // Editing one lesson of a studio course: its settings, its checkpoints (YAML, the same as in course
 // files), its MDX with a live preview rendered by the server (compiled through the queue and the
@@ -81,7 +83,7 @@ function parseCheckpoints(text: string): { checkpoints: unknown[]; problems: str
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { user, id, course, lesson } = await load(request, params);
-  const form = Object.fromEntries(await request.formData());
+  const form = Object.fromEntries(await readForm(request));
   const checkpointsText = typeof form.checkpoints === "string" ? form.checkpoints : "";
   const body = typeof form.body === "string" ? form.body : "";
   const cps = parseCheckpoints(checkpointsText);
@@ -89,7 +91,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   if (form.intent === PREVIEW_INTENT) {
     const ids = cps.checkpoints.map((c) => String((c as { id?: unknown })?.id ?? ""));
     try {
-      const { tree } = await compileCached(body, { checkpointIds: ids });
+      const { tree } = await previewInTurn(user.id, () => compileCached(body, { checkpointIds: ids }, String(user.id)));
       return data<PreviewReply>({ intent: "preview", tree, problems: cps.problems });
     } catch (e) {
       if (!(e instanceof MdxRejected)) throw e;

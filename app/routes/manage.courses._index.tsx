@@ -8,6 +8,7 @@ import { FormMessage, buttonClass, inputClass } from "~/components/ui/form";
 import { UnitOptions } from "~/components/ui/options";
 import { COURSE_CATEGORIES, COURSE_STATUS_LABELS } from "~/lib/course-format";
 import { scopePaths } from "~/lib/permissions";
+import { readForm } from "~/.server/http/form-body";
 
 // The trainer's studio: the courses of the units in scope, and a new one. /manage/courses
 
@@ -32,7 +33,7 @@ const CreateSchema = z.object({
 
 export async function action({ request }: ActionFunctionArgs) {
   await requirePermission(request, "courses:manage");
-  const parsed = CreateSchema.safeParse(Object.fromEntries(await request.formData()));
+  const parsed = CreateSchema.safeParse(Object.fromEntries(await readForm(request)));
   if (!parsed.success) return data({ errors: parsed.error.issues.map((i) => i.message) }, { status: 400 });
   const user = await requirePermission(request, "courses:manage", parsed.data.unitId);
   try {

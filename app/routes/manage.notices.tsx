@@ -9,6 +9,7 @@ import { FormMessage, Notice, buttonClass, inputClass, secondaryButtonClass } fr
 import { UnitOptions } from "~/components/ui/options";
 import { formatDate } from "~/lib/dates";
 import { scopePaths } from "~/lib/permissions";
+import { readForm } from "~/.server/http/form-body";
 
 export const meta: MetaFunction = () => [{ title: "通知公告 · 网上党校" }];
 
@@ -36,7 +37,7 @@ const ActionSchema = z.discriminatedUnion("intent", [
 export async function action({ request }: ActionFunctionArgs) {
   // Authorise before reading the input; the unit named in the form is checked below.
   await requirePermission(request, "notices:post");
-  const parsed = ActionSchema.safeParse(Object.fromEntries(await request.formData()));
+  const parsed = ActionSchema.safeParse(Object.fromEntries(await readForm(request)));
   if (!parsed.success) return data({ ok: false as const, errors: parsed.error.issues.map((i) => i.message) }, { status: 400 });
   const input = parsed.data;
   if (input.intent === "post") {

@@ -21,6 +21,7 @@ import {
 import { Field, FormMessage, Notice, buttonClass, inputClass, secondaryButtonClass } from "~/components/ui/form";
 import { scopePaths } from "~/lib/permissions";
 import { BRANCH_TYPES, BRANCH_TYPE_LABELS, UNIT_KINDS, UNIT_KIND_LABELS, type UnitKind } from "~/lib/vocabulary";
+import { readForm } from "~/.server/http/form-body";
 
 // The organisation tree: committee → college → branch → group, and temporary units. Viewing takes
 // `org:view`; every change takes `org:manage` and goes through the org domain, which audits it.
@@ -123,7 +124,7 @@ type ActionReply = { intent: string | null; result: SubmissionResult<string[]>; 
 export async function action({ request }: ActionFunctionArgs) {
   // Someone with no right to change any unit is refused before the input is read.
   await requirePermission(request, "org:manage");
-  const formData = await request.formData();
+  const formData = await readForm(request);
   const submission = parseWithZod(formData, { schema: ActionSchema });
   const postedIntent = formData.get("intent");
   const intent = typeof postedIntent === "string" ? postedIntent : null;

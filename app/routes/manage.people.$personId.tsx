@@ -33,6 +33,7 @@ import {
   type PoliticalStatus,
   type Role,
 } from "~/lib/vocabulary";
+import { readForm } from "~/.server/http/form-body";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.person.name ?? "人员"} · 网上党校` }];
 
@@ -128,7 +129,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const personId = personIdFrom(params);
   // Authorise before reading the input: a person outside the scope gets 403 whatever was posted.
   await requirePersonInScope(request, "people:view", personId);
-  const form = Object.fromEntries(await request.formData());
+  const form = Object.fromEntries(await readForm(request));
   const parsed = ActionSchema.safeParse(form);
   if (!parsed.success) {
     return invalid(parsed.error.issues.map((i) => i.message), typeof form.intent === "string" ? form.intent : undefined);

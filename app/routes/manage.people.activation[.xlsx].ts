@@ -4,6 +4,7 @@ import { activationWorkbook } from "~/.server/auth/activation-sheet";
 import { requirePermission } from "~/.server/auth/guard";
 import { downloadResponse } from "~/.server/http/download";
 import { getUnit } from "~/.server/org/units";
+import { readForm } from "~/.server/http/form-body";
 
 // POST /manage/people/activation.xlsx: issues a unit's activation codes and answers with them as a
 // workbook for the secretary (decision 030). A refusal goes back to the page with its reason.
@@ -14,7 +15,7 @@ export async function loader() {
 
 export async function action({ request }: ActionFunctionArgs) {
   await requirePermission(request, "people:manage");
-  const parsed = IssueBatchSchema.safeParse(Object.fromEntries(await request.formData()));
+  const parsed = IssueBatchSchema.safeParse(Object.fromEntries(await readForm(request)));
   if (!parsed.success) return redirect("/manage/people/activation");
   const { unitId, scope } = parsed.data;
   const user = await requirePermission(request, "people:manage", unitId);

@@ -6,6 +6,7 @@ import { requirePermission } from "~/.server/auth/guard";
 import { getUnit } from "~/.server/org/units";
 import { PrintButton } from "~/components/hours/print-button";
 import { FormMessage } from "~/components/ui/form";
+import { readForm } from "~/.server/http/form-body";
 
 // POST /manage/people/activation/sheet: issues a unit's activation codes and answers with the A4
 // page of slips to cut apart. The codes exist only in this answer (decision 030); opening the
@@ -22,7 +23,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   await requirePermission(request, "people:manage");
-  const parsed = IssueBatchSchema.safeParse(Object.fromEntries(await request.formData()));
+  const parsed = IssueBatchSchema.safeParse(Object.fromEntries(await readForm(request)));
   if (!parsed.success) return data({ errors: parsed.error.issues.map((i) => i.message), sheet: null }, { status: 400 });
   const { unitId, scope } = parsed.data;
   const user = await requirePermission(request, "people:manage", unitId);

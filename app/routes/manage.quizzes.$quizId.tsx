@@ -33,6 +33,7 @@ import {
   toLocalInput,
 } from "~/lib/quiz-settings";
 import { POLITICAL_STATUS_LABELS, type PoliticalStatus } from "~/lib/vocabulary";
+import { readForm } from "~/.server/http/form-body";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.quiz.title ?? "测试"} · 测试管理` }];
 
@@ -79,7 +80,7 @@ const IdSchema = z.object({ id: z.coerce.number().int().positive() });
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { user, quizId } = await requireQuizManager(request, params.quizId);
-  const form = Object.fromEntries(await request.formData());
+  const form = Object.fromEntries(await readForm(request));
   const intent = IntentSchema.safeParse(form);
   if (!intent.success) return data({ ok: false as const, errors: ["未知的操作"] }, { status: 400 });
   const fail = (errors: string[]) => data({ ok: false as const, errors }, { status: 400 });

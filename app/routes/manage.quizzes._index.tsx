@@ -9,6 +9,7 @@ import { UnitOptions } from "~/components/ui/options";
 import { formatDate } from "~/lib/dates";
 import { scopePaths } from "~/lib/permissions";
 import { QUIZ_STATUS_LABELS, QuizSettingsSchema } from "~/lib/quiz-settings";
+import { readForm } from "~/.server/http/form-body";
 
 export const meta: MetaFunction = () => [{ title: "测试管理 · 网上党校" }];
 
@@ -26,7 +27,7 @@ const CreateSchema = z.object({ unitId: z.coerce.number().int().positive("请选
 
 export async function action({ request }: ActionFunctionArgs) {
   await requirePermission(request, "quizzes:manage");
-  const form = Object.fromEntries(await request.formData());
+  const form = Object.fromEntries(await readForm(request));
   // A new quiz starts as a draft with sensible defaults; the builder page sets the rest.
   const unit = CreateSchema.safeParse(form);
   const settings = QuizSettingsSchema.safeParse({

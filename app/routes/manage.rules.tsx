@@ -8,6 +8,7 @@ import { formatChinaDateTime } from "~/lib/dates";
 import { DecimalText, formatHours } from "~/lib/hours";
 import { HOURS_CATEGORY_LABELS } from "~/lib/hours-categories";
 import { PRORATE_LABELS, describeAppliesTo, requirementHours } from "~/lib/rule-pack";
+import { readForm } from "~/.server/http/form-body";
 
 export const meta: MetaFunction = () => [{ title: "学时规则 · 网上党校" }];
 
@@ -87,7 +88,7 @@ type Reply = { ok: true; message: string } | { ok: false; errors: string[]; targ
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requirePermissionAtRoot(request, "rules:manage");
-  const form = Object.fromEntries(await request.formData());
+  const form = Object.fromEntries(await readForm(request));
   const target = typeof form.requirement === "string" ? `${form.pack}/${form.requirement}` : undefined;
   const parsed = ActionSchema.safeParse(form);
   if (!parsed.success) return data<Reply>({ ok: false, errors: parsed.error.issues.map((i) => i.message), target }, { status: 400 });

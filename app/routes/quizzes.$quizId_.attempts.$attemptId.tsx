@@ -9,6 +9,7 @@ import { QuizErrorBoundary, formatPercent } from "~/components/quiz/quiz-ui";
 import { FormMessage, buttonClass, inputClass } from "~/components/ui/form";
 import { AUTOSAVE_INTENT, changesNoLoaderData } from "~/lib/autosave";
 import { formatChinaDateTime } from "~/lib/dates";
+import { readForm } from "~/.server/http/form-body";
 
 // Taking an attempt and, once it is finished, its result on the same address. While the attempt is
 // in progress the loader sends stems, options in the attempt's order and the learner's saved answers:
@@ -60,7 +61,7 @@ type ActionData = { ok: true; position?: number } | { ok: false; position?: numb
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireUser(request);
   const { attemptId } = parseIds(params);
-  const form = await request.formData();
+  const form = await readForm(request);
   const intent = form.get("intent");
   const values = (position: number) => form.getAll(`q${position}`).filter((v): v is string => typeof v === "string");
   const refused = (e: unknown, position?: number) => {

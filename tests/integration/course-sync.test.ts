@@ -139,6 +139,31 @@ describe("a course that changes", () => {
   });
 });
 
+describe("a course file whose settings would expand without end", () => {
+  it("is reported as a problem of that file, and the other courses still sync", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "wsdx-laughs-"));
+    try {
+      const levels = "abcdefg".split("");
+      const bomb = levels.map((l, i) => `${l}: &${l} [${i === 0 ? Array(9).fill('"哈"').join(",") : Array(9).fill(`*${levels[i - 1]}`).join(",")}]`).join("\n");
+      for (const [slug, course] of [
+        ["xiaosheng", `---\ntitle: 笑声\nsummary: 别名\ncategory: 党课\n${bomb}\n---\n介绍。\n`],
+        ["zhengchang", "---\ntitle: 正常课程\nsummary: 正常\ncategory: 党课\n---\n介绍。\n"],
+      ]) {
+        fs.mkdirSync(path.join(dir, slug));
+        fs.writeFileSync(path.join(dir, slug, "course.mdx"), course);
+        fs.writeFileSync(path.join(dir, slug, "01-di-yi-ke.mdx"), "---\ntitle: 第一课\nminutes: 5\ncredit: 0.5\n---\n正文。\n");
+      }
+      const summary = await sync.syncContentCourses({ dir, projectRoot: ROOT });
+      expect(summary.synced).toEqual(["zhengchang"]);
+      expect(summary.failed.find((f) => f.slug === "xiaosheng")!.problems).toEqual([
+        { file: "xiaosheng/course.mdx", line: 2, message: expect.stringContaining("别名（*）引用过多") },
+      ]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 function openAndAddPerson(): number {
   const root = db.prepare("SELECT id FROM OrgUnit LIMIT 1").get() as { id: number };
   const f = openFactory(dbFile);

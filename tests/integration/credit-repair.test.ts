@@ -3,6 +3,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashPassword } from "~/.server/auth/password";
+import { toLocalInput } from "~/lib/quiz-settings";
 import { openContestFactory } from "../contest-factories";
 import { openCourseFactory } from "../course-factories";
 import { type Factory, openFactory } from "../factories";
@@ -281,5 +282,45 @@ describe("credits that failed after their commit", () => {
     await restart();
     expect(f.db.prepare("SELECT COUNT(*) AS n FROM HoursEntry").get()).toEqual(before);
     expect(f.db.prepare("SELECT COUNT(*) AS n FROM AuditLog WHERE action = 'hours.repair'").get()).toEqual({ n: 5 });
+  });
+});
+
+describe("a pass a trainer gave themselves", () => {
+  it("is not credited by the repair once another trainer has raised the pass mark it passed", async () => {
+    for (const key of ["setter", "fixer"]) {
+      ids[key] = f.person({ number: key, name: `教员${key}`, unitId: ids.branch, politicalStatus: "member" });
+      f.passwordHash(ids[key], await hashPassword(PASSWORD));
+      f.grant(ids[key], "trainer", ids.branch);
+    }
+    const bankId = (f.db.prepare("SELECT id FROM QuestionBank WHERE slug = 'buji'").get() as { id: number }).id;
+    const settings = (passPercent: string) => ({
+      intent: "settings",
+      title: "自设及格线的测验",
+      opensAt: "",
+      closesAt: toLocalInput(new Date(Date.now() + 24 * HOUR)),
+      timeLimitMin: "30",
+      maxAttempts: "1",
+      gradeMethod: "highest",
+      passPercent,
+      reviewPolicy: "after_submit",
+      creditHours: "2",
+    });
+    const setter = await as("setter");
+    const url = (await setter.post("/manage/quizzes", { unitId: String(ids.branch), title: "自设及格线的测验" })).location!;
+    const quizId = Number(url.split("/").pop());
+    expect((await setter.post(url, settings("0"))).status).toBe(200);
+    expect((await setter.post(url, { intent: "slot-add", kind: "draw", bankId: String(bankId), count: "2", mark: "5" })).status).toBe(200);
+    expect((await setter.post(url, { intent: "audience-add", unitId: String(ids.branch), politicalStatus: "" })).status).toBe(200);
+    expect((await setter.post(url, { intent: "publish" })).status).toBe(200);
+    // A blank paper passes a pass mark of 0: graded, not credited, the settings being the setter's own.
+    const started = await setter.post(`/quizzes/${quizId}`, {});
+    expect((await setter.post(started.location!, { intent: "submit" })).status).toBe(302);
+    expect(f.db.prepare("SELECT passed FROM QuizGrade WHERE quizId = ? AND personId = ?").get(quizId, ids.setter)).toEqual({ passed: 1 });
+    expect(entries(ids.setter, "quiz", quizId)).toEqual([]);
+
+    // Another trainer corrects the pass mark, and becomes the setter of settings the blank paper fails.
+    expect((await (await as("fixer")).post(url, settings("60"))).status).toBe(200);
+    await restart();
+    expect(entries(ids.setter, "quiz", quizId)).toEqual([]);
   });
 });

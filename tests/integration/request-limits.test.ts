@@ -3,7 +3,9 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashPassword } from "~/.server/auth/password";
 import { MDX_TIMEOUT_MESSAGE } from "~/.server/content/mdx-worker-pool";
+import { PREVIEW_SUPERSEDED_MESSAGE } from "~/.server/content/preview-turns";
 import { bodyTooLargeMessage, FORM_BODY_LIMIT } from "~/.server/http/body-limit";
+import { UNREADABLE_FORM_MESSAGE } from "~/.server/http/form-body";
 import { WORST_PREVIEW } from "../fixtures/pathological-mdx";
 import { Client } from "../support/client";
 import { TMP } from "../support/paths";
@@ -76,6 +78,45 @@ describe("no preview freezes the server", () => {
   });
 });
 
+describe("one trainer's previews do not starve everyone else's", () => {
+  it("keeps one preview per person compiling and one waiting; another trainer's preview goes between", { timeout: 120_000 }, async () => {
+    const f = server.factory;
+    const college = f.unit({ name: "限额第二学院党委", kind: "college" });
+    const otherId = f.person({ number: "TR2", name: "另一培训员", unitId: college.id, politicalStatus: "member" });
+    f.passwordHash(otherId, await hashPassword(PASSWORD));
+    f.grant(otherId, "trainer", college.id);
+    const other = new Client(server.url);
+    expect((await other.login("TR2", PASSWORD)).status).toBe(302);
+    const created = await other.post("/manage/courses", { title: "第二门课程", slug: "di-er-men", category: "党课", unitId: String(college.id) });
+    const otherLesson = `${created.location!}/lessons/lesson-1.data`;
+
+    // Four slow previews at once, each different so none is shared with another.
+    const settled: string[] = [];
+    const slow = [0, 1, 2, 3].map((i) => preview(`${WORST_PREVIEW}${i}`).then((r) => (settled.push(`slow${i}`), r)));
+    // The first one compiles; of the next three, the two older ones give way to the newest.
+    const [, ...queued] = slow;
+    const superseded = await new Promise<number[]>((resolve) => {
+      const done: number[] = [];
+      let answered = 0;
+      queued.forEach((p, i) =>
+        void p.then((r) => {
+          answered++;
+          if (r.text.includes(PREVIEW_SUPERSEDED_MESSAGE)) done.push(i);
+          if (done.length === 2 || answered === queued.length) resolve(done);
+        }),
+      );
+    });
+    expect(superseded).toHaveLength(2);
+    const waiting = queued[[0, 1, 2].find((i) => !superseded.includes(i))!];
+    const theirs = other.post(otherLesson, { intent: "preview", body: "## 别人的预览\n\n正文", checkpoints: "" }).then((r) => (settled.push("other"), r));
+    const [otherReply] = await Promise.all([theirs, ...slow]);
+    expect(otherReply.text).toContain("别人的预览");
+    // The other trainer's preview was answered before the first trainer's waiting one.
+    expect(settled.indexOf("other")).toBeLessThan(settled.indexOf(`slow${slow.indexOf(waiting)}`));
+    expect((await slow[0]).text).toContain(MDX_TIMEOUT_MESSAGE);
+  });
+});
+
 describe("every body has a limit", () => {
   const FIFTY_MB = 50 * 1024 * 1024;
 
@@ -136,6 +177,12 @@ describe("every body has a limit", () => {
     expect(tooBig.text).toContain("文件超过 5 MB 的上限");
   });
 
+  it("answers an oversized contest answer with 413 and a sentence, not a broken connection", async () => {
+    const res = await trainer.request("/api/contests/answer", { method: "POST", body: new URLSearchParams({ entryId: "1", position: "1", answer: "甲".repeat(20_000) }) });
+    expect(res.status).toBe(413);
+    expect(JSON.parse(res.text)).toEqual({ ok: false, error: "提交内容过长" });
+  });
+
   it("keeps ordinary forms working", async () => {
     const res = await new Client(server.url).login("TR1", "wrong-password");
     expect(res.status).toBe(400);
@@ -154,5 +201,20 @@ describe("a body that is not a form gets a 4xx, not a 500", () => {
     const res = await new Client(server.url).request("/login", { method: "POST", headers, body: type ? body : new TextEncoder().encode(body) });
     expect(res.status).toBe(415);
     expect(res.text).toBe("请通过页面表单提交");
+  });
+});
+
+describe("a multipart body that breaks its own boundary gets a 400 in Chinese, not a 500", () => {
+  const broken = { "Content-Type": "multipart/form-data; boundary=XYZ" };
+  it.each([
+    ["the sign-in form", "/login", false],
+    ["a studio action", () => lessonUrl, true],
+    ["the study heartbeat", "/api/study", true],
+  ] as const)("%s", async (_name, target, signedIn) => {
+    const client = signedIn ? trainer : new Client(server.url);
+    const url = typeof target === "function" ? target() : target;
+    const res = await client.request(url, { method: "POST", headers: broken, body: "这不是按边界分段的表单" });
+    expect(res.status).toBe(400);
+    expect(res.text).toContain(UNREADABLE_FORM_MESSAGE);
   });
 });

@@ -33,7 +33,7 @@ beforeAll(async () => {
 afterAll(() => server?.stop());
 
 const db = () => server.factory.db;
-const credited = (key: string, kind: "quiz" | "contest", id: number) =>
+const credited = (key: string, kind: "quiz" | "contest" | "lesson", id: number) =>
   (db().prepare("SELECT COALESCE(SUM(amount), 0) AS n FROM HoursEntry WHERE personId = ? AND sourceKind = ? AND sourceId = ?").get(ids[key], kind, String(id)) as { n: number }).n;
 const seenOf = (html: string) => /name="seen" value="([^"]+)"/.exec(html)?.[1];
 
@@ -159,5 +159,35 @@ describe("a contest's credit settings", () => {
     expect(db().prepare("SELECT creditSetById, creditApprovedById FROM Contest WHERE id = ?").get(contestId)).toEqual({ creditSetById: ids.T1, creditApprovedById: ids.T2 });
     await enter("L1");
     expect(credited("L1", "contest", contestId)).toBe(100);
+  });
+});
+
+describe("a course's lesson hours", () => {
+  it("are not credited to the trainer who published them, and are to a learner", async () => {
+    const created = await clients.T1.post("/manage/courses", { title: "自己发布的课程", slug: "ziji-fabu", category: "党课", unitId: String(ids.college) });
+    const url = created.location!;
+    const courseId = Number(url.split("/").pop());
+    const settings = { intent: "settings", title: "自己发布的课程", summary: "自己学自己发布的课", category: "党课", tags: "", completion: "90", audience: "member", body: "课程介绍。" };
+    expect((await clients.T1.post(url, settings)).status).toBe(200);
+    const lesson = { intent: "save-lesson", title: "一分钟的课", minutes: "1", credit: "100", video: "", body: "正文。", checkpoints: "" };
+    expect((await clients.T1.post(`${url}/lessons/lesson-1`, lesson)).status).toBe(200);
+    expect((await clients.T1.post(url, { intent: "publish" })).status).toBe(200);
+    const lessonId = (db().prepare("SELECT id FROM Lesson WHERE courseId = ?").get(courseId) as { id: number }).id;
+
+    const readForAMinute = async (key: string) => {
+      const study = (fields: Record<string, string>) => clients[key].request("/api/study", { method: "POST", body: new URLSearchParams(fields) });
+      const begun = await study({ intent: "begin", lessonId: String(lessonId) });
+      expect(begun.status).toBe(200);
+      const { sessionId } = JSON.parse(begun.text) as { sessionId: string };
+      // A minute passes: the server's stored clock of the last beat moves back.
+      db().prepare("UPDATE StudySession SET lastBeatAt = ? WHERE personId = ?").run(new Date(Date.now() - 3 * 60_000).toISOString().replace("Z", "+00:00"), ids[key]);
+      const beat = await study({ intent: "reading", lessonId: String(lessonId), sessionId, seq: "1", visibleSeconds: "60" });
+      return (JSON.parse(beat.text) as { status: { completed: boolean; credited: number } }).status;
+    };
+    expect((await clients.T1.get("/courses/ziji-fabu/lesson-1")).text).toContain("本课程的当前版本是您发布的");
+    expect((await clients.L1.get("/courses/ziji-fabu/lesson-1")).text).not.toContain("是您发布的");
+    expect(await readForAMinute("T1")).toMatchObject({ completed: true, credited: 0 });
+    expect(credited("T1", "lesson", lessonId)).toBe(0);
+    expect(await readForAMinute("L1")).toMatchObject({ completed: true, credited: 10000 });
   });
 });

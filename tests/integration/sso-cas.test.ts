@@ -24,6 +24,7 @@ beforeAll(async () => {
       noattr: { password: "cas-pass-4" },
       "2024100001": { password: "cas-pass-5" },
       "2024100002": { password: "cas-pass-6" },
+      zhaoliu: { password: "cas-pass-7", attributes: { studentNumber: "2024100005" } },
     },
   });
   const [p3, p2] = [await freePort(), await freePort()];
@@ -199,6 +200,36 @@ describe("CAS 3.0 (/p3/serviceValidate, the number in an attribute)", () => {
     const done = await c.get(callback);
     expect(done.status).toBe(302);
     expect(done.location).toBe("/");
+  });
+});
+
+describe("an account in use through CAS", () => {
+  it("gets no activation code: one issued before the first CAS sign-in is revoked by it, and no new one is issued", async () => {
+    const f = v3.factory;
+    const root = (f.db.prepare("SELECT id FROM OrgUnit WHERE parentId IS NULL").get() as { id: number }).id;
+    const branch = (f.db.prepare("SELECT id FROM OrgUnit WHERE name = '测试党支部'").get() as { id: number }).id;
+    const personId = f.person({ number: "2024100005", name: "赵六", unitId: branch, politicalStatus: "member" });
+    const secretaryId = f.person({ number: "S0001", name: "书记", unitId: root, politicalStatus: "member" });
+    await f.password(secretaryId, "Passw0rd1");
+    f.grant(secretaryId, "secretary", root);
+    const sec = new Client(v3.url);
+    expect((await sec.login("S0001", "Passw0rd1")).status).toBe(302);
+    const code = (html: string) => /data-testid="activation-code">([A-Z0-9-]+)</.exec(html.replace(/<!-- -->/g, ""))?.[1];
+
+    // A slip printed before the person first used the campus sign-on.
+    const early = code((await sec.post(`/manage/people/${personId}`, { intent: "activation-issue" })).text)!;
+    expect(early).toBeTruthy();
+    const c = new Client(v3.url);
+    const { callback } = await throughCas(v3, c, "zhaoliu", "cas-pass-7");
+    expect((await c.get(callback)).location).toBe("/hours");
+
+    // Whoever holds that slip cannot add a password to the account now.
+    const used = await new Client(v3.url).post("/activate", { number: "2024100005", code: early, newPassword: "Taken2026x", confirmPassword: "Taken2026x" });
+    expect(used.text).toContain("该激活码已作废");
+    expect(f.db.prepare("SELECT COUNT(*) AS n FROM Password WHERE personId = ?").get(personId)).toEqual({ n: 0 });
+    const again = await sec.post(`/manage/people/${personId}`, { intent: "activation-issue" });
+    expect(again.status).toBe(400);
+    expect(again.text).toContain("该账号已通过统一身份认证登录使用，无需激活码");
   });
 });
 

@@ -2,6 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashPassword } from "~/.server/auth/password";
+import { MAX_SETTINGS_CHARS } from "~/.server/content/settings-yaml";
 import { openCourseFactory } from "../course-factories";
 import { Client } from "../support/client";
 import { type TestServer, startTestServer } from "../support/server";
@@ -85,6 +86,20 @@ describe("a course made in the studio", () => {
     expect(res.text).toContain("第 3 行：不支持的标签 <script>");
     const ok = await c.post(`${url}/lessons/lesson-1.data`, { intent: "preview", body: "## 小标题\n\n正文", checkpoints: "" });
     expect(ok.text).toContain("小标题");
+  });
+
+  it("refuses checkpoint YAML that would expand without end, or is too long to parse, with a sentence", async () => {
+    const c = await as("TW");
+    // "Billion laughs": seven levels of nine aliases each.
+    const levels = "abcdefg".split("");
+    const bomb = levels.map((l, i) => `${l}: &${l} [${i === 0 ? Array(9).fill('"哈"').join(",") : Array(9).fill(`*${levels[i - 1]}`).join(",")}]`).join("\n");
+    const laughs = await c.post(`${url}/lessons/lesson-1.data`, { intent: "preview", body: "正文", checkpoints: bomb });
+    expect(laughs.status).toBe(200);
+    expect(laughs.text).toContain("别名（*）引用过多");
+    const long = Array.from({ length: 40_000 }, (_, i) => `- id: c${i}`).join("\n");
+    const tooLong = await c.post(`${url}/lessons/lesson-1.data`, { intent: "preview", body: "正文", checkpoints: long });
+    expect(tooLong.status).toBe(200);
+    expect(tooLong.text).toContain(`超过 ${MAX_SETTINGS_CHARS} 字的上限`);
   });
 
   it("refuses to publish with every problem named, and publishes nothing", async () => {

@@ -9,7 +9,7 @@ import { MDX_LIMITS, MDX_MEMORY_MESSAGE, MDX_TIMEOUT_MESSAGE, MdxCompiler } from
 import { SettingsYamlError, parseSettingsYaml } from "~/.server/content/settings-yaml";
 import { LessonMdxProvider, useMdxComponent } from "~/components/mdx/mdx-content";
 import { type MdxNode, safeHref, sanitizeTree } from "~/lib/mdx-tree";
-import { PATHOLOGICAL_MDX } from "../fixtures/pathological-mdx";
+import { PATHOLOGICAL_MDX, WORST_PREVIEW } from "../fixtures/pathological-mdx";
 
 // Trainer MDX is untrusted. Every payload below must be refused at compile time with its line and a
 // Chinese sentence, and nothing in it may run: a payload that would run on the server during
@@ -182,6 +182,23 @@ describe("pathological bodies are compiled or refused within the limits", () => 
   it("gives the same tree in the thread as in this process", async () => {
     const body = "## 标题\n\n正文 **加粗** [链接](https://www.12371.cn)\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n<Callout type=\"tip\">提示</Callout>";
     expect(await compiler.compile(body)).toEqual(await compileMdx(body));
+  });
+});
+
+describe("waiting compiles take turns by whoever asked for them", () => {
+  const compiler = new MdxCompiler({ ...MDX_LIMITS, timeMs: 1_000 });
+  afterAll(() => compiler.close());
+
+  it("compiles another trainer's lesson after one of a trainer's many slow ones, not after all of them", { timeout: 60_000 }, async () => {
+    const done: string[] = [];
+    const ask = (name: string, body: string, owner: string) =>
+      compiler.compile(body, {}, owner).then(
+        () => done.push(name),
+        () => done.push(name),
+      );
+    const slow = (i: number) => `${WORST_PREVIEW}${i}`;
+    await Promise.all([ask("a1", slow(1), "7"), ask("a2", slow(2), "7"), ask("a3", slow(3), "7"), ask("b1", "## 别人的课\n\n正文", "8")]);
+    expect(done).toEqual(["a1", "b1", "a2", "a3"]);
   });
 });
 

@@ -61,7 +61,9 @@ export function activationCodeHash(code: string): string {
 }
 
 /** Not activated: no password yet, or one the person never chose (an old shared import password, a reset). */
-const NOT_ACTIVATED: Prisma.PersonWhereInput = { OR: [{ password: { is: null } }, { password: { is: { mustChange: true } } }] };
+// Someone who has signed in through campus single sign-on uses the account without a password of ours:
+// it is active, and a code (on a slip anyone might pick up) would let its holder add a password to it.
+const NOT_ACTIVATED: Prisma.PersonWhereInput = { ssoSignedInAt: null, OR: [{ password: { is: null } }, { password: { is: { mustChange: true } } }] };
 
 const validCode = (now: Date): Prisma.ActivationCodeWhereInput => ({ usedAt: null, revokedAt: null, expiresAt: { gt: now } });
 
@@ -112,9 +114,12 @@ async function auditRevoked(actorId: number, revoked: number, targetKind: string
 export async function issueForPerson(actorId: number, personId: number, { mayReplacePassword }: { mayReplacePassword: boolean }) {
   const person = await prisma.person.findUniqueOrThrow({
     where: { id: personId },
-    select: { id: true, name: true, number: true, disabledAt: true, unit: { select: { name: true, path: true } }, password: { select: { mustChange: true } } },
+    select: { id: true, name: true, number: true, disabledAt: true, ssoSignedInAt: true, unit: { select: { name: true, path: true } }, password: { select: { mustChange: true } } },
   });
   if (person.disabledAt) throw new ActivationError("disabled", "该账号已停用，请先启用账号再发放激活码");
+  if (person.ssoSignedInAt && !mayReplacePassword) {
+    throw new ActivationError("active", "该账号已通过统一身份认证登录使用，无需激活码；如本人需要密码，请联系管理员");
+  }
   if (person.password && !person.password.mustChange && !mayReplacePassword) {
     throw new ActivationError("active", "该账号已激活（本人已设置密码）；如本人忘记密码，请联系管理员重置");
   }
@@ -122,6 +127,17 @@ export async function issueForPerson(actorId: number, personId: number, { mayRep
   await audit({ actorId, action: "activation.issue", targetKind: "person", targetId: personId, detail: { people: 1, expiresAt: batch.expiresAt.toISOString() } });
   await auditRevoked(actorId, batch.revoked, "person", personId, "reissued");
   return { code: batch.codes[0].code, expiresAt: batch.expiresAt };
+}
+
+/**
+ * The person has just signed in through campus single sign-on: from now on the account counts as
+ * activated, and codes issued before (still on their slips) are revoked.
+ */
+export async function activatedBySso(personId: number): Promise<void> {
+  const now = new Date();
+  await prisma.person.updateMany({ where: { id: personId, ssoSignedInAt: null }, data: { ssoSignedInAt: now } });
+  const { count } = await prisma.activationCode.updateMany({ where: { personId, ...validCode(now) }, data: { revokedAt: now } });
+  await auditRevoked(personId, count, "person", personId, "sso");
 }
 
 export async function revokeForPerson(actorId: number, personId: number): Promise<void> {

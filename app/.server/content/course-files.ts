@@ -14,6 +14,7 @@ import {
 import { type MdxNode } from "~/lib/mdx-tree";
 import { MediaError, SNIFF_BYTES, checkSvgSafe, probeVideoFile, sniffMedia } from "../media/probe";
 import { compileCached } from "./mdx-cache";
+import { type CompileOwner, SYSTEM } from "./mdx-worker-pool";
 import { MdxRejected } from "./mdx-compile";
 import { SettingsYamlError, parseSettingsYaml } from "./settings-yaml";
 
@@ -76,7 +77,7 @@ export type CourseInput = {
  * media reference present and of the right kind, checkpoints within their video. Problems are added
  * to `problems`, labelled; the course comes back only when there are none.
  */
-export async function checkCourse(input: CourseInput, problems: CourseProblem[]): Promise<LoadedCourse | null> {
+export async function checkCourse(input: CourseInput, problems: CourseProblem[], owner: CompileOwner = SYSTEM): Promise<LoadedCourse | null> {
   const before = problems.length;
   const problem = (label: string, message: string, line: number | null = null) => problems.push({ file: label, line, message });
   const mediaByPath = new Map(input.media.map((m) => [m.path, m]));
@@ -88,7 +89,7 @@ export async function checkCourse(input: CourseInput, problems: CourseProblem[])
   };
   async function compile(label: string, body: string, bodyLine: number, checkpoints: readonly Checkpoint[] = []) {
     try {
-      return await compileCached(body, { lineOffset: bodyLine, checkpointIds: checkpoints.map((c) => c.id) });
+      return await compileCached(body, { lineOffset: bodyLine, checkpointIds: checkpoints.map((c) => c.id) }, owner);
     } catch (e) {
       if (!(e instanceof MdxRejected)) throw e;
       for (const p of e.problems) problem(label, p.message, p.line);

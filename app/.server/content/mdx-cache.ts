@@ -4,7 +4,7 @@ import path from "node:path";
 import { type MdxNode, sanitizeTree } from "~/lib/mdx-tree";
 import { env } from "../env";
 import { type CompileOptions } from "./mdx-compile";
-import { mdxCompiler } from "./mdx-worker-pool";
+import { type CompileOwner, SYSTEM, mdxCompiler } from "./mdx-worker-pool";
 
 // Compiled lessons, cached by a hash of what they were compiled from: in memory, and on disk under
 // DATA_DIR/cache/mdx so a restart does not compile everything again. Compiles run one at a time in a
@@ -55,7 +55,7 @@ const inFlight = new Map<string, Promise<MdxNode[]>>();
  * Compiles (in the worker, after the compiles already asked for) unless already cached, and caches
  * the result. Throws MdxRejected with the problems when the MDX is refused; nothing is cached then.
  */
-export async function compileCached(body: string, options: CompileOptions & { checkpointIds?: readonly string[] } = {}) {
+export async function compileCached(body: string, options: CompileOptions & { checkpointIds?: readonly string[] } = {}, owner: CompileOwner = SYSTEM) {
   const hash = mdxHash(body, options.checkpointIds);
   const cached = cachedTree(hash);
   if (cached) return { hash, tree: cached };
@@ -64,7 +64,7 @@ export async function compileCached(body: string, options: CompileOptions & { ch
   let compiling = inFlight.get(key);
   if (!compiling) {
     compiling = mdxCompiler()
-      .compile(body, options)
+      .compile(body, options, owner)
       .then((tree) => {
         store(hash, tree);
         return tree;

@@ -11,7 +11,10 @@ import type { CompileReply, CompileRequest } from "./mdx-worker";
 // can keep a parser busy for minutes. Each compile has a size cap before it starts, a time limit
 // (past it the thread is terminated and a fresh one started) and a memory limit (the thread's heap);
 // a compile refused by any of them is an MdxRejected with a sentence in Chinese, like any other
-// problem with the text. Decision 027.
+// problem with the text. Compiles waiting for the thread take turns by whoever asked for them (a
+// trainer, or the system: course sync, background compiles): one of each asker's in rotation, so a
+// trainer who sends a hundred slow compiles at once (parallel previews or publishes) holds everyone
+// else back by one compile, not a hundred. Decision 027.
 
 export type CompilerLimits = { maxChars: number; timeMs: number; memoryMb: number };
 
@@ -40,20 +43,64 @@ function workerFile(): string {
 
 const refused = (message: string) => new MdxRejected([{ line: null, message }]);
 
+type Job = { request: CompileRequest; resolve(tree: MdxNode[]): void; reject(e: unknown): void };
+
+/** Who a compile is for, so the queue can take turns: a person's id, or SYSTEM. */
+export type CompileOwner = string;
+export const SYSTEM: CompileOwner = "system";
+
 export class MdxCompiler {
   private worker: Worker | null = null;
   private starting: Promise<Worker> | null = null;
-  private queue: Promise<unknown> = Promise.resolve();
+  /** Waiting compiles by owner, and the turn each owner was last served in (both cleared when the queue empties). */
+  private waiting = new Map<CompileOwner, Job[]>();
+  private lastTurn = new Map<CompileOwner, number>();
+  private turn = 0;
+  private pumping = false;
 
   constructor(readonly limits: CompilerLimits = MDX_LIMITS) {}
 
-  /** Compiles in the worker, after the compiles already asked for. Throws MdxRejected when refused. */
-  compile(body: string, options: CompileOptions = {}): Promise<MdxNode[]> {
+  /** Compiles in the worker when the owner's turn comes. Throws MdxRejected when refused. */
+  compile(body: string, options: CompileOptions = {}, owner: CompileOwner = SYSTEM): Promise<MdxNode[]> {
     if (body.length > this.limits.maxChars) return Promise.reject(refused(mdxTooLongMessage(body.length, this.limits.maxChars)));
-    const job = () => this.run({ body, options });
-    const run = this.queue.then(job, job);
-    this.queue = run.catch(() => undefined);
-    return run;
+    return new Promise((resolve, reject) => {
+      const job = { request: { body, options }, resolve, reject };
+      const jobs = this.waiting.get(owner);
+      if (jobs) jobs.push(job);
+      else this.waiting.set(owner, [job]);
+      void this.pump();
+    });
+  }
+
+  private async pump() {
+    if (this.pumping) return;
+    this.pumping = true;
+    try {
+      for (let job = this.nextJob(); job; job = this.nextJob()) {
+        try {
+          job.resolve(await this.run(job.request));
+        } catch (e) {
+          job.reject(e);
+        }
+      }
+    } finally {
+      this.pumping = false;
+    }
+  }
+
+  /** The first waiting compile of the owner served longest ago (never, for one who just came). */
+  private nextJob(): Job | null {
+    let pick: CompileOwner | null = null;
+    for (const [owner, jobs] of this.waiting) {
+      if (jobs.length && (pick === null || (this.lastTurn.get(owner) ?? 0) < (this.lastTurn.get(pick) ?? 0))) pick = owner;
+    }
+    if (pick === null) {
+      this.waiting.clear();
+      this.lastTurn.clear();
+      return null;
+    }
+    this.lastTurn.set(pick, ++this.turn);
+    return this.waiting.get(pick)!.shift()!;
   }
 
   /** Stops the thread (a script that is done; a test). The next compile starts a new one. */

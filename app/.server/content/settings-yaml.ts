@@ -4,7 +4,8 @@ import { parseDocument } from "yaml";
 // data and nothing else: the core schema only, without the YAML 1.1 extras (!!binary, !!set,
 // !!timestamp…), and any tag it does not know (!!js/function, !foo) is refused rather than read as
 // a string. The parser never evaluates anything; refusing unknown tags keeps an author from
-// believing something else happened.
+// believing something else happened. Aliases are capped as the parser allows (a "billion laughs" is
+// refused), and so is the length.
 
 export class SettingsYamlError extends Error {
   constructor(
@@ -16,7 +17,14 @@ export class SettingsYamlError extends Error {
   }
 }
 
+/**
+ * Settings are a few dozen lines; the parser runs on the event loop that serves every page and takes
+ * about a second per 400 KB, so a longer text is refused before it is parsed.
+ */
+export const MAX_SETTINGS_CHARS = 20_000;
+
 export function parseSettingsYaml(text: string): unknown {
+  if (text.length > MAX_SETTINGS_CHARS) throw new SettingsYamlError(`设置有 ${text.length} 字，超过 ${MAX_SETTINGS_CHARS} 字的上限`, null);
   const doc = parseDocument(text, { schema: "core", resolveKnownTags: false, logLevel: "silent" });
   const error = doc.errors[0];
   if (error) throw new SettingsYamlError(`不是有效的 YAML：${error.message.split("\n")[0]}`, error.linePos?.[0].line ?? null);
@@ -25,5 +33,11 @@ export function parseSettingsYaml(text: string): unknown {
     const tag = /Unresolved tag: (\S+)/.exec(unknownTag.message)?.[1]?.replace(/^tag:yaml\.org,2002:/, "!!") ?? "";
     throw new SettingsYamlError(`不允许使用 YAML 标签 ${tag}：设置中只能写文字、数字、列表和键值`, unknownTag.linePos?.[0].line ?? null);
   }
-  return doc.toJS({ maxAliasCount: 50 });
+  try {
+    return doc.toJS({ maxAliasCount: 50 });
+  } catch (e) {
+    // The parser's guard against aliases that expand without end ("billion laughs").
+    if (e instanceof ReferenceError) throw new SettingsYamlError("别名（*）引用过多，设置中请直接写出内容", null);
+    throw e;
+  }
 }

@@ -153,7 +153,7 @@ async function mediaOf(courseId: number): Promise<LoadedMedia[]> {
 }
 
 /** Checks a draft as publishing would; problems are labelled with the part of the form they are in. */
-export async function checkDraft(courseId: number, draft: CourseDraft) {
+export async function checkDraft(courseId: number, draft: CourseDraft, actorId: number) {
   const { slug } = await prisma.course.findUniqueOrThrow({ where: { id: courseId }, select: { slug: true } });
   const problems: CourseProblem[] = [];
   const checked = await checkCourse(
@@ -165,6 +165,7 @@ export async function checkDraft(courseId: number, draft: CourseDraft) {
       media: await mediaOf(courseId),
     },
     problems,
+    String(actorId),
   );
   return { checked, problems };
 }
@@ -174,7 +175,7 @@ export async function publishCourse(actorId: number, courseId: number, note = "�
   const course = await studioCourse(courseId);
   if (!course) throw new StudioError("课程不存在");
   assertEditable(course);
-  const { checked, problems } = await checkDraft(courseId, course.draft);
+  const { checked, problems } = await checkDraft(courseId, course.draft, actorId);
   if (!checked) return { ok: false as const, problems };
   await prismaIdle();
   const revision = applyCourse(rawDb(), checked, { source: "studio", unitId: course.unitId, note, actorId });

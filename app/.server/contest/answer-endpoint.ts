@@ -1,5 +1,6 @@
 import type express from "express";
 import { sessionCookie, sessionTokenFromCookies, validateSessionToken } from "../auth/session";
+import { refuseRequest } from "../http/body-limit";
 import { ContestError } from "./errors";
 import { contestIntake } from "./intake";
 
@@ -15,19 +16,21 @@ function send(res: express.Response, status: number, body: unknown) {
   res.status(status).set("Cache-Control", "no-store").json(body);
 }
 
+/** The body, or null past MAX_BODY: then the caller refuses it, and the rest is read and dropped so the client sees why. */
 function readBody(req: express.Request): Promise<string | null> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    req.on("data", (c: Buffer) => {
+    const onData = (c: Buffer) => {
       size += c.length;
       if (size > MAX_BODY) {
+        req.off("data", onData);
         resolve(null);
-        req.destroy();
         return;
       }
       chunks.push(c);
-    });
+    };
+    req.on("data", onData);
     req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
     req.on("error", reject);
   });
@@ -43,7 +46,7 @@ export async function contestAnswerHandler(req: express.Request, res: express.Re
     if (session.session.refreshed) res.append("Set-Cookie", sessionCookie(token!, session.session.expiresAt));
 
     const body = await readBody(req);
-    if (body === null) return send(res, 413, { ok: false, error: "提交内容过长" });
+    if (body === null) return refuseRequest(req, res, 413, "提交内容过长", { json: true });
     const form = new URLSearchParams(body);
     const entryId = Number(form.get("entryId"));
     const position = Number(form.get("position"));

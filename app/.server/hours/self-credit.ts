@@ -104,3 +104,14 @@ export async function approveCreditSettings(actorId: number, kind: CreditSourceK
   });
   return { ok: true };
 }
+
+/** What a lesson's page tells the trainer who published the course's current revision. */
+export const LESSON_SELF_CREDIT_NOTICE = "本课程的当前版本是您发布的：您的学习照常记录，但本课程的学时不记入您的学时。请本组织的其他教员审核后重新发布。";
+
+/** True when the person published the course's current revision: their lessons of it are not credited to them. */
+export async function publishedBySelf(courseId: number, personId: number): Promise<boolean> {
+  const course = await prisma.course.findUnique({ where: { id: courseId }, select: { revision: true } });
+  if (!course) return false;
+  const revision = await prisma.courseRevision.findUnique({ where: { courseId_number: { courseId, number: course.revision } }, select: { createdById: true } });
+  return revision?.createdById === personId;
+}

@@ -48,7 +48,7 @@ const DISCARD_LIMIT = 64 * 1024 * 1024;
  * rest of the body is read and dropped so the client sees the answer instead of a broken connection,
  * and a client that keeps sending past DISCARD_LIMIT is cut off. Nothing sent is repeated back.
  */
-export function refuseRequest(req: express.Request, res: express.Response, status: number, message: string) {
+export function refuseRequest(req: express.Request, res: express.Response, status: number, message: string, { json = false } = {}) {
   if (res.headersSent || wasRefused(res)) return;
   res.locals[REFUSED] = true;
   res.set("Connection", "close");
@@ -60,10 +60,13 @@ export function refuseRequest(req: express.Request, res: express.Response, statu
   req.resume();
   // Closed once the client has sent everything (or given up), not before: closing first would
   // break its upload before it reads the answer.
-  res.status(status).type("text/plain; charset=utf-8");
-  if (req.complete) res.send(message);
+  // A JSON route (the contest answer intake) answers in its own shape.
+  const answer = () => (json ? res.json({ ok: false, error: message }) : res.send(message));
+  res.status(status);
+  if (!json) res.type("text/plain; charset=utf-8");
+  if (req.complete) answer();
   else {
-    req.once("end", () => res.send(message));
+    req.once("end", answer);
     req.once("close", () => res.headersSent || res.destroy());
   }
 }

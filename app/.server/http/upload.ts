@@ -1,5 +1,6 @@
 import { type UploadHandler, unstable_parseMultipartFormData } from "@remix-run/node";
 import { allowBodyUpTo } from "./body-limit";
+import { UNREADABLE_FORM_MESSAGE } from "./form-body";
 
 // Reads a multipart form with one file field and a few short text fields, never holding more than
 // a fixed budget in memory: Remix's memory handler limits each part, not the number of parts, so a
@@ -71,5 +72,11 @@ export async function parseUploadForm(request: Request, limits: UploadLimits): P
     return undefined;
   };
 
-  return unstable_parseMultipartFormData(request, handler);
+  try {
+    return await unstable_parseMultipartFormData(request, handler);
+  } catch (e) {
+    // A body that breaks its own boundary is the client's mistake, not the server's.
+    if (e instanceof UploadError) throw e;
+    throw new UploadError(UNREADABLE_FORM_MESSAGE);
+  }
 }

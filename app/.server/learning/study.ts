@@ -16,6 +16,7 @@ import {
 } from "~/lib/watch-credit";
 import { prisma, prismaIdle, rawDb, rawStatement, sqliteTimestamp } from "../db";
 import { type CreditInput, type CreditResult, creditHours, creditHoursInRawTransaction } from "../hours/ledger";
+import { publishedBySelf } from "../hours/self-credit";
 
 // Study heartbeats on the server: the fair-credit rules of app/lib/watch-credit.ts applied to what is
 // stored. This is the hot path (11,000 viewers at one heartbeat per 15 s is ~730 a second), so it runs
@@ -45,6 +46,8 @@ type LessonFacts = {
   duration: number | null;
   thresholdPercent: number;
   checkpoints: Checkpoint[];
+  /** Who published the course's current revision (null for courses synced from files). */
+  publishedById: number | null;
 };
 
 type SessionRow = { id: string; lessonId: number; lastBeatAt: string; lastSeq: number; allowance: number };
@@ -55,12 +58,23 @@ const ms = (s: string) => new Date(s).getTime();
 
 function lessonFacts(lessonId: number): LessonFacts {
   const row = rawStatement(
-      `SELECT l.id, l.courseId, l.title, l.credit, l.minutes, l.checkpoints, c.completionPermille, m.durationSec
+      `SELECT l.id, l.courseId, l.title, l.credit, l.minutes, l.checkpoints, c.completionPermille, m.durationSec, r.createdById AS publishedById
        FROM Lesson l JOIN Course c ON c.id = l.courseId
        LEFT JOIN MediaFile m ON m.courseId = l.courseId AND m.path = l.videoPath
+       LEFT JOIN CourseRevision r ON r.courseId = c.id AND r.number = c.revision
        WHERE l.id = ? AND l.archivedAt IS NULL AND c.status = 'published'`,
     ).get(lessonId) as
-    | { id: number; courseId: number; title: string; credit: number; minutes: number; checkpoints: string; completionPermille: number; durationSec: number | null }
+    | {
+        id: number;
+        courseId: number;
+        title: string;
+        credit: number;
+        minutes: number;
+        checkpoints: string;
+        completionPermille: number;
+        durationSec: number | null;
+        publishedById: number | null;
+      }
     | undefined;
   if (!row) throw new StudyError(404, "课时不存在");
   return {
@@ -72,6 +86,7 @@ function lessonFacts(lessonId: number): LessonFacts {
     duration: row.durationSec,
     thresholdPercent: row.completionPermille / 10,
     checkpoints: JSON.parse(row.checkpoints) as Checkpoint[],
+    publishedById: row.publishedById,
   };
 }
 
@@ -153,9 +168,13 @@ function status(lesson: LessonFacts, p: ProgressRow & { watchedParsed: Interval[
   };
 }
 
-/** What a completed lesson earns: its 学时, once. The one rule for the heartbeat and the credit repair. */
-function lessonCredit(personId: number, lesson: { id: number; title: string; credit: number }, completedAt: Date): CreditInput | null {
-  if (lesson.credit <= 0) return null;
+/**
+ * What a completed lesson earns: its 学时, once. The one rule for the heartbeat and the credit repair.
+ * Nobody credits 学时 to themselves (decision 028): whoever published the course's current revision
+ * set its lessons' hours, and is not credited for them until another trainer publishes it.
+ */
+function lessonCredit(personId: number, lesson: { id: number; title: string; credit: number; publishedById: number | null }, completedAt: Date): CreditInput | null {
+  if (lesson.credit <= 0 || lesson.publishedById === personId) return null;
   return { personId, amount: lesson.credit, category: "online", sourceKind: "lesson", sourceId: String(lesson.id), earnedAt: completedAt, note: lesson.title };
 }
 
@@ -172,9 +191,11 @@ function creditCompletion(personId: number, lesson: LessonFacts, completedNow: b
 export async function creditStoredCompletion(personId: number, lessonId: number): Promise<CreditResult | null> {
   const row = await prisma.lessonProgress.findUnique({
     where: { personId_lessonId: { personId, lessonId } },
-    select: { completedAt: true, lesson: { select: { id: true, title: true, credit: true } } },
+    select: { completedAt: true, lesson: { select: { id: true, title: true, credit: true, courseId: true } } },
   });
-  const input = row?.completedAt ? lessonCredit(personId, row.lesson, row.completedAt) : null;
+  if (!row?.completedAt) return null;
+  const self = await publishedBySelf(row.lesson.courseId, personId);
+  const input = lessonCredit(personId, { ...row.lesson, publishedById: self ? personId : null }, row.completedAt);
   return input ? creditHours(input) : null;
 }
 

@@ -3,6 +3,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { type UploadHandler, unstable_parseMultipartFormData } from "@remix-run/node";
 import { allowBodyUpTo } from "../http/body-limit";
+import { UNREADABLE_FORM_MESSAGE } from "../http/form-body";
 import { UploadError, tooLargeMessage } from "../http/upload";
 
 // Receiving a large file (a lesson video) as it arrives: the multipart part is written to a temporary
@@ -48,7 +49,8 @@ export async function receiveFileUpload(request: Request, opts: { field: string;
     await unstable_parseMultipartFormData(request, handler);
   } catch (e) {
     for (const f of written) fs.rmSync(f, { force: true });
-    throw e;
+    // A body that breaks its own boundary is the client's mistake, not the server's.
+    throw e instanceof UploadError ? e : new UploadError(UNREADABLE_FORM_MESSAGE);
   }
   if (!received) throw new UploadError("请选择要上传的文件");
   return received;

@@ -456,8 +456,13 @@ async function recomputeGrade(quizId: number, personId: number, finishedAt: Date
  * (app/.server/hours/credit-repair.ts) asks it for a passed grade whose credit never ran.
  */
 export async function creditQuizPass(quizId: number, personId: number, earnedAt: Date): Promise<CreditResult | null> {
-  const quiz = await prisma.quiz.findUniqueOrThrow({ where: { id: quizId }, select: { creditHours: true, title: true } });
+  const quiz = await prisma.quiz.findUniqueOrThrow({ where: { id: quizId }, select: { creditHours: true, title: true, passPercent: true } });
   if (!quiz.creditHours || quiz.creditHours <= 0 || (await selfCreditWithheld("quiz", quizId, personId))) return null;
+  // The grade must pass the pass mark in force, not only the one it was graded against: a setter's own
+  // pass under a mark of 0, withheld, must not be credited later (by the repair) because someone
+  // else has since become the setter by raising the mark.
+  const grade = await prisma.quizGrade.findUnique({ where: { quizId_personId: { quizId, personId } }, select: { percent: true } });
+  if (!grade || grade.percent < quiz.passPercent * 10) return null;
   return creditHours({
     personId,
     amount: quiz.creditHours,

@@ -1,6 +1,7 @@
 import { audit } from "../../audit";
 import { prisma } from "../../db";
 import { env } from "../../env";
+import { activatedBySso } from "../activation";
 import { getUser } from "../guard";
 import { startSession } from "../login";
 import { invalidateSession } from "../session";
@@ -63,6 +64,7 @@ export async function signInWithIdentity(request: Request, providerId: string, v
   }
   const previous = await getUser(request);
   if (previous) await invalidateSession(previous.sessionId);
+  await activatedBySso(person.id);
   const cookie = await startSession(person.id);
   await audit({ actorId: person.id, action: "login.success", targetKind: "person", targetId: person.id, detail: { via } });
   return { ok: true, cookie };
