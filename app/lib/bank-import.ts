@@ -1,5 +1,5 @@
 import { type EditableQuestion, type RequiredExtras, editableQuestionSchema, missingExtras } from "./bank-format";
-import { type Cell, type HiddenRowChoice, type TableHeader, cellText, inColumnOrder, locateTable } from "./sheet-table";
+import { type Cell, type HiddenRowChoice, type TableHeader, cellText, inColumnOrder, holdsTable, locateTable, withCellProblems } from "./sheet-table";
 import { OPTION_LETTERS, type QuestionKey, type QuestionType } from "./quiz-grading";
 
 // Question banks as trainers keep them in Excel: the column layout, tolerant reading of what people
@@ -363,12 +363,19 @@ export function parseBankSheet(
   if (table.fileProblems.length) return { ...base, rows: [] };
   const lacking = (["explanation", "tags"] as const).filter((k) => options.required?.[k] && table.header.indexes[k] === undefined).map((k) => COLUMN[k].header);
   if (lacking.length) return { ...base, fileProblems: [`本校要求每道题都填写${lacking.join("和")}，文件中没有“${lacking.join("”“")}”列`], rows: [] };
-  const rows = table.rows.map((r) => parseRow(r.cells, table.header, r.rowNumber, options));
+  const rows = table.rows.map((r) => {
+    const draft = parseRow(r.cells, table.header, r.rowNumber, options);
+    if (r.problems.length === 0) return draft;
+    return { ...draft, question: null, problems: inColumnOrder(withCellProblems(r, draft.problems), table.header) };
+  });
   const ref = (key: BankColumnKey) => table.header.refs[key] ?? COLUMN[key].header;
   markRepeats(rows, (r) => (r.stem === "" ? null : stemKey(r.stem)), (others) => `${ref("stem")}：与第 ${others.join("、")} 行重复`);
   markRepeats(rows, (r) => r.givenKey, (others, r) => `${ref("key")}：“${r.givenKey}”在文件中重复（另见第 ${others.join("、")} 行）`);
   return { ...base, rows };
 }
+
+/** Whether a sheet holds questions: its header names the required columns. */
+export const holdsBankTable = (sheet: Cell[][]) => holdsTable(sheet, BANK_COLUMNS);
 
 function markRepeats(rows: BankRowDraft[], keyOf: (r: BankRowDraft) => string | null, message: (others: number[], r: BankRowDraft) => string) {
   const seen = new Map<string, number[]>();

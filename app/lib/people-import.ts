@@ -1,5 +1,5 @@
 import { EXCEL_EPOCH_MS } from "./number-format";
-import { type Cell, type HiddenRowChoice, type SheetColumn, type TableHeader, cellText, inColumnOrder, locateTable } from "./sheet-table";
+import { type Cell, type HiddenRowChoice, type SheetColumn, type TableHeader, cellText, inColumnOrder, holdsTable, locateTable, withCellProblems } from "./sheet-table";
 import {
   CADRE_LEVEL_LABELS,
   POLITICAL_STATUSES,
@@ -452,7 +452,10 @@ export function parseSheet(sheet: Cell[][], { today, hiddenRows, hidden }: { tod
   const base = { fileProblems: table.fileProblems, headerRowNumber: table.headerRowNumber, ignoredHeaders: table.ignoredHeaders, header: table.header, notes: table.notes, hiddenRowCount: table.hiddenRows.length };
   if (table.fileProblems.length) return { ...base, rows: [] };
 
-  const rows = table.rows.map((r) => parseRow(r.cells, table.header, r.rowNumber, today));
+  const rows = table.rows.map((r) => {
+    const draft = parseRow(r.cells, table.header, r.rowNumber, today);
+    return { ...draft, problems: withCellProblems(r, draft.problems) };
+  });
   const numberRef = table.header.refs.number ?? COLUMN.number.header;
   const seen = new Map<string, number[]>();
   for (const r of rows) {
@@ -471,6 +474,9 @@ export function parseSheet(sheet: Cell[][], { today, hiddenRows, hidden }: { tod
   }
   return { ...base, rows };
 }
+
+/** Whether a sheet holds a roll of people: its header names the required columns. */
+export const holdsPeopleTable = (sheet: Cell[][]) => holdsTable(sheet, ALL_COLUMNS);
 
 // ---------- units ----------
 

@@ -1,7 +1,7 @@
 import zlib from "node:zlib";
 import { displayedNumber } from "~/lib/number-format";
 
-// What read-excel-file does not tell: which rows of the first sheet are hidden (by a filter or by
+// What read-excel-file does not tell: which rows of a sheet are hidden (by a filter or by
 // hand), which cells are merged, and how a numeric cell is shown (a percent, zero-padded digits, a
 // month without a day). Those decide what a cell means, so they are read from the sheet's XML here.
 // The zip has already been size-checked by the caller (declaredUnpackedSize).
@@ -11,7 +11,10 @@ export type SheetLayout = {
   hiddenRows: Set<number>;
   /** Merged ranges, 0-based and inclusive. */
   merges: { top: number; left: number; bottom: number; right: number }[];
-  /** The text a numeric cell shows where its format changes its meaning, keyed "row:col" (0-based). */
+  /**
+   * The text a cell shows where the reader would read something else, keyed "row:col" (0-based): a
+   * number whose format changes its meaning, and a formula error (#N/A, #REF!) the reader reads as empty.
+   */
   displayed: Map<string, string>;
 };
 
@@ -63,12 +66,12 @@ function attributes(tag: string): Record<string, string> {
 const decodeXml = (s: string) =>
   s.replace(/&(lt|gt|quot|apos|amp);/g, (_, e: string) => ({ lt: "<", gt: ">", quot: '"', apos: "'", amp: "&" })[e as "lt"]);
 
-/** Path of the first sheet, as read-excel-file reads it: the first <sheet> of the workbook. */
-function firstSheetPath(bytes: Uint8Array, entries: Map<string, Entry>): string | null {
+/** Path of the sheet at `index` (0-based) in the workbook's order, the order read-excel-file reads them in. */
+function sheetPath(bytes: Uint8Array, entries: Map<string, Entry>, index: number): string | null {
   const workbook = readEntry(bytes, entries, "xl/workbook.xml");
   const rels = readEntry(bytes, entries, "xl/_rels/workbook.xml.rels");
   if (!workbook || !rels) return null;
-  const sheet = /<(?:\w+:)?sheet\b[^>]*>/.exec(workbook);
+  const sheet = [...workbook.matchAll(/<(?:\w+:)?sheet\b[^>]*>/g)][index];
   if (!sheet) return null;
   const id = attributes(sheet[0])["r:id"];
   for (const m of rels.matchAll(/<(?:\w+:)?Relationship\b[^>]*>/g)) {
@@ -115,11 +118,11 @@ function cellAddress(ref: string): [number, number] | null {
   return [Number(m[2]) - 1, col - 1];
 }
 
-/** Reads the layout facts of the first sheet; an unreadable part yields no facts rather than an error. */
-export function readSheetLayout(bytes: Uint8Array): SheetLayout {
+/** Reads the layout facts of a sheet (0-based, the first by default); an unreadable part yields no facts rather than an error. */
+export function readSheetLayout(bytes: Uint8Array, sheetIndex = 0): SheetLayout {
   const layout: SheetLayout = { hiddenRows: new Set(), merges: [], displayed: new Map() };
   const entries = zipDirectory(bytes);
-  const path = firstSheetPath(bytes, entries);
+  const path = sheetPath(bytes, entries, sheetIndex);
   const sheet = path ? readEntry(bytes, entries, path) : null;
   if (!sheet) return layout;
   const formats = numberFormats(readEntry(bytes, entries, "xl/styles.xml"));
@@ -130,13 +133,19 @@ export function readSheetLayout(bytes: Uint8Array): SheetLayout {
     rowNumber = a.r ? Number(a.r) : rowNumber + 1;
     if (a.hidden === "1" || a.hidden === "true") layout.hiddenRows.add(rowNumber);
   }
-  // Only cells whose style shows a number differently are worth a look; most sheets have none.
+  // Only formula errors and cells whose style shows a number differently are worth a look; most sheets have none.
   const telling = new Set(formats.flatMap((f, i) => (f && displayedNumber("1", f) !== null ? [String(i)] : [])));
-  if (telling.size > 0) {
+  if (telling.size > 0 || /\bt="e"/.test(sheet)) {
     for (const m of sheet.matchAll(/<(?:\w+:)?c\b([^>]*?)(?:\/>|>([\s\S]*?)<\/(?:\w+:)?c>)/g)) {
+      const a = attributes(m[1]);
+      if (a.t === "e") {
+        const error = m[2] ? /<(?:\w+:)?v>([^<]*)</.exec(m[2])?.[1] : undefined;
+        const at = a.r ? cellAddress(a.r) : null;
+        if (at) layout.displayed.set(`${at[0]}:${at[1]}`, error ? decodeXml(error) : "#VALUE!");
+        continue;
+      }
       const style = /\bs="(\d+)"/.exec(m[1])?.[1];
       if (style === undefined || !telling.has(style)) continue;
-      const a = attributes(m[1]);
       if (a.t && a.t !== "n") continue;
       const value = m[2] ? /<(?:\w+:)?v>([^<]*)</.exec(m[2])?.[1] : undefined;
       const at = a.r ? cellAddress(a.r) : null;
