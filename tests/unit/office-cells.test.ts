@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parseBankSheet } from "~/lib/bank-import";
-import { displayedNumber } from "~/lib/number-format";
+import { displayedDate, displayedNumber } from "~/lib/number-format";
 import { cleanName, parseDateCell, parseSheet } from "~/lib/people-import";
 import { type Cell, cellText, columnLetter, locateTable, rowList } from "~/lib/sheet-table";
 
@@ -26,6 +26,20 @@ describe("numbers as the sheet shows them", () => {
     expect(displayedNumber(serial, 'yyyy"年"m"月"')).toBe("2021-07");
     expect(displayedNumber(serial, "yyyy-mm")).toBe("2021-07");
     expect(displayedNumber(serial, "yyyy-mm-dd")).toBeNull();
+  });
+});
+
+describe("dates as the sheet shows them", () => {
+  const serial = (iso: string) => String((Date.parse(iso) - Date.UTC(1899, 11, 30)) / 86_400_000);
+  it("renders the Chinese date formats with Arabic digits, the year only where the format shows it", () => {
+    expect(displayedDate(serial("2026-07-01T00:00:00Z"), 'm"月"d"日"')).toBe("7月1日");
+    expect(displayedDate(serial("1921-07-23T00:00:00Z"), '[DBNum1][$-804]yyyy"年"m"月"d"日"')).toBe("1921年7月23日");
+    expect(displayedDate(serial("2021-07-01T10:05:00Z"), "[$-804]yyyy/m/d h:mm;@")).toBe("2021/7/1 10:05");
+    expect(displayedDate(serial("2021-07-01T00:00:00Z"), "yyyy\\-mm\\-dd")).toBe("2021-07-01");
+  });
+
+  it("is not a date for number formats", () => {
+    for (const code of ["General", "0.00", "0%", "000000", '#,##0"元"']) expect(displayedDate("44378", code), code).toBeNull();
   });
 });
 

@@ -57,12 +57,22 @@ export type SheetRead = {
 export type HoldsTable = (rows: Cell[][]) => boolean;
 
 /**
+ * How a date-formatted cell is read: as its date (a roll's 入党时间, whose year the cell holds even
+ * when its format hides it) or as the text it shows (a question's "7月1日", which Excel stored as
+ * 1 July of the year it was typed in).
+ */
+export type DateCells = "value" | "shown";
+
+type ReadOptions = { maxBytes: number; holdsTable?: HoldsTable; dates?: DateCells };
+
+/**
  * The values as the sheet shows them: a formatted number becomes its shown text, and every cell
  * of a merged range reads as the range's value (a unit name merged down over its members, a
  * header merged over two header lines). Ranges beyond the cells read are cut to them.
  */
-function applyLayout(rows: Cell[][], layout: SheetLayout): Cell[][] {
-  for (const [at, text] of layout.displayed) {
+function applyLayout(rows: Cell[][], layout: SheetLayout, dates: DateCells): Cell[][] {
+  const shown = dates === "shown" ? [...layout.displayed, ...layout.shownDates] : layout.displayed;
+  for (const [at, text] of shown) {
     const [r, c] = at.split(":").map(Number);
     if (!rows[r]) continue;
     while (rows[r].length <= c) rows[r].push(null);
@@ -83,7 +93,7 @@ function applyLayout(rows: Cell[][], layout: SheetLayout): Cell[][] {
   return rows;
 }
 
-async function readXlsx(bytes: Uint8Array, holdsTable: HoldsTable): Promise<SheetRead> {
+async function readXlsx(bytes: Uint8Array, holdsTable: HoldsTable, dates: DateCells): Promise<SheetRead> {
   const unpacked = declaredUnpackedSize(bytes);
   if (unpacked === null) throw new ImportFileError("文件已损坏或不是有效的 .xlsx 工作簿，请在 Excel 中重新保存后再上传");
   if (unpacked > MAX_XLSX_UNPACKED_BYTES) throw new ImportFileError("工作簿内容过大，请只保留要导入的工作表并拆分后再导入");
@@ -94,7 +104,7 @@ async function readXlsx(bytes: Uint8Array, holdsTable: HoldsTable): Promise<Shee
     const index = Math.max(0, sheets.findIndex((s) => holdsTable(s.data)));
     const layout = readSheetLayout(bytes, index);
     const sheetNote = index === 0 ? null : `读取的是工作表“${sheets[index].sheet}”；前面的工作表“${sheets.slice(0, index).map((s) => s.sheet).join("”“")}”中没有表头，未读取`;
-    return { format: "xlsx", rows: applyLayout(sheets[index]?.data ?? [], layout), hiddenRows: layout.hiddenRows, sheetNote };
+    return { format: "xlsx", rows: applyLayout(sheets[index]?.data ?? [], layout, dates), hiddenRows: layout.hiddenRows, sheetNote };
   } catch {
     throw new ImportFileError("无法读取该 Excel 文件：文件已损坏、已加密，或不是 .xlsx 格式。请在 Excel 中“另存为”.xlsx 后再上传");
   }
@@ -144,11 +154,11 @@ function parseCsv(text: string): Cell[][] {
 }
 
 /** Reads the sheet of an .xlsx that holds the table (the first, if none does), or a .csv, judged by its bytes rather than its name. */
-export async function readSpreadsheet(file: UploadedFile, { maxBytes, holdsTable = () => true }: { maxBytes: number; holdsTable?: HoldsTable }): Promise<SheetRead> {
+export async function readSpreadsheet(file: UploadedFile, { maxBytes, holdsTable = () => true, dates = "value" }: ReadOptions): Promise<SheetRead> {
   const b = file.bytes;
   if (b.length === 0) throw new ImportFileError("文件是空的，请检查后重新选择");
   if (b.length > maxBytes) throw new ImportFileError(`文件超过 ${maxBytes / 1024 / 1024} MB 的上限，请拆分后分批导入`);
-  if (startsWith(b, [0x50, 0x4b, 0x03, 0x04])) return await readXlsx(b, holdsTable);
+  if (startsWith(b, [0x50, 0x4b, 0x03, 0x04])) return await readXlsx(b, holdsTable, dates);
   if (startsWith(b, [0xd0, 0xcf, 0x11, 0xe0])) {
     throw new ImportFileError("暂不支持旧版 Excel（.xls）文件，请在 Excel 中“另存为”.xlsx 工作簿或 CSV 后再上传");
   }

@@ -1,5 +1,5 @@
 import zlib from "node:zlib";
-import { displayedNumber } from "~/lib/number-format";
+import { BUILT_IN_DATE_FORMATS, displayedDate, displayedNumber } from "~/lib/number-format";
 
 // What read-excel-file does not tell: which rows of a sheet are hidden (by a filter or by
 // hand), which cells are merged, and how a numeric cell is shown (a percent, zero-padded digits, a
@@ -16,6 +16,8 @@ export type SheetLayout = {
    * number whose format changes its meaning, and a formula error (#N/A, #REF!) the reader reads as empty.
    */
   displayed: Map<string, string>;
+  /** The text a date-formatted cell shows (7月1日, 2021年7月1日), keyed "row:col": for imports that take text as shown. */
+  shownDates: Map<string, string>;
 };
 
 const MAX_PART_BYTES = 150 * 1024 * 1024;
@@ -96,18 +98,25 @@ const BUILT_IN_FORMATS: Record<number, string> = {
   57: "yyyy-mm",
 };
 
-function numberFormats(styles: string | null): (string | undefined)[] {
-  if (!styles) return [];
+type StyleFormats = { meaning: (string | undefined)[]; dates: (string | undefined)[] };
+
+/** Per cell style: the format that decides a number's meaning, and the date format it is shown in. */
+function numberFormats(styles: string | null): StyleFormats {
+  if (!styles) return { meaning: [], dates: [] };
   const custom = new Map<number, string>();
   for (const m of styles.matchAll(/<(?:\w+:)?numFmt\b[^>]*>/g)) {
     const a = attributes(m[0]);
     if (a.numFmtId && a.formatCode !== undefined) custom.set(Number(a.numFmtId), decodeXml(a.formatCode));
   }
   const cellXfs = /<(?:\w+:)?cellXfs\b[^>]*>([\s\S]*?)<\/(?:\w+:)?cellXfs>/.exec(styles)?.[1] ?? "";
-  return [...cellXfs.matchAll(/<(?:\w+:)?xf\b[^>]*>/g)].map((m) => {
-    const id = Number(attributes(m[0]).numFmtId ?? 0);
-    return custom.get(id) ?? BUILT_IN_FORMATS[id];
-  });
+  const ids = [...cellXfs.matchAll(/<(?:\w+:)?xf\b[^>]*>/g)].map((m) => Number(attributes(m[0]).numFmtId ?? 0));
+  return {
+    meaning: ids.map((id) => custom.get(id) ?? BUILT_IN_FORMATS[id]),
+    dates: ids.map((id) => {
+      const code = custom.get(id) ?? BUILT_IN_DATE_FORMATS[id];
+      return code !== undefined && displayedDate("1", code) !== null ? code : undefined;
+    }),
+  };
 }
 
 function cellAddress(ref: string): [number, number] | null {
@@ -120,12 +129,12 @@ function cellAddress(ref: string): [number, number] | null {
 
 /** Reads the layout facts of a sheet (0-based, the first by default); an unreadable part yields no facts rather than an error. */
 export function readSheetLayout(bytes: Uint8Array, sheetIndex = 0): SheetLayout {
-  const layout: SheetLayout = { hiddenRows: new Set(), merges: [], displayed: new Map() };
+  const layout: SheetLayout = { hiddenRows: new Set(), merges: [], displayed: new Map(), shownDates: new Map() };
   const entries = zipDirectory(bytes);
   const path = sheetPath(bytes, entries, sheetIndex);
   const sheet = path ? readEntry(bytes, entries, path) : null;
   if (!sheet) return layout;
-  const formats = numberFormats(readEntry(bytes, entries, "xl/styles.xml"));
+  const { meaning: formats, dates } = numberFormats(readEntry(bytes, entries, "xl/styles.xml"));
 
   let rowNumber = 0;
   for (const m of sheet.matchAll(/<(?:\w+:)?row\b([^>]*)>/g)) {
@@ -135,7 +144,7 @@ export function readSheetLayout(bytes: Uint8Array, sheetIndex = 0): SheetLayout 
   }
   // Only formula errors and cells whose style shows a number differently are worth a look; most sheets have none.
   const telling = new Set(formats.flatMap((f, i) => (f && displayedNumber("1", f) !== null ? [String(i)] : [])));
-  if (telling.size > 0 || /\bt="e"/.test(sheet)) {
+  if (telling.size > 0 || dates.some(Boolean) || /\bt="e"/.test(sheet)) {
     for (const m of sheet.matchAll(/<(?:\w+:)?c\b([^>]*?)(?:\/>|>([\s\S]*?)<\/(?:\w+:)?c>)/g)) {
       const a = attributes(m[1]);
       if (a.t === "e") {
@@ -145,11 +154,15 @@ export function readSheetLayout(bytes: Uint8Array, sheetIndex = 0): SheetLayout 
         continue;
       }
       const style = /\bs="(\d+)"/.exec(m[1])?.[1];
-      if (style === undefined || !telling.has(style)) continue;
+      if (style === undefined || (!telling.has(style) && !dates[Number(style)])) continue;
       if (a.t && a.t !== "n") continue;
       const value = m[2] ? /<(?:\w+:)?v>([^<]*)</.exec(m[2])?.[1] : undefined;
       const at = a.r ? cellAddress(a.r) : null;
       if (value === undefined || value === "" || !at) continue;
+      const date = dates[Number(style)];
+      const shownDate = date ? displayedDate(value, date) : null;
+      if (shownDate !== null) layout.shownDates.set(`${at[0]}:${at[1]}`, shownDate);
+      if (!telling.has(style)) continue;
       const shown = displayedNumber(value, formats[Number(style)]!);
       if (shown !== null) layout.displayed.set(`${at[0]}:${at[1]}`, shown);
     }

@@ -46,7 +46,7 @@ function checkRows(db: Database.Database, bank: BankRef, { rows, header }: BankS
 export type BankReadChoices = { hidden?: HiddenRowChoice; fill?: FillChoice };
 
 async function prepare(file: UploadedFile, choices: BankReadChoices) {
-  const { format, rows, hiddenRows, sheetNote } = await readSpreadsheet(file, { maxBytes: MAX_BANK_UPLOAD_BYTES, holdsTable: holdsBankTable });
+  const { format, rows, hiddenRows, sheetNote } = await readSpreadsheet(file, { maxBytes: MAX_BANK_UPLOAD_BYTES, holdsTable: holdsBankTable, dates: "shown" });
   const parsed = parseBankSheet(rows, { ...choices, hiddenRows, required: env.questionRequiredFields });
   if (sheetNote) parsed.notes.unshift(sheetNote);
   return { meta: { fileName: file.name.slice(0, 200), format, sha256: sha256Hex(file.bytes) }, parsed };
