@@ -160,10 +160,15 @@ function lookup<K extends string>(labelsMap: Record<K, string>, aliases: Record<
   return keyForLabel(labelsMap, t) ?? keyForLabel(labelsMap, t.toLowerCase()) ?? aliases[t] ?? aliases[t.toLowerCase()];
 }
 
+// The names of GB/T 4762 (政治面貌代码), which rolls exported from HR and student systems use, among them.
 const STATUS_ALIASES: Record<string, PoliticalStatus> = {
   中共党员: "member",
   党员: "member",
+  中共正式党员: "member",
+  中国共产党党员: "member",
+  中国共产党正式党员: "member",
   中共预备党员: "probationary",
+  中国共产党预备党员: "probationary",
   积极分子: "activist",
   申请人: "applicant",
   申请入党: "applicant",
@@ -191,7 +196,7 @@ const CATEGORY_ALIASES: Record<string, PersonCategory> = {
   外籍教师: "foreign",
   外籍学生: "foreign",
 };
-const GENDER_ALIASES: Record<string, "male" | "female"> = { 男性: "male", 女性: "female", m: "male", f: "female" };
+const GENDER_ALIASES: Record<string, "male" | "female"> = { 男性: "male", 女性: "female", 男生: "male", 女生: "female", m: "male", f: "female" };
 
 // ---------- values ----------
 

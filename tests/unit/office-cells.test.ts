@@ -139,6 +139,18 @@ describe("people rows", () => {
     expect(r.person.politicalStatus).toBe("masses");
     expect(r.notes[0]).toContain("D 列「政治面貌」：“共青团员”按“群众”导入");
   });
+
+  it("reads the status names of GB/T 4762 that HR and student systems export, and 男生/女生", () => {
+    const names = { 中国共产党党员: "member", 中共正式党员: "member", 中国共产党预备党员: "probationary", 中共预备党员: "probationary", 积极分子: "activist", 发展对象: "target" } as const;
+    for (const [text, status] of Object.entries(names)) {
+      const [r] = parse(["1", "甲", "一支部", text, null, null, null, null]);
+      expect(r.problems, text).toEqual([]);
+      expect(r.person.politicalStatus, text).toBe(status);
+    }
+    const rows = parseSheet([["学号", "姓名", "性别", "所在党支部", "政治面貌"], ["1", "甲", "男生", "一支部", "群众"], ["2", "乙", "女生", "一支部", "群众"], ["3", "丙", "1", "一支部", "群众"]], { today: "2026-12-01" }).rows;
+    expect(rows.map((r) => r.person.gender)).toEqual(["male", "female", null]);
+    expect(rows[2].problems).toEqual(["C 列「性别」：“1”无法识别，可填：男、女"]);
+  });
 });
 
 describe("bank rows", () => {
