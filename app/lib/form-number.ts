@@ -19,7 +19,7 @@ export function readNumberText(value: unknown): unknown {
 
 /** A required number field named `label` in its messages; `rules` adds the bounds (int, min, max). */
 export function numberField(label: string, rules: (n: z.ZodNumber) => z.ZodNumber = (n) => n) {
-  const base = z.number({ error: (issue) => (issue.input === undefined ? `请填写${label}` : `${label}须为数字，如 16`) });
+  const base = z.number({ error: (issue) => (issue.input === undefined ? `请填写${label}` : `${label}须为数字（只写阿拉伯数字，如 60 或 0.5）`) });
   return z.preprocess(readNumberText, rules(base));
 }
 

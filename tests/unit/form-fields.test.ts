@@ -61,8 +61,8 @@ describe("counts, minutes, marks and pass lines", () => {
 
   it("refuses hex, exponents, infinities and other scripts' digits instead of reading them as a number", () => {
     for (const bad of ["0x10", "1e1", "Infinity", "NaN", "١٦", "16abc", "0b10"]) {
-      expect(messageAt(quiz({ passPercent: bad }), "passPercent"), bad).toBe("及格线须为数字，如 16");
-      expect(messageAt(quiz({ timeLimitMin: bad }), "timeLimitMin"), bad).toBe("答题时长须为数字，如 16");
+      expect(messageAt(quiz({ passPercent: bad }), "passPercent"), bad).toBe("及格线须为数字（只写阿拉伯数字，如 60 或 0.5）");
+      expect(messageAt(quiz({ timeLimitMin: bad }), "timeLimitMin"), bad).toBe("答题时长须为数字（只写阿拉伯数字，如 60 或 0.5）");
     }
   });
 
@@ -84,8 +84,8 @@ describe("counts, minutes, marks and pass lines", () => {
     expect(SectionSchema.safeParse({ bankId: "1", count: "1e1", points: "1" }).success).toBe(false);
     expect(DrawSchema.safeParse({ prizes: "0x10" }).success).toBe(false);
     const contest = ContestSettingsSchema.safeParse({ title: "竞赛", opensAt: "2026-05-01T08:00", closesAt: "2026-05-02T08:00", timeLimitMin: "0x10" });
-    expect(messageAt(contest, "timeLimitMin")).toBe("答题时长须为数字，如 16");
-    expect(numberField("学习时长").safeParse("Infinity").error?.issues[0].message).toBe("学习时长须为数字，如 16");
+    expect(messageAt(contest, "timeLimitMin")).toBe("答题时长须为数字（只写阿拉伯数字，如 60 或 0.5）");
+    expect(numberField("学习时长").safeParse("Infinity").error?.issues[0].message).toBe("学习时长须为数字（只写阿拉伯数字，如 60 或 0.5）");
   });
 });
 
