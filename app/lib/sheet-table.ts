@@ -217,6 +217,8 @@ export function locateTable<K extends string>(
   const footer: number[] = [];
   const footerWords: string[] = [];
   const hidden: number[] = [];
+  const unread: number[] = [];
+  const readColumns = Object.values(match.indexes) as number[];
   let ended = false;
   for (let i = lastHeader + 1; i < sheet.length; i++) {
     const cells = sheet[i];
@@ -232,6 +234,11 @@ export function locateTable<K extends string>(
       if (word && !footerWords.includes(word)) footerWords.push(word);
       continue;
     }
+    // A template numbered down in advance (序号 1…50) has rows with nothing in any column read.
+    if (readColumns.every((c) => cellText(cells[c]) === "")) {
+      unread.push(rowNumber);
+      continue;
+    }
     if (options.hiddenRows?.has(rowNumber)) {
       hidden.push(rowNumber);
       if (!options.includeHidden) continue;
@@ -241,6 +248,7 @@ export function locateTable<K extends string>(
 
   const notes: string[] = [];
   if (footer.length) notes.push(`第 ${rowList(footer)} 行是表尾（${footerWords.join("、") || "说明"}），不是${options.noun}，已跳过`);
+  if (unread.length) notes.push(`第 ${rowList(unread)} 行只在不导入的列（如序号）有内容，没有${options.noun}，已跳过`);
   if (hidden.length) {
     notes.push(
       options.includeHidden

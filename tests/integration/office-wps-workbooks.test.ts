@@ -61,6 +61,8 @@ function roster(broken: boolean) {
     [5, "2023010105", "钱七", "男", "本科生第二党支部", "发展对象", "2023年03月01日", null, null],
   ];
   if (broken) rows.push([6, "2023010106", { error: "#N/A" }, "男", "本科生第二党支部", "群众", null, null, null]);
+  // The template came numbered down to 10; the rows left over have only their 序号.
+  for (let n = rows.length - 1; n <= 10; n++) rows.push([n, null, null, null, null, null, null, null, null]);
   return wpsWorkbook([INSTRUCTIONS, { name: "名册", rows, merges: ["A1:I1", "E3:E5"] }]);
 }
 
@@ -85,6 +87,7 @@ describe("a roll saved from WPS, the 说明 sheet first", () => {
     const dry = await post(c, "/manage/people/import", "信息学院党员名册.xlsx", file, { intent: "dryRun" });
     const html = plain(dry);
     expect(html).toContain("共 5 行，0 行有问题");
+    expect(html).toContain("第 9–12 行只在不导入的列（如序号）有内容，没有人员数据，已跳过");
     expect(html).toContain("F 列「政治面貌」：“团员”按“群众”导入");
     const done = await post(c, "/manage/people/import", "信息学院党员名册.xlsx", file, { intent: "confirm", expectedHash: expectedHash(dry)! });
     expect(plain(done)).toContain("已导入 5 人");

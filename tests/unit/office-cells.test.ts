@@ -109,6 +109,21 @@ describe("the table in a sheet", () => {
     expect(t.notes).toEqual(["第 6、8、9 行是表尾（小计、合计、填表人），不是人员数据，已跳过", "第 5 行在 Excel 中被筛选或隐藏，默认不导入；如需导入，请在下方选择“隐藏的行也导入”后重新预检"]);
     expect(locateTable(sheet, COLUMNS, { hiddenRows: new Set([5]), includeHidden: true, maxRows: 100, noun: "人员数据" }).rows.map((r) => r.rowNumber)).toEqual([4, 5, 7]);
   });
+
+  it("skips the rows of a template numbered down in advance, with a note, but not a row missing only its required cells", () => {
+    const sheet: Cell[][] = [
+      ["序号", "学号", "姓名", "入党时间"],
+      [1, "001", "甲", null],
+      [2, null, null, "2020-01-01"],
+      [3, null, null, null],
+      [4, null, null, null],
+      [5, null, null, null],
+    ];
+    const columns = [COLUMNS[0], COLUMNS[1], COLUMNS[2]];
+    const t = locateTable(sheet, columns, { maxRows: 100, noun: "人员数据" });
+    expect(t.rows.map((r) => r.rowNumber)).toEqual([2, 3]);
+    expect(t.notes).toEqual(["第 4–6 行只在不导入的列（如序号）有内容，没有人员数据，已跳过"]);
+  });
 });
 
 describe("people rows", () => {
