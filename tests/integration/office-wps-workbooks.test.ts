@@ -113,6 +113,21 @@ describe("a roll saved from WPS, the 说明 sheet first", () => {
   });
 });
 
+describe("a roll saved by Excel for Mac, counting days from 1904", () => {
+  it("reads month-only and full dates as the days they show", async () => {
+    const c = await as("S100");
+    const rows: WpsCell[][] = [
+      ["学号", "姓名", "所在党支部", "政治面貌", "确定为入党积极分子时间", "入党时间"],
+      ["2023019901", "孙十", "本科生第二党支部", "预备党员", { date: "2020-03-01", format: "cnCustom" }, { date: "2021-07-01", format: "monthCn" }],
+    ];
+    const dry = await post(c, "/manage/people/import", "名册.xlsx", wpsWorkbook([{ name: "Sheet1", rows }], { date1904: true }), { intent: "dryRun" });
+    const html = plain(dry);
+    expect(html).toContain("共 1 行，0 行有问题");
+    expect(html).toContain("F 列「入党时间」：“2021-07”只写到月份，按 2021-07-01（当月 1 日）记录");
+    expect(html).toContain("入党积极分子 2020-03-01 → 预备党员 2021-07-01");
+  });
+});
+
 describe("a roll saved as CSV by Excel on a Chinese Windows", () => {
   it("reads GBK, keeps the zeros of =\"000123\" and '000124, and refuses a #REF! date by column", async () => {
     const c = await as("S100");

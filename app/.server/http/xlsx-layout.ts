@@ -135,6 +135,8 @@ export function readSheetLayout(bytes: Uint8Array, sheetIndex = 0): SheetLayout 
   const sheet = path ? readEntry(bytes, entries, path) : null;
   if (!sheet) return layout;
   const { meaning: formats, dates } = numberFormats(readEntry(bytes, entries, "xl/styles.xml"));
+  // Workbooks from Excel for Mac may count days from 1904: their serials are 1462 days short of 1900's.
+  const date1904 = /<(?:\w+:)?workbookPr\b[^>]*\bdate1904="(1|true)"/.test(readEntry(bytes, entries, "xl/workbook.xml") ?? "");
 
   let rowNumber = 0;
   for (const m of sheet.matchAll(/<(?:\w+:)?row\b([^>]*)>/g)) {
@@ -156,10 +158,11 @@ export function readSheetLayout(bytes: Uint8Array, sheetIndex = 0): SheetLayout 
       const style = /\bs="(\d+)"/.exec(m[1])?.[1];
       if (style === undefined || (!telling.has(style) && !dates[Number(style)])) continue;
       if (a.t && a.t !== "n") continue;
-      const value = m[2] ? /<(?:\w+:)?v>([^<]*)</.exec(m[2])?.[1] : undefined;
+      const stored = m[2] ? /<(?:\w+:)?v>([^<]*)</.exec(m[2])?.[1] : undefined;
       const at = a.r ? cellAddress(a.r) : null;
-      if (value === undefined || value === "" || !at) continue;
+      if (stored === undefined || stored === "" || !at) continue;
       const date = dates[Number(style)];
+      const value = date && date1904 ? String(Number(stored) + 1462) : stored;
       const shownDate = date ? displayedDate(value, date) : null;
       if (shownDate !== null) layout.shownDates.set(`${at[0]}:${at[1]}`, shownDate);
       if (!telling.has(style)) continue;
