@@ -128,6 +128,19 @@ describe("a roll saved by Excel for Mac, counting days from 1904", () => {
   });
 });
 
+describe("a roll with a date typed as 7月1日", () => {
+  it("refuses it by column instead of storing the year Excel filled in", async () => {
+    const c = await as("S100");
+    const rows: WpsCell[][] = [
+      ["学号", "姓名", "所在党支部", "政治面貌", "入党时间"],
+      ["2023019902", "郑十一", "本科生第二党支部", "预备党员", { date: "2026-07-01", format: "builtin58" }],
+    ];
+    const dry = await post(c, "/manage/people/import", "名册.xlsx", wpsWorkbook([{ name: "Sheet1", rows }]), { intent: "dryRun" });
+    expect(plain(dry)).toContain("E 列「入党时间」：“7月1日”不是有效的日期，请写成 2024-05-01 的形式");
+    expect(dry.text).not.toContain('value="confirm"');
+  });
+});
+
 describe("a roll saved as CSV by Excel on a Chinese Windows", () => {
   it("reads GBK, keeps the zeros of =\"000123\" and '000124, and refuses a #REF! date by column", async () => {
     const c = await as("S100");

@@ -165,6 +165,8 @@ export function readSheetLayout(bytes: Uint8Array, sheetIndex = 0): SheetLayout 
       const value = date && date1904 ? String(Number(stored) + 1462) : stored;
       const shownDate = date ? displayedDate(value, date) : null;
       if (shownDate !== null) layout.shownDates.set(`${at[0]}:${at[1]}`, shownDate);
+      // A date shown without its year (7月1日) holds the year it was typed in, which nobody chose.
+      if (shownDate !== null && !/y/i.test(date!.replace(/"[^"]*"|\\.|\[[^\]]*\]/g, ""))) layout.displayed.set(`${at[0]}:${at[1]}`, shownDate);
       if (!telling.has(style)) continue;
       const shown = displayedNumber(value, formats[Number(style)]!);
       if (shown !== null) layout.displayed.set(`${at[0]}:${at[1]}`, shown);
