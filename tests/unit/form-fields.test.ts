@@ -38,6 +38,7 @@ describe("学时", () => {
   it("takes plain decimals only", () => {
     expect(HoursSchema({ max: 100 }).parse("16")).toBe(16);
     expect(HoursSchema({ max: 100 }).parse("0.5")).toBe(0.5);
+    expect(HoursSchema({ max: 100 }).parse("１６")).toBe(16);
     for (const bad of ["0x10", "1e1", " 16 ", "16abc", "", "-1", "1.234", "Infinity"]) {
       const r = HoursSchema({ max: 100 }).safeParse(bad);
       expect(r.success, bad).toBe(false);
