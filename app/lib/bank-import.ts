@@ -233,6 +233,19 @@ export type BankReadOptions = {
   required?: RequiredExtras;
 };
 
+/** "对" or "错" when a 判断题's options are exactly 正确/错误 (in either order) and the answer is one of their letters or words. */
+function judgeOptionAnswer(options: Partial<Record<string, string>>, answer: string): "对" | "错" | null {
+  const letters = Object.keys(options);
+  if (letters.length !== 2 || !options.A || !options.B) return null;
+  const a = JUDGE_ALIASES[compact(options.A)];
+  const b = JUDGE_ALIASES[compact(options.B)];
+  if (a === undefined || b === undefined || a === b) return null;
+  const letter = nfkc(answer).replace(/\s+/g, "").toUpperCase();
+  const word = JUDGE_ALIASES[compact(answer)];
+  if (letter !== "A" && letter !== "B") return word === undefined ? null : word ? "对" : "错";
+  return (letter === "A" ? a : b) ? "对" : "错";
+}
+
 function parseRow(row: Cell[], header: TableHeader<BankColumnKey>, rowNumber: number, readOptions: BankReadOptions): BankRowDraft {
   const problems: string[] = [];
   const notes: string[] = [];
@@ -264,12 +277,20 @@ function parseRow(row: Cell[], header: TableHeader<BankColumnKey>, rowNumber: nu
     }
     if (t !== "") options[l] = t;
   }
+  // Exam systems export a 判断题 as two options (A 正确, B 错误) and a letter: that is a true/false answer.
+  let answerText = text("answer");
+  const judgeLetter = type === "judge" ? judgeOptionAnswer(options, answerText) : null;
+  if (judgeLetter) {
+    notes.push(`${ref("answer")}：判断题写作选项 A“${options.A}”、B“${options.B}”，答案“${answerText}”按“${judgeLetter}”导入，选项不保存`);
+    answerText = judgeLetter;
+    for (const l of OPTION_LETTERS) delete options[l];
+  }
   const hasOptions = Object.keys(options).length > 0;
 
   let answer: QuestionKey["answer"] | undefined;
   let ambiguousFill = false;
   if (type) {
-    const raw = text("answer");
+    const raw = answerText;
     const a = parseAnswer(type, raw, readOptions.fill ?? "split");
     if (a.ok) answer = a.value;
     else add("answer", a.message);

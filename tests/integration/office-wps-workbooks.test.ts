@@ -177,6 +177,7 @@ describe("a 题库 saved from WPS, the 使用说明 sheet first", () => {
       ["多选", { formula: '"党员的权利"&"包括"', text: "党员的权利包括" }, "表决权", "选举权", "被选举权", "否决权", "a,c", broken ? { error: "#N/A" } : ""],
       ["判断", "预备党员没有表决权。", null, null, null, null, "√", ""],
       ["判断题", "党员可以不参加党的组织生活。", null, null, null, null, "F", ""],
+      ["判断", "党员有权向党组织提出意见。", "正确", "错误", null, null, "A", ""],
       ["单选", "党的最高领导机关是", "党的全国代表大会和它所产生的中央委员会", "中央政治局", broken ? { error: "#REF!" } : "中央书记处", "中央军委", "A", ""],
       // Typed as 7月1日 and 1921年7月23日: Excel keeps dates (of the year typed in, for the first) in date formats.
       ["填空", "中国共产党的成立纪念日是每年的____。", null, null, null, null, { date: "2026-07-01", format: "builtin58" }, ""],
@@ -200,16 +201,19 @@ describe("a 题库 saved from WPS, the 使用说明 sheet first", () => {
     const c = await as("T100");
     const file = bank(false);
     const dry = await post(c, `/manage/banks/${bankId}/import`, "题库.xlsx", file, { intent: "dryRun" });
-    expect(plain(dry)).toContain("共 7 行，0 行有问题");
+    expect(plain(dry)).toContain("共 8 行，0 行有问题");
+    expect(plain(dry)).toContain("G 列「正确答案」：判断题写作选项 A“正确”、B“错误”，答案“A”按“对”导入，选项不保存");
     const done = await post(c, `/manage/banks/${bankId}/import`, "题库.xlsx", file, { intent: "confirm", expectedHash: expectedHash(dry)! });
-    expect(plain(done)).toContain("已导入 7 道题目");
+    expect(plain(done)).toContain("已导入 8 道题目");
     const rows = server.factory.db.prepare("SELECT stem, options, answer FROM Question WHERE bankId = ? ORDER BY id").all(bankId) as { stem: string; options: string | null; answer: string }[];
-    expect(JSON.parse(rows[6].options!)).toEqual({ A: "1921年7月23日", B: "1921/7/1", C: "1921年8月" });
+    expect(rows[4].options).toBeNull();
+    expect(JSON.parse(rows[7].options!)).toEqual({ A: "1921年7月23日", B: "1921/7/1", C: "1921年8月" });
     expect(rows.map((r) => [r.stem, JSON.parse(r.answer)])).toEqual([
       ["党的优良作风包括", ["A", "B", "C"]],
       ["党员的权利包括", ["A", "C"]],
       ["预备党员没有表决权。", true],
       ["党员可以不参加党的组织生活。", false],
+      ["党员有权向党组织提出意见。", true],
       ["党的最高领导机关是", "A"],
       ["中国共产党的成立纪念日是每年的____。", ["7月1日"]],
       ["中共一大开幕于", "A"],

@@ -184,4 +184,18 @@ describe("bank rows", () => {
     expect(parseBankSheet(sheet).rows.map((r) => r.question && r.question.answer)).toEqual([["党课", "上党课"], ["1,000"], ["甲", "乙", "丙"]]);
     expect(parseBankSheet(sheet, { fill: "whole" }).rows.map((r) => r.question && r.question.answer)).toEqual([["党课/上党课"], ["1,000"], ["甲，乙、丙"]]);
   });
+
+  it("reads a 判断题 exported as options A 正确 / B 错误 with a letter, and refuses other options", () => {
+    const rows = parseBankSheet([
+      HEADER,
+      ["判断", "甲", "正确", "错误", null, "B"],
+      ["判断", "乙", "错", "对", null, "ｂ"],
+      ["判断", "丙", "正确", "错误", null, "对"],
+      ["判断", "丁", "正确", "不一定", null, "A"],
+    ]).rows;
+    expect(rows.map((r) => r.question && r.question.answer)).toEqual([false, true, true, null]);
+    expect(rows.every((r, i) => i === 3 || r.question?.options === undefined)).toBe(true);
+    expect(rows[0].notes).toEqual(["F 列「答案」：判断题写作选项 A“正确”、B“错误”，答案“B”按“错”导入，选项不保存"]);
+    expect(rows[3].problems).toContain("F 列「答案」：“A”无法识别，请填“对”或“错”");
+  });
 });
