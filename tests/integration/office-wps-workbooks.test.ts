@@ -169,6 +169,16 @@ describe("a roll saved as CSV by Excel on a Chinese Windows", () => {
   });
 });
 
+describe("an old .xls renamed to .xlsx", () => {
+  it("is refused with how to save it, by its bytes, not its name", async () => {
+    const c = await as("S100");
+    const xls = new Uint8Array(4096);
+    xls.set([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]);
+    const dry = await post(c, "/manage/people/import", "名册.xlsx", xls, { intent: "dryRun" });
+    expect(plain(dry)).toContain("暂不支持旧版 Excel（.xls）文件，请在 Excel 中“另存为”.xlsx 工作簿或 CSV 后再上传");
+  });
+});
+
 describe("a 题库 saved from WPS, the 使用说明 sheet first", () => {
   const bank = (broken: boolean) => {
     const rows: WpsCell[][] = [
