@@ -142,12 +142,13 @@ export function parseAnswer(type: QuestionType, text: string, fill: FillChoice =
   if (raw === "") return { ok: false, message: "必填" };
   switch (type) {
     case "single": {
-      const letter = nfkc(raw).replace(/\s+/g, "").toUpperCase();
+      // "B." "（B）" "B、" are the letter B written as options are labelled.
+      const letter = nfkc(raw).replace(/[\s.。、()]+/g, "").toUpperCase();
       if (!/^[A-F]$/.test(letter)) return { ok: false, message: `“${raw}”应为一个选项字母，如 B` };
       return { ok: true, value: letter };
     }
     case "multiple": {
-      const letters = nfkc(raw).toUpperCase().replace(/[\s,、，;；]+/g, "");
+      const letters = nfkc(raw).toUpperCase().replace(/[\s,、，;；.。()]+/g, "");
       if (!/^[A-F]+$/.test(letters)) return { ok: false, message: `“${raw}”应为选项字母，如 ACD 或 A,C,D` };
       return { ok: true, value: [...letters] };
     }

@@ -185,6 +185,12 @@ describe("bank rows", () => {
     expect(parseBankSheet(sheet, { fill: "whole" }).rows.map((r) => r.question && r.question.answer)).toEqual([["党课/上党课"], ["1,000"], ["甲，乙、丙"]]);
   });
 
+  it("reads answer letters written as options are labelled: B. （B） B、 and A.C.D", () => {
+    const rows = parseBankSheet([HEADER, ["单选", "甲", "一", "二", "三", "B."], ["单选", "乙", "一", "二", "三", "（Ｂ）"], ["单选", "丙", "一", "二", "三", "B、"], ["多选", "丁", "一", "二", "三", "A.C."], ["单选", "戊", "一", "二", "三", "B/C"]]).rows;
+    expect(rows.map((r) => r.question && r.question.answer)).toEqual(["B", "B", "B", ["A", "C"], null]);
+    expect(rows[4].problems).toEqual(["F 列「答案」：“B/C”应为一个选项字母，如 B"]);
+  });
+
   it("reads a 判断题 exported as options A 正确 / B 错误 with a letter, and refuses other options", () => {
     const rows = parseBankSheet([
       HEADER,
