@@ -263,6 +263,12 @@ export function locateTable<K extends string>(
   return { fileProblems: [], headerRowNumber, header, ignoredHeaders: match.ignored, rows, hiddenRows: hidden, notes };
 }
 
+/** A note when columns the import reads are hidden in Excel: they are read, and the person should know. */
+export function hiddenColumnsNote<K extends string>(header: TableHeader<K>, hiddenColumns: ReadonlySet<number>): string | null {
+  const refs = (Object.entries(header.indexes) as [K, number][]).filter(([, i]) => hiddenColumns.has(i)).sort((a, b) => a[1] - b[1]).map(([k]) => header.refs[k]);
+  return refs.length ? `${refs.join("、")}在 Excel 中被隐藏，仍按其内容导入；如不应导入，请删除该列后重新预检` : null;
+}
+
 /** "3、5、8–12": row numbers as a person reads them, runs shortened. */
 export function rowList(numbers: readonly number[]): string {
   const parts: string[] = [];

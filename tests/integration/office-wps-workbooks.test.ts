@@ -63,7 +63,8 @@ function roster(broken: boolean) {
   if (broken) rows.push([6, "2023010106", { error: "#N/A" }, "男", "本科生第二党支部", "群众", null, null, null]);
   // The template came numbered down to 10; the rows left over have only their 序号.
   for (let n = rows.length - 1; n <= 10; n++) rows.push([n, null, null, null, null, null, null, null, null]);
-  return wpsWorkbook([INSTRUCTIONS, { name: "名册", rows, merges: ["A1:I1", "E3:E5"] }]);
+  // 转正时间 (column I) was hidden by whoever last printed the roll.
+  return wpsWorkbook([INSTRUCTIONS, { name: "名册", rows, merges: ["A1:I1", "E3:E5"], hiddenColumns: [9] }]);
 }
 
 describe("a roll saved from WPS, the 说明 sheet first", () => {
@@ -88,6 +89,7 @@ describe("a roll saved from WPS, the 说明 sheet first", () => {
     const html = plain(dry);
     expect(html).toContain("共 5 行，0 行有问题");
     expect(html).toContain("第 9–12 行只在不导入的列（如序号）有内容，没有人员数据，已跳过");
+    expect(html).toContain("I 列「转正时间」在 Excel 中被隐藏，仍按其内容导入；如不应导入，请删除该列后重新预检");
     expect(html).toContain("F 列「政治面貌」：“团员”按“群众”导入");
     const done = await post(c, "/manage/people/import", "信息学院党员名册.xlsx", file, { intent: "confirm", expectedHash: expectedHash(dry)! });
     expect(plain(done)).toContain("已导入 5 人");

@@ -49,6 +49,8 @@ export type SheetRead = {
   rows: Cell[][];
   /** Sheet row numbers (1-based) Excel does not show. */
   hiddenRows: ReadonlySet<number>;
+  /** Columns (0-based) Excel does not show. */
+  hiddenColumns: ReadonlySet<number>;
   /** Said in the dry run when the table was not on the first sheet: which sheet was read. */
   sheetNote: string | null;
 };
@@ -104,7 +106,7 @@ async function readXlsx(bytes: Uint8Array, holdsTable: HoldsTable, dates: DateCe
     const index = Math.max(0, sheets.findIndex((s) => holdsTable(s.data)));
     const layout = readSheetLayout(bytes, index);
     const sheetNote = index === 0 ? null : `读取的是工作表“${sheets[index].sheet}”；前面的工作表“${sheets.slice(0, index).map((s) => s.sheet).join("”“")}”中没有表头，未读取`;
-    return { format: "xlsx", rows: applyLayout(sheets[index]?.data ?? [], layout, dates), hiddenRows: layout.hiddenRows, sheetNote };
+    return { format: "xlsx", rows: applyLayout(sheets[index]?.data ?? [], layout, dates), hiddenRows: layout.hiddenRows, hiddenColumns: layout.hiddenColumns, sheetNote };
   } catch {
     throw new ImportFileError("无法读取该 Excel 文件：文件已损坏、已加密，或不是 .xlsx 格式。请在 Excel 中“另存为”.xlsx 后再上传");
   }
@@ -164,7 +166,7 @@ export async function readSpreadsheet(file: UploadedFile, { maxBytes, holdsTable
   }
   const text = decodeCsvText(b);
   if (text === null) throw new ImportFileError(NOT_A_SPREADSHEET);
-  return { format: "csv", rows: parseCsv(text), hiddenRows: new Set(), sheetNote: null };
+  return { format: "csv", rows: parseCsv(text), hiddenRows: new Set(), hiddenColumns: new Set(), sheetNote: null };
 }
 
 export function sha256Hex(bytes: Uint8Array): string {

@@ -9,6 +9,8 @@ import { BUILT_IN_DATE_FORMATS, displayedDate, displayedNumber } from "~/lib/num
 export type SheetLayout = {
   /** Sheet row numbers (1-based) that Excel does not show. */
   hiddenRows: Set<number>;
+  /** Columns (0-based) Excel does not show. */
+  hiddenColumns: Set<number>;
   /** Merged ranges, 0-based and inclusive. */
   merges: { top: number; left: number; bottom: number; right: number }[];
   /**
@@ -129,7 +131,7 @@ function cellAddress(ref: string): [number, number] | null {
 
 /** Reads the layout facts of a sheet (0-based, the first by default); an unreadable part yields no facts rather than an error. */
 export function readSheetLayout(bytes: Uint8Array, sheetIndex = 0): SheetLayout {
-  const layout: SheetLayout = { hiddenRows: new Set(), merges: [], displayed: new Map(), shownDates: new Map() };
+  const layout: SheetLayout = { hiddenRows: new Set(), hiddenColumns: new Set(), merges: [], displayed: new Map(), shownDates: new Map() };
   const entries = zipDirectory(bytes);
   const path = sheetPath(bytes, entries, sheetIndex);
   const sheet = path ? readEntry(bytes, entries, path) : null;
@@ -171,6 +173,12 @@ export function readSheetLayout(bytes: Uint8Array, sheetIndex = 0): SheetLayout 
       const shown = displayedNumber(value, formats[Number(style)]!);
       if (shown !== null) layout.displayed.set(`${at[0]}:${at[1]}`, shown);
     }
+  }
+  for (const m of sheet.matchAll(/<(?:\w+:)?col\b[^>]*>/g)) {
+    const a = attributes(m[0]);
+    if (a.hidden !== "1" && a.hidden !== "true") continue;
+    // <col min max> numbers columns from 1; a hidden range over the whole sheet width stops at 16384.
+    for (let c = Number(a.min); c <= Math.min(Number(a.max), 16384); c++) layout.hiddenColumns.add(c - 1);
   }
   for (const m of sheet.matchAll(/<(?:\w+:)?mergeCell\b[^>]*>/g)) {
     const [from, to] = (attributes(m[0]).ref ?? "").split(":").map(cellAddress);

@@ -1,6 +1,6 @@
 import type Database from "better-sqlite3";
 import { todayInChina } from "~/lib/dates";
-import { type HiddenRowChoice } from "~/lib/sheet-table";
+import { type HiddenRowChoice, hiddenColumnsNote } from "~/lib/sheet-table";
 import { type Grant, scopePaths } from "~/lib/permissions";
 import {
   type CheckedRow,
@@ -81,12 +81,13 @@ type Prepared = {
 export type ReadChoices = { hidden?: HiddenRowChoice };
 
 async function prepare(file: UploadedFile, choices: ReadChoices): Promise<Prepared> {
-  const { format, rows, hiddenRows, sheetNote } = await readSpreadsheet(file, { maxBytes: MAX_UPLOAD_BYTES, holdsTable: holdsPeopleTable });
+  const { format, rows, hiddenRows, hiddenColumns, sheetNote } = await readSpreadsheet(file, { maxBytes: MAX_UPLOAD_BYTES, holdsTable: holdsPeopleTable });
   const today = todayInChina();
   // The name is only shown and logged; a client may send any length.
   const fileName = file.name.slice(0, 200);
   const parsed = parseSheet(rows, { today, hiddenRows, hidden: choices.hidden });
-  if (sheetNote) parsed.notes.unshift(sheetNote);
+  const columnsNote = hiddenColumnsNote(parsed.header, hiddenColumns);
+  parsed.notes.unshift(...[sheetNote, columnsNote].filter((n) => n !== null));
   return { file: { fileName, format, sha256: sha256Hex(file.bytes) }, parsed, today };
 }
 
