@@ -1,5 +1,5 @@
 import { type EditableQuestion, type RequiredExtras, editableQuestionSchema, missingExtras } from "./bank-format";
-import { type Cell, type HiddenRowChoice, type TableHeader, cellText, inColumnOrder, locateTable } from "./sheet-table";
+import { type Cell, type HiddenRowChoice, type TableHeader, cellText, inColumnOrder, holdsTable, locateTable, withCellProblems } from "./sheet-table";
 import { OPTION_LETTERS, type QuestionKey, type QuestionType } from "./quiz-grading";
 
 // Question banks as trainers keep them in Excel: the column layout, tolerant reading of what people
@@ -142,12 +142,13 @@ export function parseAnswer(type: QuestionType, text: string, fill: FillChoice =
   if (raw === "") return { ok: false, message: "必填" };
   switch (type) {
     case "single": {
-      const letter = nfkc(raw).replace(/\s+/g, "").toUpperCase();
+      // "B." "（B）" "B、" are the letter B written as options are labelled.
+      const letter = nfkc(raw).replace(/[\s.。、()]+/g, "").toUpperCase();
       if (!/^[A-F]$/.test(letter)) return { ok: false, message: `“${raw}”应为一个选项字母，如 B` };
       return { ok: true, value: letter };
     }
     case "multiple": {
-      const letters = nfkc(raw).toUpperCase().replace(/[\s,、，;；]+/g, "");
+      const letters = nfkc(raw).toUpperCase().replace(/[\s,、，;；.。()]+/g, "");
       if (!/^[A-F]+$/.test(letters)) return { ok: false, message: `“${raw}”应为选项字母，如 ACD 或 A,C,D` };
       return { ok: true, value: [...letters] };
     }
@@ -233,6 +234,19 @@ export type BankReadOptions = {
   required?: RequiredExtras;
 };
 
+/** "对" or "错" when a 判断题's options are exactly 正确/错误 (in either order) and the answer is one of their letters or words. */
+function judgeOptionAnswer(options: Partial<Record<string, string>>, answer: string): "对" | "错" | null {
+  const letters = Object.keys(options);
+  if (letters.length !== 2 || !options.A || !options.B) return null;
+  const a = JUDGE_ALIASES[compact(options.A)];
+  const b = JUDGE_ALIASES[compact(options.B)];
+  if (a === undefined || b === undefined || a === b) return null;
+  const letter = nfkc(answer).replace(/\s+/g, "").toUpperCase();
+  const word = JUDGE_ALIASES[compact(answer)];
+  if (letter !== "A" && letter !== "B") return word === undefined ? null : word ? "对" : "错";
+  return (letter === "A" ? a : b) ? "对" : "错";
+}
+
 function parseRow(row: Cell[], header: TableHeader<BankColumnKey>, rowNumber: number, readOptions: BankReadOptions): BankRowDraft {
   const problems: string[] = [];
   const notes: string[] = [];
@@ -264,12 +278,20 @@ function parseRow(row: Cell[], header: TableHeader<BankColumnKey>, rowNumber: nu
     }
     if (t !== "") options[l] = t;
   }
+  // Exam systems export a 判断题 as two options (A 正确, B 错误) and a letter: that is a true/false answer.
+  let answerText = text("answer");
+  const judgeLetter = type === "judge" ? judgeOptionAnswer(options, answerText) : null;
+  if (judgeLetter) {
+    notes.push(`${ref("answer")}：判断题写作选项 A“${options.A}”、B“${options.B}”，答案“${answerText}”按“${judgeLetter}”导入，选项不保存`);
+    answerText = judgeLetter;
+    for (const l of OPTION_LETTERS) delete options[l];
+  }
   const hasOptions = Object.keys(options).length > 0;
 
   let answer: QuestionKey["answer"] | undefined;
   let ambiguousFill = false;
   if (type) {
-    const raw = text("answer");
+    const raw = answerText;
     const a = parseAnswer(type, raw, readOptions.fill ?? "split");
     if (a.ok) answer = a.value;
     else add("answer", a.message);
@@ -363,12 +385,19 @@ export function parseBankSheet(
   if (table.fileProblems.length) return { ...base, rows: [] };
   const lacking = (["explanation", "tags"] as const).filter((k) => options.required?.[k] && table.header.indexes[k] === undefined).map((k) => COLUMN[k].header);
   if (lacking.length) return { ...base, fileProblems: [`本校要求每道题都填写${lacking.join("和")}，文件中没有“${lacking.join("”“")}”列`], rows: [] };
-  const rows = table.rows.map((r) => parseRow(r.cells, table.header, r.rowNumber, options));
+  const rows = table.rows.map((r) => {
+    const draft = parseRow(r.cells, table.header, r.rowNumber, options);
+    if (r.problems.length === 0) return draft;
+    return { ...draft, question: null, problems: inColumnOrder(withCellProblems(r, draft.problems), table.header) };
+  });
   const ref = (key: BankColumnKey) => table.header.refs[key] ?? COLUMN[key].header;
   markRepeats(rows, (r) => (r.stem === "" ? null : stemKey(r.stem)), (others) => `${ref("stem")}：与第 ${others.join("、")} 行重复`);
   markRepeats(rows, (r) => r.givenKey, (others, r) => `${ref("key")}：“${r.givenKey}”在文件中重复（另见第 ${others.join("、")} 行）`);
   return { ...base, rows };
 }
+
+/** Whether a sheet holds questions: its header names the required columns. */
+export const holdsBankTable = (sheet: Cell[][]) => holdsTable(sheet, BANK_COLUMNS);
 
 function markRepeats(rows: BankRowDraft[], keyOf: (r: BankRowDraft) => string | null, message: (others: number[], r: BankRowDraft) => string) {
   const seen = new Map<string, number[]>();

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { DateTimeLocalSchema } from "./dates";
 import { OptionalHoursSchema } from "./hours";
+import { numberField } from "./form-number";
 
 // The settings and paper sections a trainer gives a contest, as forms post them, with Chinese
 // messages. Pure: shared by the contest builder's action and its tests. Audiences use the quiz
@@ -17,7 +18,7 @@ export const ContestSettingsSchema = z
     description: z.preprocess((v) => (v === "" ? null : v), z.string().trim().max(2000, "说明最多 2000 字").nullable().optional()),
     opensAt: RequiredDateTime("请填写开始时间"),
     closesAt: RequiredDateTime("请填写截止时间"),
-    timeLimitMin: z.coerce.number({ error: "请填写答题时长" }).int("时长须为整数分钟").min(1, "时长至少 1 分钟").max(600, "时长最多 600 分钟"),
+    timeLimitMin: numberField("答题时长", (n) => n.int("时长须为整数分钟").min(1, "时长至少 1 分钟").max(600, "时长最多 600 分钟")),
     creditHours: OptionalHoursSchema({ max: 100 }),
   })
   .refine((v) => v.opensAt < v.closesAt, { path: ["closesAt"], message: "截止时间须晚于开始时间" });
@@ -27,13 +28,13 @@ export const SectionSchema = z.object({
   bankId: z.coerce.number({ error: "请选择题库" }).int().positive("请选择题库"),
   tag: z.preprocess((v) => (v === "" ? null : v), z.string().trim().max(30, "标签最多 30 字").nullable().optional()),
   difficulty: z.preprocess((v) => (v === "" || v === undefined ? null : v), z.coerce.number().int().min(1).max(3).nullable()),
-  count: z.coerce.number({ error: "请填写抽题数量" }).int("抽题数量须为整数").min(1, "至少抽 1 题").max(200, "最多抽 200 题"),
-  points: z.coerce.number({ error: "请填写分值" }).min(0.5, "每题分值至少 0.5 分").max(100, "每题分值最多 100 分"),
+  count: numberField("抽题数量", (n) => n.int("抽题数量须为整数").min(1, "至少抽 1 题").max(200, "最多抽 200 题")),
+  points: numberField("分值", (n) => n.min(0.5, "每题分值至少 0.5 分").max(100, "每题分值最多 100 分")),
 });
 export type SectionInput = z.infer<typeof SectionSchema>;
 
 export const DrawSchema = z.object({
-  prizes: z.coerce.number({ error: "请填写奖项数量" }).int("奖项数量须为整数").min(1, "至少抽 1 名").max(1000, "最多抽 1000 名"),
+  prizes: numberField("奖项数量", (n) => n.int("奖项数量须为整数").min(1, "至少抽 1 名").max(1000, "最多抽 1000 名")),
 });
 
 /** The participation rate (percent) a unit needs for the organisation award, unless the trainer says otherwise. */
@@ -41,5 +42,5 @@ export const DEFAULT_AWARD_THRESHOLD = 80;
 
 export const AwardThresholdSchema = z.preprocess(
   (v) => (v === "" || v === null || v === undefined ? DEFAULT_AWARD_THRESHOLD : v),
-  z.coerce.number({ error: "参与率门槛须为数字" }).min(0, "参与率门槛在 0 到 100 之间").max(100, "参与率门槛在 0 到 100 之间"),
+  numberField("参与率门槛", (n) => n.min(0, "参与率门槛在 0 到 100 之间").max(100, "参与率门槛在 0 到 100 之间")),
 );

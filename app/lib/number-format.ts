@@ -48,3 +48,73 @@ export function displayedNumber(raw: string, code: string): string | null {
   }
   return null;
 }
+
+/** What Excel for China shows for its built-in date formats (the ids differ from the code a file states). */
+export const BUILT_IN_DATE_FORMATS: Record<number, string> = {
+  14: "yyyy/m/d",
+  15: "d-mmm-yy",
+  16: "d-mmm",
+  17: "mmm-yy",
+  22: "yyyy/m/d h:mm",
+  27: 'yyyy"年"m"月"',
+  28: 'm"月"d"日"',
+  29: 'm"月"d"日"',
+  30: "m-d-yy",
+  31: 'yyyy"年"m"月"d"日"',
+  36: 'yyyy"年"m"月"',
+  50: 'yyyy"年"m"月"',
+  51: 'm"月"d"日"',
+  52: 'yyyy"年"m"月"',
+  53: 'm"月"d"日"',
+  54: 'm"月"d"日"',
+  57: 'yyyy"年"m"月"',
+  58: 'm"月"d"日"',
+};
+
+const DATE_TOKEN = /"([^"]*)"|\\(.)|\[[^\]]*\]|(yyyy|yy|mmmm|mmm|mm|m|dddd|ddd|dd|d|aaaa|aaa|hh|h|ss|s|am\/pm|a\/p)|(.)/gi;
+const WEEKDAYS = "日一二三四五六";
+
+/**
+ * The text a date-formatted cell shows (2021年7月1日, 7月1日, 2021/7/1 10:30), digits always Arabic,
+ * or null when the code is not a date format. What a question means is what the sheet shows: "7月1日"
+ * typed into Excel is stored as a date of the current year, but the answer is 7月1日.
+ */
+export function displayedDate(raw: string, code: string): string | null {
+  const value = Number(raw);
+  const section = code.split(";")[0];
+  if (!Number.isFinite(value) || !/[yd]/i.test(section.replace(/"[^"]*"|\\.|\[[^\]]*\]/g, ""))) return null;
+  const d = new Date(EXCEL_EPOCH_MS + Math.round(value * DAY_MS));
+  const tokens = [...section.matchAll(DATE_TOKEN)];
+  const pad = (n: number) => String(n).padStart(2, "0");
+  let out = "";
+  for (let i = 0; i < tokens.length; i++) {
+    const [, quoted, escaped, token, other] = tokens[i];
+    if (quoted !== undefined) out += quoted;
+    else if (escaped !== undefined) out += escaped;
+    else if (other !== undefined) out += other === "@" ? "" : other;
+    else if (token) {
+      const t = token.toLowerCase();
+      // m right after an hour or right before seconds is minutes.
+      const near = (j: number) => tokens[j]?.[3]?.toLowerCase() ?? "";
+      const prev = [i - 1, i - 2].map(near).find((x) => x !== "") ?? "";
+      const next = [i + 1, i + 2].map(near).find((x) => x !== "") ?? "";
+      const minutes = (t === "m" || t === "mm") && (prev.startsWith("h") || next.startsWith("s"));
+      if (t === "yyyy") out += d.getUTCFullYear();
+      else if (t === "yy") out += pad(d.getUTCFullYear() % 100);
+      else if (minutes) out += t === "mm" ? pad(d.getUTCMinutes()) : d.getUTCMinutes();
+      else if (t === "mmmm" || t === "mmm") out += `${d.getUTCMonth() + 1}月`;
+      else if (t === "mm") out += pad(d.getUTCMonth() + 1);
+      else if (t === "m") out += d.getUTCMonth() + 1;
+      else if (t === "dd") out += pad(d.getUTCDate());
+      else if (t === "d") out += d.getUTCDate();
+      else if (t === "aaaa" || t === "dddd") out += `星期${WEEKDAYS[d.getUTCDay()]}`;
+      else if (t === "aaa" || t === "ddd") out += WEEKDAYS[d.getUTCDay()];
+      else if (t === "hh") out += pad(d.getUTCHours());
+      else if (t === "h") out += d.getUTCHours();
+      else if (t === "ss") out += pad(d.getUTCSeconds());
+      else if (t === "s") out += d.getUTCSeconds();
+      else out += d.getUTCHours() < 12 ? "上午" : "下午";
+    }
+  }
+  return out.trim();
+}

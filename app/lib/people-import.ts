@@ -1,5 +1,5 @@
 import { EXCEL_EPOCH_MS } from "./number-format";
-import { type Cell, type HiddenRowChoice, type SheetColumn, type TableHeader, cellText, inColumnOrder, locateTable } from "./sheet-table";
+import { type Cell, type HiddenRowChoice, type SheetColumn, type TableHeader, cellText, inColumnOrder, holdsTable, locateTable, withCellProblems } from "./sheet-table";
 import {
   CADRE_LEVEL_LABELS,
   POLITICAL_STATUSES,
@@ -160,10 +160,15 @@ function lookup<K extends string>(labelsMap: Record<K, string>, aliases: Record<
   return keyForLabel(labelsMap, t) ?? keyForLabel(labelsMap, t.toLowerCase()) ?? aliases[t] ?? aliases[t.toLowerCase()];
 }
 
+// The names of GB/T 4762 (政治面貌代码), which rolls exported from HR and student systems use, among them.
 const STATUS_ALIASES: Record<string, PoliticalStatus> = {
   中共党员: "member",
   党员: "member",
+  中共正式党员: "member",
+  中国共产党党员: "member",
+  中国共产党正式党员: "member",
   中共预备党员: "probationary",
+  中国共产党预备党员: "probationary",
   积极分子: "activist",
   申请人: "applicant",
   申请入党: "applicant",
@@ -191,7 +196,7 @@ const CATEGORY_ALIASES: Record<string, PersonCategory> = {
   外籍教师: "foreign",
   外籍学生: "foreign",
 };
-const GENDER_ALIASES: Record<string, "male" | "female"> = { 男性: "male", 女性: "female", m: "male", f: "female" };
+const GENDER_ALIASES: Record<string, "male" | "female"> = { 男性: "male", 女性: "female", 男生: "male", 女生: "female", m: "male", f: "female" };
 
 // ---------- values ----------
 
@@ -452,7 +457,10 @@ export function parseSheet(sheet: Cell[][], { today, hiddenRows, hidden }: { tod
   const base = { fileProblems: table.fileProblems, headerRowNumber: table.headerRowNumber, ignoredHeaders: table.ignoredHeaders, header: table.header, notes: table.notes, hiddenRowCount: table.hiddenRows.length };
   if (table.fileProblems.length) return { ...base, rows: [] };
 
-  const rows = table.rows.map((r) => parseRow(r.cells, table.header, r.rowNumber, today));
+  const rows = table.rows.map((r) => {
+    const draft = parseRow(r.cells, table.header, r.rowNumber, today);
+    return { ...draft, problems: withCellProblems(r, draft.problems) };
+  });
   const numberRef = table.header.refs.number ?? COLUMN.number.header;
   const seen = new Map<string, number[]>();
   for (const r of rows) {
@@ -471,6 +479,9 @@ export function parseSheet(sheet: Cell[][], { today, hiddenRows, hidden }: { tod
   }
   return { ...base, rows };
 }
+
+/** Whether a sheet holds a roll of people: its header names the required columns. */
+export const holdsPeopleTable = (sheet: Cell[][]) => holdsTable(sheet, ALL_COLUMNS);
 
 // ---------- units ----------
 

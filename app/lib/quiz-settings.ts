@@ -2,6 +2,7 @@ import { z } from "zod";
 import { DateTimeLocalSchema, asChinaWallClock } from "./dates";
 import { OptionalHoursSchema } from "./hours";
 import { PoliticalStatusSchema } from "./vocabulary";
+import { numberField, optionalNumberField } from "./form-number";
 
 // The settings a trainer gives a quiz, as forms post them, with Chinese messages. Pure: shared by
 // the builder's action and its tests.
@@ -21,7 +22,6 @@ export function answersReviewable(policy: string, closesAt: Date | null, now: Da
 export const QUIZ_STATUS_LABELS: Record<string, string> = { draft: "草稿", published: "已发布", archived: "已归档" };
 
 const checkbox = z.preprocess((v) => v === "on" || v === "true" || v === "1", z.boolean());
-export const optionalNumber = (schema: z.ZodNumber) => z.preprocess((v) => (v === "" || v === undefined || v === null ? null : v), z.coerce.number().pipe(schema).nullable());
 
 export const QuizSettingsSchema = z
   .object({
@@ -29,10 +29,10 @@ export const QuizSettingsSchema = z
     description: z.preprocess((v) => (v === "" ? null : v), z.string().trim().max(2000, "说明最多 2000 字").nullable().optional()),
     opensAt: DateTimeLocalSchema,
     closesAt: DateTimeLocalSchema,
-    timeLimitMin: optionalNumber(z.number().int("时长须为整数分钟").min(1, "时长至少 1 分钟").max(600, "时长最多 600 分钟")),
-    maxAttempts: z.coerce.number({ error: "请填写作答次数" }).int().min(1, "至少允许作答 1 次").max(20, "最多 20 次"),
+    timeLimitMin: optionalNumberField("答题时长", (n) => n.int("时长须为整数分钟").min(1, "时长至少 1 分钟").max(600, "时长最多 600 分钟")),
+    maxAttempts: numberField("作答次数", (n) => n.int("作答次数须为整数").min(1, "至少允许作答 1 次").max(20, "最多 20 次")),
     gradeMethod: z.enum(GRADE_METHODS, { error: "请选择计分方式" }),
-    passPercent: z.coerce.number({ error: "请填写及格线" }).int().min(0, "及格线在 0 到 100 之间").max(100, "及格线在 0 到 100 之间"),
+    passPercent: numberField("及格线", (n) => n.int("及格线须为整数").min(0, "及格线在 0 到 100 之间").max(100, "及格线在 0 到 100 之间")),
     shuffleQuestions: checkbox,
     shuffleOptions: checkbox,
     reviewPolicy: z.enum(REVIEW_POLICIES, { error: "请选择查看答案的规则" }),
@@ -45,15 +45,15 @@ export const SlotSchema = z.discriminatedUnion("kind", [
   z.object({
     kind: z.literal("fixed"),
     questionId: z.coerce.number({ error: "请选择题目" }).int().positive("请选择题目"),
-    mark: z.coerce.number({ error: "请填写分值" }).min(0.5, "每题分值至少 0.5 分").max(100, "每题分值最多 100 分"),
+    mark: numberField("分值", (n) => n.min(0.5, "每题分值至少 0.5 分").max(100, "每题分值最多 100 分")),
   }),
   z.object({
     kind: z.literal("draw"),
     bankId: z.coerce.number({ error: "请选择题库" }).int().positive("请选择题库"),
     tag: z.preprocess((v) => (v === "" ? null : v), z.string().trim().max(30).nullable().optional()),
     difficulty: z.preprocess((v) => (v === "" || v === undefined ? null : v), z.coerce.number().int().min(1).max(3).nullable()),
-    count: z.coerce.number({ error: "请填写抽题数量" }).int().min(1, "至少抽 1 题").max(200, "最多抽 200 题"),
-    mark: z.coerce.number({ error: "请填写分值" }).min(0.5, "每题分值至少 0.5 分").max(100, "每题分值最多 100 分"),
+    count: numberField("抽题数量", (n) => n.int("抽题数量须为整数").min(1, "至少抽 1 题").max(200, "最多抽 200 题")),
+    mark: numberField("分值", (n) => n.min(0.5, "每题分值至少 0.5 分").max(100, "每题分值最多 100 分")),
   }),
 ]);
 export type SlotInput = z.infer<typeof SlotSchema>;

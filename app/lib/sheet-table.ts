@@ -46,7 +46,39 @@ export type TableHeader<K extends string> = {
   refs: Partial<Record<K, string>>;
 };
 
-export type TableRow = { rowNumber: number; cells: Cell[] };
+export type TableRow = {
+  rowNumber: number;
+  /** The row's cells; a formula error in a column the import reads is emptied and reported in `problems`. */
+  cells: Cell[];
+  /** What no import may read past, whatever the column (a formula error), named by column. */
+  problems: string[];
+};
+
+// What Excel shows (and writes into a CSV) for a formula that failed: the value the cell should hold is unknown.
+const FORMULA_ERROR = /^#(N\/A|REF!|VALUE!|DIV\/0!|NAME\?|NUM!|NULL!|SPILL!|CALC!|FIELD!|GETTING_DATA|BLOCKED!|CONNECT!|BUSY!|UNKNOWN!)$/i;
+
+/** The row with its formula errors taken out of the cells the import reads, and said in Chinese. */
+function checkedRow<K extends string>(rowNumber: number, cells: Cell[], header: TableHeader<K>): TableRow {
+  const problems: string[] = [];
+  let checked = cells;
+  for (const [key, i] of Object.entries(header.indexes) as [K, number][]) {
+    const t = cellText(cells[i]);
+    if (!FORMULA_ERROR.test(t)) continue;
+    if (checked === cells) checked = [...cells];
+    checked[i] = null;
+    problems.push(`${header.refs[key]}：单元格显示公式错误“${t}”，不知道应填的内容；请在 Excel 中修正公式，或复制后“选择性粘贴为数值”再导入`);
+  }
+  return { rowNumber, cells: checked, problems };
+}
+
+/**
+ * A row's problems after the import's own: where the table already reported a cell (a formula
+ * error), the import's word on that emptied cell ("必填") is left out.
+ */
+export function withCellProblems(row: TableRow, problems: readonly string[]): string[] {
+  const columns = row.problems.map((p) => p.slice(0, p.indexOf("：") + 1));
+  return [...row.problems, ...problems.filter((p) => !columns.some((c) => p.startsWith(c)))];
+}
 
 export type LocatedTable<K extends string> = {
   /** Problems with the file as a whole (no header, too many rows…); rows are empty then. */
@@ -118,6 +150,25 @@ function subHeader<K extends string>(above: Cell[], below: Cell[] | undefined, l
   return known > 0;
 }
 
+/** The first line (of the first few) that names every required column, and how it matched. */
+function findHeader<K extends string>(sheet: Cell[][], columns: readonly SheetColumn<K>[], lookup: Map<string, K>) {
+  const required = columns.filter((c) => c.required);
+  let first: HeaderMatch<K> | null = null;
+  for (let i = 0; i < Math.min(sheet.length, HEADER_SEARCH_ROWS); i++) {
+    if (isEmptyRow(sheet[i])) continue;
+    const m = matchHeader(sheet[i], columns, lookup);
+    if (required.every((c) => m.indexes[c.key] !== undefined)) return { headerIndex: i, match: m };
+    // Remember the first non-empty line to say what it lacks if no line qualifies.
+    first ??= m;
+  }
+  return { headerIndex: -1, match: first };
+}
+
+/** Whether a sheet holds the table (a workbook may open with a 填表说明 sheet and keep the roll on the next). */
+export function holdsTable<K extends string>(sheet: Cell[][], columns: readonly SheetColumn<K>[]): boolean {
+  return findHeader(sheet, columns, headerLookup(columns)).headerIndex !== -1;
+}
+
 export function locateTable<K extends string>(
   sheet: Cell[][],
   columns: readonly SheetColumn<K>[],
@@ -135,19 +186,9 @@ export function locateTable<K extends string>(
     notes: [],
   });
 
-  let headerIndex = -1;
-  let match: HeaderMatch<K> | null = null;
-  for (let i = 0; i < Math.min(sheet.length, HEADER_SEARCH_ROWS); i++) {
-    if (isEmptyRow(sheet[i])) continue;
-    const m = matchHeader(sheet[i], columns, lookup);
-    if (required.every((c) => m.indexes[c.key] !== undefined)) {
-      headerIndex = i;
-      match = m;
-      break;
-    }
-    // Remember the first non-empty line to say what it lacks if no line qualifies.
-    if (!match) match = m;
-  }
+  const found = findHeader(sheet, columns, lookup);
+  const headerIndex = found.headerIndex;
+  let match = found.match;
   if (!match) return empty(["文件中没有内容"]);
   if (headerIndex === -1) {
     const missing = required.filter((c) => match!.indexes[c.key] === undefined).map((c) => c.header);
@@ -176,6 +217,8 @@ export function locateTable<K extends string>(
   const footer: number[] = [];
   const footerWords: string[] = [];
   const hidden: number[] = [];
+  const unread: number[] = [];
+  const readColumns = Object.values(match.indexes) as number[];
   let ended = false;
   for (let i = lastHeader + 1; i < sheet.length; i++) {
     const cells = sheet[i];
@@ -191,15 +234,21 @@ export function locateTable<K extends string>(
       if (word && !footerWords.includes(word)) footerWords.push(word);
       continue;
     }
+    // A template numbered down in advance (序号 1…50) has rows with nothing in any column read.
+    if (readColumns.every((c) => cellText(cells[c]) === "")) {
+      unread.push(rowNumber);
+      continue;
+    }
     if (options.hiddenRows?.has(rowNumber)) {
       hidden.push(rowNumber);
       if (!options.includeHidden) continue;
     }
-    rows.push({ rowNumber, cells });
+    rows.push(checkedRow(rowNumber, cells, header));
   }
 
   const notes: string[] = [];
   if (footer.length) notes.push(`第 ${rowList(footer)} 行是表尾（${footerWords.join("、") || "说明"}），不是${options.noun}，已跳过`);
+  if (unread.length) notes.push(`第 ${rowList(unread)} 行只在不导入的列（如序号）有内容，没有${options.noun}，已跳过`);
   if (hidden.length) {
     notes.push(
       options.includeHidden
@@ -212,6 +261,12 @@ export function locateTable<K extends string>(
     return empty([`共 ${rows.length} 行，超过单次导入上限 ${options.maxRows} 行，请拆分为多个文件`], headerRowNumber, match.ignored);
   }
   return { fileProblems: [], headerRowNumber, header, ignoredHeaders: match.ignored, rows, hiddenRows: hidden, notes };
+}
+
+/** A note when columns the import reads are hidden in Excel: they are read, and the person should know. */
+export function hiddenColumnsNote<K extends string>(header: TableHeader<K>, hiddenColumns: ReadonlySet<number>): string | null {
+  const refs = (Object.entries(header.indexes) as [K, number][]).filter(([, i]) => hiddenColumns.has(i)).sort((a, b) => a[1] - b[1]).map(([k]) => header.refs[k]);
+  return refs.length ? `${refs.join("、")}在 Excel 中被隐藏，仍按其内容导入；如不应导入，请删除该列后重新预检` : null;
 }
 
 /** "3、5、8–12": row numbers as a person reads them, runs shortened. */

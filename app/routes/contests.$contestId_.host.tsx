@@ -11,6 +11,7 @@ import { useLiveStream, useSecondsLeft } from "~/components/live/use-live-stream
 import { FormMessage, buttonClass, inputClass } from "~/components/ui/form";
 import { LIVE_SCORING_RULE } from "~/lib/live-scoring";
 import { readForm } from "~/.server/http/form-body";
+import { numberField } from "~/lib/form-number";
 
 // The big screen of a live round (a desktop in the hall): the join code, players joined, the host's
 // buttons, each question with its countdown, and after each reveal the answer distribution and the top
@@ -33,10 +34,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 const CreateSchema = z.object({
   bankId: z.coerce.number({ message: "请选择题库" }).int().positive("请选择题库"),
-  count: z.coerce.number({ message: "请填写题目数量" }).int("题目数量须为整数").min(1, "至少 1 道题").max(50, "最多 50 道题"),
+  count: numberField("题目数量", (n) => n.int("题目数量须为整数").min(1, "至少 1 道题").max(50, "最多 50 道题")),
   draw: z.enum(["random", "first"], { message: "请选择抽题方式" }),
-  seconds: z.coerce.number({ message: "请填写每题限时" }).int("限时须为整秒").min(5, "每题至少 5 秒").max(300, "每题最多 300 秒"),
-  points: z.coerce.number({ message: "请填写每题分值" }).int("分值须为整数").min(1, "每题至少 1 分").max(100, "每题最多 100 分"),
+  seconds: numberField("每题限时", (n) => n.int("限时须为整秒").min(5, "每题至少 5 秒").max(300, "每题最多 300 秒")),
+  points: numberField("每题分值", (n) => n.int("分值须为整数").min(1, "每题至少 1 分").max(100, "每题最多 100 分")),
 });
 const RoundId = z.coerce.number().int().positive();
 

@@ -25,6 +25,7 @@ import { DateOnlySchema, formatChinaDateTime, formatDate } from "~/lib/dates";
 import { scopePaths } from "~/lib/permissions";
 import { CADRE_LEVEL_LABELS, POLITICAL_STATUSES, POLITICAL_STATUS_LABELS } from "~/lib/vocabulary";
 import { readForm } from "~/.server/http/form-body";
+import { numberField } from "~/lib/form-number";
 
 // One course in the studio: its settings and introduction, its lessons, publishing (each publish a
 // revision that can be rolled back to), its media and who must take it. /manage/courses/:courseId
@@ -59,7 +60,7 @@ const SettingsSchema = z.object({
   summary: z.string().trim(),
   category: z.string(),
   tags: z.string().default(""),
-  completion: z.coerce.number({ error: "完成比例必须是数字" }),
+  completion: numberField("完成比例"),
   body: z.string().default(""),
 });
 const AssignSchema = z.object({

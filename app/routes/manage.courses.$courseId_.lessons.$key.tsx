@@ -16,6 +16,7 @@ import { CheckpointSchema, describeIssues } from "~/lib/course-format";
 import { DecimalText } from "~/lib/hours";
 import { type MdxNode } from "~/lib/mdx-tree";
 import { readForm } from "~/.server/http/form-body";
+import { numberField } from "~/lib/form-number";
 
 // Editing one lesson of a studio course: its settings, its checkpoints (YAML, the same as in course
 // files), its MDX with a live preview rendered by the server (compiled through the queue and the
@@ -58,7 +59,7 @@ type SaveReply = { intent: "save-lesson"; ok: boolean; errors: string[] };
 const SaveSchema = z.object({
   title: z.string().trim().max(60, "课时标题不能超过 60 字"),
   summary: z.string().trim().max(200).optional(),
-  minutes: z.coerce.number({ error: "学习时长必须是数字" }),
+  minutes: numberField("学习时长"),
   credit: DecimalText,
   video: z.string().optional(),
   body: z.string().max(100_000, "正文过长"),

@@ -102,6 +102,14 @@ describe("a course made in the studio", () => {
     expect(tooLong.text).toContain(`超过 ${MAX_SETTINGS_CHARS} 字的上限`);
   });
 
+  it("refuses lesson minutes written 0x10 or 1e1 instead of saving them as 16 or 10", async () => {
+    const c = await as("TW");
+    for (const minutes of ["0x10", "1e1", "Infinity"]) {
+      const save = await c.post(`${url}/lessons/lesson-1`, { intent: "save-lesson", title: "第一课", minutes, credit: "0.5", video: "", body: "正文", checkpoints: "" });
+      expect(plain(save.text), minutes).toContain("学习时长须为数字（只写阿拉伯数字，如 60 或 0.5）");
+    }
+  });
+
   it("refuses to publish with every problem named, and publishes nothing", async () => {
     const c = await as("TW");
     const save = await c.post(`${url}/lessons/lesson-1`, {

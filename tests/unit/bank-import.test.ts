@@ -115,7 +115,7 @@ describe("rows", () => {
   it("reports options that skip a letter, too few options, and options on true/false or fill-in", () => {
     expect(parseOne(row({ type: "单选", stem: "缺 B？", A: "甲", C: "丙", answer: "A" })).problems).toEqual(["选项：选项须从 A 起连续编排（应为 A、B）"]);
     expect(parseOne(row({ type: "单选", stem: "只有一个？", A: "甲", answer: "A" })).problems).toEqual(["选项：选项须有 2 到 6 个，现有 1 个"]);
-    expect(parseOne(row({ type: "判断", stem: "对吗？", A: "对", B: "错", answer: "对" })).problems).toEqual(["选项：判断题不设选项，请清空选项列"]);
+    expect(parseOne(row({ type: "判断", stem: "对吗？", A: "甲", B: "乙", answer: "对" })).problems).toEqual(["选项：判断题不设选项，请清空选项列"]);
   });
 
   it("reports a multiple-choice question with one answer, a bad difficulty and a bad 编号", () => {

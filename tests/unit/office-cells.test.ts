@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parseBankSheet } from "~/lib/bank-import";
-import { displayedNumber } from "~/lib/number-format";
+import { displayedDate, displayedNumber } from "~/lib/number-format";
 import { cleanName, parseDateCell, parseSheet } from "~/lib/people-import";
 import { type Cell, cellText, columnLetter, locateTable, rowList } from "~/lib/sheet-table";
 
@@ -26,6 +26,20 @@ describe("numbers as the sheet shows them", () => {
     expect(displayedNumber(serial, 'yyyy"年"m"月"')).toBe("2021-07");
     expect(displayedNumber(serial, "yyyy-mm")).toBe("2021-07");
     expect(displayedNumber(serial, "yyyy-mm-dd")).toBeNull();
+  });
+});
+
+describe("dates as the sheet shows them", () => {
+  const serial = (iso: string) => String((Date.parse(iso) - Date.UTC(1899, 11, 30)) / 86_400_000);
+  it("renders the Chinese date formats with Arabic digits, the year only where the format shows it", () => {
+    expect(displayedDate(serial("2026-07-01T00:00:00Z"), 'm"月"d"日"')).toBe("7月1日");
+    expect(displayedDate(serial("1921-07-23T00:00:00Z"), '[DBNum1][$-804]yyyy"年"m"月"d"日"')).toBe("1921年7月23日");
+    expect(displayedDate(serial("2021-07-01T10:05:00Z"), "[$-804]yyyy/m/d h:mm;@")).toBe("2021/7/1 10:05");
+    expect(displayedDate(serial("2021-07-01T00:00:00Z"), "yyyy\\-mm\\-dd")).toBe("2021-07-01");
+  });
+
+  it("is not a date for number formats", () => {
+    for (const code of ["General", "0.00", "0%", "000000", '#,##0"元"']) expect(displayedDate("44378", code), code).toBeNull();
   });
 });
 
@@ -95,6 +109,21 @@ describe("the table in a sheet", () => {
     expect(t.notes).toEqual(["第 6、8、9 行是表尾（小计、合计、填表人），不是人员数据，已跳过", "第 5 行在 Excel 中被筛选或隐藏，默认不导入；如需导入，请在下方选择“隐藏的行也导入”后重新预检"]);
     expect(locateTable(sheet, COLUMNS, { hiddenRows: new Set([5]), includeHidden: true, maxRows: 100, noun: "人员数据" }).rows.map((r) => r.rowNumber)).toEqual([4, 5, 7]);
   });
+
+  it("skips the rows of a template numbered down in advance, with a note, but not a row missing only its required cells", () => {
+    const sheet: Cell[][] = [
+      ["序号", "学号", "姓名", "入党时间"],
+      [1, "001", "甲", null],
+      [2, null, null, "2020-01-01"],
+      [3, null, null, null],
+      [4, null, null, null],
+      [5, null, null, null],
+    ];
+    const columns = [COLUMNS[0], COLUMNS[1], COLUMNS[2]];
+    const t = locateTable(sheet, columns, { maxRows: 100, noun: "人员数据" });
+    expect(t.rows.map((r) => r.rowNumber)).toEqual([2, 3]);
+    expect(t.notes).toEqual(["第 4–6 行只在不导入的列（如序号）有内容，没有人员数据，已跳过"]);
+  });
 });
 
 describe("people rows", () => {
@@ -125,6 +154,18 @@ describe("people rows", () => {
     expect(r.person.politicalStatus).toBe("masses");
     expect(r.notes[0]).toContain("D 列「政治面貌」：“共青团员”按“群众”导入");
   });
+
+  it("reads the status names of GB/T 4762 that HR and student systems export, and 男生/女生", () => {
+    const names = { 中国共产党党员: "member", 中共正式党员: "member", 中国共产党预备党员: "probationary", 中共预备党员: "probationary", 积极分子: "activist", 发展对象: "target" } as const;
+    for (const [text, status] of Object.entries(names)) {
+      const [r] = parse(["1", "甲", "一支部", text, null, null, null, null]);
+      expect(r.problems, text).toEqual([]);
+      expect(r.person.politicalStatus, text).toBe(status);
+    }
+    const rows = parseSheet([["学号", "姓名", "性别", "所在党支部", "政治面貌"], ["1", "甲", "男生", "一支部", "群众"], ["2", "乙", "女生", "一支部", "群众"], ["3", "丙", "1", "一支部", "群众"]], { today: "2026-12-01" }).rows;
+    expect(rows.map((r) => r.person.gender)).toEqual(["male", "female", null]);
+    expect(rows[2].problems).toEqual(["C 列「性别」：“1”无法识别，可填：男、女"]);
+  });
 });
 
 describe("bank rows", () => {
@@ -142,5 +183,25 @@ describe("bank rows", () => {
     const sheet: Cell[][] = [HEADER, ["填空", "＿＿", null, null, null, "党课/上党课"], ["填空", "约＿＿人", null, null, null, "1,000"], ["填空", "是＿＿", null, null, null, "甲，乙、丙"]];
     expect(parseBankSheet(sheet).rows.map((r) => r.question && r.question.answer)).toEqual([["党课", "上党课"], ["1,000"], ["甲", "乙", "丙"]]);
     expect(parseBankSheet(sheet, { fill: "whole" }).rows.map((r) => r.question && r.question.answer)).toEqual([["党课/上党课"], ["1,000"], ["甲，乙、丙"]]);
+  });
+
+  it("reads answer letters written as options are labelled: B. （B） B、 and A.C.D", () => {
+    const rows = parseBankSheet([HEADER, ["单选", "甲", "一", "二", "三", "B."], ["单选", "乙", "一", "二", "三", "（Ｂ）"], ["单选", "丙", "一", "二", "三", "B、"], ["多选", "丁", "一", "二", "三", "A.C."], ["单选", "戊", "一", "二", "三", "B/C"]]).rows;
+    expect(rows.map((r) => r.question && r.question.answer)).toEqual(["B", "B", "B", ["A", "C"], null]);
+    expect(rows[4].problems).toEqual(["F 列「答案」：“B/C”应为一个选项字母，如 B"]);
+  });
+
+  it("reads a 判断题 exported as options A 正确 / B 错误 with a letter, and refuses other options", () => {
+    const rows = parseBankSheet([
+      HEADER,
+      ["判断", "甲", "正确", "错误", null, "B"],
+      ["判断", "乙", "错", "对", null, "ｂ"],
+      ["判断", "丙", "正确", "错误", null, "对"],
+      ["判断", "丁", "正确", "不一定", null, "A"],
+    ]).rows;
+    expect(rows.map((r) => r.question && r.question.answer)).toEqual([false, true, true, null]);
+    expect(rows.every((r, i) => i === 3 || r.question?.options === undefined)).toBe(true);
+    expect(rows[0].notes).toEqual(["F 列「答案」：判断题写作选项 A“正确”、B“错误”，答案“B”按“错”导入，选项不保存"]);
+    expect(rows[3].problems).toContain("F 列「答案」：“A”无法识别，请填“对”或“错”");
   });
 });

@@ -1,7 +1,7 @@
 import zlib from "node:zlib";
-import { displayedNumber } from "~/lib/number-format";
+import { BUILT_IN_DATE_FORMATS, displayedDate, displayedNumber } from "~/lib/number-format";
 
-// What read-excel-file does not tell: which rows of the first sheet are hidden (by a filter or by
+// What read-excel-file does not tell: which rows of a sheet are hidden (by a filter or by
 // hand), which cells are merged, and how a numeric cell is shown (a percent, zero-padded digits, a
 // month without a day). Those decide what a cell means, so they are read from the sheet's XML here.
 // The zip has already been size-checked by the caller (declaredUnpackedSize).
@@ -9,10 +9,17 @@ import { displayedNumber } from "~/lib/number-format";
 export type SheetLayout = {
   /** Sheet row numbers (1-based) that Excel does not show. */
   hiddenRows: Set<number>;
+  /** Columns (0-based) Excel does not show. */
+  hiddenColumns: Set<number>;
   /** Merged ranges, 0-based and inclusive. */
   merges: { top: number; left: number; bottom: number; right: number }[];
-  /** The text a numeric cell shows where its format changes its meaning, keyed "row:col" (0-based). */
+  /**
+   * The text a cell shows where the reader would read something else, keyed "row:col" (0-based): a
+   * number whose format changes its meaning, and a formula error (#N/A, #REF!) the reader reads as empty.
+   */
   displayed: Map<string, string>;
+  /** The text a date-formatted cell shows (7月1日, 2021年7月1日), keyed "row:col": for imports that take text as shown. */
+  shownDates: Map<string, string>;
 };
 
 const MAX_PART_BYTES = 150 * 1024 * 1024;
@@ -63,12 +70,12 @@ function attributes(tag: string): Record<string, string> {
 const decodeXml = (s: string) =>
   s.replace(/&(lt|gt|quot|apos|amp);/g, (_, e: string) => ({ lt: "<", gt: ">", quot: '"', apos: "'", amp: "&" })[e as "lt"]);
 
-/** Path of the first sheet, as read-excel-file reads it: the first <sheet> of the workbook. */
-function firstSheetPath(bytes: Uint8Array, entries: Map<string, Entry>): string | null {
+/** Path of the sheet at `index` (0-based) in the workbook's order, the order read-excel-file reads them in. */
+function sheetPath(bytes: Uint8Array, entries: Map<string, Entry>, index: number): string | null {
   const workbook = readEntry(bytes, entries, "xl/workbook.xml");
   const rels = readEntry(bytes, entries, "xl/_rels/workbook.xml.rels");
   if (!workbook || !rels) return null;
-  const sheet = /<(?:\w+:)?sheet\b[^>]*>/.exec(workbook);
+  const sheet = [...workbook.matchAll(/<(?:\w+:)?sheet\b[^>]*>/g)][index];
   if (!sheet) return null;
   const id = attributes(sheet[0])["r:id"];
   for (const m of rels.matchAll(/<(?:\w+:)?Relationship\b[^>]*>/g)) {
@@ -93,18 +100,25 @@ const BUILT_IN_FORMATS: Record<number, string> = {
   57: "yyyy-mm",
 };
 
-function numberFormats(styles: string | null): (string | undefined)[] {
-  if (!styles) return [];
+type StyleFormats = { meaning: (string | undefined)[]; dates: (string | undefined)[] };
+
+/** Per cell style: the format that decides a number's meaning, and the date format it is shown in. */
+function numberFormats(styles: string | null): StyleFormats {
+  if (!styles) return { meaning: [], dates: [] };
   const custom = new Map<number, string>();
   for (const m of styles.matchAll(/<(?:\w+:)?numFmt\b[^>]*>/g)) {
     const a = attributes(m[0]);
     if (a.numFmtId && a.formatCode !== undefined) custom.set(Number(a.numFmtId), decodeXml(a.formatCode));
   }
   const cellXfs = /<(?:\w+:)?cellXfs\b[^>]*>([\s\S]*?)<\/(?:\w+:)?cellXfs>/.exec(styles)?.[1] ?? "";
-  return [...cellXfs.matchAll(/<(?:\w+:)?xf\b[^>]*>/g)].map((m) => {
-    const id = Number(attributes(m[0]).numFmtId ?? 0);
-    return custom.get(id) ?? BUILT_IN_FORMATS[id];
-  });
+  const ids = [...cellXfs.matchAll(/<(?:\w+:)?xf\b[^>]*>/g)].map((m) => Number(attributes(m[0]).numFmtId ?? 0));
+  return {
+    meaning: ids.map((id) => custom.get(id) ?? BUILT_IN_FORMATS[id]),
+    dates: ids.map((id) => {
+      const code = custom.get(id) ?? BUILT_IN_DATE_FORMATS[id];
+      return code !== undefined && displayedDate("1", code) !== null ? code : undefined;
+    }),
+  };
 }
 
 function cellAddress(ref: string): [number, number] | null {
@@ -115,14 +129,16 @@ function cellAddress(ref: string): [number, number] | null {
   return [Number(m[2]) - 1, col - 1];
 }
 
-/** Reads the layout facts of the first sheet; an unreadable part yields no facts rather than an error. */
-export function readSheetLayout(bytes: Uint8Array): SheetLayout {
-  const layout: SheetLayout = { hiddenRows: new Set(), merges: [], displayed: new Map() };
+/** Reads the layout facts of a sheet (0-based, the first by default); an unreadable part yields no facts rather than an error. */
+export function readSheetLayout(bytes: Uint8Array, sheetIndex = 0): SheetLayout {
+  const layout: SheetLayout = { hiddenRows: new Set(), hiddenColumns: new Set(), merges: [], displayed: new Map(), shownDates: new Map() };
   const entries = zipDirectory(bytes);
-  const path = firstSheetPath(bytes, entries);
+  const path = sheetPath(bytes, entries, sheetIndex);
   const sheet = path ? readEntry(bytes, entries, path) : null;
   if (!sheet) return layout;
-  const formats = numberFormats(readEntry(bytes, entries, "xl/styles.xml"));
+  const { meaning: formats, dates } = numberFormats(readEntry(bytes, entries, "xl/styles.xml"));
+  // Workbooks from Excel for Mac may count days from 1904: their serials are 1462 days short of 1900's.
+  const date1904 = /<(?:\w+:)?workbookPr\b[^>]*\bdate1904="(1|true)"/.test(readEntry(bytes, entries, "xl/workbook.xml") ?? "");
 
   let rowNumber = 0;
   for (const m of sheet.matchAll(/<(?:\w+:)?row\b([^>]*)>/g)) {
@@ -130,20 +146,39 @@ export function readSheetLayout(bytes: Uint8Array): SheetLayout {
     rowNumber = a.r ? Number(a.r) : rowNumber + 1;
     if (a.hidden === "1" || a.hidden === "true") layout.hiddenRows.add(rowNumber);
   }
-  // Only cells whose style shows a number differently are worth a look; most sheets have none.
+  // Only formula errors and cells whose style shows a number differently are worth a look; most sheets have none.
   const telling = new Set(formats.flatMap((f, i) => (f && displayedNumber("1", f) !== null ? [String(i)] : [])));
-  if (telling.size > 0) {
+  if (telling.size > 0 || dates.some(Boolean) || /\bt="e"/.test(sheet)) {
     for (const m of sheet.matchAll(/<(?:\w+:)?c\b([^>]*?)(?:\/>|>([\s\S]*?)<\/(?:\w+:)?c>)/g)) {
-      const style = /\bs="(\d+)"/.exec(m[1])?.[1];
-      if (style === undefined || !telling.has(style)) continue;
       const a = attributes(m[1]);
+      if (a.t === "e") {
+        const error = m[2] ? /<(?:\w+:)?v>([^<]*)</.exec(m[2])?.[1] : undefined;
+        const at = a.r ? cellAddress(a.r) : null;
+        if (at) layout.displayed.set(`${at[0]}:${at[1]}`, error ? decodeXml(error) : "#VALUE!");
+        continue;
+      }
+      const style = /\bs="(\d+)"/.exec(m[1])?.[1];
+      if (style === undefined || (!telling.has(style) && !dates[Number(style)])) continue;
       if (a.t && a.t !== "n") continue;
-      const value = m[2] ? /<(?:\w+:)?v>([^<]*)</.exec(m[2])?.[1] : undefined;
+      const stored = m[2] ? /<(?:\w+:)?v>([^<]*)</.exec(m[2])?.[1] : undefined;
       const at = a.r ? cellAddress(a.r) : null;
-      if (value === undefined || value === "" || !at) continue;
+      if (stored === undefined || stored === "" || !at) continue;
+      const date = dates[Number(style)];
+      const value = date && date1904 ? String(Number(stored) + 1462) : stored;
+      const shownDate = date ? displayedDate(value, date) : null;
+      if (shownDate !== null) layout.shownDates.set(`${at[0]}:${at[1]}`, shownDate);
+      // A date shown without its year (7月1日) holds the year it was typed in, which nobody chose.
+      if (shownDate !== null && !/y/i.test(date!.replace(/"[^"]*"|\\.|\[[^\]]*\]/g, ""))) layout.displayed.set(`${at[0]}:${at[1]}`, shownDate);
+      if (!telling.has(style)) continue;
       const shown = displayedNumber(value, formats[Number(style)]!);
       if (shown !== null) layout.displayed.set(`${at[0]}:${at[1]}`, shown);
     }
+  }
+  for (const m of sheet.matchAll(/<(?:\w+:)?col\b[^>]*>/g)) {
+    const a = attributes(m[0]);
+    if (a.hidden !== "1" && a.hidden !== "true") continue;
+    // <col min max> numbers columns from 1; a hidden range over the whole sheet width stops at 16384.
+    for (let c = Number(a.min); c <= Math.min(Number(a.max), 16384); c++) layout.hiddenColumns.add(c - 1);
   }
   for (const m of sheet.matchAll(/<(?:\w+:)?mergeCell\b[^>]*>/g)) {
     const [from, to] = (attributes(m[0]).ref ?? "").split(":").map(cellAddress);

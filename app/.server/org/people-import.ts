@@ -1,6 +1,6 @@
 import type Database from "better-sqlite3";
 import { todayInChina } from "~/lib/dates";
-import { type HiddenRowChoice } from "~/lib/sheet-table";
+import { type HiddenRowChoice, hiddenColumnsNote } from "~/lib/sheet-table";
 import { type Grant, scopePaths } from "~/lib/permissions";
 import {
   type CheckedRow,
@@ -10,6 +10,7 @@ import {
   buildReport,
   checkAgainstDatabase,
   createUnitResolver,
+  holdsPeopleTable,
   isClean,
   parseSheet,
 } from "~/lib/people-import";
@@ -80,11 +81,14 @@ type Prepared = {
 export type ReadChoices = { hidden?: HiddenRowChoice };
 
 async function prepare(file: UploadedFile, choices: ReadChoices): Promise<Prepared> {
-  const { format, rows, hiddenRows } = await readSpreadsheet(file, { maxBytes: MAX_UPLOAD_BYTES });
+  const { format, rows, hiddenRows, hiddenColumns, sheetNote } = await readSpreadsheet(file, { maxBytes: MAX_UPLOAD_BYTES, holdsTable: holdsPeopleTable });
   const today = todayInChina();
   // The name is only shown and logged; a client may send any length.
   const fileName = file.name.slice(0, 200);
-  return { file: { fileName, format, sha256: sha256Hex(file.bytes) }, parsed: parseSheet(rows, { today, hiddenRows, hidden: choices.hidden }), today };
+  const parsed = parseSheet(rows, { today, hiddenRows, hidden: choices.hidden });
+  const columnsNote = hiddenColumnsNote(parsed.header, hiddenColumns);
+  parsed.notes.unshift(...[sheetNote, columnsNote].filter((n) => n !== null));
+  return { file: { fileName, format, sha256: sha256Hex(file.bytes) }, parsed, today };
 }
 
 /** Checks every row and writes nothing. */

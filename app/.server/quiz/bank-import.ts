@@ -9,12 +9,13 @@ import {
   TEMPLATE_EXAMPLES,
   buildBankReport,
   checkAgainstBank,
+  holdsBankTable,
   isClean,
   parseBankSheet,
   questionToRow,
   stemKey,
 } from "~/lib/bank-import";
-import { type HiddenRowChoice } from "~/lib/sheet-table";
+import { type HiddenRowChoice, hiddenColumnsNote } from "~/lib/sheet-table";
 import { audit } from "../audit";
 import { env } from "../env";
 import { prisma, prismaIdle, rawDb, sqliteTimestamp } from "../db";
@@ -45,8 +46,10 @@ function checkRows(db: Database.Database, bank: BankRef, { rows, header }: BankS
 export type BankReadChoices = { hidden?: HiddenRowChoice; fill?: FillChoice };
 
 async function prepare(file: UploadedFile, choices: BankReadChoices) {
-  const { format, rows, hiddenRows } = await readSpreadsheet(file, { maxBytes: MAX_BANK_UPLOAD_BYTES });
+  const { format, rows, hiddenRows, hiddenColumns, sheetNote } = await readSpreadsheet(file, { maxBytes: MAX_BANK_UPLOAD_BYTES, holdsTable: holdsBankTable, dates: "shown" });
   const parsed = parseBankSheet(rows, { ...choices, hiddenRows, required: env.questionRequiredFields });
+  const columnsNote = hiddenColumnsNote(parsed.header, hiddenColumns);
+  parsed.notes.unshift(...[sheetNote, columnsNote].filter((n) => n !== null));
   return { meta: { fileName: file.name.slice(0, 200), format, sha256: sha256Hex(file.bytes) }, parsed };
 }
 
