@@ -16,8 +16,16 @@ export function countBlanks(stem: string): number {
 
 const KEBAB = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 
-const text = (field: string) =>
-  z.string({ error: `${field}必须是文字` }).trim().min(1, `${field}不能为空`);
+/** The longest 题干, option, 出处 or tag (characters); 解析 may be longer. A question is read on a phone. */
+export const MAX_TEXT_CHARS = 1000;
+export const MAX_EXPLANATION_CHARS = 3000;
+
+const text = (field: string, max = MAX_TEXT_CHARS) =>
+  z
+    .string({ error: `${field}必须是文字` })
+    .trim()
+    .min(1, `${field}不能为空`)
+    .max(max, `${field}不能超过 ${max} 字`);
 
 // Unknown keys are refused rather than dropped: a misspelt "answers:" would otherwise vanish silently.
 const strictObject = <T extends z.ZodRawShape>(shape: T) =>
@@ -125,10 +133,14 @@ function buildQuestionSchema<S extends z.ZodType<string | undefined>, E extends 
   });
 }
 
-export const questionSchema = buildQuestionSchema(text("出处"), text("解析"), tagList.min(1, "至少要有一个标签"));
+export const questionSchema = buildQuestionSchema(text("出处"), text("解析", MAX_EXPLANATION_CHARS), tagList.min(1, "至少要有一个标签"));
 
 /** The same rules for a question written in the browser or imported from Excel, where 出处, 解析 and 标签 may be left out. */
-export const editableQuestionSchema = buildQuestionSchema(text("出处").optional(), z.string({ error: "解析必须是文字" }).trim(), tagList);
+export const editableQuestionSchema = buildQuestionSchema(
+  text("出处").optional(),
+  z.string({ error: "解析必须是文字" }).trim().max(MAX_EXPLANATION_CHARS, `解析不能超过 ${MAX_EXPLANATION_CHARS} 字`),
+  tagList,
+);
 
 /** What a school may require of every question beyond the rules (QUESTION_REQUIRED_FIELDS). */
 export type RequiredExtras = { explanation: boolean; tags: boolean };

@@ -106,6 +106,12 @@ describe("rows", () => {
     expect(s.problems).toEqual(["B 列「题干」：必填"]);
   });
 
+  it("reports a cell longer than a question may be, by its column, instead of storing it", () => {
+    const long = parseOne(single(`${"长".repeat(30_000)}？`, "A", { B: "乙".repeat(1_001), explanation: "析".repeat(3_001) }));
+    expect(long.problems).toEqual(expect.arrayContaining(["B 列「题干」：题干不能超过 1000 字", "D 列「选项B」：选项内容不能超过 1000 字", "J 列「解析」：解析不能超过 3000 字"]));
+    expect(long.question).toBeNull();
+  });
+
   it("reports an answer that is not among the options", () => {
     expect(parseOne(single("甲乙丙丁选哪个？", "E")).problems).toEqual(["I 列「答案」：E 不在选项中"]);
     const m = parseOne(row({ type: "多选", stem: "选两个？", A: "甲", B: "乙", answer: "AC" }));
