@@ -80,7 +80,7 @@ export default function PrivacyPage() {
         <h2 id="kept-heading" className="mb-2 font-semibold">
           保存的信息
         </h2>
-        <ScrollTable label="保存的信息">
+        <ScrollTable label="保存的信息一览表">
           <table className="w-full text-left text-sm">
             <thead className="bg-stone-100">
               <tr>
