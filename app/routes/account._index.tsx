@@ -64,7 +64,7 @@ export default function AccountPage() {
           <dd>{me.grants.length ? me.grants.map((g) => `${ROLE_LABELS[g.role]}（${g.unit}）`).join("、") : ROLE_LABELS.learner}</dd>
         </dl>
       </section>
-      <nav className="flex gap-3 text-sm">
+      <nav className="flex gap-3 text-sm" aria-label="我的账户">
         <Link to="/hours" className="text-party underline">
           我的学时
         </Link>

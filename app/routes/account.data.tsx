@@ -3,6 +3,7 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { type Cell, personalData } from "~/.server/account/personal-data";
 import { requireUser } from "~/.server/auth/guard";
 import { buttonClass } from "~/components/ui/form";
+import { ScrollTable } from "~/components/ui/scroll-table";
 
 // Everything the system holds about the signed-in person, by category, and the download of it
 // (/account/data.json, audited). Decision 033. /account/data
@@ -49,7 +50,7 @@ export default function MyData() {
             {s.rows.length === 0 ? (
               <p className="mt-2 text-sm text-stone-500">没有记录。</p>
             ) : (
-              <div className="mt-2 overflow-x-auto">
+              <ScrollTable label={s.title} className="mt-2">
                 <table className="w-full text-left text-xs">
                   <thead className="bg-stone-100">
                     <tr>
@@ -72,7 +73,7 @@ export default function MyData() {
                     ))}
                   </tbody>
                 </table>
-              </div>
+              </ScrollTable>
             )}
           </details>
         );

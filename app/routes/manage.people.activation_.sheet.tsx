@@ -42,6 +42,7 @@ export default function ActivationSheetPage() {
   const sheet = reply?.sheet ?? null;
   return (
     <div className="space-y-3">
+      <h1 className="sr-only">激活通知单</h1>
       <div className="flex flex-wrap items-center gap-2 print:hidden">
         <Link to="/manage/people/activation" className="text-sm text-stone-600 hover:underline">
           ← 账号激活

@@ -1,5 +1,6 @@
 import { type MetaFunction } from "@remix-run/node";
 import { Link } from "@remix-run/react";
+import { ScrollTable } from "~/components/ui/scroll-table";
 
 // The privacy notice (个人信息保护说明): what is kept, why, for how long and who sees it, as the code
 // does it (decision 033). Public: linked from the sign-in page and /account. /privacy
@@ -79,7 +80,7 @@ export default function PrivacyPage() {
         <h2 id="kept-heading" className="mb-2 font-semibold">
           保存的信息
         </h2>
-        <div className="overflow-x-auto">
+        <ScrollTable label="保存的信息一览表">
           <table className="w-full text-left text-sm">
             <thead className="bg-stone-100">
               <tr>
@@ -100,7 +101,7 @@ export default function PrivacyPage() {
               ))}
             </tbody>
           </table>
-        </div>
+        </ScrollTable>
       </section>
       <section className="space-y-2 rounded-lg bg-white p-4 text-sm text-stone-700 shadow" aria-labelledby="rights-heading">
         <h2 id="rights-heading" className="font-semibold text-stone-900">

@@ -5,6 +5,7 @@ import { freePort } from "../support/free-port";
 import { type TestOidcProvider, startOidcProvider } from "../support/oidc-provider";
 import { type SpawnedServer, spawnServer } from "../support/spawn-server";
 import { E2E_APP_DIR, E2E_DB, E2E_TMP } from "./support/paths";
+import { axeViolations } from "./support/axe";
 import { expect, test } from "./support/fixtures";
 
 // Campus single sign-on in a phone's browser: a school with OpenID Connect configured. The run's
@@ -62,6 +63,7 @@ test.describe("a school with OpenID Connect", () => {
     await expect(sso).toBeVisible();
     // The password form stays below it for people without a campus account.
     await expect(page.getByLabel("学号/工号")).toBeVisible();
+    expect(await axeViolations(page), "/login with SSO").toEqual([]);
     await sso.click();
 
     await expect(page).toHaveURL(new RegExp(`^${provider.issuer}/interaction/`));

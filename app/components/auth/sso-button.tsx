@@ -10,7 +10,7 @@ export function SsoButton({ label, href }: { label: string; href: string }) {
       <a href={href} className={`${buttonClass} w-full`}>
         {`${label}登录`}
       </a>
-      <p className="mt-4 text-center text-xs text-stone-400">或使用学号/工号和密码登录</p>
+      <p className="mt-4 text-center text-xs text-stone-500">或使用学号/工号和密码登录</p>
     </div>
   );
 }

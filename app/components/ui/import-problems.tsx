@@ -1,4 +1,5 @@
 import { type ReactNode } from "react";
+import { ScrollTable } from "./scroll-table";
 
 // The dry-run tables every spreadsheet import shows: row number, the columns that identify the row,
 // and the problems found in it (or the notes on how its cells were read), in Chinese.
@@ -19,7 +20,7 @@ export function ImportNotesTable<R extends NoteRow>({ rows, columns }: { rows: R
 
 function RowMessages<R extends { rowNumber: number }>({ rows, columns, messages, tone }: { rows: R[]; columns: Column<R>[]; messages: (row: R) => string[]; tone: "problem" | "note" }) {
   return (
-    <div className={tone === "note" ? "mt-1 overflow-x-auto" : "overflow-x-auto"}>
+    <ScrollTable label={tone === "note" ? "读取说明" : "问题行"} className={tone === "note" ? "mt-1" : undefined}>
       <table className="w-full text-left text-sm">
         {tone === "problem" ? (
           <thead className="bg-stone-100 text-stone-600">
@@ -54,7 +55,7 @@ function RowMessages<R extends { rowNumber: number }>({ rows, columns, messages,
           ))}
         </tbody>
       </table>
-    </div>
+    </ScrollTable>
   );
 }
 
