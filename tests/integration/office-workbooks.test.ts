@@ -2,7 +2,8 @@ import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BANK_FILE, ROSTER_FILE } from "../fixtures/office/make-workbooks";
-import { Client, type Reply } from "../support/client";
+import { type Client } from "../support/client";
+import { expectedHash, officeCollege, plain, signedIn } from "../support/office-import";
 import { type TestServer, startTestServer } from "../support/server";
 
 // Office workbooks as a 组织部 and a college keep them (tests/fixtures/office, written by
@@ -10,36 +11,16 @@ import { type TestServer, startTestServer } from "../support/server";
 // stored is what each cell means.
 
 let server: TestServer;
-const PASSWORD = "Passw0rd1";
 let bankId: number;
 const fixture = (name: string) => new Uint8Array(fs.readFileSync(path.join(import.meta.dirname, "../fixtures/office", name)));
 
 beforeAll(async () => {
   server = await startTestServer();
-  const f = server.factory;
-  const root = f.unit({ name: "测试大学党委", kind: "committee" });
-  const cs = f.unit({ name: "计算机学院党委", kind: "college", parent: root });
-  f.unit({ name: "学生第一党支部", kind: "branch", branchType: "student", parent: cs });
-  const secretary = f.person({ number: "S001", name: "计院书记", unitId: cs.id, category: "staff", politicalStatus: "member" });
-  f.grant(secretary, "secretary", cs.id);
-  const trainer = f.person({ number: "T001", name: "计院培训员", unitId: cs.id, category: "staff", politicalStatus: "member" });
-  f.grant(trainer, "trainer", cs.id);
-  for (const id of [secretary, trainer]) await f.password(id, PASSWORD);
-  const now = new Date().toISOString().replace("Z", "+00:00");
-  bankId = Number(
-    f.db.prepare("INSERT INTO QuestionBank (slug, title, unitId, createdAt, updatedAt) VALUES (?, ?, ?, ?, ?)").run("cs-contest", "知识竞赛题库", cs.id, now, now).lastInsertRowid,
-  );
+  bankId = await officeCollege(server, { college: "计算机学院党委", branch: "学生第一党支部", secretary: "S001", trainer: "T001", bank: { slug: "cs-contest", title: "知识竞赛题库" } });
 });
 afterAll(() => server?.stop());
 
-async function as(number: string) {
-  const c = new Client(server.url);
-  expect((await c.login(number, PASSWORD)).status).toBe(302);
-  return c;
-}
-
-const plain = (r: Reply) => r.text.replace(/<!-- -->/g, "").replace(/&quot;/g, '"').replace(/&#x27;/g, "'");
-const expectedHash = (r: Reply) => /name="expectedHash" value="([0-9a-f]{64})"/.exec(r.text)?.[1];
+const as = (number: string) => signedIn(server, number);
 
 function post(c: Client, url: string, name: string, fields: Record<string, string>) {
   const form = new FormData();
@@ -160,21 +141,16 @@ describe("the college's 题库", () => {
 
 describe("a school that requires 解析 and 标签", () => {
   let strict: TestServer;
+  let strictBank: number;
   beforeAll(async () => {
     strict = await startTestServer({ env: { QUESTION_REQUIRED_FIELDS: "explanation,tags" } });
-    const f = strict.factory;
-    const cs = f.unit({ name: "计算机学院党委", kind: "college", parent: f.unit({ name: "测试大学党委", kind: "committee" }) });
-    f.grant(f.person({ number: "T001", name: "计院培训员", unitId: cs.id, category: "staff", politicalStatus: "member" }), "trainer", cs.id);
-    await f.password(f.db.prepare("SELECT id FROM Person WHERE number = 'T001'").pluck().get() as number, PASSWORD);
-    const now = new Date().toISOString().replace("Z", "+00:00");
-    f.db.prepare("INSERT INTO QuestionBank (slug, title, unitId, createdAt, updatedAt) VALUES (?, ?, ?, ?, ?)").run("strict", "严格题库", cs.id, now, now);
+    strictBank = await officeCollege(strict, { college: "计算机学院党委", branch: "学生第一党支部", secretary: "S001", trainer: "T001", bank: { slug: "strict", title: "严格题库" } });
   });
   afterAll(() => strict?.stop());
 
   it("refuses a file without them, naming what is missing", async () => {
-    const c = new Client(strict.url);
-    expect((await c.login("T001", PASSWORD)).status).toBe(302);
-    const id = strict.factory.db.prepare("SELECT id FROM QuestionBank WHERE slug = 'strict'").pluck().get() as number;
+    const c = await signedIn(strict, "T001");
+    const id = strictBank;
     const form = new FormData();
     form.append("file", new Blob([fixture(BANK_FILE)]), BANK_FILE);
     form.set("intent", "dryRun");

@@ -1,7 +1,8 @@
 import iconv from "iconv-lite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type WpsCell, wpsWorkbook } from "../fixtures/office/wps-workbook";
-import { Client, type Reply } from "../support/client";
+import { type Client } from "../support/client";
+import { expectedHash, officeCollege, plain, signedIn } from "../support/office-import";
 import { type TestServer, startTestServer } from "../support/server";
 
 // Workbooks as a 组织部 and a college save them from WPS 表格 or a Chinese Excel, and CSV as Excel
@@ -11,33 +12,15 @@ import { type TestServer, startTestServer } from "../support/server";
 // Each is read as it means through the real import pages, or refused by row and column.
 
 let server: TestServer;
-const PASSWORD = "Passw0rd1";
 let bankId: number;
 
 beforeAll(async () => {
   server = await startTestServer();
-  const f = server.factory;
-  const root = f.unit({ name: "测试大学党委", kind: "committee" });
-  const cs = f.unit({ name: "信息学院党委", kind: "college", parent: root });
-  f.unit({ name: "本科生第二党支部", kind: "branch", branchType: "student", parent: cs });
-  const secretary = f.person({ number: "S100", name: "信息学院书记", unitId: cs.id, category: "staff", politicalStatus: "member" });
-  f.grant(secretary, "secretary", cs.id);
-  const trainer = f.person({ number: "T100", name: "信息学院培训员", unitId: cs.id, category: "staff", politicalStatus: "member" });
-  f.grant(trainer, "trainer", cs.id);
-  for (const id of [secretary, trainer]) await f.password(id, PASSWORD);
-  const now = new Date().toISOString().replace("Z", "+00:00");
-  bankId = Number(f.db.prepare("INSERT INTO QuestionBank (slug, title, unitId, createdAt, updatedAt) VALUES (?, ?, ?, ?, ?)").run("info-quiz", "支部知识测试题库", cs.id, now, now).lastInsertRowid);
+  bankId = await officeCollege(server, { college: "信息学院党委", branch: "本科生第二党支部", secretary: "S100", trainer: "T100", bank: { slug: "info-quiz", title: "支部知识测试题库" } });
 });
 afterAll(() => server?.stop());
 
-async function as(number: string) {
-  const c = new Client(server.url);
-  expect((await c.login(number, PASSWORD)).status).toBe(302);
-  return c;
-}
-
-const plain = (r: Reply) => r.text.replace(/<!-- -->/g, "").replace(/&quot;/g, '"').replace(/&#x27;/g, "'");
-const expectedHash = (r: Reply) => /name="expectedHash" value="([0-9a-f]{64})"/.exec(r.text)?.[1];
+const as = (number: string) => signedIn(server, number);
 
 function post(c: Client, url: string, name: string, bytes: Uint8Array<ArrayBuffer>, fields: Record<string, string>) {
   const form = new FormData();
