@@ -2,7 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { freePort } from "../support/free-port";
-import { type TestOidcProvider, startOidcProvider } from "../support/oidc-provider";
+import { type TestOidcProvider, oidcEnv, startOidcProvider } from "../support/oidc-provider";
 import { type SpawnedServer, spawnServer } from "../support/spawn-server";
 import { E2E_APP_DIR, E2E_DB, E2E_TMP } from "./support/paths";
 import { axeViolations } from "./support/axe";
@@ -38,12 +38,7 @@ test.describe("a school with OpenID Connect", () => {
       cwd: E2E_APP_DIR,
       env: {
         PORT: String(port),
-        PUBLIC_URL: publicUrl,
-        OIDC_ISSUER: provider.issuer,
-        OIDC_CLIENT_ID: provider.clientId,
-        OIDC_CLIENT_SECRET: provider.clientSecret,
-        OIDC_ID_CLAIM: "preferred_username",
-        OIDC_SCOPE: "openid profile",
+        ...oidcEnv(provider, publicUrl),
         RULE_PACKS_DIR: path.join(ROOT, "content", "rule-packs"),
       },
     });

@@ -3,7 +3,7 @@ import { Client } from "../support/client";
 import { freePort } from "../support/free-port";
 import { getWithHost } from "../support/host-header";
 import { throughProvider } from "../support/oidc-browser";
-import { type TestOidcProvider, startOidcProvider } from "../support/oidc-provider";
+import { type TestOidcProvider, oidcEnv, startOidcProvider } from "../support/oidc-provider";
 import { type TestServer, startTestServer } from "../support/server";
 
 // Campus single sign-on over OpenID Connect against a real provider (oidc-provider) on 127.0.0.1:
@@ -26,12 +26,7 @@ beforeAll(async () => {
   server = await startTestServer({
     env: {
       PORT: String(port),
-      PUBLIC_URL: publicUrl,
-      OIDC_ISSUER: provider.issuer,
-      OIDC_CLIENT_ID: provider.clientId,
-      OIDC_CLIENT_SECRET: provider.clientSecret,
-      OIDC_ID_CLAIM: "preferred_username",
-      OIDC_SCOPE: "openid profile",
+      ...oidcEnv(provider, publicUrl),
     },
   });
   const f = server.factory;

@@ -149,3 +149,15 @@ function loginPage(res: http.ServerResponse, action: string, error?: string) {
 <button type="submit">登录</button></form>`,
   );
 }
+
+/** The app's settings for signing in at this provider, the 学号 in `preferred_username`. */
+export function oidcEnv(provider: TestOidcProvider, publicUrl: string): Record<string, string> {
+  return {
+    PUBLIC_URL: publicUrl,
+    OIDC_ISSUER: provider.issuer,
+    OIDC_CLIENT_ID: provider.clientId,
+    OIDC_CLIENT_SECRET: provider.clientSecret,
+    OIDC_ID_CLAIM: "preferred_username",
+    OIDC_SCOPE: "openid profile",
+  };
+}
