@@ -25,7 +25,7 @@ export type SheetLayout = {
 /** What an .xlsx may unpack to: a 20,000-row sheet is ~20 MB of XML; more is a zip bomb or not a roll. */
 export const MAX_XLSX_UNPACKED_BYTES = 150 * 1024 * 1024;
 
-export type ZipEntry = { name: string; method: number; compressedSize: number; uncompressedSize: number; localOffset: number };
+type ZipEntry = { name: string; method: number; compressedSize: number; uncompressedSize: number; localOffset: number };
 
 /** The entries the zip's central directory lists, or null when it has none or a record is broken. */
 export function zipEntries(bytes: Uint8Array): ZipEntry[] | null {
