@@ -1,4 +1,4 @@
-import QRCode from "qrcode";
+import { qrDataUri } from "../http/public-link";
 import { checkinToken } from "./checkin-code";
 
 // What the projector shows while check-in is open: the check-in URL of the current slot and its QR
@@ -7,8 +7,7 @@ import { checkinToken } from "./checkin-code";
 
 export async function projectorCode(activity: { id: number; codeSecret: string }, origin: string, now = new Date()) {
   const url = `${origin}/checkin/${checkinToken(activity.id, activity.codeSecret, now)}`;
-  const svg = await QRCode.toString(url, { type: "svg", margin: 1, errorCorrectionLevel: "M" });
-  return { url, qr: `data:image/svg+xml;base64,${Buffer.from(svg).toString("base64")}` };
+  return { url, qr: await qrDataUri(url, { margin: 1 }) };
 }
 
 /** Whether check-in is open now: the activity is still open and the time is inside its window. */

@@ -20,9 +20,12 @@ export function publicOrigin(requestUrl: string): string {
   return trusted[0] ?? `http://${hostPart(env.host)}:${env.port}`;
 }
 
-/** The QR code as an SVG data: URI (the CSP allows data: images; no script, no inline SVG markup). */
-export async function qrDataUri(text: string): Promise<string> {
-  const svg = await QRCode.toString(text, { type: "svg", errorCorrectionLevel: "M", margin: 0 });
+/**
+ * The QR code as an SVG data: URI (the CSP allows data: images; no script, no inline SVG markup).
+ * `margin` is the quiet zone around the code, in modules.
+ */
+export async function qrDataUri(text: string, { margin = 0 } = {}): Promise<string> {
+  const svg = await QRCode.toString(text, { type: "svg", errorCorrectionLevel: "M", margin });
   return `data:image/svg+xml;base64,${Buffer.from(svg).toString("base64")}`;
 }
 

@@ -44,8 +44,6 @@ export function isCrossSiteRequest(method: string, origin: string | undefined, h
   return origin !== `${proto}://${host}`;
 }
 
-const FORM_TYPES = ["application/x-www-form-urlencoded", "multipart/form-data"];
-
 /**
  * Actions read forms only: any other body (text/plain, JSON, a multipart body without its boundary,
  * a body with no type at all) would make `request.formData()` throw a 500, so it is refused first.
@@ -55,5 +53,5 @@ export function isFormBody(method: string, contentType: string | undefined, hasB
   if (!contentType) return !hasBody;
   const [type, ...params] = contentType.split(";").map((p) => p.trim().toLowerCase());
   if (type === "multipart/form-data") return params.some((p) => /^boundary=./.test(p));
-  return FORM_TYPES.includes(type);
+  return type === "application/x-www-form-urlencoded";
 }

@@ -2,16 +2,13 @@ import crypto from "node:crypto";
 import Papa from "papaparse";
 import readXlsxFile from "read-excel-file/node";
 import { type Cell } from "~/lib/sheet-table";
-import { type SheetLayout, readSheetLayout } from "./xlsx-layout";
+import { MAX_XLSX_UNPACKED_BYTES, type SheetLayout, readSheetLayout, zipEntries } from "./xlsx-layout";
 
 // Reading an uploaded spreadsheet (the sheet of an .xlsx that holds the table, or a .csv) as offices
 // produce it, judged by its bytes rather than its name. Shared by every bulk import (people, question banks):
 // each import parses the rows itself.
 
 export const NOT_A_SPREADSHEET = "无法识别该文件：请上传 Excel 工作簿（.xlsx）或 CSV 文件，可先下载导入模板";
-
-/** What an .xlsx may unpack to: a 20,000-row sheet is ~20 MB of XML; more is a zip bomb or not a roll. */
-const MAX_XLSX_UNPACKED_BYTES = 150 * 1024 * 1024;
 
 /** A file the user can fix: the message says how, in Chinese. */
 export class ImportFileError extends Error {}
@@ -25,23 +22,8 @@ function startsWith(bytes: Uint8Array, magic: number[]): boolean {
 
 /** Sum of the uncompressed sizes the zip's central directory declares, or null when it has none. */
 export function declaredUnpackedSize(bytes: Uint8Array): number | null {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const stop = Math.max(0, bytes.length - 22 - 0xffff);
-  for (let i = bytes.length - 22; i >= stop; i--) {
-    if (view.getUint32(i, true) !== 0x06054b50) continue;
-    const entries = view.getUint16(i + 10, true);
-    let p = view.getUint32(i + 16, true);
-    let total = 0;
-    for (let n = 0; n < entries; n++) {
-      if (p + 46 > bytes.length || view.getUint32(p, true) !== 0x02014b50) return null;
-      const size = view.getUint32(p + 24, true);
-      // 0xFFFFFFFF means the real size is in a Zip64 field: far beyond any sheet worth importing.
-      total += size === 0xffffffff ? Infinity : size;
-      p += 46 + view.getUint16(p + 28, true) + view.getUint16(p + 30, true) + view.getUint16(p + 32, true);
-    }
-    return total;
-  }
-  return null;
+  // 0xFFFFFFFF means the real size is in a Zip64 field: far beyond any sheet worth importing.
+  return zipEntries(bytes)?.reduce((total, e) => total + (e.uncompressedSize === 0xffffffff ? Infinity : e.uncompressedSize), 0) ?? null;
 }
 
 export type SheetRead = {

@@ -25,7 +25,8 @@ export type UploadLimits = {
   tooLargeHint?: string;
 };
 
-const OVERHEAD_BYTES = 64 * 1024;
+/** What a multipart body may hold besides its file: boundaries, part headers, the text fields. */
+export const OVERHEAD_BYTES = 64 * 1024;
 
 export function tooLargeMessage(maxFileBytes: number, hint?: string) {
   return `文件超过 ${Math.round(maxFileBytes / 1024 / 1024)} MB 的上限${hint ? `，${hint}` : ""}`;

@@ -22,41 +22,49 @@ export type SheetLayout = {
   shownDates: Map<string, string>;
 };
 
-const MAX_PART_BYTES = 150 * 1024 * 1024;
+/** What an .xlsx may unpack to: a 20,000-row sheet is ~20 MB of XML; more is a zip bomb or not a roll. */
+export const MAX_XLSX_UNPACKED_BYTES = 150 * 1024 * 1024;
 
-type Entry = { method: number; compressedSize: number; localOffset: number };
+type ZipEntry = { name: string; method: number; compressedSize: number; uncompressedSize: number; localOffset: number };
 
-function zipDirectory(bytes: Uint8Array): Map<string, Entry> {
+/** The entries the zip's central directory lists, or null when it has none or a record is broken. */
+export function zipEntries(bytes: Uint8Array): ZipEntry[] | null {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const entries = new Map<string, Entry>();
   const stop = Math.max(0, bytes.length - 22 - 0xffff);
   for (let i = bytes.length - 22; i >= stop; i--) {
     if (view.getUint32(i, true) !== 0x06054b50) continue;
     const count = view.getUint16(i + 10, true);
     let p = view.getUint32(i + 16, true);
-    for (let n = 0; n < count && p + 46 <= bytes.length && view.getUint32(p, true) === 0x02014b50; n++) {
+    const entries: ZipEntry[] = [];
+    for (let n = 0; n < count; n++) {
+      if (p + 46 > bytes.length || view.getUint32(p, true) !== 0x02014b50) return null;
       const nameLength = view.getUint16(p + 28, true);
-      const name = new TextDecoder().decode(bytes.subarray(p + 46, p + 46 + nameLength));
-      entries.set(name.replace(/^\//, ""), {
+      entries.push({
+        name: new TextDecoder().decode(bytes.subarray(p + 46, p + 46 + nameLength)),
         method: view.getUint16(p + 10, true),
         compressedSize: view.getUint32(p + 20, true),
+        uncompressedSize: view.getUint32(p + 24, true),
         localOffset: view.getUint32(p + 42, true),
       });
       p += 46 + nameLength + view.getUint16(p + 30, true) + view.getUint16(p + 32, true);
     }
-    break;
+    return entries;
   }
-  return entries;
+  return null;
 }
 
-function readEntry(bytes: Uint8Array, entries: Map<string, Entry>, name: string): string | null {
+function zipDirectory(bytes: Uint8Array): Map<string, ZipEntry> {
+  return new Map((zipEntries(bytes) ?? []).map((e) => [e.name.replace(/^\//, ""), e]));
+}
+
+function readEntry(bytes: Uint8Array, entries: Map<string, ZipEntry>, name: string): string | null {
   const e = entries.get(name);
   if (!e) return null;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const start = e.localOffset + 30 + view.getUint16(e.localOffset + 26, true) + view.getUint16(e.localOffset + 28, true);
   const data = bytes.subarray(start, start + e.compressedSize);
   // The declared sizes were checked by the caller; a zip that lies about them still stops here.
-  const raw = e.method === 0 ? data : e.method === 8 ? zlib.inflateRawSync(data, { maxOutputLength: MAX_PART_BYTES }) : null;
+  const raw = e.method === 0 ? data : e.method === 8 ? zlib.inflateRawSync(data, { maxOutputLength: MAX_XLSX_UNPACKED_BYTES }) : null;
   return raw ? new TextDecoder().decode(raw) : null;
 }
 
@@ -71,8 +79,7 @@ const decodeXml = (s: string) =>
   s.replace(/&(lt|gt|quot|apos|amp);/g, (_, e: string) => ({ lt: "<", gt: ">", quot: '"', apos: "'", amp: "&" })[e as "lt"]);
 
 /** Path of the sheet at `index` (0-based) in the workbook's order, the order read-excel-file reads them in. */
-function sheetPath(bytes: Uint8Array, entries: Map<string, Entry>, index: number): string | null {
-  const workbook = readEntry(bytes, entries, "xl/workbook.xml");
+function sheetPath(bytes: Uint8Array, entries: Map<string, ZipEntry>, workbook: string | null, index: number): string | null {
   const rels = readEntry(bytes, entries, "xl/_rels/workbook.xml.rels");
   if (!workbook || !rels) return null;
   const sheet = [...workbook.matchAll(/<(?:\w+:)?sheet\b[^>]*>/g)][index];
@@ -133,12 +140,13 @@ function cellAddress(ref: string): [number, number] | null {
 export function readSheetLayout(bytes: Uint8Array, sheetIndex = 0): SheetLayout {
   const layout: SheetLayout = { hiddenRows: new Set(), hiddenColumns: new Set(), merges: [], displayed: new Map(), shownDates: new Map() };
   const entries = zipDirectory(bytes);
-  const path = sheetPath(bytes, entries, sheetIndex);
+  const workbook = readEntry(bytes, entries, "xl/workbook.xml");
+  const path = sheetPath(bytes, entries, workbook, sheetIndex);
   const sheet = path ? readEntry(bytes, entries, path) : null;
   if (!sheet) return layout;
   const { meaning: formats, dates } = numberFormats(readEntry(bytes, entries, "xl/styles.xml"));
   // Workbooks from Excel for Mac may count days from 1904: their serials are 1462 days short of 1900's.
-  const date1904 = /<(?:\w+:)?workbookPr\b[^>]*\bdate1904="(1|true)"/.test(readEntry(bytes, entries, "xl/workbook.xml") ?? "");
+  const date1904 = /<(?:\w+:)?workbookPr\b[^>]*\bdate1904="(1|true)"/.test(workbook ?? "");
 
   let rowNumber = 0;
   for (const m of sheet.matchAll(/<(?:\w+:)?row\b([^>]*)>/g)) {

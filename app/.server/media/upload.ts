@@ -4,7 +4,7 @@ import path from "node:path";
 import { type UploadHandler, unstable_parseMultipartFormData } from "@remix-run/node";
 import { allowBodyUpTo } from "../http/body-limit";
 import { UNREADABLE_FORM_MESSAGE } from "../http/form-body";
-import { UploadError, tooLargeMessage } from "../http/upload";
+import { OVERHEAD_BYTES, UploadError, tooLargeMessage } from "../http/upload";
 
 // Receiving a large file (a lesson video) as it arrives: the multipart part is written to a temporary
 // file under DATA_DIR, chunk by chunk, waiting for the disk, and never held in memory. Past the limit
@@ -16,10 +16,11 @@ export type ReceivedFile = { tmpPath: string; filename: string; bytes: number };
 export async function receiveFileUpload(request: Request, opts: { field: string; maxBytes: number; tmpDir: string }): Promise<ReceivedFile> {
   const contentType = request.headers.get("Content-Type") ?? "";
   if (!contentType.toLowerCase().startsWith("multipart/form-data")) throw new UploadError("请通过页面上的表单选择文件并提交");
+  const budget = opts.maxBytes + OVERHEAD_BYTES;
   const declared = Number(request.headers.get("Content-Length"));
-  if (Number.isFinite(declared) && declared > opts.maxBytes + 64 * 1024) throw new UploadError(tooLargeMessage(opts.maxBytes), 413);
+  if (Number.isFinite(declared) && declared > budget) throw new UploadError(tooLargeMessage(opts.maxBytes), 413);
   // The server holds every body to the form limit (body-limit.ts); this route takes a video.
-  allowBodyUpTo(opts.maxBytes + 64 * 1024);
+  allowBodyUpTo(budget);
   fs.mkdirSync(opts.tmpDir, { recursive: true });
 
   let received: ReceivedFile | null = null;
