@@ -10,7 +10,7 @@ import { env } from "../env";
 import { type Prisma } from "../generated/prisma/client";
 import { clientAddress } from "../http/context";
 import { hashPassword } from "./password";
-import { createSession, generateSessionToken, sessionCookie } from "./session";
+import { startSession } from "./session";
 import { loginThrottle } from "./throttle";
 
 // Account activation (decision 030): instead of a password shared by everyone of an import, each
@@ -285,10 +285,9 @@ export async function activateAccount(number: string, code: string, newPassword:
     });
     if (!consumed) return await refuse("used", "该激活码已经使用过，不能再次使用。如已设置密码，请直接登录。", accountKey, personId);
     failed = false;
-    const token = generateSessionToken();
-    const session = await createSession(token, personId);
+    const cookie = await startSession(personId);
     await audit({ actorId: personId, action: "activation.use", targetKind: "person", targetId: personId });
-    return { personId, cookie: sessionCookie(token, session.expiresAt) };
+    return { personId, cookie };
   } finally {
     claim.end(!failed);
   }

@@ -3,8 +3,7 @@ import { prisma } from "../../db";
 import { env } from "../../env";
 import { activatedBySso } from "../activation";
 import { getUser } from "../guard";
-import { startSession } from "../login";
-import { invalidateSession } from "../session";
+import { invalidateSession, startSession } from "../session";
 
 // What happens once a campus identity provider has vouched for someone: its user id is the 学号/工号
 // (Person.number); an unknown or disabled person is refused with a message saying so, and every
