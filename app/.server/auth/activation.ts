@@ -45,7 +45,7 @@ export class ActivationError extends Error {
   }
 }
 
-export const WRONG_CODE_MESSAGE = "学号/工号或激活码不正确，请核对后再试。";
+const WRONG_CODE_MESSAGE = "学号/工号或激活码不正确，请核对后再试。";
 const THROTTLED_MESSAGE = "尝试过于频繁，请稍后再试。";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -56,7 +56,7 @@ const SLICE = 500;
 const BATCH_TRANSACTION = { timeout: 30_000 };
 
 /** Codes are 60 random bits, so a plain SHA-256 is enough to keep them out of the database. */
-export function activationCodeHash(code: string): string {
+function activationCodeHash(code: string): string {
   return createHash("sha256").update(code).digest("hex");
 }
 
