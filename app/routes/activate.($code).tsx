@@ -4,8 +4,7 @@ import { type ActionFunctionArgs, type HeadersFunction, type LoaderFunctionArgs,
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
 import { ActivationError, activateAccount } from "~/.server/auth/activation";
-import { getUser } from "~/.server/auth/guard";
-import { invalidateSession } from "~/.server/auth/session";
+import { endBrowserSession } from "~/.server/auth/guard";
 import { Field, FormMessage, buttonClass, inputClass } from "~/components/ui/form";
 import { ActivationCodeSchema, formatActivationCode, normaliseActivationCode } from "~/lib/activation-code";
 import { NewPasswordSchema } from "~/lib/password-policy";
@@ -43,9 +42,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const { number, code, newPassword } = submission.value;
   try {
     const { cookie } = await activateAccount(number, code, newPassword);
-    // Activating on a shared phone ends the session the browser had, as signing in does.
-    const previous = await getUser(request);
-    if (previous) await invalidateSession(previous.sessionId);
+    await endBrowserSession(request);
     return redirect("/", { headers: { "Set-Cookie": cookie } });
   } catch (e) {
     if (!(e instanceof ActivationError)) throw e;

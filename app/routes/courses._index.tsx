@@ -2,7 +2,7 @@ import { type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { requireUser } from "~/.server/auth/guard";
 import { type CourseCard, filterCatalog, recommendations, visibleCourses } from "~/.server/learning/catalog";
-import { recordSearch, searchHistoryState } from "~/.server/learning/search-history";
+import { catalogueSearches } from "~/.server/learning/search-history";
 import { SearchHistoryForm, searchHistoryNotice } from "~/components/account/search-history-form";
 import { Notice, inputClass, secondaryButtonClass } from "~/components/ui/form";
 import { COURSE_CATEGORIES } from "~/lib/course-format";
@@ -20,7 +20,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const q = (url.searchParams.get("q") ?? "").slice(0, 50);
   const category = url.searchParams.get("category") ?? "";
   const cards = await visibleCourses(user.id);
-  if (q.trim()) await recordSearch(user.id, q);
+  const { recent, ...searchHistory } = await catalogueSearches(user.id, q);
   const now = Date.now();
   const view = (c: CourseCard) => ({
     ...c,
@@ -37,8 +37,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
       {},
     ).map(view),
     catalog: filtered.map(view),
-    recommended: (await recommendations(user.id, cards)).map(view),
-    searchHistory: await searchHistoryState(user.id),
+    recommended: (await recommendations(user.id, cards, recent)).map(view),
+    searchHistory,
   };
 }
 

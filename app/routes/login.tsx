@@ -3,9 +3,8 @@ import { parseWithZod } from "@conform-to/zod/v4";
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { z } from "zod";
-import { getUser, requireAnonymous } from "~/.server/auth/guard";
+import { endBrowserSession, requireAnonymous } from "~/.server/auth/guard";
 import { LOGIN_FAILED_MESSAGE, signIn } from "~/.server/auth/login";
-import { invalidateSession } from "~/.server/auth/session";
 import { ssoEntry } from "~/.server/auth/sso/sign-in";
 import { SsoButton } from "~/components/auth/sso-button";
 import { Field, FormMessage, buttonClass, inputClass } from "~/components/ui/form";
@@ -33,9 +32,7 @@ export async function action({ request }: ActionFunctionArgs) {
   }
   const { username, password, redirectTo } = submission.value;
   const result = await signIn(username, password);
-  // Signing in again (another account on a shared phone) ends the session the browser had.
-  const previous = result.ok ? await getUser(request) : null;
-  if (previous) await invalidateSession(previous.sessionId);
+  if (result.ok) await endBrowserSession(request);
   if (!result.ok) {
     return data({ result: submission.reply({ formErrors: [LOGIN_FAILED_MESSAGE], hideFields: ["password"] }) }, { status: 400 });
   }

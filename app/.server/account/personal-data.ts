@@ -1,4 +1,5 @@
 import { ACTIVITY_KIND_LABELS, type ActivityKind } from "~/lib/activities";
+import { TYPE_LABELS } from "~/lib/bank-import";
 import { CLAIM_STATUS_LABELS } from "~/lib/claims";
 import { formatChinaDateTime, formatDate, todayInChina } from "~/lib/dates";
 import { formatHours } from "~/lib/hours";
@@ -37,7 +38,6 @@ const label = <K extends string>(labels: Record<K, string>, key: string | null) 
 const when = (d: Date | null) => (d ? formatChinaDateTime(d) : null);
 const day = (d: Date | null) => (d ? formatDate(d) : null);
 const STATE_LABELS: Record<string, string> = { in_progress: "作答中", submitted: "已交卷", expired: "已到时收卷" };
-const TYPE_LABELS: Record<string, string> = { single: "单选", multiple: "多选", judge: "判断", fill: "填空" };
 /** Who did something to the person's data, without naming another person. */
 const byWhom = (actorId: number | null, personId: number) => (actorId === personId ? "本人" : actorId === null ? "系统" : "管理人员");
 /** A stored response (bank letters, true/false, fill texts) as one line. */

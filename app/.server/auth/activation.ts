@@ -10,7 +10,7 @@ import { env } from "../env";
 import { type Prisma } from "../generated/prisma/client";
 import { clientAddress } from "../http/context";
 import { hashPassword } from "./password";
-import { createSession, generateSessionToken, sessionCookie } from "./session";
+import { startSession } from "./session";
 import { loginThrottle } from "./throttle";
 
 // Account activation (decision 030): instead of a password shared by everyone of an import, each
@@ -45,7 +45,7 @@ export class ActivationError extends Error {
   }
 }
 
-export const WRONG_CODE_MESSAGE = "学号/工号或激活码不正确，请核对后再试。";
+const WRONG_CODE_MESSAGE = "学号/工号或激活码不正确，请核对后再试。";
 const THROTTLED_MESSAGE = "尝试过于频繁，请稍后再试。";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -56,7 +56,7 @@ const SLICE = 500;
 const BATCH_TRANSACTION = { timeout: 30_000 };
 
 /** Codes are 60 random bits, so a plain SHA-256 is enough to keep them out of the database. */
-export function activationCodeHash(code: string): string {
+function activationCodeHash(code: string): string {
   return createHash("sha256").update(code).digest("hex");
 }
 
@@ -285,10 +285,9 @@ export async function activateAccount(number: string, code: string, newPassword:
     });
     if (!consumed) return await refuse("used", "该激活码已经使用过，不能再次使用。如已设置密码，请直接登录。", accountKey, personId);
     failed = false;
-    const token = generateSessionToken();
-    const session = await createSession(token, personId);
+    const cookie = await startSession(personId);
     await audit({ actorId: personId, action: "activation.use", targetKind: "person", targetId: personId });
-    return { personId, cookie: sessionCookie(token, session.expiresAt) };
+    return { personId, cookie };
   } finally {
     claim.end(!failed);
   }

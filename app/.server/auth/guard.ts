@@ -4,7 +4,7 @@ import { type Role } from "~/lib/vocabulary";
 import { audit } from "../audit";
 import { prisma, rawStatement } from "../db";
 import { currentRequestContext } from "../http/context";
-import { type SessionPerson, readSessionToken, sessionCookie, validateSessionToken } from "./session";
+import { type SessionPerson, invalidateSession, readSessionToken, sessionCookie, validateSessionToken } from "./session";
 
 // The one guard every loader and action goes through. Nothing here trusts an id from the client:
 // a unit or person named in a request is looked up and its path checked against the caller's grants.
@@ -40,6 +40,12 @@ async function loadUser(request: Request): Promise<CurrentUser | null> {
     sessionId: validated.session.id,
     grants,
   };
+}
+
+/** Signing in again on a browser (another account on a shared phone) ends the session it had. */
+export async function endBrowserSession(request: Request): Promise<void> {
+  const previous = await getUser(request);
+  if (previous) await invalidateSession(previous.sessionId);
 }
 
 /** Signs-in are required; a person who must change the password is sent to do so first. */

@@ -2,7 +2,7 @@ import { audit } from "../audit";
 import { prisma } from "../db";
 import { clientAddress } from "../http/context";
 import { burnVerifyTime, hashPassword, verifyPassword } from "./password";
-import { createSession, generateSessionToken, invalidateAllSessions, sessionCookie } from "./session";
+import { invalidateAllSessions, startSession } from "./session";
 import { loginThrottle } from "./throttle";
 
 /** The one message for every failed sign-in, so a failure tells nothing about the account. */
@@ -39,23 +39,12 @@ export async function signIn(number: string, password: string): Promise<LoginRes
       return { ok: false };
     }
     ok = true;
-    const token = generateSessionToken();
-    const session = await createSession(token, person.id);
+    const cookie = await startSession(person.id);
     await audit({ actorId: person.id, action: "login.success", targetKind: "person", targetId: person.id });
-    return { ok: true, cookie: sessionCookie(token, session.expiresAt), mustChangePassword: person.password!.mustChange };
+    return { ok: true, cookie, mustChangePassword: person.password!.mustChange };
   } finally {
     claim.end(ok);
   }
-}
-
-/**
- * Opens a session for a person whose identity is already established (campus single sign-on) and
- * returns its cookie: the one place a sign-in turns into a session besides the password check above.
- */
-export async function startSession(personId: number): Promise<string> {
-  const token = generateSessionToken();
-  const session = await createSession(token, personId);
-  return sessionCookie(token, session.expiresAt);
 }
 
 export type PasswordChangeResult = { ok: true; cookie: string } | { ok: false; field: "currentPassword"; message: string };
@@ -82,10 +71,9 @@ export async function changeOwnPassword(personId: number, number: string, curren
   const hash = await hashPassword(next);
   await prisma.password.update({ where: { personId }, data: { hash, mustChange: false } });
   await invalidateAllSessions(personId);
-  const token = generateSessionToken();
-  const session = await createSession(token, personId);
+  const cookie = await startSession(personId);
   await audit({ actorId: personId, action: "password.change", targetKind: "person", targetId: personId });
-  return { ok: true, cookie: sessionCookie(token, session.expiresAt) };
+  return { ok: true, cookie };
 }
 
 /** An administrator sets a temporary password; the person must change it at the next sign-in. */

@@ -9,7 +9,7 @@ import { env } from "../env";
 export const SESSION_COOKIE = "wsdx_session";
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-export function generateSessionToken(): string {
+function generateSessionToken(): string {
   const bytes = new Uint8Array(20);
   crypto.getRandomValues(bytes);
   return encodeBase32LowerCaseNoPadding(bytes);
@@ -24,14 +24,12 @@ function lifetimeMs() {
   return env.sessionDays * DAY_MS;
 }
 
-export async function createSession(token: string, personId: number) {
-  const session = {
-    id: sessionIdFromToken(token),
-    personId,
-    expiresAt: new Date(Date.now() + lifetimeMs()),
-  };
-  await prisma.session.create({ data: session });
-  return session;
+/** Opens a session for a person whose identity is established and returns its cookie: every sign-in ends here. */
+export async function startSession(personId: number): Promise<string> {
+  const token = generateSessionToken();
+  const expiresAt = new Date(Date.now() + lifetimeMs());
+  await prisma.session.create({ data: { id: sessionIdFromToken(token), personId, expiresAt } });
+  return sessionCookie(token, expiresAt);
 }
 
 export type SessionPerson = {

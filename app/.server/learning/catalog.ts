@@ -1,7 +1,6 @@
 import { type Checkpoint, publicCheckpoint } from "~/lib/course-format";
 import { type Interval, coverage, furthestPoint } from "~/lib/watch-credit";
 import { prisma } from "../db";
-import { recentSearches } from "./search-history";
 
 // What a learner may see and must do: published courses whose audience includes them (or that are
 // required of them), the required ones (规定动作) with due dates and progress, the catalogue with
@@ -134,13 +133,10 @@ export function filterCatalog(cards: readonly CourseCard[], f: CatalogFilter): C
 /**
  * Electives to suggest: not required, not finished, scored by shared tags and category with the
  * courses the person has studied, and by words of their recent searches found in the title or tags
- * (when the person keeps them: search-history.ts).
+ * (`searches`: none when the person does not keep them, search-history.ts).
  */
-export async function recommendations(personId: number, cards: readonly CourseCard[], limit = 3): Promise<CourseCard[]> {
-  const [studied, searches] = await Promise.all([
-    prisma.lessonProgress.findMany({ where: { personId }, select: { lesson: { select: { courseId: true } } }, distinct: ["lessonId"], take: 200 }),
-    recentSearches(personId),
-  ]);
+export async function recommendations(personId: number, cards: readonly CourseCard[], searches: readonly string[], limit = 3): Promise<CourseCard[]> {
+  const studied = await prisma.lessonProgress.findMany({ where: { personId }, select: { lesson: { select: { courseId: true } } }, distinct: ["lessonId"], take: 200 });
   const studiedIds = new Set(studied.map((s) => s.lesson.courseId));
   const studiedCards = cards.filter((c) => studiedIds.has(c.id));
   const tags = new Set(studiedCards.flatMap((c) => c.tags));

@@ -7,28 +7,29 @@ import { prisma } from "../db";
 /** How many recent searches recommendations look at. */
 const RECENT = 10;
 
-/** Remembers a catalogue search (the same search twice in a row is kept once), unless the person switched it off. */
-export async function recordSearch(personId: number, query: string) {
-  const q = query.trim().slice(0, 50);
-  if (!q) return;
-  const person = await prisma.person.findUnique({
-    where: { id: personId },
-    select: { keepSearches: true, courseSearches: { select: { query: true }, orderBy: { id: "desc" }, take: 1 } },
-  });
-  if (!person?.keepSearches) return;
-  if (person.courseSearches[0]?.query !== q) await prisma.courseSearch.create({ data: { personId, query: q } });
-}
-
-/** The recent searches recommendations may use: none while the person has switched them off. */
-export async function recentSearches(personId: number): Promise<string[]> {
-  const person = await prisma.person.findUnique({
-    where: { id: personId },
-    select: { keepSearches: true, courseSearches: { select: { query: true }, orderBy: { id: "desc" }, take: RECENT } },
-  });
-  return person?.keepSearches ? person.courseSearches.map((s) => s.query) : [];
-}
-
 export type SearchHistoryState = { keep: boolean; count: number };
+
+/**
+ * The catalogue page's one read of the history: remembers this search (the same search twice in a
+ * row is kept once) unless the person switched it off, and returns the switch, how many are kept and
+ * the recent searches recommendations may use (none while switched off).
+ */
+export async function catalogueSearches(personId: number, query: string): Promise<SearchHistoryState & { recent: string[] }> {
+  const person = await prisma.person.findUniqueOrThrow({
+    where: { id: personId },
+    select: { keepSearches: true, _count: { select: { courseSearches: true } }, courseSearches: { select: { query: true }, orderBy: { id: "desc" }, take: RECENT } },
+  });
+  const keep = person.keepSearches;
+  let recent = person.courseSearches.map((s) => s.query);
+  let count = person._count.courseSearches;
+  const q = query.trim().slice(0, 50);
+  if (keep && q && recent[0] !== q) {
+    await prisma.courseSearch.create({ data: { personId, query: q } });
+    recent = [q, ...recent].slice(0, RECENT);
+    count += 1;
+  }
+  return { keep, count, recent: keep ? recent : [] };
+}
 
 export async function searchHistoryState(personId: number): Promise<SearchHistoryState> {
   const [person, count] = await Promise.all([

@@ -114,35 +114,33 @@ const IMPORT_NOTE = "批量导入";
 function insertAll(db: Database.Database, importer: Importer, rows: readonly CheckedRow[], today: string) {
   const now = sqliteTimestamp(new Date());
   const insertPerson = db.prepare(
-    `INSERT INTO Person (number, name, gender, category, unitId, politicalStatus, statusSince, cadreLevel,
-       isCommitteeMember, committeeRole, phone, disabledAt, createdAt, updatedAt)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?)`,
+    `INSERT INTO "Person" ("number", "name", "gender", "category", "unitId", "politicalStatus", "statusSince", "cadreLevel",
+       "isCommitteeMember", "committeeRole", "phone", "disabledAt", "createdAt", "updatedAt")
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?) RETURNING "id"`,
   );
   const insertStatus = db.prepare(
-    `INSERT INTO StatusChange (personId, fromStatus, toStatus, effectiveOn, note, recordedById, recordedAt) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO "StatusChange" ("personId", "fromStatus", "toStatus", "effectiveOn", "note", "recordedById", "recordedAt") VALUES (?, ?, ?, ?, ?, ?, ?)`,
   );
   const dayStamp = (iso: string) => sqliteTimestamp(new Date(`${iso}T00:00:00Z`));
   for (const { person: p, unitId } of rows) {
     const isMasses = p.politicalStatus === "masses";
     // A status other than 群众 has a start date that drives deadlines: the given one, or today.
     const since = p.statusSince ? dayStamp(p.statusSince) : isMasses ? null : dayStamp(today);
-    const id = Number(
-      insertPerson.run(
-        p.number,
-        p.name,
-        p.gender,
-        p.category,
-        unitId,
-        p.politicalStatus,
-        since,
-        p.cadreLevel,
-        p.isCommitteeMember ? 1 : 0,
-        p.committeeRole,
-        p.phone,
-        now,
-        now,
-      ).lastInsertRowid,
-    );
+    const { id } = insertPerson.get(
+      p.number,
+      p.name,
+      p.gender,
+      p.category,
+      unitId,
+      p.politicalStatus,
+      since,
+      p.cadreLevel,
+      p.isCommitteeMember ? 1 : 0,
+      p.committeeRole,
+      p.phone,
+      now,
+      now,
+    ) as { id: number };
     // Every stage the file dates is a step of the history; an undated current stage starts today.
     const steps = isMasses ? [] : p.history.length && p.history[p.history.length - 1].status === p.politicalStatus ? p.history : [...p.history, { status: p.politicalStatus, on: today }];
     steps.forEach((step, i) => insertStatus.run(id, i === 0 ? null : steps[i - 1].status, step.status, dayStamp(step.on), IMPORT_NOTE, importer.id, now));

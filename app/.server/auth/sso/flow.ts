@@ -21,7 +21,7 @@ const FlowSchema = z.object({
 export type SsoFlow = z.infer<typeof FlowSchema>;
 
 /** 256 random bits, base64url: the state, nonce, PKCE verifier and CAS flow value alike. */
-export function randomFlowValue(): string {
+function randomFlowValue(): string {
   return crypto.randomBytes(32).toString("base64url");
 }
 

@@ -2,9 +2,8 @@ import { audit } from "../../audit";
 import { prisma } from "../../db";
 import { env } from "../../env";
 import { activatedBySso } from "../activation";
-import { getUser } from "../guard";
-import { startSession } from "../login";
-import { invalidateSession } from "../session";
+import { endBrowserSession } from "../guard";
+import { startSession } from "../session";
 
 // What happens once a campus identity provider has vouched for someone: its user id is the 学号/工号
 // (Person.number); an unknown or disabled person is refused with a message saying so, and every
@@ -62,8 +61,7 @@ export async function signInWithIdentity(request: Request, providerId: string, v
     await audit({ actorId: person?.id ?? null, action: "login.failure", targetKind: "account", targetId: number, detail: { via, reason } });
     return refusal(reason, number);
   }
-  const previous = await getUser(request);
-  if (previous) await invalidateSession(previous.sessionId);
+  await endBrowserSession(request);
   await activatedBySso(person.id);
   const cookie = await startSession(person.id);
   await audit({ actorId: person.id, action: "login.success", targetKind: "person", targetId: person.id, detail: { via } });

@@ -7,7 +7,7 @@ import { type SsoFlow } from "./flow";
 // the ID token are switched on too, although it comes straight from the token endpoint, so a proxy or
 // a misrouted request on the campus network cannot hand us someone else's identity.
 
-export const OIDC_CALLBACK_PATH = "/auth/oidc/callback";
+const OIDC_CALLBACK_PATH = "/auth/oidc/callback";
 const TIMEOUT_SECONDS = 10;
 
 function oidc() {

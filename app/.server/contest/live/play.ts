@@ -16,8 +16,8 @@ import { type QuestionRow, questionView, readQuestion, readRound } from "./snaps
 // of it (the primary key) changes nothing.
 
 // Joining again keeps the player's place and score and takes the consent given this time.
-const JOIN_SQL = `INSERT INTO LivePlayer (roundId, personId, joinedAt, score, showName) VALUES (?, ?, ?, 0, ?)
-  ON CONFLICT (roundId, personId) DO UPDATE SET showName = excluded.showName`;
+const JOIN_SQL = `INSERT INTO "LivePlayer" ("roundId", "personId", "joinedAt", "score", "showName") VALUES (?, ?, ?, 0, ?)
+  ON CONFLICT ("roundId", "personId") DO UPDATE SET "showName" = excluded."showName"`;
 
 /**
  * Joins the open round of the contest with this code, with the player's consent (or not) to be shown
@@ -36,7 +36,7 @@ export async function joinRound(personId: number, contestId: number, code: strin
   return round.id;
 }
 
-const SET_SHOW_NAME_SQL = `UPDATE LivePlayer SET showName = ? WHERE roundId = ? AND personId = ?`;
+const SET_SHOW_NAME_SQL = `UPDATE "LivePlayer" SET "showName" = ? WHERE "roundId" = ? AND "personId" = ?`;
 
 /** A player changes their consent; a leaderboard on the screens shows the change at once. */
 export async function setLiveShowName(personId: number, contestId: number, showName: boolean) {

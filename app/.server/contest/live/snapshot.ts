@@ -85,8 +85,8 @@ export function stats(roundId: number, position: number): LiveStatsEvent {
   return { players: playerCount(roundId), answered };
 }
 
-const RANKING_SQL = `SELECT lp.personId, lp.score, lp.showName, lp.joinedAt, p.name, u.name AS unit FROM LivePlayer lp
-  JOIN Person p ON p.id = lp.personId JOIN OrgUnit u ON u.id = p.unitId WHERE lp.roundId = ?`;
+const RANKING_SQL = `SELECT lp."personId", lp."score", lp."showName", lp."joinedAt", p."name", u."name" AS "unit" FROM "LivePlayer" lp
+  JOIN "Person" p ON p."id" = lp."personId" JOIN "OrgUnit" u ON u."id" = p."unitId" WHERE lp."roundId" = ?`;
 
 type PlayerRow = { personId: number; score: number; showName: number; joinedAt: string; name: string; unit: string };
 
@@ -108,7 +108,7 @@ export function ranking(roundId: number): RankedPlayer[] {
   );
 }
 
-const SEATS_SQL = `SELECT personId, joinedAt, showName FROM LivePlayer WHERE roundId = ?`;
+const SEATS_SQL = `SELECT "personId", "joinedAt", "showName" FROM "LivePlayer" WHERE "roundId" = ?`;
 
 /** A player's own consent and the label the screens show for them without it. */
 export function playerNameChoice(roundId: number, personId: number): { showName: boolean; anonymousLabel: string } | null {
