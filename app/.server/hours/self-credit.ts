@@ -10,11 +10,12 @@ export type CreditSourceKind = "quiz" | "contest";
 
 type CreditSettings = { creditHours: number | null; passPercent: number | null; creditSetById: number | null; creditApprovedById: number | null };
 
-const SETTINGS = { creditHours: true, creditSetById: true, creditApprovedById: true } as const;
+/** The columns `withholdsOwnCredit` needs, to select with the rest of a row the caller reads anyway. */
+export const OWN_CREDIT_SETTINGS = { creditHours: true, creditSetById: true, creditApprovedById: true } as const;
 
 async function settingsOf(kind: CreditSourceKind, id: number): Promise<CreditSettings | null> {
-  if (kind === "quiz") return prisma.quiz.findUnique({ where: { id }, select: { ...SETTINGS, passPercent: true } });
-  const contest = await prisma.contest.findUnique({ where: { id }, select: SETTINGS });
+  if (kind === "quiz") return prisma.quiz.findUnique({ where: { id }, select: { ...OWN_CREDIT_SETTINGS, passPercent: true } });
+  const contest = await prisma.contest.findUnique({ where: { id }, select: OWN_CREDIT_SETTINGS });
   return contest && { ...contest, passPercent: null };
 }
 
@@ -25,9 +26,14 @@ export const SELF_CREDIT_NOTICE: Record<CreditSourceKind, string> = {
 };
 
 /** True when the person set these credit settings and nobody else has approved them: grade, but do not credit. */
+export function withholdsOwnCredit(s: Pick<CreditSettings, "creditHours" | "creditSetById" | "creditApprovedById">, personId: number): boolean {
+  return !!s.creditHours && s.creditSetById === personId && s.creditApprovedById === null;
+}
+
+/** `withholdsOwnCredit` for a quiz or contest by id (false when there is none). */
 export async function selfCreditWithheld(kind: CreditSourceKind, id: number, personId: number): Promise<boolean> {
   const s = await settingsOf(kind, id);
-  return !!s && !!s.creditHours && s.creditSetById === personId && s.creditApprovedById === null;
+  return !!s && withholdsOwnCredit(s, personId);
 }
 
 /**
