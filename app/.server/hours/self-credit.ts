@@ -8,7 +8,8 @@ import { prisma } from "../db";
 
 export type CreditSourceKind = "quiz" | "contest";
 
-type CreditSettings = { creditHours: number | null; passPercent: number | null; creditSetById: number | null; creditApprovedById: number | null };
+/** A quiz's or contest's credit settings (a contest has no pass mark). */
+type CreditSettings = { creditHours: number | null; passPercent?: number | null; creditSetById: number | null; creditApprovedById: number | null };
 
 /** The columns `withholdsOwnCredit` needs, to select with the rest of a row the caller reads anyway. */
 export const OWN_CREDIT_SETTINGS = { creditHours: true, creditSetById: true, creditApprovedById: true } as const;
@@ -65,10 +66,12 @@ export type CreditApprovalView = {
   fingerprint: string;
 };
 
-/** For the manage page, when the quiz or contest credits hours: who set them, who approved them, and what the viewer may do. */
-export async function creditApproval(kind: CreditSourceKind, id: number, viewerId: number): Promise<CreditApprovalView | null> {
-  const s = await settingsOf(kind, id);
-  if (!s?.creditHours) return null;
+/**
+ * For the manage page, when the quiz or contest credits hours: who set them, who approved them, and
+ * what the viewer may do. `s` is the row the page has read (its OWN_CREDIT_SETTINGS, and a quiz's pass mark).
+ */
+export async function creditApproval(s: CreditSettings, viewerId: number): Promise<CreditApprovalView | null> {
+  if (!s.creditHours) return null;
   const ids = [s.creditSetById, s.creditApprovedById].filter((x): x is number => x !== null);
   const people = await prisma.person.findMany({ where: { id: { in: ids } }, select: { id: true, name: true } });
   const nameOf = (pid: number | null) => people.find((p) => p.id === pid)?.name ?? null;
