@@ -56,7 +56,6 @@ function fingerprint(s: CreditSettings): string {
 }
 
 export type CreditApprovalView = {
-  setById: number | null;
   setByName: string | null;
   approvedByName: string | null;
   /** The settings await approval: the setter's own attempt would not be credited. */
@@ -77,7 +76,6 @@ export async function creditApproval(s: CreditSettings, viewerId: number): Promi
   const nameOf = (pid: number | null) => people.find((p) => p.id === pid)?.name ?? null;
   const pending = s.creditSetById !== null && s.creditApprovedById === null;
   return {
-    setById: s.creditSetById,
     setByName: nameOf(s.creditSetById),
     approvedByName: nameOf(s.creditApprovedById),
     pending,
