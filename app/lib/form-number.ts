@@ -8,7 +8,7 @@ import { z } from "zod";
 const PLAIN_DECIMAL = /^[+-]?\d+(\.\d+)?$/;
 
 /** The number a field's text means; undefined when empty, NaN when it is not a plain decimal. */
-export function readNumberText(value: unknown): unknown {
+function readNumberText(value: unknown): unknown {
   if (typeof value !== "string") return value;
   const text = value.normalize("NFKC").trim();
   if (text === "") return undefined;

@@ -34,7 +34,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { user, contestId } = await requireContestManager(request, params.contestId);
   const contest = (await getContestForEdit(contestId))!;
-  const approval = await creditApproval("contest", contestId, user.id);
+  const approval = await creditApproval(contest, user.id);
   const [banks, units] = await Promise.all([banksForBuilder(contest.unit.path), unitsUnder(scopePaths(user.grants, "contests:manage"))]);
   return {
     contest: {

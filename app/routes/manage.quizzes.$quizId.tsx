@@ -43,7 +43,7 @@ const DIFFICULTY_LABELS = { "1": "易", "2": "中", "3": "难" } as const;
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { user, quizId } = await requireQuizManager(request, params.quizId);
   const quiz = (await getQuizForEdit(quizId))!;
-  const approval = await creditApproval("quiz", quizId, user.id);
+  const approval = await creditApproval(quiz, user.id);
   const q = new URL(request.url).searchParams.get("q") ?? "";
   const banks = await banksForBuilder(quiz.unit.path);
   const [units, found] = await Promise.all([

@@ -25,21 +25,27 @@ async function loadActivity(activityId: number) {
 }
 
 /**
- * The person's ledger entries for this activity: `${id}` first, `${id}#n` after a reversal (the ledger
- * credits a source once, so a person removed and added again needs a source of their own).
+ * The ledger entries for this activity (one person's, or everyone's) and the reversals among them:
+ * `${id}` first, `${id}#n` after a reversal (the ledger credits a source once, so a person removed and
+ * added again needs a source of their own).
  */
-async function creditsOf(personId: number, activityId: number) {
+async function activityEntries(activityId: number, personId?: number) {
   const entries = await prisma.hoursEntry.findMany({
     where: { personId, sourceKind: SOURCE_KIND, OR: [{ sourceId: String(activityId) }, { sourceId: { startsWith: `${activityId}#` } }] },
-    select: { id: true },
+    select: { id: true, personId: true },
   });
-  const reversed = await prisma.hoursEntry.findMany({
+  const reversals = await prisma.hoursEntry.findMany({
     where: { sourceKind: REVERSAL_KIND, sourceId: { in: entries.map((e) => String(e.id)) } },
     select: { sourceId: true, createdAt: true },
   });
-  const gone = new Set(reversed.map((r) => r.sourceId));
-  const lastReversalAt = reversed.reduce<Date | null>((last, r) => (last && last > r.createdAt ? last : r.createdAt), null);
-  return { count: entries.length, active: entries.find((e) => !gone.has(String(e.id))) ?? null, lastReversalAt };
+  const gone = new Set(reversals.map((r) => r.sourceId));
+  return { entries, reversals, unreversed: entries.filter((e) => !gone.has(String(e.id))) };
+}
+
+async function creditsOf(personId: number, activityId: number) {
+  const { entries, reversals, unreversed } = await activityEntries(activityId, personId);
+  const lastReversalAt = reversals.reduce<Date | null>((last, r) => (last && last > r.createdAt ? last : r.createdAt), null);
+  return { count: entries.length, active: unreversed[0] ?? null, lastReversalAt };
 }
 
 /**
@@ -99,19 +105,11 @@ export async function confirmActivity(actorId: number, activityId: number) {
 
 /** Attendees of a confirmed activity still without their 学时 (a confirmer on their own list), for the page. */
 export async function uncreditedAttendees(activityId: number): Promise<number[]> {
-  const [present, entries] = await Promise.all([
+  const [present, { unreversed }] = await Promise.all([
     prisma.activityAttendance.findMany({ where: { activityId, removedAt: null }, select: { personId: true } }),
-    prisma.hoursEntry.findMany({
-      where: { sourceKind: SOURCE_KIND, OR: [{ sourceId: String(activityId) }, { sourceId: { startsWith: `${activityId}#` } }] },
-      select: { id: true, personId: true },
-    }),
+    activityEntries(activityId),
   ]);
-  const reversed = await prisma.hoursEntry.findMany({
-    where: { sourceKind: REVERSAL_KIND, sourceId: { in: entries.map((e) => String(e.id)) } },
-    select: { sourceId: true },
-  });
-  const gone = new Set(reversed.map((r) => r.sourceId));
-  const credited = new Set(entries.filter((e) => !gone.has(String(e.id))).map((e) => e.personId));
+  const credited = new Set(unreversed.map((e) => e.personId));
   return present.map((a) => a.personId).filter((id) => !credited.has(id));
 }
 

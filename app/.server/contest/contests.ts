@@ -70,6 +70,8 @@ export async function getContestForEdit(contestId: number) {
       closesAt: true,
       timeLimitSec: true,
       creditHours: true,
+      creditSetById: true,
+      creditApprovedById: true,
       unit: { select: { name: true, path: true } },
       sections: {
         select: { id: true, position: true, count: true, pointsEach: true, tag: true, difficulty: true, bank: { select: { id: true, title: true } } },

@@ -2,7 +2,7 @@ import crypto from "node:crypto";
 import { optionOrder, shuffled } from "~/lib/quiz-shuffle";
 import { prisma, prismaIdle, rawDb, rawStatement, sqliteTimestamp } from "../db";
 import { type CreditResult, creditHours } from "../hours/ledger";
-import { selfCreditWithheld } from "../hours/self-credit";
+import { OWN_CREDIT_SETTINGS, withholdsOwnCredit } from "../hours/self-credit";
 import { learner } from "../learning/catalog";
 import { bankOrderOf, drawPaper, paperDeadline, paperWindow, parseJson, presentedOptions, presentedResponse } from "../quiz/paper";
 import { contestAudienceWhere } from "./audience";
@@ -187,8 +187,8 @@ async function finish(entry: { id: number; contestId: number; personId: number; 
  * (app/.server/hours/credit-repair.ts) for a finished entry whose credit never ran.
  */
 export async function creditContestEntry(contestId: number, personId: number, earnedAt: Date): Promise<CreditResult | null> {
-  const contest = await prisma.contest.findUniqueOrThrow({ where: { id: contestId }, select: { title: true, creditHours: true } });
-  if (!contest.creditHours || contest.creditHours <= 0 || (await selfCreditWithheld("contest", contestId, personId))) return null;
+  const contest = await prisma.contest.findUniqueOrThrow({ where: { id: contestId }, select: { ...OWN_CREDIT_SETTINGS, title: true } });
+  if (!contest.creditHours || contest.creditHours <= 0 || withholdsOwnCredit(contest, personId)) return null;
   return creditHours({
     personId,
     amount: contest.creditHours,

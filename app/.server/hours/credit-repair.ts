@@ -20,7 +20,7 @@ import { type CreditResult } from "./ledger";
 /** Rows of a source table looked at per query: a bounded, indexed slice, whatever the table's size. */
 const SLICE = 2000;
 /** A new pass over every source this long after the previous one began. */
-export const REPAIR_PASS_EVERY_MS = 10 * 60_000;
+const REPAIR_PASS_EVERY_MS = 10 * 60_000;
 
 type Key = number[];
 /** A row that should have credited: the person, the source's id, and the row's own id where the credit needs it. */

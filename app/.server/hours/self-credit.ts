@@ -8,13 +8,15 @@ import { prisma } from "../db";
 
 export type CreditSourceKind = "quiz" | "contest";
 
-type CreditSettings = { creditHours: number | null; passPercent: number | null; creditSetById: number | null; creditApprovedById: number | null };
+/** A quiz's or contest's credit settings (a contest has no pass mark). */
+type CreditSettings = { creditHours: number | null; passPercent?: number | null; creditSetById: number | null; creditApprovedById: number | null };
 
-const SETTINGS = { creditHours: true, creditSetById: true, creditApprovedById: true } as const;
+/** The columns `withholdsOwnCredit` needs, to select with the rest of a row the caller reads anyway. */
+export const OWN_CREDIT_SETTINGS = { creditHours: true, creditSetById: true, creditApprovedById: true } as const;
 
 async function settingsOf(kind: CreditSourceKind, id: number): Promise<CreditSettings | null> {
-  if (kind === "quiz") return prisma.quiz.findUnique({ where: { id }, select: { ...SETTINGS, passPercent: true } });
-  const contest = await prisma.contest.findUnique({ where: { id }, select: SETTINGS });
+  if (kind === "quiz") return prisma.quiz.findUnique({ where: { id }, select: { ...OWN_CREDIT_SETTINGS, passPercent: true } });
+  const contest = await prisma.contest.findUnique({ where: { id }, select: OWN_CREDIT_SETTINGS });
   return contest && { ...contest, passPercent: null };
 }
 
@@ -25,9 +27,14 @@ export const SELF_CREDIT_NOTICE: Record<CreditSourceKind, string> = {
 };
 
 /** True when the person set these credit settings and nobody else has approved them: grade, but do not credit. */
+export function withholdsOwnCredit(s: Pick<CreditSettings, "creditHours" | "creditSetById" | "creditApprovedById">, personId: number): boolean {
+  return !!s.creditHours && s.creditSetById === personId && s.creditApprovedById === null;
+}
+
+/** `withholdsOwnCredit` for a quiz or contest by id (false when there is none). */
 export async function selfCreditWithheld(kind: CreditSourceKind, id: number, personId: number): Promise<boolean> {
   const s = await settingsOf(kind, id);
-  return !!s && !!s.creditHours && s.creditSetById === personId && s.creditApprovedById === null;
+  return !!s && withholdsOwnCredit(s, personId);
 }
 
 /**
@@ -49,7 +56,6 @@ function fingerprint(s: CreditSettings): string {
 }
 
 export type CreditApprovalView = {
-  setById: number | null;
   setByName: string | null;
   approvedByName: string | null;
   /** The settings await approval: the setter's own attempt would not be credited. */
@@ -59,16 +65,17 @@ export type CreditApprovalView = {
   fingerprint: string;
 };
 
-/** For the manage page, when the quiz or contest credits hours: who set them, who approved them, and what the viewer may do. */
-export async function creditApproval(kind: CreditSourceKind, id: number, viewerId: number): Promise<CreditApprovalView | null> {
-  const s = await settingsOf(kind, id);
-  if (!s?.creditHours) return null;
+/**
+ * For the manage page, when the quiz or contest credits hours: who set them, who approved them, and
+ * what the viewer may do. `s` is the row the page has read (its OWN_CREDIT_SETTINGS, and a quiz's pass mark).
+ */
+export async function creditApproval(s: CreditSettings, viewerId: number): Promise<CreditApprovalView | null> {
+  if (!s.creditHours) return null;
   const ids = [s.creditSetById, s.creditApprovedById].filter((x): x is number => x !== null);
   const people = await prisma.person.findMany({ where: { id: { in: ids } }, select: { id: true, name: true } });
   const nameOf = (pid: number | null) => people.find((p) => p.id === pid)?.name ?? null;
   const pending = s.creditSetById !== null && s.creditApprovedById === null;
   return {
-    setById: s.creditSetById,
     setByName: nameOf(s.creditSetById),
     approvedByName: nameOf(s.creditApprovedById),
     pending,

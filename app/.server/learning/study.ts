@@ -58,11 +58,11 @@ const ms = (s: string) => new Date(s).getTime();
 
 function lessonFacts(lessonId: number): LessonFacts {
   const row = rawStatement(
-      `SELECT l.id, l.courseId, l.title, l.credit, l.minutes, l.checkpoints, c.completionPermille, m.durationSec, r.createdById AS publishedById
-       FROM Lesson l JOIN Course c ON c.id = l.courseId
-       LEFT JOIN MediaFile m ON m.courseId = l.courseId AND m.path = l.videoPath
-       LEFT JOIN CourseRevision r ON r.courseId = c.id AND r.number = c.revision
-       WHERE l.id = ? AND l.archivedAt IS NULL AND c.status = 'published'`,
+      `SELECT l."id", l."courseId", l."title", l."credit", l."minutes", l."checkpoints", c."completionPermille", m."durationSec", r."createdById" AS "publishedById"
+       FROM "Lesson" l JOIN "Course" c ON c."id" = l."courseId"
+       LEFT JOIN "MediaFile" m ON m."courseId" = l."courseId" AND m."path" = l."videoPath"
+       LEFT JOIN "CourseRevision" r ON r."courseId" = c."id" AND r."number" = c."revision"
+       WHERE l."id" = ? AND l."archivedAt" IS NULL AND c."status" = 'published'`,
     ).get(lessonId) as
     | {
         id: number;

@@ -8,7 +8,7 @@ import { audit } from "../audit";
 import { prisma } from "../db";
 import { Prisma } from "../generated/prisma/client";
 import { type CreditResult, creditHours } from "../hours/ledger";
-import { selfCreditWithheld } from "../hours/self-credit";
+import { OWN_CREDIT_SETTINGS, withholdsOwnCredit } from "../hours/self-credit";
 import { MalformedAnswer, bankOrderOf, drawPaper, keyOf, paperDeadline, paperWindow, parseJson, presentedOptions, presentedResponse, toBankResponse } from "./paper";
 
 // Attempts at a quiz: the state machine in_progress → submitted | expired, with the paper (questions,
@@ -456,8 +456,8 @@ async function recomputeGrade(quizId: number, personId: number, finishedAt: Date
  * (app/.server/hours/credit-repair.ts) asks it for a passed grade whose credit never ran.
  */
 export async function creditQuizPass(quizId: number, personId: number, earnedAt: Date): Promise<CreditResult | null> {
-  const quiz = await prisma.quiz.findUniqueOrThrow({ where: { id: quizId }, select: { creditHours: true, title: true, passPercent: true } });
-  if (!quiz.creditHours || quiz.creditHours <= 0 || (await selfCreditWithheld("quiz", quizId, personId))) return null;
+  const quiz = await prisma.quiz.findUniqueOrThrow({ where: { id: quizId }, select: { ...OWN_CREDIT_SETTINGS, title: true, passPercent: true } });
+  if (!quiz.creditHours || quiz.creditHours <= 0 || withholdsOwnCredit(quiz, personId)) return null;
   // The grade must pass the pass mark in force, not only the one it was graded against: a setter's own
   // pass under a mark of 0, withheld, must not be credited later (by the repair) because someone
   // else has since become the setter by raising the mark.

@@ -78,6 +78,8 @@ export async function getQuizForEdit(quizId: number) {
       shuffleOptions: true,
       reviewPolicy: true,
       creditHours: true,
+      creditSetById: true,
+      creditApprovedById: true,
       unit: { select: { name: true, path: true } },
       slots: {
         select: {
