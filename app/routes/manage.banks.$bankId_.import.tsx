@@ -2,13 +2,13 @@ import { type SubmissionResult, getFormProps, getInputProps, useForm } from "@co
 import { parseWithZod } from "@conform-to/zod/v4";
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { useEffect, useState } from "react";
 import { z } from "zod";
 import { requirePermission } from "~/.server/auth/guard";
 import { ImportFileError } from "~/.server/http/spreadsheet";
 import { UploadError, parseUploadForm } from "~/.server/http/upload";
 import { MAX_BANK_UPLOAD_BYTES, confirmBankImport, dryRunBankImport } from "~/.server/quiz/bank-import";
 import { getBank } from "~/.server/quiz/banks";
+import { useHydrated } from "~/components/ui/use-hydrated";
 import { Field, FormMessage, Notice, buttonClass, inputClass, secondaryButtonClass } from "~/components/ui/form";
 import { ImportChoices, ImportNotesTable, ImportProblemTable } from "~/components/ui/import-problems";
 import { BANK_COLUMNS, type BankImportReport, MAX_BANK_ROWS, PROBLEM_ROWS_SHOWN, TYPE_LABELS, isClean } from "~/lib/bank-import";
@@ -88,12 +88,6 @@ export async function action({ request, params }: ActionFunctionArgs) {
   }
 }
 
-/** True once React runs in the browser: the file input then keeps its file between dry run and confirmation. */
-function useHydrated() {
-  const [hydrated, setHydrated] = useState(false);
-  useEffect(() => setHydrated(true), []);
-  return hydrated;
-}
 
 export default function BankImportPage() {
   const { bank, maxMegabytes, maxRows } = useLoaderData<typeof loader>();

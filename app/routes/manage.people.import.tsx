@@ -2,12 +2,12 @@ import { type SubmissionResult, getFormProps, getInputProps, useForm } from "@co
 import { parseWithZod } from "@conform-to/zod/v4";
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { useEffect, useState } from "react";
 import { z } from "zod";
 import { requirePermission } from "~/.server/auth/guard";
 import { UploadError, parseUploadForm } from "~/.server/http/upload";
 import { ImportFileError } from "~/.server/http/spreadsheet";
 import { type ImportedUnit, MAX_UPLOAD_BYTES, confirmImport, dryRunImport } from "~/.server/org/people-import";
+import { useHydrated } from "~/components/ui/use-hydrated";
 import { Field, FormMessage, Notice, buttonClass, inputClass, secondaryButtonClass } from "~/components/ui/form";
 import { ImportChoices, ImportNotesTable, ImportProblemTable } from "~/components/ui/import-problems";
 import { IMPORT_COLUMNS, type ImportReport, MAX_IMPORT_ROWS, PROBLEM_ROWS_SHOWN, isClean } from "~/lib/people-import";
@@ -88,12 +88,6 @@ export async function action({ request }: ActionFunctionArgs) {
   }
 }
 
-/** True once React runs in the browser: the file input then keeps its file between dry run and confirmation. */
-function useHydrated() {
-  const [hydrated, setHydrated] = useState(false);
-  useEffect(() => setHydrated(true), []);
-  return hydrated;
-}
 
 export default function PeopleImportPage() {
   const { maxMegabytes, maxRows } = useLoaderData<typeof loader>();

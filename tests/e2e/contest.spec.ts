@@ -35,9 +35,13 @@ function seedContest(): { contestId: number; title: string } {
   }
 }
 
-/** Answers the question on screen: right, or wrong when asked. */
+/**
+ * Answers the question on screen, right or wrong when asked, and returns once the page has taken the
+ * answer in: the count of answered questions has moved on (and with it the question shown).
+ */
 async function answerShown(page: Page, right = true) {
   const q = page.getByTestId("contest-question");
+  const count = Number(/已答 (\d+)\//.exec((await page.getByText(/已答 \d+\/\d+ 题/).textContent()) ?? "")?.[1]);
   const label = (await q.textContent()) ?? "";
   if (label.includes("填空题")) await q.getByLabel("答案").fill(right ? "三会一课" : "不知道");
   else if (label.includes("判断题")) await q.getByRole("button", { name: right ? "正确" : "错误" }).click();
@@ -48,6 +52,7 @@ async function answerShown(page: Page, right = true) {
   const answered = page.waitForResponse((r) => r.url().endsWith("/api/contests/answer") && r.status() === 200);
   await q.getByRole("button", { name: "确定" }).click();
   await answered;
+  await expect(page.getByText(new RegExp(`已答 ${count + 1}/\\d+ 题`))).toBeVisible();
   return before;
 }
 

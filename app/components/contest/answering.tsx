@@ -1,5 +1,6 @@
 import { useState } from "react";
 import { buttonClass, inputClass } from "~/components/ui/form";
+import { useHydrated } from "~/components/ui/use-hydrated";
 
 // The contest paper, one question at a time, as on the national study apps: choose, confirm, next. A
 // confirmed answer goes to POST /api/contests/answer and counts once the server says it is kept; it
@@ -43,6 +44,8 @@ export function ContestAnswering({ entryId, items, onAnswered }: { entryId: numb
   const [choice, setChoice] = useState<string[]>([]);
   const [sending, setSending] = useState(false);
   const [message, setMessage] = useState<string | null>(null);
+  // Answering needs the script: until it runs, the controls are disabled rather than dead to a tap.
+  const ready = useHydrated() && !sending;
   const item = items[index];
   const done = answered.get(item.position);
 
@@ -86,7 +89,7 @@ export function ContestAnswering({ entryId, items, onAnswered }: { entryId: numb
         <input
           type="text"
           value={done ? (done[0] ?? "") : (choice[0] ?? "")}
-          disabled={!!done}
+          disabled={!!done || !ready}
           maxLength={200}
           aria-label="答案"
           className={inputClass}
@@ -100,7 +103,7 @@ export function ContestAnswering({ entryId, items, onAnswered }: { entryId: numb
               <button
                 key={o.value}
                 type="button"
-                disabled={!!done || sending}
+                disabled={!!done || !ready}
                 aria-pressed={selected}
                 onClick={() => toggle(o.value)}
                 className={`block w-full rounded-md border px-3 py-3 text-left ${selected ? "border-party bg-red-50" : "border-stone-200"} disabled:opacity-80`}
@@ -120,7 +123,7 @@ export function ContestAnswering({ entryId, items, onAnswered }: { entryId: numb
           上一题
         </button>
         {done ? null : (
-          <button type="button" className={`${buttonClass} flex-1`} disabled={sending} onClick={() => void confirm()}>
+          <button type="button" className={`${buttonClass} flex-1`} disabled={!ready} onClick={() => void confirm()}>
             {sending ? "提交中…" : "确定"}
           </button>
         )}
