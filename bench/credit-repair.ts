@@ -37,12 +37,16 @@ const db = new Database(dbFile);
 db.pragma("journal_mode = WAL");
 let t = performance.now();
 db.transaction(() => {
-  db.prepare(`INSERT INTO OrgUnit (id, name, kind, path, depth, sortOrder, createdAt, updatedAt) VALUES (1, '基准大学党委', 'committee', '/1/', 0, 0, ?, ?)`).run(ts, ts);
+  db.prepare(
+    `INSERT INTO OrgUnit (id, name, kind, path, depth, sortOrder, createdAt, updatedAt) VALUES (1, '基准大学党委', 'committee', '/1/', 0, 0, ?, ?)`,
+  ).run(ts, ts);
   const person = db.prepare(
     `INSERT INTO Person (id, number, name, category, unitId, politicalStatus, cadreLevel, isCommitteeMember, createdAt, updatedAt) VALUES (?, ?, '学员', 'student', 1, 'member', 'none', 0, ?, ?)`,
   );
   for (let p = 1; p <= PEOPLE; p++) person.run(p, `b${p}`, ts, ts);
-  const entry = db.prepare(`INSERT INTO HoursEntry (personId, year, month, amount, category, sourceKind, sourceId, earnedAt, createdAt) VALUES (?, 2026, 1, ?, ?, ?, ?, ?, ?)`);
+  const entry = db.prepare(
+    `INSERT INTO HoursEntry (personId, year, month, amount, category, sourceKind, sourceId, earnedAt, createdAt) VALUES (?, 2026, 1, ?, ?, ?, ?, ?, ?)`,
+  );
   db.prepare(
     `INSERT INTO Course (id, slug, source, unitId, title, summary, category, tags, completionPermille, body, bodyHash, status, revision, createdAt, updatedAt)
      VALUES (1, 'bench', 'studio', 1, '课程', '', '党课', '[]', 950, '', '', 'published', 0, ?, ?)`,
@@ -58,7 +62,9 @@ db.transaction(() => {
       entry.run(p, 25, "online", "lesson", String(l), ts, ts);
     }
   }
-  const quiz = db.prepare(`INSERT INTO Quiz (id, title, unitId, createdById, status, creditHours, createdAt, updatedAt) VALUES (?, '测验', 1, 1, 'published', 50, ?, ?)`);
+  const quiz = db.prepare(
+    `INSERT INTO Quiz (id, title, unitId, createdById, status, creditHours, createdAt, updatedAt) VALUES (?, '测验', 1, 1, 'published', 50, ?, ?)`,
+  );
   const grade = db.prepare(`INSERT INTO QuizGrade (quizId, personId, percent, passed, attempts, updatedAt) VALUES (?, ?, 800, 1, 1, ?)`);
   for (let q = 1; q <= QUIZZES; q++) {
     quiz.run(q, ts, ts);
@@ -118,7 +124,9 @@ for (const round of [1, 2, 3]) {
     rawDb().transaction(() => creditHoursInRawTransaction(credit(`raw-${round}`, i)))();
   }
   const now = (performance.now() - t) / N;
-  console.log(`credit, round ${round}: through Prisma after the commit ${(before * 1000).toFixed(0)} µs; inside a raw transaction ${(now * 1000).toFixed(0)} µs (with its own commit)`);
+  console.log(
+    `credit, round ${round}: through Prisma after the commit ${(before * 1000).toFixed(0)} µs; inside a raw transaction ${(now * 1000).toFixed(0)} µs (with its own commit)`,
+  );
 }
 
 for (const round of [1, 2]) {
@@ -134,10 +142,14 @@ for (const round of [1, 2]) {
     bySource.set(kind, [...(bySource.get(kind) ?? []), performance.now() - s]);
   } while (repair.walking);
   const all = [...bySource.values()].flat().sort((a, b) => a - b);
-  console.log(`repair pass ${round}: ${all.length} slices in ${Math.round(performance.now() - start)} ms, slice p50 ${all[all.length >> 1].toFixed(1)} ms, max ${all[all.length - 1].toFixed(1)} ms; credited ${credited}`);
+  console.log(
+    `repair pass ${round}: ${all.length} slices in ${Math.round(performance.now() - start)} ms, slice p50 ${all[all.length >> 1].toFixed(1)} ms, max ${all[all.length - 1].toFixed(1)} ms; credited ${credited}`,
+  );
   for (const [kind, times] of bySource) {
     times.sort((a, b) => a - b);
-    console.log(`  ${kind.padEnd(8)} ${String(times.length).padStart(4)} slices, p50 ${times[times.length >> 1].toFixed(1)} ms, max ${times[times.length - 1].toFixed(1)} ms`);
+    console.log(
+      `  ${kind.padEnd(8)} ${String(times.length).padStart(4)} slices, p50 ${times[times.length >> 1].toFixed(1)} ms, max ${times[times.length - 1].toFixed(1)} ms`,
+    );
   }
   if (credited !== 0) throw new Error(`a fully credited database needed ${credited} repairs`);
 }

@@ -37,7 +37,20 @@ f.transaction(() => {
 const adminId = f.person({ number: "A0001", name: "管理员", unitId: school.id, category: "staff", politicalStatus: "member" });
 f.grant(adminId, "admin", school.id);
 
-const HEADER = ["学号/工号", "姓名", "性别", "人员类别", "所在党组织", "政治面貌", "政治面貌起始日期", "干部级别", "是否支委", "支委职务", "手机号", "身份证号"];
+const HEADER = [
+  "学号/工号",
+  "姓名",
+  "性别",
+  "人员类别",
+  "所在党组织",
+  "政治面貌",
+  "政治面貌起始日期",
+  "干部级别",
+  "是否支委",
+  "支委职务",
+  "手机号",
+  "身份证号",
+];
 const STATUSES = ["群众", "入党申请人", "入党积极分子", "发展对象", "预备党员", "正式党员"];
 function roster(prefix: string): string[][] {
   const rows: string[][] = [];

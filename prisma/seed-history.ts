@@ -67,8 +67,29 @@ type Person = PersonRow & { diligence: number; skill: number; activist: number; 
 type UnitRow = { id: number; name: string; kind: string; parentId: number | null; path: string };
 type Branch = UnitRow & { collegeId: number | null; rate: number; secretaryId: number; hasCommittee: boolean };
 type Who = (p: Person, at: number) => boolean;
-type Held = { id: number; unitId: number; kind: ActivityKind; title: string; startsAt: Date; endsAt: Date; hours: number; confirmerId: number; confirmedAt: Date; who: Who };
-type LessonRow = { id: number; courseId: number; slug: string; position: number; title: string; minutes: number; credit: number; checkpoints: string; duration: number | null };
+type Held = {
+  id: number;
+  unitId: number;
+  kind: ActivityKind;
+  title: string;
+  startsAt: Date;
+  endsAt: Date;
+  hours: number;
+  confirmerId: number;
+  confirmedAt: Date;
+  who: Who;
+};
+type LessonRow = {
+  id: number;
+  courseId: number;
+  slug: string;
+  position: number;
+  title: string;
+  minutes: number;
+  credit: number;
+  checkpoints: string;
+  duration: number | null;
+};
 type QuestionRow = { id: number; bankId: number; type: string; stem: string; options: string | null; answer: string; tags: string; difficulty: number };
 
 const NEVER = Number.POSITIVE_INFINITY;
@@ -99,7 +120,7 @@ export function seedDemoHistory(dbFile: string, now = new Date()): string | null
 }
 
 function loadWorld(f: Factory) {
-  const one = <T,>(sql: string, ...args: unknown[]) => f.db.prepare(sql).get(...args) as T | undefined;
+  const one = <T>(sql: string, ...args: unknown[]) => f.db.prepare(sql).get(...args) as T | undefined;
   const root = one<{ id: number }>("SELECT id FROM OrgUnit WHERE parentId IS NULL ORDER BY id LIMIT 1");
   const trainer = one<{ id: number }>("SELECT id FROM Person WHERE number = 'trainer'");
   const lessons = f.db
@@ -124,7 +145,10 @@ function loadWorld(f: Factory) {
   const questions = f.db
     .prepare("SELECT id, bankId, type, stem, options, answer, tags, difficulty FROM Question WHERE archivedAt IS NULL ORDER BY id")
     .all() as QuestionRow[];
-  const secretaryGrants = f.db.prepare("SELECT personId, unitId FROM RoleGrant WHERE role = 'secretary' ORDER BY id").all() as { personId: number; unitId: number }[];
+  const secretaryGrants = f.db.prepare("SELECT personId, unitId FROM RoleGrant WHERE role = 'secretary' ORDER BY id").all() as {
+    personId: number;
+    unitId: number;
+  }[];
   const admin = one<{ id: number }>("SELECT id FROM Person WHERE number = 'admin'");
   const demo = (number: string) => one<{ id: number }>("SELECT id FROM Person WHERE number = ?", number)?.id ?? null;
   return {
@@ -147,7 +171,7 @@ function writeHistory(f: Factory, w: World, now: Date) {
   const rand = rng(20_261_001);
   const chance = (p: number) => rand() < p;
   const between = (a: number, b: number) => a + rand() * (b - a);
-  const pick = <T,>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)];
+  const pick = <T>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)];
   const { y: ty, m: tm, d: td } = chinaDate(now);
   const today = china(ty, tm, td).getTime(); // nothing happens from the start of today (China) on
   const from = today - 365 * DAY;
@@ -205,7 +229,17 @@ function writeHistory(f: Factory, w: World, now: Date) {
   const steady = new Set([memberUnit, targetUnit].filter((id): id is number => id !== undefined));
 
   // ---------- ledger ----------
-  function credit(personId: number, amount: number, category: string, sourceKind: string, sourceId: string, note: string, earnedAt: Date, createdAt: Date, approvedById: number | null = null) {
+  function credit(
+    personId: number,
+    amount: number,
+    category: string,
+    sourceKind: string,
+    sourceId: string,
+    note: string,
+    earnedAt: Date,
+    createdAt: Date,
+    approvedById: number | null = null,
+  ) {
     f.hours({ personId, year: ledgerYear(earnedAt), amount, category, sourceKind, sourceId, note, earnedAt, approvedById, createdAt });
     counts.entries++;
   }
@@ -254,7 +288,17 @@ function writeHistory(f: Factory, w: World, now: Date) {
     }
     counts.attendances++;
     // As confirmActivity credits each attendee: the activity's start is when the hours were earned.
-    credit(personId, a.hours, activityCategory(a.kind), "activity", String(a.id), `${ACTIVITY_KIND_LABELS[a.kind]}：${a.title}`, a.startsAt, a.confirmedAt, a.confirmerId);
+    credit(
+      personId,
+      a.hours,
+      activityCategory(a.kind),
+      "activity",
+      String(a.id),
+      `${ACTIVITY_KIND_LABELS[a.kind]}：${a.title}`,
+      a.startsAt,
+      a.confirmedAt,
+      a.confirmerId,
+    );
   }
 
   const months = Array.from({ length: 12 }, (_, i) => {
@@ -279,8 +323,10 @@ function writeHistory(f: Factory, w: World, now: Date) {
       if (m % 3 === 1 && (steady.has(b.id) || chance(0.5 + 0.5 * b.rate))) {
         hold(b.id, b.secretaryId, "party_lecture", LECTURES[(m - 1) / 3], china(y, m, nthWeekday(y, m, 4, 3), 15), 120, 200, isMemberOrTarget);
       }
-      if (m === 1) hold(b.id, b.secretaryId, "life_meeting", `${y - 1}年度组织生活会和民主评议党员`, china(y, m, nthWeekday(y, m, 2, 3), 14, 30), 180, 200, isMember);
-      if (b.hasCommittee) hold(b.id, b.secretaryId, "committee_meeting", `${y}年${m}月支委会`, china(y, m, nthWeekday(y, m, 1, 1), 12, 30), 60, 100, isCommittee);
+      if (m === 1)
+        hold(b.id, b.secretaryId, "life_meeting", `${y - 1}年度组织生活会和民主评议党员`, china(y, m, nthWeekday(y, m, 2, 3), 14, 30), 180, 200, isMember);
+      if (b.hasCommittee)
+        hold(b.id, b.secretaryId, "committee_meeting", `${y}年${m}月支委会`, china(y, m, nthWeekday(y, m, 1, 1), 12, 30), 60, 100, isCommittee);
     }
   }
   // 党校 sessions of each college: the activist and target classes twice a year, members' training once.
@@ -289,8 +335,28 @@ function writeHistory(f: Factory, w: World, now: Date) {
     const short = c.name.replace(/党委|党总支/, "");
     for (const { y, m } of months) {
       const saturday = nthWeekday(y, m, 6, 2);
-      if (m === 4 || m === 10) hold(c.id, sec, "party_school", `${short}${y}年${m === 4 ? "春季" : "秋季"}入党积极分子培训班集中授课`, china(y, m, saturday, 8, 30), 210, 400, isActivistOnly);
-      if (m === 5 || m === 11) hold(c.id, sec, "party_school", `${short}${y}年${m === 5 ? "春季" : "秋季"}发展对象培训班集中培训`, china(y, m, saturday, 8, 30), 540, 800, isTargetOnly);
+      if (m === 4 || m === 10)
+        hold(
+          c.id,
+          sec,
+          "party_school",
+          `${short}${y}年${m === 4 ? "春季" : "秋季"}入党积极分子培训班集中授课`,
+          china(y, m, saturday, 8, 30),
+          210,
+          400,
+          isActivistOnly,
+        );
+      if (m === 5 || m === 11)
+        hold(
+          c.id,
+          sec,
+          "party_school",
+          `${short}${y}年${m === 5 ? "春季" : "秋季"}发展对象培训班集中培训`,
+          china(y, m, saturday, 8, 30),
+          540,
+          800,
+          isTargetOnly,
+        );
       if (m === 6) hold(c.id, sec, "party_school", `${short}${y}年党员集中轮训`, china(y, m, nthWeekday(y, m, 6, 3), 8, 30), 210, 400, isMember);
     }
   }
@@ -298,7 +364,9 @@ function writeHistory(f: Factory, w: World, now: Date) {
 
   const branchOf = new Map(branches.map((b) => [b.id, b]));
   const peopleOfActivity = (a: Held) =>
-    unitById.get(a.unitId)?.kind === "college" ? branches.filter((b) => b.collegeId === a.unitId).flatMap((b) => byUnit.get(b.id) ?? []) : (byUnit.get(a.unitId) ?? []);
+    unitById.get(a.unitId)?.kind === "college"
+      ? branches.filter((b) => b.collegeId === a.unitId).flatMap((b) => byUnit.get(b.id) ?? [])
+      : (byUnit.get(a.unitId) ?? []);
   // The demo accounts' own year is written by hand below; every other year (and everybody else) by chance.
   const handled = (p: Person, a: Held) =>
     (p.id === w.accounts.member && ledgerYear(a.startsAt) === thisYear) ||
@@ -331,7 +399,17 @@ function writeHistory(f: Factory, w: World, now: Date) {
     const watchedSeconds = l.duration ? Math.round(share * l.duration * 10) / 10 : 0;
     const readSeconds = l.duration ? 0 : Math.round(l.minutes * 60 * (complete ? between(1, 1.3) : share));
     const startedAt = new Date(at.getTime() - Math.max(watchedSeconds, readSeconds) * 1000 - 60_000);
-    insertProgress.run(personId, l.id, JSON.stringify(watched), watchedSeconds, readSeconds, JSON.stringify(answered), complete ? ts(at) : null, ts(startedAt), ts(at));
+    insertProgress.run(
+      personId,
+      l.id,
+      JSON.stringify(watched),
+      watchedSeconds,
+      readSeconds,
+      JSON.stringify(answered),
+      complete ? ts(at) : null,
+      ts(startedAt),
+      ts(at),
+    );
     if (complete) {
       counts.lessons++;
       if (l.credit > 0) credit(personId, l.credit, "online", "lesson", String(l.id), l.title, at, at);
@@ -439,7 +517,11 @@ function writeHistory(f: Factory, w: World, now: Date) {
   }
   /** One submitted attempt, drawn and graded as startAttempt and finishAttempt do. */
   function takeQuiz(qz: Quiz, personId: number, number: number, startedAt: Date, skill: number) {
-    const seed = Array.from({ length: 4 }, () => Math.floor(rand() * 2 ** 32).toString(16).padStart(8, "0")).join("");
+    const seed = Array.from({ length: 4 }, () =>
+      Math.floor(rand() * 2 ** 32)
+        .toString(16)
+        .padStart(8, "0"),
+    ).join("");
     const pool = pools.get(qz.bankId)!;
     const drawn = drawQuestions(pool, { count: 10 }, `${seed}/slot/1`).ids.map((id) => questionById.get(Number(id))!);
     const ordered = shuffled(drawn, `${seed}/order`);
@@ -457,7 +539,10 @@ function writeHistory(f: Factory, w: World, now: Date) {
     const passed = percent >= 600;
     const verdict = checkPlausibility(
       startedAt,
-      items.map((i) => ({ textLength: questionTextLength(i.q.stem, i.q.options ? (JSON.parse(i.q.options) as Record<string, string>) : null), answeredAt: i.answeredAt })),
+      items.map((i) => ({
+        textLength: questionTextLength(i.q.stem, i.q.options ? (JSON.parse(i.q.options) as Record<string, string>) : null),
+        answeredAt: i.answeredAt,
+      })),
     );
     const attemptId = Number(
       insertAttempt.run(
@@ -521,8 +606,7 @@ function writeHistory(f: Factory, w: World, now: Date) {
 
   // ---------- the demo accounts ----------
   const person = (id: number | null) => (id === null ? undefined : people.find((p) => p.id === id));
-  const existing = (id: number) =>
-    f.db.prepare("SELECT earnedAt FROM HoursEntry WHERE personId = ? AND year = ?").all(id, thisYear) as { earnedAt: string }[];
+  const existing = (id: number) => f.db.prepare("SELECT earnedAt FROM HoursEntry WHERE personId = ? AND year = ?").all(id, thisYear) as { earnedAt: string }[];
   const sumThisYear = (id: number) =>
     (f.db.prepare("SELECT COALESCE(SUM(amount), 0) AS s FROM HoursEntry WHERE personId = ? AND year = ?").get(id, thisYear) as { s: number }).s;
 
@@ -578,7 +662,9 @@ function writeHistory(f: Factory, w: World, now: Date) {
   const activist = person(w.accounts.activist);
   if (activist) {
     studyCourse(activist.id, jijifenzi, Math.min(4, jijifenzi.length), startFrom(activist.activist), true);
-    const session = [...held].reverse().find((a) => a.kind === "party_school" && peopleOfActivity(a).includes(activist) && a.who(activist, a.startsAt.getTime()));
+    const session = [...held]
+      .reverse()
+      .find((a) => a.kind === "party_school" && peopleOfActivity(a).includes(activist) && a.who(activist, a.startsAt.getTime()));
     if (session) attend(session, activist.id);
   }
   return counts;

@@ -31,27 +31,91 @@ export function rng(seed: number) {
   };
 }
 
-const SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤";
+const SURNAMES =
+  "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤";
 const GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉萍红娥玲芬燕彬斌宇浩凯鹏飞鑫欣悦怡佳琪雪晨思远博文涵瑶婷颖萱泽睿轩宁安然子晗梓航一诺雨桐嘉懿";
 
 type College = { name: string; code: string; students: number; staff: number; studentBranches: string[]; staffBranches: string[] };
 
 const COLLEGES: College[] = [
-  { name: "计算机学院党委", code: "07", students: 2800, staff: 90, studentBranches: ["本科生第一党支部", "本科生第二党支部", "本科生第三党支部", "研究生党支部"], staffBranches: ["教职工第一党支部", "教职工第二党支部"] },
-  { name: "马克思主义学院党委", code: "01", students: 600, staff: 60, studentBranches: ["本科生党支部", "研究生党支部"], staffBranches: ["教职工党支部", "党校教研室党支部"] },
-  { name: "机械工程学院党委", code: "02", students: 1500, staff: 50, studentBranches: ["本科生第一党支部", "本科生第二党支部", "研究生党支部"], staffBranches: ["教职工党支部"] },
-  { name: "经济管理学院党委", code: "03", students: 1400, staff: 45, studentBranches: ["本科生第一党支部", "本科生第二党支部", "研究生党支部"], staffBranches: ["教职工党支部"] },
+  {
+    name: "计算机学院党委",
+    code: "07",
+    students: 2800,
+    staff: 90,
+    studentBranches: ["本科生第一党支部", "本科生第二党支部", "本科生第三党支部", "研究生党支部"],
+    staffBranches: ["教职工第一党支部", "教职工第二党支部"],
+  },
+  {
+    name: "马克思主义学院党委",
+    code: "01",
+    students: 600,
+    staff: 60,
+    studentBranches: ["本科生党支部", "研究生党支部"],
+    staffBranches: ["教职工党支部", "党校教研室党支部"],
+  },
+  {
+    name: "机械工程学院党委",
+    code: "02",
+    students: 1500,
+    staff: 50,
+    studentBranches: ["本科生第一党支部", "本科生第二党支部", "研究生党支部"],
+    staffBranches: ["教职工党支部"],
+  },
+  {
+    name: "经济管理学院党委",
+    code: "03",
+    students: 1400,
+    staff: 45,
+    studentBranches: ["本科生第一党支部", "本科生第二党支部", "研究生党支部"],
+    staffBranches: ["教职工党支部"],
+  },
   { name: "外国语学院党总支", code: "04", students: 900, staff: 35, studentBranches: ["本科生党支部", "研究生党支部"], staffBranches: ["教职工党支部"] },
-  { name: "化学化工学院党委", code: "05", students: 1100, staff: 40, studentBranches: ["本科生第一党支部", "本科生第二党支部", "研究生党支部"], staffBranches: ["教职工党支部"] },
+  {
+    name: "化学化工学院党委",
+    code: "05",
+    students: 1100,
+    staff: 40,
+    studentBranches: ["本科生第一党支部", "本科生第二党支部", "研究生党支部"],
+    staffBranches: ["教职工党支部"],
+  },
   { name: "文学院党总支", code: "06", students: 800, staff: 30, studentBranches: ["本科生党支部", "研究生党支部"], staffBranches: ["教职工党支部"] },
-  { name: "医学院党委", code: "08", students: 1700, staff: 50, studentBranches: ["本科生第一党支部", "本科生第二党支部", "研究生党支部"], staffBranches: ["教职工党支部"] },
+  {
+    name: "医学院党委",
+    code: "08",
+    students: 1700,
+    staff: 50,
+    studentBranches: ["本科生第一党支部", "本科生第二党支部", "研究生党支部"],
+    staffBranches: ["教职工党支部"],
+  },
   { name: "国际教育学院党总支", code: "09", students: 200, staff: 15, studentBranches: ["学生党支部"], staffBranches: ["教职工党支部"] },
-  { name: "机关党委", code: "10", students: 0, staff: 120, studentBranches: [], staffBranches: ["党委办公室党支部", "组织部党支部", "教务处党支部", "学生工作部党支部", "财务处党支部"] },
+  {
+    name: "机关党委",
+    code: "10",
+    students: 0,
+    staff: 120,
+    studentBranches: [],
+    staffBranches: ["党委办公室党支部", "组织部党支部", "教务处党支部", "学生工作部党支部", "财务处党支部"],
+  },
   { name: "后勤党总支", code: "11", students: 0, staff: 300, studentBranches: [], staffBranches: ["后勤服务党支部", "物业管理党支部"] },
 ];
 
-const STUDENT_STATUS: [string, number][] = [["masses", 0.58], ["applicant", 0.16], ["activist", 0.1], ["target", 0.04], ["probationary", 0.04], ["member", 0.08]];
-const STAFF_STATUS: [string, number][] = [["masses", 0.22], ["applicant", 0.02], ["activist", 0.03], ["target", 0.02], ["probationary", 0.03], ["member", 0.68]];
+const STUDENT_STATUS: [string, number][] = [
+  ["masses", 0.58],
+  ["applicant", 0.16],
+  ["activist", 0.1],
+  ["target", 0.04],
+  ["probationary", 0.04],
+  ["member", 0.08],
+];
+const STAFF_STATUS: [string, number][] = [
+  ["masses", 0.22],
+  ["applicant", 0.02],
+  ["activist", 0.03],
+  ["target", 0.02],
+  ["probationary", 0.03],
+  ["member", 0.68],
+];
 const STATUS_ORDER = ["masses", "applicant", "activist", "target", "probationary", "member"];
 
 export type SeedSummary = { units: number; people: number; ms: number };
@@ -60,7 +124,7 @@ export async function seedDemoUniversity(dbFile: string): Promise<SeedSummary> {
   const started = performance.now();
   const f = openFactory(dbFile);
   const rand = rng(20_260_701);
-  const pick = <T,>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)];
+  const pick = <T>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)];
   const weighted = (table: [string, number][]) => {
     let r = rand();
     for (const [v, w] of table) if ((r -= w) < 0) return v;
@@ -85,7 +149,9 @@ export async function seedDemoUniversity(dbFile: string): Promise<SeedSummary> {
       unitCount++;
       const short = c.name.replace(/党委|党总支/, "");
       const student = c.studentBranches.map((b, j) => f.unit({ name: `${short}${b}`, kind: "branch", branchType: "student", parent: college, sortOrder: j }));
-      const staff = c.staffBranches.map((b, j) => f.unit({ name: c.code === "10" || c.code === "11" ? b : `${short}${b}`, kind: "branch", branchType: "staff", parent: college, sortOrder: 10 + j }));
+      const staff = c.staffBranches.map((b, j) =>
+        f.unit({ name: c.code === "10" || c.code === "11" ? b : `${short}${b}`, kind: "branch", branchType: "staff", parent: college, sortOrder: 10 + j }),
+      );
       unitCount += student.length + staff.length;
       branchesByCollege.set(c.code, { student, staff, college });
     });
@@ -127,7 +193,9 @@ export async function seedDemoUniversity(dbFile: string): Promise<SeedSummary> {
         const foreign = c.code === "09" && rand() < 0.6;
         const person: Parameters<typeof addPerson>[0] = {
           number: `${year}${c.code}${String(i + 1).padStart(4, "0")}`,
-          name: foreign ? `${pick(["Anna", "David", "Maria", "Ivan", "Amir", "Sofia", "Kenji", "Lucas"])} ${pick(["Smith", "Ivanova", "Khan", "Tanaka", "Garcia", "Müller"])}` : name(),
+          name: foreign
+            ? `${pick(["Anna", "David", "Maria", "Ivan", "Amir", "Sofia", "Kenji", "Lucas"])} ${pick(["Smith", "Ivanova", "Khan", "Tanaka", "Garcia", "Müller"])}`
+            : name(),
           gender: rand() < 0.5 ? "male" : "female",
           category: foreign ? "foreign" : "student",
           unitId: student[i % student.length].id,
@@ -160,7 +228,13 @@ export async function seedDemoUniversity(dbFile: string): Promise<SeedSummary> {
       }
     }
     for (let i = 0; i < 60; i++) {
-      addPerson({ number: `2026${"99"}${String(i + 1).padStart(4, "0")}`, name: name(), gender: rand() < 0.5 ? "male" : "female", unitId: temp.id, politicalStatus: pick(["member", "probationary"]) });
+      addPerson({
+        number: `2026${"99"}${String(i + 1).padStart(4, "0")}`,
+        name: name(),
+        gender: rand() < 0.5 ? "male" : "female",
+        unitId: temp.id,
+        politicalStatus: pick(["member", "probationary"]),
+      });
     }
 
     // The demo accounts, one per role.
@@ -187,13 +261,57 @@ export async function seedDemoUniversity(dbFile: string): Promise<SeedSummary> {
     account("activist", "王积极", csUg1.id, "activist", { category: "student", gender: "female" });
 
     const d = (daysAgo: number) => new Date(Date.now() - daysAgo * dayMs);
-    f.notice({ unitId: root.id, authorId: admin, pinned: true, publishedAt: d(2), title: "关于开展2026年度党员集中学习培训的通知", body: "各院系党组织：根据《中国共产党党员教育管理工作条例》，全体党员年度集中学习培训一般不少于32学时。请各支部督促党员按时完成网上党校规定课程。" });
-    f.notice({ unitId: root.id, authorId: admin, publishedAt: d(10), title: "网上党校平台正式上线", body: "网上党校已上线课程学习、在线测试与学时记录功能，请使用学号或工号登录。" });
-    f.notice({ unitId: cs.college.id, authorId: secretary, pinned: true, publishedAt: d(4), title: "计算机学院第十二期入党积极分子培训班报名通知", body: "请各支部于本月底前报送入党积极分子名单，培训班采取线上学习与集中授课相结合的方式。" });
-    f.notice({ unitId: csUg1.id, authorId: branchsec, publishedAt: d(1), title: "本周五主题党日活动安排", body: "本周五下午三点在学院报告厅开展主题党日活动，请支部全体党员、发展对象和入党积极分子准时参加并扫码签到。" });
+    f.notice({
+      unitId: root.id,
+      authorId: admin,
+      pinned: true,
+      publishedAt: d(2),
+      title: "关于开展2026年度党员集中学习培训的通知",
+      body: "各院系党组织：根据《中国共产党党员教育管理工作条例》，全体党员年度集中学习培训一般不少于32学时。请各支部督促党员按时完成网上党校规定课程。",
+    });
+    f.notice({
+      unitId: root.id,
+      authorId: admin,
+      publishedAt: d(10),
+      title: "网上党校平台正式上线",
+      body: "网上党校已上线课程学习、在线测试与学时记录功能，请使用学号或工号登录。",
+    });
+    f.notice({
+      unitId: cs.college.id,
+      authorId: secretary,
+      pinned: true,
+      publishedAt: d(4),
+      title: "计算机学院第十二期入党积极分子培训班报名通知",
+      body: "请各支部于本月底前报送入党积极分子名单，培训班采取线上学习与集中授课相结合的方式。",
+    });
+    f.notice({
+      unitId: csUg1.id,
+      authorId: branchsec,
+      publishedAt: d(1),
+      title: "本周五主题党日活动安排",
+      body: "本周五下午三点在学院报告厅开展主题党日活动，请支部全体党员、发展对象和入党积极分子准时参加并扫码签到。",
+    });
 
-    f.hours({ personId: member, year: 2026, amount: 400, category: "offline", sourceKind: "seed", sourceId: "party-day-2026-03", note: "三月主题党日", earnedAt: new Date("2026-03-27T07:00:00Z") });
-    f.hours({ personId: member, year: 2026, amount: 800, category: "party_school", sourceKind: "seed", sourceId: "party-school-2026-spring", note: "党校春季集中培训（1天）", earnedAt: new Date("2026-04-15T01:00:00Z") });
+    f.hours({
+      personId: member,
+      year: 2026,
+      amount: 400,
+      category: "offline",
+      sourceKind: "seed",
+      sourceId: "party-day-2026-03",
+      note: "三月主题党日",
+      earnedAt: new Date("2026-03-27T07:00:00Z"),
+    });
+    f.hours({
+      personId: member,
+      year: 2026,
+      amount: 800,
+      category: "party_school",
+      sourceKind: "seed",
+      sourceId: "party-school-2026-spring",
+      note: "党校春季集中培训（1天）",
+      earnedAt: new Date("2026-04-15T01:00:00Z"),
+    });
   });
   f.close();
   return { units: unitCount, people: peopleCount, ms: Math.round(performance.now() - started) };

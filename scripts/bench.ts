@@ -32,7 +32,11 @@ if (unknown.length) throw new Error(`unknown scenario ${unknown.join(", ")}; kno
 const scenarios = wanted.length ? SCENARIOS.filter((s) => wanted.includes(s.name)) : SCENARIOS;
 
 const cpus = os.cpus();
-const load = () => os.loadavg().map((l) => l.toFixed(1)).join(" ");
+const load = () =>
+  os
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(" ");
 const loadBefore = load(); // before our own build and seed add to it
 const t0 = performance.now();
 const secs = () => `${((performance.now() - t0) / 1000).toFixed(1)} s`;
@@ -59,10 +63,16 @@ const synced = await syncContent();
 const db = new Database(dbFile);
 db.pragma("wal_checkpoint(TRUNCATE)"); // so the file size below is the whole database
 db.close();
-console.info(`machine:  ${cpus.length} cores (${cpus[0]?.model.trim() ?? "unknown"}), ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB, node ${process.version}, ${os.platform()} ${os.arch()}`);
+console.info(
+  `machine:  ${cpus.length} cores (${cpus[0]?.model.trim() ?? "unknown"}), ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB, node ${process.version}, ${os.platform()} ${os.arch()}`,
+);
 console.info(`load:     ${loadBefore} (1/5/15 min) at start: well above ${cpus.length} means the figures are not comparable`);
-console.info(`database: ${mb(dbFile).toFixed(1)} MB, ${seeded.people} people in ${seeded.units} units (seeded in ${seeded.ms} ms), ${path.relative(root, dbFile)}`);
-console.info(`content:  ${synced.questions} questions from content/banks, courses ${synced.courses.join(", ")} from content/courses, synced in ${synced.ms} ms, MDX cache in ${path.relative(root, dataDir)}`);
+console.info(
+  `database: ${mb(dbFile).toFixed(1)} MB, ${seeded.people} people in ${seeded.units} units (seeded in ${seeded.ms} ms), ${path.relative(root, dbFile)}`,
+);
+console.info(
+  `content:  ${synced.questions} questions from content/banks, courses ${synced.courses.join(", ")} from content/courses, synced in ${synced.ms} ms, MDX cache in ${path.relative(root, dataDir)}`,
+);
 
 let server = await startBenchServer(dbFile);
 console.info(`server:   ${server.url} (ready at ${secs()})\n`);
@@ -87,7 +97,9 @@ try {
   console.info(`\n${formatTable(rows)}\n`);
   const logged = [...stderrOfKilled, ...server.stderr].join("").trim();
   if (logged) console.info(`the server wrote to stderr:\n${logged}\n`);
-  console.info(`database after the run: ${(mb(dbFile) + mb(`${dbFile}-wal`)).toFixed(1)} MB (with WAL); load at the end ${load()} (this run included); total ${secs()}`);
+  console.info(
+    `database after the run: ${(mb(dbFile) + mb(`${dbFile}-wal`)).toFixed(1)} MB (with WAL); load at the end ${load()} (this run included); total ${secs()}`,
+  );
   removeRunFiles();
 }
 
@@ -103,7 +115,8 @@ async function syncContent(): Promise<{ courses: string[]; questions: number; ms
   try {
     const banks = syncContentBanks({ dir: path.join(root, "content", "banks"), db });
     const summary = await syncContentCourses({ dir: path.join(root, "content", "courses"), projectRoot: root, db });
-    if (summary.failed.length) throw new Error(`content/courses: ${summary.failed.map((f) => `${f.slug}: ${f.problems.map((p) => p.message).join("; ")}`).join("\n")}`);
+    if (summary.failed.length)
+      throw new Error(`content/courses: ${summary.failed.map((f) => `${f.slug}: ${f.problems.map((p) => p.message).join("; ")}`).join("\n")}`);
     return { courses: summary.synced, questions: banks.questionsAdded, ms: Math.round(performance.now() - started) };
   } finally {
     db.close();

@@ -40,8 +40,7 @@ try {
     process.exit(1);
   }
   let root = f.db.prepare("SELECT id, path, depth, name, kind FROM OrgUnit WHERE parentId IS NULL ORDER BY id LIMIT 1").get() as
-    | { id: number; path: string; depth: number; name: string; kind: string }
-    | undefined;
+    { id: number; path: string; depth: number; name: string; kind: string } | undefined;
   if (!root && !values.org) {
     console.error("数据库中还没有党组织：请用 --org 给出校党委的名称。");
     process.exit(2);
@@ -50,10 +49,9 @@ try {
   const id = f.person({ number: values.number, name: values.name, unitId: root.id, category: "staff", politicalStatus: "member" });
   await f.password(id, checked.data);
   f.grant(id, "admin", root.id);
-  f.db.prepare("INSERT INTO AuditLog (at, actorId, action, targetKind, targetId, ip, detail) VALUES (?, NULL, 'admin.create', 'person', ?, 'cli', NULL)").run(
-    new Date().toISOString().replace("Z", "+00:00"),
-    String(id),
-  );
+  f.db
+    .prepare("INSERT INTO AuditLog (at, actorId, action, targetKind, targetId, ip, detail) VALUES (?, NULL, 'admin.create', 'person', ?, 'cli', NULL)")
+    .run(new Date().toISOString().replace("Z", "+00:00"), String(id));
   console.info(`已创建管理员 ${values.name}（${values.number}），管理范围：${root.name}`);
 } finally {
   f.close();

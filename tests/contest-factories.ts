@@ -42,9 +42,7 @@ export function openContestFactory(db: Database.Database) {
     `INSERT INTO Contest (title, description, unitId, createdById, status, opensAt, closesAt, timeLimitSec, creditHours, createdAt, updatedAt)
      VALUES (@title, NULL, @unitId, @createdById, @status, @opensAt, @closesAt, @timeLimitSec, @creditHours, @now, @now)`,
   );
-  const insertSection = db.prepare(
-    `INSERT INTO ContestSection (contestId, position, bankId, tag, difficulty, count, pointsEach) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-  );
+  const insertSection = db.prepare(`INSERT INTO ContestSection (contestId, position, bankId, tag, difficulty, count, pointsEach) VALUES (?, ?, ?, ?, ?, ?, ?)`);
   const insertAudience = db.prepare(`INSERT INTO ContestAudience (contestId, unitId, politicalStatus) VALUES (?, ?, ?)`);
   const insertEntry = db.prepare(
     `INSERT INTO ContestEntry (contestId, personId, seed, state, startedAt, deadlineAt, finishedAt, maxScore, score, correct, durationMs, showName)

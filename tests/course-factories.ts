@@ -168,14 +168,8 @@ export function openCourseFactory(db: Database.Database) {
 
   function assignment(input: AssignmentInput): number {
     return Number(
-      insertAssignment.run(
-        input.courseId,
-        input.unitId,
-        input.politicalStatus ?? null,
-        input.cadreLevel ?? null,
-        input.dueAt ? ts(input.dueAt) : null,
-        now(),
-      ).lastInsertRowid,
+      insertAssignment.run(input.courseId, input.unitId, input.politicalStatus ?? null, input.cadreLevel ?? null, input.dueAt ? ts(input.dueAt) : null, now())
+        .lastInsertRowid,
     );
   }
 

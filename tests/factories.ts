@@ -47,9 +47,7 @@ export function openFactory(dbFile: string) {
   );
   const insertPassword = db.prepare(`INSERT OR REPLACE INTO Password (personId, hash, mustChange, updatedAt) VALUES (?, ?, ?, ?)`);
   const insertGrant = db.prepare(`INSERT INTO RoleGrant (personId, role, unitId, grantedById, createdAt) VALUES (?, ?, ?, NULL, ?)`);
-  const insertNotice = db.prepare(
-    `INSERT INTO Notice (unitId, title, body, pinned, authorId, publishedAt) VALUES (?, ?, ?, ?, ?, ?)`,
-  );
+  const insertNotice = db.prepare(`INSERT INTO Notice (unitId, title, body, pinned, authorId, publishedAt) VALUES (?, ?, ?, ?, ?, ?)`);
   const insertHours = db.prepare(
     `INSERT INTO HoursEntry (personId, year, month, amount, category, sourceKind, sourceId, approvedById, note, earnedAt, createdAt)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -126,7 +124,19 @@ export function openFactory(dbFile: string) {
     const createdAt = input.createdAt ? ts(input.createdAt) : now();
     // The month follows earnedAt as the ledger writes it; `year` is the caller's, as given.
     const month = ledgerMonth(input.earnedAt ?? new Date());
-    insertHours.run(input.personId, input.year, month, input.amount, input.category, input.sourceKind, input.sourceId, input.approvedById ?? null, input.note ?? null, earnedAt, createdAt);
+    insertHours.run(
+      input.personId,
+      input.year,
+      month,
+      input.amount,
+      input.category,
+      input.sourceKind,
+      input.sourceId,
+      input.approvedById ?? null,
+      input.note ?? null,
+      earnedAt,
+      createdAt,
+    );
   }
 
   return {

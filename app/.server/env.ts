@@ -47,7 +47,8 @@ type SsoRaw = z.output<z.ZodObject<typeof SSO_ENV>> & { PUBLIC_URL?: string };
 function checkSso(raw: SsoRaw, ctx: z.RefinementCtx) {
   const issue = (path: string, message: string) => ctx.addIssue({ code: "custom", path: [path], message });
   if (raw.CAS_BASE_URL && raw.OIDC_ISSUER) issue("OIDC_ISSUER", "CAS_BASE_URL 与 OIDC_ISSUER 只能设置一个 / set CAS_BASE_URL or OIDC_ISSUER, not both");
-  if (raw.OIDC_ISSUER && !raw.OIDC_CLIENT_ID) issue("OIDC_CLIENT_ID", "设置 OIDC_ISSUER 时必须设置 OIDC_CLIENT_ID / OIDC_CLIENT_ID is required with OIDC_ISSUER");
+  if (raw.OIDC_ISSUER && !raw.OIDC_CLIENT_ID)
+    issue("OIDC_CLIENT_ID", "设置 OIDC_ISSUER 时必须设置 OIDC_CLIENT_ID / OIDC_CLIENT_ID is required with OIDC_ISSUER");
   // The service URL and redirect URI are built from PUBLIC_URL, never from the request's Host header.
   if ((raw.CAS_BASE_URL || raw.OIDC_ISSUER) && !raw.PUBLIC_URL) {
     issue("PUBLIC_URL", "启用统一身份认证时必须设置 PUBLIC_URL / PUBLIC_URL is required for single sign-on");
@@ -58,47 +59,60 @@ function ssoSettings(raw: SsoRaw) {
   const cas = raw.CAS_BASE_URL ? { baseUrl: raw.CAS_BASE_URL, version: raw.CAS_VERSION, idAttribute: raw.CAS_ID_ATTRIBUTE ?? null } : null;
   const oidc =
     raw.OIDC_ISSUER && raw.OIDC_CLIENT_ID
-      ? { issuer: raw.OIDC_ISSUER, clientId: raw.OIDC_CLIENT_ID, clientSecret: raw.OIDC_CLIENT_SECRET ?? null, idClaim: raw.OIDC_ID_CLAIM, scope: raw.OIDC_SCOPE }
+      ? {
+          issuer: raw.OIDC_ISSUER,
+          clientId: raw.OIDC_CLIENT_ID,
+          clientSecret: raw.OIDC_CLIENT_SECRET ?? null,
+          idClaim: raw.OIDC_ID_CLAIM,
+          scope: raw.OIDC_SCOPE,
+        }
       : null;
   return { label: raw.SSO_LABEL, cas, oidc };
 }
 
 // The embedded defaults let a fresh clone start with no configuration at all.
-const EnvSchema = z.object({
-  APP_MODE: z.enum(["demo", "production"]).optional(),
-  NODE_ENV: z.string().optional(),
-  DATABASE_URL: z.string().startsWith("file:").default("file:./data/app.db"),
-  DATA_DIR: z.string().default("./data"),
-  HOST: z.string().default("127.0.0.1"),
-  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-  SESSION_DAYS: z.coerce.number().int().min(1).max(90).default(14),
-  /** How long an account activation code stays valid (decision 030). */
-  ACTIVATION_DAYS: z.coerce.number().int().min(1).max(90).default(14),
-  COOKIE_SECURE: z.enum(["true", "false"]).optional(),
-  /** Comma-separated extra origins allowed to post forms (behind a proxy with another host name). */
-  ALLOWED_ORIGINS: z.string().default(""),
-  /** Trust X-Forwarded-For for the client address (only behind a reverse proxy you run). */
-  TRUST_PROXY: z.enum(["true", "false"]).default("false"),
-  /** Password hashes computed at once; default: cores − 1, leaving a core to serve pages. */
-  ARGON2_CONCURRENCY: z.coerce.number().int().min(1).max(64).optional(),
-  /** Where the rule packs are read from: a school may keep packs of its own beside the shipped ones. */
-  RULE_PACKS_DIR: z.string().default("./content/rule-packs"),
-  /** Signs 学时证明 tokens; without it a random key is kept in DATA_DIR/keys/certificate.key (decision 023). */
-  CERT_SECRET: z.string().min(32, "CERT_SECRET must be at least 32 characters").optional(),
-  /** What every question must have beyond the rules, comma-separated: explanation (解析), tags (标签). */
-  QUESTION_REQUIRED_FIELDS: z
-    .string()
-    .default("")
-    .transform((s) => s.split(/[,，、\s]+/).map((f) => ({ 解析: "explanation", 标签: "tags" })[f] ?? f).filter(Boolean))
-    .refine((fields) => fields.every((f) => f === "explanation" || f === "tags"), "QUESTION_REQUIRED_FIELDS may list explanation and tags only"),
-  /** The address printed certificates point to (https://dangxiao.example.edu.cn); default: the request's origin. */
-  PUBLIC_URL: z
-    .url()
-    .refine((u) => /^https?:\/\//.test(u), "PUBLIC_URL must be an http(s) address")
-    .transform((u) => u.replace(/\/+$/, ""))
-    .optional(),
-  ...SSO_ENV,
-}).superRefine(checkSso);
+const EnvSchema = z
+  .object({
+    APP_MODE: z.enum(["demo", "production"]).optional(),
+    NODE_ENV: z.string().optional(),
+    DATABASE_URL: z.string().startsWith("file:").default("file:./data/app.db"),
+    DATA_DIR: z.string().default("./data"),
+    HOST: z.string().default("127.0.0.1"),
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    SESSION_DAYS: z.coerce.number().int().min(1).max(90).default(14),
+    /** How long an account activation code stays valid (decision 030). */
+    ACTIVATION_DAYS: z.coerce.number().int().min(1).max(90).default(14),
+    COOKIE_SECURE: z.enum(["true", "false"]).optional(),
+    /** Comma-separated extra origins allowed to post forms (behind a proxy with another host name). */
+    ALLOWED_ORIGINS: z.string().default(""),
+    /** Trust X-Forwarded-For for the client address (only behind a reverse proxy you run). */
+    TRUST_PROXY: z.enum(["true", "false"]).default("false"),
+    /** Password hashes computed at once; default: cores − 1, leaving a core to serve pages. */
+    ARGON2_CONCURRENCY: z.coerce.number().int().min(1).max(64).optional(),
+    /** Where the rule packs are read from: a school may keep packs of its own beside the shipped ones. */
+    RULE_PACKS_DIR: z.string().default("./content/rule-packs"),
+    /** Signs 学时证明 tokens; without it a random key is kept in DATA_DIR/keys/certificate.key (decision 023). */
+    CERT_SECRET: z.string().min(32, "CERT_SECRET must be at least 32 characters").optional(),
+    /** What every question must have beyond the rules, comma-separated: explanation (解析), tags (标签). */
+    QUESTION_REQUIRED_FIELDS: z
+      .string()
+      .default("")
+      .transform((s) =>
+        s
+          .split(/[,，、\s]+/)
+          .map((f) => ({ 解析: "explanation", 标签: "tags" })[f] ?? f)
+          .filter(Boolean),
+      )
+      .refine((fields) => fields.every((f) => f === "explanation" || f === "tags"), "QUESTION_REQUIRED_FIELDS may list explanation and tags only"),
+    /** The address printed certificates point to (https://dangxiao.example.edu.cn); default: the request's origin. */
+    PUBLIC_URL: z
+      .url()
+      .refine((u) => /^https?:\/\//.test(u), "PUBLIC_URL must be an http(s) address")
+      .transform((u) => u.replace(/\/+$/, ""))
+      .optional(),
+    ...SSO_ENV,
+  })
+  .superRefine(checkSso);
 
 function load() {
   const parsed = EnvSchema.safeParse(process.env);
@@ -117,7 +131,9 @@ function load() {
     sessionDays: raw.SESSION_DAYS,
     activationDays: raw.ACTIVATION_DAYS,
     cookieSecure: raw.COOKIE_SECURE ? raw.COOKIE_SECURE === "true" : mode === "production",
-    allowedOrigins: raw.ALLOWED_ORIGINS.split(",").map((s) => s.trim()).filter(Boolean),
+    allowedOrigins: raw.ALLOWED_ORIGINS.split(",")
+      .map((s) => s.trim())
+      .filter(Boolean),
     trustProxy: raw.TRUST_PROXY === "true",
     argon2Concurrency: raw.ARGON2_CONCURRENCY,
     rulePacksDir: path.resolve(raw.RULE_PACKS_DIR),

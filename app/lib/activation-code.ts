@@ -22,7 +22,10 @@ export function formatActivationCode(code: string): string {
 
 /** The code as typed → its canonical form, or null when it cannot be one of ours. */
 export function normaliseActivationCode(input: string): string | null {
-  const code = input.normalize("NFKC").toUpperCase().replace(/[\s\-_—－]/g, "");
+  const code = input
+    .normalize("NFKC")
+    .toUpperCase()
+    .replace(/[\s\-_—－]/g, "");
   if (code.length !== ACTIVATION_CODE_LENGTH) return null;
   return [...code].every((c) => ACTIVATION_ALPHABET.includes(c)) ? code : null;
 }

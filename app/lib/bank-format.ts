@@ -35,27 +35,23 @@ const strictObject = <T extends z.ZodRawShape>(shape: T) =>
 
 const optionKey = z.enum(OPTION_LETTERS, { error: "选项字母只能是 A、B、C、D、E、F" });
 
-const options = z
-  .partialRecord(optionKey, text("选项内容"), { error: "选项必须写成 {A: …, B: …} 的形式" })
-  .superRefine((opts, ctx) => {
-    const keys = Object.keys(opts);
-    if (keys.length < 2 || keys.length > 6) {
-      ctx.addIssue({ code: "custom", message: `选项须有 2 到 6 个，现有 ${keys.length} 个` });
-      return;
-    }
-    const expected = OPTION_LETTERS.slice(0, keys.length);
-    if (!expected.every((k) => k in opts)) {
-      ctx.addIssue({ code: "custom", message: `选项须从 A 起连续编排（应为 ${expected.join("、")}）` });
-    }
-    const texts = Object.values(opts);
-    if (new Set(texts).size !== texts.length) {
-      ctx.addIssue({ code: "custom", message: "选项内容有重复" });
-    }
-  });
+const options = z.partialRecord(optionKey, text("选项内容"), { error: "选项必须写成 {A: …, B: …} 的形式" }).superRefine((opts, ctx) => {
+  const keys = Object.keys(opts);
+  if (keys.length < 2 || keys.length > 6) {
+    ctx.addIssue({ code: "custom", message: `选项须有 2 到 6 个，现有 ${keys.length} 个` });
+    return;
+  }
+  const expected = OPTION_LETTERS.slice(0, keys.length);
+  if (!expected.every((k) => k in opts)) {
+    ctx.addIssue({ code: "custom", message: `选项须从 A 起连续编排（应为 ${expected.join("、")}）` });
+  }
+  const texts = Object.values(opts);
+  if (new Set(texts).size !== texts.length) {
+    ctx.addIssue({ code: "custom", message: "选项内容有重复" });
+  }
+});
 
-const questionId = z
-  .string({ error: "题目编号必须是文字" })
-  .regex(KEBAB, "题目编号只能由小写字母、数字和连字符组成，如 pc-001");
+const questionId = z.string({ error: "题目编号必须是文字" }).regex(KEBAB, "题目编号只能由小写字母、数字和连字符组成，如 pc-001");
 
 const noOptions = (label: string) => z.never({ error: `${label}不设选项（options）` }).optional();
 
@@ -64,7 +60,11 @@ const tagList = z.array(text("标签"), { error: "标签必须写成列表，如
 // One set of rules for every way a question enters: bank files, the browser editor and Excel
 // import. A bank file must cite its source and explain and tag every question; a trainer's own
 // question may leave 出处, 解析 and 标签 out (a school that wants them says so: QUESTION_REQUIRED_FIELDS).
-function buildQuestionSchema<S extends z.ZodType<string | undefined>, E extends z.ZodType<string>, T extends z.ZodType<string[]>>(source: S, explanation: E, tags: T) {
+function buildQuestionSchema<S extends z.ZodType<string | undefined>, E extends z.ZodType<string>, T extends z.ZodType<string[]>>(
+  source: S,
+  explanation: E,
+  tags: T,
+) {
   const common = {
     id: questionId,
     stem: text("题干"),
@@ -91,9 +91,7 @@ function buildQuestionSchema<S extends z.ZodType<string | undefined>, E extends 
     ...common,
     type: z.literal("multiple"),
     options,
-    answer: z
-      .array(optionKey, { error: "多选题答案必须写成列表，如 [A, C]" })
-      .min(2, "多选题至少要有两个正确答案"),
+    answer: z.array(optionKey, { error: "多选题答案必须写成列表，如 [A, C]" }).min(2, "多选题至少要有两个正确答案"),
   }).superRefine((q, ctx) => {
     const missing = q.answer.filter((k) => !(k in q.options));
     if (missing.length > 0) {
@@ -115,9 +113,7 @@ function buildQuestionSchema<S extends z.ZodType<string | undefined>, E extends 
     ...common,
     type: z.literal("fill"),
     options: noOptions("填空题"),
-    answer: z
-      .array(text("填空题答案"), { error: "填空题答案必须写成列表，如 [\"答案\", \"可接受的别称\"]" })
-      .min(1, "填空题至少要有一个答案"),
+    answer: z.array(text("填空题答案"), { error: '填空题答案必须写成列表，如 ["答案", "可接受的别称"]' }).min(1, "填空题至少要有一个答案"),
   }).superRefine((q, ctx) => {
     const blanks = countBlanks(q.stem);
     if (blanks === 0) {

@@ -7,21 +7,7 @@ import { OPTION_LETTERS, type QuestionKey, type QuestionType } from "./quiz-grad
 // Every row is checked with the same rules as a bank file (bank-format.ts). Pure: the server reads
 // the file, looks up the bank's stems and keys, and hands them in.
 
-export type BankColumnKey =
-  | "type"
-  | "stem"
-  | "A"
-  | "B"
-  | "C"
-  | "D"
-  | "E"
-  | "F"
-  | "answer"
-  | "explanation"
-  | "difficulty"
-  | "tags"
-  | "source"
-  | "key";
+export type BankColumnKey = "type" | "stem" | "A" | "B" | "C" | "D" | "E" | "F" | "answer" | "explanation" | "difficulty" | "tags" | "source" | "key";
 
 export type BankColumn = { key: BankColumnKey; header: string; required: boolean; aliases: string[]; hint: string };
 
@@ -44,7 +30,13 @@ export const BANK_COLUMNS: readonly BankColumn[] = [
     aliases: ["正确答案", "参考答案", "标准答案"],
     hint: "单选：一个字母，如 B；多选：ACD 或 A,C,D；判断：对/错（也可写 正确/错误、√/×）；填空：多个可接受的答案用 ｜ 或 ； 分隔（/、，、 也按分隔处理，预检时可改为不拆分）",
   },
-  { key: "explanation", header: "解析", required: false, aliases: ["答案解析", "试题解析"], hint: "选填（学校要求时必填），说明依据，如《中国共产党章程》第七条" },
+  {
+    key: "explanation",
+    header: "解析",
+    required: false,
+    aliases: ["答案解析", "试题解析"],
+    hint: "选填（学校要求时必填），说明依据，如《中国共产党章程》第七条",
+  },
   { key: "difficulty", header: "难度", required: false, aliases: ["难易程度", "难易度"], hint: "易、中、难（或 1、2、3）；留空视为中" },
   { key: "tags", header: "标签", required: false, aliases: ["知识点", "分类"], hint: "选填（学校要求时必填），多个用 、 ， 或空格分隔，如 党章、党员" },
   { key: "source", header: "出处", required: false, aliases: ["来源", "依据"], hint: "选填，如《中国共产党章程》" },
@@ -143,12 +135,16 @@ export function parseAnswer(type: QuestionType, text: string, fill: FillChoice =
   switch (type) {
     case "single": {
       // "B." "（B）" "B、" are the letter B written as options are labelled.
-      const letter = nfkc(raw).replace(/[\s.。、()]+/g, "").toUpperCase();
+      const letter = nfkc(raw)
+        .replace(/[\s.。、()]+/g, "")
+        .toUpperCase();
       if (!/^[A-F]$/.test(letter)) return { ok: false, message: `“${raw}”应为一个选项字母，如 B` };
       return { ok: true, value: letter };
     }
     case "multiple": {
-      const letters = nfkc(raw).toUpperCase().replace(/[\s,、，;；.。()]+/g, "");
+      const letters = nfkc(raw)
+        .toUpperCase()
+        .replace(/[\s,、，;；.。()]+/g, "");
       if (!/^[A-F]+$/.test(letters)) return { ok: false, message: `“${raw}”应为选项字母，如 ACD 或 A,C,D` };
       return { ok: true, value: [...letters] };
     }
@@ -158,10 +154,16 @@ export function parseAnswer(type: QuestionType, text: string, fill: FillChoice =
       return { ok: true, value };
     }
     case "fill": {
-      const answers = raw.split(FILL_SEPARATORS).map((a) => a.trim()).filter(Boolean);
+      const answers = raw
+        .split(FILL_SEPARATORS)
+        .map((a) => a.trim())
+        .filter(Boolean);
       if (answers.length === 0) return { ok: false, message: "必填" };
       if (fill === "split") {
-        const split = answers.flatMap((a) => a.split(new RegExp(LOOSE_SEPARATORS, "g"))).map((a) => a.trim()).filter(Boolean);
+        const split = answers
+          .flatMap((a) => a.split(new RegExp(LOOSE_SEPARATORS, "g")))
+          .map((a) => a.trim())
+          .filter(Boolean);
         return { ok: true, value: [...new Set(split)] };
       }
       return { ok: true, value: answers };
@@ -184,7 +186,14 @@ export function formatAnswer(q: QuestionKey): string {
 }
 
 export function parseTags(text: string): string[] {
-  return [...new Set(text.split(TAG_SEPARATORS).map((t) => t.trim()).filter(Boolean))];
+  return [
+    ...new Set(
+      text
+        .split(TAG_SEPARATORS)
+        .map((t) => t.trim())
+        .filter(Boolean),
+    ),
+  ];
 }
 
 /** Stems compared without spaces and full-width forms: "党员的 预备期" and "党员的预备期" are one question. */
@@ -380,8 +389,19 @@ export function parseBankSheet(
   sheet: Cell[][],
   options: BankReadOptions & { hiddenRows?: ReadonlySet<number>; hidden?: HiddenRowChoice } = {},
 ): BankSheetParse {
-  const table = locateTable(sheet, BANK_COLUMNS, { hiddenRows: options.hiddenRows, includeHidden: options.hidden === "include", maxRows: MAX_BANK_ROWS, noun: "题目" });
-  const base = { fileProblems: table.fileProblems, ignoredHeaders: table.ignoredHeaders, header: table.header, notes: table.notes, hiddenRowCount: table.hiddenRows.length };
+  const table = locateTable(sheet, BANK_COLUMNS, {
+    hiddenRows: options.hiddenRows,
+    includeHidden: options.hidden === "include",
+    maxRows: MAX_BANK_ROWS,
+    noun: "题目",
+  });
+  const base = {
+    fileProblems: table.fileProblems,
+    ignoredHeaders: table.ignoredHeaders,
+    header: table.header,
+    notes: table.notes,
+    hiddenRowCount: table.hiddenRows.length,
+  };
   if (table.fileProblems.length) return { ...base, rows: [] };
   const lacking = (["explanation", "tags"] as const).filter((k) => options.required?.[k] && table.header.indexes[k] === undefined).map((k) => COLUMN[k].header);
   if (lacking.length) return { ...base, fileProblems: [`本校要求每道题都填写${lacking.join("和")}，文件中没有“${lacking.join("”“")}”列`], rows: [] };
@@ -391,8 +411,16 @@ export function parseBankSheet(
     return { ...draft, question: null, problems: inColumnOrder(withCellProblems(r, draft.problems), table.header) };
   });
   const ref = (key: BankColumnKey) => table.header.refs[key] ?? COLUMN[key].header;
-  markRepeats(rows, (r) => (r.stem === "" ? null : stemKey(r.stem)), (others) => `${ref("stem")}：与第 ${others.join("、")} 行重复`);
-  markRepeats(rows, (r) => r.givenKey, (others, r) => `${ref("key")}：“${r.givenKey}”在文件中重复（另见第 ${others.join("、")} 行）`);
+  markRepeats(
+    rows,
+    (r) => (r.stem === "" ? null : stemKey(r.stem)),
+    (others) => `${ref("stem")}：与第 ${others.join("、")} 行重复`,
+  );
+  markRepeats(
+    rows,
+    (r) => r.givenKey,
+    (others, r) => `${ref("key")}：“${r.givenKey}”在文件中重复（另见第 ${others.join("、")} 行）`,
+  );
   return { ...base, rows };
 }
 
@@ -409,7 +437,12 @@ function markRepeats(rows: BankRowDraft[], keyOf: (r: BankRowDraft) => string | 
     const k = keyOf(r);
     const list = k === null ? undefined : seen.get(k);
     if (list && list.length > 1) {
-      r.problems.push(message(list.filter((n) => n !== r.rowNumber), r));
+      r.problems.push(
+        message(
+          list.filter((n) => n !== r.rowNumber),
+          r,
+        ),
+      );
       r.question = null;
     }
   }
@@ -512,7 +545,9 @@ export function buildBankReport(
                     key: r.key,
                     type: TYPE_LABELS[r.question.type],
                     stem: shortStem(r.stem),
-                    options: Object.entries(r.question.type === "single" || r.question.type === "multiple" ? r.question.options : {}).map(([l, t]) => `${l}. ${t}`),
+                    options: Object.entries(r.question.type === "single" || r.question.type === "multiple" ? r.question.options : {}).map(
+                      ([l, t]) => `${l}. ${t}`,
+                    ),
                     answer: formatAnswer(r.question),
                   },
                 ]

@@ -15,7 +15,10 @@ export function formatHours(hundredths: number): string {
  */
 export const DecimalText = z.preprocess(
   (v) => (typeof v === "string" ? v.normalize("NFKC") : v),
-  z.string({ error: "请填写学时" }).regex(/^\d{1,6}(\.\d{1,2})?$/, "学时须为数字，如 2 或 0.5（最多两位小数）").transform(Number),
+  z
+    .string({ error: "请填写学时" })
+    .regex(/^\d{1,6}(\.\d{1,2})?$/, "学时须为数字，如 2 或 0.5（最多两位小数）")
+    .transform(Number),
 );
 
 /** 学时 in a form field, between 0.05 (or `min`) and `max`. */

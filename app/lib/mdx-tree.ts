@@ -60,7 +60,14 @@ export const MDX_TAGS = new Set([
 ]);
 
 /** Attributes kept on those tags: a link's target, ids for footnotes, a list's start number. */
-export const MDX_TAG_PROPS: Readonly<Record<string, readonly string[]>> = { a: ["href", "id"], li: ["id"], sup: ["id"], ol: ["start"], h2: ["id"], section: ["id"] };
+export const MDX_TAG_PROPS: Readonly<Record<string, readonly string[]>> = {
+  a: ["href", "id"],
+  li: ["id"],
+  sup: ["id"],
+  ol: ["start"],
+  h2: ["id"],
+  section: ["id"],
+};
 
 /**
  * A link target a lesson may use: http(s), mailto, a path on this site or a fragment. Anything else
@@ -89,7 +96,7 @@ const ID_PATTERN = /^[\w-]{1,80}$/;
 
 /** Keeps the props a tag or component may carry, as strings, checked; drops everything else. */
 export function allowedProps(name: string, props: Record<string, unknown>): Record<string, string> {
-  const allowed: readonly string[] = isMdxComponent(name) ? MDX_COMPONENTS[name].props : MDX_TAG_PROPS[name] ?? [];
+  const allowed: readonly string[] = isMdxComponent(name) ? MDX_COMPONENTS[name].props : (MDX_TAG_PROPS[name] ?? []);
   const out: Record<string, string> = {};
   for (const key of allowed) {
     const value = props[key];

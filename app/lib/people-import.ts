@@ -1,5 +1,15 @@
 import { EXCEL_EPOCH_MS } from "./number-format";
-import { type Cell, type HiddenRowChoice, type SheetColumn, type TableHeader, cellText, inColumnOrder, holdsTable, locateTable, withCellProblems } from "./sheet-table";
+import {
+  type Cell,
+  type HiddenRowChoice,
+  type SheetColumn,
+  type TableHeader,
+  cellText,
+  inColumnOrder,
+  holdsTable,
+  locateTable,
+  withCellProblems,
+} from "./sheet-table";
 import {
   CADRE_LEVEL_LABELS,
   POLITICAL_STATUSES,
@@ -51,18 +61,53 @@ export type ImportColumn = {
 const labels = (m: Record<string, string>) => Object.values(m).join("、");
 
 export const IMPORT_COLUMNS: readonly ImportColumn[] = [
-  { key: "number", header: "学号/工号", required: true, aliases: ["学号", "工号", "学工号", "学号工号", "账号", "登录账号"], text: true, hint: "登录账号，不能与已有人员重复；字母、数字、- 或 _，最多 64 位" },
+  {
+    key: "number",
+    header: "学号/工号",
+    required: true,
+    aliases: ["学号", "工号", "学工号", "学号工号", "账号", "登录账号"],
+    text: true,
+    hint: "登录账号，不能与已有人员重复；字母、数字、- 或 _，最多 64 位",
+  },
   { key: "name", header: "姓名", required: true, aliases: [], text: true, hint: "最多 50 字" },
   { key: "gender", header: "性别", required: false, aliases: [], text: true, hint: labels(GENDER_LABELS) },
   { key: "category", header: "人员类别", required: false, aliases: ["类别", "人员类型"], text: true, hint: `${labels(PERSON_CATEGORY_LABELS)}；留空视为学生` },
-  { key: "unit", header: "所在党组织", required: true, aliases: ["党组织", "所在支部", "党支部", "所属党组织", "所在党支部"], text: true, hint: "党组织的名称；有重名时写完整名称，上下级用 / 分隔，如 计算机学院党委/学生第一党支部" },
+  {
+    key: "unit",
+    header: "所在党组织",
+    required: true,
+    aliases: ["党组织", "所在支部", "党支部", "所属党组织", "所在党支部"],
+    text: true,
+    hint: "党组织的名称；有重名时写完整名称，上下级用 / 分隔，如 计算机学院党委/学生第一党支部",
+  },
   { key: "politicalStatus", header: "政治面貌", required: true, aliases: ["发展阶段"], text: true, hint: labels(POLITICAL_STATUS_LABELS) },
-  { key: "statusSince", header: "政治面貌起始日期", required: false, aliases: ["起始日期", "政治面貌日期", "发展阶段起始日期"], text: false, hint: "当前政治面貌的生效日期，如 2024-05-01、2024/5/1 或 2024年5月1日；只写年月（2024.05、2024年5月）按当月 1 日记录；留空按导入当天记录。也可另设“成为积极分子时间”“确定为发展对象时间”“入党时间”“转正时间”等列，各阶段日期都会记入发展经历" },
+  {
+    key: "statusSince",
+    header: "政治面貌起始日期",
+    required: false,
+    aliases: ["起始日期", "政治面貌日期", "发展阶段起始日期"],
+    text: false,
+    hint: "当前政治面貌的生效日期，如 2024-05-01、2024/5/1 或 2024年5月1日；只写年月（2024.05、2024年5月）按当月 1 日记录；留空按导入当天记录。也可另设“成为积极分子时间”“确定为发展对象时间”“入党时间”“转正时间”等列，各阶段日期都会记入发展经历",
+  },
   { key: "cadreLevel", header: "干部级别", required: false, aliases: ["干部"], text: true, hint: `${labels(CADRE_LEVEL_LABELS)}；留空视为非干部` },
-  { key: "isCommitteeMember", header: "是否支委", required: false, aliases: ["支委", "是否支委成员"], text: true, hint: "是 或 否；留空视为否（填写了支委职务则视为是）" },
+  {
+    key: "isCommitteeMember",
+    header: "是否支委",
+    required: false,
+    aliases: ["支委", "是否支委成员"],
+    text: true,
+    hint: "是 或 否；留空视为否（填写了支委职务则视为是）",
+  },
   { key: "committeeRole", header: "支委职务", required: false, aliases: ["职务"], text: true, hint: "如 书记、组织委员；最多 30 字" },
   { key: "phone", header: "手机号", required: false, aliases: ["手机", "手机号码", "联系电话", "电话"], text: true, hint: "11 位手机号" },
-  { key: "idNumber", header: "身份证号", required: false, aliases: ["身份证", "身份证号码", "公民身份号码"], text: true, hint: "18 位居民身份证号，末位可为 X；只用于核对性别，不保存" },
+  {
+    key: "idNumber",
+    header: "身份证号",
+    required: false,
+    aliases: ["身份证", "身份证号码", "公民身份号码"],
+    text: true,
+    hint: "18 位居民身份证号，末位可为 X；只用于核对性别，不保存",
+  },
 ];
 
 /**
@@ -70,16 +115,43 @@ export const IMPORT_COLUMNS: readonly ImportColumn[] = [
  * Each becomes an entry of the person's status history, so deadlines count from the real dates.
  */
 export const STAGE_DATE_COLUMNS: readonly (SheetColumn<StageDateKey> & { status: PoliticalStatus })[] = [
-  { key: "appliedOn", status: "applicant", header: "申请入党时间", required: false, aliases: ["申请入党日期", "入党申请时间", "入党申请日期", "递交入党申请书时间", "提交入党申请书时间", "递交申请书时间"] },
+  {
+    key: "appliedOn",
+    status: "applicant",
+    header: "申请入党时间",
+    required: false,
+    aliases: ["申请入党日期", "入党申请时间", "入党申请日期", "递交入党申请书时间", "提交入党申请书时间", "递交申请书时间"],
+  },
   {
     key: "activistOn",
     status: "activist",
     header: "确定为入党积极分子时间",
     required: false,
-    aliases: ["成为积极分子时间", "成为入党积极分子时间", "确定为积极分子时间", "列为积极分子时间", "列为入党积极分子时间", "确定入党积极分子时间", "积极分子时间", "积极分子日期"],
+    aliases: [
+      "成为积极分子时间",
+      "成为入党积极分子时间",
+      "确定为积极分子时间",
+      "列为积极分子时间",
+      "列为入党积极分子时间",
+      "确定入党积极分子时间",
+      "积极分子时间",
+      "积极分子日期",
+    ],
   },
-  { key: "targetOn", status: "target", header: "确定为发展对象时间", required: false, aliases: ["成为发展对象时间", "列为发展对象时间", "确定发展对象时间", "发展对象时间", "发展对象日期"] },
-  { key: "joinedOn", status: "probationary", header: "入党时间", required: false, aliases: ["入党日期", "入党年月", "发展为预备党员时间", "接收为预备党员时间", "成为预备党员时间", "预备党员时间"] },
+  {
+    key: "targetOn",
+    status: "target",
+    header: "确定为发展对象时间",
+    required: false,
+    aliases: ["成为发展对象时间", "列为发展对象时间", "确定发展对象时间", "发展对象时间", "发展对象日期"],
+  },
+  {
+    key: "joinedOn",
+    status: "probationary",
+    header: "入党时间",
+    required: false,
+    aliases: ["入党日期", "入党年月", "发展为预备党员时间", "接收为预备党员时间", "成为预备党员时间", "预备党员时间"],
+  },
   { key: "fullOn", status: "member", header: "转正时间", required: false, aliases: ["转正日期", "转正年月", "转为正式党员时间"] },
 ];
 
@@ -152,7 +224,6 @@ export type SheetParse = {
 function nfkc(s: string): string {
   return s.normalize("NFKC");
 }
-
 
 /** Looks a value up by its Chinese label, its key, or a common alias, ignoring spaces and full-width forms. */
 function lookup<K extends string>(labelsMap: Record<K, string>, aliases: Record<string, K>, text: string): K | undefined {
@@ -250,7 +321,11 @@ export function parseDateCell(cell: Cell): DateRead | null {
   if (text === "") return null;
   const yearDotMonth = /^(\d{4})\.(\d{1,2})$/.exec(text);
   if (yearDotMonth && Number(yearDotMonth[1]) >= 1900 && Number(yearDotMonth[1]) <= 2100) {
-    if (yearDotMonth[2] === "1") return { ok: false, message: `“${text}”是 ${yearDotMonth[1]} 年 1 月还是 10 月？Excel 会去掉 2021.10 末尾的 0，请写成 ${yearDotMonth[1]}-01 或 ${yearDotMonth[1]}-10` };
+    if (yearDotMonth[2] === "1")
+      return {
+        ok: false,
+        message: `“${text}”是 ${yearDotMonth[1]} 年 1 月还是 10 月？Excel 会去掉 2021.10 末尾的 0，请写成 ${yearDotMonth[1]}-01 或 ${yearDotMonth[1]}-10`,
+      };
     return monthOf(Number(yearDotMonth[1]), Number(yearDotMonth[2]), text);
   }
   const compactMonth = /^(\d{4})(\d{2})$/.exec(text);
@@ -401,7 +476,8 @@ function parseRow(row: Cell[], header: TableHeader<ReadColumnKey>, rowNumber: nu
   const own = stages.find((s) => s.status === politicalStatus);
   if (given && own && given !== own.on) add("statusSince", `${given} 与 ${ref(own.key)}的 ${own.on} 不一致`);
   const statusSince = given ?? own?.on ?? null;
-  if (given && stages.length && given < stages[stages.length - 1].on && !own) add("statusSince", `${given} 早于 ${ref(stages[stages.length - 1].key)}的 ${stages[stages.length - 1].on}`);
+  if (given && stages.length && given < stages[stages.length - 1].on && !own)
+    add("statusSince", `${given} 早于 ${ref(stages[stages.length - 1].key)}的 ${stages[stages.length - 1].on}`);
   const history = stages.filter((s) => s.status !== politicalStatus).map(({ status, on }) => ({ status, on }));
   if (politicalStatus !== "masses" && statusSince) history.push({ status: politicalStatus, on: statusSince });
 
@@ -452,9 +528,19 @@ function parseRow(row: Cell[], header: TableHeader<ReadColumnKey>, rowNumber: nu
  * have a title above it and a footer below), parses every row, and marks numbers that occur more
  * than once in the file on every row that carries them.
  */
-export function parseSheet(sheet: Cell[][], { today, hiddenRows, hidden }: { today: string; hiddenRows?: ReadonlySet<number>; hidden?: HiddenRowChoice }): SheetParse {
+export function parseSheet(
+  sheet: Cell[][],
+  { today, hiddenRows, hidden }: { today: string; hiddenRows?: ReadonlySet<number>; hidden?: HiddenRowChoice },
+): SheetParse {
   const table = locateTable(sheet, ALL_COLUMNS, { hiddenRows, includeHidden: hidden === "include", maxRows: MAX_IMPORT_ROWS, noun: "人员数据" });
-  const base = { fileProblems: table.fileProblems, headerRowNumber: table.headerRowNumber, ignoredHeaders: table.ignoredHeaders, header: table.header, notes: table.notes, hiddenRowCount: table.hiddenRows.length };
+  const base = {
+    fileProblems: table.fileProblems,
+    headerRowNumber: table.headerRowNumber,
+    ignoredHeaders: table.ignoredHeaders,
+    header: table.header,
+    notes: table.notes,
+    hiddenRowCount: table.hiddenRows.length,
+  };
   if (table.fileProblems.length) return { ...base, rows: [] };
 
   const rows = table.rows.map((r) => {
@@ -636,7 +722,9 @@ export function buildReport(
     ignoredHeaders: parsed.ignoredHeaders,
     total: rows.length,
     problemRowCount: withProblems.length,
-    problemRows: withProblems.slice(0, PROBLEM_ROWS_SHOWN).map((r) => ({ rowNumber: r.rowNumber, number: r.person.number, name: r.person.name, problems: r.problems })),
+    problemRows: withProblems
+      .slice(0, PROBLEM_ROWS_SHOWN)
+      .map((r) => ({ rowNumber: r.rowNumber, number: r.person.number, name: r.person.name, problems: r.problems })),
     preview:
       withProblems.length === 0
         ? rows.slice(0, PREVIEW_ROWS).map((r) => ({

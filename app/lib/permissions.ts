@@ -55,9 +55,7 @@ export function grantsCover(grants: readonly Grant[], permission: Permission, un
 
 /** The unit paths a permission reaches, with paths under another one dropped. */
 export function scopePaths(grants: readonly Grant[], permission: Permission): string[] {
-  const paths = [...new Set(grants.filter((g) => roleHas(g.role, permission)).map((g) => g.unitPath))].sort(
-    (a, b) => a.length - b.length,
-  );
+  const paths = [...new Set(grants.filter((g) => roleHas(g.role, permission)).map((g) => g.unitPath))].sort((a, b) => a.length - b.length);
   return paths.filter((p, i) => !paths.slice(0, i).some((q) => p.startsWith(q)));
 }
 

@@ -76,15 +76,14 @@ export function formValuesFrom(form: FormData): QuestionFormValues {
 
 const TYPES: readonly string[] = ["single", "multiple", "judge", "fill"] satisfies QuestionType[];
 
-export type QuestionFormResult =
-  | { ok: true; question: Omit<EditableQuestion, "id"> }
-  | { ok: false; errors: Partial<Record<QuestionFormField, string[]>> };
+export type QuestionFormResult = { ok: true; question: Omit<EditableQuestion, "id"> } | { ok: false; errors: Partial<Record<QuestionFormField, string[]>> };
 
 /** Reads the editor's fields as a question of the chosen type and checks it with bank-format's rules. */
 export function questionFromForm(v: QuestionFormValues, required: RequiredExtras = { explanation: false, tags: false }): QuestionFormResult {
   const errors: Partial<Record<QuestionFormField, string[]>> = {};
   const add = (f: QuestionFormField, m: string) => void (errors[f] ??= []).push(m);
-  for (const missing of missingExtras({ explanation: v.explanation, tags: parseTags(v.tags) }, required)) add(missing === "解析" ? "explanation" : "tags", `本校要求填写${missing}`);
+  for (const missing of missingExtras({ explanation: v.explanation, tags: parseTags(v.tags) }, required))
+    add(missing === "解析" ? "explanation" : "tags", `本校要求填写${missing}`);
   if (!TYPES.includes(v.type)) {
     add("type", "请选择题型");
     return { ok: false, errors };
@@ -108,7 +107,10 @@ export function questionFromForm(v: QuestionFormValues, required: RequiredExtras
             : v.answerJudge === "false"
               ? false
               : undefined
-          : v.answerFill.split(/[\n｜|；;]/).map((a) => a.trim()).filter(Boolean);
+          : v.answerFill
+              .split(/[\n｜|；;]/)
+              .map((a) => a.trim())
+              .filter(Boolean);
   if (answer === undefined) add("answer", type === "judge" ? "请选择“正确”或“错误”" : "请选择正确答案");
   const candidate = {
     id: "editing",

@@ -8,10 +8,7 @@ export const OPTION_LETTERS = ["A", "B", "C", "D", "E", "F"] as const;
 
 /** A question's answer key as the grader sees it. A fill question has one blank and its accepted answers. */
 export type QuestionKey =
-  | { type: "single"; answer: string }
-  | { type: "multiple"; answer: string[] }
-  | { type: "judge"; answer: boolean }
-  | { type: "fill"; answer: string[] };
+  { type: "single"; answer: string } | { type: "multiple"; answer: string[] } | { type: "judge"; answer: boolean } | { type: "fill"; answer: string[] };
 
 export type QuestionType = QuestionKey["type"];
 
@@ -58,13 +55,7 @@ const ZERO_WIDTH = /[\u200b-\u200d\u2060\ufeff]/g;
  * A space between two Latin words or two numbers stays: "3 2" is not "32".
  */
 export function normalizeFillAnswer(s: string): string {
-  return s
-    .normalize("NFKC")
-    .toLowerCase()
-    .replace(ZERO_WIDTH, "")
-    .replace(/\s+/gu, " ")
-    .replace(EDGE_PUNCTUATION, "")
-    .replace(SPACE_BESIDE_CJK, "");
+  return s.normalize("NFKC").toLowerCase().replace(ZERO_WIDTH, "").replace(/\s+/gu, " ").replace(EDGE_PUNCTUATION, "").replace(SPACE_BESIDE_CJK, "");
 }
 
 function isOptionLetter(x: unknown): x is string {
@@ -99,12 +90,7 @@ function assertValid(key: QuestionKey, maxMark: number): void {
  * A–F, lower-case letters) are wrong with mark 0; this never throws on a response. It throws only on
  * an invalid key or maxMark.
  */
-export function gradeQuestion(
-  key: QuestionKey,
-  response: unknown,
-  maxMark: number,
-  options: { partial?: PartialCredit } = {},
-): QuestionGrade {
+export function gradeQuestion(key: QuestionKey, response: unknown, maxMark: number, options: { partial?: PartialCredit } = {}): QuestionGrade {
   assertValid(key, maxMark);
   const full: QuestionGrade = { correct: true, mark: maxMark };
 

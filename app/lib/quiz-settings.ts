@@ -68,4 +68,3 @@ export function toLocalInput(d: Date | string | null | undefined): string {
   if (!d) return "";
   return asChinaWallClock(d).toISOString().slice(0, 16);
 }
-

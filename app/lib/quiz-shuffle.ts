@@ -124,12 +124,7 @@ export type DrawResult = { ids: string[]; shortfall: number };
  * returned it in. When too few match, every match is returned and the shortfall says how many are
  * missing; whether to start the attempt anyway is the caller's decision.
  */
-export function drawQuestions(
-  pool: readonly PoolQuestion[],
-  rule: DrawRule,
-  seed: Seed,
-  exclude: ReadonlySet<string> = new Set(),
-): DrawResult {
+export function drawQuestions(pool: readonly PoolQuestion[], rule: DrawRule, seed: Seed, exclude: ReadonlySet<string> = new Set()): DrawResult {
   if (!Number.isSafeInteger(rule.count) || rule.count < 0) {
     throw new RangeError(`rule.count must be a non-negative integer, got ${rule.count}`);
   }

@@ -129,7 +129,13 @@ function explain(r: Requirement, hours: number, months: readonly number[], timel
  * The requirements of `pack` that apply to the person in `year`, with the hours each asks for.
  * `explain: false` leaves the sentences out (batches over a whole school need only the figures).
  */
-export function requirementsFor(pack: RulePack, overrides: Overrides, person: PersonFacts, year: number, { explain: withText = true } = {}): AppliedRequirement[] {
+export function requirementsFor(
+  pack: RulePack,
+  overrides: Overrides,
+  person: PersonFacts,
+  year: number,
+  { explain: withText = true } = {},
+): AppliedRequirement[] {
   const timeline = statusTimeline(person);
   const applied: AppliedRequirement[] = [];
   for (const r of pack.requirements) {

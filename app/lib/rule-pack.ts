@@ -16,7 +16,11 @@ export const PRORATE_LABELS: Record<ProrateRule, string> = {
   none: "不折算",
 };
 
-const text = (field: string) => z.string({ error: `${field}必须是文字` }).trim().min(1, `${field}不能为空`);
+const text = (field: string) =>
+  z
+    .string({ error: `${field}必须是文字` })
+    .trim()
+    .min(1, `${field}不能为空`);
 
 // Unknown keys are refused rather than dropped: a misspelt "hour:" would otherwise vanish silently.
 const strictObject = <T extends z.ZodRawShape>(shape: T) =>
@@ -47,8 +51,14 @@ const citation = {
 };
 
 const appliesTo = strictObject({
-  statuses: z.array(z.enum(POLITICAL_STATUSES, { error: `政治面貌只能是 ${POLITICAL_STATUSES.join("、")}` })).min(1).optional(),
-  cadreLevels: z.array(z.enum(CADRE_LEVELS, { error: `干部级别只能是 ${CADRE_LEVELS.join("、")}` })).min(1).optional(),
+  statuses: z
+    .array(z.enum(POLITICAL_STATUSES, { error: `政治面貌只能是 ${POLITICAL_STATUSES.join("、")}` }))
+    .min(1)
+    .optional(),
+  cadreLevels: z
+    .array(z.enum(CADRE_LEVELS, { error: `干部级别只能是 ${CADRE_LEVELS.join("、")}` }))
+    .min(1)
+    .optional(),
   committee: z.literal(true, { error: "committee 只能写 true" }).optional(),
 }).refine((a) => a.statuses || a.cadreLevels || a.committee, "appliesTo 至少要有一项条件");
 

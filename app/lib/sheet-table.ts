@@ -17,7 +17,10 @@ export function cellText(cell: Cell): string {
   if (cell instanceof Date) return Number.isNaN(cell.getTime()) ? "" : cell.toISOString().slice(0, 10);
   if (typeof cell === "boolean") return cell ? "是" : "否";
   if (typeof cell === "number") return String(cell);
-  return cell.replace(INVISIBLE, "").replace(/\u00a0/g, " ").trim();
+  return cell
+    .replace(INVISIBLE, "")
+    .replace(/\u00a0/g, " ")
+    .trim();
 }
 
 export function normalizeHeader(text: string): string {
@@ -224,7 +227,9 @@ export function locateTable<K extends string>(
     const cells = sheet[i];
     if (isEmptyRow(cells)) continue;
     const rowNumber = i + 1;
-    const first = cellText(cells.find((c) => cellText(c) !== "")).normalize("NFKC").replace(/\s+/g, "");
+    const first = cellText(cells.find((c) => cellText(c) !== ""))
+      .normalize("NFKC")
+      .replace(/\s+/g, "");
     const hasRequired = required.every((c) => cellText(cells[match!.indexes[c.key]!]) !== "");
     const endsTable = TABLE_END.exec(first);
     if (endsTable || SUBTOTAL.test(first) || (ended && !hasRequired)) {
@@ -265,7 +270,10 @@ export function locateTable<K extends string>(
 
 /** A note when columns the import reads are hidden in Excel: they are read, and the person should know. */
 export function hiddenColumnsNote<K extends string>(header: TableHeader<K>, hiddenColumns: ReadonlySet<number>): string | null {
-  const refs = (Object.entries(header.indexes) as [K, number][]).filter(([, i]) => hiddenColumns.has(i)).sort((a, b) => a[1] - b[1]).map(([k]) => header.refs[k]);
+  const refs = (Object.entries(header.indexes) as [K, number][])
+    .filter(([, i]) => hiddenColumns.has(i))
+    .sort((a, b) => a[1] - b[1])
+    .map(([k]) => header.refs[k]);
   return refs.length ? `${refs.join("、")}在 Excel 中被隐藏，仍按其内容导入；如不应导入，请删除该列后重新预检` : null;
 }
 
@@ -288,5 +296,8 @@ export function inColumnOrder<K extends string>(problems: readonly string[], hea
     const i = order.findIndex((h) => p.startsWith(h));
     return i === -1 ? order.length : i;
   };
-  return problems.map((p, i) => ({ p, i, r: rank(p) })).sort((a, b) => a.r - b.r || a.i - b.i).map((x) => x.p);
+  return problems
+    .map((p, i) => ({ p, i, r: rank(p) }))
+    .sort((a, b) => a.r - b.r || a.i - b.i)
+    .map((x) => x.p);
 }

@@ -185,12 +185,7 @@ function refill(session: StudySession, nowMs: number, rules: WatchRules): number
  * A new study session for the account, which supersedes `current` (if any): the newer tab or device wins.
  * `id` is a fresh unguessable id chosen by the server. The allowance carries over from `current`.
  */
-export function startSession(
-  current: StudySession | null,
-  id: string,
-  nowMs: number,
-  rules: WatchRules = DEFAULT_WATCH_RULES,
-): StudySession {
+export function startSession(current: StudySession | null, id: string, nowMs: number, rules: WatchRules = DEFAULT_WATCH_RULES): StudySession {
   assertNow(nowMs);
   const allowance = current ? refill(current, nowMs, rules) : tenths(rules.initialAllowanceSeconds);
   return { id, lastBeatAt: nowMs, lastSeq: 0, allowance: seconds(allowance) };
@@ -210,8 +205,7 @@ function openBeat(
   nowMs: number,
   rules: WatchRules,
 ): Opened {
-  const envelopeOk =
-    typeof beat.sessionId === "string" && beat.sessionId !== "" && Number.isSafeInteger(beat.seq) && (beat.seq as number) >= 1;
+  const envelopeOk = typeof beat.sessionId === "string" && beat.sessionId !== "" && Number.isSafeInteger(beat.seq) && (beat.seq as number) >= 1;
   if (!envelopeOk || !payloadOk) return { refusal: { reason: "invalid", seconds: seconds(claimed) }, superseded: false };
   if (!session || session.id !== beat.sessionId) {
     return { refusal: { reason: "superseded", seconds: seconds(claimed) }, superseded: true };

@@ -80,7 +80,12 @@ export default function ActivatePage() {
             className={`${inputClass} font-mono tracking-wider`}
           />
         </Field>
-        <Field label="设置密码（至少 8 位，含字母和数字）" htmlFor={fields.newPassword.id} errors={fields.newPassword.errors} errorId={fields.newPassword.errorId}>
+        <Field
+          label="设置密码（至少 8 位，含字母和数字）"
+          htmlFor={fields.newPassword.id}
+          errors={fields.newPassword.errors}
+          errorId={fields.newPassword.errorId}
+        >
           <input {...getInputProps(fields.newPassword, { type: "password" })} autoComplete="new-password" className={inputClass} />
         </Field>
         <Field label="确认密码" htmlFor={fields.confirmPassword.id} errors={fields.confirmPassword.errors} errorId={fields.confirmPassword.errorId}>

@@ -182,7 +182,13 @@ function Answering() {
         }}
       >
         <input type="hidden" name="entryId" value={d.entryId} />
-        <button type="submit" name="intent" value="submit" className={`${done === d.items.length ? buttonClass : secondaryButtonClass} w-full`} disabled={submitting}>
+        <button
+          type="submit"
+          name="intent"
+          value="submit"
+          className={`${done === d.items.length ? buttonClass : secondaryButtonClass} w-full`}
+          disabled={submitting}
+        >
           {submitting ? "正在交卷…" : "交卷"}
         </button>
       </Form>

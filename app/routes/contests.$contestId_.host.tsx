@@ -27,7 +27,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const now = new Date();
   return {
     contest: { id: contest.id, title: contest.title, published: contest.status === "published" },
-    round: round ? { id: round.id, code: round.state === "finished" ? null : round.code, state: stateEvent(round, now), stats: stats(round.id, round.current) } : null,
+    round: round
+      ? { id: round.id, code: round.state === "finished" ? null : round.code, state: stateEvent(round, now), stats: stats(round.id, round.current) }
+      : null,
     banks: await banksForRound(contest.unit.path),
   };
 }
@@ -55,7 +57,11 @@ export async function action({ request, params }: ActionFunctionArgs) {
     if (!parsed.success) return data<ActionReply>({ ok: false, errors: parsed.error.issues.map((i) => i.message) }, { status: 400 });
     const contest = await contestForHost(contestId);
     try {
-      await createRound(user.id, { id: contest.id, title: contest.title, unitId: contest.unitId, unitPath: contest.unit.path }, { ...parsed.data, points: parsed.data.points * 100 });
+      await createRound(
+        user.id,
+        { id: contest.id, title: contest.title, unitId: contest.unitId, unitPath: contest.unit.path },
+        { ...parsed.data, points: parsed.data.points * 100 },
+      );
     } catch (e) {
       return refused(e);
     }
@@ -126,14 +132,14 @@ function RoundScreen({ contestId, round }: { contestId: number; round: LoadedRou
           </div>
         </section>
       ) : null}
-      <p className="text-stone-600">计分规则：{LIVE_SCORING_RULE}。{live.connected ? "" : "（正在连接服务器…）"}</p>
+      <p className="text-stone-600">
+        计分规则：{LIVE_SCORING_RULE}。{live.connected ? "" : "（正在连接服务器…）"}
+      </p>
       <FormMessage messages={fetcher.data && !fetcher.data.ok ? fetcher.data.errors : null} />
 
       {state.state === "lobby" ? (
         <section className="space-y-3 rounded-lg bg-white p-6 shadow">
-          <p className="text-xl">
-            本轮共 {state.total} 道题。选手到齐后开始第一题。
-          </p>
+          <p className="text-xl">本轮共 {state.total} 道题。选手到齐后开始第一题。</p>
           <div className="flex gap-3">
             {button("next", "开始第一题")}
             {button("finish", "取消本轮")}

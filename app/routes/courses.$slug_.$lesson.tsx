@@ -25,7 +25,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   if (!found) throw new Response("没有找到这个课时，或它不面向您", { status: 404 });
   const { course, lesson, video, checkpoints, progress } = found;
   const tree = cachedTree(lesson.bodyHash);
-  if (!tree) compileInBackground(lesson.body, checkpoints.map((c) => c.id));
+  if (!tree)
+    compileInBackground(
+      lesson.body,
+      checkpoints.map((c) => c.id),
+    );
   return {
     course: { id: course.id, slug: course.slug, title: course.title },
     lesson: { id: lesson.id, title: lesson.title, minutes: lesson.minutes, credit: formatHours(lesson.credit) },
@@ -135,7 +139,9 @@ export default function LessonPage() {
       {d.video && !hasNode(tree, "Video") ? videoPlayer : null}
       <article className="rounded-lg bg-white p-4 shadow">
         {d.tree ? (
-          <LessonMdxProvider value={{ mediaUrl: (p) => `/media/${d.course.id}/${p}`, video: () => videoPlayer, checkpoint: d.video ? () => null : checkpointCard }}>
+          <LessonMdxProvider
+            value={{ mediaUrl: (p) => `/media/${d.course.id}/${p}`, video: () => videoPlayer, checkpoint: d.video ? () => null : checkpointCard }}
+          >
             <Body />
           </LessonMdxProvider>
         ) : (

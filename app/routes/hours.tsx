@@ -20,7 +20,13 @@ const FIRST_YEAR = 2019;
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   const current = ledgerYear(new Date());
-  const year = z.coerce.number().int().min(FIRST_YEAR).max(current).catch(current).parse(new URL(request.url).searchParams.get("year") ?? current);
+  const year = z.coerce
+    .number()
+    .int()
+    .min(FIRST_YEAR)
+    .max(current)
+    .catch(current)
+    .parse(new URL(request.url).searchParams.get("year") ?? current);
   const [r, certificates] = await Promise.all([requirementsForPerson(user.id, year), certificatesOf(user.id, year)]);
   const labels = new Map(r.progress.map((p) => [p.id, p.label]));
   return {
@@ -101,7 +107,11 @@ export default function MyHours() {
           </Form>
         </div>
         <p className="mt-2">
-          {d.year} 年合计 <strong className="text-2xl text-party" data-testid="hours-total">{formatHours(d.total)}</strong> 学时
+          {d.year} 年合计{" "}
+          <strong className="text-2xl text-party" data-testid="hours-total">
+            {formatHours(d.total)}
+          </strong>{" "}
+          学时
         </p>
         <p className="mt-1 text-xs text-stone-500">
           执行规则：{d.pack.name}（第 {d.pack.version} 版）。每条学时计入所有包含其类别的要求，同一学时可同时满足多项要求。
@@ -133,7 +143,11 @@ export default function MyHours() {
           <h2 className="font-bold">{d.training.label}</h2>
           <p className="my-1 text-sm">
             <strong className="text-party">{formatHours(d.training.earned)}</strong> / {formatHours(d.training.required)} 学时
-            {d.training.missing > 0 ? <span className="ml-2 text-red-700">还差 {formatHours(d.training.missing)}</span> : <span className="ml-2 text-green-700">已完成</span>}
+            {d.training.missing > 0 ? (
+              <span className="ml-2 text-red-700">还差 {formatHours(d.training.missing)}</span>
+            ) : (
+              <span className="ml-2 text-green-700">已完成</span>
+            )}
           </p>
           <Bar earned={d.training.earned} required={d.training.required} />
           <p className="mt-2 text-sm text-stone-700">{d.training.note}</p>

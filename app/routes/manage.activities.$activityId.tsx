@@ -241,7 +241,15 @@ export default function ActivityPage() {
                   ) : (
                     <Form method="post" className="flex items-center gap-1">
                       <input type="hidden" name="personId" value={m.id} />
-                      <input name="reason" aria-label={`补登${m.name}的原因`} placeholder="补登原因，如：未带手机" required minLength={2} maxLength={200} className="w-48 rounded border border-stone-300 px-2 py-1 text-sm" />
+                      <input
+                        name="reason"
+                        aria-label={`补登${m.name}的原因`}
+                        placeholder="补登原因，如：未带手机"
+                        required
+                        minLength={2}
+                        maxLength={200}
+                        className="w-48 rounded border border-stone-300 px-2 py-1 text-sm"
+                      />
                       <button name="intent" value="add" className={secondaryButtonClass}>
                         补登
                       </button>
@@ -258,7 +266,8 @@ export default function ActivityPage() {
                 确认名单并记入学时
               </button>
               <p className="mt-1 text-xs text-stone-500">
-                确认后，名单上的每个人记入 {formatHours(a.hours)} 学时；之后的更正以冲销和补记的方式记录，不删除任何记录。您本人如在名单上，学时须由本组织的其他管理员确认。
+                确认后，名单上的每个人记入 {formatHours(a.hours)}{" "}
+                学时；之后的更正以冲销和补记的方式记录，不删除任何记录。您本人如在名单上，学时须由本组织的其他管理员确认。
               </p>
             </Form>
           ) : confirmed && canCreditPending ? (

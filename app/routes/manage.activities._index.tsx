@@ -85,7 +85,8 @@ export default function ActivityList() {
               {a.title}
             </Link>
             <p className="text-xs text-stone-500">
-              {ACTIVITY_KIND_LABELS[a.kind]} · {a.unit.name} · {a.startsAt} · {formatHours(a.hours)} 学时 · {a.attendees} 人 · {ACTIVITY_STATUS_LABELS[a.status] ?? a.status}
+              {ACTIVITY_KIND_LABELS[a.kind]} · {a.unit.name} · {a.startsAt} · {formatHours(a.hours)} 学时 · {a.attendees} 人 ·{" "}
+              {ACTIVITY_STATUS_LABELS[a.status] ?? a.status}
             </p>
           </li>
         ))}

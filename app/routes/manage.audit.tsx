@@ -49,7 +49,13 @@ export default function AuditPage() {
             </option>
           ))}
         </select>
-        <input name="actor" defaultValue={params.get("actor") ?? ""} placeholder="操作人学号/工号" aria-label="操作人学号/工号" className={`${inputClass} w-auto`} />
+        <input
+          name="actor"
+          defaultValue={params.get("actor") ?? ""}
+          placeholder="操作人学号/工号"
+          aria-label="操作人学号/工号"
+          className={`${inputClass} w-auto`}
+        />
         <button className={secondaryButtonClass}>筛选</button>
       </Form>
       <p className="mb-2 text-xs text-stone-500">显示最近 200 条（UTC 时间）。</p>

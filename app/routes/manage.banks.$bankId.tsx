@@ -8,14 +8,7 @@ import { env } from "~/.server/env";
 import { Field, FormMessage, Notice, buttonClass, inputClass, secondaryButtonClass } from "~/components/ui/form";
 import { LabelOptions } from "~/components/ui/options";
 import { DIFFICULTY_LABELS, TYPE_LABELS, formatAnswer } from "~/lib/bank-import";
-import {
-  EMPTY_QUESTION_FORM,
-  type QuestionFormField,
-  type QuestionFormValues,
-  formValuesFrom,
-  formValuesOf,
-  questionFromForm,
-} from "~/lib/question-form";
+import { EMPTY_QUESTION_FORM, type QuestionFormField, type QuestionFormValues, formValuesFrom, formValuesOf, questionFromForm } from "~/lib/question-form";
 import { OPTION_LETTERS, type QuestionType } from "~/lib/quiz-grading";
 import { readForm } from "~/.server/http/form-body";
 
@@ -32,7 +25,13 @@ async function bankInScope(request: Request, bankIdParam: string | undefined) {
 const emptyToUndefined = (v: unknown) => (v === "" || v === null ? undefined : v);
 const FilterSchema = z.object({
   type: z.preprocess(emptyToUndefined, z.enum(["single", "multiple", "judge", "fill"]).optional()),
-  difficulty: z.preprocess(emptyToUndefined, z.coerce.number().pipe(z.union([z.literal(1), z.literal(2), z.literal(3)])).optional()),
+  difficulty: z.preprocess(
+    emptyToUndefined,
+    z.coerce
+      .number()
+      .pipe(z.union([z.literal(1), z.literal(2), z.literal(3)]))
+      .optional(),
+  ),
   tag: z.preprocess(emptyToUndefined, z.string().trim().max(50).optional()),
   q: z.preprocess(emptyToUndefined, z.string().trim().max(100).optional()),
   archived: z.preprocess(emptyToUndefined, z.literal("1").optional()),
@@ -56,15 +55,19 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     ...list,
     rows: list.rows.map((r) => ({ ...r, answerText: formatAnswer(r.question) })),
     tags,
-    editor: f.edit === undefined ? null : editing ? { id: editing.id, key: editing.question.id, values: formValuesOf(editing.question) } : { id: null, key: null, values: EMPTY_QUESTION_FORM },
+    editor:
+      f.edit === undefined
+        ? null
+        : editing
+          ? { id: editing.id, key: editing.question.id, values: formValuesOf(editing.question) }
+          : { id: null, key: null, values: EMPTY_QUESTION_FORM },
   };
 }
 
 const IdSchema = z.coerce.number().int().positive();
 
 type ActionData =
-  | { ok: true; message: string }
-  | { ok: false; errors: Partial<Record<QuestionFormField, string[]>>; values?: QuestionFormValues; questionId?: number | null };
+  { ok: true; message: string } | { ok: false; errors: Partial<Record<QuestionFormField, string[]>>; values?: QuestionFormValues; questionId?: number | null };
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { user, bank } = await bankInScope(request, params.bankId);
@@ -85,7 +88,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
     if (questionId === null) return data<ActionData>({ ok: false, errors: { form: ["请选择题目"] } }, { status: 400 });
     if (intent === "archive") {
       const outcome = await archiveQuestion(user.id, bank.id, questionId);
-      return data<ActionData>({ ok: true, message: outcome === "archived" ? "题目已有作答或已用于测验，已归档（可在“已归档”中恢复）" : "题目尚未被作答，已删除" });
+      return data<ActionData>({
+        ok: true,
+        message: outcome === "archived" ? "题目已有作答或已用于测验，已归档（可在“已归档”中恢复）" : "题目尚未被作答，已删除",
+      });
     }
     if (intent === "restore") {
       await restoreQuestion(user.id, bank.id, questionId);
@@ -157,7 +163,13 @@ export default function BankPage() {
       {editor ? <QuestionEditor key={`${editor.id ?? "new"}`} editor={editor} cancelTo={link({ edit: null })} /> : null}
 
       <Form method="get" className="grid grid-cols-2 gap-2 rounded-lg bg-white p-3 shadow sm:grid-cols-4" role="search">
-        <input name="q" defaultValue={params.get("q") ?? ""} placeholder="题干或编号" aria-label="题干或编号" className={`${inputClass} col-span-2 sm:col-span-4`} />
+        <input
+          name="q"
+          defaultValue={params.get("q") ?? ""}
+          placeholder="题干或编号"
+          aria-label="题干或编号"
+          className={`${inputClass} col-span-2 sm:col-span-4`}
+        />
         <select name="type" defaultValue={params.get("type") ?? ""} aria-label="题型" className={inputClass}>
           <option value="">全部题型</option>
           <LabelOptions labels={TYPE_LABELS} />

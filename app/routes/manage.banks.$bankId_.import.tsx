@@ -57,7 +57,12 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const { user, bank } = await bankInScope(request, params.bankId);
   let formData: FormData;
   try {
-    formData = await parseUploadForm(request, { fileField: "file", textFields: ["intent", "expectedHash", "hidden", "fill"], maxFileBytes: MAX_BANK_UPLOAD_BYTES, tooLargeHint: "请拆分后分批导入" });
+    formData = await parseUploadForm(request, {
+      fileField: "file",
+      textFields: ["intent", "expectedHash", "hidden", "fill"],
+      maxFileBytes: MAX_BANK_UPLOAD_BYTES,
+      tooLargeHint: "请拆分后分批导入",
+    });
   } catch (e) {
     if (!(e instanceof UploadError)) throw e;
     return data<ActionData>({ result: fileError(e.message), intent: null, report: null, imported: null }, { status: e.status });
@@ -87,7 +92,6 @@ export async function action({ request, params }: ActionFunctionArgs) {
     return data<ActionData>({ result: submission.reply({ fieldErrors: { file: [e.message] } }), intent, report: null, imported: null }, { status: 400 });
   }
 }
-
 
 export default function BankImportPage() {
   const { bank, maxMegabytes, maxRows } = useLoaderData<typeof loader>();
@@ -174,7 +178,13 @@ export default function BankImportPage() {
             className={inputClass}
           />
         </Field>
-        {report ? <ImportChoices hiddenRowCount={report.hiddenRowCount} fills={report.ambiguousFillCount} chosen={{ hidden: fields.hidden.initialValue as string | undefined, fill: fields.fill.initialValue as string | undefined }} /> : null}
+        {report ? (
+          <ImportChoices
+            hiddenRowCount={report.hiddenRowCount}
+            fills={report.ambiguousFillCount}
+            chosen={{ hidden: fields.hidden.initialValue as string | undefined, fill: fields.fill.initialValue as string | undefined }}
+          />
+        ) : null}
         {clean ? <input type="hidden" name="expectedHash" value={report.sha256} /> : null}
         <button type="submit" name="intent" value="dryRun" className={clean ? secondaryButtonClass : buttonClass} disabled={busy}>
           {busy && navigation.formData?.get("intent") === "dryRun" ? "正在预检…" : "预检"}

@@ -87,7 +87,12 @@ export default function ClaimReview() {
         {pending.map((c) => (
           <article key={c.id} className="flex flex-col gap-3 rounded-lg bg-white p-3 text-sm shadow sm:flex-row" data-testid="pending-claim">
             <a href={`/claims/${c.id}/certificate`} target="_blank" rel="noreferrer" className="shrink-0">
-              <img src={`/claims/${c.id}/certificate`} loading="lazy" alt={`${c.title}的证书`} className="h-32 w-44 rounded border border-stone-200 object-contain" />
+              <img
+                src={`/claims/${c.id}/certificate`}
+                loading="lazy"
+                alt={`${c.title}的证书`}
+                className="h-32 w-44 rounded border border-stone-200 object-contain"
+              />
             </a>
             <ClaimSummary c={c} />
             {c.own ? (
@@ -102,7 +107,15 @@ export default function ClaimReview() {
                 </Form>
                 <Form method="post" className="flex gap-1">
                   <input type="hidden" name="claimId" value={c.id} />
-                  <input name="reason" aria-label={`退回${c.person.name}申请的原因`} placeholder="不通过的原因" required minLength={2} maxLength={200} className="w-full rounded border border-stone-300 px-2 py-1" />
+                  <input
+                    name="reason"
+                    aria-label={`退回${c.person.name}申请的原因`}
+                    placeholder="不通过的原因"
+                    required
+                    minLength={2}
+                    maxLength={200}
+                    className="w-full rounded border border-stone-300 px-2 py-1"
+                  />
                   <button name="intent" value="reject" className={secondaryButtonClass}>
                     退回
                   </button>

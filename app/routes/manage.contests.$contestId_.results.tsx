@@ -44,7 +44,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     duration: formatDuration(r.durationMs),
   });
   return {
-    contest: { ...contest, opensAt: formatChinaDateTime(contest.opensAt), closesAt: formatChinaDateTime(contest.closesAt), closed: contest.closesAt.getTime() <= Date.now() },
+    contest: {
+      ...contest,
+      opensAt: formatChinaDateTime(contest.opensAt),
+      closesAt: formatChinaDateTime(contest.closesAt),
+      closed: contest.closesAt.getTime() <= Date.now(),
+    },
     ranking: ranking.slice(0, SHOWN_ROWS).map(row),
     rankedCount: ranking.length,
     table: table && { ...table, parent: { id: table.parent.id, name: table.parent.name } },
@@ -174,7 +179,17 @@ export default function ContestResults() {
               </select>
               <label className="flex items-center gap-1 text-sm">
                 获奖参与率 ≥
-                <input type="number" name="threshold" min={0} max={100} step="0.1" defaultValue={table.threshold} aria-label="获奖参与率门槛" className={inputClass} />%
+                <input
+                  type="number"
+                  name="threshold"
+                  min={0}
+                  max={100}
+                  step="0.1"
+                  defaultValue={table.threshold}
+                  aria-label="获奖参与率门槛"
+                  className={inputClass}
+                />
+                %
               </label>
               <button className={secondaryButtonClass}>统计</button>
             </Form>
@@ -230,7 +245,16 @@ export default function ContestResults() {
               <input type="hidden" name="intent" value="draw" />
               <label className="flex items-center gap-1 text-sm">
                 抽取
-                <input type="number" name="prizes" min={1} max={1000} defaultValue={Math.min(10, Math.max(1, perfect))} className={`${inputClass} w-24`} required />名
+                <input
+                  type="number"
+                  name="prizes"
+                  min={1}
+                  max={1000}
+                  defaultValue={Math.min(10, Math.max(1, perfect))}
+                  className={`${inputClass} w-24`}
+                  required
+                />
+                名
               </label>
               <button type="submit" className={buttonClass}>
                 抽奖（只能进行一次）

@@ -37,7 +37,11 @@ const manager = (request: Request, param: string | undefined) => requireManagerO
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { user, id } = await manager(request, params.courseId);
   const course = (await studioCourse(id))!;
-  const [revisions, assignments, units] = await Promise.all([courseRevisions(id), courseAssignments(id), unitsUnder(scopePaths(user.grants, "courses:manage"))]);
+  const [revisions, assignments, units] = await Promise.all([
+    courseRevisions(id),
+    courseAssignments(id),
+    unitsUnder(scopePaths(user.grants, "courses:manage")),
+  ]);
   return {
     id,
     slug: course.slug,

@@ -96,7 +96,11 @@ export async function action({ request, params }: ActionFunctionArgs) {
       return data<PreviewReply>({ intent: "preview", tree, problems: cps.problems });
     } catch (e) {
       if (!(e instanceof MdxRejected)) throw e;
-      return data<PreviewReply>({ intent: "preview", tree: null, problems: [...e.problems.map((p) => (p.line ? `第 ${p.line} 行：${p.message}` : p.message)), ...cps.problems] });
+      return data<PreviewReply>({
+        intent: "preview",
+        tree: null,
+        problems: [...e.problems.map((p) => (p.line ? `第 ${p.line} 行：${p.message}` : p.message)), ...cps.problems],
+      });
     }
   }
 
@@ -204,7 +208,13 @@ export default function LessonEditor() {
             </label>
             <label className="block text-sm">
               检查点（YAML，可留空）
-              <textarea name="checkpoints" defaultValue={d.lesson.checkpointsYaml} placeholder={CHECKPOINT_EXAMPLE} rows={8} className={`${inputClass} font-mono text-xs`} />
+              <textarea
+                name="checkpoints"
+                defaultValue={d.lesson.checkpointsYaml}
+                placeholder={CHECKPOINT_EXAMPLE}
+                rows={8}
+                className={`${inputClass} font-mono text-xs`}
+              />
             </label>
             <div className="flex gap-2">
               <button type="submit" className={buttonClass}>

@@ -54,7 +54,15 @@ export default function CourseList() {
       <Form method="post" className="grid gap-2 rounded-lg bg-white p-4 shadow sm:grid-cols-2">
         <FormMessage messages={reply?.errors} />
         <input name="title" placeholder="课程名称，如：学习二十大精神微党课" aria-label="课程名称" className={inputClass} maxLength={60} required />
-        <input name="slug" placeholder="课程编号（英文），如 ershida-weidangke" aria-label="课程编号" className={inputClass} maxLength={60} pattern="[a-z0-9]+(-[a-z0-9]+)*" required />
+        <input
+          name="slug"
+          placeholder="课程编号（英文），如 ershida-weidangke"
+          aria-label="课程编号"
+          className={inputClass}
+          maxLength={60}
+          pattern="[a-z0-9]+(-[a-z0-9]+)*"
+          required
+        />
         <select name="category" aria-label="课程分类" className={inputClass}>
           {COURSE_CATEGORIES.map((c) => (
             <option key={c} value={c}>

@@ -448,7 +448,11 @@ function UnitPanel({ unit }: { unit: Selected }) {
             <input type="hidden" name="intent" value="archive" />
             <input type="hidden" name="unitId" value={unit.id} />
             <p className="text-sm text-stone-700">撤销后，该组织及其全部下级组织不再显示，授权随之失效。组织内仍有在册人员时不能撤销，请先将人员转出。</p>
-            <button type="submit" className="inline-flex items-center justify-center rounded-md bg-red-700 px-4 py-2 text-sm font-medium text-white hover:bg-red-800 disabled:opacity-60" disabled={busy}>
+            <button
+              type="submit"
+              className="inline-flex items-center justify-center rounded-md bg-red-700 px-4 py-2 text-sm font-medium text-white hover:bg-red-800 disabled:opacity-60"
+              disabled={busy}
+            >
               确认撤销
             </button>
           </Form>

@@ -11,7 +11,18 @@ import { admissionProgress } from "~/.server/hours/gates";
 import { ledgerYear } from "~/lib/hours";
 import { generateTemporaryPassword } from "~/.server/auth/password";
 import { qrDataUri } from "~/.server/http/public-link";
-import { GateRefusedError, PersonError, addGrant, grantUnitOf, changeStatus, getPersonDetail, removeGrant, revealSensitive, setDisabled, updatePerson } from "~/.server/org/people";
+import {
+  GateRefusedError,
+  PersonError,
+  addGrant,
+  grantUnitOf,
+  changeStatus,
+  getPersonDetail,
+  removeGrant,
+  revealSensitive,
+  setDisabled,
+  updatePerson,
+} from "~/.server/org/people";
 import { unitsUnder } from "~/.server/org/units";
 import { CertificateList } from "~/components/hours/certificate-list";
 import { FormMessage, Notice, buttonClass, inputClass, secondaryButtonClass } from "~/components/ui/form";
@@ -132,7 +143,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const form = Object.fromEntries(await readForm(request));
   const parsed = ActionSchema.safeParse(form);
   if (!parsed.success) {
-    return invalid(parsed.error.issues.map((i) => i.message), typeof form.intent === "string" ? form.intent : undefined);
+    return invalid(
+      parsed.error.issues.map((i) => i.message),
+      typeof form.intent === "string" ? form.intent : undefined,
+    );
   }
   const input = parsed.data;
   try {
@@ -234,7 +248,10 @@ export default function PersonPage() {
         {reply && !reply.ok ? <FormMessage messages={reply.errors} /> : null}
         {reply?.ok && reply.temporaryPassword ? (
           <p className="mb-3 rounded bg-amber-50 px-3 py-2 text-sm" role="status">
-            临时密码：<code className="font-mono text-base" data-testid="temporary-password">{reply.temporaryPassword}</code>
+            临时密码：
+            <code className="font-mono text-base" data-testid="temporary-password">
+              {reply.temporaryPassword}
+            </code>
             （仅显示这一次，请当面或通过安全渠道告知本人）
           </p>
         ) : null}
@@ -258,7 +275,9 @@ export default function PersonPage() {
           <dt className="text-stone-500">支委</dt>
           <dd>{p.isCommitteeMember ? (p.committeeRole ?? "是") : "否"}</dd>
           <dt className="text-stone-500">手机号</dt>
-          <dd className="font-mono" data-testid="phone">{sensitive ? sensitive.phone : p.phoneMasked || "—"}</dd>
+          <dd className="font-mono" data-testid="phone">
+            {sensitive ? sensitive.phone : p.phoneMasked || "—"}
+          </dd>
           <dt className="text-stone-500">账号</dt>
           <dd data-testid="account-state">
             {!p.hasPassword ? "未激活" : p.mustChangePassword ? "待本人修改临时密码" : "正常"}
@@ -355,8 +374,7 @@ export default function PersonPage() {
         <ol className="space-y-1 text-sm" data-testid="status-history">
           {p.statusChanges.map((c) => (
             <li key={c.id}>
-              <time className="font-mono">{c.effectiveOn}</time>{" "}
-              {c.fromStatus ? POLITICAL_STATUS_LABELS[c.fromStatus as PoliticalStatus] : "—"} →{" "}
+              <time className="font-mono">{c.effectiveOn}</time> {c.fromStatus ? POLITICAL_STATUS_LABELS[c.fromStatus as PoliticalStatus] : "—"} →{" "}
               <strong>{POLITICAL_STATUS_LABELS[c.toStatus as PoliticalStatus]}</strong>
               {c.note ? <span className="text-stone-600">（{c.note}）</span> : null}
               {c.gateOverride ? <span className="text-amber-800">（越过学时要求：{c.gateOverride}）</span> : null}
@@ -480,7 +498,10 @@ function IssuedActivation({ code, link, qr, expiresAt }: { code: string; link: s
     <div className="mb-3 flex items-center gap-3 rounded bg-amber-50 px-3 py-2 text-sm" role="status">
       <div className="min-w-0 flex-1 space-y-1">
         <p>
-          激活码：<code className="font-mono text-base tracking-wider" data-testid="activation-code">{code}</code>
+          激活码：
+          <code className="font-mono text-base tracking-wider" data-testid="activation-code">
+            {code}
+          </code>
         </p>
         <p className="text-stone-600">有效期至 {expiresAt}，仅限本人使用一次。仅显示这一次，请当面或通过安全渠道交给本人。</p>
         <p className="break-all font-mono text-xs text-stone-500" data-testid="activation-link">

@@ -7,14 +7,7 @@ import { listPeople } from "~/.server/org/people";
 import { inputClass, secondaryButtonClass } from "~/components/ui/form";
 import { LabelOptions, UnitOptions } from "~/components/ui/options";
 import { scopePaths } from "~/lib/permissions";
-import {
-  CADRE_LEVEL_LABELS,
-  CadreLevelSchema,
-  POLITICAL_STATUS_LABELS,
-  PoliticalStatusSchema,
-  type CadreLevel,
-  type PoliticalStatus,
-} from "~/lib/vocabulary";
+import { CADRE_LEVEL_LABELS, CadreLevelSchema, POLITICAL_STATUS_LABELS, PoliticalStatusSchema, type CadreLevel, type PoliticalStatus } from "~/lib/vocabulary";
 
 export const meta: MetaFunction = () => [{ title: "人员管理 · 网上党校" }];
 
@@ -88,7 +81,13 @@ export default function PeopleList() {
       </div>
 
       <Form method="get" className="mb-4 grid grid-cols-2 gap-2 rounded-lg bg-white p-3 shadow sm:grid-cols-3" role="search">
-        <input name="q" defaultValue={params.get("q") ?? ""} placeholder="姓名或学号/工号" aria-label="姓名或学号/工号" className={`${inputClass} col-span-2 sm:col-span-3`} />
+        <input
+          name="q"
+          defaultValue={params.get("q") ?? ""}
+          placeholder="姓名或学号/工号"
+          aria-label="姓名或学号/工号"
+          className={`${inputClass} col-span-2 sm:col-span-3`}
+        />
         <select name="unitId" defaultValue={params.get("unitId") ?? ""} aria-label="党组织" className={`${inputClass} col-span-2 sm:col-span-3`}>
           <option value="">全部党组织</option>
           <UnitOptions units={d.units} />

@@ -30,7 +30,10 @@ export async function action({ request }: ActionFunctionArgs) {
   const unit = (await getUnit(unitId))!;
   try {
     const batch = await issueForUnit(user, unit, scope, BATCH_LIMITS.print);
-    return data({ errors: [] as string[], sheet: await activationSlips(user.id, unit, batch, request.url) }, { headers: { "Cache-Control": "private, no-store" } });
+    return data(
+      { errors: [] as string[], sheet: await activationSlips(user.id, unit, batch, request.url) },
+      { headers: { "Cache-Control": "private, no-store" } },
+    );
   } catch (e) {
     if (!(e instanceof ActivationError)) throw e;
     return data({ errors: [e.message], sheet: null }, { status: e.status });
@@ -57,7 +60,8 @@ export default function ActivationSheetPage() {
       {sheet ? (
         <>
           <p className="rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900 print:hidden" role="status">
-            已为 {sheet.unitName} 的 {sheet.slips.length} 人生成激活码，有效期至 {sheet.expiresAt}。激活码只在本页显示这一次，请现在打印，沿虚线裁开后分发给本人。
+            已为 {sheet.unitName} 的 {sheet.slips.length} 人生成激活码，有效期至 {sheet.expiresAt}
+            。激活码只在本页显示这一次，请现在打印，沿虚线裁开后分发给本人。
           </p>
           <div className="grid grid-cols-1 gap-0 bg-white sm:grid-cols-2 print:grid-cols-2" data-testid="activation-sheet">
             {sheet.slips.map((s) => (

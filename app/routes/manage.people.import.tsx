@@ -88,7 +88,6 @@ export async function action({ request }: ActionFunctionArgs) {
   }
 }
 
-
 export default function PeopleImportPage() {
   const { maxMegabytes, maxRows } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
@@ -238,11 +237,15 @@ function ReportView({ report }: { report: ImportReport }) {
       {report.problemRows.length ? (
         <>
           {report.problemRowCount > report.problemRows.length ? (
-            <p className="mb-2 text-sm text-stone-600">
-              仅列出前 {PROBLEM_ROWS_SHOWN} 行有问题的记录，修改后请重新预检。
-            </p>
+            <p className="mb-2 text-sm text-stone-600">仅列出前 {PROBLEM_ROWS_SHOWN} 行有问题的记录，修改后请重新预检。</p>
           ) : null}
-          <ImportProblemTable rows={report.problemRows} columns={[{ label: "学号/工号", cell: (r) => r.number, mono: true }, { label: "姓名", cell: (r) => r.name }]} />
+          <ImportProblemTable
+            rows={report.problemRows}
+            columns={[
+              { label: "学号/工号", cell: (r) => r.number, mono: true },
+              { label: "姓名", cell: (r) => r.name },
+            ]}
+          />
         </>
       ) : null}
 

@@ -295,13 +295,25 @@ export default function QuizBuilder() {
               {found.map((q) => (
                 <li key={q.id} className="flex items-start gap-2">
                   <span className="flex-1">
-                    【{TYPE_LABELS[q.type]}】{q.stem} <span className="text-stone-500">（{q.bank.title} · {q.key}）</span>
+                    【{TYPE_LABELS[q.type]}】{q.stem}{" "}
+                    <span className="text-stone-500">
+                      （{q.bank.title} · {q.key}）
+                    </span>
                   </span>
                   <Form method="post" className="flex gap-1">
                     <input type="hidden" name="intent" value="slot-add" />
                     <input type="hidden" name="kind" value="fixed" />
                     <input type="hidden" name="questionId" value={q.id} />
-                    <input type="number" name="mark" min={0.5} max={100} step="0.5" defaultValue={5} aria-label="分值" className="w-16 rounded border border-stone-300 px-1" />
+                    <input
+                      type="number"
+                      name="mark"
+                      min={0.5}
+                      max={100}
+                      step="0.5"
+                      defaultValue={5}
+                      aria-label="分值"
+                      className="w-16 rounded border border-stone-300 px-1"
+                    />
                     <button className="text-xs text-party underline">加入</button>
                   </Form>
                 </li>

@@ -164,11 +164,15 @@ export default function QuizReport() {
                       {q.stem}
                     </td>
                     <td className="px-2 text-right tabular-nums">{q.drawn}</td>
-                    <td className={`px-2 text-right tabular-nums ${q.correctRate !== null && q.correctRate < 60 ? "text-red-700" : ""}`}>{rateText(q.correctRate)}</td>
+                    <td className={`px-2 text-right tabular-nums ${q.correctRate !== null && q.correctRate < 60 ? "text-red-700" : ""}`}>
+                      {rateText(q.correctRate)}
+                    </td>
                     <td className="px-2 text-right" title={DISCRIMINATION_LABELS[q.rating]}>
                       <span className="tabular-nums">{q.discrimination === null ? "—" : q.discrimination.toFixed(2)}</span>
                       <br />
-                      <span className={`text-xs ${q.rating === "negative" || q.rating === "poor" ? "text-red-700" : "text-stone-500"}`}>{DISCRIMINATION_LABELS[q.rating]}</span>
+                      <span className={`text-xs ${q.rating === "negative" || q.rating === "poor" ? "text-red-700" : "text-stone-500"}`}>
+                        {DISCRIMINATION_LABELS[q.rating]}
+                      </span>
                     </td>
                     <td className="px-2">{q.commonWrong ? `${q.commonWrong.answer}（${q.commonWrong.count} 人）` : "—"}</td>
                   </tr>
@@ -193,12 +197,15 @@ export default function QuizReport() {
             {flagged.attempts.map((a) => (
               <li key={a.attemptId} className="py-2">
                 <p>
-                  <span className="font-semibold">{a.personName}</span>（{a.personNumber}，{a.unitName}）第 {a.number} 次作答 · {orDash(a.percent, " 分")} · {a.finishedAt}
+                  <span className="font-semibold">{a.personName}</span>（{a.personNumber}，{a.unitName}）第 {a.number} 次作答 · {orDash(a.percent, " 分")} ·{" "}
+                  {a.finishedAt}
                 </p>
                 <p className="text-stone-600">{a.evidence}</p>
               </li>
             ))}
-            {flagged.count > flagged.attempts.length ? <li className="py-2 text-stone-600">仅显示最近 {flagged.attempts.length} 条，完整名单请导出 Excel。</li> : null}
+            {flagged.count > flagged.attempts.length ? (
+              <li className="py-2 text-stone-600">仅显示最近 {flagged.attempts.length} 条，完整名单请导出 Excel。</li>
+            ) : null}
           </ul>
         )}
       </section>

@@ -37,7 +37,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
     total: report.total,
     trend: report.trend,
     courses: report.courses,
-    behind: { ...behind, people: behind.people.map((p) => ({ id: p.id, name: p.name, unitName: p.unitName, required: p.required, earned: p.earned, missing: p.missing })) },
+    behind: {
+      ...behind,
+      people: behind.people.map((p) => ({ id: p.id, name: p.name, unitName: p.unitName, required: p.required, earned: p.earned, missing: p.missing })),
+    },
   };
 }
 

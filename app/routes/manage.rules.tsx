@@ -19,7 +19,12 @@ export async function loader({ request }: LoaderFunctionArgs) {
   await requirePermissionAtRoot(request, "rules:manage");
   const { packs, errors } = rulePacks();
   const [inForce, history] = await Promise.all([packInForce(), rulesHistory()]);
-  const labels = new Map([...packs.values()].flatMap((p) => [...p.requirements.map((r) => [`${p.id}/${r.id}`, r.label] as const), [`${p.id}/${p.gates.targetTraining.id}`, p.gates.targetTraining.label] as const]));
+  const labels = new Map(
+    [...packs.values()].flatMap((p) => [
+      ...p.requirements.map((r) => [`${p.id}/${r.id}`, r.label] as const),
+      [`${p.id}/${p.gates.targetTraining.id}`, p.gates.targetTraining.label] as const,
+    ]),
+  );
   return {
     inForce: inForce.pack.id,
     errors,
@@ -52,7 +57,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
             cite: `${p.gates.targetTraining.source}${p.gates.targetTraining.article}`,
             note: p.gates.targetTraining.note,
           },
-          activist: { months: p.gates.activistTime.months, cite: `${p.gates.activistTime.source}${p.gates.activistTime.article}`, note: p.gates.activistTime.note },
+          activist: {
+            months: p.gates.activistTime.months,
+            cite: `${p.gates.activistTime.source}${p.gates.activistTime.article}`,
+            note: p.gates.activistTime.note,
+          },
         },
       };
     }),
@@ -118,7 +127,16 @@ function OverrideForm({ pack, id, hours, override }: { pack: string; id: string;
       <Form method="post" className="mt-2 grid gap-2 sm:grid-cols-[8rem_1fr_auto]">
         <input type="hidden" name="pack" value={pack} />
         <input type="hidden" name="requirement" value={id} />
-        <input name="hours" type="number" step="0.01" min="0.01" max="10000" defaultValue={(override ?? hours) / 100} aria-label="学时" className={inputClass} />
+        <input
+          name="hours"
+          type="number"
+          step="0.01"
+          min="0.01"
+          max="10000"
+          defaultValue={(override ?? hours) / 100}
+          aria-label="学时"
+          className={inputClass}
+        />
         <input name="reason" placeholder="理由（必填，如：校党委常委会决定）" aria-label="理由" className={inputClass} maxLength={500} required />
         <div className="flex gap-2">
           <button name="intent" value="override" className={secondaryButtonClass}>
@@ -193,12 +211,15 @@ export default function RulesPage() {
             <li className="border-t border-stone-100 pt-2 text-sm" data-testid={`requirement-${p.gates.training.id}`}>
               <div className="font-semibold">接收预备党员门槛：{p.gates.training.label}</div>
               <div>
-                不少于 <Hours hours={p.gates.training.hours} override={p.gates.training.override} />，自成为发展对象之日起计
+                不少于 <Hours hours={p.gates.training.hours} override={p.gates.training.override} />
+                ，自成为发展对象之日起计
               </div>
               <div className="text-xs text-stone-500">
                 计入：{p.gates.training.counts} · 依据：{p.gates.training.cite}
               </div>
-              {p.id === d.inForce ? <OverrideForm pack={p.id} id={p.gates.training.id} hours={p.gates.training.hours} override={p.gates.training.override} /> : null}
+              {p.id === d.inForce ? (
+                <OverrideForm pack={p.id} id={p.gates.training.id} hours={p.gates.training.hours} override={p.gates.training.override} />
+              ) : null}
             </li>
             <li className="border-t border-stone-100 pt-2 text-sm">
               <div className="font-semibold">列为发展对象的提醒：入党积极分子培养考察不少于 {p.gates.activist.months} 个月</div>

@@ -122,9 +122,7 @@ export default function QuizIntro() {
         </Link>
       ) : q.window === "open" && attemptsLeft > 0 ? (
         <Form method="post">
-          <p className="mb-2 text-sm text-stone-600">
-            {q.timeLimitSec ? "开始后开始计时，中途离开计时不停止；" : ""}每道题作答后自动保存，可换设备继续。
-          </p>
+          <p className="mb-2 text-sm text-stone-600">{q.timeLimitSec ? "开始后开始计时，中途离开计时不停止；" : ""}每道题作答后自动保存，可换设备继续。</p>
           <button type="submit" className={`${buttonClass} w-full`} disabled={busy}>
             {q.attempts.length ? `再次作答（剩余 ${attemptsLeft} 次）` : "开始作答"}
           </button>

@@ -53,7 +53,16 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     };
   }
   const review = await getReview(user.id, attemptId, now).catch(refusal);
-  return { mode: "review" as const, quizTitle: review.quiz.title, number: review.number, deadlineAt: null, deadlineText: "", serverNow: now.toISOString(), items: null, review: { ...review, finishedAt: formatChinaDateTime(review.finishedAt) } };
+  return {
+    mode: "review" as const,
+    quizTitle: review.quiz.title,
+    number: review.number,
+    deadlineAt: null,
+    deadlineText: "",
+    serverNow: now.toISOString(),
+    items: null,
+    review: { ...review, finishedAt: formatChinaDateTime(review.finishedAt) },
+  };
 }
 
 type ActionData = { ok: true; position?: number } | { ok: false; position?: number; error: string; code: string };
@@ -190,7 +199,10 @@ function Question({ item }: { item: Item }) {
       ) : (
         <div className="space-y-2">
           {item.options.map((o) => (
-            <label key={o.value} className="flex items-start gap-2 rounded-md border border-stone-200 px-3 py-2 has-[:checked]:border-party has-[:checked]:bg-red-50">
+            <label
+              key={o.value}
+              className="flex items-start gap-2 rounded-md border border-stone-200 px-3 py-2 has-[:checked]:border-party has-[:checked]:bg-red-50"
+            >
               <input
                 type={item.type === "multiple" ? "checkbox" : "radio"}
                 name={name}
@@ -234,7 +246,11 @@ function Review() {
           第 {r.number} 次作答 · {r.state === "expired" ? "作答时间已到，系统已按截止前保存的答案评分" : "已交卷"} · {r.finishedAt}
         </p>
         <p className="mt-3">
-          得分 <strong className="text-2xl text-party" data-testid="score">{formatPercent(r.percent)}</strong> 分
+          得分{" "}
+          <strong className="text-2xl text-party" data-testid="score">
+            {formatPercent(r.percent)}
+          </strong>{" "}
+          分
           <span className="ml-2 text-sm text-stone-600">
             （{r.mark / 100} / {r.maxMark / 100}，及格线 {r.quiz.passPercent} 分）
           </span>

@@ -54,7 +54,13 @@ export function prepareContest(dbFile: string, prefix: string): { contestId: num
   try {
     const questions = f.db.prepare("SELECT id, type, options, answer FROM Question WHERE archivedAt IS NULL ORDER BY id").all() as Question[];
     if (questions.length < QUESTIONS) throw new Error(`contest: only ${questions.length} questions in the banks`);
-    const { unitId, accounts } = addBenchAccounts(f, { count: PARTICIPANTS, prefix, namePrefix: "竞赛压测", unitName: `竞赛压测党支部 ${prefix}`, politicalStatus: "member" });
+    const { unitId, accounts } = addBenchAccounts(f, {
+      count: PARTICIPANTS,
+      prefix,
+      namePrefix: "竞赛压测",
+      unitName: `竞赛压测党支部 ${prefix}`,
+      politicalStatus: "member",
+    });
     const trainer = f.db.prepare("SELECT id FROM Person WHERE number = 'trainer'").get() as { id: number };
     const root = f.db.prepare("SELECT id FROM OrgUnit WHERE parentId IS NULL").get() as { id: number };
     const cf = openContestFactory(f.db);
@@ -223,10 +229,16 @@ function verify(dbFile: string, participants: Participant[], acknowledged: Map<s
   const db = new Database(dbFile, { readonly: true });
   try {
     const ids = JSON.stringify(participants.map((p) => p.entryId));
-    const rows = db
-      .prepare("SELECT entryId, position, correct FROM ContestAnswer WHERE entryId IN (SELECT value FROM json_each(?))")
-      .all(ids) as { entryId: number; position: number; correct: number }[];
-    const distinct = (db.prepare("SELECT COUNT(*) AS n FROM (SELECT DISTINCT entryId, position FROM ContestAnswer WHERE entryId IN (SELECT value FROM json_each(?)))").get(ids) as { n: number }).n;
+    const rows = db.prepare("SELECT entryId, position, correct FROM ContestAnswer WHERE entryId IN (SELECT value FROM json_each(?))").all(ids) as {
+      entryId: number;
+      position: number;
+      correct: number;
+    }[];
+    const distinct = (
+      db
+        .prepare("SELECT COUNT(*) AS n FROM (SELECT DISTINCT entryId, position FROM ContestAnswer WHERE entryId IN (SELECT value FROM json_each(?)))")
+        .get(ids) as { n: number }
+    ).n;
     const expected = new Map(participants.flatMap((p) => p.answers.map((a) => [`${p.entryId}/${a.position}`, a.correct] as const)));
     const stored = new Set(rows.map((r) => `${r.entryId}/${r.position}`));
     const missing = [...acknowledged.keys()].filter((k) => !stored.has(k));
@@ -292,7 +304,9 @@ export async function runContest(ctx: BenchContext, opts: { scenario: string; pr
     ref: reference,
     note:
       `${stats.perSec.toFixed(0)} answers/s sustained${ratio}; ${load.acked.toLocaleString("en")} acknowledged (${load.duplicates} duplicates of resent answers); ` +
-      (opts.crash ? `SIGKILL after ${killedAt.toLocaleString("en")} acknowledgements, back in ${(downMs / 1000).toFixed(1)} s, ${load.retried} requests sent again; ` : "") +
+      (opts.crash
+        ? `SIGKILL after ${killedAt.toLocaleString("en")} acknowledgements, back in ${(downMs / 1000).toFixed(1)} s, ${load.retried} requests sent again; `
+        : "") +
       (load.firstError ? `first error: ${load.firstError}; ` : "") +
       check.summary,
   });

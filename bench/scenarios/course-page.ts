@@ -29,7 +29,8 @@ type Page = { bodyHash: string; body: string };
 function pages(dbFile: string): { course: Page; lesson: Page & { key: string } } {
   const db = new Database(dbFile, { readonly: true });
   try {
-    const course = db.prepare("SELECT id, body, bodyHash FROM Course WHERE slug = ? AND status = 'published'").get(COURSE) as (Page & { id: number }) | undefined;
+    const course = db.prepare("SELECT id, body, bodyHash FROM Course WHERE slug = ? AND status = 'published'").get(COURSE) as
+      (Page & { id: number }) | undefined;
     if (!course) throw new Error(`${name}: course ${COURSE} was not synced`);
     const lesson = db
       .prepare("SELECT key, body, bodyHash FROM Lesson WHERE courseId = ? AND archivedAt IS NULL ORDER BY length(body) DESC, position LIMIT 1")
@@ -72,9 +73,21 @@ export async function run({ url, dbFile }: BenchContext): Promise<Row[]> {
   const series: { measure: string; path: string; type: string; heading?: string; hash?: string }[] = [
     { measure: "GET /healthz (reference)", path: "/healthz", type: "application/json" },
     { measure: `course page ${coursePath} (document)`, path: coursePath, type: "text/html", heading: headingOf(course.body), hash: course.bodyHash },
-    { measure: "course page .data (navigation)", path: data(coursePath, COURSE_ROUTE), type: "text/x-script", heading: headingOf(course.body), hash: course.bodyHash },
+    {
+      measure: "course page .data (navigation)",
+      path: data(coursePath, COURSE_ROUTE),
+      type: "text/x-script",
+      heading: headingOf(course.body),
+      hash: course.bodyHash,
+    },
     { measure: `lesson page …/${lesson.key} (document)`, path: lessonPath, type: "text/html", heading: headingOf(lesson.body), hash: lesson.bodyHash },
-    { measure: "lesson page .data (navigation)", path: data(lessonPath, LESSON_ROUTE), type: "text/x-script", heading: headingOf(lesson.body), hash: lesson.bodyHash },
+    {
+      measure: "lesson page .data (navigation)",
+      path: data(lessonPath, LESSON_ROUTE),
+      type: "text/x-script",
+      heading: headingOf(lesson.body),
+      hash: lesson.bodyHash,
+    },
   ];
   await checkCached(
     learner,
@@ -88,7 +101,12 @@ export async function run({ url, dbFile }: BenchContext): Promise<Row[]> {
   };
   const rows: Row[] = [];
   for (const s of series) {
-    const stats = await drive(async () => expectPage(await learner.get(s.path), s.path, s.type), { count: REQUESTS, concurrency: CONCURRENCY, warmup: 10, maxMs: 120_000 });
+    const stats = await drive(async () => expectPage(await learner.get(s.path), s.path, s.type), {
+      count: REQUESTS,
+      concurrency: CONCURRENCY,
+      warmup: 10,
+      maxMs: 120_000,
+    });
     const size = s.heading ? `${(await learner.get(s.path)).text.length.toLocaleString("en")} characters` : undefined;
     const note = [size, stats.firstError && `first error: ${stats.firstError}`].filter(Boolean).join("; ");
     rows.push({ scenario: name, measure: `${s.measure} (c=${CONCURRENCY})`, stats, ref: rows[0]?.stats, note: note || undefined });

@@ -73,7 +73,17 @@ function addViewers(dbFile: string): { viewers: Viewer[]; lesson: { id: number; 
       .get(STATUS) as { id: number; slug: string; key: string; durationSec: number } | undefined;
     if (!lesson) throw new Error(`${name}: no video lesson (were the courses synced?)`);
     const { accounts } = addBenchAccounts(f, { count: VIEWERS, prefix: "hbv", namePrefix: "观看压测", unitName: "压测观看党支部", politicalStatus: STATUS });
-    const viewers = accounts.map(({ personId, token }): Viewer => ({ personId, token, seq: 0, at: 0, acked: [], sent: [], lastAcked: 0, ackedBeats: 0, unanswered: false }));
+    const viewers = accounts.map(({ personId, token }): Viewer => ({
+      personId,
+      token,
+      seq: 0,
+      at: 0,
+      acked: [],
+      sent: [],
+      lastAcked: 0,
+      ackedBeats: 0,
+      unanswered: false,
+    }));
     return { viewers, lesson: { id: lesson.id, slug: lesson.slug, key: lesson.key, durationT: Math.round(lesson.durationSec * 10) } };
   } finally {
     f.close();
@@ -137,7 +147,11 @@ export async function run({ url, dbFile }: BenchContext): Promise<Row[]> {
       headers: { Cookie: `${SESSION_COOKIE}=${v.token}`, Origin: url, "Content-Type": "application/x-www-form-urlencoded" },
       body: new URLSearchParams(form).toString(),
     });
-    if (res.status !== 200) throw new WrongStatus(res.status, `POST /api/study intent=${form.intent} → ${res.status}${res.location ? ` ${res.location}` : ""} ${res.text.slice(0, 120)}`);
+    if (res.status !== 200)
+      throw new WrongStatus(
+        res.status,
+        `POST /api/study intent=${form.intent} → ${res.status}${res.location ? ` ${res.location}` : ""} ${res.text.slice(0, 120)}`,
+      );
     return JSON.parse(res.text) as { ok: boolean; sessionId?: string; newSeconds?: number; messages?: string[] };
   };
 
@@ -171,7 +185,12 @@ export async function run({ url, dbFile }: BenchContext): Promise<Row[]> {
    * One request when a slot is free, unless the cap has passed by then (so the phase ends at the cap
    * even when the server falls behind): its latency is from sending to the whole answer read.
    */
-  async function timed<T>(series: Series, due: number, request: () => Promise<T>, repeat: boolean): Promise<Exclude<Outcome<T>, { attempts: number }> | { value: T }> {
+  async function timed<T>(
+    series: Series,
+    due: number,
+    request: () => Promise<T>,
+    repeat: boolean,
+  ): Promise<Exclude<Outcome<T>, { attempts: number }> | { value: T }> {
     await slot.acquire();
     const sent = performance.now();
     if (sent > deadline) {
@@ -302,7 +321,10 @@ export async function run({ url, dbFile }: BenchContext): Promise<Row[]> {
       measure: `begin: POST /api/study ×${VIEWERS.toLocaleString("en")}`,
       stats: summarize(begin.latencies, begin.errors, begin.lastDone - t0),
       ref: alone,
-      note: note(begin, `started over ${PERIOD_MS / 1000} s; lesson ${lesson.slug}/${lesson.key}, ${lesson.durationT / 10} s of video; the phase took ${(phaseMs / 1000).toFixed(1)} s`),
+      note: note(
+        begin,
+        `started over ${PERIOD_MS / 1000} s; lesson ${lesson.slug}/${lesson.key}, ${lesson.durationT / 10} s of video; the phase took ${(phaseMs / 1000).toFixed(1)} s`,
+      ),
     },
     {
       scenario: name,
@@ -313,7 +335,9 @@ export async function run({ url, dbFile }: BenchContext): Promise<Row[]> {
         beat,
         `target ${target.toFixed(0)}/s, sustained ${sustained.toFixed(0)}/s over the last ${(windowMs / 1000).toFixed(1)} s (from the ${windowFrom === firstDue ? "first heartbeat due" : "last start answered"} to the last answer); ` +
           `${late} late (sent > ${LATE_MS / 1000} s after due, at most ${IN_FLIGHT} in flight), p99 send delay ${delayP99.toFixed(0)} ms` +
-          (cutOff || notBegun ? `, ${cutOff + notBegun * BEATS} not sent (the ${MAX_MS / 1000} s cap${notBegun ? `; ${notBegun} viewers never began` : ""}${gaveUp ? `; ${gaveUp} viewers gave up on an unanswered heartbeat` : ""})` : "") +
+          (cutOff || notBegun
+            ? `, ${cutOff + notBegun * BEATS} not sent (the ${MAX_MS / 1000} s cap${notBegun ? `; ${notBegun} viewers never began` : ""}${gaveUp ? `; ${gaveUp} viewers gave up on an unanswered heartbeat` : ""})`
+            : "") +
           (retried ? `, ${retried} requests repeated after no answer` : "") +
           (shortCredited ? `; ${shortCredited} not fully credited, first: ${firstShort}` : "; every acknowledged heartbeat fully credited"),
       ),
@@ -338,7 +362,9 @@ function verify(dbFile: string, lessonId: number, viewers: Viewer[]) {
     const ids = JSON.stringify(viewers.map((v) => v.personId));
     const progress = new Map(
       (
-        db.prepare("SELECT personId, watched, watchedSeconds FROM LessonProgress WHERE lessonId = ? AND personId IN (SELECT value FROM json_each(?))").all(lessonId, ids) as {
+        db
+          .prepare("SELECT personId, watched, watchedSeconds FROM LessonProgress WHERE lessonId = ? AND personId IN (SELECT value FROM json_each(?))")
+          .all(lessonId, ids) as {
           personId: number;
           watched: string;
           watchedSeconds: number;
@@ -346,12 +372,14 @@ function verify(dbFile: string, lessonId: number, viewers: Viewer[]) {
       ).map((r) => [r.personId, r]),
     );
     const sessions = new Map(
-      (db.prepare("SELECT personId, id, lessonId, lastSeq FROM StudySession WHERE personId IN (SELECT value FROM json_each(?))").all(ids) as {
-        personId: number;
-        id: string;
-        lessonId: number;
-        lastSeq: number;
-      }[]).map((r) => [r.personId, r]),
+      (
+        db.prepare("SELECT personId, id, lessonId, lastSeq FROM StudySession WHERE personId IN (SELECT value FROM json_each(?))").all(ids) as {
+          personId: number;
+          id: string;
+          lessonId: number;
+          lastSeq: number;
+        }[]
+      ).map((r) => [r.personId, r]),
     );
     const problems: string[] = [];
     const tally = { noSession: 0, seq: 0, coverage: 0, seconds: 0 };
@@ -378,7 +406,8 @@ function verify(dbFile: string, lessonId: number, viewers: Viewer[]) {
       if (v.unanswered ? !covers(stored, acked) || !covers(merge(v.sent), stored) : !exact) {
         bad("coverage", `viewer ${v.personId}: stored ${JSON.stringify(stored)}, acknowledged ${JSON.stringify(acked)} (tenths)`);
       }
-      if (row && Math.round(row.watchedSeconds * 10) !== total(stored)) bad("seconds", `viewer ${v.personId}: watchedSeconds ${row.watchedSeconds} for ${total(stored) / 10} s of intervals`);
+      if (row && Math.round(row.watchedSeconds * 10) !== total(stored))
+        bad("seconds", `viewer ${v.personId}: watchedSeconds ${row.watchedSeconds} for ${total(stored) / 10} s of intervals`);
       storedSeconds += total(stored) / 10;
     }
     for (const [k, n] of Object.entries(tally)) if (n) problems.push(`${n} viewers: ${k} (first: ${first[k as keyof typeof tally]})`);

@@ -31,8 +31,22 @@ const SOURCE_KIND = "bench";
 
 // Amounts in hundredths of a 学时 and categories, with their weights (an online lesson or a quiz is
 // small and frequent, a day of party school is large and rare).
-const AMOUNTS: [number, number][] = [[25, 0.15], [50, 0.2], [100, 0.25], [200, 0.2], [400, 0.12], [800, 0.08]];
-const CATEGORIES: [string, number][] = [["online", 0.4], ["quiz", 0.2], ["contest", 0.08], ["offline", 0.17], ["party_school", 0.12], ["adjustment", 0.03]];
+const AMOUNTS: [number, number][] = [
+  [25, 0.15],
+  [50, 0.2],
+  [100, 0.25],
+  [200, 0.2],
+  [400, 0.12],
+  [800, 0.08],
+];
+const CATEGORIES: [string, number][] = [
+  ["online", 0.4],
+  ["quiz", 0.2],
+  ["contest", 0.08],
+  ["offline", 0.17],
+  ["party_school", 0.12],
+  ["adjustment", 0.03],
+];
 const ONLINE_KINDS = ["online", "quiz", "contest"]; // what the cadres' online requirement counts
 /** Share of a person's entries earned in the year reported (people who keep up); the rest in the two years before. */
 const IN_YEAR_SHARE = 0.92;
@@ -94,7 +108,15 @@ function topUpPeople(f: Factory, random: () => number, year: number): number {
       gender: random() < 0.5 ? "male" : "female",
       category: branch.branchType === "staff" ? "staff" : "student",
       unitId: branch.id,
-      politicalStatus: weighted([["member", 0.7], ["probationary", 0.1], ["target", 0.1], ["activist", 0.1]], random()),
+      politicalStatus: weighted(
+        [
+          ["member", 0.7],
+          ["probationary", 0.1],
+          ["target", 0.1],
+          ["activist", 0.1],
+        ],
+        random(),
+      ),
       statusSince: since,
     });
   }
@@ -140,7 +162,10 @@ function insertLedger(f: Factory, random: () => number, year: number, now: numbe
   const people = earners(f.db, year);
   const behind = people.map((p) => p.requirement && random() < BEHIND_SHARE);
   // People who keep up study more: a weight of 0.5–1.5 each, a quarter of that for the behind.
-  const counts = apportion(people.map((_, i) => (0.5 + random()) * (behind[i] ? 0.25 : 1)), total);
+  const counts = apportion(
+    people.map((_, i) => (0.5 + random()) * (behind[i] ? 0.25 : 1)),
+    total,
+  );
 
   const person = new Int32Array(total);
   const amount = new Int16Array(total);
@@ -190,7 +215,12 @@ function insertLedger(f: Factory, random: () => number, year: number, now: numbe
   return { added: total, inYear, earners: people.length, behind: behind.filter(Boolean).length };
 }
 
-const ACTIVITY_KINDS: [string, string][] = [["branch_meeting", "支部党员大会"], ["party_lecture", "党课"], ["theme_day", "主题党日"], ["group_meeting", "党小组会"]];
+const ACTIVITY_KINDS: [string, string][] = [
+  ["branch_meeting", "支部党员大会"],
+  ["party_lecture", "党课"],
+  ["theme_day", "主题党日"],
+  ["group_meeting", "党小组会"],
+];
 
 /** Two confirmed activities a month in every branch, from January to this month, for the trend chart. */
 function insertActivities(f: Factory, random: () => number, year: number, now: number): number {
@@ -212,8 +242,21 @@ function insertActivities(f: Factory, random: () => number, year: number, now: n
           if (ends > now) continue;
           const [kind, title] = ACTIVITY_KINDS[(month * 2 + j) % ACTIVITY_KINDS.length];
           const confirmed = ts(new Date(ends + 3600_000));
-          insert.run(b.id, kind, `${month + 1}月${title}`, ts(new Date(starts)), ts(new Date(ends)), ts(new Date(starts - 900_000)), ts(new Date(ends)),
-            crypto.randomBytes(16).toString("hex"), secretary, secretary, confirmed, ts(new Date(starts - 7 * 86_400_000)), confirmed);
+          insert.run(
+            b.id,
+            kind,
+            `${month + 1}月${title}`,
+            ts(new Date(starts)),
+            ts(new Date(ends)),
+            ts(new Date(starts - 900_000)),
+            ts(new Date(ends)),
+            crypto.randomBytes(16).toString("hex"),
+            secretary,
+            secretary,
+            confirmed,
+            ts(new Date(starts - 7 * 86_400_000)),
+            confirmed,
+          );
           n++;
         }
       }
@@ -369,7 +412,8 @@ const isData = (unitName: string) => (r: Reply) => {
 async function download(client: Client, path: string): Promise<void> {
   const file = await withCause(client.download(path));
   expectStatus({ status: file.status, location: file.headers.get("location") }, 200, `GET ${path}`);
-  if (!file.headers.get("content-type")?.includes("spreadsheetml") || file.bytes.subarray(0, 2).toString() !== "PK") throw new Error(`${path}: not an xlsx file`);
+  if (!file.headers.get("content-type")?.includes("spreadsheetml") || file.bytes.subarray(0, 2).toString() !== "PK")
+    throw new Error(`${path}: not an xlsx file`);
 }
 
 // Requests per series, for a scenario of four to five minutes: on the 2-core machines the college's
@@ -384,7 +428,10 @@ export async function run({ url, dbFile }: BenchContext): Promise<Row[]> {
   const year = ledgerYear(new Date());
   setup(dbFile, year);
   const db = new Database(dbFile, { readonly: true });
-  const ids = db.prepare("SELECT (SELECT id FROM OrgUnit WHERE name = ?) AS college, (SELECT id FROM OrgUnit WHERE parentId IS NULL) AS root").get(COLLEGE) as { college: number; root: number };
+  const ids = db.prepare("SELECT (SELECT id FROM OrgUnit WHERE name = ?) AS college, (SELECT id FROM OrgUnit WHERE parentId IS NULL) AS root").get(COLLEGE) as {
+    college: number;
+    root: number;
+  };
   // The four biggest colleges, for four different reports at once (the same report asked at once is computed once).
   const colleges = db
     .prepare(
@@ -427,13 +474,61 @@ export async function run({ url, dbFile }: BenchContext): Promise<Row[]> {
   const collegeData = `/manage/reports.data?_routes=${encodeURIComponent(ROUTE)}`;
   const series: (Series & { client: Client })[] = [
     { measure: "GET /healthz (reference)", path: "/healthz", count: 200, concurrency: 1, check: healthz, client: secretary },
-    { measure: `college dashboard ${COLLEGE} (document)`, path: "/manage/reports", count: COLLEGE_C1, concurrency: 1, check: isPage(COLLEGE), client: secretary, ref: "c1" },
-    { measure: "college dashboard .data (navigation)", path: collegeData, count: COLLEGE_C1, concurrency: 1, check: isData(COLLEGE), client: secretary, ref: "c1" },
-    { measure: "whole school report (document)", path: "/manage/reports", count: SCHOOL_C1, concurrency: 1, check: isPage(school.unitName), client: admin, ref: "c1" },
-    { measure: `whole school, behind page ${deep}/${schoolShown.pages}`, path: deepPath, count: SCHOOL_C1, concurrency: 1, check: isPage(school.unitName), client: admin, ref: "c1" },
+    {
+      measure: `college dashboard ${COLLEGE} (document)`,
+      path: "/manage/reports",
+      count: COLLEGE_C1,
+      concurrency: 1,
+      check: isPage(COLLEGE),
+      client: secretary,
+      ref: "c1",
+    },
+    {
+      measure: "college dashboard .data (navigation)",
+      path: collegeData,
+      count: COLLEGE_C1,
+      concurrency: 1,
+      check: isData(COLLEGE),
+      client: secretary,
+      ref: "c1",
+    },
+    {
+      measure: "whole school report (document)",
+      path: "/manage/reports",
+      count: SCHOOL_C1,
+      concurrency: 1,
+      check: isPage(school.unitName),
+      client: admin,
+      ref: "c1",
+    },
+    {
+      measure: `whole school, behind page ${deep}/${schoolShown.pages}`,
+      path: deepPath,
+      count: SCHOOL_C1,
+      concurrency: 1,
+      check: isPage(school.unitName),
+      client: admin,
+      ref: "c1",
+    },
     { measure: "GET /healthz (reference)", path: "/healthz", count: 200, concurrency: 4, check: healthz, client: secretary },
-    { measure: "college dashboard (document)", path: "/manage/reports", count: COLLEGE_C4, concurrency: 4, check: isPage(COLLEGE), client: secretary, ref: "c4" },
-    { measure: "whole school report (document)", path: "/manage/reports", count: SCHOOL_C4, concurrency: 4, check: isPage(school.unitName), client: admin, ref: "c4" },
+    {
+      measure: "college dashboard (document)",
+      path: "/manage/reports",
+      count: COLLEGE_C4,
+      concurrency: 4,
+      check: isPage(COLLEGE),
+      client: secretary,
+      ref: "c4",
+    },
+    {
+      measure: "whole school report (document)",
+      path: "/manage/reports",
+      count: SCHOOL_C4,
+      concurrency: 4,
+      check: isPage(school.unitName),
+      client: admin,
+      ref: "c4",
+    },
     {
       measure: `four colleges' dashboards at once (${colleges.map((c) => c.name.replace(/党委|党总支/, "")).join("、")})`,
       path: (i) => `/manage/reports?unitId=${colleges[Math.abs(i) % colleges.length].id}&year=${year}`,
@@ -447,9 +542,20 @@ export async function run({ url, dbFile }: BenchContext): Promise<Row[]> {
   const rows: Row[] = [];
   const refs: Partial<Record<"c1" | "c4", LoadResult>> = {};
   for (const s of series) {
-    const stats = await drive(async (i) => s.check(await withCause(s.client.get(typeof s.path === "function" ? s.path(i) : s.path))), { count: s.count, concurrency: s.concurrency, warmup: s.ref ? 2 : 10, maxMs: 120_000 });
+    const stats = await drive(async (i) => s.check(await withCause(s.client.get(typeof s.path === "function" ? s.path(i) : s.path))), {
+      count: s.count,
+      concurrency: s.concurrency,
+      warmup: s.ref ? 2 : 10,
+      maxMs: 120_000,
+    });
     if (!s.ref) refs[s.concurrency === 1 ? "c1" : "c4"] = stats;
-    rows.push({ scenario: name, measure: `${s.measure} (c=${s.concurrency})`, stats, ref: s.ref && refs[s.ref], note: stats.firstError && `first error: ${stats.firstError}` });
+    rows.push({
+      scenario: name,
+      measure: `${s.measure} (c=${s.concurrency})`,
+      stats,
+      ref: s.ref && refs[s.ref],
+      note: stats.firstError && `first error: ${stats.firstError}`,
+    });
   }
   rows[1].note = [rows[1].note, checks[0]].filter(Boolean).join("; ");
   rows[3].note = [rows[3].note, checks[1]].filter(Boolean).join("; ");

@@ -37,7 +37,13 @@ function setup(dbFile: string) {
   try {
     const root = f.db.prepare("SELECT id FROM OrgUnit WHERE parentId IS NULL").get() as { id: number };
     const trainer = f.db.prepare("SELECT id FROM Person WHERE number = 'trainer'").get() as { id: number };
-    const { unitId, accounts } = addBenchAccounts(f, { count: PHONES, prefix: "live", namePrefix: "现场压测", unitName: "压测现场赛党支部", politicalStatus: "member" });
+    const { unitId, accounts } = addBenchAccounts(f, {
+      count: PHONES,
+      prefix: "live",
+      namePrefix: "现场压测",
+      unitName: "压测现场赛党支部",
+      politicalStatus: "member",
+    });
     return f.transaction(() => {
       const phones = accounts.map((a): Phone => ({ personId: a.personId, cookie: `${SESSION_COOKIE}=${a.token}`, got: new Map() }));
       const { bankId } = openQuizFactory(f.db).standardBank({ slug: "bench-live", unitId: root.id, perType: QUESTIONS });
@@ -62,12 +68,19 @@ export async function run({ url, dbFile, serverPid }: BenchContext): Promise<Row
   const request = (path: string, init: { method?: string; cookie?: string; form?: Record<string, string | string[]> } = {}) => {
     const body = init.form ? toForm(init.form) : undefined;
     const headers: Record<string, string> = { ...(init.cookie ? { Cookie: init.cookie } : {}) };
-    if (body !== undefined) Object.assign(headers, { Origin: url, "Content-Type": "application/x-www-form-urlencoded", "Content-Length": String(Buffer.byteLength(body)) });
+    if (body !== undefined)
+      Object.assign(headers, { Origin: url, "Content-Type": "application/x-www-form-urlencoded", "Content-Length": String(Buffer.byteLength(body)) });
     return new Promise<{ status: number; text: string; location: string | null }>((resolve, reject) => {
       const req = http.request({ agent: posts, hostname, port, path, method: init.method ?? (body ? "POST" : "GET"), headers }, (res) => {
         const chunks: Buffer[] = [];
         res.on("data", (c: Buffer) => chunks.push(c));
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString("utf8"), location: (res.headers.location as string | undefined) ?? null }));
+        res.on("end", () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            text: Buffer.concat(chunks).toString("utf8"),
+            location: (res.headers.location as string | undefined) ?? null,
+          }),
+        );
         res.on("error", reject);
       });
       req.on("error", reject);
@@ -81,7 +94,10 @@ export async function run({ url, dbFile, serverPid }: BenchContext): Promise<Row
   const ref = await drive(async () => expectStatus(await request("/healthz"), 200, "GET /healthz"), { count: 200, concurrency: 1, warmup: 20 });
   row("reference: GET /healthz", ref);
 
-  const created = await request(`${base}/host`, { cookie: host, form: { intent: "create", bankId: String(bankId), count: String(QUESTIONS), draw: "first", seconds: String(SECONDS), points: "10" } });
+  const created = await request(`${base}/host`, {
+    cookie: host,
+    form: { intent: "create", bankId: String(bankId), count: String(QUESTIONS), draw: "first", seconds: String(SECONDS), points: "10" },
+  });
   expectStatus(created, 200, "POST host intent=create");
   const db = new Database(dbFile, { readonly: true });
   const round = db.prepare("SELECT id, code FROM LiveRound WHERE contestId = ?").get(contestId) as { id: number; code: string };
@@ -90,11 +106,14 @@ export async function run({ url, dbFile, serverPid }: BenchContext): Promise<Row
   // requests of 64 new sockets opened at once were answered one after another, about 200 ms apart
   // (a cold-start effect not investigated further), which made the joins' p99 seconds.
   await Promise.all(Array.from({ length: IN_FLIGHT }, () => request("/healthz")));
-  const joins = await drive(async (i) => expectStatus(await request(`${base}/live`, { cookie: phones[i].cookie, form: { code: round.code } }), 302, "POST join"), {
-    count: PHONES,
-    concurrency: IN_FLIGHT,
-    maxMs: 120_000,
-  });
+  const joins = await drive(
+    async (i) => expectStatus(await request(`${base}/live`, { cookie: phones[i].cookie, form: { code: round.code } }), 302, "POST join"),
+    {
+      count: PHONES,
+      concurrency: IN_FLIGHT,
+      maxMs: 120_000,
+    },
+  );
   row("join (POST code)", joins, { ref: joins.firstError ? undefined : ref, note: joins.firstError });
   const rssBefore = rssMb(serverPid);
 
@@ -102,26 +121,29 @@ export async function run({ url, dbFile, serverPid }: BenchContext): Promise<Row
   const open = (p: Phone) =>
     new Promise<void>((resolve, reject) => {
       p.firstState = resolve;
-      const req = http.request({ agent: streams, hostname, port, path: `${base}/live/events`, headers: { Cookie: p.cookie, Accept: "text/event-stream" } }, (res) => {
-        if (res.statusCode !== 200) return reject(new Error(`GET live/events → ${res.statusCode}`));
-        res.setEncoding("utf8");
-        let buffer = "";
-        res.on("data", (chunk: string) => {
-          buffer += chunk;
-          let cut: number;
-          while ((cut = buffer.indexOf("\n\n")) >= 0) {
-            const block = buffer.slice(0, cut);
-            buffer = buffer.slice(cut + 2);
-            if (!block.startsWith("event: state\n")) continue;
-            const state = JSON.parse(block.slice(block.indexOf("data: ") + 6)) as { state: string; position: number };
-            const key = `${state.state}:${state.position}`;
-            if (!p.got.has(key)) p.got.set(key, performance.now());
-            p.firstState?.();
-            p.firstState = undefined;
-          }
-        });
-        res.on("error", () => undefined);
-      });
+      const req = http.request(
+        { agent: streams, hostname, port, path: `${base}/live/events`, headers: { Cookie: p.cookie, Accept: "text/event-stream" } },
+        (res) => {
+          if (res.statusCode !== 200) return reject(new Error(`GET live/events → ${res.statusCode}`));
+          res.setEncoding("utf8");
+          let buffer = "";
+          res.on("data", (chunk: string) => {
+            buffer += chunk;
+            let cut: number;
+            while ((cut = buffer.indexOf("\n\n")) >= 0) {
+              const block = buffer.slice(0, cut);
+              buffer = buffer.slice(cut + 2);
+              if (!block.startsWith("event: state\n")) continue;
+              const state = JSON.parse(block.slice(block.indexOf("data: ") + 6)) as { state: string; position: number };
+              const key = `${state.state}:${state.position}`;
+              if (!p.got.has(key)) p.got.set(key, performance.now());
+              p.firstState?.();
+              p.firstState = undefined;
+            }
+          });
+          res.on("error", () => undefined);
+        },
+      );
       req.on("error", reject);
       req.end();
       p.stream = req;
@@ -162,7 +184,10 @@ export async function run({ url, dbFile, serverPid }: BenchContext): Promise<Row
     const answered = await drive(
       async (i) => {
         const started = performance.now();
-        const res = await request(`${base}/live/answer`, { cookie: phones[i].cookie, form: { roundId: String(round.id), position: String(q), answer: i % 2 ? wrong : right } });
+        const res = await request(`${base}/live/answer`, {
+          cookie: phones[i].cookie,
+          form: { roundId: String(round.id), position: String(q), answer: i % 2 ? wrong : right },
+        });
         expectStatus(res, 200, `POST answer ${res.text.slice(0, 80)}`);
         answers.push(performance.now() - started);
         acked.set(phones[i].personId, (acked.get(phones[i].personId) ?? 0) + 1);
@@ -192,13 +217,24 @@ export async function run({ url, dbFile, serverPid }: BenchContext): Promise<Row
     ? `server RSS ${rssBefore.toFixed(0)} MB before the streams, ${rssConnected.toFixed(0)} MB with ${PHONES} open (${(((rssConnected - rssBefore) * 1024) / PHONES).toFixed(0)} KB a stream), ${rssAfter.toFixed(0)} MB after ${QUESTIONS} questions (RSS moves with garbage collection)`
     : "server RSS unknown (no pid: pass it in the bench context)";
   row("host POST next question", summarize(hostNext, 0, elapsed));
-  row(`question on every phone (${PHONES}×${QUESTIONS})`, summarize(fanout, missed, elapsed), { note: `from the host's POST sent to the stream delivering it; ${mem}` });
+  row(`question on every phone (${PHONES}×${QUESTIONS})`, summarize(fanout, missed, elapsed), {
+    note: `from the host's POST sent to the stream delivering it; ${mem}`,
+  });
   row("answer (POST)", { ...summarize(answers, answerErrors, elapsed), perSec: NaN }, { ref, note: firstAnswerError });
   row(`reveal on every phone (${PHONES}×${QUESTIONS})`, summarize(reveals, missedReveal, elapsed), { note: "with each phone's own standing" });
 
   // Every acknowledged answer stored once; every score the sum of its answers' points.
-  const stored = db.prepare("SELECT personId, count(*) AS n, sum(points) AS points FROM LiveAnswer WHERE roundId = ? GROUP BY personId").all(round.id) as { personId: number; n: number; points: number }[];
-  const scores = new Map((db.prepare("SELECT personId, score FROM LivePlayer WHERE roundId = ?").all(round.id) as { personId: number; score: number }[]).map((r) => [r.personId, r.score]));
+  const stored = db.prepare("SELECT personId, count(*) AS n, sum(points) AS points FROM LiveAnswer WHERE roundId = ? GROUP BY personId").all(round.id) as {
+    personId: number;
+    n: number;
+    points: number;
+  }[];
+  const scores = new Map(
+    (db.prepare("SELECT personId, score FROM LivePlayer WHERE roundId = ?").all(round.id) as { personId: number; score: number }[]).map((r) => [
+      r.personId,
+      r.score,
+    ]),
+  );
   db.close();
   const bad = stored.filter((s) => (acked.get(s.personId) ?? 0) > s.n || scores.get(s.personId) !== s.points);
   const total = stored.reduce((t, s) => t + s.n, 0);

@@ -20,7 +20,9 @@ function lessonPath(dbFile: string): string {
   const db = new Database(dbFile, { readonly: true });
   try {
     const lesson = db
-      .prepare('SELECT c."id" AS "courseId", l."key" AS "key" FROM "Lesson" l JOIN "Course" c ON c."id" = l."courseId" WHERE c."slug" = ? AND l."archivedAt" IS NULL ORDER BY l."position" LIMIT 1')
+      .prepare(
+        'SELECT c."id" AS "courseId", l."key" AS "key" FROM "Lesson" l JOIN "Course" c ON c."id" = l."courseId" WHERE c."slug" = ? AND l."archivedAt" IS NULL ORDER BY l."position" LIMIT 1',
+      )
       .get(COURSE) as { courseId: number; key: string } | undefined;
     if (!lesson) throw new Error(`${name}: course ${COURSE} was not synced`);
     return `/manage/courses/${lesson.courseId}/lessons/${lesson.key}.data`;

@@ -42,8 +42,19 @@ export async function run({ url, dbFile }: BenchContext): Promise<Row[]> {
   ];
   const rows: Row[] = [];
   for (const [measure, pathOf] of series) {
-    const stats = await drive(async (i) => expectStatus(await secretary.get(pathOf(i)), 200, `GET ${pathOf(i)}`), { count: REQUESTS, concurrency: CONCURRENCY, warmup: 10, maxMs: 120_000 });
-    rows.push({ scenario: name, measure: `${measure} (c=${CONCURRENCY})`, stats, ref: rows[0]?.stats, note: stats.firstError && `first error: ${stats.firstError}` });
+    const stats = await drive(async (i) => expectStatus(await secretary.get(pathOf(i)), 200, `GET ${pathOf(i)}`), {
+      count: REQUESTS,
+      concurrency: CONCURRENCY,
+      warmup: 10,
+      maxMs: 120_000,
+    });
+    rows.push({
+      scenario: name,
+      measure: `${measure} (c=${CONCURRENCY})`,
+      stats,
+      ref: rows[0]?.stats,
+      note: stats.firstError && `first error: ${stats.firstError}`,
+    });
   }
   return rows;
 }

@@ -29,9 +29,11 @@ const ATTEMPT_ROUTE = "routes/quizzes.$quizId_.attempts.$attemptId";
 function addLearnersAndQuiz(dbFile: string): { quizId: number; numbers: string[] } {
   const f = openFactory(dbFile);
   try {
-    const admin = f.db
-      .prepare("SELECT p.id, p.unitId, w.hash FROM Person p JOIN Password w ON w.personId = p.id WHERE p.number = 'admin'")
-      .get() as { id: number; unitId: number; hash: string };
+    const admin = f.db.prepare("SELECT p.id, p.unitId, w.hash FROM Person p JOIN Password w ON w.personId = p.id WHERE p.number = 'admin'").get() as {
+      id: number;
+      unitId: number;
+      hash: string;
+    };
     const root = f.db.prepare("SELECT id, path, depth, name, kind FROM OrgUnit WHERE parentId IS NULL").get() as UnitRow;
     const numbers = Array.from({ length: LEARNERS }, (_, i) => `quizb${String(i + 1).padStart(4, "0")}`);
     const qf = openQuizFactory(f.db);
@@ -175,9 +177,15 @@ export async function run({ url, dbFile }: BenchContext): Promise<Row[]> {
     concurrency: SIGN_IN_CONCURRENCY,
     maxMs: 120_000,
   });
-  if (signIns.n < LEARNERS || signIns.errors) throw new Error(`only ${signIns.n - signIns.errors} of ${LEARNERS} sign-ins succeeded (${signIns.firstError ?? "time cap"})`);
+  if (signIns.n < LEARNERS || signIns.errors)
+    throw new Error(`only ${signIns.n - signIns.errors} of ${LEARNERS} sign-ins succeeded (${signIns.firstError ?? "time cap"})`);
 
-  const healthz = await drive(async () => expectStatus(await clients[0].get("/healthz"), 200, "GET /healthz"), { count: 500, concurrency: CONCURRENCY, warmup: 20, maxMs: 60_000 });
+  const healthz = await drive(async () => expectStatus(await clients[0].get("/healthz"), 200, "GET /healthz"), {
+    count: 500,
+    concurrency: CONCURRENCY,
+    warmup: 20,
+    maxMs: 60_000,
+  });
 
   const series = { start: new Series(), page: new Series(), save: new Series(), submit: new Series(), result: new Series() };
   const attempts = new Set<number>();
@@ -224,7 +232,10 @@ export async function run({ url, dbFile }: BenchContext): Promise<Row[]> {
       for (const v of values) fields.push([name, v]);
       await turn(() =>
         series.save.time(async () => {
-          const reply = await post(`${path}.data`, form([["intent", "save"], ["position", String(item.position)], ...values.map((v): [string, string] => [name, v])]));
+          const reply = await post(
+            `${path}.data`,
+            form([["intent", "save"], ["position", String(item.position)], ...values.map((v): [string, string] => [name, v])]),
+          );
           expectStatus(reply, 200, `POST ${path}.data intent=save`);
           acknowledged.push({ attemptId, position: item.position, values });
         }),
@@ -282,7 +293,15 @@ export async function run({ url, dbFile }: BenchContext): Promise<Row[]> {
   return rows;
 }
 
-type ItemRow = { attemptId: number; position: number; optionOrder: string | null; response: string | null; answerCount: number; type: string; options: string | null };
+type ItemRow = {
+  attemptId: number;
+  position: number;
+  optionOrder: string | null;
+  response: string | null;
+  answerCount: number;
+  type: string;
+  options: string | null;
+};
 
 /** The response the server stores for what the browser sent (bank letters, a boolean, the text). */
 function storedForm(row: ItemRow, values: string[]): string | null {
@@ -301,14 +320,25 @@ function storedForm(row: ItemRow, values: string[]): string | null {
 function verify(dbFile: string, quizId: number, seen: { attempts: Set<number>; submitted: Set<number>; acknowledged: Acknowledged[] }) {
   const db = new Database(dbFile, { readonly: true });
   try {
-    const attempts = db.prepare("SELECT id, personId, state, mark FROM QuizAttempt WHERE quizId = ?").all(quizId) as { id: number; personId: number; state: string; mark: number | null }[];
+    const attempts = db.prepare("SELECT id, personId, state, mark FROM QuizAttempt WHERE quizId = ?").all(quizId) as {
+      id: number;
+      personId: number;
+      state: string;
+      mark: number | null;
+    }[];
     const items = db
       .prepare(
         `SELECT i.attemptId, i.position, i.optionOrder, i.response, i.answerCount, q.type, q.options
          FROM AttemptItem i JOIN Question q ON q.id = i.questionId JOIN QuizAttempt a ON a.id = i.attemptId WHERE a.quizId = ?`,
       )
       .all(quizId) as ItemRow[];
-    const duplicates = (db.prepare("SELECT COUNT(*) AS n FROM (SELECT 1 FROM AttemptItem i JOIN QuizAttempt a ON a.id = i.attemptId WHERE a.quizId = ? GROUP BY i.attemptId, i.questionId HAVING COUNT(*) > 1)").get(quizId) as { n: number }).n;
+    const duplicates = (
+      db
+        .prepare(
+          "SELECT COUNT(*) AS n FROM (SELECT 1 FROM AttemptItem i JOIN QuizAttempt a ON a.id = i.attemptId WHERE a.quizId = ? GROUP BY i.attemptId, i.questionId HAVING COUNT(*) > 1)",
+        )
+        .get(quizId) as { n: number }
+    ).n;
     const grades = (db.prepare("SELECT COUNT(*) AS n FROM QuizGrade WHERE quizId = ?").get(quizId) as { n: number }).n;
 
     const problems: string[] = [];

@@ -20,9 +20,10 @@ const CHEAP_PAGES = ["/healthz", "/login"] as const;
 function addBenchUsers(dbFile: string): string[] {
   const f = openFactory(dbFile);
   try {
-    const admin = f.db
-      .prepare("SELECT p.unitId, w.hash FROM Person p JOIN Password w ON w.personId = p.id WHERE p.number = 'admin'")
-      .get() as { unitId: number; hash: string };
+    const admin = f.db.prepare("SELECT p.unitId, w.hash FROM Person p JOIN Password w ON w.personId = p.id WHERE p.number = 'admin'").get() as {
+      unitId: number;
+      hash: string;
+    };
     const numbers = Array.from({ length: USERS }, (_, i) => `bench${String(i + 1).padStart(4, "0")}`);
     f.transaction(() => {
       numbers.forEach((number, i) => f.passwordHash(f.person({ number, name: `压测${i + 1}`, unitId: admin.unitId, politicalStatus: "member" }), admin.hash));

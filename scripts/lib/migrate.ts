@@ -15,7 +15,9 @@ function pendingMigrations(dbFile: string): boolean {
   const db = new Database(dbFile, { readonly: true });
   try {
     const applied = new Set(
-      (db.prepare("SELECT migration_name AS name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL").all() as { name: string }[]).map((r) => r.name),
+      (
+        db.prepare("SELECT migration_name AS name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL").all() as { name: string }[]
+      ).map((r) => r.name),
     );
     return wanted.some((m) => !applied.has(m));
   } catch {

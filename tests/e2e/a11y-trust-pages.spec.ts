@@ -48,7 +48,12 @@ test("the printed activation sheet names itself with a level-one heading", async
   await signInAs(page, "branchsec", "李支书");
   await page.goto("/manage/people/activation");
   const unit = page.getByLabel("党组织");
-  await unit.selectOption((await unit.locator("option").filter({ hasText: /^\s*计算机学院本科生第一党支部$/ }).getAttribute("value"))!);
+  await unit.selectOption(
+    (await unit
+      .locator("option")
+      .filter({ hasText: /^\s*计算机学院本科生第一党支部$/ })
+      .getAttribute("value"))!,
+  );
   await page.getByRole("button", { name: "查看" }).click();
   await page.getByRole("button", { name: "生成并打印通知单" }).click();
   await expect(page.getByTestId("activation-slip").first()).toBeVisible();

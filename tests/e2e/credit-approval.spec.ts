@@ -11,7 +11,12 @@ test("a trainer's credit settings are approved by another manager of the unit", 
   await page.goto("/manage/quizzes");
   await page.getByLabel("测试名称").fill(title);
   const unit = page.getByLabel("所属党组织");
-  await unit.selectOption((await unit.locator("option").filter({ hasText: /^\s*示范大学党委$/ }).getAttribute("value"))!);
+  await unit.selectOption(
+    (await unit
+      .locator("option")
+      .filter({ hasText: /^\s*示范大学党委$/ })
+      .getAttribute("value"))!,
+  );
   await page.getByRole("button", { name: "新建测试" }).click();
   await expect(page).toHaveURL(/\/manage\/quizzes\/\d+$/);
   const quizUrl = new URL(page.url()).pathname;

@@ -28,7 +28,11 @@ test("an import dry run lists each row's problems in Chinese and writes nothing 
   const existing = db().prepare("SELECT number FROM Person WHERE number LIKE '202207%' ORDER BY number LIMIT 1").get() as { number: string };
   // Passwords of the file's numbers only: another spec activating an account meanwhile adds one of its own.
   const counts = () =>
-    db().prepare("SELECT (SELECT COUNT(*) FROM Person) AS people, (SELECT COUNT(*) FROM Password WHERE personId IN (SELECT id FROM Person WHERE number LIKE '2099070%')) AS passwords").get();
+    db()
+      .prepare(
+        "SELECT (SELECT COUNT(*) FROM Person) AS people, (SELECT COUNT(*) FROM Password WHERE personId IN (SELECT id FROM Person WHERE number LIKE '2099070%')) AS passwords",
+      )
+      .get();
   const before = counts();
 
   const file = csv([

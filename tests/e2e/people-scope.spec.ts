@@ -46,11 +46,18 @@ test("a college secretary cannot open a person of another college by editing the
   await expect(page.getByRole("heading", { level: 1 })).toHaveText(colleague.name);
 });
 
-test("a branch secretary's list holds their branch only; a learner cannot open the management pages @desktop", async ({ page, db, consoleErrors, newContext }) => {
+test("a branch secretary's list holds their branch only; a learner cannot open the management pages @desktop", async ({
+  page,
+  db,
+  consoleErrors,
+  newContext,
+}) => {
   consoleErrors.allow(/status of 403/);
   const branchSize = (
     db()
-      .prepare(`SELECT COUNT(*) AS n FROM Person p JOIN OrgUnit u ON u.id = p.unitId JOIN OrgUnit b ON u.path LIKE b.path || '%' WHERE b.name = ? AND p.disabledAt IS NULL`)
+      .prepare(
+        `SELECT COUNT(*) AS n FROM Person p JOIN OrgUnit u ON u.id = p.unitId JOIN OrgUnit b ON u.path LIKE b.path || '%' WHERE b.name = ? AND p.disabledAt IS NULL`,
+      )
       .get("计算机学院本科生第一党支部") as { n: number }
   ).n;
   await signInAs(page, "branchsec", "李支书");

@@ -16,7 +16,10 @@ test("a member reads the privacy notice, sees and downloads their data, and swit
   await page.getByRole("link", { name: "查看和下载我的个人信息" }).click();
   await expect(page.getByRole("heading", { name: "我的个人信息" })).toBeVisible();
   await expect(page.getByTestId("data-profile")).toContainText("李支书");
-  await page.getByTestId("data-grants").getByText(/管理权限/).click();
+  await page
+    .getByTestId("data-grants")
+    .getByText(/管理权限/)
+    .click();
   await expect(page.getByTestId("data-grants")).toContainText("计算机学院本科生第一党支部");
 
   const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "下载全部信息（JSON）" }).click()]);

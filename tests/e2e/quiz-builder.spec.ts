@@ -100,7 +100,10 @@ test("a trainer builds and publishes a quiz; learners in its audience see it, ot
 
   // The invited learner finds it among the open quizzes, with the trainer's settings, and can take it.
   await learner.goto("/quizzes");
-  await learner.getByRole("region", { name: "进行中" }).getByRole("link", { name: new RegExp(title) }).click();
+  await learner
+    .getByRole("region", { name: "进行中" })
+    .getByRole("link", { name: new RegExp(title) })
+    .click();
   await expect(learner.getByRole("heading", { name: title })).toBeVisible();
   await expect(learner.getByText("10 分钟", { exact: true })).toBeVisible();
   await expect(learner.getByText(/^共 2 次，/)).toBeVisible();

@@ -10,7 +10,15 @@ import { seedTwoQuestionQuiz } from "./support/quiz-seed";
 
 const LIMIT_SEC = 8;
 
-type AttemptRow = { state: string; deadlineAt: string; finishedAt: string | null; mark: number | null; maxMark: number; percent: number | null; passed: number | null };
+type AttemptRow = {
+  state: string;
+  deadlineAt: string;
+  finishedAt: string | null;
+  mark: number | null;
+  maxMark: number;
+  percent: number | null;
+  passed: number | null;
+};
 type ItemRow = { position: number; response: string | null; answerCount: number; mark: number | null; correct: number | null };
 
 const attemptIdOf = (url: string) => Number(/\/attempts\/(\d+)$/.exec(new URL(url).pathname)![1]);
@@ -26,7 +34,10 @@ test("the countdown reaches zero and the page shows the attempt closed, graded w
   const countdown = page.getByTestId("countdown");
   await expect(countdown).toHaveText(/^剩余 \d 秒$/);
   const questions = page.getByTestId("question");
-  await questions.nth(0).getByLabel(/乙选项1/).check();
+  await questions
+    .nth(0)
+    .getByLabel(/乙选项1/)
+    .check();
   await expect(questions.nth(0).getByTestId("save-status")).toHaveText("已保存");
 
   // Nobody touches the page any more: at zero it says so, then shows the result on its own.
@@ -42,8 +53,18 @@ test("the countdown reaches zero and the page shows the attempt closed, graded w
   await expect(review.nth(1)).toContainText("您的答案：未作答");
 
   // Closed at its deadline (not when it was noticed), graded with the answer saved before it.
-  const attempt = db().prepare("SELECT state, deadlineAt, finishedAt, mark, maxMark, percent, passed FROM QuizAttempt WHERE id = ?").get(attemptId) as AttemptRow;
-  expect(attempt).toEqual({ state: "expired", deadlineAt: attempt.deadlineAt, finishedAt: attempt.deadlineAt, mark: 1000, maxMark: 2000, percent: 500, passed: 0 });
+  const attempt = db()
+    .prepare("SELECT state, deadlineAt, finishedAt, mark, maxMark, percent, passed FROM QuizAttempt WHERE id = ?")
+    .get(attemptId) as AttemptRow;
+  expect(attempt).toEqual({
+    state: "expired",
+    deadlineAt: attempt.deadlineAt,
+    finishedAt: attempt.deadlineAt,
+    mark: 1000,
+    maxMark: 2000,
+    percent: 500,
+    passed: 0,
+  });
   expect(db().prepare("SELECT percent, passed, attempts FROM QuizGrade WHERE quizId = ?").get(quiz.quizId)).toEqual({ percent: 500, passed: 0, attempts: 1 });
 
   // The quiz's page lists the attempt as collected at the deadline, with its score.
@@ -67,12 +88,20 @@ test("a page left open past the deadline cannot save another answer, and the ans
   const attemptId = attemptIdOf(page.url());
 
   const questions = page.getByTestId("question");
-  await questions.nth(0).getByLabel(/乙选项1/).check();
+  await questions
+    .nth(0)
+    .getByLabel(/乙选项1/)
+    .check();
   await expect(questions.nth(0).getByTestId("save-status")).toHaveText("已保存");
   // The same attempt open in a second tab, which resumes it.
   const tab = await context.newPage();
   await tab.goto(page.url());
-  await expect(tab.getByTestId("question").nth(0).getByLabel(/乙选项1/)).toBeChecked();
+  await expect(
+    tab
+      .getByTestId("question")
+      .nth(0)
+      .getByLabel(/乙选项1/),
+  ).toBeChecked();
 
   // The browser's clock stops where it is: the countdowns never reach zero, the forms stay open.
   await page.clock.setFixedTime(new Date());
@@ -101,13 +130,15 @@ test("a page left open past the deadline cannot save another answer, and the ans
   await expect(page.getByTestId("review-item").nth(1)).toContainText("您的答案：未作答");
 
   // Nothing of the late answer is kept; the attempt closed at its deadline with the answer given in time.
-  const items = () => db().prepare("SELECT position, response, answerCount, mark, correct FROM AttemptItem WHERE attemptId = ? ORDER BY position").all(attemptId) as ItemRow[];
+  const items = () =>
+    db().prepare("SELECT position, response, answerCount, mark, correct FROM AttemptItem WHERE attemptId = ? ORDER BY position").all(attemptId) as ItemRow[];
   const unchanged = [
     { position: 1, response: '"B"', answerCount: 1, mark: 1000, correct: 1 },
     { position: 2, response: null, answerCount: 0, mark: 0, correct: 0 },
   ];
   expect(items()).toEqual(unchanged);
-  const attempt = () => db().prepare("SELECT state, deadlineAt, finishedAt, mark, maxMark, percent, passed FROM QuizAttempt WHERE id = ?").get(attemptId) as AttemptRow;
+  const attempt = () =>
+    db().prepare("SELECT state, deadlineAt, finishedAt, mark, maxMark, percent, passed FROM QuizAttempt WHERE id = ?").get(attemptId) as AttemptRow;
   const graded = { state: "expired", deadlineAt, finishedAt: deadlineAt, mark: 1000, maxMark: 2000, percent: 500, passed: 0 };
   expect(attempt()).toEqual(graded);
 

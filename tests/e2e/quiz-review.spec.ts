@@ -54,7 +54,10 @@ async function takeAndSubmit(page: Page, quiz: SeededQuiz) {
   const questions = page.getByTestId("question");
   await expect(questions).toHaveCount(2);
   await expectNoKey(page, quiz);
-  await questions.nth(0).getByLabel(/甲选项1/).check();
+  await questions
+    .nth(0)
+    .getByLabel(/甲选项1/)
+    .check();
   await expect(questions.nth(0).getByTestId("save-status")).toHaveText("已保存");
   await questions.nth(1).getByLabel("正确").check();
   await expect(questions.nth(1).getByTestId("save-status")).toHaveText("已保存");

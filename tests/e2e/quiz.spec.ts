@@ -51,7 +51,10 @@ test("a learner takes a quiz on the phone, reloads mid-way and submits", async (
     if (r.method() === "GET" && /\.data(\?|$)/.test(r.url())) reloads.push(r.url());
   });
   // Without shuffling the paper is in slot order: single (answer B), judge (true), fill.
-  await questions.nth(0).getByLabel(/乙选项1/).check();
+  await questions
+    .nth(0)
+    .getByLabel(/乙选项1/)
+    .check();
   await expect(questions.nth(0).getByTestId("save-status")).toHaveText("已保存");
   await questions.nth(1).getByLabel("正确").check();
   await expect(questions.nth(1).getByTestId("save-status")).toHaveText("已保存");

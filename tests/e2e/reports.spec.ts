@@ -13,7 +13,8 @@ test("a secretary compares the branches on a phone and downloads the sheet", asy
   const comparison = page.locator("section").filter({ has: page.getByRole("heading", { name: "党组织对比图" }) });
   const measure = (name: string) => comparison.getByRole("button", { name, exact: true });
   const ticks = comparison.locator(".recharts-xAxis-tick-labels text");
-  const barWidths = () => comparison.locator(".recharts-bar-rectangle path.recharts-rectangle").evaluateAll((paths) => paths.map((p) => p.getBoundingClientRect().width));
+  const barWidths = () =>
+    comparison.locator(".recharts-bar-rectangle path.recharts-rectangle").evaluateAll((paths) => paths.map((p) => p.getBoundingClientRect().width));
 
   // The chart draws after hydration, with every branch on its own row.
   await expect(comparison.locator(".recharts-yAxis-tick-labels text")).toContainText(["本科生第一党支部", "教职工第一党支部"]);

@@ -15,7 +15,12 @@ async function choose(select: Locator, text: string) {
   await select.selectOption((await option.getAttribute("value"))!);
 }
 
-test("a trainer writes, previews and publishes a required lesson; the assigned branch sees it, another does not @desktop", async ({ page, db, newContext, consoleErrors }) => {
+test("a trainer writes, previews and publishes a required lesson; the assigned branch sees it, another does not @desktop", async ({
+  page,
+  db,
+  newContext,
+  consoleErrors,
+}) => {
   // The outsider's direct visit is a 404 and the refused first publish a 400: the browser notes both.
   consoleErrors.allow(/status of 404/);
   consoleErrors.allow(/status of 400/);
@@ -71,7 +76,11 @@ test("a trainer writes, previews and publishes a required lesson; the assigned b
   await page.getByRole("button", { name: "发布", exact: true }).click();
   await expect(page.getByRole("status")).toHaveText("已发布第 1 版，学员现在看到的是这一版");
   await expect(page.getByTestId("revisions")).toContainText("第 1 版 · 发布");
-  expect(db().prepare("SELECT status, revision, audienceStatuses FROM Course WHERE slug = ?").get(slug)).toEqual({ status: "published", revision: 1, audienceStatuses: "[]" });
+  expect(db().prepare("SELECT status, revision, audienceStatuses FROM Course WHERE slug = ?").get(slug)).toEqual({
+    status: "published",
+    revision: 1,
+    audienceStatuses: "[]",
+  });
 
   // The activist of that branch finds it first, required, with its date, and reads the lesson.
   const learner = await (await newContext()).newPage();

@@ -46,7 +46,9 @@ function textLesson(titlePrefix: string, marker: string) {
 }
 
 function readingAnswer(page: Page) {
-  return page.waitForResponse((r) => new URL(r.url()).pathname === "/api/study" && new URLSearchParams(r.request().postData() ?? "").get("intent") === "reading");
+  return page.waitForResponse(
+    (r) => new URL(r.url()).pathname === "/api/study" && new URLSearchParams(r.request().postData() ?? "").get("intent") === "reading",
+  );
 }
 
 test("a text lesson's checkpoints say right or wrong with the explanation, which the page did not hold before", async ({ page, db }) => {
@@ -87,7 +89,9 @@ test("a text lesson's checkpoints say right or wrong with the explanation, which
 
   const progress = () =>
     db()
-      .prepare("SELECT lp.checkpoints, lp.readSeconds, lp.completedAt FROM LessonProgress lp JOIN Person p ON p.id = lp.personId WHERE p.number = 'secretary' AND lp.lessonId = ?")
+      .prepare(
+        "SELECT lp.checkpoints, lp.readSeconds, lp.completedAt FROM LessonProgress lp JOIN Person p ON p.id = lp.personId WHERE p.number = 'secretary' AND lp.lessonId = ?",
+      )
       .get(lesson.id) as { checkpoints: string; readSeconds: number; completedAt: string | null };
   const answered = JSON.parse(progress().checkpoints) as Record<string, { correct: boolean }>;
   expect({ q1: answered.q1?.correct, q2: answered.q2?.correct }).toEqual({ q1: true, q2: false });
@@ -128,5 +132,10 @@ test("reading time the server did not count is explained on the page", async ({ 
   const answer = (await (await beat).json()) as { messages: string[] };
   expect(answer.messages.join("")).toContain("超过了实际经过的时间");
   // Every heartbeat of the minute claimed more than passed, and each says so.
-  await expect(page.getByTestId("credit-notes").getByText(/的阅读时间超过了实际经过的时间/).first()).toBeVisible();
+  await expect(
+    page
+      .getByTestId("credit-notes")
+      .getByText(/的阅读时间超过了实际经过的时间/)
+      .first(),
+  ).toBeVisible();
 });

@@ -78,7 +78,9 @@ test("a learner watches a short video lesson to the end and is credited its 学�
   const replay = (await (await again).json()) as StudyAnswer;
   expect(replay.status?.credited).toBe(0);
   const entries = db()
-    .prepare("SELECT h.amount, h.category, h.note FROM HoursEntry h JOIN Person p ON p.id = h.personId WHERE p.number = 'target' AND h.sourceKind = 'lesson' AND h.sourceId = ?")
+    .prepare(
+      "SELECT h.amount, h.category, h.note FROM HoursEntry h JOIN Person p ON p.id = h.personId WHERE p.number = 'target' AND h.sourceKind = 'lesson' AND h.sourceId = ?",
+    )
     .all(String(lesson.id));
   expect(entries).toEqual([{ amount: 50, category: "online", note: "两秒视频课时" }]);
 
@@ -144,7 +146,9 @@ test("dragging the bar past what was watched is sent back, says why, and earns n
 test("a second tab of the same learner takes the study time over, and the first can take it back", async ({ page, context }) => {
   const course = seedCourse({
     titlePrefix: "双窗口课",
-    lessons: [{ key: "weidangke", title: "微党课：一处学习", credit: 100, minutes: 1, video: MEDIA.weidangke, tree: [{ t: "p", c: ["同一时间只在一处学习。"] }] }],
+    lessons: [
+      { key: "weidangke", title: "微党课：一处学习", credit: 100, minutes: 1, video: MEDIA.weidangke, tree: [{ t: "p", c: ["同一时间只在一处学习。"] }] },
+    ],
   });
   const lesson = course.lessons.weidangke;
   // The clock belongs to the context: one runFor fires the heartbeat timer of both tabs, as 15 s of
@@ -240,9 +244,7 @@ test("watching a video to its end reports it watched to its end", async ({ page 
   });
   await signInAs(page, "trainer", "钱教员");
   await page.goto(course.lessons.tiny.url);
-  const sent = page.waitForRequest(
-    (r) => new URL(r.url()).pathname === "/api/study" && new URLSearchParams(r.postData() ?? "").get("intent") === "video",
-  );
+  const sent = page.waitForRequest((r) => new URL(r.url()).pathname === "/api/study" && new URLSearchParams(r.postData() ?? "").get("intent") === "video");
   await play(page);
   const intervals = JSON.parse(new URLSearchParams((await sent).postData() ?? "").get("intervals") ?? "[]") as [number, number][];
   expect(await video(page).evaluate((v: HTMLVideoElement) => v.ended)).toBe(true);

@@ -55,8 +55,14 @@ const db = () => server.factory.db;
 const plain = (r: Reply) => r.text.replace(/<!-- -->/g, "");
 const sha256 = (s: string) => crypto.createHash("sha256").update(s).digest("hex");
 const codeOf = (r: Reply) => /data-testid="activation-code">([A-Z0-9-]+)</.exec(plain(r))?.[1];
-const audits = (action: string) => db().prepare("SELECT targetKind, targetId, detail FROM AuditLog WHERE action = ? ORDER BY id").all(action) as { targetKind: string; targetId: string; detail: string | null }[];
-const passwordOf = (personId: number) => db().prepare("SELECT hash, mustChange FROM Password WHERE personId = ?").get(personId) as { hash: string; mustChange: number } | undefined;
+const audits = (action: string) =>
+  db().prepare("SELECT targetKind, targetId, detail FROM AuditLog WHERE action = ? ORDER BY id").all(action) as {
+    targetKind: string;
+    targetId: string;
+    detail: string | null;
+  }[];
+const passwordOf = (personId: number) =>
+  db().prepare("SELECT hash, mustChange FROM Password WHERE personId = ?").get(personId) as { hash: string; mustChange: number } | undefined;
 
 async function issueFor(c: Client, personId: number) {
   return c.post(`/manage/people/${personId}`, { intent: "activation-issue" });
@@ -169,7 +175,12 @@ describe("one person's code, from the person's page", () => {
     const code = codeOf(await issueFor(sec, ids["2024080006"]))!;
     let throttled: Reply | null = null;
     for (let i = 0; i < 20 && !throttled; i++) {
-      const r = await activate("2024080006", `ZZZZ-ZZZZ-ZZ${String(i + 22).slice(-2).replace(/[01]/g, "2")}`);
+      const r = await activate(
+        "2024080006",
+        `ZZZZ-ZZZZ-ZZ${String(i + 22)
+          .slice(-2)
+          .replace(/[01]/g, "2")}`,
+      );
       if (plain(r).includes("尝试过于频繁")) throttled = r;
       else expect(plain(r)).toContain("学号/工号或激活码不正确");
     }
@@ -283,11 +294,19 @@ describe("a branch's sheet and the secretary's workbook", () => {
     const rows = await readSheet(res.bytes);
     expect(rows[0]).toEqual(["姓名", "学号/工号", "所在党组织", "激活码", "激活链接", "有效期至"]);
     const expected = pendingNumbers();
-    expect(rows.slice(1).map((r) => r[1]).sort()).toEqual(expected);
+    expect(
+      rows
+        .slice(1)
+        .map((r) => r[1])
+        .sort(),
+    ).toEqual(expected);
     for (const r of rows.slice(1)) {
       const code = String(r[3]).replace(/-/g, "");
       expect(r[4]).toBe(`${server.url}/activate/${code}`);
-      const row = db().prepare("SELECT revokedAt, usedAt FROM ActivationCode WHERE codeHash = ?").get(sha256(code)) as { revokedAt: string | null; usedAt: string | null };
+      const row = db().prepare("SELECT revokedAt, usedAt FROM ActivationCode WHERE codeHash = ?").get(sha256(code)) as {
+        revokedAt: string | null;
+        usedAt: string | null;
+      };
       expect(row).toEqual({ revokedAt: null, usedAt: null });
     }
     expect(JSON.parse(audits("activation.export").at(-1)!.detail!)).toEqual({ format: "xlsx", people: expected.length });
@@ -317,6 +336,8 @@ describe("a large unit", () => {
     const rows = await readSheet(res.bytes);
     expect(rows).toHaveLength(5001);
     expect(new Set(rows.slice(1).map((r) => r[3])).size).toBe(5000);
-    expect(db().prepare("SELECT COUNT(*) AS n FROM ActivationCode a JOIN Person p ON p.id = a.personId WHERE p.unitId = ? AND a.revokedAt IS NULL").get(big.id)).toEqual({ n: 5000 });
+    expect(
+      db().prepare("SELECT COUNT(*) AS n FROM ActivationCode a JOIN Person p ON p.id = a.personId WHERE p.unitId = ? AND a.revokedAt IS NULL").get(big.id),
+    ).toEqual({ n: 5000 });
   }, 60_000);
 });

@@ -62,13 +62,13 @@ async function create(overrides: Record<string, string> = {}) {
   expect(res.status).toBe(302);
   return Number(/\/manage\/activities\/(\d+)$/.exec(res.location!)![1]);
 }
-const secret = (activityId: number) => (server.factory.db.prepare("SELECT codeSecret FROM Activity WHERE id = ?").get(activityId) as { codeSecret: string }).codeSecret;
+const secret = (activityId: number) =>
+  (server.factory.db.prepare("SELECT codeSecret FROM Activity WHERE id = ?").get(activityId) as { codeSecret: string }).codeSecret;
 const token = (activityId: number) => checkinToken(activityId, secret(activityId));
 const checkin = (key: string, t: string) => clients[key].get(`/checkin/${t}`);
 const attendance = (activityId: number, key: string) =>
   server.factory.db.prepare("SELECT source, reason, removedAt FROM ActivityAttendance WHERE activityId = ? AND personId = ?").get(activityId, ids[key]) as
-    | { source: string; reason: string | null; removedAt: string | null }
-    | undefined;
+    { source: string; reason: string | null; removedAt: string | null } | undefined;
 const entries = (key: string) =>
   server.factory.db.prepare("SELECT id, amount, category, sourceKind, sourceId FROM HoursEntry WHERE personId = ? ORDER BY id").all(ids[key]) as {
     id: number;
@@ -83,11 +83,14 @@ const page = (activityId: number) => `/manage/activities/${activityId}`;
 describe("activities", () => {
   it("lets a secretary create an activity for a unit in scope only", async () => {
     const id = await create();
-    const row = server.factory.db.prepare("SELECT unitId, kind, hours, status, length(codeSecret) AS n FROM Activity WHERE id = ?").get(id) as Record<string, unknown>;
+    const row = server.factory.db.prepare("SELECT unitId, kind, hours, status, length(codeSecret) AS n FROM Activity WHERE id = ?").get(id) as Record<
+      string,
+      unknown
+    >;
     expect(row).toEqual({ unitId: ids.branch, kind: "theme_day", hours: 200, status: "open", n: 43 });
     const view = await clients.SEC.get(page(id));
     expect(view.status).toBe(200);
-    expect(view.text).toContain("data-testid=\"checkin-qr\"");
+    expect(view.text).toContain('data-testid="checkin-qr"');
     expect(view.text).toContain(`/checkin/${id}-`);
     expect(view.text).not.toContain(secret(id));
     // The projector's code points here even when the page was asked for with a forged Host header.
@@ -159,7 +162,7 @@ describe("activities", () => {
       checkinClosesAt: toLocalInput(new Date(now + 26 * HOUR)),
     });
     expect((await checkin("M1", token(later))).text).toContain("签到尚未开始");
-    expect((await clients.SEC.get(page(later))).text).not.toContain("data-testid=\"checkin-qr\"");
+    expect((await clients.SEC.get(page(later))).text).not.toContain('data-testid="checkin-qr"');
     const past = await create({
       title: "党课",
       kind: "party_lecture",
@@ -219,7 +222,11 @@ describe("activities", () => {
     expect(attendance(id, "M3")!.removedAt).not.toBeNull();
     const reversal = entries("M3").at(-1)!;
     expect(reversal).toMatchObject({ sourceKind: "reversal", amount: -400 });
-    const logged = server.factory.db.prepare("SELECT action, COUNT(*) AS n FROM AuditLog WHERE action IN ('activity.confirm', 'activity.remove_attendee', 'hours.reverse') GROUP BY action ORDER BY action").all();
+    const logged = server.factory.db
+      .prepare(
+        "SELECT action, COUNT(*) AS n FROM AuditLog WHERE action IN ('activity.confirm', 'activity.remove_attendee', 'hours.reverse') GROUP BY action ORDER BY action",
+      )
+      .all();
     expect(logged).toEqual([
       { action: "activity.confirm", n: 1 },
       { action: "activity.remove_attendee", n: 2 },
@@ -255,7 +262,13 @@ describe("activities", () => {
     const title = "保密的支委扩大会议";
     const opens = new Date(now + 23 * HOUR);
     const open = await create({ title });
-    const later = await create({ title, startsAt: toLocalInput(new Date(now + 24 * HOUR)), endsAt: toLocalInput(new Date(now + 25 * HOUR)), checkinOpensAt: toLocalInput(opens), checkinClosesAt: toLocalInput(new Date(now + 26 * HOUR)) });
+    const later = await create({
+      title,
+      startsAt: toLocalInput(new Date(now + 24 * HOUR)),
+      endsAt: toLocalInput(new Date(now + 25 * HOUR)),
+      checkinOpensAt: toLocalInput(opens),
+      checkinClosesAt: toLocalInput(new Date(now + 26 * HOUR)),
+    });
     const cancelled = await create({ title });
     expect((await clients.SEC.post(page(cancelled), { intent: "cancel", reason: "改期举行" })).status).toBe(200);
     const confirmed = await create({ title });
@@ -312,7 +325,9 @@ describe("activities", () => {
     expect(total("SEC")).toBe(before.SEC + 300);
     expect(total("M1")).toBe(before.M1 + 300);
     expect(total("SEC2")).toBe(before.SEC2);
-    const entry = server.factory.db.prepare("SELECT approvedById FROM HoursEntry WHERE personId = ? AND sourceKind = 'activity' AND sourceId = ?").get(ids.SEC, String(id));
+    const entry = server.factory.db
+      .prepare("SELECT approvedById FROM HoursEntry WHERE personId = ? AND sourceKind = 'activity' AND sourceId = ?")
+      .get(ids.SEC, String(id));
     expect(entry).toEqual({ approvedById: ids.SEC2 });
     expect((await clients.SEC2.get(page(id))).text).not.toContain("确认待确认人员的学时");
 

@@ -15,8 +15,33 @@ const PASSWORD = "Passw0rd1";
 const HOUR = 3600_000;
 const ts = (d: Date) => d.toISOString().replace("Z", "+00:00");
 
-type ItemRow = { id: number; position: number; questionId: number; optionOrder: string | null; response: string | null; answeredAt: string | null; answerCount: number; type: string; answer: string; options: string | null };
-type AttemptRow = { id: number; quizId: number; personId: number; number: number; state: string; deadlineAt: string | null; finishedAt: string | null; mark: number | null; percent: number | null; passed: number | null; flagged: number; flagReason: string | null; maxMark: number };
+type ItemRow = {
+  id: number;
+  position: number;
+  questionId: number;
+  optionOrder: string | null;
+  response: string | null;
+  answeredAt: string | null;
+  answerCount: number;
+  type: string;
+  answer: string;
+  options: string | null;
+};
+type AttemptRow = {
+  id: number;
+  quizId: number;
+  personId: number;
+  number: number;
+  state: string;
+  deadlineAt: string | null;
+  finishedAt: string | null;
+  mark: number | null;
+  percent: number | null;
+  passed: number | null;
+  flagged: number;
+  flagReason: string | null;
+  maxMark: number;
+};
 
 beforeAll(async () => {
   server = await startTestServer();
@@ -78,7 +103,9 @@ const itemRows = (attemptId: number) =>
     .all(attemptId) as ItemRow[];
 const snapshot = (attemptId: number) => JSON.stringify({ attempt: attemptRow(attemptId), items: itemRows(attemptId) });
 const hoursRows = (personId: number, quizId: number) =>
-  db().prepare("SELECT amount FROM HoursEntry WHERE personId = ? AND sourceKind = 'quiz' AND sourceId = ?").all(personId, String(quizId)) as { amount: number }[];
+  db().prepare("SELECT amount FROM HoursEntry WHERE personId = ? AND sourceKind = 'quiz' AND sourceId = ?").all(personId, String(quizId)) as {
+    amount: number;
+  }[];
 
 /** The form values that answer an item correctly, in the letters the learner sees. */
 function correctValues(item: ItemRow): string[] {
@@ -230,7 +257,11 @@ describe("an attempt from start to review", () => {
     const a = attemptRow(attemptId);
     expect(a).toMatchObject({ state: "submitted", mark: 8000, percent: 1000, passed: 1 });
     expect(hoursRows(ids.L1, quizId)).toEqual([{ amount: 50 }]);
-    expect(db().prepare("SELECT percent, passed, attempts FROM QuizGrade WHERE quizId = ? AND personId = ?").get(quizId, ids.L1)).toEqual({ percent: 1000, passed: 1, attempts: 1 });
+    expect(db().prepare("SELECT percent, passed, attempts FROM QuizGrade WHERE quizId = ? AND personId = ?").get(quizId, ids.L1)).toEqual({
+      percent: 1000,
+      passed: 1,
+      attempts: 1,
+    });
 
     const before = snapshot(attemptId);
     const second = await post(c, url, new URLSearchParams({ intent: "submit" }));
@@ -263,10 +294,16 @@ describe("an attempt from start to review", () => {
     const c = await as("L1");
     const second = await start(c, quizId);
     expect(second.attemptId).not.toBe(attemptId);
-    db().prepare("UPDATE QuizAttempt SET startedAt = ? WHERE id = ?").run(ts(new Date(Date.now() - 20 * 60_000)), second.attemptId);
+    db()
+      .prepare("UPDATE QuizAttempt SET startedAt = ? WHERE id = ?")
+      .run(ts(new Date(Date.now() - 20 * 60_000)), second.attemptId);
     expect((await post(c, second.url, new URLSearchParams({ intent: "submit" }))).status).toBe(302);
     expect(attemptRow(second.attemptId)).toMatchObject({ state: "submitted", percent: 0, passed: 0, flagged: 0 });
-    expect(db().prepare("SELECT percent, passed, attempts FROM QuizGrade WHERE quizId = ? AND personId = ?").get(quizId, ids.L1)).toEqual({ percent: 1000, passed: 1, attempts: 2 });
+    expect(db().prepare("SELECT percent, passed, attempts FROM QuizGrade WHERE quizId = ? AND personId = ?").get(quizId, ids.L1)).toEqual({
+      percent: 1000,
+      passed: 1,
+      attempts: 2,
+    });
     expect(hoursRows(ids.L1, quizId)).toEqual([{ amount: 50 }]);
 
     const third = await c.post(`/quizzes/${quizId}`, {});
@@ -278,7 +315,9 @@ describe("an attempt from start to review", () => {
   it("does not flag an attempt answered at a reading pace", async () => {
     const c = await as("L2");
     const { url: u, attemptId: id } = await start(c, quizId);
-    db().prepare("UPDATE QuizAttempt SET startedAt = ? WHERE id = ?").run(ts(new Date(Date.now() - 20 * 60_000)), id);
+    db()
+      .prepare("UPDATE QuizAttempt SET startedAt = ? WHERE id = ?")
+      .run(ts(new Date(Date.now() - 20 * 60_000)), id);
     for (const item of itemRows(id)) await post(c, u, saveForm(item.position, correctValues(item)));
     expect((await post(c, u, new URLSearchParams({ intent: "submit" }))).status).toBe(302);
     expect(attemptRow(id)).toMatchObject({ state: "submitted", flagged: 0, flagReason: null, percent: 1000 });
@@ -290,13 +329,18 @@ describe("the server's deadline", () => {
   beforeAll(() => {
     quizId = makeQuiz({ title: "限时测验", maxAttempts: 3, creditHours: 25 });
   });
-  const pastDeadline = (attemptId: number) => db().prepare("UPDATE QuizAttempt SET deadlineAt = ? WHERE id = ?").run(ts(new Date(Date.now() - 1000)), attemptId);
+  const pastDeadline = (attemptId: number) =>
+    db()
+      .prepare("UPDATE QuizAttempt SET deadlineAt = ? WHERE id = ?")
+      .run(ts(new Date(Date.now() - 1000)), attemptId);
 
   it("refuses an answer after the deadline, changes nothing, and closes the attempt with what was saved", async () => {
     const c = await as("M1");
     const { url, attemptId } = await start(c, quizId);
     const items = itemRows(attemptId);
-    db().prepare("UPDATE QuizAttempt SET startedAt = ? WHERE id = ?").run(ts(new Date(Date.now() - 20 * 60_000)), attemptId);
+    db()
+      .prepare("UPDATE QuizAttempt SET startedAt = ? WHERE id = ?")
+      .run(ts(new Date(Date.now() - 20 * 60_000)), attemptId);
     for (const item of items.slice(0, 5)) expect((await post(c, url, saveForm(item.position, correctValues(item)))).status).toBe(200);
     pastDeadline(attemptId);
     const savedItems = JSON.stringify(itemRows(attemptId));
@@ -394,7 +438,9 @@ describe("review policies", () => {
     expect(before.text).toContain("测验结束后");
     expect(before.text).not.toContain("EXPLAIN-");
     expect((await c.get(`${url}.data`)).text).not.toContain("EXPLAIN-");
-    db().prepare("UPDATE Quiz SET closesAt = ? WHERE id = ?").run(ts(new Date(Date.now() - 1000)), q);
+    db()
+      .prepare("UPDATE Quiz SET closesAt = ? WHERE id = ?")
+      .run(ts(new Date(Date.now() - 1000)), q);
     const after = await c.get(url);
     expect(after.text).toContain("EXPLAIN-");
   });
@@ -409,7 +455,11 @@ describe("grade methods", () => {
     return attemptRow(attemptId).percent!;
   }
   const grade = (quizId: number, personId: number) =>
-    db().prepare("SELECT percent, passed, attempts FROM QuizGrade WHERE quizId = ? AND personId = ?").get(quizId, personId) as { percent: number; passed: number; attempts: number };
+    db().prepare("SELECT percent, passed, attempts FROM QuizGrade WHERE quizId = ? AND personId = ?").get(quizId, personId) as {
+      percent: number;
+      passed: number;
+      attempts: number;
+    };
 
   it("last: the latest attempt counts, even when lower; 学时 once credited stay", async () => {
     const quizId = makeQuiz({ title: "取最后一次", maxAttempts: 3, gradeMethod: "last", passPercent: 60, creditHours: 25 });

@@ -68,7 +68,15 @@ describe("sign-in and sessions", () => {
   });
 
   it("never redirects off the site after sign-in, even through characters browsers strip", async () => {
-    for (const redirectTo of ["//evil.example/x", "/\t/evil.example/x", "/\\evil.example", "https://evil.example/", "/..//evil.example", "/%2e%2e//evil.example", "/%2f%2fevil.example"]) {
+    for (const redirectTo of [
+      "//evil.example/x",
+      "/\t/evil.example/x",
+      "/\\evil.example",
+      "https://evil.example/",
+      "/..//evil.example",
+      "/%2e%2e//evil.example",
+      "/%2f%2fevil.example",
+    ]) {
       const c = new Client(server.url);
       const res = await c.post("/login", { username: "2024000001", password: "Passw0rd!", redirectTo });
       expect(res.status).toBe(302);

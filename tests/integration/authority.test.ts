@@ -45,7 +45,9 @@ describe("authority over a person", () => {
     const c = await as("U1");
     expect((await c.post(`/manage/people/${ids.rootAdmin}`, { intent: "reset-password" })).status).toBe(403);
     expect((await c.post(`/manage/people/${ids.rootAdmin}`, { intent: "disable" })).status).toBe(403);
-    expect((await c.post(`/manage/people/${ids.rootAdmin}`, { intent: "update", name: "改名", unitId: String(ids.branch), cadreLevel: "none" })).status).toBe(403);
+    expect((await c.post(`/manage/people/${ids.rootAdmin}`, { intent: "update", name: "改名", unitId: String(ids.branch), cadreLevel: "none" })).status).toBe(
+      403,
+    );
     const grantId = (server.factory.db.prepare("SELECT id FROM RoleGrant WHERE personId = ?").get(ids.rootAdmin) as { id: number }).id;
     expect((await c.post(`/manage/people/${ids.rootAdmin}`, { intent: "grant-remove", grantId: String(grantId) })).status).toBe(403);
     expect(grantsOf(ids.rootAdmin)).toEqual([{ role: "admin", unitId: ids.root }]);
@@ -59,7 +61,9 @@ describe("authority over a person", () => {
     const c = await as("B1");
     expect((await c.post(`/manage/people/${ids.unitAdmin}`, { intent: "disable" })).status).toBe(403);
     expect((await c.post(`/manage/people/${ids.branchSec}`, { intent: "status", toStatus: "probationary", effectiveOn: "2026-01-01" })).status).toBe(403);
-    expect((await c.post(`/manage/people/${ids.branchSec}`, { intent: "update", name: "B", unitId: String(ids.branch), cadreLevel: "division" })).status).toBe(403);
+    expect((await c.post(`/manage/people/${ids.branchSec}`, { intent: "update", name: "B", unitId: String(ids.branch), cadreLevel: "division" })).status).toBe(
+      403,
+    );
     // …but manages a plain member of the branch.
     expect((await c.post(`/manage/people/${ids.plain}`, { intent: "status", toStatus: "probationary", effectiveOn: "2026-01-01" })).status).toBe(200);
   });

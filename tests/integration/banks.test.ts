@@ -30,9 +30,8 @@ const HEADER = ["题型", "题干", "选项A", "选项B", "选项C", "选项D", 
 function insertBank(slug: string, title: string, unitId: number): number {
   const now = new Date().toISOString().replace("Z", "+00:00");
   return Number(
-    server.factory.db
-      .prepare("INSERT INTO QuestionBank (slug, title, unitId, createdAt, updatedAt) VALUES (?, ?, ?, ?, ?)")
-      .run(slug, title, unitId, now, now).lastInsertRowid,
+    server.factory.db.prepare("INSERT INTO QuestionBank (slug, title, unitId, createdAt, updatedAt) VALUES (?, ?, ?, ?, ?)").run(slug, title, unitId, now, now)
+      .lastInsertRowid,
   );
 }
 
@@ -104,7 +103,13 @@ async function importAll(c: Client, bankId: number, file: Uint8Array) {
   return upload(c, bankId, file, { intent: "confirm", expectedHash: hash! });
 }
 
-const row = (type: string, stem: string, options: string[], answer: string, extra: { tags?: string; difficulty?: string; source?: string; key?: string } = {}) => [
+const row = (
+  type: string,
+  stem: string,
+  options: string[],
+  answer: string,
+  extra: { tags?: string; difficulty?: string; source?: string; key?: string } = {},
+) => [
   type,
   stem,
   ...Array.from({ length: 6 }, (_, i) => options[i] ?? null),
@@ -116,7 +121,17 @@ const row = (type: string, stem: string, options: string[], answer: string, extr
   extra.key ?? null,
 ];
 
-type QuestionRow = { key: string; type: string; stem: string; options: string | null; answer: string; explanation: string; difficulty: number; tags: string; source: string | null };
+type QuestionRow = {
+  key: string;
+  type: string;
+  stem: string;
+  options: string | null;
+  answer: string;
+  explanation: string;
+  difficulty: number;
+  tags: string;
+  source: string | null;
+};
 const questionsOf = (bankId: number) =>
   server.factory.db
     .prepare("SELECT key, type, stem, options, answer, explanation, difficulty, tags, source FROM Question WHERE bankId = ? AND archivedAt IS NULL ORDER BY id")
@@ -258,14 +273,32 @@ describe("Excel import", () => {
 describe("editing", () => {
   it("adds a question, edits it, and refuses an invalid one with the reason beside the field", async () => {
     const c = await as("T001");
-    const base = { intent: "save", questionId: "", type: "judge", stem: "党的纪律是党的各级组织和全体党员必须遵守的行为规则。", answerJudge: "true", explanation: "《中国共产党章程》第四十条。", difficulty: "2", tags: "纪律", source: "" };
+    const base = {
+      intent: "save",
+      questionId: "",
+      type: "judge",
+      stem: "党的纪律是党的各级组织和全体党员必须遵守的行为规则。",
+      answerJudge: "true",
+      explanation: "《中国共产党章程》第四十条。",
+      difficulty: "2",
+      tags: "纪律",
+      source: "",
+    };
     const created = await c.post(`/manage/banks/${csBankId}`, base);
     expect(created.status).toBe(302);
     const q = server.factory.db.prepare("SELECT id, key, answer FROM Question WHERE stem = ?").get(base.stem) as { id: number; key: string; answer: string };
     expect(q.key).toBe("cs-basics-x005");
     expect(q.answer).toBe("true");
 
-    const edited = await c.post(`/manage/banks/${csBankId}`, { ...base, questionId: String(q.id), type: "single", optionA: "正确", optionB: "错误", answerSingle: "A", difficulty: "3" });
+    const edited = await c.post(`/manage/banks/${csBankId}`, {
+      ...base,
+      questionId: String(q.id),
+      type: "single",
+      optionA: "正确",
+      optionB: "错误",
+      answerSingle: "A",
+      difficulty: "3",
+    });
     expect(edited.status).toBe(302);
     expect(server.factory.db.prepare("SELECT type, answer, options, difficulty, key FROM Question WHERE id = ?").get(q.id)).toEqual({
       type: "single",
@@ -292,8 +325,12 @@ describe("editing", () => {
     const answered = insertQuestion(csBankId, "cs-answered", "被作答过的题？");
     const fresh = insertQuestion(csBankId, "cs-fresh", "从未作答的题？");
     const person = (db.prepare("SELECT id FROM Person WHERE number = 'L001'").get() as { id: number }).id;
-    const quiz = Number(db.prepare("INSERT INTO Quiz (title, unitId, createdById, updatedAt) VALUES ('测验', ?, ?, ?)").run(cs.id, person, now).lastInsertRowid);
-    const attempt = Number(db.prepare("INSERT INTO QuizAttempt (quizId, personId, number, seed, maxMark) VALUES (?, ?, 1, 's', 100)").run(quiz, person).lastInsertRowid);
+    const quiz = Number(
+      db.prepare("INSERT INTO Quiz (title, unitId, createdById, updatedAt) VALUES ('测验', ?, ?, ?)").run(cs.id, person, now).lastInsertRowid,
+    );
+    const attempt = Number(
+      db.prepare("INSERT INTO QuizAttempt (quizId, personId, number, seed, maxMark) VALUES (?, ?, 1, 's', 100)").run(quiz, person).lastInsertRowid,
+    );
     db.prepare("INSERT INTO AttemptItem (attemptId, position, questionId, maxMark) VALUES (?, 1, ?, 100)").run(attempt, answered);
 
     const a = await c.post(`/manage/banks/${csBankId}`, { intent: "archive", questionId: String(answered) });
@@ -329,7 +366,16 @@ describe("content/banks sync", () => {
     const before = snapshot();
 
     const second = syncContentBanks();
-    expect(second).toEqual({ files: 3, unchanged: 3, banksCreated: 0, banksUpdated: 0, questionsAdded: 0, questionsUpdated: 0, questionsArchived: 0, warnings: [] });
+    expect(second).toEqual({
+      files: 3,
+      unchanged: 3,
+      banksCreated: 0,
+      banksUpdated: 0,
+      questionsAdded: 0,
+      questionsUpdated: 0,
+      questionsArchived: 0,
+      warnings: [],
+    });
     expect(snapshot()).toEqual(before);
 
     // A changed file: one question dropped, one edited.

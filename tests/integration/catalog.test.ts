@@ -40,8 +40,12 @@ beforeAll(async () => {
   course("jilv", "纪律教育", "两学一做", ["纪律"], "党的纪律");
   course("lianzheng", "廉洁教育", "两学一做", ["廉洁"], "廉洁自律");
   const due = (days: number) => ts(new Date(Date.now() + days * 86_400_000));
-  f.db.prepare("INSERT INTO CourseAssignment (courseId, unitId, dueAt, createdAt) VALUES (?, ?, ?, ?)").run(ids["bixiu-wan"], branch.id, due(30), ts(new Date()));
-  f.db.prepare("INSERT INTO CourseAssignment (courseId, unitId, dueAt, createdAt) VALUES (?, ?, ?, ?)").run(ids["bixiu-zao"], branch.id, due(10), ts(new Date()));
+  f.db
+    .prepare("INSERT INTO CourseAssignment (courseId, unitId, dueAt, createdAt) VALUES (?, ?, ?, ?)")
+    .run(ids["bixiu-wan"], branch.id, due(30), ts(new Date()));
+  f.db
+    .prepare("INSERT INTO CourseAssignment (courseId, unitId, dueAt, createdAt) VALUES (?, ?, ?, ?)")
+    .run(ids["bixiu-zao"], branch.id, due(10), ts(new Date()));
   // L has finished one lesson of the earlier required course and started 党史专题一.
   const progress = f.db.prepare("INSERT INTO LessonProgress (personId, lessonId, readSeconds, completedAt, createdAt, updatedAt) VALUES (?, ?, 600, ?, ?, ?)");
   progress.run(ids.L, ids["bixiu-zao-lesson"], ts(new Date()), ts(new Date()), ts(new Date()));

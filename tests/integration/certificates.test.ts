@@ -53,7 +53,11 @@ async function issue(c: Client, form: Record<string, string>) {
   return Number(m![1]);
 }
 
-const decode = (html: string) => html.replace(/&amp;/g, "&").replace(/&#x27;|&#39;/g, "'").replace(/&quot;/g, '"');
+const decode = (html: string) =>
+  html
+    .replace(/&amp;/g, "&")
+    .replace(/&#x27;|&#39;/g, "'")
+    .replace(/&quot;/g, '"');
 const verifyUrlIn = (html: string) => /data-testid="verify-url">([^<]+)</.exec(html)?.[1];
 const qrIn = (html: string) => /<img src="(data:image\/svg\+xml;base64,[^"]+)"[^>]*data-testid="certificate-qr"/.exec(html)?.[1];
 const count = (action: string) => (server.factory.db.prepare("SELECT COUNT(*) AS n FROM AuditLog WHERE action = ?").get(action) as { n: number }).n;

@@ -58,14 +58,21 @@ const claims = (key: string) =>
     hours: number;
     decisionReason: string | null;
   }[];
-const claimEntries = (key: string) => server.factory.db.prepare("SELECT amount, category, sourceId FROM HoursEntry WHERE personId = ? AND sourceKind = 'claim'").all(ids[key]);
+const claimEntries = (key: string) =>
+  server.factory.db.prepare("SELECT amount, category, sourceId FROM HoursEntry WHERE personId = ? AND sourceKind = 'claim'").all(ids[key]);
 
 describe("credit claims", () => {
   it("keeps a certificate only when its bytes are an image", async () => {
-    const text = await clients.M1.post("/account/claims", claimForm({ bytes: new TextEncoder().encode("not an image at all"), name: "证书.jpg", type: "image/jpeg" }));
+    const text = await clients.M1.post(
+      "/account/claims",
+      claimForm({ bytes: new TextEncoder().encode("not an image at all"), name: "证书.jpg", type: "image/jpeg" }),
+    );
     expect(text.status).toBe(400);
     expect(text.text).toContain("证书须为 JPEG、PNG 或 WebP 格式的图片");
-    const svg = await clients.M1.post("/account/claims", claimForm({ bytes: new TextEncoder().encode('<svg xmlns="http://www.w3.org/2000/svg"></svg>'), name: "a.png", type: "image/png" }));
+    const svg = await clients.M1.post(
+      "/account/claims",
+      claimForm({ bytes: new TextEncoder().encode('<svg xmlns="http://www.w3.org/2000/svg"></svg>'), name: "a.png", type: "image/png" }),
+    );
     expect(svg.status).toBe(400);
     const missing = await clients.M1.post("/account/claims", claimForm(null, { title: "" }));
     expect(missing.status).toBe(400);
@@ -113,7 +120,14 @@ describe("credit claims", () => {
     expect((await clients.M1.get("/hours")).text).toContain("校外培训：省委党校专题培训");
 
     // Rejection: a reason is required and shown to the member.
-    expect((await clients.M2.post("/account/claims", claimForm({ bytes: PNG, name: "x.png", type: "image/png" }, { title: "线上讲座", category: "online", hours: "1" }))).status).toBe(200);
+    expect(
+      (
+        await clients.M2.post(
+          "/account/claims",
+          claimForm({ bytes: PNG, name: "x.png", type: "image/png" }, { title: "线上讲座", category: "online", hours: "1" }),
+        )
+      ).status,
+    ).toBe(200);
     const [second] = claims("M2");
     const noReason = await clients.SEC.post("/manage/claims", { intent: "reject", claimId: String(second.id), reason: " " });
     expect(noReason.status).toBe(400);
@@ -123,12 +137,12 @@ describe("credit claims", () => {
     expect(claims("M2")[0]).toMatchObject({ status: "rejected", decisionReason: "证书与培训名称不符" });
     expect(claimEntries("M2")).toEqual([]);
     expect((await clients.M2.get("/account/claims")).text).toContain("证书与培训名称不符");
-    expect(server.factory.db.prepare("SELECT action FROM AuditLog WHERE action LIKE 'claim.%' ORDER BY id").all().map((r) => (r as { action: string }).action)).toEqual([
-      "claim.submit",
-      "claim.approve",
-      "claim.submit",
-      "claim.reject",
-    ]);
+    expect(
+      server.factory.db
+        .prepare("SELECT action FROM AuditLog WHERE action LIKE 'claim.%' ORDER BY id")
+        .all()
+        .map((r) => (r as { action: string }).action),
+    ).toEqual(["claim.submit", "claim.approve", "claim.submit", "claim.reject"]);
   });
 
   it("does not let a secretary decide their own claim", async () => {

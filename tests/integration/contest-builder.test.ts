@@ -53,8 +53,12 @@ async function as(number: string) {
 }
 
 const row = (contestId: number) =>
-  server.factory.db.prepare("SELECT title, status, opensAt, closesAt, timeLimitSec, creditHours FROM Contest WHERE id = ?").get(contestId) as Record<string, unknown>;
-const sectionCount = (contestId: number) => (server.factory.db.prepare("SELECT COUNT(*) AS n FROM ContestSection WHERE contestId = ?").get(contestId) as { n: number }).n;
+  server.factory.db.prepare("SELECT title, status, opensAt, closesAt, timeLimitSec, creditHours FROM Contest WHERE id = ?").get(contestId) as Record<
+    string,
+    unknown
+  >;
+const sectionCount = (contestId: number) =>
+  (server.factory.db.prepare("SELECT COUNT(*) AS n FROM ContestSection WHERE contestId = ?").get(contestId) as { n: number }).n;
 
 let url = "";
 let contestId = 0;
@@ -166,11 +170,19 @@ describe("the contest builder", () => {
     const add = await c.post(url, { intent: "section-add", bankId: String(ids.bank), tag: "", difficulty: "", count: "1", points: "5" });
     expect(add.status).toBe(400);
     expect(add.text).toContain("试卷不能再修改");
-    const sectionId = (server.factory.db.prepare("SELECT id FROM ContestSection WHERE contestId = ? ORDER BY position LIMIT 1").get(contestId) as { id: number }).id;
+    const sectionId = (
+      server.factory.db.prepare("SELECT id FROM ContestSection WHERE contestId = ? ORDER BY position LIMIT 1").get(contestId) as { id: number }
+    ).id;
     expect((await c.post(url, { intent: "section-remove", id: String(sectionId) })).text).toContain("试卷不能再修改");
     expect(sectionCount(contestId)).toBe(2);
     expect((await c.get(url)).text).toContain("试卷已锁定");
-    const later = await c.post(url, { intent: "settings", title: "党史知识竞赛（决赛）", opensAt: "2026-01-01T08:00", closesAt: "2099-12-31T18:00", timeLimitMin: "20" });
+    const later = await c.post(url, {
+      intent: "settings",
+      title: "党史知识竞赛（决赛）",
+      opensAt: "2026-01-01T08:00",
+      closesAt: "2099-12-31T18:00",
+      timeLimitMin: "20",
+    });
     expect(later.status).toBe(200);
     expect(String(row(contestId).closesAt)).toContain("2099-12-31T10:00:00");
   });

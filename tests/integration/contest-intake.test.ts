@@ -74,13 +74,19 @@ const db = () => server.factory.db;
 async function enter(c: Person, contestId = ids.contest, file = db()): Promise<number> {
   const res = await c.post(`/contests/${contestId}`, { intent: "start" });
   expect(res.status, res.text).toBe(302);
-  return (file.prepare("SELECT e.id FROM ContestEntry e JOIN Person p ON p.id = e.personId WHERE e.contestId = ? AND p.number = ?").get(contestId, c.number) as { id: number }).id;
+  return (
+    file.prepare("SELECT e.id FROM ContestEntry e JOIN Person p ON p.id = e.personId WHERE e.contestId = ? AND p.number = ?").get(contestId, c.number) as {
+      id: number;
+    }
+  ).id;
 }
 
 type Item = { position: number; type: string; optionOrder: string | null; answer: string; options: string | null };
 const itemsOf = (entryId: number, file = db()) =>
   file
-    .prepare("SELECT i.position, q.type, i.optionOrder, q.answer, q.options FROM ContestItem i JOIN Question q ON q.id = i.questionId WHERE i.entryId = ? ORDER BY i.position")
+    .prepare(
+      "SELECT i.position, q.type, i.optionOrder, q.answer, q.options FROM ContestItem i JOIN Question q ON q.id = i.questionId WHERE i.entryId = ? ORDER BY i.position",
+    )
     .all(entryId) as Item[];
 
 /** The right answer as the phone sends it: letters of the order shown, "true"/"false", the text. */
@@ -159,13 +165,23 @@ describe("answers", () => {
     expect(await answer(c, entryId, 99, right(item))).toMatchObject({ status: 400, body: { ok: false, code: "bad_position", error: "这道题不在您的试卷中" } });
     expect(await answer(c, othersEntry, 1, ["A"])).toMatchObject({ status: 404, body: { ok: false, code: "not_found" } });
     expect(await answer(c, entryId, item.position, [])).toMatchObject({ status: 400, body: { code: "malformed" } });
-    expect(await answer(c, entryId, item.position, item.type === "fill" ? ["x".repeat(201)] : ["Z"])).toMatchObject({ status: 400, body: { code: "malformed" } });
+    expect(await answer(c, entryId, item.position, item.type === "fill" ? ["x".repeat(201)] : ["Z"])).toMatchObject({
+      status: 400,
+      body: { code: "malformed" },
+    });
     const res = await c.request("/api/contests/answer", { method: "POST", body: new URLSearchParams({ entryId: "abc", position: "1" }) });
     expect(res.status).toBe(400);
     // Not signed in, and from another site.
-    const anonymous = await new Client(server.url).request("/api/contests/answer", { method: "POST", body: new URLSearchParams({ entryId: String(entryId), position: "1", answer: "A" }) });
+    const anonymous = await new Client(server.url).request("/api/contests/answer", {
+      method: "POST",
+      body: new URLSearchParams({ entryId: String(entryId), position: "1", answer: "A" }),
+    });
     expect(anonymous.status).toBe(401);
-    const crossSite = await c.request("/api/contests/answer", { method: "POST", body: new URLSearchParams({ entryId: String(entryId), position: "1", answer: "A" }), origin: "https://evil.example" });
+    const crossSite = await c.request("/api/contests/answer", {
+      method: "POST",
+      body: new URLSearchParams({ entryId: String(entryId), position: "1", answer: "A" }),
+      origin: "https://evil.example",
+    });
     expect(crossSite.status).toBe(403);
     expect(answers(entryId)).toEqual([]);
     expect(answers(othersEntry)).toEqual([]);
@@ -182,14 +198,21 @@ describe("answers", () => {
     // Reading the page closes the entry with what was stored before the deadline, timed to the deadline.
     const page = await c.get(`/contests/${ids.quick}`);
     expect(page.text).toContain("作答时间已到，系统已按时交卷");
-    expect(db().prepare("SELECT state, score, correct, durationMs FROM ContestEntry WHERE id = ?").get(entryId)).toEqual({ state: "expired", score: 500, correct: 1, durationMs: 2000 });
+    expect(db().prepare("SELECT state, score, correct, durationMs FROM ContestEntry WHERE id = ?").get(entryId)).toEqual({
+      state: "expired",
+      score: 500,
+      correct: 1,
+      durationMs: 2000,
+    });
   });
 
   it("stores every acknowledged answer exactly once when many arrive at once, duplicates included", async () => {
     const people = ["crowd1", "crowd2", "crowd3", "crowd4"];
     const clients = await Promise.all(people.map((p) => as(p)));
     const entries = await Promise.all(clients.map((c) => enter(c)));
-    const sends = clients.flatMap((c, k) => itemsOf(entries[k]).flatMap((item) => [0, 1, 2].map(() => () => answer(c, entries[k], item.position, right(item)))));
+    const sends = clients.flatMap((c, k) =>
+      itemsOf(entries[k]).flatMap((item) => [0, 1, 2].map(() => () => answer(c, entries[k], item.position, right(item)))),
+    );
     const replies = await Promise.all(sends.sort(() => Math.random() - 0.5).map((send) => send()));
     expect(replies.every((r) => r.status === 200 && r.body.ok)).toBe(true);
     expect(replies.filter((r) => r.body.status === "saved")).toHaveLength(4 * 8);
@@ -209,7 +232,12 @@ describe("handing in", () => {
     for (const [k, item] of items.slice(0, 5).entries()) await answer(c, entryId, item.position, k < 3 ? right(item) : wrong(item));
     const res = await c.post(`/contests/${ids.contest}`, { intent: "submit", entryId: String(entryId) });
     expect(res.status).toBe(302);
-    const entry = db().prepare("SELECT state, score, correct, durationMs FROM ContestEntry WHERE id = ?").get(entryId) as { state: string; score: number; correct: number; durationMs: number };
+    const entry = db().prepare("SELECT state, score, correct, durationMs FROM ContestEntry WHERE id = ?").get(entryId) as {
+      state: string;
+      score: number;
+      correct: number;
+      durationMs: number;
+    };
     expect(entry).toMatchObject({ state: "submitted", score: 1500, correct: 3 });
     expect(entry.durationMs).toBeGreaterThanOrEqual(0);
     const again = await c.post(`/contests/${ids.contest}`, { intent: "submit", entryId: String(entryId) });

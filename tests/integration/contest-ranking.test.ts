@@ -26,12 +26,24 @@ beforeAll(async () => {
   const cf = openContestFactory(f.db);
   const root = f.unit({ name: "党委", kind: "committee" });
   const branch = f.unit({ name: "第一党支部", kind: "branch", branchType: "student", parent: root });
-  for (const k of ["p1", "p2", "p3", "p4", "p5", "p6", "p7"]) people[k] = f.person({ number: k, name: `姓名${k}`, unitId: branch.id, politicalStatus: "member" });
+  for (const k of ["p1", "p2", "p3", "p4", "p5", "p6", "p7"])
+    people[k] = f.person({ number: k, name: `姓名${k}`, unitId: branch.id, politicalStatus: "member" });
   const bank = qf.standardBank({ slug: "ranking", unitId: root.id, perType: 1 });
-  contestId = cf.contest({ title: "竞赛", unitId: root.id, createdById: people.p1, sections: [{ bankId: bank.bankId, count: 1, pointsEach: 10000 }], audiences: [{ unitId: root.id }] });
+  contestId = cf.contest({
+    title: "竞赛",
+    unitId: root.id,
+    createdById: people.p1,
+    sections: [{ bankId: bank.bankId, count: 1, pointsEach: 10000 }],
+    audiences: [{ unitId: root.id }],
+  });
   const items = [{ questionId: bank.ids.single[0], points: 10000 }];
-  const entry = (key: string, score: number | null, durationMs: number | null, state: "submitted" | "expired" | "in_progress" = "submitted", showName = false) =>
-    cf.entry({ contestId, personId: people[key], items, state, score, durationMs, showName, finishedAt: state === "in_progress" ? null : new Date() });
+  const entry = (
+    key: string,
+    score: number | null,
+    durationMs: number | null,
+    state: "submitted" | "expired" | "in_progress" = "submitted",
+    showName = false,
+  ) => cf.entry({ contestId, personId: people[key], items, state, score, durationMs, showName, finishedAt: state === "in_progress" ? null : new Date() });
   entry("p1", 9000, 200_000, "submitted", true);
   entry("p2", 10000, 300_000);
   entry("p3", 9000, 100_000);

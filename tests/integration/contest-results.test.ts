@@ -100,14 +100,19 @@ async function as(number: string) {
 
 const url = () => `/manage/contests/${contestId}/results`;
 /** The page's text without tags or React's text separators. */
-const plain = (html: string) => html.replace(/<!-- -->/g, "").replace(/<[^>]+>/g, " ").replace(/\s+/g, " ");
+const plain = (html: string) =>
+  html
+    .replace(/<!-- -->/g, "")
+    .replace(/<[^>]+>/g, " ")
+    .replace(/\s+/g, " ");
 /** The rows of a table on the page (by data-testid) as arrays of cell texts. */
 function tableRows(html: string, testId: string): string[][] {
   const table = html.match(new RegExp(`<table[^>]*data-testid="${testId}"[^>]*>([\\s\\S]*?)</table>`))?.[1] ?? "";
   const body = table.match(/<tbody>([\s\S]*?)<\/tbody>/)?.[1] ?? "";
   return [...body.matchAll(/<tr[^>]*>([\s\S]*?)<\/tr>/g)].map((tr) => [...tr[1].matchAll(/<td[^>]*>([\s\S]*?)<\/td>/g)].map((td) => plain(td[1]).trim()));
 }
-const setClosesAt = (d: Date) => server.factory.db.prepare("UPDATE Contest SET closesAt = ? WHERE id = ?").run(d.toISOString().replace("Z", "+00:00"), contestId);
+const setClosesAt = (d: Date) =>
+  server.factory.db.prepare("UPDATE Contest SET closesAt = ? WHERE id = ?").run(d.toISOString().replace("Z", "+00:00"), contestId);
 const auditCount = (action: string) =>
   (server.factory.db.prepare("SELECT COUNT(*) AS n FROM AuditLog WHERE action = ? AND targetId = ?").get(action, String(contestId)) as { n: number }).n;
 

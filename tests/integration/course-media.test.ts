@@ -199,7 +199,13 @@ describe("who may fetch media", () => {
 
   it("answers 404 for paths and courses that have no media file", async () => {
     const c = await as("member");
-    for (const p of [url(ids.course, "media/lesson-02.mp4"), url(ids.course, "lesson-01.mp4"), url(999_999, "media/lesson-01.mp4"), "/media/abc/media/lesson-01.mp4", url(ids.draft, "media/lesson-01.mp4")]) {
+    for (const p of [
+      url(ids.course, "media/lesson-02.mp4"),
+      url(ids.course, "lesson-01.mp4"),
+      url(999_999, "media/lesson-01.mp4"),
+      "/media/abc/media/lesson-01.mp4",
+      url(ids.draft, "media/lesson-01.mp4"),
+    ]) {
       const res = await c.download(p);
       expect(res.status, p).toBe(404);
     }
@@ -301,7 +307,10 @@ describe("a HEAD request for media", () => {
       }
       await new Promise((r) => setTimeout(r, 300));
       // Each handle is either still open or was closed by GC with a warning: both are the bug.
-      const gcWarnings = own.stderr.join("").split("\n").filter((l) => l.includes("on garbage collection"));
+      const gcWarnings = own.stderr
+        .join("")
+        .split("\n")
+        .filter((l) => l.includes("on garbage collection"));
       expect({ open: openOnTarget(), gcWarnings }).toEqual({ open: 0, gcWarnings: [] });
     } finally {
       await own.stop();

@@ -43,7 +43,11 @@ afterAll(() => {
 });
 
 const lessons = (slug: string) =>
-  db.prepare("SELECT l.key, l.position, l.title, l.credit, l.archivedAt IS NOT NULL AS archived FROM Lesson l JOIN Course c ON c.id = l.courseId WHERE c.slug = ? ORDER BY l.position, l.archivedAt IS NOT NULL, l.key").all(slug) as {
+  db
+    .prepare(
+      "SELECT l.key, l.position, l.title, l.credit, l.archivedAt IS NOT NULL AS archived FROM Lesson l JOIN Course c ON c.id = l.courseId WHERE c.slug = ? ORDER BY l.position, l.archivedAt IS NOT NULL, l.key",
+    )
+    .all(slug) as {
     key: string;
     position: number;
     title: string;
@@ -59,7 +63,11 @@ describe("the shipped curriculum", () => {
     // 发展对象 training must reach the 24 学时 the 细则 requires.
     const fazhan = lessons("fazhan-duixiang");
     expect(fazhan.reduce((s, l) => s + l.credit, 0)).toBeGreaterThanOrEqual(2400);
-    const videos = db.prepare("SELECT path, mime, durationSec FROM MediaFile WHERE mime LIKE 'video/%'").all() as { path: string; mime: string; durationSec: number }[];
+    const videos = db.prepare("SELECT path, mime, durationSec FROM MediaFile WHERE mime LIKE 'video/%'").all() as {
+      path: string;
+      mime: string;
+      durationSec: number;
+    }[];
     expect(videos.length).toBeGreaterThanOrEqual(5);
     expect(videos.every((v) => v.durationSec > 10)).toBe(true);
     expect(videos.some((v) => v.mime === "video/webm")).toBe(true);
@@ -100,7 +108,10 @@ describe("a course that changes", () => {
     ]);
     const lessonId = (db.prepare("SELECT id FROM Lesson WHERE key = 'di-yi-ke'").get() as { id: number }).id;
     const personId = (db.prepare("SELECT id FROM Person LIMIT 1").get() as { id: number } | undefined)?.id ?? openAndAddPerson();
-    db.prepare("INSERT INTO LessonProgress (personId, lessonId, readSeconds, createdAt, updatedAt) VALUES (?, ?, 120, datetime('now'), datetime('now'))").run(personId, lessonId);
+    db.prepare("INSERT INTO LessonProgress (personId, lessonId, readSeconds, createdAt, updatedAt) VALUES (?, ?, 120, datetime('now'), datetime('now'))").run(
+      personId,
+      lessonId,
+    );
 
     // Renumbered and retitled, lesson two removed, a new lesson three.
     fs.rmSync(path.join(dir(), "01-di-yi-ke.mdx"));
@@ -144,7 +155,18 @@ describe("a course file whose settings would expand without end", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "wsdx-laughs-"));
     try {
       const levels = "abcdefg".split("");
-      const bomb = levels.map((l, i) => `${l}: &${l} [${i === 0 ? Array(9).fill('"哈"').join(",") : Array(9).fill(`*${levels[i - 1]}`).join(",")}]`).join("\n");
+      const bomb = levels
+        .map(
+          (l, i) =>
+            `${l}: &${l} [${
+              i === 0
+                ? Array(9).fill('"哈"').join(",")
+                : Array(9)
+                    .fill(`*${levels[i - 1]}`)
+                    .join(",")
+            }]`,
+        )
+        .join("\n");
       for (const [slug, course] of [
         ["xiaosheng", `---\ntitle: 笑声\nsummary: 别名\ncategory: 党课\n${bomb}\n---\n介绍。\n`],
         ["zhengchang", "---\ntitle: 正常课程\nsummary: 正常\ncategory: 党课\n---\n介绍。\n"],

@@ -31,7 +31,10 @@ beforeAll(async () => {
   const root = f.unit({ name: "党委", kind: "committee" });
   const cf = openCourseFactory(f.db);
   const course = cf.course({ slug: "pass", unitId: root.id });
-  lessons.push(cf.lesson({ courseId: course, key: "a", position: 1, credit: 25, minutes: 1 }), cf.lesson({ courseId: course, key: "b", position: 2, credit: 50, minutes: 1 }));
+  lessons.push(
+    cf.lesson({ courseId: course, key: "a", position: 1, credit: 25, minutes: 1 }),
+    cf.lesson({ courseId: course, key: "b", position: 2, credit: 50, minutes: 1 }),
+  );
   const completed = ts(new Date(Date.now() - 60 * MINUTES));
   const progress = f.db.prepare("INSERT INTO LessonProgress (personId, lessonId, readSeconds, completedAt, createdAt, updatedAt) VALUES (?, ?, 60, ?, ?, ?)");
   const entry = f.db.prepare(
@@ -73,7 +76,9 @@ describe("the credit repair's pass", () => {
     const repair = new repairModule.CreditRepair();
     const t0 = Date.now();
     const last = people[PEOPLE - 1];
-    f.db.exec(`CREATE TRIGGER "fail_last" BEFORE INSERT ON "HoursEntry" WHEN NEW."personId" = ${last} BEGIN SELECT RAISE(ABORT, 'simulated ledger failure'); END`);
+    f.db.exec(
+      `CREATE TRIGGER "fail_last" BEFORE INSERT ON "HoursEntry" WHEN NEW."personId" = ${last} BEGIN SELECT RAISE(ABORT, 'simulated ledger failure'); END`,
+    );
     allowConsoleError();
     // The setup's spy on console.error, silenced: the failure is expected, and checked below.
     const error = vi.mocked(console.error).mockImplementation(() => {});

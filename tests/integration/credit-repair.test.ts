@@ -123,15 +123,21 @@ const entries = (personId: number, sourceKind: string, sourceId?: number) =>
     .all(personId, sourceKind, sourceId ?? null, sourceId === undefined ? null : String(sourceId)) as Entry[];
 const total = (personId: number) => (f.db.prepare("SELECT COALESCE(SUM(amount), 0) AS n FROM HoursEntry WHERE personId = ?").get(personId) as { n: number }).n;
 const repairsOf = (personId: number) =>
-  (f.db.prepare("SELECT actorId, targetKind, targetId, detail FROM AuditLog WHERE action = 'hours.repair'").all() as { actorId: number | null; targetKind: string; targetId: string; detail: string }[])
+  (
+    f.db.prepare("SELECT actorId, targetKind, targetId, detail FROM AuditLog WHERE action = 'hours.repair'").all() as {
+      actorId: number | null;
+      targetKind: string;
+      targetId: string;
+      detail: string;
+    }[]
+  )
     .map((r) => ({ ...r, detail: JSON.parse(r.detail) as { personId: number; source: string; sourceRef: number } }))
     .filter((r) => r.detail.personId === personId);
 
 const study = (c: Client, fields: Record<string, string>) => c.request("/api/study", { method: "POST", body: new URLSearchParams(fields) });
 const progress = (personId: number, lessonId: number) =>
   f.db.prepare("SELECT readSeconds, completedAt FROM LessonProgress WHERE personId = ? AND lessonId = ?").get(personId, lessonId) as
-    | { readSeconds: number; completedAt: string | null }
-    | undefined;
+    { readSeconds: number; completedAt: string | null } | undefined;
 /** Stands in for a minute of reading time passing (the server's own stored clock moves back). */
 const letAMinutePass = (personId: number) =>
   f.db.prepare("UPDATE StudySession SET lastBeatAt = ? WHERE personId = ?").run(ts(new Date(Date.now() - 3 * 60_000)), personId);
@@ -211,8 +217,16 @@ describe("credits that failed after their commit", () => {
           `INSERT INTO Activity (unitId, kind, title, startsAt, endsAt, checkinOpensAt, checkinClosesAt, hours, codeSecret, status, createdById, createdAt, updatedAt)
            VALUES (?, 'party_lecture', '补记党课', ?, ?, ?, ?, 150, 'secret', 'open', ?, ?, ?)`,
         )
-        .run(ids.branch, ts(new Date(now - 2 * HOUR)), ts(new Date(now - HOUR)), ts(new Date(now - 2 * HOUR)), ts(new Date(now - HOUR)), ids.sec, ts(new Date(now)), ts(new Date(now)))
-        .lastInsertRowid,
+        .run(
+          ids.branch,
+          ts(new Date(now - 2 * HOUR)),
+          ts(new Date(now - HOUR)),
+          ts(new Date(now - 2 * HOUR)),
+          ts(new Date(now - HOUR)),
+          ids.sec,
+          ts(new Date(now)),
+          ts(new Date(now)),
+        ).lastInsertRowid,
     );
     const attend = f.db.prepare("INSERT INTO ActivityAttendance (activityId, personId, source, at) VALUES (?, ?, 'checkin', ?)");
     attend.run(made.activity, ids.attendee, ts(new Date(now - 90 * 60_000)));
@@ -236,8 +250,7 @@ describe("credits that failed after their commit", () => {
           `INSERT INTO CreditClaim (personId, title, organizer, category, hours, earnedOn, filePath, fileMime, status, createdAt)
            VALUES (?, '省委党校专题培训', '省委党校', 'party_school', 800, ?, 'claims/none.png', 'image/png', 'pending', ?)`,
         )
-        .run(ids.claimant, ts(new Date("2026-03-10T00:00:00Z")), ts(new Date()))
-        .lastInsertRowid,
+        .run(ids.claimant, ts(new Date("2026-03-10T00:00:00Z")), ts(new Date())).lastInsertRowid,
     );
     const sec = await as("sec");
     failCredits("claim", made.claim);
@@ -255,10 +268,22 @@ describe("credits that failed after their commit", () => {
 
     const finishedAt = (q: string, ...args: number[]) => (f.db.prepare(q).get(...args) as { finishedAt: string }).finishedAt;
     expect(entries(ids.passer, "quiz")).toMatchObject([
-      { amount: 50, category: "quiz", sourceId: String(ids.quiz), note: "补记测验", earnedAt: finishedAt("SELECT finishedAt FROM QuizAttempt WHERE quizId = ? AND personId = ?", ids.quiz, ids.passer) },
+      {
+        amount: 50,
+        category: "quiz",
+        sourceId: String(ids.quiz),
+        note: "补记测验",
+        earnedAt: finishedAt("SELECT finishedAt FROM QuizAttempt WHERE quizId = ? AND personId = ?", ids.quiz, ids.passer),
+      },
     ]);
     expect(entries(ids.player, "contest")).toMatchObject([
-      { amount: 25, category: "contest", sourceId: String(ids.contest), note: "补记竞赛", earnedAt: finishedAt("SELECT finishedAt FROM ContestEntry WHERE id = ?", made.entry) },
+      {
+        amount: 25,
+        category: "contest",
+        sourceId: String(ids.contest),
+        note: "补记竞赛",
+        earnedAt: finishedAt("SELECT finishedAt FROM ContestEntry WHERE id = ?", made.entry),
+      },
     ]);
     expect(entries(ids.attendee, "activity")).toMatchObject([{ amount: 150, category: "offline", sourceId: String(made.activity), approvedById: ids.sec }]);
     expect(entries(ids.removed, "activity")).toEqual([]);

@@ -22,16 +22,55 @@ beforeAll(async () => {
   f.grant(ids.secretary, "secretary", root.id);
   ids.member = f.person({ number: "M001", name: "周党员", unitId: branch.id, politicalStatus: "member" });
   f.statusChange(ids.member, "probationary", "member", day("2020-05-01"));
-  f.hours({ personId: ids.member, year: 2026, amount: 1000, category: "online", sourceKind: "lesson", sourceId: "7", note: "党章学习第一课", earnedAt: at("2026-03-02") });
-  f.hours({ personId: ids.member, year: 2026, amount: 300, category: "contest", sourceKind: "contest", sourceId: "3", note: "党史知识竞赛", earnedAt: at("2026-05-02") });
-  f.hours({ personId: ids.member, year: 2025, amount: 3200, category: "offline", sourceKind: "activity", sourceId: "9", note: "主题党日", earnedAt: at("2025-05-02") });
+  f.hours({
+    personId: ids.member,
+    year: 2026,
+    amount: 1000,
+    category: "online",
+    sourceKind: "lesson",
+    sourceId: "7",
+    note: "党章学习第一课",
+    earnedAt: at("2026-03-02"),
+  });
+  f.hours({
+    personId: ids.member,
+    year: 2026,
+    amount: 300,
+    category: "contest",
+    sourceKind: "contest",
+    sourceId: "3",
+    note: "党史知识竞赛",
+    earnedAt: at("2026-05-02"),
+  });
+  f.hours({
+    personId: ids.member,
+    year: 2025,
+    amount: 3200,
+    category: "offline",
+    sourceKind: "activity",
+    sourceId: "9",
+    note: "主题党日",
+    earnedAt: at("2025-05-02"),
+  });
 
   // Development targets: one short of training hours, one with enough.
-  for (const [key, number, trainingHours] of [["target", "T001", 1000], ["ready", "T002", 2400]] as const) {
+  for (const [key, number, trainingHours] of [
+    ["target", "T001", 1000],
+    ["ready", "T002", 2400],
+  ] as const) {
     ids[key] = f.person({ number, name: key === "target" ? "发展对象甲" : "发展对象乙", unitId: branch.id, politicalStatus: "target" });
     f.statusChange(ids[key], "applicant", "activist", day("2024-03-01"));
     f.statusChange(ids[key], "activist", "target", day("2025-09-01"));
-    f.hours({ personId: ids[key], year: 2025, amount: trainingHours, category: "party_school", sourceKind: "activity", sourceId: "20", note: "发展对象培训班", earnedAt: at("2025-10-10") });
+    f.hours({
+      personId: ids[key],
+      year: 2025,
+      amount: trainingHours,
+      category: "party_school",
+      sourceKind: "activity",
+      sourceId: "20",
+      note: "发展对象培训班",
+      earnedAt: at("2025-10-10"),
+    });
     // Earned before becoming a development target: does not count toward the training.
     f.hours({ personId: ids[key], year: 2025, amount: 2000, category: "online", sourceKind: "lesson", sourceId: "1", earnedAt: at("2025-08-01") });
   }
@@ -52,8 +91,13 @@ async function as(number: string) {
 
 const db = () => server.factory.db;
 const changes = (personId: number) =>
-  db().prepare("SELECT fromStatus, toStatus, gateOverride FROM StatusChange WHERE personId = ? ORDER BY id").all(personId) as { fromStatus: string; toStatus: string; gateOverride: string | null }[];
-const audits = (action: string) => db().prepare("SELECT targetId, detail FROM AuditLog WHERE action = ? ORDER BY id").all(action) as { targetId: string; detail: string }[];
+  db().prepare("SELECT fromStatus, toStatus, gateOverride FROM StatusChange WHERE personId = ? ORDER BY id").all(personId) as {
+    fromStatus: string;
+    toStatus: string;
+    gateOverride: string | null;
+  }[];
+const audits = (action: string) =>
+  db().prepare("SELECT targetId, detail FROM AuditLog WHERE action = ? ORDER BY id").all(action) as { targetId: string; detail: string }[];
 const text = (html: string) => html.replace(/<!-- -->/g, "");
 const plain = (html: string) => text(html).replace(/<[^>]+>/g, "");
 
@@ -103,7 +147,12 @@ describe("My hours", () => {
 describe("pipeline gates", () => {
   it("refuses 发展对象 → 预备党员 without the training hours, naming required, present, missing and the article", async () => {
     const c = await as("S001");
-    const res = await c.post(`/manage/people/${ids.target}`, { intent: "status", toStatus: "probationary", effectiveOn: "2026-10-01", gateOverride: "书记想越过" });
+    const res = await c.post(`/manage/people/${ids.target}`, {
+      intent: "status",
+      toStatus: "probationary",
+      effectiveOn: "2026-10-01",
+      gateOverride: "书记想越过",
+    });
     expect(res.status).toBe(400);
     expect(text(res.text)).toContain(
       "发展对象集中培训须不少于 24 学时（《中国共产党发展党员工作细则》（2014）第十七条），自 2025-09-01 成为发展对象以来计入的学时为 10，还差 14 学时，暂不能接收为预备党员",
@@ -123,7 +172,12 @@ describe("pipeline gates", () => {
     expect(text(noReason.text)).toContain("如确需记录，请填写越过学时要求的理由");
     expect(changes(ids.target)).toHaveLength(2);
 
-    const ok = await c.post(`/manage/people/${ids.target}`, { intent: "status", toStatus: "probationary", effectiveOn: "2026-10-01", gateOverride: "已在外校党校完成培训，证明存档" });
+    const ok = await c.post(`/manage/people/${ids.target}`, {
+      intent: "status",
+      toStatus: "probationary",
+      effectiveOn: "2026-10-01",
+      gateOverride: "已在外校党校完成培训，证明存档",
+    });
     expect(ok.status).toBe(200);
     expect(text(ok.text)).toContain("已越过学时要求，理由已记录");
     expect(changes(ids.target).at(-1)).toEqual({ fromStatus: "target", toStatus: "probationary", gateOverride: "已在外校党校完成培训，证明存档" });
@@ -145,7 +199,9 @@ describe("pipeline gates", () => {
     const c = await as("S001");
     const res = await c.post(`/manage/people/${ids.newActivist}`, { intent: "status", toStatus: "target", effectiveOn: "2026-10-01" });
     expect(res.status).toBe(200);
-    expect(text(res.text)).toContain("该同志 2026-06-01 成为入党积极分子，至 2026-10-01 仅 4 个月，不足《中国共产党发展党员工作细则》（2014）第十三条要求的 1 年培养考察期");
+    expect(text(res.text)).toContain(
+      "该同志 2026-06-01 成为入党积极分子，至 2026-10-01 仅 4 个月，不足《中国共产党发展党员工作细则》（2014）第十三条要求的 1 年培养考察期",
+    );
     expect(changes(ids.newActivist).at(-1)).toMatchObject({ fromStatus: "activist", toStatus: "target" });
 
     const ok = await c.post(`/manage/people/${ids.oldActivist}`, { intent: "status", toStatus: "target", effectiveOn: "2026-10-01" });
@@ -183,7 +239,13 @@ describe("the rules page", () => {
     const zero = await admin.post("/manage/rules", { intent: "override", pack: "cpc-2019", requirement: "member-annual", hours: "0", reason: "理由理由" });
     expect(text(zero.text)).toContain("学时必须大于 0");
 
-    const ok = await admin.post("/manage/rules", { intent: "override", pack: "cpc-2019", requirement: "member-annual", hours: "40", reason: "校党委常委会决定" });
+    const ok = await admin.post("/manage/rules", {
+      intent: "override",
+      pack: "cpc-2019",
+      requirement: "member-annual",
+      hours: "40",
+      reason: "校党委常委会决定",
+    });
     expect(ok.status).toBe(200);
     const page = plain((await admin.get("/manage/rules")).text);
     expect(page).toContain("本校调整，规则包原定 32");

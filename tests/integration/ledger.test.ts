@@ -64,7 +64,14 @@ describe("hours ledger", () => {
     // 2026-12-31 17:00 UTC is 2027-01-01 01:00 in Beijing.
     expect(ledgerYear(new Date("2026-12-31T17:00:00Z"))).toBe(2027);
     expect(ledgerYear(new Date("2026-12-31T15:59:00Z"))).toBe(2026);
-    await ledger.creditHours({ personId, amount: 100, category: "offline", sourceKind: "activity", sourceId: "new-year", earnedAt: new Date("2026-12-31T17:00:00Z") });
+    await ledger.creditHours({
+      personId,
+      amount: 100,
+      category: "offline",
+      sourceKind: "activity",
+      sourceId: "new-year",
+      earnedAt: new Date("2026-12-31T17:00:00Z"),
+    });
     expect((await ledger.hoursForYear(personId, 2027)).total).toBe(100);
     // ...and in its month there, the one the dashboards' trend shows it under.
     expect(ledgerMonth(new Date("2026-12-31T17:00:00Z"))).toBe(1);
@@ -73,7 +80,14 @@ describe("hours ledger", () => {
   });
 
   it("reverses an entry with an entry of its own, once", async () => {
-    const credited = await ledger.creditHours({ personId, amount: 400, category: "party_school", sourceKind: "session", sourceId: "s-1", earnedAt: new Date("2025-06-01T00:00:00Z") });
+    const credited = await ledger.creditHours({
+      personId,
+      amount: 400,
+      category: "party_school",
+      sourceKind: "session",
+      sourceId: "s-1",
+      earnedAt: new Date("2025-06-01T00:00:00Z"),
+    });
     expect((await ledger.hoursForYear(personId, 2025)).total).toBe(400);
     await ledger.reverseEntry(approverId, credited.entryId, "签到有误");
     const after = await ledger.hoursForYear(personId, 2025);

@@ -46,7 +46,12 @@ beforeAll(async () => {
   f.grant(ids.OTHERHOST, "trainer", other.id);
   // First three questions by id: single (key B), multiple (A+C), judge (true).
   ids.bank = qf.standardBank({ slug: "xianchang", unitId: college.id, perType: 2 }).bankId;
-  ids.contest = cf.contest({ title: "党史知识竞赛决赛", unitId: college.id, createdById: ids.HOST, audiences: [{ unitId: college.id, politicalStatus: "member" }] });
+  ids.contest = cf.contest({
+    title: "党史知识竞赛决赛",
+    unitId: college.id,
+    createdById: ids.HOST,
+    audiences: [{ unitId: college.id, politicalStatus: "member" }],
+  });
   for (const key of ["P1", "P2", "P3", "MASS", "FAR", "HOST", "OTHERHOST"]) {
     clients[key] = new Client(server.url);
     expect((await clients[key].login(key, PASSWORD)).status).toBe(302);
@@ -58,7 +63,8 @@ afterAll(async () => {
 });
 
 const base = () => `/contests/${ids.contest}`;
-const host = (intent: string, extra: Record<string, string> = {}) => clients.HOST.post(`${base()}/host`, { intent, roundId: String(ids.round ?? ""), ...extra });
+const host = (intent: string, extra: Record<string, string> = {}) =>
+  clients.HOST.post(`${base()}/host`, { intent, roundId: String(ids.round ?? ""), ...extra });
 /** P1 and P2 consent to be shown by name; P3 does not (decision 033). */
 const CONSENTS = new Set(["P1", "P2"]);
 const join = (key: string, code: string) => clients[key].post(`${base()}/live`, { code, ...(CONSENTS.has(key) ? { showName: "on" } : {}) });
@@ -73,46 +79,91 @@ async function events(key: string, path = "live/events") {
   streams.push(s);
   return s;
 }
-const round = () => server.factory.db.prepare("SELECT state, current, code, questionAt, deadlineAt FROM LiveRound WHERE id = ?").get(ids.round) as { state: string; current: number; code: string; questionAt: string; deadlineAt: string };
+const round = () =>
+  server.factory.db.prepare("SELECT state, current, code, questionAt, deadlineAt FROM LiveRound WHERE id = ?").get(ids.round) as {
+    state: string;
+    current: number;
+    code: string;
+    questionAt: string;
+    deadlineAt: string;
+  };
 const answerRow = (position: number, key: string) =>
-  server.factory.db.prepare("SELECT response, correct, points, elapsedMs, receivedAt FROM LiveAnswer WHERE roundId = ? AND position = ? AND personId = ?").get(ids.round, position, ids[key]) as
-    | { response: string; correct: number; points: number; elapsedMs: number; receivedAt: string }
-    | undefined;
-const score = (key: string) => (server.factory.db.prepare("SELECT score FROM LivePlayer WHERE roundId = ? AND personId = ?").get(ids.round, ids[key]) as { score: number }).score;
+  server.factory.db
+    .prepare("SELECT response, correct, points, elapsedMs, receivedAt FROM LiveAnswer WHERE roundId = ? AND position = ? AND personId = ?")
+    .get(ids.round, position, ids[key]) as { response: string; correct: number; points: number; elapsedMs: number; receivedAt: string } | undefined;
+const score = (key: string) =>
+  (server.factory.db.prepare("SELECT score FROM LivePlayer WHERE roundId = ? AND personId = ?").get(ids.round, ids[key]) as { score: number }).score;
 
 describe("a live round", () => {
   it("is hosted only by a trainer of the contest's unit", async () => {
     expect((await clients.OTHERHOST.get(`${base()}/host`)).status).toBe(403);
     expect((await clients.P1.get(`${base()}/host`)).status).toBe(403);
-    expect((await clients.OTHERHOST.post(`${base()}/host`, { intent: "create", bankId: String(ids.bank), count: "3", draw: "first", seconds: "20", points: "10" })).status).toBe(403);
+    expect(
+      (await clients.OTHERHOST.post(`${base()}/host`, { intent: "create", bankId: String(ids.bank), count: "3", draw: "first", seconds: "20", points: "10" }))
+        .status,
+    ).toBe(403);
     const page = await clients.HOST.get(`${base()}/host`);
     expect(page.status).toBe(200);
     expect(page.text).toContain("新建一轮现场赛");
   });
 
   it("is created with a 6-digit code and refuses bad settings in Chinese", async () => {
-    const bad = await clients.HOST.post(`${base()}/host`, { intent: "create", bankId: String(ids.bank), count: "0", draw: "first", seconds: "2", points: "10" });
+    const bad = await clients.HOST.post(`${base()}/host`, {
+      intent: "create",
+      bankId: String(ids.bank),
+      count: "0",
+      draw: "first",
+      seconds: "2",
+      points: "10",
+    });
     expect(bad.status).toBe(400);
     expect(bad.text).toContain("至少 1 道题");
     expect(bad.text).toContain("每题至少 5 秒");
-    const tooMany = await clients.HOST.post(`${base()}/host`, { intent: "create", bankId: String(ids.bank), count: "7", draw: "first", seconds: "20", points: "10" });
+    const tooMany = await clients.HOST.post(`${base()}/host`, {
+      intent: "create",
+      bankId: String(ids.bank),
+      count: "7",
+      draw: "first",
+      seconds: "20",
+      points: "10",
+    });
     expect(tooMany.status).toBe(400);
     expect(tooMany.text).toContain("只有 6 道单选、多选或判断题");
 
-    const res = await clients.HOST.post(`${base()}/host`, { intent: "create", bankId: String(ids.bank), count: "3", draw: "first", seconds: String(SECONDS), points: String(POINTS) });
+    const res = await clients.HOST.post(`${base()}/host`, {
+      intent: "create",
+      bankId: String(ids.bank),
+      count: "3",
+      draw: "first",
+      seconds: String(SECONDS),
+      points: String(POINTS),
+    });
     expect(res.status).toBe(200);
-    const row = server.factory.db.prepare("SELECT id, code, state FROM LiveRound WHERE contestId = ?").get(ids.contest) as { id: number; code: string; state: string };
+    const row = server.factory.db.prepare("SELECT id, code, state FROM LiveRound WHERE contestId = ?").get(ids.contest) as {
+      id: number;
+      code: string;
+      state: string;
+    };
     expect(row.code).toMatch(/^\d{6}$/);
     expect(row.state).toBe("lobby");
     ids.round = row.id;
-    const questions = server.factory.db.prepare("SELECT q.type, lq.seconds, lq.points FROM LiveQuestion lq JOIN Question q ON q.id = lq.questionId WHERE roundId = ? ORDER BY position").all(row.id);
+    const questions = server.factory.db
+      .prepare("SELECT q.type, lq.seconds, lq.points FROM LiveQuestion lq JOIN Question q ON q.id = lq.questionId WHERE roundId = ? ORDER BY position")
+      .all(row.id);
     expect(questions).toEqual([
       { type: "single", seconds: SECONDS, points: POINTS * 100 },
       { type: "multiple", seconds: SECONDS, points: POINTS * 100 },
       { type: "judge", seconds: SECONDS, points: POINTS * 100 },
     ]);
     // One open round per contest.
-    const second = await clients.HOST.post(`${base()}/host`, { intent: "create", bankId: String(ids.bank), count: "3", draw: "random", seconds: "20", points: "10" });
+    const second = await clients.HOST.post(`${base()}/host`, {
+      intent: "create",
+      bankId: String(ids.bank),
+      count: "3",
+      draw: "random",
+      seconds: "20",
+      points: "10",
+    });
     expect(second.status).toBe(409);
     expect(second.text).toContain("已有一轮现场赛在进行");
   });

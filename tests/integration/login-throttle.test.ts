@@ -28,9 +28,9 @@ function post(from: string, username: string, password: string) {
 
 /** How the server recorded the sign-in failures for accounts whose number starts with `prefix`, by reason. */
 function reasons(prefix: string): Record<string, number> {
-  const rows = server.factory.db
-    .prepare("SELECT detail FROM AuditLog WHERE action = 'login.failure' AND targetId LIKE ?")
-    .all(`${prefix}%`) as { detail: string }[];
+  const rows = server.factory.db.prepare("SELECT detail FROM AuditLog WHERE action = 'login.failure' AND targetId LIKE ?").all(`${prefix}%`) as {
+    detail: string;
+  }[];
   const out: Record<string, number> = {};
   for (const r of rows) {
     const reason = (JSON.parse(r.detail) as { reason: string }).reason;

@@ -16,7 +16,13 @@ const fixture = (name: string) => new Uint8Array(fs.readFileSync(path.join(impor
 
 beforeAll(async () => {
   server = await startTestServer();
-  bankId = await officeCollege(server, { college: "计算机学院党委", branch: "学生第一党支部", secretary: "S001", trainer: "T001", bank: { slug: "cs-contest", title: "知识竞赛题库" } });
+  bankId = await officeCollege(server, {
+    college: "计算机学院党委",
+    branch: "学生第一党支部",
+    secretary: "S001",
+    trainer: "T001",
+    bank: { slug: "cs-contest", title: "知识竞赛题库" },
+  });
 });
 afterAll(() => server?.stop());
 
@@ -52,11 +58,17 @@ describe("the 组织部 roster", () => {
     expect(plain(done)).toContain("已导入 4 人");
 
     const db = server.factory.db;
-    const person = (number: string) => db.prepare("SELECT id, name, politicalStatus, statusSince FROM Person WHERE number = ?").get(number) as { id: number; name: string; politicalStatus: string; statusSince: string | null } | undefined;
+    const person = (number: string) =>
+      db.prepare("SELECT id, name, politicalStatus, statusSince FROM Person WHERE number = ?").get(number) as
+        { id: number; name: string; politicalStatus: string; statusSince: string | null } | undefined;
     const history = (id: number) =>
-      (db.prepare("SELECT fromStatus, toStatus, effectiveOn FROM StatusChange WHERE personId = ? ORDER BY effectiveOn").all(id) as { fromStatus: string | null; toStatus: string; effectiveOn: string }[]).map(
-        (h) => `${h.fromStatus ?? "-"}>${h.toStatus}@${h.effectiveOn.slice(0, 10)}`,
-      );
+      (
+        db.prepare("SELECT fromStatus, toStatus, effectiveOn FROM StatusChange WHERE personId = ? ORDER BY effectiveOn").all(id) as {
+          fromStatus: string | null;
+          toStatus: string;
+          effectiveOn: string;
+        }[]
+      ).map((h) => `${h.fromStatus ?? "-"}>${h.toStatus}@${h.effectiveOn.slice(0, 10)}`);
 
     // Zero-width characters gone; 入党时间 2021.07 is July 2021, not 1905-07-13, and every stage keeps its date.
     const zhang = person("2024070001")!;
@@ -134,7 +146,9 @@ describe("the college's 题库", () => {
     expect(plain(dry)).toContain("“合格党员、合格的共产党员”按您的选择作为一个完整答案，不拆分");
     const done = await post(c, `/manage/banks/${bankId}/import`, BANK_FILE, { intent: "confirm", fill: "whole", expectedHash: expectedHash(dry)! });
     expect(plain(done)).toContain("已导入 6 道题目");
-    const answers = (server.factory.db.prepare("SELECT answer FROM Question WHERE bankId = ? AND type = 'fill' ORDER BY id").all(bankId) as { answer: string }[]).map((r) => JSON.parse(r.answer));
+    const answers = (
+      server.factory.db.prepare("SELECT answer FROM Question WHERE bankId = ? AND type = 'fill' ORDER BY id").all(bankId) as { answer: string }[]
+    ).map((r) => JSON.parse(r.answer));
     expect(answers).toEqual([["0.5%"], ["主题党日/党日"], ["合格党员、合格的共产党员"]]);
   });
 });
@@ -144,7 +158,13 @@ describe("a school that requires 解析 and 标签", () => {
   let strictBank: number;
   beforeAll(async () => {
     strict = await startTestServer({ env: { QUESTION_REQUIRED_FIELDS: "explanation,tags" } });
-    strictBank = await officeCollege(strict, { college: "计算机学院党委", branch: "学生第一党支部", secretary: "S001", trainer: "T001", bank: { slug: "strict", title: "严格题库" } });
+    strictBank = await officeCollege(strict, {
+      college: "计算机学院党委",
+      branch: "学生第一党支部",
+      secretary: "S001",
+      trainer: "T001",
+      bank: { slug: "strict", title: "严格题库" },
+    });
   });
   afterAll(() => strict?.stop());
 

@@ -16,7 +16,13 @@ let bankId: number;
 
 beforeAll(async () => {
   server = await startTestServer();
-  bankId = await officeCollege(server, { college: "信息学院党委", branch: "本科生第二党支部", secretary: "S100", trainer: "T100", bank: { slug: "info-quiz", title: "支部知识测试题库" } });
+  bankId = await officeCollege(server, {
+    college: "信息学院党委",
+    branch: "本科生第二党支部",
+    secretary: "S100",
+    trainer: "T100",
+    bank: { slug: "info-quiz", title: "支部知识测试题库" },
+  });
 });
 afterAll(() => server?.stop());
 
@@ -36,7 +42,17 @@ function roster(broken: boolean) {
   const rows: WpsCell[][] = [
     ["信息学院学生党员名册（2026年）", null, null, null, null, null, null, null, null],
     ["序号", "学号", "姓名", "性别", "所在党支部", "政治面貌", "申请入党时间", "入党时间", "转正时间"],
-    [1, { formula: 'TEXT(J3,"0")', text: "2023010101" }, "张三 ", "男性", "本科生第二党支部", "中共党员", "2019/3/1", { date: "2021-06-01", format: "cnCustom" }, { date: "2022-06-01", format: "dbnum" }],
+    [
+      1,
+      { formula: 'TEXT(J3,"0")', text: "2023010101" },
+      "张三 ",
+      "男性",
+      "本科生第二党支部",
+      "中共党员",
+      "2019/3/1",
+      { date: "2021-06-01", format: "cnCustom" },
+      { date: "2022-06-01", format: "dbnum" },
+    ],
     [2, "２０２３０１０１０２", "李\n四", "M", null, "中共预备党员", "2021.3.1", { date: "2025-07-01", format: "lcid804" }, null],
     [3, "2023010103", "王五", "女", null, "团员", null, null, null],
     [null, null, null, null, null, null, null, null, null],
@@ -79,13 +95,16 @@ describe("a roll saved from WPS, the 说明 sheet first", () => {
 
     const db = server.factory.db;
     const person = (number: string) =>
-      db.prepare("SELECT p.id, p.name, p.gender, p.politicalStatus, u.name AS unit FROM Person p JOIN OrgUnit u ON u.id = p.unitId WHERE p.number = ?").get(number) as
-        | { id: number; name: string; gender: string | null; politicalStatus: string; unit: string }
-        | undefined;
+      db
+        .prepare("SELECT p.id, p.name, p.gender, p.politicalStatus, u.name AS unit FROM Person p JOIN OrgUnit u ON u.id = p.unitId WHERE p.number = ?")
+        .get(number) as { id: number; name: string; gender: string | null; politicalStatus: string; unit: string } | undefined;
     const history = (id: number) =>
-      (db.prepare("SELECT toStatus, effectiveOn FROM StatusChange WHERE personId = ? ORDER BY effectiveOn").all(id) as { toStatus: string; effectiveOn: string }[]).map(
-        (h) => `${h.toStatus}@${h.effectiveOn.slice(0, 10)}`,
-      );
+      (
+        db.prepare("SELECT toStatus, effectiveOn FROM StatusChange WHERE personId = ? ORDER BY effectiveOn").all(id) as {
+          toStatus: string;
+          effectiveOn: string;
+        }[]
+      ).map((h) => `${h.toStatus}@${h.effectiveOn.slice(0, 10)}`);
     const zhang = person("2023010101")!;
     expect(zhang).toMatchObject({ name: "张三", gender: "male", politicalStatus: "member", unit: "本科生第二党支部" });
     expect(history(zhang.id)).toEqual(["applicant@2019-03-01", "probationary@2021-06-01", "member@2022-06-01"]);
@@ -127,7 +146,7 @@ describe("a roll with a date typed as 7月1日", () => {
 });
 
 describe("a roll saved as CSV by Excel on a Chinese Windows", () => {
-  it("reads GBK, keeps the zeros of =\"000123\" and '000124, and refuses a #REF! date by column", async () => {
+  it('reads GBK, keeps the zeros of ="000123" and \'000124, and refuses a #REF! date by column', async () => {
     const c = await as("S100");
     const csv = [
       "学号,姓名,性别,所在党组织,政治面貌,入党时间",
@@ -176,9 +195,21 @@ describe("a 题库 saved from WPS, the 使用说明 sheet first", () => {
       ["单选", "党的最高领导机关是", "党的全国代表大会和它所产生的中央委员会", "中央政治局", broken ? { error: "#REF!" } : "中央书记处", "中央军委", "A", ""],
       // Typed as 7月1日 and 1921年7月23日: Excel keeps dates (of the year typed in, for the first) in date formats.
       ["填空", "中国共产党的成立纪念日是每年的____。", null, null, null, null, { date: "2026-07-01", format: "builtin58" }, ""],
-      ["单选", "中共一大开幕于", { date: "1921-07-23", format: "cnCustom" }, { date: "1921-07-01", format: "lcid804" }, { date: "1921-08-01", format: "monthCn" }, null, "A", ""],
+      [
+        "单选",
+        "中共一大开幕于",
+        { date: "1921-07-23", format: "cnCustom" },
+        { date: "1921-07-01", format: "lcid804" },
+        { date: "1921-08-01", format: "monthCn" },
+        null,
+        "A",
+        "",
+      ],
     ];
-    return wpsWorkbook([{ name: "使用说明", rows: [["请勿修改表头"]] }, { name: "题库", rows }]);
+    return wpsWorkbook([
+      { name: "使用说明", rows: [["请勿修改表头"]] },
+      { name: "题库", rows },
+    ]);
   };
 
   it("refuses formula errors in the 解析 and an option instead of storing them empty", async () => {
@@ -200,7 +231,11 @@ describe("a 题库 saved from WPS, the 使用说明 sheet first", () => {
     expect(plain(dry)).toContain("G 列「正确答案」：判断题写作选项 A“正确”、B“错误”，答案“A”按“对”导入，选项不保存");
     const done = await post(c, `/manage/banks/${bankId}/import`, "题库.xlsx", file, { intent: "confirm", expectedHash: expectedHash(dry)! });
     expect(plain(done)).toContain("已导入 8 道题目");
-    const rows = server.factory.db.prepare("SELECT stem, options, answer FROM Question WHERE bankId = ? ORDER BY id").all(bankId) as { stem: string; options: string | null; answer: string }[];
+    const rows = server.factory.db.prepare("SELECT stem, options, answer FROM Question WHERE bankId = ? ORDER BY id").all(bankId) as {
+      stem: string;
+      options: string | null;
+      answer: string;
+    }[];
     expect(rows[4].options).toBeNull();
     expect(JSON.parse(rows[7].options!)).toEqual({ A: "1921年7月23日", B: "1921/7/1", C: "1921年8月" });
     expect(rows.map((r) => [r.stem, JSON.parse(r.answer)])).toEqual([

@@ -46,11 +46,19 @@ async function as(number: string) {
   return c;
 }
 
-type DbUnit = { id: number; name: string; kind: string; branchType: string | null; parentId: number | null; path: string; depth: number; archivedAt: string | null };
+type DbUnit = {
+  id: number;
+  name: string;
+  kind: string;
+  branchType: string | null;
+  parentId: number | null;
+  path: string;
+  depth: number;
+  archivedAt: string | null;
+};
 const unit = (id: number) => server.factory.db.prepare("SELECT * FROM OrgUnit WHERE id = ?").get(id) as DbUnit;
 const unitNamed = (name: string) => server.factory.db.prepare("SELECT * FROM OrgUnit WHERE name = ?").get(name) as DbUnit | undefined;
-const auditCount = (action: string) =>
-  (server.factory.db.prepare("SELECT COUNT(*) AS n FROM AuditLog WHERE action = ?").get(action) as { n: number }).n;
+const auditCount = (action: string) => (server.factory.db.prepare("SELECT COUNT(*) AS n FROM AuditLog WHERE action = ?").get(action) as { n: number }).n;
 const peopleShown = (html: string, id: number) => {
   const m = new RegExp(`data-unit-id="${id}"[^>]*data-people="(\\d+)"`).exec(html);
   return m ? Number(m[1]) : undefined;
@@ -118,7 +126,13 @@ describe("an admin shapes the tree", () => {
     college = unitNamed("新闻学院党委")!;
     expect(college).toMatchObject({ kind: "college", parentId: root.id, path: `${root.path}${college.id}/`, depth: 1 });
 
-    const res2 = await c.post("/manage/org", { intent: "create", parentId: String(college.id), name: "新闻学院学生第一党支部", kind: "branch", branchType: "student" });
+    const res2 = await c.post("/manage/org", {
+      intent: "create",
+      parentId: String(college.id),
+      name: "新闻学院学生第一党支部",
+      kind: "branch",
+      branchType: "student",
+    });
     expect(res2.status).toBe(200);
     branch = unitNamed("新闻学院学生第一党支部")!;
     expect(branch).toMatchObject({ kind: "branch", branchType: "student", parentId: college.id, path: `${college.path}${branch.id}/`, depth: 2 });
@@ -164,7 +178,11 @@ describe("an admin shapes the tree", () => {
     expect(res.status).toBe(200);
     const moved = unit(branch.id);
     expect(moved).toMatchObject({ parentId: collegeB.id, path: `${collegeB.path}${branch.id}/`, depth: 2 });
-    const groups = server.factory.db.prepare("SELECT id, path, depth FROM OrgUnit WHERE parentId = ?").all(branch.id) as { id: number; path: string; depth: number }[];
+    const groups = server.factory.db.prepare("SELECT id, path, depth FROM OrgUnit WHERE parentId = ?").all(branch.id) as {
+      id: number;
+      path: string;
+      depth: number;
+    }[];
     expect(groups).toHaveLength(2);
     for (const g of groups) expect(g).toEqual({ id: g.id, path: `${moved.path}${g.id}/`, depth: 3 });
     expect(server.factory.db.prepare("SELECT COUNT(*) AS n FROM OrgUnit WHERE path LIKE ?").get(`${college.path}%`)).toEqual({ n: 1 });

@@ -17,7 +17,20 @@ let csBranch: UnitRow;
 /** An ID number whose 17th digit is odd: a man's. */
 const MALE_ID = makeIdNumber("110101", new Date(Date.UTC(1980, 0, 1)), 11);
 
-const HEADER = ["学号/工号", "姓名", "性别", "人员类别", "所在党组织", "政治面貌", "政治面貌起始日期", "干部级别", "是否支委", "支委职务", "手机号", "身份证号"];
+const HEADER = [
+  "学号/工号",
+  "姓名",
+  "性别",
+  "人员类别",
+  "所在党组织",
+  "政治面貌",
+  "政治面貌起始日期",
+  "干部级别",
+  "是否支委",
+  "支委职务",
+  "手机号",
+  "身份证号",
+];
 
 beforeAll(async () => {
   server = await startTestServer();
@@ -134,7 +147,11 @@ describe("dry run", () => {
     const c = await as("A001");
     const res = await upload(c, await xlsx([["2024070102", "重名", null, null, "学生第一党支部", "群众", null, null, null, null, null, null]]), "a.xlsx");
     expect(plain(res)).toContain("“学生第一党支部”有 2 个同名组织，请填写完整名称");
-    const full = await upload(c, await xlsx([["2024070102", "重名", null, null, "机械学院党委/学生第一党支部", "群众", null, null, null, null, null, null]]), "a.xlsx");
+    const full = await upload(
+      c,
+      await xlsx([["2024070102", "重名", null, null, "机械学院党委/学生第一党支部", "群众", null, null, null, null, null, null]]),
+      "a.xlsx",
+    );
     expect(plain(full)).toContain("共 1 行，0 行有问题");
   });
 
@@ -147,11 +164,14 @@ describe("dry run", () => {
     const broken = await upload(c, new Uint8Array([0x50, 0x4b, 0x03, 0x04, 1, 2, 3, 4, 5, 6]), "名单.xlsx");
     expect(broken.status).toBe(400);
     expect(plain(broken)).toContain("文件已损坏或不是有效的 .xlsx 工作簿");
-    const none = await c.post("/manage/people/import", (() => {
-      const f = new FormData();
-      f.append("intent", "dryRun");
-      return f;
-    })());
+    const none = await c.post(
+      "/manage/people/import",
+      (() => {
+        const f = new FormData();
+        f.append("intent", "dryRun");
+        return f;
+      })(),
+    );
     expect(none.status).toBe(400);
     expect(plain(none)).toContain("请选择要导入的 .xlsx 或 .csv 文件");
   });
@@ -215,7 +235,9 @@ describe("confirmation", () => {
 
     const db = server.factory.db;
     const people = db
-      .prepare("SELECT id, number, name, gender, category, unitId, politicalStatus, statusSince, cadreLevel, isCommitteeMember, committeeRole, phone, idNumber FROM Person WHERE number IN ('2024070301','2024070302','T2024001') ORDER BY number")
+      .prepare(
+        "SELECT id, number, name, gender, category, unitId, politicalStatus, statusSince, cadreLevel, isCommitteeMember, committeeRole, phone, idNumber FROM Person WHERE number IN ('2024070301','2024070302','T2024001') ORDER BY number",
+      )
       .all() as Record<string, unknown>[];
     expect(people.map((p) => [p.number, p.politicalStatus, p.category, p.cadreLevel, p.isCommitteeMember, p.committeeRole])).toEqual([
       ["2024070301", "activist", "student", "none", 0, null],
@@ -223,16 +245,28 @@ describe("confirmation", () => {
       ["T2024001", "masses", "staff", "section", 0, null],
     ]);
     // The ID numbers are read, checked against the gender or fill it in, and not kept (decision 033).
-    expect(people[0]).toMatchObject({ gender: "female", unitId: csBranch.id, statusSince: "2025-09-01T00:00:00.000+00:00", phone: "13900000001", idNumber: null });
+    expect(people[0]).toMatchObject({
+      gender: "female",
+      unitId: csBranch.id,
+      statusSince: "2025-09-01T00:00:00.000+00:00",
+      phone: "13900000001",
+      idNumber: null,
+    });
     expect(people[2]).toMatchObject({ gender: "male", idNumber: null, statusSince: null });
-    const statuses = db.prepare("SELECT p.number, s.fromStatus, s.toStatus, s.effectiveOn FROM StatusChange s JOIN Person p ON p.id = s.personId WHERE p.number IN ('2024070301','2024070302','T2024001') ORDER BY p.number").all() as Record<string, unknown>[];
+    const statuses = db
+      .prepare(
+        "SELECT p.number, s.fromStatus, s.toStatus, s.effectiveOn FROM StatusChange s JOIN Person p ON p.id = s.personId WHERE p.number IN ('2024070301','2024070302','T2024001') ORDER BY p.number",
+      )
+      .all() as Record<string, unknown>[];
     expect(statuses.map((s) => [s.number, s.fromStatus, s.toStatus])).toEqual([
       ["2024070301", null, "activist"],
       ["2024070302", null, "target"],
     ]);
     expect(statuses[0].effectiveOn).toBe("2025-09-01T00:00:00.000+00:00");
     // No shared secret: nobody imported has a password (or a hash shared with the others) to guess.
-    const passwords = db.prepare("SELECT hash FROM Password WHERE personId IN (SELECT id FROM Person WHERE number IN ('2024070301','2024070302','T2024001'))").all();
+    const passwords = db
+      .prepare("SELECT hash FROM Password WHERE personId IN (SELECT id FROM Person WHERE number IN ('2024070301','2024070302','T2024001'))")
+      .all();
     expect(passwords).toEqual([]);
     expect(count("Password")).toBe(passwordsBefore);
 

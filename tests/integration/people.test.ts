@@ -92,7 +92,9 @@ describe("a person's page", () => {
     expect(res.text).toContain("计院学生甲");
     expect(res.text).toContain("138****5678");
     expect(res.text).not.toContain("13812345678");
-    const views = server.factory.db.prepare("SELECT COUNT(*) AS n FROM AuditLog WHERE action = 'person.view' AND targetId = ?").get(String(ids.csStudent)) as { n: number };
+    const views = server.factory.db.prepare("SELECT COUNT(*) AS n FROM AuditLog WHERE action = 'person.view' AND targetId = ?").get(String(ids.csStudent)) as {
+      n: number;
+    };
     expect(views.n).toBeGreaterThan(0);
   });
 
@@ -121,7 +123,10 @@ describe("a person's page", () => {
     const c = await as("S001");
     const res = await c.post(`/manage/people/${ids.csStudent}`, { intent: "status", toStatus: "target", effectiveOn: "2026-03-01", note: "支部委员会讨论" });
     expect(res.status).toBe(200);
-    const person = server.factory.db.prepare("SELECT politicalStatus, statusSince FROM Person WHERE id = ?").get(ids.csStudent) as { politicalStatus: string; statusSince: string };
+    const person = server.factory.db.prepare("SELECT politicalStatus, statusSince FROM Person WHERE id = ?").get(ids.csStudent) as {
+      politicalStatus: string;
+      statusSince: string;
+    };
     expect(person.politicalStatus).toBe("target");
     expect(person.statusSince.slice(0, 10)).toBe("2026-03-01");
     const change = server.factory.db
@@ -174,7 +179,9 @@ describe("a person's page", () => {
     expect(ok.status).toBe(200);
     const grants = server.factory.db.prepare("SELECT role, unitId FROM RoleGrant WHERE personId = ?").all(ids.csStudent);
     expect(grants).toEqual([{ role: "secretary", unitId: ids.csBranch }]);
-    const audit = server.factory.db.prepare("SELECT COUNT(*) AS n FROM AuditLog WHERE action = 'grant.add' AND targetId = ?").get(String(ids.csStudent)) as { n: number };
+    const audit = server.factory.db.prepare("SELECT COUNT(*) AS n FROM AuditLog WHERE action = 'grant.add' AND targetId = ?").get(String(ids.csStudent)) as {
+      n: number;
+    };
     expect(audit.n).toBe(1);
   });
 

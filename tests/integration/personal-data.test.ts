@@ -43,7 +43,16 @@ beforeAll(async () => {
   f.grant(ids.A, "admin", root.id);
 
   f.statusChange(ids.L, "applicant", "activist", new Date("2025-09-01T00:00:00Z"), "支部委员会讨论通过");
-  f.hours({ personId: ids.L, year: 2026, amount: 150, category: "offline", sourceKind: "adjustment", sourceId: "pd-1", note: "补录党校学习", earnedAt: new Date("2026-06-01T02:00:00Z") });
+  f.hours({
+    personId: ids.L,
+    year: 2026,
+    amount: 150,
+    category: "offline",
+    sourceKind: "adjustment",
+    sourceId: "pd-1",
+    note: "补录党校学习",
+    earnedAt: new Date("2026-06-01T02:00:00Z"),
+  });
 
   // A quiz still open whose answers are never shown: the attempt is finished, its items answered.
   const bank = qf.standardBank({ slug: "pd-bank", unitId: root.id, perType: 1 });
@@ -55,7 +64,10 @@ beforeAll(async () => {
     closesAt: new Date(Date.now() + 24 * HOUR),
     reviewPolicy: "never",
     audiences: [{ unitId: college.id, politicalStatus: "activist" }],
-    slots: [{ questionId: bank.ids.single[0], markEach: 5000 }, { questionId: bank.ids.judge[0], markEach: 5000 }],
+    slots: [
+      { questionId: bank.ids.single[0], markEach: 5000 },
+      { questionId: bank.ids.judge[0], markEach: 5000 },
+    ],
   });
   const attempt = (personId: number, flagged: boolean) => {
     const now = new Date();
@@ -67,7 +79,9 @@ beforeAll(async () => {
         )
         .run(ids.quiz, personId, ts(new Date(now.getTime() - 60_000)), ts(now), flagged ? 1 : 0).lastInsertRowid,
     );
-    const item = f.db.prepare(`INSERT INTO AttemptItem (attemptId, position, questionId, maxMark, response, answeredAt, answerCount, mark, correct) VALUES (?, ?, ?, 5000, ?, ?, 1, ?, ?)`);
+    const item = f.db.prepare(
+      `INSERT INTO AttemptItem (attemptId, position, questionId, maxMark, response, answeredAt, answerCount, mark, correct) VALUES (?, ?, ?, 5000, ?, ?, 1, ?, ?)`,
+    );
     item.run(id, 1, bank.ids.single[0], JSON.stringify("C"), ts(now), 0, 0);
     item.run(id, 2, bank.ids.judge[0], JSON.stringify(true), ts(now), 5000, 1);
     f.db.prepare(`INSERT INTO QuizGrade (quizId, personId, percent, passed, attempts, updatedAt) VALUES (?, ?, 500, 0, 1, ?)`).run(ids.quiz, personId, ts(now));
@@ -76,8 +90,17 @@ beforeAll(async () => {
   attempt(ids.O, false);
 
   // A contest still open, and one entry each.
-  ids.contest = cf.contest({ title: "党史知识竞赛", unitId: college.id, createdById: ids.T, audiences: [{ unitId: college.id }], sections: [{ bankId: bank.bankId, count: 1, pointsEach: 1000 }] });
-  for (const [key, seconds] of [["L", 50], ["O", 40]] as const) {
+  ids.contest = cf.contest({
+    title: "党史知识竞赛",
+    unitId: college.id,
+    createdById: ids.T,
+    audiences: [{ unitId: college.id }],
+    sections: [{ bankId: bank.bankId, count: 1, pointsEach: 1000 }],
+  });
+  for (const [key, seconds] of [
+    ["L", 50],
+    ["O", 40],
+  ] as const) {
     cf.entry({
       contestId: ids.contest,
       personId: ids[key],
@@ -93,7 +116,9 @@ beforeAll(async () => {
 
   const course = kf.course({ slug: "pd-course", unitId: root.id, title: "党章学习" });
   const lesson = kf.lesson({ courseId: course, key: "l1", position: 1, credit: 100, minutes: 10 });
-  f.db.prepare("INSERT INTO LessonProgress (personId, lessonId, readSeconds, createdAt, updatedAt) VALUES (?, ?, 321, ?, ?)").run(ids.L, lesson, ts(new Date()), ts(new Date()));
+  f.db
+    .prepare("INSERT INTO LessonProgress (personId, lessonId, readSeconds, createdAt, updatedAt) VALUES (?, ?, 321, ?, ?)")
+    .run(ids.L, lesson, ts(new Date()), ts(new Date()));
   f.db.prepare("INSERT INTO CourseSearch (personId, query, createdAt) VALUES (?, '廉洁自律', ?)").run(ids.L, ts(new Date()));
   f.db.prepare("INSERT INTO CourseSearch (personId, query, createdAt) VALUES (?, '别人的搜索', ?)").run(ids.O, ts(new Date()));
   f.db
@@ -110,7 +135,9 @@ beforeAll(async () => {
       .run(branch.id, ts(new Date()), ts(new Date()), ts(new Date()), ts(new Date()), ids.S, ts(new Date()), ts(new Date())).lastInsertRowid,
   );
   f.db.prepare(`INSERT INTO ActivityAttendance (activityId, personId, source, at) VALUES (?, ?, 'checkin', ?)`).run(activity, ids.L, ts(new Date()));
-  f.db.prepare(`INSERT INTO HoursCertificate (personId, year, earned, required, personName, unitName, issuedById) VALUES (?, 2026, 150, 3200, ?, ?, ?)`).run(ids.L, LEARNER.name, branch.name, ids.S);
+  f.db
+    .prepare(`INSERT INTO HoursCertificate (personId, year, earned, required, personName, unitName, issuedById) VALUES (?, 2026, 150, 3200, ?, ?, ?)`)
+    .run(ids.L, LEARNER.name, branch.name, ids.S);
 }, 60_000);
 afterAll(() => server?.stop());
 
@@ -137,10 +164,37 @@ describe("my personal data (/account/data)", () => {
     const res = await c.get("/account/data");
     expect(res.status).toBe(200);
     const text = plain(res.text);
-    for (const title of ["基本信息", "政治面貌变更记录", "登录设备（会话）", "学时记录", "测验作答", "测验答题明细", "知识竞赛", "课程学习进度", "课程搜索记录", "学时申请", "组织生活出席", "学时证明", "操作记录"]) {
+    for (const title of [
+      "基本信息",
+      "政治面貌变更记录",
+      "登录设备（会话）",
+      "学时记录",
+      "测验作答",
+      "测验答题明细",
+      "知识竞赛",
+      "课程学习进度",
+      "课程搜索记录",
+      "学时申请",
+      "组织生活出席",
+      "学时证明",
+      "操作记录",
+    ]) {
       expect(text).toContain(title);
     }
-    for (const mine of [LEARNER.number, LEARNER.phone, "入党积极分子", "支部委员会讨论通过", "补录党校学习", "两学一做测验", "党史知识竞赛", "党章学习", "廉洁自律", "市委党校专题培训", "十月主题党日", "查看人员"]) {
+    for (const mine of [
+      LEARNER.number,
+      LEARNER.phone,
+      "入党积极分子",
+      "支部委员会讨论通过",
+      "补录党校学习",
+      "两学一做测验",
+      "党史知识竞赛",
+      "党章学习",
+      "廉洁自律",
+      "市委党校专题培训",
+      "十月主题党日",
+      "查看人员",
+    ]) {
       expect(text).toContain(mine);
     }
     for (const theirs of [OTHER.name, OTHER.number, OTHER.phone, "别人的搜索", "郑书记", "S001"]) expect(text).not.toContain(theirs);
@@ -225,7 +279,19 @@ describe("the privacy notice", () => {
     const notice = await anonymous.get("/privacy");
     expect(notice.status).toBe(200);
     const text = plain(notice.text);
-    for (const phrase of ["保存的信息", "用途", "保存期限", "谁能看到", "身份证号", "不保存", "政治面貌", "敏感个人信息", "课程搜索记录", "操作记录", "我的个人信息"]) {
+    for (const phrase of [
+      "保存的信息",
+      "用途",
+      "保存期限",
+      "谁能看到",
+      "身份证号",
+      "不保存",
+      "政治面貌",
+      "敏感个人信息",
+      "课程搜索记录",
+      "操作记录",
+      "我的个人信息",
+    ]) {
       expect(text).toContain(phrase);
     }
     expect((await anonymous.get("/login")).text).toContain('href="/privacy"');

@@ -37,7 +37,15 @@ beforeAll(async () => {
     "INSERT INTO Question (bankId, key, type, stem, options, answer, explanation, difficulty, tags, createdAt, updatedAt) VALUES (?, ?, 'single', ?, ?, '\"A\"', '依据党章', 1, ?, ?, ?)",
   );
   for (let i = 1; i <= 6; i++) {
-    const id = q.run(ids.bank, `q-${i}`, `党章第${i}题`, JSON.stringify({ A: "甲", B: "乙" }), JSON.stringify(i <= 3 ? ["党章", "义务"] : ["党章"]), now(), now()).lastInsertRowid;
+    const id = q.run(
+      ids.bank,
+      `q-${i}`,
+      `党章第${i}题`,
+      JSON.stringify({ A: "甲", B: "乙" }),
+      JSON.stringify(i <= 3 ? ["党章", "义务"] : ["党章"]),
+      now(),
+      now(),
+    ).lastInsertRowid;
     ids[`q${i}`] = Number(id);
   }
 });
@@ -94,7 +102,10 @@ describe("the quiz builder", () => {
       creditHours: "0.5",
     });
     expect(ok.status).toBe(200);
-    const row = server.factory.db.prepare("SELECT timeLimitSec, maxAttempts, passPercent, creditHours, closesAt, shuffleOptions FROM Quiz").get() as Record<string, unknown>;
+    const row = server.factory.db.prepare("SELECT timeLimitSec, maxAttempts, passPercent, creditHours, closesAt, shuffleOptions FROM Quiz").get() as Record<
+      string,
+      unknown
+    >;
     expect(row).toMatchObject({ timeLimitSec: 1800, maxAttempts: 2, passPercent: 80, creditHours: 50, shuffleOptions: 0 });
     expect(String(row.closesAt)).toContain("2099-12-01T10:00:00");
   });
@@ -146,10 +157,16 @@ describe("the quiz builder", () => {
   it("builds a paper only from banks of the quiz's unit, above it or below it, whatever ids the form names", async () => {
     const f = server.factory;
     const bankOf = (slug: string, unitId: number) => {
-      const bankId = Number(f.db.prepare("INSERT INTO QuestionBank (slug, title, unitId, createdAt, updatedAt) VALUES (?, ?, ?, ?, ?)").run(slug, `题库${slug}`, unitId, now(), now()).lastInsertRowid);
+      const bankId = Number(
+        f.db
+          .prepare("INSERT INTO QuestionBank (slug, title, unitId, createdAt, updatedAt) VALUES (?, ?, ?, ?, ?)")
+          .run(slug, `题库${slug}`, unitId, now(), now()).lastInsertRowid,
+      );
       const questionId = Number(
         f.db
-          .prepare("INSERT INTO Question (bankId, key, type, stem, options, answer, explanation, difficulty, tags, createdAt, updatedAt) VALUES (?, 'k1', 'single', ?, ?, '\"B\"', '答案解析', 1, '[]', ?, ?)")
+          .prepare(
+            "INSERT INTO Question (bankId, key, type, stem, options, answer, explanation, difficulty, tags, createdAt, updatedAt) VALUES (?, 'k1', 'single', ?, ?, '\"B\"', '答案解析', 1, '[]', ?, ?)",
+          )
           .run(bankId, `${slug}的保密题`, JSON.stringify({ A: "甲", B: "乙" }), now(), now()).lastInsertRowid,
       );
       return { bankId, questionId };

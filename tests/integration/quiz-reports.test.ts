@@ -102,7 +102,9 @@ async function take(number: string, pattern: (typeof TAKERS)[string], { fast = f
   const attemptId = Number(url.split("/").pop());
   if (!fast) {
     // As if the learner had spent ten minutes reading: the answers below are then plausible.
-    server.factory.db.prepare("UPDATE QuizAttempt SET startedAt = ? WHERE id = ?").run(new Date(Date.now() - 10 * 60_000).toISOString().replace("Z", "+00:00"), attemptId);
+    server.factory.db
+      .prepare("UPDATE QuizAttempt SET startedAt = ? WHERE id = ?")
+      .run(new Date(Date.now() - 10 * 60_000).toISOString().replace("Z", "+00:00"), attemptId);
   }
   const answers: (string | null)[] =
     pattern === "unanswered-single" ? [null, "true", null] : [pattern[0] ? "B" : "C", pattern[1] ? "true" : "false", pattern[2] ? "三会一课" : "两学一做"];
@@ -217,7 +219,9 @@ describe("the quiz report", () => {
     const flags = await readSheet(file.bytes, "异常作答");
     expect(flags.slice(1).map((r) => String(r[0]))).toEqual(["b5"]);
 
-    const audited = server.factory.db.prepare("SELECT COUNT(*) AS n FROM AuditLog WHERE action = 'quiz.export' AND targetId = ?").get(String(quizId)) as { n: number };
+    const audited = server.factory.db.prepare("SELECT COUNT(*) AS n FROM AuditLog WHERE action = 'quiz.export' AND targetId = ?").get(String(quizId)) as {
+      n: number;
+    };
     expect(audited.n).toBe(1);
 
     // A college trainer's export holds their college only.

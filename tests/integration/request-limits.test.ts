@@ -98,12 +98,13 @@ describe("one trainer's previews do not starve everyone else's", () => {
     const superseded = await new Promise<number[]>((resolve) => {
       const done: number[] = [];
       let answered = 0;
-      queued.forEach((p, i) =>
-        void p.then((r) => {
-          answered++;
-          if (r.text.includes(PREVIEW_SUPERSEDED_MESSAGE)) done.push(i);
-          if (done.length === 2 || answered === queued.length) resolve(done);
-        }),
+      queued.forEach(
+        (p, i) =>
+          void p.then((r) => {
+            answered++;
+            if (r.text.includes(PREVIEW_SUPERSEDED_MESSAGE)) done.push(i);
+            if (done.length === 2 || answered === queued.length) resolve(done);
+          }),
       );
     });
     expect(superseded).toHaveLength(2);
@@ -178,7 +179,10 @@ describe("every body has a limit", () => {
   });
 
   it("answers an oversized contest answer with 413 and a sentence, not a broken connection", async () => {
-    const res = await trainer.request("/api/contests/answer", { method: "POST", body: new URLSearchParams({ entryId: "1", position: "1", answer: "甲".repeat(20_000) }) });
+    const res = await trainer.request("/api/contests/answer", {
+      method: "POST",
+      body: new URLSearchParams({ entryId: "1", position: "1", answer: "甲".repeat(20_000) }),
+    });
     expect(res.status).toBe(413);
     expect(JSON.parse(res.text)).toEqual({ ok: false, error: "提交内容过长" });
   });

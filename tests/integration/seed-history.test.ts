@@ -106,7 +106,9 @@ describe("a year of demo history", () => {
              LEFT JOIN HoursEntry h ON h.personId = p.personId AND h.sourceKind = 'lesson' AND h.sourceId = CAST(l.id AS TEXT)
              WHERE p.completedAt IS NOT NULL AND (h.id IS NULL OR h.amount <> l.credit OR h.earnedAt <> p.completedAt OR h.category <> 'online')`),
     ).toBe(0);
-    expect(count("SELECT COUNT(*) AS n FROM HoursEntry WHERE sourceKind = 'lesson'")).toBe(count("SELECT COUNT(*) AS n FROM LessonProgress WHERE completedAt IS NOT NULL"));
+    expect(count("SELECT COUNT(*) AS n FROM HoursEntry WHERE sourceKind = 'lesson'")).toBe(
+      count("SELECT COUNT(*) AS n FROM LessonProgress WHERE completedAt IS NOT NULL"),
+    );
     // Quiz credits exactly for passed grades; attempts are graded, with their drawn questions.
     expect(count("SELECT COUNT(*) AS n FROM HoursEntry WHERE sourceKind = 'quiz'")).toBe(count("SELECT COUNT(*) AS n FROM QuizGrade WHERE passed"));
     expect(count("SELECT COUNT(*) AS n FROM QuizAttempt WHERE state <> 'submitted' OR percent IS NULL OR finishedAt IS NULL")).toBe(0);
@@ -120,7 +122,10 @@ describe("a year of demo history", () => {
          WHERE c.slug = ? AND p.completedAt IS NOT NULL GROUP BY p.personId HAVING COUNT(*) = (SELECT COUNT(*) FROM Lesson x WHERE x.courseId = c.id))`,
         slug,
       );
-    for (const [slug, status] of [["fazhan-duixiang", "target"], ["jijifenzi-peixun", "activist"]]) {
+    for (const [slug, status] of [
+      ["fazhan-duixiang", "target"],
+      ["jijifenzi-peixun", "activist"],
+    ]) {
       const all = count("SELECT COUNT(*) AS n FROM Person WHERE politicalStatus = ?", status);
       expect(finished(slug)).toBeGreaterThan(all * 0.1);
       expect(finished(slug)).toBeLessThan(all * 0.7);

@@ -58,7 +58,8 @@ describe("the demo university", () => {
     expect(grant("secretary")).toEqual([{ role: "secretary", name: "计算机学院党委" }]);
     expect(grant("branchsec")).toEqual([{ role: "secretary", name: "计算机学院本科生第一党支部" }]);
     expect(grant("member")).toEqual([]);
-    const status = (who: string) => (db.prepare("SELECT politicalStatus AS s, cadreLevel AS c FROM Person WHERE number = ?").get(who) as { s: string; c: string });
+    const status = (who: string) =>
+      db.prepare("SELECT politicalStatus AS s, cadreLevel AS c FROM Person WHERE number = ?").get(who) as { s: string; c: string };
     expect(status("target").s).toBe("target");
     expect(status("activist").s).toBe("activist");
     expect(status("cadre").c).toBe("division");

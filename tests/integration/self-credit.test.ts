@@ -34,7 +34,11 @@ afterAll(() => server?.stop());
 
 const db = () => server.factory.db;
 const credited = (key: string, kind: "quiz" | "contest" | "lesson", id: number) =>
-  (db().prepare("SELECT COALESCE(SUM(amount), 0) AS n FROM HoursEntry WHERE personId = ? AND sourceKind = ? AND sourceId = ?").get(ids[key], kind, String(id)) as { n: number }).n;
+  (
+    db()
+      .prepare("SELECT COALESCE(SUM(amount), 0) AS n FROM HoursEntry WHERE personId = ? AND sourceKind = ? AND sourceId = ?")
+      .get(ids[key], kind, String(id)) as { n: number }
+  ).n;
 const seenOf = (html: string) => /name="seen" value="([^"]+)"/.exec(html)?.[1];
 
 function quizSettings(overrides: Record<string, string> = {}) {
@@ -72,7 +76,10 @@ describe("a quiz's credit settings", () => {
     expect((await clients.T1.post(url, { intent: "slot-add", kind: "draw", bankId: String(ids.bank), count: "2", mark: "5" })).status).toBe(200);
     expect((await clients.T1.post(url, { intent: "audience-add", unitId: String(ids.college), politicalStatus: "" })).status).toBe(200);
     expect((await clients.T1.post(url, { intent: "publish" })).status).toBe(200);
-    expect(db().prepare("SELECT creditSetById, creditApprovedById FROM Quiz WHERE id = ?").get(quizId)).toEqual({ creditSetById: ids.T1, creditApprovedById: null });
+    expect(db().prepare("SELECT creditSetById, creditApprovedById FROM Quiz WHERE id = ?").get(quizId)).toEqual({
+      creditSetById: ids.T1,
+      creditApprovedById: null,
+    });
 
     const page = await clients.T1.get(`/quizzes/${quizId}`);
     expect(page.text).toContain("本测试的及格线和学时是您设置的，尚未经其他管理员审核");
@@ -104,7 +111,9 @@ describe("a quiz's credit settings", () => {
     const ok = await clients.T2.post(url, { intent: "approve-credit", seen });
     expect(ok.text).toContain("学时设置已审核通过");
     expect(db().prepare("SELECT creditApprovedById FROM Quiz WHERE id = ?").get(quizId)).toEqual({ creditApprovedById: ids.T2 });
-    expect(db().prepare("SELECT actorId FROM AuditLog WHERE action = 'hours.approve_settings' AND targetKind = 'quiz' AND targetId = ?").all(String(quizId))).toEqual([{ actorId: ids.T2 }]);
+    expect(
+      db().prepare("SELECT actorId FROM AuditLog WHERE action = 'hours.approve_settings' AND targetKind = 'quiz' AND targetId = ?").all(String(quizId)),
+    ).toEqual([{ actorId: ids.T2 }]);
     expect((await clients.T1.get(url)).text).toContain("已由 人员T2 审核");
     expect((await clients.T1.get(`/quizzes/${quizId}`)).text).not.toContain("是您设置的");
 
@@ -115,9 +124,15 @@ describe("a quiz's credit settings", () => {
 
   it("lets the approval lapse when the pass mark or hours change, not when the title does", async () => {
     expect((await clients.T2.post(url, quizSettings({ title: "改了名称的测试" }))).status).toBe(200);
-    expect(db().prepare("SELECT creditSetById, creditApprovedById FROM Quiz WHERE id = ?").get(quizId)).toEqual({ creditSetById: ids.T1, creditApprovedById: ids.T2 });
+    expect(db().prepare("SELECT creditSetById, creditApprovedById FROM Quiz WHERE id = ?").get(quizId)).toEqual({
+      creditSetById: ids.T1,
+      creditApprovedById: ids.T2,
+    });
     expect((await clients.T1.post(url, quizSettings({ title: "改了名称的测试", passPercent: "10" }))).status).toBe(200);
-    expect(db().prepare("SELECT creditSetById, creditApprovedById FROM Quiz WHERE id = ?").get(quizId)).toEqual({ creditSetById: ids.T1, creditApprovedById: null });
+    expect(db().prepare("SELECT creditSetById, creditApprovedById FROM Quiz WHERE id = ?").get(quizId)).toEqual({
+      creditSetById: ids.T1,
+      creditApprovedById: null,
+    });
     expect((await clients.T1.get(`/quizzes/${quizId}`)).text).toContain("是您设置的");
   });
 });
@@ -156,7 +171,10 @@ describe("a contest's credit settings", () => {
     const seen = seenOf((await clients.T2.get(url)).text)!;
     expect((await clients.T1.post(url, { intent: "approve-credit", seen })).text).toContain("须由本组织的其他管理员审核");
     expect((await clients.T2.post(url, { intent: "approve-credit", seen })).text).toContain("学时设置已审核通过");
-    expect(db().prepare("SELECT creditSetById, creditApprovedById FROM Contest WHERE id = ?").get(contestId)).toEqual({ creditSetById: ids.T1, creditApprovedById: ids.T2 });
+    expect(db().prepare("SELECT creditSetById, creditApprovedById FROM Contest WHERE id = ?").get(contestId)).toEqual({
+      creditSetById: ids.T1,
+      creditApprovedById: ids.T2,
+    });
     await enter("L1");
     expect(credited("L1", "contest", contestId)).toBe(100);
   });
@@ -167,7 +185,16 @@ describe("a course's lesson hours", () => {
     const created = await clients.T1.post("/manage/courses", { title: "自己发布的课程", slug: "ziji-fabu", category: "党课", unitId: String(ids.college) });
     const url = created.location!;
     const courseId = Number(url.split("/").pop());
-    const settings = { intent: "settings", title: "自己发布的课程", summary: "自己学自己发布的课", category: "党课", tags: "", completion: "90", audience: "member", body: "课程介绍。" };
+    const settings = {
+      intent: "settings",
+      title: "自己发布的课程",
+      summary: "自己学自己发布的课",
+      category: "党课",
+      tags: "",
+      completion: "90",
+      audience: "member",
+      body: "课程介绍。",
+    };
     expect((await clients.T1.post(url, settings)).status).toBe(200);
     const lesson = { intent: "save-lesson", title: "一分钟的课", minutes: "1", credit: "100", video: "", body: "正文。", checkpoints: "" };
     expect((await clients.T1.post(`${url}/lessons/lesson-1`, lesson)).status).toBe(200);
@@ -180,7 +207,9 @@ describe("a course's lesson hours", () => {
       expect(begun.status).toBe(200);
       const { sessionId } = JSON.parse(begun.text) as { sessionId: string };
       // A minute passes: the server's stored clock of the last beat moves back.
-      db().prepare("UPDATE StudySession SET lastBeatAt = ? WHERE personId = ?").run(new Date(Date.now() - 3 * 60_000).toISOString().replace("Z", "+00:00"), ids[key]);
+      db()
+        .prepare("UPDATE StudySession SET lastBeatAt = ? WHERE personId = ?")
+        .run(new Date(Date.now() - 3 * 60_000).toISOString().replace("Z", "+00:00"), ids[key]);
       const beat = await study({ intent: "reading", lessonId: String(lessonId), sessionId, seq: "1", visibleSeconds: "60" });
       return (JSON.parse(beat.text) as { status: { completed: boolean; credited: number } }).status;
     };

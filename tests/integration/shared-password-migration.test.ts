@@ -12,7 +12,9 @@ beforeAll(async () => {
   const { db } = migration;
   const now = new Date().toISOString();
   db.prepare(`INSERT INTO OrgUnit (id, name, kind, path, depth, createdAt, updatedAt) VALUES (1, '党委', 'committee', '/1/', 0, ?, ?)`).run(now, now);
-  const person = db.prepare(`INSERT INTO Person (id, number, name, category, unitId, politicalStatus, createdAt, updatedAt) VALUES (?, ?, ?, 'student', 1, 'masses', ?, ?)`);
+  const person = db.prepare(
+    `INSERT INTO Person (id, number, name, category, unitId, politicalStatus, createdAt, updatedAt) VALUES (?, ?, ?, 'student', 1, 'masses', ?, ?)`,
+  );
   const password = db.prepare(`INSERT INTO Password (personId, hash, mustChange, updatedAt) VALUES (?, ?, ?, ?)`);
   const shared = await hashPassword("Init2024");
   const demo = await hashPassword("demo12345");

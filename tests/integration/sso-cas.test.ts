@@ -65,9 +65,12 @@ async function throughCas(server: TestServer, client: Client, username: string, 
 }
 
 const failures = (server: TestServer) =>
-  (server.factory.db.prepare("SELECT targetId, detail FROM AuditLog WHERE action = 'login.failure' ORDER BY id").all() as { targetId: string | null; detail: string }[]).map(
-    (r) => ({ targetId: r.targetId, ...(JSON.parse(r.detail) as Record<string, unknown>) }),
-  );
+  (
+    server.factory.db.prepare("SELECT targetId, detail FROM AuditLog WHERE action = 'login.failure' ORDER BY id").all() as {
+      targetId: string | null;
+      detail: string;
+    }[]
+  ).map((r) => ({ targetId: r.targetId, ...(JSON.parse(r.detail) as Record<string, unknown>) }));
 
 describe("CAS 3.0 (/p3/serviceValidate, the number in an attribute)", () => {
   it("shows the SSO button above the password form", async () => {

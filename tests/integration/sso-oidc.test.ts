@@ -48,7 +48,10 @@ async function startAt(client: Client, redirectTo = "/hours") {
 }
 
 const lastAudit = (action: string) => {
-  const row = server.factory.db.prepare("SELECT targetId, detail FROM AuditLog WHERE action = ? ORDER BY id DESC").get(action) as { targetId: string | null; detail: string };
+  const row = server.factory.db.prepare("SELECT targetId, detail FROM AuditLog WHERE action = ? ORDER BY id DESC").get(action) as {
+    targetId: string | null;
+    detail: string;
+  };
   return { targetId: row.targetId, ...(JSON.parse(row.detail) as Record<string, unknown>) };
 };
 

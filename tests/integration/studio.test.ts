@@ -72,7 +72,12 @@ describe("a course made in the studio", () => {
     expect(res.status).toBe(302);
     url = res.location!;
     courseId = Number(url.split("/").pop());
-    expect(db().prepare("SELECT status, source, unitId, revision FROM Course WHERE id = ?").get(courseId)).toEqual({ status: "draft", source: "studio", unitId: ids.wen, revision: 0 });
+    expect(db().prepare("SELECT status, source, unitId, revision FROM Course WHERE id = ?").get(courseId)).toEqual({
+      status: "draft",
+      source: "studio",
+      unitId: ids.wen,
+      revision: 0,
+    });
     expect((await (await as("A1")).get("/courses/qingnian-weidangke")).status).toBe(404);
     // The slug is taken now.
     const again = await c.post("/manage/courses", { title: "重复", slug: "qingnian-weidangke", category: "党课", unitId: String(ids.wen) });
@@ -92,7 +97,18 @@ describe("a course made in the studio", () => {
     const c = await as("TW");
     // "Billion laughs": seven levels of nine aliases each.
     const levels = "abcdefg".split("");
-    const bomb = levels.map((l, i) => `${l}: &${l} [${i === 0 ? Array(9).fill('"哈"').join(",") : Array(9).fill(`*${levels[i - 1]}`).join(",")}]`).join("\n");
+    const bomb = levels
+      .map(
+        (l, i) =>
+          `${l}: &${l} [${
+            i === 0
+              ? Array(9).fill('"哈"').join(",")
+              : Array(9)
+                  .fill(`*${levels[i - 1]}`)
+                  .join(",")
+          }]`,
+      )
+      .join("\n");
     const laughs = await c.post(`${url}/lessons/lesson-1.data`, { intent: "preview", body: "正文", checkpoints: bomb });
     expect(laughs.status).toBe(200);
     expect(laughs.text).toContain("别名（*）引用过多");
@@ -105,7 +121,15 @@ describe("a course made in the studio", () => {
   it("refuses lesson minutes written 0x10 or 1e1 instead of saving them as 16 or 10", async () => {
     const c = await as("TW");
     for (const minutes of ["0x10", "1e1", "Infinity"]) {
-      const save = await c.post(`${url}/lessons/lesson-1`, { intent: "save-lesson", title: "第一课", minutes, credit: "0.5", video: "", body: "正文", checkpoints: "" });
+      const save = await c.post(`${url}/lessons/lesson-1`, {
+        intent: "save-lesson",
+        title: "第一课",
+        minutes,
+        credit: "0.5",
+        video: "",
+        body: "正文",
+        checkpoints: "",
+      });
       expect(plain(save.text), minutes).toContain("学习时长须为数字（只写阿拉伯数字，如 60 或 0.5）");
     }
   });
@@ -153,7 +177,7 @@ describe("a course made in the studio", () => {
       minutes: "5",
       credit: "0.5",
       video: "",
-      body: "## 党的性质\n\n<Checkpoint id=\"cp1\" />",
+      body: '## 党的性质\n\n<Checkpoint id="cp1" />',
       checkpoints: "- id: cp1\n  type: judge\n  question: 党是中国工人阶级的先锋队。\n  answer: true\n  explanation: 党章总纲。\n",
     });
     const res = await c.post(url, { intent: "publish" });
@@ -180,7 +204,15 @@ describe("a course made in the studio", () => {
   it("publishes edits as revision 2, and a rollback as revision 3 with the old content", async () => {
     const c = await as("TW");
     await c.post(url, { intent: "lesson-add" });
-    await c.post(`${url}/lessons/lesson-2`, { intent: "save-lesson", title: "第二课", minutes: "5", credit: "0.5", video: "", body: "第二课正文", checkpoints: "" });
+    await c.post(`${url}/lessons/lesson-2`, {
+      intent: "save-lesson",
+      title: "第二课",
+      minutes: "5",
+      credit: "0.5",
+      video: "",
+      body: "第二课正文",
+      checkpoints: "",
+    });
     expect((await c.post(url, { intent: "publish" })).status).toBe(200);
     expect(lessons(courseId).map((l) => [l.key, l.archived])).toEqual([
       ["lesson-1", 0],
@@ -209,7 +241,13 @@ describe("a course made in the studio", () => {
     form.append("file", new Blob([fs.readFileSync(path.join(ROOT, "tests/fixtures/media/tiny.mp4"))], { type: "video/mp4" }), "第一课 视频.mp4");
     const ok = await c.request(`${url}/media`, { method: "POST", body: form });
     expect(ok.status).toBe(302);
-    const row = db().prepare("SELECT path, storage, file, mime, durationSec FROM MediaFile WHERE courseId = ?").get(courseId) as { path: string; storage: string; file: string; mime: string; durationSec: number };
+    const row = db().prepare("SELECT path, storage, file, mime, durationSec FROM MediaFile WHERE courseId = ?").get(courseId) as {
+      path: string;
+      storage: string;
+      file: string;
+      mime: string;
+      durationSec: number;
+    };
     expect(row).toMatchObject({ path: "media/file.mp4", storage: "upload", mime: "video/mp4", durationSec: 2 });
     expect(row.file).toMatch(/^media\/[0-9a-f]{32}\.mp4$/);
     const fake = new FormData();

@@ -57,7 +57,13 @@ beforeAll(async () => {
   person("far", "activist", other.id);
 
   ids.course = cf.course({ slug: "rudang-jichu", unitId: college.id, audienceStatuses: ["activist", "member"] });
-  cf.media({ courseId: ids.course, path: "media/lesson-01.mp4", file: "content/courses/jijifenzi-peixun/media/lesson-01.mp4", mime: "video/mp4", durationSec: DURATION });
+  cf.media({
+    courseId: ids.course,
+    path: "media/lesson-01.mp4",
+    file: "content/courses/jijifenzi-peixun/media/lesson-01.mp4",
+    mime: "video/mp4",
+    durationSec: DURATION,
+  });
   const video = { courseId: ids.course, minutes: 1, videoPath: "media/lesson-01.mp4" };
   ids.plain = cf.lesson({ ...video, key: "dangzhang", position: 1, credit: 25 });
   ids.quiz = cf.lesson({ ...video, key: "zuzhi", position: 2, credit: 50, checkpoints: CHECKPOINTS });
@@ -68,7 +74,13 @@ beforeAll(async () => {
   ids.draftLesson = cf.lesson({ courseId: ids.draft, key: "yi", position: 1, credit: 10, minutes: 1 });
 
   ids.closing = cf.course({ slug: "jiangyao-xiajia", unitId: college.id, audienceStatuses: ["activist"] });
-  cf.media({ courseId: ids.closing, path: "media/lesson-01.mp4", file: "content/courses/jijifenzi-peixun/media/lesson-01.mp4", mime: "video/mp4", durationSec: DURATION });
+  cf.media({
+    courseId: ids.closing,
+    path: "media/lesson-01.mp4",
+    file: "content/courses/jijifenzi-peixun/media/lesson-01.mp4",
+    mime: "video/mp4",
+    durationSec: DURATION,
+  });
   ids.closingLesson = cf.lesson({ courseId: ids.closing, key: "yi", position: 1, credit: 10, minutes: 1, videoPath: "media/lesson-01.mp4" });
 
   ids.members = cf.course({ slug: "dangyuan-zhuanti", unitId: college.id, audienceStatuses: ["member"] });
@@ -141,9 +153,9 @@ const db = () => server.factory.db;
 const sessionRow = (personId: number) =>
   db().prepare("SELECT id, lessonId, lastBeatAt, lastSeq, allowance FROM StudySession WHERE personId = ?").get(personId) as SessionRow | undefined;
 const progressRow = (personId: number, lessonId: number) =>
-  db().prepare("SELECT watched, watchedSeconds, readSeconds, checkpoints, completedAt FROM LessonProgress WHERE personId = ? AND lessonId = ?").get(personId, lessonId) as
-    | ProgressRow
-    | undefined;
+  db()
+    .prepare("SELECT watched, watchedSeconds, readSeconds, checkpoints, completedAt FROM LessonProgress WHERE personId = ? AND lessonId = ?")
+    .get(personId, lessonId) as ProgressRow | undefined;
 const hoursRows = (personId: number, lessonId: number) =>
   db()
     .prepare("SELECT year, amount, category, sourceKind, sourceId FROM HoursEntry WHERE personId = ? AND sourceKind = 'lesson' AND sourceId = ?")
@@ -538,12 +550,20 @@ describe("who may study", () => {
       ["sessionId", sessionId],
       ["seq", "1"],
     ];
-    for (const intervals of ["[[0,1", "[[0]]", '{"0":[0,1]}', "[[0,\"1\"]]"]) {
+    for (const intervals of ["[[0,1", "[[0]]", '{"0":[0,1]}', '[[0,"1"]]']) {
       const res = await call(c, [["intent", "video"], ...base, ["intervals", intervals]]);
       expect(res, intervals).toEqual({ status: 400, body: { ok: false, error: "播放记录格式不正确" } });
     }
-    expect(await call(c, [["intent", "video"], ["lessonId", "abc"]])).toEqual({ status: 400, body: { ok: false, error: "请求格式不正确" } });
-    expect(await call(c, [["intent", "reading"], ...base, ["visibleSeconds", "a while"]])).toEqual({ status: 400, body: { ok: false, error: "阅读记录格式不正确" } });
+    expect(
+      await call(c, [
+        ["intent", "video"],
+        ["lessonId", "abc"],
+      ]),
+    ).toEqual({ status: 400, body: { ok: false, error: "请求格式不正确" } });
+    expect(await call(c, [["intent", "reading"], ...base, ["visibleSeconds", "a while"]])).toEqual({
+      status: 400,
+      body: { ok: false, error: "阅读记录格式不正确" },
+    });
     expect(await call(c, [["intent", "rewind"], ...base])).toEqual({ status: 400, body: { ok: false, error: "无法识别的操作" } });
     expect(sessionRow(ids.refuse)).toEqual(before);
     // A text lesson has no video to send beats for.

@@ -36,5 +36,9 @@ export async function signedIn(server: TestServer, number: string): Promise<Clie
 }
 
 /** A page's text as a person reads it: React's text separators and entity escapes undone. */
-export const plain = (r: Reply) => r.text.replace(/<!-- -->/g, "").replace(/&quot;/g, '"').replace(/&#x27;/g, "'");
+export const plain = (r: Reply) =>
+  r.text
+    .replace(/<!-- -->/g, "")
+    .replace(/&quot;/g, '"')
+    .replace(/&#x27;/g, "'");
 export const expectedHash = (r: Reply) => /name="expectedHash" value="([0-9a-f]{64})"/.exec(r.text)?.[1];

@@ -133,7 +133,12 @@ async function interaction(provider: Provider, accounts: Record<string, Provider
       await provider.interactionFinished(req, res, { consent: { grantId: await grant.save() } }, { mergeWithLastSubmission: true });
       return;
     }
-    return page(res, 200, "授权确认", `<p>网上党校请求获取您的学号/工号和姓名。</p><form method="post" action="${action}"><button type="submit">同意授权</button></form>`);
+    return page(
+      res,
+      200,
+      "授权确认",
+      `<p>网上党校请求获取您的学号/工号和姓名。</p><form method="post" action="${action}"><button type="submit">同意授权</button></form>`,
+    );
   }
   page(res, 501, "不支持的步骤", "");
 }

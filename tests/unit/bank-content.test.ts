@@ -9,7 +9,9 @@ const BANKS_DIR = path.resolve(import.meta.dirname, "../../content/banks");
 type LoadedBank = { file: string; bank: Bank };
 
 function loadBanks(): LoadedBank[] {
-  const files = readdirSync(BANKS_DIR).filter((f) => f.endsWith(".yaml") || f.endsWith(".yml")).sort();
+  const files = readdirSync(BANKS_DIR)
+    .filter((f) => f.endsWith(".yaml") || f.endsWith(".yml"))
+    .sort();
   return files.map((file) => {
     const data: unknown = parse(readFileSync(path.join(BANKS_DIR, file), "utf8"));
     const result = bankSchema.safeParse(data);
@@ -108,24 +110,18 @@ describe("bank format", () => {
   });
 
   it("refuses options that skip a letter or number fewer than two", () => {
-    expect(messages(questionSchema, { ...single, options: { A: "半年", C: "一年" }, answer: "A" })).toContain(
-      "选项须从 A 起连续编排（应为 A、B）",
-    );
+    expect(messages(questionSchema, { ...single, options: { A: "半年", C: "一年" }, answer: "A" })).toContain("选项须从 A 起连续编排（应为 A、B）");
     expect(messages(questionSchema, { ...single, options: { A: "一年" }, answer: "A" })).toContain("选项须有 2 到 6 个，现有 1 个");
   });
 
   it("wants a boolean answer and no options for true/false", () => {
     expect(messages(questionSchema, { ...base, type: "judge", answer: "对" })).toContain("判断题答案只能是 true（正确）或 false（错误）");
-    expect(messages(questionSchema, { ...base, type: "judge", answer: true, options: { A: "对", B: "错" } })).toContain(
-      "判断题不设选项（options）",
-    );
+    expect(messages(questionSchema, { ...base, type: "judge", answer: true, options: { A: "对", B: "错" } })).toContain("判断题不设选项（options）");
   });
 
   it("refuses a fill-in question without a blank, with two blanks, or without an answer", () => {
     expect(messages(questionSchema, { ...base, type: "fill", answer: ["一年"] })).toContain("填空题题干中没有空，请用 ＿＿ 或 ____ 标出");
-    expect(messages(questionSchema, { ...base, type: "fill", stem: "＿＿和＿＿", answer: ["一年"] })).toContain(
-      "填空题只能有一个空，现有 2 个",
-    );
+    expect(messages(questionSchema, { ...base, type: "fill", stem: "＿＿和＿＿", answer: ["一年"] })).toContain("填空题只能有一个空，现有 2 个");
     expect(messages(questionSchema, { ...base, type: "fill", stem: "预备期为＿＿。", answer: [] })).toContain("填空题至少要有一个答案");
     expect(messages(questionSchema, { ...base, type: "fill", stem: "预备期为＿＿。", answer: ["  "] })).toContain("填空题答案不能为空");
   });
@@ -135,9 +131,7 @@ describe("bank format", () => {
   });
 
   it("refuses an unknown type, an unknown field and a difficulty out of range", () => {
-    expect(messages(questionSchema, { ...single, type: "essay" })).toContain(
-      "题型只能是 single（单选）、multiple（多选）、judge（判断）或 fill（填空）",
-    );
+    expect(messages(questionSchema, { ...single, type: "essay" })).toContain("题型只能是 single（单选）、multiple（多选）、judge（判断）或 fill（填空）");
     expect(messages(questionSchema, { ...single, answers: "B" })).toContain("不认识的字段：answers");
     expect(messages(questionSchema, { ...single, difficulty: 4 })).toContain("难度只能是 1（易）、2（中）或 3（难）");
   });

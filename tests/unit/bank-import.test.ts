@@ -22,11 +22,28 @@ import { formValuesOf, questionFromForm } from "~/lib/question-form";
 
 const HEADER = ["题型", "题干", "选项A", "选项B", "选项C", "选项D", "选项E", "选项F", "答案", "解析", "难度", "标签", "出处", "编号"];
 
-type RowInput = Partial<Record<"type" | "stem" | "A" | "B" | "C" | "D" | "E" | "F" | "answer" | "explanation" | "difficulty" | "tags" | "source" | "key", Cell>>;
+type RowInput = Partial<
+  Record<"type" | "stem" | "A" | "B" | "C" | "D" | "E" | "F" | "answer" | "explanation" | "difficulty" | "tags" | "source" | "key", Cell>
+>;
 
 function row(r: RowInput): Cell[] {
   const base: RowInput = { explanation: "依据《中国共产党章程》。", difficulty: "中", tags: "党章", ...r };
-  return [base.type, base.stem, base.A, base.B, base.C, base.D, base.E, base.F, base.answer, base.explanation, base.difficulty, base.tags, base.source, base.key].map((v) => v ?? null);
+  return [
+    base.type,
+    base.stem,
+    base.A,
+    base.B,
+    base.C,
+    base.D,
+    base.E,
+    base.F,
+    base.answer,
+    base.explanation,
+    base.difficulty,
+    base.tags,
+    base.source,
+    base.key,
+  ].map((v) => v ?? null);
 }
 
 const single = (stem: string, answer: Cell, extra: RowInput = {}) => row({ type: "单选", stem, A: "甲", B: "乙", C: "丙", D: "丁", answer, ...extra });
@@ -37,7 +54,12 @@ function parseOne(r: Cell[]) {
   return parsed.rows[0];
 }
 
-const ctx = { slug: "demo", existingStems: new Set<string>(), existingKeys: new Set<string>(), header: parseBankSheet([HEADER, ["单选", "题", "甲", "乙", null, null, null, null, "A"]]).header };
+const ctx = {
+  slug: "demo",
+  existingStems: new Set<string>(),
+  existingKeys: new Set<string>(),
+  header: parseBankSheet([HEADER, ["单选", "题", "甲", "乙", null, null, null, null, "A"]]).header,
+};
 
 describe("answer formats", () => {
   it("reads a single-choice letter however it is typed", () => {
@@ -67,7 +89,13 @@ describe("answer formats", () => {
   });
 
   it("knows the types, and tags separated by 、 ， or spaces", () => {
-    expect([parseType("单选"), parseType("多选题"), parseType("判断"), parseType(" 填空 "), parseType("问答")]).toEqual(["single", "multiple", "judge", "fill", undefined]);
+    expect([parseType("单选"), parseType("多选题"), parseType("判断"), parseType(" 填空 "), parseType("问答")]).toEqual([
+      "single",
+      "multiple",
+      "judge",
+      "fill",
+      undefined,
+    ]);
     expect(parseTags("党章、党员，党史 组织,党章")).toEqual(["党章", "党员", "党史", "组织"]);
   });
 });
@@ -95,7 +123,9 @@ describe("rows", () => {
     expect(r.question).toBeNull();
     expect(r.problems).toEqual(["A 列「题型」：“问答”无法识别，可填：单选、多选、判断、填空"]);
     // 解析 and 标签 are optional unless the school requires them.
-    const strict = parseBankSheet([HEADER, row({ type: "问答", stem: "什么是党性？", answer: "略", explanation: null, tags: null })], { required: { explanation: true, tags: true } }).rows[0];
+    const strict = parseBankSheet([HEADER, row({ type: "问答", stem: "什么是党性？", answer: "略", explanation: null, tags: null })], {
+      required: { explanation: true, tags: true },
+    }).rows[0];
     expect(strict.problems).toEqual(["A 列「题型」：“问答”无法识别，可填：单选、多选、判断、填空", "J 列「解析」：本校要求必填", "L 列「标签」：本校要求必填"]);
   });
 
@@ -108,7 +138,9 @@ describe("rows", () => {
 
   it("reports a cell longer than a question may be, by its column, instead of storing it", () => {
     const long = parseOne(single(`${"长".repeat(30_000)}？`, "A", { B: "乙".repeat(1_001), explanation: "析".repeat(3_001) }));
-    expect(long.problems).toEqual(expect.arrayContaining(["B 列「题干」：题干不能超过 1000 字", "D 列「选项B」：选项内容不能超过 1000 字", "J 列「解析」：解析不能超过 3000 字"]));
+    expect(long.problems).toEqual(
+      expect.arrayContaining(["B 列「题干」：题干不能超过 1000 字", "D 列「选项B」：选项内容不能超过 1000 字", "J 列「解析」：解析不能超过 3000 字"]),
+    );
     expect(long.question).toBeNull();
   });
 
@@ -126,21 +158,22 @@ describe("rows", () => {
 
   it("reports a multiple-choice question with one answer, a bad difficulty and a bad 编号", () => {
     const r = parseOne(row({ type: "多选", stem: "选一个？", A: "甲", B: "乙", answer: "A", difficulty: "极难", key: "第一题" }));
-    expect(r.problems).toEqual(["I 列「答案」：多选题至少要有两个正确答案", "K 列「难度」：“极难”无法识别，可填：易、中、难（或 1、2、3）", "N 列「编号」：题目编号只能由小写字母、数字和连字符组成，如 pc-001"]);
+    expect(r.problems).toEqual([
+      "I 列「答案」：多选题至少要有两个正确答案",
+      "K 列「难度」：“极难”无法识别，可填：易、中、难（或 1、2、3）",
+      "N 列「编号」：题目编号只能由小写字母、数字和连字符组成，如 pc-001",
+    ]);
   });
 
   it("reports a fill-in stem without a blank, or with two", () => {
-    expect(parseOne(row({ type: "填空", stem: "预备期为多久？", answer: "一年" })).problems).toEqual(["B 列「题干」：填空题题干中没有空，请用 ＿＿ 或 ____ 标出"]);
+    expect(parseOne(row({ type: "填空", stem: "预备期为多久？", answer: "一年" })).problems).toEqual([
+      "B 列「题干」：填空题题干中没有空，请用 ＿＿ 或 ____ 标出",
+    ]);
     expect(parseOne(row({ type: "填空", stem: "＿＿和＿＿", answer: "甲" })).problems).toEqual(["B 列「题干」：填空题只能有一个空，现有 2 个"]);
   });
 
   it("reports stems and 编号 repeated in the file on every row that has them", () => {
-    const parsed = parseBankSheet([
-      HEADER,
-      single("重复的题干？", "A", { key: "t-1" }),
-      single("重复的 题干？", "B"),
-      single("另一题？", "A", { key: "t-1" }),
-    ]);
+    const parsed = parseBankSheet([HEADER, single("重复的题干？", "A", { key: "t-1" }), single("重复的 题干？", "B"), single("另一题？", "A", { key: "t-1" })]);
     expect(parsed.rows[0].problems).toEqual(["B 列「题干」：与第 3 行重复", "N 列「编号」：“t-1”在文件中重复（另见第 4 行）"]);
     expect(parsed.rows[1].problems).toEqual(["B 列「题干」：与第 2 行重复"]);
     expect(parsed.rows[2].problems).toEqual(["N 列「编号」：“t-1”在文件中重复（另见第 2 行）"]);
@@ -169,8 +202,19 @@ describe("the sheet", () => {
   });
 
   it("checks against the bank and numbers new questions after the bank's own", () => {
-    const parsed = parseBankSheet([HEADER, single("新题一？", "A"), single("已有的题？", "A"), single("新题二？", "B", { key: "demo-x007" }), single("新题三？", "C")]);
-    const checked = checkAgainstBank(parsed.rows, { slug: "demo", existingStems: new Set([stemKey("已有的 题？")]), existingKeys: new Set(["demo-x002"]), header: parsed.header });
+    const parsed = parseBankSheet([
+      HEADER,
+      single("新题一？", "A"),
+      single("已有的题？", "A"),
+      single("新题二？", "B", { key: "demo-x007" }),
+      single("新题三？", "C"),
+    ]);
+    const checked = checkAgainstBank(parsed.rows, {
+      slug: "demo",
+      existingStems: new Set([stemKey("已有的 题？")]),
+      existingKeys: new Set(["demo-x002"]),
+      header: parsed.header,
+    });
     expect(checked[1].problems).toEqual(["B 列「题干」：题库中已有相同题干的题目"]);
     expect(checked.map((r) => r.key)).toEqual(["demo-x008", null, "demo-x007", "demo-x009"]);
     const taken = checkAgainstBank(parseBankSheet([HEADER, single("题？", "A", { key: "demo-x002" })]).rows, { ...ctx, existingKeys: new Set(["demo-x002"]) });
@@ -183,7 +227,10 @@ describe("the sheet", () => {
     const report = buildBankReport(file, ok, checkAgainstBank(ok.rows, ctx));
     expect(isClean(report)).toBe(true);
     expect(report.byType).toEqual({ single: 1, judge: 1 });
-    expect(report.preview.map((p) => [p.key, p.answer])).toEqual([["demo-x001", "A"], ["demo-x002", "错"]]);
+    expect(report.preview.map((p) => [p.key, p.answer])).toEqual([
+      ["demo-x001", "A"],
+      ["demo-x002", "错"],
+    ]);
     const bad = parseBankSheet([HEADER, single("题一？", "G")]);
     const badReport = buildBankReport(file, bad, checkAgainstBank(bad.rows, ctx));
     expect(isClean(badReport)).toBe(false);
@@ -208,8 +255,14 @@ describe("question editor form", () => {
   it("uses only the chosen type's answer and reports problems by field", () => {
     const v = formValuesOf(TEMPLATE_EXAMPLES[0]);
     expect(questionFromForm({ ...v, answerSingle: "", answerJudge: "true" })).toEqual({ ok: false, errors: { answer: ["请选择正确答案"] } });
-    expect(questionFromForm({ ...v, options: { A: "甲", C: "丙" }, answerSingle: "A" })).toEqual({ ok: false, errors: { options: ["选项须从 A 起连续填写（B 未填写）"] } });
-    expect(questionFromForm({ ...v, type: "fill", answerFill: "一年" })).toEqual({ ok: false, errors: { stem: ["填空题题干中没有空，请用 ＿＿ 或 ____ 标出"] } });
+    expect(questionFromForm({ ...v, options: { A: "甲", C: "丙" }, answerSingle: "A" })).toEqual({
+      ok: false,
+      errors: { options: ["选项须从 A 起连续填写（B 未填写）"] },
+    });
+    expect(questionFromForm({ ...v, type: "fill", answerFill: "一年" })).toEqual({
+      ok: false,
+      errors: { stem: ["填空题题干中没有空，请用 ＿＿ 或 ____ 标出"] },
+    });
     expect(questionFromForm({ ...v, type: "essay" })).toEqual({ ok: false, errors: { type: ["请选择题型"] } });
   });
 });

@@ -30,11 +30,20 @@ describe("reading a CAS serviceValidate response", () => {
   });
 
   it.each([
-    ["a document type with an entity", `<!DOCTYPE r [<!ENTITY u "2024100001">]><cas:serviceResponse ${NS}><cas:authenticationSuccess><cas:user>&u;</cas:user></cas:authenticationSuccess></cas:serviceResponse>`],
+    [
+      "a document type with an entity",
+      `<!DOCTYPE r [<!ENTITY u "2024100001">]><cas:serviceResponse ${NS}><cas:authenticationSuccess><cas:user>&u;</cas:user></cas:authenticationSuccess></cas:serviceResponse>`,
+    ],
     ["no CAS namespace", `<serviceResponse><authenticationSuccess><user>2024100001</user></authenticationSuccess></serviceResponse>`],
     ["XML that is not well formed", `<cas:serviceResponse ${NS}><cas:authenticationSuccess><cas:user>2024100001</cas:user>`],
-    ["two users", `<cas:serviceResponse ${NS}><cas:authenticationSuccess><cas:user>a</cas:user><cas:user>b</cas:user></cas:authenticationSuccess></cas:serviceResponse>`],
-    ["success and failure at once", `<cas:serviceResponse ${NS}><cas:authenticationSuccess><cas:user>a</cas:user></cas:authenticationSuccess><cas:authenticationFailure code="X"/></cas:serviceResponse>`],
+    [
+      "two users",
+      `<cas:serviceResponse ${NS}><cas:authenticationSuccess><cas:user>a</cas:user><cas:user>b</cas:user></cas:authenticationSuccess></cas:serviceResponse>`,
+    ],
+    [
+      "success and failure at once",
+      `<cas:serviceResponse ${NS}><cas:authenticationSuccess><cas:user>a</cas:user></cas:authenticationSuccess><cas:authenticationFailure code="X"/></cas:serviceResponse>`,
+    ],
     ["an empty user", `<cas:serviceResponse ${NS}><cas:authenticationSuccess><cas:user> </cas:user></cas:authenticationSuccess></cas:serviceResponse>`],
     ["an HTML error page", `<html><body>502 Bad Gateway</body></html>`],
   ])("refuses %s", (_name, xml) => {

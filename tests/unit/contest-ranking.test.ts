@@ -48,7 +48,13 @@ describe("the individual ranking", () => {
 });
 
 describe("the organisation table", () => {
-  const unit = (unitId: number, eligible: number, participants: number, scoreSum: number) => ({ unitId, name: `单位${unitId}`, eligible, participants, scoreSum });
+  const unit = (unitId: number, eligible: number, participants: number, scoreSum: number) => ({
+    unitId,
+    name: `单位${unitId}`,
+    eligible,
+    participants,
+    scoreSum,
+  });
 
   it("ranks by participation rate, then average score, and flags the award at the threshold", () => {
     const table = rankUnits(

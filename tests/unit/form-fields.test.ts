@@ -28,7 +28,14 @@ describe("dates and times", () => {
   });
 
   it("is what the quiz settings use", () => {
-    const r = QuizSettingsSchema.safeParse({ title: "测试", opensAt: "2026-02-30T08:00", maxAttempts: "1", gradeMethod: "highest", passPercent: "60", reviewPolicy: "never" });
+    const r = QuizSettingsSchema.safeParse({
+      title: "测试",
+      opensAt: "2026-02-30T08:00",
+      maxAttempts: "1",
+      gradeMethod: "highest",
+      passPercent: "60",
+      reviewPolicy: "never",
+    });
     expect(r.success).toBe(false);
     expect(r.error!.issues.find((i) => i.path[0] === "opensAt")?.message).toBe("日期或时间不存在");
   });
@@ -57,7 +64,16 @@ describe("学时", () => {
 
 describe("counts, minutes, marks and pass lines", () => {
   const quiz = (fields: Record<string, string>) =>
-    QuizSettingsSchema.safeParse({ title: "测试", opensAt: "", closesAt: "", maxAttempts: "1", gradeMethod: "highest", passPercent: "60", reviewPolicy: "never", ...fields });
+    QuizSettingsSchema.safeParse({
+      title: "测试",
+      opensAt: "",
+      closesAt: "",
+      maxAttempts: "1",
+      gradeMethod: "highest",
+      passPercent: "60",
+      reviewPolicy: "never",
+      ...fields,
+    });
   const messageAt = (r: { error?: z.ZodError }, field: string) => r.error?.issues.find((i) => i.path[0] === field)?.message;
 
   it("refuses hex, exponents, infinities and other scripts' digits instead of reading them as a number", () => {

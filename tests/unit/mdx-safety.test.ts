@@ -62,7 +62,10 @@ describe("MDX payloads are refused at compile time and nothing runs", () => {
     );
     expect(error).toBeInstanceOf(MdxRejected);
     const problems = (error as MdxRejected).problems;
-    expect(problems.some((p) => p.line === line && message.test(p.message)), JSON.stringify(problems)).toBe(true);
+    expect(
+      problems.some((p) => p.line === line && message.test(p.message)),
+      JSON.stringify(problems),
+    ).toBe(true);
     expect(globalThis.__mdxPwned).toBeUndefined();
   });
 
@@ -176,11 +179,13 @@ describe("pathological bodies are compiled or refused within the limits", () => 
 
   it("refuses a body over the size cap before compiling it", async () => {
     const error = await compiler.compile("党".repeat(MDX_LIMITS.maxChars + 1)).catch((e: unknown) => e);
-    expect((error as MdxRejected).problems).toEqual([{ line: null, message: `课件正文有 ${MDX_LIMITS.maxChars + 1} 字，超过 ${MDX_LIMITS.maxChars} 字的上限，请拆分为多个课时` }]);
+    expect((error as MdxRejected).problems).toEqual([
+      { line: null, message: `课件正文有 ${MDX_LIMITS.maxChars + 1} 字，超过 ${MDX_LIMITS.maxChars} 字的上限，请拆分为多个课时` },
+    ]);
   });
 
   it("gives the same tree in the thread as in this process", async () => {
-    const body = "## 标题\n\n正文 **加粗** [链接](https://www.12371.cn)\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n<Callout type=\"tip\">提示</Callout>";
+    const body = '## 标题\n\n正文 **加粗** [链接](https://www.12371.cn)\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n<Callout type="tip">提示</Callout>';
     expect(await compiler.compile(body)).toEqual(await compileMdx(body));
   });
 });

@@ -38,7 +38,7 @@ type RawBox = { type: string; header: number; body: Buffer };
 
 function parseBoxes(buf: Buffer): RawBox[] {
   const out: RawBox[] = [];
-  for (let at = 0; at < buf.length; ) {
+  for (let at = 0; at < buf.length;) {
     const size = buf.readUInt32BE(at);
     out.push({ type: buf.toString("latin1", at + 4, at + 8), header: 8, body: buf.subarray(at + 8, at + size) });
     at += size;
@@ -118,7 +118,9 @@ describe("sniffMedia", () => {
   it.each([
     ['<svg xmlns="http://www.w3.org/2000/svg"/>'],
     ['\uFEFF  \n<svg width="1" height="1"></svg>'],
-    ['<?xml version="1.0" encoding="UTF-8"?>\n<!-- Generator: Adobe Illustrator 24.0.0 -->\n<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" "http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd">\n<svg>'],
+    [
+      '<?xml version="1.0" encoding="UTF-8"?>\n<!-- Generator: Adobe Illustrator 24.0.0 -->\n<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" "http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd">\n<svg>',
+    ],
     ['<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" "svg11.dtd" [\n  <!ENTITY ns_extend "http://ns.adobe.com/Extensibility/1.0/">\n]>\n<svg>'],
   ])("knows an SVG: %s", (text) => {
     expect(sniffMedia(new TextEncoder().encode(text))).toEqual({ kind: "image", mime: "image/svg+xml" });
@@ -211,7 +213,9 @@ describe("probeVideoFile", () => {
     await expect(probeVideoFile(fixture("tiny.png"))).rejects.toThrow(/无法识别的视频格式/);
     await expect(probeVideoFile(tempFile(new Uint8Array()))).rejects.toThrow(/无法识别的视频格式/);
     await expect(probeVideoFile(fixture("tiny.mkv"))).rejects.toThrow(/不支持 MKV（Matroska）格式/);
-    await expect(probeVideoFile(fixture("tiny-hevc.mp4"))).rejects.toThrow(/不支持 H\.265\/HEVC 编码的 MP4：浏览器无法普遍播放，请转换为 H\.264 编码的 MP4 或 WebM/);
+    await expect(probeVideoFile(fixture("tiny-hevc.mp4"))).rejects.toThrow(
+      /不支持 H\.265\/HEVC 编码的 MP4：浏览器无法普遍播放，请转换为 H\.264 编码的 MP4 或 WebM/,
+    );
   });
 
   it("refuses a cut-off file", async () => {

@@ -137,12 +137,18 @@ describe("mediaResponse", () => {
 
   it("uses a given size and Cache-Control", async () => {
     const response = await mediaResponse(FILE, { mime: "image/svg+xml", size: SIZE, range: "bytes=-10", cacheControl: "private, no-cache" });
-    expect(headersOf(response)).toMatchObject({ "cache-control": "private, no-cache", "content-type": "image/svg+xml", "content-range": `bytes ${SIZE - 10}-${SIZE - 1}/${SIZE}` });
+    expect(headersOf(response)).toMatchObject({
+      "cache-control": "private, no-cache",
+      "content-type": "image/svg+xml",
+      "content-range": `bytes ${SIZE - 10}-${SIZE - 1}/${SIZE}`,
+    });
     await response.body?.cancel();
   });
 
   it("throws a 404 Response for a missing file", async () => {
-    const thrown = await mediaResponse(path.join(ROOT, "tests", "fixtures", "media", "missing.webm"), { mime: "video/webm", range: null }).catch((e: unknown) => e);
+    const thrown = await mediaResponse(path.join(ROOT, "tests", "fixtures", "media", "missing.webm"), { mime: "video/webm", range: null }).catch(
+      (e: unknown) => e,
+    );
     expect(thrown).toBeInstanceOf(Response);
     expect((thrown as Response).status).toBe(404);
   });
@@ -162,13 +168,14 @@ describe("mediaResponse", () => {
 
     const hasProc = fs.existsSync("/proc/self/io");
     const bytesRead = () => Number(/^rchar: (\d+)$/m.exec(fs.readFileSync("/proc/self/io", "utf8"))![1]);
-    const openDescriptors = () => fs.readdirSync("/proc/self/fd").filter((fd) => {
-      try {
-        return fs.readlinkSync(`/proc/self/fd/${fd}`) === large;
-      } catch {
-        return false;
-      }
-    }).length;
+    const openDescriptors = () =>
+      fs.readdirSync("/proc/self/fd").filter((fd) => {
+        try {
+          return fs.readlinkSync(`/proc/self/fd/${fd}`) === large;
+        } catch {
+          return false;
+        }
+      }).length;
 
     it.runIf(hasProc)("reads from disk only as fast as the body is consumed, and closes the file on cancel", async () => {
       const before = bytesRead();

@@ -106,8 +106,13 @@ describe("the table in a sheet", () => {
     expect(t.headerRowNumber).toBe(3);
     expect(t.header.refs).toEqual({ number: "A 列「学号」", name: "B 列「姓名」", joined: "C 列「入党时间」" });
     expect(t.rows.map((r) => r.rowNumber)).toEqual([4, 7]);
-    expect(t.notes).toEqual(["第 6、8、9 行是表尾（小计、合计、填表人），不是人员数据，已跳过", "第 5 行在 Excel 中被筛选或隐藏，默认不导入；如需导入，请在下方选择“隐藏的行也导入”后重新预检"]);
-    expect(locateTable(sheet, COLUMNS, { hiddenRows: new Set([5]), includeHidden: true, maxRows: 100, noun: "人员数据" }).rows.map((r) => r.rowNumber)).toEqual([4, 5, 7]);
+    expect(t.notes).toEqual([
+      "第 6、8、9 行是表尾（小计、合计、填表人），不是人员数据，已跳过",
+      "第 5 行在 Excel 中被筛选或隐藏，默认不导入；如需导入，请在下方选择“隐藏的行也导入”后重新预检",
+    ]);
+    expect(locateTable(sheet, COLUMNS, { hiddenRows: new Set([5]), includeHidden: true, maxRows: 100, noun: "人员数据" }).rows.map((r) => r.rowNumber)).toEqual(
+      [4, 5, 7],
+    );
   });
 
   it("skips the rows of a template numbered down in advance, with a note, but not a row missing only its required cells", () => {
@@ -143,7 +148,10 @@ describe("people rows", () => {
   });
 
   it("refuses stage dates out of order or beyond the current status, naming the file's columns", () => {
-    const [late, beyond] = parse(["1", "甲", "一支部", "预备党员", "2020-03-01", "2019-09-01", "2021-07-01", null], ["2", "乙", "一支部", "入党积极分子", "2020-03-01", null, "2021-07-01", null]);
+    const [late, beyond] = parse(
+      ["1", "甲", "一支部", "预备党员", "2020-03-01", "2019-09-01", "2021-07-01", null],
+      ["2", "乙", "一支部", "入党积极分子", "2020-03-01", null, "2021-07-01", null],
+    );
     expect(late.problems).toEqual(["F 列「确定为发展对象时间」：2019-09-01 早于 E 列「成为积极分子时间」的 2020-03-01"]);
     expect(beyond.problems).toEqual(["G 列「入党时间」：已填写 2021-07-01，但政治面貌是“入党积极分子”，请核对"]);
   });
@@ -156,13 +164,28 @@ describe("people rows", () => {
   });
 
   it("reads the status names of GB/T 4762 that HR and student systems export, and 男生/女生", () => {
-    const names = { 中国共产党党员: "member", 中共正式党员: "member", 中国共产党预备党员: "probationary", 中共预备党员: "probationary", 积极分子: "activist", 发展对象: "target" } as const;
+    const names = {
+      中国共产党党员: "member",
+      中共正式党员: "member",
+      中国共产党预备党员: "probationary",
+      中共预备党员: "probationary",
+      积极分子: "activist",
+      发展对象: "target",
+    } as const;
     for (const [text, status] of Object.entries(names)) {
       const [r] = parse(["1", "甲", "一支部", text, null, null, null, null]);
       expect(r.problems, text).toEqual([]);
       expect(r.person.politicalStatus, text).toBe(status);
     }
-    const rows = parseSheet([["学号", "姓名", "性别", "所在党支部", "政治面貌"], ["1", "甲", "男生", "一支部", "群众"], ["2", "乙", "女生", "一支部", "群众"], ["3", "丙", "1", "一支部", "群众"]], { today: "2026-12-01" }).rows;
+    const rows = parseSheet(
+      [
+        ["学号", "姓名", "性别", "所在党支部", "政治面貌"],
+        ["1", "甲", "男生", "一支部", "群众"],
+        ["2", "乙", "女生", "一支部", "群众"],
+        ["3", "丙", "1", "一支部", "群众"],
+      ],
+      { today: "2026-12-01" },
+    ).rows;
     expect(rows.map((r) => r.person.gender)).toEqual(["male", "female", null]);
     expect(rows[2].problems).toEqual(["C 列「性别」：“1”无法识别，可填：男、女"]);
   });
@@ -180,13 +203,25 @@ describe("bank rows", () => {
   });
 
   it("splits fill-in alternatives on / , ， 、 unless told to keep them whole, and never inside a number", () => {
-    const sheet: Cell[][] = [HEADER, ["填空", "＿＿", null, null, null, "党课/上党课"], ["填空", "约＿＿人", null, null, null, "1,000"], ["填空", "是＿＿", null, null, null, "甲，乙、丙"]];
+    const sheet: Cell[][] = [
+      HEADER,
+      ["填空", "＿＿", null, null, null, "党课/上党课"],
+      ["填空", "约＿＿人", null, null, null, "1,000"],
+      ["填空", "是＿＿", null, null, null, "甲，乙、丙"],
+    ];
     expect(parseBankSheet(sheet).rows.map((r) => r.question && r.question.answer)).toEqual([["党课", "上党课"], ["1,000"], ["甲", "乙", "丙"]]);
     expect(parseBankSheet(sheet, { fill: "whole" }).rows.map((r) => r.question && r.question.answer)).toEqual([["党课/上党课"], ["1,000"], ["甲，乙、丙"]]);
   });
 
   it("reads answer letters written as options are labelled: B. （B） B、 and A.C.D", () => {
-    const rows = parseBankSheet([HEADER, ["单选", "甲", "一", "二", "三", "B."], ["单选", "乙", "一", "二", "三", "（Ｂ）"], ["单选", "丙", "一", "二", "三", "B、"], ["多选", "丁", "一", "二", "三", "A.C."], ["单选", "戊", "一", "二", "三", "B/C"]]).rows;
+    const rows = parseBankSheet([
+      HEADER,
+      ["单选", "甲", "一", "二", "三", "B."],
+      ["单选", "乙", "一", "二", "三", "（Ｂ）"],
+      ["单选", "丙", "一", "二", "三", "B、"],
+      ["多选", "丁", "一", "二", "三", "A.C."],
+      ["单选", "戊", "一", "二", "三", "B/C"],
+    ]).rows;
     expect(rows.map((r) => r.question && r.question.answer)).toEqual(["B", "B", "B", ["A", "C"], null]);
     expect(rows[4].problems).toEqual(["F 列「答案」：“B/C”应为一个选项字母，如 B"]);
   });

@@ -45,14 +45,26 @@ describe("headers", () => {
   });
 
   it("names the required columns that are missing", () => {
-    const parsed = parseSheet([["学号/工号", "姓名"], ["1", "张三"]], { today: TODAY });
+    const parsed = parseSheet(
+      [
+        ["学号/工号", "姓名"],
+        ["1", "张三"],
+      ],
+      { today: TODAY },
+    );
     expect(parsed.rows).toEqual([]);
     expect(parsed.fileProblems[0]).toContain("所在党组织");
     expect(parsed.fileProblems[0]).toContain("政治面貌");
   });
 
   it("names two headers that fill the same column", () => {
-    const parsed = parseSheet([["学号", "工号", "姓名", "所在党组织", "政治面貌"], ["1", "2", "张三", "一支部", "群众"]], { today: TODAY });
+    const parsed = parseSheet(
+      [
+        ["学号", "工号", "姓名", "所在党组织", "政治面貌"],
+        ["1", "2", "张三", "一支部", "群众"],
+      ],
+      { today: TODAY },
+    );
     expect(parsed.fileProblems).toEqual(["表头中有重复的列：“学号”和“工号”都对应“学号/工号”列，请只保留一列"]);
   });
 
@@ -62,9 +74,24 @@ describe("headers", () => {
   });
 
   it("lists columns it will ignore", () => {
-    const parsed = parseSheet([[...HEADER, "备注"], [...row(base), "转入"]], { today: TODAY });
+    const parsed = parseSheet(
+      [
+        [...HEADER, "备注"],
+        [...row(base), "转入"],
+      ],
+      { today: TODAY },
+    );
     expect(parsed.ignoredHeaders).toEqual(["备注"]);
-    const report = buildReport({ fileName: "a.xlsx", format: "xlsx", sha256: "x" }, parsed, checkAgainstDatabase(parsed.rows, { resolveUnit: () => ({ ok: true, unitId: 1, fullName: "一支部" }), existingNumbers: new Set(), header: parsed.header }), TODAY);
+    const report = buildReport(
+      { fileName: "a.xlsx", format: "xlsx", sha256: "x" },
+      parsed,
+      checkAgainstDatabase(parsed.rows, {
+        resolveUnit: () => ({ ok: true, unitId: 1, fullName: "一支部" }),
+        existingNumbers: new Set(),
+        header: parsed.header,
+      }),
+      TODAY,
+    );
     expect(report.notes.join()).toContain("备注");
   });
 
@@ -175,7 +202,15 @@ describe("rows", () => {
   it("fills defaults for optional columns", () => {
     const [r] = parse(row(base));
     expect(r.problems).toEqual([]);
-    expect(r.person).toMatchObject({ gender: null, category: "student", cadreLevel: "none", isCommitteeMember: false, statusSince: null, phone: null, idNumber: null });
+    expect(r.person).toMatchObject({
+      gender: null,
+      category: "student",
+      cadreLevel: "none",
+      isCommitteeMember: false,
+      statusSince: null,
+      phone: null,
+      idNumber: null,
+    });
   });
 
   it("takes the gender from the ID number when the 性别 column is empty (decision 033)", () => {
@@ -269,7 +304,12 @@ describe("units", () => {
 describe("the whole check", () => {
   it("adds unknown units and numbers already taken, and reports a summary", () => {
     const parsed = parseSheet(
-      [HEADER, row(base), row({ ...base, "学号/工号": "2024070002", 所在党组织: "不存在的支部" }), row({ ...base, "学号/工号": "2024070003", 政治面貌: "群众" })],
+      [
+        HEADER,
+        row(base),
+        row({ ...base, "学号/工号": "2024070002", 所在党组织: "不存在的支部" }),
+        row({ ...base, "学号/工号": "2024070003", 政治面貌: "群众" }),
+      ],
       { today: TODAY },
     );
     const resolveUnit = createUnitResolver([{ id: 3, name: "学生第一党支部", chain: ["学生第一党支部"], archived: false }]);
@@ -293,7 +333,12 @@ describe("the whole check", () => {
     const report = buildReport({ fileName: "名单.csv", format: "csv", sha256: "abc" }, parsed, checked, TODAY);
     expect(isClean(report)).toBe(true);
     expect(report.byStatus).toEqual({ activist: 1, masses: 1 });
-    expect(report.preview[0]).toMatchObject({ rowNumber: 2, unit: "计算机学院党委/学生第一党支部", politicalStatus: "入党积极分子", statusSince: "2026-03-15（导入当天）" });
+    expect(report.preview[0]).toMatchObject({
+      rowNumber: 2,
+      unit: "计算机学院党委/学生第一党支部",
+      politicalStatus: "入党积极分子",
+      statusSince: "2026-03-15（导入当天）",
+    });
     expect(report.preview[1].statusSince).toBe("");
     expect(report.notes[0]).toContain("1 人未填写政治面貌起始日期");
   });

@@ -62,11 +62,7 @@ describe("scopePaths", () => {
   });
 
   it("keeps siblings, and paths that only share leading digits", () => {
-    const grants: Grant[] = [
-      { role: "secretary", unitId: 70, unitPath: "/1/70/" },
-      secretaryOfCollege,
-      { role: "secretary", unitId: 8, unitPath: "/1/8/" },
-    ];
+    const grants: Grant[] = [{ role: "secretary", unitId: 70, unitPath: "/1/70/" }, secretaryOfCollege, { role: "secretary", unitId: 8, unitPath: "/1/8/" }];
     expect(scopePaths(grants, "people:view").sort()).toEqual(["/1/7/", "/1/70/", "/1/8/"]);
   });
 

@@ -26,7 +26,9 @@ async function originFor(env: Partial<Record<(typeof ENV_KEYS)[number], string>>
 
 describe("publicOrigin", () => {
   it("is PUBLIC_URL whenever it is set", async () => {
-    expect(await originFor({ PUBLIC_URL: "https://dangxiao.example.edu.cn" }, "http://evil.example/hours/certificates/1")).toBe("https://dangxiao.example.edu.cn");
+    expect(await originFor({ PUBLIC_URL: "https://dangxiao.example.edu.cn" }, "http://evil.example/hours/certificates/1")).toBe(
+      "https://dangxiao.example.edu.cn",
+    );
     expect(await originFor({ PUBLIC_URL: "https://dangxiao.example.edu.cn/" }, "https://dangxiao.example.edu.cn/x")).toBe("https://dangxiao.example.edu.cn");
   });
 
@@ -43,8 +45,12 @@ describe("publicOrigin", () => {
     expect(await originFor(env, "http://127.0.0.1:41234/a", local)).toBe("http://127.0.0.1:41234");
     expect(await originFor(env, "http://evil.example/a", local)).toBe("http://127.0.0.1:41234");
     expect(await originFor(env, "http://127.0.0.1:9999/a", local)).toBe("http://127.0.0.1:41234");
-    expect(await originFor({ HOST: "localhost", PORT: "3000" }, "http://localhost:3000/a", { address: "::ffff:127.0.0.1", port: 3000 })).toBe("http://localhost:3000");
-    expect(await originFor({ HOST: "0.0.0.0", PORT: "3000" }, "http://evil.example/a", { address: "::ffff:10.1.2.3", port: 3000 })).toBe("http://10.1.2.3:3000");
+    expect(await originFor({ HOST: "localhost", PORT: "3000" }, "http://localhost:3000/a", { address: "::ffff:127.0.0.1", port: 3000 })).toBe(
+      "http://localhost:3000",
+    );
+    expect(await originFor({ HOST: "0.0.0.0", PORT: "3000" }, "http://evil.example/a", { address: "::ffff:10.1.2.3", port: 3000 })).toBe(
+      "http://10.1.2.3:3000",
+    );
     expect(await originFor({ HOST: "::", PORT: "3000" }, "http://evil.example/a", { address: "fd00::5", port: 3000 })).toBe("http://[fd00::5]:3000");
   });
 });

@@ -1,14 +1,5 @@
 import { describe, expect, it } from "vitest";
-import {
-  createRandom,
-  drawQuestions,
-  fromPresented,
-  hashSeed,
-  optionOrder,
-  shuffled,
-  toPresented,
-  type PoolQuestion,
-} from "~/lib/quiz-shuffle";
+import { createRandom, drawQuestions, fromPresented, hashSeed, optionOrder, shuffled, toPresented, type PoolQuestion } from "~/lib/quiz-shuffle";
 
 const TWENTY = Array.from({ length: 20 }, (_, i) => `q${i + 1}`);
 

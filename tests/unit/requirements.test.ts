@@ -71,7 +71,12 @@ describe("status timeline", () => {
 
 describe("requirements of a year", () => {
   it("asks a full member 32 学时 for the whole year, citing article 20", () => {
-    const [r] = requirementsFor(pack, none, person({ statusChanges: [{ fromStatus: "probationary", toStatus: "member", effectiveOn: d("2020-05-01") }] }), 2026);
+    const [r] = requirementsFor(
+      pack,
+      none,
+      person({ statusChanges: [{ fromStatus: "probationary", toStatus: "member", effectiveOn: d("2020-05-01") }] }),
+      2026,
+    );
     expect(r).toMatchObject({ id: "member-annual", required: 3200, months: 12, article: "第二十条" });
     expect(r.explanation).toBe("全年为正式党员，须完成 32 学时");
   });

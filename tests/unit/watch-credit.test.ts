@@ -75,22 +75,68 @@ describe("judgeHeartbeat", () => {
     expect(v2.refused).toEqual([]);
 
     // Seeking back within one heartbeat: two overlapping intervals, 15 distinct seconds.
-    const v3 = judgeHeartbeat(NONE, session(2), beat(1, [[0, 10], [5, 15]]), at(20), 600);
+    const v3 = judgeHeartbeat(
+      NONE,
+      session(2),
+      beat(1, [
+        [0, 10],
+        [5, 15],
+      ]),
+      at(20),
+      600,
+    );
     expect(v3.state.watched).toEqual([[0, 15]]);
     expect(v3.newSeconds).toBe(15);
   });
 
   it("merges intervals that touch but keeps every gap, and lets a seek within the tolerance count", () => {
-    expect(judgeHeartbeat(NONE, session(60), beat(1, [[0, 10], [10, 20]]), T0, 600).state.watched).toEqual([[0, 20]]);
+    expect(
+      judgeHeartbeat(
+        NONE,
+        session(60),
+        beat(1, [
+          [0, 10],
+          [10, 20],
+        ]),
+        T0,
+        600,
+      ).state.watched,
+    ).toEqual([[0, 20]]);
     // Rounded to tenths first: 10.04 and 10.04 are both 10.0.
-    expect(judgeHeartbeat(NONE, session(60), beat(1, [[0, 10.04], [10.04, 20]]), T0, 600).state.watched).toEqual([[0, 20]]);
-    const tenth = judgeHeartbeat(NONE, session(60), beat(1, [[0, 10], [10.1, 20]]), T0, 600);
-    expect(tenth.state.watched).toEqual([[0, 10], [10.1, 20]]);
+    expect(
+      judgeHeartbeat(
+        NONE,
+        session(60),
+        beat(1, [
+          [0, 10.04],
+          [10.04, 20],
+        ]),
+        T0,
+        600,
+      ).state.watched,
+    ).toEqual([[0, 20]]);
+    const tenth = judgeHeartbeat(
+      NONE,
+      session(60),
+      beat(1, [
+        [0, 10],
+        [10.1, 20],
+      ]),
+      T0,
+      600,
+    );
+    expect(tenth.state.watched).toEqual([
+      [0, 10],
+      [10.1, 20],
+    ]);
     expect(tenth.newSeconds).toBe(19.9);
 
     // A 1.5 s seek forward is within the 2 s tolerance: counted, the skipped 1.5 s stays unwatched.
     const seek = judgeHeartbeat(watched([0, 10]), session(60), beat(1, [[11.5, 20]]), T0, 100);
-    expect(seek.state.watched).toEqual([[0, 10], [11.5, 20]]);
+    expect(seek.state.watched).toEqual([
+      [0, 10],
+      [11.5, 20],
+    ]);
     expect(seek.newSeconds).toBe(8.5);
     expect(coverage(seek.state.watched, 100)).toBe(0.185);
     expect(furthestPoint(seek.state.watched)).toBe(20);
@@ -110,7 +156,17 @@ describe("judgeHeartbeat", () => {
     expect(refusalMessage(v.refused[0])).toBe("从 3:20 跳到 5:00 的部分没有观看，不计入学习进度，请从 3:20 继续观看");
 
     // Watching on, then skipping: the skipped run is one refusal, resuming where the watching stopped.
-    const w = judgeHeartbeat(watched([0, 200]), session(60), beat(1, [[200, 210], [300, 310], [310, 320]]), T0, 600);
+    const w = judgeHeartbeat(
+      watched([0, 200]),
+      session(60),
+      beat(1, [
+        [200, 210],
+        [300, 310],
+        [310, 320],
+      ]),
+      T0,
+      600,
+    );
     expect(w.newSeconds).toBe(10);
     expect(w.refused).toEqual([{ reason: "skipped_ahead", seconds: 20, interval: [300, 320], resumeAt: 210 }]);
     expect(w.session?.allowance).toBe(30);
@@ -134,7 +190,16 @@ describe("judgeHeartbeat", () => {
     expect(v2.refused).toEqual([{ reason: "skipped_ahead", seconds: 30, interval: [30, 60], resumeAt: 17 }]);
 
     // The same excess split over two intervals reads as one refusal.
-    const v3 = judgeHeartbeat(NONE, s0, beat(1, [[0, 20], [20, 30]]), at(15), 600);
+    const v3 = judgeHeartbeat(
+      NONE,
+      s0,
+      beat(1, [
+        [0, 20],
+        [20, 30],
+      ]),
+      at(15),
+      600,
+    );
     expect(v3.refused).toEqual([{ reason: "too_fast", seconds: 13, interval: [17, 30] }]);
   });
 
@@ -228,7 +293,15 @@ describe("judgeHeartbeat", () => {
   });
 
   it("refuses malformed intervals without spending allowance and counts the rest", () => {
-    const bad = [[Number.NaN, 5], [-1, 5], [10, 5], [90, 102], [0, Infinity], ["0", 5], [0, 10]] as unknown as Interval[];
+    const bad = [
+      [Number.NaN, 5],
+      [-1, 5],
+      [10, 5],
+      [90, 102],
+      [0, Infinity],
+      ["0", 5],
+      [0, 10],
+    ] as unknown as Interval[];
     const v = judgeHeartbeat(NONE, session(60), beat(1, bad), T0, 100);
     // Measurable claims: [-1, 5] is 6 s and [90, 102] is 12 s; the others cannot be measured.
     expect(v.refused).toEqual([{ reason: "invalid", seconds: 18 }]);
@@ -257,13 +330,7 @@ describe("judgeHeartbeat", () => {
     expect(tooMany.session).toBe(s);
     expect(judgeHeartbeat(NONE, s, beat(4, twentyOne.slice(1)), T0, 100).newSeconds).toBe(1);
 
-    for (const b of [
-      beat(0, [[0, 1]]),
-      beat(4.5, [[0, 1]]),
-      beat(Number.NaN, [[0, 1]]),
-      beat(4, [[0, 1]], ""),
-      beat(4, null as unknown as Interval[]),
-    ]) {
+    for (const b of [beat(0, [[0, 1]]), beat(4.5, [[0, 1]]), beat(Number.NaN, [[0, 1]]), beat(4, [[0, 1]], ""), beat(4, null as unknown as Interval[])]) {
       const v = judgeHeartbeat(NONE, s, b, T0, 100);
       expect(v.refused[0].reason).toBe("invalid");
       expect(v.newSeconds).toBe(0);
@@ -274,7 +341,11 @@ describe("judgeHeartbeat", () => {
   it("keeps state in tenths of a second, without float noise", () => {
     let state = NONE;
     let s: StudySession | null = session(60);
-    for (const [seq, iv] of [[1, [0, 0.1]], [2, [0.1, 0.2]], [3, [0.2, 0.3]]] as const) {
+    for (const [seq, iv] of [
+      [1, [0, 0.1]],
+      [2, [0.1, 0.2]],
+      [3, [0.2, 0.3]],
+    ] as const) {
       const v = judgeHeartbeat(state, s, beat(seq, [iv]), T0, 100);
       expect(v.newSeconds).toBe(0.1);
       state = v.state;
@@ -301,14 +372,28 @@ describe("judgeHeartbeat", () => {
 describe("furthestPoint and coverage", () => {
   it("finds where watching has to continue", () => {
     expect(furthestPoint([])).toBe(0);
-    expect(furthestPoint([[0, 10], [11.5, 20], [25, 30]])).toBe(20);
+    expect(
+      furthestPoint([
+        [0, 10],
+        [11.5, 20],
+        [25, 30],
+      ]),
+    ).toBe(20);
     expect(furthestPoint([[1.5, 10]])).toBe(10);
     expect(furthestPoint([[3, 10]])).toBe(0);
   });
 
   it("is the fraction of the video watched, within its duration", () => {
     expect(coverage([], 100)).toBe(0);
-    expect(coverage([[0, 50], [60, 80]], 100)).toBe(0.7);
+    expect(
+      coverage(
+        [
+          [0, 50],
+          [60, 80],
+        ],
+        100,
+      ),
+    ).toBe(0.7);
     expect(coverage([[90, 120]], 100)).toBe(0.1);
     expect(() => coverage([], Number.NaN)).toThrow(RangeError);
   });
@@ -321,7 +406,12 @@ describe("isVideoComplete", () => {
   it("completes at exactly the threshold and not a tenth of a second before", () => {
     expect(done([[0, 95]])).toBe(true);
     expect(done([[0, 94.9]])).toBe(false);
-    expect(done([[0, 50], [55, 100]])).toBe(true);
+    expect(
+      done([
+        [0, 50],
+        [55, 100],
+      ]),
+    ).toBe(true);
     // 95 % of 1234.5 s is 1172.775 s.
     expect(done([[0, 1172.8]], 1234.5)).toBe(true);
     expect(done([[0, 1172.7]], 1234.5)).toBe(false);

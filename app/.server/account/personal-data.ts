@@ -60,109 +60,157 @@ const optionsText = (json: string | null) =>
 const AUDIT_LIMIT = 2000;
 
 export async function personalData(personId: number, currentSessionId: string | null, now = new Date()): Promise<PersonalData> {
-  const [person, statusChanges, grants, sessions, hours, attempts, grades, entries, livePlayers, progress, searches, claims, attendances, certificates, auditRows] =
-    await Promise.all([
-      prisma.person.findUniqueOrThrow({
-        where: { id: personId },
-        select: {
-          number: true,
-          name: true,
-          gender: true,
-          category: true,
-          politicalStatus: true,
-          statusSince: true,
-          cadreLevel: true,
-          isCommitteeMember: true,
-          committeeRole: true,
-          phone: true,
-          keepSearches: true,
-          disabledAt: true,
-          createdAt: true,
-          unit: { select: { name: true } },
-          password: { select: { mustChange: true, updatedAt: true } },
-        },
-      }),
-      prisma.statusChange.findMany({
-        where: { personId },
-        select: { fromStatus: true, toStatus: true, effectiveOn: true, note: true, gateOverride: true, recordedById: true, recordedAt: true },
-        orderBy: [{ effectiveOn: "asc" }, { id: "asc" }],
-      }),
-      prisma.roleGrant.findMany({ where: { personId }, select: { role: true, createdAt: true, unit: { select: { name: true } } }, orderBy: { id: "asc" } }),
-      prisma.session.findMany({ where: { personId }, select: { id: true, createdAt: true, expiresAt: true }, orderBy: { createdAt: "asc" } }),
-      prisma.hoursEntry.findMany({
-        where: { personId },
-        select: { year: true, amount: true, category: true, sourceKind: true, sourceId: true, note: true, earnedAt: true, createdAt: true },
-        orderBy: [{ earnedAt: "asc" }, { id: "asc" }],
-      }),
-      prisma.quizAttempt.findMany({
-        where: { personId },
-        select: {
-          number: true,
-          state: true,
-          startedAt: true,
-          finishedAt: true,
-          percent: true,
-          passed: true,
-          flagged: true,
-          quiz: { select: { title: true, reviewPolicy: true, closesAt: true } },
-          items: {
-            select: { position: true, response: true, answeredAt: true, correct: true, mark: true, maxMark: true, question: { select: { type: true, stem: true, options: true } } },
-            orderBy: { position: "asc" },
+  const [
+    person,
+    statusChanges,
+    grants,
+    sessions,
+    hours,
+    attempts,
+    grades,
+    entries,
+    livePlayers,
+    progress,
+    searches,
+    claims,
+    attendances,
+    certificates,
+    auditRows,
+  ] = await Promise.all([
+    prisma.person.findUniqueOrThrow({
+      where: { id: personId },
+      select: {
+        number: true,
+        name: true,
+        gender: true,
+        category: true,
+        politicalStatus: true,
+        statusSince: true,
+        cadreLevel: true,
+        isCommitteeMember: true,
+        committeeRole: true,
+        phone: true,
+        keepSearches: true,
+        disabledAt: true,
+        createdAt: true,
+        unit: { select: { name: true } },
+        password: { select: { mustChange: true, updatedAt: true } },
+      },
+    }),
+    prisma.statusChange.findMany({
+      where: { personId },
+      select: { fromStatus: true, toStatus: true, effectiveOn: true, note: true, gateOverride: true, recordedById: true, recordedAt: true },
+      orderBy: [{ effectiveOn: "asc" }, { id: "asc" }],
+    }),
+    prisma.roleGrant.findMany({ where: { personId }, select: { role: true, createdAt: true, unit: { select: { name: true } } }, orderBy: { id: "asc" } }),
+    prisma.session.findMany({ where: { personId }, select: { id: true, createdAt: true, expiresAt: true }, orderBy: { createdAt: "asc" } }),
+    prisma.hoursEntry.findMany({
+      where: { personId },
+      select: { year: true, amount: true, category: true, sourceKind: true, sourceId: true, note: true, earnedAt: true, createdAt: true },
+      orderBy: [{ earnedAt: "asc" }, { id: "asc" }],
+    }),
+    prisma.quizAttempt.findMany({
+      where: { personId },
+      select: {
+        number: true,
+        state: true,
+        startedAt: true,
+        finishedAt: true,
+        percent: true,
+        passed: true,
+        flagged: true,
+        quiz: { select: { title: true, reviewPolicy: true, closesAt: true } },
+        items: {
+          select: {
+            position: true,
+            response: true,
+            answeredAt: true,
+            correct: true,
+            mark: true,
+            maxMark: true,
+            question: { select: { type: true, stem: true, options: true } },
           },
+          orderBy: { position: "asc" },
         },
-        orderBy: { id: "asc" },
-      }),
-      prisma.quizGrade.findMany({ where: { personId }, select: { percent: true, passed: true, attempts: true, updatedAt: true, quiz: { select: { title: true } } } }),
-      prisma.contestEntry.findMany({
-        where: { personId },
-        select: {
-          state: true,
-          startedAt: true,
-          finishedAt: true,
-          score: true,
-          maxScore: true,
-          correct: true,
-          durationMs: true,
-          showName: true,
-          contest: { select: { title: true, closesAt: true } },
-          items: { select: { position: true, question: { select: { type: true, stem: true, options: true } } }, orderBy: { position: "asc" } },
-          answers: { select: { position: true, response: true, correct: true, points: true, receivedAt: true } },
-        },
-        orderBy: { id: "asc" },
-      }),
-      prisma.livePlayer.findMany({
-        where: { personId },
-        select: { roundId: true, joinedAt: true, score: true, showName: true, round: { select: { title: true, state: true } } },
-        orderBy: { joinedAt: "asc" },
-      }),
-      prisma.lessonProgress.findMany({
-        where: { personId },
-        select: { watchedSeconds: true, readSeconds: true, completedAt: true, updatedAt: true, lesson: { select: { title: true, course: { select: { title: true } } } } },
-        orderBy: { createdAt: "asc" },
-      }),
-      prisma.courseSearch.findMany({ where: { personId }, select: { query: true, createdAt: true }, orderBy: { id: "asc" } }),
-      prisma.creditClaim.findMany({
-        where: { personId },
-        select: { title: true, organizer: true, category: true, hours: true, earnedOn: true, status: true, createdAt: true, decidedAt: true, decisionReason: true },
-        orderBy: { id: "asc" },
-      }),
-      prisma.activityAttendance.findMany({
-        where: { personId },
-        select: { source: true, reason: true, at: true, removedAt: true, activity: { select: { title: true, kind: true, startsAt: true, unit: { select: { name: true } } } } },
-        orderBy: { at: "asc" },
-      }),
-      prisma.hoursCertificate.findMany({
-        where: { personId },
-        select: { year: true, earned: true, required: true, personName: true, unitName: true, issuedAt: true, revokedAt: true },
-        orderBy: { id: "asc" },
-      }),
-      prisma.auditLog.findMany({
-        where: { OR: [{ actorId: personId }, { targetKind: "person", targetId: String(personId) }] },
-        select: { at: true, action: true, actorId: true, targetKind: true, targetId: true, ip: true },
-        orderBy: { id: "desc" },
-        take: AUDIT_LIMIT,
-      }),
-    ]);
+      },
+      orderBy: { id: "asc" },
+    }),
+    prisma.quizGrade.findMany({
+      where: { personId },
+      select: { percent: true, passed: true, attempts: true, updatedAt: true, quiz: { select: { title: true } } },
+    }),
+    prisma.contestEntry.findMany({
+      where: { personId },
+      select: {
+        state: true,
+        startedAt: true,
+        finishedAt: true,
+        score: true,
+        maxScore: true,
+        correct: true,
+        durationMs: true,
+        showName: true,
+        contest: { select: { title: true, closesAt: true } },
+        items: { select: { position: true, question: { select: { type: true, stem: true, options: true } } }, orderBy: { position: "asc" } },
+        answers: { select: { position: true, response: true, correct: true, points: true, receivedAt: true } },
+      },
+      orderBy: { id: "asc" },
+    }),
+    prisma.livePlayer.findMany({
+      where: { personId },
+      select: { roundId: true, joinedAt: true, score: true, showName: true, round: { select: { title: true, state: true } } },
+      orderBy: { joinedAt: "asc" },
+    }),
+    prisma.lessonProgress.findMany({
+      where: { personId },
+      select: {
+        watchedSeconds: true,
+        readSeconds: true,
+        completedAt: true,
+        updatedAt: true,
+        lesson: { select: { title: true, course: { select: { title: true } } } },
+      },
+      orderBy: { createdAt: "asc" },
+    }),
+    prisma.courseSearch.findMany({ where: { personId }, select: { query: true, createdAt: true }, orderBy: { id: "asc" } }),
+    prisma.creditClaim.findMany({
+      where: { personId },
+      select: {
+        title: true,
+        organizer: true,
+        category: true,
+        hours: true,
+        earnedOn: true,
+        status: true,
+        createdAt: true,
+        decidedAt: true,
+        decisionReason: true,
+      },
+      orderBy: { id: "asc" },
+    }),
+    prisma.activityAttendance.findMany({
+      where: { personId },
+      select: {
+        source: true,
+        reason: true,
+        at: true,
+        removedAt: true,
+        activity: { select: { title: true, kind: true, startsAt: true, unit: { select: { name: true } } } },
+      },
+      orderBy: { at: "asc" },
+    }),
+    prisma.hoursCertificate.findMany({
+      where: { personId },
+      select: { year: true, earned: true, required: true, personName: true, unitName: true, issuedAt: true, revokedAt: true },
+      orderBy: { id: "asc" },
+    }),
+    prisma.auditLog.findMany({
+      where: { OR: [{ actorId: personId }, { targetKind: "person", targetId: String(personId) }] },
+      select: { at: true, action: true, actorId: true, targetKind: true, targetId: true, ip: true },
+      orderBy: { id: "desc" },
+      take: AUDIT_LIMIT,
+    }),
+  ]);
 
   const liveAnswers = livePlayers.length
     ? await prisma.liveAnswer.findMany({
@@ -221,7 +269,7 @@ export async function personalData(personId: number, currentSessionId: string | 
     {
       id: "grants",
       title: "管理权限",
-      rows: grants.map((g) => ({角色: ROLE_LABELS[g.role as Role] ?? g.role, 党组织: g.unit.name, 授予时间: when(g.createdAt) })),
+      rows: grants.map((g) => ({ 角色: ROLE_LABELS[g.role as Role] ?? g.role, 党组织: g.unit.name, 授予时间: when(g.createdAt) })),
     },
     {
       id: "sessions",
@@ -324,7 +372,18 @@ export async function personalData(personId: number, currentSessionId: string | 
       id: "liveRounds",
       title: "现场赛",
       rows: [
-        ...livePlayers.map((p) => ({ 现场赛: p.round.title, 题号: null, 题干: null, 选项: null, 我的答案: null, 是否正确: null, 得分: p.score / 100, 用时毫秒: null, 加入时间: when(p.joinedAt), 大屏幕显示姓名: p.showName })),
+        ...livePlayers.map((p) => ({
+          现场赛: p.round.title,
+          题号: null,
+          题干: null,
+          选项: null,
+          我的答案: null,
+          是否正确: null,
+          得分: p.score / 100,
+          用时毫秒: null,
+          加入时间: when(p.joinedAt),
+          大屏幕显示姓名: p.showName,
+        })),
         ...liveAnswers.map((a) => {
           const finished = roundOf.get(a.roundId)?.state === "finished";
           const q = liveQuestion.get(`${a.roundId}/${a.position}`);

@@ -32,7 +32,13 @@ export async function createActivity(actorId: number, unitId: number, settings: 
     data: { unitId, ...columns(settings), codeSecret: newCodeSecret(), createdById: actorId },
     select: { id: true },
   });
-  await audit({ actorId, action: "activity.create", targetKind: "activity", targetId: activity.id, detail: { unitId, kind: settings.kind, title: settings.title } });
+  await audit({
+    actorId,
+    action: "activity.create",
+    targetKind: "activity",
+    targetId: activity.id,
+    detail: { unitId, kind: settings.kind, title: settings.title },
+  });
   return activity;
 }
 

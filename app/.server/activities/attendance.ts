@@ -146,7 +146,13 @@ export async function addAttendee(actorId: number, activityId: number, personId:
     }
   }
   const credited = activity.status === "confirmed" && (await creditAttendee(actorId, activity, personId))?.status === "credited";
-  await audit({ actorId, action: "activity.add_attendee", targetKind: "activity", targetId: activityId, detail: { personId, reason: reason.trim(), credited } });
+  await audit({
+    actorId,
+    action: "activity.add_attendee",
+    targetKind: "activity",
+    targetId: activityId,
+    detail: { personId, reason: reason.trim(), credited },
+  });
   return { credited };
 }
 
@@ -171,7 +177,13 @@ export async function removeAttendee(actorId: number, activityId: number, person
       reversed = true;
     }
   }
-  await audit({ actorId, action: "activity.remove_attendee", targetKind: "activity", targetId: activityId, detail: { personId, reason: reason.trim() || null, reversed } });
+  await audit({
+    actorId,
+    action: "activity.remove_attendee",
+    targetKind: "activity",
+    targetId: activityId,
+    detail: { personId, reason: reason.trim() || null, reversed },
+  });
   return { reversed };
 }
 

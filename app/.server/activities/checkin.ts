@@ -8,9 +8,7 @@ import { isCurrentCode, parseCheckinToken } from "./checkin-code";
 // recorded, never the only one (the secretary adds whoever was there without a phone), so every
 // refusal says plainly why and what to do instead.
 
-export type CheckinOutcome =
-  | { status: "checked-in" | "already"; title: string; unitName: string }
-  | { status: "refused"; message: string; title?: string };
+export type CheckinOutcome = { status: "checked-in" | "already"; title: string; unitName: string } | { status: "refused"; message: string; title?: string };
 
 const INVALID = "二维码无效，请扫描投影屏幕上的签到二维码";
 const OUTSIDER = "本次活动仅限所属党组织的人员签到，您不在该组织内。如确实参加了活动，请联系组织活动的书记补登。";
@@ -21,7 +19,15 @@ export async function checkIn(person: { id: number }, token: string, now = new D
   if (!parsed) return { status: "refused", message: INVALID };
   const activity = await prisma.activity.findUnique({
     where: { id: parsed.activityId },
-    select: { id: true, title: true, status: true, codeSecret: true, checkinOpensAt: true, checkinClosesAt: true, unit: { select: { name: true, path: true } } },
+    select: {
+      id: true,
+      title: true,
+      status: true,
+      codeSecret: true,
+      checkinOpensAt: true,
+      checkinClosesAt: true,
+      unit: { select: { name: true, path: true } },
+    },
   });
   if (!activity) return { status: "refused", message: INVALID };
   // Before anything else is said about the activity (its title, an expired code, its status or

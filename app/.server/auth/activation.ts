@@ -114,7 +114,15 @@ async function auditRevoked(actorId: number, revoked: number, targetKind: string
 export async function issueForPerson(actorId: number, personId: number, { mayReplacePassword }: { mayReplacePassword: boolean }) {
   const person = await prisma.person.findUniqueOrThrow({
     where: { id: personId },
-    select: { id: true, name: true, number: true, disabledAt: true, ssoSignedInAt: true, unit: { select: { name: true, path: true } }, password: { select: { mustChange: true } } },
+    select: {
+      id: true,
+      name: true,
+      number: true,
+      disabledAt: true,
+      ssoSignedInAt: true,
+      unit: { select: { name: true, path: true } },
+      password: { select: { mustChange: true } },
+    },
   });
   if (person.disabledAt) throw new ActivationError("disabled", "该账号已停用，请先启用账号再发放激活码");
   if (person.ssoSignedInAt && !mayReplacePassword) {
@@ -124,7 +132,13 @@ export async function issueForPerson(actorId: number, personId: number, { mayRep
     throw new ActivationError("active", "该账号已激活（本人已设置密码）；如本人忘记密码，请联系管理员重置");
   }
   const batch = await issue(actorId, [{ personId, name: person.name, number: person.number, unitName: person.unit.name, unitPath: person.unit.path }]);
-  await audit({ actorId, action: "activation.issue", targetKind: "person", targetId: personId, detail: { people: 1, expiresAt: batch.expiresAt.toISOString() } });
+  await audit({
+    actorId,
+    action: "activation.issue",
+    targetKind: "person",
+    targetId: personId,
+    detail: { people: 1, expiresAt: batch.expiresAt.toISOString() },
+  });
   await auditRevoked(actorId, batch.revoked, "person", personId, "reissued");
   return { code: batch.codes[0].code, expiresAt: batch.expiresAt };
 }
@@ -197,7 +211,12 @@ async function candidates(issuer: Issuer, unitPath: string, scope: BatchScope, n
     },
     orderBy: [{ unitId: "asc" }, { number: "asc" }],
   });
-  return rows.filter((p) => grantsOutrank(issuer.grants, p.grants.map((g) => ({ role: g.role as Role, unitId: g.unitId, unitPath: g.unit.path }))));
+  return rows.filter((p) =>
+    grantsOutrank(
+      issuer.grants,
+      p.grants.map((g) => ({ role: g.role as Role, unitId: g.unitId, unitPath: g.unit.path })),
+    ),
+  );
 }
 
 /** The not-yet-activated people of a unit, for the page where a secretary issues their codes. */

@@ -83,7 +83,14 @@ export async function validateSessionToken(token: string): Promise<ValidatedSess
   }
   return {
     session: { id, expiresAt, refreshed },
-    person: { id: row.id, number: row.number, name: row.name, unitId: row.unitId, politicalStatus: row.politicalStatus, mustChangePassword: row.mustChange === 1 },
+    person: {
+      id: row.id,
+      number: row.number,
+      name: row.name,
+      unitId: row.unitId,
+      politicalStatus: row.politicalStatus,
+      mustChangePassword: row.mustChange === 1,
+    },
   };
 }
 
@@ -99,13 +106,7 @@ export async function invalidateAllSessions(personId: number, exceptSessionId?: 
 }
 
 export function sessionCookie(token: string, expiresAt: Date): string {
-  const parts = [
-    `${SESSION_COOKIE}=${token}`,
-    "HttpOnly",
-    "SameSite=Lax",
-    "Path=/",
-    `Expires=${expiresAt.toUTCString()}`,
-  ];
+  const parts = [`${SESSION_COOKIE}=${token}`, "HttpOnly", "SameSite=Lax", "Path=/", `Expires=${expiresAt.toUTCString()}`];
   if (env.cookieSecure) parts.push("Secure");
   return parts.join("; ");
 }

@@ -141,7 +141,13 @@ export async function creditApprovedClaim(claimId: number) {
 export async function approveClaim(actorId: number, claimId: number) {
   const claim = await decide(actorId, claimId, "approved", null);
   const credited = await creditClaim(claimId, claim, actorId);
-  await audit({ actorId, action: "claim.approve", targetKind: "claim", targetId: claimId, detail: { personId: claim.personId, hours: claim.hours, entryId: credited.entryId } });
+  await audit({
+    actorId,
+    action: "claim.approve",
+    targetKind: "claim",
+    targetId: claimId,
+    detail: { personId: claim.personId, hours: claim.hours, entryId: credited.entryId },
+  });
 }
 
 export async function rejectClaim(actorId: number, claimId: number, reason: string) {

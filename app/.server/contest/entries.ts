@@ -15,7 +15,6 @@ import { contestIntake } from "./intake";
 // the earlier of the start plus the time limit and the contest's close. An entry past it is closed
 // with the answers stored before it, by a read or by the sweeper.
 
-
 const entrySelect = { id: true, state: true, score: true, maxScore: true, correct: true, durationMs: true, deadlineAt: true, showName: true } as const;
 
 /** The contests open to the person, with their own entry in each. */
@@ -90,7 +89,15 @@ export async function startEntry(personId: number, contestId: number, now = new 
   const sections = await prisma.contestSection.findMany({ where: { contestId }, orderBy: { position: "asc" } });
   const seed = crypto.randomBytes(16).toString("hex");
   const drawn = await drawPaper(
-    sections.map((s) => ({ position: s.position, questionId: null, bankId: s.bankId, tag: s.tag, difficulty: s.difficulty, count: s.count, markEach: s.pointsEach })),
+    sections.map((s) => ({
+      position: s.position,
+      questionId: null,
+      bankId: s.bankId,
+      tag: s.tag,
+      difficulty: s.difficulty,
+      count: s.count,
+      markEach: s.pointsEach,
+    })),
     seed,
   );
   if (drawn.length === 0) throw new ContestError("empty_paper", "这个竞赛还没有题目，请联系组织者");
@@ -103,12 +110,25 @@ export async function startEntry(personId: number, contestId: number, now = new 
     const inserted = rawStatement(
       `INSERT INTO ContestEntry (contestId, personId, seed, state, startedAt, deadlineAt, maxScore, showName)
        VALUES (?, ?, ?, 'in_progress', ?, ?, ?, 0) ON CONFLICT (contestId, personId) DO NOTHING`,
-    ).run(contestId, personId, seed, sqliteTimestamp(now), sqliteTimestamp(deadlineAt), items.reduce((s, i) => s + i.maxMark, 0));
+    ).run(
+      contestId,
+      personId,
+      seed,
+      sqliteTimestamp(now),
+      sqliteTimestamp(deadlineAt),
+      items.reduce((s, i) => s + i.maxMark, 0),
+    );
     if (inserted.changes === 0) return null;
     const id = Number(inserted.lastInsertRowid);
     const insertItem = rawStatement(`INSERT INTO ContestItem (entryId, position, questionId, optionOrder, points) VALUES (?, ?, ?, ?, ?)`);
     items.forEach((item, i) =>
-      insertItem.run(id, i + 1, item.questionId, item.optionLetters ? JSON.stringify(optionOrder(item.optionLetters, `${seed}/${item.questionId}`)) : null, item.maxMark),
+      insertItem.run(
+        id,
+        i + 1,
+        item.questionId,
+        item.optionLetters ? JSON.stringify(optionOrder(item.optionLetters, `${seed}/${item.questionId}`)) : null,
+        item.maxMark,
+      ),
     );
     return id;
   })();
@@ -162,19 +182,27 @@ export async function entryForAnswering(personId: number, entryId: number, now =
  * the stored answers' points, and the time is from the start to now (or to the deadline, for an
  * entry closed by it). Taking part earns the contest's 学时 once, through the ledger.
  */
-async function finish(entry: { id: number; contestId: number; personId: number; startedAt: Date; deadlineAt: Date }, state: "submitted" | "expired", now: Date) {
+async function finish(
+  entry: { id: number; contestId: number; personId: number; startedAt: Date; deadlineAt: Date },
+  state: "submitted" | "expired",
+  now: Date,
+) {
   await contestIntake().drain();
   const finishedAt = state === "expired" ? entry.deadlineAt : now;
   await prismaIdle();
-  const changed = rawDb().transaction(() => {
-    const totals = rawStatement(`SELECT COALESCE(SUM(points), 0) AS score, COALESCE(SUM(correct), 0) AS correct FROM ContestAnswer WHERE entryId = ?`).get(entry.id) as {
-      score: number;
-      correct: number;
-    };
-    return rawStatement(
-      `UPDATE ContestEntry SET state = ?, finishedAt = ?, score = ?, correct = ?, durationMs = ? WHERE id = ? AND state = 'in_progress'`,
-    ).run(state, sqliteTimestamp(finishedAt), totals.score, totals.correct, Math.max(0, finishedAt.getTime() - entry.startedAt.getTime()), entry.id).changes;
-  }).immediate();
+  const changed = rawDb()
+    .transaction(() => {
+      const totals = rawStatement(`SELECT COALESCE(SUM(points), 0) AS score, COALESCE(SUM(correct), 0) AS correct FROM ContestAnswer WHERE entryId = ?`).get(
+        entry.id,
+      ) as {
+        score: number;
+        correct: number;
+      };
+      return rawStatement(
+        `UPDATE ContestEntry SET state = ?, finishedAt = ?, score = ?, correct = ?, durationMs = ? WHERE id = ? AND state = 'in_progress'`,
+      ).run(state, sqliteTimestamp(finishedAt), totals.score, totals.correct, Math.max(0, finishedAt.getTime() - entry.startedAt.getTime()), entry.id).changes;
+    })
+    .immediate();
   contestIntake().forget(entry.id);
   if (changed === 0) return false;
   await creditContestEntry(entry.contestId, entry.personId, finishedAt);

@@ -1,14 +1,6 @@
 // A refusal the participant is told about, in Chinese; `status` is the HTTP status a route answers with.
 
-export type ContestRefusal =
-  | "not_found"
-  | "not_open"
-  | "already_entered"
-  | "empty_paper"
-  | "closed"
-  | "deadline"
-  | "bad_position"
-  | "malformed";
+export type ContestRefusal = "not_found" | "not_open" | "already_entered" | "empty_paper" | "closed" | "deadline" | "bad_position" | "malformed";
 
 const STATUS: Record<ContestRefusal, number> = {
   not_found: 404,

@@ -153,8 +153,7 @@ export class ContestIntake {
     const cached = this.papers.get(entryId);
     if (cached) return cached;
     const entry = rawStatement(`SELECT personId, deadlineAt FROM ContestEntry WHERE id = ? AND state = 'in_progress'`).get(entryId) as
-      | { personId: number; deadlineAt: string }
-      | undefined;
+      { personId: number; deadlineAt: string } | undefined;
     if (!entry) return null;
     const rows = rawStatement(
       `SELECT i.position, i.optionOrder, i.points, q.type, q.options, q.answer FROM ContestItem i JOIN Question q ON q.id = i.questionId WHERE i.entryId = ?`,

@@ -72,7 +72,12 @@ export async function exportContestResults(
   ];
 
   const body = await writeXlsxFile([
-    { data: people, sheet: "个人排名", columns: [{ width: 6 }, { width: 10 }, { width: 16 }, { width: 12 }, { width: 24 }, ...Array(5).fill({ width: 12 })], stickyRowsCount: 1 },
+    {
+      data: people,
+      sheet: "个人排名",
+      columns: [{ width: 6 }, { width: 10 }, { width: 16 }, { width: 12 }, { width: 24 }, ...Array(5).fill({ width: 12 })],
+      stickyRowsCount: 1,
+    },
     { data: units, sheet: "组织排名", columns: [{ width: 18 }, { width: 30 }, ...Array(5).fill({ width: 12 })] },
     { data: drawRows, sheet: "抽奖结果", columns: [{ width: 20 }, { width: 60 }, { width: 16 }, { width: 12 }, { width: 24 }] },
     { data: items, sheet: "题目正确率", columns: [{ width: 16 }, { width: 10 }, { width: 60 }, ...Array(3).fill({ width: 10 })], stickyRowsCount: 1 },

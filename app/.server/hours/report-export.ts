@@ -46,7 +46,12 @@ export async function exportHoursReport(actorId: number, grants: readonly Grant[
     ]),
   ];
   const body = await writeXlsxFile([
-    { data: people, sheet: "人员学时", columns: [{ width: 10 }, { width: 16 }, { width: 28 }, { width: 8 }, ...Array(3).fill({ width: 10 })], stickyRowsCount: 1 },
+    {
+      data: people,
+      sheet: "人员学时",
+      columns: [{ width: 10 }, { width: 16 }, { width: 28 }, { width: 8 }, ...Array(3).fill({ width: 10 })],
+      stickyRowsCount: 1,
+    },
     { data: units, sheet: "组织汇总", columns: [{ width: 30 }, ...Array(6).fill({ width: 12 })], stickyRowsCount: 1 },
     { data: courses, sheet: "必修课程", columns: [{ width: 24 }, { width: 30 }, ...Array(6).fill({ width: 11 })], stickyRowsCount: 1 },
   ]).toBuffer();

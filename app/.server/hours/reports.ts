@@ -126,9 +126,7 @@ export async function hoursReport(unitId: number, year: number, now = new Date()
   const units = groups.map((g) => rollup(g.unitId, g.name, g.own, g.members));
 
   const hours = rawStatement(HOURS_BY_MONTH_SQL).get(year, JSON.stringify(rows.map((r) => r.id))) as Record<`m${number}`, number>;
-  const activities = new Map(
-    (rawStatement(ACTIVITIES_BY_MONTH_SQL).all(unit.path, String(year)) as { month: number; n: number }[]).map((r) => [r.month, r.n]),
-  );
+  const activities = new Map((rawStatement(ACTIVITIES_BY_MONTH_SQL).all(unit.path, String(year)) as { month: number; n: number }[]).map((r) => [r.month, r.n]));
   const trend = MONTHS.map((month) => ({ month, hours: hours[`m${month}`], activities: activities.get(month) ?? 0 }));
 
   const courses = requiredCourseCompletion(people, groups, now);

@@ -33,7 +33,15 @@ export type RequiredCourse = CourseCompletion & {
   units: (CourseCompletion & { unitId: number; name: string; own: boolean })[];
 };
 
-type AssignmentRow = { courseId: number; title: string; lessons: number; unitId: number; politicalStatus: string | null; cadreLevel: string | null; dueAt: string | null };
+type AssignmentRow = {
+  courseId: number;
+  title: string;
+  lessons: number;
+  unitId: number;
+  politicalStatus: string | null;
+  cadreLevel: string | null;
+  dueAt: string | null;
+};
 
 const ASSIGNMENTS_SQL = `SELECT a.courseId, c.title, a.unitId, a.politicalStatus, a.cadreLevel, a.dueAt,
     (SELECT COUNT(*) FROM Lesson l WHERE l.courseId = c.id AND l.archivedAt IS NULL) AS lessons
@@ -73,7 +81,11 @@ export function requiredCourseCompletion(people: readonly Learner[], groups: rea
   const courseIds = [...new Set(assignments.map((a) => a.courseId))];
   if (courseIds.length === 0) return [];
   const done = new Map<string, number>();
-  for (const r of rawStatement(PROGRESS_SQL).all(JSON.stringify(people.map((p) => p.id)), JSON.stringify(courseIds)) as { personId: number; courseId: number; done: number }[]) {
+  for (const r of rawStatement(PROGRESS_SQL).all(JSON.stringify(people.map((p) => p.id)), JSON.stringify(courseIds)) as {
+    personId: number;
+    courseId: number;
+    done: number;
+  }[]) {
     done.set(`${r.personId}:${r.courseId}`, r.done);
   }
 
@@ -101,7 +113,15 @@ export function requiredCourseCompletion(people: readonly Learner[], groups: rea
         lessons,
         dueAt: earliest === null ? null : new Date(earliest),
         ...tally([...duties.values()], t),
-        units: groups.map((g) => ({ unitId: g.unitId, name: g.name, own: g.own, ...tally(g.members.map((m) => duties.get(m.id)), t) })),
+        units: groups.map((g) => ({
+          unitId: g.unitId,
+          name: g.name,
+          own: g.own,
+          ...tally(
+            g.members.map((m) => duties.get(m.id)),
+            t,
+          ),
+        })),
       },
     ];
   });

@@ -1,4 +1,13 @@
-import { type PersonFacts, type RequirementSummary, checkAdmission, countsToward, progressOf, requirementsFor, statusStartedBefore, summarise } from "~/lib/requirements";
+import {
+  type PersonFacts,
+  type RequirementSummary,
+  checkAdmission,
+  countsToward,
+  progressOf,
+  requirementsFor,
+  statusStartedBefore,
+  summarise,
+} from "~/lib/requirements";
 import { CHINA_OFFSET_MS, todayInChina } from "~/lib/dates";
 import { type RulePack } from "~/lib/rule-pack";
 import { prisma, rawStatement } from "../db";
@@ -24,7 +33,11 @@ export async function personFacts(personId: number): Promise<PersonFacts> {
 /** 学时 toward the development-target training: the gate's categories, earned from the day `since` until `until`. */
 export async function trainingHours(personId: number, pack: RulePack, since: Date | null, until: Date): Promise<number> {
   const sum = await prisma.hoursEntry.aggregate({
-    where: { personId, category: { in: [...pack.gates.targetTraining.counts] }, earnedAt: { ...(since ? { gte: new Date(since.getTime() - CHINA_OFFSET_MS) } : {}), lt: until } },
+    where: {
+      personId,
+      category: { in: [...pack.gates.targetTraining.counts] },
+      earnedAt: { ...(since ? { gte: new Date(since.getTime() - CHINA_OFFSET_MS) } : {}), lt: until },
+    },
     _sum: { amount: true },
   });
   return sum._sum.amount ?? 0;

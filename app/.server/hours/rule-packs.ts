@@ -20,7 +20,12 @@ let cache: Loaded | null = null;
 function loadFrom(dir: string): Loaded {
   const packs = new Map<string, RulePack>();
   const errors: string[] = [];
-  const files = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort() : [];
+  const files = fs.existsSync(dir)
+    ? fs
+        .readdirSync(dir)
+        .filter((f) => /\.ya?ml$/.test(f))
+        .sort()
+    : [];
   for (const file of files) {
     let data: unknown;
     try {

@@ -90,7 +90,12 @@ export async function creditApproval(s: CreditSettings, viewerId: number): Promi
  * settings they saw. The update is conditional on those very settings, so a change that lands in
  * between is never approved unseen, on any database.
  */
-export async function approveCreditSettings(actorId: number, kind: CreditSourceKind, id: number, seen: string): Promise<{ ok: true } | { ok: false; message: string }> {
+export async function approveCreditSettings(
+  actorId: number,
+  kind: CreditSourceKind,
+  id: number,
+  seen: string,
+): Promise<{ ok: true } | { ok: false; message: string }> {
   const s = await settingsOf(kind, id);
   if (!s?.creditHours) return { ok: false, message: "该项目不计学时，无需审核" };
   if (s.creditSetById === actorId) return { ok: false, message: "学时设置是您本人设置的，须由本组织的其他管理员审核" };

@@ -83,12 +83,30 @@ async function readXlsx(bytes: Uint8Array, holdsTable: HoldsTable, dates: DateCe
   if (unpacked > MAX_XLSX_UNPACKED_BYTES) throw new ImportFileError("工作簿内容过大，请只保留要导入的工作表并拆分后再导入");
   try {
     // Numbers stay as the text Excel stored, so a long student number or phone keeps every digit.
-    const sheets = (await readXlsxFile(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), { parseNumber: (s: string) => s })) as unknown as { sheet: string; data: Cell[][] }[];
+    const sheets = (await readXlsxFile(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), { parseNumber: (s: string) => s })) as unknown as {
+      sheet: string;
+      data: Cell[][];
+    }[];
     // A workbook often opens with a 填表说明 sheet and keeps the roll on the next one.
-    const index = Math.max(0, sheets.findIndex((s) => holdsTable(s.data)));
+    const index = Math.max(
+      0,
+      sheets.findIndex((s) => holdsTable(s.data)),
+    );
     const layout = readSheetLayout(bytes, index);
-    const sheetNote = index === 0 ? null : `读取的是工作表“${sheets[index].sheet}”；前面的工作表“${sheets.slice(0, index).map((s) => s.sheet).join("”“")}”中没有表头，未读取`;
-    return { format: "xlsx", rows: applyLayout(sheets[index]?.data ?? [], layout, dates), hiddenRows: layout.hiddenRows, hiddenColumns: layout.hiddenColumns, sheetNote };
+    const sheetNote =
+      index === 0
+        ? null
+        : `读取的是工作表“${sheets[index].sheet}”；前面的工作表“${sheets
+            .slice(0, index)
+            .map((s) => s.sheet)
+            .join("”“")}”中没有表头，未读取`;
+    return {
+      format: "xlsx",
+      rows: applyLayout(sheets[index]?.data ?? [], layout, dates),
+      hiddenRows: layout.hiddenRows,
+      hiddenColumns: layout.hiddenColumns,
+      sheetNote,
+    };
   } catch {
     throw new ImportFileError("无法读取该 Excel 文件：文件已损坏、已加密，或不是 .xlsx 格式。请在 Excel 中“另存为”.xlsx 后再上传");
   }

@@ -75,8 +75,7 @@ function attributes(tag: string): Record<string, string> {
   return out;
 }
 
-const decodeXml = (s: string) =>
-  s.replace(/&(lt|gt|quot|apos|amp);/g, (_, e: string) => ({ lt: "<", gt: ">", quot: '"', apos: "'", amp: "&" })[e as "lt"]);
+const decodeXml = (s: string) => s.replace(/&(lt|gt|quot|apos|amp);/g, (_, e: string) => ({ lt: "<", gt: ">", quot: '"', apos: "'", amp: "&" })[e as "lt"]);
 
 /** Path of the sheet at `index` (0-based) in the workbook's order, the order read-excel-file reads them in. */
 function sheetPath(bytes: Uint8Array, entries: Map<string, ZipEntry>, workbook: string | null, index: number): string | null {

@@ -25,16 +25,17 @@ const pathIds = (path: string) => path.split("/").filter(Boolean).map(Number);
 type Assignment = { unitId: number; politicalStatus: string | null; cadreLevel: string | null };
 
 export function assignmentCovers(a: Assignment, l: Omit<Learner, "id">): boolean {
-  return pathIds(l.unitPath).includes(a.unitId) && (a.politicalStatus === null || a.politicalStatus === l.politicalStatus) && (a.cadreLevel === null || a.cadreLevel === l.cadreLevel);
+  return (
+    pathIds(l.unitPath).includes(a.unitId) &&
+    (a.politicalStatus === null || a.politicalStatus === l.politicalStatus) &&
+    (a.cadreLevel === null || a.cadreLevel === l.cadreLevel)
+  );
 }
 
 function coveringAssignments(l: Learner) {
   return {
     unitId: { in: pathIds(l.unitPath) },
-    AND: [
-      { OR: [{ politicalStatus: null }, { politicalStatus: l.politicalStatus }] },
-      { OR: [{ cadreLevel: null }, { cadreLevel: l.cadreLevel }] },
-    ],
+    AND: [{ OR: [{ politicalStatus: null }, { politicalStatus: l.politicalStatus }] }, { OR: [{ cadreLevel: null }, { cadreLevel: l.cadreLevel }] }],
   };
 }
 
@@ -136,7 +137,12 @@ export function filterCatalog(cards: readonly CourseCard[], f: CatalogFilter): C
  * (`searches`: none when the person does not keep them, search-history.ts).
  */
 export async function recommendations(personId: number, cards: readonly CourseCard[], searches: readonly string[], limit = 3): Promise<CourseCard[]> {
-  const studied = await prisma.lessonProgress.findMany({ where: { personId }, select: { lesson: { select: { courseId: true } } }, distinct: ["lessonId"], take: 200 });
+  const studied = await prisma.lessonProgress.findMany({
+    where: { personId },
+    select: { lesson: { select: { courseId: true } } },
+    distinct: ["lessonId"],
+    take: 200,
+  });
   const studiedIds = new Set(studied.map((s) => s.lesson.courseId));
   const studiedCards = cards.filter((c) => studiedIds.has(c.id));
   const tags = new Set(studiedCards.flatMap((c) => c.tags));
@@ -206,7 +212,10 @@ export async function lessonForPerson(personId: number, slug: string, key: strin
   });
   const [video, progress] = await Promise.all([
     lesson.videoPath
-      ? prisma.mediaFile.findUnique({ where: { courseId_path: { courseId: found.card.id, path: lesson.videoPath } }, select: { durationSec: true, mime: true } })
+      ? prisma.mediaFile.findUnique({
+          where: { courseId_path: { courseId: found.card.id, path: lesson.videoPath } },
+          select: { durationSec: true, mime: true },
+        })
       : null,
     prisma.lessonProgress.findUnique({ where: { personId_lessonId: { personId, lessonId: lesson.id } } }),
   ]);

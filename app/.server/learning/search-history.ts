@@ -17,7 +17,11 @@ export type SearchHistoryState = { keep: boolean; count: number };
 export async function catalogueSearches(personId: number, query: string): Promise<SearchHistoryState & { recent: string[] }> {
   const person = await prisma.person.findUniqueOrThrow({
     where: { id: personId },
-    select: { keepSearches: true, _count: { select: { courseSearches: true } }, courseSearches: { select: { query: true }, orderBy: { id: "desc" }, take: RECENT } },
+    select: {
+      keepSearches: true,
+      _count: { select: { courseSearches: true } },
+      courseSearches: { select: { query: true }, orderBy: { id: "desc" }, take: RECENT },
+    },
   });
   const keep = person.keepSearches;
   let recent = person.courseSearches.map((s) => s.query);

@@ -58,12 +58,12 @@ const ms = (s: string) => new Date(s).getTime();
 
 function lessonFacts(lessonId: number): LessonFacts {
   const row = rawStatement(
-      `SELECT l."id", l."courseId", l."title", l."credit", l."minutes", l."checkpoints", c."completionPermille", m."durationSec", r."createdById" AS "publishedById"
+    `SELECT l."id", l."courseId", l."title", l."credit", l."minutes", l."checkpoints", c."completionPermille", m."durationSec", r."createdById" AS "publishedById"
        FROM "Lesson" l JOIN "Course" c ON c."id" = l."courseId"
        LEFT JOIN "MediaFile" m ON m."courseId" = l."courseId" AND m."path" = l."videoPath"
        LEFT JOIN "CourseRevision" r ON r."courseId" = c."id" AND r."number" = c."revision"
        WHERE l."id" = ? AND l."archivedAt" IS NULL AND c."status" = 'published'`,
-    ).get(lessonId) as
+  ).get(lessonId) as
     | {
         id: number;
         courseId: number;
@@ -100,37 +100,41 @@ function readSession(personId: number) {
 
 function writeSession(personId: number, lessonId: number, s: StudySession) {
   rawStatement(
-      `INSERT INTO StudySession (personId, id, lessonId, lastBeatAt, lastSeq, allowance) VALUES (?, ?, ?, ?, ?, ?)
+    `INSERT INTO StudySession (personId, id, lessonId, lastBeatAt, lastSeq, allowance) VALUES (?, ?, ?, ?, ?, ?)
        ON CONFLICT (personId) DO UPDATE SET id = excluded.id, lessonId = excluded.lessonId, lastBeatAt = excluded.lastBeatAt,
          lastSeq = excluded.lastSeq, allowance = excluded.allowance`,
-    ).run(personId, s.id, lessonId, sqliteTimestamp(new Date(s.lastBeatAt)), s.lastSeq, s.allowance);
+  ).run(personId, s.id, lessonId, sqliteTimestamp(new Date(s.lastBeatAt)), s.lastSeq, s.allowance);
 }
 
 function readProgress(personId: number, lessonId: number): ProgressRow {
   return (
     (rawStatement("SELECT watched, readSeconds, checkpoints, completedAt FROM LessonProgress WHERE personId = ? AND lessonId = ?").get(personId, lessonId) as
-      | ProgressRow
-      | undefined) ?? { watched: "[]", readSeconds: 0, checkpoints: "{}", completedAt: null }
+      ProgressRow | undefined) ?? { watched: "[]", readSeconds: 0, checkpoints: "{}", completedAt: null }
   );
 }
 
-function writeProgress(personId: number, lessonId: number, p: { watched: readonly Interval[]; readSeconds: number; checkpoints: CheckpointState; completedAt: string | null }, now: Date) {
+function writeProgress(
+  personId: number,
+  lessonId: number,
+  p: { watched: readonly Interval[]; readSeconds: number; checkpoints: CheckpointState; completedAt: string | null },
+  now: Date,
+) {
   const watchedSeconds = p.watched.reduce((s, [a, b]) => s + (b - a), 0);
   rawStatement(
-      `INSERT INTO LessonProgress (personId, lessonId, watched, watchedSeconds, readSeconds, checkpoints, completedAt, createdAt, updatedAt)
+    `INSERT INTO LessonProgress (personId, lessonId, watched, watchedSeconds, readSeconds, checkpoints, completedAt, createdAt, updatedAt)
        VALUES (@personId, @lessonId, @watched, @watchedSeconds, @readSeconds, @checkpoints, @completedAt, @now, @now)
        ON CONFLICT (personId, lessonId) DO UPDATE SET watched = excluded.watched, watchedSeconds = excluded.watchedSeconds,
          readSeconds = excluded.readSeconds, checkpoints = excluded.checkpoints, completedAt = excluded.completedAt, updatedAt = excluded.updatedAt`,
-    ).run({
-      personId,
-      lessonId,
-      watched: JSON.stringify(p.watched),
-      watchedSeconds: Math.round(watchedSeconds * 10) / 10,
-      readSeconds: p.readSeconds,
-      checkpoints: JSON.stringify(p.checkpoints),
-      completedAt: p.completedAt,
-      now: sqliteTimestamp(now),
-    });
+  ).run({
+    personId,
+    lessonId,
+    watched: JSON.stringify(p.watched),
+    watchedSeconds: Math.round(watchedSeconds * 10) / 10,
+    readSeconds: p.readSeconds,
+    checkpoints: JSON.stringify(p.checkpoints),
+    completedAt: p.completedAt,
+    now: sqliteTimestamp(now),
+  });
 }
 
 function isComplete(lesson: LessonFacts, watched: readonly Interval[], readSeconds: number, answered: CheckpointState): boolean {
@@ -173,7 +177,11 @@ function status(lesson: LessonFacts, p: ProgressRow & { watchedParsed: Interval[
  * Nobody credits 学时 to themselves (decision 028): whoever published the course's current revision
  * set its lessons' hours, and is not credited for them until another trainer publishes it.
  */
-function lessonCredit(personId: number, lesson: { id: number; title: string; credit: number; publishedById: number | null }, completedAt: Date): CreditInput | null {
+function lessonCredit(
+  personId: number,
+  lesson: { id: number; title: string; credit: number; publishedById: number | null },
+  completedAt: Date,
+): CreditInput | null {
   if (lesson.credit <= 0 || lesson.publishedById === personId) return null;
   return { personId, amount: lesson.credit, category: "online", sourceKind: "lesson", sourceId: String(lesson.id), earnedAt: completedAt, note: lesson.title };
 }
@@ -204,11 +212,13 @@ export async function beginStudy(personId: number, lessonId: number, now = new D
   const lesson = lessonFacts(lessonId);
   const id = crypto.randomBytes(12).toString("base64url");
   await prismaIdle();
-  const progress = rawDb().transaction(() => {
-    const session = startSession(toSession(readSession(personId)), id, now.getTime());
-    writeSession(personId, lessonId, session);
-    return readProgress(personId, lessonId);
-  }).immediate();
+  const progress = rawDb()
+    .transaction(() => {
+      const session = startSession(toSession(readSession(personId)), id, now.getTime());
+      writeSession(personId, lessonId, session);
+      return readProgress(personId, lessonId);
+    })
+    .immediate();
   return { sessionId: id, status: status(lesson, { ...progress, watchedParsed: JSON.parse(progress.watched) as Interval[] }, 0) };
 }
 
@@ -223,21 +233,23 @@ async function applyBeat(
   judge: (session: StudySession | null, progress: ProgressRow) => { verdict: BeatVerdict<unknown>; watched: Interval[]; readSeconds: number },
 ): Promise<Judged> {
   await prismaIdle();
-  return rawDb().transaction((): Judged => {
-    const sessionRow = readSession(personId);
-    // A session opened for another lesson does not count here: the account studies one thing at a time.
-    const session = sessionRow && sessionRow.lessonId === lesson.id ? toSession(sessionRow) : null;
-    const progress = readProgress(personId, lesson.id);
-    const { verdict, watched, readSeconds } = judge(session, progress);
-    const answered = JSON.parse(progress.checkpoints) as CheckpointState;
-    if (verdict.session && verdict.session !== session) writeSession(personId, lesson.id, verdict.session);
-    const counted = verdict.newSeconds > 0 || readSeconds !== progress.readSeconds;
-    const completedNow = progress.completedAt === null && isComplete(lesson, watched, readSeconds, answered);
-    const completedAt = completedNow ? sqliteTimestamp(now) : progress.completedAt;
-    if (counted || completedNow) writeProgress(personId, lesson.id, { watched, readSeconds, checkpoints: answered, completedAt }, now);
-    const credited = creditCompletion(personId, lesson, completedNow, now);
-    return { verdict, progress: { ...progress, readSeconds, completedAt, watchedParsed: watched }, credited };
-  }).immediate();
+  return rawDb()
+    .transaction((): Judged => {
+      const sessionRow = readSession(personId);
+      // A session opened for another lesson does not count here: the account studies one thing at a time.
+      const session = sessionRow && sessionRow.lessonId === lesson.id ? toSession(sessionRow) : null;
+      const progress = readProgress(personId, lesson.id);
+      const { verdict, watched, readSeconds } = judge(session, progress);
+      const answered = JSON.parse(progress.checkpoints) as CheckpointState;
+      if (verdict.session && verdict.session !== session) writeSession(personId, lesson.id, verdict.session);
+      const counted = verdict.newSeconds > 0 || readSeconds !== progress.readSeconds;
+      const completedNow = progress.completedAt === null && isComplete(lesson, watched, readSeconds, answered);
+      const completedAt = completedNow ? sqliteTimestamp(now) : progress.completedAt;
+      if (counted || completedNow) writeProgress(personId, lesson.id, { watched, readSeconds, checkpoints: answered, completedAt }, now);
+      const credited = creditCompletion(personId, lesson, completedNow, now);
+      return { verdict, progress: { ...progress, readSeconds, completedAt, watchedParsed: watched }, credited };
+    })
+    .immediate();
 }
 
 /**
@@ -251,24 +263,44 @@ export function holdsStudySession(personId: number, lessonId: number, sessionId:
 }
 
 /** A video heartbeat: the intervals played since the previous one. */
-export async function videoBeat(personId: number, lessonId: number, beat: { sessionId: string; seq: number; intervals: Interval[] }, now = new Date()): Promise<BeatResult> {
+export async function videoBeat(
+  personId: number,
+  lessonId: number,
+  beat: { sessionId: string; seq: number; intervals: Interval[] },
+  now = new Date(),
+): Promise<BeatResult> {
   const lesson = lessonFacts(lessonId);
   if (!lesson.duration) throw new StudyError(400, "这个课时没有视频");
   const { verdict, progress, credited } = await applyBeat(personId, lesson, now, (session, p) => {
     const v = judgeHeartbeat({ watched: JSON.parse(p.watched) as Interval[] }, session, beat, now.getTime(), lesson.duration!);
     return { verdict: v, watched: [...v.state.watched], readSeconds: p.readSeconds };
   });
-  return { status: status(lesson, progress, credited), newSeconds: verdict.newSeconds, superseded: verdict.superseded, messages: verdict.refused.map(refusalMessage) };
+  return {
+    status: status(lesson, progress, credited),
+    newSeconds: verdict.newSeconds,
+    superseded: verdict.superseded,
+    messages: verdict.refused.map(refusalMessage),
+  };
 }
 
 /** A reading heartbeat: seconds the text lesson was visible since the previous one. */
-export async function readingBeat(personId: number, lessonId: number, beat: { sessionId: string; seq: number; visibleSeconds: number }, now = new Date()): Promise<BeatResult> {
+export async function readingBeat(
+  personId: number,
+  lessonId: number,
+  beat: { sessionId: string; seq: number; visibleSeconds: number },
+  now = new Date(),
+): Promise<BeatResult> {
   const lesson = lessonFacts(lessonId);
   const { verdict, progress, credited } = await applyBeat(personId, lesson, now, (session, p) => {
     const v = judgeReadingBeat({ readSeconds: p.readSeconds }, session, beat, now.getTime());
     return { verdict: v, watched: JSON.parse(p.watched) as Interval[], readSeconds: v.state.readSeconds };
   });
-  return { status: status(lesson, progress, credited), newSeconds: verdict.newSeconds, superseded: verdict.superseded, messages: verdict.refused.map(refusalMessage) };
+  return {
+    status: status(lesson, progress, credited),
+    newSeconds: verdict.newSeconds,
+    superseded: verdict.superseded,
+    messages: verdict.refused.map(refusalMessage),
+  };
 }
 
 export type CheckpointResult = { correct: boolean; answer: string[]; explanation: string | null; status: StudyStatus };
@@ -278,7 +310,13 @@ export type CheckpointResult = { correct: boolean; answer: string[]; explanation
  * and the explanation come back only now, after the learner has committed to an answer. The first
  * answer stands.
  */
-export async function answerCheckpoint(personId: number, lessonId: number, checkpointId: string, values: string[], now = new Date()): Promise<CheckpointResult> {
+export async function answerCheckpoint(
+  personId: number,
+  lessonId: number,
+  checkpointId: string,
+  values: string[],
+  now = new Date(),
+): Promise<CheckpointResult> {
   const lesson = lessonFacts(lessonId);
   const cp = lesson.checkpoints.find((c) => c.id === checkpointId);
   if (!cp) throw new StudyError(404, "检查点不存在");
@@ -286,16 +324,18 @@ export async function answerCheckpoint(personId: number, lessonId: number, check
   const response = cp.type === "single" ? values[0] : cp.type === "multiple" ? values : values[0] === "true";
   const correct = gradeQuestion({ type: cp.type, answer: cp.answer } as QuestionKey, response, 100).correct;
   await prismaIdle();
-  const { progress, credited } = rawDb().transaction(() => {
-    const p = readProgress(personId, lessonId);
-    const answered = JSON.parse(p.checkpoints) as CheckpointState;
-    answered[checkpointId] ??= { correct, at: sqliteTimestamp(now) };
-    const watched = JSON.parse(p.watched) as Interval[];
-    const completedNow = p.completedAt === null && isComplete(lesson, watched, p.readSeconds, answered);
-    const completedAt = completedNow ? sqliteTimestamp(now) : p.completedAt;
-    writeProgress(personId, lessonId, { watched, readSeconds: p.readSeconds, checkpoints: answered, completedAt }, now);
-    return { progress: { ...p, completedAt, watchedParsed: watched }, credited: creditCompletion(personId, lesson, completedNow, now) };
-  }).immediate();
+  const { progress, credited } = rawDb()
+    .transaction(() => {
+      const p = readProgress(personId, lessonId);
+      const answered = JSON.parse(p.checkpoints) as CheckpointState;
+      answered[checkpointId] ??= { correct, at: sqliteTimestamp(now) };
+      const watched = JSON.parse(p.watched) as Interval[];
+      const completedNow = p.completedAt === null && isComplete(lesson, watched, p.readSeconds, answered);
+      const completedAt = completedNow ? sqliteTimestamp(now) : p.completedAt;
+      writeProgress(personId, lessonId, { watched, readSeconds: p.readSeconds, checkpoints: answered, completedAt }, now);
+      return { progress: { ...p, completedAt, watchedParsed: watched }, credited: creditCompletion(personId, lesson, completedNow, now) };
+    })
+    .immediate();
   const answer = cp.type === "judge" ? [cp.answer ? "正确" : "错误"] : ([] as string[]).concat(cp.answer);
   return { correct, answer, explanation: cp.explanation ?? null, status: status(lesson, progress, credited) };
 }

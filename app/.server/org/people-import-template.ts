@@ -14,7 +14,6 @@ import { type Importer, unitsInScope } from "./people-import";
 /** Units listed on the notes sheet; a whole province's tree would not help anyone. */
 const UNITS_LISTED = 2000;
 
-
 function exampleUnit(importer: Importer): { unitText: string; unitNames: string[] } {
   const units = unitsInScope(rawDb(), scopePaths(importer.grants, "people:import")).filter((u) => !u.archived);
   const resolve = createUnitResolver(units);

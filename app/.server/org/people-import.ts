@@ -41,13 +41,19 @@ export function unitsInScope(db: Database.Database, scope: readonly string[]): U
   // Ancestors above the scope give the full names ("计算机学院党委/学生第一党支部").
   const missing = [...new Set(units.flatMap((u) => u.path.split("/").filter(Boolean).map(Number)))].filter((id) => !names.has(id));
   if (missing.length) {
-    const rows = db.prepare("SELECT id, name FROM OrgUnit WHERE id IN (SELECT value FROM json_each(?))").all(JSON.stringify(missing)) as { id: number; name: string }[];
+    const rows = db.prepare("SELECT id, name FROM OrgUnit WHERE id IN (SELECT value FROM json_each(?))").all(JSON.stringify(missing)) as {
+      id: number;
+      name: string;
+    }[];
     for (const r of rows) names.set(r.id, r.name);
   }
   return units.map((u) => ({
     id: u.id,
     name: u.name,
-    chain: u.path.split("/").filter(Boolean).map((id) => names.get(Number(id)) ?? ""),
+    chain: u.path
+      .split("/")
+      .filter(Boolean)
+      .map((id) => names.get(Number(id)) ?? ""),
     archived: u.archivedAt !== null,
   }));
 }
@@ -142,7 +148,11 @@ function insertAll(db: Database.Database, importer: Importer, rows: readonly Che
       now,
     ) as { id: number };
     // Every stage the file dates is a step of the history; an undated current stage starts today.
-    const steps = isMasses ? [] : p.history.length && p.history[p.history.length - 1].status === p.politicalStatus ? p.history : [...p.history, { status: p.politicalStatus, on: today }];
+    const steps = isMasses
+      ? []
+      : p.history.length && p.history[p.history.length - 1].status === p.politicalStatus
+        ? p.history
+        : [...p.history, { status: p.politicalStatus, on: today }];
     steps.forEach((step, i) => insertStatus.run(id, i === 0 ? null : steps[i - 1].status, step.status, dayStamp(step.on), IMPORT_NOTE, importer.id, now));
   }
 }

@@ -99,7 +99,16 @@ export async function getPersonDetail(id: number) {
       unit: { select: { id: true, name: true, path: true } },
       password: { select: { mustChange: true } },
       statusChanges: {
-        select: { id: true, fromStatus: true, toStatus: true, effectiveOn: true, note: true, gateOverride: true, recordedAt: true, recordedBy: { select: { name: true } } },
+        select: {
+          id: true,
+          fromStatus: true,
+          toStatus: true,
+          effectiveOn: true,
+          note: true,
+          gateOverride: true,
+          recordedAt: true,
+          recordedBy: { select: { name: true } },
+        },
         orderBy: [{ effectiveOn: "desc" }, { id: "desc" }],
       },
       grants: { select: { id: true, role: true, unit: { select: { id: true, name: true, path: true } } }, orderBy: { id: "asc" } },
@@ -147,7 +156,10 @@ async function statusOn(tx: Pick<typeof prisma, "statusChange" | "person">, pers
     orderBy: [{ effectiveOn: "desc" }, { id: "desc" }],
     select: { toStatus: true },
   });
-  return { before, status: before?.toStatus ?? (await tx.person.findUniqueOrThrow({ where: { id: personId }, select: { politicalStatus: true } })).politicalStatus };
+  return {
+    before,
+    status: before?.toStatus ?? (await tx.person.findUniqueOrThrow({ where: { id: personId }, select: { politicalStatus: true } })).politicalStatus,
+  };
 }
 
 /**
@@ -189,7 +201,13 @@ export async function changeStatus(
     await tx.person.update({ where: { id: personId }, data: { politicalStatus: latest.toStatus, statusSince: latest.effectiveOn } });
   });
   const day = effectiveOn.toISOString().slice(0, 10);
-  await audit({ actorId, action: "person.status_change", targetKind: "person", targetId: personId, detail: { toStatus, effectiveOn: day, ...(gates.warnings.length ? { warnings: gates.warnings } : {}) } });
+  await audit({
+    actorId,
+    action: "person.status_change",
+    targetKind: "person",
+    targetId: personId,
+    detail: { toStatus, effectiveOn: day, ...(gates.warnings.length ? { warnings: gates.warnings } : {}) },
+  });
   if (gateOverride) {
     await audit({
       actorId,
@@ -216,7 +234,13 @@ export async function updatePerson(actorId: number, personId: number, input: Per
   await requireOpenUnit(input.unitId);
   const { phone, ...rest } = input;
   await prisma.person.update({ where: { id: personId }, data: phone ? { ...rest, phone } : rest });
-  await audit({ actorId, action: "person.update", targetKind: "person", targetId: personId, detail: { unitId: input.unitId, cadreLevel: input.cadreLevel, isCommitteeMember: input.isCommitteeMember } });
+  await audit({
+    actorId,
+    action: "person.update",
+    targetKind: "person",
+    targetId: personId,
+    detail: { unitId: input.unitId, cadreLevel: input.cadreLevel, isCommitteeMember: input.isCommitteeMember },
+  });
 }
 
 export async function setDisabled(actorId: number, personId: number, disabled: boolean) {

@@ -56,7 +56,6 @@ export async function getUnit(id: number) {
   return prisma.orgUnit.findUnique({ where: { id }, select: unitSelect });
 }
 
-
 const CHILD_KINDS: Record<string, UnitKind[]> = {
   committee: ["college", "branch", "temporary"],
   college: ["branch", "temporary"],
@@ -69,10 +68,7 @@ export function allowedChildKinds(parentKind: string): UnitKind[] {
   return CHILD_KINDS[parentKind] ?? [];
 }
 
-export async function createUnit(
-  actorId: number,
-  input: { parentId: number; name: string; kind: UnitKind; branchType?: "staff" | "student" | null },
-) {
+export async function createUnit(actorId: number, input: { parentId: number; name: string; kind: UnitKind; branchType?: "staff" | "student" | null }) {
   const parent = await prisma.orgUnit.findUnique({ where: { id: input.parentId }, select: unitSelect });
   if (!parent || parent.archivedAt) throw new UnitError("上级组织不存在或已撤销");
   if (!allowedChildKinds(parent.kind).includes(input.kind)) throw new UnitError("该类型的组织不能设在所选上级组织之下");

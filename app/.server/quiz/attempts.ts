@@ -9,7 +9,18 @@ import { prisma } from "../db";
 import { Prisma } from "../generated/prisma/client";
 import { type CreditResult, creditHours } from "../hours/ledger";
 import { OWN_CREDIT_SETTINGS, withholdsOwnCredit } from "../hours/self-credit";
-import { MalformedAnswer, bankOrderOf, drawPaper, keyOf, paperDeadline, paperWindow, parseJson, presentedOptions, presentedResponse, toBankResponse } from "./paper";
+import {
+  MalformedAnswer,
+  bankOrderOf,
+  drawPaper,
+  keyOf,
+  paperDeadline,
+  paperWindow,
+  parseJson,
+  presentedOptions,
+  presentedResponse,
+  toBankResponse,
+} from "./paper";
 
 // Attempts at a quiz: the state machine in_progress → submitted | expired, with the paper (questions,
 // their order, each question's option order) fixed at the start and stored on the attempt, answers
@@ -18,16 +29,7 @@ import { MalformedAnswer, bankOrderOf, drawPaper, keyOf, paperDeadline, paperWin
 // and the sweeper. The key, the correct options and the explanations leave this module only through
 // getReview, and only when the quiz's review policy allows.
 
-export type RefusalCode =
-  | "not_found"
-  | "not_eligible"
-  | "not_open"
-  | "no_attempts_left"
-  | "empty_paper"
-  | "closed"
-  | "deadline"
-  | "bad_position"
-  | "malformed";
+export type RefusalCode = "not_found" | "not_eligible" | "not_open" | "no_attempts_left" | "empty_paper" | "closed" | "deadline" | "bad_position" | "malformed";
 
 const STATUS: Record<RefusalCode, number> = {
   not_found: 404,
@@ -80,7 +82,6 @@ function audienceFilter(person: PersonScope): Prisma.QuizWhereInput {
     audiences: { some: { unitId: { in: unitIds }, OR: [{ politicalStatus: null }, { politicalStatus: person.politicalStatus }] } },
   };
 }
-
 
 // ---------- list and intro ----------
 
@@ -181,7 +182,10 @@ export async function startAttempt(personId: number, quizId: number, now = new D
       maxAttempts: true,
       shuffleQuestions: true,
       shuffleOptions: true,
-      slots: { select: { position: true, questionId: true, bankId: true, tag: true, difficulty: true, count: true, markEach: true }, orderBy: { position: "asc" } },
+      slots: {
+        select: { position: true, questionId: true, bankId: true, tag: true, difficulty: true, count: true, markEach: true },
+        orderBy: { position: "asc" },
+      },
     },
   });
   if (!quiz) throw new AttemptError("not_eligible", "这个测验不面向您，不能作答");
@@ -220,8 +224,7 @@ export async function startAttempt(personId: number, quizId: number, now = new D
               position: i + 1,
               questionId: item.questionId,
               maxMark: item.maxMark,
-              optionOrder:
-                quiz.shuffleOptions && item.optionLetters ? JSON.stringify(optionOrder(item.optionLetters, `${seed}/${item.questionId}`)) : null,
+              optionOrder: quiz.shuffleOptions && item.optionLetters ? JSON.stringify(optionOrder(item.optionLetters, `${seed}/${item.questionId}`)) : null,
             })),
           },
         },
@@ -359,7 +362,6 @@ export async function closeExpiredAttempts(now = new Date()): Promise<number> {
   for (const a of due) if (await finishAttempt(a.id, "expired", now)) closed++;
   return closed;
 }
-
 
 /**
  * Closes and grades an attempt once. The state change is the first write of the transaction, so of

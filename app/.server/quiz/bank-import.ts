@@ -33,7 +33,11 @@ export const MAX_BANK_UPLOAD_BYTES = 5 * 1024 * 1024;
 type BankRef = Pick<Bank, "id" | "slug" | "title">;
 
 function checkRows(db: Database.Database, bank: BankRef, { rows, header }: BankSheetParse): CheckedBankRow[] {
-  const existing = db.prepare("SELECT key, stem, archivedAt FROM Question WHERE bankId = ?").all(bank.id) as { key: string; stem: string; archivedAt: string | null }[];
+  const existing = db.prepare("SELECT key, stem, archivedAt FROM Question WHERE bankId = ?").all(bank.id) as {
+    key: string;
+    stem: string;
+    archivedAt: string | null;
+  }[];
   return checkAgainstBank(rows, {
     slug: bank.slug,
     existingStems: new Set(existing.filter((q) => q.archivedAt === null).map((q) => stemKey(q.stem))),
@@ -46,7 +50,11 @@ function checkRows(db: Database.Database, bank: BankRef, { rows, header }: BankS
 export type BankReadChoices = { hidden?: HiddenRowChoice; fill?: FillChoice };
 
 async function prepare(file: UploadedFile, choices: BankReadChoices) {
-  const { format, rows, hiddenRows, hiddenColumns, sheetNote } = await readSpreadsheet(file, { maxBytes: MAX_BANK_UPLOAD_BYTES, holdsTable: holdsBankTable, dates: "shown" });
+  const { format, rows, hiddenRows, hiddenColumns, sheetNote } = await readSpreadsheet(file, {
+    maxBytes: MAX_BANK_UPLOAD_BYTES,
+    holdsTable: holdsBankTable,
+    dates: "shown",
+  });
   const parsed = parseBankSheet(rows, { ...choices, hiddenRows, required: env.questionRequiredFields });
   const columnsNote = hiddenColumnsNote(parsed.header, hiddenColumns);
   parsed.notes.unshift(...[sheetNote, columnsNote].filter((n) => n !== null));
@@ -61,12 +69,16 @@ export async function dryRunBankImport(bank: BankRef, file: UploadedFile, choice
 }
 
 export type BankConfirmResult =
-  | { ok: true; imported: number; report: BankImportReport }
-  | { ok: false; reason: "problems"; report: BankImportReport }
-  | { ok: false; reason: "changed" };
+  { ok: true; imported: number; report: BankImportReport } | { ok: false; reason: "problems"; report: BankImportReport } | { ok: false; reason: "changed" };
 
 /** Imports every row or none; see the module comment. */
-export async function confirmBankImport(actorId: number, bank: BankRef, file: UploadedFile, expectedSha256: string, choices: BankReadChoices = {}): Promise<BankConfirmResult> {
+export async function confirmBankImport(
+  actorId: number,
+  bank: BankRef,
+  file: UploadedFile,
+  expectedSha256: string,
+  choices: BankReadChoices = {},
+): Promise<BankConfirmResult> {
   const { meta, parsed } = await prepare(file, choices);
   if (expectedSha256 !== meta.sha256) return { ok: false, reason: "changed" };
   if (parsed.fileProblems.length) return { ok: false, reason: "problems", report: buildBankReport(meta, parsed, []) };
@@ -100,7 +112,6 @@ export async function confirmBankImport(actorId: number, bank: BankRef, file: Up
 }
 
 // ---------- export and template ----------
-
 
 const COLUMN_WIDTHS: Record<string, number> = { 题干: 50, 解析: 50, 答案: 14, 标签: 16, 出处: 24, 编号: 16 };
 

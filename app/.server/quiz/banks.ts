@@ -102,9 +102,21 @@ const sha256 = (bytes: Uint8Array) => crypto.createHash("sha256").update(bytes).
  * are restored. A file that does not pass bank-format is skipped with a warning, never half-applied.
  */
 export function syncContentBanks({ dir = CONTENT_BANKS_DIR, db = rawDb() }: { dir?: string; db?: Database.Database } = {}): SyncSummary {
-  const summary: SyncSummary = { files: 0, unchanged: 0, banksCreated: 0, banksUpdated: 0, questionsAdded: 0, questionsUpdated: 0, questionsArchived: 0, warnings: [] };
+  const summary: SyncSummary = {
+    files: 0,
+    unchanged: 0,
+    banksCreated: 0,
+    banksUpdated: 0,
+    questionsAdded: 0,
+    questionsUpdated: 0,
+    questionsArchived: 0,
+    warnings: [],
+  };
   if (!fs.existsSync(dir)) return summary;
-  const files = fs.readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort();
+  const files = fs
+    .readdirSync(dir)
+    .filter((f) => /\.ya?ml$/.test(f))
+    .sort();
   summary.files = files.length;
   if (files.length === 0) return summary;
 
@@ -154,7 +166,13 @@ function applyBankFile(db: Database.Database, rootId: number, bank: ReturnType<t
     let bankId: number;
     if (existing) {
       bankId = existing.id;
-      db.prepare("UPDATE QuestionBank SET title = ?, description = ?, contentHash = ?, updatedAt = ? WHERE id = ?").run(bank.title, bank.description, hash, now, bankId);
+      db.prepare("UPDATE QuestionBank SET title = ?, description = ?, contentHash = ?, updatedAt = ? WHERE id = ?").run(
+        bank.title,
+        bank.description,
+        hash,
+        now,
+        bankId,
+      );
       summary.banksUpdated++;
     } else {
       bankId = Number(
@@ -165,10 +183,14 @@ function applyBankFile(db: Database.Database, rootId: number, bank: ReturnType<t
       summary.banksCreated++;
     }
     const current = new Map(
-      (db.prepare("SELECT id, key, type, stem, options, answer, explanation, difficulty, tags, source, archivedAt FROM Question WHERE bankId = ?").all(bankId) as (StoredQuestion & {
-        id: number;
-        archivedAt: string | null;
-      })[]).map((q) => [q.key, q]),
+      (
+        db
+          .prepare("SELECT id, key, type, stem, options, answer, explanation, difficulty, tags, source, archivedAt FROM Question WHERE bankId = ?")
+          .all(bankId) as (StoredQuestion & {
+          id: number;
+          archivedAt: string | null;
+        })[]
+      ).map((q) => [q.key, q]),
     );
     const insert = db.prepare(
       `INSERT INTO Question (bankId, key, type, stem, options, answer, explanation, difficulty, tags, source, createdAt, updatedAt)
@@ -309,7 +331,10 @@ export async function getQuestion(bankId: number, questionId: number) {
 async function assertStemFree(bankId: number, stem: string, exceptId: number | null) {
   const key = stemKey(stem);
   // SQLite cannot strip spaces the way stemKey does, so compare in memory; banks hold thousands, not millions.
-  const rows = await prisma.question.findMany({ where: { bankId, archivedAt: null, NOT: exceptId ? { id: exceptId } : undefined }, select: { key: true, stem: true } });
+  const rows = await prisma.question.findMany({
+    where: { bankId, archivedAt: null, NOT: exceptId ? { id: exceptId } : undefined },
+    select: { key: true, stem: true },
+  });
   const same = rows.find((r) => stemKey(r.stem) === key);
   if (same) throw new BankError(`题库中已有相同题干的题目（编号 ${same.key}）`);
 }

@@ -26,7 +26,15 @@ export function paperDeadline(start: Date, timeLimitSec: number | null, closesAt
   return byLimit ?? closesAt;
 }
 
-export type SlotRow = { position: number; questionId: number | null; bankId: number | null; tag: string | null; difficulty: number | null; count: number; markEach: number };
+export type SlotRow = {
+  position: number;
+  questionId: number | null;
+  bankId: number | null;
+  tag: string | null;
+  difficulty: number | null;
+  count: number;
+  markEach: number;
+};
 export type PaperItem = { questionId: number; maxMark: number; optionLetters: string[] | null };
 
 /**
@@ -77,7 +85,11 @@ export async function drawPaper(slots: SlotRow[], seed: string): Promise<PaperIt
 export type QuestionRow = { type: string; stem: string; options: string | null };
 
 export function presentedOptions(q: QuestionRow, order: string[] | null) {
-  if (q.type === "judge") return [{ value: "true", label: "正确" }, { value: "false", label: "错误" }];
+  if (q.type === "judge")
+    return [
+      { value: "true", label: "正确" },
+      { value: "false", label: "错误" },
+    ];
   if (q.type === "fill" || !q.options) return [];
   const opts = parseJson<Record<string, string>>(q.options)!;
   const bankOrder = order ?? Object.keys(opts).sort();
@@ -129,7 +141,6 @@ export function toBankResponse(type: string, order: string[], values: string[]):
   if (bank === null || bank.length !== new Set(present).size) throw malformed();
   return bank;
 }
-
 
 /** A question's stored answer (JSON) as the grader's key. */
 export function keyOf(type: string, answerJson: string): QuestionKey {

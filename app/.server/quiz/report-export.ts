@@ -25,16 +25,16 @@ export async function exportQuizReport(actorId: number, quiz: { id: number; titl
 
   const units: SheetData = [
     headerRow("党组织", "应参加", "已参加", "参与率(%)", "通过", "通过率(%)", "平均分"),
-    ...part.units.map((u) => [
-      `${"　".repeat(u.depth)}${u.name}`,
-      u.eligible,
-      u.took,
-      rate(u.took, u.eligible),
-      u.passed,
-      rate(u.passed, u.eligible),
-      u.mean,
-    ]),
-    [boldCell("合计"), part.total.eligible, part.total.took, rate(part.total.took, part.total.eligible), part.total.passed, rate(part.total.passed, part.total.eligible), part.total.mean],
+    ...part.units.map((u) => [`${"　".repeat(u.depth)}${u.name}`, u.eligible, u.took, rate(u.took, u.eligible), u.passed, rate(u.passed, u.eligible), u.mean]),
+    [
+      boldCell("合计"),
+      part.total.eligible,
+      part.total.took,
+      rate(part.total.took, part.total.eligible),
+      part.total.passed,
+      rate(part.total.passed, part.total.eligible),
+      part.total.mean,
+    ],
     [],
     ["不在当前参加范围但已有成绩", part.outsideAudience],
     ["正在作答", part.inProgress],
@@ -90,8 +90,18 @@ export async function exportQuizReport(actorId: number, quiz: { id: number; titl
 
   const body = await writeXlsxFile([
     { data: units, sheet: "参与情况", columns: [{ width: 30 }, ...Array(6).fill({ width: 10 })], stickyRowsCount: 1 },
-    { data: results, sheet: "人员成绩", columns: [{ width: 16 }, { width: 10 }, { width: 24 }, { width: 12 }, { width: 10 }, { width: 8 }, { width: 10 }, { width: 28 }], stickyRowsCount: 1 },
-    { data: items, sheet: "题目分析", columns: [{ width: 16 }, { width: 10 }, { width: 6 }, { width: 50 }, ...Array(4).fill({ width: 10 }), { width: 24 }, { width: 18 }, { width: 10 }], stickyRowsCount: 1 },
+    {
+      data: results,
+      sheet: "人员成绩",
+      columns: [{ width: 16 }, { width: 10 }, { width: 24 }, { width: 12 }, { width: 10 }, { width: 8 }, { width: 10 }, { width: 28 }],
+      stickyRowsCount: 1,
+    },
+    {
+      data: items,
+      sheet: "题目分析",
+      columns: [{ width: 16 }, { width: 10 }, { width: 6 }, { width: 50 }, ...Array(4).fill({ width: 10 }), { width: 24 }, { width: 18 }, { width: 10 }],
+      stickyRowsCount: 1,
+    },
     { data: flags, sheet: "异常作答", columns: [{ width: 16 }, { width: 10 }, { width: 24 }, { width: 10 }, { width: 8 }, { width: 80 }], stickyRowsCount: 1 },
   ]).toBuffer();
   await audit({ actorId, action: "quiz.export", targetKind: "quiz", targetId: quiz.id, detail: { people: people.length } });

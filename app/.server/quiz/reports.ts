@@ -60,9 +60,7 @@ export type Participation = {
  * or graded.
  */
 export async function participation(quizId: number, scopePaths: readonly string[]): Promise<Participation> {
-  const rows = await prisma.$queryRaw<
-    { path: string; eligible: bigint; took: bigint; passed: bigint; sumPercent: bigint | null; outside: bigint }[]
-  >`
+  const rows = await prisma.$queryRaw<{ path: string; eligible: bigint; took: bigint; passed: bigint; sumPercent: bigint | null; outside: bigint }[]>`
     SELECT u.path AS path,
       SUM(CASE WHEN e.eligible THEN 1 ELSE 0 END) AS eligible,
       SUM(CASE WHEN e.eligible AND g.personId IS NOT NULL THEN 1 ELSE 0 END) AS took,

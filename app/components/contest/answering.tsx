@@ -76,8 +76,7 @@ export function ContestAnswering({ entryId, items, onAnswered }: { entryId: numb
     if (anyOpen >= 0 && reply.status !== "duplicate") go(anyOpen);
   };
 
-  const toggle = (value: string) =>
-    setChoice((c) => (item.type === "multiple" ? (c.includes(value) ? c.filter((v) => v !== value) : [...c, value]) : [value]));
+  const toggle = (value: string) => setChoice((c) => (item.type === "multiple" ? (c.includes(value) ? c.filter((v) => v !== value) : [...c, value]) : [value]));
 
   return (
     <section className="rounded-lg bg-white p-4 shadow" data-testid="contest-question" data-position={item.position} aria-live="polite">
@@ -127,7 +126,12 @@ export function ContestAnswering({ entryId, items, onAnswered }: { entryId: numb
             {sending ? "提交中…" : "确定"}
           </button>
         )}
-        <button type="button" className="ml-auto rounded border px-3 py-2 text-sm disabled:opacity-40" disabled={index === items.length - 1} onClick={() => go(index + 1)}>
+        <button
+          type="button"
+          className="ml-auto rounded border px-3 py-2 text-sm disabled:opacity-40"
+          disabled={index === items.length - 1}
+          onClick={() => go(index + 1)}
+        >
           下一题
         </button>
       </div>

@@ -5,7 +5,17 @@ import { secondaryButtonClass } from "~/components/ui/form";
  * A player's consent to be named on leaderboards (paper contests on their result page, live rounds on
  * the phone while the round lasts): ticking or unticking posts at once; without JavaScript a button does.
  */
-export function ShowNameChoice({ showName, label, hidden, testId }: { showName: boolean; label: string; hidden?: Record<string, string | number>; testId?: string }) {
+export function ShowNameChoice({
+  showName,
+  label,
+  hidden,
+  testId,
+}: {
+  showName: boolean;
+  label: string;
+  hidden?: Record<string, string | number>;
+  testId?: string;
+}) {
   const busy = useNavigation().state !== "idle";
   return (
     <Form method="post" className="rounded-lg bg-white p-4 text-sm shadow" data-testid={testId}>

@@ -38,8 +38,7 @@ export class StudyChannel {
   /** A new session: this tab (or device) now owns the account's study time. */
   async begin(): Promise<StudyStatus | string> {
     const r = (await post({ intent: "begin", lessonId: String(this.lessonId) }).catch(() => ({ ok: false, error: "网络连接中断，请稍后再试" }))) as
-      | { ok: true; sessionId: string; status: StudyStatus }
-      | { ok: false; error: string };
+      { ok: true; sessionId: string; status: StudyStatus } | { ok: false; error: string };
     if (!r.ok) return r.error;
     this.sessionId = r.sessionId;
     this.seq = 0;
@@ -88,7 +87,6 @@ export class StudyChannel {
 
   async answer(checkpointId: string, values: string[]) {
     return (await post({ intent: "checkpoint", lessonId: String(this.lessonId), checkpointId, answer: values })) as
-      | { ok: true; correct: boolean; answer: string[]; explanation: string | null; status: StudyStatus }
-      | { ok: false; error: string };
+      { ok: true; correct: boolean; answer: string[]; explanation: string | null; status: StudyStatus } | { ok: false; error: string };
   }
 }

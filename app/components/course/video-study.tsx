@@ -191,11 +191,15 @@ export function VideoStudy(props: {
       {superseded ? (
         <div role="alert" className="rounded border border-red-300 bg-red-50 p-2 text-sm text-red-800">
           您已在另一个窗口或设备上开始学习，本窗口的播放不再计入。
-          <button type="button" className="ml-2 underline" onClick={() =>
+          <button
+            type="button"
+            className="ml-2 underline"
+            onClick={() =>
               void begin().then((ok) => {
                 if (ok) void playerRef.current?.play();
               })
-            }>
+            }
+          >
             在此窗口继续
           </button>
         </div>

@@ -26,7 +26,11 @@ export function QuestionHeading({ q, total, big = false }: { q: LiveQuestionView
 export function Countdown({ seconds, big = false }: { seconds: number | null; big?: boolean }) {
   if (seconds === null) return null;
   return (
-    <p className={`font-bold tabular-nums ${seconds <= 5 ? "text-red-700" : "text-party"} ${big ? "text-5xl" : "text-2xl"}`} data-testid="live-countdown" role="timer">
+    <p
+      className={`font-bold tabular-nums ${seconds <= 5 ? "text-red-700" : "text-party"} ${big ? "text-5xl" : "text-2xl"}`}
+      data-testid="live-countdown"
+      role="timer"
+    >
       {seconds > 0 ? `剩余 ${seconds} 秒` : "时间到"}
     </p>
   );

@@ -18,7 +18,17 @@ export function ImportNotesTable<R extends NoteRow>({ rows, columns }: { rows: R
   return <RowMessages rows={rows} columns={columns} messages={(r) => r.notes} tone="note" />;
 }
 
-function RowMessages<R extends { rowNumber: number }>({ rows, columns, messages, tone }: { rows: R[]; columns: Column<R>[]; messages: (row: R) => string[]; tone: "problem" | "note" }) {
+function RowMessages<R extends { rowNumber: number }>({
+  rows,
+  columns,
+  messages,
+  tone,
+}: {
+  rows: R[];
+  columns: Column<R>[];
+  messages: (row: R) => string[];
+  tone: "problem" | "note";
+}) {
   return (
     <ScrollTable label={tone === "note" ? "读取说明" : "问题行"} className={tone === "note" ? "mt-1" : undefined}>
       <table className="w-full text-left text-sm">

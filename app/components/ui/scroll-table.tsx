@@ -7,7 +7,12 @@ import { type ReactNode } from "react";
  */
 export function ScrollTable({ label, className, children }: { label: string; className?: string; children: ReactNode }) {
   return (
-    <div role="region" aria-label={label} tabIndex={0} className={`overflow-x-auto focus-visible:outline focus-visible:outline-2 focus-visible:outline-red-700 ${className ?? ""}`}>
+    <div
+      role="region"
+      aria-label={label}
+      tabIndex={0}
+      className={`overflow-x-auto focus-visible:outline focus-visible:outline-2 focus-visible:outline-red-700 ${className ?? ""}`}
+    >
       {children}
     </div>
   );

@@ -14,8 +14,14 @@ const FLOW_MINUTES = 10;
 
 const FlowSchema = z.object({
   state: z.string().regex(/^[A-Za-z0-9_-]{43}$/),
-  nonce: z.string().regex(/^[A-Za-z0-9_-]{43}$/).optional(),
-  verifier: z.string().regex(/^[A-Za-z0-9_-]{43}$/).optional(),
+  nonce: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{43}$/)
+    .optional(),
+  verifier: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{43}$/)
+    .optional(),
   returnTo: z.string().max(2048),
 });
 export type SsoFlow = z.infer<typeof FlowSchema>;

@@ -15,7 +15,10 @@ export function parseContestId(param: string | undefined): number {
 }
 
 /** A signed-in person of the contest's audience; anyone else is refused (404 and 403 alike say little). */
-export async function requireLivePlayer(request: Request, contestIdParam: string | undefined): Promise<{ user: CurrentUser; contestId: number; title: string }> {
+export async function requireLivePlayer(
+  request: Request,
+  contestIdParam: string | undefined,
+): Promise<{ user: CurrentUser; contestId: number; title: string }> {
   const user = await requireUser(request);
   const contestId = parseContestId(contestIdParam);
   const contest = await contestInAudience(user.id, contestId);

@@ -14,5 +14,8 @@ export function playerStream(signal: AbortSignal, roundId: number, personId: num
 
 export function hostStream(signal: AbortSignal, roundId: number, now = new Date()): Response {
   const round = readRound(roundId)!;
-  return eventStream(signal, roundId, { personId: null, host: true }, [sseEvent("state", stateEvent(round, now)), sseEvent("stats", stats(roundId, round.current))]);
+  return eventStream(signal, roundId, { personId: null, host: true }, [
+    sseEvent("state", stateEvent(round, now)),
+    sseEvent("stats", stats(roundId, round.current)),
+  ]);
 }

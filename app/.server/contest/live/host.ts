@@ -26,12 +26,7 @@ export async function startNextQuestion(roundId: number, now = new Date()) {
   if (round.state === "question") throw new LiveError("bad_state", "请先公布本题答案");
   if (round.current >= round.total) throw new LiveError("bad_state", "已是最后一题，请结束本轮并公布排名");
   const next = readQuestion(roundId, round.current + 1)!;
-  await change(
-    roundId,
-    round,
-    { state: "question", current: next.position, questionAt: now, deadlineAt: new Date(now.getTime() + next.seconds * 1000) },
-    now,
-  );
+  await change(roundId, round, { state: "question", current: next.position, questionAt: now, deadlineAt: new Date(now.getTime() + next.seconds * 1000) }, now);
 }
 
 export async function revealAnswer(roundId: number, now = new Date()) {

@@ -76,26 +76,44 @@ const ADD_SCORE_SQL = `UPDATE LivePlayer SET score = score + ? WHERE roundId = ?
 
 export type AnswerResult = { position: number; duplicate: boolean };
 
-export async function submitAnswer(personId: number, contestId: number, roundId: number, position: number, values: string[], now = new Date()): Promise<AnswerResult> {
+export async function submitAnswer(
+  personId: number,
+  contestId: number,
+  roundId: number,
+  position: number,
+  values: string[],
+  now = new Date(),
+): Promise<AnswerResult> {
   await prismaIdle();
-  return rawDb().transaction((): AnswerResult => {
-    const round = readRound(roundId);
-    if (!round || round.contestId !== contestId) throw new LiveError("not_found", "没有找到这一轮现场赛");
-    if (!rawStatement(IS_PLAYER_SQL).get(roundId, personId)) throw new LiveError("not_joined", "您还没有加入这一轮，请先输入加入码");
-    if (round.state !== "question") throw new LiveError("no_question", "现在不是答题时间");
-    if (position !== round.current) throw new LiveError("wrong_question", "这道题已经结束，请看当前题目");
-    const deadline = Date.parse(round.deadlineAt!);
-    if (now.getTime() > deadline) throw new LiveError("deadline", "本题作答时间已到，答案未被计分");
-    const q = readQuestion(roundId, position)!;
-    const response = toResponse(q, values);
-    const { correct } = gradeQuestion(keyOf(q.type, q.answer), response, q.points);
-    const questionAt = Date.parse(round.questionAt!);
-    const elapsedMs = Math.max(0, now.getTime() - questionAt);
-    const points = correct ? speedPoints(q.points, elapsedMs, q.seconds * 1000) : 0;
-    const inserted = rawStatement(INSERT_ANSWER_SQL).run(roundId, position, personId, JSON.stringify(response), correct ? 1 : 0, points, sqliteTimestamp(now), elapsedMs);
-    if (inserted.changes === 0) return { position, duplicate: true };
-    rawStatement(ADD_SCORE_SQL).run(points, roundId, personId);
-    scheduleStats(roundId);
-    return { position, duplicate: false };
-  }).immediate();
+  return rawDb()
+    .transaction((): AnswerResult => {
+      const round = readRound(roundId);
+      if (!round || round.contestId !== contestId) throw new LiveError("not_found", "没有找到这一轮现场赛");
+      if (!rawStatement(IS_PLAYER_SQL).get(roundId, personId)) throw new LiveError("not_joined", "您还没有加入这一轮，请先输入加入码");
+      if (round.state !== "question") throw new LiveError("no_question", "现在不是答题时间");
+      if (position !== round.current) throw new LiveError("wrong_question", "这道题已经结束，请看当前题目");
+      const deadline = Date.parse(round.deadlineAt!);
+      if (now.getTime() > deadline) throw new LiveError("deadline", "本题作答时间已到，答案未被计分");
+      const q = readQuestion(roundId, position)!;
+      const response = toResponse(q, values);
+      const { correct } = gradeQuestion(keyOf(q.type, q.answer), response, q.points);
+      const questionAt = Date.parse(round.questionAt!);
+      const elapsedMs = Math.max(0, now.getTime() - questionAt);
+      const points = correct ? speedPoints(q.points, elapsedMs, q.seconds * 1000) : 0;
+      const inserted = rawStatement(INSERT_ANSWER_SQL).run(
+        roundId,
+        position,
+        personId,
+        JSON.stringify(response),
+        correct ? 1 : 0,
+        points,
+        sqliteTimestamp(now),
+        elapsedMs,
+      );
+      if (inserted.changes === 0) return { position, duplicate: true };
+      rawStatement(ADD_SCORE_SQL).run(points, roundId, personId);
+      scheduleStats(roundId);
+      return { position, duplicate: false };
+    })
+    .immediate();
 }

@@ -1,4 +1,14 @@
-import { LEADERBOARD_SIZE, anonymousPlayerLabel, type LiveMeEvent, type LiveQuestionType, type LiveQuestionView, type LiveReveal, type LiveState, type LiveStateEvent, type LiveStatsEvent } from "~/lib/live-events";
+import {
+  LEADERBOARD_SIZE,
+  anonymousPlayerLabel,
+  type LiveMeEvent,
+  type LiveQuestionType,
+  type LiveQuestionView,
+  type LiveReveal,
+  type LiveState,
+  type LiveStateEvent,
+  type LiveStatsEvent,
+} from "~/lib/live-events";
 import { rankScores } from "~/lib/live-scoring";
 import { rawStatement } from "../../db";
 
