@@ -18,8 +18,26 @@ export default tseslint.config(
     },
   },
   {
+    // Routes authorise, parse, call a domain function and render: what they read or write lives in a
+    // domain module under app/.server named for what it holds (decision 038).
+    files: ["app/routes/**"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              regex: "(^|/)\\.server/db(\\.ts)?$",
+              message: "Routes do not reach the database: call a domain module under app/.server that reads or writes what the page needs (decision 038).",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // Command-line scripts and benchmarks print their results.
-    files: ["scripts/**", "bench/**", "prisma/**", "server.js"],
+    files: ["scripts/**", "bench/**", "prisma/**"],
     rules: { "no-console": "off" },
   },
 );

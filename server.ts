@@ -9,6 +9,7 @@ import { env } from "./app/.server/env";
 import { FORM_BODY_LIMIT, declaresTooLargeBody, newBodyBudget, refuseBody, refuseRequest } from "./app/.server/http/body-limit";
 import { requestContextStorage } from "./app/.server/http/context";
 import { remixHandler } from "./app/.server/http/remix-handler";
+import { routerPatchProblem } from "./app/.server/router-patch";
 import { isCrossSiteRequest, isFormBody, securityHeaders } from "./app/.server/http/security";
 import { startSweeper } from "./app/.server/sweeper";
 
@@ -18,6 +19,8 @@ import { startSweeper } from "./app/.server/sweeper";
 export type StartedServer = { url: string; port: number; close(): Promise<void> };
 
 export async function startServer({ dev = false } = {}): Promise<StartedServer> {
+  const unpatched = routerPatchProblem();
+  if (unpatched) throw new Error(unpatched);
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", env.trustProxy);

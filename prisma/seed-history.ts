@@ -5,7 +5,7 @@ import { ledgerYear } from "../app/lib/hours";
 import { type QuestionKey, gradeAttempt } from "../app/lib/quiz-grading";
 import { checkPlausibility, questionTextLength } from "../app/lib/quiz-plausibility";
 import { drawQuestions, optionOrder, shuffled } from "../app/lib/quiz-shuffle";
-import { type Factory, openFactory } from "../tests/factories";
+import { type RecordWriter, openRecordWriter } from "../scripts/lib/record-writer";
 import { rng } from "./seed";
 
 // A year of history for the demo university, so the dashboards have something to show on first
@@ -103,7 +103,7 @@ const isCommittee: Who = (p, t) => p.committee === 1 && p.probationary <= t;
 
 export function seedDemoHistory(dbFile: string, now = new Date()): string | null {
   const started = performance.now();
-  const f = openFactory(dbFile);
+  const f = openRecordWriter(dbFile);
   try {
     const { n } = f.db
       .prepare("SELECT (SELECT COUNT(*) FROM Activity) + (SELECT COUNT(*) FROM LessonProgress) + (SELECT COUNT(*) FROM QuizAttempt) AS n")
@@ -119,7 +119,7 @@ export function seedDemoHistory(dbFile: string, now = new Date()): string | null
   }
 }
 
-function loadWorld(f: Factory) {
+function loadWorld(f: RecordWriter) {
   const one = <T>(sql: string, ...args: unknown[]) => f.db.prepare(sql).get(...args) as T | undefined;
   const root = one<{ id: number }>("SELECT id FROM OrgUnit WHERE parentId IS NULL ORDER BY id LIMIT 1");
   const trainer = one<{ id: number }>("SELECT id FROM Person WHERE number = 'trainer'");
@@ -167,7 +167,7 @@ function loadWorld(f: Factory) {
 
 type World = NonNullable<ReturnType<typeof loadWorld>>;
 
-function writeHistory(f: Factory, w: World, now: Date) {
+function writeHistory(f: RecordWriter, w: World, now: Date) {
   const rand = rng(20_261_001);
   const chance = (p: number) => rand() < p;
   const between = (a: number, b: number) => a + rand() * (b - a);

@@ -1,5 +1,5 @@
 import { hashPassword } from "../app/.server/auth/password";
-import { type Factory, type UnitRow, openFactory } from "../tests/factories";
+import { type RecordWriter, type UnitRow, openRecordWriter } from "../scripts/lib/record-writer";
 import { POLITICAL_STATUS_LABELS, type PoliticalStatus } from "../app/lib/vocabulary";
 
 // The demo university: one committee, 11 colleges, 44 branches and some groups, about 12,000
@@ -122,7 +122,7 @@ export type SeedSummary = { units: number; people: number; ms: number };
 
 export async function seedDemoUniversity(dbFile: string): Promise<SeedSummary> {
   const started = performance.now();
-  const f = openFactory(dbFile);
+  const f = openRecordWriter(dbFile);
   const rand = rng(20_260_701);
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)];
   const weighted = (table: [string, number][]) => {
@@ -166,7 +166,7 @@ export async function seedDemoUniversity(dbFile: string): Promise<SeedSummary> {
     const temp = f.unit({ name: "新生临时党支部", kind: "temporary", parent: root, sortOrder: 99 });
     unitCount++;
 
-    const addPerson = (input: Parameters<Factory["person"]>[0] & { politicalStatus: string }) => {
+    const addPerson = (input: Parameters<RecordWriter["person"]>[0] & { politicalStatus: string }) => {
       const since = input.politicalStatus === "masses" ? null : new Date(today - Math.floor(rand() * 900 + 30) * dayMs);
       const id = f.person({ ...input, statusSince: since });
       peopleCount++;
@@ -242,7 +242,7 @@ export async function seedDemoUniversity(dbFile: string): Promise<SeedSummary> {
     const marx = branchesByCollege.get("01")!.staff[1];
     const csStaff = cs.staff[0];
     const csUg1 = cs.student[0];
-    const account = (number: string, who: string, unitId: number, status: string, extra: Partial<Parameters<Factory["person"]>[0]> = {}) => {
+    const account = (number: string, who: string, unitId: number, status: string, extra: Partial<Parameters<RecordWriter["person"]>[0]> = {}) => {
       const id = addPerson({ number, name: who, unitId, politicalStatus: status, category: "staff", gender: "male", phone: phone(), ...extra });
       f.passwordHash(id, demoHash);
       return id;
@@ -323,7 +323,7 @@ export async function seedDemoUniversity(dbFile: string): Promise<SeedSummary> {
  * open to everyone for 30 days. Skipped when any quiz exists or the banks are missing.
  */
 export function seedDemoQuiz(dbFile: string): boolean {
-  const f = openFactory(dbFile);
+  const f = openRecordWriter(dbFile);
   try {
     if ((f.db.prepare("SELECT COUNT(*) AS n FROM Quiz").get() as { n: number }).n > 0) return false;
     const bank = (slug: string) => f.db.prepare("SELECT id FROM QuestionBank WHERE slug = ?").get(slug) as { id: number } | undefined;
@@ -371,7 +371,7 @@ export function seedDemoQuiz(dbFile: string): boolean {
  * contest exists or the banks are missing.
  */
 export function seedDemoContest(dbFile: string): boolean {
-  const f = openFactory(dbFile);
+  const f = openRecordWriter(dbFile);
   try {
     if ((f.db.prepare("SELECT COUNT(*) AS n FROM Contest").get() as { n: number }).n > 0) return false;
     const bank = (slug: string) => f.db.prepare("SELECT id FROM QuestionBank WHERE slug = ?").get(slug) as { id: number } | undefined;
@@ -417,7 +417,7 @@ export function seedDemoContest(dbFile: string): boolean {
  * returns a sentence for the start log, or null when there is nothing to do.
  */
 export function seedDemoAssignments(dbFile: string): string | null {
-  const f = openFactory(dbFile);
+  const f = openRecordWriter(dbFile);
   try {
     if ((f.db.prepare("SELECT COUNT(*) AS n FROM CourseAssignment").get() as { n: number }).n > 0) return null;
     const root = f.db.prepare("SELECT id FROM OrgUnit WHERE parentId IS NULL ORDER BY id LIMIT 1").get() as { id: number } | undefined;

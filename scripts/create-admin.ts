@@ -32,8 +32,8 @@ if (!checked.success) {
   process.exit(2);
 }
 
-const { openFactory } = await import("../tests/factories");
-const f = openFactory(dbFile);
+const { openRecordWriter } = await import("./lib/record-writer");
+const f = openRecordWriter(dbFile);
 try {
   if (f.db.prepare("SELECT 1 FROM Person WHERE number = ?").get(values.number)) {
     console.error(`工号 ${values.number} 已存在。`);

@@ -13,6 +13,14 @@ const mode = process.env.APP_MODE;
 const dbFile = path.resolve(process.env.DATABASE_URL.replace(/^file:/, ""));
 fs.mkdirSync(path.dirname(dbFile), { recursive: true });
 
+// Before anything else: without the route-matching patch the server would start, and be slow (decision 017).
+const { routerPatchProblem } = await import("../app/.server/router-patch");
+const unpatched = routerPatchProblem();
+if (unpatched) {
+  console.error(unpatched);
+  process.exit(1);
+}
+
 const t0 = performance.now();
 if (migrate(dbFile)) console.info(`数据库已迁移 (migrations applied) → ${path.relative(process.cwd(), dbFile)}`);
 

@@ -6,9 +6,11 @@ import Database from "better-sqlite3";
 import { env } from "./env";
 import { PrismaClient } from "./generated/prisma/client";
 
-// The one Prisma client of the process, plus one raw better-sqlite3 connection for batch writers
-// (bulk import, and later contest answers and heartbeats), where one statement per row through
-// Prisma would be 50–100× slower. Both open the same file in WAL mode.
+// The one Prisma client of the process, plus one raw better-sqlite3 connection for the measured hot
+// paths: batch writers (people and bank imports, course sync, the contest answer intake, live rounds),
+// study heartbeats, the session and grants every request reads (decision 017) and the 学时 reports,
+// where Prisma would be 50–100× slower per row or too slow per request. Both open the same file in WAL
+// mode. Only domain modules import this file; routes call them (decision 038).
 
 const BUSY_TIMEOUT_MS = 5000;
 

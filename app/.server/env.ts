@@ -153,8 +153,9 @@ export type AppEnv = ReturnType<typeof load>;
 
 let loaded: AppEnv | undefined;
 /**
- * Read on first use, not at import: a script or a test may import app modules (the factories import
- * the password hasher) before it sets DATABASE_URL, and must not be pinned to the default database.
+ * Read on first use, not at import: a script or a test may import app modules (the record writer of the
+ * seed and the factories imports the password hasher) before it sets DATABASE_URL, and must not be
+ * pinned to the default database.
  */
 export const env: AppEnv = new Proxy({} as AppEnv, {
   get: (_target, key) => (loaded ??= load())[key as keyof AppEnv],

@@ -49,6 +49,11 @@ export function asChinaWallClock(d: Date | string): Date {
   return new Date(new Date(d).getTime() + CHINA_OFFSET_MS);
 }
 
+/** The last second of a calendar day (a date-only value, UTC midnight) in China: a due date's deadline. */
+export function endOfChinaDay(day: Date): Date {
+  return new Date(day.getTime() + 24 * 3600_000 - CHINA_OFFSET_MS - 1000);
+}
+
 /** Today's date in China as YYYY-MM-DD. */
 export function todayInChina(now = new Date()): string {
   return asChinaWallClock(now).toISOString().slice(0, 10);

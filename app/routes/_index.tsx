@@ -1,10 +1,7 @@
 import { type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { requireUser } from "~/.server/auth/guard";
-import { prisma } from "~/.server/db";
-import { hoursForYear } from "~/.server/hours/ledger";
-import { ledgerYear } from "~/lib/hours";
-import { noticesForPerson } from "~/.server/notices/notices";
+import { homePage } from "~/.server/home/home-page";
 import { formatHours } from "~/lib/hours";
 import { POLITICAL_STATUS_LABELS, type PoliticalStatus, UNIT_KIND_LABELS, type UnitKind } from "~/lib/vocabulary";
 
@@ -12,15 +9,13 @@ export const meta: MetaFunction = () => [{ title: "首页 · 网上党校" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
-  const unit = await prisma.orgUnit.findUniqueOrThrow({ where: { id: user.unitId }, select: { name: true, path: true } });
-  const year = ledgerYear(new Date());
-  const [notices, hours] = await Promise.all([noticesForPerson(unit.path), hoursForYear(user.id, year)]);
+  const { unitName, year, hoursTotal, notices } = await homePage(user);
   return {
     name: user.name,
     status: user.politicalStatus as PoliticalStatus,
-    unitName: unit.name,
+    unitName,
     year,
-    hoursTotal: hours.total,
+    hoursTotal,
     notices: notices.map((n) => ({ ...n, publishedAt: n.publishedAt.toISOString().slice(0, 10), unitKind: n.unit.kind as UnitKind })),
   };
 }

@@ -1,7 +1,7 @@
 import { type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { requireUser } from "~/.server/auth/guard";
-import { prisma } from "~/.server/db";
+import { accountProfile } from "~/.server/account/profile";
 import { searchHistoryState } from "~/.server/learning/search-history";
 import { SearchHistoryForm, searchHistoryNotice } from "~/components/account/search-history-form";
 import { Notice } from "~/components/ui/form";
@@ -13,19 +13,7 @@ export const meta: MetaFunction = () => [{ title: "我的账号 · 网上党校"
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
-  const me = await prisma.person.findUniqueOrThrow({
-    where: { id: user.id },
-    select: {
-      number: true,
-      name: true,
-      politicalStatus: true,
-      statusSince: true,
-      cadreLevel: true,
-      phone: true,
-      unit: { select: { name: true } },
-      grants: { select: { role: true, unit: { select: { name: true } } } },
-    },
-  });
+  const me = await accountProfile(user.id);
   return {
     ...me,
     statusSince: formatDate(me.statusSince),

@@ -1,10 +1,6 @@
-import { prisma } from "~/.server/db";
+import { databaseAnswers } from "~/.server/health";
 
 export async function loader() {
-  try {
-    await prisma.$queryRawUnsafe("SELECT 1");
-    return Response.json({ status: "ok", database: "ok" }, { headers: { "Cache-Control": "no-store" } });
-  } catch {
-    return Response.json({ status: "error", database: "unavailable" }, { status: 503 });
-  }
+  if (await databaseAnswers()) return Response.json({ status: "ok", database: "ok" }, { headers: { "Cache-Control": "no-store" } });
+  return Response.json({ status: "error", database: "unavailable" }, { status: 503 });
 }

@@ -19,9 +19,9 @@ import {
 import { unitsUnder } from "~/.server/org/units";
 import { FormMessage, Notice, buttonClass, inputClass, secondaryButtonClass } from "~/components/ui/form";
 import { LabelOptions, UnitOptions } from "~/components/ui/options";
-import { type CourseDraft, nextLessonKey } from "~/lib/course-draft";
+import { splitTags, withLessonMoved, withNewLesson, withSettings, withoutLesson } from "~/lib/course-draft";
 import { COURSE_CATEGORIES, COURSE_STATUS_LABELS } from "~/lib/course-format";
-import { DateOnlySchema, formatChinaDateTime, formatDate } from "~/lib/dates";
+import { DateOnlySchema, endOfChinaDay, formatChinaDateTime, formatDate } from "~/lib/dates";
 import { scopePaths } from "~/lib/permissions";
 import { CADRE_LEVEL_LABELS, POLITICAL_STATUSES, POLITICAL_STATUS_LABELS } from "~/lib/vocabulary";
 import { readForm } from "~/.server/http/form-body";
@@ -80,50 +80,35 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const fields = Object.fromEntries(form);
   const fail = (errors: string[], problems?: CourseProblem[]) => data<Reply>({ ok: false, errors, problems }, { status: 400 });
   const course = (await studioCourse(id))!;
-  const draft: CourseDraft = structuredClone(course.draft);
+  const draft = course.draft;
   try {
     switch (fields.intent) {
       case "settings": {
         const s = SettingsSchema.safeParse(fields);
         if (!s.success) return fail(s.error.issues.map((i) => i.message));
-        const statuses = form.getAll("audience").filter((v): v is string => typeof v === "string");
-        const assignedOnly = fields.assignedOnly === "on";
-        draft.course = {
-          ...draft.course,
-          title: s.data.title,
-          summary: s.data.summary,
-          category: s.data.category,
-          tags: s.data.tags
-            .split(/[,，、\s]+/)
-            .map((t) => t.trim())
-            .filter(Boolean),
-          completion: s.data.completion / 100,
-          body: s.data.body,
-          audience: assignedOnly ? { statuses: [] } : statuses.length ? { statuses } : undefined,
+        const audienceStatuses = form.getAll("audience").filter((v): v is string => typeof v === "string");
+        const settings = {
+          ...s.data,
+          tags: splitTags(s.data.tags),
+          completionPercent: s.data.completion,
+          audienceStatuses,
+          assignedOnly: fields.assignedOnly === "on",
         };
-        await saveDraft(user.id, id, draft);
+        await saveDraft(user.id, id, withSettings(draft, settings));
         return data<Reply>({ ok: true, message: "已保存为草稿，发布后学员可见" });
       }
       case "lesson-add": {
-        const position = Math.max(0, ...draft.lessons.map((l) => l.position)) + 1;
-        draft.lessons.push({ key: nextLessonKey(draft), position, title: `第 ${position} 课`, minutes: 10, credit: 0.5, checkpoints: [], body: "" });
-        await saveDraft(user.id, id, draft);
+        await saveDraft(user.id, id, withNewLesson(draft));
         return data<Reply>({ ok: true, message: "已添加课时" });
       }
       case "lesson-remove": {
-        draft.lessons = draft.lessons.filter((l) => l.key !== fields.key);
-        await saveDraft(user.id, id, draft);
+        await saveDraft(user.id, id, withoutLesson(draft, String(fields.key)));
         return data<Reply>({ ok: true, message: "已移除课时（学员的学习记录保留）" });
       }
       case "lesson-up":
       case "lesson-down": {
-        const sorted = [...draft.lessons].sort((a, b) => a.position - b.position);
-        const i = sorted.findIndex((l) => l.key === fields.key);
-        const j = fields.intent === "lesson-up" ? i - 1 : i + 1;
-        if (i >= 0 && j >= 0 && j < sorted.length) {
-          [sorted[i].position, sorted[j].position] = [sorted[j].position, sorted[i].position];
-          await saveDraft(user.id, id, { ...draft, lessons: sorted });
-        }
+        const moved = withLessonMoved(draft, String(fields.key), fields.intent === "lesson-up" ? "up" : "down");
+        if (moved) await saveDraft(user.id, id, moved);
         return data<Reply>({ ok: true, message: "已调整顺序" });
       }
       case "publish": {
@@ -148,8 +133,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
           unitId: a.data.unitId,
           politicalStatus: a.data.politicalStatus || null,
           cadreLevel: a.data.cadreLevel || null,
-          // The end of that day in China (UTC+8).
-          dueAt: a.data.dueAt ? new Date(a.data.dueAt.getTime() + 16 * 3600_000 - 1000) : null,
+          dueAt: a.data.dueAt ? endOfChinaDay(a.data.dueAt) : null,
         });
         return data<Reply>({ ok: true, message: "已布置为必修课程" });
       }

@@ -2,8 +2,7 @@ import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, da
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { requirePermission } from "~/.server/auth/guard";
-import { prisma } from "~/.server/db";
-import { NoticeError, archiveNotice, noticesOfUnits, postNotice } from "~/.server/notices/notices";
+import { NoticeError, archiveNotice, noticeUnitId, noticesOfUnits, postNotice } from "~/.server/notices/notices";
 import { unitsUnder } from "~/.server/org/units";
 import { FormMessage, Notice, buttonClass, inputClass, secondaryButtonClass } from "~/components/ui/form";
 import { UnitOptions } from "~/components/ui/options";
@@ -50,9 +49,9 @@ export async function action({ request }: ActionFunctionArgs) {
     }
     return { ok: true as const, message: "通知已发布" };
   }
-  const notice = await prisma.notice.findUnique({ where: { id: input.noticeId }, select: { unitId: true } });
-  if (!notice) throw new Response("通知不存在", { status: 404 });
-  const user = await requirePermission(request, "notices:post", notice.unitId);
+  const unitId = await noticeUnitId(input.noticeId);
+  if (unitId === null) throw new Response("通知不存在", { status: 404 });
+  const user = await requirePermission(request, "notices:post", unitId);
   await archiveNotice(user.id, input.noticeId);
   return { ok: true as const, message: "通知已撤下" };
 }

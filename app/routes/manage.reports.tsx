@@ -2,13 +2,14 @@ import { type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { requirePermission } from "~/.server/auth/guard";
 import { ledgerYear } from "~/lib/hours";
-import { hoursReport, peopleBehind, reportQuery } from "~/.server/hours/reports";
+import { hoursReport, reportQuery } from "~/.server/hours/reports";
 import { unitsUnder } from "~/.server/org/units";
 import { TrendChart, UnitComparisonChart, shortUnitName } from "~/components/reports/charts";
 import { buttonClass, inputClass, secondaryButtonClass } from "~/components/ui/form";
 import { UnitOptions } from "~/components/ui/options";
 import { formatDate } from "~/lib/dates";
 import { formatHours } from "~/lib/hours";
+import { peopleBehind } from "~/lib/hours-rollup";
 import { scopePaths } from "~/lib/permissions";
 
 // 学时统计: for a unit in the viewer's scope and a year, the completion of the 学时 requirements per

@@ -4,7 +4,8 @@ import { personFieldsFor } from "~/lib/mask";
 import { type Grant } from "~/lib/permissions";
 import { audit } from "../audit";
 import { type Download, XLSX_TYPE, boldCell, headerRow } from "../http/download";
-import { type HoursReport, personStatusLabel } from "./reports";
+import { personStatusLabel } from "~/lib/hours-rollup";
+import { type HoursReport } from "./reports";
 
 // A unit's 学时 report as an Excel workbook: every active person of the subtree with their figures,
 // the rollup per child unit, and the required courses' completion (per course, then per child unit).

@@ -1,49 +1,13 @@
 import { prisma, rawStatement } from "../db";
 import { ledgerYear } from "~/lib/hours";
+import { type PersonLine, type UnitRollup, unitRollup } from "~/lib/hours-rollup";
 import { type RequiredCourse, type UnitGroup, requiredCourseCompletion } from "./required-courses";
 import { requirementStatus } from "./requirements";
 
 // The 学时 dashboards of one unit's subtree for a year: a line per active person (what the pack in
-// force asks, what counts toward it, what is missing), a rollup per child unit (completion; 参学, the
-// share of people with a requirement who earned anything; average hours), the monthly trend of hours
-// earned and activities held, and how far people are with their required courses. Months are months
-// in China (UTC+8), like the ledger's year. All figures are in hundredths of a 学时.
-
-export type PersonLine = {
-  id: number;
-  number: string;
-  name: string;
-  unitId: number;
-  unitName: string;
-  unitPath: string;
-  politicalStatus: string;
-  cadreLevel: string;
-  required: number;
-  earned: number;
-  missing: number;
-  /** Every hour of the year, counted toward a requirement or not. */
-  total: number;
-};
-
-export type UnitRollup = {
-  unitId: number;
-  name: string;
-  /** True for the row of people directly in the chosen unit, not in any child. */
-  own: boolean;
-  people: number;
-  /** People some requirement applies to this year (required > 0). */
-  withRequirement: number;
-  /** People with a requirement and nothing missing. */
-  meeting: number;
-  /** meeting / withRequirement in percent with one decimal; null when nobody has a requirement. */
-  completionRate: number | null;
-  /** People with a requirement who earned any 学时 this year (参学). */
-  participating: number;
-  /** participating / withRequirement in percent with one decimal; null when nobody has a requirement. */
-  participationRate: number | null;
-  /** Mean earned (counted toward requirements) over the people with a requirement, hundredths; null when none. */
-  averageEarned: number | null;
-};
+// force asks, what counts toward it, what is missing), a rollup per child unit (app/lib/hours-rollup.ts),
+// the monthly trend of hours earned and activities held, and how far people are with their required
+// courses. Months are months in China (UTC+8), like the ledger's year. All figures are in hundredths of a 学时.
 
 export type MonthPoint = { month: number; hours: number; activities: number };
 
@@ -78,26 +42,6 @@ const ACTIVITIES_BY_MONTH_SQL = `SELECT CAST(strftime('%m', a.startsAt, '+8 hour
 
 type PersonRow = Omit<PersonLine, "required" | "earned" | "missing" | "total">;
 
-const percent = (part: number, whole: number) => (whole === 0 ? null : Math.round((part / whole) * 1000) / 10);
-
-function rollup(unitId: number, name: string, own: boolean, lines: PersonLine[]): UnitRollup {
-  const withReq = lines.filter((l) => l.required > 0);
-  const meeting = withReq.filter((l) => l.missing === 0).length;
-  const participating = withReq.filter((l) => l.total > 0).length;
-  return {
-    unitId,
-    name,
-    own,
-    people: lines.length,
-    withRequirement: withReq.length,
-    meeting,
-    completionRate: percent(meeting, withReq.length),
-    participating,
-    participationRate: percent(participating, withReq.length),
-    averageEarned: withReq.length === 0 ? null : Math.round(withReq.reduce((s, l) => s + l.earned, 0) / withReq.length),
-  };
-}
-
 /** The report of a unit's subtree; null when the unit does not exist. The caller checks the scope. */
 export async function hoursReport(unitId: number, year: number, now = new Date()): Promise<HoursReport | null> {
   const unit = await prisma.orgUnit.findUnique({ where: { id: unitId }, select: { id: true, name: true, path: true } });
@@ -123,27 +67,14 @@ export async function hoursReport(unitId: number, year: number, now = new Date()
     ...(own.length > 0 ? [{ unitId: unit.id, name: `${unit.name}（本级）`, own: true, members: own }] : []),
     ...children.map((c) => ({ unitId: c.id, name: c.name, own: false, members: people.filter((p) => p.unitPath.startsWith(c.path)) })),
   ];
-  const units = groups.map((g) => rollup(g.unitId, g.name, g.own, g.members));
+  const units = groups.map((g) => unitRollup(g.unitId, g.name, g.own, g.members));
 
   const hours = rawStatement(HOURS_BY_MONTH_SQL).get(year, JSON.stringify(rows.map((r) => r.id))) as Record<`m${number}`, number>;
   const activities = new Map((rawStatement(ACTIVITIES_BY_MONTH_SQL).all(unit.path, String(year)) as { month: number; n: number }[]).map((r) => [r.month, r.n]));
   const trend = MONTHS.map((month) => ({ month, hours: hours[`m${month}`], activities: activities.get(month) ?? 0 }));
 
   const courses = requiredCourseCompletion(people, groups, now);
-  return { unit, year, people, units, total: rollup(unit.id, "合计", false, people), trend, courses };
-}
-
-/** The people with hours still missing, most missing first, a page at a time. */
-export function peopleBehind(report: HoursReport, page: number, perPage = 50) {
-  const behind = report.people.filter((p) => p.missing > 0).sort((a, b) => b.missing - a.missing || a.number.localeCompare(b.number));
-  const pages = Math.max(1, Math.ceil(behind.length / perPage));
-  const current = Math.min(Math.max(1, page), pages);
-  return { count: behind.length, page: current, pages, people: behind.slice((current - 1) * perPage, current * perPage) };
-}
-
-export function personStatusLabel(p: { required: number; missing: number }): string {
-  if (p.required === 0) return "无要求";
-  return p.missing === 0 ? "已完成" : "未完成";
+  return { unit, year, people, units, total: unitRollup(unit.id, "合计", false, people), trend, courses };
 }
 
 /**

@@ -1,12 +1,14 @@
 import { rawStatement } from "../db";
-import { type Learner, assignmentCovers } from "../learning/catalog";
+import { type AssigneeFacts, assignmentCovers } from "~/lib/course-assignment";
 
 // How far the people of a report are with the courses required of them (规定动作, CourseAssignment):
 // for each published course assigned to some of them, how many it is required of, how many have
 // finished every lesson, are part-way, have not started, or are past the due date unfinished; for
 // the whole subtree and per child unit. Assignments are current, not per year: a course is required
 // of a person when an assignment's unit is on their path and its status and cadre level (when named)
-// are theirs now, as the learner's catalogue decides (app/.server/learning/catalog.ts).
+// are theirs now, as the learner's catalogue decides (app/lib/course-assignment.ts).
+
+type Learner = AssigneeFacts & { id: number };
 
 export type UnitGroup<P extends Learner = Learner> = { unitId: number; name: string; own: boolean; members: P[] };
 

@@ -19,18 +19,8 @@ export async function learner(personId: number): Promise<Learner> {
 const pathIds = (path: string) => path.split("/").filter(Boolean).map(Number);
 
 // An assignment requires its course of a person when its unit is on their path, and its status and
-// cadre level, when named, are theirs: as a database filter for one learner, and as a test of one
-// assignment for many people at once (the dashboards).
-
-type Assignment = { unitId: number; politicalStatus: string | null; cadreLevel: string | null };
-
-export function assignmentCovers(a: Assignment, l: Omit<Learner, "id">): boolean {
-  return (
-    pathIds(l.unitPath).includes(a.unitId) &&
-    (a.politicalStatus === null || a.politicalStatus === l.politicalStatus) &&
-    (a.cadreLevel === null || a.cadreLevel === l.cadreLevel)
-  );
-}
+// cadre level, when named, are theirs: as a database filter for one learner here, and as a test of one
+// assignment for many people at once in app/lib/course-assignment.ts (the dashboards).
 
 function coveringAssignments(l: Learner) {
   return {

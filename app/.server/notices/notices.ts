@@ -37,3 +37,9 @@ export async function archiveNotice(actorId: number, noticeId: number) {
   await prisma.notice.update({ where: { id: noticeId }, data: { archivedAt: new Date() } });
   await audit({ actorId, action: "notice.archive", targetKind: "notice", targetId: noticeId });
 }
+
+/** The unit a notice was posted to (whose right the one who archives it needs), or null when there is no such notice. */
+export async function noticeUnitId(noticeId: number): Promise<number | null> {
+  const notice = await prisma.notice.findUnique({ where: { id: noticeId }, select: { unitId: true } });
+  return notice?.unitId ?? null;
+}
