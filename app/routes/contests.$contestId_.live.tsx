@@ -10,6 +10,7 @@ import { Countdown, QuestionHeading, optionTag } from "~/components/live/live-ui
 import { useLiveStream, useSecondsLeft } from "~/components/live/use-live-stream";
 import { ShowNameChoice } from "~/components/contest/show-name-choice";
 import { buttonClass, inputClass } from "~/components/ui/form";
+import { useHydrated } from "~/components/ui/use-hydrated";
 import { type LiveAnswerReply, type LiveMeEvent, type LiveStateEvent } from "~/lib/live-events";
 import { LIVE_SCORING_RULE, formatLivePoints } from "~/lib/live-scoring";
 import { readForm } from "~/.server/http/form-body";
@@ -111,6 +112,8 @@ function Playing({ contestId, state: initialState, me: initialMe }: { contestId:
   const [error, setError] = useState<string | null>(null);
   const [chosen, setChosen] = useState<string[]>([]);
   const [sending, setSending] = useState(false);
+  // The options answer through the script: a tap before it has loaded would be lost.
+  const hydrated = useHydrated();
   const q = state.question;
   // A new question starts with nothing chosen and no message.
   useEffect(() => {
@@ -171,7 +174,7 @@ function Playing({ contestId, state: initialState, me: initialMe }: { contestId:
                   <button
                     key={o.value}
                     type="button"
-                    disabled={sending}
+                    disabled={!hydrated || sending}
                     aria-pressed={q.type === "multiple" ? on : undefined}
                     className={`block min-h-14 w-full rounded-lg border-2 px-4 py-3 text-left text-lg ${on ? "border-party bg-red-50" : "border-stone-300 bg-white"} active:bg-red-50`}
                     onClick={() => (q.type === "multiple" ? setChosen((c) => (on ? c.filter((v) => v !== o.value) : [...c, o.value])) : submit([o.value]))}

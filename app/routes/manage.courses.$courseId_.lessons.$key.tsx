@@ -10,6 +10,7 @@ import { MdxRejected } from "~/.server/content/mdx-compile";
 import { SettingsYamlError, parseSettingsYaml } from "~/.server/content/settings-yaml";
 import { StudioError, courseUnitId, saveDraft, studioCourse } from "~/.server/content/studio";
 import { LessonMdxProvider, useMdxComponent } from "~/components/mdx/mdx-content";
+import { useHydrated } from "~/components/ui/use-hydrated";
 import { FormMessage, Notice, buttonClass, inputClass, secondaryButtonClass } from "~/components/ui/form";
 import { PREVIEW_INTENT, changesNoLoaderData } from "~/lib/autosave";
 import { CheckpointSchema, describeIssues } from "~/lib/course-format";
@@ -138,6 +139,8 @@ export default function LessonEditor() {
   const formRef = useRef<HTMLFormElement>(null);
   const timer = useRef<ReturnType<typeof setTimeout>>();
   const Preview = useMdxComponent(preview.data?.tree ?? []);
+  // 刷新预览 works through the script only.
+  const hydrated = useHydrated();
 
   const requestPreview = () => {
     if (!formRef.current) return;
@@ -220,7 +223,7 @@ export default function LessonEditor() {
               <button type="submit" className={buttonClass}>
                 保存草稿
               </button>
-              <button type="button" className={secondaryButtonClass} onClick={requestPreview}>
+              <button type="button" className={secondaryButtonClass} disabled={!hydrated} onClick={requestPreview}>
                 刷新预览
               </button>
             </div>

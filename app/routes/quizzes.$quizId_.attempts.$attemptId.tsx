@@ -1,6 +1,6 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, data, redirect } from "@remix-run/node";
 import { Form, Link, type ShouldRevalidateFunction, useActionData, useFetcher, useLoaderData, useNavigation } from "@remix-run/react";
-import { type FormEvent } from "react";
+import { type FormEvent, useEffect, useRef } from "react";
 import { z } from "zod";
 import { requireUser } from "~/.server/auth/guard";
 import { AttemptError, getAttemptForTaking, getReview, saveAnswer, submitAttempt } from "~/.server/quiz/attempts";
@@ -168,6 +168,18 @@ function Question({ item }: { item: Item }) {
     for (const v of new FormData(form).getAll(name)) body.append(name, v);
     fetcher.submit(body, { method: "post" });
   };
+  // An answer given before the page's script had loaded (a tap while a phone is still loading it)
+  // shows as chosen but was never sent: it is saved once the script runs. A text box still being
+  // typed in is saved when it is left, as always.
+  const box = useRef<HTMLFieldSetElement>(null);
+  useEffect(() => {
+    const inputs = [...box.current!.querySelectorAll<HTMLInputElement>("input")];
+    const given = inputs.filter((i) => (i.type === "text" ? i.value !== "" : i.checked)).map((i) => i.value);
+    const unsent = given.length !== item.response.length || given.some((v) => !item.response.includes(v));
+    if (unsent && inputs[0] && document.activeElement !== inputs[0]) save(inputs[0]);
+    // Once, when the page is hydrated.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
   const status =
     fetcher.state !== "idle" ? (
       <span className="text-stone-500">保存中…</span>
@@ -180,7 +192,7 @@ function Question({ item }: { item: Item }) {
     ) : null;
 
   return (
-    <fieldset className="rounded-lg bg-white p-4 shadow" data-testid="question" data-position={item.position}>
+    <fieldset ref={box} className="rounded-lg bg-white p-4 shadow" data-testid="question" data-position={item.position}>
       <legend className="sr-only">第 {item.position} 题</legend>
       <p className="mb-1 text-xs text-stone-500">
         {item.position}. {TYPE_LABELS[item.type]}（{item.maxMark / 100} 分）

@@ -1,11 +1,13 @@
 import { expect, signInAs, test } from "./support/fixtures";
-import { seedTwoQuestionQuiz } from "./support/quiz-seed";
+import { seedTwoQuestionQuiz, setAttemptDeadline } from "./support/quiz-seed";
 
 // The deadline is the server's. A quiz with an 8-second limit: the learner answers the first question
 // in time and leaves the second. When the countdown reaches zero the page shows the closed, graded
 // attempt. A page whose countdown stopped (a phone asleep, a throttled tab: here Playwright's clock,
 // frozen in the browser only) still shows the form, but the server refuses what it sends after the
-// deadline and grades what was saved before it. The sweeper (every 30 s) is not waited for: every
+// deadline and grades what was saved before it. Neither test waits the 8 seconds: the deadline is
+// brought forward in the database (the server's clock still decides) and the page's clock is moved
+// with Playwright's. The sweeper (every 30 s) is not waited for: every
 // read of an attempt closes it lazily, and that is what a learner meets.
 
 const LIMIT_SEC = 8;
@@ -23,8 +25,21 @@ type ItemRow = { position: number; response: string | null; answerCount: number;
 
 const attemptIdOf = (url: string) => Number(/\/attempts\/(\d+)$/.exec(new URL(url).pathname)![1]);
 
+/**
+ * Resolves in the page after the work already queued there (React renders through a message
+ * channel, which Playwright's clock leaves alone, so this works while the clock is paused).
+ */
+const settled = () =>
+  new Promise<void>((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => resolve();
+    channel.port2.postMessage(null);
+  });
+
 test("the countdown reaches zero and the page shows the attempt closed, graded with the answer given in time", async ({ page, db }) => {
   const quiz = seedTwoQuestionQuiz("activist", "限时收卷测验", { timeLimitSec: LIMIT_SEC });
+  // The page's clock, to run its countdown out rather than wait for it.
+  await page.clock.install();
   await signInAs(page, "activist", "王积极");
   await page.goto(`/quizzes/${quiz.quizId}`);
   await page.getByRole("button", { name: "开始作答" }).click();
@@ -40,8 +55,12 @@ test("the countdown reaches zero and the page shows the attempt closed, graded w
     .check();
   await expect(questions.nth(0).getByTestId("save-status")).toHaveText("已保存");
 
-  // Nobody touches the page any more: at zero it says so, then shows the result on its own.
-  await expect(countdown).toHaveText("作答时间已到", { timeout: (LIMIT_SEC + 2) * 1000 });
+  // Nobody touches the page any more, and the time runs out: the deadline, which only the server
+  // keeps, is brought forward to now, and the page's clock runs the 8 seconds ahead. At zero the page
+  // says so, then shows the result on its own.
+  setAttemptDeadline(attemptId, new Date());
+  await page.clock.fastForward(LIMIT_SEC * 1000);
+  await expect(countdown).toHaveText("作答时间已到");
   const result = page.getByTestId("result");
   await expect(result).toContainText("作答时间已到，系统已按截止前保存的答案评分");
   await expect(page.getByTestId("score")).toHaveText("50");
@@ -103,16 +122,18 @@ test("a page left open past the deadline cannot save another answer, and the ans
       .getByLabel(/乙选项1/),
   ).toBeChecked();
 
-  // The browser's clock stops where it is: the countdowns never reach zero, the forms stay open.
-  await page.clock.setFixedTime(new Date());
+  // The browser's clock stops (a moment ahead, as it cannot go back): no timer fires any more, so the
+  // countdowns never reach zero and the forms stay open.
+  await page.clock.pauseAt(Date.now() + 1000);
   const countdown = page.getByTestId("countdown");
-  // One more tick (every second) may still land on the fixed time; after it the text stays put.
-  await page.waitForTimeout(1500);
+  // A tick the jump fired has its new text on screen once the page has handled its pending work.
+  await page.evaluate(settled);
   const frozen = await countdown.textContent();
   expect(frozen).toMatch(/^剩余 \d 秒$/);
+  // The attempt's time runs out now: its deadline, which only the server keeps, is brought forward to
+  // this moment rather than waited for (the server's clock decides; the answer above was saved before).
+  setAttemptDeadline(attemptId, new Date());
   const { deadlineAt } = db().prepare("SELECT deadlineAt FROM QuizAttempt WHERE id = ?").get(attemptId) as AttemptRow;
-  // Real time has to pass here: the deadline is the server's.
-  await page.waitForTimeout(Math.max(0, new Date(deadlineAt).getTime() - Date.now()) + 500);
   await expect(countdown).toHaveText(frozen!);
 
   // An answer given now is refused with a reason, and the page turns to the attempt as collected at the deadline.

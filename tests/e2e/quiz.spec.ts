@@ -2,6 +2,7 @@ import Database from "better-sqlite3";
 import { openQuizFactory } from "../quiz-factories";
 import { expect, signInAs, test } from "./support/fixtures";
 import { E2E_DB } from "./support/paths";
+import { seedTwoQuestionQuiz } from "./support/quiz-seed";
 
 // A learner takes a quiz on the phone: answers save as they are given, a reload in the middle keeps
 // them, and submitting shows the score. The quiz is seeded here, into the e2e database, for the
@@ -73,4 +74,31 @@ test("a learner takes a quiz on the phone, reloads mid-way and submits", async (
   await expect(page.getByTestId("score")).toHaveText("100");
   await expect(page.getByText("已通过")).toBeVisible();
   await expect(page.getByTestId("review-item")).toHaveCount(3);
+});
+
+// A phone may show the paper before the page's script has loaded. An answer tapped then shows as
+// chosen; it is saved as soon as the script runs, not only when the paper is handed in.
+test("an answer given before the page's script has loaded is saved once it has", async ({ page, db }) => {
+  const quiz = seedTwoQuestionQuiz("cadre", "加载前作答测验");
+  await signInAs(page, "cadre", "吴处长");
+  await page.goto(`/quizzes/${quiz.quizId}`);
+  await page.getByRole("button", { name: "开始作答" }).click();
+  await expect(page).toHaveURL(/\/attempts\/\d+$/);
+  const attemptId = Number(/(\d+)$/.exec(page.url())![1]);
+
+  // The page is opened again with its scripts held back until the answer has been given.
+  let release = () => {};
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await page.route(/\/assets\/.+\.js$/, async (route) => {
+    await held;
+    await route.continue();
+  });
+  await page.reload({ waitUntil: "commit" });
+  const first = page.getByTestId("question").nth(0);
+  await first.getByLabel(/乙选项1/).check();
+  await expect(first.getByTestId("save-status")).toHaveText("");
+  release();
+
+  await expect(first.getByTestId("save-status")).toHaveText("已保存");
+  expect(db().prepare("SELECT response FROM AttemptItem WHERE attemptId = ? AND position = 1").get(attemptId)).toEqual({ response: '"B"' });
 });

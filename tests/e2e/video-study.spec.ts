@@ -31,6 +31,26 @@ function studyAnswer(page: Page, intent: string): Promise<Response> {
   return page.waitForResponse((r) => new URL(r.url()).pathname === "/api/study" && new URLSearchParams(r.request().postData() ?? "").get("intent") === intent);
 }
 
+/**
+ * Every answer of /api/study to a page, in the order they arrive. The page's heartbeat timer runs on
+ * its own too (Playwright's clock flows with real time), so on a slow machine a heartbeat may come
+ * before the test's `runFor`: a test asks for the heartbeats answered since a mark, not for "the
+ * next one", which would then never come.
+ */
+function studyLog(page: Page) {
+  const answers: { intent: string | null; answer: Promise<StudyAnswer> }[] = [];
+  page.on("response", (r) => {
+    if (new URL(r.url()).pathname !== "/api/study") return;
+    const intent = new URLSearchParams(r.request().postData() ?? "").get("intent");
+    answers.push({ intent, answer: r.json().catch(() => ({ ok: false })) as Promise<StudyAnswer> });
+  });
+  return {
+    mark: () => answers.length,
+    /** The heartbeat answers (intent "video") since the mark. */
+    beatsSince: (mark: number) => Promise.all(answers.slice(mark).flatMap((a) => (a.intent === "video" ? [a.answer] : []))),
+  };
+}
+
 // video.js copies the test id onto its wrapper: the media element is the <video> itself.
 const video = (page: Page) => page.locator("video[data-testid=lesson-video]");
 const currentTime = (page: Page) => video(page).evaluate((v: HTMLVideoElement) => v.currentTime);
@@ -101,9 +121,13 @@ test("dragging the bar past what was watched is sent back, says why, and earns n
     lessons: [{ key: "weidangke", title: "微党课：不能跳过", credit: 100, minutes: 1, video: MEDIA.weidangke, tree: [{ t: "p", c: ["按顺序观看。"] }] }],
   });
   const lesson = course.lessons.weidangke;
+  await page.clock.install();
   await signInAs(page, "cadre", "吴处长");
   await page.goto(lesson.url);
   await play(page);
+  // The page's timers stop once the player plays (the video plays on: media does not run on them), so
+  // the heartbeat awaited below is the one the pause sends, never the 15 s timer's on a slow machine.
+  await page.clock.pauseAt(Date.now() + 1000);
   await expect.poll(() => currentTime(page), { timeout: 10_000 }).toBeGreaterThan(1.5);
 
   // The person drags the progress bar to 0:30.
@@ -155,23 +179,26 @@ test("a second tab of the same learner takes the study time over, and the first 
   // real time would.
   await context.clock.install();
   await signInAs(page, "branchsec", "李支书");
+  const firstLog = studyLog(page);
   await page.goto(lesson.url);
   await play(page);
   await expect.poll(() => currentTime(page), { timeout: 10_000 }).toBeGreaterThan(0.5);
 
   const second = await context.newPage();
+  const secondLog = studyLog(second);
   await second.goto(lesson.url);
+  // From here on, every heartbeat of the first tab reaches the server after the second began.
+  const firstSince = firstLog.mark();
   await play(second);
   await expect.poll(() => currentTime(second), { timeout: 10_000 }).toBeGreaterThan(0.5);
+  const secondSince = secondLog.mark();
 
   const superseded = (p: Page) => p.getByRole("alert").filter({ hasText: "您已在另一个窗口或设备上开始学习，本窗口的播放不再计入。" });
   // The next heartbeat of each tab: the first is told it no longer counts and stops; the second counts.
-  const firstBeat = studyAnswer(page, "video");
-  const secondBeat = studyAnswer(second, "video");
   await context.clock.runFor(15_000);
-  expect(((await (await firstBeat).json()) as StudyAnswer).superseded).toBe(true);
-  expect(((await (await secondBeat).json()) as StudyAnswer).newSeconds).toBeGreaterThan(0);
   await expect(superseded(page)).toBeVisible();
+  expect((await firstLog.beatsSince(firstSince)).some((a) => a.superseded)).toBe(true);
+  await expect.poll(async () => (await secondLog.beatsSince(secondSince)).some((a) => !a.superseded && (a.newSeconds ?? 0) > 0)).toBe(true);
   await expect(page.getByTestId("credit-notes")).toContainText("您已在另一个窗口或设备上开始学习，本窗口不再计入学习进度");
   await expect.poll(() => video(page).evaluate((v: HTMLVideoElement) => v.paused)).toBe(true);
   await expect(superseded(second)).toHaveCount(0);
@@ -180,18 +207,18 @@ test("a second tab of the same learner takes the study time over, and the first 
   const begun = studyAnswer(page, "begin");
   await superseded(page).getByRole("button", { name: "在此窗口继续" }).click();
   expect(((await (await begun).json()) as StudyAnswer).ok).toBe(true);
+  const firstAgainSince = firstLog.mark();
+  const secondAgainSince = secondLog.mark();
   await expect(superseded(page)).toHaveCount(0);
   const resumedAt = await currentTime(page);
   await expect.poll(() => currentTime(page), { timeout: 10_000 }).toBeGreaterThan(resumedAt + 0.5);
 
-  const firstAgain = studyAnswer(page, "video");
-  const secondAgain = studyAnswer(second, "video");
   await context.clock.runFor(15_000);
-  expect(((await (await secondAgain).json()) as StudyAnswer).superseded).toBe(true);
-  const regained = (await (await firstAgain).json()) as StudyAnswer;
-  // Counted as this tab's again (not superseded). Whether its seconds are credited is the next test.
-  expect(regained.superseded).toBe(false);
   await expect(superseded(second)).toBeVisible();
+  expect((await secondLog.beatsSince(secondAgainSince)).some((a) => a.superseded)).toBe(true);
+  // Counted as this tab's again (not superseded). Whether its seconds are credited is the next test.
+  await expect.poll(async () => (await firstLog.beatsSince(firstAgainSince)).length).toBeGreaterThan(0);
+  expect((await firstLog.beatsSince(firstAgainSince)).map((a) => a.superseded)).not.toContain(true);
   await expect.poll(() => video(second).evaluate((v: HTMLVideoElement) => v.paused)).toBe(true);
   await expect(superseded(page)).toHaveCount(0);
 });
@@ -207,6 +234,7 @@ test("after taking the study time back, the first tab's playing is credited agai
   const lesson = course.lessons.weidangke;
   await context.clock.install();
   await signInAs(page, "admin", "赵组织");
+  const firstLog = studyLog(page);
   await page.goto(lesson.url);
   await play(page);
   // The first tab gets well ahead before the second opens, so where it resumes is clearly past what
@@ -215,22 +243,25 @@ test("after taking the study time back, the first tab's playing is credited agai
 
   const second = await context.newPage();
   await second.goto(lesson.url);
+  const firstSince = firstLog.mark();
   await play(second);
   await expect.poll(() => currentTime(second), { timeout: 10_000 }).toBeGreaterThan(0.5);
-  const firstBeat = studyAnswer(page, "video");
   await context.clock.runFor(15_000);
-  expect(((await (await firstBeat).json()) as StudyAnswer).superseded).toBe(true);
+  const resume = page.getByRole("button", { name: "在此窗口继续" });
+  await expect(resume).toBeVisible();
+  expect((await firstLog.beatsSince(firstSince)).some((a) => a.superseded)).toBe(true);
 
-  await page.getByRole("button", { name: "在此窗口继续" }).click();
+  const begun = studyAnswer(page, "begin");
+  await resume.click();
+  expect(((await (await begun).json()) as StudyAnswer).ok).toBe(true);
+  const regainedSince = firstLog.mark();
   const resumedAt = await currentTime(page);
   await expect.poll(() => currentTime(page), { timeout: 10_000 }).toBeGreaterThan(resumedAt + 1);
-  const regained = studyAnswer(page, "video");
   await context.clock.runFor(15_000);
-  const answer = (await (await regained).json()) as StudyAnswer;
   // What the learner is entitled to: the tab that continues counts, or the player takes them back
   // to where credit stopped (and nothing they then play is refused).
-  expect(answer.messages).toEqual([]);
-  expect(answer.newSeconds).toBeGreaterThan(0);
+  await expect.poll(async () => (await firstLog.beatsSince(regainedSince)).some((a) => (a.newSeconds ?? 0) > 0)).toBe(true);
+  expect((await firstLog.beatsSince(regainedSince)).flatMap((a) => a.messages ?? [])).toEqual([]);
 });
 
 // When a video ends, Chromium fires its last timeupdate (at the end) after `paused` is already true;

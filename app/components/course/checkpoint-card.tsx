@@ -1,5 +1,6 @@
 import { useState } from "react";
 import { buttonClass } from "~/components/ui/form";
+import { useHydrated } from "~/components/ui/use-hydrated";
 import { type StudyChannel, type StudyStatus } from "./study-client";
 
 // A checkpoint question: the learner answers, then sees whether it was right, the key and the
@@ -29,6 +30,9 @@ export function CheckpointCard({
   const [result, setResult] = useState<Result | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  // The choices are React's: one ticked before the script has loaded would show as chosen while
+  // the answer stayed empty, and 提交答案 would never enable.
+  const hydrated = useHydrated();
   const options: [string, string][] =
     checkpoint.type === "judge"
       ? [
@@ -62,7 +66,7 @@ export function CheckpointCard({
       {checkpoint.answered && !result ? (
         <p className="text-sm text-green-700">您已回答过这道题。</p>
       ) : (
-        <fieldset disabled={busy || result !== null} className="space-y-1">
+        <fieldset disabled={!hydrated || busy || result !== null} className="space-y-1">
           <legend className="sr-only">{checkpoint.question}</legend>
           {options.map(([value, label]) => (
             <label key={value} className="flex items-start gap-2 text-sm">

@@ -1,5 +1,6 @@
 import { useState } from "react";
 import { Bar, BarChart, CartesianGrid, ComposedChart, Legend, Line, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+import { useHydrated } from "~/components/ui/use-hydrated";
 
 // The two charts of the 学时 dashboard (recharts, SVG). Both fit a 390 px phone: short axis labels,
 // the unit names on a vertical axis so long names wrap rather than overlap.
@@ -26,6 +27,8 @@ type MetricKey = (typeof METRICS)[number]["key"];
 /** Child units side by side on one measure at a time (a phone has room for one), chosen with the buttons above it. */
 export function UnitComparisonChart({ units, parentName }: { units: Comparable[]; parentName: string }) {
   const [key, setKey] = useState<MetricKey>("completion");
+  // The buttons switch the chart in the browser only: a tap before the script has loaded would be lost.
+  const hydrated = useHydrated();
   const metric = METRICS.find((m) => m.key === key)!;
   const data = units.map((u) => ({ name: shortUnitName(u.name, parentName), value: metric.value(u) ?? 0 }));
   if (data.length === 0) return <p className="text-sm text-stone-500">没有下级党组织。</p>;
@@ -37,6 +40,7 @@ export function UnitComparisonChart({ units, parentName }: { units: Comparable[]
             key={m.key}
             type="button"
             aria-pressed={m.key === key}
+            disabled={!hydrated}
             onClick={() => setKey(m.key)}
             className={`px-3 py-1 ${m.key === key ? "bg-party text-white" : "bg-white text-stone-700 hover:bg-stone-100"}`}
           >

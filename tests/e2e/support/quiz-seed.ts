@@ -90,3 +90,8 @@ export function seedBuilderBank(marker: string): { bankId: number; title: string
 export function setQuizClosesAt(quizId: number, closesAt: Date) {
   withWritableDb((db) => db.prepare("UPDATE Quiz SET closesAt = ? WHERE id = ?").run(sqliteTime(closesAt), quizId));
 }
+
+/** Moves an attempt's deadline, which only the server keeps: every read and write of the attempt checks it. */
+export function setAttemptDeadline(attemptId: number, deadlineAt: Date) {
+  withWritableDb((db) => db.prepare("UPDATE QuizAttempt SET deadlineAt = ? WHERE id = ?").run(sqliteTime(deadlineAt), attemptId));
+}
