@@ -5,6 +5,7 @@ import { type IsolationLevel, type SqlDriverAdapter, type SqlDriverAdapterFactor
 import Database from "better-sqlite3";
 import { env } from "./env";
 import { PrismaClient } from "./generated/prisma/client";
+import { storedTimestamp } from "../lib/timestamp";
 
 // The one Prisma client of the process, plus one raw better-sqlite3 connection for batch writers
 // (bulk import, and later contest answers and heartbeats), where one statement per row through
@@ -131,5 +132,5 @@ export function prismaReady(): Promise<void> {
 
 /** The timestamp text the Prisma adapter writes (ISO 8601 with "+00:00"): raw writers must match it. */
 export function sqliteTimestamp(date: Date): string {
-  return date.toISOString().replace("Z", "+00:00");
+  return storedTimestamp(date);
 }

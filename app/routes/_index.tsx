@@ -1,3 +1,4 @@
+import { formatDate } from "~/lib/dates";
 import { type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { requireUser } from "~/.server/auth/guard";
@@ -21,7 +22,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     unitName: unit.name,
     year,
     hoursTotal: hours.total,
-    notices: notices.map((n) => ({ ...n, publishedAt: n.publishedAt.toISOString().slice(0, 10), unitKind: n.unit.kind as UnitKind })),
+    notices: notices.map((n) => ({ ...n, publishedAt: formatDate(n.publishedAt), unitKind: n.unit.kind as UnitKind })),
   };
 }
 

@@ -1,3 +1,4 @@
+import { unitIdsOnPath } from "~/lib/unit-path";
 import { type UnitStanding, type UnitTally, rankEntries, rankUnits } from "~/lib/contest-ranking";
 import { personFieldsFor } from "~/lib/mask";
 import { grantsCover, type Grant } from "~/lib/permissions";
@@ -120,7 +121,7 @@ type UnitRef = { id: number; name: string; path: string; depth: number };
 export async function audienceRoot(contestId: number): Promise<UnitRef | null> {
   const audiences = await prisma.contestAudience.findMany({ where: { contestId }, select: { unit: { select: { path: true } } } });
   if (audiences.length === 0) return null;
-  const paths = audiences.map((a) => a.unit.path.split("/").filter(Boolean));
+  const paths = audiences.map((a) => unitIdsOnPath(a.unit.path));
   let common = paths[0];
   for (const p of paths.slice(1)) {
     let i = 0;

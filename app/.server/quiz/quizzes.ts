@@ -1,4 +1,5 @@
 import { type QuizSettingsInput, type SlotInput } from "~/lib/quiz-settings";
+import { unitIdsOnPath } from "~/lib/unit-path";
 import { audit } from "../audit";
 import { prisma } from "../db";
 import { creditSetterPatch } from "../hours/self-credit";
@@ -208,7 +209,7 @@ export async function bankRefusal(bankId: number, ownerPath: string): Promise<st
 
 /** Banks and questions a builder may use: those of the quiz's (or contest's) unit, above it and below it (shipped banks sit at the root). */
 export async function banksForBuilder(unitPath: string) {
-  const ancestorIds = unitPath.split("/").filter(Boolean).map(Number);
+  const ancestorIds = unitIdsOnPath(unitPath);
   return prisma.questionBank.findMany({
     where: { archivedAt: null, OR: [{ unitId: { in: ancestorIds } }, { unit: { path: { startsWith: unitPath } } }] },
     select: { id: true, title: true, _count: { select: { questions: { where: { archivedAt: null } } } } },
