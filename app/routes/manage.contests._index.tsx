@@ -1,11 +1,11 @@
+import { parseWithZod } from "@conform-to/zod/v4";
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, data, redirect } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { z } from "zod";
+import { Link, useLoaderData } from "@remix-run/react";
 import { requirePermission } from "~/.server/auth/guard";
 import { contestsOfUnits, createContest } from "~/.server/contest/contests";
 import { unitsUnder } from "~/.server/org/units";
-import { FormMessage, buttonClass, inputClass } from "~/components/ui/form";
-import { UnitOptions } from "~/components/ui/options";
+import { NewPaperForm } from "~/components/builder/new-paper-form";
+import { BUILDER_PARSE, newPaperSchema } from "~/lib/builder-forms";
 import { CONTEST_STATUS_LABELS } from "~/lib/contest-settings";
 import { formatChinaDateTime } from "~/lib/dates";
 import { scopePaths } from "~/lib/permissions";
@@ -25,36 +25,24 @@ export async function loader({ request }: LoaderFunctionArgs) {
   };
 }
 
-const CreateSchema = z.object({
-  title: z.string({ error: "请填写竞赛名称" }).trim().min(1, "请填写竞赛名称").max(100, "名称最多 100 字"),
-  unitId: z.coerce.number({ error: "请选择所属党组织" }).int().positive("请选择所属党组织"),
-});
+const NewContestSchema = newPaperSchema("竞赛");
 
 export async function action({ request }: ActionFunctionArgs) {
   await requirePermission(request, "contests:manage");
-  const parsed = CreateSchema.safeParse(Object.fromEntries(await readForm(request)));
-  if (!parsed.success) return data({ errors: parsed.error.issues.map((i) => i.message) }, { status: 400 });
-  const user = await requirePermission(request, "contests:manage", parsed.data.unitId);
-  const contest = await createContest(user.id, parsed.data.unitId, parsed.data.title);
+  const submission = parseWithZod(await readForm(request), { schema: NewContestSchema, ...BUILDER_PARSE });
+  if (submission.status !== "success") return data({ result: submission.reply() }, { status: 400 });
+  const { title, unitId } = submission.value;
+  const user = await requirePermission(request, "contests:manage", unitId);
+  const contest = await createContest(user.id, unitId, title);
   return redirect(`/manage/contests/${contest.id}`);
 }
 
 export default function ContestList() {
   const { units, contests } = useLoaderData<typeof loader>();
-  const reply = useActionData<typeof action>();
   return (
     <div className="space-y-4">
       <h1 className="text-xl font-bold">竞赛管理</h1>
-      <Form method="post" className="grid gap-2 rounded-lg bg-white p-4 shadow sm:grid-cols-[1fr_1fr_auto]">
-        <FormMessage messages={reply?.errors} />
-        <input name="title" placeholder="竞赛名称，如：党史知识竞赛" aria-label="竞赛名称" className={inputClass} maxLength={100} required />
-        <select name="unitId" aria-label="所属党组织" className={inputClass}>
-          <UnitOptions units={units} />
-        </select>
-        <button type="submit" className={buttonClass}>
-          新建竞赛
-        </button>
-      </Form>
+      <NewPaperForm what="竞赛" placeholder="竞赛名称，如：党史知识竞赛" units={units} />
       <ul className="space-y-2">
         {contests.length === 0 ? <li className="text-sm text-stone-500">还没有竞赛。</li> : null}
         {contests.map((c) => (

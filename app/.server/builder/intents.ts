@@ -1,0 +1,72 @@
+import { AppError } from "~/lib/app-error";
+import { type SharedBuilderInput } from "~/lib/builder-forms";
+import { requirePermission } from "../auth/guard";
+import { addAudience as addContestAudience, publishContest, removeAudience as removeContestAudience, setContestStatus } from "../contest/contests";
+import { approveCreditSettings } from "../hours/self-credit";
+import { addAudience as addQuizAudience, publishQuiz, removeAudience as removeQuizAudience, setQuizStatus } from "../quiz/quizzes";
+import { type BuilderKind } from "./builder";
+
+// The forms both builder pages carry (audiences, publishing, archiving, the credit approval), handled
+// once: the page's action authorises the quiz or contest, parses, and hands these intents here. The
+// answer is the sentence the page shows; a refusal is thrown as an AppError (formRefusal turns it into
+// the form's reply).
+
+const TARGETS = {
+  quiz: {
+    permission: "quizzes:manage",
+    addAudience: addQuizAudience,
+    removeAudience: removeQuizAudience,
+    publish: publishQuiz,
+    setStatus: setQuizStatus,
+    done: {
+      audienceAdded: "已添加参加范围",
+      audienceRemoved: "已移除参加范围",
+      published: "测试已发布，参加范围内的人员可以作答",
+      unpublished: "测试已撤回为草稿",
+      archived: "测试已归档",
+    },
+  },
+  contest: {
+    permission: "contests:manage",
+    addAudience: addContestAudience,
+    removeAudience: removeContestAudience,
+    publish: publishContest,
+    setStatus: setContestStatus,
+    done: {
+      audienceAdded: "已添加参赛范围",
+      audienceRemoved: "已移除参赛范围",
+      published: "竞赛已发布，参赛范围内的人员可在开始后参赛",
+      unpublished: "竞赛已撤回为草稿",
+      archived: "竞赛已归档",
+    },
+  },
+} as const;
+
+/** Runs one of the shared builder forms for the quiz or contest `id`, whose manager `actorId` is. */
+export async function runSharedBuilderIntent(request: Request, kind: BuilderKind, actorId: number, id: number, input: SharedBuilderInput): Promise<string> {
+  const t = TARGETS[kind];
+  switch (input.intent) {
+    case "audience-add":
+      // Inviting a unit needs the right over that unit too.
+      await requirePermission(request, t.permission, input.unitId);
+      await t.addAudience(actorId, id, input.unitId, input.politicalStatus);
+      return t.done.audienceAdded;
+    case "audience-remove":
+      await t.removeAudience(actorId, id, input.id);
+      return t.done.audienceRemoved;
+    case "publish":
+      await t.publish(actorId, id);
+      return t.done.published;
+    case "unpublish":
+      await t.setStatus(actorId, id, "draft");
+      return t.done.unpublished;
+    case "archive":
+      await t.setStatus(actorId, id, "archived");
+      return t.done.archived;
+    case "approve-credit": {
+      const r = await approveCreditSettings(actorId, kind, id, input.seen);
+      if (!r.ok) throw new AppError("invalid", r.message);
+      return "学时设置已审核通过";
+    }
+  }
+}
