@@ -1,7 +1,7 @@
-import { getFormProps, getInputProps, useForm } from "@conform-to/react";
+import { useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, data } from "@remix-run/node";
-import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
+import { Link, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { banksForBuilder } from "~/.server/builder/banks";
 import { runSharedBuilderIntent } from "~/.server/builder/intents";
@@ -15,14 +15,15 @@ import {
   AudienceSection,
   BuilderHeader,
   DrawForm,
+  InputField,
   PaperSection,
-  TitleFields,
+  SettingsForm,
+  VALIDATE_WHEN,
   drawDescription,
-  fieldAt,
   useBuilderReply,
 } from "~/components/builder/builder-parts";
 import { CreditApproval } from "~/components/hours/credit-approval";
-import { Field, FormMessage, buttonClass, inputClass, secondaryButtonClass } from "~/components/ui/form";
+import { secondaryButtonClass } from "~/components/ui/form";
 import { BUILDER_PARSE, type BuilderReply, SHARED_BUILDER_FORMS, rowIntent } from "~/lib/builder-forms";
 import { CONTEST_STATUS_LABELS, ContestSettingsSchema, SectionSchema } from "~/lib/contest-settings";
 import { formatHours } from "~/lib/hours";
@@ -124,7 +125,7 @@ export default function ContestBuilder() {
         <h2 id="settings-heading" className="mb-2 font-bold">
           基本设置
         </h2>
-        <SettingsForm />
+        <ContestSettings />
         {approval ? <CreditApproval approval={approval} what="竞赛" /> : null}
       </section>
       <PaperSection
@@ -148,10 +149,9 @@ export default function ContestBuilder() {
   );
 }
 
-function SettingsForm() {
+function ContestSettings() {
   const { contest } = useLoaderData<typeof loader>();
   const { resultFor } = useBuilderReply();
-  const busy = useNavigation().state === "submitting";
   const [form, fields] = useForm({
     id: "settings",
     lastResult: resultFor("settings"),
@@ -163,32 +163,15 @@ function SettingsForm() {
       timeLimitMin: String(contest.timeLimitMin),
       creditHours: contest.creditHours,
     },
-    shouldValidate: "onBlur",
-    shouldRevalidate: "onInput",
+    ...VALIDATE_WHEN,
     onValidate: ({ formData }) => parseWithZod(formData, { schema: SettingsSchema, ...BUILDER_PARSE }),
   });
   return (
-    <Form method="post" {...getFormProps(form)} className="grid gap-x-3 sm:grid-cols-2">
-      <div className="sm:col-span-2">
-        <FormMessage messages={form.errors} />
-      </div>
-      <input type="hidden" name="intent" value="settings" />
-      <TitleFields title={fields.title} description={fields.description} />
-      <Field label="开始时间（北京时间）" {...fieldAt(fields.opensAt)}>
-        <input {...getInputProps(fields.opensAt, { type: "datetime-local" })} className={inputClass} />
-      </Field>
-      <Field label="截止时间（北京时间）" {...fieldAt(fields.closesAt)}>
-        <input {...getInputProps(fields.closesAt, { type: "datetime-local" })} className={inputClass} />
-      </Field>
-      <Field label="每人答题时长（分钟）" {...fieldAt(fields.timeLimitMin)}>
-        <input {...getInputProps(fields.timeLimitMin, { type: "number" })} min={1} max={600} className={inputClass} />
-      </Field>
-      <Field label="参赛计学时（留空为不计）" {...fieldAt(fields.creditHours)}>
-        <input {...getInputProps(fields.creditHours, { type: "number" })} step="0.05" min={0.05} max={100} className={inputClass} />
-      </Field>
-      <button type="submit" className={`${buttonClass} sm:col-span-2`} disabled={busy}>
-        保存设置
-      </button>
-    </Form>
+    <SettingsForm form={form} title={fields.title} description={fields.description}>
+      <InputField label="开始时间（北京时间）" field={fields.opensAt} type="datetime-local" />
+      <InputField label="截止时间（北京时间）" field={fields.closesAt} type="datetime-local" />
+      <InputField label="每人答题时长（分钟）" field={fields.timeLimitMin} type="number" min={1} max={600} />
+      <InputField label="参赛计学时（留空为不计）" field={fields.creditHours} type="number" step="0.05" min={0.05} max={100} />
+    </SettingsForm>
   );
 }

@@ -1,7 +1,7 @@
-import { getFormProps, getInputProps, getSelectProps, useForm } from "@conform-to/react";
+import { getInputProps, getSelectProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, data } from "@remix-run/node";
-import { Form, Link, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { z } from "zod";
 import { banksForBuilder } from "~/.server/builder/banks";
 import { runSharedBuilderIntent } from "~/.server/builder/intents";
@@ -15,14 +15,16 @@ import {
   AudienceSection,
   BuilderHeader,
   DrawForm,
+  InputField,
   PaperSection,
-  TitleFields,
+  SettingsForm,
+  VALIDATE_WHEN,
   drawDescription,
   fieldAt,
   useBuilderReply,
 } from "~/components/builder/builder-parts";
 import { CreditApproval } from "~/components/hours/credit-approval";
-import { Field, FormMessage, buttonClass, inputClass, secondaryButtonClass } from "~/components/ui/form";
+import { Field, FormMessage, inputClass, secondaryButtonClass } from "~/components/ui/form";
 import { LabelOptions } from "~/components/ui/options";
 import { BUILDER_PARSE, type BuilderReply, SHARED_BUILDER_FORMS, rowIntent } from "~/lib/builder-forms";
 import { formatHours } from "~/lib/hours";
@@ -71,7 +73,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 const SettingsSchema = QuizSettingsSchema.safeExtend({ intent: z.literal("settings") });
-const [FixedSlot, DrawSlot] = SlotSchema.options;
+// Not a destructuring: the client build drops the unused first element of an array pattern and
+// would bind the draw schema to the fixed one.
+const FixedSlot = SlotSchema.options[0];
+const DrawSlot = SlotSchema.options[1];
 const DrawSlotSchema = DrawSlot.extend({ intent: z.literal("slot-add") });
 const SlotAddSchema = z.discriminatedUnion("kind", [FixedSlot.extend({ intent: z.literal("slot-add") }), DrawSlotSchema]);
 const ActionSchema = z.discriminatedUnion("intent", [SettingsSchema, SlotAddSchema, rowIntent("slot-remove"), ...SHARED_BUILDER_FORMS], {
@@ -128,7 +133,7 @@ export default function QuizBuilder() {
         <h2 id="settings-heading" className="mb-2 font-bold">
           基本设置
         </h2>
-        <SettingsForm />
+        <QuizSettings />
         {approval ? <CreditApproval approval={approval} what="测试" /> : null}
       </section>
       <PaperSection
@@ -155,10 +160,9 @@ export default function QuizBuilder() {
   );
 }
 
-function SettingsForm() {
+function QuizSettings() {
   const { quiz } = useLoaderData<typeof loader>();
   const { resultFor } = useBuilderReply();
-  const busy = useNavigation().state === "submitting";
   const [form, fields] = useForm({
     id: "settings",
     lastResult: resultFor("settings"),
@@ -176,55 +180,34 @@ function SettingsForm() {
       shuffleQuestions: quiz.shuffleQuestions ? "on" : undefined,
       shuffleOptions: quiz.shuffleOptions ? "on" : undefined,
     },
-    shouldValidate: "onBlur",
-    shouldRevalidate: "onInput",
+    ...VALIDATE_WHEN,
     onValidate: ({ formData }) => parseWithZod(formData, { schema: SettingsSchema, ...BUILDER_PARSE }),
   });
   return (
-    <Form method="post" {...getFormProps(form)} className="grid gap-x-3 sm:grid-cols-2">
-      <div className="sm:col-span-2">
-        <FormMessage messages={form.errors} />
-      </div>
-      <input type="hidden" name="intent" value="settings" />
-      <TitleFields title={fields.title} description={fields.description} />
-      <Field label="开始时间（北京时间，留空为立即）" {...fieldAt(fields.opensAt)}>
-        <input {...getInputProps(fields.opensAt, { type: "datetime-local" })} className={inputClass} />
-      </Field>
-      <Field label="截止时间（留空为不限）" {...fieldAt(fields.closesAt)}>
-        <input {...getInputProps(fields.closesAt, { type: "datetime-local" })} className={inputClass} />
-      </Field>
-      <Field label="限时（分钟，留空为不限时）" {...fieldAt(fields.timeLimitMin)}>
-        <input {...getInputProps(fields.timeLimitMin, { type: "number" })} min={1} max={600} className={inputClass} />
-      </Field>
-      <Field label="可作答次数" {...fieldAt(fields.maxAttempts)}>
-        <input {...getInputProps(fields.maxAttempts, { type: "number" })} min={1} max={20} className={inputClass} />
-      </Field>
+    <SettingsForm form={form} title={fields.title} description={fields.description}>
+      <InputField label="开始时间（北京时间，留空为立即）" field={fields.opensAt} type="datetime-local" />
+      <InputField label="截止时间（留空为不限）" field={fields.closesAt} type="datetime-local" />
+      <InputField label="限时（分钟，留空为不限时）" field={fields.timeLimitMin} type="number" min={1} max={600} />
+      <InputField label="可作答次数" field={fields.maxAttempts} type="number" min={1} max={20} />
       <Field label="计分方式" {...fieldAt(fields.gradeMethod)}>
         <select {...getSelectProps(fields.gradeMethod)} className={inputClass}>
           <LabelOptions labels={GRADE_METHOD_LABELS} />
         </select>
       </Field>
-      <Field label="及格线（百分制）" {...fieldAt(fields.passPercent)}>
-        <input {...getInputProps(fields.passPercent, { type: "number" })} min={0} max={100} className={inputClass} />
-      </Field>
+      <InputField label="及格线（百分制）" field={fields.passPercent} type="number" min={0} max={100} />
       <Field label="查看答案" {...fieldAt(fields.reviewPolicy)}>
         <select {...getSelectProps(fields.reviewPolicy)} className={inputClass}>
           <LabelOptions labels={REVIEW_POLICY_LABELS} />
         </select>
       </Field>
-      <Field label="及格后计学时（留空为不计）" {...fieldAt(fields.creditHours)}>
-        <input {...getInputProps(fields.creditHours, { type: "number" })} step="0.05" min={0.05} max={100} className={inputClass} />
-      </Field>
+      <InputField label="及格后计学时（留空为不计）" field={fields.creditHours} type="number" step="0.05" min={0.05} max={100} />
       <label className="mb-4 flex items-center gap-2 text-sm">
         <input {...getInputProps(fields.shuffleQuestions, { type: "checkbox" })} /> 题目乱序
       </label>
       <label className="mb-4 flex items-center gap-2 text-sm">
         <input {...getInputProps(fields.shuffleOptions, { type: "checkbox" })} /> 选项乱序
       </label>
-      <button type="submit" className={`${buttonClass} sm:col-span-2`} disabled={busy}>
-        保存设置
-      </button>
-    </Form>
+    </SettingsForm>
   );
 }
 

@@ -1,7 +1,7 @@
-import { type FieldMetadata, getFormProps, getInputProps, getSelectProps, getTextareaProps, useForm } from "@conform-to/react";
+import { type FieldMetadata, type FormMetadata, getFormProps, getInputProps, getSelectProps, getTextareaProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
 import { Form, useActionData, useNavigation } from "@remix-run/react";
-import { type ReactNode } from "react";
+import { type InputHTMLAttributes, type ReactNode } from "react";
 import { type ZodType } from "zod";
 import { Field, FormMessage, Notice, buttonClass, inputClass, secondaryButtonClass } from "~/components/ui/form";
 import { LabelOptions, UnitOptions } from "~/components/ui/options";
@@ -37,29 +37,63 @@ export function fieldAt(field: { id: string; errors?: string[]; errorId: string 
   return { htmlFor: field.id, errors: field.errors, errorId: field.errorId };
 }
 
-/** The name and description that head both settings forms. */
-export function TitleFields<T, D, S extends Record<string, unknown>>({
+/** A labelled input with its messages beside it. */
+export function InputField<T, S extends Record<string, unknown>>({
+  label,
+  field,
+  type,
+  ...attrs
+}: { label: string; field: FieldMetadata<T, S, string[]>; type: "text" | "number" | "datetime-local" } & Pick<
+  InputHTMLAttributes<HTMLInputElement>,
+  "min" | "max" | "step" | "maxLength"
+>) {
+  return (
+    <Field label={label} {...fieldAt(field)}>
+      <input {...getInputProps(field, { type })} {...attrs} className={inputClass} />
+    </Field>
+  );
+}
+
+/**
+ * The settings form of either builder: the name and description, the builder's own fields, and the
+ * save button. `form` and the two fields come from the page's `useForm` (its schema is the page's).
+ */
+export function SettingsForm<T, D, S extends Record<string, unknown>>({
+  form,
   title,
   description,
+  children,
 }: {
+  form: FormMetadata<S, string[]>;
   title: FieldMetadata<T, S, string[]>;
   description: FieldMetadata<D, S, string[]>;
+  children: ReactNode;
 }) {
+  const busy = useNavigation().state === "submitting";
   return (
-    <>
+    <Form method="post" {...getFormProps(form)} className="grid gap-x-3 sm:grid-cols-2">
       <div className="sm:col-span-2">
-        <Field label="名称" {...fieldAt(title)}>
-          <input {...getInputProps(title, { type: "text" })} className={inputClass} maxLength={100} />
-        </Field>
+        <FormMessage messages={form.errors} />
+      </div>
+      <input type="hidden" name="intent" value="settings" />
+      <div className="sm:col-span-2">
+        <InputField label="名称" field={title} type="text" maxLength={100} />
       </div>
       <div className="sm:col-span-2">
         <Field label="说明" {...fieldAt(description)}>
           <textarea {...getTextareaProps(description)} rows={2} className={inputClass} maxLength={2000} />
         </Field>
       </div>
-    </>
+      {children}
+      <button type="submit" className={`${buttonClass} sm:col-span-2`} disabled={busy}>
+        保存设置
+      </button>
+    </Form>
   );
 }
+
+/** How every builder form validates in the browser: on leaving a field, then as it is corrected. */
+export const VALIDATE_WHEN = { shouldValidate: "onBlur", shouldRevalidate: "onInput" } as const;
 
 /** The form that is only a button naming a row (remove this part, this audience). */
 export function RowButton({ intent, id, children }: { intent: string; id: number; children: ReactNode }) {
@@ -194,8 +228,7 @@ export function DrawForm({
     id: `${intent}-draw`,
     lastResult: resultFor(intent, hidden.kind),
     defaultValue: { count: "10", [pointsName]: "5", difficulty: "" },
-    shouldValidate: "onBlur",
-    shouldRevalidate: "onInput",
+    ...VALIDATE_WHEN,
     onValidate: ({ formData }) => parseWithZod(formData, { schema, ...BUILDER_PARSE }),
   });
   const points = fields[pointsName];
@@ -252,8 +285,7 @@ export function AudienceSection({
     id: "audience-add",
     lastResult: resultFor("audience-add"),
     defaultValue: { politicalStatus: "" },
-    shouldValidate: "onBlur",
-    shouldRevalidate: "onInput",
+    ...VALIDATE_WHEN,
     onValidate: ({ formData }) => parseWithZod(formData, { schema: AudienceAddSchema, ...BUILDER_PARSE }),
   });
   return (
