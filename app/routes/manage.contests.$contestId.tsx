@@ -1,15 +1,13 @@
 import { useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
-import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, data } from "@remix-run/node";
+import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { banksForBuilder } from "~/.server/builder/banks";
-import { runSharedBuilderIntent } from "~/.server/builder/intents";
+import { readBuilderForm, runSharedBuilderIntent } from "~/.server/builder/intents";
 import { requireContestManager } from "~/.server/contest/access";
 import { addSection, getContestForEdit, removeSection, updateContestSettings } from "~/.server/contest/contests";
 import { creditApproval } from "~/.server/hours/self-credit";
-import { formRefusal } from "~/.server/http/refusal";
-import { readForm } from "~/.server/http/form-body";
 import { unitsUnder } from "~/.server/org/units";
 import {
   AudienceSection,
@@ -24,7 +22,7 @@ import {
 } from "~/components/builder/builder-parts";
 import { CreditApproval } from "~/components/hours/credit-approval";
 import { secondaryButtonClass } from "~/components/ui/form";
-import { BUILDER_PARSE, type BuilderReply, SHARED_BUILDER_FORMS, rowIntent } from "~/lib/builder-forms";
+import { BUILDER_PARSE, SHARED_BUILDER_FORMS, rowIntent } from "~/lib/builder-forms";
 import { CONTEST_STATUS_LABELS, ContestSettingsSchema, SectionSchema } from "~/lib/contest-settings";
 import { formatHours } from "~/lib/hours";
 import { scopePaths } from "~/lib/permissions";
@@ -65,13 +63,10 @@ const ActionSchema = z.discriminatedUnion("intent", [SettingsSchema, SectionAddS
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { user, contestId } = await requireContestManager(request, params.contestId);
-  const formData = await readForm(request);
-  const submission = parseWithZod(formData, { schema: ActionSchema, ...BUILDER_PARSE });
-  const posted = formData.get("intent");
-  const answer = { intent: typeof posted === "string" ? posted : null };
-  if (submission.status !== "success") return data<BuilderReply>({ ...answer, result: submission.reply() }, { status: 400 });
-  const done = (message: string) => data<BuilderReply>({ ...answer, result: submission.reply(), message });
-  const input = submission.value;
+  const form = await readBuilderForm(request, ActionSchema);
+  if (form.submission.status !== "success") return form.invalid();
+  const { done } = form;
+  const input = form.submission.value;
   try {
     switch (input.intent) {
       case "settings":
@@ -87,7 +82,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
         return done(await runSharedBuilderIntent(request, "contest", user.id, contestId, input));
     }
   } catch (e) {
-    return formRefusal(submission, e, answer);
+    return form.refuse(e);
   }
 }
 

@@ -1,13 +1,11 @@
 import { getInputProps, getSelectProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
-import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, data } from "@remix-run/node";
+import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { z } from "zod";
 import { banksForBuilder } from "~/.server/builder/banks";
-import { runSharedBuilderIntent } from "~/.server/builder/intents";
+import { readBuilderForm, runSharedBuilderIntent } from "~/.server/builder/intents";
 import { creditApproval } from "~/.server/hours/self-credit";
-import { formRefusal } from "~/.server/http/refusal";
-import { readForm } from "~/.server/http/form-body";
 import { requireQuizManager } from "~/.server/quiz/access";
 import { addSlot, getQuizForEdit, removeSlot, searchQuestions, updateQuizSettings } from "~/.server/quiz/quizzes";
 import { unitsUnder } from "~/.server/org/units";
@@ -26,7 +24,7 @@ import {
 import { CreditApproval } from "~/components/hours/credit-approval";
 import { Field, FormMessage, inputClass, secondaryButtonClass } from "~/components/ui/form";
 import { LabelOptions } from "~/components/ui/options";
-import { BUILDER_PARSE, type BuilderReply, SHARED_BUILDER_FORMS, rowIntent } from "~/lib/builder-forms";
+import { BUILDER_PARSE, SHARED_BUILDER_FORMS, rowIntent } from "~/lib/builder-forms";
 import { formatHours } from "~/lib/hours";
 import { scopePaths } from "~/lib/permissions";
 import { GRADE_METHOD_LABELS, QUIZ_STATUS_LABELS, QuizSettingsSchema, REVIEW_POLICY_LABELS, SlotSchema, toLocalInput } from "~/lib/quiz-settings";
@@ -85,13 +83,10 @@ const ActionSchema = z.discriminatedUnion("intent", [SettingsSchema, SlotAddSche
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { user, quizId } = await requireQuizManager(request, params.quizId);
-  const formData = await readForm(request);
-  const submission = parseWithZod(formData, { schema: ActionSchema, ...BUILDER_PARSE });
-  const posted = (name: string) => (typeof formData.get(name) === "string" ? String(formData.get(name)) : null);
-  const answer = { intent: posted("intent"), kind: posted("kind") };
-  if (submission.status !== "success") return data<BuilderReply>({ ...answer, result: submission.reply() }, { status: 400 });
-  const done = (message: string) => data<BuilderReply>({ ...answer, result: submission.reply(), message });
-  const input = submission.value;
+  const form = await readBuilderForm(request, ActionSchema);
+  if (form.submission.status !== "success") return form.invalid();
+  const { done } = form;
+  const input = form.submission.value;
   try {
     switch (input.intent) {
       case "settings":
@@ -107,7 +102,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
         return done(await runSharedBuilderIntent(request, "quiz", user.id, quizId, input));
     }
   } catch (e) {
-    return formRefusal(submission, e, answer);
+    return form.refuse(e);
   }
 }
 

@@ -1,8 +1,13 @@
+import { parseWithZod } from "@conform-to/zod/v4";
+import { data } from "@remix-run/node";
+import { type ZodType } from "zod";
 import { AppError } from "~/lib/app-error";
-import { type SharedBuilderInput } from "~/lib/builder-forms";
+import { BUILDER_PARSE, type BuilderReply, type SharedBuilderInput } from "~/lib/builder-forms";
 import { requirePermission } from "../auth/guard";
 import { addAudience as addContestAudience, publishContest, removeAudience as removeContestAudience, setContestStatus } from "../contest/contests";
 import { approveCreditSettings } from "../hours/self-credit";
+import { readForm } from "../http/form-body";
+import { formRefusal } from "../http/refusal";
 import { addAudience as addQuizAudience, publishQuiz, removeAudience as removeQuizAudience, setQuizStatus } from "../quiz/quizzes";
 import { type BuilderKind } from "./builder";
 
@@ -41,6 +46,27 @@ const TARGETS = {
     },
   },
 } as const;
+
+/**
+ * Reads a builder page's form with its action schema, and the page's answers to it: `invalid()` (the
+ * schema refused it, 400), `done(message)`, `refuse(e)` (a domain refusal, via formRefusal). Each
+ * answer names the form that was sent (`intent`, and `kind` where one intent has two forms).
+ */
+export async function readBuilderForm<Schema extends ZodType>(request: Request, schema: Schema) {
+  const formData = await readForm(request);
+  const submission = parseWithZod(formData, { schema, ...BUILDER_PARSE });
+  const posted = (name: string) => {
+    const v = formData.get(name);
+    return typeof v === "string" ? v : null;
+  };
+  const answer = { intent: posted("intent"), kind: posted("kind") };
+  return {
+    submission,
+    invalid: () => data<BuilderReply>({ ...answer, result: submission.reply() }, { status: 400 }),
+    done: (message: string) => data<BuilderReply>({ ...answer, result: submission.reply(), message }),
+    refuse: (e: unknown) => formRefusal(submission, e, answer),
+  };
+}
 
 /** Runs one of the shared builder forms for the quiz or contest `id`, whose manager `actorId` is. */
 export async function runSharedBuilderIntent(request: Request, kind: BuilderKind, actorId: number, id: number, input: SharedBuilderInput): Promise<string> {
