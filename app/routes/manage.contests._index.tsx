@@ -1,15 +1,15 @@
-import { parseWithZod } from "@conform-to/zod/v4";
-import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, data, redirect } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
+import { useLoaderData } from "@remix-run/react";
 import { requirePermission } from "~/.server/auth/guard";
+import { readBuilderForm } from "~/.server/builder/intents";
 import { contestsOfUnits, createContest } from "~/.server/contest/contests";
 import { unitsUnder } from "~/.server/org/units";
 import { NewPaperForm } from "~/components/builder/new-paper-form";
-import { BUILDER_PARSE, newPaperSchema } from "~/lib/builder-forms";
+import { PaperList } from "~/components/builder/paper-list";
+import { newPaperSchema } from "~/lib/builder-forms";
 import { CONTEST_STATUS_LABELS } from "~/lib/contest-settings";
 import { formatChinaDateTime } from "~/lib/dates";
 import { scopePaths } from "~/lib/permissions";
-import { readForm } from "~/.server/http/form-body";
 
 // The contests of the trainer's units, and a new one: /manage/contests
 
@@ -29,9 +29,9 @@ const NewContestSchema = newPaperSchema("竞赛");
 
 export async function action({ request }: ActionFunctionArgs) {
   await requirePermission(request, "contests:manage");
-  const submission = parseWithZod(await readForm(request), { schema: NewContestSchema, ...BUILDER_PARSE });
-  if (submission.status !== "success") return data({ result: submission.reply() }, { status: 400 });
-  const { title, unitId } = submission.value;
+  const form = await readBuilderForm(request, NewContestSchema);
+  if (form.submission.status !== "success") return form.invalid();
+  const { title, unitId } = form.submission.value;
   const user = await requirePermission(request, "contests:manage", unitId);
   const contest = await createContest(user.id, unitId, title);
   return redirect(`/manage/contests/${contest.id}`);
@@ -43,27 +43,17 @@ export default function ContestList() {
     <div className="space-y-4">
       <h1 className="text-xl font-bold">竞赛管理</h1>
       <NewPaperForm what="竞赛" placeholder="竞赛名称，如：党史知识竞赛" units={units} />
-      <ul className="space-y-2">
-        {contests.length === 0 ? <li className="text-sm text-stone-500">还没有竞赛。</li> : null}
-        {contests.map((c) => (
-          <li key={c.id} className="rounded-lg bg-white p-3 shadow" data-testid="contest-row">
-            <Link to={`/manage/contests/${c.id}`} className="font-semibold text-party hover:underline">
-              {c.title}
-            </Link>
-            <p className="text-xs text-stone-500">
-              {CONTEST_STATUS_LABELS[c.status]} · {c.unit.name} · {c._count.sections} 组题 · {c._count.entries} 人参赛 · {c.opensAt} 至 {c.closesAt}
-              {c._count.entries > 0 ? (
-                <>
-                  {" · "}
-                  <Link to={`/manage/contests/${c.id}/results`} className="text-party hover:underline">
-                    成绩
-                  </Link>
-                </>
-              ) : null}
-            </p>
-          </li>
-        ))}
-      </ul>
+      <PaperList
+        testId="contest-row"
+        empty="还没有竞赛。"
+        rows={contests.map((c) => ({
+          id: c.id,
+          title: c.title,
+          href: `/manage/contests/${c.id}`,
+          summary: `${CONTEST_STATUS_LABELS[c.status]} · ${c.unit.name} · ${c._count.sections} 组题 · ${c._count.entries} 人参赛 · ${c.opensAt} 至 ${c.closesAt}`,
+          report: c._count.entries > 0 ? { href: `/manage/contests/${c.id}/results`, label: "成绩" } : null,
+        }))}
+      />
     </div>
   );
 }

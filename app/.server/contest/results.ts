@@ -167,7 +167,7 @@ export async function organisationTable(contestId: number, parent: UnitRef, thre
   const tallies = new Map<number, UnitTally>(children.map((c) => [c.id, { unitId: c.id, name: c.name, eligible: 0, participants: 0, scoreSum: 0 }]));
   const own: UnitTally = { unitId: parent.id, name: `${parent.name}（本级）`, eligible: 0, participants: 0, scoreSum: 0 };
   for (const r of rows) {
-    const childId = Number(r.path.split("/").filter(Boolean)[parent.depth + 1]);
+    const childId = Number(unitIdsOnPath(r.path)[parent.depth + 1]);
     // People under a child archived since (they should have moved) count in the parent's own row.
     const t = Number.isNaN(childId) ? own : (tallies.get(childId) ?? own);
     t.eligible += Number(r.eligible);
