@@ -4,7 +4,7 @@ import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } f
 import { Link, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { banksForBuilder } from "~/.server/builder/banks";
-import { readBuilderForm, runSharedBuilderIntent } from "~/.server/builder/intents";
+import { builderAction } from "~/.server/builder/intents";
 import { requireContestManager } from "~/.server/contest/access";
 import { addSection, getContestForEdit, removeSection, updateContestSettings } from "~/.server/contest/contests";
 import { creditApproval } from "~/.server/hours/self-credit";
@@ -63,27 +63,20 @@ const ActionSchema = z.discriminatedUnion("intent", [SettingsSchema, SectionAddS
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { user, contestId } = await requireContestManager(request, params.contestId);
-  const form = await readBuilderForm(request, ActionSchema);
-  if (form.submission.status !== "success") return form.invalid();
-  const { done } = form;
-  const input = form.submission.value;
-  try {
-    switch (input.intent) {
-      case "settings":
-        await updateContestSettings(user.id, contestId, input);
-        return done("设置已保存");
-      case "section-add":
-        await addSection(user.id, contestId, input);
-        return done("已加入试卷");
-      case "section-remove":
-        await removeSection(user.id, contestId, input.id);
-        return done("已移出试卷");
-      default:
-        return done(await runSharedBuilderIntent(request, "contest", user.id, contestId, input));
-    }
-  } catch (e) {
-    return form.refuse(e);
-  }
+  return builderAction(request, { kind: "contest", actorId: user.id, id: contestId }, ActionSchema, {
+    settings: async (input) => {
+      await updateContestSettings(user.id, contestId, input);
+      return "设置已保存";
+    },
+    "section-add": async (input) => {
+      await addSection(user.id, contestId, input);
+      return "已加入试卷";
+    },
+    "section-remove": async (input) => {
+      await removeSection(user.id, contestId, input.id);
+      return "已移出试卷";
+    },
+  });
 }
 
 export default function ContestBuilder() {

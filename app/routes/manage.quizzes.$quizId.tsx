@@ -4,7 +4,7 @@ import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } f
 import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { z } from "zod";
 import { banksForBuilder } from "~/.server/builder/banks";
-import { readBuilderForm, runSharedBuilderIntent } from "~/.server/builder/intents";
+import { builderAction } from "~/.server/builder/intents";
 import { creditApproval } from "~/.server/hours/self-credit";
 import { requireQuizManager } from "~/.server/quiz/access";
 import { addSlot, getQuizForEdit, removeSlot, searchQuestions, updateQuizSettings } from "~/.server/quiz/quizzes";
@@ -83,27 +83,20 @@ const ActionSchema = z.discriminatedUnion("intent", [SettingsSchema, SlotAddSche
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { user, quizId } = await requireQuizManager(request, params.quizId);
-  const form = await readBuilderForm(request, ActionSchema);
-  if (form.submission.status !== "success") return form.invalid();
-  const { done } = form;
-  const input = form.submission.value;
-  try {
-    switch (input.intent) {
-      case "settings":
-        await updateQuizSettings(user.id, quizId, input);
-        return done("设置已保存");
-      case "slot-add":
-        await addSlot(user.id, quizId, input);
-        return done("已加入试卷");
-      case "slot-remove":
-        await removeSlot(user.id, quizId, input.id);
-        return done("已移出试卷");
-      default:
-        return done(await runSharedBuilderIntent(request, "quiz", user.id, quizId, input));
-    }
-  } catch (e) {
-    return form.refuse(e);
-  }
+  return builderAction(request, { kind: "quiz", actorId: user.id, id: quizId }, ActionSchema, {
+    settings: async (input) => {
+      await updateQuizSettings(user.id, quizId, input);
+      return "设置已保存";
+    },
+    "slot-add": async (input) => {
+      await addSlot(user.id, quizId, input);
+      return "已加入试卷";
+    },
+    "slot-remove": async (input) => {
+      await removeSlot(user.id, quizId, input.id);
+      return "已移出试卷";
+    },
+  });
 }
 
 export default function QuizBuilder() {

@@ -1,6 +1,6 @@
 import { parseWithZod } from "@conform-to/zod/v4";
 import { data } from "@remix-run/node";
-import { type ZodType } from "zod";
+import { type ZodType, type z } from "zod";
 import { AppError } from "~/lib/app-error";
 import { BUILDER_PARSE, type BuilderReply, type SharedBuilderInput } from "~/lib/builder-forms";
 import { requirePermission } from "../auth/guard";
@@ -94,5 +94,36 @@ export async function runSharedBuilderIntent(request: Request, kind: BuilderKind
       if (!r.ok) throw new AppError("invalid", r.message);
       return "学时设置已审核通过";
     }
+  }
+}
+
+type OwnInput<Schema extends ZodType> = Exclude<z.output<Schema>, SharedBuilderInput>;
+type IntentOf<T> = T extends { intent: infer I extends string } ? I : never;
+
+/** A builder page's own forms (settings, paper parts): each returns the sentence the page shows. */
+export type OwnBuilderForms<Schema extends ZodType> = {
+  [I in IntentOf<OwnInput<Schema>>]: (input: Extract<OwnInput<Schema>, { intent: I }>) => Promise<string>;
+};
+
+/**
+ * A builder page's action after it has authorised the quiz or contest `id`: parses the form with the
+ * page's schema (its own forms and the shared ones), runs the page's handler for its own forms or
+ * the shared one, and answers the form that was sent.
+ */
+export async function builderAction<Schema extends ZodType<{ intent: string }>>(
+  request: Request,
+  target: { kind: BuilderKind; actorId: number; id: number },
+  schema: Schema,
+  own: OwnBuilderForms<Schema>,
+) {
+  const form = await readBuilderForm(request, schema);
+  if (form.submission.status !== "success") return form.invalid();
+  const input = form.submission.value as z.output<Schema>;
+  const handler = (own as Record<string, (input: unknown) => Promise<string>>)[input.intent];
+  try {
+    const message = handler ? await handler(input) : await runSharedBuilderIntent(request, target.kind, target.actorId, target.id, input as SharedBuilderInput);
+    return form.done(message);
+  } catch (e) {
+    return form.refuse(e);
   }
 }
