@@ -1,3 +1,4 @@
+import { storedTimestamp } from "../app/lib/timestamp";
 import { newCodeSecret } from "../app/.server/activities/checkin-code";
 import { ACTIVITY_KIND_LABELS, type ActivityKind, activityCategory } from "../app/lib/activities";
 import { CHINA_OFFSET_MS, asChinaWallClock } from "../app/lib/dates";
@@ -17,7 +18,7 @@ import { rng } from "./seed";
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
-const ts = (d: Date) => d.toISOString().replace("Z", "+00:00");
+const ts = storedTimestamp;
 /** An instant given by its date and time in China. */
 const china = (y: number, m: number, d: number, h = 0, min = 0) => new Date(Date.UTC(y, m - 1, d, h, min) - CHINA_OFFSET_MS);
 const chinaDate = (at: Date) => {

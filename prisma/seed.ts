@@ -1,3 +1,4 @@
+import { storedTimestamp } from "../app/lib/timestamp";
 import { hashPassword } from "../app/.server/auth/password";
 import { type RecordWriter, type UnitRow, openRecordWriter } from "../scripts/lib/record-writer";
 import { POLITICAL_STATUS_LABELS, type PoliticalStatus } from "../app/lib/vocabulary";
@@ -332,7 +333,7 @@ export function seedDemoQuiz(dbFile: string): boolean {
     const root = f.db.prepare("SELECT id FROM OrgUnit WHERE parentId IS NULL ORDER BY id LIMIT 1").get() as { id: number } | undefined;
     const trainer = f.db.prepare("SELECT id FROM Person WHERE number = 'trainer'").get() as { id: number } | undefined;
     if (!constitution || !regulations || !root || !trainer) return false;
-    const ts = (d: Date) => d.toISOString().replace("Z", "+00:00");
+    const ts = storedTimestamp;
     const now = new Date();
     f.transaction(() => {
       const quizId = Number(
@@ -380,7 +381,7 @@ export function seedDemoContest(dbFile: string): boolean {
     const root = f.db.prepare("SELECT id FROM OrgUnit WHERE parentId IS NULL ORDER BY id LIMIT 1").get() as { id: number } | undefined;
     const trainer = f.db.prepare("SELECT id FROM Person WHERE number = 'trainer'").get() as { id: number } | undefined;
     if (!basics || !constitution || !root || !trainer) return false;
-    const ts = (d: Date) => d.toISOString().replace("Z", "+00:00");
+    const ts = storedTimestamp;
     const now = new Date();
     f.transaction(() => {
       const contestId = Number(
@@ -428,7 +429,7 @@ export function seedDemoAssignments(dbFile: string): string | null {
       { course: course("fazhan-duixiang"), status: "target" },
     ].filter((p): p is { course: { id: number; title: string }; status: string } => p.course !== undefined);
     if (!root || plan.length === 0) return null;
-    const ts = (d: Date) => d.toISOString().replace("Z", "+00:00");
+    const ts = storedTimestamp;
     const now = new Date();
     const due = ts(new Date(now.getTime() + 60 * 86_400_000));
     const insert = f.db.prepare(

@@ -1,3 +1,4 @@
+import { storedTimestamp } from "../app/lib/timestamp";
 import path from "node:path";
 import { createInterface } from "node:readline/promises";
 import { parseArgs } from "node:util";
@@ -51,7 +52,7 @@ try {
   f.grant(id, "admin", root.id);
   f.db
     .prepare("INSERT INTO AuditLog (at, actorId, action, targetKind, targetId, ip, detail) VALUES (?, NULL, 'admin.create', 'person', ?, 'cli', NULL)")
-    .run(new Date().toISOString().replace("Z", "+00:00"), String(id));
+    .run(storedTimestamp(new Date()), String(id));
   console.info(`已创建管理员 ${values.name}（${values.number}），管理范围：${root.name}`);
 } finally {
   f.close();

@@ -5,6 +5,7 @@ import { type IsolationLevel, type SqlDriverAdapter, type SqlDriverAdapterFactor
 import Database from "better-sqlite3";
 import { env } from "./env";
 import { PrismaClient } from "./generated/prisma/client";
+import { storedTimestamp } from "../lib/timestamp";
 
 // The one Prisma client of the process, plus one raw better-sqlite3 connection for the measured hot
 // paths: batch writers (people and bank imports, course sync, the contest answer intake, live rounds),
@@ -133,5 +134,5 @@ export function prismaReady(): Promise<void> {
 
 /** The timestamp text the Prisma adapter writes (ISO 8601 with "+00:00"): raw writers must match it. */
 export function sqliteTimestamp(date: Date): string {
-  return date.toISOString().replace("Z", "+00:00");
+  return storedTimestamp(date);
 }

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { DateOnlySchema, todayInChina } from "./dates";
+import { DateOnlySchema, formatDate, todayInChina } from "./dates";
 import { HoursSchema } from "./hours";
 import { type HoursCategory } from "./hours-categories";
 
@@ -14,7 +14,7 @@ export const ClaimSchema = z.object({
   organizer: z.preprocess((v) => (v === "" ? null : v), z.string().trim().max(100, "主办单位最多 100 字").nullable().optional()),
   category: z.enum(CLAIM_CATEGORIES, { error: "请选择学时类别" }),
   hours: HoursSchema({ max: 200 }),
-  earnedOn: DateOnlySchema.refine((d) => d.toISOString().slice(0, 10) <= todayInChina(), "培训日期不能晚于今天"),
+  earnedOn: DateOnlySchema.refine((d) => formatDate(d) <= todayInChina(), "培训日期不能晚于今天"),
 });
 export type ClaimInput = z.infer<typeof ClaimSchema>;
 

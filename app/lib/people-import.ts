@@ -1,3 +1,4 @@
+import { formatDate } from "./dates";
 import { EXCEL_EPOCH_MS } from "./number-format";
 import {
   type Cell,
@@ -279,7 +280,7 @@ function isoDate(y: number, m: number, d: number): string | null {
   if (y < 1900 || y > 2100 || m < 1 || m > 12 || d < 1 || d > 31) return null;
   const date = new Date(Date.UTC(y, m - 1, d));
   if (date.getUTCMonth() !== m - 1 || date.getUTCDate() !== d) return null;
-  return date.toISOString().slice(0, 10);
+  return formatDate(date);
 }
 
 function fromSerialOrCompact(n: number): string | null {
@@ -291,7 +292,7 @@ function fromSerialOrCompact(n: number): string | null {
   // An Excel date serial that lost its date format (the time of day, if any, is dropped). Serials
   // below 1927 would be dates before the 1920s: no stage of anyone alive began then, so a number
   // like 2021 is not read as 1905-07-13.
-  if (whole >= 10_000 && whole <= 73050) return new Date(EXCEL_EPOCH_MS + whole * DAY_MS).toISOString().slice(0, 10);
+  if (whole >= 10_000 && whole <= 73050) return formatDate(new Date(EXCEL_EPOCH_MS + whole * DAY_MS));
   return null;
 }
 

@@ -4,6 +4,8 @@
 // as the file names it with its letter ("D 列「入党时间」"), and says which rows it leaves out and why.
 // Pure: the server reads the file (merged cells already filled in) and hands the rows in.
 
+import { formatDate } from "./dates";
+
 /** A cell as read from .xlsx (numbers kept as their text so long numbers survive) or .csv. */
 export type Cell = string | number | boolean | Date | null | undefined;
 
@@ -14,7 +16,7 @@ const INVISIBLE = /[\u200b-\u200d\u2060\ufeff]/g;
 /** The text of a cell, trimmed (full-width spaces too), invisible characters removed; a date cell reads YYYY-MM-DD. */
 export function cellText(cell: Cell): string {
   if (cell === null || cell === undefined) return "";
-  if (cell instanceof Date) return Number.isNaN(cell.getTime()) ? "" : cell.toISOString().slice(0, 10);
+  if (cell instanceof Date) return Number.isNaN(cell.getTime()) ? "" : formatDate(cell);
   if (typeof cell === "boolean") return cell ? "是" : "否";
   if (typeof cell === "number") return String(cell);
   return cell

@@ -2,6 +2,7 @@ import { type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { requireUser } from "~/.server/auth/guard";
 import { homePage } from "~/.server/home/home-page";
+import { formatDate } from "~/lib/dates";
 import { formatHours } from "~/lib/hours";
 import { POLITICAL_STATUS_LABELS, type PoliticalStatus, UNIT_KIND_LABELS, type UnitKind } from "~/lib/vocabulary";
 
@@ -16,7 +17,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     unitName,
     year,
     hoursTotal,
-    notices: notices.map((n) => ({ ...n, publishedAt: n.publishedAt.toISOString().slice(0, 10), unitKind: n.unit.kind as UnitKind })),
+    notices: notices.map((n) => ({ ...n, publishedAt: formatDate(n.publishedAt), unitKind: n.unit.kind as UnitKind })),
   };
 }
 

@@ -1,15 +1,15 @@
-import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, data, redirect } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { z } from "zod";
+import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
+import { useLoaderData } from "@remix-run/react";
 import { requirePermission } from "~/.server/auth/guard";
+import { readBuilderForm } from "~/.server/builder/intents";
 import { contestsOfUnits, createContest } from "~/.server/contest/contests";
 import { unitsUnder } from "~/.server/org/units";
-import { FormMessage, buttonClass, inputClass } from "~/components/ui/form";
-import { UnitOptions } from "~/components/ui/options";
+import { NewPaperForm } from "~/components/builder/new-paper-form";
+import { PaperList } from "~/components/builder/paper-list";
+import { newPaperSchema } from "~/lib/builder-forms";
 import { CONTEST_STATUS_LABELS } from "~/lib/contest-settings";
 import { formatChinaDateTime } from "~/lib/dates";
 import { scopePaths } from "~/lib/permissions";
-import { readForm } from "~/.server/http/form-body";
 
 // The contests of the trainer's units, and a new one: /manage/contests
 
@@ -25,57 +25,35 @@ export async function loader({ request }: LoaderFunctionArgs) {
   };
 }
 
-const CreateSchema = z.object({
-  title: z.string({ error: "请填写竞赛名称" }).trim().min(1, "请填写竞赛名称").max(100, "名称最多 100 字"),
-  unitId: z.coerce.number({ error: "请选择所属党组织" }).int().positive("请选择所属党组织"),
-});
+const NewContestSchema = newPaperSchema("竞赛");
 
 export async function action({ request }: ActionFunctionArgs) {
   await requirePermission(request, "contests:manage");
-  const parsed = CreateSchema.safeParse(Object.fromEntries(await readForm(request)));
-  if (!parsed.success) return data({ errors: parsed.error.issues.map((i) => i.message) }, { status: 400 });
-  const user = await requirePermission(request, "contests:manage", parsed.data.unitId);
-  const contest = await createContest(user.id, parsed.data.unitId, parsed.data.title);
+  const form = await readBuilderForm(request, NewContestSchema);
+  if (form.submission.status !== "success") return form.invalid();
+  const { title, unitId } = form.submission.value;
+  const user = await requirePermission(request, "contests:manage", unitId);
+  const contest = await createContest(user.id, unitId, title);
   return redirect(`/manage/contests/${contest.id}`);
 }
 
 export default function ContestList() {
   const { units, contests } = useLoaderData<typeof loader>();
-  const reply = useActionData<typeof action>();
   return (
     <div className="space-y-4">
       <h1 className="text-xl font-bold">竞赛管理</h1>
-      <Form method="post" className="grid gap-2 rounded-lg bg-white p-4 shadow sm:grid-cols-[1fr_1fr_auto]">
-        <FormMessage messages={reply?.errors} />
-        <input name="title" placeholder="竞赛名称，如：党史知识竞赛" aria-label="竞赛名称" className={inputClass} maxLength={100} required />
-        <select name="unitId" aria-label="所属党组织" className={inputClass}>
-          <UnitOptions units={units} />
-        </select>
-        <button type="submit" className={buttonClass}>
-          新建竞赛
-        </button>
-      </Form>
-      <ul className="space-y-2">
-        {contests.length === 0 ? <li className="text-sm text-stone-500">还没有竞赛。</li> : null}
-        {contests.map((c) => (
-          <li key={c.id} className="rounded-lg bg-white p-3 shadow" data-testid="contest-row">
-            <Link to={`/manage/contests/${c.id}`} className="font-semibold text-party hover:underline">
-              {c.title}
-            </Link>
-            <p className="text-xs text-stone-500">
-              {CONTEST_STATUS_LABELS[c.status]} · {c.unit.name} · {c._count.sections} 组题 · {c._count.entries} 人参赛 · {c.opensAt} 至 {c.closesAt}
-              {c._count.entries > 0 ? (
-                <>
-                  {" · "}
-                  <Link to={`/manage/contests/${c.id}/results`} className="text-party hover:underline">
-                    成绩
-                  </Link>
-                </>
-              ) : null}
-            </p>
-          </li>
-        ))}
-      </ul>
+      <NewPaperForm what="竞赛" placeholder="竞赛名称，如：党史知识竞赛" units={units} />
+      <PaperList
+        testId="contest-row"
+        empty="还没有竞赛。"
+        rows={contests.map((c) => ({
+          id: c.id,
+          title: c.title,
+          href: `/manage/contests/${c.id}`,
+          summary: `${CONTEST_STATUS_LABELS[c.status]} · ${c.unit.name} · ${c._count.sections} 组题 · ${c._count.entries} 人参赛 · ${c.opensAt} 至 ${c.closesAt}`,
+          report: c._count.entries > 0 ? { href: `/manage/contests/${c.id}/results`, label: "成绩" } : null,
+        }))}
+      />
     </div>
   );
 }

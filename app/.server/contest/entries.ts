@@ -1,11 +1,10 @@
 import crypto from "node:crypto";
 import { optionOrder, shuffled } from "~/lib/quiz-shuffle";
+import { openToPerson, personScope } from "../audience/audience";
 import { prisma, prismaIdle, rawDb, rawStatement, sqliteTimestamp } from "../db";
 import { type CreditResult, creditHours } from "../hours/ledger";
 import { OWN_CREDIT_SETTINGS, withholdsOwnCredit } from "../hours/self-credit";
-import { learner } from "../learning/catalog";
 import { bankOrderOf, drawPaper, paperDeadline, paperWindow, parseJson, presentedOptions, presentedResponse } from "../quiz/paper";
-import { contestAudienceWhere } from "./audience";
 import { ContestError } from "./errors";
 import { contestIntake } from "./intake";
 
@@ -20,9 +19,9 @@ const entrySelect = { id: true, state: true, score: true, maxScore: true, correc
 /** The contests open to the person, with their own entry in each. */
 export async function contestsForPerson(personId: number, now = new Date()) {
   await closeExpiredEntries(now);
-  const l = await learner(personId);
+  const l = await personScope(personId);
   const contests = await prisma.contest.findMany({
-    where: contestAudienceWhere(l),
+    where: openToPerson(l),
     select: {
       id: true,
       title: true,
@@ -46,9 +45,9 @@ export async function contestsForPerson(personId: number, now = new Date()) {
 /** One contest the person may enter (404 otherwise), with their entry. */
 export async function contestForPerson(personId: number, contestId: number, now = new Date()) {
   await closeExpiredEntries(now);
-  const l = await learner(personId);
+  const l = await personScope(personId);
   const c = await prisma.contest.findFirst({
-    where: { id: contestId, ...contestAudienceWhere(l) },
+    where: { id: contestId, ...openToPerson(l) },
     select: {
       id: true,
       title: true,

@@ -1,3 +1,4 @@
+import { unitIdsOnPath } from "~/lib/unit-path";
 import { type UnitStanding, type UnitTally, rankEntries, rankUnits } from "~/lib/contest-ranking";
 import { personFieldsFor } from "~/lib/mask";
 import { grantsCover, type Grant } from "~/lib/permissions";
@@ -120,7 +121,7 @@ type UnitRef = { id: number; name: string; path: string; depth: number };
 export async function audienceRoot(contestId: number): Promise<UnitRef | null> {
   const audiences = await prisma.contestAudience.findMany({ where: { contestId }, select: { unit: { select: { path: true } } } });
   if (audiences.length === 0) return null;
-  const paths = audiences.map((a) => a.unit.path.split("/").filter(Boolean));
+  const paths = audiences.map((a) => unitIdsOnPath(a.unit.path));
   let common = paths[0];
   for (const p of paths.slice(1)) {
     let i = 0;
@@ -166,7 +167,7 @@ export async function organisationTable(contestId: number, parent: UnitRef, thre
   const tallies = new Map<number, UnitTally>(children.map((c) => [c.id, { unitId: c.id, name: c.name, eligible: 0, participants: 0, scoreSum: 0 }]));
   const own: UnitTally = { unitId: parent.id, name: `${parent.name}（本级）`, eligible: 0, participants: 0, scoreSum: 0 };
   for (const r of rows) {
-    const childId = Number(r.path.split("/").filter(Boolean)[parent.depth + 1]);
+    const childId = Number(unitIdsOnPath(r.path)[parent.depth + 1]);
     // People under a child archived since (they should have moved) count in the parent's own row.
     const t = Number.isNaN(childId) ? own : (tallies.get(childId) ?? own);
     t.eligible += Number(r.eligible);

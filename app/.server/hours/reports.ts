@@ -1,3 +1,4 @@
+import { unitIdsOnPath } from "~/lib/unit-path";
 import { prisma, rawStatement } from "../db";
 import { ledgerYear } from "~/lib/hours";
 import { type PersonLine, type UnitRollup, unitRollup } from "~/lib/hours-rollup";
@@ -87,7 +88,7 @@ export function reportQuery(url: URL, topPaths: string[], now = new Date()): { u
   const y = Number(url.searchParams.get("year"));
   const year = Number.isInteger(y) && y >= 2000 && y <= thisYear + 1 ? y : thisYear;
   const raw = url.searchParams.get("unitId");
-  const fallback = topPaths[0] ? Number(topPaths[0].split("/").filter(Boolean).pop()) : null;
+  const fallback = topPaths[0] ? (unitIdsOnPath(topPaths[0]).pop() ?? null) : null;
   const unitId = raw && /^\d{1,9}$/.test(raw) ? Number(raw) : fallback;
   return { unitId, year };
 }

@@ -1,5 +1,7 @@
 import { type Checkpoint, publicCheckpoint } from "~/lib/course-format";
+import { unitIdsOnPath } from "~/lib/unit-path";
 import { type Interval, coverage, furthestPoint } from "~/lib/watch-credit";
+import { audienceRowFor, personScope } from "../audience/audience";
 import { prisma } from "../db";
 
 // What a learner may see and must do: published courses whose audience includes them (or that are
@@ -8,25 +10,15 @@ import { prisma } from "../db";
 
 export type Learner = { id: number; politicalStatus: string; cadreLevel: string; unitPath: string };
 
-export async function learner(personId: number): Promise<Learner> {
-  const p = await prisma.person.findUniqueOrThrow({
-    where: { id: personId },
-    select: { id: true, politicalStatus: true, cadreLevel: true, unit: { select: { path: true } } },
-  });
-  return { id: p.id, politicalStatus: p.politicalStatus, cadreLevel: p.cadreLevel, unitPath: p.unit.path };
-}
-
-const pathIds = (path: string) => path.split("/").filter(Boolean).map(Number);
+const pathIds = unitIdsOnPath;
 
 // An assignment requires its course of a person when its unit is on their path, and its status and
 // cadre level, when named, are theirs: as a database filter for one learner here, and as a test of one
 // assignment for many people at once in app/lib/course-assignment.ts (the dashboards).
 
+// The audience rule of quizzes and contests (unit on the path, status when named), plus the cadre level.
 function coveringAssignments(l: Learner) {
-  return {
-    unitId: { in: pathIds(l.unitPath) },
-    AND: [{ OR: [{ politicalStatus: null }, { politicalStatus: l.politicalStatus }] }, { OR: [{ cadreLevel: null }, { cadreLevel: l.cadreLevel }] }],
-  };
+  return { ...audienceRowFor(l), AND: [{ OR: [{ cadreLevel: null }, { cadreLevel: l.cadreLevel }] }] };
 }
 
 function audienceAdmits(audienceStatuses: string | null, l: Learner): boolean {
@@ -100,7 +92,7 @@ function toCard(c: CardRow, l: Learner, done: ReadonlySet<number>): CourseCard |
 
 /** Every published course the person may see, with their progress and whether it is required of them. */
 export async function visibleCourses(personId: number): Promise<CourseCard[]> {
-  const l = await learner(personId);
+  const l = await personScope(personId);
   const courses = await prisma.course.findMany({ where: { status: "published" }, select: cardSelect(l), orderBy: { id: "asc" } });
   const completed = await prisma.lessonProgress.groupBy({
     by: ["lessonId"],
@@ -155,7 +147,7 @@ export async function recommendations(personId: number, cards: readonly CourseCa
 
 /** A course the person may see, by slug; null otherwise (the page answers 404 either way). */
 export async function courseForPerson(personId: number, slug: string) {
-  const l = await learner(personId);
+  const l = await personScope(personId);
   const course = await prisma.course.findFirst({
     where: { slug, status: "published" },
     select: {
@@ -182,7 +174,7 @@ export async function courseForPerson(personId: number, slug: string) {
 
 /** Whether the person may see the course (for media and heartbeats): the same rule as the catalogue. */
 export async function mayStudyCourse(personId: number, courseId: number): Promise<boolean> {
-  const l = await learner(personId);
+  const l = await personScope(personId);
   const c = await prisma.course.findFirst({
     where: { id: courseId, status: "published" },
     select: { audienceStatuses: true, _count: { select: { assignments: { where: coveringAssignments(l) } } } },

@@ -1,3 +1,4 @@
+import { unitOnPath } from "../audience/audience";
 import { audit } from "../audit";
 import { prisma } from "../db";
 
@@ -5,9 +6,8 @@ import { prisma } from "../db";
 // their branch (every unit on the path from the root to theirs), pinned first.
 
 export async function noticesForPerson(unitPath: string, take = 20) {
-  const unitIds = unitPath.split("/").filter(Boolean).map(Number);
   return prisma.notice.findMany({
-    where: { unitId: { in: unitIds }, archivedAt: null },
+    where: { unitId: unitOnPath({ unitPath }), archivedAt: null },
     select: { id: true, title: true, body: true, pinned: true, publishedAt: true, unit: { select: { name: true, kind: true } } },
     orderBy: [{ pinned: "desc" }, { publishedAt: "desc" }],
     take,

@@ -1,3 +1,4 @@
+import { unitIdsOnPath } from "~/lib/unit-path";
 import type Database from "better-sqlite3";
 import { todayInChina } from "~/lib/dates";
 import { type HiddenRowChoice, hiddenColumnsNote } from "~/lib/sheet-table";
@@ -39,7 +40,7 @@ export function unitsInScope(db: Database.Database, scope: readonly string[]): U
     .all(...scope.flatMap((p) => [p.length, p])) as UnitRow[];
   const names = new Map(units.map((u) => [u.id, u.name]));
   // Ancestors above the scope give the full names ("计算机学院党委/学生第一党支部").
-  const missing = [...new Set(units.flatMap((u) => u.path.split("/").filter(Boolean).map(Number)))].filter((id) => !names.has(id));
+  const missing = [...new Set(units.flatMap((u) => unitIdsOnPath(u.path)))].filter((id) => !names.has(id));
   if (missing.length) {
     const rows = db.prepare("SELECT id, name FROM OrgUnit WHERE id IN (SELECT value FROM json_each(?))").all(JSON.stringify(missing)) as {
       id: number;
@@ -50,10 +51,7 @@ export function unitsInScope(db: Database.Database, scope: readonly string[]): U
   return units.map((u) => ({
     id: u.id,
     name: u.name,
-    chain: u.path
-      .split("/")
-      .filter(Boolean)
-      .map((id) => names.get(Number(id)) ?? ""),
+    chain: unitIdsOnPath(u.path).map((id) => names.get(id) ?? ""),
     archived: u.archivedAt !== null,
   }));
 }

@@ -1,3 +1,4 @@
+import { formatDate } from "~/lib/dates";
 import { maskPhone } from "~/lib/mask";
 import { type CadreLevel, type PoliticalStatus, type Role } from "~/lib/vocabulary";
 import { audit } from "../audit";
@@ -200,7 +201,7 @@ export async function changeStatus(
     });
     await tx.person.update({ where: { id: personId }, data: { politicalStatus: latest.toStatus, statusSince: latest.effectiveOn } });
   });
-  const day = effectiveOn.toISOString().slice(0, 10);
+  const day = formatDate(effectiveOn);
   await audit({
     actorId,
     action: "person.status_change",

@@ -1,3 +1,4 @@
+import { unitIdsOnPath } from "~/lib/unit-path";
 import { type Grant, grantsCover } from "~/lib/permissions";
 import { type UnitKind } from "~/lib/vocabulary";
 import { audit } from "../audit";
@@ -176,7 +177,7 @@ export async function moveTargets(unit: { kind: string; path: string; parentId: 
 export function rollUpCounts(direct: readonly { path: string; count: number }[]): Map<number, number> {
   const totals = new Map<number, number>();
   for (const { path, count } of direct) {
-    for (const id of path.split("/").filter(Boolean).map(Number)) totals.set(id, (totals.get(id) ?? 0) + count);
+    for (const id of unitIdsOnPath(path)) totals.set(id, (totals.get(id) ?? 0) + count);
   }
   return totals;
 }

@@ -4,6 +4,7 @@ import { type QuestionType, gradeAttempt } from "~/lib/quiz-grading";
 import { checkPlausibility, questionTextLength } from "~/lib/quiz-plausibility";
 import { type GRADE_METHODS, type REVIEW_POLICIES, answersReviewable } from "~/lib/quiz-settings";
 import { optionOrder, shuffled, toPresented } from "~/lib/quiz-shuffle";
+import { openToPerson, personScope } from "../audience/audience";
 import { audit } from "../audit";
 import { prisma } from "../db";
 import { Prisma } from "../generated/prisma/client";
@@ -63,25 +64,7 @@ type FinishedState = "submitted" | "expired";
 
 // ---------- audience and windows ----------
 
-type PersonScope = { id: number; unitPath: string; politicalStatus: string };
-
-async function personScope(personId: number): Promise<PersonScope> {
-  const p = await prisma.person.findUniqueOrThrow({
-    where: { id: personId },
-    select: { id: true, politicalStatus: true, unit: { select: { path: true } } },
-  });
-  return { id: p.id, unitPath: p.unit.path, politicalStatus: p.politicalStatus };
-}
-
-// An audience unit covers a person when its path is a prefix of theirs, i.e. it is one of the units on
-// the path from the root to theirs: that is an `in` on the ids the person's path names.
-function audienceFilter(person: PersonScope): Prisma.QuizWhereInput {
-  const unitIds = person.unitPath.split("/").filter(Boolean).map(Number);
-  return {
-    status: "published",
-    audiences: { some: { unitId: { in: unitIds }, OR: [{ politicalStatus: null }, { politicalStatus: person.politicalStatus }] } },
-  };
-}
+// The audience rules are the ones contests and live rounds use (../audience/audience.ts).
 
 // ---------- list and intro ----------
 
@@ -90,7 +73,7 @@ export async function quizzesForPerson(personId: number, now = new Date()) {
   await closeExpiredAttempts(now);
   const person = await personScope(personId);
   const quizzes = await prisma.quiz.findMany({
-    where: audienceFilter(person),
+    where: openToPerson(person),
     select: {
       id: true,
       title: true,
@@ -128,7 +111,7 @@ export async function quizForPerson(personId: number, quizId: number, now = new 
   await closeExpiredAttempts(now);
   const person = await personScope(personId);
   const quiz = await prisma.quiz.findFirst({
-    where: { id: quizId, ...audienceFilter(person) },
+    where: { id: quizId, ...openToPerson(person) },
     select: {
       id: true,
       title: true,
@@ -173,7 +156,7 @@ export async function startAttempt(personId: number, quizId: number, now = new D
   await closeExpiredAttempts(now);
   const person = await personScope(personId);
   const quiz = await prisma.quiz.findFirst({
-    where: { id: quizId, ...audienceFilter(person) },
+    where: { id: quizId, ...openToPerson(person) },
     select: {
       id: true,
       opensAt: true,

@@ -1,3 +1,4 @@
+import { unitIdsOnPath } from "~/lib/unit-path";
 import { Prisma } from "../generated/prisma/client";
 import { personFieldsFor } from "~/lib/mask";
 import { type Grant } from "~/lib/permissions";
@@ -82,7 +83,7 @@ export async function participation(quizId: number, scopePaths: readonly string[
   let outsideAudience = 0;
   for (const r of rows) {
     outsideAudience += num(r.outside);
-    for (const id of r.path.split("/").filter(Boolean).map(Number)) {
+    for (const id of unitIdsOnPath(r.path)) {
       const t = totals.get(id) ?? { eligible: 0, took: 0, passed: 0, sumPercent: 0 };
       t.eligible += num(r.eligible);
       t.took += num(r.took);
@@ -131,8 +132,8 @@ export async function participation(quizId: number, scopePaths: readonly string[
 }
 
 function comparePaths(a: string, b: string): number {
-  const x = a.split("/").filter(Boolean).map(Number);
-  const y = b.split("/").filter(Boolean).map(Number);
+  const x = unitIdsOnPath(a);
+  const y = unitIdsOnPath(b);
   for (let i = 0; i < Math.min(x.length, y.length); i++) if (x[i] !== y[i]) return x[i] - y[i];
   return x.length - y.length;
 }

@@ -1,19 +1,12 @@
 import { prisma } from "../../db";
-import { contestAudienceWhere } from "../audience";
+import { findPersonScope, openToPerson } from "../../audience/audience";
 
-// Who may play: the contest's audience (ContestAudience rows), i.e. the people of a unit's subtree,
-// optionally only those of one political status, and only while the contest is published
-// (../audience.ts); a disabled account plays no more.
+// Who may play: the contest's audience (the rules of ../../audience/audience.ts, shared with the paper
+// contest and quizzes), only while the contest is published; a disabled account plays no more.
 
 /** The contest when the person is in its audience, else null. */
 export async function contestInAudience(personId: number, contestId: number) {
-  const person = await prisma.person.findUnique({
-    where: { id: personId },
-    select: { politicalStatus: true, disabledAt: true, unit: { select: { path: true } } },
-  });
+  const person = await findPersonScope(personId);
   if (!person || person.disabledAt) return null;
-  return prisma.contest.findFirst({
-    where: { id: contestId, ...contestAudienceWhere({ unitPath: person.unit.path, politicalStatus: person.politicalStatus }) },
-    select: { id: true, title: true },
-  });
+  return prisma.contest.findFirst({ where: { id: contestId, ...openToPerson(person) }, select: { id: true, title: true } });
 }

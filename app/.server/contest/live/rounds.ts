@@ -2,7 +2,7 @@ import crypto from "node:crypto";
 import { shuffled } from "~/lib/quiz-shuffle";
 import { audit } from "../../audit";
 import { prisma } from "../../db";
-import { banksForBuilder } from "../../quiz/quizzes";
+import { banksForBuilder } from "../../builder/banks";
 import { LiveError } from "./errors";
 
 // Creating a live round for a contest: N questions from a bank (drawn at random or the first N), each
