@@ -1,3 +1,5 @@
+import { unitIdsOnPath } from "~/lib/unit-path";
+
 // Who a course assignment (规定动作, CourseAssignment) requires the course of: a person whose unit path
 // passes through the assignment's unit, and whose status and cadre level are the assignment's when it
 // names them. The learner's catalogue asks the same as a database filter for one person
@@ -8,7 +10,7 @@ export type AssigneeFacts = { unitPath: string; politicalStatus: string; cadreLe
 
 export function assignmentCovers(a: CourseAssignmentTarget, person: AssigneeFacts): boolean {
   return (
-    person.unitPath.split("/").filter(Boolean).map(Number).includes(a.unitId) &&
+    unitIdsOnPath(person.unitPath).includes(a.unitId) &&
     (a.politicalStatus === null || a.politicalStatus === person.politicalStatus) &&
     (a.cadreLevel === null || a.cadreLevel === person.cadreLevel)
   );

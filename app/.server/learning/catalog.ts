@@ -1,5 +1,4 @@
 import { type Checkpoint, publicCheckpoint } from "~/lib/course-format";
-import { unitIdsOnPath } from "~/lib/unit-path";
 import { type Interval, coverage, furthestPoint } from "~/lib/watch-credit";
 import { audienceRowFor, personScope } from "../audience/audience";
 import { prisma } from "../db";
@@ -9,8 +8,6 @@ import { prisma } from "../db";
 // search and filters, and elective recommendations from what they studied and searched.
 
 export type Learner = { id: number; politicalStatus: string; cadreLevel: string; unitPath: string };
-
-const pathIds = unitIdsOnPath;
 
 // An assignment requires its course of a person when its unit is on their path, and its status and
 // cadre level, when named, are theirs: as a database filter for one learner here, and as a test of one
