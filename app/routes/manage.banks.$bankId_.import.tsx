@@ -4,8 +4,7 @@ import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, da
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
 import { requirePermission } from "~/.server/auth/guard";
-import { ImportFileError } from "~/.server/http/spreadsheet";
-import { UploadError, parseUploadForm } from "~/.server/http/upload";
+import { parseUploadForm } from "~/.server/http/upload";
 import { MAX_BANK_UPLOAD_BYTES, confirmBankImport, dryRunBankImport } from "~/.server/quiz/bank-import";
 import { getBank } from "~/.server/quiz/banks";
 import { useHydrated } from "~/components/ui/use-hydrated";
@@ -13,6 +12,7 @@ import { Field, FormMessage, Notice, buttonClass, inputClass, secondaryButtonCla
 import { ImportChoices, ImportNotesTable, ImportProblemTable } from "~/components/ui/import-problems";
 import { BANK_COLUMNS, type BankImportReport, MAX_BANK_ROWS, PROBLEM_ROWS_SHOWN, TYPE_LABELS, isClean } from "~/lib/bank-import";
 import { type QuestionType } from "~/lib/quiz-grading";
+import { isAppError } from "~/lib/app-error";
 
 export const meta: MetaFunction<typeof loader> = ({ data: d }) => [{ title: `导入题目 · ${d?.bank.title ?? "题库"} · 网上党校` }];
 
@@ -64,7 +64,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
       tooLargeHint: "请拆分后分批导入",
     });
   } catch (e) {
-    if (!(e instanceof UploadError)) throw e;
+    if (!isAppError(e)) throw e;
     return data<ActionData>({ result: fileError(e.message), intent: null, report: null, imported: null }, { status: e.status });
   }
   const submission = parseWithZod(formData, { schema: ImportSchema });
@@ -88,7 +88,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     }
     return data<ActionData>({ result: submission.reply(), intent, report: outcome.report, imported: null }, { status: 400 });
   } catch (e) {
-    if (!(e instanceof ImportFileError)) throw e;
+    if (!isAppError(e)) throw e;
     return data<ActionData>({ result: submission.reply({ fieldErrors: { file: [e.message] } }), intent, report: null, imported: null }, { status: 400 });
   }
 }

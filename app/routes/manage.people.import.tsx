@@ -4,14 +4,14 @@ import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, da
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
 import { requirePermission } from "~/.server/auth/guard";
-import { UploadError, parseUploadForm } from "~/.server/http/upload";
-import { ImportFileError } from "~/.server/http/spreadsheet";
+import { parseUploadForm } from "~/.server/http/upload";
 import { type ImportedUnit, MAX_UPLOAD_BYTES, confirmImport, dryRunImport } from "~/.server/org/people-import";
 import { useHydrated } from "~/components/ui/use-hydrated";
 import { Field, FormMessage, Notice, buttonClass, inputClass, secondaryButtonClass } from "~/components/ui/form";
 import { ImportChoices, ImportNotesTable, ImportProblemTable } from "~/components/ui/import-problems";
 import { IMPORT_COLUMNS, type ImportReport, MAX_IMPORT_ROWS, PROBLEM_ROWS_SHOWN, isClean } from "~/lib/people-import";
 import { POLITICAL_STATUS_LABELS, type PoliticalStatus } from "~/lib/vocabulary";
+import { isAppError } from "~/lib/app-error";
 
 export const meta: MetaFunction = () => [{ title: "批量导入人员 · 网上党校" }];
 
@@ -57,7 +57,7 @@ export async function action({ request }: ActionFunctionArgs) {
       tooLargeHint: "请拆分后分批导入",
     });
   } catch (e) {
-    if (!(e instanceof UploadError)) throw e;
+    if (!isAppError(e)) throw e;
     return data<ActionData>({ result: fileError(e.message), intent: null, report: null, imported: null }, { status: e.status });
   }
   const submission = parseWithZod(formData, { schema: ImportSchema });
@@ -83,7 +83,7 @@ export async function action({ request }: ActionFunctionArgs) {
     }
     return data<ActionData>({ result: submission.reply(), intent, report: outcome.report, imported: null }, { status: 400 });
   } catch (e) {
-    if (!(e instanceof ImportFileError)) throw e;
+    if (!isAppError(e)) throw e;
     return data<ActionData>({ result: submission.reply({ fieldErrors: { file: [e.message] } }), intent, report: null, imported: null }, { status: 400 });
   }
 }

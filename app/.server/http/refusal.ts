@@ -25,9 +25,12 @@ export async function orRefuse<T>(work: () => T | Promise<T>): Promise<T> {
   }
 }
 
+/** What a refused form's reply clears: `hideFields` empties secrets (passwords, codes) the person typed. */
+export type RefusalReplyOptions = { hideFields?: string[] };
+
 /** The conform reply for a refused form: the message beside its field, or at the top of the form. */
-export function refusalReply(submission: Submission<unknown, string[], unknown>, e: AppError): SubmissionResult<string[]> {
-  return submission.reply(e.field ? { fieldErrors: { [e.field]: [e.message] } } : { formErrors: [e.message] });
+export function refusalReply(submission: Submission<unknown, string[], unknown>, e: AppError, options: RefusalReplyOptions = {}): SubmissionResult<string[]> {
+  return submission.reply({ ...(e.field ? { fieldErrors: { [e.field]: [e.message] } } : { formErrors: [e.message] }), ...options });
 }
 
 /**
@@ -38,10 +41,11 @@ export function formRefusal<Extra extends Record<string, unknown> = Record<never
   submission: Submission<unknown, string[], unknown>,
   e: unknown,
   extra?: Extra,
+  options?: RefusalReplyOptions,
 ) {
   if (!(e instanceof AppError)) throw e;
   return data(
-    { ...(extra as Extra), result: refusalReply(submission, e), refusal: { code: e.code, reason: e.reason ?? null, detail: e.detail ?? null } },
+    { ...(extra as Extra), result: refusalReply(submission, e, options), refusal: { code: e.code, reason: e.reason ?? null, detail: e.detail ?? null } },
     { status: e.status },
   );
 }
