@@ -36,6 +36,8 @@ export const APP_ERROR_STATUS = {
   exhausted: 409,
   /** The thing's state does not allow this step now. */
   conflict: 409,
+  /** An answer to a question that is no longer the current one (a live round moved on); a phone shows the new one. */
+  wrong_question: 409,
   /** Gone: expired, withdrawn, revoked. */
   expired: 410,
   too_large: 413,

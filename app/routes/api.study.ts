@@ -2,9 +2,11 @@ import { type ActionFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
 import { requireUser } from "~/.server/auth/guard";
 import { lessonCourseId, mayStudyCourse } from "~/.server/learning/catalog";
-import { StudyError, answerCheckpoint, beginStudy, holdsStudySession, readingBeat, videoBeat } from "~/.server/learning/study";
+import { answerCheckpoint, beginStudy, holdsStudySession, readingBeat, videoBeat } from "~/.server/learning/study";
 import { type Interval } from "~/lib/watch-credit";
 import { readForm } from "~/.server/http/form-body";
+import { isAppError } from "~/lib/app-error";
+import { refusalBody } from "~/.server/http/refusal";
 
 // The player's and the reader's channel to the server (POST, form-encoded like every other form here):
 // begin a study session, video heartbeats, reading heartbeats, checkpoint answers. Every request checks
@@ -72,7 +74,8 @@ export async function action({ request }: ActionFunctionArgs) {
         return json({ ok: false, error: "无法识别的操作" }, 400);
     }
   } catch (e) {
-    if (e instanceof StudyError) return json({ ok: false, error: e.message }, e.status);
+    // The body every script-called endpoint answers a refusal with, kept out of any cache like the rest.
+    if (isAppError(e)) return json(refusalBody(e), e.status);
     throw e;
   }
 }

@@ -2,7 +2,7 @@ import crypto from "node:crypto";
 import { drawPrizeWinners, verifyPrizeDraw } from "~/lib/prize-draw";
 import { audit } from "../audit";
 import { prisma } from "../db";
-import { ContestError } from "./contests";
+import { AppError } from "~/lib/app-error";
 
 // The prize draw among perfect papers, once per contest, after it closed. The server makes the seed
 // (crypto) only when the pool is fixed, so nobody can pick a seed that favours someone; the seed, the
@@ -25,18 +25,18 @@ export async function perfectCount(contestId: number): Promise<number> {
 
 export async function runPrizeDraw(actorId: number, contestId: number, prizes: number, now = new Date()): Promise<StoredDraw> {
   const contest = await prisma.contest.findUnique({ where: { id: contestId }, select: { closesAt: true } });
-  if (!contest) throw new ContestError("竞赛不存在");
-  if (contest.closesAt.getTime() > now.getTime()) throw new ContestError("竞赛截止后才能抽奖");
+  if (!contest) throw new AppError("invalid", "竞赛不存在");
+  if (contest.closesAt.getTime() > now.getTime()) throw new AppError("invalid", "竞赛截止后才能抽奖");
   const inProgress = await prisma.contestEntry.count({ where: { contestId, state: "in_progress" } });
-  if (inProgress > 0) throw new ContestError(`还有 ${inProgress} 份答卷未结束，请待全部交卷或到时后再抽奖`);
+  if (inProgress > 0) throw new AppError("invalid", `还有 ${inProgress} 份答卷未结束，请待全部交卷或到时后再抽奖`);
   const seed = crypto.randomBytes(16).toString("hex");
   // The check for an earlier draw and the insert in one transaction: two clicks cannot make two draws.
   const draw = await prisma.$transaction(async (tx) => {
     if (await tx.contestPrizeDraw.findFirst({ where: { contestId }, select: { id: true } })) {
-      throw new ContestError("本竞赛已经抽过奖，结果已公布，不能重抽");
+      throw new AppError("invalid", "本竞赛已经抽过奖，结果已公布，不能重抽");
     }
     const pool = await perfectEntryIds(contestId, tx);
-    if (pool.length === 0) throw new ContestError("没有满分答卷，无法抽奖");
+    if (pool.length === 0) throw new AppError("invalid", "没有满分答卷，无法抽奖");
     const winners = drawPrizeWinners(pool, Math.min(prizes, pool.length), seed);
     return tx.contestPrizeDraw.create({
       data: { contestId, seed, pool: JSON.stringify(pool), winners: JSON.stringify(winners), createdById: actorId },
@@ -70,6 +70,6 @@ export async function prizeDraws(contestId: number): Promise<StoredDraw[]> {
 /** Re-runs a stored draw from its seed and pool; `matches` says whether the stored winners come out again. */
 export async function recheckPrizeDraw(contestId: number, drawId: number) {
   const draw = (await prizeDraws(contestId)).find((d) => d.id === drawId);
-  if (!draw) throw new ContestError("该抽奖记录不存在");
+  if (!draw) throw new AppError("invalid", "该抽奖记录不存在");
   return { drawId, matches: verifyPrizeDraw(draw), recomputed: drawPrizeWinners(draw.pool, draw.winners.length, draw.seed) };
 }

@@ -50,8 +50,13 @@ export function formRefusal<Extra extends Record<string, unknown> = Record<never
   );
 }
 
+/** The JSON body of a refusal a page's script reads (also sent by the contest answer endpoint outside Remix). */
+export function refusalBody(e: AppError) {
+  return { ok: false as const, error: e.message, code: e.code, reason: e.reason ?? null };
+}
+
 /** The JSON a page's script reads from an endpoint: `{ ok: false, error, code }` with the status. */
 export function jsonRefusal(e: unknown) {
   if (!(e instanceof AppError)) throw e;
-  return data({ ok: false as const, error: e.message, code: e.code, reason: e.reason ?? null }, { status: e.status });
+  return data(refusalBody(e), { status: e.status });
 }
