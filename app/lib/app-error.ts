@@ -36,7 +36,8 @@ export const APP_ERROR_STATUS = {
   exhausted: 409,
   /** The thing's state does not allow this step now. */
   conflict: 409,
-  /** An answer to a question that is no longer the current one (a live round moved on); a phone shows the new one. */
+  /** A live round's phone branches on these two: no question is open now, or the answer is to an earlier one. */
+  no_question: 409,
   wrong_question: 409,
   /** Gone: expired, withdrawn, revoked. */
   expired: 410,

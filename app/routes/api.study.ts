@@ -6,7 +6,6 @@ import { answerCheckpoint, beginStudy, holdsStudySession, readingBeat, videoBeat
 import { type Interval } from "~/lib/watch-credit";
 import { readForm } from "~/.server/http/form-body";
 import { isAppError } from "~/lib/app-error";
-import { refusalBody } from "~/.server/http/refusal";
 
 // The player's and the reader's channel to the server (POST, form-encoded like every other form here):
 // begin a study session, video heartbeats, reading heartbeats, checkpoint answers. Every request checks
@@ -74,8 +73,8 @@ export async function action({ request }: ActionFunctionArgs) {
         return json({ ok: false, error: "无法识别的操作" }, 400);
     }
   } catch (e) {
-    // The body every script-called endpoint answers a refusal with, kept out of any cache like the rest.
-    if (isAppError(e)) return json(refusalBody(e), e.status);
-    throw e;
+    // The study script reads `{ ok, error }` and nothing else, as every other answer of this endpoint.
+    if (!isAppError(e)) throw e;
+    return json({ ok: false, error: e.message }, e.status);
   }
 }

@@ -111,10 +111,11 @@ describe("formRefusal", () => {
 });
 
 describe("jsonRefusal", () => {
-  it("answers { ok: false, error, code, reason } with the code's status", () => {
-    const answered = jsonRefusal(new AppError("wrong_question", "这道题已经结束，请看当前题目")) as unknown as Answered;
-    expect(answered.init?.status).toBe(409);
-    expect(answered.data).toEqual({ ok: false, error: "这道题已经结束，请看当前题目", code: "wrong_question", reason: null });
+  it("answers { ok: false, error, code, reason } with the code's status, never cached", async () => {
+    const answered = jsonRefusal(new AppError("wrong_question", "这道题已经结束，请看当前题目"));
+    expect(answered.status).toBe(409);
+    expect(answered.headers.get("Cache-Control")).toBe("no-store");
+    expect(await answered.json()).toEqual({ ok: false, error: "这道题已经结束，请看当前题目", code: "wrong_question", reason: null });
   });
 
   it("rethrows anything that is not an AppError unchanged", () => {

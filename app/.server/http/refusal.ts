@@ -55,8 +55,12 @@ export function refusalBody(e: AppError) {
   return { ok: false as const, error: e.message, code: e.code, reason: e.reason ?? null };
 }
 
-/** The JSON a page's script reads from an endpoint: `{ ok: false, error, code }` with the status. */
-export function jsonRefusal(e: unknown) {
+/**
+ * The JSON a page's script reads from an endpoint: `{ ok: false, error, code, reason }` with the status.
+ * A plain Response, not `data()`: a resource route answers a `data()` with 200 whatever its status.
+ * Never cached, like every answer of such an endpoint.
+ */
+export function jsonRefusal(e: unknown): Response {
   if (!(e instanceof AppError)) throw e;
-  return data(refusalBody(e), { status: e.status });
+  return Response.json(refusalBody(e), { status: e.status, headers: { "Cache-Control": "no-store" } });
 }

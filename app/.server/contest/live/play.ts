@@ -90,7 +90,7 @@ export async function submitAnswer(
       const round = readRound(roundId);
       if (!round || round.contestId !== contestId) throw new AppError("not_found", "没有找到这一轮现场赛");
       if (!rawStatement(IS_PLAYER_SQL).get(roundId, personId)) throw new AppError("not_joined", "您还没有加入这一轮，请先输入加入码");
-      if (round.state !== "question") throw new AppError("not_open", "现在不是答题时间");
+      if (round.state !== "question") throw new AppError("no_question", "现在不是答题时间");
       if (position !== round.current) throw new AppError("wrong_question", "这道题已经结束，请看当前题目");
       const deadline = Date.parse(round.deadlineAt!);
       if (now.getTime() > deadline) throw new AppError("deadline", "本题作答时间已到，答案未被计分");
