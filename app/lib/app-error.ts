@@ -36,6 +36,9 @@ export const APP_ERROR_STATUS = {
   exhausted: 409,
   /** The thing's state does not allow this step now. */
   conflict: 409,
+  /** A live round's phone branches on these two: no question is open now, or the answer is to an earlier one. */
+  no_question: 409,
+  wrong_question: 409,
   /** Gone: expired, withdrawn, revoked. */
   expired: 410,
   too_large: 413,

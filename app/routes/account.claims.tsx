@@ -1,13 +1,14 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { requireUser } from "~/.server/auth/guard";
-import { ClaimError, MAX_CERTIFICATE_BYTES, claimsOf, submitClaim } from "~/.server/claims/claims";
-import { UploadError, parseUploadForm } from "~/.server/http/upload";
+import { MAX_CERTIFICATE_BYTES, claimsOf, submitClaim } from "~/.server/claims/claims";
+import { parseUploadForm } from "~/.server/http/upload";
 import { FormMessage, Notice, buttonClass, inputClass } from "~/components/ui/form";
 import { CLAIM_CATEGORIES, CLAIM_STATUS_LABELS, ClaimSchema } from "~/lib/claims";
 import { formatDate, todayInChina } from "~/lib/dates";
 import { formatHours } from "~/lib/hours";
 import { HOURS_CATEGORY_LABELS } from "~/lib/hours-categories";
+import { isAppError } from "~/lib/app-error";
 
 // A member's requests to have external training counted, with a certificate image: /account/claims
 
@@ -30,7 +31,7 @@ export async function action({ request }: ActionFunctionArgs) {
   try {
     form = await parseUploadForm(request, { fileField: "certificate", textFields: TEXT_FIELDS, maxFileBytes: MAX_CERTIFICATE_BYTES });
   } catch (e) {
-    if (e instanceof UploadError) return data({ ok: false as const, errors: [e.message] }, { status: e.status });
+    if (isAppError(e)) return data({ ok: false as const, errors: [e.message] }, { status: e.status });
     throw e;
   }
   const parsed = ClaimSchema.safeParse(Object.fromEntries(TEXT_FIELDS.map((k) => [k, form.get(k) ?? undefined])));
@@ -40,7 +41,7 @@ export async function action({ request }: ActionFunctionArgs) {
   try {
     await submitClaim(user.id, parsed.data, file);
   } catch (e) {
-    if (e instanceof ClaimError) return data({ ok: false as const, errors: [e.message] }, { status: 400 });
+    if (isAppError(e)) return data({ ok: false as const, errors: [e.message] }, { status: 400 });
     throw e;
   }
   return { ok: true as const, message: "申请已提交，请等待书记审核" };

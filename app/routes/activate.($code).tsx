@@ -3,12 +3,13 @@ import { parseWithZod } from "@conform-to/zod/v4";
 import { type ActionFunctionArgs, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction, data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
-import { ActivationError, activateAccount } from "~/.server/auth/activation";
+import { activateAccount } from "~/.server/auth/activation";
 import { endBrowserSession } from "~/.server/auth/guard";
 import { Field, FormMessage, buttonClass, inputClass } from "~/components/ui/form";
 import { ActivationCodeSchema, formatActivationCode, normaliseActivationCode } from "~/lib/activation-code";
 import { NewPasswordSchema } from "~/lib/password-policy";
 import { readForm } from "~/.server/http/form-body";
+import { formRefusal } from "~/.server/http/refusal";
 
 // /activate and /activate/:code (the link of a printed slip's QR code): a person who has not signed
 // in before enters their 学号 and the code, chooses a password and is signed in (decision 030).
@@ -45,8 +46,7 @@ export async function action({ request }: ActionFunctionArgs) {
     await endBrowserSession(request);
     return redirect("/", { headers: { "Set-Cookie": cookie } });
   } catch (e) {
-    if (!(e instanceof ActivationError)) throw e;
-    return data({ result: submission.reply({ formErrors: [e.message], hideFields: SECRET_FIELDS }) }, { status: e.status });
+    return formRefusal(submission, e, {}, { hideFields: SECRET_FIELDS });
   }
 }
 

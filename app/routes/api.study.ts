@@ -1,10 +1,11 @@
 import { type ActionFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
 import { requireUser } from "~/.server/auth/guard";
-import { StudyError, answerCheckpoint, beginStudy, readingBeat, videoBeat } from "~/.server/learning/study";
+import { answerCheckpoint, beginStudy, readingBeat, videoBeat } from "~/.server/learning/study";
 import { mayStudyLesson } from "~/.server/learning/study-access";
 import { type Interval } from "~/lib/watch-credit";
 import { readForm } from "~/.server/http/form-body";
+import { isAppError } from "~/lib/app-error";
 
 // The player's and the reader's channel to the server (POST, form-encoded like every other form here):
 // begin a study session, video heartbeats, reading heartbeats, checkpoint answers. Every request checks
@@ -65,7 +66,8 @@ export async function action({ request }: ActionFunctionArgs) {
         return json({ ok: false, error: "无法识别的操作" }, 400);
     }
   } catch (e) {
-    if (e instanceof StudyError) return json({ ok: false, error: e.message }, e.status);
-    throw e;
+    // The study script reads `{ ok, error }` and nothing else, as every other answer of this endpoint.
+    if (!isAppError(e)) throw e;
+    return json({ ok: false, error: e.message }, e.status);
   }
 }

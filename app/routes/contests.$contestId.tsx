@@ -4,7 +4,6 @@ import { useState } from "react";
 import { z } from "zod";
 import { requireUser } from "~/.server/auth/guard";
 import { contestForPerson, entryForAnswering, setShowName, startEntry, submitEntry } from "~/.server/contest/entries";
-import { ContestError } from "~/.server/contest/errors";
 import { personalPlace, publicRanking } from "~/.server/contest/results";
 import { SELF_CREDIT_NOTICE, selfCreditWithheld } from "~/.server/hours/self-credit";
 import { ContestAnswering } from "~/components/contest/answering";
@@ -14,6 +13,8 @@ import { FormMessage, buttonClass, secondaryButtonClass } from "~/components/ui/
 import { formatChinaDateTime } from "~/lib/dates";
 import { formatHours } from "~/lib/hours";
 import { readForm } from "~/.server/http/form-body";
+import { isAppError } from "~/lib/app-error";
+import { refuse } from "~/.server/http/refusal";
 
 // A contest for the learner, on one address: the introduction and "开始答题"; the paper while the entry
 // is in progress (answers go to POST /api/contests/answer, one at a time, each kept once committed);
@@ -24,11 +25,6 @@ export const meta: MetaFunction<typeof loader> = ({ data: d }) => [{ title: `${d
 
 const Id = z.coerce.number().int().positive();
 
-function refusal(e: unknown): never {
-  if (e instanceof ContestError) throw new Response(e.message, { status: e.status });
-  throw e;
-}
-
 function contestIdOf(params: LoaderFunctionArgs["params"]) {
   const id = Id.safeParse(params.contestId);
   if (!id.success) throw new Response("没有找到这个竞赛", { status: 404 });
@@ -38,7 +34,7 @@ function contestIdOf(params: LoaderFunctionArgs["params"]) {
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   const now = new Date();
-  const c = await contestForPerson(user.id, contestIdOf(params), now).catch(refusal);
+  const c = await contestForPerson(user.id, contestIdOf(params), now).catch(refuse);
   const contest = {
     id: c.id,
     title: c.title,
@@ -53,7 +49,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     selfCreditNotice: (await selfCreditWithheld("contest", c.id, user.id)) ? SELF_CREDIT_NOTICE.contest : null,
   };
   if (c.entry?.state === "in_progress") {
-    const paper = await entryForAnswering(user.id, c.entry.id, now).catch(refusal);
+    const paper = await entryForAnswering(user.id, c.entry.id, now).catch(refuse);
     return {
       mode: "answering" as const,
       contest,
@@ -98,8 +94,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
     else if (intent === "showName") await setShowName(user.id, entryId, form.get("showName") === "on");
     else return data<ActionData>({ ok: false, error: "无法识别的操作" }, { status: 400 });
   } catch (e) {
-    if (e instanceof ContestError) return data<ActionData>({ ok: false, error: e.message }, { status: e.status });
-    throw e;
+    // The start and submit buttons are not on conform yet: the reply keeps the shape the page reads.
+    if (!isAppError(e)) throw e;
+    return data<ActionData>({ ok: false, error: e.message }, { status: e.status });
   }
   return redirect(`/contests/${contestId}`);
 }

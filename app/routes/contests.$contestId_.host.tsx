@@ -1,8 +1,7 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, data } from "@remix-run/node";
 import { Form, useActionData, useFetcher, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
-import { liveRefusal, requireLiveHost } from "~/.server/contest/live/access";
-import { LiveError } from "~/.server/contest/live/errors";
+import { requireLiveHost } from "~/.server/contest/live/access";
 import { finishRound, revealAnswer, startNextQuestion } from "~/.server/contest/live/host";
 import { banksForRound, contestForHost, createRound, latestRound } from "~/.server/contest/live/rounds";
 import { readRound, stateEvent, stats } from "~/.server/contest/live/snapshot";
@@ -12,6 +11,7 @@ import { FormMessage, buttonClass, inputClass } from "~/components/ui/form";
 import { LIVE_SCORING_RULE } from "~/lib/live-scoring";
 import { readForm } from "~/.server/http/form-body";
 import { numberField } from "~/lib/form-number";
+import { isAppError } from "~/lib/app-error";
 
 // The big screen of a live round (a desktop in the hall): the join code, players joined, the host's
 // buttons, each question with its countdown, and after each reveal the answer distribution and the top
@@ -49,8 +49,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const { user, contestId } = await requireLiveHost(request, params.contestId);
   const form = Object.fromEntries(await readForm(request));
   const refused = (e: unknown) => {
-    if (e instanceof LiveError) return data<ActionReply>({ ok: false, errors: [e.message] }, { status: e.status });
-    return liveRefusal(e);
+    if (!isAppError(e)) throw e;
+    return data<ActionReply>({ ok: false, errors: [e.message] }, { status: e.status });
   };
   if (form.intent === "create") {
     const parsed = CreateSchema.safeParse(form);

@@ -2,10 +2,10 @@ import { type ActionFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
 import { requireUser } from "~/.server/auth/guard";
 import { parseContestId } from "~/.server/contest/live/access";
-import { LiveError } from "~/.server/contest/live/errors";
 import { submitAnswer } from "~/.server/contest/live/play";
 import { type LiveAnswerReply } from "~/lib/live-events";
 import { readForm } from "~/.server/http/form-body";
+import { jsonRefusal } from "~/.server/http/refusal";
 
 // A phone's answer (POST, form-encoded: roundId, position, answer repeated for several options),
 // answered in JSON. The round's players are its scope (checked in submitAnswer, inside the write).
@@ -32,7 +32,6 @@ export async function action({ request, params }: ActionFunctionArgs) {
     const { position } = await submitAnswer(user.id, contestId, parsed.data.roundId, parsed.data.position, parsed.data.answer, now);
     return Response.json({ ok: true, position } satisfies LiveAnswerReply);
   } catch (e) {
-    if (e instanceof LiveError) return Response.json({ ok: false, code: e.code, error: e.message } satisfies LiveAnswerReply, { status: e.status });
-    throw e;
+    return jsonRefusal(e);
   }
 }

@@ -3,7 +3,6 @@ import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/re
 import { useEffect, useState } from "react";
 import { requireUser } from "~/.server/auth/guard";
 import { parseContestId, requireLivePlayer } from "~/.server/contest/live/access";
-import { LiveError } from "~/.server/contest/live/errors";
 import { joinRound, roundOfPlayer, setLiveShowName } from "~/.server/contest/live/play";
 import { meEvent, playerNameChoice, readRound, stateEvent } from "~/.server/contest/live/snapshot";
 import { Countdown, QuestionHeading, optionTag } from "~/components/live/live-ui";
@@ -14,6 +13,7 @@ import { useHydrated } from "~/components/ui/use-hydrated";
 import { type LiveAnswerReply, type LiveMeEvent, type LiveStateEvent } from "~/lib/live-events";
 import { LIVE_SCORING_RULE, formatLivePoints } from "~/lib/live-scoring";
 import { readForm } from "~/.server/http/form-body";
+import { isAppError } from "~/lib/app-error";
 
 // A player's phone in a live round: the join code first, then whatever the round is doing, as the
 // event stream says: waiting, the question with big buttons and the server's countdown, "已提交", and
@@ -43,8 +43,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
     if (form.get("intent") === "showName") await setLiveShowName(user.id, contestId, showName);
     else await joinRound(user.id, contestId, String(form.get("code") ?? "").replace(/\s/g, ""), showName);
   } catch (e) {
-    if (e instanceof LiveError) return data({ errors: [e.message] }, { status: e.status });
-    throw e;
+    if (!isAppError(e)) throw e;
+    return data({ errors: [e.message] }, { status: e.status });
   }
   return redirect(`/contests/${contestId}/live`);
 }

@@ -2,7 +2,7 @@ import { type ActionFunctionArgs, type HeadersFunction, type LoaderFunctionArgs,
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { type CurrentUser, can, requirePermission, requireUser } from "~/.server/auth/guard";
-import { CertificateError, certificateSubject, getCertificate, revokeCertificate, verifyUrl } from "~/.server/hours/certificates";
+import { certificateSubject, getCertificate, revokeCertificate, verifyUrl } from "~/.server/hours/certificates";
 import { qrDataUri } from "~/.server/http/public-link";
 import { CertificateFigures } from "~/components/hours/certificate-figures";
 import { PrintButton } from "~/components/hours/print-button";
@@ -10,6 +10,7 @@ import { FormMessage, secondaryButtonClass } from "~/components/ui/form";
 import { formatHours } from "~/lib/hours";
 import { maskPersonNumber } from "~/lib/mask";
 import { readForm } from "~/.server/http/form-body";
+import { isAppError } from "~/lib/app-error";
 
 export const meta: MetaFunction = () => [{ title: "学时证明 · 网上党校" }, { name: "robots", content: "noindex" }];
 
@@ -61,7 +62,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   try {
     await revokeCertificate(user.id, id);
   } catch (e) {
-    if (e instanceof CertificateError) return data({ errors: [e.message] }, { status: 400 });
+    if (isAppError(e)) return data({ errors: [e.message] }, { status: 400 });
     throw e;
   }
   return { errors: [] as string[] };

@@ -1,11 +1,10 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
-import { ActivityError, activityDetail, activityUnitId, cancelActivity, updateActivity } from "~/.server/activities/activities";
+import { activityDetail, activityUnitId, cancelActivity, updateActivity } from "~/.server/activities/activities";
 import { addAttendee, confirmActivity, removeAttendee, searchUnitPeople, uncreditedAttendees } from "~/.server/activities/attendance";
 import { checkinOpen, projectorCode } from "~/.server/activities/projector";
 import { requireManagerOf } from "~/.server/auth/guard";
-import { LedgerError } from "~/.server/hours/ledger";
 import { publicOrigin } from "~/.server/http/public-link";
 import { AutoRefresh } from "~/components/activity/auto-refresh";
 import { ActivitySettingsFields } from "~/components/activity/settings-fields";
@@ -15,6 +14,7 @@ import { formatChinaDateTime } from "~/lib/dates";
 import { formatHours } from "~/lib/hours";
 import { toLocalInput } from "~/lib/quiz-settings";
 import { readForm } from "~/.server/http/form-body";
+import { isAppError } from "~/lib/app-error";
 
 // One activity: the projector view with the rotating check-in QR code and the live count, the
 // attendance list (add someone with a reason, remove, correct after confirmation), confirmation that
@@ -125,7 +125,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
       }
     }
   } catch (e) {
-    if (e instanceof ActivityError || e instanceof LedgerError) return fail([e.message]);
+    if (isAppError(e)) return fail([e.message]);
     throw e;
   }
 }

@@ -3,7 +3,7 @@ import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remi
 import { useEffect, useState } from "react";
 import { z } from "zod";
 import { requirePermission } from "~/.server/auth/guard";
-import { BankError, archiveQuestion, bankTags, getBank, getQuestion, listQuestions, restoreQuestion, saveQuestion } from "~/.server/quiz/banks";
+import { archiveQuestion, bankTags, getBank, getQuestion, listQuestions, restoreQuestion, saveQuestion } from "~/.server/quiz/banks";
 import { env } from "~/.server/env";
 import { Field, FormMessage, Notice, buttonClass, inputClass, secondaryButtonClass } from "~/components/ui/form";
 import { LabelOptions } from "~/components/ui/options";
@@ -11,6 +11,7 @@ import { DIFFICULTY_LABELS, TYPE_LABELS, formatAnswer } from "~/lib/bank-import"
 import { EMPTY_QUESTION_FORM, type QuestionFormField, type QuestionFormValues, formValuesFrom, formValuesOf, questionFromForm } from "~/lib/question-form";
 import { OPTION_LETTERS, type QuestionType } from "~/lib/quiz-grading";
 import { readForm } from "~/.server/http/form-body";
+import { isAppError } from "~/lib/app-error";
 
 export const meta: MetaFunction<typeof loader> = ({ data: d }) => [{ title: `${d?.bank.title ?? "题库"} · 网上党校` }];
 
@@ -99,7 +100,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     }
     return data<ActionData>({ ok: false, errors: { form: ["未知操作"] } }, { status: 400 });
   } catch (e) {
-    if (e instanceof BankError) {
+    if (isAppError(e)) {
       return data<ActionData>(
         { ok: false, errors: { [intent === "save" ? "stem" : "form"]: [e.message] }, values: intent === "save" ? formValuesFrom(form) : undefined, questionId },
         { status: 400 },

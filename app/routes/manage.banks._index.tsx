@@ -3,13 +3,14 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { requirePermission } from "~/.server/auth/guard";
 import { unitsUnder } from "~/.server/org/units";
-import { BankError, banksInScope, createBank } from "~/.server/quiz/banks";
+import { banksInScope, createBank } from "~/.server/quiz/banks";
 import { Field, FormMessage, buttonClass, inputClass, secondaryButtonClass } from "~/components/ui/form";
 import { UnitOptions } from "~/components/ui/options";
 import { TYPE_LABELS } from "~/lib/bank-import";
 import { scopePaths } from "~/lib/permissions";
 import { type QuestionType } from "~/lib/quiz-grading";
 import { readForm } from "~/.server/http/form-body";
+import { isAppError } from "~/lib/app-error";
 
 export const meta: MetaFunction = () => [{ title: "题库 · 网上党校" }];
 
@@ -52,7 +53,7 @@ export async function action({ request }: ActionFunctionArgs) {
     const bank = await createBank(user.id, parsed.data);
     return redirect(`/manage/banks/${bank.id}`);
   } catch (e) {
-    if (e instanceof BankError) return data({ errors: { slug: [e.message] } as FieldErrors }, { status: 400 });
+    if (isAppError(e)) return data({ errors: { slug: [e.message] } as FieldErrors }, { status: 400 });
     throw e;
   }
 }

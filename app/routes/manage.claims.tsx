@@ -2,7 +2,7 @@ import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, da
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { requireManagerOf, requirePermission } from "~/.server/auth/guard";
-import { ClaimError, approveClaim, claimUnitId, claimsForReview, rejectClaim } from "~/.server/claims/claims";
+import { approveClaim, claimUnitId, claimsForReview, rejectClaim } from "~/.server/claims/claims";
 import { FormMessage, Notice, buttonClass, secondaryButtonClass } from "~/components/ui/form";
 import { CLAIM_STATUS_LABELS, DecisionReasonSchema } from "~/lib/claims";
 import { formatChinaDateTime, formatDate } from "~/lib/dates";
@@ -10,6 +10,7 @@ import { formatHours } from "~/lib/hours";
 import { HOURS_CATEGORY_LABELS, type HoursCategory } from "~/lib/hours-categories";
 import { scopePaths } from "~/lib/permissions";
 import { readForm } from "~/.server/http/form-body";
+import { isAppError } from "~/lib/app-error";
 
 // Requests for external training hours from people in the secretary's units, pending first:
 // approve (hours credited through the ledger) or reject with a reason. /manage/claims
@@ -49,7 +50,7 @@ export async function action({ request }: ActionFunctionArgs) {
     await rejectClaim(user.id, id, reason.data);
     return { ok: true as const, message: "已退回申请" };
   } catch (e) {
-    if (e instanceof ClaimError) return fail([e.message]);
+    if (isAppError(e)) return fail([e.message]);
     throw e;
   }
 }

@@ -2,11 +2,11 @@ import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, da
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { requireContestManager } from "~/.server/contest/access";
-import { AppError } from "~/lib/app-error";
 import { perfectCount, prizeDraws, recheckPrizeDraw, runPrizeDraw } from "~/.server/contest/prize-draws";
 import { contestSummary, organisationLevels, organisationTable, trainerRanking } from "~/.server/contest/results";
 import { FormMessage, Notice, buttonClass, inputClass, secondaryButtonClass } from "~/components/ui/form";
 import { UnitOptions } from "~/components/ui/options";
+import { isAppError } from "~/lib/app-error";
 import { formatDuration } from "~/lib/contest-ranking";
 import { AwardThresholdSchema, DEFAULT_AWARD_THRESHOLD, DrawSchema } from "~/lib/contest-settings";
 import { formatChinaDateTime } from "~/lib/dates";
@@ -94,7 +94,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
       ? { ok: true as const, message: `验证通过：用公布的种子和号池重新计算，中奖编号与记录一致（${check.recomputed.join("、")}）` }
       : fail([`验证未通过：重新计算得到 ${check.recomputed.join("、")}，与记录不一致`]);
   } catch (e) {
-    if (e instanceof AppError) return fail([e.message]);
+    if (isAppError(e)) return fail([e.message]);
     throw e;
   }
 }

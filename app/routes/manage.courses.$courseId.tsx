@@ -4,7 +4,6 @@ import { z } from "zod";
 import { requireManagerOf, requirePermission } from "~/.server/auth/guard";
 import { type CourseProblem } from "~/.server/content/course-files";
 import {
-  StudioError,
   addAssignment,
   courseAssignments,
   courseRevisions,
@@ -26,6 +25,7 @@ import { scopePaths } from "~/lib/permissions";
 import { CADRE_LEVEL_LABELS, POLITICAL_STATUSES, POLITICAL_STATUS_LABELS } from "~/lib/vocabulary";
 import { readForm } from "~/.server/http/form-body";
 import { numberField } from "~/lib/form-number";
+import { isAppError } from "~/lib/app-error";
 
 // One course in the studio: its settings and introduction, its lessons, publishing (each publish a
 // revision that can be rolled back to), its media and who must take it. /manage/courses/:courseId
@@ -147,7 +147,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
         return fail(["未知的操作"]);
     }
   } catch (e) {
-    if (e instanceof StudioError) return fail([e.message]);
+    if (isAppError(e)) return fail([e.message]);
     throw e;
   }
 }

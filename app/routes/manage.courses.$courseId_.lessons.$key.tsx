@@ -7,8 +7,8 @@ import { requireManagerOf } from "~/.server/auth/guard";
 import { compileCached } from "~/.server/content/mdx-cache";
 import { previewInTurn } from "~/.server/content/preview-turns";
 import { MdxRejected } from "~/.server/content/mdx-compile";
-import { SettingsYamlError, parseSettingsYaml } from "~/.server/content/settings-yaml";
-import { StudioError, courseUnitId, saveDraft, studioCourse } from "~/.server/content/studio";
+import { parseSettingsYaml, settingsErrorLine } from "~/.server/content/settings-yaml";
+import { courseUnitId, saveDraft, studioCourse } from "~/.server/content/studio";
 import { LessonMdxProvider, useMdxComponent } from "~/components/mdx/mdx-content";
 import { useHydrated } from "~/components/ui/use-hydrated";
 import { FormMessage, Notice, buttonClass, inputClass, secondaryButtonClass } from "~/components/ui/form";
@@ -18,6 +18,7 @@ import { DecimalText } from "~/lib/hours";
 import { type MdxNode } from "~/lib/mdx-tree";
 import { readForm } from "~/.server/http/form-body";
 import { numberField } from "~/lib/form-number";
+import { isAppError } from "~/lib/app-error";
 
 // Editing one lesson of a studio course: its settings, its checkpoints (YAML, the same as in course
 // files), its MDX with a live preview rendered by the server (compiled through the queue and the
@@ -72,8 +73,9 @@ function parseCheckpoints(text: string): { checkpoints: unknown[]; problems: str
   try {
     raw = parseSettingsYaml(text);
   } catch (e) {
-    if (!(e instanceof SettingsYamlError)) throw e;
-    return { checkpoints: [], problems: [`检查点${e.line ? `第 ${e.line} 行` : ""}${e.message}`] };
+    if (!isAppError(e)) throw e;
+    const line = settingsErrorLine(e);
+    return { checkpoints: [], problems: [`检查点${line ? `第 ${line} 行` : ""}${e.message}`] };
   }
   if (!Array.isArray(raw)) return { checkpoints: [], problems: ["检查点应是一个列表：每个检查点以 “- id:” 开头"] };
   const problems = raw.flatMap((c, i) => {
@@ -125,7 +127,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   try {
     await saveDraft(user.id, id, draft);
   } catch (e) {
-    if (e instanceof StudioError) return data<SaveReply>({ intent: "save-lesson", ok: false, errors: [e.message] }, { status: 400 });
+    if (isAppError(e)) return data<SaveReply>({ intent: "save-lesson", ok: false, errors: [e.message] }, { status: 400 });
     throw e;
   }
   // Problems in the checkpoints are shown now; the rest are checked on publishing.

@@ -1,10 +1,10 @@
 import { type ActionFunctionArgs, type MetaFunction, data, redirect } from "@remix-run/node";
 import { Link, useActionData, useParams } from "@remix-run/react";
 import { requireManagerOf } from "~/.server/auth/guard";
-import { StudioError, addUploadedMedia, courseUnitId, mediaUploadOptions } from "~/.server/content/studio";
-import { UploadError } from "~/.server/http/upload";
+import { addUploadedMedia, courseUnitId, mediaUploadOptions } from "~/.server/content/studio";
 import { receiveFileUpload } from "~/.server/media/upload";
 import { FormMessage } from "~/components/ui/form";
+import { isAppError } from "~/lib/app-error";
 
 // Uploading a video or image to a studio course: streamed to disk, checked by its bytes, kept under a
 // generated name. Back to the course on success; the reason on this page otherwise.
@@ -19,8 +19,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     const media = await addUploadedMedia(user.id, id, upload);
     return redirect(`/manage/courses/${id}?uploaded=${encodeURIComponent(media.path)}`);
   } catch (e) {
-    if (e instanceof UploadError) return data({ error: e.message }, { status: e.status });
-    if (e instanceof StudioError) return data({ error: e.message }, { status: 400 });
+    if (isAppError(e)) return data({ error: e.message }, { status: e.status });
     throw e;
   }
 }

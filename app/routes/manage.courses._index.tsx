@@ -2,13 +2,14 @@ import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, da
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { requirePermission } from "~/.server/auth/guard";
-import { StudioError, createStudioCourse, studioCourses } from "~/.server/content/studio";
+import { createStudioCourse, studioCourses } from "~/.server/content/studio";
 import { unitsUnder } from "~/.server/org/units";
 import { FormMessage, buttonClass, inputClass } from "~/components/ui/form";
 import { UnitOptions } from "~/components/ui/options";
 import { COURSE_CATEGORIES, COURSE_STATUS_LABELS } from "~/lib/course-format";
 import { scopePaths } from "~/lib/permissions";
 import { readForm } from "~/.server/http/form-body";
+import { isAppError } from "~/lib/app-error";
 
 // The trainer's studio: the courses of the units in scope, and a new one. /manage/courses
 
@@ -40,7 +41,7 @@ export async function action({ request }: ActionFunctionArgs) {
     const course = await createStudioCourse(user.id, parsed.data.unitId, parsed.data);
     return redirect(`/manage/courses/${course.id}`);
   } catch (e) {
-    if (e instanceof StudioError) return data({ errors: [e.message] }, { status: 400 });
+    if (isAppError(e)) return data({ errors: [e.message] }, { status: 400 });
     throw e;
   }
 }

@@ -2,13 +2,14 @@ import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, da
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { requirePermission } from "~/.server/auth/guard";
-import { NoticeError, archiveNotice, noticeUnitId, noticesOfUnits, postNotice } from "~/.server/notices/notices";
+import { archiveNotice, noticeUnitId, noticesOfUnits, postNotice } from "~/.server/notices/notices";
 import { unitsUnder } from "~/.server/org/units";
 import { FormMessage, Notice, buttonClass, inputClass, secondaryButtonClass } from "~/components/ui/form";
 import { UnitOptions } from "~/components/ui/options";
 import { formatDate } from "~/lib/dates";
 import { scopePaths } from "~/lib/permissions";
 import { readForm } from "~/.server/http/form-body";
+import { isAppError } from "~/lib/app-error";
 
 export const meta: MetaFunction = () => [{ title: "通知公告 · 网上党校" }];
 
@@ -44,7 +45,7 @@ export async function action({ request }: ActionFunctionArgs) {
     try {
       await postNotice(user.id, { unitId: input.unitId, title: input.title, body: input.body, pinned: input.pinned });
     } catch (e) {
-      if (e instanceof NoticeError) return data({ ok: false as const, errors: [e.message] }, { status: 400 });
+      if (isAppError(e)) return data({ ok: false as const, errors: [e.message] }, { status: 400 });
       throw e;
     }
     return { ok: true as const, message: "通知已发布" };

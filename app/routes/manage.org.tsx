@@ -6,7 +6,6 @@ import { z } from "zod";
 import { audit } from "~/.server/audit";
 import { type CurrentUser, can, requirePermission } from "~/.server/auth/guard";
 import {
-  UnitError,
   allowedChildKinds,
   archiveUnit,
   createUnit,
@@ -22,6 +21,7 @@ import { Field, FormMessage, Notice, buttonClass, inputClass, secondaryButtonCla
 import { scopePaths } from "~/lib/permissions";
 import { BRANCH_TYPES, BRANCH_TYPE_LABELS, UNIT_KINDS, UNIT_KIND_LABELS, type UnitKind } from "~/lib/vocabulary";
 import { readForm } from "~/.server/http/form-body";
+import { formRefusal } from "~/.server/http/refusal";
 
 // The organisation tree: committee → college → branch → group, and temporary units. Viewing takes
 // `org:view`; every change takes `org:manage` and goes through the org domain, which audits it.
@@ -163,8 +163,7 @@ export async function action({ request }: ActionFunctionArgs) {
       }
     }
   } catch (e) {
-    if (e instanceof UnitError) return invalid(e.message);
-    throw e;
+    return formRefusal<Omit<ActionReply, "result">>(submission, e, { intent });
   }
 }
 

@@ -1,9 +1,10 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
+import { isAppError } from "~/lib/app-error";
 import { audit } from "~/.server/audit";
 import { can, requireAuthorityOver, requirePermission, requirePersonInScope } from "~/.server/auth/guard";
-import { ActivationError, activationStateOf, issueForPerson, revokeForPerson } from "~/.server/auth/activation";
+import { activationStateOf, issueForPerson, revokeForPerson } from "~/.server/auth/activation";
 import { activationLink } from "~/.server/auth/activation-sheet";
 import { resetPassword } from "~/.server/auth/login";
 import { certificatesOf } from "~/.server/hours/certificates";
@@ -11,18 +12,7 @@ import { admissionProgress } from "~/.server/hours/gates";
 import { ledgerYear } from "~/lib/hours";
 import { generateTemporaryPassword } from "~/.server/auth/password";
 import { qrDataUri } from "~/.server/http/public-link";
-import {
-  GateRefusedError,
-  PersonError,
-  addGrant,
-  grantUnitOf,
-  changeStatus,
-  getPersonDetail,
-  removeGrant,
-  revealSensitive,
-  setDisabled,
-  updatePerson,
-} from "~/.server/org/people";
+import { addGrant, grantUnitOf, changeStatus, getPersonDetail, removeGrant, revealSensitive, setDisabled, updatePerson } from "~/.server/org/people";
 import { unitsUnder } from "~/.server/org/units";
 import { CertificateList } from "~/components/hours/certificate-list";
 import { FormMessage, Notice, buttonClass, inputClass, secondaryButtonClass } from "~/components/ui/form";
@@ -216,9 +206,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
       }
     }
   } catch (e) {
-    if (e instanceof GateRefusedError) return data<ActionReply>({ ok: false, intent: input.intent, errors: [e.message], gateRefused: true }, { status: 400 });
-    if (e instanceof PersonError || e instanceof ActivationError) return invalid([e.message], input.intent);
-    throw e;
+    // This page's forms are not on conform yet: every refusal keeps the reply shape they read, with 400.
+    if (!isAppError(e)) throw e;
+    if (e.reason === "gate") return data<ActionReply>({ ok: false, intent: input.intent, errors: [e.message], gateRefused: true }, { status: 400 });
+    return invalid([e.message], input.intent);
   }
 }
 

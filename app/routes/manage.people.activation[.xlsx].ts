@@ -1,10 +1,11 @@
 import { type ActionFunctionArgs, redirect } from "@remix-run/node";
-import { ActivationError, BATCH_LIMITS, IssueBatchSchema, issueForUnit } from "~/.server/auth/activation";
+import { BATCH_LIMITS, IssueBatchSchema, issueForUnit } from "~/.server/auth/activation";
 import { activationWorkbook } from "~/.server/auth/activation-sheet";
 import { requirePermission } from "~/.server/auth/guard";
 import { downloadResponse } from "~/.server/http/download";
 import { getUnit } from "~/.server/org/units";
 import { readForm } from "~/.server/http/form-body";
+import { isAppError } from "~/lib/app-error";
 
 // POST /manage/people/activation.xlsx: issues a unit's activation codes and answers with them as a
 // workbook for the secretary (decision 030). A refusal goes back to the page with its reason.
@@ -25,7 +26,7 @@ export async function action({ request }: ActionFunctionArgs) {
     const file = await activationWorkbook(user.id, user.grants, unit, batch, request.url);
     return downloadResponse(file, `activation-${unit.id}.xlsx`);
   } catch (e) {
-    if (!(e instanceof ActivationError) || (e.code !== "empty" && e.code !== "too_many")) throw e;
-    return redirect(`/manage/people/activation?unitId=${unit.id}&error=${e.code}`);
+    if (!isAppError(e) || (e.reason !== "empty" && e.reason !== "too_many")) throw e;
+    return redirect(`/manage/people/activation?unitId=${unit.id}&error=${e.reason}`);
   }
 }

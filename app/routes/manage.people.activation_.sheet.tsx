@@ -1,12 +1,13 @@
 import { type ActionFunctionArgs, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction, data } from "@remix-run/node";
 import { Link, useActionData } from "@remix-run/react";
-import { ActivationError, BATCH_LIMITS, IssueBatchSchema, issueForUnit } from "~/.server/auth/activation";
+import { BATCH_LIMITS, IssueBatchSchema, issueForUnit } from "~/.server/auth/activation";
 import { activationSlips } from "~/.server/auth/activation-sheet";
 import { requirePermission } from "~/.server/auth/guard";
 import { getUnit } from "~/.server/org/units";
 import { PrintButton } from "~/components/hours/print-button";
 import { FormMessage } from "~/components/ui/form";
 import { readForm } from "~/.server/http/form-body";
+import { isAppError } from "~/lib/app-error";
 
 // POST /manage/people/activation/sheet: issues a unit's activation codes and answers with the A4
 // page of slips to cut apart. The codes exist only in this answer (decision 030); opening the
@@ -35,7 +36,7 @@ export async function action({ request }: ActionFunctionArgs) {
       { headers: { "Cache-Control": "private, no-store" } },
     );
   } catch (e) {
-    if (!(e instanceof ActivationError)) throw e;
+    if (!isAppError(e)) throw e;
     return data({ errors: [e.message], sheet: null }, { status: e.status });
   }
 }

@@ -2,13 +2,14 @@ import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, da
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
 import { requirePermissionAtRoot } from "~/.server/auth/guard";
-import { RulePackError, choosePack, overrideRequirement, packInForce, rulePacks, rulesHistory } from "~/.server/hours/rule-packs";
+import { choosePack, overrideRequirement, packInForce, rulePacks, rulesHistory } from "~/.server/hours/rule-packs";
 import { FormMessage, Notice, buttonClass, inputClass, secondaryButtonClass } from "~/components/ui/form";
 import { formatChinaDateTime } from "~/lib/dates";
 import { DecimalText, formatHours } from "~/lib/hours";
 import { HOURS_CATEGORY_LABELS } from "~/lib/hours-categories";
 import { PRORATE_LABELS, describeAppliesTo, requirementHours } from "~/lib/rule-pack";
 import { readForm } from "~/.server/http/form-body";
+import { isAppError } from "~/lib/app-error";
 
 export const meta: MetaFunction = () => [{ title: "学时规则 · 网上党校" }];
 
@@ -115,7 +116,7 @@ export async function action({ request }: ActionFunctionArgs) {
         return data<Reply>({ ok: true, message: "已恢复规则包原定学时" });
     }
   } catch (e) {
-    if (e instanceof RulePackError) return data<Reply>({ ok: false, errors: [e.message], target }, { status: 400 });
+    if (isAppError(e)) return data<Reply>({ ok: false, errors: [e.message], target }, { status: 400 });
     throw e;
   }
 }

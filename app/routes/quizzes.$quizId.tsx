@@ -2,13 +2,15 @@ import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, da
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
 import { requireUser } from "~/.server/auth/guard";
-import { AttemptError, quizForPerson, startAttempt } from "~/.server/quiz/attempts";
+import { quizForPerson, startAttempt } from "~/.server/quiz/attempts";
 import { SELF_CREDIT_NOTICE, selfCreditWithheld } from "~/.server/hours/self-credit";
 import { QuizErrorBoundary, formatDuration, formatPercent } from "~/components/quiz/quiz-ui";
 import { FormMessage, buttonClass } from "~/components/ui/form";
 import { formatChinaDateTime } from "~/lib/dates";
 import { formatHours } from "~/lib/hours";
 import { GRADE_METHOD_LABELS, REVIEW_POLICY_LABELS } from "~/lib/quiz-settings";
+import { isAppError } from "~/lib/app-error";
+import { refuse } from "~/.server/http/refusal";
 
 export const meta: MetaFunction<typeof loader> = ({ data: d }) => [{ title: `${d?.title ?? "测验"} · 网上党校` }];
 
@@ -52,8 +54,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       })),
     };
   } catch (e) {
-    if (e instanceof AttemptError) throw new Response(e.message, { status: e.status });
-    throw e;
+    refuse(e);
   }
 }
 
@@ -64,8 +65,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
     const { attemptId } = await startAttempt(user.id, quizId);
     return redirect(`/quizzes/${quizId}/attempts/${attemptId}`);
   } catch (e) {
-    if (e instanceof AttemptError) return data({ error: e.message }, { status: e.status });
-    throw e;
+    // The start button is not on conform yet: the reply keeps the shape the page reads.
+    if (!isAppError(e)) throw e;
+    return data({ error: e.message }, { status: e.status });
   }
 }
 

@@ -3,13 +3,15 @@ import { Form, Link, type ShouldRevalidateFunction, useActionData, useFetcher, u
 import { type FormEvent, useEffect, useRef } from "react";
 import { z } from "zod";
 import { requireUser } from "~/.server/auth/guard";
-import { AttemptError, getAttemptForTaking, getReview, saveAnswer, submitAttempt } from "~/.server/quiz/attempts";
+import { getAttemptForTaking, getReview, saveAnswer, submitAttempt } from "~/.server/quiz/attempts";
 import { Countdown } from "~/components/quiz/countdown";
 import { QuizErrorBoundary, formatPercent } from "~/components/quiz/quiz-ui";
 import { FormMessage, buttonClass, inputClass } from "~/components/ui/form";
 import { AUTOSAVE_INTENT, changesNoLoaderData } from "~/lib/autosave";
 import { formatChinaDateTime } from "~/lib/dates";
 import { readForm } from "~/.server/http/form-body";
+import { isAppError } from "~/lib/app-error";
+import { refuse } from "~/.server/http/refusal";
 
 // Taking an attempt and, once it is finished, its result on the same address. While the attempt is
 // in progress the loader sends stems, options in the attempt's order and the learner's saved answers:
@@ -26,18 +28,13 @@ function parseIds(params: LoaderFunctionArgs["params"]) {
   return { quizId: quizId.data, attemptId: attemptId.data };
 }
 
-function refusal(e: unknown): never {
-  if (e instanceof AttemptError) throw new Response(e.message, { status: e.status });
-  throw e;
-}
-
 const TYPE_LABELS: Record<string, string> = { single: "单选题", multiple: "多选题", judge: "判断题", fill: "填空题" };
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   const { quizId, attemptId } = parseIds(params);
   const now = new Date();
-  const attempt = await getAttemptForTaking(user.id, attemptId, now).catch(refusal);
+  const attempt = await getAttemptForTaking(user.id, attemptId, now).catch(refuse);
   // The quiz in the address must be the attempt's: no reaching an attempt through another quiz's page.
   if (attempt.quiz.id !== quizId) throw new Response("没有找到这次作答", { status: 404 });
   if (attempt.state === "in_progress") {
@@ -52,7 +49,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       review: null,
     };
   }
-  const review = await getReview(user.id, attemptId, now).catch(refusal);
+  const review = await getReview(user.id, attemptId, now).catch(refuse);
   return {
     mode: "review" as const,
     quizTitle: review.quiz.title,
@@ -74,8 +71,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const intent = form.get("intent");
   const values = (position: number) => form.getAll(`q${position}`).filter((v): v is string => typeof v === "string");
   const refused = (e: unknown, position?: number) => {
-    if (e instanceof AttemptError) return data<ActionData>({ ok: false, position, error: e.message, code: e.code }, { status: e.status });
-    throw e;
+    // The page's script reads this shape (with the position it saved); a later phase moves it to conform.
+    if (!isAppError(e)) throw e;
+    return data<ActionData>({ ok: false, position, error: e.message, code: e.code }, { status: e.status });
   };
 
   if (intent === AUTOSAVE_INTENT) {

@@ -6,8 +6,9 @@ import { renderToStaticMarkup } from "react-dom/server";
 import { afterAll, describe, expect, it } from "vitest";
 import { MdxRejected, compileMdx } from "~/.server/content/mdx-compile";
 import { MDX_LIMITS, MDX_MEMORY_MESSAGE, MDX_TIMEOUT_MESSAGE, MdxCompiler } from "~/.server/content/mdx-worker-pool";
-import { SettingsYamlError, parseSettingsYaml } from "~/.server/content/settings-yaml";
+import { parseSettingsYaml, settingsErrorLine } from "~/.server/content/settings-yaml";
 import { LessonMdxProvider, useMdxComponent } from "~/components/mdx/mdx-content";
+import { AppError } from "~/lib/app-error";
 import { type MdxNode, safeHref, sanitizeTree } from "~/lib/mdx-tree";
 import { PATHOLOGICAL_MDX, WORST_PREVIEW } from "../fixtures/pathological-mdx";
 
@@ -147,9 +148,9 @@ describe("settings YAML (course file frontmatter, checkpoints) is data only", ()
         return e;
       }
     })();
-    expect(error).toBeInstanceOf(SettingsYamlError);
-    expect((error as SettingsYamlError).message).toMatch(message);
-    expect((error as SettingsYamlError).line).toBe(2);
+    expect(error).toBeInstanceOf(AppError);
+    expect((error as AppError).message).toMatch(message);
+    expect(settingsErrorLine(error as AppError)).toBe(2);
     expect(globalThis.__mdxPwned).toBeUndefined();
   });
 });

@@ -1,7 +1,8 @@
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { MediaError, checkSvgSafe, probeVideoFile, sniffMedia } from "~/.server/media/probe";
+import { checkSvgSafe, probeVideoFile, sniffMedia } from "~/.server/media/probe";
+import { AppError } from "~/lib/app-error";
 import { ROOT, TMP } from "../support/paths";
 
 // Files are judged by their bytes. The fixtures were made with ffmpeg 5.1 (testsrc, 64×64, 10 fps)
@@ -209,7 +210,9 @@ describe("probeVideoFile", () => {
   });
 
   it("refuses what is not a supported video, in Chinese", async () => {
-    await expect(probeVideoFile(fixture("not-a-video.mp4"))).rejects.toThrow(new MediaError("无法识别的视频格式：仅支持 MP4（H.264）和 WebM"));
+    await expect(probeVideoFile(fixture("not-a-video.mp4"))).rejects.toThrow(
+      new AppError("unsupported_media", "无法识别的视频格式：仅支持 MP4（H.264）和 WebM"),
+    );
     await expect(probeVideoFile(fixture("tiny.png"))).rejects.toThrow(/无法识别的视频格式/);
     await expect(probeVideoFile(tempFile(new Uint8Array()))).rejects.toThrow(/无法识别的视频格式/);
     await expect(probeVideoFile(fixture("tiny.mkv"))).rejects.toThrow(/不支持 MKV（Matroska）格式/);
@@ -219,7 +222,7 @@ describe("probeVideoFile", () => {
   });
 
   it("refuses a cut-off file", async () => {
-    await expect(probeVideoFile(fixture("truncated.mp4"))).rejects.toThrow(new MediaError("视频文件已损坏或不完整，无法读取时长"));
+    await expect(probeVideoFile(fixture("truncated.mp4"))).rejects.toThrow(new AppError("unsupported_media", "视频文件已损坏或不完整，无法读取时长"));
     // A faststart file keeps its whole moov when cut off; the media data box's size tells.
     await expect(probeVideoFile(tempFile(bytes("tiny.mp4").subarray(0, 2000)))).rejects.toThrow(/已损坏或不完整/);
     await expect(probeVideoFile(tempFile(bytes("tiny.webm").subarray(0, 3000)))).rejects.toThrow(/已损坏或不完整/);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { UploadError, parseUploadForm } from "~/.server/http/upload";
+import { parseUploadForm } from "~/.server/http/upload";
+import { AppError } from "~/lib/app-error";
 
 // The multipart reader keeps within its budget even when the request declares no length.
 
@@ -47,15 +48,15 @@ describe("parseUploadForm", () => {
   it("stops a file above the limit while streaming", async () => {
     const big = new Uint8Array(limits.maxFileBytes + 1).fill(65);
     const error = await parseUploadForm(request([part("file", big, "big.csv")]), limits).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(UploadError);
-    expect((error as UploadError).status).toBe(413);
-    expect((error as UploadError).message).toContain("文件超过 1 MB 的上限");
+    expect(error).toBeInstanceOf(AppError);
+    expect((error as AppError).status).toBe(413);
+    expect((error as AppError).message).toContain("文件超过 1 MB 的上限");
   });
 
   it("stops many small unknown parts once they pass the budget", async () => {
     const junk = Array.from({ length: 40 }, (_, i) => part(`junk${i}`, new Uint8Array(64 * 1024).fill(66)));
     const error = await parseUploadForm(request(junk), limits).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(UploadError);
+    expect(error).toBeInstanceOf(AppError);
   });
 
   it("refuses a body that is not multipart", async () => {

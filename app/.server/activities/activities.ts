@@ -1,3 +1,4 @@
+import { AppError } from "~/lib/app-error";
 import { type ActivityKind, type ActivitySettings } from "~/lib/activities";
 import { hoursToHundredths } from "~/lib/hours";
 import { audit } from "../audit";
@@ -7,8 +8,6 @@ import { newCodeSecret } from "./checkin-code";
 // Offline activities of a unit (三会一课, 主题党日, 组织生活会, 党校): created, edited and cancelled by a
 // secretary over the unit. Callers check the permission; these functions keep the states straight.
 // Nothing is deleted: a cancelled activity stays, with whoever had checked in.
-
-export class ActivityError extends Error {}
 
 export async function activityUnitId(activityId: number): Promise<number | null> {
   const a = await prisma.activity.findUnique({ where: { id: activityId }, select: { unitId: true } });
@@ -45,13 +44,13 @@ export async function createActivity(actorId: number, unitId: number, settings: 
 /** Settings change only before confirmation: the hours credited must be the hours shown. */
 export async function updateActivity(actorId: number, activityId: number, settings: ActivitySettings) {
   const { count } = await prisma.activity.updateMany({ where: { id: activityId, status: "open" }, data: columns(settings) });
-  if (count === 0) throw new ActivityError("活动已确认或已取消，不能再修改");
+  if (count === 0) throw new AppError("invalid", "活动已确认或已取消，不能再修改");
   await audit({ actorId, action: "activity.update", targetKind: "activity", targetId: activityId, detail: { kind: settings.kind, title: settings.title } });
 }
 
 export async function cancelActivity(actorId: number, activityId: number, reason: string) {
   const { count } = await prisma.activity.updateMany({ where: { id: activityId, status: "open" }, data: { status: "cancelled" } });
-  if (count === 0) throw new ActivityError("只能取消尚未确认的活动");
+  if (count === 0) throw new AppError("invalid", "只能取消尚未确认的活动");
   await audit({ actorId, action: "activity.cancel", targetKind: "activity", targetId: activityId, detail: { reason } });
 }
 

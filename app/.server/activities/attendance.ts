@@ -1,9 +1,9 @@
+import { AppError } from "~/lib/app-error";
 import { activityCategory, ACTIVITY_KIND_LABELS, type ActivityKind } from "~/lib/activities";
 import { audit } from "../audit";
 import { prisma } from "../db";
 import { Prisma } from "../generated/prisma/client";
 import { type CreditResult, REVERSAL_KIND, creditHours, reverseEntry } from "../hours/ledger";
-import { ActivityError } from "./activities";
 
 // The attendance list of an activity and its hours. A secretary adds people who were there without
 // checking in (with a reason) and removes wrong rows; confirmation credits every attendee once through
@@ -20,7 +20,7 @@ const activityForCredit = { id: true, kind: true, title: true, hours: true, star
 
 async function loadActivity(activityId: number) {
   const activity = await prisma.activity.findUnique({ where: { id: activityId }, select: activityForCredit });
-  if (!activity) throw new ActivityError("活动不存在");
+  if (!activity) throw new AppError("invalid", "活动不存在");
   return activity;
 }
 
@@ -82,7 +82,7 @@ async function creditAttendee(actorId: number, activity: ActivityForCredit, pers
  */
 export async function confirmActivity(actorId: number, activityId: number) {
   const activity = await loadActivity(activityId);
-  if (activity.status === "cancelled") throw new ActivityError("活动已取消，不能确认");
+  if (activity.status === "cancelled") throw new AppError("invalid", "活动已取消，不能确认");
   const { count } = await prisma.activity.updateMany({
     where: { id: activityId, status: "open" },
     data: { status: "confirmed", confirmedById: actorId, confirmedAt: new Date() },
@@ -127,13 +127,13 @@ export async function creditIfConfirmed(activityId: number, personId: number): P
 /** Adds someone of the activity's unit who was there, with the reason; credits them at once after confirmation. */
 export async function addAttendee(actorId: number, activityId: number, personId: number, reason: string) {
   const activity = await loadActivity(activityId);
-  if (activity.status === "cancelled") throw new ActivityError("活动已取消，不能补登");
-  if (!reason.trim()) throw new ActivityError("请填写补登原因");
-  if (personId === actorId) throw new ActivityError("不能为自己补登签到，请由本组织的其他管理员补登");
+  if (activity.status === "cancelled") throw new AppError("invalid", "活动已取消，不能补登");
+  if (!reason.trim()) throw new AppError("invalid", "请填写补登原因");
+  if (personId === actorId) throw new AppError("invalid", "不能为自己补登签到，请由本组织的其他管理员补登");
   const person = await prisma.person.findUnique({ where: { id: personId }, select: { disabledAt: true, unit: { select: { path: true } } } });
-  if (!person || person.disabledAt || !person.unit.path.startsWith(activity.unit.path)) throw new ActivityError("只能补登本组织的人员");
+  if (!person || person.disabledAt || !person.unit.path.startsWith(activity.unit.path)) throw new AppError("invalid", "只能补登本组织的人员");
   const existing = await prisma.activityAttendance.findUnique({ where: { activityId_personId: { activityId, personId } }, select: { removedAt: true } });
-  if (existing && !existing.removedAt) throw new ActivityError("此人已在签到名单中");
+  if (existing && !existing.removedAt) throw new AppError("invalid", "此人已在签到名单中");
   const row = { source: "added", reason: reason.trim(), at: new Date(), addedById: actorId, removedAt: null, removedById: null };
   if (existing) {
     await prisma.activityAttendance.update({ where: { activityId_personId: { activityId, personId } }, data: row });
@@ -141,7 +141,7 @@ export async function addAttendee(actorId: number, activityId: number, personId:
     try {
       await prisma.activityAttendance.create({ data: { activityId, personId, ...row } });
     } catch (e) {
-      if (e instanceof Prisma.PrismaClientKnownRequestError && e.code === "P2002") throw new ActivityError("此人已在签到名单中");
+      if (e instanceof Prisma.PrismaClientKnownRequestError && e.code === "P2002") throw new AppError("invalid", "此人已在签到名单中");
       throw e;
     }
   }
@@ -162,13 +162,13 @@ export async function addAttendee(actorId: number, activityId: number, personId:
  */
 export async function removeAttendee(actorId: number, activityId: number, personId: number, reason: string) {
   const activity = await loadActivity(activityId);
-  if (activity.status === "cancelled") throw new ActivityError("活动已取消");
-  if (activity.status === "confirmed" && !reason.trim()) throw new ActivityError("活动已确认，更正名单须填写原因");
+  if (activity.status === "cancelled") throw new AppError("invalid", "活动已取消");
+  if (activity.status === "confirmed" && !reason.trim()) throw new AppError("invalid", "活动已确认，更正名单须填写原因");
   const { count } = await prisma.activityAttendance.updateMany({
     where: { activityId, personId, removedAt: null },
     data: { removedAt: new Date(), removedById: actorId },
   });
-  if (count === 0) throw new ActivityError("此人不在签到名单中");
+  if (count === 0) throw new AppError("invalid", "此人不在签到名单中");
   let reversed = false;
   if (activity.status === "confirmed") {
     const { active } = await creditsOf(personId, activityId);

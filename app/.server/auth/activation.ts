@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { z } from "zod";
 import { generateActivationCode } from "~/lib/activation-code";
+import { AppError, type AppErrorCode } from "~/lib/app-error";
 import { formatChinaDateTime } from "~/lib/dates";
 import { type Grant, grantsOutrank } from "~/lib/permissions";
 import { type Role } from "~/lib/vocabulary";
@@ -21,28 +22,23 @@ import { loginThrottle } from "./throttle";
 
 export type ActivationRefusal = "wrong" | "expired" | "used" | "revoked" | "disabled" | "throttled" | "active" | "none" | "too_many" | "empty";
 
-const STATUS: Record<ActivationRefusal, number> = {
-  wrong: 400,
-  expired: 400,
-  used: 400,
-  revoked: 400,
-  disabled: 400,
-  throttled: 429,
-  active: 409,
-  none: 409,
-  too_many: 400,
-  empty: 400,
+// The finer refusal stays as the error's reason (the audit log and the activation page read it); the
+// code carries the status the pages have always answered with.
+const CODE: Record<ActivationRefusal, AppErrorCode> = {
+  wrong: "bad_code",
+  expired: "bad_code",
+  used: "bad_code",
+  revoked: "bad_code",
+  disabled: "invalid",
+  throttled: "throttled",
+  active: "already_done",
+  none: "conflict",
+  too_many: "invalid",
+  empty: "too_few",
 };
 
-export class ActivationError extends Error {
-  readonly status: number;
-  constructor(
-    readonly code: ActivationRefusal,
-    message: string,
-  ) {
-    super(message);
-    this.status = STATUS[code];
-  }
+function activationError(reason: ActivationRefusal, message: string): AppError {
+  return new AppError(CODE[reason], message, { reason });
 }
 
 const WRONG_CODE_MESSAGE = "学号/工号或激活码不正确，请核对后再试。";
@@ -124,12 +120,12 @@ export async function issueForPerson(actorId: number, personId: number, { mayRep
       password: { select: { mustChange: true } },
     },
   });
-  if (person.disabledAt) throw new ActivationError("disabled", "该账号已停用，请先启用账号再发放激活码");
+  if (person.disabledAt) throw activationError("disabled", "该账号已停用，请先启用账号再发放激活码");
   if (person.ssoSignedInAt && !mayReplacePassword) {
-    throw new ActivationError("active", "该账号已通过统一身份认证登录使用，无需激活码；如本人需要密码，请联系管理员");
+    throw activationError("active", "该账号已通过统一身份认证登录使用，无需激活码；如本人需要密码，请联系管理员");
   }
   if (person.password && !person.password.mustChange && !mayReplacePassword) {
-    throw new ActivationError("active", "该账号已激活（本人已设置密码）；如本人忘记密码，请联系管理员重置");
+    throw activationError("active", "该账号已激活（本人已设置密码）；如本人忘记密码，请联系管理员重置");
   }
   const batch = await issue(actorId, [{ personId, name: person.name, number: person.number, unitName: person.unit.name, unitPath: person.unit.path }]);
   await audit({
@@ -156,7 +152,7 @@ export async function activatedBySso(personId: number): Promise<void> {
 
 export async function revokeForPerson(actorId: number, personId: number): Promise<void> {
   const { count } = await prisma.activationCode.updateMany({ where: { personId, ...validCode(new Date()) }, data: { revokedAt: new Date() } });
-  if (count === 0) throw new ActivationError("none", "该人员没有有效的激活码");
+  if (count === 0) throw activationError("none", "该人员没有有效的激活码");
   await auditRevoked(actorId, count, "person", personId, "revoked");
 }
 
@@ -236,10 +232,10 @@ export async function unitActivationList(issuer: Issuer, unitPath: string) {
 export async function issueForUnit(issuer: Issuer, unit: { id: number; path: string }, scope: BatchScope, limit: number): Promise<IssuedBatch> {
   const people = await candidates(issuer, unit.path, scope, new Date());
   if (people.length === 0) {
-    throw new ActivationError("empty", scope === "pending" ? "没有需要发放激活码的人员：未激活的人员都已持有有效的激活码" : "该组织没有未激活的人员");
+    throw activationError("empty", scope === "pending" ? "没有需要发放激活码的人员：未激活的人员都已持有有效的激活码" : "该组织没有未激活的人员");
   }
   if (people.length > limit) {
-    throw new ActivationError("too_many", `共有 ${people.length} 人，超过一次最多 ${limit} 人的上限，请选择下级党组织分别生成`);
+    throw activationError("too_many", `共有 ${people.length} 人，超过一次最多 ${limit} 人的上限，请选择下级党组织分别生成`);
   }
   const batch = await issue(
     issuer.id,
@@ -260,7 +256,7 @@ export async function issueForUnit(issuer: Issuer, unit: { id: number; path: str
 
 async function refuse(code: ActivationRefusal, message: string, accountKey: string, personId: number | null): Promise<never> {
   await audit({ actorId: personId, action: "activation.failure", targetKind: "account", targetId: accountKey, detail: { reason: code } });
-  throw new ActivationError(code, message);
+  throw activationError(code, message);
 }
 
 /**

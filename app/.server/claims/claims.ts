@@ -1,3 +1,4 @@
+import { AppError } from "~/lib/app-error";
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
@@ -16,19 +17,17 @@ import { mediaResponse } from "../media/range";
 // bytes, kept under DATA_DIR/claims with a generated name, never at a public URL); a secretary over
 // the member's unit approves it (hours credited once through the ledger) or rejects it with a reason.
 
-export class ClaimError extends Error {}
-
 export const MAX_CERTIFICATE_BYTES = 5 * 1024 * 1024;
 const EXTENSIONS: Record<string, string> = { "image/png": "png", "image/jpeg": "jpg", "image/webp": "webp" };
 
 /** Keeps a certificate image when its bytes say PNG, JPEG or WebP; the stored path relative to DATA_DIR. */
 async function storeCertificate(file: File): Promise<{ filePath: string; fileMime: string }> {
-  if (file.size === 0) throw new ClaimError("请选择证书图片");
-  if (file.size > MAX_CERTIFICATE_BYTES) throw new ClaimError(`图片不能超过 ${MAX_CERTIFICATE_BYTES / 1024 / 1024} MB`);
+  if (file.size === 0) throw new AppError("invalid", "请选择证书图片");
+  if (file.size > MAX_CERTIFICATE_BYTES) throw new AppError("invalid", `图片不能超过 ${MAX_CERTIFICATE_BYTES / 1024 / 1024} MB`);
   const bytes = new Uint8Array(await file.arrayBuffer());
   const sniffed = sniffMedia(bytes.subarray(0, SNIFF_BYTES));
   const ext = sniffed?.kind === "image" ? EXTENSIONS[sniffed.mime] : undefined;
-  if (!sniffed || !ext) throw new ClaimError("证书须为 JPEG、PNG 或 WebP 格式的图片（按文件内容判断，与文件名无关）");
+  if (!sniffed || !ext) throw new AppError("invalid", "证书须为 JPEG、PNG 或 WebP 格式的图片（按文件内容判断，与文件名无关）");
   const filePath = `claims/${crypto.randomBytes(16).toString("hex")}.${ext}`;
   fs.mkdirSync(path.join(env.dataDir, "claims"), { recursive: true });
   fs.writeFileSync(path.join(env.dataDir, filePath), bytes);
@@ -96,8 +95,8 @@ async function decide(actorId: number, claimId: number, status: "approved" | "re
     where: { id: claimId },
     select: { personId: true, status: true, hours: true, category: true, earnedOn: true, title: true },
   });
-  if (!claim) throw new ClaimError("申请不存在");
-  if (claim.personId === actorId) throw new ClaimError("不能审核自己的申请");
+  if (!claim) throw new AppError("invalid", "申请不存在");
+  if (claim.personId === actorId) throw new AppError("invalid", "不能审核自己的申请");
   const { count } = await prisma.creditClaim.updateMany({
     where: { id: claimId, status: "pending" },
     data: { status, decidedById: actorId, decidedAt: new Date(), decisionReason: reason },
@@ -106,7 +105,7 @@ async function decide(actorId: number, claimId: number, status: "approved" | "re
     // An approval whose credit never ran (the process stopped in between) is completed by asking
     // again: the ledger credits a claim once, so this changes nothing when the hours are there.
     if (status === "approved" && claim.status === "approved") await creditClaim(claimId, claim, actorId);
-    throw new ClaimError("该申请已审核");
+    throw new AppError("invalid", "该申请已审核");
   }
   return claim;
 }
@@ -151,7 +150,7 @@ export async function approveClaim(actorId: number, claimId: number) {
 }
 
 export async function rejectClaim(actorId: number, claimId: number, reason: string) {
-  if (!reason.trim()) throw new ClaimError("请填写不通过的原因");
+  if (!reason.trim()) throw new AppError("invalid", "请填写不通过的原因");
   await decide(actorId, claimId, "rejected", reason.trim());
   await audit({ actorId, action: "claim.reject", targetKind: "claim", targetId: claimId, detail: { reason: reason.trim() } });
 }

@@ -11,12 +11,13 @@ import {
   describeIssues,
   splitFrontmatter,
 } from "~/lib/course-format";
+import { isAppError } from "~/lib/app-error";
 import { type MdxNode } from "~/lib/mdx-tree";
-import { MediaError, SNIFF_BYTES, checkSvgSafe, probeVideoFile, sniffMedia } from "../media/probe";
+import { SNIFF_BYTES, checkSvgSafe, probeVideoFile, sniffMedia } from "../media/probe";
 import { compileCached } from "./mdx-cache";
 import { type CompileOwner, SYSTEM } from "./mdx-worker-pool";
 import { MdxRejected } from "./mdx-compile";
-import { SettingsYamlError, parseSettingsYaml } from "./settings-yaml";
+import { parseSettingsYaml, settingsErrorLine } from "./settings-yaml";
 
 // Reading one course directory of content/courses/ into a checked, compiled course: course.mdx,
 // the lesson files NN-<key>.mdx and the media/ folder. Every problem is collected with its file and
@@ -172,9 +173,10 @@ export async function loadCourseDir(dir: string, projectRoot: string): Promise<{
     try {
       return { fields: parseSettingsYaml(split.yaml), body: split.body, bodyLine: split.bodyLine };
     } catch (e) {
-      if (!(e instanceof SettingsYamlError)) throw e;
+      if (!isAppError(e)) throw e;
       // The YAML starts on the file's second line, below the opening ---.
-      problem(file, `设置（frontmatter）${e.message}`, e.line === null ? 2 : e.line + 1);
+      const line = settingsErrorLine(e);
+      problem(file, `设置（frontmatter）${e.message}`, line === null ? 2 : line + 1);
       return null;
     }
   };
@@ -216,7 +218,7 @@ export async function checkMediaFile(full: string, maxBytes = MAX_CONTENT_MEDIA_
     try {
       durationSec = (await probeVideoFile(full)).durationSec;
     } catch (e) {
-      return e instanceof MediaError ? e.message : "无法读取视频时长";
+      return isAppError(e) ? e.message : "无法读取视频时长";
     }
   } else if (sniffed.mime === "image/svg+xml") {
     const unsafe = checkSvgSafe(fs.readFileSync(full, "utf8"));

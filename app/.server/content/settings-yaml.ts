@@ -1,4 +1,5 @@
 import { parseDocument } from "yaml";
+import { AppError } from "~/lib/app-error";
 
 // Settings that trainers write as YAML (a course file's frontmatter, a lesson's checkpoints) are
 // data and nothing else: the core schema only, without the YAML 1.1 extras (!!binary, !!set,
@@ -7,14 +8,15 @@ import { parseDocument } from "yaml";
 // believing something else happened. Aliases are capped as the parser allows (a "billion laughs" is
 // refused), and so is the length.
 
-export class SettingsYamlError extends Error {
-  constructor(
-    message: string,
-    /** 1-based line inside the YAML text, when the parser knows it. */
-    readonly line: number | null,
-  ) {
-    super(message);
-  }
+/** A refused settings text: an AppError whose detail holds the 1-based `line` inside the YAML, when the parser knows it. */
+function settingsError(message: string, line: number | null): AppError {
+  return new AppError("invalid", message, { reason: "settings_yaml", detail: { line } });
+}
+
+/** The line a refusal of `parseSettingsYaml` names, for a message placed beside the author's text. */
+export function settingsErrorLine(e: AppError): number | null {
+  const line = e.detail?.line;
+  return typeof line === "number" ? line : null;
 }
 
 /**
@@ -24,20 +26,20 @@ export class SettingsYamlError extends Error {
 export const MAX_SETTINGS_CHARS = 20_000;
 
 export function parseSettingsYaml(text: string): unknown {
-  if (text.length > MAX_SETTINGS_CHARS) throw new SettingsYamlError(`设置有 ${text.length} 字，超过 ${MAX_SETTINGS_CHARS} 字的上限`, null);
+  if (text.length > MAX_SETTINGS_CHARS) throw settingsError(`设置有 ${text.length} 字，超过 ${MAX_SETTINGS_CHARS} 字的上限`, null);
   const doc = parseDocument(text, { schema: "core", resolveKnownTags: false, logLevel: "silent" });
   const error = doc.errors[0];
-  if (error) throw new SettingsYamlError(`不是有效的 YAML：${error.message.split("\n")[0]}`, error.linePos?.[0].line ?? null);
+  if (error) throw settingsError(`不是有效的 YAML：${error.message.split("\n")[0]}`, error.linePos?.[0].line ?? null);
   const unknownTag = doc.warnings.find((w) => w.code === "TAG_RESOLVE_FAILED");
   if (unknownTag) {
     const tag = /Unresolved tag: (\S+)/.exec(unknownTag.message)?.[1]?.replace(/^tag:yaml\.org,2002:/, "!!") ?? "";
-    throw new SettingsYamlError(`不允许使用 YAML 标签 ${tag}：设置中只能写文字、数字、列表和键值`, unknownTag.linePos?.[0].line ?? null);
+    throw settingsError(`不允许使用 YAML 标签 ${tag}：设置中只能写文字、数字、列表和键值`, unknownTag.linePos?.[0].line ?? null);
   }
   try {
     return doc.toJS({ maxAliasCount: 50 });
   } catch (e) {
     // The parser's guard against aliases that expand without end ("billion laughs").
-    if (e instanceof ReferenceError) throw new SettingsYamlError("别名（*）引用过多，设置中请直接写出内容", null);
+    if (e instanceof ReferenceError) throw settingsError("别名（*）引用过多，设置中请直接写出内容", null);
     throw e;
   }
 }

@@ -1,3 +1,4 @@
+import { AppError } from "~/lib/app-error";
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
@@ -13,8 +14,6 @@ import { env } from "../env";
 // stored on the course. Publishing checks the draft by the same rules as course files, then applies it
 // and records a revision; a rollback publishes an earlier revision again as a new one. Courses from
 // content/ are managed by their files: the studio shows them but does not edit them.
-
-export class StudioError extends Error {}
 
 export type StudioCourse = NonNullable<Awaited<ReturnType<typeof studioCourse>>>;
 
@@ -107,8 +106,8 @@ const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 
 /** A new course in the studio: a draft with one empty lesson, not visible to learners until published. */
 export async function createStudioCourse(actorId: number, unitId: number, input: { slug: string; title: string; category: string }) {
-  if (!SLUG.test(input.slug) || input.slug.length > 60) throw new StudioError("课程编号只能包含小写字母、数字和连字符，如 weidangke-2026");
-  if (await prisma.course.findUnique({ where: { slug: input.slug }, select: { id: true } })) throw new StudioError(`课程编号 ${input.slug} 已被使用`);
+  if (!SLUG.test(input.slug) || input.slug.length > 60) throw new AppError("invalid", "课程编号只能包含小写字母、数字和连字符，如 weidangke-2026", { field: "slug" });
+  if (await prisma.course.findUnique({ where: { slug: input.slug }, select: { id: true } })) throw new AppError("invalid", `课程编号 ${input.slug} 已被使用`, { field: "slug" });
   const draft: CourseDraft = {
     course: { title: input.title, summary: "", category: input.category, tags: [], completion: 0.95, body: "" },
     lessons: [{ key: "lesson-1", position: 1, title: "第一课", minutes: 10, credit: 0.5, checkpoints: [], body: "" }],
@@ -135,14 +134,14 @@ export async function createStudioCourse(actorId: number, unitId: number, input:
 }
 
 function assertEditable(course: { source: string }) {
-  if (course.source === "content") throw new StudioError("这门课程由仓库中的课程文件（content/courses）管理，请修改文件后重新启动系统");
+  if (course.source === "content") throw new AppError("invalid", "这门课程由仓库中的课程文件（content/courses）管理，请修改文件后重新启动系统");
 }
 
 export async function saveDraft(actorId: number, courseId: number, draft: CourseDraft) {
   const course = await prisma.course.findUniqueOrThrow({ where: { id: courseId }, select: { source: true } });
   assertEditable(course);
   const parsed = CourseDraftSchema.safeParse(draft);
-  if (!parsed.success) throw new StudioError("草稿格式不正确，未保存");
+  if (!parsed.success) throw new AppError("invalid", "草稿格式不正确，未保存");
   await prisma.course.update({ where: { id: courseId }, data: { draft: JSON.stringify(parsed.data) } });
   await audit({ actorId, action: "course.update", targetKind: "course", targetId: courseId, });
 }
@@ -173,7 +172,7 @@ export async function checkDraft(courseId: number, draft: CourseDraft, actorId: 
 /** Publishes the draft (or the given one): checked first, then applied as a new revision. */
 export async function publishCourse(actorId: number, courseId: number, note = "发布") {
   const course = await studioCourse(courseId);
-  if (!course) throw new StudioError("课程不存在");
+  if (!course) throw new AppError("invalid", "课程不存在");
   assertEditable(course);
   const { checked, problems } = await checkDraft(courseId, course.draft, actorId);
   if (!checked) return { ok: false as const, problems };
@@ -187,7 +186,7 @@ export async function publishCourse(actorId: number, courseId: number, note = "�
 export async function unpublishCourse(actorId: number, courseId: number) {
   const course = await prisma.course.findUniqueOrThrow({ where: { id: courseId }, select: { source: true, status: true } });
   assertEditable(course);
-  if (course.status !== "published") throw new StudioError("课程尚未发布");
+  if (course.status !== "published") throw new AppError("invalid", "课程尚未发布");
   await prisma.course.update({ where: { id: courseId }, data: { status: "draft" } });
   await audit({ actorId, action: "course.unpublish", targetKind: "course", targetId: courseId, });
 }
@@ -208,7 +207,7 @@ export async function revisionDraft(courseId: number, number: number): Promise<C
 /** Publishes revision `number` again, as a new revision; the current draft is replaced by it. */
 export async function rollbackCourse(actorId: number, courseId: number, number: number) {
   const draft = await revisionDraft(courseId, number);
-  if (!draft) throw new StudioError(`第 ${number} 版不存在`);
+  if (!draft) throw new AppError("invalid", `第 ${number} 版不存在`);
   const course = await prisma.course.findUniqueOrThrow({ where: { id: courseId }, select: { source: true } });
   assertEditable(course);
   await prisma.course.update({ where: { id: courseId }, data: { draft: JSON.stringify(draft) } });
@@ -237,7 +236,7 @@ export async function addAssignment(
 
 export async function removeAssignment(actorId: number, courseId: number, assignmentId: number) {
   const { count } = await prisma.courseAssignment.deleteMany({ where: { id: assignmentId, courseId } });
-  if (count === 0) throw new StudioError("该布置不存在");
+  if (count === 0) throw new AppError("invalid", "该布置不存在");
   await audit({ actorId, action: "course.unassign", targetKind: "course", targetId: courseId, detail: { assignmentId } });
 }
 
@@ -283,7 +282,7 @@ const EXTENSIONS: Record<string, string> = {
 export async function addUploadedMedia(actorId: number, courseId: number, upload: { tmpPath: string; filename: string }) {
   try {
     const checked = await checkMediaFile(upload.tmpPath, MAX_MEDIA_UPLOAD_BYTES);
-    if (typeof checked === "string") throw new StudioError(checked);
+    if (typeof checked === "string") throw new AppError("invalid", checked);
     const ext = EXTENSIONS[checked.mime];
     const stored = `media/${crypto.randomBytes(16).toString("hex")}.${ext}`;
     fs.mkdirSync(path.join(env.dataDir, "media"), { recursive: true });

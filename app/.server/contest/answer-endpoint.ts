@@ -1,7 +1,8 @@
 import type express from "express";
 import { sessionCookie, sessionTokenFromCookies, validateSessionToken } from "../auth/session";
 import { refuseRequest } from "../http/body-limit";
-import { ContestError } from "./errors";
+import { isAppError } from "~/lib/app-error";
+import { refusalBody } from "../http/refusal";
 import { contestIntake } from "./intake";
 
 // POST /api/contests/answer: one contest answer (form-encoded: entryId, position, answer…), answered
@@ -58,7 +59,7 @@ export async function contestAnswerHandler(req: express.Request, res: express.Re
       message: outcome.status === "duplicate" ? "这道题已经作答，以第一次提交的答案为准" : "已提交",
     });
   } catch (e) {
-    if (e instanceof ContestError) return send(res, e.status, { ok: false, code: e.code, error: e.message });
+    if (isAppError(e)) return send(res, e.status, refusalBody(e));
     next(e);
   }
 }

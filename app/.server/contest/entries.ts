@@ -5,7 +5,7 @@ import { prisma, prismaIdle, rawDb, rawStatement, sqliteTimestamp } from "../db"
 import { type CreditResult, creditHours } from "../hours/ledger";
 import { OWN_CREDIT_SETTINGS, withholdsOwnCredit } from "../hours/self-credit";
 import { bankOrderOf, drawPaper, paperDeadline, paperWindow, parseJson, presentedOptions, presentedResponse } from "../quiz/paper";
-import { ContestError } from "./errors";
+import { AppError } from "~/lib/app-error";
 import { contestIntake } from "./intake";
 
 // A person's entry in a contest: one per person, its paper drawn at the start (questions, their order
@@ -60,7 +60,7 @@ export async function contestForPerson(personId: number, contestId: number, now 
       entries: { where: { personId }, select: entrySelect },
     },
   });
-  if (!c) throw new ContestError("not_found", "没有找到这个竞赛，或它不面向您");
+  if (!c) throw new AppError("not_found", "没有找到这个竞赛，或它不面向您");
   const { sections, entries, ...contest } = c;
   return {
     ...contest,
@@ -80,10 +80,10 @@ export async function startEntry(personId: number, contestId: number, now = new 
   const contest = await contestForPerson(personId, contestId, now);
   if (contest.entry) {
     if (contest.entry.state === "in_progress") return { entryId: contest.entry.id, resumed: true };
-    throw new ContestError("already_entered", "每人只能参赛一次，您已经交卷");
+    throw new AppError("already_done", "每人只能参赛一次，您已经交卷");
   }
-  if (contest.window === "upcoming") throw new ContestError("not_open", "竞赛尚未开始");
-  if (contest.window === "closed") throw new ContestError("not_open", "竞赛已经结束");
+  if (contest.window === "upcoming") throw new AppError("not_open", "竞赛尚未开始");
+  if (contest.window === "closed") throw new AppError("closed", "竞赛已经结束");
 
   const sections = await prisma.contestSection.findMany({ where: { contestId }, orderBy: { position: "asc" } });
   const seed = crypto.randomBytes(16).toString("hex");
@@ -99,7 +99,7 @@ export async function startEntry(personId: number, contestId: number, now = new 
     })),
     seed,
   );
-  if (drawn.length === 0) throw new ContestError("empty_paper", "这个竞赛还没有题目，请联系组织者");
+  if (drawn.length === 0) throw new AppError("conflict", "这个竞赛还没有题目，请联系组织者");
   const items = shuffled(drawn, `${seed}/order`);
   const deadlineAt = paperDeadline(now, contest.timeLimitSec, contest.closesAt)!;
 
@@ -143,7 +143,7 @@ async function ownEntry(personId: number, entryId: number) {
         select: { ...entrySelect, contestId: true, personId: true, startedAt: true },
       })
     : null;
-  if (!entry) throw new ContestError("not_found", "没有找到这次参赛记录");
+  if (!entry) throw new AppError("not_found", "没有找到这次参赛记录");
   return entry;
 }
 
@@ -231,8 +231,8 @@ export async function creditContestEntry(contestId: number, personId: number, ea
 export async function submitEntry(personId: number, entryId: number, now = new Date()) {
   await closeExpiredEntries(now);
   const entry = await ownEntry(personId, entryId);
-  if (entry.state !== "in_progress") throw new ContestError("closed", entry.state === "expired" ? "作答时间已到，系统已自动交卷" : "您已经交卷");
-  if (!(await finish(entry, "submitted", now))) throw new ContestError("closed", "您已经交卷");
+  if (entry.state !== "in_progress") throw new AppError("closed", entry.state === "expired" ? "作答时间已到，系统已自动交卷" : "您已经交卷");
+  if (!(await finish(entry, "submitted", now))) throw new AppError("closed", "您已经交卷");
 }
 
 /** Closes every entry past its deadline with what was stored before it. */

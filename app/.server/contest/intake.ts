@@ -1,7 +1,7 @@
 import { gradeQuestion } from "~/lib/quiz-grading";
 import { prismaIdle, rawDb, rawStatement, sqliteTimestamp } from "../db";
 import { MalformedAnswer, bankOrderOf, keyOf, toBankResponse } from "../quiz/paper";
-import { ContestError } from "./errors";
+import { AppError } from "~/lib/app-error";
 
 // Contest answers under load (10,000 people in the same hour): each answer is checked and graded in
 // memory against the entry's paper (read once per entry and kept), then handed to one batched writer
@@ -46,24 +46,24 @@ export class ContestIntake {
   readonly stats = { committed: 0, batches: 0 };
 
   /**
-   * Takes one answer of the person's own entry in progress: refused (ContestError) when the entry is
+   * Takes one answer of the person's own entry in progress: refused (AppError) when the entry is
    * not theirs or not in progress, the deadline has passed by the server's clock, the position is
    * not in their paper, or the input is not an answer; otherwise resolved once committed.
    */
   answer(personId: number, entryId: number, position: number, values: string[], now = new Date()): Promise<AnswerOutcome> {
     const paper = this.paper(entryId);
-    if (!paper || paper.personId !== personId) throw new ContestError("not_found", "没有找到这次参赛记录");
-    if (now.getTime() > paper.deadlineMs) throw new ContestError("deadline", "已超过作答时间，这道题的答案未被接收");
+    if (!paper || paper.personId !== personId) throw new AppError("not_found", "没有找到这次参赛记录");
+    if (now.getTime() > paper.deadlineMs) throw new AppError("deadline", "已超过作答时间，这道题的答案未被接收");
     const item = Number.isSafeInteger(position) ? paper.items.get(position) : undefined;
-    if (!item) throw new ContestError("bad_position", "这道题不在您的试卷中");
+    if (!item) throw new AppError("bad_position", "这道题不在您的试卷中");
     let response: unknown;
     try {
       response = toBankResponse(item.type, item.order, values);
     } catch (e) {
-      if (e instanceof MalformedAnswer) throw new ContestError("malformed", e.message);
+      if (e instanceof MalformedAnswer) throw new AppError("malformed", e.message);
       throw e;
     }
-    if (response === null) throw new ContestError("malformed", "请先选择或填写答案");
+    if (response === null) throw new AppError("malformed", "请先选择或填写答案");
     const grade = gradeQuestion(keyOf(item.type, item.answer), response, item.points);
     return new Promise<AnswerOutcome>((resolve, reject) => {
       this.pending.push({
@@ -139,7 +139,7 @@ export class ContestIntake {
       const outcome = outcomes[i];
       if (outcome === "closed") {
         this.forget(a.entryId);
-        a.reject(new ContestError("closed", "本次参赛已经结束，这道题的答案未被接收"));
+        a.reject(new AppError("closed", "本次参赛已经结束，这道题的答案未被接收"));
         return;
       }
       if (outcome === "saved") this.stats.committed++;

@@ -1,3 +1,4 @@
+import { AppError } from "~/lib/app-error";
 import { formatChinaDateTime } from "~/lib/dates";
 import { HOURS_CATEGORIES, type HoursCategory } from "~/lib/hours-categories";
 import { audit } from "../audit";
@@ -10,8 +11,6 @@ import { requirementStatus } from "./requirements";
 // (decision 023). Issuing stores the year's total as it stands, the requirement then in force, and
 // the name and unit as printed; the ledger is append-only, so the split by category is recomputed
 // from the entries recorded up to the moment of issue.
-
-export class CertificateError extends Error {}
 
 /** What the printed page and the verify page both show. */
 export type CertificateView = {
@@ -48,7 +47,7 @@ async function hoursAsOf(personId: number, year: number, at: Date) {
 
 export async function issueCertificate(actorId: number, personId: number, year: number) {
   const person = await prisma.person.findUnique({ where: { id: personId }, select: { id: true, name: true, unit: { select: { name: true } } } });
-  if (!person) throw new CertificateError("人员不存在");
+  if (!person) throw new AppError("invalid", "人员不存在");
   const issuedAt = new Date();
   const { total } = await hoursAsOf(personId, year, issuedAt);
   const required = (await requirementStatus([personId], year)).get(personId)?.required ?? 0;
@@ -71,7 +70,7 @@ export async function issueCertificate(actorId: number, personId: number, year: 
 
 export async function revokeCertificate(actorId: number, certificateId: number) {
   const { count } = await prisma.hoursCertificate.updateMany({ where: { id: certificateId, revokedAt: null }, data: { revokedAt: new Date() } });
-  if (count === 0) throw new CertificateError("该证明已撤销");
+  if (count === 0) throw new AppError("invalid", "该证明已撤销");
   await audit({ actorId, action: "certificate.revoke", targetKind: "certificate", targetId: certificateId });
 }
 

@@ -1,3 +1,4 @@
+import { AppError } from "~/lib/app-error";
 import { ledgerMonth, ledgerYear } from "~/lib/hours";
 import { type HoursCategory, HoursCategorySchema } from "~/lib/hours-categories";
 import { audit } from "../audit";
@@ -25,16 +26,14 @@ export type CreditInput = {
 
 export type CreditResult = { status: "credited"; entryId: number } | { status: "already-credited"; entryId: number };
 
-export class LedgerError extends Error {}
-
 /** The sourceKind of a reversal; its sourceId is the id of the entry it cancels. */
 export const REVERSAL_KIND = "reversal";
 
 /** The row a credit writes, after the checks every credit passes. */
 function creditRow(input: CreditInput) {
-  if (!Number.isSafeInteger(input.amount) || input.amount <= 0) throw new LedgerError("学时必须为正数");
+  if (!Number.isSafeInteger(input.amount) || input.amount <= 0) throw new AppError("invalid", "学时必须为正数");
   HoursCategorySchema.parse(input.category);
-  if (input.sourceKind === REVERSAL_KIND || !input.sourceKind || !input.sourceId) throw new LedgerError("学时来源无效");
+  if (input.sourceKind === REVERSAL_KIND || !input.sourceKind || !input.sourceId) throw new AppError("invalid", "学时来源无效");
   const earnedAt = input.earnedAt ?? new Date();
   return {
     personId: input.personId,
@@ -98,9 +97,9 @@ export function creditHoursInRawTransaction(input: CreditInput): CreditResult {
 /** Cancels an entry with a negative entry of the same amount, in the same year and category. */
 export async function reverseEntry(actorId: number, entryId: number, reason: string) {
   const entry = await prisma.hoursEntry.findUnique({ where: { id: entryId } });
-  if (!entry) throw new LedgerError("学时记录不存在");
-  if (entry.sourceKind === REVERSAL_KIND) throw new LedgerError("冲销记录不能再次冲销");
-  if (!reason.trim()) throw new LedgerError("请填写冲销原因");
+  if (!entry) throw new AppError("invalid", "学时记录不存在");
+  if (entry.sourceKind === REVERSAL_KIND) throw new AppError("invalid", "冲销记录不能再次冲销");
+  if (!reason.trim()) throw new AppError("invalid", "请填写冲销原因");
   try {
     const reversal = await prisma.hoursEntry.create({
       data: {
@@ -120,7 +119,7 @@ export async function reverseEntry(actorId: number, entryId: number, reason: str
     await audit({ actorId, action: "hours.reverse", targetKind: "hours", targetId: entry.id, detail: { reason: reason.trim() } });
     return reversal;
   } catch (e) {
-    if (e instanceof Prisma.PrismaClientKnownRequestError && e.code === "P2002") throw new LedgerError("该学时记录已冲销");
+    if (e instanceof Prisma.PrismaClientKnownRequestError && e.code === "P2002") throw new AppError("invalid", "该学时记录已冲销");
     throw e;
   }
 }

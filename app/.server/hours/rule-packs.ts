@@ -1,3 +1,4 @@
+import { AppError } from "~/lib/app-error";
 import fs from "node:fs";
 import path from "node:path";
 import { parse } from "yaml";
@@ -11,8 +12,6 @@ import { env } from "../env";
 // default) and the school's overrides (the newest RequirementOverride per requirement; null restores).
 
 export const DEFAULT_PACK_ID = "cpc-2019";
-
-export class RulePackError extends Error {}
 
 type Loaded = { packs: Map<string, RulePack>; errors: string[] };
 let cache: Loaded | null = null;
@@ -39,7 +38,7 @@ function loadFrom(dir: string): Loaded {
     else errors.push(...result.errors);
   }
   if (!packs.has(DEFAULT_PACK_ID)) {
-    throw new RulePackError([`默认规则包 ${DEFAULT_PACK_ID} 缺失或有误（${dir}）`, ...errors].join("\n"));
+    throw new AppError("invalid", [`默认规则包 ${DEFAULT_PACK_ID} 缺失或有误（${dir}）`, ...errors].join("\n"));
   }
   return { packs, errors };
 }
@@ -73,9 +72,9 @@ async function overridesFor(packId: string): Promise<Map<string, number>> {
 }
 
 export async function choosePack(actorId: number, packId: string, reason: string) {
-  if (!rulePacks().packs.has(packId)) throw new RulePackError("所选规则包不存在");
+  if (!rulePacks().packs.has(packId)) throw new AppError("invalid", "所选规则包不存在");
   const current = await packInForce();
-  if (current.pack.id === packId) throw new RulePackError("该规则包已在执行中");
+  if (current.pack.id === packId) throw new AppError("invalid", "该规则包已在执行中");
   const row = await prisma.rulePackChoice.create({ data: { pack: packId, chosenById: actorId, reason }, select: { id: true } });
   await audit({ actorId, action: "rules.choose", targetKind: "rule_pack", targetId: packId, detail: { from: current.pack.id, reason } });
   return row;
@@ -84,11 +83,11 @@ export async function choosePack(actorId: number, packId: string, reason: string
 /** Sets (hours in hundredths) or restores (null) the school's figure for one requirement of a pack. */
 export async function overrideRequirement(actorId: number, packId: string, requirementId: string, hours: number | null, reason: string) {
   const pack = rulePacks().packs.get(packId);
-  if (!pack) throw new RulePackError("所选规则包不存在");
-  if (!overridableIds(pack).includes(requirementId)) throw new RulePackError("该规则包中没有这项要求");
+  if (!pack) throw new AppError("invalid", "所选规则包不存在");
+  if (!overridableIds(pack).includes(requirementId)) throw new AppError("invalid", "该规则包中没有这项要求");
   const current = (await overridesFor(packId)).get(requirementId) ?? null;
-  if (hours === null && current === null) throw new RulePackError("这项要求未做调整，无需恢复");
-  if (hours !== null && hours === current) throw new RulePackError("与当前调整值相同");
+  if (hours === null && current === null) throw new AppError("invalid", "这项要求未做调整，无需恢复");
+  if (hours !== null && hours === current) throw new AppError("invalid", "与当前调整值相同");
   await prisma.requirementOverride.create({ data: { pack: packId, requirement: requirementId, hours, reason, createdById: actorId } });
   await audit({
     actorId,

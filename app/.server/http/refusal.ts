@@ -25,9 +25,12 @@ export async function orRefuse<T>(work: () => T | Promise<T>): Promise<T> {
   }
 }
 
+/** What a refused form's reply clears: `hideFields` empties secrets (passwords, codes) the person typed. */
+export type RefusalReplyOptions = { hideFields?: string[] };
+
 /** The conform reply for a refused form: the message beside its field, or at the top of the form. */
-export function refusalReply(submission: Submission<unknown, string[], unknown>, e: AppError): SubmissionResult<string[]> {
-  return submission.reply(e.field ? { fieldErrors: { [e.field]: [e.message] } } : { formErrors: [e.message] });
+export function refusalReply(submission: Submission<unknown, string[], unknown>, e: AppError, options: RefusalReplyOptions = {}): SubmissionResult<string[]> {
+  return submission.reply({ ...(e.field ? { fieldErrors: { [e.field]: [e.message] } } : { formErrors: [e.message] }), ...options });
 }
 
 /**
@@ -38,16 +41,26 @@ export function formRefusal<Extra extends Record<string, unknown> = Record<never
   submission: Submission<unknown, string[], unknown>,
   e: unknown,
   extra?: Extra,
+  options?: RefusalReplyOptions,
 ) {
   if (!(e instanceof AppError)) throw e;
   return data(
-    { ...(extra as Extra), result: refusalReply(submission, e), refusal: { code: e.code, reason: e.reason ?? null, detail: e.detail ?? null } },
+    { ...(extra as Extra), result: refusalReply(submission, e, options), refusal: { code: e.code, reason: e.reason ?? null, detail: e.detail ?? null } },
     { status: e.status },
   );
 }
 
-/** The JSON a page's script reads from an endpoint: `{ ok: false, error, code }` with the status. */
-export function jsonRefusal(e: unknown) {
+/** The JSON body of a refusal a page's script reads (also sent by the contest answer endpoint outside Remix). */
+export function refusalBody(e: AppError) {
+  return { ok: false as const, error: e.message, code: e.code, reason: e.reason ?? null };
+}
+
+/**
+ * The JSON a page's script reads from an endpoint: `{ ok: false, error, code, reason }` with the status.
+ * A plain Response, not `data()`: a resource route answers a `data()` with 200 whatever its status.
+ * Never cached, like every answer of such an endpoint.
+ */
+export function jsonRefusal(e: unknown): Response {
   if (!(e instanceof AppError)) throw e;
-  return data({ ok: false as const, error: e.message, code: e.code, reason: e.reason ?? null }, { status: e.status });
+  return Response.json(refusalBody(e), { status: e.status, headers: { "Cache-Control": "no-store" } });
 }

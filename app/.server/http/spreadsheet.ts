@@ -1,6 +1,7 @@
 import crypto from "node:crypto";
 import Papa from "papaparse";
 import readXlsxFile from "read-excel-file/node";
+import { AppError } from "~/lib/app-error";
 import { type Cell } from "~/lib/sheet-table";
 import { MAX_XLSX_UNPACKED_BYTES, type SheetLayout, readSheetLayout, zipEntries } from "./xlsx-layout";
 
@@ -10,8 +11,10 @@ import { MAX_XLSX_UNPACKED_BYTES, type SheetLayout, readSheetLayout, zipEntries 
 
 export const NOT_A_SPREADSHEET = "无法识别该文件：请上传 Excel 工作簿（.xlsx）或 CSV 文件，可先下载导入模板";
 
-/** A file the user can fix: the message says how, in Chinese. */
-export class ImportFileError extends Error {}
+/** A file the user can fix: the message says how, in Chinese, beside the form's file field. */
+function fileError(message: string): AppError {
+  return new AppError("invalid", message, { field: "file" });
+}
 
 export type UploadedFile = { name: string; bytes: Uint8Array };
 export type SheetFormat = "xlsx" | "csv";
@@ -79,8 +82,8 @@ function applyLayout(rows: Cell[][], layout: SheetLayout, dates: DateCells): Cel
 
 async function readXlsx(bytes: Uint8Array, holdsTable: HoldsTable, dates: DateCells): Promise<SheetRead> {
   const unpacked = declaredUnpackedSize(bytes);
-  if (unpacked === null) throw new ImportFileError("文件已损坏或不是有效的 .xlsx 工作簿，请在 Excel 中重新保存后再上传");
-  if (unpacked > MAX_XLSX_UNPACKED_BYTES) throw new ImportFileError("工作簿内容过大，请只保留要导入的工作表并拆分后再导入");
+  if (unpacked === null) throw fileError("文件已损坏或不是有效的 .xlsx 工作簿，请在 Excel 中重新保存后再上传");
+  if (unpacked > MAX_XLSX_UNPACKED_BYTES) throw fileError("工作簿内容过大，请只保留要导入的工作表并拆分后再导入");
   try {
     // Numbers stay as the text Excel stored, so a long student number or phone keeps every digit.
     const sheets = (await readXlsxFile(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), { parseNumber: (s: string) => s })) as unknown as {
@@ -108,7 +111,7 @@ async function readXlsx(bytes: Uint8Array, holdsTable: HoldsTable, dates: DateCe
       sheetNote,
     };
   } catch {
-    throw new ImportFileError("无法读取该 Excel 文件：文件已损坏、已加密，或不是 .xlsx 格式。请在 Excel 中“另存为”.xlsx 后再上传");
+    throw fileError("无法读取该 Excel 文件：文件已损坏、已加密，或不是 .xlsx 格式。请在 Excel 中“另存为”.xlsx 后再上传");
   }
 }
 
@@ -158,14 +161,14 @@ function parseCsv(text: string): Cell[][] {
 /** Reads the sheet of an .xlsx that holds the table (the first, if none does), or a .csv, judged by its bytes rather than its name. */
 export async function readSpreadsheet(file: UploadedFile, { maxBytes, holdsTable = () => true, dates = "value" }: ReadOptions): Promise<SheetRead> {
   const b = file.bytes;
-  if (b.length === 0) throw new ImportFileError("文件是空的，请检查后重新选择");
-  if (b.length > maxBytes) throw new ImportFileError(`文件超过 ${maxBytes / 1024 / 1024} MB 的上限，请拆分后分批导入`);
+  if (b.length === 0) throw fileError("文件是空的，请检查后重新选择");
+  if (b.length > maxBytes) throw fileError(`文件超过 ${maxBytes / 1024 / 1024} MB 的上限，请拆分后分批导入`);
   if (startsWith(b, [0x50, 0x4b, 0x03, 0x04])) return await readXlsx(b, holdsTable, dates);
   if (startsWith(b, [0xd0, 0xcf, 0x11, 0xe0])) {
-    throw new ImportFileError("暂不支持旧版 Excel（.xls）文件，请在 Excel 中“另存为”.xlsx 工作簿或 CSV 后再上传");
+    throw fileError("暂不支持旧版 Excel（.xls）文件，请在 Excel 中“另存为”.xlsx 工作簿或 CSV 后再上传");
   }
   const text = decodeCsvText(b);
-  if (text === null) throw new ImportFileError(NOT_A_SPREADSHEET);
+  if (text === null) throw fileError(NOT_A_SPREADSHEET);
   return { format: "csv", rows: parseCsv(text), hiddenRows: new Set(), hiddenColumns: new Set(), sheetNote: null };
 }
 

@@ -1,3 +1,4 @@
+import { AppError, isAppError } from "~/lib/app-error";
 import { type UploadHandler, unstable_parseMultipartFormData } from "@remix-run/node";
 import { allowBodyUpTo } from "./body-limit";
 import { UNREADABLE_FORM_MESSAGE } from "./form-body";
@@ -5,15 +6,6 @@ import { UNREADABLE_FORM_MESSAGE } from "./form-body";
 // Reads a multipart form with one file field and a few short text fields, never holding more than
 // a fixed budget in memory: Remix's memory handler limits each part, not the number of parts, so a
 // request repeating a part could still grow without bound. Unknown parts are drained and dropped.
-
-export class UploadError extends Error {
-  constructor(
-    message: string,
-    readonly status = 400,
-  ) {
-    super(message);
-  }
-}
 
 export type UploadLimits = {
   fileField: string;
@@ -34,19 +26,19 @@ export function tooLargeMessage(maxFileBytes: number, hint?: string) {
 
 export async function parseUploadForm(request: Request, limits: UploadLimits): Promise<FormData> {
   const contentType = request.headers.get("Content-Type") ?? "";
-  if (!contentType.toLowerCase().startsWith("multipart/form-data")) throw new UploadError("请通过页面上的表单选择文件并提交");
+  if (!contentType.toLowerCase().startsWith("multipart/form-data")) throw new AppError("malformed", "请通过页面上的表单选择文件并提交");
   const maxText = limits.maxTextBytes ?? 1024;
   const budget = limits.maxFileBytes + OVERHEAD_BYTES;
   // The server holds every body to the form limit (body-limit.ts); this route takes a file.
   allowBodyUpTo(budget);
   const declared = Number(request.headers.get("Content-Length"));
-  if (Number.isFinite(declared) && declared > budget) throw new UploadError(tooLargeMessage(limits.maxFileBytes, limits.tooLargeHint), 413);
+  if (Number.isFinite(declared) && declared > budget) throw new AppError("too_large", tooLargeMessage(limits.maxFileBytes, limits.tooLargeHint));
 
   let total = 0;
   let fileSeen = false;
   const count = (n: number) => {
     total += n;
-    if (total > budget) throw new UploadError(tooLargeMessage(limits.maxFileBytes, limits.tooLargeHint), 413);
+    if (total > budget) throw new AppError("too_large", tooLargeMessage(limits.maxFileBytes, limits.tooLargeHint));
   };
 
   const handler: UploadHandler = async ({ name, filename, contentType: partType, data }) => {
@@ -59,7 +51,7 @@ export async function parseUploadForm(request: Request, limits: UploadLimits): P
       count(chunk.byteLength);
       if (!isFile && !isText) continue;
       size += chunk.byteLength;
-      if (size > cap) throw new UploadError(isFile ? tooLargeMessage(limits.maxFileBytes, limits.tooLargeHint) : "表单内容过长", 413);
+      if (size > cap) throw new AppError("too_large", isFile ? tooLargeMessage(limits.maxFileBytes, limits.tooLargeHint) : "表单内容过长");
       chunks.push(chunk);
     }
     if (isFile) {
@@ -77,7 +69,7 @@ export async function parseUploadForm(request: Request, limits: UploadLimits): P
     return await unstable_parseMultipartFormData(request, handler);
   } catch (e) {
     // A body that breaks its own boundary is the client's mistake, not the server's.
-    if (e instanceof UploadError) throw e;
-    throw new UploadError(UNREADABLE_FORM_MESSAGE);
+    if (isAppError(e)) throw e;
+    throw new AppError("malformed", UNREADABLE_FORM_MESSAGE);
   }
 }

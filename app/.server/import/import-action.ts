@@ -1,10 +1,10 @@
 import { parseWithZod } from "@conform-to/zod/v4";
 import { data } from "@remix-run/node";
 import { type z } from "zod";
-import { AppError } from "~/lib/app-error";
+import { isAppError } from "~/lib/app-error";
 import { type ImportReply } from "~/lib/import-form";
-import { ImportFileError, type UploadedFile } from "../http/spreadsheet";
-import { UploadError, parseUploadForm } from "../http/upload";
+import { type UploadedFile } from "../http/spreadsheet";
+import { parseUploadForm } from "../http/upload";
 
 // The action of every spreadsheet import page, written once: read the upload within the page's limit,
 // parse the form, then dry-run it (a report, nothing written) or confirm it (the file that passed, all
@@ -21,9 +21,9 @@ type ImportSteps<Schema extends z.ZodType<{ intent: "dryRun" | "confirm"; file: 
   confirm: (upload: UploadedFile, expectedHash: string, input: z.output<Schema>) => Promise<ConfirmOutcome<Report, Done>>;
 };
 
-// The upload and spreadsheet readers refuse a file with a sentence for the file field. Both the older
-// classes and AppError are read here while the error classes are being folded into AppError.
-const isFileRefusal = (e: unknown): e is Error & { status?: number } => e instanceof UploadError || e instanceof ImportFileError || e instanceof AppError;
+// The upload and spreadsheet readers (and the import's domain) refuse a file with an AppError whose
+// sentence belongs beside the file field.
+const isFileRefusal = isAppError;
 
 export async function importAction<
   Schema extends z.ZodType<{ intent: "dryRun" | "confirm"; file: File; expectedHash?: string }>,
@@ -42,7 +42,7 @@ export async function importAction<
     });
   } catch (e) {
     if (!isFileRefusal(e)) throw e;
-    return data<Reply>({ result: { status: "error", error: { file: [e.message] } }, intent: null, report: null, done: null }, { status: e.status ?? 400 });
+    return data<Reply>({ result: { status: "error", error: { file: [e.message] } }, intent: null, report: null, done: null }, { status: e.status });
   }
   const submission = parseWithZod(formData, { schema: steps.schema });
   if (submission.status !== "success") return data<Reply>({ result: submission.reply(), intent: null, report: null, done: null }, { status: 400 });

@@ -1,3 +1,4 @@
+import { AppError } from "~/lib/app-error";
 import crypto from "node:crypto";
 import { type Checkpoint } from "~/lib/course-format";
 import { type QuestionKey, gradeQuestion } from "~/lib/quiz-grading";
@@ -27,15 +28,6 @@ import { publishedBySelf } from "../hours/self-credit";
 // stored without its hours (decision 034). Each of these transactions reads and then writes, so it
 // begins IMMEDIATE: a deferred one whose snapshot another connection wrote past fails at its first
 // write with SQLITE_BUSY at once, busy_timeout or not; an immediate one waits its turn instead.
-
-export class StudyError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
 
 type LessonFacts = {
   id: number;
@@ -76,7 +68,7 @@ function lessonFacts(lessonId: number): LessonFacts {
         publishedById: number | null;
       }
     | undefined;
-  if (!row) throw new StudyError(404, "课时不存在");
+  if (!row) throw new AppError("not_found", "课时不存在");
   return {
     id: row.id,
     courseId: row.courseId,
@@ -270,7 +262,7 @@ export async function videoBeat(
   now = new Date(),
 ): Promise<BeatResult> {
   const lesson = lessonFacts(lessonId);
-  if (!lesson.duration) throw new StudyError(400, "这个课时没有视频");
+  if (!lesson.duration) throw new AppError("invalid", "这个课时没有视频");
   const { verdict, progress, credited } = await applyBeat(personId, lesson, now, (session, p) => {
     const v = judgeHeartbeat({ watched: JSON.parse(p.watched) as Interval[] }, session, beat, now.getTime(), lesson.duration!);
     return { verdict: v, watched: [...v.state.watched], readSeconds: p.readSeconds };
@@ -319,8 +311,8 @@ export async function answerCheckpoint(
 ): Promise<CheckpointResult> {
   const lesson = lessonFacts(lessonId);
   const cp = lesson.checkpoints.find((c) => c.id === checkpointId);
-  if (!cp) throw new StudyError(404, "检查点不存在");
-  if (values.length === 0) throw new StudyError(400, "请先选择答案");
+  if (!cp) throw new AppError("not_found", "检查点不存在");
+  if (values.length === 0) throw new AppError("invalid", "请先选择答案");
   const response = cp.type === "single" ? values[0] : cp.type === "multiple" ? values : values[0] === "true";
   const correct = gradeQuestion({ type: cp.type, answer: cp.answer } as QuestionKey, response, 100).correct;
   await prismaIdle();

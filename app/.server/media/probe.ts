@@ -1,10 +1,9 @@
 import { type FileHandle, open } from "node:fs/promises";
+import { AppError } from "~/lib/app-error";
 
 // What a file really is, judged by its bytes rather than its name or the browser's Content-Type.
 // Videos are probed with positioned reads of a few box or element headers, so a file of several
 // hundred MB costs a handful of small reads whether its index sits at the start or at the end.
-
-export class MediaError extends Error {}
 
 export type VideoMime = "video/mp4" | "video/webm";
 export type ImageMime = "image/png" | "image/jpeg" | "image/webp" | "image/svg+xml";
@@ -164,12 +163,12 @@ export async function probeVideoFile(filePath: string): Promise<{ mime: VideoMim
     const sniffed = sniffMedia(head);
     if (sniffed?.kind !== "video") {
       if (head.length >= 4 && head[0] === 0x1a && head[1] === 0x45 && head[2] === 0xdf && head[3] === 0xa3 && ebmlDocType(head) === "matroska") {
-        throw new MediaError(MATROSKA);
+        throw new AppError("unsupported_media", MATROSKA);
       }
-      throw new MediaError(UNSUPPORTED);
+      throw new AppError("unsupported_media", UNSUPPORTED);
     }
     const durationSec = sniffed.mime === "video/mp4" ? await mp4Duration(file, size) : await webmDuration(file, size);
-    if (!Number.isFinite(durationSec) || durationSec <= 0) throw new MediaError(NO_DURATION);
+    if (!Number.isFinite(durationSec) || durationSec <= 0) throw new AppError("unsupported_media", NO_DURATION);
     return { mime: sniffed.mime, durationSec };
   } finally {
     await file.close();
@@ -188,16 +187,16 @@ const MAX_BOXES = 100_000;
 async function* boxes(file: FileHandle, start: number, end: number): AsyncGenerator<Box> {
   let at = start;
   for (let count = 0; at < end; count++) {
-    if (count >= MAX_BOXES || end - at < 8) throw new MediaError(CORRUPT);
+    if (count >= MAX_BOXES || end - at < 8) throw new AppError("unsupported_media", CORRUPT);
     const header = await readAt(file, at, 16);
-    if (header.length < 8) throw new MediaError(CORRUPT);
+    if (header.length < 8) throw new AppError("unsupported_media", CORRUPT);
     const view = new DataView(header.buffer, header.byteOffset, header.byteLength);
     const size32 = view.getUint32(0);
     const type = ascii(header, 4, 8);
     let bodyStart = at + 8;
     let boxEnd: number;
     if (size32 === 1) {
-      if (header.length < 16) throw new MediaError(CORRUPT);
+      if (header.length < 16) throw new AppError("unsupported_media", CORRUPT);
       bodyStart = at + 16;
       boxEnd = at + Number(view.getBigUint64(8));
     } else if (size32 === 0) {
@@ -206,7 +205,7 @@ async function* boxes(file: FileHandle, start: number, end: number): AsyncGenera
       boxEnd = at + size32;
     }
     // A box running past its container is what a cut-off upload looks like.
-    if (boxEnd < bodyStart || boxEnd > end) throw new MediaError(CORRUPT);
+    if (boxEnd < bodyStart || boxEnd > end) throw new AppError("unsupported_media", CORRUPT);
     yield { type, start: at, bodyStart, end: boxEnd };
     at = boxEnd;
   }
@@ -220,7 +219,7 @@ async function findChild(file: FileHandle, parent: Box, type: string): Promise<B
 /** A full box's body: version byte, three flag bytes, then `length` bytes of fields. */
 async function readFullBox(file: FileHandle, box: Box, length: number): Promise<{ version: number; view: DataView }> {
   const bytes = await readAt(file, box.bodyStart, Math.min(4 + length, box.end - box.bodyStart));
-  if (bytes.length < 4) throw new MediaError(CORRUPT);
+  if (bytes.length < 4) throw new AppError("unsupported_media", CORRUPT);
   return { version: bytes[0], view: new DataView(bytes.buffer, bytes.byteOffset + 4, bytes.byteLength - 4) };
 }
 
@@ -238,7 +237,7 @@ async function mp4Duration(file: FileHandle, size: number): Promise<number> {
   // still has a complete moov, and only the sizes of the boxes after it show the loss.
   let moov: Box | null = null;
   for await (const box of boxes(file, 0, size)) if (box.type === "moov" && !moov) moov = box;
-  if (!moov) throw new MediaError(CORRUPT);
+  if (!moov) throw new AppError("unsupported_media", CORRUPT);
 
   let timescale = 0;
   let duration = 0;
@@ -256,7 +255,7 @@ async function mp4Duration(file: FileHandle, size: number): Promise<number> {
         const d = view.getUint32(12);
         duration = d === 0xffffffff ? 0 : d;
       } else {
-        throw new MediaError(CORRUPT);
+        throw new AppError("unsupported_media", CORRUPT);
       }
     } else if (child.type === "mvex") {
       // Fragmented files may leave mvhd's duration at zero and give the whole length here.
@@ -271,12 +270,12 @@ async function mp4Duration(file: FileHandle, size: number): Promise<number> {
       if (codec) videoCodecs.push(codec);
     }
   }
-  if (videoCodecs.length === 0) throw new MediaError(NO_VIDEO_TRACK);
+  if (videoCodecs.length === 0) throw new AppError("unsupported_media", NO_VIDEO_TRACK);
   const other = videoCodecs.find((codec) => codec !== "avc1" && codec !== "avc3");
   if (other) {
-    throw new MediaError(`不支持 ${CODEC_NAMES[other] ?? other} 编码的 MP4：浏览器无法普遍播放，请转换为 H.264 编码的 MP4 或 WebM`);
+    throw new AppError("unsupported_media", `不支持 ${CODEC_NAMES[other] ?? other} 编码的 MP4：浏览器无法普遍播放，请转换为 H.264 编码的 MP4 或 WebM`);
   }
-  if (timescale === 0) throw new MediaError(CORRUPT);
+  if (timescale === 0) throw new AppError("unsupported_media", CORRUPT);
   return (duration || fragmentDuration) / timescale;
 }
 
@@ -287,16 +286,16 @@ async function videoTrackCodec(file: FileHandle, trak: Box): Promise<string | nu
   const hdlr = await findChild(file, mdia, "hdlr");
   if (!hdlr) return null;
   const handler = await readFullBox(file, hdlr, 8);
-  if (handler.view.byteLength < 8) throw new MediaError(CORRUPT);
+  if (handler.view.byteLength < 8) throw new AppError("unsupported_media", CORRUPT);
   const handlerType = String.fromCharCode(...[4, 5, 6, 7].map((i) => handler.view.getUint8(i)));
   if (handlerType !== "vide") return null;
   const minf = await findChild(file, mdia, "minf");
   const stbl = minf && (await findChild(file, minf, "stbl"));
   const stsd = stbl && (await findChild(file, stbl, "stsd"));
-  if (!stsd) throw new MediaError(CORRUPT);
+  if (!stsd) throw new AppError("unsupported_media", CORRUPT);
   // entry_count, then the first sample entry's size and type.
   const { view } = await readFullBox(file, stsd, 12);
-  if (view.byteLength < 12 || view.getUint32(0) === 0) throw new MediaError(CORRUPT);
+  if (view.byteLength < 12 || view.getUint32(0) === 0) throw new AppError("unsupported_media", CORRUPT);
   return String.fromCharCode(...[8, 9, 10, 11].map((i) => view.getUint8(i)));
 }
 
@@ -309,31 +308,31 @@ const MAX_SEGMENT_CHILDREN = 10_000;
 
 async function readElementAt(file: FileHandle, at: number, fileSize: number) {
   const header = readElementHeader(await readAt(file, at, 12), 0);
-  if (!header) throw new MediaError(CORRUPT);
+  if (!header) throw new AppError("unsupported_media", CORRUPT);
   const dataStart = at + header.headerLength;
   const dataEnd = header.unknownSize ? fileSize : dataStart + header.size;
-  if (dataEnd > fileSize) throw new MediaError(CORRUPT);
+  if (dataEnd > fileSize) throw new AppError("unsupported_media", CORRUPT);
   return { ...header, dataStart, dataEnd };
 }
 
 async function readElementData(file: FileHandle, element: { size: number; dataStart: number }) {
-  if (element.size > MAX_METADATA_ELEMENT) throw new MediaError(CORRUPT);
+  if (element.size > MAX_METADATA_ELEMENT) throw new AppError("unsupported_media", CORRUPT);
   const data = await readAt(file, element.dataStart, element.size);
-  if (data.length < element.size) throw new MediaError(CORRUPT);
+  if (data.length < element.size) throw new AppError("unsupported_media", CORRUPT);
   return data;
 }
 
 async function webmDuration(file: FileHandle, fileSize: number): Promise<number> {
   const ebml = await readElementAt(file, 0, fileSize);
-  if (ebml.unknownSize) throw new MediaError(CORRUPT);
+  if (ebml.unknownSize) throw new AppError("unsupported_media", CORRUPT);
 
   // Void elements may stand between the EBML header and the Segment.
   let at = ebml.dataEnd;
   let segment = await readElementAt(file, at, fileSize);
   while (segment.id !== SEGMENT) {
-    if (segment.unknownSize) throw new MediaError(CORRUPT);
+    if (segment.unknownSize) throw new AppError("unsupported_media", CORRUPT);
     at = segment.dataEnd;
-    if (at >= fileSize) throw new MediaError(CORRUPT);
+    if (at >= fileSize) throw new AppError("unsupported_media", CORRUPT);
     segment = await readElementAt(file, at, fileSize);
   }
 
@@ -353,10 +352,10 @@ async function webmDuration(file: FileHandle, fileSize: number): Promise<number>
   }
   if (!info && infoPosition !== null) {
     const element = await readElementAt(file, segment.dataStart + infoPosition, segment.dataEnd);
-    if (element.id !== INFO) throw new MediaError(CORRUPT);
+    if (element.id !== INFO) throw new AppError("unsupported_media", CORRUPT);
     info = await readElementData(file, element);
   }
-  if (!info) throw new MediaError(CORRUPT);
+  if (!info) throw new AppError("unsupported_media", CORRUPT);
 
   let timecodeScale = 1_000_000; // nanoseconds per tick, the Matroska default
   let duration: number | null = null;
@@ -366,10 +365,10 @@ async function webmDuration(file: FileHandle, fileSize: number): Promise<number>
       const view = new DataView(child.data.buffer, child.data.byteOffset, child.data.byteLength);
       if (child.data.length === 4) duration = view.getFloat32(0);
       else if (child.data.length === 8) duration = view.getFloat64(0);
-      else throw new MediaError(CORRUPT);
+      else throw new AppError("unsupported_media", CORRUPT);
     }
   }
-  if (duration === null) throw new MediaError(NO_DURATION);
+  if (duration === null) throw new AppError("unsupported_media", NO_DURATION);
   return (duration * timecodeScale) / 1e9;
 }
 

@@ -1,3 +1,4 @@
+import { AppError } from "~/lib/app-error";
 import { unitOnPath } from "../audience/audience";
 import { audit } from "../audit";
 import { prisma } from "../db";
@@ -23,11 +24,9 @@ export async function noticesOfUnits(unitIds: number[], take = 50) {
   });
 }
 
-export class NoticeError extends Error {}
-
 export async function postNotice(authorId: number, input: { unitId: number; title: string; body: string; pinned: boolean }) {
   const unit = await prisma.orgUnit.findUnique({ where: { id: input.unitId }, select: { archivedAt: true } });
-  if (!unit || unit.archivedAt) throw new NoticeError("该党组织不存在或已撤销，不能发布通知");
+  if (!unit || unit.archivedAt) throw new AppError("invalid", "该党组织不存在或已撤销，不能发布通知");
   const notice = await prisma.notice.create({ data: { ...input, authorId }, select: { id: true } });
   await audit({ actorId: authorId, action: "notice.post", targetKind: "notice", targetId: notice.id, detail: { unitId: input.unitId } });
   return notice;

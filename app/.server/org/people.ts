@@ -1,4 +1,5 @@
 import { formatDate } from "~/lib/dates";
+import { AppError } from "~/lib/app-error";
 import { maskPhone } from "~/lib/mask";
 import { type CadreLevel, type PoliticalStatus, type Role } from "~/lib/vocabulary";
 import { audit } from "../audit";
@@ -131,18 +132,6 @@ export async function revealSensitive(actorId: number, personId: number) {
   return { phone: row.phone ?? "" };
 }
 
-export class PersonError extends Error {}
-
-/** A status change a pipeline gate refused; `overridable` when the caller may record it anyway with a reason. */
-export class GateRefusedError extends PersonError {
-  constructor(
-    message: string,
-    readonly overridable: boolean,
-  ) {
-    super(message);
-  }
-}
-
 export type GateOverride = {
   /** The written reason to record a change a gate refuses; stored with the change and audit-logged. */
   reason?: string | null;
@@ -167,7 +156,7 @@ async function statusOn(tx: Pick<typeof prisma, "statusChange" | "person">, pers
  * Records a change of political status with the date it took effect. The person's current status
  * is the latest change by effective date, so a back-dated entry does not overwrite a newer one.
  * The pack's pipeline gates are checked first (app/.server/hours/gates.ts): a refusal throws
- * `GateRefusedError` unless an admin gives a reason; warnings are returned for the page to show.
+ * an AppError with reason `gate` (detail `{ overridable }`) unless an admin gives a reason; warnings are returned for the page to show.
  */
 export async function changeStatus(
   actorId: number,
@@ -177,20 +166,21 @@ export async function changeStatus(
   note?: string,
   override: GateOverride = { allowed: false },
 ): Promise<{ warnings: string[]; overridden: boolean }> {
-  if (effectiveOn.getTime() > Date.now() + 24 * 3600_000) throw new PersonError("生效日期不能晚于今天");
+  if (effectiveOn.getTime() > Date.now() + 24 * 3600_000) throw new AppError("invalid", "生效日期不能晚于今天");
   const { status: from } = await statusOn(prisma, personId, effectiveOn);
   const gates = await checkStatusGates(personId, from, toStatus, effectiveOn);
   const reason = override.reason?.trim() || null;
   if (gates.refusal) {
-    if (!override.allowed) throw new GateRefusedError(gates.refusal.message, false);
-    if (!reason) throw new GateRefusedError(`${gates.refusal.message}。如确需记录，请填写越过学时要求的理由`, true);
+    if (!override.allowed) throw new AppError("invalid", gates.refusal.message, { reason: "gate", detail: { overridable: false } });
+    if (!reason)
+      throw new AppError("invalid", `${gates.refusal.message}。如确需记录，请填写越过学时要求的理由`, { reason: "gate", detail: { overridable: true } });
   }
   const gateOverride = gates.refusal ? reason : null;
   await prisma.$transaction(async (tx) => {
     // "From" is the status in force on the effective date, so a back-dated entry reads right in the history.
     const { before, status: fromStatus } = await statusOn(tx, personId, effectiveOn);
-    if (before && before.toStatus === toStatus) throw new PersonError("所选日期时已是该政治面貌");
-    if (!before && fromStatus === toStatus) throw new PersonError("新的政治面貌与当前相同");
+    if (before && before.toStatus === toStatus) throw new AppError("invalid", "所选日期时已是该政治面貌");
+    if (!before && fromStatus === toStatus) throw new AppError("invalid", "新的政治面貌与当前相同");
     await tx.statusChange.create({
       data: { personId, fromStatus, toStatus, effectiveOn, note: note || null, gateOverride, recordedById: actorId },
     });
@@ -267,13 +257,13 @@ export async function grantUnitOf(personId: number, grantId: number): Promise<nu
 
 async function requireOpenUnit(unitId: number) {
   const unit = await prisma.orgUnit.findUnique({ where: { id: unitId }, select: { archivedAt: true } });
-  if (!unit || unit.archivedAt) throw new PersonError("所选党组织不存在或已撤销");
+  if (!unit || unit.archivedAt) throw new AppError("invalid", "所选党组织不存在或已撤销");
 }
 
 export async function removeGrant(actorId: number, personId: number, grantId: number) {
   const grant = await prisma.roleGrant.findFirst({ where: { id: grantId, personId }, select: { role: true, unitId: true } });
-  if (!grant) throw new PersonError("该授权不存在");
-  if (actorId === personId && grant.role === "admin") throw new PersonError("不能撤销自己的管理员权限");
+  if (!grant) throw new AppError("invalid", "该授权不存在");
+  if (actorId === personId && grant.role === "admin") throw new AppError("invalid", "不能撤销自己的管理员权限");
   await prisma.roleGrant.delete({ where: { id: grantId } });
   await audit({ actorId, action: "grant.remove", targetKind: "person", targetId: personId, detail: grant });
 }

@@ -1,4 +1,5 @@
 import { unitIdsOnPath } from "~/lib/unit-path";
+import { AppError } from "~/lib/app-error";
 import { type Grant, grantsCover } from "~/lib/permissions";
 import { type UnitKind } from "~/lib/vocabulary";
 import { audit } from "../audit";
@@ -20,8 +21,6 @@ export type UnitNode = {
 };
 
 const unitSelect = { id: true, name: true, kind: true, branchType: true, parentId: true, path: true, depth: true, archivedAt: true } as const;
-
-export class UnitError extends Error {}
 
 /** Units under any of the given paths (inclusive), ordered as a tree walk. */
 export async function unitsUnder(paths: string[], { includeArchived = false } = {}): Promise<UnitNode[]> {
@@ -71,8 +70,8 @@ export function allowedChildKinds(parentKind: string): UnitKind[] {
 
 export async function createUnit(actorId: number, input: { parentId: number; name: string; kind: UnitKind; branchType?: "staff" | "student" | null }) {
   const parent = await prisma.orgUnit.findUnique({ where: { id: input.parentId }, select: unitSelect });
-  if (!parent || parent.archivedAt) throw new UnitError("上级组织不存在或已撤销");
-  if (!allowedChildKinds(parent.kind).includes(input.kind)) throw new UnitError("该类型的组织不能设在所选上级组织之下");
+  if (!parent || parent.archivedAt) throw new AppError("invalid", "上级组织不存在或已撤销");
+  if (!allowedChildKinds(parent.kind).includes(input.kind)) throw new AppError("invalid", "该类型的组织不能设在所选上级组织之下");
   const unit = await prisma.$transaction(async (tx) => {
     const created = await tx.orgUnit.create({
       data: {
@@ -93,8 +92,8 @@ export async function createUnit(actorId: number, input: { parentId: number; nam
 
 export async function renameUnit(actorId: number, id: number, name: string) {
   const before = await prisma.orgUnit.findUnique({ where: { id }, select: { name: true, archivedAt: true } });
-  if (!before) throw new UnitError("组织不存在");
-  if (before.archivedAt) throw new UnitError("该组织已撤销，不能更名");
+  if (!before) throw new AppError("invalid", "组织不存在");
+  if (before.archivedAt) throw new AppError("invalid", "该组织已撤销，不能更名");
   await prisma.orgUnit.update({ where: { id }, data: { name } });
   await audit({ actorId, action: "unit.update", targetKind: "unit", targetId: id, detail: { from: before.name, to: name } });
 }
@@ -109,13 +108,13 @@ export async function moveUnit(actorId: number, id: number, newParentId: number)
       tx.orgUnit.findUnique({ where: { id }, select: unitSelect }),
       tx.orgUnit.findUnique({ where: { id: newParentId }, select: unitSelect }),
     ]);
-    if (!unit || !parent) throw new UnitError("组织不存在");
-    if (unit.parentId === null) throw new UnitError("校党委不能移动");
-    if (unit.archivedAt) throw new UnitError("该组织已撤销，不能调整");
-    if (unit.parentId === parent.id) throw new UnitError("该组织已在所选上级组织之下");
-    if (parent.archivedAt) throw new UnitError("不能移到已撤销的组织下");
-    if (parent.path.startsWith(unit.path)) throw new UnitError("不能移到自身或其下级组织之下");
-    if (!allowedChildKinds(parent.kind).includes(unit.kind as UnitKind)) throw new UnitError("该类型的组织不能设在所选上级组织之下");
+    if (!unit || !parent) throw new AppError("invalid", "组织不存在");
+    if (unit.parentId === null) throw new AppError("invalid", "校党委不能移动");
+    if (unit.archivedAt) throw new AppError("invalid", "该组织已撤销，不能调整");
+    if (unit.parentId === parent.id) throw new AppError("invalid", "该组织已在所选上级组织之下");
+    if (parent.archivedAt) throw new AppError("invalid", "不能移到已撤销的组织下");
+    if (parent.path.startsWith(unit.path)) throw new AppError("invalid", "不能移到自身或其下级组织之下");
+    if (!allowedChildKinds(parent.kind).includes(unit.kind as UnitKind)) throw new AppError("invalid", "该类型的组织不能设在所选上级组织之下");
     const newPath = `${parent.path}${unit.id}/`;
     const depthDelta = parent.depth + 1 - unit.depth;
     const now = new Date();
@@ -129,11 +128,11 @@ export async function moveUnit(actorId: number, id: number, newParentId: number)
 /** Archives a unit and its subtree. Refused while people still belong to any of them. */
 export async function archiveUnit(actorId: number, id: number) {
   const unit = await prisma.orgUnit.findUnique({ where: { id }, select: unitSelect });
-  if (!unit) throw new UnitError("组织不存在");
-  if (unit.parentId === null) throw new UnitError("校党委不能撤销");
-  if (unit.archivedAt) throw new UnitError("该组织已撤销");
+  if (!unit) throw new AppError("invalid", "组织不存在");
+  if (unit.parentId === null) throw new AppError("invalid", "校党委不能撤销");
+  if (unit.archivedAt) throw new AppError("invalid", "该组织已撤销");
   const people = await prisma.person.count({ where: { unit: { path: { startsWith: unit.path } }, disabledAt: null } });
-  if (people > 0) throw new UnitError(`该组织及其下级仍有 ${people} 人，请先将人员转出再撤销`);
+  if (people > 0) throw new AppError("invalid", `该组织及其下级仍有 ${people} 人，请先将人员转出再撤销`);
   await prisma.orgUnit.updateMany({ where: { path: { startsWith: unit.path }, archivedAt: null }, data: { archivedAt: new Date() } });
   await audit({ actorId, action: "unit.archive", targetKind: "unit", targetId: id, detail: { name: unit.name } });
 }

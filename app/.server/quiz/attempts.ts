@@ -1,3 +1,4 @@
+import { AppError } from "~/lib/app-error";
 import crypto from "node:crypto";
 import { formatChinaDateTime } from "~/lib/dates";
 import { type QuestionType, gradeAttempt } from "~/lib/quiz-grading";
@@ -30,33 +31,7 @@ import {
 // and the sweeper. The key, the correct options and the explanations leave this module only through
 // getReview, and only when the quiz's review policy allows.
 
-export type RefusalCode = "not_found" | "not_eligible" | "not_open" | "no_attempts_left" | "empty_paper" | "closed" | "deadline" | "bad_position" | "malformed";
-
-const STATUS: Record<RefusalCode, number> = {
-  not_found: 404,
-  not_eligible: 403,
-  not_open: 409,
-  no_attempts_left: 409,
-  empty_paper: 409,
-  closed: 409,
-  deadline: 409,
-  bad_position: 400,
-  malformed: 400,
-};
-
-/** A refusal the learner is told about, in Chinese; `status` is the HTTP status a route answers with. */
-export class AttemptError extends Error {
-  readonly status: number;
-  constructor(
-    readonly code: RefusalCode,
-    message: string,
-  ) {
-    super(message);
-    this.status = STATUS[code];
-  }
-}
-
-const NOT_FOUND = () => new AttemptError("not_found", "没有找到这次作答");
+const NOT_FOUND = () => new AppError("not_found", "没有找到这次作答");
 
 type ReviewPolicy = (typeof REVIEW_POLICIES)[number];
 type GradeMethod = (typeof GRADE_METHODS)[number];
@@ -132,7 +107,7 @@ export async function quizForPerson(personId: number, quizId: number, now = new 
       grades: { where: { personId }, select: { percent: true, passed: true } },
     },
   });
-  if (!quiz) throw new AttemptError("not_found", "没有找到这个测验，或它不面向您");
+  if (!quiz) throw new AppError("not_found", "没有找到这个测验，或它不面向您");
   const { grades, ...rest } = quiz;
   return {
     ...rest,
@@ -171,19 +146,19 @@ export async function startAttempt(personId: number, quizId: number, now = new D
       },
     },
   });
-  if (!quiz) throw new AttemptError("not_eligible", "这个测验不面向您，不能作答");
+  if (!quiz) throw new AppError("not_eligible", "这个测验不面向您，不能作答");
   const window = paperWindow(quiz, now);
-  if (window === "upcoming") throw new AttemptError("not_open", "测验尚未开始，请在开放时间内作答");
-  if (window === "closed") throw new AttemptError("not_open", "测验已经结束，不能再作答");
+  if (window === "upcoming") throw new AppError("not_open", "测验尚未开始，请在开放时间内作答");
+  if (window === "closed") throw new AppError("closed", "测验已经结束，不能再作答");
 
   const existing = await prisma.quizAttempt.findMany({ where: { quizId, personId }, select: { id: true, state: true } });
   const inProgress = existing.find((a) => a.state === "in_progress");
   if (inProgress) return { attemptId: inProgress.id, resumed: true };
-  if (existing.length >= quiz.maxAttempts) throw new AttemptError("no_attempts_left", `您已用完全部 ${quiz.maxAttempts} 次作答机会`);
+  if (existing.length >= quiz.maxAttempts) throw new AppError("exhausted", `您已用完全部 ${quiz.maxAttempts} 次作答机会`);
 
   const seed = crypto.randomBytes(16).toString("hex");
   const items = await drawPaper(quiz.slots, seed);
-  if (items.length === 0) throw new AttemptError("empty_paper", "这个测验还没有题目，请联系教员");
+  if (items.length === 0) throw new AppError("conflict", "这个测验还没有题目，请联系教员");
 
   const ordered = quiz.shuffleQuestions ? shuffled(items, `${seed}/order`) : items;
   const deadlineAt = paperDeadline(now, quiz.timeLimitSec, quiz.closesAt);
@@ -282,10 +257,10 @@ export type SaveResult = { status: "saved" | "unchanged" };
 export async function saveAnswer(personId: number, attemptId: number, position: number, values: string[], now = new Date()): Promise<SaveResult> {
   const attempt = await prisma.quizAttempt.findFirst({ where: { id: attemptId, personId }, select: { id: true, state: true, deadlineAt: true } });
   if (!attempt) throw NOT_FOUND();
-  if (attempt.state !== "in_progress") throw new AttemptError("closed", "本次作答已经结束，答案未保存");
+  if (attempt.state !== "in_progress") throw new AppError("closed", "本次作答已经结束，答案未保存");
   if (attempt.deadlineAt && attempt.deadlineAt <= now) {
     await finishAttempt(attempt.id, "expired", now);
-    throw new AttemptError("deadline", "已超过作答时间，答案未保存");
+    throw new AppError("deadline", "已超过作答时间，答案未保存");
   }
   const item = Number.isSafeInteger(position)
     ? await prisma.attemptItem.findUnique({
@@ -293,13 +268,13 @@ export async function saveAnswer(personId: number, attemptId: number, position: 
         select: { id: true, optionOrder: true, response: true, question: { select: { type: true, stem: true, options: true } } },
       })
     : null;
-  if (!item) throw new AttemptError("bad_position", "这道题不在本次作答中，答案未保存");
+  if (!item) throw new AppError("bad_position", "这道题不在本次作答中，答案未保存");
 
   let response: unknown;
   try {
     response = toBankResponse(item.question.type, bankOrderOf(item.question, item.optionOrder), values);
   } catch (e) {
-    if (e instanceof MalformedAnswer) throw new AttemptError("malformed", e.message);
+    if (e instanceof MalformedAnswer) throw new AppError("malformed", e.message);
     throw e;
   }
   const json = response === null ? null : JSON.stringify(response);
@@ -311,7 +286,7 @@ export async function saveAnswer(personId: number, attemptId: number, position: 
     where: { id: item.id, attempt: { state: "in_progress", OR: [{ deadlineAt: null }, { deadlineAt: { gt: now } }] } },
     data: { response: json, answeredAt: now, answerCount: { increment: 1 } },
   });
-  if (count === 0) throw new AttemptError("closed", "本次作答已经结束，答案未保存");
+  if (count === 0) throw new AppError("closed", "本次作答已经结束，答案未保存");
   return { status: "saved" };
 }
 
@@ -319,15 +294,15 @@ export async function saveAnswer(personId: number, attemptId: number, position: 
 export async function submitAttempt(personId: number, attemptId: number, now = new Date()) {
   const attempt = await prisma.quizAttempt.findFirst({ where: { id: attemptId, personId }, select: { id: true, state: true, deadlineAt: true } });
   if (!attempt) throw NOT_FOUND();
-  if (attempt.state === "expired") throw new AttemptError("closed", "作答时间已到，系统已按截止前保存的答案收卷，无需再交卷");
-  if (attempt.state !== "in_progress") throw new AttemptError("closed", "本次作答已经提交，不能重复提交");
+  if (attempt.state === "expired") throw new AppError("closed", "作答时间已到，系统已按截止前保存的答案收卷，无需再交卷");
+  if (attempt.state !== "in_progress") throw new AppError("closed", "本次作答已经提交，不能重复提交");
   if (attempt.deadlineAt && attempt.deadlineAt <= now) {
     await finishAttempt(attempt.id, "expired", now);
-    throw new AttemptError("deadline", "已超过作答时间，系统已按截止前保存的答案评分");
+    throw new AppError("deadline", "已超过作答时间，系统已按截止前保存的答案评分");
   }
   const finished = await finishAttempt(attempt.id, "submitted", now);
   // Another request (a second tab, or the sweeper at the deadline) closed it first.
-  if (!finished) throw new AttemptError("closed", "本次作答已经结束，不能重复提交");
+  if (!finished) throw new AppError("closed", "本次作答已经结束，不能重复提交");
 }
 
 // ---------- closing and grading ----------
@@ -486,7 +461,7 @@ export async function getReview(personId: number, attemptId: number, now = new D
     },
   });
   if (!attempt) throw NOT_FOUND();
-  if (attempt.state === "in_progress") throw new AttemptError("closed", "作答尚未结束，结束后才能查看结果");
+  if (attempt.state === "in_progress") throw new AppError("closed", "作答尚未结束，结束后才能查看结果");
 
   const policy = attempt.quiz.reviewPolicy as ReviewPolicy;
   const full = answersReviewable(policy, attempt.quiz.closesAt, now);

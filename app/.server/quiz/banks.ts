@@ -1,3 +1,4 @@
+import { AppError } from "~/lib/app-error";
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
@@ -14,8 +15,6 @@ import { type Prisma } from "../generated/prisma/client";
 // trainers make in the browser, and their questions. Callers authorise against `bank.unitId`
 // (requirePermission "banks:manage") before calling anything here. A question that has been
 // answered or placed in a quiz is archived, never deleted: attempts and slots point at it.
-
-export class BankError extends Error {}
 
 export const QUESTIONS_PAGE_SIZE = 20;
 
@@ -267,9 +266,10 @@ export type Bank = NonNullable<Awaited<ReturnType<typeof getBank>>>;
 /** A bank made in the browser; its slug is given or made from the time, and prefixes generated question keys. */
 export async function createBank(actorId: number, input: { unitId: number; title: string; description?: string; slug?: string }) {
   const slug = input.slug || `bank-${Date.now().toString(36)}`;
-  if (!KEBAB.test(slug)) throw new BankError("题库编号只能由小写字母、数字和连字符组成，如 branch-2026");
-  if (fs.existsSync(path.join(CONTENT_BANKS_DIR, `${slug}.yaml`))) throw new BankError(`编号 ${slug} 已被内置题库使用`);
-  if (await prisma.questionBank.findUnique({ where: { slug }, select: { id: true } })) throw new BankError(`编号 ${slug} 已被其他题库使用`);
+  if (!KEBAB.test(slug)) throw new AppError("invalid", "题库编号只能由小写字母、数字和连字符组成，如 branch-2026", { field: "slug" });
+  if (fs.existsSync(path.join(CONTENT_BANKS_DIR, `${slug}.yaml`))) throw new AppError("invalid", `编号 ${slug} 已被内置题库使用`, { field: "slug" });
+  if (await prisma.questionBank.findUnique({ where: { slug }, select: { id: true } }))
+    throw new AppError("invalid", `编号 ${slug} 已被其他题库使用`, { field: "slug" });
   const bank = await prisma.questionBank.create({
     data: { slug, title: input.title, description: input.description || null, unitId: input.unitId, createdById: actorId },
     select: { id: true, slug: true },
@@ -336,7 +336,7 @@ async function assertStemFree(bankId: number, stem: string, exceptId: number | n
     select: { key: true, stem: true },
   });
   const same = rows.find((r) => stemKey(r.stem) === key);
-  if (same) throw new BankError(`题库中已有相同题干的题目（编号 ${same.key}）`);
+  if (same) throw new AppError("invalid", `题库中已有相同题干的题目（编号 ${same.key}）`, { field: "stem" });
 }
 
 /** The next free generated key of a bank: `<slug>-x001`, `<slug>-x002`, … */
@@ -357,7 +357,7 @@ export async function saveQuestion(actorId: number, bank: Pick<Bank, "id" | "slu
     return { id: q.id, key };
   }
   const existing = await prisma.question.findFirst({ where: { id: questionId, bankId: bank.id }, select: { key: true } });
-  if (!existing) throw new BankError("题目不存在");
+  if (!existing) throw new AppError("invalid", "题目不存在");
   const { key: _k, ...data } = toStored({ ...input, id: existing.key } as EditableQuestion);
   await prisma.question.update({ where: { id: questionId }, data, select: { id: true } });
   await audit({ actorId, action: "question.update", targetKind: "question", targetId: questionId, detail: { bankId: bank.id, key: existing.key } });
@@ -373,7 +373,7 @@ export async function archiveQuestion(actorId: number, bankId: number, questionI
     where: { id: questionId, bankId },
     select: { key: true, archivedAt: true, _count: { select: { attemptItems: true, slots: true } } },
   });
-  if (!q) throw new BankError("题目不存在");
+  if (!q) throw new AppError("invalid", "题目不存在");
   const used = q._count.attemptItems > 0 || q._count.slots > 0;
   if (used) {
     if (!q.archivedAt) await prisma.question.update({ where: { id: questionId }, data: { archivedAt: new Date() }, select: { id: true } });
@@ -387,7 +387,7 @@ export async function archiveQuestion(actorId: number, bankId: number, questionI
 
 export async function restoreQuestion(actorId: number, bankId: number, questionId: number) {
   const q = await prisma.question.findFirst({ where: { id: questionId, bankId, archivedAt: { not: null } }, select: { key: true, stem: true } });
-  if (!q) throw new BankError("题目不存在或未归档");
+  if (!q) throw new AppError("invalid", "题目不存在或未归档");
   await assertStemFree(bankId, q.stem, questionId);
   await prisma.question.update({ where: { id: questionId }, data: { archivedAt: null }, select: { id: true } });
   await audit({ actorId, action: "question.update", targetKind: "question", targetId: questionId, detail: { bankId, key: q.key, restored: true } });

@@ -1,7 +1,6 @@
 import { type CurrentUser, requireUser } from "../../auth/guard";
 import { requireContestManager } from "../access";
 import { contestInAudience } from "./audience";
-import { LiveError } from "./errors";
 
 // The checks every live-round loader and action starts with: a host holds "contests:manage" over the
 // contest's unit; a player is signed in and in the contest's audience.
@@ -24,10 +23,4 @@ export async function requireLivePlayer(
   const contest = await contestInAudience(user.id, contestId);
   if (!contest) throw new Response("您不在本场竞赛的参赛范围内", { status: 403 });
   return { user, contestId, title: contest.title };
-}
-
-/** A LiveError as the Response a route throws. */
-export function liveRefusal(e: unknown): never {
-  if (e instanceof LiveError) throw new Response(e.message, { status: e.status });
-  throw e;
 }

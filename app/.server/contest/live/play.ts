@@ -4,7 +4,7 @@ import { gradeQuestion } from "~/lib/quiz-grading";
 import { prisma, prismaIdle, rawDb, rawStatement, sqliteTimestamp } from "../../db";
 import { keyOf } from "../../quiz/paper";
 import { contestInAudience } from "./audience";
-import { LiveError } from "./errors";
+import { AppError } from "~/lib/app-error";
 import { publishState, scheduleStats } from "./publish";
 import { type QuestionRow, questionView, readQuestion, readRound } from "./snapshot";
 
@@ -24,10 +24,10 @@ const JOIN_SQL = `INSERT INTO "LivePlayer" ("roundId", "personId", "joinedAt", "
  * by name on the big screen and the leaderboards (decision 033). The audience is checked here.
  */
 export async function joinRound(personId: number, contestId: number, code: string, showName: boolean) {
-  if (!/^\d{6}$/.test(code)) throw new LiveError("malformed", "请输入大屏幕上的 6 位数字加入码");
+  if (!/^\d{6}$/.test(code)) throw new AppError("malformed", "请输入大屏幕上的 6 位数字加入码");
   const round = await prisma.liveRound.findFirst({ where: { code, contestId, state: { not: "finished" } }, select: { id: true } });
-  if (!round) throw new LiveError("bad_code", "加入码不正确，请核对大屏幕上的加入码");
-  if (!(await contestInAudience(personId, contestId))) throw new LiveError("not_eligible", "您不在本场竞赛的参赛范围内，不能加入");
+  if (!round) throw new AppError("bad_code", "加入码不正确，请核对大屏幕上的加入码");
+  if (!(await contestInAudience(personId, contestId))) throw new AppError("not_eligible", "您不在本场竞赛的参赛范围内，不能加入");
   // 200 finalists join within seconds of the code appearing: one raw statement, not a Prisma upsert
   // (an implicit transaction, which holds every other query of the process while it is open).
   await prismaIdle();
@@ -41,7 +41,7 @@ const SET_SHOW_NAME_SQL = `UPDATE "LivePlayer" SET "showName" = ? WHERE "roundId
 /** A player changes their consent; a leaderboard on the screens shows the change at once. */
 export async function setLiveShowName(personId: number, contestId: number, showName: boolean) {
   const roundId = await roundOfPlayer(personId, contestId);
-  if (roundId === null) throw new LiveError("not_joined", "您还没有加入这一轮，请先输入加入码");
+  if (roundId === null) throw new AppError("not_joined", "您还没有加入这一轮，请先输入加入码");
   await prismaIdle();
   rawStatement(SET_SHOW_NAME_SQL).run(showName ? 1 : 0, roundId, personId);
   const state = readRound(roundId)?.state;
@@ -59,10 +59,10 @@ export async function roundOfPlayer(personId: number, contestId: number): Promis
 
 /** What the phone sent (option values) → the response in bank form, or a refusal. */
 function toResponse(q: QuestionRow, values: string[]): unknown {
-  const malformed = new LiveError("malformed", "答案格式不正确，请重新选择");
+  const malformed = new AppError("malformed", "答案格式不正确，请重新选择");
   const allowed = new Set(questionView(q).options.map((o) => o.value));
   const given = values.map((v) => v.trim()).filter((v) => v !== "");
-  if (given.length === 0) throw new LiveError("malformed", "请先选择答案");
+  if (given.length === 0) throw new AppError("malformed", "请先选择答案");
   if (!given.every((v) => allowed.has(v)) || new Set(given).size !== given.length) throw malformed;
   const type = q.type as LiveQuestionType;
   if (type === "multiple") return [...given].sort();
@@ -88,12 +88,12 @@ export async function submitAnswer(
   return rawDb()
     .transaction((): AnswerResult => {
       const round = readRound(roundId);
-      if (!round || round.contestId !== contestId) throw new LiveError("not_found", "没有找到这一轮现场赛");
-      if (!rawStatement(IS_PLAYER_SQL).get(roundId, personId)) throw new LiveError("not_joined", "您还没有加入这一轮，请先输入加入码");
-      if (round.state !== "question") throw new LiveError("no_question", "现在不是答题时间");
-      if (position !== round.current) throw new LiveError("wrong_question", "这道题已经结束，请看当前题目");
+      if (!round || round.contestId !== contestId) throw new AppError("not_found", "没有找到这一轮现场赛");
+      if (!rawStatement(IS_PLAYER_SQL).get(roundId, personId)) throw new AppError("not_joined", "您还没有加入这一轮，请先输入加入码");
+      if (round.state !== "question") throw new AppError("no_question", "现在不是答题时间");
+      if (position !== round.current) throw new AppError("wrong_question", "这道题已经结束，请看当前题目");
       const deadline = Date.parse(round.deadlineAt!);
-      if (now.getTime() > deadline) throw new LiveError("deadline", "本题作答时间已到，答案未被计分");
+      if (now.getTime() > deadline) throw new AppError("deadline", "本题作答时间已到，答案未被计分");
       const q = readQuestion(roundId, position)!;
       const response = toResponse(q, values);
       const { correct } = gradeQuestion(keyOf(q.type, q.answer), response, q.points);

@@ -2,8 +2,8 @@ import crypto from "node:crypto";
 import { shuffled } from "~/lib/quiz-shuffle";
 import { audit } from "../../audit";
 import { prisma } from "../../db";
+import { AppError } from "~/lib/app-error";
 import { banksForBuilder } from "../../builder/banks";
-import { LiveError } from "./errors";
 
 // Creating a live round for a contest: N questions from a bank (drawn at random or the first N), each
 // with its time and points, and a 6-digit join code. A contest has at most one round that is not
@@ -44,16 +44,16 @@ export function newJoinCode(): string {
 
 export async function createRound(actorId: number, contest: { id: number; title: string; unitId: number; unitPath: string }, input: RoundInput) {
   const open = await prisma.liveRound.findFirst({ where: { contestId: contest.id, state: { not: "finished" } }, select: { id: true } });
-  if (open) throw new LiveError("round_open", "本竞赛已有一轮现场赛在进行，请先结束它");
+  if (open) throw new AppError("conflict", "本竞赛已有一轮现场赛在进行，请先结束它");
   const banks = await banksForRound(contest.unitPath);
-  if (!banks.some((b) => b.id === input.bankId)) throw new LiveError("not_found", "没有找到这个题库，或它不能用于本竞赛");
+  if (!banks.some((b) => b.id === input.bankId)) throw new AppError("not_found", "没有找到这个题库，或它不能用于本竞赛");
   const pool = await prisma.question.findMany({
     where: { bankId: input.bankId, archivedAt: null, type: { in: [...LIVE_QUESTION_TYPES] } },
     select: { id: true },
     orderBy: { id: "asc" },
   });
   if (pool.length < input.count) {
-    throw new LiveError("too_few_questions", `该题库只有 ${pool.length} 道单选、多选或判断题，不够 ${input.count} 道`);
+    throw new AppError("too_few", `该题库只有 ${pool.length} 道单选、多选或判断题，不够 ${input.count} 道`);
   }
   const ids = pool.map((q) => q.id);
   const chosen = input.draw === "first" ? ids.slice(0, input.count) : shuffled(ids, crypto.randomBytes(8).toString("hex")).slice(0, input.count);
