@@ -62,6 +62,11 @@ export function join(parts: readonly (Sql | SqlValue)[], separator = ", "): Sql 
   return new Sql(chunks);
 }
 
+/** Conditions joined by OR, in parentheses; none is false (`1 = 0`, portable where `WHERE 0` is not). */
+export function anyOf(conditions: readonly Sql[]): Sql {
+  return conditions.length === 0 ? raw("(1 = 0)") : sql`(${join(conditions, " OR ")})`;
+}
+
 /**
  * `"x" ${inList(values)}`: true when x is one of the values. Renders `IN (?, ?, …)` on SQLite and
  * `= ANY($n)` on PostgreSQL; an empty list is false (`IN` an empty subquery), as SQL means it.

@@ -9,7 +9,7 @@ import { afterAll, describe, expect, it } from "vitest";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sql-test-"));
 process.env.DATABASE_URL = `file:${path.join(dir, "app.db")}`;
-const { all, execute, get, inList, join, notInList, query, raw, render, run, sql } = await import("~/.server/sql");
+const { all, anyOf, execute, get, inList, join, notInList, query, raw, render, run, sql } = await import("~/.server/sql");
 const { prisma, rawDb } = await import("~/.server/db");
 
 afterAll(async () => {
@@ -38,6 +38,11 @@ describe("render", () => {
     expect(render(stmt, "postgres").text).toBe(`SELECT 1 FROM "OrgUnit" u WHERE u."depth" > $1 AND (u."path" LIKE $2 OR u."path" LIKE $3) AND u."id" <> $4`);
     expect(render(sql`(${join([1, 2, 3])}) > (${join([4, 5])})`)).toEqual({ text: "(?, ?, ?) > (?, ?)", values: [1, 2, 3, 4, 5] });
     expect(render(sql`SELECT ${raw(`"a", "b"`)} FROM ${raw(`"T"`)}`).text).toBe(`SELECT "a", "b" FROM "T"`);
+  });
+
+  it("joins conditions with OR, none rendering a portable false", () => {
+    expect(render(sql`WHERE ${anyOf([sql`"a" = ${1}`, sql`"b" = ${2}`])}`)).toEqual({ text: `WHERE ("a" = ? OR "b" = ?)`, values: [1, 2] });
+    expect(render(sql`WHERE ${anyOf([])}`)).toEqual({ text: "WHERE (1 = 0)", values: [] });
   });
 
   it("renders a list as IN (?, …) on SQLite and = ANY($n) on PostgreSQL", () => {
