@@ -22,7 +22,7 @@ export class Sql {
   constructor(readonly chunks: readonly Chunk[]) {}
 }
 
-/** A list bound as `IN (…)` / `NOT IN (…)`: one parameter per value on SQLite, one array on PostgreSQL. */
+/** A list bound as `IN (…)` / `NOT IN (…)`: one parameter per value on SQLite (one JSON array when long), one array on PostgreSQL. */
 class List {
   constructor(
     readonly values: readonly SqlValue[],
