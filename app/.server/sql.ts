@@ -19,7 +19,26 @@ type Chunk = { text: string } | { value: SqlValue } | { list: readonly SqlValue[
 
 /** A statement or a fragment of one: text and the values bound to it, in order. */
 export class Sql {
-  constructor(readonly chunks: readonly Chunk[]) {}
+  #chunks: readonly Chunk[] | undefined;
+  /**
+   * A template with plain values only (most statements) keeps its strings and values as they came:
+   * its text on SQLite is then computed once per call site (the strings array is the same object
+   * on every call) and its chunks only if it is nested in another statement.
+   */
+  readonly flat: { strings: readonly string[]; values: readonly SqlValue[] } | undefined;
+
+  constructor(chunks: readonly Chunk[] | undefined, flat?: { strings: readonly string[]; values: readonly SqlValue[] }) {
+    this.#chunks = chunks;
+    this.flat = flat;
+  }
+
+  get chunks(): readonly Chunk[] {
+    return (this.#chunks ??= this.flat!.strings.flatMap((text, i) => {
+      const out: Chunk[] = text ? [{ text }] : [];
+      if (i < this.flat!.values.length) out.push({ value: this.flat!.values[i] });
+      return out;
+    }));
+  }
 }
 
 /** A list bound as `IN (…)` / `NOT IN (…)`: one parameter per value on SQLite (one JSON array when long), one array on PostgreSQL. */
@@ -34,6 +53,7 @@ type Interpolated = SqlValue | Sql | List;
 
 /** Builds a statement: `${value}` binds a parameter, `${fragment}` (another `sql`, `join`, `inList`) nests. */
 export function sql(strings: TemplateStringsArray, ...values: Interpolated[]): Sql {
+  if (values.every((v) => !(v instanceof Sql || v instanceof List))) return new Sql(undefined, { strings, values: values as SqlValue[] });
   const chunks: Chunk[] = [];
   strings.forEach((text, i) => {
     if (text) chunks.push({ text });
@@ -108,8 +128,17 @@ function bindSqlite(v: SqlValue): unknown {
   return v;
 }
 
+/** The SQLite text of each flat template, by its strings array (one per call site). */
+const flatTexts = new WeakMap<readonly string[], string>();
+
 /** The statement's text and parameters for an engine. */
 export function render(stmt: Sql, dialect: Dialect = "sqlite"): { text: string; values: unknown[] } {
+  if (dialect === "sqlite" && stmt.flat) {
+    const { strings, values } = stmt.flat;
+    let text = flatTexts.get(strings);
+    if (text === undefined) flatTexts.set(strings, (text = strings.join("?")));
+    return { text, values: values.map(bindSqlite) };
+  }
   let text = "";
   const values: unknown[] = [];
   const placeholder = () => (dialect === "sqlite" ? "?" : `$${values.length}`);
