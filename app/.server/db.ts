@@ -5,13 +5,13 @@ import { type IsolationLevel, type SqlDriverAdapter, type SqlDriverAdapterFactor
 import Database from "better-sqlite3";
 import { env } from "./env";
 import { PrismaClient } from "./generated/prisma/client";
-import { storedTimestamp } from "../lib/timestamp";
 
 // The one Prisma client of the process, plus one raw better-sqlite3 connection for the measured hot
 // paths: batch writers (people and bank imports, course sync, the contest answer intake, live rounds),
 // study heartbeats, the session and grants every request reads (decision 017) and the 学时 reports,
 // where Prisma would be 50–100× slower per row or too slow per request. Both open the same file in WAL
-// mode. Only domain modules import this file; routes call them (decision 038).
+// mode. Raw SQL on either is written with app/.server/sql.ts (decision 037). Only domain modules import
+// this file; routes call them (decision 038).
 
 const BUSY_TIMEOUT_MS = 5000;
 
@@ -93,6 +93,8 @@ function createRaw() {
   return raw;
 }
 
+// SQLite only: the PRAGMAs here and in prismaReady have no PostgreSQL counterpart and are the only
+// SQL of the app outside sql.ts (decision 037).
 export function applyPragmas(raw: Database.Database) {
   raw.pragma("journal_mode = WAL");
   raw.pragma("synchronous = NORMAL");
@@ -105,24 +107,15 @@ const g = globalThis as typeof globalThis & Globals;
 
 export const prisma: PrismaClient = (g.__prisma ??= createPrisma());
 
-/** The raw connection for batched writes and hot paths; dates go through `sqliteTimestamp`. */
+/**
+ * The raw connection for batched writes and hot paths. Statements on it go through `sql.ts` (`all`,
+ * `get`, `run`), which prepares each text once per connection and binds dates as Prisma writes them.
+ */
 export function rawDb(): Database.Database {
   return (g.__raw ??= createRaw());
 }
 
-const prepared = new WeakMap<Database.Database, Map<string, Database.Statement>>();
-
-/** A statement on the raw connection, prepared once per connection (hot paths run the same few). */
-export function rawStatement(sql: string): Database.Statement {
-  const db = rawDb();
-  let statements = prepared.get(db);
-  if (!statements) prepared.set(db, (statements = new Map()));
-  let statement = statements.get(sql);
-  if (!statement) statements.set(sql, (statement = db.prepare(sql)));
-  return statement;
-}
-
-/** Sets the per-connection PRAGMAs on Prisma's connection; awaited before the server listens. */
+/** Sets the per-connection PRAGMAs on Prisma's connection (SQLite only); awaited before the server listens. */
 export function prismaReady(): Promise<void> {
   return (g.__prismaReady ??= (async () => {
     await prisma.$queryRawUnsafe("PRAGMA journal_mode = WAL");
@@ -132,7 +125,4 @@ export function prismaReady(): Promise<void> {
   })());
 }
 
-/** The timestamp text the Prisma adapter writes (ISO 8601 with "+00:00"): raw writers must match it. */
-export function sqliteTimestamp(date: Date): string {
-  return storedTimestamp(date);
-}
+export { sqliteTimestamp } from "./sql";

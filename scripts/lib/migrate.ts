@@ -2,6 +2,7 @@ import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
+import { all, get, sql } from "../../app/.server/sql";
 
 // Applies the committed migrations with `prisma migrate deploy` (WebAssembly engine, no download),
 // skipping the 1.5 s CLI start when the database already has every migration.
@@ -15,8 +16,9 @@ function pendingMigrations(dbFile: string): boolean {
   const db = new Database(dbFile, { readonly: true });
   try {
     const applied = new Set(
-      (
-        db.prepare("SELECT migration_name AS name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL").all() as { name: string }[]
+      all<{ name: string }>(
+        db,
+        sql`SELECT "migration_name" AS "name" FROM "_prisma_migrations" WHERE "finished_at" IS NOT NULL AND "rolled_back_at" IS NULL`,
       ).map((r) => r.name),
     );
     return wanted.some((m) => !applied.has(m));
@@ -41,7 +43,7 @@ export function migrate(dbFile: string): boolean {
 export function isEmpty(dbFile: string): boolean {
   const db = new Database(dbFile, { readonly: true });
   try {
-    return (db.prepare("SELECT COUNT(*) AS n FROM OrgUnit").get() as { n: number }).n === 0;
+    return get<{ n: number }>(db, sql`SELECT COUNT(*) AS "n" FROM "OrgUnit"`)!.n === 0;
   } finally {
     db.close();
   }

@@ -2,8 +2,9 @@ import { redirect } from "@remix-run/node";
 import { type Grant, type Permission, grantsCover, grantsOutrank, hasAnyGrant } from "~/lib/permissions";
 import { type Role } from "~/lib/vocabulary";
 import { audit } from "../audit";
-import { prisma, rawStatement } from "../db";
+import { prisma, rawDb } from "../db";
 import { currentRequestContext } from "../http/context";
+import { all, sql } from "../sql";
 import { type SessionPerson, invalidateSession, readSessionToken, sessionCookie, validateSessionToken } from "./session";
 
 // The one guard every loader and action goes through. Nothing here trusts an id from the client:
@@ -23,8 +24,12 @@ export function getUser(request: Request): Promise<CurrentUser | null> {
 }
 
 // The caller's grants, on every signed-in request: one prepared statement on the raw connection.
-const GRANTS_SQL = `SELECT g.role, g.unitId, u.path AS unitPath FROM RoleGrant g JOIN OrgUnit u ON u.id = g.unitId
-  WHERE g.personId = ? AND u.archivedAt IS NULL`;
+const grantsOf = (personId: number) =>
+  all<Grant>(
+    rawDb(),
+    sql`SELECT g."role", g."unitId", u."path" AS "unitPath" FROM "RoleGrant" g JOIN "OrgUnit" u ON u."id" = g."unitId"
+      WHERE g."personId" = ${personId} AND u."archivedAt" IS NULL`,
+  );
 
 async function loadUser(request: Request): Promise<CurrentUser | null> {
   const token = readSessionToken(request);
@@ -34,7 +39,7 @@ async function loadUser(request: Request): Promise<CurrentUser | null> {
   if (validated.session.refreshed) {
     currentRequestContext()?.appendHeader("Set-Cookie", sessionCookie(token, validated.session.expiresAt));
   }
-  const grants = rawStatement(GRANTS_SQL).all(validated.person.id) as Grant[];
+  const grants = grantsOf(validated.person.id);
   return {
     ...validated.person,
     sessionId: validated.session.id,

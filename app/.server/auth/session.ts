@@ -1,7 +1,8 @@
 import { createHash } from "node:crypto";
 import { encodeBase32LowerCaseNoPadding } from "@oslojs/encoding";
-import { prisma, rawStatement } from "../db";
+import { prisma, rawDb } from "../db";
 import { env } from "../env";
+import { get, sql } from "../sql";
 
 // Sessions in Lucia's design: the cookie holds a random token, the table holds only its SHA-256,
 // expiry slides forward when half the lifetime has passed.
@@ -55,19 +56,24 @@ type SessionRow = {
   unitId: number;
   politicalStatus: string;
   disabledAt: string | null;
-  mustChange: number | null;
+  /** 1/0 on SQLite, a boolean on PostgreSQL; null without a password. */
+  mustChange: number | boolean | null;
 };
 
 // Every request with a cookie runs this, so it is one prepared statement on the raw connection
 // (through Prisma it was three queries, one per relation).
-const SESSION_SQL = `SELECT s.expiresAt, p.id, p.number, p.name, p.unitId, p.politicalStatus, p.disabledAt, pw.mustChange
-  FROM Session s JOIN Person p ON p.id = s.personId LEFT JOIN Password pw ON pw.personId = p.id
-  WHERE s.id = ?`;
+const sessionRow = (id: string) =>
+  get<SessionRow>(
+    rawDb(),
+    sql`SELECT s."expiresAt", p."id", p."number", p."name", p."unitId", p."politicalStatus", p."disabledAt", pw."mustChange"
+      FROM "Session" s JOIN "Person" p ON p."id" = s."personId" LEFT JOIN "Password" pw ON pw."personId" = p."id"
+      WHERE s."id" = ${id}`,
+  );
 
 export async function validateSessionToken(token: string): Promise<ValidatedSession | null> {
   if (!/^[a-z2-7]{32}$/.test(token)) return null;
   const id = sessionIdFromToken(token);
-  const row = rawStatement(SESSION_SQL).get(id) as SessionRow | undefined;
+  const row = sessionRow(id);
   if (!row) return null;
   const now = Date.now();
   if (now >= new Date(row.expiresAt).getTime() || row.disabledAt) {
@@ -89,7 +95,7 @@ export async function validateSessionToken(token: string): Promise<ValidatedSess
       name: row.name,
       unitId: row.unitId,
       politicalStatus: row.politicalStatus,
-      mustChangePassword: row.mustChange === 1,
+      mustChangePassword: Boolean(row.mustChange),
     },
   };
 }

@@ -2,7 +2,8 @@ import fs from "node:fs";
 import path from "node:path";
 import type Database from "better-sqlite3";
 import { type CourseDraft } from "~/lib/course-draft";
-import { rawDb, sqliteTimestamp } from "../db";
+import { rawDb } from "../db";
+import { get, notInList, run, sql } from "../sql";
 import { type CourseProblem, type LoadedCourse, loadCourseDir } from "./course-files";
 
 // Courses kept as files (content/courses/<slug>/) are brought into the database at every start,
@@ -27,7 +28,7 @@ export async function syncContentCourses({
 }: { dir?: string; projectRoot?: string; db?: Database.Database } = {}): Promise<CourseSyncSummary> {
   const summary: CourseSyncSummary = { courses: 0, synced: [], unchanged: [], failed: [] };
   if (!fs.existsSync(dir)) return summary;
-  const root = db.prepare("SELECT id FROM OrgUnit WHERE parentId IS NULL ORDER BY id LIMIT 1").get() as { id: number } | undefined;
+  const root = get<{ id: number }>(db, sql`SELECT "id" FROM "OrgUnit" WHERE "parentId" IS NULL ORDER BY "id" LIMIT 1`);
   if (!root) return summary; // no organisation yet (a production install before its first admin)
   const dirs = fs
     .readdirSync(dir, { withFileTypes: true })
@@ -36,7 +37,7 @@ export async function syncContentCourses({
     .sort();
   for (const slug of dirs) {
     summary.courses++;
-    const stored = db.prepare("SELECT contentHash FROM Course WHERE slug = ?").get(slug) as { contentHash: string | null } | undefined;
+    const stored = get<{ contentHash: string | null }>(db, sql`SELECT "contentHash" FROM "Course" WHERE "slug" = ${slug}`);
     const loaded = await loadCourseDir(path.join(dir, slug), projectRoot);
     if ("problems" in loaded) {
       summary.failed.push({ slug, problems: loaded.problems });
@@ -88,11 +89,11 @@ export type ApplyOptions = { source: "content" | "studio"; unitId: number; note:
  * Returns the revision number.
  */
 export function applyCourse(db: Database.Database, c: LoadedCourse, opts: ApplyOptions): number {
-  const now = sqliteTimestamp(new Date());
+  const now = new Date();
   const fm = c.frontmatter;
   return db.transaction(() => {
-    const existing = db.prepare("SELECT id, revision FROM Course WHERE slug = ?").get(c.slug) as { id: number; revision: number } | undefined;
-    const fields = {
+    const existing = get<{ id: number; revision: number }>(db, sql`SELECT "id", "revision" FROM "Course" WHERE "slug" = ${c.slug}`);
+    const f = {
       title: fm.title,
       summary: fm.summary,
       category: fm.category,
@@ -100,83 +101,66 @@ export function applyCourse(db: Database.Database, c: LoadedCourse, opts: ApplyO
       coverPath: fm.cover ?? null,
       audienceStatuses: fm.audience ? JSON.stringify(fm.audience.statuses) : null,
       completionPermille: Math.round(fm.completion * 1000),
-      body: c.body,
-      bodyHash: c.bodyHash,
-      contentHash: c.hash,
-      now,
     };
     let courseId: number;
     let revision: number;
     if (existing) {
       courseId = existing.id;
       revision = existing.revision + 1;
-      db.prepare(
-        `UPDATE Course SET title = @title, summary = @summary, category = @category, tags = @tags, coverPath = @coverPath,
-           audienceStatuses = @audienceStatuses, completionPermille = @completionPermille, body = @body, bodyHash = @bodyHash,
-           contentHash = @contentHash, status = 'published', revision = @revision, draft = NULL,
-           publishedAt = COALESCE(publishedAt, @now), updatedAt = @now WHERE id = @id`,
-      ).run({ ...fields, revision, id: courseId });
+      run(
+        db,
+        sql`UPDATE "Course" SET "title" = ${f.title}, "summary" = ${f.summary}, "category" = ${f.category}, "tags" = ${f.tags}, "coverPath" = ${f.coverPath},
+           "audienceStatuses" = ${f.audienceStatuses}, "completionPermille" = ${f.completionPermille}, "body" = ${c.body}, "bodyHash" = ${c.bodyHash},
+           "contentHash" = ${c.hash}, "status" = 'published', "revision" = ${revision}, "draft" = NULL,
+           "publishedAt" = COALESCE("publishedAt", ${now}), "updatedAt" = ${now} WHERE "id" = ${courseId}`,
+      );
     } else {
       revision = 1;
-      courseId = Number(
-        db
-          .prepare(
-            `INSERT INTO Course (slug, source, unitId, title, summary, category, tags, coverPath, audienceStatuses, completionPermille,
-               body, bodyHash, status, contentHash, revision, publishedAt, createdAt, updatedAt)
-             VALUES (@slug, @source, @unitId, @title, @summary, @category, @tags, @coverPath, @audienceStatuses, @completionPermille,
-               @body, @bodyHash, 'published', @contentHash, 1, @now, @now, @now)`,
-          )
-          .run({ ...fields, slug: c.slug, source: opts.source, unitId: opts.unitId }).lastInsertRowid,
-      );
+      courseId = get<{ id: number }>(
+        db,
+        sql`INSERT INTO "Course" ("slug", "source", "unitId", "title", "summary", "category", "tags", "coverPath", "audienceStatuses", "completionPermille",
+             "body", "bodyHash", "status", "contentHash", "revision", "publishedAt", "createdAt", "updatedAt")
+           VALUES (${c.slug}, ${opts.source}, ${opts.unitId}, ${f.title}, ${f.summary}, ${f.category}, ${f.tags}, ${f.coverPath}, ${f.audienceStatuses},
+             ${f.completionPermille}, ${c.body}, ${c.bodyHash}, 'published', ${c.hash}, 1, ${now}, ${now}, ${now})
+           RETURNING "id"`,
+      )!.id;
     }
 
-    const upsertLesson = db.prepare(
-      `INSERT INTO Lesson (courseId, key, position, title, summary, minutes, credit, videoPath, checkpoints, body, bodyHash, archivedAt, createdAt, updatedAt)
-       VALUES (@courseId, @key, @position, @title, @summary, @minutes, @credit, @videoPath, @checkpoints, @body, @bodyHash, NULL, @now, @now)
-       ON CONFLICT (courseId, key) DO UPDATE SET position = excluded.position, title = excluded.title, summary = excluded.summary,
-         minutes = excluded.minutes, credit = excluded.credit, videoPath = excluded.videoPath, checkpoints = excluded.checkpoints,
-         body = excluded.body, bodyHash = excluded.bodyHash, archivedAt = NULL, updatedAt = excluded.updatedAt`,
-    );
     for (const l of c.lessons) {
-      upsertLesson.run({
-        courseId,
-        key: l.key,
-        position: l.position,
-        title: l.frontmatter.title,
-        summary: l.frontmatter.summary ?? null,
-        minutes: l.frontmatter.minutes,
-        credit: l.frontmatter.credit,
-        videoPath: l.frontmatter.video ?? null,
-        checkpoints: JSON.stringify(l.frontmatter.checkpoints),
-        body: l.body,
-        bodyHash: l.bodyHash,
-        now,
-      });
+      run(
+        db,
+        sql`INSERT INTO "Lesson" ("courseId", "key", "position", "title", "summary", "minutes", "credit", "videoPath", "checkpoints", "body", "bodyHash",
+             "archivedAt", "createdAt", "updatedAt")
+           VALUES (${courseId}, ${l.key}, ${l.position}, ${l.frontmatter.title}, ${l.frontmatter.summary ?? null}, ${l.frontmatter.minutes},
+             ${l.frontmatter.credit}, ${l.frontmatter.video ?? null}, ${JSON.stringify(l.frontmatter.checkpoints)}, ${l.body}, ${l.bodyHash}, NULL, ${now}, ${now})
+           ON CONFLICT ("courseId", "key") DO UPDATE SET "position" = excluded."position", "title" = excluded."title", "summary" = excluded."summary",
+             "minutes" = excluded."minutes", "credit" = excluded."credit", "videoPath" = excluded."videoPath", "checkpoints" = excluded."checkpoints",
+             "body" = excluded."body", "bodyHash" = excluded."bodyHash", "archivedAt" = NULL, "updatedAt" = excluded."updatedAt"`,
+      );
     }
-    const keys = c.lessons.map((l) => l.key);
-    db.prepare(`UPDATE Lesson SET archivedAt = ?, updatedAt = ? WHERE courseId = ? AND archivedAt IS NULL AND key NOT IN (${keys.map(() => "?").join(",")})`).run(
-      now,
-      now,
-      courseId,
-      ...keys,
+    run(
+      db,
+      sql`UPDATE "Lesson" SET "archivedAt" = ${now}, "updatedAt" = ${now}
+        WHERE "courseId" = ${courseId} AND "archivedAt" IS NULL AND "key" ${notInList(c.lessons.map((l) => l.key))}`,
     );
 
     // Repository media are replaced with what the directory holds now; uploads stay.
-    if (opts.source === "content") db.prepare("DELETE FROM MediaFile WHERE courseId = ? AND storage = 'content'").run(courseId);
-    const insertMedia = db.prepare(
-      `INSERT INTO MediaFile (courseId, path, storage, file, mime, bytes, durationSec, sha256, createdAt)
-       VALUES (?, ?, 'content', ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (courseId, path) DO NOTHING`,
-    );
-    if (opts.source === "content") for (const m of c.media) insertMedia.run(courseId, m.path, m.file, m.mime, m.bytes, m.durationSec, m.sha256, now);
+    if (opts.source === "content") {
+      run(db, sql`DELETE FROM "MediaFile" WHERE "courseId" = ${courseId} AND "storage" = 'content'`);
+      for (const m of c.media) {
+        run(
+          db,
+          sql`INSERT INTO "MediaFile" ("courseId", "path", "storage", "file", "mime", "bytes", "durationSec", "sha256", "createdAt")
+            VALUES (${courseId}, ${m.path}, 'content', ${m.file}, ${m.mime}, ${m.bytes}, ${m.durationSec}, ${m.sha256}, ${now})
+            ON CONFLICT ("courseId", "path") DO NOTHING`,
+        );
+      }
+    }
 
-    db.prepare("INSERT INTO CourseRevision (courseId, number, snapshot, note, createdById, createdAt) VALUES (?, ?, ?, ?, ?, ?)").run(
-      courseId,
-      revision,
-      JSON.stringify(courseSnapshot(c)),
-      opts.note,
-      opts.actorId ?? null,
-      now,
+    run(
+      db,
+      sql`INSERT INTO "CourseRevision" ("courseId", "number", "snapshot", "note", "createdById", "createdAt")
+        VALUES (${courseId}, ${revision}, ${JSON.stringify(courseSnapshot(c))}, ${opts.note}, ${opts.actorId ?? null}, ${now})`,
     );
     return revision;
   })();

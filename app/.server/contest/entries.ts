@@ -1,11 +1,12 @@
 import crypto from "node:crypto";
 import { optionOrder, shuffled } from "~/lib/quiz-shuffle";
 import { openToPerson, personScope } from "../audience/audience";
-import { prisma, prismaIdle, rawDb, rawStatement, sqliteTimestamp } from "../db";
+import { prisma, prismaIdle, rawDb } from "../db";
 import { type CreditResult, creditHours } from "../hours/ledger";
 import { OWN_CREDIT_SETTINGS, withholdsOwnCredit } from "../hours/self-credit";
 import { bankOrderOf, drawPaper, paperDeadline, paperWindow, parseJson, presentedOptions, presentedResponse } from "../quiz/paper";
 import { AppError } from "~/lib/app-error";
+import { get, run, sql } from "../sql";
 import { contestIntake } from "./intake";
 
 // A person's entry in a contest: one per person, its paper drawn at the start (questions, their order
@@ -106,30 +107,21 @@ export async function startEntry(personId: number, contestId: number, now = new 
   await prismaIdle();
   const db = rawDb();
   const entryId = db.transaction((): number | null => {
-    const inserted = rawStatement(
-      `INSERT INTO ContestEntry (contestId, personId, seed, state, startedAt, deadlineAt, maxScore, showName)
-       VALUES (?, ?, ?, 'in_progress', ?, ?, ?, 0) ON CONFLICT (contestId, personId) DO NOTHING`,
-    ).run(
-      contestId,
-      personId,
-      seed,
-      sqliteTimestamp(now),
-      sqliteTimestamp(deadlineAt),
-      items.reduce((s, i) => s + i.maxMark, 0),
+    const inserted = get<{ id: number }>(
+      db,
+      sql`INSERT INTO "ContestEntry" ("contestId", "personId", "seed", "state", "startedAt", "deadlineAt", "maxScore", "showName")
+        VALUES (${contestId}, ${personId}, ${seed}, 'in_progress', ${now}, ${deadlineAt}, ${items.reduce((s, i) => s + i.maxMark, 0)}, ${false})
+        ON CONFLICT ("contestId", "personId") DO NOTHING RETURNING "id"`,
     );
-    if (inserted.changes === 0) return null;
-    const id = Number(inserted.lastInsertRowid);
-    const insertItem = rawStatement(`INSERT INTO ContestItem (entryId, position, questionId, optionOrder, points) VALUES (?, ?, ?, ?, ?)`);
+    if (!inserted) return null;
     items.forEach((item, i) =>
-      insertItem.run(
-        id,
-        i + 1,
-        item.questionId,
-        item.optionLetters ? JSON.stringify(optionOrder(item.optionLetters, `${seed}/${item.questionId}`)) : null,
-        item.maxMark,
+      run(
+        db,
+        sql`INSERT INTO "ContestItem" ("entryId", "position", "questionId", "optionOrder", "points")
+          VALUES (${inserted.id}, ${i + 1}, ${item.questionId}, ${item.optionLetters ? JSON.stringify(optionOrder(item.optionLetters, `${seed}/${item.questionId}`)) : null}, ${item.maxMark})`,
       ),
     );
-    return id;
+    return inserted.id;
   })();
   if (entryId === null) return startEntry(personId, contestId, now); // the other tap won: resume its entry
   return { entryId, resumed: false };
@@ -189,17 +181,20 @@ async function finish(
   await contestIntake().drain();
   const finishedAt = state === "expired" ? entry.deadlineAt : now;
   await prismaIdle();
-  const changed = rawDb()
+  const db = rawDb();
+  const changed = db
     .transaction(() => {
-      const totals = rawStatement(`SELECT COALESCE(SUM(points), 0) AS score, COALESCE(SUM(correct), 0) AS correct FROM ContestAnswer WHERE entryId = ?`).get(
-        entry.id,
-      ) as {
-        score: number;
-        correct: number;
-      };
-      return rawStatement(
-        `UPDATE ContestEntry SET state = ?, finishedAt = ?, score = ?, correct = ?, durationMs = ? WHERE id = ? AND state = 'in_progress'`,
-      ).run(state, sqliteTimestamp(finishedAt), totals.score, totals.correct, Math.max(0, finishedAt.getTime() - entry.startedAt.getTime()), entry.id).changes;
+      const totals = get<{ score: number; correct: number }>(
+        db,
+        sql`SELECT COALESCE(SUM("points"), 0) AS "score", COALESCE(SUM(CASE WHEN "correct" THEN 1 ELSE 0 END), 0) AS "correct"
+          FROM "ContestAnswer" WHERE "entryId" = ${entry.id}`,
+      )!;
+      const durationMs = Math.max(0, finishedAt.getTime() - entry.startedAt.getTime());
+      return run(
+        db,
+        sql`UPDATE "ContestEntry" SET "state" = ${state}, "finishedAt" = ${finishedAt}, "score" = ${totals.score}, "correct" = ${totals.correct},
+          "durationMs" = ${durationMs} WHERE "id" = ${entry.id} AND "state" = 'in_progress'`,
+      );
     })
     .immediate();
   contestIntake().forget(entry.id);

@@ -1,7 +1,8 @@
 import { gradeQuestion } from "~/lib/quiz-grading";
-import { prismaIdle, rawDb, rawStatement, sqliteTimestamp } from "../db";
+import { prismaIdle, rawDb } from "../db";
 import { MalformedAnswer, bankOrderOf, keyOf, toBankResponse } from "../quiz/paper";
 import { AppError } from "~/lib/app-error";
+import { all, get, run, sql } from "../sql";
 
 // Contest answers under load (10,000 people in the same hour): each answer is checked and graded in
 // memory against the entry's paper (read once per entry and kept), then handed to one batched writer
@@ -32,7 +33,7 @@ type Pending = {
   response: string;
   correct: boolean;
   points: number;
-  receivedAt: string;
+  receivedAt: Date;
   resolve: (o: AnswerOutcome) => void;
   reject: (e: unknown) => void;
 };
@@ -72,7 +73,7 @@ export class ContestIntake {
         response: JSON.stringify(response),
         correct: grade.correct,
         points: grade.mark,
-        receivedAt: sqliteTimestamp(now),
+        receivedAt: now,
         resolve,
         reject,
       });
@@ -118,15 +119,18 @@ export class ContestIntake {
     this.pending = [];
     let outcomes: ("saved" | "duplicate" | "closed")[];
     try {
-      outcomes = rawDb().transaction(() =>
+      const db = rawDb();
+      outcomes = db.transaction(() =>
         batch.map((a) => {
-          const inserted = rawStatement(
-            `INSERT INTO ContestAnswer (entryId, position, response, correct, points, receivedAt)
-             SELECT ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM ContestEntry WHERE id = ? AND state = 'in_progress' AND deadlineAt >= ?)
-             ON CONFLICT (entryId, position) DO NOTHING`,
-          ).run(a.entryId, a.position, a.response, a.correct ? 1 : 0, a.points, a.receivedAt, a.entryId, a.receivedAt);
-          if (inserted.changes === 1) return "saved";
-          return rawStatement(`SELECT 1 FROM ContestAnswer WHERE entryId = ? AND position = ?`).get(a.entryId, a.position) ? "duplicate" : "closed";
+          const inserted = run(
+            db,
+            sql`INSERT INTO "ContestAnswer" ("entryId", "position", "response", "correct", "points", "receivedAt")
+             SELECT ${a.entryId}, ${a.position}, ${a.response}, ${a.correct}, ${a.points}, ${a.receivedAt}
+             WHERE EXISTS (SELECT 1 FROM "ContestEntry" WHERE "id" = ${a.entryId} AND "state" = 'in_progress' AND "deadlineAt" >= ${a.receivedAt})
+             ON CONFLICT ("entryId", "position") DO NOTHING`,
+          );
+          if (inserted === 1) return "saved";
+          return get(db, sql`SELECT 1 FROM "ContestAnswer" WHERE "entryId" = ${a.entryId} AND "position" = ${a.position}`) ? "duplicate" : "closed";
         }),
       )();
     } catch (e) {
@@ -152,12 +156,17 @@ export class ContestIntake {
     if (!Number.isSafeInteger(entryId)) return null;
     const cached = this.papers.get(entryId);
     if (cached) return cached;
-    const entry = rawStatement(`SELECT personId, deadlineAt FROM ContestEntry WHERE id = ? AND state = 'in_progress'`).get(entryId) as
-      { personId: number; deadlineAt: string } | undefined;
+    const db = rawDb();
+    const entry = get<{ personId: number; deadlineAt: string }>(
+      db,
+      sql`SELECT "personId", "deadlineAt" FROM "ContestEntry" WHERE "id" = ${entryId} AND "state" = 'in_progress'`,
+    );
     if (!entry) return null;
-    const rows = rawStatement(
-      `SELECT i.position, i.optionOrder, i.points, q.type, q.options, q.answer FROM ContestItem i JOIN Question q ON q.id = i.questionId WHERE i.entryId = ?`,
-    ).all(entryId) as { position: number; optionOrder: string | null; points: number; type: string; options: string | null; answer: string }[];
+    const rows = all<{ position: number; optionOrder: string | null; points: number; type: string; options: string | null; answer: string }>(
+      db,
+      sql`SELECT i."position", i."optionOrder", i."points", q."type", q."options", q."answer"
+        FROM "ContestItem" i JOIN "Question" q ON q."id" = i."questionId" WHERE i."entryId" = ${entryId}`,
+    );
     const items = new Map(
       rows.map((r) => [
         r.position,

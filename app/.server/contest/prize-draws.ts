@@ -3,6 +3,7 @@ import { drawPrizeWinners, verifyPrizeDraw } from "~/lib/prize-draw";
 import { audit } from "../audit";
 import { prisma } from "../db";
 import { AppError } from "~/lib/app-error";
+import { type RawClient, query, sql } from "../sql";
 
 // The prize draw among perfect papers, once per contest, after it closed. The server makes the seed
 // (crypto) only when the pool is fixed, so nobody can pick a seed that favours someone; the seed, the
@@ -11,11 +12,13 @@ import { AppError } from "~/lib/app-error";
 export type StoredDraw = { id: number; seed: string; pool: number[]; winners: number[]; createdAt: Date; createdByName: string | null };
 
 /** Perfect papers: finished, with the full score. Ascending ids, the order the draw uses. */
-async function perfectEntryIds(contestId: number, tx: Pick<typeof prisma, "$queryRaw"> = prisma): Promise<number[]> {
-  const rows = await tx.$queryRaw<{ id: number }[]>`
-    SELECT id FROM ContestEntry
-    WHERE contestId = ${contestId} AND state IN ('submitted', 'expired') AND score IS NOT NULL AND maxScore > 0 AND score = maxScore
-    ORDER BY id`;
+async function perfectEntryIds(contestId: number, tx: RawClient = prisma): Promise<number[]> {
+  const rows = await query<{ id: number | bigint }>(
+    tx,
+    sql`SELECT "id" FROM "ContestEntry"
+      WHERE "contestId" = ${contestId} AND "state" IN ('submitted', 'expired') AND "score" IS NOT NULL AND "maxScore" > 0 AND "score" = "maxScore"
+      ORDER BY "id"`,
+  );
   return rows.map((r) => Number(r.id));
 }
 

@@ -3,8 +3,8 @@ import { type UnitStanding, type UnitTally, rankEntries, rankUnits } from "~/lib
 import { personFieldsFor } from "~/lib/mask";
 import { grantsCover, type Grant } from "~/lib/permissions";
 import { prisma } from "../db";
-import { Prisma } from "../generated/prisma/client";
 import { unitsUnder } from "../org/units";
+import { type Sql, query, sql } from "../sql";
 
 // A contest's results: the individual ranking (score, then time), each person's own place, the public
 // ranking (names only with the person's consent), the organisation table (participation rate, then
@@ -14,7 +14,7 @@ export const ANONYMOUS_LABEL = "匿名参赛者";
 
 const FINISHED_STATES = ["submitted", "expired"];
 const finishedWhere = (contestId: number) => ({ contestId, state: { in: FINISHED_STATES }, score: { not: null } });
-const FINISHED_SQL = Prisma.sql`e.state IN ('submitted', 'expired') AND e.score IS NOT NULL`;
+const FINISHED_SQL = sql`e."state" IN ('submitted', 'expired') AND e."score" IS NOT NULL`;
 
 export type RankingRow = {
   entryId: number;
@@ -108,11 +108,11 @@ export async function personalPlace(contestId: number, personId: number): Promis
 // ---------- organisations ----------
 
 /** The person (p, in unit u) is in the contest's audience: a unit on their path, and the status if one is named. */
-export function inContestAudience(contestId: number): Prisma.Sql {
-  return Prisma.sql`EXISTS (
-    SELECT 1 FROM ContestAudience ca JOIN OrgUnit au ON au.id = ca.unitId
-    WHERE ca.contestId = ${contestId} AND u.path LIKE au.path || '%'
-      AND (ca.politicalStatus IS NULL OR ca.politicalStatus = p.politicalStatus))`;
+export function inContestAudience(contestId: number): Sql {
+  return sql`EXISTS (
+    SELECT 1 FROM "ContestAudience" ca JOIN "OrgUnit" au ON au."id" = ca."unitId"
+    WHERE ca."contestId" = ${contestId} AND u."path" LIKE au."path" || '%'
+      AND (ca."politicalStatus" IS NULL OR ca."politicalStatus" = p."politicalStatus"))`;
 }
 
 type UnitRef = { id: number; name: string; path: string; depth: number };
@@ -151,14 +151,16 @@ export type OrganisationTable = { parent: UnitRef; units: UnitStanding[]; thresh
  * score. Ranked by participation rate, then average score; flagged for the award at `threshold` percent.
  */
 export async function organisationTable(contestId: number, parent: UnitRef, threshold: number): Promise<OrganisationTable> {
-  const rows = await prisma.$queryRaw<{ path: string; eligible: bigint; participants: bigint; scoreSum: bigint | number | null }[]>`
-    SELECT u.path AS path, COUNT(*) AS eligible,
-      SUM(CASE WHEN e.id IS NOT NULL THEN 1 ELSE 0 END) AS participants,
-      SUM(e.score) AS scoreSum
-    FROM Person p JOIN OrgUnit u ON u.id = p.unitId
-    LEFT JOIN ContestEntry e ON e.contestId = ${contestId} AND e.personId = p.id AND ${FINISHED_SQL}
-    WHERE p.disabledAt IS NULL AND u.path LIKE ${`${parent.path}%`} AND ${inContestAudience(contestId)}
-    GROUP BY u.path`;
+  const rows = await query<{ path: string; eligible: bigint | number; participants: bigint | number; scoreSum: bigint | number | null }>(
+    prisma,
+    sql`SELECT u."path" AS "path", COUNT(*) AS "eligible",
+      SUM(CASE WHEN e."id" IS NOT NULL THEN 1 ELSE 0 END) AS "participants",
+      SUM(e."score") AS "scoreSum"
+    FROM "Person" p JOIN "OrgUnit" u ON u."id" = p."unitId"
+    LEFT JOIN "ContestEntry" e ON e."contestId" = ${contestId} AND e."personId" = p."id" AND ${FINISHED_SQL}
+    WHERE p."disabledAt" IS NULL AND u."path" LIKE ${`${parent.path}%`} AND ${inContestAudience(contestId)}
+    GROUP BY u."path"`,
+  );
   const children = await prisma.orgUnit.findMany({
     where: { parentId: parent.id, archivedAt: null },
     select: { id: true, name: true },
@@ -183,12 +185,14 @@ export type QuestionRate = { key: string; bankTitle: string; stem: string; drawn
 
 /** How often each question drawn in a finished entry was answered right, hardest first. */
 export async function questionRates(contestId: number): Promise<QuestionRate[]> {
-  const rows = await prisma.$queryRaw<{ questionId: number; drawn: bigint; correct: bigint }[]>`
-    SELECT i.questionId AS questionId, COUNT(*) AS drawn, SUM(CASE WHEN a.correct THEN 1 ELSE 0 END) AS correct
-    FROM ContestEntry e JOIN ContestItem i ON i.entryId = e.id
-    LEFT JOIN ContestAnswer a ON a.entryId = i.entryId AND a.position = i.position
-    WHERE e.contestId = ${contestId} AND ${FINISHED_SQL}
-    GROUP BY i.questionId`;
+  const rows = await query<{ questionId: number | bigint; drawn: bigint | number; correct: bigint | number | null }>(
+    prisma,
+    sql`SELECT i."questionId" AS "questionId", COUNT(*) AS "drawn", SUM(CASE WHEN a."correct" THEN 1 ELSE 0 END) AS "correct"
+    FROM "ContestEntry" e JOIN "ContestItem" i ON i."entryId" = e."id"
+    LEFT JOIN "ContestAnswer" a ON a."entryId" = i."entryId" AND a."position" = i."position"
+    WHERE e."contestId" = ${contestId} AND ${FINISHED_SQL}
+    GROUP BY i."questionId"`,
+  );
   const questions = await prisma.question.findMany({
     where: { id: { in: rows.map((r) => Number(r.questionId)) } },
     select: { id: true, key: true, stem: true, bank: { select: { title: true } } },

@@ -3,9 +3,9 @@ import { audit } from "../audit";
 import { creditApprovedClaim } from "../claims/claims";
 import { creditContestEntry } from "../contest/entries";
 import { prisma } from "../db";
-import { Prisma } from "../generated/prisma/client";
 import { creditStoredCompletion } from "../learning/study";
 import { creditQuizPass } from "../quiz/attempts";
+import { type Sql, join, query, raw, sql } from "../sql";
 import { type CreditResult } from "./ledger";
 
 // Credits that cannot be lost (decision 034). A lesson credits inside the heartbeat's own transaction;
@@ -35,12 +35,12 @@ type Source = {
   /** The primary key's columns: slices are taken in this order. */
   key: string[];
   /** Rows of the slice (`s`) that should have credited and have no entry: personId, ref and rowId. */
-  dueSql: (range: Prisma.Sql) => Prisma.Sql;
+  dueSql: (range: Sql) => Sql;
   credit: (due: Due) => Promise<CreditResult | null>;
 };
 
 const entryFor = (personColumn: string, kind: string, idColumn: string) =>
-  Prisma.raw(`SELECT 1 FROM "HoursEntry" h WHERE h."personId" = ${personColumn} AND h."sourceKind" = '${kind}' AND h."sourceId" = CAST(${idColumn} AS TEXT)`);
+  raw(`SELECT 1 FROM "HoursEntry" h WHERE h."personId" = ${personColumn} AND h."sourceKind" = '${kind}' AND h."sourceId" = CAST(${idColumn} AS TEXT)`);
 
 const FINISHED = ["submitted", "expired"];
 
@@ -49,7 +49,7 @@ const SOURCES: Source[] = [
     kind: "lesson",
     table: "LessonProgress",
     key: ["personId", "lessonId"],
-    dueSql: (range) => Prisma.sql`
+    dueSql: (range) => sql`
       SELECT s."personId", s."lessonId" AS "ref", NULL AS "rowId" FROM "LessonProgress" s JOIN "Lesson" l ON l."id" = s."lessonId"
       WHERE ${range} AND s."completedAt" IS NOT NULL AND l."credit" > 0 AND NOT EXISTS (${entryFor(`s."personId"`, "lesson", `s."lessonId"`)})`,
     credit: (d) => creditStoredCompletion(d.personId, d.ref),
@@ -58,7 +58,7 @@ const SOURCES: Source[] = [
     kind: "quiz",
     table: "QuizGrade",
     key: ["quizId", "personId"],
-    dueSql: (range) => Prisma.sql`
+    dueSql: (range) => sql`
       SELECT s."personId", s."quizId" AS "ref", NULL AS "rowId" FROM "QuizGrade" s JOIN "Quiz" q ON q."id" = s."quizId"
       WHERE ${range} AND s."passed" AND q."creditHours" > 0 AND NOT EXISTS (${entryFor(`s."personId"`, "quiz", `s."quizId"`)})`,
     credit: async (d) => {
@@ -75,7 +75,7 @@ const SOURCES: Source[] = [
     kind: "contest",
     table: "ContestEntry",
     key: ["id"],
-    dueSql: (range) => Prisma.sql`
+    dueSql: (range) => sql`
       SELECT s."personId", s."contestId" AS "ref", s."id" AS "rowId" FROM "ContestEntry" s JOIN "Contest" c ON c."id" = s."contestId"
       WHERE ${range} AND s."state" <> 'in_progress' AND c."creditHours" > 0 AND NOT EXISTS (${entryFor(`s."personId"`, "contest", `s."contestId"`)})`,
     credit: async (d) => {
@@ -88,7 +88,7 @@ const SOURCES: Source[] = [
     table: "ActivityAttendance",
     key: ["activityId", "personId"],
     // An activity credits `${id}`, or `${id}#n` after a reversal: due when no such entry stands unreversed.
-    dueSql: (range) => Prisma.sql`
+    dueSql: (range) => sql`
       SELECT s."personId", s."activityId" AS "ref", NULL AS "rowId" FROM "ActivityAttendance" s JOIN "Activity" a ON a."id" = s."activityId"
       WHERE ${range} AND s."removedAt" IS NULL AND a."status" = 'confirmed' AND a."hours" > 0 AND NOT EXISTS (
         SELECT 1 FROM "HoursEntry" h WHERE h."personId" = s."personId" AND h."sourceKind" = 'activity'
@@ -100,28 +100,30 @@ const SOURCES: Source[] = [
     kind: "claim",
     table: "CreditClaim",
     key: ["id"],
-    dueSql: (range) => Prisma.sql`
+    dueSql: (range) => sql`
       SELECT s."personId", s."id" AS "ref", NULL AS "rowId" FROM "CreditClaim" s
       WHERE ${range} AND s."status" NOT IN ('pending', 'rejected') AND NOT EXISTS (${entryFor(`s."personId"`, "claim", `s."id"`)})`,
     credit: (d) => creditApprovedClaim(d.ref),
   },
 ];
 
-const columns = (source: Source, alias = "") => Prisma.raw(source.key.map((k) => `${alias}"${k}"`).join(", "));
-const tuple = (values: Key) => Prisma.sql`(${Prisma.join(values)})`;
+const columns = (source: Source, alias = "") => raw(source.key.map((k) => `${alias}"${k}"`).join(", "));
+const tuple = (values: Key) => sql`(${join(values)})`;
 
 /** The key of the slice's last row after `after`, or null when fewer than SLICE rows are left. */
 async function sliceEnd(source: Source, after: Key): Promise<Key | null> {
-  const rows = await prisma.$queryRaw<Record<string, number | bigint>[]>`
-    SELECT ${columns(source)} FROM ${Prisma.raw(`"${source.table}"`)} WHERE (${columns(source)}) > ${tuple(after)}
-    ORDER BY ${columns(source)} LIMIT 1 OFFSET ${SLICE - 1}`;
+  const rows = await query<Record<string, number | bigint>>(
+    prisma,
+    sql`SELECT ${columns(source)} FROM ${raw(`"${source.table}"`)} WHERE (${columns(source)}) > ${tuple(after)}
+    ORDER BY ${columns(source)} LIMIT 1 OFFSET ${SLICE - 1}`,
+  );
   return rows[0] ? source.key.map((k) => Number(rows[0][k])) : null;
 }
 
 async function dueIn(source: Source, after: Key, end: Key | null): Promise<Due[]> {
-  const from = Prisma.sql`(${columns(source, "s.")}) > ${tuple(after)}`;
-  const range = end ? Prisma.sql`${from} AND (${columns(source, "s.")}) <= ${tuple(end)}` : from;
-  const rows = await prisma.$queryRaw<{ personId: number | bigint; ref: number | bigint; rowId: number | bigint | null }[]>(source.dueSql(range));
+  const from = sql`(${columns(source, "s.")}) > ${tuple(after)}`;
+  const range = end ? sql`${from} AND (${columns(source, "s.")}) <= ${tuple(end)}` : from;
+  const rows = await query<{ personId: number | bigint; ref: number | bigint; rowId: number | bigint | null }>(prisma, source.dueSql(range));
   return rows.map((r) => ({ personId: Number(r.personId), ref: Number(r.ref), rowId: r.rowId === null ? null : Number(r.rowId) }));
 }
 

@@ -2,8 +2,9 @@ import { AppError } from "~/lib/app-error";
 import { ledgerMonth, ledgerYear } from "~/lib/hours";
 import { type HoursCategory, HoursCategorySchema } from "~/lib/hours-categories";
 import { audit } from "../audit";
-import { prisma, rawStatement, sqliteTimestamp } from "../db";
+import { prisma, rawDb } from "../db";
 import { Prisma } from "../generated/prisma/client";
+import { get, sql } from "../sql";
 
 // The append-only ledger of 学时. Every feature that earns hours (lessons, quizzes, contests,
 // offline activities) credits through `creditHours` (or `creditHoursInRawTransaction`, for the study
@@ -64,11 +65,6 @@ export async function creditHours(input: CreditInput): Promise<CreditResult> {
   }
 }
 
-const INSERT_IGNORING_REPEAT = `INSERT INTO "HoursEntry" ("personId", "sourceKind", "sourceId", "year", "month", "earnedAt", "amount", "category", "approvedById", "note", "createdAt")
-  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-  ON CONFLICT ("personId", "sourceKind", "sourceId") DO NOTHING RETURNING "id"`;
-const ENTRY_OF_SOURCE = `SELECT "id" FROM "HoursEntry" WHERE "personId" = ? AND "sourceKind" = ? AND "sourceId" = ?`;
-
 /**
  * `creditHours` on the raw connection, for a caller inside its own synchronous transaction there
  * (the study heartbeat): the credit commits with the caller's writes or not at all, so a completion
@@ -76,21 +72,18 @@ const ENTRY_OF_SOURCE = `SELECT "id" FROM "HoursEntry" WHERE "personId" = ? AND 
  */
 export function creditHoursInRawTransaction(input: CreditInput): CreditResult {
   const d = creditRow(input);
-  const inserted = rawStatement(INSERT_IGNORING_REPEAT).get(
-    d.personId,
-    d.sourceKind,
-    d.sourceId,
-    d.year,
-    d.month,
-    sqliteTimestamp(d.earnedAt),
-    d.amount,
-    d.category,
-    d.approvedById,
-    d.note,
-    sqliteTimestamp(new Date()),
-  ) as { id: number } | undefined;
+  const db = rawDb();
+  const inserted = get<{ id: number }>(
+    db,
+    sql`INSERT INTO "HoursEntry" ("personId", "sourceKind", "sourceId", "year", "month", "earnedAt", "amount", "category", "approvedById", "note", "createdAt")
+      VALUES (${d.personId}, ${d.sourceKind}, ${d.sourceId}, ${d.year}, ${d.month}, ${d.earnedAt}, ${d.amount}, ${d.category}, ${d.approvedById}, ${d.note}, ${new Date()})
+      ON CONFLICT ("personId", "sourceKind", "sourceId") DO NOTHING RETURNING "id"`,
+  );
   if (inserted) return { status: "credited", entryId: inserted.id };
-  const existing = rawStatement(ENTRY_OF_SOURCE).get(d.personId, d.sourceKind, d.sourceId) as { id: number };
+  const existing = get<{ id: number }>(
+    db,
+    sql`SELECT "id" FROM "HoursEntry" WHERE "personId" = ${d.personId} AND "sourceKind" = ${d.sourceKind} AND "sourceId" = ${d.sourceId}`,
+  )!;
   return { status: "already-credited", entryId: existing.id };
 }
 

@@ -1,7 +1,9 @@
 import { unitIdsOnPath } from "~/lib/unit-path";
-import { prisma, rawStatement } from "../db";
-import { ledgerYear } from "~/lib/hours";
+import { CHINA_OFFSET_MS } from "~/lib/dates";
+import { ledgerMonth, ledgerYear } from "~/lib/hours";
 import { type PersonLine, type UnitRollup, unitRollup } from "~/lib/hours-rollup";
+import { prisma, rawDb } from "../db";
+import { all, get, inList, raw, sql } from "../sql";
 import { type RequiredCourse, type UnitGroup, requiredCourseCompletion } from "./required-courses";
 import { requirementStatus } from "./requirements";
 
@@ -22,24 +24,17 @@ export type HoursReport = {
   courses: RequiredCourse[];
 };
 
-const PEOPLE_SQL = `SELECT p.id, p.number, p.name, p.unitId, u.name AS unitName, u.path AS unitPath, p.politicalStatus, p.cadreLevel
-  FROM Person p JOIN OrgUnit u ON u.id = p.unitId
-  WHERE p.disabledAt IS NULL AND u.path LIKE ? || '%'
-  ORDER BY u.path, p.number`;
-
 const MONTHS = Array.from({ length: 12 }, (_, i) => i + 1);
 
 // The hours of the report's people by month (the ledger's `month`, China time), in one pass over the
 // covering index (personId, year, category, amount, month) with a sum per month: GROUP BY month would
 // sort every row first, and reading earnedAt would visit the table (bench hours-reports).
-const HOURS_BY_MONTH_SQL = `SELECT ${MONTHS.map((m) => `COALESCE(SUM(amount) FILTER (WHERE month = ${m}), 0) AS m${m}`).join(", ")}
-  FROM HoursEntry WHERE year = ? AND personId IN (SELECT value FROM json_each(?))`;
+const SUMS_BY_MONTH = raw(MONTHS.map((m) => `COALESCE(SUM("amount") FILTER (WHERE "month" = ${m}), 0) AS "m${m}"`).join(", "));
 
-// startsAt is ISO text with "+00:00": SQLite reads the offset, and '+8 hours' gives China time.
-const ACTIVITIES_BY_MONTH_SQL = `SELECT CAST(strftime('%m', a.startsAt, '+8 hours') AS INTEGER) AS month, COUNT(*) AS n
-  FROM Activity a JOIN OrgUnit u ON u.id = a.unitId
-  WHERE a.status = 'confirmed' AND u.path LIKE ? || '%' AND strftime('%Y', a.startsAt, '+8 hours') = ?
-  GROUP BY month`;
+/** The instants a year in China (UTC+8) starts and ends: [start, end). */
+function chinaYear(year: number): [Date, Date] {
+  return [new Date(Date.UTC(year, 0, 1) - CHINA_OFFSET_MS), new Date(Date.UTC(year + 1, 0, 1) - CHINA_OFFSET_MS)];
+}
 
 type PersonRow = Omit<PersonLine, "required" | "earned" | "missing" | "total">;
 
@@ -52,7 +47,14 @@ export async function hoursReport(unitId: number, year: number, now = new Date()
     select: { id: true, name: true, path: true },
     orderBy: [{ sortOrder: "asc" }, { id: "asc" }],
   });
-  const rows = rawStatement(PEOPLE_SQL).all(unit.path) as PersonRow[];
+  const db = rawDb();
+  const rows = all<PersonRow>(
+    db,
+    sql`SELECT p."id", p."number", p."name", p."unitId", u."name" AS "unitName", u."path" AS "unitPath", p."politicalStatus", p."cadreLevel"
+      FROM "Person" p JOIN "OrgUnit" u ON u."id" = p."unitId"
+      WHERE p."disabledAt" IS NULL AND u."path" LIKE ${`${unit.path}%`}
+      ORDER BY u."path", p."number"`,
+  );
   const status = await requirementStatus(
     rows.map((r) => r.id),
     year,
@@ -70,8 +72,22 @@ export async function hoursReport(unitId: number, year: number, now = new Date()
   ];
   const units = groups.map((g) => unitRollup(g.unitId, g.name, g.own, g.members));
 
-  const hours = rawStatement(HOURS_BY_MONTH_SQL).get(year, JSON.stringify(rows.map((r) => r.id))) as Record<`m${number}`, number>;
-  const activities = new Map((rawStatement(ACTIVITIES_BY_MONTH_SQL).all(unit.path, String(year)) as { month: number; n: number }[]).map((r) => [r.month, r.n]));
+  const hours = get<Record<`m${number}`, number>>(
+    db,
+    sql`SELECT ${SUMS_BY_MONTH} FROM "HoursEntry" WHERE "year" = ${year} AND "personId" ${inList(rows.map((r) => r.id))}`,
+  )!;
+  // Activities held in the year, by their month in China: a few hundred rows at most, counted here.
+  const [from, to] = chinaYear(year);
+  const activities = new Map<number, number>();
+  const held = all<{ startsAt: string }>(
+    db,
+    sql`SELECT a."startsAt" FROM "Activity" a JOIN "OrgUnit" u ON u."id" = a."unitId"
+      WHERE a."status" = 'confirmed' AND u."path" LIKE ${`${unit.path}%`} AND a."startsAt" >= ${from} AND a."startsAt" < ${to}`,
+  );
+  for (const { startsAt } of held) {
+    const month = ledgerMonth(new Date(startsAt));
+    activities.set(month, (activities.get(month) ?? 0) + 1);
+  }
   const trend = MONTHS.map((month) => ({ month, hours: hours[`m${month}`], activities: activities.get(month) ?? 0 }));
 
   const courses = requiredCourseCompletion(people, groups, now);

@@ -1,5 +1,6 @@
-import { rawStatement } from "../db";
+import { rawDb } from "../db";
 import { type AssigneeFacts, assignmentCovers } from "~/lib/course-assignment";
+import { all, inList, sql } from "../sql";
 
 // How far the people of a report are with the courses required of them (规定动作, CourseAssignment):
 // for each published course assigned to some of them, how many it is required of, how many have
@@ -45,18 +46,6 @@ type AssignmentRow = {
   dueAt: string | null;
 };
 
-const ASSIGNMENTS_SQL = `SELECT a.courseId, c.title, a.unitId, a.politicalStatus, a.cadreLevel, a.dueAt,
-    (SELECT COUNT(*) FROM Lesson l WHERE l.courseId = c.id AND l.archivedAt IS NULL) AS lessons
-  FROM CourseAssignment a JOIN Course c ON c.id = a.courseId
-  WHERE c.status = 'published'
-  ORDER BY a.courseId, a.id`;
-
-// Lessons finished, per person (of the report's, as one JSON parameter) and course; a row at all means opened.
-const PROGRESS_SQL = `SELECT lp.personId, l.courseId, COUNT(lp.completedAt) AS done
-  FROM LessonProgress lp JOIN Lesson l ON l.id = lp.lessonId
-  WHERE l.archivedAt IS NULL AND lp.personId IN (SELECT value FROM json_each(?)) AND l.courseId IN (SELECT value FROM json_each(?))
-  GROUP BY lp.personId, l.courseId`;
-
 type Status = "completed" | "inProgress" | "notStarted";
 type Duty = { status: Status; dueAt: number | null };
 
@@ -79,15 +68,27 @@ function tally(duties: (Duty | undefined)[], now: number): CourseCompletion {
  * and per group (the report's child units). Courses required of nobody here are left out.
  */
 export function requiredCourseCompletion(people: readonly Learner[], groups: readonly UnitGroup[], now = new Date()): RequiredCourse[] {
-  const assignments = rawStatement(ASSIGNMENTS_SQL).all() as AssignmentRow[];
+  const db = rawDb();
+  const assignments = all<AssignmentRow>(
+    db,
+    sql`SELECT a."courseId", c."title", a."unitId", a."politicalStatus", a."cadreLevel", a."dueAt",
+        (SELECT COUNT(*) FROM "Lesson" l WHERE l."courseId" = c."id" AND l."archivedAt" IS NULL) AS "lessons"
+      FROM "CourseAssignment" a JOIN "Course" c ON c."id" = a."courseId"
+      WHERE c."status" = 'published'
+      ORDER BY a."courseId", a."id"`,
+  );
   const courseIds = [...new Set(assignments.map((a) => a.courseId))];
   if (courseIds.length === 0) return [];
   const done = new Map<string, number>();
-  for (const r of rawStatement(PROGRESS_SQL).all(JSON.stringify(people.map((p) => p.id)), JSON.stringify(courseIds)) as {
-    personId: number;
-    courseId: number;
-    done: number;
-  }[]) {
+  // Lessons finished, per person of the report and course; a row at all means opened.
+  const progress = all<{ personId: number; courseId: number; done: number }>(
+    db,
+    sql`SELECT lp."personId", l."courseId", COUNT(lp."completedAt") AS "done"
+      FROM "LessonProgress" lp JOIN "Lesson" l ON l."id" = lp."lessonId"
+      WHERE l."archivedAt" IS NULL AND lp."personId" ${inList(people.map((p) => p.id))} AND l."courseId" ${inList(courseIds)}
+      GROUP BY lp."personId", l."courseId"`,
+  );
+  for (const r of progress) {
     done.set(`${r.personId}:${r.courseId}`, r.done);
   }
 

@@ -10,7 +10,8 @@ import {
 } from "~/lib/requirements";
 import { CHINA_OFFSET_MS, todayInChina } from "~/lib/dates";
 import { type RulePack } from "~/lib/rule-pack";
-import { prisma, rawStatement } from "../db";
+import { prisma, rawDb } from "../db";
+import { all, inList, sql } from "../sql";
 import { type PackInForce, packInForce } from "./rule-packs";
 
 // A person's requirements for a year under the pack in force, the hours counted toward each, and the
@@ -84,16 +85,11 @@ export async function requirementsForPerson(personId: number, year: number, now 
   };
 }
 
-type PersonRow = { id: number; politicalStatus: string; statusSince: string | null; cadreLevel: string; isCommitteeMember: number };
+type PersonRow = { id: number; politicalStatus: string; statusSince: string | null; cadreLevel: string; isCommitteeMember: number | boolean };
 type ChangeRow = { personId: number; fromStatus: string | null; toStatus: string; effectiveOn: string };
 type HoursRow = { personId: number; category: string; amount: number };
 
-// Three statements whatever the number of people: the ids travel as one JSON parameter.
-const PEOPLE_SQL = `SELECT id, politicalStatus, statusSince, cadreLevel, isCommitteeMember FROM Person WHERE id IN (SELECT value FROM json_each(?))`;
-const CHANGES_SQL = `SELECT personId, fromStatus, toStatus, effectiveOn FROM StatusChange
-  WHERE personId IN (SELECT value FROM json_each(?)) ORDER BY personId, effectiveOn, id`;
-const HOURS_SQL = `SELECT personId, category, SUM(amount) AS amount FROM HoursEntry
-  WHERE year = ? AND personId IN (SELECT value FROM json_each(?)) GROUP BY personId, category`;
+// Three statements whatever the number of people: the ids travel as one list parameter (inList).
 
 function byPerson<T extends { personId: number }>(rows: T[]): Map<number, T[]> {
   const map = new Map<number, T[]>();
@@ -113,16 +109,27 @@ export async function requirementStatus(personIds: number[], year: number): Prom
   const result = new Map<number, RequirementSummary & { total: number }>();
   if (personIds.length === 0) return result;
   const rules = await packInForce();
-  const ids = JSON.stringify([...new Set(personIds)]);
-  const people = rawStatement(PEOPLE_SQL).all(ids) as PersonRow[];
-  const changes = byPerson(rawStatement(CHANGES_SQL).all(ids) as ChangeRow[]);
-  const hours = byPerson(rawStatement(HOURS_SQL).all(year, ids) as HoursRow[]);
+  const ids = inList([...new Set(personIds)]);
+  const db = rawDb();
+  const people = all<PersonRow>(db, sql`SELECT "id", "politicalStatus", "statusSince", "cadreLevel", "isCommitteeMember" FROM "Person" WHERE "id" ${ids}`);
+  const changes = byPerson(
+    all<ChangeRow>(
+      db,
+      sql`SELECT "personId", "fromStatus", "toStatus", "effectiveOn" FROM "StatusChange" WHERE "personId" ${ids} ORDER BY "personId", "effectiveOn", "id"`,
+    ),
+  );
+  const hours = byPerson(
+    all<HoursRow>(
+      db,
+      sql`SELECT "personId", "category", SUM("amount") AS "amount" FROM "HoursEntry" WHERE "year" = ${year} AND "personId" ${ids} GROUP BY "personId", "category"`,
+    ),
+  );
   for (const p of people) {
     const facts: PersonFacts = {
       politicalStatus: p.politicalStatus,
       statusSince: p.statusSince ? new Date(p.statusSince) : null,
       cadreLevel: p.cadreLevel,
-      isCommitteeMember: p.isCommitteeMember === 1,
+      isCommitteeMember: Boolean(p.isCommitteeMember),
       statusChanges: (changes.get(p.id) ?? []).map((c) => ({ fromStatus: c.fromStatus, toStatus: c.toStatus, effectiveOn: new Date(c.effectiveOn) })),
     };
     const entries = hours.get(p.id) ?? [];

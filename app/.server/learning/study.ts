@@ -15,9 +15,10 @@ import {
   refusalMessage,
   startSession,
 } from "~/lib/watch-credit";
-import { prisma, prismaIdle, rawDb, rawStatement, sqliteTimestamp } from "../db";
+import { prisma, prismaIdle, rawDb, sqliteTimestamp } from "../db";
 import { type CreditInput, type CreditResult, creditHours, creditHoursInRawTransaction } from "../hours/ledger";
 import { publishedBySelf } from "../hours/self-credit";
+import { get, run, sql } from "../sql";
 
 // Study heartbeats on the server: the fair-credit rules of app/lib/watch-credit.ts applied to what is
 // stored. This is the hot path (11,000 viewers at one heartbeat per 15 s is ~730 a second), so it runs
@@ -49,25 +50,24 @@ type CheckpointState = Record<string, { correct: boolean; at: string }>;
 const ms = (s: string) => new Date(s).getTime();
 
 function lessonFacts(lessonId: number): LessonFacts {
-  const row = rawStatement(
-    `SELECT l."id", l."courseId", l."title", l."credit", l."minutes", l."checkpoints", c."completionPermille", m."durationSec", r."createdById" AS "publishedById"
+  const row = get<{
+    id: number;
+    courseId: number;
+    title: string;
+    credit: number;
+    minutes: number;
+    checkpoints: string;
+    completionPermille: number;
+    durationSec: number | null;
+    publishedById: number | null;
+  }>(
+    rawDb(),
+    sql`SELECT l."id", l."courseId", l."title", l."credit", l."minutes", l."checkpoints", c."completionPermille", m."durationSec", r."createdById" AS "publishedById"
        FROM "Lesson" l JOIN "Course" c ON c."id" = l."courseId"
        LEFT JOIN "MediaFile" m ON m."courseId" = l."courseId" AND m."path" = l."videoPath"
        LEFT JOIN "CourseRevision" r ON r."courseId" = c."id" AND r."number" = c."revision"
-       WHERE l."id" = ? AND l."archivedAt" IS NULL AND c."status" = 'published'`,
-  ).get(lessonId) as
-    | {
-        id: number;
-        courseId: number;
-        title: string;
-        credit: number;
-        minutes: number;
-        checkpoints: string;
-        completionPermille: number;
-        durationSec: number | null;
-        publishedById: number | null;
-      }
-    | undefined;
+       WHERE l."id" = ${lessonId} AND l."archivedAt" IS NULL AND c."status" = 'published'`,
+  );
   if (!row) throw new AppError("not_found", "课时不存在");
   return {
     id: row.id,
@@ -87,21 +87,25 @@ function toSession(row: SessionRow | undefined): StudySession | null {
 }
 
 function readSession(personId: number) {
-  return rawStatement("SELECT id, lessonId, lastBeatAt, lastSeq, allowance FROM StudySession WHERE personId = ?").get(personId) as SessionRow | undefined;
+  return get<SessionRow>(rawDb(), sql`SELECT "id", "lessonId", "lastBeatAt", "lastSeq", "allowance" FROM "StudySession" WHERE "personId" = ${personId}`);
 }
 
 function writeSession(personId: number, lessonId: number, s: StudySession) {
-  rawStatement(
-    `INSERT INTO StudySession (personId, id, lessonId, lastBeatAt, lastSeq, allowance) VALUES (?, ?, ?, ?, ?, ?)
-       ON CONFLICT (personId) DO UPDATE SET id = excluded.id, lessonId = excluded.lessonId, lastBeatAt = excluded.lastBeatAt,
-         lastSeq = excluded.lastSeq, allowance = excluded.allowance`,
-  ).run(personId, s.id, lessonId, sqliteTimestamp(new Date(s.lastBeatAt)), s.lastSeq, s.allowance);
+  run(
+    rawDb(),
+    sql`INSERT INTO "StudySession" ("personId", "id", "lessonId", "lastBeatAt", "lastSeq", "allowance")
+      VALUES (${personId}, ${s.id}, ${lessonId}, ${new Date(s.lastBeatAt)}, ${s.lastSeq}, ${s.allowance})
+       ON CONFLICT ("personId") DO UPDATE SET "id" = excluded."id", "lessonId" = excluded."lessonId", "lastBeatAt" = excluded."lastBeatAt",
+         "lastSeq" = excluded."lastSeq", "allowance" = excluded."allowance"`,
+  );
 }
 
 function readProgress(personId: number, lessonId: number): ProgressRow {
   return (
-    (rawStatement("SELECT watched, readSeconds, checkpoints, completedAt FROM LessonProgress WHERE personId = ? AND lessonId = ?").get(personId, lessonId) as
-      ProgressRow | undefined) ?? { watched: "[]", readSeconds: 0, checkpoints: "{}", completedAt: null }
+    get<ProgressRow>(
+      rawDb(),
+      sql`SELECT "watched", "readSeconds", "checkpoints", "completedAt" FROM "LessonProgress" WHERE "personId" = ${personId} AND "lessonId" = ${lessonId}`,
+    ) ?? { watched: "[]", readSeconds: 0, checkpoints: "{}", completedAt: null }
   );
 }
 
@@ -112,21 +116,14 @@ function writeProgress(
   now: Date,
 ) {
   const watchedSeconds = p.watched.reduce((s, [a, b]) => s + (b - a), 0);
-  rawStatement(
-    `INSERT INTO LessonProgress (personId, lessonId, watched, watchedSeconds, readSeconds, checkpoints, completedAt, createdAt, updatedAt)
-       VALUES (@personId, @lessonId, @watched, @watchedSeconds, @readSeconds, @checkpoints, @completedAt, @now, @now)
-       ON CONFLICT (personId, lessonId) DO UPDATE SET watched = excluded.watched, watchedSeconds = excluded.watchedSeconds,
-         readSeconds = excluded.readSeconds, checkpoints = excluded.checkpoints, completedAt = excluded.completedAt, updatedAt = excluded.updatedAt`,
-  ).run({
-    personId,
-    lessonId,
-    watched: JSON.stringify(p.watched),
-    watchedSeconds: Math.round(watchedSeconds * 10) / 10,
-    readSeconds: p.readSeconds,
-    checkpoints: JSON.stringify(p.checkpoints),
-    completedAt: p.completedAt,
-    now: sqliteTimestamp(now),
-  });
+  run(
+    rawDb(),
+    sql`INSERT INTO "LessonProgress" ("personId", "lessonId", "watched", "watchedSeconds", "readSeconds", "checkpoints", "completedAt", "createdAt", "updatedAt")
+       VALUES (${personId}, ${lessonId}, ${JSON.stringify(p.watched)}, ${Math.round(watchedSeconds * 10) / 10}, ${p.readSeconds}, ${JSON.stringify(p.checkpoints)},
+         ${p.completedAt}, ${now}, ${now})
+       ON CONFLICT ("personId", "lessonId") DO UPDATE SET "watched" = excluded."watched", "watchedSeconds" = excluded."watchedSeconds",
+         "readSeconds" = excluded."readSeconds", "checkpoints" = excluded."checkpoints", "completedAt" = excluded."completedAt", "updatedAt" = excluded."updatedAt"`,
+  );
 }
 
 function isComplete(lesson: LessonFacts, watched: readonly Interval[], readSeconds: number, answered: CheckpointState): boolean {

@@ -16,8 +16,9 @@ import {
   parseSheet,
 } from "~/lib/people-import";
 import { audit } from "../audit";
-import { prismaIdle, rawDb, sqliteTimestamp } from "../db";
+import { prismaIdle, rawDb } from "../db";
 import { type SheetFormat, type UploadedFile, readSpreadsheet, sha256Hex } from "../http/spreadsheet";
+import { all, anyOf, get, inList, run, sql } from "../sql";
 
 // Bulk import of people. The file is read and checked in full on every request: a dry run reports,
 // a confirmation re-reads the same bytes (bound by their SHA-256 to what was previewed), checks
@@ -35,17 +36,15 @@ type UnitRow = { id: number; name: string; path: string; archivedAt: string | nu
 /** The units inside the importer's scope (archived ones too, so they can be named as such). */
 export function unitsInScope(db: Database.Database, scope: readonly string[]): UnitCandidate[] {
   if (scope.length === 0) return [];
-  const units = db
-    .prepare(`SELECT id, name, path, archivedAt FROM OrgUnit WHERE ${scope.map(() => "substr(path, 1, ?) = ?").join(" OR ")}`)
-    .all(...scope.flatMap((p) => [p.length, p])) as UnitRow[];
+  const units = all<UnitRow>(
+    db,
+    sql`SELECT "id", "name", "path", "archivedAt" FROM "OrgUnit" WHERE ${anyOf(scope.map((p) => sql`substr("path", 1, ${p.length}) = ${p}`))}`,
+  );
   const names = new Map(units.map((u) => [u.id, u.name]));
   // Ancestors above the scope give the full names ("计算机学院党委/学生第一党支部").
   const missing = [...new Set(units.flatMap((u) => unitIdsOnPath(u.path)))].filter((id) => !names.has(id));
   if (missing.length) {
-    const rows = db.prepare("SELECT id, name FROM OrgUnit WHERE id IN (SELECT value FROM json_each(?))").all(JSON.stringify(missing)) as {
-      id: number;
-      name: string;
-    }[];
+    const rows = all<{ id: number; name: string }>(db, sql`SELECT "id", "name" FROM "OrgUnit" WHERE "id" ${inList(missing)}`);
     for (const r of rows) names.set(r.id, r.name);
   }
   return units.map((u) => ({
@@ -59,7 +58,7 @@ export function unitsInScope(db: Database.Database, scope: readonly string[]): U
 /** Numbers already taken, in one query whatever the file's length. */
 export function existingNumbers(db: Database.Database, numbers: readonly string[]): Set<string> {
   if (numbers.length === 0) return new Set();
-  const rows = db.prepare("SELECT number FROM Person WHERE number IN (SELECT value FROM json_each(?))").all(JSON.stringify(numbers)) as { number: string }[];
+  const rows = all<{ number: string }>(db, sql`SELECT "number" FROM "Person" WHERE "number" ${inList(numbers)}`);
   return new Set(rows.map((r) => r.number));
 }
 
@@ -116,42 +115,32 @@ const IMPORT_NOTE = "批量导入";
 // (app/.server/auth/activation.ts, decision 030), never with a password shared by the whole file.
 // The row's ID number is not written: it was read only to check or fill the gender (decision 033).
 function insertAll(db: Database.Database, importer: Importer, rows: readonly CheckedRow[], today: string) {
-  const now = sqliteTimestamp(new Date());
-  const insertPerson = db.prepare(
-    `INSERT INTO "Person" ("number", "name", "gender", "category", "unitId", "politicalStatus", "statusSince", "cadreLevel",
-       "isCommitteeMember", "committeeRole", "phone", "disabledAt", "createdAt", "updatedAt")
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?) RETURNING "id"`,
-  );
-  const insertStatus = db.prepare(
-    `INSERT INTO "StatusChange" ("personId", "fromStatus", "toStatus", "effectiveOn", "note", "recordedById", "recordedAt") VALUES (?, ?, ?, ?, ?, ?, ?)`,
-  );
-  const dayStamp = (iso: string) => sqliteTimestamp(new Date(`${iso}T00:00:00Z`));
+  const now = new Date();
+  const dayStamp = (iso: string) => new Date(`${iso}T00:00:00Z`);
   for (const { person: p, unitId } of rows) {
     const isMasses = p.politicalStatus === "masses";
     // A status other than 群众 has a start date that drives deadlines: the given one, or today.
     const since = p.statusSince ? dayStamp(p.statusSince) : isMasses ? null : dayStamp(today);
-    const { id } = insertPerson.get(
-      p.number,
-      p.name,
-      p.gender,
-      p.category,
-      unitId,
-      p.politicalStatus,
-      since,
-      p.cadreLevel,
-      p.isCommitteeMember ? 1 : 0,
-      p.committeeRole,
-      p.phone,
-      now,
-      now,
-    ) as { id: number };
+    const { id } = get<{ id: number }>(
+      db,
+      sql`INSERT INTO "Person" ("number", "name", "gender", "category", "unitId", "politicalStatus", "statusSince", "cadreLevel",
+          "isCommitteeMember", "committeeRole", "phone", "disabledAt", "createdAt", "updatedAt")
+        VALUES (${p.number}, ${p.name}, ${p.gender}, ${p.category}, ${unitId}, ${p.politicalStatus}, ${since}, ${p.cadreLevel},
+          ${p.isCommitteeMember}, ${p.committeeRole}, ${p.phone}, NULL, ${now}, ${now}) RETURNING "id"`,
+    )!;
     // Every stage the file dates is a step of the history; an undated current stage starts today.
     const steps = isMasses
       ? []
       : p.history.length && p.history[p.history.length - 1].status === p.politicalStatus
         ? p.history
         : [...p.history, { status: p.politicalStatus, on: today }];
-    steps.forEach((step, i) => insertStatus.run(id, i === 0 ? null : steps[i - 1].status, step.status, dayStamp(step.on), IMPORT_NOTE, importer.id, now));
+    steps.forEach((step, i) =>
+      run(
+        db,
+        sql`INSERT INTO "StatusChange" ("personId", "fromStatus", "toStatus", "effectiveOn", "note", "recordedById", "recordedAt")
+          VALUES (${id}, ${i === 0 ? null : steps[i - 1].status}, ${step.status}, ${dayStamp(step.on)}, ${IMPORT_NOTE}, ${importer.id}, ${now})`,
+      ),
+    );
   }
 }
 
@@ -159,8 +148,7 @@ function importedUnits(db: Database.Database, rows: readonly CheckedRow[]): Impo
   const counts = new Map<number, number>();
   // A clean report resolved every row's unit.
   for (const r of rows) counts.set(r.unitId!, (counts.get(r.unitId!) ?? 0) + 1);
-  const name = db.prepare(`SELECT "name" FROM "OrgUnit" WHERE "id" = ?`);
-  return [...counts].map(([id, people]) => ({ id, name: (name.get(id) as { name: string }).name, people }));
+  return [...counts].map(([id, people]) => ({ id, name: get<{ name: string }>(db, sql`SELECT "name" FROM "OrgUnit" WHERE "id" = ${id}`)!.name, people }));
 }
 
 /**

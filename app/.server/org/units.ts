@@ -4,7 +4,7 @@ import { type Grant, grantsCover } from "~/lib/permissions";
 import { type UnitKind } from "~/lib/vocabulary";
 import { audit } from "../audit";
 import { prisma } from "../db";
-import { Prisma } from "../generated/prisma/client";
+import { anyOf, execute, query, sql } from "../sql";
 
 // The unit tree. `path` is "/<root id>/…/<own id>/": a unit's subtree is every row whose path
 // starts with its own, one indexed prefix query.
@@ -118,7 +118,11 @@ export async function moveUnit(actorId: number, id: number, newParentId: number)
     const newPath = `${parent.path}${unit.id}/`;
     const depthDelta = parent.depth + 1 - unit.depth;
     const now = new Date();
-    await tx.$executeRaw`UPDATE OrgUnit SET path = ${newPath} || substr(path, ${unit.path.length + 1}), depth = depth + ${depthDelta}, updatedAt = ${now} WHERE path LIKE ${unit.path + "%"}`;
+    await execute(
+      tx,
+      sql`UPDATE "OrgUnit" SET "path" = ${newPath} || substr("path", ${unit.path.length + 1}), "depth" = "depth" + ${depthDelta}, "updatedAt" = ${now}
+        WHERE "path" LIKE ${unit.path + "%"}`,
+    );
     await tx.orgUnit.update({ where: { id }, data: { parentId: parent.id } });
     return unit.parentId;
   });
@@ -188,14 +192,13 @@ export function rollUpCounts(direct: readonly { path: string; count: number }[])
  */
 export async function peopleCountsBySubtree(paths: string[]): Promise<Map<number, number>> {
   if (paths.length === 0) return new Map();
-  const within = Prisma.join(
-    paths.map((p) => Prisma.sql`u.path LIKE ${`${p}%`}`),
-    " OR ",
+  const within = anyOf(paths.map((p) => sql`u."path" LIKE ${`${p}%`}`));
+  const rows = await query<{ path: string; n: number | bigint }>(
+    prisma,
+    sql`SELECT u."path" AS "path", COUNT(*) AS "n"
+      FROM "Person" p JOIN "OrgUnit" u ON u."id" = p."unitId"
+      WHERE p."disabledAt" IS NULL AND ${within}
+      GROUP BY u."id", u."path"`,
   );
-  const rows = await prisma.$queryRaw<{ path: string; n: number | bigint }[]>`
-    SELECT u.path AS path, COUNT(*) AS n
-    FROM Person p JOIN OrgUnit u ON u.id = p.unitId
-    WHERE p.disabledAt IS NULL AND (${within})
-    GROUP BY u.id, u.path`;
   return rollUpCounts(rows.map((r) => ({ path: r.path, count: Number(r.n) })));
 }

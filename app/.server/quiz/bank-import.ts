@@ -18,10 +18,11 @@ import {
 import { type HiddenRowChoice, hiddenColumnsNote } from "~/lib/sheet-table";
 import { audit } from "../audit";
 import { env } from "../env";
-import { prisma, prismaIdle, rawDb, sqliteTimestamp } from "../db";
+import { prisma, prismaIdle, rawDb } from "../db";
 import { type Download, XLSX_TYPE } from "../http/download";
 import { type UploadedFile, readSpreadsheet, sha256Hex } from "../http/spreadsheet";
-import { type Bank, fromStored, toStored } from "./banks";
+import { all, run, sql } from "../sql";
+import { type Bank, fromStored, insertQuestion, toStored } from "./banks";
 
 // Excel import and export of one bank, the layout trainers keep their banks in. Like the people
 // import: a dry run reads and checks everything and writes nothing; a confirmation re-reads the
@@ -33,11 +34,10 @@ export const MAX_BANK_UPLOAD_BYTES = 5 * 1024 * 1024;
 type BankRef = Pick<Bank, "id" | "slug" | "title">;
 
 function checkRows(db: Database.Database, bank: BankRef, { rows, header }: BankSheetParse): CheckedBankRow[] {
-  const existing = db.prepare("SELECT key, stem, archivedAt FROM Question WHERE bankId = ?").all(bank.id) as {
-    key: string;
-    stem: string;
-    archivedAt: string | null;
-  }[];
+  const existing = all<{ key: string; stem: string; archivedAt: string | null }>(
+    db,
+    sql`SELECT "key", "stem", "archivedAt" FROM "Question" WHERE "bankId" = ${bank.id}`,
+  );
   return checkAgainstBank(rows, {
     slug: bank.slug,
     existingStems: new Set(existing.filter((q) => q.archivedAt === null).map((q) => stemKey(q.stem))),
@@ -83,19 +83,15 @@ export async function confirmBankImport(
   if (expectedSha256 !== meta.sha256) return { ok: false, reason: "changed" };
   if (parsed.fileProblems.length) return { ok: false, reason: "problems", report: buildBankReport(meta, parsed, []) };
   const db = rawDb();
-  const insert = db.prepare(
-    `INSERT INTO Question (bankId, key, type, stem, options, answer, explanation, difficulty, tags, source, createdAt, updatedAt)
-     VALUES (@bankId, @key, @type, @stem, @options, @answer, @explanation, @difficulty, @tags, @source, @now, @now)`,
-  );
   await prismaIdle();
   const outcome = db
     .transaction(() => {
       const checked = checkRows(db, bank, parsed);
       const report = buildBankReport(meta, parsed, checked);
       if (!isClean(report)) return { ok: false as const, report };
-      const now = sqliteTimestamp(new Date());
-      for (const r of checked) insert.run({ bankId: bank.id, ...toStored(r.question!), now });
-      db.prepare("UPDATE QuestionBank SET updatedAt = ? WHERE id = ?").run(now, bank.id);
+      const now = new Date();
+      for (const r of checked) insertQuestion(db, bank.id, toStored(r.question!), now);
+      run(db, sql`UPDATE "QuestionBank" SET "updatedAt" = ${now} WHERE "id" = ${bank.id}`);
       return { ok: true as const, report };
     })
     // IMMEDIATE takes the write lock before the checks, so no stem or key is taken between check and write.

@@ -8,8 +8,9 @@ import { type EditableQuestion, bankSchema, editableQuestionSchema } from "~/lib
 import { stemKey } from "~/lib/bank-import";
 import { type QuestionType } from "~/lib/quiz-grading";
 import { audit } from "../audit";
-import { prisma, rawDb, sqliteTimestamp } from "../db";
+import { prisma, rawDb } from "../db";
 import { type Prisma } from "../generated/prisma/client";
+import { all, get, run, sql } from "../sql";
 
 // Question banks: the demo banks kept as files under content/banks (synchronised at start), banks
 // trainers make in the browser, and their questions. Callers authorise against `bank.unitId`
@@ -47,6 +48,15 @@ export function toStored(q: EditableQuestion): StoredQuestion {
     tags: JSON.stringify(q.tags),
     source: q.source ?? null,
   };
+}
+
+/** Adds a question to a bank on a raw connection (the repository sync and the Excel import). */
+export function insertQuestion(db: Database.Database, bankId: number, q: StoredQuestion, now: Date) {
+  run(
+    db,
+    sql`INSERT INTO "Question" ("bankId", "key", "type", "stem", "options", "answer", "explanation", "difficulty", "tags", "source", "createdAt", "updatedAt")
+      VALUES (${bankId}, ${q.key}, ${q.type}, ${q.stem}, ${q.options}, ${q.answer}, ${q.explanation}, ${q.difficulty}, ${q.tags}, ${q.source}, ${now}, ${now})`,
+  );
 }
 
 /** Back to the bank-format shape; a row that no longer passes the rules (edited by hand in SQL) throws. */
@@ -119,13 +129,13 @@ export function syncContentBanks({ dir = CONTENT_BANKS_DIR, db = rawDb() }: { di
   summary.files = files.length;
   if (files.length === 0) return summary;
 
-  const root = db.prepare("SELECT id FROM OrgUnit WHERE parentId IS NULL ORDER BY id LIMIT 1").get() as { id: number } | undefined;
+  const root = get<{ id: number }>(db, sql`SELECT "id" FROM "OrgUnit" WHERE "parentId" IS NULL ORDER BY "id" LIMIT 1`);
   if (!root) {
     summary.warnings.push("尚未建立党组织，题库文件暂不导入");
     return summary;
   }
   const known = new Map(
-    (db.prepare("SELECT id, slug, contentHash FROM QuestionBank").all() as { id: number; slug: string; contentHash: string | null }[]).map((b) => [b.slug, b]),
+    all<{ id: number; slug: string; contentHash: string | null }>(db, sql`SELECT "id", "slug", "contentHash" FROM "QuestionBank"`).map((b) => [b.slug, b]),
   );
 
   for (const file of files) {
@@ -159,63 +169,54 @@ export function syncContentBanks({ dir = CONTENT_BANKS_DIR, db = rawDb() }: { di
 }
 
 function applyBankFile(db: Database.Database, rootId: number, bank: ReturnType<typeof bankSchema.parse>, hash: string, summary: SyncSummary) {
-  const now = sqliteTimestamp(new Date());
+  const now = new Date();
   db.transaction(() => {
-    const existing = db.prepare("SELECT id FROM QuestionBank WHERE slug = ?").get(bank.id) as { id: number } | undefined;
+    const existing = get<{ id: number }>(db, sql`SELECT "id" FROM "QuestionBank" WHERE "slug" = ${bank.id}`);
     let bankId: number;
     if (existing) {
       bankId = existing.id;
-      db.prepare("UPDATE QuestionBank SET title = ?, description = ?, contentHash = ?, updatedAt = ? WHERE id = ?").run(
-        bank.title,
-        bank.description,
-        hash,
-        now,
-        bankId,
+      run(
+        db,
+        sql`UPDATE "QuestionBank" SET "title" = ${bank.title}, "description" = ${bank.description}, "contentHash" = ${hash}, "updatedAt" = ${now}
+          WHERE "id" = ${bankId}`,
       );
       summary.banksUpdated++;
     } else {
-      bankId = Number(
-        db
-          .prepare("INSERT INTO QuestionBank (slug, title, description, unitId, contentHash, createdAt, updatedAt) VALUES (?, ?, ?, ?, ?, ?, ?)")
-          .run(bank.id, bank.title, bank.description, rootId, hash, now, now).lastInsertRowid,
-      );
+      bankId = get<{ id: number }>(
+        db,
+        sql`INSERT INTO "QuestionBank" ("slug", "title", "description", "unitId", "contentHash", "createdAt", "updatedAt")
+          VALUES (${bank.id}, ${bank.title}, ${bank.description}, ${rootId}, ${hash}, ${now}, ${now}) RETURNING "id"`,
+      )!.id;
       summary.banksCreated++;
     }
     const current = new Map(
-      (
-        db
-          .prepare("SELECT id, key, type, stem, options, answer, explanation, difficulty, tags, source, archivedAt FROM Question WHERE bankId = ?")
-          .all(bankId) as (StoredQuestion & {
-          id: number;
-          archivedAt: string | null;
-        })[]
+      all<StoredQuestion & { id: number; archivedAt: string | null }>(
+        db,
+        sql`SELECT "id", "key", "type", "stem", "options", "answer", "explanation", "difficulty", "tags", "source", "archivedAt"
+          FROM "Question" WHERE "bankId" = ${bankId}`,
       ).map((q) => [q.key, q]),
     );
-    const insert = db.prepare(
-      `INSERT INTO Question (bankId, key, type, stem, options, answer, explanation, difficulty, tags, source, createdAt, updatedAt)
-       VALUES (@bankId, @key, @type, @stem, @options, @answer, @explanation, @difficulty, @tags, @source, @now, @now)`,
-    );
-    const update = db.prepare(
-      `UPDATE Question SET type = @type, stem = @stem, options = @options, answer = @answer, explanation = @explanation,
-         difficulty = @difficulty, tags = @tags, source = @source, archivedAt = NULL, updatedAt = @now WHERE id = @id`,
-    );
-    const archive = db.prepare("UPDATE Question SET archivedAt = ?, updatedAt = ? WHERE id = ?");
     const fields = ["type", "stem", "options", "answer", "explanation", "difficulty", "tags", "source"] as const;
     for (const q of bank.questions) {
       const stored = toStored(q);
       const row = current.get(q.id);
       current.delete(q.id);
       if (!row) {
-        insert.run({ bankId, ...stored, now });
+        insertQuestion(db, bankId, stored, now);
         summary.questionsAdded++;
       } else if (row.archivedAt !== null || fields.some((f) => row[f] !== stored[f])) {
-        update.run({ id: row.id, ...stored, now });
+        run(
+          db,
+          sql`UPDATE "Question" SET "type" = ${stored.type}, "stem" = ${stored.stem}, "options" = ${stored.options}, "answer" = ${stored.answer},
+            "explanation" = ${stored.explanation}, "difficulty" = ${stored.difficulty}, "tags" = ${stored.tags}, "source" = ${stored.source},
+            "archivedAt" = NULL, "updatedAt" = ${now} WHERE "id" = ${row.id}`,
+        );
         summary.questionsUpdated++;
       }
     }
     for (const row of current.values()) {
       if (row.archivedAt !== null) continue;
-      archive.run(now, now, row.id);
+      run(db, sql`UPDATE "Question" SET "archivedAt" = ${now}, "updatedAt" = ${now} WHERE "id" = ${row.id}`);
       summary.questionsArchived++;
     }
   })();

@@ -1,10 +1,11 @@
 import { unitIdsOnPath } from "~/lib/unit-path";
-import { Prisma } from "../generated/prisma/client";
+import { type Prisma } from "../generated/prisma/client";
 import { personFieldsFor } from "~/lib/mask";
 import { type Grant } from "~/lib/permissions";
 import { type PlausibilityEvidence } from "~/lib/quiz-plausibility";
 import { type ItemTally, type ScoreSummary, discrimination, scoreHistogram, scoreSummary } from "~/lib/quiz-stats";
 import { prisma } from "../db";
+import { type Sql, anyOf, query, raw, sql } from "../sql";
 
 // A quiz's report for the trainer: who took it per unit against who should have, the score
 // distribution, how each question fared, and the attempts flagged as implausible. Everything is
@@ -14,22 +15,18 @@ import { prisma } from "../db";
 // Sums are done in SQL so a quiz taken by the whole school (12,000 people × 20 questions) is read as
 // a few hundred grouped rows, not a quarter of a million.
 
-const FINISHED = Prisma.sql`('submitted', 'expired')`;
+const FINISHED = raw(`('submitted', 'expired')`);
 
-function withinScope(scopePaths: readonly string[], pathColumn = Prisma.raw("u.path")): Prisma.Sql {
-  if (scopePaths.length === 0) return Prisma.sql`0`;
-  return Prisma.sql`(${Prisma.join(
-    scopePaths.map((p) => Prisma.sql`${pathColumn} LIKE ${`${p}%`}`),
-    " OR ",
-  )})`;
+function withinScope(scopePaths: readonly string[], pathColumn = raw(`u."path"`)): Sql {
+  return anyOf(scopePaths.map((p) => sql`${pathColumn} LIKE ${`${p}%`}`));
 }
 
 /** The person (p, in unit u) is in the quiz's audience: a unit on their path, and the status if one is named. */
-function inAudience(quizId: number): Prisma.Sql {
-  return Prisma.sql`EXISTS (
-    SELECT 1 FROM QuizAudience qa JOIN OrgUnit au ON au.id = qa.unitId
-    WHERE qa.quizId = ${quizId} AND u.path LIKE au.path || '%'
-      AND (qa.politicalStatus IS NULL OR qa.politicalStatus = p.politicalStatus))`;
+function inAudience(quizId: number): Sql {
+  return sql`EXISTS (
+    SELECT 1 FROM "QuizAudience" qa JOIN "OrgUnit" au ON au."id" = qa."unitId"
+    WHERE qa."quizId" = ${quizId} AND u."path" LIKE au."path" || '%'
+      AND (qa."politicalStatus" IS NULL OR qa."politicalStatus" = p."politicalStatus"))`;
 }
 
 const num = (x: number | bigint | null) => Number(x ?? 0);
@@ -61,23 +58,32 @@ export type Participation = {
  * or graded.
  */
 export async function participation(quizId: number, scopePaths: readonly string[]): Promise<Participation> {
-  const rows = await prisma.$queryRaw<{ path: string; eligible: bigint; took: bigint; passed: bigint; sumPercent: bigint | null; outside: bigint }[]>`
-    SELECT u.path AS path,
-      SUM(CASE WHEN e.eligible THEN 1 ELSE 0 END) AS eligible,
-      SUM(CASE WHEN e.eligible AND g.personId IS NOT NULL THEN 1 ELSE 0 END) AS took,
-      SUM(CASE WHEN e.eligible AND g.passed THEN 1 ELSE 0 END) AS passed,
-      SUM(CASE WHEN e.eligible THEN g.percent END) AS sumPercent,
-      SUM(CASE WHEN NOT e.eligible AND g.personId IS NOT NULL THEN 1 ELSE 0 END) AS outside
+  const rows = await query<{
+    path: string;
+    eligible: bigint | number | null;
+    took: bigint | number | null;
+    passed: bigint | number | null;
+    sumPercent: bigint | number | null;
+    outside: bigint | number | null;
+  }>(
+    prisma,
+    sql`SELECT u."path" AS "path",
+      SUM(CASE WHEN e."eligible" THEN 1 ELSE 0 END) AS "eligible",
+      SUM(CASE WHEN e."eligible" AND g."personId" IS NOT NULL THEN 1 ELSE 0 END) AS "took",
+      SUM(CASE WHEN e."eligible" AND g."passed" THEN 1 ELSE 0 END) AS "passed",
+      SUM(CASE WHEN e."eligible" THEN g."percent" END) AS "sumPercent",
+      SUM(CASE WHEN NOT e."eligible" AND g."personId" IS NOT NULL THEN 1 ELSE 0 END) AS "outside"
     FROM (
-      SELECT p.id AS personId, p.unitId AS unitId, (p.disabledAt IS NULL AND ${inAudience(quizId)}) AS eligible
-      FROM Person p JOIN OrgUnit u ON u.id = p.unitId
+      SELECT p."id" AS "personId", p."unitId" AS "unitId", (p."disabledAt" IS NULL AND ${inAudience(quizId)}) AS "eligible"
+      FROM "Person" p JOIN "OrgUnit" u ON u."id" = p."unitId"
       WHERE ${withinScope(scopePaths)}
-        AND ((p.disabledAt IS NULL AND ${inAudience(quizId)})
-          OR EXISTS (SELECT 1 FROM QuizGrade g2 WHERE g2.quizId = ${quizId} AND g2.personId = p.id))
+        AND ((p."disabledAt" IS NULL AND ${inAudience(quizId)})
+          OR EXISTS (SELECT 1 FROM "QuizGrade" g2 WHERE g2."quizId" = ${quizId} AND g2."personId" = p."id"))
     ) e
-    JOIN OrgUnit u ON u.id = e.unitId
-    LEFT JOIN QuizGrade g ON g.quizId = ${quizId} AND g.personId = e.personId
-    GROUP BY u.id, u.path`;
+    JOIN "OrgUnit" u ON u."id" = e."unitId"
+    LEFT JOIN "QuizGrade" g ON g."quizId" = ${quizId} AND g."personId" = e."personId"
+    GROUP BY u."id", u."path"`,
+  );
 
   const totals = new Map<number, { eligible: number; took: number; passed: number; sumPercent: number }>();
   let outsideAudience = 0;
@@ -120,9 +126,11 @@ export async function participation(quizId: number, scopePaths: readonly string[
     }),
     { eligible: 0, took: 0, passed: 0, sumPercent: 0 },
   );
-  const [{ n: inProgress }] = await prisma.$queryRaw<{ n: bigint }[]>`
-    SELECT COUNT(*) AS n FROM QuizAttempt a JOIN Person p ON p.id = a.personId JOIN OrgUnit u ON u.id = p.unitId
-    WHERE a.quizId = ${quizId} AND a.state = 'in_progress' AND ${withinScope(scopePaths)}`;
+  const [{ n: inProgress }] = await query<{ n: bigint | number }>(
+    prisma,
+    sql`SELECT COUNT(*) AS "n" FROM "QuizAttempt" a JOIN "Person" p ON p."id" = a."personId" JOIN "OrgUnit" u ON u."id" = p."unitId"
+    WHERE a."quizId" = ${quizId} AND a."state" = 'in_progress' AND ${withinScope(scopePaths)}`,
+  );
   return {
     units,
     total: { eligible: sum.eligible, took: sum.took, passed: sum.passed, mean: meanOf(sum.sumPercent, sum.took) },
@@ -146,10 +154,12 @@ export type ScoreReport = ScoreSummary & { histogram: ReturnType<typeof scoreHis
 
 /** The grade that counts for each person in scope (QuizGrade, by the quiz's grade method). */
 export async function scores(quizId: number, scopePaths: readonly string[]): Promise<ScoreReport> {
-  const rows = await prisma.$queryRaw<{ percent: number; passed: number | boolean }[]>`
-    SELECT g.percent AS percent, g.passed AS passed
-    FROM QuizGrade g JOIN Person p ON p.id = g.personId JOIN OrgUnit u ON u.id = p.unitId
-    WHERE g.quizId = ${quizId} AND ${withinScope(scopePaths)}`;
+  const rows = await query<{ percent: number; passed: number | boolean }>(
+    prisma,
+    sql`SELECT g."percent" AS "percent", g."passed" AS "passed"
+    FROM "QuizGrade" g JOIN "Person" p ON p."id" = g."personId" JOIN "OrgUnit" u ON u."id" = p."unitId"
+    WHERE g."quizId" = ${quizId} AND ${withinScope(scopePaths)}`,
+  );
   const grades = rows.map((r) => ({ percent: Number(r.percent), passed: Boolean(r.passed) }));
   return { ...scoreSummary(grades), histogram: scoreHistogram(grades.map((g) => g.percent)) };
 }
@@ -178,44 +188,49 @@ export type QuestionReport = {
  * score, and sometimes the answers, so they would flatter every question). Sorted hardest first.
  */
 export async function questionStats(quizId: number, scopePaths: readonly string[]): Promise<QuestionReport[]> {
-  const firsts = Prisma.sql`
-    SELECT a.id AS id, a.mark AS mark, a.maxMark AS maxMark
-    FROM QuizAttempt a JOIN Person p ON p.id = a.personId JOIN OrgUnit u ON u.id = p.unitId
-    WHERE a.quizId = ${quizId} AND a.state IN ${FINISHED} AND ${withinScope(scopePaths)}
-      AND a.number = (SELECT MIN(b.number) FROM QuizAttempt b
-                      WHERE b.quizId = a.quizId AND b.personId = a.personId AND b.state IN ${FINISHED})`;
+  const firsts = sql`
+    SELECT a."id" AS "id", a."mark" AS "mark", a."maxMark" AS "maxMark"
+    FROM "QuizAttempt" a JOIN "Person" p ON p."id" = a."personId" JOIN "OrgUnit" u ON u."id" = p."unitId"
+    WHERE a."quizId" = ${quizId} AND a."state" IN ${FINISHED} AND ${withinScope(scopePaths)}
+      AND a."number" = (SELECT MIN(b."number") FROM "QuizAttempt" b
+                      WHERE b."quizId" = a."quizId" AND b."personId" = a."personId" AND b."state" IN ${FINISHED})`;
   // The rest score of an item: the attempt's marks without this question, as a fraction of the rest.
-  const hasRest = Prisma.sql`f.maxMark > i.maxMark`;
-  const rest = Prisma.sql`(CAST(COALESCE(f.mark, 0) - COALESCE(i.mark, 0) AS REAL) / (f.maxMark - i.maxMark))`;
+  // DOUBLE PRECISION: a REAL on SQLite, and not PostgreSQL's 4-byte REAL.
+  const hasRest = sql`f."maxMark" > i."maxMark"`;
+  const rest = sql`(CAST(COALESCE(f."mark", 0) - COALESCE(i."mark", 0) AS DOUBLE PRECISION) / (f."maxMark" - i."maxMark"))`;
   const [tallies, wrong] = await Promise.all([
-    prisma.$queryRaw<
-      {
-        questionId: number;
-        drawn: bigint;
-        answered: bigint;
-        correct: bigint;
-        n: bigint;
-        nCorrect: bigint;
-        sumRest: number | null;
-        sumRestSquared: number | null;
-        sumRestCorrect: number | null;
-      }[]
-    >`
-      SELECT i.questionId AS questionId, COUNT(*) AS drawn,
-        SUM(CASE WHEN i.response IS NOT NULL THEN 1 ELSE 0 END) AS answered,
-        SUM(CASE WHEN i.correct THEN 1 ELSE 0 END) AS correct,
-        SUM(CASE WHEN ${hasRest} THEN 1 ELSE 0 END) AS n,
-        SUM(CASE WHEN ${hasRest} AND i.correct THEN 1 ELSE 0 END) AS nCorrect,
-        SUM(CASE WHEN ${hasRest} THEN ${rest} END) AS sumRest,
-        SUM(CASE WHEN ${hasRest} THEN ${rest} * ${rest} END) AS sumRestSquared,
-        SUM(CASE WHEN ${hasRest} AND i.correct THEN ${rest} END) AS sumRestCorrect
-      FROM (${firsts}) f JOIN AttemptItem i ON i.attemptId = f.id
-      GROUP BY i.questionId`,
-    prisma.$queryRaw<{ questionId: number; response: string; n: bigint }[]>`
-      SELECT i.questionId AS questionId, i.response AS response, COUNT(*) AS n
-      FROM (${firsts}) f JOIN AttemptItem i ON i.attemptId = f.id
-      WHERE i.response IS NOT NULL AND NOT i.correct
-      GROUP BY i.questionId, i.response`,
+    query<{
+      questionId: number | bigint;
+      drawn: bigint | number;
+      answered: bigint | number | null;
+      correct: bigint | number | null;
+      n: bigint | number | null;
+      nCorrect: bigint | number | null;
+      sumRest: number | null;
+      sumRestSquared: number | null;
+      sumRestCorrect: number | null;
+    }>(
+      prisma,
+      sql`
+      SELECT i."questionId" AS "questionId", COUNT(*) AS "drawn",
+        SUM(CASE WHEN i."response" IS NOT NULL THEN 1 ELSE 0 END) AS "answered",
+        SUM(CASE WHEN i."correct" THEN 1 ELSE 0 END) AS "correct",
+        SUM(CASE WHEN ${hasRest} THEN 1 ELSE 0 END) AS "n",
+        SUM(CASE WHEN ${hasRest} AND i."correct" THEN 1 ELSE 0 END) AS "nCorrect",
+        SUM(CASE WHEN ${hasRest} THEN ${rest} END) AS "sumRest",
+        SUM(CASE WHEN ${hasRest} THEN ${rest} * ${rest} END) AS "sumRestSquared",
+        SUM(CASE WHEN ${hasRest} AND i."correct" THEN ${rest} END) AS "sumRestCorrect"
+      FROM (${firsts}) f JOIN "AttemptItem" i ON i."attemptId" = f."id"
+      GROUP BY i."questionId"`,
+    ),
+    query<{ questionId: number | bigint; response: string; n: bigint | number }>(
+      prisma,
+      sql`
+      SELECT i."questionId" AS "questionId", i."response" AS "response", COUNT(*) AS "n"
+      FROM (${firsts}) f JOIN "AttemptItem" i ON i."attemptId" = f."id"
+      WHERE i."response" IS NOT NULL AND NOT i."correct"
+      GROUP BY i."questionId", i."response"`,
+    ),
   ]);
   const questions = await prisma.question.findMany({
     where: { id: { in: tallies.map((t) => Number(t.questionId)) } },
@@ -356,28 +371,28 @@ export type PersonResult = {
 
 /** Everyone eligible or graded in scope, in unit then number order, with their counted grade. */
 export async function personResults(quizId: number, scopePaths: readonly string[], grants: readonly Grant[]): Promise<PersonResult[]> {
-  const rows = await prisma.$queryRaw<
-    {
-      number: string;
-      name: string;
-      unitName: string;
-      unitPath: string;
-      politicalStatus: string;
-      eligible: number;
-      attempts: bigint | null;
-      percent: number | null;
-      passed: number | null;
-      flagged: bigint;
-    }[]
-  >`
-    SELECT p.number AS number, p.name AS name, u.name AS unitName, u.path AS unitPath, p.politicalStatus AS politicalStatus,
-      (p.disabledAt IS NULL AND ${inAudience(quizId)}) AS eligible,
-      g.attempts AS attempts, g.percent AS percent, g.passed AS passed,
-      (SELECT COUNT(*) FROM QuizAttempt fa WHERE fa.quizId = ${quizId} AND fa.personId = p.id AND fa.flagged) AS flagged
-    FROM Person p JOIN OrgUnit u ON u.id = p.unitId
-    LEFT JOIN QuizGrade g ON g.quizId = ${quizId} AND g.personId = p.id
+  const rows = await query<{
+    number: string;
+    name: string;
+    unitName: string;
+    unitPath: string;
+    politicalStatus: string;
+    eligible: number | bigint | boolean;
+    attempts: bigint | number | null;
+    percent: number | null;
+    passed: number | boolean | null;
+    flagged: bigint | number;
+  }>(
+    prisma,
+    sql`SELECT p."number" AS "number", p."name" AS "name", u."name" AS "unitName", u."path" AS "unitPath", p."politicalStatus" AS "politicalStatus",
+      (p."disabledAt" IS NULL AND ${inAudience(quizId)}) AS "eligible",
+      g."attempts" AS "attempts", g."percent" AS "percent", g."passed" AS "passed",
+      (SELECT COUNT(*) FROM "QuizAttempt" fa WHERE fa."quizId" = ${quizId} AND fa."personId" = p."id" AND fa."flagged") AS "flagged"
+    FROM "Person" p JOIN "OrgUnit" u ON u."id" = p."unitId"
+    LEFT JOIN "QuizGrade" g ON g."quizId" = ${quizId} AND g."personId" = p."id"
     WHERE ${withinScope(scopePaths)}
-      AND ((p.disabledAt IS NULL AND ${inAudience(quizId)}) OR g.personId IS NOT NULL)`;
+      AND ((p."disabledAt" IS NULL AND ${inAudience(quizId)}) OR g."personId" IS NOT NULL)`,
+  );
   rows.sort((a, b) => comparePaths(a.unitPath, b.unitPath) || a.number.localeCompare(b.number));
   return rows.map((r) => ({
     ...personFieldsFor(grants, r),

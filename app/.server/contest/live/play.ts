@@ -1,8 +1,9 @@
 import { type LiveQuestionType } from "~/lib/live-events";
 import { speedPoints } from "~/lib/live-scoring";
 import { gradeQuestion } from "~/lib/quiz-grading";
-import { prisma, prismaIdle, rawDb, rawStatement, sqliteTimestamp } from "../../db";
+import { prisma, prismaIdle, rawDb } from "../../db";
 import { keyOf } from "../../quiz/paper";
+import { get, run, sql } from "../../sql";
 import { contestInAudience } from "./audience";
 import { AppError } from "~/lib/app-error";
 import { publishState, scheduleStats } from "./publish";
@@ -14,10 +15,6 @@ import { type QuestionRow, questionView, readQuestion, readRound } from "./snaps
 // interleave). Everything is decided by the server's clock: an answer counts while now ≤ deadlineAt,
 // and a right one scores by the time from questionAt to its arrival. The first answer stands; a retry
 // of it (the primary key) changes nothing.
-
-// Joining again keeps the player's place and score and takes the consent given this time.
-const JOIN_SQL = `INSERT INTO "LivePlayer" ("roundId", "personId", "joinedAt", "score", "showName") VALUES (?, ?, ?, 0, ?)
-  ON CONFLICT ("roundId", "personId") DO UPDATE SET "showName" = excluded."showName"`;
 
 /**
  * Joins the open round of the contest with this code, with the player's consent (or not) to be shown
@@ -31,30 +28,34 @@ export async function joinRound(personId: number, contestId: number, code: strin
   // 200 finalists join within seconds of the code appearing: one raw statement, not a Prisma upsert
   // (an implicit transaction, which holds every other query of the process while it is open).
   await prismaIdle();
-  rawStatement(JOIN_SQL).run(round.id, personId, sqliteTimestamp(new Date()), showName ? 1 : 0);
+  // Joining again keeps the player's place and score and takes the consent given this time.
+  run(
+    rawDb(),
+    sql`INSERT INTO "LivePlayer" ("roundId", "personId", "joinedAt", "score", "showName") VALUES (${round.id}, ${personId}, ${new Date()}, 0, ${showName})
+      ON CONFLICT ("roundId", "personId") DO UPDATE SET "showName" = excluded."showName"`,
+  );
   scheduleStats(round.id);
   return round.id;
 }
-
-const SET_SHOW_NAME_SQL = `UPDATE "LivePlayer" SET "showName" = ? WHERE "roundId" = ? AND "personId" = ?`;
 
 /** A player changes their consent; a leaderboard on the screens shows the change at once. */
 export async function setLiveShowName(personId: number, contestId: number, showName: boolean) {
   const roundId = await roundOfPlayer(personId, contestId);
   if (roundId === null) throw new AppError("not_joined", "您还没有加入这一轮，请先输入加入码");
   await prismaIdle();
-  rawStatement(SET_SHOW_NAME_SQL).run(showName ? 1 : 0, roundId, personId);
+  run(rawDb(), sql`UPDATE "LivePlayer" SET "showName" = ${showName} WHERE "roundId" = ${roundId} AND "personId" = ${personId}`);
   const state = readRound(roundId)?.state;
   if (state === "reveal" || state === "finished") publishState(roundId);
 }
 
-const IS_PLAYER_SQL = `SELECT 1 FROM LivePlayer WHERE roundId = ? AND personId = ?`;
+const isPlayer = (roundId: number, personId: number) =>
+  get(rawDb(), sql`SELECT 1 FROM "LivePlayer" WHERE "roundId" = ${roundId} AND "personId" = ${personId}`) !== undefined;
 
 /** The round a phone shows: the contest's latest round, if the person plays in it. */
 export async function roundOfPlayer(personId: number, contestId: number): Promise<number | null> {
   const round = await prisma.liveRound.findFirst({ where: { contestId }, orderBy: { id: "desc" }, select: { id: true } });
   if (!round) return null;
-  return rawStatement(IS_PLAYER_SQL).get(round.id, personId) ? round.id : null;
+  return isPlayer(round.id, personId) ? round.id : null;
 }
 
 /** What the phone sent (option values) → the response in bank form, or a refusal. */
@@ -69,10 +70,6 @@ function toResponse(q: QuestionRow, values: string[]): unknown {
   if (given.length !== 1) throw malformed;
   return type === "judge" ? given[0] === "true" : given[0];
 }
-
-const INSERT_ANSWER_SQL = `INSERT INTO LiveAnswer (roundId, position, personId, response, correct, points, receivedAt, elapsedMs)
-  VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`;
-const ADD_SCORE_SQL = `UPDATE LivePlayer SET score = score + ? WHERE roundId = ? AND personId = ?`;
 
 export type AnswerResult = { position: number; duplicate: boolean };
 
@@ -89,7 +86,7 @@ export async function submitAnswer(
     .transaction((): AnswerResult => {
       const round = readRound(roundId);
       if (!round || round.contestId !== contestId) throw new AppError("not_found", "没有找到这一轮现场赛");
-      if (!rawStatement(IS_PLAYER_SQL).get(roundId, personId)) throw new AppError("not_joined", "您还没有加入这一轮，请先输入加入码");
+      if (!isPlayer(roundId, personId)) throw new AppError("not_joined", "您还没有加入这一轮，请先输入加入码");
       if (round.state !== "question") throw new AppError("no_question", "现在不是答题时间");
       if (position !== round.current) throw new AppError("wrong_question", "这道题已经结束，请看当前题目");
       const deadline = Date.parse(round.deadlineAt!);
@@ -100,18 +97,14 @@ export async function submitAnswer(
       const questionAt = Date.parse(round.questionAt!);
       const elapsedMs = Math.max(0, now.getTime() - questionAt);
       const points = correct ? speedPoints(q.points, elapsedMs, q.seconds * 1000) : 0;
-      const inserted = rawStatement(INSERT_ANSWER_SQL).run(
-        roundId,
-        position,
-        personId,
-        JSON.stringify(response),
-        correct ? 1 : 0,
-        points,
-        sqliteTimestamp(now),
-        elapsedMs,
+      const db = rawDb();
+      const inserted = run(
+        db,
+        sql`INSERT INTO "LiveAnswer" ("roundId", "position", "personId", "response", "correct", "points", "receivedAt", "elapsedMs")
+          VALUES (${roundId}, ${position}, ${personId}, ${JSON.stringify(response)}, ${correct}, ${points}, ${now}, ${elapsedMs}) ON CONFLICT DO NOTHING`,
       );
-      if (inserted.changes === 0) return { position, duplicate: true };
-      rawStatement(ADD_SCORE_SQL).run(points, roundId, personId);
+      if (inserted === 0) return { position, duplicate: true };
+      run(db, sql`UPDATE "LivePlayer" SET "score" = "score" + ${points} WHERE "roundId" = ${roundId} AND "personId" = ${personId}`);
       scheduleStats(roundId);
       return { position, duplicate: false };
     })

@@ -10,7 +10,8 @@ import {
   type LiveStatsEvent,
 } from "~/lib/live-events";
 import { rankScores } from "~/lib/live-scoring";
-import { rawStatement } from "../../db";
+import { rawDb } from "../../db";
+import { all, get, sql } from "../../sql";
 
 // The round as the screens see it, read on the raw connection (decision 017: reads that thousands of
 // phones make at once stay off Prisma). The key enters a snapshot only in the reveal and finished
@@ -28,20 +29,26 @@ export type RoundRow = {
   total: number;
 };
 
-const ROUND_SQL = `SELECT r.id, r.contestId, r.title, r.code, r.state, r.current, r.questionAt, r.deadlineAt,
-  (SELECT count(*) FROM LiveQuestion q WHERE q.roundId = r.id) AS total FROM LiveRound r WHERE r.id = ?`;
-
 export function readRound(roundId: number): RoundRow | null {
-  return (rawStatement(ROUND_SQL).get(roundId) as RoundRow | undefined) ?? null;
+  return (
+    get<RoundRow>(
+      rawDb(),
+      sql`SELECT r."id", r."contestId", r."title", r."code", r."state", r."current", r."questionAt", r."deadlineAt",
+        (SELECT count(*) FROM "LiveQuestion" q WHERE q."roundId" = r."id") AS "total" FROM "LiveRound" r WHERE r."id" = ${roundId}`,
+    ) ?? null
+  );
 }
 
 export type QuestionRow = { position: number; seconds: number; points: number; type: LiveQuestionType; stem: string; options: string | null; answer: string };
 
-const QUESTION_SQL = `SELECT lq.position, lq.seconds, lq.points, q.type, q.stem, q.options, q.answer
-  FROM LiveQuestion lq JOIN Question q ON q.id = lq.questionId WHERE lq.roundId = ? AND lq.position = ?`;
-
 export function readQuestion(roundId: number, position: number): QuestionRow | null {
-  return (rawStatement(QUESTION_SQL).get(roundId, position) as QuestionRow | undefined) ?? null;
+  return (
+    get<QuestionRow>(
+      rawDb(),
+      sql`SELECT lq."position", lq."seconds", lq."points", q."type", q."stem", q."options", q."answer"
+        FROM "LiveQuestion" lq JOIN "Question" q ON q."id" = lq."questionId" WHERE lq."roundId" = ${roundId} AND lq."position" = ${position}`,
+    ) ?? null
+  );
 }
 
 /** The options as everyone sees them: bank letters in order, or 正确/错误 for a judgement. */
@@ -64,20 +71,27 @@ export function keyValues(q: Pick<QuestionRow, "type" | "answer">): string[] {
   return ([] as unknown[]).concat(answer).map(String);
 }
 
-const DISTRIBUTION_SQL = `SELECT response, count(*) AS n FROM LiveAnswer WHERE roundId = ? AND position = ? GROUP BY response`;
-const ANSWERED_SQL = `SELECT count(*) AS n, coalesce(sum(correct), 0) AS correct FROM LiveAnswer WHERE roundId = ? AND position = ?`;
-const PLAYERS_SQL = `SELECT count(*) AS n FROM LivePlayer WHERE roundId = ?`;
+const answeredCount = (roundId: number, position: number) =>
+  get<{ n: number; correct: number }>(
+    rawDb(),
+    sql`SELECT count(*) AS "n", coalesce(sum(CASE WHEN "correct" THEN 1 ELSE 0 END), 0) AS "correct"
+      FROM "LiveAnswer" WHERE "roundId" = ${roundId} AND "position" = ${position}`,
+  )!;
 
 function reveal(round: RoundRow, q: QuestionRow): LiveReveal {
   const answer = keyValues(q);
   const view = questionView(q);
   const counts = new Map(view.options.map((o) => [o.value, 0]));
-  for (const row of rawStatement(DISTRIBUTION_SQL).all(round.id, q.position) as { response: string; n: number }[]) {
+  const distribution = all<{ response: string; n: number }>(
+    rawDb(),
+    sql`SELECT "response", count(*) AS "n" FROM "LiveAnswer" WHERE "roundId" = ${round.id} AND "position" = ${q.position} GROUP BY "response"`,
+  );
+  for (const row of distribution) {
     for (const value of ([] as unknown[]).concat(JSON.parse(row.response) as unknown).map(String)) {
       if (counts.has(value)) counts.set(value, counts.get(value)! + row.n);
     }
   }
-  const answered = rawStatement(ANSWERED_SQL).get(round.id, q.position) as { n: number; correct: number };
+  const answered = answeredCount(round.id, q.position);
   return {
     answer,
     distribution: view.options.map((o) => ({ value: o.value, count: counts.get(o.value)!, correct: answer.includes(o.value) })),
@@ -87,18 +101,16 @@ function reveal(round: RoundRow, q: QuestionRow): LiveReveal {
 }
 
 export function playerCount(roundId: number): number {
-  return (rawStatement(PLAYERS_SQL).get(roundId) as { n: number }).n;
+  return get<{ n: number }>(rawDb(), sql`SELECT count(*) AS "n" FROM "LivePlayer" WHERE "roundId" = ${roundId}`)!.n;
 }
 
 export function stats(roundId: number, position: number): LiveStatsEvent {
-  const answered = position > 0 ? (rawStatement(ANSWERED_SQL).get(roundId, position) as { n: number }).n : 0;
+  const answered = position > 0 ? answeredCount(roundId, position).n : 0;
   return { players: playerCount(roundId), answered };
 }
 
-const RANKING_SQL = `SELECT lp."personId", lp."score", lp."showName", lp."joinedAt", p."name", u."name" AS "unit" FROM "LivePlayer" lp
-  JOIN "Person" p ON p."id" = lp."personId" JOIN "OrgUnit" u ON u."id" = p."unitId" WHERE lp."roundId" = ?`;
-
-type PlayerRow = { personId: number; score: number; showName: number; joinedAt: string; name: string; unit: string };
+/** `showName` is 1/0 on SQLite, a boolean on PostgreSQL. */
+type PlayerRow = { personId: number; score: number; showName: number | boolean; joinedAt: string; name: string; unit: string };
 
 /** `name` is what the screens may show: the person's name with their consent, otherwise an anonymous label. */
 export type RankedPlayer = { personId: number; score: number; name: string; unit: string; place: number };
@@ -111,21 +123,26 @@ function seats(rows: readonly Pick<PlayerRow, "personId" | "joinedAt">[]): Map<n
 
 /** Every player with a place, best first. */
 export function ranking(roundId: number): RankedPlayer[] {
-  const rows = rawStatement(RANKING_SQL).all(roundId) as PlayerRow[];
+  const rows = all<PlayerRow>(
+    rawDb(),
+    sql`SELECT lp."personId", lp."score", lp."showName", lp."joinedAt", p."name", u."name" AS "unit" FROM "LivePlayer" lp
+      JOIN "Person" p ON p."id" = lp."personId" JOIN "OrgUnit" u ON u."id" = p."unitId" WHERE lp."roundId" = ${roundId}`,
+  );
   const seat = seats(rows);
   return rankScores(
     rows.map((r) => ({ personId: r.personId, score: r.score, unit: r.unit, name: r.showName ? r.name : anonymousPlayerLabel(seat.get(r.personId)!) })),
   );
 }
 
-const SEATS_SQL = `SELECT "personId", "joinedAt", "showName" FROM "LivePlayer" WHERE "roundId" = ?`;
-
 /** A player's own consent and the label the screens show for them without it. */
 export function playerNameChoice(roundId: number, personId: number): { showName: boolean; anonymousLabel: string } | null {
-  const rows = rawStatement(SEATS_SQL).all(roundId) as Pick<PlayerRow, "personId" | "joinedAt" | "showName">[];
+  const rows = all<Pick<PlayerRow, "personId" | "joinedAt" | "showName">>(
+    rawDb(),
+    sql`SELECT "personId", "joinedAt", "showName" FROM "LivePlayer" WHERE "roundId" = ${roundId}`,
+  );
   const mine = rows.find((r) => r.personId === personId);
   if (!mine) return null;
-  return { showName: mine.showName === 1, anonymousLabel: anonymousPlayerLabel(seats(rows).get(personId)!) };
+  return { showName: Boolean(mine.showName), anonymousLabel: anonymousPlayerLabel(seats(rows).get(personId)!) };
 }
 
 /** The round as a `state` event. `ranked` is passed when the caller already computed it. */
@@ -149,19 +166,23 @@ export function stateEvent(round: RoundRow, now: Date, ranked?: RankedPlayer[]):
   };
 }
 
-const MY_ANSWER_SQL = `SELECT correct, points FROM LiveAnswer WHERE roundId = ? AND position = ? AND personId = ?`;
-const MY_SCORE_SQL = `SELECT score FROM LivePlayer WHERE roundId = ? AND personId = ?`;
-const ABOVE_SQL = `SELECT count(*) AS n FROM LivePlayer WHERE roundId = ? AND score > ?`;
-
 /**
  * One player's standing. While a question is open the answer's correctness and points stay hidden,
  * and so does the score that already includes them (it would tell the answer before the reveal).
  */
 export function meEvent(round: RoundRow, personId: number, known?: { ranked: RankedPlayer[]; byPerson: Map<number, RankedPlayer> }): LiveMeEvent | null {
-  const mine = known ? known.byPerson.get(personId) : (rawStatement(MY_SCORE_SQL).get(round.id, personId) as { score: number } | undefined);
+  const db = rawDb();
+  const mine = known
+    ? known.byPerson.get(personId)
+    : get<{ score: number }>(db, sql`SELECT "score" FROM "LivePlayer" WHERE "roundId" = ${round.id} AND "personId" = ${personId}`);
   if (!mine) return null;
   const answer =
-    round.current > 0 ? (rawStatement(MY_ANSWER_SQL).get(round.id, round.current, personId) as { correct: number; points: number } | undefined) : undefined;
+    round.current > 0
+      ? get<{ correct: number | boolean; points: number }>(
+          db,
+          sql`SELECT "correct", "points" FROM "LiveAnswer" WHERE "roundId" = ${round.id} AND "position" = ${round.current} AND "personId" = ${personId}`,
+        )
+      : undefined;
   const players = known ? known.ranked.length : playerCount(round.id);
   if (round.state === "question" || round.state === "lobby") {
     return {
@@ -171,11 +192,13 @@ export function meEvent(round: RoundRow, personId: number, known?: { ranked: Ran
       answer: answer ? { position: round.current, correct: null, points: null } : null,
     };
   }
-  const place = known ? known.byPerson.get(personId)!.place : 1 + (rawStatement(ABOVE_SQL).get(round.id, mine.score) as { n: number }).n;
+  const place = known
+    ? known.byPerson.get(personId)!.place
+    : 1 + get<{ n: number }>(db, sql`SELECT count(*) AS "n" FROM "LivePlayer" WHERE "roundId" = ${round.id} AND "score" > ${mine.score}`)!.n;
   return {
     score: mine.score,
     place,
     players,
-    answer: answer ? { position: round.current, correct: answer.correct === 1, points: answer.points } : null,
+    answer: answer ? { position: round.current, correct: Boolean(answer.correct), points: answer.points } : null,
   };
 }

@@ -1,0 +1,225 @@
+import type Database from "better-sqlite3";
+import { storedTimestamp } from "../lib/timestamp";
+
+// The one way to write raw SQL (decision 037). A statement is built with the `sql` tagged template, so
+// a value is always a bound parameter and never text in the statement; it is rendered for the engine
+// that runs it (`?` placeholders, dates as the adapter's timestamp text and booleans as 1/0 on SQLite;
+// `$1…$n`, `= ANY($n)` and native values on PostgreSQL), and run by one of two sets of functions:
+//   - `all`, `get`, `run`: synchronously on a better-sqlite3 connection (`rawDb()`), statements
+//     prepared once per text (the measured hot paths and the batch writers rely on it being synchronous);
+//   - `query`, `execute`: through Prisma (`prisma` or a transaction's `tx`), awaited.
+// The connection is the first argument and the row type is given once, where the statement runs:
+// `all<Row>(rawDb(), sql`…`)`. This module opens nothing (scripts use it on a file of their own).
+// Write SQL that both engines accept: double-quoted identifiers, no SQLite-only functions, `RETURNING`
+// for new ids, lists through `inList`.
+
+export type SqlValue = string | number | bigint | boolean | Date | Buffer | null;
+export type Dialect = "sqlite" | "postgres";
+
+type Chunk = { text: string } | { value: SqlValue } | { list: readonly SqlValue[]; negated: boolean };
+
+/** A statement or a fragment of one: text and the values bound to it, in order. */
+export class Sql {
+  #chunks: readonly Chunk[] | undefined;
+  /**
+   * A template with plain values only (most statements) keeps its strings and values as they came:
+   * its text on SQLite is then computed once per call site (the strings array is the same object
+   * on every call) and its chunks only if it is nested in another statement.
+   */
+  readonly flat: { strings: readonly string[]; values: readonly SqlValue[] } | undefined;
+
+  constructor(chunks: readonly Chunk[] | undefined, flat?: { strings: readonly string[]; values: readonly SqlValue[] }) {
+    this.#chunks = chunks;
+    this.flat = flat;
+  }
+
+  get chunks(): readonly Chunk[] {
+    return (this.#chunks ??= this.flat!.strings.flatMap((text, i) => {
+      const out: Chunk[] = text ? [{ text }] : [];
+      if (i < this.flat!.values.length) out.push({ value: this.flat!.values[i] });
+      return out;
+    }));
+  }
+}
+
+/** A list bound as `IN (…)` / `NOT IN (…)`: one parameter per value on SQLite (one JSON array when long), one array on PostgreSQL. */
+class List {
+  constructor(
+    readonly values: readonly SqlValue[],
+    readonly negated: boolean,
+  ) {}
+}
+
+type Interpolated = SqlValue | Sql | List;
+
+/** Builds a statement: `${value}` binds a parameter, `${fragment}` (another `sql`, `join`, `inList`) nests. */
+export function sql(strings: TemplateStringsArray, ...values: Interpolated[]): Sql {
+  if (values.every((v) => !(v instanceof Sql || v instanceof List))) return new Sql(undefined, { strings, values: values as SqlValue[] });
+  const chunks: Chunk[] = [];
+  strings.forEach((text, i) => {
+    if (text) chunks.push({ text });
+    if (i === values.length) return;
+    const v = values[i];
+    if (v instanceof Sql) chunks.push(...v.chunks);
+    else if (v instanceof List) chunks.push({ list: v.values, negated: v.negated });
+    else chunks.push({ value: v });
+  });
+  return new Sql(chunks);
+}
+
+/** SQL text written in the code (a column list, a table name from a constant): never a value from outside. */
+export function raw(text: string): Sql {
+  return new Sql([{ text }]);
+}
+
+/** Fragments (or values, bound each) joined by `separator`: `join(paths.map(…), " OR ")`, `(${join(ids)})`. */
+export function join(parts: readonly (Sql | SqlValue)[], separator = ", "): Sql {
+  const chunks: Chunk[] = [];
+  parts.forEach((p, i) => {
+    if (i > 0) chunks.push({ text: separator });
+    if (p instanceof Sql) chunks.push(...p.chunks);
+    else chunks.push({ value: p });
+  });
+  return new Sql(chunks);
+}
+
+/** Conditions joined by OR, in parentheses; none is false (`1 = 0`, portable where `WHERE 0` is not). */
+export function anyOf(conditions: readonly Sql[]): Sql {
+  return conditions.length === 0 ? raw("(1 = 0)") : sql`(${join(conditions, " OR ")})`;
+}
+
+/**
+ * `"x" ${inList(values)}`: true when x is one of the values. Renders `IN (?, ?, …)` on SQLite and
+ * `= ANY($n)` on PostgreSQL; an empty list is false (`IN` an empty subquery), as SQL means it.
+ */
+export function inList(values: readonly SqlValue[]): List {
+  return new List(values, false);
+}
+
+/** `"x" ${notInList(values)}`: true when x is none of the values; an empty list is true. */
+export function notInList(values: readonly SqlValue[]): List {
+  return new List(values, true);
+}
+
+/** The empty list: a subquery without rows, which both engines accept (`IN ()` is SQLite's alone). */
+const NO_ROWS = "(SELECT NULL WHERE 1 = 0)";
+
+/** The timestamp text Prisma's SQLite adapter writes (ISO 8601 with "+00:00"): raw writers must match it. */
+export function sqliteTimestamp(date: Date): string {
+  return storedTimestamp(date);
+}
+
+/**
+ * Beyond this many values SQLite gets the list as one JSON array parameter, read back with json_each:
+ * SQLite's counterpart of PostgreSQL's one array parameter. The text then stays the same whatever the
+ * length (one prepared statement for the hours report's 12,000 ids, not one per length) and a province's
+ * list cannot pass SQLite's limit on parameters. Only for lists of numbers or of strings, which JSON
+ * carries unchanged.
+ */
+const LONG_LIST = 100;
+
+function oneJsonType(list: readonly SqlValue[]): boolean {
+  const t = typeof list[0];
+  return (t === "number" || t === "string") && list.every((v) => typeof v === t && (t === "string" || Number.isFinite(v)));
+}
+
+function bindSqlite(v: SqlValue): unknown {
+  if (v instanceof Date) return sqliteTimestamp(v);
+  if (typeof v === "boolean") return v ? 1 : 0;
+  return v;
+}
+
+/** The SQLite text of each flat template, by its strings array (one per call site). */
+const flatTexts = new WeakMap<readonly string[], string>();
+
+/** The statement's text and parameters for an engine. */
+export function render(stmt: Sql, dialect: Dialect = "sqlite"): { text: string; values: unknown[] } {
+  if (dialect === "sqlite" && stmt.flat) {
+    const { strings, values } = stmt.flat;
+    let text = flatTexts.get(strings);
+    if (text === undefined) flatTexts.set(strings, (text = strings.join("?")));
+    return { text, values: values.map(bindSqlite) };
+  }
+  let text = "";
+  const values: unknown[] = [];
+  const placeholder = () => (dialect === "sqlite" ? "?" : `$${values.length}`);
+  for (const c of stmt.chunks) {
+    if ("text" in c) text += c.text;
+    else if ("value" in c) {
+      values.push(dialect === "sqlite" ? bindSqlite(c.value) : c.value);
+      text += placeholder();
+    } else if (dialect === "postgres") {
+      values.push([...c.list]);
+      text += c.negated ? `<> ALL(${placeholder()})` : `= ANY(${placeholder()})`;
+    } else if (c.list.length === 0) {
+      text += `${c.negated ? "NOT IN" : "IN"} ${NO_ROWS}`;
+    } else if (c.list.length > LONG_LIST && oneJsonType(c.list)) {
+      values.push(JSON.stringify(c.list));
+      text += `${c.negated ? "NOT IN" : "IN"} (SELECT "value" FROM json_each(?))`;
+    } else {
+      text += `${c.negated ? "NOT IN" : "IN"} (${c.list.map((v) => (values.push(bindSqlite(v)), "?")).join(", ")})`;
+    }
+  }
+  return { text, values };
+}
+
+// ---------- the raw better-sqlite3 connection, synchronous ----------
+
+/** Prepared statements per connection and text; bounded, since a list's length changes the text. */
+const MAX_PREPARED = 500;
+const prepared = new WeakMap<Database.Database, Map<string, Database.Statement>>();
+
+function statement(db: Database.Database, text: string): Database.Statement {
+  let statements = prepared.get(db);
+  if (!statements) prepared.set(db, (statements = new Map()));
+  let s = statements.get(text);
+  if (!s) {
+    if (statements.size >= MAX_PREPARED) statements.delete(statements.keys().next().value!);
+    statements.set(text, (s = db.prepare(text)));
+  }
+  return s;
+}
+
+/** Every row of a query. */
+export function all<Row>(db: Database.Database, stmt: Sql): Row[] {
+  const { text, values } = render(stmt);
+  return statement(db, text).all(...values) as Row[];
+}
+
+/** The first row of a query (or an `INSERT … RETURNING`), or undefined. */
+export function get<Row>(db: Database.Database, stmt: Sql): Row | undefined {
+  const { text, values } = render(stmt);
+  return statement(db, text).get(...values) as Row | undefined;
+}
+
+/** Runs a write; returns the number of rows it changed. */
+export function run(db: Database.Database, stmt: Sql): number {
+  const { text, values } = render(stmt);
+  return statement(db, text).run(...values).changes;
+}
+
+// ---------- through Prisma (the client or a transaction's `tx`), awaited ----------
+
+/** What `prisma` and an interactive transaction's `tx` both offer. */
+export type RawClient = {
+  $queryRawUnsafe<T = unknown>(query: string, ...values: unknown[]): Promise<T>;
+  $executeRawUnsafe(query: string, ...values: unknown[]): Promise<number>;
+};
+
+/** The engine behind Prisma's connection: one today; the PostgreSQL backend chooses it from DATABASE_URL. */
+const PRISMA_DIALECT: Dialect = "sqlite";
+
+/**
+ * Every row of a query run through Prisma. Through Prisma, SQLite's integers come back as bigint
+ * (counts, sums, ids): type them `number | bigint` and convert with Number().
+ */
+export function query<Row>(client: RawClient, stmt: Sql): Promise<Row[]> {
+  const { text, values } = render(stmt, PRISMA_DIALECT);
+  return client.$queryRawUnsafe<Row[]>(text, ...values);
+}
+
+/** Runs a write through Prisma; returns the number of rows it changed. */
+export function execute(client: RawClient, stmt: Sql): Promise<number> {
+  const { text, values } = render(stmt, PRISMA_DIALECT);
+  return client.$executeRawUnsafe(text, ...values);
+}
