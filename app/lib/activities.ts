@@ -48,5 +48,3 @@ export const ActivitySettingsSchema = z
     when: bothDates("checkinOpensAt", "checkinClosesAt"),
   });
 export type ActivitySettings = z.infer<typeof ActivitySettingsSchema>;
-
-export const CorrectionReasonSchema = z.string({ error: "请填写原因" }).trim().min(2, "请填写原因（至少 2 个字）").max(200, "原因最多 200 字");

@@ -1,7 +1,7 @@
 import { formatDate } from "~/lib/dates";
 import { AppError } from "~/lib/app-error";
 import { maskPhone } from "~/lib/mask";
-import { type CadreLevel, type PoliticalStatus, type Role } from "~/lib/vocabulary";
+import { type CadreLevel, CadreLevelSchema, type PoliticalStatus, PoliticalStatusSchema, type Role } from "~/lib/vocabulary";
 import { audit } from "../audit";
 import { invalidateAllSessions } from "../auth/session";
 import { checkStatusGates } from "../hours/gates";
@@ -76,7 +76,14 @@ export async function listPeople(scope: string[], filter: PeopleFilter, page = 1
     total,
     page,
     pages: Math.max(1, Math.ceil(total / PAGE_SIZE)),
-    rows: rows.map(({ phone, ...r }) => ({ ...r, phone: maskPhone(phone), disabled: r.disabledAt !== null })),
+    rows: rows.map(({ phone, ...r }) => ({
+      ...r,
+      // Stored as strings; read through their schemas so a page looks labels up by a checked key.
+      politicalStatus: PoliticalStatusSchema.parse(r.politicalStatus),
+      cadreLevel: CadreLevelSchema.parse(r.cadreLevel),
+      phone: maskPhone(phone),
+      disabled: r.disabledAt !== null,
+    })),
   };
 }
 
