@@ -56,6 +56,7 @@ export default function MyClaims() {
   const { claims, today } = useLoaderData<typeof loader>();
   const reply = useActionData<typeof action>();
   const [form, fields] = useForm({
+    id: "claim",
     lastResult: reply?.result,
     shouldValidate: "onBlur",
     shouldRevalidate: "onInput",

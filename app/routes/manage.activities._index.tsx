@@ -58,6 +58,7 @@ export default function ActivityList() {
   const { units, activities, defaults } = useLoaderData<typeof loader>();
   const reply = useActionData<typeof action>();
   const [form, fields] = useForm<z.input<typeof CreateSchema>>({
+    id: "new-activity",
     lastResult: reply?.result,
     defaultValue: defaults,
     constraint: getZodConstraint(CreateSchema),

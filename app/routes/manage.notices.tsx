@@ -64,6 +64,7 @@ export default function NoticesPage() {
   const { units, notices } = useLoaderData<typeof loader>();
   const reply = useActionData<typeof action>();
   const [form, fields] = useForm({
+    id: "notice",
     lastResult: reply?.result,
     shouldValidate: "onBlur",
     shouldRevalidate: "onInput",
