@@ -8,6 +8,7 @@ import { RequiredDateTime } from "./contest-settings";
 
 export const ACTIVITY_KINDS = ["branch_meeting", "committee_meeting", "group_meeting", "party_lecture", "theme_day", "life_meeting", "party_school"] as const;
 export type ActivityKind = (typeof ACTIVITY_KINDS)[number];
+export const ActivityKindSchema = z.enum(ACTIVITY_KINDS);
 export const ACTIVITY_KIND_LABELS: Record<ActivityKind, string> = {
   branch_meeting: "支部党员大会",
   committee_meeting: "支部委员会",

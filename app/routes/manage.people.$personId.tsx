@@ -29,22 +29,13 @@ import {
   PoliticalStatusSchema,
   ROLE_LABELS,
   RoleSchema,
-  type CadreLevel,
-  type PersonCategory,
-  type PoliticalStatus,
-  type Role,
 } from "~/lib/vocabulary";
 import { readForm } from "~/.server/http/form-body";
+import { idParam } from "~/.server/http/request-params";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.person.name ?? "人员"} · 网上党校` }];
 
-const PersonIdSchema = z.coerce.number().int().positive();
-
-function personIdFrom(params: { personId?: string }) {
-  const parsed = PersonIdSchema.safeParse(params.personId);
-  if (!parsed.success) throw new Response("人员不存在", { status: 404 });
-  return parsed.data;
-}
+const personIdFrom = (params: { personId?: string }) => idParam(params.personId, "人员不存在");
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { user, person } = await requirePersonInScope(request, "people:view", personIdFrom(params));
@@ -62,7 +53,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       ...detail,
       statusSince: formatDate(detail.statusSince),
       statusChanges: detail.statusChanges.map((c) => ({ ...c, effectiveOn: formatDate(c.effectiveOn), recordedAt: formatDate(c.recordedAt) })),
-      grants: detail.grants.map((g) => ({ id: g.id, role: g.role as Role, unitName: g.unit.name })),
+      grants: detail.grants.map((g) => ({ id: g.id, role: g.role, unitName: g.unit.name })),
     },
     today,
     admission: admission ? { ok: admission.ok, message: admission.message } : null,
@@ -253,16 +244,16 @@ export default function PersonPage() {
           <dt className="text-stone-500">性别</dt>
           <dd>{p.gender ? GENDER_LABELS[p.gender as "male" | "female"] : "—"}</dd>
           <dt className="text-stone-500">人员类别</dt>
-          <dd>{PERSON_CATEGORY_LABELS[p.category as PersonCategory]}</dd>
+          <dd>{PERSON_CATEGORY_LABELS[p.category]}</dd>
           <dt className="text-stone-500">所在党组织</dt>
           <dd>{p.unit.name}</dd>
           <dt className="text-stone-500">政治面貌</dt>
           <dd>
-            {POLITICAL_STATUS_LABELS[p.politicalStatus as PoliticalStatus]}
+            {POLITICAL_STATUS_LABELS[p.politicalStatus]}
             {p.statusSince ? <span className="text-stone-500">（{p.statusSince} 起）</span> : null}
           </dd>
           <dt className="text-stone-500">干部级别</dt>
-          <dd>{CADRE_LEVEL_LABELS[p.cadreLevel as CadreLevel]}</dd>
+          <dd>{CADRE_LEVEL_LABELS[p.cadreLevel]}</dd>
           <dt className="text-stone-500">支委</dt>
           <dd>{p.isCommitteeMember ? (p.committeeRole ?? "是") : "否"}</dd>
           <dt className="text-stone-500">手机号</dt>
@@ -365,8 +356,8 @@ export default function PersonPage() {
         <ol className="space-y-1 text-sm" data-testid="status-history">
           {p.statusChanges.map((c) => (
             <li key={c.id}>
-              <time className="font-mono">{c.effectiveOn}</time> {c.fromStatus ? POLITICAL_STATUS_LABELS[c.fromStatus as PoliticalStatus] : "—"} →{" "}
-              <strong>{POLITICAL_STATUS_LABELS[c.toStatus as PoliticalStatus]}</strong>
+              <time className="font-mono">{c.effectiveOn}</time> {c.fromStatus ? POLITICAL_STATUS_LABELS[c.fromStatus] : "—"} →{" "}
+              <strong>{POLITICAL_STATUS_LABELS[c.toStatus]}</strong>
               {c.note ? <span className="text-stone-600">（{c.note}）</span> : null}
               {c.gateOverride ? <span className="text-amber-800">（越过学时要求：{c.gateOverride}）</span> : null}
               <span className="text-stone-500">

@@ -1,7 +1,7 @@
 import { formatDate } from "~/lib/dates";
 import { AppError } from "~/lib/app-error";
 import { maskPhone } from "~/lib/mask";
-import { type CadreLevel, CadreLevelSchema, type PoliticalStatus, PoliticalStatusSchema, type Role } from "~/lib/vocabulary";
+import { type CadreLevel, CadreLevelSchema, PersonCategorySchema, type PoliticalStatus, PoliticalStatusSchema, type Role, RoleSchema } from "~/lib/vocabulary";
 import { audit } from "../audit";
 import { invalidateAllSessions } from "../auth/session";
 import { checkStatusGates } from "../hours/gates";
@@ -127,6 +127,16 @@ export async function getPersonDetail(id: number) {
   const { phone, password, ...rest } = person;
   return {
     ...rest,
+    // Stored as strings; read through their schemas so the page looks labels up by a checked key.
+    category: PersonCategorySchema.parse(rest.category),
+    politicalStatus: PoliticalStatusSchema.parse(rest.politicalStatus),
+    cadreLevel: CadreLevelSchema.parse(rest.cadreLevel),
+    statusChanges: rest.statusChanges.map((c) => ({
+      ...c,
+      fromStatus: c.fromStatus === null ? null : PoliticalStatusSchema.parse(c.fromStatus),
+      toStatus: PoliticalStatusSchema.parse(c.toStatus),
+    })),
+    grants: rest.grants.map((g) => ({ ...g, role: RoleSchema.parse(g.role) })),
     hasPassword: password !== null,
     mustChangePassword: password?.mustChange ?? false,
     phoneMasked: maskPhone(phone),
