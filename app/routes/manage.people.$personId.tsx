@@ -242,7 +242,7 @@ export default function PersonPage() {
           <dt className="text-stone-500">学号/工号</dt>
           <dd className="font-mono">{p.number}</dd>
           <dt className="text-stone-500">性别</dt>
-          <dd>{p.gender ? GENDER_LABELS[p.gender as "male" | "female"] : "—"}</dd>
+          <dd>{p.gender ? GENDER_LABELS[p.gender] : "—"}</dd>
           <dt className="text-stone-500">人员类别</dt>
           <dd>{PERSON_CATEGORY_LABELS[p.category]}</dd>
           <dt className="text-stone-500">所在党组织</dt>

@@ -1,7 +1,16 @@
 import { formatDate } from "~/lib/dates";
 import { AppError } from "~/lib/app-error";
 import { maskPhone } from "~/lib/mask";
-import { type CadreLevel, CadreLevelSchema, PersonCategorySchema, type PoliticalStatus, PoliticalStatusSchema, type Role, RoleSchema } from "~/lib/vocabulary";
+import {
+  type CadreLevel,
+  CadreLevelSchema,
+  GenderSchema,
+  PersonCategorySchema,
+  type PoliticalStatus,
+  PoliticalStatusSchema,
+  type Role,
+  RoleSchema,
+} from "~/lib/vocabulary";
 import { audit } from "../audit";
 import { invalidateAllSessions } from "../auth/session";
 import { checkStatusGates } from "../hours/gates";
@@ -128,6 +137,7 @@ export async function getPersonDetail(id: number) {
   return {
     ...rest,
     // Stored as strings; read through their schemas so the page looks labels up by a checked key.
+    gender: rest.gender === null ? null : GenderSchema.parse(rest.gender),
     category: PersonCategorySchema.parse(rest.category),
     politicalStatus: PoliticalStatusSchema.parse(rest.politicalStatus),
     cadreLevel: CadreLevelSchema.parse(rest.cadreLevel),
