@@ -104,4 +104,19 @@ describe("the people and hours pages' forms", () => {
     expect(tagOf(res.text, `${form}-hours`)).toContain(`aria-describedby="${form}-hours-error"`);
     expect(tagOf(res.text, `${form}-reason`)).toContain('value="校党委决定"');
   });
+
+  it("show a person's bad phone number beside the phone field, keeping the name typed", async () => {
+    const res = await clients.SEC.post(`/manage/people/${ids.M1}`, {
+      intent: "update",
+      name: "新名字",
+      unitId: String(ids.branch),
+      cadreLevel: "none",
+      phone: "123",
+      committeeRole: "",
+    });
+    expect(res.status).toBe(400);
+    expect(textOf(res.text, "update-phone-error")).toBe("手机号应为 11 位数字");
+    expect(tagOf(res.text, "update-phone")).toContain('aria-describedby="update-phone-error"');
+    expect(tagOf(res.text, "update-name")).toContain('value="新名字"');
+  });
 });
