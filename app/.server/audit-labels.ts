@@ -1,4 +1,7 @@
-import { type AuditAction } from "./audit";
+import { z } from "zod";
+import { AUDIT_ACTIONS, type AuditAction } from "./audit";
+
+const AuditActionSchema = z.enum(AUDIT_ACTIONS);
 
 // The Chinese name of every audit action: the audit log page and a person's own data page (decision 033) show them.
 // Every action has a label: the type makes a new action without one a compile error.
@@ -78,3 +81,9 @@ export const AUDIT_ACTION_LABELS: Record<AuditAction, string> = {
   "hours.repair": "补记遗漏的学时",
   "hours.approve_settings": "审核学时设置",
 };
+
+/** The label of an action read from the log; an action the code no longer knows shows as stored. */
+export function auditActionLabel(action: string): string {
+  const known = AuditActionSchema.safeParse(action);
+  return known.success ? AUDIT_ACTION_LABELS[known.data] : action;
+}

@@ -8,6 +8,7 @@ import { RequiredDateTime } from "./contest-settings";
 
 export const ACTIVITY_KINDS = ["branch_meeting", "committee_meeting", "group_meeting", "party_lecture", "theme_day", "life_meeting", "party_school"] as const;
 export type ActivityKind = (typeof ACTIVITY_KINDS)[number];
+export const ActivityKindSchema = z.enum(ACTIVITY_KINDS);
 export const ACTIVITY_KIND_LABELS: Record<ActivityKind, string> = {
   branch_meeting: "支部党员大会",
   committee_meeting: "支部委员会",
@@ -25,6 +26,11 @@ export function activityCategory(kind: ActivityKind): HoursCategory {
   return kind === "party_school" ? "party_school" : "offline";
 }
 
+const bothDates =
+  (a: string, b: string) =>
+  ({ value, issues }: { value: unknown; issues: readonly { path?: readonly PropertyKey[] }[] }) =>
+    !issues.some((i) => i.path?.[0] === a || i.path?.[0] === b) && typeof value === "object" && value !== null && a in value && b in value;
+
 export const ActivitySettingsSchema = z
   .object({
     title: z.string({ error: "请填写活动名称" }).trim().min(1, "请填写活动名称").max(100, "名称最多 100 字"),
@@ -35,8 +41,11 @@ export const ActivitySettingsSchema = z
     checkinClosesAt: RequiredDateTime("请填写签到截止时间"),
     hours: HoursSchema({ max: 100 }),
   })
-  .refine((v) => v.startsAt < v.endsAt, { path: ["endsAt"], message: "结束时间须晚于开始时间" })
-  .refine((v) => v.checkinOpensAt < v.checkinClosesAt, { path: ["checkinClosesAt"], message: "签到截止时间须晚于签到开始时间" });
+  // Checked whenever both times were read, even when another field is missing: all errors show at once.
+  .refine((v) => v.startsAt < v.endsAt, { path: ["endsAt"], message: "结束时间须晚于开始时间", when: bothDates("startsAt", "endsAt") })
+  .refine((v) => v.checkinOpensAt < v.checkinClosesAt, {
+    path: ["checkinClosesAt"],
+    message: "签到截止时间须晚于签到开始时间",
+    when: bothDates("checkinOpensAt", "checkinClosesAt"),
+  });
 export type ActivitySettings = z.infer<typeof ActivitySettingsSchema>;
-
-export const CorrectionReasonSchema = z.string({ error: "请填写原因" }).trim().min(2, "请填写原因（至少 2 个字）").max(200, "原因最多 200 字");

@@ -12,6 +12,12 @@ export const HOURS_CATEGORY_LABELS: Record<HoursCategory, string> = {
   adjustment: "核定调整",
 };
 
+/** The label of a category read from storage; one the code does not know shows as stored. */
+export function hoursCategoryLabel(category: string): string {
+  const known = HoursCategorySchema.safeParse(category);
+  return known.success ? HOURS_CATEGORY_LABELS[known.data] : category;
+}
+
 // Where an entry came from (HoursEntry.sourceKind), as a person reads it.
 const HOURS_SOURCE_LABELS: Record<string, string> = {
   lesson: "课程学习",

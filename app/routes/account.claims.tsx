@@ -1,13 +1,17 @@
+import { type SubmissionResult, getFormProps, getInputProps, getSelectProps, useForm } from "@conform-to/react";
+import { parseWithZod } from "@conform-to/zod/v4";
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { z } from "zod";
 import { requireUser } from "~/.server/auth/guard";
+import { formRefusal } from "~/.server/http/refusal";
 import { MAX_CERTIFICATE_BYTES, claimsOf, submitClaim } from "~/.server/claims/claims";
 import { parseUploadForm } from "~/.server/http/upload";
-import { FormMessage, Notice, buttonClass, inputClass } from "~/components/ui/form";
+import { Field, FormMessage, Notice, buttonClass, inputClass } from "~/components/ui/form";
 import { CLAIM_CATEGORIES, CLAIM_STATUS_LABELS, ClaimSchema } from "~/lib/claims";
 import { formatDate, todayInChina } from "~/lib/dates";
 import { formatHours } from "~/lib/hours";
-import { HOURS_CATEGORY_LABELS } from "~/lib/hours-categories";
+import { HOURS_CATEGORY_LABELS, hoursCategoryLabel } from "~/lib/hours-categories";
 import { isAppError } from "~/lib/app-error";
 
 // A member's requests to have external training counted, with a certificate image: /account/claims
@@ -24,6 +28,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 const TEXT_FIELDS = ["title", "organizer", "category", "hours", "earnedOn"] as const;
+const ClaimFormSchema = ClaimSchema.extend({ certificate: z.instanceof(File, { error: "请选择证书图片" }) });
+type Reply = { result: SubmissionResult<string[]>; message?: string };
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireUser(request);
@@ -31,66 +37,71 @@ export async function action({ request }: ActionFunctionArgs) {
   try {
     form = await parseUploadForm(request, { fileField: "certificate", textFields: TEXT_FIELDS, maxFileBytes: MAX_CERTIFICATE_BYTES });
   } catch (e) {
-    if (isAppError(e)) return data({ ok: false as const, errors: [e.message] }, { status: e.status });
-    throw e;
+    // Refused before its fields could be read (too large, not a form): the sentence is the file's.
+    if (!isAppError(e)) throw e;
+    return data<Reply>({ result: { status: "error", error: { certificate: [e.message] } } }, { status: e.status });
   }
-  const parsed = ClaimSchema.safeParse(Object.fromEntries(TEXT_FIELDS.map((k) => [k, form.get(k) ?? undefined])));
-  const file = form.get("certificate");
-  const errors = [...(parsed.success ? [] : parsed.error.issues.map((i) => i.message)), ...(file instanceof File ? [] : ["请选择证书图片"])];
-  if (!parsed.success || !(file instanceof File)) return data({ ok: false as const, errors }, { status: 400 });
+  const submission = parseWithZod(form, { schema: ClaimFormSchema });
+  if (submission.status !== "success") return data<Reply>({ result: submission.reply() }, { status: 400 });
+  const { certificate, ...claim } = submission.value;
   try {
-    await submitClaim(user.id, parsed.data, file);
+    await submitClaim(user.id, claim, certificate);
   } catch (e) {
-    if (isAppError(e)) return data({ ok: false as const, errors: [e.message] }, { status: 400 });
-    throw e;
+    return formRefusal(submission, e);
   }
-  return { ok: true as const, message: "申请已提交，请等待书记审核" };
+  return data<Reply>({ result: submission.reply({ resetForm: true }), message: "申请已提交，请等待书记审核" });
 }
 
 export default function MyClaims() {
   const { claims, today } = useLoaderData<typeof loader>();
   const reply = useActionData<typeof action>();
+  const [form, fields] = useForm({
+    id: "claim",
+    lastResult: reply?.result,
+    shouldValidate: "onBlur",
+    shouldRevalidate: "onInput",
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: ClaimFormSchema }),
+  });
   return (
     <div className="mx-auto max-w-lg space-y-4">
       <Link to="/account/hours" className="text-sm text-party hover:underline">
         ← 我的学时
       </Link>
-      <Form method="post" encType="multipart/form-data" className="space-y-3 rounded-lg bg-white p-4 shadow">
+      <Form method="post" encType="multipart/form-data" {...getFormProps(form)} className="space-y-3 rounded-lg bg-white p-4 shadow">
         <h1 className="text-xl font-bold">申请认定校外培训学时</h1>
-        {reply?.ok ? <Notice>{reply.message}</Notice> : null}
-        {reply && !reply.ok ? <FormMessage messages={reply.errors} /> : null}
-        <label className="block text-sm">
-          <span className="mb-1 block text-stone-700">培训名称</span>
-          <input name="title" className={inputClass} maxLength={100} required />
-        </label>
-        <label className="block text-sm">
-          <span className="mb-1 block text-stone-700">主办单位（可选）</span>
-          <input name="organizer" className={inputClass} maxLength={100} />
-        </label>
+        {reply && "message" in reply && reply.message ? <Notice>{reply.message}</Notice> : null}
+        <FormMessage messages={form.errors} />
+        <Field label="培训名称" htmlFor={fields.title.id} errors={fields.title.errors} errorId={fields.title.errorId}>
+          <input {...getInputProps(fields.title, { type: "text" })} className={inputClass} maxLength={100} required />
+        </Field>
+        <Field label="主办单位（可选）" htmlFor={fields.organizer.id} errors={fields.organizer.errors} errorId={fields.organizer.errorId}>
+          <input {...getInputProps(fields.organizer, { type: "text" })} className={inputClass} maxLength={100} />
+        </Field>
         <div className="grid grid-cols-2 gap-3">
-          <label className="block text-sm">
-            <span className="mb-1 block text-stone-700">学时类别</span>
-            <select name="category" className={inputClass}>
+          <Field label="学时类别" htmlFor={fields.category.id} errors={fields.category.errors} errorId={fields.category.errorId}>
+            <select {...getSelectProps(fields.category)} className={inputClass}>
               {CLAIM_CATEGORIES.map((c) => (
                 <option key={c} value={c}>
                   {HOURS_CATEGORY_LABELS[c]}
                 </option>
               ))}
             </select>
-          </label>
-          <label className="block text-sm">
-            <span className="mb-1 block text-stone-700">学时</span>
-            <input type="number" name="hours" min="0.05" max="200" step="0.05" className={inputClass} required />
-          </label>
+          </Field>
+          <Field label="学时" htmlFor={fields.hours.id} errors={fields.hours.errors} errorId={fields.hours.errorId}>
+            <input {...getInputProps(fields.hours, { type: "number" })} min="0.05" max="200" step="0.05" className={inputClass} required />
+          </Field>
         </div>
-        <label className="block text-sm">
-          <span className="mb-1 block text-stone-700">培训日期</span>
-          <input type="date" name="earnedOn" max={today} className={inputClass} required />
-        </label>
-        <label className="block text-sm">
-          <span className="mb-1 block text-stone-700">证书或结业证明照片（JPEG、PNG、WebP，不超过 5 MB）</span>
-          <input type="file" name="certificate" accept="image/jpeg,image/png,image/webp" className="block w-full text-sm" required />
-        </label>
+        <Field label="培训日期" htmlFor={fields.earnedOn.id} errors={fields.earnedOn.errors} errorId={fields.earnedOn.errorId}>
+          <input {...getInputProps(fields.earnedOn, { type: "date" })} max={today} className={inputClass} required />
+        </Field>
+        <Field
+          label="证书或结业证明照片（JPEG、PNG、WebP，不超过 5 MB）"
+          htmlFor={fields.certificate.id}
+          errors={fields.certificate.errors}
+          errorId={fields.certificate.errorId}
+        >
+          <input {...getInputProps(fields.certificate, { type: "file" })} accept="image/jpeg,image/png,image/webp" className="block w-full text-sm" required />
+        </Field>
         <button type="submit" className={buttonClass}>
           提交申请
         </button>
@@ -109,7 +120,7 @@ export default function MyClaims() {
               </p>
               <p className="text-xs text-stone-500">
                 {c.organizer ? `${c.organizer} · ` : ""}
-                {HOURS_CATEGORY_LABELS[c.category as (typeof CLAIM_CATEGORIES)[number]] ?? c.category} · {formatHours(c.hours)} 学时 · {c.earnedOn} ·{" "}
+                {hoursCategoryLabel(c.category)} · {formatHours(c.hours)} 学时 · {c.earnedOn} ·{" "}
                 <a href={`/claims/${c.id}/certificate`} target="_blank" rel="noreferrer" className="text-party underline">
                   证书
                 </a>

@@ -1,4 +1,5 @@
 import { type ActionFunctionArgs, redirect } from "@remix-run/node";
+import { parseWithZod } from "@conform-to/zod/v4";
 import { z } from "zod";
 import { requireUser } from "~/.server/auth/guard";
 import { clearSearches, setKeepSearches } from "~/.server/learning/search-history";
@@ -18,9 +19,10 @@ export async function loader() {
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireUser(request);
-  const parsed = Schema.safeParse(Object.fromEntries(await readForm(request)));
-  if (!parsed.success) throw new Response("无法识别的操作", { status: 400 });
-  const { intent, back } = parsed.data;
+  // Buttons, not fields a person types: a post the page cannot make is refused outright.
+  const submission = parseWithZod(await readForm(request), { schema: Schema });
+  if (submission.status !== "success") throw new Response("无法识别的操作", { status: 400 });
+  const { intent, back } = submission.value;
   if (intent === "clear") await clearSearches(user.id);
   else await setKeepSearches(user.id, intent === "on");
   return redirect(`${back}?searches=${intent}`);

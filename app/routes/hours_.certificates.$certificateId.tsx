@@ -1,3 +1,5 @@
+import { getFormProps, useForm } from "@conform-to/react";
+import { parseWithZod } from "@conform-to/zod/v4";
 import { type ActionFunctionArgs, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction, data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
@@ -10,7 +12,7 @@ import { FormMessage, secondaryButtonClass } from "~/components/ui/form";
 import { formatHours } from "~/lib/hours";
 import { maskPersonNumber } from "~/lib/mask";
 import { readForm } from "~/.server/http/form-body";
-import { isAppError } from "~/lib/app-error";
+import { formRefusal } from "~/.server/http/refusal";
 
 export const meta: MetaFunction = () => [{ title: "学时证明 · 网上党校" }, { name: "robots", content: "noindex" }];
 
@@ -21,6 +23,7 @@ export const headers: HeadersFunction = ({ loaderHeaders }) => ({ "Cache-Control
  * The person themselves, or someone with "hours:report" over their unit. An unknown id is refused
  * like a certificate outside the scope (403, audited), so ids cannot be probed.
  */
+// Not idParam: a malformed id is refused and audited like any other id outside the scope.
 async function authorise(request: Request, idParam: string | undefined, { revoking = false } = {}) {
   const user = await requireUser(request);
   const id = idParam && /^\d{1,9}$/.test(idParam) ? Number(idParam) : 0;
@@ -56,21 +59,20 @@ const ActionSchema = z.object({ intent: z.literal("revoke") });
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { user, id } = await authorise(request, params.certificateId, { revoking: true });
-  if (!ActionSchema.safeParse(Object.fromEntries(await readForm(request))).success) {
-    return data({ errors: ["无法识别的操作"] }, { status: 400 });
-  }
+  const submission = parseWithZod(await readForm(request), { schema: ActionSchema });
+  if (submission.status !== "success") return data({ result: submission.reply({ formErrors: ["无法识别的操作"] }) }, { status: 400 });
   try {
     await revokeCertificate(user.id, id);
   } catch (e) {
-    if (isAppError(e)) return data({ errors: [e.message] }, { status: 400 });
-    throw e;
+    return formRefusal(submission, e);
   }
-  return { errors: [] as string[] };
+  return { result: submission.reply() };
 }
 
 export default function CertificatePage() {
   const { certificate: c, verify, canRevoke, back } = useLoaderData<typeof loader>();
   const reply = useActionData<typeof action>();
+  const [form] = useForm({ lastResult: reply?.result });
   return (
     <div className="space-y-3">
       <div className="flex flex-wrap items-center gap-2 print:hidden">
@@ -80,7 +82,7 @@ export default function CertificatePage() {
         <span className="ml-auto flex gap-2">
           {verify ? <PrintButton /> : null}
           {canRevoke && !c.revoked ? (
-            <Form method="post">
+            <Form method="post" {...getFormProps(form)}>
               <button name="intent" value="revoke" className={secondaryButtonClass}>
                 撤销此证明
               </button>
@@ -88,7 +90,7 @@ export default function CertificatePage() {
           ) : null}
         </span>
       </div>
-      <FormMessage messages={reply?.errors} />
+      <FormMessage messages={form.errors} />
       {c.revoked ? (
         <p className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800" role="alert" data-testid="certificate-revoked">
           此证明已撤销，不再有效，扫码核验将显示“不是真实有效的证明”。

@@ -1,3 +1,5 @@
+import { type SubmissionResult, getFormProps, getInputProps, useForm } from "@conform-to/react";
+import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
@@ -9,12 +11,13 @@ import { publicOrigin } from "~/.server/http/public-link";
 import { AutoRefresh } from "~/components/activity/auto-refresh";
 import { ActivitySettingsFields } from "~/components/activity/settings-fields";
 import { FormMessage, Notice, buttonClass, inputClass, secondaryButtonClass } from "~/components/ui/form";
-import { ACTIVITY_KIND_LABELS, ACTIVITY_STATUS_LABELS, ActivitySettingsSchema, CorrectionReasonSchema } from "~/lib/activities";
+import { ACTIVITY_KIND_LABELS, ACTIVITY_STATUS_LABELS, ActivitySettingsSchema } from "~/lib/activities";
 import { formatChinaDateTime } from "~/lib/dates";
 import { formatHours } from "~/lib/hours";
 import { toLocalInput } from "~/lib/quiz-settings";
 import { readForm } from "~/.server/http/form-body";
-import { isAppError } from "~/lib/app-error";
+import { formRefusal } from "~/.server/http/refusal";
+import { FieldError } from "~/components/builder/builder-parts";
 
 // One activity: the projector view with the rotating check-in QR code and the live count, the
 // attendance list (add someone with a reason, remove, correct after confirmation), confirmation that
@@ -80,54 +83,112 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   };
 }
 
-const IntentSchema = z.object({ intent: z.enum(["confirm", "add", "remove", "cancel", "settings"]) });
-const PersonSchema = z.object({ personId: z.coerce.number().int().positive() });
-const OptionalReason = z.string().trim().max(200, "原因最多 200 字").catch("");
+const reasonOf = (message: string) => z.string({ error: message }).trim().min(2, message).max(200, "原因最多 200 字");
+const personOf = (message: string) => z.number({ error: message }).int(message).positive(message);
+const ConfirmSchema = z.object({ intent: z.literal("confirm") });
+const AddSchema = z.object({ intent: z.literal("add"), personId: personOf("请选择要补登的人员"), reason: reasonOf("请填写补登原因（至少 2 个字）") });
+// Optional before confirmation; after it the domain asks for one (a correction is recorded with its reason).
+const RemoveSchema = z.object({
+  intent: z.literal("remove"),
+  personId: personOf("请选择要移除的人员"),
+  reason: z.string().trim().max(200, "原因最多 200 字").default(""),
+});
+const CancelSchema = z.object({ intent: z.literal("cancel"), reason: reasonOf("请填写取消原因（至少 2 个字）") });
+const SettingsSchema = ActivitySettingsSchema.safeExtend({ intent: z.literal("settings") });
+const ActionSchema = z.discriminatedUnion("intent", [ConfirmSchema, AddSchema, RemoveSchema, CancelSchema, SettingsSchema], { error: "未知的操作" });
+
+/** Which of the page's forms an answer belongs to: `remove-12`, `add-12`, `settings`, `cancel`. */
+function formOf(formData: FormData): string | null {
+  const intent = formData.get("intent");
+  const personId = formData.get("personId");
+  if (typeof intent !== "string") return null;
+  return intent === "add" || intent === "remove" ? `${intent}-${typeof personId === "string" ? personId : ""}` : intent;
+}
+
+type Reply = { result: SubmissionResult<string[]>; form: string | null; message?: string };
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { user, id } = await requireManagerOf(request, "activities:manage", params.activityId, activityUnitId);
-  const form = Object.fromEntries(await readForm(request));
-  const fail = (errors: string[]) => data({ ok: false as const, errors }, { status: 400 });
-  const intent = IntentSchema.safeParse(form);
-  if (!intent.success) return fail(["未知的操作"]);
+  const formData = await readForm(request);
+  const form = formOf(formData);
+  const submission = parseWithZod(formData, { schema: ActionSchema });
+  if (submission.status !== "success") return data<Reply>({ result: submission.reply(), form }, { status: 400 });
+  const done = (message: string) => data<Reply>({ result: submission.reply({ resetForm: true }), form, message });
+  const input = submission.value;
   try {
-    switch (intent.data.intent) {
+    switch (input.intent) {
       case "confirm": {
         const r = await confirmActivity(user.id, id);
-        const done = r.newlyConfirmed ? `签到名单已确认，${r.credited} 人记入学时` : r.credited > 0 ? `已为 ${r.credited} 人记入学时` : "签到名单已确认过";
-        return { ok: true as const, message: r.selfPending ? `${done}。您本人的学时须由本组织的其他管理员确认` : done };
+        const outcome = r.newlyConfirmed ? `签到名单已确认，${r.credited} 人记入学时` : r.credited > 0 ? `已为 ${r.credited} 人记入学时` : "签到名单已确认过";
+        return done(r.selfPending ? `${outcome}。您本人的学时须由本组织的其他管理员确认` : outcome);
       }
       case "add": {
-        const person = PersonSchema.safeParse(form);
-        const reason = CorrectionReasonSchema.safeParse(form.reason);
-        if (!person.success) return fail(["请选择要补登的人员"]);
-        if (!reason.success) return fail(["请填写补登原因（至少 2 个字）"]);
-        const r = await addAttendee(user.id, id, person.data.personId, reason.data);
-        return { ok: true as const, message: r.credited ? "已补登并记入学时" : "已补登" };
+        const r = await addAttendee(user.id, id, input.personId, input.reason);
+        return done(r.credited ? "已补登并记入学时" : "已补登");
       }
       case "remove": {
-        const person = PersonSchema.safeParse(form);
-        if (!person.success) return fail(["请选择要移除的人员"]);
-        const r = await removeAttendee(user.id, id, person.data.personId, OptionalReason.parse(form.reason));
-        return { ok: true as const, message: r.reversed ? "已移除，并冲销其本次学时" : "已移出签到名单" };
+        const r = await removeAttendee(user.id, id, input.personId, input.reason);
+        return done(r.reversed ? "已移除，并冲销其本次学时" : "已移出签到名单");
       }
       case "cancel": {
-        const reason = CorrectionReasonSchema.safeParse(form.reason);
-        if (!reason.success) return fail(["请填写取消原因（至少 2 个字）"]);
-        await cancelActivity(user.id, id, reason.data);
-        return { ok: true as const, message: "活动已取消" };
+        await cancelActivity(user.id, id, input.reason);
+        return done("活动已取消");
       }
       case "settings": {
-        const settings = ActivitySettingsSchema.safeParse(form);
-        if (!settings.success) return fail(settings.error.issues.map((i) => i.message));
-        await updateActivity(user.id, id, settings.data);
-        return { ok: true as const, message: "活动设置已保存" };
+        const { intent: _, ...settings } = input;
+        await updateActivity(user.id, id, settings);
+        return done("活动设置已保存");
       }
     }
   } catch (e) {
-    if (isAppError(e)) return fail([e.message]);
-    throw e;
+    return formRefusal(submission, e, { form });
   }
+}
+
+const VALIDATE_WHEN = { shouldValidate: "onBlur", shouldRevalidate: "onInput" } as const;
+
+/** Adding someone to the list or removing them: a person and a reason, the reason's error beside it. */
+function AttendeeForm({
+  intent,
+  personId,
+  lastResult,
+  reasonLabel,
+  placeholder,
+  reasonRequired,
+}: {
+  intent: "add" | "remove";
+  personId: number;
+  lastResult: SubmissionResult<string[]> | undefined;
+  reasonLabel: string;
+  placeholder: string;
+  reasonRequired: boolean;
+}) {
+  const [form, fields] = useForm({
+    id: `${intent}-${personId}`,
+    lastResult,
+    ...VALIDATE_WHEN,
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: intent === "add" ? AddSchema : RemoveSchema }),
+  });
+  return (
+    <Form method="post" {...getFormProps(form)}>
+      <div className="flex items-center gap-1">
+        <input type="hidden" name="personId" value={personId} />
+        <input
+          {...getInputProps(fields.reason, { type: "text" })}
+          aria-label={reasonLabel}
+          placeholder={placeholder}
+          required={reasonRequired}
+          minLength={intent === "add" ? 2 : undefined}
+          maxLength={200}
+          className={`${intent === "add" ? "w-48" : "w-40"} rounded border border-stone-300 px-2 py-1 text-sm`}
+        />
+        <button name="intent" value={intent} className={secondaryButtonClass}>
+          {intent === "add" ? "补登" : "移除"}
+        </button>
+      </div>
+      <FieldError field={fields.reason} />
+    </Form>
+  );
 }
 
 const SOURCE_LABELS: Record<string, string> = { checkin: "扫码签到", added: "补登" };
@@ -135,6 +196,23 @@ const SOURCE_LABELS: Record<string, string> = { checkin: "扫码签到", added: 
 export default function ActivityPage() {
   const { activity: a, settings, code, count, attendances, canCreditPending, q, matches } = useLoaderData<typeof loader>();
   const reply = useActionData<typeof action>();
+  const resultFor = (form: string) => (reply?.form === form ? reply.result : undefined);
+  const [settingsForm, settingsFields] = useForm<z.input<typeof SettingsSchema>>({
+    id: "settings",
+    lastResult: resultFor("settings"),
+    defaultValue: settings,
+    constraint: getZodConstraint(SettingsSchema),
+    ...VALIDATE_WHEN,
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: SettingsSchema }),
+  });
+  const [cancelForm, cancelFields] = useForm({
+    id: "cancel",
+    lastResult: resultFor("cancel"),
+    ...VALIDATE_WHEN,
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: CancelSchema }),
+  });
+  // A refusal shows at the top of the page: the row whose form was refused may have changed since.
+  const formErrors = reply?.result.error?.[""] ?? undefined;
   const open = a.status === "open";
   const confirmed = a.status === "confirmed";
   return (
@@ -156,8 +234,8 @@ export default function ActivityPage() {
         </p>
       </section>
 
-      {reply?.ok ? <Notice>{reply.message}</Notice> : null}
-      {reply && !reply.ok ? <FormMessage messages={reply.errors} /> : null}
+      {reply && "message" in reply && reply.message ? <Notice>{reply.message}</Notice> : null}
+      <FormMessage messages={formErrors} />
 
       <section className="rounded-lg bg-white p-4 text-center shadow" aria-label="签到二维码">
         <p className="text-3xl font-bold" data-testid="checkin-count">
@@ -200,20 +278,14 @@ export default function ActivityPage() {
                 {x.removed ? (
                   <span className="text-xs text-stone-500">已移除</span>
                 ) : (
-                  <Form method="post" className="flex items-center gap-1">
-                    <input type="hidden" name="personId" value={x.personId} />
-                    <input
-                      name="reason"
-                      aria-label={`移除${x.name}的原因`}
-                      placeholder={confirmed ? "更正原因（必填）" : "原因（可选）"}
-                      required={confirmed}
-                      maxLength={200}
-                      className="w-40 rounded border border-stone-300 px-2 py-1 text-sm"
-                    />
-                    <button name="intent" value="remove" className={secondaryButtonClass}>
-                      移除
-                    </button>
-                  </Form>
+                  <AttendeeForm
+                    intent="remove"
+                    personId={x.personId}
+                    lastResult={resultFor(`remove-${x.personId}`)}
+                    reasonLabel={`移除${x.name}的原因`}
+                    placeholder={confirmed ? "更正原因（必填）" : "原因（可选）"}
+                    reasonRequired={confirmed}
+                  />
                 )}
               </li>
             ))}
@@ -239,21 +311,14 @@ export default function ActivityPage() {
                   ) : m.self ? (
                     <span className="text-xs text-stone-500">不能为自己补登，请由其他管理员补登</span>
                   ) : (
-                    <Form method="post" className="flex items-center gap-1">
-                      <input type="hidden" name="personId" value={m.id} />
-                      <input
-                        name="reason"
-                        aria-label={`补登${m.name}的原因`}
-                        placeholder="补登原因，如：未带手机"
-                        required
-                        minLength={2}
-                        maxLength={200}
-                        className="w-48 rounded border border-stone-300 px-2 py-1 text-sm"
-                      />
-                      <button name="intent" value="add" className={secondaryButtonClass}>
-                        补登
-                      </button>
-                    </Form>
+                    <AttendeeForm
+                      intent="add"
+                      personId={m.id}
+                      lastResult={resultFor(`add-${m.id}`)}
+                      reasonLabel={`补登${m.name}的原因`}
+                      placeholder="补登原因，如：未带手机"
+                      reasonRequired
+                    />
                   )}
                 </li>
               ))}
@@ -283,17 +348,28 @@ export default function ActivityPage() {
       {open ? (
         <details className="rounded-lg bg-white p-4 shadow">
           <summary className="cursor-pointer font-bold">修改设置或取消活动</summary>
-          <Form method="post" className="mt-3 space-y-3">
-            <ActivitySettingsFields values={settings} />
+          <Form method="post" {...getFormProps(settingsForm)} className="mt-3 space-y-3">
+            <ActivitySettingsFields fields={settingsFields} />
             <button name="intent" value="settings" className={buttonClass}>
               保存设置
             </button>
           </Form>
-          <Form method="post" className="mt-4 flex gap-2 border-t border-stone-200 pt-3">
-            <input name="reason" placeholder="取消原因" aria-label="取消原因" required minLength={2} maxLength={200} className={inputClass} />
-            <button name="intent" value="cancel" className={secondaryButtonClass}>
-              取消活动
-            </button>
+          <Form method="post" {...getFormProps(cancelForm)} className="mt-4 border-t border-stone-200 pt-3">
+            <div className="flex gap-2">
+              <input
+                {...getInputProps(cancelFields.reason, { type: "text" })}
+                placeholder="取消原因"
+                aria-label="取消原因"
+                required
+                minLength={2}
+                maxLength={200}
+                className={inputClass}
+              />
+              <button name="intent" value="cancel" className={secondaryButtonClass}>
+                取消活动
+              </button>
+            </div>
+            <FieldError field={cancelFields.reason} />
           </Form>
         </details>
       ) : null}

@@ -1,3 +1,5 @@
+import { getFormProps, getSelectProps, useForm } from "@conform-to/react";
+import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
@@ -5,7 +7,7 @@ import { activitiesOfUnits, createActivity } from "~/.server/activities/activiti
 import { requirePermission } from "~/.server/auth/guard";
 import { unitsUnder } from "~/.server/org/units";
 import { ActivitySettingsFields } from "~/components/activity/settings-fields";
-import { FormMessage, buttonClass, inputClass } from "~/components/ui/form";
+import { Field, FormMessage, buttonClass, inputClass } from "~/components/ui/form";
 import { UnitOptions } from "~/components/ui/options";
 import { ACTIVITY_KIND_LABELS, ACTIVITY_STATUS_LABELS, ActivitySettingsSchema } from "~/lib/activities";
 import { formatChinaDateTime } from "~/lib/dates";
@@ -40,38 +42,42 @@ export async function loader({ request }: LoaderFunctionArgs) {
   };
 }
 
-const UnitSchema = z.object({ unitId: z.coerce.number({ error: "请选择党组织" }).int().positive("请选择党组织") });
+const CreateSchema = ActivitySettingsSchema.safeExtend({ unitId: z.number({ error: "请选择党组织" }).int("请选择党组织").positive("请选择党组织") });
 
 export async function action({ request }: ActionFunctionArgs) {
   await requirePermission(request, "activities:manage");
-  const form = Object.fromEntries(await readForm(request));
-  const unit = UnitSchema.safeParse(form);
-  const settings = ActivitySettingsSchema.safeParse(form);
-  if (!unit.success || !settings.success) {
-    const issues = [...(unit.success ? [] : unit.error.issues), ...(settings.success ? [] : settings.error.issues)];
-    return data({ errors: issues.map((i) => i.message) }, { status: 400 });
-  }
-  const user = await requirePermission(request, "activities:manage", unit.data.unitId);
-  const activity = await createActivity(user.id, unit.data.unitId, settings.data);
+  const submission = parseWithZod(await readForm(request), { schema: CreateSchema });
+  if (submission.status !== "success") return data({ result: submission.reply() }, { status: 400 });
+  const { unitId, ...settings } = submission.value;
+  const user = await requirePermission(request, "activities:manage", unitId);
+  const activity = await createActivity(user.id, unitId, settings);
   return redirect(`/manage/activities/${activity.id}`);
 }
 
 export default function ActivityList() {
   const { units, activities, defaults } = useLoaderData<typeof loader>();
   const reply = useActionData<typeof action>();
+  const [form, fields] = useForm<z.input<typeof CreateSchema>>({
+    id: "new-activity",
+    lastResult: reply?.result,
+    defaultValue: defaults,
+    constraint: getZodConstraint(CreateSchema),
+    shouldValidate: "onBlur",
+    shouldRevalidate: "onInput",
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: CreateSchema }),
+  });
   return (
     <div className="space-y-4">
       <h1 className="text-xl font-bold">组织生活</h1>
-      <Form method="post" className="space-y-3 rounded-lg bg-white p-4 shadow">
+      <Form method="post" {...getFormProps(form)} className="space-y-3 rounded-lg bg-white p-4 shadow">
         <h2 className="font-bold">新建活动</h2>
-        <FormMessage messages={reply?.errors} />
-        <label className="block text-sm">
-          <span className="mb-1 block text-stone-700">党组织</span>
-          <select name="unitId" className={inputClass}>
+        <FormMessage messages={form.errors} />
+        <Field label="党组织" htmlFor={fields.unitId.id} errors={fields.unitId.errors} errorId={fields.unitId.errorId}>
+          <select {...getSelectProps(fields.unitId)} className={inputClass}>
             <UnitOptions units={units} />
           </select>
-        </label>
-        <ActivitySettingsFields values={defaults} />
+        </Field>
+        <ActivitySettingsFields fields={fields} />
         <button type="submit" className={buttonClass}>
           创建活动
         </button>

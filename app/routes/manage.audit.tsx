@@ -1,14 +1,16 @@
 import { type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useLoaderData, useSearchParams } from "@remix-run/react";
 import { z } from "zod";
-import { AUDIT_ACTIONS, type AuditAction } from "~/.server/audit";
-import { AUDIT_ACTION_LABELS as ACTION_LABELS } from "~/.server/audit-labels";
+import { AUDIT_ACTIONS } from "~/.server/audit";
+import { AUDIT_ACTION_LABELS, auditActionLabel } from "~/.server/audit-labels";
 import { recentAuditEntries } from "~/.server/audit-query";
 import { requirePermissionAtRoot } from "~/.server/auth/guard";
+import { searchParamsOf } from "~/.server/http/request-params";
 import { inputClass, secondaryButtonClass } from "~/components/ui/form";
 
 export const meta: MetaFunction = () => [{ title: "审计日志 · 网上党校" }];
 
+// An unknown action or an overlong number filters nothing rather than refusing the page.
 const FilterSchema = z.object({
   action: z.enum(AUDIT_ACTIONS).optional().catch(undefined),
   actor: z.string().trim().max(64).optional().catch(undefined),
@@ -17,15 +19,14 @@ const FilterSchema = z.object({
 export async function loader({ request }: LoaderFunctionArgs) {
   // The log covers the whole school, so only a grant at the root may read it.
   await requirePermissionAtRoot(request, "audit:view");
-  const params = Object.fromEntries(new URL(request.url).searchParams);
-  const f = FilterSchema.parse({ action: params.action || undefined, actor: params.actor || undefined });
+  const f = searchParamsOf(request, FilterSchema);
   const rows = await recentAuditEntries({ action: f.action, actorNumber: f.actor });
   return {
-    actions: AUDIT_ACTIONS.map((a) => ({ key: a, label: ACTION_LABELS[a] })),
+    actions: AUDIT_ACTIONS.map((a) => ({ key: a, label: AUDIT_ACTION_LABELS[a] })),
     rows: rows.map((r) => ({
       id: r.id,
       at: r.at.toISOString().replace("T", " ").slice(0, 19),
-      action: ACTION_LABELS[r.action as AuditAction] ?? r.action,
+      action: auditActionLabel(r.action),
       actor: r.actor ? `${r.actor.name}（${r.actor.number}）` : "—",
       target: r.targetKind ? `${r.targetKind}:${r.targetId}` : "",
       ip: r.ip ?? "",

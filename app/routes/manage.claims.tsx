@@ -1,3 +1,5 @@
+import { type SubmissionResult, getFormProps, getInputProps, useForm } from "@conform-to/react";
+import { parseWithZod } from "@conform-to/zod/v4";
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, data } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
@@ -7,10 +9,10 @@ import { FormMessage, Notice, buttonClass, secondaryButtonClass } from "~/compon
 import { CLAIM_STATUS_LABELS, DecisionReasonSchema } from "~/lib/claims";
 import { formatChinaDateTime, formatDate } from "~/lib/dates";
 import { formatHours } from "~/lib/hours";
-import { HOURS_CATEGORY_LABELS, type HoursCategory } from "~/lib/hours-categories";
+import { hoursCategoryLabel } from "~/lib/hours-categories";
 import { scopePaths } from "~/lib/permissions";
 import { readForm } from "~/.server/http/form-body";
-import { isAppError } from "~/lib/app-error";
+import { formRefusal } from "~/.server/http/refusal";
 
 // Requests for external training hours from people in the secretary's units, pending first:
 // approve (hours credited through the ledger) or reject with a reason. /manage/claims
@@ -22,7 +24,6 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const { pending, decided } = await claimsForReview(scopePaths(user.grants, "claims:review"));
   const shape = (c: (typeof pending)[number]) => ({
     ...c,
-    category: c.category as HoursCategory,
     earnedOn: formatDate(c.earnedOn),
     createdAt: formatChinaDateTime(c.createdAt),
     decidedAt: formatChinaDateTime(c.decidedAt),
@@ -31,27 +32,28 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return { pending: pending.map(shape), decided: decided.map(shape) };
 }
 
-const DecisionSchema = z.object({ intent: z.enum(["approve", "reject"]) });
+const ApproveSchema = z.object({ intent: z.literal("approve") });
+const RejectSchema = z.object({ intent: z.literal("reject"), reason: DecisionReasonSchema });
+const DecisionSchema = z.discriminatedUnion("intent", [ApproveSchema, RejectSchema], { error: "未知的操作" });
+type Reply = { result: SubmissionResult<string[]>; claimId: number; message?: string };
 
 export async function action({ request }: ActionFunctionArgs) {
   await requirePermission(request, "claims:review");
-  const form = Object.fromEntries(await readForm(request));
-  const { user, id } = await requireManagerOf(request, "claims:review", typeof form.claimId === "string" ? form.claimId : undefined, claimUnitId);
-  const decision = DecisionSchema.safeParse(form);
-  const fail = (errors: string[]) => data({ ok: false as const, errors }, { status: 400 });
-  if (!decision.success) return fail(["未知的操作"]);
+  const formData = await readForm(request);
+  const claimId = formData.get("claimId");
+  const { user, id } = await requireManagerOf(request, "claims:review", typeof claimId === "string" ? claimId : undefined, claimUnitId);
+  const submission = parseWithZod(formData, { schema: DecisionSchema });
+  if (submission.status !== "success") return data<Reply>({ result: submission.reply(), claimId: id }, { status: 400 });
+  const done = (message: string) => data<Reply>({ result: submission.reply({ resetForm: true }), claimId: id, message });
   try {
-    if (decision.data.intent === "approve") {
+    if (submission.value.intent === "approve") {
       await approveClaim(user.id, id);
-      return { ok: true as const, message: "已通过，学时已记入" };
+      return done("已通过，学时已记入");
     }
-    const reason = DecisionReasonSchema.safeParse(form.reason);
-    if (!reason.success) return fail(reason.error.issues.map((i) => i.message));
-    await rejectClaim(user.id, id, reason.data);
-    return { ok: true as const, message: "已退回申请" };
+    await rejectClaim(user.id, id, submission.value.reason);
+    return done("已退回申请");
   } catch (e) {
-    if (isAppError(e)) return fail([e.message]);
-    throw e;
+    return formRefusal(submission, e, { claimId: id });
   }
 }
 
@@ -68,8 +70,52 @@ function ClaimSummary({ c }: { c: Row }) {
         {c.organizer ? <span className="text-stone-500">（{c.organizer}）</span> : null}
       </p>
       <p className="text-xs text-stone-500">
-        {HOURS_CATEGORY_LABELS[c.category] ?? c.category} · {formatHours(c.hours)} 学时 · 培训日期 {c.earnedOn} · 提交于 {c.createdAt}
+        {hoursCategoryLabel(c.category)} · {formatHours(c.hours)} 学时 · 培训日期 {c.earnedOn} · 提交于 {c.createdAt}
       </p>
+    </div>
+  );
+}
+
+function DecisionForms({ c, lastResult }: { c: Row; lastResult: SubmissionResult<string[]> | undefined }) {
+  const [approveForm] = useForm({ id: `approve-${c.id}` });
+  const [rejectForm, rejectFields] = useForm({
+    id: `reject-${c.id}`,
+    lastResult,
+    shouldValidate: "onBlur",
+    shouldRevalidate: "onInput",
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: RejectSchema }),
+  });
+  const reason = rejectFields.reason;
+  return (
+    <div className="flex flex-col gap-2 sm:w-64">
+      <Form method="post" {...getFormProps(approveForm)}>
+        <input type="hidden" name="claimId" value={c.id} />
+        <button name="intent" value="approve" className={buttonClass}>
+          通过并记入学时
+        </button>
+      </Form>
+      <Form method="post" {...getFormProps(rejectForm)}>
+        <div className="flex gap-1">
+          <input type="hidden" name="claimId" value={c.id} />
+          <input
+            {...getInputProps(reason, { type: "text" })}
+            aria-label={`退回${c.person.name}申请的原因`}
+            placeholder="不通过的原因"
+            required
+            minLength={2}
+            maxLength={200}
+            className="w-full rounded border border-stone-300 px-2 py-1"
+          />
+          <button name="intent" value="reject" className={secondaryButtonClass}>
+            退回
+          </button>
+        </div>
+        {reason.errors?.length ? (
+          <p id={reason.errorId} className="mt-1 text-sm text-red-700" role="alert">
+            {reason.errors.join("；")}
+          </p>
+        ) : null}
+      </Form>
     </div>
   );
 }
@@ -77,11 +123,13 @@ function ClaimSummary({ c }: { c: Row }) {
 export default function ClaimReview() {
   const { pending, decided } = useLoaderData<typeof loader>();
   const reply = useActionData<typeof action>();
+  // A refusal of the whole decision shows at the top: the claim it names may have left the pending list.
+  const [decision] = useForm({ id: "claim-decision", lastResult: reply?.result });
   return (
     <div className="space-y-4">
       <h1 className="text-xl font-bold">学时申请审核</h1>
-      {reply?.ok ? <Notice>{reply.message}</Notice> : null}
-      {reply && !reply.ok ? <FormMessage messages={reply.errors} /> : null}
+      {reply && "message" in reply && reply.message ? <Notice>{reply.message}</Notice> : null}
+      <FormMessage messages={decision.errors} />
       <section className="space-y-2">
         <h2 className="font-bold">待审核（{pending.length}）</h2>
         {pending.length === 0 ? <p className="text-sm text-stone-500">没有待审核的申请。</p> : null}
@@ -99,29 +147,7 @@ export default function ClaimReview() {
             {c.own ? (
               <p className="text-xs text-stone-500">本人的申请须由其他审核人处理。</p>
             ) : (
-              <div className="flex flex-col gap-2 sm:w-64">
-                <Form method="post">
-                  <input type="hidden" name="claimId" value={c.id} />
-                  <button name="intent" value="approve" className={buttonClass}>
-                    通过并记入学时
-                  </button>
-                </Form>
-                <Form method="post" className="flex gap-1">
-                  <input type="hidden" name="claimId" value={c.id} />
-                  <input
-                    name="reason"
-                    aria-label={`退回${c.person.name}申请的原因`}
-                    placeholder="不通过的原因"
-                    required
-                    minLength={2}
-                    maxLength={200}
-                    className="w-full rounded border border-stone-300 px-2 py-1"
-                  />
-                  <button name="intent" value="reject" className={secondaryButtonClass}>
-                    退回
-                  </button>
-                </Form>
-              </div>
+              <DecisionForms c={c} lastResult={reply?.claimId === c.id ? reply.result : undefined} />
             )}
           </article>
         ))}

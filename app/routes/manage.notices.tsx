@@ -1,3 +1,5 @@
+import { type SubmissionResult, getFormProps, getInputProps, getSelectProps, getTextareaProps, useForm } from "@conform-to/react";
+import { parseWithZod } from "@conform-to/zod/v4";
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, data } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
@@ -9,7 +11,8 @@ import { UnitOptions } from "~/components/ui/options";
 import { formatDate } from "~/lib/dates";
 import { scopePaths } from "~/lib/permissions";
 import { readForm } from "~/.server/http/form-body";
-import { isAppError } from "~/lib/app-error";
+import { formRefusal } from "~/.server/http/refusal";
+import { FieldError } from "~/components/builder/builder-parts";
 
 export const meta: MetaFunction = () => [{ title: "通知公告 · 网上党校" }];
 
@@ -23,58 +26,68 @@ export async function loader({ request }: LoaderFunctionArgs) {
   };
 }
 
-const ActionSchema = z.discriminatedUnion("intent", [
-  z.object({
-    intent: z.literal("post"),
-    unitId: z.coerce.number().int().positive(),
-    title: z.string().trim().min(1, "请填写标题").max(100, "标题最多 100 字"),
-    body: z.string().trim().min(1, "请填写正文").max(5000, "正文最多 5000 字"),
-    pinned: z.preprocess((v) => v === "on", z.boolean()),
-  }),
-  z.object({ intent: z.literal("archive"), noticeId: z.coerce.number().int().positive() }),
-]);
+const PostSchema = z.object({
+  intent: z.literal("post"),
+  unitId: z.number().int().positive(),
+  title: z.string({ error: "请填写标题" }).trim().min(1, "请填写标题").max(100, "标题最多 100 字"),
+  body: z.string({ error: "请填写正文" }).trim().min(1, "请填写正文").max(5000, "正文最多 5000 字"),
+  pinned: z.boolean().default(false),
+});
+const ArchiveSchema = z.object({ intent: z.literal("archive"), noticeId: z.number().int().positive() });
+const ActionSchema = z.discriminatedUnion("intent", [PostSchema, ArchiveSchema], { error: "未知的操作" });
+type Reply = { result: SubmissionResult<string[]>; message?: string };
 
 export async function action({ request }: ActionFunctionArgs) {
   // Authorise before reading the input; the unit named in the form is checked below.
   await requirePermission(request, "notices:post");
-  const parsed = ActionSchema.safeParse(Object.fromEntries(await readForm(request)));
-  if (!parsed.success) return data({ ok: false as const, errors: parsed.error.issues.map((i) => i.message) }, { status: 400 });
-  const input = parsed.data;
+  const submission = parseWithZod(await readForm(request), { schema: ActionSchema });
+  if (submission.status !== "success") return data<Reply>({ result: submission.reply() }, { status: 400 });
+  const done = (message: string) => data<Reply>({ result: submission.reply({ resetForm: true }), message });
+  const input = submission.value;
   if (input.intent === "post") {
     const user = await requirePermission(request, "notices:post", input.unitId);
     try {
       await postNotice(user.id, { unitId: input.unitId, title: input.title, body: input.body, pinned: input.pinned });
     } catch (e) {
-      if (isAppError(e)) return data({ ok: false as const, errors: [e.message] }, { status: 400 });
-      throw e;
+      return formRefusal(submission, e);
     }
-    return { ok: true as const, message: "通知已发布" };
+    return done("通知已发布");
   }
   const unitId = await noticeUnitId(input.noticeId);
   if (unitId === null) throw new Response("通知不存在", { status: 404 });
   const user = await requirePermission(request, "notices:post", unitId);
   await archiveNotice(user.id, input.noticeId);
-  return { ok: true as const, message: "通知已撤下" };
+  return done("通知已撤下");
 }
 
 export default function NoticesPage() {
   const { units, notices } = useLoaderData<typeof loader>();
   const reply = useActionData<typeof action>();
+  const [form, fields] = useForm({
+    id: "notice",
+    lastResult: reply?.result,
+    shouldValidate: "onBlur",
+    shouldRevalidate: "onInput",
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: PostSchema }),
+  });
   return (
     <div className="space-y-4">
       <h1 className="text-xl font-bold">通知公告</h1>
-      <Form method="post" className="space-y-2 rounded-lg bg-white p-4 shadow">
+      <Form method="post" {...getFormProps(form)} className="space-y-2 rounded-lg bg-white p-4 shadow">
         <h2 className="font-bold">发布通知</h2>
-        {reply?.ok ? <Notice>{reply.message}</Notice> : null}
-        {reply && !reply.ok ? <FormMessage messages={reply.errors} /> : null}
+        {reply && "message" in reply && reply.message ? <Notice>{reply.message}</Notice> : null}
+        <FormMessage messages={form.errors} />
         <input type="hidden" name="intent" value="post" />
-        <select name="unitId" aria-label="发布范围" className={inputClass}>
+        <select {...getSelectProps(fields.unitId)} aria-label="发布范围" className={inputClass}>
           <UnitOptions units={units} />
         </select>
-        <input name="title" placeholder="标题" aria-label="标题" className={inputClass} maxLength={100} required />
-        <textarea name="body" placeholder="正文" aria-label="正文" rows={5} className={inputClass} maxLength={5000} required />
+        <FieldError field={fields.unitId} />
+        <input {...getInputProps(fields.title, { type: "text" })} placeholder="标题" aria-label="标题" className={inputClass} maxLength={100} required />
+        <FieldError field={fields.title} />
+        <textarea {...getTextareaProps(fields.body)} placeholder="正文" aria-label="正文" rows={5} className={inputClass} maxLength={5000} required />
+        <FieldError field={fields.body} />
         <label className="flex items-center gap-2 text-sm">
-          <input type="checkbox" name="pinned" /> 置顶
+          <input {...getInputProps(fields.pinned, { type: "checkbox" })} /> 置顶
         </label>
         <button type="submit" className={buttonClass}>
           发布

@@ -19,9 +19,10 @@ import {
 } from "~/.server/org/units";
 import { Field, FormMessage, Notice, buttonClass, inputClass, secondaryButtonClass } from "~/components/ui/form";
 import { scopePaths } from "~/lib/permissions";
-import { BRANCH_TYPES, BRANCH_TYPE_LABELS, UNIT_KINDS, UNIT_KIND_LABELS, type UnitKind } from "~/lib/vocabulary";
+import { BRANCH_TYPES, BRANCH_TYPE_LABELS, BranchTypeSchema, UNIT_KINDS, UNIT_KIND_LABELS, UnitKindSchema } from "~/lib/vocabulary";
 import { readForm } from "~/.server/http/form-body";
 import { formRefusal } from "~/.server/http/refusal";
+import { searchParamsOf } from "~/.server/http/request-params";
 
 // The organisation tree: committee → college → branch → group, and temporary units. Viewing takes
 // `org:view`; every change takes `org:manage` and goes through the org domain, which audits it.
@@ -30,27 +31,23 @@ import { formRefusal } from "~/.server/http/refusal";
 
 export const meta: MetaFunction = () => [{ title: "组织架构 · 网上党校" }];
 
-type BranchType = (typeof BRANCH_TYPES)[number];
-
 function kindLabel(kind: string, branchType: string | null): string {
-  if (kind === "branch" && branchType && (BRANCH_TYPES as readonly string[]).includes(branchType)) {
-    return BRANCH_TYPE_LABELS[branchType as BranchType];
-  }
-  return UNIT_KIND_LABELS[kind as UnitKind] ?? kind;
+  const branch = BranchTypeSchema.safeParse(branchType);
+  if (kind === "branch" && branch.success) return BRANCH_TYPE_LABELS[branch.data];
+  const unitKind = UnitKindSchema.safeParse(kind);
+  return unitKind.success ? UNIT_KIND_LABELS[unitKind.data] : kind;
 }
 
-const emptyToUndefined = (v: unknown) => (v === "" || v === null ? undefined : v);
 const QuerySchema = z.object({
-  unit: z.preprocess(emptyToUndefined, z.coerce.number().int().positive().optional()),
-  archived: z.preprocess(emptyToUndefined, z.literal("1").optional()),
+  unit: z.coerce.number().int().positive().optional(),
+  archived: z.literal("1").optional(),
 });
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requirePermission(request, "org:view");
-  const parsed = QuerySchema.safeParse(Object.fromEntries(new URL(request.url).searchParams));
-  if (!parsed.success) throw new Response("查询参数有误", { status: 400 });
-  const showArchived = parsed.data.archived === "1";
-  const selectedId = parsed.data.unit;
+  const query = searchParamsOf(request, QuerySchema);
+  const showArchived = query.archived === "1";
+  const selectedId = query.unit;
   // Selecting a unit narrows the page, never widens it: the guard refuses (and logs) one outside the scope.
   if (selectedId !== undefined) await requirePermission(request, "org:view", selectedId);
   const scope = scopePaths(user.grants, "org:view");

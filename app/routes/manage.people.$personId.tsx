@@ -1,7 +1,11 @@
+import { type SubmissionResult, getFormProps, getInputProps, getSelectProps, getTextareaProps, useForm } from "@conform-to/react";
+import { parseWithZod } from "@conform-to/zod/v4";
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
 import { isAppError } from "~/lib/app-error";
+import { refusalReply } from "~/.server/http/refusal";
+import { FieldError } from "~/components/builder/builder-parts";
 import { audit } from "~/.server/audit";
 import { can, requireAuthorityOver, requirePermission, requirePersonInScope } from "~/.server/auth/guard";
 import { activationStateOf, issueForPerson, revokeForPerson } from "~/.server/auth/activation";
@@ -29,22 +33,13 @@ import {
   PoliticalStatusSchema,
   ROLE_LABELS,
   RoleSchema,
-  type CadreLevel,
-  type PersonCategory,
-  type PoliticalStatus,
-  type Role,
 } from "~/lib/vocabulary";
 import { readForm } from "~/.server/http/form-body";
+import { idParam } from "~/.server/http/request-params";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.person.name ?? "人员"} · 网上党校` }];
 
-const PersonIdSchema = z.coerce.number().int().positive();
-
-function personIdFrom(params: { personId?: string }) {
-  const parsed = PersonIdSchema.safeParse(params.personId);
-  if (!parsed.success) throw new Response("人员不存在", { status: 404 });
-  return parsed.data;
-}
+const personIdFrom = (params: { personId?: string }) => idParam(params.personId, "人员不存在");
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { user, person } = await requirePersonInScope(request, "people:view", personIdFrom(params));
@@ -62,7 +57,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       ...detail,
       statusSince: formatDate(detail.statusSince),
       statusChanges: detail.statusChanges.map((c) => ({ ...c, effectiveOn: formatDate(c.effectiveOn), recordedAt: formatDate(c.recordedAt) })),
-      grants: detail.grants.map((g) => ({ id: g.id, role: g.role as Role, unitName: g.unit.name })),
+      grants: detail.grants.map((g) => ({ id: g.id, role: g.role, unitName: g.unit.name })),
     },
     today,
     admission: admission ? { ok: admission.ok, message: admission.message } : null,
@@ -84,23 +79,25 @@ const checkbox = z.preprocess((v) => v === "on" || v === "true" || v === "1", z.
 const optionalText = (max: number) =>
   z.preprocess((v) => (v === undefined || (typeof v === "string" && v.trim() === "") ? null : v), z.string().trim().max(max, `最多 ${max} 个字符`).nullable());
 
+const StatusSchema = z.object({
+  intent: z.literal("status"),
+  toStatus: PoliticalStatusSchema,
+  effectiveOn: DateOnlySchema,
+  note: optionalText(200),
+  gateOverride: optionalText(500),
+});
+const UpdateSchema = z.object({
+  intent: z.literal("update"),
+  name: z.string({ error: "请填写姓名" }).trim().min(1, "请填写姓名").max(50, "姓名过长"),
+  unitId: z.coerce.number().int().positive(),
+  cadreLevel: CadreLevelSchema,
+  isCommitteeMember: checkbox,
+  committeeRole: optionalText(30),
+  phone: optionalText(20).refine((p) => p === null || /^1\d{10}$/.test(p), "手机号应为 11 位数字"),
+});
 const ActionSchema = z.discriminatedUnion("intent", [
-  z.object({
-    intent: z.literal("status"),
-    toStatus: PoliticalStatusSchema,
-    effectiveOn: DateOnlySchema,
-    note: optionalText(200),
-    gateOverride: optionalText(500),
-  }),
-  z.object({
-    intent: z.literal("update"),
-    name: z.string().trim().min(1, "请填写姓名").max(50, "姓名过长"),
-    unitId: z.coerce.number().int().positive(),
-    cadreLevel: CadreLevelSchema,
-    isCommitteeMember: checkbox,
-    committeeRole: optionalText(30),
-    phone: optionalText(20).refine((p) => p === null || /^1\d{10}$/.test(p), "手机号应为 11 位数字"),
-  }),
+  StatusSchema,
+  UpdateSchema,
   z.object({ intent: z.literal("reveal") }),
   z.object({ intent: z.literal("reset-password") }),
   z.object({ intent: z.literal("activation-issue") }),
@@ -111,34 +108,28 @@ const ActionSchema = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("grant-remove"), grantId: z.coerce.number().int().positive() }),
 ]);
 
-type ActionReply =
-  | {
-      ok: true;
-      message: string;
-      warnings?: string[];
-      sensitive?: { phone: string };
-      temporaryPassword?: string;
-      activation?: { code: string; link: string; qr: string; expiresAt: string };
-    }
-  | { ok: false; intent?: string; errors: string[]; gateRefused?: boolean };
-
-function invalid(errors: string[], intent?: string) {
-  return data<ActionReply>({ ok: false, intent, errors }, { status: 400 });
-}
+type ActionReply = {
+  result: SubmissionResult<string[]>;
+  intent: string | null;
+  message?: string;
+  warnings?: string[];
+  sensitive?: { phone: string };
+  temporaryPassword?: string;
+  activation?: { code: string; link: string; qr: string; expiresAt: string };
+  gateRefused?: boolean;
+};
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const personId = personIdFrom(params);
   // Authorise before reading the input: a person outside the scope gets 403 whatever was posted.
   await requirePersonInScope(request, "people:view", personId);
-  const form = Object.fromEntries(await readForm(request));
-  const parsed = ActionSchema.safeParse(form);
-  if (!parsed.success) {
-    return invalid(
-      parsed.error.issues.map((i) => i.message),
-      typeof form.intent === "string" ? form.intent : undefined,
-    );
-  }
-  const input = parsed.data;
+  const formData = await readForm(request);
+  const posted = formData.get("intent");
+  const intent = typeof posted === "string" ? posted : null;
+  const submission = parseWithZod(formData, { schema: ActionSchema });
+  if (submission.status !== "success") return data<ActionReply>({ result: submission.reply(), intent }, { status: 400 });
+  const done = (reply: Omit<ActionReply, "result" | "intent">) => data<ActionReply>({ result: submission.reply({ resetForm: true }), intent, ...reply });
+  const input = submission.value;
   try {
     switch (input.intent) {
       case "status": {
@@ -148,7 +139,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
           allowed: can(user, "rules:manage"),
         });
         const message = `政治面貌已更新为“${POLITICAL_STATUS_LABELS[input.toStatus]}”${recorded.overridden ? "（已越过学时要求，理由已记录）" : ""}`;
-        return data<ActionReply>({ ok: true, message, warnings: recorded.warnings });
+        return done({ message, warnings: recorded.warnings });
       }
       case "update": {
         const { user } = await requireAuthorityOver(request, "people:manage", personId);
@@ -156,24 +147,23 @@ export async function action({ request, params }: ActionFunctionArgs) {
         await requirePermission(request, "people:manage", input.unitId);
         const { intent: _intent, ...fields } = input;
         await updatePerson(user.id, personId, { ...fields, committeeRole: fields.isCommitteeMember ? fields.committeeRole : null });
-        return data<ActionReply>({ ok: true, message: "已保存" });
+        return done({ message: "已保存" });
       }
       case "reveal": {
         const { user } = await requirePersonInScope(request, "people:sensitive", personId);
-        return data<ActionReply>({ ok: true, message: "已显示完整信息（本次查看已记录）", sensitive: await revealSensitive(user.id, personId) });
+        return done({ message: "已显示完整信息（本次查看已记录）", sensitive: await revealSensitive(user.id, personId) });
       }
       case "reset-password": {
         const { user } = await requireAuthorityOver(request, "password:reset", personId);
         const temporaryPassword = generateTemporaryPassword();
         await resetPassword(user.id, personId, temporaryPassword);
-        return data<ActionReply>({ ok: true, message: "密码已重置，本人下次登录时须修改密码", temporaryPassword });
+        return done({ message: "密码已重置，本人下次登录时须修改密码", temporaryPassword });
       }
       case "activation-issue": {
         const { user, person } = await requireAuthorityOver(request, "people:manage", personId);
         const issued = await issueForPerson(user.id, personId, { mayReplacePassword: can(user, "password:reset", person.unit.path) });
         const link = activationLink(issued.code, request.url);
-        return data<ActionReply>({
-          ok: true,
+        return done({
           message: "已生成激活码，此前未使用的激活码已作废",
           activation: { code: formatActivationCode(issued.code), link, qr: await qrDataUri(link), expiresAt: formatChinaDateTime(issued.expiresAt) },
         });
@@ -181,35 +171,34 @@ export async function action({ request, params }: ActionFunctionArgs) {
       case "activation-revoke": {
         const { user } = await requireAuthorityOver(request, "people:manage", personId);
         await revokeForPerson(user.id, personId);
-        return data<ActionReply>({ ok: true, message: "激活码已作废" });
+        return done({ message: "激活码已作废" });
       }
       case "disable":
       case "enable": {
         const { user } = await requireAuthorityOver(request, "people:manage", personId);
         await setDisabled(user.id, personId, input.intent === "disable");
-        return data<ActionReply>({ ok: true, message: input.intent === "disable" ? "账号已停用，所有登录已失效" : "账号已启用" });
+        return done({ message: input.intent === "disable" ? "账号已停用，所有登录已失效" : "账号已启用" });
       }
       case "grant-add": {
         await requirePersonInScope(request, "people:view", personId);
         const user = await requirePermission(request, "grants:manage", input.unitId);
         await addGrant(user.id, personId, input.role, input.unitId);
-        return data<ActionReply>({ ok: true, message: `已授予“${ROLE_LABELS[input.role]}”权限` });
+        return done({ message: `已授予“${ROLE_LABELS[input.role]}”权限` });
       }
       case "grant-remove": {
         await requirePersonInScope(request, "people:view", personId);
         // The grant's own unit must be in the caller's scope, not just some unit.
         const grantUnitId = await grantUnitOf(personId, input.grantId);
-        if (grantUnitId === null) return invalid(["该授权不存在"], input.intent);
+        if (grantUnitId === null) return data<ActionReply>({ result: submission.reply({ formErrors: ["该授权不存在"] }), intent }, { status: 400 });
         const user = await requirePermission(request, "grants:manage", grantUnitId);
         await removeGrant(user.id, personId, input.grantId);
-        return data<ActionReply>({ ok: true, message: "已撤销授权" });
+        return done({ message: "已撤销授权" });
       }
     }
   } catch (e) {
-    // This page's forms are not on conform yet: every refusal keeps the reply shape they read, with 400.
+    // Every refusal of this page answers 400, whatever its code; a gate refusal marks the override field.
     if (!isAppError(e)) throw e;
-    if (e.reason === "gate") return data<ActionReply>({ ok: false, intent: input.intent, errors: [e.message], gateRefused: true }, { status: 400 });
-    return invalid([e.message], input.intent);
+    return data<ActionReply>({ result: refusalReply(submission, e), intent, gateRefused: e.reason === "gate" }, { status: 400 });
   }
 }
 
@@ -218,7 +207,33 @@ export default function PersonPage() {
   const reply = useActionData<typeof action>();
   const busy = useNavigation().state !== "idle";
   const unitOptions = <UnitOptions units={units} />;
-  const sensitive = reply?.ok ? reply.sensitive : undefined;
+  const sensitive = reply?.sensitive;
+  // The status and details forms show their fields' messages beside them; any other message shows at the top.
+  const besideFields = reply?.intent === "status" || reply?.intent === "update";
+  const topErrors = Object.entries(reply?.result.error ?? {}).flatMap(([name, messages]) => (name === "" || !besideFields ? (messages ?? []) : []));
+  const resultFor = (intent: string) => (reply?.intent === intent ? reply.result : undefined);
+  const [statusForm, statusFields] = useForm({
+    id: "status",
+    lastResult: resultFor("status"),
+    defaultValue: { effectiveOn: today },
+    shouldValidate: "onBlur",
+    shouldRevalidate: "onInput",
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: StatusSchema }),
+  });
+  const [updateForm, updateFields] = useForm({
+    id: "update",
+    lastResult: resultFor("update"),
+    defaultValue: {
+      name: p.name,
+      unitId: String(p.unit.id),
+      cadreLevel: p.cadreLevel,
+      isCommitteeMember: p.isCommitteeMember ? "on" : undefined,
+      committeeRole: p.committeeRole ?? "",
+    },
+    shouldValidate: "onBlur",
+    shouldRevalidate: "onInput",
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: UpdateSchema }),
+  });
 
   return (
     <div className="space-y-4">
@@ -230,14 +245,14 @@ export default function PersonPage() {
           {p.name}
           {p.disabledAt ? <span className="ml-2 text-sm font-normal text-stone-500">（已停用）</span> : null}
         </h1>
-        {reply?.ok ? <Notice>{reply.message}</Notice> : null}
-        {reply?.ok && reply.warnings?.length ? (
+        {reply?.message ? <Notice>{reply.message}</Notice> : null}
+        {reply?.warnings?.length ? (
           <div className="mb-4 rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900" role="alert" data-testid="status-warning">
             提醒：{reply.warnings.join("；")}
           </div>
         ) : null}
-        {reply && !reply.ok ? <FormMessage messages={reply.errors} /> : null}
-        {reply?.ok && reply.temporaryPassword ? (
+        <FormMessage messages={topErrors} />
+        {reply?.temporaryPassword ? (
           <p className="mb-3 rounded bg-amber-50 px-3 py-2 text-sm" role="status">
             临时密码：
             <code className="font-mono text-base" data-testid="temporary-password">
@@ -246,23 +261,23 @@ export default function PersonPage() {
             （仅显示这一次，请当面或通过安全渠道告知本人）
           </p>
         ) : null}
-        {reply?.ok && reply.activation ? <IssuedActivation {...reply.activation} /> : null}
+        {reply?.activation ? <IssuedActivation {...reply.activation} /> : null}
         <dl className="grid grid-cols-[7rem_1fr] gap-x-3 gap-y-1 text-sm">
           <dt className="text-stone-500">学号/工号</dt>
           <dd className="font-mono">{p.number}</dd>
           <dt className="text-stone-500">性别</dt>
-          <dd>{p.gender ? GENDER_LABELS[p.gender as "male" | "female"] : "—"}</dd>
+          <dd>{p.gender ? GENDER_LABELS[p.gender] : "—"}</dd>
           <dt className="text-stone-500">人员类别</dt>
-          <dd>{PERSON_CATEGORY_LABELS[p.category as PersonCategory]}</dd>
+          <dd>{PERSON_CATEGORY_LABELS[p.category]}</dd>
           <dt className="text-stone-500">所在党组织</dt>
           <dd>{p.unit.name}</dd>
           <dt className="text-stone-500">政治面貌</dt>
           <dd>
-            {POLITICAL_STATUS_LABELS[p.politicalStatus as PoliticalStatus]}
+            {POLITICAL_STATUS_LABELS[p.politicalStatus]}
             {p.statusSince ? <span className="text-stone-500">（{p.statusSince} 起）</span> : null}
           </dd>
           <dt className="text-stone-500">干部级别</dt>
-          <dd>{CADRE_LEVEL_LABELS[p.cadreLevel as CadreLevel]}</dd>
+          <dd>{CADRE_LEVEL_LABELS[p.cadreLevel]}</dd>
           <dt className="text-stone-500">支委</dt>
           <dd>{p.isCommitteeMember ? (p.committeeRole ?? "是") : "否"}</dd>
           <dt className="text-stone-500">手机号</dt>
@@ -325,26 +340,42 @@ export default function PersonPage() {
               {admission.message}
             </p>
           ) : null}
-          <Form method="post" className="grid gap-2 sm:grid-cols-4">
+          <Form method="post" {...getFormProps(statusForm)} className="grid gap-2 sm:grid-cols-4">
             <input type="hidden" name="intent" value="status" />
-            <select name="toStatus" aria-label="新的政治面貌" className={inputClass} defaultValue="">
-              <option value="" disabled>
-                选择新的政治面貌
-              </option>
-              {/* The current status stays selectable: a back-dated entry may name it; the server checks. */}
-              <LabelOptions labels={POLITICAL_STATUS_LABELS} />
-            </select>
-            <input type="date" name="effectiveOn" aria-label="生效日期" max={today} defaultValue={today} className={inputClass} required />
-            <input name="note" placeholder="备注（如：支部大会讨论通过）" aria-label="备注" className={inputClass} maxLength={200} />
+            <div>
+              <select {...getSelectProps(statusFields.toStatus)} aria-label="新的政治面貌" className={inputClass}>
+                <option value="" disabled>
+                  选择新的政治面貌
+                </option>
+                {/* The current status stays selectable: a back-dated entry may name it; the server checks. */}
+                <LabelOptions labels={POLITICAL_STATUS_LABELS} />
+              </select>
+              <FieldError field={statusFields.toStatus} />
+            </div>
+            <div>
+              <input {...getInputProps(statusFields.effectiveOn, { type: "date" })} aria-label="生效日期" max={today} className={inputClass} required />
+              <FieldError field={statusFields.effectiveOn} />
+            </div>
+            <div>
+              <input
+                {...getInputProps(statusFields.note, { type: "text" })}
+                placeholder="备注（如：支部大会讨论通过）"
+                aria-label="备注"
+                className={inputClass}
+                maxLength={200}
+              />
+              <FieldError field={statusFields.note} />
+            </div>
             {can.overrideGates ? (
               <label className="text-sm sm:col-span-3">
                 越过学时要求的理由（仅管理员；发展对象培训学时不足仍须接收时填写，将记入审计日志）
                 <textarea
-                  name="gateOverride"
+                  {...getTextareaProps(statusFields.gateOverride)}
                   rows={2}
                   maxLength={500}
-                  className={`${inputClass} ${reply && !reply.ok && reply.gateRefused ? "border-red-500" : ""}`}
+                  className={`${inputClass} ${reply?.gateRefused ? "border-red-500" : ""}`}
                 />
+                <FieldError field={statusFields.gateOverride} />
               </label>
             ) : null}
             <button type="submit" className={`${buttonClass} sm:self-end`} disabled={busy}>
@@ -365,8 +396,8 @@ export default function PersonPage() {
         <ol className="space-y-1 text-sm" data-testid="status-history">
           {p.statusChanges.map((c) => (
             <li key={c.id}>
-              <time className="font-mono">{c.effectiveOn}</time> {c.fromStatus ? POLITICAL_STATUS_LABELS[c.fromStatus as PoliticalStatus] : "—"} →{" "}
-              <strong>{POLITICAL_STATUS_LABELS[c.toStatus as PoliticalStatus]}</strong>
+              <time className="font-mono">{c.effectiveOn}</time> {c.fromStatus ? POLITICAL_STATUS_LABELS[c.fromStatus] : "—"} →{" "}
+              <strong>{POLITICAL_STATUS_LABELS[c.toStatus]}</strong>
               {c.note ? <span className="text-stone-600">（{c.note}）</span> : null}
               {c.gateOverride ? <span className="text-amber-800">（越过学时要求：{c.gateOverride}）</span> : null}
               <span className="text-stone-500">
@@ -383,35 +414,46 @@ export default function PersonPage() {
           <h2 id="edit-heading" className="mb-2 font-bold">
             基本信息
           </h2>
-          <Form method="post" className="grid gap-2 sm:grid-cols-2">
+          <Form method="post" {...getFormProps(updateForm)} className="grid gap-2 sm:grid-cols-2">
             <input type="hidden" name="intent" value="update" />
             <label className="text-sm">
               姓名
-              <input name="name" defaultValue={p.name} className={inputClass} required maxLength={50} />
+              <input {...getInputProps(updateFields.name, { type: "text" })} className={inputClass} required maxLength={50} />
+              <FieldError field={updateFields.name} />
             </label>
             <label className="text-sm">
               所在党组织
-              <select name="unitId" defaultValue={p.unit.id} className={inputClass}>
+              <select {...getSelectProps(updateFields.unitId)} className={inputClass}>
                 {unitOptions}
               </select>
+              <FieldError field={updateFields.unitId} />
             </label>
             <label className="text-sm">
               干部级别
-              <select name="cadreLevel" defaultValue={p.cadreLevel} className={inputClass}>
+              <select {...getSelectProps(updateFields.cadreLevel)} className={inputClass}>
                 <LabelOptions labels={CADRE_LEVEL_LABELS} />
               </select>
+              <FieldError field={updateFields.cadreLevel} />
             </label>
             <label className="text-sm">
               手机号
-              <input name="phone" inputMode="numeric" placeholder="不修改请留空" className={inputClass} maxLength={20} />
+              <input
+                {...getInputProps(updateFields.phone, { type: "text" })}
+                inputMode="numeric"
+                placeholder="不修改请留空"
+                className={inputClass}
+                maxLength={20}
+              />
+              <FieldError field={updateFields.phone} />
             </label>
             <label className="flex items-center gap-2 text-sm">
-              <input type="checkbox" name="isCommitteeMember" defaultChecked={p.isCommitteeMember} />
+              <input {...getInputProps(updateFields.isCommitteeMember, { type: "checkbox" })} />
               支委成员
             </label>
             <label className="text-sm">
               支委职务
-              <input name="committeeRole" defaultValue={p.committeeRole ?? ""} className={inputClass} maxLength={30} />
+              <input {...getInputProps(updateFields.committeeRole, { type: "text" })} className={inputClass} maxLength={30} />
+              <FieldError field={updateFields.committeeRole} />
             </label>
             <button type="submit" className={`${buttonClass} sm:col-span-2`} disabled={busy}>
               保存

@@ -4,30 +4,27 @@ import { z } from "zod";
 import { can, requirePermission } from "~/.server/auth/guard";
 import { unitsUnder } from "~/.server/org/units";
 import { listPeople } from "~/.server/org/people";
+import { searchParamsOf } from "~/.server/http/request-params";
 import { inputClass, secondaryButtonClass } from "~/components/ui/form";
 import { LabelOptions, UnitOptions } from "~/components/ui/options";
 import { scopePaths } from "~/lib/permissions";
-import { CADRE_LEVEL_LABELS, CadreLevelSchema, POLITICAL_STATUS_LABELS, PoliticalStatusSchema, type CadreLevel, type PoliticalStatus } from "~/lib/vocabulary";
+import { CADRE_LEVEL_LABELS, CadreLevelSchema, POLITICAL_STATUS_LABELS, PoliticalStatusSchema } from "~/lib/vocabulary";
 
 export const meta: MetaFunction = () => [{ title: "人员管理 · 网上党校" }];
 
-const emptyToUndefined = (v: unknown) => (v === "" || v === null ? undefined : v);
 const FilterSchema = z.object({
-  q: z.preprocess(emptyToUndefined, z.string().trim().max(50).optional()),
-  unitId: z.preprocess(emptyToUndefined, z.coerce.number().int().positive().optional()),
-  status: z.preprocess(emptyToUndefined, PoliticalStatusSchema.optional()),
-  cadreLevel: z.preprocess(emptyToUndefined, CadreLevelSchema.optional()),
-  committee: z.preprocess(emptyToUndefined, z.enum(["yes", "no"]).optional()),
-  disabled: z.preprocess(emptyToUndefined, z.literal("1").optional()),
-  page: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(100_000).default(1)),
+  q: z.string().trim().max(50).optional(),
+  unitId: z.coerce.number().int().positive().optional(),
+  status: PoliticalStatusSchema.optional(),
+  cadreLevel: CadreLevelSchema.optional(),
+  committee: z.enum(["yes", "no"]).optional(),
+  disabled: z.literal("1").optional(),
+  page: z.coerce.number().int().min(1).max(100_000).default(1),
 });
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requirePermission(request, "people:view");
-  const url = new URL(request.url);
-  const parsed = FilterSchema.safeParse(Object.fromEntries(url.searchParams));
-  if (!parsed.success) throw new Response("筛选条件有误", { status: 400 });
-  const f = parsed.data;
+  const f = searchParamsOf(request, FilterSchema, "筛选条件有误");
   // Naming a unit narrows the list; it never widens the scope (the guard checks it is inside).
   if (f.unitId !== undefined) await requirePermission(request, "people:view", f.unitId);
   const scope = scopePaths(user.grants, "people:view");
@@ -139,10 +136,10 @@ export default function PeopleList() {
                   {p.disabled ? <span className="ml-1 text-xs text-stone-500">（已停用）</span> : null}
                 </td>
                 <td className="px-3 py-2 font-mono">{p.number}</td>
-                <td className="px-3 py-2">{POLITICAL_STATUS_LABELS[p.politicalStatus as PoliticalStatus]}</td>
+                <td className="px-3 py-2">{POLITICAL_STATUS_LABELS[p.politicalStatus]}</td>
                 <td className="hidden px-3 py-2 sm:table-cell">{p.unit.name}</td>
                 <td className="hidden px-3 py-2 md:table-cell">
-                  {p.cadreLevel !== "none" ? CADRE_LEVEL_LABELS[p.cadreLevel as CadreLevel] : ""}
+                  {p.cadreLevel !== "none" ? CADRE_LEVEL_LABELS[p.cadreLevel] : ""}
                   {p.isCommitteeMember ? ` ${p.committeeRole ?? "支委"}` : ""}
                 </td>
                 <td className="hidden px-3 py-2 font-mono md:table-cell">{p.phone}</td>

@@ -4,6 +4,7 @@ import { z } from "zod";
 import { BATCH_LIMITS, unitActivationList } from "~/.server/auth/activation";
 import { requirePermission } from "~/.server/auth/guard";
 import { env } from "~/.server/env";
+import { searchParamsOf } from "~/.server/http/request-params";
 import { getUnit, unitsUnder } from "~/.server/org/units";
 import { FormMessage, buttonClass, inputClass, secondaryButtonClass } from "~/components/ui/form";
 import { UnitOptions } from "~/components/ui/options";
@@ -15,7 +16,7 @@ import { scopePaths } from "~/lib/permissions";
 export const meta: MetaFunction = () => [{ title: "账号激活 · 网上党校" }];
 
 const QuerySchema = z.object({
-  unitId: z.preprocess((v) => (v === "" || v === null ? undefined : v), z.coerce.number().int().positive().optional()),
+  unitId: z.coerce.number().int().positive().optional(),
   error: z.enum(["empty", "too_many"]).optional().catch(undefined),
 });
 
@@ -23,9 +24,7 @@ const SHOWN = 500;
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requirePermission(request, "people:manage");
-  const parsed = QuerySchema.safeParse(Object.fromEntries(new URL(request.url).searchParams));
-  if (!parsed.success) throw new Response("参数有误", { status: 400 });
-  const { unitId, error } = parsed.data;
+  const { unitId, error } = searchParamsOf(request, QuerySchema, "参数有误");
   const units = await unitsUnder(scopePaths(user.grants, "people:manage"));
   const base = { units: units.map((u) => ({ id: u.id, name: u.name, depth: u.depth })), limits: BATCH_LIMITS, days: env.activationDays, error };
   if (unitId === undefined) return { ...base, unit: null, people: [], total: 0, pending: 0 };

@@ -1,3 +1,4 @@
+import { parseWithZod } from "@conform-to/zod/v4";
 import { type ActionFunctionArgs, redirect } from "@remix-run/node";
 import { BATCH_LIMITS, IssueBatchSchema, issueForUnit } from "~/.server/auth/activation";
 import { activationWorkbook } from "~/.server/auth/activation-sheet";
@@ -16,9 +17,9 @@ export async function loader() {
 
 export async function action({ request }: ActionFunctionArgs) {
   await requirePermission(request, "people:manage");
-  const parsed = IssueBatchSchema.safeParse(Object.fromEntries(await readForm(request)));
-  if (!parsed.success) return redirect("/manage/people/activation");
-  const { unitId, scope } = parsed.data;
+  const submission = parseWithZod(await readForm(request), { schema: IssueBatchSchema });
+  if (submission.status !== "success") return redirect("/manage/people/activation");
+  const { unitId, scope } = submission.value;
   const user = await requirePermission(request, "people:manage", unitId);
   const unit = (await getUnit(unitId))!;
   try {
@@ -26,6 +27,7 @@ export async function action({ request }: ActionFunctionArgs) {
     const file = await activationWorkbook(user.id, user.grants, unit, batch, request.url);
     return downloadResponse(file, `activation-${unit.id}.xlsx`);
   } catch (e) {
+    // A download has no page to show a form's errors on: the activation page says why, by its reason.
     if (!isAppError(e) || (e.reason !== "empty" && e.reason !== "too_many")) throw e;
     return redirect(`/manage/people/activation?unitId=${unit.id}&error=${e.reason}`);
   }

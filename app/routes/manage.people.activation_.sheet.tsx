@@ -1,3 +1,4 @@
+import { parseWithZod } from "@conform-to/zod/v4";
 import { type ActionFunctionArgs, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction, data } from "@remix-run/node";
 import { Link, useActionData } from "@remix-run/react";
 import { BATCH_LIMITS, IssueBatchSchema, issueForUnit } from "~/.server/auth/activation";
@@ -7,7 +8,7 @@ import { getUnit } from "~/.server/org/units";
 import { PrintButton } from "~/components/hours/print-button";
 import { FormMessage } from "~/components/ui/form";
 import { readForm } from "~/.server/http/form-body";
-import { isAppError } from "~/lib/app-error";
+import { formRefusal } from "~/.server/http/refusal";
 
 // POST /manage/people/activation/sheet: issues a unit's activation codes and answers with the A4
 // page of slips to cut apart. The codes exist only in this answer (decision 030); opening the
@@ -24,26 +25,27 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   await requirePermission(request, "people:manage");
-  const parsed = IssueBatchSchema.safeParse(Object.fromEntries(await readForm(request)));
-  if (!parsed.success) return data({ errors: parsed.error.issues.map((i) => i.message), sheet: null }, { status: 400 });
-  const { unitId, scope } = parsed.data;
+  const submission = parseWithZod(await readForm(request), { schema: IssueBatchSchema });
+  if (submission.status !== "success") return data({ result: submission.reply(), sheet: null }, { status: 400 });
+  const { unitId, scope } = submission.value;
   const user = await requirePermission(request, "people:manage", unitId);
   const unit = (await getUnit(unitId))!;
   try {
     const batch = await issueForUnit(user, unit, scope, BATCH_LIMITS.print);
     return data(
-      { errors: [] as string[], sheet: await activationSlips(user.id, unit, batch, request.url) },
+      { result: submission.reply(), sheet: await activationSlips(user.id, unit, batch, request.url) },
       { headers: { "Cache-Control": "private, no-store" } },
     );
   } catch (e) {
-    if (!isAppError(e)) throw e;
-    return data({ errors: [e.message], sheet: null }, { status: e.status });
+    return formRefusal(submission, e, { sheet: null });
   }
 }
 
 export default function ActivationSheetPage() {
   const reply = useActionData<typeof action>();
   const sheet = reply?.sheet ?? null;
+  // The form was on the activation page: every message of the refused post shows here, above the slips.
+  const errors = Object.values(reply?.result.error ?? {}).flatMap((messages) => messages ?? []);
   return (
     <div className="space-y-3">
       <h1 className="sr-only">激活通知单</h1>
@@ -57,7 +59,7 @@ export default function ActivationSheetPage() {
           </span>
         ) : null}
       </div>
-      <FormMessage messages={reply?.errors} />
+      <FormMessage messages={errors} />
       {sheet ? (
         <>
           <p className="rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900 print:hidden" role="status">

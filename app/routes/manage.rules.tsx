@@ -1,3 +1,5 @@
+import { type SubmissionResult, getFormProps, getInputProps, getSelectProps, useForm } from "@conform-to/react";
+import { parseWithZod } from "@conform-to/zod/v4";
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, data } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
@@ -9,7 +11,8 @@ import { DecimalText, formatHours } from "~/lib/hours";
 import { HOURS_CATEGORY_LABELS } from "~/lib/hours-categories";
 import { PRORATE_LABELS, describeAppliesTo, requirementHours } from "~/lib/rule-pack";
 import { readForm } from "~/.server/http/form-body";
-import { isAppError } from "~/lib/app-error";
+import { formRefusal } from "~/.server/http/refusal";
+import { FieldError } from "~/components/builder/builder-parts";
 
 export const meta: MetaFunction = () => [{ title: "学时规则 · 网上党校" }];
 
@@ -82,63 +85,80 @@ export async function loader({ request }: LoaderFunctionArgs) {
 const reason = z.string({ error: "请填写理由" }).trim().min(2, "请填写理由（至少 2 个字）").max(500, "理由最多 500 个字");
 const key = z.string().trim().min(1).max(64);
 
-const ActionSchema = z.discriminatedUnion("intent", [
-  z.object({ intent: z.literal("choose"), pack: key, reason }),
-  z.object({
-    intent: z.literal("override"),
-    pack: key,
-    requirement: key,
-    hours: DecimalText.pipe(requirementHours(z.number({ error: "学时必须是数字" }))),
-    reason,
-  }),
-  z.object({ intent: z.literal("restore"), pack: key, requirement: key, reason }),
-]);
+const ChooseSchema = z.object({ intent: z.literal("choose"), pack: key, reason });
+const OverrideSchema = z.object({
+  intent: z.literal("override"),
+  pack: key,
+  requirement: key,
+  hours: DecimalText.pipe(requirementHours(z.number({ error: "学时必须是数字" }))),
+  reason,
+});
+const RestoreSchema = z.object({ intent: z.literal("restore"), pack: key, requirement: key, reason });
+const ActionSchema = z.discriminatedUnion("intent", [ChooseSchema, OverrideSchema, RestoreSchema], { error: "未知的操作" });
 
-type Reply = { ok: true; message: string } | { ok: false; errors: string[]; target?: string };
+/** The form an answer belongs to: one requirement's override form (`pack/requirement`), or the pack choice. */
+type Reply = { result: SubmissionResult<string[]>; target: string; message?: string };
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requirePermissionAtRoot(request, "rules:manage");
-  const form = Object.fromEntries(await readForm(request));
-  const target = typeof form.requirement === "string" ? `${form.pack}/${form.requirement}` : undefined;
-  const parsed = ActionSchema.safeParse(form);
-  if (!parsed.success) return data<Reply>({ ok: false, errors: parsed.error.issues.map((i) => i.message), target }, { status: 400 });
-  const input = parsed.data;
+  const formData = await readForm(request);
+  const [pack, requirement] = [formData.get("pack"), formData.get("requirement")];
+  const target = typeof requirement === "string" ? `${typeof pack === "string" ? pack : ""}/${requirement}` : "choose";
+  const submission = parseWithZod(formData, { schema: ActionSchema });
+  if (submission.status !== "success") return data<Reply>({ result: submission.reply(), target }, { status: 400 });
+  const done = (message: string) => data<Reply>({ result: submission.reply({ resetForm: true }), target, message });
+  const input = submission.value;
   try {
     switch (input.intent) {
       case "choose":
         await choosePack(user.id, input.pack, input.reason);
-        return data<Reply>({ ok: true, message: `已改为执行规则包 ${input.pack}` });
+        return done(`已改为执行规则包 ${input.pack}`);
       case "override":
         await overrideRequirement(user.id, input.pack, input.requirement, input.hours, input.reason);
-        return data<Reply>({ ok: true, message: `已将该项要求调整为 ${formatHours(input.hours)} 学时` });
+        return done(`已将该项要求调整为 ${formatHours(input.hours)} 学时`);
       case "restore":
         await overrideRequirement(user.id, input.pack, input.requirement, null, input.reason);
-        return data<Reply>({ ok: true, message: "已恢复规则包原定学时" });
+        return done("已恢复规则包原定学时");
     }
   } catch (e) {
-    if (isAppError(e)) return data<Reply>({ ok: false, errors: [e.message], target }, { status: 400 });
-    throw e;
+    return formRefusal(submission, e, { target });
   }
 }
 
+const VALIDATE_WHEN = { shouldValidate: "onBlur", shouldRevalidate: "onInput" } as const;
+
 function OverrideForm({ pack, id, hours, override }: { pack: string; id: string; hours: number; override: number | null }) {
+  const reply = useActionData<typeof action>();
+  const lastResult = reply?.target === `${pack}/${id}` ? reply.result : undefined;
+  const [form, fields] = useForm({
+    id: `override-${pack}-${id}`,
+    lastResult,
+    defaultValue: { hours: String((override ?? hours) / 100) },
+    ...VALIDATE_WHEN,
+    // Restoring needs only a reason: the button pressed decides which schema the fields answer to.
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: formData.get("intent") === "restore" ? RestoreSchema : OverrideSchema }),
+  });
   return (
-    <details className="mt-2 text-sm">
+    <details className="mt-2 text-sm" open={lastResult?.status === "error" || undefined}>
       <summary className="cursor-pointer text-party">调整本校学时{override !== null ? " / 恢复原定" : ""}</summary>
-      <Form method="post" className="mt-2 grid gap-2 sm:grid-cols-[8rem_1fr_auto]">
+      <Form method="post" {...getFormProps(form)} className="mt-2 grid gap-2 sm:grid-cols-[8rem_1fr_auto]">
         <input type="hidden" name="pack" value={pack} />
         <input type="hidden" name="requirement" value={id} />
-        <input
-          name="hours"
-          type="number"
-          step="0.01"
-          min="0.01"
-          max="10000"
-          defaultValue={(override ?? hours) / 100}
-          aria-label="学时"
-          className={inputClass}
-        />
-        <input name="reason" placeholder="理由（必填，如：校党委常委会决定）" aria-label="理由" className={inputClass} maxLength={500} required />
+        <div>
+          <input {...getInputProps(fields.hours, { type: "number" })} step="0.01" min="0.01" max="10000" aria-label="学时" className={inputClass} />
+          <FieldError field={fields.hours} />
+        </div>
+        <div>
+          <input
+            {...getInputProps(fields.reason, { type: "text" })}
+            placeholder="理由（必填，如：校党委常委会决定）"
+            aria-label="理由"
+            className={inputClass}
+            maxLength={500}
+            required
+          />
+          <FieldError field={fields.reason} />
+        </div>
         <div className="flex gap-2">
           <button name="intent" value="override" className={secondaryButtonClass}>
             保存调整
@@ -151,6 +171,42 @@ function OverrideForm({ pack, id, hours, override }: { pack: string; id: string;
         </div>
       </Form>
     </details>
+  );
+}
+
+function ChooseForm({ others, busy }: { others: { id: string; name: string }[]; busy: boolean }) {
+  const reply = useActionData<typeof action>();
+  const [form, fields] = useForm({
+    id: "choose",
+    lastResult: reply?.target === "choose" ? reply.result : undefined,
+    ...VALIDATE_WHEN,
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: ChooseSchema }),
+  });
+  return (
+    <Form method="post" {...getFormProps(form)} className="grid gap-2 sm:grid-cols-[1fr_2fr_auto]">
+      <input type="hidden" name="intent" value="choose" />
+      <select {...getSelectProps(fields.pack)} aria-label="规则包" className={inputClass}>
+        {others.map((p) => (
+          <option key={p.id} value={p.id}>
+            {p.name}（{p.id}）
+          </option>
+        ))}
+      </select>
+      <div>
+        <input
+          {...getInputProps(fields.reason, { type: "text" })}
+          placeholder="理由（必填）"
+          aria-label="更换理由"
+          className={inputClass}
+          maxLength={500}
+          required
+        />
+        <FieldError field={fields.reason} />
+      </div>
+      <button type="submit" className={buttonClass} disabled={busy}>
+        更换
+      </button>
+    </Form>
   );
 }
 
@@ -172,8 +228,9 @@ export default function RulesPage() {
   return (
     <div className="space-y-4">
       <h1 className="text-xl font-bold">学时规则</h1>
-      {reply?.ok ? <Notice>{reply.message}</Notice> : null}
-      {reply && !reply.ok ? <FormMessage messages={reply.errors} /> : null}
+      {reply && "message" in reply && reply.message ? <Notice>{reply.message}</Notice> : null}
+      {/* A refusal of a whole form (an unknown pack or requirement) shows at the top. */}
+      <FormMessage messages={reply?.result.error?.[""] ?? undefined} />
       {d.errors.length ? (
         <div className="rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900" role="alert">
           以下规则包文件有误，未载入：
@@ -235,20 +292,7 @@ export default function RulesPage() {
           <h2 id="choose-heading" className="mb-2 font-bold">
             更换执行的规则包
           </h2>
-          <Form method="post" className="grid gap-2 sm:grid-cols-[1fr_2fr_auto]">
-            <input type="hidden" name="intent" value="choose" />
-            <select name="pack" aria-label="规则包" className={inputClass}>
-              {others.map((p) => (
-                <option key={p.id} value={p.id}>
-                  {p.name}（{p.id}）
-                </option>
-              ))}
-            </select>
-            <input name="reason" placeholder="理由（必填）" aria-label="更换理由" className={inputClass} maxLength={500} required />
-            <button type="submit" className={buttonClass} disabled={busy}>
-              更换
-            </button>
-          </Form>
+          <ChooseForm others={others} busy={busy} />
         </section>
       ) : (
         <p className="text-sm text-stone-500">目前只有一个规则包；新的规则包随系统更新发布在 content/rule-packs/ 下。</p>

@@ -32,6 +32,10 @@ describe("searchParamsOf", () => {
     expect(searchParamsOf(new Request("http://x/p"), Schema)).toEqual({ page: 1 });
   });
 
+  it("reads an empty value as absent, as a GET filter form sends its blank fields", () => {
+    expect(searchParamsOf(new Request("http://x/p?page=&q="), Schema)).toEqual({ page: 1 });
+  });
+
   it("answers 400 with the message when the schema refuses", async () => {
     const res = await thrown(() => searchParamsOf(new Request("http://x/p?page=0"), Schema, "筛选条件有误"));
     expect(res.status).toBe(400);

@@ -1,5 +1,5 @@
 import { AppError } from "~/lib/app-error";
-import { type ActivityKind, type ActivitySettings } from "~/lib/activities";
+import { ActivityKindSchema, type ActivitySettings } from "~/lib/activities";
 import { hoursToHundredths } from "~/lib/hours";
 import { audit } from "../audit";
 import { prisma } from "../db";
@@ -72,7 +72,7 @@ export async function activitiesOfUnits(paths: string[]) {
     orderBy: [{ startsAt: "desc" }, { id: "desc" }],
     take: 200,
   });
-  return rows.map((r) => ({ ...r, kind: r.kind as ActivityKind, attendees: r._count.attendances }));
+  return rows.map((r) => ({ ...r, kind: ActivityKindSchema.parse(r.kind), attendees: r._count.attendances }));
 }
 
 export async function activityDetail(activityId: number) {
@@ -104,5 +104,5 @@ export async function activityDetail(activityId: number) {
       },
     },
   });
-  return a ? { ...a, kind: a.kind as ActivityKind } : null;
+  return a ? { ...a, kind: ActivityKindSchema.parse(a.kind) } : null;
 }

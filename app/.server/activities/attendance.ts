@@ -1,5 +1,5 @@
 import { AppError } from "~/lib/app-error";
-import { activityCategory, ACTIVITY_KIND_LABELS, type ActivityKind } from "~/lib/activities";
+import { activityCategory, ACTIVITY_KIND_LABELS, ActivityKindSchema } from "~/lib/activities";
 import { audit } from "../audit";
 import { prisma } from "../db";
 import { Prisma } from "../generated/prisma/client";
@@ -64,15 +64,16 @@ async function creditAttendee(actorId: number, activity: ActivityForCredit, pers
   if (!attendance || attendance.removedAt) return null;
   const { count, active, lastReversalAt } = await creditsOf(personId, activity.id);
   if (active || (lastReversalAt && lastReversalAt >= attendance.at)) return null;
+  const kind = ActivityKindSchema.parse(activity.kind);
   return creditHours({
     personId,
     amount: activity.hours,
-    category: activityCategory(activity.kind as ActivityKind),
+    category: activityCategory(kind),
     sourceKind: SOURCE_KIND,
     sourceId: count === 0 ? String(activity.id) : `${activity.id}#${count + 1}`,
     earnedAt: activity.startsAt,
     approvedById: actorId,
-    note: `${ACTIVITY_KIND_LABELS[activity.kind as ActivityKind] ?? "组织生活"}：${activity.title}`,
+    note: `${ACTIVITY_KIND_LABELS[kind]}：${activity.title}`,
   });
 }
 

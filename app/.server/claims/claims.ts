@@ -3,7 +3,7 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { type ClaimInput } from "~/lib/claims";
-import { type HoursCategory } from "~/lib/hours-categories";
+import { HoursCategorySchema } from "~/lib/hours-categories";
 import { hoursToHundredths } from "~/lib/hours";
 import { type Grant, grantsCover } from "~/lib/permissions";
 import { audit } from "../audit";
@@ -22,12 +22,13 @@ const EXTENSIONS: Record<string, string> = { "image/png": "png", "image/jpeg": "
 
 /** Keeps a certificate image when its bytes say PNG, JPEG or WebP; the stored path relative to DATA_DIR. */
 async function storeCertificate(file: File): Promise<{ filePath: string; fileMime: string }> {
-  if (file.size === 0) throw new AppError("invalid", "请选择证书图片");
-  if (file.size > MAX_CERTIFICATE_BYTES) throw new AppError("invalid", `图片不能超过 ${MAX_CERTIFICATE_BYTES / 1024 / 1024} MB`);
+  const field = "certificate";
+  if (file.size === 0) throw new AppError("invalid", "请选择证书图片", { field });
+  if (file.size > MAX_CERTIFICATE_BYTES) throw new AppError("invalid", `图片不能超过 ${MAX_CERTIFICATE_BYTES / 1024 / 1024} MB`, { field });
   const bytes = new Uint8Array(await file.arrayBuffer());
   const sniffed = sniffMedia(bytes.subarray(0, SNIFF_BYTES));
   const ext = sniffed?.kind === "image" ? EXTENSIONS[sniffed.mime] : undefined;
-  if (!sniffed || !ext) throw new AppError("invalid", "证书须为 JPEG、PNG 或 WebP 格式的图片（按文件内容判断，与文件名无关）");
+  if (!sniffed || !ext) throw new AppError("invalid", "证书须为 JPEG、PNG 或 WebP 格式的图片（按文件内容判断，与文件名无关）", { field });
   const filePath = `claims/${crypto.randomBytes(16).toString("hex")}.${ext}`;
   fs.mkdirSync(path.join(env.dataDir, "claims"), { recursive: true });
   fs.writeFileSync(path.join(env.dataDir, filePath), bytes);
@@ -114,7 +115,7 @@ function creditClaim(claimId: number, claim: Decided, approvedById: number) {
   return creditHours({
     personId: claim.personId,
     amount: claim.hours,
-    category: claim.category as HoursCategory,
+    category: HoursCategorySchema.parse(claim.category),
     sourceKind: "claim",
     sourceId: String(claimId),
     earnedAt: claim.earnedOn,

@@ -12,9 +12,13 @@ export function idParam(raw: string | undefined, notFound: string): number {
   return Number(raw);
 }
 
-/** The request's query string read by a zod object schema, or a 400 Response with `message`. */
+/**
+ * The request's query string read by a zod object schema, or a 400 Response with `message`. An empty
+ * value is absent, as conform treats an empty form field: a GET filter form sends its blank fields.
+ */
 export function searchParamsOf<S extends z.ZodType>(request: Request, schema: S, message = "查询参数有误"): z.output<S> {
-  const parsed = schema.safeParse(Object.fromEntries(new URL(request.url).searchParams));
+  const present = [...new URL(request.url).searchParams].filter(([, value]) => value !== "");
+  const parsed = schema.safeParse(Object.fromEntries(present));
   if (!parsed.success) throw new Response(message, { status: 400 });
   return parsed.data;
 }

@@ -1,7 +1,16 @@
 import { formatDate } from "~/lib/dates";
 import { AppError } from "~/lib/app-error";
 import { maskPhone } from "~/lib/mask";
-import { type CadreLevel, type PoliticalStatus, type Role } from "~/lib/vocabulary";
+import {
+  type CadreLevel,
+  CadreLevelSchema,
+  GenderSchema,
+  PersonCategorySchema,
+  type PoliticalStatus,
+  PoliticalStatusSchema,
+  type Role,
+  RoleSchema,
+} from "~/lib/vocabulary";
 import { audit } from "../audit";
 import { invalidateAllSessions } from "../auth/session";
 import { checkStatusGates } from "../hours/gates";
@@ -76,7 +85,14 @@ export async function listPeople(scope: string[], filter: PeopleFilter, page = 1
     total,
     page,
     pages: Math.max(1, Math.ceil(total / PAGE_SIZE)),
-    rows: rows.map(({ phone, ...r }) => ({ ...r, phone: maskPhone(phone), disabled: r.disabledAt !== null })),
+    rows: rows.map(({ phone, ...r }) => ({
+      ...r,
+      // Stored as strings; read through their schemas so a page looks labels up by a checked key.
+      politicalStatus: PoliticalStatusSchema.parse(r.politicalStatus),
+      cadreLevel: CadreLevelSchema.parse(r.cadreLevel),
+      phone: maskPhone(phone),
+      disabled: r.disabledAt !== null,
+    })),
   };
 }
 
@@ -120,6 +136,17 @@ export async function getPersonDetail(id: number) {
   const { phone, password, ...rest } = person;
   return {
     ...rest,
+    // Stored as strings; read through their schemas so the page looks labels up by a checked key.
+    gender: rest.gender === null ? null : GenderSchema.parse(rest.gender),
+    category: PersonCategorySchema.parse(rest.category),
+    politicalStatus: PoliticalStatusSchema.parse(rest.politicalStatus),
+    cadreLevel: CadreLevelSchema.parse(rest.cadreLevel),
+    statusChanges: rest.statusChanges.map((c) => ({
+      ...c,
+      fromStatus: c.fromStatus === null ? null : PoliticalStatusSchema.parse(c.fromStatus),
+      toStatus: PoliticalStatusSchema.parse(c.toStatus),
+    })),
+    grants: rest.grants.map((g) => ({ ...g, role: RoleSchema.parse(g.role) })),
     hasPassword: password !== null,
     mustChangePassword: password?.mustChange ?? false,
     phoneMasked: maskPhone(phone),

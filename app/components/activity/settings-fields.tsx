@@ -1,8 +1,12 @@
+import { type FieldMetadata, getInputProps, getSelectProps } from "@conform-to/react";
+import { InputField } from "~/components/builder/builder-parts";
+import { Field } from "~/components/ui/form";
 import { inputClass } from "~/components/ui/form";
 import { LabelOptions } from "~/components/ui/options";
 import { ACTIVITY_KIND_LABELS, type ActivityKind } from "~/lib/activities";
 
-// The fields of an activity's settings, shared by the new-activity form and the edit form.
+// The fields of an activity's settings, shared by the new-activity form and the edit form. The fields
+// come from the page's `useForm` (its default values are the activity's, or a meeting starting now).
 
 export type ActivityFieldValues = {
   title: string;
@@ -14,27 +18,24 @@ export type ActivityFieldValues = {
   hours: string;
 };
 
-export function ActivitySettingsFields({ values }: { values: ActivityFieldValues }) {
-  const field = (label: string, input: React.ReactNode) => (
-    <label className="block text-sm">
-      <span className="mb-1 block text-stone-700">{label}</span>
-      {input}
-    </label>
-  );
+type SettingsFields<S extends Record<string, unknown>> = { [K in keyof ActivityFieldValues]: FieldMetadata<unknown, S, string[]> };
+
+export function ActivitySettingsFields<S extends Record<string, unknown>>({ fields }: { fields: SettingsFields<S> }) {
   return (
     <div className="grid gap-3 sm:grid-cols-2">
-      {field("活动名称", <input name="title" defaultValue={values.title} placeholder="如：十一月主题党日" className={inputClass} maxLength={100} required />)}
-      {field(
-        "活动类型",
-        <select name="kind" defaultValue={values.kind} className={inputClass}>
+      <Field label="活动名称" htmlFor={fields.title.id} errors={fields.title.errors} errorId={fields.title.errorId}>
+        <input {...getInputProps(fields.title, { type: "text" })} placeholder="如：十一月主题党日" className={inputClass} maxLength={100} required />
+      </Field>
+      <Field label="活动类型" htmlFor={fields.kind.id} errors={fields.kind.errors} errorId={fields.kind.errorId}>
+        <select {...getSelectProps(fields.kind)} className={inputClass}>
           <LabelOptions labels={ACTIVITY_KIND_LABELS} />
-        </select>,
-      )}
-      {field("开始时间", <input type="datetime-local" name="startsAt" defaultValue={values.startsAt} className={inputClass} required />)}
-      {field("结束时间", <input type="datetime-local" name="endsAt" defaultValue={values.endsAt} className={inputClass} required />)}
-      {field("签到开始", <input type="datetime-local" name="checkinOpensAt" defaultValue={values.checkinOpensAt} className={inputClass} required />)}
-      {field("签到截止", <input type="datetime-local" name="checkinClosesAt" defaultValue={values.checkinClosesAt} className={inputClass} required />)}
-      {field("每人学时", <input type="number" name="hours" defaultValue={values.hours} min="0.05" max="100" step="0.05" className={inputClass} required />)}
+        </select>
+      </Field>
+      <InputField label="开始时间" field={fields.startsAt} type="datetime-local" />
+      <InputField label="结束时间" field={fields.endsAt} type="datetime-local" />
+      <InputField label="签到开始" field={fields.checkinOpensAt} type="datetime-local" />
+      <InputField label="签到截止" field={fields.checkinClosesAt} type="datetime-local" />
+      <InputField label="每人学时" field={fields.hours} type="number" min="0.05" max="100" step="0.05" />
     </div>
   );
 }
