@@ -1,6 +1,6 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
-import { useEffect, useState } from "react";
+import { useState } from "react";
 import { z } from "zod";
 import { requirePermission } from "~/.server/auth/guard";
 import { archiveQuestion, bankTags, getBank, getQuestion, listQuestions, restoreQuestion, saveQuestion } from "~/.server/quiz/banks";
@@ -11,13 +11,15 @@ import { DIFFICULTY_LABELS, TYPE_LABELS, formatAnswer } from "~/lib/bank-import"
 import { EMPTY_QUESTION_FORM, type QuestionFormField, type QuestionFormValues, formValuesFrom, formValuesOf, questionFromForm } from "~/lib/question-form";
 import { OPTION_LETTERS, type QuestionType } from "~/lib/quiz-grading";
 import { readForm } from "~/.server/http/form-body";
+import { idParam, searchParamsOf } from "~/.server/http/request-params";
+import { useHydrated } from "~/components/ui/use-hydrated";
 import { isAppError } from "~/lib/app-error";
 
 export const meta: MetaFunction<typeof loader> = ({ data: d }) => [{ title: `${d?.bank.title ?? "题库"} · 网上党校` }];
 
 /** The bank named in the URL, after checking the caller may manage it; 404 before 403 only when it does not exist at all. */
 async function bankInScope(request: Request, bankIdParam: string | undefined) {
-  const bank = await getBank(Number(bankIdParam));
+  const bank = await getBank(idParam(bankIdParam, "题库不存在"));
   if (!bank) throw new Response("题库不存在", { status: 404 });
   const user = await requirePermission(request, "banks:manage", bank.unitId);
   return { user, bank };
@@ -42,9 +44,7 @@ const FilterSchema = z.object({
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { bank } = await bankInScope(request, params.bankId);
-  const parsed = FilterSchema.safeParse(Object.fromEntries(new URL(request.url).searchParams));
-  if (!parsed.success) throw new Response("筛选条件有误", { status: 400 });
-  const f = parsed.data;
+  const f = searchParamsOf(request, FilterSchema, "筛选条件有误");
   const [list, tags, editing] = await Promise.all([
     listQuestions(bank.id, { type: f.type, difficulty: f.difficulty, tag: f.tag, text: f.q, archived: f.archived === "1" }, f.page),
     bankTags(bank.id),
@@ -256,13 +256,6 @@ export default function BankPage() {
   );
 }
 
-/** True once React runs in the browser: only then are the other types' answer inputs hidden. */
-function useHydrated() {
-  const [hydrated, setHydrated] = useState(false);
-  useEffect(() => setHydrated(true), []);
-  return hydrated;
-}
-
 function QuestionEditor({
   editor,
   cancelTo,
@@ -271,6 +264,7 @@ function QuestionEditor({
   cancelTo: string;
 }) {
   const { values: v, errors } = editor;
+  // Only once React runs in the browser are the other types' answer inputs hidden.
   const hydrated = useHydrated();
   const [type, setType] = useState(v.type);
   // Before hydration every answer input is shown, each labelled with its type: the form still works.
