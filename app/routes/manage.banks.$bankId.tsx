@@ -298,8 +298,17 @@ function QuestionEditor({
           </select>
         </Field>
       </div>
-      <Field label="题干（填空题用 ＿＿ 或 ____ 标出一个空）" htmlFor="q-stem" errors={errors.stem}>
-        <textarea id="q-stem" name="stem" defaultValue={v.stem} rows={3} className={inputClass} required />
+      <Field label="题干（填空题用 ＿＿ 或 ____ 标出一个空）" htmlFor="q-stem" errors={errors.stem} errorId="q-stem-error">
+        <textarea
+          id="q-stem"
+          name="stem"
+          defaultValue={v.stem}
+          rows={3}
+          className={inputClass}
+          required
+          aria-invalid={errors.stem ? true : undefined}
+          aria-describedby={errors.stem ? "q-stem-error" : undefined}
+        />
       </Field>
       {hasOptions ? (
         <fieldset className="mb-4">

@@ -57,6 +57,24 @@ describe("the learning pages' forms without JavaScript", () => {
     expect(tagOf(res.text, "bank-create-title")).toContain('value="我的题库"');
   });
 
+  it("show a question's stem refused beside the stem, keeping the question typed", async () => {
+    const c = await trainer();
+    const created = await c.post("/manage/banks", { unitId: String(ids.college), title: "表单题库", slug: "forms-bank" });
+    expect(created.status).toBe(302);
+    const res = await c.post(created.location!, {
+      intent: "save",
+      type: "fill",
+      stem: "题干里没有空",
+      answerFill: "答案",
+      explanation: "解析",
+      difficulty: "1",
+      tags: "标签",
+    });
+    expect(res.status).toBe(400);
+    expectFieldError(res.text, "q-stem", "填空题题干中没有空，请用 ＿＿ 或 ____ 标出");
+    expect(res.text).toMatch(/<textarea[^>]*id="q-stem"[^>]*>题干里没有空<\/textarea>/);
+  });
+
   it("show a course slug already taken (the domain's refusal) beside the slug, keeping the name typed", async () => {
     const c = await trainer();
     const first = await c.post("/manage/courses", { title: "第一门课", slug: "diyi-ke", category: "党课", unitId: String(ids.college) });
