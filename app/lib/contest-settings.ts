@@ -44,3 +44,13 @@ export const AwardThresholdSchema = z.preprocess(
   (v) => (v === "" || v === null || v === undefined ? DEFAULT_AWARD_THRESHOLD : v),
   numberField("参与率门槛", (n) => n.min(0, "参与率门槛在 0 到 100 之间").max(100, "参与率门槛在 0 到 100 之间")),
 );
+
+/**
+ * The results page's and its export's query: the organisation table's level (none or a bad one: the
+ * first level) and the award threshold, read with AwardThresholdSchema apart so that one out of range
+ * is said on the page while the table keeps the default.
+ */
+export const ResultsQuerySchema = z.object({
+  unit: z.coerce.number().int().positive().optional().catch(undefined),
+  threshold: z.string().optional(),
+});

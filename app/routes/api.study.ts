@@ -1,3 +1,4 @@
+import { parseWithZod } from "@conform-to/zod/v4";
 import { type ActionFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
 import { requireUser } from "~/.server/auth/guard";
@@ -12,58 +13,72 @@ import { isAppError } from "~/lib/app-error";
 // that the caller may study the lesson's course (app/.server/learning/study-access.ts).
 // Answers are JSON. /api/study
 
-const Lesson = z.object({ lessonId: z.coerce.number().int().positive() });
-const Beat = z.object({ sessionId: z.string().min(1).max(64), seq: z.coerce.number().int() });
+const Lesson = z.object({ lessonId: z.number().int().positive() });
+const Beat = z.object({ sessionId: z.string().min(1).max(64), seq: z.number().int() });
+// The intervals are JSON inside a form field: checked inside the transform, where conform's
+// coercion of form values (which would read ["1"] as [1]) does not reach.
+const IntervalList = z.array(z.tuple([z.number(), z.number()])).max(100);
 const IntervalsJson = z
   .string()
   .max(4000)
   .transform((s, ctx) => {
+    let value: unknown;
     try {
-      return JSON.parse(s) as unknown;
+      value = JSON.parse(s);
     } catch {
       ctx.addIssue({ code: "custom", message: "播放区间格式不正确" });
       return z.NEVER;
     }
-  })
-  .pipe(z.array(z.tuple([z.number(), z.number()])).max(100));
+    const list = IntervalList.safeParse(value);
+    if (list.success) return list.data;
+    ctx.addIssue({ code: "custom", message: "播放区间格式不正确" });
+    return z.NEVER;
+  });
+
+// Read after the lesson is known and allowed, so a stranger learns nothing from the message.
+const StudySchema = z.discriminatedUnion("intent", [
+  z.object({ intent: z.literal("begin") }),
+  Beat.extend({ intent: z.literal("video"), intervals: IntervalsJson }),
+  Beat.extend({ intent: z.literal("reading"), visibleSeconds: z.number() }),
+  // The answers are read as sent (an empty fill-in answer included, which conform would drop).
+  z.object({ intent: z.literal("checkpoint"), checkpointId: z.string().max(30) }),
+]);
+/** What a refused body of each intent is told; an unknown intent is "无法识别的操作". */
+const MALFORMED: Record<string, string> = { video: "播放记录格式不正确", reading: "阅读记录格式不正确", checkpoint: "检查点不存在" };
+
+const answers = (form: FormData) => form.getAll("answer").filter((v): v is string => typeof v === "string");
 
 const json = (body: unknown, status = 200) => Response.json(body, { status, headers: { "Cache-Control": "no-store" } });
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireUser(request);
   const form = await readForm(request);
-  const fields = Object.fromEntries(form);
-  const lesson = Lesson.safeParse(fields);
-  if (!lesson.success) return json({ ok: false, error: "请求格式不正确" }, 400);
-  const { lessonId } = lesson.data;
+  const lesson = parseWithZod(form, { schema: Lesson });
+  if (lesson.status !== "success") return json({ ok: false, error: "请求格式不正确" }, 400);
+  const { lessonId } = lesson.value;
   // Not found and not allowed answer alike.
-  if (!(await mayStudyLesson(user.id, lessonId, fields))) return json({ ok: false, error: "课时不存在" }, 404);
+  if (!(await mayStudyLesson(user.id, lessonId, Object.fromEntries(form)))) return json({ ok: false, error: "课时不存在" }, 404);
+  const submission = parseWithZod(form, { schema: StudySchema });
+  if (submission.status !== "success") {
+    const intent = form.get("intent");
+    return json({ ok: false, error: (typeof intent === "string" && MALFORMED[intent]) || "无法识别的操作" }, 400);
+  }
 
+  const input = submission.value;
   try {
-    switch (fields.intent) {
-      case "begin": {
-        const r = await beginStudy(user.id, lessonId);
-        return json({ ok: true, ...r });
-      }
+    switch (input.intent) {
+      case "begin":
+        return json({ ok: true, ...(await beginStudy(user.id, lessonId)) });
       case "video": {
-        const beat = Beat.safeParse(fields);
-        const intervals = IntervalsJson.safeParse(fields.intervals);
-        if (!beat.success || !intervals.success) return json({ ok: false, error: "播放记录格式不正确" }, 400);
-        return json({ ok: true, ...(await videoBeat(user.id, lessonId, { ...beat.data, intervals: intervals.data as Interval[] })) });
+        const { sessionId, seq, intervals } = input;
+        return json({ ok: true, ...(await videoBeat(user.id, lessonId, { sessionId, seq, intervals: intervals as Interval[] })) });
       }
       case "reading": {
-        const beat = Beat.extend({ visibleSeconds: z.coerce.number() }).safeParse(fields);
-        if (!beat.success) return json({ ok: false, error: "阅读记录格式不正确" }, 400);
-        return json({ ok: true, ...(await readingBeat(user.id, lessonId, beat.data)) });
+        const { sessionId, seq, visibleSeconds } = input;
+        return json({ ok: true, ...(await readingBeat(user.id, lessonId, { sessionId, seq, visibleSeconds })) });
       }
-      case "checkpoint": {
-        const id = z.string().max(30).safeParse(fields.checkpointId);
-        const values = form.getAll("answer").filter((v): v is string => typeof v === "string");
-        if (!id.success) return json({ ok: false, error: "检查点不存在" }, 400);
-        return json({ ok: true, ...(await answerCheckpoint(user.id, lessonId, id.data, values)) });
-      }
-      default:
-        return json({ ok: false, error: "无法识别的操作" }, 400);
+      case "checkpoint":
+        return json({ ok: true, ...(await answerCheckpoint(user.id, lessonId, input.checkpointId, answers(form))) });
     }
   } catch (e) {
     // The study script reads `{ ok, error }` and nothing else, as every other answer of this endpoint.

@@ -1,3 +1,5 @@
+import { getFormProps, useForm } from "@conform-to/react";
+import { parseWithZod } from "@conform-to/zod/v4";
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useState } from "react";
@@ -13,8 +15,8 @@ import { FormMessage, buttonClass, secondaryButtonClass } from "~/components/ui/
 import { formatChinaDateTime } from "~/lib/dates";
 import { formatHours } from "~/lib/hours";
 import { readForm } from "~/.server/http/form-body";
-import { isAppError } from "~/lib/app-error";
-import { refuse } from "~/.server/http/refusal";
+import { formRefusal, refuse } from "~/.server/http/refusal";
+import { idParam } from "~/.server/http/request-params";
 
 // A contest for the learner, on one address: the introduction and "开始答题"; the paper while the entry
 // is in progress (answers go to POST /api/contests/answer, one at a time, each kept once committed);
@@ -23,13 +25,19 @@ import { refuse } from "~/.server/http/refusal";
 
 export const meta: MetaFunction<typeof loader> = ({ data: d }) => [{ title: `${d?.contest.title ?? "知识竞赛"} · 网上党校` }];
 
-const Id = z.coerce.number().int().positive();
+const contestIdOf = (params: LoaderFunctionArgs["params"]) => idParam(params.contestId, "没有找到这个竞赛");
 
-function contestIdOf(params: LoaderFunctionArgs["params"]) {
-  const id = Id.safeParse(params.contestId);
-  if (!id.success) throw new Response("没有找到这个竞赛", { status: 404 });
-  return id.data;
-}
+const entryId = z.number({ error: "没有找到这次参赛" }).int("没有找到这次参赛").positive("没有找到这次参赛");
+const ActionSchema = z.discriminatedUnion(
+  "intent",
+  [
+    z.object({ intent: z.literal("start") }),
+    z.object({ intent: z.literal("submit"), entryId }),
+    // An unticked box sends nothing: no consent.
+    z.object({ intent: z.literal("showName"), entryId, showName: z.boolean().optional() }),
+  ],
+  { error: "无法识别的操作" },
+);
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
@@ -80,25 +88,25 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return result ? { mode: "result" as const, ...rest, result } : { mode: "intro" as const, ...rest, result: null };
 }
 
-type ActionData = { ok: false; error: string };
-
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireUser(request);
   const contestId = contestIdOf(params);
-  const form = await readForm(request);
-  const intent = form.get("intent");
-  const entryId = Number(form.get("entryId"));
+  const submission = parseWithZod(await readForm(request), { schema: ActionSchema });
+  if (submission.status !== "success") return data({ result: submission.reply() }, { status: 400 });
+  const input = submission.value;
   try {
-    if (intent === "start") await startEntry(user.id, contestId);
-    else if (intent === "submit") await submitEntry(user.id, entryId);
-    else if (intent === "showName") await setShowName(user.id, entryId, form.get("showName") === "on");
-    else return data<ActionData>({ ok: false, error: "无法识别的操作" }, { status: 400 });
+    if (input.intent === "start") await startEntry(user.id, contestId);
+    else if (input.intent === "submit") await submitEntry(user.id, input.entryId);
+    else await setShowName(user.id, input.entryId, input.showName === true);
   } catch (e) {
-    // The start and submit buttons are not on conform yet: the reply keeps the shape the page reads.
-    if (!isAppError(e)) throw e;
-    return data<ActionData>({ ok: false, error: e.message }, { status: e.status });
+    return formRefusal(submission, e);
   }
   return redirect(`/contests/${contestId}`);
+}
+
+/** The page's one form (start, hand in): its id, and the action's reply to it. */
+function usePageForm() {
+  return useForm({ id: "contest", lastResult: useActionData<typeof action>()?.result });
 }
 
 export default function ContestPage() {
@@ -131,20 +139,20 @@ function Header({ contest }: { contest: Loaded["contest"] }) {
 
 function Intro() {
   const { contest } = useLoaderData<typeof loader>();
-  const actionData = useActionData<typeof action>();
+  const [form] = usePageForm();
   const busy = useNavigation().state !== "idle";
   return (
     <div className="mx-auto max-w-lg space-y-4">
       <Header contest={contest} />
       {contest.description ? <p className="whitespace-pre-line rounded-lg bg-white p-4 text-stone-700 shadow">{contest.description}</p> : null}
-      <FormMessage messages={actionData && !actionData.ok ? [actionData.error] : null} />
+      <FormMessage messages={form.errors} />
       <p className="text-sm">
         <Link to={`/contests/${contest.id}/live`} className="text-party underline">
           参加现场赛（凭主持人公布的参赛码加入）
         </Link>
       </p>
       {contest.window === "open" ? (
-        <Form method="post" className="space-y-2">
+        <Form method="post" {...getFormProps(form)} className="space-y-2">
           <p className="text-sm text-stone-600">开始后计时，每题提交后不能修改；按得分排名，得分相同时用时少者在前。</p>
           <button type="submit" name="intent" value="start" className={`${buttonClass} w-full`} disabled={busy}>
             开始答题
@@ -159,7 +167,7 @@ function Intro() {
 
 function Answering() {
   const d = useLoaderData<typeof loader>() as Extract<Loaded, { mode: "answering" }>;
-  const actionData = useActionData<typeof action>();
+  const [form] = usePageForm();
   const submitting = useNavigation().state === "submitting";
   const [done, setDone] = useState(() => d.items.filter((i) => i.answered).length);
   return (
@@ -171,9 +179,10 @@ function Answering() {
         </p>
       </header>
       <ContestAnswering entryId={d.entryId} items={d.items} onAnswered={setDone} />
-      <FormMessage messages={actionData && !actionData.ok ? [actionData.error] : null} />
+      <FormMessage messages={form.errors} />
       <Form
         method="post"
+        {...getFormProps(form)}
         onSubmit={(e) => {
           if (done < d.items.length && !window.confirm(`还有 ${d.items.length - done} 题未作答，确定交卷吗？`)) e.preventDefault();
         }}

@@ -1,3 +1,5 @@
+import { getFormProps, getInputProps, getSelectProps, useForm } from "@conform-to/react";
+import { parseWithZod } from "@conform-to/zod/v4";
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, data } from "@remix-run/node";
 import { Form, useActionData, useFetcher, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
@@ -7,11 +9,12 @@ import { banksForRound, contestForHost, createRound, latestRound } from "~/.serv
 import { readRound, stateEvent, stats } from "~/.server/contest/live/snapshot";
 import { AnswerDistribution, Countdown, Leaderboard, QuestionHeading, optionTag } from "~/components/live/live-ui";
 import { useLiveStream, useSecondsLeft } from "~/components/live/use-live-stream";
-import { FormMessage, buttonClass, inputClass } from "~/components/ui/form";
+import { Field, FormMessage, buttonClass, inputClass } from "~/components/ui/form";
 import { LIVE_SCORING_RULE } from "~/lib/live-scoring";
 import { readForm } from "~/.server/http/form-body";
 import { numberField } from "~/lib/form-number";
-import { isAppError } from "~/lib/app-error";
+import { AppError } from "~/lib/app-error";
+import { formRefusal } from "~/.server/http/refusal";
 
 // The big screen of a live round (a desktop in the hall): the join code, players joined, the host's
 // buttons, each question with its countdown, and after each reveal the answer distribution and the top
@@ -35,53 +38,43 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 const CreateSchema = z.object({
-  bankId: z.coerce.number({ message: "请选择题库" }).int().positive("请选择题库"),
+  intent: z.literal("create"),
+  bankId: z.number({ error: "请选择题库" }).int("请选择题库").positive("请选择题库"),
   count: numberField("题目数量", (n) => n.int("题目数量须为整数").min(1, "至少 1 道题").max(50, "最多 50 道题")),
-  draw: z.enum(["random", "first"], { message: "请选择抽题方式" }),
+  draw: z.enum(["random", "first"], { error: "请选择抽题方式" }),
   seconds: numberField("每题限时", (n) => n.int("限时须为整秒").min(5, "每题至少 5 秒").max(300, "每题最多 300 秒")),
   points: numberField("每题分值", (n) => n.int("分值须为整数").min(1, "每题至少 1 分").max(100, "每题最多 100 分")),
 });
-const RoundId = z.coerce.number().int().positive();
-
-type ActionReply = { ok: true } | { ok: false; errors: string[] };
+// The host's buttons name the round they were shown with; one that is missing or not a number is as
+// stale as another round's (answered below).
+const MOVES = { next: startNextQuestion, reveal: revealAnswer, finish: finishRound } as const;
+const moveSchema = (intent: keyof typeof MOVES) => z.object({ intent: z.literal(intent), roundId: z.number().int().positive().optional().catch(undefined) });
+const ActionSchema = z.discriminatedUnion("intent", [CreateSchema, moveSchema("next"), moveSchema("reveal"), moveSchema("finish")], { error: "未知的操作" });
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { user, contestId } = await requireLiveHost(request, params.contestId);
-  const form = Object.fromEntries(await readForm(request));
-  const refused = (e: unknown) => {
-    if (!isAppError(e)) throw e;
-    return data<ActionReply>({ ok: false, errors: [e.message] }, { status: e.status });
-  };
-  if (form.intent === "create") {
-    const parsed = CreateSchema.safeParse(form);
-    if (!parsed.success) return data<ActionReply>({ ok: false, errors: parsed.error.issues.map((i) => i.message) }, { status: 400 });
-    const contest = await contestForHost(contestId);
-    try {
+  const submission = parseWithZod(await readForm(request), { schema: ActionSchema });
+  if (submission.status !== "success") return data({ result: submission.reply() }, { status: 400 });
+  const input = submission.value;
+  try {
+    if (input.intent === "create") {
+      const contest = await contestForHost(contestId);
+      const { bankId, count, draw, seconds, points } = input;
       await createRound(
         user.id,
         { id: contest.id, title: contest.title, unitId: contest.unitId, unitPath: contest.unit.path },
-        { ...parsed.data, points: parsed.data.points * 100 },
+        { bankId, count, draw, seconds, points: points * 100 },
       );
-    } catch (e) {
-      return refused(e);
+    } else {
+      // A stale screen cannot move another round.
+      const latest = await latestRound(contestId);
+      if (!latest || latest.id !== input.roundId) throw new AppError("conflict", "这一轮已不是本竞赛当前的现场赛，请刷新页面");
+      await MOVES[input.intent](latest.id);
     }
-    return data<ActionReply>({ ok: true });
-  }
-  // The buttons name the round they were shown with: a stale screen cannot move another round.
-  const roundId = RoundId.safeParse(form.roundId);
-  const latest = await latestRound(contestId);
-  if (!roundId.success || !latest || latest.id !== roundId.data) {
-    return data<ActionReply>({ ok: false, errors: ["这一轮已不是本竞赛当前的现场赛，请刷新页面"] }, { status: 409 });
-  }
-  const moves: Record<string, (id: number) => Promise<void>> = { next: startNextQuestion, reveal: revealAnswer, finish: finishRound };
-  const move = typeof form.intent === "string" ? moves[form.intent] : undefined;
-  if (!move) return data<ActionReply>({ ok: false, errors: ["未知的操作"] }, { status: 400 });
-  try {
-    await move(roundId.data);
   } catch (e) {
-    return refused(e);
+    return formRefusal(submission, e);
   }
-  return data<ActionReply>({ ok: true });
+  return data({ result: submission.reply() });
 }
 
 export default function HostScreen() {
@@ -103,7 +96,9 @@ function RoundScreen({ contestId, round }: { contestId: number; round: LoadedRou
   const state = live.state ?? round.state;
   const counters = live.stats ?? round.stats;
   const left = useSecondsLeft(state.state === "question" ? state.deadlineAt : null, live.offset);
-  const fetcher = useFetcher<ActionReply>();
+  const fetcher = useFetcher<typeof action>();
+  // The buttons are several small forms; their refusals show once, above them.
+  const [moves] = useForm({ id: "round-move", lastResult: fetcher.data?.result });
   const busy = fetcher.state !== "idle";
   const button = (intent: string, label: string) => (
     <fetcher.Form method="post">
@@ -135,7 +130,7 @@ function RoundScreen({ contestId, round }: { contestId: number; round: LoadedRou
       <p className="text-stone-600">
         计分规则：{LIVE_SCORING_RULE}。{live.connected ? "" : "（正在连接服务器…）"}
       </p>
-      <FormMessage messages={fetcher.data && !fetcher.data.ok ? fetcher.data.errors : null} />
+      <FormMessage messages={moves.errors} />
 
       {state.state === "lobby" ? (
         <section className="space-y-3 rounded-lg bg-white p-6 shadow">
@@ -191,47 +186,56 @@ function RoundScreen({ contestId, round }: { contestId: number; round: LoadedRou
 }
 
 function CreateRound({ banks, hasRound }: { banks: { id: number; title: string; usable: number }[]; hasRound: boolean }) {
-  const reply = useActionData<typeof action>();
+  const [form, fields] = useForm({
+    id: "create-round",
+    lastResult: useActionData<typeof action>()?.result,
+    defaultValue: { count: "10", seconds: "20", points: "10", draw: "random" },
+    shouldValidate: "onBlur",
+    shouldRevalidate: "onInput",
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: CreateSchema }),
+  });
   const busy = useNavigation().state !== "idle";
+  const numberInput = (field: typeof fields.count, min: number, max: number) => (
+    <input {...getInputProps(field, { type: "number" })} min={min} max={max} className={inputClass} required />
+  );
   return (
-    <Form method="post" className="space-y-3 rounded-lg bg-white p-4 shadow">
+    <Form method="post" {...getFormProps(form)} className="space-y-3 rounded-lg bg-white p-4 shadow">
       <h2 className="text-lg font-bold">{hasRound ? "再开一轮" : "新建一轮现场赛"}</h2>
-      <FormMessage messages={reply && !reply.ok ? reply.errors : null} />
+      <FormMessage messages={form.errors} />
       {banks.length === 0 ? <p className="text-stone-600">没有可用的题库：现场赛使用单选、多选和判断题。</p> : null}
+      <input type="hidden" name="intent" value="create" />
       <div className="grid gap-3 sm:grid-cols-5">
-        <label className="block text-sm sm:col-span-2">
-          题库（单选、多选、判断题）
-          <select name="bankId" className={inputClass} required>
-            {banks.map((b) => (
-              <option key={b.id} value={b.id}>
-                {b.title}（{b.usable} 题）
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="block text-sm">
-          题目数量
-          <input name="count" type="number" min={1} max={50} defaultValue={10} className={inputClass} required />
-        </label>
-        <label className="block text-sm">
-          每题限时（秒）
-          <input name="seconds" type="number" min={5} max={300} defaultValue={20} className={inputClass} required />
-        </label>
-        <label className="block text-sm">
-          每题分值
-          <input name="points" type="number" min={1} max={100} defaultValue={10} className={inputClass} required />
-        </label>
+        <div className="sm:col-span-2">
+          <Field label="题库（单选、多选、判断题）" htmlFor={fields.bankId.id} errors={fields.bankId.errors} errorId={fields.bankId.errorId}>
+            <select {...getSelectProps(fields.bankId)} className={inputClass} required>
+              {banks.map((b) => (
+                <option key={b.id} value={b.id}>
+                  {b.title}（{b.usable} 题）
+                </option>
+              ))}
+            </select>
+          </Field>
+        </div>
+        <Field label="题目数量" htmlFor={fields.count.id} errors={fields.count.errors} errorId={fields.count.errorId}>
+          {numberInput(fields.count, 1, 50)}
+        </Field>
+        <Field label="每题限时（秒）" htmlFor={fields.seconds.id} errors={fields.seconds.errors} errorId={fields.seconds.errorId}>
+          {numberInput(fields.seconds, 5, 300)}
+        </Field>
+        <Field label="每题分值" htmlFor={fields.points.id} errors={fields.points.errors} errorId={fields.points.errorId}>
+          {numberInput(fields.points, 1, 100)}
+        </Field>
       </div>
       <fieldset className="flex gap-4 text-sm">
         <legend className="sr-only">抽题方式</legend>
         <label>
-          <input type="radio" name="draw" value="random" defaultChecked /> 随机抽题
+          <input {...getInputProps(fields.draw, { type: "radio", value: "random" })} id={`${fields.draw.id}-random`} /> 随机抽题
         </label>
         <label>
-          <input type="radio" name="draw" value="first" /> 按题库顺序取前若干题
+          <input {...getInputProps(fields.draw, { type: "radio", value: "first" })} id={`${fields.draw.id}-first`} /> 按题库顺序取前若干题
         </label>
       </fieldset>
-      <button type="submit" name="intent" value="create" className={buttonClass} disabled={busy || banks.length === 0}>
+      <button type="submit" className={buttonClass} disabled={busy || banks.length === 0}>
         生成加入码
       </button>
     </Form>

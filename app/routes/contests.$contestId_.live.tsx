@@ -1,6 +1,9 @@
+import { getFormProps, getInputProps, useForm } from "@conform-to/react";
+import { parseWithZod } from "@conform-to/zod/v4";
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, data, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useEffect, useState } from "react";
+import { z } from "zod";
 import { requireUser } from "~/.server/auth/guard";
 import { parseContestId, requireLivePlayer } from "~/.server/contest/live/access";
 import { joinRound, roundOfPlayer, setLiveShowName } from "~/.server/contest/live/play";
@@ -13,7 +16,7 @@ import { useHydrated } from "~/components/ui/use-hydrated";
 import { type LiveAnswerReply, type LiveMeEvent, type LiveStateEvent } from "~/lib/live-events";
 import { LIVE_SCORING_RULE, formatLivePoints } from "~/lib/live-scoring";
 import { readForm } from "~/.server/http/form-body";
-import { isAppError } from "~/lib/app-error";
+import { formRefusal } from "~/.server/http/refusal";
 
 // A player's phone in a live round: the join code first, then whatever the round is doing, as the
 // event stream says: waiting, the question with big buttons and the server's countdown, "已提交", and
@@ -33,18 +36,38 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   };
 }
 
+const CODE_MESSAGE = "请输入大屏幕上的 6 位数字加入码";
+// Joining posts the code without an intent (the form predates intents); the consent box posts `showName`.
+const ActionSchema = z.discriminatedUnion(
+  "intent",
+  [
+    z.object({
+      intent: z.literal("join").optional(),
+      code: z
+        .string({ error: CODE_MESSAGE })
+        .transform((v) => v.replace(/\s/g, ""))
+        .pipe(z.string().regex(/^\d{6}$/, CODE_MESSAGE)),
+      showName: z.boolean().optional(),
+    }),
+    z.object({ intent: z.literal("showName"), showName: z.boolean().optional() }),
+  ],
+  { error: "无法识别的操作" },
+);
+
 export async function action({ request, params }: ActionFunctionArgs) {
   // joinRound checks the contest's audience itself (after the code, so a wrong code says so).
   const user = await requireUser(request);
   const contestId = parseContestId(params.contestId);
-  const form = await readForm(request);
-  const showName = form.get("showName") === "on";
+  const submission = parseWithZod(await readForm(request), { schema: ActionSchema });
+  if (submission.status !== "success") return data({ result: submission.reply() }, { status: 400 });
+  const input = submission.value;
+  // An unticked box sends nothing: no consent.
+  const showName = input.showName === true;
   try {
-    if (form.get("intent") === "showName") await setLiveShowName(user.id, contestId, showName);
-    else await joinRound(user.id, contestId, String(form.get("code") ?? "").replace(/\s/g, ""), showName);
+    if (input.intent === "showName") await setLiveShowName(user.id, contestId, showName);
+    else await joinRound(user.id, contestId, input.code, showName);
   } catch (e) {
-    if (!isAppError(e)) throw e;
-    return data({ errors: [e.message] }, { status: e.status });
+    return formRefusal(submission, e);
   }
   return redirect(`/contests/${contestId}/live`);
 }
@@ -68,28 +91,30 @@ export default function LivePhone() {
 }
 
 function JoinForm() {
-  const reply = useActionData<typeof action>();
+  const [form, fields] = useForm({ id: "join", lastResult: useActionData<typeof action>()?.result });
   const busy = useNavigation().state !== "idle";
+  // The code's own errors and the round's refusals (a wrong code, not in the audience) sit under the code.
+  const errors = [...(fields.code.errors ?? []), ...(form.errors ?? [])];
   return (
-    <Form method="post" className="space-y-3 rounded-lg bg-white p-4 shadow">
-      <label htmlFor="code" className="block font-medium">
+    <Form method="post" {...getFormProps(form)} className="space-y-3 rounded-lg bg-white p-4 shadow">
+      <label htmlFor={fields.code.id} className="block font-medium">
         加入码
       </label>
       <input
-        id="code"
-        name="code"
+        {...getInputProps(fields.code, { type: "text" })}
+        aria-invalid={errors.length ? true : undefined}
+        aria-describedby={errors.length ? fields.code.errorId : undefined}
         inputMode="numeric"
         autoComplete="off"
         pattern="[0-9]{6}"
         maxLength={6}
         placeholder="大屏幕上的 6 位数字"
         className={`${inputClass} text-center text-2xl tracking-[0.4em]`}
-        aria-describedby={reply?.errors ? "code-error" : undefined}
         required
       />
-      {reply?.errors ? (
-        <p id="code-error" className="text-sm text-red-700" role="alert">
-          {reply.errors.join("；")}
+      {errors.length ? (
+        <p id={fields.code.errorId} className="text-sm text-red-700" role="alert">
+          {errors.join("；")}
         </p>
       ) : null}
       <label className="flex items-center gap-2 text-sm">

@@ -1,6 +1,8 @@
+import { type SubmissionResult, getFormProps, useForm } from "@conform-to/react";
+import { parseWithZod } from "@conform-to/zod/v4";
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
-import { useEffect, useState } from "react";
+import { useState } from "react";
 import { z } from "zod";
 import { requirePermission } from "~/.server/auth/guard";
 import { archiveQuestion, bankTags, getBank, getQuestion, listQuestions, restoreQuestion, saveQuestion } from "~/.server/quiz/banks";
@@ -8,16 +10,18 @@ import { env } from "~/.server/env";
 import { Field, FormMessage, Notice, buttonClass, inputClass, secondaryButtonClass } from "~/components/ui/form";
 import { LabelOptions } from "~/components/ui/options";
 import { DIFFICULTY_LABELS, TYPE_LABELS, formatAnswer } from "~/lib/bank-import";
-import { EMPTY_QUESTION_FORM, type QuestionFormField, type QuestionFormValues, formValuesFrom, formValuesOf, questionFromForm } from "~/lib/question-form";
+import { EMPTY_QUESTION_FORM, type QuestionFormValues, formValuesFrom, formValuesOf, questionFromForm } from "~/lib/question-form";
 import { OPTION_LETTERS, type QuestionType } from "~/lib/quiz-grading";
 import { readForm } from "~/.server/http/form-body";
-import { isAppError } from "~/lib/app-error";
+import { idParam, searchParamsOf } from "~/.server/http/request-params";
+import { useHydrated } from "~/components/ui/use-hydrated";
+import { formRefusal } from "~/.server/http/refusal";
 
 export const meta: MetaFunction<typeof loader> = ({ data: d }) => [{ title: `${d?.bank.title ?? "题库"} · 网上党校` }];
 
 /** The bank named in the URL, after checking the caller may manage it; 404 before 403 only when it does not exist at all. */
 async function bankInScope(request: Request, bankIdParam: string | undefined) {
-  const bank = await getBank(Number(bankIdParam));
+  const bank = await getBank(idParam(bankIdParam, "题库不存在"));
   if (!bank) throw new Response("题库不存在", { status: 404 });
   const user = await requirePermission(request, "banks:manage", bank.unitId);
   return { user, bank };
@@ -42,9 +46,7 @@ const FilterSchema = z.object({
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { bank } = await bankInScope(request, params.bankId);
-  const parsed = FilterSchema.safeParse(Object.fromEntries(new URL(request.url).searchParams));
-  if (!parsed.success) throw new Response("筛选条件有误", { status: 400 });
-  const f = parsed.data;
+  const f = searchParamsOf(request, FilterSchema, "筛选条件有误");
   const [list, tags, editing] = await Promise.all([
     listQuestions(bank.id, { type: f.type, difficulty: f.difficulty, tag: f.tag, text: f.q, archived: f.archived === "1" }, f.page),
     bankTags(bank.id),
@@ -65,48 +67,54 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   };
 }
 
-const IdSchema = z.coerce.number().int().positive();
+const questionRef = (message: string) => z.number({ error: message }).int(message).positive(message);
+const ActionSchema = z.discriminatedUnion(
+  "intent",
+  [
+    // The question's own fields (which ones depends on its type) are checked by questionFromForm,
+    // with the fields this site requires besides.
+    z.object({ intent: z.literal("save"), questionId: questionRef("题目编号有误").optional() }),
+    z.object({ intent: z.literal("archive"), questionId: questionRef("请选择题目") }),
+    z.object({ intent: z.literal("restore"), questionId: questionRef("请选择题目") }),
+  ],
+  { error: "未知操作" },
+);
 
-type ActionData =
-  { ok: true; message: string } | { ok: false; errors: Partial<Record<QuestionFormField, string[]>>; values?: QuestionFormValues; questionId?: number | null };
+/** Every answer: the form's reply, the sentence shown on success, and a refused save's values (the editor shows them again). */
+type Reply = { result: SubmissionResult<string[]>; message: string | null; values: QuestionFormValues | null; questionId: number | null };
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { user, bank } = await bankInScope(request, params.bankId);
   const form = await readForm(request);
-  const intent = form.get("intent");
-  const idField = form.get("questionId");
-  const questionId = idField === "" || idField === null ? null : IdSchema.safeParse(idField).data;
-  if (questionId === undefined) return data<ActionData>({ ok: false, errors: { form: ["题目编号有误"] } }, { status: 400 });
+  const submission = parseWithZod(form, { schema: ActionSchema });
+  if (submission.status !== "success") return data<Reply>({ result: submission.reply(), message: null, values: null, questionId: null }, { status: 400 });
+  const input = submission.value;
+  const done = (message: string) => data<Reply>({ result: submission.reply(), message, values: null, questionId: null });
+  const values = input.intent === "save" ? formValuesFrom(form) : null;
+  const refused = { message: null, values, questionId: input.questionId ?? null };
   try {
-    if (intent === "save") {
-      const values = formValuesFrom(form);
-      const checked = questionFromForm(values, env.questionRequiredFields);
-      if (!checked.ok) return data<ActionData>({ ok: false, errors: checked.errors, values, questionId }, { status: 400 });
-      const saved = await saveQuestion(user.id, bank, questionId, checked.question);
-      // Back to the list with the saved question shown first: a reload does not submit again.
-      return redirect(`/manage/banks/${bank.id}?q=${encodeURIComponent(saved.key)}`);
+    switch (input.intent) {
+      case "save": {
+        const checked = questionFromForm(values!, env.questionRequiredFields);
+        if (!checked.ok) {
+          const { form: formErrors, ...fieldErrors } = checked.errors;
+          return data<Reply>({ ...refused, result: submission.reply({ formErrors, fieldErrors }) }, { status: 400 });
+        }
+        const saved = await saveQuestion(user.id, bank, input.questionId ?? null, checked.question);
+        // Back to the list with the saved question shown first: a reload does not submit again.
+        return redirect(`/manage/banks/${bank.id}?q=${encodeURIComponent(saved.key)}`);
+      }
+      case "archive": {
+        const outcome = await archiveQuestion(user.id, bank.id, input.questionId);
+        return done(outcome === "archived" ? "题目已有作答或已用于测验，已归档（可在“已归档”中恢复）" : "题目尚未被作答，已删除");
+      }
+      case "restore":
+        await restoreQuestion(user.id, bank.id, input.questionId);
+        return done("题目已恢复");
     }
-    if (questionId === null) return data<ActionData>({ ok: false, errors: { form: ["请选择题目"] } }, { status: 400 });
-    if (intent === "archive") {
-      const outcome = await archiveQuestion(user.id, bank.id, questionId);
-      return data<ActionData>({
-        ok: true,
-        message: outcome === "archived" ? "题目已有作答或已用于测验，已归档（可在“已归档”中恢复）" : "题目尚未被作答，已删除",
-      });
-    }
-    if (intent === "restore") {
-      await restoreQuestion(user.id, bank.id, questionId);
-      return data<ActionData>({ ok: true, message: "题目已恢复" });
-    }
-    return data<ActionData>({ ok: false, errors: { form: ["未知操作"] } }, { status: 400 });
   } catch (e) {
-    if (isAppError(e)) {
-      return data<ActionData>(
-        { ok: false, errors: { [intent === "save" ? "stem" : "form"]: [e.message] }, values: intent === "save" ? formValuesFrom(form) : undefined, questionId },
-        { status: 400 },
-      );
-    }
-    throw e;
+    // A duplicate stem names its field.
+    return formRefusal(submission, e, refused);
   }
 }
 
@@ -122,14 +130,14 @@ export default function BankPage() {
     }
     return `?${next}`;
   };
-  const failed = reply && !reply.ok ? reply : null;
+  // Archiving and restoring answer at the top of the page.
+  const [pageForm] = useForm({ id: "bank-page", lastResult: reply && !reply.values ? reply.result : undefined });
   // A failed save shows the editor again with what was typed, even when the URL has no ?edit.
-  const editor =
-    failed?.values !== undefined
-      ? { id: failed.questionId ?? null, key: d.editor?.key ?? null, values: failed.values, errors: failed.errors }
-      : d.editor
-        ? { ...d.editor, errors: {} }
-        : null;
+  const editor = reply?.values
+    ? { id: reply.questionId, key: d.editor?.key ?? null, values: reply.values, result: reply.result }
+    : d.editor
+      ? { ...d.editor, result: undefined }
+      : null;
   const archivedView = params.get("archived") === "1";
 
   return (
@@ -158,8 +166,8 @@ export default function BankPage() {
         </div>
       </div>
 
-      {reply?.ok ? <Notice>{reply.message}</Notice> : null}
-      {failed && !failed.values ? <FormMessage messages={failed.errors.form} /> : null}
+      {reply?.message ? <Notice>{reply.message}</Notice> : null}
+      <FormMessage messages={pageForm.errors} />
 
       {editor ? <QuestionEditor key={`${editor.id ?? "new"}`} editor={editor} cancelTo={link({ edit: null })} /> : null}
 
@@ -256,28 +264,25 @@ export default function BankPage() {
   );
 }
 
-/** True once React runs in the browser: only then are the other types' answer inputs hidden. */
-function useHydrated() {
-  const [hydrated, setHydrated] = useState(false);
-  useEffect(() => setHydrated(true), []);
-  return hydrated;
-}
-
 function QuestionEditor({
   editor,
   cancelTo,
 }: {
-  editor: { id: number | null; key: string | null; values: QuestionFormValues; errors: Partial<Record<QuestionFormField, string[]>> };
+  editor: { id: number | null; key: string | null; values: QuestionFormValues; result: SubmissionResult<string[]> | undefined };
   cancelTo: string;
 }) {
-  const { values: v, errors } = editor;
+  const { values: v } = editor;
+  // The errors of a refused save, by field (questionFromForm names "options" and "answer" for the groups).
+  const [form] = useForm({ id: "question", lastResult: editor.result });
+  const errors: Record<string, string[] | undefined> = { ...form.allErrors, form: form.errors };
+  // Only once React runs in the browser are the other types' answer inputs hidden.
   const hydrated = useHydrated();
   const [type, setType] = useState(v.type);
   // Before hydration every answer input is shown, each labelled with its type: the form still works.
   const shown = (t: QuestionType) => !hydrated || type === t;
   const hasOptions = shown("single") || shown("multiple");
   return (
-    <Form method="post" className="rounded-lg bg-white p-4 shadow" aria-label="题目编辑">
+    <Form method="post" {...getFormProps(form)} className="rounded-lg bg-white p-4 shadow" aria-label="题目编辑">
       <h2 className="mb-3 font-bold">{editor.id ? `编辑题目 ${editor.key ?? ""}` : "添加题目"}</h2>
       <FormMessage messages={errors.form} />
       <input type="hidden" name="questionId" value={editor.id ?? ""} />
@@ -293,8 +298,17 @@ function QuestionEditor({
           </select>
         </Field>
       </div>
-      <Field label="题干（填空题用 ＿＿ 或 ____ 标出一个空）" htmlFor="q-stem" errors={errors.stem}>
-        <textarea id="q-stem" name="stem" defaultValue={v.stem} rows={3} className={inputClass} required />
+      <Field label="题干（填空题用 ＿＿ 或 ____ 标出一个空）" htmlFor="q-stem" errors={errors.stem} errorId="q-stem-error">
+        <textarea
+          id="q-stem"
+          name="stem"
+          defaultValue={v.stem}
+          rows={3}
+          className={inputClass}
+          required
+          aria-invalid={errors.stem ? true : undefined}
+          aria-describedby={errors.stem ? "q-stem-error" : undefined}
+        />
       </Field>
       {hasOptions ? (
         <fieldset className="mb-4">

@@ -1,3 +1,5 @@
+import { getFormProps, getInputProps, getSelectProps, getTextareaProps, useForm } from "@conform-to/react";
+import { parseWithZod } from "@conform-to/zod/v4";
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
@@ -10,7 +12,7 @@ import { TYPE_LABELS } from "~/lib/bank-import";
 import { scopePaths } from "~/lib/permissions";
 import { type QuestionType } from "~/lib/quiz-grading";
 import { readForm } from "~/.server/http/form-body";
-import { isAppError } from "~/lib/app-error";
+import { formRefusal } from "~/.server/http/refusal";
 
 export const meta: MetaFunction = () => [{ title: "题库 · 网上党校" }];
 
@@ -21,40 +23,31 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return { banks, units: units.map((u) => ({ id: u.id, name: u.name, depth: u.depth })) };
 }
 
-const emptyToUndefined = (v: unknown) => (v === "" || v === null ? undefined : v);
+// conform leaves an empty field out, so the optional fields need no empty-string handling.
 const CreateSchema = z.object({
-  unitId: z.coerce.number({ error: "请选择所属党组织" }).int().positive("请选择所属党组织"),
-  title: z.string().trim().min(1, "请填写题库名称").max(50, "题库名称最多 50 字"),
-  description: z.preprocess(emptyToUndefined, z.string().trim().max(500, "说明最多 500 字").optional()),
-  slug: z.preprocess(
-    emptyToUndefined,
-    z
-      .string()
-      .trim()
-      .max(40, "编号最多 40 个字符")
-      .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, "编号只能由小写字母、数字和连字符组成，如 branch-2026")
-      .optional(),
-  ),
+  unitId: z.number({ error: "请选择所属党组织" }).int("请选择所属党组织").positive("请选择所属党组织"),
+  title: z.string({ error: "请填写题库名称" }).trim().min(1, "请填写题库名称").max(50, "题库名称最多 50 字"),
+  description: z.string().trim().max(500, "说明最多 500 字").optional(),
+  slug: z
+    .string()
+    .trim()
+    .max(40, "编号最多 40 个字符")
+    .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, "编号只能由小写字母、数字和连字符组成，如 branch-2026")
+    .optional(),
 });
-
-type FieldErrors = Partial<Record<keyof z.infer<typeof CreateSchema> | "form", string[]>>;
 
 export async function action({ request }: ActionFunctionArgs) {
   // Authorise before reading the input; the unit named in the form is checked below.
   await requirePermission(request, "banks:manage");
-  const parsed = CreateSchema.safeParse(Object.fromEntries(await readForm(request)));
-  if (!parsed.success) {
-    const errors: FieldErrors = {};
-    for (const i of parsed.error.issues) (errors[i.path[0] as keyof FieldErrors] ??= []).push(i.message);
-    return data({ errors }, { status: 400 });
-  }
-  const user = await requirePermission(request, "banks:manage", parsed.data.unitId);
+  const submission = parseWithZod(await readForm(request), { schema: CreateSchema });
+  if (submission.status !== "success") return data({ result: submission.reply() }, { status: 400 });
+  const user = await requirePermission(request, "banks:manage", submission.value.unitId);
   try {
-    const bank = await createBank(user.id, parsed.data);
+    const bank = await createBank(user.id, submission.value);
     return redirect(`/manage/banks/${bank.id}`);
   } catch (e) {
-    if (isAppError(e)) return data({ errors: { slug: [e.message] } as FieldErrors }, { status: 400 });
-    throw e;
+    // A taken or reserved slug names its field.
+    return formRefusal(submission, e);
   }
 }
 
@@ -62,8 +55,13 @@ const TYPES = Object.keys(TYPE_LABELS) as QuestionType[];
 
 export default function BanksPage() {
   const { banks, units } = useLoaderData<typeof loader>();
-  const reply = useActionData<typeof action>();
-  const errors = reply?.errors;
+  const [form, fields] = useForm({
+    id: "bank-create",
+    lastResult: useActionData<typeof action>()?.result,
+    shouldValidate: "onBlur",
+    shouldRevalidate: "onInput",
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: CreateSchema }),
+  });
   return (
     <div className="space-y-4">
       <div className="flex flex-wrap items-center gap-2">
@@ -110,22 +108,27 @@ export default function BanksPage() {
         {banks.length === 0 ? <p className="p-4 text-sm text-stone-500">您的管理范围内还没有题库。</p> : null}
       </div>
 
-      <Form method="post" className="rounded-lg bg-white p-4 shadow">
+      <Form method="post" {...getFormProps(form)} className="rounded-lg bg-white p-4 shadow">
         <h2 className="mb-3 font-bold">新建题库</h2>
-        <FormMessage messages={errors?.form} />
-        <Field label="所属党组织" htmlFor="bank-unit" errors={errors?.unitId}>
-          <select id="bank-unit" name="unitId" className={inputClass} required>
+        <FormMessage messages={form.errors} />
+        <Field label="所属党组织" htmlFor={fields.unitId.id} errors={fields.unitId.errors} errorId={fields.unitId.errorId}>
+          <select {...getSelectProps(fields.unitId)} className={inputClass} required>
             <UnitOptions units={units} />
           </select>
         </Field>
-        <Field label="题库名称" htmlFor="bank-title" errors={errors?.title}>
-          <input id="bank-title" name="title" className={inputClass} maxLength={50} required />
+        <Field label="题库名称" htmlFor={fields.title.id} errors={fields.title.errors} errorId={fields.title.errorId}>
+          <input {...getInputProps(fields.title, { type: "text" })} className={inputClass} maxLength={50} required />
         </Field>
-        <Field label="说明（选填）" htmlFor="bank-description" errors={errors?.description}>
-          <textarea id="bank-description" name="description" rows={2} className={inputClass} maxLength={500} />
+        <Field label="说明（选填）" htmlFor={fields.description.id} errors={fields.description.errors} errorId={fields.description.errorId}>
+          <textarea {...getTextareaProps(fields.description)} rows={2} className={inputClass} maxLength={500} />
         </Field>
-        <Field label="编号（选填，小写字母、数字和连字符；新题目的编号以它开头）" htmlFor="bank-slug" errors={errors?.slug}>
-          <input id="bank-slug" name="slug" className={inputClass} maxLength={40} placeholder="如 branch-2026" />
+        <Field
+          label="编号（选填，小写字母、数字和连字符；新题目的编号以它开头）"
+          htmlFor={fields.slug.id}
+          errors={fields.slug.errors}
+          errorId={fields.slug.errorId}
+        >
+          <input {...getInputProps(fields.slug, { type: "text" })} className={inputClass} maxLength={40} placeholder="如 branch-2026" />
         </Field>
         <button type="submit" className={buttonClass}>
           创建题库

@@ -1,3 +1,5 @@
+import { getFormProps, getInputProps, useForm } from "@conform-to/react";
+import { parseWithZod } from "@conform-to/zod/v4";
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
@@ -6,12 +8,14 @@ import { perfectCount, prizeDraws, recheckPrizeDraw, runPrizeDraw } from "~/.ser
 import { contestSummary, organisationLevels, organisationTable, trainerRanking } from "~/.server/contest/results";
 import { FormMessage, Notice, buttonClass, inputClass, secondaryButtonClass } from "~/components/ui/form";
 import { UnitOptions } from "~/components/ui/options";
-import { isAppError } from "~/lib/app-error";
+import { AppError } from "~/lib/app-error";
 import { formatDuration } from "~/lib/contest-ranking";
-import { AwardThresholdSchema, DEFAULT_AWARD_THRESHOLD, DrawSchema } from "~/lib/contest-settings";
+import { AwardThresholdSchema, DEFAULT_AWARD_THRESHOLD, DrawSchema, ResultsQuerySchema } from "~/lib/contest-settings";
 import { formatChinaDateTime } from "~/lib/dates";
 import { PRIZE_DRAW_ALGORITHM } from "~/lib/prize-draw";
 import { readForm } from "~/.server/http/form-body";
+import { formRefusal } from "~/.server/http/refusal";
+import { searchParamsOf } from "~/.server/http/request-params";
 
 // A contest's results for its managers: individual ranking, organisation table with the award list,
 // the prize draw among perfect papers (and its re-check), the Excel export. /manage/contests/:contestId/results
@@ -23,9 +27,10 @@ const SHOWN_ROWS = 200;
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { user, contestId } = await requireContestManager(request, params.contestId);
-  const url = new URL(request.url);
-  const threshold = AwardThresholdSchema.safeParse(url.searchParams.get("threshold"));
-  const { units, chosen } = await organisationLevels(contestId, Number(url.searchParams.get("unit")) || null);
+  const query = searchParamsOf(request, ResultsQuerySchema);
+  // A threshold out of range is said beside the table, which keeps the default: the page still shows.
+  const threshold = AwardThresholdSchema.safeParse(query.threshold);
+  const { units, chosen } = await organisationLevels(contestId, query.unit ?? null);
   const [contest, ranking, table, draws, perfect] = await Promise.all([
     contestSummary(contestId),
     trainerRanking(contestId, user.grants),
@@ -71,31 +76,30 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   };
 }
 
-const IntentSchema = z.object({ intent: z.enum(["draw", "recheck"]) });
-const RecheckSchema = z.object({ drawId: z.coerce.number().int().positive() });
+const ActionSchema = z.discriminatedUnion(
+  "intent",
+  [
+    DrawSchema.extend({ intent: z.literal("draw") }),
+    z.object({ intent: z.literal("recheck"), drawId: z.number({ error: "请选择要验证的抽奖" }).int("请选择要验证的抽奖").positive("请选择要验证的抽奖") }),
+  ],
+  { error: "未知的操作" },
+);
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { user, contestId } = await requireContestManager(request, params.contestId);
-  const form = Object.fromEntries(await readForm(request));
-  const fail = (errors: string[]) => data({ ok: false as const, errors }, { status: 400 });
-  const intent = IntentSchema.safeParse(form);
-  if (!intent.success) return fail(["未知的操作"]);
+  const submission = parseWithZod(await readForm(request), { schema: ActionSchema });
+  if (submission.status !== "success") return data({ result: submission.reply(), message: null }, { status: 400 });
+  const input = submission.value;
   try {
-    if (intent.data.intent === "draw") {
-      const parsed = DrawSchema.safeParse(form);
-      if (!parsed.success) return fail(parsed.error.issues.map((i) => i.message));
-      const draw = await runPrizeDraw(user.id, contestId, parsed.data.prizes);
-      return { ok: true as const, message: `抽奖完成：从 ${draw.pool.length} 份满分答卷中抽出 ${draw.winners.length} 名，种子 ${draw.seed}` };
+    if (input.intent === "draw") {
+      const draw = await runPrizeDraw(user.id, contestId, input.prizes);
+      return { result: submission.reply(), message: `抽奖完成：从 ${draw.pool.length} 份满分答卷中抽出 ${draw.winners.length} 名，种子 ${draw.seed}` };
     }
-    const parsed = RecheckSchema.safeParse(form);
-    if (!parsed.success) return fail(["请选择要验证的抽奖"]);
-    const check = await recheckPrizeDraw(contestId, parsed.data.drawId);
-    return check.matches
-      ? { ok: true as const, message: `验证通过：用公布的种子和号池重新计算，中奖编号与记录一致（${check.recomputed.join("、")}）` }
-      : fail([`验证未通过：重新计算得到 ${check.recomputed.join("、")}，与记录不一致`]);
+    const check = await recheckPrizeDraw(contestId, input.drawId);
+    if (!check.matches) throw new AppError("invalid", `验证未通过：重新计算得到 ${check.recomputed.join("、")}，与记录不一致`);
+    return { result: submission.reply(), message: `验证通过：用公布的种子和号池重新计算，中奖编号与记录一致（${check.recomputed.join("、")}）` };
   } catch (e) {
-    if (isAppError(e)) return fail([e.message]);
-    throw e;
+    return formRefusal(submission, e, { message: null });
   }
 }
 
@@ -104,6 +108,15 @@ const points = (x: number | null) => (x === null ? "—" : String(x));
 export default function ContestResults() {
   const { contest, ranking, rankedCount, table, thresholdError, units, draws, perfect } = useLoaderData<typeof loader>();
   const reply = useActionData<typeof action>();
+  // The draw and the re-checks answer above the page; the draw's prize count also beside its field.
+  const [pageForm] = useForm({ id: "results", lastResult: reply?.result });
+  const [drawForm, drawFields] = useForm({
+    id: "draw",
+    lastResult: reply?.result,
+    defaultValue: { prizes: String(Math.min(10, Math.max(1, perfect))) },
+    shouldValidate: "onBlur",
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: DrawSchema }),
+  });
   const exportQuery = table ? `?unit=${table.parent.id}&threshold=${table.threshold}` : "";
   return (
     <div className="space-y-4">
@@ -119,8 +132,8 @@ export default function ContestResults() {
           {contest.closed ? "（已截止）" : "（进行中，成绩随交卷更新）"} · 已完成 {contest.finished} 人
           {contest.inProgress > 0 ? `，${contest.inProgress} 人正在答题` : ""} · 满分答卷 {perfect} 份
         </p>
-        {reply?.ok ? <Notice>{reply.message}</Notice> : null}
-        {reply && !reply.ok ? <FormMessage messages={reply.errors} /> : null}
+        {reply?.message ? <Notice>{reply.message}</Notice> : null}
+        <FormMessage messages={pageForm.errors} />
         <a href={`/manage/contests/${contest.id}/results.xlsx${exportQuery}`} className={`${secondaryButtonClass} mt-2 inline-block`} download>
           导出 Excel
         </a>
@@ -241,21 +254,17 @@ export default function ContestResults() {
         <p className="mb-2 text-xs text-stone-500">{PRIZE_DRAW_ALGORITHM}</p>
         {draws.length === 0 ? (
           contest.closed ? (
-            <Form method="post" className="flex flex-wrap items-center gap-2">
+            <Form method="post" {...getFormProps(drawForm)} className="flex flex-wrap items-center gap-2">
               <input type="hidden" name="intent" value="draw" />
               <label className="flex items-center gap-1 text-sm">
                 抽取
-                <input
-                  type="number"
-                  name="prizes"
-                  min={1}
-                  max={1000}
-                  defaultValue={Math.min(10, Math.max(1, perfect))}
-                  className={`${inputClass} w-24`}
-                  required
-                />
-                名
+                <input {...getInputProps(drawFields.prizes, { type: "number" })} min={1} max={1000} className={`${inputClass} w-24`} required />名
               </label>
+              {drawFields.prizes.errors ? (
+                <p id={drawFields.prizes.errorId} className="w-full text-sm text-red-700" role="alert">
+                  {drawFields.prizes.errors.join("；")}
+                </p>
+              ) : null}
               <button type="submit" className={buttonClass}>
                 抽奖（只能进行一次）
               </button>

@@ -1,3 +1,5 @@
+import { getFormProps, getInputProps, getSelectProps, getTextareaProps, useForm } from "@conform-to/react";
+import { parseWithZod } from "@conform-to/zod/v4";
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { z } from "zod";
@@ -16,16 +18,16 @@ import {
   unpublishCourse,
 } from "~/.server/content/studio";
 import { unitsUnder } from "~/.server/org/units";
-import { FormMessage, Notice, buttonClass, inputClass, secondaryButtonClass } from "~/components/ui/form";
+import { Field, FormMessage, Notice, buttonClass, inputClass, secondaryButtonClass } from "~/components/ui/form";
 import { LabelOptions, UnitOptions } from "~/components/ui/options";
 import { splitTags, withLessonMoved, withNewLesson, withSettings, withoutLesson } from "~/lib/course-draft";
 import { COURSE_CATEGORIES, COURSE_STATUS_LABELS } from "~/lib/course-format";
 import { DateOnlySchema, endOfChinaDay, formatChinaDateTime, formatDate } from "~/lib/dates";
 import { scopePaths } from "~/lib/permissions";
-import { CADRE_LEVEL_LABELS, POLITICAL_STATUSES, POLITICAL_STATUS_LABELS } from "~/lib/vocabulary";
+import { CADRE_LEVELS, CADRE_LEVEL_LABELS, CadreLevelSchema, POLITICAL_STATUSES, POLITICAL_STATUS_LABELS, PoliticalStatusSchema } from "~/lib/vocabulary";
 import { readForm } from "~/.server/http/form-body";
 import { numberField } from "~/lib/form-number";
-import { isAppError } from "~/lib/app-error";
+import { formRefusal } from "~/.server/http/refusal";
 
 // One course in the studio: its settings and introduction, its lessons, publishing (each publish a
 // revision that can be rolled back to), its media and who must take it. /manage/courses/:courseId
@@ -52,109 +54,181 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     draft: course.draft,
     media: course.media,
     revisions: revisions.map((r) => ({ ...r, createdAt: formatChinaDateTime(r.createdAt) })),
-    assignments: assignments.map((a) => ({ ...a, dueAt: a.dueAt ? formatDate(a.dueAt) : null })),
+    assignments: assignments.map((a) => ({
+      ...a,
+      // The stored words are checked against the vocabulary: an unknown one is a bug, not a label.
+      politicalStatus: a.politicalStatus ? POLITICAL_STATUS_LABELS[PoliticalStatusSchema.parse(a.politicalStatus)] : null,
+      cadreLevel: a.cadreLevel ? CADRE_LEVEL_LABELS[CadreLevelSchema.parse(a.cadreLevel)] : null,
+      dueAt: a.dueAt ? formatDate(a.dueAt) : null,
+    })),
     units: units.map((u) => ({ id: u.id, name: u.name, depth: u.depth })),
   };
 }
 
-type Reply = { ok: true; message: string } | { ok: false; errors: string[]; problems?: CourseProblem[] };
-
+// The settings keep what saveDraft checks (an empty title or summary is a publish problem, not a
+// form error); conform leaves an empty field out, hence the defaults.
 const SettingsSchema = z.object({
-  title: z.string().trim(),
-  summary: z.string().trim(),
-  category: z.string(),
+  intent: z.literal("settings"),
+  title: z.string().trim().default(""),
+  summary: z.string().trim().default(""),
+  category: z.string().default(""),
   tags: z.string().default(""),
   completion: numberField("完成比例"),
+  audience: z.array(PoliticalStatusSchema, { error: "请选择面向的人员" }).default([]),
+  assignedOnly: z.boolean().optional(),
   body: z.string().default(""),
 });
 const AssignSchema = z.object({
-  unitId: z.coerce.number().int().positive("请选择党组织"),
-  politicalStatus: z.string().optional(),
-  cadreLevel: z.string().optional(),
-  dueAt: z.union([z.literal(""), DateOnlySchema]).optional(),
+  intent: z.literal("assign"),
+  unitId: z.number({ error: "请选择党组织" }).int("请选择党组织").positive("请选择党组织"),
+  politicalStatus: z.enum(POLITICAL_STATUSES, { error: "请选择政治面貌" }).optional(),
+  cadreLevel: z.enum(CADRE_LEVELS, { error: "请选择干部级别" }).optional(),
+  dueAt: DateOnlySchema.optional(),
 });
+const lessonRow = <I extends string>(intent: I) => z.object({ intent: z.literal(intent), key: z.string({ error: "请选择课时" }) });
+const ActionSchema = z.discriminatedUnion(
+  "intent",
+  [
+    SettingsSchema,
+    AssignSchema,
+    z.object({ intent: z.literal("lesson-add") }),
+    lessonRow("lesson-remove"),
+    lessonRow("lesson-up"),
+    lessonRow("lesson-down"),
+    z.object({ intent: z.literal("publish") }),
+    z.object({ intent: z.literal("unpublish") }),
+    z.object({ intent: z.literal("rollback"), number: z.number({ error: "版本号不正确" }).int("版本号不正确").positive("版本号不正确") }),
+    z.object({ intent: z.literal("unassign"), id: z.number({ error: "布置不存在" }).int("布置不存在").positive("布置不存在") }),
+  ],
+  { error: "未知的操作" },
+);
+
+/** Every answer of the page: the form's reply, the sentence shown on success, the problems a publish met. */
+type Reply = { intent: string | null; message: string | null; problems: CourseProblem[] | null };
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { user, id } = await manager(request, params.courseId);
   const form = await readForm(request);
-  const fields = Object.fromEntries(form);
-  const fail = (errors: string[], problems?: CourseProblem[]) => data<Reply>({ ok: false, errors, problems }, { status: 400 });
-  const course = (await studioCourse(id))!;
-  const draft = course.draft;
+  const submission = parseWithZod(form, { schema: ActionSchema });
+  const posted = form.get("intent");
+  const reply: Reply = { intent: typeof posted === "string" ? posted : null, message: null, problems: null };
+  if (submission.status !== "success") return data({ ...reply, result: submission.reply() }, { status: 400 });
+  const done = (message: string) => data({ ...reply, result: submission.reply(), message });
+  const problems = (message: string, list: CourseProblem[]) =>
+    data({ ...reply, result: submission.reply({ formErrors: [message] }), problems: list }, { status: 400 });
+  const input = submission.value;
+  const draft = (await studioCourse(id))!.draft;
   try {
-    switch (fields.intent) {
+    switch (input.intent) {
       case "settings": {
-        const s = SettingsSchema.safeParse(fields);
-        if (!s.success) return fail(s.error.issues.map((i) => i.message));
-        const audienceStatuses = form.getAll("audience").filter((v): v is string => typeof v === "string");
+        const { title, summary, category, tags, completion, audience, assignedOnly, body } = input;
         const settings = {
-          ...s.data,
-          tags: splitTags(s.data.tags),
-          completionPercent: s.data.completion,
-          audienceStatuses,
-          assignedOnly: fields.assignedOnly === "on",
+          title,
+          summary,
+          category,
+          body,
+          tags: splitTags(tags),
+          completionPercent: completion,
+          audienceStatuses: audience,
+          assignedOnly: assignedOnly === true,
         };
         await saveDraft(user.id, id, withSettings(draft, settings));
-        return data<Reply>({ ok: true, message: "已保存为草稿，发布后学员可见" });
+        return done("已保存为草稿，发布后学员可见");
       }
-      case "lesson-add": {
+      case "lesson-add":
         await saveDraft(user.id, id, withNewLesson(draft));
-        return data<Reply>({ ok: true, message: "已添加课时" });
-      }
-      case "lesson-remove": {
-        await saveDraft(user.id, id, withoutLesson(draft, String(fields.key)));
-        return data<Reply>({ ok: true, message: "已移除课时（学员的学习记录保留）" });
-      }
+        return done("已添加课时");
+      case "lesson-remove":
+        await saveDraft(user.id, id, withoutLesson(draft, input.key));
+        return done("已移除课时（学员的学习记录保留）");
       case "lesson-up":
       case "lesson-down": {
-        const moved = withLessonMoved(draft, String(fields.key), fields.intent === "lesson-up" ? "up" : "down");
+        const moved = withLessonMoved(draft, input.key, input.intent === "lesson-up" ? "up" : "down");
         if (moved) await saveDraft(user.id, id, moved);
-        return data<Reply>({ ok: true, message: "已调整顺序" });
+        return done("已调整顺序");
       }
       case "publish": {
         const r = await publishCourse(user.id, id);
-        return r.ok ? data<Reply>({ ok: true, message: `已发布第 ${r.revision} 版，学员现在看到的是这一版` }) : fail(["课程有以下问题，未发布："], r.problems);
+        return r.ok ? done(`已发布第 ${r.revision} 版，学员现在看到的是这一版`) : problems("课程有以下问题，未发布：", r.problems);
       }
       case "unpublish":
         await unpublishCourse(user.id, id);
-        return data<Reply>({ ok: true, message: "已撤回发布：学员暂时看不到这门课程，已有的学习记录和学时保留" });
+        return done("已撤回发布：学员暂时看不到这门课程，已有的学习记录和学时保留");
       case "rollback": {
-        const n = z.coerce.number().int().positive().safeParse(fields.number);
-        if (!n.success) return fail(["版本号不正确"]);
-        const r = await rollbackCourse(user.id, id, n.data);
-        return r.ok ? data<Reply>({ ok: true, message: `已回滚至第 ${n.data} 版，发布为第 ${r.revision} 版` }) : fail(["该版本不能直接发布："], r.problems);
+        const r = await rollbackCourse(user.id, id, input.number);
+        return r.ok ? done(`已回滚至第 ${input.number} 版，发布为第 ${r.revision} 版`) : problems("该版本不能直接发布：", r.problems);
       }
       case "assign": {
-        const a = AssignSchema.safeParse(fields);
-        if (!a.success) return fail(a.error.issues.map((i) => i.message));
         // Requiring a course of a unit needs the right over that unit too.
-        await requirePermission(request, "courses:manage", a.data.unitId);
+        await requirePermission(request, "courses:manage", input.unitId);
         await addAssignment(user.id, id, {
-          unitId: a.data.unitId,
-          politicalStatus: a.data.politicalStatus || null,
-          cadreLevel: a.data.cadreLevel || null,
-          dueAt: a.data.dueAt ? endOfChinaDay(a.data.dueAt) : null,
+          unitId: input.unitId,
+          politicalStatus: input.politicalStatus ?? null,
+          cadreLevel: input.cadreLevel ?? null,
+          dueAt: input.dueAt ? endOfChinaDay(input.dueAt) : null,
         });
-        return data<Reply>({ ok: true, message: "已布置为必修课程" });
+        return done("已布置为必修课程");
       }
-      case "unassign": {
-        const a = z.coerce.number().int().positive().safeParse(fields.id);
-        if (!a.success) return fail(["布置不存在"]);
-        await removeAssignment(user.id, id, a.data);
-        return data<Reply>({ ok: true, message: "已取消布置" });
-      }
-      default:
-        return fail(["未知的操作"]);
+      case "unassign":
+        await removeAssignment(user.id, id, input.id);
+        return done("已取消布置");
     }
   } catch (e) {
-    if (isAppError(e)) return fail([e.message]);
-    throw e;
+    return formRefusal(submission, e, reply);
   }
+}
+
+type DraftCourse = {
+  title: string;
+  category: string;
+  summary: string;
+  tags: string[];
+  completion: number;
+  body: string;
+  audience?: { statuses: string[] } | null;
+};
+
+/** The settings form's first values: the draft's. */
+function settingsDefaults(c: DraftCourse) {
+  return {
+    title: c.title,
+    category: c.category,
+    summary: c.summary,
+    tags: c.tags.join("、"),
+    completion: String(Math.round(c.completion * 100)),
+    audience: c.audience?.statuses ?? [],
+    assignedOnly: c.audience?.statuses.length === 0 ? "on" : undefined,
+    body: c.body,
+  };
+}
+
+type ActionData = ReturnType<typeof useActionData<typeof action>>;
+
+/** The reply for the form posted with `intent` (several intents share one form), else nothing. */
+function resultFor(reply: ActionData, ...intents: string[]) {
+  return reply && reply.intent !== null && intents.includes(reply.intent) ? reply.result : undefined;
 }
 
 export default function CourseStudio() {
   const d = useLoaderData<typeof loader>();
   const reply = useActionData<typeof action>();
+  // Settings and assignments show their errors beside their fields; every other form's at the top.
+  const [pageForm] = useForm({ id: "course", lastResult: reply && reply.intent !== "settings" && reply.intent !== "assign" ? reply.result : undefined });
+  const [settingsForm, settingsFields] = useForm({
+    id: "course-settings",
+    lastResult: resultFor(reply, "settings"),
+    defaultValue: settingsDefaults(d.draft.course),
+    shouldValidate: "onBlur",
+    shouldRevalidate: "onInput",
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: SettingsSchema }),
+  });
+  const [assignForm, assignFields] = useForm({
+    id: "course-assign",
+    lastResult: resultFor(reply, "assign"),
+    shouldValidate: "onBlur",
+    shouldRevalidate: "onInput",
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: AssignSchema }),
+  });
   const [search] = useSearchParams();
   const uploaded = search.get("uploaded");
   const c = d.draft.course;
@@ -182,10 +256,10 @@ export default function CourseStudio() {
           ) : null}
         </p>
         {readOnly ? <Notice>这门课程由仓库中的课程文件（content/courses/{d.slug}）管理，只能在这里布置必修和查看版本。</Notice> : null}
-        {reply?.ok ? <Notice>{reply.message}</Notice> : null}
+        {reply?.message ? <Notice>{reply.message}</Notice> : null}
         {!reply && uploaded ? <Notice>已上传 {uploaded}，可在课时设置中选用。</Notice> : null}
-        {reply && !reply.ok ? <FormMessage messages={reply.errors} /> : null}
-        {reply && !reply.ok && reply.problems?.length ? (
+        <FormMessage messages={pageForm.errors} />
+        {reply?.problems?.length ? (
           <ul className="mt-1 list-disc pl-5 text-sm text-red-700" data-testid="publish-problems">
             {reply.problems.map((p, i) => (
               <li key={i}>
@@ -213,52 +287,63 @@ export default function CourseStudio() {
         <h2 id="settings-heading" className="mb-2 font-bold">
           课程设置
         </h2>
-        <Form method="post" className="grid gap-3 sm:grid-cols-2">
+        <Form method="post" {...getFormProps(settingsForm)} className="grid gap-x-3 sm:grid-cols-2">
           <fieldset disabled={readOnly} className="contents">
+            <div className="sm:col-span-2">
+              <FormMessage messages={settingsForm.errors} />
+            </div>
             <input type="hidden" name="intent" value="settings" />
-            <label className="text-sm">
-              课程名称
-              <input name="title" defaultValue={c.title} className={inputClass} maxLength={60} required />
-            </label>
-            <label className="text-sm">
-              分类
-              <select name="category" defaultValue={c.category} className={inputClass}>
+            <Field label="课程名称" htmlFor={settingsFields.title.id} errors={settingsFields.title.errors} errorId={settingsFields.title.errorId}>
+              <input {...getInputProps(settingsFields.title, { type: "text" })} className={inputClass} maxLength={60} required />
+            </Field>
+            <Field label="分类" htmlFor={settingsFields.category.id} errors={settingsFields.category.errors} errorId={settingsFields.category.errorId}>
+              <select {...getSelectProps(settingsFields.category)} className={inputClass}>
                 {COURSE_CATEGORIES.map((x) => (
                   <option key={x}>{x}</option>
                 ))}
               </select>
-            </label>
-            <label className="text-sm sm:col-span-2">
-              简介
-              <input name="summary" defaultValue={c.summary} className={inputClass} maxLength={200} />
-            </label>
-            <label className="text-sm">
-              标签（用逗号或顿号分隔）
-              <input name="tags" defaultValue={c.tags.join("、")} className={inputClass} />
-            </label>
-            <label className="text-sm">
-              视频完成比例（%）
-              <input name="completion" type="number" min={50} max={100} step={1} defaultValue={Math.round(c.completion * 100)} className={inputClass} />
-            </label>
-            <fieldset className="text-sm sm:col-span-2">
+            </Field>
+            <div className="sm:col-span-2">
+              <Field label="简介" htmlFor={settingsFields.summary.id} errors={settingsFields.summary.errors} errorId={settingsFields.summary.errorId}>
+                <input {...getInputProps(settingsFields.summary, { type: "text" })} className={inputClass} maxLength={200} />
+              </Field>
+            </div>
+            <Field label="标签（用逗号或顿号分隔）" htmlFor={settingsFields.tags.id} errors={settingsFields.tags.errors} errorId={settingsFields.tags.errorId}>
+              <input {...getInputProps(settingsFields.tags, { type: "text" })} className={inputClass} />
+            </Field>
+            <Field
+              label="视频完成比例（%）"
+              htmlFor={settingsFields.completion.id}
+              errors={settingsFields.completion.errors}
+              errorId={settingsFields.completion.errorId}
+            >
+              <input {...getInputProps(settingsFields.completion, { type: "number" })} min={50} max={100} step={1} className={inputClass} />
+            </Field>
+            <fieldset className="mb-4 text-sm sm:col-span-2">
               <legend>面向（不选则面向全体）</legend>
               <label className="mb-1 flex items-center gap-1">
-                <input type="checkbox" name="assignedOnly" defaultChecked={c.audience?.statuses.length === 0} />
+                <input type="checkbox" name={settingsFields.assignedOnly.name} defaultChecked={c.audience?.statuses.length === 0} />
                 仅限下方“必修布置”的人员可见
               </label>
               <div className="flex flex-wrap gap-3">
                 {POLITICAL_STATUSES.map((s) => (
                   <label key={s} className="flex items-center gap-1">
-                    <input type="checkbox" name="audience" value={s} defaultChecked={c.audience?.statuses.includes(s)} />
+                    <input type="checkbox" name={settingsFields.audience.name} value={s} defaultChecked={c.audience?.statuses.includes(s)} />
                     {POLITICAL_STATUS_LABELS[s]}
                   </label>
                 ))}
               </div>
+              {settingsFields.audience.errors ? (
+                <p id={settingsFields.audience.errorId} className="mt-1 text-sm text-red-700" role="alert">
+                  {settingsFields.audience.errors.join("；")}
+                </p>
+              ) : null}
             </fieldset>
-            <label className="text-sm sm:col-span-2">
-              课程介绍（MDX）
-              <textarea name="body" defaultValue={c.body} rows={6} className={`${inputClass} font-mono text-sm`} />
-            </label>
+            <div className="sm:col-span-2">
+              <Field label="课程介绍（MDX）" htmlFor={settingsFields.body.id} errors={settingsFields.body.errors} errorId={settingsFields.body.errorId}>
+                <textarea {...getTextareaProps(settingsFields.body)} rows={6} className={`${inputClass} font-mono text-sm`} />
+              </Field>
+            </div>
             <button type="submit" className={`${buttonClass} sm:col-span-2`}>
               保存草稿
             </button>
@@ -338,8 +423,8 @@ export default function CourseStudio() {
             <li key={a.id} className="flex items-center gap-2">
               <span className="flex-1">
                 {a.unit.name}
-                {a.politicalStatus ? ` · ${POLITICAL_STATUS_LABELS[a.politicalStatus as keyof typeof POLITICAL_STATUS_LABELS]}` : " · 全体"}
-                {a.cadreLevel ? ` · ${CADRE_LEVEL_LABELS[a.cadreLevel as keyof typeof CADRE_LEVEL_LABELS]}` : ""}
+                {a.politicalStatus ? ` · ${a.politicalStatus}` : " · 全体"}
+                {a.cadreLevel ? ` · ${a.cadreLevel}` : ""}
                 {a.dueAt ? ` · ${a.dueAt} 前完成` : ""}
               </span>
               <Form method="post">
@@ -351,20 +436,36 @@ export default function CourseStudio() {
             </li>
           ))}
         </ul>
-        <Form method="post" className="grid gap-2 sm:grid-cols-4">
+        <Form method="post" {...getFormProps(assignForm)} className="grid gap-x-2 sm:grid-cols-4">
+          <div className="sm:col-span-4">
+            <FormMessage messages={assignForm.errors} />
+          </div>
           <input type="hidden" name="intent" value="assign" />
-          <select name="unitId" aria-label="党组织" className={inputClass}>
-            <UnitOptions units={d.units} />
-          </select>
-          <select name="politicalStatus" aria-label="政治面貌" className={inputClass} defaultValue="">
-            <option value="">全体人员</option>
-            <LabelOptions labels={POLITICAL_STATUS_LABELS} />
-          </select>
-          <select name="cadreLevel" aria-label="干部级别" className={inputClass} defaultValue="">
-            <option value="">不限干部级别</option>
-            <LabelOptions labels={CADRE_LEVEL_LABELS} />
-          </select>
-          <input type="date" name="dueAt" aria-label="完成期限" className={inputClass} />
+          <Field label="党组织" htmlFor={assignFields.unitId.id} errors={assignFields.unitId.errors} errorId={assignFields.unitId.errorId}>
+            <select {...getSelectProps(assignFields.unitId)} className={inputClass}>
+              <UnitOptions units={d.units} />
+            </select>
+          </Field>
+          <Field
+            label="政治面貌"
+            htmlFor={assignFields.politicalStatus.id}
+            errors={assignFields.politicalStatus.errors}
+            errorId={assignFields.politicalStatus.errorId}
+          >
+            <select {...getSelectProps(assignFields.politicalStatus)} className={inputClass}>
+              <option value="">全体人员</option>
+              <LabelOptions labels={POLITICAL_STATUS_LABELS} />
+            </select>
+          </Field>
+          <Field label="干部级别" htmlFor={assignFields.cadreLevel.id} errors={assignFields.cadreLevel.errors} errorId={assignFields.cadreLevel.errorId}>
+            <select {...getSelectProps(assignFields.cadreLevel)} className={inputClass}>
+              <option value="">不限干部级别</option>
+              <LabelOptions labels={CADRE_LEVEL_LABELS} />
+            </select>
+          </Field>
+          <Field label="完成期限" htmlFor={assignFields.dueAt.id} errors={assignFields.dueAt.errors} errorId={assignFields.dueAt.errorId}>
+            <input {...getInputProps(assignFields.dueAt, { type: "date" })} className={inputClass} />
+          </Field>
           <button type="submit" className={`${secondaryButtonClass} sm:col-span-4`}>
             布置为必修
           </button>

@@ -1,3 +1,5 @@
+import { type SubmissionResult, getFormProps, getInputProps, getSelectProps, getTextareaProps, useForm } from "@conform-to/react";
+import { parseWithZod } from "@conform-to/zod/v4";
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, data } from "@remix-run/node";
 import { Form, Link, type ShouldRevalidateFunction, useActionData, useFetcher, useLoaderData } from "@remix-run/react";
 import { useEffect, useRef } from "react";
@@ -11,7 +13,7 @@ import { parseSettingsYaml, settingsErrorLine } from "~/.server/content/settings
 import { courseUnitId, saveDraft, studioCourse } from "~/.server/content/studio";
 import { LessonMdxProvider, useMdxComponent } from "~/components/mdx/mdx-content";
 import { useHydrated } from "~/components/ui/use-hydrated";
-import { FormMessage, Notice, buttonClass, inputClass, secondaryButtonClass } from "~/components/ui/form";
+import { Field, FormMessage, Notice, buttonClass, inputClass, secondaryButtonClass } from "~/components/ui/form";
 import { PREVIEW_INTENT, changesNoLoaderData } from "~/lib/autosave";
 import { CheckpointSchema, describeIssues } from "~/lib/course-format";
 import { DecimalText } from "~/lib/hours";
@@ -19,6 +21,7 @@ import { type MdxNode } from "~/lib/mdx-tree";
 import { readForm } from "~/.server/http/form-body";
 import { numberField } from "~/lib/form-number";
 import { isAppError } from "~/lib/app-error";
+import { formRefusal } from "~/.server/http/refusal";
 
 // Editing one lesson of a studio course: its settings, its checkpoints (YAML, the same as in course
 // files), its MDX with a live preview rendered by the server (compiled through the queue and the
@@ -55,17 +58,22 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   };
 }
 
+/** The preview's answer, read by its fetcher. */
 type PreviewReply = { intent: typeof PREVIEW_INTENT; tree: MdxNode[] | null; problems: string[] };
-type SaveReply = { intent: "save-lesson"; ok: boolean; errors: string[] };
 
+// conform leaves an empty field out: an empty title, body or checkpoints field is "" as before
+// (publishing names what is missing).
+const texts = { body: z.string().max(100_000, "正文过长").default(""), checkpoints: z.string().default("") };
 const SaveSchema = z.object({
-  title: z.string().trim().max(60, "课时标题不能超过 60 字"),
-  summary: z.string().trim().max(200).optional(),
+  intent: z.literal("save-lesson"),
+  title: z.string().trim().max(60, "课时标题不能超过 60 字").default(""),
+  summary: z.string().trim().max(200, "简介不能超过 200 字").optional(),
   minutes: numberField("学习时长"),
   credit: DecimalText,
   video: z.string().optional(),
-  body: z.string().max(100_000, "正文过长"),
+  ...texts,
 });
+const ActionSchema = z.discriminatedUnion("intent", [SaveSchema, z.object({ intent: z.literal(PREVIEW_INTENT), ...texts })], { error: "未知的操作" });
 
 function parseCheckpoints(text: string): { checkpoints: unknown[]; problems: string[] } {
   if (!text.trim()) return { checkpoints: [], problems: [] };
@@ -87,12 +95,14 @@ function parseCheckpoints(text: string): { checkpoints: unknown[]; problems: str
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { user, id, course, lesson } = await load(request, params);
-  const form = Object.fromEntries(await readForm(request));
-  const checkpointsText = typeof form.checkpoints === "string" ? form.checkpoints : "";
-  const body = typeof form.body === "string" ? form.body : "";
-  const cps = parseCheckpoints(checkpointsText);
+  const submission = parseWithZod(await readForm(request), { schema: ActionSchema });
+  if (submission.status !== "success")
+    return data({ intent: "save-lesson", result: submission.reply(), saved: false, problems: [] as string[] }, { status: 400 });
+  const input = submission.value;
+  const { body } = input;
+  const cps = parseCheckpoints(input.checkpoints);
 
-  if (form.intent === PREVIEW_INTENT) {
+  if (input.intent === PREVIEW_INTENT) {
     const ids = cps.checkpoints.map((c) => String((c as { id?: unknown })?.id ?? ""));
     try {
       const { tree } = await previewInTurn(user.id, () => compileCached(body, { checkpointIds: ids }, String(user.id)));
@@ -107,36 +117,49 @@ export async function action({ request, params }: ActionFunctionArgs) {
     }
   }
 
-  const s = SaveSchema.safeParse(form);
-  if (!s.success) return data<SaveReply>({ intent: "save-lesson", ok: false, errors: s.error.issues.map((i) => i.message) }, { status: 400 });
   const draft = structuredClone(course.draft);
   draft.lessons = draft.lessons.map((l) =>
     l.key === lesson.key
       ? {
           ...l,
-          title: s.data.title,
-          summary: s.data.summary || undefined,
-          minutes: s.data.minutes,
-          credit: s.data.credit,
-          video: s.data.video || undefined,
+          title: input.title,
+          summary: input.summary || undefined,
+          minutes: input.minutes,
+          credit: input.credit,
+          video: input.video || undefined,
           checkpoints: cps.checkpoints,
-          body: s.data.body,
+          body,
         }
       : l,
   );
   try {
     await saveDraft(user.id, id, draft);
   } catch (e) {
-    if (isAppError(e)) return data<SaveReply>({ intent: "save-lesson", ok: false, errors: [e.message] }, { status: 400 });
-    throw e;
+    return formRefusal(submission, e, { intent: "save-lesson", saved: false, problems: [] as string[] });
   }
   // Problems in the checkpoints are shown now; the rest are checked on publishing.
-  return data<SaveReply>({ intent: "save-lesson", ok: true, errors: cps.problems });
+  return data({ intent: "save-lesson", result: submission.reply(), saved: true, problems: cps.problems });
 }
+
+type SaveReply = { result: SubmissionResult<string[]>; saved: boolean; problems: string[] };
 
 export default function LessonEditor() {
   const d = useLoaderData<typeof loader>();
+  // The page's own navigation only ever carries the save's answer (the preview goes through its fetcher).
   const saved = useActionData<typeof action>() as SaveReply | undefined;
+  const [form, fields] = useForm({
+    id: "lesson",
+    lastResult: saved?.result,
+    defaultValue: {
+      title: d.lesson.title,
+      summary: d.lesson.summary ?? "",
+      credit: String(d.lesson.credit),
+      minutes: String(d.lesson.minutes),
+      video: d.lesson.video ?? "",
+      body: d.lesson.body,
+      checkpoints: d.lesson.checkpointsYaml,
+    },
+  });
   const preview = useFetcher<PreviewReply>();
   const formRef = useRef<HTMLFormElement>(null);
   const timer = useRef<ReturnType<typeof setTimeout>>();
@@ -165,12 +188,13 @@ export default function LessonEditor() {
           </Link>
         </p>
         <h1 className="text-xl font-bold">{d.lesson.title}</h1>
-        {saved?.ok ? <Notice>已保存为草稿；回到课程页点“发布”后学员可见。</Notice> : null}
-        <FormMessage messages={saved?.errors.length ? saved.errors : null} />
+        {saved?.saved ? <Notice>已保存为草稿；回到课程页点“发布”后学员可见。</Notice> : null}
+        <FormMessage messages={[...(form.errors ?? []), ...(saved?.problems ?? [])]} />
       </header>
       <div className="grid gap-4 lg:grid-cols-2">
         <Form
           method="post"
+          {...getFormProps(form)}
           ref={formRef}
           className="space-y-3 rounded-lg bg-white p-4 shadow"
           onChange={() => {
@@ -180,47 +204,39 @@ export default function LessonEditor() {
         >
           <fieldset disabled={d.readOnly} className="space-y-3">
             <input type="hidden" name="intent" value="save-lesson" />
-            <label className="block text-sm">
-              标题
-              <input name="title" defaultValue={d.lesson.title} className={inputClass} maxLength={60} required />
-            </label>
-            <label className="block text-sm">
-              简介
-              <input name="summary" defaultValue={d.lesson.summary ?? ""} className={inputClass} maxLength={200} />
-            </label>
+            <Field label="标题" htmlFor={fields.title.id} errors={fields.title.errors} errorId={fields.title.errorId}>
+              <input {...getInputProps(fields.title, { type: "text" })} className={inputClass} maxLength={60} required />
+            </Field>
+            <Field label="简介" htmlFor={fields.summary.id} errors={fields.summary.errors} errorId={fields.summary.errorId}>
+              <input {...getInputProps(fields.summary, { type: "text" })} className={inputClass} maxLength={200} />
+            </Field>
             <div className="grid grid-cols-3 gap-2">
-              <label className="text-sm">
-                学时
-                <input name="credit" type="number" step="0.05" min="0" defaultValue={d.lesson.credit} className={inputClass} />
-              </label>
-              <label className="text-sm">
-                学习时长（分钟）
-                <input name="minutes" type="number" min="1" defaultValue={d.lesson.minutes} className={inputClass} />
-              </label>
-              <label className="text-sm">
-                视频
-                <select name="video" defaultValue={d.lesson.video ?? ""} className={inputClass}>
+              <Field label="学时" htmlFor={fields.credit.id} errors={fields.credit.errors} errorId={fields.credit.errorId}>
+                <input {...getInputProps(fields.credit, { type: "number" })} step="0.05" min="0" className={inputClass} />
+              </Field>
+              <Field label="学习时长（分钟）" htmlFor={fields.minutes.id} errors={fields.minutes.errors} errorId={fields.minutes.errorId}>
+                <input {...getInputProps(fields.minutes, { type: "number" })} min="1" className={inputClass} />
+              </Field>
+              <Field label="视频" htmlFor={fields.video.id} errors={fields.video.errors} errorId={fields.video.errorId}>
+                <select {...getSelectProps(fields.video)} className={inputClass}>
                   <option value="">无（图文课时）</option>
                   {d.videos.map((v) => (
                     <option key={v}>{v}</option>
                   ))}
                 </select>
-              </label>
+              </Field>
             </div>
-            <label className="block text-sm">
-              正文（MDX：Markdown，以及 {"<Callout>"}、{"<Figure>"}、{"<Checkpoint>"}、{"<Video>"} 组件）
-              <textarea name="body" defaultValue={d.lesson.body} rows={18} className={`${inputClass} font-mono text-sm`} />
-            </label>
-            <label className="block text-sm">
-              检查点（YAML，可留空）
-              <textarea
-                name="checkpoints"
-                defaultValue={d.lesson.checkpointsYaml}
-                placeholder={CHECKPOINT_EXAMPLE}
-                rows={8}
-                className={`${inputClass} font-mono text-xs`}
-              />
-            </label>
+            <Field
+              label={`正文（MDX：Markdown，以及 <Callout>、<Figure>、<Checkpoint>、<Video> 组件）`}
+              htmlFor={fields.body.id}
+              errors={fields.body.errors}
+              errorId={fields.body.errorId}
+            >
+              <textarea {...getTextareaProps(fields.body)} rows={18} className={`${inputClass} font-mono text-sm`} />
+            </Field>
+            <Field label="检查点（YAML，可留空）" htmlFor={fields.checkpoints.id} errors={fields.checkpoints.errors} errorId={fields.checkpoints.errorId}>
+              <textarea {...getTextareaProps(fields.checkpoints)} placeholder={CHECKPOINT_EXAMPLE} rows={8} className={`${inputClass} font-mono text-xs`} />
+            </Field>
             <div className="flex gap-2">
               <button type="submit" className={buttonClass}>
                 保存草稿

@@ -1,15 +1,17 @@
+import { getFormProps, getInputProps, getSelectProps, useForm } from "@conform-to/react";
+import { parseWithZod } from "@conform-to/zod/v4";
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { requirePermission } from "~/.server/auth/guard";
 import { createStudioCourse, studioCourses } from "~/.server/content/studio";
 import { unitsUnder } from "~/.server/org/units";
-import { FormMessage, buttonClass, inputClass } from "~/components/ui/form";
+import { Field, FormMessage, buttonClass, inputClass } from "~/components/ui/form";
 import { UnitOptions } from "~/components/ui/options";
 import { COURSE_CATEGORIES, COURSE_STATUS_LABELS } from "~/lib/course-format";
 import { scopePaths } from "~/lib/permissions";
 import { readForm } from "~/.server/http/form-body";
-import { isAppError } from "~/lib/app-error";
+import { formRefusal } from "~/.server/http/refusal";
 
 // The trainer's studio: the courses of the units in scope, and a new one. /manage/courses
 
@@ -26,54 +28,68 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 const CreateSchema = z.object({
-  unitId: z.coerce.number().int().positive("请选择所属党组织"),
-  title: z.string().trim().min(1, "请填写课程名称").max(60, "课程名称不能超过 60 字"),
-  slug: z.string().trim().min(1, "请填写课程编号"),
+  unitId: z.number({ error: "请选择所属党组织" }).int("请选择所属党组织").positive("请选择所属党组织"),
+  title: z.string({ error: "请填写课程名称" }).trim().min(1, "请填写课程名称").max(60, "课程名称不能超过 60 字"),
+  slug: z.string({ error: "请填写课程编号" }).trim().min(1, "请填写课程编号"),
   category: z.enum(COURSE_CATEGORIES, { error: "请选择课程分类" }),
 });
 
 export async function action({ request }: ActionFunctionArgs) {
   await requirePermission(request, "courses:manage");
-  const parsed = CreateSchema.safeParse(Object.fromEntries(await readForm(request)));
-  if (!parsed.success) return data({ errors: parsed.error.issues.map((i) => i.message) }, { status: 400 });
-  const user = await requirePermission(request, "courses:manage", parsed.data.unitId);
+  const submission = parseWithZod(await readForm(request), { schema: CreateSchema });
+  if (submission.status !== "success") return data({ result: submission.reply() }, { status: 400 });
+  const user = await requirePermission(request, "courses:manage", submission.value.unitId);
   try {
-    const course = await createStudioCourse(user.id, parsed.data.unitId, parsed.data);
+    const course = await createStudioCourse(user.id, submission.value.unitId, submission.value);
     return redirect(`/manage/courses/${course.id}`);
   } catch (e) {
-    if (isAppError(e)) return data({ errors: [e.message] }, { status: 400 });
-    throw e;
+    return formRefusal(submission, e);
   }
 }
 
 export default function CourseList() {
   const { units, courses } = useLoaderData<typeof loader>();
-  const reply = useActionData<typeof action>();
+  const [form, fields] = useForm({
+    id: "course-create",
+    lastResult: useActionData<typeof action>()?.result,
+    shouldValidate: "onBlur",
+    shouldRevalidate: "onInput",
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: CreateSchema }),
+  });
   return (
     <div className="space-y-4">
       <h1 className="text-xl font-bold">课程管理</h1>
-      <Form method="post" className="grid gap-2 rounded-lg bg-white p-4 shadow sm:grid-cols-2">
-        <FormMessage messages={reply?.errors} />
-        <input name="title" placeholder="课程名称，如：学习二十大精神微党课" aria-label="课程名称" className={inputClass} maxLength={60} required />
-        <input
-          name="slug"
-          placeholder="课程编号（英文），如 ershida-weidangke"
-          aria-label="课程编号"
-          className={inputClass}
-          maxLength={60}
-          pattern="[a-z0-9]+(-[a-z0-9]+)*"
-          required
-        />
-        <select name="category" aria-label="课程分类" className={inputClass}>
-          {COURSE_CATEGORIES.map((c) => (
-            <option key={c} value={c}>
-              {c}
-            </option>
-          ))}
-        </select>
-        <select name="unitId" aria-label="所属党组织" className={inputClass}>
-          <UnitOptions units={units} />
-        </select>
+      <Form method="post" {...getFormProps(form)} className="grid gap-x-2 rounded-lg bg-white p-4 shadow sm:grid-cols-2">
+        <div className="sm:col-span-2">
+          <FormMessage messages={form.errors} />
+        </div>
+        <Field label="课程名称" htmlFor={fields.title.id} errors={fields.title.errors} errorId={fields.title.errorId}>
+          <input {...getInputProps(fields.title, { type: "text" })} placeholder="如：学习二十大精神微党课" className={inputClass} maxLength={60} required />
+        </Field>
+        <Field label="课程编号" htmlFor={fields.slug.id} errors={fields.slug.errors} errorId={fields.slug.errorId}>
+          <input
+            {...getInputProps(fields.slug, { type: "text" })}
+            placeholder="英文，如 ershida-weidangke"
+            className={inputClass}
+            maxLength={60}
+            pattern="[a-z0-9]+(-[a-z0-9]+)*"
+            required
+          />
+        </Field>
+        <Field label="课程分类" htmlFor={fields.category.id} errors={fields.category.errors} errorId={fields.category.errorId}>
+          <select {...getSelectProps(fields.category)} className={inputClass}>
+            {COURSE_CATEGORIES.map((c) => (
+              <option key={c} value={c}>
+                {c}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <Field label="所属党组织" htmlFor={fields.unitId.id} errors={fields.unitId.errors} errorId={fields.unitId.errorId}>
+          <select {...getSelectProps(fields.unitId)} className={inputClass}>
+            <UnitOptions units={units} />
+          </select>
+        </Field>
         <button type="submit" className={`${buttonClass} sm:col-span-2`}>
           新建课程
         </button>

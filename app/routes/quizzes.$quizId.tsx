@@ -1,3 +1,5 @@
+import { getFormProps, useForm } from "@conform-to/react";
+import { parseWithZod } from "@conform-to/zod/v4";
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
@@ -9,23 +11,20 @@ import { FormMessage, buttonClass } from "~/components/ui/form";
 import { formatChinaDateTime } from "~/lib/dates";
 import { formatHours } from "~/lib/hours";
 import { GRADE_METHOD_LABELS, REVIEW_POLICY_LABELS } from "~/lib/quiz-settings";
-import { isAppError } from "~/lib/app-error";
-import { refuse } from "~/.server/http/refusal";
+import { readForm } from "~/.server/http/form-body";
+import { formRefusal, orRefuse } from "~/.server/http/refusal";
+import { idParam } from "~/.server/http/request-params";
 
 export const meta: MetaFunction<typeof loader> = ({ data: d }) => [{ title: `${d?.title ?? "测验"} · 网上党校` }];
 
-const Id = z.coerce.number().int().positive();
-
-function parseId(raw: string | undefined): number {
-  const r = Id.safeParse(raw);
-  if (!r.success) throw new Response("没有找到这个测验", { status: 404 });
-  return r.data;
-}
+const NOT_FOUND = "没有找到这个测验";
+// The start button carries nothing: the form is the quiz in the address.
+const StartSchema = z.object({});
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
-  const quizId = parseId(params.quizId);
-  try {
+  const quizId = idParam(params.quizId, NOT_FOUND);
+  return orRefuse(async () => {
     const q = await quizForPerson(user.id, quizId);
     const withheld = await selfCreditWithheld("quiz", quizId, user.id);
     return {
@@ -53,21 +52,19 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
         passed: a.passed,
       })),
     };
-  } catch (e) {
-    refuse(e);
-  }
+  });
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireUser(request);
-  const quizId = parseId(params.quizId);
+  const quizId = idParam(params.quizId, NOT_FOUND);
+  const submission = parseWithZod(await readForm(request), { schema: StartSchema });
+  if (submission.status !== "success") return data({ result: submission.reply() }, { status: 400 });
   try {
     const { attemptId } = await startAttempt(user.id, quizId);
     return redirect(`/quizzes/${quizId}/attempts/${attemptId}`);
   } catch (e) {
-    // The start button is not on conform yet: the reply keeps the shape the page reads.
-    if (!isAppError(e)) throw e;
-    return data({ error: e.message }, { status: e.status });
+    return formRefusal(submission, e);
   }
 }
 
@@ -76,6 +73,7 @@ const STATE_LABELS: Record<string, string> = { in_progress: "作答中", submitt
 export default function QuizIntro() {
   const q = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
+  const [form] = useForm({ id: "start", lastResult: actionData?.result });
   const busy = useNavigation().state !== "idle";
   const attemptsLeft = q.maxAttempts - q.attempts.length;
   return (
@@ -117,13 +115,13 @@ export default function QuizIntro() {
         ) : null}
       </section>
 
-      <FormMessage messages={actionData?.error ? [actionData.error] : null} />
+      <FormMessage messages={form.errors} />
       {q.inProgressAttemptId ? (
         <Link to={`/quizzes/${q.id}/attempts/${q.inProgressAttemptId}`} className={`${buttonClass} w-full`}>
           继续作答
         </Link>
       ) : q.window === "open" && attemptsLeft > 0 ? (
-        <Form method="post">
+        <Form method="post" {...getFormProps(form)}>
           <p className="mb-2 text-sm text-stone-600">{q.timeLimitSec ? "开始后开始计时，中途离开计时不停止；" : ""}每道题作答后自动保存，可换设备继续。</p>
           <button type="submit" className={`${buttonClass} w-full`} disabled={busy}>
             {q.attempts.length ? `再次作答（剩余 ${attemptsLeft} 次）` : "开始作答"}

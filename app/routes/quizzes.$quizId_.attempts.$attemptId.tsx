@@ -1,3 +1,5 @@
+import { getFormProps, useForm } from "@conform-to/react";
+import { parseWithZod } from "@conform-to/zod/v4";
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, data, redirect } from "@remix-run/node";
 import { Form, Link, type ShouldRevalidateFunction, useActionData, useFetcher, useLoaderData, useNavigation } from "@remix-run/react";
 import { type FormEvent, useEffect, useRef } from "react";
@@ -10,8 +12,9 @@ import { FormMessage, buttonClass, inputClass } from "~/components/ui/form";
 import { AUTOSAVE_INTENT, changesNoLoaderData } from "~/lib/autosave";
 import { formatChinaDateTime } from "~/lib/dates";
 import { readForm } from "~/.server/http/form-body";
+import { formRefusal, refusalBody, refuse } from "~/.server/http/refusal";
+import { idParam } from "~/.server/http/request-params";
 import { isAppError } from "~/lib/app-error";
-import { refuse } from "~/.server/http/refusal";
 
 // Taking an attempt and, once it is finished, its result on the same address. While the attempt is
 // in progress the loader sends stems, options in the attempt's order and the learner's saved answers:
@@ -19,14 +22,20 @@ import { refuse } from "~/.server/http/refusal";
 
 export const meta: MetaFunction<typeof loader> = ({ data: d }) => [{ title: `${d?.quizTitle ?? "作答"} · 网上党校` }];
 
-const Id = z.coerce.number().int().positive();
+const NOT_FOUND = "没有找到这次作答";
 
 function parseIds(params: LoaderFunctionArgs["params"]) {
-  const quizId = Id.safeParse(params.quizId);
-  const attemptId = Id.safeParse(params.attemptId);
-  if (!quizId.success || !attemptId.success) throw new Response("没有找到这次作答", { status: 404 });
-  return { quizId: quizId.data, attemptId: attemptId.data };
+  return { quizId: idParam(params.quizId, NOT_FOUND), attemptId: idParam(params.attemptId, NOT_FOUND) };
 }
+
+// Both forms carry the answers as `q<position>` fields, one name per question, read by position
+// (their names depend on the paper, so no schema lists them).
+const AutosaveSchema = z.object({
+  intent: z.literal(AUTOSAVE_INTENT),
+  position: z.number({ error: "这道题不在本次作答中" }).int("这道题不在本次作答中").positive("这道题不在本次作答中"),
+});
+const SubmitSchema = z.object({ intent: z.literal("submit") });
+const ActionSchema = z.discriminatedUnion("intent", [AutosaveSchema, SubmitSchema], { error: "无法识别的操作" });
 
 const TYPE_LABELS: Record<string, string> = { single: "单选题", multiple: "多选题", judge: "判断题", fill: "填空题" };
 
@@ -62,50 +71,63 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   };
 }
 
-type ActionData = { ok: true; position?: number } | { ok: false; position?: number; error: string; code: string };
+/** The autosave's answer, read by each question's fetcher (the position it saved, or why not). */
+type SaveReply = { ok: true; position: number } | { ok: false; position?: number; error: string; code: string };
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireUser(request);
   const { attemptId } = parseIds(params);
   const form = await readForm(request);
-  const intent = form.get("intent");
+  const submission = parseWithZod(form, { schema: ActionSchema });
   const values = (position: number) => form.getAll(`q${position}`).filter((v): v is string => typeof v === "string");
-  const refused = (e: unknown, position?: number) => {
-    // The page's script reads this shape (with the position it saved); a later phase moves it to conform.
-    if (!isAppError(e)) throw e;
-    return data<ActionData>({ ok: false, position, error: e.message, code: e.code }, { status: e.status });
-  };
 
-  if (intent === AUTOSAVE_INTENT) {
-    const position = Number(form.get("position"));
+  if (submission.status !== "success") {
+    // An autosave is the script's: it reads `{ ok, error, code }`; anything else is the page's form.
+    if (form.get("intent") !== AUTOSAVE_INTENT) return data({ result: submission.reply() }, { status: 400 });
+    const error = Object.values(submission.error ?? {}).flat()[0] ?? "无法识别的操作";
+    return data<SaveReply>({ ok: false, error, code: "malformed" }, { status: 400 });
+  }
+  const input = submission.value;
+  if (input.intent === AUTOSAVE_INTENT) {
     try {
-      await saveAnswer(user.id, attemptId, position, values(position));
-      return data<ActionData>({ ok: true, position });
+      await saveAnswer(user.id, attemptId, input.position, values(input.position));
+      return data<SaveReply>({ ok: true, position: input.position });
     } catch (e) {
-      return refused(e, position);
+      if (!isAppError(e)) throw e;
+      return data<SaveReply>({ ...refusalBody(e), position: input.position }, { status: e.status });
     }
   }
-  if (intent === "submit") {
-    try {
-      // Without JavaScript nothing was saved yet: save every answered field, then submit. With it,
-      // the fields repeat what was saved and saveAnswer leaves them (and their times) alone.
-      const positions = [...new Set([...form.keys()].flatMap((k) => (/^q\d+$/.test(k) ? [Number(k.slice(1))] : [])))].sort((a, b) => a - b);
-      for (const position of positions) await saveAnswer(user.id, attemptId, position, values(position));
-      await submitAttempt(user.id, attemptId);
-    } catch (e) {
-      return refused(e);
-    }
-    return redirect(new URL(request.url).pathname);
+  try {
+    // Without JavaScript nothing was saved yet: save every answered field, then submit. With it,
+    // the fields repeat what was saved and saveAnswer leaves them (and their times) alone.
+    const positions = [...new Set([...form.keys()].flatMap((k) => (/^q\d+$/.test(k) ? [Number(k.slice(1))] : [])))].sort((a, b) => a - b);
+    for (const position of positions) await saveAnswer(user.id, attemptId, position, values(position));
+    await submitAttempt(user.id, attemptId);
+  } catch (e) {
+    return formRefusal(submission, e);
   }
-  return data<ActionData>({ ok: false, error: "无法识别的操作", code: "malformed" }, { status: 400 });
+  return redirect(new URL(request.url).pathname);
+}
+
+type ActionData = Awaited<ReturnType<typeof useActionData<typeof action>>>;
+
+/** The refusal's code, from the autosave's answer or the hand-in form's. */
+function refusalCode(result: ActionData | undefined): string | undefined {
+  if (!result) return undefined;
+  if ("refusal" in result) return (result.refusal as { code: string }).code;
+  return "ok" in result && !result.ok ? result.code : undefined;
+}
+
+/** The hand-in form's reply (the autosave's answers are its fetchers'). */
+function handInResult(result: ActionData | undefined) {
+  return result && "result" in result ? result.result : undefined;
 }
 
 // A refused answer or submit because the attempt has closed (deadline, another tab) reloads the page,
 // which then shows the result with the refusal above it; other refusals leave the form as it is.
 // A saved answer changes nothing the page's loaders show (lib/autosave.ts).
 export const shouldRevalidate: ShouldRevalidateFunction = (args) => {
-  const result = args.actionResult as ActionData | undefined;
-  const code = result && !result.ok ? result.code : undefined;
+  const code = refusalCode(args.actionResult as ActionData | undefined);
   if (code === "closed" || code === "deadline") return true;
   return changesNoLoaderData(args) ? false : args.defaultShouldRevalidate;
 };
@@ -120,7 +142,7 @@ type Item = TakingData["items"][number];
 
 function Taking() {
   const d = useLoaderData<typeof loader>() as TakingData;
-  const actionData = useActionData<typeof action>();
+  const [form] = useForm({ id: "attempt", lastResult: handInResult(useActionData<typeof action>()) });
   const submitting = useNavigation().state === "submitting";
   const confirmSubmit = (e: FormEvent<HTMLFormElement>) => {
     const submitter = (e.nativeEvent as SubmitEvent).submitter as HTMLButtonElement | null;
@@ -140,8 +162,8 @@ function Taking() {
           ) : null}
         </p>
       </header>
-      <FormMessage messages={actionData && !actionData.ok ? [actionData.error] : null} />
-      <Form method="post" onSubmit={confirmSubmit} className="space-y-4">
+      <FormMessage messages={form.errors} />
+      <Form method="post" {...getFormProps(form)} onSubmit={confirmSubmit} className="space-y-4">
         {d.items.map((item) => (
           <Question key={item.position} item={item} />
         ))}
@@ -178,14 +200,15 @@ function Question({ item }: { item: Item }) {
     // Once, when the page is hydrated.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
+  const saved = fetcher.data && "ok" in fetcher.data ? fetcher.data : undefined;
   const status =
     fetcher.state !== "idle" ? (
       <span className="text-stone-500">保存中…</span>
-    ) : fetcher.data && !fetcher.data.ok ? (
+    ) : saved && !saved.ok ? (
       <span className="text-red-700" role="alert">
-        {fetcher.data.error}
+        {saved.error}
       </span>
-    ) : fetcher.data?.ok ? (
+    ) : saved?.ok ? (
       <span className="text-green-700">已保存</span>
     ) : null;
 
@@ -246,10 +269,11 @@ function answerText(type: string, values: string[]): string {
 
 function Review() {
   const r = useLoaderData<typeof loader>().review as ReviewData;
-  const actionData = useActionData<typeof action>();
+  // A hand-in refused because the attempt had closed reloads the page onto its result, with the refusal.
+  const [form] = useForm({ id: "attempt", lastResult: handInResult(useActionData<typeof action>()) });
   return (
     <div className="mx-auto max-w-lg space-y-4">
-      <FormMessage messages={actionData && !actionData.ok ? [actionData.error] : null} />
+      <FormMessage messages={form.errors} />
       <section className="rounded-lg bg-white p-4 shadow" data-testid="result">
         <h1 className="text-xl font-bold">{r.quiz.title}</h1>
         <p className="text-sm text-stone-600">

@@ -1,9 +1,11 @@
 import { AppError } from "~/lib/app-error";
 import crypto from "node:crypto";
+import { z } from "zod";
 import { formatChinaDateTime } from "~/lib/dates";
-import { type QuestionType, gradeAttempt } from "~/lib/quiz-grading";
+import { gradeAttempt } from "~/lib/quiz-grading";
 import { checkPlausibility, questionTextLength } from "~/lib/quiz-plausibility";
-import { type GRADE_METHODS, type REVIEW_POLICIES, answersReviewable } from "~/lib/quiz-settings";
+import { GRADE_METHODS, REVIEW_POLICIES, answersReviewable } from "~/lib/quiz-settings";
+import { QUESTION_TYPES } from "~/lib/bank-format";
 import { optionOrder, shuffled, toPresented } from "~/lib/quiz-shuffle";
 import { openToPerson, personScope } from "../audience/audience";
 import { audit } from "../audit";
@@ -33,9 +35,13 @@ import {
 
 const NOT_FOUND = () => new AppError("not_found", "没有找到这次作答");
 
-type ReviewPolicy = (typeof REVIEW_POLICIES)[number];
-type GradeMethod = (typeof GRADE_METHODS)[number];
-type FinishedState = "submitted" | "expired";
+// The stored words, checked where they are read: a word outside the vocabulary is a bug that fails
+// loudly, never a label or a rule picked by accident.
+const ReviewPolicySchema = z.enum(REVIEW_POLICIES);
+const GradeMethodSchema = z.enum(GRADE_METHODS);
+const QuestionTypeSchema = z.enum(QUESTION_TYPES);
+const FinishedStateSchema = z.enum(["submitted", "expired"]);
+type FinishedState = z.infer<typeof FinishedStateSchema>;
 
 // ---------- audience and windows ----------
 
@@ -111,8 +117,8 @@ export async function quizForPerson(personId: number, quizId: number, now = new 
   const { grades, ...rest } = quiz;
   return {
     ...rest,
-    gradeMethod: rest.gradeMethod as GradeMethod,
-    reviewPolicy: rest.reviewPolicy as ReviewPolicy,
+    gradeMethod: GradeMethodSchema.parse(rest.gradeMethod),
+    reviewPolicy: ReviewPolicySchema.parse(rest.reviewPolicy),
     window: paperWindow(quiz, now),
     grade: grades[0] ?? null,
     inProgressAttemptId: quiz.attempts.find((a) => a.state === "in_progress")?.id ?? null,
@@ -238,7 +244,7 @@ export async function getAttemptForTaking(personId: number, attemptId: number, n
       const order = bankOrderOf(item.question, item.optionOrder);
       return {
         position: item.position,
-        type: item.question.type as QuestionType,
+        type: QuestionTypeSchema.parse(item.question.type),
         stem: item.question.stem,
         maxMark: item.maxMark,
         options: presentedOptions(item.question, parseJson<string[]>(item.optionOrder)),
@@ -392,7 +398,7 @@ async function recomputeGrade(quizId: number, personId: number, finishedAt: Date
   });
   if (finished.length === 0) return;
   const percents = finished.map((a) => a.percent ?? 0);
-  const method = quiz.gradeMethod as GradeMethod;
+  const method = GradeMethodSchema.parse(quiz.gradeMethod);
   const percent =
     method === "last"
       ? percents[percents.length - 1]
@@ -463,12 +469,12 @@ export async function getReview(personId: number, attemptId: number, now = new D
   if (!attempt) throw NOT_FOUND();
   if (attempt.state === "in_progress") throw new AppError("closed", "作答尚未结束，结束后才能查看结果");
 
-  const policy = attempt.quiz.reviewPolicy as ReviewPolicy;
+  const policy = ReviewPolicySchema.parse(attempt.quiz.reviewPolicy);
   const full = answersReviewable(policy, attempt.quiz.closesAt, now);
   const summary = {
     id: attempt.id,
     number: attempt.number,
-    state: attempt.state as FinishedState,
+    state: FinishedStateSchema.parse(attempt.state),
     finishedAt: attempt.finishedAt,
     mark: attempt.mark ?? 0,
     maxMark: attempt.maxMark,
@@ -511,7 +517,7 @@ export async function getReview(personId: number, attemptId: number, now = new D
         q.type === "judge" ? [String(answer)] : q.type === "fill" ? (answer as string[]) : ([] as string[]).concat(toPresented(order, answer) ?? []);
       return {
         position: item.position,
-        type: q.type as QuestionType,
+        type: QuestionTypeSchema.parse(q.type),
         stem: q.stem,
         options: presentedOptions(q, parseJson<string[]>(item.optionOrder)),
         response: presentedResponse(q.type, order, parseJson<unknown>(item.response)),
