@@ -10,14 +10,13 @@ import { requireManagerOf } from "~/.server/auth/guard";
 import { publicOrigin } from "~/.server/http/public-link";
 import { AutoRefresh } from "~/components/activity/auto-refresh";
 import { ActivitySettingsFields } from "~/components/activity/settings-fields";
-import { FormMessage, Notice, buttonClass, inputClass, secondaryButtonClass } from "~/components/ui/form";
+import { FormMessage, Notice, buttonClass, inputClass, secondaryButtonClass, FieldError } from "~/components/ui/form";
 import { ACTIVITY_KIND_LABELS, ACTIVITY_STATUS_LABELS, ActivitySettingsSchema } from "~/lib/activities";
 import { formatChinaDateTime } from "~/lib/dates";
 import { formatHours } from "~/lib/hours";
 import { toLocalInput } from "~/lib/quiz-settings";
 import { readForm } from "~/.server/http/form-body";
 import { formRefusal } from "~/.server/http/refusal";
-import { FieldError } from "~/components/builder/builder-parts";
 
 // One activity: the projector view with the rotating check-in QR code and the live count, the
 // attendance list (add someone with a reason, remove, correct after confirmation), confirmation that

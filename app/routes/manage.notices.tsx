@@ -6,13 +6,12 @@ import { z } from "zod";
 import { requirePermission } from "~/.server/auth/guard";
 import { archiveNotice, noticeUnitId, noticesOfUnits, postNotice } from "~/.server/notices/notices";
 import { unitsUnder } from "~/.server/org/units";
-import { FormMessage, Notice, buttonClass, inputClass, secondaryButtonClass } from "~/components/ui/form";
+import { FormMessage, Notice, buttonClass, inputClass, secondaryButtonClass, FieldError } from "~/components/ui/form";
 import { UnitOptions } from "~/components/ui/options";
 import { formatDate } from "~/lib/dates";
 import { scopePaths } from "~/lib/permissions";
 import { readForm } from "~/.server/http/form-body";
 import { formRefusal } from "~/.server/http/refusal";
-import { FieldError } from "~/components/builder/builder-parts";
 
 export const meta: MetaFunction = () => [{ title: "通知公告 · 网上党校" }];
 

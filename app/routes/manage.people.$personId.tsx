@@ -5,7 +5,6 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { z } from "zod";
 import { isAppError } from "~/lib/app-error";
 import { refusalReply } from "~/.server/http/refusal";
-import { FieldError } from "~/components/builder/builder-parts";
 import { audit } from "~/.server/audit";
 import { can, requireAuthorityOver, requirePermission, requirePersonInScope } from "~/.server/auth/guard";
 import { activationStateOf, issueForPerson, revokeForPerson } from "~/.server/auth/activation";
@@ -19,7 +18,7 @@ import { qrDataUri } from "~/.server/http/public-link";
 import { addGrant, grantUnitOf, changeStatus, getPersonDetail, removeGrant, revealSensitive, setDisabled, updatePerson } from "~/.server/org/people";
 import { unitsUnder } from "~/.server/org/units";
 import { CertificateList } from "~/components/hours/certificate-list";
-import { FormMessage, Notice, buttonClass, inputClass, secondaryButtonClass } from "~/components/ui/form";
+import { FormMessage, Notice, buttonClass, inputClass, secondaryButtonClass, FieldError } from "~/components/ui/form";
 import { LabelOptions, UnitOptions } from "~/components/ui/options";
 import { formatActivationCode } from "~/lib/activation-code";
 import { DateOnlySchema, formatChinaDateTime, formatDate, todayInChina } from "~/lib/dates";

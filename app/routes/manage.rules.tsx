@@ -5,14 +5,13 @@ import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/re
 import { z } from "zod";
 import { requirePermissionAtRoot } from "~/.server/auth/guard";
 import { choosePack, overrideRequirement, packInForce, rulePacks, rulesHistory } from "~/.server/hours/rule-packs";
-import { FormMessage, Notice, buttonClass, inputClass, secondaryButtonClass } from "~/components/ui/form";
+import { FormMessage, Notice, buttonClass, inputClass, secondaryButtonClass, FieldError } from "~/components/ui/form";
 import { formatChinaDateTime } from "~/lib/dates";
 import { DecimalText, formatHours } from "~/lib/hours";
 import { HOURS_CATEGORY_LABELS } from "~/lib/hours-categories";
 import { PRORATE_LABELS, describeAppliesTo, requirementHours } from "~/lib/rule-pack";
 import { readForm } from "~/.server/http/form-body";
 import { formRefusal } from "~/.server/http/refusal";
-import { FieldError } from "~/components/builder/builder-parts";
 
 export const meta: MetaFunction = () => [{ title: "学时规则 · 网上党校" }];
 

@@ -3,7 +3,7 @@ import { parseWithZod } from "@conform-to/zod/v4";
 import { Form, useActionData, useNavigation } from "@remix-run/react";
 import { type InputHTMLAttributes, type ReactNode } from "react";
 import { type ZodType } from "zod";
-import { Field, FormMessage, Notice, buttonClass, inputClass, secondaryButtonClass } from "~/components/ui/form";
+import { Field, FieldError, FormMessage, Notice, buttonClass, inputClass, secondaryButtonClass } from "~/components/ui/form";
 import { LabelOptions, UnitOptions } from "~/components/ui/options";
 import { AudienceAddSchema, BUILDER_PARSE, type BuilderReply } from "~/lib/builder-forms";
 import { DIFFICULTY_LABELS } from "~/lib/contest-settings";
@@ -22,17 +22,6 @@ export function useBuilderReply() {
   return { reply, resultFor, formErrorsFor };
 }
 
-/** A field's messages beside it (for the compact forms whose inputs carry an aria-label instead of a label). */
-export function FieldError({ field }: { field: FieldMetadata<unknown> }) {
-  if (!field.errors?.length) return null;
-  return (
-    <p id={field.errorId} className="text-sm text-red-700 sm:col-span-full" role="alert">
-      {field.errors.join("；")}
-    </p>
-  );
-}
-
-/** What a `Field` needs of a conform field: its label's target and its messages. */
 export function fieldAt(field: { id: string; errors?: string[]; errorId: string }) {
   return { htmlFor: field.id, errors: field.errors, errorId: field.errorId };
 }

@@ -1,10 +1,9 @@
 import { type SubmissionResult, getFormProps, getInputProps, getSelectProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
 import { Form, useActionData, useNavigation } from "@remix-run/react";
-import { FormMessage, buttonClass, inputClass } from "~/components/ui/form";
+import { FormMessage, buttonClass, inputClass, FieldError } from "~/components/ui/form";
 import { UnitOptions } from "~/components/ui/options";
 import { BUILDER_PARSE, newPaperSchema } from "~/lib/builder-forms";
-import { FieldError } from "./builder-parts";
 
 // The form at the top of the quiz and contest lists: a name and the owning unit, then the builder page.
 

@@ -1,3 +1,4 @@
+import { type FieldMetadata } from "@conform-to/react";
 import { type ReactNode } from "react";
 
 // Small form pieces shared by every page, styled for a phone first.
@@ -55,3 +56,15 @@ export function Notice({ children }: { children: ReactNode }) {
     </div>
   );
 }
+
+/** A field's messages beside it (for the compact forms whose inputs carry an aria-label instead of a label). */
+export function FieldError({ field }: { field: FieldMetadata<unknown> }) {
+  if (!field.errors?.length) return null;
+  return (
+    <p id={field.errorId} className="text-sm text-red-700 sm:col-span-full" role="alert">
+      {field.errors.join("；")}
+    </p>
+  );
+}
+
+/** What a `Field` needs of a conform field: its label's target and its messages. */
