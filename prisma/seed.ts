@@ -1,5 +1,6 @@
 import { storedTimestamp } from "../app/lib/timestamp";
 import { hashPassword } from "../app/.server/auth/password";
+import { get, sql } from "../app/.server/sql";
 import { type RecordWriter, type UnitRow, openRecordWriter } from "../scripts/lib/record-writer";
 import { POLITICAL_STATUS_LABELS, type PoliticalStatus } from "../app/lib/vocabulary";
 
@@ -326,7 +327,7 @@ export async function seedDemoUniversity(dbFile: string): Promise<SeedSummary> {
 export function seedDemoQuiz(dbFile: string): boolean {
   const f = openRecordWriter(dbFile);
   try {
-    if ((f.db.prepare("SELECT COUNT(*) AS n FROM Quiz").get() as { n: number }).n > 0) return false;
+    if (get<{ n: number }>(f.db, sql`SELECT COUNT(*) AS "n" FROM "Quiz"`)!.n > 0) return false;
     const bank = (slug: string) => f.db.prepare("SELECT id FROM QuestionBank WHERE slug = ?").get(slug) as { id: number } | undefined;
     const constitution = bank("party-constitution");
     const regulations = bank("party-regulations");

@@ -1,12 +1,14 @@
 import Database from "better-sqlite3";
 import { hashPassword } from "../../app/.server/auth/password";
 import { ledgerMonth } from "../../app/lib/hours";
+import { get, run, sql } from "../../app/.server/sql";
 
 // Writes org units, people, status changes, passwords, role grants, notices and 学时 entries straight
 // into a SQLite file: how the demo seed (prisma/seed.ts, prisma/seed-history.ts) and the production
 // bootstrap (scripts/create-admin.ts) write, and what the tests' factories are (tests/factories.ts
 // re-exports it). It uses the raw driver so the seed writes 12,000 people in well under a second;
-// timestamps are written in the format the Prisma adapter reads (ISO 8601 with +00:00).
+// its statements go through the one raw-SQL helper (decision 037), portable SQL that binds dates as
+// the Prisma adapter's timestamps and booleans per engine, each text prepared once per connection.
 
 export type UnitRow = { id: number; path: string; depth: number; name: string; kind: string };
 
@@ -25,75 +27,55 @@ export type PersonInput = {
   disabled?: boolean;
 };
 
-const ts = (d: Date) => d.toISOString().replace("Z", "+00:00");
-
 export function openRecordWriter(dbFile: string) {
   const db = new Database(dbFile, { timeout: 5000 });
   db.pragma("journal_mode = WAL");
   db.pragma("foreign_keys = ON");
-  const now = () => ts(new Date());
-
-  const insertUnit = db.prepare(
-    `INSERT INTO OrgUnit (name, kind, branchType, parentId, path, depth, sortOrder, createdAt, updatedAt)
-     VALUES (?, ?, ?, ?, '', ?, ?, ?, ?)`,
-  );
-  const setPath = db.prepare(`UPDATE OrgUnit SET path = ? WHERE id = ?`);
-  const insertPerson = db.prepare(
-    `INSERT INTO Person (number, name, gender, category, unitId, politicalStatus, statusSince, cadreLevel,
-       isCommitteeMember, committeeRole, phone, disabledAt, createdAt, updatedAt)
-     VALUES (@number, @name, @gender, @category, @unitId, @politicalStatus, @statusSince, @cadreLevel,
-       @isCommitteeMember, @committeeRole, @phone, @disabledAt, @now, @now)`,
-  );
-  const insertStatus = db.prepare(
-    `INSERT INTO StatusChange (personId, fromStatus, toStatus, effectiveOn, note, recordedById, recordedAt) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-  );
-  const insertPassword = db.prepare(`INSERT OR REPLACE INTO Password (personId, hash, mustChange, updatedAt) VALUES (?, ?, ?, ?)`);
-  const insertGrant = db.prepare(`INSERT INTO RoleGrant (personId, role, unitId, grantedById, createdAt) VALUES (?, ?, ?, NULL, ?)`);
-  const insertNotice = db.prepare(`INSERT INTO Notice (unitId, title, body, pinned, authorId, publishedAt) VALUES (?, ?, ?, ?, ?, ?)`);
-  const insertHours = db.prepare(
-    `INSERT INTO HoursEntry (personId, year, month, amount, category, sourceKind, sourceId, approvedById, note, earnedAt, createdAt)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  );
 
   function unit(input: { name: string; kind: string; parent?: UnitRow | null; branchType?: string | null; sortOrder?: number }): UnitRow {
     const parent = input.parent ?? null;
     const depth = parent ? parent.depth + 1 : 0;
-    const id = Number(
-      insertUnit.run(input.name, input.kind, input.branchType ?? null, parent?.id ?? null, depth, input.sortOrder ?? 0, now(), now()).lastInsertRowid,
-    );
+    const now = new Date();
+    // The path holds the unit's own id, known only once the row exists.
+    const { id } = get<{ id: number }>(
+      db,
+      sql`INSERT INTO "OrgUnit" ("name", "kind", "branchType", "parentId", "path", "depth", "sortOrder", "createdAt", "updatedAt")
+          VALUES (${input.name}, ${input.kind}, ${input.branchType ?? null}, ${parent?.id ?? null}, '', ${depth}, ${input.sortOrder ?? 0}, ${now}, ${now})
+          RETURNING "id"`,
+    )!;
     const path = `${parent?.path ?? "/"}${id}/`;
-    setPath.run(path, id);
+    run(db, sql`UPDATE "OrgUnit" SET "path" = ${path} WHERE "id" = ${id}`);
     return { id, path, depth, name: input.name, kind: input.kind };
   }
 
   function person(input: PersonInput): number {
-    const status = input.politicalStatus ?? "masses";
-    return Number(
-      insertPerson.run({
-        number: input.number,
-        name: input.name,
-        gender: input.gender ?? null,
-        category: input.category ?? "student",
-        unitId: input.unitId,
-        politicalStatus: status,
-        statusSince: input.statusSince ? ts(input.statusSince) : null,
-        cadreLevel: input.cadreLevel ?? "none",
-        isCommitteeMember: input.isCommitteeMember ? 1 : 0,
-        committeeRole: input.committeeRole ?? null,
-        phone: input.phone ?? null,
-        disabledAt: input.disabled ? now() : null,
-        now: now(),
-      }).lastInsertRowid,
-    );
+    const now = new Date();
+    return get<{ id: number }>(
+      db,
+      sql`INSERT INTO "Person" ("number", "name", "gender", "category", "unitId", "politicalStatus", "statusSince", "cadreLevel",
+            "isCommitteeMember", "committeeRole", "phone", "disabledAt", "createdAt", "updatedAt")
+          VALUES (${input.number}, ${input.name}, ${input.gender ?? null}, ${input.category ?? "student"}, ${input.unitId}, ${input.politicalStatus ?? "masses"},
+            ${input.statusSince ?? null}, ${input.cadreLevel ?? "none"}, ${input.isCommitteeMember ?? false}, ${input.committeeRole ?? null},
+            ${input.phone ?? null}, ${input.disabled ? now : null}, ${now}, ${now})
+          RETURNING "id"`,
+    )!.id;
   }
 
   function statusChange(personId: number, fromStatus: string | null, toStatus: string, effectiveOn: Date, note: string | null = null) {
-    insertStatus.run(personId, fromStatus, toStatus, ts(effectiveOn), note, null, now());
+    run(
+      db,
+      sql`INSERT INTO "StatusChange" ("personId", "fromStatus", "toStatus", "effectiveOn", "note", "recordedById", "recordedAt")
+          VALUES (${personId}, ${fromStatus}, ${toStatus}, ${effectiveOn}, ${note}, NULL, ${new Date()})`,
+    );
   }
 
   /** Sets a password from an existing hash: bulk accounts share one hash instead of 12,000 argon2 runs. */
   function passwordHash(personId: number, hash: string, mustChange = false) {
-    insertPassword.run(personId, hash, mustChange ? 1 : 0, now());
+    run(
+      db,
+      sql`INSERT INTO "Password" ("personId", "hash", "mustChange", "updatedAt") VALUES (${personId}, ${hash}, ${mustChange}, ${new Date()})
+          ON CONFLICT ("personId") DO UPDATE SET "hash" = excluded."hash", "mustChange" = excluded."mustChange", "updatedAt" = excluded."updatedAt"`,
+    );
   }
 
   async function password(personId: number, plain: string, mustChange = false) {
@@ -101,13 +83,19 @@ export function openRecordWriter(dbFile: string) {
   }
 
   function grant(personId: number, role: "trainer" | "secretary" | "admin", unitId: number) {
-    insertGrant.run(personId, role, unitId, now());
+    run(
+      db,
+      sql`INSERT INTO "RoleGrant" ("personId", "role", "unitId", "grantedById", "createdAt") VALUES (${personId}, ${role}, ${unitId}, NULL, ${new Date()})`,
+    );
   }
 
   function notice(input: { unitId: number; title: string; body: string; pinned?: boolean; authorId: number; publishedAt?: Date }) {
-    return Number(
-      insertNotice.run(input.unitId, input.title, input.body, input.pinned ? 1 : 0, input.authorId, ts(input.publishedAt ?? new Date())).lastInsertRowid,
-    );
+    return get<{ id: number }>(
+      db,
+      sql`INSERT INTO "Notice" ("unitId", "title", "body", "pinned", "authorId", "publishedAt")
+          VALUES (${input.unitId}, ${input.title}, ${input.body}, ${input.pinned ?? false}, ${input.authorId}, ${input.publishedAt ?? new Date()})
+          RETURNING "id"`,
+    )!.id;
   }
 
   function hours(input: {
@@ -122,22 +110,14 @@ export function openRecordWriter(dbFile: string) {
     approvedById?: number | null;
     createdAt?: Date;
   }) {
-    const earnedAt = input.earnedAt ? ts(input.earnedAt) : now();
-    const createdAt = input.createdAt ? ts(input.createdAt) : now();
+    const now = new Date();
+    const earnedAt = input.earnedAt ?? now;
     // The month follows earnedAt as the ledger writes it; `year` is the caller's, as given.
-    const month = ledgerMonth(input.earnedAt ?? new Date());
-    insertHours.run(
-      input.personId,
-      input.year,
-      month,
-      input.amount,
-      input.category,
-      input.sourceKind,
-      input.sourceId,
-      input.approvedById ?? null,
-      input.note ?? null,
-      earnedAt,
-      createdAt,
+    run(
+      db,
+      sql`INSERT INTO "HoursEntry" ("personId", "year", "month", "amount", "category", "sourceKind", "sourceId", "approvedById", "note", "earnedAt", "createdAt")
+          VALUES (${input.personId}, ${input.year}, ${ledgerMonth(earnedAt)}, ${input.amount}, ${input.category}, ${input.sourceKind}, ${input.sourceId},
+            ${input.approvedById ?? null}, ${input.note ?? null}, ${earnedAt}, ${input.createdAt ?? now})`,
     );
   }
 
