@@ -195,7 +195,7 @@ async function finish(
 /**
  * Credits the contest's 学时 for a finished entry, once (the ledger's source key). The one rule for
  * whether taking part earns hours: the hand-in and the deadline ask it, and so does the credit repair
- * (app/.server/hours/credit-repair.ts) for a finished entry whose credit never ran.
+ * (app/.server/credit-repair.ts) for a finished entry whose credit never ran.
  */
 export async function creditContestEntry(contestId: number, personId: number, earnedAt: Date): Promise<CreditResult | null> {
   const contest = await prisma.contest.findUniqueOrThrow({ where: { id: contestId }, select: { ...OWN_CREDIT_SETTINGS, title: true } });

@@ -407,7 +407,7 @@ async function recomputeGrade(quizId: number, personId: number, finishedAt: Date
 /**
  * Credits the quiz's 学时 to a person whose grade passed, once (the ledger's source key). The one
  * rule for whether a pass earns hours: grading asks it after each finish, and the credit repair
- * (app/.server/hours/credit-repair.ts) asks it for a passed grade whose credit never ran.
+ * (app/.server/credit-repair.ts) asks it for a passed grade whose credit never ran.
  */
 export async function creditQuizPass(quizId: number, personId: number, earnedAt: Date): Promise<CreditResult | null> {
   const quiz = await prisma.quiz.findUniqueOrThrow({ where: { id: quizId }, select: { ...OWN_CREDIT_SETTINGS, title: true, passPercent: true } });
