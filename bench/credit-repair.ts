@@ -21,7 +21,7 @@ migrate(dbFile);
 process.env.DATABASE_URL = `file:${dbFile}`;
 const { default: Database } = await import("better-sqlite3");
 const { creditHours, creditHoursInRawTransaction } = await import("../app/.server/hours/ledger");
-const { CreditRepair } = await import("../app/.server/hours/credit-repair");
+const { CreditRepair } = await import("../app/.server/credit-repair");
 const { prismaIdle, prismaReady, rawDb } = await import("../app/.server/db");
 
 const PEOPLE = 12_000;

@@ -1,5 +1,5 @@
 import { closeExpiredEntries } from "./contest/entries";
-import { CreditRepair } from "./hours/credit-repair";
+import { CreditRepair } from "./credit-repair";
 import { closeExpiredAttempts } from "./quiz/attempts";
 
 // Quiz attempts and contest entries whose browser never returns are still closed and scored at their

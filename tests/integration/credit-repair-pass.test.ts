@@ -21,7 +21,7 @@ const PEOPLE = 1_100; // two lessons each: 2,200 completions, more than one slic
 const MINUTES = 60_000;
 const ts = (d: Date) => d.toISOString().replace("Z", "+00:00");
 let f: Factory;
-let repairModule: typeof import("../../app/.server/hours/credit-repair");
+let repairModule: typeof import("../../app/.server/credit-repair");
 const people: number[] = [];
 const lessons: number[] = [];
 
@@ -52,7 +52,7 @@ beforeAll(async () => {
       }
     }
   });
-  repairModule = await import("../../app/.server/hours/credit-repair");
+  repairModule = await import("../../app/.server/credit-repair");
 });
 
 afterAll(() => {

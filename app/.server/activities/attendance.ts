@@ -52,7 +52,7 @@ async function creditsOf(personId: number, activityId: number) {
  * Credits one attendee on the list unless they hold an unreversed credit for this activity; null when
  * nothing was due. A reversal made after the person was (last) put on the list stands: only adding them
  * again earns a new credit. The one rule for confirmation, late check-ins, additions and the credit
- * repair (app/.server/hours/credit-repair.ts).
+ * repair (app/.server/credit-repair.ts).
  */
 async function creditAttendee(actorId: number, activity: ActivityForCredit, personId: number): Promise<CreditResult | null> {
   // Never when the one approving is the attendee: that attendance waits for another manager.

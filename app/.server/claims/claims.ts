@@ -126,7 +126,7 @@ function creditClaim(claimId: number, claim: Decided, approvedById: number) {
 
 /**
  * Credits an approved claim whose credit never ran (the process stopped between the decision and the
- * credit), by its approver: the credit repair (app/.server/hours/credit-repair.ts) asks it. Once, by
+ * credit), by its approver: the credit repair (app/.server/credit-repair.ts) asks it. Once, by
  * the ledger's source key.
  */
 export async function creditApprovedClaim(claimId: number) {

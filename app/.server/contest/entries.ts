@@ -1,10 +1,10 @@
 import crypto from "node:crypto";
 import { optionOrder, shuffled } from "~/lib/quiz-shuffle";
-import { openToPerson, personScope } from "../audience/audience";
+import { PAPER_HEAD, SOONEST_CLOSING_FIRST, paperOpenTo, papersOpenTo } from "../audience/open-papers";
 import { prisma, prismaIdle, rawDb } from "../db";
 import { type CreditResult, creditHours } from "../hours/ledger";
 import { OWN_CREDIT_SETTINGS, withholdsOwnCredit } from "../hours/self-credit";
-import { bankOrderOf, drawPaper, paperDeadline, paperWindow, parseJson, presentedOptions, presentedResponse } from "../quiz/paper";
+import { bankOrderOf, drawPaper, paperDeadline, parseJson, presentedOptions, presentedResponse } from "../quiz/paper";
 import { AppError } from "~/lib/app-error";
 import { get, run, sql } from "../sql";
 import { contestIntake } from "./intake";
@@ -19,53 +19,42 @@ const entrySelect = { id: true, state: true, score: true, maxScore: true, correc
 
 /** The contests open to the person, with their own entry in each. */
 export async function contestsForPerson(personId: number, now = new Date()) {
-  await closeExpiredEntries(now);
-  const l = await personScope(personId);
-  const contests = await prisma.contest.findMany({
-    where: openToPerson(l),
-    select: {
-      id: true,
-      title: true,
-      opensAt: true,
-      closesAt: true,
-      timeLimitSec: true,
-      creditHours: true,
-      sections: { select: { count: true } },
-      entries: { where: { personId }, select: entrySelect },
-    },
-    orderBy: [{ closesAt: "asc" }, { id: "asc" }],
+  const contests = await papersOpenTo(personId, now, {
+    closeExpired: closeExpiredEntries,
+    read: (where) =>
+      prisma.contest.findMany({
+        where,
+        select: {
+          ...PAPER_HEAD,
+          creditHours: true,
+          sections: { select: { count: true } },
+          entries: { where: { personId }, select: entrySelect },
+        },
+        orderBy: SOONEST_CLOSING_FIRST,
+      }),
   });
-  return contests.map(({ sections, entries, ...c }) => ({
-    ...c,
-    window: paperWindow(c, now),
-    questionCount: sections.reduce((s, x) => s + x.count, 0),
-    entry: entries[0] ?? null,
-  }));
+  return contests.map(({ sections, entries, ...c }) => ({ ...c, questionCount: sections.reduce((s, x) => s + x.count, 0), entry: entries[0] ?? null }));
 }
 
 /** One contest the person may enter (404 otherwise), with their entry. */
 export async function contestForPerson(personId: number, contestId: number, now = new Date()) {
-  await closeExpiredEntries(now);
-  const l = await personScope(personId);
-  const c = await prisma.contest.findFirst({
-    where: { id: contestId, ...openToPerson(l) },
-    select: {
-      id: true,
-      title: true,
-      description: true,
-      opensAt: true,
-      closesAt: true,
-      timeLimitSec: true,
-      creditHours: true,
-      sections: { select: { count: true, pointsEach: true } },
-      entries: { where: { personId }, select: entrySelect },
-    },
+  const { sections, entries, ...contest } = await paperOpenTo(personId, contestId, now, {
+    closeExpired: closeExpiredEntries,
+    missing: () => new AppError("not_found", "没有找到这个竞赛，或它不面向您"),
+    read: (where) =>
+      prisma.contest.findFirst({
+        where,
+        select: {
+          ...PAPER_HEAD,
+          description: true,
+          creditHours: true,
+          sections: { select: { count: true, pointsEach: true } },
+          entries: { where: { personId }, select: entrySelect },
+        },
+      }),
   });
-  if (!c) throw new AppError("not_found", "没有找到这个竞赛，或它不面向您");
-  const { sections, entries, ...contest } = c;
   return {
     ...contest,
-    window: paperWindow(contest, now),
     questionCount: sections.reduce((s, x) => s + x.count, 0),
     maxScore: sections.reduce((s, x) => s + x.count * x.pointsEach, 0),
     entry: entries[0] ?? null,
@@ -206,7 +195,7 @@ async function finish(
 /**
  * Credits the contest's 学时 for a finished entry, once (the ledger's source key). The one rule for
  * whether taking part earns hours: the hand-in and the deadline ask it, and so does the credit repair
- * (app/.server/hours/credit-repair.ts) for a finished entry whose credit never ran.
+ * (app/.server/credit-repair.ts) for a finished entry whose credit never ran.
  */
 export async function creditContestEntry(contestId: number, personId: number, earnedAt: Date): Promise<CreditResult | null> {
   const contest = await prisma.contest.findUniqueOrThrow({ where: { id: contestId }, select: { ...OWN_CREDIT_SETTINGS, title: true } });

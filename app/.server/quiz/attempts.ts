@@ -7,24 +7,13 @@ import { checkPlausibility, questionTextLength } from "~/lib/quiz-plausibility";
 import { GRADE_METHODS, REVIEW_POLICIES, answersReviewable } from "~/lib/quiz-settings";
 import { QUESTION_TYPES } from "~/lib/bank-format";
 import { optionOrder, shuffled, toPresented } from "~/lib/quiz-shuffle";
-import { openToPerson, personScope } from "../audience/audience";
+import { PAPER_HEAD, SOONEST_CLOSING_FIRST, paperOpenTo, papersOpenTo } from "../audience/open-papers";
 import { audit } from "../audit";
 import { prisma } from "../db";
 import { Prisma } from "../generated/prisma/client";
 import { type CreditResult, creditHours } from "../hours/ledger";
 import { OWN_CREDIT_SETTINGS, withholdsOwnCredit } from "../hours/self-credit";
-import {
-  MalformedAnswer,
-  bankOrderOf,
-  drawPaper,
-  keyOf,
-  paperDeadline,
-  paperWindow,
-  parseJson,
-  presentedOptions,
-  presentedResponse,
-  toBankResponse,
-} from "./paper";
+import { MalformedAnswer, bankOrderOf, drawPaper, keyOf, paperDeadline, parseJson, presentedOptions, presentedResponse, toBankResponse } from "./paper";
 
 // Attempts at a quiz: the state machine in_progress → submitted | expired, with the paper (questions,
 // their order, each question's option order) fixed at the start and stored on the attempt, answers
@@ -43,33 +32,28 @@ const QuestionTypeSchema = z.enum(QUESTION_TYPES);
 const FinishedStateSchema = z.enum(["submitted", "expired"]);
 type FinishedState = z.infer<typeof FinishedStateSchema>;
 
-// ---------- audience and windows ----------
-
-// The audience rules are the ones contests and live rounds use (../audience/audience.ts).
-
 // ---------- list and intro ----------
+
+// Who sees a quiz and its window are the reads contests share (../audience/open-papers.ts).
 
 /** The published quizzes whose audience covers the person, with the person's attempts and grade. */
 export async function quizzesForPerson(personId: number, now = new Date()) {
-  await closeExpiredAttempts(now);
-  const person = await personScope(personId);
-  const quizzes = await prisma.quiz.findMany({
-    where: openToPerson(person),
-    select: {
-      id: true,
-      title: true,
-      opensAt: true,
-      closesAt: true,
-      timeLimitSec: true,
-      maxAttempts: true,
-      passPercent: true,
-      attempts: { where: { personId }, select: { id: true, state: true }, orderBy: { number: "asc" } },
-      grades: { where: { personId }, select: { percent: true, passed: true } },
-    },
-    orderBy: [{ closesAt: "asc" }, { id: "asc" }],
+  const quizzes = await papersOpenTo(personId, now, {
+    closeExpired: closeExpiredAttempts,
+    read: (where) =>
+      prisma.quiz.findMany({
+        where,
+        select: {
+          ...PAPER_HEAD,
+          maxAttempts: true,
+          passPercent: true,
+          attempts: { where: { personId }, select: { id: true, state: true }, orderBy: { number: "asc" } },
+          grades: { where: { personId }, select: { percent: true, passed: true } },
+        },
+        orderBy: SOONEST_CLOSING_FIRST,
+      }),
   });
   return quizzes.map((q) => {
-    const inProgress = q.attempts.find((a) => a.state === "in_progress");
     const grade = q.grades[0] ?? null;
     return {
       id: q.id,
@@ -79,9 +63,9 @@ export async function quizzesForPerson(personId: number, now = new Date()) {
       timeLimitSec: q.timeLimitSec,
       maxAttempts: q.maxAttempts,
       passPercent: q.passPercent,
-      window: paperWindow(q, now),
+      window: q.window,
       attemptsUsed: q.attempts.length,
-      inProgressAttemptId: inProgress?.id ?? null,
+      inProgressAttemptId: inProgressId(q.attempts),
       grade: grade ? { percent: grade.percent, passed: grade.passed } : null,
     };
   });
@@ -89,40 +73,42 @@ export async function quizzesForPerson(personId: number, now = new Date()) {
 
 /** One quiz as its intro page shows it, or a 404 when the person is not in its audience. */
 export async function quizForPerson(personId: number, quizId: number, now = new Date()) {
-  await closeExpiredAttempts(now);
-  const person = await personScope(personId);
-  const quiz = await prisma.quiz.findFirst({
-    where: { id: quizId, ...openToPerson(person) },
-    select: {
-      id: true,
-      title: true,
-      description: true,
-      opensAt: true,
-      closesAt: true,
-      timeLimitSec: true,
-      maxAttempts: true,
-      gradeMethod: true,
-      passPercent: true,
-      reviewPolicy: true,
-      creditHours: true,
-      attempts: {
-        where: { personId },
-        select: { id: true, number: true, state: true, startedAt: true, finishedAt: true, percent: true, passed: true },
-        orderBy: { number: "asc" },
-      },
-      grades: { where: { personId }, select: { percent: true, passed: true } },
-    },
+  const quiz = await paperOpenTo(personId, quizId, now, {
+    closeExpired: closeExpiredAttempts,
+    missing: () => new AppError("not_found", "没有找到这个测验，或它不面向您"),
+    read: (where) =>
+      prisma.quiz.findFirst({
+        where,
+        select: {
+          ...PAPER_HEAD,
+          description: true,
+          maxAttempts: true,
+          gradeMethod: true,
+          passPercent: true,
+          reviewPolicy: true,
+          creditHours: true,
+          attempts: {
+            where: { personId },
+            select: { id: true, number: true, state: true, startedAt: true, finishedAt: true, percent: true, passed: true },
+            orderBy: { number: "asc" },
+          },
+          grades: { where: { personId }, select: { percent: true, passed: true } },
+        },
+      }),
   });
-  if (!quiz) throw new AppError("not_found", "没有找到这个测验，或它不面向您");
   const { grades, ...rest } = quiz;
   return {
     ...rest,
     gradeMethod: GradeMethodSchema.parse(rest.gradeMethod),
     reviewPolicy: ReviewPolicySchema.parse(rest.reviewPolicy),
-    window: paperWindow(quiz, now),
     grade: grades[0] ?? null,
-    inProgressAttemptId: quiz.attempts.find((a) => a.state === "in_progress")?.id ?? null,
+    inProgressAttemptId: inProgressId(quiz.attempts),
   };
+}
+
+/** The person's attempt in progress among theirs, if any (at most one is). */
+function inProgressId(attempts: { id: number; state: string }[]): number | null {
+  return attempts.find((a) => a.state === "in_progress")?.id ?? null;
 }
 
 // ---------- starting ----------
@@ -134,26 +120,28 @@ export async function quizForPerson(personId: number, quizId: number, now = new 
  * than asked gives what there is rather than refusing the learner for a builder's mistake.
  */
 export async function startAttempt(personId: number, quizId: number, now = new Date()): Promise<{ attemptId: number; resumed: boolean }> {
-  await closeExpiredAttempts(now);
-  const person = await personScope(personId);
-  const quiz = await prisma.quiz.findFirst({
-    where: { id: quizId, ...openToPerson(person) },
-    select: {
-      id: true,
-      opensAt: true,
-      closesAt: true,
-      timeLimitSec: true,
-      maxAttempts: true,
-      shuffleQuestions: true,
-      shuffleOptions: true,
-      slots: {
-        select: { position: true, questionId: true, bankId: true, tag: true, difficulty: true, count: true, markEach: true },
-        orderBy: { position: "asc" },
-      },
-    },
+  const quiz = await paperOpenTo(personId, quizId, now, {
+    closeExpired: closeExpiredAttempts,
+    missing: () => new AppError("not_eligible", "这个测验不面向您，不能作答"),
+    read: (where) =>
+      prisma.quiz.findFirst({
+        where,
+        select: {
+          id: true,
+          opensAt: true,
+          closesAt: true,
+          timeLimitSec: true,
+          maxAttempts: true,
+          shuffleQuestions: true,
+          shuffleOptions: true,
+          slots: {
+            select: { position: true, questionId: true, bankId: true, tag: true, difficulty: true, count: true, markEach: true },
+            orderBy: { position: "asc" },
+          },
+        },
+      }),
   });
-  if (!quiz) throw new AppError("not_eligible", "这个测验不面向您，不能作答");
-  const window = paperWindow(quiz, now);
+  const { window } = quiz;
   if (window === "upcoming") throw new AppError("not_open", "测验尚未开始，请在开放时间内作答");
   if (window === "closed") throw new AppError("closed", "测验已经结束，不能再作答");
 
@@ -419,7 +407,7 @@ async function recomputeGrade(quizId: number, personId: number, finishedAt: Date
 /**
  * Credits the quiz's 学时 to a person whose grade passed, once (the ledger's source key). The one
  * rule for whether a pass earns hours: grading asks it after each finish, and the credit repair
- * (app/.server/hours/credit-repair.ts) asks it for a passed grade whose credit never ran.
+ * (app/.server/credit-repair.ts) asks it for a passed grade whose credit never ran.
  */
 export async function creditQuizPass(quizId: number, personId: number, earnedAt: Date): Promise<CreditResult | null> {
   const quiz = await prisma.quiz.findUniqueOrThrow({ where: { id: quizId }, select: { ...OWN_CREDIT_SETTINGS, title: true, passPercent: true } });

@@ -13,13 +13,6 @@ export function parseJson<T>(text: string | null): T | null {
   return text === null ? null : (JSON.parse(text) as T);
 }
 
-/** Where now stands against a quiz's or a contest's window (an open end never closes). */
-export function paperWindow(w: { opensAt: Date | null; closesAt: Date | null }, now: Date): "upcoming" | "open" | "closed" {
-  if (w.opensAt && w.opensAt > now) return "upcoming";
-  if (w.closesAt && w.closesAt <= now) return "closed";
-  return "open";
-}
-
 export function paperDeadline(start: Date, timeLimitSec: number | null, closesAt: Date | null): Date | null {
   const byLimit = timeLimitSec ? new Date(start.getTime() + timeLimitSec * 1000) : null;
   if (byLimit && closesAt) return byLimit < closesAt ? byLimit : closesAt;

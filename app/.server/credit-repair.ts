@@ -1,12 +1,12 @@
-import { creditIfConfirmed } from "../activities/attendance";
-import { audit } from "../audit";
-import { creditApprovedClaim } from "../claims/claims";
-import { creditContestEntry } from "../contest/entries";
-import { prisma } from "../db";
-import { creditStoredCompletion } from "../learning/study";
-import { creditQuizPass } from "../quiz/attempts";
-import { type Sql, join, query, raw, sql } from "../sql";
-import { type CreditResult } from "./ledger";
+import { creditIfConfirmed } from "./activities/attendance";
+import { audit } from "./audit";
+import { creditApprovedClaim } from "./claims/claims";
+import { creditContestEntry } from "./contest/entries";
+import { prisma } from "./db";
+import { creditStoredCompletion } from "./learning/study";
+import { creditQuizPass } from "./quiz/attempts";
+import { type Sql, join, query, raw, sql } from "./sql";
+import { type CreditResult } from "./hours/ledger";
 
 // Credits that cannot be lost (decision 034). A lesson credits inside the heartbeat's own transaction;
 // a quiz pass, a contest hand-in, an activity's confirmation and a claim's approval credit right after
