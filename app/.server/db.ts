@@ -124,5 +124,3 @@ export function prismaReady(): Promise<void> {
     await prisma.$queryRawUnsafe(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
   })());
 }
-
-export { sqliteTimestamp } from "./sql";

@@ -104,11 +104,6 @@ export function notInList(values: readonly SqlValue[]): List {
 /** The empty list: a subquery without rows, which both engines accept (`IN ()` is SQLite's alone). */
 const NO_ROWS = "(SELECT NULL WHERE 1 = 0)";
 
-/** The timestamp text Prisma's SQLite adapter writes (ISO 8601 with "+00:00"): raw writers must match it. */
-export function sqliteTimestamp(date: Date): string {
-  return storedTimestamp(date);
-}
-
 /**
  * Beyond this many values SQLite gets the list as one JSON array parameter, read back with json_each:
  * SQLite's counterpart of PostgreSQL's one array parameter. The text then stays the same whatever the
@@ -124,7 +119,7 @@ function oneJsonType(list: readonly SqlValue[]): boolean {
 }
 
 function bindSqlite(v: SqlValue): unknown {
-  if (v instanceof Date) return sqliteTimestamp(v);
+  if (v instanceof Date) return storedTimestamp(v);
   if (typeof v === "boolean") return v ? 1 : 0;
   return v;
 }

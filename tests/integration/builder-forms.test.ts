@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { storedTimestamp } from "~/lib/timestamp";
 import { Client } from "../support/client";
+import { textOf } from "../support/rendered-form";
 import { type TestServer, startTestServer } from "../support/server";
 
 // The quiz and contest builders share their forms (~/components/builder): a refusal shows beside the
@@ -35,12 +36,6 @@ async function trainer() {
   const c = new Client(server.url);
   expect((await c.login("trainer", PASSWORD)).status).toBe(302);
   return c;
-}
-
-/** The text of the element with this id, as the server rendered it (React's text separators removed). */
-function textOf(html: string, id: string): string | null {
-  const m = new RegExp(`<[a-z]+ id="${id}"[^>]*>(.*?)</`).exec(html.replace(/<!-- -->/g, ""));
-  return m ? m[1] : null;
 }
 
 describe("the builders' forms", () => {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Client } from "../support/client";
+import { expectFieldError, tagOf } from "../support/rendered-form";
 import { type TestServer, startTestServer } from "../support/server";
 
 // The learning pages' forms (banks, courses, lessons) the one way: a form posted without the page's
@@ -26,26 +27,6 @@ async function trainer() {
   const c = new Client(server.url);
   expect((await c.login("trainer", PASSWORD)).status).toBe(302);
   return c;
-}
-
-/** The text of the element with this id, as the server rendered it (React's text separators removed). */
-function textOf(html: string, id: string): string | null {
-  const m = new RegExp(`<[a-z]+ id="${id}"[^>]*>(.*?)</`).exec(html.replace(/<!-- -->/g, ""));
-  return m ? m[1] : null;
-}
-
-/** The opening tag of the input or textarea with this id. */
-function tagOf(html: string, id: string): string {
-  const m = new RegExp(`<(?:input|textarea|select)[^>]*id="${id}"[^>]*>`).exec(html);
-  expect(m, id).not.toBeNull();
-  return m![0];
-}
-
-/** The field's error is beside it: the field names the error element, which holds the message. */
-function expectFieldError(html: string, fieldId: string, message: string) {
-  expect(tagOf(html, fieldId)).toContain(`aria-describedby="${fieldId}-error"`);
-  expect(tagOf(html, fieldId)).toContain('aria-invalid="true"');
-  expect(textOf(html, `${fieldId}-error`)).toContain(message);
 }
 
 describe("the learning pages' forms without JavaScript", () => {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { toLocalInput } from "~/lib/quiz-settings";
 import { Client } from "../support/client";
+import { tagOf, textOf } from "../support/rendered-form";
 import { type TestServer, startTestServer } from "../support/server";
 
 // The forms of the people, activity, claim, notice and rule pages read the same before hydration: a
@@ -31,17 +32,6 @@ beforeAll(async () => {
   await person("M1", branch.id);
 });
 afterAll(() => server?.stop());
-
-/** The text of the element with this id, as the server rendered it (React's text separators removed). */
-function textOf(html: string, id: string): string | null {
-  const m = new RegExp(`<[a-z]+ id="${id}"[^>]*>(.*?)</`).exec(html.replace(/<!-- -->/g, ""));
-  return m ? m[1] : null;
-}
-
-/** The opening tag of the element with this id. */
-function tagOf(html: string, id: string): string {
-  return new RegExp(`<[a-z]+ [^>]*id="${id}"[^>]*>`).exec(html)?.[0] ?? "";
-}
 
 describe("the people and hours pages' forms", () => {
   it("show a claim's refusals beside the title and the certificate, keeping what was typed", async () => {

@@ -6,7 +6,8 @@ import { type CourseDraft, CourseDraftSchema, courseFields, lessonFields } from 
 import { type CourseProblem, type LoadedMedia, checkCourse, checkMediaFile } from "./course-files";
 import { applyCourse } from "./course-sync";
 import { audit } from "../audit";
-import { prisma, prismaIdle, rawDb, sqliteTimestamp } from "../db";
+import { storedTimestamp } from "~/lib/timestamp";
+import { prisma, prismaIdle, rawDb } from "../db";
 import { env } from "../env";
 
 // The trainer's studio: courses made in the browser. A course keeps what learners see in its Course
@@ -230,7 +231,7 @@ export async function addAssignment(
   input: { unitId: number; politicalStatus: string | null; cadreLevel: string | null; dueAt: Date | null },
 ) {
   const a = await prisma.courseAssignment.create({ data: { courseId, ...input, createdById: actorId }, select: { id: true } });
-  await audit({ actorId, action: "course.assign", targetKind: "course", targetId: courseId, detail: { ...input, dueAt: input.dueAt ? sqliteTimestamp(input.dueAt) : null } });
+  await audit({ actorId, action: "course.assign", targetKind: "course", targetId: courseId, detail: { ...input, dueAt: input.dueAt ? storedTimestamp(input.dueAt) : null } });
   return a;
 }
 

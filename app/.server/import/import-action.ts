@@ -23,7 +23,6 @@ type ImportSteps<Schema extends z.ZodType<{ intent: "dryRun" | "confirm"; file: 
 
 // The upload and spreadsheet readers (and the import's domain) refuse a file with an AppError whose
 // sentence belongs beside the file field.
-const isFileRefusal = isAppError;
 
 export async function importAction<
   Schema extends z.ZodType<{ intent: "dryRun" | "confirm"; file: File; expectedHash?: string }>,
@@ -41,7 +40,7 @@ export async function importAction<
       tooLargeHint: "请拆分后分批导入",
     });
   } catch (e) {
-    if (!isFileRefusal(e)) throw e;
+    if (!isAppError(e)) throw e;
     return data<Reply>({ result: { status: "error", error: { file: [e.message] } }, intent: null, report: null, done: null }, { status: e.status });
   }
   const submission = parseWithZod(formData, { schema: steps.schema });
@@ -63,7 +62,7 @@ export async function importAction<
     if (outcome.reason === "changed") return fileRefused("所选文件与预检时的文件不一致，请重新预检");
     return data<Reply>({ result: submission.reply(), intent, report: outcome.report, done: null }, { status: 400 });
   } catch (e) {
-    if (!isFileRefusal(e)) throw e;
+    if (!isAppError(e)) throw e;
     return fileRefused(e.message);
   }
 }

@@ -15,7 +15,8 @@ import {
   refusalMessage,
   startSession,
 } from "~/lib/watch-credit";
-import { prisma, prismaIdle, rawDb, sqliteTimestamp } from "../db";
+import { storedTimestamp } from "~/lib/timestamp";
+import { prisma, prismaIdle, rawDb } from "../db";
 import { type CreditInput, type CreditResult, creditHours, creditHoursInRawTransaction } from "../hours/ledger";
 import { publishedBySelf } from "../hours/self-credit";
 import { get, run, sql } from "../sql";
@@ -233,7 +234,7 @@ async function applyBeat(
       if (verdict.session && verdict.session !== session) writeSession(personId, lesson.id, verdict.session);
       const counted = verdict.newSeconds > 0 || readSeconds !== progress.readSeconds;
       const completedNow = progress.completedAt === null && isComplete(lesson, watched, readSeconds, answered);
-      const completedAt = completedNow ? sqliteTimestamp(now) : progress.completedAt;
+      const completedAt = completedNow ? storedTimestamp(now) : progress.completedAt;
       if (counted || completedNow) writeProgress(personId, lesson.id, { watched, readSeconds, checkpoints: answered, completedAt }, now);
       const credited = creditCompletion(personId, lesson, completedNow, now);
       return { verdict, progress: { ...progress, readSeconds, completedAt, watchedParsed: watched }, credited };
@@ -317,10 +318,10 @@ export async function answerCheckpoint(
     .transaction(() => {
       const p = readProgress(personId, lessonId);
       const answered = JSON.parse(p.checkpoints) as CheckpointState;
-      answered[checkpointId] ??= { correct, at: sqliteTimestamp(now) };
+      answered[checkpointId] ??= { correct, at: storedTimestamp(now) };
       const watched = JSON.parse(p.watched) as Interval[];
       const completedNow = p.completedAt === null && isComplete(lesson, watched, p.readSeconds, answered);
-      const completedAt = completedNow ? sqliteTimestamp(now) : p.completedAt;
+      const completedAt = completedNow ? storedTimestamp(now) : p.completedAt;
       writeProgress(personId, lessonId, { watched, readSeconds: p.readSeconds, checkpoints: answered, completedAt }, now);
       return { progress: { ...p, completedAt, watchedParsed: watched }, credited: creditCompletion(personId, lesson, completedNow, now) };
     })
