@@ -4,7 +4,7 @@ import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } f
 import { Link, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { banksForBuilder } from "~/.server/builder/banks";
-import { builderAction } from "~/.server/builder/intents";
+import { builderAction } from "~/.server/builder-page/intents";
 import { requireContestManager } from "~/.server/contest/access";
 import { addSection, getContestForEdit, removeSection, updateContestSettings } from "~/.server/contest/contests";
 import { creditApproval } from "~/.server/hours/self-credit";

@@ -4,7 +4,7 @@ import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } f
 import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { z } from "zod";
 import { banksForBuilder } from "~/.server/builder/banks";
-import { builderAction } from "~/.server/builder/intents";
+import { builderAction } from "~/.server/builder-page/intents";
 import { creditApproval } from "~/.server/hours/self-credit";
 import { requireQuizManager } from "~/.server/quiz/access";
 import { addSlot, getQuizForEdit, removeSlot, searchQuestions, updateQuizSettings } from "~/.server/quiz/quizzes";

@@ -1,7 +1,7 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { requirePermission } from "~/.server/auth/guard";
-import { readBuilderForm } from "~/.server/builder/intents";
+import { readBuilderForm } from "~/.server/builder-page/intents";
 import { unitsUnder } from "~/.server/org/units";
 import { createQuiz, quizzesOfUnits } from "~/.server/quiz/quizzes";
 import { NewPaperForm } from "~/components/builder/new-paper-form";

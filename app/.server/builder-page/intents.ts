@@ -9,7 +9,7 @@ import { approveCreditSettings } from "../hours/self-credit";
 import { readForm } from "../http/form-body";
 import { formRefusal } from "../http/refusal";
 import { addAudience as addQuizAudience, publishQuiz, removeAudience as removeQuizAudience, setQuizStatus } from "../quiz/quizzes";
-import { type BuilderKind } from "./builder";
+import { type BuilderKind } from "../builder/builder";
 
 // The forms both builder pages carry (audiences, publishing, archiving, the credit approval), handled
 // once: the page's action authorises the quiz or contest, parses, and hands these intents here. The
