@@ -6,6 +6,7 @@ import { ledgerYear } from "../app/lib/hours";
 import { type QuestionKey, gradeAttempt } from "../app/lib/quiz-grading";
 import { checkPlausibility, questionTextLength } from "../app/lib/quiz-plausibility";
 import { drawQuestions, optionOrder, shuffled } from "../app/lib/quiz-shuffle";
+import { all, get, run, sql } from "../app/.server/sql";
 import { type RecordWriter, openRecordWriter } from "../scripts/lib/record-writer";
 import { rng } from "./seed";
 
@@ -58,7 +59,8 @@ type PersonRow = {
   number: string;
   unitId: number;
   status: string;
-  committee: number;
+  /** A boolean column: 1/0 on SQLite, true/false on PostgreSQL. */
+  committee: number | boolean;
   committeeRole: string | null;
   activistOn: string | null;
   targetOn: string | null;
@@ -100,15 +102,16 @@ const isMember: Who = (p, t) => p.probationary <= t;
 const isMemberOrTarget: Who = (p, t) => p.target <= t || p.probationary <= t;
 const isActivistOnly: Who = (p, t) => p.activist <= t && p.target > t;
 const isTargetOnly: Who = (p, t) => p.target <= t && p.probationary > t;
-const isCommittee: Who = (p, t) => p.committee === 1 && p.probationary <= t;
+const isCommittee: Who = (p, t) => Boolean(p.committee) && p.probationary <= t;
 
 export function seedDemoHistory(dbFile: string, now = new Date()): string | null {
   const started = performance.now();
   const f = openRecordWriter(dbFile);
   try {
-    const { n } = f.db
-      .prepare("SELECT (SELECT COUNT(*) FROM Activity) + (SELECT COUNT(*) FROM LessonProgress) + (SELECT COUNT(*) FROM QuizAttempt) AS n")
-      .get() as { n: number };
+    const { n } = get<{ n: number }>(
+      f.db,
+      sql`SELECT (SELECT COUNT(*) FROM "Activity") + (SELECT COUNT(*) FROM "LessonProgress") + (SELECT COUNT(*) FROM "QuizAttempt") AS "n"`,
+    )!;
     if (n > 0) return null;
     const world = loadWorld(f);
     if (!world) return null;
@@ -121,41 +124,39 @@ export function seedDemoHistory(dbFile: string, now = new Date()): string | null
 }
 
 function loadWorld(f: RecordWriter) {
-  const one = <T>(sql: string, ...args: unknown[]) => f.db.prepare(sql).get(...args) as T | undefined;
-  const root = one<{ id: number }>("SELECT id FROM OrgUnit WHERE parentId IS NULL ORDER BY id LIMIT 1");
-  const trainer = one<{ id: number }>("SELECT id FROM Person WHERE number = 'trainer'");
-  const lessons = f.db
-    .prepare(
-      `SELECT l.id, l.courseId, c.slug, l.position, l.title, l.minutes, l.credit, l.checkpoints, m.durationSec AS duration
-       FROM Lesson l JOIN Course c ON c.id = l.courseId LEFT JOIN MediaFile m ON m.courseId = l.courseId AND m.path = l.videoPath
-       WHERE l.archivedAt IS NULL AND c.status = 'published' ORDER BY c.id, l.position`,
-    )
-    .all() as LessonRow[];
-  const banks = new Map((f.db.prepare("SELECT id, slug FROM QuestionBank").all() as { id: number; slug: string }[]).map((b) => [b.slug, b.id]));
-  if (!root || !trainer || lessons.length === 0 || banks.size === 0) return null;
-  const units = f.db.prepare("SELECT id, name, kind, parentId, path FROM OrgUnit WHERE archivedAt IS NULL ORDER BY path").all() as UnitRow[];
-  const people = f.db
-    .prepare(
-      `SELECT p.id, p.number, p.unitId, p.politicalStatus AS status, p.isCommitteeMember AS committee, p.committeeRole,
-         (SELECT MAX(s.effectiveOn) FROM StatusChange s WHERE s.personId = p.id AND s.toStatus = 'activist') AS activistOn,
-         (SELECT MAX(s.effectiveOn) FROM StatusChange s WHERE s.personId = p.id AND s.toStatus = 'target') AS targetOn,
-         (SELECT MAX(s.effectiveOn) FROM StatusChange s WHERE s.personId = p.id AND s.toStatus = 'probationary') AS probationaryOn
-       FROM Person p WHERE p.disabledAt IS NULL AND p.politicalStatus <> 'masses' ORDER BY p.id`,
-    )
-    .all() as PersonRow[];
-  const questions = f.db
-    .prepare("SELECT id, bankId, type, stem, options, answer, tags, difficulty FROM Question WHERE archivedAt IS NULL ORDER BY id")
-    .all() as QuestionRow[];
-  const secretaryGrants = f.db.prepare("SELECT personId, unitId FROM RoleGrant WHERE role = 'secretary' ORDER BY id").all() as {
-    personId: number;
-    unitId: number;
-  }[];
-  const admin = one<{ id: number }>("SELECT id FROM Person WHERE number = 'admin'");
-  const demo = (number: string) => one<{ id: number }>("SELECT id FROM Person WHERE number = ?", number)?.id ?? null;
+  const root = get<{ id: number }>(f.db, sql`SELECT "id" FROM "OrgUnit" WHERE "parentId" IS NULL ORDER BY "id" LIMIT 1`);
+  const lessons = all<LessonRow>(
+    f.db,
+    sql`SELECT l."id", l."courseId", c."slug", l."position", l."title", l."minutes", l."credit", l."checkpoints", m."durationSec" AS "duration"
+        FROM "Lesson" l JOIN "Course" c ON c."id" = l."courseId" LEFT JOIN "MediaFile" m ON m."courseId" = l."courseId" AND m."path" = l."videoPath"
+        WHERE l."archivedAt" IS NULL AND c."status" = 'published' ORDER BY c."id", l."position"`,
+  );
+  const banks = new Map(all<{ id: number; slug: string }>(f.db, sql`SELECT "id", "slug" FROM "QuestionBank"`).map((b) => [b.slug, b.id]));
+  const demo = (number: string) => get<{ id: number }>(f.db, sql`SELECT "id" FROM "Person" WHERE "number" = ${number}`)?.id ?? null;
+  const trainer = demo("trainer");
+  if (!root || trainer === null || lessons.length === 0 || banks.size === 0) return null;
+  const units = all<UnitRow>(f.db, sql`SELECT "id", "name", "kind", "parentId", "path" FROM "OrgUnit" WHERE "archivedAt" IS NULL ORDER BY "path"`);
+  const people = all<PersonRow>(
+    f.db,
+    sql`SELECT p."id", p."number", p."unitId", p."politicalStatus" AS "status", p."isCommitteeMember" AS "committee", p."committeeRole",
+          (SELECT MAX(s."effectiveOn") FROM "StatusChange" s WHERE s."personId" = p."id" AND s."toStatus" = 'activist') AS "activistOn",
+          (SELECT MAX(s."effectiveOn") FROM "StatusChange" s WHERE s."personId" = p."id" AND s."toStatus" = 'target') AS "targetOn",
+          (SELECT MAX(s."effectiveOn") FROM "StatusChange" s WHERE s."personId" = p."id" AND s."toStatus" = 'probationary') AS "probationaryOn"
+        FROM "Person" p WHERE p."disabledAt" IS NULL AND p."politicalStatus" <> 'masses' ORDER BY p."id"`,
+  );
+  const questions = all<QuestionRow>(
+    f.db,
+    sql`SELECT "id", "bankId", "type", "stem", "options", "answer", "tags", "difficulty" FROM "Question" WHERE "archivedAt" IS NULL ORDER BY "id"`,
+  );
+  const secretaryGrants = all<{ personId: number; unitId: number }>(
+    f.db,
+    sql`SELECT "personId", "unitId" FROM "RoleGrant" WHERE "role" = 'secretary' ORDER BY "id"`,
+  );
+  const admin = demo("admin");
   return {
     rootId: root.id,
-    trainerId: trainer.id,
-    adminId: admin?.id ?? trainer.id,
+    trainerId: trainer,
+    adminId: admin ?? trainer,
     lessons,
     banks,
     units,
@@ -218,7 +219,7 @@ function writeHistory(f: RecordWriter, w: World, now: Date) {
     .map((u) => {
       const college = u.parentId !== null && unitById.get(u.parentId)?.kind === "college" ? u.parentId : null;
       const rate = Math.min(0.97, (college ? collegeRate.get(college)! : 0.8) * between(0.85, 1.12));
-      const hasCommittee = (byUnit.get(u.id) ?? []).some((p) => p.committee === 1);
+      const hasCommittee = (byUnit.get(u.id) ?? []).some((p) => Boolean(p.committee));
       return { ...u, collegeId: college, rate, hasCommittee, secretaryId: branchSecretary.get(u.id) ?? w.adminId };
     });
   for (const c of colleges) {
@@ -246,46 +247,37 @@ function writeHistory(f: RecordWriter, w: World, now: Date) {
   }
 
   // ---------- activities ----------
-  const insertActivity = f.db.prepare(
-    `INSERT INTO Activity (unitId, kind, title, startsAt, endsAt, checkinOpensAt, checkinClosesAt, hours, codeSecret, status, createdById,
-       confirmedById, confirmedAt, createdAt, updatedAt)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'confirmed', ?, ?, ?, ?, ?)`,
-  );
-  const insertAttendance = f.db.prepare(
-    "INSERT INTO ActivityAttendance (activityId, personId, source, reason, at, addedById, removedAt, removedById) VALUES (?, ?, ?, ?, ?, ?, NULL, NULL)",
-  );
+  // The statements below run in loops: each is one template with plain values, so one prepared text.
+  const insertAttendance = (activityId: number, personId: number, source: string, reason: string | null, at: Date, addedById: number | null) =>
+    run(
+      f.db,
+      sql`INSERT INTO "ActivityAttendance" ("activityId", "personId", "source", "reason", "at", "addedById", "removedAt", "removedById")
+          VALUES (${activityId}, ${personId}, ${source}, ${reason}, ${at}, ${addedById}, NULL, NULL)`,
+    );
   const held: Held[] = [];
   function hold(unitId: number, secretaryId: number, kind: ActivityKind, title: string, startsAt: Date, minutes: number, hours: number, who: Who) {
     const endsAt = new Date(startsAt.getTime() + minutes * 60_000);
     if (!inWindow(startsAt) || endsAt.getTime() >= now.getTime()) return;
     const confirmedAt = new Date(Math.min(endsAt.getTime() + between(0.5, 30) * HOUR, now.getTime() - HOUR));
     const createdAt = new Date(startsAt.getTime() - between(3, 10) * DAY);
-    const id = Number(
-      insertActivity.run(
-        unitId,
-        kind,
-        title,
-        ts(startsAt),
-        ts(endsAt),
-        ts(new Date(startsAt.getTime() - 30 * 60_000)),
-        ts(new Date(startsAt.getTime() + 30 * 60_000)),
-        hours,
-        newCodeSecret(),
-        secretaryId,
-        secretaryId,
-        ts(confirmedAt),
-        ts(createdAt),
-        ts(confirmedAt),
-      ).lastInsertRowid,
-    );
+    const checkinOpensAt = new Date(startsAt.getTime() - 30 * 60_000);
+    const checkinClosesAt = new Date(startsAt.getTime() + 30 * 60_000);
+    const { id } = get<{ id: number }>(
+      f.db,
+      sql`INSERT INTO "Activity" ("unitId", "kind", "title", "startsAt", "endsAt", "checkinOpensAt", "checkinClosesAt", "hours", "codeSecret", "status",
+            "createdById", "confirmedById", "confirmedAt", "createdAt", "updatedAt")
+          VALUES (${unitId}, ${kind}, ${title}, ${startsAt}, ${endsAt}, ${checkinOpensAt}, ${checkinClosesAt}, ${hours}, ${newCodeSecret()}, 'confirmed',
+            ${secretaryId}, ${secretaryId}, ${confirmedAt}, ${createdAt}, ${confirmedAt})
+          RETURNING "id"`,
+    )!;
     counts.activities++;
     held.push({ id, unitId, kind, title, startsAt, endsAt, hours, confirmerId: secretaryId, confirmedAt, who });
   }
   function attend(a: Held, personId: number) {
     if (chance(0.92)) {
-      insertAttendance.run(a.id, personId, "checkin", null, ts(new Date(a.startsAt.getTime() - between(0, 25) * 60_000)), null);
+      insertAttendance(a.id, personId, "checkin", null, new Date(a.startsAt.getTime() - between(0, 25) * 60_000), null);
     } else {
-      insertAttendance.run(a.id, personId, "added", pick(ADDED_REASONS), ts(new Date(a.confirmedAt.getTime() - between(5, 25) * 60_000)), a.confirmerId);
+      insertAttendance(a.id, personId, "added", pick(ADDED_REASONS), new Date(a.confirmedAt.getTime() - between(5, 25) * 60_000), a.confirmerId);
     }
     counts.attendances++;
     // As confirmActivity credits each attendee: the activity's start is when the hours were earned.
@@ -381,10 +373,6 @@ function writeHistory(f: RecordWriter, w: World, now: Date) {
   }
 
   // ---------- lessons ----------
-  const insertProgress = f.db.prepare(
-    `INSERT INTO LessonProgress (personId, lessonId, watched, watchedSeconds, readSeconds, checkpoints, completedAt, createdAt, updatedAt)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  );
   const course = (slug: string) => w.lessons.filter((l) => l.slug === slug);
   /** One lesson studied, as study.ts leaves it: completed (credited once) or part-way. */
   function study(personId: number, l: LessonRow, at: Date, complete: boolean) {
@@ -400,16 +388,11 @@ function writeHistory(f: RecordWriter, w: World, now: Date) {
     const watchedSeconds = l.duration ? Math.round(share * l.duration * 10) / 10 : 0;
     const readSeconds = l.duration ? 0 : Math.round(l.minutes * 60 * (complete ? between(1, 1.3) : share));
     const startedAt = new Date(at.getTime() - Math.max(watchedSeconds, readSeconds) * 1000 - 60_000);
-    insertProgress.run(
-      personId,
-      l.id,
-      JSON.stringify(watched),
-      watchedSeconds,
-      readSeconds,
-      JSON.stringify(answered),
-      complete ? ts(at) : null,
-      ts(startedAt),
-      ts(at),
+    run(
+      f.db,
+      sql`INSERT INTO "LessonProgress" ("personId", "lessonId", "watched", "watchedSeconds", "readSeconds", "checkpoints", "completedAt", "createdAt", "updatedAt")
+          VALUES (${personId}, ${l.id}, ${JSON.stringify(watched)}, ${watchedSeconds}, ${readSeconds}, ${JSON.stringify(answered)}, ${complete ? at : null},
+            ${startedAt}, ${at})`,
     );
     if (complete) {
       counts.lessons++;
@@ -451,20 +434,6 @@ function writeHistory(f: RecordWriter, w: World, now: Date) {
   }
 
   // ---------- quizzes ----------
-  const insertQuiz = f.db.prepare(
-    `INSERT INTO Quiz (title, description, unitId, createdById, status, opensAt, closesAt, timeLimitSec, maxAttempts, gradeMethod,
-       passPercent, shuffleQuestions, shuffleOptions, reviewPolicy, creditHours, createdAt, updatedAt)
-     VALUES (?, ?, ?, ?, 'published', ?, ?, 1200, 2, 'highest', 60, 1, 1, 'after_submit', 50, ?, ?)`,
-  );
-  const insertAttempt = f.db.prepare(
-    `INSERT INTO QuizAttempt (quizId, personId, number, state, seed, startedAt, deadlineAt, finishedAt, mark, maxMark, percent, passed, flagged, flagReason)
-     VALUES (?, ?, ?, 'submitted', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  );
-  const insertItem = f.db.prepare(
-    `INSERT INTO AttemptItem (attemptId, position, questionId, optionOrder, maxMark, response, answeredAt, answerCount, mark, correct)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  );
-  const insertGrade = f.db.prepare("INSERT INTO QuizGrade (quizId, personId, percent, passed, attempts, updatedAt) VALUES (?, ?, ?, ?, ?, ?)");
   const questionById = new Map(w.questions.map((q) => [q.id, q]));
   const pools = new Map<number, { id: string; tags: string[]; difficulty: number }[]>();
   for (const q of w.questions) {
@@ -482,9 +451,16 @@ function writeHistory(f: RecordWriter, w: World, now: Date) {
     const closesAt = new Date(Math.min(china(y, m, 24, 18).getTime(), today - DAY));
     if (bankId === undefined || !inWindow(opensAt) || closesAt <= opensAt) return;
     const createdAt = new Date(opensAt.getTime() - 2 * DAY);
-    const id = Number(insertQuiz.run(title(y), description, w.rootId, w.trainerId, ts(opensAt), ts(closesAt), ts(createdAt), ts(createdAt)).lastInsertRowid);
-    f.db.prepare("INSERT INTO QuizSlot (quizId, position, bankId, count, markEach) VALUES (?, 1, ?, 10, 1000)").run(id, bankId);
-    for (const s of statuses) f.db.prepare("INSERT INTO QuizAudience (quizId, unitId, politicalStatus) VALUES (?, ?, ?)").run(id, w.rootId, s);
+    const { id } = get<{ id: number }>(
+      f.db,
+      sql`INSERT INTO "Quiz" ("title", "description", "unitId", "createdById", "status", "opensAt", "closesAt", "timeLimitSec", "maxAttempts", "gradeMethod",
+            "passPercent", "shuffleQuestions", "shuffleOptions", "reviewPolicy", "creditHours", "createdAt", "updatedAt")
+          VALUES (${title(y)}, ${description}, ${w.rootId}, ${w.trainerId}, 'published', ${opensAt}, ${closesAt}, 1200, 2, 'highest',
+            60, ${true}, ${true}, 'after_submit', 50, ${createdAt}, ${createdAt})
+          RETURNING "id"`,
+    )!;
+    run(f.db, sql`INSERT INTO "QuizSlot" ("quizId", "position", "bankId", "count", "markEach") VALUES (${id}, 1, ${bankId}, 10, 1000)`);
+    for (const s of statuses) run(f.db, sql`INSERT INTO "QuizAudience" ("quizId", "unitId", "politicalStatus") VALUES (${id}, ${w.rootId}, ${s})`);
     quizzes.push({ id, title: title(y), bankId, opensAt, closesAt, who });
   }
   const rules = "从题库随机抽取 10 题，限时 20 分钟，可作答 2 次，取最高分；60 分及格，及格计 0.5 学时。";
@@ -545,35 +521,20 @@ function writeHistory(f: RecordWriter, w: World, now: Date) {
         answeredAt: i.answeredAt,
       })),
     );
-    const attemptId = Number(
-      insertAttempt.run(
-        qz.id,
-        personId,
-        number,
-        seed,
-        ts(startedAt),
-        ts(deadlineAt),
-        ts(finishedAt),
-        grade.mark,
-        grade.maxMark,
-        percent,
-        passed ? 1 : 0,
-        verdict.flagged ? 1 : 0,
-        verdict.flagged ? JSON.stringify(verdict.evidence) : null,
-      ).lastInsertRowid,
-    );
+    const { id: attemptId } = get<{ id: number }>(
+      f.db,
+      sql`INSERT INTO "QuizAttempt" ("quizId", "personId", "number", "state", "seed", "startedAt", "deadlineAt", "finishedAt", "mark", "maxMark", "percent",
+            "passed", "flagged", "flagReason")
+          VALUES (${qz.id}, ${personId}, ${number}, 'submitted', ${seed}, ${startedAt}, ${deadlineAt}, ${finishedAt}, ${grade.mark}, ${grade.maxMark}, ${percent},
+            ${passed}, ${verdict.flagged}, ${verdict.flagged ? JSON.stringify(verdict.evidence) : null})
+          RETURNING "id"`,
+    )!;
     items.forEach((i, k) =>
-      insertItem.run(
-        attemptId,
-        k + 1,
-        i.q.id,
-        i.order ? JSON.stringify(i.order) : null,
-        1000,
-        i.response === null ? null : JSON.stringify(i.response),
-        i.answeredAt ? ts(i.answeredAt) : null,
-        i.response === null ? 0 : 1,
-        grade.results[k].mark,
-        grade.results[k].correct ? 1 : 0,
+      run(
+        f.db,
+        sql`INSERT INTO "AttemptItem" ("attemptId", "position", "questionId", "optionOrder", "maxMark", "response", "answeredAt", "answerCount", "mark", "correct")
+            VALUES (${attemptId}, ${k + 1}, ${i.q.id}, ${i.order ? JSON.stringify(i.order) : null}, 1000, ${i.response === null ? null : JSON.stringify(i.response)},
+              ${i.answeredAt}, ${i.response === null ? 0 : 1}, ${grade.results[k].mark}, ${grade.results[k].correct})`,
       ),
     );
     counts.attempts++;
@@ -589,7 +550,11 @@ function writeHistory(f: RecordWriter, w: World, now: Date) {
     }
     const best = Math.max(...results.map((r) => r.percent));
     const last = results[results.length - 1];
-    insertGrade.run(qz.id, personId, best, best >= 600 ? 1 : 0, results.length, ts(last.finishedAt));
+    run(
+      f.db,
+      sql`INSERT INTO "QuizGrade" ("quizId", "personId", "percent", "passed", "attempts", "updatedAt")
+          VALUES (${qz.id}, ${personId}, ${best}, ${best >= 600}, ${results.length}, ${last.finishedAt})`,
+    );
     const firstPass = results.find((r) => r.passed);
     if (firstPass) credit(personId, 50, "quiz", "quiz", String(qz.id), qz.title, firstPass.finishedAt, firstPass.finishedAt);
   }
@@ -607,9 +572,9 @@ function writeHistory(f: RecordWriter, w: World, now: Date) {
 
   // ---------- the demo accounts ----------
   const person = (id: number | null) => (id === null ? undefined : people.find((p) => p.id === id));
-  const existing = (id: number) => f.db.prepare("SELECT earnedAt FROM HoursEntry WHERE personId = ? AND year = ?").all(id, thisYear) as { earnedAt: string }[];
+  const existing = (id: number) => all<{ earnedAt: string }>(f.db, sql`SELECT "earnedAt" FROM "HoursEntry" WHERE "personId" = ${id} AND "year" = ${thisYear}`);
   const sumThisYear = (id: number) =>
-    (f.db.prepare("SELECT COALESCE(SUM(amount), 0) AS s FROM HoursEntry WHERE personId = ? AND year = ?").get(id, thisYear) as { s: number }).s;
+    get<{ s: number }>(f.db, sql`SELECT COALESCE(SUM("amount"), 0) AS "s" FROM "HoursEntry" WHERE "personId" = ${id} AND "year" = ${thisYear}`)!.s;
 
   // 周党员: 23.5 of the 32 学时 this year. Her branch's 主题党日 last Friday, a passed quiz and some
   // lessons, then earlier meetings, most recent first, as far as they fit; months already holding a

@@ -1,6 +1,5 @@
-import { storedTimestamp } from "../app/lib/timestamp";
 import { hashPassword } from "../app/.server/auth/password";
-import { get, sql } from "../app/.server/sql";
+import { get, run, sql } from "../app/.server/sql";
 import { type RecordWriter, type UnitRow, openRecordWriter } from "../scripts/lib/record-writer";
 import { POLITICAL_STATUS_LABELS, type PoliticalStatus } from "../app/lib/vocabulary";
 
@@ -319,6 +318,11 @@ export async function seedDemoUniversity(dbFile: string): Promise<SeedSummary> {
   return { units: unitCount, people: peopleCount, ms: Math.round(performance.now() - started) };
 }
 
+// What the demo's quiz, contest and assignments are attached to: the committee, the trainer account, a shipped bank.
+const demoRoot = (f: RecordWriter) => get<{ id: number }>(f.db, sql`SELECT "id" FROM "OrgUnit" WHERE "parentId" IS NULL ORDER BY "id" LIMIT 1`);
+const demoTrainer = (f: RecordWriter) => get<{ id: number }>(f.db, sql`SELECT "id" FROM "Person" WHERE "number" = 'trainer'`);
+const demoBank = (f: RecordWriter, slug: string) => get<{ id: number }>(f.db, sql`SELECT "id" FROM "QuestionBank" WHERE "slug" = ${slug}`);
+
 /**
  * The demo's quiz, added once the shipped banks are in the database (they sync after the seed):
  * 20 questions drawn from two banks, 30 minutes, two attempts, pass mark 80, 0.5 学时 on passing,
@@ -328,37 +332,28 @@ export function seedDemoQuiz(dbFile: string): boolean {
   const f = openRecordWriter(dbFile);
   try {
     if (get<{ n: number }>(f.db, sql`SELECT COUNT(*) AS "n" FROM "Quiz"`)!.n > 0) return false;
-    const bank = (slug: string) => f.db.prepare("SELECT id FROM QuestionBank WHERE slug = ?").get(slug) as { id: number } | undefined;
-    const constitution = bank("party-constitution");
-    const regulations = bank("party-regulations");
-    const root = f.db.prepare("SELECT id FROM OrgUnit WHERE parentId IS NULL ORDER BY id LIMIT 1").get() as { id: number } | undefined;
-    const trainer = f.db.prepare("SELECT id FROM Person WHERE number = 'trainer'").get() as { id: number } | undefined;
+    const constitution = demoBank(f, "party-constitution");
+    const regulations = demoBank(f, "party-regulations");
+    const root = demoRoot(f);
+    const trainer = demoTrainer(f);
     if (!constitution || !regulations || !root || !trainer) return false;
-    const ts = storedTimestamp;
     const now = new Date();
+    const title = "“两学一做”党章党规知识测试";
+    const description = "从党章和党内法规题库中随机抽取 20 题，限时 30 分钟，可作答 2 次，取最高分；80 分及格，及格计 0.5 学时。";
     f.transaction(() => {
-      const quizId = Number(
-        f.db
-          .prepare(
-            `INSERT INTO Quiz (title, description, unitId, createdById, status, opensAt, closesAt, timeLimitSec, maxAttempts, gradeMethod,
-               passPercent, shuffleQuestions, shuffleOptions, reviewPolicy, creditHours, createdAt, updatedAt)
-             VALUES (?, ?, ?, ?, 'published', ?, ?, 1800, 2, 'highest', 80, 1, 1, 'after_submit', 50, ?, ?)`,
-          )
-          .run(
-            "“两学一做”党章党规知识测试",
-            "从党章和党内法规题库中随机抽取 20 题，限时 30 分钟，可作答 2 次，取最高分；80 分及格，及格计 0.5 学时。",
-            root.id,
-            trainer.id,
-            ts(now),
-            ts(new Date(now.getTime() + 30 * 86_400_000)),
-            ts(now),
-            ts(now),
-          ).lastInsertRowid,
-      );
-      const slot = f.db.prepare("INSERT INTO QuizSlot (quizId, position, bankId, count, markEach) VALUES (?, ?, ?, 10, 500)");
-      slot.run(quizId, 1, constitution.id);
-      slot.run(quizId, 2, regulations.id);
-      f.db.prepare("INSERT INTO QuizAudience (quizId, unitId, politicalStatus) VALUES (?, ?, NULL)").run(quizId, root.id);
+      const { id: quizId } = get<{ id: number }>(
+        f.db,
+        sql`INSERT INTO "Quiz" ("title", "description", "unitId", "createdById", "status", "opensAt", "closesAt", "timeLimitSec", "maxAttempts", "gradeMethod",
+              "passPercent", "shuffleQuestions", "shuffleOptions", "reviewPolicy", "creditHours", "createdAt", "updatedAt")
+            VALUES (${title}, ${description}, ${root.id}, ${trainer.id}, 'published', ${now}, ${new Date(now.getTime() + 30 * 86_400_000)}, 1800, 2, 'highest',
+              80, ${true}, ${true}, 'after_submit', 50, ${now}, ${now})
+            RETURNING "id"`,
+      )!;
+      const slot = (position: number, bankId: number) =>
+        run(f.db, sql`INSERT INTO "QuizSlot" ("quizId", "position", "bankId", "count", "markEach") VALUES (${quizId}, ${position}, ${bankId}, 10, 500)`);
+      slot(1, constitution.id);
+      slot(2, regulations.id);
+      run(f.db, sql`INSERT INTO "QuizAudience" ("quizId", "unitId", "politicalStatus") VALUES (${quizId}, ${root.id}, NULL)`);
     });
     return true;
   } finally {
@@ -375,37 +370,31 @@ export function seedDemoQuiz(dbFile: string): boolean {
 export function seedDemoContest(dbFile: string): boolean {
   const f = openRecordWriter(dbFile);
   try {
-    if ((f.db.prepare("SELECT COUNT(*) AS n FROM Contest").get() as { n: number }).n > 0) return false;
-    const bank = (slug: string) => f.db.prepare("SELECT id FROM QuestionBank WHERE slug = ?").get(slug) as { id: number } | undefined;
-    const basics = bank("party-basics");
-    const constitution = bank("party-constitution");
-    const root = f.db.prepare("SELECT id FROM OrgUnit WHERE parentId IS NULL ORDER BY id LIMIT 1").get() as { id: number } | undefined;
-    const trainer = f.db.prepare("SELECT id FROM Person WHERE number = 'trainer'").get() as { id: number } | undefined;
+    if (get<{ n: number }>(f.db, sql`SELECT COUNT(*) AS "n" FROM "Contest"`)!.n > 0) return false;
+    const basics = demoBank(f, "party-basics");
+    const constitution = demoBank(f, "party-constitution");
+    const root = demoRoot(f);
+    const trainer = demoTrainer(f);
     if (!basics || !constitution || !root || !trainer) return false;
-    const ts = storedTimestamp;
     const now = new Date();
+    const title = "党史知识竞赛";
+    const description =
+      "全校师生均可参加。每人随机抽取 25 题，限时 15 分钟，每人限参赛一次；按得分排名，得分相同时用时少者在前。参赛计 0.25 学时，满分答卷参加抽奖。";
     f.transaction(() => {
-      const contestId = Number(
-        f.db
-          .prepare(
-            `INSERT INTO Contest (title, description, unitId, createdById, status, opensAt, closesAt, timeLimitSec, creditHours, createdAt, updatedAt)
-             VALUES (?, ?, ?, ?, 'published', ?, ?, 900, 25, ?, ?)`,
-          )
-          .run(
-            "党史知识竞赛",
-            "全校师生均可参加。每人随机抽取 25 题，限时 15 分钟，每人限参赛一次；按得分排名，得分相同时用时少者在前。参赛计 0.25 学时，满分答卷参加抽奖。",
-            root.id,
-            trainer.id,
-            ts(now),
-            ts(new Date(now.getTime() + 3 * 86_400_000)),
-            ts(now),
-            ts(now),
-          ).lastInsertRowid,
-      );
-      const section = f.db.prepare("INSERT INTO ContestSection (contestId, position, bankId, count, pointsEach) VALUES (?, ?, ?, ?, 400)");
-      section.run(contestId, 1, basics.id, 15);
-      section.run(contestId, 2, constitution.id, 10);
-      f.db.prepare("INSERT INTO ContestAudience (contestId, unitId, politicalStatus) VALUES (?, ?, NULL)").run(contestId, root.id);
+      const { id: contestId } = get<{ id: number }>(
+        f.db,
+        sql`INSERT INTO "Contest" ("title", "description", "unitId", "createdById", "status", "opensAt", "closesAt", "timeLimitSec", "creditHours", "createdAt", "updatedAt")
+            VALUES (${title}, ${description}, ${root.id}, ${trainer.id}, 'published', ${now}, ${new Date(now.getTime() + 3 * 86_400_000)}, 900, 25, ${now}, ${now})
+            RETURNING "id"`,
+      )!;
+      const section = (position: number, bankId: number, count: number) =>
+        run(
+          f.db,
+          sql`INSERT INTO "ContestSection" ("contestId", "position", "bankId", "count", "pointsEach") VALUES (${contestId}, ${position}, ${bankId}, ${count}, 400)`,
+        );
+      section(1, basics.id, 15);
+      section(2, constitution.id, 10);
+      run(f.db, sql`INSERT INTO "ContestAudience" ("contestId", "unitId", "politicalStatus") VALUES (${contestId}, ${root.id}, NULL)`);
     });
     return true;
   } finally {
@@ -421,22 +410,26 @@ export function seedDemoContest(dbFile: string): boolean {
 export function seedDemoAssignments(dbFile: string): string | null {
   const f = openRecordWriter(dbFile);
   try {
-    if ((f.db.prepare("SELECT COUNT(*) AS n FROM CourseAssignment").get() as { n: number }).n > 0) return null;
-    const root = f.db.prepare("SELECT id FROM OrgUnit WHERE parentId IS NULL ORDER BY id LIMIT 1").get() as { id: number } | undefined;
-    const trainer = f.db.prepare("SELECT id FROM Person WHERE number = 'trainer'").get() as { id: number } | undefined;
-    const course = (slug: string) => f.db.prepare("SELECT id, title FROM Course WHERE slug = ?").get(slug) as { id: number; title: string } | undefined;
+    if (get<{ n: number }>(f.db, sql`SELECT COUNT(*) AS "n" FROM "CourseAssignment"`)!.n > 0) return null;
+    const root = demoRoot(f);
+    const trainer = demoTrainer(f);
+    const course = (slug: string) => get<{ id: number; title: string }>(f.db, sql`SELECT "id", "title" FROM "Course" WHERE "slug" = ${slug}`);
     const plan = [
       { course: course("jijifenzi-peixun"), status: "activist" },
       { course: course("fazhan-duixiang"), status: "target" },
     ].filter((p): p is { course: { id: number; title: string }; status: string } => p.course !== undefined);
     if (!root || plan.length === 0) return null;
-    const ts = storedTimestamp;
     const now = new Date();
-    const due = ts(new Date(now.getTime() + 60 * 86_400_000));
-    const insert = f.db.prepare(
-      "INSERT INTO CourseAssignment (courseId, unitId, politicalStatus, cadreLevel, dueAt, createdById, createdAt) VALUES (?, ?, ?, NULL, ?, ?, ?)",
+    const due = new Date(now.getTime() + 60 * 86_400_000);
+    f.transaction(() =>
+      plan.forEach((p) =>
+        run(
+          f.db,
+          sql`INSERT INTO "CourseAssignment" ("courseId", "unitId", "politicalStatus", "cadreLevel", "dueAt", "createdById", "createdAt")
+              VALUES (${p.course.id}, ${root.id}, ${p.status}, NULL, ${due}, ${trainer?.id ?? null}, ${now})`,
+        ),
+      ),
     );
-    f.transaction(() => plan.forEach((p) => insert.run(p.course.id, root.id, p.status, due, trainer?.id ?? null, ts(now))));
     return plan.map((p) => `${p.course.title}（${POLITICAL_STATUS_LABELS[p.status as PoliticalStatus]}）`).join("、");
   } finally {
     f.close();

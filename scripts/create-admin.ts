@@ -1,8 +1,9 @@
-import { storedTimestamp } from "../app/lib/timestamp";
 import path from "node:path";
 import { createInterface } from "node:readline/promises";
 import { parseArgs } from "node:util";
+import { get, run, sql } from "../app/.server/sql";
 import { migrate } from "./lib/migrate";
+import type { UnitRow } from "./lib/record-writer";
 
 // Production bootstrap (demo data is never written in production): creates the committee unit if
 // the database has none, and an administrator over it.
@@ -36,12 +37,11 @@ if (!checked.success) {
 const { openRecordWriter } = await import("./lib/record-writer");
 const f = openRecordWriter(dbFile);
 try {
-  if (f.db.prepare("SELECT 1 FROM Person WHERE number = ?").get(values.number)) {
+  if (get(f.db, sql`SELECT 1 FROM "Person" WHERE "number" = ${values.number}`)) {
     console.error(`工号 ${values.number} 已存在。`);
     process.exit(1);
   }
-  let root = f.db.prepare("SELECT id, path, depth, name, kind FROM OrgUnit WHERE parentId IS NULL ORDER BY id LIMIT 1").get() as
-    { id: number; path: string; depth: number; name: string; kind: string } | undefined;
+  let root = get<UnitRow>(f.db, sql`SELECT "id", "path", "depth", "name", "kind" FROM "OrgUnit" WHERE "parentId" IS NULL ORDER BY "id" LIMIT 1`);
   if (!root && !values.org) {
     console.error("数据库中还没有党组织：请用 --org 给出校党委的名称。");
     process.exit(2);
@@ -50,9 +50,11 @@ try {
   const id = f.person({ number: values.number, name: values.name, unitId: root.id, category: "staff", politicalStatus: "member" });
   await f.password(id, checked.data);
   f.grant(id, "admin", root.id);
-  f.db
-    .prepare("INSERT INTO AuditLog (at, actorId, action, targetKind, targetId, ip, detail) VALUES (?, NULL, 'admin.create', 'person', ?, 'cli', NULL)")
-    .run(storedTimestamp(new Date()), String(id));
+  run(
+    f.db,
+    sql`INSERT INTO "AuditLog" ("at", "actorId", "action", "targetKind", "targetId", "ip", "detail")
+        VALUES (${new Date()}, NULL, 'admin.create', 'person', ${String(id)}, 'cli', NULL)`,
+  );
   console.info(`已创建管理员 ${values.name}（${values.number}），管理范围：${root.name}`);
 } finally {
   f.close();
