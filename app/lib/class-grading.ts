@@ -154,8 +154,9 @@ export function excellentMembers(rule: GradingRule, grades: readonly { personId:
   const eligible = passed.filter((g) => g.total! >= rule.excellent!.minTotal * 100).sort((a, b) => b.total! - a.total!);
   const quota = rule.excellent.topPercent === null ? eligible.length : Math.floor((passed.length * rule.excellent.topPercent) / 100);
   if (quota === 0) return chosen;
-  const cutoff = eligible[Math.min(quota, eligible.length) - 1]?.total;
-  if (cutoff === undefined) return chosen;
+  const last = eligible[Math.min(quota, eligible.length) - 1];
+  if (!last) return chosen;
+  const cutoff = last.total!;
   for (const g of eligible) if (g.total! >= cutoff) chosen.add(g.personId);
   return chosen;
 }
