@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { numberField, optionalNumberField } from "./form-number";
 
 // A class's grading rule as data (TrainingClass.gradingRule) and the arithmetic that turns a member's
 // component scores into a total, a pass and 优秀学员. Pure: the server reads the figures from the real
@@ -168,52 +169,62 @@ export function formatPoints(hundredths: number | null): string {
 
 // ---------- the rule form (flat fields, one per component) ----------
 
-/** The rule form's fields: for each component a weight (empty or 0: not counted), a minimum and the missing-as-zero box. */
-export const RuleFormSchema = z
-  .object({
-    studyWeight: z.number().int("权重须为整数").min(0, "权重不能为负").max(100, "权重不能大于 100").default(0),
-    studyMin: score("最低分").optional(),
-    studyMissingZero: z.boolean().default(false),
-    attendanceWeight: z.number().int("权重须为整数").min(0, "权重不能为负").max(100, "权重不能大于 100").default(0),
-    attendanceMin: score("最低分").optional(),
-    attendanceMissingZero: z.boolean().default(false),
-    essayWeight: z.number().int("权重须为整数").min(0, "权重不能为负").max(100, "权重不能大于 100").default(0),
-    essayMin: score("最低分").optional(),
-    essayMissingZero: z.boolean().default(false),
-    examWeight: z.number().int("权重须为整数").min(0, "权重不能为负").max(100, "权重不能大于 100").default(0),
-    examMin: score("最低分").optional(),
-    examMissingZero: z.boolean().default(false),
-    passMark: score("合格分数线"),
-    excellentMinTotal: score("优秀学员分数线").optional(),
-    excellentTopPercent: z.number().int("优秀比例须为整数").min(1, "优秀比例须在 1–100 之间").max(100, "优秀比例须在 1–100 之间").optional(),
-  })
-  .superRefine((f, ctx) => {
-    let sum = 0;
-    for (const key of GRADE_COMPONENTS) {
-      const weight = f[`${key}Weight`];
-      sum += weight;
-      if (weight === 0 && f[`${key}Min`] !== undefined) {
-        ctx.addIssue({ code: "custom", path: [`${key}Min`], message: `“${GRADE_COMPONENT_LABELS[key]}”未计入总分，不能设最低分` });
-      }
-    }
-    if (sum !== 100) ctx.addIssue({ code: "custom", path: ["weights"], message: `各部分权重之和须为 100%，现为 ${sum}%` });
-    if (f.excellentTopPercent !== undefined && f.excellentMinTotal === undefined) {
-      ctx.addIssue({ code: "custom", path: ["excellentMinTotal"], message: "设了优秀比例，请同时填写优秀学员分数线" });
-    }
-  });
+const weightField = (label: string) =>
+  optionalNumberField(`${label}权重`, (n) => n.int(`${label}权重须为整数`).min(0, "权重不能为负").max(100, "权重不能大于 100"));
+const minField = (label: string) => optionalNumberField(`${label}最低分`, (n) => n.min(0, "最低分须在 0–100 之间").max(100, "最低分须在 0–100 之间"));
 
-export type RuleForm = z.output<typeof RuleFormSchema>;
+/**
+ * The rule form's fields: for each component a weight (empty or 0: not counted), a minimum and the
+ * missing-as-zero box; the pass mark and the 优秀学员 line and share. A route adds its `intent`.
+ */
+export const RULE_FORM_FIELDS = {
+  studyWeight: weightField("学习"),
+  studyMin: minField("学习"),
+  studyMissingZero: z.boolean().default(false),
+  attendanceWeight: weightField("出勤"),
+  attendanceMin: minField("出勤"),
+  attendanceMissingZero: z.boolean().default(false),
+  essayWeight: weightField("心得"),
+  essayMin: minField("心得"),
+  essayMissingZero: z.boolean().default(false),
+  examWeight: weightField("考试"),
+  examMin: minField("考试"),
+  examMissingZero: z.boolean().default(false),
+  passMark: numberField("合格分数线", (n) => n.min(0, "合格分数线须在 0–100 之间").max(100, "合格分数线须在 0–100 之间")),
+  excellentMinTotal: optionalNumberField("优秀学员分数线", (n) => n.min(0, "优秀学员分数线须在 0–100 之间").max(100, "优秀学员分数线须在 0–100 之间")),
+  excellentTopPercent: optionalNumberField("优秀比例", (n) => n.int("优秀比例须为整数").min(1, "优秀比例须在 1–100 之间").max(100, "优秀比例须在 1–100 之间")),
+};
 
-export function ruleFromForm(f: RuleForm): GradingRule {
+type RuleFormFields = { [K in keyof typeof RULE_FORM_FIELDS]: z.output<(typeof RULE_FORM_FIELDS)[K]> };
+
+/** The checks across fields, each naming its field (`weights` for the sum of the weights). */
+export function checkRuleForm(f: RuleFormFields, ctx: z.RefinementCtx) {
+  let sum = 0;
+  for (const key of GRADE_COMPONENTS) {
+    const weight = f[`${key}Weight`] ?? 0;
+    sum += weight;
+    if (weight === 0 && f[`${key}Min`] !== null) {
+      ctx.addIssue({ code: "custom", path: [`${key}Min`], message: `“${GRADE_COMPONENT_LABELS[key]}”未计入总分，不能设最低分` });
+    }
+  }
+  if (sum !== 100) ctx.addIssue({ code: "custom", path: ["weights"], message: `各部分权重之和须为 100%，现为 ${sum}%` });
+  if (f.excellentTopPercent !== null && f.excellentMinTotal === null) {
+    ctx.addIssue({ code: "custom", path: ["excellentMinTotal"], message: "设了优秀比例，请同时填写优秀学员分数线" });
+  }
+}
+
+export const RuleFormSchema = z.object(RULE_FORM_FIELDS).superRefine(checkRuleForm);
+
+export function ruleFromForm(f: RuleFormFields): GradingRule {
   return GradingRuleSchema.parse({
-    components: GRADE_COMPONENTS.filter((k) => f[`${k}Weight`] > 0).map((k) => ({
+    components: GRADE_COMPONENTS.filter((k) => (f[`${k}Weight`] ?? 0) > 0).map((k) => ({
       key: k,
-      weight: f[`${k}Weight`],
+      weight: f[`${k}Weight`]!,
       min: f[`${k}Min`] ?? null,
       missingAsZero: f[`${k}MissingZero`],
     })),
     passMark: f.passMark,
-    excellent: f.excellentMinTotal === undefined ? null : { minTotal: f.excellentMinTotal, topPercent: f.excellentTopPercent ?? null },
+    excellent: f.excellentMinTotal === null ? null : { minTotal: f.excellentMinTotal, topPercent: f.excellentTopPercent },
   });
 }
 
