@@ -249,7 +249,11 @@ function ResultsTable({ d }: { d: Data }) {
 }
 
 function PublishForm({ published, reply }: { published: boolean; reply?: ActionReply }) {
-  const [form, fields] = useForm({ lastResult: reply?.result });
+  const [form, fields] = useForm({
+    lastResult: reply?.result,
+    ...VALIDATE_WHEN,
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: PublishSchema }),
+  });
   return (
     <Form method="post" {...getFormProps(form)} className="mt-4 border-t pt-3">
       <FormMessage messages={form.errors} />
@@ -288,8 +292,14 @@ function CertificatesForm({ reply }: { reply?: ActionReply }) {
 
 type Choices = NonNullable<Data["choices"]>;
 
+const VALIDATE_WHEN = { shouldValidate: "onBlur", shouldRevalidate: "onInput" } as const;
+
 function MakeupForm({ choices, reply }: { choices: Choices; reply?: ActionReply }) {
-  const [form, fields] = useForm({ lastResult: reply?.result });
+  const [form, fields] = useForm({
+    lastResult: reply?.result,
+    ...VALIDATE_WHEN,
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: MakeupSchema }),
+  });
   const names = new Map(choices.members.map((m) => [m.personId, m.name]));
   const quizzes = new Map(choices.quizzes.map((q) => [q.id, q.title]));
   return (
@@ -336,7 +346,11 @@ function MakeupForm({ choices, reply }: { choices: Choices; reply?: ActionReply 
 }
 
 function ExtensionForm({ choices, reply }: { choices: Choices; reply?: ActionReply }) {
-  const [form, fields] = useForm({ lastResult: reply?.result });
+  const [form, fields] = useForm({
+    lastResult: reply?.result,
+    ...VALIDATE_WHEN,
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: ExtensionSchema }),
+  });
   const names = new Map(choices.members.map((m) => [m.personId, m.name]));
   const titles = new Map(choices.assignments.map((a) => [a.id, a.title]));
   return (

@@ -1,7 +1,8 @@
 import { type SubmissionResult, getFormProps, getInputProps, useForm } from "@conform-to/react";
+import { parseWithZod } from "@conform-to/zod/v4";
 import { Form } from "@remix-run/react";
 import { Field, FieldError, FormMessage, buttonClass, inputClass } from "~/components/ui/form";
-import { GRADE_COMPONENTS, GRADE_COMPONENT_LABELS } from "~/lib/class-grading";
+import { GRADE_COMPONENTS, GRADE_COMPONENT_LABELS, RuleFormSchema } from "~/lib/class-grading";
 
 // A class's grading rule as a form (fields of RULE_FORM_FIELDS in app/lib/class-grading.ts), posted
 // with intent "rule" to the class's results page, which checks and stores it. The results page shows
@@ -16,7 +17,14 @@ export function GradingRuleForm({
   reply?: { result: SubmissionResult<string[]> };
   action?: string;
 }) {
-  const [form, fields] = useForm({ lastResult: reply?.result, defaultValue: defaults, shouldRevalidate: "onBlur" });
+  const [form, fields] = useForm({
+    lastResult: reply?.result,
+    defaultValue: defaults,
+    shouldValidate: "onBlur",
+    shouldRevalidate: "onInput",
+    // The same checks in the browser, so a typed weight is judged at once and never posted to be judged.
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: RuleFormSchema }),
+  });
   const weights = form.allErrors.weights;
   return (
     <Form method="post" action={action} {...getFormProps(form)} className="mt-3 space-y-3">
