@@ -394,6 +394,9 @@ describe("the admission gate", () => {
     const c = await as("S001");
     const page = text((await c.get(`/manage/people/${ids.a}`)).text);
     expect(page).toMatch(/data-testid="admission-progress">已于 \d{4}-\d{2}-\d{2} 从“第 3 期发展对象培训班”结业，视为完成发展对象集中培训/);
+    // The learner's own hours page says the same.
+    const own = text((await (await as("2024000001")).get("/hours")).text);
+    expect(own).toMatch(/data-testid="training-by-class">已于 \d{4}-\d{2}-\d{2} 从“第 3 期发展对象培训班”结业/);
     const res = await c.post(`/manage/people/${ids.a}`, { intent: "status", toStatus: "probationary", effectiveOn: todayInChina() });
     expect(res.status).toBe(200);
     expect(server.factory.db.prepare("SELECT politicalStatus FROM Person WHERE id = ?").get(ids.a)).toEqual({ politicalStatus: "probationary" });
