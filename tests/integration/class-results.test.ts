@@ -332,6 +332,14 @@ describe("结业证书", () => {
     expect(v).toContain("计算机学院学生党支部");
   });
 
+  it("shows a member's certificate to the organiser, and to no other learner or college", async () => {
+    const own = `/classes/${classId}/certificate?person=${ids.a}`;
+    const organiser = text((await (await as("S001")).get(own)).text);
+    expect(organiser).toMatch(/data-testid="certificate-name">甲学员/);
+    expect(organiser).not.toContain('value="issue"');
+    for (const who of ["2024000002", "S002"]) expect((await (await as(who)).get(own)).status).toBe(404);
+  });
+
   it("lets the organiser issue for every graduate at once", async () => {
     const c = await as("S001");
     const res = await c.post(results(), { intent: "certificates" });
@@ -404,7 +412,13 @@ describe("the admission gate", () => {
 
   it("does not accept 结业 of an activist class", async () => {
     const c = await as("S001");
-    expect((await c.post(results(activistClassId), { intent: "publish" })).status).toBe(200);
+    // Two organisers publishing at once: one list is published, the other request is refused.
+    const before = count("class.publish");
+    const other = await as("S001");
+    const statuses = (await Promise.all([c, other].map((x) => x.post(results(activistClassId), { intent: "publish" })))).map((r) => r.status).sort();
+    expect(statuses[0]).toBe(200);
+    expect([400, 409]).toContain(statuses[1]);
+    expect(count("class.publish")).toBe(before + 1);
     expect(memberRow(activistClassId, ids.g)).toMatchObject({ passed: 1, graduated: 1 });
     const page = text((await c.get(`/manage/people/${ids.g}`)).text);
     expect(page).toMatch(/data-testid="admission-progress">[^<]*还差 24 学时/);
