@@ -206,6 +206,12 @@ describe("scope", () => {
     expect(rowOf(html, ids.d)?.total).toBe("62");
     expect(rowOf(html, ids.a)).toBeNull();
     expect(html).not.toContain('value="publish"');
+    const file = await tutor.download(`${results()}.xlsx`);
+    expect(file.status).toBe(200);
+    expect((await readSheet(file.bytes, "名册")).slice(1).map((r) => [r[0], r[1]])).toEqual([
+      ["2024****03", "丙学员"],
+      ["2024****04", "丁学员"],
+    ]);
     expect((await tutor.post(results(), { intent: "publish" })).status).toBe(403);
     expect(server.factory.db.prepare("SELECT resultsPublishedAt FROM TrainingClass WHERE id = ?").get(classId)).toEqual({ resultsPublishedAt: null });
   });
