@@ -80,6 +80,15 @@ export const AUDIT_ACTION_LABELS: Record<AuditAction, string> = {
   "activation.failure": "激活失败",
   "hours.repair": "补记遗漏的学时",
   "hours.approve_settings": "审核学时设置",
+  // class results (issue 14)
+  "class.rule": "设置培训班评分规则",
+  "class.publish": "发布结业名单",
+  "class.republish": "更正并重新发布结业名单",
+  "class.makeup": "安排补考",
+  "class.extension": "准予补交",
+  "class.export": "导出培训班名册与成绩",
+  "class_certificate.issue": "开具结业证书",
+  "class_certificate.revoke": "作废结业证书",
 };
 
 /** The label of an action read from the log; an action the code no longer knows shows as stored. */

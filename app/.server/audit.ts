@@ -78,6 +78,15 @@ export const AUDIT_ACTIONS = [
   "claim.approve",
   "claim.reject",
   "person.data_export",
+  // class results (issue 14)
+  "class.rule",
+  "class.publish",
+  "class.republish",
+  "class.makeup",
+  "class.extension",
+  "class.export",
+  "class_certificate.issue",
+  "class_certificate.revoke",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -1,4 +1,4 @@
-import { formatDate } from "./dates";
+import { formatDate, todayInChina } from "./dates";
 import { formatHours } from "./hours";
 import { type HoursCategory } from "./hours-categories";
 import { type ProrateRule, type Requirement, type RulePack } from "./rule-pack";
@@ -206,24 +206,53 @@ export type AdmissionCheck = {
   ok: boolean;
   required: number;
   earned: number;
+  /** Hours still lacking; 0 when the requirement is met, by hours or by 结业. */
   missing: number;
   /** Since when hours count (the day the person became a development target), when known. */
   since: Date | null;
+  /** What meets the requirement: the ledger's hours, 结业 of a 发展对象 class, or nothing yet. */
+  metBy: "hours" | "class" | null;
+  /** The 发展对象 class the person graduated from, when they did. */
+  graduation: ClassGraduation | null;
   message: string;
 };
 
-/** 发展对象 → 预备党员: refused until the training hours the pack requires are in the ledger. */
-export function checkAdmission(pack: RulePack, overrides: Overrides, earned: number, since: Date | null): AdmissionCheck {
+/** 结业 of a 发展对象 training class (kind target), as published. */
+export type ClassGraduation = { title: string; term: number; graduatedAt: Date };
+
+/**
+ * 发展对象 → 预备党员: refused until the training the pack requires is done, either as hours in the
+ * ledger or by graduating (结业) from a 发展对象 class, which is the 集中培训 the requirement describes.
+ */
+export function checkAdmission(
+  pack: RulePack,
+  overrides: Overrides,
+  earned: number,
+  since: Date | null,
+  graduation: ClassGraduation | null = null,
+): AdmissionCheck {
   const gate = pack.gates.targetTraining;
   const required = overrides.get(gate.id) ?? gate.hours;
-  const missing = Math.max(0, required - earned);
+  const short = Math.max(0, required - earned);
   const sinceText = since ? `自 ${formatDate(since)} 成为发展对象以来` : "（没有成为发展对象的日期记录，按全部记录计）";
   const cite = `${gate.source}${gate.article}`;
+  const metBy = short === 0 ? "hours" : graduation ? "class" : null;
   const message =
-    missing === 0
+    metBy === "hours"
       ? `${gate.label}已满 ${formatHours(required)} 学时（${cite}）`
-      : `${gate.label}须不少于 ${formatHours(required)} 学时（${cite}），${sinceText}计入的学时为 ${formatHours(earned)}，还差 ${formatHours(missing)} 学时，暂不能接收为预备党员`;
-  return { ok: missing === 0, required, earned, missing, since, message };
+      : metBy === "class"
+        ? `已于 ${todayInChina(graduation!.graduatedAt)} 从“${graduation!.title}”结业，视为完成${gate.label}（${cite}）；${sinceText}计入的学时为 ${formatHours(earned)}`
+        : `${gate.label}须不少于 ${formatHours(required)} 学时（${cite}），${sinceText}计入的学时为 ${formatHours(earned)}，还差 ${formatHours(short)} 学时，暂不能接收为预备党员`;
+  return {
+    ok: metBy !== null,
+    required,
+    earned,
+    missing: metBy === null ? short : 0,
+    since,
+    metBy,
+    graduation: metBy === "class" ? graduation : null,
+    message,
+  };
 }
 
 /** Whole months from `from` to `to` (a month is complete on the same day of the month). */

@@ -59,6 +59,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
           earned: r.training.earned,
           missing: r.training.missing,
           message: r.training.message,
+          byClass: r.training.metBy === "class",
         }
       : null,
     entries: r.entries.map((e) => ({
@@ -150,6 +151,11 @@ export default function MyHours() {
             )}
           </p>
           <Bar earned={d.training.earned} required={d.training.required} />
+          {d.training.byClass ? (
+            <p className="mt-2 text-sm text-green-800" data-testid="training-by-class">
+              {d.training.message}
+            </p>
+          ) : null}
           <p className="mt-2 text-sm text-stone-700">{d.training.note}</p>
           <p className="mt-1 text-xs text-stone-500">
             依据：{d.training.source}

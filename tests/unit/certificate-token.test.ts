@@ -27,6 +27,15 @@ describe("certificate token", () => {
     }
   });
 
+  it("tells a 结业证书's token from a 学时证明's of the same id under the one key", () => {
+    const classToken = signCertificateToken(42, key, "class");
+    expect(classToken).toMatch(/^[A-Za-z0-9_-]{28}$/);
+    expect(verifyCertificateToken(classToken, key, "class")).toBe(42);
+    expect(verifyCertificateToken(classToken, key)).toBeNull();
+    expect(verifyCertificateToken(signCertificateToken(42, key), key, "class")).toBeNull();
+    expect(verifyCertificateToken(classToken, otherKey, "class")).toBeNull();
+  });
+
   it("carries nothing but a version and the id", () => {
     const bytes = Buffer.from(signCertificateToken(258, key), "base64url");
     expect(bytes.length).toBe(21);

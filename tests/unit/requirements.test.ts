@@ -182,6 +182,17 @@ describe("pipeline gates", () => {
     expect(checkAdmission(pack, new Map([["target-training", 3000]]), 2400, null)).toMatchObject({ ok: false, missing: 600 });
   });
 
+  it("accepts 结业 of a 发展对象 class as the training, saying so, and prefers hours when both are there", () => {
+    const graduation = { title: "第 3 期发展对象培训班", term: 3, graduatedAt: new Date("2026-05-20T02:00:00Z") };
+    const byClass = checkAdmission(pack, none, 1000, d("2026-03-01"), graduation);
+    expect(byClass).toMatchObject({ ok: true, missing: 0, metBy: "class", graduation });
+    expect(byClass.message).toBe(
+      "已于 2026-05-20 从“第 3 期发展对象培训班”结业，视为完成发展对象集中培训（《中国共产党发展党员工作细则》（2014）第十七条）；自 2026-03-01 成为发展对象以来计入的学时为 10",
+    );
+    expect(checkAdmission(pack, none, 2400, d("2026-03-01"), graduation)).toMatchObject({ ok: true, metBy: "hours", graduation: null });
+    expect(checkAdmission(pack, none, 1000, d("2026-03-01"), null)).toMatchObject({ ok: false, metBy: null });
+  });
+
   it("warns when less than a year as activist has passed", () => {
     expect(wholeMonthsBetween(d("2025-03-15"), d("2026-03-14"))).toBe(11);
     expect(wholeMonthsBetween(d("2025-03-15"), d("2026-03-15"))).toBe(12);

@@ -8,7 +8,10 @@ import { env } from "../env";
 // what the verify page shows. 1 + 4 + 16 bytes = 21 bytes = exactly 28 base64url characters, so every
 // character carries signed bits and changing any one of them breaks the signature.
 
-const VERSION = 1;
+// The first byte names what the token is for: the one key signs both kinds of certificate, and the
+// byte is under the signature, so a 结业证书's token never reads as a 学时证明's of the same id.
+export type CertificateKind = "hours" | "class";
+const VERSIONS: Record<CertificateKind, number> = { hours: 1, class: 2 };
 const ID_BYTES = 4;
 const MAC_BYTES = 16;
 const TOKEN_PATTERN = /^[A-Za-z0-9_-]{28}$/;
@@ -20,24 +23,24 @@ function mac(key: Buffer, payload: Buffer): Buffer {
   return crypto.createHmac("sha256", key).update(CONTEXT).update(payload).digest().subarray(0, MAC_BYTES);
 }
 
-export function signCertificateToken(certificateId: number, key: Buffer): string {
+export function signCertificateToken(certificateId: number, key: Buffer, kind: CertificateKind = "hours"): string {
   if (!Number.isSafeInteger(certificateId) || certificateId <= 0 || certificateId >= 2 ** (8 * ID_BYTES)) {
     throw new RangeError(`certificate id out of range: ${certificateId}`);
   }
   const payload = Buffer.alloc(1 + ID_BYTES);
-  payload.writeUInt8(VERSION, 0);
+  payload.writeUInt8(VERSIONS[kind], 0);
   payload.writeUInt32BE(certificateId, 1);
   return Buffer.concat([payload, mac(key, payload)]).toString("base64url");
 }
 
-/** The certificate id a token was signed for, or null for anything this server did not sign. */
-export function verifyCertificateToken(token: string, key: Buffer): number | null {
+/** The id of the certificate of `kind` a token was signed for, or null for anything this server did not sign for that kind. */
+export function verifyCertificateToken(token: string, key: Buffer, kind: CertificateKind = "hours"): number | null {
   if (!TOKEN_PATTERN.test(token)) return null;
   const bytes = Buffer.from(token, "base64url");
   if (bytes.length !== 1 + ID_BYTES + MAC_BYTES) return null;
   const payload = bytes.subarray(0, 1 + ID_BYTES);
   if (!crypto.timingSafeEqual(bytes.subarray(1 + ID_BYTES), mac(key, payload))) return null;
-  if (payload.readUInt8(0) !== VERSION) return null;
+  if (payload.readUInt8(0) !== VERSIONS[kind]) return null;
   const id = payload.readUInt32BE(1);
   return id > 0 ? id : null;
 }

@@ -64,6 +64,40 @@ function tally(duties: (Duty | undefined)[], now: number): CourseCompletion {
 }
 
 /**
+ * Lessons finished per person and course (key `${personId}:${courseId}`), counting only lessons not
+ * archived; a key at all means the person opened the course. With `courseFinished`, the one reading
+ * of "finished a course" (every lesson done) for the required-course reports and the classes' 学习.
+ */
+export function lessonsFinished(personIds: readonly number[], courseIds: readonly number[]): Map<string, number> {
+  const done = new Map<string, number>();
+  if (personIds.length === 0 || courseIds.length === 0) return done;
+  const progress = all<{ personId: number; courseId: number; done: number }>(
+    rawDb(),
+    sql`SELECT lp."personId", l."courseId", COUNT(lp."completedAt") AS "done"
+      FROM "LessonProgress" lp JOIN "Lesson" l ON l."id" = lp."lessonId"
+      WHERE l."archivedAt" IS NULL AND lp."personId" ${inList([...personIds])} AND l."courseId" ${inList([...courseIds])}
+      GROUP BY lp."personId", l."courseId"`,
+  );
+  for (const r of progress) done.set(`${r.personId}:${r.courseId}`, Number(r.done));
+  return done;
+}
+
+/** The lessons (not archived) of each course. */
+export function lessonCounts(courseIds: readonly number[]): Map<number, number> {
+  if (courseIds.length === 0) return new Map();
+  const rows = all<{ courseId: number; lessons: number }>(
+    rawDb(),
+    sql`SELECT "courseId", COUNT(*) AS "lessons" FROM "Lesson" WHERE "archivedAt" IS NULL AND "courseId" ${inList([...courseIds])} GROUP BY "courseId"`,
+  );
+  return new Map(rows.map((r) => [r.courseId, Number(r.lessons)]));
+}
+
+/** A course is finished when it has lessons and every one of them is done: a course with none left can be finished by nobody. */
+export function courseFinished(lessons: number, done: number | undefined): boolean {
+  return lessons > 0 && (done ?? 0) >= lessons;
+}
+
+/**
  * The required courses of a subtree, over `people` (its active people)
  * and per group (the report's child units). Courses required of nobody here are left out.
  */
@@ -79,18 +113,10 @@ export function requiredCourseCompletion(people: readonly Learner[], groups: rea
   );
   const courseIds = [...new Set(assignments.map((a) => a.courseId))];
   if (courseIds.length === 0) return [];
-  const done = new Map<string, number>();
-  // Lessons finished, per person of the report and course; a row at all means opened.
-  const progress = all<{ personId: number; courseId: number; done: number }>(
-    db,
-    sql`SELECT lp."personId", l."courseId", COUNT(lp."completedAt") AS "done"
-      FROM "LessonProgress" lp JOIN "Lesson" l ON l."id" = lp."lessonId"
-      WHERE l."archivedAt" IS NULL AND lp."personId" ${inList(people.map((p) => p.id))} AND l."courseId" ${inList(courseIds)}
-      GROUP BY lp."personId", l."courseId"`,
+  const done = lessonsFinished(
+    people.map((p) => p.id),
+    courseIds,
   );
-  for (const r of progress) {
-    done.set(`${r.personId}:${r.courseId}`, r.done);
-  }
 
   return courseIds.flatMap((courseId) => {
     const own = assignments.filter((a) => a.courseId === courseId);
@@ -103,7 +129,7 @@ export function requiredCourseCompletion(people: readonly Learner[], groups: rea
       if (covering.length === 0) continue;
       const dues = covering.flatMap((a) => (a.dueAt ? [new Date(a.dueAt).getTime()] : []));
       const n = done.get(`${p.id}:${courseId}`);
-      const status: Status = n === undefined ? "notStarted" : n >= lessons ? "completed" : "inProgress";
+      const status: Status = n === undefined ? "notStarted" : courseFinished(lessons, n) ? "completed" : "inProgress";
       duties.set(p.id, { status, dueAt: dues.length ? Math.min(...dues) : null });
     }
     if (duties.size === 0) return [];

@@ -1,4 +1,5 @@
 import {
+  type ClassGraduation,
   type PersonFacts,
   type RequirementSummary,
   checkAdmission,
@@ -45,14 +46,33 @@ export async function trainingHours(personId: number, pack: RulePack, since: Dat
 }
 
 /**
+ * The person's 结业 from a 发展对象 class (kind target) published before `until`, the first one; null
+ * when none. An activist class's 结业 never counts: it trains for another stage.
+ */
+export async function targetClassGraduation(personId: number, until: Date): Promise<ClassGraduation | null> {
+  const m = await prisma.classMember.findFirst({
+    where: {
+      personId,
+      status: "enrolled",
+      passed: true,
+      graduatedAt: { not: null, lt: until },
+      trainingClass: { kind: "target", resultsPublishedAt: { not: null } },
+    },
+    select: { graduatedAt: true, trainingClass: { select: { title: true, term: true } } },
+    orderBy: { graduatedAt: "asc" },
+  });
+  return m ? { title: m.trainingClass.title, term: m.trainingClass.term, graduatedAt: m.graduatedAt! } : null;
+}
+
+/**
  * The admission check as of a calendar day `on` (UTC midnight of a date in China; the whole day
  * counts): hours since the day the person became 发展对象.
  */
 export async function admissionCheckFor(personId: number, facts: PersonFacts, rules: PackInForce, on: Date) {
   const since = statusStartedBefore(facts, "target", on);
   const until = new Date(Date.UTC(on.getUTCFullYear(), on.getUTCMonth(), on.getUTCDate() + 1) - CHINA_OFFSET_MS);
-  const earned = await trainingHours(personId, rules.pack, since, until);
-  return checkAdmission(rules.pack, rules.overrides, earned, since);
+  const [earned, graduation] = await Promise.all([trainingHours(personId, rules.pack, since, until), targetClassGraduation(personId, until)]);
+  return checkAdmission(rules.pack, rules.overrides, earned, since, graduation);
 }
 
 /** Today in China as a calendar date (UTC midnight of that day). */
