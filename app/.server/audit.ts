@@ -78,6 +78,15 @@ export const AUDIT_ACTIONS = [
   "claim.approve",
   "claim.reject",
   "person.data_export",
+  // Assignments (心得, 读书报告, 思想汇报): decision 044.
+  "assignment.create",
+  "submission.draft",
+  "submission.submit",
+  "submission.attach",
+  "submission.detach",
+  "submission.grade",
+  "submission.return",
+  "submission.download",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
