@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { AppError } from "./app-error";
-import { DateTimeLocalSchema, formatChinaDateTime } from "./dates";
+import { CHINA_OFFSET_MS, DateTimeLocalSchema, asChinaWallClock, formatChinaDateTime } from "./dates";
 import { numberField } from "./form-number";
 
 // The pure rules of written assignments (心得体会, 读书报告, 思想汇报): the settings an organiser gives,
@@ -16,6 +16,13 @@ export const SUBMISSION_STATUS_LABELS: Record<SubmissionStatus, string> = { draf
 
 /** A hand-in's text may hold this many characters, whatever the assignment's limit (a 20,000-字 essay with its spacing). */
 export const MAX_TEXT_LENGTH = 100_000;
+/** The text of a hand-in or a draft as a form posts it: conform reads an empty textarea as absent, which is an empty text. */
+export const SubmissionTextSchema = z
+  .string()
+  .max(MAX_TEXT_LENGTH, `正文不能超过 ${MAX_TEXT_LENGTH} 个字符`)
+  .optional()
+  .transform((t) => t ?? "");
+
 /** The one file a submission may carry: its form field and its size limit (app/.server/assignments/attachment-file.ts). */
 export const ATTACHMENT_FIELD = "attachment";
 export const MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024;
@@ -156,4 +163,24 @@ export function scoreByRubric(rubric: Criterion[], points: readonly number[]): {
     return h;
   });
   return { scores, total: scores.reduce((a, b) => a + b, 0) };
+}
+
+/** A 思想汇报's length: a page at least, as branches ask; the same ceiling as any written work. */
+export const THOUGHT_REPORT_LIMITS = { minChars: 200, maxChars: 20_000 };
+
+/**
+ * The quarter (in China) a 思想汇报 handed in at `now` is for: activists report each quarter, as
+ * branches ask. Open from its first day, due at its last second; no late hand-in, the next quarter's
+ * report is the next one.
+ */
+export function thoughtReportQuarter(now: Date) {
+  const wall = asChinaWallClock(now);
+  const year = wall.getUTCFullYear();
+  const quarter = Math.floor(wall.getUTCMonth() / 3) + 1;
+  return {
+    series: `thought_report:${year}Q${quarter}`,
+    title: `${year} 年第 ${quarter} 季度思想汇报`,
+    opensAt: new Date(Date.UTC(year, (quarter - 1) * 3, 1) - CHINA_OFFSET_MS),
+    dueAt: new Date(Date.UTC(year, quarter * 3, 1) - CHINA_OFFSET_MS - 1000),
+  };
 }

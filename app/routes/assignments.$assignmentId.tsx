@@ -1,8 +1,7 @@
-import { type SubmissionResult, getFormProps, getInputProps, getTextareaProps, useForm } from "@conform-to/react";
+import { type SubmissionResult, getFormProps, getInputProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, data } from "@remix-run/node";
-import { Form, Link, type ShouldRevalidateFunction, useActionData, useFetcher, useLoaderData, useNavigation } from "@remix-run/react";
-import { useEffect, useRef, useState } from "react";
+import { Form, Link, type ShouldRevalidateFunction, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { attachFile, handIn, mySubmission, removeAttachment, saveDraft } from "~/.server/assignments/submissions";
 import { type CurrentUser, requireUser } from "~/.server/auth/guard";
@@ -10,14 +9,15 @@ import { readForm } from "~/.server/http/form-body";
 import { formRefusal, orRefuse, refusalBody } from "~/.server/http/refusal";
 import { idParam } from "~/.server/http/request-params";
 import { parseUploadForm } from "~/.server/http/upload";
-import { Field, FormMessage, Notice, buttonClass, inputClass, secondaryButtonClass } from "~/components/ui/form";
+import { Editor } from "~/components/assignments/editor";
+import { Field, FormMessage, Notice, secondaryButtonClass } from "~/components/ui/form";
 import { isAppError } from "~/lib/app-error";
 import {
   ASSIGNMENT_KIND_LABELS,
   ATTACHMENT_FIELD,
   MAX_ATTACHMENT_BYTES,
   type AssignmentKind,
-  MAX_TEXT_LENGTH,
+  SubmissionTextSchema,
   SUBMISSION_STATUS_LABELS,
   type SubmissionStatus,
   lateRuleText,
@@ -25,7 +25,7 @@ import {
 } from "~/lib/assignments";
 import { AUTOSAVE_INTENT, changesNoLoaderData } from "~/lib/autosave";
 import { formatChinaDateTime } from "~/lib/dates";
-import { formatWordCount, wordCount } from "~/lib/word-count";
+import { formatWordCount } from "~/lib/word-count";
 
 // A member's written assignment (心得体会, 读书报告) on their phone: the prompt, the dates and the late
 // rule, the editor with the count as the server counts it, the draft saved as they type, the hand-in,
@@ -80,12 +80,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   };
 }
 
-// conform reads an empty textarea as absent: it is an empty text.
-const Text = z
-  .string()
-  .max(MAX_TEXT_LENGTH, `正文不能超过 ${MAX_TEXT_LENGTH} 个字符`)
-  .optional()
-  .transform((t) => t ?? "");
+const Text = SubmissionTextSchema;
 const WorkSchema = z.discriminatedUnion(
   "intent",
   [
@@ -203,7 +198,19 @@ export default function AssignmentPage() {
         <p className="mt-2 text-xs text-stone-500">字数按学校惯例计算：每个汉字计 1 字，连续的英文字母或数字计 1 字，标点和空格不计。</p>
       </section>
       {s ? <Standing s={s} a={a} /> : null}
-      {a.notOpenYet ? <Notice>作业将于 {a.opensAt} 开放。</Notice> : editable ? <Editor key={s?.version ?? 0} reply={replyOf(reply, "work")} /> : null}
+      {a.notOpenYet ? (
+        <Notice>作业将于 {a.opensAt} 开放。</Notice>
+      ) : editable ? (
+        <Editor
+          key={s?.version ?? 0}
+          text={s?.text ?? ""}
+          savedAt={s?.savedAt ?? null}
+          minChars={a.minChars}
+          maxChars={a.maxChars}
+          again={s?.status === "returned"}
+          reply={replyOf(reply, "work")}
+        />
+      ) : null}
       {a.allowAttachments && !a.notOpenYet ? <Attachment editable={editable} reply={replyOf(reply, "attachment")} /> : null}
       {s && s.versions.length > 0 ? (
         <section className="rounded-lg bg-white p-4 text-sm shadow">
@@ -257,93 +264,6 @@ function Standing({ s, a }: { s: NonNullable<LoaderData["submission"]>; a: Loade
         </div>
       ) : null}
     </section>
-  );
-}
-
-function Editor({ reply }: { reply: Reply | undefined }) {
-  const { assignment: a, submission: s } = useLoaderData<typeof loader>();
-  const [form, fields] = useForm({ id: "work", lastResult: reply?.result, defaultValue: { text: s?.text ?? "" } });
-  // The value typed, for the live count: after a refused plain POST it is what was posted.
-  const initial = (reply?.result.initialValue?.text as string | undefined) ?? s?.text ?? "";
-  const [text, setText] = useState(initial);
-  const count = wordCount(text);
-  const outside = count < a.minChars || count > a.maxChars;
-  const submitting = useNavigation().state === "submitting";
-
-  // The draft is saved a moment after typing stops, and when the box is left: nothing typed is lost.
-  const fetcher = useFetcher<typeof action>({ key: "autosave" });
-  const lastSent = useRef(initial);
-  const timer = useRef<ReturnType<typeof setTimeout>>(undefined);
-  const save = (value: string) => {
-    clearTimeout(timer.current);
-    if (value === lastSent.current) return;
-    lastSent.current = value;
-    fetcher.submit({ intent: AUTOSAVE_INTENT, text: value }, { method: "post" });
-  };
-  useEffect(() => () => clearTimeout(timer.current), []);
-  const saved = fetcher.data && "ok" in fetcher.data ? fetcher.data : undefined;
-  const dirty = text !== lastSent.current;
-  const status =
-    fetcher.state !== "idle" ? (
-      "保存中…"
-    ) : saved && !saved.ok ? (
-      <span className="text-red-700" role="alert">
-        {saved.error}
-      </span>
-    ) : dirty ? (
-      "有未保存的修改"
-    ) : saved?.ok ? (
-      <span className="text-green-700">草稿已保存 {saved.savedAt}</span>
-    ) : s ? (
-      `草稿已保存 ${s.savedAt}`
-    ) : null;
-
-  return (
-    <Form method="post" {...getFormProps(form)} className="rounded-lg bg-white p-4 shadow">
-      {reply?.message ? <Notice>{reply.message}</Notice> : null}
-      <FormMessage messages={form.errors} />
-      <Field label="正文" htmlFor={fields.text.id} errors={fields.text.errors} errorId={fields.text.errorId}>
-        <textarea
-          {...getTextareaProps(fields.text)}
-          rows={14}
-          className={`${inputClass} leading-relaxed`}
-          maxLength={MAX_TEXT_LENGTH}
-          onChange={(e) => {
-            const value = e.currentTarget.value;
-            setText(value);
-            clearTimeout(timer.current);
-            timer.current = setTimeout(() => save(value), 2000);
-          }}
-          onBlur={(e) => save(e.currentTarget.value)}
-        />
-      </Field>
-      <p className="-mt-2 mb-3 flex justify-between text-sm">
-        <span className={outside ? "text-red-700" : "text-stone-700"} data-testid="word-count" aria-live="polite">
-          当前 {formatWordCount(count)}
-          {count < a.minChars ? `，还差 ${a.minChars - count} 字` : count > a.maxChars ? `，超出 ${count - a.maxChars} 字` : ""}
-        </span>
-        <span className="text-stone-500" data-testid="save-status" aria-live="polite">
-          {status}
-        </span>
-      </p>
-      <div className="flex gap-2">
-        <button type="submit" name="intent" value="draft" className={secondaryButtonClass} disabled={submitting}>
-          保存草稿
-        </button>
-        <button
-          type="submit"
-          name="intent"
-          value="submit"
-          className={`${buttonClass} flex-1`}
-          disabled={submitting}
-          onClick={(e) => {
-            if (!window.confirm("确定提交吗？提交后等待辅导员批阅，退回修改前不能再编辑。")) e.preventDefault();
-          }}
-        >
-          {s?.status === "returned" ? "重新提交" : "提交"}
-        </button>
-      </div>
-    </Form>
   );
 }
 
