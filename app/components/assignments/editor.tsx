@@ -49,7 +49,19 @@ export function Editor({
     lastSent.current = value;
     fetcher.submit({ intent: AUTOSAVE_INTENT, text: value }, { method: "post" });
   };
-  useEffect(() => () => clearTimeout(timer.current), []);
+  // Text typed before the page's script had loaded (a phone still loading it) is in the box but
+  // neither counted nor saved: once hydrated, count it and save it.
+  const box = useRef<HTMLTextAreaElement>(null);
+  useEffect(() => {
+    const typed = box.current?.value ?? initial;
+    if (typed !== initial) {
+      setText(typed);
+      if (document.activeElement !== box.current) save(typed);
+    }
+    return () => clearTimeout(timer.current);
+    // Once, when the page is hydrated.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
   const saved = fetcher.data && "ok" in fetcher.data ? fetcher.data : undefined;
   const status =
     fetcher.state !== "idle" ? (
@@ -73,6 +85,7 @@ export function Editor({
       <Field label="正文" htmlFor={fields.text.id} errors={fields.text.errors} errorId={fields.text.errorId}>
         <textarea
           {...getTextareaProps(fields.text)}
+          ref={box}
           rows={14}
           className={`${inputClass} leading-relaxed`}
           maxLength={MAX_TEXT_LENGTH}
