@@ -3,6 +3,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { toLocalInput } from "~/lib/quiz-settings";
 import { storedTimestamp } from "~/lib/timestamp";
+import { zip } from "../fixtures/office/make-workbooks";
 import { Client } from "../support/client";
 import { TMP } from "../support/paths";
 import { type TestServer, startTestServer } from "../support/server";
@@ -228,6 +229,29 @@ describe("assignments", () => {
     expect(s.attachmentMime).toBe("application/pdf");
     expect(s.attachmentPath).toMatch(/^assignments\/[0-9a-f]{32}\.pdf$/);
     expect(fs.readFileSync(path.join(dataDir, s.attachmentPath!))).toEqual(Buffer.from(pdf));
+
+    const tooLarge = await upload(
+      clients.M1,
+      new Uint8Array(Buffer.concat([Buffer.from(pdf), Buffer.alloc(10 * 1024 * 1024)])),
+      "大文件.pdf",
+      "application/pdf",
+    );
+    expect(tooLarge.status).toBe(413);
+    expect(tooLarge.text).toContain("文件超过 10 MB 的上限");
+    expect(submission("M1")?.attachmentMime).toBe("application/pdf");
+
+    // A zip is a Word document only when it holds one: a workbook renamed .docx is refused.
+    const workbook = new Uint8Array(zip({ "[Content_Types].xml": "<Types/>", "xl/workbook.xml": "<workbook/>" }));
+    expect((await upload(clients.M3, workbook, "心得.docx", "application/octet-stream")).status).toBe(415);
+    const docx = new Uint8Array(zip({ "[Content_Types].xml": "<Types/>", "word/document.xml": "<w:document/>" }));
+    expect((await upload(clients.M3, docx, "读书报告", "application/octet-stream")).status).toBe(200);
+    const m3 = submission("M3")!;
+    expect(m3).toMatchObject({ status: "draft", attachmentMime: "application/vnd.openxmlformats-officedocument.wordprocessingml.document" });
+    expect((await clients.M3.get(page())).text).toContain("读书报告.docx");
+    // Removed: the row forgets it and the file goes.
+    expect((await clients.M3.post(page(), { intent: "detach" })).text).toContain("附件已删除");
+    expect(submission("M3")?.attachmentPath).toBeNull();
+    expect(fs.existsSync(path.join(dataDir, m3.attachmentPath!))).toBe(false);
   });
 
   it("hands in within the limits: one version per hand-in, then locked until returned", async () => {
