@@ -1,4 +1,5 @@
 import Database from "better-sqlite3";
+import { axeViolations } from "./support/axe";
 import { expect, signInAs, test } from "./support/fixtures";
 import { E2E_DB } from "./support/paths";
 import { sqliteTime, uniqueSuffix } from "./support/quiz-seed";
@@ -68,6 +69,7 @@ test("an activist writes her 心得 on her phone, keeps the draft and hands it i
   await page.goto(`/assignments/${assignmentId}`);
   await expect(page.getByRole("heading", { name: title })).toBeVisible();
   await expect(page.getByTestId("prompt")).toHaveText("谈谈你对入党动机的认识。");
+  expect(await axeViolations(page)).toEqual([]);
 
   const box = page.getByLabel("正文");
   // 我的入党动机 (6) + 2026 (1) + 年 (1) + 学习 Party 章程 (2 + 1 + 2): 13 字, punctuation not counted.
@@ -90,4 +92,5 @@ test("an activist writes her 心得 on her phone, keeps the draft and hands it i
   await expect(page.getByTestId("standing")).toContainText("待批阅");
   await expect(page.getByTestId("versions")).toContainText("第 1 稿");
   await expect(box).toHaveCount(0);
+  expect(await axeViolations(page)).toEqual([]);
 });
