@@ -172,6 +172,7 @@ export default function AssignmentPage() {
   const { assignment: a, submission: s } = useLoaderData<typeof loader>();
   const reply = useActionData<typeof action>();
   const editable = !s || s.status === "draft" || s.status === "returned";
+  const workReply = replyOf(reply, "work");
   return (
     <div className="mx-auto max-w-lg space-y-4">
       {a.classId ? (
@@ -197,6 +198,8 @@ export default function AssignmentPage() {
         </dl>
         <p className="mt-2 text-xs text-stone-500">字数按学校惯例计算：每个汉字计 1 字，连续的英文字母或数字计 1 字，标点和空格不计。</p>
       </section>
+      {/* A hand-in's confirmation: the editor that would show it is gone once the work is handed in. */}
+      {!editable && workReply?.message ? <Notice>{workReply.message}</Notice> : null}
       {s ? <Standing s={s} a={a} /> : null}
       {a.notOpenYet ? (
         <Notice>作业将于 {a.opensAt} 开放。</Notice>
@@ -208,7 +211,7 @@ export default function AssignmentPage() {
           minChars={a.minChars}
           maxChars={a.maxChars}
           again={s?.status === "returned"}
-          reply={replyOf(reply, "work")}
+          reply={workReply}
         />
       ) : null}
       {a.allowAttachments && !a.notOpenYet ? <Attachment editable={editable} reply={replyOf(reply, "attachment")} /> : null}

@@ -10,14 +10,18 @@ import { sqliteTime, uniqueSuffix } from "./support/quiz-seed";
 
 const DAY = 24 * 3600_000;
 
-/** A class of the activist's own unit with her enrolled, and one essay of 20–200 字: its id and title. */
-function seedAssignment(personNumber: string): { assignmentId: number; title: string } {
+/**
+ * A class of the person's own unit with them enrolled (in a group tutored by `tutorNumber`, if given),
+ * and one essay of 20–200 字 (already handed in with `handedIn`, if given): its id and title.
+ */
+function seedAssignment(personNumber: string, options: { tutorNumber?: string; handedIn?: string } = {}): { assignmentId: number; title: string } {
   const db = new Database(E2E_DB, { timeout: 5000, fileMustExist: true });
   try {
     return db.transaction(() => {
       const person = db.prepare(`SELECT "id", "unitId" FROM "Person" WHERE "number" = ?`).get(personNumber) as { id: number; unitId: number };
       const suffix = uniqueSuffix();
-      const now = new Date();
+      const now = sqliteTime(new Date());
+      const at = (days: number) => sqliteTime(new Date(Date.now() + days * DAY));
       const term = 1000 + (parseInt(suffix, 16) % 1_000_000);
       const classId = db
         .prepare(
@@ -25,35 +29,43 @@ function seedAssignment(personNumber: string): { assignmentId: number; title: st
            VALUES ('activist', ?, ?, ?, ?, ?, '{}', 'running', ?, ?, ?) RETURNING "id"`,
         )
         .pluck()
-        .get(
-          `积极分子培训班-${suffix}`,
-          term,
-          person.unitId,
-          sqliteTime(now),
-          sqliteTime(new Date(now.getTime() + 30 * DAY)),
-          person.id,
-          sqliteTime(now),
-          sqliteTime(now),
-        ) as number;
+        .get(`积极分子培训班-${suffix}`, term, person.unitId, now, at(30), person.id, now, now) as number;
+      let groupId: number | null = null;
+      if (options.tutorNumber) {
+        groupId = db.prepare(`INSERT INTO "ClassGroup" ("classId", "name") VALUES (?, '第一组') RETURNING "id"`).pluck().get(classId) as number;
+        db.prepare(`INSERT INTO "ClassTutor" ("groupId", "personId") SELECT ?, "id" FROM "Person" WHERE "number" = ?`).run(groupId, options.tutorNumber);
+      }
       db.prepare(
-        `INSERT INTO "ClassMember" ("classId", "personId", "status", "source", "createdAt", "updatedAt") VALUES (?, ?, 'enrolled', 'organiser', ?, ?)`,
-      ).run(classId, person.id, sqliteTime(now), sqliteTime(now));
+        `INSERT INTO "ClassMember" ("classId", "personId", "status", "source", "groupId", "createdAt", "updatedAt") VALUES (?, ?, 'enrolled', 'organiser', ?, ?, ?)`,
+      ).run(classId, person.id, groupId, now, now);
       const title = `学习心得-${suffix}`;
+      const rubric = JSON.stringify([
+        { label: "思想认识", max: 6000 },
+        { label: "文字表达", max: 4000 },
+      ]);
       const assignmentId = db
         .prepare(
           `INSERT INTO "Assignment" ("classId", "kind", "title", "prompt", "minChars", "maxChars", "opensAt", "dueAt", "allowAttachments", "rubric", "createdById", "createdAt", "updatedAt")
-           VALUES (?, 'essay', ?, '谈谈你对入党动机的认识。', 20, 200, ?, ?, 0, '[{"label":"思想认识","max":10000}]', ?, ?, ?) RETURNING "id"`,
+           VALUES (?, 'essay', ?, '谈谈你对入党动机的认识。', 20, 200, ?, ?, 0, ?, ?, ?, ?) RETURNING "id"`,
         )
         .pluck()
-        .get(
-          classId,
-          title,
-          sqliteTime(new Date(now.getTime() - DAY)),
-          sqliteTime(new Date(now.getTime() + 7 * DAY)),
-          person.id,
-          sqliteTime(now),
-          sqliteTime(now),
-        ) as number;
+        .get(classId, title, at(-1), at(7), rubric, person.id, now, now) as number;
+      if (options.handedIn) {
+        const text = options.handedIn;
+        const submissionId = db
+          .prepare(
+            `INSERT INTO "Submission" ("assignmentId", "personId", "status", "text", "chars", "version", "submittedAt", "createdAt", "updatedAt")
+             VALUES (?, ?, 'submitted', ?, ?, 1, ?, ?, ?) RETURNING "id"`,
+          )
+          .pluck()
+          .get(assignmentId, person.id, text, text.length, now, now, now) as number;
+        db.prepare(`INSERT INTO "SubmissionVersion" ("submissionId", "version", "text", "chars", "submittedAt") VALUES (?, 1, ?, ?, ?)`).run(
+          submissionId,
+          text,
+          text.length,
+          now,
+        );
+      }
       return { assignmentId, title };
     })();
   } finally {
@@ -93,4 +105,33 @@ test("an activist writes her 心得 on her phone, keeps the draft and hands it i
   await expect(page.getByTestId("versions")).toContainText("第 1 稿");
   await expect(box).toHaveCount(0);
   expect(await axeViolations(page)).toEqual([]);
+});
+
+test("a tutor grades a handed-in 心得 by the rubric at a desk, and the member reads the grade @desktop", async ({ page, newContext, consoleErrors }) => {
+  // The refused grade is answered with 400, which the browser notes in its console.
+  consoleErrors.allow(/status of 400 .*\/manage\/assignments\/\d+\.data/);
+  const essay = "通过本期培训，我对党的性质和宗旨有了更深的认识，决心以实际行动争取早日入党。";
+  const { assignmentId, title } = seedAssignment("target", { tutorNumber: "trainer", handedIn: essay });
+  const desk = await newContext({ viewport: { width: 1280, height: 800 }, isMobile: false, hasTouch: false, deviceScaleFactor: 1 });
+  const tutor = await desk.newPage();
+  await signInAs(tutor, "trainer", "钱教员");
+  await tutor.goto(`/manage/assignments/${assignmentId}`);
+  await expect(tutor.getByRole("heading", { name: `批阅：${title}` })).toBeVisible();
+  await tutor.getByTestId("queue-row").filter({ hasText: "郑发展" }).click();
+  await expect(tutor.getByTestId("submission-text")).toHaveText(essay);
+  await expect(tutor.getByTestId("similarity-slot")).toBeVisible();
+  await tutor.getByLabel("思想认识（0–60）").fill("55");
+  await tutor.getByLabel("文字表达（0–40）").fill("41");
+  await tutor.getByRole("button", { name: "提交评分" }).click();
+  await expect(tutor.getByText("「文字表达」的得分应在 0 至 40 分之间（最多两位小数）")).toBeVisible();
+  await tutor.getByLabel("文字表达（0–40）").fill("36.5");
+  await tutor.getByLabel("评语").fill("认识深刻，联系实际。");
+  await tutor.getByRole("button", { name: "提交评分" }).click();
+  await expect(tutor.getByRole("status")).toHaveText("已评分：91.5 分");
+  await expect(tutor.getByTestId("reviews")).toContainText("评分 91.5 分");
+
+  await signInAs(page, "target", "郑发展");
+  await page.goto(`/assignments/${assignmentId}`);
+  await expect(page.getByTestId("grade")).toContainText("91.5");
+  await expect(page.getByTestId("grade")).toContainText("认识深刻，联系实际。");
 });
