@@ -79,10 +79,6 @@ export function parseRubricText(text: string): { rubric: Criterion[] } | { error
   return { rubric };
 }
 
-export function rubricText(rubric: Criterion[]): string {
-  return rubric.map((c) => `${c.label} ${pointsText(c.max)}`).join("\n");
-}
-
 const dateField = (label: string) => DateTimeLocalSchema.refine((d) => d !== null, `请填写${label}`);
 
 /** The organiser's form for a class assignment. */
