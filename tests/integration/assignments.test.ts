@@ -252,6 +252,8 @@ describe("assignments", () => {
     expect((await clients.M3.post(page(), { intent: "detach" })).text).toContain("附件已删除");
     expect(submission("M3")?.attachmentPath).toBeNull();
     expect(fs.existsSync(path.join(dataDir, m3.attachmentPath!))).toBe(false);
+    expect(audits("submission.attach").map((a) => a.actorId)).toEqual([ids.M1, ids.M3]);
+    expect(audits("submission.detach")).toEqual([{ actorId: ids.M3, targetId: String(m3.id) }]);
   });
 
   it("hands in within the limits: one version per hand-in, then locked until returned", async () => {
@@ -338,6 +340,7 @@ describe("assignments", () => {
     const returned = await clients.T1.post(queue(), { intent: "return", submissionId: id, reason: "请补充自己的学习经历", resubmitBy: by });
     expect(returned.status).toBe(200);
     expect(submission("M1")?.status).toBe("returned");
+    expect(audits("submission.return")).toEqual([{ actorId: ids.T1, targetId: id }]);
     const mine = await clients.M1.get(page());
     expect(mine.text).toContain("请补充自己的学习经历");
     expect(visible(mine.text)).toContain(`请在 ${by.replace("T", " ")} 前修改后重新提交`);
