@@ -87,6 +87,15 @@ export const AUDIT_ACTIONS = [
   "class.export",
   "class_certificate.issue",
   "class_certificate.revoke",
+  // Assignments (心得, 读书报告, 思想汇报): decision 044.
+  "assignment.create",
+  "submission.draft",
+  "submission.submit",
+  "submission.attach",
+  "submission.detach",
+  "submission.grade",
+  "submission.return",
+  "submission.download",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -1,0 +1,138 @@
+import { Prisma } from "../generated/prisma/client";
+import { AppError } from "~/lib/app-error";
+import { THOUGHT_REPORT_LIMITS, thoughtReportQuarter } from "~/lib/assignments";
+import { type Grant, grantsCover, scopePaths } from "~/lib/permissions";
+import { audit } from "../audit";
+import { prisma } from "../db";
+import { type Caller } from "./access";
+import { handInTo, saveDraftTo } from "./submissions";
+
+// 思想汇报: a person's quarterly report, on the assignment model without a class (decision 044). Each
+// quarter is one Assignment row (kind thought_report, classId null), found or made by its `series`
+// key, so everyone's report of a quarter hangs on it; a person has one Submission per quarter, with
+// its versions. The secretaries over the person's unit (people:view: secretaries and admins) read and
+// comment; the pipeline will add the two 培养联系人.
+
+const READ_PERMISSION = "people:view";
+const NOT_FOUND = "没有找到这份思想汇报";
+
+/** The current quarter's row, made on first use; two people starting at once find the same row. */
+async function quarterAssignment(caller: Caller, now: Date) {
+  const q = thoughtReportQuarter(now);
+  const select = { id: true, title: true, opensAt: true, dueAt: true, lateUntil: true, minChars: true, maxChars: true } as const;
+  const found = await prisma.assignment.findUnique({ where: { series: q.series }, select });
+  if (found) return found;
+  try {
+    return await prisma.assignment.create({
+      data: {
+        kind: "thought_report",
+        series: q.series,
+        title: q.title,
+        prompt: "向党组织汇报本季度的学习、工作和思想情况。",
+        ...THOUGHT_REPORT_LIMITS,
+        opensAt: q.opensAt,
+        dueAt: q.dueAt,
+        rubric: "[]",
+        // The first person to write this quarter's report: the row is the school's, not theirs.
+        createdById: caller.id,
+      },
+      select,
+    });
+  } catch (e) {
+    if (!(e instanceof Prisma.PrismaClientKnownRequestError && e.code === "P2002")) throw e;
+    return prisma.assignment.findUniqueOrThrow({ where: { series: q.series }, select });
+  }
+}
+
+/** The person's reports, newest quarter first, and the current quarter's (null before the first save). */
+export async function myThoughtReports(caller: Caller, now = new Date()) {
+  const q = thoughtReportQuarter(now);
+  const reports = await prisma.submission.findMany({
+    where: { personId: caller.id, assignment: { kind: "thought_report" } },
+    select: {
+      id: true,
+      status: true,
+      text: true,
+      chars: true,
+      version: true,
+      submittedAt: true,
+      comment: true,
+      gradedAt: true,
+      returnReason: true,
+      updatedAt: true,
+      assignment: { select: { title: true, series: true } },
+    },
+    orderBy: { assignment: { opensAt: "desc" } },
+  });
+  return { quarter: { ...q, ...THOUGHT_REPORT_LIMITS }, current: reports.find((r) => r.assignment.series === q.series) ?? null, reports };
+}
+
+export async function saveThoughtDraft(caller: Caller, text: string, now = new Date()) {
+  return saveDraftTo(caller, await quarterAssignment(caller, now), text, now);
+}
+
+export async function handInThoughtReport(caller: Caller, text: string, now = new Date()) {
+  return handInTo(caller, await quarterAssignment(caller, now), text, now);
+}
+
+/** The reports handed in by people under the reader's units (not their own), unread first. */
+export async function thoughtReportsToRead(reader: { id: number; grants: readonly Grant[] }) {
+  const paths = scopePaths(reader.grants, READ_PERMISSION);
+  if (paths.length === 0) return [];
+  return prisma.submission.findMany({
+    where: {
+      assignment: { kind: "thought_report" },
+      status: { in: ["submitted", "graded"] },
+      personId: { not: reader.id },
+      person: { unit: { OR: paths.map((p) => ({ path: { startsWith: p } })) } },
+    },
+    select: {
+      id: true,
+      status: true,
+      text: true,
+      chars: true,
+      version: true,
+      submittedAt: true,
+      comment: true,
+      person: { select: { name: true, unit: { select: { name: true } } } },
+      assignment: { select: { title: true } },
+    },
+    orderBy: [{ status: "desc" }, { submittedAt: "asc" }],
+    take: 200,
+  });
+}
+
+/** A secretary over the author's unit reads and comments: the report is marked read (已阅) with the comment. */
+export async function commentThoughtReport(reader: { id: number; grants: readonly Grant[] }, submissionId: number, comment: string) {
+  const s = await prisma.submission.findUnique({
+    where: { id: submissionId },
+    select: {
+      id: true,
+      personId: true,
+      status: true,
+      version: true,
+      assignment: { select: { kind: true } },
+      person: { select: { unit: { select: { path: true } } } },
+    },
+  });
+  if (!s || s.assignment.kind !== "thought_report" || !grantsCover(reader.grants, READ_PERMISSION, s.person.unit.path))
+    throw new AppError("not_found", NOT_FOUND);
+  if (s.personId === reader.id) throw new AppError("forbidden", "不能批阅自己的思想汇报");
+  if (s.status !== "submitted" && s.status !== "graded") throw new AppError("conflict", "思想汇报尚未提交");
+  const now = new Date();
+  await prisma.$transaction(async (tx) => {
+    const { count } = await tx.submission.updateMany({
+      where: { id: s.id, version: s.version, status: { in: ["submitted", "graded"] } },
+      data: { status: "graded", comment, gradedById: reader.id, gradedAt: now },
+    });
+    if (count === 0) throw new AppError("conflict", "思想汇报刚刚有了变化，请刷新后再处理");
+    await tx.submissionReview.create({ data: { submissionId: s.id, version: s.version, action: "commented", comment, byId: reader.id, at: now } });
+  });
+  await audit({
+    actorId: reader.id,
+    action: "submission.grade",
+    targetKind: "submission",
+    targetId: s.id,
+    detail: { kind: "thought_report", personId: s.personId },
+  });
+}

@@ -1,0 +1,105 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { thoughtReportQuarter } from "~/lib/assignments";
+import { Client } from "../support/client";
+import { type TestServer, startTestServer } from "../support/server";
+
+// 思想汇报 against the real server: a person writes this quarter's report (draft kept, at least 200 字),
+// hands it in; everyone's report of a quarter hangs on one assignment row; the secretaries over the
+// person's branch read it and comment (已阅), nobody else does, and nobody comments on their own.
+
+let server: TestServer;
+const ids: Record<string, number> = {};
+const clients: Record<string, Client> = {};
+const PASSWORD = "Passw0rd1";
+const URL = "/account/thought-reports";
+const REVIEW = "/account/thought-reports/review";
+
+beforeAll(async () => {
+  server = await startTestServer();
+  const f = server.factory;
+  const root = f.unit({ name: "汇报大学党委", kind: "committee" });
+  const branch = f.unit({ name: "历史学院学生党支部", kind: "branch", branchType: "student", parent: root });
+  const other = f.unit({ name: "物理学院学生党支部", kind: "branch", branchType: "student", parent: root });
+  const person = async (key: string, unitId: number) => {
+    ids[key] = f.person({ number: key, name: `人员${key}`, unitId, politicalStatus: "activist" });
+    await f.password(ids[key], PASSWORD);
+    clients[key] = new Client(server.url);
+    expect((await clients[key].login(key, PASSWORD)).status).toBe(302);
+  };
+  await person("SEC", branch.id);
+  f.grant(ids.SEC, "secretary", branch.id);
+  await person("OTHERSEC", other.id);
+  f.grant(ids.OTHERSEC, "secretary", other.id);
+  await person("P", branch.id);
+  await person("P2", branch.id);
+});
+afterAll(async () => {
+  await server?.stop();
+});
+
+const report = (n: number) => `本季度我认真学习了党章。${"学".repeat(n - 11)}`;
+const secretarysOwn = `书记本人的汇报。${"思".repeat(220)}`;
+const submission = (key: string) =>
+  server.factory.db
+    .prepare(
+      `SELECT s."id", s."status", s."text", s."chars", s."comment", a."series" FROM "Submission" s JOIN "Assignment" a ON a."id" = s."assignmentId" WHERE s."personId" = ? AND a."kind" = 'thought_report'`,
+    )
+    .get(ids[key]) as { id: number; status: string; text: string; chars: number; comment: string | null; series: string } | undefined;
+
+describe("thought reports", () => {
+  it("keeps a draft and refuses a report under 200 字 with its count", async () => {
+    const page = await clients.P.get(URL);
+    expect(page.status).toBe(200);
+    expect(page.text).toContain(thoughtReportQuarter(new Date()).title);
+    expect((await clients.P.post(URL, { intent: "save", text: "草稿：本季度" })).status).toBe(200);
+    expect(submission("P")).toMatchObject({ status: "draft", text: "草稿：本季度", chars: 5, series: thoughtReportQuarter(new Date()).series });
+    const short = await clients.P.post(URL, { intent: "submit", text: report(150) });
+    expect(short.status).toBe(400);
+    expect(short.text).toContain("字数不足：要求至少 200 字，当前 150 字");
+    expect(submission("P")).toMatchObject({ status: "draft", text: report(150) });
+  });
+
+  it("hands in this quarter's report once; everyone's hangs on one row", async () => {
+    const ok = await clients.P.post(URL, { intent: "submit", text: report(260) });
+    expect(ok.status).toBe(200);
+    expect(ok.text).toContain("思想汇报已提交（260 字）");
+    expect(submission("P")).toMatchObject({ status: "submitted", chars: 260 });
+    expect((await clients.P.post(URL, { intent: "submit", text: report(300) })).status).toBe(409);
+    expect((await clients.P2.post(URL, { intent: "submit", text: report(210) })).status).toBe(200);
+    expect((await clients.SEC.post(URL, { intent: "submit", text: secretarysOwn })).status).toBe(200);
+    expect(server.factory.db.prepare(`SELECT COUNT(*) FROM "Assignment" WHERE "kind" = 'thought_report'`).pluck().get()).toBe(1);
+    // The quarter's row is not a class assignment: the class pages do not serve it.
+    const assignmentId = server.factory.db.prepare(`SELECT "id" FROM "Assignment" WHERE "kind" = 'thought_report'`).pluck().get() as number;
+    expect((await clients.P.get(`/assignments/${assignmentId}`)).status).toBe(404);
+  });
+
+  it("is read by the secretaries over the person's branch only, never by its author", async () => {
+    const sec = await clients.SEC.get(REVIEW);
+    expect(sec.status).toBe(200);
+    expect(sec.text).toContain("人员P<");
+    expect(sec.text).toContain("人员P2<");
+    expect(sec.text).toContain(report(260));
+    // Her own report is not hers to read.
+    expect(sec.text).not.toContain(secretarysOwn);
+    expect((await clients.OTHERSEC.get(REVIEW)).text).not.toContain(report(260));
+    expect((await clients.P.get(REVIEW)).status).toBe(403);
+
+    const id = String(submission("P")!.id);
+    expect((await clients.OTHERSEC.post(REVIEW, { intent: "comment", submissionId: id, comment: "好" })).status).toBe(404);
+    const empty = await clients.SEC.post(REVIEW, { intent: "comment", submissionId: id, comment: " " });
+    expect(empty.status).toBe(400);
+    expect(empty.text).toContain("请填写意见");
+    const own = await clients.SEC.post(REVIEW, { intent: "comment", submissionId: String(submission("SEC")!.id), comment: "自评" });
+    expect(own.status).toBe(403);
+    expect(submission("SEC")?.status).toBe("submitted");
+
+    const ok = await clients.SEC.post(REVIEW, { intent: "comment", submissionId: id, comment: "认识深刻，望继续结合专业学习。" });
+    expect(ok.status).toBe(200);
+    expect(submission("P")).toMatchObject({ status: "graded", comment: "认识深刻，望继续结合专业学习。" });
+    const mine = await clients.P.get(URL);
+    expect(mine.text).toContain("书记意见：认识深刻，望继续结合专业学习。");
+    expect(mine.text).toContain("已阅");
+    const audited = server.factory.db.prepare(`SELECT "actorId" FROM "AuditLog" WHERE "action" = 'submission.grade' AND "targetId" = ?`).all(id);
+    expect(audited).toEqual([{ actorId: ids.SEC }]);
+  });
+});
