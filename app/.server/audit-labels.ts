@@ -80,6 +80,17 @@ export const AUDIT_ACTION_LABELS: Record<AuditAction, string> = {
   "activation.failure": "激活失败",
   "hours.repair": "补记遗漏的学时",
   "hours.approve_settings": "审核学时设置",
+  "class.create": "新建培训班",
+  "class.update": "修改培训班",
+  "class.status": "变更培训班状态",
+  "class.nominate": "推荐参加培训班",
+  "class.approve": "通过培训班推荐",
+  "class.reject": "退回培训班推荐",
+  "class.enrol": "录取培训班学员",
+  "class.withdraw": "培训班学员退出",
+  "class.import": "导入培训班名单",
+  "class.groups": "调整培训班分组与导师",
+  "class.schedule": "调整培训班日程",
 };
 
 /** The label of an action read from the log; an action the code no longer knows shows as stored. */

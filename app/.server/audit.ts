@@ -78,6 +78,17 @@ export const AUDIT_ACTIONS = [
   "claim.approve",
   "claim.reject",
   "person.data_export",
+  "class.create",
+  "class.update",
+  "class.status",
+  "class.nominate",
+  "class.approve",
+  "class.reject",
+  "class.enrol",
+  "class.withdraw",
+  "class.import",
+  "class.groups",
+  "class.schedule",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
