@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { DateOnlySchema } from "./dates";
+import { DateOnlySchema, bothFieldsRead } from "./dates";
 import { numberField } from "./form-number";
 import { POLITICAL_STATUS_LABELS, type PoliticalStatus } from "./vocabulary";
 
@@ -38,8 +38,8 @@ export const NEXT_STATUS_ACTION: Record<ClassStatus, string> = { draft: "开始�
  */
 export function statusChangeRefusal(from: ClassStatus, to: ClassStatus, counts: { enrolled: number; nominated: number }): string | null {
   if (NEXT_STATUS[from] !== to) return `培训班当前为“${CLASS_STATUS_LABELS[from]}”，不能改为“${CLASS_STATUS_LABELS[to]}”`;
-  if (to === "running" && counts.enrolled === 0) return "还没有在读学员，不能开班";
   if (to === "running" && counts.nominated > 0) return `还有 ${counts.nominated} 条推荐待审核，请先审核再开班`;
+  if (to === "running" && counts.enrolled === 0) return "还没有在读学员，不能开班";
   return null;
 }
 
@@ -83,7 +83,7 @@ const classFields = {
 };
 
 const endsAfterStart = <T extends { startsOn: Date; endsOn: Date }>(v: T) => v.endsOn >= v.startsOn;
-const datesMessage = { path: ["endsOn"], message: "结束日期不能早于开始日期" };
+const datesMessage = { path: ["endsOn"], message: "结束日期不能早于开始日期", when: bothFieldsRead("startsOn", "endsOn") };
 
 /** What an organiser edits after creation (the kind and the organising unit stay: the term is numbered within them). */
 export const ClassSettingsSchema = z.object(classFields).refine(endsAfterStart, datesMessage);
