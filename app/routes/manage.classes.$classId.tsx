@@ -41,6 +41,8 @@ import { personFieldsFor } from "~/lib/mask";
 
 export const meta: MetaFunction<typeof loader> = ({ data: d }) => [{ title: `${d?.cls.title ?? "培训班"} · 党校培训班` }];
 
+const CANDIDATES_SHOWN = 300;
+
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const staff = await requireClassStaff(request, params.classId);
   const { user, scope, organiser, nominatorPaths } = staff;
@@ -51,7 +53,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     organiser ? classGroups(scope.id) : [],
     organiser ? scheduleChoices(cls.unit.path) : { courses: [], quizzes: [] },
     organiser ? unitsUnder([cls.unit.path]) : [],
-    nominatorPaths.length && cls.status === "enrolling" ? nominationCandidates(scope.id, nominatorPaths) : [],
+    nominatorPaths.length && cls.status === "enrolling" ? nominationCandidates(scope.id, nominatorPaths, CANDIDATES_SHOWN) : [],
   ]);
   return {
     organiser,
@@ -313,6 +315,7 @@ function NominateSection({ data: d }: { data: Data }) {
       <p className="text-sm text-stone-600">以下为本组织符合条件、尚未推荐的人员。推荐后由主办方审核。</p>
       <Reply intents={["nominate"]} />
       {d.candidates.length === 0 ? <p className="text-sm text-stone-500">没有可推荐的人员。</p> : null}
+      {d.candidates.length >= CANDIDATES_SHOWN ? <p className="text-sm text-stone-500">仅列出前 {CANDIDATES_SHOWN} 人；推荐后列表会显示其余人员。</p> : null}
       <ul className="divide-y divide-stone-100">
         {d.candidates.map((p) => (
           <li key={p.id} className="flex items-center gap-2 py-2 text-sm">

@@ -229,6 +229,44 @@ describe("classes: nomination and decision", () => {
   });
 });
 
+describe("classes: settings", () => {
+  it("edits a class's settings, keeps terms unique, and fixes the audience once the class runs", async () => {
+    const id = await createOk("SECLIT", { term: "50", title: "第 50 期入党积极分子培训班" });
+    await createOk("SECLIT", { term: "51", title: "第 51 期入党积极分子培训班" });
+    const settings = {
+      intent: "settings",
+      title: "第 50 期入党积极分子培训班（春季）",
+      term: "50",
+      startsOn: "2026-03-02",
+      endsOn: "2026-05-01",
+      description: "每周六上午",
+    };
+    expect((await post("SECLIT", id, settings)).status).toBe(200);
+    expect(db().prepare("SELECT title, description FROM TrainingClass WHERE id = ?").get(id)).toEqual({ title: settings.title, description: "每周六上午" });
+    const taken = await post("SECLIT", id, { ...settings, term: "51" });
+    expect(taken.status).toBe(409);
+    expect(taken.text).toContain("本党校已有第 51 期入党积极分子培训班");
+    expect((await post("SEC1", id, settings)).status).toBe(403);
+
+    const audience = new URLSearchParams({ intent: "audience" });
+    audience.append("audienceUnitIds", String(ids.lit1));
+    expect((await clients.SECLIT.request(page(id), { method: "POST", body: audience })).status).toBe(200);
+    expect(db().prepare("SELECT unitId FROM ClassAudience WHERE classId = ?").all(id)).toEqual([{ unitId: ids.lit1 }]);
+    expect((await post("SECLIT", id, { intent: "status", to: "enrolling" })).status).toBe(200);
+    expect((await post("SECLIT", id, { intent: "nominate", personId: String(ids.ACT1) })).status).toBe(200);
+    expect((await post("SECLIT", id, { intent: "approve", personId: String(ids.ACT1) })).status).toBe(200);
+    expect((await post("SECLIT", id, { intent: "status", to: "running" })).status).toBe(200);
+    const late = await clients.SECLIT.request(page(id), { method: "POST", body: audience });
+    expect(late.status).toBe(409);
+    expect(late.text).toContain("培训班已开班，不能再修改面向的党组织");
+    expect((await post("SECLIT", id, { intent: "status", to: "finished" })).status).toBe(200);
+    const closed = await post("SECLIT", id, settings);
+    expect(closed.status).toBe(409);
+    expect(closed.text).toContain("培训班已结束，不能再修改");
+    expect(audits("class.status", id)).toBe(3);
+  });
+});
+
 describe("classes: enrolment by rule", () => {
   it("previews who a rule selects, then enrols them in one step, refusing a count that changed", async () => {
     const id = await createOk("SECLIT", { term: "30", title: "第 30 期入党积极分子培训班" });
