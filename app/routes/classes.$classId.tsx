@@ -66,7 +66,7 @@ export default function ClassPage() {
           您已退出本班{membership?.reason ? `（原因：${membership.reason}）` : ""}。
         </p>
       ) : null}
-      {membership && !withdrawn ? (
+      {membership && !withdrawn && summary.total > 0 ? (
         <section className="space-y-3 rounded-lg bg-white p-4 shadow" aria-label="学习进度" data-testid="class-summary">
           <p className="text-sm">
             已完成 <strong data-testid="done-count">{summary.done}</strong> / {summary.total} 项

@@ -316,7 +316,7 @@ function NominateSection({ data: d }: { data: Data }) {
       <Reply intents={["nominate"]} />
       {d.candidates.length === 0 ? <p className="text-sm text-stone-500">没有可推荐的人员。</p> : null}
       {d.candidates.length >= CANDIDATES_SHOWN ? <p className="text-sm text-stone-500">仅列出前 {CANDIDATES_SHOWN} 人；推荐后列表会显示其余人员。</p> : null}
-      <ul className="divide-y divide-stone-100">
+      <ul className="max-h-96 divide-y divide-stone-100 overflow-y-auto">
         {d.candidates.map((p) => (
           <li key={p.id} className="flex items-center gap-2 py-2 text-sm">
             <span className="flex-1">
@@ -589,7 +589,8 @@ function ScheduleSection({ data: d }: { data: Data }) {
       </ol>
       {editable ? (
         <div className="grid gap-3 md:grid-cols-3">
-          <Form method="post" className="space-y-2 rounded border border-stone-200 p-2">
+          {d.choices.courses.length === 0 ? <p className="rounded border border-stone-200 p-2 text-sm text-stone-500">还没有已发布的课程可加入日程。</p> : null}
+          <Form method="post" className="space-y-2 rounded border border-stone-200 p-2" hidden={d.choices.courses.length === 0}>
             <h3 className="text-sm font-semibold">加入必修课程</h3>
             <input type="hidden" name="intent" value="course" />
             <select name="courseId" aria-label="课程" className={inputClass} required>
@@ -627,7 +628,10 @@ function ScheduleSection({ data: d }: { data: Data }) {
               加入面授课
             </button>
           </Form>
-          <Form method="post" className="space-y-2 rounded border border-stone-200 p-2">
+          {d.choices.quizzes.length === 0 ? (
+            <p className="rounded border border-stone-200 p-2 text-sm text-stone-500">主办单位还没有可作结业考试的测试。</p>
+          ) : null}
+          <Form method="post" className="space-y-2 rounded border border-stone-200 p-2" hidden={d.choices.quizzes.length === 0}>
             <h3 className="text-sm font-semibold">设置结业考试</h3>
             <input type="hidden" name="intent" value="exam" />
             <select name="quizId" aria-label="测试" className={inputClass} required>
