@@ -127,7 +127,11 @@ const ActionSchema = z.discriminatedUnion(
     z.object({ intent: z.literal("group"), name: z.string({ error: "请填写小组名称" }).trim().min(1, "请填写小组名称").max(30, "小组名称最多 30 字") }),
     z.object({ intent: z.literal("tutor"), groupId: id("请选择小组"), number: z.string({ error: "请填写导师的学号/工号" }).trim().min(1).max(40) }),
     z.object({ intent: z.literal("untutor"), groupId: id("请选择小组"), personId: id("请选择导师") }),
-    z.object({ intent: z.literal("place"), personId: id("请选择人员"), groupId: z.preprocess((v) => (v === "" ? null : v), id("请选择小组").nullable()) }),
+    z.object({
+      intent: z.literal("place"),
+      personId: id("请选择人员"),
+      groupId: z.preprocess((v) => (v === "" || v === undefined ? null : v), id("请选择小组").nullable()),
+    }),
     z.object({ intent: z.literal("course"), courseId: id("请选择课程"), dueOn: optionalDue }),
     z.object({
       intent: z.literal("session"),

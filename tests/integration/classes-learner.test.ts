@@ -222,6 +222,9 @@ describe("the learner's class page", () => {
     const { id: groupId } = db().prepare("SELECT id FROM ClassGroup WHERE classId = ? AND name = '第一组'").get(classId) as { id: number };
     expect((await post("SEC", { intent: "tutor", groupId: String(groupId), number: "NOBODY" })).text).toContain("没有学号/工号为“NOBODY”的在用账号");
     expect((await post("SEC", { intent: "tutor", groupId: String(groupId), number: "TUTOR" })).status).toBe(200);
+    // Out of any group ("未分组" posts an empty value), then into the first.
+    expect((await post("SEC", { intent: "place", personId: String(ids.L1), groupId: "" })).status).toBe(200);
+    expect(db().prepare("SELECT groupId FROM ClassMember WHERE classId = ? AND personId = ?").get(classId, ids.L1)).toEqual({ groupId: null });
     expect((await post("SEC", { intent: "place", personId: String(ids.L1), groupId: String(groupId) })).status).toBe(200);
 
     const tutorView = plain((await clients.TUTOR.get(`/classes/${classId}`)).text);
