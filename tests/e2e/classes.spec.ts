@@ -1,10 +1,11 @@
 import crypto from "node:crypto";
+import { axeViolations } from "./support/axe";
 import { expect, signInAs, test } from "./support/fixtures";
 
 // A party-school class from its creation to the activist's phone (issue 14): the college's secretary
 // opens a class for one branch at a desk, the branch secretary nominates the activist, the college
 // approves and puts a face-to-face session on the schedule; the activist finds the class on her phone
-// and sees what is next, on a page that fits 390 px.
+// and sees what is next, on a page that fits 390 px with no accessibility violation.
 
 test("a class opened at a desk shows on the activist's phone with what is next", async ({ page, newContext, db }) => {
   test.setTimeout(60_000);
@@ -45,10 +46,13 @@ test("a class opened at a desk shows on the activist's phone with what is next",
   await schedule.getByRole("button", { name: "加入面授课" }).click();
   await expect(college.getByRole("status")).toHaveText("已加入面授课，签到二维码在活动页面");
   await expect(college.getByTestId("schedule-item")).toContainText("第一讲 党的性质和宗旨");
+  expect(await axeViolations(college), "/manage/classes/:id").toEqual([]);
 
   // The activist's phone: this test's own page.
   await signInAs(page, "activist", "王积极");
   await page.getByRole("link", { name: /培训班/ }).tap();
+  await expect(page.getByRole("heading", { name: "我的培训班" })).toBeVisible();
+  expect(await axeViolations(page), "/classes").toEqual([]);
   await page.getByRole("link", { name: title }).tap();
   await expect(page.getByRole("heading", { name: title })).toBeVisible();
   await expect(page.getByTestId("done-count")).toHaveText("0");
@@ -58,4 +62,5 @@ test("a class opened at a desk shows on the activist's phone with what is next",
   const { scrollWidth, innerWidth } = await page.evaluate(() => ({ scrollWidth: document.scrollingElement!.scrollWidth, innerWidth: window.innerWidth }));
   expect(innerWidth).toBe(390);
   expect(scrollWidth).toBeLessThanOrEqual(innerWidth);
+  expect(await axeViolations(page), "/classes/:id").toEqual([]);
 });
