@@ -9,7 +9,7 @@ import { requireClassStaff } from "~/.server/classes/access";
 import { changeStatus, classHeader, setAudience, updateClass } from "~/.server/classes/classes";
 import { classMembers, decideNomination, enrolByRule, nominate, nominationCandidates, previewRule, withdrawMember } from "~/.server/classes/enrolment";
 import { addTutor, classGroups, createGroup, placeMember, removeTutor } from "~/.server/classes/groups";
-import { addCourse, addExam, addSession, classSchedule, moveItem, removeItem, scheduleChoices } from "~/.server/classes/schedule";
+import { addCourse, addExam, addSession, classSchedule, moveItem, removeItem, scheduleChoices, setItemDue } from "~/.server/classes/schedule";
 import { readForm } from "~/.server/http/form-body";
 import { formRefusal } from "~/.server/http/refusal";
 import { unitsUnder } from "~/.server/org/units";
@@ -28,7 +28,7 @@ import {
   ReasonSchema,
   unitRef,
 } from "~/lib/classes";
-import { DateOnlySchema, endOfChinaDay, formatChinaDateTime, formatDate } from "~/lib/dates";
+import { DateOnlySchema, endOfChinaDay, formatChinaDateTime, formatDate, todayInChina } from "~/lib/dates";
 import { RequiredDateTime } from "~/lib/contest-settings";
 import { HoursSchema, formatHours } from "~/lib/hours";
 import { personFieldsFor } from "~/lib/mask";
@@ -90,6 +90,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
           ? `截止 ${formatChinaDateTime(i.dueAt)}`
           : "",
       activityId: i.activity?.id ?? null,
+      dueOn: i.dueAt ? todayInChina(i.dueAt) : "",
       detail: i.activity ? `${formatHours(i.activity.hours)} 学时` : i.quiz && i.quiz.status !== "published" ? "测试尚未发布" : "",
     })),
     groups: groups.map((g) => ({
@@ -142,6 +143,7 @@ const ActionSchema = z.discriminatedUnion(
     }),
     z.object({ intent: z.literal("exam"), quizId: id("请选择测试"), dueOn: optionalDue }),
     z.object({ intent: z.literal("remove"), itemId: id("请选择日程项") }),
+    z.object({ intent: z.literal("due"), itemId: id("请选择日程项"), dueOn: optionalDue }),
     z.object({ intent: z.literal("move"), itemId: id("请选择日程项"), direction: z.enum(["up", "down"]) }),
   ],
   { error: "未知的操作" },
@@ -224,6 +226,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
       case "exam":
         await addExam(actor, classId, input.quizId, dueOf(input.dueOn));
         return done("已设置结业考试");
+      case "due":
+        await setItemDue(actor, classId, input.itemId, dueOf(input.dueOn));
+        return done(input.dueOn ? "已修改期限" : "已取消期限");
       case "remove":
         await removeItem(actor, classId, input.itemId);
         return done("已从日程中移除");
@@ -549,7 +554,7 @@ function ScheduleSection({ data: d }: { data: Data }) {
   const editable = d.organiser && d.cls.status !== "finished";
   return (
     <Section title="日程" testId="schedule">
-      <Reply intents={["course", "session", "exam", "remove", "move"]} />
+      <Reply intents={["course", "session", "exam", "remove", "move", "due"]} />
       {d.schedule.length === 0 ? <p className="text-sm text-stone-500">日程还是空的。</p> : null}
       <ol className="divide-y divide-stone-100">
         {d.schedule.map((i, k) => (
@@ -578,6 +583,16 @@ function ScheduleSection({ data: d }: { data: Data }) {
                       </button>
                     </Form>
                   ),
+                )}
+                {i.activityId ? null : (
+                  <Form method="post" className="flex gap-1">
+                    <input type="hidden" name="intent" value="due" />
+                    <input type="hidden" name="itemId" value={i.id} />
+                    <input type="date" name="dueOn" defaultValue={i.dueOn} aria-label={`${i.title}的期限`} className={`${inputClass} w-40 py-1`} />
+                    <button type="submit" className={secondaryButtonClass}>
+                      改期限
+                    </button>
+                  </Form>
                 )}
                 <Form method="post">
                   <input type="hidden" name="intent" value="remove" />

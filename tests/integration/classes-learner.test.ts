@@ -134,6 +134,9 @@ describe("a class's schedule", () => {
     const activity = db().prepare("SELECT unitId, kind, hours, status, title FROM Activity WHERE id = ?").get(list[2].activityId);
     expect(activity).toEqual({ unitId: ids.college, kind: "party_school", hours: 400, status: "open", title: "第一讲 党的性质和宗旨" });
 
+    // The exam's due date is set afterwards: the end of that day in China.
+    expect((await post("SEC", { intent: "due", itemId: String(list[3].id), dueOn: "2026-12-20" })).text).toContain("已修改期限");
+    expect(db().prepare("SELECT dueAt FROM ClassItem WHERE id = ?").get(list[3].id)).toEqual({ dueAt: "2026-12-20T15:59:59.000+00:00" });
     // Moving the exam up one place swaps it with the session.
     expect((await post("SEC", { intent: "move", itemId: String(list[3].id), direction: "up" })).status).toBe(200);
     expect(items().map((i) => i.kind)).toEqual(["course", "course", "exam", "session"]);
