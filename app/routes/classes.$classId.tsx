@@ -87,7 +87,7 @@ export default function ClassPage() {
           </div>
           {summary.due.length ? (
             <div data-testid="due-items">
-              <h2 className="text-sm font-semibold text-stone-700">近期截止</h2>
+              <h2 className="text-sm font-semibold text-stone-700">近期待办</h2>
               <ul className="text-sm">
                 {summary.due.map((i) => (
                   <li key={i.key} className={i.overdue ? "text-red-800" : ""}>
