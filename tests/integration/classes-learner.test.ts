@@ -236,6 +236,15 @@ describe("the learner's class page", () => {
     expect(tutorView).not.toContain('data-testid="class-item"');
     expect((await clients.TUTOR.get("/classes")).text).toContain("我担任导师的培训班");
     expect(plain((await clients.L1.get(`/classes/${classId}`)).text)).toContain("第一组");
+    // Both appear in their own copy of their personal data.
+    const classesOf = async (key: string) =>
+      (JSON.parse((await clients[key].get("/account/data.json")).text) as { sections: { id: string; rows: Record<string, unknown>[] }[] }).sections.find(
+        (x) => x.id === "classes",
+      )!.rows;
+    expect(await classesOf("L1")).toEqual([
+      expect.objectContaining({ 培训班: "第 5 期入党积极分子培训班", 状态: "在读学员", 加入方式: "支部推荐", 小组: "第一组" }),
+    ]);
+    expect(await classesOf("TUTOR")).toEqual([{ 培训班: "第 5 期入党积极分子培训班", 状态: "导师", 小组: "第一组" }]);
 
     expect((await post("SEC", { intent: "withdraw", personId: String(ids.L1), reason: "转学" })).status).toBe(200);
     const withdrawn = plain((await clients.L1.get(`/classes/${classId}`)).text);
