@@ -66,6 +66,20 @@ export default function ClassPage() {
           您已退出本班{membership?.reason ? `（原因：${membership.reason}）` : ""}。
         </p>
       ) : null}
+      {membership?.result ? (
+        <section className="rounded-lg bg-white p-4 shadow" aria-label="结业" data-testid="class-result">
+          {membership.result.graduated ? (
+            <p className="text-sm">
+              您已结业{membership.result.excellent ? "，并被评为优秀学员" : ""}。
+              <Link to={`/classes/${cls.id}/certificate`} className="ml-1 font-medium text-party underline">
+                查看结业证书
+              </Link>
+            </p>
+          ) : (
+            <p className="text-sm">本期培训成绩已公布，您未达到结业要求。如有疑问请联系主办方。</p>
+          )}
+        </section>
+      ) : null}
       {membership && !withdrawn && summary.total > 0 ? (
         <section className="space-y-3 rounded-lg bg-white p-4 shadow" aria-label="学习进度" data-testid="class-summary">
           <p className="text-sm">

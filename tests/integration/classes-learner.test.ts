@@ -202,6 +202,17 @@ describe("the learner's class page", () => {
     expect(due.indexOf("学习心得")).toBeLessThan(due.indexOf("党章学习"));
     expect(due).not.toContain("读书报告");
 
+    // No result before the results are published; then 结业 with a link to the certificate.
+    expect(text).not.toContain('data-testid="class-result"');
+    db().prepare("UPDATE TrainingClass SET resultsPublishedAt = ? WHERE id = ?").run(storedTimestamp(new Date()), classId);
+    db()
+      .prepare("UPDATE ClassMember SET passed = 1, excellent = 1, graduatedAt = ? WHERE classId = ? AND personId = ?")
+      .run(storedTimestamp(new Date()), classId, ids.L1);
+    const published = plain((await clients.L1.get(`/classes/${classId}`)).text);
+    expect(published).toContain("您已结业，并被评为优秀学员。");
+    expect(published).toContain(`href="/classes/${classId}/certificate"`);
+    db().prepare("UPDATE TrainingClass SET resultsPublishedAt = NULL WHERE id = ?").run(classId);
+
     const mine = await clients.L1.get("/classes");
     expect(mine.text).toContain(`href="/classes/${classId}"`);
   });

@@ -79,7 +79,10 @@ export async function classPageFor(personId: number, classId: number, now = new 
       endsOn: true,
       resultsPublishedAt: true,
       unit: { select: { name: true } },
-      members: { where: { personId }, select: { status: true, reason: true, group: { select: { name: true } } } },
+      members: {
+        where: { personId },
+        select: { status: true, reason: true, passed: true, excellent: true, graduatedAt: true, group: { select: { name: true } } },
+      },
     },
   });
   const membership = c?.members[0];
@@ -177,7 +180,18 @@ export async function classPageFor(personId: number, classId: number, now = new 
       resultsPublished: c.resultsPublishedAt !== null,
       unitName: c.unit.name,
     },
-    membership: isMember ? { status: membership!.status, reason: membership!.reason, groupName: membership!.group?.name ?? null } : null,
+    membership: isMember
+      ? {
+          status: membership!.status,
+          reason: membership!.reason,
+          groupName: membership!.group?.name ?? null,
+          // The published result (the results module fixes it at publication): 结业, 优秀学员, or not.
+          result:
+            c.resultsPublishedAt === null || membership!.status !== "enrolled"
+              ? null
+              : { graduated: membership!.graduatedAt !== null, excellent: membership!.excellent },
+        }
+      : null,
     items: isMember ? items : [],
     summary: progressSummary(isMember ? items : [], now),
     tutoring: groups.map((g) => ({
