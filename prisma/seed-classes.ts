@@ -1,5 +1,6 @@
 import type Database from "better-sqlite3";
 import { all, get, run, sql } from "../app/.server/sql";
+import { DEFAULT_GRADING_RULE } from "../app/lib/classes";
 
 // The demo's party-school classes (期次), written after the people: the school's 第 12 期入党积极分子
 // 培训班 for the 计算机学院 (running: its activists of more than half a year enrolled by rule, the demo
@@ -27,7 +28,7 @@ export function seedDemoClasses(db: Database.Database, today: Date): void {
     get<Id>(
       db,
       sql`INSERT INTO "TrainingClass" ("kind", "title", "term", "unitId", "description", "startsOn", "endsOn", "gradingRule", "status", "createdById", "createdAt", "updatedAt")
-        VALUES (${c.kind}, ${c.title}, ${c.term}, ${c.unitId}, NULL, ${c.startsOn}, ${c.endsOn}, '{}', ${c.status}, ${c.createdById}, ${now}, ${now}) RETURNING "id"`,
+        VALUES (${c.kind}, ${c.title}, ${c.term}, ${c.unitId}, NULL, ${c.startsOn}, ${c.endsOn}, ${DEFAULT_GRADING_RULE}, ${c.status}, ${c.createdById}, ${now}, ${now}) RETURNING "id"`,
     )!.id;
   const audience = (classId: number, unitId: number) => run(db, sql`INSERT INTO "ClassAudience" ("classId", "unitId") VALUES (${classId}, ${unitId})`);
   const member = (m: { classId: number; personId: number; status: string; source: string; nominatedById?: number; decidedById?: number; groupId?: number }) =>

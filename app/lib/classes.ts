@@ -102,8 +102,9 @@ export const NewClassSchema = z
 export type NewClass = z.infer<typeof NewClassSchema>;
 
 /**
- * Until a grading rule is set for the class (the results pages own it), the stored rule is the empty
- * object: the grading module reads it as its default rule.
+ * The grading rule a new class is created with, as stored (the results pages own the rule and its
+ * format, app/lib/class-grading.ts). Every writer of a new class reads it from here, so merging with
+ * the grading module changes this one line to that module's default rule, serialised.
  */
 export const DEFAULT_GRADING_RULE = "{}";
 

@@ -1,5 +1,6 @@
 import crypto from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DEFAULT_GRADING_RULE } from "~/lib/classes";
 import { Client } from "../support/client";
 import { type TestServer, startTestServer } from "../support/server";
 
@@ -92,7 +93,7 @@ describe("classes: creation and scope", () => {
   it("lets a college's secretary create a class for their college only, for units under it", async () => {
     const id = await createOk("SECLIT");
     const row = db().prepare("SELECT kind, term, unitId, status, gradingRule FROM TrainingClass WHERE id = ?").get(id);
-    expect(row).toEqual({ kind: "activist", term: 12, unitId: ids.lit, status: "draft", gradingRule: "{}" });
+    expect(row).toEqual({ kind: "activist", term: 12, unitId: ids.lit, status: "draft", gradingRule: DEFAULT_GRADING_RULE });
     expect(db().prepare("SELECT unitId FROM ClassAudience WHERE classId = ? ORDER BY unitId").all(id)).toEqual([{ unitId: ids.lit1 }, { unitId: ids.lit2 }]);
     expect(audits("class.create", id)).toBe(1);
 
