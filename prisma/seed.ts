@@ -2,6 +2,7 @@ import { hashPassword } from "../app/.server/auth/password";
 import { get, run, sql } from "../app/.server/sql";
 import { type RecordWriter, type UnitRow, openRecordWriter } from "../scripts/lib/record-writer";
 import { POLITICAL_STATUS_LABELS, type PoliticalStatus } from "../app/lib/vocabulary";
+import { seedDemoClasses } from "./seed-classes";
 
 // The demo university: one committee, 11 colleges, 44 branches and some groups, about 12,000
 // people across every political status and cadre level, notices, and one account per role.
@@ -314,6 +315,7 @@ export async function seedDemoUniversity(dbFile: string): Promise<SeedSummary> {
       earnedAt: new Date("2026-04-15T01:00:00Z"),
     });
   });
+  f.transaction(() => seedDemoClasses(f.db, new Date(today)));
   f.close();
   return { units: unitCount, people: peopleCount, ms: Math.round(performance.now() - started) };
 }

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { HoursSchema } from "./hours";
 import { type HoursCategory } from "./hours-categories";
 import { RequiredDateTime } from "./contest-settings";
+import { bothFieldsRead } from "./dates";
 
 // Offline organisation life (三会一课, 主题党日, 组织生活会, 党校): the kinds, what they credit, and the
 // form a secretary fills in. Pure: shared by the activity pages, the domain module and its tests.
@@ -26,11 +27,6 @@ export function activityCategory(kind: ActivityKind): HoursCategory {
   return kind === "party_school" ? "party_school" : "offline";
 }
 
-const bothDates =
-  (a: string, b: string) =>
-  ({ value, issues }: { value: unknown; issues: readonly { path?: readonly PropertyKey[] }[] }) =>
-    !issues.some((i) => i.path?.[0] === a || i.path?.[0] === b) && typeof value === "object" && value !== null && a in value && b in value;
-
 export const ActivitySettingsSchema = z
   .object({
     title: z.string({ error: "请填写活动名称" }).trim().min(1, "请填写活动名称").max(100, "名称最多 100 字"),
@@ -42,10 +38,10 @@ export const ActivitySettingsSchema = z
     hours: HoursSchema({ max: 100 }),
   })
   // Checked whenever both times were read, even when another field is missing: all errors show at once.
-  .refine((v) => v.startsAt < v.endsAt, { path: ["endsAt"], message: "结束时间须晚于开始时间", when: bothDates("startsAt", "endsAt") })
+  .refine((v) => v.startsAt < v.endsAt, { path: ["endsAt"], message: "结束时间须晚于开始时间", when: bothFieldsRead("startsAt", "endsAt") })
   .refine((v) => v.checkinOpensAt < v.checkinClosesAt, {
     path: ["checkinClosesAt"],
     message: "签到截止时间须晚于签到开始时间",
-    when: bothDates("checkinOpensAt", "checkinClosesAt"),
+    when: bothFieldsRead("checkinOpensAt", "checkinClosesAt"),
   });
 export type ActivitySettings = z.infer<typeof ActivitySettingsSchema>;

@@ -65,3 +65,12 @@ export function formatChinaDateTime(d: Date | string | null | undefined): string
   const s = asChinaWallClock(d).toISOString();
   return `${s.slice(0, 10)} ${s.slice(11, 16)}`;
 }
+
+/**
+ * A refinement's `when` that runs a check of two fields (an end after its start) whenever both were
+ * read, even when another field of the form is missing: a person sees every message at once.
+ */
+export const bothFieldsRead =
+  (a: string, b: string) =>
+  ({ value, issues }: { value: unknown; issues: readonly { path?: readonly PropertyKey[] }[] }) =>
+    !issues.some((i) => i.path?.[0] === a || i.path?.[0] === b) && typeof value === "object" && value !== null && a in value && b in value;

@@ -22,11 +22,13 @@ export const PERMISSIONS = [
   "hours:report",
   "activities:manage",
   "claims:review",
+  "classes:manage",
+  "classes:nominate",
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
 const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
-  trainer: ["org:view", "banks:manage", "quizzes:manage", "courses:manage", "contests:manage"],
+  trainer: ["org:view", "banks:manage", "quizzes:manage", "courses:manage", "contests:manage", "classes:manage"],
   secretary: [
     "org:view",
     "org:manage",
@@ -38,6 +40,8 @@ const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     "hours:report",
     "activities:manage",
     "claims:review",
+    "classes:manage",
+    "classes:nominate",
   ],
   admin: PERMISSIONS,
 };

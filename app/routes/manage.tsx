@@ -14,6 +14,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       { to: "/manage/quizzes", label: "测试", show: hasAnyGrant(user.grants, "quizzes:manage") },
       { to: "/manage/contests", label: "竞赛", show: hasAnyGrant(user.grants, "contests:manage") },
       { to: "/manage/activities", label: "组织生活", show: hasAnyGrant(user.grants, "activities:manage") },
+      { to: "/manage/classes", label: "党校培训班", show: hasAnyGrant(user.grants, "classes:manage") || hasAnyGrant(user.grants, "classes:nominate") },
       { to: "/manage/reports", label: "学时统计", show: hasAnyGrant(user.grants, "hours:report") },
       { to: "/manage/claims", label: "学时申请", show: hasAnyGrant(user.grants, "claims:review") },
       { to: "/manage/notices", label: "通知公告", show: hasAnyGrant(user.grants, "notices:post") },

@@ -71,4 +71,29 @@ describe("the demo university", () => {
     expect(n).toBeGreaterThan(2_500);
     expect(n).toBeLessThan(3_500);
   });
+
+  it("opens the party school's classes: a running activist class of the college, a college target class enrolling, a draft", () => {
+    const classes = db.prepare("SELECT c.kind, c.term, c.status, u.name AS unit FROM TrainingClass c JOIN OrgUnit u ON u.id = c.unitId ORDER BY c.id").all();
+    expect(classes).toEqual([
+      { kind: "activist", term: 12, status: "running", unit: "示范大学党委" },
+      { kind: "target", term: 8, status: "enrolling", unit: "计算机学院党委" },
+      { kind: "probationary", term: 5, status: "draft", unit: "示范大学党委" },
+    ]);
+    const members = (status: string, kind: string) =>
+      count("SELECT COUNT(*) AS n FROM ClassMember m JOIN TrainingClass c ON c.id = m.classId WHERE m.status = ? AND c.kind = ?", status, kind);
+    expect(members("enrolled", "activist")).toBeGreaterThan(10);
+    // Every member of the activist class is an activist of the college, in one of its two groups.
+    expect(
+      count(
+        `SELECT COUNT(*) AS n FROM ClassMember m JOIN TrainingClass c ON c.id = m.classId JOIN Person p ON p.id = m.personId
+         WHERE c.kind = 'activist' AND (p.politicalStatus <> 'activist' OR m.groupId IS NULL)`,
+      ),
+    ).toBe(0);
+    const demo = (who: string) =>
+      db
+        .prepare("SELECT m.status, c.kind FROM ClassMember m JOIN TrainingClass c ON c.id = m.classId JOIN Person p ON p.id = m.personId WHERE p.number = ?")
+        .all(who);
+    expect(demo("activist")).toEqual([{ status: "enrolled", kind: "activist" }]);
+    expect(demo("target")).toEqual([{ status: "nominated", kind: "target" }]);
+  });
 });

@@ -9,8 +9,15 @@ describe("roleHas", () => {
     for (const p of PERMISSIONS) expect(roleHas("admin", p)).toBe(true);
   });
 
-  it("lets a trainer view the organisation and manage banks, quizzes and courses, nothing else", () => {
-    expect(PERMISSIONS.filter((p) => roleHas("trainer", p))).toEqual(["org:view", "banks:manage", "quizzes:manage", "courses:manage", "contests:manage"]);
+  it("lets a trainer view the organisation and manage banks, quizzes, courses, contests and classes, nothing else", () => {
+    expect(PERMISSIONS.filter((p) => roleHas("trainer", p))).toEqual([
+      "org:view",
+      "banks:manage",
+      "quizzes:manage",
+      "courses:manage",
+      "contests:manage",
+      "classes:manage",
+    ]);
   });
 
   it("keeps account-level powers from a secretary", () => {

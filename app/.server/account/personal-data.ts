@@ -1,6 +1,7 @@
 import { ACTIVITY_KIND_LABELS, type ActivityKind } from "~/lib/activities";
 import { TYPE_LABELS } from "~/lib/bank-import";
 import { CLAIM_STATUS_LABELS } from "~/lib/claims";
+import { MEMBER_SOURCE_LABELS, MEMBER_STATUS_LABELS } from "~/lib/classes";
 import { formatChinaDateTime, formatDate, todayInChina } from "~/lib/dates";
 import { formatHours } from "~/lib/hours";
 import { HOURS_CATEGORY_LABELS, type HoursCategory, hoursSourceLabel } from "~/lib/hours-categories";
@@ -210,6 +211,25 @@ export async function personalData(personId: number, currentSessionId: string | 
       orderBy: { id: "desc" },
       take: AUDIT_LIMIT,
     }),
+  ]);
+
+  // Party-school classes (issue 14): the person's rows from nomination to 结业, and the groups they tutor.
+  const [classRows, tutoring] = await Promise.all([
+    prisma.classMember.findMany({
+      where: { personId },
+      select: {
+        status: true,
+        source: true,
+        reason: true,
+        createdAt: true,
+        decidedAt: true,
+        graduatedAt: true,
+        trainingClass: { select: { title: true, unit: { select: { name: true } } } },
+        group: { select: { name: true } },
+      },
+      orderBy: { createdAt: "asc" },
+    }),
+    prisma.classTutor.findMany({ where: { personId }, select: { group: { select: { name: true, trainingClass: { select: { title: true } } } } } }),
   ]);
 
   const liveAnswers = livePlayers.length
@@ -449,6 +469,24 @@ export async function personalData(personId: number, currentSessionId: string | 
         登记时间: when(a.at),
         已移除: a.removedAt ? when(a.removedAt) : null,
       })),
+    },
+    {
+      id: "classes",
+      title: "党校培训班",
+      rows: [
+        ...classRows.map((m) => ({
+          培训班: m.trainingClass.title,
+          主办单位: m.trainingClass.unit.name,
+          状态: label(MEMBER_STATUS_LABELS, m.status),
+          加入方式: label(MEMBER_SOURCE_LABELS, m.source),
+          原因: m.reason,
+          小组: m.group?.name ?? null,
+          登记时间: when(m.createdAt),
+          审核时间: m.decidedAt ? when(m.decidedAt) : null,
+          结业: m.graduatedAt ? when(m.graduatedAt) : null,
+        })),
+        ...tutoring.map((t) => ({ 培训班: t.group.trainingClass.title, 状态: "导师", 小组: t.group.name })),
+      ],
     },
     {
       id: "certificates",
