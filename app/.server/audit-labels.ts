@@ -80,6 +80,11 @@ export const AUDIT_ACTION_LABELS: Record<AuditAction, string> = {
   "activation.failure": "激活失败",
   "hours.repair": "补记遗漏的学时",
   "hours.approve_settings": "审核学时设置",
+  "pipeline.view": "查看发展党员档案",
+  "pipeline.record": "记录发展党员步骤",
+  "pipeline.correct": "更正发展党员步骤",
+  "pipeline.document": "上传发展党员材料",
+  "pipeline.contact": "指定培养联系人或入党介绍人",
 };
 
 /** The label of an action read from the log; an action the code no longer knows shows as stored. */

@@ -78,6 +78,12 @@ export const AUDIT_ACTIONS = [
   "claim.approve",
   "claim.reject",
   "person.data_export",
+  // The development file (docs/decisions/041).
+  "pipeline.view",
+  "pipeline.record",
+  "pipeline.correct",
+  "pipeline.document",
+  "pipeline.contact",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
