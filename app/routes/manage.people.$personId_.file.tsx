@@ -10,8 +10,9 @@ import { formRefusal } from "~/.server/http/refusal";
 import { idParam } from "~/.server/http/request-params";
 import { parseUploadForm } from "~/.server/http/upload";
 import { MAX_DOCUMENT_BYTES, uploadDocument } from "~/.server/pipeline/documents";
-import { CONTACT_ROLES, CONTACT_ROLE_LABELS, addContact, correctRecord, endContact, fileOf, recordStep } from "~/.server/pipeline/file";
+import { addContact, correctRecord, endContact, fileOf, recordStep } from "~/.server/pipeline/file";
 import { FieldError, FormMessage, Notice, buttonClass, inputClass, secondaryButtonClass } from "~/components/ui/form";
+import { CONTACT_ROLES, CONTACT_ROLE_LABELS } from "~/lib/pipeline/contacts";
 import { DateOnlySchema, formatChinaDateTime, formatDate, todayInChina } from "~/lib/dates";
 import { POLITICAL_STATUS_LABELS } from "~/lib/vocabulary";
 
@@ -114,7 +115,14 @@ const UploadSchema = z.object({
 });
 const ActionSchema = z.discriminatedUnion("intent", [RecordSchema, CorrectSchema, ContactSchema, ContactEndSchema, UploadSchema]);
 
-type ActionReply = { result: SubmissionResult<string[]>; intent: string | null; target: number | null; message?: string; warnings?: string[]; gateRefused?: boolean };
+type ActionReply = {
+  result: SubmissionResult<string[]>;
+  intent: string | null;
+  target: number | null;
+  message?: string;
+  warnings?: string[];
+  gateRefused?: boolean;
+};
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const personId = personIdFrom(params);
@@ -130,7 +138,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const target = typeof targetField === "string" && /^\d+$/.test(targetField) ? Number(targetField) : null;
   const submission = parseWithZod(formData, { schema: ActionSchema });
   if (submission.status !== "success") return data<ActionReply>({ result: submission.reply(), intent, target }, { status: 400 });
-  const done = (reply: Omit<ActionReply, "result" | "intent" | "target">) => data<ActionReply>({ result: submission.reply({ resetForm: true }), intent, target, ...reply });
+  const done = (reply: Omit<ActionReply, "result" | "intent" | "target">) =>
+    data<ActionReply>({ result: submission.reply({ resetForm: true }), intent, target, ...reply });
   const input = submission.value;
   const today = todayDate();
   try {
@@ -301,9 +310,7 @@ export default function PipelineFilePage() {
           {file.contacts.length === 0 ? <li className="text-stone-500">尚未指定。</li> : null}
           {file.contacts.map((c) => (
             <li key={c.id} className="flex flex-wrap items-center gap-2">
-              <span>
-                {CONTACT_ROLE_LABELS[c.role]}：{c.member.name}（{c.member.number}），{c.since} 起{c.endedOn ? `，${c.endedOn} 止` : ""}
-              </span>
+              <span>{`${CONTACT_ROLE_LABELS[c.role]}：${c.member.name}（${c.member.number}），${c.since} 起${c.endedOn ? `，${c.endedOn} 止` : ""}`}</span>
               {!c.endedOn ? <EndContactForm contactId={c.id} today={today} reply={reply} /> : null}
             </li>
           ))}
@@ -322,7 +329,12 @@ export default function PipelineFilePage() {
             <FieldError field={contactFields.role} />
           </div>
           <div>
-            <input {...getInputProps(contactFields.memberNumber, { type: "text" })} aria-label="党员学号/工号" placeholder="党员学号/工号" className={inputClass} />
+            <input
+              {...getInputProps(contactFields.memberNumber, { type: "text" })}
+              aria-label="党员学号/工号"
+              placeholder="党员学号/工号"
+              className={inputClass}
+            />
             <FieldError field={contactFields.memberNumber} />
           </div>
           <div>
@@ -365,15 +377,15 @@ function TimelineItem({ entry: t, index, showStage, reply, today }: { entry: Ent
               {r.late}
             </p>
           ) : null}
-          {r.correctionReason ? <p className="text-xs text-stone-600">更正理由：{r.correctionReason}</p> : null}
+          {r.correctionReason ? <p className="text-xs text-stone-600">{`更正理由：${r.correctionReason}`}</p> : null}
           {r.history.length ? (
             <details className="text-xs text-stone-500">
               <summary>更正历史（{r.history.length}）</summary>
               <ul data-testid="history">
                 {r.history.map((h) => (
-                  <li key={h.id}>
-                    原记录 {h.happenedOn}（{h.recordedBy} 于 {h.recordedAt} 记录{h.note ? `，${h.note}` : ""}），{h.supersededAt} 被更正
-                  </li>
+                  <li
+                    key={h.id}
+                  >{`原记录 ${h.happenedOn}（${h.recordedBy} 于 ${h.recordedAt} 记录${h.note ? `，${h.note}` : ""}），${h.supersededAt} 被更正`}</li>
                 ))}
               </ul>
             </details>
@@ -469,7 +481,12 @@ function UploadForm({ recordId, documents, reply }: { recordId: number; document
         <FieldError field={fields.name} />
       </div>
       <div>
-        <input {...getInputProps(fields.file, { type: "file" })} aria-label="文件（PDF 或图片）" accept="application/pdf,image/jpeg,image/png,image/webp" className="text-sm" />
+        <input
+          {...getInputProps(fields.file, { type: "file" })}
+          aria-label="文件（PDF 或图片）"
+          accept="application/pdf,image/jpeg,image/png,image/webp"
+          className="text-sm"
+        />
         <FieldError field={fields.file} />
       </div>
       <button type="submit" className={secondaryButtonClass}>

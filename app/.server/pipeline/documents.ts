@@ -35,7 +35,8 @@ export async function uploadDocument(actor: Actor, personId: number, recordId: n
   const step = stepOf(pipelinePack(), record.step);
   if (!step) throw new AppError("invalid", "该步骤不在现行档案规则包中");
   if (!(await mayRecord(actor, record.person.unit.path, step))) throw new AppError("forbidden", `您没有为该同志上传「${step.title}」材料的权限`);
-  if (!step.documents.includes(name)) throw new AppError("invalid", `「${step.title}」的材料只能是：${step.documents.join("、") || "（无）"}`, { field: "name" });
+  if (!step.documents.includes(name))
+    throw new AppError("invalid", `「${step.title}」的材料只能是：${step.documents.join("、") || "（无）"}`, { field: "name" });
   const field = "file";
   if (file.size === 0) throw new AppError("invalid", "请选择文件", { field });
   if (file.size > MAX_DOCUMENT_BYTES) throw new AppError("too_large", `文件不能超过 ${MAX_DOCUMENT_BYTES / 1024 / 1024} MB`, { field });
@@ -49,13 +50,22 @@ export async function uploadDocument(actor: Actor, personId: number, recordId: n
     data: { recordId, name, fileName: file.name.slice(0, 200) || "材料", filePath, fileMime: kind.mime, size: bytes.byteLength, uploadedById: actor.id },
     select: { id: true },
   });
-  await audit({ actorId: actor.id, action: "pipeline.document", targetKind: "person", targetId: personId, detail: { recordId, documentId: doc.id, name, size: bytes.byteLength } });
+  await audit({
+    actorId: actor.id,
+    action: "pipeline.document",
+    targetKind: "person",
+    targetId: personId,
+    detail: { recordId, documentId: doc.id, name, size: bytes.byteLength },
+  });
   return doc;
 }
 
 /** A document of a person's file, for a caller the route has already scoped to that person. */
 export async function documentOf(personId: number, documentId: number): Promise<{ absolutePath: string; mime: string; fileName: string } | null> {
-  const doc = await prisma.pipelineDocument.findFirst({ where: { id: documentId, record: { personId } }, select: { filePath: true, fileMime: true, fileName: true } });
+  const doc = await prisma.pipelineDocument.findFirst({
+    where: { id: documentId, record: { personId } },
+    select: { filePath: true, fileMime: true, fileName: true },
+  });
   if (!doc) return null;
   return { absolutePath: path.join(env.dataDir, doc.filePath), mime: doc.fileMime, fileName: doc.fileName };
 }

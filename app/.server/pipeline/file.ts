@@ -1,4 +1,5 @@
 import { AppError } from "~/lib/app-error";
+import { CONTACT_ROLE_LABELS, type ContactRole } from "~/lib/pipeline/contacts";
 import { formatDate } from "~/lib/dates";
 import { type Grant, grantsCover } from "~/lib/permissions";
 import { type DueItem, type RecordedStep, blockedBy, checkStep, nextSteps } from "~/lib/pipeline/engine";
@@ -101,7 +102,13 @@ const unique = (e: unknown) => e instanceof Prisma.PrismaClientKnownRequestError
  * gates included — all in one transaction. A step recorded once is unique per person while in force,
  * so two requests recording it at the same moment cannot both succeed.
  */
-export async function recordStep(actor: Actor, personId: number, input: StepInput, today: Date, override: GateOverride = { allowed: false }): Promise<RecordResult> {
+export async function recordStep(
+  actor: Actor,
+  personId: number,
+  input: StepInput,
+  today: Date,
+  override: GateOverride = { allowed: false },
+): Promise<RecordResult> {
   const pack = pipelinePack();
   const step = stepOf(pack, input.step);
   if (!step) throw new AppError("invalid", "档案规则包中没有这个步骤", { field: "step" });
@@ -219,14 +226,18 @@ export async function correctRecord(actor: Actor, personId: number, recordId: nu
     action: "pipeline.correct",
     targetKind: "person",
     targetId: personId,
-    detail: { recordId: created.id, corrects: recordId, step: old.step, from: formatDate(old.happenedOn), to: formatDate(input.happenedOn), reason: input.reason },
+    detail: {
+      recordId: created.id,
+      corrects: recordId,
+      step: old.step,
+      from: formatDate(old.happenedOn),
+      to: formatDate(input.happenedOn),
+      reason: input.reason,
+    },
   });
   return { late: check.late };
 }
 
-export const CONTACT_ROLES = ["contact", "sponsor"] as const;
-export type ContactRole = (typeof CONTACT_ROLES)[number];
-export const CONTACT_ROLE_LABELS: Record<ContactRole, string> = { contact: "培养联系人", sponsor: "入党介绍人" };
 const CONTACT_STEP: Record<ContactRole, string> = { contact: "contacts", sponsor: "sponsors" };
 const CONTACT_ARTICLE: Record<ContactRole, string> = { contact: "第九条", sponsor: "第十四条" };
 
@@ -243,15 +254,26 @@ export async function addContact(actor: Actor, personId: number, role: ContactRo
   if (!member || member.disabledAt) throw new AppError("invalid", "没有这个学号/工号的人员", { field: "memberNumber" });
   if (member.id === personId) throw new AppError("invalid", `${CONTACT_ROLE_LABELS[role]}不能是本人`, { field: "memberNumber" });
   if (member.politicalStatus !== "member") {
-    throw new AppError("invalid", `${CONTACT_ROLE_LABELS[role]}须为正式党员（${cite}），${member.name}目前为${POLITICAL_STATUS_LABELS[PoliticalStatusSchema.parse(member.politicalStatus)]}`, {
-      field: "memberNumber",
-    });
+    throw new AppError(
+      "invalid",
+      `${CONTACT_ROLE_LABELS[role]}须为正式党员（${cite}），${member.name}目前为${POLITICAL_STATUS_LABELS[PoliticalStatusSchema.parse(member.politicalStatus)]}`,
+      {
+        field: "memberNumber",
+      },
+    );
   }
   const current = await prisma.pipelineContact.findMany({ where: { personId, role, endedOn: null }, select: { memberId: true } });
-  if (current.some((c) => c.memberId === member.id)) throw new AppError("invalid", `${member.name}已是该同志的${CONTACT_ROLE_LABELS[role]}`, { field: "memberNumber" });
+  if (current.some((c) => c.memberId === member.id))
+    throw new AppError("invalid", `${member.name}已是该同志的${CONTACT_ROLE_LABELS[role]}`, { field: "memberNumber" });
   if (current.length >= 2) throw new AppError("invalid", `已有两名${CONTACT_ROLE_LABELS[role]}（${cite}），请先结束其中一名`, { field: "memberNumber" });
   const row = await prisma.pipelineContact.create({ data: { personId, role, memberId: member.id, since, recordedById: actor.id }, select: { id: true } });
-  await audit({ actorId: actor.id, action: "pipeline.contact", targetKind: "person", targetId: personId, detail: { role, memberId: member.id, since: formatDate(since) } });
+  await audit({
+    actorId: actor.id,
+    action: "pipeline.contact",
+    targetKind: "person",
+    targetId: personId,
+    detail: { role, memberId: member.id, since: formatDate(since) },
+  });
   return row;
 }
 
@@ -263,7 +285,13 @@ export async function endContact(actor: Actor, personId: number, contactId: numb
   await requireRecorder(actor, await personOf(personId), stepOf(pack, CONTACT_STEP[role])!);
   if (endedOn < row.since) throw new AppError("invalid", "结束日期不能早于开始日期", { field: "endedOn" });
   await prisma.pipelineContact.updateMany({ where: { id: contactId, endedOn: null }, data: { endedOn } });
-  await audit({ actorId: actor.id, action: "pipeline.contact", targetKind: "person", targetId: personId, detail: { role, contactId, endedOn: formatDate(endedOn) } });
+  await audit({
+    actorId: actor.id,
+    action: "pipeline.contact",
+    targetKind: "person",
+    targetId: personId,
+    detail: { role, contactId, endedOn: formatDate(endedOn) },
+  });
 }
 
 export type TimelineEntry = {
@@ -276,7 +304,15 @@ export type TimelineEntry = {
   next: DueItem | null;
   blocked: string | null;
 };
-type HistoryEntry = { id: number; happenedOn: Date; note: string | null; recordedBy: string; recordedAt: Date; supersededAt: Date | null; correctionReason: string | null };
+type HistoryEntry = {
+  id: number;
+  happenedOn: Date;
+  note: string | null;
+  recordedBy: string;
+  recordedAt: Date;
+  supersededAt: Date | null;
+  correctionReason: string | null;
+};
 
 /** A person's file as the page reads it: every step of the pack, its records in force with their corrections, what comes next. */
 export async function fileOf(actor: Actor, personId: number, today: Date) {
