@@ -85,6 +85,7 @@ export const AUDIT_ACTION_LABELS: Record<AuditAction, string> = {
   "pipeline.correct": "更正发展党员步骤",
   "pipeline.document": "上传发展党员材料",
   "pipeline.contact": "指定培养联系人或入党介绍人",
+  "pipeline.export": "导出发展党员待办",
 };
 
 /** The label of an action read from the log; an action the code no longer knows shows as stored. */

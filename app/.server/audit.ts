@@ -84,6 +84,7 @@ export const AUDIT_ACTIONS = [
   "pipeline.correct",
   "pipeline.document",
   "pipeline.contact",
+  "pipeline.export",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
