@@ -243,7 +243,7 @@ export default function PipelineFilePage() {
             <FormMessage messages={recordForm.errors} />
             <label className="text-sm sm:col-span-2">
               步骤
-              <select {...getSelectProps(recordFields.step)} className={inputClass}>
+              <select {...getSelectProps(recordFields.step)} aria-label="步骤" className={inputClass}>
                 <option value="">选择要记录的步骤</option>
                 {recordable.map((t) => (
                   <option key={t.key} value={t.key}>
@@ -255,17 +255,17 @@ export default function PipelineFilePage() {
             </label>
             <label className="text-sm">
               日期
-              <input {...getInputProps(recordFields.happenedOn, { type: "date" })} max={today} className={inputClass} />
+              <input {...getInputProps(recordFields.happenedOn, { type: "date" })} aria-label="日期" max={today} className={inputClass} />
               <FieldError field={recordFields.happenedOn} />
             </label>
             <label className="text-sm">
               出生日期（仅递交入党申请书时填写，用于核对年满十八岁）
-              <input {...getInputProps(recordFields.birthDate, { type: "date" })} max={today} className={inputClass} />
+              <input {...getInputProps(recordFields.birthDate, { type: "date" })} aria-label="出生日期" max={today} className={inputClass} />
               <FieldError field={recordFields.birthDate} />
             </label>
             <label className="text-sm sm:col-span-2">
               说明
-              <textarea {...getTextareaProps(recordFields.note)} rows={2} maxLength={500} className={inputClass} />
+              <textarea {...getTextareaProps(recordFields.note)} aria-label="说明" rows={2} maxLength={500} className={inputClass} />
               <FieldError field={recordFields.note} />
             </label>
             <label className="flex items-center gap-2 text-sm sm:col-span-2">

@@ -350,6 +350,11 @@ export async function fileOf(actor: Actor, personId: number, today: Date) {
     }
     return out;
   };
+  // Three levels at most: who may record each, looked up once per page rather than once per step.
+  const mayByLevel = new Map<string, boolean>();
+  for (const level of new Set(pack.steps.map((s) => s.recorder))) {
+    mayByLevel.set(level, grantsCover(actor.grants, "people:manage", await recorderUnitPath(person.unit.path, level)));
+  }
   const timeline: TimelineEntry[] = [];
   for (const step of pack.steps) {
     timeline.push({
@@ -357,7 +362,7 @@ export async function fileOf(actor: Actor, personId: number, today: Date) {
       stageTitle: stages.get(step.stage) ?? step.stage,
       cite: citation(pack, step.article, step.source),
       recorder: RECORDER_LABELS[step.recorder],
-      mayRecord: await mayRecord(actor, person.unit.path, step),
+      mayRecord: mayByLevel.get(step.recorder) ?? false,
       records: rows.filter((r) => r.step === step.key).map((r) => ({ ...r, history: historyOf(r.id) })),
       next: next.find((n) => n.step === step.key) ?? null,
       blocked: blockedBy(pack, recorded, step.key),

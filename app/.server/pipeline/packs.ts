@@ -3,22 +3,22 @@ import path from "node:path";
 import { AppError, isAppError } from "~/lib/app-error";
 import { type PipelinePack, parsePipelinePack } from "~/lib/pipeline/pack";
 import { parseSettingsYaml } from "../content/settings-yaml";
+import { env } from "../env";
 
-// The pipeline packs under content/pipeline-packs, read once (they change with a release, not at run
+// The pipeline packs under content/pipeline-packs (PIPELINE_PACKS_DIR), read once (they change with a release, not at run
 // time) as data only: core-schema YAML, unknown tags refused, aliases and length capped (the settings
 // reader the course files use), then checked by app/lib/pipeline/pack.ts. The shipped cpc-2014 is the
 // pack in force; a revision of the 细则 is a new pack with a new id, and every recorded step keeps the
 // id and version of the pack it was checked against.
 
 export const DEFAULT_PIPELINE_PACK = "cpc-2014";
-const DIR = path.resolve("content/pipeline-packs");
 /** A pack is a few hundred lines; this only keeps a runaway file from stalling the start. */
 const MAX_PACK_CHARS = 200_000;
 
 type Loaded = { packs: Map<string, PipelinePack>; errors: string[] };
 let cache: Loaded | null = null;
 
-export function loadPipelinePacks(dir: string = DIR): Loaded {
+export function loadPipelinePacks(dir: string = env.pipelinePacksDir): Loaded {
   const packs = new Map<string, PipelinePack>();
   const errors: string[] = [];
   const files = fs.existsSync(dir)
