@@ -277,6 +277,48 @@ describe("corrections and back-filling", () => {
   });
 });
 
+describe("the gate an admin may override", () => {
+  it("refuses an under-trained 发展对象's 支部大会 to an admin without a reason, records it with one, keeping the reason", async () => {
+    const steps: [string, string, string][] = [
+      ["BSEC", "apply-talk", "2023-09-20"],
+      ["BSEC", "recommend", "2024-03-01"],
+      ["BSEC", "activist-assessment", "2024-09-01"],
+      ["BSEC", "target-decide", "2025-09-01"],
+      ["BSEC", "sponsors", "2025-09-05"],
+      ["BSEC", "political-review", "2025-09-10"],
+      ["CSEC", "training", "2025-09-20"],
+      ["BSEC", "committee-review", "2025-10-09"],
+      ["CSEC", "pre-review", "2025-10-10"],
+      ["BSEC", "application-form", "2025-10-20"],
+    ];
+    for (const [who, step, day] of steps) expect((await record(who, step, day, {}, "imported")).status, step).toBe(200);
+    expect(status("imported").politicalStatus).toBe("target");
+    const refused = await record("ADMIN", "admit-meeting", "2025-10-27", {}, "imported");
+    expect(refused.status).toBe(400);
+    expect(refused.text).toContain("如确需记录，请填写越过学时要求的理由");
+    const byBranch = await record("BSEC", "admit-meeting", "2025-10-27", { gateOverride: "书记想越过" }, "imported");
+    expect(byBranch.status).toBe(400);
+    expect(byBranch.text).not.toContain("如确需记录");
+    const ok = await record("ADMIN", "admit-meeting", "2025-10-27", { gateOverride: "已在外校党校完成培训，证明存档" }, "imported");
+    expect(ok.status).toBe(200);
+    expect(status("imported").politicalStatus).toBe("probationary");
+    const change = server.factory.db.prepare("SELECT toStatus, gateOverride FROM StatusChange WHERE personId = ?").get(ids.imported);
+    expect(change).toEqual({ toStatus: "probationary", gateOverride: "已在外校党校完成培训，证明存档" });
+    expect(server.factory.db.prepare("SELECT COUNT(*) AS n FROM AuditLog WHERE action = 'person.gate_override'").get()).toEqual({ n: 1 });
+  });
+
+  it("nobody records their own steps", async () => {
+    const res = await clients.ADMIN.post(`/manage/people/${ids.ADMIN}/file`, {
+      intent: "record",
+      step: "apply",
+      happenedOn: "2024-03-01",
+      birthDate: "2000-01-01",
+    });
+    expect(res.status).toBe(403);
+    expect(res.text).toContain("不能记录本人的发展党员步骤");
+  });
+});
+
 describe("documents and contacts", () => {
   it("keeps a document checked by its bytes, serves it in scope only, refuses a file that is not what it says", async () => {
     const apply = rows().find((r) => r.step === "apply")!;
@@ -320,6 +362,7 @@ describe("documents and contacts", () => {
       .prepare("SELECT action, COUNT(*) AS n FROM AuditLog WHERE action LIKE 'pipeline.%' GROUP BY action ORDER BY action")
       .all() as { action: string; n: number }[];
     expect(Object.fromEntries(counts.map((c) => [c.action, c.n]))).toMatchObject({ "pipeline.contact": 1, "pipeline.correct": 1, "pipeline.document": 1 });
-    expect(counts.find((c) => c.action === "pipeline.record")!.n).toBe(rows().filter((r) => r.correctsId === null).length + 1);
+    const recorded = [...rows(), ...rows("imported")].filter((r) => r.correctsId === null).length;
+    expect(counts.find((c) => c.action === "pipeline.record")!.n).toBe(recorded);
   });
 });

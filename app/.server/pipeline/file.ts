@@ -49,6 +49,8 @@ export async function mayRecord(actor: Actor, personPath: string, step: Pipeline
 }
 
 async function requireRecorder(actor: Actor, person: PersonUnit, step: PipelineStep) {
+  // Nobody records the steps of their own development, whatever their grants.
+  if (actor.id === person.id) throw new AppError("forbidden", "不能记录本人的发展党员步骤");
   if (!(await mayRecord(actor, person.unit.path, step))) {
     throw new AppError("forbidden", `「${step.title}」由${RECORDER_LABELS[step.recorder]}记录，您没有为该同志记录这一步骤的权限`);
   }
