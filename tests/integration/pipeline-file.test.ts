@@ -357,6 +357,19 @@ describe("documents and contacts", () => {
     expect((await clients.BSEC.get(fileUrl())).text).toContain("培养联系人：党员甲（M0001），2024-04-12 起");
   });
 
+  it("shows the person their own file among everything held about them, without the contacts' names", async () => {
+    await server.factory.password(ids.applicant, PASSWORD);
+    const me = new Client(server.url);
+    expect((await me.login("2024010001", PASSWORD)).status).toBe(302);
+    const page = (await me.get("/account/data")).text;
+    expect(page).toContain("发展党员档案");
+    expect(page).toContain("递交入党申请书");
+    expect(page).toContain("2004-01-01");
+    expect(page).toContain("按谈话记录原件更正日期");
+    expect(page).toContain("培养联系人和入党介绍人");
+    expect(page).not.toContain("党员甲");
+  });
+
   it("audits every write", () => {
     const counts = server.factory.db
       .prepare("SELECT action, COUNT(*) AS n FROM AuditLog WHERE action LIKE 'pipeline.%' GROUP BY action ORDER BY action")
