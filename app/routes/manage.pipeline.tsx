@@ -8,6 +8,10 @@ import { grantsCover, scopePaths } from "~/lib/permissions";
 
 // The development files over the caller's subtree: who is due for what by the end of this month and
 // what is overdue, per college and branch, each with the rule it comes from; exported to Excel.
+// The page lists the first rows only (a whole school has thousands); the summary counts them all and
+// the workbook holds every row.
+
+const SHOWN_ROWS = 300;
 
 export const meta: MetaFunction = () => [{ title: "发展党员待办 · 网上党校" }];
 
@@ -19,7 +23,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
     today,
     colleges: due.colleges,
     branches: due.branches,
-    rows: due.rows.map((r) => ({
+    total: due.rows.length,
+    rows: due.rows.slice(0, SHOWN_ROWS).map((r) => ({
       personId: r.personId,
       name: r.name,
       number: grantsCover(user.grants, "people:sensitive", r.unitPath) ? r.number : maskPersonNumber(r.number),
@@ -34,7 +39,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export default function PipelineDuePage() {
-  const { today, colleges, branches, rows } = useLoaderData<typeof loader>();
+  const { today, colleges, branches, rows, total } = useLoaderData<typeof loader>();
   return (
     <div className="space-y-4">
       <section className="rounded-lg bg-white p-4 shadow">
@@ -84,6 +89,7 @@ export default function PipelineDuePage() {
           <h2 id="rows-heading" className="mb-2 font-bold">
             明细
           </h2>
+          {total > rows.length ? <p className="mb-2 text-sm text-stone-600">{`共 ${total} 条，此处列出前 ${rows.length} 条；完整清单请导出 Excel。`}</p> : null}
           <ul className="space-y-2" data-testid="due-rows">
             {rows.map((r, i) => (
               <li key={`${r.personId}-${r.title}-${i}`} className="border-t border-stone-100 pt-2 text-sm">
