@@ -99,6 +99,7 @@ const CorrectSchema = z.object({
   happenedOn: DateOnlySchema,
   note: optionalText(500),
   reason: z.string({ error: "请填写更正理由" }).trim().min(2, "请填写更正理由").max(500, "最多 500 个字符"),
+  birthDate: optionalDate,
 });
 const ContactSchema = z.object({
   intent: z.literal("contact"),
@@ -156,7 +157,13 @@ export async function action({ request, params }: ActionFunctionArgs) {
         return done({ message: `已记录${status}`, warnings: [...r.late, ...r.warnings] });
       }
       case "correct": {
-        const r = await correctRecord(user, personId, input.recordId, { happenedOn: input.happenedOn, note: input.note, reason: input.reason }, today);
+        const r = await correctRecord(
+          user,
+          personId,
+          input.recordId,
+          { happenedOn: input.happenedOn, note: input.note, reason: input.reason, birthDate: input.birthDate ?? null },
+          today,
+        );
         return done({ message: "已更正，原记录保留在更正历史中", warnings: r.late });
       }
       case "contact": {
@@ -404,7 +411,7 @@ function TimelineItem({ entry: t, index, showStage, reply, today }: { entry: Ent
           {t.mayRecord ? (
             <details className="text-xs">
               <summary className="cursor-pointer text-stone-600">更正或上传材料</summary>
-              <CorrectForm recordId={r.id} happenedOn={r.happenedOn} today={today} reply={reply} />
+              <CorrectForm recordId={r.id} happenedOn={r.happenedOn} withBirthDate={t.key === "apply"} today={today} reply={reply} />
               {t.documents.length ? <UploadForm recordId={r.id} documents={t.documents} reply={reply} /> : null}
             </details>
           ) : null}
@@ -425,7 +432,19 @@ function TimelineItem({ entry: t, index, showStage, reply, today }: { entry: Ent
   );
 }
 
-function CorrectForm({ recordId, happenedOn, today, reply }: { recordId: number; happenedOn: string; today: string; reply: Reply }) {
+function CorrectForm({
+  recordId,
+  happenedOn,
+  withBirthDate,
+  today,
+  reply,
+}: {
+  recordId: number;
+  happenedOn: string;
+  withBirthDate: boolean;
+  today: string;
+  reply: Reply;
+}) {
   const [form, fields] = useForm({
     id: `correct-${recordId}`,
     lastResult: reply?.intent === "correct" && reply.target === recordId ? reply.result : undefined,
@@ -451,6 +470,13 @@ function CorrectForm({ recordId, happenedOn, today, reply }: { recordId: number;
         <input {...getInputProps(fields.reason, { type: "text" })} aria-label="更正理由" placeholder="更正理由（必填）" className={inputClass} />
         <FieldError field={fields.reason} />
       </div>
+      {withBirthDate ? (
+        <label className="text-xs sm:col-span-3">
+          更正出生日期（不改请留空）
+          <input {...getInputProps(fields.birthDate, { type: "date" })} aria-label="更正出生日期" max={today} className={inputClass} />
+          <FieldError field={fields.birthDate} />
+        </label>
+      ) : null}
       <button type="submit" className={`${secondaryButtonClass} sm:col-span-3`}>
         更正
       </button>

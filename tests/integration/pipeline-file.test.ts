@@ -278,6 +278,19 @@ describe("corrections and back-filling", () => {
 });
 
 describe("the gate an admin may override", () => {
+  it("corrects a mistyped date of birth on the application, checked against the ≥ 18 rule", async () => {
+    const apply = rows("imported").find((r) => r.step === "apply" && r.supersededAt === null)!;
+    const form = (birthDate: string) => ({ intent: "correct", recordId: String(apply.id), happenedOn: "2023-09-10", birthDate, reason: "出生日期录错" });
+    const tooYoung = await clients.BSEC.post(fileUrl("imported"), form("2006-01-01"));
+    expect(tooYoung.status).toBe(400);
+    expect(tooYoung.text).toContain("《细则》第五条 年满十八岁方可申请入党");
+    expect((await clients.BSEC.post(fileUrl("imported"), form("2003-06-01"))).status).toBe(200);
+    const birth = server.factory.db
+      .prepare("SELECT birthDate FROM PipelineRecord WHERE personId = ? AND step = 'apply' AND supersededAt IS NULL")
+      .get(ids.imported);
+    expect(birth).toEqual({ birthDate: "2003-06-01T00:00:00.000+00:00" });
+  });
+
   it("refuses an under-trained 发展对象's 支部大会 to an admin without a reason, records it with one, keeping the reason", async () => {
     const steps: [string, string, string][] = [
       ["BSEC", "apply-talk", "2023-09-20"],
@@ -374,7 +387,7 @@ describe("documents and contacts", () => {
     const counts = server.factory.db
       .prepare("SELECT action, COUNT(*) AS n FROM AuditLog WHERE action LIKE 'pipeline.%' GROUP BY action ORDER BY action")
       .all() as { action: string; n: number }[];
-    expect(Object.fromEntries(counts.map((c) => [c.action, c.n]))).toMatchObject({ "pipeline.contact": 1, "pipeline.correct": 1, "pipeline.document": 1 });
+    expect(Object.fromEntries(counts.map((c) => [c.action, c.n]))).toMatchObject({ "pipeline.contact": 1, "pipeline.correct": 2, "pipeline.document": 1 });
     const recorded = [...rows(), ...rows("imported")].filter((r) => r.correctsId === null).length;
     expect(counts.find((c) => c.action === "pipeline.record")!.n).toBe(recorded);
   });

@@ -172,7 +172,13 @@ export async function recordStep(
   return { late: check.late, statusChanged: sets, warnings: prepared?.warnings ?? [] };
 }
 
-export type Correction = { happenedOn: Date; note: string | null; reason: string };
+export type Correction = {
+  happenedOn: Date;
+  note: string | null;
+  reason: string;
+  /** The application step only: a corrected date of birth (kept unchanged when left out). */
+  birthDate?: Date | null;
+};
 
 /**
  * Corrects a recorded step: the earlier record is superseded (kept, with when) and a new one names it
@@ -192,9 +198,14 @@ export async function correctRecord(actor: Actor, personId: number, recordId: nu
   if (old.statusChangeId !== null && dateChanged) {
     throw new AppError("invalid", "该步骤变更了政治面貌，其日期须在人员页面的发展阶段记录中更正", { field: "happenedOn" });
   }
+  if (step.key !== "apply" && input.birthDate) throw new AppError("invalid", "出生日期只在递交入党申请书时填写", { field: "birthDate" });
+  const birthDate = step.key === "apply" ? (input.birthDate ?? old.birthDate) : null;
   const rows = (await recordsInForce(personId)).filter((r) => r.id !== recordId);
-  const check = checkStep(pack, asRecorded(rows), step.key, input.happenedOn, { birthDate: old.birthDate ?? birthDateOf(rows) }, today);
-  if (!check.ok) throw new AppError("invalid", check.refusal.message, { field: "happenedOn", reason: check.refusal.rule });
+  const check = checkStep(pack, asRecorded(rows), step.key, input.happenedOn, { birthDate: birthDate ?? birthDateOf(rows) }, today);
+  if (!check.ok) {
+    const field = check.refusal.rule === "no-birth-date" || check.refusal.rule === "min-age" ? "birthDate" : "happenedOn";
+    throw new AppError("invalid", check.refusal.message, { field, reason: check.refusal.rule });
+  }
 
   const created = await prisma.$transaction(async (tx) => {
     // Only the record in force may be superseded: two corrections at once cannot both win.
@@ -210,7 +221,7 @@ export async function correctRecord(actor: Actor, personId: number, recordId: nu
         note: input.note,
         backfilled: old.backfilled,
         late: check.late.length ? check.late.join("\n") : null,
-        birthDate: old.birthDate,
+        birthDate,
         recordedById: actor.id,
         activeKey: old.activeKey,
         correctsId: recordId,
@@ -235,6 +246,7 @@ export async function correctRecord(actor: Actor, personId: number, recordId: nu
       from: formatDate(old.happenedOn),
       to: formatDate(input.happenedOn),
       reason: input.reason,
+      ...(birthDate && old.birthDate && birthDate.getTime() !== old.birthDate.getTime() ? { birthDateCorrected: true } : {}),
     },
   });
   return { late: check.late };
