@@ -108,6 +108,12 @@ export const AUDIT_ACTION_LABELS: Record<AuditAction, string> = {
   "class.schedule": "调整培训班日程",
   "class_certificate.issue": "开具结业证书",
   "class_certificate.revoke": "作废结业证书",
+  "pipeline.view": "查看发展党员档案",
+  "pipeline.record": "记录发展党员步骤",
+  "pipeline.correct": "更正发展党员步骤",
+  "pipeline.document": "上传发展党员材料",
+  "pipeline.contact": "指定培养联系人或入党介绍人",
+  "pipeline.export": "导出发展党员待办",
 };
 
 /** The label of an action read from the log; an action the code no longer knows shows as stored. */

@@ -107,6 +107,13 @@ export const AUDIT_ACTIONS = [
   "submission.grade",
   "submission.return",
   "submission.download",
+  // The development file (docs/decisions/041).
+  "pipeline.view",
+  "pipeline.record",
+  "pipeline.correct",
+  "pipeline.document",
+  "pipeline.contact",
+  "pipeline.export",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

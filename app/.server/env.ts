@@ -91,6 +91,7 @@ const EnvSchema = z
     ARGON2_CONCURRENCY: z.coerce.number().int().min(1).max(64).optional(),
     /** Where the rule packs are read from: a school may keep packs of its own beside the shipped ones. */
     RULE_PACKS_DIR: z.string().default("./content/rule-packs"),
+    PIPELINE_PACKS_DIR: z.string().default("./content/pipeline-packs"),
     /** Signs 学时证明 tokens; without it a random key is kept in DATA_DIR/keys/certificate.key (decision 023). */
     CERT_SECRET: z.string().min(32, "CERT_SECRET must be at least 32 characters").optional(),
     /** What every question must have beyond the rules, comma-separated: explanation (解析), tags (标签). */
@@ -137,6 +138,7 @@ function load() {
     trustProxy: raw.TRUST_PROXY === "true",
     argon2Concurrency: raw.ARGON2_CONCURRENCY,
     rulePacksDir: path.resolve(raw.RULE_PACKS_DIR),
+    pipelinePacksDir: path.resolve(raw.PIPELINE_PACKS_DIR),
     certSecret: raw.CERT_SECRET,
     publicUrl: raw.PUBLIC_URL,
     sso: ssoSettings(raw),

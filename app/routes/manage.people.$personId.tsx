@@ -391,6 +391,12 @@ export default function PersonPage() {
         <h2 id="history-heading" className="mb-2 font-bold">
           发展阶段记录
         </h2>
+        <p className="mb-2 text-sm">
+          <Link to={`/manage/people/${p.id}/file`} className="text-party underline">
+            发展党员档案
+          </Link>
+          <span className="text-stone-500">（申请入党至转正的 25 个步骤，按《细则》记录、检查时限）</span>
+        </p>
         {p.statusChanges.length === 0 ? <p className="text-sm text-stone-500">暂无记录。</p> : null}
         <ol className="space-y-1 text-sm" data-testid="status-history">
           {p.statusChanges.map((c) => (

@@ -10,6 +10,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     links: [
       { to: "/manage/org", label: "组织架构", show: true },
       { to: "/manage/people", label: "人员管理", show: hasAnyGrant(user.grants, "people:view") },
+      { to: "/manage/pipeline", label: "发展党员", show: hasAnyGrant(user.grants, "people:view") },
       { to: "/manage/courses", label: "课程", show: hasAnyGrant(user.grants, "courses:manage") },
       { to: "/manage/quizzes", label: "测试", show: hasAnyGrant(user.grants, "quizzes:manage") },
       { to: "/manage/contests", label: "竞赛", show: hasAnyGrant(user.grants, "contests:manage") },

@@ -2,6 +2,8 @@ import { ACTIVITY_KIND_LABELS, type ActivityKind } from "~/lib/activities";
 import { TYPE_LABELS } from "~/lib/bank-import";
 import { CLAIM_STATUS_LABELS } from "~/lib/claims";
 import { MEMBER_SOURCE_LABELS, MEMBER_STATUS_LABELS } from "~/lib/classes";
+import { CONTACT_ROLE_LABELS } from "~/lib/pipeline/contacts";
+import { stepOf } from "~/lib/pipeline/pack";
 import { formatChinaDateTime, formatDate, todayInChina } from "~/lib/dates";
 import { formatHours } from "~/lib/hours";
 import { HOURS_CATEGORY_LABELS, type HoursCategory, hoursSourceLabel } from "~/lib/hours-categories";
@@ -21,6 +23,7 @@ import { type AuditAction, audit } from "../audit";
 import { AUDIT_ACTION_LABELS } from "../audit-labels";
 import { prisma } from "../db";
 import { type Download } from "../http/download";
+import { pipelinePack } from "../pipeline/packs";
 
 // Everything the system holds about one person, for that person (PIPL art. 45: the right to see and
 // copy one's personal information; decision 033). One read serves the page and the JSON download.
@@ -521,6 +524,7 @@ export async function personalData(personId: number, currentSessionId: string | 
       }),
     },
   ];
+  sections.splice(sections.findIndex((x) => x.id === "statusHistory") + 1, 0, ...(await developmentFileSections(personId)));
   return { exportedAt: formatChinaDateTime(now), person: { number: person.number, name: person.name }, sections };
 }
 
@@ -533,4 +537,52 @@ export async function exportPersonalData(personId: number, currentSessionId: str
     fileName: `个人信息-${data.person.number}-${todayInChina()}.json`,
     contentType: "application/json; charset=utf-8",
   };
+}
+
+/** The person's development file (decision 041): every recorded step, corrected ones included, and the dates of their 培养联系人 and 入党介绍人 (without those members' names). */
+async function developmentFileSections(personId: number): Promise<Section[]> {
+  const pack = pipelinePack();
+  const [records, contacts] = await Promise.all([
+    prisma.pipelineRecord.findMany({
+      where: { personId },
+      select: {
+        step: true,
+        happenedOn: true,
+        note: true,
+        backfilled: true,
+        late: true,
+        birthDate: true,
+        correctionReason: true,
+        supersededAt: true,
+        recordedById: true,
+        recordedAt: true,
+      },
+      orderBy: [{ happenedOn: "asc" }, { id: "asc" }],
+    }),
+    prisma.pipelineContact.findMany({ where: { personId }, select: { role: true, since: true, endedOn: true }, orderBy: { id: "asc" } }),
+  ]);
+  return [
+    {
+      id: "developmentFile",
+      title: "发展党员档案",
+      rows: records.map((r) => ({
+        步骤: stepOf(pack, r.step)?.title ?? r.step,
+        日期: day(r.happenedOn),
+        补录: r.backfilled,
+        说明: r.note,
+        逾期说明: r.late,
+        出生日期: day(r.birthDate),
+        更正理由: r.correctionReason,
+        已被更正: r.supersededAt !== null,
+        登记人: byWhom(r.recordedById, personId),
+        登记时间: when(r.recordedAt),
+      })),
+    },
+    {
+      id: "developmentContacts",
+      title: "培养联系人和入党介绍人",
+      note: "只列类别和日期，不含他人的个人信息",
+      rows: contacts.map((c) => ({ 类别: label(CONTACT_ROLE_LABELS, c.role), 开始日期: day(c.since), 结束日期: day(c.endedOn) })),
+    },
+  ];
 }

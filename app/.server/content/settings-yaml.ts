@@ -25,8 +25,12 @@ export function settingsErrorLine(e: AppError): number | null {
  */
 export const MAX_SETTINGS_CHARS = 20_000;
 
-export function parseSettingsYaml(text: string): unknown {
-  if (text.length > MAX_SETTINGS_CHARS) throw settingsError(`设置有 ${text.length} 字，超过 ${MAX_SETTINGS_CHARS} 字的上限`, null);
+/**
+ * `maxChars` raises the cap for a data file read once at start (a pipeline pack), never for text a
+ * request brings; `what` names the text in the refusal.
+ */
+export function parseSettingsYaml(text: string, { maxChars = MAX_SETTINGS_CHARS, what = "设置" } = {}): unknown {
+  if (text.length > maxChars) throw settingsError(`${what}有 ${text.length} 字，超过 ${maxChars} 字的上限`, null);
   const doc = parseDocument(text, { schema: "core", resolveKnownTags: false, logLevel: "silent" });
   const error = doc.errors[0];
   if (error) throw settingsError(`不是有效的 YAML：${error.message.split("\n")[0]}`, error.linePos?.[0].line ?? null);

@@ -179,20 +179,25 @@ async function statusOn(tx: Pick<typeof prisma, "statusChange" | "person">, pers
   };
 }
 
+export type PreparedStatusChange = {
+  from: string;
+  warnings: string[];
+  /** The written reason kept with the change when a gate refused it and an admin records it anyway. */
+  gateOverride: string | null;
+  refusal: string | null;
+};
+
 /**
- * Records a change of political status with the date it took effect. The person's current status
- * is the latest change by effective date, so a back-dated entry does not overwrite a newer one.
- * The pack's pipeline gates are checked first (app/.server/hours/gates.ts): a refusal throws
- * an AppError with reason `gate` (detail `{ overridable }`) unless an admin gives a reason; warnings are returned for the page to show.
+ * The checks before a change of political status: the date, and the pack's pipeline gates
+ * (app/.server/hours/gates.ts). A refusal throws an AppError with reason `gate` (detail
+ * `{ overridable }`) unless an admin gives a reason; warnings are returned for the page to show.
  */
-export async function changeStatus(
-  actorId: number,
+export async function prepareStatusChange(
   personId: number,
   toStatus: PoliticalStatus,
   effectiveOn: Date,
-  note?: string,
   override: GateOverride = { allowed: false },
-): Promise<{ warnings: string[]; overridden: boolean }> {
+): Promise<PreparedStatusChange> {
   if (effectiveOn.getTime() > Date.now() + 24 * 3600_000) throw new AppError("invalid", "生效日期不能晚于今天");
   const { status: from } = await statusOn(prisma, personId, effectiveOn);
   const gates = await checkStatusGates(personId, from, toStatus, effectiveOn);
@@ -202,40 +207,74 @@ export async function changeStatus(
     if (!reason)
       throw new AppError("invalid", `${gates.refusal.message}。如确需记录，请填写越过学时要求的理由`, { reason: "gate", detail: { overridable: true } });
   }
-  const gateOverride = gates.refusal ? reason : null;
-  await prisma.$transaction(async (tx) => {
-    // "From" is the status in force on the effective date, so a back-dated entry reads right in the history.
-    const { before, status: fromStatus } = await statusOn(tx, personId, effectiveOn);
-    if (before && before.toStatus === toStatus) throw new AppError("invalid", "所选日期时已是该政治面貌");
-    if (!before && fromStatus === toStatus) throw new AppError("invalid", "新的政治面貌与当前相同");
-    await tx.statusChange.create({
-      data: { personId, fromStatus, toStatus, effectiveOn, note: note || null, gateOverride, recordedById: actorId },
-    });
-    const latest = await tx.statusChange.findFirstOrThrow({
-      where: { personId },
-      orderBy: [{ effectiveOn: "desc" }, { id: "desc" }],
-      select: { toStatus: true, effectiveOn: true },
-    });
-    await tx.person.update({ where: { id: personId }, data: { politicalStatus: latest.toStatus, statusSince: latest.effectiveOn } });
+  return { from, warnings: gates.warnings, gateOverride: gates.refusal ? reason : null, refusal: gates.refusal?.message ?? null };
+}
+
+/**
+ * Writes a prepared status change inside the caller's transaction (the development file records it
+ * with its step). The person's current status is the latest change by effective date, so a back-dated
+ * entry does not overwrite a newer one.
+ */
+export async function writeStatusChange(
+  tx: Prisma.TransactionClient,
+  actorId: number,
+  personId: number,
+  toStatus: PoliticalStatus,
+  effectiveOn: Date,
+  note: string | null,
+  prepared: PreparedStatusChange,
+): Promise<{ id: number }> {
+  // "From" is the status in force on the effective date, so a back-dated entry reads right in the history.
+  const { before, status: fromStatus } = await statusOn(tx, personId, effectiveOn);
+  if (before && before.toStatus === toStatus) throw new AppError("invalid", "所选日期时已是该政治面貌");
+  if (!before && fromStatus === toStatus) throw new AppError("invalid", "新的政治面貌与当前相同");
+  const change = await tx.statusChange.create({
+    data: { personId, fromStatus, toStatus, effectiveOn, note: note || null, gateOverride: prepared.gateOverride, recordedById: actorId },
+    select: { id: true },
   });
+  const latest = await tx.statusChange.findFirstOrThrow({
+    where: { personId },
+    orderBy: [{ effectiveOn: "desc" }, { id: "desc" }],
+    select: { toStatus: true, effectiveOn: true },
+  });
+  await tx.person.update({ where: { id: personId }, data: { politicalStatus: latest.toStatus, statusSince: latest.effectiveOn } });
+  return change;
+}
+
+/** The audit entries of a written status change (and of a gate an admin overrode). */
+export async function auditStatusChange(actorId: number, personId: number, toStatus: PoliticalStatus, effectiveOn: Date, prepared: PreparedStatusChange) {
   const day = formatDate(effectiveOn);
   await audit({
     actorId,
     action: "person.status_change",
     targetKind: "person",
     targetId: personId,
-    detail: { toStatus, effectiveOn: day, ...(gates.warnings.length ? { warnings: gates.warnings } : {}) },
+    detail: { toStatus, effectiveOn: day, ...(prepared.warnings.length ? { warnings: prepared.warnings } : {}) },
   });
-  if (gateOverride) {
+  if (prepared.gateOverride) {
     await audit({
       actorId,
       action: "person.gate_override",
       targetKind: "person",
       targetId: personId,
-      detail: { fromStatus: from, toStatus, effectiveOn: day, refusal: gates.refusal!.message, reason: gateOverride },
+      detail: { fromStatus: prepared.from, toStatus, effectiveOn: day, refusal: prepared.refusal, reason: prepared.gateOverride },
     });
   }
-  return { warnings: gates.warnings, overridden: gateOverride !== null };
+}
+
+/** Records a change of political status with the date it took effect: the checks, the write, the audit. */
+export async function changeStatus(
+  actorId: number,
+  personId: number,
+  toStatus: PoliticalStatus,
+  effectiveOn: Date,
+  note?: string,
+  override: GateOverride = { allowed: false },
+): Promise<{ warnings: string[]; overridden: boolean }> {
+  const prepared = await prepareStatusChange(personId, toStatus, effectiveOn, override);
+  await prisma.$transaction((tx) => writeStatusChange(tx, actorId, personId, toStatus, effectiveOn, note ?? null, prepared));
+  await auditStatusChange(actorId, personId, toStatus, effectiveOn, prepared);
+  return { warnings: prepared.warnings, overridden: prepared.gateOverride !== null };
 }
 
 export type PersonUpdate = {

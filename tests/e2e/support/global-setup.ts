@@ -25,9 +25,14 @@ export default async function globalSetup(_config: FullConfig) {
   const seeded = await seedDemoUniversity(E2E_DB);
 
   const log = fs.openSync(E2E_SERVER_LOG, "w");
-  // The server runs in the build's snapshot, where relative paths find no content: the rule packs
+  // The server runs in the build's snapshot, where relative paths find no content: the rule and pipeline packs
   // are read from the repository's own.
-  const server = await spawnServer({ dbFile: E2E_DB, cwd: appDir, logFd: log, env: { RULE_PACKS_DIR: path.join(ROOT, "content", "rule-packs") } });
+  const server = await spawnServer({
+    dbFile: E2E_DB,
+    cwd: appDir,
+    logFd: log,
+    env: { RULE_PACKS_DIR: path.join(ROOT, "content", "rule-packs"), PIPELINE_PACKS_DIR: path.join(ROOT, "content", "pipeline-packs") },
+  });
   const url = server.url;
   process.env.E2E_BASE_URL = url;
   fs.writeFileSync(E2E_SERVER_FILE, JSON.stringify({ url, pid: server.child.pid }));

@@ -1,0 +1,133 @@
+import writeXlsxFile, { type SheetData } from "write-excel-file/node";
+import { formatDate } from "~/lib/dates";
+import { personFieldsFor } from "~/lib/mask";
+import { type Grant } from "~/lib/permissions";
+import { type DueItem, type RecordedStep, nextSteps } from "~/lib/pipeline/engine";
+import { unitIdsOnPath } from "~/lib/unit-path";
+import { audit } from "../audit";
+import { prisma } from "../db";
+import { type Download, XLSX_TYPE, headerRow } from "../http/download";
+import { pipelinePack } from "./packs";
+
+// Who is due for what this month and what is overdue, over the caller's subtree: every person of the
+// pipeline (applicant to probationary, or anyone with a file) with the steps the engine says are
+// overdue or due by the end of this month, each with the rule it comes from, per branch and college.
+
+const IN_PIPELINE = ["applicant", "activist", "target", "probationary"];
+
+export type DueRow = {
+  personId: number;
+  name: string;
+  number: string;
+  unitPath: string;
+  branch: string;
+  college: string;
+  item: DueItem;
+};
+
+export type DueSummary = { name: string; overdue: number; due: number };
+
+/** The last day of the month `today` is in (a calendar day, UTC midnight). */
+function monthEnd(today: Date): Date {
+  return new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth() + 1, 0));
+}
+
+export async function pipelineDue(scope: readonly string[], today: Date) {
+  if (scope.length === 0) return { rows: [] as DueRow[], colleges: [] as DueSummary[], branches: [] as DueSummary[] };
+  const pack = pipelinePack();
+  const units = await prisma.orgUnit.findMany({
+    where: { OR: scope.map((p) => ({ path: { startsWith: p } })) },
+    select: { id: true, name: true, kind: true, path: true },
+  });
+  const unitIds = units.map((u) => u.id);
+  const people = await prisma.person.findMany({
+    where: { unitId: { in: unitIds }, disabledAt: null, OR: [{ politicalStatus: { in: IN_PIPELINE } }, { pipelineRecords: { some: { supersededAt: null } } }] },
+    select: { id: true, name: true, number: true, unitId: true },
+    orderBy: [{ unitId: "asc" }, { number: "asc" }],
+  });
+  const records = await prisma.pipelineRecord.findMany({
+    where: { personId: { in: people.map((p) => p.id) }, supersededAt: null },
+    select: { personId: true, step: true, happenedOn: true, birthDate: true },
+  });
+  const byPerson = new Map<number, { recorded: RecordedStep[]; birthDate: Date | null }>();
+  for (const r of records) {
+    const file = byPerson.get(r.personId) ?? { recorded: [], birthDate: null };
+    file.recorded.push({ step: r.step, on: r.happenedOn });
+    if (r.step === "apply" && r.birthDate) file.birthDate = r.birthDate;
+    byPerson.set(r.personId, file);
+  }
+  // Names of every unit on the people's paths, including ancestors above the caller's scope.
+  const unitById = new Map(units.map((u) => [u.id, u]));
+  const missing = [...new Set(units.flatMap((u) => unitIdsOnPath(u.path)))].filter((id) => !unitById.has(id));
+  if (missing.length) {
+    for (const u of await prisma.orgUnit.findMany({ where: { id: { in: missing } }, select: { id: true, name: true, kind: true, path: true } }))
+      unitById.set(u.id, u);
+  }
+  const nearest = (path: string, kinds: string[]) =>
+    unitIdsOnPath(path)
+      .reverse()
+      .map((id) => unitById.get(id))
+      .find((u) => u && kinds.includes(u.kind))?.name ?? "—";
+
+  const end = monthEnd(today).getTime();
+  const rows: DueRow[] = [];
+  for (const p of people) {
+    const file = byPerson.get(p.id);
+    if (!file) continue;
+    const unit = unitById.get(p.unitId)!;
+    for (const item of nextSteps(pack, file.recorded, { birthDate: file.birthDate }, today)) {
+      if (item.state !== "overdue" && !(item.state === "due" && item.deadline && item.deadline.getTime() <= end)) continue;
+      rows.push({
+        personId: p.id,
+        name: p.name,
+        number: p.number,
+        unitPath: unit.path,
+        branch: nearest(unit.path, ["branch", "temporary"]),
+        college: nearest(unit.path, ["college"]),
+        item,
+      });
+    }
+  }
+  rows.sort(
+    (a, b) =>
+      a.college.localeCompare(b.college, "zh") ||
+      a.branch.localeCompare(b.branch, "zh") ||
+      (a.item.state === "overdue" ? 0 : 1) - (b.item.state === "overdue" ? 0 : 1) ||
+      (a.item.deadline?.getTime() ?? 0) - (b.item.deadline?.getTime() ?? 0),
+  );
+  const summarise = (key: "college" | "branch"): DueSummary[] => {
+    const m = new Map<string, DueSummary>();
+    for (const r of rows) {
+      const s = m.get(r[key]) ?? { name: r[key], overdue: 0, due: 0 };
+      if (r.item.state === "overdue") s.overdue++;
+      else s.due++;
+      m.set(r[key], s);
+    }
+    return [...m.values()];
+  };
+  return { rows, colleges: summarise("college"), branches: summarise("branch") };
+}
+
+/** The due list as an Excel workbook; numbers masked unless the viewer may see them whole. */
+export async function exportPipelineDue(actorId: number, grants: readonly Grant[], rows: readonly DueRow[], today: Date): Promise<Download> {
+  const data: SheetData = [
+    headerRow("院系", "党支部", "姓名", "学号/工号", "步骤", "状态", "期限", "依据"),
+    ...rows.map((r) => [
+      r.college,
+      r.branch,
+      r.name,
+      { value: personFieldsFor(grants, { unitPath: r.unitPath, number: r.number }).number, type: String, format: "@" },
+      r.item.title,
+      r.item.state === "overdue" ? "已逾期" : "本月到期",
+      r.item.deadline ? formatDate(r.item.deadline) : "",
+      r.item.rule,
+    ]),
+  ];
+  const body = await writeXlsxFile(data, {
+    sheet: "发展党员待办",
+    columns: [{ width: 20 }, { width: 24 }, { width: 10 }, { width: 14 }, { width: 18 }, { width: 10 }, { width: 12 }, { width: 80 }],
+    stickyRowsCount: 1,
+  }).toBuffer();
+  await audit({ actorId, action: "pipeline.export", targetKind: "pipeline", targetId: formatDate(today), detail: { rows: rows.length } });
+  return { body, fileName: `发展党员待办-${formatDate(today)}.xlsx`, contentType: XLSX_TYPE };
+}

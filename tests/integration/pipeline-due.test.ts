@@ -1,0 +1,85 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { addDays, addMonths } from "~/lib/pipeline/engine";
+import { todayInChina } from "~/lib/dates";
+import { storedTimestamp } from "~/lib/timestamp";
+import { Client } from "../support/client";
+import { type TestServer, startTestServer } from "../support/server";
+
+// /manage/pipeline: who is due for what this month and what is overdue, over the caller's subtree only,
+// each row with the rule it comes from, and its Excel export.
+
+let server: TestServer;
+const ids: Record<string, number> = {};
+const clients: Record<string, Client> = {};
+const PASSWORD = "Passw0rd1";
+const today = new Date(`${todayInChina()}T00:00:00Z`);
+// An application whose one-month talk falls due between today and the end of this month (the latest
+// such day of application; on a 31st after a 30-day month there is none, and the day before is used,
+// whose talk is then overdue), and one long overdue.
+const lastOfMonth = new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth() + 1, 0));
+const candidates = Array.from({ length: 62 }, (_, k) => addDays(today, -k)).filter((d) => addMonths(d, 1) >= today && addMonths(d, 1) <= lastOfMonth);
+const dueThisMonth = candidates[0] ?? addDays(today, -1);
+const dueState = candidates.length ? "本月到期" : "已逾期";
+
+beforeAll(async () => {
+  server = await startTestServer();
+  const f = server.factory;
+  const root = f.unit({ name: "待办大学党委", kind: "committee" });
+  const arts = f.unit({ name: "艺术学院党委", kind: "college", parent: root });
+  const a1 = f.unit({ name: "艺术学院第一党支部", kind: "branch", branchType: "student", parent: arts });
+  const a2 = f.unit({ name: "艺术学院第二党支部", kind: "branch", branchType: "student", parent: arts });
+  const law = f.unit({ name: "法学院党委", kind: "college", parent: root });
+  const l1 = f.unit({ name: "法学院党支部", kind: "branch", branchType: "student", parent: law });
+  const account = async (key: string, unitId: number) => {
+    ids[key] = f.person({ number: key, name: `书记${key}`, unitId, politicalStatus: "member", category: "staff" });
+    f.grant(ids[key], "secretary", unitId);
+    await f.password(ids[key], PASSWORD);
+    clients[key] = new Client(server.url);
+    expect((await clients[key].login(key, PASSWORD)).status).toBe(302);
+  };
+  await account("ARTS", arts.id);
+  await account("A1SEC", a1.id);
+  const applicant = (number: string, name: string, unitId: number, applied: Date) => {
+    const id = f.person({ number, name, unitId, politicalStatus: "applicant" });
+    f.db
+      .prepare(
+        `INSERT INTO PipelineRecord (personId, pack, packVersion, step, happenedOn, birthDate, recordedById, recordedAt, activeKey) VALUES (?, 'cpc-2014', 1, 'apply', ?, ?, ?, ?, ?)`,
+      )
+      .run(id, storedTimestamp(applied), storedTimestamp(new Date("2000-01-01T00:00:00Z")), ids.ARTS, storedTimestamp(new Date()), `${id}:apply`);
+    return id;
+  };
+  ids.overdue = applicant("2025110001", "逾期甲", a1.id, addMonths(today, -3));
+  ids.due = applicant("2025110002", "本月乙", a2.id, dueThisMonth);
+  ids.other = applicant("2025110003", "法学丙", l1.id, addMonths(today, -3));
+});
+afterAll(() => server?.stop());
+
+describe("/manage/pipeline", () => {
+  it("shows a college secretary the overdue and this month's steps of the college only, each with its rule", async () => {
+    const res = await clients.ARTS.get("/manage/pipeline");
+    expect(res.status).toBe(200);
+    expect(res.text).toContain("逾期甲");
+    expect(res.text).toContain("党组织派人谈话 · 已逾期");
+    expect(res.text).toContain("《细则》第七条 党组织收到入党申请书后，应当在一个月内派人同入党申请人谈话");
+    expect(res.text).toContain("本月乙");
+    expect(res.text).toContain(`党组织派人谈话 · ${dueState}`);
+    expect(res.text).not.toContain("法学丙");
+    expect(res.text).toContain("艺术学院第二党支部");
+  });
+
+  it("shows a branch secretary their branch only", async () => {
+    const res = await clients.A1SEC.get("/manage/pipeline");
+    expect(res.text).toContain("逾期甲");
+    expect(res.text).not.toContain("本月乙");
+    expect(res.text).not.toContain("法学丙");
+  });
+
+  it("exports the same rows to Excel and audits the export", async () => {
+    const file = await clients.ARTS.download("/manage/pipeline.xlsx");
+    expect(file.status).toBe(200);
+    expect(file.headers.get("content-type")).toBe("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+    expect(file.bytes.subarray(0, 2).toString()).toBe("PK");
+    const logged = server.factory.db.prepare("SELECT detail FROM AuditLog WHERE action = 'pipeline.export'").all() as { detail: string }[];
+    expect(logged.map((l) => JSON.parse(l.detail))).toEqual([{ rows: 2 }]);
+  });
+});
