@@ -3,8 +3,10 @@ import { describe, expect, it } from "vitest";
 import { FLAG_PERMILLE, checkAgainst, isFlagged, parseCommonPhrases } from "~/lib/similarity/check";
 import { matchPassages } from "~/lib/similarity/compare";
 import {
+  SHINGLE,
   SIGNATURE_LENGTH,
   bandKeys,
+  frequentShingles,
   minhashSignature,
   prepareCommonPhrases,
   prepareText,
@@ -156,6 +158,22 @@ describe("comparing a pair", () => {
     expect(isFlagged(fromLesson.permille)).toBe(true);
     const honest = checkAgainst(prep(HONEST_ESSAYS.clinic), [{ ref: { kind: "lesson", id: 7 }, text: prep(lesson) }]);
     expect(honest.matches).toEqual([]);
+  });
+
+  it("ignores a stock sentence that many essays of the corpus share and no pack lists, and still finds a copy", () => {
+    const stock = "把学习成果转化为推动工作的实际行动，在平凡岗位上作出不平凡的贡献。";
+    const paragraphs = essays.flatMap(([, t]) => t.split("\n\n")).filter((p) => p.length > 80);
+    const corpus = paragraphs.slice(0, 12).map((p) => `${p}${stock}`);
+    expect(corpus).toHaveLength(12);
+    const bare = corpus.map((t) => prep(t));
+    expect(matchPassages(bare[0], bare[1])).toHaveLength(1);
+    const frequent = new Set(frequentShingles(bare));
+    const withCorpus = (t: string) => prepareText(t, PACK, SHINGLE, frequent);
+    expect(matchPassages(withCorpus(corpus[0]), withCorpus(corpus[1]))).toEqual([]);
+    const copy = checkAgainst(withCorpus(paraphrase(corpus[2])), [{ ref: { kind: "submission", id: 1 }, text: withCorpus(corpus[2]) }]);
+    expect(isFlagged(copy.permille)).toBe(true);
+    // Frequent means in many texts: a passage two essays share is not.
+    expect(frequentShingles([bare[0], prep(paraphrase(corpus[0])), ...bare.slice(1)]).length).toBe(frequent.size);
   });
 
   it("states the copy rules it was tested with", () => {

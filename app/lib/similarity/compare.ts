@@ -15,7 +15,7 @@ export const MATCH_RULES = {
   maxSkew: 4,
   /** Shortest passage kept, in reduced characters. */
   minChars: 20,
-  /** Share of a passage's characters that must be covered by shared shingles. */
+  /** Share of a passage's counted positions (common ones left out) that must be covered by shared shingles. */
   minDensity: 0.5,
   /** A shingle found more often than this in the source is too common to place a passage by. */
   maxOccurrences: 4,
@@ -26,7 +26,7 @@ export const MATCH_RULES = {
 /** A matched passage: [from, to) in each text's reduced form. */
 export type ReducedPassage = { sub: [number, number]; src: [number, number] };
 
-type Chain = { i0: number; i1: number; j0: number; j1: number; e1: number; f1: number; matched: number };
+type Chain = { i0: number; i1: number; j0: number; j1: number; e0: number; e1: number; f1: number; matched: number };
 
 /** Position of each shingle among the counted ones (ignored shingles take no room), so a skipped common phrase is no step. */
 function countedPositions(p: PreparedText): Int32Array {
@@ -74,12 +74,12 @@ export function matchPassages(sub: PreparedText, src: PreparedText, rules = MATC
         }
       }
       if (best) {
-        best.matched += Math.min(n, i - best.i1);
+        best.matched += Math.min(n, ei[i] - best.e1);
         best.i1 = i;
         best.j1 = j;
         best.e1 = ei[i];
         best.f1 = ej[j];
-      } else active.push({ i0: i, i1: i, j0: j, j1: j, e1: ei[i], f1: ej[j], matched: n });
+      } else active.push({ i0: i, i1: i, j0: j, j1: j, e0: ei[i], e1: ei[i], f1: ej[j], matched: n });
     }
   }
   done.push(...active);
@@ -97,9 +97,11 @@ export function matchPassages(sub: PreparedText, src: PreparedText, rules = MATC
         i1++;
         j1++;
       }
-      return { sub: [i0, i1] as [number, number], src: [j0, j1] as [number, number], matched: c.matched + (c.i0 - i0) + (i1 - c.i1 - n) };
+      const grown = c.i0 - i0 + (i1 - c.i1 - n);
+      // Density over the counted positions: common stretches inside the passage are neither matched nor missed.
+      return { sub: [i0, i1] as [number, number], src: [j0, j1] as [number, number], matched: c.matched + grown, span: c.e1 - c.e0 + n + grown };
     })
-    .filter((p) => p.sub[1] - p.sub[0] >= rules.minChars && p.matched >= rules.minDensity * (p.sub[1] - p.sub[0]))
+    .filter((p) => p.sub[1] - p.sub[0] >= rules.minChars && p.matched >= rules.minDensity * p.span)
     .sort((a, b) => b.sub[1] - b.sub[0] - (a.sub[1] - a.sub[0]) || a.sub[0] - b.sub[0]);
   // A passage mostly inside a longer one already kept (the same sentence met twice in the source) adds nothing.
   const out: ReducedPassage[] = [];

@@ -1,8 +1,8 @@
 import { type NormalizedText, normalizeText } from "./normalize";
 
 // A text's fingerprint: the hashes of its character n-grams (shingles) over the reduced text, which of
-// them fall inside a common phrase (ignored: see common-phrases.ts), and a MinHash signature of the
-// rest, cut into LSH bands. Everything is deterministic (fixed seeds), so a signature stored today is
+// them are common to everyone's writing (inside a phrase of the pack, or frequent in the corpus:
+// ignored), and a MinHash signature of the rest, cut into LSH bands. Everything is deterministic (fixed seeds), so a signature stored today is
 // comparable with one computed next year by the same version of this module.
 
 /** Shingle length in characters: 5 separated copies from honest essays best in the experiment of decision 045. */
@@ -52,7 +52,7 @@ export type PreparedText = {
   hashes: Uint32Array;
   /** 1 where the reduced text's character lies in a common phrase. */
   common: Uint8Array;
-  /** 1 where the shingle at that position lies wholly in a common phrase: it takes no part in signature or matches. */
+  /** 1 where the shingle at that position lies wholly in a common phrase, or is frequent in the corpus: it takes no part in signature or matches. */
   ignored: Uint8Array;
 };
 
@@ -64,7 +64,21 @@ export function prepareCommonPhrases(phrases: readonly string[]): string[] {
   return [...new Set(reduced)].sort((a, b) => b.length - a.length);
 }
 
-export function prepareText(original: string, commonPhrases: readonly string[] = [], n = SHINGLE): PreparedText {
+/**
+ * Shingles found in at least `minShare` of the texts (and at least `minDocs` of them): the stock
+ * phrases of a corpus that no pack lists. A copy shared by a few people never reaches the share.
+ */
+export function frequentShingles(texts: readonly PreparedText[], minShare = FREQUENT_SHARE, minDocs = FREQUENT_MIN_DOCS): Uint32Array {
+  const df = new Map<number, number>();
+  for (const t of texts) for (const h of countedShingles(t)) df.set(h, (df.get(h) ?? 0) + 1);
+  const min = Math.max(minDocs, Math.ceil(minShare * texts.length));
+  return Uint32Array.from([...df].filter(([, count]) => count >= min).map(([h]) => h)).sort();
+}
+/** A shingle in 2 % of a corpus' texts, and in at least 10 of them, is common to everyone's writing. */
+export const FREQUENT_SHARE = 0.02;
+export const FREQUENT_MIN_DOCS = 10;
+
+export function prepareText(original: string, commonPhrases: readonly string[] = [], n = SHINGLE, frequent?: ReadonlySet<number>): PreparedText {
   const norm = normalizeText(original);
   const text = norm.text;
   const common = new Uint8Array(text.length);
@@ -79,6 +93,7 @@ export function prepareText(original: string, commonPhrases: readonly string[] =
     run = common[c] ? run + 1 : 0;
     if (run >= n) ignored[c - n + 1] = 1;
   }
+  if (frequent?.size) for (let i = 0; i < hashes.length; i++) if (frequent.has(hashes[i])) ignored[i] = 1;
   return { norm, n, hashes, common, ignored };
 }
 

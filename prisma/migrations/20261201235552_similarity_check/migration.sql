@@ -37,6 +37,14 @@ CREATE TABLE "SimilarityReport" (
     CONSTRAINT "SimilarityReport_submissionId_fkey" FOREIGN KEY ("submissionId") REFERENCES "Submission" ("id") ON DELETE CASCADE ON UPDATE CASCADE
 );
 
+-- CreateTable
+CREATE TABLE "SimilarityCorpus" (
+    "id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
+    "computedAt" DATETIME NOT NULL,
+    "texts" INTEGER NOT NULL,
+    "shingles" BLOB NOT NULL
+);
+
 -- CreateIndex
 CREATE UNIQUE INDEX "SimilarityText_submissionId_key" ON "SimilarityText"("submissionId");
 
