@@ -14,6 +14,7 @@ import * as mdxPreview from "../bench/scenarios/mdx-preview";
 import * as peopleList from "../bench/scenarios/people-list";
 import * as quizAttempts from "../bench/scenarios/quiz-attempts";
 import * as signinStorm from "../bench/scenarios/signin-storm";
+import * as similarity from "../bench/scenarios/similarity";
 import { seedDemoUniversity } from "../prisma/seed";
 import { buildIfNeeded } from "./lib/build";
 import { migrate } from "./lib/migrate";
@@ -23,7 +24,19 @@ import { migrate } from "./lib/migrate";
 // process, run the scenarios, print one table.
 // Benchmarks print figures; they assert nothing about time (bench/README.md).
 
-const SCENARIOS: Scenario[] = [signinStorm, peopleList, hoursReports, quizAttempts, coursePage, heartbeats, contest, contestCrash, live, mdxPreview];
+const SCENARIOS: Scenario[] = [
+  signinStorm,
+  peopleList,
+  hoursReports,
+  quizAttempts,
+  coursePage,
+  heartbeats,
+  contest,
+  contestCrash,
+  live,
+  mdxPreview,
+  similarity,
+];
 
 const root = path.resolve(import.meta.dirname, "..");
 const wanted = process.argv.slice(2);

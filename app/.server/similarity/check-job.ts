@@ -181,7 +181,7 @@ function staleSubmissions(db: Database.Database, subject: Subject) {
  * and the corpus has not grown by a fifth since a count over a smaller sample; otherwise counted afresh
  * over the latest hand-ins (about 3 s for 1,000 essays of 3,000 characters), and returned for storing.
  */
-function frequentInCorpus(
+export function frequentInCorpus(
   db: Database.Database,
   phrases: string[],
   now = Date.now(),

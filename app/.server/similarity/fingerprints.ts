@@ -46,3 +46,13 @@ export function storeFingerprint(db: Database.Database, owner: FingerprintOwner,
   if (fp.keys.length)
     run(db, sql`INSERT INTO "SimilarityBand" ("textId", "band", "key") VALUES ${join(fp.keys.map((key, band) => sql`(${row.id}, ${band}, ${key})`))}`);
 }
+
+/** Keeps a fresh count of the corpus' frequent shingles, and only the latest. */
+export function storeCorpus(db: Database.Database, corpus: { texts: number; shingles: Uint8Array }, now = new Date()) {
+  const bytes = Buffer.from(corpus.shingles.buffer, corpus.shingles.byteOffset, corpus.shingles.byteLength);
+  const row = get<{ id: number }>(
+    db,
+    sql`INSERT INTO "SimilarityCorpus" ("computedAt", "texts", "shingles") VALUES (${now}, ${corpus.texts}, ${bytes}) RETURNING "id"`,
+  )!;
+  run(db, sql`DELETE FROM "SimilarityCorpus" WHERE "id" < ${row.id}`);
+}

@@ -4,10 +4,10 @@ import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { prisma, prismaIdle, rawDb } from "../db";
 import { env } from "../env";
-import { get, run, sql } from "../sql";
+import { run, sql } from "../sql";
 import { type CheckOutcome } from "./check-job";
 import type { CheckReply, CheckRequest } from "./check-worker";
-import { storeFingerprint } from "./fingerprints";
+import { storeCorpus, storeFingerprint } from "./fingerprints";
 
 // The similarity checks run off the request path: a queued report (a row: the queue is the table, so a
 // check queued by another process, or before a restart, is not lost) is claimed by the runner the
@@ -191,14 +191,7 @@ export async function finishReport(reportId: number, outcome: CheckOutcome, now 
   db.transaction(() => {
     const { submissionId, version, fingerprint } = outcome.submission;
     storeFingerprint(db, { submissionId, version }, fingerprint, now);
-    if (outcome.corpus) {
-      const bytes = Buffer.from(outcome.corpus.shingles.buffer, outcome.corpus.shingles.byteOffset, outcome.corpus.shingles.byteLength);
-      const row = get<{ id: number }>(
-        db,
-        sql`INSERT INTO "SimilarityCorpus" ("computedAt", "texts", "shingles") VALUES (${now}, ${outcome.corpus.texts}, ${bytes}) RETURNING "id"`,
-      )!;
-      run(db, sql`DELETE FROM "SimilarityCorpus" WHERE "id" < ${row.id}`);
-    }
+    if (outcome.corpus) storeCorpus(db, outcome.corpus, now);
     for (const o of outcome.others) storeFingerprint(db, { submissionId: o.submissionId, version: o.version }, o.fingerprint, now);
     for (const l of outcome.lessons) storeFingerprint(db, { lessonId: l.lessonId }, l.fingerprint, now);
     run(
