@@ -95,6 +95,8 @@ export class SimilarityRunner {
     try {
       outcome = await this.exchange(reportId);
     } catch (e) {
+      // Stopped with the server: the claim stays, and is taken again once its lease runs out.
+      if (!this.started) return;
       if (!(e instanceof CheckStopped)) console.error(`similarity check of report ${reportId}:`, e);
       await failReport(reportId, e instanceof CheckStopped ? e.reason : ERROR_REASON);
       return;
