@@ -14,6 +14,7 @@ import {
   signatureFromBytes,
 } from "~/lib/similarity/fingerprint";
 import { proseOfMdx } from "~/lib/similarity/mdx-text";
+import { CONTEXT_CHARS, EXCERPT_CAP, excerptOf } from "~/lib/similarity/report";
 import { normalizeText, originalRange } from "~/lib/similarity/normalize";
 import { HONEST_ESSAYS } from "../fixtures/similarity-essays";
 import { HEAVY, SYNONYMS, paraphrase } from "../fixtures/paraphrase";
@@ -181,6 +182,17 @@ describe("comparing a pair", () => {
     const copy = paraphrase(HONEST_ESSAYS.ideals);
     expect(Object.values(SYNONYMS).some((w) => copy.includes(w))).toBe(true);
     expect(copy).not.toEqual(HONEST_ESSAYS.ideals);
+  });
+});
+
+describe("what a report keeps", () => {
+  it("keeps a source's passage with a little context, and cuts a long one", () => {
+    const text = "甲".repeat(100) + "乙".repeat(50) + "丙".repeat(100);
+    expect(excerptOf(text, [100, 150])).toEqual({ before: "甲".repeat(CONTEXT_CHARS), text: "乙".repeat(50), after: "丙".repeat(CONTEXT_CHARS) });
+    const long = excerptOf("丁".repeat(2000), [10, 1500]);
+    expect(long.text).toHaveLength(EXCERPT_CAP + 1);
+    expect(long.text.endsWith("…")).toBe(true);
+    expect(long.after).toBe("");
   });
 });
 
