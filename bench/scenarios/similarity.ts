@@ -353,7 +353,11 @@ function fingerprintEarlier(dbFile: string, corpus: Corpus): { stats: Stats; cou
       for (const id of corpus.earlier) {
         const t0 = performance.now();
         const text = corpus.texts.get(id)!;
-        storeFingerprint(db, { submissionId: id, version: 1 }, fingerprintOf(text, textHash(text), prepareText(text, phrases, SHINGLE, counted.frequent)));
+        storeFingerprint(
+          db,
+          { submissionId: id, version: 1 },
+          fingerprintOf(text, textHash(text), prepareText(text, phrases, SHINGLE, counted.frequent), counted.at),
+        );
         times.push(performance.now() - t0);
       }
     })();

@@ -6,6 +6,7 @@ import {
   SHINGLE,
   SIGNATURE_LENGTH,
   bandKeys,
+  frequentSetChanged,
   frequentShingles,
   minhashSignature,
   prepareCommonPhrases,
@@ -175,6 +176,15 @@ describe("comparing a pair", () => {
     expect(isFlagged(copy.permille)).toBe(true);
     // Frequent means in many texts: a passage two essays share is not.
     expect(frequentShingles([bare[0], prep(paraphrase(corpus[0])), ...bare.slice(1)]).length).toBe(frequent.size);
+  });
+
+  it("says when a new count of frequent shingles must renew the fingerprints made with the last", () => {
+    const set = (from: number, to: number) => Uint32Array.from({ length: to - from }, (_, i) => from + i);
+    expect(frequentSetChanged(null, set(0, 0))).toBe(false);
+    expect(frequentSetChanged(null, set(0, 10))).toBe(true);
+    expect(frequentSetChanged(set(0, 100), set(5, 105))).toBe(false);
+    expect(frequentSetChanged(set(0, 100), set(15, 115))).toBe(true);
+    expect(frequentSetChanged(set(0, 100), set(0, 70))).toBe(true);
   });
 
   it("states the copy rules it was tested with", () => {

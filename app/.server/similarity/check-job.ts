@@ -1,11 +1,19 @@
 import type Database from "better-sqlite3";
 import { type SourceRef, checkAgainst } from "~/lib/similarity/check";
-import { type PreparedText, SHINGLE, frequentShingles, prepareText, signatureBytes, signatureFromBytes } from "~/lib/similarity/fingerprint";
+import {
+  type PreparedText,
+  SHINGLE,
+  frequentSetChanged,
+  frequentShingles,
+  prepareText,
+  signatureBytes,
+  signatureFromBytes,
+} from "~/lib/similarity/fingerprint";
 import { proseOfMdx } from "~/lib/similarity/mdx-text";
 import { type StoredMatch, excerptOf } from "~/lib/similarity/report";
 import { all, get, inList, sql } from "../sql";
 import { commonPhrases } from "./common-phrases";
-import { type TextFingerprint, fingerprintOf, textHash } from "./fingerprints";
+import { type CorpusCount, type TextFingerprint, fingerprintOf, textHash } from "./fingerprints";
 
 // One check, as the check's thread runs it on a read-only connection of its own: the submission's
 // handed-in text is fingerprinted; its LSH band keys find the candidates among the stored fingerprints
@@ -31,7 +39,7 @@ export type CheckOutcome = {
   others: { submissionId: number; version: number; fingerprint: TextFingerprint }[];
   lessons: { lessonId: number; fingerprint: TextFingerprint }[];
   /** The corpus' frequent shingles, when this check computed them afresh. */
-  corpus?: { texts: number; shingles: Uint8Array };
+  corpus?: CorpusCount;
   permille: number;
   matches: StoredMatch[];
   candidates: number;
@@ -64,17 +72,18 @@ export function runCheck(db: Database.Database, reportId: number): CheckOutcome 
   const phrases = commonPhrases();
   const corpus = frequentInCorpus(db, phrases);
   const prep = (t: string) => prepareText(t, phrases, SHINGLE, corpus.frequent);
+  const fingerprintFrom = (t: string, hash: string, prepared: PreparedText) => fingerprintOf(t, hash, prepared, corpus.at);
   const mine = prep(text);
-  const fingerprint = fingerprintOf(text, textHash(text), mine);
+  const fingerprint = fingerprintFrom(text, textHash(text), mine);
 
-  const lessons = staleLessons(db).map((l) => {
+  const lessons = staleLessons(db, corpus.basisAt).map((l) => {
     const prose = proseOfMdx(l.body);
-    return { lessonId: l.id, fingerprint: fingerprintOf(prose, l.bodyHash, prep(prose)) };
+    return { lessonId: l.id, fingerprint: fingerprintFrom(prose, l.bodyHash, prep(prose)) };
   });
-  const others = staleSubmissions(db, subject).map((o) => {
+  const others = staleSubmissions(db, subject, corpus.basisAt).map((o) => {
     const original = o.text ?? o.current;
     const prepared = prep(original);
-    return { submissionId: o.id, version: o.version, original, prepared, fingerprint: fingerprintOf(original, textHash(original), prepared) };
+    return { submissionId: o.id, version: o.version, original, prepared, fingerprint: fingerprintFrom(original, textHash(original), prepared) };
   });
   const refreshed = new Set(others.map((o) => o.submissionId));
   const keys = new Set(fingerprint.keys);
@@ -147,20 +156,24 @@ export function runCheck(db: Database.Database, reportId: number): CheckOutcome 
   };
 }
 
-/** Published lessons whose text has no fingerprint yet, or an older one. */
-function staleLessons(db: Database.Database) {
+/** Published lessons whose text has no fingerprint yet, an older one, or one made with an outdated count of frequent shingles. */
+function staleLessons(db: Database.Database, basisAt: Date) {
   return all<{ id: number; body: string; bodyHash: string }>(
     db,
     sql`SELECT l."id", l."body", l."bodyHash" FROM "Lesson" l
         JOIN "Course" c ON c."id" = l."courseId"
         LEFT JOIN "SimilarityText" t ON t."lessonId" = l."id"
-        WHERE c."status" = 'published' AND l."archivedAt" IS NULL AND (t."id" IS NULL OR t."textHash" <> l."bodyHash")
+        WHERE c."status" = 'published' AND l."archivedAt" IS NULL
+          AND (t."id" IS NULL OR t."textHash" <> l."bodyHash" OR t."corpusAt" IS NULL OR t."corpusAt" < ${basisAt})
         ORDER BY l."id"`,
   );
 }
 
-/** The scope's other hand-ins whose current version has no fingerprint yet: the same assignment, or an earlier one of the same kind. */
-function staleSubmissions(db: Database.Database, subject: Subject) {
+/**
+ * The scope's other hand-ins (the same assignment, or an earlier one of the same kind) whose current
+ * version has no fingerprint yet, or one made with an outdated count of frequent shingles.
+ */
+function staleSubmissions(db: Database.Database, subject: Subject, basisAt: Date) {
   return all<{ id: number; version: number; text: string | null; current: string }>(
     db,
     sql`SELECT s."id", s."version", v."text", s."text" AS "current"
@@ -170,7 +183,7 @@ function staleSubmissions(db: Database.Database, subject: Subject) {
         LEFT JOIN "SimilarityText" t ON t."submissionId" = s."id"
         WHERE s."version" >= 1 AND s."id" <> ${subject.submissionId} AND s."personId" <> ${subject.personId}
           AND (s."assignmentId" = ${subject.assignmentId} OR (a."kind" = ${subject.kind} AND a."opensAt" <= ${subject.opensAt}))
-          AND (t."id" IS NULL OR t."version" < s."version")
+          AND (t."id" IS NULL OR t."version" < s."version" OR t."corpusAt" IS NULL OR t."corpusAt" < ${basisAt})
         ORDER BY s."id"
         LIMIT ${MAX_BACKLOG}`,
   );
@@ -180,20 +193,27 @@ function staleSubmissions(db: Database.Database, subject: Subject) {
  * The shingles frequent in the corpus (decision 045): the stored count while it is less than a day old
  * and the corpus has not grown by a fifth since a count over a smaller sample; otherwise counted afresh
  * over the latest hand-ins (about 3 s for 1,000 essays of 3,000 characters), and returned for storing.
+ * `at` is the count's time, stamped on the fingerprints made with it; fingerprints older than `basisAt`
+ * (the last count that changed the set much) are made again, a few hundred a check.
  */
 export function frequentInCorpus(
   db: Database.Database,
   phrases: string[],
-  now = Date.now(),
-): { frequent: Set<number>; fresh?: { texts: number; shingles: Uint8Array } } {
-  const stored = get<{ computedAt: string | Date; texts: number; shingles: Buffer }>(
+  now = new Date(),
+): { frequent: Set<number>; at: Date; basisAt: Date; fresh?: CorpusCount } {
+  const stored = get<{ computedAt: string | Date; basisAt: string | Date; texts: number; shingles: Buffer }>(
     db,
-    sql`SELECT "computedAt", "texts", "shingles" FROM "SimilarityCorpus" ORDER BY "id" DESC LIMIT 1`,
+    sql`SELECT "computedAt", "basisAt", "texts", "shingles" FROM "SimilarityCorpus" ORDER BY "id" DESC LIMIT 1`,
   );
   const handedIn = () => Number(get<{ n: number | bigint }>(db, sql`SELECT COUNT(*) AS "n" FROM "Submission" WHERE "version" >= 1`)!.n);
-  const current =
-    stored && now - new Date(stored.computedAt).getTime() < CORPUS_MAX_AGE_MS && (stored.texts >= CORPUS_SAMPLE || handedIn() < stored.texts * 1.2 + 10);
-  if (stored && current) return { frequent: new Set(signatureFromBytes(stored.shingles)) };
+  const last = stored && signatureFromBytes(stored.shingles);
+  if (
+    stored &&
+    last &&
+    now.getTime() - new Date(stored.computedAt).getTime() < CORPUS_MAX_AGE_MS &&
+    (stored.texts >= CORPUS_SAMPLE || handedIn() < stored.texts * 1.2 + 10)
+  )
+    return { frequent: new Set(last), at: new Date(stored.computedAt), basisAt: new Date(stored.basisAt) };
   const sample = all<{ text: string | null; current: string }>(
     db,
     sql`SELECT v."text", s."text" AS "current" FROM "Submission" s
@@ -203,5 +223,6 @@ export function frequentInCorpus(
         LIMIT ${CORPUS_SAMPLE}`,
   );
   const hashes = frequentShingles(sample.map((r) => prepareText(r.text ?? r.current, phrases)));
-  return { frequent: new Set(hashes), fresh: { texts: sample.length, shingles: signatureBytes(hashes) } };
+  const basisAt = stored && !frequentSetChanged(last ?? null, hashes) ? new Date(stored.basisAt) : now;
+  return { frequent: new Set(hashes), at: now, basisAt, fresh: { computedAt: now, basisAt, texts: sample.length, shingles: signatureBytes(hashes) } };
 }

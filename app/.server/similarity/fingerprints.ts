@@ -8,14 +8,20 @@ import { commonPhrases } from "./common-phrases";
 // (SimilarityBand), found again by key when another text is checked. Written on a raw connection in a
 // batch (the report's writer in the server, and the bench), with portable SQL (decision 037).
 
-export type TextFingerprint = { textHash: string; chars: number; signature: Uint8Array | null; keys: number[] };
+/** `corpusAt`: when the frequent shingles it ignored were counted (null: none were). */
+export type TextFingerprint = { textHash: string; chars: number; signature: Uint8Array | null; keys: number[]; corpusAt: Date | null };
 export type FingerprintOwner = { submissionId: number; version: number } | { lessonId: number };
 
 export const textHash = (text: string) => crypto.createHash("sha256").update(text).digest("hex");
 
-export function fingerprintOf(text: string, hash = textHash(text), prepared: PreparedText = prepareText(text, commonPhrases())): TextFingerprint {
+export function fingerprintOf(
+  text: string,
+  hash = textHash(text),
+  prepared: PreparedText = prepareText(text, commonPhrases()),
+  corpusAt: Date | null = null,
+): TextFingerprint {
   const sig = minhashSignature(prepared);
-  return { textHash: hash, chars: prepared.norm.text.length, signature: sig && signatureBytes(sig), keys: sig ? bandKeys(sig) : [] };
+  return { textHash: hash, chars: prepared.norm.text.length, signature: sig && signatureBytes(sig), keys: sig ? bandKeys(sig) : [], corpusAt };
 }
 
 /** Replaces the owner's fingerprint and its bands (never a later version's). Run it inside the caller's transaction. */
@@ -25,19 +31,19 @@ export function storeFingerprint(db: Database.Database, owner: FingerprintOwner,
     "submissionId" in owner
       ? get<{ id: number }>(
           db,
-          sql`INSERT INTO "SimilarityText" ("submissionId", "version", "textHash", "chars", "signature", "updatedAt")
-              VALUES (${owner.submissionId}, ${owner.version}, ${fp.textHash}, ${fp.chars}, ${signature}, ${now})
+          sql`INSERT INTO "SimilarityText" ("submissionId", "version", "textHash", "chars", "signature", "corpusAt", "updatedAt")
+              VALUES (${owner.submissionId}, ${owner.version}, ${fp.textHash}, ${fp.chars}, ${signature}, ${fp.corpusAt}, ${now})
               ON CONFLICT ("submissionId") DO UPDATE SET "version" = excluded."version", "textHash" = excluded."textHash",
-                "chars" = excluded."chars", "signature" = excluded."signature", "updatedAt" = excluded."updatedAt"
+                "chars" = excluded."chars", "signature" = excluded."signature", "corpusAt" = excluded."corpusAt", "updatedAt" = excluded."updatedAt"
               WHERE "SimilarityText"."version" <= excluded."version"
               RETURNING "id"`,
         )
       : get<{ id: number }>(
           db,
-          sql`INSERT INTO "SimilarityText" ("lessonId", "textHash", "chars", "signature", "updatedAt")
-              VALUES (${owner.lessonId}, ${fp.textHash}, ${fp.chars}, ${signature}, ${now})
+          sql`INSERT INTO "SimilarityText" ("lessonId", "textHash", "chars", "signature", "corpusAt", "updatedAt")
+              VALUES (${owner.lessonId}, ${fp.textHash}, ${fp.chars}, ${signature}, ${fp.corpusAt}, ${now})
               ON CONFLICT ("lessonId") DO UPDATE SET "textHash" = excluded."textHash",
-                "chars" = excluded."chars", "signature" = excluded."signature", "updatedAt" = excluded."updatedAt"
+                "chars" = excluded."chars", "signature" = excluded."signature", "corpusAt" = excluded."corpusAt", "updatedAt" = excluded."updatedAt"
               RETURNING "id"`,
         );
   // No row: a later version of the submission was fingerprinted already (checks finishing out of order).
@@ -47,12 +53,15 @@ export function storeFingerprint(db: Database.Database, owner: FingerprintOwner,
     run(db, sql`INSERT INTO "SimilarityBand" ("textId", "band", "key") VALUES ${join(fp.keys.map((key, band) => sql`(${row.id}, ${band}, ${key})`))}`);
 }
 
+export type CorpusCount = { computedAt: Date; basisAt: Date; texts: number; shingles: Uint8Array };
+
 /** Keeps a fresh count of the corpus' frequent shingles, and only the latest. */
-export function storeCorpus(db: Database.Database, corpus: { texts: number; shingles: Uint8Array }, now = new Date()) {
+export function storeCorpus(db: Database.Database, corpus: CorpusCount) {
   const bytes = Buffer.from(corpus.shingles.buffer, corpus.shingles.byteOffset, corpus.shingles.byteLength);
   const row = get<{ id: number }>(
     db,
-    sql`INSERT INTO "SimilarityCorpus" ("computedAt", "texts", "shingles") VALUES (${now}, ${corpus.texts}, ${bytes}) RETURNING "id"`,
+    sql`INSERT INTO "SimilarityCorpus" ("computedAt", "basisAt", "texts", "shingles")
+        VALUES (${corpus.computedAt}, ${corpus.basisAt}, ${corpus.texts}, ${bytes}) RETURNING "id"`,
   )!;
   run(db, sql`DELETE FROM "SimilarityCorpus" WHERE "id" < ${row.id}`);
 }

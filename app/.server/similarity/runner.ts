@@ -193,7 +193,7 @@ export async function finishReport(reportId: number, outcome: CheckOutcome, now 
   db.transaction(() => {
     const { submissionId, version, fingerprint } = outcome.submission;
     storeFingerprint(db, { submissionId, version }, fingerprint, now);
-    if (outcome.corpus) storeCorpus(db, outcome.corpus, now);
+    if (outcome.corpus) storeCorpus(db, outcome.corpus);
     for (const o of outcome.others) storeFingerprint(db, { submissionId: o.submissionId, version: o.version }, o.fingerprint, now);
     for (const l of outcome.lessons) storeFingerprint(db, { lessonId: l.lessonId }, l.fingerprint, now);
     run(

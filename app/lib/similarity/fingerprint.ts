@@ -74,6 +74,20 @@ export function frequentShingles(texts: readonly PreparedText[], minShare = FREQ
   const min = Math.max(minDocs, Math.ceil(minShare * texts.length));
   return Uint32Array.from([...df].filter(([, count]) => count >= min).map(([h]) => h)).sort();
 }
+/**
+ * Whether a new count of the frequent shingles differs enough from the last that fingerprints made with
+ * the last must be made again (their signatures would no longer meet the new ones' in the LSH bands):
+ * the first non-empty count, or more than a fifth of the shingles in or out.
+ */
+export function frequentSetChanged(last: Uint32Array | null, next: Uint32Array): boolean {
+  if (!last?.length) return next.length > 0;
+  const before = new Set(last);
+  let inOut = 0;
+  for (const h of next) if (!before.has(h)) inOut++;
+  inOut += last.length - (next.length - inOut);
+  return inOut > 0.2 * Math.max(last.length, next.length);
+}
+
 /** A shingle in 2 % of a corpus' texts, and in at least 10 of them, is common to everyone's writing. */
 export const FREQUENT_SHARE = 0.02;
 export const FREQUENT_MIN_DOCS = 10;

@@ -7,6 +7,7 @@ CREATE TABLE "SimilarityText" (
     "textHash" TEXT NOT NULL,
     "chars" INTEGER NOT NULL,
     "signature" BLOB,
+    "corpusAt" DATETIME,
     "updatedAt" DATETIME NOT NULL,
     CONSTRAINT "SimilarityText_submissionId_fkey" FOREIGN KEY ("submissionId") REFERENCES "Submission" ("id") ON DELETE CASCADE ON UPDATE CASCADE,
     CONSTRAINT "SimilarityText_lessonId_fkey" FOREIGN KEY ("lessonId") REFERENCES "Lesson" ("id") ON DELETE CASCADE ON UPDATE CASCADE
@@ -41,6 +42,7 @@ CREATE TABLE "SimilarityReport" (
 CREATE TABLE "SimilarityCorpus" (
     "id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
     "computedAt" DATETIME NOT NULL,
+    "basisAt" DATETIME NOT NULL,
     "texts" INTEGER NOT NULL,
     "shingles" BLOB NOT NULL
 );
