@@ -15,6 +15,7 @@ import * as peopleList from "../bench/scenarios/people-list";
 import * as pipelineDashboard from "../bench/scenarios/pipeline-dashboard";
 import * as quizAttempts from "../bench/scenarios/quiz-attempts";
 import * as signinStorm from "../bench/scenarios/signin-storm";
+import * as similarity from "../bench/scenarios/similarity";
 import { seedDemoUniversity } from "../prisma/seed";
 import { buildIfNeeded } from "./lib/build";
 import { migrate } from "./lib/migrate";
@@ -36,6 +37,7 @@ const SCENARIOS: Scenario[] = [
   live,
   mdxPreview,
   pipelineDashboard,
+  similarity,
 ];
 
 const root = path.resolve(import.meta.dirname, "..");

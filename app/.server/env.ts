@@ -89,6 +89,8 @@ const EnvSchema = z
     TRUST_PROXY: z.enum(["true", "false"]).default("false"),
     /** Password hashes computed at once; default: cores − 1, leaving a core to serve pages. */
     ARGON2_CONCURRENCY: z.coerce.number().int().min(1).max(64).optional(),
+    /** How long one similarity check may run before it is stopped and its report marked failed (decision 045). */
+    SIMILARITY_TIME_LIMIT_MS: z.coerce.number().int().min(1).max(600_000).default(60_000),
     /** Where the rule packs are read from: a school may keep packs of its own beside the shipped ones. */
     RULE_PACKS_DIR: z.string().default("./content/rule-packs"),
     PIPELINE_PACKS_DIR: z.string().default("./content/pipeline-packs"),
@@ -139,6 +141,7 @@ function load() {
     argon2Concurrency: raw.ARGON2_CONCURRENCY,
     rulePacksDir: path.resolve(raw.RULE_PACKS_DIR),
     pipelinePacksDir: path.resolve(raw.PIPELINE_PACKS_DIR),
+    similarityTimeLimitMs: raw.SIMILARITY_TIME_LIMIT_MS,
     certSecret: raw.CERT_SECRET,
     publicUrl: raw.PUBLIC_URL,
     sso: ssoSettings(raw),

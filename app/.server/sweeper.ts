@@ -1,6 +1,7 @@
 import { closeExpiredEntries } from "./contest/entries";
 import { CreditRepair } from "./credit-repair";
 import { closeExpiredAttempts } from "./quiz/attempts";
+import { startSimilarityRunner } from "./similarity/runner";
 
 // Quiz attempts and contest entries whose browser never returns are still closed and scored at their
 // deadline: reads close them lazily, and this sweeper catches the ones nobody reads (so the grade, and
@@ -33,5 +34,10 @@ export async function startSweeper(): Promise<() => void> {
   }, INTERVAL_MS);
   // Never the reason the process stays alive.
   timer.unref();
-  return () => clearInterval(timer);
+  // Similarity checks have their own queue and thread (decision 045): started with the server, stopped with it.
+  const stopSimilarity = startSimilarityRunner();
+  return () => {
+    clearInterval(timer);
+    void stopSimilarity();
+  };
 }

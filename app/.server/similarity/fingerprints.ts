@@ -1,0 +1,67 @@
+import crypto from "node:crypto";
+import type Database from "better-sqlite3";
+import { type PreparedText, bandKeys, minhashSignature, prepareText, signatureBytes } from "~/lib/similarity/fingerprint";
+import { get, join, run, sql } from "../sql";
+import { commonPhrases } from "./common-phrases";
+
+// Fingerprints as stored: one SimilarityText row per submission or lesson, and its LSH band keys
+// (SimilarityBand), found again by key when another text is checked. Written on a raw connection in a
+// batch (the report's writer in the server, and the bench), with portable SQL (decision 037).
+
+/** `corpusAt`: when the frequent shingles it ignored were counted (null: none were). */
+export type TextFingerprint = { textHash: string; chars: number; signature: Uint8Array | null; keys: number[]; corpusAt: Date | null };
+export type FingerprintOwner = { submissionId: number; version: number } | { lessonId: number };
+
+export const textHash = (text: string) => crypto.createHash("sha256").update(text).digest("hex");
+
+export function fingerprintOf(
+  text: string,
+  hash = textHash(text),
+  prepared: PreparedText = prepareText(text, commonPhrases()),
+  corpusAt: Date | null = null,
+): TextFingerprint {
+  const sig = minhashSignature(prepared);
+  return { textHash: hash, chars: prepared.norm.text.length, signature: sig && signatureBytes(sig), keys: sig ? bandKeys(sig) : [], corpusAt };
+}
+
+/** Replaces the owner's fingerprint and its bands (never a later version's). Run it inside the caller's transaction. */
+export function storeFingerprint(db: Database.Database, owner: FingerprintOwner, fp: TextFingerprint, now = new Date()) {
+  const signature = fp.signature ? Buffer.from(fp.signature.buffer, fp.signature.byteOffset, fp.signature.byteLength) : null;
+  const row =
+    "submissionId" in owner
+      ? get<{ id: number }>(
+          db,
+          sql`INSERT INTO "SimilarityText" ("submissionId", "version", "textHash", "chars", "signature", "corpusAt", "updatedAt")
+              VALUES (${owner.submissionId}, ${owner.version}, ${fp.textHash}, ${fp.chars}, ${signature}, ${fp.corpusAt}, ${now})
+              ON CONFLICT ("submissionId") DO UPDATE SET "version" = excluded."version", "textHash" = excluded."textHash",
+                "chars" = excluded."chars", "signature" = excluded."signature", "corpusAt" = excluded."corpusAt", "updatedAt" = excluded."updatedAt"
+              WHERE "SimilarityText"."version" <= excluded."version"
+              RETURNING "id"`,
+        )
+      : get<{ id: number }>(
+          db,
+          sql`INSERT INTO "SimilarityText" ("lessonId", "textHash", "chars", "signature", "corpusAt", "updatedAt")
+              VALUES (${owner.lessonId}, ${fp.textHash}, ${fp.chars}, ${signature}, ${fp.corpusAt}, ${now})
+              ON CONFLICT ("lessonId") DO UPDATE SET "textHash" = excluded."textHash",
+                "chars" = excluded."chars", "signature" = excluded."signature", "corpusAt" = excluded."corpusAt", "updatedAt" = excluded."updatedAt"
+              RETURNING "id"`,
+        );
+  // No row: a later version of the submission was fingerprinted already (checks finishing out of order).
+  if (!row) return;
+  run(db, sql`DELETE FROM "SimilarityBand" WHERE "textId" = ${row.id}`);
+  if (fp.keys.length)
+    run(db, sql`INSERT INTO "SimilarityBand" ("textId", "band", "key") VALUES ${join(fp.keys.map((key, band) => sql`(${row.id}, ${band}, ${key})`))}`);
+}
+
+export type CorpusCount = { computedAt: Date; basisAt: Date; texts: number; shingles: Uint8Array };
+
+/** Keeps a fresh count of the corpus' frequent shingles, and only the latest. */
+export function storeCorpus(db: Database.Database, corpus: CorpusCount) {
+  const bytes = Buffer.from(corpus.shingles.buffer, corpus.shingles.byteOffset, corpus.shingles.byteLength);
+  const row = get<{ id: number }>(
+    db,
+    sql`INSERT INTO "SimilarityCorpus" ("computedAt", "basisAt", "texts", "shingles")
+        VALUES (${corpus.computedAt}, ${corpus.basisAt}, ${corpus.texts}, ${bytes}) RETURNING "id"`,
+  )!;
+  run(db, sql`DELETE FROM "SimilarityCorpus" WHERE "id" < ${row.id}`);
+}

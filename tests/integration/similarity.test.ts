@@ -1,0 +1,136 @@
+import crypto from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import { createElement } from "react";
+import { renderToString } from "react-dom/server";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Factory, openFactory } from "../factories";
+import { HONEST_ESSAYS } from "../fixtures/similarity-essays";
+import { paraphrase } from "../fixtures/paraphrase";
+import { openSimilarityFactory } from "../similarity-factories";
+import { TEMPLATE_DB, TMP } from "../support/paths";
+import { type SpawnedServer, spawnServer } from "../support/spawn-server";
+
+// The similarity check through the real server: submissions handed in (written with Prisma), a check
+// queued as the hand-in queues it, and the server's runner doing the work in its thread, off the
+// request path. The test waits on the report's status, never on the clock. Then the same database under
+// a server whose time limit no check can meet: the report is failed with the reason, and the server
+// keeps answering.
+
+const dbFile = path.join(TMP, `similarity-${crypto.randomUUID()}.db`);
+let server: SpawnedServer | null = null;
+let factory: Factory;
+let reports: typeof import("../../app/.server/similarity/reports");
+let component: typeof import("../../app/components/similarity/similarity-report");
+let prisma: typeof import("../../app/.server/db").prisma;
+let sf: ReturnType<typeof openSimilarityFactory>;
+const people: Record<string, number> = {};
+let earlierAssignment: number;
+let currentAssignment: number;
+
+const reportOf = (submissionId: number) => reports.similarityReportFor(submissionId);
+async function checked(submissionId: number, status: "done" | "failed" = "done") {
+  await reports.queueSimilarityCheck(submissionId);
+  await expect.poll(async () => (await reportOf(submissionId)).status, { timeout: 20_000 }).toBe(status);
+  return reportOf(submissionId);
+}
+
+beforeAll(async () => {
+  fs.copyFileSync(TEMPLATE_DB, dbFile);
+  factory = openFactory(dbFile);
+  server = await spawnServer({ dbFile });
+  // The app's modules in this process read the same file: env is read on first use, Prisma at import.
+  process.env.DATABASE_URL = `file:${dbFile}`;
+  ({ prisma } = await import("../../app/.server/db"));
+  reports = await import("../../app/.server/similarity/reports");
+  component = await import("../../app/components/similarity/similarity-report");
+  sf = openSimilarityFactory(prisma);
+
+  const root = factory.unit({ name: "党委", kind: "committee" });
+  const branch = factory.unit({ name: "第一党支部", kind: "branch", branchType: "student", parent: root });
+  const names = { trainer: "党校教员", earlier: "王积极", copier: "李抄写", honest: "张诚实", peerCopier: "赵同期", big: "孙长文" };
+  for (const [key, name] of Object.entries(names)) people[key] = factory.person({ number: `sim-${key}`, name, unitId: branch.id, politicalStatus: "activist" });
+  const earlierClass = await sf.trainingClass({ unitId: root.id, createdById: people.trainer, startsOn: new Date("2025-03-01T00:00:00Z") });
+  const currentClass = await sf.trainingClass({ unitId: root.id, createdById: people.trainer, startsOn: new Date("2026-03-01T00:00:00Z") });
+  earlierAssignment = await sf.assignment({ classId: earlierClass, createdById: people.trainer, opensAt: new Date("2025-03-20T00:00:00Z") });
+  currentAssignment = await sf.assignment({ classId: currentClass, createdById: people.trainer, opensAt: new Date("2026-03-20T00:00:00Z") });
+}, 60_000);
+
+afterAll(async () => {
+  await prisma?.$disconnect();
+  factory?.close();
+  await server?.stop();
+  const logged = server?.stderr.join("").trim();
+  for (const suffix of ["", "-wal", "-shm"]) fs.rmSync(dbFile + suffix, { force: true });
+  if (logged) throw new Error(`the server wrote to stderr:\n${logged}`);
+});
+
+describe("a check queued at a hand-in", () => {
+  it("finds a paraphrased copy of an earlier class's essay, names it and shows the passages", async () => {
+    const original = await sf.handIn({ assignmentId: earlierAssignment, personId: people.earlier, text: HONEST_ESSAYS.ideals });
+    const copyText = paraphrase(HONEST_ESSAYS.ideals);
+    const copy = await sf.handIn({ assignmentId: currentAssignment, personId: people.copier, text: copyText });
+
+    const report = await checked(copy);
+    if (report.status !== "done") throw new Error("not done");
+    expect(report.flagged).toBe(true);
+    expect(report.sources.map((s) => [s.label, s.kind])).toEqual([["往期学员 王*极", "earlier"]]);
+    const passages = report.sources[0].passages;
+    expect(passages.length).toBeGreaterThan(5);
+    for (const p of passages) {
+      expect(copyText).toContain(p.mine.text);
+      expect(HONEST_ESSAYS.ideals).toContain(p.theirs.text);
+    }
+    // The stored report names the very submission copied.
+    const stored = await prisma.similarityReport.findFirstOrThrow({ where: { submissionId: copy }, select: { matches: true, version: true } });
+    expect(stored.version).toBe(1);
+    expect(JSON.parse(stored.matches!)[0].source).toEqual({ kind: "submission", id: original, version: 1 });
+
+    // What the tutor's grading view renders: the score in words and each passage marked beside its source.
+    const html = renderToString(createElement(component.SimilarityReport, { report }));
+    expect(html).toContain("疑似抄袭");
+    expect(html).toContain("往期学员 王*极");
+    expect(html.match(/<mark/g)?.length).toBe(passages.length * 2);
+    expect(html).toContain("（相似段落开始）");
+  });
+
+  it("leaves an honest essay on the same theme clean, and finds a copy of it in the same class", async () => {
+    const honest = await sf.handIn({ assignmentId: currentAssignment, personId: people.honest, text: HONEST_ESSAYS.teacher });
+    const clean = await checked(honest);
+    if (clean.status !== "done") throw new Error("not done");
+    expect(clean.flagged).toBe(false);
+    expect(clean.sources).toEqual([]);
+    expect(renderToString(createElement(component.SimilarityReport, { report: clean }))).toContain("没有发现");
+
+    const peerCopy = await sf.handIn({ assignmentId: currentAssignment, personId: people.peerCopier, text: paraphrase(HONEST_ESSAYS.teacher) });
+    const found = await checked(peerCopy);
+    if (found.status !== "done") throw new Error("not done");
+    expect(found.flagged).toBe(true);
+    expect(found.sources.map((s) => [s.label, s.kind])).toEqual([["同期学员 张*实", "peer"]]);
+  });
+
+  it("checks a revised hand-in as a new version and shows that version's report", async () => {
+    const submission = await sf.handIn({ assignmentId: currentAssignment, personId: people.big, text: paraphrase(HONEST_ESSAYS.history) });
+    expect((await checked(submission)).status).toBe("done");
+    await sf.handIn({ assignmentId: currentAssignment, personId: people.big, text: HONEST_ESSAYS.clinic });
+    const revised = await checked(submission);
+    expect(revised).toMatchObject({ status: "done", version: 2, flagged: false, sources: [] });
+  });
+});
+
+describe("a check over its time limit", () => {
+  it("is marked failed with the reason, and the server keeps answering", async () => {
+    await server!.stop();
+    expect(server!.stderr.join("").trim()).toBe("");
+    // The same database under a server whose limit (1 ms) no check meets: a long text takes the thread
+    // far longer than that to read and fingerprint.
+    server = await spawnServer({ dbFile, env: { SIMILARITY_TIME_LIMIT_MS: "1" } });
+    const long = Object.values(HONEST_ESSAYS).join("\n\n").repeat(3);
+    const submission = await sf.handIn({ assignmentId: currentAssignment, personId: people.honest, text: long });
+    const report = await checked(submission, "failed");
+    expect(report).toMatchObject({ status: "failed", version: 2 });
+    if (report.status === "failed") expect(report.reason).toContain("查重超时");
+    const health = await fetch(`${server.url}/healthz`);
+    expect(health.status).toBe(200);
+  });
+});
