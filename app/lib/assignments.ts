@@ -42,6 +42,15 @@ export function readRubric(json: string): Criterion[] {
   return RubricSchema.parse(JSON.parse(json));
 }
 
+/** A stored rubric's full marks in hundredths (the sum of its maxima), or null when it cannot be read. */
+export function rubricFullMarks(json: string): number | null {
+  try {
+    return readRubric(json).reduce((sum, c) => sum + c.max, 0);
+  } catch {
+    return null;
+  }
+}
+
 /** "12.5" for 1250 hundredths. */
 export function pointsText(hundredths: number): string {
   return String(Math.round(hundredths) / 100);
@@ -118,20 +127,25 @@ type Standing = { status: string; resubmitBy: Date | null };
 /**
  * Whether a hand-in is accepted now and whether it is late: on time until dueAt; late until lateUntil;
  * refused after. A submission returned for revision with a date of its own is on time until that date.
+ * A 补交 the organiser granted one member (`extendedTo`, with a reason) is that member's own due date:
+ * on time until then, the assignment's late rule after it.
  */
-export function handInTiming(a: Window, s: Standing | null, now: Date): { late: boolean } {
+export function handInTiming(a: Window, s: Standing | null, now: Date, extendedTo: Date | null = null): { late: boolean } {
   if (now < a.opensAt) throw new AppError("not_open", `作业将于 ${formatChinaDateTime(a.opensAt)} 开放提交`);
   if (s?.status === "returned" && s.resubmitBy) {
     if (now <= s.resubmitBy) return { late: false };
     throw new AppError("deadline", `修改后重新提交的截止时间（${formatChinaDateTime(s.resubmitBy)}）已过，不再接收`);
   }
   if (now <= a.dueAt) return { late: false };
+  if (extendedTo && now <= extendedTo) return { late: false };
   if (a.lateUntil && now <= a.lateUntil) return { late: true };
   throw new AppError(
     "deadline",
-    a.lateUntil
-      ? `补交截止时间（${formatChinaDateTime(a.lateUntil)}）已过，不再接收`
-      : `截止时间（${formatChinaDateTime(a.dueAt)}）已过，不再接收（本作业不接受补交）`,
+    extendedTo && (!a.lateUntil || extendedTo > a.lateUntil)
+      ? `准予补交的截止时间（${formatChinaDateTime(extendedTo)}）已过，不再接收`
+      : a.lateUntil
+        ? `补交截止时间（${formatChinaDateTime(a.lateUntil)}）已过，不再接收`
+        : `截止时间（${formatChinaDateTime(a.dueAt)}）已过，不再接收（本作业不接受补交）`,
   );
 }
 

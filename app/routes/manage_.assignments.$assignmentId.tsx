@@ -5,6 +5,7 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { gradeSubmission, gradingQueue, returnSubmission, submissionForGrading } from "~/.server/assignments/grading";
 import { requireUser } from "~/.server/auth/guard";
+import { similarityReportFor } from "~/.server/similarity/reports";
 import { readForm } from "~/.server/http/form-body";
 import { formRefusal, orRefuse } from "~/.server/http/refusal";
 import { idParam, searchParamsOf } from "~/.server/http/request-params";
@@ -13,6 +14,7 @@ import { SUBMISSION_STATUSES, SUBMISSION_STATUS_LABELS, type SubmissionStatus, p
 import { DateTimeLocalSchema, formatChinaDateTime } from "~/lib/dates";
 import { numberField } from "~/lib/form-number";
 import { formatWordCount } from "~/lib/word-count";
+import { SimilarityReport } from "~/components/similarity/similarity-report";
 
 // The grading queue of one assignment: the submissions of the members the caller may grade (the
 // groups they tutor; the whole class for the organiser), filtered by state, and for the one chosen
@@ -31,6 +33,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const query = searchParamsOf(request, QuerySchema);
   const { access, rubric, submissions } = await orRefuse(() => gradingQueue(user, id, query.status ?? null));
   const chosen = query.s ? await orRefuse(() => submissionForGrading(user, access, query.s!)) : null;
+  // Read only once submissionForGrading has checked that the caller may grade this submission.
+  const similarity = chosen ? await similarityReportFor(chosen.id) : null;
   const a = access.assignment;
   const scores: number[] = chosen?.rubricScores ? JSON.parse(chosen.rubricScores) : [];
   return {
@@ -75,6 +79,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
           earlier: chosen.versions
             .filter((v) => v.version !== chosen.version)
             .map((v) => ({ version: v.version, text: v.text, chars: v.chars, submittedAt: formatChinaDateTime(v.submittedAt) })),
+          similarity: similarity ?? { status: "none" as const },
           reviews: chosen.reviews.map((r) => ({
             version: r.version,
             action: r.action,
@@ -227,10 +232,8 @@ function Grading({ chosen: c }: { chosen: NonNullable<LoaderData["chosen"]> }) {
         </div>
       </section>
 
-      {/* SIMILARITY REPORT: the similarity check's component (app/components/similarity/…) is shown here,
-          for submission c.id at version c.version; the lead wires it when that component lands. */}
-      <section className="rounded-lg border border-dashed border-stone-300 p-3 text-sm text-stone-500" data-testid="similarity-slot" data-submission-id={c.id}>
-        查重结果将显示在这里。
+      <section className="rounded-lg bg-white p-4 shadow">
+        <SimilarityReport report={c.similarity} />
       </section>
 
       {canJudge ? (

@@ -119,7 +119,7 @@ test("a tutor grades a handed-in 心得 by the rubric at a desk, and the member 
   await expect(tutor.getByRole("heading", { name: `批阅：${title}` })).toBeVisible();
   await tutor.getByTestId("queue-row").filter({ hasText: "郑发展" }).click();
   await expect(tutor.getByTestId("submission-text")).toHaveText(essay);
-  await expect(tutor.getByTestId("similarity-slot")).toBeVisible();
+  await expect(tutor.getByRole("heading", { name: "查重结果" })).toBeVisible();
   await tutor.getByLabel("思想认识（0–60）").fill("55");
   await tutor.getByLabel("文字表达（0–40）").fill("41");
   await tutor.getByRole("button", { name: "提交评分" }).click();

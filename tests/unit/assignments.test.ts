@@ -48,6 +48,13 @@ describe("handInTiming", () => {
     expect(refusal(() => handInTiming(a, null, at(-1)))).toMatchObject({ code: "not_open" });
   });
 
+  it("keeps a member granted 补交 on time until their own date, then applies the late rule", () => {
+    expect(handInTiming(a, null, at(14), at(15))).toEqual({ late: false });
+    expect(handInTiming(a, null, at(11), at(10.5))).toEqual({ late: true });
+    expect(refusal(() => handInTiming(a, null, at(15.5), at(15)))).toMatchObject({ code: "deadline", message: expect.stringContaining("准予补交的截止时间") });
+    expect(refusal(() => handInTiming({ ...a, lateUntil: null }, null, at(11), at(10.5)))).toMatchObject({ code: "deadline" });
+  });
+
   it("keeps a returned submission on time until the date the tutor set, whatever the assignment's dates", () => {
     expect(handInTiming(a, { status: "returned", resubmitBy: at(15) }, at(14))).toEqual({ late: false });
     expect(refusal(() => handInTiming(a, { status: "returned", resubmitBy: at(5) }, at(6)))).toMatchObject({ code: "deadline" });

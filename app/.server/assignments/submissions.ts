@@ -4,6 +4,7 @@ import { MAX_TEXT_LENGTH, checkLength, handInTiming, readRubric } from "~/lib/as
 import { wordCount } from "~/lib/word-count";
 import { audit } from "../audit";
 import { prisma } from "../db";
+import { queueSimilarityCheck } from "../similarity/reports";
 import { type Caller, assignmentForMember } from "./access";
 import { type StoredAttachment, removeStoredFile, storeAttachment } from "./attachment-file";
 
@@ -98,11 +99,14 @@ export async function handInTo(caller: Caller, a: Writable, text: string, now = 
   checkText(text);
   const assignmentId = a.id;
   const key = { assignmentId, personId: caller.id };
-  const existing = await prisma.submission.findUnique({ where: { assignmentId_personId: key }, select: { status: true, resubmitBy: true } });
+  const [existing, extension] = await Promise.all([
+    prisma.submission.findUnique({ where: { assignmentId_personId: key }, select: { status: true, resubmitBy: true } }),
+    prisma.assignmentExtension.findUnique({ where: { assignmentId_personId: key }, select: { dueAt: true } }),
+  ]);
   if (existing && !OPEN_STATES.includes(existing.status)) throw new AppError("conflict", lockedMessage(existing.status));
   // Keep the text first, so a refusal below (late, too short) loses nothing.
   await saveDraftTo(caller, a, text, now);
-  const { late } = handInTiming(a, existing, now);
+  const { late } = handInTiming(a, existing, now, extension?.dueAt ?? null);
   const chars = wordCount(text);
   checkLength(chars, a);
   const result = await prisma.$transaction(async (tx) => {
@@ -123,6 +127,8 @@ export async function handInTo(caller: Caller, a: Writable, text: string, now = 
     targetId: result.submissionId,
     detail: { assignmentId, version: result.version, chars, late },
   });
+  // The similarity check runs off the request path; queuing it is one row.
+  await queueSimilarityCheck(result.submissionId);
   return { ...result, chars, late };
 }
 

@@ -8,6 +8,7 @@ import {
   gradeMember,
   parseGradingRule,
 } from "~/lib/class-grading";
+import { rubricFullMarks } from "~/lib/assignments";
 import { type Grant } from "~/lib/permissions";
 import { personFieldsFor } from "~/lib/mask";
 import { unitIdsOnPath } from "~/lib/unit-path";
@@ -58,19 +59,6 @@ export type ClassResults = {
   /** Published figures when the list is published, live ones before. */
   members: MemberResult[];
 };
-
-/** A rubric's total in hundredths: the sum of its criteria's maxima (criteria as `[{ label, max }]` or `{ criteria: [...] }`). */
-export function rubricMaximum(json: string): number | null {
-  try {
-    const raw = JSON.parse(json) as unknown;
-    const criteria = Array.isArray(raw) ? raw : (raw as { criteria?: unknown })?.criteria;
-    if (!Array.isArray(criteria)) return null;
-    const sum = criteria.reduce<number>((s, c) => s + (typeof (c as { max?: unknown })?.max === "number" ? (c as { max: number }).max : 0), 0);
-    return sum > 0 ? sum : null;
-  } catch {
-    return null;
-  }
-}
 
 const share = (done: number, of: number) => Math.round((done / of) * 10000);
 
@@ -156,7 +144,7 @@ async function liveInputs(classId: number, rule: GradingRule, personIds: number[
 
       const essays = assignments.map((a) => {
         const s = submission.get(`${a.id}:${personId}`);
-        const max = rubricMaximum(a.rubric) ?? 10000;
+        const max = rubricFullMarks(a.rubric) ?? 10000;
         if (s?.status === "graded" && s.score !== null)
           return { title: a.title, score: Math.min(10000, Math.round((s.score * 10000) / max)), state: "graded" as const };
         return { title: a.title, score: null, state: s && s.status !== "draft" ? ("ungraded" as const) : ("missing" as const) };
@@ -380,12 +368,6 @@ export async function extendAssignment(actorId: number, cls: ClassRecord, input:
     targetId: assignment.id,
     detail: { classId: cls.id, personId: input.personId, dueAt: input.dueAt.toISOString(), reason: input.reason },
   });
-}
-
-/** The individual due date a 补交 gives a member, for the assignment's hand-in check; null when none. */
-export async function extendedDueAt(assignmentId: number, personId: number): Promise<Date | null> {
-  const row = await prisma.assignmentExtension.findUnique({ where: { assignmentId_personId: { assignmentId, personId } }, select: { dueAt: true } });
-  return row?.dueAt ?? null;
 }
 
 /** What the make-up forms offer: the class's members, its assignments and the quizzes a 补考 may use (those of the organiser's subtree). */
