@@ -112,6 +112,7 @@ export const AUDIT_ACTION_LABELS: Record<AuditAction, string> = {
   "pipeline.record": "记录发展党员步骤",
   "pipeline.correct": "更正发展党员步骤",
   "pipeline.document": "上传发展党员材料",
+  "pipeline.document_download": "下载发展党员材料",
   "pipeline.contact": "指定培养联系人或入党介绍人",
   "pipeline.export": "导出发展党员待办",
 };

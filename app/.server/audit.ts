@@ -112,6 +112,7 @@ export const AUDIT_ACTIONS = [
   "pipeline.record",
   "pipeline.correct",
   "pipeline.document",
+  "pipeline.document_download",
   "pipeline.contact",
   "pipeline.export",
 ] as const;

@@ -64,6 +64,8 @@ export type ClassImportContext = {
   people: ReadonlyMap<string, ClassImportPerson>;
   /** Rows the class already has, by person id: their status and reason. */
   existing: ReadonlyMap<number, { status: string; reason: string | null }>;
+  /** The person importing: nobody enrols themselves. */
+  actorId: number;
 };
 
 export type CheckedClassRow = ClassImportRow & { person: ClassImportPerson | null };
@@ -80,12 +82,15 @@ export function checkClassRows(rows: readonly ClassImportRow[], ctx: ClassImport
   const ref = (k: ClassImportKey) => header.refs[k] ?? k;
   return rows.map((r) => {
     const problems = [...r.problems];
-    const p = r.number ? ctx.people.get(r.number) : undefined;
-    if (r.number && !p) problems.push(`${ref("number")}：系统中没有学号/工号为“${r.number}”的人员`);
+    const found = r.number ? ctx.people.get(r.number) : undefined;
+    // Outside the audience a number gets the same answer whether or not it is an account: the import
+    // must not tell an organiser who anyone else in the school is (name, unit, status).
+    const p = found && inAudience(found.unitPath, ctx.audiencePaths) ? found : undefined;
+    if (r.number && !p) problems.push(`${ref("number")}：学号/工号“${r.number}”不在本培训班面向的党组织内，或系统中没有此人`);
     if (p) {
       if (r.name && r.name !== p.name) problems.push(`${ref("name")}：与账号姓名“${p.name}”不一致，请核对学号/工号`);
+      if (p.id === ctx.actorId) problems.push(`${p.name}是导入人本人：不能录取本人，请由其他主办人员办理`);
       if (p.disabled) problems.push(`${p.name}的账号已停用`);
-      else if (!inAudience(p.unitPath, ctx.audiencePaths)) problems.push(`${p.name}（${p.unitName}）不在本培训班面向的党组织内`);
       else {
         const refusal = kindRefusal(ctx.kind, p);
         if (refusal) problems.push(refusal);

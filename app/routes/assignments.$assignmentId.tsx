@@ -3,6 +3,7 @@ import { parseWithZod } from "@conform-to/zod/v4";
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, data } from "@remix-run/node";
 import { Form, Link, type ShouldRevalidateFunction, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
+import { assignmentForMember } from "~/.server/assignments/access";
 import { attachFile, handIn, mySubmission, removeAttachment, saveDraft } from "~/.server/assignments/submissions";
 import { type CurrentUser, requireUser } from "~/.server/auth/guard";
 import { readForm } from "~/.server/http/form-body";
@@ -99,6 +100,8 @@ type Reply = { form: FormName; result: SubmissionResult<string[]>; message?: str
 type SaveReply = { ok: true; chars: number; savedAt: string } | { ok: false; error: string; code: string };
 
 async function attachAction(request: Request, user: CurrentUser, id: number) {
+  // Authorise before reading the body: only a member of the class may make the server take a file.
+  await orRefuse(() => assignmentForMember(user, id));
   let form: FormData;
   try {
     form = await parseUploadForm(request, { fileField: ATTACHMENT_FIELD, textFields: ["intent"], maxFileBytes: MAX_ATTACHMENT_BYTES });

@@ -197,7 +197,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
         await withdrawMember(actor, classId, input.personId, input.reason);
         return done("已办理退出");
       case "preview": {
-        const preview = await previewRule(classId, { statusSinceBefore: input.statusSinceBefore ?? null });
+        const preview = await previewRule(actor, classId, { statusSinceBefore: input.statusSinceBefore ?? null });
         return data<Reply>({ intent, result: submission.reply(), preview: { ...preview, date: formatDate(input.statusSinceBefore) } });
       }
       case "enrolRule": {

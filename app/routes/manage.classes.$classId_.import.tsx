@@ -29,7 +29,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     schema: ImportSchema,
     maxFileBytes: MAX_CLASS_UPLOAD_BYTES,
     choiceFields: ["hidden"],
-    dryRun: (upload, { hidden }) => dryRunClassImport(scope.id, upload, hidden),
+    dryRun: (upload, { hidden }) => dryRunClassImport(user.id, scope.id, upload, hidden),
     confirm: (upload, expectedHash, { hidden }) => confirmClassImport(user.id, scope.id, upload, expectedHash, hidden),
   });
 }

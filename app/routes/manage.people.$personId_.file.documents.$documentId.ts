@@ -8,6 +8,6 @@ import { documentResponse } from "~/.server/pipeline/documents";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const personId = idParam(params.personId, "人员不存在");
-  await requirePersonInScope(request, "people:view", personId);
-  return documentResponse(personId, idParam(params.documentId, "文件不存在"));
+  const { user } = await requirePersonInScope(request, "people:view", personId);
+  return documentResponse(user.id, personId, idParam(params.documentId, "文件不存在"));
 }

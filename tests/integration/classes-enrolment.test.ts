@@ -324,9 +324,12 @@ describe("classes: list import", () => {
     expect(dry.status).toBe(200);
     expect(plain(dry.text)).toContain("共 7 行，7 行有问题");
     expect(dry.text).toContain("“ACT1”在文件中重复（另见第 6 行）");
-    expect(dry.text).toContain("系统中没有学号/工号为“NOSUCH”的人员");
+    expect(dry.text).toContain("学号/工号“NOSUCH”不在本培训班面向的党组织内，或系统中没有此人");
     expect(dry.text).toContain("入党积极分子培训班面向入党积极分子，学员TGT1当前为发展对象");
-    expect(dry.text).toContain("学员ACTSCI（理学院学生党支部）不在本培训班面向的党组织内");
+    // Someone of another college is answered as an unknown number: neither name nor unit is told.
+    expect(dry.text).toContain("学号/工号“ACTSCI”不在本培训班面向的党组织内，或系统中没有此人");
+    expect(dry.text).not.toContain("学员ACTSCI");
+    expect(dry.text).not.toContain("理学院学生党支部");
     expect(dry.text).toContain("与账号姓名“学员ACT3”不一致");
     expect(dry.text).toContain("学员ACT2已由支部推荐，待审核");
     // Confirming the file with problems writes nothing.

@@ -95,8 +95,9 @@ describe("a class's list import", () => {
     ["9999", ""],
     ["2024003", "李四"],
     ["2024004", "张发展"],
+    ["2024005", ""],
   ];
-  it("says row by row what is wrong: repeats, unknown numbers, names that do not match, outside the audience, wrong status, already in", () => {
+  it("says row by row what is wrong: repeats, unknown numbers, names that do not match, outside the audience, wrong status, already in, oneself", () => {
     const parsed = parseClassSheet(sheet);
     expect(parsed.fileProblems).toEqual([]);
     const people = new Map(
@@ -105,20 +106,22 @@ describe("a class's list import", () => {
         { id: 2, number: "2024002", name: "赵在班", politicalStatus: "activist", unitPath: "/1/7/" },
         { id: 3, number: "2024003", name: "李三", politicalStatus: "activist", unitPath: "/1/8/" },
         { id: 4, number: "2024004", name: "张发展", politicalStatus: "target", unitPath: "/1/7/" },
+        { id: 5, number: "2024005", name: "钱主办", politicalStatus: "activist", unitPath: "/1/7/" },
       ].map((p) => [p.number, { ...p, cadreLevel: "none", isCommitteeMember: false, unitName: "某支部", disabled: false }]),
     );
     const rows = checkClassRows(
       parsed.rows,
-      { kind: "activist", audiencePaths: ["/1/7/"], people, existing: new Map([[2, { status: "enrolled", reason: null }]]) },
+      { kind: "activist", audiencePaths: ["/1/7/"], people, existing: new Map([[2, { status: "enrolled", reason: null }]]), actorId: 5 },
       parsed.header,
     );
     const byRow = Object.fromEntries(rows.map((r) => [r.rowNumber, r.problems.join("；")]));
     expect(byRow[2]).toContain("在文件中重复（另见第 4 行）");
     expect(byRow[3]).toBe("赵在班已是本班学员");
-    expect(byRow[5]).toBe("A 列「学号/工号」：系统中没有学号/工号为“9999”的人员");
-    expect(byRow[6]).toContain("B 列「姓名」：与账号姓名“李三”不一致");
-    expect(byRow[6]).toContain("李三（某支部）不在本培训班面向的党组织内");
+    // A number outside the audience gets the same answer as one that is no account: no name, unit or status.
+    expect(byRow[5]).toBe("A 列「学号/工号」：学号/工号“9999”不在本培训班面向的党组织内，或系统中没有此人");
+    expect(byRow[6]).toBe("A 列「学号/工号」：学号/工号“2024003”不在本培训班面向的党组织内，或系统中没有此人");
     expect(byRow[7]).toBe("入党积极分子培训班面向入党积极分子，张发展当前为发展对象");
+    expect(byRow[8]).toBe("钱主办是导入人本人：不能录取本人，请由其他主办人员办理");
     expect(rows.every((r) => r.person === null)).toBe(true);
   });
 });

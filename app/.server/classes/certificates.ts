@@ -56,19 +56,29 @@ export async function issueClassCertificate(actorId: number, classId: number, pe
   const g = await graduate(classId, personId);
   if (!g) throw new AppError("not_eligible", "只有结业名单上已结业的学员才能开具结业证书");
   try {
-    const c = await prisma.classCertificate.create({
-      data: {
-        classId,
-        personId,
-        classTitle: g.trainingClass.title,
-        term: g.trainingClass.term,
-        personName: g.person.name,
-        unitName: g.person.unit.name,
-        excellent: g.excellent,
-        total: g.total ?? 0,
-        issuedById: actorId,
-      },
-      select: { id: true },
+    // Written and checked again in one transaction: a correction of the list (or a withdrawal) that
+    // committed after the read above is seen here, and the certificate is not left standing.
+    const c = await prisma.$transaction(async (tx) => {
+      const created = await tx.classCertificate.create({
+        data: {
+          classId,
+          personId,
+          classTitle: g.trainingClass.title,
+          term: g.trainingClass.term,
+          personName: g.person.name,
+          unitName: g.person.unit.name,
+          excellent: g.excellent,
+          total: g.total ?? 0,
+          issuedById: actorId,
+        },
+        select: { id: true },
+      });
+      const still = await tx.classMember.findFirst({
+        where: { classId, personId, status: "enrolled", passed: true, excellent: g.excellent, total: g.total, graduatedAt: { not: null } },
+        select: { personId: true },
+      });
+      if (!still) throw new AppError("conflict", "结业名单刚刚更正，请刷新页面后再开具结业证书");
+      return created;
     });
     await audit({ actorId, action: "class_certificate.issue", targetKind: "class_certificate", targetId: c.id, detail: { classId, personId } });
     return { id: c.id, created: true };

@@ -33,7 +33,7 @@ async function prepare(file: UploadedFile, hidden: HiddenRowChoice) {
   return { meta: { fileName: file.name.slice(0, 200), format: sheet.format, sha256: sha256Hex(file.bytes) }, parsed };
 }
 
-async function checkAgainstClass(client: Prisma.TransactionClient, classId: number, parsed: ClassSheetParse) {
+async function checkAgainstClass(client: Prisma.TransactionClient, actorId: number, classId: number, parsed: ClassSheetParse) {
   const c = await client.trainingClass.findUniqueOrThrow({
     where: { id: classId },
     select: { kind: true, audience: { select: { unit: { select: { path: true } } } } },
@@ -66,6 +66,7 @@ async function checkAgainstClass(client: Prisma.TransactionClient, classId: numb
       audiencePaths: c.audience.map((a) => a.unit.path),
       people,
       existing: new Map(existing.map((e) => [e.personId, e])),
+      actorId,
     },
     parsed.header,
   );
@@ -76,10 +77,10 @@ async function refuseFinished(classId: number) {
   if (c.status === "finished") throw new AppError("conflict", "培训班已结束，不能再导入学员", { field: "file" });
 }
 
-export async function dryRunClassImport(classId: number, file: UploadedFile, hidden: HiddenRowChoice = "skip"): Promise<ClassImportReport> {
+export async function dryRunClassImport(actorId: number, classId: number, file: UploadedFile, hidden: HiddenRowChoice = "skip"): Promise<ClassImportReport> {
   await refuseFinished(classId);
   const { meta, parsed } = await prepare(file, hidden);
-  const checked = parsed.fileProblems.length ? [] : await checkAgainstClass(prisma, classId, parsed);
+  const checked = parsed.fileProblems.length ? [] : await checkAgainstClass(prisma, actorId, classId, parsed);
   return buildClassImportReport(meta, parsed, checked);
 }
 
@@ -100,7 +101,7 @@ export async function confirmClassImport(
   let outcome: { ok: true; report: ClassImportReport } | { ok: false; report: ClassImportReport };
   try {
     outcome = await prisma.$transaction(async (tx) => {
-      const checked = await checkAgainstClass(tx, classId, parsed);
+      const checked = await checkAgainstClass(tx, actorId, classId, parsed);
       const report = buildClassImportReport(meta, parsed, checked);
       if (!isCleanClassImport(report)) return { ok: false as const, report };
       const now = new Date();

@@ -56,6 +56,7 @@ function isUniqueViolation(e: unknown) {
  * audience, of the kind the class takes, while the class is enrolling.
  */
 export async function nominate(actor: { id: number; grants: readonly Grant[] }, classId: number, personId: number) {
+  if (personId === actor.id) throw new AppError("forbidden", "不能推荐本人：请由上级组织推荐", { field: "personId" });
   const c = await classForEnrolment(classId);
   if (c.status !== "enrolling") throw new AppError("conflict", "培训班不在报名阶段，不能推荐");
   const person = await prisma.person.findUnique({ where: { id: personId }, select: personSelect });
@@ -81,6 +82,7 @@ export async function decideNomination(actorId: number, classId: number, personI
   const c = await classForEnrolment(classId);
   if (c.status === "finished") throw new AppError("conflict", "培训班已结束");
   if (decision === "reject" && !reason) throw new AppError("invalid", "退回推荐须填写原因", { field: "reason" });
+  if (personId === actorId) throw new AppError("forbidden", "不能审核对本人的推荐：请由其他主办人员审核");
   const { count } = await prisma.classMember.updateMany({
     where: { classId, personId, status: "nominated" },
     data: {
@@ -104,9 +106,16 @@ export async function decideNomination(actorId: number, classId: number, personI
 export async function withdrawMember(actorId: number, classId: number, personId: number, reason: string) {
   const c = await classForEnrolment(classId);
   if (c.status === "finished") throw new AppError("conflict", "培训班已结束，不能再办理退出");
-  const { count } = await prisma.classMember.updateMany({
-    where: { classId, personId, status: "enrolled" },
-    data: { status: "withdrawn", reason, decidedById: actorId, decidedAt: new Date(), groupId: null },
+  const now = new Date();
+  // A member who leaves after the 结业 list was published no longer graduates: the result and any
+  // 结业证书 go with the withdrawal, in the same transaction, so no paper outlives it.
+  const count = await prisma.$transaction(async (tx) => {
+    const { count } = await tx.classMember.updateMany({
+      where: { classId, personId, status: "enrolled" },
+      data: { status: "withdrawn", reason, decidedById: actorId, decidedAt: now, groupId: null, passed: null, excellent: false, graduatedAt: null },
+    });
+    if (count > 0) await tx.classCertificate.updateMany({ where: { classId, personId, current: true }, data: { current: null, revokedAt: now } });
+    return count;
   });
   if (count === 0) throw new AppError("conflict", "该人员不是本班在读学员");
   await audit({ actorId, action: "class.withdraw", targetKind: "class", targetId: classId, detail: { personId, reason } });
@@ -141,10 +150,11 @@ function kindWhere(kind: ClassKind): Prisma.PersonWhereInput {
 
 export type EnrolRule = { statusSinceBefore: Date | null };
 
-/** The people a rule selects: in the audience, of the class's kind, active, with no row in the class yet. */
-async function ruleCandidates(c: ClassForEnrolment, rule: EnrolRule, client: Prisma.TransactionClient = prisma) {
+/** The people a rule selects: in the audience, of the class's kind, active, with no row in the class yet; never the organiser applying it. */
+async function ruleCandidates(c: ClassForEnrolment, actorId: number, rule: EnrolRule, client: Prisma.TransactionClient = prisma) {
   return client.person.findMany({
     where: {
+      id: { not: actorId },
       disabledAt: null,
       unit: { OR: c.audiencePaths.map((p) => ({ path: { startsWith: p } })) },
       ...kindWhere(c.kind),
@@ -157,9 +167,9 @@ async function ruleCandidates(c: ClassForEnrolment, rule: EnrolRule, client: Pri
 }
 
 /** What the rule would enrol: the count and the first rows, nothing written. */
-export async function previewRule(classId: number, rule: EnrolRule, shown = 200) {
+export async function previewRule(actorId: number, classId: number, rule: EnrolRule, shown = 200) {
   const c = await classForEnrolment(classId);
-  const people = await ruleCandidates(c, rule);
+  const people = await ruleCandidates(c, actorId, rule);
   return { count: people.length, people: people.slice(0, shown).map((p) => ({ ...p, statusSince: formatDate(p.statusSince) })) };
 }
 
@@ -173,7 +183,7 @@ export async function enrolByRule(actorId: number, classId: number, rule: EnrolR
   if (c.status === "finished") throw new AppError("conflict", "培训班已结束");
   try {
     const count = await prisma.$transaction(async (tx) => {
-      const people = await ruleCandidates(c, rule, tx);
+      const people = await ruleCandidates(c, actorId, rule, tx);
       if (people.length !== expected) {
         throw new AppError("conflict", `符合条件的人数已变为 ${people.length} 人（预览时为 ${expected} 人），请重新预览后再录取`);
       }

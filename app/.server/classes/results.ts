@@ -11,11 +11,11 @@ import {
 import { rubricFullMarks } from "~/lib/assignments";
 import { type Grant } from "~/lib/permissions";
 import { personFieldsFor } from "~/lib/mask";
-import { unitIdsOnPath } from "~/lib/unit-path";
 import { audit } from "../audit";
 import { prisma } from "../db";
 import { courseFinished, lessonCounts, lessonsFinished } from "../hours/required-courses";
 import { type ClassRecord } from "./results-access";
+import { organiserQuizzes } from "./schedule";
 
 // A class's results (docs/decisions/043-class-grading-and-graduation.md): each enrolled member's
 // component figures read from the real tables, graded by the class's own rule, shown to the organiser
@@ -298,6 +298,11 @@ export async function publishResults(actorId: number, cls: ClassRecord, reason: 
         await tx.classCertificate.updateMany({ where: { classId: cls.id, personId: g.personId, current: true }, data: { current: null, revokedAt: now } });
       }
     }
+    // Nobody off the roster keeps a standing 结业证书 of this class (a withdrawal revokes it too).
+    await tx.classCertificate.updateMany({
+      where: { classId: cls.id, current: true, personId: { notIn: graded.map((g) => g.personId) } },
+      data: { current: null, revokedAt: now },
+    });
   });
   const passed = graded.filter((g) => g.passed).length;
   const excellent = graded.filter((g) => g.excellent).length;
@@ -311,21 +316,22 @@ export async function publishResults(actorId: number, cls: ClassRecord, reason: 
   return { members: graded.length, passed, excellent, changed: changed.length };
 }
 
+/** A make-up or an extension is granted to someone else: never to the organiser granting it. */
+function notForSelf(actorId: number, personId: number) {
+  if (actorId === personId) throw new AppError("forbidden", "不能为本人安排补考或补交：请由其他主办人员办理", { field: "personId" });
+}
+
 async function enrolledMember(classId: number, personId: number) {
   const m = await prisma.classMember.findUnique({ where: { classId_personId: { classId, personId } }, select: { status: true } });
   if (m?.status !== "enrolled") throw new AppError("invalid", "该学员不在本班名册中", { field: "personId" });
 }
 
-/** The quizzes a 补考 may use: not archived, kept by the organising unit, a unit above it or one under it. */
-function makeupQuizzes(cls: ClassRecord) {
-  return { status: { not: "archived" }, OR: [{ unitId: { in: unitIdsOnPath(cls.unitPath) } }, { unit: { path: { startsWith: cls.unitPath } } }] };
-}
-
 /** 补考: a second exam quiz for one member, whose grade replaces the exam's for them once they sit it. */
 export async function assignExamMakeup(actorId: number, cls: ClassRecord, input: { personId: number; quizId: number; reason: string }) {
+  notForSelf(actorId, input.personId);
   await enrolledMember(cls.id, input.personId);
   const [quiz, exam] = await Promise.all([
-    prisma.quiz.findFirst({ where: { id: input.quizId, ...makeupQuizzes(cls) }, select: { id: true, status: true } }),
+    prisma.quiz.findFirst({ where: { id: input.quizId, ...organiserQuizzes(cls.unitPath) }, select: { id: true, status: true } }),
     prisma.classItem.findFirst({ where: { classId: cls.id, kind: "exam", quizId: { not: null } }, select: { quizId: true } }),
   ]);
   if (!quiz || quiz.status === "archived") throw new AppError("invalid", "补考试卷不存在或已归档", { field: "quizId" });
@@ -347,6 +353,7 @@ export async function assignExamMakeup(actorId: number, cls: ClassRecord, input:
 
 /** 补交: an individual due date for one member's submission to a class assignment. */
 export async function extendAssignment(actorId: number, cls: ClassRecord, input: { personId: number; assignmentId: number; dueAt: Date; reason: string }) {
+  notForSelf(actorId, input.personId);
   await enrolledMember(cls.id, input.personId);
   const assignment = await prisma.assignment.findFirst({
     where: { id: input.assignmentId, classId: cls.id },
@@ -380,7 +387,7 @@ export async function makeupChoices(cls: ClassRecord) {
     }),
     prisma.assignment.findMany({ where: { classId: cls.id }, select: { id: true, title: true }, orderBy: { id: "asc" } }),
     prisma.quiz.findMany({
-      where: makeupQuizzes(cls),
+      where: organiserQuizzes(cls.unitPath),
       select: { id: true, title: true },
       orderBy: { id: "desc" },
       take: 200,

@@ -12,7 +12,10 @@ import { cancelActivity, createActivity } from "../activities/activities";
 const CHECKIN_EARLY_MS = 30 * 60_000;
 
 async function editableClass(classId: number) {
-  const c = await prisma.trainingClass.findUniqueOrThrow({ where: { id: classId }, select: { id: true, unitId: true, status: true, title: true } });
+  const c = await prisma.trainingClass.findUniqueOrThrow({
+    where: { id: classId },
+    select: { id: true, unitId: true, status: true, title: true, unit: { select: { path: true } } },
+  });
   if (c.status === "finished") throw new AppError("conflict", "培训班已结束，不能再调整日程");
   return c;
 }
@@ -66,9 +69,10 @@ export async function addSession(actorId: number, classId: number, input: Sessio
 
 /** The 结业考试: one quiz per class (a 补考 is another attempt of the same quiz). */
 export async function addExam(actorId: number, classId: number, quizId: number, dueAt: Date | null) {
-  await editableClass(classId);
-  const quiz = await prisma.quiz.findUnique({ where: { id: quizId }, select: { status: true } });
-  if (!quiz || quiz.status === "archived") throw new AppError("invalid", "请选择未归档的测试", { field: "quizId" });
+  const c = await editableClass(classId);
+  // Only a quiz the organiser could choose from the list: another college's quiz is not theirs to use.
+  const quiz = await prisma.quiz.findFirst({ where: { id: quizId, ...organiserQuizzes(c.unit.path) }, select: { status: true } });
+  if (!quiz) throw new AppError("invalid", "请选择未归档的测试", { field: "quizId" });
   if (await prisma.classItem.findFirst({ where: { classId, kind: "exam" }, select: { id: true } })) {
     throw new AppError("already_done", "日程中已有结业考试，请先移除原有考试", { field: "quizId" });
   }
@@ -130,12 +134,17 @@ export async function classSchedule(classId: number) {
   });
 }
 
-/** What an organiser may put on the schedule: published courses and unarchived quizzes (the quiz's unit on the organiser's path or below). */
+/** The quizzes an organiser may use as an exam or a 补考: not archived, kept by a unit on the organiser's path or below it. */
+export function organiserQuizzes(organiserPath: string) {
+  return { status: { not: "archived" }, OR: [{ unit: { path: { startsWith: organiserPath } } }, { unitId: { in: unitIdsOnPath(organiserPath) } }] };
+}
+
+/** What an organiser may put on the schedule: published courses and the quizzes of `organiserQuizzes`. */
 export async function scheduleChoices(organiserPath: string) {
   const [courses, quizzes] = await Promise.all([
     prisma.course.findMany({ where: { status: "published" }, select: { id: true, title: true }, orderBy: { title: "asc" }, take: 500 }),
     prisma.quiz.findMany({
-      where: { status: { not: "archived" }, OR: [{ unit: { path: { startsWith: organiserPath } } }, { unitId: { in: unitIdsOnPath(organiserPath) } }] },
+      where: organiserQuizzes(organiserPath),
       select: { id: true, title: true, status: true },
       orderBy: { id: "desc" },
       take: 200,

@@ -7,8 +7,8 @@ import { audit } from "../audit";
 import { prisma } from "../db";
 import { env } from "../env";
 import { SNIFF_BYTES, sniffMedia } from "../media/probe";
-import { mediaResponse } from "../media/range";
-import { type Actor, mayRecord } from "./file";
+import { downloadResponse } from "../http/download";
+import { type Actor, requireRecorder } from "./file";
 import { pipelinePack } from "./packs";
 
 // The documents of a step (入党申请书, 谈话记录…): a scan or photo (JPEG, PNG, WebP) or a PDF, told by
@@ -34,7 +34,7 @@ export async function uploadDocument(actor: Actor, personId: number, recordId: n
   if (!record) throw new AppError("invalid", "该记录不存在或已被更正", { field: "recordId" });
   const step = stepOf(pipelinePack(), record.step);
   if (!step) throw new AppError("invalid", "该步骤不在现行档案规则包中");
-  if (!(await mayRecord(actor, record.person.unit.path, step))) throw new AppError("forbidden", `您没有为该同志上传「${step.title}」材料的权限`);
+  await requireRecorder(actor, { id: personId, unit: record.person.unit }, step);
   if (!step.documents.includes(name))
     throw new AppError("invalid", `「${step.title}」的材料只能是：${step.documents.join("、") || "（无）"}`, { field: "name" });
   const field = "file";
@@ -70,9 +70,14 @@ export async function documentOf(personId: number, documentId: number): Promise<
   return { absolutePath: path.join(env.dataDir, doc.filePath), mime: doc.fileMime, fileName: doc.fileName };
 }
 
-/** A document as a response: streamed, never cached; 404 for one that is not this person's. */
-export async function documentResponse(personId: number, documentId: number): Promise<Response> {
+/**
+ * A document as a download (never shown inline, never cached), audited like every read of a
+ * development file; 404 for one that is not this person's.
+ */
+export async function documentResponse(actorId: number, personId: number, documentId: number): Promise<Response> {
   const doc = await documentOf(personId, documentId);
   if (!doc || !fs.existsSync(doc.absolutePath)) return new Response("文件不存在", { status: 404 });
-  return mediaResponse(doc.absolutePath, { mime: doc.mime, range: null, cacheControl: "private, no-store" });
+  await audit({ actorId, action: "pipeline.document_download", targetKind: "person", targetId: personId, detail: { documentId } });
+  const ext = doc.absolutePath.slice(doc.absolutePath.lastIndexOf(".") + 1);
+  return downloadResponse({ body: fs.readFileSync(doc.absolutePath), fileName: doc.fileName, contentType: doc.mime }, `document.${ext}`);
 }

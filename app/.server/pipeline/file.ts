@@ -48,7 +48,8 @@ export async function mayRecord(actor: Actor, personPath: string, step: Pipeline
   return grantsCover(actor.grants, "people:manage", await recorderUnitPath(personPath, step.recorder));
 }
 
-async function requireRecorder(actor: Actor, person: PersonUnit, step: PipelineStep) {
+/** The actor may record `step` for this person, who is not themselves; refused with the reason otherwise. */
+export async function requireRecorder(actor: Actor, person: Pick<PersonUnit, "id" | "unit">, step: PipelineStep) {
   // Nobody records the steps of their own development, whatever their grants.
   if (actor.id === person.id) throw new AppError("forbidden", "不能记录本人的发展党员步骤");
   if (!(await mayRecord(actor, person.unit.path, step))) {
@@ -263,9 +264,16 @@ export async function addContact(actor: Actor, personId: number, role: ContactRo
   const pack = pipelinePack();
   const person = await personOf(personId);
   await requireRecorder(actor, person, stepOf(pack, CONTACT_STEP[role])!);
-  const member = await prisma.person.findUnique({ where: { number: memberNumber }, select: { id: true, name: true, politicalStatus: true, disabledAt: true } });
+  const member = await prisma.person.findUnique({
+    where: { number: memberNumber },
+    select: { id: true, name: true, politicalStatus: true, disabledAt: true, unit: { select: { path: true } } },
+  });
   const cite = citation(pack, CONTACT_ARTICLE[role]);
-  if (!member || member.disabledAt) throw new AppError("invalid", "没有这个学号/工号的人员", { field: "memberNumber" });
+  // Someone outside the recorder's own scope gets the same answer as a number that is no account:
+  // naming a contact must not tell anyone's name or political status beyond what the recorder may see.
+  if (!member || member.disabledAt || !grantsCover(actor.grants, "people:view", member.unit.path)) {
+    throw new AppError("invalid", `您的管理范围内没有学号/工号为“${memberNumber}”的人员`, { field: "memberNumber" });
+  }
   if (member.id === personId) throw new AppError("invalid", `${CONTACT_ROLE_LABELS[role]}不能是本人`, { field: "memberNumber" });
   if (member.politicalStatus !== "member") {
     throw new AppError(
