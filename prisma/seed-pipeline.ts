@@ -234,9 +234,11 @@ function planFile(
   add("target-filing", addDays(targeted.on, between(5, 20)));
   add("sponsors", addDays(targeted.on, between(3, 14)));
   add("political-review", addDays(targeted.on, between(10, 30)));
-  add("training", addDays(targeted.on, between(15, 40)));
+  const trained = addDays(targeted.on, between(15, 40));
   const admitted = at("probationary");
+  // A target today is still in training (the demo's 发展对象培训班 is enrolling; the 24 学时 gate counts the hours).
   if (!admitted) return plan;
+  add("training", trained);
 
   // 第十九条 to 第二十条: review, 预审, a 公示 of five working days, the form, then the 支部大会.
   add("committee-review", addDays(admitted.on, -between(25, 40)));
