@@ -16,7 +16,6 @@ import { rng } from "./seed";
 // month, some are overdue (a talk not held, a half-yearly 考察 missed), so /manage/pipeline shows a
 // realistic spread on first start. Deterministic for a given `now`.
 
-const DAY = 86_400_000;
 export const BACKFILL_NOTE = "系统上线前的档案补录";
 /** The platform went live ten days before the seed's `now` (the demo's notice "网上党校平台正式上线"). */
 const LIVE_DAYS = 10;
@@ -178,6 +177,19 @@ export function seedDemoPipeline(db: Database.Database, now: Date): DemoFiles {
 }
 
 /**
+ * The days whose half-year falls due between today and the end of the month (none on a day like 31
+ * December, which is no day's six months: the engine's months keep the day or end on the month's last).
+ */
+function dueDays(today: Date, monthEnd: Date): Date[] {
+  const days: Date[] = [];
+  for (let d = addDays(addMonths(today, -6), -3); d <= addDays(addMonths(monthEnd, -6), 3); d = addDays(d, 1)) {
+    const due = addMonths(d, 6);
+    if (due >= today && due <= monthEnd) days.push(d);
+  }
+  return days;
+}
+
+/**
  * The steps of one person's file, in date order, up to today: the status-setting ones on the dates of
  * their status changes, the others a few days or weeks after what they follow. Which next steps stay
  * undone is drawn: a talk not held within the month, a 考察 missed, a half-year falling due this month.
@@ -218,12 +230,14 @@ function planFile(
     // An activist today: most 考察 on time, about one in ten due this month, one in ten overdue.
     const roll = rand();
     const monthEnd = new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth() + 1, 0));
+    const fine = addDays(addMonths(monthEnd, -6), between(1, 150));
+    const dueThisMonth = dueDays(today, monthEnd);
     const lastOn =
-      roll < 0.1
-        ? addMonths(addDays(today, Math.floor(rand() * ((monthEnd.getTime() - today.getTime()) / DAY + 1))), -6)
-        : roll < 0.2
+      roll < 0.1 && dueThisMonth.length
+        ? dueThisMonth[Math.floor(rand() * dueThisMonth.length)]
+        : roll >= 0.1 && roll < 0.2
           ? addDays(addMonths(today, -6), -between(10, 80))
-          : addDays(addMonths(monthEnd, -6), between(1, 150));
+          : fine;
     const dates: Date[] = [];
     for (let k = 0; addDays(lastOn, -180 * k) > recommended.on; k++) dates.unshift(addDays(lastOn, -180 * k));
     for (const d of dates) if (d < today) add("activist-assessment", d);
