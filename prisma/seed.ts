@@ -3,6 +3,7 @@ import { get, run, sql } from "../app/.server/sql";
 import { type RecordWriter, type UnitRow, openRecordWriter } from "../scripts/lib/record-writer";
 import { POLITICAL_STATUS_LABELS, type PoliticalStatus } from "../app/lib/vocabulary";
 import { seedDemoClasses } from "./seed-classes";
+import { type DemoFiles, historyDates, seedDemoPipeline } from "./seed-pipeline";
 
 // The demo university: one committee, 11 colleges, 44 branches and some groups, about 12,000
 // people across every political status and cadre level, notices, and one account per role.
@@ -118,14 +119,16 @@ const STAFF_STATUS: [string, number][] = [
   ["probationary", 0.03],
   ["member", 0.68],
 ];
-const STATUS_ORDER = ["masses", "applicant", "activist", "target", "probationary", "member"];
 
-export type SeedSummary = { units: number; people: number; ms: number };
+export type SeedSummary = { units: number; people: number; files: DemoFiles; ms: number };
 
-export async function seedDemoUniversity(dbFile: string): Promise<SeedSummary> {
+/** The demo university; `now` dates the development files' latest steps (their due dates are counted from it). */
+export async function seedDemoUniversity(dbFile: string, now = new Date()): Promise<SeedSummary> {
   const started = performance.now();
   const f = openRecordWriter(dbFile);
   const rand = rng(20_260_701);
+  // The spacing of each person's status history has its own sequence, so the draws above stay as they were.
+  const spacing = rng(20_261_202);
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)];
   const weighted = (table: [string, number][]) => {
     let r = rand();
@@ -169,16 +172,13 @@ export async function seedDemoUniversity(dbFile: string): Promise<SeedSummary> {
     unitCount++;
 
     const addPerson = (input: Parameters<RecordWriter["person"]>[0] & { politicalStatus: string }) => {
-      const since = input.politicalStatus === "masses" ? null : new Date(today - Math.floor(rand() * 900 + 30) * dayMs);
-      const id = f.person({ ...input, statusSince: since });
+      // The same one draw as ever; a 预备党员 has held the status less than a year (第三十二条), others up to 2½ years.
+      const drawn = rand() * (input.politicalStatus === "probationary" ? 330 : 900);
+      const history = input.politicalStatus === "masses" ? [] : historyDates(input.politicalStatus, new Date(today - Math.floor(drawn + 30) * dayMs), spacing);
+      const id = f.person({ ...input, statusSince: history.at(-1)?.on ?? null });
       peopleCount++;
-      // A dated history: each stage reached, in order, ending at the current one.
-      const target = STATUS_ORDER.indexOf(input.politicalStatus);
-      let at = (since?.getTime() ?? today) - target * 200 * dayMs;
-      for (let s = 1; s <= target; s++) {
-        f.statusChange(id, STATUS_ORDER[s - 1], STATUS_ORDER[s], new Date(s === target ? since!.getTime() : at));
-        at += 200 * dayMs;
-      }
+      // A dated history: each stage reached, in order, ending at the current one, spaced as the 细则 allows.
+      history.forEach((h, i) => f.statusChange(id, i === 0 ? "masses" : history[i - 1].status, h.status, h.on));
       return id;
     };
 
@@ -315,9 +315,10 @@ export async function seedDemoUniversity(dbFile: string): Promise<SeedSummary> {
       earnedAt: new Date("2026-04-15T01:00:00Z"),
     });
   });
+  const files = f.transaction(() => seedDemoPipeline(f.db, now));
   f.transaction(() => seedDemoClasses(f.db, new Date(today)));
   f.close();
-  return { units: unitCount, people: peopleCount, ms: Math.round(performance.now() - started) };
+  return { units: unitCount, people: peopleCount, files, ms: Math.round(performance.now() - started) };
 }
 
 // What the demo's quiz, contest and assignments are attached to: the committee, the trainer account, a shipped bank.

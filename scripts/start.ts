@@ -32,7 +32,9 @@ if (isEmpty(dbFile)) {
     const { seedDemoUniversity } = await import("../prisma/seed");
     const s = await seedDemoUniversity(dbFile);
     seeded = true;
-    console.info(`已写入演示大学 (demo university seeded): ${s.units} 个党组织, ${s.people} 人, ${s.ms} ms`);
+    console.info(
+      `已写入演示大学 (demo university seeded): ${s.units} 个党组织, ${s.people} 人, ${s.files.files} 份发展党员档案（${s.files.records} 个步骤）, ${s.ms} ms`,
+    );
   }
 }
 

@@ -4,6 +4,10 @@ import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { DEMO_PASSWORD, seedDemoAssignments, seedDemoContest, seedDemoQuiz, seedDemoUniversity } from "../../prisma/seed";
 import { seedDemoHistory } from "../../prisma/seed-history";
+import { BACKFILL_NOTE } from "../../prisma/seed-pipeline";
+import { loadPipelinePacks } from "../../app/.server/pipeline/packs";
+import { todayInChina } from "../../app/lib/dates";
+import { type RecordedStep, addDays, addMonths, checkStep } from "../../app/lib/pipeline/engine";
 import { Client } from "../support/client";
 import { ROOT, TEMPLATE_DB } from "../support/paths";
 import { type SpawnedServer, spawnServer } from "../support/spawn-server";
@@ -211,5 +215,136 @@ describe("a year of demo history", () => {
     const quiz = db.prepare("SELECT id FROM Quiz WHERE closesAt < ? ORDER BY id LIMIT 1").get(NOW.toISOString()) as { id: number };
     const report = await trainer.get(`/manage/quizzes/${quiz.id}/report`);
     expect(report.status).toBe(200);
+  });
+});
+
+describe("the demo's development files", () => {
+  const pack = loadPipelinePacks(path.join(ROOT, "content", "pipeline-packs")).packs.get("cpc-2014")!;
+  const today = new Date(`${todayInChina()}T00:00:00Z`);
+  const order = new Map(pack.steps.map((s, i) => [s.key, i]));
+  type Row = { personId: number; status: string; step: string; on: string; birthDate: string | null; statusChangeId: number | null };
+  const filesOf = () => {
+    const rows = db
+      .prepare(
+        `SELECT r.personId, p.politicalStatus AS status, r.step, r.happenedOn AS "on", r.birthDate, r.statusChangeId FROM PipelineRecord r
+         JOIN Person p ON p.id = r.personId WHERE r.supersededAt IS NULL ORDER BY r.personId, r.happenedOn, r.id`,
+      )
+      .all() as Row[];
+    const files = new Map<number, Row[]>();
+    for (const r of rows) files.set(r.personId, [...(files.get(r.personId) ?? []), r]);
+    return files;
+  };
+
+  it("gives every applicant, activist, target and probationary member a file whose every step the pack's rules accept", () => {
+    const files = filesOf();
+    const inPipeline = count(
+      "SELECT COUNT(*) AS n FROM Person WHERE politicalStatus IN ('applicant', 'activist', 'target', 'probationary') AND disabledAt IS NULL",
+    );
+    expect(files.size).toBe(inPipeline);
+    const refused: string[] = [];
+    for (const [personId, rows] of files) {
+      const steps = [...rows].sort((a, b) => a.on.localeCompare(b.on) || order.get(a.step)! - order.get(b.step)!);
+      const birthDate = steps.find((r) => r.step === "apply")?.birthDate;
+      const recorded: RecordedStep[] = [];
+      for (const r of steps) {
+        const check = checkStep(pack, recorded, r.step, new Date(r.on), { birthDate: birthDate ? new Date(birthDate) : null }, today);
+        if (!check.ok || check.late.length) refused.push(`${personId} ${r.step}: ${check.ok ? check.late.join() : check.refusal.message}`);
+        recorded.push({ step: r.step, on: new Date(r.on) });
+      }
+      // The current status is the one the last status-setting step set, on the date of its status change.
+      const setting = steps.filter((r) => pack.steps.find((s) => s.key === r.step)?.sets);
+      const last = setting.at(-1)!;
+      expect(pack.steps.find((s) => s.key === last.step)!.sets).toBe(last.status);
+      const change = db.prepare("SELECT toStatus, effectiveOn FROM StatusChange WHERE id = ? AND personId = ?").get(last.statusChangeId, personId) as {
+        toStatus: string;
+        effectiveOn: string;
+      };
+      expect(change).toEqual({ toStatus: last.status, effectiveOn: last.on });
+    }
+    expect(refused).toEqual([]);
+    // Steps done before the platform went live are marked as back-filled from the paper files.
+    expect(count("SELECT COUNT(*) AS n FROM PipelineRecord WHERE backfilled AND note = ?", BACKFILL_NOTE)).toBeGreaterThan(10_000);
+    expect(count("SELECT COUNT(*) AS n FROM PipelineRecord WHERE backfilled AND (note IS NULL OR note = '')")).toBe(0);
+  });
+
+  it("spaces everyone's status history as the 细则 requires: a year and more as activist, one year of 预备期", () => {
+    const history = db.prepare("SELECT personId, toStatus, effectiveOn FROM StatusChange ORDER BY personId, effectiveOn, id").all() as {
+      personId: number;
+      toStatus: string;
+      effectiveOn: string;
+    }[];
+    const byPerson = new Map<number, Map<string, Date>>();
+    for (const h of history) byPerson.set(h.personId, (byPerson.get(h.personId) ?? new Map()).set(h.toStatus, new Date(h.effectiveOn)));
+    let members = 0;
+    for (const [personId, at] of byPerson) {
+      const activist = at.get("activist");
+      const target = at.get("target");
+      const probationary = at.get("probationary");
+      const member = at.get("member");
+      if (activist && target) expect(addMonths(activist, 12) <= target, `person ${personId}: activist to target`).toBe(true);
+      if (probationary && member) {
+        expect(member.getTime(), `person ${personId}: 预备期`).toBe(addMonths(probationary, 12).getTime());
+        members++;
+      }
+    }
+    expect(members).toBeGreaterThan(1_000);
+    // A 预备党员 today has held the status for less than a year.
+    expect(
+      count("SELECT COUNT(*) AS n FROM Person WHERE politicalStatus = 'probationary' AND statusSince < ?", new Date(Date.UTC(2025, 10, 1)).toISOString()),
+    ).toBe(0);
+  });
+
+  it("names two full members of the same branch: 培养联系人 for activists, 入党介绍人 for targets and later", () => {
+    const named = (role: string, statuses: string) =>
+      `SELECT COUNT(*) AS n FROM Person p WHERE p.politicalStatus IN (${statuses}) AND (SELECT COUNT(*) FROM PipelineContact c JOIN Person m ON m.id = c.memberId
+         WHERE c.personId = p.id AND c.role = '${role}' AND c.endedOn IS NULL AND m.politicalStatus = 'member' AND m.unitId = p.unitId) <> 2
+         AND EXISTS (SELECT 1 FROM PipelineRecord r WHERE r.personId = p.id AND r.step = '${role === "contact" ? "contacts" : "sponsors"}')`;
+    expect(count(named("contact", "'activist'"))).toBe(0);
+    expect(count(named("sponsor", "'target', 'probationary'"))).toBe(0);
+    expect(count("SELECT COUNT(*) AS n FROM PipelineContact WHERE role = 'sponsor'")).toBeGreaterThan(500);
+    expect(count("SELECT COUNT(*) AS n FROM PipelineContact c JOIN Person m ON m.id = c.memberId WHERE m.politicalStatus <> 'member'")).toBe(0);
+  });
+
+  it("shows the 组织部 some steps due this month and some overdue, a minority of the files", async () => {
+    const admin = await signIn("admin");
+    const page = await admin.get("/manage/pipeline");
+    expect(page.status).toBe(200);
+    const table = /data-testid="college-summary"[\s\S]*?<\/table>/.exec(page.text)?.[0] ?? "";
+    const colleges = [...table.matchAll(/<tr[^>]*font-medium[^>]*>(.*?)<\/tr>/gs)].map((m) =>
+      [...m[1].matchAll(/<td[^>]*>(.*?)<\/td>/gs)].map((c) => text(c[1]).trim()),
+    );
+    const overdue = colleges.reduce((n, r) => n + Number(r[1]), 0);
+    const due = colleges.reduce((n, r) => n + Number(r[2]), 0);
+    const files = filesOf().size;
+    expect(overdue).toBeGreaterThan(0);
+    // A half-year falls due this month unless no day's six months can (31 December, 31 August, …).
+    const monthEnd = new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth() + 1, 0));
+    const reachable = Array.from({ length: 40 }, (_, k) => addMonths(addDays(addMonths(today, -6), k - 3), 6)).some((d) => d >= today && d <= monthEnd);
+    if (reachable) expect(due).toBeGreaterThan(0);
+    expect(overdue + due).toBeLessThan(files * 0.4);
+  });
+
+  it("opens a file of the branch secretary's branch with the recorded steps on its timeline", async () => {
+    const branchsec = await signIn("branchsec");
+    const activist = id("activist");
+    const page = await branchsec.get(`/manage/people/${activist}/file`);
+    expect(page.status).toBe(200);
+    const records = db.prepare("SELECT step, happenedOn FROM PipelineRecord WHERE personId = ? AND supersededAt IS NULL ORDER BY happenedOn").all(activist) as {
+      step: string;
+      happenedOn: string;
+    }[];
+    expect(records.map((r) => r.step)).toEqual(expect.arrayContaining(["apply", "apply-talk", "recommend", "contacts"]));
+    for (const r of records) {
+      const shown = new RegExp(`data-testid="record-${r.step}"[\\s\\S]*?${r.happenedOn.slice(0, 10)}`).test(page.text);
+      expect(shown, r.step).toBe(true);
+    }
+    const read = text(page.text);
+    expect(read).toContain("李支书");
+    expect(read).toContain(BACKFILL_NOTE);
+    const contacts = db
+      .prepare("SELECT m.name FROM PipelineContact c JOIN Person m ON m.id = c.memberId WHERE c.personId = ? AND c.role = 'contact'")
+      .all(activist) as { name: string }[];
+    expect(contacts).toHaveLength(2);
+    for (const c of contacts) expect(read).toContain(c.name);
   });
 });
