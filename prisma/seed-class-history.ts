@@ -4,6 +4,8 @@ import { type ComponentInput, type GradeComponent, type GradingRule, excellentMe
 import { type Criterion } from "../app/lib/assignments";
 import { NEW_CLASS_GRADING_RULE } from "../app/lib/classes";
 import { wordCount } from "../app/lib/word-count";
+import { ACTIVITY_KIND_LABELS, activityCategory } from "../app/lib/activities";
+import { ledgerYear } from "../app/lib/hours";
 import { openRecordWriter, type RecordWriter } from "../scripts/lib/record-writer";
 import { rng } from "./seed";
 
@@ -22,8 +24,10 @@ import { rng } from "./seed";
 // written here. Idempotent: nothing is written when any class already has a schedule.
 
 const DAY = 86_400_000;
+const SESSION_HOURS = 200; // hundredths of a 学时: a half-day session
 type Id = { id: number };
-type Course = { id: number; slug: string; title: string; lessons: number[] };
+type Lesson = { id: number; title: string; credit: number };
+type Course = { id: number; slug: string; title: string; lessons: Lesson[] };
 
 const RUBRIC: Criterion[] = [
   { label: "思想认识", max: 4000 },
@@ -89,7 +93,7 @@ function writeClassHistory(f: RecordWriter, now: Date) {
   const between = (a: number, b: number) => Math.round(a + rand() * (b - a));
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)]!;
   const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
-  const date = (offsetDays: number, hour = 0) => new Date(today + offsetDays * DAY + hour * 3_600_000);
+  const date = (offsetDays: number, hour = 0, minute = 0) => new Date(today + offsetDays * DAY + hour * 3_600_000 + minute * 60_000);
 
   const account = (number: string) => get<Id>(db, sql`SELECT "id" FROM "Person" WHERE "number" = ${number}`)?.id;
   const root = get<Id>(db, sql`SELECT "id" FROM "OrgUnit" WHERE "parentId" IS NULL ORDER BY "id" LIMIT 1`);
@@ -97,16 +101,21 @@ function writeClassHistory(f: RecordWriter, now: Date) {
   const college = secretary
     ? get<Id & { path: string }>(db, sql`SELECT u."id", u."path" FROM "RoleGrant" g JOIN "OrgUnit" u ON u."id" = g."unitId" WHERE g."personId" = ${secretary}`)
     : undefined;
-  const running = get<Id & { unitId: number }>(db, sql`SELECT "id", "unitId" FROM "TrainingClass" WHERE "kind" = 'activist' AND "status" = 'running' ORDER BY "id" LIMIT 1`);
+  const running = get<Id & { unitId: number }>(
+    db,
+    sql`SELECT "id", "unitId" FROM "TrainingClass" WHERE "kind" = 'activist' AND "status" = 'running' ORDER BY "id" LIMIT 1`,
+  );
   const banks = all<Id>(db, sql`SELECT "id" FROM "QuestionBank" ORDER BY "id"`);
   const courses = new Map(
-    all<{ id: number; slug: string; title: string }>(db, sql`SELECT "id", "slug", "title" FROM "Course" WHERE "status" = 'published' ORDER BY "id"`).map((c) => [
-      c.slug,
-      {
-        ...c,
-        lessons: all<Id>(db, sql`SELECT "id" FROM "Lesson" WHERE "courseId" = ${c.id} AND "archivedAt" IS NULL ORDER BY "position"`).map((l) => l.id),
-      } as Course,
-    ]),
+    all<{ id: number; slug: string; title: string }>(db, sql`SELECT "id", "slug", "title" FROM "Course" WHERE "status" = 'published' ORDER BY "id"`).map(
+      (c) => [
+        c.slug,
+        {
+          ...c,
+          lessons: all<Lesson>(db, sql`SELECT "id", "title", "credit" FROM "Lesson" WHERE "courseId" = ${c.id} AND "archivedAt" IS NULL ORDER BY "position"`),
+        } as Course,
+      ],
+    ),
   );
   if (!root || !trainer || !secretary || !admin || !college || !running || banks.length === 0 || courses.size === 0) return null;
   const created = new Date();
@@ -138,12 +147,27 @@ function writeClassHistory(f: RecordWriter, now: Date) {
       sql`INSERT INTO "Activity" ("unitId", "kind", "title", "startsAt", "endsAt", "checkinOpensAt", "checkinClosesAt", "hours", "codeSecret", "status",
             "createdById", "confirmedById", "confirmedAt", "createdAt", "updatedAt")
           VALUES (${unitId}, 'party_school', ${title}, ${startsAt}, ${new Date(startsAt.getTime() + 2 * 3_600_000)}, ${new Date(startsAt.getTime() - 1_800_000)},
-            ${new Date(startsAt.getTime() + 2 * 3_600_000)}, 200, ${`demo-class-${title}-${startsAt.getTime()}`}, ${confirmed ? "confirmed" : "open"},
+            ${new Date(startsAt.getTime() + 2 * 3_600_000)}, ${SESSION_HOURS}, ${`demo-class-${title}-${startsAt.getTime()}`}, ${confirmed ? "confirmed" : "open"},
             ${trainer}, ${confirmed ? trainer : null}, ${confirmed ? new Date(startsAt.getTime() + 3 * 3_600_000) : null}, ${created}, ${created})
           RETURNING "id"`,
     )!.id;
-  const attend = (activityId: number, personId: number, at: Date) =>
-    run(db, sql`INSERT INTO "ActivityAttendance" ("activityId", "personId", "source", "at") VALUES (${activityId}, ${personId}, 'checkin', ${at})`);
+  // Attendance of a confirmed session is credited as confirmActivity credits it: its hours, earned at its start.
+  const attend = (s: { id: number; title: string; startsAt: Date; confirmed: boolean }, personId: number, at: Date) => {
+    run(db, sql`INSERT INTO "ActivityAttendance" ("activityId", "personId", "source", "at") VALUES (${s.id}, ${personId}, 'checkin', ${at})`);
+    if (s.confirmed)
+      f.hours({
+        personId,
+        year: ledgerYear(s.startsAt),
+        amount: SESSION_HOURS,
+        category: activityCategory("party_school"),
+        sourceKind: "activity",
+        sourceId: String(s.id),
+        note: `${ACTIVITY_KIND_LABELS.party_school}：${s.title}`,
+        earnedAt: s.startsAt,
+        approvedById: trainer,
+        createdAt: new Date(s.startsAt.getTime() + 3 * 3_600_000),
+      });
+  };
   const examQuiz = (title: string, unitId: number, opensAt: Date, closesAt: Date) => {
     const { id } = get<Id>(
       db,
@@ -172,20 +196,41 @@ function writeClassHistory(f: RecordWriter, now: Date) {
     while (bodies.length > 0 && (wordCount(parts.join("")) < 330 || chance(0.4))) parts.push(bodies.pop()!);
     return [...parts, pick(CLOSINGS)].join("\n\n");
   };
+  // Lessons finished before stay as they were; each newly finished one is credited as the lesson page credits it.
   const completeCourse = (personId: number, course: Course, at: Date) => {
-    for (const lessonId of course.lessons)
+    const already = new Set(
+      all<{ lessonId: number }>(
+        db,
+        sql`SELECT "lessonId" FROM "LessonProgress" WHERE "personId" = ${personId} AND "completedAt" IS NOT NULL AND "lessonId" ${inList(course.lessons.map((l) => l.id))}`,
+      ).map((r) => r.lessonId),
+    );
+    for (const l of course.lessons) {
+      if (already.has(l.id)) continue;
       run(
         db,
-        sql`INSERT INTO "LessonProgress" ("personId", "lessonId", "readSeconds", "completedAt", "createdAt", "updatedAt") VALUES (${personId}, ${lessonId}, 600, ${at}, ${at}, ${at})
-          ON CONFLICT ("personId", "lessonId") DO UPDATE SET "completedAt" = COALESCE("LessonProgress"."completedAt", excluded."completedAt")`,
+        sql`INSERT INTO "LessonProgress" ("personId", "lessonId", "readSeconds", "completedAt", "createdAt", "updatedAt") VALUES (${personId}, ${l.id}, 600, ${at}, ${at}, ${at})
+          ON CONFLICT ("personId", "lessonId") DO UPDATE SET "completedAt" = excluded."completedAt", "updatedAt" = excluded."updatedAt"`,
       );
+      if (l.credit > 0)
+        f.hours({
+          personId,
+          year: ledgerYear(at),
+          amount: l.credit,
+          category: "online",
+          sourceKind: "lesson",
+          sourceId: String(l.id),
+          note: l.title,
+          earnedAt: at,
+          createdAt: at,
+        });
+    }
   };
   // A course counts as finished when every lesson is (results.ts reads it the same way); lessons finished before stay finished.
   const finishedCourse = (personId: number, course: Course) =>
     course.lessons.length > 0 &&
     get<{ n: number }>(
       db,
-      sql`SELECT COUNT(*) AS "n" FROM "LessonProgress" WHERE "personId" = ${personId} AND "completedAt" IS NOT NULL AND "lessonId" ${inList(course.lessons)}`,
+      sql`SELECT COUNT(*) AS "n" FROM "LessonProgress" WHERE "personId" = ${personId} AND "completedAt" IS NOT NULL AND "lessonId" ${inList(course.lessons.map((l) => l.id))}`,
     )!.n === course.lessons.length;
 
   /** One submission: handed in (late or not), maybe returned once and handed in again, graded by the rubric. */
@@ -257,9 +302,10 @@ function writeClassHistory(f: RecordWriter, now: Date) {
     for (const c of scheduled) item(classId, { kind: "course", courseId: c.id, dueAt: date(-p.endedAgo - 3) });
     const sessions = [0.25, 0.75].map((at, i) => {
       const startsAt = date(-Math.round(p.startedAgo - (p.startedAgo - p.endedAgo) * at), 6);
-      const id = session(unitId, `${p.title}·第${i === 0 ? "一" : "二"}次面授`, startsAt, true);
+      const title = `${p.title}·第${i === 0 ? "一" : "二"}次面授`;
+      const id = session(unitId, title, startsAt, true);
       item(classId, { kind: "session", activityId: id, dueAt: null });
-      return { id, startsAt };
+      return { id, title, startsAt, confirmed: true };
     });
     const examAt = date(-p.endedAgo - 1, 1);
     const quizId = examQuiz(`${p.title}结业考试`, unitId, examAt, new Date(examAt.getTime() + 3 * 3_600_000));
@@ -276,7 +322,7 @@ function writeClassHistory(f: RecordWriter, now: Date) {
       }).length;
       const attended = sessions.filter((s) => {
         const here = diligence > 0.05 && chance(0.93);
-        if (here) attend(s.id, personId, new Date(s.startsAt.getTime() + between(1, 20) * 60_000));
+        if (here) attend(s, personId, new Date(s.startsAt.getTime() + between(1, 20) * 60_000));
         return here;
       }).length;
       const essayScore = diligence > 0.03 ? submit(assignmentId, { dueAt: essayDue }, personId, tutors[groupIndex]!, 60 + Math.round(diligence * 35)) : null;
@@ -409,9 +455,10 @@ function writeClassHistory(f: RecordWriter, now: Date) {
     item(running.id, { kind: "course", courseId: course.id, dueAt: date(-5, 15) });
     for (const m of runningMembers) if (m.personId === activist || chance(0.6)) completeCourse(m.personId, course, date(-between(6, 25), 12));
   }
-  const held = session(running.unitId, "第 12 期入党积极分子培训班·开班式暨第一次面授", date(-21, 6), true);
-  item(running.id, { kind: "session", activityId: held, dueAt: null });
-  for (const m of runningMembers) if (m.personId === activist || chance(0.9)) attend(held, m.personId, date(-21, 6));
+  const opening = "第 12 期入党积极分子培训班·开班式暨第一次面授";
+  const held = { id: session(running.unitId, opening, date(-21, 6), true), title: opening, startsAt: date(-21, 6), confirmed: true };
+  item(running.id, { kind: "session", activityId: held.id, dueAt: null });
+  for (const m of runningMembers) if (m.personId === activist || chance(0.9)) attend(held, m.personId, date(-21, 6, 10));
   const next = session(running.unitId, "第 12 期入党积极分子培训班·第二次面授", date(9, 6), false);
   item(running.id, { kind: "session", activityId: next, dueAt: null });
   const examAt = date(40, 1);

@@ -68,7 +68,9 @@ const finished = () =>
     .all() as ClassRow[];
 type MemberRow = { personId: number; scores: string | null; total: number | null; passed: number | null; excellent: number; graduatedAt: unknown };
 const membersOf = (classId: number) =>
-  db.prepare("SELECT personId, scores, total, passed, excellent, graduatedAt FROM ClassMember WHERE classId = ? AND status = 'enrolled'").all(classId) as MemberRow[];
+  db
+    .prepare("SELECT personId, scores, total, passed, excellent, graduatedAt FROM ClassMember WHERE classId = ? AND status = 'enrolled'")
+    .all(classId) as MemberRow[];
 
 describe("the demo's party-school classes", () => {
   it("has a finished class of each kind, by the school's party school and by a college's", () => {
@@ -84,7 +86,9 @@ describe("the demo's party-school classes", () => {
     expect(statuses).toEqual(["activist:running", "target:enrolling", "probationary:draft"]);
     for (const c of classes) {
       expect(membersOf(c.id).length, c.title).toBeGreaterThan(5);
-      expect(count("SELECT COUNT(*) AS n FROM ClassGroup g JOIN ClassTutor t ON t.groupId = g.id WHERE g.classId = ?", c.id), c.title).toBeGreaterThanOrEqual(2);
+      expect(count("SELECT COUNT(*) AS n FROM ClassGroup g JOIN ClassTutor t ON t.groupId = g.id WHERE g.classId = ?", c.id), c.title).toBeGreaterThanOrEqual(
+        2,
+      );
       // Its schedule: the synced courses, confirmed party-school sessions with attendance, the exam.
       const kinds = (db.prepare("SELECT kind FROM ClassItem WHERE classId = ? ORDER BY position").all(c.id) as { kind: string }[]).map((r) => r.kind);
       expect(kinds, c.title).toEqual(expect.arrayContaining(["course", "session", "exam"]));
@@ -94,7 +98,9 @@ describe("the demo's party-school classes", () => {
           c.id,
         ),
       ).toBe(0);
-      expect(count("SELECT COUNT(*) AS n FROM ClassItem i JOIN ActivityAttendance t ON t.activityId = i.activityId WHERE i.classId = ?", c.id)).toBeGreaterThan(0);
+      expect(count("SELECT COUNT(*) AS n FROM ClassItem i JOIN ActivityAttendance t ON t.activityId = i.activityId WHERE i.classId = ?", c.id)).toBeGreaterThan(
+        0,
+      );
     }
   });
 
@@ -107,7 +113,9 @@ describe("the demo's party-school classes", () => {
       cadre: "p.cadreLevel = 'none'",
     };
     for (const c of finished())
-      expect(count(`SELECT COUNT(*) AS n FROM ClassMember m JOIN Person p ON p.id = m.personId WHERE m.classId = ? AND ${wrong[c.kind]}`, c.id), c.title).toBe(0);
+      expect(count(`SELECT COUNT(*) AS n FROM ClassMember m JOIN Person p ON p.id = m.personId WHERE m.classId = ? AND ${wrong[c.kind]}`, c.id), c.title).toBe(
+        0,
+      );
   });
 
   it("publishes results that are what the class's rule gives for each member's stored figures", () => {
@@ -132,7 +140,9 @@ describe("the demo's party-school classes", () => {
       expect(grades.some((g) => g.passed)).toBe(true);
     }
     expect(count("SELECT COUNT(*) AS n FROM ClassMember WHERE excellent = 1")).toBeGreaterThan(0);
-    expect(count("SELECT COUNT(*) AS n FROM ClassMember m JOIN TrainingClass c ON c.id = m.classId WHERE c.status = 'finished' AND m.passed = 0")).toBeGreaterThan(0);
+    expect(
+      count("SELECT COUNT(*) AS n FROM ClassMember m JOIN TrainingClass c ON c.id = m.classId WHERE c.status = 'finished' AND m.passed = 0"),
+    ).toBeGreaterThan(0);
   });
 
   it("grades the 心得 by the rubric, with a few returned and handed in again and a couple late", () => {
@@ -155,8 +165,18 @@ describe("the demo's party-school classes", () => {
   });
 
   it("leaves the demo target's gate as it was: not yet through a 发展对象 class, nominated for the next", () => {
-    expect(count("SELECT COUNT(*) AS n FROM ClassMember m JOIN TrainingClass c ON c.id = m.classId WHERE m.personId = ? AND c.kind = 'target' AND m.graduatedAt IS NOT NULL", id("target"))).toBe(0);
-    expect(count("SELECT COUNT(*) AS n FROM ClassMember m JOIN TrainingClass c ON c.id = m.classId WHERE m.personId = ? AND c.status = 'enrolling' AND m.status = 'nominated'", id("target"))).toBe(1);
+    expect(
+      count(
+        "SELECT COUNT(*) AS n FROM ClassMember m JOIN TrainingClass c ON c.id = m.classId WHERE m.personId = ? AND c.kind = 'target' AND m.graduatedAt IS NOT NULL",
+        id("target"),
+      ),
+    ).toBe(0);
+    expect(
+      count(
+        "SELECT COUNT(*) AS n FROM ClassMember m JOIN TrainingClass c ON c.id = m.classId WHERE m.personId = ? AND c.status = 'enrolling' AND m.status = 'nominated'",
+        id("target"),
+      ),
+    ).toBe(1);
   });
 
   it("shows the demo activist a running class with what is done, what is next and what is due", async () => {
@@ -175,8 +195,38 @@ describe("the demo's party-school classes", () => {
     expect((page.text.match(/data-testid="class-item"/g) ?? []).length).toBe(5);
   });
 
+  it("credits sessions attended and lessons finished in the ledger, as the app does", () => {
+    expect(
+      count(`SELECT COUNT(*) AS n FROM ActivityAttendance t JOIN Activity a ON a.id = t.activityId
+             LEFT JOIN HoursEntry h ON h.personId = t.personId AND h.sourceKind = 'activity' AND h.sourceId = CAST(a.id AS TEXT)
+             WHERE h.id IS NULL OR h.amount <> a.hours OR h.earnedAt <> a.startsAt OR h.category <> (CASE a.kind WHEN 'party_school' THEN 'party_school' ELSE 'offline' END)`),
+    ).toBe(0);
+    expect(count("SELECT COUNT(*) AS n FROM HoursEntry WHERE sourceKind = 'activity'")).toBe(count("SELECT COUNT(*) AS n FROM ActivityAttendance"));
+    expect(
+      count(`SELECT COUNT(*) AS n FROM LessonProgress p JOIN Lesson l ON l.id = p.lessonId
+             LEFT JOIN HoursEntry h ON h.personId = p.personId AND h.sourceKind = 'lesson' AND h.sourceId = CAST(l.id AS TEXT)
+             WHERE p.completedAt IS NOT NULL AND l.credit > 0 AND (h.id IS NULL OR h.amount <> l.credit OR h.earnedAt <> p.completedAt)`),
+    ).toBe(0);
+    expect(
+      count(
+        "SELECT COUNT(*) AS n FROM (SELECT personId, sourceId FROM HoursEntry WHERE sourceKind = 'lesson' GROUP BY personId, sourceId HAVING COUNT(*) > 1)",
+      ),
+    ).toBe(0);
+  });
+
   it("writes nothing the second time", () => {
-    const tables = ["TrainingClass", "ClassMember", "ClassItem", "Activity", "ActivityAttendance", "Submission", "QuizGrade", "ClassCertificate", "LessonProgress"];
+    const tables = [
+      "TrainingClass",
+      "ClassMember",
+      "ClassItem",
+      "Activity",
+      "ActivityAttendance",
+      "Submission",
+      "QuizGrade",
+      "ClassCertificate",
+      "LessonProgress",
+      "HoursEntry",
+    ];
     const before = tables.map((t) => count(`SELECT COUNT(*) AS n FROM ${t}`));
     expect(seedDemoClassHistory(dbFile)).toBeNull();
     expect(tables.map((t) => count(`SELECT COUNT(*) AS n FROM ${t}`))).toEqual(before);
