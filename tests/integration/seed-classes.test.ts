@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { DEMO_PASSWORD, seedDemoAssignments, seedDemoContest, seedDemoQuiz, seedDemoUniversity } from "../../prisma/seed";
 import { seedDemoClassHistory } from "../../prisma/seed-class-history";
 import { seedDemoHistory } from "../../prisma/seed-history";
-import { excellentMembers, gradeMember, parseGradingRule } from "../../app/lib/class-grading";
+import { excellentMembers, formatPoints, gradeMember, parseGradingRule } from "../../app/lib/class-grading";
 import type { StoredScores } from "../../app/.server/classes/results";
 import { Client } from "../support/client";
 import { ROOT, TEMPLATE_DB } from "../support/paths";
@@ -162,6 +162,23 @@ describe("the demo's party-school classes", () => {
       count(`SELECT COUNT(*) AS n FROM ClassCertificate x JOIN ClassMember m ON m.classId = x.classId AND m.personId = x.personId
              WHERE m.graduatedAt IS NULL OR m.passed <> 1 OR x.total <> m.total OR x.excellent <> m.excellent`),
     ).toBe(0);
+  });
+
+  it("shows the college secretary the published 结业 list of the college's class, as stored", async () => {
+    const cls = finished().find((c) => c.unitKind === "college")!;
+    const c = new Client(server.url);
+    expect((await c.login("secretary", DEMO_PASSWORD)).status).toBe(302);
+    const page = await c.get(`/manage/classes/${cls.id}/results`);
+    expect(page.status).toBe(200);
+    expect(page.text).toMatch(/data-testid="publication">结业名单已于 [\d-]+ [\d:]+ 发布/);
+    for (const m of membersOf(cls.id)) {
+      const row = new RegExp(`data-testid="result-${m.personId}"[\\s\\S]*?data-testid="total">([^<]*)<[\\s\\S]*?data-testid="outcome">([^<]*)<`).exec(
+        page.text,
+      );
+      expect(row, `member ${m.personId}`).not.toBeNull();
+      expect(row![1]).toBe(formatPoints(m.total));
+      expect(row![2]).toBe(m.passed === 1 ? "结业" : "未合格");
+    }
   });
 
   it("leaves the demo target's gate as it was: not yet through a 发展对象 class, nominated for the next", () => {
