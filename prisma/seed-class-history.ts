@@ -97,7 +97,9 @@ function writeClassHistory(f: RecordWriter, now: Date) {
 
   const account = (number: string) => get<Id>(db, sql`SELECT "id" FROM "Person" WHERE "number" = ${number}`)?.id;
   const root = get<Id>(db, sql`SELECT "id" FROM "OrgUnit" WHERE "parentId" IS NULL ORDER BY "id" LIMIT 1`);
-  const [trainer, secretary, admin, activist] = ["trainer", "secretary", "admin", "activist"].map(account);
+  const [trainer, secretary, admin, activist, demoMember, demoCadre] = ["trainer", "secretary", "admin", "activist", "member", "cadre"].map(account);
+  // The demo accounts who sat a finished class (the 党员 and the 干部) studied well: their pages show a 结业.
+  const diligent = new Set([demoMember, demoCadre].filter((x): x is number => x !== undefined));
   const college = secretary
     ? get<Id & { path: string }>(db, sql`SELECT u."id", u."path" FROM "RoleGrant" g JOIN "OrgUnit" u ON u."id" = g."unitId" WHERE g."personId" = ${secretary}`)
     : undefined;
@@ -315,7 +317,8 @@ function writeClassHistory(f: RecordWriter, now: Date) {
 
     const graded = p.members.map((personId, i) => {
       const groupIndex = i % 2;
-      const diligence = rand(); // one draw per member: who studies, attends, writes and sits the exam well
+      const draw = rand(); // one draw per member: who studies, attends, writes and sits the exam well
+      const diligence = diligent.has(personId) ? 0.95 : draw;
       const coursesDone = scheduled.filter((c) => {
         if (diligence > 0.08 || chance(0.5)) completeCourse(personId, c, date(-p.endedAgo - between(4, 20), 12));
         return finishedCourse(personId, c);
@@ -427,7 +430,7 @@ function writeClassHistory(f: RecordWriter, now: Date) {
       startedAgo: 120,
       endedAgo: 110,
       courseSlugs: ["liangxue-yizuo"],
-      members: people(sql`p."politicalStatus" = 'member' AND p."cadreLevel" = 'none'`, 40),
+      members: [...(demoMember ? [demoMember] : []), ...people(sql`p."politicalStatus" = 'member' AND p."cadreLevel" = 'none'`, 40)],
       certificates: false,
     },
     {
@@ -438,7 +441,7 @@ function writeClassHistory(f: RecordWriter, now: Date) {
       startedAgo: 90,
       endedAgo: 80,
       courseSlugs: ["liangxue-yizuo"],
-      members: people(sql`p."politicalStatus" IN ('member', 'probationary') AND p."cadreLevel" <> 'none'`, 30),
+      members: [...(demoCadre ? [demoCadre] : []), ...people(sql`p."politicalStatus" IN ('member', 'probationary') AND p."cadreLevel" <> 'none'`, 30)],
       certificates: false,
     },
   ];

@@ -231,6 +231,21 @@ describe("the demo's party-school classes", () => {
     ).toBe(0);
   });
 
+  it("shows the demo 党员 their finished class with its 结业", async () => {
+    const row = db
+      .prepare(
+        "SELECT m.classId, m.total FROM ClassMember m JOIN TrainingClass c ON c.id = m.classId WHERE m.personId = ? AND c.kind = 'member' AND m.passed = 1",
+      )
+      .get(id("member")) as { classId: number; total: number } | undefined;
+    expect(row).toBeDefined();
+    const c = new Client(server.url);
+    expect((await c.login("member", DEMO_PASSWORD)).status).toBe(302);
+    const page = await c.get(`/classes/${row!.classId}`);
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('data-testid="class-result"');
+    expect(page.text).toContain("结业");
+  });
+
   it("writes nothing the second time", () => {
     const tables = [
       "TrainingClass",
