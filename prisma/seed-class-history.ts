@@ -431,7 +431,7 @@ function writeClassHistory(f: RecordWriter, now: Date) {
       endedAgo: 110,
       courseSlugs: ["liangxue-yizuo"],
       members: [...(demoMember ? [demoMember] : []), ...people(sql`p."politicalStatus" = 'member' AND p."cadreLevel" = 'none'`, 40)],
-      certificates: false,
+      certificates: true,
     },
     {
       kind: "cadre",

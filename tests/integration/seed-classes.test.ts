@@ -243,7 +243,11 @@ describe("the demo's party-school classes", () => {
     const page = await c.get(`/classes/${row!.classId}`);
     expect(page.status).toBe(200);
     expect(page.text).toContain('data-testid="class-result"');
-    expect(page.text).toContain("结业");
+    expect(page.text).toContain("您已结业");
+    const certificate = await c.get(`/classes/${row!.classId}/certificate`);
+    expect(certificate.status).toBe(200);
+    expect(certificate.text).toContain("第 3 期党员集中轮训班");
+    expect(certificate.text).toContain("/hours/verify/"); // issued by the seed: its verify link and QR code are shown
   });
 
   it("writes nothing the second time", () => {
