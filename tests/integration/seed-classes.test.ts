@@ -181,6 +181,10 @@ describe("the demo's party-school classes", () => {
     }
   });
 
+  it("puts the demo 党员 in no class, so the README's 学时 for her stay true", () => {
+    expect(count("SELECT COUNT(*) AS n FROM ClassMember WHERE personId = ?", id("member"))).toBe(0);
+  });
+
   it("leaves the demo target's gate as it was: not yet through a 发展对象 class, nominated for the next", () => {
     expect(
       count(
@@ -231,22 +235,22 @@ describe("the demo's party-school classes", () => {
     ).toBe(0);
   });
 
-  it("shows the demo 党员 their finished class with its 结业", async () => {
+  it("shows the demo 干部 their finished class with its 结业 and certificate", async () => {
     const row = db
       .prepare(
-        "SELECT m.classId, m.total FROM ClassMember m JOIN TrainingClass c ON c.id = m.classId WHERE m.personId = ? AND c.kind = 'member' AND m.passed = 1",
+        "SELECT m.classId, m.total FROM ClassMember m JOIN TrainingClass c ON c.id = m.classId WHERE m.personId = ? AND c.kind = 'cadre' AND m.passed = 1",
       )
-      .get(id("member")) as { classId: number; total: number } | undefined;
+      .get(id("cadre")) as { classId: number; total: number } | undefined;
     expect(row).toBeDefined();
     const c = new Client(server.url);
-    expect((await c.login("member", DEMO_PASSWORD)).status).toBe(302);
+    expect((await c.login("cadre", DEMO_PASSWORD)).status).toBe(302);
     const page = await c.get(`/classes/${row!.classId}`);
     expect(page.status).toBe(200);
     expect(page.text).toContain('data-testid="class-result"');
     expect(page.text).toContain("您已结业");
     const certificate = await c.get(`/classes/${row!.classId}/certificate`);
     expect(certificate.status).toBe(200);
-    expect(certificate.text).toContain("第 3 期党员集中轮训班");
+    expect(certificate.text).toContain("第 2 期党员干部培训班");
     expect(certificate.text).toContain("/hours/verify/"); // issued by the seed: its verify link and QR code are shown
   });
 
