@@ -6,8 +6,9 @@ import { NEW_CLASS_GRADING_RULE } from "../app/lib/classes";
 // 培训班 for the 计算机学院 (running: its activists of more than half a year enrolled by rule, the demo
 // activist nominated by her branch and approved, two tutoring groups), the college's own 发展对象培训班
 // (enrolling: the demo target nominated, waiting for the college's decision) and a 预备党员培训班 in
-// draft. Schedules (courses, sessions, the exam) are added by an organiser on the class page: courses
-// and quizzes exist only after the content sync that follows the seed.
+// draft. Their schedules (courses, sessions, the exam) and the finished classes of the past year are
+// written by prisma/seed-class-history.ts: courses and quizzes exist only after the content sync that
+// follows the seed.
 
 type Id = { id: number };
 
