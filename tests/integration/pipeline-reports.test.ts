@@ -152,3 +152,20 @@ describe("the 发展党员 statistics workbook", () => {
     expect(logged).toEqual([{ actorId: ids.JIA, targetId: String(ids.jia) }]);
   });
 });
+
+describe("the due list", () => {
+  it("lists the quarterly 思想汇报 of activists and targets with its rule, not of applicants", async () => {
+    const res = await clients.JIA.get("/manage/pipeline");
+    expect(res.status).toBe(200);
+    // Each row of the list as its text: the person, then the item and its state, then the rule.
+    const items = [...res.text.matchAll(/<li[^>]*>(.*?)<\/li>/gs)].map((m) => m[1].replace(/<[^>]+>/g, " ").replace(/\s+/g, " "));
+    const reportsOf = (name: string) => items.filter((t) => t.includes(name) && t.includes("思想汇报（"));
+    // A2, activist since 2024, has handed in nothing: last quarter's report is overdue, with its rule.
+    expect(reportsOf("发展A2").some((t) => /思想汇报（\d{4} 年第 \d 季度） · 已逾期/.test(t))).toBe(true);
+    expect(reportsOf("发展A2")[0]).toContain("本校规定：入党积极分子、发展对象每季度向党组织提交一份思想汇报");
+    // The target A3 as well; the applicant A1 and the probationary B2 are not asked.
+    expect(reportsOf("发展A3").length).toBeGreaterThan(0);
+    expect(reportsOf("发展A1")).toEqual([]);
+    expect(reportsOf("发展B2")).toEqual([]);
+  });
+});
