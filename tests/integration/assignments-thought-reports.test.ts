@@ -114,7 +114,7 @@ describe("thought reports", () => {
     expect(ok.status).toBe(200);
     expect(submission("P")).toMatchObject({ status: "graded", comment: "认识深刻，望继续结合专业学习。" });
     const mine = await clients.P.get(URL);
-    expect(mine.text).toContain("书记意见：认识深刻，望继续结合专业学习。");
+    expect(mine.text).toContain("阅读意见：认识深刻，望继续结合专业学习。");
     expect(mine.text).toContain("已阅");
     const audited = server.factory.db.prepare(`SELECT "actorId" FROM "AuditLog" WHERE "action" = 'submission.grade' AND "targetId" = ?`).all(id);
     expect(audited).toEqual([{ actorId: ids.SEC }]);
@@ -138,6 +138,7 @@ describe("thought reports", () => {
     expect(ok.status).toBe(200);
     expect(ok.text).toContain("已阅，意见已保存");
     expect(submission("P")).toMatchObject({ status: "graded", comment: "联系人意见：注意理论联系实际。" });
+    expect((await clients.P.get(URL)).text).toContain("阅读意见：联系人意见：注意理论联系实际。");
     const audited = server.factory.db
       .prepare(`SELECT "detail" FROM "AuditLog" WHERE "action" = 'submission.grade' AND "targetId" = ? AND "actorId" = ?`)
       .pluck()
