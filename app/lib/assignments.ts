@@ -178,6 +178,26 @@ export function scoreByRubric(rubric: Criterion[], points: readonly number[]): {
 /** A 思想汇报's length: a page at least, as branches ask; the same ceiling as any written work. */
 export const THOUGHT_REPORT_LIMITS = { minChars: 200, maxChars: 20_000 };
 
+/** A 思想汇报 as the two reading pages show it (the secretaries' and the 培养联系人's). */
+export type ReportToRead = {
+  id: number;
+  name: string;
+  unitName: string;
+  title: string;
+  read: boolean;
+  chars: number;
+  submittedAt: string;
+  text: string;
+  comment: string;
+};
+
+/** A reader's comment on a 思想汇报 (已阅 with the comment). */
+export const ThoughtCommentSchema = z.object({
+  intent: z.literal("comment"),
+  submissionId: z.number().int().positive(),
+  comment: z.string({ error: "请填写意见" }).trim().min(1, "请填写意见").max(2000, "意见不超过 2000 个字"),
+});
+
 /**
  * The quarter (in China) a 思想汇报 handed in at `now` is for: activists report each quarter, as
  * branches ask. Open from its first day, due at its last second; no late hand-in, the next quarter's

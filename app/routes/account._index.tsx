@@ -2,6 +2,7 @@ import { type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { requireUser } from "~/.server/auth/guard";
 import { accountProfile } from "~/.server/account/profile";
+import { contactCount } from "~/.server/assignments/thought-reports";
 import { searchHistoryState } from "~/.server/learning/search-history";
 import { SearchHistoryForm, searchHistoryNotice } from "~/components/account/search-history-form";
 import { Notice } from "~/components/ui/form";
@@ -21,6 +22,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
     phone: maskPhone(me.phone),
     grants: me.grants.map((g) => ({ role: g.role as Role, unit: g.unit.name })),
     searchHistory: await searchHistoryState(user.id),
+    // A 培养联系人 reads the reports of the people they contact; most accounts contact nobody.
+    contacts: await contactCount(user.id),
   };
 }
 
@@ -52,13 +55,21 @@ export default function AccountPage() {
           <dd>{me.grants.length ? me.grants.map((g) => `${ROLE_LABELS[g.role]}（${g.unit}）`).join("、") : ROLE_LABELS.learner}</dd>
         </dl>
       </section>
-      <nav className="flex gap-3 text-sm" aria-label="我的账户">
+      <nav className="flex flex-wrap gap-3 text-sm" aria-label="我的账户">
         <Link to="/hours" className="text-party underline">
           我的学时
         </Link>
         <Link to="/account/claims" className="text-party underline">
           学时申请
         </Link>
+        <Link to="/account/thought-reports" className="text-party underline">
+          思想汇报
+        </Link>
+        {me.contacts > 0 ? (
+          <Link to="/account/thought-reports/contacts" className="text-party underline">
+            {`我联系的入党积极分子的思想汇报（${me.contacts} 人）`}
+          </Link>
+        ) : null}
         <Link to="/account/password" className="text-party underline">
           修改密码
         </Link>

@@ -14,7 +14,7 @@ import { formatChinaDateTime } from "~/lib/dates";
 import { formatWordCount } from "~/lib/word-count";
 
 // A person's quarterly 思想汇报: this quarter's report (written, saved as a draft, handed in) and the
-// earlier ones with the comments of the branch secretary who read them. /account/thought-reports
+// earlier ones with the comments of whoever read them (a secretary or their 培养联系人). /account/thought-reports
 
 export const meta: MetaFunction = () => [{ title: "思想汇报 · 网上党校" }];
 
@@ -120,7 +120,7 @@ export default function ThoughtReports() {
             <p>
               <span className="font-semibold">{r.title}</span> · {r.status} · {r.submittedAt} · {formatWordCount(r.chars)}
             </p>
-            {r.comment ? <p className="mt-1 text-stone-800">{`书记意见：${r.comment}`}</p> : null}
+            {r.comment ? <p className="mt-1 text-stone-800">{`阅读意见：${r.comment}`}</p> : null}
             <details className="mt-1">
               <summary className="cursor-pointer text-party">正文</summary>
               <div className="mt-1 whitespace-pre-wrap rounded bg-stone-50 p-2">{r.text}</div>

@@ -4,6 +4,7 @@ import { requirePermission } from "~/.server/auth/guard";
 import { ledgerYear } from "~/lib/hours";
 import { hoursReport, reportQuery } from "~/.server/hours/reports";
 import { unitsUnder } from "~/.server/org/units";
+import { pipelineStats } from "~/.server/pipeline/stats";
 import { TrendChart, UnitComparisonChart, shortUnitName } from "~/components/reports/charts";
 import { buttonClass, inputClass, secondaryButtonClass } from "~/components/ui/form";
 import { UnitOptions } from "~/components/ui/options";
@@ -11,6 +12,7 @@ import { formatDate } from "~/lib/dates";
 import { formatHours } from "~/lib/hours";
 import { peopleBehind } from "~/lib/hours-rollup";
 import { scopePaths } from "~/lib/permissions";
+import { PIPELINE_STAGES, PIPELINE_STAGE_LABELS } from "~/lib/pipeline/stats";
 
 // 学时统计: for a unit in the viewer's scope and a year, the completion of the 学时 requirements per
 // child unit, the monthly trend of hours and activities, the required courses' completion, and who is
@@ -26,6 +28,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   await requirePermission(request, "hours:report", unitId ?? -1);
   const [units, report] = await Promise.all([unitsUnder(scope), hoursReport(unitId!, year)]);
   if (!report) throw new Response("没有权限", { status: 403 });
+  const pipeline = await pipelineStats(report.unit.path, year);
   const page = Number(url.searchParams.get("page")) || 1;
   const behind = peopleBehind(report, page);
   const thisYear = ledgerYear(new Date());
@@ -38,6 +41,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     total: report.total,
     trend: report.trend,
     courses: report.courses,
+    pipeline: { colleges: pipeline.colleges, total: pipeline.total, transitions: pipeline.transitions },
     behind: {
       ...behind,
       people: behind.people.map((p) => ({ id: p.id, name: p.name, unitName: p.unitName, required: p.required, earned: p.earned, missing: p.missing })),
@@ -49,7 +53,7 @@ const rate = (x: number | null) => (x === null ? "—" : `${x.toFixed(1)}%`);
 const avg = (x: number | null) => (x === null ? "—" : formatHours(x));
 
 export default function HoursReports() {
-  const { unit, year, years, units, rollups, total, trend, courses, behind } = useLoaderData<typeof loader>();
+  const { unit, year, years, units, rollups, total, trend, courses, pipeline, behind } = useLoaderData<typeof loader>();
   const pageLink = (page: number) => `/manage/reports?unitId=${unit.id}&year=${year}&page=${page}`;
   return (
     <div className="space-y-4">
@@ -164,6 +168,8 @@ export default function HoursReports() {
 
       <RequiredCourses courses={courses} parentName={unit.name} />
 
+      <PipelineView pipeline={pipeline} unitId={unit.id} year={year} />
+
       <section className="overflow-x-auto rounded-lg bg-white p-4 shadow">
         <h2 className="mb-2 font-bold">学时未达标人员（{behind.count} 人）</h2>
         {behind.count === 0 ? (
@@ -205,6 +211,78 @@ export default function HoursReports() {
         )}
       </section>
     </div>
+  );
+}
+
+type Pipeline = ReturnType<typeof useLoaderData<typeof loader>>["pipeline"];
+
+/** 发展党员: the people at each stage per college, and the median days between the stage steps. */
+function PipelineView({ pipeline, unitId, year }: { pipeline: Pipeline; unitId: number; year: number }) {
+  return (
+    <section className="overflow-x-auto rounded-lg bg-white p-4 shadow" aria-labelledby="pipeline-heading">
+      <div className="mb-2 flex flex-wrap items-baseline justify-between gap-2">
+        <h2 id="pipeline-heading" className="font-bold">
+          发展党员情况
+        </h2>
+        <a href={`/manage/reports/pipeline.xlsx?unitId=${unitId}&year=${year}`} className={secondaryButtonClass}>
+          导出发展党员统计
+        </a>
+      </div>
+      <table className="w-full text-sm">
+        <caption className="mb-1 text-left text-xs text-stone-500">各院系当前处于各阶段的人数（按政治面貌）</caption>
+        <thead>
+          <tr className="border-b text-left text-stone-600">
+            <th scope="col" className="py-1 pr-2">
+              院系
+            </th>
+            {PIPELINE_STAGES.map((s) => (
+              <th key={s} scope="col" className="py-1 pr-2 text-right">
+                {PIPELINE_STAGE_LABELS[s]}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {[...pipeline.colleges, pipeline.total].map((c) => (
+            <tr key={c.college} className="border-b border-stone-100" data-testid="pipeline-college">
+              <th scope="row" className="py-1 pr-2 text-left font-normal">
+                {c.college}
+              </th>
+              {PIPELINE_STAGES.map((s) => (
+                <td key={s} className="py-1 pr-2 text-right">
+                  {c.stages[s]}
+                </td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <table className="mt-4 w-full text-sm">
+        <caption className="mb-1 text-left text-xs text-stone-500">相邻两个发展步骤之间的时间（中位数，按发展档案中记录的日期）</caption>
+        <thead>
+          <tr className="border-b text-left text-stone-600">
+            <th scope="col" className="py-1 pr-2">
+              阶段
+            </th>
+            <th scope="col" className="py-1 pr-2 text-right">
+              人数
+            </th>
+            <th scope="col" className="py-1 text-right">
+              中位时间
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {pipeline.transitions.map((t) => (
+            <tr key={t.to} className="border-b border-stone-100" data-testid="pipeline-transition">
+              <th scope="row" className="py-1 pr-2 text-left font-normal">{`${t.from} → ${t.to}`}</th>
+              <td className="py-1 pr-2 text-right">{t.people}</td>
+              <td className="py-1 text-right">{t.medianDays === null ? "—" : `${t.medianDays} 天`}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
   );
 }
 

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { thoughtReportQuarter } from "~/lib/assignments";
+import { storedTimestamp } from "~/lib/timestamp";
 import { Client } from "../support/client";
 import { type TestServer, startTestServer } from "../support/server";
 
@@ -13,6 +14,7 @@ const clients: Record<string, Client> = {};
 const PASSWORD = "Passw0rd1";
 const URL = "/account/thought-reports";
 const REVIEW = "/account/thought-reports/review";
+const CONTACTS = "/account/thought-reports/contacts";
 
 beforeAll(async () => {
   server = await startTestServer();
@@ -32,6 +34,21 @@ beforeAll(async () => {
   f.grant(ids.OTHERSEC, "secretary", other.id);
   await person("P", branch.id);
   await person("P2", branch.id);
+  // P's 培养联系人 today (a member of another branch with no role), a former one whose term ended
+  // yesterday, and a member who contacts nobody.
+  await person("CONTACT", other.id);
+  await person("FORMER", branch.id);
+  await person("NOBODY", branch.id);
+  const contact = f.db.prepare(
+    `INSERT INTO "PipelineContact" ("personId", "role", "memberId", "since", "endedOn", "recordedById", "recordedAt") VALUES (?, 'contact', ?, ?, ?, ?, ?)`,
+  );
+  const day = (d: number) => storedTimestamp(new Date(Date.now() + d * 86_400_000));
+  contact.run(ids.P, ids.CONTACT, day(-200), null, ids.SEC, day(0));
+  contact.run(ids.P, ids.FORMER, day(-400), day(-1), ids.SEC, day(0));
+  // P2's 入党介绍人 is not a reader: only the 培养联系人 read.
+  f.db
+    .prepare(`INSERT INTO "PipelineContact" ("personId", "role", "memberId", "since", "recordedById", "recordedAt") VALUES (?, 'sponsor', ?, ?, ?, ?)`)
+    .run(ids.P2, ids.CONTACT, day(-10), ids.SEC, day(0));
 });
 afterAll(async () => {
   await server?.stop();
@@ -97,9 +114,51 @@ describe("thought reports", () => {
     expect(ok.status).toBe(200);
     expect(submission("P")).toMatchObject({ status: "graded", comment: "认识深刻，望继续结合专业学习。" });
     const mine = await clients.P.get(URL);
-    expect(mine.text).toContain("书记意见：认识深刻，望继续结合专业学习。");
+    expect(mine.text).toContain("阅读意见：认识深刻，望继续结合专业学习。");
     expect(mine.text).toContain("已阅");
     const audited = server.factory.db.prepare(`SELECT "actorId" FROM "AuditLog" WHERE "action" = 'submission.grade' AND "targetId" = ?`).all(id);
     expect(audited).toEqual([{ actorId: ids.SEC }]);
+  });
+
+  it("is read and commented by the person's current 培养联系人, who holds no role", async () => {
+    const home = await clients.CONTACT.get("/account");
+    expect(home.text).toContain("我联系的入党积极分子的思想汇报（1 人）");
+    expect((await clients.NOBODY.get("/account")).text).not.toContain("我联系的入党积极分子的思想汇报");
+    const page = await clients.CONTACT.get(CONTACTS);
+    expect(page.status).toBe(200);
+    expect(page.text).toContain("人员P<");
+    expect(page.text).toContain(report(260));
+    // P2's report is not theirs to read: they are her 入党介绍人, not her 培养联系人.
+    expect(page.text).not.toContain("人员P2<");
+    // The secretaries' page stays closed to them.
+    expect((await clients.CONTACT.get(REVIEW)).status).toBe(403);
+
+    const id = String(submission("P")!.id);
+    const ok = await clients.CONTACT.post(CONTACTS, { intent: "comment", submissionId: id, comment: "联系人意见：注意理论联系实际。" });
+    expect(ok.status).toBe(200);
+    expect(ok.text).toContain("已阅，意见已保存");
+    expect(submission("P")).toMatchObject({ status: "graded", comment: "联系人意见：注意理论联系实际。" });
+    expect((await clients.P.get(URL)).text).toContain("阅读意见：联系人意见：注意理论联系实际。");
+    const audited = server.factory.db
+      .prepare(`SELECT "detail" FROM "AuditLog" WHERE "action" = 'submission.grade' AND "targetId" = ? AND "actorId" = ?`)
+      .pluck()
+      .all(id, ids.CONTACT) as string[];
+    expect(audited).toHaveLength(1);
+    expect(JSON.parse(audited[0])).toMatchObject({ kind: "thought_report", personId: ids.P, as: "contact" });
+  });
+
+  it("is closed to a former 培养联系人, a 入党介绍人 and an unrelated member: 404, nothing changed", async () => {
+    const id = String(submission("P")!.id);
+    const before = submission("P");
+    for (const key of ["FORMER", "NOBODY"]) {
+      const page = await clients[key].get(CONTACTS);
+      expect(page.status).toBe(200);
+      expect(page.text).not.toContain(report(260));
+      expect((await clients[key].post(CONTACTS, { intent: "comment", submissionId: id, comment: "越权" })).status).toBe(404);
+    }
+    const p2 = String(submission("P2")!.id);
+    expect((await clients.CONTACT.post(CONTACTS, { intent: "comment", submissionId: p2, comment: "越权" })).status).toBe(404);
+    expect(submission("P")).toEqual(before);
+    expect(submission("P2")?.status).toBe("submitted");
   });
 });

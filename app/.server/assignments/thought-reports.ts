@@ -1,6 +1,7 @@
 import { Prisma } from "../generated/prisma/client";
 import { AppError } from "~/lib/app-error";
-import { THOUGHT_REPORT_LIMITS, thoughtReportQuarter } from "~/lib/assignments";
+import { type ReportToRead, THOUGHT_REPORT_LIMITS, thoughtReportQuarter } from "~/lib/assignments";
+import { formatChinaDateTime } from "~/lib/dates";
 import { type Grant, grantsCover, scopePaths } from "~/lib/permissions";
 import { audit } from "../audit";
 import { prisma } from "../db";
@@ -11,7 +12,8 @@ import { handInTo, saveDraftTo } from "./submissions";
 // quarter is one Assignment row (kind thought_report, classId null), found or made by its `series`
 // key, so everyone's report of a quarter hangs on it; a person has one Submission per quarter, with
 // its versions. The secretaries over the person's unit (people:view: secretaries and admins) read and
-// comment; the pipeline will add the two 培养联系人.
+// comment, and so do the person's current 培养联系人 (a PipelineContact of role contact whose term has
+// not ended, 第九条): they may hold no role at all, and lose access the day their term ends.
 
 const READ_PERMISSION = "people:view";
 const NOT_FOUND = "没有找到这份思想汇报";
@@ -75,16 +77,36 @@ export async function handInThoughtReport(caller: Caller, text: string, now = ne
   return handInTo(caller, await quarterAssignment(caller, now), text, now);
 }
 
+/** People of whom `memberId` is a 培养联系人 today: the term not ended (an end date still ahead keeps it). */
+function contactedBy(memberId: number, now: Date): Prisma.PersonWhereInput {
+  return { pipelineContacts: { some: { memberId, role: "contact", OR: [{ endedOn: null }, { endedOn: { gt: now } }] } } };
+}
+
+/** How many people `memberId` is 培养联系人 of today (the account page links their reports when any). */
+export function contactCount(memberId: number, now = new Date()) {
+  return prisma.person.count({ where: contactedBy(memberId, now) });
+}
+
 /** The reports handed in by people under the reader's units (not their own), unread first. */
 export async function thoughtReportsToRead(reader: { id: number; grants: readonly Grant[] }) {
   const paths = scopePaths(reader.grants, READ_PERMISSION);
   if (paths.length === 0) return [];
-  return prisma.submission.findMany({
+  return reportsToRead(reader.id, { unit: { OR: paths.map((p) => ({ path: { startsWith: p } })) } });
+}
+
+/** The reports of the people the reader is 培养联系人 of today ("我联系的入党积极分子的思想汇报"), unread first. */
+export async function contactThoughtReports(reader: { id: number }, now = new Date()) {
+  return reportsToRead(reader.id, contactedBy(reader.id, now));
+}
+
+/** What a reading page shows of each report (the two reading pages share it and its component). */
+async function reportsToRead(readerId: number, person: Prisma.PersonWhereInput): Promise<ReportToRead[]> {
+  const rows = await prisma.submission.findMany({
     where: {
       assignment: { kind: "thought_report" },
       status: { in: ["submitted", "graded"] },
-      personId: { not: reader.id },
-      person: { unit: { OR: paths.map((p) => ({ path: { startsWith: p } })) } },
+      personId: { not: readerId },
+      person,
     },
     select: {
       id: true,
@@ -100,10 +122,25 @@ export async function thoughtReportsToRead(reader: { id: number; grants: readonl
     orderBy: [{ status: "desc" }, { submittedAt: "asc" }],
     take: 200,
   });
+  return rows.map((r) => ({
+    id: r.id,
+    name: r.person.name,
+    unitName: r.person.unit.name,
+    title: r.assignment.title,
+    read: r.status === "graded",
+    chars: r.chars,
+    submittedAt: formatChinaDateTime(r.submittedAt),
+    text: r.text,
+    comment: r.comment ?? "",
+  }));
 }
 
-/** A secretary over the author's unit reads and comments: the report is marked read (已阅) with the comment. */
+/**
+ * A secretary over the author's unit, or the author's current 培养联系人, reads and comments: the report is
+ * marked read (已阅) with the comment. Anyone else meets the 404 of a report that does not exist.
+ */
 export async function commentThoughtReport(reader: { id: number; grants: readonly Grant[] }, submissionId: number, comment: string) {
+  const now = new Date();
   const s = await prisma.submission.findUnique({
     where: { id: submissionId },
     select: {
@@ -115,11 +152,12 @@ export async function commentThoughtReport(reader: { id: number; grants: readonl
       person: { select: { unit: { select: { path: true } } } },
     },
   });
-  if (!s || s.assignment.kind !== "thought_report" || !grantsCover(reader.grants, READ_PERMISSION, s.person.unit.path))
-    throw new AppError("not_found", NOT_FOUND);
+  if (!s || s.assignment.kind !== "thought_report") throw new AppError("not_found", NOT_FOUND);
+  const asSecretary = grantsCover(reader.grants, READ_PERMISSION, s.person.unit.path);
+  const asContact = !asSecretary && (await prisma.person.count({ where: { id: s.personId, ...contactedBy(reader.id, now) } })) > 0;
+  if (!asSecretary && !asContact) throw new AppError("not_found", NOT_FOUND);
   if (s.personId === reader.id) throw new AppError("forbidden", "不能批阅自己的思想汇报");
   if (s.status !== "submitted" && s.status !== "graded") throw new AppError("conflict", "思想汇报尚未提交");
-  const now = new Date();
   await prisma.$transaction(async (tx) => {
     const { count } = await tx.submission.updateMany({
       where: { id: s.id, version: s.version, status: { in: ["submitted", "graded"] } },
@@ -133,6 +171,6 @@ export async function commentThoughtReport(reader: { id: number; grants: readonl
     action: "submission.grade",
     targetKind: "submission",
     targetId: s.id,
-    detail: { kind: "thought_report", personId: s.personId },
+    detail: { kind: "thought_report", personId: s.personId, as: asContact ? "contact" : "secretary" },
   });
 }

@@ -1,8 +1,10 @@
 import writeXlsxFile, { type SheetData } from "write-excel-file/node";
+import { thoughtReportQuarter } from "~/lib/assignments";
 import { formatDate } from "~/lib/dates";
 import { personFieldsFor } from "~/lib/mask";
 import { type Grant } from "~/lib/permissions";
 import { type DueItem, type RecordedStep, nextSteps } from "~/lib/pipeline/engine";
+import { thoughtReportDue } from "~/lib/pipeline/thought-report-due";
 import { unitIdsOnPath } from "~/lib/unit-path";
 import { audit } from "../audit";
 import { prisma } from "../db";
@@ -42,9 +44,24 @@ export async function pipelineDue(scope: readonly string[], today: Date) {
   const unitIds = units.map((u) => u.id);
   const people = await prisma.person.findMany({
     where: { unitId: { in: unitIds }, disabledAt: null, OR: [{ politicalStatus: { in: IN_PIPELINE } }, { pipelineRecords: { some: { supersededAt: null } } }] },
-    select: { id: true, name: true, number: true, unitId: true },
+    select: { id: true, name: true, number: true, unitId: true, politicalStatus: true },
     orderBy: [{ unitId: "asc" }, { number: "asc" }],
   });
+  // The 思想汇报 handed in by activists and targets (decision 044: one submission per quarter), by series.
+  const reporting = people.filter((p) => p.politicalStatus === "activist" || p.politicalStatus === "target").map((p) => p.id);
+  const handedIn = new Map<number, Set<string>>();
+  if (reporting.length) {
+    const current = thoughtReportQuarter(today);
+    const series = [current.series, thoughtReportQuarter(new Date(current.opensAt.getTime() - 1)).series];
+    for (const s of await prisma.submission.findMany({
+      where: { personId: { in: reporting }, status: { in: ["submitted", "graded"] }, assignment: { kind: "thought_report", series: { in: series } } },
+      select: { personId: true, assignment: { select: { series: true } } },
+    })) {
+      const mine = handedIn.get(s.personId) ?? new Set<string>();
+      if (s.assignment.series) mine.add(s.assignment.series);
+      handedIn.set(s.personId, mine);
+    }
+  }
   const records = await prisma.pipelineRecord.findMany({
     where: { personId: { in: people.map((p) => p.id) }, supersededAt: null },
     select: { personId: true, step: true, happenedOn: true, birthDate: true },
@@ -75,7 +92,12 @@ export async function pipelineDue(scope: readonly string[], today: Date) {
     const file = byPerson.get(p.id);
     if (!file) continue;
     const unit = unitById.get(p.unitId)!;
-    for (const item of nextSteps(pack, file.recorded, { birthDate: file.birthDate }, today)) {
+    const activistSince = file.recorded.find((r) => r.step === "recommend")?.on;
+    const reports =
+      activistSince && (p.politicalStatus === "activist" || p.politicalStatus === "target")
+        ? thoughtReportDue(today, activistSince, handedIn.get(p.id) ?? new Set())
+        : [];
+    for (const item of [...nextSteps(pack, file.recorded, { birthDate: file.birthDate }, today), ...reports]) {
       if (item.state !== "overdue" && !(item.state === "due" && item.deadline && item.deadline.getTime() <= end)) continue;
       rows.push({
         personId: p.id,
