@@ -78,6 +78,7 @@ export const AUDIT_ACTION_LABELS: Record<AuditAction, string> = {
   "submission.attach": "上传作业附件",
   "submission.detach": "删除作业附件",
   "submission.grade": "批阅作业",
+  "thought_report.read": "阅读思想汇报",
   "submission.return": "退回作业修改",
   "submission.download": "下载作业附件",
   "person.data_export": "下载本人个人信息",

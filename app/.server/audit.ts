@@ -107,6 +107,7 @@ export const AUDIT_ACTIONS = [
   "submission.grade",
   "submission.return",
   "submission.download",
+  "thought_report.read",
   // The development file (docs/decisions/041).
   "pipeline.view",
   "pipeline.record",

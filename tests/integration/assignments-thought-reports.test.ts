@@ -132,6 +132,12 @@ describe("thought reports", () => {
     expect(page.text).not.toContain("人员P2<");
     // The secretaries' page stays closed to them.
     expect((await clients.CONTACT.get(REVIEW)).status).toBe(403);
+    // Who read which report is kept.
+    const reads = server.factory.db
+      .prepare(`SELECT "detail" FROM "AuditLog" WHERE "action" = 'thought_report.read' AND "actorId" = ?`)
+      .pluck()
+      .all(ids.CONTACT) as string[];
+    expect(reads.map((d) => JSON.parse(d))).toEqual([{ submissionIds: [submission("P")!.id] }]);
 
     const id = String(submission("P")!.id);
     const ok = await clients.CONTACT.post(CONTACTS, { intent: "comment", submissionId: id, comment: "联系人意见：注意理论联系实际。" });

@@ -122,6 +122,11 @@ async function reportsToRead(readerId: number, person: Prisma.PersonWhereInput):
     orderBy: [{ status: "desc" }, { submittedAt: "asc" }],
     take: 200,
   });
+  // A 思想汇报 is personal writing about one's political views: who read which is kept, like every read
+  // of a development file.
+  if (rows.length > 0) {
+    await audit({ actorId: readerId, action: "thought_report.read", targetKind: "submission", detail: { submissionIds: rows.map((r) => r.id) } });
+  }
   return rows.map((r) => ({
     id: r.id,
     name: r.person.name,
