@@ -305,6 +305,21 @@ describe("the demo's development files", () => {
     expect(count("SELECT COUNT(*) AS n FROM PipelineContact c JOIN Person m ON m.id = c.memberId WHERE m.politicalStatus <> 'member'")).toBe(0);
   });
 
+  it("has activists' and targets' quarterly 思想汇报, each one read only by a 培养联系人 of its author", () => {
+    const reports = db
+      .prepare(
+        `SELECT s."personId", s."status", s."gradedById", p."politicalStatus" FROM "Submission" s JOIN "Assignment" a ON a."id" = s."assignmentId"
+         JOIN "Person" p ON p."id" = s."personId" WHERE a."kind" = 'thought_report'`,
+      )
+      .all() as { personId: number; status: string; gradedById: number | null; politicalStatus: string }[];
+    expect(reports.length).toBeGreaterThan(500);
+    expect(new Set(reports.map((r) => r.politicalStatus))).toEqual(new Set(["activist", "target"]));
+    const read = reports.filter((r) => r.status === "graded");
+    expect(read.length).toBeGreaterThan(0);
+    const contact = db.prepare(`SELECT 1 FROM "PipelineContact" WHERE "personId" = ? AND "memberId" = ? AND "role" = 'contact'`);
+    for (const r of read) expect(contact.get(r.personId, r.gradedById), `report of ${r.personId}`).toBeDefined();
+  });
+
   it("shows the 组织部 some steps due this month and some overdue, a minority of the files", async () => {
     const admin = await signIn("admin");
     const page = await admin.get("/manage/pipeline");

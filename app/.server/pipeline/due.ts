@@ -53,10 +53,14 @@ export async function pipelineDue(scope: readonly string[], today: Date) {
   if (reporting.length) {
     const current = thoughtReportQuarter(today);
     const series = [current.series, thoughtReportQuarter(new Date(current.opensAt.getTime() - 1)).series];
+    // The two quarters' reports of the whole school (at most two per person), matched here: a list of
+    // every person in scope would pass SQLite's limit on parameters for a whole school's dashboard.
+    const reporters = new Set(reporting);
     for (const s of await prisma.submission.findMany({
-      where: { personId: { in: reporting }, status: { in: ["submitted", "graded"] }, assignment: { kind: "thought_report", series: { in: series } } },
+      where: { status: { in: ["submitted", "graded"] }, assignment: { kind: "thought_report", series: { in: series } } },
       select: { personId: true, assignment: { select: { series: true } } },
     })) {
+      if (!reporters.has(s.personId)) continue;
       const mine = handedIn.get(s.personId) ?? new Set<string>();
       if (s.assignment.series) mine.add(s.assignment.series);
       handedIn.set(s.personId, mine);
