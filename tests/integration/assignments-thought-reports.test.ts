@@ -88,6 +88,8 @@ describe("thought reports", () => {
     // The quarter's row is not a class assignment: the class pages do not serve it.
     const assignmentId = server.factory.db.prepare(`SELECT "id" FROM "Assignment" WHERE "kind" = 'thought_report'`).pluck().get() as number;
     expect((await clients.P.get(`/assignments/${assignmentId}`)).status).toBe(404);
+    // Nor is it checked for similarity: that is for a class's written work (decision 045).
+    expect(server.factory.db.prepare(`SELECT COUNT(*) FROM "SimilarityReport"`).pluck().get()).toBe(0);
   });
 
   it("is read by the secretaries over the person's branch only, never by its author", async () => {

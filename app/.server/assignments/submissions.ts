@@ -53,7 +53,7 @@ export async function mySubmission(caller: Caller, assignmentId: number) {
 }
 
 /** What a draft and a hand-in need of their assignment, once the caller's right to write it is checked. */
-export type Writable = { id: number; opensAt: Date; dueAt: Date; lateUntil: Date | null; minChars: number; maxChars: number };
+export type Writable = { id: number; classId: number | null; opensAt: Date; dueAt: Date; lateUntil: Date | null; minChars: number; maxChars: number };
 
 /**
  * Keeps the text as typed (the autosave and the 保存草稿 button), in the open states only. Two saves
@@ -127,8 +127,9 @@ export async function handInTo(caller: Caller, a: Writable, text: string, now = 
     targetId: result.submissionId,
     detail: { assignmentId, version: result.version, chars, late },
   });
-  // The similarity check runs off the request path; queuing it is one row.
-  await queueSimilarityCheck(result.submissionId);
+  // A class's written work is checked for similarity (decision 045), off the request path: queuing it
+  // is one row. A 思想汇报 (no class) is personal reporting read by the person's contacts, not checked.
+  if (a.classId !== null) await queueSimilarityCheck(result.submissionId);
   return { ...result, chars, late };
 }
 

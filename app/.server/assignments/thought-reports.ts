@@ -21,7 +21,7 @@ const NOT_FOUND = "没有找到这份思想汇报";
 /** The current quarter's row, made on first use; two people starting at once find the same row. */
 async function quarterAssignment(caller: Caller, now: Date) {
   const q = thoughtReportQuarter(now);
-  const select = { id: true, title: true, opensAt: true, dueAt: true, lateUntil: true, minChars: true, maxChars: true } as const;
+  const select = { id: true, classId: true, title: true, opensAt: true, dueAt: true, lateUntil: true, minChars: true, maxChars: true } as const;
   const found = await prisma.assignment.findUnique({ where: { series: q.series }, select });
   if (found) return found;
   try {

@@ -205,7 +205,13 @@ export function frequentInCorpus(
     db,
     sql`SELECT "computedAt", "basisAt", "texts", "shingles" FROM "SimilarityCorpus" ORDER BY "id" DESC LIMIT 1`,
   );
-  const handedIn = () => Number(get<{ n: number | bigint }>(db, sql`SELECT COUNT(*) AS "n" FROM "Submission" WHERE "version" >= 1`)!.n);
+  const handedIn = () =>
+    Number(
+      get<{ n: number | bigint }>(
+        db,
+        sql`SELECT COUNT(*) AS "n" FROM "Submission" s JOIN "Assignment" a ON a."id" = s."assignmentId" WHERE s."version" >= 1 AND a."classId" IS NOT NULL`,
+      )!.n,
+    );
   const last = stored && signatureFromBytes(stored.shingles);
   if (
     stored &&
@@ -216,9 +222,12 @@ export function frequentInCorpus(
     return { frequent: new Set(last), at: new Date(stored.computedAt), basisAt: new Date(stored.basisAt) };
   const sample = all<{ text: string | null; current: string }>(
     db,
+    // Class work only: the quarterly 思想汇报 are many more and of another genre, and phrases frequent
+    // in them say nothing of what is common in a class's 心得.
     sql`SELECT v."text", s."text" AS "current" FROM "Submission" s
+        JOIN "Assignment" a ON a."id" = s."assignmentId"
         LEFT JOIN "SubmissionVersion" v ON v."submissionId" = s."id" AND v."version" = s."version"
-        WHERE s."version" >= 1
+        WHERE s."version" >= 1 AND a."classId" IS NOT NULL
         ORDER BY s."submittedAt" DESC, s."id" DESC
         LIMIT ${CORPUS_SAMPLE}`,
   );
