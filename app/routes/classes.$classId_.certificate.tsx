@@ -12,6 +12,7 @@ import { formRefusal } from "~/.server/http/refusal";
 import { idParam, searchParamsOf } from "~/.server/http/request-params";
 import { PrintButton } from "~/components/hours/print-button";
 import { FormMessage, buttonClass } from "~/components/ui/form";
+import { CertificateSignature } from "~/components/hours/certificate-signature";
 
 // 结业证书 (/classes/:classId/certificate): a graduate issues and prints their own; the class's
 // organiser opens a member's with ?person=. The QR code carries the one signed token and points at the
@@ -113,23 +114,7 @@ export default function ClassCertificatePage() {
             。
           </p>
           <p className="mt-2 text-lg indent-8">特发此证。</p>
-          <div className="mt-10 flex items-end justify-between gap-6 break-inside-avoid">
-            {verify ? (
-              <figure className="w-36 shrink-0 text-center">
-                <img src={verify.qr} alt="扫码核验本证书" className="h-32 w-32" width={128} height={128} data-testid="certificate-qr" />
-                <figcaption className="mt-1 text-xs text-stone-600">扫码核验真伪</figcaption>
-                <p className="mt-1 break-all font-mono text-[8px] leading-tight text-stone-500" data-testid="verify-url">
-                  {verify.url}
-                </p>
-              </figure>
-            ) : (
-              <span />
-            )}
-            <div className="text-right text-lg leading-9">
-              <p>{c.schoolName}</p>
-              <p>开具日期：{c.issuedOn}</p>
-            </div>
-          </div>
+          <CertificateSignature verify={verify} qrAlt="扫码核验本证书" schoolName={c.schoolName} issuedOn={c.issuedOn} />
         </article>
       ) : null}
     </div>

@@ -13,6 +13,7 @@ import { formatHours } from "~/lib/hours";
 import { maskPersonNumber } from "~/lib/mask";
 import { readForm } from "~/.server/http/form-body";
 import { formRefusal } from "~/.server/http/refusal";
+import { CertificateSignature } from "~/components/hours/certificate-signature";
 
 export const meta: MetaFunction = () => [{ title: "学时证明 · 网上党校" }, { name: "robots", content: "noindex" }];
 
@@ -114,23 +115,7 @@ export default function CertificatePage() {
         </p>
         <p className="mt-2 text-lg indent-8">特此证明。</p>
         <CertificateFigures byCategory={c.byCategory} earned={c.earned} />
-        <div className="mt-10 flex items-end justify-between gap-6 break-inside-avoid">
-          {verify ? (
-            <figure className="w-36 shrink-0 text-center">
-              <img src={verify.qr} alt="扫码核验本证明" className="h-32 w-32" width={128} height={128} data-testid="certificate-qr" />
-              <figcaption className="mt-1 text-xs text-stone-600">扫码核验真伪</figcaption>
-              <p className="mt-1 break-all font-mono text-[8px] leading-tight text-stone-500" data-testid="verify-url">
-                {verify.url}
-              </p>
-            </figure>
-          ) : (
-            <span />
-          )}
-          <div className="text-right text-lg leading-9">
-            <p>{c.schoolName}</p>
-            <p>开具日期：{c.issuedOn}</p>
-          </div>
-        </div>
+        <CertificateSignature verify={verify} qrAlt="扫码核验本证明" schoolName={c.schoolName} issuedOn={c.issuedOn} />
       </article>
     </div>
   );
