@@ -26,6 +26,11 @@ export const SubmissionTextSchema = z
 /** The one file a submission may carry: its form field and its size limit (app/.server/assignments/attachment-file.ts). */
 export const ATTACHMENT_FIELD = "attachment";
 export const MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024;
+
+/** Where a submission's attachment is downloaded: the current one, or the one handed in with a version. */
+export function attachmentHref(submissionId: number, version?: number): string {
+  return `/assignments/attachments/${submissionId}${version === undefined ? "" : `?version=${version}`}`;
+}
 /** The largest limit an organiser may set. */
 export const MAX_CHARS_LIMIT = 50_000;
 

@@ -23,6 +23,7 @@ import {
   type SubmissionStatus,
   lateRuleText,
   pointsText,
+  attachmentHref,
 } from "~/lib/assignments";
 import { AUTOSAVE_INTENT, changesNoLoaderData } from "~/lib/autosave";
 import { formatChinaDateTime } from "~/lib/dates";
@@ -68,14 +69,20 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
           submittedAt: formatChinaDateTime(s.submittedAt),
           late: s.late,
           attachmentName: s.attachmentName,
-          attachmentUrl: s.attachmentName ? `/assignments/attachments/${s.id}` : null,
+          attachmentUrl: s.attachmentName ? attachmentHref(s.id) : null,
           score: s.score === null ? null : pointsText(s.score),
           comment: s.comment,
           gradedAt: formatChinaDateTime(s.gradedAt),
           returnReason: s.returnReason,
           resubmitBy: formatChinaDateTime(s.resubmitBy),
           savedAt: formatChinaDateTime(s.updatedAt),
-          versions: s.versions.map((v) => ({ version: v.version, chars: v.chars, submittedAt: formatChinaDateTime(v.submittedAt) })),
+          versions: s.versions.map((v) => ({
+            version: v.version,
+            chars: v.chars,
+            submittedAt: formatChinaDateTime(v.submittedAt),
+            attachmentName: v.attachmentName,
+            attachmentUrl: v.attachmentName ? attachmentHref(s.id, v.version) : null,
+          })),
         }
       : null,
   };
@@ -223,8 +230,16 @@ export default function AssignmentPage() {
           <h2 className="font-bold">提交记录</h2>
           <ul className="mt-1 space-y-1" data-testid="versions">
             {s.versions.map((v) => (
-              <li key={v.version}>
+              <li key={v.version} data-testid={`version-${v.version}`}>
                 第 {v.version} 稿 · {v.submittedAt} · {formatWordCount(v.chars)}
+                {v.attachmentUrl ? (
+                  <>
+                    {" · 附件："}
+                    <a href={v.attachmentUrl} className="text-party underline" data-testid="version-attachment-link">
+                      {v.attachmentName}
+                    </a>
+                  </>
+                ) : null}
               </li>
             ))}
           </ul>

@@ -3,10 +3,10 @@ import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
-import { activityDetail, activityUnitId, cancelActivity, updateActivity } from "~/.server/activities/activities";
+import { activityDetail, activityUnitId, cancelActivity, sessionClassUnitPaths, updateActivity } from "~/.server/activities/activities";
 import { addAttendee, confirmActivity, removeAttendee, searchUnitPeople, uncreditedAttendees } from "~/.server/activities/attendance";
 import { checkinOpen, projectorCode } from "~/.server/activities/projector";
-import { requireManagerOf } from "~/.server/auth/guard";
+import { requireManagerOf, requireManagerOrLinked } from "~/.server/auth/guard";
 import { publicOrigin } from "~/.server/http/public-link";
 import { AutoRefresh } from "~/components/activity/auto-refresh";
 import { ActivitySettingsFields } from "~/components/activity/settings-fields";
@@ -21,11 +21,18 @@ import { formRefusal } from "~/.server/http/refusal";
 // One activity: the projector view with the rotating check-in QR code and the live count, the
 // attendance list (add someone with a reason, remove, correct after confirmation), confirmation that
 // credits the hours, settings and cancellation. /manage/activities/:activityId
+// A class's organiser (classes:manage over the class's unit) reaches the sessions on the class's
+// schedule for the check-in and the attendance only: the settings and the cancellation stay with
+// activities:manage (decision 042, amended).
+
+/** Who may open the page: a manager of activities over the unit, or the organiser of a class it is a session of. */
+const requireSessionManager = (request: Request, activityId: string | undefined) =>
+  requireManagerOrLinked(request, "activities:manage", activityId, activityUnitId, { permission: "classes:manage", unitPathsOf: sessionClassUnitPaths });
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.activity.title ?? "活动"} · 组织生活` }];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const { user, id } = await requireManagerOf(request, "activities:manage", params.activityId, activityUnitId);
+  const { user, id, full } = await requireSessionManager(request, params.activityId);
   const a = (await activityDetail(id))!;
   const now = new Date();
   const url = new URL(request.url);
@@ -62,6 +69,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       checkinClosesAt: toLocalInput(a.checkinClosesAt),
       hours: formatHours(a.hours),
     },
+    // The settings and the cancellation: for a manager of activities, not a class's organiser.
+    canEdit: full,
     code,
     count: present.length,
     attendances: a.attendances.map((x) => ({
@@ -104,12 +113,19 @@ function formOf(formData: FormData): string | null {
   return intent === "add" || intent === "remove" ? `${intent}-${typeof personId === "string" ? personId : ""}` : intent;
 }
 
+/** What a class's organiser may do on a session of the class: the attendance and its confirmation. */
+const ATTENDANCE_INTENTS = new Set(["confirm", "add", "remove"]);
+
 type Reply = { result: SubmissionResult<string[]>; form: string | null; message?: string };
 
 export async function action({ request, params }: ActionFunctionArgs) {
-  const { user, id } = await requireManagerOf(request, "activities:manage", params.activityId, activityUnitId);
+  const { user, id, full } = await requireSessionManager(request, params.activityId);
   const formData = await readForm(request);
   const form = formOf(formData);
+  // A class's organiser changes the attendance only; anything else needs activities:manage (refused and logged).
+  if (!full && !ATTENDANCE_INTENTS.has(String(formData.get("intent")))) {
+    await requireManagerOf(request, "activities:manage", params.activityId, activityUnitId);
+  }
   const submission = parseWithZod(formData, { schema: ActionSchema });
   if (submission.status !== "success") return data<Reply>({ result: submission.reply(), form }, { status: 400 });
   const done = (message: string) => data<Reply>({ result: submission.reply({ resetForm: true }), form, message });
@@ -193,7 +209,7 @@ function AttendeeForm({
 const SOURCE_LABELS: Record<string, string> = { checkin: "扫码签到", added: "补登" };
 
 export default function ActivityPage() {
-  const { activity: a, settings, code, count, attendances, canCreditPending, q, matches } = useLoaderData<typeof loader>();
+  const { activity: a, settings, canEdit, code, count, attendances, canCreditPending, q, matches } = useLoaderData<typeof loader>();
   const reply = useActionData<typeof action>();
   const resultFor = (form: string) => (reply?.form === form ? reply.result : undefined);
   const [settingsForm, settingsFields] = useForm<z.input<typeof SettingsSchema>>({
@@ -218,9 +234,11 @@ export default function ActivityPage() {
     <div className="space-y-4">
       {/* The projector follows the code and the count while check-in is open or about to open; after that nothing on it moves. */}
       {open && (code || a.notYetOpen) ? <AutoRefresh seconds={5} /> : null}
-      <Link to="/manage/activities" className="text-sm text-party hover:underline">
-        ← 组织生活
-      </Link>
+      {canEdit ? (
+        <Link to="/manage/activities" className="text-sm text-party hover:underline">
+          ← 组织生活
+        </Link>
+      ) : null}
       <section className="rounded-lg bg-white p-4 shadow">
         <h1 className="text-xl font-bold">{a.title}</h1>
         <p className="text-sm text-stone-600">
@@ -344,7 +362,7 @@ export default function ActivityPage() {
         </section>
       ) : null}
 
-      {open ? (
+      {open && canEdit ? (
         <details className="rounded-lg bg-white p-4 shadow">
           <summary className="cursor-pointer font-bold">修改设置或取消活动</summary>
           <Form method="post" {...getFormProps(settingsForm)} className="mt-3 space-y-3">

@@ -10,7 +10,7 @@ import { readForm } from "~/.server/http/form-body";
 import { formRefusal, orRefuse } from "~/.server/http/refusal";
 import { idParam, searchParamsOf } from "~/.server/http/request-params";
 import { Field, FormMessage, Notice, buttonClass, inputClass, secondaryButtonClass } from "~/components/ui/form";
-import { SUBMISSION_STATUSES, SUBMISSION_STATUS_LABELS, type SubmissionStatus, pointsText } from "~/lib/assignments";
+import { SUBMISSION_STATUSES, SUBMISSION_STATUS_LABELS, type SubmissionStatus, attachmentHref, pointsText } from "~/lib/assignments";
 import { DateTimeLocalSchema, formatChinaDateTime } from "~/lib/dates";
 import { numberField } from "~/lib/form-number";
 import { formatWordCount } from "~/lib/word-count";
@@ -26,6 +26,11 @@ export const meta: MetaFunction<typeof loader> = ({ data: d }) => [{ title: `批
 
 const NOT_FOUND = "没有找到这份作业";
 const QuerySchema = z.object({ status: z.enum(SUBMISSION_STATUSES).optional(), s: z.coerce.number().int().positive().optional() });
+
+/** A version's attachment as the page links it (scoped and audited by the download route). */
+function handedIn(submissionId: number, v: { version: number; attachmentName: string | null } | undefined) {
+  return { attachmentName: v?.attachmentName ?? null, attachmentUrl: v?.attachmentName ? attachmentHref(submissionId, v.version) : null };
+}
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
@@ -71,14 +76,17 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
           version: chosen.version,
           late: chosen.late,
           submittedAt: formatChinaDateTime(chosen.submittedAt),
-          attachmentName: chosen.attachmentName,
-          attachmentUrl: chosen.attachmentName ? `/assignments/attachments/${chosen.id}` : null,
+          // The file handed in with the version being graded, not one the author attached since.
+          ...handedIn(
+            chosen.id,
+            chosen.versions.find((v) => v.version === chosen.version),
+          ),
           comment: chosen.comment ?? "",
           returnReason: chosen.returnReason,
           resubmitBy: formatChinaDateTime(chosen.resubmitBy),
           earlier: chosen.versions
             .filter((v) => v.version !== chosen.version)
-            .map((v) => ({ version: v.version, text: v.text, chars: v.chars, submittedAt: formatChinaDateTime(v.submittedAt) })),
+            .map((v) => ({ version: v.version, text: v.text, chars: v.chars, submittedAt: formatChinaDateTime(v.submittedAt), ...handedIn(chosen.id, v) })),
           similarity: similarity ?? { status: "none" as const },
           reviews: chosen.reviews.map((r) => ({
             version: r.version,
@@ -309,6 +317,14 @@ function Grading({ chosen: c }: { chosen: NonNullable<LoaderData["chosen"]> }) {
               <summary>
                 第 {v.version} 稿 · {v.submittedAt} · {formatWordCount(v.chars)}
               </summary>
+              {v.attachmentUrl ? (
+                <p className="mt-1">
+                  附件：
+                  <a href={v.attachmentUrl} className="text-party underline" data-testid="version-attachment-link">
+                    {v.attachmentName}
+                  </a>
+                </p>
+              ) : null}
               <div className="mt-1 whitespace-pre-wrap rounded bg-stone-50 p-2">{v.text}</div>
             </details>
           ))}

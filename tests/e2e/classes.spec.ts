@@ -64,3 +64,58 @@ test("a class opened at a desk shows on the activist's phone with what is next",
   expect(scrollWidth).toBeLessThanOrEqual(innerWidth);
   expect(await axeViolations(page), "/classes/:id").toEqual([]);
 });
+
+// At a desk (issue 14): the school's trainer opens a class for one branch and starts its 报名; the
+// branch secretary nominates one of her activists; the trainer approves; the activist is on the
+// class's roster, as the trainer and the branch secretary each see it.
+test("a branch secretary's nomination, approved by the organiser, puts the activist on the roster @desktop", async ({ page, newContext, db }) => {
+  test.setTimeout(60_000);
+  const term = 1000 + crypto.randomInt(8999);
+  const title = `第 ${term} 期入党积极分子培训班（校党校）`;
+  const { unitId: branchId } = db().prepare("SELECT unitId FROM Person WHERE number = 'branchsec'").get() as { unitId: number };
+  const { id: rootId } = db().prepare(`SELECT "id" FROM "OrgUnit" WHERE "parentId" IS NULL ORDER BY "id" LIMIT 1`).get() as { id: number };
+  // One of the branch's activists other than the demo's own (the phone test above nominates her).
+  const activist = db()
+    .prepare(
+      `SELECT "id", "name", "number" FROM "Person" WHERE "unitId" = ? AND "politicalStatus" = 'activist' AND "number" <> 'activist' AND "disabledAt" IS NULL ORDER BY "number" LIMIT 1`,
+    )
+    .get(branchId) as { id: number; name: string; number: string };
+  expect(activist).toBeDefined();
+
+  await signInAs(page, "trainer", "钱教员");
+  await page.goto("/manage/classes");
+  await page.getByLabel("期次（第几期）").fill(String(term));
+  await page.getByLabel("名称").fill(title);
+  await page.getByLabel("主办党校").selectOption(String(rootId));
+  await page.getByLabel("面向的党组织（可多选，含下级组织）").selectOption(String(branchId));
+  await page.getByRole("button", { name: "创建培训班" }).click();
+  await expect(page.getByRole("heading", { name: title })).toBeVisible();
+  await page.getByRole("button", { name: "开始报名" }).click();
+  await expect(page.getByTestId("class-status")).toHaveText("报名中");
+  const classUrl = new URL(page.url()).pathname;
+
+  const branch = await (await newContext({ viewport: { width: 1280, height: 800 } })).newPage();
+  await signInAs(branch, "branchsec", "李支书");
+  await branch.goto(classUrl);
+  await branch.getByTestId("nominate").getByRole("listitem").filter({ hasText: activist.number }).getByRole("button", { name: "推荐" }).click();
+  await expect(branch.getByRole("status")).toHaveText(`已推荐${activist.name}，待主办方审核`);
+  await expect(branch.getByTestId("members-nominated")).toContainText(activist.number);
+
+  // The trainer holds no people:sensitive: she sees the number masked, so she finds the nominee by name.
+  await page.reload();
+  await page.getByTestId("members-nominated").getByRole("listitem").filter({ hasText: activist.name }).getByRole("button", { name: "通过" }).click();
+  await expect(page.getByRole("status")).toHaveText("已通过推荐");
+  await expect(page.getByTestId("members-enrolled").getByRole("listitem").filter({ hasText: activist.name })).toContainText(
+    `${activist.number.slice(0, 4)}****${activist.number.slice(-2)}`,
+  );
+  await expect(page.getByTestId("members-nominated")).toHaveCount(0);
+
+  // The branch secretary sees her activist enrolled, and the activist's row says how she came in.
+  await branch.reload();
+  await expect(branch.getByTestId("members-enrolled").getByRole("listitem").filter({ hasText: activist.number })).toContainText("支部推荐");
+  const classId = Number(classUrl.split("/").pop());
+  expect(db().prepare(`SELECT "status", "source" FROM "ClassMember" WHERE "classId" = ? AND "personId" = ?`).get(classId, activist.id)).toEqual({
+    status: "enrolled",
+    source: "nomination",
+  });
+});

@@ -372,6 +372,69 @@ describe("assignments", () => {
     expect(opened.text).toContain(essay(45));
   });
 
+  it("keeps each version's attachment: a new file on resubmission leaves the graded one reachable on its version", async () => {
+    const id = submission("M1")!.id;
+    const before = submission("M1")!.attachmentPath!;
+    const by = toLocalInput(new Date(Date.now() + 3 * DAY));
+    expect((await clients.T1.post(queue(), { intent: "return", submissionId: String(id), reason: "请附上修改后的 Word 稿", resubmitBy: by })).status).toBe(200);
+    const form = new FormData();
+    form.append("intent", "attach");
+    const docx = zip({ "[Content_Types].xml": "<Types/>", "word/document.xml": "<w:document>第三稿</w:document>" });
+    form.append("attachment", new Blob([new Uint8Array(docx)], { type: "application/octet-stream" }), "修改稿.docx");
+    expect((await clients.M1.post(page(), form)).status).toBe(200);
+    // The replaced file was handed in with versions 1 and 2: it stays on disk.
+    expect(submission("M1")!.attachmentPath).not.toBe(before);
+    expect(fs.existsSync(path.join(dataDir, before))).toBe(true);
+    expect((await clients.M1.post(page(), { intent: "submit", text: essay(50) })).text).toContain("已提交第 3 稿");
+    const kept = server.factory.db
+      .prepare(`SELECT "version", "attachmentName", "attachmentMime" FROM "SubmissionVersion" WHERE "submissionId" = ? ORDER BY "version"`)
+      .all(id);
+    expect(kept).toEqual([
+      { version: 1, attachmentName: "手写心得扫描件.pdf", attachmentMime: "application/pdf" },
+      { version: 2, attachmentName: "手写心得扫描件.pdf", attachmentMime: "application/pdf" },
+      { version: 3, attachmentName: "修改稿.docx", attachmentMime: "application/vnd.openxmlformats-officedocument.wordprocessingml.document" },
+    ]);
+
+    const file = (v?: number) => `/assignments/attachments/${id}${v === undefined ? "" : `?version=${v}`}`;
+    // The tutor's view links the file of the version being graded and each earlier version's own.
+    const graded = visible((await clients.T1.get(queue(`?s=${id}`))).text);
+    expect(graded).toContain(`href="${file(3)}" class="text-party underline" data-testid="attachment-link">修改稿.docx`);
+    expect(graded).toContain(`href="${file(1)}"`);
+    expect(graded).toContain(`href="${file(2)}"`);
+    // The author's page lists each hand-in with its file.
+    const mine = visible((await clients.M1.get(page())).text);
+    expect(mine).toMatch(new RegExp(`data-testid="version-1">第 1 稿[^<]*<a href="${file(1).replace("?", "\\?")}"[^>]*>手写心得扫描件.pdf`));
+    expect(mine).toMatch(new RegExp(`data-testid="version-3">第 3 稿[^<]*<a href="${file(3).replace("?", "\\?")}"[^>]*>修改稿.docx`));
+
+    const downloads = audits("submission.download").length;
+    for (const key of ["M1", "T1", "ORG"]) {
+      const old = await clients[key].download(file(1));
+      expect(old.status, key).toBe(200);
+      expect(old.bytes.subarray(0, 5).toString(), key).toBe("%PDF-");
+      const current = await clients[key].download(file(3));
+      expect(current.headers.get("content-type"), key).toBe("application/vnd.openxmlformats-officedocument.wordprocessingml.document");
+      expect(current.bytes.equals(docx), key).toBe(true);
+    }
+    for (const key of ["T2", "M3", "OUT", "OTHERORG"]) {
+      for (const v of [1, 3]) expect((await clients[key].get(file(v))).status, `${key} v${v}`).toBe(404);
+    }
+    // A version that does not exist, or a malformed one, is no file.
+    expect((await clients.M1.get(file(9))).status).toBe(404);
+    expect((await clients.M1.get(`/assignments/attachments/${id}?version=abc`)).status).toBe(400);
+    const logged = server.factory.db
+      .prepare(`SELECT "actorId", "detail" FROM "AuditLog" WHERE "action" = 'submission.download' ORDER BY "id"`)
+      .all()
+      .slice(downloads) as { actorId: number; detail: string }[];
+    expect(logged.map((l) => [l.actorId, JSON.parse(l.detail).version])).toEqual([
+      [ids.M1, 1],
+      [ids.M1, 3],
+      [ids.T1, 1],
+      [ids.T1, 3],
+      [ids.ORG, 1],
+      [ids.ORG, 3],
+    ]);
+  });
+
   it("marks a hand-in after the due date late, and refuses it after lateUntil", async () => {
     await clients.T2.post(queue(), { intent: "return", submissionId: String(submission("M3")!.id), reason: "请重写" });
     // Returned without a date of its own: the assignment's dates apply.

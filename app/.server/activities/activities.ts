@@ -14,6 +14,15 @@ export async function activityUnitId(activityId: number): Promise<number | null>
   return a?.unitId ?? null;
 }
 
+/** The organising units of the classes whose schedule has this activity as a session (their organisers confirm it). */
+export async function sessionClassUnitPaths(activityId: number): Promise<string[]> {
+  const items = await prisma.classItem.findMany({
+    where: { activityId, kind: "session" },
+    select: { trainingClass: { select: { unit: { select: { path: true } } } } },
+  });
+  return items.map((i) => i.trainingClass.unit.path);
+}
+
 function columns(settings: ActivitySettings) {
   return {
     title: settings.title,

@@ -61,7 +61,7 @@ export async function submissionForGrading(caller: Caller, access: AssignmentAcc
       returnReason: true,
       resubmitBy: true,
       person: { select: { name: true, unit: { select: { name: true } } } },
-      versions: { select: { version: true, text: true, chars: true, submittedAt: true }, orderBy: { version: "desc" } },
+      versions: { select: { version: true, text: true, chars: true, submittedAt: true, attachmentName: true }, orderBy: { version: "desc" } },
       reviews: { select: { version: true, action: true, score: true, comment: true, reason: true, at: true }, orderBy: { id: "asc" } },
     },
   });
@@ -138,30 +138,43 @@ export async function returnSubmission(caller: Caller, submissionId: number, inp
   });
 }
 
-/** The attachment, for its author, the tutors of the author's group and the organiser; 404 for anyone else. Audited. */
-export async function attachmentDownload(caller: Caller, submissionId: number): Promise<Response> {
+/**
+ * The attachment, the current one or (given a version) the one handed in with that version, for its
+ * author, the tutors of the author's group and the organiser; 404 for anyone else. Audited.
+ */
+export async function attachmentDownload(caller: Caller, submissionId: number, version: number | null = null): Promise<Response> {
   const notFound = new AppError("not_found", "文件不存在");
   const s = await prisma.submission.findUnique({
     where: { id: submissionId },
-    select: { id: true, assignmentId: true, personId: true, attachmentPath: true, attachmentName: true, attachmentMime: true },
+    select: {
+      id: true,
+      assignmentId: true,
+      personId: true,
+      attachmentPath: true,
+      attachmentName: true,
+      attachmentMime: true,
+      versions: { where: { version: version ?? -1 }, select: { attachmentPath: true, attachmentName: true, attachmentMime: true } },
+    },
   });
-  if (!s?.attachmentPath) throw notFound;
+  if (!s) throw notFound;
+  const file = version === null ? s : s.versions[0];
+  if (!file?.attachmentPath) throw notFound;
   if (s.personId !== caller.id) {
     const access = await assignmentAccess(caller, s.assignmentId).catch(() => null);
     if (!access || !(await mayGrade(access, caller.id, s.personId))) throw notFound;
   }
-  const body = readStoredFile(s.attachmentPath);
+  const body = readStoredFile(file.attachmentPath);
   if (!body) throw notFound;
   await audit({
     actorId: caller.id,
     action: "submission.download",
     targetKind: "submission",
     targetId: s.id,
-    detail: { assignmentId: s.assignmentId, personId: s.personId },
+    detail: { assignmentId: s.assignmentId, personId: s.personId, ...(version === null ? {} : { version }) },
   });
-  const ext = s.attachmentPath.slice(s.attachmentPath.lastIndexOf(".") + 1);
+  const ext = file.attachmentPath.slice(file.attachmentPath.lastIndexOf(".") + 1);
   return downloadResponse(
-    { body, fileName: s.attachmentName ?? `附件.${ext}`, contentType: s.attachmentMime ?? "application/octet-stream" },
+    { body, fileName: file.attachmentName ?? `附件.${ext}`, contentType: file.attachmentMime ?? "application/octet-stream" },
     `attachment.${ext}`,
   );
 }

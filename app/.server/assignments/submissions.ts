@@ -9,7 +9,7 @@ import { type Caller, assignmentForMember } from "./access";
 import { type StoredAttachment, removeStoredFile, storeAttachment } from "./attachment-file";
 
 // A member's own work on a class assignment: a draft kept as they type (autosaved by the page), a
-// hand-in that keeps its text as a version, one attachment. A submission is open to the author in
+// hand-in that keeps its text and its attachment as a version, one attachment at a time. A submission is open to the author in
 // the states draft and returned; submitted and graded are the tutor's. Decision 044.
 
 const OPEN_STATES = ["draft", "returned"];
@@ -46,7 +46,7 @@ export async function mySubmission(caller: Caller, assignmentId: number) {
       returnedAt: true,
       resubmitBy: true,
       updatedAt: true,
-      versions: { select: { version: true, chars: true, submittedAt: true }, orderBy: { version: "asc" } },
+      versions: { select: { version: true, chars: true, submittedAt: true, attachmentName: true }, orderBy: { version: "asc" } },
     },
   });
   return { assignment: { ...assignment, rubric: readRubric(assignment.rubric) }, submission };
@@ -110,14 +110,19 @@ export async function handInTo(caller: Caller, a: Writable, text: string, now = 
   const chars = wordCount(text);
   checkLength(chars, a);
   const result = await prisma.$transaction(async (tx) => {
-    const s = await tx.submission.findUniqueOrThrow({ where: { assignmentId_personId: key }, select: { id: true, version: true, status: true } });
+    const s = await tx.submission.findUniqueOrThrow({
+      where: { assignmentId_personId: key },
+      select: { id: true, version: true, status: true, attachmentPath: true, attachmentName: true, attachmentMime: true },
+    });
     const version = s.version + 1;
+    // Conditional on the attachment read too: a file replaced meanwhile is never recorded as handed in.
     const { count } = await tx.submission.updateMany({
-      where: { id: s.id, version: s.version, status: { in: OPEN_STATES } },
+      where: { id: s.id, version: s.version, status: { in: OPEN_STATES }, attachmentPath: s.attachmentPath },
       data: { status: "submitted", text, chars, version, submittedAt: now, late },
     });
     if (count === 0) throw new AppError("conflict", lockedMessage("submitted"));
-    await tx.submissionVersion.create({ data: { submissionId: s.id, version, text, chars, submittedAt: now } });
+    const attachment = { attachmentPath: s.attachmentPath, attachmentName: s.attachmentName, attachmentMime: s.attachmentMime };
+    await tx.submissionVersion.create({ data: { submissionId: s.id, version, text, chars, submittedAt: now, ...attachment } });
     return { submissionId: s.id, version };
   });
   await audit({
@@ -133,6 +138,16 @@ export async function handInTo(caller: Caller, a: Writable, text: string, now = 
   return { ...result, chars, late };
 }
 
+/**
+ * Drops the file a submission no longer carries, unless a hand-in kept it: a version's attachment
+ * is what its tutor saw and stays reachable on that version.
+ */
+async function releaseFile(submissionId: number, relative: string | null) {
+  if (!relative) return;
+  const kept = await prisma.submissionVersion.findFirst({ where: { submissionId, attachmentPath: relative }, select: { version: true } });
+  if (!kept) removeStoredFile(relative);
+}
+
 /** Attaches the one file (replacing an earlier one), while the submission is open to its author. */
 export async function attachFile(caller: Caller, assignmentId: number, file: File) {
   const a = await assignmentForMember(caller, assignmentId);
@@ -146,7 +161,7 @@ export async function attachFile(caller: Caller, assignmentId: number, file: Fil
     const before = await prisma.submission.findUniqueOrThrow({ where: { assignmentId_personId: key }, select: { id: true, attachmentPath: true } });
     const { count } = await prisma.submission.updateMany({ where: { id: before.id, status: { in: OPEN_STATES } }, data: stored });
     if (count === 0) throw new AppError("conflict", lockedMessage("submitted"), { field: "attachment" });
-    removeStoredFile(before.attachmentPath);
+    await releaseFile(before.id, before.attachmentPath);
     await audit({
       actorId: caller.id,
       action: "submission.attach",
@@ -172,6 +187,6 @@ export async function removeAttachment(caller: Caller, assignmentId: number) {
     data: { attachmentPath: null, attachmentName: null, attachmentMime: null },
   });
   if (count === 0) throw new AppError("conflict", lockedMessage(s.status));
-  removeStoredFile(s.attachmentPath);
+  await releaseFile(s.id, s.attachmentPath);
   await audit({ actorId: caller.id, action: "submission.detach", targetKind: "submission", targetId: s.id, detail: { assignmentId } });
 }

@@ -22,15 +22,26 @@ export const PAPER_HEAD = { id: true, title: true, opensAt: true, closesAt: true
 /** The order of a person's list of papers: the soonest to close first. */
 export const SOONEST_CLOSING_FIRST = [{ closesAt: "asc" as const }, { id: "asc" as const }];
 
-type OpenFilter = ReturnType<typeof openToPerson>;
+type OpenFilter = { status: "published"; OR: ({ audiences: ReturnType<typeof openToPerson>["audiences"] } | { id: { in: number[] } })[] };
 
-/** One kind's reads: its sweep of expired attempts or entries, and its query under the audience filter. */
-type PaperReads<W, R> = { closeExpired: (now: Date) => Promise<unknown>; read: (where: W) => Promise<R> };
+/**
+ * One kind's reads: its sweep of expired attempts or entries, its query under the filter of who may
+ * take part, and, for a kind that has them, the papers open to the person by another link than an
+ * audience row (a quiz that is a class's exam or a 补考: ./class-papers.ts).
+ */
+type PaperReads<W, R> = { closeExpired: (now: Date) => Promise<unknown>; read: (where: W) => Promise<R>; linked?: (personId: number) => Promise<number[]> };
+
+/** Published, and the person is in its audience or linked to it: the one rule of who may take part. */
+async function openFilter(personId: number, linked: ((personId: number) => Promise<number[]>) | undefined): Promise<OpenFilter> {
+  const [scope, ids] = await Promise.all([personScope(personId), linked ? linked(personId) : []]);
+  const { status, audiences } = openToPerson(scope);
+  return { status, OR: [{ audiences }, ...(ids.length > 0 ? [{ id: { in: ids } }] : [])] };
+}
 
 /** The papers of one kind open to the person, each with its window. */
 export async function papersOpenTo<T extends Windowed>(personId: number, now: Date, kind: PaperReads<OpenFilter, T[]>) {
   await kind.closeExpired(now);
-  const rows = await kind.read(openToPerson(await personScope(personId)));
+  const rows = await kind.read(await openFilter(personId, kind.linked));
   return rows.map((row) => ({ ...row, window: paperWindow(row, now) }));
 }
 
@@ -42,7 +53,7 @@ export async function paperOpenTo<T extends Windowed>(
   kind: PaperReads<OpenFilter & { id: number }, T | null> & { missing: () => AppError },
 ) {
   await kind.closeExpired(now);
-  const row = await kind.read({ id: paperId, ...openToPerson(await personScope(personId)) });
+  const row = await kind.read({ id: paperId, ...(await openFilter(personId, kind.linked)) });
   if (!row) throw kind.missing();
   return { ...row, window: paperWindow(row, now) };
 }

@@ -154,3 +154,27 @@ export async function requireManagerOf(
   }
   return { user: await requirePermission(request, permission, unitId), id };
 }
+
+/**
+ * Like `requireManagerOf`, but another permission over a unit linked to the object also admits, for
+ * part of what the page does: a class's organiser (`classes:manage` over the class's unit) confirms
+ * the attendance of the sessions on the class's schedule without `activities:manage`. `full` says
+ * which one admitted; the page narrows what a linked manager may do. Refused as `requireManagerOf`
+ * refuses, so ids cannot be probed.
+ */
+export async function requireManagerOrLinked(
+  request: Request,
+  permission: Permission,
+  idParam: string | undefined,
+  unitOf: (id: number) => Promise<number | null>,
+  linked: { permission: Permission; unitPathsOf: (id: number) => Promise<string[]> },
+): Promise<{ user: CurrentUser; id: number; full: boolean }> {
+  const user = await requireUser(request);
+  const id = Number(idParam);
+  const unitId = idParam !== undefined && /^\d{1,9}$/.test(idParam) && id > 0 ? await unitOf(id) : null;
+  if (unitId === null) return refuse(user, request, permission);
+  const unit = await prisma.orgUnit.findUnique({ where: { id: unitId }, select: { path: true } });
+  if (unit && grantsCover(user.grants, permission, unit.path)) return { user, id, full: true };
+  if ((await linked.unitPathsOf(id)).some((path) => grantsCover(user.grants, linked.permission, path))) return { user, id, full: false };
+  return refuse(user, request, permission, `unit:${unitId}`);
+}

@@ -7,6 +7,7 @@ import { checkPlausibility, questionTextLength } from "~/lib/quiz-plausibility";
 import { GRADE_METHODS, REVIEW_POLICIES, answersReviewable } from "~/lib/quiz-settings";
 import { QUESTION_TYPES } from "~/lib/bank-format";
 import { optionOrder, shuffled, toPresented } from "~/lib/quiz-shuffle";
+import { classQuizIdsFor } from "../audience/class-papers";
 import { PAPER_HEAD, SOONEST_CLOSING_FIRST, paperOpenTo, papersOpenTo } from "../audience/open-papers";
 import { audit } from "../audit";
 import { prisma } from "../db";
@@ -34,12 +35,14 @@ type FinishedState = z.infer<typeof FinishedStateSchema>;
 
 // ---------- list and intro ----------
 
-// Who sees a quiz and its window are the reads contests share (../audience/open-papers.ts).
+// Who sees a quiz and its window are the reads contests share (../audience/open-papers.ts); a quiz is
+// also open to the members of a class whose exam or 补考 it is (../audience/class-papers.ts).
 
 /** The published quizzes whose audience covers the person, with the person's attempts and grade. */
 export async function quizzesForPerson(personId: number, now = new Date()) {
   const quizzes = await papersOpenTo(personId, now, {
     closeExpired: closeExpiredAttempts,
+    linked: classQuizIdsFor,
     read: (where) =>
       prisma.quiz.findMany({
         where,
@@ -75,6 +78,7 @@ export async function quizzesForPerson(personId: number, now = new Date()) {
 export async function quizForPerson(personId: number, quizId: number, now = new Date()) {
   const quiz = await paperOpenTo(personId, quizId, now, {
     closeExpired: closeExpiredAttempts,
+    linked: classQuizIdsFor,
     missing: () => new AppError("not_found", "没有找到这个测验，或它不面向您"),
     read: (where) =>
       prisma.quiz.findFirst({
@@ -122,6 +126,7 @@ function inProgressId(attempts: { id: number; state: string }[]): number | null 
 export async function startAttempt(personId: number, quizId: number, now = new Date()): Promise<{ attemptId: number; resumed: boolean }> {
   const quiz = await paperOpenTo(personId, quizId, now, {
     closeExpired: closeExpiredAttempts,
+    linked: classQuizIdsFor,
     missing: () => new AppError("not_eligible", "这个测验不面向您，不能作答"),
     read: (where) =>
       prisma.quiz.findFirst({
