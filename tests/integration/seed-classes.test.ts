@@ -314,6 +314,21 @@ describe("the demo's party-school classes", () => {
     expect(stored.facts.essays).toEqual([{ title: "培训心得体会", score: s.score, state: "graded" }]);
   });
 
+  it("shows a 组织部 the 补考 and the 补交 with their reasons on the class's results, and the 补考 mark beside the member's exam", async () => {
+    const cls = amended();
+    const makeup = db.prepare("SELECT personId FROM ClassExamMakeup").get() as { personId: number };
+    const c = new Client(server.url);
+    expect((await c.login("admin", DEMO_PASSWORD)).status).toBe(302);
+    const page = await c.get(`/manage/classes/${cls.id}/results`);
+    expect(page.status).toBe(200);
+    const html = page.text.replaceAll("<!-- -->", "");
+    expect(/data-testid="makeups">([\s\S]*?)<\/ul>/.exec(html)?.[1]).toContain(`${cls.title}结业补考（${DEMO_MAKEUP_REASON}`);
+    expect(/data-testid="extensions">([\s\S]*?)<\/ul>/.exec(html)?.[1]).toContain(`（${DEMO_EXTENSION_REASON}）`);
+    const row = new RegExp(`data-testid="result-${makeup.personId}"[\\s\\S]*?</tr>`).exec(html)?.[0] ?? "";
+    expect(row).toContain("补考");
+    expect(/data-testid="outcome">([^<]*)</.exec(row)?.[1]).toBe("结业");
+  });
+
   it("has one certificate revoked by a withdrawal after issue, which the verify page shows as revoked, and the correction's reason", async () => {
     const cls = amended();
     const revoked = db.prepare("SELECT id, personId, current, revokedAt FROM ClassCertificate WHERE revokedAt IS NOT NULL").all() as {
