@@ -484,8 +484,15 @@ function writeClassHistory(f: RecordWriter, now: Date) {
     counts.classes++;
     if (!amends || !p.certificates) return;
     // Found out after the certificates: a graduate (not 优秀, so the correction moves nobody else's 优秀)
-    // whose two check-ins were made by someone else. The 补考 paper is sat a week after publication.
-    const withdrawn = graded.find((g) => g.passed && !excellent.has(g.personId) && g.personId !== amends.makeup && g.personId !== amends.extended);
+    // checked in at both sessions, by someone else. The 补考 paper is sat a week after publication.
+    const withdrawn = graded.find(
+      (g) =>
+        g.passed &&
+        !excellent.has(g.personId) &&
+        g.facts.sessionsAttended === sessions.length &&
+        g.personId !== amends.makeup &&
+        g.personId !== amends.extended,
+    );
     if (!withdrawn) return;
     const makeupAt = new Date(publishedAt.getTime() + 7 * DAY);
     const makeup = examQuiz(`${p.title}结业补考`, unitId, makeupAt, new Date(makeupAt.getTime() + 3 * 3_600_000));

@@ -345,6 +345,14 @@ describe("the demo's party-school classes", () => {
       passed: null,
       graduatedAt: null,
     });
+    // The reason names both sessions' check-ins, which the records hold.
+    expect(
+      count(
+        "SELECT COUNT(*) AS n FROM ClassItem i JOIN ActivityAttendance t ON t.activityId = i.activityId WHERE i.classId = ? AND t.personId = ?",
+        cls.id,
+        r!.personId,
+      ),
+    ).toBe(2);
     const verify = await new Client(server.url).get(`/hours/verify/${signCertificateToken(r!.id, certificateKey(), "class")}`);
     expect(verify.status).toBe(410);
     expect(verify.text).toContain("此结业证书已撤销");
