@@ -1,13 +1,19 @@
 import { type Sql, all, get, inList, run, sql } from "../app/.server/sql";
 import type { StoredScores } from "../app/.server/classes/results";
 import { type ComponentInput, type GradeComponent, type GradingRule, excellentMembers, gradeMember } from "../app/lib/class-grading";
-import { type Criterion } from "../app/lib/assignments";
+import { type Criterion, handInTiming } from "../app/lib/assignments";
 import { NEW_CLASS_GRADING_RULE } from "../app/lib/classes";
 import { wordCount } from "../app/lib/word-count";
 import { ACTIVITY_KIND_LABELS, activityCategory } from "../app/lib/activities";
 import { ledgerYear } from "../app/lib/hours";
+import { changeStatus } from "../app/.server/classes/classes";
+import { issueAllClassCertificates } from "../app/.server/classes/certificates";
+import { withdrawMember } from "../app/.server/classes/enrolment";
+import { classRecord } from "../app/.server/classes/results-access";
+import { assignExamMakeup, extendAssignment, publishResults } from "../app/.server/classes/results";
 import { openRecordWriter, type RecordWriter } from "../scripts/lib/record-writer";
 import { rng } from "./seed";
+import { type Paper, loadQuestions, quizAttemptWriter } from "./seed-quiz-attempts";
 
 // A year of party-school classes for the demo, written once the courses and quizzes exist (they
 // arrive with the content sync that follows the seed; start.ts runs this after seedDemoHistory):
@@ -15,16 +21,32 @@ import { rng } from "./seed";
 //   the 计算机学院's 二级党校, the others by the school's party school, each with members of the right
 //   status for its kind, two tutoring groups, a schedule (the synced required courses, two confirmed
 //   face-to-face sessions with their attendance, the exam quiz), a 心得 graded by its rubric (a few
-//   returned and handed in again, a couple late), exam grades, results published by the class's rule
-//   (graded by app/lib/class-grading.ts, the code the results page uses), 结业, 优秀学员 and 结业证书;
+//   returned and handed in again, a couple late), the exam's answer sheets (prisma/seed-quiz-attempts.ts:
+//   every member who sat it has a submitted attempt, drawn and scored by the app's quiz code, and the
+//   exam grade in the results is that attempt's score), results published by the class's rule (graded
+//   by app/lib/class-grading.ts, the code the results page uses), 结业, 优秀学员 and 结业证书;
+// - in the 预备党员 class, what a class's records also hold: a member who failed the exam and passed a
+//   补考 (ClassExamMakeup, with their attempt at the 补考 paper), a member granted a 补交
+//   (AssignmentExtension, with its reason) who handed in after the late window and within the
+//   extension, and a graduate withdrawn after the certificates were issued (a 代签到 found later), so
+//   their 结业证书 verifies as revoked; then the correction, re-published with its reason. These last
+//   steps are not written as rows: once the rows above are committed they go through the app's own
+//   functions (extendAssignment, assignExamMakeup, withdrawMember, publishResults, issueAllClassCertificates,
+//   changeStatus, on the Prisma client of DATABASE_URL, dated by the class's calendar), so the
+//   revocation and the corrected figures are what the app itself does — which is why this class is
+//   written as running and finished only at the end (a finished class refuses a withdrawal);
 // - a schedule for the running activist class of seed-classes.ts, half-way through: a course, a
 //   session held and one to come, a 心得 due next week and the exam at the end.
 // The figures a finished class publishes are gathered the way app/.server/classes/results.ts gathers
 // them (share of required courses and sessions, rubric-scaled 心得, the exam's percent) from the rows
-// written here. Idempotent: nothing is written when any class already has a schedule.
+// written here; the correction re-grades the 预备党员 class through app/.server/classes/results.ts itself,
+// and changes only the 补考 member's figures (seed-classes.test.ts holds both to it). Idempotent:
+// nothing is written when any class already has a schedule. The rows are one transaction on the raw
+// connection (about 3,500 answers: Prisma row by row would take seconds); the app's steps follow it.
 
 const DAY = 86_400_000;
 const SESSION_HOURS = 200; // hundredths of a 学时: a half-day session
+const LATE_WINDOW = 3 * DAY; // a 心得 is still taken, as late, this long after its due date
 type Id = { id: number };
 type Lesson = { id: number; title: string; credit: number };
 type Course = { id: number; slug: string; title: string; lessons: Lesson[] };
@@ -69,21 +91,71 @@ type Plan = {
   courseSlugs: string[];
   members: number[];
   certificates: boolean;
+  /** The class that shows a 补考, a 补交, a withdrawal after the certificates and a correction. */
+  amends?: boolean;
 };
 
-export function seedDemoClassHistory(dbFile: string, now = new Date()): string | null {
+// The reasons a 组织部 reads on the class's records and in the audit log.
+export const DEMO_MAKEUP_REASON = "结业考试成绩未达 60 分，经本人申请，准予补考一次";
+export const DEMO_EXTENSION_REASON = "参加全省大学生志愿服务集训，经辅导员同意，准予延期补交心得";
+export const DEMO_WITHDRAWAL_REASON = "经核查，两次面授均由他人代为签到，本人未实际参加，按退出培训处理，撤销结业";
+export const DEMO_CORRECTION_REASON = "补考成绩计入；一名学员退出培训，撤销其结业";
+
+/** What the app's own functions do to the 预备党员 class once its rows are written. */
+type Amendment = {
+  classId: number;
+  actorId: number;
+  assignmentId: number;
+  extended: { personId: number; dueAt: Date; grantedAt: Date };
+  makeup: { personId: number; quizId: number; assignedAt: Date };
+  withdrawn: { personId: number; at: Date };
+  correctedAt: Date;
+};
+
+/** Writes the classes' year into `dbFile`, which must be the database of the app's Prisma client (DATABASE_URL): the last steps go through it. */
+export async function seedDemoClassHistory(dbFile: string, now = new Date()): Promise<string | null> {
   const started = performance.now();
   const f = openRecordWriter(dbFile);
+  let written: ReturnType<typeof writeClassHistory>;
   try {
     const { n } = get<{ n: number }>(f.db, sql`SELECT COUNT(*) AS "n" FROM "ClassItem"`)!;
     if (n > 0) return null;
-    const counts = f.transaction(() => writeClassHistory(f, now));
-    if (!counts) return null;
-    const ms = Math.round(performance.now() - started);
-    return `${counts.classes} 期已结业培训班（${counts.members} 名学员，${counts.graduates} 人结业，${counts.certificates} 张结业证书，${counts.submissions} 篇心得），${ms} ms`;
+    written = f.transaction(() => writeClassHistory(f, now));
   } finally {
     f.close();
   }
+  if (!written) return null;
+  const { counts, amendment } = written;
+  const rowsDone = performance.now();
+  const amended = amendment ? await amendClass(amendment) : null;
+  const ms = Math.round(performance.now() - started);
+  const appMs = Math.round(performance.now() - rowsDone);
+  return (
+    `${counts.classes} 期已结业培训班（${counts.members} 名学员，${counts.graduates} 人结业，${counts.certificates} 张结业证书，${counts.submissions} 篇心得，` +
+    `${counts.attempts} 份考试答卷${amended ? `；1 人补考、1 人补交、1 人结业后退出，更正发布改动 ${amended.changed} 人` : ""}），${ms} ms（其中经应用办理 ${appMs} ms）`
+  );
+}
+
+/** The 补交, the 补考, the withdrawal and the correction, through the app's own functions, each on its day. */
+async function amendClass(a: Amendment) {
+  const record = async () => {
+    const cls = await classRecord(a.classId);
+    // The app's client reads another database than the rows were written to: nothing would be amended.
+    if (!cls) throw new Error(`seedDemoClassHistory: class ${a.classId} is not in the database of DATABASE_URL`);
+    return cls;
+  };
+  await extendAssignment(
+    a.actorId,
+    await record(),
+    { personId: a.extended.personId, assignmentId: a.assignmentId, dueAt: a.extended.dueAt, reason: DEMO_EXTENSION_REASON },
+    a.extended.grantedAt,
+  );
+  await assignExamMakeup(a.actorId, await record(), { personId: a.makeup.personId, quizId: a.makeup.quizId, reason: DEMO_MAKEUP_REASON }, a.makeup.assignedAt);
+  await withdrawMember(a.actorId, a.classId, a.withdrawn.personId, DEMO_WITHDRAWAL_REASON, a.withdrawn.at);
+  const corrected = await publishResults(a.actorId, await record(), DEMO_CORRECTION_REASON, a.correctedAt);
+  await issueAllClassCertificates(a.actorId, await record(), new Date(a.correctedAt.getTime() + DAY));
+  await changeStatus(a.actorId, a.classId, "finished");
+  return corrected;
 }
 
 function writeClassHistory(f: RecordWriter, now: Date) {
@@ -122,7 +194,9 @@ function writeClassHistory(f: RecordWriter, now: Date) {
   );
   if (!root || !trainer || !secretary || !admin || !college || !running || banks.length === 0 || courses.size === 0) return null;
   const created = new Date();
-  const counts = { classes: 0, members: 0, graduates: 0, certificates: 0, submissions: 0 };
+  const counts = { classes: 0, members: 0, graduates: 0, certificates: 0, submissions: 0, attempts: 0 };
+  const attempts = quizAttemptWriter(db, rand, loadQuestions(db));
+  let amendment: Amendment | null = null;
 
   // ---- the pieces every class is made of ----
   const people = (where: Sql, limit: number) =>
@@ -181,7 +255,15 @@ function writeClassHistory(f: RecordWriter, now: Date) {
           RETURNING "id"`,
     )!;
     run(db, sql`INSERT INTO "QuizSlot" ("quizId", "position", "bankId", "count", "markEach") VALUES (${id}, 1, ${banks[0]!.id}, 20, 500)`);
-    return id;
+    const paper: Paper = { id, bankId: banks[0]!.id, count: 20, markEach: 500, timeLimitSec: 1800, closesAt, passPercent: 60 };
+    return paper;
+  };
+  /** One member's sitting of a paper: submitted, scored by the app's grading, and the quiz's grade from it. */
+  const sit = (paper: Paper, personId: number, opensAt: Date, knows: Parameters<typeof attempts.take>[4]) => {
+    const taken = attempts.take(paper, personId, 1, new Date(opensAt.getTime() + between(1, 40) * 60_000), knows);
+    attempts.grade(paper, personId, [taken]);
+    counts.attempts++;
+    return taken.percent;
   };
   const assignment = (classId: number, title: string, opensAt: Date, dueAt: Date) =>
     get<Id>(
@@ -189,7 +271,7 @@ function writeClassHistory(f: RecordWriter, now: Date) {
       sql`INSERT INTO "Assignment" ("classId", "kind", "title", "prompt", "minChars", "maxChars", "opensAt", "dueAt", "lateUntil", "allowAttachments", "rubric",
             "createdById", "createdAt", "updatedAt")
           VALUES (${classId}, 'essay', ${title}, '结合本期培训的学习内容和自身实际，谈谈你的收获与努力方向。不少于 300 字。', 300, 5000, ${opensAt}, ${dueAt},
-            ${new Date(dueAt.getTime() + 3 * DAY)}, ${false}, ${JSON.stringify(RUBRIC)}, ${trainer}, ${created}, ${created})
+            ${new Date(dueAt.getTime() + LATE_WINDOW)}, ${false}, ${JSON.stringify(RUBRIC)}, ${trainer}, ${created}, ${created})
           RETURNING "id"`,
     )!.id;
   const essay = () => {
@@ -237,10 +319,13 @@ function writeClassHistory(f: RecordWriter, now: Date) {
     )!.n === course.lessons.length;
 
   /** One submission: handed in (late or not), maybe returned once and handed in again, graded by the rubric. */
-  const submit = (assignmentId: number, a: { dueAt: Date }, personId: number, grader: number, quality: number) => {
-    const late = chance(0.05);
-    const returned = !late && chance(0.08);
-    const submittedAt = new Date(a.dueAt.getTime() + (late ? between(1, 2) * DAY : -between(1, 6) * DAY));
+  const submit = (assignmentId: number, a: { opensAt: Date; dueAt: Date }, personId: number, grader: number, quality: number, extendedTo?: Date) => {
+    // A 补交 is handed in after the late window and before the extension's date: on time, as handIn judges it.
+    const lateUntil = new Date(a.dueAt.getTime() + LATE_WINDOW);
+    const extended = extendedTo ? new Date(lateUntil.getTime() + DAY) : null;
+    const late = extended ? handInTiming({ ...a, lateUntil }, null, extended, extendedTo!).late : chance(0.05);
+    const returned = !extended && !late && chance(0.08);
+    const submittedAt = extended ?? new Date(a.dueAt.getTime() + (late ? between(1, 2) * DAY : -between(1, 6) * DAY));
     const first = essay();
     const text = returned ? `${first}\n\n（修改稿）根据辅导员的意见，我补充了结合本人学习和支部工作的具体事例，进一步查找了自身不足。` : first;
     const scores = RUBRIC.map((c) => Math.min(c.max, Math.max(0, Math.round((c.max * Math.min(100, quality + between(-8, 8))) / 10000) * 100)));
@@ -292,7 +377,7 @@ function writeClassHistory(f: RecordWriter, now: Date) {
       db,
       sql`INSERT INTO "TrainingClass" ("kind", "title", "term", "unitId", "description", "startsOn", "endsOn", "gradingRule", "status", "resultsPublishedAt",
             "createdById", "createdAt", "updatedAt")
-          VALUES (${p.kind}, ${p.title}, ${p.term}, ${unitId}, NULL, ${startsOn}, ${endsOn}, ${NEW_CLASS_GRADING_RULE}, 'finished', ${publishedAt},
+          VALUES (${p.kind}, ${p.title}, ${p.term}, ${unitId}, NULL, ${startsOn}, ${endsOn}, ${NEW_CLASS_GRADING_RULE}, ${p.amends ? "running" : "finished"}, ${publishedAt},
             ${p.organiser === "school" ? trainer : secretary}, ${date(-p.startedAgo - 20)}, ${publishedAt})
           RETURNING "id"`,
     )!;
@@ -311,15 +396,18 @@ function writeClassHistory(f: RecordWriter, now: Date) {
       return { id, title, startsAt, confirmed: true };
     });
     const examAt = date(-p.endedAgo - 1, 1);
-    const quizId = examQuiz(`${p.title}结业考试`, unitId, examAt, new Date(examAt.getTime() + 3 * 3_600_000));
-    item(classId, { kind: "exam", quizId, dueAt: new Date(examAt.getTime() + 3 * 3_600_000) });
+    const exam = examQuiz(`${p.title}结业考试`, unitId, examAt, new Date(examAt.getTime() + 3 * 3_600_000));
+    item(classId, { kind: "exam", quizId: exam.id, dueAt: exam.closesAt });
     const essayDue = date(-p.endedAgo - 2, 15);
     const assignmentId = assignment(classId, "培训心得体会", startsOn, essayDue);
+    // The amended class's 补考 member (fails the exam with 10 of 20) and 补交 member, both diligent otherwise.
+    const amends =
+      p.amends && p.members.length >= 8 ? { makeup: p.members[2]!, extended: p.members[4]!, extendedTo: new Date(essayDue.getTime() + 7 * DAY) } : null;
 
     const graded = p.members.map((personId, i) => {
       const groupIndex = i % 2;
       const draw = rand(); // one draw per member: who studies, attends, writes and sits the exam well
-      const diligence = diligent.has(personId) ? 0.95 : draw;
+      const diligence = diligent.has(personId) || personId === amends?.makeup || personId === amends?.extended ? 0.95 : draw;
       const coursesDone = scheduled.filter((c) => {
         if (diligence > 0.08 || chance(0.5)) completeCourse(personId, c, date(-p.endedAgo - between(4, 20), 12));
         return finishedCourse(personId, c);
@@ -329,13 +417,23 @@ function writeClassHistory(f: RecordWriter, now: Date) {
         if (here) attend(s, personId, new Date(s.startsAt.getTime() + between(1, 20) * 60_000));
         return here;
       }).length;
-      const essayScore = diligence > 0.03 ? submit(assignmentId, { dueAt: essayDue }, personId, tutors[groupIndex]!, 60 + Math.round(diligence * 35)) : null;
-      const percent = diligence > 0.02 ? Math.min(1000, between(450, 780) + Math.round(diligence * 250)) : null; // tenths of a percent
-      if (percent !== null)
-        run(
-          db,
-          sql`INSERT INTO "QuizGrade" ("quizId", "personId", "percent", "passed", "attempts", "updatedAt") VALUES (${quizId}, ${personId}, ${percent}, ${percent >= 600}, 1, ${examAt})`,
-        );
+      const essayScore =
+        diligence > 0.03
+          ? submit(
+              assignmentId,
+              { opensAt: startsOn, dueAt: essayDue },
+              personId,
+              tutors[groupIndex]!,
+              60 + Math.round(diligence * 35),
+              personId === amends?.extended ? amends.extendedTo : undefined,
+            )
+          : null;
+      // The exam's percent (tenths) is the score of the member's attempt; the diligent know nearly every answer.
+      const skill = diligent.has(personId) ? 1 : 0.5 + diligence * 0.5;
+      const percent =
+        diligence > 0.02
+          ? sit(exam, personId, examAt, personId === amends?.makeup ? (_q, i) => i < 10 : (q) => chance(skill - (q.difficulty - 2) * 0.08))
+          : null;
 
       // The figures as results.ts reads them; the grade is the grading module's.
       const share = (done: number, of: number) => Math.round((done / of) * 10000);
@@ -384,6 +482,30 @@ function writeClassHistory(f: RecordWriter, now: Date) {
       counts.certificates++;
     }
     counts.classes++;
+    if (!amends || !p.certificates) return;
+    // Found out after the certificates: a graduate (not 优秀, so the correction moves nobody else's 优秀)
+    // checked in at both sessions, by someone else. The 补考 paper is sat a week after publication.
+    const withdrawn = graded.find(
+      (g) =>
+        g.passed &&
+        !excellent.has(g.personId) &&
+        g.facts.sessionsAttended === sessions.length &&
+        g.personId !== amends.makeup &&
+        g.personId !== amends.extended,
+    );
+    if (!withdrawn) return;
+    const makeupAt = new Date(publishedAt.getTime() + 7 * DAY);
+    const makeup = examQuiz(`${p.title}结业补考`, unitId, makeupAt, new Date(makeupAt.getTime() + 3 * 3_600_000));
+    sit(makeup, amends.makeup, makeupAt, (_q, i) => i < 14);
+    amendment = {
+      classId,
+      actorId: trainer,
+      assignmentId,
+      extended: { personId: amends.extended, dueAt: amends.extendedTo, grantedAt: new Date(essayDue.getTime() - DAY) },
+      makeup: { personId: amends.makeup, quizId: makeup.id, assignedAt: new Date(publishedAt.getTime() + 2 * DAY) },
+      withdrawn: { personId: withdrawn.personId, at: new Date(publishedAt.getTime() + 20 * DAY) },
+      correctedAt: new Date(publishedAt.getTime() + 21 * DAY),
+    };
   };
 
   const inCollege = sql`u."path" LIKE ${`${college.path}%`}`;
@@ -422,6 +544,7 @@ function writeClassHistory(f: RecordWriter, now: Date) {
       courseSlugs: ["liangxue-yizuo"],
       members: people(sql`p."politicalStatus" = 'probationary' AND ${statusSince("probationary")} < ${date(-200)}`, 40),
       certificates: true,
+      amends: true,
     },
     {
       kind: "member",
@@ -466,9 +589,9 @@ function writeClassHistory(f: RecordWriter, now: Date) {
   const next = session(running.unitId, "第 12 期入党积极分子培训班·第二次面授", date(9, 6), false);
   item(running.id, { kind: "session", activityId: next, dueAt: null });
   const examAt = date(40, 1);
-  const quizId = examQuiz("第 12 期入党积极分子培训班结业考试", running.unitId, examAt, new Date(examAt.getTime() + 3 * 3_600_000));
+  const { id: quizId } = examQuiz("第 12 期入党积极分子培训班结业考试", running.unitId, examAt, new Date(examAt.getTime() + 3 * 3_600_000));
   run(db, sql`INSERT INTO "QuizAudience" ("quizId", "unitId", "politicalStatus") VALUES (${quizId}, ${college.id}, 'activist')`);
   item(running.id, { kind: "exam", quizId, dueAt: new Date(examAt.getTime() + 3 * 3_600_000) });
   assignment(running.id, "第一阶段学习心得", date(-20), date(5, 15));
-  return counts;
+  return { counts, amendment: amendment as Amendment | null };
 }

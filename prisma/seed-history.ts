@@ -3,12 +3,10 @@ import { newCodeSecret } from "../app/.server/activities/checkin-code";
 import { ACTIVITY_KIND_LABELS, type ActivityKind, activityCategory } from "../app/lib/activities";
 import { CHINA_OFFSET_MS, asChinaWallClock } from "../app/lib/dates";
 import { ledgerYear } from "../app/lib/hours";
-import { type QuestionKey, gradeAttempt } from "../app/lib/quiz-grading";
-import { checkPlausibility, questionTextLength } from "../app/lib/quiz-plausibility";
-import { drawQuestions, optionOrder, shuffled } from "../app/lib/quiz-shuffle";
 import { all, get, run, sql } from "../app/.server/sql";
 import { type RecordWriter, openRecordWriter } from "../scripts/lib/record-writer";
 import { rng } from "./seed";
+import { type Paper, loadQuestions, quizAttemptWriter } from "./seed-quiz-attempts";
 
 // A year of history for the demo university, so the dashboards have something to show on first
 // start: confirmed 三会一课, 主题党日, 组织生活会 and 党校 sessions with their attendance lists, lessons
@@ -93,7 +91,6 @@ type LessonRow = {
   checkpoints: string;
   duration: number | null;
 };
-type QuestionRow = { id: number; bankId: number; type: string; stem: string; options: string | null; answer: string; tags: string; difficulty: number };
 
 const NEVER = Number.POSITIVE_INFINITY;
 const since = (iso: string | null) => (iso ? new Date(iso).getTime() : NEVER);
@@ -144,10 +141,7 @@ function loadWorld(f: RecordWriter) {
           (SELECT MAX(s."effectiveOn") FROM "StatusChange" s WHERE s."personId" = p."id" AND s."toStatus" = 'probationary') AS "probationaryOn"
         FROM "Person" p WHERE p."disabledAt" IS NULL AND p."politicalStatus" <> 'masses' ORDER BY p."id"`,
   );
-  const questions = all<QuestionRow>(
-    f.db,
-    sql`SELECT "id", "bankId", "type", "stem", "options", "answer", "tags", "difficulty" FROM "Question" WHERE "archivedAt" IS NULL ORDER BY "id"`,
-  );
+  const questions = loadQuestions(f.db);
   const secretaryGrants = all<{ personId: number; unitId: number }>(
     f.db,
     sql`SELECT "personId", "unitId" FROM "RoleGrant" WHERE "role" = 'secretary' ORDER BY "id"`,
@@ -434,13 +428,6 @@ function writeHistory(f: RecordWriter, w: World, now: Date) {
   }
 
   // ---------- quizzes ----------
-  const questionById = new Map(w.questions.map((q) => [q.id, q]));
-  const pools = new Map<number, { id: string; tags: string[]; difficulty: number }[]>();
-  for (const q of w.questions) {
-    const pool = pools.get(q.bankId) ?? [];
-    pool.push({ id: String(q.id), tags: JSON.parse(q.tags) as string[], difficulty: q.difficulty });
-    pools.set(q.bankId, pool);
-  }
   type Quiz = { id: number; title: string; bankId: number; opensAt: Date; closesAt: Date; who: Who };
   const quizzes: Quiz[] = [];
   /** A quiz open from the 3rd to the 24th of a past month, to everybody of the given statuses. */
@@ -468,77 +455,20 @@ function writeHistory(f: RecordWriter, w: World, now: Date) {
   quiz(() => "发展对象培训班结业测试", `面向发展对象。${rules}`, "party-basics", 5, ["target"], isTargetOnly);
   quiz((y) => `${y}年党内法规知识测试`, `面向全体党员。${rules}`, "party-regulations", 2, ["member", "probationary"], isMember);
 
-  const keyOf = (q: QuestionRow): QuestionKey => {
-    const answer = JSON.parse(q.answer) as unknown;
-    if (q.type === "single") return { type: "single", answer: answer as string };
-    if (q.type === "multiple") return { type: "multiple", answer: answer as string[] };
-    if (q.type === "judge") return { type: "judge", answer: answer as boolean };
-    return { type: "fill", answer: answer as string[] };
-  };
-  /** What a person answers, in bank letters: the key, a plausible mistake, or nothing. */
-  function respond(q: QuestionRow, right: boolean): unknown {
-    const key = keyOf(q);
-    const letters = q.options ? Object.keys(JSON.parse(q.options) as Record<string, string>).sort() : [];
-    if (right) return key.type === "fill" ? key.answer[0] : key.answer;
-    if (chance(0.05)) return null;
-    switch (key.type) {
-      case "single":
-        return pick(letters.filter((l) => l !== key.answer));
-      case "multiple":
-        return key.answer.length > 1 ? key.answer.slice(0, -1) : [...key.answer, ...letters.filter((l) => !key.answer.includes(l)).slice(0, 1)].sort();
-      case "judge":
-        return !key.answer;
-      default:
-        return pick(["不清楚", "不记得了", "民主"]);
-    }
-  }
+  const attempts = quizAttemptWriter(f.db, rand, w.questions);
+  const paperOf = (qz: Quiz): Paper => ({
+    id: qz.id,
+    bankId: qz.bankId,
+    count: 10,
+    markEach: 1000,
+    timeLimitSec: 1200,
+    closesAt: qz.closesAt,
+    passPercent: 60,
+  });
   /** One submitted attempt, drawn and graded as startAttempt and finishAttempt do. */
   function takeQuiz(qz: Quiz, personId: number, number: number, startedAt: Date, skill: number) {
-    const seed = Array.from({ length: 4 }, () =>
-      Math.floor(rand() * 2 ** 32)
-        .toString(16)
-        .padStart(8, "0"),
-    ).join("");
-    const pool = pools.get(qz.bankId)!;
-    const drawn = drawQuestions(pool, { count: 10 }, `${seed}/slot/1`).ids.map((id) => questionById.get(Number(id))!);
-    const ordered = shuffled(drawn, `${seed}/order`);
-    let t = startedAt.getTime();
-    const items = ordered.map((q) => {
-      const response = respond(q, chance(skill - (q.difficulty - 2) * 0.08));
-      t += between(18, 70) * 1000;
-      const letters = (q.type === "single" || q.type === "multiple") && q.options ? Object.keys(JSON.parse(q.options) as Record<string, string>).sort() : null;
-      return { q, response, answeredAt: response === null ? null : new Date(t), order: letters ? optionOrder(letters, `${seed}/${q.id}`) : null };
-    });
-    const finishedAt = new Date(t + between(10, 60) * 1000);
-    const deadlineAt = new Date(Math.min(startedAt.getTime() + 1200 * 1000, qz.closesAt.getTime()));
-    const grade = gradeAttempt(items.map((i) => ({ key: keyOf(i.q), response: i.response, maxMark: 1000 })));
-    const percent = Math.round(grade.percent * 10);
-    const passed = percent >= 600;
-    const verdict = checkPlausibility(
-      startedAt,
-      items.map((i) => ({
-        textLength: questionTextLength(i.q.stem, i.q.options ? (JSON.parse(i.q.options) as Record<string, string>) : null),
-        answeredAt: i.answeredAt,
-      })),
-    );
-    const { id: attemptId } = get<{ id: number }>(
-      f.db,
-      sql`INSERT INTO "QuizAttempt" ("quizId", "personId", "number", "state", "seed", "startedAt", "deadlineAt", "finishedAt", "mark", "maxMark", "percent",
-            "passed", "flagged", "flagReason")
-          VALUES (${qz.id}, ${personId}, ${number}, 'submitted', ${seed}, ${startedAt}, ${deadlineAt}, ${finishedAt}, ${grade.mark}, ${grade.maxMark}, ${percent},
-            ${passed}, ${verdict.flagged}, ${verdict.flagged ? JSON.stringify(verdict.evidence) : null})
-          RETURNING "id"`,
-    )!;
-    items.forEach((i, k) =>
-      run(
-        f.db,
-        sql`INSERT INTO "AttemptItem" ("attemptId", "position", "questionId", "optionOrder", "maxMark", "response", "answeredAt", "answerCount", "mark", "correct")
-            VALUES (${attemptId}, ${k + 1}, ${i.q.id}, ${i.order ? JSON.stringify(i.order) : null}, 1000, ${i.response === null ? null : JSON.stringify(i.response)},
-              ${i.answeredAt}, ${i.response === null ? 0 : 1}, ${grade.results[k].mark}, ${grade.results[k].correct})`,
-      ),
-    );
     counts.attempts++;
-    return { percent, passed, finishedAt };
+    return attempts.take(paperOf(qz), personId, number, startedAt, (q) => chance(skill - (q.difficulty - 2) * 0.08));
   }
   /** A person's attempts at a quiz (a second one after failing, sometimes), the grade, and the 学时 of passing. */
   function sitQuiz(qz: Quiz, personId: number, skill: number, mustPass = false) {
@@ -548,13 +478,7 @@ function writeHistory(f: RecordWriter, w: World, now: Date) {
       const retry = new Date(Math.min(results[0].finishedAt.getTime() + between(1, 5) * DAY, qz.closesAt.getTime() - 2 * HOUR));
       results.push(takeQuiz(qz, personId, 2, retry, skill + 0.15));
     }
-    const best = Math.max(...results.map((r) => r.percent));
-    const last = results[results.length - 1];
-    run(
-      f.db,
-      sql`INSERT INTO "QuizGrade" ("quizId", "personId", "percent", "passed", "attempts", "updatedAt")
-          VALUES (${qz.id}, ${personId}, ${best}, ${best >= 600}, ${results.length}, ${last.finishedAt})`,
-    );
+    attempts.grade(paperOf(qz), personId, results);
     const firstPass = results.find((r) => r.passed);
     if (firstPass) credit(personId, 50, "quiz", "quiz", String(qz.id), qz.title, firstPass.finishedAt, firstPass.finishedAt);
   }

@@ -82,7 +82,7 @@ if (seeded) {
   if (history) console.info(`已写入一年演示记录 (a year of demo history): ${history}`);
   // After the history: it writes activities and progress only into an empty database.
   const { seedDemoClassHistory } = await import("../prisma/seed-class-history");
-  const classes = seedDemoClassHistory(dbFile);
+  const classes = await seedDemoClassHistory(dbFile);
   if (classes) console.info(`已写入演示培训班记录 (demo party-school classes): ${classes}`);
 }
 const server = await startServer({ dev });

@@ -50,7 +50,7 @@ async function graduate(classId: number, personId: number) {
  * The member's standing certificate, issued now if they have none. Only a graduate of a published list
  * gets one. Two requests at once create one: the second meets the unique key and reads the first's.
  */
-export async function issueClassCertificate(actorId: number, classId: number, personId: number): Promise<{ id: number; created: boolean }> {
+export async function issueClassCertificate(actorId: number, classId: number, personId: number, now = new Date()): Promise<{ id: number; created: boolean }> {
   const existing = await prisma.classCertificate.findFirst({ where: { classId, personId, current: true }, select: { id: true } });
   if (existing) return { id: existing.id, created: false };
   const g = await graduate(classId, personId);
@@ -70,6 +70,7 @@ export async function issueClassCertificate(actorId: number, classId: number, pe
           excellent: g.excellent,
           total: g.total ?? 0,
           issuedById: actorId,
+          issuedAt: now,
         },
         select: { id: true },
       });
@@ -91,7 +92,7 @@ export async function issueClassCertificate(actorId: number, classId: number, pe
 }
 
 /** The organiser's bulk issue: a certificate for every graduate who has none; returns how many were issued. */
-export async function issueAllClassCertificates(actorId: number, cls: ClassRecord): Promise<number> {
+export async function issueAllClassCertificates(actorId: number, cls: ClassRecord, now = new Date()): Promise<number> {
   if (!cls.resultsPublishedAt) throw new AppError("conflict", "结业名单发布后才能开具结业证书");
   const graduates = await prisma.classMember.findMany({
     where: { classId: cls.id, status: "enrolled", passed: true, graduatedAt: { not: null } },
@@ -99,7 +100,7 @@ export async function issueAllClassCertificates(actorId: number, cls: ClassRecor
     orderBy: { personId: "asc" },
   });
   let issued = 0;
-  for (const g of graduates) if ((await issueClassCertificate(actorId, cls.id, g.personId)).created) issued++;
+  for (const g of graduates) if ((await issueClassCertificate(actorId, cls.id, g.personId, now)).created) issued++;
   return issued;
 }
 

@@ -103,10 +103,9 @@ export async function decideNomination(actorId: number, classId: number, personI
 }
 
 /** A member leaves the class with a reason; the row stays (withdrawn), so the class's history is whole. */
-export async function withdrawMember(actorId: number, classId: number, personId: number, reason: string) {
+export async function withdrawMember(actorId: number, classId: number, personId: number, reason: string, now = new Date()) {
   const c = await classForEnrolment(classId);
   if (c.status === "finished") throw new AppError("conflict", "培训班已结束，不能再办理退出");
-  const now = new Date();
   // A member who leaves after the 结业 list was published no longer graduates: the result and any
   // 结业证书 go with the withdrawal, in the same transaction, so no paper outlives it.
   const count = await prisma.$transaction(async (tx) => {

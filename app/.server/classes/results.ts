@@ -265,7 +265,7 @@ export async function saveGradingRule(actorId: number, cls: ClassRecord, rule: G
  * tells the truth (no longer passed, or 优秀 changed). The class row is updated on the publication
  * time it was read with, so of two organisers publishing at once one is refused, on any database.
  */
-export async function publishResults(actorId: number, cls: ClassRecord, reason: string | null) {
+export async function publishResults(actorId: number, cls: ClassRecord, reason: string | null, now = new Date()) {
   const { rule, ruleError } = ruleOf(cls);
   if (!rule) throw new AppError("invalid", ruleError!);
   const republishing = cls.resultsPublishedAt !== null;
@@ -274,7 +274,6 @@ export async function publishResults(actorId: number, cls: ClassRecord, reason: 
   if (members.length === 0) throw new AppError("invalid", "班级没有在册学员，无法发布结业名单");
   const graded = await computeAll(cls, rule, members);
   const before = new Map(members.map((m) => [m.personId, m]));
-  const now = new Date();
   const changed: { personId: number; passed: [boolean | null, boolean]; total: [number | null, number | null]; excellent: [boolean, boolean] }[] = [];
 
   await prisma.$transaction(async (tx) => {
@@ -327,7 +326,7 @@ async function enrolledMember(classId: number, personId: number) {
 }
 
 /** 补考: a second exam quiz for one member, whose grade replaces the exam's for them once they sit it. */
-export async function assignExamMakeup(actorId: number, cls: ClassRecord, input: { personId: number; quizId: number; reason: string }) {
+export async function assignExamMakeup(actorId: number, cls: ClassRecord, input: { personId: number; quizId: number; reason: string }, now = new Date()) {
   notForSelf(actorId, input.personId);
   await enrolledMember(cls.id, input.personId);
   const [quiz, exam] = await Promise.all([
@@ -336,7 +335,7 @@ export async function assignExamMakeup(actorId: number, cls: ClassRecord, input:
   ]);
   if (!quiz || quiz.status === "archived") throw new AppError("invalid", "补考试卷不存在或已归档", { field: "quizId" });
   if (exam?.quizId === quiz.id) throw new AppError("invalid", "补考须使用另一份试卷，不能与结业考试相同", { field: "quizId" });
-  const data = { quizId: quiz.id, reason: input.reason, createdById: actorId, createdAt: new Date() };
+  const data = { quizId: quiz.id, reason: input.reason, createdById: actorId, createdAt: now };
   await prisma.classExamMakeup.upsert({
     where: { classId_personId: { classId: cls.id, personId: input.personId } },
     create: { classId: cls.id, personId: input.personId, ...data },
@@ -352,7 +351,12 @@ export async function assignExamMakeup(actorId: number, cls: ClassRecord, input:
 }
 
 /** 补交: an individual due date for one member's submission to a class assignment. */
-export async function extendAssignment(actorId: number, cls: ClassRecord, input: { personId: number; assignmentId: number; dueAt: Date; reason: string }) {
+export async function extendAssignment(
+  actorId: number,
+  cls: ClassRecord,
+  input: { personId: number; assignmentId: number; dueAt: Date; reason: string },
+  now = new Date(),
+) {
   notForSelf(actorId, input.personId);
   await enrolledMember(cls.id, input.personId);
   const assignment = await prisma.assignment.findFirst({
@@ -362,7 +366,7 @@ export async function extendAssignment(actorId: number, cls: ClassRecord, input:
   if (!assignment) throw new AppError("invalid", "本班没有这项作业", { field: "assignmentId" });
   const latest = assignment.lateUntil ?? assignment.dueAt;
   if (input.dueAt <= latest) throw new AppError("invalid", "补交截止时间须晚于该作业原定的截止时间", { field: "dueAt" });
-  const data = { dueAt: input.dueAt, reason: input.reason, createdById: actorId, createdAt: new Date() };
+  const data = { dueAt: input.dueAt, reason: input.reason, createdById: actorId, createdAt: now };
   await prisma.assignmentExtension.upsert({
     where: { assignmentId_personId: { assignmentId: assignment.id, personId: input.personId } },
     create: { assignmentId: assignment.id, personId: input.personId, ...data },
