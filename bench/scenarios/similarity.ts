@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import Database from "better-sqlite3";
 import { createRandom } from "../../app/lib/quiz-shuffle";
-import { FLAG_PERMILLE } from "../../app/lib/similarity/check";
+import { FLAG_PERMILLE, FLAG_SOURCE_CHARS, isFlagged, longestSource } from "../../app/lib/similarity/check";
 import { all, get, run as runSql, sql } from "../../app/.server/sql";
 import { frequentInCorpus } from "../../app/.server/similarity/check-job";
 import { commonPhrases } from "../../app/.server/similarity/common-phrases";
@@ -36,6 +36,8 @@ const CLASS_SIZE = 500;
 const ESSAY_CHARS = 3_000;
 const PLANTED_EARLIER = 30;
 const PLANTED_PEER = 10;
+/** Honest essays of the class with one passage of 500–800 characters of an earlier essay, paraphrased, in place of their own (decision 046). */
+const PLANTED_PARTIAL = 30;
 const SEED = 20260301;
 
 // ---------- a seeded generator of 心得 ----------
@@ -265,7 +267,14 @@ export function essayOf(random: () => number): string {
 
 // ---------- setup ----------
 
-type Corpus = { earlier: number[]; current: number[]; planted: Map<number, number>; texts: Map<number, string> };
+type Corpus = {
+  earlier: number[];
+  current: number[];
+  planted: Map<number, number>;
+  /** Partial copies: their source, and where the copied passage stands in the copy. */
+  partial: Map<number, { source: number; at: [number, number] }>;
+  texts: Map<number, string>;
+};
 
 function setup(dbFile: string): Corpus {
   const random = createRandom(SEED);
@@ -288,6 +297,7 @@ function setup(dbFile: string): Corpus {
       const earlier: number[] = [];
       const current: number[] = [];
       const planted = new Map<number, number>();
+      const partial = new Map<number, { source: number; at: [number, number] }>();
       for (let c = 0; c <= EARLIER_CLASSES; c++) {
         const year = 2026 - EARLIER_CLASSES + c;
         const starts = new Date(`${year}-03-01T00:00:00Z`);
@@ -308,9 +318,20 @@ function setup(dbFile: string): Corpus {
           const personId = people[c * CLASS_SIZE + k];
           let text = essayOf(random);
           let source: number | undefined;
+          let passage: { source: number; at: [number, number] } | undefined;
+          const honestFrom = PLANTED_EARLIER + PLANTED_PARTIAL;
           if (c === EARLIER_CLASSES && k < PLANTED_EARLIER) source = earlier[Math.floor(random() * earlier.length)];
-          else if (c === EARLIER_CLASSES && k >= CLASS_SIZE - PLANTED_PEER)
-            source = current[Math.floor(random() * (CLASS_SIZE - PLANTED_PEER - PLANTED_EARLIER)) + PLANTED_EARLIER];
+          else if (c === EARLIER_CLASSES && k < honestFrom) {
+            // One passage of an earlier essay, paraphrased by the same rules, in place of as many characters of the essay's own.
+            const from = earlier[Math.floor(random() * earlier.length)];
+            const length = 500 + Math.floor(random() * 301);
+            const start = Math.floor(random() * (ESSAY_CHARS - length));
+            const copied = paraphrase(texts.get(from)!.slice(start, start + length));
+            const at = Math.floor(random() * (text.length - copied.length));
+            text = text.slice(0, at) + copied + text.slice(at + copied.length);
+            passage = { source: from, at: [at, at + copied.length] };
+          } else if (c === EARLIER_CLASSES && k >= CLASS_SIZE - PLANTED_PEER)
+            source = current[Math.floor(random() * (CLASS_SIZE - PLANTED_PEER - honestFrom)) + honestFrom];
           if (source !== undefined) text = paraphrase(texts.get(source)!);
           const at = new Date(opensAt.getTime() + k * 60_000);
           const id = get<{ id: number }>(
@@ -324,10 +345,11 @@ function setup(dbFile: string): Corpus {
           );
           texts.set(id, text);
           if (source !== undefined) planted.set(id, source);
+          if (passage) partial.set(id, passage);
           (c === EARLIER_CLASSES ? current : earlier).push(id);
         }
       }
-      return { earlier, current, planted, texts };
+      return { earlier, current, planted, partial, texts };
     });
   } finally {
     f.close();
@@ -377,7 +399,7 @@ export async function run({ url, dbFile, serverPid }: BenchContext): Promise<Row
   const setupStarted = performance.now();
   const corpus = setup(dbFile);
   console.info(
-    `${name}: ${corpus.earlier.length} earlier and ${corpus.current.length} current essays of ${ESSAY_CHARS} characters, ${corpus.planted.size} planted copies, written in ${((performance.now() - setupStarted) / 1000).toFixed(1)} s`,
+    `${name}: ${corpus.earlier.length} earlier and ${corpus.current.length} current essays of ${ESSAY_CHARS} characters, ${corpus.planted.size} planted copies and ${corpus.partial.size} partial ones, written in ${((performance.now() - setupStarted) / 1000).toFixed(1)} s`,
   );
   const { stats: fingerprints, countMs, frequent } = fingerprintEarlier(dbFile, corpus);
 
@@ -421,24 +443,36 @@ export async function run({ url, dbFile, serverPid }: BenchContext): Promise<Row
     finishedAt: string;
   }>(reader, sql`SELECT "submissionId", "status", "permille", "matches", "reason", "claimedAt", "finishedAt" FROM "SimilarityReport" ORDER BY "id"`);
   const candidates = all<{ n: number }>(reader, sql`SELECT COUNT(*) AS "n" FROM "SimilarityText"`)[0].n;
+  const passageKeyRows = all<{ n: number }>(reader, sql`SELECT COUNT(*) AS "n" FROM "SimilarityPassageKey"`)[0].n;
   reader.close();
   const perCheck = summarize(
     reports.map((r) => Date.parse(r.finishedAt) - Date.parse(r.claimedAt)),
     reports.filter((r) => r.status !== "done").length,
     checksMs,
   );
-  const topSource = (r: (typeof reports)[number]) => (JSON.parse(r.matches ?? "[]") as { source: { id: number } }[])[0]?.source.id;
+  type Stored = { source: { id: number }; chars?: number; passages: { sub: [number, number] }[] };
+  const matchesOf = (r: (typeof reports)[number]) => JSON.parse(r.matches ?? "[]") as Stored[];
+  const topSource = (r: (typeof reports)[number]) => matchesOf(r)[0]?.source.id;
   // Within one class, the original of a copy meets its copy too: both are flagged, and which is the copy is the tutor's call.
   const copiedInClass = new Map([...corpus.planted].filter(([, source]) => corpus.current.includes(source)).map(([copy, source]) => [source, copy]));
-  const flagged = reports.filter((r) => r.status === "done" && (r.permille ?? 0) >= FLAG_PERMILLE);
+  const flagged = reports.filter((r) => r.status === "done" && isFlagged(r.permille ?? 0, longestSource(matchesOf(r))));
   const found = flagged.filter((r) => corpus.planted.has(r.submissionId) && topSource(r) === corpus.planted.get(r.submissionId));
   const originals = flagged.filter((r) => copiedInClass.has(r.submissionId) && topSource(r) === copiedInClass.get(r.submissionId));
-  const honest = reports.filter((r) => !corpus.planted.has(r.submissionId) && !copiedInClass.has(r.submissionId));
+  // A partial copy is found when it is flagged with its source first and a passage of that source within the copied stretch.
+  const partialFound = flagged.filter((r) => {
+    const planted = corpus.partial.get(r.submissionId);
+    const top = matchesOf(r)[0];
+    return planted && top?.source.id === planted.source && top.passages.some((p) => p.sub[0] < planted.at[1] && p.sub[1] > planted.at[0]);
+  });
+  const honest = reports.filter((r) => !corpus.planted.has(r.submissionId) && !copiedInClass.has(r.submissionId) && !corpus.partial.has(r.submissionId));
+  const honestMostFromOne = Math.max(0, ...honest.flatMap((r) => matchesOf(r).map((m) => m.chars ?? 0)));
+  const partialScores = reports.filter((r) => corpus.partial.has(r.submissionId)).map((r) => r.permille ?? 0);
   const honestMax = Math.max(0, ...honest.map((r) => r.permille ?? 0));
   const honestWithPassages = honest.filter((r) => r.matches && r.matches !== "[]").length;
   const plantedMin = Math.min(...reports.filter((r) => corpus.planted.has(r.submissionId)).map((r) => r.permille ?? 0));
   const failures = reports.filter((r) => r.status === "failed");
-  const precision = flagged.length ? (found.length + originals.length) / flagged.length : NaN;
+  const precision = flagged.length ? (found.length + originals.length + partialFound.length) / flagged.length : NaN;
+  const partialRecall = partialFound.length / corpus.partial.size;
   const recall = found.length / corpus.planted.size;
 
   return [
@@ -448,7 +482,7 @@ export async function run({ url, dbFile, serverPid }: BenchContext): Promise<Row
       stats: fingerprints,
       note:
         `${(fingerprints.n / fingerprints.perSec).toFixed(1)} s in all (req/s: essays a second), in the bench process on the file, in one transaction, as the runner stores them; ` +
-        `before them the corpus' frequent shingles were counted over the latest 1,000 essays in ${(countMs / 1000).toFixed(1)} s (${frequent} shingles); ${candidates} fingerprints stored at the end`,
+        `before them the corpus' frequent shingles were counted over the latest 1,000 essays in ${(countMs / 1000).toFixed(1)} s (${frequent} shingles); ${candidates} fingerprints and ${passageKeyRows} passage keys stored at the end`,
     },
     { scenario: name, measure: "GET /healthz, nothing else running (reference)", stats: idle },
     {
@@ -467,9 +501,11 @@ export async function run({ url, dbFile, serverPid }: BenchContext): Promise<Row
       ref: idle,
       note:
         `planted copies ${corpus.planted.size} (${PLANTED_EARLIER} of earlier classes, ${PLANTED_PEER} within the class): ` +
-        `flagged ${flagged.length} (≥ ${FLAG_PERMILLE / 10}%): ${found.length} copies with their planted source first, ${originals.length} originals of a copy in the class with their copy first, ` +
-        `${flagged.length - found.length - originals.length} others; precision ${(precision * 100).toFixed(1)}%, recall ${(recall * 100).toFixed(1)}%; ` +
-        `lowest score of a planted copy ${(plantedMin / 10).toFixed(1)}%, highest of the ${honest.length} honest essays ${(honestMax / 10).toFixed(1)}% (${honestWithPassages} with any passage)` +
+        `flagged ${flagged.length} (≥ ${FLAG_PERMILLE / 10}%, or ${FLAG_SOURCE_CHARS} characters from one source): ${found.length} copies with their planted source first, ${originals.length} originals of a copy in the class with their copy first, ` +
+        `${partialFound.length} partial copies with their source first and a passage in the copied stretch, ` +
+        `${flagged.length - found.length - originals.length - partialFound.length} others; precision ${(precision * 100).toFixed(1)}%, recall ${(recall * 100).toFixed(1)}% (whole copies), ` +
+        `${(partialRecall * 100).toFixed(1)}% (partial copies, ${corpus.partial.size}: one passage of 500–800 characters, paraphrased; their scores ${(Math.min(...partialScores) / 10).toFixed(1)}–${(Math.max(...partialScores) / 10).toFixed(1)}%); ` +
+        `lowest score of a planted copy ${(plantedMin / 10).toFixed(1)}%, highest of the ${honest.length} honest essays ${(honestMax / 10).toFixed(1)}% (${honestWithPassages} with any passage; at most ${honestMostFromOne} characters from one source, flagged from ${FLAG_SOURCE_CHARS})` +
         (during.firstError ? `; first /healthz error: ${during.firstError}` : ""),
     },
   ];

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Factory, openFactory } from "../factories";
 import { HONEST_ESSAYS } from "../fixtures/similarity-essays";
 import { paraphrase } from "../fixtures/paraphrase";
+import { normalizeText } from "../../app/lib/similarity/normalize";
 import { openSimilarityFactory } from "../similarity-factories";
 import { TEMPLATE_DB, TMP } from "../support/paths";
 import { type SpawnedServer, spawnServer } from "../support/spawn-server";
@@ -27,6 +28,7 @@ let sf: ReturnType<typeof openSimilarityFactory>;
 const people: Record<string, number> = {};
 let earlierAssignment: number;
 let currentAssignment: number;
+let currentClassId: number;
 
 const reportOf = (submissionId: number) => reports.similarityReportFor(submissionId);
 async function checked(submissionId: number, status: "done" | "failed" = "done") {
@@ -48,11 +50,22 @@ beforeAll(async () => {
 
   const root = factory.unit({ name: "党委", kind: "committee" });
   const branch = factory.unit({ name: "第一党支部", kind: "branch", branchType: "student", parent: root });
-  const names = { trainer: "党校教员", earlier: "王积极", copier: "李抄写", honest: "张诚实", peerCopier: "赵同期", big: "孙长文" };
+  const names = {
+    trainer: "党校教员",
+    earlier: "王积极",
+    copier: "李抄写",
+    honest: "张诚实",
+    peerCopier: "赵同期",
+    big: "孙长文",
+    excerpt: "周摘抄",
+    swornA: "吴宣誓",
+    swornB: "郑宣誓",
+  };
   for (const [key, name] of Object.entries(names)) people[key] = factory.person({ number: `sim-${key}`, name, unitId: branch.id, politicalStatus: "activist" });
   const earlierClass = await sf.trainingClass({ unitId: root.id, createdById: people.trainer, startsOn: new Date("2025-03-01T00:00:00Z") });
   const currentClass = await sf.trainingClass({ unitId: root.id, createdById: people.trainer, startsOn: new Date("2026-03-01T00:00:00Z") });
   earlierAssignment = await sf.assignment({ classId: earlierClass, createdById: people.trainer, opensAt: new Date("2025-03-20T00:00:00Z") });
+  currentClassId = currentClass;
   currentAssignment = await sf.assignment({ classId: currentClass, createdById: people.trainer, opensAt: new Date("2026-03-20T00:00:00Z") });
 }, 60_000);
 
@@ -92,6 +105,49 @@ describe("a check queued at a hand-in", () => {
     expect(html).toContain("往期学员 王*极");
     expect(html.match(/<mark/g)?.length).toBe(passages.length * 2);
     expect(html).toContain("（相似段落开始）");
+  });
+
+  it("finds one passage of 200 characters copied from an earlier essay into an otherwise honest one, at its place in both texts", async () => {
+    // The earlier class's essay is handed in by the first test; here a paragraph of it goes into an essay of the person's own.
+    const from = HONEST_ESSAYS.ideals.indexOf("\n\n", 1200) + 2;
+    const passage = HONEST_ESSAYS.ideals.slice(from, from + 200);
+    const cut = HONEST_ESSAYS.history.indexOf("\n\n");
+    const text = `${HONEST_ESSAYS.history.slice(0, cut)}\n\n${passage}${HONEST_ESSAYS.history.slice(cut)}`;
+    const submission = await sf.handIn({ assignmentId: currentAssignment, personId: people.excerpt, text });
+
+    const report = await checked(submission);
+    if (report.status !== "done") throw new Error("not done");
+    // Under the share that flags a near-copy, and flagged all the same: 200 characters from one source.
+    expect(report.permille).toBeLessThan(report.flagAt);
+    expect(report.flagged).toBe(true);
+    expect(report.sources[0].label).toBe("往期学员 王*极");
+    const [p] = report.sources[0].passages;
+    const reduced = normalizeText(passage).text;
+    expect(normalizeText(p.mine.text).text.startsWith(reduced)).toBe(true);
+    expect(normalizeText(p.theirs.text).text.startsWith(reduced)).toBe(true);
+    // Shown where it stands: the context on either side is the essay's own and the source's own.
+    expect(text.slice(0, cut)).toContain(p.mine.before.trim());
+    expect(HONEST_ESSAYS.ideals.slice(0, from)).toContain(p.theirs.before);
+    const html = renderToString(createElement(component.SimilarityReport, { report }));
+    expect(html).toContain("疑似抄袭段落");
+  });
+
+  it("leaves clean two honest book reports that share only the oath and the usual formulations", async () => {
+    // A book report of the class: its scope is other book reports, so these texts meet each other only.
+    const reportAssignment = await sf.assignment({
+      classId: currentClassId,
+      createdById: people.trainer,
+      opensAt: new Date("2026-03-20T00:00:00Z"),
+      kind: "book_report",
+    });
+    const oath =
+      "我志愿加入中国共产党，拥护党的纲领，遵守党的章程，履行党员义务，执行党的决定，严守党的纪律，保守党的秘密，对党忠诚，积极工作，为共产主义奋斗终身，随时准备为党和人民牺牲一切，永不叛党。";
+    const stock = "不忘初心、牢记使命，坚持以人民为中心，全心全意为人民服务，为中国人民谋幸福，为中华民族谋复兴。";
+    const first = await sf.handIn({ assignmentId: reportAssignment, personId: people.swornA, text: `${HONEST_ESSAYS.clinic}\n\n${oath}\n\n${stock}` });
+    expect((await checked(first)).status).toBe("done");
+    const second = await sf.handIn({ assignmentId: reportAssignment, personId: people.swornB, text: `${stock}\n\n${HONEST_ESSAYS.volunteer}\n\n${oath}` });
+    const report = await checked(second);
+    expect(report).toMatchObject({ status: "done", flagged: false, sources: [] });
   });
 
   it("leaves an honest essay on the same theme clean, and finds a copy of it in the same class", async () => {

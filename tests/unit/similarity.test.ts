@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import { describe, expect, it } from "vitest";
-import { FLAG_PERMILLE, checkAgainst, isFlagged, parseCommonPhrases } from "~/lib/similarity/check";
+import { passageCandidates } from "~/lib/similarity/candidates";
+import { FLAG_PERMILLE, FLAG_SOURCE_CHARS, checkAgainst, isFlagged, longestSource, parseCommonPhrases } from "~/lib/similarity/check";
 import { matchPassages } from "~/lib/similarity/compare";
 import {
   SHINGLE,
@@ -9,6 +10,7 @@ import {
   frequentSetChanged,
   frequentShingles,
   minhashSignature,
+  passageKeys,
   prepareCommonPhrases,
   prepareText,
   signatureBytes,
@@ -192,6 +194,101 @@ describe("comparing a pair", () => {
     const copy = paraphrase(HONEST_ESSAYS.ideals);
     expect(Object.values(SYNONYMS).some((w) => copy.includes(w))).toBe(true);
     expect(copy).not.toEqual(HONEST_ESSAYS.ideals);
+  });
+});
+
+describe("a copied passage in an otherwise honest essay (decision 046)", () => {
+  // The corpus as the inverted index holds it: each text's passage keys.
+  const corpus = essays.map(([name, text], id) => ({ id, name, text, keys: passageKeys(prep(text)) }));
+  const candidatesOf = (text: string, only = corpus) => {
+    const mine = prep(text);
+    const own = new Set(passageKeys(mine));
+    const hits = only.flatMap((t) => t.keys.filter((k) => own.has(k)).map((key) => ({ textId: t.id, key })));
+    return passageCandidates(mine, hits).map((c) => corpus[c.textId].name);
+  };
+  const others = (except: string) => corpus.filter((t) => t.name !== except);
+  const check = (text: string, sourceName: string) => {
+    const source = corpus.find((t) => t.name === sourceName)!;
+    return checkAgainst(prep(text), [{ ref: { kind: "submission", id: source.id }, text: prep(source.text) }]);
+  };
+  /** An honest essay with `passage` put in after its first paragraph. */
+  const withPassage = (host: string, passage: string) => {
+    const cut = host.indexOf("\n\n");
+    return { text: `${host.slice(0, cut)}\n\n${passage}${host.slice(cut)}`, at: cut + 2 };
+  };
+
+  it("finds 200 characters copied word for word, with the passage's place in both texts, though the essay is mostly its own", () => {
+    const from = HONEST_ESSAYS.ideals.indexOf("\n\n", 1200) + 2;
+    const passage = HONEST_ESSAYS.ideals.slice(from, from + 200);
+    const { text, at } = withPassage(HONEST_ESSAYS.history, passage);
+    // The whole-text signatures do not meet (no LSH band in common); the passage keys do.
+    const bands = new Set(bandKeys(minhashSignature(prep(HONEST_ESSAYS.ideals))!));
+    expect(bandKeys(minhashSignature(prep(text))!).some((k) => bands.has(k))).toBe(false);
+    expect(candidatesOf(text, others("history"))).toEqual(["ideals"]);
+    const result = check(text, "ideals");
+    expect(result.permille).toBeLessThan(FLAG_PERMILLE);
+    expect(longestSource(result.matches)).toBeGreaterThanOrEqual(FLAG_SOURCE_CHARS);
+    expect(isFlagged(result.permille, longestSource(result.matches))).toBe(true);
+    const [p] = result.matches[0].passages;
+    expect(result.matches[0].passages).toHaveLength(1);
+    // The passage is where it was put in the essay, and where it came from in the source: its letters, and at most
+    // two more where the texts happen to go on alike (here both continue with 第一).
+    const reduced = normalizeText(passage).text;
+    const mine = normalizeText(text.slice(...p.sub)).text;
+    const theirs = normalizeText(HONEST_ESSAYS.ideals.slice(...p.src)).text;
+    expect(p.sub[0]).toBeGreaterThanOrEqual(at);
+    expect(p.src[0]).toBeGreaterThanOrEqual(from);
+    for (const side of [mine, theirs]) {
+      expect(side.startsWith(reduced)).toBe(true);
+      expect(side.length).toBeLessThanOrEqual(reduced.length + 2);
+    }
+  });
+
+  it("finds a paraphrased passage of 600 characters, and shows it beside the stretch it came from", () => {
+    const from = HONEST_ESSAYS.ideals.indexOf("\n\n", 600) + 2;
+    const original = HONEST_ESSAYS.ideals.slice(from, from + 600);
+    const passage = paraphrase(original);
+    const { text, at } = withPassage(HONEST_ESSAYS.clinic, passage);
+    expect(candidatesOf(text, others("clinic"))).toEqual(["ideals"]);
+    const result = check(text, "ideals");
+    expect(isFlagged(result.permille, longestSource(result.matches))).toBe(true);
+    for (const p of result.matches[0].passages) {
+      expect(p.sub[0]).toBeGreaterThanOrEqual(at - 2);
+      expect(p.sub[1]).toBeLessThanOrEqual(at + passage.length + 2);
+      expect(p.src[0]).toBeGreaterThanOrEqual(from - 2);
+      expect(p.src[1]).toBeLessThanOrEqual(from + original.length + 2);
+    }
+  });
+
+  it("does not take an honest essay sharing only formulations and the oath for a copy", () => {
+    const oath =
+      "我志愿加入中国共产党，拥护党的纲领，遵守党的章程，履行党员义务，执行党的决定，严守党的纪律，保守党的秘密，对党忠诚，积极工作，为共产主义奋斗终身，随时准备为党和人民牺牲一切，永不叛党。";
+    const stock = "不忘初心、牢记使命，坚持以人民为中心，全心全意为人民服务，为中国人民谋幸福，为中华民族谋复兴。";
+    const withOath = (t: string) => `${t}\n\n${oath}\n\n${stock}`;
+    const swornCorpus = corpus.map((t) => ({ ...t, text: withOath(t.text), keys: passageKeys(prep(withOath(t.text))) }));
+    for (const t of swornCorpus) {
+      const mine = prep(t.text);
+      const own = new Set(passageKeys(mine));
+      const hits = swornCorpus.filter((o) => o.id !== t.id).flatMap((o) => o.keys.filter((k) => own.has(k)).map((key) => ({ textId: o.id, key })));
+      expect(passageCandidates(mine, hits), t.name).toEqual([]);
+      const result = checkAgainst(
+        mine,
+        swornCorpus.filter((o) => o.id !== t.id).map((o) => ({ ref: { kind: "submission" as const, id: o.id }, text: prep(o.text) })),
+      );
+      expect(result.matches, t.name).toEqual([]);
+      expect(isFlagged(result.permille, longestSource(result.matches)), t.name).toBe(false);
+    }
+  });
+
+  it("needs the shared keys close together: the same keys scattered over the essay do not make a candidate", () => {
+    const mine = prep(HONEST_ESSAYS.ideals);
+    const keys = passageKeys(mine);
+    // Every 40th key of the essay, as if a text shared them by chance: far apart, never 4 in 300 characters.
+    const scattered = keys.filter((_, i) => i % 40 === 0).map((key) => ({ textId: 1, key }));
+    expect(scattered.length).toBeGreaterThanOrEqual(4);
+    expect(passageCandidates(mine, scattered)).toEqual([]);
+    const close = keys.slice(100, 104).map((key) => ({ textId: 2, key }));
+    expect(passageCandidates(mine, close).map((c) => c.textId)).toEqual([2]);
   });
 });
 

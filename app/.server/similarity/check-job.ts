@@ -1,4 +1,5 @@
 import type Database from "better-sqlite3";
+import { passageCandidates } from "~/lib/similarity/candidates";
 import { type SourceRef, checkAgainst } from "~/lib/similarity/check";
 import {
   type PreparedText,
@@ -16,7 +17,8 @@ import { commonPhrases } from "./common-phrases";
 import { type CorpusCount, type TextFingerprint, fingerprintOf, textHash } from "./fingerprints";
 
 // One check, as the check's thread runs it on a read-only connection of its own: the submission's
-// handed-in text is fingerprinted; its LSH band keys find the candidates among the stored fingerprints
+// handed-in text is fingerprinted; its LSH band keys (near-copies of the whole text, decision 045) and
+// its passage keys (a copied passage, decision 046) find the candidates among the stored fingerprints
 // in its scope (the same assignment's other submissions; submissions to earlier assignments of the same
 // kind, i.e. earlier classes; every published lesson); each candidate is compared in full. Lessons
 // published or changed since their last fingerprint, and submissions in scope handed in without one
@@ -27,6 +29,8 @@ import { type CorpusCount, type TextFingerprint, fingerprintOf, textHash } from 
 
 /** Candidates compared in full at most, those sharing the most bands first: bounds a check whatever the corpus. */
 export const MAX_CANDIDATES = 300;
+/** Texts found by their passage keys compared in full at most, besides those: the densest first. */
+export const MAX_PASSAGE_CANDIDATES = 100;
 /** The latest hand-ins the corpus' frequent shingles are counted in, and how long that count stands. */
 export const CORPUS_SAMPLE = 1_000;
 export const CORPUS_MAX_AGE_MS = 24 * 3_600_000;
@@ -87,34 +91,74 @@ export function runCheck(db: Database.Database, reportId: number): CheckOutcome 
   });
   const refreshed = new Set(others.map((o) => o.submissionId));
   const keys = new Set(fingerprint.keys);
-  const candidates = fingerprint.keys.length
-    ? all<{ id: number; submissionId: number | null; lessonId: number | null; version: number | null; shared: number | bigint }>(
-        db,
-        sql`SELECT t."id", t."submissionId", t."lessonId", t."version", COUNT(*) AS "shared"
-            FROM "SimilarityBand" b
-            JOIN "SimilarityText" t ON t."id" = b."textId"
+  // Stored texts in the scope: the same assignment's other hand-ins, earlier ones of the same kind (not the person's own), published lessons.
+  const inScope = sql`((s."id" IS NOT NULL AND s."id" <> ${subject.submissionId} AND s."personId" <> ${subject.personId}
+                    AND (s."assignmentId" = ${subject.assignmentId} OR (a."kind" = ${subject.kind} AND a."opensAt" <= ${subject.opensAt})))
+                OR (l."id" IS NOT NULL AND l."archivedAt" IS NULL AND c."status" = 'published'))`;
+  const scopeJoins = sql`JOIN "SimilarityText" t ON t."id" = b."textId"
             LEFT JOIN "Submission" s ON s."id" = t."submissionId"
             LEFT JOIN "Assignment" a ON a."id" = s."assignmentId"
             LEFT JOIN "Lesson" l ON l."id" = t."lessonId"
-            LEFT JOIN "Course" c ON c."id" = l."courseId"
-            WHERE b."key" ${inList(fingerprint.keys)}
-              AND ((s."id" IS NOT NULL AND s."id" <> ${subject.submissionId} AND s."personId" <> ${subject.personId}
-                    AND (s."assignmentId" = ${subject.assignmentId} OR (a."kind" = ${subject.kind} AND a."opensAt" <= ${subject.opensAt})))
-                OR (l."id" IS NOT NULL AND l."archivedAt" IS NULL AND c."status" = 'published'))
+            LEFT JOIN "Course" c ON c."id" = l."courseId"`;
+  type Candidate = { id: number; submissionId: number | null; lessonId: number | null; version: number | null };
+  // Near-copies of the whole text: the texts sharing an LSH band (decision 045).
+  const nearCopies = fingerprint.keys.length
+    ? all<Candidate>(
+        db,
+        sql`SELECT t."id", t."submissionId", t."lessonId", t."version"
+            FROM "SimilarityBand" b
+            ${scopeJoins}
+            WHERE b."key" ${inList(fingerprint.keys)} AND ${inScope}
             GROUP BY t."id", t."submissionId", t."lessonId", t."version"
             ORDER BY COUNT(*) DESC, t."id"
             LIMIT ${MAX_CANDIDATES}`,
       )
     : [];
+  // Copied passages: the texts holding enough of the submission's passage keys in one stretch of it (decision 046).
+  const passageHits = fingerprint.passageKeys.length
+    ? all<{ textId: number; key: number }>(
+        db,
+        sql`SELECT b."textId", b."key"
+            FROM "SimilarityPassageKey" b
+            ${scopeJoins}
+            WHERE b."key" ${inList(fingerprint.passageKeys)} AND ${inScope}`,
+      )
+    : [];
+  const withPassages = passageCandidates(mine, passageHits).slice(0, MAX_PASSAGE_CANDIDATES);
+  const known = new Set(nearCopies.map((c) => c.id));
+  const more = withPassages.filter((c) => !known.has(c.textId)).map((c) => c.textId);
+  const candidates = more.length
+    ? [
+        ...nearCopies,
+        ...all<Candidate>(
+          db,
+          sql`SELECT t."id", t."submissionId", t."lessonId", t."version" FROM "SimilarityText" t WHERE t."id" ${inList(more)} ORDER BY t."id"`,
+        ),
+      ]
+    : nearCopies;
+  // Texts fingerprinted by this check: compared when they share a band, or passage keys in one stretch.
+  const ownKeys = new Set(fingerprint.passageKeys);
+  const othersWithPassages = new Set(
+    passageCandidates(
+      mine,
+      others.flatMap((o, i) => o.fingerprint.passageKeys.filter((k) => ownKeys.has(k)).map((key) => ({ textId: i, key }))),
+    ).map((c) => c.textId),
+  );
+  const meets = (fp: TextFingerprint, i: number) => fp.keys.some((k) => keys.has(k)) || othersWithPassages.has(i);
   const fresh = new Set(lessons.map((l) => l.lessonId));
+  const lessonsWithPassages = new Set(
+    passageCandidates(
+      mine,
+      lessons.flatMap((l, i) => l.fingerprint.passageKeys.filter((k) => ownKeys.has(k)).map((key) => ({ textId: i, key }))),
+    ).map((c) => c.textId),
+  );
   const lessonIds = [
     ...candidates.filter((c) => c.lessonId !== null && !fresh.has(c.lessonId)).map((c) => c.lessonId!),
-    ...lessons.filter((l) => l.fingerprint.keys.some((k) => keys.has(k))).map((l) => l.lessonId),
+    ...lessons.filter((l, i) => l.fingerprint.keys.some((k) => keys.has(k)) || lessonsWithPassages.has(i)).map((l) => l.lessonId),
   ];
   const sources: { ref: SourceRef; text: PreparedText; original: string; version?: number }[] = [];
-  for (const o of others) {
-    if (o.fingerprint.keys.some((k) => keys.has(k)))
-      sources.push({ ref: { kind: "submission", id: o.submissionId }, text: o.prepared, original: o.original, version: o.version });
+  for (const [i, o] of others.entries()) {
+    if (meets(o.fingerprint, i)) sources.push({ ref: { kind: "submission", id: o.submissionId }, text: o.prepared, original: o.original, version: o.version });
   }
   for (const c of candidates) {
     if (c.submissionId === null || refreshed.has(c.submissionId)) continue;
@@ -142,6 +186,7 @@ export function runCheck(db: Database.Database, reportId: number): CheckOutcome 
     return {
       source: m.source.kind === "submission" ? { kind: "submission", id: m.source.id, version: source.version ?? 0 } : { kind: "lesson", id: m.source.id },
       permille: m.permille,
+      chars: m.chars,
       passages: m.passages.map((p) => ({ sub: p.sub, ...excerptOf(source.original, p.src) })),
     };
   });

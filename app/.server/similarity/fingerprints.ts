@@ -1,15 +1,25 @@
 import crypto from "node:crypto";
 import type Database from "better-sqlite3";
-import { type PreparedText, bandKeys, minhashSignature, prepareText, signatureBytes } from "~/lib/similarity/fingerprint";
+import { type PreparedText, bandKeys, minhashSignature, passageKeys, prepareText, signatureBytes } from "~/lib/similarity/fingerprint";
 import { get, join, run, sql } from "../sql";
 import { commonPhrases } from "./common-phrases";
 
-// Fingerprints as stored: one SimilarityText row per submission or lesson, and its LSH band keys
-// (SimilarityBand), found again by key when another text is checked. Written on a raw connection in a
+// Fingerprints as stored: one SimilarityText row per submission or lesson, its LSH band keys
+// (SimilarityBand, decision 045) and its passage keys (SimilarityPassageKey, decision 046), found
+// again by key when another text is checked. Written on a raw connection in a
 // batch (the report's writer in the server, and the bench), with portable SQL (decision 037).
 
 /** `corpusAt`: when the frequent shingles it ignored were counted (null: none were). */
-export type TextFingerprint = { textHash: string; chars: number; signature: Uint8Array | null; keys: number[]; corpusAt: Date | null };
+export type TextFingerprint = {
+  textHash: string;
+  chars: number;
+  signature: Uint8Array | null;
+  /** LSH band keys, one per band. */
+  keys: number[];
+  /** Distinct passage keys. */
+  passageKeys: number[];
+  corpusAt: Date | null;
+};
 export type FingerprintOwner = { submissionId: number; version: number } | { lessonId: number };
 
 export const textHash = (text: string) => crypto.createHash("sha256").update(text).digest("hex");
@@ -21,10 +31,20 @@ export function fingerprintOf(
   corpusAt: Date | null = null,
 ): TextFingerprint {
   const sig = minhashSignature(prepared);
-  return { textHash: hash, chars: prepared.norm.text.length, signature: sig && signatureBytes(sig), keys: sig ? bandKeys(sig) : [], corpusAt };
+  return {
+    textHash: hash,
+    chars: prepared.norm.text.length,
+    signature: sig && signatureBytes(sig),
+    keys: sig ? bandKeys(sig) : [],
+    passageKeys: passageKeys(prepared),
+    corpusAt,
+  };
 }
 
-/** Replaces the owner's fingerprint and its bands (never a later version's). Run it inside the caller's transaction. */
+/** Rows per INSERT of passage keys: two parameters each, well under SQLite's limit. */
+const KEYS_PER_INSERT = 1_000;
+
+/** Replaces the owner's fingerprint, its bands and its passage keys (never a later version's). Run it inside the caller's transaction. */
 export function storeFingerprint(db: Database.Database, owner: FingerprintOwner, fp: TextFingerprint, now = new Date()) {
   const signature = fp.signature ? Buffer.from(fp.signature.buffer, fp.signature.byteOffset, fp.signature.byteLength) : null;
   const row =
@@ -51,6 +71,11 @@ export function storeFingerprint(db: Database.Database, owner: FingerprintOwner,
   run(db, sql`DELETE FROM "SimilarityBand" WHERE "textId" = ${row.id}`);
   if (fp.keys.length)
     run(db, sql`INSERT INTO "SimilarityBand" ("textId", "band", "key") VALUES ${join(fp.keys.map((key, band) => sql`(${row.id}, ${band}, ${key})`))}`);
+  run(db, sql`DELETE FROM "SimilarityPassageKey" WHERE "textId" = ${row.id}`);
+  for (let from = 0; from < fp.passageKeys.length; from += KEYS_PER_INSERT) {
+    const keys = fp.passageKeys.slice(from, from + KEYS_PER_INSERT);
+    run(db, sql`INSERT INTO "SimilarityPassageKey" ("key", "textId") VALUES ${join(keys.map((key) => sql`(${key}, ${row.id})`))}`);
+  }
 }
 
 export type CorpusCount = { computedAt: Date; basisAt: Date; texts: number; shingles: Uint8Array };

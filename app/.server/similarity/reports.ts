@@ -1,5 +1,5 @@
 import { AppError } from "~/lib/app-error";
-import { FLAG_PERMILLE, isFlagged } from "~/lib/similarity/check";
+import { FLAG_PERMILLE, FLAG_SOURCE_CHARS, isFlagged, longestSource } from "~/lib/similarity/check";
 import { type SimilarityReportView, type SourceView, StoredMatches, passageInText } from "~/lib/similarity/report";
 import { maskName } from "~/lib/mask";
 import { prisma } from "../db";
@@ -84,8 +84,10 @@ export async function similarityReportFor(submissionId: number): Promise<Similar
     status: "done",
     version: report.version,
     permille: report.permille ?? 0,
-    flagged: isFlagged(report.permille ?? 0),
+    flagged: isFlagged(report.permille ?? 0, longestSource(matches)),
     flagAt: FLAG_PERMILLE,
+    sourceChars: longestSource(matches),
+    flagSourceChars: FLAG_SOURCE_CHARS,
     finishedAt: (report.finishedAt ?? report.queuedAt).toISOString(),
     sources,
   };

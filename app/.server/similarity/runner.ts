@@ -1,10 +1,7 @@
-import fs from "node:fs";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
-import { Worker } from "node:worker_threads";
 import { prisma, prismaIdle, rawDb } from "../db";
 import { env } from "../env";
 import { run, sql } from "../sql";
+import { DeadlineWorker, WorkerStopped, workerEntry } from "../workers/deadline-worker";
 import { type CheckOutcome } from "./check-job";
 import type { CheckReply, CheckRequest } from "./check-worker";
 import { storeCorpus, storeFingerprint } from "./fingerprints";
@@ -12,44 +9,29 @@ import { storeCorpus, storeFingerprint } from "./fingerprints";
 // The similarity checks run off the request path: a queued report (a row: the queue is the table, so a
 // check queued by another process, or before a restart, is not lost) is claimed by the runner the
 // server starts with its sweeper, and checked in a worker thread, one at a time, with a time limit
-// and a memory limit, like the MDX compiler (decision 027): past either, the thread is terminated and
+// and a memory limit, like the MDX compiler (decision 027; both use the DeadlineWorker, decision 046): past either, the thread is terminated and
 // the report marked failed with the reason; the next check gets a fresh thread. The event loop only
 // claims, and stores the outcome in one transaction. A hand-in wakes the runner at once; a poll every
 // two seconds (an indexed query that finds nothing) catches the rest. Decision 045.
 
 export const SIMILARITY_MEMORY_MB = 256;
 const POLL_MS = 2_000;
-/** Starting a thread (tsx, the engine) takes about a second; one that never says it is ready is broken. */
-const START_LIMIT_MS = 60_000;
 const ENTRY = "check-worker-entry.mjs";
 
 export const timeoutReason = (ms: number) => `查重超时：超过 ${ms >= 1000 ? `${Math.round(ms / 1000)} 秒` : `${ms} 毫秒`}仍未完成，已停止。可稍后重新查重。`;
 export const MEMORY_REASON = "查重所需内存超出上限，已停止。";
 export const ERROR_REASON = "查重出错，已停止，请联系管理员。";
 
-class CheckStopped extends Error {
-  constructor(readonly reason: string) {
-    super(reason);
-  }
-}
-
-/** The thread's entry: beside this module from the sources, found by walking up from the Remix build. */
-function workerFile(): string {
-  const here = path.dirname(fileURLToPath(import.meta.url));
-  for (let dir = here; ; dir = path.dirname(dir)) {
-    for (const file of [path.join(dir, ENTRY), path.join(dir, "app", ".server", "similarity", ENTRY)]) if (fs.existsSync(file)) return file;
-    if (path.dirname(dir) === dir) throw new Error(`${ENTRY} not found above ${here}`);
-  }
-}
-
 export class SimilarityRunner {
-  private worker: Worker | null = null;
+  private readonly thread: DeadlineWorker<CheckRequest, CheckReply>;
   private started = false;
   private pumping = false;
   private again = false;
   private timer: NodeJS.Timeout | null = null;
 
-  constructor(readonly limits = { timeMs: env.similarityTimeLimitMs, memoryMb: SIMILARITY_MEMORY_MB }) {}
+  constructor(readonly limits = { timeMs: env.similarityTimeLimitMs, memoryMb: SIMILARITY_MEMORY_MB }) {
+    this.thread = new DeadlineWorker(() => workerEntry(import.meta.url, "app/.server/similarity", ENTRY), limits, "similarity check");
+  }
 
   /** Starts claiming queued checks in this process; returns the stop. */
   start(): () => Promise<void> {
@@ -61,9 +43,7 @@ export class SimilarityRunner {
     return async () => {
       this.started = false;
       if (this.timer) clearInterval(this.timer);
-      const worker = this.worker;
-      this.worker = null;
-      await worker?.terminate();
+      await this.thread.close();
     };
   }
 
@@ -97,70 +77,22 @@ export class SimilarityRunner {
     } catch (e) {
       // Stopped with the server: the claim stays, and is taken again once its lease runs out.
       if (!this.started) return;
-      if (!(e instanceof CheckStopped)) console.error(`similarity check of report ${reportId}:`, e);
-      await failReport(reportId, e instanceof CheckStopped ? e.reason : ERROR_REASON);
+      if (!(e instanceof WorkerStopped) || e.kind === "crashed") console.error(`similarity check of report ${reportId}:`, e);
+      await failReport(reportId, e instanceof WorkerStopped ? this.reasonFor(e) : ERROR_REASON);
       return;
     }
     await finishReport(reportId, outcome);
   }
 
   private async exchange(reportId: number): Promise<CheckOutcome> {
-    const worker = await this.ready();
-    return new Promise((resolve, reject) => {
-      const settle = () => {
-        clearTimeout(timer);
-        worker.off("message", onMessage);
-        worker.off("error", onError);
-        worker.off("exit", onExit);
-      };
-      const stop = (reason: string) => {
-        settle();
-        if (this.worker === worker) this.worker = null;
-        void worker.terminate();
-        reject(new CheckStopped(reason));
-      };
-      const onMessage = (reply: CheckReply) => {
-        settle();
-        if (reply.ok) resolve(reply.outcome);
-        else reject(new Error(reply.error));
-      };
-      const onError = (e: Error & { code?: string }) => (e.code === "ERR_WORKER_OUT_OF_MEMORY" ? stop(MEMORY_REASON) : stop(ERROR_REASON));
-      const onExit = () => stop(ERROR_REASON);
-      const timer = setTimeout(() => stop(timeoutReason(this.limits.timeMs)), this.limits.timeMs);
-      worker.on("message", onMessage);
-      worker.on("error", onError);
-      worker.on("exit", onExit);
-      worker.postMessage({ reportId } satisfies CheckRequest);
-    });
+    const reply = await this.thread.call({ reportId });
+    if (reply.ok) return reply.outcome;
+    throw new Error(reply.error);
   }
 
-  private async ready(): Promise<Worker> {
-    if (this.worker) return this.worker;
-    const worker = new Worker(workerFile(), { resourceLimits: { maxOldGenerationSizeMb: this.limits.memoryMb } });
-    worker.on("error", () => this.worker === worker && (this.worker = null));
-    worker.on("exit", () => this.worker === worker && (this.worker = null));
-    await new Promise<void>((resolve, reject) => {
-      const settle = () => {
-        clearTimeout(timer);
-        worker.off("message", onMessage);
-        worker.off("error", fail);
-        worker.off("exit", fail);
-      };
-      const fail = (e: unknown) => {
-        settle();
-        void worker.terminate();
-        reject(e instanceof Error ? e : new Error(`similarity check thread exited (${String(e)}) while starting`));
-      };
-      const onMessage = (m: unknown) => (m === "ready" ? (settle(), resolve()) : fail(new Error(`similarity check thread said ${String(m)}`)));
-      const timer = setTimeout(() => fail(new Error("similarity check thread did not start")), START_LIMIT_MS);
-      worker.on("message", onMessage);
-      worker.on("error", fail);
-      worker.on("exit", fail);
-    });
-    // An idle thread does not keep the process alive.
-    worker.unref();
-    this.worker = worker;
-    return worker;
+  private reasonFor(stopped: WorkerStopped): string {
+    if (stopped.kind === "timeout") return timeoutReason(this.limits.timeMs);
+    return stopped.kind === "memory" ? MEMORY_REASON : ERROR_REASON;
   }
 }
 

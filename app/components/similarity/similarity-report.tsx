@@ -40,9 +40,11 @@ function ReportBody({ report }: { report: SimilarityReportView }) {
         <>
           <p className={`rounded border px-3 py-2 ${report.flagged ? "border-red-700 bg-red-50" : "border-stone-300"}`} data-testid="similarity-score">
             <strong>相似度 {percent(report.permille)}</strong>
-            {report.flagged
+            {report.permille >= report.flagAt
               ? `：疑似抄袭，达到 ${percent(report.flagAt)} 的提示线，请对照下面的相似段落判断。`
-              : `：未达到 ${percent(report.flagAt)} 的提示线。`}
+              : report.flagged
+                ? `：疑似抄袭段落，有 ${report.sourceChars} 字与同一来源相似，达到 ${report.flagSourceChars} 字的提示线，请对照下面的相似段落判断。`
+                : `：未达到 ${percent(report.flagAt)} 的提示线。`}
             <span className="block text-sm text-stone-600">相似度是本文中与其他作业或课程内容相似的段落所占的比例（第 {report.version} 次提交）。</span>
           </p>
           {report.sources.length === 0 ? (

@@ -1,4 +1,4 @@
-import { type Passage, coveragePermille, matchPassages, originalPassages } from "./compare";
+import { type Passage, coveragePermille, coveredLength, matchPassages, originalPassages } from "./compare";
 import { type PreparedText } from "./fingerprint";
 
 // One submission against its candidate sources: the passages shared with each, the share of the
@@ -7,10 +7,17 @@ import { type PreparedText } from "./fingerprint";
 
 /** From this share of the submission covered (in thousandths), the report flags a near-copy. */
 export const FLAG_PERMILLE = 300;
+/**
+ * From this many characters (reduced) found in one source, the report flags a copied passage, whatever
+ * the rest of the essay is (decision 046): a passage of 500 copied characters is 17 % of a 3,000-character
+ * essay, under the share above. Honest essays share at most a few dozen characters with any one source.
+ */
+export const FLAG_SOURCE_CHARS = 150;
 export const REPORT_CAPS = { sources: 10, passagesPerSource: 40 };
 
 export type SourceRef = { kind: "submission"; id: number } | { kind: "lesson"; id: number };
-export type SourceMatch = { source: SourceRef; permille: number; passages: Passage[] };
+/** `chars`: the submission's reduced characters covered by this source's passages. */
+export type SourceMatch = { source: SourceRef; permille: number; chars: number; passages: Passage[] };
 export type CheckResult = { permille: number; matches: SourceMatch[] };
 
 export function checkAgainst(sub: PreparedText, sources: readonly { ref: SourceRef; text: PreparedText }[]): CheckResult {
@@ -22,6 +29,7 @@ export function checkAgainst(sub: PreparedText, sources: readonly { ref: SourceR
     all.push(...found.map((p) => p.sub));
     matches.push({
       source: ref,
+      chars: coveredLength(found.map((p) => p.sub)),
       permille: coveragePermille(
         sub,
         found.map((p) => p.sub),
@@ -36,7 +44,11 @@ export function checkAgainst(sub: PreparedText, sources: readonly { ref: SourceR
   };
 }
 
-export const isFlagged = (permille: number) => permille >= FLAG_PERMILLE;
+/** Flagged: 30 % of the submission found elsewhere, or 150 characters of it in one source. */
+export const isFlagged = (permille: number, sourceChars = 0) => permille >= FLAG_PERMILLE || sourceChars >= FLAG_SOURCE_CHARS;
+
+/** The most characters of the submission found in one source (0 for none). */
+export const longestSource = (matches: readonly { chars?: number }[]) => Math.max(0, ...matches.map((m) => m.chars ?? 0));
 
 /** The common-phrase pack's text: one phrase a line, `#` comments and blank lines skipped. */
 export function parseCommonPhrases(text: string): string[] {

@@ -168,3 +168,28 @@ export function signatureFromBytes(bytes: Uint8Array): Uint32Array {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   return Uint32Array.from({ length: bytes.byteLength / 4 }, (_, i) => view.getUint32(i * 4, true));
 }
+
+/**
+ * Passage keys (decision 046): the counted shingles whose hash is 0 modulo PASSAGE_SAMPLE, a sample
+ * chosen by content, so the same shingle is kept in every text that has it. A copied passage keeps its
+ * shingles, hence its sampled ones, whatever the rest of the essay is: about one in PASSAGE_SAMPLE of
+ * its shingles is a key both texts hold, found through an inverted index of the corpus.
+ */
+export const PASSAGE_SAMPLE = 4;
+
+/** A text's sampled shingles where they stand: positions in the reduced text, and each shingle's key (its hash as a signed 32-bit integer, for an INTEGER column). */
+export function passageSample(p: PreparedText, sample = PASSAGE_SAMPLE): { at: number[]; keys: number[] } {
+  const at: number[] = [];
+  const keys: number[] = [];
+  for (let i = 0; i < p.hashes.length; i++) {
+    if (p.ignored[i] || p.hashes[i] % sample !== 0) continue;
+    at.push(i);
+    keys.push(p.hashes[i] | 0);
+  }
+  return { at, keys };
+}
+
+/** The distinct passage keys of a text, as stored in the index. */
+export function passageKeys(p: PreparedText, sample = PASSAGE_SAMPLE): number[] {
+  return [...new Set(passageSample(p, sample).keys)];
+}

@@ -19,6 +19,8 @@ export const StoredMatches = z.array(
       z.object({ kind: z.literal("lesson"), id: z.number().int() }),
     ]),
     permille: z.number().int().min(0).max(1000),
+    /** Reduced characters of the submission covered by this source (absent in reports made before decision 046). */
+    chars: z.number().int().min(0).optional(),
     passages: z.array(z.object({ sub: range, before: z.string(), text: z.string(), after: z.string() })),
   }),
 );
@@ -51,4 +53,15 @@ export type SimilarityReportView =
   | { status: "none" }
   | { status: "queued"; version: number; queuedAt: string }
   | { status: "failed"; version: number; reason: string }
-  | { status: "done"; version: number; permille: number; flagged: boolean; flagAt: number; finishedAt: string; sources: SourceView[] };
+  | {
+      status: "done";
+      version: number;
+      permille: number;
+      flagged: boolean;
+      flagAt: number;
+      /** The most characters found in one source, and the count from which that alone flags. */
+      sourceChars: number;
+      flagSourceChars: number;
+      finishedAt: string;
+      sources: SourceView[];
+    };
