@@ -246,3 +246,50 @@ describe("handling a letter", () => {
     expect((await clients.W2024001.get(`/mailbox/letters/${id}`)).text).toContain("已转上级");
   });
 });
+
+describe("setting mailboxes up", () => {
+  it("lets a secretary open a mailbox in their subtree, name handlers and set its policy; not elsewhere", async () => {
+    const sec = clients.SECA;
+    const settings = "/manage/mailbox/settings";
+    expect((await clients.HA.get(settings)).status).toBe(403);
+    const page = await sec.get(settings);
+    expect(page.status).toBe(200);
+    expect(page.text).toContain("计算机学院党委书记信箱");
+    expect(page.text).not.toContain("外语学院党委书记信箱");
+
+    const collegeAId = (server.factory.db.prepare(`SELECT "unitId" FROM "Mailbox" WHERE "id" = ?`).get(boxes.collegeA) as { unitId: number }).unitId;
+    const opened = await sec.post(settings, { intent: "open", unitId: String(collegeAId), kind: "dean" });
+    expect(opened.status).toBe(200);
+    expect(opened.text).toContain("已开设院长信箱");
+    expect((await sec.post(settings, { intent: "open", unitId: String(collegeAId), kind: "dean" })).text).toContain("该党组织已开设这个信箱");
+    const collegeBId = (server.factory.db.prepare(`SELECT "unitId" FROM "Mailbox" WHERE "id" = ?`).get(boxes.collegeB) as { unitId: number }).unitId;
+    expect((await sec.post(settings, { intent: "open", unitId: String(collegeBId), kind: "dean" })).status).toBe(403);
+
+    const days = await sec.post(settings, { intent: "settings", mailboxId: String(boxes.collegeA), serviceDays: "0" });
+    expect(days.status).toBe(400);
+    expect(days.text).toContain("答复时限为 1–30 个工作日");
+    expect((await sec.post(settings, { intent: "settings", mailboxId: String(boxes.collegeA), serviceDays: "7" })).status).toBe(200);
+    expect(server.factory.db.prepare(`SELECT "allowAnonymous", "serviceDays" FROM "Mailbox" WHERE "id" = ?`).get(boxes.collegeA)).toEqual({
+      allowAnonymous: 0,
+      serviceDays: 7,
+    });
+    // With anonymity off, the writer must sign.
+    const anonymous = await write("W2024001", { mailboxId: String(boxes.collegeA), subject: "再写一封", body: "内容", anonymous: "on" });
+    expect(anonymous.status).toBe(400);
+    expect(anonymous.text).toContain("该信箱不接受匿名来信");
+
+    expect((await sec.post(settings, { intent: "addHandler", mailboxId: String(boxes.collegeA), number: "NOBODY" })).text).toContain("没有找到这个学号/工号");
+    expect((await sec.post(settings, { intent: "addHandler", mailboxId: String(boxes.collegeA), number: "HA1" })).status).toBe(200);
+    expect((await clients.HA1.get(`/manage/mailbox/letters/${signedId}`)).status).toBe(200);
+    expect((await sec.post(settings, { intent: "removeHandler", mailboxId: String(boxes.collegeA), personId: String(ids.HA1) })).status).toBe(200);
+    expect((await clients.HA1.get(`/manage/mailbox/letters/${signedId}`)).status).toBe(404);
+
+    // Another college's mailbox, by id: as if it did not exist, and unchanged.
+    const other = await sec.post(settings, { intent: "addHandler", mailboxId: String(boxes.collegeB), number: "SECA" });
+    expect(other.status).toBe(404);
+    expect(server.factory.db.prepare(`SELECT COUNT(*) AS n FROM "MailboxHandler" WHERE "mailboxId" = ?`).get(boxes.collegeB)).toEqual({ n: 1 });
+    expect(server.factory.db.prepare(`SELECT COUNT(*) AS n FROM "AuditLog" WHERE "action" = 'mailbox.configure' AND "actorId" = ?`).get(ids.SECA)).toEqual({
+      n: 4,
+    });
+  });
+});
