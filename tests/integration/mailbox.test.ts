@@ -228,6 +228,16 @@ describe("handling a letter", () => {
     expect((await clients.HA.post(`/manage/mailbox/letters/${anonymousId}`, { intent: "close", body: "已解决" })).status).toBe(200);
     expect((await clients.HA.post(`/manage/mailbox/letters/${anonymousId}`, { intent: "reply", body: "再答复" })).status).toBe(409);
     expect((await clients.W2024001.get(`/mailbox/letters/${anonymousId}`)).text).toContain("已关闭");
+
+    // The writer's own data (decision 033) holds the letter and the reply, not the note nor the handler's name.
+    const download = await clients.W2024001.get("/account/data.json");
+    expect(download.status).toBe(200);
+    const data = JSON.parse(download.text) as { sections: { id: string; rows: Record<string, unknown>[] }[] };
+    const rows = data.sections.find((x) => x.id === "letters")!.rows;
+    expect(rows.find((r) => r["主题"] === XSS_SUBJECT)).toMatchObject({ 匿名: true, 状态: "已关闭", 信箱: "计算机学院党委书记信箱" });
+    expect(String(rows.find((r) => r["主题"] === XSS_SUBJECT)!["答复"])).toContain("已协调后勤处");
+    expect(download.text).not.toContain("已联系后勤处核实");
+    expect(download.text).not.toContain("学院处理人");
   });
 
   it("escalates a branch letter to the college's mailbox, where the college's handler takes it over", async () => {
