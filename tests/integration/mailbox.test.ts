@@ -303,3 +303,16 @@ describe("setting mailboxes up", () => {
     });
   });
 });
+
+describe("a flood of letters", () => {
+  it("takes at most five letters from one person in 24 hours", async () => {
+    const written = (server.factory.db.prepare(`SELECT COUNT(*) AS n FROM "Letter" WHERE "authorId" = ?`).get(ids.W2024001) as { n: number }).n;
+    for (let i = written; i < 5; i++) {
+      expect((await write("W2024001", { mailboxId: String(boxes.branchA), subject: `第${i + 1}封`, body: "内容" })).status).toBe(302);
+    }
+    const sixth = await write("W2024001", { mailboxId: String(boxes.branchA), subject: "第六封", body: "内容" });
+    expect(sixth.status).toBe(429);
+    expect(sixth.text).toContain("24 小时内最多写 5 封信");
+    expect(server.factory.db.prepare(`SELECT COUNT(*) AS n FROM "Letter" WHERE "authorId" = ?`).get(ids.W2024001)).toEqual({ n: 5 });
+  });
+});
