@@ -191,31 +191,38 @@ async function actionable(caller: Caller, letterId: number) {
   return letter;
 }
 
+/**
+ * A handler's step, written against the letter as read: a close or an escalation that came in between
+ * wins, and nothing is written (the handler is told to look again).
+ */
+async function handlerStep(
+  letter: { id: number; mailboxId: number },
+  data: { status?: string; firstRepliedAt?: Date; closedAt?: Date },
+  entry: { kind: string; authorId: number; body: string; createdAt: Date },
+) {
+  await prisma.$transaction(async (tx) => {
+    const changed = await tx.letter.updateMany({ where: { id: letter.id, mailboxId: letter.mailboxId, status: { not: "closed" } }, data });
+    if (changed.count === 0) throw new AppError("conflict", "这封信刚被关闭或转到了上级信箱，请刷新后再看");
+    await tx.letterEntry.create({ data: { letterId: letter.id, ...entry } });
+  });
+}
+
 export async function replyToLetter(caller: Caller, letterId: number, body: string, now = new Date()) {
   const letter = await actionable(caller, letterId);
-  await prisma.$transaction([
-    prisma.letter.update({ where: { id: letter.id }, data: { status: "answered", firstRepliedAt: letter.firstRepliedAt ?? now } }),
-    prisma.letterEntry.create({ data: { letterId: letter.id, kind: "reply", authorId: caller.id, body, createdAt: now } }),
-  ]);
+  await handlerStep(letter, { status: "answered", firstRepliedAt: letter.firstRepliedAt ?? now }, { kind: "reply", authorId: caller.id, body, createdAt: now });
   await audit({ actorId: caller.id, action: "letter.reply", targetKind: "letter", targetId: letter.id });
 }
 
 /** An internal note, read by handlers only; a pending letter is then 处理中. */
 export async function noteOnLetter(caller: Caller, letterId: number, body: string, now = new Date()) {
   const letter = await actionable(caller, letterId);
-  await prisma.$transaction([
-    prisma.letter.updateMany({ where: { id: letter.id, status: "pending" }, data: { status: "in_progress" } }),
-    prisma.letterEntry.create({ data: { letterId: letter.id, kind: "note", authorId: caller.id, body, createdAt: now } }),
-  ]);
+  await handlerStep(letter, letter.status === "pending" ? { status: "in_progress" } : {}, { kind: "note", authorId: caller.id, body, createdAt: now });
   await audit({ actorId: caller.id, action: "letter.note", targetKind: "letter", targetId: letter.id });
 }
 
 export async function closeLetter(caller: Caller, letterId: number, reason: string, now = new Date()) {
   const letter = await actionable(caller, letterId);
-  await prisma.$transaction([
-    prisma.letter.update({ where: { id: letter.id }, data: { status: "closed", closedAt: now } }),
-    prisma.letterEntry.create({ data: { letterId: letter.id, kind: "close", authorId: caller.id, body: reason, createdAt: now } }),
-  ]);
+  await handlerStep(letter, { status: "closed", closedAt: now }, { kind: "close", authorId: caller.id, body: reason, createdAt: now });
   await audit({ actorId: caller.id, action: "letter.close", targetKind: "letter", targetId: letter.id });
 }
 
