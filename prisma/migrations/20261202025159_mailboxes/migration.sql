@@ -68,6 +68,9 @@ CREATE UNIQUE INDEX "MailboxHandler_mailboxId_personId_key" ON "MailboxHandler"(
 CREATE INDEX "Letter_mailboxId_status_idx" ON "Letter"("mailboxId", "status");
 
 -- CreateIndex
+CREATE INDEX "Letter_originMailboxId_idx" ON "Letter"("originMailboxId");
+
+-- CreateIndex
 CREATE INDEX "Letter_authorId_createdAt_idx" ON "Letter"("authorId", "createdAt");
 
 -- CreateIndex
@@ -75,4 +78,7 @@ CREATE INDEX "Letter_status_dueAt_idx" ON "Letter"("status", "dueAt");
 
 -- CreateIndex
 CREATE INDEX "LetterEntry_letterId_id_idx" ON "LetterEntry"("letterId", "id");
+
+-- CreateIndex
+CREATE INDEX "LetterEntry_authorId_kind_idx" ON "LetterEntry"("authorId", "kind");
 
