@@ -4,6 +4,7 @@ import { type RecordWriter, type UnitRow, openRecordWriter } from "../scripts/li
 import { POLITICAL_STATUS_LABELS, type PoliticalStatus } from "../app/lib/vocabulary";
 import { seedDemoClasses } from "./seed-classes";
 import { type DemoFiles, historyDates, seedDemoPipeline } from "./seed-pipeline";
+import { seedDemoMailboxes } from "./seed-mailboxes";
 import { seedDemoThoughtReports } from "./seed-thought-reports";
 
 // The demo university: one committee, 11 colleges, 44 branches and some groups, about 12,000
@@ -318,6 +319,7 @@ export async function seedDemoUniversity(dbFile: string, now = new Date()): Prom
   });
   const files = f.transaction(() => seedDemoPipeline(f.db, now));
   f.transaction(() => seedDemoThoughtReports(f.db, now));
+  f.transaction(() => seedDemoMailboxes(f.db, now));
   f.transaction(() => seedDemoClasses(f.db, new Date(today)));
   f.close();
   return { units: unitCount, people: peopleCount, files, ms: Math.round(performance.now() - started) };

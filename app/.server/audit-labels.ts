@@ -116,6 +116,13 @@ export const AUDIT_ACTION_LABELS: Record<AuditAction, string> = {
   "pipeline.document_download": "下载发展党员材料",
   "pipeline.contact": "指定培养联系人或入党介绍人",
   "pipeline.export": "导出发展党员待办",
+  "letter.submit": "写信（书记信箱）",
+  "letter.reply": "答复来信",
+  "letter.note": "来信内部备注",
+  "letter.escalate": "来信转上级",
+  "letter.close": "关闭来信",
+  "letter.export": "导出信箱统计",
+  "mailbox.configure": "设置信箱",
 };
 
 /** The label of an action read from the log; an action the code no longer knows shows as stored. */

@@ -116,6 +116,14 @@ export const AUDIT_ACTIONS = [
   "pipeline.document_download",
   "pipeline.contact",
   "pipeline.export",
+  // 书记信箱 (docs/decisions/047).
+  "letter.submit",
+  "letter.reply",
+  "letter.note",
+  "letter.escalate",
+  "letter.close",
+  "letter.export",
+  "mailbox.configure",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -125,6 +133,8 @@ export type AuditEvent = {
   targetKind?: string;
   targetId?: string | number;
   detail?: Record<string, unknown>;
+  /** Leaves the client's address out: an anonymous letter's submission, whose address would name its author to the log's readers. */
+  withoutAddress?: boolean;
 };
 
 export async function audit(event: AuditEvent): Promise<void> {
@@ -134,7 +144,7 @@ export async function audit(event: AuditEvent): Promise<void> {
       action: event.action,
       targetKind: event.targetKind ?? null,
       targetId: event.targetId === undefined ? null : String(event.targetId),
-      ip: clientAddress(),
+      ip: event.withoutAddress ? null : clientAddress(),
       detail: event.detail ? JSON.stringify(event.detail) : null,
     },
   });

@@ -1,5 +1,6 @@
 import { closeExpiredEntries } from "./contest/entries";
 import { CreditRepair } from "./credit-repair";
+import { escalateOverdueLetters } from "./mailbox/letters";
 import { closeExpiredAttempts } from "./quiz/attempts";
 import { startSimilarityRunner } from "./similarity/runner";
 
@@ -21,6 +22,8 @@ export async function startSweeper(): Promise<() => void> {
     ["quiz attempts", () => closeExpiredAttempts()],
     ["contest entries", () => closeExpiredEntries()],
     ["credit repair", () => repair.run(REPAIR_PER_TICK_MS)],
+    // 书记信箱 letters past their service time without a reply go up to the parent unit's mailbox, once (decision 047).
+    ["mailbox escalation", () => escalateOverdueLetters()],
   ];
   await repair.run(REPAIR_AT_START_MS).catch((e: unknown) => console.error("sweeper (credit repair at start):", e));
   let running = false;

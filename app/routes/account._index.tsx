@@ -3,6 +3,7 @@ import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { requireUser } from "~/.server/auth/guard";
 import { accountProfile } from "~/.server/account/profile";
 import { contactCount } from "~/.server/assignments/thought-reports";
+import { handlesAnyMailbox } from "~/.server/mailbox/letters";
 import { searchHistoryState } from "~/.server/learning/search-history";
 import { SearchHistoryForm, searchHistoryNotice } from "~/components/account/search-history-form";
 import { Notice } from "~/components/ui/form";
@@ -24,6 +25,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
     searchHistory: await searchHistoryState(user.id),
     // A 培养联系人 reads the reports of the people they contact; most accounts contact nobody.
     contacts: await contactCount(user.id),
+    // A named handler of a 书记信箱 need hold no role: the desk is linked from here.
+    handlesMailbox: await handlesAnyMailbox(user),
   };
 }
 
@@ -68,6 +71,14 @@ export default function AccountPage() {
         {me.contacts > 0 ? (
           <Link to="/account/thought-reports/contacts" className="text-party underline">
             {`我联系的入党积极分子的思想汇报（${me.contacts} 人）`}
+          </Link>
+        ) : null}
+        <Link to="/mailbox" className="text-party underline">
+          书记信箱
+        </Link>
+        {me.handlesMailbox ? (
+          <Link to="/manage/mailbox" className="text-party underline">
+            信箱处理
           </Link>
         ) : null}
         <Link to="/account/password" className="text-party underline">

@@ -1,6 +1,7 @@
 import { type LoaderFunctionArgs } from "@remix-run/node";
 import { NavLink, Outlet, useLoaderData } from "@remix-run/react";
 import { requirePermission } from "~/.server/auth/guard";
+import { handlesAnyMailbox } from "~/.server/mailbox/letters";
 import { hasAnyGrant, roleHas } from "~/lib/permissions";
 
 // The management area: organisation, people, notices, question banks. Each child route checks its own permission.
@@ -19,6 +20,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       { to: "/manage/reports", label: "学时统计", show: hasAnyGrant(user.grants, "hours:report") },
       { to: "/manage/claims", label: "学时申请", show: hasAnyGrant(user.grants, "claims:review") },
       { to: "/manage/notices", label: "通知公告", show: hasAnyGrant(user.grants, "notices:post") },
+      { to: "/manage/mailbox", label: "书记信箱", show: hasAnyGrant(user.grants, "mailbox:manage") || (await handlesAnyMailbox(user)) },
       { to: "/manage/banks", label: "题库", show: hasAnyGrant(user.grants, "banks:manage") },
       { to: "/manage/rules", label: "学时规则", show: hasAnyGrant(user.grants, "rules:manage") },
       // The audit log is granted at the root only (a grant whose path has one segment).

@@ -96,4 +96,30 @@ describe("the demo university", () => {
     expect(demo("activist")).toEqual([{ status: "enrolled", kind: "activist" }]);
     expect(demo("target")).toEqual([{ status: "nominated", kind: "target" }]);
   });
+
+  it("opens the 书记信箱 of the committee and every college, with handlers, and a handful of letters in every state", () => {
+    expect(
+      count(
+        "SELECT COUNT(*) AS n FROM OrgUnit u WHERE u.kind IN ('committee', 'college') AND u.id NOT IN (SELECT unitId FROM Mailbox WHERE kind = 'secretary')",
+      ),
+    ).toBe(0);
+    const handled = (number: string) =>
+      db
+        .prepare(
+          "SELECT u.name, b.kind FROM MailboxHandler h JOIN Person p ON p.id = h.personId JOIN Mailbox b ON b.id = h.mailboxId JOIN OrgUnit u ON u.id = b.unitId WHERE p.number = ? ORDER BY b.id",
+        )
+        .all(number);
+    expect(handled("admin")).toEqual([{ name: "示范大学党委", kind: "secretary" }]);
+    expect(handled("secretary")).toEqual([
+      { name: "计算机学院党委", kind: "secretary" },
+      { name: "计算机学院党委", kind: "dean" },
+    ]);
+    const statuses = (db.prepare("SELECT DISTINCT status AS s FROM Letter ORDER BY status").all() as { s: string }[]).map((r) => r.s);
+    expect(statuses).toEqual(["answered", "closed", "escalated", "in_progress", "pending"]);
+    expect(count("SELECT COUNT(*) AS n FROM Letter WHERE anonymous = 1")).toBeGreaterThan(0);
+    // Every escalation moved the letter to a mailbox above the one it was written to.
+    expect(
+      count("SELECT COUNT(*) AS n FROM Letter l JOIN LetterEntry e ON e.letterId = l.id AND e.kind = 'escalation' WHERE e.toMailboxId <> l.mailboxId"),
+    ).toBe(0);
+  });
 });

@@ -5,6 +5,7 @@ import { MEMBER_SOURCE_LABELS, MEMBER_STATUS_LABELS } from "~/lib/classes";
 import { CONTACT_ROLE_LABELS } from "~/lib/pipeline/contacts";
 import { stepOf } from "~/lib/pipeline/pack";
 import { formatChinaDateTime, formatDate, todayInChina } from "~/lib/dates";
+import { letterStatusLabel, mailboxTitle } from "~/lib/mailbox";
 import { formatHours } from "~/lib/hours";
 import { HOURS_CATEGORY_LABELS, type HoursCategory, hoursSourceLabel } from "~/lib/hours-categories";
 import { answersReviewable } from "~/lib/quiz-settings";
@@ -525,6 +526,7 @@ export async function personalData(personId: number, currentSessionId: string | 
     },
   ];
   sections.splice(sections.findIndex((x) => x.id === "statusHistory") + 1, 0, ...(await developmentFileSections(personId)));
+  sections.splice(sections.findIndex((x) => x.id === "claims") + 1, 0, await lettersSection(personId));
   return { exportedAt: formatChinaDateTime(now), person: { number: person.number, name: person.name }, sections };
 }
 
@@ -585,4 +587,35 @@ async function developmentFileSections(personId: number): Promise<Section[]> {
       rows: contacts.map((c) => ({ 类别: label(CONTACT_ROLE_LABELS, c.role), 开始日期: day(c.since), 结束日期: day(c.endedOn) })),
     },
   ];
+}
+
+/** The person's letters to a 书记信箱 (decision 047), anonymous ones too, with the replies they may read (never the handlers' notes or names). */
+async function lettersSection(personId: number): Promise<Section> {
+  const letters = await prisma.letter.findMany({
+    where: { authorId: personId },
+    select: {
+      subject: true,
+      body: true,
+      anonymous: true,
+      status: true,
+      createdAt: true,
+      origin: { select: { kind: true, unit: { select: { name: true } } } },
+      entries: { where: { kind: "reply" }, select: { body: true, createdAt: true }, orderBy: { id: "asc" } },
+    },
+    orderBy: { id: "asc" },
+  });
+  return {
+    id: "letters",
+    title: "书记信箱来信",
+    note: "匿名来信的处理人看不到写信人；答复不显示答复人姓名。",
+    rows: letters.map((l) => ({
+      信箱: mailboxTitle(l.origin.unit.name, l.origin.kind),
+      主题: l.subject,
+      内容: l.body,
+      匿名: l.anonymous,
+      状态: letterStatusLabel(l.status),
+      写信时间: when(l.createdAt),
+      答复: l.entries.map((e) => `${when(e.createdAt)} ${e.body}`).join("\n") || null,
+    })),
+  };
 }
