@@ -411,7 +411,14 @@ function TimelineItem({ entry: t, index, showStage, reply, today }: { entry: Ent
           {t.mayRecord ? (
             <details className="text-xs">
               <summary className="cursor-pointer text-stone-600">更正或上传材料</summary>
-              <CorrectForm recordId={r.id} happenedOn={r.happenedOn} withBirthDate={t.key === "apply"} today={today} reply={reply} />
+              <CorrectForm
+                recordId={r.id}
+                happenedOn={r.happenedOn}
+                withBirthDate={t.key === "apply"}
+                movesStatus={r.changedStatus}
+                today={today}
+                reply={reply}
+              />
               {t.documents.length ? <UploadForm recordId={r.id} documents={t.documents} reply={reply} /> : null}
             </details>
           ) : null}
@@ -436,12 +443,14 @@ function CorrectForm({
   recordId,
   happenedOn,
   withBirthDate,
+  movesStatus,
   today,
   reply,
 }: {
   recordId: number;
   happenedOn: string;
   withBirthDate: boolean;
+  movesStatus: boolean;
   today: string;
   reply: Reply;
 }) {
@@ -470,6 +479,7 @@ function CorrectForm({
         <input {...getInputProps(fields.reason, { type: "text" })} aria-label="更正理由" placeholder="更正理由（必填）" className={inputClass} />
         <FieldError field={fields.reason} />
       </div>
+      {movesStatus ? <p className="text-xs text-stone-500 sm:col-span-3">更正日期时，人员页面发展阶段记录中政治面貌的变更日期随之更正。</p> : null}
       {withBirthDate ? (
         <label className="text-xs sm:col-span-3">
           更正出生日期（不改请留空）

@@ -3,7 +3,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadPipelinePacks } from "~/.server/pipeline/packs";
 import { parseSettingsYaml } from "~/.server/content/settings-yaml";
-import { type RecordedStep, addMonths, ageOn, checkStep, effectiveDate, lastOfWorkingDays, nextSteps } from "~/lib/pipeline/engine";
+import { type RecordedStep, addMonths, ageOn, checkStep, dependentsRefusal, effectiveDate, lastOfWorkingDays, nextSteps } from "~/lib/pipeline/engine";
 import { type PipelinePack, parsePipelinePack } from "~/lib/pipeline/pack";
 
 const FILE = path.resolve("content/pipeline-packs/cpc-2014.yaml");
@@ -249,5 +249,28 @@ describe("what is due", () => {
     const item = nextSteps(pack, file(untilActivist), adult, d("2026-01-01")).find((i) => i.step === "target-decide")!;
     expect(item).toMatchObject({ state: "waiting", earliest: d("2026-04-10"), deadline: null });
     expect(nextSteps(pack, file(untilActivist), adult, d("2026-04-10")).find((i) => i.step === "target-decide")!.state).toBe("open");
+  });
+});
+
+describe("correcting a step's date against the steps after it", () => {
+  const others = (days: Record<string, string>, without: string) => file(days).filter((r) => r.step !== without);
+  const withTarget = { ...untilActivist, "target-decide": "2026-04-15" };
+
+  it("refuses to move 确定为积极分子 later than a year before 确定发展对象 (第十三条), accepts it up to that day", () => {
+    const refusal = dependentsRefusal(pack, others(withTarget, "recommend"), "recommend", d("2025-04-16"));
+    expect(refusal?.rule).toBe("not-before");
+    expect(refusal?.message).toContain("更正后「确定发展对象」（2026-04-15）不再符合时限：不能早于 2026-04-16：《细则》第十三条");
+    expect(dependentsRefusal(pack, others(withTarget, "recommend"), "recommend", d("2025-04-15"))).toBeNull();
+  });
+
+  it("refuses to move a step after one that must follow it, naming the later step's article", () => {
+    const refusal = dependentsRefusal(pack, others(withTarget, "apply-talk"), "apply-talk", d("2025-04-11"));
+    expect(refusal).toEqual({ rule: "order", message: "「推荐和确定入党积极分子」已记录于 2025-04-10，「党组织派人谈话」的日期不能晚于它（《细则》第八条）" });
+  });
+
+  it("refuses to move the 预审 so that the 支部大会 falls inside the 公示", () => {
+    const days = { ...untilPreReview, "admit-meeting": "2026-06-15" };
+    expect(dependentsRefusal(pack, others(days, "pre-review"), "pre-review", d("2026-06-05"))).toBeNull();
+    expect(dependentsRefusal(pack, others(days, "pre-review"), "pre-review", d("2026-06-08"))?.rule).toBe("public-notice");
   });
 });

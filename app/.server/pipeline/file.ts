@@ -2,14 +2,22 @@ import { AppError } from "~/lib/app-error";
 import { CONTACT_ROLE_LABELS, type ContactRole } from "~/lib/pipeline/contacts";
 import { formatDate } from "~/lib/dates";
 import { type Grant, grantsCover } from "~/lib/permissions";
-import { type DueItem, type RecordedStep, blockedBy, checkStep, nextSteps } from "~/lib/pipeline/engine";
+import { type DueItem, type RecordedStep, blockedBy, checkStep, dependentsRefusal, effectiveDate, nextSteps } from "~/lib/pipeline/engine";
 import { type PipelineStep, type RecorderLevel, RECORDER_LABELS, citation, stepOf } from "~/lib/pipeline/pack";
 import { POLITICAL_STATUSES, POLITICAL_STATUS_LABELS, type PoliticalStatus, PoliticalStatusSchema } from "~/lib/vocabulary";
 import { unitIdsOnPath } from "~/lib/unit-path";
 import { audit } from "../audit";
 import { prisma } from "../db";
 import { Prisma } from "../generated/prisma/client";
-import { type GateOverride, type PreparedStatusChange, auditStatusChange, prepareStatusChange, writeStatusChange } from "../org/people";
+import {
+  type GateOverride,
+  type PreparedStatusChange,
+  auditStatusChange,
+  prepareStatusChange,
+  prepareStatusMoves,
+  writeStatusChange,
+  writeStatusMoves,
+} from "../org/people";
 import { pipelinePack } from "./packs";
 
 // A person's development file: the steps recorded against the pack in force, who may record which
@@ -183,8 +191,9 @@ export type Correction = {
 
 /**
  * Corrects a recorded step: the earlier record is superseded (kept, with when) and a new one names it
- * and the reason. The new date is checked like a new record against the rest of the file. The date of
- * a step that changed the political status is corrected on the person's status history, not here.
+ * and the reason. The new date is checked like a new record against the rest of the file, and the steps
+ * recorded after it are checked again with it. A step that set the political status moves the date of
+ * that status change with it (and of the 转正 that counts from it), in the same transaction, audited once.
  */
 export async function correctRecord(actor: Actor, personId: number, recordId: number, input: Correction, today: Date) {
   const pack = pipelinePack();
@@ -196,9 +205,6 @@ export async function correctRecord(actor: Actor, personId: number, recordId: nu
   const person = await personOf(personId);
   await requireRecorder(actor, person, step);
   const dateChanged = old.happenedOn.getTime() !== input.happenedOn.getTime();
-  if (old.statusChangeId !== null && dateChanged) {
-    throw new AppError("invalid", "该步骤变更了政治面貌，其日期须在人员页面的发展阶段记录中更正", { field: "happenedOn" });
-  }
   if (step.key !== "apply" && input.birthDate) throw new AppError("invalid", "出生日期只在递交入党申请书时填写", { field: "birthDate" });
   const birthDate = step.key === "apply" ? (input.birthDate ?? old.birthDate) : null;
   const rows = (await recordsInForce(personId)).filter((r) => r.id !== recordId);
@@ -207,6 +213,23 @@ export async function correctRecord(actor: Actor, personId: number, recordId: nu
     const field = check.refusal.rule === "no-birth-date" || check.refusal.rule === "min-age" ? "birthDate" : "happenedOn";
     throw new AppError("invalid", check.refusal.message, { field, reason: check.refusal.rule });
   }
+  // The steps recorded after it must still hold with the new date (order, ≥ 1 year, 预备期, 公示).
+  const others = asRecorded(rows);
+  const after = dateChanged ? dependentsRefusal(pack, others, step.key, input.happenedOn) : null;
+  if (after) throw new AppError("invalid", after.message, { field: "happenedOn", reason: after.rule });
+
+  // The status a step set moves with its date, in the same transaction: the step's own status change,
+  // and that of a step whose status counts from it (转正, effective at the end of the 预备期).
+  const recorded = [...others, { step: step.key, on: input.happenedOn }];
+  const moves = dateChanged
+    ? [
+        ...(old.statusChangeId !== null ? [{ changeId: old.statusChangeId, effectiveOn: check.effectiveOn }] : []),
+        ...rows
+          .filter((r) => r.statusChangeId !== null && stepOf(pack, r.step)?.effectiveAfter?.of === step.key)
+          .map((r) => ({ changeId: r.statusChangeId!, effectiveOn: effectiveDate(stepOf(pack, r.step)!, recorded, r.happenedOn) })),
+      ]
+    : [];
+  const moved = await prepareStatusMoves(personId, moves);
 
   const created = await prisma.$transaction(async (tx) => {
     // Only the record in force may be superseded: two corrections at once cannot both win.
@@ -233,6 +256,7 @@ export async function correctRecord(actor: Actor, personId: number, recordId: nu
     });
     // The documents follow the record in force; the superseded one keeps its place in the history.
     await tx.pipelineDocument.updateMany({ where: { recordId }, data: { recordId: record.id } });
+    await writeStatusMoves(tx, personId, moved);
     return record;
   });
   await audit({
@@ -247,6 +271,7 @@ export async function correctRecord(actor: Actor, personId: number, recordId: nu
       from: formatDate(old.happenedOn),
       to: formatDate(input.happenedOn),
       reason: input.reason,
+      ...(moved.length ? { statusMoved: moved.map((m) => ({ statusChangeId: m.changeId, from: formatDate(m.from), to: formatDate(m.to) })) } : {}),
       ...(birthDate && old.birthDate && birthDate.getTime() !== old.birthDate.getTime() ? { birthDateCorrected: true } : {}),
     },
   });

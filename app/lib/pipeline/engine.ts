@@ -198,6 +198,34 @@ export function checkStep(pack: PipelinePack, recorded: readonly RecordedStep[],
   return { ok: true, late, effectiveOn: effectiveDate(step, recorded, on) };
 }
 
+/**
+ * Whether moving `stepKey` to `on` (a correction of its date) leaves the steps recorded after it in
+ * order and in time: each later step that follows it or counts from it (≥ 1 year as activist, the
+ * 预备期, the 公示) is checked again against the file with the new date. Null when they all still hold;
+ * otherwise why not, naming the later step and its article.
+ */
+export function dependentsRefusal(pack: PipelinePack, others: readonly RecordedStep[], stepKey: string, on: Date): StepRefusal | null {
+  const recorded = [...others, { step: stepKey, on }];
+  for (const later of others) {
+    const step = stepOf(pack, later.step);
+    if (!step || step.key === stepKey) continue;
+    const cite = citation(pack, step.article, step.source);
+    if (step.after.includes(stepKey) && on.getTime() > later.on.getTime()) {
+      return {
+        rule: "order",
+        message: `「${step.title}」已记录于 ${formatDate(later.on)}，「${titleOf(pack, stepKey)}」的日期不能晚于它（${cite}）`,
+      };
+    }
+    const counts = (b: Bound) => b.rule.kind !== "min-age" && "of" in b.rule && b.rule.of === stepKey;
+    for (const b of earliestBounds(pack, step, recorded).filter(counts)) {
+      if (later.on.getTime() < b.date.getTime()) {
+        return { rule: b.rule.kind as RefusalRule, message: `更正后「${step.title}」（${formatDate(later.on)}）不再符合时限：${b.message(b.date)}` };
+      }
+    }
+  }
+  return null;
+}
+
 export type DueState = "overdue" | "due" | "waiting" | "open";
 export type DueItem = {
   step: string;
