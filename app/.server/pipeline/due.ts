@@ -68,12 +68,12 @@ export async function pipelineDue(scope: readonly string[], today: Date) {
   }
   const records = await prisma.pipelineRecord.findMany({
     where: { personId: { in: people.map((p) => p.id) }, supersededAt: null },
-    select: { personId: true, step: true, happenedOn: true, birthDate: true },
+    select: { personId: true, step: true, happenedOn: true, birthDate: true, months: true },
   });
   const byPerson = new Map<number, { recorded: RecordedStep[]; birthDate: Date | null }>();
   for (const r of records) {
     const file = byPerson.get(r.personId) ?? { recorded: [], birthDate: null };
-    file.recorded.push({ step: r.step, on: r.happenedOn });
+    file.recorded.push({ step: r.step, on: r.happenedOn, months: r.months });
     if (r.step === "apply" && r.birthDate) file.birthDate = r.birthDate;
     byPerson.set(r.personId, file);
   }
