@@ -3,7 +3,17 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadPipelinePacks } from "~/.server/pipeline/packs";
 import { parseSettingsYaml } from "~/.server/content/settings-yaml";
-import { type RecordedStep, addMonths, ageOn, checkStep, dependentsRefusal, effectiveDate, lastOfWorkingDays, nextSteps } from "~/lib/pipeline/engine";
+import {
+  type RecordedStep,
+  addMonths,
+  ageOn,
+  blockedBy,
+  checkStep,
+  dependentsRefusal,
+  effectiveDate,
+  lastOfWorkingDays,
+  nextSteps,
+} from "~/lib/pipeline/engine";
 import { type PipelinePack, parsePipelinePack, stepOf } from "~/lib/pipeline/pack";
 
 const FILE = path.resolve("content/pipeline-packs/cpc-2014.yaml");
@@ -319,6 +329,7 @@ describe("the outcomes of the 预备期 (党章第七条)", () => {
       message: "须待「上级党委审批延长预备期」记录后方可记录「支部大会讨论」：《中国共产党章程》第七条 延长预备期应当经支部大会讨论通过和上级党组织批准",
     });
     expect(nextSteps(pack, extended, adult, TODAY).map((i) => i.step)).not.toContain("turn-meeting");
+    expect(blockedBy(pack, extended, "turn-meeting")).toBe("须待「上级党委审批延长预备期」记录后办理");
 
     const approved = [...extended, { step: "extend-approve", on: d("2026-07-01") }];
     const later = d("2027-01-20");
@@ -344,6 +355,7 @@ describe("the outcomes of the 预备期 (党章第七条)", () => {
     );
     expect(nextSteps(pack, cancelled, adult, TODAY).map((i) => i.step)).toEqual(expect.arrayContaining(["cancel-approve"]));
     expect(nextSteps(pack, cancelled, adult, TODAY).map((i) => i.step)).not.toContain("turn-meeting");
+    expect(blockedBy(pack, cancelled, "turn-meeting")).toBe("已记录「支部大会讨论取消预备党员资格」（2026-06-15），本步骤不再办理");
     expect(stepOf(pack, "cancel-approve")).toMatchObject({ sets: "masses", setsBack: true });
   });
 

@@ -361,10 +361,16 @@ export function nextSteps(pack: PipelinePack, recorded: readonly RecordedStep[],
   return items;
 }
 
-/** Why a step cannot be recorded yet because of its order, or null when its prerequisites are recorded. */
+/** Why a step cannot be recorded (yet): its order, a step that closed it, an approval it waits for; null when none. */
 export function blockedBy(pack: PipelinePack, recorded: readonly RecordedStep[], stepKey: string): string | null {
   const step = stepOf(pack, stepKey);
   if (!step) return null;
   const missing = step.after.filter((k) => !lastOf(recorded, k));
-  return missing.length ? `须先记录：${missing.map((k) => `「${titleOf(pack, k)}」`).join("、")}` : null;
+  if (missing.length) return `须先记录：${missing.map((k) => `「${titleOf(pack, k)}」`).join("、")}`;
+  if (lastOf(recorded, step.key)) return null;
+  const closer = closerOf(pack, step, recorded);
+  if (closer) return `已记录「${titleOf(pack, closer.key)}」（${formatDate(closer.on)}），本步骤不再办理`;
+  const awaited = awaitedBy(step, recorded);
+  if (awaited && awaited.kind === "awaits") return `须待「${titleOf(pack, awaited.until)}」记录后办理`;
+  return null;
 }
