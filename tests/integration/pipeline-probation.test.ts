@@ -130,6 +130,22 @@ describe("延长预备期", () => {
     await ok("CSEC", "E2", "turn-approve", "2026-06-10");
     expect(status("E2")).toEqual({ politicalStatus: "member", statusSince: "2026-06-02T00:00:00.000+00:00" });
   });
+
+  it("moves the 转正's status date when the 支部大会 it counts from is corrected (党龄 from the end of the 预备期)", async () => {
+    const meeting = server.factory.db
+      .prepare("SELECT id FROM PipelineRecord WHERE personId = ? AND step = 'admit-meeting' AND supersededAt IS NULL")
+      .get(ids.E2) as { id: number };
+    const res = await clients.BSEC.post(`/manage/people/${ids.E2}/file`, {
+      intent: "correct",
+      recordId: String(meeting.id),
+      happenedOn: "2025-05-30",
+      reason: "按支部大会会议记录更正",
+    });
+    expect(res.status, alert(res.text)).toBe(200);
+    expect(status("E2")).toEqual({ politicalStatus: "member", statusSince: "2026-05-30T00:00:00.000+00:00" });
+    const change = server.factory.db.prepare("SELECT toStatus, effectiveOn FROM StatusChange WHERE personId = ?").all(ids.E2);
+    expect(change).toEqual([{ toStatus: "member", effectiveOn: "2026-05-30T00:00:00.000+00:00" }]);
+  });
 });
 
 describe("取消预备党员资格", () => {
