@@ -405,6 +405,11 @@ export default function PersonPage() {
               <strong>{POLITICAL_STATUS_LABELS[c.toStatus]}</strong>
               {c.note ? <span className="text-stone-600">（{c.note}）</span> : null}
               {c.gateOverride ? <span className="text-amber-800">（越过学时要求：{c.gateOverride}）</span> : null}
+              {c.fromFile ? (
+                <Link to={`/manage/people/${p.id}/file`} className="ml-1 text-xs text-party underline">
+                  由发展党员档案记录，日期在档案中更正
+                </Link>
+              ) : null}
               <span className="text-stone-500">
                 {" "}
                 · {c.recordedBy?.name ?? "系统"} 于 {c.recordedAt} 记录

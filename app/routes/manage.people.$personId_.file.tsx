@@ -51,6 +51,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
         documents: t.step.documents,
         note: t.step.note ?? null,
         sets: t.step.sets ?? null,
+        length: t.step.length ? `${t.step.length.text}（${t.step.length.source ?? file.pack.source}${t.step.length.article}）` : null,
         blocked: t.blocked,
         next: t.next && { ...t.next, earliest: when(t.next.earliest), deadline: when(t.next.deadline) },
         records: t.records.map((r) => ({
@@ -63,6 +64,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
           recordedAt: formatChinaDateTime(r.recordedAt),
           correctionReason: r.correctionReason,
           changedStatus: r.statusChangeId !== null,
+          months: r.months,
           documents: r.documents.map((d) => ({ id: d.id, name: d.name, fileName: d.fileName })),
           history: r.history.map((h) => ({
             id: h.id,
@@ -91,6 +93,11 @@ const RecordSchema = z.object({
   note: optionalText(500),
   backfilled: checkbox,
   birthDate: optionalDate,
+  // 延长预备期: the engine refuses beyond the pack's limit, citing its article.
+  months: z.preprocess(
+    (v) => (v === "" ? undefined : v),
+    z.coerce.number({ error: "月数须为整数" }).int("月数须为整数").min(1, "月数至少为 1").max(120, "月数过大").optional(),
+  ),
   gateOverride: optionalText(500),
 });
 const CorrectSchema = z.object({
@@ -149,7 +156,14 @@ export async function action({ request, params }: ActionFunctionArgs) {
         const r = await recordStep(
           user,
           personId,
-          { step: input.step, happenedOn: input.happenedOn, note: input.note, backfilled: input.backfilled, birthDate: input.birthDate ?? null },
+          {
+            step: input.step,
+            happenedOn: input.happenedOn,
+            note: input.note,
+            backfilled: input.backfilled,
+            birthDate: input.birthDate ?? null,
+            months: input.months ?? null,
+          },
           today,
           { allowed: can(user, "rules:manage"), reason: input.gateOverride },
         );
@@ -270,6 +284,16 @@ export default function PipelineFilePage() {
               <input {...getInputProps(recordFields.birthDate, { type: "date" })} aria-label="出生日期" max={today} className={inputClass} />
               <FieldError field={recordFields.birthDate} />
             </label>
+            {recordable.some((t) => t.length) ? (
+              <label className="text-sm sm:col-span-2">
+                {`延长的月数（仅${recordable
+                  .filter((t) => t.length)
+                  .map((t) => `“${t.title}”`)
+                  .join("、")}填写；${recordable.find((t) => t.length)!.length}）`}
+                <input {...getInputProps(recordFields.months, { type: "number" })} aria-label="延长的月数" min={1} max={12} className={inputClass} />
+                <FieldError field={recordFields.months} />
+              </label>
+            ) : null}
             <label className="text-sm sm:col-span-2">
               说明
               <textarea {...getTextareaProps(recordFields.note)} aria-label="说明" rows={2} maxLength={500} className={inputClass} />
@@ -375,6 +399,7 @@ function TimelineItem({ entry: t, index, showStage, reply, today }: { entry: Ent
         <div key={r.id} className="mt-1 space-y-1 text-sm" data-testid={`record-${t.key}`}>
           <p>
             <time className="font-mono">{r.happenedOn}</time> · {r.recordedBy} 于 {r.recordedAt} 记录
+            {r.months ? <span className="ml-1">· 延长 {r.months} 个月</span> : null}
             {r.backfilled ? <span className="ml-1 rounded bg-stone-100 px-1 text-xs">补录</span> : null}
             {r.changedStatus ? <span className="ml-1 rounded bg-red-50 px-1 text-xs text-party">变更政治面貌</span> : null}
             {r.note ? <span className="text-stone-600">（{r.note}）</span> : null}
@@ -411,7 +436,14 @@ function TimelineItem({ entry: t, index, showStage, reply, today }: { entry: Ent
           {t.mayRecord ? (
             <details className="text-xs">
               <summary className="cursor-pointer text-stone-600">更正或上传材料</summary>
-              <CorrectForm recordId={r.id} happenedOn={r.happenedOn} withBirthDate={t.key === "apply"} today={today} reply={reply} />
+              <CorrectForm
+                recordId={r.id}
+                happenedOn={r.happenedOn}
+                withBirthDate={t.key === "apply"}
+                movesStatus={r.changedStatus}
+                today={today}
+                reply={reply}
+              />
               {t.documents.length ? <UploadForm recordId={r.id} documents={t.documents} reply={reply} /> : null}
             </details>
           ) : null}
@@ -436,12 +468,14 @@ function CorrectForm({
   recordId,
   happenedOn,
   withBirthDate,
+  movesStatus,
   today,
   reply,
 }: {
   recordId: number;
   happenedOn: string;
   withBirthDate: boolean;
+  movesStatus: boolean;
   today: string;
   reply: Reply;
 }) {
@@ -470,6 +504,7 @@ function CorrectForm({
         <input {...getInputProps(fields.reason, { type: "text" })} aria-label="更正理由" placeholder="更正理由（必填）" className={inputClass} />
         <FieldError field={fields.reason} />
       </div>
+      {movesStatus ? <p className="text-xs text-stone-500 sm:col-span-3">更正日期时，人员页面发展阶段记录中政治面貌的变更日期随之更正。</p> : null}
       {withBirthDate ? (
         <label className="text-xs sm:col-span-3">
           更正出生日期（不改请留空）

@@ -1,13 +1,17 @@
 import { type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { Form, Link, useLoaderData } from "@remix-run/react";
 import { requirePermission } from "~/.server/auth/guard";
-import { pipelineDue } from "~/.server/pipeline/due";
+import { orRefuse } from "~/.server/http/refusal";
+import { searchParamsOf } from "~/.server/http/request-params";
+import { DueQuery, dueScope, pipelineDue } from "~/.server/pipeline/due";
+import { buttonClass, inputClass } from "~/components/ui/form";
 import { formatDate, todayInChina } from "~/lib/dates";
 import { maskPersonNumber } from "~/lib/mask";
 import { grantsCover, scopePaths } from "~/lib/permissions";
 
 // The development files over the caller's subtree: who is due for what by the end of this month and
-// what is overdue, per college and branch, each with the rule it comes from; exported to Excel.
+// what is overdue, per college and branch, each with the rule it comes from; narrowed to one college
+// (?unitId=); exported to Excel with the same narrowing.
 // The page lists the first rows only (a whole school has thousands); the summary counts them all and
 // the workbook holds every row.
 
@@ -16,11 +20,15 @@ const SHOWN_ROWS = 300;
 export const meta: MetaFunction = () => [{ title: "发展党员待办 · 网上党校" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const user = await requirePermission(request, "people:view");
+  const { unitId } = searchParamsOf(request, DueQuery);
+  const user = await requirePermission(request, "people:view", unitId);
   const today = todayInChina();
-  const due = await pipelineDue(scopePaths(user.grants, "people:view"), new Date(`${today}T00:00:00Z`));
+  const scope = await orRefuse(() => dueScope(scopePaths(user.grants, "people:view"), unitId));
+  const due = await pipelineDue(scope.paths, new Date(`${today}T00:00:00Z`));
   return {
     today,
+    unit: scope.unit,
+    choices: scope.colleges,
     colleges: due.colleges,
     branches: due.branches,
     total: due.rows.length,
@@ -39,17 +47,35 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export default function PipelineDuePage() {
-  const { today, colleges, branches, rows, total } = useLoaderData<typeof loader>();
+  const { today, unit, choices, colleges, branches, rows, total } = useLoaderData<typeof loader>();
   return (
     <div className="space-y-4">
       <section className="rounded-lg bg-white p-4 shadow">
         <div className="flex flex-wrap items-baseline justify-between gap-2">
           <h1 className="text-xl font-bold">发展党员待办</h1>
-          <a href="/manage/pipeline.xlsx" className="text-sm text-party underline">
+          <a href={unit ? `/manage/pipeline.xlsx?unitId=${unit.id}` : "/manage/pipeline.xlsx"} className="text-sm text-party underline">
             导出 Excel
           </a>
         </div>
-        <p className="mt-1 text-sm text-stone-600">{`截至 ${today}：本月到期和已逾期的发展步骤，按《中国共产党发展党员工作细则》的时限计算。`}</p>
+        {choices.length > 1 ? (
+          <Form method="get" className="mt-2 flex flex-wrap items-end gap-2">
+            <label className="block min-w-0 basis-full text-sm sm:basis-auto">
+              <span className="mb-1 block text-stone-700">院系</span>
+              <select name="unitId" defaultValue={unit?.id ?? ""} className={inputClass}>
+                <option value="">全部院系</option>
+                {choices.map((c) => (
+                  <option key={c.id} value={c.id}>
+                    {c.name}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <button type="submit" className={buttonClass}>
+              查看
+            </button>
+          </Form>
+        ) : null}
+        <p className="mt-1 text-sm text-stone-600">{`${unit ? `${unit.name} · ` : ""}截至 ${today}：本月到期和已逾期的发展步骤，按《中国共产党发展党员工作细则》的时限计算。`}</p>
         {rows.length === 0 ? <p className="mt-2 text-sm text-stone-500">没有本月到期或逾期的步骤。</p> : null}
       </section>
       {colleges.length ? (

@@ -12,7 +12,7 @@ import { formatDate } from "~/lib/dates";
 import { formatHours } from "~/lib/hours";
 import { peopleBehind } from "~/lib/hours-rollup";
 import { scopePaths } from "~/lib/permissions";
-import { PIPELINE_STAGES, PIPELINE_STAGE_LABELS } from "~/lib/pipeline/stats";
+import { PIPELINE_STAGES, PIPELINE_STAGE_LABELS, PROBATION_OUTCOMES } from "~/lib/pipeline/stats";
 
 // 学时统计: for a unit in the viewer's scope and a year, the completion of the 学时 requirements per
 // child unit, the monthly trend of hours and activities, the required courses' completion, and who is
@@ -229,7 +229,7 @@ function PipelineView({ pipeline, unitId, year }: { pipeline: Pipeline; unitId: 
         </a>
       </div>
       <table className="w-full text-sm">
-        <caption className="mb-1 text-left text-xs text-stone-500">各院系当前处于各阶段的人数（按政治面貌）</caption>
+        <caption className="mb-1 text-left text-xs text-stone-500">{`各院系当前处于各阶段的人数（按政治面貌），及 ${year} 年预备期的处理（按上级党委审批日期，党章第七条）`}</caption>
         <thead>
           <tr className="border-b text-left text-stone-600">
             <th scope="col" className="py-1 pr-2">
@@ -238,6 +238,11 @@ function PipelineView({ pipeline, unitId, year }: { pipeline: Pipeline; unitId: 
             {PIPELINE_STAGES.map((s) => (
               <th key={s} scope="col" className="py-1 pr-2 text-right">
                 {PIPELINE_STAGE_LABELS[s]}
+              </th>
+            ))}
+            {PROBATION_OUTCOMES.map((o) => (
+              <th key={o.key} scope="col" className="py-1 pr-2 text-right">
+                {o.label}
               </th>
             ))}
           </tr>
@@ -251,6 +256,11 @@ function PipelineView({ pipeline, unitId, year }: { pipeline: Pipeline; unitId: 
               {PIPELINE_STAGES.map((s) => (
                 <td key={s} className="py-1 pr-2 text-right">
                   {c.stages[s]}
+                </td>
+              ))}
+              {PROBATION_OUTCOMES.map((o) => (
+                <td key={o.key} className="py-1 pr-2 text-right" data-outcome={o.key}>
+                  {c.recorded[o.key]}
                 </td>
               ))}
             </tr>

@@ -30,7 +30,7 @@ test("a branch secretary records an application on a person's development file @
   await page.goto(`/manage/people/${person.id}`);
   await page.getByRole("link", { name: "发展党员档案" }).click();
   await expect(page.getByRole("heading", { level: 1 })).toHaveText(`${person.name}的发展党员档案`);
-  await expect(page.getByTestId("timeline").locator("li[data-step]")).toHaveCount(25);
+  await expect(page.getByTestId("timeline").locator("li[data-step]")).toHaveCount(29);
 
   const form = page.getByRole("region", { name: "记录步骤" });
   await form.getByRole("combobox", { name: "步骤" }).selectOption("apply");

@@ -39,6 +39,8 @@ beforeAll(async () => {
   };
   await account("ARTS", arts.id);
   await account("A1SEC", a1.id);
+  await account("ROOT", root.id);
+  Object.assign(ids, { arts: arts.id, law: law.id, a1: a1.id });
   const applicant = (number: string, name: string, unitId: number, applied: Date) => {
     const id = f.person({ number, name, unitId, politicalStatus: "applicant" });
     f.db
@@ -81,5 +83,29 @@ describe("/manage/pipeline", () => {
     expect(file.bytes.subarray(0, 2).toString()).toBe("PK");
     const logged = server.factory.db.prepare("SELECT detail FROM AuditLog WHERE action = 'pipeline.export'").all() as { detail: string }[];
     expect(logged.map((l) => JSON.parse(l.detail))).toEqual([{ rows: 2 }]);
+  });
+
+  it("narrows the whole school's list to one college, the workbook with it; a unit outside the caller's scope is refused", async () => {
+    const all = await clients.ROOT.get("/manage/pipeline");
+    expect(all.text).toContain("法学丙");
+    expect(all.text).toContain("逾期甲");
+    expect(all.text).toMatch(/<option value="\d+">艺术学院党委<\/option>/);
+    const arts = await clients.ROOT.get(`/manage/pipeline?unitId=${ids.arts}`);
+    expect(arts.status).toBe(200);
+    expect(arts.text).toContain("艺术学院党委 · 截至");
+    expect(arts.text).toContain("逾期甲");
+    expect(arts.text).not.toContain("法学丙");
+    expect(arts.text).toContain(`href="/manage/pipeline.xlsx?unitId=${ids.arts}"`);
+    const file = await clients.ROOT.download(`/manage/pipeline.xlsx?unitId=${ids.law}`);
+    expect(file.status).toBe(200);
+    expect(decodeURIComponent(file.headers.get("content-disposition")!)).toContain(`发展党员待办-法学院党委-${todayInChina()}.xlsx`);
+    const logged = server.factory.db.prepare("SELECT detail FROM AuditLog WHERE action = 'pipeline.export' ORDER BY id DESC LIMIT 1").get() as {
+      detail: string;
+    };
+    expect(JSON.parse(logged.detail)).toEqual({ rows: 1, unitId: ids.law });
+
+    expect((await clients.ARTS.get(`/manage/pipeline?unitId=${ids.law}`)).status).toBe(403);
+    expect((await clients.A1SEC.download(`/manage/pipeline.xlsx?unitId=${ids.arts}`)).status).toBe(403);
+    expect((await clients.ROOT.get("/manage/pipeline?unitId=abc")).status).toBe(400);
   });
 });

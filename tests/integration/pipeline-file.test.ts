@@ -254,15 +254,72 @@ describe("corrections and back-filling", () => {
     expect(again.status).toBe(409);
   });
 
-  it("a correction is checked like a record, and the date of a status step is corrected on the status history", async () => {
+  it("a correction is checked like a record, against the steps before and after it", async () => {
     const talk = rows().find((r) => r.step === "apply-talk" && r.supersededAt === null)!;
     const tooLate = await clients.BSEC.post(fileUrl(), { intent: "correct", recordId: String(talk.id), happenedOn: "2024-04-11", reason: "试试" });
     expect(tooLate.status).toBe(400);
     expect(tooLate.text).toContain("「推荐和确定入党积极分子」已记录于 2024-04-10，「党组织派人谈话」的日期不能晚于它");
-    const recommend = rows().find((r) => r.step === "recommend")!;
-    const res = await clients.BSEC.post(fileUrl(), { intent: "correct", recordId: String(recommend.id), happenedOn: "2024-04-11", reason: "改日期" });
+  });
+
+  const statusChanges = (key = "applicant") =>
+    server.factory.db.prepare("SELECT id, toStatus, effectiveOn FROM StatusChange WHERE personId = ? ORDER BY effectiveOn, id").all(ids[key]) as {
+      id: number;
+      toStatus: string;
+      effectiveOn: string;
+    }[];
+  const inForce = (step: string) => rows().find((r) => r.step === step && r.supersededAt === null)!;
+  const correct = (who: string, step: string, happenedOn: string, reason = "按支委会会议记录原件更正日期", key = "applicant") =>
+    clients[who].post(fileUrl(key), { intent: "correct", recordId: String(inForce(step).id), happenedOn, reason });
+
+  it("refuses to move 确定为积极分子 so that 发展对象 comes less than a year after it (第十三条); nothing changes", async () => {
+    const before = { rows: rows(), changes: statusChanges(), status: status() };
+    const res = await correct("BSEC", "recommend", "2024-04-11");
     expect(res.status).toBe(400);
-    expect(res.text).toContain("该步骤变更了政治面貌，其日期须在人员页面的发展阶段记录中更正");
+    expect(res.text).toContain("更正后「确定发展对象」（2025-04-10）不再符合时限：不能早于 2025-04-11：《细则》第十三条");
+    // Moving the 支部大会 past the day its 转正 meeting counted from is refused too, naming 第三十二条.
+    const meeting = await correct("BSEC", "admit-meeting", "2025-06-16");
+    expect(meeting.status).toBe(400);
+    expect(meeting.text).toContain("更正后「支部大会讨论」（2026-06-13）不再符合时限：不能早于 2026-06-16：《细则》第三十二条");
+    // Earlier than its own prerequisite: refused with the prerequisite's article.
+    const early = await correct("BSEC", "recommend", "2024-03-20");
+    expect(early.status).toBe(400);
+    expect(early.text).toContain("「推荐和确定入党积极分子」的日期不能早于「党组织派人谈话」（2024-03-28，《细则》第七条）");
+    expect({ rows: rows(), changes: statusChanges(), status: status() }).toEqual(before);
+  });
+
+  it("a secretary outside the branch cannot correct it: 403 on the person's file, 404 through a person of her own branch", async () => {
+    const before = rows();
+    const outsider = server.factory.person({ number: "2024020009", name: "他支部人员", unitId: ids.other, politicalStatus: "activist" });
+    const recordId = String(inForce("recommend").id);
+    const form = { intent: "correct", recordId, happenedOn: "2024-04-08", reason: "越权更正" };
+    expect((await clients.OSEC.post(fileUrl(), form)).status).toBe(403);
+    expect((await clients.OSEC.post(`/manage/people/${outsider}/file`, form)).status).toBe(404);
+    expect(rows()).toEqual(before);
+  });
+
+  it("correcting a status step's date moves the status history with it, in one transaction, audited once with from and to", async () => {
+    const activist = statusChanges().find((c) => c.toStatus === "activist")!;
+    expect(activist.effectiveOn).toBe("2024-04-10T00:00:00.000+00:00");
+    const lastAudit = (server.factory.db.prepare("SELECT MAX(id) AS id FROM AuditLog").get() as { id: number }).id;
+    const res = await correct("BSEC", "recommend", "2024-04-08");
+    expect(res.status).toBe(200);
+    expect(inForce("recommend").happenedOn).toBe("2024-04-08T00:00:00.000+00:00");
+    expect(statusChanges().find((c) => c.id === activist.id)!.effectiveOn).toBe("2024-04-08T00:00:00.000+00:00");
+    // One entry for the change (the page's own view of the file aside), not one per row.
+    const audits = server.factory.db.prepare("SELECT action, detail FROM AuditLog WHERE id > ? AND action <> 'pipeline.view' ORDER BY id").all(lastAudit) as {
+      action: string;
+      detail: string;
+    }[];
+    expect(audits.map((a) => a.action)).toEqual(["pipeline.correct"]);
+    expect(JSON.parse(audits[0].detail)).toMatchObject({
+      step: "recommend",
+      from: "2024-04-10",
+      to: "2024-04-08",
+      statusMoved: [{ statusChangeId: activist.id, from: "2024-04-10", to: "2024-04-08" }],
+    });
+    // The person page reads the moved date, and sends its correction to the file.
+    const person = (await clients.BSEC.get(`/manage/people/${ids.applicant}`)).text;
+    expect(person).toMatch(/2024-04-08<\/time>[^]*?入党积极分子[^]*?由发展党员档案记录，日期在档案中更正/);
   });
 
   it("back-fills the file of someone already in the pipeline: a note is required, the steps are marked, the status is kept", async () => {
@@ -387,7 +444,7 @@ describe("documents and contacts", () => {
     const counts = server.factory.db
       .prepare("SELECT action, COUNT(*) AS n FROM AuditLog WHERE action LIKE 'pipeline.%' GROUP BY action ORDER BY action")
       .all() as { action: string; n: number }[];
-    expect(Object.fromEntries(counts.map((c) => [c.action, c.n]))).toMatchObject({ "pipeline.contact": 1, "pipeline.correct": 2, "pipeline.document": 1 });
+    expect(Object.fromEntries(counts.map((c) => [c.action, c.n]))).toMatchObject({ "pipeline.contact": 1, "pipeline.correct": 3, "pipeline.document": 1 });
     const recorded = [...rows(), ...rows("imported")].filter((r) => r.correctsId === null).length;
     expect(counts.find((c) => c.action === "pipeline.record")!.n).toBe(recorded);
   });

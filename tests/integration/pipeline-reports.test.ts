@@ -77,9 +77,9 @@ describe("reports page: the pipeline view", () => {
     expect(res.status).toBe(200);
     expect(res.text).toContain("发展党员情况");
     expect(rows(res.text, "pipeline-college")).toEqual([
-      ["甲学院党委", "1", "2", "1", "1"],
-      ["乙学院党委", "1", "0", "1", "0"],
-      ["合计", "2", "2", "2", "1"],
+      ["甲学院党委", "1", "2", "1", "1", "0", "0", "0", "0"],
+      ["乙学院党委", "1", "0", "1", "0", "0", "0", "0", "0"],
+      ["合计", "2", "2", "2", "1", "0", "0", "0", "0"],
     ]);
     // 申请 → 积极分子: 10, 60, 60, 90, 92 days; 积极分子 → 发展对象: 369, 396; 发展对象 → 预备党员: 396.
     expect(rows(res.text, "pipeline-transition")).toEqual([
@@ -94,8 +94,8 @@ describe("reports page: the pipeline view", () => {
     const res = await clients.JIA.get(`/manage/reports?unitId=${ids.jia}&year=${YEAR}`);
     expect(res.status).toBe(200);
     expect(rows(res.text, "pipeline-college")).toEqual([
-      ["甲学院党委", "1", "2", "1", "1"],
-      ["合计", "1", "2", "1", "1"],
+      ["甲学院党委", "1", "2", "1", "1", "0", "0", "0", "0"],
+      ["合计", "1", "2", "1", "1", "0", "0", "0", "0"],
     ]);
     expect(rows(res.text, "pipeline-transition")[0]).toEqual(["递交入党申请书 → 确定为入党积极分子", "4", "75 天"]);
     expect(res.text).not.toContain("乙学院");
@@ -123,6 +123,10 @@ describe("the 发展党员 statistics workbook", () => {
       "2025年新确定发展对象",
       "2025年新接收预备党员",
       "2025年新转为正式党员",
+      "2025年按期转正",
+      "2025年延长预备期后转正",
+      "2025年延长预备期",
+      "2025年取消预备党员资格",
       "逾期步骤（项）",
     ]);
     const body = branches.slice(1);
@@ -135,8 +139,8 @@ describe("the 发展党员 statistics workbook", () => {
     const dashboard = await clients.JIA.get("/manage/pipeline");
     const overdueOnDashboard = dashboard.text.split(" · 已逾期").length - 1;
     expect(overdueOnDashboard).toBeGreaterThan(0);
-    expect(body.at(-1)![11]).toBe(overdueOnDashboard);
-    expect((body[0][11] as number) + (body[1][11] as number)).toBe(overdueOnDashboard);
+    expect(body.at(-1)![15]).toBe(overdueOnDashboard);
+    expect((body[0][15] as number) + (body[1][15] as number)).toBe(overdueOnDashboard);
     const colleges = await readSheet(file.bytes, "按院系");
     expect(colleges.slice(1).map((r) => r.slice(0, 6))).toEqual([
       ["甲学院党委", 1, 2, 1, 1, 2],

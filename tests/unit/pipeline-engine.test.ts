@@ -3,8 +3,18 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadPipelinePacks } from "~/.server/pipeline/packs";
 import { parseSettingsYaml } from "~/.server/content/settings-yaml";
-import { type RecordedStep, addMonths, ageOn, checkStep, effectiveDate, lastOfWorkingDays, nextSteps } from "~/lib/pipeline/engine";
-import { type PipelinePack, parsePipelinePack } from "~/lib/pipeline/pack";
+import {
+  type RecordedStep,
+  addMonths,
+  ageOn,
+  blockedBy,
+  checkStep,
+  dependentsRefusal,
+  effectiveDate,
+  lastOfWorkingDays,
+  nextSteps,
+} from "~/lib/pipeline/engine";
+import { type PipelinePack, parsePipelinePack, stepOf } from "~/lib/pipeline/pack";
 
 const FILE = path.resolve("content/pipeline-packs/cpc-2014.yaml");
 const raw = () => parseSettingsYaml(fs.readFileSync(FILE, "utf8"), { maxChars: 200_000 }) as Record<string, unknown> & { steps: Record<string, unknown>[] };
@@ -36,12 +46,20 @@ const untilPreReview = {
 };
 
 describe("the shipped pipeline pack", () => {
-  it("is valid and holds the 5 stages and 25 steps from 申请 to 归档, each with its article", () => {
+  it("is valid and holds the 5 stages and 25 steps from 申请 to 归档 (with 延长预备期 and 取消预备党员资格), each with its article", () => {
     const { packs, errors } = loadPipelinePacks(path.dirname(FILE));
     expect(errors).toEqual([]);
     const p = packs.get("cpc-2014")!;
     expect(p.stages).toHaveLength(5);
-    expect(p.steps).toHaveLength(25);
+    // Version 2: the 25 steps of the 细则, and the two other outcomes of the 预备期 (党章第七条), each decided and approved.
+    expect(p.version).toBe(2);
+    expect(p.steps).toHaveLength(29);
+    expect(p.steps.filter((s) => s.key.startsWith("extend-") || s.key.startsWith("cancel-")).map((s) => [s.key, s.source, s.article])).toEqual([
+      ["extend-meeting", "《中国共产党章程》", "第七条"],
+      ["extend-approve", "《中国共产党章程》", "第七条"],
+      ["cancel-meeting", "《中国共产党章程》", "第七条"],
+      ["cancel-approve", "《中国共产党章程》", "第七条"],
+    ]);
     expect(p.steps[0]).toMatchObject({ key: "apply", title: "递交入党申请书", article: "第六条", sets: "applicant" });
     expect(p.steps.at(-1)).toMatchObject({ key: "archive", title: "材料归档", article: "第三十七条" });
     expect(p.steps.every((s) => s.article.length > 0)).toBe(true);
@@ -52,6 +70,7 @@ describe("the shipped pipeline pack", () => {
       ["target-decide", "target"],
       ["admit-meeting", "probationary"],
       ["turn-approve", "member"],
+      ["cancel-approve", "masses"],
     ]);
     expect(p.publicNotice.workingDays).toBe(5);
   });
@@ -249,5 +268,104 @@ describe("what is due", () => {
     const item = nextSteps(pack, file(untilActivist), adult, d("2026-01-01")).find((i) => i.step === "target-decide")!;
     expect(item).toMatchObject({ state: "waiting", earliest: d("2026-04-10"), deadline: null });
     expect(nextSteps(pack, file(untilActivist), adult, d("2026-04-10")).find((i) => i.step === "target-decide")!.state).toBe("open");
+  });
+});
+
+describe("correcting a step's date against the steps after it", () => {
+  const others = (days: Record<string, string>, without: string) => file(days).filter((r) => r.step !== without);
+  const withTarget = { ...untilActivist, "target-decide": "2026-04-15" };
+
+  it("refuses to move 确定为积极分子 later than a year before 确定发展对象 (第十三条), accepts it up to that day", () => {
+    const refusal = dependentsRefusal(pack, others(withTarget, "recommend"), "recommend", d("2025-04-16"));
+    expect(refusal?.rule).toBe("not-before");
+    expect(refusal?.message).toContain("更正后「确定发展对象」（2026-04-15）不再符合时限：不能早于 2026-04-16：《细则》第十三条");
+    expect(dependentsRefusal(pack, others(withTarget, "recommend"), "recommend", d("2025-04-15"))).toBeNull();
+  });
+
+  it("refuses to move a step after one that must follow it, naming the later step's article", () => {
+    const refusal = dependentsRefusal(pack, others(withTarget, "apply-talk"), "apply-talk", d("2025-04-11"));
+    expect(refusal).toEqual({ rule: "order", message: "「推荐和确定入党积极分子」已记录于 2025-04-10，「党组织派人谈话」的日期不能晚于它（《细则》第八条）" });
+  });
+
+  it("refuses to move the 预审 so that the 支部大会 falls inside the 公示", () => {
+    const days = { ...untilPreReview, "admit-meeting": "2026-06-15" };
+    expect(dependentsRefusal(pack, others(days, "pre-review"), "pre-review", d("2026-06-05"))).toBeNull();
+    expect(dependentsRefusal(pack, others(days, "pre-review"), "pre-review", d("2026-06-08"))?.rule).toBe("public-notice");
+  });
+});
+
+describe("the outcomes of the 预备期 (党章第七条)", () => {
+  const admitted = {
+    ...untilPreReview,
+    "admit-meeting": "2025-06-15",
+    "approval-talk": "2025-06-20",
+    "admit-approve": "2025-07-01",
+    "turn-apply": "2026-06-01",
+  };
+  const extendOn = (months: number | null, on = "2026-06-15") => checkStep(pack, file(admitted), "extend-meeting", d(on), adult, TODAY, months);
+
+  it("延长预备期 is decided at the end of the 预备期, with its length, not beyond one year", () => {
+    expect(extendOn(6)).toMatchObject({ ok: true });
+    const early = extendOn(6, "2026-06-14");
+    expect(early.ok ? null : early.refusal.rule).toBe("not-before");
+    const none = extendOn(null);
+    expect(none.ok ? null : none.refusal.message).toBe("请填写月数：《中国共产党章程》第七条 预备党员需要继续考察和教育的，可以延长预备期，但不能超过一年");
+    const long = extendOn(13);
+    expect(long.ok ? null : long.refusal).toEqual({
+      rule: "length",
+      message: "不能超过 12 个月：《中国共产党章程》第七条 预备党员需要继续考察和教育的，可以延长预备期，但不能超过一年",
+    });
+    expect(extendOn(12).ok).toBe(true);
+    // Other steps record no length.
+    const stray = checkStep(pack, file(admitted), "turn-meeting", d("2026-06-15"), adult, TODAY, 3);
+    expect(stray.ok ? null : stray.refusal.rule).toBe("length");
+  });
+
+  it("moves the 转正: refused until the extension is approved, then before its end; 党龄 from the end of the extended 预备期", () => {
+    const extended: RecordedStep[] = [...file(admitted), { step: "extend-meeting", on: d("2026-06-15"), months: 6 }];
+    const waiting = checkStep(pack, extended, "turn-meeting", d("2026-12-01"), adult, TODAY);
+    expect(waiting.ok ? null : waiting.refusal).toEqual({
+      rule: "awaits",
+      message: "须待「上级党委审批延长预备期」记录后方可记录「支部大会讨论」：《中国共产党章程》第七条 延长预备期应当经支部大会讨论通过和上级党组织批准",
+    });
+    expect(nextSteps(pack, extended, adult, TODAY).map((i) => i.step)).not.toContain("turn-meeting");
+    expect(blockedBy(pack, extended, "turn-meeting")).toBe("须待「上级党委审批延长预备期」记录后办理");
+
+    const approved = [...extended, { step: "extend-approve", on: d("2026-07-01") }];
+    const later = d("2027-01-20");
+    const early = checkStep(pack, approved, "turn-meeting", d("2026-12-14"), adult, later);
+    expect(early.ok ? null : early.refusal.message).toBe(
+      "不能早于 2026-12-15：《细则》第三十二条 预备党员的预备期为一年，从支部大会通过其为预备党员之日算起，预备期满方可讨论转正（自 2025-06-15「支部大会讨论」起须满 1 年，另延长 6 个月（「支部大会讨论延长预备期」））",
+    );
+    expect(checkStep(pack, approved, "turn-meeting", d("2026-12-15"), adult, later).ok).toBe(true);
+    const item = nextSteps(pack, approved, adult, d("2026-09-01")).find((i) => i.step === "turn-meeting")!;
+    expect(item).toMatchObject({ state: "waiting", earliest: d("2026-12-15") });
+    const meeting = [...approved, { step: "turn-meeting", on: d("2026-12-15") }];
+    expect(checkStep(pack, meeting, "turn-approve", d("2027-01-05"), adult, later)).toMatchObject({ ok: true, effectiveOn: d("2026-12-15") });
+    // A 预备期 ended by 转正 can no longer be extended.
+    const closed = checkStep(pack, [...file(admitted), { step: "turn-meeting", on: d("2026-06-15") }], "extend-meeting", d("2026-06-16"), adult, TODAY, 3);
+    expect(closed.ok ? null : closed.refusal.rule).toBe("closed");
+  });
+
+  it("取消预备党员资格 closes the 转正 and sets the status back", () => {
+    const cancelled = [...file(admitted), { step: "cancel-meeting", on: d("2026-06-15") }];
+    const turn = checkStep(pack, cancelled, "turn-meeting", d("2026-06-16"), adult, TODAY);
+    expect(turn.ok ? null : turn.refusal.message).toBe(
+      "「支部大会讨论取消预备党员资格」已于 2026-06-15 记录，不能再记录「支部大会讨论」（《细则》第三十三条）",
+    );
+    expect(nextSteps(pack, cancelled, adult, TODAY).map((i) => i.step)).toEqual(expect.arrayContaining(["cancel-approve"]));
+    expect(nextSteps(pack, cancelled, adult, TODAY).map((i) => i.step)).not.toContain("turn-meeting");
+    expect(blockedBy(pack, cancelled, "turn-meeting")).toBe("已记录「支部大会讨论取消预备党员资格」（2026-06-15），本步骤不再办理");
+    expect(stepOf(pack, "cancel-approve")).toMatchObject({ sets: "masses", setsBack: true });
+  });
+
+  it("refuses a pack whose period is extended by a step that records no length", () => {
+    const bad = raw();
+    const turn = bad.steps.find((s) => s.key === "turn-meeting")!;
+    (turn.rules as Record<string, unknown>[])[0].extendedBy = "turn-apply";
+    const r = parsePipelinePack(bad, "cpc-2014.yaml");
+    expect(r.ok ? [] : r.errors).toEqual([
+      `cpc-2014.yaml 的步骤 turn-meeting（第 ${bad.steps.indexOf(turn) + 1} 步） 的 rules.0.extendedBy：延长步骤 turn-apply 须记录月数（length）`,
+    ]);
   });
 });

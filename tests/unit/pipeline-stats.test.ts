@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { median, stageTransitions } from "~/lib/pipeline/stats";
+import { median, outcomeOf, stageTransitions } from "~/lib/pipeline/stats";
 
 describe("pipeline stats", () => {
   it("takes the median of odd and even counts, null for none", () => {
@@ -44,5 +44,15 @@ describe("pipeline stats", () => {
       [0, null],
     ]);
     expect(t[0]).toMatchObject({ from: "递交入党申请书", to: "确定为入党积极分子" });
+  });
+
+  it("tells 按期转正 from a 转正 after an approved 延长预备期, and counts the approvals of 延长 and 取消", () => {
+    expect(outcomeOf("turn-approve", new Set(["turn-meeting", "turn-approve"]))).toBe("turn-on-time");
+    // A decided but unapproved extension does not make the 转正 an extended one.
+    expect(outcomeOf("turn-approve", new Set(["extend-meeting", "turn-approve"]))).toBe("turn-on-time");
+    expect(outcomeOf("turn-approve", new Set(["extend-meeting", "extend-approve", "turn-approve"]))).toBe("turn-extended");
+    expect(outcomeOf("extend-approve", new Set(["extend-approve"]))).toBe("extend-approve");
+    expect(outcomeOf("cancel-approve", new Set(["cancel-approve"]))).toBe("cancel-approve");
+    expect(outcomeOf("admit-meeting", new Set(["admit-meeting"]))).toBeNull();
   });
 });

@@ -133,6 +133,12 @@ export async function getPersonDetail(id: number) {
     },
   });
   if (!person) return null;
+  // The changes a development-file step set: their dates are corrected in the file, with the step (one way).
+  const fromFile = new Set(
+    (
+      await prisma.pipelineRecord.findMany({ where: { personId: id, supersededAt: null, statusChangeId: { not: null } }, select: { statusChangeId: true } })
+    ).map((r) => r.statusChangeId),
+  );
   const { phone, password, ...rest } = person;
   return {
     ...rest,
@@ -145,6 +151,7 @@ export async function getPersonDetail(id: number) {
       ...c,
       fromStatus: c.fromStatus === null ? null : PoliticalStatusSchema.parse(c.fromStatus),
       toStatus: PoliticalStatusSchema.parse(c.toStatus),
+      fromFile: fromFile.has(c.id),
     })),
     grants: rest.grants.map((g) => ({ ...g, role: RoleSchema.parse(g.role) })),
     hasPassword: password !== null,
@@ -239,6 +246,47 @@ export async function writeStatusChange(
   });
   await tx.person.update({ where: { id: personId }, data: { politicalStatus: latest.toStatus, statusSince: latest.effectiveOn } });
   return change;
+}
+
+/**
+ * Moves recorded status changes to other dates (the development file corrects the date of a step that
+ * set a status, and of the 转正 that counts from it): the gates are checked again on the new date, and
+ * no other change of the person's history may lie between the old and the new date (the history would
+ * then read out of order). Returns what moved, for the caller's one audit entry.
+ */
+export async function prepareStatusMoves(personId: number, moves: readonly { changeId: number; effectiveOn: Date }[]) {
+  const history = await prisma.statusChange.findMany({ where: { personId }, select: { id: true, fromStatus: true, toStatus: true, effectiveOn: true } });
+  const moving = new Set(moves.map((m) => m.changeId));
+  const out: { changeId: number; from: Date; to: Date }[] = [];
+  for (const m of moves) {
+    const change = history.find((c) => c.id === m.changeId);
+    if (!change) throw new AppError("conflict", "该步骤的发展阶段记录已不存在，请刷新后再试");
+    if (change.effectiveOn.getTime() === m.effectiveOn.getTime()) continue;
+    if (m.effectiveOn.getTime() > Date.now() + 24 * 3600_000) throw new AppError("invalid", "生效日期不能晚于今天", { field: "happenedOn" });
+    const [lo, hi] = [change.effectiveOn, m.effectiveOn].sort((a, b) => a.getTime() - b.getTime());
+    const between = history.find((c) => !moving.has(c.id) && c.effectiveOn.getTime() >= lo.getTime() && c.effectiveOn.getTime() <= hi.getTime());
+    if (between) {
+      throw new AppError("invalid", `政治面貌于 ${formatDate(between.effectiveOn)} 另有一次变更，更正后的日期不能跨过它；请先核对人员页面的发展阶段记录`, {
+        field: "happenedOn",
+      });
+    }
+    const gates = await checkStatusGates(personId, change.fromStatus ?? "", change.toStatus, m.effectiveOn);
+    if (gates.refusal) throw new AppError("invalid", gates.refusal.message, { field: "happenedOn", reason: "gate" });
+    out.push({ changeId: m.changeId, from: change.effectiveOn, to: m.effectiveOn });
+  }
+  return out;
+}
+
+/** Writes prepared moves inside the caller's transaction; the person's status and its date follow the latest change. */
+export async function writeStatusMoves(tx: Prisma.TransactionClient, personId: number, moves: readonly { changeId: number; to: Date }[]) {
+  if (moves.length === 0) return;
+  for (const m of moves) await tx.statusChange.update({ where: { id: m.changeId, personId }, data: { effectiveOn: m.to } });
+  const latest = await tx.statusChange.findFirstOrThrow({
+    where: { personId },
+    orderBy: [{ effectiveOn: "desc" }, { id: "desc" }],
+    select: { toStatus: true, effectiveOn: true },
+  });
+  await tx.person.update({ where: { id: personId }, data: { politicalStatus: latest.toStatus, statusSince: latest.effectiveOn } });
 }
 
 /** The audit entries of a written status change (and of a gate an admin overrode). */

@@ -1,4 +1,5 @@
 import writeXlsxFile, { type SheetData } from "write-excel-file/node";
+import { z } from "zod";
 import { thoughtReportQuarter } from "~/lib/assignments";
 import { formatDate } from "~/lib/dates";
 import { personFieldsFor } from "~/lib/mask";
@@ -6,9 +7,11 @@ import { type Grant } from "~/lib/permissions";
 import { type DueItem, type RecordedStep, nextSteps } from "~/lib/pipeline/engine";
 import { thoughtReportDue } from "~/lib/pipeline/thought-report-due";
 import { unitIdsOnPath } from "~/lib/unit-path";
+import { AppError } from "~/lib/app-error";
 import { audit } from "../audit";
 import { prisma } from "../db";
 import { type Download, XLSX_TYPE, headerRow } from "../http/download";
+import { unitsUnder } from "../org/units";
 import { pipelinePack } from "./packs";
 
 // Who is due for what this month and what is overdue, over the caller's subtree: every person of the
@@ -28,6 +31,23 @@ export type DueRow = {
 };
 
 export type DueSummary = { name: string; overdue: number; due: number };
+
+/** The query of the due list and its workbook: the unit to narrow to. */
+export const DueQuery = z.object({ unitId: z.coerce.number().int().positive().optional() });
+
+/**
+ * The subtrees a due list covers: the caller's whole scope, or one unit of it (a college, as a 组织部
+ * narrows the list) when chosen; with the colleges of the scope to choose from. The route checks the
+ * caller's grant over a chosen unit first; an archived or unknown one is not found.
+ */
+export async function dueScope(scope: readonly string[], unitId: number | undefined) {
+  const units = await unitsUnder([...scope]);
+  const colleges = units.filter((u) => u.kind === "college").map((u) => ({ id: u.id, name: u.name }));
+  if (unitId === undefined) return { paths: scope, unit: null, colleges };
+  const unit = units.find((u) => u.id === unitId);
+  if (!unit) throw new AppError("not_found", "党组织不存在");
+  return { paths: [unit.path], unit: { id: unit.id, name: unit.name }, colleges };
+}
 
 /** The last day of the month `today` is in (a calendar day, UTC midnight). */
 function monthEnd(today: Date): Date {
@@ -68,12 +88,12 @@ export async function pipelineDue(scope: readonly string[], today: Date) {
   }
   const records = await prisma.pipelineRecord.findMany({
     where: { personId: { in: people.map((p) => p.id) }, supersededAt: null },
-    select: { personId: true, step: true, happenedOn: true, birthDate: true },
+    select: { personId: true, step: true, happenedOn: true, birthDate: true, months: true },
   });
   const byPerson = new Map<number, { recorded: RecordedStep[]; birthDate: Date | null }>();
   for (const r of records) {
     const file = byPerson.get(r.personId) ?? { recorded: [], birthDate: null };
-    file.recorded.push({ step: r.step, on: r.happenedOn });
+    file.recorded.push({ step: r.step, on: r.happenedOn, months: r.months });
     if (r.step === "apply" && r.birthDate) file.birthDate = r.birthDate;
     byPerson.set(r.personId, file);
   }
@@ -135,7 +155,13 @@ export async function pipelineDue(scope: readonly string[], today: Date) {
 }
 
 /** The due list as an Excel workbook; numbers masked unless the viewer may see them whole. */
-export async function exportPipelineDue(actorId: number, grants: readonly Grant[], rows: readonly DueRow[], today: Date): Promise<Download> {
+export async function exportPipelineDue(
+  actorId: number,
+  grants: readonly Grant[],
+  rows: readonly DueRow[],
+  today: Date,
+  unit: { id: number; name: string } | null = null,
+): Promise<Download> {
   const data: SheetData = [
     headerRow("院系", "党支部", "姓名", "学号/工号", "步骤", "状态", "期限", "依据"),
     ...rows.map((r) => [
@@ -154,6 +180,12 @@ export async function exportPipelineDue(actorId: number, grants: readonly Grant[
     columns: [{ width: 20 }, { width: 24 }, { width: 10 }, { width: 14 }, { width: 18 }, { width: 10 }, { width: 12 }, { width: 80 }],
     stickyRowsCount: 1,
   }).toBuffer();
-  await audit({ actorId, action: "pipeline.export", targetKind: "pipeline", targetId: formatDate(today), detail: { rows: rows.length } });
-  return { body, fileName: `发展党员待办-${formatDate(today)}.xlsx`, contentType: XLSX_TYPE };
+  await audit({
+    actorId,
+    action: "pipeline.export",
+    targetKind: "pipeline",
+    targetId: formatDate(today),
+    detail: { rows: rows.length, ...(unit ? { unitId: unit.id } : {}) },
+  });
+  return { body, fileName: `发展党员待办-${unit ? `${unit.name}-` : ""}${formatDate(today)}.xlsx`, contentType: XLSX_TYPE };
 }

@@ -2,14 +2,22 @@ import { AppError } from "~/lib/app-error";
 import { CONTACT_ROLE_LABELS, type ContactRole } from "~/lib/pipeline/contacts";
 import { formatDate } from "~/lib/dates";
 import { type Grant, grantsCover } from "~/lib/permissions";
-import { type DueItem, type RecordedStep, blockedBy, checkStep, nextSteps } from "~/lib/pipeline/engine";
+import { type DueItem, type RecordedStep, blockedBy, checkStep, dependentsRefusal, effectiveDate, nextSteps } from "~/lib/pipeline/engine";
 import { type PipelineStep, type RecorderLevel, RECORDER_LABELS, citation, stepOf } from "~/lib/pipeline/pack";
 import { POLITICAL_STATUSES, POLITICAL_STATUS_LABELS, type PoliticalStatus, PoliticalStatusSchema } from "~/lib/vocabulary";
 import { unitIdsOnPath } from "~/lib/unit-path";
 import { audit } from "../audit";
 import { prisma } from "../db";
 import { Prisma } from "../generated/prisma/client";
-import { type GateOverride, type PreparedStatusChange, auditStatusChange, prepareStatusChange, writeStatusChange } from "../org/people";
+import {
+  type GateOverride,
+  type PreparedStatusChange,
+  auditStatusChange,
+  prepareStatusChange,
+  prepareStatusMoves,
+  writeStatusChange,
+  writeStatusMoves,
+} from "../org/people";
 import { pipelinePack } from "./packs";
 
 // A person's development file: the steps recorded against the pack in force, who may record which
@@ -70,6 +78,7 @@ const recordSelect = {
   correctsId: true,
   supersededAt: true,
   statusChangeId: true,
+  months: true,
   pack: true,
   packVersion: true,
   recordedBy: { select: { name: true } },
@@ -80,7 +89,8 @@ async function recordsInForce(personId: number) {
   return prisma.pipelineRecord.findMany({ where: { personId, supersededAt: null }, select: recordSelect, orderBy: [{ happenedOn: "asc" }, { id: "asc" }] });
 }
 
-const asRecorded = (rows: { step: string; happenedOn: Date }[]): RecordedStep[] => rows.map((r) => ({ step: r.step, on: r.happenedOn }));
+const asRecorded = (rows: { step: string; happenedOn: Date; months: number | null }[]): RecordedStep[] =>
+  rows.map((r) => ({ step: r.step, on: r.happenedOn, months: r.months }));
 const birthDateOf = (rows: { step: string; birthDate: Date | null }[]) => rows.find((r) => r.step === "apply")?.birthDate ?? null;
 
 const STATUS_RANK = new Map<string, number>(POLITICAL_STATUSES.map((s, i) => [s, i]));
@@ -92,6 +102,8 @@ export type StepInput = {
   backfilled: boolean;
   /** The application step only: the date of birth its ≥ 18 rule needs. */
   birthDate?: Date | null;
+  /** A step with a length only (延长预备期): its months. */
+  months?: number | null;
 };
 
 export type RecordResult = { late: string[]; statusChanged: PoliticalStatus | null; warnings: string[] };
@@ -122,14 +134,17 @@ export async function recordStep(
 
   const rows = await recordsInForce(personId);
   const birthDate = step.key === "apply" ? (input.birthDate ?? null) : birthDateOf(rows);
-  const check = checkStep(pack, asRecorded(rows), step.key, input.happenedOn, { birthDate }, today);
+  const months = input.months ?? null;
+  const check = checkStep(pack, asRecorded(rows), step.key, input.happenedOn, { birthDate }, today, months);
   if (!check.ok) {
-    const field = check.refusal.rule === "no-birth-date" ? "birthDate" : "happenedOn";
+    const field = check.refusal.rule === "no-birth-date" ? "birthDate" : check.refusal.rule === "length" ? "months" : "happenedOn";
     throw new AppError("invalid", check.refusal.message, { field, reason: check.refusal.rule });
   }
 
-  // A back-filled step of someone already past its status (an imported 发展对象) sets nothing.
-  const sets = step.sets && (STATUS_RANK.get(step.sets) ?? 0) > (STATUS_RANK.get(person.politicalStatus) ?? 0) ? step.sets : null;
+  // A back-filled step of someone already past its status (an imported 发展对象) sets nothing; a step
+  // that ends the development (取消预备党员资格) sets its status whatever the person's.
+  const ahead = (STATUS_RANK.get(step.sets ?? "") ?? 0) > (STATUS_RANK.get(person.politicalStatus) ?? 0);
+  const sets = step.sets && (ahead || (step.setsBack && step.sets !== person.politicalStatus)) ? step.sets : null;
   const prepared: PreparedStatusChange | null = sets ? await prepareStatusChange(personId, sets, check.effectiveOn, override) : null;
   const note = `${step.title}（${citation(pack, step.article, step.source)}）${input.note ? `：${input.note}` : ""}`;
 
@@ -147,6 +162,7 @@ export async function recordStep(
           backfilled: input.backfilled,
           late: check.late.length ? check.late.join("\n") : null,
           birthDate: step.key === "apply" ? birthDate : null,
+          months,
           recordedById: actor.id,
           activeKey: step.repeatable ? null : `${personId}:${step.key}`,
         },
@@ -167,7 +183,15 @@ export async function recordStep(
     action: "pipeline.record",
     targetKind: "person",
     targetId: personId,
-    detail: { recordId, step: step.key, happenedOn: formatDate(input.happenedOn), backfilled: input.backfilled, late: check.late.length > 0, sets },
+    detail: {
+      recordId,
+      step: step.key,
+      happenedOn: formatDate(input.happenedOn),
+      backfilled: input.backfilled,
+      late: check.late.length > 0,
+      sets,
+      ...(months !== null ? { months } : {}),
+    },
   });
   if (sets && prepared) await auditStatusChange(actor.id, personId, sets, check.effectiveOn, prepared);
   return { late: check.late, statusChanged: sets, warnings: prepared?.warnings ?? [] };
@@ -183,8 +207,9 @@ export type Correction = {
 
 /**
  * Corrects a recorded step: the earlier record is superseded (kept, with when) and a new one names it
- * and the reason. The new date is checked like a new record against the rest of the file. The date of
- * a step that changed the political status is corrected on the person's status history, not here.
+ * and the reason. The new date is checked like a new record against the rest of the file, and the steps
+ * recorded after it are checked again with it. A step that set the political status moves the date of
+ * that status change with it (and of the 转正 that counts from it), in the same transaction, audited once.
  */
 export async function correctRecord(actor: Actor, personId: number, recordId: number, input: Correction, today: Date) {
   const pack = pipelinePack();
@@ -196,17 +221,31 @@ export async function correctRecord(actor: Actor, personId: number, recordId: nu
   const person = await personOf(personId);
   await requireRecorder(actor, person, step);
   const dateChanged = old.happenedOn.getTime() !== input.happenedOn.getTime();
-  if (old.statusChangeId !== null && dateChanged) {
-    throw new AppError("invalid", "该步骤变更了政治面貌，其日期须在人员页面的发展阶段记录中更正", { field: "happenedOn" });
-  }
   if (step.key !== "apply" && input.birthDate) throw new AppError("invalid", "出生日期只在递交入党申请书时填写", { field: "birthDate" });
   const birthDate = step.key === "apply" ? (input.birthDate ?? old.birthDate) : null;
   const rows = (await recordsInForce(personId)).filter((r) => r.id !== recordId);
-  const check = checkStep(pack, asRecorded(rows), step.key, input.happenedOn, { birthDate: birthDate ?? birthDateOf(rows) }, today);
+  const check = checkStep(pack, asRecorded(rows), step.key, input.happenedOn, { birthDate: birthDate ?? birthDateOf(rows) }, today, old.months);
   if (!check.ok) {
     const field = check.refusal.rule === "no-birth-date" || check.refusal.rule === "min-age" ? "birthDate" : "happenedOn";
     throw new AppError("invalid", check.refusal.message, { field, reason: check.refusal.rule });
   }
+  // The steps recorded after it must still hold with the new date (order, ≥ 1 year, 预备期, 公示).
+  const others = asRecorded(rows);
+  const after = dateChanged ? dependentsRefusal(pack, others, step.key, input.happenedOn, old.months) : null;
+  if (after) throw new AppError("invalid", after.message, { field: "happenedOn", reason: after.rule });
+
+  // The status a step set moves with its date, in the same transaction: the step's own status change,
+  // and that of a step whose status counts from it (转正, effective at the end of the 预备期).
+  const recorded = [...others, { step: step.key, on: input.happenedOn, months: old.months }];
+  const moves = dateChanged
+    ? [
+        ...(old.statusChangeId !== null ? [{ changeId: old.statusChangeId, effectiveOn: check.effectiveOn }] : []),
+        ...rows
+          .filter((r) => r.statusChangeId !== null && stepOf(pack, r.step)?.effectiveAfter?.of === step.key)
+          .map((r) => ({ changeId: r.statusChangeId!, effectiveOn: effectiveDate(stepOf(pack, r.step)!, recorded, r.happenedOn) })),
+      ]
+    : [];
+  const moved = await prepareStatusMoves(personId, moves);
 
   const created = await prisma.$transaction(async (tx) => {
     // Only the record in force may be superseded: two corrections at once cannot both win.
@@ -228,11 +267,13 @@ export async function correctRecord(actor: Actor, personId: number, recordId: nu
         correctsId: recordId,
         correctionReason: input.reason,
         statusChangeId: old.statusChangeId,
+        months: old.months,
       },
       select: { id: true },
     });
     // The documents follow the record in force; the superseded one keeps its place in the history.
     await tx.pipelineDocument.updateMany({ where: { recordId }, data: { recordId: record.id } });
+    await writeStatusMoves(tx, personId, moved);
     return record;
   });
   await audit({
@@ -247,6 +288,7 @@ export async function correctRecord(actor: Actor, personId: number, recordId: nu
       from: formatDate(old.happenedOn),
       to: formatDate(input.happenedOn),
       reason: input.reason,
+      ...(moved.length ? { statusMoved: moved.map((m) => ({ statusChangeId: m.changeId, from: formatDate(m.from), to: formatDate(m.to) })) } : {}),
       ...(birthDate && old.birthDate && birthDate.getTime() !== old.birthDate.getTime() ? { birthDateCorrected: true } : {}),
     },
   });

@@ -1,14 +1,15 @@
 import writeXlsxFile, { type SheetData } from "write-excel-file/node";
 import { formatDate } from "~/lib/dates";
-import { PIPELINE_STAGES, PIPELINE_STAGE_LABELS, STAGE_STEPS } from "~/lib/pipeline/stats";
+import { PIPELINE_STAGES, PIPELINE_STAGE_LABELS, PROBATION_OUTCOMES, STAGE_STEPS } from "~/lib/pipeline/stats";
 import { audit } from "../audit";
 import { type Download, XLSX_TYPE, boldCell, headerRow } from "../http/download";
 import { pipelineDue } from "./due";
-import { type StatsRow, pipelineStats } from "./stats";
+import { type StatsRow, pipelineStats, zeroSteps } from "./stats";
 
 // The 组织部's 发展党员 statistics as a workbook, over one unit's subtree: per branch and per college, the
 // people at each stage, the stage steps recorded in the year (新确定积极分子, 新确定发展对象, 新接收预备党员,
-// 转为正式党员) and the steps overdue today; then the median days between stage steps. Counts only: no
+// 转为正式党员, that one split into 按期转正 and 延长预备期后转正, with 延长预备期 and 取消预备党员资格 approved in the
+// year) and the steps overdue today; then the median days between stage steps. Counts only: no
 // name or number is written, so nothing needs masking.
 
 const RECORDED_TITLES: Record<string, string> = {
@@ -30,11 +31,13 @@ export async function exportPipelineStats(actorId: number, unit: { id: number; n
   const titles = [
     ...PIPELINE_STAGES.map((s) => `${PIPELINE_STAGE_LABELS[s]}（人）`),
     ...STAGE_STEPS.map((s) => `${year}年${RECORDED_TITLES[s.step]}`),
+    ...PROBATION_OUTCOMES.map((o) => `${year}年${o.label}`),
     "逾期步骤（项）",
   ];
   const figures = (r: StatsRow, key: string) => [
     ...PIPELINE_STAGES.map((s) => r.stages[s]),
     ...STAGE_STEPS.map((s) => r.recorded[s.step]),
+    ...PROBATION_OUTCOMES.map((o) => r.recorded[o.key]),
     overdue.get(key) ?? 0,
   ];
   // A branch with overdue steps but nobody at a stage today (people with a file whose status moved on) still gets its line.
@@ -46,7 +49,7 @@ export async function exportPipelineStats(actorId: number, unit: { id: number; n
         college,
         branch,
         stages: { applicant: 0, activist: 0, target: 0, probationary: 0 },
-        recorded: Object.fromEntries(STAGE_STEPS.map((s) => [s.step, 0])),
+        recorded: zeroSteps(),
       });
   }
   const byBranch: SheetData = [

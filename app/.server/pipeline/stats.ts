@@ -1,4 +1,13 @@
-import { PIPELINE_STAGES, type PipelineStage, STAGE_STEPS, type Transition, stageTransitions } from "~/lib/pipeline/stats";
+import {
+  OUTCOME_STEPS,
+  PIPELINE_STAGES,
+  PROBATION_OUTCOMES,
+  type PipelineStage,
+  STAGE_STEPS,
+  type Transition,
+  outcomeOf,
+  stageTransitions,
+} from "~/lib/pipeline/stats";
 import { unitIdsOnPath } from "~/lib/unit-path";
 import { prisma, rawDb } from "../db";
 import { all, inList, sql } from "../sql";
@@ -8,14 +17,15 @@ import { all, inList, sql } from "../sql";
 // year, and the median days between consecutive stage steps (the steps' days read once, medians in JS).
 
 export type StageCounts = Record<PipelineStage, number>;
-/** Stage steps recorded in the year, by step key (apply, recommend, target-decide, admit-meeting, turn-approve). */
+/** Stage steps recorded in the year, by step key (apply, recommend, target-decide, admit-meeting, turn-approve), and the 预备期's outcomes by their key. */
 export type StepCounts = Record<string, number>;
 export type StatsRow = { college: string; branch: string; stages: StageCounts; recorded: StepCounts };
 export type PipelineStats = { rows: StatsRow[]; colleges: StatsRow[]; total: StatsRow; transitions: Transition[] };
 
 const NONE = "—";
 const zeroStages = (): StageCounts => ({ applicant: 0, activist: 0, target: 0, probationary: 0 });
-const zeroSteps = (): StepCounts => Object.fromEntries(STAGE_STEPS.map((s) => [s.step, 0]));
+export const zeroSteps = (): StepCounts => Object.fromEntries([...STAGE_STEPS.map((s) => s.step), ...PROBATION_OUTCOMES.map((o) => o.key)].map((k) => [k, 0]));
+const STAGE_STEP_KEYS = new Set<string>(STAGE_STEPS.map((s) => s.step));
 
 /** The figures of the subtree of the unit at `path` for `year` (steps by their calendar day). The caller checks the scope. */
 export async function pipelineStats(path: string, year: number): Promise<PipelineStats> {
@@ -31,7 +41,7 @@ export async function pipelineStats(path: string, year: number): Promise<Pipelin
     db,
     sql`SELECT r."personId", p."unitId", r."step", r."happenedOn" FROM "PipelineRecord" r
       JOIN "Person" p ON p."id" = r."personId" JOIN "OrgUnit" u ON u."id" = p."unitId"
-      WHERE r."supersededAt" IS NULL AND p."disabledAt" IS NULL AND u."path" LIKE ${under} AND r."step" ${inList(STAGE_STEPS.map((s) => s.step))}`,
+      WHERE r."supersededAt" IS NULL AND p."disabledAt" IS NULL AND u."path" LIKE ${under} AND r."step" ${inList([...STAGE_STEP_KEYS, ...OUTCOME_STEPS])}`,
   );
 
   // The college and branch of each unit: the nearest unit of that kind on its path ("—" when none).
@@ -67,9 +77,20 @@ export async function pipelineStats(path: string, year: number): Promise<Pipelin
   };
   for (const c of counts) row(c.unitId).stages[c.politicalStatus] += Number(c.n);
   const days = new Map<number, Map<string, Date>>();
+  const stepsOf = new Map<number, Set<string>>();
+  for (const s of steps) {
+    const mine = stepsOf.get(s.personId) ?? new Set<string>();
+    mine.add(s.step);
+    stepsOf.set(s.personId, mine);
+  }
   for (const s of steps) {
     const on = new Date(s.happenedOn);
-    if (on.getUTCFullYear() === year) row(s.unitId).recorded[s.step]++;
+    if (on.getUTCFullYear() === year) {
+      if (STAGE_STEP_KEYS.has(s.step)) row(s.unitId).recorded[s.step]++;
+      const outcome = outcomeOf(s.step, stepsOf.get(s.personId)!);
+      if (outcome) row(s.unitId).recorded[outcome]++;
+    }
+    if (!STAGE_STEP_KEYS.has(s.step)) continue;
     const mine = days.get(s.personId) ?? new Map<string, Date>();
     mine.set(s.step, on);
     days.set(s.personId, mine);

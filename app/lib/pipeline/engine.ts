@@ -13,7 +13,8 @@ import { type PipelinePack, type PipelineRule, type PipelineStep, citation, step
 // - ≥ N years old: on the step's date, by the date of birth.
 // - every N months from X until Y: due N months after X or after its own last record, until Y is recorded.
 
-export type RecordedStep = { step: string; on: Date };
+/** A step in force: its day, and the months it records when its step has a length (延长预备期). */
+export type RecordedStep = { step: string; on: Date; months?: number | null };
 export type FileFacts = { birthDate: Date | null };
 
 const DAY_MS = 24 * 3600_000;
@@ -70,11 +71,35 @@ function firstOf(recorded: readonly RecordedStep[], stepKey: string): Date | nul
   return first;
 }
 
+/** The months recorded on a step that extends a period (延长预备期), 0 when it is not recorded. */
+function extensionOf(recorded: readonly RecordedStep[], stepKey: string | undefined): number {
+  if (!stepKey) return 0;
+  let last: RecordedStep | null = null;
+  for (const r of recorded) if (r.step === stepKey && (!last || r.on > last.on)) last = r;
+  return last?.months ?? 0;
+}
+
+/** The first recorded step that closes `step` (按期转正 closes 延长预备期), or null. */
+function closerOf(pack: PipelinePack, step: PipelineStep, recorded: readonly RecordedStep[]): { key: string; on: Date } | null {
+  for (const k of step.closedBy) {
+    const on = firstOf(recorded, k);
+    if (on) return { key: k, on };
+  }
+  return null;
+}
+
+/** An approval this step waits for (a 延长预备期 decided but not yet approved), or null. */
+function awaitedBy(step: PipelineStep, recorded: readonly RecordedStep[]) {
+  for (const r of step.rules) if (r.kind === "awaits" && lastOf(recorded, r.of) && !lastOf(recorded, r.until)) return r;
+  return null;
+}
+
 function titleOf(pack: PipelinePack, stepKey: string): string {
   return stepOf(pack, stepKey)?.title ?? stepKey;
 }
 
-export type RefusalRule = "unknown" | "future" | "order" | "once" | "not-before" | "public-notice" | "min-age" | "no-birth-date";
+export type RefusalRule =
+  "unknown" | "future" | "order" | "once" | "closed" | "awaits" | "length" | "not-before" | "public-notice" | "min-age" | "no-birth-date";
 export type StepRefusal = { rule: RefusalRule; message: string };
 export type StepCheck = { ok: true; late: string[]; effectiveOn: Date } | { ok: false; refusal: StepRefusal };
 
@@ -87,12 +112,14 @@ function earliestBounds(pack: PipelinePack, step: PipelineStep, recorded: readon
     if (r.kind === "not-before") {
       const from = firstOf(recorded, r.of);
       if (!from) continue;
-      const date = addMonths(from, r.months);
+      const extra = extensionOf(recorded, r.extendedBy);
+      const date = addMonths(from, r.months + extra);
+      const extended = extra ? `，另延长 ${extra} 个月（「${titleOf(pack, r.extendedBy!)}」）` : "";
       bounds.push({
         date,
         rule: r,
         message: (d) =>
-          `不能早于 ${formatDate(d)}：${citation(pack, r.article)} ${r.text}（自 ${formatDate(from)}「${titleOf(pack, r.of)}」起须满 ${monthsText(r.months)}）`,
+          `不能早于 ${formatDate(d)}：${citation(pack, r.article, r.source)} ${r.text}（自 ${formatDate(from)}「${titleOf(pack, r.of)}」起须满 ${monthsText(r.months)}${extended}）`,
       });
     } else if (r.kind === "public-notice") {
       const days = pack.publicNotice.workingDays;
@@ -121,7 +148,7 @@ function deadlines(pack: PipelinePack, step: PipelineStep, recorded: readonly Re
     const date = addMonths(from, r.months);
     out.push({
       date,
-      message: `期限 ${formatDate(date)}：${citation(pack, r.article)} ${r.text}（自 ${formatDate(from)}「${titleOf(pack, r.of)}」起 ${monthsText(r.months)}内）`,
+      message: `期限 ${formatDate(date)}：${citation(pack, r.article, r.source)} ${r.text}（自 ${formatDate(from)}「${titleOf(pack, r.of)}」起 ${monthsText(r.months)}内）`,
     });
   }
   return out;
@@ -131,14 +158,22 @@ function deadlines(pack: PipelinePack, step: PipelineStep, recorded: readonly Re
 export function effectiveDate(step: PipelineStep, recorded: readonly RecordedStep[], on: Date): Date {
   if (!step.effectiveAfter) return on;
   const from = firstOf(recorded, step.effectiveAfter.of);
-  return from ? addMonths(from, step.effectiveAfter.months) : on;
+  return from ? addMonths(from, step.effectiveAfter.months + extensionOf(recorded, step.effectiveAfter.extendedBy)) : on;
 }
 
 /**
  * May `stepKey` be recorded as done on `on`, given the steps in force? A refusal names the rule and its
  * article; a step past its deadline is accepted, with why it is late.
  */
-export function checkStep(pack: PipelinePack, recorded: readonly RecordedStep[], stepKey: string, on: Date, facts: FileFacts, today: Date): StepCheck {
+export function checkStep(
+  pack: PipelinePack,
+  recorded: readonly RecordedStep[],
+  stepKey: string,
+  on: Date,
+  facts: FileFacts,
+  today: Date,
+  months: number | null = null,
+): StepCheck {
   const step = stepOf(pack, stepKey);
   if (!step) return { ok: false, refusal: { rule: "unknown", message: "档案规则包中没有这个步骤" } };
   const cite = citation(pack, step.article, step.source);
@@ -147,6 +182,20 @@ export function checkStep(pack: PipelinePack, recorded: readonly RecordedStep[],
   const done = lastOf(recorded, step.key);
   if (done && !step.repeatable) {
     return { ok: false, refusal: { rule: "once", message: `「${step.title}」已于 ${formatDate(done)} 记录；如记录有误，请更正原记录` } };
+  }
+  const closer = closerOf(pack, step, recorded);
+  if (closer) {
+    return {
+      ok: false,
+      refusal: { rule: "closed", message: `「${titleOf(pack, closer.key)}」已于 ${formatDate(closer.on)} 记录，不能再记录「${step.title}」（${cite}）` },
+    };
+  }
+  if (step.length) {
+    const rule = `${citation(pack, step.length.article, step.length.source)} ${step.length.text}`;
+    if (months === null) return { ok: false, refusal: { rule: "length", message: `请填写月数：${rule}` } };
+    if (months > step.length.maxMonths) return { ok: false, refusal: { rule: "length", message: `不能超过 ${step.length.maxMonths} 个月：${rule}` } };
+  } else if (months !== null) {
+    return { ok: false, refusal: { rule: "length", message: `「${step.title}」不记录月数` } };
   }
 
   for (const before of step.after) {
@@ -177,6 +226,17 @@ export function checkStep(pack: PipelinePack, recorded: readonly RecordedStep[],
     }
   }
 
+  const awaited = awaitedBy(step, recorded);
+  if (awaited && awaited.kind === "awaits") {
+    return {
+      ok: false,
+      refusal: {
+        rule: "awaits",
+        message: `须待「${titleOf(pack, awaited.until)}」记录后方可记录「${step.title}」：${citation(pack, awaited.article, awaited.source)} ${awaited.text}`,
+      },
+    };
+  }
+
   for (const r of step.rules) {
     if (r.kind !== "min-age") continue;
     const rule = `${citation(pack, r.article)} ${r.text}`;
@@ -196,6 +256,40 @@ export function checkStep(pack: PipelinePack, recorded: readonly RecordedStep[],
     .filter((d) => on.getTime() > d.date.getTime())
     .map((d) => `逾期：${d.message}`);
   return { ok: true, late, effectiveOn: effectiveDate(step, recorded, on) };
+}
+
+/**
+ * Whether moving `stepKey` to `on` (a correction of its date) leaves the steps recorded after it in
+ * order and in time: each later step that follows it or counts from it (≥ 1 year as activist, the
+ * 预备期, the 公示) is checked again against the file with the new date. Null when they all still hold;
+ * otherwise why not, naming the later step and its article.
+ */
+export function dependentsRefusal(
+  pack: PipelinePack,
+  others: readonly RecordedStep[],
+  stepKey: string,
+  on: Date,
+  months: number | null = null,
+): StepRefusal | null {
+  const recorded = [...others, { step: stepKey, on, months }];
+  for (const later of others) {
+    const step = stepOf(pack, later.step);
+    if (!step || step.key === stepKey) continue;
+    const cite = citation(pack, step.article, step.source);
+    if (step.after.includes(stepKey) && on.getTime() > later.on.getTime()) {
+      return {
+        rule: "order",
+        message: `「${step.title}」已记录于 ${formatDate(later.on)}，「${titleOf(pack, stepKey)}」的日期不能晚于它（${cite}）`,
+      };
+    }
+    const counts = (b: Bound) => b.rule.kind !== "min-age" && "of" in b.rule && b.rule.of === stepKey;
+    for (const b of earliestBounds(pack, step, recorded).filter(counts)) {
+      if (later.on.getTime() < b.date.getTime()) {
+        return { rule: b.rule.kind as RefusalRule, message: `更正后「${step.title}」（${formatDate(later.on)}）不再符合时限：${b.message(b.date)}` };
+      }
+    }
+  }
+  return null;
 }
 
 export type DueState = "overdue" | "due" | "waiting" | "open";
@@ -233,11 +327,11 @@ export function nextSteps(pack: PipelinePack, recorded: readonly RecordedStep[],
         state: deadline.getTime() < today.getTime() ? "overdue" : "due",
         earliest: null,
         deadline,
-        rule: `${citation(pack, every.article)} ${every.text}（上次：${formatDate(base)}，每 ${monthsText(every.months)}一次）`,
+        rule: `${citation(pack, every.article, every.source)} ${every.text}（上次：${formatDate(base)}，每 ${monthsText(every.months)}一次）`,
       });
       continue;
     }
-    if (lastOf(recorded, step.key)) continue;
+    if (lastOf(recorded, step.key) || closerOf(pack, step, recorded) || awaitedBy(step, recorded)) continue;
     const bounds = earliestBounds(pack, step, recorded);
     for (const r of step.rules) {
       if (r.kind === "min-age" && facts.birthDate) {
@@ -267,10 +361,16 @@ export function nextSteps(pack: PipelinePack, recorded: readonly RecordedStep[],
   return items;
 }
 
-/** Why a step cannot be recorded yet because of its order, or null when its prerequisites are recorded. */
+/** Why a step cannot be recorded (yet): its order, a step that closed it, an approval it waits for; null when none. */
 export function blockedBy(pack: PipelinePack, recorded: readonly RecordedStep[], stepKey: string): string | null {
   const step = stepOf(pack, stepKey);
   if (!step) return null;
   const missing = step.after.filter((k) => !lastOf(recorded, k));
-  return missing.length ? `须先记录：${missing.map((k) => `「${titleOf(pack, k)}」`).join("、")}` : null;
+  if (missing.length) return `须先记录：${missing.map((k) => `「${titleOf(pack, k)}」`).join("、")}`;
+  if (lastOf(recorded, step.key)) return null;
+  const closer = closerOf(pack, step, recorded);
+  if (closer) return `已记录「${titleOf(pack, closer.key)}」（${formatDate(closer.on)}），本步骤不再办理`;
+  const awaited = awaitedBy(step, recorded);
+  if (awaited && awaited.kind === "awaits") return `须待「${titleOf(pack, awaited.until)}」记录后办理`;
+  return null;
 }

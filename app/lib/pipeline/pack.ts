@@ -33,18 +33,21 @@ const key = (field: string) => z.string({ error: `${field}必须是文字` }).re
 const months = z.number({ error: "months 必须是数字" }).int("months 必须是整数").min(1, "months 至少为 1").max(120, "months 过大");
 const day = z.string({ error: "日期必须写成 YYYY-MM-DD" }).regex(DAY, "日期必须写成 YYYY-MM-DD");
 
-const cited = { article: text("条款（article）"), text: text("规则说明（text）") };
+const cited = { article: text("条款（article）"), source: text("出处（source）").optional(), text: text("规则说明（text）") };
 
 const rule = z.discriminatedUnion(
   "kind",
   [
     strictObject({ kind: z.literal("within"), of: key("所依据的步骤"), months, ...cited }),
-    strictObject({ kind: z.literal("not-before"), of: key("所依据的步骤"), months, ...cited }),
+    // extendedBy: the months recorded on that step (延长预备期) are added to the N months.
+    strictObject({ kind: z.literal("not-before"), of: key("所依据的步骤"), months, extendedBy: key("延长步骤").optional(), ...cited }),
     strictObject({ kind: z.literal("public-notice"), of: key("所依据的步骤"), text: text("规则说明（text）") }),
     strictObject({ kind: z.literal("min-age"), years: z.number({ error: "years 必须是数字" }).int().min(1).max(100), ...cited }),
     strictObject({ kind: z.literal("every"), months, from: key("起算步骤"), until: key("截止步骤"), ...cited }),
+    // Refused while step `of` is recorded and step `until` (its approval) is not.
+    strictObject({ kind: z.literal("awaits"), of: key("所依据的步骤"), until: key("批准步骤"), ...cited }),
   ],
-  { error: "规则种类（kind）只能是 within、not-before、public-notice、min-age 或 every" },
+  { error: "规则种类（kind）只能是 within、not-before、public-notice、min-age、every 或 awaits" },
 );
 export type PipelineRule = z.infer<typeof rule>;
 
@@ -58,7 +61,13 @@ const step = strictObject({
   recorder: z.enum(RECORDER_LEVELS, { error: `recorder 只能是 ${RECORDER_LEVELS.join("、")}` }),
   after: z.array(key("前置步骤")).default([]),
   sets: z.enum(POLITICAL_STATUSES, { error: `sets 只能是 ${POLITICAL_STATUSES.join("、")}` }).optional(),
-  effectiveAfter: strictObject({ of: key("所依据的步骤"), months }).optional(),
+  effectiveAfter: strictObject({ of: key("所依据的步骤"), months, extendedBy: key("延长步骤").optional() }).optional(),
+  /** The step records a length in months (延长预备期), at most maxMonths (refused beyond, citing the article). */
+  length: strictObject({ maxMonths: months, ...cited }).optional(),
+  /** Steps that close this one: once any is recorded, this one can no longer be (按期转正 closes 延长预备期). */
+  closedBy: z.array(key("终止步骤")).default([]),
+  /** The step may set a status behind the person's (取消预备党员资格); otherwise a status is only ever moved forward. */
+  setsBack: z.boolean({ error: "setsBack 只能是 true 或 false" }).default(false),
   repeatable: z.boolean({ error: "repeatable 只能是 true 或 false" }).default(false),
   documents: z.array(text("材料名称")).default([]),
   rules: z.array(rule).default([]),
@@ -105,8 +114,23 @@ export const pipelinePackSchema = strictObject({
         if (!s.repeatable)
           ctx.addIssue({ code: "custom", path: ["steps", i, "rules", j], message: "周期性规则（every）只能用于可重复记录的步骤（repeatable: true）" });
       } else if (r.kind !== "min-age") known(r.of, ["rules", j, "of"]);
+      if (r.kind === "awaits") known(r.until, ["rules", j, "until"]);
+      if (r.kind === "not-before" && r.extendedBy) known(r.extendedBy, ["rules", j, "extendedBy"]);
     });
     if (s.effectiveAfter) known(s.effectiveAfter.of, ["effectiveAfter", "of"]);
+    if (s.effectiveAfter?.extendedBy) known(s.effectiveAfter.extendedBy, ["effectiveAfter", "extendedBy"]);
+    s.closedBy.forEach((k, j) => known(k, ["closedBy", j]));
+    // A period is only extended by a step that records its length.
+    const extenders: [string | undefined, (string | number)[]][] = [
+      ...s.rules.map((r, j): [string | undefined, (string | number)[]] => [r.kind === "not-before" ? r.extendedBy : undefined, ["rules", j, "extendedBy"]]),
+      [s.effectiveAfter?.extendedBy, ["effectiveAfter", "extendedBy"]],
+    ];
+    for (const [k, path] of extenders) {
+      if (k && seen.has(k) && !pack.steps[seen.get(k)!].length)
+        ctx.addIssue({ code: "custom", path: ["steps", i, ...path], message: `延长步骤 ${k} 须记录月数（length）` });
+    }
+    if (s.setsBack && !s.sets) ctx.addIssue({ code: "custom", path: ["steps", i, "setsBack"], message: "setsBack 须与 sets 一起使用" });
+    if (s.length && s.repeatable) ctx.addIssue({ code: "custom", path: ["steps", i, "length"], message: "记录期限的步骤（length）不能重复记录" });
     if (s.repeatable && s.sets) ctx.addIssue({ code: "custom", path: ["steps", i, "sets"], message: "可重复记录的步骤不能变更政治面貌" });
   });
 });

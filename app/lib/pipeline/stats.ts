@@ -23,6 +23,27 @@ export const STAGE_STEPS = [
   { step: "turn-approve", label: "转为正式党员" },
 ] as const;
 
+/**
+ * How the 预备期 ended or moved in the year (党章第七条: 按期转正, 延长预备期, 取消预备党员资格), counted
+ * by the 上级党委's approval: a 转正 is 按期 unless the file holds an approved 延长预备期.
+ */
+export const PROBATION_OUTCOMES = [
+  { key: "turn-on-time", label: "按期转正" },
+  { key: "turn-extended", label: "延长预备期后转正" },
+  { key: "extend-approve", label: "延长预备期" },
+  { key: "cancel-approve", label: "取消预备党员资格" },
+] as const;
+export type ProbationOutcome = (typeof PROBATION_OUTCOMES)[number]["key"];
+/** The steps whose approvals the outcomes count. */
+export const OUTCOME_STEPS = ["turn-approve", "extend-approve", "cancel-approve"] as const;
+
+/** The outcome a recorded approval counts as, given the steps in force of the same person's file; null for other steps. */
+export function outcomeOf(step: string, personSteps: ReadonlySet<string>): ProbationOutcome | null {
+  if (step === "turn-approve") return personSteps.has("extend-approve") ? "turn-extended" : "turn-on-time";
+  if (step === "extend-approve" || step === "cancel-approve") return step;
+  return null;
+}
+
 export type Transition = { from: string; to: string; people: number; medianDays: number | null };
 
 /** The median of a list of numbers (the mean of the two middle ones for an even count); null when empty. */

@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "PipelineRecord" ADD COLUMN "months" INTEGER;
+
