@@ -146,6 +146,16 @@ describe("a class's exam and 补考", () => {
   });
 });
 
+describe("the exam's report", () => {
+  it("counts the class's enrolled members as the people who should take it, not the withdrawn", async () => {
+    // The quiz's audience is another college; in the organiser's college only 甲 is still enrolled
+    // (乙 withdrew above), and she should take the exam.
+    const report = await (await as("ORG")).get(`/manage/quizzes/${ids.exam}/report`);
+    expect(report.status).toBe(200);
+    expect(report.text.replaceAll("<!-- -->", "")).toContain("应参加 1 人");
+  });
+});
+
 describe("a class's organiser and the class's sessions", () => {
   const page = (id: number) => `/manage/activities/${id}`;
 

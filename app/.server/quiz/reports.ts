@@ -21,12 +21,22 @@ function withinScope(scopePaths: readonly string[], pathColumn = raw(`u."path"`)
   return anyOf(scopePaths.map((p) => sql`${pathColumn} LIKE ${`${p}%`}`));
 }
 
-/** The person (p, in unit u) is in the quiz's audience: a unit on their path, and the status if one is named. */
+/**
+ * The person (p, in unit u) is in the quiz's audience: a unit on their path, and the status if one is
+ * named; or, as open-papers.ts admits them (class-papers.ts), an enrolled member of a class whose exam
+ * it is, or the member a 补考 on it is named for while still enrolled.
+ */
 function inAudience(quizId: number): Sql {
-  return sql`EXISTS (
+  return sql`(EXISTS (
     SELECT 1 FROM "QuizAudience" qa JOIN "OrgUnit" au ON au."id" = qa."unitId"
     WHERE qa."quizId" = ${quizId} AND u."path" LIKE au."path" || '%'
-      AND (qa."politicalStatus" IS NULL OR qa."politicalStatus" = p."politicalStatus"))`;
+      AND (qa."politicalStatus" IS NULL OR qa."politicalStatus" = p."politicalStatus"))
+  OR EXISTS (
+    SELECT 1 FROM "ClassItem" ci JOIN "ClassMember" cm ON cm."classId" = ci."classId"
+    WHERE ci."quizId" = ${quizId} AND ci."kind" = 'exam' AND cm."personId" = p."id" AND cm."status" = 'enrolled')
+  OR EXISTS (
+    SELECT 1 FROM "ClassExamMakeup" mk JOIN "ClassMember" cm ON cm."classId" = mk."classId" AND cm."personId" = mk."personId"
+    WHERE mk."quizId" = ${quizId} AND mk."personId" = p."id" AND cm."status" = 'enrolled'))`;
 }
 
 const num = (x: number | bigint | null) => Number(x ?? 0);
