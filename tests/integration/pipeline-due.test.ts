@@ -53,6 +53,24 @@ beforeAll(async () => {
   ids.overdue = applicant("2025110001", "逾期甲", a1.id, addMonths(today, -3));
   ids.due = applicant("2025110002", "本月乙", a2.id, dueThisMonth);
   ids.other = applicant("2025110003", "法学丙", l1.id, addMonths(today, -3));
+
+  // An activist named eight months ago whose branch has not recorded the half-yearly 考察 since.
+  const history = f.unit({ name: "历史学院党委", kind: "college", parent: root });
+  const h1 = f.unit({ name: "历史学院党支部", kind: "branch", branchType: "student", parent: history });
+  ids.history = history.id;
+  const named = addMonths(today, -8);
+  const activist = f.person({ number: "2025110004", name: "考察丁", unitId: h1.id, politicalStatus: "activist", statusSince: named });
+  const record = f.db.prepare(
+    `INSERT INTO PipelineRecord (personId, pack, packVersion, step, happenedOn, birthDate, recordedById, recordedAt, activeKey) VALUES (?, 'cpc-2014', 1, ?, ?, ?, ?, ?, ?)`,
+  );
+  for (const [step, on] of [
+    ["apply", addMonths(today, -10)],
+    ["apply-talk", addDays(addMonths(today, -10), 20)],
+    ["recommend", named],
+  ] as const) {
+    const birth = step === "apply" ? storedTimestamp(new Date("2000-01-01T00:00:00Z")) : null;
+    record.run(activist, step, storedTimestamp(on), birth, ids.ROOT, storedTimestamp(new Date()), `${activist}:${step}`);
+  }
 });
 afterAll(() => server?.stop());
 
@@ -67,6 +85,14 @@ describe("/manage/pipeline", () => {
     expect(res.text).toContain(`党组织派人谈话 · ${dueState}`);
     expect(res.text).not.toContain("法学丙");
     expect(res.text).toContain("艺术学院第二党支部");
+  });
+
+  it("shows an activist's half-yearly 考察 overdue six months after she was named, with 第十一条", async () => {
+    const res = await clients.ROOT.get(`/manage/pipeline?unitId=${ids.history}`);
+    expect(res.status).toBe(200);
+    expect(res.text).toContain("考察丁");
+    expect(res.text).toContain("培养教育考察 · 已逾期");
+    expect(res.text).toContain("《细则》第十一条 党支部每半年对入党积极分子进行一次考察");
   });
 
   it("shows a branch secretary their branch only", async () => {
