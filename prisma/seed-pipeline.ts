@@ -60,7 +60,7 @@ export function historyDates(status: string, since: Date, draw: () => number): {
 type PersonRow = { id: number; unitId: number; status: string; category: string };
 type ChangeRow = { id: number; personId: number; toStatus: string; effectiveOn: string | number };
 type UnitRow = { id: number; kind: string; parentId: number | null };
-type Planned = { step: string; on: Date; statusChangeId?: number; birthDate?: Date };
+type Planned = { step: string; on: Date; statusChangeId?: number; birthDate?: Date; months?: number };
 
 export type DemoFiles = { files: number; records: number; contacts: number };
 
@@ -119,10 +119,10 @@ export function seedDemoPipeline(db: Database.Database, now: Date): DemoFiles {
     run(
       db,
       sql`INSERT INTO "PipelineRecord" ("personId", "pack", "packVersion", "step", "happenedOn", "note", "backfilled", "late", "birthDate", "recordedById",
-            "recordedAt", "activeKey", "correctsId", "correctionReason", "supersededAt", "statusChangeId")
+            "recordedAt", "activeKey", "correctsId", "correctionReason", "supersededAt", "statusChangeId", "months")
           VALUES (${personId}, ${pack.id}, ${pack.version}, ${p.step}, ${p.on}, ${backfilled ? BACKFILL_NOTE : null}, ${backfilled}, ${late.length ? late.join("\n") : null},
             ${p.birthDate ?? null}, ${recordedById}, ${backfilled ? new Date(live.getTime() + 2 * 3_600_000) : new Date(p.on.getTime() + 10 * 3_600_000)},
-            ${repeatable ? null : `${personId}:${p.step}`}, NULL, NULL, NULL, ${p.statusChangeId ?? null})`,
+            ${repeatable ? null : `${personId}:${p.step}`}, NULL, NULL, NULL, ${p.statusChangeId ?? null}, ${p.months ?? null})`,
     );
   };
   const insertContact = (personId: number, role: string, memberId: number, since: Date, endedOn: Date | null, recordedById: number) =>
@@ -144,11 +144,11 @@ export function seedDemoPipeline(db: Database.Database, now: Date): DemoFiles {
     const birthDate = plan.find((p) => p.step === "apply")?.birthDate ?? null;
     const checked: { p: Planned; late: string[] }[] = [];
     for (const p of plan) {
-      const check = checkStep(pack, recorded, p.step, p.on, { birthDate }, today);
+      const check = checkStep(pack, recorded, p.step, p.on, { birthDate }, today, p.months ?? null);
       // A late step is accepted by the engine, but a demo file is on time: its overdue steps are the ones left undone.
       const why = !check.ok ? check.refusal.message : check.late.join("；");
       if (why) throw new Error(`演示档案不符合${pack.source}（人员 ${person.id}，${p.step}，${p.on.toISOString().slice(0, 10)}）：${why}`);
-      recorded.push({ step: p.step, on: p.on });
+      recorded.push({ step: p.step, on: p.on, months: p.months ?? null });
       checked.push({ p, late: check.ok ? check.late : [] });
     }
     for (const { p, late } of checked) {
@@ -267,5 +267,14 @@ function planFile(
   add("oath", addDays(approved, between(7, 30)));
   add("probation-assessment", addMonths(admitted.on, 6));
   add("turn-apply", addDays(addMonths(admitted.on, 12), -between(5, 20)));
+  // 党章第七条: a 预备党员 whose year is over (seed.ts admits a few 13 to 16 months ago) had the 预备期
+  // extended by six months by the branch meeting, approved by the college; the 转正 waits for its end.
+  // Dated from the id, not drawn, so the other files keep their draws.
+  const yearOver = addMonths(admitted.on, 12);
+  if (addDays(yearOver, 40) <= today) {
+    const decided = addDays(yearOver, 3 + (person.id % 12));
+    add("extend-meeting", decided, { months: 6 });
+    add("extend-approve", addDays(decided, 14 + (person.id % 10)));
+  }
   return plan;
 }

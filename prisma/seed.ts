@@ -175,8 +175,11 @@ export async function seedDemoUniversity(dbFile: string, now = new Date()): Prom
 
     const addPerson = (input: Parameters<RecordWriter["person"]>[0] & { politicalStatus: string }) => {
       // The same one draw as ever; a 预备党员 has held the status less than a year (第三十二条), others up to 2½ years.
+      // The lowest draws of 预备党员 (about one in sixteen) were admitted 13 to 16 months ago: their 预备期 was
+      // extended by six months (党章第七条; their files record it, seed-pipeline.ts).
       const drawn = rand() * (input.politicalStatus === "probationary" ? 330 : 900);
-      const history = input.politicalStatus === "masses" ? [] : historyDates(input.politicalStatus, new Date(today - Math.floor(drawn + 30) * dayMs), spacing);
+      const days = input.politicalStatus === "probationary" && drawn < 20 ? 400 + Math.floor(drawn * 4) : Math.floor(drawn + 30);
+      const history = input.politicalStatus === "masses" ? [] : historyDates(input.politicalStatus, new Date(today - days * dayMs), spacing);
       const id = f.person({ ...input, statusSince: history.at(-1)?.on ?? null });
       peopleCount++;
       // A dated history: each stage reached, in order, ending at the current one, spaced as the 细则 allows.

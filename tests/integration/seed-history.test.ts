@@ -222,11 +222,11 @@ describe("the demo's development files", () => {
   const pack = loadPipelinePacks(path.join(ROOT, "content", "pipeline-packs")).packs.get("cpc-2014")!;
   const today = new Date(`${todayInChina()}T00:00:00Z`);
   const order = new Map(pack.steps.map((s, i) => [s.key, i]));
-  type Row = { personId: number; status: string; step: string; on: string; birthDate: string | null; statusChangeId: number | null };
+  type Row = { personId: number; status: string; step: string; on: string; birthDate: string | null; statusChangeId: number | null; months: number | null };
   const filesOf = () => {
     const rows = db
       .prepare(
-        `SELECT r.personId, p.politicalStatus AS status, r.step, r.happenedOn AS "on", r.birthDate, r.statusChangeId FROM PipelineRecord r
+        `SELECT r.personId, p.politicalStatus AS status, r.step, r.happenedOn AS "on", r.birthDate, r.statusChangeId, r.months FROM PipelineRecord r
          JOIN Person p ON p.id = r.personId WHERE r.supersededAt IS NULL ORDER BY r.personId, r.happenedOn, r.id`,
       )
       .all() as Row[];
@@ -247,9 +247,9 @@ describe("the demo's development files", () => {
       const birthDate = steps.find((r) => r.step === "apply")?.birthDate;
       const recorded: RecordedStep[] = [];
       for (const r of steps) {
-        const check = checkStep(pack, recorded, r.step, new Date(r.on), { birthDate: birthDate ? new Date(birthDate) : null }, today);
+        const check = checkStep(pack, recorded, r.step, new Date(r.on), { birthDate: birthDate ? new Date(birthDate) : null }, today, r.months);
         if (!check.ok || check.late.length) refused.push(`${personId} ${r.step}: ${check.ok ? check.late.join() : check.refusal.message}`);
-        recorded.push({ step: r.step, on: new Date(r.on) });
+        recorded.push({ step: r.step, on: new Date(r.on), months: r.months });
       }
       // The current status is the one the last status-setting step set, on the date of its status change.
       const setting = steps.filter((r) => pack.steps.find((s) => s.key === r.step)?.sets);
@@ -262,6 +262,11 @@ describe("the demo's development files", () => {
       expect(change).toEqual({ toStatus: last.status, effectiveOn: last.on });
     }
     expect(refused).toEqual([]);
+    // Some probationary members had their 预备期 extended by six months (党章第七条), approved by the college.
+    expect(count("SELECT COUNT(*) AS n FROM PipelineRecord WHERE step = 'extend-meeting' AND months = 6")).toBeGreaterThan(0);
+    expect(count("SELECT COUNT(*) AS n FROM PipelineRecord WHERE step = 'extend-approve'")).toBe(
+      count("SELECT COUNT(*) AS n FROM PipelineRecord WHERE step = 'extend-meeting'"),
+    );
     // Steps done before the platform went live are marked as back-filled from the paper files.
     expect(count("SELECT COUNT(*) AS n FROM PipelineRecord WHERE backfilled AND note = ?", BACKFILL_NOTE)).toBeGreaterThan(10_000);
     expect(count("SELECT COUNT(*) AS n FROM PipelineRecord WHERE backfilled AND (note IS NULL OR note = '')")).toBe(0);
@@ -288,10 +293,20 @@ describe("the demo's development files", () => {
       }
     }
     expect(members).toBeGreaterThan(1_000);
-    // A 预备党员 today has held the status for less than a year.
-    expect(
-      count("SELECT COUNT(*) AS n FROM Person WHERE politicalStatus = 'probationary' AND statusSince < ?", new Date(Date.UTC(2025, 10, 1)).toISOString()),
-    ).toBe(0);
+    // A 预备党员 has held the status for less than a year on the seed's day (1 Nov 2026), or had the 预备期
+    // extended (党章第七条) by a decision approved by the college, and is still within it on that day.
+    const seedDay = new Date(Date.UTC(2026, 10, 1));
+    const overAYear = db
+      .prepare("SELECT id, statusSince FROM Person WHERE politicalStatus = 'probationary' AND statusSince < ?")
+      .all(addMonths(seedDay, -12).toISOString()) as { id: number; statusSince: string }[];
+    expect(overAYear.length).toBeGreaterThan(0);
+    for (const p of overAYear) {
+      const extension = db.prepare("SELECT months FROM PipelineRecord WHERE personId = ? AND step = 'extend-meeting' AND supersededAt IS NULL").get(p.id) as
+        { months: number } | undefined;
+      expect(extension, `person ${p.id}`).toBeDefined();
+      expect(count("SELECT COUNT(*) AS n FROM PipelineRecord WHERE personId = ? AND step = 'extend-approve'", p.id), `person ${p.id}`).toBe(1);
+      expect(addMonths(new Date(p.statusSince), 12 + extension!.months) > seedDay, `person ${p.id}: within the extended 预备期`).toBe(true);
+    }
   });
 
   it("names two full members of the same branch: 培养联系人 for activists, 入党介绍人 for targets and later", () => {
