@@ -116,6 +116,14 @@ export const AUDIT_ACTION_LABELS: Record<AuditAction, string> = {
   "pipeline.document_download": "下载发展党员材料",
   "pipeline.contact": "指定培养联系人或入党介绍人",
   "pipeline.export": "导出发展党员待办",
+
+  "page.column_create": "新建页面栏目",
+  "page.column_update": "修改页面栏目",
+  "page.article_post": "发布页面文章",
+  "page.article_update": "修改页面文章",
+  "page.article_archive": "撤下页面文章",
+  "page.image_add": "上传文章图片",
+  "page.image_remove": "删除文章图片",
 };
 
 /** The label of an action read from the log; an action the code no longer knows shows as stored. */

@@ -116,6 +116,15 @@ export const AUDIT_ACTIONS = [
   "pipeline.document_download",
   "pipeline.contact",
   "pipeline.export",
+
+  // The four-in-one pages (docs/decisions/051).
+  "page.column_create",
+  "page.column_update",
+  "page.article_post",
+  "page.article_update",
+  "page.article_archive",
+  "page.image_add",
+  "page.image_remove",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
