@@ -23,6 +23,12 @@ export function columnHoldsArticles(kind: ColumnKind): boolean {
 export const MAX_TITLE_CHARS = 100;
 export const MAX_BODY_CHARS = 20_000;
 export const MAX_IMAGES_PER_ARTICLE = 12;
+/** An article's fields, for the form that posts one and the one that edits it. */
+export const ARTICLE_FIELDS = {
+  title: z.string({ error: "请填写标题" }).trim().min(1, "请填写标题").max(MAX_TITLE_CHARS, `标题最多 ${MAX_TITLE_CHARS} 字`),
+  body: z.string({ error: "请填写正文" }).trim().min(1, "请填写正文").max(MAX_BODY_CHARS, `正文最多 ${MAX_BODY_CHARS} 字`),
+  pinned: z.boolean().default(false),
+};
 /** Images are re-encoded no wider than this: a phone's screen at 2x, and small enough to load on mobile data. */
 export const IMAGE_MAX_WIDTH = 1200;
 

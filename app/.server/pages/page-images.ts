@@ -83,15 +83,10 @@ export async function addArticleImage(actorId: number, articleId: number, file: 
   }
 }
 
-/** The unit an image's article belongs to, or null when there is no such image. */
-export async function imageUnitId(imageId: number): Promise<number | null> {
-  const image = await prisma.pageImage.findUnique({ where: { id: imageId }, select: { article: { select: { column: { select: { unitId: true } } } } } });
-  return image?.article.column.unitId ?? null;
-}
-
-export async function removeArticleImage(actorId: number, imageId: number) {
+/** Removes one of an article's images; an image of another article is "not found". */
+export async function removeArticleImage(actorId: number, articleId: number, imageId: number) {
   const image = await prisma.pageImage.findUnique({ where: { id: imageId }, select: { filePath: true, articleId: true } });
-  if (!image) throw new AppError("not_found", "没有找到该图片");
+  if (!image || image.articleId !== articleId) throw new AppError("not_found", "没有找到该图片");
   await prisma.pageImage.delete({ where: { id: imageId } });
   fs.rmSync(path.join(env.dataDir, image.filePath), { force: true });
   await audit({ actorId, action: "page.image_remove", targetKind: "page_image", targetId: imageId, detail: { articleId: image.articleId } });
