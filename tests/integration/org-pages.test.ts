@@ -269,12 +269,20 @@ describe("four-in-one pages", () => {
     expect(image.filePath).toMatch(/^pages\/[0-9a-f]{32}\.jpg$/);
     const stored = await sharp(path.join(dataDir, image.filePath)).metadata();
     expect([stored.format, stored.width, stored.height]).toEqual(["jpeg", 1200, 600]);
+    // A photo over the 2 MB a plain form may carry is taken: the upload raises the limit for itself.
+    const noise = new Uint8Array(1000 * 1000 * 3).map((_, i) => (i * 2654435761) >>> 24);
+    const photo = await sharp(noise, { raw: { width: 1000, height: 1000, channels: 3 } })
+      .png({ compressionLevel: 0 })
+      .toBuffer();
+    expect(photo.byteLength).toBeGreaterThan(2.5 * 1024 * 1024);
+    expect((await clients.SECA.post(url, imageForm(new Uint8Array(photo), "photo.png"))).status).toBe(200);
+    expect(imagesOf(id)[1]).toMatchObject({ mime: "image/png", width: 1000, height: 1000 });
     // A small one keeps its size.
     const small = await sharp({ create: { width: 40, height: 30, channels: 4, background: "#ffffff80" } })
       .webp()
       .toBuffer();
     expect((await clients.SECA.post(url, imageForm(new Uint8Array(small), "s.webp", "image/webp"))).status).toBe(200);
-    expect(imagesOf(id)[1]).toMatchObject({ mime: "image/webp", width: 40, height: 30 });
+    expect(imagesOf(id)[2]).toMatchObject({ mime: "image/webp", width: 40, height: 30 });
 
     // Served to readers of the page, as the article shows it; not found for anyone else.
     const article = await clients.MA1.get(`/org/${ids.A}/articles/${id}`);
