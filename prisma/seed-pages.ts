@@ -6,11 +6,12 @@ import sharp from "sharp";
 import { get, run, sql } from "../app/.server/sql";
 import { type ColumnKind } from "../app/lib/org-pages";
 
-// The demo's four-in-one pages (decision 051): the committee, the computer-science college and its
-// first undergraduate branch each have a page with a few columns and articles, one pinned; the
+// The demo's four-in-one pages (decision 051): the committee, the computer-science college and two of
+// its branches (the demo member's and the branch secretary's) each have a page with a few columns and
+// articles, one pinned above the branches; the
 // committee's pinned article has one generated image when the seed is told where files live.
 
-export type DemoPageUnits = { committee: number; college: number; branch: number; admin: number; secretary: number; branchsec: number };
+export type DemoPageUnits = { committee: number; college: number; branch: number; staffBranch: number; admin: number; secretary: number; branchsec: number };
 
 type DemoArticle = { title: string; body: string; pinned?: boolean; daysAgo: number };
 type DemoColumn = { name: string; kind: ColumnKind; articles?: DemoArticle[] };
@@ -79,6 +80,24 @@ const PAGES = (u: DemoPageUnits): { unitId: number; authorId: number; columns: D
         articles: [
           { title: "十月主题党日：重温入党誓词", body: "支部全体党员在学院党员活动室重温入党誓词，并交流了本月理论学习的体会。", daysAgo: 30 },
           { title: "支部召开年度组织生活会", body: "支部召开年度组织生活会，党员逐一进行对照检查，开展批评与自我批评。", daysAgo: 9 },
+        ],
+      },
+      { name: "通知", kind: "notices" },
+    ],
+  },
+  {
+    unitId: u.staffBranch,
+    authorId: u.secretary,
+    columns: [
+      {
+        name: "支部生活",
+        kind: "branch_life",
+        articles: [
+          {
+            title: "教工党支部开展“三会一课”专题党课",
+            body: "支部书记以“做合格党员”为题讲授专题党课，支部全体党员参加。\n\n课后党员结合教学科研工作交流了体会。",
+            daysAgo: 7,
+          },
         ],
       },
       { name: "通知", kind: "notices" },

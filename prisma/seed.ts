@@ -267,7 +267,7 @@ export async function seedDemoUniversity(dbFile: string, now = new Date(), opts:
     account("cadre", "吴处长", cadreBranch.id, "member", { cadreLevel: "division" });
     account("target", "郑发展", csUg1.id, "target", { category: "student" });
     account("activist", "王积极", csUg1.id, "activist", { category: "student", gender: "female" });
-    pageUnits = { committee: root.id, college: cs.college.id, branch: csUg1.id, admin, secretary, branchsec };
+    pageUnits = { committee: root.id, college: cs.college.id, branch: csUg1.id, staffBranch: csStaff.id, admin, secretary, branchsec };
 
     const d = (daysAgo: number) => new Date(Date.now() - daysAgo * dayMs);
     f.notice({

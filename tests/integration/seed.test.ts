@@ -100,17 +100,18 @@ describe("the demo university", () => {
     expect(demo("target")).toEqual([{ status: "nominated", kind: "target" }]);
   });
 
-  it("gives the committee, a college and a branch a page with columns and articles, one with an image (decision 051)", async () => {
+  it("gives the committee, a college and two branches a page with columns and articles, one with an image (decision 051)", async () => {
     const pages = db
       .prepare(
         `SELECT u.kind, COUNT(DISTINCT c.id) AS columns, COUNT(a.id) AS articles, SUM(CASE WHEN a.pinned THEN 1 ELSE 0 END) AS pinned
-         FROM PageColumn c JOIN OrgUnit u ON u.id = c.unitId LEFT JOIN PageArticle a ON a.columnId = c.id GROUP BY u.id ORDER BY u.depth`,
+         FROM PageColumn c JOIN OrgUnit u ON u.id = c.unitId LEFT JOIN PageArticle a ON a.columnId = c.id GROUP BY u.id ORDER BY u.depth, articles DESC`,
       )
       .all();
     expect(pages).toEqual([
       { kind: "committee", columns: 4, articles: 3, pinned: 1 },
       { kind: "college", columns: 3, articles: 2, pinned: 1 },
       { kind: "branch", columns: 2, articles: 2, pinned: 0 },
+      { kind: "branch", columns: 2, articles: 1, pinned: 0 },
     ]);
     const [image] = db.prepare("SELECT filePath, width, height, bytes FROM PageImage").all() as {
       filePath: string;
