@@ -213,7 +213,7 @@ export default function ManageUnitPage() {
           <Form method="post" {...getFormProps(articleForm)} className="space-y-2 rounded-lg bg-white p-3 shadow">
             <FormMessage messages={articleForm.errors} />
             <input type="hidden" name="intent" value="post_article" />
-            <select {...getSelectProps(articleFields.columnId)} aria-label="栏目" className={inputClass}>
+            <select {...getSelectProps(articleFields.columnId)} aria-label="发布到栏目" className={inputClass}>
               {articleColumns.map((c) => (
                 <option key={c.id} value={c.id}>
                   {c.name}
