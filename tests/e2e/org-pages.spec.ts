@@ -1,4 +1,5 @@
 import path from "node:path";
+import { axeViolations } from "./support/axe";
 import { expect, signInAs, test } from "./support/fixtures";
 import { uniqueSuffix } from "./support/quiz-seed";
 
@@ -25,6 +26,9 @@ test("a college's news with a photo reaches a member's phone through her three l
   await manage.getByLabel("图片说明").fill("揭牌仪式");
   await manage.getByRole("button", { name: "上传", exact: true }).click();
   await expect(manage.getByRole("status")).toHaveText("图片已上传");
+  expect(await axeViolations(manage), "the article editor").toEqual([]);
+  await manage.getByRole("link", { name: "计算机学院党委 · 主页管理" }).click();
+  expect(await axeViolations(manage), "a unit's page for its managers").toEqual([]);
 
   await signInAs(page, "member", "周党员");
   const levels = page.getByRole("navigation", { name: "我的党组织主页" });
@@ -32,6 +36,7 @@ test("a college's news with a photo reaches a member's phone through her three l
   await levels.getByRole("link", { name: /计算机学院党委/ }).click();
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("计算机学院党委");
   await expect(page.getByRole("region", { name: /院系风采/ })).toContainText(title);
+  expect(await axeViolations(page), "a unit's page").toEqual([]);
   await page.getByRole("link", { name: title }).click();
   await expect(page.getByRole("heading", { level: 1 })).toHaveText(title);
   await expect(page.getByText("首批12名党员上岗服务。")).toBeVisible();
@@ -39,6 +44,7 @@ test("a college's news with a photo reaches a member's phone through her three l
   await expect(photo).toBeVisible();
   await expect.poll(() => photo.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(0);
   await expect(page.getByTestId("read-count")).toHaveText("阅读 1");
+  expect(await axeViolations(page), "an article").toEqual([]);
   await page.reload();
   await expect(page.getByTestId("read-count")).toHaveText("阅读 1");
 });

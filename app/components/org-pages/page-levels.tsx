@@ -16,12 +16,12 @@ export function PageLevels({ levels, current, label = "四位一体" }: { levels
           aria-current={l.id === current ? "page" : undefined}
           className={`rounded-full px-3 py-1 shadow ${l.id === current ? "bg-party text-white" : "bg-white text-party hover:ring-2 hover:ring-party"}`}
         >
-          <span className="mr-1 text-xs opacity-80">{UNIT_KIND_LABELS[l.kind as UnitKind] ?? ""}</span>
+          <span className="mr-1 text-xs">{UNIT_KIND_LABELS[l.kind as UnitKind] ?? ""}</span>
           {l.name}
         </Link>
       ))}
       <Link to="/" className="rounded-full bg-white px-3 py-1 text-party shadow hover:ring-2 hover:ring-party">
-        <span className="mr-1 text-xs opacity-80">党员</span>我的首页
+        <span className="mr-1 text-xs">党员</span>我的首页
       </Link>
     </nav>
   );
