@@ -233,6 +233,13 @@ describe("four-in-one pages", () => {
     const managed = await clients.SECA.get(`/manage/pages/articles/${id}`);
     expect(count(managed.text)).toBe("2");
     expect(managed.text).not.toContain("人员MA1");
+    // Her reads are her personal data: listed in what the system holds about her (decision 033).
+    const own = JSON.parse((await clients.MA1.download("/account/data.json")).bytes.toString("utf8")) as {
+      sections: { id: string; rows: Record<string, unknown>[] }[];
+    };
+    expect(own.sections.find((section) => section.id === "pageReads")!.rows).toContainEqual(
+      expect.objectContaining({ 文章: "新闻一则", 党组织: "文学院党委" }),
+    );
   });
 
   it("keeps an image only when its bytes are JPEG, PNG or WebP, re-encoded no wider than 1200 pixels", async () => {

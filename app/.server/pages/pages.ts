@@ -112,6 +112,15 @@ export async function readArticle(reader: PageReader, unitId: number, articleId:
   return { ...rest, column: { id: column.id, name: column.name }, unit: { id: unit.id, name: unit.name }, readCount };
 }
 
+/** The articles a person opened (her own personal data, decision 033): title, unit and when first read. */
+export async function articleReadsOf(personId: number) {
+  return prisma.pageArticleRead.findMany({
+    where: { personId },
+    select: { readAt: true, article: { select: { title: true, column: { select: { unit: { select: { name: true } } } } } } },
+    orderBy: { readAt: "asc" },
+  });
+}
+
 // ---------- management ----------
 
 /** The unit a column belongs to, or null when there is no such column (the route checks `pages:manage` over it). */
