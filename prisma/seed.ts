@@ -5,6 +5,7 @@ import { POLITICAL_STATUS_LABELS, type PoliticalStatus } from "../app/lib/vocabu
 import { seedDemoClasses } from "./seed-classes";
 import { type DemoFiles, historyDates, seedDemoPipeline } from "./seed-pipeline";
 import { seedDemoMailboxes } from "./seed-mailboxes";
+import { type DemoPageUnits, seedDemoPageImage, seedDemoPages } from "./seed-pages";
 import { seedDemoThoughtReports } from "./seed-thought-reports";
 
 // The demo university: one committee, 11 colleges, 44 branches and some groups, about 12,000
@@ -124,10 +125,14 @@ const STAFF_STATUS: [string, number][] = [
 
 export type SeedSummary = { units: number; people: number; files: DemoFiles; ms: number };
 
-/** The demo university; `now` dates the development files' latest steps (their due dates are counted from it). */
-export async function seedDemoUniversity(dbFile: string, now = new Date()): Promise<SeedSummary> {
+/**
+ * The demo university; `now` dates the development files' latest steps (their due dates are counted from it).
+ * With `dataDir`, files the demo shows are written there too (the pages' generated image).
+ */
+export async function seedDemoUniversity(dbFile: string, now = new Date(), opts: { dataDir?: string } = {}): Promise<SeedSummary> {
   const started = performance.now();
   const f = openRecordWriter(dbFile);
+  let pageUnits: DemoPageUnits | undefined;
   const rand = rng(20_260_701);
   // The spacing of each person's status history has its own sequence, so the draws above stay as they were.
   const spacing = rng(20_261_202);
@@ -266,6 +271,7 @@ export async function seedDemoUniversity(dbFile: string, now = new Date()): Prom
     account("cadre", "吴处长", cadreBranch.id, "member", { cadreLevel: "division" });
     account("target", "郑发展", csUg1.id, "target", { category: "student" });
     account("activist", "王积极", csUg1.id, "activist", { category: "student", gender: "female" });
+    pageUnits = { committee: root.id, college: cs.college.id, branch: csUg1.id, staffBranch: csStaff.id, admin, secretary, branchsec };
 
     const d = (daysAgo: number) => new Date(Date.now() - daysAgo * dayMs);
     f.notice({
@@ -321,6 +327,8 @@ export async function seedDemoUniversity(dbFile: string, now = new Date()): Prom
     });
   });
   const files = f.transaction(() => seedDemoPipeline(f.db, now));
+  const pages = f.transaction(() => seedDemoPages(f.db, pageUnits!, now));
+  if (opts.dataDir) await seedDemoPageImage(f.db, pages.imageArticleId, opts.dataDir, now);
   f.transaction(() => seedDemoThoughtReports(f.db, now));
   f.transaction(() => seedDemoMailboxes(f.db, now));
   f.transaction(() => seedDemoClasses(f.db, new Date(today)));

@@ -30,7 +30,8 @@ if (isEmpty(dbFile)) {
     console.info("数据库为空。生产模式不会写入演示数据：请运行 `npm run create-admin` 创建第一个管理员。");
   } else {
     const { seedDemoUniversity } = await import("../prisma/seed");
-    const s = await seedDemoUniversity(dbFile);
+    const { env } = await import("../app/.server/env");
+    const s = await seedDemoUniversity(dbFile, new Date(), { dataDir: env.dataDir });
     seeded = true;
     console.info(
       `已写入演示大学 (demo university seeded): ${s.units} 个党组织, ${s.people} 人, ${s.files.files} 份发展党员档案（${s.files.records} 个步骤）, ${s.ms} ms`,

@@ -123,6 +123,14 @@ export const AUDIT_ACTION_LABELS: Record<AuditAction, string> = {
   "letter.close": "关闭来信",
   "letter.export": "导出信箱统计",
   "mailbox.configure": "设置信箱",
+
+  "page.column_create": "新建页面栏目",
+  "page.column_update": "修改页面栏目",
+  "page.article_post": "发布页面文章",
+  "page.article_update": "修改页面文章",
+  "page.article_archive": "撤下页面文章",
+  "page.image_add": "上传文章图片",
+  "page.image_remove": "删除文章图片",
 };
 
 /** The label of an action read from the log; an action the code no longer knows shows as stored. */

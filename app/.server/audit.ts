@@ -124,6 +124,15 @@ export const AUDIT_ACTIONS = [
   "letter.close",
   "letter.export",
   "mailbox.configure",
+
+  // The four-in-one pages (docs/decisions/051).
+  "page.column_create",
+  "page.column_update",
+  "page.article_post",
+  "page.article_update",
+  "page.article_archive",
+  "page.image_add",
+  "page.image_remove",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

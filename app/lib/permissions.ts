@@ -25,6 +25,7 @@ export const PERMISSIONS = [
   "classes:manage",
   "classes:nominate",
   "mailbox:manage",
+  "pages:manage",
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -44,6 +45,7 @@ const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     "classes:manage",
     "classes:nominate",
     "mailbox:manage",
+    "pages:manage",
   ],
   admin: PERMISSIONS,
 };

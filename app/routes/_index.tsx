@@ -2,6 +2,7 @@ import { type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { requireUser } from "~/.server/auth/guard";
 import { homePage } from "~/.server/home/home-page";
+import { PageLevels } from "~/components/org-pages/page-levels";
 import { formatDate } from "~/lib/dates";
 import { formatHours } from "~/lib/hours";
 import { POLITICAL_STATUS_LABELS, type PoliticalStatus, UNIT_KIND_LABELS, type UnitKind } from "~/lib/vocabulary";
@@ -10,13 +11,14 @@ export const meta: MetaFunction = () => [{ title: "首页 · 网上党校" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
-  const { unitName, year, hoursTotal, notices } = await homePage(user);
+  const { unitName, year, hoursTotal, notices, pageLevels } = await homePage(user);
   return {
     name: user.name,
     status: user.politicalStatus as PoliticalStatus,
     unitName,
     year,
     hoursTotal,
+    pageLevels,
     notices: notices.map((n) => ({ ...n, publishedAt: formatDate(n.publishedAt), unitKind: n.unit.kind as UnitKind })),
   };
 }
@@ -42,6 +44,13 @@ export default function Home() {
         <p className="mt-2 text-sm">
           {d.year} 年已获学时 <strong className="text-party text-xl">{formatHours(d.hoursTotal)}</strong>
         </p>
+      </section>
+
+      <section aria-labelledby="levels-heading">
+        <h2 id="levels-heading" className="mb-2 text-lg font-bold">
+          党组织主页
+        </h2>
+        <PageLevels levels={d.pageLevels} label="我的党组织主页" />
       </section>
 
       <nav className="grid grid-cols-2 gap-3 sm:grid-cols-6" aria-label="学习入口">

@@ -2,22 +2,25 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
+import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_ACCOUNTS, seedDemoUniversity } from "../../prisma/seed";
 import { TEMPLATE_DB, TMP } from "../support/paths";
 
 const dbFile = path.join(TMP, `seed-${crypto.randomUUID()}.db`);
+const dataDir = path.join(TMP, `seed-data-${crypto.randomUUID()}`);
 let db: Database.Database;
 let summary: Awaited<ReturnType<typeof seedDemoUniversity>>;
 
 beforeAll(async () => {
   fs.copyFileSync(TEMPLATE_DB, dbFile);
-  summary = await seedDemoUniversity(dbFile);
+  summary = await seedDemoUniversity(dbFile, new Date(), { dataDir });
   db = new Database(dbFile, { readonly: true });
 });
 afterAll(() => {
   db?.close();
   for (const s of ["", "-wal", "-shm"]) fs.rmSync(dbFile + s, { force: true });
+  fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
 const count = (sql: string, ...args: unknown[]) => (db.prepare(sql).get(...args) as { n: number }).n;
@@ -121,5 +124,30 @@ describe("the demo university", () => {
     expect(
       count("SELECT COUNT(*) AS n FROM Letter l JOIN LetterEntry e ON e.letterId = l.id AND e.kind = 'escalation' WHERE e.toMailboxId <> l.mailboxId"),
     ).toBe(0);
+  });
+
+  it("gives the committee, a college and two branches a page with columns and articles, one with an image (decision 051)", async () => {
+    const pages = db
+      .prepare(
+        `SELECT u.kind, COUNT(DISTINCT c.id) AS columns, COUNT(a.id) AS articles, SUM(CASE WHEN a.pinned THEN 1 ELSE 0 END) AS pinned
+         FROM PageColumn c JOIN OrgUnit u ON u.id = c.unitId LEFT JOIN PageArticle a ON a.columnId = c.id GROUP BY u.id ORDER BY u.depth, articles DESC`,
+      )
+      .all();
+    expect(pages).toEqual([
+      { kind: "committee", columns: 4, articles: 3, pinned: 1 },
+      { kind: "college", columns: 3, articles: 2, pinned: 1 },
+      { kind: "branch", columns: 2, articles: 2, pinned: 0 },
+      { kind: "branch", columns: 2, articles: 1, pinned: 0 },
+    ]);
+    const [image] = db.prepare("SELECT filePath, width, height, bytes FROM PageImage").all() as {
+      filePath: string;
+      width: number;
+      height: number;
+      bytes: number;
+    }[];
+    const stored = fs.readFileSync(path.join(dataDir, image.filePath));
+    expect(stored.byteLength).toBe(image.bytes);
+    const meta = await sharp(stored).metadata();
+    expect([meta.format, meta.width, meta.height]).toEqual(["jpeg", image.width, image.height]);
   });
 });

@@ -24,6 +24,7 @@ import { type AuditAction, audit } from "../audit";
 import { AUDIT_ACTION_LABELS } from "../audit-labels";
 import { prisma } from "../db";
 import { type Download } from "../http/download";
+import { articleReadsOf } from "../pages/pages";
 import { pipelinePack } from "../pipeline/packs";
 
 // Everything the system holds about one person, for that person (PIPL art. 45: the right to see and
@@ -235,6 +236,9 @@ export async function personalData(personId: number, currentSessionId: string | 
     }),
     prisma.classTutor.findMany({ where: { personId }, select: { group: { select: { name: true, trainingClass: { select: { title: true } } } } } }),
   ]);
+
+  // The four-in-one pages (decision 051): the articles the person opened.
+  const pageReads = await articleReadsOf(personId);
 
   const liveAnswers = livePlayers.length
     ? await prisma.liveAnswer.findMany({
@@ -504,6 +508,12 @@ export async function personalData(personId: number, currentSessionId: string | 
         开具时间: when(c.issuedAt),
         已作废: c.revokedAt ? when(c.revokedAt) : null,
       })),
+    },
+    {
+      id: "pageReads",
+      title: "党组织主页文章阅读",
+      note: "用于文章的阅读人数统计（只显示人数，不显示名单）。",
+      rows: pageReads.map((r) => ({ 文章: r.article.title, 党组织: r.article.column.unit.name, 首次阅读: when(r.readAt) })),
     },
     {
       id: "audit",
