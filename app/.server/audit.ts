@@ -116,6 +116,20 @@ export const AUDIT_ACTIONS = [
   "pipeline.document_download",
   "pipeline.contact",
   "pipeline.export",
+  // Discussion and its moderation (docs/decisions/049).
+  "discussion.topic",
+  "discussion.post",
+  "discussion.edit",
+  "discussion.hold",
+  "discussion.report",
+  "discussion.approve",
+  "discussion.hide",
+  "discussion.restore",
+  "discussion.dismiss",
+  "discussion.review_mark",
+  "discussion.review_unmark",
+  "discussion.word_add",
+  "discussion.word_remove",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -24,6 +24,8 @@ export const PERMISSIONS = [
   "claims:review",
   "classes:manage",
   "classes:nominate",
+  // Hide, restore and approve discussion posts, mark people for review (decision 049); at the root, the sensitive-word list too.
+  "discussion:moderate",
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -42,6 +44,7 @@ const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     "claims:review",
     "classes:manage",
     "classes:nominate",
+    "discussion:moderate",
   ],
   admin: PERMISSIONS,
 };

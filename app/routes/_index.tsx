@@ -27,6 +27,7 @@ const PLACES = [
   { to: "/contests", title: "竞赛", text: "知识竞赛" },
   { to: "/hours", title: "学时", text: "学时要求与记录" },
   { to: "/classes", title: "培训班", text: "党校培训班" },
+  { to: "/discuss", title: "大家谈", text: "交流讨论" },
 ];
 
 export default function Home() {
@@ -43,7 +44,7 @@ export default function Home() {
         </p>
       </section>
 
-      <nav className="grid grid-cols-2 gap-3 sm:grid-cols-5" aria-label="学习入口">
+      <nav className="grid grid-cols-2 gap-3 sm:grid-cols-6" aria-label="学习入口">
         {PLACES.map((p) => (
           <Link key={p.to} to={p.to} className="rounded-lg bg-white p-3 text-center shadow hover:ring-2 hover:ring-party">
             <span className="block text-lg font-bold text-party">{p.title}</span>

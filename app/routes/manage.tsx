@@ -19,6 +19,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       { to: "/manage/reports", label: "学时统计", show: hasAnyGrant(user.grants, "hours:report") },
       { to: "/manage/claims", label: "学时申请", show: hasAnyGrant(user.grants, "claims:review") },
       { to: "/manage/notices", label: "通知公告", show: hasAnyGrant(user.grants, "notices:post") },
+      { to: "/manage/discussion", label: "讨论审核", show: hasAnyGrant(user.grants, "discussion:moderate") },
       { to: "/manage/banks", label: "题库", show: hasAnyGrant(user.grants, "banks:manage") },
       { to: "/manage/rules", label: "学时规则", show: hasAnyGrant(user.grants, "rules:manage") },
       // The audit log is granted at the root only (a grant whose path has one segment).
