@@ -5,13 +5,14 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { requireUser } from "~/.server/auth/guard";
 import { moderatePost } from "~/.server/discussion/moderation";
-import { HIDDEN_PLACEHOLDER, type ThreadPost, editPost, heldMessage, reportPost, threadPage, toggleLike, writePost } from "~/.server/discussion/posts";
+import { type ThreadPost, editPost, reportPost, threadPage, toggleLike, writePost } from "~/.server/discussion/posts";
 import { readForm } from "~/.server/http/form-body";
 import { formRefusal, orRefuse } from "~/.server/http/refusal";
 import { idParam, searchParamsOf } from "~/.server/http/request-params";
 import { PostBody } from "~/components/discussion/post-body";
 import { FieldError, FormMessage, Notice, buttonClass, inputClass, secondaryButtonClass } from "~/components/ui/form";
 import { formatChinaDateTime } from "~/lib/dates";
+import { HIDDEN_PLACEHOLDER, heldMessage } from "~/lib/discussion-labels";
 import { POST_MAX_CHARS } from "~/lib/post-markdown";
 
 // A thread: a unit's 大家谈 topic or the discussion under a lesson, phone first. Members post, reply,

@@ -17,8 +17,6 @@ export const POSTS_PER_PAGE = 20;
 /** Replies shown under a post; the rest are counted. */
 export const REPLIES_SHOWN = 50;
 
-export const HIDDEN_PLACEHOLDER = "该内容已被隐藏";
-
 type Written = { id: number; state: "published" | "held"; heldFor: "review" | "words" | null };
 
 function rendered(body: string): MdxNode[] {
@@ -37,12 +35,6 @@ async function holdReason(authorId: number, body: string): Promise<{ heldFor: "r
     listed.map((w) => w.word),
   );
   return { heldFor: mark ? "review" : words.length ? "words" : null, words };
-}
-
-export function heldMessage(heldFor: "review" | "words" | null): string | null {
-  if (heldFor === "words") return "内容包含需要审核的词语，已提交审核，审核通过后其他人才能看到";
-  if (heldFor === "review") return "您的发言需经审核，审核通过后其他人才能看到";
-  return null;
 }
 
 /**
