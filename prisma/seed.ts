@@ -3,6 +3,7 @@ import { get, run, sql } from "../app/.server/sql";
 import { type RecordWriter, type UnitRow, openRecordWriter } from "../scripts/lib/record-writer";
 import { POLITICAL_STATUS_LABELS, type PoliticalStatus } from "../app/lib/vocabulary";
 import { seedDemoClasses } from "./seed-classes";
+import { seedDemoDiscussion } from "./seed-discussion";
 import { type DemoFiles, historyDates, seedDemoPipeline } from "./seed-pipeline";
 import { seedDemoThoughtReports } from "./seed-thought-reports";
 
@@ -319,6 +320,7 @@ export async function seedDemoUniversity(dbFile: string, now = new Date()): Prom
   const files = f.transaction(() => seedDemoPipeline(f.db, now));
   f.transaction(() => seedDemoThoughtReports(f.db, now));
   f.transaction(() => seedDemoClasses(f.db, new Date(today)));
+  f.transaction(() => seedDemoDiscussion(f.db, now));
   f.close();
   return { units: unitCount, people: peopleCount, files, ms: Math.round(performance.now() - started) };
 }
