@@ -296,4 +296,13 @@ describe("discussion", () => {
     expect((await clients.M1.get(topicPath(hidden.id))).status).toBe(404);
     expect((await post("M1", hidden.id, "试试")).status).toBe(404);
   });
+
+  it("puts a person's posts and reports in their personal-data export", async () => {
+    const res = await clients.M2.get("/account/data.json");
+    expect(res.status).toBe(200);
+    const data = JSON.parse(res.text) as { sections: { id: string; rows: Record<string, unknown>[] }[] };
+    const rows = (id: string) => data.sections.find((x) => x.id === id)!.rows;
+    expect(rows("discussionPosts")).toContainEqual(expect.objectContaining({ 内容: "需要审核的一段话", 状态: "已公开" }));
+    expect(rows("discussionReports")).toEqual([expect.objectContaining({ 原因: "内容不当" })]);
+  });
 });

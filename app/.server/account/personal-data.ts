@@ -22,6 +22,7 @@ import {
 import { type AuditAction, audit } from "../audit";
 import { AUDIT_ACTION_LABELS } from "../audit-labels";
 import { prisma } from "../db";
+import { discussionOf } from "../discussion/posts";
 import { type Download } from "../http/download";
 import { pipelinePack } from "../pipeline/packs";
 
@@ -525,6 +526,7 @@ export async function personalData(personId: number, currentSessionId: string | 
     },
   ];
   sections.splice(sections.findIndex((x) => x.id === "statusHistory") + 1, 0, ...(await developmentFileSections(personId)));
+  sections.push(...(await discussionSections(personId)));
   return { exportedAt: formatChinaDateTime(now), person: { number: person.number, name: person.name }, sections };
 }
 
@@ -584,5 +586,26 @@ async function developmentFileSections(personId: number): Promise<Section[]> {
       note: "只列类别和日期，不含他人的个人信息",
       rows: contacts.map((c) => ({ 类别: label(CONTACT_ROLE_LABELS, c.role), 开始日期: day(c.since), 结束日期: day(c.endedOn) })),
     },
+  ];
+}
+
+/** What the person wrote in discussions (every state, with the number of earlier versions kept) and the posts they reported (decision 049). */
+async function discussionSections(personId: number): Promise<Section[]> {
+  const { posts, reports } = await discussionOf(personId);
+  return [
+    {
+      id: "discussionPosts",
+      title: "讨论发言",
+      rows: posts.map((p) => ({
+        话题: p.topic,
+        内容: p.body,
+        状态: p.state,
+        隐藏原因: p.hiddenReason,
+        发表时间: when(p.createdAt),
+        最后修改: when(p.editedAt),
+        保留的修改前版本: p.earlierVersions,
+      })),
+    },
+    { id: "discussionReports", title: "我的举报", rows: reports.map((r) => ({ 内容编号: r.postId, 原因: r.reason, 时间: when(r.createdAt) })) },
   ];
 }

@@ -281,3 +281,39 @@ function excerpt(body: string): string {
   const text = body.replace(/\s+/g, " ").trim();
   return text.length > 80 ? `${text.slice(0, 80)}…` : text;
 }
+
+// ---------- a person's own data (decision 033) ----------
+
+const STATE_LABELS: Record<string, string> = { published: "已公开", held: "待审核", hidden: "已隐藏" };
+
+/** What a person wrote and reported in discussions, for their personal-data export. */
+export async function discussionOf(personId: number) {
+  const [posts, reports] = await Promise.all([
+    prisma.discussionPost.findMany({
+      where: { authorId: personId },
+      select: {
+        body: true,
+        state: true,
+        hiddenReason: true,
+        createdAt: true,
+        editedAt: true,
+        topic: { select: { title: true } },
+        _count: { select: { versions: true } },
+      },
+      orderBy: { id: "asc" },
+    }),
+    prisma.discussionReport.findMany({ where: { personId }, select: { postId: true, reason: true, createdAt: true }, orderBy: { id: "asc" } }),
+  ]);
+  return {
+    posts: posts.map((p) => ({
+      topic: p.topic.title,
+      body: p.body,
+      state: STATE_LABELS[p.state] ?? p.state,
+      hiddenReason: p.hiddenReason,
+      createdAt: p.createdAt,
+      editedAt: p.editedAt,
+      earlierVersions: p._count.versions,
+    })),
+    reports,
+  };
+}
