@@ -118,7 +118,7 @@ export default function ThreadPage() {
   const general = reply && reply.postId === undefined && "message" in reply ? reply.message : null;
   return (
     <div className="mx-auto max-w-2xl space-y-4">
-      <nav className="text-sm">
+      <nav className="text-sm" aria-label="返回">
         <Link to={d.back.href} className="text-party underline">
           {d.back.label}
         </Link>

@@ -1,3 +1,4 @@
+import { axeViolations } from "./support/axe";
 import { seedCourse } from "./support/course-seed";
 import { expect, signInAs, test } from "./support/fixtures";
 import { uniqueSuffix } from "./support/quiz-seed";
@@ -19,6 +20,7 @@ test("a member posts from her phone; the secretary approves a held post and hide
   await expect(mine.locator("strong", { hasText: marker })).toBeVisible();
   await expect(mine).toContainText("<script>window.__pwned = 1</script>");
   expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+  expect(await axeViolations(page), "thread").toEqual([]);
   // Phone first: nothing is wider than the screen.
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
 
@@ -27,6 +29,7 @@ test("a member posts from her phone; the secretary approves a held post and hide
   await signInAs(mod, "secretary", "孙书记");
   await mod.goto("/manage");
   await mod.getByRole("link", { name: "讨论审核" }).click();
+  expect(await axeViolations(mod), "moderation queue").toEqual([]);
   const held = mod.getByRole("row").filter({ hasText: "刷学时" });
   await expect(held).toContainText("命中：刷学时");
   await held.getByRole("button", { name: "通过" }).click();
