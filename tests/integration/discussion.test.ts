@@ -239,7 +239,7 @@ describe("discussion", () => {
 
   it("replies, quotes, stores mentions, and counts likes per post", async () => {
     const parent = (db().prepare("SELECT id FROM DiscussionPost WHERE body = ?").get("修改后的发言") as { id: number }).id;
-    const res = await post("M3", topic, "同意 @M2 的看法，@NOBODY 不存在", { parentId: String(parent), quotedId: String(parent) });
+    const res = await post("M3", topic, "同意 @M2 的看法，@NOBODY 不存在，@FAR 不能读这个话题", { parentId: String(parent), quotedId: String(parent) });
     expect(res.status).toBe(200);
     const reply = db().prepare("SELECT id, parentId, quotedId FROM DiscussionPost WHERE authorId = ? ORDER BY id DESC").get(ids.M3) as Record<string, number>;
     expect(reply).toMatchObject({ parentId: parent, quotedId: parent });

@@ -42,7 +42,7 @@ async function holdReason(authorId: number, body: string): Promise<{ heldFor: "r
  * reply to a reply hangs on the same post); `quotedId` a post in the same topic the viewer can see.
  */
 export async function writePost(viewer: Viewer, topicId: number, input: { body: string; parentId?: number; quotedId?: number }): Promise<Written> {
-  await topicAccess(viewer, topicId);
+  const access = await topicAccess(viewer, topicId);
   const tree = rendered(input.body);
   let parentId: number | null = null;
   if (input.parentId !== undefined) {
@@ -60,7 +60,16 @@ export async function writePost(viewer: Viewer, topicId: number, input: { body: 
   const { heldFor, words } = await holdReason(viewer.id, input.body);
   const numbers = mentionedNumbers(input.body);
   const mentioned = numbers.length
-    ? await prisma.person.findMany({ where: { number: { in: numbers }, disabledAt: null, id: { not: viewer.id } }, select: { id: true } })
+    ? await prisma.person.findMany({
+        // Only people who can read a unit's topic are mentioned in it: a mention will notify (issue 19).
+        where: {
+          number: { in: numbers },
+          disabledAt: null,
+          id: { not: viewer.id },
+          ...(access.topic.unitId ? { unit: { path: { startsWith: access.topicPath } } } : {}),
+        },
+        select: { id: true },
+      })
     : [];
   const post = await prisma.discussionPost.create({
     data: {
