@@ -3,6 +3,7 @@ import { get, run, sql } from "../app/.server/sql";
 import { type RecordWriter, type UnitRow, openRecordWriter } from "../scripts/lib/record-writer";
 import { POLITICAL_STATUS_LABELS, type PoliticalStatus } from "../app/lib/vocabulary";
 import { seedDemoClasses } from "./seed-classes";
+import { seedDemoDiscussion } from "./seed-discussion";
 import { type DemoFiles, historyDates, seedDemoPipeline } from "./seed-pipeline";
 import { seedDemoMailboxes } from "./seed-mailboxes";
 import { type DemoPageUnits, seedDemoPageImage, seedDemoPages } from "./seed-pages";
@@ -332,6 +333,7 @@ export async function seedDemoUniversity(dbFile: string, now = new Date(), opts:
   f.transaction(() => seedDemoThoughtReports(f.db, now));
   f.transaction(() => seedDemoMailboxes(f.db, now));
   f.transaction(() => seedDemoClasses(f.db, new Date(today)));
+  f.transaction(() => seedDemoDiscussion(f.db, now));
   f.close();
   return { units: unitCount, people: peopleCount, files, ms: Math.round(performance.now() - started) };
 }

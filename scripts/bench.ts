@@ -7,6 +7,7 @@ import { startBenchServer } from "../bench/lib/server";
 import * as contest from "../bench/scenarios/contest";
 import * as contestCrash from "../bench/scenarios/contest-crash";
 import * as coursePage from "../bench/scenarios/course-page";
+import * as discussion from "../bench/scenarios/discussion";
 import * as heartbeats from "../bench/scenarios/heartbeats";
 import * as hoursReports from "../bench/scenarios/hours-reports";
 import * as live from "../bench/scenarios/live";
@@ -38,6 +39,7 @@ const SCENARIOS: Scenario[] = [
   mdxPreview,
   pipelineDashboard,
   similarity,
+  discussion,
 ];
 
 const root = path.resolve(import.meta.dirname, "..");

@@ -131,6 +131,19 @@ export const AUDIT_ACTION_LABELS: Record<AuditAction, string> = {
   "page.article_archive": "撤下页面文章",
   "page.image_add": "上传文章图片",
   "page.image_remove": "删除文章图片",
+  "discussion.topic": "新建大家谈话题",
+  "discussion.post": "发表讨论",
+  "discussion.edit": "修改讨论内容",
+  "discussion.hold": "讨论内容待审核",
+  "discussion.report": "举报讨论内容",
+  "discussion.approve": "审核通过讨论内容",
+  "discussion.hide": "隐藏讨论内容",
+  "discussion.restore": "恢复讨论内容",
+  "discussion.dismiss": "驳回举报",
+  "discussion.review_mark": "设置发言需审核",
+  "discussion.review_unmark": "取消发言需审核",
+  "discussion.word_add": "添加敏感词",
+  "discussion.word_remove": "删除敏感词",
 };
 
 /** The label of an action read from the log; an action the code no longer knows shows as stored. */

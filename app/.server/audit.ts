@@ -133,6 +133,20 @@ export const AUDIT_ACTIONS = [
   "page.article_archive",
   "page.image_add",
   "page.image_remove",
+  // Discussion and its moderation (docs/decisions/049).
+  "discussion.topic",
+  "discussion.post",
+  "discussion.edit",
+  "discussion.hold",
+  "discussion.report",
+  "discussion.approve",
+  "discussion.hide",
+  "discussion.restore",
+  "discussion.dismiss",
+  "discussion.review_mark",
+  "discussion.review_unmark",
+  "discussion.word_add",
+  "discussion.word_remove",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

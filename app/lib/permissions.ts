@@ -26,6 +26,8 @@ export const PERMISSIONS = [
   "classes:nominate",
   "mailbox:manage",
   "pages:manage",
+  // Hide, restore and approve discussion posts, mark people for review (decision 049); at the root, the sensitive-word list too.
+  "discussion:moderate",
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -46,6 +48,7 @@ const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     "classes:nominate",
     "mailbox:manage",
     "pages:manage",
+    "discussion:moderate",
   ],
   admin: PERMISSIONS,
 };

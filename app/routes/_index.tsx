@@ -30,6 +30,7 @@ const PLACES = [
   { to: "/hours", title: "学时", text: "学时要求与记录" },
   { to: "/classes", title: "培训班", text: "党校培训班" },
   { to: "/mailbox", title: "信箱", text: "书记信箱" },
+  { to: "/discuss", title: "大家谈", text: "交流讨论" },
 ];
 
 export default function Home() {
@@ -53,7 +54,7 @@ export default function Home() {
         <PageLevels levels={d.pageLevels} label="我的党组织主页" />
       </section>
 
-      <nav className="grid grid-cols-2 gap-3 sm:grid-cols-6" aria-label="学习入口">
+      <nav className="grid grid-cols-2 gap-3 sm:grid-cols-4" aria-label="学习入口">
         {PLACES.map((p) => (
           <Link key={p.to} to={p.to} className="rounded-lg bg-white p-3 text-center shadow hover:ring-2 hover:ring-party">
             <span className="block text-lg font-bold text-party">{p.title}</span>

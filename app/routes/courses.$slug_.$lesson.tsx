@@ -32,7 +32,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     );
   return {
     course: { id: course.id, slug: course.slug, title: course.title },
-    lesson: { id: lesson.id, title: lesson.title, minutes: lesson.minutes, credit: formatHours(lesson.credit) },
+    lesson: { id: lesson.id, key: lesson.key, title: lesson.title, minutes: lesson.minutes, credit: formatHours(lesson.credit) },
     selfCreditNotice: lesson.credit > 0 && (await publishedBySelf(course.id, user.id)) ? LESSON_SELF_CREDIT_NOTICE : null,
     tree,
     video: video ? { src: `/media/${course.id}/${video.path}`, mime: video.mime, duration: video.duration } : null,
@@ -151,6 +151,10 @@ export default function LessonPage() {
           <div key={c.id}>{checkpointCard(c.id)}</div>
         ))}
       </article>
+
+      <Link to={`/courses/${d.course.slug}/${d.lesson.key}/discussion`} className="block rounded-lg bg-white p-3 text-center text-party shadow hover:underline">
+        课时讨论 →
+      </Link>
 
       <nav className="flex justify-between text-sm" aria-label="课时导航">
         {d.previous ? (

@@ -150,4 +150,16 @@ describe("the demo university", () => {
     const meta = await sharp(stored).metadata();
     expect([meta.format, meta.width, meta.height]).toEqual(["jpeg", image.width, image.height]);
   });
+
+  it("has 大家谈 topics of the committee, a college and a branch, with replies and a moderation queue", () => {
+    const topics = db.prepare(`SELECT u."kind" AS kind FROM "DiscussionTopic" t JOIN "OrgUnit" u ON u."id" = t."unitId" ORDER BY u."depth"`).all() as {
+      kind: string;
+    }[];
+    expect(topics.map((t) => t.kind)).toEqual(["committee", "college", "branch"]);
+    expect(count(`SELECT COUNT(*) AS n FROM "DiscussionPost" WHERE "parentId" IS NOT NULL`)).toBeGreaterThan(5);
+    expect(count(`SELECT COUNT(*) AS n FROM "DiscussionPost" WHERE "state" = 'held'`)).toBe(2);
+    expect(count(`SELECT COUNT(*) AS n FROM "DiscussionPost" WHERE "state" = 'hidden' AND "hiddenReason" IS NOT NULL`)).toBe(1);
+    expect(count(`SELECT COUNT(*) AS n FROM "DiscussionReport" WHERE "resolvedAt" IS NULL`)).toBe(1);
+    expect(count(`SELECT COUNT(*) AS n FROM "SensitiveWord"`)).toBeGreaterThan(0);
+  });
 });

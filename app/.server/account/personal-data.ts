@@ -23,6 +23,7 @@ import {
 import { type AuditAction, audit } from "../audit";
 import { AUDIT_ACTION_LABELS } from "../audit-labels";
 import { prisma } from "../db";
+import { discussionOf } from "../discussion/posts";
 import { type Download } from "../http/download";
 import { articleReadsOf } from "../pages/pages";
 import { pipelinePack } from "../pipeline/packs";
@@ -537,6 +538,7 @@ export async function personalData(personId: number, currentSessionId: string | 
   ];
   sections.splice(sections.findIndex((x) => x.id === "statusHistory") + 1, 0, ...(await developmentFileSections(personId)));
   sections.splice(sections.findIndex((x) => x.id === "claims") + 1, 0, await lettersSection(personId));
+  sections.push(...(await discussionSections(personId)));
   return { exportedAt: formatChinaDateTime(now), person: { number: person.number, name: person.name }, sections };
 }
 
@@ -628,4 +630,25 @@ async function lettersSection(personId: number): Promise<Section> {
       答复: l.entries.map((e) => `${when(e.createdAt)} ${e.body}`).join("\n") || null,
     })),
   };
+}
+
+/** What the person wrote in discussions (every state, with the number of earlier versions kept) and the posts they reported (decision 049). */
+async function discussionSections(personId: number): Promise<Section[]> {
+  const { posts, reports } = await discussionOf(personId);
+  return [
+    {
+      id: "discussionPosts",
+      title: "讨论发言",
+      rows: posts.map((p) => ({
+        话题: p.topic,
+        内容: p.body,
+        状态: p.state,
+        隐藏原因: p.hiddenReason,
+        发表时间: when(p.createdAt),
+        最后修改: when(p.editedAt),
+        保留的修改前版本: p.earlierVersions,
+      })),
+    },
+    { id: "discussionReports", title: "我的举报", rows: reports.map((r) => ({ 内容编号: r.postId, 原因: r.reason, 时间: when(r.createdAt) })) },
+  ];
 }

@@ -1,0 +1,87 @@
+import { AppError } from "~/lib/app-error";
+import { type Grant, grantsCover } from "~/lib/permissions";
+import { personScope } from "../audience/audience";
+import { prisma } from "../db";
+import { mayStudyCourse } from "../learning/catalog";
+
+// Who may read a thread and who moderates a post (decision 049). A unit's topic is read by the
+// people of that unit's subtree and by those who moderate over it; a lesson's thread by whoever may
+// see the lesson's course. A post is moderated by `discussion:moderate` over the topic's unit (for a
+// lesson, the course's unit) or over the author's unit: a branch secretary looks after what her
+// members write wherever they write it. Every refusal reads the same whether or not the id exists.
+
+export type Viewer = { id: number; grants: readonly Grant[] };
+
+export const TOPIC_NOT_FOUND = "没有找到这个话题，或您无权查看";
+export const POST_NOT_FOUND = "没有找到这条内容，或您无权查看";
+
+export type TopicAccess = {
+  topic: { id: number; title: string; unitId: number | null; lessonId: number | null; unitName: string | null };
+  /** The unit path whose moderators moderate the whole topic. */
+  topicPath: string;
+  /** Where the thread belongs: the lesson page, or 大家谈. */
+  back: { href: string; label: string };
+  moderator: boolean;
+  unitPath: string;
+};
+
+/** The topic if the viewer may read it; throws not_found otherwise (also for an id that does not exist). */
+export async function topicAccess(viewer: Viewer, topicId: number): Promise<TopicAccess> {
+  const t = Number.isSafeInteger(topicId)
+    ? await prisma.discussionTopic.findFirst({
+        where: { id: topicId, archivedAt: null },
+        select: {
+          id: true,
+          title: true,
+          unitId: true,
+          lessonId: true,
+          unit: { select: { name: true, path: true, archivedAt: true } },
+          lesson: { select: { key: true, archivedAt: true, course: { select: { id: true, slug: true, title: true, unit: { select: { path: true } } } } } },
+        },
+      })
+    : null;
+  if (!t) throw new AppError("not_found", TOPIC_NOT_FOUND);
+  const { unitPath } = await personScope(viewer.id);
+  const topic = { id: t.id, title: t.title, unitId: t.unitId, lessonId: t.lessonId, unitName: t.unit?.name ?? null };
+  if (t.unit && !t.unit.archivedAt) {
+    const moderator = grantsCover(viewer.grants, "discussion:moderate", t.unit.path);
+    if (!moderator && !unitPath.startsWith(t.unit.path)) throw new AppError("not_found", TOPIC_NOT_FOUND);
+    return { topic, topicPath: t.unit.path, back: { href: "/discuss", label: "大家谈" }, moderator, unitPath };
+  }
+  if (t.lesson && !t.lesson.archivedAt) {
+    const course = t.lesson.course;
+    const moderator = grantsCover(viewer.grants, "discussion:moderate", course.unit.path);
+    if (!(await mayStudyCourse(viewer.id, course.id))) throw new AppError("not_found", TOPIC_NOT_FOUND);
+    return { topic, topicPath: course.unit.path, back: { href: `/courses/${course.slug}/${t.lesson.key}`, label: "返回课时" }, moderator, unitPath };
+  }
+  throw new AppError("not_found", TOPIC_NOT_FOUND);
+}
+
+/** Whether the viewer moderates a post of this author in a topic with this path. */
+export function moderates(viewer: Viewer, topicPath: string, authorUnitPath: string): boolean {
+  return grantsCover(viewer.grants, "discussion:moderate", topicPath) || grantsCover(viewer.grants, "discussion:moderate", authorUnitPath);
+}
+
+/** The paths a post's moderators are found by: the topic's (or its lesson's course's) unit and the author's unit. */
+export async function postPaths(postId: number): Promise<{ topicId: number; topicPath: string; authorUnitPath: string } | null> {
+  const p = Number.isSafeInteger(postId)
+    ? await prisma.discussionPost.findUnique({
+        where: { id: postId },
+        select: {
+          topicId: true,
+          author: { select: { unit: { select: { path: true } } } },
+          topic: { select: { unit: { select: { path: true } }, lesson: { select: { course: { select: { unit: { select: { path: true } } } } } } } },
+        },
+      })
+    : null;
+  const topicPath = p?.topic.unit?.path ?? p?.topic.lesson?.course.unit.path;
+  if (!p || !topicPath) return null;
+  return { topicId: p.topicId, topicPath, authorUnitPath: p.author.unit.path };
+}
+
+/** Throws forbidden unless the viewer moderates the post; the same answer for a post that does not exist. */
+export async function requireModeratorOf(viewer: Viewer, postId: number) {
+  const paths = await postPaths(postId);
+  if (!paths || !moderates(viewer, paths.topicPath, paths.authorUnitPath)) throw new AppError("forbidden", "您不能审核这条内容");
+  return paths;
+}

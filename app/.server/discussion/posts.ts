@@ -1,0 +1,328 @@
+import { AppError } from "~/lib/app-error";
+import { type MdxNode } from "~/lib/mdx-tree";
+import { mentionedNumbers, renderPostMarkdown } from "~/lib/post-markdown";
+import { matchSensitiveWords } from "~/lib/sensitive-words";
+import { audit } from "../audit";
+import { prisma } from "../db";
+import { POST_NOT_FOUND, type Viewer, moderates, topicAccess } from "./access";
+
+// Writing, editing, liking and reporting posts, and reading a thread page by page (decision 049).
+// A post by a person marked for review, or one containing a listed sensitive word, is stored as
+// written and held: its author sees it with "待审核", nobody else does until a moderator approves it.
+
+/** Posts (and replies) one person may write in a minute: enough for a conversation, not for a flood. */
+export const POSTS_PER_MINUTE = 5;
+/** Top-level posts per page of a thread; each comes with its replies. */
+export const POSTS_PER_PAGE = 20;
+/** Replies shown under a post; the rest are counted. */
+export const REPLIES_SHOWN = 50;
+
+type Written = { id: number; state: "published" | "held"; heldFor: "review" | "words" | null };
+
+function rendered(body: string): MdxNode[] {
+  const r = renderPostMarkdown(body);
+  if (!r.ok) throw new AppError("invalid", r.message, { field: "body" });
+  return r.tree;
+}
+
+async function holdReason(authorId: number, body: string): Promise<{ heldFor: "review" | "words" | null; words: string[] }> {
+  const [mark, listed] = await Promise.all([
+    prisma.discussionReviewMark.findUnique({ where: { personId: authorId }, select: { personId: true } }),
+    prisma.sensitiveWord.findMany({ select: { word: true }, orderBy: { id: "asc" } }),
+  ]);
+  const words = matchSensitiveWords(
+    body,
+    listed.map((w) => w.word),
+  );
+  return { heldFor: mark ? "review" : words.length ? "words" : null, words };
+}
+
+/**
+ * Writes a post or a reply in a topic the viewer may read. `parentId` names the post replied to (a
+ * reply to a reply hangs on the same post); `quotedId` a post in the same topic the viewer can see.
+ */
+export async function writePost(viewer: Viewer, topicId: number, input: { body: string; parentId?: number; quotedId?: number }): Promise<Written> {
+  const access = await topicAccess(viewer, topicId);
+  const tree = rendered(input.body);
+  let parentId: number | null = null;
+  if (input.parentId !== undefined) {
+    const parent = await visiblePost(viewer, topicId, input.parentId);
+    if (parent.state !== "published") throw new AppError("conflict", "这条内容不能回复");
+    parentId = parent.parentId ?? parent.id;
+  }
+  if (input.quotedId !== undefined) {
+    const quoted = await visiblePost(viewer, topicId, input.quotedId);
+    if (quoted.state === "hidden") throw new AppError("conflict", "已被隐藏的内容不能引用");
+  }
+  const since = new Date(Date.now() - 60_000);
+  const recent = await prisma.discussionPost.count({ where: { authorId: viewer.id, createdAt: { gt: since } } });
+  if (recent >= POSTS_PER_MINUTE) throw new AppError("throttled", `发言太频繁了：每分钟最多发 ${POSTS_PER_MINUTE} 条，请稍后再试`, { field: "body" });
+  const { heldFor, words } = await holdReason(viewer.id, input.body);
+  const numbers = mentionedNumbers(input.body);
+  const mentioned = numbers.length
+    ? await prisma.person.findMany({
+        // Only people who can read a unit's topic are mentioned in it: a mention will notify (issue 19).
+        where: {
+          number: { in: numbers },
+          disabledAt: null,
+          id: { not: viewer.id },
+          ...(access.topic.unitId ? { unit: { path: { startsWith: access.topicPath } } } : {}),
+        },
+        select: { id: true },
+      })
+    : [];
+  const post = await prisma.discussionPost.create({
+    data: {
+      topicId,
+      authorId: viewer.id,
+      parentId,
+      quotedId: input.quotedId ?? null,
+      body: input.body,
+      tree: JSON.stringify(tree),
+      state: heldFor ? "held" : "published",
+      heldFor,
+      matchedWords: words.length ? JSON.stringify(words) : null,
+      mentions: { create: mentioned.map((p) => ({ personId: p.id })) },
+    },
+    select: { id: true },
+  });
+  await audit({ actorId: viewer.id, action: "discussion.post", targetKind: "discussion_post", targetId: post.id, detail: { topicId, parentId } });
+  if (heldFor) await audit({ actorId: viewer.id, action: "discussion.hold", targetKind: "discussion_post", targetId: post.id, detail: { heldFor, words } });
+  return { id: post.id, state: heldFor ? "held" : "published", heldFor };
+}
+
+/** A post of the topic the viewer may see: published, their own, or one they moderate. */
+async function visiblePost(viewer: Viewer, topicId: number, postId: number) {
+  const post = Number.isSafeInteger(postId)
+    ? await prisma.discussionPost.findFirst({
+        where: { id: postId, topicId },
+        select: { id: true, parentId: true, state: true, authorId: true, author: { select: { unit: { select: { path: true } } } } },
+      })
+    : null;
+  if (!post) throw new AppError("not_found", POST_NOT_FOUND);
+  if (post.state !== "published" && post.authorId !== viewer.id) {
+    const access = await topicAccess(viewer, topicId);
+    if (!moderates(viewer, access.topicPath, post.author.unit.path)) throw new AppError("not_found", POST_NOT_FOUND);
+  }
+  return post;
+}
+
+/** The topic a post is in, when the viewer may read that topic; not_found otherwise. */
+export async function postTopicId(viewer: Viewer, postId: number): Promise<number> {
+  const post = Number.isSafeInteger(postId) ? await prisma.discussionPost.findUnique({ where: { id: postId }, select: { topicId: true } }) : null;
+  if (!post) throw new AppError("not_found", POST_NOT_FOUND);
+  await topicAccess(viewer, post.topicId);
+  return post.topicId;
+}
+
+/** The author edits their post; the earlier text is kept for moderators. A hidden post stays as it is. */
+export async function editPost(viewer: Viewer, postId: number, body: string): Promise<Written> {
+  const topicId = await postTopicId(viewer, postId);
+  const post = await prisma.discussionPost.findFirst({
+    where: { id: postId, topicId, authorId: viewer.id },
+    select: { body: true, state: true, heldFor: true, createdAt: true, editedAt: true },
+  });
+  if (!post) throw new AppError("forbidden", "只能修改自己发表的内容");
+  if (post.state === "hidden") throw new AppError("conflict", "已被隐藏的内容不能修改");
+  const tree = rendered(body);
+  if (body === post.body) return { id: postId, state: post.state as Written["state"], heldFor: post.heldFor as Written["heldFor"] };
+  const hold = await holdReason(viewer.id, body);
+  // A held post stays held for its first reason; a published one is held again when the new text needs it.
+  const heldFor = post.state === "held" ? (post.heldFor as Written["heldFor"]) : hold.heldFor;
+  const changed = await prisma.$transaction(async (tx) => {
+    const updated = await tx.discussionPost.updateMany({
+      where: { id: postId, body: post.body, state: { not: "hidden" } },
+      data: {
+        body,
+        tree: JSON.stringify(tree),
+        editedAt: new Date(),
+        state: heldFor ? "held" : "published",
+        heldFor,
+        ...(hold.words.length ? { matchedWords: JSON.stringify(hold.words) } : {}),
+      },
+    });
+    if (updated.count === 0) return false;
+    await tx.discussionPostVersion.create({ data: { postId, body: post.body, createdAt: post.editedAt ?? post.createdAt } });
+    return true;
+  });
+  if (!changed) throw new AppError("conflict", "这条内容刚被修改或隐藏，请刷新后再试");
+  await audit({ actorId: viewer.id, action: "discussion.edit", targetKind: "discussion_post", targetId: postId });
+  if (heldFor && post.state !== "held") {
+    await audit({ actorId: viewer.id, action: "discussion.hold", targetKind: "discussion_post", targetId: postId, detail: { heldFor, words: hold.words } });
+  }
+  return { id: postId, state: heldFor ? "held" : "published", heldFor };
+}
+
+/** Likes a published post, or takes the like back. Counts are shown per post; nobody is ranked by them. */
+export async function toggleLike(viewer: Viewer, postId: number): Promise<boolean> {
+  const topicId = await postTopicId(viewer, postId);
+  const post = await visiblePost(viewer, topicId, postId);
+  if (post.state !== "published") throw new AppError("conflict", "这条内容现在不能点赞");
+  const key = { postId_personId: { postId, personId: viewer.id } };
+  const removed = await prisma.discussionLike.deleteMany({ where: { postId, personId: viewer.id } });
+  if (removed.count > 0) return false;
+  await prisma.discussionLike.upsert({ where: key, create: { postId, personId: viewer.id }, update: {} });
+  return true;
+}
+
+/** Reports a post to its moderators, once per person. */
+export async function reportPost(viewer: Viewer, postId: number, reason: string) {
+  const topicId = await postTopicId(viewer, postId);
+  const post = await visiblePost(viewer, topicId, postId);
+  if (post.authorId === viewer.id) throw new AppError("invalid", "不能举报自己发表的内容");
+  if (post.state !== "published") throw new AppError("conflict", "这条内容已在审核或已被隐藏");
+  try {
+    await prisma.discussionReport.create({ data: { postId, personId: viewer.id, reason } });
+  } catch (e) {
+    if ((e as { code?: string }).code === "P2002") throw new AppError("already_done", "您已举报过这条内容，管理员会尽快处理");
+    throw e;
+  }
+  await audit({ actorId: viewer.id, action: "discussion.report", targetKind: "discussion_post", targetId: postId, detail: { reason } });
+}
+
+// ---------- reading a thread ----------
+
+export type ThreadPost = {
+  id: number;
+  author: string;
+  mine: boolean;
+  createdAt: Date;
+  editedAt: Date | null;
+  state: "published" | "held" | "hidden";
+  /** The tree to render; null when the viewer sees the placeholder only. */
+  tree: MdxNode[] | null;
+  /** The source, for the author's edit box. */
+  body: string | null;
+  heldFor: string | null;
+  hiddenReason: string | null;
+  likes: number;
+  liked: boolean;
+  moderator: boolean;
+  quoted: { id: number; author: string; text: string | null } | null;
+  mentions: string[];
+  replies: ThreadPost[];
+  moreReplies: number;
+};
+
+const POST_SELECT = {
+  id: true,
+  authorId: true,
+  parentId: true,
+  body: true,
+  tree: true,
+  state: true,
+  heldFor: true,
+  hiddenReason: true,
+  createdAt: true,
+  editedAt: true,
+  author: { select: { name: true, unit: { select: { path: true } } } },
+  quoted: { select: { id: true, state: true, authorId: true, body: true, author: { select: { name: true, unit: { select: { path: true } } } } } },
+  mentions: { select: { person: { select: { name: true } } } },
+  _count: { select: { likes: true } },
+} as const;
+
+/** One page of a thread as the viewer may see it: held posts of others left out, hidden ones as a placeholder. */
+export async function threadPage(viewer: Viewer, topicId: number, page: number) {
+  const access = await topicAccess(viewer, topicId);
+  // A moderator of the topic sees everything; otherwise held posts are the author's own or those the viewer moderates.
+  const heldVisible = access.moderator ? {} : { OR: [{ state: { not: "held" } }, { authorId: viewer.id }] };
+  const topWhere = { topicId, parentId: null, ...heldVisible };
+  const total = await prisma.discussionPost.count({ where: topWhere });
+  const pages = Math.max(1, Math.ceil(total / POSTS_PER_PAGE));
+  const current = Math.min(Math.max(1, page), pages);
+  const top = await prisma.discussionPost.findMany({
+    where: topWhere,
+    select: POST_SELECT,
+    orderBy: { id: "asc" },
+    skip: (current - 1) * POSTS_PER_PAGE,
+    take: POSTS_PER_PAGE,
+  });
+  const replies = top.length
+    ? await prisma.discussionPost.findMany({
+        where: { topicId, parentId: { in: top.map((p) => p.id) }, ...heldVisible },
+        select: POST_SELECT,
+        orderBy: { id: "asc" },
+      })
+    : [];
+  const ids = [...top, ...replies].map((p) => p.id);
+  const liked = new Set(
+    (await prisma.discussionLike.findMany({ where: { personId: viewer.id, postId: { in: ids } }, select: { postId: true } })).map((l) => l.postId),
+  );
+  const show = (p: (typeof top)[number]): ThreadPost | null => {
+    const mine = p.authorId === viewer.id;
+    const moderator = moderates(viewer, access.topicPath, p.author.unit.path);
+    if (p.state === "held" && !mine && !moderator) return null;
+    const full = p.state === "published" || mine || moderator;
+    const q = p.quoted;
+    const quotedVisible = q && (q.state === "published" || q.authorId === viewer.id || moderates(viewer, access.topicPath, q.author.unit.path));
+    return {
+      id: p.id,
+      author: p.author.name,
+      mine,
+      createdAt: p.createdAt,
+      editedAt: p.editedAt,
+      state: p.state as ThreadPost["state"],
+      tree: full ? (JSON.parse(p.tree) as MdxNode[]) : null,
+      body: mine && p.state !== "hidden" ? p.body : null,
+      heldFor: mine || moderator ? p.heldFor : null,
+      hiddenReason: mine || moderator ? p.hiddenReason : null,
+      likes: p._count.likes,
+      liked: liked.has(p.id),
+      moderator,
+      quoted: q ? { id: q.id, author: q.author.name, text: quotedVisible ? excerpt(q.body) : null } : null,
+      mentions: full ? p.mentions.map((m) => m.person.name) : [],
+      replies: [],
+      moreReplies: 0,
+    };
+  };
+  const posts = top.flatMap((p) => {
+    const shown = show(p);
+    if (!shown) return [];
+    const mine = replies.filter((r) => r.parentId === p.id);
+    shown.replies = mine.slice(0, REPLIES_SHOWN).flatMap((r) => show(r) ?? []);
+    shown.moreReplies = Math.max(0, mine.length - REPLIES_SHOWN);
+    return [shown];
+  });
+  return { access, posts, page: current, pages };
+}
+
+function excerpt(body: string): string {
+  const text = body.replace(/\s+/g, " ").trim();
+  return text.length > 80 ? `${text.slice(0, 80)}…` : text;
+}
+
+// ---------- a person's own data (decision 033) ----------
+
+const STATE_LABELS: Record<string, string> = { published: "已公开", held: "待审核", hidden: "已隐藏" };
+
+/** What a person wrote and reported in discussions, for their personal-data export. */
+export async function discussionOf(personId: number) {
+  const [posts, reports] = await Promise.all([
+    prisma.discussionPost.findMany({
+      where: { authorId: personId },
+      select: {
+        body: true,
+        state: true,
+        hiddenReason: true,
+        createdAt: true,
+        editedAt: true,
+        topic: { select: { title: true } },
+        _count: { select: { versions: true } },
+      },
+      orderBy: { id: "asc" },
+    }),
+    prisma.discussionReport.findMany({ where: { personId }, select: { postId: true, reason: true, createdAt: true }, orderBy: { id: "asc" } }),
+  ]);
+  return {
+    posts: posts.map((p) => ({
+      topic: p.topic.title,
+      body: p.body,
+      state: STATE_LABELS[p.state] ?? p.state,
+      hiddenReason: p.hiddenReason,
+      createdAt: p.createdAt,
+      editedAt: p.editedAt,
+      earlierVersions: p._count.versions,
+    })),
+    reports,
+  };
+}
