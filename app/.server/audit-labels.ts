@@ -116,6 +116,11 @@ export const AUDIT_ACTION_LABELS: Record<AuditAction, string> = {
   "pipeline.document_download": "下载发展党员材料",
   "pipeline.contact": "指定培养联系人或入党介绍人",
   "pipeline.export": "导出发展党员待办",
+  "library.folder": "新建文件夹",
+  "library.upload": "上传文件",
+  "library.delete": "删除文件",
+  "library.download": "下载文件",
+  "library.preview": "预览文件",
 };
 
 /** The label of an action read from the log; an action the code no longer knows shows as stored. */

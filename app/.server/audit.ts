@@ -116,6 +116,12 @@ export const AUDIT_ACTIONS = [
   "pipeline.document_download",
   "pipeline.contact",
   "pipeline.export",
+  // The document library (docs/decisions/050).
+  "library.folder",
+  "library.upload",
+  "library.delete",
+  "library.download",
+  "library.preview",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

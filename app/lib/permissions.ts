@@ -24,6 +24,7 @@ export const PERMISSIONS = [
   "claims:review",
   "classes:manage",
   "classes:nominate",
+  "documents:manage",
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -42,6 +43,7 @@ const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     "claims:review",
     "classes:manage",
     "classes:nominate",
+    "documents:manage",
   ],
   admin: PERMISSIONS,
 };
