@@ -2,7 +2,9 @@ import { hashPassword } from "../app/.server/auth/password";
 import { get, run, sql } from "../app/.server/sql";
 import { type RecordWriter, type UnitRow, openRecordWriter } from "../scripts/lib/record-writer";
 import { POLITICAL_STATUS_LABELS, type PoliticalStatus } from "../app/lib/vocabulary";
+import { env } from "../app/.server/env";
 import { seedDemoClasses } from "./seed-classes";
+import { seedDemoLibrary } from "./seed-library";
 import { type DemoFiles, historyDates, seedDemoPipeline } from "./seed-pipeline";
 import { seedDemoThoughtReports } from "./seed-thought-reports";
 
@@ -319,6 +321,7 @@ export async function seedDemoUniversity(dbFile: string, now = new Date()): Prom
   const files = f.transaction(() => seedDemoPipeline(f.db, now));
   f.transaction(() => seedDemoThoughtReports(f.db, now));
   f.transaction(() => seedDemoClasses(f.db, new Date(today)));
+  f.transaction(() => seedDemoLibrary(f.db, env.dataDir, now));
   f.close();
   return { units: unitCount, people: peopleCount, files, ms: Math.round(performance.now() - started) };
 }
