@@ -9,6 +9,7 @@ import * as contestCrash from "../bench/scenarios/contest-crash";
 import * as coursePage from "../bench/scenarios/course-page";
 import * as heartbeats from "../bench/scenarios/heartbeats";
 import * as hoursReports from "../bench/scenarios/hours-reports";
+import * as librarySearch from "../bench/scenarios/library-search";
 import * as live from "../bench/scenarios/live";
 import * as mdxPreview from "../bench/scenarios/mdx-preview";
 import * as peopleList from "../bench/scenarios/people-list";
@@ -38,6 +39,7 @@ const SCENARIOS: Scenario[] = [
   mdxPreview,
   pipelineDashboard,
   similarity,
+  librarySearch,
 ];
 
 const root = path.resolve(import.meta.dirname, "..");
