@@ -229,6 +229,17 @@ describe("who sees what", () => {
   });
 });
 
+describe("text extraction", () => {
+  it("marks a file whose text cannot be read as failed, with the reason, and keeps its title searchable", async () => {
+    const broken = Buffer.from("%PDF-1.7\nnot really a PDF after its header\n");
+    const { doc } = await upload("SEC_A", ids.collegeA, { bytes: broken, name: "损坏的文件.pdf", audience: "public" });
+    await expect.poll(() => textState(doc!.id), { timeout: 60_000, interval: 200 }).toBe("failed");
+    const row = server.factory.db.prepare(`SELECT "textError" FROM "LibraryDocument" WHERE "id" = ?`).get(doc!.id) as { textError: string };
+    expect(row.textError).toBe("无法读取文件内容");
+    expect(await searchTitles("MEM_B", "损坏的文件")).toEqual([doc!.id]);
+  });
+});
+
 describe("hostile names", () => {
   it("strips paths and control characters from file names and escapes titles in pages and headers", async () => {
     // A browser's FormData percent-encodes line breaks in a file name; a script sends them raw, as here.

@@ -66,13 +66,17 @@ export class ExtractRunner {
       while (this.again && this.started) {
         this.again = false;
         for (let doc = await claimNextDocument(this.limits.timeMs); doc && this.started; doc = await claimNextDocument(this.limits.timeMs)) {
+          let outcome: ExtractOutcome;
           try {
-            await finishExtraction(doc.id, await this.exchange(doc));
+            outcome = await this.exchange(doc);
           } catch (e) {
             if (!this.started) return;
             if (!(e instanceof Stopped)) console.error(`text extraction of document ${doc.id}:`, e);
             await failExtraction(doc.id, e instanceof Stopped ? e.message : "无法读取文件内容");
+            continue;
           }
+          // A store that fails (the database busy) is not the file's fault: the claim stays and is taken again after its lease.
+          await finishExtraction(doc.id, outcome).catch((e: unknown) => console.error(`text extraction of document ${doc.id} (store):`, e));
         }
       }
     } catch (e) {
