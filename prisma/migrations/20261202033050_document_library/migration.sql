@@ -70,5 +70,8 @@ CREATE INDEX "SearchEntry_unitPath_idx" ON "SearchEntry"("unitPath");
 CREATE UNIQUE INDEX "SearchEntry_kind_refId_key" ON "SearchEntry"("kind", "refId");
 
 -- CreateIndex
+CREATE INDEX "SearchTerm_term_entryId_weight_idx" ON "SearchTerm"("term", "entryId", "weight");
+
+-- CreateIndex
 CREATE INDEX "SearchTerm_entryId_idx" ON "SearchTerm"("entryId");
 
