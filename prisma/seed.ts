@@ -2,8 +2,10 @@ import { hashPassword } from "../app/.server/auth/password";
 import { get, run, sql } from "../app/.server/sql";
 import { type RecordWriter, type UnitRow, openRecordWriter } from "../scripts/lib/record-writer";
 import { POLITICAL_STATUS_LABELS, type PoliticalStatus } from "../app/lib/vocabulary";
+import { env } from "../app/.server/env";
 import { seedDemoClasses } from "./seed-classes";
 import { seedDemoDiscussion } from "./seed-discussion";
+import { seedDemoLibrary } from "./seed-library";
 import { type DemoFiles, historyDates, seedDemoPipeline } from "./seed-pipeline";
 import { seedDemoMailboxes } from "./seed-mailboxes";
 import { type DemoPageUnits, seedDemoPageImage, seedDemoPages } from "./seed-pages";
@@ -128,10 +130,12 @@ export type SeedSummary = { units: number; people: number; files: DemoFiles; ms:
 
 /**
  * The demo university; `now` dates the development files' latest steps (their due dates are counted from it).
- * With `dataDir`, files the demo shows are written there too (the pages' generated image).
+ * The files the demo shows (the pages' generated image, the library's documents) are written under
+ * `dataDir`, the app's data directory unless another is given.
  */
 export async function seedDemoUniversity(dbFile: string, now = new Date(), opts: { dataDir?: string } = {}): Promise<SeedSummary> {
   const started = performance.now();
+  const dataDir = opts.dataDir ?? env.dataDir;
   const f = openRecordWriter(dbFile);
   let pageUnits: DemoPageUnits | undefined;
   const rand = rng(20_260_701);
@@ -329,11 +333,12 @@ export async function seedDemoUniversity(dbFile: string, now = new Date(), opts:
   });
   const files = f.transaction(() => seedDemoPipeline(f.db, now));
   const pages = f.transaction(() => seedDemoPages(f.db, pageUnits!, now));
-  if (opts.dataDir) await seedDemoPageImage(f.db, pages.imageArticleId, opts.dataDir, now);
+  await seedDemoPageImage(f.db, pages.imageArticleId, dataDir, now);
   f.transaction(() => seedDemoThoughtReports(f.db, now));
   f.transaction(() => seedDemoMailboxes(f.db, now));
   f.transaction(() => seedDemoClasses(f.db, new Date(today)));
   f.transaction(() => seedDemoDiscussion(f.db, now));
+  f.transaction(() => seedDemoLibrary(f.db, dataDir, now));
   f.close();
   return { units: unitCount, people: peopleCount, files, ms: Math.round(performance.now() - started) };
 }

@@ -10,6 +10,7 @@ import * as coursePage from "../bench/scenarios/course-page";
 import * as discussion from "../bench/scenarios/discussion";
 import * as heartbeats from "../bench/scenarios/heartbeats";
 import * as hoursReports from "../bench/scenarios/hours-reports";
+import * as librarySearch from "../bench/scenarios/library-search";
 import * as live from "../bench/scenarios/live";
 import * as mdxPreview from "../bench/scenarios/mdx-preview";
 import * as peopleList from "../bench/scenarios/people-list";
@@ -40,6 +41,7 @@ const SCENARIOS: Scenario[] = [
   pipelineDashboard,
   similarity,
   discussion,
+  librarySearch,
 ];
 
 const root = path.resolve(import.meta.dirname, "..");

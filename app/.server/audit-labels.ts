@@ -144,6 +144,11 @@ export const AUDIT_ACTION_LABELS: Record<AuditAction, string> = {
   "discussion.review_unmark": "取消发言需审核",
   "discussion.word_add": "添加敏感词",
   "discussion.word_remove": "删除敏感词",
+  "library.folder": "新建文件夹",
+  "library.upload": "上传文件",
+  "library.delete": "删除文件",
+  "library.download": "下载文件",
+  "library.preview": "预览文件",
 };
 
 /** The label of an action read from the log; an action the code no longer knows shows as stored. */

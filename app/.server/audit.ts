@@ -147,6 +147,12 @@ export const AUDIT_ACTIONS = [
   "discussion.review_unmark",
   "discussion.word_add",
   "discussion.word_remove",
+  // The document library (docs/decisions/050).
+  "library.folder",
+  "library.upload",
+  "library.delete",
+  "library.download",
+  "library.preview",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -2,6 +2,7 @@ import { closeExpiredEntries } from "./contest/entries";
 import { CreditRepair } from "./credit-repair";
 import { escalateOverdueLetters } from "./mailbox/letters";
 import { closeExpiredAttempts } from "./quiz/attempts";
+import { startExtractRunner } from "./library/extract-runner";
 import { startSimilarityRunner } from "./similarity/runner";
 
 // Quiz attempts and contest entries whose browser never returns are still closed and scored at their
@@ -39,8 +40,11 @@ export async function startSweeper(): Promise<() => void> {
   timer.unref();
   // Similarity checks have their own queue and thread (decision 045): started with the server, stopped with it.
   const stopSimilarity = startSimilarityRunner();
+  // So does the document library's text extraction (decision 050).
+  const stopExtraction = startExtractRunner();
   return () => {
     clearInterval(timer);
     void stopSimilarity();
+    void stopExtraction();
   };
 }

@@ -28,6 +28,7 @@ export const PERMISSIONS = [
   "pages:manage",
   // Hide, restore and approve discussion posts, mark people for review (decision 049); at the root, the sensitive-word list too.
   "discussion:moderate",
+  "documents:manage",
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -49,6 +50,7 @@ const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     "mailbox:manage",
     "pages:manage",
     "discussion:moderate",
+    "documents:manage",
   ],
   admin: PERMISSIONS,
 };

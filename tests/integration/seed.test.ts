@@ -162,4 +162,27 @@ describe("the demo university", () => {
     expect(count(`SELECT COUNT(*) AS n FROM "DiscussionReport" WHERE "resolvedAt" IS NULL`)).toBe(1);
     expect(count(`SELECT COUNT(*) AS n FROM "SensitiveWord"`)).toBeGreaterThan(0);
   });
+
+  it("fills the document libraries of the committee, a college and a branch with real files of each kind and audience", async () => {
+    const { documentKind } = await import("../../app/.server/library/file-kind");
+    const { env } = await import("../../app/.server/env");
+    const docs = db
+      .prepare(
+        `SELECT d."kind", d."audience", d."storedPath", d."textState", u."kind" AS "unitKind" FROM "LibraryDocument" d JOIN "OrgUnit" u ON u."id" = d."unitId"`,
+      )
+      .all() as {
+      kind: string;
+      audience: string;
+      storedPath: string;
+      textState: string;
+      unitKind: string;
+    }[];
+    expect(new Set(docs.map((d) => d.kind))).toEqual(new Set(["pdf", "docx", "xlsx"]));
+    expect(new Set(docs.map((d) => d.audience))).toEqual(new Set(["public", "subtree", "status"]));
+    expect(new Set(docs.map((d) => d.unitKind))).toEqual(new Set(["committee", "college", "branch"]));
+    // Each file's bytes say what its row says; text is left to the server's extraction runner.
+    for (const d of docs) expect(documentKind(new Uint8Array(fs.readFileSync(path.join(dataDir, d.storedPath))))).toBe(d.kind);
+    expect(docs.filter((d) => d.textState === "pending")).toHaveLength(docs.filter((d) => d.kind !== "xlsx").length);
+    expect(count(`SELECT COUNT(*) AS n FROM "SearchEntry" WHERE "kind" = 'document'`)).toBe(docs.length);
+  });
 });

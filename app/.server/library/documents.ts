@@ -1,0 +1,229 @@
+import crypto from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import { AppError } from "~/lib/app-error";
+import { type Audience, type DocumentKind, DOCUMENT_FIELD, MAX_DOCUMENT_BYTES, audienceAdmits, safeFileName, statusesOf, statusesText } from "~/lib/library";
+import { type Grant, grantsCover } from "~/lib/permissions";
+import { termWeights } from "~/lib/search-terms";
+import { type PoliticalStatus } from "~/lib/vocabulary";
+import { audit } from "../audit";
+import { prisma, prismaIdle, rawDb } from "../db";
+import { env } from "../env";
+import { rfc5987 } from "../http/download";
+import { ancestorPaths, removeEntry, searchEntries, searchViewer } from "../search/search-index";
+import { all, run, sql } from "../sql";
+import { extractRunner } from "./extract-runner";
+import { DOCUMENT_MIME, documentKind } from "./file-kind";
+import { reindex } from "./library-index";
+
+// A unit's document library (decision 050): folders and files, each file visible to the audience its
+// uploader chose. Managing needs `documents:manage` over the unit (the route checks it); reading goes
+// through `readableDocument`, which answers a document outside the reader's audience exactly as one
+// that does not exist, whatever the id. Files are judged by their bytes and kept under DATA_DIR/library
+// with a generated name, never at a public URL.
+
+const DIR = "library";
+const MANAGE = "documents:manage";
+
+export type LibraryUser = { id: number; unitId: number; politicalStatus: string; grants: Grant[] };
+
+const notFound = () => new AppError("not_found", "文件不存在或您无权查看");
+
+async function unitPathOf(unitId: number): Promise<string> {
+  const unit = await prisma.orgUnit.findUnique({ where: { id: unitId }, select: { path: true } });
+  return unit?.path ?? "/";
+}
+
+/** The reader as the audience rules see them. */
+async function readerOf(user: LibraryUser) {
+  return { unitPath: await unitPathOf(user.unitId), politicalStatus: user.politicalStatus, grants: user.grants };
+}
+
+type DocRow = { id: number; audience: string; statuses: string | null; unit: { path: string } };
+const mayRead = (reader: { unitPath: string; politicalStatus: string; grants: Grant[] }, doc: DocRow) =>
+  grantsCover(reader.grants, MANAGE, doc.unit.path) || audienceAdmits(reader, { unitPath: doc.unit.path, audience: doc.audience, statuses: doc.statuses });
+
+const DOC_SELECT = {
+  id: true,
+  title: true,
+  fileName: true,
+  kind: true,
+  size: true,
+  audience: true,
+  statuses: true,
+  textState: true,
+  createdAt: true,
+  folderId: true,
+  unit: { select: { id: true, name: true, path: true } },
+  uploader: { select: { name: true } },
+} as const;
+
+/** A unit's library as the reader may see it, with the links to the libraries of the units above the reader. */
+export async function libraryPage(user: LibraryUser, unitId: number) {
+  const unit = await prisma.orgUnit.findFirst({ where: { id: unitId, archivedAt: null }, select: { id: true, name: true, path: true } });
+  if (!unit) throw new AppError("not_found", "组织不存在");
+  const reader = await readerOf(user);
+  const canManage = grantsCover(user.grants, MANAGE, unit.path);
+  const [folders, docs, levels] = await Promise.all([
+    prisma.docFolder.findMany({ where: { unitId }, orderBy: { name: "asc" }, select: { id: true, name: true } }),
+    prisma.libraryDocument.findMany({ where: { unitId, deletedAt: null }, orderBy: { id: "desc" }, select: DOC_SELECT, take: 500 }),
+    prisma.orgUnit.findMany({
+      where: { path: { in: ancestorPaths(reader.unitPath) }, archivedAt: null },
+      orderBy: { depth: "asc" },
+      select: { id: true, name: true },
+    }),
+  ]);
+  return { unit: { id: unit.id, name: unit.name }, canManage, folders, levels, documents: docs.filter((d) => canManage || mayRead(reader, d)).map(present) };
+}
+
+function present(d: Awaited<ReturnType<typeof prisma.libraryDocument.findFirstOrThrow<{ select: typeof DOC_SELECT }>>>) {
+  return {
+    id: d.id,
+    title: d.title,
+    fileName: d.fileName,
+    kind: d.kind as DocumentKind,
+    size: d.size,
+    audience: d.audience as Audience,
+    statuses: statusesOf(d.statuses),
+    textState: d.textState,
+    createdAt: d.createdAt.toISOString(),
+    folderId: d.folderId,
+    unitId: d.unit.id,
+    unitName: d.unit.name,
+    uploaderName: d.uploader.name,
+  };
+}
+
+export async function createFolder(user: LibraryUser, unitId: number, name: string) {
+  const exists = await prisma.docFolder.findUnique({ where: { unitId_name: { unitId, name } }, select: { id: true } });
+  if (exists) throw new AppError("conflict", "已有同名文件夹", { field: "name" });
+  const folder = await prisma.docFolder.create({ data: { unitId, name }, select: { id: true } });
+  await audit({ actorId: user.id, action: "library.folder", targetKind: "unit", targetId: unitId, detail: { folderId: folder.id, name } });
+  return folder;
+}
+
+export type UploadInput = { title?: string; folderId?: number; audience: Audience; statuses: PoliticalStatus[] };
+
+/** Keeps a file whose bytes are a PDF, a Word .docx or an Excel .xlsx, and indexes its title at once (its text follows from the runner). */
+export async function uploadDocument(user: LibraryUser, unitId: number, input: UploadInput, file: File | null) {
+  const field = DOCUMENT_FIELD;
+  if (!file || file.size === 0) throw new AppError("invalid", "请选择要上传的文件", { field });
+  if (file.size > MAX_DOCUMENT_BYTES) throw new AppError("too_large", `文件不能超过 ${MAX_DOCUMENT_BYTES / 1024 / 1024} MB`, { field });
+  if (input.folderId !== undefined) {
+    const folder = await prisma.docFolder.findFirst({ where: { id: input.folderId, unitId }, select: { id: true } });
+    if (!folder) throw new AppError("invalid", "文件夹不存在", { field: "folderId" });
+  }
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  const kind = documentKind(bytes);
+  if (!kind) throw new AppError("unsupported_media", "只能上传 PDF、Word（.docx）或 Excel（.xlsx）文件（按文件内容判断，与文件名无关）", { field });
+  const fileName = safeFileName(file.name, kind);
+  const title = (input.title ?? fileName.replace(/\.[^.]*$/, "")).slice(0, 120);
+  const storedPath = `${DIR}/${crypto.randomBytes(16).toString("hex")}.${kind}`;
+  fs.mkdirSync(path.join(env.dataDir, DIR), { recursive: true });
+  fs.writeFileSync(path.join(env.dataDir, storedPath), bytes);
+  const statuses = input.audience === "status" ? statusesText(input.statuses) : null;
+  const now = new Date();
+  await prismaIdle();
+  const db = rawDb();
+  let id: number;
+  try {
+    id = db.transaction(() => {
+      const [row] = all<{ id: number }>(
+        db,
+        sql`INSERT INTO "LibraryDocument" ("unitId", "folderId", "title", "fileName", "kind", "mime", "size", "storedPath", "audience", "statuses", "uploaderId", "textState", "createdAt")
+            VALUES (${unitId}, ${input.folderId ?? null}, ${title}, ${fileName}, ${kind}, ${DOCUMENT_MIME[kind]}, ${bytes.length}, ${storedPath}, ${input.audience}, ${statuses},
+              ${user.id}, ${kind === "xlsx" ? "none" : "pending"}, ${now})
+            RETURNING "id"`,
+      );
+      reindex(db, row.id, termWeights(title, ""), "", now);
+      return row.id;
+    })();
+  } catch (e) {
+    fs.rmSync(path.join(env.dataDir, storedPath), { force: true });
+    throw e;
+  }
+  await audit({
+    actorId: user.id,
+    action: "library.upload",
+    targetKind: "document",
+    targetId: id,
+    detail: { unitId, kind, size: bytes.length, audience: input.audience },
+  });
+  if (kind !== "xlsx") extractRunner().wake();
+  return { id };
+}
+
+/** Takes a document out of the library and the index; the file is kept for the audit trail's sake until an operator purges it. */
+export async function deleteDocument(user: LibraryUser, unitId: number, documentId: number) {
+  await prismaIdle();
+  const db = rawDb();
+  const changed = db.transaction(() => {
+    const n = run(
+      db,
+      sql`UPDATE "LibraryDocument" SET "deletedAt" = ${new Date()} WHERE "id" = ${documentId} AND "unitId" = ${unitId} AND "deletedAt" IS NULL`,
+    );
+    if (n === 1) removeEntry(db, "document", documentId);
+    return n;
+  })();
+  if (changed !== 1) throw notFound();
+  await audit({ actorId: user.id, action: "library.delete", targetKind: "document", targetId: documentId, detail: { unitId } });
+}
+
+/** A document the reader may see, or the not-found of one that does not exist. */
+export async function readableDocument(user: LibraryUser, documentId: number) {
+  const doc = await prisma.libraryDocument.findFirst({ where: { id: documentId, deletedAt: null }, select: { ...DOC_SELECT, storedPath: true } });
+  if (!doc || !mayRead(await readerOf(user), doc)) throw notFound();
+  return { ...present(doc), storedPath: doc.storedPath };
+}
+
+/**
+ * The file, as an attachment (`download`) or, for a PDF, inline for the page's own viewer (`preview`).
+ * Every read of a document whose audience is not public is audited.
+ */
+export async function documentFile(user: LibraryUser, documentId: number, mode: "download" | "preview"): Promise<Response> {
+  const doc = await readableDocument(user, documentId);
+  if (mode === "preview" && doc.kind !== "pdf") throw notFound();
+  let body: Buffer;
+  try {
+    body = fs.readFileSync(path.join(env.dataDir, doc.storedPath));
+  } catch {
+    throw notFound();
+  }
+  if (doc.audience !== "public") {
+    await audit({
+      actorId: user.id,
+      action: mode === "download" ? "library.download" : "library.preview",
+      targetKind: "document",
+      targetId: doc.id,
+      detail: { unitId: doc.unitId, audience: doc.audience },
+    });
+  }
+  const disposition = mode === "download" ? "attachment" : "inline";
+  return new Response(new Uint8Array(body), {
+    headers: {
+      "Content-Type": DOCUMENT_MIME[doc.kind],
+      "Content-Length": String(body.length),
+      "Content-Disposition": `${disposition}; filename="document-${doc.id}.${doc.kind}"; filename*=UTF-8''${rfc5987(doc.fileName)}`,
+      "Cache-Control": "private, no-store",
+      "X-Content-Type-Options": "nosniff",
+      // Opened directly, the file runs nothing of ours and nothing of its own.
+      "Content-Security-Policy": "sandbox; default-src 'none'",
+    },
+  });
+}
+
+/** Library documents matching a query that the person may see, best first; `unitId` narrows to a unit's subtree. */
+export async function searchLibrary(user: LibraryUser, query: string, unitId?: number) {
+  const reader = await readerOf(user);
+  const under = unitId === undefined ? undefined : await prisma.orgUnit.findUnique({ where: { id: unitId }, select: { path: true } });
+  if (unitId !== undefined && !under) throw new AppError("not_found", "组织不存在");
+  await prismaIdle();
+  const hits = searchEntries(rawDb(), searchViewer(reader, MANAGE), query, { kind: "document", underPath: under?.path });
+  const docs = await prisma.libraryDocument.findMany({ where: { id: { in: hits.map((h) => h.refId) }, deletedAt: null }, select: DOC_SELECT });
+  const byId = new Map(docs.map((d) => [d.id, d]));
+  // The index decides; the document's own audience is checked again so a stale entry never shows more.
+  return hits.flatMap((h) => {
+    const d = byId.get(h.refId);
+    return d && mayRead(reader, d) ? [{ ...present(d), excerpt: h.excerpt, score: h.score }] : [];
+  });
+}
