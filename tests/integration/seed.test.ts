@@ -165,7 +165,6 @@ describe("the demo university", () => {
 
   it("fills the document libraries of the committee, a college and a branch with real files of each kind and audience", async () => {
     const { documentKind } = await import("../../app/.server/library/file-kind");
-    const { env } = await import("../../app/.server/env");
     const docs = db
       .prepare(
         `SELECT d."kind", d."audience", d."storedPath", d."textState", u."kind" AS "unitKind" FROM "LibraryDocument" d JOIN "OrgUnit" u ON u."id" = d."unitId"`,
