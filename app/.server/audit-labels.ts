@@ -131,6 +131,11 @@ export const AUDIT_ACTION_LABELS: Record<AuditAction, string> = {
   "page.article_archive": "撤下页面文章",
   "page.image_add": "上传文章图片",
   "page.image_remove": "删除文章图片",
+  "review.setting": "设置发布审核",
+  "review.submit": "提交审核",
+  "review.resubmit": "修改后重新提交审核",
+  "review.approve": "审核通过并发布",
+  "review.return": "审核退回",
 };
 
 /** The label of an action read from the log; an action the code no longer knows shows as stored. */

@@ -133,6 +133,13 @@ export const AUDIT_ACTIONS = [
   "page.article_archive",
   "page.image_add",
   "page.image_remove",
+
+  // Publishing review (docs/decisions/052).
+  "review.setting",
+  "review.submit",
+  "review.resubmit",
+  "review.approve",
+  "review.return",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

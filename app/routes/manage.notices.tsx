@@ -10,6 +10,7 @@ import { FormMessage, Notice, buttonClass, inputClass, secondaryButtonClass, Fie
 import { UnitOptions } from "~/components/ui/options";
 import { formatDate } from "~/lib/dates";
 import { scopePaths } from "~/lib/permissions";
+import { SUBMITTED_FOR_REVIEW } from "~/lib/review-rules";
 import { readForm } from "~/.server/http/form-body";
 import { formRefusal } from "~/.server/http/refusal";
 
@@ -46,11 +47,11 @@ export async function action({ request }: ActionFunctionArgs) {
   if (input.intent === "post") {
     const user = await requirePermission(request, "notices:post", input.unitId);
     try {
-      await postNotice(user.id, { unitId: input.unitId, title: input.title, body: input.body, pinned: input.pinned });
+      const outcome = await postNotice(user.id, { unitId: input.unitId, title: input.title, body: input.body, pinned: input.pinned });
+      return done(outcome.published ? "通知已发布" : SUBMITTED_FOR_REVIEW);
     } catch (e) {
       return formRefusal(submission, e);
     }
-    return done("通知已发布");
   }
   const unitId = await noticeUnitId(input.noticeId);
   if (unitId === null) throw new Response("通知不存在", { status: 404 });

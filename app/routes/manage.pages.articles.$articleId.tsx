@@ -4,6 +4,7 @@ import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, da
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { requireManagerOf } from "~/.server/auth/guard";
+import { SUBMITTED_FOR_REVIEW } from "~/lib/review-rules";
 import { readForm } from "~/.server/http/form-body";
 import { formRefusal, orRefuse } from "~/.server/http/refusal";
 import { parseUploadForm } from "~/.server/http/upload";
@@ -60,9 +61,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const input = submission.value;
   try {
     switch (input.intent) {
-      case "update":
-        await updateArticle(user.id, id, { title: input.title, body: input.body, pinned: input.pinned });
-        return data<Reply>({ result: submission.reply(), formId: "article", message: "文章已保存" });
+      case "update": {
+        const outcome = await updateArticle(user.id, id, { title: input.title, body: input.body, pinned: input.pinned });
+        return data<Reply>({ result: submission.reply(), formId: "article", message: outcome.published ? "文章已保存" : SUBMITTED_FOR_REVIEW });
+      }
       case "archive": {
         const unitId = (await articleUnitId(id))!;
         await archiveArticle(user.id, id);
