@@ -87,6 +87,7 @@ export default function ReviewItemPage() {
     id: "return",
     lastResult: reply?.formId === "return" ? reply.result : undefined,
     shouldValidate: "onBlur",
+    shouldRevalidate: "onInput",
     onValidate: ({ formData }) => parseWithZod(formData, { schema: ReturnSchema }),
   });
   const [editForm, editFields] = useForm({
@@ -94,6 +95,7 @@ export default function ReviewItemPage() {
     lastResult: reply?.formId === "resubmit" ? reply.result : undefined,
     defaultValue: { title: item.title, body: item.body, pinned: item.pinned ? "on" : undefined },
     shouldValidate: "onBlur",
+    shouldRevalidate: "onInput",
     onValidate: ({ formData }) => parseWithZod(formData, { schema: ResubmitSchema }),
   });
   const refused = reply && !reply.message && reply.formId === "approve" ? reply.result.error?.[""] : undefined;

@@ -38,7 +38,6 @@ export async function loader({ request }: LoaderFunctionArgs) {
     reason: i.reason,
     unit: i.unit.name,
     author: i.author.name,
-    own: i.authorId === user.id,
     submittedAt: formatChinaDateTime(i.submittedAt),
   });
   return {
@@ -88,7 +87,7 @@ function ItemList({ rows, empty, showAuthor }: { rows: Row[]; empty: string; sho
           <p className="text-xs text-stone-500">
             {r.kind}
             {r.isEdit ? "（修改）" : "（新发布）"} · {r.unit}
-            {showAuthor ? ` · ${r.author}${r.own ? "（本人提交，不能自己审核）" : ""}` : ""} · {r.submittedAt}
+            {showAuthor ? ` · ${r.author}` : ""} · {r.submittedAt}
           </p>
           {r.returned && r.reason ? <p className="mt-1 text-sm text-red-800">退回理由：{r.reason}</p> : null}
         </li>
@@ -104,17 +103,22 @@ export default function ReviewQueue() {
     id: "review-setting",
     lastResult: reply?.result,
     shouldValidate: "onBlur",
+    shouldRevalidate: "onInput",
     onValidate: ({ formData }) => parseWithZod(formData, { schema: SettingSchema }),
   });
   return (
     <div className="space-y-6">
       <h1 className="text-xl font-bold">发布审核</h1>
-      <section className="space-y-2">
-        <h2 className="font-bold">待我审核</h2>
+      <section className="space-y-2" aria-labelledby="review-pending">
+        <h2 id="review-pending" className="font-bold">
+          待我审核
+        </h2>
         <ItemList rows={pending} empty="没有待审核的内容。" showAuthor />
       </section>
-      <section className="space-y-2">
-        <h2 className="font-bold">我提交的</h2>
+      <section className="space-y-2" aria-labelledby="review-mine">
+        <h2 id="review-mine" className="font-bold">
+          我提交的
+        </h2>
         <ItemList rows={mine} empty="您没有提交过需要审核的内容。" showAuthor={false} />
       </section>
       {units.length > 0 ? (

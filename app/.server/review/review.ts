@@ -85,11 +85,16 @@ const listColumns = {
   author: { select: { name: true } },
 } as const;
 
-/** What waits for review in the reviewer's scope, oldest first (her own included, marked so: she cannot approve them). */
+/** What waits for review in the reviewer's scope, oldest first; her own are listed under her submissions, not here (she cannot approve them). */
 export async function pendingInScope(reviewer: Reviewer, take = 100) {
   const scope = scopeFilter(reviewer);
   if (scope.length === 0) return [];
-  return prisma.reviewItem.findMany({ where: { state: "pending", OR: scope }, select: listColumns, orderBy: [{ submittedAt: "asc" }, { id: "asc" }], take });
+  return prisma.reviewItem.findMany({
+    where: { state: "pending", authorId: { not: reviewer.id }, OR: scope },
+    select: listColumns,
+    orderBy: [{ submittedAt: "asc" }, { id: "asc" }],
+    take,
+  });
 }
 
 /** An author's own submissions, newest first: what waits, what was returned (with the reason) and what went out. */
