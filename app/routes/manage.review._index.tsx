@@ -89,7 +89,7 @@ function ItemList({ rows, empty, showAuthor }: { rows: Row[]; empty: string; sho
             {r.isEdit ? "（修改）" : "（新发布）"} · {r.unit}
             {showAuthor ? ` · ${r.author}` : ""} · {r.submittedAt}
           </p>
-          {r.returned && r.reason ? <p className="mt-1 text-sm text-red-800">退回理由：{r.reason}</p> : null}
+          {r.returned && r.reason ? <p className="mt-1 text-sm text-red-800">{`退回理由：${r.reason}`}</p> : null}
         </li>
       ))}
     </ul>

@@ -92,6 +92,9 @@ describe("publishing review", () => {
 
     // The author sees it waiting and cannot approve it herself.
     expect((await clients.SECA.get("/manage/review")).text).toContain("待审核");
+    const waiting = (await clients.SECA.get("/manage/notices")).text;
+    expect(waiting).toContain("我提交审核的通知");
+    expect(waiting).toContain(`href="/manage/review/${pending.id}"`);
     const own = await decide(clients.SECA, pending.id, { intent: "approve" });
     expect(own.status).toBe(403);
     expect(own.text).toContain("不能审核自己提交的内容");
@@ -108,6 +111,7 @@ describe("publishing review", () => {
     expect(noticeCount("关于开展主题教育的通知")).toBe(0);
     expect((await clients.MA1.get("/")).text).not.toContain("关于开展主题教育的通知");
     expect((await clients.SECA.get("/manage/review")).text).toContain("请写明时间地点");
+    expect((await clients.SECA.get("/manage/notices")).text).toContain("退回理由：请写明时间地点");
     // A returned item cannot be approved until it is resubmitted.
     expect((await decide(clients.SECA2, pending.id, { intent: "approve" })).status).toBe(409);
 
@@ -176,6 +180,9 @@ describe("publishing review", () => {
 
     const pendingEdit = item("学院合唱比赛圆满结束")!;
     expect(pendingEdit.targetId).toBe(article.id);
+    const editor = await clients.SECA2.get(`/manage/pages/articles/${article.id}`);
+    expect(editor.text).toContain("以下修改待审核");
+    expect(editor.text).toContain(`href="/manage/review/${pendingEdit.id}"`);
     const view = await clients.SECA2.get(`/manage/review/${pendingEdit.id}`);
     expect(view.text).toContain("与已发布内容对比");
     for (const text of ["学院合唱比赛", "学院合唱比赛圆满结束", "旧的正文", "新的正文", "共同的一行"]) expect(view.text).toContain(text);

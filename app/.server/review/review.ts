@@ -209,3 +209,22 @@ export async function ownSettingsUnder(paths: string[]) {
     orderBy: { unit: { path: "asc" } },
   });
 }
+
+/** Edits of one published item waiting for review (its editors, all reviewers in scope, see them beside it). */
+export async function pendingEditsOf(kind: ReviewKind, targetId: number) {
+  return prisma.reviewItem.findMany({
+    where: { kind, targetId, state: "pending" },
+    select: { id: true, title: true, submittedAt: true, author: { select: { name: true } } },
+    orderBy: { id: "asc" },
+  });
+}
+
+/** An author's items of one kind not yet out: waiting (待审核) or returned (已退回, with the reason). */
+export async function openSubmissionsOf(authorId: number, kind: ReviewKind) {
+  return prisma.reviewItem.findMany({
+    where: { authorId, kind, state: { in: ["pending", "returned"] } },
+    select: { id: true, title: true, state: true, reason: true, submittedAt: true, unit: { select: { name: true } } },
+    orderBy: { id: "desc" },
+    take: 50,
+  });
+}
