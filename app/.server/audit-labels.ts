@@ -149,6 +149,11 @@ export const AUDIT_ACTION_LABELS: Record<AuditAction, string> = {
   "library.delete": "删除文件",
   "library.download": "下载文件",
   "library.preview": "预览文件",
+  "review.setting": "设置发布审核",
+  "review.submit": "提交审核",
+  "review.resubmit": "修改后重新提交审核",
+  "review.approve": "审核通过并发布",
+  "review.return": "审核退回",
 };
 
 /** The label of an action read from the log; an action the code no longer knows shows as stored. */

@@ -153,6 +153,13 @@ export const AUDIT_ACTIONS = [
   "library.delete",
   "library.download",
   "library.preview",
+
+  // Publishing review (docs/decisions/052).
+  "review.setting",
+  "review.submit",
+  "review.resubmit",
+  "review.approve",
+  "review.return",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -1,15 +1,17 @@
 import { type SubmissionResult, getFormProps, getInputProps, getSelectProps, getTextareaProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, data } from "@remix-run/node";
-import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { requirePermission } from "~/.server/auth/guard";
 import { archiveNotice, noticeUnitId, noticesOfUnits, postNotice } from "~/.server/notices/notices";
 import { unitsUnder } from "~/.server/org/units";
+import { openSubmissionsOf } from "~/.server/review/review";
 import { FormMessage, Notice, buttonClass, inputClass, secondaryButtonClass, FieldError } from "~/components/ui/form";
 import { UnitOptions } from "~/components/ui/options";
 import { formatDate } from "~/lib/dates";
 import { scopePaths } from "~/lib/permissions";
+import { REVIEW_STATE_LABELS, type ReviewState, SUBMITTED_FOR_REVIEW } from "~/lib/review-rules";
 import { readForm } from "~/.server/http/form-body";
 import { formRefusal } from "~/.server/http/refusal";
 
@@ -18,8 +20,16 @@ export const meta: MetaFunction = () => [{ title: "通知公告 · 网上党校"
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requirePermission(request, "notices:post");
   const units = await unitsUnder(scopePaths(user.grants, "notices:post"));
-  const notices = await noticesOfUnits(units.map((u) => u.id));
+  const [notices, waiting] = await Promise.all([noticesOfUnits(units.map((u) => u.id)), openSubmissionsOf(user.id, "notice")]);
   return {
+    waiting: waiting.map((w) => ({
+      id: w.id,
+      title: w.title,
+      unit: w.unit.name,
+      state: REVIEW_STATE_LABELS[w.state as ReviewState],
+      returned: w.state === "returned",
+      reason: w.reason,
+    })),
     units: units.map((u) => ({ id: u.id, name: u.name, depth: u.depth })),
     notices: notices.map((n) => ({ ...n, publishedAt: formatDate(n.publishedAt) })),
   };
@@ -46,11 +56,11 @@ export async function action({ request }: ActionFunctionArgs) {
   if (input.intent === "post") {
     const user = await requirePermission(request, "notices:post", input.unitId);
     try {
-      await postNotice(user.id, { unitId: input.unitId, title: input.title, body: input.body, pinned: input.pinned });
+      const outcome = await postNotice(user.id, { unitId: input.unitId, title: input.title, body: input.body, pinned: input.pinned });
+      return done(outcome.published ? "通知已发布" : SUBMITTED_FOR_REVIEW);
     } catch (e) {
       return formRefusal(submission, e);
     }
-    return done("通知已发布");
   }
   const unitId = await noticeUnitId(input.noticeId);
   if (unitId === null) throw new Response("通知不存在", { status: 404 });
@@ -60,7 +70,7 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function NoticesPage() {
-  const { units, notices } = useLoaderData<typeof loader>();
+  const { units, notices, waiting } = useLoaderData<typeof loader>();
   const reply = useActionData<typeof action>();
   const [form, fields] = useForm({
     id: "notice",
@@ -93,6 +103,27 @@ export default function NoticesPage() {
         </button>
         <p className="text-xs text-stone-500">通知对所选党组织及其下级组织的全体人员可见。</p>
       </Form>
+      {waiting.length > 0 ? (
+        <section className="space-y-2" aria-labelledby="notices-waiting">
+          <h2 id="notices-waiting" className="font-bold">
+            我提交审核的通知
+          </h2>
+          <ul className="space-y-2">
+            {waiting.map((w) => (
+              <li key={w.id} className="rounded-lg bg-white p-3 shadow">
+                <p className="font-semibold">
+                  <span className="mr-1 rounded bg-stone-200 px-1.5 py-0.5 text-xs">{w.state}</span>
+                  <Link to={`/manage/review/${w.id}`} className="text-party underline">
+                    {w.title}
+                  </Link>
+                </p>
+                <p className="text-xs text-stone-500">{w.unit}</p>
+                {w.returned && w.reason ? <p className="mt-1 text-sm text-red-800">{`退回理由：${w.reason}`}</p> : null}
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
       <ul className="space-y-2">
         {notices.map((n) => (
           <li key={n.id} className="flex items-start gap-2 rounded-lg bg-white p-3 shadow">

@@ -4,6 +4,7 @@ import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, da
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { requirePermission } from "~/.server/auth/guard";
+import { SUBMITTED_FOR_REVIEW } from "~/lib/review-rules";
 import { readForm } from "~/.server/http/form-body";
 import { formRefusal, orRefuse } from "~/.server/http/refusal";
 import { idParam } from "~/.server/http/request-params";
@@ -70,8 +71,11 @@ export async function action({ request, params }: ActionFunctionArgs) {
         await moveColumn(user.id, input.columnId, input.direction);
         return done("栏目顺序已调整");
       case "post_article":
-        await postArticle(user.id, input.columnId, { title: input.title, body: input.body, pinned: input.pinned });
-        return done("文章已发布");
+        return done(
+          (await postArticle(user.id, input.columnId, { title: input.title, body: input.body, pinned: input.pinned })).published
+            ? "文章已发布"
+            : SUBMITTED_FOR_REVIEW,
+        );
     }
   } catch (e) {
     return formRefusal(submission, e, { formId });

@@ -4,6 +4,9 @@ import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, da
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { requireManagerOf } from "~/.server/auth/guard";
+import { pendingEditsOf } from "~/.server/review/review";
+import { formatChinaDateTime } from "~/lib/dates";
+import { SUBMITTED_FOR_REVIEW } from "~/lib/review-rules";
 import { readForm } from "~/.server/http/form-body";
 import { formRefusal, orRefuse } from "~/.server/http/refusal";
 import { parseUploadForm } from "~/.server/http/upload";
@@ -21,8 +24,14 @@ export const meta: MetaFunction<typeof loader> = ({ data: d }) => [{ title: `${d
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { id } = await requireManagerOf(request, "pages:manage", params.articleId, articleUnitId);
-  const article = await orRefuse(() => articleForEditing(id));
-  return { ...article, readCount: article._count.reads, _count: undefined, archivedAt: undefined };
+  const [article, pendingEdits] = await Promise.all([orRefuse(() => articleForEditing(id)), pendingEditsOf("page_article", id)]);
+  return {
+    ...article,
+    readCount: article._count.reads,
+    _count: undefined,
+    archivedAt: undefined,
+    pendingEdits: pendingEdits.map((e) => ({ id: e.id, title: e.title, author: e.author.name, submittedAt: formatChinaDateTime(e.submittedAt) })),
+  };
 }
 
 const UpdateSchema = z.object({ intent: z.literal("update"), ...ARTICLE_FIELDS });
@@ -60,9 +69,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const input = submission.value;
   try {
     switch (input.intent) {
-      case "update":
-        await updateArticle(user.id, id, { title: input.title, body: input.body, pinned: input.pinned });
-        return data<Reply>({ result: submission.reply(), formId: "article", message: "文章已保存" });
+      case "update": {
+        const outcome = await updateArticle(user.id, id, { title: input.title, body: input.body, pinned: input.pinned });
+        return data<Reply>({ result: submission.reply(), formId: "article", message: outcome.published ? "文章已保存" : SUBMITTED_FOR_REVIEW });
+      }
       case "archive": {
         const unitId = (await articleUnitId(id))!;
         await archiveArticle(user.id, id);
@@ -105,6 +115,21 @@ export default function EditArticle() {
         </span>
       </p>
       {reply?.message ? <Notice>{reply.message}</Notice> : null}
+      {a.pendingEdits.length > 0 ? (
+        <div className="rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm" role="note">
+          <p>以下修改待审核，审核通过前读者看到的仍是已发布的内容：</p>
+          <ul>
+            {a.pendingEdits.map((e) => (
+              <li key={e.id}>
+                <Link to={`/manage/review/${e.id}`} className="text-party underline">
+                  {e.title}
+                </Link>{" "}
+                · {e.author} · {e.submittedAt}
+              </li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
       <Form method="post" {...getFormProps(form)} className="space-y-2 rounded-lg bg-white p-4 shadow">
         <h1 className="text-lg font-bold">编辑文章</h1>
         <FormMessage messages={form.errors} />

@@ -23,6 +23,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
       { to: "/manage/mailbox", label: "书记信箱", show: hasAnyGrant(user.grants, "mailbox:manage") || (await handlesAnyMailbox(user)) },
       { to: "/manage/pages", label: "党组织主页", show: hasAnyGrant(user.grants, "pages:manage") },
       { to: "/manage/discussion", label: "讨论审核", show: hasAnyGrant(user.grants, "discussion:moderate") },
+      {
+        to: "/manage/review",
+        label: "发布审核",
+        show: (["notices:post", "pages:manage", "org:manage"] as const).some((p) => hasAnyGrant(user.grants, p)),
+      },
       { to: "/manage/banks", label: "题库", show: hasAnyGrant(user.grants, "banks:manage") },
       { to: "/manage/rules", label: "学时规则", show: hasAnyGrant(user.grants, "rules:manage") },
       // The audit log is granted at the root only (a grant whose path has one segment).

@@ -2,6 +2,7 @@ import { AppError } from "~/lib/app-error";
 import { unitOnPath } from "../audience/audience";
 import { audit } from "../audit";
 import { prisma } from "../db";
+import { reviewRequiredFor, submitForReview } from "../review/review";
 
 // Notices of the "four in one" pages: a learner reads those of the committee, their college and
 // their branch (every unit on the path from the root to theirs), pinned first.
@@ -24,12 +25,19 @@ export async function noticesOfUnits(unitIds: number[], take = 50) {
   });
 }
 
-export async function postNotice(authorId: number, input: { unitId: number; title: string; body: string; pinned: boolean }) {
+/** What posting did: published at once, or put in the review queue (docs/decisions/052) when the unit requires review. */
+export type PostOutcome = { published: true; id: number } | { published: false; reviewItemId: number };
+
+export async function postNotice(authorId: number, input: { unitId: number; title: string; body: string; pinned: boolean }): Promise<PostOutcome> {
   const unit = await prisma.orgUnit.findUnique({ where: { id: input.unitId }, select: { archivedAt: true } });
   if (!unit || unit.archivedAt) throw new AppError("invalid", "该党组织不存在或已撤销，不能发布通知");
+  if (await reviewRequiredFor(input.unitId)) {
+    const item = await submitForReview(authorId, { kind: "notice", ...input });
+    return { published: false, reviewItemId: item.id };
+  }
   const notice = await prisma.notice.create({ data: { ...input, authorId }, select: { id: true } });
   await audit({ actorId: authorId, action: "notice.post", targetKind: "notice", targetId: notice.id, detail: { unitId: input.unitId } });
-  return notice;
+  return { published: true, id: notice.id };
 }
 
 export async function archiveNotice(actorId: number, noticeId: number) {

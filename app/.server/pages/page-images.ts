@@ -9,6 +9,7 @@ import { prisma } from "../db";
 import { env } from "../env";
 import { SNIFF_BYTES, sniffMedia } from "../media/probe";
 import { mediaResponse } from "../media/range";
+import { reviewRequiredFor } from "../review/review";
 import { type PageReader } from "./pages";
 
 // Images of page articles (docs/decisions/051). An upload is kept only when its bytes say JPEG, PNG or
@@ -53,8 +54,16 @@ export async function resizeImage(bytes: Uint8Array, mime: StoredMime) {
 export async function addArticleImage(actorId: number, articleId: number, file: File | null, alt: string) {
   if (!file || file.size === 0) throw new AppError("invalid", "请选择图片", { field: FIELD });
   if (file.size > MAX_IMAGE_BYTES) throw new AppError("too_large", `图片不能超过 ${MAX_IMAGE_BYTES / 1024 / 1024} MB`, { field: FIELD });
-  const article = await prisma.pageArticle.findUnique({ where: { id: articleId }, select: { archivedAt: true, _count: { select: { images: true } } } });
+  const article = await prisma.pageArticle.findUnique({
+    where: { id: articleId },
+    select: { archivedAt: true, column: { select: { unitId: true } }, _count: { select: { images: true } } },
+  });
   if (!article || article.archivedAt) throw new AppError("not_found", "没有找到该文章");
+  // An image added to a published article is published at once; the review queue holds text only
+  // (docs/decisions/052), so where review is required an image cannot bypass it.
+  if (await reviewRequiredFor(article.column.unitId)) {
+    throw new AppError("conflict", "本党组织发布内容须经审核，暂不能为已发布的文章直接添加图片", { field: FIELD });
+  }
   if (article._count.images >= MAX_IMAGES_PER_ARTICLE) throw new AppError("invalid", `每篇文章最多 ${MAX_IMAGES_PER_ARTICLE} 张图片`, { field: FIELD });
   const bytes = new Uint8Array(await file.arrayBuffer());
   const sniffed = sniffMedia(bytes.subarray(0, SNIFF_BYTES));

@@ -4,6 +4,7 @@ import { type Grant } from "~/lib/permissions";
 import { unitIdsOnPath } from "~/lib/unit-path";
 import { audit } from "../audit";
 import { prisma } from "../db";
+import { reviewRequiredFor, submitForReview } from "../review/review";
 import { execute, sql } from "../sql";
 
 // The "four in one" pages (docs/decisions/051): each unit's page is a list of columns its managers
@@ -203,13 +204,20 @@ export async function moveColumn(actorId: number, columnId: number, direction: "
 
 export type ArticleInput = { title: string; body: string; pinned: boolean };
 
-export async function postArticle(actorId: number, columnId: number, input: ArticleInput) {
-  const column = await prisma.pageColumn.findUnique({ where: { id: columnId }, select: { kind: true } });
+/** What posting or editing did: published at once, or put in the review queue (docs/decisions/052) when the unit requires review. */
+export type ArticleOutcome = { published: true; id: number } | { published: false; reviewItemId: number };
+
+export async function postArticle(actorId: number, columnId: number, input: ArticleInput): Promise<ArticleOutcome> {
+  const column = await prisma.pageColumn.findUnique({ where: { id: columnId }, select: { kind: true, unitId: true } });
   if (!column) throw new AppError("not_found", "没有找到该栏目");
   if (!columnHoldsArticles(column.kind as ColumnKind)) throw new AppError("invalid", "该栏目类型不发布文章", { field: "columnId" });
+  if (await reviewRequiredFor(column.unitId)) {
+    const item = await submitForReview(actorId, { kind: "page_article", unitId: column.unitId, containerId: columnId, ...input });
+    return { published: false, reviewItemId: item.id };
+  }
   const article = await prisma.pageArticle.create({ data: { columnId, authorId: actorId, ...input }, select: { id: true } });
   await audit({ actorId, action: "page.article_post", targetKind: "page_article", targetId: article.id, detail: { columnId } });
-  return article;
+  return { published: true, id: article.id };
 }
 
 /** An article for its editor: the live article with its images. */
@@ -231,10 +239,18 @@ export async function articleForEditing(articleId: number) {
   return article;
 }
 
-export async function updateArticle(actorId: number, articleId: number, input: ArticleInput) {
+export async function updateArticle(actorId: number, articleId: number, input: ArticleInput): Promise<ArticleOutcome> {
+  const live = await prisma.pageArticle.findFirst({ where: { id: articleId, archivedAt: null }, select: { column: { select: { unitId: true } } } });
+  if (!live) throw new AppError("not_found", ARTICLE_NOT_FOUND);
+  // Under review the published text stays as it is until someone else approves the edit.
+  if (await reviewRequiredFor(live.column.unitId)) {
+    const item = await submitForReview(actorId, { kind: "page_article", unitId: live.column.unitId, targetId: articleId, ...input });
+    return { published: false, reviewItemId: item.id };
+  }
   const changed = await prisma.pageArticle.updateMany({ where: { id: articleId, archivedAt: null }, data: input });
   if (changed.count === 0) throw new AppError("not_found", ARTICLE_NOT_FOUND);
   await audit({ actorId, action: "page.article_update", targetKind: "page_article", targetId: articleId, detail: { pinned: input.pinned } });
+  return { published: true, id: articleId };
 }
 
 export async function archiveArticle(actorId: number, articleId: number) {
