@@ -43,7 +43,7 @@ type TopicRow = {
 
 // Every request to a thread (each read and each post) asks this first, so it is one statement on the
 // raw connection: the topic, its unit or its lesson's course, and the viewer's own unit path. Through
-// Prisma it was six queries, each compiled on the event loop (decision 049).
+// Prisma it was a nested select and `personScope`, each query compiled on the event loop (decision 049).
 const topicRow = (topicId: number, viewerId: number) =>
   get<TopicRow>(
     rawDb(),

@@ -235,10 +235,10 @@ type PostRow = {
   qAuthorPath: string | null;
 };
 
-// The page runs on every visit to a thread, so it is three statements on the raw connection: the posts
-// of the page, their replies, their mentions. Through Prisma's nested select it was about twenty
-// queries (each relation, and each level of one, a query of its own) for the page and as many again for
-// the replies, and that, not the rendering, was where a crowded thread spent its time (decision 049).
+// The page runs on every visit to a thread, so it is four statements on the raw connection: the count, the
+// posts of the page, their replies, their mentions. Through Prisma's nested select (every relation of it,
+// for the page and again for the replies) the query compiler alone was about a fifth of the server's CPU
+// under the discussion bench, more than the rendering (decision 049).
 const postColumns = (viewerId: number) => sql`
   p."id", p."authorId", p."parentId", p."body", p."tree", p."state", p."heldFor", p."hiddenReason", p."createdAt", p."editedAt",
   a."name" AS "authorName", au."path" AS "authorPath",
