@@ -1,8 +1,8 @@
 import { AppError } from "~/lib/app-error";
 import { type Grant, grantsCover } from "~/lib/permissions";
-import { personScope } from "../audience/audience";
-import { prisma } from "../db";
+import { prisma, rawDb } from "../db";
 import { mayStudyCourse } from "../learning/catalog";
+import { get, sql } from "../sql";
 
 // Who may read a thread and who moderates a post (decision 049). A unit's topic is read by the
 // people of that unit's subtree and by those who moderate over it; a lesson's thread by whoever may
@@ -25,34 +25,54 @@ export type TopicAccess = {
   unitPath: string;
 };
 
+type TopicRow = {
+  id: number;
+  title: string;
+  unitId: number | null;
+  lessonId: number | null;
+  unitName: string | null;
+  unitPath: string | null;
+  unitArchivedAt: string | Date | null;
+  lessonKey: string | null;
+  lessonArchivedAt: string | Date | null;
+  courseId: number | null;
+  courseSlug: string | null;
+  coursePath: string | null;
+  viewerPath: string | null;
+};
+
+// Every request to a thread (each read and each post) asks this first, so it is one statement on the
+// raw connection: the topic, its unit or its lesson's course, and the viewer's own unit path. Through
+// Prisma it was a nested select and `personScope`, each query compiled on the event loop (decision 049).
+const topicRow = (topicId: number, viewerId: number) =>
+  get<TopicRow>(
+    rawDb(),
+    sql`SELECT t."id", t."title", t."unitId", t."lessonId", u."name" AS "unitName", u."path" AS "unitPath", u."archivedAt" AS "unitArchivedAt",
+        l."key" AS "lessonKey", l."archivedAt" AS "lessonArchivedAt", c."id" AS "courseId", c."slug" AS "courseSlug", cu."path" AS "coursePath",
+        (SELECT vu."path" FROM "Person" v JOIN "OrgUnit" vu ON vu."id" = v."unitId" WHERE v."id" = ${viewerId}) AS "viewerPath"
+      FROM "DiscussionTopic" t
+      LEFT JOIN "OrgUnit" u ON u."id" = t."unitId"
+      LEFT JOIN "Lesson" l ON l."id" = t."lessonId"
+      LEFT JOIN "Course" c ON c."id" = l."courseId"
+      LEFT JOIN "OrgUnit" cu ON cu."id" = c."unitId"
+      WHERE t."id" = ${topicId} AND t."archivedAt" IS NULL`,
+  );
+
 /** The topic if the viewer may read it; throws not_found otherwise (also for an id that does not exist). */
 export async function topicAccess(viewer: Viewer, topicId: number): Promise<TopicAccess> {
-  const t = Number.isSafeInteger(topicId)
-    ? await prisma.discussionTopic.findFirst({
-        where: { id: topicId, archivedAt: null },
-        select: {
-          id: true,
-          title: true,
-          unitId: true,
-          lessonId: true,
-          unit: { select: { name: true, path: true, archivedAt: true } },
-          lesson: { select: { key: true, archivedAt: true, course: { select: { id: true, slug: true, title: true, unit: { select: { path: true } } } } } },
-        },
-      })
-    : null;
-  if (!t) throw new AppError("not_found", TOPIC_NOT_FOUND);
-  const { unitPath } = await personScope(viewer.id);
-  const topic = { id: t.id, title: t.title, unitId: t.unitId, lessonId: t.lessonId, unitName: t.unit?.name ?? null };
-  if (t.unit && !t.unit.archivedAt) {
-    const moderator = grantsCover(viewer.grants, "discussion:moderate", t.unit.path);
-    if (!moderator && !unitPath.startsWith(t.unit.path)) throw new AppError("not_found", TOPIC_NOT_FOUND);
-    return { topic, topicPath: t.unit.path, back: { href: "/discuss", label: "大家谈" }, moderator, unitPath };
+  const t = Number.isSafeInteger(topicId) ? topicRow(topicId, viewer.id) : undefined;
+  if (!t || t.viewerPath === null) throw new AppError("not_found", TOPIC_NOT_FOUND);
+  const unitPath = t.viewerPath;
+  const topic = { id: t.id, title: t.title, unitId: t.unitId, lessonId: t.lessonId, unitName: t.unitName };
+  if (t.unitPath !== null && t.unitArchivedAt === null) {
+    const moderator = grantsCover(viewer.grants, "discussion:moderate", t.unitPath);
+    if (!moderator && !unitPath.startsWith(t.unitPath)) throw new AppError("not_found", TOPIC_NOT_FOUND);
+    return { topic, topicPath: t.unitPath, back: { href: "/discuss", label: "大家谈" }, moderator, unitPath };
   }
-  if (t.lesson && !t.lesson.archivedAt) {
-    const course = t.lesson.course;
-    const moderator = grantsCover(viewer.grants, "discussion:moderate", course.unit.path);
-    if (!(await mayStudyCourse(viewer.id, course.id))) throw new AppError("not_found", TOPIC_NOT_FOUND);
-    return { topic, topicPath: course.unit.path, back: { href: `/courses/${course.slug}/${t.lesson.key}`, label: "返回课时" }, moderator, unitPath };
+  if (t.lessonKey !== null && t.lessonArchivedAt === null && t.courseId !== null && t.coursePath !== null) {
+    const moderator = grantsCover(viewer.grants, "discussion:moderate", t.coursePath);
+    if (!(await mayStudyCourse(viewer.id, t.courseId))) throw new AppError("not_found", TOPIC_NOT_FOUND);
+    return { topic, topicPath: t.coursePath, back: { href: `/courses/${t.courseSlug}/${t.lessonKey}`, label: "返回课时" }, moderator, unitPath };
   }
   throw new AppError("not_found", TOPIC_NOT_FOUND);
 }
