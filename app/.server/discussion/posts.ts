@@ -4,6 +4,7 @@ import { mentionedNumbers, renderPostMarkdown } from "~/lib/post-markdown";
 import { matchSensitiveWords } from "~/lib/sensitive-words";
 import { audit } from "../audit";
 import { prisma } from "../db";
+import { mayStudyCourse } from "../learning/catalog";
 import { POST_NOT_FOUND, type Viewer, moderates, topicAccess } from "./access";
 
 // Writing, editing, liking and reporting posts, and reading a thread page by page (decision 049).
@@ -71,6 +72,11 @@ export async function writePost(viewer: Viewer, topicId: number, input: { body: 
         select: { id: true },
       })
     : [];
+  // Under a lesson, only people who may study its course: a mention shows the name and will notify.
+  const lessonCourse = access.topic.lessonId
+    ? (await prisma.lesson.findUniqueOrThrow({ where: { id: access.topic.lessonId }, select: { courseId: true } })).courseId
+    : null;
+  const readers = lessonCourse === null ? mentioned : await filterAsync(mentioned, (p) => mayStudyCourse(p.id, lessonCourse));
   const post = await prisma.discussionPost.create({
     data: {
       topicId,
@@ -82,13 +88,18 @@ export async function writePost(viewer: Viewer, topicId: number, input: { body: 
       state: heldFor ? "held" : "published",
       heldFor,
       matchedWords: words.length ? JSON.stringify(words) : null,
-      mentions: { create: mentioned.map((p) => ({ personId: p.id })) },
+      mentions: { create: readers.map((p) => ({ personId: p.id })) },
     },
     select: { id: true },
   });
   await audit({ actorId: viewer.id, action: "discussion.post", targetKind: "discussion_post", targetId: post.id, detail: { topicId, parentId } });
   if (heldFor) await audit({ actorId: viewer.id, action: "discussion.hold", targetKind: "discussion_post", targetId: post.id, detail: { heldFor, words } });
   return { id: post.id, state: heldFor ? "held" : "published", heldFor };
+}
+
+async function filterAsync<T>(items: readonly T[], keep: (item: T) => Promise<boolean>): Promise<T[]> {
+  const kept = await Promise.all(items.map(keep));
+  return items.filter((_, i) => kept[i]);
 }
 
 /** A post of the topic the viewer may see: published, their own, or one they moderate. */
