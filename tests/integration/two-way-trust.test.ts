@@ -125,3 +125,20 @@ describe("a library tells a reader nothing beyond the documents they may see", (
     }
   });
 });
+
+describe("edits are bounded like posts", () => {
+  it("refuses the edit past the limit, keeping the text and the versions as they were", async () => {
+    const topic = await collegeTopic("修改次数");
+    expect((await clients.MEM.post(`/discuss/${topic}`, { intent: "post", body: "第 0 版" })).status).toBe(302);
+    const postId = lastPostBy("MEM");
+    // Each edit keeps the text it replaced: without a bound, one post could store any number of 5,000-character versions.
+    for (let i = 1; i <= 20; i++) {
+      expect((await clients.MEM.post(`/discuss/${topic}`, { intent: "edit", postId: String(postId), body: `第 ${i} 版` })).status).toBe(200);
+    }
+    const refused = await clients.MEM.post(`/discuss/${topic}`, { intent: "edit", postId: String(postId), body: "第 21 版" });
+    expect(refused.status).toBe(409);
+    expect(refused.text).toContain("每条内容最多修改 20 次");
+    expect(db().prepare(`SELECT "body" FROM "DiscussionPost" WHERE "id" = ?`).get(postId)).toEqual({ body: "第 20 版" });
+    expect(db().prepare(`SELECT COUNT(*) AS "n" FROM "DiscussionPostVersion" WHERE "postId" = ?`).get(postId)).toEqual({ n: 20 });
+  });
+});

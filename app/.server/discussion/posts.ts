@@ -13,6 +13,8 @@ import { POST_NOT_FOUND, type Viewer, moderates, topicAccess } from "./access";
 
 /** Posts (and replies) one person may write in a minute: enough for a conversation, not for a flood. */
 export const POSTS_PER_MINUTE = 5;
+/** Times one post may be edited: each edit keeps the earlier text, so edits are bounded like posts are. */
+export const EDITS_PER_POST = 20;
 /** Top-level posts per page of a thread; each comes with its replies. */
 export const POSTS_PER_PAGE = 20;
 /** Replies shown under a post; the rest are counted. */
@@ -137,6 +139,9 @@ export async function editPost(viewer: Viewer, postId: number, body: string): Pr
   if (post.state === "hidden") throw new AppError("conflict", "已被隐藏的内容不能修改");
   const tree = rendered(body);
   if (body === post.body) return { id: postId, state: post.state as Written["state"], heldFor: post.heldFor as Written["heldFor"] };
+  if ((await prisma.discussionPostVersion.count({ where: { postId } })) >= EDITS_PER_POST) {
+    throw new AppError("exhausted", `每条内容最多修改 ${EDITS_PER_POST} 次，请发表新的内容`, { field: "body" });
+  }
   const hold = await holdReason(viewer.id, body);
   // A held post stays held for its first reason; a published one is held again when the new text needs it.
   const heldFor = post.state === "held" ? (post.heldFor as Written["heldFor"]) : hold.heldFor;
