@@ -142,3 +142,21 @@ describe("edits are bounded like posts", () => {
     expect(db().prepare(`SELECT COUNT(*) AS "n" FROM "DiscussionPostVersion" WHERE "postId" = ?`).get(postId)).toEqual({ n: 20 });
   });
 });
+
+describe("the word list holds what a reader would read", () => {
+  it("holds a post whose listed word is spelled with character references, which the page shows decoded", async () => {
+    // Markdown shows &#31105; and &#x7981; as 禁: the page reads 违禁词 while the source does not.
+    expect([200, 409]).toContain((await clients.ADMIN.post("/manage/discussion/words", { intent: "add", word: "违禁词" })).status);
+    const topic = await collegeTopic("字符引用");
+    for (const body of ["这里有违&#31105;词", "这里有违&#x7981;词"]) {
+      expect((await clients.MEM.post(`/discuss/${topic}`, { intent: "post", body })).status).toBe(302);
+      const postId = lastPostBy("MEM");
+      expect(db().prepare(`SELECT "state", "heldFor", "matchedWords" FROM "DiscussionPost" WHERE "id" = ?`).get(postId)).toEqual({
+        state: "held",
+        heldFor: "words",
+        matchedWords: JSON.stringify(["违禁词"]),
+      });
+    }
+    expect((await clients.MEM.get(`/discuss/${topic}`)).text).toContain("这里有违禁词");
+  });
+});

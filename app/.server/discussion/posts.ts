@@ -1,5 +1,5 @@
 import { AppError } from "~/lib/app-error";
-import { type MdxNode } from "~/lib/mdx-tree";
+import { type MdxNode, treeText } from "~/lib/mdx-tree";
 import { mentionedNumbers, renderPostMarkdown } from "~/lib/post-markdown";
 import { matchSensitiveWords } from "~/lib/sensitive-words";
 import { audit } from "../audit";
@@ -28,15 +28,26 @@ function rendered(body: string): MdxNode[] {
   return r.tree;
 }
 
-async function holdReason(authorId: number, body: string): Promise<{ heldFor: "review" | "words" | null; words: string[] }> {
+/**
+ * What the word list is matched against, each on its own (so no word is made across the two): the
+ * source as typed, and the text the page shows, where Markdown has decoded character references.
+ */
+const matchable = (body: string, tree: MdxNode[]) => [body, treeText(tree)];
+
+async function holdReason(authorId: number, texts: readonly string[]): Promise<{ heldFor: "review" | "words" | null; words: string[] }> {
   const [mark, listed] = await Promise.all([
     prisma.discussionReviewMark.findUnique({ where: { personId: authorId }, select: { personId: true } }),
     prisma.sensitiveWord.findMany({ select: { word: true }, orderBy: { id: "asc" } }),
   ]);
-  const words = matchSensitiveWords(
-    body,
-    listed.map((w) => w.word),
+  const found = new Set(
+    texts.flatMap((text) =>
+      matchSensitiveWords(
+        text,
+        listed.map((w) => w.word),
+      ),
+    ),
   );
+  const words = listed.map((w) => w.word).filter((w) => found.has(w));
   return { heldFor: mark ? "review" : words.length ? "words" : null, words };
 }
 
@@ -60,7 +71,7 @@ export async function writePost(viewer: Viewer, topicId: number, input: { body: 
   const since = new Date(Date.now() - 60_000);
   const recent = await prisma.discussionPost.count({ where: { authorId: viewer.id, createdAt: { gt: since } } });
   if (recent >= POSTS_PER_MINUTE) throw new AppError("throttled", `发言太频繁了：每分钟最多发 ${POSTS_PER_MINUTE} 条，请稍后再试`, { field: "body" });
-  const { heldFor, words } = await holdReason(viewer.id, input.body);
+  const { heldFor, words } = await holdReason(viewer.id, matchable(input.body, tree));
   const numbers = mentionedNumbers(input.body);
   const mentioned = numbers.length
     ? await prisma.person.findMany({
@@ -142,7 +153,7 @@ export async function editPost(viewer: Viewer, postId: number, body: string): Pr
   if ((await prisma.discussionPostVersion.count({ where: { postId } })) >= EDITS_PER_POST) {
     throw new AppError("exhausted", `每条内容最多修改 ${EDITS_PER_POST} 次，请发表新的内容`, { field: "body" });
   }
-  const hold = await holdReason(viewer.id, body);
+  const hold = await holdReason(viewer.id, matchable(body, tree));
   // A held post stays held for its first reason; a published one is held again when the new text needs it.
   const heldFor = post.state === "held" ? (post.heldFor as Written["heldFor"]) : hold.heldFor;
   const changed = await prisma.$transaction(async (tx) => {
