@@ -92,6 +92,8 @@ const DONE: Record<Decision, string> = { approve: "已审核通过", hide: "已�
 /** A moderator's decision on a post. `reason` is required to hide and shown to the author. */
 export async function moderatePost(viewer: Viewer, postId: number, decision: Decision, reason?: string): Promise<string> {
   await requireModeratorOf(viewer, postId);
+  // A moderator's own post waits for someone else: approving or restoring it would undo a hold or a hide from above.
+  if (await prisma.discussionPost.count({ where: { id: postId, authorId: viewer.id } })) throw new AppError("forbidden", "不能审核自己发表的内容");
   if (decision === "hide" && !reason?.trim()) throw new AppError("invalid", "请填写隐藏的原因，作者会看到它", { field: "reason" });
   const now = new Date();
   const state = decision === "hide" ? "hidden" : "published";
@@ -148,6 +150,8 @@ export async function personToMark(viewer: Viewer, number: string) {
 }
 
 export async function setReviewMark(viewer: Viewer, personId: number, marked: boolean) {
+  // A mark set from above is not lifted by the person it marks, whatever they moderate.
+  if (personId === viewer.id) throw new AppError("forbidden", "不能为本人设置或取消发言审核");
   if (marked) {
     await prisma.discussionReviewMark.upsert({ where: { personId }, create: { personId, markedById: viewer.id }, update: {} });
   } else {

@@ -1,9 +1,10 @@
 import { AppError } from "~/lib/app-error";
-import { type MdxNode } from "~/lib/mdx-tree";
+import { type MdxNode, treeText } from "~/lib/mdx-tree";
 import { mentionedNumbers, renderPostMarkdown } from "~/lib/post-markdown";
 import { matchSensitiveWords } from "~/lib/sensitive-words";
 import { audit } from "../audit";
 import { prisma, rawDb } from "../db";
+import { mayStudyCourse } from "../learning/catalog";
 import { all, get, inList, sql } from "../sql";
 import { POST_NOT_FOUND, type Viewer, moderates, topicAccess } from "./access";
 
@@ -13,6 +14,8 @@ import { POST_NOT_FOUND, type Viewer, moderates, topicAccess } from "./access";
 
 /** Posts (and replies) one person may write in a minute: enough for a conversation, not for a flood. */
 export const POSTS_PER_MINUTE = 5;
+/** Times one post may be edited: each edit keeps the earlier text, so edits are bounded like posts are. */
+export const EDITS_PER_POST = 20;
 /** Top-level posts per page of a thread; each comes with its replies. */
 export const POSTS_PER_PAGE = 20;
 /** Replies shown under a post; the rest are counted. */
@@ -36,9 +39,17 @@ const postsSince = (authorId: number, since: Date) =>
     get<{ n: number | bigint }>(rawDb(), sql`SELECT COUNT(*) AS "n" FROM "DiscussionPost" WHERE "authorId" = ${authorId} AND "createdAt" > ${since}`)?.n ?? 0,
   );
 
-async function holdReason(authorId: number, body: string): Promise<{ heldFor: "review" | "words" | null; words: string[] }> {
+/**
+ * What the word list is matched against, each on its own (so no word is made across the two): the
+ * source as typed, and the text the page shows, where Markdown has decoded character references.
+ */
+const matchable = (body: string, tree: MdxNode[]) => [body, treeText(tree)];
+
+async function holdReason(authorId: number, texts: readonly string[]): Promise<{ heldFor: "review" | "words" | null; words: string[] }> {
   const mark = reviewMarked(authorId);
-  const words = matchSensitiveWords(body, listedWords());
+  const listed = listedWords();
+  const found = new Set(texts.flatMap((text) => matchSensitiveWords(text, listed)));
+  const words = listed.filter((w) => found.has(w));
   return { heldFor: mark ? "review" : words.length ? "words" : null, words };
 }
 
@@ -62,7 +73,7 @@ export async function writePost(viewer: Viewer, topicId: number, input: { body: 
   const since = new Date(Date.now() - 60_000);
   const recent = postsSince(viewer.id, since);
   if (recent >= POSTS_PER_MINUTE) throw new AppError("throttled", `发言太频繁了：每分钟最多发 ${POSTS_PER_MINUTE} 条，请稍后再试`, { field: "body" });
-  const { heldFor, words } = await holdReason(viewer.id, input.body);
+  const { heldFor, words } = await holdReason(viewer.id, matchable(input.body, tree));
   const numbers = mentionedNumbers(input.body);
   const mentioned = numbers.length
     ? await prisma.person.findMany({
@@ -76,6 +87,11 @@ export async function writePost(viewer: Viewer, topicId: number, input: { body: 
         select: { id: true },
       })
     : [];
+  // Under a lesson, only people who may study its course: a mention shows the name and will notify.
+  const lessonCourse = access.topic.lessonId
+    ? (await prisma.lesson.findUniqueOrThrow({ where: { id: access.topic.lessonId }, select: { courseId: true } })).courseId
+    : null;
+  const readers = lessonCourse === null ? mentioned : await filterAsync(mentioned, (p) => mayStudyCourse(p.id, lessonCourse));
   const post = await prisma.discussionPost.create({
     data: {
       topicId,
@@ -88,13 +104,18 @@ export async function writePost(viewer: Viewer, topicId: number, input: { body: 
       heldFor,
       matchedWords: words.length ? JSON.stringify(words) : null,
       // A nested write is a transaction, and every other query waits while one is open (db.ts): only when there is something to nest.
-      ...(mentioned.length ? { mentions: { create: mentioned.map((p) => ({ personId: p.id })) } } : {}),
+      ...(readers.length ? { mentions: { create: readers.map((p) => ({ personId: p.id })) } } : {}),
     },
     select: { id: true },
   });
   await audit({ actorId: viewer.id, action: "discussion.post", targetKind: "discussion_post", targetId: post.id, detail: { topicId, parentId } });
   if (heldFor) await audit({ actorId: viewer.id, action: "discussion.hold", targetKind: "discussion_post", targetId: post.id, detail: { heldFor, words } });
   return { id: post.id, state: heldFor ? "held" : "published", heldFor };
+}
+
+async function filterAsync<T>(items: readonly T[], keep: (item: T) => Promise<boolean>): Promise<T[]> {
+  const kept = await Promise.all(items.map(keep));
+  return items.filter((_, i) => kept[i]);
 }
 
 /** A post of the topic the viewer may see: published, their own, or one they moderate. */
@@ -132,7 +153,10 @@ export async function editPost(viewer: Viewer, postId: number, body: string): Pr
   if (post.state === "hidden") throw new AppError("conflict", "已被隐藏的内容不能修改");
   const tree = rendered(body);
   if (body === post.body) return { id: postId, state: post.state as Written["state"], heldFor: post.heldFor as Written["heldFor"] };
-  const hold = await holdReason(viewer.id, body);
+  if ((await prisma.discussionPostVersion.count({ where: { postId } })) >= EDITS_PER_POST) {
+    throw new AppError("exhausted", `每条内容最多修改 ${EDITS_PER_POST} 次，请发表新的内容`, { field: "body" });
+  }
+  const hold = await holdReason(viewer.id, matchable(body, tree));
   // A held post stays held for its first reason; a published one is held again when the new text needs it.
   const heldFor = post.state === "held" ? (post.heldFor as Written["heldFor"]) : hold.heldFor;
   const changed = await prisma.$transaction(async (tx) => {

@@ -73,7 +73,10 @@ export async function libraryPage(user: LibraryUser, unitId: number) {
       select: { id: true, name: true },
     }),
   ]);
-  return { unit: { id: unit.id, name: unit.name }, canManage, folders, levels, documents: docs.filter((d) => canManage || mayRead(reader, d)).map(present) };
+  const documents = docs.filter((d) => canManage || mayRead(reader, d)).map(present);
+  // A folder's name can say what is in it: a reader sees only the folders holding something they may read.
+  const shown = canManage ? folders : folders.filter((f) => documents.some((d) => d.folderId === f.id));
+  return { unit: { id: unit.id, name: unit.name }, canManage, folders: shown, levels, documents };
 }
 
 function present(d: Awaited<ReturnType<typeof prisma.libraryDocument.findFirstOrThrow<{ select: typeof DOC_SELECT }>>>) {
