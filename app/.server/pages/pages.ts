@@ -4,6 +4,7 @@ import { type Grant } from "~/lib/permissions";
 import { unitIdsOnPath } from "~/lib/unit-path";
 import { audit } from "../audit";
 import { prisma } from "../db";
+import { syncSearchEntry } from "../search/site-entries";
 import { execute, sql } from "../sql";
 
 // The "four in one" pages (docs/decisions/051): each unit's page is a list of columns its managers
@@ -183,6 +184,9 @@ export async function updateColumn(actorId: number, columnId: number, input: Col
     }
     await tx.pageColumn.update({ where: { id: columnId }, data: input });
   });
+  // A hidden column hides its articles from search too; shown again, they come back.
+  const articles = await prisma.pageArticle.findMany({ where: { columnId }, select: { id: true } });
+  for (const a of articles) await syncSearchEntry("article", a.id);
   await audit({ actorId, action: "page.column_update", targetKind: "page_column", targetId: columnId, detail: { ...input } });
 }
 
@@ -208,6 +212,7 @@ export async function postArticle(actorId: number, columnId: number, input: Arti
   if (!column) throw new AppError("not_found", "没有找到该栏目");
   if (!columnHoldsArticles(column.kind as ColumnKind)) throw new AppError("invalid", "该栏目类型不发布文章", { field: "columnId" });
   const article = await prisma.pageArticle.create({ data: { columnId, authorId: actorId, ...input }, select: { id: true } });
+  await syncSearchEntry("article", article.id);
   await audit({ actorId, action: "page.article_post", targetKind: "page_article", targetId: article.id, detail: { columnId } });
   return article;
 }
@@ -234,11 +239,13 @@ export async function articleForEditing(articleId: number) {
 export async function updateArticle(actorId: number, articleId: number, input: ArticleInput) {
   const changed = await prisma.pageArticle.updateMany({ where: { id: articleId, archivedAt: null }, data: input });
   if (changed.count === 0) throw new AppError("not_found", ARTICLE_NOT_FOUND);
+  await syncSearchEntry("article", articleId);
   await audit({ actorId, action: "page.article_update", targetKind: "page_article", targetId: articleId, detail: { pinned: input.pinned } });
 }
 
 export async function archiveArticle(actorId: number, articleId: number) {
   const changed = await prisma.pageArticle.updateMany({ where: { id: articleId, archivedAt: null }, data: { archivedAt: new Date() } });
   if (changed.count === 0) throw new AppError("not_found", ARTICLE_NOT_FOUND);
+  await syncSearchEntry("article", articleId);
   await audit({ actorId, action: "page.article_archive", targetKind: "page_article", targetId: articleId });
 }
