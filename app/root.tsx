@@ -18,6 +18,7 @@ import { getUser } from "~/.server/auth/guard";
 import { useNonce } from "~/components/nonce";
 import { changesNoLoaderData } from "~/lib/autosave";
 import { hasAnyGrant } from "~/lib/permissions";
+import { SEARCH_QUERY_MAX_CHARS } from "~/lib/search-terms";
 import stylesheet from "~/tailwind.css?url";
 
 export const links: LinksFunction = () => [
@@ -70,7 +71,20 @@ function Header({ user }: { user: { name: string; canManage: boolean } | null })
           网上党校
         </Link>
         {user ? (
-          <nav className="ml-auto flex items-center gap-3 text-sm">
+          // One box for courses, documents, pages and discussions (/search); it works before hydration.
+          <Form method="get" action="/search" role="search" className="min-w-0 flex-1 sm:max-w-xs">
+            <input
+              name="q"
+              type="search"
+              aria-label="全站搜索"
+              placeholder="搜索"
+              maxLength={SEARCH_QUERY_MAX_CHARS}
+              className="w-full min-w-0 rounded bg-white/15 px-2 py-1 text-sm text-white placeholder:text-white/70 focus:bg-white focus:text-stone-900 focus:outline-none"
+            />
+          </Form>
+        ) : null}
+        {user ? (
+          <nav className="ml-auto flex shrink-0 items-center gap-3 text-sm">
             {user.canManage ? (
               <Link to="/manage" className="rounded px-2 py-1 hover:bg-party-dark">
                 管理

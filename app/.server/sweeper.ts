@@ -4,6 +4,7 @@ import { escalateOverdueLetters } from "./mailbox/letters";
 import { closeExpiredAttempts } from "./quiz/attempts";
 import { startExtractRunner } from "./library/extract-runner";
 import { startSimilarityRunner } from "./similarity/runner";
+import { backfillSearch } from "./search/site-entries";
 
 // Quiz attempts and contest entries whose browser never returns are still closed and scored at their
 // deadline: reads close them lazily, and this sweeper catches the ones nobody reads (so the grade, and
@@ -16,6 +17,9 @@ const INTERVAL_MS = 30_000;
 /** The credit repair's share of a start and of each tick. */
 const REPAIR_AT_START_MS = 2_000;
 const REPAIR_PER_TICK_MS = 250;
+/** Rows of each kind the search backfill indexes at start and on each tick. */
+const SEARCH_BACKFILL_AT_START = 500;
+const SEARCH_BACKFILL_PER_TICK = 100;
 
 export async function startSweeper(): Promise<() => void> {
   const repair = new CreditRepair();
@@ -25,8 +29,11 @@ export async function startSweeper(): Promise<() => void> {
     ["credit repair", () => repair.run(REPAIR_PER_TICK_MS)],
     // 书记信箱 letters past their service time without a reply go up to the parent unit's mailbox, once (decision 047).
     ["mailbox escalation", () => escalateOverdueLetters()],
+    // Courses, page articles, topics and posts nobody indexed yet (the demo seed, or a crash after a commit): a slice a tick (decision 050).
+    ["search backfill", () => backfillSearch(SEARCH_BACKFILL_PER_TICK)],
   ];
   await repair.run(REPAIR_AT_START_MS).catch((e: unknown) => console.error("sweeper (credit repair at start):", e));
+  await backfillSearch(SEARCH_BACKFILL_AT_START).catch((e: unknown) => console.error("sweeper (search backfill at start):", e));
   let running = false;
   const timer = setInterval(() => {
     if (running) return;

@@ -4,6 +4,14 @@
 // dictionary would have drawn, and the query and the text are cut by the same rule. A single Han
 // character stands alone. Latin letters and digits form words, lowercased. Everything else separates.
 
+/** What the index holds, each written by its own domain (decision 050). */
+export const SEARCH_KINDS = ["course", "document", "article", "topic", "post"] as const;
+export type SearchKind = (typeof SEARCH_KINDS)[number];
+/** The longest query the search box takes, in characters. */
+export const SEARCH_QUERY_MAX_CHARS = 100;
+/** Hits on one page of the search box's results. */
+export const SEARCH_PAGE_SIZE = 20;
+
 /** A query longer than this many terms is cut: each term is one index probe. */
 export const MAX_QUERY_TERMS = 12;
 /** Terms of one entry kept in the index: a very long document keeps its most frequent ones. */

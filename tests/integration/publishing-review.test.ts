@@ -168,6 +168,8 @@ describe("publishing review", () => {
     expect(reader.text).toContain("旧的正文");
     expect(reader.text).not.toContain("新的正文");
     expect(reader.text).not.toContain("圆满结束");
+    const search = () => clients.MA1.get(`/search?q=${encodeURIComponent("圆满结束")}`);
+    expect((await search()).text).not.toContain("学院合唱比赛圆满结束");
 
     // An image would go out at once, so none is added to a published article while review is required.
     const form = new FormData();
@@ -193,6 +195,8 @@ describe("publishing review", () => {
     const after = await clients.MA1.get(`/org/${ids.A}/articles/${article.id}`);
     expect(after.text).toContain("新的正文");
     expect(after.text).toContain("学院合唱比赛圆满结束");
+    // What went out is found by search at once, under its new title.
+    expect((await search()).text).toContain("学院合唱比赛圆满结束");
     expect(db().prepare(`SELECT COUNT(*) AS n FROM PageArticle WHERE columnId = ?`).get(column.id)).toEqual({ n: 1 });
 
     // The new article, approved, appears on the page in its column.

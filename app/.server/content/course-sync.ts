@@ -3,6 +3,7 @@ import path from "node:path";
 import type Database from "better-sqlite3";
 import { type CourseDraft } from "~/lib/course-draft";
 import { rawDb } from "../db";
+import { syncSearchEntryOn } from "../search/site-entries";
 import { get, notInList, run, sql } from "../sql";
 import { type CourseProblem, type LoadedCourse, loadCourseDir } from "./course-files";
 
@@ -162,6 +163,8 @@ export function applyCourse(db: Database.Database, c: LoadedCourse, opts: ApplyO
       sql`INSERT INTO "CourseRevision" ("courseId", "number", "snapshot", "note", "createdById", "createdAt")
         VALUES (${courseId}, ${revision}, ${JSON.stringify(courseSnapshot(c))}, ${opts.note}, ${opts.actorId ?? null}, ${now})`,
     );
+    // The course's search entry moves with its published text (decision 050, amended).
+    syncSearchEntryOn(db, "course", courseId, now);
     return revision;
   })();
 }

@@ -8,6 +8,7 @@ import { applyCourse } from "./course-sync";
 import { audit } from "../audit";
 import { storedTimestamp } from "~/lib/timestamp";
 import { prisma, prismaIdle, rawDb } from "../db";
+import { syncSearchEntry } from "../search/site-entries";
 import { env } from "../env";
 
 // The trainer's studio: courses made in the browser. A course keeps what learners see in its Course
@@ -189,6 +190,7 @@ export async function unpublishCourse(actorId: number, courseId: number) {
   assertEditable(course);
   if (course.status !== "published") throw new AppError("invalid", "课程尚未发布");
   await prisma.course.update({ where: { id: courseId }, data: { status: "draft" } });
+  await syncSearchEntry("course", courseId);
   await audit({ actorId, action: "course.unpublish", targetKind: "course", targetId: courseId, });
 }
 

@@ -4,6 +4,7 @@ import { scopePaths } from "~/lib/permissions";
 import { normaliseListedWord } from "~/lib/sensitive-words";
 import { audit } from "../audit";
 import { prisma } from "../db";
+import { syncSearchEntry } from "../search/site-entries";
 import { type Viewer, requireModeratorOf } from "./access";
 
 // The moderators' side (decision 049): the queue of held and reported posts in their scope, approve,
@@ -113,6 +114,7 @@ export async function moderatePost(viewer: Viewer, postId: number, decision: Dec
     return true;
   });
   if (!ok) throw new AppError("conflict", "这条内容的状态已经变了，请刷新后再看");
+  await syncSearchEntry("post", postId);
   await audit({
     actorId: viewer.id,
     action: `discussion.${decision}`,

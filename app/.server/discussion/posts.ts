@@ -5,6 +5,7 @@ import { matchSensitiveWords } from "~/lib/sensitive-words";
 import { audit } from "../audit";
 import { prisma, rawDb } from "../db";
 import { mayStudyCourse } from "../learning/catalog";
+import { syncSearchEntry } from "../search/site-entries";
 import { all, get, inList, sql } from "../sql";
 import { POST_NOT_FOUND, type Viewer, moderates, topicAccess } from "./access";
 
@@ -108,6 +109,7 @@ export async function writePost(viewer: Viewer, topicId: number, input: { body: 
     },
     select: { id: true },
   });
+  if (!heldFor) await syncSearchEntry("post", post.id);
   await audit({ actorId: viewer.id, action: "discussion.post", targetKind: "discussion_post", targetId: post.id, detail: { topicId, parentId } });
   if (heldFor) await audit({ actorId: viewer.id, action: "discussion.hold", targetKind: "discussion_post", targetId: post.id, detail: { heldFor, words } });
   return { id: post.id, state: heldFor ? "held" : "published", heldFor };
@@ -176,6 +178,8 @@ export async function editPost(viewer: Viewer, postId: number, body: string): Pr
     return true;
   });
   if (!changed) throw new AppError("conflict", "这条内容刚被修改或隐藏，请刷新后再试");
+  // Re-indexed with the new words, or out of search while it waits for review again.
+  await syncSearchEntry("post", postId);
   await audit({ actorId: viewer.id, action: "discussion.edit", targetKind: "discussion_post", targetId: postId });
   if (heldFor && post.state !== "held") {
     await audit({ actorId: viewer.id, action: "discussion.hold", targetKind: "discussion_post", targetId: postId, detail: { heldFor, words: hold.words } });

@@ -3,6 +3,7 @@ import { scopePaths } from "~/lib/permissions";
 import { unitOnPath } from "../audience/audience";
 import { audit } from "../audit";
 import { prisma } from "../db";
+import { syncSearchEntry } from "../search/site-entries";
 import { lessonForPerson } from "../learning/catalog";
 import { type Viewer } from "./access";
 
@@ -36,6 +37,7 @@ export async function createTopic(actorId: number, unitId: number, title: string
   const unit = await prisma.orgUnit.findUnique({ where: { id: unitId }, select: { archivedAt: true } });
   if (!unit || unit.archivedAt) throw new AppError("invalid", "该党组织不存在或已撤销", { field: "unitId" });
   const topic = await prisma.discussionTopic.create({ data: { unitId, title, createdById: actorId }, select: { id: true } });
+  await syncSearchEntry("topic", topic.id);
   await audit({ actorId, action: "discussion.topic", targetKind: "discussion_topic", targetId: topic.id, detail: { unitId } });
   return topic;
 }

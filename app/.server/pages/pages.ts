@@ -5,6 +5,7 @@ import { unitIdsOnPath } from "~/lib/unit-path";
 import { audit } from "../audit";
 import { prisma } from "../db";
 import { reviewRequiredFor, submitForReview } from "../review/review";
+import { syncSearchEntry } from "../search/site-entries";
 import { execute, sql } from "../sql";
 
 // The "four in one" pages (docs/decisions/051): each unit's page is a list of columns its managers
@@ -184,6 +185,9 @@ export async function updateColumn(actorId: number, columnId: number, input: Col
     }
     await tx.pageColumn.update({ where: { id: columnId }, data: input });
   });
+  // A hidden column hides its articles from search too; shown again, they come back.
+  const articles = await prisma.pageArticle.findMany({ where: { columnId }, select: { id: true } });
+  for (const a of articles) await syncSearchEntry("article", a.id);
   await audit({ actorId, action: "page.column_update", targetKind: "page_column", targetId: columnId, detail: { ...input } });
 }
 
@@ -216,6 +220,7 @@ export async function postArticle(actorId: number, columnId: number, input: Arti
     return { published: false, reviewItemId: item.id };
   }
   const article = await prisma.pageArticle.create({ data: { columnId, authorId: actorId, ...input }, select: { id: true } });
+  await syncSearchEntry("article", article.id);
   await audit({ actorId, action: "page.article_post", targetKind: "page_article", targetId: article.id, detail: { columnId } });
   return { published: true, id: article.id };
 }
@@ -249,6 +254,7 @@ export async function updateArticle(actorId: number, articleId: number, input: A
   }
   const changed = await prisma.pageArticle.updateMany({ where: { id: articleId, archivedAt: null }, data: input });
   if (changed.count === 0) throw new AppError("not_found", ARTICLE_NOT_FOUND);
+  await syncSearchEntry("article", articleId);
   await audit({ actorId, action: "page.article_update", targetKind: "page_article", targetId: articleId, detail: { pinned: input.pinned } });
   return { published: true, id: articleId };
 }
@@ -256,5 +262,6 @@ export async function updateArticle(actorId: number, articleId: number, input: A
 export async function archiveArticle(actorId: number, articleId: number) {
   const changed = await prisma.pageArticle.updateMany({ where: { id: articleId, archivedAt: null }, data: { archivedAt: new Date() } });
   if (changed.count === 0) throw new AppError("not_found", ARTICLE_NOT_FOUND);
+  await syncSearchEntry("article", articleId);
   await audit({ actorId, action: "page.article_archive", targetKind: "page_article", targetId: articleId });
 }

@@ -3,6 +3,7 @@ import { type Permission } from "~/lib/permissions";
 import { type ReviewKind } from "~/lib/review-rules";
 import { AppError } from "~/lib/app-error";
 import { type Prisma } from "../generated/prisma/client";
+import { type SiteKind } from "../search/site-entries";
 
 // One adapter per kind of reviewed content (docs/decisions/052). The review queue knows nothing of
 // notices or articles beyond these three things: who may review one, what is published now (for the
@@ -24,6 +25,8 @@ export type ReviewAdapter = {
   published(tx: Tx, targetId: number): Promise<ProposedContent | null>;
   /** Publishes the approved item (creates it, or applies the edit); returns the published id. */
   publish(tx: Tx, item: ReviewedItem, now: Date): Promise<number>;
+  /** The kind under which the published item is in the search index (docs/decisions/050), if it is. */
+  searchKind?: SiteKind;
 };
 
 const GONE = "原内容已被撤下，不能再发布这次修改";
@@ -47,6 +50,7 @@ export const REVIEW_ADAPTERS: Record<ReviewKind, ReviewAdapter> = {
   },
   page_article: {
     permission: "pages:manage",
+    searchKind: "article",
     maxBody: MAX_BODY_CHARS,
     published: (tx, id) => tx.pageArticle.findFirst({ where: { id, archivedAt: null }, select: { title: true, body: true, pinned: true } }),
     async publish(tx, item, now) {

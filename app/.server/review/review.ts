@@ -4,6 +4,7 @@ import { REVIEW_KINDS, type ReviewKind, type ReviewState, lineDiff, reviewRequir
 import { unitIdsOnPath } from "~/lib/unit-path";
 import { audit } from "../audit";
 import { prisma } from "../db";
+import { syncSearchEntry } from "../search/site-entries";
 import { type ProposedContent, REVIEW_ADAPTERS } from "./adapters";
 
 // Publishing review (审核, docs/decisions/052). Content posted to a unit whose applicable setting
@@ -169,6 +170,9 @@ export async function approveReview(reviewer: Reviewer, itemId: number) {
     await tx.reviewItem.update({ where: { id: itemId }, data: { publishedId } });
     return { kind: item.kind, publishedId, targetId: item.targetId, authorId: item.authorId };
   });
+  // What went out is searchable at once, as when it is posted without review.
+  const searchKind = REVIEW_ADAPTERS[published.kind as ReviewKind].searchKind;
+  if (searchKind) await syncSearchEntry(searchKind, published.publishedId);
   await audit({ actorId: reviewer.id, action: "review.approve", targetKind: "review_item", targetId: itemId, detail: published });
   return published;
 }

@@ -1,8 +1,8 @@
 import type Database from "better-sqlite3";
 import { scopePaths, type Grant, type Permission } from "~/lib/permissions";
-import { queryTerms } from "~/lib/search-terms";
+import { type SearchKind, queryTerms } from "~/lib/search-terms";
 import { unitIdsOnPath } from "~/lib/unit-path";
-import { all, anyOf, inList, join, raw, run, sql } from "../sql";
+import { all, anyOf, inList, join, raw, run, sql, type Sql } from "../sql";
 
 // The one search index (decision 050). Every kind of content that can be searched writes an entry:
 // what it is (kind, refId), where it lives (the unit path), who may see it (audience and statuses, the
@@ -11,8 +11,7 @@ import { all, anyOf, inList, join, raw, run, sql } from "../sql";
 // person may see, in one portable SQL statement. Courses, pages and posts join by writing entries of
 // their own kind; nothing here knows what a document is.
 
-export const SEARCH_KINDS = ["document"] as const;
-export type SearchKind = (typeof SEARCH_KINDS)[number];
+export { SEARCH_KINDS, type SearchKind } from "~/lib/search-terms";
 
 export type IndexEntry = {
   kind: SearchKind;
@@ -106,4 +105,38 @@ export function searchEntries(
         LIMIT ${limit}`,
   );
   return rows.map((r) => ({ ...r, score: Number(r.score) }));
+}
+
+/** The entries having every term of the query, as a subquery of ids and scores (see searchEntries for why it comes first). */
+function matching(terms: readonly string[]) {
+  return sql`(SELECT t."entryId", SUM(t."weight") AS "score" FROM "SearchTerm" t WHERE t."term" ${inList(terms)}
+              GROUP BY t."entryId" HAVING COUNT(*) = ${terms.length}) m`;
+}
+
+/**
+ * Search across kinds: `scope` is a condition on the entry `e` that the caller builds from who is
+ * searching (site-search), so what she may not see is neither listed nor counted. Returns the count of
+ * each kind found and one page of hits, of `kind` when given.
+ */
+export function searchScoped(
+  db: Database.Database,
+  query: string,
+  scope: Sql,
+  { kind, limit = 20, offset = 0 }: { kind?: SearchKind; limit?: number; offset?: number },
+): { counts: Map<SearchKind, number>; hits: SearchHit[] } {
+  const terms = queryTerms(query);
+  if (terms.length === 0) return { counts: new Map(), hits: [] };
+  const counted = all<{ kind: SearchKind; n: number | bigint }>(
+    db,
+    sql`SELECT e."kind", COUNT(*) AS "n" FROM ${matching(terms)} CROSS JOIN "SearchEntry" e
+        WHERE e."id" = m."entryId" AND ${scope} GROUP BY e."kind"`,
+  );
+  const rows = all<Omit<SearchHit, "score"> & { score: number | bigint }>(
+    db,
+    sql`SELECT e."kind", e."refId", e."title", e."excerpt", e."unitPath", m."score" FROM ${matching(terms)} CROSS JOIN "SearchEntry" e
+        WHERE e."id" = m."entryId" AND ${scope} ${kind ? sql`AND e."kind" = ${kind}` : raw("")}
+        ORDER BY m."score" DESC, e."id" DESC
+        LIMIT ${limit} OFFSET ${offset}`,
+  );
+  return { counts: new Map(counted.map((c) => [c.kind, Number(c.n)])), hits: rows.map((r) => ({ ...r, score: Number(r.score) })) };
 }
