@@ -98,11 +98,68 @@ const DEMO_DOCUMENTS: Demo[] = [
   },
 ];
 
+// A year of documents (issue 18): the committee's, four colleges' and a few branches' libraries, one
+// a month or so each, of each kind and audience, in the folders a unit keeps. Small real files, so the
+// seed stays fast.
+const YEAR_UNITS: { unit: string; by: string; folders: string[] }[] = [
+  { unit: "示范大学党委", by: "admin", folders: ["上级要求", "学习资料", "表格下载"] },
+  { unit: "计算机学院党委", by: "secretary", folders: ["学院通知", "会议纪要", "学习资料"] },
+  { unit: "马克思主义学院党委", by: "admin", folders: ["学院通知", "学习资料"] },
+  { unit: "机械工程学院党委", by: "admin", folders: ["学院通知", "表格下载"] },
+  { unit: "经济管理学院党委", by: "admin", folders: ["学院通知"] },
+  { unit: "计算机学院本科生第一党支部", by: "branchsec", folders: ["支部活动", "会议纪要"] },
+  { unit: "计算机学院研究生党支部", by: "secretary", folders: ["支部活动"] },
+];
+const YEAR_TITLES: { title: string; kind: DocumentKind; text: string[] }[] = [
+  {
+    title: "关于做好年度党员教育培训工作的通知",
+    kind: "pdf",
+    text: ["党员教育培训工作通知", "全体党员年度集中学习培训一般不少于32学时。", "请各支部按月报送学习情况。"],
+  },
+  { title: "主题党日活动记录", kind: "docx", text: ["主题党日活动记录", "时间：本月第三周周五下午", "内容：集中学习党章，开展志愿服务。"] },
+  { title: "党员学习情况统计表", kind: "xlsx", text: ["姓名", "学时", "张同学", "32", "李同学", "28"] },
+  { title: "支部委员会会议纪要", kind: "docx", text: ["支部委员会会议纪要", "会议讨论了入党积极分子培养考察情况。", "会议确定了下月组织生活会议题。"] },
+  { title: "入党积极分子培养考察登记表（样表）", kind: "docx", text: ["入党积极分子培养考察登记表", "培养联系人意见：", "支部意见："] },
+  { title: "学习贯彻党的二十届三中全会精神辅导材料", kind: "pdf", text: ["学习辅导材料", "一、深刻领会全会的重大意义", "二、准确把握全会的主要内容"] },
+  { title: "党费收缴情况表", kind: "xlsx", text: ["月份", "实缴人数", "一月", "45", "二月", "46"] },
+  { title: "民主评议党员工作方案", kind: "pdf", text: ["民主评议党员工作方案", "一、学习教育", "二、自我评价", "三、民主测评", "四、组织评定"] },
+];
+const YEAR_AUDIENCES: { audience: Audience; statuses?: PoliticalStatus[] }[] = [
+  { audience: "public" },
+  { audience: "subtree" },
+  { audience: "status", statuses: ["member", "probationary"] },
+  { audience: "subtree" },
+];
+
+function yearDocuments(): Demo[] {
+  const out: Demo[] = [];
+  YEAR_UNITS.forEach((u, i) => {
+    const n = u.unit.endsWith("党支部") ? 4 : 6;
+    for (let k = 0; k < n; k++) {
+      const t = YEAR_TITLES[(i * 3 + k) % YEAR_TITLES.length];
+      const month = 12 - Math.floor((k * 12) / n);
+      const a = YEAR_AUDIENCES[(i + k) % YEAR_AUDIENCES.length];
+      out.push({
+        unit: u.unit,
+        folder: u.folders[k % u.folders.length],
+        title: `${t.title}（第${month}期）`,
+        kind: t.kind,
+        audience: a.audience,
+        statuses: a.statuses,
+        by: u.by,
+        daysAgo: 15 + Math.floor((k * 350) / n) + i,
+        text: t.text,
+      });
+    }
+  });
+  return out;
+}
+
 export function seedDemoLibrary(db: Database.Database, dataDir: string, now: Date): number {
   const dir = path.join(dataDir, "library");
   fs.mkdirSync(dir, { recursive: true });
   let n = 0;
-  for (const [i, d] of DEMO_DOCUMENTS.entries()) {
+  for (const [i, d] of [...DEMO_DOCUMENTS, ...yearDocuments()].entries()) {
     const unit = get<{ id: number }>(db, sql`SELECT "id" FROM "OrgUnit" WHERE "name" = ${d.unit}`);
     const by = get<{ id: number }>(db, sql`SELECT "id" FROM "Person" WHERE "number" = ${d.by}`);
     if (!unit || !by) continue;

@@ -5,6 +5,7 @@ import Database from "better-sqlite3";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_ACCOUNTS, seedDemoUniversity } from "../../prisma/seed";
+import { renderPostMarkdown } from "../../app/lib/post-markdown";
 import { TEMPLATE_DB, TMP } from "../support/paths";
 
 const dbFile = path.join(TMP, `seed-${crypto.randomUUID()}.db`);
@@ -126,6 +127,95 @@ describe("the demo university", () => {
     ).toBe(0);
   });
 
+  it("has a year of letters, most answered in time, each letter's status, mailbox and dates what its entries make them", () => {
+    type L = {
+      id: number;
+      mailboxId: number;
+      originMailboxId: number;
+      authorId: number;
+      anonymous: number;
+      status: string;
+      dueAt: string;
+      firstRepliedAt: string | null;
+      sweptAt: string | null;
+      closedAt: string | null;
+      createdAt: string;
+    };
+    type E = { letterId: number; kind: string; authorId: number | null; fromMailboxId: number | null; toMailboxId: number | null; createdAt: string };
+    const letters = db.prepare(`SELECT * FROM "Letter" ORDER BY "id"`).all() as L[];
+    const entries = db.prepare(`SELECT * FROM "LetterEntry" ORDER BY "letterId", "createdAt", "id"`).all() as E[];
+    const boxPath = new Map(
+      (db.prepare(`SELECT b."id", u."path" FROM "Mailbox" b JOIN "OrgUnit" u ON u."id" = b."unitId"`).all() as { id: number; path: string }[]).map((b) => [
+        b.id,
+        b.path,
+      ]),
+    );
+    const handlers = new Set((db.prepare(`SELECT "mailboxId" || ':' || "personId" AS k FROM "MailboxHandler"`).all() as { k: string }[]).map((h) => h.k));
+    expect(letters.length).toBeGreaterThan(250);
+    expect(letters.length).toBeLessThan(600);
+    const now = Date.now();
+    expect(letters.filter((l) => Date.parse(l.createdAt) > now || Date.parse(l.createdAt) < now - 366 * 86_400_000)).toEqual([]);
+    expect(new Set(letters.map((l) => l.createdAt.slice(0, 7))).size).toBeGreaterThanOrEqual(12);
+    const problems: string[] = [];
+    for (const l of letters) {
+      // Replays the app's steps (app/.server/mailbox/letters.ts): a note makes a pending letter 处理中, a reply
+      // answers it, an escalation (only while unanswered) moves it to a mailbox above, a close closes it.
+      let status = "pending";
+      let box = l.originMailboxId;
+      let replied: string | null = null;
+      let closed: string | null = null;
+      let escalations = 0;
+      for (const e of entries.filter((x) => x.letterId === l.id)) {
+        if (status === "closed") problems.push(`${l.id}: a step after its close`);
+        if (e.authorId !== null && !handlers.has(`${box}:${e.authorId}`)) problems.push(`${l.id}: ${e.kind} by someone who does not handle its mailbox`);
+        if (e.kind === "note") status = status === "pending" ? "in_progress" : status;
+        else if (e.kind === "reply") [status, replied] = ["answered", replied ?? e.createdAt];
+        else if (e.kind === "close") [status, closed] = ["closed", e.createdAt];
+        else if (e.kind === "escalation") {
+          escalations++;
+          const [from, to] = [boxPath.get(e.fromMailboxId!)!, boxPath.get(e.toMailboxId!)!];
+          if (e.fromMailboxId !== box || replied !== null || !(from.startsWith(to) && from !== to))
+            problems.push(`${l.id}: escalation not upward from where it was`);
+          box = e.toMailboxId!;
+          status = "escalated";
+        }
+      }
+      if (escalations > 1) problems.push(`${l.id}: escalated ${escalations} times`);
+      if ([status, box, replied, closed].join() !== [l.status, l.mailboxId, l.firstRepliedAt, l.closedAt].join())
+        problems.push(`${l.id}: row disagrees with its entries`);
+      // An open letter past its due time was swept once; none waits for a sweep a year late.
+      if (["pending", "in_progress", "escalated"].includes(l.status) && Date.parse(l.dueAt) < now - 86_400_000 && l.sweptAt === null)
+        problems.push(`${l.id}: overdue, never swept`);
+    }
+    expect(problems).toEqual([]);
+    expect(new Set(letters.map((l) => l.status))).toEqual(new Set(["answered", "closed", "escalated", "in_progress", "pending"]));
+    const answered = letters.filter((l) => l.firstRepliedAt !== null);
+    const onTime = answered.filter((l) => l.firstRepliedAt! <= l.dueAt);
+    expect(onTime.length / answered.length).toBeGreaterThan(0.8);
+    expect(answered.length - onTime.length).toBeGreaterThan(5);
+    expect(entries.filter((e) => e.kind === "escalation").length).toBeGreaterThan(10);
+    expect(entries.filter((e) => e.kind === "note").length).toBeGreaterThan(10);
+    expect(letters.filter((l) => l.anonymous).length).toBeGreaterThan(20);
+  });
+
+  it("audits every letter's steps, and no audit row names an anonymous letter's author", () => {
+    const anonymous = db.prepare(`SELECT "id", "authorId" FROM "Letter" WHERE "anonymous" = 1`).all() as { id: number; authorId: number }[];
+    expect(anonymous.length).toBeGreaterThan(0);
+    const leaks = anonymous.filter(
+      (l) => count(`SELECT COUNT(*) AS n FROM "AuditLog" WHERE "actorId" = ? AND "targetKind" = 'letter' AND "targetId" = ?`, l.authorId, String(l.id)) > 0,
+    );
+    expect(leaks).toEqual([]);
+    expect(
+      count(
+        `SELECT COUNT(*) AS n FROM "AuditLog" a JOIN "Letter" l ON a."targetId" = CAST(l."id" AS TEXT) WHERE a."targetKind" = 'letter' AND l."anonymous" = 1 AND a."ip" IS NOT NULL`,
+      ),
+    ).toBe(0);
+    expect(count(`SELECT COUNT(*) AS n FROM "AuditLog" WHERE "action" = 'letter.submit'`)).toBe(count(`SELECT COUNT(*) AS n FROM "Letter"`));
+    expect(count(`SELECT COUNT(*) AS n FROM "AuditLog" WHERE "action" IN ('letter.reply', 'letter.note', 'letter.close', 'letter.escalate')`)).toBe(
+      count(`SELECT COUNT(*) AS n FROM "LetterEntry"`),
+    );
+  });
+
   it("gives the committee, a college and two branches a page with columns and articles, one with an image (decision 051)", async () => {
     const pages = db
       .prepare(
@@ -151,16 +241,54 @@ describe("the demo university", () => {
     expect([meta.format, meta.width, meta.height]).toEqual(["jpeg", image.width, image.height]);
   });
 
-  it("has 大家谈 topics of the committee, a college and a branch, with replies and a moderation queue", () => {
-    const topics = db.prepare(`SELECT u."kind" AS kind FROM "DiscussionTopic" t JOIN "OrgUnit" u ON u."id" = t."unitId" ORDER BY u."depth"`).all() as {
-      kind: string;
-    }[];
-    expect(topics.map((t) => t.kind)).toEqual(["committee", "college", "branch"]);
-    expect(count(`SELECT COUNT(*) AS n FROM "DiscussionPost" WHERE "parentId" IS NOT NULL`)).toBeGreaterThan(5);
-    expect(count(`SELECT COUNT(*) AS n FROM "DiscussionPost" WHERE "state" = 'held'`)).toBe(2);
-    expect(count(`SELECT COUNT(*) AS n FROM "DiscussionPost" WHERE "state" = 'hidden' AND "hiddenReason" IS NOT NULL`)).toBe(1);
-    expect(count(`SELECT COUNT(*) AS n FROM "DiscussionReport" WHERE "resolvedAt" IS NULL`)).toBe(1);
+  it("has a year of 大家谈 in the committee's, colleges' and branches' topics, with replies, likes, edits and a moderation queue", () => {
+    const kinds = db.prepare(`SELECT DISTINCT u."kind" AS kind FROM "DiscussionTopic" t JOIN "OrgUnit" u ON u."id" = t."unitId"`).all() as { kind: string }[];
+    expect(new Set(kinds.map((k) => k.kind))).toEqual(new Set(["committee", "college", "branch"]));
+    expect(
+      count(`SELECT COUNT(DISTINCT t."unitId") AS n FROM "DiscussionTopic" t JOIN "OrgUnit" u ON u."id" = t."unitId" WHERE u."kind" = 'college'`),
+    ).toBeGreaterThanOrEqual(3);
+    const posts = count(`SELECT COUNT(*) AS n FROM "DiscussionPost"`);
+    expect(posts).toBeGreaterThan(800);
+    expect(posts).toBeLessThan(4000);
+    expect(count(`SELECT COUNT(*) AS n FROM "DiscussionPost" WHERE "parentId" IS NOT NULL`)).toBeGreaterThan(posts / 4);
+    // Spread over the year: posts in at least ten of the last twelve months, none in the future.
+    const months = new Set((db.prepare(`SELECT "createdAt" AS at FROM "DiscussionPost"`).all() as { at: string }[]).map((r) => r.at.slice(0, 7)));
+    expect(months.size).toBeGreaterThanOrEqual(10);
+    expect(count(`SELECT COUNT(*) AS n FROM "DiscussionPost" WHERE "createdAt" > ?`, new Date().toISOString())).toBe(0);
+    // Every reply hangs on a post of the same topic, written before it.
+    expect(
+      count(
+        `SELECT COUNT(*) AS n FROM "DiscussionPost" r JOIN "DiscussionPost" p ON p."id" = r."parentId" WHERE p."topicId" <> r."topicId" OR p."createdAt" > r."createdAt" OR p."parentId" IS NOT NULL`,
+      ),
+    ).toBe(0);
+    // Moderation: hidden posts carry their reason and moderator; held ones why; a few reports still open.
+    expect(count(`SELECT COUNT(*) AS n FROM "DiscussionPost" WHERE "state" = 'hidden'`)).toBeGreaterThan(5);
+    expect(count(`SELECT COUNT(*) AS n FROM "DiscussionPost" WHERE "state" = 'hidden' AND ("hiddenReason" IS NULL OR "moderatedById" IS NULL)`)).toBe(0);
+    expect(count(`SELECT COUNT(*) AS n FROM "DiscussionPost" WHERE "state" = 'held'`)).toBeGreaterThanOrEqual(2);
+    expect(count(`SELECT COUNT(*) AS n FROM "DiscussionPost" WHERE "state" = 'held' AND "heldFor" IS NULL`)).toBe(0);
+    expect(count(`SELECT COUNT(*) AS n FROM "DiscussionPost" WHERE "heldFor" = 'words' AND "matchedWords" IS NULL`)).toBe(0);
+    const openReports = count(`SELECT COUNT(*) AS n FROM "DiscussionReport" WHERE "resolvedAt" IS NULL`);
+    expect(openReports).toBeGreaterThanOrEqual(1);
+    expect(count(`SELECT COUNT(*) AS n FROM "DiscussionReport"`)).toBeGreaterThan(openReports);
     expect(count(`SELECT COUNT(*) AS n FROM "SensitiveWord"`)).toBeGreaterThan(0);
+    // Likes, never one's own; edits keep their earlier text, and only edited posts have one.
+    expect(count(`SELECT COUNT(*) AS n FROM "DiscussionLike"`)).toBeGreaterThan(posts);
+    expect(count(`SELECT COUNT(*) AS n FROM "DiscussionLike" l JOIN "DiscussionPost" p ON p."id" = l."postId" WHERE p."authorId" = l."personId"`)).toBe(0);
+    expect(count(`SELECT COUNT(*) AS n FROM "DiscussionPost" WHERE "editedAt" IS NOT NULL`)).toBeGreaterThan(10);
+    expect(
+      count(
+        `SELECT COUNT(*) AS n FROM "DiscussionPost" p WHERE ("editedAt" IS NOT NULL) <> EXISTS (SELECT 1 FROM "DiscussionPostVersion" v WHERE v."postId" = p."id")`,
+      ),
+    ).toBe(0);
+  });
+
+  it("stores every post's tree as the app's Markdown function makes it from the post's source", () => {
+    const rows = db.prepare(`SELECT "id", "body", "tree" FROM "DiscussionPost"`).all() as { id: number; body: string; tree: string }[];
+    const wrong = rows.filter((r) => {
+      const rendered = renderPostMarkdown(r.body);
+      return !rendered.ok || JSON.stringify(JSON.parse(r.tree)) !== JSON.stringify(rendered.tree);
+    });
+    expect(wrong.map((r) => r.id)).toEqual([]);
   });
 
   it("fills the document libraries of the committee, a college and a branch with real files of each kind and audience", async () => {
@@ -176,6 +304,7 @@ describe("the demo university", () => {
       textState: string;
       unitKind: string;
     }[];
+    expect(docs.length).toBeGreaterThanOrEqual(30);
     expect(new Set(docs.map((d) => d.kind))).toEqual(new Set(["pdf", "docx", "xlsx"]));
     expect(new Set(docs.map((d) => d.audience))).toEqual(new Set(["public", "subtree", "status"]));
     expect(new Set(docs.map((d) => d.unitKind))).toEqual(new Set(["committee", "college", "branch"]));
