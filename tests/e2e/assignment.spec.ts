@@ -67,7 +67,7 @@ function seedAssignment(personNumber: string, options: { tutorNumber?: string; h
         );
       }
       return { assignmentId, title };
-    })();
+    }).immediate();
   } finally {
     db.close();
   }

@@ -29,7 +29,7 @@ function seedContest(): { contestId: number; title: string } {
         audiences: [{ unitId: root.id }],
       });
       return { contestId, title };
-    })();
+    }).immediate();
   } finally {
     db.close();
   }

@@ -118,16 +118,33 @@ export async function claimNextReport(limitMs: number, now = new Date()): Promis
   return null;
 }
 
-/** Stores a finished check: the fingerprints it made and the report, in one transaction. */
+/** Backlog fingerprints stored per transaction: each is a fact of its own, and SQLite has one writer. */
+const BACKLOG_PER_TRANSACTION = 10;
+
+/**
+ * Stores a finished check. The backlog's fingerprints (other hand-ins, lesson texts) come first, a few
+ * per transaction with the event loop free between them: in one transaction a check that fingerprinted
+ * 200 hand-ins and every lesson held SQLite's only write lock for seconds, and every other writer (an
+ * answer, a heartbeat, a check-in) waited behind it or failed at busy_timeout. Each is a fingerprint of
+ * a text as it stands, true on its own and replaced if written again, so a stop between them leaves
+ * nothing wrong; the report's own fingerprint and its result are then written together.
+ */
 export async function finishReport(reportId: number, outcome: CheckOutcome, now = new Date()): Promise<void> {
-  await prismaIdle();
   const db = rawDb();
+  const backlog: (() => void)[] = [
+    ...outcome.others.map((o) => () => storeFingerprint(db, { submissionId: o.submissionId, version: o.version }, o.fingerprint, now)),
+    ...outcome.lessons.map((l) => () => storeFingerprint(db, { lessonId: l.lessonId }, l.fingerprint, now)),
+  ];
+  for (let i = 0; i < backlog.length; i += BACKLOG_PER_TRANSACTION) {
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    await prismaIdle();
+    db.transaction(() => backlog.slice(i, i + BACKLOG_PER_TRANSACTION).forEach((store) => store()))();
+  }
+  await prismaIdle();
   db.transaction(() => {
     const { submissionId, version, fingerprint } = outcome.submission;
     storeFingerprint(db, { submissionId, version }, fingerprint, now);
     if (outcome.corpus) storeCorpus(db, outcome.corpus);
-    for (const o of outcome.others) storeFingerprint(db, { submissionId: o.submissionId, version: o.version }, o.fingerprint, now);
-    for (const l of outcome.lessons) storeFingerprint(db, { lessonId: l.lessonId }, l.fingerprint, now);
     run(
       db,
       sql`UPDATE "SimilarityReport" SET "status" = 'done', "permille" = ${outcome.permille}, "matches" = ${JSON.stringify(outcome.matches)},

@@ -29,7 +29,7 @@ export function seedClassToGraduate(organiserNumber: string, learnerNumber: stri
       cf.member(classId, classmate.id);
       cf.grade(exam, learner.id, 92);
       return { classId, title };
-    })();
+    }).immediate();
   } finally {
     db.close();
   }

@@ -121,7 +121,7 @@ export function seedCourse(input: SeedCourse): SeededCourse {
         cf.assignment({ courseId, unitId, politicalStatus: a.politicalStatus ?? null, dueAt: a.dueAt ?? null });
       }
       return { courseId, slug, title, lessons };
-    })();
+    }).immediate();
   });
   for (const b of bodies) writeCachedTree(b.key, b.tree);
   return seeded;

@@ -23,7 +23,7 @@ export function seedLiveContest(playerNumbers: string[]): SeededLiveContest {
       const { bankId } = openQuizFactory(db).standardBank({ slug, unitId: root.id, perType: 1 });
       const contestId = openContestFactory(db).contest({ title, unitId: root.id, createdById: trainer.id, audiences: units.map((unitId) => ({ unitId })) });
       return { contestId, bankId, title };
-    })();
+    }).immediate();
   } finally {
     db.close();
   }

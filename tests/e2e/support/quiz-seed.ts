@@ -63,7 +63,7 @@ export function seedTwoQuestionQuiz(
         audiences: [{ unitId: learner.unitId }],
       });
       return { quizId, title, bankId, explanations: { single: `EXPLAIN-${slug}-single-1`, judge: `EXPLAIN-${slug}-judge-1` } };
-    })();
+    }).immediate();
   });
 }
 
@@ -81,7 +81,7 @@ export function seedBuilderBank(marker: string): { bankId: number; title: string
       const { bankId } = qf.standardBank({ slug, unitId: root.id, perType: 1 });
       qf.question(bankId, `fill-marker-${marker}`, { type: "fill", stem, answer: ["服务"] });
       return bankId;
-    })();
+    }).immediate();
     return { bankId, title: `题库 ${slug}`, stem };
   });
 }
