@@ -1,44 +1,33 @@
-import fs from "node:fs";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
-import { Worker } from "node:worker_threads";
 import { type DocumentKind } from "~/lib/library";
 import { prisma, prismaIdle, rawDb } from "../db";
 import { run, sql } from "../sql";
+import { DeadlineWorker, WorkerStopped, workerEntry } from "../workers/deadline-worker";
 import type { ExtractOutcome, ExtractReply, ExtractRequest } from "./extract-worker";
 import { reindex } from "./library-index";
 
 // Text extraction for the search index, off the request path (decision 050), the way similarity
 // checks run (decision 045): the queue is the table (documents whose textState is "pending"), claimed
 // by a conditional update so two processes never take the same one, and each file is read in a worker
-// thread with a time limit and a memory limit; past either the thread is terminated, the document
-// marked "failed" with the reason (its title stays searchable), and the next one gets a fresh thread.
-// An upload wakes the runner; a poll every few seconds catches the rest.
+// thread with a time limit and a memory limit (the DeadlineWorker, decision 046); past either the
+// thread is terminated, the document marked "failed" with the reason (its title stays searchable), and
+// the next one gets a fresh thread. An upload wakes the runner; a poll every few seconds catches the rest.
 
 export const EXTRACT_TIME_LIMIT_MS = 30_000;
 export const EXTRACT_MEMORY_MB = 256;
 const POLL_MS = 5_000;
-const START_LIMIT_MS = 60_000;
 const ENTRY = "extract-worker-entry.mjs";
-
-function workerFile(): string {
-  const here = path.dirname(fileURLToPath(import.meta.url));
-  for (let dir = here; ; dir = path.dirname(dir)) {
-    for (const file of [path.join(dir, ENTRY), path.join(dir, "app", ".server", "library", ENTRY)]) if (fs.existsSync(file)) return file;
-    if (path.dirname(dir) === dir) throw new Error(`${ENTRY} not found above ${here}`);
-  }
-}
-
-class Stopped extends Error {}
+const UNREADABLE = "无法读取文件内容";
 
 export class ExtractRunner {
-  private worker: Worker | null = null;
+  private readonly thread: DeadlineWorker<ExtractRequest, ExtractReply>;
   private started = false;
   private pumping = false;
   private again = false;
   private timer: NodeJS.Timeout | null = null;
 
-  constructor(readonly limits = { timeMs: EXTRACT_TIME_LIMIT_MS, memoryMb: EXTRACT_MEMORY_MB }) {}
+  constructor(readonly limits = { timeMs: EXTRACT_TIME_LIMIT_MS, memoryMb: EXTRACT_MEMORY_MB }) {
+    this.thread = new DeadlineWorker(() => workerEntry(import.meta.url, "app/.server/library", ENTRY), limits, "text extraction");
+  }
 
   start(): () => Promise<void> {
     this.started = true;
@@ -48,9 +37,7 @@ export class ExtractRunner {
     return async () => {
       this.started = false;
       if (this.timer) clearInterval(this.timer);
-      const worker = this.worker;
-      this.worker = null;
-      await worker?.terminate();
+      await this.thread.close();
     };
   }
 
@@ -68,11 +55,16 @@ export class ExtractRunner {
         for (let doc = await claimNextDocument(this.limits.timeMs); doc && this.started; doc = await claimNextDocument(this.limits.timeMs)) {
           let outcome: ExtractOutcome;
           try {
-            outcome = await this.exchange(doc);
+            const reply = await this.thread.call(doc);
+            if (!reply.ok) {
+              await failExtraction(doc.id, UNREADABLE);
+              continue;
+            }
+            outcome = reply.outcome;
           } catch (e) {
             if (!this.started) return;
-            if (!(e instanceof Stopped)) console.error(`text extraction of document ${doc.id}:`, e);
-            await failExtraction(doc.id, e instanceof Stopped ? e.message : "无法读取文件内容");
+            if (!(e instanceof WorkerStopped)) console.error(`text extraction of document ${doc.id}:`, e);
+            await failExtraction(doc.id, e instanceof WorkerStopped ? this.reasonFor(e) : UNREADABLE);
             continue;
           }
           // A store that fails (the database busy) is not the file's fault: the claim stays and is taken again after its lease.
@@ -86,61 +78,9 @@ export class ExtractRunner {
     }
   }
 
-  private async exchange(req: ExtractRequest): Promise<ExtractOutcome> {
-    const worker = await this.ready();
-    return new Promise((resolve, reject) => {
-      const settle = () => {
-        clearTimeout(timer);
-        worker.off("message", onMessage);
-        worker.off("error", onError);
-        worker.off("exit", onExit);
-      };
-      const stop = (reason: string) => {
-        settle();
-        if (this.worker === worker) this.worker = null;
-        void worker.terminate();
-        reject(new Stopped(reason));
-      };
-      const onMessage = (reply: ExtractReply) => {
-        settle();
-        if (reply.ok) resolve(reply.outcome);
-        else reject(new Stopped("无法读取文件内容"));
-      };
-      const onError = (e: Error & { code?: string }) => stop(e.code === "ERR_WORKER_OUT_OF_MEMORY" ? "读取文件内容所需内存超出上限" : "读取文件内容出错");
-      const onExit = () => stop("读取文件内容出错");
-      const timer = setTimeout(() => stop(`读取文件内容超过 ${Math.round(this.limits.timeMs / 1000)} 秒，已停止`), this.limits.timeMs);
-      worker.on("message", onMessage);
-      worker.on("error", onError);
-      worker.on("exit", onExit);
-      worker.postMessage(req);
-    });
-  }
-
-  private async ready(): Promise<Worker> {
-    if (this.worker) return this.worker;
-    const worker = new Worker(workerFile(), { resourceLimits: { maxOldGenerationSizeMb: this.limits.memoryMb } });
-    await new Promise<void>((resolve, reject) => {
-      const settle = () => {
-        clearTimeout(timer);
-        worker.off("message", onMessage);
-        worker.off("error", fail);
-        worker.off("exit", fail);
-      };
-      const fail = (e: unknown) => {
-        settle();
-        void worker.terminate();
-        reject(e instanceof Error ? e : new Error(`text extraction thread exited (${String(e)}) while starting`));
-      };
-      const onMessage = (m: unknown) => (m === "ready" ? (settle(), resolve()) : fail(new Error(`text extraction thread said ${String(m)}`)));
-      const timer = setTimeout(() => fail(new Error("text extraction thread did not start")), START_LIMIT_MS);
-      worker.on("message", onMessage);
-      worker.on("error", fail);
-      worker.on("exit", fail);
-    });
-    worker.on("exit", () => this.worker === worker && (this.worker = null));
-    worker.unref();
-    this.worker = worker;
-    return worker;
+  private reasonFor(stopped: WorkerStopped): string {
+    if (stopped.kind === "timeout") return `读取文件内容超过 ${Math.round(this.limits.timeMs / 1000)} 秒，已停止`;
+    return stopped.kind === "memory" ? "读取文件内容所需内存超出上限" : "读取文件内容出错";
   }
 }
 
