@@ -1,12 +1,9 @@
-import { parseWithZod } from "@conform-to/zod/v4";
-import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, data } from "@remix-run/node";
+import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
-import { commentThoughtReport, contactThoughtReports } from "~/.server/assignments/thought-reports";
+import { thoughtCommentAction } from "~/.server/assignments/thought-comment-action";
+import { contactThoughtReports } from "~/.server/assignments/thought-reports";
 import { requireUser } from "~/.server/auth/guard";
-import { readForm } from "~/.server/http/form-body";
-import { formRefusal } from "~/.server/http/refusal";
 import { type CommentReply, ReportToReadCard } from "~/components/assignments/report-to-read";
-import { ThoughtCommentSchema } from "~/lib/assignments";
 
 // 我联系的入党积极分子的思想汇报: a 培养联系人 (第九条) reads and comments the reports of the people they are
 // contact of today; they need no role in the school, and lose the page's reports when their term ends.
@@ -20,16 +17,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  const user = await requireUser(request);
-  const submission = parseWithZod(await readForm(request), { schema: ThoughtCommentSchema });
-  const submissionId = submission.payload.submissionId ? Number(submission.payload.submissionId) : null;
-  if (submission.status !== "success") return data<CommentReply>({ submissionId, result: submission.reply() }, { status: 400 });
-  try {
-    await commentThoughtReport(user, submission.value.submissionId, submission.value.comment);
-  } catch (e) {
-    return formRefusal(submission, e, { submissionId });
-  }
-  return data<CommentReply>({ submissionId, result: submission.reply(), message: "已阅，意见已保存" });
+  return thoughtCommentAction(await requireUser(request), request);
 }
 
 export default function ContactThoughtReports() {

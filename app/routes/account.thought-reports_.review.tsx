@@ -1,12 +1,9 @@
-import { parseWithZod } from "@conform-to/zod/v4";
-import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, data } from "@remix-run/node";
+import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
-import { commentThoughtReport, thoughtReportsToRead } from "~/.server/assignments/thought-reports";
+import { thoughtCommentAction } from "~/.server/assignments/thought-comment-action";
+import { thoughtReportsToRead } from "~/.server/assignments/thought-reports";
 import { requirePermission } from "~/.server/auth/guard";
-import { readForm } from "~/.server/http/form-body";
-import { formRefusal } from "~/.server/http/refusal";
 import { type CommentReply, ReportToReadCard } from "~/components/assignments/report-to-read";
-import { ThoughtCommentSchema } from "~/lib/assignments";
 
 // The 思想汇报 of the people under a secretary's units, to read and comment (已阅 with a comment).
 // Secretaries and admins (people:view); the 培养联系人 read theirs on /account/thought-reports/contacts.
@@ -20,16 +17,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  const user = await requirePermission(request, "people:view");
-  const submission = parseWithZod(await readForm(request), { schema: ThoughtCommentSchema });
-  const submissionId = submission.payload.submissionId ? Number(submission.payload.submissionId) : null;
-  if (submission.status !== "success") return data<CommentReply>({ submissionId, result: submission.reply() }, { status: 400 });
-  try {
-    await commentThoughtReport(user, submission.value.submissionId, submission.value.comment);
-  } catch (e) {
-    return formRefusal(submission, e, { submissionId });
-  }
-  return data<CommentReply>({ submissionId, result: submission.reply(), message: "已阅，意见已保存" });
+  return thoughtCommentAction(await requirePermission(request, "people:view"), request);
 }
 
 export default function ReadThoughtReports() {
