@@ -17,57 +17,59 @@ const DAY = 24 * 3600_000;
 function seedAssignment(personNumber: string, options: { tutorNumber?: string; handedIn?: string } = {}): { assignmentId: number; title: string } {
   const db = new Database(E2E_DB, { timeout: 5000, fileMustExist: true });
   try {
-    return db.transaction(() => {
-      const person = db.prepare(`SELECT "id", "unitId" FROM "Person" WHERE "number" = ?`).get(personNumber) as { id: number; unitId: number };
-      const suffix = uniqueSuffix();
-      const now = sqliteTime(new Date());
-      const at = (days: number) => sqliteTime(new Date(Date.now() + days * DAY));
-      const term = 1000 + (parseInt(suffix, 16) % 1_000_000);
-      const classId = db
-        .prepare(
-          `INSERT INTO "TrainingClass" ("kind", "title", "term", "unitId", "startsOn", "endsOn", "gradingRule", "status", "createdById", "createdAt", "updatedAt")
-           VALUES ('activist', ?, ?, ?, ?, ?, '{}', 'running', ?, ?, ?) RETURNING "id"`,
-        )
-        .pluck()
-        .get(`积极分子培训班-${suffix}`, term, person.unitId, now, at(30), person.id, now, now) as number;
-      let groupId: number | null = null;
-      if (options.tutorNumber) {
-        groupId = db.prepare(`INSERT INTO "ClassGroup" ("classId", "name") VALUES (?, '第一组') RETURNING "id"`).pluck().get(classId) as number;
-        db.prepare(`INSERT INTO "ClassTutor" ("groupId", "personId") SELECT ?, "id" FROM "Person" WHERE "number" = ?`).run(groupId, options.tutorNumber);
-      }
-      db.prepare(
-        `INSERT INTO "ClassMember" ("classId", "personId", "status", "source", "groupId", "createdAt", "updatedAt") VALUES (?, ?, 'enrolled', 'organiser', ?, ?, ?)`,
-      ).run(classId, person.id, groupId, now, now);
-      const title = `学习心得-${suffix}`;
-      const rubric = JSON.stringify([
-        { label: "思想认识", max: 6000 },
-        { label: "文字表达", max: 4000 },
-      ]);
-      const assignmentId = db
-        .prepare(
-          `INSERT INTO "Assignment" ("classId", "kind", "title", "prompt", "minChars", "maxChars", "opensAt", "dueAt", "allowAttachments", "rubric", "createdById", "createdAt", "updatedAt")
-           VALUES (?, 'essay', ?, '谈谈你对入党动机的认识。', 20, 200, ?, ?, 0, ?, ?, ?, ?) RETURNING "id"`,
-        )
-        .pluck()
-        .get(classId, title, at(-1), at(7), rubric, person.id, now, now) as number;
-      if (options.handedIn) {
-        const text = options.handedIn;
-        const submissionId = db
+    return db
+      .transaction(() => {
+        const person = db.prepare(`SELECT "id", "unitId" FROM "Person" WHERE "number" = ?`).get(personNumber) as { id: number; unitId: number };
+        const suffix = uniqueSuffix();
+        const now = sqliteTime(new Date());
+        const at = (days: number) => sqliteTime(new Date(Date.now() + days * DAY));
+        const term = 1000 + (parseInt(suffix, 16) % 1_000_000);
+        const classId = db
           .prepare(
-            `INSERT INTO "Submission" ("assignmentId", "personId", "status", "text", "chars", "version", "submittedAt", "createdAt", "updatedAt")
-             VALUES (?, ?, 'submitted', ?, ?, 1, ?, ?, ?) RETURNING "id"`,
+            `INSERT INTO "TrainingClass" ("kind", "title", "term", "unitId", "startsOn", "endsOn", "gradingRule", "status", "createdById", "createdAt", "updatedAt")
+           VALUES ('activist', ?, ?, ?, ?, ?, '{}', 'running', ?, ?, ?) RETURNING "id"`,
           )
           .pluck()
-          .get(assignmentId, person.id, text, text.length, now, now, now) as number;
-        db.prepare(`INSERT INTO "SubmissionVersion" ("submissionId", "version", "text", "chars", "submittedAt") VALUES (?, 1, ?, ?, ?)`).run(
-          submissionId,
-          text,
-          text.length,
-          now,
-        );
-      }
-      return { assignmentId, title };
-    }).immediate();
+          .get(`积极分子培训班-${suffix}`, term, person.unitId, now, at(30), person.id, now, now) as number;
+        let groupId: number | null = null;
+        if (options.tutorNumber) {
+          groupId = db.prepare(`INSERT INTO "ClassGroup" ("classId", "name") VALUES (?, '第一组') RETURNING "id"`).pluck().get(classId) as number;
+          db.prepare(`INSERT INTO "ClassTutor" ("groupId", "personId") SELECT ?, "id" FROM "Person" WHERE "number" = ?`).run(groupId, options.tutorNumber);
+        }
+        db.prepare(
+          `INSERT INTO "ClassMember" ("classId", "personId", "status", "source", "groupId", "createdAt", "updatedAt") VALUES (?, ?, 'enrolled', 'organiser', ?, ?, ?)`,
+        ).run(classId, person.id, groupId, now, now);
+        const title = `学习心得-${suffix}`;
+        const rubric = JSON.stringify([
+          { label: "思想认识", max: 6000 },
+          { label: "文字表达", max: 4000 },
+        ]);
+        const assignmentId = db
+          .prepare(
+            `INSERT INTO "Assignment" ("classId", "kind", "title", "prompt", "minChars", "maxChars", "opensAt", "dueAt", "allowAttachments", "rubric", "createdById", "createdAt", "updatedAt")
+           VALUES (?, 'essay', ?, '谈谈你对入党动机的认识。', 20, 200, ?, ?, 0, ?, ?, ?, ?) RETURNING "id"`,
+          )
+          .pluck()
+          .get(classId, title, at(-1), at(7), rubric, person.id, now, now) as number;
+        if (options.handedIn) {
+          const text = options.handedIn;
+          const submissionId = db
+            .prepare(
+              `INSERT INTO "Submission" ("assignmentId", "personId", "status", "text", "chars", "version", "submittedAt", "createdAt", "updatedAt")
+             VALUES (?, ?, 'submitted', ?, ?, 1, ?, ?, ?) RETURNING "id"`,
+            )
+            .pluck()
+            .get(assignmentId, person.id, text, text.length, now, now, now) as number;
+          db.prepare(`INSERT INTO "SubmissionVersion" ("submissionId", "version", "text", "chars", "submittedAt") VALUES (?, 1, ?, ?, ?)`).run(
+            submissionId,
+            text,
+            text.length,
+            now,
+          );
+        }
+        return { assignmentId, title };
+      })
+      .immediate();
   } finally {
     db.close();
   }

@@ -18,18 +18,20 @@ function seedContest(): { contestId: number; title: string } {
     const trainer = db.prepare("SELECT id FROM Person WHERE number = 'trainer'").get() as { id: number };
     const slug = `e2e-contest-${uniqueSuffix()}`;
     const title = `知识竞赛-${slug}`;
-    return db.transaction(() => {
-      const { bankId } = openQuizFactory(db).standardBank({ slug, unitId: root.id, perType: 1 });
-      const contestId = openContestFactory(db).contest({
-        title,
-        unitId: root.id,
-        createdById: trainer.id,
-        timeLimitSec: 600,
-        sections: [{ bankId, count: 4, pointsEach: 2500 }],
-        audiences: [{ unitId: root.id }],
-      });
-      return { contestId, title };
-    }).immediate();
+    return db
+      .transaction(() => {
+        const { bankId } = openQuizFactory(db).standardBank({ slug, unitId: root.id, perType: 1 });
+        const contestId = openContestFactory(db).contest({
+          title,
+          unitId: root.id,
+          createdById: trainer.id,
+          timeLimitSec: 600,
+          sections: [{ bankId, count: 4, pointsEach: 2500 }],
+          audiences: [{ unitId: root.id }],
+        });
+        return { contestId, title };
+      })
+      .immediate();
   } finally {
     db.close();
   }

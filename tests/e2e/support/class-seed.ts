@@ -20,16 +20,18 @@ export function seedClassToGraduate(organiserNumber: string, learnerNumber: stri
     const unit = db.prepare("SELECT unitId FROM RoleGrant WHERE personId = ? ORDER BY id LIMIT 1").get(organiser.id) as { unitId: number };
     const term = 1000 + crypto.randomInt(1_000_000);
     const title = `第 ${term} 期入党积极分子培训班`;
-    return db.transaction(() => {
-      const cf = openClassFactory(db);
-      const exam = openQuizFactory(db).quiz({ title: `${title}结业考试`, unitId: unit.unitId, createdById: organiser.id });
-      const classId = cf.trainingClass({ kind: "activist", title, term, unitId: unit.unitId, createdById: organiser.id });
-      cf.item(classId, "exam", exam);
-      cf.member(classId, learner.id);
-      cf.member(classId, classmate.id);
-      cf.grade(exam, learner.id, 92);
-      return { classId, title };
-    }).immediate();
+    return db
+      .transaction(() => {
+        const cf = openClassFactory(db);
+        const exam = openQuizFactory(db).quiz({ title: `${title}结业考试`, unitId: unit.unitId, createdById: organiser.id });
+        const classId = cf.trainingClass({ kind: "activist", title, term, unitId: unit.unitId, createdById: organiser.id });
+        cf.item(classId, "exam", exam);
+        cf.member(classId, learner.id);
+        cf.member(classId, classmate.id);
+        cf.grade(exam, learner.id, 92);
+        return { classId, title };
+      })
+      .immediate();
   } finally {
     db.close();
   }

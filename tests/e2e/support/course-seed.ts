@@ -84,44 +84,46 @@ export function seedCourse(input: SeedCourse): SeededCourse {
   const seeded = withWritableDb((db) => {
     const root = db.prepare("SELECT id FROM OrgUnit WHERE parentId IS NULL ORDER BY id LIMIT 1").get() as { id: number };
     const cf = openCourseFactory(db);
-    return db.transaction(() => {
-      const courseId = cf.course({
-        slug,
-        unitId: root.id,
-        title,
-        status: "published",
-        audienceStatuses: input.audienceStatuses ?? null,
-        completionPermille: input.completionPermille ?? 950,
-      });
-      const lessons: SeededCourse["lessons"] = {};
-      input.lessons.forEach((l, i) => {
-        const videoPath = l.video ? `media/${l.key}${path.extname(l.video.file)}` : null;
-        if (l.video) {
-          cf.media({ courseId, path: videoPath!, file: path.resolve(ROOT, l.video.file), mime: l.video.mime, durationSec: l.video.durationSec });
-        }
-        const body = `${l.title}（端到端测试课时）`;
-        const bodyHash = crypto.createHash("sha256").update(`e2e\0${slug}\0${l.key}\0${body}`).digest("hex");
-        bodies.push({ key: bodyHash, tree: l.tree });
-        const id = cf.lesson({
-          courseId,
-          key: l.key,
-          position: i + 1,
-          title: l.title,
-          credit: l.credit,
-          minutes: l.minutes,
-          videoPath,
-          checkpoints: l.checkpoints ?? [],
-          body,
-          bodyHash,
+    return db
+      .transaction(() => {
+        const courseId = cf.course({
+          slug,
+          unitId: root.id,
+          title,
+          status: "published",
+          audienceStatuses: input.audienceStatuses ?? null,
+          completionPermille: input.completionPermille ?? 950,
         });
-        lessons[l.key] = { id, url: `/courses/${slug}/${l.key}`, title: l.title };
-      });
-      for (const a of input.assignments ?? []) {
-        const { unitId } = db.prepare("SELECT unitId FROM Person WHERE number = ?").get(a.unitOf) as { unitId: number };
-        cf.assignment({ courseId, unitId, politicalStatus: a.politicalStatus ?? null, dueAt: a.dueAt ?? null });
-      }
-      return { courseId, slug, title, lessons };
-    }).immediate();
+        const lessons: SeededCourse["lessons"] = {};
+        input.lessons.forEach((l, i) => {
+          const videoPath = l.video ? `media/${l.key}${path.extname(l.video.file)}` : null;
+          if (l.video) {
+            cf.media({ courseId, path: videoPath!, file: path.resolve(ROOT, l.video.file), mime: l.video.mime, durationSec: l.video.durationSec });
+          }
+          const body = `${l.title}（端到端测试课时）`;
+          const bodyHash = crypto.createHash("sha256").update(`e2e\0${slug}\0${l.key}\0${body}`).digest("hex");
+          bodies.push({ key: bodyHash, tree: l.tree });
+          const id = cf.lesson({
+            courseId,
+            key: l.key,
+            position: i + 1,
+            title: l.title,
+            credit: l.credit,
+            minutes: l.minutes,
+            videoPath,
+            checkpoints: l.checkpoints ?? [],
+            body,
+            bodyHash,
+          });
+          lessons[l.key] = { id, url: `/courses/${slug}/${l.key}`, title: l.title };
+        });
+        for (const a of input.assignments ?? []) {
+          const { unitId } = db.prepare("SELECT unitId FROM Person WHERE number = ?").get(a.unitOf) as { unitId: number };
+          cf.assignment({ courseId, unitId, politicalStatus: a.politicalStatus ?? null, dueAt: a.dueAt ?? null });
+        }
+        return { courseId, slug, title, lessons };
+      })
+      .immediate();
   });
   for (const b of bodies) writeCachedTree(b.key, b.tree);
   return seeded;

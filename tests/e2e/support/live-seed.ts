@@ -19,11 +19,13 @@ export function seedLiveContest(playerNumbers: string[]): SeededLiveContest {
     const units = [...new Set(playerNumbers.map((n) => (db.prepare("SELECT unitId FROM Person WHERE number = ?").get(n) as { unitId: number }).unitId))];
     const slug = `e2e-live-${uniqueSuffix()}`;
     const title = `现场赛-${slug}`;
-    return db.transaction(() => {
-      const { bankId } = openQuizFactory(db).standardBank({ slug, unitId: root.id, perType: 1 });
-      const contestId = openContestFactory(db).contest({ title, unitId: root.id, createdById: trainer.id, audiences: units.map((unitId) => ({ unitId })) });
-      return { contestId, bankId, title };
-    }).immediate();
+    return db
+      .transaction(() => {
+        const { bankId } = openQuizFactory(db).standardBank({ slug, unitId: root.id, perType: 1 });
+        const contestId = openContestFactory(db).contest({ title, unitId: root.id, createdById: trainer.id, audiences: units.map((unitId) => ({ unitId })) });
+        return { contestId, bankId, title };
+      })
+      .immediate();
   } finally {
     db.close();
   }

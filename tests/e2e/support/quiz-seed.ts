@@ -48,22 +48,24 @@ export function seedTwoQuestionQuiz(
     const slug = `e2e-${uniqueSuffix()}`;
     const title = `${titlePrefix}-${slug}`;
     const qf = openQuizFactory(db);
-    return db.transaction(() => {
-      const { bankId, ids } = qf.standardBank({ slug, unitId: learner.unitId, perType: 1 });
-      const quizId = qf.quiz({
-        title,
-        unitId: learner.unitId,
-        createdById: learner.id,
-        opensAt: new Date(Date.now() - 3600_000),
-        closesAt: new Date(Date.now() + 24 * 3600_000),
-        shuffleQuestions: false,
-        shuffleOptions: false,
-        ...settings,
-        slots: [ids.single[0], ids.judge[0]].map((questionId) => ({ questionId, markEach: 1000 })),
-        audiences: [{ unitId: learner.unitId }],
-      });
-      return { quizId, title, bankId, explanations: { single: `EXPLAIN-${slug}-single-1`, judge: `EXPLAIN-${slug}-judge-1` } };
-    }).immediate();
+    return db
+      .transaction(() => {
+        const { bankId, ids } = qf.standardBank({ slug, unitId: learner.unitId, perType: 1 });
+        const quizId = qf.quiz({
+          title,
+          unitId: learner.unitId,
+          createdById: learner.id,
+          opensAt: new Date(Date.now() - 3600_000),
+          closesAt: new Date(Date.now() + 24 * 3600_000),
+          shuffleQuestions: false,
+          shuffleOptions: false,
+          ...settings,
+          slots: [ids.single[0], ids.judge[0]].map((questionId) => ({ questionId, markEach: 1000 })),
+          audiences: [{ unitId: learner.unitId }],
+        });
+        return { quizId, title, bankId, explanations: { single: `EXPLAIN-${slug}-single-1`, judge: `EXPLAIN-${slug}-judge-1` } };
+      })
+      .immediate();
   });
 }
 
@@ -77,11 +79,13 @@ export function seedBuilderBank(marker: string): { bankId: number; title: string
     const slug = `e2e-builder-${marker}`;
     const qf = openQuizFactory(db);
     const stem = `组卷专用填空题${marker}：党的根本宗旨是全心全意为人民＿＿。`;
-    const bankId = db.transaction(() => {
-      const { bankId } = qf.standardBank({ slug, unitId: root.id, perType: 1 });
-      qf.question(bankId, `fill-marker-${marker}`, { type: "fill", stem, answer: ["服务"] });
-      return bankId;
-    }).immediate();
+    const bankId = db
+      .transaction(() => {
+        const { bankId } = qf.standardBank({ slug, unitId: root.id, perType: 1 });
+        qf.question(bankId, `fill-marker-${marker}`, { type: "fill", stem, answer: ["服务"] });
+        return bankId;
+      })
+      .immediate();
     return { bankId, title: `题库 ${slug}`, stem };
   });
 }
