@@ -289,7 +289,17 @@ describe("setting mailboxes up", () => {
     expect(anonymous.text).toContain("该信箱不接受匿名来信");
 
     expect((await sec.post(settings, { intent: "addHandler", mailboxId: String(boxes.collegeA), number: "NOBODY" })).text).toContain("没有找到这个学号/工号");
+    // Someone of another college cannot be made a handler of this college's box, and is not told apart from an unknown number.
+    const outsider = await sec.post(settings, { intent: "addHandler", mailboxId: String(boxes.collegeA), number: "O2024001" });
+    expect(outsider.status).toBe(400);
+    expect(outsider.text).toContain("没有找到这个学号/工号");
+    expect(
+      server.factory.db.prepare(`SELECT COUNT(*) AS n FROM "MailboxHandler" WHERE "mailboxId" = ? AND "personId" = ?`).get(boxes.collegeA, ids.O2024001),
+    ).toEqual({ n: 0 });
     expect((await sec.post(settings, { intent: "addHandler", mailboxId: String(boxes.collegeA), number: "HA1" })).status).toBe(200);
+    // The committee's own people (above the college) may handle it.
+    expect((await sec.post(settings, { intent: "addHandler", mailboxId: String(boxes.collegeA), number: "ROOTADMIN" })).status).toBe(200);
+    expect((await sec.post(settings, { intent: "removeHandler", mailboxId: String(boxes.collegeA), personId: String(ids.ROOTADMIN) })).status).toBe(200);
     expect((await clients.HA1.get(`/manage/mailbox/letters/${signedId}`)).status).toBe(200);
     expect((await sec.post(settings, { intent: "removeHandler", mailboxId: String(boxes.collegeA), personId: String(ids.HA1) })).status).toBe(200);
     expect((await clients.HA1.get(`/manage/mailbox/letters/${signedId}`)).status).toBe(404);
@@ -299,7 +309,7 @@ describe("setting mailboxes up", () => {
     expect(other.status).toBe(404);
     expect(server.factory.db.prepare(`SELECT COUNT(*) AS n FROM "MailboxHandler" WHERE "mailboxId" = ?`).get(boxes.collegeB)).toEqual({ n: 1 });
     expect(server.factory.db.prepare(`SELECT COUNT(*) AS n FROM "AuditLog" WHERE "action" = 'mailbox.configure' AND "actorId" = ?`).get(ids.SECA)).toEqual({
-      n: 4,
+      n: 6,
     });
   });
 });

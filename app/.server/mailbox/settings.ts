@@ -29,6 +29,11 @@ export async function configurableMailboxes(caller: Caller) {
   return boxes.map((b) => ({ ...b, title: mailboxTitle(b.unit.name, b.kind), handlers: b.handlers.map((h) => h.person) }));
 }
 
+/** Whether a person of the unit at `personPath` may handle a mailbox of the unit at `boxPath`: same line, above or below. */
+function onMailboxLine(personPath: string, boxPath: string) {
+  return personPath.startsWith(boxPath) || boxPath.startsWith(personPath);
+}
+
 async function mailboxInScope(caller: Caller, mailboxId: number) {
   const box = await prisma.mailbox.findFirst({ where: { id: mailboxId, archivedAt: null }, select: { id: true, unit: { select: { path: true } } } });
   if (!box || !grantsCover(caller.grants, "mailbox:manage", box.unit.path)) throw new AppError("not_found", MAILBOX_NOT_FOUND);
@@ -54,8 +59,12 @@ export async function updateMailbox(caller: Caller, mailboxId: number, input: { 
 
 export async function addHandler(caller: Caller, mailboxId: number, number: string) {
   const box = await mailboxInScope(caller, mailboxId);
-  const person = await prisma.person.findUnique({ where: { number }, select: { id: true, disabledAt: true } });
-  if (!person || person.disabledAt) throw new AppError("invalid", "没有找到这个学号/工号的在用账号", { field: "number" });
+  const person = await prisma.person.findUnique({ where: { number }, select: { id: true, disabledAt: true, unit: { select: { path: true } } } });
+  // A handler reads every letter of the box, so she must belong to the mailbox's own line: its unit's
+  // subtree or a unit above it (the committee's office handling a college's box). Someone of another
+  // college gets the same answer as an unknown number, so the form does not tell who exists elsewhere.
+  if (!person || person.disabledAt || !onMailboxLine(person.unit.path, box.unit.path))
+    throw new AppError("invalid", "没有找到这个学号/工号的在用账号，或此人不属于该信箱所在的党组织及其上级组织", { field: "number" });
   const exists = await prisma.mailboxHandler.findUnique({ where: { mailboxId_personId: { mailboxId: box.id, personId: person.id } }, select: { id: true } });
   if (exists) throw new AppError("already_done", "此人已是该信箱的处理人", { field: "number" });
   await prisma.mailboxHandler.create({ data: { mailboxId: box.id, personId: person.id } });
