@@ -19,7 +19,15 @@ afterAll(async () => {
   await server?.stop();
 });
 
-type Manifest = { name: string; start_url: string; scope: string; display: string; lang: string; theme_color: string; icons: { src: string; sizes: string; purpose: string }[] };
+type Manifest = {
+  name: string;
+  start_url: string;
+  scope: string;
+  display: string;
+  lang: string;
+  theme_color: string;
+  icons: { src: string; sizes: string; purpose: string }[];
+};
 
 describe("the installable app", () => {
   it("serves a manifest whose icons are PNGs of the sizes it declares", async () => {
@@ -81,4 +89,3 @@ describe("the installable app", () => {
     expect((await member.get("/offline")).text).toContain("离线测试员");
   });
 });
-
