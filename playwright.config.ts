@@ -36,6 +36,10 @@ export default defineConfig({
     // screencast, which every test paid for, passing or not: a quarter of the CPU of a run of the
     // video, a11y and live-round specs (55–58 s → 43–44 s, decision 039).
     trace: { mode: "retain-on-failure", screenshots: false, snapshots: true },
+    // The app's service worker (decision 055) stays out of every spec but its own (pwa.spec.ts allows
+    // it): a request the worker answers is not seen by page.route, which some specs use to hold
+    // back the page's scripts, and no spec should depend on what an earlier page left in a cache.
+    serviceWorkers: "block",
   },
   projects: [
     {

@@ -11,6 +11,7 @@ import { requestContextStorage } from "./app/.server/http/context";
 import { remixHandler } from "./app/.server/http/remix-handler";
 import { routerPatchProblem } from "./app/.server/router-patch";
 import { isCrossSiteRequest, isFormBody, securityHeaders } from "./app/.server/http/security";
+import { serviceWorkerUncached } from "./app/.server/http/service-worker-headers";
 import { startSweeper } from "./app/.server/sweeper";
 
 // The HTTP server: security headers with a per-request CSP nonce, the cross-site check, the body
@@ -51,7 +52,7 @@ export async function startServer({ dev = false } = {}): Promise<StartedServer> 
     if (!fs.existsSync(serverEntry)) throw new Error("No build found: run `npm run build` (npm start does it for you).");
     build = (await import(serverEntry)) as ServerBuild;
     app.use("/assets", express.static(path.join(buildDir, "client", "assets"), { immutable: true, maxAge: "1y" }));
-    app.use(express.static(path.join(buildDir, "client"), { maxAge: "1h" }));
+    app.use(express.static(path.join(buildDir, "client"), { maxAge: "1h", setHeaders: serviceWorkerUncached }));
   }
 
   // The contest answer intake, the one route outside Remix (decision 019).

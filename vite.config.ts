@@ -2,6 +2,7 @@ import path from "node:path";
 import { vitePlugin as remix } from "@remix-run/dev";
 import tailwindcss from "@tailwindcss/vite";
 import { defineConfig } from "vitest/config";
+import { serviceWorkerPlugin } from "./app/pwa/vite-plugin";
 
 declare module "@remix-run/node" {
   interface Future {
@@ -27,6 +28,8 @@ export default defineConfig({
         },
         serverModuleFormat: "esm",
       }),
+    // The installable app's service worker, /sw.js (decision 055).
+    !process.env.VITEST && serviceWorkerPlugin(),
   ],
   test: {
     projects: [

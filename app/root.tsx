@@ -11,19 +11,25 @@ import {
   ScrollRestoration,
   isRouteErrorResponse,
   useLoaderData,
+  useMatches,
   useRouteError,
   useRouteLoaderData,
 } from "@remix-run/react";
 import { getUser } from "~/.server/auth/guard";
 import { useNonce } from "~/components/nonce";
+import { ServiceWorkerRegistration } from "~/components/service-worker-registration";
 import { changesNoLoaderData } from "~/lib/autosave";
 import { hasAnyGrant } from "~/lib/permissions";
 import { SEARCH_QUERY_MAX_CHARS } from "~/lib/search-terms";
+import { isStaticPage } from "~/lib/static-page";
 import stylesheet from "~/tailwind.css?url";
 
 export const links: LinksFunction = () => [
   { rel: "stylesheet", href: stylesheet },
   { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
+  // The installable app (decision 055).
+  { rel: "manifest", href: "/manifest.webmanifest" },
+  { rel: "apple-touch-icon", href: "/icons/apple-touch-icon.png" },
 ];
 
 // Who is signed in changes on navigations, not on an autosave (lib/autosave.ts).
@@ -45,19 +51,26 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export function Layout({ children }: { children: React.ReactNode }) {
   const nonce = useNonce();
   const data = useRouteLoaderData<typeof loader>("root");
+  const staticPage = isStaticPage(useMatches().map((m) => m.handle));
   return (
     <html lang="zh-CN">
       <head>
         <meta charSet="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <meta name="theme-color" content="#c8102e" />
         <Meta />
         <Links />
       </head>
       <body className="min-h-screen print:bg-white">
         <Header user={data?.user ?? null} />
         <main className="mx-auto max-w-5xl px-4 py-4 sm:py-6 print:max-w-none print:p-0">{children}</main>
-        <ScrollRestoration nonce={nonce} />
-        <Scripts nonce={nonce} />
+        {staticPage ? null : (
+          <>
+            <ScrollRestoration nonce={nonce} />
+            <Scripts nonce={nonce} />
+            <ServiceWorkerRegistration />
+          </>
+        )}
       </body>
     </html>
   );

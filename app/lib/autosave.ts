@@ -6,10 +6,18 @@ import { type ShouldRevalidateFunction } from "@remix-run/react";
 // second request that reloads the whole page's data.
 
 export const AUTOSAVE_INTENT = "save";
+
+/**
+ * An autosave that never reached the server (offline, or the network failed mid-request): the page
+ * says so beside the answer, and nothing is reloaded (a reload would fail the same way and put an
+ * error page in place of the answers). No answer is ever held back to be sent later (decision 055).
+ */
+export const UNSENT_SAVE = { code: "unsent", error: "网络已断开，这个答案没有保存。请恢复网络后重新作答此题。" } as const;
 export const PREVIEW_INTENT = "preview";
 
 export function changesNoLoaderData({ formData, actionResult }: Parameters<ShouldRevalidateFunction>[0]): boolean {
   const intent = formData?.get("intent");
   if (intent === PREVIEW_INTENT) return true;
-  return intent === AUTOSAVE_INTENT && (actionResult as { ok?: unknown } | undefined)?.ok === true;
+  const result = actionResult as { ok?: unknown; code?: unknown } | undefined;
+  return intent === AUTOSAVE_INTENT && (result?.ok === true || result?.code === UNSENT_SAVE.code);
 }

@@ -1,7 +1,16 @@
 import { getFormProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, data, redirect } from "@remix-run/node";
-import { Form, Link, type ShouldRevalidateFunction, useActionData, useFetcher, useLoaderData, useNavigation } from "@remix-run/react";
+import {
+  type ClientActionFunctionArgs,
+  Form,
+  Link,
+  type ShouldRevalidateFunction,
+  useActionData,
+  useFetcher,
+  useLoaderData,
+  useNavigation,
+} from "@remix-run/react";
 import { type FormEvent, useEffect, useRef } from "react";
 import { z } from "zod";
 import { requireUser } from "~/.server/auth/guard";
@@ -9,7 +18,7 @@ import { getAttemptForTaking, getReview, saveAnswer, submitAttempt } from "~/.se
 import { Countdown } from "~/components/quiz/countdown";
 import { QuizErrorBoundary, formatPercent } from "~/components/quiz/quiz-ui";
 import { FormMessage, buttonClass, inputClass } from "~/components/ui/form";
-import { AUTOSAVE_INTENT, changesNoLoaderData } from "~/lib/autosave";
+import { AUTOSAVE_INTENT, UNSENT_SAVE, changesNoLoaderData } from "~/lib/autosave";
 import { formatChinaDateTime } from "~/lib/dates";
 import { readForm } from "~/.server/http/form-body";
 import { formRefusal, refusalBody, refuse } from "~/.server/http/refusal";
@@ -107,6 +116,19 @@ export async function action({ request, params }: ActionFunctionArgs) {
     return formRefusal(submission, e);
   }
   return redirect(new URL(request.url).pathname);
+}
+
+// An answer that cannot reach the server (a phone gone offline) is not saved, and says so beside the
+// question; the hand-in fails as any navigation does (decision 055).
+export async function clientAction({ request, serverAction }: ClientActionFunctionArgs) {
+  const form = await request.clone().formData();
+  try {
+    return await serverAction<typeof action>();
+  } catch (error) {
+    // fetch() fails with a TypeError when the request could not be sent or its answer not received.
+    if (form.get("intent") !== AUTOSAVE_INTENT || !(error instanceof TypeError)) throw error;
+    return { ok: false, position: Number(form.get("position")), ...UNSENT_SAVE } satisfies SaveReply;
+  }
 }
 
 type ActionData = Awaited<ReturnType<typeof useActionData<typeof action>>>;

@@ -77,10 +77,10 @@ export const test = base.extend<Fixtures>({
     await provide(context);
   },
 
-  newContext: async ({ browser, baseURL, contextOptions, viewport, isMobile, hasTouch, locale, timezoneId, consoleErrors }, provide) => {
+  newContext: async ({ browser, baseURL, contextOptions, viewport, isMobile, hasTouch, locale, timezoneId, serviceWorkers, consoleErrors }, provide) => {
     const opened: BrowserContext[] = [];
     await provide(async (options = {}) => {
-      const context = await browser.newContext({ ...contextOptions, baseURL, viewport, isMobile, hasTouch, locale, timezoneId, ...options });
+      const context = await browser.newContext({ ...contextOptions, baseURL, viewport, isMobile, hasTouch, locale, timezoneId, serviceWorkers, ...options });
       watch(context, consoleErrors.seen);
       opened.push(context);
       return context;
