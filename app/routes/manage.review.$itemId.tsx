@@ -132,7 +132,9 @@ export default function ReviewItemPage() {
     shouldRevalidate: "onInput",
     onValidate: ({ formData }) => parseWithZod(formData, { schema: ResubmitSchema }),
   });
-  const refused = reply && !reply.message && reply.formId === "approve" ? reply.result.error?.[""] : undefined;
+  // Refusals of a form the page does not show (approve; resubmit of a kind sent again from elsewhere) are shown at the top.
+  const shownAtTop = reply?.formId === "approve" || (reply?.formId === "resubmit" && !RESUBMITTABLE_KINDS.includes(item.kind));
+  const refused = reply && !reply.message && shownAtTop ? reply.result.error?.[""] : undefined;
   return (
     <div className="space-y-4">
       <p>
