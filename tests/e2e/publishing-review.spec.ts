@@ -80,9 +80,10 @@ test("a notice waits for a second person's approval, is returned with a reason, 
   }
 });
 
-// Decision 053, from a desk: the school requires review; a trainer's 发布 of a new course is submitted,
-// not published; the administrator reads the course and its lesson on the review page and approves
-// it, and the studio shows the first revision. The school is set back to no setting at the end.
+// Decision 053, from a desk: a branch no other spec publishes to requires review; a trainer's 发布 of
+// a new course there is submitted, not published; the administrator reads the course and its lesson on
+// the review page and approves it, and the studio shows the first revision. The branch is set back to
+// follow its parent at the end.
 test("a course revision waits for review and is published by the reviewer's approval @desktop", async ({ newContext, db }) => {
   const marker = uniqueSuffix();
   const title = `审核中的微党课-${marker}`;
@@ -91,10 +92,10 @@ test("a course revision waits for review and is published by the reviewer's appr
   const reviewer = await (await newContext(desk)).newPage();
   await signInAs(trainer, "trainer", "钱教员");
   await signInAs(reviewer, "admin", "赵组织");
-  const SCHOOL = "示范大学党委";
+  const UNIT = "党校教研室党支部";
 
   await reviewer.goto("/manage/review");
-  await chooseUnit(reviewer, "党组织", SCHOOL);
+  await chooseUnit(reviewer, "党组织", UNIT);
   await reviewer.getByLabel("审核要求").selectOption("required");
   await reviewer.getByRole("button", { name: "保存设置" }).click();
   await expect(reviewer.getByRole("status")).toHaveText("审核设置已保存");
@@ -103,7 +104,7 @@ test("a course revision waits for review and is published by the reviewer's appr
     await trainer.getByLabel("课程名称").fill(title);
     await trainer.getByLabel("课程编号").fill(`shenhe-${marker}`);
     await trainer.getByLabel("课程分类").selectOption("党课");
-    await chooseUnit(trainer, "所属党组织", SCHOOL);
+    await chooseUnit(trainer, "所属党组织", UNIT);
     await trainer.getByRole("button", { name: "新建课程" }).click();
     await expect(trainer).toHaveURL(/\/manage\/courses\/\d+$/);
     const courseUrl = new URL(trainer.url()).pathname;
@@ -138,7 +139,7 @@ test("a course revision waits for review and is published by the reviewer's appr
     expect(db().prepare("SELECT status, revision FROM Course WHERE title = ?").get(title)).toEqual({ status: "published", revision: 1 });
   } finally {
     await reviewer.goto("/manage/review");
-    await chooseUnit(reviewer, "党组织", SCHOOL);
+    await chooseUnit(reviewer, "党组织", UNIT);
     await reviewer.getByLabel("审核要求").selectOption("inherit");
     await reviewer.getByRole("button", { name: "保存设置" }).click();
     await expect(reviewer.getByRole("status")).toHaveText("审核设置已保存");

@@ -18,6 +18,7 @@ import {
   openSubmissionsOf,
   releaseClaim,
   reviewItemFor,
+  reviewableItem,
   reviewRequiredFor,
   submitForReview,
 } from "../review/review";
@@ -182,8 +183,9 @@ export async function uploadDocument(user: LibraryUser, unitId: number, input: U
  * unpublished files); if the file was deleted meanwhile, the claim is released and nothing changes.
  */
 export async function approveDocument(reviewer: Reviewer, itemId: number) {
-  const item = await claimForApproval(reviewer, itemId, "document");
+  const item = await reviewableItem(reviewer, itemId, "document");
   const documentId = item.draftId!;
+  await claimForApproval(reviewer, itemId);
   try {
     await prismaIdle();
     const db = rawDb();

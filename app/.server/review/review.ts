@@ -203,23 +203,27 @@ export async function approveReview(reviewer: Reviewer, itemId: number) {
 }
 
 /**
- * The first step of approving a kind that publishes outside this folder's transaction (a course
- * revision, a document): checks scope and self-approval as `approveReview` does, then claims the item by
- * the conditional update from 待审核, so a second reviewer is told it is decided. The caller publishes
- * and then calls `finishApproval`, or `releaseClaim` if publishing failed.
+ * Approving a kind that publishes outside this folder's transaction (a course revision, a document)
+ * takes three steps, so that the item is held as 已通过 only while publishing runs: this one checks scope
+ * and self-approval as `approveReview` does and returns the item (the caller prepares what to publish);
+ * `claimForApproval` then claims it; the caller publishes and calls `finishApproval`, or `releaseClaim`.
  */
-export async function claimForApproval(reviewer: Reviewer, itemId: number, kind: ReviewKind) {
+export async function reviewableItem(reviewer: Reviewer, itemId: number, kind: ReviewKind) {
   const reviewable = await requireReviewable(reviewer, itemId);
   if (reviewable.kind !== kind) throw new AppError("not_found", NOT_FOUND);
+  return prisma.reviewItem.findUniqueOrThrow({
+    where: { id: itemId },
+    select: { id: true, unitId: true, targetId: true, draftId: true, authorId: true, title: true, body: true },
+  });
+}
+
+/** The conditional update from 待审核 that keeps two reviewers approving at once to one publication. */
+export async function claimForApproval(reviewer: Reviewer, itemId: number) {
   const claimed = await prisma.reviewItem.updateMany({
     where: { id: itemId, state: "pending", authorId: { not: reviewer.id } },
     data: { state: "approved", reviewerId: reviewer.id, decidedAt: new Date(), reason: null },
   });
   if (claimed.count === 0) throw new AppError("conflict", DECIDED);
-  return prisma.reviewItem.findUniqueOrThrow({
-    where: { id: itemId },
-    select: { id: true, unitId: true, targetId: true, draftId: true, authorId: true, title: true, body: true },
-  });
 }
 
 /** Puts a claimed item back to 待审核 when publishing it failed (only the claim this reviewer holds, before anything was published). */
