@@ -25,9 +25,11 @@ export const REVIEW_STATES = ["pending", "approved", "returned"] as const;
 export type ReviewState = (typeof REVIEW_STATES)[number];
 export const REVIEW_STATE_LABELS: Record<ReviewState, string> = { pending: "待审核", approved: "已通过", returned: "已退回" };
 
-export const REVIEW_KINDS = ["notice", "page_article"] as const;
+export const REVIEW_KINDS = ["notice", "page_article", "course_revision", "document"] as const;
 export type ReviewKind = (typeof REVIEW_KINDS)[number];
-export const REVIEW_KIND_LABELS: Record<ReviewKind, string> = { notice: "通知", page_article: "页面文章" };
+export const REVIEW_KIND_LABELS: Record<ReviewKind, string> = { notice: "通知", page_article: "页面文章", course_revision: "课程发布", document: "文件" };
+/** Kinds whose proposal is edited on the review page and resubmitted; a course revision or a document is submitted anew from the studio or the library. */
+export const RESUBMITTABLE_KINDS: readonly ReviewKind[] = ["notice", "page_article"];
 
 export type LineChange = { kind: "same" | "removed" | "added"; text: string };
 

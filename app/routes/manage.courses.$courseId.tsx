@@ -18,6 +18,8 @@ import {
   unpublishCourse,
 } from "~/.server/content/studio";
 import { unitsUnder } from "~/.server/org/units";
+import { openCourseRevisions, reviewRequiredFor } from "~/.server/review/review";
+import { REVIEW_STATE_LABELS, type ReviewState, SUBMITTED_FOR_REVIEW } from "~/lib/review-rules";
 import { Field, FormMessage, Notice, buttonClass, inputClass, secondaryButtonClass } from "~/components/ui/form";
 import { LabelOptions, UnitOptions } from "~/components/ui/options";
 import { splitTags, withLessonMoved, withNewLesson, withSettings, withoutLesson } from "~/lib/course-draft";
@@ -39,10 +41,12 @@ const manager = (request: Request, param: string | undefined) => requireManagerO
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { user, id } = await manager(request, params.courseId);
   const course = (await studioCourse(id))!;
-  const [revisions, assignments, units] = await Promise.all([
+  const [revisions, assignments, units, reviewRequired, reviews] = await Promise.all([
     courseRevisions(id),
     courseAssignments(id),
     unitsUnder(scopePaths(user.grants, "courses:manage")),
+    reviewRequiredFor(course.unitId),
+    openCourseRevisions(id),
   ]);
   return {
     id,
@@ -62,6 +66,16 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       dueAt: a.dueAt ? formatDate(a.dueAt) : null,
     })),
     units: units.map((u) => ({ id: u.id, name: u.name, depth: u.depth })),
+    // Publishing review (decision 053): whether 发布 goes to a reviewer, and the submissions not yet out.
+    reviewRequired,
+    reviews: reviews.map((r) => ({
+      id: r.id,
+      title: r.title,
+      state: REVIEW_STATE_LABELS[r.state as ReviewState],
+      reason: r.reason,
+      author: r.authorId === user.id ? "我" : r.author.name,
+      submittedAt: formatChinaDateTime(r.submittedAt),
+    })),
   };
 }
 
@@ -149,14 +163,16 @@ export async function action({ request, params }: ActionFunctionArgs) {
       }
       case "publish": {
         const r = await publishCourse(user.id, id);
-        return r.ok ? done(`已发布第 ${r.revision} 版，学员现在看到的是这一版`) : problems("课程有以下问题，未发布：", r.problems);
+        if (!r.ok) return problems("课程有以下问题，未发布：", r.problems);
+        return done(r.revision === null ? SUBMITTED_FOR_REVIEW : `已发布第 ${r.revision} 版，学员现在看到的是这一版`);
       }
       case "unpublish":
         await unpublishCourse(user.id, id);
         return done("已撤回发布：学员暂时看不到这门课程，已有的学习记录和学时保留");
       case "rollback": {
         const r = await rollbackCourse(user.id, id, input.number);
-        return r.ok ? done(`已回滚至第 ${input.number} 版，发布为第 ${r.revision} 版`) : problems("该版本不能直接发布：", r.problems);
+        if (!r.ok) return problems("该版本不能直接发布：", r.problems);
+        return done(r.revision === null ? SUBMITTED_FOR_REVIEW : `已回滚至第 ${input.number} 版，发布为第 ${r.revision} 版`);
       }
       case "assign": {
         // Requiring a course of a unit needs the right over that unit too.
@@ -269,10 +285,28 @@ export default function CourseStudio() {
             ))}
           </ul>
         ) : null}
+        {d.reviewRequired && !readOnly ? <p className="mt-2 text-sm text-stone-600">本单位发布课程需经审核：点击“发布”后提交审核，审核通过才会发布。</p> : null}
+        {d.reviews.length ? (
+          <ul className="mt-2 space-y-1 text-sm" aria-label="课程发布审核">
+            {d.reviews.map((r) => (
+              <li key={r.id}>
+                <span className="mr-1 rounded bg-amber-100 px-1.5 py-0.5 text-xs">{r.state}</span>
+                <Link to={`/manage/review/${r.id}`} className="text-party hover:underline">
+                  {r.title}
+                </Link>
+                <span className="text-stone-500">
+                  {" "}
+                  · {r.author} · {r.submittedAt}
+                </span>
+                {r.reason ? <span className="ml-2 text-red-800">{`退回理由：${r.reason}`}</span> : null}
+              </li>
+            ))}
+          </ul>
+        ) : null}
         {!readOnly ? (
           <Form method="post" className="mt-2 flex flex-wrap gap-2">
             <button name="intent" value="publish" className={buttonClass}>
-              发布
+              {d.reviewRequired ? "提交发布审核" : "发布"}
             </button>
             {d.status === "published" ? (
               <button name="intent" value="unpublish" className={secondaryButtonClass}>

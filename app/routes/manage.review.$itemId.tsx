@@ -7,15 +7,21 @@ import { requireUser } from "~/.server/auth/guard";
 import { readForm } from "~/.server/http/form-body";
 import { formRefusal, orRefuse } from "~/.server/http/refusal";
 import { idParam } from "~/.server/http/request-params";
+import { approveCourseRevision } from "~/.server/content/course-approval";
+import { approveDocument } from "~/.server/library/documents";
 import { approveReview, resubmitReview, returnReview, reviewItemFor } from "~/.server/review/review";
+import { PdfPreview } from "~/components/library/pdf-preview";
 import { FieldError, FormMessage, Notice, buttonClass, inputClass, secondaryButtonClass } from "~/components/ui/form";
+import { type LessonComparison } from "~/lib/course-review";
 import { formatChinaDateTime } from "~/lib/dates";
+import { AUDIENCE_LABELS, type Audience } from "~/lib/library";
 import { MAX_BODY_CHARS } from "~/lib/org-pages";
-import { REVIEW_KIND_LABELS, REVIEW_STATE_LABELS } from "~/lib/review-rules";
+import { type LineChange, RESUBMITTABLE_KINDS, REVIEW_KIND_LABELS, REVIEW_STATE_LABELS, type ReviewKind } from "~/lib/review-rules";
 
 // One item under review (docs/decisions/052). A reviewer in scope sees the proposed text against
 // what is published and approves or returns it with a reason; the author sees its state and, once
-// returned, edits and resubmits it. Anyone else gets 404, whatever the id.
+// returned, edits and resubmits it. Anyone else gets 404, whatever the id. A course revision shows
+// the course text and each lesson against the published revision; a document, its file (decision 053).
 
 export const meta: MetaFunction = () => [{ title: "发布审核 · 网上党校" }];
 
@@ -53,7 +59,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireUser(request);
   const id = idParam(params.itemId, NOT_FOUND);
   // Not in scope and not the author: 404 before the form is even read.
-  await orRefuse(() => reviewItemFor(user, id));
+  const { item } = await orRefuse(() => reviewItemFor(user, id));
   const submission = parseWithZod(await readForm(request), { schema: ActionSchema });
   const formId = String((submission.payload as { intent?: unknown }).intent ?? "");
   if (submission.status !== "success") return data<Reply>({ result: submission.reply(), formId }, { status: 400 });
@@ -61,7 +67,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   try {
     switch (input.intent) {
       case "approve":
-        await approveReview(user, id);
+        await APPROVE[item.kind](user, id);
         return data<Reply>({ result: submission.reply(), formId, message: "已审核通过，内容已发布" });
       case "return":
         await returnReview(user, id, input.reason);
@@ -75,12 +81,40 @@ export async function action({ request, params }: ActionFunctionArgs) {
   }
 }
 
+// Each kind is published by the folder that owns it (review/ sits below content/ and library/).
+const APPROVE: Record<ReviewKind, (user: Awaited<ReturnType<typeof requireUser>>, id: number) => Promise<unknown>> = {
+  notice: approveReview,
+  page_article: approveReview,
+  course_revision: approveCourseRevision,
+  document: approveDocument,
+};
+
+function DiffLines({ lines }: { lines: LineChange[] }) {
+  return (
+    <ol className="font-mono text-sm">
+      {lines.map((line, i) => (
+        <li
+          key={i}
+          className={`whitespace-pre-wrap break-words px-2 ${line.kind === "added" ? "bg-green-50" : line.kind === "removed" ? "bg-red-50 line-through" : ""}`}
+        >
+          <span aria-label={line.kind === "added" ? "新增" : line.kind === "removed" ? "删除" : "未改"}>
+            {line.kind === "added" ? "+ " : line.kind === "removed" ? "− " : "  "}
+          </span>
+          {line.text}
+        </li>
+      ))}
+    </ol>
+  );
+}
+
+const LESSON_CHANGE: Record<LessonComparison["change"], string> = { added: "新增课时", removed: "删除课时", changed: "有修改", same: "未改" };
+
 function Paragraphs({ text }: { text: string }) {
   return <div className="whitespace-pre-wrap break-words text-sm">{text}</div>;
 }
 
 export default function ReviewItemPage() {
-  const { item, published, diff, isAuthor, mayDecide } = useLoaderData<typeof loader>();
+  const { item, published, diff, course, document, isAuthor, mayDecide } = useLoaderData<typeof loader>();
   const reply = useActionData<typeof action>() as Reply | undefined;
   const message = reply?.message ? <Notice>{reply.message}</Notice> : null;
   const [returnForm, returnFields] = useForm({
@@ -98,7 +132,9 @@ export default function ReviewItemPage() {
     shouldRevalidate: "onInput",
     onValidate: ({ formData }) => parseWithZod(formData, { schema: ResubmitSchema }),
   });
-  const refused = reply && !reply.message && reply.formId === "approve" ? reply.result.error?.[""] : undefined;
+  // Refusals of a form the page does not show (approve; resubmit of a kind sent again from elsewhere) are shown at the top.
+  const shownAtTop = reply?.formId === "approve" || (reply?.formId === "resubmit" && !RESUBMITTABLE_KINDS.includes(item.kind));
+  const refused = reply && !reply.message && shownAtTop ? reply.result.error?.[""] : undefined;
   return (
     <div className="space-y-4">
       <p>
@@ -108,7 +144,7 @@ export default function ReviewItemPage() {
       </p>
       <h1 className="text-xl font-bold">
         {item.kindLabel}
-        {item.targetId === null ? "（新发布）" : "（修改已发布的内容）"}：{item.stateLabel}
+        {item.kind === "course_revision" ? `（${course?.note ?? "发布"}）` : item.targetId === null ? "（新发布）" : "（修改已发布的内容）"}：{item.stateLabel}
       </h1>
       <p className="text-sm text-stone-600">
         {item.unit.name} · 提交人 {item.author.name} · {item.submittedAt}
@@ -123,7 +159,41 @@ export default function ReviewItemPage() {
       {message}
       <FormMessage messages={refused} />
 
-      {published ? (
+      {course ? (
+        <section className="space-y-3 rounded-lg bg-white p-4 shadow" aria-label="课程对比">
+          <h2 className="font-bold">{course.publishedTitle === null ? "待发布的课程（尚未发布过）" : `与已发布的《${course.publishedTitle}》对比`}</h2>
+          <h3 className="text-sm font-semibold">课程设置与介绍</h3>
+          <DiffLines lines={course.course} />
+          {course.lessons.map((l) => (
+            <details key={l.key} open={l.change !== "same"} className="rounded border border-stone-200 p-2">
+              <summary className="cursor-pointer text-sm font-semibold">
+                第 {l.position} 课时《{l.title}》：{LESSON_CHANGE[l.change]}
+              </summary>
+              <DiffLines lines={l.diff} />
+            </details>
+          ))}
+        </section>
+      ) : item.kind === "document" ? (
+        <section className="space-y-2 rounded-lg bg-white p-4 shadow" aria-label="待发布文件">
+          <h2 className="font-bold">{item.title}</h2>
+          {document && !document.deleted ? (
+            <>
+              <p className="text-sm text-stone-600">
+                {document.fileName} · {Math.ceil(document.size / 1024)} KB · 可见范围：{AUDIENCE_LABELS[document.audience as Audience] ?? document.audience}
+                {document.statuses ? `（${document.statuses}）` : ""}
+              </p>
+              <p>
+                <a href={`/manage/review/${item.id}/download`} className="text-sm text-party underline">
+                  下载文件
+                </a>
+              </p>
+              {document.kind === "pdf" ? <PdfPreview src={`/manage/review/${item.id}/pdf`} /> : null}
+            </>
+          ) : (
+            <p className="text-sm text-red-800">该文件已被删除。</p>
+          )}
+        </section>
+      ) : published ? (
         <section className="space-y-2 rounded-lg bg-white p-4 shadow" aria-label="修改对比">
           <h2 className="font-bold">与已发布内容对比</h2>
           <div className="grid gap-2 sm:grid-cols-2">
@@ -141,19 +211,7 @@ export default function ReviewItemPage() {
               置顶：{published.pinned ? "是" : "否"} → {item.pinned ? "是" : "否"}
             </p>
           ) : null}
-          <ol className="font-mono text-sm">
-            {diff?.map((line, i) => (
-              <li
-                key={i}
-                className={`whitespace-pre-wrap break-words px-2 ${line.kind === "added" ? "bg-green-50" : line.kind === "removed" ? "bg-red-50 line-through" : ""}`}
-              >
-                <span aria-label={line.kind === "added" ? "新增" : line.kind === "removed" ? "删除" : "未改"}>
-                  {line.kind === "added" ? "+ " : line.kind === "removed" ? "− " : "  "}
-                </span>
-                {line.text}
-              </li>
-            ))}
-          </ol>
+          <DiffLines lines={diff ?? []} />
         </section>
       ) : (
         <section className="space-y-2 rounded-lg bg-white p-4 shadow" aria-label="待发布内容">
@@ -191,7 +249,12 @@ export default function ReviewItemPage() {
       ) : null}
       {isAuthor && item.state === "pending" ? <p className="text-sm text-stone-600">待另一位有权限的同志审核；本人不能审核自己提交的内容。</p> : null}
 
-      {isAuthor && item.state === "returned" ? (
+      {isAuthor && item.state === "returned" && !RESUBMITTABLE_KINDS.includes(item.kind) ? (
+        <p className="text-sm text-stone-600">
+          {item.kind === "document" ? "请按退回理由修改文件后，在文件库重新上传。" : "请按退回理由在课程管理中修改后重新发布。"}
+        </p>
+      ) : null}
+      {isAuthor && item.state === "returned" && RESUBMITTABLE_KINDS.includes(item.kind) ? (
         <Form method="post" {...getFormProps(editForm)} className="space-y-2 rounded-lg bg-white p-4 shadow">
           <h2 className="font-bold">修改后重新提交</h2>
           <FormMessage messages={editForm.errors} />

@@ -125,7 +125,7 @@ export default function ReviewQueue() {
         <section className="space-y-2">
           <h2 className="font-bold">审核设置</h2>
           <p className="text-sm text-stone-600">
-            设置对该党组织及其下级组织发布的通知和页面文章生效；下级组织可另行设置。设为需要审核后，发布须经另一位有权限的同志审核通过。
+            设置对该党组织及其下级组织发布的通知、页面文章、课程和文件生效；下级组织可另行设置。设为需要审核后，发布须经另一位有权限的同志审核通过。
           </p>
           {settings.length > 0 ? (
             <ul className="text-sm">

@@ -11,6 +11,7 @@ import { DocumentRow } from "~/components/library/document-row";
 import { Field, FormMessage, Notice, buttonClass, inputClass, secondaryButtonClass } from "~/components/ui/form";
 import { isAppError } from "~/lib/app-error";
 import { AUDIENCES, AUDIENCE_LABELS, DOCUMENT_FIELD, LibraryFormSchema, MAX_DOCUMENT_BYTES } from "~/lib/library";
+import { REVIEW_STATE_LABELS, type ReviewState, SUBMITTED_FOR_REVIEW } from "~/lib/review-rules";
 import { POLITICAL_STATUSES, POLITICAL_STATUS_LABELS } from "~/lib/vocabulary";
 
 // A unit's document library: /org/:unitId/documents. Anyone signed in opens it and sees the documents
@@ -55,8 +56,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
         return data<Reply>({ result: submission.reply({ resetForm: true }), intent, message: "文件夹已建立" });
       case "upload": {
         const file = form.get(DOCUMENT_FIELD);
-        await uploadDocument(user, unitId, input, file instanceof File ? file : null);
-        return data<Reply>({ result: submission.reply({ resetForm: true }), intent, message: "文件已上传，正文检索将在后台建立" });
+        const uploaded = await uploadDocument(user, unitId, input, file instanceof File ? file : null);
+        const message = uploaded.reviewItemId === null ? "文件已上传，正文检索将在后台建立" : SUBMITTED_FOR_REVIEW;
+        return data<Reply>({ result: submission.reply({ resetForm: true }), intent, message });
       }
       case "delete":
         await deleteDocument(user, unitId, input.documentId);
@@ -68,7 +70,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function UnitLibrary() {
-  const { unit, canManage, folders, levels, documents } = useLoaderData<typeof loader>();
+  const { unit, canManage, folders, levels, documents, pending } = useLoaderData<typeof loader>();
   const reply = useActionData<typeof action>();
   const loose = documents.filter((d) => d.folderId === null || !folders.some((f) => f.id === d.folderId));
   return (
@@ -89,6 +91,22 @@ export default function UnitLibrary() {
         </button>
       </Form>
       {reply && "message" in reply && reply.message ? <Notice>{reply.message}</Notice> : null}
+      {pending.length ? (
+        <section className="space-y-1 rounded-lg bg-amber-50 p-3 text-sm" aria-label="我上传待审核的文件">
+          <h2 className="font-bold">我上传待审核的文件（读者暂时看不到）</h2>
+          <ul>
+            {pending.map((i) => (
+              <li key={i.id}>
+                <span className="mr-1 rounded bg-stone-200 px-1.5 py-0.5 text-xs">{REVIEW_STATE_LABELS[i.state as ReviewState]}</span>
+                <Link to={`/manage/review/${i.id}`} className="text-party underline">
+                  {i.title}
+                </Link>
+                {i.reason ? <span className="ml-2 text-red-800">{`退回理由：${i.reason}`}</span> : null}
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
       {documents.length === 0 ? <p className="text-sm text-stone-500">这里还没有您可以查看的文件。</p> : null}
       {folders.map((f) => {
         const inFolder = documents.filter((d) => d.folderId === f.id);

@@ -79,3 +79,69 @@ test("a notice waits for a second person's approval, is returned with a reason, 
     await expect(author.getByRole("status")).toHaveText("审核设置已保存");
   }
 });
+
+// Decision 053, from a desk: a branch no other spec publishes to requires review; a trainer's 发布 of
+// a new course there is submitted, not published; the administrator reads the course and its lesson on
+// the review page and approves it, and the studio shows the first revision. The branch is set back to
+// follow its parent at the end.
+test("a course revision waits for review and is published by the reviewer's approval @desktop", async ({ newContext, db }) => {
+  const marker = uniqueSuffix();
+  const title = `审核中的微党课-${marker}`;
+  const desk = { viewport: { width: 1280, height: 800 }, isMobile: false, hasTouch: false, deviceScaleFactor: 1 };
+  const trainer = await (await newContext(desk)).newPage();
+  const reviewer = await (await newContext(desk)).newPage();
+  await signInAs(trainer, "trainer", "钱教员");
+  await signInAs(reviewer, "admin", "赵组织");
+  const UNIT = "党校教研室党支部";
+
+  await reviewer.goto("/manage/review");
+  await chooseUnit(reviewer, "党组织", UNIT);
+  await reviewer.getByLabel("审核要求").selectOption("required");
+  await reviewer.getByRole("button", { name: "保存设置" }).click();
+  await expect(reviewer.getByRole("status")).toHaveText("审核设置已保存");
+  try {
+    await trainer.goto("/manage/courses");
+    await trainer.getByLabel("课程名称").fill(title);
+    await trainer.getByLabel("课程编号").fill(`shenhe-${marker}`);
+    await trainer.getByLabel("课程分类").selectOption("党课");
+    await chooseUnit(trainer, "所属党组织", UNIT);
+    await trainer.getByRole("button", { name: "新建课程" }).click();
+    await expect(trainer).toHaveURL(/\/manage\/courses\/\d+$/);
+    const courseUrl = new URL(trainer.url()).pathname;
+    const settings = trainer.getByRole("region", { name: "课程设置" });
+    await settings.getByLabel("简介").fill("一节须经审核的微党课");
+    await settings.getByRole("button", { name: "保存草稿" }).click();
+    await expect(trainer.getByRole("status")).toContainText("已保存为草稿");
+    await trainer.getByRole("link", { name: /01 第一课/ }).click();
+    await trainer.getByLabel(/^正文/).fill(`## 学习要点\n\n审核通过后才能学习。${marker}`);
+    await trainer.getByRole("button", { name: "保存草稿" }).click();
+    await expect(trainer.getByRole("status")).toContainText("已保存为草稿");
+
+    await trainer.goto(courseUrl);
+    await trainer.getByRole("button", { name: "提交发布审核" }).click();
+    await expect(trainer.getByRole("status")).toContainText("已提交审核");
+    await expect(trainer.getByRole("list", { name: "课程发布审核" })).toContainText("待审核");
+    await expect(trainer.getByTestId("course-status")).toContainText("未发布");
+
+    await reviewer.goto("/manage/review");
+    await reviewer.getByRole("region", { name: "待我审核" }).getByRole("link", { name: title }).click();
+    const comparison = reviewer.getByRole("region", { name: "课程对比" });
+    await expect(comparison).toContainText("尚未发布过");
+    await expect(comparison).toContainText("新增课时");
+    await expect(comparison).toContainText(`审核通过后才能学习。${marker}`);
+    expect(await axeViolations(reviewer), "a course revision under review").toEqual([]);
+    await reviewer.getByRole("button", { name: "审核通过并发布" }).click();
+    await expect(reviewer.getByRole("status")).toHaveText("已审核通过，内容已发布");
+
+    await trainer.reload();
+    await expect(trainer.getByTestId("revisions")).toContainText("第 1 版 · 发布");
+    await expect(trainer.getByRole("list", { name: "课程发布审核" })).toHaveCount(0);
+    expect(db().prepare("SELECT status, revision FROM Course WHERE title = ?").get(title)).toEqual({ status: "published", revision: 1 });
+  } finally {
+    await reviewer.goto("/manage/review");
+    await chooseUnit(reviewer, "党组织", UNIT);
+    await reviewer.getByLabel("审核要求").selectOption("inherit");
+    await reviewer.getByRole("button", { name: "保存设置" }).click();
+    await expect(reviewer.getByRole("status")).toHaveText("审核设置已保存");
+  }
+});

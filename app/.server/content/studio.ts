@@ -9,6 +9,8 @@ import { audit } from "../audit";
 import { storedTimestamp } from "~/lib/timestamp";
 import { prisma, prismaIdle, rawDb } from "../db";
 import { syncSearchEntry } from "../search/site-entries";
+import { reviewRequiredFor, submitForReview } from "../review/review";
+import { freezeRevision } from "~/lib/course-review";
 import { env } from "../env";
 
 // The trainer's studio: courses made in the browser. A course keeps what learners see in its Course
@@ -171,17 +173,27 @@ export async function checkDraft(courseId: number, draft: CourseDraft, actorId: 
   return { checked, problems };
 }
 
-/** Publishes the draft (or the given one): checked first, then applied as a new revision. */
-export async function publishCourse(actorId: number, courseId: number, note = "发布") {
+/**
+ * Publishes the draft (or the given one): checked first, then applied as a new revision. Where the
+ * course's unit requires review (decision 053) the checked draft is frozen into a review item instead,
+ * and a reviewer's approval applies it (content/course-approval.ts); the studio's draft stays as it is.
+ */
+export async function publishCourse(actorId: number, courseId: number, note = "发布", given?: CourseDraft) {
   const course = await studioCourse(courseId);
   if (!course) throw new AppError("invalid", "课程不存在");
   assertEditable(course);
-  const { checked, problems } = await checkDraft(courseId, course.draft, actorId);
+  const draft = given ?? course.draft;
+  const { checked, problems } = await checkDraft(courseId, draft, actorId);
   if (!checked) return { ok: false as const, problems };
+  if (await reviewRequiredFor(course.unitId)) {
+    const title = note === "发布" ? draft.course.title : `${draft.course.title}（${note}）`;
+    const item = await submitForReview(actorId, { kind: "course_revision", unitId: course.unitId, targetId: courseId, title, body: freezeRevision(note, draft), pinned: false });
+    return { ok: true as const, revision: null, reviewItemId: item.id };
+  }
   await prismaIdle();
   const revision = applyCourse(rawDb(), checked, { source: "studio", unitId: course.unitId, note, actorId });
   await audit({ actorId, action: "course.publish", targetKind: "course", targetId: courseId, detail: { revision } });
-  return { ok: true as const, revision };
+  return { ok: true as const, revision, reviewItemId: null };
 }
 
 /** Takes the course away from learners (progress and credited hours stay); publishing brings it back. */
@@ -207,14 +219,19 @@ export async function revisionDraft(courseId: number, number: number): Promise<C
   return r ? CourseDraftSchema.parse(JSON.parse(r.snapshot)) : null;
 }
 
-/** Publishes revision `number` again, as a new revision; the current draft is replaced by it. */
+/**
+ * Publishes revision `number` again, as a new revision; the current draft is replaced by it. Where
+ * review is required, that revision is submitted for review instead and the studio's draft is left alone.
+ */
 export async function rollbackCourse(actorId: number, courseId: number, number: number) {
   const draft = await revisionDraft(courseId, number);
   if (!draft) throw new AppError("invalid", `第 ${number} 版不存在`);
-  const course = await prisma.course.findUniqueOrThrow({ where: { id: courseId }, select: { source: true } });
+  const course = await prisma.course.findUniqueOrThrow({ where: { id: courseId }, select: { source: true, unitId: true } });
   assertEditable(course);
+  const note = `回滚至第 ${number} 版`;
+  if (await reviewRequiredFor(course.unitId)) return publishCourse(actorId, courseId, note, draft);
   await prisma.course.update({ where: { id: courseId }, data: { draft: JSON.stringify(draft) } });
-  return publishCourse(actorId, courseId, `回滚至第 ${number} 版`);
+  return publishCourse(actorId, courseId, note);
 }
 
 // ---------- assignments ----------

@@ -11,6 +11,17 @@ import { prisma, prismaIdle, rawDb } from "../db";
 import { env } from "../env";
 import { rfc5987 } from "../http/download";
 import { ancestorPaths, removeEntry, searchEntries, searchViewer } from "../search/search-index";
+import {
+  type Reviewer,
+  claimForApproval,
+  finishApproval,
+  openSubmissionsOf,
+  releaseClaim,
+  reviewItemFor,
+  reviewableItem,
+  reviewRequiredFor,
+  submitForReview,
+} from "../review/review";
 import { all, run, sql } from "../sql";
 import { extractRunner } from "./extract-runner";
 import { DOCUMENT_MIME, documentKind } from "./file-kind";
@@ -20,7 +31,8 @@ import { reindex } from "./library-index";
 // uploader chose. Managing needs `documents:manage` over the unit (the route checks it); reading goes
 // through `readableDocument`, which answers a document outside the reader's audience exactly as one
 // that does not exist, whatever the id. Files are judged by their bytes and kept under DATA_DIR/library
-// with a generated name, never at a public URL.
+// with a generated name, never at a public URL. Where the unit requires review (decision 053) an upload
+// is kept unpublished: no reader's query returns it and it is not indexed until a reviewer approves it.
 
 const DIR = "library";
 const MANAGE = "documents:manage";
@@ -64,19 +76,22 @@ export async function libraryPage(user: LibraryUser, unitId: number) {
   if (!unit) throw new AppError("not_found", "组织不存在");
   const reader = await readerOf(user);
   const canManage = grantsCover(user.grants, MANAGE, unit.path);
-  const [folders, docs, levels] = await Promise.all([
+  const [folders, docs, levels, submissions] = await Promise.all([
     prisma.docFolder.findMany({ where: { unitId }, orderBy: { name: "asc" }, select: { id: true, name: true } }),
-    prisma.libraryDocument.findMany({ where: { unitId, deletedAt: null }, orderBy: { id: "desc" }, select: DOC_SELECT, take: 500 }),
+    prisma.libraryDocument.findMany({ where: { unitId, deletedAt: null, unpublished: false }, orderBy: { id: "desc" }, select: DOC_SELECT, take: 500 }),
     prisma.orgUnit.findMany({
       where: { path: { in: ancestorPaths(reader.unitPath) }, archivedAt: null },
       orderBy: { depth: "asc" },
       select: { id: true, name: true },
     }),
+    // The uploader's files waiting for review here, or returned with the reason (decision 053).
+    canManage ? openSubmissionsOf(user.id, "document", unitId) : [],
   ]);
   const documents = docs.filter((d) => canManage || mayRead(reader, d)).map(present);
   // A folder's name can say what is in it: a reader sees only the folders holding something they may read.
   const shown = canManage ? folders : folders.filter((f) => documents.some((d) => d.folderId === f.id));
-  return { unit: { id: unit.id, name: unit.name }, canManage, folders: shown, levels, documents };
+  const pending = submissions.map((i) => ({ id: i.id, title: i.title, state: i.state, reason: i.reason }));
+  return { unit: { id: unit.id, name: unit.name }, canManage, folders: shown, levels, documents, pending };
 }
 
 function present(d: Awaited<ReturnType<typeof prisma.libraryDocument.findFirstOrThrow<{ select: typeof DOC_SELECT }>>>) {
@@ -125,6 +140,7 @@ export async function uploadDocument(user: LibraryUser, unitId: number, input: U
   fs.mkdirSync(path.join(env.dataDir, DIR), { recursive: true });
   fs.writeFileSync(path.join(env.dataDir, storedPath), bytes);
   const statuses = input.audience === "status" ? statusesText(input.statuses) : null;
+  const underReview = await reviewRequiredFor(unitId);
   const now = new Date();
   await prismaIdle();
   const db = rawDb();
@@ -133,12 +149,13 @@ export async function uploadDocument(user: LibraryUser, unitId: number, input: U
     id = db.transaction(() => {
       const [row] = all<{ id: number }>(
         db,
-        sql`INSERT INTO "LibraryDocument" ("unitId", "folderId", "title", "fileName", "kind", "mime", "size", "storedPath", "audience", "statuses", "uploaderId", "textState", "createdAt")
+        sql`INSERT INTO "LibraryDocument" ("unitId", "folderId", "title", "fileName", "kind", "mime", "size", "storedPath", "audience", "statuses", "uploaderId", "textState",
+              "createdAt", "unpublished")
             VALUES (${unitId}, ${input.folderId ?? null}, ${title}, ${fileName}, ${kind}, ${DOCUMENT_MIME[kind]}, ${bytes.length}, ${storedPath}, ${input.audience}, ${statuses},
-              ${user.id}, ${kind === "xlsx" ? "none" : "pending"}, ${now})
+              ${user.id}, ${kind === "xlsx" ? "none" : "pending"}, ${now}, ${underReview})
             RETURNING "id"`,
       );
-      reindex(db, row.id, termWeights(title, ""), "", now);
+      if (!underReview) reindex(db, row.id, termWeights(title, ""), "", now);
       return row.id;
     })();
   } catch (e) {
@@ -150,10 +167,45 @@ export async function uploadDocument(user: LibraryUser, unitId: number, input: U
     action: "library.upload",
     targetKind: "document",
     targetId: id,
-    detail: { unitId, kind, size: bytes.length, audience: input.audience },
+    detail: { unitId, kind, size: bytes.length, audience: input.audience, underReview },
   });
+  if (underReview) {
+    const item = await submitForReview(user.id, { kind: "document", unitId, draftId: id, title, body: "", pinned: false });
+    return { id, reviewItemId: item.id };
+  }
   if (kind !== "xlsx") extractRunner().wake();
-  return { id };
+  return { id, reviewItemId: null };
+}
+
+/**
+ * Approves an uploaded document (decision 053): the item is claimed, then the file is made visible and
+ * its title indexed in one transaction (its text follows from the extraction runner, which skips
+ * unpublished files); if the file was deleted meanwhile, the claim is released and nothing changes.
+ */
+export async function approveDocument(reviewer: Reviewer, itemId: number) {
+  const item = await reviewableItem(reviewer, itemId, "document");
+  const documentId = item.draftId!;
+  await claimForApproval(reviewer, itemId);
+  try {
+    await prismaIdle();
+    const db = rawDb();
+    db.transaction(() => {
+      const now = new Date();
+      const n = run(
+        db,
+        sql`UPDATE "LibraryDocument" SET "unpublished" = ${false} WHERE "id" = ${documentId} AND "unpublished" = ${true} AND "deletedAt" IS NULL`,
+      );
+      if (n !== 1) throw new AppError("conflict", "该文件已被删除，不能发布");
+      const doc = all<{ title: string }>(db, sql`SELECT "title" FROM "LibraryDocument" WHERE "id" = ${documentId}`)[0]!;
+      reindex(db, documentId, termWeights(doc.title, ""), "", now);
+    })();
+  } catch (e) {
+    await releaseClaim(reviewer.id, itemId);
+    throw e;
+  }
+  await finishApproval(reviewer.id, itemId, { kind: "document", publishedId: documentId, targetId: null, authorId: item.authorId });
+  extractRunner().wake();
+  return { documentId };
 }
 
 /** Takes a document out of the library and the index; the file is kept for the audit trail's sake until an operator purges it. */
@@ -174,7 +226,10 @@ export async function deleteDocument(user: LibraryUser, unitId: number, document
 
 /** A document the reader may see, or the not-found of one that does not exist. */
 export async function readableDocument(user: LibraryUser, documentId: number) {
-  const doc = await prisma.libraryDocument.findFirst({ where: { id: documentId, deletedAt: null }, select: { ...DOC_SELECT, storedPath: true } });
+  const doc = await prisma.libraryDocument.findFirst({
+    where: { id: documentId, deletedAt: null, unpublished: false },
+    select: { ...DOC_SELECT, storedPath: true },
+  });
   if (!doc || !mayRead(await readerOf(user), doc)) throw notFound();
   return { ...present(doc), storedPath: doc.storedPath };
 }
@@ -185,6 +240,33 @@ export async function readableDocument(user: LibraryUser, documentId: number) {
  */
 export async function documentFile(user: LibraryUser, documentId: number, mode: "download" | "preview"): Promise<Response> {
   const doc = await readableDocument(user, documentId);
+  const detail = { unitId: doc.unitId, audience: doc.audience };
+  return fileResponse(doc, mode, doc.audience === "public" ? null : { actorId: user.id, detail });
+}
+
+/**
+ * The file an item under review proposes, for its reviewer in scope (or its uploader): the same
+ * answers by id as the review page (404 outside scope), every read audited whatever the audience.
+ */
+export async function reviewedDocumentFile(person: Reviewer, itemId: number, mode: "download" | "preview"): Promise<Response> {
+  const { item } = await reviewItemFor(person, itemId);
+  if (item.kind !== "document" || item.draftId === null) throw notFound();
+  const doc = await prisma.libraryDocument.findFirst({ where: { id: item.draftId, deletedAt: null }, select: { ...DOC_SELECT, storedPath: true } });
+  if (!doc) throw notFound();
+  return fileResponse({ ...present(doc), storedPath: doc.storedPath }, mode, {
+    actorId: person.id,
+    detail: { unitId: doc.unit.id, audience: doc.audience, itemId },
+  });
+}
+
+type ServedDocument = ReturnType<typeof present> & { storedPath: string };
+
+/** The file's bytes as a response; `audited` names who reads it when the read is to be audited. */
+async function fileResponse(
+  doc: ServedDocument,
+  mode: "download" | "preview",
+  audited: { actorId: number; detail: Record<string, unknown> } | null,
+): Promise<Response> {
   if (mode === "preview" && doc.kind !== "pdf") throw notFound();
   let body: Buffer;
   try {
@@ -192,13 +274,13 @@ export async function documentFile(user: LibraryUser, documentId: number, mode: 
   } catch {
     throw notFound();
   }
-  if (doc.audience !== "public") {
+  if (audited) {
     await audit({
-      actorId: user.id,
+      actorId: audited.actorId,
       action: mode === "download" ? "library.download" : "library.preview",
       targetKind: "document",
       targetId: doc.id,
-      detail: { unitId: doc.unitId, audience: doc.audience },
+      detail: audited.detail,
     });
   }
   const disposition = mode === "download" ? "attachment" : "inline";
@@ -222,7 +304,10 @@ export async function searchLibrary(user: LibraryUser, query: string, unitId?: n
   if (unitId !== undefined && !under) throw new AppError("not_found", "组织不存在");
   await prismaIdle();
   const hits = searchEntries(rawDb(), searchViewer(reader, MANAGE), query, { kind: "document", underPath: under?.path });
-  const docs = await prisma.libraryDocument.findMany({ where: { id: { in: hits.map((h) => h.refId) }, deletedAt: null }, select: DOC_SELECT });
+  const docs = await prisma.libraryDocument.findMany({
+    where: { id: { in: hits.map((h) => h.refId) }, deletedAt: null, unpublished: false },
+    select: DOC_SELECT,
+  });
   const byId = new Map(docs.map((d) => [d.id, d]));
   // The index decides; the document's own audience is checked again so a stale entry never shows more.
   return hits.flatMap((h) => {

@@ -91,7 +91,8 @@ export async function claimNextDocument(limitMs: number, now = new Date()): Prom
   const stale = new Date(now.getTime() - limitMs - 60_000);
   for (let tries = 0; tries < 5; tries++) {
     const next = await prisma.libraryDocument.findFirst({
-      where: { textState: "pending", deletedAt: null, OR: [{ textClaimedAt: null }, { textClaimedAt: { lt: stale } }] },
+      // A file under review is not read until approved: its text must not reach the index before it does.
+      where: { textState: "pending", deletedAt: null, unpublished: false, OR: [{ textClaimedAt: null }, { textClaimedAt: { lt: stale } }] },
       orderBy: { id: "asc" },
       select: { id: true, textClaimedAt: true, storedPath: true, kind: true, title: true },
     });
@@ -112,7 +113,8 @@ export async function finishExtraction(documentId: number, outcome: ExtractOutco
   db.transaction(() => {
     const changed = run(
       db,
-      sql`UPDATE "LibraryDocument" SET "textState" = 'done', "textError" = NULL WHERE "id" = ${documentId} AND "textState" = 'pending' AND "deletedAt" IS NULL`,
+      sql`UPDATE "LibraryDocument" SET "textState" = 'done', "textError" = NULL WHERE "id" = ${documentId} AND "textState" = 'pending' AND "deletedAt" IS NULL
+        AND "unpublished" = ${false}`,
     );
     if (changed !== 1) return;
     reindex(db, documentId, new Map(outcome.weights), outcome.excerpt, now);

@@ -2,6 +2,7 @@ import { type ColumnKind, MAX_BODY_CHARS, columnHoldsArticles } from "~/lib/org-
 import { type Permission } from "~/lib/permissions";
 import { type ReviewKind } from "~/lib/review-rules";
 import { AppError } from "~/lib/app-error";
+import { MAX_COURSE_REVISION_CHARS } from "~/lib/course-review";
 import { type Prisma } from "../generated/prisma/client";
 import { type SiteKind } from "../search/site-entries";
 
@@ -14,7 +15,14 @@ import { type SiteKind } from "../search/site-entries";
 type Tx = Prisma.TransactionClient;
 
 export type ProposedContent = { title: string; body: string; pinned: boolean };
-export type ReviewedItem = ProposedContent & { id: number; unitId: number; targetId: number | null; containerId: number | null; authorId: number };
+export type ReviewedItem = ProposedContent & {
+  id: number;
+  unitId: number;
+  targetId: number | null;
+  containerId: number | null;
+  draftId: number | null;
+  authorId: number;
+};
 
 export type ReviewAdapter = {
   /** A reviewer holds this permission over the item's unit (the one its author needed to post it). */
@@ -23,8 +31,13 @@ export type ReviewAdapter = {
   maxBody: number;
   /** The published version an edit changes, or null when it is gone (taken down) or the item is new. */
   published(tx: Tx, targetId: number): Promise<ProposedContent | null>;
-  /** Publishes the approved item (creates it, or applies the edit); returns the published id. */
-  publish(tx: Tx, item: ReviewedItem, now: Date): Promise<number>;
+  /**
+   * Publishes the approved item (creates it, or applies the edit) inside the approval's transaction;
+   * returns the published id. Absent for the kinds whose publishing lives in a folder above this one
+   * (a course revision in content/, a document in library/): those claim the item, publish on their own
+   * connection and release the claim if publishing fails (`claimForApproval`, `releaseClaim`).
+   */
+  publish?(tx: Tx, item: ReviewedItem, now: Date): Promise<number>;
   /** The kind under which the published item is in the search index (docs/decisions/050), if it is. */
   searchKind?: SiteKind;
 };
@@ -68,5 +81,26 @@ export const REVIEW_ADAPTERS: Record<ReviewKind, ReviewAdapter> = {
       if (changed.count === 0) throw new AppError("conflict", GONE);
       return item.targetId;
     },
+  },
+  // The body is the studio's checked draft frozen as JSON at submission; `published` is the current
+  // revision's snapshot (the reviewer's page compares the two course text by course text, lesson by lesson).
+  course_revision: {
+    permission: "courses:manage",
+    maxBody: MAX_COURSE_REVISION_CHARS,
+    async published(tx, id) {
+      const course = await tx.course.findFirst({ where: { id, status: { not: "archived" } }, select: { title: true, revision: true } });
+      if (!course || course.revision === 0) return null;
+      const revision = await tx.courseRevision.findUnique({
+        where: { courseId_number: { courseId: id, number: course.revision } },
+        select: { snapshot: true },
+      });
+      return revision ? { title: course.title, body: revision.snapshot, pinned: false } : null;
+    },
+  },
+  // The file itself is the proposal (`draftId`); the item's title is the document's, its body empty.
+  document: {
+    permission: "documents:manage",
+    maxBody: 0,
+    published: () => Promise.resolve(null),
   },
 };

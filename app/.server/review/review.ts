@@ -1,6 +1,8 @@
 import { AppError } from "~/lib/app-error";
 import { type Grant, grantsCover, scopePaths } from "~/lib/permissions";
-import { REVIEW_KINDS, type ReviewKind, type ReviewState, lineDiff, reviewRequired } from "~/lib/review-rules";
+import { CourseDraftSchema } from "~/lib/course-draft";
+import { compareCourse, thawRevision } from "~/lib/course-review";
+import { RESUBMITTABLE_KINDS, REVIEW_KINDS, type ReviewKind, type ReviewState, lineDiff, reviewRequired } from "~/lib/review-rules";
 import { unitIdsOnPath } from "~/lib/unit-path";
 import { audit } from "../audit";
 import { prisma } from "../db";
@@ -39,7 +41,7 @@ export async function setReviewSetting(actorId: number, unitId: number, required
   await audit({ actorId, action: "review.setting", targetKind: "org_unit", targetId: unitId, detail: { required } });
 }
 
-export type Submission = ProposedContent & { kind: ReviewKind; unitId: number; targetId?: number; containerId?: number };
+export type Submission = ProposedContent & { kind: ReviewKind; unitId: number; targetId?: number; containerId?: number; draftId?: number };
 
 /** Puts content in the queue as 待审核 (the caller checked that review is required and the author's right to post). */
 export async function submitForReview(authorId: number, input: Submission) {
@@ -49,6 +51,7 @@ export async function submitForReview(authorId: number, input: Submission) {
       unitId: input.unitId,
       targetId: input.targetId ?? null,
       containerId: input.containerId ?? null,
+      draftId: input.draftId ?? null,
       title: input.title,
       body: input.body,
       pinned: input.pinned,
@@ -113,6 +116,7 @@ export async function reviewItemFor(person: Reviewer, itemId: number) {
     select: {
       ...listColumns,
       containerId: true,
+      draftId: true,
       body: true,
       pinned: true,
       unit: { select: { id: true, name: true, path: true } },
@@ -127,13 +131,31 @@ export async function reviewItemFor(person: Reviewer, itemId: number) {
   const inScope = grantsCover(person.grants, adapter.permission, item.unit.path);
   if (!isAuthor && !inScope) throw new AppError("not_found", NOT_FOUND);
   const published = item.targetId === null ? null : await adapter.published(prisma, item.targetId);
-  return {
-    item: { ...item, kind, state: item.state as ReviewState, unit: { id: item.unit.id, name: item.unit.name } },
-    published,
-    diff: published ? lineDiff(published.body, item.body) : null,
-    isAuthor,
-    mayDecide: inScope && !isAuthor && item.state === "pending",
-  };
+  const view = { item: { ...item, kind, state: item.state as ReviewState, unit: { id: item.unit.id, name: item.unit.name } }, isAuthor };
+  const mayDecide = inScope && !isAuthor && item.state === "pending";
+  if (kind === "course_revision") {
+    // Compared with the revision learners see now (nothing when the course was never published).
+    const { note, draft } = thawRevision(item.body);
+    const current = published ? CourseDraftSchema.parse(JSON.parse(published.body)) : null;
+    const course = { note, publishedTitle: published?.title ?? null, ...compareCourse(current, draft) };
+    return { ...view, item: { ...view.item, body: "" }, published: null, diff: null, course, document: null, mayDecide };
+  }
+  if (kind === "document") {
+    const document = item.draftId === null ? null : await pendingDocumentOf(item.draftId);
+    return { ...view, published: null, diff: null, course: null, document, mayDecide };
+  }
+  return { ...view, published, diff: published ? lineDiff(published.body, item.body) : null, course: null, document: null, mayDecide };
+}
+
+/** The uploaded file a document item proposes, as its reviewer sees it beside the item (gone: deleted meanwhile). */
+async function pendingDocumentOf(documentId: number) {
+  const doc = await prisma.libraryDocument.findUnique({
+    where: { id: documentId },
+    select: { id: true, title: true, fileName: true, kind: true, size: true, audience: true, statuses: true, deletedAt: true, unpublished: true },
+  });
+  if (!doc) return null;
+  const { deletedAt, ...rest } = doc;
+  return { ...rest, deleted: deletedAt !== null };
 }
 
 async function requireReviewable(reviewer: Reviewer, itemId: number) {
@@ -154,7 +176,10 @@ const DECIDED = "该事项已被审核（或已退回修改），请刷新后查
  * reviewers approving at once (on two processes) to one publication: the second finds no pending row.
  */
 export async function approveReview(reviewer: Reviewer, itemId: number) {
-  await requireReviewable(reviewer, itemId);
+  const reviewable = await requireReviewable(reviewer, itemId);
+  const adapter = REVIEW_ADAPTERS[reviewable.kind as ReviewKind];
+  if (!adapter.publish) throw new AppError("invalid", "该类审核事项由课程或文件库发布，请刷新后重试");
+  const publish = adapter.publish;
   const now = new Date();
   const published = await prisma.$transaction(async (tx) => {
     const claimed = await tx.reviewItem.updateMany({
@@ -164,9 +189,9 @@ export async function approveReview(reviewer: Reviewer, itemId: number) {
     if (claimed.count === 0) throw new AppError("conflict", DECIDED);
     const item = await tx.reviewItem.findUniqueOrThrow({
       where: { id: itemId },
-      select: { id: true, kind: true, unitId: true, targetId: true, containerId: true, authorId: true, title: true, body: true, pinned: true },
+      select: { id: true, kind: true, unitId: true, targetId: true, containerId: true, draftId: true, authorId: true, title: true, body: true, pinned: true },
     });
-    const publishedId = await REVIEW_ADAPTERS[item.kind as ReviewKind].publish(tx, item, now);
+    const publishedId = await publish(tx, item, now);
     await tx.reviewItem.update({ where: { id: itemId }, data: { publishedId } });
     return { kind: item.kind, publishedId, targetId: item.targetId, authorId: item.authorId };
   });
@@ -175,6 +200,48 @@ export async function approveReview(reviewer: Reviewer, itemId: number) {
   if (searchKind) await syncSearchEntry(searchKind, published.publishedId);
   await audit({ actorId: reviewer.id, action: "review.approve", targetKind: "review_item", targetId: itemId, detail: published });
   return published;
+}
+
+/**
+ * Approving a kind that publishes outside this folder's transaction (a course revision, a document)
+ * takes three steps, so that the item is held as 已通过 only while publishing runs: this one checks scope
+ * and self-approval as `approveReview` does and returns the item (the caller prepares what to publish);
+ * `claimForApproval` then claims it; the caller publishes and calls `finishApproval`, or `releaseClaim`.
+ */
+export async function reviewableItem(reviewer: Reviewer, itemId: number, kind: ReviewKind) {
+  const reviewable = await requireReviewable(reviewer, itemId);
+  if (reviewable.kind !== kind) throw new AppError("not_found", NOT_FOUND);
+  return prisma.reviewItem.findUniqueOrThrow({
+    where: { id: itemId },
+    select: { id: true, unitId: true, targetId: true, draftId: true, authorId: true, title: true, body: true },
+  });
+}
+
+/** The conditional update from 待审核 that keeps two reviewers approving at once to one publication. */
+export async function claimForApproval(reviewer: Reviewer, itemId: number) {
+  const claimed = await prisma.reviewItem.updateMany({
+    where: { id: itemId, state: "pending", authorId: { not: reviewer.id } },
+    data: { state: "approved", reviewerId: reviewer.id, decidedAt: new Date(), reason: null },
+  });
+  if (claimed.count === 0) throw new AppError("conflict", DECIDED);
+}
+
+/** Puts a claimed item back to 待审核 when publishing it failed (only the claim this reviewer holds, before anything was published). */
+export async function releaseClaim(reviewerId: number, itemId: number) {
+  await prisma.reviewItem.updateMany({
+    where: { id: itemId, state: "approved", reviewerId, publishedId: null },
+    data: { state: "pending", reviewerId: null, decidedAt: null },
+  });
+}
+
+/** Records what a claimed item published and audits the approval. */
+export async function finishApproval(
+  reviewerId: number,
+  itemId: number,
+  detail: { kind: ReviewKind; publishedId: number; targetId: number | null; authorId: number; revision?: number },
+) {
+  await prisma.reviewItem.update({ where: { id: itemId }, data: { publishedId: detail.publishedId } });
+  await audit({ actorId: reviewerId, action: "review.approve", targetKind: "review_item", targetId: itemId, detail });
 }
 
 export async function returnReview(reviewer: Reviewer, itemId: number, reason: string) {
@@ -193,6 +260,8 @@ export async function resubmitReview(author: Reviewer, itemId: number, content: 
   const item = await prisma.reviewItem.findFirst({ where: { id: itemId, authorId }, select: { kind: true, unit: { select: { path: true } } } });
   const adapter = item && REVIEW_ADAPTERS[item.kind as ReviewKind];
   if (!item || !adapter) throw new AppError("not_found", NOT_FOUND);
+  if (!RESUBMITTABLE_KINDS.includes(item.kind as ReviewKind))
+    throw new AppError("invalid", item.kind === "document" ? "退回的文件请在文件库重新上传" : "退回的课程请在课程管理中修改后重新发布");
   // The right to post there may have been withdrawn since the item was returned.
   if (!grantsCover(author.grants, adapter.permission, item.unit.path)) throw new AppError("forbidden", "您已没有在该党组织发布的权限");
   if (content.body.length > adapter.maxBody) throw new AppError("invalid", `正文最多 ${adapter.maxBody} 字`, { field: "body" });
@@ -223,10 +292,20 @@ export async function pendingEditsOf(kind: ReviewKind, targetId: number) {
   });
 }
 
-/** An author's items of one kind not yet out: waiting (待审核) or returned (已退回, with the reason). */
-export async function openSubmissionsOf(authorId: number, kind: ReviewKind) {
+/** The course-revision items of one course not yet out (the studio shows them beside 发布): waiting, or returned with the reason. */
+export async function openCourseRevisions(courseId: number) {
   return prisma.reviewItem.findMany({
-    where: { authorId, kind, state: { in: ["pending", "returned"] } },
+    where: { kind: "course_revision", targetId: courseId, state: { in: ["pending", "returned"] } },
+    select: { id: true, title: true, state: true, reason: true, submittedAt: true, authorId: true, author: { select: { name: true } } },
+    orderBy: { id: "desc" },
+    take: 20,
+  });
+}
+
+/** An author's items of one kind not yet out: waiting (待审核) or returned (已退回, with the reason). */
+export async function openSubmissionsOf(authorId: number, kind: ReviewKind, unitId?: number) {
+  return prisma.reviewItem.findMany({
+    where: { authorId, kind, state: { in: ["pending", "returned"] }, ...(unitId === undefined ? {} : { unitId }) },
     select: { id: true, title: true, state: true, reason: true, submittedAt: true, unit: { select: { name: true } } },
     orderBy: { id: "desc" },
     take: 50,

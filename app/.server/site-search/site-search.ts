@@ -32,7 +32,7 @@ async function scopeOf(user: SiteUser): Promise<Sql> {
   return anyOf([
     sql`(e."kind" = 'course' AND e."refId" ${inList(courseIds)})`,
     sql`(e."kind" = 'document' AND ${visibleTo(viewer(scopePaths(user.grants, "documents:manage")))}
-          AND EXISTS (SELECT 1 FROM "LibraryDocument" d WHERE d."id" = e."refId" AND d."deletedAt" IS NULL))`,
+          AND EXISTS (SELECT 1 FROM "LibraryDocument" d WHERE d."id" = e."refId" AND d."deletedAt" IS NULL AND d."unpublished" = ${false}))`,
     sql`(e."kind" = 'article' AND ${visibleTo(pages)} AND EXISTS (SELECT 1 FROM "PageArticle" a JOIN "PageColumn" c ON c."id" = a."columnId"
           JOIN "OrgUnit" u ON u."id" = c."unitId" WHERE a."id" = e."refId" AND a."archivedAt" IS NULL AND c."visible" = ${true} AND u."archivedAt" IS NULL))`,
     sql`(e."kind" = 'topic' AND ${visibleTo(discussion)} AND EXISTS (SELECT 1 FROM "DiscussionTopic" t JOIN "OrgUnit" u ON u."id" = t."unitId"

@@ -1,0 +1,48 @@
+import { AppError } from "~/lib/app-error";
+import { thawRevision } from "~/lib/course-review";
+import { prisma, prismaIdle, rawDb } from "../db";
+import { type Reviewer, claimForApproval, finishApproval, releaseClaim, reviewableItem } from "../review/review";
+import { get, run, sql } from "../sql";
+import { applyCourse } from "./course-sync";
+import { checkDraft } from "./studio";
+
+// Approving a course revision (decision 053). `applyCourse` publishes on the raw connection in its own
+// transaction, so it cannot share the review queue's Prisma transaction: the frozen draft is checked
+// again, then the item is claimed (the conditional update from 待审核, as for every kind) and the draft
+// applied; if applying fails the claim is released, so the item waits again and nothing was published.
+// Living here (content/ imports review/, never the reverse) keeps the folder graph acyclic.
+
+const GONE = "课程已归档或不存在，不能发布这次提交";
+
+export async function approveCourseRevision(reviewer: Reviewer, itemId: number) {
+  const item = await reviewableItem(reviewer, itemId, "course_revision");
+  const courseId = item.targetId!;
+  const { note, draft } = thawRevision(item.body);
+  // Whether it was archived meanwhile is checked where it counts: inside the applying transaction.
+  const course = await prisma.course.findUnique({ where: { id: courseId }, select: { unitId: true } });
+  if (!course) throw new AppError("conflict", GONE);
+  // Checked again before the claim (media may have been removed since submission): the draft is held to the rules it would meet now.
+  const { checked, problems } = await checkDraft(courseId, draft, reviewer.id);
+  if (!checked) throw new AppError("conflict", `提交的课程现在不能发布：${problems.map((p) => `${p.file}：${p.message}`).join("；")}`);
+  const frozen = JSON.stringify(draft);
+  await claimForApproval(reviewer, itemId);
+  let revision: number;
+  try {
+    await prismaIdle();
+    const db = rawDb();
+    revision = db.transaction(() => {
+      // Checked again inside the transaction: the course archived (or its slug reused) meanwhile is not revived.
+      const live = get<{ slug: string; status: string; draft: string | null }>(db, sql`SELECT "slug", "status", "draft" FROM "Course" WHERE "id" = ${courseId}`);
+      if (!live || live.status === "archived" || live.slug !== checked.slug) throw new AppError("conflict", GONE);
+      const published = applyCourse(db, checked, { source: "studio", unitId: course.unitId, note, actorId: item.authorId });
+      // Edits made in the studio after submission did not ride along; they stay the studio's draft.
+      if (live.draft !== null && live.draft !== frozen) run(db, sql`UPDATE "Course" SET "draft" = ${live.draft} WHERE "id" = ${courseId}`);
+      return published;
+    })();
+  } catch (e) {
+    await releaseClaim(reviewer.id, itemId);
+    throw e;
+  }
+  await finishApproval(reviewer.id, itemId, { kind: "course_revision", publishedId: courseId, targetId: courseId, authorId: item.authorId, revision });
+  return { revision };
+}
