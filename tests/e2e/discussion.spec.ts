@@ -23,6 +23,19 @@ test("a member posts from her phone; the secretary approves a held post and hide
   expect(await axeViolations(page), "thread").toEqual([]);
   // Phone first: nothing is wider than the screen.
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+  // Every post's like button posts through the page's one like form; replying opens a form under that post only.
+  const lab = page.locator("article").filter({ hasText: "实验室里党员主动承担值日" });
+  await lab.getByRole("button", { name: /^赞/ }).click();
+  await expect(lab.getByRole("status")).toHaveText("已点赞");
+  await expect(lab.getByRole("button", { name: /^已赞/ })).toHaveAttribute("aria-pressed", "true");
+  await expect(page.getByLabel("回复内容")).toHaveCount(0);
+  await lab.getByRole("link", { name: "回复", exact: true }).click();
+  await expect(page.getByLabel("回复内容")).toHaveCount(1);
+  await lab.getByLabel("回复内容").fill(`同意，${marker}`);
+  await lab.getByLabel("引用这条").check();
+  await lab.getByRole("button", { name: "回复", exact: true }).click();
+  await expect(lab.getByRole("status")).toHaveText("已回复");
+  await expect(page.locator("article").filter({ hasText: `同意，${marker}` })).toContainText("引用 ");
 
   const desk = await newContext({ viewport: { width: 1280, height: 800 }, isMobile: false, hasTouch: false, deviceScaleFactor: 1 });
   const mod = await desk.newPage();
