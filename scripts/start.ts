@@ -67,6 +67,12 @@ for (const f of courses.failed) {
   console.warn(`  ⚠ 课程 ${f.slug} 有 ${f.problems.length} 处问题，未同步（保留上次发布的版本）：`);
   for (const p of f.problems) console.warn(`    ${p.file}${p.line ? `:${p.line}` : ""}  ${p.message}`);
 }
+// The demo's threads under lessons need the lessons just synced: written once, on the first start that has them (decision 049).
+if (mode !== "production") {
+  const { seedDemoLessonThreads } = await import("../prisma/seed-lesson-threads");
+  const threads = seedDemoLessonThreads(dbFile);
+  if (threads) console.info(`已写入演示课时讨论 (demo lesson threads): ${threads} 个`);
+}
 // Rule packs are checked now, not at the first page that needs them: a broken default pack stops the start.
 const { rulePacks } = await import("../app/.server/hours/rule-packs");
 const packs = rulePacks();

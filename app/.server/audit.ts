@@ -1,5 +1,7 @@
+import type Database from "better-sqlite3";
 import { prisma } from "./db";
 import { clientAddress } from "./http/context";
+import { run, sql } from "./sql";
 
 // Who did what to whom: sign-ins, refusals, role and status changes, personal-data views, exports.
 
@@ -173,15 +175,31 @@ export type AuditEvent = {
   withoutAddress?: boolean;
 };
 
+/** The stored row of an event, the same whether Prisma writes it or a raw writer does. */
+function auditRow(event: AuditEvent) {
+  return {
+    actorId: event.actorId,
+    action: event.action,
+    targetKind: event.targetKind ?? null,
+    targetId: event.targetId === undefined ? null : String(event.targetId),
+    ip: event.withoutAddress ? null : clientAddress(),
+    detail: event.detail ? JSON.stringify(event.detail) : null,
+  };
+}
+
 export async function audit(event: AuditEvent): Promise<void> {
-  await prisma.auditLog.create({
-    data: {
-      actorId: event.actorId,
-      action: event.action,
-      targetKind: event.targetKind ?? null,
-      targetId: event.targetId === undefined ? null : String(event.targetId),
-      ip: event.withoutAddress ? null : clientAddress(),
-      detail: event.detail ? JSON.stringify(event.detail) : null,
-    },
-  });
+  await prisma.auditLog.create({ data: auditRow(event) });
+}
+
+/**
+ * Writes an event synchronously on a raw connection, inside the caller's transaction: for a hot writer
+ * that stores its change and the change's record in one commit (a discussion post, decision 049).
+ */
+export function auditOn(db: Database.Database, event: AuditEvent, at = new Date()): void {
+  const r = auditRow(event);
+  run(
+    db,
+    sql`INSERT INTO "AuditLog" ("at", "actorId", "action", "targetKind", "targetId", "ip", "detail")
+      VALUES (${at}, ${r.actorId}, ${r.action}, ${r.targetKind}, ${r.targetId}, ${r.ip}, ${r.detail})`,
+  );
 }

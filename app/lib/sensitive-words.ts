@@ -20,11 +20,16 @@ export function normaliseListedWord(raw: string): { ok: true; word: string } | {
   return { ok: true, word };
 }
 
+/** A matcher for one list: each word folded once, the list's order kept; `(text) => the listed words it contains`. */
+export function wordMatcher(words: readonly string[]): (text: string) => string[] {
+  const folded = words.map((w) => [w, foldForMatching(w)] as const).filter(([, f]) => f !== "");
+  return (text) => {
+    const t = foldForMatching(text);
+    return folded.filter(([, f]) => t.includes(f)).map(([w]) => w);
+  };
+}
+
 /** The listed words the text contains, in the list's order. */
 export function matchSensitiveWords(text: string, words: readonly string[]): string[] {
-  const folded = foldForMatching(text);
-  return words.filter((w) => {
-    const f = foldForMatching(w);
-    return f !== "" && folded.includes(f);
-  });
+  return wordMatcher(words)(text);
 }

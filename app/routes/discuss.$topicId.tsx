@@ -9,10 +9,12 @@ import { type ThreadPost, editPost, reportPost, threadPage, toggleLike, writePos
 import { readForm } from "~/.server/http/form-body";
 import { formRefusal, orRefuse } from "~/.server/http/refusal";
 import { idParam, searchParamsOf } from "~/.server/http/request-params";
+import { ModerationActions } from "~/components/discussion/moderation-actions";
 import { PostBody } from "~/components/discussion/post-body";
 import { FieldError, FormMessage, Notice, buttonClass, inputClass, secondaryButtonClass } from "~/components/ui/form";
 import { formatChinaDateTime } from "~/lib/dates";
 import { HIDDEN_PLACEHOLDER, heldMessage } from "~/lib/discussion-labels";
+import { MODERATION_SCHEMAS, ModeratedPostId, moderationReason } from "~/lib/moderation-form";
 import { POST_MAX_CHARS } from "~/lib/post-markdown";
 
 // A thread: a unit's 大家谈 topic or the discussion under a lesson, phone first. Members post, reply,
@@ -27,10 +29,20 @@ const NOTICES: Record<string, string> = {
   review: heldMessage("review")!,
 };
 
+// Made once: zod compiles a schema on its first parse, which per request was about 1 % of the server's CPU under the bench.
+const opened = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional();
+const ThreadQuery = z.object({
+  page: z.coerce.number().int().min(1).max(1_000_000).optional(),
+  notice: z.string().optional(),
+  reply: opened,
+  edit: opened,
+  report: opened,
+});
+
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   const topicId = idParam(params.topicId, "没有找到这个话题");
-  const { page, notice } = searchParamsOf(request, z.object({ page: z.coerce.number().int().min(1).max(1_000_000).optional(), notice: z.string().optional() }));
+  const { page, notice, ...open } = searchParamsOf(request, ThreadQuery);
   const thread = await orRefuse(() => threadPage({ id: user.id, grants: user.grants }, topicId, page ?? 1));
   type Dated = Omit<ThreadPost, "replies"> & { at: string; edited: string | null; replies: Dated[] };
   const dated = (p: ThreadPost): Dated => ({
@@ -46,10 +58,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     page: thread.page,
     pages: thread.pages,
     notice: notice && Object.hasOwn(NOTICES, notice) ? NOTICES[notice] : null,
+    open: { reply: open.reply ?? null, edit: open.edit ?? null, report: open.report ?? null },
   };
 }
 
-const postId = z.number({ error: "缺少内容编号" }).int().positive();
+const postId = ModeratedPostId;
 const Body = z.string({ error: "请填写内容" }).max(POST_MAX_CHARS, `内容最多 ${POST_MAX_CHARS} 字`);
 const Reason = z.string({ error: "请填写原因" }).trim().min(1, "请填写原因").max(200, "原因最多 200 字");
 const PostSchema = z.object({ intent: z.literal("post"), body: Body, parentId: postId.optional(), quotedId: postId.optional() });
@@ -60,9 +73,7 @@ const ActionSchema = z.discriminatedUnion(
     z.object({ intent: z.literal("edit"), postId, body: Body }),
     z.object({ intent: z.literal("like"), postId }),
     z.object({ intent: z.literal("report"), postId, reason: Reason }),
-    z.object({ intent: z.literal("hide"), postId, reason: Reason }),
-    z.object({ intent: z.literal("restore"), postId }),
-    z.object({ intent: z.literal("approve"), postId }),
+    ...MODERATION_SCHEMAS,
   ],
   { error: "未知的操作" },
 );
@@ -94,10 +105,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
       case "report":
         await reportPost(viewer, input.postId, input.reason);
         return done("已举报，管理员会尽快处理");
-      case "hide":
-      case "restore":
-      case "approve":
-        return done(await moderatePost(viewer, input.postId, input.intent, input.intent === "hide" ? input.reason : undefined));
+      default:
+        return done(await moderatePost(viewer, input.postId, input.intent, moderationReason(input)));
     }
   } catch (e) {
     return formRefusal(submission, e, { postId: about });
@@ -105,6 +114,12 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 type Shown = ReturnType<typeof useLoaderData<typeof loader>>["posts"][number];
+type Loaded = ReturnType<typeof useLoaderData<typeof loader>>;
+type ActionReply = ReturnType<typeof useActionData<typeof action>>;
+
+// The like button of every post belongs to this one form (the `form` attribute) and posts the post's id
+// as its value: a page of 20 posts renders one form for liking, not 20 (decision 049, amended).
+const LIKE_FORM = "like-form";
 
 export default function ThreadPage() {
   const d = useLoaderData<typeof loader>();
@@ -130,16 +145,19 @@ export default function ThreadPage() {
       {d.notice ? <Notice>{d.notice}</Notice> : null}
       {general ? <Notice>{general}</Notice> : null}
 
+      <Form method="post" id={LIKE_FORM} hidden>
+        <input type="hidden" name="intent" value="like" />
+      </Form>
       {d.posts.length === 0 ? <p className="rounded-lg bg-white p-4 text-sm text-stone-600 shadow">还没有人发言，来说第一句吧。</p> : null}
       <ol className="space-y-3">
         {d.posts.map((p) => (
           <li key={p.id} className="rounded-lg bg-white p-3 shadow">
-            <PostCard post={p} reply={reply} />
+            <PostCard post={p} reply={reply} d={d} />
             {p.replies.length ? (
               <ol className="mt-2 space-y-2 border-l-2 border-stone-200 pl-3">
                 {p.replies.map((r) => (
                   <li key={r.id}>
-                    <PostCard post={r} reply={reply} />
+                    <PostCard post={r} reply={reply} d={d} />
                   </li>
                 ))}
                 {p.moreReplies ? <li className="text-xs text-stone-500">另有 {p.moreReplies} 条回复未显示</li> : null}
@@ -188,10 +206,19 @@ export default function ThreadPage() {
 
 const HELD_LABEL: Record<string, string> = { words: "含需审核的词语", review: "发言需审核" };
 
-function PostCard({ post: p, reply }: { post: Shown; reply: ReturnType<typeof useActionData<typeof action>> }) {
+/**
+ * Replying, editing and reporting are links that open that one form under that one post (`?reply=`,
+ * `?edit=`, `?report=`, kept with the page number): a page renders at most one such form, not three per
+ * post, and each works before hydration as an ordinary link and form.
+ */
+function PostCard({ post: p, reply, d }: { post: Shown; reply: ActionReply; d: Loaded }) {
   const here = reply?.postId === p.id ? reply : null;
   const errors = here ? [...(here.result.error?.[""] ?? []), ...Object.entries(here.result.error ?? {}).flatMap(([k, v]) => (k === "" ? [] : (v ?? [])))] : [];
   const message = here && "message" in here ? here.message : null;
+  const pageQuery = d.page > 1 ? `page=${d.page}&` : "";
+  const opening = (what: "reply" | "edit" | "report") => `?${pageQuery}${what}=${p.id}#post-${p.id}`;
+  const closing = `?page=${d.page}#post-${p.id}`;
+  const open = d.open.reply === p.id ? "reply" : d.open.edit === p.id ? "edit" : d.open.report === p.id ? "report" : null;
   return (
     <article id={`post-${p.id}`} className="space-y-1">
       <p className="text-xs text-stone-500">
@@ -222,91 +249,60 @@ function PostCard({ post: p, reply }: { post: Shown; reply: ReturnType<typeof us
       ) : null}
       <div className="flex flex-wrap items-start gap-2 text-sm">
         {p.state === "published" ? (
-          <Form method="post">
-            <input type="hidden" name="postId" value={p.id} />
-            <button name="intent" value="like" className={secondaryButtonClass} aria-pressed={p.liked}>
-              {p.liked ? "已赞" : "赞"} {p.likes || ""}
-            </button>
-          </Form>
+          <button form={LIKE_FORM} name="postId" value={p.id} className={secondaryButtonClass} aria-pressed={p.liked}>
+            {p.liked ? "已赞" : "赞"} {p.likes || ""}
+          </button>
         ) : null}
-        {p.state === "published" ? (
-          <details>
-            <summary className="cursor-pointer py-1.5 text-party">回复</summary>
-            <Form method="post" className="mt-1 space-y-1">
-              <input type="hidden" name="parentId" value={p.id} />
-              <textarea name="body" aria-label="回复内容" rows={3} className={inputClass} maxLength={POST_MAX_CHARS} required />
-              <label className="flex items-center gap-1 text-xs">
-                <input type="checkbox" name="quotedId" value={p.id} /> 引用这条
-              </label>
-              <button name="intent" value="post" className={buttonClass}>
-                回复
-              </button>
-            </Form>
-          </details>
-        ) : null}
-        {p.body !== null ? (
-          <details>
-            <summary className="cursor-pointer py-1.5 text-party">修改</summary>
-            <Form method="post" className="mt-1 space-y-1">
-              <input type="hidden" name="postId" value={p.id} />
-              <textarea name="body" aria-label="修改内容" rows={4} className={inputClass} maxLength={POST_MAX_CHARS} defaultValue={p.body} required />
-              <button name="intent" value="edit" className={buttonClass}>
-                保存修改
-              </button>
-            </Form>
-          </details>
-        ) : null}
-        {!p.mine && p.state === "published" ? (
-          <details>
-            <summary className="cursor-pointer py-1.5 text-stone-500">举报</summary>
-            <Form method="post" className="mt-1 space-y-1">
-              <input type="hidden" name="postId" value={p.id} />
-              <input name="reason" aria-label="举报原因" className={inputClass} maxLength={200} placeholder="举报原因" required />
-              <button name="intent" value="report" className={secondaryButtonClass}>
-                提交举报
-              </button>
-            </Form>
-          </details>
-        ) : null}
-        {p.moderator ? <ModeratorActions post={p} /> : null}
+        {p.state === "published" ? <OpenLink to={opening("reply")} label="回复" /> : null}
+        {p.body !== null ? <OpenLink to={opening("edit")} label="修改" /> : null}
+        {!p.mine && p.state === "published" ? <OpenLink to={opening("report")} label="举报" muted /> : null}
+        {p.moderator ? <ModerationActions post={p} /> : null}
       </div>
+      {open === "reply" && p.state === "published" ? (
+        <Form method="post" className="space-y-1">
+          <input type="hidden" name="parentId" value={p.id} />
+          <textarea name="body" aria-label="回复内容" rows={3} className={inputClass} maxLength={POST_MAX_CHARS} required autoFocus />
+          <label className="flex items-center gap-1 text-xs">
+            <input type="checkbox" name="quotedId" value={p.id} /> 引用这条
+          </label>
+          <OpenForm submit={{ intent: "post", label: "回复", primary: true }} closing={closing} />
+        </Form>
+      ) : null}
+      {open === "edit" && p.body !== null ? (
+        <Form method="post" className="space-y-1">
+          <input type="hidden" name="postId" value={p.id} />
+          <textarea name="body" aria-label="修改内容" rows={4} className={inputClass} maxLength={POST_MAX_CHARS} defaultValue={p.body} required autoFocus />
+          <OpenForm submit={{ intent: "edit", label: "保存修改", primary: true }} closing={closing} />
+        </Form>
+      ) : null}
+      {open === "report" && !p.mine && p.state === "published" ? (
+        <Form method="post" className="space-y-1">
+          <input type="hidden" name="postId" value={p.id} />
+          <input name="reason" aria-label="举报原因" className={inputClass} maxLength={200} placeholder="举报原因" required autoFocus />
+          <OpenForm submit={{ intent: "report", label: "提交举报" }} closing={closing} />
+        </Form>
+      ) : null}
     </article>
   );
 }
 
-function ModeratorActions({ post: p }: { post: Shown }) {
+function OpenLink({ to, label, muted }: { to: string; label: string; muted?: boolean }) {
   return (
-    <>
-      {p.state === "held" ? (
-        <Form method="post">
-          <input type="hidden" name="postId" value={p.id} />
-          <button name="intent" value="approve" className={secondaryButtonClass}>
-            审核通过
-          </button>
-        </Form>
-      ) : null}
-      {p.state === "hidden" ? (
-        <Form method="post">
-          <input type="hidden" name="postId" value={p.id} />
-          <button name="intent" value="restore" className={secondaryButtonClass}>
-            恢复
-          </button>
-        </Form>
-      ) : (
-        <details>
-          <summary className="cursor-pointer py-1.5 text-red-700">隐藏</summary>
-          <Form method="post" className="mt-1 space-y-1">
-            <input type="hidden" name="postId" value={p.id} />
-            <input name="reason" aria-label="隐藏原因" className={inputClass} maxLength={200} placeholder="隐藏原因（作者可见）" required />
-            <button name="intent" value="hide" className={secondaryButtonClass}>
-              隐藏
-            </button>
-          </Form>
-        </details>
-      )}
-      <Link to={`/manage/discussion/posts/${p.id}`} className="py-1.5 text-stone-500 underline">
-        记录
+    <Link to={to} preventScrollReset replace className={`py-1.5 ${muted ? "text-stone-500" : "text-party"}`}>
+      {label}
+    </Link>
+  );
+}
+
+function OpenForm({ submit, closing }: { submit: { intent: string; label: string; primary?: boolean }; closing: string }) {
+  return (
+    <div className="flex items-center gap-3">
+      <button name="intent" value={submit.intent} className={submit.primary ? buttonClass : secondaryButtonClass}>
+        {submit.label}
+      </button>
+      <Link to={closing} preventScrollReset replace className="text-sm text-stone-500">
+        取消
       </Link>
-    </>
+    </div>
   );
 }

@@ -7,9 +7,11 @@ import { requirePermission, requirePersonInScope } from "~/.server/auth/guard";
 import { moderatePost, moderationQueue, personToMark, reviewMarks, setReviewMark } from "~/.server/discussion/moderation";
 import { readForm } from "~/.server/http/form-body";
 import { formRefusal } from "~/.server/http/refusal";
+import { ModerationActions } from "~/components/discussion/moderation-actions";
 import { PostBody } from "~/components/discussion/post-body";
 import { FieldError, FormMessage, Notice, buttonClass, inputClass, secondaryButtonClass } from "~/components/ui/form";
 import { formatChinaDateTime, formatDate } from "~/lib/dates";
+import { MODERATION_SCHEMAS, moderationReason } from "~/lib/moderation-form";
 import { grantsCover } from "~/lib/permissions";
 
 // The moderation queue (desktop): posts held for review and reported posts in the moderator's scope,
@@ -29,18 +31,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
   };
 }
 
-const postId = z.number({ error: "缺少内容编号" }).int().positive();
 const MarkSchema = z.object({ intent: z.literal("mark"), number: z.string({ error: "请填写学号/工号" }).trim().min(1, "请填写学号/工号").max(40) });
 const ActionSchema = z.discriminatedUnion(
   "intent",
-  [
-    z.object({ intent: z.literal("approve"), postId }),
-    z.object({ intent: z.literal("hide"), postId, reason: z.string({ error: "请填写隐藏的原因" }).trim().min(1).max(200, "原因最多 200 字") }),
-    z.object({ intent: z.literal("restore"), postId }),
-    z.object({ intent: z.literal("dismiss"), postId }),
-    MarkSchema,
-    z.object({ intent: z.literal("unmark"), personId: z.number().int().positive() }),
-  ],
+  [...MODERATION_SCHEMAS, MarkSchema, z.object({ intent: z.literal("unmark"), personId: z.number().int().positive() })],
   { error: "未知的操作" },
 );
 type Reply = { result: SubmissionResult<string[]>; message?: string; postId?: number };
@@ -64,7 +58,7 @@ export async function action({ request }: ActionFunctionArgs) {
       await setReviewMark(viewer, input.personId, false);
       return done("已取消发言审核");
     }
-    return done(await moderatePost(viewer, input.postId, input.intent, input.intent === "hide" ? input.reason : undefined));
+    return done(await moderatePost(viewer, input.postId, input.intent, moderationReason(input)));
   } catch (e) {
     return formRefusal(submission, e, { postId: about });
   }
@@ -127,41 +121,7 @@ export default function ModerationPage() {
                 </td>
                 <td className="w-72 py-2">
                   <div className="flex flex-wrap gap-2">
-                    {p.state === "held" ? (
-                      <Form method="post">
-                        <input type="hidden" name="postId" value={p.id} />
-                        <button name="intent" value="approve" className={secondaryButtonClass}>
-                          通过
-                        </button>
-                      </Form>
-                    ) : null}
-                    {p.state === "published" ? (
-                      <Form method="post">
-                        <input type="hidden" name="postId" value={p.id} />
-                        <button name="intent" value="dismiss" className={secondaryButtonClass}>
-                          驳回举报
-                        </button>
-                      </Form>
-                    ) : null}
-                    {p.state === "hidden" ? (
-                      <Form method="post">
-                        <input type="hidden" name="postId" value={p.id} />
-                        <button name="intent" value="restore" className={secondaryButtonClass}>
-                          恢复
-                        </button>
-                      </Form>
-                    ) : (
-                      <Form method="post" className="flex gap-1">
-                        <input type="hidden" name="postId" value={p.id} />
-                        <input name="reason" aria-label="隐藏原因" placeholder="隐藏原因（作者可见）" className={inputClass} maxLength={200} required />
-                        <button name="intent" value="hide" className={secondaryButtonClass}>
-                          隐藏
-                        </button>
-                      </Form>
-                    )}
-                    <Link to={`/manage/discussion/posts/${p.id}`} className="py-1.5 text-stone-500 underline">
-                      记录
-                    </Link>
+                    <ModerationActions post={{ id: p.id, state: p.state, reported: p.reports.length > 0 }} />
                   </div>
                 </td>
               </tr>

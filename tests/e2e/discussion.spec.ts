@@ -23,12 +23,28 @@ test("a member posts from her phone; the secretary approves a held post and hide
   expect(await axeViolations(page), "thread").toEqual([]);
   // Phone first: nothing is wider than the screen.
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+  // Every post's like button posts through the page's one like form; replying opens a form under that post only.
+  const lab = page.locator("article").filter({ hasText: "实验室里党员主动承担值日" });
+  await lab.getByRole("button", { name: /^赞/ }).click();
+  await expect(lab.getByRole("status")).toHaveText("已点赞");
+  await expect(lab.getByRole("button", { name: /^已赞/ })).toHaveAttribute("aria-pressed", "true");
+  await expect(page.getByLabel("回复内容")).toHaveCount(0);
+  await lab.getByRole("link", { name: "回复", exact: true }).click();
+  await expect(page.getByLabel("回复内容")).toHaveCount(1);
+  const answer = `同意-${uniqueSuffix()}`;
+  await lab.getByLabel("回复内容").fill(answer);
+  await lab.getByLabel("引用这条").check();
+  await lab.getByRole("button", { name: "回复", exact: true }).click();
+  await expect(lab.getByRole("status")).toHaveText("已回复");
+  await expect(page.locator("article").filter({ hasText: answer })).toContainText("引用 ");
 
   const desk = await newContext({ viewport: { width: 1280, height: 800 }, isMobile: false, hasTouch: false, deviceScaleFactor: 1 });
   const mod = await desk.newPage();
   await signInAs(mod, "secretary", "孙书记");
   await mod.goto("/manage");
   await mod.getByRole("link", { name: "讨论审核" }).click();
+  // Checked once the queue is on screen, not the page the click left.
+  await expect(mod.getByRole("heading", { level: 1 })).toHaveText("讨论审核");
   expect(await axeViolations(mod), "moderation queue").toEqual([]);
   const held = mod.getByRole("row").filter({ hasText: "刷学时" });
   await expect(held).toContainText("命中：刷学时");

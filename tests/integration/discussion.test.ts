@@ -254,6 +254,48 @@ describe("discussion", () => {
     expect(db().prepare("SELECT count(*) AS n FROM DiscussionLike WHERE postId = ?").get(parent)).toEqual({ n: 0 });
   });
 
+  it("re-stores a post's mentions when it is edited, keeping who was already notified", async () => {
+    const reply = db().prepare("SELECT id FROM DiscussionPost WHERE authorId = ? ORDER BY id DESC").get(ids.M3) as { id: number };
+    const mentions = () => db().prepare("SELECT personId, notifiedAt FROM DiscussionMention WHERE postId = ? ORDER BY personId").all(reply.id);
+    // As issue 19's sender will: M2 has been told of the mention.
+    db().prepare("UPDATE DiscussionMention SET notifiedAt = ? WHERE postId = ?").run(ts(new Date()), reply.id);
+    const edit = (body: string) => clients.M3.post(topicPath(topic), { intent: "edit", postId: String(reply.id), body });
+    expect((await edit("同意 @M2 的看法，也请 @M4 说说，@FAR 仍读不到")).status).toBe(200);
+    expect(mentions()).toEqual([
+      { personId: ids.M2, notifiedAt: expect.any(String) },
+      { personId: ids.M4, notifiedAt: null },
+    ]);
+    expect(await view("M1", topicPath(topic))).toContain("提到：人员M2、人员M4");
+    expect((await edit("只请 @M4 说说")).status).toBe(200);
+    expect(mentions()).toEqual([{ personId: ids.M4, notifiedAt: null }]);
+    expect((await edit("谁也不提")).status).toBe(200);
+    expect(mentions()).toEqual([]);
+    expect(await view("M1", topicPath(topic))).not.toContain("提到：");
+    expect(audits("discussion.edit", reply.id)).toHaveLength(3);
+  });
+
+  it("opens the reply, edit and report forms one post at a time, by link, and likes through one form", async () => {
+    const parent = (db().prepare("SELECT id FROM DiscussionPost WHERE body = ?").get("修改后的发言") as { id: number }).id;
+    const textareas = (html: string) => html.match(/<textarea[^>]*>/g) ?? [];
+    const closed = (await clients.M2.get(topicPath(topic))).text;
+    // Only the new-post box; every post offers the links, and every like button belongs to the one like form.
+    expect(textareas(closed)).toHaveLength(1);
+    expect(closed).toContain(`?reply=${parent}#post-${parent}`);
+    expect(closed).toContain(`?report=${parent}#post-${parent}`);
+    const likeForms = closed.match(/<form[^>]*id="like-form"[^>]*>/g) ?? [];
+    expect(likeForms).toHaveLength(1);
+    expect(closed).toMatch(new RegExp(`<button[^>]*form="like-form"[^>]*name="postId"[^>]*value="${parent}"`));
+    const replying = (await clients.M2.get(`${topicPath(topic)}?reply=${parent}`)).text;
+    expect(textareas(replying)).toHaveLength(2);
+    expect(replying).toContain(`name="parentId" value="${parent}"`);
+    const reporting = plain((await clients.M2.get(`${topicPath(topic)}?report=${parent}`)).text);
+    expect(reporting).toContain("提交举报");
+    // Nobody edits another's post: the edit form opens for its author only.
+    expect(textareas((await clients.M2.get(`${topicPath(topic)}?edit=${parent}`)).text)).toHaveLength(1);
+    expect(textareas((await clients.M1.get(`${topicPath(topic)}?edit=${parent}`)).text)).toHaveLength(2);
+    expect((await clients.M2.get(`${topicPath(topic)}?reply=abc`)).status).toBe(400);
+  });
+
   it("limits posts per minute with a clear message, and the size of a post", async () => {
     for (let i = 0; i < 4; i++) expect((await post("M3", topic, `第 ${i} 条`)).status).toBe(302);
     const refused = await post("M3", topic, "第五条之后的一条");

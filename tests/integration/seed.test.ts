@@ -1,15 +1,22 @@
-import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
 import sharp from "sharp";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { DEMO_ACCOUNTS, seedDemoUniversity } from "../../prisma/seed";
 import { renderPostMarkdown } from "../../app/lib/post-markdown";
-import { TEMPLATE_DB, TMP } from "../support/paths";
+import { seedDemoLessonThreads } from "../../prisma/seed-lesson-threads";
+import { ROOT, TEMPLATE_DB } from "../support/paths";
 
-const dbFile = path.join(TMP, `seed-${crypto.randomUUID()}.db`);
-const dataDir = path.join(TMP, `seed-data-${crypto.randomUUID()}`);
+// The content sync of the last describe runs on the app's modules, which read these at import.
+const { dbFile, dataDir } = vi.hoisted(() => {
+  const stamp = `${process.pid}-${Date.now()}`;
+  const dbFile = `${process.cwd()}/tests/.tmp/seed-${stamp}.db`;
+  const dataDir = `${process.cwd()}/tests/.tmp/seed-data-${stamp}`;
+  process.env.DATABASE_URL = `file:${dbFile}`;
+  process.env.DATA_DIR = dataDir;
+  return { dbFile, dataDir };
+});
 let db: Database.Database;
 let summary: Awaited<ReturnType<typeof seedDemoUniversity>>;
 
@@ -312,5 +319,74 @@ describe("the demo university", () => {
     for (const d of docs) expect(documentKind(new Uint8Array(fs.readFileSync(path.join(dataDir, d.storedPath))))).toBe(d.kind);
     expect(docs.filter((d) => d.textState === "pending")).toHaveLength(docs.filter((d) => d.kind !== "xlsx").length);
     expect(count(`SELECT COUNT(*) AS n FROM "SearchEntry" WHERE "kind" = 'document'`)).toBe(docs.length);
+  });
+});
+
+describe("the demo's threads under lessons, written after the content sync as `npm start` does", () => {
+  let threads: number;
+  beforeAll(async () => {
+    const { syncContentCourses } = await import("../../app/.server/content/course-sync");
+    const writer = new Database(dbFile, { timeout: 5000 });
+    try {
+      const synced = await syncContentCourses({ dir: path.join(ROOT, "content", "courses"), projectRoot: ROOT, db: writer });
+      expect(synced.failed).toEqual([]);
+    } finally {
+      writer.close();
+    }
+    threads = seedDemoLessonThreads(dbFile);
+  }, 120_000);
+
+  const lessonThreads = () =>
+    db
+      .prepare(
+        `SELECT c."slug", l."title" AS "lesson", t."title", t."id",
+          (SELECT COUNT(*) FROM "DiscussionPost" p WHERE p."topicId" = t."id" AND p."parentId" IS NULL) AS "posts",
+          (SELECT COUNT(*) FROM "DiscussionPost" p WHERE p."topicId" = t."id" AND p."parentId" IS NOT NULL) AS "replies",
+          (SELECT COUNT(*) FROM "DiscussionPost" p WHERE p."topicId" = t."id" AND p."quotedId" IS NOT NULL) AS "quotes"
+        FROM "DiscussionTopic" t JOIN "Lesson" l ON l."id" = t."lessonId" JOIN "Course" c ON c."id" = l."courseId" ORDER BY t."id"`,
+      )
+      .all() as { slug: string; lesson: string; title: string; id: number; posts: number; replies: number; quotes: number }[];
+
+  it("puts threads with replies and quotes under lessons of each shipped course, by people who may study it", () => {
+    expect(threads).toBe(4);
+    const found = lessonThreads();
+    expect(new Set(found.map((t) => t.slug))).toEqual(new Set(["liangxue-yizuo", "jijifenzi-peixun", "fazhan-duixiang"]));
+    for (const t of found) {
+      expect(t.title).toBe(t.lesson);
+      expect(t.posts).toBeGreaterThanOrEqual(1);
+      expect(t.replies).toBeGreaterThanOrEqual(2);
+      expect(t.quotes).toBeGreaterThanOrEqual(1);
+    }
+    // The activists' course is read by applicants and activists, the targets' by targets: so are its posts written.
+    const authors = (slug: string) =>
+      (
+        db
+          .prepare(
+            `SELECT DISTINCT pe."politicalStatus" AS s FROM "DiscussionPost" p JOIN "Person" pe ON pe."id" = p."authorId"
+              JOIN "DiscussionTopic" t ON t."id" = p."topicId" JOIN "Lesson" l ON l."id" = t."lessonId" JOIN "Course" c ON c."id" = l."courseId" WHERE c."slug" = ?`,
+          )
+          .all(slug) as { s: string }[]
+      ).map((r) => r.s);
+    expect(new Set(authors("jijifenzi-peixun"))).toEqual(new Set(["activist", "applicant"]));
+    expect(authors("fazhan-duixiang")).toEqual(["target"]);
+    // Each quote is of the post replied to; a reply is written after its post; a mention is stored for issue 19's notice.
+    expect(
+      count(
+        `SELECT COUNT(*) AS n FROM "DiscussionPost" r JOIN "DiscussionPost" p ON p."id" = r."parentId" JOIN "DiscussionTopic" t ON t."id" = r."topicId"
+          WHERE t."lessonId" IS NOT NULL AND ((r."quotedId" IS NOT NULL AND r."quotedId" <> p."id") OR p."createdAt" >= r."createdAt")`,
+      ),
+    ).toBe(0);
+    expect(
+      count(
+        `SELECT COUNT(*) AS n FROM "DiscussionMention" m JOIN "DiscussionPost" p ON p."id" = m."postId" JOIN "DiscussionTopic" t ON t."id" = p."topicId" WHERE t."lessonId" IS NOT NULL`,
+      ),
+    ).toBe(1);
+  });
+
+  it("writes them once: a restart adds nothing", () => {
+    const before = count(`SELECT COUNT(*) AS n FROM "DiscussionPost"`);
+    expect(seedDemoLessonThreads(dbFile)).toBe(0);
+    expect(count(`SELECT COUNT(*) AS n FROM "DiscussionPost"`)).toBe(before);
+    expect(lessonThreads()).toHaveLength(4);
   });
 });
