@@ -1,0 +1,104 @@
+import { type Prisma } from "../generated/prisma/client";
+import { prisma } from "../db";
+import { join, query, sql } from "../sql";
+import { NOTIFICATION_BODY_MAX, NOTIFICATION_TITLE_MAX, type NotificationChannel, type NotificationKind, channelEnabled } from "~/lib/notification-kinds";
+import { DEFAULT_QUIET_HOURS, type QuietHours, afterQuietHours } from "~/lib/notification-schedule";
+import { configuredChannelNames } from "./channels";
+
+// The one way anything notifies a person (decision 054): an inbox row per person, at once, unique on
+// (person, dedupeKey) so a second call for the same thing writes nothing (INSERT … ON CONFLICT DO
+// NOTHING, on SQLite and PostgreSQL alike, which also holds when two processes race); and an outbox
+// row per channel the person has on for this kind, due at `notBefore` (or now), moved past the
+// person's quiet hours. The outbox runner sends them later, off the request. Pass the caller's `tx`
+// so the notification commits with what caused it, or rolls back with it.
+
+export type NotifyInput = {
+  personIds: readonly number[];
+  kind: NotificationKind;
+  title: string;
+  body: string;
+  /** A same-site path the notification opens ("/discuss/…"). */
+  url?: string | null;
+  /** What this is about, stable across calls: "mention:post:12", "notice:7", "meeting:3:eve". */
+  dedupeKey: string;
+  /** When the outside channels may send (a reminder scheduled ahead); the inbox row is written now. */
+  notBefore?: Date;
+};
+
+type Client = Prisma.TransactionClient | typeof prisma;
+
+/** Persons per statement: well under SQLite's parameter limit with seven values a row. */
+const CHUNK = 100;
+
+/** Notifies; returns the ids of the persons newly notified (those already notified under the key are left alone). */
+export async function notify(tx: Client | undefined, input: NotifyInput): Promise<number[]> {
+  const client = tx ?? prisma;
+  const personIds = [...new Set(input.personIds)];
+  if (!personIds.length) return [];
+  const title = clip(input.title, NOTIFICATION_TITLE_MAX);
+  const body = clip(input.body, NOTIFICATION_BODY_MAX);
+  const now = new Date();
+  const due = input.notBefore && input.notBefore > now ? input.notBefore : now;
+  const channels = configuredChannelNames();
+  const created: number[] = [];
+  for (let i = 0; i < personIds.length; i += CHUNK) {
+    const chunk = personIds.slice(i, i + CHUNK);
+    const rows = await query<{ id: number | bigint; personId: number | bigint }>(
+      client,
+      sql`INSERT INTO "Notification" ("personId", "kind", "title", "body", "url", "dedupeKey", "createdAt")
+          VALUES ${join(chunk.map((p) => sql`(${p}, ${input.kind}, ${title}, ${body}, ${input.url ?? null}, ${input.dedupeKey}, ${now})`))}
+          ON CONFLICT ("personId", "dedupeKey") DO NOTHING
+          RETURNING "id", "personId"`,
+    );
+    if (!rows.length || !channels.length) {
+      created.push(...rows.map((r) => Number(r.personId)));
+      continue;
+    }
+    const fresh = rows.map((r) => ({ id: Number(r.id), personId: Number(r.personId) }));
+    const choices = await personChoices(
+      client,
+      input.kind,
+      fresh.map((r) => r.personId),
+    );
+    const deliveries = fresh.flatMap((r) => {
+      const c = choices.get(r.personId);
+      const at = afterQuietHours(due, c ? c.quiet : DEFAULT_QUIET_HOURS);
+      return channels
+        .filter((ch) => channelEnabled(input.kind, ch, c?.overrides ?? NO_OVERRIDES))
+        .map((ch) => sql`(${r.id}, ${ch}, 'pending', 0, ${at}, ${now})`);
+    });
+    if (deliveries.length) {
+      await query(
+        client,
+        sql`INSERT INTO "NotificationDelivery" ("notificationId", "channel", "state", "attempts", "nextAttemptAt", "createdAt")
+            VALUES ${join(deliveries)} ON CONFLICT ("notificationId", "channel") DO NOTHING RETURNING "id"`,
+      );
+    }
+    created.push(...fresh.map((r) => r.personId));
+  }
+  return created;
+}
+
+const NO_OVERRIDES: ReadonlyMap<string, boolean> = new Map();
+
+/** Each person's own switches for this kind, and quiet hours (the default for those without settings). */
+async function personChoices(client: Client, kind: NotificationKind, personIds: number[]) {
+  const [prefs, settings] = await Promise.all([
+    client.notificationPreference.findMany({ where: { personId: { in: personIds }, kind }, select: { personId: true, channel: true, enabled: true } }),
+    client.notificationSettings.findMany({ where: { personId: { in: personIds } }, select: { personId: true, quietStart: true, quietEnd: true } }),
+  ]);
+  const out = new Map<number, { quiet: QuietHours; overrides: Map<string, boolean> }>();
+  const entry = (personId: number) => {
+    let e = out.get(personId);
+    if (!e) out.set(personId, (e = { quiet: DEFAULT_QUIET_HOURS, overrides: new Map() }));
+    return e;
+  };
+  for (const s of settings) entry(s.personId).quiet = s.quietStart !== null && s.quietEnd !== null ? { start: s.quietStart, end: s.quietEnd } : null;
+  for (const p of prefs) entry(p.personId).overrides.set(`${kind}:${p.channel as NotificationChannel}`, p.enabled);
+  return out;
+}
+
+function clip(s: string, max: number): string {
+  const t = s.trim();
+  return t.length > max ? `${t.slice(0, max - 1)}…` : t;
+}
