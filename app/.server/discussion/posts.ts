@@ -8,6 +8,7 @@ import { mayStudyCourse } from "../learning/catalog";
 import { syncSearchEntry } from "../search/site-entries";
 import { all, get, inList, sql } from "../sql";
 import { POST_NOT_FOUND, type Viewer, moderates, topicAccess } from "./access";
+import { notifyMentions } from "./mention-notices";
 
 // Writing, editing, liking and reporting posts, and reading a thread page by page (decision 049).
 // A post by a person marked for review, or one containing a listed sensitive word, is stored as
@@ -110,6 +111,7 @@ export async function writePost(viewer: Viewer, topicId: number, input: { body: 
     select: { id: true },
   });
   if (!heldFor) await syncSearchEntry("post", post.id);
+  if (!heldFor && readers.length) await notifyMentions(post.id);
   await audit({ actorId: viewer.id, action: "discussion.post", targetKind: "discussion_post", targetId: post.id, detail: { topicId, parentId } });
   if (heldFor) await audit({ actorId: viewer.id, action: "discussion.hold", targetKind: "discussion_post", targetId: post.id, detail: { heldFor, words } });
   return { id: post.id, state: heldFor ? "held" : "published", heldFor };
