@@ -243,7 +243,10 @@ describe("discussion", () => {
     expect(res.status).toBe(200);
     const reply = db().prepare("SELECT id, parentId, quotedId FROM DiscussionPost WHERE authorId = ? ORDER BY id DESC").get(ids.M3) as Record<string, number>;
     expect(reply).toMatchObject({ parentId: parent, quotedId: parent });
-    expect(db().prepare("SELECT personId, notifiedAt FROM DiscussionMention WHERE postId = ?").all(reply.id)).toEqual([{ personId: ids.M2, notifiedAt: null }]);
+    // Notified at once (decision 054): the post is published.
+    expect(db().prepare("SELECT personId, notifiedAt IS NOT NULL AS notified FROM DiscussionMention WHERE postId = ?").all(reply.id)).toEqual([
+      { personId: ids.M2, notified: 1 },
+    ]);
     const page = await view("M1", topicPath(topic));
     expect(page).toContain("提到：人员M2");
     expect(page).toContain("引用 人员M1：修改后的发言");
