@@ -27,8 +27,8 @@ export type NotifyInput = {
 
 type Client = Prisma.TransactionClient | typeof prisma;
 
-/** Persons per statement: well under SQLite's parameter limit with seven values a row. */
-const CHUNK = 100;
+/** Persons per statement: 3,500 parameters, under SQLite's limit of 32,766. */
+const CHUNK = 500;
 
 /** Notifies; returns the ids of the persons newly notified (those already notified under the key are left alone). */
 export async function notify(tx: Client | undefined, input: NotifyInput): Promise<number[]> {
