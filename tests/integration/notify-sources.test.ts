@@ -4,7 +4,8 @@ import { type TestServer, startTestServer } from "../support/server";
 
 // What notifies today (decision 054), through the real server: a post that mentions someone tells
 // them once; a reply to a 书记信箱 letter tells its
-// author, an anonymous one too (she is still the author), once per reply. Each lands in the inbox.
+// author, an anonymous one too (she is still the author), once per reply; a pinned notice that waited
+// for review tells its audience when it is approved, not before. Each lands in the inbox.
 
 let server: TestServer;
 const ids: Record<string, number> = {};
@@ -26,6 +27,8 @@ beforeAll(async () => {
   };
   await person("SEC", branch.id);
   f.grant(ids.SEC, "secretary", branch.id);
+  await person("SEC2", branch.id);
+  f.grant(ids.SEC2, "secretary", branch.id);
   for (const key of ["M1", "M2", "HANDLER"]) await person(key, branch.id);
   const { id: box } = f.db
     .prepare(`INSERT INTO "Mailbox" ("unitId", "kind", "allowAnonymous", "serviceDays", "createdAt") VALUES (?, 'secretary', 1, 3, ?) RETURNING "id"`)
@@ -81,5 +84,25 @@ describe("a reply to a 书记信箱 letter", () => {
       { kind: "letter_reply", title: "您的来信有了回复", body: "“活动室开放时间”已有答复，请查看。", url: `/mailbox/letters/${letterId}` },
     ]);
     expect(inbox("HANDLER")).toEqual([]);
+  });
+});
+
+describe("a pinned notice published after review", () => {
+  it("notifies its audience when approved, once", async () => {
+    expect((await clients.SEC.post("/manage/review?index", { intent: "setting", unitId: String(ids.branch), choice: "required" })).status).toBe(200);
+    const posted = await clients.SEC.post("/manage/notices", {
+      intent: "post",
+      unitId: String(ids.branch),
+      title: "审核后的置顶通知",
+      body: "正文",
+      pinned: "on",
+    });
+    expect(posted.text).toContain("已提交审核");
+    const pinned = () => inbox("M2").filter((n) => n.kind === "pinned_notice");
+    expect(pinned()).toEqual([]);
+    const { id } = server.factory.db.prepare(`SELECT "id" FROM "ReviewItem" WHERE "title" = ?`).get("审核后的置顶通知") as { id: number };
+    expect((await clients.SEC2.post(`/manage/review/${id}`, { intent: "approve" })).status).toBeLessThan(400);
+    expect(pinned()).toMatchObject([{ title: "哲学学院学生党支部置顶通知", body: "审核后的置顶通知", url: "/" }]);
+    expect(inbox("SEC").filter((n) => n.kind === "pinned_notice")).toEqual([]);
   });
 });
