@@ -1,6 +1,6 @@
 import { type Prisma } from "../generated/prisma/client";
-import { prisma } from "../db";
-import { join, query, sql } from "../sql";
+import { type prisma, prismaIdle, rawDb } from "../db";
+import { type Sql, all, inList, join, query, sql } from "../sql";
 import { NOTIFICATION_BODY_MAX, NOTIFICATION_TITLE_MAX, type NotificationChannel, type NotificationKind, channelEnabled } from "~/lib/notification-kinds";
 import { DEFAULT_QUIET_HOURS, type QuietHours, afterQuietHours } from "~/lib/notification-schedule";
 import { configuredChannelNames } from "./channels";
@@ -10,7 +10,9 @@ import { configuredChannelNames } from "./channels";
 // NOTHING, on SQLite and PostgreSQL alike, which also holds when two processes race); and an outbox
 // row per channel the person has on for this kind, due at `notBefore` (or now), moved past the
 // person's quiet hours. The outbox runner sends them later, off the request. Pass the caller's `tx`
-// so the notification commits with what caused it, or rolls back with it.
+// so the notification commits with what caused it, or rolls back with it. Without one, the statements
+// run on the raw better-sqlite3 connection (decision 017's batch writers): a pinned notice to 12,000
+// people is then 24 short statements, not seconds of Prisma's per-row work.
 
 export type NotifyInput = {
   personIds: readonly number[];
@@ -26,13 +28,14 @@ export type NotifyInput = {
 };
 
 type Client = Prisma.TransactionClient | typeof prisma;
+type Run = <Row>(stmt: Sql) => Promise<Row[]>;
 
 /** Persons per statement: 3,500 parameters, under SQLite's limit of 32,766. */
 const CHUNK = 500;
 
 /** Notifies; returns the ids of the persons newly notified (those already notified under the key are left alone). */
 export async function notify(tx: Client | undefined, input: NotifyInput): Promise<number[]> {
-  const client = tx ?? prisma;
+  const run: Run = tx ? (stmt) => query(tx, stmt) : async <Row>(stmt: Sql) => (await prismaIdle(), all<Row>(rawDb(), stmt));
   const personIds = [...new Set(input.personIds)];
   if (!personIds.length) return [];
   const title = clip(input.title, NOTIFICATION_TITLE_MAX);
@@ -43,20 +46,17 @@ export async function notify(tx: Client | undefined, input: NotifyInput): Promis
   const created: number[] = [];
   for (let i = 0; i < personIds.length; i += CHUNK) {
     const chunk = personIds.slice(i, i + CHUNK);
-    const rows = await query<{ id: number | bigint; personId: number | bigint }>(
-      client,
+    const rows = await run<{ id: number | bigint; personId: number | bigint }>(
       sql`INSERT INTO "Notification" ("personId", "kind", "title", "body", "url", "dedupeKey", "createdAt")
           VALUES ${join(chunk.map((p) => sql`(${p}, ${input.kind}, ${title}, ${body}, ${input.url ?? null}, ${input.dedupeKey}, ${now})`))}
           ON CONFLICT ("personId", "dedupeKey") DO NOTHING
           RETURNING "id", "personId"`,
     );
-    if (!rows.length || !channels.length) {
-      created.push(...rows.map((r) => Number(r.personId)));
-      continue;
-    }
     const fresh = rows.map((r) => ({ id: Number(r.id), personId: Number(r.personId) }));
+    created.push(...fresh.map((r) => r.personId));
+    if (!fresh.length || !channels.length) continue;
     const choices = await personChoices(
-      client,
+      run,
       input.kind,
       fresh.map((r) => r.personId),
     );
@@ -68,13 +68,11 @@ export async function notify(tx: Client | undefined, input: NotifyInput): Promis
         .map((ch) => sql`(${r.id}, ${ch}, 'pending', 0, ${at}, ${now})`);
     });
     if (deliveries.length) {
-      await query(
-        client,
+      await run(
         sql`INSERT INTO "NotificationDelivery" ("notificationId", "channel", "state", "attempts", "nextAttemptAt", "createdAt")
             VALUES ${join(deliveries)} ON CONFLICT ("notificationId", "channel") DO NOTHING RETURNING "id"`,
       );
     }
-    created.push(...fresh.map((r) => r.personId));
   }
   return created;
 }
@@ -82,19 +80,22 @@ export async function notify(tx: Client | undefined, input: NotifyInput): Promis
 const NO_OVERRIDES: ReadonlyMap<string, boolean> = new Map();
 
 /** Each person's own switches for this kind, and quiet hours (the default for those without settings). */
-async function personChoices(client: Client, kind: NotificationKind, personIds: number[]) {
-  const [prefs, settings] = await Promise.all([
-    client.notificationPreference.findMany({ where: { personId: { in: personIds }, kind }, select: { personId: true, channel: true, enabled: true } }),
-    client.notificationSettings.findMany({ where: { personId: { in: personIds } }, select: { personId: true, quietStart: true, quietEnd: true } }),
-  ]);
+async function personChoices(run: Run, kind: NotificationKind, personIds: number[]) {
+  const prefs = await run<{ personId: number | bigint; channel: string; enabled: number | bigint | boolean }>(
+    sql`SELECT "personId", "channel", "enabled" FROM "NotificationPreference" WHERE "kind" = ${kind} AND "personId" ${inList(personIds)}`,
+  );
+  const settings = await run<{ personId: number | bigint; quietStart: number | bigint | null; quietEnd: number | bigint | null }>(
+    sql`SELECT "personId", "quietStart", "quietEnd" FROM "NotificationSettings" WHERE "personId" ${inList(personIds)}`,
+  );
   const out = new Map<number, { quiet: QuietHours; overrides: Map<string, boolean> }>();
-  const entry = (personId: number) => {
-    let e = out.get(personId);
-    if (!e) out.set(personId, (e = { quiet: DEFAULT_QUIET_HOURS, overrides: new Map() }));
+  const entry = (personId: number | bigint) => {
+    let e = out.get(Number(personId));
+    if (!e) out.set(Number(personId), (e = { quiet: DEFAULT_QUIET_HOURS, overrides: new Map() }));
     return e;
   };
-  for (const s of settings) entry(s.personId).quiet = s.quietStart !== null && s.quietEnd !== null ? { start: s.quietStart, end: s.quietEnd } : null;
-  for (const p of prefs) entry(p.personId).overrides.set(`${kind}:${p.channel as NotificationChannel}`, p.enabled);
+  for (const s of settings)
+    entry(s.personId).quiet = s.quietStart !== null && s.quietEnd !== null ? { start: Number(s.quietStart), end: Number(s.quietEnd) } : null;
+  for (const p of prefs) entry(p.personId).overrides.set(`${kind}:${p.channel as NotificationChannel}`, Boolean(Number(p.enabled)));
   return out;
 }
 
