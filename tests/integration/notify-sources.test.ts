@@ -3,7 +3,7 @@ import { Client } from "../support/client";
 import { type TestServer, startTestServer } from "../support/server";
 
 // What notifies today (decision 054), through the real server: a post that mentions someone tells
-// them once; a reply to a 书记信箱 letter tells its
+// them once (a held post when a moderator approves it); a reply to a 书记信箱 letter tells its
 // author, an anonymous one too (she is still the author), once per reply; a pinned notice that waited
 // for review tells its audience when it is approved, not before. Each lands in the inbox.
 
@@ -68,6 +68,18 @@ describe("a discussion mention", () => {
     const page = await clients.M2.get("/notifications");
     expect(page.text).toContain("人员M1 在讨论中提到了你");
   });
+
+  it("waits while the post is held for review, and notifies when a moderator approves it", async () => {
+    const topic = await clients.SEC.post("/discuss", { unitId: String(ids.branch), title: "待审话题" });
+    const topicId = Number(/\/discuss\/(\d+)$/.exec(topic.location!)![1]);
+    expect((await clients.SEC.post("/manage/discussion", { intent: "mark", number: "M1" })).status).toBe(200);
+    const held = await clients.M1.post(`/discuss/${topicId}`, { intent: "post", body: "请 @HANDLER 看看" });
+    expect(held.location).toContain("notice=review");
+    const postId = (server.factory.db.prepare(`SELECT "id" FROM "DiscussionPost" WHERE "authorId" = ? ORDER BY "id" DESC`).get(ids.M1) as { id: number }).id;
+    expect(inbox("HANDLER")).toEqual([]);
+    expect((await clients.SEC.post("/manage/discussion", { intent: "approve", postId: String(postId) })).status).toBe(200);
+    expect(inbox("HANDLER")).toMatchObject([{ kind: "mention", dedupeKey: `mention:post:${postId}` }]);
+  });
 });
 
 describe("a reply to a 书记信箱 letter", () => {
@@ -83,7 +95,7 @@ describe("a reply to a 书记信箱 letter", () => {
     expect(mine).toMatchObject([
       { kind: "letter_reply", title: "您的来信有了回复", body: "“活动室开放时间”已有答复，请查看。", url: `/mailbox/letters/${letterId}` },
     ]);
-    expect(inbox("HANDLER")).toEqual([]);
+    expect(inbox("HANDLER").filter((n) => n.kind === "letter_reply")).toEqual([]);
   });
 });
 
