@@ -95,6 +95,11 @@ describe("a pinned notice, through a restart", () => {
     expect(page.text).toContain("接收推送的设备");
     expect(page.text).toContain(new URL(sub.endpoint).host);
     expect(page.text).not.toContain(sub.endpoint);
+    // Her personal-data page lists the device and the settings too (decision 033).
+    const mine = await clients.MEM.get("/account/data");
+    expect(mine.text).toContain("接收推送的设备");
+    expect(mine.text).toContain(new URL(sub.endpoint).host);
+    expect(mine.text).toContain("消息通知");
   });
 
   it("notifies the notice's audience at once in the inbox; the push waits in the outbox", async () => {

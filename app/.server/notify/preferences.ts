@@ -69,3 +69,22 @@ export async function savePushSubscription(personId: number, sub: { endpoint: st
 export async function removePushSubscription(personId: number, id: number): Promise<boolean> {
   return (await prisma.pushSubscription.deleteMany({ where: { id, personId } })).count === 1;
 }
+
+/** What the notification tables hold about a person, for their personal-data page (decision 033). */
+export async function notificationDataOf(personId: number, limit: number) {
+  const [settings, subscriptions, notifications] = await Promise.all([
+    prisma.notificationSettings.findUnique({ where: { personId }, select: { quietStart: true, quietEnd: true, email: true } }),
+    prisma.pushSubscription.findMany({
+      where: { personId },
+      orderBy: { id: "asc" },
+      select: { endpoint: true, userAgent: true, createdAt: true, lastSuccessAt: true },
+    }),
+    prisma.notification.findMany({
+      where: { personId },
+      orderBy: { id: "desc" },
+      take: limit,
+      select: { kind: true, title: true, body: true, createdAt: true, readAt: true },
+    }),
+  ]);
+  return { settings, subscriptions: subscriptions.map((s) => ({ ...s, endpoint: new URL(s.endpoint).host })), notifications };
+}
