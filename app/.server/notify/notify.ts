@@ -13,6 +13,8 @@ import { configuredChannelNames } from "./channels";
 // so the notification commits with what caused it, or rolls back with it. Without one, the statements
 // run on the raw better-sqlite3 connection (decision 017's batch writers): a pinned notice to 12,000
 // people is then 24 short statements, not seconds of Prisma's per-row work.
+// Inside a transaction callback always pass its `tx`: the raw path waits for Prisma's open
+// transaction to end (db.ts, prismaIdle), which would be its own.
 
 export type NotifyInput = {
   personIds: readonly number[];
