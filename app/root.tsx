@@ -16,6 +16,7 @@ import {
   useRouteLoaderData,
 } from "@remix-run/react";
 import { getUser } from "~/.server/auth/guard";
+import { unreadCount } from "~/.server/notify/inbox";
 import { useNonce } from "~/components/nonce";
 import { ServiceWorkerRegistration } from "~/components/service-worker-registration";
 import { changesNoLoaderData } from "~/lib/autosave";
@@ -43,6 +44,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
           name: user.name,
           number: user.number,
           canManage: hasAnyGrant(user.grants, "org:view"),
+          // The inbox badge (decision 054): one count on an index.
+          unread: await unreadCount(user.id),
         }
       : null,
   };
@@ -76,7 +79,7 @@ export function Layout({ children }: { children: React.ReactNode }) {
   );
 }
 
-function Header({ user }: { user: { name: string; canManage: boolean } | null }) {
+function Header({ user }: { user: { name: string; canManage: boolean; unread: number } | null }) {
   return (
     <header className="bg-party text-white shadow print:hidden">
       <div className="mx-auto flex max-w-5xl items-center gap-3 px-4 py-3">
@@ -103,6 +106,19 @@ function Header({ user }: { user: { name: string; canManage: boolean } | null })
                 管理
               </Link>
             ) : null}
+            <Link
+              to="/notifications"
+              className="relative rounded px-2 py-1 hover:bg-party-dark"
+              aria-label={user.unread ? `消息，${user.unread} 条未读` : "消息"}
+              data-testid="inbox-link"
+            >
+              消息
+              {user.unread ? (
+                <span className="ml-1 rounded-full bg-white px-1.5 text-xs font-bold text-party" data-testid="unread-count">
+                  {user.unread > 99 ? "99+" : user.unread}
+                </span>
+              ) : null}
+            </Link>
             <Link to="/account" className="rounded px-2 py-1 hover:bg-party-dark" data-testid="current-user">
               {user.name}
             </Link>

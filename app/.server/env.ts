@@ -114,6 +114,20 @@ const EnvSchema = z
       .transform((u) => u.replace(/\/+$/, ""))
       .optional(),
     ...SSO_ENV,
+    // Notifications (decision 054): Web Push keys (generated once into DATA_DIR/keys/vapid.json when unset), SMTP for email.
+    VAPID_PUBLIC_KEY: optional(z.string().regex(/^[A-Za-z0-9_-]{80,100}$/, "VAPID_PUBLIC_KEY 应为 base64url 公钥 / must be a base64url public key")),
+    VAPID_PRIVATE_KEY: optional(z.string().regex(/^[A-Za-z0-9_-]{40,50}$/, "VAPID_PRIVATE_KEY 应为 base64url 私钥 / must be a base64url private key")),
+    /** Who the push services may contact: mailto:… or https://… */
+    VAPID_SUBJECT: optional(z.string().regex(/^(mailto:|https:\/\/)\S+$/, "VAPID_SUBJECT 应以 mailto: 或 https:// 开头 / must start with mailto: or https://")),
+    /** smtp://user:pass@host:587 or smtps://…; or the parts below. */
+    SMTP_URL: optional(z.string().regex(/^smtps?:\/\//, "SMTP_URL 应以 smtp:// 或 smtps:// 开头 / must start with smtp:// or smtps://")),
+    SMTP_HOST: optional(z.string()),
+    SMTP_PORT: optional(z.coerce.number().int().min(1).max(65535)),
+    SMTP_USER: optional(z.string()),
+    SMTP_PASS: optional(z.string()),
+    SMTP_FROM: optional(z.string()),
+    /** How often the outbox is swept for due deliveries. */
+    NOTIFY_INTERVAL_MS: z.coerce.number().int().min(50).max(600_000).default(10_000),
   })
   .superRefine(checkSso);
 
@@ -145,6 +159,12 @@ function load() {
     certSecret: raw.CERT_SECRET,
     publicUrl: raw.PUBLIC_URL,
     sso: ssoSettings(raw),
+    vapid: { publicKey: raw.VAPID_PUBLIC_KEY, privateKey: raw.VAPID_PRIVATE_KEY, subject: raw.VAPID_SUBJECT },
+    smtp:
+      raw.SMTP_URL || raw.SMTP_HOST
+        ? { url: raw.SMTP_URL, host: raw.SMTP_HOST, port: raw.SMTP_PORT, user: raw.SMTP_USER, pass: raw.SMTP_PASS, from: raw.SMTP_FROM }
+        : null,
+    notifyIntervalMs: raw.NOTIFY_INTERVAL_MS,
     questionRequiredFields: { explanation: raw.QUESTION_REQUIRED_FIELDS.includes("explanation"), tags: raw.QUESTION_REQUIRED_FIELDS.includes("tags") },
   } as const;
 }

@@ -5,6 +5,7 @@ import { closeExpiredAttempts } from "./quiz/attempts";
 import { startExtractRunner } from "./library/extract-runner";
 import { startSimilarityRunner } from "./similarity/runner";
 import { backfillSearch } from "./search/site-entries";
+import { startNotificationRunner } from "./notify/runner";
 
 // Quiz attempts and contest entries whose browser never returns are still closed and scored at their
 // deadline: reads close them lazily, and this sweeper catches the ones nobody reads (so the grade, and
@@ -49,9 +50,12 @@ export async function startSweeper(): Promise<() => void> {
   const stopSimilarity = startSimilarityRunner();
   // So does the document library's text extraction (decision 050).
   const stopExtraction = startExtractRunner();
+  // The notification outbox on its own short timer (decision 054).
+  const stopNotifications = startNotificationRunner();
   return () => {
     clearInterval(timer);
     void stopSimilarity();
     void stopExtraction();
+    stopNotifications();
   };
 }

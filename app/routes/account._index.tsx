@@ -84,6 +84,9 @@ export default function AccountPage() {
         <Link to="/account/password" className="text-party underline">
           修改密码
         </Link>
+        <Link to="/account/notifications" className="text-party underline">
+          通知设置
+        </Link>
       </nav>
       <section className="space-y-3 rounded-lg bg-white p-4 shadow" aria-labelledby="privacy-heading">
         <h2 id="privacy-heading" className="font-semibold">

@@ -243,7 +243,10 @@ describe("discussion", () => {
     expect(res.status).toBe(200);
     const reply = db().prepare("SELECT id, parentId, quotedId FROM DiscussionPost WHERE authorId = ? ORDER BY id DESC").get(ids.M3) as Record<string, number>;
     expect(reply).toMatchObject({ parentId: parent, quotedId: parent });
-    expect(db().prepare("SELECT personId, notifiedAt FROM DiscussionMention WHERE postId = ?").all(reply.id)).toEqual([{ personId: ids.M2, notifiedAt: null }]);
+    // Notified at once (decision 054): the post is published.
+    expect(db().prepare("SELECT personId, notifiedAt IS NOT NULL AS notified FROM DiscussionMention WHERE postId = ?").all(reply.id)).toEqual([
+      { personId: ids.M2, notified: 1 },
+    ]);
     const page = await view("M1", topicPath(topic));
     expect(page).toContain("提到：人员M2");
     expect(page).toContain("引用 人员M1：修改后的发言");
@@ -257,17 +260,24 @@ describe("discussion", () => {
   it("re-stores a post's mentions when it is edited, keeping who was already notified", async () => {
     const reply = db().prepare("SELECT id FROM DiscussionPost WHERE authorId = ? ORDER BY id DESC").get(ids.M3) as { id: number };
     const mentions = () => db().prepare("SELECT personId, notifiedAt FROM DiscussionMention WHERE postId = ? ORDER BY personId").all(reply.id);
-    // As issue 19's sender will: M2 has been told of the mention.
-    db().prepare("UPDATE DiscussionMention SET notifiedAt = ? WHERE postId = ?").run(ts(new Date()), reply.id);
+    const told = (personId: number) =>
+      db().prepare(`SELECT count(*) AS n FROM "Notification" WHERE "personId" = ? AND "dedupeKey" = ?`).get(personId, `mention:post:${reply.id}`);
+    // M2 was told when the reply was published (decision 054).
+    expect(told(ids.M2)).toEqual({ n: 1 });
     const edit = (body: string) => clients.M3.post(topicPath(topic), { intent: "edit", postId: String(reply.id), body });
     expect((await edit("同意 @M2 的看法，也请 @M4 说说，@FAR 仍读不到")).status).toBe(200);
+    // The edit tells M4, newly mentioned, at once; M2 keeps the mark and is not told again.
     expect(mentions()).toEqual([
       { personId: ids.M2, notifiedAt: expect.any(String) },
-      { personId: ids.M4, notifiedAt: null },
+      { personId: ids.M4, notifiedAt: expect.any(String) },
     ]);
+    expect(told(ids.M2)).toEqual({ n: 1 });
+    expect(told(ids.M4)).toEqual({ n: 1 });
+    expect(told(ids.FAR)).toEqual({ n: 0 });
     expect(await view("M1", topicPath(topic))).toContain("提到：人员M2、人员M4");
     expect((await edit("只请 @M4 说说")).status).toBe(200);
-    expect(mentions()).toEqual([{ personId: ids.M4, notifiedAt: null }]);
+    expect(mentions()).toEqual([{ personId: ids.M4, notifiedAt: expect.any(String) }]);
+    expect(told(ids.M4)).toEqual({ n: 1 });
     expect((await edit("谁也不提")).status).toBe(200);
     expect(mentions()).toEqual([]);
     expect(await view("M1", topicPath(topic))).not.toContain("提到：");

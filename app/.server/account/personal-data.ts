@@ -24,6 +24,8 @@ import { type AuditAction, audit } from "../audit";
 import { AUDIT_ACTION_LABELS } from "../audit-labels";
 import { prisma } from "../db";
 import { discussionOf } from "../discussion/posts";
+import { notificationDataOf } from "../notify/preferences";
+import { minutesToClock } from "~/lib/notification-schedule";
 import { type Download } from "../http/download";
 import { articleReadsOf } from "../pages/pages";
 import { pipelinePack } from "../pipeline/packs";
@@ -539,6 +541,7 @@ export async function personalData(personId: number, currentSessionId: string | 
   sections.splice(sections.findIndex((x) => x.id === "statusHistory") + 1, 0, ...(await developmentFileSections(personId)));
   sections.splice(sections.findIndex((x) => x.id === "claims") + 1, 0, await lettersSection(personId));
   sections.push(...(await discussionSections(personId)));
+  sections.push(...(await notificationSections(personId)));
   return { exportedAt: formatChinaDateTime(now), person: { number: person.number, name: person.name }, sections };
 }
 
@@ -650,5 +653,29 @@ async function discussionSections(personId: number): Promise<Section[]> {
       })),
     },
     { id: "discussionReports", title: "我的举报", rows: reports.map((r) => ({ 内容编号: r.postId, 原因: r.reason, 时间: when(r.createdAt) })) },
+  ];
+}
+
+/** Notification settings, the browsers subscribed to push, and the inbox (decision 054). */
+async function notificationSections(personId: number): Promise<Section[]> {
+  const { settings, subscriptions, notifications } = await notificationDataOf(personId, AUDIT_LIMIT);
+  const clock = (m: number | null) => (m === null ? null : minutesToClock(m));
+  return [
+    {
+      id: "notificationSettings",
+      title: "通知设置",
+      rows: settings ? [{ 接收通知的电子邮箱: settings.email, 免打扰开始: clock(settings.quietStart), 免打扰结束: clock(settings.quietEnd) }] : [],
+    },
+    {
+      id: "pushSubscriptions",
+      title: "接收推送的设备",
+      rows: subscriptions.map((s) => ({ 推送服务: s.endpoint, 浏览器: s.userAgent, 开启时间: when(s.createdAt), 最近送达: when(s.lastSuccessAt) })),
+    },
+    {
+      id: "notifications",
+      title: "消息通知",
+      note: `最多显示最近 ${AUDIT_LIMIT} 条。`,
+      rows: notifications.map((n) => ({ 类型: n.kind, 标题: n.title, 内容: n.body, 时间: when(n.createdAt), 已读: when(n.readAt) })),
+    },
   ];
 }

@@ -6,6 +6,7 @@ import { audit } from "../audit";
 import { prisma } from "../db";
 import { syncSearchEntry } from "../search/site-entries";
 import { type Viewer, requireModeratorOf } from "./access";
+import { notifyMentions } from "./mention-notices";
 
 // The moderators' side (decision 049): the queue of held and reported posts in their scope, approve,
 // hide with a reason, restore, dismiss reports; people whose posts need review; the school's
@@ -115,6 +116,7 @@ export async function moderatePost(viewer: Viewer, postId: number, decision: Dec
   });
   if (!ok) throw new AppError("conflict", "这条内容的状态已经变了，请刷新后再看");
   await syncSearchEntry("post", postId);
+  if (decision === "approve") await notifyMentions(postId);
   await audit({
     actorId: viewer.id,
     action: `discussion.${decision}`,

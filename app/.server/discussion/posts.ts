@@ -9,6 +9,7 @@ import { mayStudyCourse } from "../learning/catalog";
 import { syncSearchEntryOn } from "../search/site-entries";
 import { all, get, inList, notInList, run, sql } from "../sql";
 import { POST_NOT_FOUND, type TopicAccess, type Viewer, moderates, topicAccess } from "./access";
+import { notifyMentions } from "./mention-notices";
 
 // Writing, editing, liking and reporting posts, and reading a thread page by page (decision 049).
 // A post by a person marked for review, or one containing a listed sensitive word, is stored as
@@ -113,6 +114,7 @@ export async function writePost(viewer: Viewer, topicId: number, input: { body: 
       auditOn(db, { actorId: viewer.id, action: "discussion.hold", targetKind: "discussion_post", targetId: post.id, detail: { heldFor, words } }, now);
     return post.id;
   })();
+  if (!heldFor && readers.length) await notifyMentions(id);
   return { id, state: heldFor ? "held" : "published", heldFor };
 }
 
@@ -227,6 +229,8 @@ export async function editPost(viewer: Viewer, postId: number, body: string): Pr
     return true;
   })();
   if (!changed) throw new AppError("conflict", "这条内容刚被修改或隐藏，请刷新后再试");
+  // People the edit newly mentions are told once; those already told keep their mark (storeMentions).
+  if (!heldFor && readers.length) await notifyMentions(postId);
   return { id: postId, state: heldFor ? "held" : "published", heldFor };
 }
 

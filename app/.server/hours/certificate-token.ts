@@ -1,7 +1,7 @@
 import crypto from "node:crypto";
-import fs from "node:fs";
 import path from "node:path";
 import { env } from "../env";
+import { readOrCreateKeyFile } from "../key-file";
 
 // The token a printed 学时证明's QR code carries: a format version and the certificate's id, with a
 // truncated HMAC-SHA256 over both (decision 023). It names no person: whoever scans it learns only
@@ -53,29 +53,9 @@ export function verifyCertificateToken(token: string, key: Buffer, kind: Certifi
 export function loadCertificateKey({ secret, dataDir }: { secret?: string; dataDir: string }): Buffer {
   if (secret) return Buffer.from(secret, "utf8");
   const file = path.join(dataDir, "keys", "certificate.key");
-  const read = () => {
-    const key = Buffer.from(fs.readFileSync(file, "utf8").trim(), "base64url");
-    if (key.length < MIN_KEY_BYTES) throw new Error(`${file} holds no valid key: restore it from a backup (decision 023)`);
-    return key;
-  };
-  try {
-    return read();
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
-  }
-  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-  // Written whole under another name, then linked into place: of two processes starting at once,
-  // one key wins and neither ever reads a half-written file.
-  const tmp = `${file}.${process.pid}.${crypto.randomUUID()}`;
-  fs.writeFileSync(tmp, `${crypto.randomBytes(MIN_KEY_BYTES).toString("base64url")}\n`, { flag: "wx", mode: 0o600 });
-  try {
-    fs.linkSync(tmp, file);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
-  } finally {
-    fs.rmSync(tmp, { force: true });
-  }
-  return read();
+  const key = Buffer.from(readOrCreateKeyFile(file, () => `${crypto.randomBytes(MIN_KEY_BYTES).toString("base64url")}\n`).trim(), "base64url");
+  if (key.length < MIN_KEY_BYTES) throw new Error(`${file} holds no valid key: restore it from a backup (decision 023)`);
+  return key;
 }
 
 let cached: Buffer | undefined;

@@ -4,6 +4,8 @@ import { type Grant, scopePaths } from "~/lib/permissions";
 import { unitIdsOnPath } from "~/lib/unit-path";
 import { audit } from "../audit";
 import { prisma } from "../db";
+import { type Prisma } from "../generated/prisma/client";
+import { notify } from "../notify/notify";
 
 // Letters to a 书记信箱 (docs/decisions/047). The writer's side reads only the caller's own letters;
 // the handlers' side reads letters of the mailboxes the caller handles (a named handler, or a grant
@@ -184,7 +186,15 @@ export async function letterForHandler(caller: Caller, letterId: number) {
 async function actionable(caller: Caller, letterId: number) {
   const letter = await prisma.letter.findFirst({
     where: { id: letterId, mailbox: handledBy(caller) },
-    select: { id: true, status: true, mailboxId: true, firstRepliedAt: true, mailbox: { select: { kind: true, unit: { select: { path: true } } } } },
+    select: {
+      id: true,
+      status: true,
+      mailboxId: true,
+      firstRepliedAt: true,
+      authorId: true,
+      subject: true,
+      mailbox: { select: { kind: true, unit: { select: { path: true } } } },
+    },
   });
   if (!letter) throw notFound();
   if (letter.status === "closed") throw new AppError("closed", "这封信已关闭");
@@ -199,17 +209,35 @@ async function handlerStep(
   letter: { id: number; mailboxId: number },
   data: { status?: string; firstRepliedAt?: Date; closedAt?: Date },
   entry: { kind: string; authorId: number; body: string; createdAt: Date },
+  /** More to write with the step, in its transaction (the author's notification of a reply). */
+  also?: (tx: Prisma.TransactionClient, entryId: number) => Promise<unknown>,
 ) {
   await prisma.$transaction(async (tx) => {
     const changed = await tx.letter.updateMany({ where: { id: letter.id, mailboxId: letter.mailboxId, status: { not: "closed" } }, data });
     if (changed.count === 0) throw new AppError("conflict", "这封信刚被关闭或转到了上级信箱，请刷新后再看");
-    await tx.letterEntry.create({ data: { letterId: letter.id, ...entry } });
+    const created = await tx.letterEntry.create({ data: { letterId: letter.id, ...entry }, select: { id: true } });
+    await also?.(tx, created.id);
   });
 }
 
 export async function replyToLetter(caller: Caller, letterId: number, body: string, now = new Date()) {
   const letter = await actionable(caller, letterId);
-  await handlerStep(letter, { status: "answered", firstRepliedAt: letter.firstRepliedAt ?? now }, { kind: "reply", authorId: caller.id, body, createdAt: now });
+  // The author is told, anonymous or not: the letter is still hers (decision 054).
+  const tell = (tx: Prisma.TransactionClient, entryId: number) =>
+    notify(tx, {
+      personIds: [letter.authorId],
+      kind: "letter_reply",
+      title: "您的来信有了回复",
+      body: `“${letter.subject}”已有答复，请查看。`,
+      url: `/mailbox/letters/${letter.id}`,
+      dedupeKey: `letter:${letter.id}:reply:${entryId}`,
+    });
+  await handlerStep(
+    letter,
+    { status: "answered", firstRepliedAt: letter.firstRepliedAt ?? now },
+    { kind: "reply", authorId: caller.id, body, createdAt: now },
+    tell,
+  );
   await audit({ actorId: caller.id, action: "letter.reply", targetKind: "letter", targetId: letter.id });
 }
 

@@ -2,6 +2,7 @@ import { AppError } from "~/lib/app-error";
 import { unitOnPath } from "../audience/audience";
 import { audit } from "../audit";
 import { prisma } from "../db";
+import { notifyPinnedNotice } from "../notify/pinned-notice";
 import { reviewRequiredFor, submitForReview } from "../review/review";
 
 // Notices of the "four in one" pages: a learner reads those of the committee, their college and
@@ -37,6 +38,7 @@ export async function postNotice(authorId: number, input: { unitId: number; titl
   }
   const notice = await prisma.notice.create({ data: { ...input, authorId }, select: { id: true } });
   await audit({ actorId: authorId, action: "notice.post", targetKind: "notice", targetId: notice.id, detail: { unitId: input.unitId } });
+  if (input.pinned) await notifyPinnedNotice(notice.id);
   return { published: true, id: notice.id };
 }
 

@@ -8,6 +8,7 @@ import { audit } from "../audit";
 import { prisma } from "../db";
 import { syncSearchEntry } from "../search/site-entries";
 import { type ProposedContent, REVIEW_ADAPTERS } from "./adapters";
+import { notifyPinnedNotice } from "../notify/pinned-notice";
 
 // Publishing review (审核, docs/decisions/052). Content posted to a unit whose applicable setting
 // requires review is not written to the published tables: it waits here as 待审核 with its proposed
@@ -198,6 +199,8 @@ export async function approveReview(reviewer: Reviewer, itemId: number) {
   // What went out is searchable at once, as when it is posted without review.
   const searchKind = REVIEW_ADAPTERS[published.kind as ReviewKind].searchKind;
   if (searchKind) await syncSearchEntry(searchKind, published.publishedId);
+  // A pinned notice reaches its audience once, as when it is posted without review (decision 054).
+  if (published.kind === "notice") await notifyPinnedNotice(published.publishedId);
   await audit({ actorId: reviewer.id, action: "review.approve", targetKind: "review_item", targetId: itemId, detail: published });
   return published;
 }
