@@ -4,7 +4,7 @@ import path from "node:path";
 import { E2E_REPORT } from "../tests/e2e/support/paths";
 import { buildIfNeeded } from "./lib/build";
 
-// `npm test`: every test. Makes sure Debian's Chromium is there (installing it with apt-get when
+// `npm test`: every test. Makes sure Debian's Chromium and openssl are there (installing it with apt-get when
 // run as root), builds when the sources changed, runs vitest (unit + integration) and then
 // Playwright (end-to-end) — always both — and ends with one line: `N passed, N failed`
 // (`, N skipped` only when some were). Exits non-zero when anything failed or a runner crashed.
@@ -18,14 +18,26 @@ const PLAYWRIGHT_REPORT = E2E_REPORT;
 
 type Tally = { runner: string; passed: number; failed: number; skipped: number; notes: string[] };
 
-function ensureChromium() {
-  if (fs.existsSync(CHROMIUM)) return;
+/** Whether a command is on PATH. */
+const onPath = (cmd: string) => spawnSync("sh", ["-c", `command -v ${cmd}`], { stdio: "ignore" }).status === 0;
+
+// Debian packages the tests need: Chromium for Playwright, openssl for the certificate of the test
+// push service (tests/support/push-endpoint.ts).
+const SYSTEM_PACKAGES = [
+  { pkg: "chromium", present: () => fs.existsSync(CHROMIUM) },
+  { pkg: "openssl", present: () => onPath("openssl") },
+];
+
+function ensureSystemPackages() {
+  const missing = SYSTEM_PACKAGES.filter((p) => !p.present()).map((p) => p.pkg);
+  if (missing.length === 0) return;
+  const list = missing.join(" ");
   const isRoot = process.getuid?.() === 0;
   const apt = ["/usr/bin/apt-get", "/bin/apt-get"].find((p) => fs.existsSync(p));
   if (isRoot && apt) {
-    console.info(`未找到 ${CHROMIUM}，正在用 apt-get 安装 Chromium (Chromium missing: running \`apt-get update && apt-get install -y chromium\`)…`);
+    console.info(`未找到 ${list}，正在用 apt-get 安装 (missing: running \`apt-get update && apt-get install -y ${list}\`)…`);
     const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
-    for (const args of [["update"], ["install", "-y", "--no-install-recommends", "chromium"]]) {
+    for (const args of [["update"], ["install", "-y", "--no-install-recommends", ...missing]]) {
       console.info(`$ apt-get ${args.join(" ")}`);
       const r = spawnSync(apt, args, { stdio: "inherit", env });
       if (r.status !== 0) {
@@ -33,18 +45,19 @@ function ensureChromium() {
         process.exit(1);
       }
     }
-    if (fs.existsSync(CHROMIUM)) return;
-    console.error(`安装后仍未找到 ${CHROMIUM} (still missing after apt-get install chromium)`);
+    const still = SYSTEM_PACKAGES.filter((p) => !p.present()).map((p) => p.pkg);
+    if (still.length === 0) return;
+    console.error(`安装后仍未找到 ${still.join(" ")} (still missing after apt-get install)`);
     process.exit(1);
   }
   console.error(
     [
-      `端到端测试需要 Debian 的 Chromium（${CHROMIUM}），但本机没有安装。请以 root 身份运行：`,
-      "  sudo apt-get update && sudo apt-get install -y chromium",
+      `测试需要 Debian 的 ${list}（Chromium 位于 ${CHROMIUM}），但本机没有安装。请以 root 身份运行：`,
+      `  sudo apt-get update && sudo apt-get install -y ${list}`,
       "然后重新运行 npm test。（不要使用 `npx playwright install`。）",
       "",
-      `The end-to-end tests need Debian's Chromium at ${CHROMIUM}, which is not installed. Install it as root:`,
-      "  sudo apt-get update && sudo apt-get install -y chromium",
+      `The tests need Debian's ${list} (Chromium at ${CHROMIUM}), which is not installed. Install as root:`,
+      `  sudo apt-get update && sudo apt-get install -y ${list}`,
       "then run `npm test` again. (Do not use `npx playwright install`.)",
     ].join("\n"),
   );
@@ -128,7 +141,7 @@ function tallyPlaywright(code: number): Tally {
 }
 
 const started = performance.now();
-ensureChromium();
+ensureSystemPackages();
 fs.mkdirSync(tmp, { recursive: true });
 try {
   buildIfNeeded();
