@@ -5,6 +5,7 @@ import { useState } from "react";
 import { z } from "zod";
 import { requireUser } from "~/.server/auth/guard";
 import { readForm } from "~/.server/http/form-body";
+import { publicOrigin } from "~/.server/http/public-link";
 import { searchParamsOf } from "~/.server/http/request-params";
 import { calendarOf, createFeedToken, feedCreatedAt } from "~/.server/todo/calendar";
 import { TodoList } from "~/components/todo/todo-list";
@@ -44,7 +45,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const submission = parseWithZod(await readForm(request), { schema: ActionSchema });
   if (submission.status !== "success") return data({ result: submission.reply(), feedUrl: null }, { status: 400 });
   const token = await createFeedToken(user.id);
-  return { result: submission.reply({ resetForm: true }), feedUrl: new URL(`/calendar/feed/${token}.ics`, request.url).toString() };
+  return { result: submission.reply({ resetForm: true }), feedUrl: `${publicOrigin(request.url)}/calendar/feed/${token}.ics` };
 }
 
 function FeedUrl({ url }: { url: string }) {

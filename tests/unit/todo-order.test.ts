@@ -44,3 +44,15 @@ describe("the calendar's month", () => {
     ]);
   });
 });
+
+describe("the demo's coming 主题党日", () => {
+  it("falls on the next Tuesday at 14:00 Beijing time, at least two days ahead", async () => {
+    const { nextTuesdayAfternoon } = await import("../../prisma/seed-todo");
+    // Wednesday 2 December 2026, 13:00 Beijing time: the Tuesday after is 8 December.
+    expect(nextTuesdayAfternoon(new Date("2026-12-02T05:00:00Z")).toISOString()).toBe("2026-12-08T06:00:00.000Z");
+    // Sunday 6 December: Tuesday the 8th is only two days ahead, still taken.
+    expect(nextTuesdayAfternoon(new Date("2026-12-06T02:00:00Z")).toISOString()).toBe("2026-12-08T06:00:00.000Z");
+    // Monday 7 December: the 8th is too close, so the 15th.
+    expect(nextTuesdayAfternoon(new Date("2026-12-07T02:00:00Z")).toISOString()).toBe("2026-12-15T06:00:00.000Z");
+  });
+});
