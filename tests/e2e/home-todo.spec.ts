@@ -2,7 +2,7 @@ import { DEMO_USERS, expect, signInAs, test } from "./support/fixtures";
 
 // The home page as a to-do list for every demo account, on a 390 px phone: a heading, the list first
 // (at least one item each), and no horizontal scroll; the calendar's feed URL made, fetched, and
-// revoked by 重新生成. The items each account sees are written to the report's annotations.
+// revoked by 重新生成. The items each account sees are written to the report's annotations and the output.
 
 test.describe("the home page's to-do list @phone", () => {
   for (const user of DEMO_USERS) {
@@ -14,9 +14,9 @@ test.describe("the home page's to-do list @phone", () => {
       await expect(items.first()).toBeVisible();
       const texts = (await items.allInnerTexts()).map((t) => t.replace(/\s+/g, " "));
       const duties = (await page.getByTestId("duty").allInnerTexts()).map((t) => t.replace(/\s+/g, " "));
-      test
-        .info()
-        .annotations.push({ type: "todo", description: `${user.username}: ${texts.join(" | ")}${duties.length ? ` || 待我处理: ${duties.join(" | ")}` : ""}` });
+      const seen = `${user.username}: ${texts.join(" | ")}${duties.length ? ` || 待我处理: ${duties.join(" | ")}` : ""}`;
+      test.info().annotations.push({ type: "todo", description: seen });
+      console.info(seen);
       if (user.manages && user.username !== "trainer") await expect(page.getByRole("heading", { name: "待我处理" })).toBeVisible();
       const { scrollWidth, innerWidth } = await page.evaluate(() => ({ scrollWidth: document.scrollingElement!.scrollWidth, innerWidth: window.innerWidth }));
       expect(scrollWidth).toBeLessThanOrEqual(innerWidth);
