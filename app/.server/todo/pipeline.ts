@@ -1,4 +1,4 @@
-import { formatDate, todayInChina } from "~/lib/dates";
+import { endOfChinaDay, formatDate, todayInChina } from "~/lib/dates";
 import { type TodoItem, pushItem } from "~/lib/todo";
 import { pipelineItemsOf } from "../pipeline/due";
 import { type TodoPerson } from "./people";
@@ -25,7 +25,8 @@ export async function pipelineDueFor(people: readonly TodoPerson[], now: Date): 
         title: item.title,
         detail: report ? "本季度思想汇报，请按时提交" : "由党支部办理",
         href: report ? "/account/thought-reports" : null,
-        dueAt: item.deadline,
+        // The engine's deadline is a calendar day: due by its last second in China.
+        dueAt: item.deadline ? endOfChinaDay(item.deadline) : null,
         endsAt: null,
         overdue: item.state === "overdue",
       });
