@@ -8,7 +8,8 @@ import { type TestServer, startTestServer } from "../support/server";
 // The home page as a to-do list and the calendar with its feed, against the real server: a member sees
 // what is hers (the required course part-done and overdue first, the quiz and contest open to her and
 // not taken, her branch's meeting and the college's 党课, not another branch's meeting nor the
-// college's 支委会, nothing she has finished); an activist sees the quarter's 思想汇报; a secretary sees
+// college's 支委会, nothing she has finished), and as a class member her exam, session and the work still
+// accepted (补交 marked overdue, an extension not); an activist sees the quarter's 思想汇报; a secretary sees
 // the claim waiting in her scope, a member no such block. The feed at a secret URL lists exactly the
 // member's own items as RFC 5545 text; regenerating revokes the old URL; an unknown token is 404.
 
@@ -112,6 +113,54 @@ beforeAll(async () => {
   record.run(ids.A, "apply", "2026-01-05T00:00:00.000+00:00", ids.SEC, ts, `${ids.A}:apply`);
   record.run(ids.A, "recommend", "2026-06-01T00:00:00.000+00:00", ids.SEC, ts, `${ids.A}:recommend`);
 
+  // A class M is enrolled in: its exam (a quiz whose own audience is another branch), an upcoming
+  // session, an essay past due with 补交 still open, one with an extension, one handed in, one closed.
+  ids.class = Number(
+    db()
+      .prepare(
+        `INSERT INTO TrainingClass (kind, title, term, unitId, startsOn, endsOn, gradingRule, status, createdById, createdAt, updatedAt)
+         VALUES ('member', '第 3 期党员培训班', 3, ?, ?, ?, '{}', 'running', ?, ?, ?)`,
+      )
+      .run(college.id, ts, storedTimestamp(new Date(now.getTime() + 30 * DAY)), ids.SEC, ts, ts).lastInsertRowid,
+  );
+  db()
+    .prepare("INSERT INTO ClassMember (classId, personId, status, source, createdAt, updatedAt) VALUES (?, ?, 'enrolled', 'organiser', ?, ?)")
+    .run(ids.class, ids.M, ts, ts);
+  ids.exam = quizzes.quiz({ title: "培训班结业考试", unitId: college.id, createdById: ids.SEC, audiences: [{ unitId: other.id }] });
+  ids.session = activity(college.id, "party_school", "培训班第二讲", 5 * DAY);
+  const item = db().prepare("INSERT INTO ClassItem (classId, position, kind, activityId, quizId) VALUES (?, ?, ?, ?, ?)");
+  item.run(ids.class, 1, "session", ids.session, null);
+  item.run(ids.class, 2, "exam", null, ids.exam);
+  const essay = (title: string, dueIn: number, lateIn: number | null) =>
+    Number(
+      db()
+        .prepare(
+          "INSERT INTO Assignment (classId, kind, title, prompt, opensAt, dueAt, lateUntil, rubric, createdById, createdAt, updatedAt) VALUES (?, 'essay', ?, '谈体会', ?, ?, ?, '[]', ?, ?, ?)",
+        )
+        .run(
+          ids.class,
+          title,
+          storedTimestamp(new Date(now.getTime() - 10 * DAY)),
+          storedTimestamp(new Date(now.getTime() + dueIn)),
+          lateIn === null ? null : storedTimestamp(new Date(now.getTime() + lateIn)),
+          ids.SEC,
+          ts,
+          ts,
+        ).lastInsertRowid,
+    );
+  ids.lateEssay = essay("可补交的心得", -DAY, 2 * DAY);
+  ids.extended = essay("准予补交的读书报告", -2 * DAY, null);
+  ids.handedIn = essay("已提交的心得", 3 * DAY, null);
+  ids.closed = essay("已截止的心得", -3 * DAY, null);
+  db()
+    .prepare("INSERT INTO AssignmentExtension (assignmentId, personId, dueAt, reason, createdById, createdAt) VALUES (?, ?, ?, '病假', ?, ?)")
+    .run(ids.extended, ids.M, storedTimestamp(new Date(now.getTime() + 4 * DAY)), ids.SEC, ts);
+  db()
+    .prepare(
+      "INSERT INTO Submission (assignmentId, personId, status, text, chars, version, submittedAt, createdAt, updatedAt) VALUES (?, ?, 'submitted', '正文', 2, 1, ?, ?, ?)",
+    )
+    .run(ids.handedIn, ids.M, ts, ts, ts);
+
   db()
     .prepare(
       `INSERT INTO CreditClaim (personId, title, organizer, category, hours, earnedOn, filePath, fileMime, status, createdAt) VALUES (?, '市委党校专题培训', '市委党校', 'party_school', 400, ?, 'claims/x.png', 'image/png', 'pending', ?)`,
@@ -160,6 +209,30 @@ describe("the home page's to-do list", () => {
     expect(all.indexOf("党纪学习测试")).toBeLessThan(all.indexOf("十二月主题党日"));
     // A member has no block of things to act on for others.
     expect(home.text).not.toContain("待我处理");
+  });
+
+  it("shows a class member her exam, her session and the work still accepted, with 补交 marked overdue", async () => {
+    const home = await clients.M.get("/");
+    const items = todoItems(home.text);
+    const all = items.join("\n");
+    expect(all).toContain("培训班结业考试");
+    expect(all).toContain("培训班考试");
+    expect(home.text).toContain(`href="/quizzes/${ids.exam}"`);
+    expect(all).toContain("培训班第二讲");
+    expect(home.text).toContain(`href="/classes/${ids.class}"`);
+    const late = items.find((i) => i.includes("可补交的心得"));
+    expect(late).toContain("已逾期");
+    expect(late).toContain("可补交");
+    const extended = items.find((i) => i.includes("准予补交的读书报告"));
+    expect(extended).toContain("准予补交");
+    expect(extended).not.toContain("已逾期");
+    expect(all).not.toContain("已提交的心得");
+    expect(all).not.toContain("已截止的心得");
+    // N is in no class: the exam is hers by its own audience (her branch), the class's session and work are not.
+    const other = todoItems((await clients.N.get("/")).text).join("\n");
+    expect(other).toContain("培训班结业考试");
+    expect(other).not.toContain("培训班第二讲");
+    expect(other).not.toContain("可补交的心得");
   });
 
   it("shows another branch's member that branch's items, not the first branch's", async () => {
