@@ -12,13 +12,13 @@ export async function classQuizIdsForPeople(personIds: readonly number[]): Promi
   const result = new Map<number, number[]>();
   if (personIds.length === 0) return result;
   const ids = [...personIds];
-  const [exams, makeups, enrolled] = await Promise.all([
-    prisma.classItem.findMany({
-      where: { kind: "exam", quizId: { not: null }, trainingClass: { members: { some: { personId: { in: ids }, status: "enrolled" } } } },
-      select: { classId: true, quizId: true },
-    }),
-    prisma.classExamMakeup.findMany({ where: { personId: { in: ids } }, select: { classId: true, personId: true, quizId: true } }),
-    prisma.classMember.findMany({ where: { personId: { in: ids }, status: "enrolled" }, select: { classId: true, personId: true } }),
+  // Both links need an enrolment: most people are in no class, and one statement says so.
+  const enrolled = await prisma.classMember.findMany({ where: { personId: { in: ids }, status: "enrolled" }, select: { classId: true, personId: true } });
+  if (enrolled.length === 0) return result;
+  const classIds = [...new Set(enrolled.map((m) => m.classId))];
+  const [exams, makeups] = await Promise.all([
+    prisma.classItem.findMany({ where: { kind: "exam", quizId: { not: null }, classId: { in: classIds } }, select: { classId: true, quizId: true } }),
+    prisma.classExamMakeup.findMany({ where: { personId: { in: ids }, classId: { in: classIds } }, select: { classId: true, personId: true, quizId: true } }),
   ]);
   const add = (personId: number, quizId: number | null) => {
     if (quizId === null) return;

@@ -23,23 +23,22 @@ export async function eventsDue(people: readonly TodoPerson[], from: Date, to: D
   if (people.length === 0) return result;
   const unitIds = [...new Set(people.flatMap((p) => unitIdsOnPath(p.unitPath)))];
   const window = { status: { not: "cancelled" }, endsAt: { gt: from }, startsAt: { lt: to } };
-  const [activities, sessions] = await Promise.all([
+  const [activities, enrolled] = await Promise.all([
     prisma.activity.findMany({
       where: { ...window, unitId: { in: unitIds }, classItems: { none: {} } },
       select: { id: true, unitId: true, kind: true, title: true, startsAt: true, endsAt: true, unit: { select: { name: true } } },
       orderBy: { startsAt: "asc" },
     }),
-    prisma.classItem.findMany({
-      where: { kind: "session", activity: window, trainingClass: { members: { some: { personId: { in: people.map((p) => p.id) }, status: "enrolled" } } } },
-      select: {
-        classId: true,
-        trainingClass: {
-          select: { title: true, members: { where: { personId: { in: people.map((p) => p.id) }, status: "enrolled" }, select: { personId: true } } },
-        },
-        activity: { select: { id: true, title: true, startsAt: true, endsAt: true } },
-      },
-    }),
+    prisma.classMember.findMany({ where: { personId: { in: people.map((p) => p.id) }, status: "enrolled" }, select: { classId: true, personId: true } }),
   ]);
+  // Most people are in no class: their sessions are not looked for.
+  const sessions =
+    enrolled.length === 0
+      ? []
+      : await prisma.classItem.findMany({
+          where: { kind: "session", activity: window, classId: { in: [...new Set(enrolled.map((m) => m.classId))] } },
+          select: { classId: true, trainingClass: { select: { title: true } }, activity: { select: { id: true, title: true, startsAt: true, endsAt: true } } },
+        });
   for (const p of people) {
     const path = unitIdsOnPath(p.unitPath);
     const own = path[path.length - 1];
@@ -59,7 +58,7 @@ export async function eventsDue(people: readonly TodoPerson[], from: Date, to: D
   }
   for (const s of sessions) {
     if (!s.activity) continue;
-    for (const m of s.trainingClass.members) {
+    for (const m of enrolled.filter((e) => e.classId === s.classId)) {
       pushItem(result, m.personId, {
         key: `session:${s.activity.id}`,
         kind: "session",
