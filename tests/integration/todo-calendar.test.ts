@@ -41,6 +41,8 @@ beforeAll(async () => {
   await person("A", branch.id, "activist");
   await person("SEC", college.id, "member");
   f.grant(ids.SEC, "secretary", college.id);
+  await person("TR", college.id, "member");
+  f.grant(ids.TR, "trainer", college.id);
 
   const now = new Date();
   const ts = storedTimestamp(now);
@@ -255,6 +257,14 @@ describe("the home page's to-do list", () => {
     expect(plain(home.text)).toContain("待我处理");
     expect(plain(home.text)).toMatch(/学时申请待审核[\s\S]*?<strong[^>]*>1<\/strong>/);
     expect(home.text).toContain('href="/manage/claims"');
+  });
+
+  it("shows a trainer the work to grade in her classes, and not the claims her role does not decide", async () => {
+    const home = plain((await clients.TR.get("/")).text);
+    expect(home).toMatch(/作业待批阅[\s\S]*?<strong[^>]*>1<\/strong>/);
+    expect(home).not.toContain("学时申请待审核");
+    // The secretary holds classes:manage too: the same submission waits for her.
+    expect(plain((await clients.SEC.get("/")).text)).toContain("作业待批阅");
   });
 });
 
