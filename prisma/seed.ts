@@ -10,6 +10,7 @@ import { type DemoFiles, historyDates, seedDemoPipeline } from "./seed-pipeline"
 import { seedDemoMailboxes } from "./seed-mailboxes";
 import { type DemoPageUnits, seedDemoPageImage, seedDemoPages } from "./seed-pages";
 import { seedDemoThoughtReports } from "./seed-thought-reports";
+import { seedDemoUpcomingMeetings } from "./seed-todo";
 
 // The demo university: one committee, 11 colleges, 44 branches and some groups, about 12,000
 // people across every political status and cadre level, notices, and one account per role.
@@ -339,6 +340,8 @@ export async function seedDemoUniversity(dbFile: string, now = new Date(), opts:
   f.transaction(() => seedDemoClasses(f.db, new Date(today)));
   f.transaction(() => seedDemoDiscussion(f.db, now));
   f.transaction(() => seedDemoLibrary(f.db, dataDir, now));
+  // The coming meetings of the demo accounts' units, for their to-do lists (decision 057).
+  f.transaction(() => seedDemoUpcomingMeetings(f.db, now));
   f.close();
   return { units: unitCount, people: peopleCount, files, ms: Math.round(performance.now() - started) };
 }

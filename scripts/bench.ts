@@ -9,6 +9,7 @@ import * as contestCrash from "../bench/scenarios/contest-crash";
 import * as coursePage from "../bench/scenarios/course-page";
 import * as discussion from "../bench/scenarios/discussion";
 import * as heartbeats from "../bench/scenarios/heartbeats";
+import * as home from "../bench/scenarios/home";
 import * as hoursReports from "../bench/scenarios/hours-reports";
 import * as librarySearch from "../bench/scenarios/library-search";
 import * as live from "../bench/scenarios/live";
@@ -42,6 +43,7 @@ const SCENARIOS: Scenario[] = [
   similarity,
   discussion,
   librarySearch,
+  home,
 ];
 
 const root = path.resolve(import.meta.dirname, "..");

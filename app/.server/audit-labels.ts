@@ -154,6 +154,7 @@ export const AUDIT_ACTION_LABELS: Record<AuditAction, string> = {
   "review.resubmit": "修改后重新提交审核",
   "review.approve": "审核通过并发布",
   "review.return": "审核退回",
+  "calendar.feed_create": "生成日历订阅链接（旧链接失效）",
 };
 
 /** The label of an action read from the log; an action the code no longer knows shows as stored. */

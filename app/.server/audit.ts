@@ -162,6 +162,9 @@ export const AUDIT_ACTIONS = [
   "review.resubmit",
   "review.approve",
   "review.return",
+
+  // The calendar feed (docs/decisions/057).
+  "calendar.feed_create",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -3,16 +3,20 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { requireUser } from "~/.server/auth/guard";
 import { homePage } from "~/.server/home/home-page";
 import { PageLevels } from "~/components/org-pages/page-levels";
+import { TodoList } from "~/components/todo/todo-list";
 import { formatDate } from "~/lib/dates";
 import { formatHours } from "~/lib/hours";
+import { todoRows } from "~/lib/todo";
 import { POLITICAL_STATUS_LABELS, type PoliticalStatus, UNIT_KIND_LABELS, type UnitKind } from "~/lib/vocabulary";
 
 export const meta: MetaFunction = () => [{ title: "首页 · 网上党校" }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
-  const { unitName, year, hoursTotal, notices, pageLevels } = await homePage(user);
+  const { unitName, year, hoursTotal, notices, pageLevels, todo, duties } = await homePage(user);
   return {
+    todo: todoRows(todo),
+    duties,
     name: user.name,
     status: user.politicalStatus as PoliticalStatus,
     unitName,
@@ -29,6 +33,7 @@ const PLACES = [
   { to: "/contests", title: "竞赛", text: "知识竞赛" },
   { to: "/hours", title: "学时", text: "学时要求与记录" },
   { to: "/classes", title: "培训班", text: "党校培训班" },
+  { to: "/calendar", title: "日程", text: "我的日历" },
   { to: "/mailbox", title: "信箱", text: "书记信箱" },
   { to: "/discuss", title: "大家谈", text: "交流讨论" },
 ];
@@ -37,12 +42,43 @@ export default function Home() {
   const d = useLoaderData<typeof loader>();
   return (
     <div className="space-y-5">
-      <section className="rounded-lg bg-white p-4 shadow">
-        <p className="text-lg font-semibold">您好，{d.name}</p>
+      <header>
+        <h1 className="text-xl font-bold">您好，{d.name}</h1>
         <p className="text-sm text-stone-600">
           {POLITICAL_STATUS_LABELS[d.status]} · {d.unitName}
         </p>
-        <p className="mt-2 text-sm">
+      </header>
+
+      <section aria-labelledby="todo-heading">
+        <h2 id="todo-heading" className="mb-2 text-lg font-bold">
+          我的待办
+        </h2>
+        <TodoList items={d.todo} empty="眼下没有待办事项。" />
+      </section>
+
+      {d.duties.length > 0 ? (
+        <section aria-labelledby="duties-heading">
+          <h2 id="duties-heading" className="mb-2 text-lg font-bold">
+            待我处理
+          </h2>
+          <ul className="grid gap-2 sm:grid-cols-2">
+            {d.duties.map((t) => (
+              <li key={t.key} data-testid="duty">
+                <Link to={t.href} className="flex items-center justify-between gap-2 rounded-lg bg-white p-3 shadow hover:ring-2 hover:ring-party">
+                  <span className="break-words">{t.title}</span>
+                  <span className="shrink-0 text-sm">
+                    <strong className="text-party text-lg">{t.count}</strong> 项
+                    {t.overdue > 0 ? <span className="ml-1 rounded bg-red-600 px-1.5 py-0.5 text-xs text-white">逾期 {t.overdue}</span> : null}
+                  </span>
+                </Link>
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
+
+      <section className="rounded-lg bg-white p-4 shadow">
+        <p className="text-sm">
           {d.year} 年已获学时 <strong className="text-party text-xl">{formatHours(d.hoursTotal)}</strong>
         </p>
       </section>

@@ -32,6 +32,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
       { to: "/manage/rules", label: "学时规则", show: hasAnyGrant(user.grants, "rules:manage") },
       // The audit log is granted at the root only (a grant whose path has one segment).
       { to: "/manage/audit", label: "审计日志", show: user.grants.some((g) => roleHas(g.role, "audit:view") && /^\/\d+\/$/.test(g.unitPath)) },
+      // The unit's calendar (docs/decisions/057).
+      { to: "/manage/calendar", label: "组织日程", show: hasAnyGrant(user.grants, "activities:manage") },
     ].filter((l) => l.show),
   };
 }

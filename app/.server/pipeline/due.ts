@@ -54,30 +54,30 @@ function monthEnd(today: Date): Date {
   return new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth() + 1, 0));
 }
 
-export async function pipelineDue(scope: readonly string[], today: Date) {
-  if (scope.length === 0) return { rows: [] as DueRow[], colleges: [] as DueSummary[], branches: [] as DueSummary[] };
+/**
+ * The steps of each person's file that are overdue or due by the end of this month (the engine's next
+ * steps and the 思想汇报 of activists and targets), by person: the due list over a subtree and a
+ * person's own to-do list (app/.server/todo/) both read this, for one person or a whole school.
+ */
+export async function pipelineItemsOf(people: readonly { id: number; politicalStatus: string }[], today: Date): Promise<Map<number, DueItem[]>> {
+  const result = new Map<number, DueItem[]>();
+  if (people.length === 0) return result;
   const pack = pipelinePack();
-  const units = await prisma.orgUnit.findMany({
-    where: { OR: scope.map((p) => ({ path: { startsWith: p } })) },
-    select: { id: true, name: true, kind: true, path: true },
-  });
-  const unitIds = units.map((u) => u.id);
-  const people = await prisma.person.findMany({
-    where: { unitId: { in: unitIds }, disabledAt: null, OR: [{ politicalStatus: { in: IN_PIPELINE } }, { pipelineRecords: { some: { supersededAt: null } } }] },
-    select: { id: true, name: true, number: true, unitId: true, politicalStatus: true },
-    orderBy: [{ unitId: "asc" }, { number: "asc" }],
-  });
   // The 思想汇报 handed in by activists and targets (decision 044: one submission per quarter), by series.
   const reporting = people.filter((p) => p.politicalStatus === "activist" || p.politicalStatus === "target").map((p) => p.id);
   const handedIn = new Map<number, Set<string>>();
   if (reporting.length) {
     const current = thoughtReportQuarter(today);
     const series = [current.series, thoughtReportQuarter(new Date(current.opensAt.getTime() - 1)).series];
-    // The two quarters' reports of the whole school (at most two per person), matched here: a list of
-    // every person in scope would pass SQLite's limit on parameters for a whole school's dashboard.
+    // For a whole school, the two quarters' reports of everybody (at most two per person), matched here:
+    // a list of every person in scope would pass SQLite's limit on parameters. For a few people, theirs.
     const reporters = new Set(reporting);
     for (const s of await prisma.submission.findMany({
-      where: { status: { in: ["submitted", "graded"] }, assignment: { kind: "thought_report", series: { in: series } } },
+      where: {
+        status: { in: ["submitted", "graded"] },
+        assignment: { kind: "thought_report", series: { in: series } },
+        ...(reporting.length <= 500 ? { personId: { in: reporting } } : {}),
+      },
       select: { personId: true, assignment: { select: { series: true } } },
     })) {
       if (!reporters.has(s.personId)) continue;
@@ -97,6 +97,36 @@ export async function pipelineDue(scope: readonly string[], today: Date) {
     if (r.step === "apply" && r.birthDate) file.birthDate = r.birthDate;
     byPerson.set(r.personId, file);
   }
+  const end = monthEnd(today).getTime();
+  for (const p of people) {
+    const file = byPerson.get(p.id);
+    if (!file) continue;
+    const activistSince = file.recorded.find((r) => r.step === "recommend")?.on;
+    const reports =
+      activistSince && (p.politicalStatus === "activist" || p.politicalStatus === "target")
+        ? thoughtReportDue(today, activistSince, handedIn.get(p.id) ?? new Set())
+        : [];
+    const items = [...nextSteps(pack, file.recorded, { birthDate: file.birthDate }, today), ...reports].filter(
+      (item) => item.state === "overdue" || (item.state === "due" && item.deadline !== null && item.deadline.getTime() <= end),
+    );
+    if (items.length) result.set(p.id, items);
+  }
+  return result;
+}
+
+export async function pipelineDue(scope: readonly string[], today: Date) {
+  if (scope.length === 0) return { rows: [] as DueRow[], colleges: [] as DueSummary[], branches: [] as DueSummary[] };
+  const units = await prisma.orgUnit.findMany({
+    where: { OR: scope.map((p) => ({ path: { startsWith: p } })) },
+    select: { id: true, name: true, kind: true, path: true },
+  });
+  const unitIds = units.map((u) => u.id);
+  const people = await prisma.person.findMany({
+    where: { unitId: { in: unitIds }, disabledAt: null, OR: [{ politicalStatus: { in: IN_PIPELINE } }, { pipelineRecords: { some: { supersededAt: null } } }] },
+    select: { id: true, name: true, number: true, unitId: true, politicalStatus: true },
+    orderBy: [{ unitId: "asc" }, { number: "asc" }],
+  });
+  const due = await pipelineItemsOf(people, today);
   // Names of every unit on the people's paths, including ancestors above the caller's scope.
   const unitById = new Map(units.map((u) => [u.id, u]));
   const missing = [...new Set(units.flatMap((u) => unitIdsOnPath(u.path)))].filter((id) => !unitById.has(id));
@@ -110,19 +140,10 @@ export async function pipelineDue(scope: readonly string[], today: Date) {
       .map((id) => unitById.get(id))
       .find((u) => u && kinds.includes(u.kind))?.name ?? "—";
 
-  const end = monthEnd(today).getTime();
   const rows: DueRow[] = [];
   for (const p of people) {
-    const file = byPerson.get(p.id);
-    if (!file) continue;
     const unit = unitById.get(p.unitId)!;
-    const activistSince = file.recorded.find((r) => r.step === "recommend")?.on;
-    const reports =
-      activistSince && (p.politicalStatus === "activist" || p.politicalStatus === "target")
-        ? thoughtReportDue(today, activistSince, handedIn.get(p.id) ?? new Set())
-        : [];
-    for (const item of [...nextSteps(pack, file.recorded, { birthDate: file.birthDate }, today), ...reports]) {
-      if (item.state !== "overdue" && !(item.state === "due" && item.deadline && item.deadline.getTime() <= end)) continue;
+    for (const item of due.get(p.id) ?? []) {
       rows.push({
         personId: p.id,
         name: p.name,
