@@ -160,6 +160,14 @@ export const AUDIT_ACTIONS = [
   "review.resubmit",
   "review.approve",
   "review.return",
+  // Organisation life (decision 056).
+  "activity.postpone",
+  "activity.minutes",
+  "activity.file_add",
+  "activity.leave_request",
+  "activity.leave_decide",
+  "activity.makeup_assign",
+  "activity.makeup_complete",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -38,6 +38,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
       checkinOpensAt: toLocalInput(new Date(start.getTime() - 1800_000)),
       checkinClosesAt: toLocalInput(end),
       hours: "2",
+      place: "",
+      agenda: "",
     },
   };
 }
