@@ -53,7 +53,11 @@ const MinutesSchema = z.object({
   minutes: z.string({ error: "请填写会议纪要" }).trim().min(10, "会议纪要至少 10 个字").max(20000, "会议纪要最多 20000 字"),
   decisions: z.string().trim().max(5000, "议定事项最多 5000 字").default(""),
 });
-const PostponeSchema = z.object({ intent: z.literal("postpone"), startsAt: RequiredDateTime("请填写新的开始时间"), reason: reason("请填写改期原因（至少 2 个字）") });
+const PostponeSchema = z.object({
+  intent: z.literal("postpone"),
+  startsAt: RequiredDateTime("请填写新的开始时间"),
+  reason: reason("请填写改期原因（至少 2 个字）"),
+});
 const LeaveSchema = z.object({
   intent: z.literal("leave"),
   personId: z.number({ error: "请选择请假人员" }).int().positive(),
@@ -108,7 +112,13 @@ function LeaveDecision({ personId, lastResult }: { personId: number; lastResult:
     <Form method="post" {...getFormProps(form)} className="flex flex-wrap items-center gap-1">
       <input type="hidden" name="intent" value="leave" />
       <input type="hidden" name="personId" value={personId} />
-      <input {...getInputProps(fields.reason, { type: "text" })} placeholder="意见（不批准时必填）" aria-label="审批意见" maxLength={200} className="w-44 rounded border border-stone-300 px-2 py-1 text-sm" />
+      <input
+        {...getInputProps(fields.reason, { type: "text" })}
+        placeholder="意见（不批准时必填）"
+        aria-label="审批意见"
+        maxLength={200}
+        className="w-44 rounded border border-stone-300 px-2 py-1 text-sm"
+      />
       <button name="decision" value="approve" className={secondaryButtonClass}>
         批准
       </button>
@@ -178,13 +188,20 @@ export default function MeetingRecordPage() {
 
       {a.status !== "cancelled" && a.started ? (
         <section className="rounded-lg bg-white p-4 shadow">
-          <h2 className="mb-2 font-bold">会议纪要{a.minutesAt ? <span className="ml-2 text-xs font-normal text-stone-500">最近保存于 {a.minutesAt}</span> : null}</h2>
+          <h2 className="mb-2 font-bold">
+            会议纪要{a.minutesAt ? <span className="ml-2 text-xs font-normal text-stone-500">最近保存于 {a.minutesAt}</span> : null}
+          </h2>
           <Form method="post" {...getFormProps(minutesForm)} className="space-y-3">
             <input type="hidden" name="intent" value="minutes" />
             <Field label="纪要" htmlFor={minutesFields.minutes.id} errors={minutesFields.minutes.errors} errorId={minutesFields.minutes.errorId}>
               <textarea {...getTextareaProps(minutesFields.minutes)} rows={8} className={inputClass} maxLength={20000} />
             </Field>
-            <Field label="议定事项（每行一项）" htmlFor={minutesFields.decisions.id} errors={minutesFields.decisions.errors} errorId={minutesFields.decisions.errorId}>
+            <Field
+              label="议定事项（每行一项）"
+              htmlFor={minutesFields.decisions.id}
+              errors={minutesFields.decisions.errors}
+              errorId={minutesFields.decisions.errorId}
+            >
               <textarea {...getTextareaProps(minutesFields.decisions)} rows={4} className={inputClass} maxLength={5000} />
             </Field>
             <button type="submit" className={buttonClass}>

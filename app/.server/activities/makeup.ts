@@ -42,7 +42,8 @@ export async function assignMakeup(actorId: number, activityId: number, personId
   const activity = await prisma.activity.findUnique({ where: { id: activityId }, select: { status: true, minutes: true } });
   if (!activity || activity.status !== "confirmed") throw new AppError("invalid", "请先确认签到名单，再布置补学");
   if (!activity.minutes) throw new AppError("invalid", "请先填写会议纪要，补学须阅读纪要");
-  if (lessonId !== null && (await prisma.lesson.count({ where: { id: lessonId } })) === 0) throw new AppError("invalid", "所选课程不存在", { field: "lessonId" });
+  if (lessonId !== null && (await prisma.lesson.count({ where: { id: lessonId } })) === 0)
+    throw new AppError("invalid", "所选课程不存在", { field: "lessonId" });
   const absent = (await absenteesOf(activityId)).filter((p) => p.id !== actorId);
   const chosen = personIds === null ? absent : absent.filter((p) => personIds.includes(p.id));
   if (personIds !== null && chosen.length !== personIds.length) throw new AppError("invalid", "只能为缺席人员布置补学");
@@ -62,7 +63,13 @@ export async function assignMakeup(actorId: number, activityId: number, personId
     }
     assigned++;
   }
-  await audit({ actorId, action: "activity.makeup_assign", targetKind: "activity", targetId: activityId, detail: { assigned, lessonId, all: personIds === null } });
+  await audit({
+    actorId,
+    action: "activity.makeup_assign",
+    targetKind: "activity",
+    targetId: activityId,
+    detail: { assigned, lessonId, all: personIds === null },
+  });
   return { assigned };
 }
 
@@ -86,9 +93,18 @@ export async function completeMakeup(personId: number, activityId: number, now =
   }
   // Credit first: the credit is idempotent, so a completion is never recorded without its hours.
   const credit = await creditMakeup(makeup.assignedById, activityId, personId);
-  const { count } = await prisma.activityMakeup.updateMany({ where: { activityId, personId, completedAt: null }, data: { minutesReadAt: now, completedAt: now } });
+  const { count } = await prisma.activityMakeup.updateMany({
+    where: { activityId, personId, completedAt: null },
+    data: { minutesReadAt: now, completedAt: now },
+  });
   if (count === 1) {
-    await audit({ actorId: personId, action: "activity.makeup_complete", targetKind: "activity", targetId: activityId, detail: { credited: credit?.status === "credited" } });
+    await audit({
+      actorId: personId,
+      action: "activity.makeup_complete",
+      targetKind: "activity",
+      targetId: activityId,
+      detail: { credited: credit?.status === "credited" },
+    });
   }
   return { already: count === 0, credited: credit?.status === "credited" };
 }

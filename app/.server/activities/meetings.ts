@@ -138,7 +138,10 @@ export async function meetingFile(activityId: number, fileId: number) {
 
 /** 请假: by someone expected, with a reason, before the meeting starts; asking again replaces a pending or refused request. */
 export async function requestLeave(personId: number, activityId: number, reason: string, now = new Date()) {
-  const activity = await prisma.activity.findUnique({ where: { id: activityId }, select: { kind: true, status: true, startsAt: true, unit: { select: { path: true } } } });
+  const activity = await prisma.activity.findUnique({
+    where: { id: activityId },
+    select: { kind: true, status: true, startsAt: true, unit: { select: { path: true } } },
+  });
   if (!activity || !(await isExpected(personId, activity))) throw new AppError("forbidden", "您不在本次会议的应到人员中");
   if (activity.status !== "open") throw new AppError("invalid", "会议已确认或已取消，不能请假");
   if (now >= activity.startsAt) throw new AppError("invalid", "会议已开始，不能再请假；如确有原因请联系书记");
@@ -204,7 +207,13 @@ export async function postponeActivity(actorId: number, activityId: number, star
     },
   });
   if (count === 0) throw new AppError("invalid", "会议刚刚被修改，请刷新后重试");
-  await audit({ actorId, action: "activity.postpone", targetKind: "activity", targetId: activityId, detail: { from: a.startsAt.toISOString(), to: startsAt.toISOString(), reason } });
+  await audit({
+    actorId,
+    action: "activity.postpone",
+    targetKind: "activity",
+    targetId: activityId,
+    detail: { from: a.startsAt.toISOString(), to: startsAt.toISOString(), reason },
+  });
 }
 
 /** The minutes (纪要) and decisions, written once the meeting has started; every save is audited with what it replaced. */
@@ -221,4 +230,3 @@ export async function saveMinutes(actorId: number, activityId: number, minutes: 
     detail: { edited: a.minutes !== null, previous: a.minutes === null ? null : { minutes: a.minutes, decisions: a.decisions } },
   });
 }
-

@@ -24,7 +24,10 @@ export function MeetingStateBadges({ state, status }: { state: State; status: st
   return (
     <span className="flex flex-wrap gap-1">
       {meetingStateLabels(state, status).map((l) => (
-        <span key={l} className={`rounded px-1.5 py-0.5 text-xs ${l === "待补学" || l === "缺席" ? "bg-amber-100 text-amber-900" : "bg-stone-100 text-stone-700"}`}>
+        <span
+          key={l}
+          className={`rounded px-1.5 py-0.5 text-xs ${l === "待补学" || l === "缺席" ? "bg-amber-100 text-amber-900" : "bg-stone-100 text-stone-700"}`}
+        >
           {l}
         </span>
       ))}
