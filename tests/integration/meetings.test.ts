@@ -23,7 +23,7 @@ beforeAll(async () => {
   const college = f.unit({ name: "历史学院党委", kind: "college", parent: root });
   const branch = f.unit({ name: "历史学院第一党支部", kind: "branch", branchType: "student", parent: college });
   const other = f.unit({ name: "历史学院第二党支部", kind: "branch", branchType: "student", parent: college });
-  Object.assign(ids, { branch: branch.id, other: other.id });
+  Object.assign(ids, { branch: branch.id, other: other.id, college: college.id });
   const person = async (key: string, unitId: number) => {
     ids[key] = f.person({ number: key, name: `人员${key}`, unitId, politicalStatus: "member" });
     await f.password(ids[key], PASSWORD);
@@ -34,6 +34,8 @@ beforeAll(async () => {
   f.grant(ids.SEC, "secretary", branch.id);
   for (const key of ["M1", "M2", "M3", "M4"]) await person(key, branch.id);
   await person("FAR", other.id);
+  await person("COL", college.id);
+  f.grant(ids.COL, "secretary", college.id);
 });
 afterAll(async () => {
   await server?.stop();
@@ -176,5 +178,35 @@ describe("meetings", () => {
     expect((await clients.SEC.post(`/manage/activities/${id}`, { intent: "add", personId: String(ids.M4), reason: "会后补签" })).status).toBe(200);
     expect(meetingEntries("M4", id)).toHaveLength(1);
     expect(audits("activity.makeup_complete", id)).toBe(2 + 0 + 1);
+  });
+
+  it("counts confirmed meetings against the rules per branch, rolls them up per college, and prints the record book", async () => {
+    // By now the branch has one confirmed 主题党日 this month (the 补学 test); the planned ones do not count.
+    const year = new Date(Date.now() + 8 * HOUR).getUTCFullYear();
+    const month = new Date(Date.now() + 8 * HOUR).getUTCMonth() + 1;
+    const mine = await clients.SEC.get(`/manage/meetings/compliance?year=${year}`);
+    expect(mine.status).toBe(200);
+    expect(mine.text).toContain("历史学院第一党支部");
+    expect(mine.text).not.toContain("历史学院第二党支部");
+    expect(mine.text).toContain("第十六条");
+    const themeCell = new RegExp(`<td class="pr-2( text-red-800)?" title="[^"]*${month} 月：1/1[^"]*">1/${month}`);
+    expect(mine.text).toMatch(themeCell);
+
+    const college = await clients.COL.get(`/manage/meetings/compliance?year=${year}`);
+    expect(college.text).toContain("历史学院第二党支部");
+    expect(college.text).toContain('data-testid="college-rollup"');
+    expect(college.text).toContain("历史学院党委");
+    expect((await clients.M1.get("/manage/meetings/compliance")).status).toBe(403);
+    expect((await clients.SEC.get("/manage/meetings/compliance?year=abc")).status).toBe(400);
+
+    const book = await clients.SEC.get(`/manage/meetings/record/${ids.branch}?year=${year}`);
+    expect(book.status).toBe(200);
+    expect(book.text).toContain("组织生活记录本");
+    expect(book.text).toContain("讨论并确定了发展对象人选");
+    expect(book.text).toContain("break-before: page");
+    // The leave approved in the leave test is listed under 请假, not 缺席.
+    expect(book.text).toMatch(/请假（1）<\/th><td[^>]*>人员M2</);
+    expect((await clients.SEC.get(`/manage/meetings/record/${ids.other}?year=${year}`)).status).toBe(403);
+    expect((await clients.COL.get(`/manage/meetings/record/${ids.other}?year=${year}`)).status).toBe(200);
   });
 });

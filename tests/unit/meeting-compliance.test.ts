@@ -2,6 +2,7 @@ import fs from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { type HeldMeeting, type MeetingRule, complianceForYear, periodIndex, rollUp } from "~/lib/meeting-compliance";
+import { currentQuarter, planByMonth, quarterBounds, quarterKey, shiftQuarter } from "~/lib/meeting-plan";
 import { parseRulePack } from "~/lib/rule-pack";
 
 // The frequency rules of organisation life: periods in China time, a period not yet over is open (not
@@ -99,5 +100,21 @@ describe("meeting compliance", () => {
     expect(errors([{ ...meetings[0], period: "week" }])).toBe("cpc-2019.yaml 的 meetings.0.period：period 只能是 month、quarter、year");
     expect(errors([meetings[0], meetings[0]])).toBe("cpc-2019.yaml 的 meetings.1.kind：会议类型 branch_meeting 重复");
     expect(errors([{ ...meetings[0], count: 0, times: 2 }])).toMatch(/不认识的字段：times/);
+  });
+});
+
+describe("quarter plan", () => {
+  it("bounds a quarter in China time and groups its meetings by month", () => {
+    const q = currentQuarter(new Date("2026-03-31T16:30:00Z"));
+    expect(q).toEqual({ year: 2026, index: 2 });
+    expect(quarterBounds(q)).toEqual({ gte: new Date("2026-03-31T16:00:00Z"), lt: new Date("2026-06-30T16:00:00Z") });
+    expect(shiftQuarter({ year: 2026, index: 1 }, -1)).toEqual({ year: 2025, index: 4 });
+    expect(quarterKey(shiftQuarter({ year: 2026, index: 4 }, 1))).toBe("2027-1");
+    const plan = planByMonth(q, [{ startsAt: at("2026-04-02") }, { startsAt: at("2026-06-30") }]);
+    expect(plan.map((p) => [p.month, p.items.length])).toEqual([
+      [4, 1],
+      [5, 0],
+      [6, 1],
+    ]);
   });
 });

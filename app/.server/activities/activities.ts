@@ -65,17 +65,18 @@ export async function cancelActivity(actorId: number, activityId: number, reason
   await audit({ actorId, action: "activity.cancel", targetKind: "activity", targetId: activityId, detail: { reason } });
 }
 
-/** The activities of the units under some paths, newest first, with their attendance counts. */
-export async function activitiesOfUnits(paths: string[]) {
+/** The activities of the units under some paths (starting within a range, when given), newest first, with their attendance counts. */
+export async function activitiesOfUnits(paths: string[], startsWithin?: { gte: Date; lt: Date }) {
   if (paths.length === 0) return [];
   const rows = await prisma.activity.findMany({
-    where: { unit: { OR: paths.map((p) => ({ path: { startsWith: p } })) } },
+    where: { unit: { OR: paths.map((p) => ({ path: { startsWith: p } })) }, ...(startsWithin ? { startsAt: startsWithin } : {}) },
     select: {
       id: true,
       title: true,
       kind: true,
       status: true,
       startsAt: true,
+      place: true,
       hours: true,
       unit: { select: { name: true } },
       _count: { select: { attendances: { where: { removedAt: null } } } },
