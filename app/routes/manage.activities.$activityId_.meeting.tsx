@@ -5,10 +5,12 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { activityDetail, activityUnitId } from "~/.server/activities/activities";
 import { absenteesOf, assignMakeup, lessonChoices } from "~/.server/activities/makeup";
-import { decideLeave, leavesOf, postponeActivity, saveMinutes } from "~/.server/activities/meetings";
+import { decideLeave, leavesOf, meetingFiles, postponeActivity, saveMinutes } from "~/.server/activities/meetings";
 import { requireManagerOf } from "~/.server/auth/guard";
 import { readForm } from "~/.server/http/form-body";
-import { formRefusal } from "~/.server/http/refusal";
+import { formRefusal, orRefuse } from "~/.server/http/refusal";
+import { parseUploadForm } from "~/.server/http/upload";
+import { MAX_MINUTES_FILE_BYTES, MINUTES_FILE_FIELD, addMinutesFile } from "~/.server/activities/minutes-files";
 import { Field, FieldError, FormMessage, Notice, buttonClass, inputClass, secondaryButtonClass } from "~/components/ui/form";
 import { ACTIVITY_KIND_LABELS, ACTIVITY_STATUS_LABELS } from "~/lib/activities";
 import { RequiredDateTime } from "~/lib/contest-settings";
@@ -39,6 +41,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       minutesAt: a.minutesAt ? formatChinaDateTime(a.minutesAt) : null,
       hasMinutes: a.minutes !== null,
     },
+    files: await meetingFiles(id),
     minutes: { minutes: a.minutes ?? "", decisions: a.decisions ?? "" },
     postponeDefault: toLocalInput(new Date(a.startsAt.getTime() + 7 * 86400_000)),
     leaves: leaves.map((l) => ({ ...l, name: l.person.name, createdAt: formatChinaDateTime(l.createdAt) })),
@@ -65,6 +68,7 @@ const LeaveSchema = z.object({
   reason: z.string().trim().max(200, "原因最多 200 字").default(""),
 });
 const MakeupSchema = z.object({ intent: z.literal("makeup"), lessonId: z.number().int().positive().optional() });
+const FileSchema = z.object({ intent: z.literal("file"), file: z.unknown() });
 const ActionSchema = z.discriminatedUnion("intent", [MinutesSchema, PostponeSchema, LeaveSchema, MakeupSchema], { error: "未知的操作" });
 
 type Reply = { result: SubmissionResult<string[]>; form: string | null; message?: string };
@@ -77,6 +81,21 @@ function formOf(formData: FormData): string | null {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { user, id } = await requireManagerOf(request, "activities:manage", params.activityId, activityUnitId);
+  // The minutes' photos and attachments come as a multipart form of their own.
+  if ((request.headers.get("Content-Type") ?? "").startsWith("multipart/form-data")) {
+    const formData = await orRefuse(() =>
+      parseUploadForm(request, { fileField: MINUTES_FILE_FIELD, textFields: ["intent"], maxFileBytes: MAX_MINUTES_FILE_BYTES }),
+    );
+    const submission = parseWithZod(formData, { schema: FileSchema });
+    if (submission.status !== "success") return data<Reply>({ result: submission.reply(), form: "file" }, { status: 400 });
+    try {
+      const file = submission.value.file;
+      const row = await addMinutesFile(user.id, id, file instanceof File ? file : null);
+      return data<Reply>({ result: submission.reply({ resetForm: true }), form: "file", message: row.kind === "photo" ? "照片已上传" : "附件已上传" });
+    } catch (e) {
+      return formRefusal(submission, e, { form: "file" });
+    }
+  }
   const formData = await readForm(request);
   const form = formOf(formData);
   const submission = parseWithZod(formData, { schema: ActionSchema });
@@ -131,7 +150,7 @@ function LeaveDecision({ personId, lastResult }: { personId: number; lastResult:
 }
 
 export default function MeetingRecordPage() {
-  const { activity: a, minutes, postponeDefault, leaves, absentees, lessons } = useLoaderData<typeof loader>();
+  const { activity: a, minutes, postponeDefault, leaves, absentees, lessons, files } = useLoaderData<typeof loader>();
   const reply = useActionData<typeof action>();
   const resultFor = (form: string) => (reply?.form === form ? reply.result : undefined);
   const [minutesForm, minutesFields] = useForm<z.input<typeof MinutesSchema>>({
@@ -207,6 +226,36 @@ export default function MeetingRecordPage() {
             <button type="submit" className={buttonClass}>
               保存纪要
             </button>
+          </Form>
+        </section>
+      ) : null}
+
+      {a.status !== "cancelled" && a.started ? (
+        <section className="space-y-2 rounded-lg bg-white p-4 shadow">
+          <h2 className="font-bold">照片与附件</h2>
+          <ul className="space-y-1 text-sm" data-testid="minutes-files">
+            {files.map((f) => (
+              <li key={f.id}>
+                <a href={`/meetings/${a.id}/files/${f.id}`} className="text-party hover:underline">
+                  {f.kind === "photo" ? "照片" : "附件"}：{f.name}
+                </a>
+              </li>
+            ))}
+          </ul>
+          <Form method="post" encType="multipart/form-data" className="flex flex-wrap items-center gap-2">
+            <input type="hidden" name="intent" value="file" />
+            <input
+              type="file"
+              name="file"
+              required
+              accept="image/jpeg,image/png,image/webp,application/pdf,.docx"
+              aria-label="选择照片或附件"
+              className="text-sm"
+            />
+            <button type="submit" className={secondaryButtonClass}>
+              上传
+            </button>
+            <p className="w-full text-xs text-stone-500">照片（JPEG、PNG、WebP）会去除拍摄信息并缩小；附件限 PDF、Word（.docx），每个不超过 10 MB。</p>
           </Form>
         </section>
       ) : null}

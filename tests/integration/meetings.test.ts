@@ -1,7 +1,11 @@
+import fs from "node:fs";
+import path from "node:path";
+import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { checkinToken } from "~/.server/activities/checkin-code";
 import { toLocalInput } from "~/lib/quiz-settings";
 import { Client } from "../support/client";
+import { TMP } from "../support/paths";
 import { type TestServer, startTestServer } from "../support/server";
 
 // Meetings recorded whole, against the real server (decision 056): a member of another branch reads
@@ -11,13 +15,14 @@ import { type TestServer, startTestServer } from "../support/server";
 // once however it is raced: two requests at once, again later, re-assigned, or attended as well.
 
 let server: TestServer;
+const dataDir = path.join(TMP, `meetings-data-${process.pid}-${Date.now()}`);
 const ids: Record<string, number> = {};
 const clients: Record<string, Client> = {};
 const PASSWORD = "Passw0rd1";
 const HOUR = 3600_000;
 
 beforeAll(async () => {
-  server = await startTestServer();
+  server = await startTestServer({ env: { DATA_DIR: dataDir } });
   const f = server.factory;
   const root = f.unit({ name: "会议大学党委", kind: "committee" });
   const college = f.unit({ name: "历史学院党委", kind: "college", parent: root });
@@ -39,6 +44,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await server?.stop();
+  fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
 async function plan(startsIn: number, overrides: Record<string, string> = {}) {
@@ -208,5 +214,55 @@ describe("meetings", () => {
     expect(book.text).toMatch(/请假（1）<\/th><td[^>]*>人员M2</);
     expect((await clients.SEC.get(`/manage/meetings/record/${ids.other}?year=${year}`)).status).toBe(403);
     expect((await clients.COL.get(`/manage/meetings/record/${ids.other}?year=${year}`)).status).toBe(200);
+  });
+
+  it("keeps the minutes' photos re-encoded and smaller, attachments by their bytes, and shows them to the meeting's people only", async () => {
+    const id = await plan(-HOUR / 2);
+    const upload = (name: string, bytes: Uint8Array, type: string) => {
+      const form = new FormData();
+      form.set("intent", "file");
+      form.set("file", new File([bytes as Uint8Array<ArrayBuffer>], name, { type }));
+      return clients.SEC.post(record(id), form);
+    };
+    // A wide photo with an EXIF comment (where a phone would write its place).
+    const photo = await sharp({ create: { width: 2400, height: 600, channels: 3, background: "#c00" } })
+      .withExif({ IFD0: { ImageDescription: "文科楼302 GPS" } })
+      .jpeg()
+      .toBuffer();
+    expect((await sharp(photo).metadata()).exif).toBeDefined();
+    const ok = await upload("现场.jpg", photo, "image/jpeg");
+    expect(ok.status).toBe(200);
+    expect(ok.text).toContain("照片已上传");
+    const pdf = new TextEncoder().encode("%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n");
+    expect((await upload("会议材料.pdf", pdf, "application/pdf")).text).toContain("附件已上传");
+    const fake = await upload("病毒.pdf", new TextEncoder().encode("MZ this is not a pdf"), "application/pdf");
+    expect(fake.status).toBe(415);
+    expect(fake.text).toContain("按文件内容判断");
+
+    const files = db().prepare("SELECT id, kind, name, mime, filePath FROM ActivityFile WHERE activityId = ? ORDER BY id").all(id) as {
+      id: number;
+      kind: string;
+      name: string;
+      mime: string;
+      filePath: string;
+    }[];
+    expect(files.map((f) => [f.kind, f.name, f.mime])).toEqual([
+      ["photo", "现场.jpg", "image/jpeg"],
+      ["attachment", "会议材料.pdf", "application/pdf"],
+    ]);
+    expect(audits("activity.file_add", id)).toBe(2);
+    const stored = await sharp(fs.readFileSync(path.join(dataDir, files[0].filePath))).metadata();
+    expect([stored.width, stored.exif]).toEqual([1200, undefined]);
+
+    const photoUrl = `/meetings/${id}/files/${files[0].id}`;
+    const seen = await clients.M1.download(photoUrl);
+    expect([seen.status, seen.headers.get("content-type")]).toEqual([200, "image/jpeg"]);
+    expect((await sharp(seen.bytes).metadata()).width).toBe(1200);
+    const attachment = await clients.M1.download(`/meetings/${id}/files/${files[1].id}`);
+    expect(attachment.headers.get("content-disposition")).toMatch(/^attachment;/);
+    expect((await clients.FAR.download(photoUrl)).status).toBe(404);
+    // A file id of this meeting under another meeting's id is not found either.
+    const another = await plan(-HOUR / 2);
+    expect((await clients.M1.download(`/meetings/${another}/files/${files[0].id}`)).status).toBe(404);
   });
 });

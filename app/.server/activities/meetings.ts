@@ -131,9 +131,9 @@ export async function meetingForReader(personId: number, activityId: number, now
   return { ...a, kind: ActivityKindSchema.parse(a.kind), state: await stateOf(personId, a, now) };
 }
 
-/** A file of a meeting, for a reader already admitted by `canReadMeeting`. */
-export async function meetingFile(activityId: number, fileId: number) {
-  return prisma.activityFile.findFirst({ where: { id: fileId, activityId }, select: { name: true, filePath: true, mime: true, kind: true } });
+/** The minutes' photos and attachments, oldest first. */
+export async function meetingFiles(activityId: number) {
+  return prisma.activityFile.findMany({ where: { activityId }, select: { id: true, kind: true, name: true, size: true }, orderBy: { id: "asc" } });
 }
 
 /** 请假: by someone expected, with a reason, before the meeting starts; asking again replaces a pending or refused request. */
