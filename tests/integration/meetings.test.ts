@@ -99,6 +99,34 @@ describe("meetings", () => {
     expect((db().prepare("SELECT COUNT(*) AS n FROM ActivityLeave WHERE personId = ?").get(ids.FAR) as { n: number }).n).toBe(0);
   });
 
+  it("postpones a meeting not yet held with a reason, keeping its length and its first planned start", async () => {
+    const id = await plan(24 * HOUR);
+    const ms = (stored: string) => new Date(stored).getTime();
+    const before = db().prepare("SELECT startsAt, endsAt, checkinOpensAt FROM Activity WHERE id = ?").get(id) as Record<string, string>;
+    const later = new Date(ms(before.startsAt) + 3 * 24 * HOUR);
+    const bare = await clients.SEC.post(record(id), { intent: "postpone", startsAt: toLocalInput(later), reason: "" });
+    expect(bare.status).toBe(400);
+    expect(bare.text).toContain("请填写改期原因");
+    const earlier = await clients.SEC.post(record(id), {
+      intent: "postpone",
+      startsAt: toLocalInput(new Date(ms(before.startsAt) - HOUR)),
+      reason: "场地冲突",
+    });
+    expect(earlier.text).toContain("新的开始时间须晚于原定时间");
+    expect((await clients.SEC.post(record(id), { intent: "postpone", startsAt: toLocalInput(later), reason: "场地冲突" })).status).toBe(200);
+    const after = db().prepare("SELECT startsAt, endsAt, checkinOpensAt, postponedFrom, statusReason FROM Activity WHERE id = ?").get(id) as Record<
+      string,
+      string
+    >;
+    expect(ms(after.startsAt)).toBe(later.getTime());
+    expect(ms(after.endsAt) - ms(after.startsAt)).toBe(ms(before.endsAt) - ms(before.startsAt));
+    expect(ms(after.startsAt) - ms(after.checkinOpensAt)).toBe(ms(before.startsAt) - ms(before.checkinOpensAt));
+    expect([ms(after.postponedFrom), after.statusReason]).toEqual([ms(before.startsAt), "场地冲突"]);
+    expect((await clients.M1.get(`/meetings/${id}`)).text).toContain("已改期");
+    expect(audits("activity.postpone", id)).toBe(1);
+    expect((await clients.FAR.post(record(id), { intent: "postpone", startsAt: toLocalInput(later), reason: "越权" })).status).toBe(403);
+  });
+
   it("takes 请假 before the start, with a reason, refused with a reason and approved when asked again", async () => {
     const id = await plan(24 * HOUR);
     const short = await clients.M2.post(`/meetings/${id}`, { intent: "leave", reason: "病" });

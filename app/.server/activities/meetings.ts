@@ -109,9 +109,11 @@ export async function meetingsOfPerson(personId: number, now = new Date()) {
     if (r.kind === "committee_meeting" && !(await canReadMeeting({ id: personId, grants: [] }, r.id))) continue;
     visible.push({ ...r, kind: ActivityKindSchema.parse(r.kind), state: await stateOf(personId, r, now) });
   }
+  // A meeting whose list is confirmed is over, even before its planned end.
+  const ahead = (m: { endsAt: Date; status: string }) => m.endsAt >= now && m.status !== "confirmed";
   return {
-    upcoming: visible.filter((m) => m.endsAt >= now).reverse(),
-    past: visible.filter((m) => m.endsAt < now),
+    upcoming: visible.filter(ahead).reverse(),
+    past: visible.filter((m) => !ahead(m)),
   };
 }
 
