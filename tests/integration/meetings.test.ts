@@ -40,6 +40,11 @@ beforeAll(async () => {
   for (const key of ["M1", "M2", "M3", "M4"]) await person(key, branch.id);
   await person("FAR", other.id);
   await person("COL", college.id);
+  // An activist of the branch: not a party member, so not expected at its meetings.
+  ids.ACT = f.person({ number: "ACT", name: "人员ACT", unitId: branch.id, politicalStatus: "activist" });
+  await f.password(ids.ACT, PASSWORD);
+  clients.ACT = new Client(server.url);
+  expect((await clients.ACT.login("ACT", PASSWORD)).status).toBe(302);
   f.grant(ids.COL, "secretary", college.id);
 });
 afterAll(async () => {
@@ -95,6 +100,9 @@ describe("meetings", () => {
     expect((await clients.FAR.post(`/meetings/${id}`, { intent: "leave", reason: "出差在外" })).status).toBe(404);
     expect((await clients.FAR.post(`/meetings/${id}`, { intent: "makeup" })).status).toBe(404);
     expect((await clients.FAR.get(record(id))).status).toBe(403);
+    // Nor is a meeting of her own branch listed for someone not expected at it, and its page is refused alike.
+    expect((await clients.ACT.get("/meetings")).text).not.toContain(`/meetings/${id}`);
+    expect((await clients.ACT.get(`/meetings/${id}`)).status).toBe(404);
     expect((await clients.M1.get(record(id))).status).toBe(403);
     expect((db().prepare("SELECT COUNT(*) AS n FROM ActivityLeave WHERE personId = ?").get(ids.FAR) as { n: number }).n).toBe(0);
   });
