@@ -91,6 +91,10 @@ if (seeded) {
   const { seedDemoClassHistory } = await import("../prisma/seed-class-history");
   const classes = await seedDemoClassHistory(dbFile);
   if (classes) console.info(`已写入演示培训班记录 (demo party-school classes): ${classes}`);
+  // Organisation life recorded whole (decision 056): minutes, leaves, 补学 and the coming weeks' plan, on the history's meetings.
+  const { seedDemoMeetings } = await import("../prisma/seed-meetings");
+  const meetings = seedDemoMeetings(dbFile);
+  if (meetings) console.info(`已写入演示会议记录 (demo meetings): ${meetings}`);
 }
 const server = await startServer({ dev });
 

@@ -155,6 +155,15 @@ export const AUDIT_ACTION_LABELS: Record<AuditAction, string> = {
   "review.approve": "审核通过并发布",
   "review.return": "审核退回",
   "calendar.feed_create": "生成日历订阅链接（旧链接失效）",
+
+  // Organisation life (decision 056).
+  "activity.postpone": "会议改期",
+  "activity.minutes": "填写会议纪要",
+  "activity.file_add": "上传纪要附件",
+  "activity.leave_request": "会议请假",
+  "activity.leave_decide": "审批请假",
+  "activity.makeup_assign": "布置补学",
+  "activity.makeup_complete": "完成补学",
 };
 
 /** The label of an action read from the log; an action the code no longer knows shows as stored. */

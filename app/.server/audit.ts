@@ -165,6 +165,14 @@ export const AUDIT_ACTIONS = [
 
   // The calendar feed (docs/decisions/057).
   "calendar.feed_create",
+  // Organisation life (decision 056).
+  "activity.postpone",
+  "activity.minutes",
+  "activity.file_add",
+  "activity.leave_request",
+  "activity.leave_decide",
+  "activity.makeup_assign",
+  "activity.makeup_complete",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

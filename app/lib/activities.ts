@@ -36,6 +36,9 @@ export const ActivitySettingsSchema = z
     checkinOpensAt: RequiredDateTime("请填写签到开始时间"),
     checkinClosesAt: RequiredDateTime("请填写签到截止时间"),
     hours: HoursSchema({ max: 100 }),
+    // The plan (decision 056): where, and the agenda as plain-text items, one a line.
+    place: z.string().trim().max(100, "地点最多 100 字").default(""),
+    agenda: z.string().trim().max(2000, "议程最多 2000 字").default(""),
   })
   // Checked whenever both times were read, even when another field is missing: all errors show at once.
   .refine((v) => v.startsAt < v.endsAt, { path: ["endsAt"], message: "结束时间须晚于开始时间", when: bothFieldsRead("startsAt", "endsAt") })
@@ -44,4 +47,13 @@ export const ActivitySettingsSchema = z
     message: "签到截止时间须晚于签到开始时间",
     when: bothFieldsRead("checkinOpensAt", "checkinClosesAt"),
   });
-export type ActivitySettings = z.infer<typeof ActivitySettingsSchema>;
+/** The place and agenda are optional for callers other than the form (a class's session): absent leaves them as they are. */
+export type ActivitySettings = Omit<z.infer<typeof ActivitySettingsSchema>, "place" | "agenda"> & { place?: string; agenda?: string };
+
+/** Plain-text items, one a line (an agenda, the decisions): blank lines dropped, list markers kept as typed. */
+export function textItems(text: string | null | undefined): string[] {
+  return (text ?? "")
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter(Boolean);
+}

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { HOURS_CATEGORIES } from "./hours-categories";
 import { hoursToHundredths } from "./hours";
+import { meetingRulesSchema } from "./meeting-compliance";
 import { CADRE_LEVELS, CADRE_LEVEL_LABELS, POLITICAL_STATUSES, POLITICAL_STATUS_LABELS } from "./vocabulary";
 
 // The format of a rule pack (content/rule-packs/<id>.yaml): the study-hour requirements of the
@@ -96,6 +97,8 @@ export const rulePackSchema = strictObject({
   description: text("说明（description）"),
   requirements: z.array(requirement).min(1, "至少要有一项学时要求"),
   gates,
+  // How often each kind of meeting must be held (decision 056); optional so an older pack still loads.
+  meetings: meetingRulesSchema.optional(),
 }).superRefine((pack, ctx) => {
   const ids = pack.requirements.map((r) => r.id);
   const seen = new Set<string>();

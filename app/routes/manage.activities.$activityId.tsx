@@ -68,6 +68,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       checkinOpensAt: toLocalInput(a.checkinOpensAt),
       checkinClosesAt: toLocalInput(a.checkinClosesAt),
       hours: formatHours(a.hours),
+      place: a.place ?? "",
+      agenda: a.agenda ?? "",
     },
     // The settings and the cancellation: for a manager of activities, not a class's organiser.
     canEdit: full,
@@ -249,6 +251,11 @@ export default function ActivityPage() {
         <p className="text-xs text-stone-500">
           签到时间：{a.checkinOpensAt} 至 {a.checkinClosesAt}
         </p>
+        {canEdit ? (
+          <Link to={`/manage/activities/${a.id}/meeting`} className="text-sm text-party hover:underline">
+            请假、纪要与补学 →
+          </Link>
+        ) : null}
       </section>
 
       {reply && "message" in reply && reply.message ? <Notice>{reply.message}</Notice> : null}

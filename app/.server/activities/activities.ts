@@ -32,6 +32,8 @@ function columns(settings: ActivitySettings) {
     checkinOpensAt: settings.checkinOpensAt,
     checkinClosesAt: settings.checkinClosesAt,
     hours: hoursToHundredths(settings.hours),
+    place: settings.place === undefined ? undefined : settings.place || null,
+    agenda: settings.agenda === undefined ? undefined : settings.agenda || null,
   };
 }
 
@@ -58,22 +60,23 @@ export async function updateActivity(actorId: number, activityId: number, settin
 }
 
 export async function cancelActivity(actorId: number, activityId: number, reason: string) {
-  const { count } = await prisma.activity.updateMany({ where: { id: activityId, status: "open" }, data: { status: "cancelled" } });
+  const { count } = await prisma.activity.updateMany({ where: { id: activityId, status: "open" }, data: { status: "cancelled", statusReason: reason } });
   if (count === 0) throw new AppError("invalid", "只能取消尚未确认的活动");
   await audit({ actorId, action: "activity.cancel", targetKind: "activity", targetId: activityId, detail: { reason } });
 }
 
-/** The activities of the units under some paths, newest first, with their attendance counts. */
-export async function activitiesOfUnits(paths: string[]) {
+/** The activities of the units under some paths (starting within a range, when given), newest first, with their attendance counts. */
+export async function activitiesOfUnits(paths: string[], startsWithin?: { gte: Date; lt: Date }) {
   if (paths.length === 0) return [];
   const rows = await prisma.activity.findMany({
-    where: { unit: { OR: paths.map((p) => ({ path: { startsWith: p } })) } },
+    where: { unit: { OR: paths.map((p) => ({ path: { startsWith: p } })) }, ...(startsWithin ? { startsAt: startsWithin } : {}) },
     select: {
       id: true,
       title: true,
       kind: true,
       status: true,
       startsAt: true,
+      place: true,
       hours: true,
       unit: { select: { name: true } },
       _count: { select: { attendances: { where: { removedAt: null } } } },
@@ -99,6 +102,13 @@ export async function activityDetail(activityId: number) {
       hours: true,
       codeSecret: true,
       confirmedAt: true,
+      place: true,
+      agenda: true,
+      statusReason: true,
+      postponedFrom: true,
+      minutes: true,
+      decisions: true,
+      minutesAt: true,
       unit: { select: { id: true, name: true, path: true } },
       attendances: {
         select: {

@@ -125,6 +125,30 @@ export async function creditIfConfirmed(activityId: number, personId: number): P
   return creditAttendee(activity.confirmedById, activity, personId);
 }
 
+/**
+ * Credits a completed 补学 (decision 056) with the meeting's hours, under the same source keys as an
+ * attendance: the ledger's unique (person, source) key then makes "attended and 补学", two tabs and
+ * two requests collapse into one entry, on any database. Null when the person already holds an
+ * unreversed credit for the meeting. The approver is the secretary who assigned the 补学.
+ */
+export async function creditMakeup(approverId: number, activityId: number, personId: number): Promise<CreditResult | null> {
+  if (approverId === personId) return null;
+  const activity = await loadActivity(activityId);
+  const { count, active } = await creditsOf(personId, activityId);
+  if (active) return null;
+  const kind = ActivityKindSchema.parse(activity.kind);
+  return creditHours({
+    personId,
+    amount: activity.hours,
+    category: activityCategory(kind),
+    sourceKind: SOURCE_KIND,
+    sourceId: count === 0 ? String(activity.id) : `${activity.id}#${count + 1}`,
+    earnedAt: activity.startsAt,
+    approvedById: approverId,
+    note: `补学 · ${ACTIVITY_KIND_LABELS[kind]}：${activity.title}`,
+  });
+}
+
 /** Adds someone of the activity's unit who was there, with the reason; credits them at once after confirmation. */
 export async function addAttendee(actorId: number, activityId: number, personId: number, reason: string) {
   const activity = await loadActivity(activityId);

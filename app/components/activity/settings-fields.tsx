@@ -1,4 +1,4 @@
-import { type FieldMetadata, getInputProps, getSelectProps } from "@conform-to/react";
+import { type FieldMetadata, getInputProps, getSelectProps, getTextareaProps } from "@conform-to/react";
 import { InputField } from "~/components/builder/builder-parts";
 import { Field } from "~/components/ui/form";
 import { inputClass } from "~/components/ui/form";
@@ -16,6 +16,8 @@ export type ActivityFieldValues = {
   checkinOpensAt: string;
   checkinClosesAt: string;
   hours: string;
+  place: string;
+  agenda: string;
 };
 
 type SettingsFields<S extends Record<string, unknown>> = { [K in keyof ActivityFieldValues]: FieldMetadata<unknown, S, string[]> };
@@ -36,6 +38,12 @@ export function ActivitySettingsFields<S extends Record<string, unknown>>({ fiel
       <InputField label="签到开始" field={fields.checkinOpensAt} type="datetime-local" />
       <InputField label="签到截止" field={fields.checkinClosesAt} type="datetime-local" />
       <InputField label="每人学时" field={fields.hours} type="number" min="0.05" max="100" step="0.05" />
+      <Field label="地点" htmlFor={fields.place.id} errors={fields.place.errors} errorId={fields.place.errorId}>
+        <input {...getInputProps(fields.place, { type: "text" })} placeholder="如：文科楼 302 室" className={inputClass} maxLength={100} />
+      </Field>
+      <Field label="议程（每行一项）" htmlFor={fields.agenda.id} errors={fields.agenda.errors} errorId={fields.agenda.errorId}>
+        <textarea {...getTextareaProps(fields.agenda)} rows={4} className={inputClass} maxLength={2000} />
+      </Field>
     </div>
   );
 }
