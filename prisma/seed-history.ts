@@ -107,7 +107,8 @@ export function seedDemoHistory(dbFile: string, now = new Date()): string | null
   try {
     const { n } = get<{ n: number }>(
       f.db,
-      sql`SELECT (SELECT COUNT(*) FROM "Activity") + (SELECT COUNT(*) FROM "LessonProgress") + (SELECT COUNT(*) FROM "QuizAttempt") AS "n"`,
+      // Only what has happened counts: the demo seed itself plans the coming weeks' meetings (seed-todo.ts).
+      sql`SELECT (SELECT COUNT(*) FROM "Activity" WHERE "startsAt" <= ${now}) + (SELECT COUNT(*) FROM "LessonProgress") + (SELECT COUNT(*) FROM "QuizAttempt") AS "n"`,
     )!;
     if (n > 0) return null;
     const world = loadWorld(f);

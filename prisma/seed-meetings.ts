@@ -63,6 +63,20 @@ export function seedDemoMeetings(dbFile: string, now = new Date()): string | nul
         counts.minutes++;
       }
 
+      // ---------- meetings already planned (the demo seed's coming ones) get a place and an agenda ----------
+      const unplaced = all<{ id: number; kind: ActivityKind; unitName: string }>(
+        db,
+        sql`SELECT a."id", a."kind", u."name" AS "unitName" FROM "Activity" a JOIN "OrgUnit" u ON u."id" = a."unitId"
+            WHERE a."status" = 'open' AND a."startsAt" > ${now} AND a."place" IS NULL AND a."kind" <> 'party_school' ORDER BY a."id"`,
+      );
+      for (const a of unplaced) {
+        const place = pick(/学生|本科|研究生/.test(a.unitName) ? PLACES.student : PLACES.staff);
+        run(
+          db,
+          sql`UPDATE "Activity" SET "place" = ${place}, "agenda" = ${AGENDAS[a.kind as Exclude<ActivityKind, "party_school">].join("\n")} WHERE "id" = ${a.id}`,
+        );
+      }
+
       // ---------- the demo branches: leaves and 补学 in their last meetings, and the coming weeks ----------
       const demoBranches = all<{ id: number; path: string; name: string }>(
         db,
@@ -135,18 +149,26 @@ export function seedDemoMeetings(dbFile: string, now = new Date()): string | nul
           ["party_lecture", "支部书记讲党课", 21],
         ];
         for (const [kind, title, inDays] of plans) {
+          // The demo seed already gives the demo accounts' units next week's 主题党日 (prisma/seed-todo.ts):
+          // a kind the branch already has coming is not planned twice; it gets its place and agenda above.
+          const coming = get<{ id: number }>(
+            db,
+            sql`SELECT "id" FROM "Activity" WHERE "unitId" = ${b.id} AND "kind" = ${kind} AND "status" = 'open' AND "startsAt" > ${now} ORDER BY "startsAt" LIMIT 1`,
+          );
           const startsAt = new Date(dayStart + inDays * DAY + 7 * 3600_000);
           const endsAt = new Date(startsAt.getTime() + 2 * 3600_000);
           const agenda = AGENDAS[kind as Exclude<ActivityKind, "party_school">].join("\n");
-          const { id } = get<{ id: number }>(
-            db,
-            sql`INSERT INTO "Activity" ("unitId", "kind", "title", "startsAt", "endsAt", "checkinOpensAt", "checkinClosesAt", "hours", "codeSecret", "status",
+          const { id } =
+            coming ??
+            get<{ id: number }>(
+              db,
+              sql`INSERT INTO "Activity" ("unitId", "kind", "title", "startsAt", "endsAt", "checkinOpensAt", "checkinClosesAt", "hours", "codeSecret", "status",
                   "createdById", "place", "agenda", "createdAt", "updatedAt")
                 VALUES (${b.id}, ${kind}, ${title}, ${startsAt}, ${endsAt}, ${new Date(startsAt.getTime() - 1800_000)}, ${endsAt}, ${kind === "committee_meeting" ? 100 : 200},
                   ${newCodeSecret()}, 'open', ${secretary.id}, ${pick(PLACES.student)}, ${agenda}, ${now}, ${now})
                 RETURNING "id"`,
-          )!;
-          counts.planned++;
+            )!;
+          if (!coming) counts.planned++;
           if (kind === "theme_day") {
             const asker = get<{ id: number }>(
               db,

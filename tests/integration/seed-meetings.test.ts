@@ -75,5 +75,15 @@ describe("demo meetings", () => {
 
   it("plans the coming weeks of the demo branches", () => {
     expect(count("SELECT COUNT(*) AS n FROM Activity WHERE status = 'open' AND startsAt > ? AND agenda IS NOT NULL", NOW.getTime())).toBeGreaterThanOrEqual(3);
+    // The demo seed's coming 主题党日 (seed-todo.ts) is given its place and agenda, not planned a second time.
+    expect(count("SELECT COUNT(*) AS n FROM Activity WHERE status = 'open' AND startsAt > ? AND kind <> 'party_school' AND place IS NULL", NOW.getTime())).toBe(
+      0,
+    );
+    expect(
+      count(
+        "SELECT COALESCE(MAX(c), 0) AS n FROM (SELECT COUNT(*) AS c FROM Activity WHERE status = 'open' AND kind = 'theme_day' AND startsAt > ? GROUP BY unitId)",
+        NOW.getTime(),
+      ),
+    ).toBe(1);
   });
 });
