@@ -1,0 +1,84 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { hashPassword } from "~/.server/auth/password";
+import { Client } from "../support/client";
+import { type TestServer, startTestServer } from "../support/server";
+
+// A second attacker's pass over issue 18's newest code (publishing review of courses and documents,
+// the thread page's forms, posting in one raw transaction), each finding kept as a test: a thread whose
+// first post was hidden or held takes no further replies, whichever post of it is answered.
+
+let server: TestServer;
+const ids: Record<string, number> = {};
+const clients: Record<string, Client> = {};
+const PASSWORD = "Passw0rd1";
+const db = () => server.factory.db;
+const postOf = (id: number) => db().prepare(`SELECT "state" FROM "DiscussionPost" WHERE "id" = ?`).get(id) as { state: string };
+const lastPostBy = (key: string) =>
+  (db().prepare(`SELECT "id" FROM "DiscussionPost" WHERE "authorId" = ? ORDER BY "id" DESC`).get(ids[key]) as { id: number }).id;
+const postCount = (topicId: number) => (db().prepare(`SELECT COUNT(*) AS "n" FROM "DiscussionPost" WHERE "topicId" = ?`).get(topicId) as { n: number }).n;
+
+beforeAll(async () => {
+  server = await startTestServer();
+  const f = server.factory;
+  const root = f.unit({ name: "二审大学党委", kind: "committee" });
+  const lit = f.unit({ name: "外语学院党委", kind: "college", parent: root });
+  const lit1 = f.unit({ name: "外语学院第一党支部", kind: "branch", branchType: "student", parent: lit });
+  Object.assign(ids, { root: root.id, lit: lit.id, lit1: lit1.id });
+  const hash = await hashPassword(PASSWORD);
+  const person = async (key: string, unitId: number, politicalStatus = "member") => {
+    ids[key] = f.person({ number: key, name: `人员${key}`, unitId, politicalStatus });
+    f.passwordHash(ids[key], hash);
+    clients[key] = new Client(server.url);
+    expect((await clients[key].login(key, PASSWORD)).status).toBe(302);
+  };
+  await person("ADMIN2", root.id);
+  f.grant(ids.ADMIN2, "admin", root.id);
+  await person("SEC2", lit.id);
+  f.grant(ids.SEC2, "secretary", lit.id);
+  for (const key of ["M1", "M2", "M3", "M4"]) await person(key, lit1.id);
+}, 60_000);
+
+afterAll(() => server?.stop());
+
+async function collegeTopic(title: string) {
+  const res = await clients.SEC2.post("/discuss", { unitId: String(ids.lit), title });
+  expect(res.status).toBe(302);
+  return Number(/\/discuss\/(\d+)$/.exec(res.location!)![1]);
+}
+
+describe("a hidden or held first post takes no more replies", () => {
+  it("refuses a reply to a reply under a post a moderator hid, as it refuses a reply to that post", async () => {
+    const topic = await collegeTopic("隐藏之后");
+    expect((await clients.M1.post(`/discuss/${topic}`, { intent: "post", body: "第一条" })).status).toBe(302);
+    const first = lastPostBy("M1");
+    expect((await clients.M2.post(`/discuss/${topic}`, { intent: "post", body: "回复第一条", parentId: String(first) })).status).toBe(200);
+    const reply = lastPostBy("M2");
+    expect((await clients.ADMIN2.post("/manage/discussion", { intent: "hide", postId: String(first), reason: "不宜公开" })).status).toBe(200);
+    expect(postOf(first).state).toBe("hidden");
+    const before = postCount(topic);
+
+    const direct = await clients.M3.post(`/discuss/${topic}`, { intent: "post", body: "直接回复", parentId: String(first) });
+    expect(direct.status).toBe(404);
+    // Answering the reply hangs the new post under the hidden one just the same.
+    const around = await clients.M3.post(`/discuss/${topic}`, { intent: "post", body: "绕过隐藏继续讨论", parentId: String(reply) });
+    expect(around.status).toBe(409);
+    expect(around.text).toContain("这条内容不能回复");
+    expect(postCount(topic)).toBe(before);
+  });
+
+  it("refuses a reply to a reply under a post its author edited into one held for a listed word", async () => {
+    expect([200, 409]).toContain((await clients.ADMIN2.post("/manage/discussion/words", { intent: "add", word: "待审词" })).status);
+    const topic = await collegeTopic("改成待审");
+    expect((await clients.M1.post(`/discuss/${topic}`, { intent: "post", body: "原来的话" })).status).toBe(302);
+    const first = lastPostBy("M1");
+    expect((await clients.M2.post(`/discuss/${topic}`, { intent: "post", body: "附和", parentId: String(first) })).status).toBe(200);
+    const reply = lastPostBy("M2");
+    expect((await clients.M1.post(`/discuss/${topic}`, { intent: "edit", postId: String(first), body: "改成了待审词" })).status).toBe(200);
+    expect(postOf(first).state).toBe("held");
+    const before = postCount(topic);
+
+    const around = await clients.M4.post(`/discuss/${topic}`, { intent: "post", body: "继续回复", parentId: String(reply) });
+    expect(around.status).toBe(409);
+    expect(postCount(topic)).toBe(before);
+  });
+});
