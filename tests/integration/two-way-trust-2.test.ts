@@ -5,7 +5,8 @@ import { type TestServer, startTestServer } from "../support/server";
 
 // A second attacker's pass over issue 18's newest code (publishing review of courses and documents,
 // the thread page's forms, posting in one raw transaction), each finding kept as a test: a thread whose
-// first post was hidden or held takes no further replies, whichever post of it is answered.
+// first post was hidden or held takes no further replies, whichever post of it is answered; nobody
+// approves a course revision whose draft they wrote, though a colleague pressed 发布.
 
 let server: TestServer;
 const ids: Record<string, number> = {};
@@ -36,6 +37,10 @@ beforeAll(async () => {
   await person("SEC2", lit.id);
   f.grant(ids.SEC2, "secretary", lit.id);
   for (const key of ["M1", "M2", "M3", "M4"]) await person(key, lit1.id);
+  for (const key of ["T1", "T2", "T3"]) {
+    await person(key, lit.id);
+    f.grant(ids[key], "trainer", lit.id);
+  }
 }, 60_000);
 
 afterAll(() => server?.stop());
@@ -80,5 +85,54 @@ describe("a hidden or held first post takes no more replies", () => {
     const around = await clients.M4.post(`/discuss/${topic}`, { intent: "post", body: "继续回复", parentId: String(reply) });
     expect(around.status).toBe(409);
     expect(postCount(topic)).toBe(before);
+  });
+});
+
+describe("nobody approves a course revision they wrote", () => {
+  const item = () =>
+    db().prepare(`SELECT "id", "state", "authorId", "reviewerId" FROM "ReviewItem" WHERE "kind" = 'course_revision' ORDER BY "id" DESC LIMIT 1`).get() as {
+      id: number;
+      state: string;
+      authorId: number;
+      reviewerId: number | null;
+    };
+  const lessonBody = (courseId: number) =>
+    (db().prepare(`SELECT "body" FROM "Lesson" WHERE "courseId" = ? AND "key" = 'lesson-1'`).get(courseId) as { body: string } | undefined)?.body;
+
+  it("refuses the trainer who edited the submitted draft, though a colleague submitted it; a third trainer approves", async () => {
+    const created = await clients.T1.post("/manage/courses", { title: "外语党课", slug: "waiyu-dangke", category: "党课", unitId: String(ids.lit) });
+    expect(created.status).toBe(302);
+    const url = created.location!;
+    const courseId = Number(url.split("/").pop());
+    const saveLesson = (key: string, body: string) =>
+      clients[key].post(`${url}/lessons/lesson-1`, { intent: "save-lesson", title: "第一课", minutes: "5", credit: "0.5", video: "", body, checkpoints: "" });
+    await clients.T1.post(url, { intent: "settings", title: "外语党课", summary: "学院党课", category: "党课", tags: "", completion: "90", body: "课程介绍" });
+    expect((await saveLesson("T1", "第一版正文")).status).toBe(200);
+    expect((await clients.T1.post(url, { intent: "publish" })).text).toContain("已发布第 1 版");
+    expect((await clients.SEC2.post("/manage/review?index", { intent: "setting", unitId: String(ids.lit), choice: "required" })).status).toBe(200);
+
+    // T1 writes the change; T2 presses 发布, so the item is T2's.
+    expect((await saveLesson("T1", "T1 写的新正文")).status).toBe(200);
+    expect((await clients.T2.post(url, { intent: "publish" })).text).toContain("已提交审核");
+    const submitted = item();
+    expect(submitted).toMatchObject({ state: "pending", authorId: ids.T2 });
+
+    const own = await clients.T1.post(`/manage/review/${submitted.id}`, { intent: "approve" });
+    expect(own.status).toBe(403);
+    expect(own.text).toContain("不能审核自己提交的内容");
+    expect(item()).toMatchObject({ state: "pending", reviewerId: null });
+    expect(lessonBody(courseId)).toBe("第一版正文");
+
+    const approved = await clients.T3.post(`/manage/review/${submitted.id}`, { intent: "approve" });
+    expect(approved.status).toBe(200);
+    expect(item()).toMatchObject({ state: "approved", reviewerId: ids.T3 });
+    expect(lessonBody(courseId)).toBe("T1 写的新正文");
+
+    // Edits before an earlier submission are not part of a later one: T1 approves T2's next change.
+    expect((await saveLesson("T2", "T2 的第三版")).status).toBe(200);
+    expect((await clients.T2.post(url, { intent: "publish" })).text).toContain("已提交审核");
+    const next = item();
+    expect((await clients.T1.post(`/manage/review/${next.id}`, { intent: "approve" })).status).toBe(200);
+    expect(lessonBody(courseId)).toBe("T2 的第三版");
   });
 });
