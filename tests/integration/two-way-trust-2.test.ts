@@ -1,6 +1,10 @@
+import fs from "node:fs";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashPassword } from "~/.server/auth/password";
+import { samplePdf } from "../../scripts/lib/sample-documents";
 import { Client } from "../support/client";
+import { TMP } from "../support/paths";
 import { type TestServer, startTestServer } from "../support/server";
 
 // A second attacker's pass over issue 18's newest code (publishing review of courses and documents,
@@ -12,6 +16,7 @@ let server: TestServer;
 const ids: Record<string, number> = {};
 const clients: Record<string, Client> = {};
 const PASSWORD = "Passw0rd1";
+const dataDir = path.join(TMP, `trust2-data-${process.pid}-${Date.now()}`);
 const db = () => server.factory.db;
 const postOf = (id: number) => db().prepare(`SELECT "state" FROM "DiscussionPost" WHERE "id" = ?`).get(id) as { state: string };
 const lastPostBy = (key: string) =>
@@ -19,7 +24,7 @@ const lastPostBy = (key: string) =>
 const postCount = (topicId: number) => (db().prepare(`SELECT COUNT(*) AS "n" FROM "DiscussionPost" WHERE "topicId" = ?`).get(topicId) as { n: number }).n;
 
 beforeAll(async () => {
-  server = await startTestServer();
+  server = await startTestServer({ env: { DATA_DIR: dataDir } });
   const f = server.factory;
   const root = f.unit({ name: "二审大学党委", kind: "committee" });
   const lit = f.unit({ name: "外语学院党委", kind: "college", parent: root });
@@ -37,13 +42,20 @@ beforeAll(async () => {
   await person("SEC2", lit.id);
   f.grant(ids.SEC2, "secretary", lit.id);
   for (const key of ["M1", "M2", "M3", "M4"]) await person(key, lit1.id);
+  for (const key of ["SEC3", "SEC4", "SEC5"]) {
+    await person(key, lit.id);
+    f.grant(ids[key], "secretary", lit.id);
+  }
   for (const key of ["T1", "T2", "T3"]) {
     await person(key, lit.id);
     f.grant(ids[key], "trainer", lit.id);
   }
 }, 60_000);
 
-afterAll(() => server?.stop());
+afterAll(async () => {
+  await server?.stop();
+  fs.rmSync(dataDir, { recursive: true, force: true });
+});
 
 async function collegeTopic(title: string) {
   const res = await clients.SEC2.post("/discuss", { unitId: String(ids.lit), title });
@@ -134,5 +146,72 @@ describe("nobody approves a course revision they wrote", () => {
     const next = item();
     expect((await clients.T1.post(`/manage/review/${next.id}`, { intent: "approve" })).status).toBe(200);
     expect(lessonBody(courseId)).toBe("T2 的第三版");
+  });
+});
+
+describe("racing the approval of a document", () => {
+  const PDF = samplePdf(["竞争审核的文件", "正文"]);
+  const upload = async (title: string) => {
+    const form = new FormData();
+    form.append("intent", "upload");
+    form.append("title", title);
+    form.append("audience", "subtree");
+    form.append("file", new Blob([new Uint8Array(PDF)], { type: "application/octet-stream" }), `${title}.pdf`);
+    expect((await clients.SEC2.post(`/org/${ids.lit}/documents`, form)).text).toContain("已提交审核");
+    return db().prepare(`SELECT "id", "draftId" FROM "ReviewItem" WHERE "kind" = 'document' ORDER BY "id" DESC LIMIT 1`).get() as {
+      id: number;
+      draftId: number;
+    };
+  };
+  const itemOf = (id: number) => db().prepare(`SELECT "state", "reviewerId", "publishedId" FROM "ReviewItem" WHERE "id" = ?`).get(id);
+  const docOf = (id: number) => db().prepare(`SELECT "unpublished", "deletedAt" IS NOT NULL AS "deleted" FROM "LibraryDocument" WHERE "id" = ?`).get(id);
+  const indexed = (id: number) =>
+    (db().prepare(`SELECT COUNT(*) AS "n" FROM "SearchEntry" WHERE "kind" = 'document' AND "refId" = ?`).get(id) as { n: number }).n;
+  const decisions = (id: number) =>
+    db()
+      .prepare(`SELECT "action", "actorId" FROM "AuditLog" WHERE "targetKind" = 'review_item' AND "targetId" = ? AND "action" <> 'review.submit'`)
+      .all(String(id));
+
+  it("decides an item once when two reviewers approve and a third returns it at the same moment", async () => {
+    expect((await clients.SEC2.post("/manage/review?index", { intent: "setting", unitId: String(ids.lit), choice: "required" })).status).toBe(200);
+    const item = await upload("同时审核");
+    const [a, b, r] = await Promise.all([
+      clients.SEC3.post(`/manage/review/${item.id}`, { intent: "approve" }),
+      clients.SEC4.post(`/manage/review/${item.id}`, { intent: "approve" }),
+      clients.SEC5.post(`/manage/review/${item.id}`, { intent: "return", reason: "请修改" }),
+    ]);
+    const statuses = [a.status, b.status, r.status];
+    expect(statuses.filter((s) => s === 200)).toHaveLength(1);
+    expect(statuses.filter((s) => s === 409)).toHaveLength(2);
+    const winner = ["SEC3", "SEC4", "SEC5"][statuses.indexOf(200)]!;
+    expect(decisions(item.id)).toEqual([{ action: winner === "SEC5" ? "review.return" : "review.approve", actorId: ids[winner] }]);
+    if (winner === "SEC5") {
+      expect(itemOf(item.id)).toEqual({ state: "returned", reviewerId: ids.SEC5, publishedId: null });
+      expect(docOf(item.draftId)).toEqual({ unpublished: 1, deleted: 0 });
+      expect(indexed(item.draftId)).toBe(0);
+    } else {
+      expect(itemOf(item.id)).toEqual({ state: "approved", reviewerId: ids[winner], publishedId: item.draftId });
+      expect(docOf(item.draftId)).toEqual({ unpublished: 0, deleted: 0 });
+      expect(indexed(item.draftId)).toBe(1);
+    }
+  });
+
+  it("never leaves a deleted file searchable or an item approved for nothing when approval and deletion race", async () => {
+    const item = await upload("同时删除");
+    const form = new FormData();
+    form.append("intent", "delete");
+    form.append("documentId", String(item.draftId));
+    const [approved, deleted] = await Promise.all([
+      clients.SEC3.post(`/manage/review/${item.id}`, { intent: "approve" }),
+      clients.SEC4.post(`/org/${ids.lit}/documents`, form),
+    ]);
+    expect(deleted.status).toBe(200);
+    expect(docOf(item.draftId)).toMatchObject({ deleted: 1 });
+    expect(indexed(item.draftId)).toBe(0);
+    if (approved.status === 200) expect(itemOf(item.id)).toEqual({ state: "approved", reviewerId: ids.SEC3, publishedId: item.draftId });
+    else {
+      expect(approved.status).toBe(409);
+      expect(itemOf(item.id)).toEqual({ state: "pending", reviewerId: null, publishedId: null });
+    }
   });
 });
