@@ -281,3 +281,22 @@ describe("markup in what the review page shows", () => {
     expect(file.headers.get("content-disposition")).toMatch(/^attachment; filename="document-\d+\.pdf"; filename\*=UTF-8''[^<>"\s]+$/);
   });
 });
+
+describe("the thread page's query and body", () => {
+  it("answers a malformed page or form link with a clear refusal or the nearest page, never a server error", async () => {
+    const topic = await collegeTopic("查询参数");
+    for (const query of ["page=abc", "page=-1", "page=0", "page=99999999999999999999", "edit=abc", "reply=1e400", "report=0x10", "page=1&page=2"]) {
+      const res = await clients.M4.get(`/discuss/${topic}?${query}`);
+      expect([200, 400], query).toContain(res.status);
+      if (res.status === 400) expect(res.text, query).toMatch(/[\u4e00-\u9fa5]/);
+    }
+    // An oversized body is refused before it is read whole, and nothing is written.
+    const before = postCount(topic);
+    const huge = await clients.M4.post(`/discuss/${topic}`, { intent: "post", body: "长".repeat(2_000_000) });
+    expect([400, 413]).toContain(huge.status);
+    const long = await clients.M4.post(`/discuss/${topic}`, { intent: "post", body: "长".repeat(5_001) });
+    expect(long.status).toBe(400);
+    expect(long.text).toContain("内容最多");
+    expect(postCount(topic)).toBe(before);
+  });
+});
