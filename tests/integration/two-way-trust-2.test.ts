@@ -300,3 +300,20 @@ describe("the thread page's query and body", () => {
     expect(postCount(topic)).toBe(before);
   });
 });
+
+describe("an edit names only people who may read the thread", () => {
+  it("stores the mentions of the edited text for readers of a lesson thread only, and drops the ones the text lost", async () => {
+    const opened = await clients.M2.get("/courses/trust2-members/l1/discussion");
+    const thread = opened.location!;
+    expect((await clients.M2.post(thread, { intent: "post", body: "请教 @M1" })).status).toBe(302);
+    const postId = lastPostBy("M2");
+    const mentioned = () => db().prepare(`SELECT "personId" FROM "DiscussionMention" WHERE "postId" = ? ORDER BY "personId"`).all(postId);
+    expect(mentioned()).toEqual([{ personId: ids.M1 }]);
+    // APPL, an applicant of the same branch, may not study a members' course: the edit does not name her.
+    expect((await clients.M2.post(thread, { intent: "edit", postId: String(postId), body: "改为请教 @APPL 和 @M3" })).status).toBe(200);
+    expect(mentioned()).toEqual([{ personId: ids.M3 }]);
+    const page = await clients.M2.get(thread);
+    expect(page.text).toContain("人员M3");
+    expect(page.text).not.toContain("人员APPL");
+  });
+});
