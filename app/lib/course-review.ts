@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { type CourseDraft, CourseDraftSchema, type DraftLesson } from "./course-draft";
-import { type LineChange, lineDiff } from "./review-rules";
+import { DIFF_CELLS, type LineChange, lineDiff } from "./review-rules";
 
 // What a reviewer of a course revision reads (decision 053): the course's own text and each lesson of
 // the proposed draft against the published revision, as line diffs; lessons added or removed are
@@ -52,12 +52,15 @@ const asNew = (text: string): LineChange[] => text.split("\n").map((line) => ({ 
 
 /** The proposed draft against the published one (null: never published). Lessons are matched by key, in the proposed order, removed ones last. */
 export function compareCourse(published: CourseDraft | null, proposed: CourseDraft): CourseComparison {
+  // One budget for the whole course: 99 rewritten lessons must not each fill a full table on the request path.
+  const budget = { cells: 2 * DIFF_CELLS };
+  const course = published ? lineDiff(courseText(published.course), courseText(proposed.course), budget) : asNew(courseText(proposed.course));
   const before = new Map((published?.lessons ?? []).map((l) => [l.key, l]));
   const lessons: LessonComparison[] = proposed.lessons.map((l) => {
     const old = before.get(l.key);
     const text = lessonText(l);
     if (!old) return { key: l.key, position: l.position, title: l.title, change: "added", diff: asNew(text) };
-    const diff = lineDiff(lessonText(old), text);
+    const diff = lineDiff(lessonText(old), text, budget);
     return { key: l.key, position: l.position, title: l.title, change: diff.every((d) => d.kind === "same") ? "same" : "changed", diff };
   });
   const kept = new Set(proposed.lessons.map((l) => l.key));
@@ -73,5 +76,5 @@ export function compareCourse(published: CourseDraft | null, proposed: CourseDra
         .map((text) => ({ kind: "removed", text })),
     });
   }
-  return { course: published ? lineDiff(courseText(published.course), courseText(proposed.course)) : asNew(courseText(proposed.course)), lessons };
+  return { course, lessons };
 }

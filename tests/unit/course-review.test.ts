@@ -45,4 +45,29 @@ describe("compareCourse", () => {
     expect(thawRevision(freezeRevision("回滚至第 1 版", d))).toEqual({ note: "回滚至第 1 版", draft: d });
     expect(() => thawRevision(JSON.stringify({ note: "发布", draft: { course: {} } }))).toThrow();
   });
+
+  it("bounds the alignment work of one comparison: every lesson rewritten aligns a few, and shows the rest whole", () => {
+    // 99 lessons of 900 rewritten lines each would fill 99 tables of 810,000 cells on the request path (seconds of CPU per view).
+    const body = (tag: string, i: number) => Array.from({ length: 900 }, (_, k) => (k === 450 ? "共同的一行" : `${tag}第 ${i} 课第 ${k} 行`)).join("\n");
+    const lessons = (tag: string) => Array.from({ length: 99 }, (_, i) => lesson(`l${i}`, i + 1, `第 ${i} 课`, body(tag, i)));
+    const cmp = compareCourse(draft("介绍", lessons("旧")), draft("介绍", lessons("新")));
+    const aligned = cmp.lessons.filter((l) => l.diff.some((d) => d.kind === "same" && d.text === "共同的一行"));
+    expect(aligned.length).toBeGreaterThan(0);
+    expect(aligned.length).toBeLessThanOrEqual(3);
+    // Nothing is lost: each of the others shows all its old lines removed and all its new ones added.
+    for (const l of cmp.lessons.filter((x) => !aligned.includes(x))) {
+      expect(l.change).toBe("changed");
+      expect(l.diff.filter((d) => d.kind === "removed").length).toBe(900);
+      expect(l.diff.filter((d) => d.kind === "added").length).toBe(900);
+    }
+  });
+
+  it("aligns one edit in a long lesson exactly: the lines it shares at the start and the end cost nothing", () => {
+    const long = (changed: string) => Array.from({ length: 5000 }, (_, k) => (k === 2500 ? changed : `第 ${k} 行`)).join("\n");
+    const cmp = compareCourse(draft("介绍", [lesson("a", 1, "甲", long("旧的"))]), draft("介绍", [lesson("a", 1, "甲", long("新的"))]));
+    expect(cmp.lessons[0]!.diff.filter((d) => d.kind !== "same")).toEqual([
+      { kind: "removed", text: "旧的" },
+      { kind: "added", text: "新的" },
+    ]);
+  });
 });

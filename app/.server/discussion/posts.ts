@@ -83,6 +83,11 @@ export async function writePost(viewer: Viewer, topicId: number, input: { body: 
     const parent = await visiblePost(viewer, topicId, input.parentId);
     if (parent.state !== "published") throw new AppError("conflict", "这条内容不能回复");
     parentId = parent.parentId ?? parent.id;
+    // A reply to a reply hangs on the first post: one hidden or held takes no reply by this way either.
+    if (parent.parentId !== null) {
+      const first = await prisma.discussionPost.findUnique({ where: { id: parent.parentId }, select: { state: true } });
+      if (first?.state !== "published") throw new AppError("conflict", "这条内容不能回复");
+    }
   }
   if (input.quotedId !== undefined) {
     const quoted = await visiblePost(viewer, topicId, input.quotedId);
