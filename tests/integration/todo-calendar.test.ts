@@ -259,6 +259,23 @@ describe("the home page's to-do list", () => {
     expect(home.text).toContain('href="/manage/claims"');
   });
 
+  it("shows a secretary the leave asked for a meeting of her units, linked to that meeting's page", async () => {
+    const meeting = db().prepare("SELECT id FROM Activity WHERE unitId = ? AND title LIKE '%十二月主题党日%'").get(ids.branch) as { id: number };
+    db()
+      .prepare("INSERT INTO ActivityLeave (activityId, personId, reason, status, createdAt) VALUES (?, ?, '课程考试冲突', 'pending', ?)")
+      .run(meeting.id, ids.M, storedTimestamp(new Date()));
+    try {
+      const home = plain((await clients.SEC.get("/")).text);
+      expect(home).toMatch(/会议请假待审批[\s\S]*?<strong[^>]*>1<\/strong>/);
+      expect(home).toContain(`href="/manage/activities/${meeting.id}/meeting"`);
+      // A member asking for leave has nothing to decide; a trainer's role does not decide leave either.
+      expect(plain((await clients.M.get("/")).text)).not.toContain("会议请假待审批");
+      expect(plain((await clients.TR.get("/")).text)).not.toContain("会议请假待审批");
+    } finally {
+      db().prepare("DELETE FROM ActivityLeave WHERE activityId = ? AND personId = ?").run(meeting.id, ids.M);
+    }
+  });
+
   it("shows a trainer the work to grade in her classes, and not the claims her role does not decide", async () => {
     const home = plain((await clients.TR.get("/")).text);
     expect(home).toMatch(/作业待批阅[\s\S]*?<strong[^>]*>1<\/strong>/);

@@ -56,6 +56,26 @@ export async function dutiesOf(caller: Caller, now = new Date()): Promise<Duty[]
     }
   }
 
+  const meetings = scopePaths(g, "activities:manage");
+  if (meetings.length) {
+    // 请假 asked for meetings of her units (decision 056), decided on each meeting's page: a link to
+    // that page when they all concern one meeting, to the list otherwise. Those whose meeting is over
+    // still wait for an answer, so they are counted as past their time.
+    const leaves = await prisma.activityLeave.findMany({
+      where: { status: "pending", activity: { status: { not: "cancelled" }, unit: { OR: startsWithAny(meetings) } } },
+      select: { activityId: true, activity: { select: { startsAt: true } } },
+    });
+    const activityIds = new Set(leaves.map((l) => l.activityId));
+    const [only] = activityIds;
+    add({
+      key: "leaves",
+      title: "会议请假待审批",
+      count: leaves.length,
+      overdue: leaves.filter((l) => l.activity.startsAt <= now).length,
+      href: activityIds.size === 1 ? `/manage/activities/${only}/meeting` : "/manage/activities",
+    });
+  }
+
   const letters = await lettersForHandler(caller, "open", now);
   add({ key: "letters", title: "书记信箱待答复", count: letters.length, overdue: letters.filter((l) => l.overdue).length, href: "/manage/mailbox" });
 
