@@ -33,6 +33,7 @@ const PLACES = [
   { to: "/contests", title: "竞赛", text: "知识竞赛" },
   { to: "/hours", title: "学时", text: "学时要求与记录" },
   { to: "/classes", title: "培训班", text: "党校培训班" },
+  { to: "/meetings", title: "组织生活", text: "会议、请假与补学" },
   { to: "/calendar", title: "日程", text: "我的日历" },
   { to: "/mailbox", title: "信箱", text: "书记信箱" },
   { to: "/discuss", title: "大家谈", text: "交流讨论" },
