@@ -1,6 +1,6 @@
 import { parseWithZod } from "@conform-to/zod/v4";
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, data } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { useState } from "react";
 import { z } from "zod";
 import { requireUser } from "~/.server/auth/guard";
@@ -8,7 +8,7 @@ import { readForm } from "~/.server/http/form-body";
 import { publicOrigin } from "~/.server/http/public-link";
 import { searchParamsOf } from "~/.server/http/request-params";
 import { calendarOf, createFeedToken, feedCreatedAt } from "~/.server/todo/calendar";
-import { TodoList } from "~/components/todo/todo-list";
+import { MonthAgenda } from "~/components/todo/month-agenda";
 import { buttonClass } from "~/components/ui/form";
 import { MONTH, byDay, currentMonth, monthRange, monthTitle, shiftMonth } from "~/lib/calendar-month";
 import { formatChinaDateTime } from "~/lib/dates";
@@ -79,24 +79,7 @@ export default function CalendarPage() {
   return (
     <div className="space-y-5">
       <h1 className="text-xl font-bold">我的日程</h1>
-      <nav className="flex items-center justify-between rounded-lg bg-white p-3 shadow" aria-label="月份">
-        <Link to={`?month=${d.prev}`} className="text-party underline">
-          上个月
-        </Link>
-        <span className="font-semibold" data-testid="calendar-month">
-          {d.title}
-        </span>
-        <Link to={`?month=${d.next}`} className="text-party underline">
-          下个月
-        </Link>
-      </nav>
-      {d.days.length === 0 ? <p className="rounded-lg bg-white p-4 text-sm text-stone-600 shadow">本月没有日程。</p> : null}
-      {d.days.map((day) => (
-        <section key={day.day} aria-label={day.day}>
-          <h2 className="mb-1 text-sm font-bold text-stone-700">{day.day}</h2>
-          <TodoList items={day.rows} empty="" />
-        </section>
-      ))}
+      <MonthAgenda title={d.title} prevHref={`?month=${d.prev}`} nextHref={`?month=${d.next}`} days={d.days} />
 
       <section className="space-y-2 rounded-lg bg-white p-4 shadow" aria-labelledby="feed-heading">
         <h2 id="feed-heading" className="font-bold">

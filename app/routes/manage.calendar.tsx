@@ -1,11 +1,11 @@
 import { type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useLoaderData } from "@remix-run/react";
+import { Form, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { requirePermission } from "~/.server/auth/guard";
 import { searchParamsOf } from "~/.server/http/request-params";
 import { unitsUnder } from "~/.server/org/units";
 import { unitCalendar } from "~/.server/todo/calendar";
-import { TodoList } from "~/components/todo/todo-list";
+import { MonthAgenda } from "~/components/todo/month-agenda";
 import { buttonClass, inputClass } from "~/components/ui/form";
 import { MONTH, byDay, currentMonth, monthRange, monthTitle, shiftMonth } from "~/lib/calendar-month";
 import { scopePaths } from "~/lib/permissions";
@@ -63,22 +63,7 @@ export default function UnitCalendarPage() {
           </button>
         </Form>
       ) : null}
-      <nav className="flex items-center justify-between rounded-lg bg-white p-3 shadow" aria-label="月份">
-        <Link to={at(d.prev)} className="text-party underline">
-          上个月
-        </Link>
-        <span className="font-semibold">{d.title}</span>
-        <Link to={at(d.next)} className="text-party underline">
-          下个月
-        </Link>
-      </nav>
-      {d.days.length === 0 ? <p className="rounded-lg bg-white p-4 text-sm text-stone-600 shadow">本月没有日程。</p> : null}
-      {d.days.map((day) => (
-        <section key={day.day} aria-label={day.day}>
-          <h2 className="mb-1 text-sm font-bold text-stone-700">{day.day}</h2>
-          <TodoList items={day.rows} empty="" />
-        </section>
-      ))}
+      <MonthAgenda title={d.title} prevHref={at(d.prev)} nextHref={at(d.next)} days={d.days} />
     </div>
   );
 }
