@@ -51,13 +51,14 @@ beforeAll(async () => {
   const college = f.unit({ name: "提醒学院党委", kind: "college" });
   const branch = f.unit({ name: "提醒第一党支部", kind: "branch", branchType: "student", parent: college });
   const other = f.unit({ name: "提醒第二党支部", kind: "branch", branchType: "student", parent: college });
-  const person = (key: string, unitId: number) => {
-    ids[key] = f.person({ number: `R${key}`, name: `提醒${key}`, unitId, politicalStatus: "member", statusSince: new Date("2024-01-01T00:00:00Z") });
+  const person = (key: string, unitId: number, politicalStatus = "member") => {
+    ids[key] = f.person({ number: `R${key}`, name: `提醒${key}`, unitId, politicalStatus, statusSince: new Date("2024-01-01T00:00:00Z") });
   };
   person("A", branch.id); // in the audience, not yet taken
   person("B", branch.id); // submitted
   person("C", branch.id); // turned meeting reminders off by email
   person("O", other.id); // another branch
+  person("X", branch.id, "activist"); // in the quiz's audience, not expected at a party meeting
   const ts = storedTimestamp(new Date());
   f.db.prepare(`INSERT INTO "NotificationPreference" ("personId", "kind", "channel", "enabled") VALUES (?, 'meeting', 'email', 0)`).run(ids.C);
 
@@ -130,11 +131,11 @@ describe("the reminder scheduler", () => {
     await pass(EVENING);
     const rows = inbox(`remind:quiz:${ids.quiz}:%`);
     expect(rows).toEqual(
-      [ids.A, ids.C].map((personId) => ({ personId, kind: "deadline", title: "「党纪学习测试」明晚 19:05 截止", url: `/quizzes/${ids.quiz}` })),
+      [ids.A, ids.C, ids.X].map((personId) => ({ personId, kind: "deadline", title: "「党纪学习测试」明晚 19:05 截止", url: `/quizzes/${ids.quiz}` })),
     );
   });
 
-  it("reminds a meeting tomorrow to its branch the evening before, once, and not another branch", async () => {
+  it("reminds a meeting tomorrow to its expected people the evening before, once: not an activist, not another branch", async () => {
     const rows = inbox(`remind:meeting:${ids.meeting}:%`);
     expect(rows).toEqual(
       [ids.A, ids.B, ids.C].map((personId) => ({ personId, kind: "meeting", title: "明天 14:00 十二月主题党日", url: `/meetings/${ids.meeting}` })),
@@ -157,6 +158,6 @@ describe("the reminder scheduler", () => {
     expect((await pass(at)).written).toBe(0);
     f.db.prepare(`INSERT INTO "RulePackChoice" ("pack", "chosenById", "createdAt") VALUES ('school-leads', ?, ?)`).run(ids.A, storedTimestamp(new Date()));
     await pass(at);
-    expect(inbox(`remind:quiz:${ids.quiz}:30h:%`).map((r) => r.personId)).toEqual([ids.A, ids.C]);
+    expect(inbox(`remind:quiz:${ids.quiz}:30h:%`).map((r) => r.personId)).toEqual([ids.A, ids.C, ids.X]);
   });
 });

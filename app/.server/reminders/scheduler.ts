@@ -1,6 +1,7 @@
 import { type NotificationKind } from "~/lib/notification-kinds";
 import { type ReminderLeads, leadDueNow, reminderLeadsFrom, reminderMessage } from "~/lib/reminder-leads";
 import { type TodoKind } from "~/lib/todo";
+import { expectedAttendeeWhere } from "../activities/meetings";
 import { prisma } from "../db";
 import { packInForce } from "../hours/rule-packs";
 import { notify } from "../notify/notify";
@@ -63,8 +64,23 @@ export async function remindPeople(personIds: readonly number[], leads: Reminder
     }
   }
   let written = 0;
-  for (const g of groups.values()) written += (await notify(undefined, g)).length;
+  for (const g of groups.values()) {
+    const personIds = g.dedupeKey.startsWith("remind:meeting:") ? await expectedAmong(Number(g.dedupeKey.split(":")[2]), g.personIds) : g.personIds;
+    written += (await notify(undefined, { ...g, personIds })).length;
+  }
   return written;
+}
+
+/**
+ * A meeting is reminded to its expected people only (decision 056: the party members of its unit and
+ * below, the committee for a 支委会), who may open its page; the to-do source lists a unit's meetings to
+ * everyone in it, and a reminder linking to a page that answers 404 would be worse than none.
+ */
+async function expectedAmong(activityId: number, personIds: number[]): Promise<number[]> {
+  const activity = await prisma.activity.findUnique({ where: { id: activityId }, select: { kind: true, unit: { select: { path: true } } } });
+  if (!activity) return [];
+  const rows = await prisma.person.findMany({ where: { AND: [{ id: { in: personIds } }, await expectedAttendeeWhere(activity)] }, select: { id: true } });
+  return rows.map((r) => r.id);
 }
 
 export type ReminderPass = { people: number; written: number; finished: boolean };
