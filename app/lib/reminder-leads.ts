@@ -103,13 +103,13 @@ export function whenWords(dueAt: Date, now: Date): string {
   return `${due.getUTCMonth() + 1}月${due.getUTCDate()}日 ${clock}`;
 }
 
-export type ReminderItem = { kind: TodoKind; title: string; detail: string; dueAt: Date };
+export type ReminderItem = { kind: TodoKind; title: string; detail: string; dueAt: Date; /** A meeting's place, when planned. */ place?: string | null };
 
 /** What a reminder says and under which notification kind it goes (a person can turn each kind off). */
 export function reminderMessage(item: ReminderItem, now: Date): { kind: NotificationKind; title: string; body: string } {
   const when = whenWords(item.dueAt, now);
   if (item.kind === "meeting" || item.kind === "session") {
-    return { kind: "meeting", title: `${when} ${item.title}`, body: item.detail };
+    return { kind: "meeting", title: `${when} ${item.title}`, body: item.place ? `地点：${item.place} · ${item.detail}` : item.detail };
   }
   return { kind: "deadline", title: `「${item.title}」${when} 截止`, body: `${TODO_KIND_LABELS[item.kind]} · ${item.detail}` };
 }

@@ -77,8 +77,8 @@ beforeAll(async () => {
   ids.meeting = Number(
     f.db
       .prepare(
-        `INSERT INTO Activity (unitId, kind, title, startsAt, endsAt, checkinOpensAt, checkinClosesAt, hours, codeSecret, status, createdById, createdAt, updatedAt)
-         VALUES (?, 'theme_day', '十二月主题党日', ?, ?, ?, ?, 200, 'secret', 'open', ?, ?, ?)`,
+        `INSERT INTO Activity (unitId, kind, title, place, startsAt, endsAt, checkinOpensAt, checkinClosesAt, hours, codeSecret, status, createdById, createdAt, updatedAt)
+         VALUES (?, 'theme_day', '十二月主题党日', '图书馆 302 室', ?, ?, ?, ?, 200, 'secret', 'open', ?, ?, ?)`,
       )
       .run(
         branch.id,
@@ -140,6 +140,12 @@ describe("the reminder scheduler", () => {
     expect(rows).toEqual(
       [ids.A, ids.B, ids.C].map((personId) => ({ personId, kind: "meeting", title: "明天 14:00 十二月主题党日", url: `/meetings/${ids.meeting}` })),
     );
+    const { body } = f.db
+      .prepare(`SELECT "body" FROM "Notification" WHERE "personId" = ? AND "dedupeKey" LIKE ?`)
+      .get(ids.A, `remind:meeting:${ids.meeting}:%`) as {
+      body: string;
+    };
+    expect(body).toMatch(/^地点：图书馆 302 室 · 主题党日 · 提醒第一党支部 · /);
     // A third pass later in the evening adds nothing.
     expect((await pass(new Date(EVENING.getTime() + HOUR))).written).toBe(0);
   });

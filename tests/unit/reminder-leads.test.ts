@@ -68,6 +68,9 @@ describe("reminder leads", () => {
       title: "明天 14:00 主题党日",
       body: "主题党日 · 第一党支部",
     });
+    expect(reminderMessage({ kind: "meeting", title: "主题党日", detail: "第一党支部", dueAt: at("2027-03-11T14:00:00"), place: "302 室" }, now).body).toBe(
+      "地点：302 室 · 第一党支部",
+    );
     expect(reminderMessage({ kind: "quiz", title: "党章测试", detail: "未作答", dueAt: at("2027-03-10T22:00:00") }, now)).toEqual({
       kind: "deadline",
       title: "「党章测试」今晚 22:00 截止",

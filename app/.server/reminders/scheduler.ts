@@ -1,5 +1,5 @@
 import { type NotificationKind } from "~/lib/notification-kinds";
-import { type ReminderLeads, leadDueNow, reminderLeadsFrom, reminderMessage } from "~/lib/reminder-leads";
+import { type ReminderItem, type ReminderLeads, leadDueNow, reminderLeadsFrom, reminderMessage } from "~/lib/reminder-leads";
 import { type TodoKind } from "~/lib/todo";
 import { expectedAttendeeWhere } from "../activities/meetings";
 import { prisma } from "../db";
@@ -44,7 +44,10 @@ function dueStamp(d: Date): string {
 export async function remindPeople(personIds: readonly number[], leads: ReminderLeads, now: Date): Promise<number> {
   const people = await todoPeople(personIds);
   if (!people.length) return 0;
-  const groups = new Map<string, { kind: NotificationKind; title: string; body: string; url: string | null; dedupeKey: string; personIds: number[] }>();
+  const groups = new Map<
+    string,
+    { kind: NotificationKind; title: string; body: string; url: string | null; dedupeKey: string; personIds: number[]; item: ReminderItem }
+  >();
   for (const [name, source] of Object.entries(TODO_SOURCES) as [keyof typeof TODO_SOURCES, (typeof TODO_SOURCES)[keyof typeof TODO_SOURCES]][]) {
     if (!SOURCE_KINDS[name].some((k) => leads[k].length > 0)) continue;
     for (const [personId, items] of await source(people, now)) {
@@ -54,19 +57,26 @@ export async function remindPeople(personIds: readonly number[], leads: Reminder
         if (!item.dueAt || item.overdue) continue;
         const lead = leadDueNow(leads[item.kind], item.dueAt, now);
         if (!lead) continue;
-        const message = reminderMessage({ kind: item.kind, title: item.title, detail: item.detail, dueAt: item.dueAt }, now);
+        const reminded: ReminderItem = { kind: item.kind, title: item.title, detail: item.detail, dueAt: item.dueAt };
+        const message = reminderMessage(reminded, now);
         const dedupeKey = `remind:${item.key}:${lead.name}:${dueStamp(item.dueAt)}`;
         const group = `${dedupeKey}\n${message.title}\n${message.body}\n${item.href ?? ""}`;
         const g = groups.get(group);
         if (g) g.personIds.push(personId);
-        else groups.set(group, { ...message, url: item.href, dedupeKey, personIds: [personId] });
+        else groups.set(group, { ...message, url: item.href, dedupeKey, personIds: [personId], item: reminded });
       }
     }
   }
   let written = 0;
   for (const g of groups.values()) {
-    const personIds = g.dedupeKey.startsWith("remind:meeting:") ? await expectedAmong(Number(g.dedupeKey.split(":")[2]), g.personIds) : g.personIds;
-    written += (await notify(undefined, { ...g, personIds })).length;
+    if (!g.dedupeKey.startsWith("remind:meeting:")) {
+      written += (await notify(undefined, g)).length;
+      continue;
+    }
+    const meeting = await meetingFor(Number(g.dedupeKey.split(":")[2]), g.personIds);
+    if (!meeting) continue;
+    const body = meeting.place ? reminderMessage({ ...g.item, place: meeting.place }, now).body : g.body;
+    written += (await notify(undefined, { ...g, body, personIds: meeting.expected })).length;
   }
   return written;
 }
@@ -74,13 +84,14 @@ export async function remindPeople(personIds: readonly number[], leads: Reminder
 /**
  * A meeting is reminded to its expected people only (decision 056: the party members of its unit and
  * below, the committee for a 支委会), who may open its page; the to-do source lists a unit's meetings to
- * everyone in it, and a reminder linking to a page that answers 404 would be worse than none.
+ * everyone in it, and a reminder linking to a page that answers 404 would be worse than none. Its place
+ * goes into the reminder (the to-do item does not carry it).
  */
-async function expectedAmong(activityId: number, personIds: number[]): Promise<number[]> {
-  const activity = await prisma.activity.findUnique({ where: { id: activityId }, select: { kind: true, unit: { select: { path: true } } } });
-  if (!activity) return [];
+async function meetingFor(activityId: number, personIds: number[]): Promise<{ expected: number[]; place: string | null } | null> {
+  const activity = await prisma.activity.findUnique({ where: { id: activityId }, select: { kind: true, place: true, unit: { select: { path: true } } } });
+  if (!activity) return null;
   const rows = await prisma.person.findMany({ where: { AND: [{ id: { in: personIds } }, await expectedAttendeeWhere(activity)] }, select: { id: true } });
-  return rows.map((r) => r.id);
+  return { expected: rows.map((r) => r.id), place: activity.place?.trim() || null };
 }
 
 export type ReminderPass = { people: number; written: number; finished: boolean };
