@@ -17,6 +17,7 @@ import * as mdxPreview from "../bench/scenarios/mdx-preview";
 import * as peopleList from "../bench/scenarios/people-list";
 import * as pipelineDashboard from "../bench/scenarios/pipeline-dashboard";
 import * as quizAttempts from "../bench/scenarios/quiz-attempts";
+import * as reminders from "../bench/scenarios/reminders";
 import * as signinStorm from "../bench/scenarios/signin-storm";
 import * as similarity from "../bench/scenarios/similarity";
 import { seedDemoUniversity } from "../prisma/seed";
@@ -44,6 +45,7 @@ const SCENARIOS: Scenario[] = [
   discussion,
   librarySearch,
   home,
+  reminders,
 ];
 
 const root = path.resolve(import.meta.dirname, "..");

@@ -6,6 +6,7 @@ import { startExtractRunner } from "./library/extract-runner";
 import { startSimilarityRunner } from "./similarity/runner";
 import { backfillSearch } from "./search/site-entries";
 import { startNotificationRunner } from "./notify/runner";
+import { startReminderRunner } from "./reminders/runner";
 
 // Quiz attempts and contest entries whose browser never returns are still closed and scored at their
 // deadline: reads close them lazily, and this sweeper catches the ones nobody reads (so the grade, and
@@ -52,10 +53,13 @@ export async function startSweeper(): Promise<() => void> {
   const stopExtraction = startExtractRunner();
   // The notification outbox on its own short timer (decision 054).
   const stopNotifications = startNotificationRunner();
+  // Reminders before things are due, on their own five-minute timer (decision 058).
+  const stopReminders = startReminderRunner();
   return () => {
     clearInterval(timer);
     void stopSimilarity();
     void stopExtraction();
     stopNotifications();
+    stopReminders();
   };
 }

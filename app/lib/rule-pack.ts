@@ -2,6 +2,7 @@ import { z } from "zod";
 import { HOURS_CATEGORIES } from "./hours-categories";
 import { hoursToHundredths } from "./hours";
 import { meetingRulesSchema } from "./meeting-compliance";
+import { reminderLeadsSchema } from "./reminder-leads";
 import { CADRE_LEVELS, CADRE_LEVEL_LABELS, POLITICAL_STATUSES, POLITICAL_STATUS_LABELS } from "./vocabulary";
 
 // The format of a rule pack (content/rule-packs/<id>.yaml): the study-hour requirements of the
@@ -99,6 +100,8 @@ export const rulePackSchema = strictObject({
   gates,
   // How often each kind of meeting must be held (decision 056); optional so an older pack still loads.
   meetings: meetingRulesSchema.optional(),
+  // When reminders go out before things are due (decision 058); optional, the defaults apply without it.
+  reminders: reminderLeadsSchema.optional(),
 }).superRefine((pack, ctx) => {
   const ids = pack.requirements.map((r) => r.id);
   const seen = new Set<string>();
