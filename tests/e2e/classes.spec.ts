@@ -50,7 +50,10 @@ test("a class opened at a desk shows on the activist's phone with what is next",
 
   // The activist's phone: this test's own page.
   await signInAs(page, "activist", "王积极");
-  await page.getByRole("link", { name: /培训班/ }).tap();
+  await page
+    .getByRole("navigation", { name: "学习入口" })
+    .getByRole("link", { name: /培训班/ })
+    .tap();
   await expect(page.getByRole("heading", { name: "我的培训班" })).toBeVisible();
   expect(await axeViolations(page), "/classes").toEqual([]);
   await page.getByRole("link", { name: title }).tap();

@@ -4,15 +4,13 @@ import Database from "better-sqlite3";
 import { freePort } from "../support/free-port";
 import { type TestOidcProvider, oidcEnv, startOidcProvider } from "../support/oidc-provider";
 import { type SpawnedServer, spawnServer } from "../support/spawn-server";
-import { E2E_APP_DIR, E2E_DB, E2E_TMP } from "./support/paths";
+import { E2E_APP_DIR, E2E_CONTENT_ENV, E2E_DB, E2E_TMP } from "./support/paths";
 import { axeViolations } from "./support/axe";
 import { expect, test } from "./support/fixtures";
 
 // Campus single sign-on in a phone's browser: a school with OpenID Connect configured. The run's
 // shared server has no SSO, so this file starts its own: a real provider (oidc-provider) and a second
 // instance of the built app, with the OIDC settings, on a copy of the seeded demo university.
-
-const ROOT = path.resolve(import.meta.dirname, "..", "..");
 
 test.describe("a school with OpenID Connect", () => {
   // One provider and one app instance for the tests below: they run in order in one worker.
@@ -39,7 +37,7 @@ test.describe("a school with OpenID Connect", () => {
       env: {
         PORT: String(port),
         ...oidcEnv(provider, publicUrl),
-        RULE_PACKS_DIR: path.join(ROOT, "content", "rule-packs"),
+        ...E2E_CONTENT_ENV,
       },
     });
   });

@@ -5,7 +5,7 @@ import { seedDemoUniversity } from "../../../prisma/seed";
 import { buildIfNeeded } from "../../../scripts/lib/build";
 import { migrate } from "../../../scripts/lib/migrate";
 import { spawnServer } from "../../support/spawn-server";
-import { E2E_APP_DIR, E2E_DB, E2E_SERVER_FILE, E2E_SERVER_LOG, E2E_TMP } from "./paths";
+import { E2E_APP_DIR, E2E_CONTENT_ENV, E2E_DB, E2E_SERVER_FILE, E2E_SERVER_LOG, E2E_TMP } from "./paths";
 
 // Once per run: build when the sources changed, seed a fresh demo university into tests/.tmp/e2e.db,
 // start the built server on a free port, and publish its address (E2E_BASE_URL and a file).
@@ -31,7 +31,7 @@ export default async function globalSetup(_config: FullConfig) {
     dbFile: E2E_DB,
     cwd: appDir,
     logFd: log,
-    env: { RULE_PACKS_DIR: path.join(ROOT, "content", "rule-packs"), PIPELINE_PACKS_DIR: path.join(ROOT, "content", "pipeline-packs") },
+    env: E2E_CONTENT_ENV,
   });
   const url = server.url;
   process.env.E2E_BASE_URL = url;
