@@ -12,6 +12,8 @@ import { rng } from "./seed";
 
 export type DemoThoughtReports = { reports: number };
 
+const DEMO_STILL_DUE = new Set(["activist", "target"]);
+
 const OPENINGS = ["通过本季度的理论学习，", "本季度我认真参加了支部组织的学习活动，", "在党组织和培养联系人的帮助下，", "回顾这一季度的学习和工作，"];
 const BODIES = [
   "我系统学习了党章和党的基本理论，进一步认识到中国共产党是中国工人阶级的先锋队，同时是中国人民和中华民族的先锋队。",
@@ -32,10 +34,10 @@ export function seedDemoThoughtReports(db: Database.Database, now: Date): DemoTh
   const previous = thoughtReportQuarter(new Date(current.opensAt.getTime() - 1));
 
   // Activists and targets, with the day they became activists and their 培养联系人 (the readers).
-  const reporters = all<{ id: number; since: string | Date }>(
+  const reporters = all<{ id: number; number: string; since: string | Date }>(
     db,
-    sql`SELECT p."id", MAX(s."effectiveOn") AS "since" FROM "Person" p JOIN "StatusChange" s ON s."personId" = p."id" AND s."toStatus" = 'activist'
-        WHERE p."politicalStatus" IN ('activist', 'target') AND p."disabledAt" IS NULL GROUP BY p."id" ORDER BY p."id"`,
+    sql`SELECT p."id", p."number", MAX(s."effectiveOn") AS "since" FROM "Person" p JOIN "StatusChange" s ON s."personId" = p."id" AND s."toStatus" = 'activist'
+        WHERE p."politicalStatus" IN ('activist', 'target') AND p."disabledAt" IS NULL GROUP BY p."id", p."number" ORDER BY p."id"`,
   );
   const contactsOf = new Map<number, number[]>();
   for (const c of all<{ personId: number; memberId: number }>(
@@ -64,6 +66,8 @@ export function seedDemoThoughtReports(db: Database.Database, now: Date): DemoTh
     if (id === undefined) continue;
     for (const r of reporters) {
       if (new Date(r.since) > q.opensAt || rand() >= share) continue;
+      // The demo's own activist and target have this quarter's still to write, so their homes show it due.
+      if (q === current && DEMO_STILL_DUE.has(r.number)) continue;
       const text = [pick(OPENINGS) + pick(BODIES), ...[0, 1, 2].map(() => pick(BODIES))].join("");
       const submittedAt = new Date(q.opensAt.getTime() + Math.floor(rand() * (end.getTime() - q.opensAt.getTime())));
       const readers = contactsOf.get(r.id) ?? [];

@@ -249,6 +249,8 @@ describe("the home page's to-do list", () => {
     const home = await clients.A.get("/");
     const all = todoItems(home.text).join("\n");
     expect(all).toContain("思想汇报");
+    // The branch's 主题党日 is for its party members (decision 056): its page would not open for her, so it is not on her list.
+    expect(all).not.toContain("十二月主题党日");
     expect(home.text).toContain('href="/account/thought-reports"');
   });
 

@@ -83,9 +83,9 @@ export async function remindPeople(personIds: readonly number[], leads: Reminder
 
 /**
  * A meeting is reminded to its expected people only (decision 056: the party members of its unit and
- * below, the committee for a 支委会), who may open its page; the to-do source lists a unit's meetings to
- * everyone in it, and a reminder linking to a page that answers 404 would be worse than none. Its place
- * goes into the reminder (the to-do item does not carry it).
+ * below, the committee for a 支委会), who may open its page. The to-do source already lists a meeting
+ * to those people only; asking the meeting's rule again here keeps a reminder from ever linking to a
+ * page that answers 404 should the two drift. Its place goes into the reminder's own wording.
  */
 async function meetingFor(activityId: number, personIds: number[]): Promise<{ expected: number[]; place: string | null } | null> {
   const activity = await prisma.activity.findUnique({ where: { id: activityId }, select: { kind: true, place: true, unit: { select: { path: true } } } });
