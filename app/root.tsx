@@ -88,7 +88,7 @@ function Header({ user }: { user: { name: string; canManage: boolean; unread: nu
         </Link>
         {user ? (
           // One box for courses, documents, pages and discussions (/search); it works before hydration.
-          <Form method="get" action="/search" role="search" className="min-w-0 flex-1 sm:max-w-xs">
+          <Form method="get" action="/search" role="search" aria-label="全站搜索" className="min-w-0 flex-1 sm:max-w-xs">
             <input
               name="q"
               type="search"

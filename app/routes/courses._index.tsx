@@ -120,7 +120,7 @@ export default function Courses() {
         <h2 id="catalog-heading" className="mb-2 font-semibold text-stone-700">
           全部课程
         </h2>
-        <Form method="get" className="mb-3 flex flex-wrap gap-2" role="search">
+        <Form method="get" className="mb-3 flex flex-wrap gap-2" role="search" aria-label="筛选课程">
           <input name="q" defaultValue={d.q} placeholder="搜索课程名称、简介或标签" aria-label="搜索课程" className={`${inputClass} flex-1`} maxLength={50} />
           <select name="category" defaultValue={d.category} aria-label="课程分类" className={inputClass}>
             <option value="">全部分类</option>

@@ -27,7 +27,7 @@ export default function SearchDocuments() {
   return (
     <div className="mx-auto max-w-3xl space-y-4">
       <h1 className="text-xl font-bold">搜索文件</h1>
-      <Form method="get" className="flex gap-2" role="search">
+      <Form method="get" className="flex gap-2" role="search" aria-label="检索文件">
         {unit ? <input type="hidden" name="unit" value={unit} /> : null}
         <input name="q" defaultValue={q} aria-label="搜索文件" placeholder="输入标题或正文中的词语" className={inputClass} maxLength={100} />
         <button type="submit" className={buttonClass}>

@@ -171,7 +171,7 @@ export default function BankPage() {
 
       {editor ? <QuestionEditor key={`${editor.id ?? "new"}`} editor={editor} cancelTo={link({ edit: null })} /> : null}
 
-      <Form method="get" className="grid grid-cols-2 gap-2 rounded-lg bg-white p-3 shadow sm:grid-cols-4" role="search">
+      <Form method="get" className="grid grid-cols-2 gap-2 rounded-lg bg-white p-3 shadow sm:grid-cols-4" role="search" aria-label="筛选题目">
         <input
           name="q"
           defaultValue={params.get("q") ?? ""}

@@ -77,7 +77,7 @@ export default function PeopleList() {
         </span>
       </div>
 
-      <Form method="get" className="mb-4 grid grid-cols-2 gap-2 rounded-lg bg-white p-3 shadow sm:grid-cols-3" role="search">
+      <Form method="get" className="mb-4 grid grid-cols-2 gap-2 rounded-lg bg-white p-3 shadow sm:grid-cols-3" role="search" aria-label="筛选人员">
         <input
           name="q"
           defaultValue={params.get("q") ?? ""}

@@ -58,7 +58,7 @@ export default function Search() {
   return (
     <div className="mx-auto max-w-3xl space-y-4">
       <h1 className="text-xl font-bold">搜索</h1>
-      <Form method="get" action="/search" className="flex gap-2" role="search">
+      <Form method="get" action="/search" className="flex gap-2" role="search" aria-label="修改搜索">
         {kind ? <input type="hidden" name="kind" value={kind} /> : null}
         <input name="q" defaultValue={q} aria-label="搜索内容" placeholder="搜索课程、文件、文章和讨论" className={inputClass} maxLength={QUERY_MAX_CHARS} />
         <button type="submit" className={buttonClass}>

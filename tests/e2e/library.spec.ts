@@ -1,3 +1,4 @@
+import { axeViolations } from "./support/axe";
 import { samplePdf } from "../../scripts/lib/sample-documents";
 import { expect, signInAs, test } from "./support/fixtures";
 import { uniqueSuffix } from "./support/quiz-seed";
@@ -23,6 +24,7 @@ test("a secretary's PDF is previewed in the page and found by its text by a memb
   await manage.getByRole("button", { name: "上传", exact: true }).click();
   await expect(manage.getByRole("status")).toHaveText("文件已上传，正文检索将在后台建立");
   await expect(manage.getByRole("link", { name: title })).toBeVisible();
+  expect(await axeViolations(manage), "the library at a desk").toEqual([]);
 
   await signInAs(page, "member", "周党员");
   await page.goto("/documents");
@@ -34,6 +36,7 @@ test("a secretary's PDF is previewed in the page and found by its text by a memb
   await expect(canvas).toBeVisible();
   await expect.poll(() => canvas.evaluate((c: HTMLCanvasElement) => c.width)).toBeGreaterThan(0);
   await expect(page.getByRole("link", { name: /^下载/ })).toHaveAttribute("href", /\/documents\/\d+\/download$/);
+  expect(await axeViolations(page), "a document's page on a phone").toEqual([]);
 
   // The text is extracted off the request path; the search finds it once the runner is done.
   await expect
@@ -46,4 +49,5 @@ test("a secretary's PDF is previewed in the page and found by its text by a memb
     )
     .toBe(1);
   await expect(page.getByTestId("document-row")).toContainText(title);
+  expect(await axeViolations(page), "the library search").toEqual([]);
 });

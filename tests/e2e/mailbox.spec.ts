@@ -1,3 +1,4 @@
+import { axeViolations } from "./support/axe";
 import { expect, signInAs, test } from "./support/fixtures";
 import { uniqueSuffix } from "./support/quiz-seed";
 
@@ -17,6 +18,7 @@ test("an anonymous letter from the phone is answered at the desk and the writer 
   await page.getByRole("button", { name: "发送" }).click();
   await expect(page.getByRole("status")).toContainText("信已送达计算机学院党委书记信箱");
   await expect(page.getByTestId("letter-status")).toHaveText("待处理");
+  expect(await axeViolations(page), "the writer's letter").toEqual([]);
   const { scrollWidth, innerWidth } = await page.evaluate(() => ({ scrollWidth: document.scrollingElement!.scrollWidth, innerWidth: window.innerWidth }));
   expect(scrollWidth).toBeLessThanOrEqual(innerWidth);
 
@@ -28,6 +30,7 @@ test("an anonymous letter from the phone is answered at the desk and the writer 
   await handler.getByTestId("desk-letter").filter({ hasText: subject }).getByRole("link").click();
   await expect(handler.getByTestId("letter-author")).toHaveText("匿名");
   await expect(handler.locator("body")).not.toContainText("王积极");
+  expect(await axeViolations(handler), "the handler's letter").toEqual([]);
   await handler.getByLabel("答复（来信人可见）").fill("已与图书馆协调，期末两周开放到零点。");
   await handler.getByRole("button", { name: "发送答复" }).click();
   await expect(handler.getByRole("status")).toHaveText("已答复，来信人可以看到");

@@ -1,3 +1,4 @@
+import { axeViolations } from "./support/axe";
 import { expect, signInAs, test } from "./support/fixtures";
 
 // The one search box (issue 18 item 5) on a phone, in the demo university: the header's box leads to
@@ -17,5 +18,6 @@ test.describe("search from the header @phone", () => {
     await expect(page.getByRole("link", { name: "发展对象培训班" })).toHaveCount(0);
     await expect(results.filter({ hasText: "发展对象培训班" })).toHaveCount(0);
     await expect(page.getByRole("link", { name: /^课程 \d+$/ })).toBeVisible();
+    expect(await axeViolations(page), "/search").toEqual([]);
   });
 });
