@@ -166,6 +166,19 @@ describe("meetings", () => {
     });
     expect([audits("activity.leave_request", id), audits("activity.leave_decide", id)]).toEqual([2, 2]);
 
+    // The secretary's own request is decided by someone else, never by her.
+    db()
+      .prepare("INSERT INTO ActivityLeave (activityId, personId, reason, status, createdAt) VALUES (?, ?, '出差', 'pending', ?)")
+      .run(id, ids.SEC, new Date().toISOString());
+    const own = await clients.SEC.post(record(id), { intent: "leave", personId: String(ids.SEC), decision: "approve", reason: "" });
+    expect(own.status).toBe(403);
+    expect(own.text).toContain("不能审批自己的请假");
+    expect(db().prepare("SELECT status FROM ActivityLeave WHERE activityId = ? AND personId = ?").get(id, ids.SEC)).toEqual({ status: "pending" });
+    expect((await clients.COL.post(record(id), { intent: "leave", personId: String(ids.SEC), decision: "approve", reason: "" })).status).toBe(200);
+    expect(audits("activity.leave_decide", id)).toBe(3);
+    // Out of the record the later tests read (its book lists M2's leave only).
+    db().prepare("DELETE FROM ActivityLeave WHERE activityId = ? AND personId = ?").run(id, ids.SEC);
+
     // A meeting already started takes no leave.
     const started = await plan(-HOUR / 2);
     const late = await clients.M3.post(`/meetings/${started}`, { intent: "leave", reason: "临时有事" });

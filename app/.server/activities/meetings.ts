@@ -187,6 +187,8 @@ export async function requestLeave(personId: number, activityId: number, reason:
 
 /** Approves or refuses a pending request (a refusal gives its reason); a request decided already stays as decided. */
 export async function decideLeave(actorId: number, activityId: number, personId: number, approve: boolean, reason: string) {
+  // Nobody decides her own leave: the record book would list her as 请假 on her word alone.
+  if (actorId === personId) throw new AppError("forbidden", "不能审批自己的请假，请由另一位有权限的同志审批");
   if (!approve && !reason.trim()) throw new AppError("invalid", "不批准请假须填写原因", { field: "reason" });
   const { count } = await prisma.activityLeave.updateMany({
     where: { activityId, personId, status: "pending" },
