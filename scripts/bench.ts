@@ -2,53 +2,49 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
-import { type Row, type Scenario, formatTable } from "../bench/lib/report";
-import { startBenchServer } from "../bench/lib/server";
-import * as contest from "../bench/scenarios/contest";
-import * as contestCrash from "../bench/scenarios/contest-crash";
-import * as coursePage from "../bench/scenarios/course-page";
-import * as discussion from "../bench/scenarios/discussion";
-import * as heartbeats from "../bench/scenarios/heartbeats";
-import * as home from "../bench/scenarios/home";
-import * as hoursReports from "../bench/scenarios/hours-reports";
-import * as librarySearch from "../bench/scenarios/library-search";
-import * as live from "../bench/scenarios/live";
-import * as mdxPreview from "../bench/scenarios/mdx-preview";
-import * as peopleList from "../bench/scenarios/people-list";
-import * as pipelineDashboard from "../bench/scenarios/pipeline-dashboard";
-import * as quizAttempts from "../bench/scenarios/quiz-attempts";
-import * as reminders from "../bench/scenarios/reminders";
-import * as signinStorm from "../bench/scenarios/signin-storm";
-import * as similarity from "../bench/scenarios/similarity";
-import { seedDemoUniversity } from "../prisma/seed";
+import { type Row, type Scenario } from "../bench/lib/report";
 import { buildIfNeeded } from "./lib/build";
-import { migrate } from "./lib/migrate";
 
 // `npm run bench [-- scenario…]`: build when needed, migrate and seed a fresh database under
 // bench/.tmp/, sync the question banks and the curriculum (content/) into it, start the built server as a child
 // process, run the scenarios, print one table.
 // Benchmarks print figures; they assert nothing about time (bench/README.md).
 
-const SCENARIOS: Scenario[] = [
-  signinStorm,
-  peopleList,
-  hoursReports,
-  quizAttempts,
-  coursePage,
-  heartbeats,
-  contest,
-  contestCrash,
-  live,
-  mdxPreview,
-  pipelineDashboard,
-  similarity,
-  discussion,
-  librarySearch,
-  home,
-  reminders,
-];
-
 const root = path.resolve(import.meta.dirname, "..");
+const tmp = path.join(root, "bench", ".tmp");
+const dbFile = path.join(tmp, `bench-${process.pid}.db`);
+// The MDX cache (DATA_DIR/cache/mdx) of this run: the sync below writes it and the server, which
+// inherits this environment, reads it. Set before any app module is loaded: the app reads its
+// environment once, when first imported (app/.server/env.ts, db.ts), so every module that may reach
+// it is imported dynamically below, after these two lines; a static import would bind the seed and
+// the scenarios to whatever DATABASE_URL the shell had.
+const dataDir = path.join(tmp, `data-${process.pid}`);
+process.env.DATA_DIR = dataDir;
+process.env.DATABASE_URL = `file:${dbFile}`;
+
+const { formatTable } = await import("../bench/lib/report");
+const { startBenchServer } = await import("../bench/lib/server");
+const { seedDemoUniversity } = await import("../prisma/seed");
+const { migrate } = await import("./lib/migrate");
+const SCENARIOS: Scenario[] = await Promise.all([
+  import("../bench/scenarios/signin-storm"),
+  import("../bench/scenarios/people-list"),
+  import("../bench/scenarios/hours-reports"),
+  import("../bench/scenarios/quiz-attempts"),
+  import("../bench/scenarios/course-page"),
+  import("../bench/scenarios/heartbeats"),
+  import("../bench/scenarios/contest"),
+  import("../bench/scenarios/contest-crash"),
+  import("../bench/scenarios/live"),
+  import("../bench/scenarios/mdx-preview"),
+  import("../bench/scenarios/pipeline-dashboard"),
+  import("../bench/scenarios/similarity"),
+  import("../bench/scenarios/discussion"),
+  import("../bench/scenarios/library-search"),
+  import("../bench/scenarios/home"),
+  import("../bench/scenarios/reminders"),
+]);
+
 const wanted = process.argv.slice(2);
 const unknown = wanted.filter((w) => !SCENARIOS.some((s) => s.name === w));
 if (unknown.length) throw new Error(`unknown scenario ${unknown.join(", ")}; known: ${SCENARIOS.map((s) => s.name).join(", ")}`);
@@ -66,14 +62,7 @@ const secs = () => `${((performance.now() - t0) / 1000).toFixed(1)} s`;
 const mb = (file: string) => (fs.existsSync(file) ? fs.statSync(file).size / 1e6 : 0);
 
 buildIfNeeded();
-const tmp = path.join(root, "bench", ".tmp");
 fs.mkdirSync(tmp, { recursive: true });
-const dbFile = path.join(tmp, `bench-${process.pid}.db`);
-// The MDX cache (DATA_DIR/cache/mdx) of this run: the sync below writes it and the server, which
-// inherits this environment, reads it. Set before anything reads the app's environment (it is read once).
-const dataDir = path.join(tmp, `data-${process.pid}`);
-process.env.DATA_DIR = dataDir;
-process.env.DATABASE_URL = `file:${dbFile}`;
 const removeRunFiles = () => {
   ["", "-wal", "-shm"].forEach((s) => fs.rmSync(dbFile + s, { force: true }));
   fs.rmSync(dataDir, { recursive: true, force: true });

@@ -1,4 +1,5 @@
-import { prisma } from "../db";
+import { rawDb } from "../db";
+import { all, inList, sql } from "../sql";
 
 // A class is an audience too (decisions 042, 043): the quiz a class's schedule names as its exam is
 // open to the class's enrolled members, and a 补考 quiz to exactly the members named for it (still
@@ -13,13 +14,21 @@ export async function classQuizIdsForPeople(personIds: readonly number[]): Promi
   if (personIds.length === 0) return result;
   const ids = [...personIds];
   // Both links need an enrolment: most people are in no class, and one statement says so.
-  const enrolled = await prisma.classMember.findMany({ where: { personId: { in: ids }, status: "enrolled" }, select: { classId: true, personId: true } });
+  const db = rawDb();
+  const enrolled = all<{ classId: number; personId: number }>(
+    db,
+    sql`SELECT "classId", "personId" FROM "ClassMember" WHERE "personId" ${inList(ids)} AND "status" = 'enrolled'`,
+  );
   if (enrolled.length === 0) return result;
   const classIds = [...new Set(enrolled.map((m) => m.classId))];
-  const [exams, makeups] = await Promise.all([
-    prisma.classItem.findMany({ where: { kind: "exam", quizId: { not: null }, classId: { in: classIds } }, select: { classId: true, quizId: true } }),
-    prisma.classExamMakeup.findMany({ where: { personId: { in: ids }, classId: { in: classIds } }, select: { classId: true, personId: true, quizId: true } }),
-  ]);
+  const exams = all<{ classId: number; quizId: number | null }>(
+    db,
+    sql`SELECT "classId", "quizId" FROM "ClassItem" WHERE "kind" = 'exam' AND "quizId" IS NOT NULL AND "classId" ${inList(classIds)}`,
+  );
+  const makeups = all<{ classId: number; personId: number; quizId: number }>(
+    db,
+    sql`SELECT "classId", "personId", "quizId" FROM "ClassExamMakeup" WHERE "personId" ${inList(ids)} AND "classId" ${inList(classIds)}`,
+  );
   const add = (personId: number, quizId: number | null) => {
     if (quizId === null) return;
     const list = result.get(personId) ?? [];

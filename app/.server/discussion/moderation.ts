@@ -22,11 +22,22 @@ function inScope(viewer: Viewer) {
   ]);
 }
 
+/** The posts waiting for a moderator in the viewer's scope: held, or reported and not yet resolved. */
+function waitingWhere(scope: ReturnType<typeof inScope>) {
+  return { AND: [{ OR: scope }, { OR: [{ state: "held" }, { reports: { some: { resolvedAt: null } } }] }] };
+}
+
+/** How many posts `moderationQueue` holds for the viewer, counted by the database and not capped (the home page's duty line). */
+export async function moderationCount(viewer: Viewer): Promise<number> {
+  const scope = inScope(viewer);
+  return scope.length ? prisma.discussionPost.count({ where: waitingWhere(scope) }) : 0;
+}
+
 export async function moderationQueue(viewer: Viewer) {
   const scope = inScope(viewer);
   if (!scope.length) return [];
   const posts = await prisma.discussionPost.findMany({
-    where: { AND: [{ OR: scope }, { OR: [{ state: "held" }, { reports: { some: { resolvedAt: null } } }] }] },
+    where: waitingWhere(scope),
     select: {
       id: true,
       topicId: true,

@@ -1,9 +1,11 @@
-import { prisma } from "../db";
+import { rawDb } from "../db";
 import { hoursForYear } from "../hours/ledger";
 import { noticesForPerson } from "../notices/notices";
 import { pageLevelsOf } from "../pages/pages";
+import { get, sql } from "../sql";
 import { dutiesOf } from "../todo/duties";
 import { todoListOf } from "../todo/todo";
+import { AppError } from "~/lib/app-error";
 import { ledgerYear } from "~/lib/hours";
 import { type Grant } from "~/lib/permissions";
 
@@ -14,7 +16,9 @@ import { type Grant } from "~/lib/permissions";
 // docs/decisions/051).
 
 export async function homePage(person: { id: number; unitId: number; grants: readonly Grant[] }, now = new Date()) {
-  const unit = await prisma.orgUnit.findUniqueOrThrow({ where: { id: person.unitId }, select: { name: true, path: true } });
+  // Every read of the home page is raw SQL on prepared statements (decision 059): it is the landing page.
+  const unit = get<{ name: string; path: string }>(rawDb(), sql`SELECT "name", "path" FROM "OrgUnit" WHERE "id" = ${person.unitId}`);
+  if (!unit) throw new AppError("not_found", "党组织不存在");
   const year = ledgerYear(now);
   const todo = await todoListOf(person.id, now);
   const duties = await dutiesOf(person, now);

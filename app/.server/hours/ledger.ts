@@ -4,7 +4,7 @@ import { type HoursCategory, HoursCategorySchema } from "~/lib/hours-categories"
 import { audit } from "../audit";
 import { prisma, rawDb } from "../db";
 import { Prisma } from "../generated/prisma/client";
-import { get, sql } from "../sql";
+import { all, get, sql } from "../sql";
 
 // The append-only ledger of 学时. Every feature that earns hours (lessons, quizzes, contests,
 // offline activities) credits through `creditHours` (or `creditHoursInRawTransaction`, for the study
@@ -119,8 +119,12 @@ export async function reverseEntry(actorId: number, entryId: number, reason: str
 
 /** A person's total 学时 for a year, in hundredths, by category. */
 export async function hoursForYear(personId: number, year: number) {
-  const groups = await prisma.hoursEntry.groupBy({ by: ["category"], where: { personId, year }, _sum: { amount: true } });
-  const byCategory = Object.fromEntries(groups.map((g) => [g.category, g._sum.amount ?? 0])) as Partial<Record<HoursCategory, number>>;
-  const total = groups.reduce((s, g) => s + (g._sum.amount ?? 0), 0);
+  // Raw SQL: every home page reads it (decision 059).
+  const groups = all<{ category: string; amount: number | null }>(
+    rawDb(),
+    sql`SELECT "category", SUM("amount") AS "amount" FROM "HoursEntry" WHERE "personId" = ${personId} AND "year" = ${year} GROUP BY "category"`,
+  );
+  const byCategory = Object.fromEntries(groups.map((g) => [g.category, Number(g.amount ?? 0)])) as Partial<Record<HoursCategory, number>>;
+  const total = groups.reduce((s, g) => s + Number(g.amount ?? 0), 0);
   return { total, byCategory };
 }

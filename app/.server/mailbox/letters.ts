@@ -136,6 +136,20 @@ export async function lettersForHandler(caller: Caller, view: LetterView, now = 
   return rows.map((r) => ({ ...r, mailbox: titleOf(r.mailbox), overdue: isOverdue(r, now) }));
 }
 
+/**
+ * How many open letters wait in the mailboxes the caller handles, and how many of them are past the
+ * service time (`isOverdue`): what `lettersForHandler(caller, "open")` lists, counted by the database
+ * (the home page's duty line), and not capped as that list is.
+ */
+export async function openLetterCounts(caller: Caller, now = new Date()): Promise<{ count: number; overdue: number }> {
+  const open = { OR: [{ mailbox: handledBy(caller) }, { origin: handledBy(caller) }], status: { in: OPEN } };
+  const [count, overdue] = await Promise.all([
+    prisma.letter.count({ where: open }),
+    prisma.letter.count({ where: { ...open, firstRepliedAt: null, dueAt: { lt: now } } }),
+  ]);
+  return { count, overdue };
+}
+
 /** The caller's own replies, newest first: a handler's reply history. */
 export async function repliesBy(personId: number, take = 20) {
   return prisma.letterEntry.findMany({

@@ -1,20 +1,31 @@
 import { AppError } from "~/lib/app-error";
-import { unitOnPath } from "../audience/audience";
 import { audit } from "../audit";
-import { prisma } from "../db";
+import { unitIdsOnPath } from "~/lib/unit-path";
+import { prisma, rawDb } from "../db";
 import { notifyPinnedNotice } from "../notify/pinned-notice";
 import { reviewRequiredFor, submitForReview } from "../review/review";
+import { all, inList, sql } from "../sql";
 
 // Notices of the "four in one" pages: a learner reads those of the committee, their college and
 // their branch (every unit on the path from the root to theirs), pinned first.
 
+/** The home page's notices (every home page reads them: raw SQL, decision 059), pinned first, newest first. */
 export async function noticesForPerson(unitPath: string, take = 20) {
-  return prisma.notice.findMany({
-    where: { unitId: unitOnPath({ unitPath }), archivedAt: null },
-    select: { id: true, title: true, body: true, pinned: true, publishedAt: true, unit: { select: { name: true, kind: true } } },
-    orderBy: [{ pinned: "desc" }, { publishedAt: "desc" }],
-    take,
-  });
+  const rows = all<{ id: number; title: string; body: string; pinned: number | boolean; publishedAt: string; unitName: string; unitKind: string }>(
+    rawDb(),
+    sql`SELECT n."id", n."title", n."body", n."pinned", n."publishedAt", u."name" AS "unitName", u."kind" AS "unitKind"
+      FROM "Notice" n JOIN "OrgUnit" u ON u."id" = n."unitId"
+      WHERE n."unitId" ${inList(unitIdsOnPath(unitPath))} AND n."archivedAt" IS NULL
+      ORDER BY n."pinned" DESC, n."publishedAt" DESC, n."id" DESC LIMIT ${take}`,
+  );
+  return rows.map((r) => ({
+    id: r.id,
+    title: r.title,
+    body: r.body,
+    pinned: Boolean(r.pinned),
+    publishedAt: new Date(r.publishedAt),
+    unit: { name: r.unitName, kind: r.unitKind },
+  }));
 }
 
 export async function noticesOfUnits(unitIds: number[], take = 50) {

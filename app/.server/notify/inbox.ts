@@ -1,12 +1,19 @@
-import { prisma } from "../db";
+import { prisma, rawDb } from "../db";
+import { get, sql } from "../sql";
 
 // A person's inbox: only ever their own rows (every query is by the caller's id).
 
 export const INBOX_PAGE_SIZE = 20;
 
-/** The header's badge: one count on the (personId, readAt) index. */
-export function unreadCount(personId: number): Promise<number> {
-  return prisma.notification.count({ where: { personId, readAt: null } });
+/** The statement of the header's badge: one count on the ("personId", "readAt") index, nothing read from the rows. */
+export const unreadCountSql = (personId: number) => sql`SELECT COUNT(*) AS "n" FROM "Notification" WHERE "personId" = ${personId} AND "readAt" IS NULL`;
+
+/**
+ * The header's badge, counted on every page and on every revalidation after an action (the root
+ * loader): a prepared statement on the raw connection (decision 059), not a Prisma round trip.
+ */
+export async function unreadCount(personId: number): Promise<number> {
+  return Number(get<{ n: number }>(rawDb(), unreadCountSql(personId))?.n ?? 0);
 }
 
 export async function inboxPage(personId: number, page: number) {

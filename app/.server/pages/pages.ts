@@ -3,10 +3,10 @@ import { type ColumnKind, columnHoldsArticles, mayReadPage } from "~/lib/org-pag
 import { type Grant } from "~/lib/permissions";
 import { unitIdsOnPath } from "~/lib/unit-path";
 import { audit } from "../audit";
-import { prisma } from "../db";
+import { prisma, rawDb } from "../db";
 import { reviewRequiredFor, submitForReview } from "../review/review";
 import { syncSearchEntry } from "../search/site-entries";
-import { execute, sql } from "../sql";
+import { all, execute, inList, sql } from "../sql";
 
 // The "four in one" pages (docs/decisions/051): each unit's page is a list of columns its managers
 // configure; a column holds articles, or shows the unit's notices, or links to its documents. Every
@@ -34,9 +34,11 @@ async function readableUnit(reader: PageReader, unitId: number) {
 
 /** The units whose pages a person reads from her home: every live unit on her path, the committee first. */
 export async function pageLevelsOf(unitPath: string) {
-  const ids = unitIdsOnPath(unitPath);
-  const units = await prisma.orgUnit.findMany({ where: { id: { in: ids }, archivedAt: null }, select: { id: true, name: true, kind: true, depth: true } });
-  return units.sort((a, b) => a.depth - b.depth);
+  // Raw SQL: every home page reads it (decision 059).
+  return all<{ id: number; name: string; kind: string; depth: number }>(
+    rawDb(),
+    sql`SELECT "id", "name", "kind", "depth" FROM "OrgUnit" WHERE "id" ${inList(unitIdsOnPath(unitPath))} AND "archivedAt" IS NULL ORDER BY "depth"`,
+  );
 }
 
 const articleListColumns = { id: true, title: true, pinned: true, publishedAt: true, _count: { select: { reads: true } } } as const;

@@ -9,9 +9,10 @@ import { thoughtReportDue } from "~/lib/pipeline/thought-report-due";
 import { unitIdsOnPath } from "~/lib/unit-path";
 import { AppError } from "~/lib/app-error";
 import { audit } from "../audit";
-import { prisma } from "../db";
+import { prisma, rawDb } from "../db";
 import { type Download, XLSX_TYPE, headerRow } from "../http/download";
 import { unitsUnder } from "../org/units";
+import { all, anyOf, inList, sql } from "../sql";
 import { pipelinePack } from "./packs";
 
 // Who is due for what this month and what is overdue, over the caller's subtree: every person of the
@@ -50,54 +51,55 @@ export async function dueScope(scope: readonly string[], unitId: number | undefi
 }
 
 /** The last day of the month `today` is in (a calendar day, UTC midnight). */
-function monthEnd(today: Date): Date {
+export function monthEnd(today: Date): Date {
   return new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth() + 1, 0));
 }
 
 /**
- * The steps of each person's file that are overdue or due by the end of this month (the engine's next
- * steps and the 思想汇报 of activists and targets), by person: the due list over a subtree and a
- * person's own to-do list (app/.server/todo/) both read this, for one person or a whole school.
+ * The steps of each person's file that are overdue or due by `until` (the end of this month unless
+ * said otherwise: a person's to-do list looks as far ahead as its longest reminder lead), with the
+ * engine's next steps and the 思想汇报 of activists and targets, by person: the due list over a subtree
+ * and a person's own to-do list (app/.server/todo/) both read this, for one person or a whole school.
+ * Raw SQL (two statements, three with 思想汇报), as it is on every home page.
  */
-export async function pipelineItemsOf(people: readonly { id: number; politicalStatus: string }[], today: Date): Promise<Map<number, DueItem[]>> {
+export async function pipelineItemsOf(
+  people: readonly { id: number; politicalStatus: string }[],
+  today: Date,
+  until: Date = monthEnd(today),
+): Promise<Map<number, DueItem[]>> {
   const result = new Map<number, DueItem[]>();
   if (people.length === 0) return result;
   const pack = pipelinePack();
+  const db = rawDb();
   // The 思想汇报 handed in by activists and targets (decision 044: one submission per quarter), by series.
   const reporting = people.filter((p) => p.politicalStatus === "activist" || p.politicalStatus === "target").map((p) => p.id);
   const handedIn = new Map<number, Set<string>>();
   if (reporting.length) {
     const current = thoughtReportQuarter(today);
     const series = [current.series, thoughtReportQuarter(new Date(current.opensAt.getTime() - 1)).series];
-    // For a whole school, the two quarters' reports of everybody (at most two per person), matched here:
-    // a list of every person in scope would pass SQLite's limit on parameters. For a few people, theirs.
-    const reporters = new Set(reporting);
-    for (const s of await prisma.submission.findMany({
-      where: {
-        status: { in: ["submitted", "graded"] },
-        assignment: { kind: "thought_report", series: { in: series } },
-        ...(reporting.length <= 500 ? { personId: { in: reporting } } : {}),
-      },
-      select: { personId: true, assignment: { select: { series: true } } },
-    })) {
-      if (!reporters.has(s.personId)) continue;
+    for (const s of all<{ personId: number; series: string | null }>(
+      db,
+      sql`SELECT s."personId", a."series" FROM "Submission" s JOIN "Assignment" a ON a."id" = s."assignmentId"
+        WHERE s."status" ${inList(["submitted", "graded"])} AND a."kind" = 'thought_report' AND a."series" ${inList(series)} AND s."personId" ${inList(reporting)}`,
+    )) {
       const mine = handedIn.get(s.personId) ?? new Set<string>();
-      if (s.assignment.series) mine.add(s.assignment.series);
+      if (s.series) mine.add(s.series);
       handedIn.set(s.personId, mine);
     }
   }
-  const records = await prisma.pipelineRecord.findMany({
-    where: { personId: { in: people.map((p) => p.id) }, supersededAt: null },
-    select: { personId: true, step: true, happenedOn: true, birthDate: true, months: true },
-  });
+  const records = all<{ personId: number; step: string; happenedOn: string; birthDate: string | null; months: number | null }>(
+    db,
+    sql`SELECT "personId", "step", "happenedOn", "birthDate", "months" FROM "PipelineRecord"
+      WHERE "personId" ${inList(people.map((p) => p.id))} AND "supersededAt" IS NULL ORDER BY "id"`,
+  );
   const byPerson = new Map<number, { recorded: RecordedStep[]; birthDate: Date | null }>();
   for (const r of records) {
     const file = byPerson.get(r.personId) ?? { recorded: [], birthDate: null };
-    file.recorded.push({ step: r.step, on: r.happenedOn, months: r.months });
-    if (r.step === "apply" && r.birthDate) file.birthDate = r.birthDate;
+    file.recorded.push({ step: r.step, on: new Date(r.happenedOn), months: r.months });
+    if (r.step === "apply" && r.birthDate) file.birthDate = new Date(r.birthDate);
     byPerson.set(r.personId, file);
   }
-  const end = monthEnd(today).getTime();
+  const end = until.getTime();
   for (const p of people) {
     const file = byPerson.get(p.id);
     if (!file) continue;
@@ -112,6 +114,35 @@ export async function pipelineItemsOf(people: readonly { id: number; politicalSt
     if (items.length) result.set(p.id, items);
   }
   return result;
+}
+
+/**
+ * For each of the subtrees, how many rows the due list over it holds and how many of those are
+ * overdue: the same people and the same items as `pipelineDue`, counted without reading names,
+ * placing people in branches and colleges or sorting (a home page's duty line for a whole school).
+ * The items come from the pack's rules through the engine, so they are counted here, not in SQL.
+ */
+export async function pipelineDueCounts(paths: readonly string[], today: Date): Promise<Map<string, { count: number; overdue: number }>> {
+  const counts = new Map(paths.map((p) => [p, { count: 0, overdue: 0 }]));
+  if (paths.length === 0) return counts;
+  const people = all<{ id: number; politicalStatus: string; unitPath: string }>(
+    rawDb(),
+    sql`SELECT p."id", p."politicalStatus", u."path" AS "unitPath" FROM "Person" p JOIN "OrgUnit" u ON u."id" = p."unitId"
+      WHERE p."disabledAt" IS NULL AND ${anyOf(paths.map((path) => sql`u."path" LIKE ${`${path}%`}`))}
+        AND (p."politicalStatus" ${inList(IN_PIPELINE)} OR EXISTS (SELECT 1 FROM "PipelineRecord" r WHERE r."personId" = p."id" AND r."supersededAt" IS NULL))`,
+  );
+  const due = await pipelineItemsOf(people, today);
+  for (const p of people) {
+    const items = due.get(p.id);
+    if (!items) continue;
+    const overdue = items.filter((i) => i.state === "overdue").length;
+    for (const [path, c] of counts) {
+      if (!p.unitPath.startsWith(path)) continue;
+      c.count += items.length;
+      c.overdue += overdue;
+    }
+  }
+  return counts;
 }
 
 export async function pipelineDue(scope: readonly string[], today: Date) {

@@ -102,6 +102,17 @@ export async function pendingInScope(reviewer: Reviewer, take = 100) {
   });
 }
 
+/** How many items `pendingInScope` lists for the reviewer, counted by the database and not capped (the home page's duty line). */
+export async function pendingCountInScope(reviewer: Reviewer): Promise<number> {
+  const scope = scopeFilter(reviewer);
+  return scope.length ? prisma.reviewItem.count({ where: { state: "pending", authorId: { not: reviewer.id }, OR: scope } }) : 0;
+}
+
+/** How many of an author's own submissions were returned for revision (the home page's duty line). */
+export function returnedCountOf(authorId: number): Promise<number> {
+  return prisma.reviewItem.count({ where: { authorId, state: "returned" } });
+}
+
 /** An author's own submissions, newest first: what waits, what was returned (with the reason) and what went out. */
 export async function submissionsOf(authorId: number, take = 50) {
   return prisma.reviewItem.findMany({ where: { authorId }, select: listColumns, orderBy: [{ submittedAt: "desc" }, { id: "desc" }], take });

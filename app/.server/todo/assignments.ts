@@ -1,8 +1,9 @@
 import { AppError } from "~/lib/app-error";
 import { ASSIGNMENT_KIND_LABELS, type AssignmentKind, handInTiming } from "~/lib/assignments";
 import { type TodoItem, pushItem } from "~/lib/todo";
-import { prisma } from "../db";
-import { type TodoPerson } from "./people";
+import { rawDb } from "../db";
+import { all, inList, sql } from "../sql";
+import { type TodoPerson, asDate } from "./people";
 
 // A class's written work (心得, 读书报告) not handed in: open to the enrolled member, not submitted or
 // graded, and still accepted (app/lib/assignments.ts handInTiming, the one rule of on time, late and
@@ -14,27 +15,30 @@ export async function assignmentsDue(people: readonly TodoPerson[], now: Date): 
   const result = new Map<number, TodoItem[]>();
   if (people.length === 0) return result;
   const ids = people.map((p) => p.id);
-  const members = await prisma.classMember.findMany({ where: { personId: { in: ids }, status: "enrolled" }, select: { classId: true, personId: true } });
+  const db = rawDb();
+  const members = all<{ classId: number; personId: number }>(
+    db,
+    sql`SELECT "classId", "personId" FROM "ClassMember" WHERE "personId" ${inList(ids)} AND "status" = 'enrolled'`,
+  );
   if (members.length === 0) return result;
-  const assignments = await prisma.assignment.findMany({
-    where: { classId: { in: [...new Set(members.map((m) => m.classId))] }, opensAt: { lte: now } },
-    select: { id: true, classId: true, kind: true, title: true, opensAt: true, dueAt: true, lateUntil: true },
-  });
+  const assignments = all<{ id: number; classId: number; kind: string; title: string; opensAt: string; dueAt: string; lateUntil: string | null }>(
+    db,
+    sql`SELECT "id", "classId", "kind", "title", "opensAt", "dueAt", "lateUntil" FROM "Assignment"
+      WHERE "classId" ${inList([...new Set(members.map((m) => m.classId))])} AND "opensAt" <= ${now}`,
+  ).map((a) => ({ ...a, opensAt: asDate(a.opensAt), dueAt: asDate(a.dueAt), lateUntil: asDate(a.lateUntil) }));
   if (assignments.length === 0) return result;
-  const assignmentIds = assignments.map((a) => a.id);
-  const personIds = [...new Set(members.map((m) => m.personId))];
-  const [submissions, extensions] = await Promise.all([
-    prisma.submission.findMany({
-      where: { assignmentId: { in: assignmentIds }, personId: { in: personIds } },
-      select: { assignmentId: true, personId: true, status: true, resubmitBy: true },
-    }),
-    prisma.assignmentExtension.findMany({
-      where: { assignmentId: { in: assignmentIds }, personId: { in: personIds } },
-      select: { assignmentId: true, personId: true, dueAt: true },
-    }),
-  ]);
+  const assignmentIds = inList(assignments.map((a) => a.id));
+  const personIds = inList([...new Set(members.map((m) => m.personId))]);
+  const submissions = all<{ assignmentId: number; personId: number; status: string; resubmitBy: string | null }>(
+    db,
+    sql`SELECT "assignmentId", "personId", "status", "resubmitBy" FROM "Submission" WHERE "assignmentId" ${assignmentIds} AND "personId" ${personIds}`,
+  ).map((s) => ({ ...s, resubmitBy: asDate(s.resubmitBy) }));
+  const extensions = all<{ assignmentId: number; personId: number; dueAt: string }>(
+    db,
+    sql`SELECT "assignmentId", "personId", "dueAt" FROM "AssignmentExtension" WHERE "assignmentId" ${assignmentIds} AND "personId" ${personIds}`,
+  );
   const submissionOf = new Map(submissions.map((s) => [`${s.personId}:${s.assignmentId}`, s]));
-  const extensionOf = new Map(extensions.map((e) => [`${e.personId}:${e.assignmentId}`, e.dueAt]));
+  const extensionOf = new Map(extensions.map((e) => [`${e.personId}:${e.assignmentId}`, asDate(e.dueAt)]));
   for (const m of members) {
     for (const a of assignments) {
       if (a.classId !== m.classId) continue;

@@ -1,8 +1,9 @@
 import { assignmentCovers } from "~/lib/course-assignment";
 import { type TodoItem, pushItem } from "~/lib/todo";
-import { prisma } from "../db";
+import { rawDb } from "../db";
 import { courseFinished, lessonCounts, lessonsFinished } from "../hours/required-courses";
-import { type TodoPerson } from "./people";
+import { all, sql } from "../sql";
+import { type TodoPerson, asDate } from "./people";
 
 // Required courses (规定动作) not finished: the published courses a CourseAssignment requires of the
 // person (app/lib/course-assignment.ts), with lessons done out of the lessons there are, due by the
@@ -12,11 +13,20 @@ import { type TodoPerson } from "./people";
 export async function requiredCoursesDue(people: readonly TodoPerson[], now: Date): Promise<Map<number, TodoItem[]>> {
   const result = new Map<number, TodoItem[]>();
   if (people.length === 0) return result;
-  const assignments = await prisma.courseAssignment.findMany({
-    where: { course: { status: "published" } },
-    select: { courseId: true, unitId: true, politicalStatus: true, cadreLevel: true, dueAt: true, course: { select: { slug: true, title: true } } },
-    orderBy: { id: "asc" },
-  });
+  const assignments = all<{
+    courseId: number;
+    unitId: number;
+    politicalStatus: string | null;
+    cadreLevel: string | null;
+    dueAt: string | null;
+    slug: string;
+    title: string;
+  }>(
+    rawDb(),
+    sql`SELECT ca."courseId", ca."unitId", ca."politicalStatus", ca."cadreLevel", ca."dueAt", c."slug", c."title"
+      FROM "CourseAssignment" ca JOIN "Course" c ON c."id" = ca."courseId"
+      WHERE c."status" = 'published' ORDER BY ca."id"`,
+  );
   if (assignments.length === 0) return result;
   const courseIds = [...new Set(assignments.map((a) => a.courseId))];
   const lessons = lessonCounts(courseIds);
@@ -29,8 +39,9 @@ export async function requiredCoursesDue(people: readonly TodoPerson[], now: Dat
     for (const a of assignments) {
       if (!assignmentCovers(a, p)) continue;
       const seen = due.get(a.courseId);
-      const dueAt = seen?.dueAt && a.dueAt ? (seen.dueAt < a.dueAt ? seen.dueAt : a.dueAt) : (seen?.dueAt ?? a.dueAt);
-      due.set(a.courseId, { slug: a.course.slug, title: a.course.title, dueAt });
+      const own = asDate(a.dueAt);
+      const dueAt = seen?.dueAt && own ? (seen.dueAt < own ? seen.dueAt : own) : (seen?.dueAt ?? own);
+      due.set(a.courseId, { slug: a.slug, title: a.title, dueAt });
     }
     for (const [courseId, c] of due) {
       const total = lessons.get(courseId) ?? 0;

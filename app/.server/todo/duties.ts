@@ -1,15 +1,18 @@
 import { type Grant, hasAnyGrant, scopePaths } from "~/lib/permissions";
-import { prisma } from "../db";
-import { moderationQueue } from "../discussion/moderation";
-import { lettersForHandler } from "../mailbox/letters";
+import { prisma, rawDb } from "../db";
+import { moderationCount } from "../discussion/moderation";
+import { openLetterCounts } from "../mailbox/letters";
 import { unitsUnder } from "../org/units";
-import { pipelineDue } from "../pipeline/due";
-import { pendingInScope, submissionsOf } from "../review/review";
+import { pipelineDueCounts } from "../pipeline/due";
+import { pendingCountInScope, returnedCountOf } from "../review/review";
+import { type Sql, all, anyOf, get, sql } from "../sql";
 import { chinaDay } from "./pipeline";
 
 // What a secretary, an administrator or a trainer must act on, in her scope: each block is counted
 // only when she holds the permission its page asks for (app/lib/permissions.ts), over the units her
-// grants reach, and links to the page where she acts. Counts, not lists: the pages list them.
+// grants reach, and links to the page where she acts. Counts, not lists: the pages list them, and
+// each count is the database's (or, for the development file, the engine's without names or order),
+// equal to what its page lists (decision 059; tests/integration/duties-counts.test.ts).
 
 export type Duty = {
   key: string;
@@ -24,6 +27,11 @@ type Caller = { id: number; grants: readonly Grant[] };
 
 const startsWithAny = (paths: string[]) => paths.map((p) => ({ path: { startsWith: p } }));
 
+/** `u."path"` under one of the paths, for a unit aliased `u`. */
+const underAny = (paths: readonly string[]): Sql => anyOf(paths.map((p) => sql`u."path" LIKE ${`${p}%`}`));
+
+const countOf = (stmt: Sql) => Number(get<{ n: number }>(rawDb(), stmt)?.n ?? 0);
+
 /** The blocks that have something in them, in the order a secretary works through them. */
 export async function dutiesOf(caller: Caller, now = new Date()): Promise<Duty[]> {
   const duties: Duty[] = [];
@@ -33,13 +41,19 @@ export async function dutiesOf(caller: Caller, now = new Date()): Promise<Duty[]
 
   const claims = scopePaths(g, "claims:review");
   if (claims.length) {
-    const count = await prisma.creditClaim.count({ where: { status: "pending", person: { unit: { OR: startsWithAny(claims) } } } });
+    const count = countOf(
+      sql`SELECT COUNT(*) AS "n" FROM "CreditClaim" c JOIN "Person" p ON p."id" = c."personId" JOIN "OrgUnit" u ON u."id" = p."unitId"
+        WHERE c."status" = 'pending' AND ${underAny(claims)}`,
+    );
     add({ key: "claims", title: "学时申请待审核", count, overdue: 0, href: "/manage/claims" });
   }
 
   const classes = [...new Set([...scopePaths(g, "classes:manage"), ...scopePaths(g, "classes:nominate")])];
   if (classes.length) {
-    const count = await prisma.classMember.count({ where: { status: "nominated", trainingClass: { unit: { OR: startsWithAny(classes) } } } });
+    const count = countOf(
+      sql`SELECT COUNT(*) AS "n" FROM "ClassMember" m JOIN "TrainingClass" c ON c."id" = m."classId" JOIN "OrgUnit" u ON u."id" = c."unitId"
+        WHERE m."status" = 'nominated' AND ${underAny(classes)}`,
+    );
     add({ key: "nominations", title: "培训班推荐待审核", count, overdue: 0, href: "/manage/classes" });
   }
 
@@ -47,12 +61,18 @@ export async function dutiesOf(caller: Caller, now = new Date()): Promise<Duty[]
   if (people.length) {
     // One line per unit of her scope, linking to the due list narrowed to it.
     const units = await unitsUnder(people);
+    const counts = await pipelineDueCounts(people, chinaDay(now));
     for (const path of people) {
       const unit = units.find((u) => u.path === path);
-      if (!unit) continue;
-      const { rows } = await pipelineDue([path], chinaDay(now));
-      const overdue = rows.filter((r) => r.item.state === "overdue").length;
-      add({ key: `pipeline:${unit.id}`, title: `发展党员待办（${unit.name}）`, count: rows.length, overdue, href: `/manage/pipeline?unitId=${unit.id}` });
+      const c = counts.get(path);
+      if (!unit || !c) continue;
+      add({
+        key: `pipeline:${unit.id}`,
+        title: `发展党员待办（${unit.name}）`,
+        count: c.count,
+        overdue: c.overdue,
+        href: `/manage/pipeline?unitId=${unit.id}`,
+      });
     }
   }
 
@@ -61,36 +81,34 @@ export async function dutiesOf(caller: Caller, now = new Date()): Promise<Duty[]
     // 请假 asked for meetings of her units (decision 056), decided on each meeting's page: a link to
     // that page when they all concern one meeting, to the list otherwise. Those whose meeting is over
     // still wait for an answer, so they are counted as past their time.
-    const leaves = await prisma.activityLeave.findMany({
-      where: { status: "pending", activity: { status: { not: "cancelled" }, unit: { OR: startsWithAny(meetings) } } },
-      select: { activityId: true, activity: { select: { startsAt: true } } },
-    });
-    const activityIds = new Set(leaves.map((l) => l.activityId));
-    const [only] = activityIds;
+    const leaves = get<{ n: number; overdue: number | null; meetings: number; only: number | null }>(
+      rawDb(),
+      sql`SELECT COUNT(*) AS "n", SUM(CASE WHEN a."startsAt" <= ${now} THEN 1 ELSE 0 END) AS "overdue",
+          COUNT(DISTINCT l."activityId") AS "meetings", MIN(l."activityId") AS "only"
+        FROM "ActivityLeave" l JOIN "Activity" a ON a."id" = l."activityId" JOIN "OrgUnit" u ON u."id" = a."unitId"
+        WHERE l."status" = 'pending' AND a."status" <> 'cancelled' AND ${underAny(meetings)}`,
+    );
     add({
       key: "leaves",
       title: "会议请假待审批",
-      count: leaves.length,
-      overdue: leaves.filter((l) => l.activity.startsAt <= now).length,
-      href: activityIds.size === 1 ? `/manage/activities/${only}/meeting` : "/manage/activities",
+      count: Number(leaves?.n ?? 0),
+      overdue: Number(leaves?.overdue ?? 0),
+      href: Number(leaves?.meetings ?? 0) === 1 ? `/manage/activities/${leaves?.only}/meeting` : "/manage/activities",
     });
   }
 
-  const letters = await lettersForHandler(caller, "open", now);
-  add({ key: "letters", title: "书记信箱待答复", count: letters.length, overdue: letters.filter((l) => l.overdue).length, href: "/manage/mailbox" });
+  const letters = await openLetterCounts(caller, now);
+  add({ key: "letters", title: "书记信箱待答复", count: letters.count, overdue: letters.overdue, href: "/manage/mailbox" });
 
   if (hasAnyGrant(g, "discussion:moderate")) {
-    const count = (await moderationQueue(caller)).length;
-    add({ key: "posts", title: "讨论帖待审核", count, overdue: 0, href: "/manage/discussion" });
+    add({ key: "posts", title: "讨论帖待审核", count: await moderationCount(caller), overdue: 0, href: "/manage/discussion" });
   }
 
-  const pending = await pendingInScope(caller, 100);
-  add({ key: "review", title: "发布内容待审核", count: pending.length, overdue: 0, href: "/manage/review" });
-  const returned = (await submissionsOf(caller.id, 50)).filter((r) => r.state === "returned");
-  add({ key: "review-returned", title: "退回修改的发布内容", count: returned.length, overdue: 0, href: "/manage/review" });
+  add({ key: "review", title: "发布内容待审核", count: await pendingCountInScope(caller), overdue: 0, href: "/manage/review" });
+  add({ key: "review-returned", title: "退回修改的发布内容", count: await returnedCountOf(caller.id), overdue: 0, href: "/manage/review" });
 
   const grading = scopePaths(g, "classes:manage");
-  const tutored = await prisma.classTutor.findMany({ where: { personId: caller.id }, select: { groupId: true } });
+  const tutored = all<{ groupId: number }>(rawDb(), sql`SELECT "groupId" FROM "ClassTutor" WHERE "personId" = ${caller.id}`);
   if (grading.length || tutored.length) {
     const count = await prisma.submission.count({
       where: {
@@ -114,7 +132,9 @@ export async function dutiesOf(caller: Caller, now = new Date()): Promise<Duty[]
 
   const courses = scopePaths(g, "courses:manage");
   if (courses.length) {
-    const count = await prisma.course.count({ where: { source: "studio", draft: { not: null }, unit: { OR: startsWithAny(courses) } } });
+    const count = countOf(
+      sql`SELECT COUNT(*) AS "n" FROM "Course" c JOIN "OrgUnit" u ON u."id" = c."unitId" WHERE c."source" = 'studio' AND c."draft" IS NOT NULL AND ${underAny(courses)}`,
+    );
     add({ key: "drafts", title: "课程草稿未发布", count, overdue: 0, href: "/manage/courses" });
   }
   return duties;

@@ -2,9 +2,9 @@ import { ACTIVITY_KIND_LABELS, type ActivityKind } from "~/lib/activities";
 import { formatChinaDateTime } from "~/lib/dates";
 import { type TodoItem, pushItem } from "~/lib/todo";
 import { unitIdsOnPath } from "~/lib/unit-path";
-import { expectedAttendeeWhere } from "../activities/meetings";
-import { prisma } from "../db";
-import { type TodoPerson } from "./people";
+import { rawDb } from "../db";
+import { all, inList, sql } from "../sql";
+import { type TodoPerson, asDate } from "./people";
 
 // What takes place for the person in a window: the activities (三会一课, 主题党日…) of her units, and
 // the face-to-face sessions of the classes she is enrolled in. Her own unit's activities are all hers;
@@ -12,7 +12,8 @@ import { type TodoPerson } from "./people";
 // 支委会 is not a member's meeting. A class's session is for its members only, so activities that are
 // a class's session are left out of the units' list. Cancelled ones are left out. A meeting is listed
 // only to those its page admits (decision 056): the party members of its unit, and for a 支委会 the
-// people that meeting's one rule names (`expectedAttendeeWhere`, asked once per 支委会 in the window).
+// people that meeting's one rule names (`expectedAttendeeWhere` of activities/meetings.ts: its unit's
+// committee members when it has any, else its party members), read for all the 支委会 in two statements.
 
 const FOR_EVERYONE_BELOW: readonly string[] = ["party_lecture", "theme_day", "party_school"] satisfies ActivityKind[];
 
@@ -25,29 +26,45 @@ export async function eventsDue(people: readonly TodoPerson[], from: Date, to: D
   const result = new Map<number, TodoItem[]>();
   if (people.length === 0) return result;
   const unitIds = [...new Set(people.flatMap((p) => unitIdsOnPath(p.unitPath)))];
-  const window = { status: { not: "cancelled" }, endsAt: { gt: from }, startsAt: { lt: to } };
-  const [activities, enrolled] = await Promise.all([
-    prisma.activity.findMany({
-      where: { ...window, unitId: { in: unitIds }, classItems: { none: {} } },
-      select: { id: true, unitId: true, kind: true, title: true, startsAt: true, endsAt: true, place: true, unit: { select: { name: true, path: true } } },
-      orderBy: { startsAt: "asc" },
-    }),
-    prisma.classMember.findMany({ where: { personId: { in: people.map((p) => p.id) }, status: "enrolled" }, select: { classId: true, personId: true } }),
-  ]);
+  const personIds = inList(people.map((p) => p.id));
+  const db = rawDb();
+  const activities = all<{
+    id: number;
+    unitId: number;
+    kind: string;
+    title: string;
+    startsAt: string;
+    endsAt: string;
+    place: string | null;
+    unitName: string;
+    unitPath: string;
+  }>(
+    db,
+    sql`SELECT a."id", a."unitId", a."kind", a."title", a."startsAt", a."endsAt", a."place", u."name" AS "unitName", u."path" AS "unitPath"
+      FROM "Activity" a JOIN "OrgUnit" u ON u."id" = a."unitId"
+      WHERE a."unitId" ${inList(unitIds)} AND a."status" <> 'cancelled' AND a."endsAt" > ${from} AND a."startsAt" < ${to}
+        AND NOT EXISTS (SELECT 1 FROM "ClassItem" ci WHERE ci."activityId" = a."id")
+      ORDER BY a."startsAt", a."id"`,
+  ).map((a) => ({ ...a, startsAt: asDate(a.startsAt), endsAt: asDate(a.endsAt) }));
+  const enrolled = all<{ classId: number; personId: number }>(
+    db,
+    sql`SELECT "classId", "personId" FROM "ClassMember" WHERE "personId" ${personIds} AND "status" = 'enrolled'`,
+  );
   // Most people are in no class: their sessions are not looked for.
   const sessions =
     enrolled.length === 0
       ? []
-      : await prisma.classItem.findMany({
-          where: { kind: "session", activity: window, classId: { in: [...new Set(enrolled.map((m) => m.classId))] } },
-          select: { classId: true, trainingClass: { select: { title: true } }, activity: { select: { id: true, title: true, startsAt: true, endsAt: true } } },
-        });
-  const committees = new Map<number, Set<number>>();
-  for (const a of activities.filter((x) => x.kind === "committee_meeting")) {
-    const where = await expectedAttendeeWhere({ kind: a.kind, unit: { path: a.unit.path } });
-    const expected = await prisma.person.findMany({ where: { AND: [{ id: { in: people.map((p) => p.id) } }, where] }, select: { id: true } });
-    committees.set(a.id, new Set(expected.map((e) => e.id)));
-  }
+      : all<{ classId: number; classTitle: string; id: number; title: string; startsAt: string; endsAt: string }>(
+          db,
+          sql`SELECT ci."classId", c."title" AS "classTitle", a."id", a."title", a."startsAt", a."endsAt"
+            FROM "ClassItem" ci JOIN "TrainingClass" c ON c."id" = ci."classId" JOIN "Activity" a ON a."id" = ci."activityId"
+            WHERE ci."kind" = 'session' AND ci."classId" ${inList([...new Set(enrolled.map((m) => m.classId))])}
+              AND a."status" <> 'cancelled' AND a."endsAt" > ${from} AND a."startsAt" < ${to}`,
+        ).map((a) => ({ ...a, startsAt: asDate(a.startsAt), endsAt: asDate(a.endsAt) }));
+  const committees = committeeAttendees(
+    activities.filter((a) => a.kind === "committee_meeting"),
+    personIds,
+  );
   for (const p of people) {
     const path = unitIdsOnPath(p.unitPath);
     const own = path[path.length - 1];
@@ -59,7 +76,7 @@ export async function eventsDue(people: readonly TodoPerson[], from: Date, to: D
         key: `meeting:${a.id}`,
         kind: "meeting",
         title: a.title,
-        detail: `${ACTIVITY_KIND_LABELS[a.kind as ActivityKind] ?? "活动"} · ${a.unit.name} · ${when(a.startsAt, a.endsAt)}${a.place ? ` · ${a.place}` : ""}`,
+        detail: `${ACTIVITY_KIND_LABELS[a.kind as ActivityKind] ?? "活动"} · ${a.unitName} · ${when(a.startsAt, a.endsAt)}${a.place ? ` · ${a.place}` : ""}`,
         href: `/meetings/${a.id}`,
         dueAt: a.startsAt,
         endsAt: a.endsAt,
@@ -68,19 +85,56 @@ export async function eventsDue(people: readonly TodoPerson[], from: Date, to: D
     }
   }
   for (const s of sessions) {
-    if (!s.activity) continue;
     for (const m of enrolled.filter((e) => e.classId === s.classId)) {
       pushItem(result, m.personId, {
-        key: `session:${s.activity.id}`,
+        key: `session:${s.id}`,
         kind: "session",
-        title: s.activity.title,
-        detail: `${s.trainingClass.title} · ${when(s.activity.startsAt, s.activity.endsAt)}`,
+        title: s.title,
+        detail: `${s.classTitle} · ${when(s.startsAt, s.endsAt)}`,
         href: `/classes/${s.classId}`,
-        dueAt: s.activity.startsAt,
-        endsAt: s.activity.endsAt,
+        dueAt: s.startsAt,
+        endsAt: s.endsAt,
         overdue: false,
       });
     }
   }
   return result;
+}
+
+const PARTY_MEMBERS = ["probationary", "member"];
+
+/**
+ * Of the people, who is expected at each 支委会: `expectedAttendeeWhere` (activities/meetings.ts) for
+ * many meetings at once. A 支委会 is for the active party members of its unit's subtree; when that
+ * subtree has committee members (`isCommitteeMember`), for them only. Two statements whatever the
+ * number of meetings: which of their units have committee members, and the facts of the people.
+ */
+function committeeAttendees(
+  meetings: readonly { id: number; unitId: number; unitPath: string }[],
+  personIds: ReturnType<typeof inList>,
+): Map<number, Set<number>> {
+  const expected = new Map<number, Set<number>>();
+  if (meetings.length === 0) return expected;
+  const db = rawDb();
+  const withCommittee = new Set(
+    all<{ id: number }>(
+      db,
+      sql`SELECT u."id" FROM "OrgUnit" u WHERE u."id" ${inList([...new Set(meetings.map((m) => m.unitId))])} AND EXISTS (
+        SELECT 1 FROM "Person" p JOIN "OrgUnit" pu ON pu."id" = p."unitId"
+        WHERE pu."path" LIKE (u."path" || '%') AND p."disabledAt" IS NULL AND p."isCommitteeMember" = ${true} AND p."politicalStatus" ${inList(PARTY_MEMBERS)})`,
+    ).map((u) => u.id),
+  );
+  const candidates = all<{ id: number; unitPath: string; isCommitteeMember: number | boolean }>(
+    db,
+    sql`SELECT p."id", u."path" AS "unitPath", p."isCommitteeMember" FROM "Person" p JOIN "OrgUnit" u ON u."id" = p."unitId"
+      WHERE p."id" ${personIds} AND p."disabledAt" IS NULL AND p."politicalStatus" ${inList(PARTY_MEMBERS)}`,
+  );
+  for (const m of meetings) {
+    const committeeOnly = withCommittee.has(m.unitId);
+    expected.set(
+      m.id,
+      new Set(candidates.filter((c) => c.unitPath.startsWith(m.unitPath) && (!committeeOnly || Boolean(c.isCommitteeMember))).map((c) => c.id)),
+    );
+  }
+  return expected;
 }

@@ -1,8 +1,9 @@
 import { unitIdsOnPath } from "~/lib/unit-path";
 import { type TodoItem, pushItem } from "~/lib/todo";
 import { classQuizIdsForPeople } from "../audience/class-papers";
-import { prisma } from "../db";
-import { type TodoPerson } from "./people";
+import { rawDb } from "../db";
+import { all, inList, sql } from "../sql";
+import { type TodoPerson, asDate } from "./people";
 
 // Quizzes and contests open now that the person may take and has not finished. "May take" is the one
 // rule of app/.server/audience/ (a published paper whose audience row covers the person's path and
@@ -10,14 +11,26 @@ import { type TodoPerson } from "./people";
 // people in memory; "finished" is an attempt or entry no longer in progress (or past its deadline).
 
 type Audience = { unitId: number; politicalStatus: string | null };
+type Taking = { personId: number; paperId: number; state: string; deadlineAt: Date | null };
 
 function covers(audiences: readonly Audience[], p: TodoPerson): boolean {
   const path = unitIdsOnPath(p.unitPath);
   return audiences.some((a) => path.includes(a.unitId) && (a.politicalStatus === null || a.politicalStatus === p.politicalStatus));
 }
 
-function openNow(now: Date) {
-  return { status: "published", AND: [{ OR: [{ opensAt: null }, { opensAt: { lte: now } }] }, { OR: [{ closesAt: null }, { closesAt: { gt: now } }] }] };
+/** The audience rows of the papers, by paper. */
+function audiencesOf(rows: readonly { paperId: number; unitId: number; politicalStatus: string | null }[]): Map<number, Audience[]> {
+  const by = new Map<number, Audience[]>();
+  for (const r of rows) {
+    const list = by.get(r.paperId) ?? [];
+    list.push({ unitId: r.unitId, politicalStatus: r.politicalStatus });
+    by.set(r.paperId, list);
+  }
+  return by;
+}
+
+function takings(rows: readonly { personId: number; paperId: number; state: string; deadlineAt: string | null }[]): Taking[] {
+  return rows.map((r) => ({ ...r, deadlineAt: asDate(r.deadlineAt) }));
 }
 
 function finished(row: { state: string; deadlineAt: Date | null }, now: Date) {
@@ -28,21 +41,30 @@ export async function quizzesDue(people: readonly TodoPerson[], now: Date): Prom
   const result = new Map<number, TodoItem[]>();
   if (people.length === 0) return result;
   const ids = people.map((p) => p.id);
-  const [quizzes, linked] = await Promise.all([
-    prisma.quiz.findMany({
-      where: openNow(now),
-      select: { id: true, title: true, closesAt: true, maxAttempts: true, audiences: { select: { unitId: true, politicalStatus: true } } },
-    }),
-    classQuizIdsForPeople(ids),
-  ]);
+  const db = rawDb();
+  const quizzes = all<{ id: number; title: string; closesAt: string | null }>(
+    db,
+    sql`SELECT "id", "title", "closesAt" FROM "Quiz"
+      WHERE "status" = 'published' AND ("opensAt" IS NULL OR "opensAt" <= ${now}) AND ("closesAt" IS NULL OR "closesAt" > ${now})`,
+  );
   if (quizzes.length === 0) return result;
-  const attempts = await prisma.quizAttempt.findMany({
-    where: { quizId: { in: quizzes.map((q) => q.id) }, personId: { in: ids } },
-    select: { quizId: true, personId: true, state: true, deadlineAt: true },
-  });
+  const quizIds = quizzes.map((q) => q.id);
+  const linked = await classQuizIdsForPeople(ids);
+  const audiences = audiencesOf(
+    all<{ paperId: number; unitId: number; politicalStatus: string | null }>(
+      db,
+      sql`SELECT "quizId" AS "paperId", "unitId", "politicalStatus" FROM "QuizAudience" WHERE "quizId" ${inList(quizIds)}`,
+    ),
+  );
+  const attempts = takings(
+    all<{ personId: number; paperId: number; state: string; deadlineAt: string | null }>(
+      db,
+      sql`SELECT "personId", "quizId" AS "paperId", "state", "deadlineAt" FROM "QuizAttempt" WHERE "quizId" ${inList(quizIds)} AND "personId" ${inList(ids)}`,
+    ),
+  );
   const taken = new Map<string, { done: number; inProgress: boolean }>();
   for (const a of attempts) {
-    const k = `${a.personId}:${a.quizId}`;
+    const k = `${a.personId}:${a.paperId}`;
     const t = taken.get(k) ?? { done: 0, inProgress: false };
     if (finished(a, now)) t.done++;
     else t.inProgress = true;
@@ -51,7 +73,7 @@ export async function quizzesDue(people: readonly TodoPerson[], now: Date): Prom
   for (const p of people) {
     const mine = linked.get(p.id) ?? [];
     for (const q of quizzes) {
-      if (!mine.includes(q.id) && !covers(q.audiences, p)) continue;
+      if (!mine.includes(q.id) && !covers(audiences.get(q.id) ?? [], p)) continue;
       const t = taken.get(`${p.id}:${q.id}`);
       // One finished attempt is the quiz taken: further attempts are the person's choice, not a duty.
       if (t && t.done > 0 && !t.inProgress) continue;
@@ -61,7 +83,7 @@ export async function quizzesDue(people: readonly TodoPerson[], now: Date): Prom
         title: q.title,
         detail: t?.inProgress ? "作答中，请在时限内交卷" : mine.includes(q.id) ? "培训班考试" : "未作答",
         href: `/quizzes/${q.id}`,
-        dueAt: q.closesAt,
+        dueAt: asDate(q.closesAt),
         endsAt: null,
         overdue: false,
       });
@@ -73,19 +95,30 @@ export async function quizzesDue(people: readonly TodoPerson[], now: Date): Prom
 export async function contestsDue(people: readonly TodoPerson[], now: Date): Promise<Map<number, TodoItem[]>> {
   const result = new Map<number, TodoItem[]>();
   if (people.length === 0) return result;
-  const contests = await prisma.contest.findMany({
-    where: { status: "published", opensAt: { lte: now }, closesAt: { gt: now } },
-    select: { id: true, title: true, closesAt: true, audiences: { select: { unitId: true, politicalStatus: true } } },
-  });
+  const db = rawDb();
+  const contests = all<{ id: number; title: string; closesAt: string }>(
+    db,
+    sql`SELECT "id", "title", "closesAt" FROM "Contest" WHERE "status" = 'published' AND "opensAt" <= ${now} AND "closesAt" > ${now}`,
+  );
   if (contests.length === 0) return result;
-  const entries = await prisma.contestEntry.findMany({
-    where: { contestId: { in: contests.map((c) => c.id) }, personId: { in: people.map((p) => p.id) } },
-    select: { contestId: true, personId: true, state: true, deadlineAt: true },
-  });
-  const entered = new Map(entries.map((e) => [`${e.personId}:${e.contestId}`, e]));
+  const contestIds = contests.map((c) => c.id);
+  const audiences = audiencesOf(
+    all<{ paperId: number; unitId: number; politicalStatus: string | null }>(
+      db,
+      sql`SELECT "contestId" AS "paperId", "unitId", "politicalStatus" FROM "ContestAudience" WHERE "contestId" ${inList(contestIds)}`,
+    ),
+  );
+  const entries = takings(
+    all<{ personId: number; paperId: number; state: string; deadlineAt: string | null }>(
+      db,
+      sql`SELECT "personId", "contestId" AS "paperId", "state", "deadlineAt" FROM "ContestEntry"
+        WHERE "contestId" ${inList(contestIds)} AND "personId" ${inList(people.map((p) => p.id))}`,
+    ),
+  );
+  const entered = new Map(entries.map((e) => [`${e.personId}:${e.paperId}`, e]));
   for (const p of people) {
     for (const c of contests) {
-      if (!covers(c.audiences, p)) continue;
+      if (!covers(audiences.get(c.id) ?? [], p)) continue;
       const e = entered.get(`${p.id}:${c.id}`);
       if (e && finished(e, now)) continue;
       pushItem(result, p.id, {
@@ -94,7 +127,7 @@ export async function contestsDue(people: readonly TodoPerson[], now: Date): Pro
         title: c.title,
         detail: e ? "答题中" : "可参赛",
         href: `/contests/${c.id}`,
-        dueAt: c.closesAt,
+        dueAt: asDate(c.closesAt),
         endsAt: null,
         overdue: false,
       });
