@@ -17,6 +17,7 @@ import {
 } from "@remix-run/react";
 import { getUser } from "~/.server/auth/guard";
 import { unreadCount } from "~/.server/notify/inbox";
+import { SignOutForm } from "~/components/account/sign-out-form";
 import { useNonce } from "~/components/nonce";
 import { ServiceWorkerRegistration } from "~/components/service-worker-registration";
 import { changesNoLoaderData } from "~/lib/autosave";
@@ -122,11 +123,7 @@ function Header({ user }: { user: { name: string; canManage: boolean; unread: nu
             <Link to="/account" className="rounded px-2 py-1 hover:bg-party-dark" data-testid="current-user">
               {user.name}
             </Link>
-            <Form method="post" action="/logout">
-              <button type="submit" className="rounded px-2 py-1 hover:bg-party-dark">
-                退出
-              </button>
-            </Form>
+            <SignOutForm className="rounded px-2 py-1 hover:bg-party-dark" />
           </nav>
         ) : null}
       </div>

@@ -1,5 +1,6 @@
 import path from "node:path";
 import { z } from "zod";
+import { pushHostRules } from "~/lib/push-endpoint";
 
 /** Unset and empty are the same: an `.env` line `OIDC_ISSUER=` switches SSO off, not on with "". */
 const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === "" ? undefined : v), schema.optional());
@@ -128,6 +129,18 @@ const EnvSchema = z
     SMTP_FROM: optional(z.string()),
     /** How often the outbox is swept for due deliveries. */
     NOTIFY_INTERVAL_MS: z.coerce.number().int().min(50).max(600_000).default(10_000),
+    // Push endpoint trust (decision 060).
+    /** Push services beyond the known ones: `push.example.edu.cn, *.push.example.com, 127.0.0.1` (an exact entry may be an IP or resolve privately). */
+    PUSH_ALLOWED_HOSTS: optional(
+      z
+        .string()
+        .regex(
+          /^\s*(\*\.)?[A-Za-z0-9.:[\]_-]+\.?(\s*[,\s]\s*(\*\.)?[A-Za-z0-9.:[\]_-]+\.?)*\s*$/,
+          "PUSH_ALLOWED_HOSTS 应为以逗号分隔的主机名 / must be host names separated by commas",
+        ),
+    ),
+    /** How long one delivery may take before its sends are aborted and it is retried later. */
+    NOTIFY_SEND_LIMIT_MS: z.coerce.number().int().min(1_000).max(300_000).default(60_000),
   })
   .superRefine(checkSso);
 
@@ -165,6 +178,8 @@ function load() {
         ? { url: raw.SMTP_URL, host: raw.SMTP_HOST, port: raw.SMTP_PORT, user: raw.SMTP_USER, pass: raw.SMTP_PASS, from: raw.SMTP_FROM }
         : null,
     notifyIntervalMs: raw.NOTIFY_INTERVAL_MS,
+    pushHosts: pushHostRules(raw.PUSH_ALLOWED_HOSTS),
+    notifySendLimitMs: raw.NOTIFY_SEND_LIMIT_MS,
     questionRequiredFields: { explanation: raw.QUESTION_REQUIRED_FIELDS.includes("explanation"), tags: raw.QUESTION_REQUIRED_FIELDS.includes("tags") },
   } as const;
 }

@@ -3,6 +3,7 @@ import { HoursSchema } from "./hours";
 import { type HoursCategory } from "./hours-categories";
 import { RequiredDateTime } from "./contest-settings";
 import { bothFieldsRead } from "./dates";
+import { multiLineText, singleLineText } from "./form-text";
 
 // Offline organisation life (三会一课, 主题党日, 组织生活会, 党校): the kinds, what they credit, and the
 // form a secretary fills in. Pure: shared by the activity pages, the domain module and its tests.
@@ -29,7 +30,7 @@ export function activityCategory(kind: ActivityKind): HoursCategory {
 
 export const ActivitySettingsSchema = z
   .object({
-    title: z.string({ error: "请填写活动名称" }).trim().min(1, "请填写活动名称").max(100, "名称最多 100 字"),
+    title: singleLineText({ label: "活动名称", required: true, max: 100 }),
     kind: z.enum(ACTIVITY_KINDS, { error: "请选择活动类型" }),
     startsAt: RequiredDateTime("请填写开始时间"),
     endsAt: RequiredDateTime("请填写结束时间"),
@@ -37,8 +38,8 @@ export const ActivitySettingsSchema = z
     checkinClosesAt: RequiredDateTime("请填写签到截止时间"),
     hours: HoursSchema({ max: 100 }),
     // The plan (decision 056): where, and the agenda as plain-text items, one a line.
-    place: z.string().trim().max(100, "地点最多 100 字").default(""),
-    agenda: z.string().trim().max(2000, "议程最多 2000 字").default(""),
+    place: singleLineText({ label: "地点", max: 100 }).default(""),
+    agenda: multiLineText({ label: "议程", max: 2000 }).default(""),
   })
   // Checked whenever both times were read, even when another field is missing: all errors show at once.
   .refine((v) => v.startsAt < v.endsAt, { path: ["endsAt"], message: "结束时间须晚于开始时间", when: bothFieldsRead("startsAt", "endsAt") })

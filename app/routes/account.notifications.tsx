@@ -6,7 +6,9 @@ import { useEffect, useState } from "react";
 import { z } from "zod";
 import { requireUser } from "~/.server/auth/guard";
 import { readForm } from "~/.server/http/form-body";
-import { notificationSettings, removePushSubscription, savePushSubscription, saveNotificationSettings } from "~/.server/notify/preferences";
+import { formRefusal } from "~/.server/http/refusal";
+import { notificationSettings, saveNotificationSettings } from "~/.server/notify/preferences";
+import { removePushSubscription, savePushSubscription } from "~/.server/notify/push-subscriptions";
 import { Field, FormMessage, Notice, buttonClass, inputClass, secondaryButtonClass } from "~/components/ui/form";
 import { CHANNEL_LABELS, NOTIFICATION_CHANNELS, NOTIFICATION_KINDS, NOTIFICATION_KIND_KEYS } from "~/lib/notification-kinds";
 import { clockToMinutes, minutesToClock } from "~/lib/notification-schedule";
@@ -14,7 +16,7 @@ import { clockToMinutes, minutesToClock } from "~/lib/notification-schedule";
 // The caller's notification settings (decision 054): a switch per kind and channel, quiet hours, the
 // address email goes to, and the browsers subscribed to push, each removable. "在本设备接收推送"
 // subscribes this browser through its service worker and posts the subscription here; it is always
-// stored for the caller.
+// stored for the caller and the session, on a known push service only (decision 060).
 
 export const meta: MetaFunction = () => [{ title: "通知设置 · 网上党校" }];
 
@@ -84,12 +86,16 @@ export async function action({ request }: ActionFunctionArgs) {
     return redirect("/account/notifications?saved=1");
   }
   if (v.intent === "subscribe") {
-    await savePushSubscription(user.id, {
-      endpoint: v.endpoint,
-      p256dh: v.p256dh,
-      auth: v.auth,
-      userAgent: request.headers.get("user-agent")?.slice(0, 300) ?? null,
-    });
+    try {
+      await savePushSubscription(user.id, user.sessionId, {
+        endpoint: v.endpoint,
+        p256dh: v.p256dh,
+        auth: v.auth,
+        userAgent: request.headers.get("user-agent")?.slice(0, 300) ?? null,
+      });
+    } catch (e) {
+      return formRefusal(submission, e);
+    }
     return data({ result: submission.reply({ resetForm: true }), subscribed: true });
   }
   if (!(await removePushSubscription(user.id, v.id))) throw new Response("该推送订阅不存在", { status: 404 });
@@ -215,15 +221,17 @@ function SubscribeButton({ vapidPublicKey }: { vapidPublicKey: string }) {
     }
   };
   const done = fetcher.data && "subscribed" in fetcher.data;
+  // What the server refused (an endpoint not on a known push service, a browser another account holds), beside the button.
+  const refused = fetcher.data && !done ? (fetcher.data.result.error?.endpoint ?? fetcher.data.result.error?.[""] ?? ["推送订阅未能保存，请稍后重试。"]) : null;
   return (
     <div>
       <button type="button" onClick={() => void subscribe()} disabled={!supported || fetcher.state !== "idle"} className={buttonClass}>
         在本设备接收推送
       </button>
       {supported === false ? <p className="mt-2 text-sm text-stone-500">此浏览器不支持推送通知。</p> : null}
-      {problem ? (
+      {problem || refused ? (
         <p className="mt-2 text-sm text-red-700" role="alert">
-          {problem}
+          {problem ?? refused?.join("；")}
         </p>
       ) : null}
       {done ? (

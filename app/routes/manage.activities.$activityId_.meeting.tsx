@@ -15,6 +15,7 @@ import { Field, FieldError, FormMessage, Notice, buttonClass, inputClass, second
 import { ACTIVITY_KIND_LABELS, ACTIVITY_STATUS_LABELS } from "~/lib/activities";
 import { RequiredDateTime } from "~/lib/contest-settings";
 import { formatChinaDateTime } from "~/lib/dates";
+import { multiLineText, singleLineText } from "~/lib/form-text";
 import { toLocalInput } from "~/lib/quiz-settings";
 
 // The record of one meeting beyond its attendance (decision 056): 请假 to decide, the minutes (纪要)
@@ -50,22 +51,21 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   };
 }
 
-const reason = (message: string) => z.string({ error: message }).trim().min(2, message).max(200, "原因最多 200 字");
 const MinutesSchema = z.object({
   intent: z.literal("minutes"),
-  minutes: z.string({ error: "请填写会议纪要" }).trim().min(10, "会议纪要至少 10 个字").max(20000, "会议纪要最多 20000 字"),
-  decisions: z.string().trim().max(5000, "议定事项最多 5000 字").default(""),
+  minutes: multiLineText({ label: "会议纪要", min: 10, tooShort: "会议纪要至少 10 个字", max: 20000 }),
+  decisions: multiLineText({ label: "议定事项", max: 5000 }).default(""),
 });
 const PostponeSchema = z.object({
   intent: z.literal("postpone"),
   startsAt: RequiredDateTime("请填写新的开始时间"),
-  reason: reason("请填写改期原因（至少 2 个字）"),
+  reason: singleLineText({ label: "改期原因", min: 2, max: 200 }),
 });
 const LeaveSchema = z.object({
   intent: z.literal("leave"),
   personId: z.number({ error: "请选择请假人员" }).int().positive(),
   decision: z.enum(["approve", "reject"], { error: "请选择批准或不批准" }),
-  reason: z.string().trim().max(200, "原因最多 200 字").default(""),
+  reason: singleLineText({ label: "审批意见", max: 200 }).default(""),
 });
 const MakeupSchema = z.object({ intent: z.literal("makeup"), lessonId: z.number().int().positive().optional() });
 const FileSchema = z.object({ intent: z.literal("file"), file: z.unknown() });

@@ -13,6 +13,7 @@ import { MeetingStateBadges } from "~/components/meeting/meeting-state";
 import { Field, FormMessage, Notice, buttonClass, inputClass } from "~/components/ui/form";
 import { ACTIVITY_KIND_LABELS, textItems } from "~/lib/activities";
 import { formatChinaDateTime } from "~/lib/dates";
+import { multiLineText } from "~/lib/form-text";
 import { formatHours } from "~/lib/hours";
 
 // One meeting as a member sees it: the plan (time, place, agenda), her state, 请假 before it starts,
@@ -60,7 +61,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 const LeaveSchema = z.object({
   intent: z.literal("leave"),
-  reason: z.string({ error: "请填写请假原因" }).trim().min(2, "请填写请假原因（至少 2 个字）").max(200, "原因最多 200 字"),
+  reason: multiLineText({ label: "请假原因", min: 2, max: 200 }),
 });
 const MakeupSchema = z.object({ intent: z.literal("makeup") });
 const ActionSchema = z.discriminatedUnion("intent", [LeaveSchema, MakeupSchema], { error: "未知的操作" });

@@ -29,7 +29,7 @@ const clients: Record<string, Client> = {};
 async function boot(interval: number) {
   server = await spawnServer({
     dbFile,
-    env: { DATA_DIR: dataDir, NOTIFY_INTERVAL_MS: String(interval), NODE_EXTRA_CA_CERTS: push.certFile },
+    env: { DATA_DIR: dataDir, NOTIFY_INTERVAL_MS: String(interval), NODE_EXTRA_CA_CERTS: push.certFile, PUSH_ALLOWED_HOSTS: "127.0.0.1" },
   });
   for (const key of Object.keys(clients)) clients[key] = await signIn(key);
 }

@@ -11,7 +11,9 @@ import path from "node:path";
 // and RFC 8291: checks the VAPID JWT (ES256 over "header.payload", signed by the key in `k=`, for
 // this origin, not expired), then decrypts the aes128gcm body with the subscription's private key and
 // auth secret, generated here with node:crypto ECDH on prime256v1 as a browser would. A subscription
-// can be told to answer with another status (404/410: gone, 500: failing) a number of times.
+// can be told to answer with another status (404/410: gone, 500: failing) a number of times, or 0:
+// never to answer (a dead push service); `events` lists, in order, each push received and each
+// request its sender gave up on (closed unanswered).
 
 export type ReceivedPush = { subscription: number; payload: unknown; vapidKey: string; audience: string; ttl: number };
 
@@ -30,7 +32,7 @@ export async function startPushEndpoint() {
       "-subj",
       "/CN=127.0.0.1",
       "-addext",
-      "subjectAltName=IP:127.0.0.1",
+      "subjectAltName=IP:127.0.0.1,DNS:localhost",
     ]),
     { stdio: "ignore" },
   );
@@ -38,7 +40,9 @@ export async function startPushEndpoint() {
   const subs = new Map<number, { ecdh: crypto.ECDH; auth: Buffer; answers: number[] }>();
   const received: ReceivedPush[] = [];
   const problems: string[] = [];
+  const events: string[] = [];
   const waiting: ((p: ReceivedPush) => void)[] = [];
+  const closedWaiting: ((id: number) => void)[] = [];
   let nextId = 1;
 
   const server = https.createServer({ key: fs.readFileSync(keyFile), cert }, (req, res) => {
@@ -49,10 +53,18 @@ export async function startPushEndpoint() {
       const sub = subs.get(id);
       if (!sub) return void res.writeHead(404).end();
       const answer = sub.answers.shift();
+      if (answer === 0) {
+        res.on("close", () => {
+          events.push(`closed ${id}`);
+          closedWaiting.splice(0).forEach((w) => w(id));
+        });
+        return;
+      }
       if (answer) return void res.writeHead(answer).end(`answer ${answer}`);
       try {
         const push = check(id, sub, req.headers, Buffer.concat(chunks));
         received.push(push);
+        events.push(`received ${id}`);
         waiting.splice(0).forEach((w) => w(push));
         res.writeHead(201).end();
       } catch (e) {
@@ -107,6 +119,9 @@ export async function startPushEndpoint() {
     certFile,
     /** Trusts this endpoint's certificate, for a `web-push` call in this process. */
     agent: new https.Agent({ ca: cert }),
+    /** Its certificate, for an agent that must trust it. */
+    ca: cert,
+    events,
     received,
     /** Lines describing pushes this endpoint refused (bad signature, wrong audience…): a test expects none. */
     problems,
@@ -127,7 +142,12 @@ export async function startPushEndpoint() {
     next(): Promise<ReceivedPush> {
       return new Promise((r) => waiting.push(r));
     },
+    /** Resolves when a request left unanswered (status 0) is closed by its sender. */
+    nextClosed(): Promise<number> {
+      return new Promise((r) => closedWaiting.push(r));
+    },
     async close() {
+      server.closeAllConnections();
       await new Promise((r) => server.close(r));
       fs.rmSync(dir, { recursive: true, force: true });
     },

@@ -16,7 +16,8 @@ export type Channel = {
   name: NotificationChannel;
   /** Whether the server is set up for it (no outbox rows are written for a channel that is not). */
   configured(): boolean;
-  send(message: DeliveryMessage, person: Recipient): Promise<SendOutcome>;
+  /** `signal` fires at the delivery's time limit: a channel stops what it still has in flight (decision 060). */
+  send(message: DeliveryMessage, person: Recipient, signal?: AbortSignal): Promise<SendOutcome>;
 };
 
 let defaults: Channel[] | undefined;

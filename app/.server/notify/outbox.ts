@@ -1,6 +1,7 @@
 import crypto from "node:crypto";
 import os from "node:os";
 import { prisma } from "../db";
+import { env } from "../env";
 import { execute, query, sql } from "../sql";
 import { DEFAULT_QUIET_HOURS, MAX_DELIVERY_ATTEMPTS, afterQuietHours, retryDelayMs } from "~/lib/notification-schedule";
 import { type Channel, channels as defaultChannels } from "./channels";
@@ -14,8 +15,11 @@ import { type Channel, channels as defaultChannels } from "./channels";
 
 /** How long a claim holds: far longer than a send may take (each channel has its own time limit below it). */
 export const LEASE_MS = 5 * 60_000;
-/** A send that has not finished by then is counted as failed (the lease is still held, so nobody sends it meanwhile). */
-const SEND_TIME_LIMIT_MS = 60_000;
+/**
+ * A send that has not finished by its time limit (NOTIFY_SEND_LIMIT_MS, a minute) is aborted through its
+ * AbortSignal and counted as failed; a channel that ignores the signal is given up on a moment later.
+ */
+const ABORT_GRACE_MS = 2_000;
 
 /** This process, as the outbox knows it. */
 export const WORKER = `${os.hostname()}:${process.pid}:${crypto.randomBytes(4).toString("hex")}`;
@@ -100,10 +104,11 @@ async function deliverOne(id: number, now: Date, worker: string, byName: Map<str
     return "skipped";
   }
   try {
-    const result = await withTimeLimit(
+    const result = await withTimeLimit((signal) =>
       channel.send(
         { deliveryId: id, kind: n.kind, title: n.title, body: n.body, url: n.url, dedupeKey: n.dedupeKey },
         { id: n.person.id, name: n.person.name, email: settings?.email ?? null },
+        signal,
       ),
     );
     if (result.outcome === "sent") await finish("sent");
@@ -125,10 +130,20 @@ async function deliverOne(id: number, now: Date, worker: string, byName: Map<str
   }
 }
 
-function withTimeLimit<T>(work: Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const limit = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`发送超时（${SEND_TIME_LIMIT_MS / 1000} 秒）`)), SEND_TIME_LIMIT_MS);
+/**
+ * Runs a send under an AbortSignal that fires at the time limit; what the channel returns after aborting
+ * (a push that reached one browser of several) counts. A channel that does not stop is left behind after a grace.
+ */
+function withTimeLimit<T>(work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const limitMs = env.notifySendLimitMs;
+  const controller = new AbortController();
+  const abort = setTimeout(() => controller.abort(), limitMs);
+  let giveUp: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    giveUp = setTimeout(() => reject(new Error(`发送超时（${limitMs / 1000} 秒）`)), limitMs + ABORT_GRACE_MS);
   });
-  return Promise.race([work, limit]).finally(() => clearTimeout(timer));
+  return Promise.race([work(controller.signal), late]).finally(() => {
+    clearTimeout(abort);
+    clearTimeout(giveUp);
+  });
 }

@@ -53,23 +53,6 @@ export async function saveNotificationSettings(
   ]);
 }
 
-/**
- * Keeps a browser's subscription for the caller. An endpoint is one browser profile: when another
- * account signed in on it before, the subscription moves to the caller (that browser now belongs to them).
- */
-export async function savePushSubscription(personId: number, sub: { endpoint: string; p256dh: string; auth: string; userAgent: string | null }) {
-  await prisma.pushSubscription.upsert({
-    where: { endpoint: sub.endpoint },
-    create: { personId, ...sub },
-    update: { personId, p256dh: sub.p256dh, auth: sub.auth, userAgent: sub.userAgent },
-  });
-}
-
-/** Removes one of the caller's subscriptions; false when it is not theirs. */
-export async function removePushSubscription(personId: number, id: number): Promise<boolean> {
-  return (await prisma.pushSubscription.deleteMany({ where: { id, personId } })).count === 1;
-}
-
 /** What the notification tables hold about a person, for their personal-data page (decision 033). */
 export async function notificationDataOf(personId: number, limit: number) {
   const [settings, subscriptions, notifications] = await Promise.all([
