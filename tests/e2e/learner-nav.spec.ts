@@ -1,10 +1,34 @@
 import { type Page } from "@playwright/test";
+import Database from "better-sqlite3";
+import { storedTimestamp } from "~/lib/timestamp";
 import { axeViolations } from "./support/axe";
+import { seedCourse } from "./support/course-seed";
 import { expect, signInAs, test } from "./support/fixtures";
+import { E2E_DB } from "./support/paths";
 
 // Issue 15 on a phone (decision 063): the learners' bottom tab bar, back links, course covers and the
 // course page with its lessons first, /hours as an activist and a development target see it, and axe
 // on the learner pages. The demo activist opens one text lesson: no other spec studies as her.
+
+// The e2e seed writes no 学时: the activist and the development target each get one online entry of
+// today, so their /hours lists an entry to be marked (or not) against their stage.
+test.beforeAll(() => {
+  const db = new Database(E2E_DB, { timeout: 5000, fileMustExist: true });
+  try {
+    const now = new Date();
+    const inChina = new Date(now.getTime() + 8 * 3_600_000);
+    const insert = db.prepare(
+      `INSERT INTO HoursEntry (personId, year, month, amount, category, sourceKind, sourceId, note, earnedAt, createdAt)
+       SELECT id, ?, ?, 100, 'online', 'seed', 'e2e-learner-nav', '网上学习（端到端测试）', ?, ? FROM Person WHERE number = ?
+       ON CONFLICT (personId, sourceKind, sourceId) DO NOTHING`,
+    );
+    for (const who of ["activist", "target"]) {
+      insert.run(inChina.getUTCFullYear(), inChina.getUTCMonth() + 1, storedTimestamp(now), storedTimestamp(now), who);
+    }
+  } finally {
+    db.close();
+  }
+});
 
 const tabBar = (page: Page) => page.getByRole("navigation", { name: "主导航" });
 
@@ -62,6 +86,8 @@ test.describe("the learner's tab bar @phone", () => {
 
   test("a skip link is the first thing the keyboard reaches and leads past the header", async ({ page }) => {
     await signInAs(page, "activist", "王积极");
+    // A page as it opens: the keyboard starts at the top of the document.
+    await page.goto("/hours");
     await page.keyboard.press("Tab");
     const skip = page.getByRole("link", { name: "跳到主要内容" });
     await expect(skip).toBeFocused();
@@ -72,10 +98,36 @@ test.describe("the learner's tab bar @phone", () => {
 });
 
 test("a course shows its cover and its lessons first; back links lead up again @phone", async ({ page }) => {
+  const course = seedCourse({
+    titlePrefix: "封面课程",
+    cover: { file: "content/courses/jijifenzi-peixun/media/cover.svg", mime: "image/svg+xml" },
+    lessons: [
+      {
+        key: "zhidao-sixiang",
+        title: "党的指导思想",
+        credit: 100,
+        minutes: 30,
+        checkpoints: [
+          { id: "q1", type: "judge", question: "党章规定了党的行动指南。", answer: true, explanation: "见党章总纲。" },
+          { id: "q2", type: "judge", question: "入党积极分子可以直接成为正式党员。", answer: false, explanation: "须经预备期。" },
+        ],
+        tree: [
+          { t: "p", c: ["党的指导思想写在党章总纲之中。"] },
+          { t: "Callout", p: { type: "quote", source: "《中国共产党章程》总纲" }, c: [{ t: "p", c: ["中国共产党以马克思列宁主义……作为自己的行动指南。"] }] },
+          { t: "Checkpoint", p: { id: "q1" } },
+          { t: "Callout", p: { type: "tip" }, c: [{ t: "p", c: ["学完本课再做检查点。"] }] },
+          { t: "Checkpoint", p: { id: "q2" } },
+        ],
+      },
+      { key: "zuzhi-yuanze", title: "党的组织原则", credit: 100, minutes: 30, tree: [{ t: "p", c: ["民主集中制。"] }] },
+    ],
+  });
+  const alt = `《${course.title}》课程封面`;
   await signInAs(page, "activist", "王积极");
   await page.goto("/courses");
-  const card = page.getByTestId("course-card").filter({ hasText: "入党积极分子培训班" }).first();
-  const cover = card.getByRole("img", { name: "《入党积极分子培训班》课程封面" });
+  const card = page.getByTestId("course-card").filter({ hasText: course.title }).first();
+  const cover = card.getByRole("img", { name: alt });
+  await cover.scrollIntoViewIfNeeded();
   await expect(cover).toBeVisible();
   // Sized before it arrives (no layout shift) and actually served.
   await expect(cover).toHaveAttribute("width", "1280");
@@ -83,21 +135,23 @@ test("a course shows its cover and its lessons first; back links lead up again @
   await expect.poll(() => cover.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(true);
   expect(await axeViolations(page), "/courses").toEqual([]);
 
-  await card.getByRole("link", { name: "入党积极分子培训班" }).tap();
-  await expect(page.getByRole("heading", { level: 1, name: "入党积极分子培训班" })).toBeVisible();
-  await expect(page.getByRole("img", { name: "《入党积极分子培训班》课程封面" })).toBeVisible();
+  await card.getByRole("link", { name: course.title }).tap();
+  await expect(page.getByRole("heading", { level: 1, name: course.title })).toBeVisible();
+  await expect(page.getByRole("img", { name: alt })).toBeVisible();
   // The lesson list starts on the first screen of a phone, before the course's introduction.
-  const lessons = page.getByRole("heading", { name: "课时", exact: true });
-  const lessonsTop = (await lessons.boundingBox())!.y;
+  const lessonsTop = (await page.getByRole("heading", { name: "课时", exact: true }).boundingBox())!.y;
   expect(lessonsTop).toBeLessThan(844);
   expect(lessonsTop).toBeLessThan((await page.getByRole("heading", { name: "课程介绍" }).boundingBox())!.y);
-  expect(await axeViolations(page), "/courses/jijifenzi-peixun").toEqual([]);
+  expect(await axeViolations(page), "a course page").toEqual([]);
 
-  await page.getByTestId("lesson-row").filter({ hasText: "第二讲" }).getByRole("link").tap();
-  await expect(page.getByRole("heading", { level: 1, name: "第二讲 党的指导思想" })).toBeVisible();
+  await page.getByRole("link", { name: "党的指导思想" }).tap();
+  await expect(page.getByRole("heading", { level: 1, name: "党的指导思想" })).toBeVisible();
+  // Two checkpoints and two callouts: each checkpoint a region with its own name, no callout a landmark.
+  await expect(page.getByRole("region", { name: /^检查点/ })).toHaveCount(2);
+  await expect(page.getByRole("complementary")).toHaveCount(0);
   expect(await axeViolations(page), "a text lesson").toEqual([]);
   await page.getByTestId("back-link").tap();
-  await expect(page).toHaveURL(/\/courses\/jijifenzi-peixun$/);
+  await expect(page).toHaveURL(new RegExp(`/courses/${course.slug}$`));
   await page.getByTestId("back-link").tap();
   await expect(page).toHaveURL(/\/courses$/);
 });
