@@ -144,7 +144,7 @@ test("a course shows its cover and its lessons first; back links lead up again @
   expect(lessonsTop).toBeLessThan((await page.getByRole("heading", { name: "课程介绍" }).boundingBox())!.y);
   expect(await axeViolations(page), "a course page").toEqual([]);
 
-  await page.getByRole("link", { name: "党的指导思想" }).tap();
+  await page.getByRole("link", { name: "党的指导思想", exact: true }).tap();
   await expect(page.getByRole("heading", { level: 1, name: "党的指导思想" })).toBeVisible();
   // Two checkpoints and two callouts: each checkpoint a region with its own name, no callout a landmark.
   await expect(page.getByRole("region", { name: /^检查点/ })).toHaveCount(2);
