@@ -11,6 +11,7 @@ import {
   ScrollRestoration,
   isRouteErrorResponse,
   useLoaderData,
+  useLocation,
   useMatches,
   useRouteError,
   useRouteLoaderData,
@@ -18,9 +19,11 @@ import {
 import { getUser } from "~/.server/auth/guard";
 import { unreadCount } from "~/.server/notify/inbox";
 import { SignOutForm } from "~/components/account/sign-out-form";
+import { LearnerTabBar } from "~/components/nav/learner-tab-bar";
 import { useNonce } from "~/components/nonce";
 import { ServiceWorkerRegistration } from "~/components/service-worker-registration";
 import { changesNoLoaderData } from "~/lib/autosave";
+import { currentTab, showsTabBar } from "~/lib/learner-tabs";
 import { hasAnyGrant } from "~/lib/permissions";
 import { SEARCH_QUERY_MAX_CHARS } from "~/lib/search-terms";
 import { isStaticPage } from "~/lib/static-page";
@@ -56,18 +59,35 @@ export function Layout({ children }: { children: React.ReactNode }) {
   const nonce = useNonce();
   const data = useRouteLoaderData<typeof loader>("root");
   const staticPage = isStaticPage(useMatches().map((m) => m.handle));
+  const { pathname } = useLocation();
+  // The learners' bottom tab bar on phones (decision 063); the main area keeps its height free below.
+  const tabBar = data?.user && !staticPage && showsTabBar(pathname);
   return (
     <html lang="zh-CN">
       <head>
         <meta charSet="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover" />
         <meta name="theme-color" content="#c8102e" />
         <Meta />
         <Links />
       </head>
-      <body className="min-h-screen print:bg-white">
+      <body className="min-h-screen print:bg-white" data-tab-bar={tabBar ? "" : undefined}>
+        {/* The first thing a keyboard reaches: past the header straight to the page (WCAG 2.4.1). */}
+        <a
+          href="#main"
+          className="sr-only focus:not-sr-only focus:fixed focus:top-2 focus:left-2 focus:z-50 focus:rounded focus:bg-white focus:px-3 focus:py-2 focus:text-party focus:shadow focus:outline-2 focus:outline-party"
+        >
+          跳到主要内容
+        </a>
         <Header user={data?.user ?? null} />
-        <main className="mx-auto max-w-5xl px-4 py-4 sm:py-6 print:max-w-none print:p-0">{children}</main>
+        <main
+          id="main"
+          tabIndex={-1}
+          className="mx-auto max-w-5xl px-4 pt-4 pb-[calc(var(--tab-bar-height)+1rem)] focus:outline-none sm:pt-6 sm:pb-6 print:max-w-none print:p-0"
+        >
+          {children}
+        </main>
+        {tabBar ? <LearnerTabBar current={currentTab(pathname)} unread={data.user!.unread} /> : null}
         {staticPage ? null : (
           <>
             <ScrollRestoration nonce={nonce} />

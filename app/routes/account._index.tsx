@@ -5,7 +5,9 @@ import { accountProfile } from "~/.server/account/profile";
 import { contactCount } from "~/.server/assignments/thought-reports";
 import { handlesAnyMailbox } from "~/.server/mailbox/letters";
 import { searchHistoryState } from "~/.server/learning/search-history";
+import { unreadCount } from "~/.server/notify/inbox";
 import { SearchHistoryForm, searchHistoryNotice } from "~/components/account/search-history-form";
+import { SignOutForm } from "~/components/account/sign-out-form";
 import { Notice } from "~/components/ui/form";
 import { formatDate } from "~/lib/dates";
 import { maskPhone } from "~/lib/mask";
@@ -27,6 +29,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     contacts: await contactCount(user.id),
     // A named handler of a 书记信箱 need hold no role: the desk is linked from here.
     handlesMailbox: await handlesAnyMailbox(user),
+    unread: await unreadCount(user.id),
   };
 }
 
@@ -58,35 +61,37 @@ export default function AccountPage() {
           <dd>{me.grants.length ? me.grants.map((g) => `${ROLE_LABELS[g.role]}（${g.unit}）`).join("、") : ROLE_LABELS.learner}</dd>
         </dl>
       </section>
-      <nav className="flex flex-wrap gap-3 text-sm" aria-label="我的账户">
-        <Link to="/hours" className="text-party underline">
-          我的学时
-        </Link>
-        <Link to="/account/claims" className="text-party underline">
-          学时申请
-        </Link>
-        <Link to="/account/thought-reports" className="text-party underline">
-          思想汇报
-        </Link>
-        {me.contacts > 0 ? (
-          <Link to="/account/thought-reports/contacts" className="text-party underline">
-            {`我联系的入党积极分子的思想汇报（${me.contacts} 人）`}
-          </Link>
-        ) : null}
-        <Link to="/mailbox" className="text-party underline">
-          书记信箱
-        </Link>
-        {me.handlesMailbox ? (
-          <Link to="/manage/mailbox" className="text-party underline">
-            信箱处理
-          </Link>
-        ) : null}
-        <Link to="/account/password" className="text-party underline">
-          修改密码
-        </Link>
-        <Link to="/account/notifications" className="text-party underline">
-          通知设置
-        </Link>
+      {/* The 我的 tab (decision 063): every personal place as a row a thumb can hit, sign-out last. */}
+      <nav aria-label="我的账户" className="overflow-hidden rounded-lg bg-white shadow">
+        <ul className="divide-y divide-stone-100">
+          {[
+            { to: "/notifications", label: "消息", detail: me.unread ? `${me.unread} 条未读` : null },
+            { to: "/calendar", label: "我的日程", detail: null },
+            { to: "/classes", label: "我的培训班", detail: null },
+            { to: "/meetings", label: "组织生活", detail: null },
+            { to: "/hours", label: "我的学时", detail: null },
+            { to: "/hours#certificates-heading", label: "学时证明", detail: null },
+            { to: "/account/claims", label: "学时申请", detail: null },
+            { to: "/account/thought-reports", label: "思想汇报", detail: null },
+            ...(me.contacts > 0
+              ? [{ to: "/account/thought-reports/contacts", label: `我联系的入党积极分子的思想汇报（${me.contacts} 人）`, detail: null }]
+              : []),
+            { to: "/mailbox", label: "书记信箱", detail: null },
+            ...(me.handlesMailbox ? [{ to: "/manage/mailbox", label: "信箱处理", detail: null }] : []),
+            { to: "/account/password", label: "修改密码", detail: null },
+            { to: "/account/notifications", label: "通知设置", detail: null },
+          ].map((l) => (
+            <li key={l.to}>
+              <Link to={l.to} className="flex min-h-12 items-center gap-2 px-4 py-2 text-stone-900 hover:bg-stone-50">
+                <span className="flex-1">{l.label}</span>
+                {l.detail ? <span className="rounded-full bg-party px-2 text-xs font-bold text-white">{l.detail}</span> : null}
+                <span aria-hidden="true" className="text-stone-500">
+                  ›
+                </span>
+              </Link>
+            </li>
+          ))}
+        </ul>
       </nav>
       <section className="space-y-3 rounded-lg bg-white p-4 shadow" aria-labelledby="privacy-heading">
         <h2 id="privacy-heading" className="font-semibold">
@@ -102,6 +107,7 @@ export default function AccountPage() {
         </p>
         <SearchHistoryForm keep={me.searchHistory.keep} count={me.searchHistory.count} back="/account" />
       </section>
+      <SignOutForm label="退出登录" className="min-h-12 w-full rounded-lg bg-white px-4 py-2 font-semibold text-party shadow hover:bg-stone-50" />
     </div>
   );
 }

@@ -6,6 +6,7 @@ import { idParam } from "~/.server/http/request-params";
 import { orRefuse } from "~/.server/http/refusal";
 import { CLASS_KIND_LABELS, CLASS_STATUS_LABELS } from "~/lib/classes";
 import { formatChinaDateTime, formatDate } from "~/lib/dates";
+import { BackLink } from "~/components/nav/back-link";
 
 // One class on a learner's phone: what is done, what is next, what is due; then the whole schedule
 // with each item's state, read from the progress, check-ins, grades and submissions kept elsewhere.
@@ -49,9 +50,7 @@ export default function ClassPage() {
   return (
     <div className="mx-auto max-w-lg space-y-4">
       <div>
-        <Link to="/classes" className="text-sm text-stone-600 hover:underline">
-          ← 我的培训班
-        </Link>
+        <BackLink to="/classes">我的培训班</BackLink>
         <h1 className="mt-1 text-xl font-bold">{cls.title}</h1>
         <p className="text-sm text-stone-600">
           第 {cls.term} 期{CLASS_KIND_LABELS[cls.kind]} · {cls.unitName}

@@ -17,6 +17,7 @@ import { formatHours } from "~/lib/hours";
 import { readForm } from "~/.server/http/form-body";
 import { formRefusal, refuse } from "~/.server/http/refusal";
 import { idParam } from "~/.server/http/request-params";
+import { BackLink } from "~/components/nav/back-link";
 
 // A contest for the learner, on one address: the introduction and "开始答题"; the paper while the entry
 // is in progress (answers go to POST /api/contests/answer, one at a time, each kept once committed);
@@ -143,6 +144,7 @@ function Intro() {
   const busy = useNavigation().state !== "idle";
   return (
     <div className="mx-auto max-w-lg space-y-4">
+      <BackLink to="/contests">全部竞赛</BackLink>
       <Header contest={contest} />
       {contest.description ? <p className="whitespace-pre-line rounded-lg bg-white p-4 text-stone-700 shadow">{contest.description}</p> : null}
       <FormMessage messages={form.errors} />

@@ -3,9 +3,11 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { requireUser } from "~/.server/auth/guard";
 import { cachedTree, compileInBackground } from "~/.server/content/mdx-cache";
 import { courseForPerson } from "~/.server/learning/catalog";
+import { CourseCover } from "~/components/course/course-cover";
 import { LessonMdxProvider, useMdxComponent } from "~/components/mdx/mdx-content";
 import { formatDate } from "~/lib/dates";
 import { formatHours } from "~/lib/hours";
+import { BackLink } from "~/components/nav/back-link";
 
 // A course: its introduction (compiled MDX from the cache, never compiled here) and its lessons with
 // the learner's progress in each. /courses/:slug
@@ -47,19 +49,16 @@ export default function CoursePage() {
   return (
     <div className="mx-auto max-w-lg space-y-4">
       <header className="rounded-lg bg-white p-4 shadow">
-        <p className="text-xs text-stone-500">
-          <Link to="/courses" className="hover:underline">
-            学习
-          </Link>{" "}
-          › {course.category}
-        </p>
+        <BackLink to="/courses">全部课程</BackLink>
+        <CourseCover courseId={course.id} coverPath={course.coverPath} title={course.title} eager className="mb-3 w-full" />
+        <p className="text-xs text-stone-500">{course.category}</p>
         <h1 className="text-xl font-bold">{course.title}</h1>
         <p className="text-sm text-stone-600">
           {course.required ? `必修${course.dueAt ? ` · ${course.dueAt} 前完成` : ""}` : "选修"} · 共 {course.lessons} 课时、{course.credit} 学时 · 已完成{" "}
           {course.completedLessons} 课时
         </p>
         {next ? (
-          <Link to={`/courses/${course.slug}/${next.key}`} className="mt-3 inline-block rounded bg-party px-4 py-2 text-white">
+          <Link to={`/courses/${course.slug}/${next.key}`} className="mt-3 flex min-h-11 items-center justify-center rounded bg-party px-4 py-2 text-white">
             {course.completedLessons === 0 ? "开始学习" : "继续学习"}：{next.title}
           </Link>
         ) : (
@@ -67,16 +66,7 @@ export default function CoursePage() {
         )}
       </header>
 
-      <section className="rounded-lg bg-white p-4 shadow" aria-label="课程介绍">
-        {intro ? (
-          <LessonMdxProvider value={{ mediaUrl: (p) => `/media/${course.id}/${p}` }}>
-            <Intro />
-          </LessonMdxProvider>
-        ) : (
-          <p className="text-sm text-stone-600">{course.summary}</p>
-        )}
-      </section>
-
+      {/* The lessons come before the introduction: they are what a learner opens the page for. */}
       <section aria-labelledby="lessons-heading">
         <h2 id="lessons-heading" className="mb-2 font-semibold text-stone-700">
           课时
@@ -94,6 +84,19 @@ export default function CoursePage() {
             </li>
           ))}
         </ol>
+      </section>
+
+      <section className="rounded-lg bg-white p-4 shadow" aria-labelledby="intro-heading">
+        <h2 id="intro-heading" className="mb-2 font-semibold text-stone-700">
+          课程介绍
+        </h2>
+        {intro ? (
+          <LessonMdxProvider value={{ mediaUrl: (p) => `/media/${course.id}/${p}` }}>
+            <Intro />
+          </LessonMdxProvider>
+        ) : (
+          <p className="text-sm text-stone-600">{course.summary}</p>
+        )}
       </section>
     </div>
   );

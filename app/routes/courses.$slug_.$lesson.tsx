@@ -13,6 +13,7 @@ import { LessonMdxProvider, useMdxComponent } from "~/components/mdx/mdx-content
 import { formatHours } from "~/lib/hours";
 import { type MdxNode } from "~/lib/mdx-tree";
 import { formatMediaTime } from "~/lib/watch-credit";
+import { BackLink } from "~/components/nav/back-link";
 
 // A lesson: its text (compiled MDX from the cache), its video with fair credit, its checkpoints, and
 // what the learner has done so far. /courses/:slug/:lesson
@@ -89,11 +90,7 @@ export default function LessonPage() {
   return (
     <div className="mx-auto max-w-lg space-y-4">
       <header>
-        <p className="text-xs text-stone-500">
-          <Link to={`/courses/${d.course.slug}`} className="hover:underline">
-            {d.course.title}
-          </Link>
-        </p>
+        <BackLink to={`/courses/${d.course.slug}`}>{d.course.title}</BackLink>
         <h1 className="text-xl font-bold">{d.lesson.title}</h1>
         <p className="text-sm text-stone-600" data-testid="lesson-progress">
           {d.lesson.credit} 学时 ·{" "}

@@ -4,6 +4,7 @@ import { requireUser } from "~/.server/auth/guard";
 import { type CourseCard, filterCatalog, recommendations, visibleCourses } from "~/.server/learning/catalog";
 import { catalogueSearches } from "~/.server/learning/search-history";
 import { SearchHistoryForm, searchHistoryNotice } from "~/components/account/search-history-form";
+import { CourseCover } from "~/components/course/course-cover";
 import { Notice, inputClass, secondaryButtonClass } from "~/components/ui/form";
 import { COURSE_CATEGORIES } from "~/lib/course-format";
 import { formatDate } from "~/lib/dates";
@@ -42,6 +43,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
   };
 }
 
+// The cards a phone shows before any scrolling: their covers load at once, the rest lazily.
+const FIRST_SCREEN_CARDS = 2;
+
 type Card = ReturnType<typeof useLoaderData<typeof loader>>["catalog"][number];
 
 function Progress({ c }: { c: Card }) {
@@ -58,24 +62,27 @@ function Progress({ c }: { c: Card }) {
   );
 }
 
-function CourseItem({ c }: { c: Card }) {
+function CourseItem({ c, eager = false }: { c: Card; eager?: boolean }) {
   return (
-    <li className="rounded-lg bg-white p-3 shadow" data-testid="course-card">
-      <Link to={`/courses/${c.slug}`} className="font-semibold text-party hover:underline">
-        {c.title}
-      </Link>
-      <p className="text-xs text-stone-500">
-        {c.category}
-        {c.required ? (
-          <span className={`ml-2 rounded px-1 ${c.overdue ? "bg-red-100 text-red-800" : "bg-amber-100 text-amber-900"}`}>
-            必修{c.dueAt ? ` · ${c.overdue ? "已逾期，" : ""}${c.dueAt} 前完成` : ""}
-          </span>
-        ) : (
-          <span className="ml-2">选修</span>
-        )}
-      </p>
-      <p className="mt-1 text-sm text-stone-700">{c.summary}</p>
-      <Progress c={c} />
+    <li className="flex gap-3 rounded-lg bg-white p-3 shadow" data-testid="course-card">
+      <CourseCover courseId={c.id} coverPath={c.coverPath} title={c.title} eager={eager} className="w-24 shrink-0 self-start sm:w-32" />
+      <div className="min-w-0 flex-1">
+        <Link to={`/courses/${c.slug}`} className="font-semibold text-party hover:underline">
+          {c.title}
+        </Link>
+        <p className="text-xs text-stone-500">
+          {c.category}
+          {c.required ? (
+            <span className={`ml-2 rounded px-1 ${c.overdue ? "bg-red-100 text-red-800" : "bg-amber-100 text-amber-900"}`}>
+              必修{c.dueAt ? ` · ${c.overdue ? "已逾期，" : ""}${c.dueAt} 前完成` : ""}
+            </span>
+          ) : (
+            <span className="ml-2">选修</span>
+          )}
+        </p>
+        <p className="mt-1 text-sm text-stone-700">{c.summary}</p>
+        <Progress c={c} />
+      </div>
     </li>
   );
 }
@@ -96,8 +103,8 @@ export default function Courses() {
           </h2>
           {d.required.length === 0 ? <p className="text-sm text-stone-500">目前没有布置给您的必修课程。</p> : null}
           <ul className="space-y-3">
-            {d.required.map((c) => (
-              <CourseItem key={c.id} c={c} />
+            {d.required.map((c, i) => (
+              <CourseItem key={c.id} c={c} eager={i < FIRST_SCREEN_CARDS} />
             ))}
           </ul>
         </section>
@@ -136,8 +143,8 @@ export default function Courses() {
         </Form>
         {d.catalog.length === 0 ? <p className="text-sm text-stone-500">{searching ? "没有找到符合条件的课程。" : "暂无课程。"}</p> : null}
         <ul className="space-y-3">
-          {d.catalog.map((c) => (
-            <CourseItem key={c.id} c={c} />
+          {d.catalog.map((c, i) => (
+            <CourseItem key={c.id} c={c} eager={(searching || d.required.length === 0) && i < FIRST_SCREEN_CARDS} />
           ))}
         </ul>
       </section>

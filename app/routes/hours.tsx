@@ -7,7 +7,8 @@ import { certificatesOf } from "~/.server/hours/certificates";
 import { requirementsForPerson } from "~/.server/hours/requirements";
 import { CertificateList } from "~/components/hours/certificate-list";
 import { secondaryButtonClass } from "~/components/ui/form";
-import { formatChinaDateTime } from "~/lib/dates";
+import { CLASS_STATUS_LABELS, type ClassStatus, MEMBER_STATUS_LABELS, type MemberStatus } from "~/lib/classes";
+import { formatChinaDateTime, formatDate } from "~/lib/dates";
 import { formatHours } from "~/lib/hours";
 import { HOURS_CATEGORY_LABELS, type HoursCategory, hoursSourceLabel } from "~/lib/hours-categories";
 import { PRORATE_LABELS } from "~/lib/rule-pack";
@@ -62,6 +63,22 @@ export async function loader({ request }: LoaderFunctionArgs) {
           byClass: r.training.metBy === "class",
         }
       : null,
+    stage: r.stage
+      ? {
+          kind: r.stage.kind,
+          activist:
+            r.stage.kind === "activist" ? { ...r.stage.gate, since: formatDate(r.stage.gate.since), completeOn: formatDate(r.stage.gate.completeOn) } : null,
+          classes: r.stage.classes.map((c) => ({
+            id: c.id,
+            title: c.title,
+            term: c.term,
+            classStatus: CLASS_STATUS_LABELS[c.classStatus as ClassStatus] ?? c.classStatus,
+            memberStatus: MEMBER_STATUS_LABELS[c.memberStatus as MemberStatus] ?? c.memberStatus,
+            dates: `${formatDate(c.startsOn)} 至 ${formatDate(c.endsOn)}`,
+            result: c.graduatedAt ? "已结业" : c.passed === false ? "未结业" : null,
+          })),
+        }
+      : null,
     entries: r.entries.map((e) => ({
       id: e.id,
       amount: e.amount,
@@ -69,17 +86,78 @@ export async function loader({ request }: LoaderFunctionArgs) {
       source: hoursSourceLabel(e.sourceKind),
       category: HOURS_CATEGORY_LABELS[e.category as HoursCategory] ?? e.category,
       earnedAt: formatChinaDateTime(e.earnedAt),
-      countsToward: e.countsToward.map((id) => labels.get(id) ?? id),
+      countsToward: [...e.countsToward.map((id) => labels.get(id) ?? id), ...(e.towardTraining ? [r.gate.label] : [])],
     })),
   };
 }
 
-function Bar({ earned, required }: { earned: number; required: number }) {
+/** `earned` and `required` in hundredths of a 学时, or in whole months when `unit` says so. */
+function Bar({ label, earned, required, unit = "学时" }: { label: string; earned: number; required: number; unit?: "学时" | "个月" }) {
   const percent = required > 0 ? Math.min(100, Math.max(0, Math.round((earned / required) * 100))) : 100;
   return (
-    <div className="h-2 w-full overflow-hidden rounded bg-stone-200" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={percent}>
+    <div
+      className="h-2 w-full overflow-hidden rounded bg-stone-200"
+      role="progressbar"
+      aria-label={`${label}完成进度`}
+      aria-valuemin={0}
+      aria-valuemax={100}
+      aria-valuenow={percent}
+      aria-valuetext={unit === "学时" ? `${formatHours(earned)} / ${formatHours(required)} 学时` : `${earned} / ${required} 个月`}
+    >
       <div className={`h-full ${percent >= 100 ? "bg-green-600" : "bg-party"}`} style={{ width: `${percent}%` }} />
     </div>
+  );
+}
+
+type StageView = NonNullable<ReturnType<typeof useLoaderData<typeof loader>>["stage"]>;
+
+/** An activist's or development target's stage: the gate to the next step and the classes that train them for it. */
+function Stage({ stage }: { stage: StageView }) {
+  const a = stage.activist;
+  return (
+    <section className="space-y-3 rounded-lg bg-white p-4 shadow" aria-labelledby="stage-heading" data-testid="stage">
+      <h2 id="stage-heading" className="font-bold">
+        {stage.kind === "activist" ? "入党积极分子培养考察" : "发展对象培训与考察"}
+      </h2>
+      {a ? (
+        <div data-testid="activist-gate">
+          <p className="text-sm">
+            培养考察 <strong className="text-party">{a.months}</strong> / {a.needed} 个月
+            {a.met ? <span className="ml-2 text-green-700">已满</span> : null}
+          </p>
+          <Bar label="培养考察期" earned={Math.min(a.months, a.needed)} required={a.needed} unit="个月" />
+          <p className="mt-2 text-sm">{a.message}</p>
+          <p className="mt-1 text-xs text-stone-500">
+            依据：{a.source}
+            {a.article}。{a.note}
+          </p>
+        </div>
+      ) : (
+        <p className="text-sm text-stone-700">发展对象须参加集中培训，完成后方可提交支部大会讨论接收为预备党员；培训学时见上方。</p>
+      )}
+      <div>
+        <h3 className="text-sm font-semibold">{stage.kind === "activist" ? "我的入党积极分子培训班" : "我的发展对象培训班"}</h3>
+        {stage.classes.length === 0 ? (
+          <p className="mt-1 text-sm text-stone-600" data-testid="stage-no-class">
+            您还没有编入培训班。培训班由党支部推荐、党校组织，开班后会显示在这里和“我的培训班”中。
+          </p>
+        ) : (
+          <ul className="mt-1 space-y-1">
+            {stage.classes.map((c) => (
+              <li key={c.id} className="text-sm" data-testid="stage-class">
+                <Link to={`/classes/${c.id}`} className="font-medium text-party underline">
+                  {c.title}（第 {c.term} 期）
+                </Link>
+                <span className="block text-xs text-stone-600">
+                  {c.dates} · {c.classStatus} · {c.memberStatus}
+                  {c.result ? ` · ${c.result}` : ""}
+                </span>
+              </li>
+            ))}
+          </ul>
+        )}
+      </div>
+    </section>
   );
 }
 
@@ -150,7 +228,7 @@ export default function MyHours() {
               <span className="ml-2 text-green-700">已完成</span>
             )}
           </p>
-          <Bar earned={d.training.earned} required={d.training.required} />
+          <Bar label={d.training.label} earned={d.training.earned} required={d.training.required} />
           {d.training.byClass ? (
             <p className="mt-2 text-sm text-green-800" data-testid="training-by-class">
               {d.training.message}
@@ -164,37 +242,41 @@ export default function MyHours() {
         </section>
       ) : null}
 
-      <section aria-labelledby="req-heading" className="space-y-3">
-        <h2 id="req-heading" className="text-lg font-bold">
-          {d.year} 年学时要求
-        </h2>
-        {d.progress.length === 0 ? (
-          <p className="rounded-lg bg-white p-4 text-sm text-stone-600 shadow">
-            本年度没有适用于您的年度学时要求。入党积极分子和发展对象按培养阶段参加培训，学时照常记录。
-          </p>
-        ) : null}
-        {d.progress.map((p) => (
-          <article key={p.id} className="rounded-lg bg-white p-4 shadow" data-testid="requirement">
-            <h3 className="font-semibold">{p.label}</h3>
-            <p className="my-1 text-sm">
-              <strong className="text-party">{formatHours(p.earned)}</strong> / {formatHours(p.required)} 学时
-              {p.met ? <span className="ml-2 text-green-700">已完成</span> : <span className="ml-2 text-red-700">还差 {formatHours(p.missing)}</span>}
-            </p>
-            <Bar earned={p.earned} required={p.required} />
-            <p className="mt-2 text-sm" data-testid="explanation">
-              {p.explanation}
-            </p>
-            <p className="mt-1 text-sm text-stone-600">{p.note}</p>
-            <p className="mt-1 text-xs text-stone-500">
-              计入类别：{p.counts.join("、")} · 折算规则：{p.prorate}
-            </p>
-            <p className="text-xs text-stone-500">
-              依据：{p.source}
-              {p.article}
-            </p>
-          </article>
-        ))}
-      </section>
+      {d.stage ? <Stage stage={d.stage} /> : null}
+
+      {/* The yearly requirements are members' and cadres' rules: a person who is not yet a member, with
+          none of them, sees their stage above instead of an empty header about others' rules. */}
+      {d.stage && d.progress.length === 0 ? null : (
+        <section aria-labelledby="req-heading" className="space-y-3">
+          <h2 id="req-heading" className="text-lg font-bold">
+            {d.year} 年学时要求
+          </h2>
+          {d.progress.length === 0 ? (
+            <p className="rounded-lg bg-white p-4 text-sm text-stone-600 shadow">本年度没有适用于您的年度学时要求，学时照常记录。</p>
+          ) : null}
+          {d.progress.map((p) => (
+            <article key={p.id} className="rounded-lg bg-white p-4 shadow" data-testid="requirement">
+              <h3 className="font-semibold">{p.label}</h3>
+              <p className="my-1 text-sm">
+                <strong className="text-party">{formatHours(p.earned)}</strong> / {formatHours(p.required)} 学时
+                {p.met ? <span className="ml-2 text-green-700">已完成</span> : <span className="ml-2 text-red-700">还差 {formatHours(p.missing)}</span>}
+              </p>
+              <Bar label={p.label} earned={p.earned} required={p.required} />
+              <p className="mt-2 text-sm" data-testid="explanation">
+                {p.explanation}
+              </p>
+              <p className="mt-1 text-sm text-stone-600">{p.note}</p>
+              <p className="mt-1 text-xs text-stone-500">
+                计入类别：{p.counts.join("、")} · 折算规则：{p.prorate}
+              </p>
+              <p className="text-xs text-stone-500">
+                依据：{p.source}
+                {p.article}
+              </p>
+            </article>
+          ))}
+        </section>
+      )}
 
       <section aria-labelledby="entries-heading">
         <h2 id="entries-heading" className="mb-2 text-lg font-bold">
@@ -216,7 +298,11 @@ export default function MyHours() {
                   {formatHours(e.amount)}
                 </span>
               </div>
-              <p className="mt-1 text-xs text-stone-600">{e.countsToward.length ? `计入：${e.countsToward.join("、")}` : "不计入本年度的学时要求"}</p>
+              {e.countsToward.length ? (
+                <p className="mt-1 text-xs text-stone-600">计入：{e.countsToward.join("、")}</p>
+              ) : d.progress.length > 0 ? (
+                <p className="mt-1 text-xs text-stone-600">不计入本年度的学时要求</p>
+              ) : null}
             </li>
           ))}
         </ul>

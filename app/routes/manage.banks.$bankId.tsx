@@ -253,11 +253,11 @@ export default function BankPage() {
       {d.rows.length === 0 ? <p className="rounded-lg bg-white p-4 text-sm text-stone-500 shadow">没有符合条件的题目。</p> : null}
       {d.pages > 1 ? (
         <nav className="flex items-center justify-center gap-3 text-sm" aria-label="分页">
-          {d.page > 1 ? <Link to={link({ page: String(d.page - 1) })}>上一页</Link> : <span className="text-stone-400">上一页</span>}
+          {d.page > 1 ? <Link to={link({ page: String(d.page - 1) })}>上一页</Link> : <span className="text-stone-500">上一页</span>}
           <span>
             第 {d.page} / {d.pages} 页
           </span>
-          {d.page < d.pages ? <Link to={link({ page: String(d.page + 1) })}>下一页</Link> : <span className="text-stone-400">下一页</span>}
+          {d.page < d.pages ? <Link to={link({ page: String(d.page + 1) })}>下一页</Link> : <span className="text-stone-500">下一页</span>}
         </nav>
       ) : null}
     </div>

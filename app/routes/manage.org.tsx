@@ -256,17 +256,26 @@ function UnitBranch({
   const panel = isSelected ? <UnitPanel key={`${panelKey(selected)}:${kids.length}`} unit={selected} /> : null;
   if (kids.length === 0) {
     return (
-      <li className="py-0.5">
+      <li className="py-0.5 pl-5">
         {row}
         {panel}
       </li>
     );
   }
+  // The row's link stays out of the <summary>: a link inside the disclosure button is an interactive
+  // element inside another (axe: nested-interactive). The summary is the triangle alone, laid over the
+  // row's start, and named for what it opens.
   return (
-    <li className="py-0.5">
-      <details open={level === 0 || openIds.has(unit.id)}>
-        <summary className="cursor-pointer list-item">{row}</summary>
-        {panel}
+    <li className="relative py-0.5 pl-5">
+      {row}
+      {panel}
+      <details open={level === 0 || openIds.has(unit.id)} className="group">
+        <summary className="absolute top-0.5 left-0 flex h-6 w-5 cursor-pointer list-none items-center justify-center text-stone-500 [&::-webkit-details-marker]:hidden">
+          <span aria-hidden="true" className="inline-block transition-transform group-open:rotate-90">
+            ▸
+          </span>
+          <span className="sr-only">{`${unit.name}的下级组织（${kids.length}）`}</span>
+        </summary>
         <ul className="ml-2 border-l border-stone-200 pl-3 sm:ml-4">
           {kids.map((k) => (
             <UnitBranch key={k.id} unit={k} childrenOf={childrenOf} level={level + 1} openIds={openIds} selected={selected} />
@@ -287,7 +296,7 @@ function UnitRow({ unit, isSelected }: { unit: TreeUnit; isSelected: boolean }) 
         to={{ search: `?${next}`, hash: "unit-panel" }}
         preventScrollReset
         aria-current={isSelected ? "true" : undefined}
-        className={`font-medium hover:underline ${unit.archived ? "text-stone-400 line-through" : "text-party"} ${isSelected ? "underline" : ""}`}
+        className={`font-medium hover:underline ${unit.archived ? "text-stone-500 line-through" : "text-party"} ${isSelected ? "underline" : ""}`}
       >
         {unit.name}
       </Link>

@@ -151,11 +151,11 @@ export default function PeopleList() {
       </div>
       {d.pages > 1 ? (
         <nav className="mt-3 flex items-center justify-center gap-3 text-sm" aria-label="分页">
-          {d.page > 1 ? <Link to={pageLink(d.page - 1)}>上一页</Link> : <span className="text-stone-400">上一页</span>}
+          {d.page > 1 ? <Link to={pageLink(d.page - 1)}>上一页</Link> : <span className="text-stone-500">上一页</span>}
           <span>
             第 {d.page} / {d.pages} 页
           </span>
-          {d.page < d.pages ? <Link to={pageLink(d.page + 1)}>下一页</Link> : <span className="text-stone-400">下一页</span>}
+          {d.page < d.pages ? <Link to={pageLink(d.page + 1)}>下一页</Link> : <span className="text-stone-500">下一页</span>}
         </nav>
       ) : null}
     </div>

@@ -14,6 +14,7 @@ import { GRADE_METHOD_LABELS, REVIEW_POLICY_LABELS } from "~/lib/quiz-settings";
 import { readForm } from "~/.server/http/form-body";
 import { formRefusal, orRefuse } from "~/.server/http/refusal";
 import { idParam } from "~/.server/http/request-params";
+import { BackLink } from "~/components/nav/back-link";
 
 export const meta: MetaFunction<typeof loader> = ({ data: d }) => [{ title: `${d?.title ?? "测验"} · 网上党校` }];
 
@@ -78,6 +79,7 @@ export default function QuizIntro() {
   const attemptsLeft = q.maxAttempts - q.attempts.length;
   return (
     <div className="mx-auto max-w-lg space-y-4">
+      <BackLink to="/quizzes">全部测验</BackLink>
       <section className="rounded-lg bg-white p-4 shadow">
         <h1 className="text-xl font-bold">{q.title}</h1>
         {q.description ? <p className="mt-2 whitespace-pre-line text-sm text-stone-700">{q.description}</p> : null}

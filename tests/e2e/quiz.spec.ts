@@ -37,7 +37,7 @@ test.beforeAll(() => {
 
 test("a learner takes a quiz on the phone, reloads mid-way and submits", async ({ page }) => {
   await signInAs(page, "activist", "王积极");
-  await page.getByRole("link", { name: /答题/ }).click();
+  await page.getByRole("navigation", { name: "主导航" }).getByRole("link", { name: "答题" }).click();
   await expect(page).toHaveURL(/\/quizzes$/);
   await page.getByRole("link", { name: new RegExp(TITLE) }).click();
   await page.getByRole("button", { name: "开始作答" }).click();

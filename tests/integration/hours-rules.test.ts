@@ -79,7 +79,7 @@ beforeAll(async () => {
   f.statusChange(ids.newActivist, "applicant", "activist", day("2026-06-01"));
   ids.oldActivist = f.person({ number: "J002", name: "积极分子乙", unitId: branch.id, politicalStatus: "activist" });
   f.statusChange(ids.oldActivist, "applicant", "activist", day("2025-01-01"));
-  for (const who of ["admin", "secretary", "member", "target"]) await f.password(ids[who], PASSWORD);
+  for (const who of ["admin", "secretary", "member", "target", "newActivist"]) await f.password(ids[who], PASSWORD);
 });
 afterAll(() => server?.stop());
 
@@ -127,12 +127,34 @@ describe("My hours", () => {
     expect(html).not.toContain("党章学习第一课");
   });
 
-  it("shows a development target the training the admission gate asks for", async () => {
+  it("shows a development target the training the admission gate asks for, and which entries count toward it", async () => {
     const c = await as("T001");
-    const html = text((await c.get("/hours")).text);
+    const html = text((await c.get("/hours?year=2025")).text);
     expect(html).toContain('data-testid="training"');
     expect(html).toMatch(/10<\/strong> \/ 24 学时/);
-    expect(html).toContain("本年度没有适用于您的年度学时要求");
+    expect(html).toContain("发展对象培训与考察");
+    // Members' rules are not hers: no empty header about them, and no entry marked as not counting.
+    expect(html).not.toContain("年学时要求");
+    expect(html).not.toContain("不计入");
+    // The 发展对象培训班 of October counts; the online hours of August, before she became a target, do not.
+    const entries = html
+      .split('data-testid="entry"')
+      .slice(1)
+      .map((e) => e.split("</li>")[0]);
+    expect(entries).toHaveLength(2);
+    expect(entries.find((e) => e.includes("发展对象培训班"))).toContain("计入：发展对象集中培训");
+    expect(entries.find((e) => e.includes("2025-08-01"))).not.toContain("计入");
+  });
+
+  it("shows an activist her time of observation against 细则 art. 13, not members' rules", async () => {
+    const c = await as("J001");
+    const html = text((await c.get("/hours")).text);
+    expect(html).toContain("入党积极分子培养考察");
+    expect(html).toContain("您自 2026-06-01 起为入党积极分子");
+    expect(html).toContain("满 1 年（2027-06-01）后，党支部方可研究是否列为发展对象");
+    expect(html).toContain("第十三条");
+    expect(html).toContain("您还没有编入培训班");
+    expect(html).not.toContain("年学时要求");
   });
 
   it("moved from /account/hours, and the home page points there", async () => {

@@ -11,9 +11,11 @@ import {
 } from "~/lib/requirements";
 import { CHINA_OFFSET_MS, todayInChina } from "~/lib/dates";
 import { type RulePack } from "~/lib/rule-pack";
+import { activistStage, countsTowardTraining } from "~/lib/stage-progress";
 import { prisma, rawDb } from "../db";
 import { all, inList, sql } from "../sql";
 import { type PackInForce, packInForce } from "./rule-packs";
+import { stageClasses } from "./stage-classes";
 
 // A person's requirements for a year under the pack in force, the hours counted toward each, and the
 // same in one line per person for many people at once (dashboards over a whole school).
@@ -94,15 +96,39 @@ export async function requirementsForPerson(personId: number, year: number, now 
   const progress = progressOf(applied, entries);
   // A development target sees the training the admission gate asks for, whatever the year shown.
   const training = facts.politicalStatus === "target" ? await admissionCheckFor(personId, facts, rules, chinaDay(now)) : null;
+  const stage = await stageOf(facts, rules.pack, personId, chinaDay(now));
   return {
     pack: { id: rules.pack.id, name: rules.pack.name, version: rules.pack.version },
     gate: rules.pack.gates.targetTraining,
     progress,
     summary: summarise(progress),
     total: entries.reduce((s, e) => s + e.amount, 0),
-    entries: entries.map((e) => ({ ...e, countsToward: countsToward(applied, e.category) })),
+    entries: entries.map((e) => ({
+      ...e,
+      countsToward: countsToward(applied, e.category),
+      // For a development target: whether the entry counts toward the admission training.
+      towardTraining: stage?.kind === "target" ? countsTowardTraining(rules.pack, e.category, e.earnedAt, stage.since) : false,
+    })),
     training,
+    stage,
   };
+}
+
+/**
+ * What applies to a person who is not yet a member (decision 063): an activist's time of training and
+ * observation before 发展对象, a development target's day of becoming one; with the classes that train
+ * them for it. Null for everyone else.
+ */
+async function stageOf(facts: PersonFacts, pack: RulePack, personId: number, today: Date) {
+  if (facts.politicalStatus === "activist") {
+    const classes = await stageClasses(personId, "activist");
+    return { kind: "activist" as const, gate: activistStage(pack, statusStartedBefore(facts, "activist", today), today), classes };
+  }
+  if (facts.politicalStatus === "target") {
+    const classes = await stageClasses(personId, "target");
+    return { kind: "target" as const, since: statusStartedBefore(facts, "target", today), classes };
+  }
+  return null;
 }
 
 type PersonRow = { id: number; politicalStatus: string; statusSince: string | null; cadreLevel: string; isCommitteeMember: number | boolean };

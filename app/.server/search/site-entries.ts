@@ -94,13 +94,16 @@ const SOURCES: Record<SiteKind, (db: Database.Database, id: number) => Source | 
 
 /** Writes or removes one row's entry from what the row is now; synchronous, on the raw connection (inside the writer's transaction when it has one). */
 export function syncSearchEntryOn(db: Database.Database, kind: SiteKind, id: number, now: Date) {
+  // IMMEDIATE: the write lock first, waiting out busy_timeout. A deferred transaction reads, then fails
+  // at once with SQLITE_BUSY when another connection (Prisma's, a script's) wrote since that read; the
+  // sweeper's backfill logged exactly that while a test seeded a course. Nested, it is a savepoint as before.
   db.transaction(() => {
     const s = SOURCES[kind](db, id);
     if (!s) return removeEntry(db, kind, id);
     // A post's terms are its own words: the thread's title is shown, not searched.
     const weights = termWeights(kind === "post" ? "" : s.title, s.body);
     writeEntry(db, { kind, refId: id, unitPath: s.unitPath, audience: s.audience, statuses: null, title: s.title, excerpt: s.excerpt }, weights, now);
-  })();
+  }).immediate();
 }
 
 /** Brings one row's search entry up to date; call after the write that changed it has committed. */

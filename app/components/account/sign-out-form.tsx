@@ -1,7 +1,7 @@
 import { Form, useSubmit } from "@remix-run/react";
 import { type FormEvent } from "react";
 
-// The header's 退出 (decision 060). Signing out ends the session, and the server removes the push
+// Every sign-out button: the header's 退出 and the account page's 退出登录 (decision 060). Signing out ends the session, and the server removes the push
 // subscriptions that session made; with script, this browser also unsubscribes from its push service
 // first, so a shared phone or lab PC stops showing the person's notifications even if the request
 // is lost. Without script the form posts as it is; a browser that cannot unsubscribe signs out anyway.
@@ -16,7 +16,7 @@ async function unsubscribeThisBrowser(): Promise<void> {
   await subscription?.unsubscribe();
 }
 
-export function SignOutForm({ className }: { className: string }) {
+export function SignOutForm({ className, label = "退出" }: { className: string; label?: string }) {
   const submit = useSubmit();
   const onSubmit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
@@ -27,7 +27,7 @@ export function SignOutForm({ className }: { className: string }) {
   return (
     <Form method="post" action="/logout" onSubmit={onSubmit}>
       <button type="submit" className={className}>
-        退出
+        {label}
       </button>
     </Form>
   );

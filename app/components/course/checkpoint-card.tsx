@@ -60,7 +60,7 @@ export function CheckpointCard({
   }
 
   return (
-    <section className="my-4 rounded-lg border-2 border-amber-400 bg-amber-50 p-3" data-testid="checkpoint" aria-label="检查点">
+    <section className="my-4 rounded-lg border-2 border-amber-400 bg-amber-50 p-3" data-testid="checkpoint" aria-label={`检查点：${checkpoint.question}`}>
       <p className="text-xs font-semibold text-amber-800">检查点{multiple ? "（多选）" : ""}</p>
       <p className="my-1 font-medium">{checkpoint.question}</p>
       {checkpoint.answered && !result ? (

@@ -26,11 +26,12 @@ const CALLOUT_STYLES: Record<string, { label: string; className: string }> = {
 function Callout({ type, source, children }: { type?: string; source?: string; children?: ReactNode }) {
   const style = CALLOUT_STYLES[type ?? "tip"] ?? CALLOUT_STYLES.tip;
   return (
-    <aside className={`my-4 rounded border-l-4 p-3 ${style.className}`}>
+    // A note in the text, not a landmark: an <aside> in <main> is one more unnamed landmark per callout.
+    <div role="note" className={`my-4 rounded border-l-4 p-3 ${style.className}`}>
       <p className="mb-1 text-xs font-semibold text-stone-600">{style.label}</p>
       <div className="[&>p]:my-1">{children}</div>
       {source ? <p className="mt-1 text-right text-xs text-stone-600">——{source}</p> : null}
-    </aside>
+    </div>
   );
 }
 

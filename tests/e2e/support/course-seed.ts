@@ -50,6 +50,8 @@ export type SeedCourse = {
   audienceStatuses?: PoliticalStatus[] | null;
   completionPermille?: number;
   lessons: SeedLesson[];
+  /** A cover image (a file under the project root), stored as the course's media/cover.<ext>. */
+  cover?: { file: string; mime: string };
   /** Required of the people of these units (by a learner's sign-in name: "that learner's unit"). */
   assignments?: { unitOf: string; politicalStatus?: PoliticalStatus | null; dueAt?: Date | null }[];
 };
@@ -94,6 +96,11 @@ export function seedCourse(input: SeedCourse): SeededCourse {
           audienceStatuses: input.audienceStatuses ?? null,
           completionPermille: input.completionPermille ?? 950,
         });
+        if (input.cover) {
+          const coverPath = `media/cover${path.extname(input.cover.file)}`;
+          cf.media({ courseId, path: coverPath, file: path.resolve(ROOT, input.cover.file), mime: input.cover.mime });
+          db.prepare("UPDATE Course SET coverPath = ? WHERE id = ?").run(coverPath, courseId);
+        }
         const lessons: SeededCourse["lessons"] = {};
         input.lessons.forEach((l, i) => {
           const videoPath = l.video ? `media/${l.key}${path.extname(l.video.file)}` : null;
