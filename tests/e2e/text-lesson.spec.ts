@@ -99,6 +99,9 @@ test("a text lesson's checkpoints say right or wrong with the explanation, which
   // The first answer stands: after a reload the questions are closed.
   await page.reload();
   await expect(cards.getByText("您已回答过这道题。")).toHaveCount(2);
+  // The explanations stay: a learner coming back reads them again.
+  await expect(cards.nth(0).getByRole("status")).toContainText(`回答正确${explanations[0]}`);
+  await expect(cards.nth(1).getByRole("status")).toContainText(`回答错误，正确答案：错误${explanations[1]}`);
   await expect(page.getByRole("button", { name: "提交答案" })).toHaveCount(0);
 
   // Every checkpoint is answered; only the minute of reading is missing. The page's clock jumping a
