@@ -34,9 +34,7 @@ export function AnswerSheet({
     <details ref={sheet} className="group mt-1" data-testid="answer-sheet">
       <summary className="flex min-h-11 cursor-pointer items-center gap-2 text-sm text-stone-700">
         <span className="font-semibold text-party">答题卡</span>
-        <span data-testid="answered-count">
-          已答 {count}/{positions.length} 题{marked.size ? ` · 标记 ${marked.size} 题` : ""}
-        </span>
+        <span data-testid="answered-count">{`已答 ${count}/${positions.length} 题${marked.size ? ` · 标记 ${marked.size} 题` : ""}`}</span>
         <span aria-hidden="true" className="ml-auto text-stone-400 group-open:rotate-180">
           ▾
         </span>
