@@ -232,7 +232,9 @@ function Taking() {
   };
   const onChange = (e: FormEvent<HTMLFormElement>) => {
     const m = /^q(\d+)$/.exec((e.target as HTMLInputElement).name ?? "");
-    if (m) setAnswered((a) => toggled(a, Number(m[1]), hasAnswer(e.currentTarget, Number(m[1]))));
+    if (!m) return;
+    const given = hasAnswer(e.currentTarget, Number(m[1]));
+    setAnswered((a) => toggled(a, Number(m[1]), given));
   };
   const confirmSubmit = (e: FormEvent<HTMLFormElement>) => {
     const submitter = (e.nativeEvent as SubmitEvent).submitter as HTMLButtonElement | null;
