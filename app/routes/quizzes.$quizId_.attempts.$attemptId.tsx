@@ -431,6 +431,12 @@ function Question({
           aria-label={`第 ${item.position} 题答案`}
           className={inputClass}
           onBlur={(e) => save(e.currentTarget)}
+          // Enter saves this answer rather than submitting the form through its first button (a 答题卡 jump).
+          onKeyDown={(e) => {
+            if (e.key !== "Enter" || e.nativeEvent.isComposing) return;
+            e.preventDefault();
+            save(e.currentTarget);
+          }}
         />
       ) : (
         <div className="space-y-2">
