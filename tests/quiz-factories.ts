@@ -25,6 +25,7 @@ export type QuizInput = {
   shuffleQuestions?: boolean;
   shuffleOptions?: boolean;
   reviewPolicy?: "never" | "after_submit" | "after_close";
+  layout?: "page" | "single";
   creditHours?: number | null;
   /** Fixed questions or draws, in order; marks in hundredths. */
   slots?: ({ questionId: number; markEach: number } | { bankId: number; count: number; markEach: number; tag?: string; difficulty?: number })[];
@@ -40,9 +41,9 @@ export function openQuizFactory(db: Database.Database) {
   );
   const insertQuiz = db.prepare(
     `INSERT INTO Quiz (title, description, unitId, createdById, status, opensAt, closesAt, timeLimitSec, maxAttempts, gradeMethod,
-       passPercent, shuffleQuestions, shuffleOptions, reviewPolicy, creditHours, createdAt, updatedAt)
+       passPercent, shuffleQuestions, shuffleOptions, reviewPolicy, layout, creditHours, createdAt, updatedAt)
      VALUES (@title, NULL, @unitId, @createdById, @status, @opensAt, @closesAt, @timeLimitSec, @maxAttempts, @gradeMethod,
-       @passPercent, @shuffleQuestions, @shuffleOptions, @reviewPolicy, @creditHours, @now, @now)`,
+       @passPercent, @shuffleQuestions, @shuffleOptions, @reviewPolicy, @layout, @creditHours, @now, @now)`,
   );
   const insertSlot = db.prepare(
     `INSERT INTO QuizSlot (quizId, position, questionId, bankId, tag, difficulty, count, markEach) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -105,6 +106,7 @@ export function openQuizFactory(db: Database.Database) {
         shuffleQuestions: input.shuffleQuestions === false ? 0 : 1,
         shuffleOptions: input.shuffleOptions === false ? 0 : 1,
         reviewPolicy: input.reviewPolicy ?? "after_submit",
+        layout: input.layout ?? "page",
         creditHours: input.creditHours ?? null,
         now: now(),
       }).lastInsertRowid,

@@ -6,6 +6,8 @@ import { type ShouldRevalidateFunction } from "@remix-run/react";
 // second request that reloads the whole page's data.
 
 export const AUTOSAVE_INTENT = "save";
+/** A quiz question's 标记 set or cleared as it is ticked (it changes nothing a loader shows either). */
+export const MARK_INTENT = "mark";
 
 /**
  * An autosave that never reached the server (offline, or the network failed mid-request): the page
@@ -19,5 +21,5 @@ export function changesNoLoaderData({ formData, actionResult }: Parameters<Shoul
   const intent = formData?.get("intent");
   if (intent === PREVIEW_INTENT) return true;
   const result = actionResult as { ok?: unknown; code?: unknown } | undefined;
-  return intent === AUTOSAVE_INTENT && (result?.ok === true || result?.code === UNSENT_SAVE.code);
+  return (intent === AUTOSAVE_INTENT || intent === MARK_INTENT) && (result?.ok === true || result?.code === UNSENT_SAVE.code);
 }

@@ -90,6 +90,16 @@ export function publicCheckpoint(c: Checkpoint) {
   return { id: c.id, at: c.at ?? null, type: c.type, question: c.question, options: c.type === "judge" ? null : c.options };
 }
 
+/**
+ * What a checkpoint reveals once the learner has answered it: the key in the words shown and the
+ * explanation. Given with the answer, and again on every later visit (an explanation that vanished on
+ * reload would be lost just when the learner comes back to it).
+ */
+export function checkpointReveal(c: Checkpoint): { answer: string[]; explanation: string | null } {
+  const answer = c.type === "judge" ? [c.answer ? "正确" : "错误"] : ([] as string[]).concat(c.answer);
+  return { answer, explanation: c.explanation ?? null };
+}
+
 /** Lesson files are `NN-key.mdx`: the number orders them, the key identifies the lesson for good. */
 export const LESSON_FILE = /^(\d{2})-([a-z0-9]+(?:-[a-z0-9]+)*)\.mdx$/;
 

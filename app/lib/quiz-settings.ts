@@ -19,6 +19,10 @@ export const REVIEW_POLICY_LABELS: Record<(typeof REVIEW_POLICIES)[number], stri
 export function answersReviewable(policy: string, closesAt: Date | null, now: Date): boolean {
   return policy === "after_submit" || (policy === "after_close" && closesAt !== null && closesAt <= now);
 }
+/** How the learner sees the paper (decision 064): the whole paper on one page, or one question per screen. */
+export const QUIZ_LAYOUTS = ["page", "single"] as const;
+export type QuizLayout = (typeof QUIZ_LAYOUTS)[number];
+export const QUIZ_LAYOUT_LABELS: Record<QuizLayout, string> = { page: "整页作答（全部题目在一页）", single: "逐题作答（一屏一题）" };
 export const QUIZ_STATUS_LABELS: Record<string, string> = { draft: "草稿", published: "已发布", archived: "已归档" };
 
 const checkbox = z.preprocess((v) => v === "on" || v === "true" || v === "1", z.boolean());
@@ -36,6 +40,8 @@ export const QuizSettingsSchema = z
     shuffleQuestions: checkbox,
     shuffleOptions: checkbox,
     reviewPolicy: z.enum(REVIEW_POLICIES, { error: "请选择查看答案的规则" }),
+    // Absent (a form older than the setting): the quiz keeps its layout.
+    layout: z.enum(QUIZ_LAYOUTS, { error: "请选择作答方式" }).optional(),
     creditHours: OptionalHoursSchema({ max: 100 }),
   })
   .refine((v) => !v.opensAt || !v.closesAt || v.opensAt < v.closesAt, { path: ["closesAt"], message: "截止时间须晚于开始时间" });

@@ -8,7 +8,8 @@ import { requireUser } from "~/.server/auth/guard";
 import { contestForPerson, entryForAnswering, setShowName, startEntry, submitEntry } from "~/.server/contest/entries";
 import { personalPlace, publicRanking } from "~/.server/contest/results";
 import { SELF_CREDIT_NOTICE, selfCreditWithheld } from "~/.server/hours/self-credit";
-import { ContestAnswering } from "~/components/contest/answering";
+import { CONTEST_ANSWER_INTENT, ContestAnswering } from "~/components/contest/answering";
+import { contestIntake } from "~/.server/contest/intake";
 import { Countdown } from "~/components/quiz/countdown";
 import { ShowNameChoice } from "~/components/contest/show-name-choice";
 import { FormMessage, buttonClass, secondaryButtonClass } from "~/components/ui/form";
@@ -16,7 +17,7 @@ import { formatChinaDateTime } from "~/lib/dates";
 import { formatHours } from "~/lib/hours";
 import { readForm } from "~/.server/http/form-body";
 import { formRefusal, refuse } from "~/.server/http/refusal";
-import { idParam } from "~/.server/http/request-params";
+import { idParam, searchParamsOf } from "~/.server/http/request-params";
 import { BackLink } from "~/components/nav/back-link";
 
 // A contest for the learner, on one address: the introduction and "开始答题"; the paper while the entry
@@ -34,14 +35,24 @@ const ActionSchema = z.discriminatedUnion(
   [
     z.object({ intent: z.literal("start") }),
     z.object({ intent: z.literal("submit"), entryId }),
+    // The paper's answer without the script (its values are the repeated `answer` fields, read below).
+    z.object({
+      intent: z.literal(CONTEST_ANSWER_INTENT),
+      entryId,
+      position: z.number({ error: "这道题不在您的试卷中" }).int("这道题不在您的试卷中").positive("这道题不在您的试卷中"),
+    }),
     // An unticked box sends nothing: no consent.
     z.object({ intent: z.literal("showName"), entryId, showName: z.boolean().optional() }),
   ],
   { error: "无法识别的操作" },
 );
 
+// The question the paper opens on (its 上一题/下一题 links without the script).
+const PlaceSchema = z.object({ q: z.coerce.number().int().positive().optional() });
+
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
+  const opening = searchParamsOf(request, PlaceSchema);
   const now = new Date();
   const c = await contestForPerson(user.id, contestIdOf(params), now).catch(refuse);
   const contest = {
@@ -66,6 +77,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       deadlineAt: paper.entry.deadlineAt.toISOString(),
       deadlineText: formatChinaDateTime(paper.entry.deadlineAt),
       serverNow: now.toISOString(),
+      opened: opening.q ?? null,
       items: paper.items,
       result: null,
     };
@@ -85,18 +97,25 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
         ranking: ranking.map((r) => ({ place: r.place, name: r.name, unitName: r.unitName, score: r.score, seconds: Math.round((r.durationMs ?? 0) / 1000) })),
       }
     : null;
-  const rest = { contest, entryId: null, deadlineAt: null, deadlineText: "", serverNow: now.toISOString(), items: null };
+  const rest = { contest, entryId: null, deadlineAt: null, deadlineText: "", serverNow: now.toISOString(), opened: null, items: null };
   return result ? { mode: "result" as const, ...rest, result } : { mode: "intro" as const, ...rest, result: null };
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireUser(request);
   const contestId = contestIdOf(params);
-  const submission = parseWithZod(await readForm(request), { schema: ActionSchema });
+  const receivedAt = new Date(); // the server's clock decides lateness, on arrival (as at the endpoint)
+  const form = await readForm(request);
+  const submission = parseWithZod(form, { schema: ActionSchema });
   if (submission.status !== "success") return data({ result: submission.reply() }, { status: 400 });
   const input = submission.value;
   try {
-    if (input.intent === "start") await startEntry(user.id, contestId);
+    if (input.intent === CONTEST_ANSWER_INTENT) {
+      const values = form.getAll("answer").filter((v): v is string => typeof v === "string");
+      if (values.every((v) => v.trim() === "")) return data({ result: submission.reply({ formErrors: ["请先选择或填写答案"] }) }, { status: 400 });
+      // The same intake as the script's endpoint: the entry must be the caller's and in progress, in time.
+      await contestIntake().answer(user.id, input.entryId, input.position, values, receivedAt);
+    } else if (input.intent === "start") await startEntry(user.id, contestId);
     else if (input.intent === "submit") await submitEntry(user.id, input.entryId);
     else await setShowName(user.id, input.entryId, input.showName === true);
   } catch (e) {
@@ -150,7 +169,7 @@ function Intro() {
       <FormMessage messages={form.errors} />
       <p className="text-sm">
         <Link to={`/contests/${contest.id}/live`} className="text-party underline">
-          参加现场赛（凭主持人公布的参赛码加入）
+          参加现场赛（凭主持人公布的加入码加入）
         </Link>
       </p>
       {contest.window === "open" ? (
@@ -180,7 +199,7 @@ function Answering() {
           {`已答 ${done}/${d.items.length} 题`} · <Countdown deadlineAt={d.deadlineAt} serverNow={d.serverNow} deadlineText={d.deadlineText} />
         </p>
       </header>
-      <ContestAnswering entryId={d.entryId} items={d.items} onAnswered={setDone} />
+      <ContestAnswering entryId={d.entryId} items={d.items} opened={d.opened} onAnswered={setDone} />
       <FormMessage messages={form.errors} />
       <Form
         method="post"

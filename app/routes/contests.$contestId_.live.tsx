@@ -8,7 +8,7 @@ import { requireUser } from "~/.server/auth/guard";
 import { parseContestId, requireLivePlayer } from "~/.server/contest/live/access";
 import { joinRound, roundOfPlayer, setLiveShowName } from "~/.server/contest/live/play";
 import { meEvent, playerNameChoice, readRound, stateEvent } from "~/.server/contest/live/snapshot";
-import { Countdown, QuestionHeading, optionTag } from "~/components/live/live-ui";
+import { Countdown, QuestionHeading, optionText } from "~/components/live/live-ui";
 import { useLiveStream, useSecondsLeft } from "~/components/live/use-live-stream";
 import { ShowNameChoice } from "~/components/contest/show-name-choice";
 import { buttonClass, inputClass } from "~/components/ui/form";
@@ -179,7 +179,9 @@ function Playing({ contestId, state: initialState, me: initialMe }: { contestId:
       {q && state.state === "question" ? (
         <section className="space-y-4 rounded-lg bg-white p-4 shadow">
           <div className="flex items-start justify-between gap-3">
-            <QuestionHeading q={q} total={state.total} />
+            <div className="min-w-0 flex-1">
+              <QuestionHeading q={q} total={state.total} />
+            </div>
             <Countdown seconds={left} />
           </div>
           <p className="text-xs text-stone-500">{LIVE_SCORING_RULE}</p>
@@ -226,7 +228,9 @@ function Playing({ contestId, state: initialState, me: initialMe }: { contestId:
       {q && state.state === "reveal" && state.reveal ? (
         <section className="space-y-3 rounded-lg bg-white p-4 shadow" data-testid="live-result">
           <QuestionHeading q={q} total={state.total} />
-          <p className="text-lg">正确答案：{state.reveal.answer.map((v) => optionTag(q, v)).join("、")}</p>
+          <p className="text-lg" data-testid="live-correct-answer">
+            正确答案：{state.reveal.answer.map((v) => optionText(q, v)).join("、")}
+          </p>
           <MyResult me={me} position={state.position} />
         </section>
       ) : null}

@@ -92,6 +92,9 @@ export default function LessonPage() {
       <header>
         <BackLink to={`/courses/${d.course.slug}`}>{d.course.title}</BackLink>
         <h1 className="text-xl font-bold">{d.lesson.title}</h1>
+      </header>
+      {/* The reading timer follows the reader down the text (sticky within the page, not the header). */}
+      <div className="sticky top-0 z-10 -mx-4 border-b border-stone-200 bg-stone-50/95 px-4 py-1.5 backdrop-blur">
         <p className="text-sm text-stone-600" data-testid="lesson-progress">
           {d.lesson.credit} 学时 ·{" "}
           {status.completed
@@ -100,12 +103,12 @@ export default function LessonPage() {
               ? `已观看 ${Math.floor(status.coverage * 100)}%（完成需 ${d.completionPercent}%${d.checkpoints.length ? "，并回答全部检查点" : ""}）`
               : `已阅读 ${formatMediaTime(status.readSeconds)}（至少 ${d.lesson.minutes} 分钟${d.checkpoints.length ? "，并回答全部检查点" : ""}）`}
         </p>
-        {d.selfCreditNotice ? (
-          <p className="mt-2 rounded bg-amber-50 p-2 text-sm text-amber-900" data-testid="self-credit-notice">
-            {d.selfCreditNotice}
-          </p>
-        ) : null}
-      </header>
+      </div>
+      {d.selfCreditNotice ? (
+        <p className="rounded bg-amber-50 p-2 text-sm text-amber-900" data-testid="self-credit-notice">
+          {d.selfCreditNotice}
+        </p>
+      ) : null}
 
       {status.completed ? (
         <p role="status" className="rounded bg-green-50 p-2 text-sm font-semibold text-green-800" data-testid="lesson-complete">

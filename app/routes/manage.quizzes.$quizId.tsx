@@ -27,7 +27,15 @@ import { LabelOptions } from "~/components/ui/options";
 import { BUILDER_PARSE, SHARED_BUILDER_FORMS, rowIntent } from "~/lib/builder-forms";
 import { formatHours } from "~/lib/hours";
 import { scopePaths } from "~/lib/permissions";
-import { GRADE_METHOD_LABELS, QUIZ_STATUS_LABELS, QuizSettingsSchema, REVIEW_POLICY_LABELS, SlotSchema, toLocalInput } from "~/lib/quiz-settings";
+import {
+  GRADE_METHOD_LABELS,
+  QUIZ_LAYOUT_LABELS,
+  QUIZ_STATUS_LABELS,
+  QuizSettingsSchema,
+  REVIEW_POLICY_LABELS,
+  SlotSchema,
+  toLocalInput,
+} from "~/lib/quiz-settings";
 
 // The quiz builder: settings, the paper's slots (random draws and fixed questions), who may take it,
 // publishing. /manage/quizzes/:quizId. The parts it shares with the contest builder are in
@@ -164,6 +172,7 @@ function QuizSettings() {
       gradeMethod: quiz.gradeMethod,
       passPercent: String(quiz.passPercent),
       reviewPolicy: quiz.reviewPolicy,
+      layout: quiz.layout,
       creditHours: quiz.creditHours,
       shuffleQuestions: quiz.shuffleQuestions ? "on" : undefined,
       shuffleOptions: quiz.shuffleOptions ? "on" : undefined,
@@ -186,6 +195,11 @@ function QuizSettings() {
       <Field label="查看答案" {...fieldAt(fields.reviewPolicy)}>
         <select {...getSelectProps(fields.reviewPolicy)} className={inputClass}>
           <LabelOptions labels={REVIEW_POLICY_LABELS} />
+        </select>
+      </Field>
+      <Field label="作答方式" {...fieldAt(fields.layout)}>
+        <select {...getSelectProps(fields.layout)} className={inputClass}>
+          <LabelOptions labels={QUIZ_LAYOUT_LABELS} />
         </select>
       </Field>
       <InputField label="及格后计学时（留空为不计）" field={fields.creditHours} type="number" step="0.05" min={0.05} max={100} />

@@ -11,18 +11,20 @@ import {
   useLoaderData,
   useNavigation,
 } from "@remix-run/react";
-import { type FormEvent, useEffect, useRef } from "react";
+import { type FormEvent, type ReactNode, useEffect, useRef, useState } from "react";
 import { z } from "zod";
 import { requireUser } from "~/.server/auth/guard";
-import { getAttemptForTaking, getReview, saveAnswer, submitAttempt } from "~/.server/quiz/attempts";
+import { getAttemptForTaking, getReview, saveAnswer, setMarks, submitAttempt } from "~/.server/quiz/attempts";
+import { AnswerSheet, SAVE_FORM_INTENT, saveAndOpen } from "~/components/quiz/answer-sheet";
 import { Countdown } from "~/components/quiz/countdown";
 import { QuizErrorBoundary, formatPercent } from "~/components/quiz/quiz-ui";
-import { FormMessage, buttonClass, inputClass } from "~/components/ui/form";
-import { AUTOSAVE_INTENT, UNSENT_SAVE, changesNoLoaderData } from "~/lib/autosave";
+import { FormMessage, buttonClass, inputClass, secondaryButtonClass } from "~/components/ui/form";
+import { useHydrated } from "~/components/ui/use-hydrated";
+import { AUTOSAVE_INTENT, MARK_INTENT, UNSENT_SAVE, changesNoLoaderData } from "~/lib/autosave";
 import { formatChinaDateTime } from "~/lib/dates";
 import { readForm } from "~/.server/http/form-body";
 import { formRefusal, refusalBody, refuse } from "~/.server/http/refusal";
-import { idParam } from "~/.server/http/request-params";
+import { idParam, searchParamsOf } from "~/.server/http/request-params";
 import { isAppError } from "~/lib/app-error";
 
 // Taking an attempt and, once it is finished, its result on the same address. While the attempt is
@@ -37,28 +39,36 @@ function parseIds(params: LoaderFunctionArgs["params"]) {
   return { quizId: idParam(params.quizId, NOT_FOUND), attemptId: idParam(params.attemptId, NOT_FOUND) };
 }
 
-// Both forms carry the answers as `q<position>` fields, one name per question, read by position
-// (their names depend on the paper, so no schema lists them).
-const AutosaveSchema = z.object({
-  intent: z.literal(AUTOSAVE_INTENT),
-  position: z.number({ error: "这道题不在本次作答中" }).int("这道题不在本次作答中").positive("这道题不在本次作答中"),
-});
+// The forms carry the answers as `q<position>` fields, one name per question, read by position (their
+// names depend on the paper, so no schema lists them); the no-script save also carries each question's
+// 标记 as `m<position>`, with a `shown=<position>` for every question on the form (an unticked box sends nothing).
+const position = z.number({ error: "这道题不在本次作答中" }).int("这道题不在本次作答中").positive("这道题不在本次作答中");
+const AutosaveSchema = z.object({ intent: z.literal(AUTOSAVE_INTENT), position });
+// An unticked box sends nothing: the mark is cleared.
+const MarkSchema = z.object({ intent: z.literal(MARK_INTENT), position, marked: z.boolean().optional() });
+const SaveFormSchema = z.object({ intent: z.literal(SAVE_FORM_INTENT) });
 const SubmitSchema = z.object({ intent: z.literal("submit") });
-const ActionSchema = z.discriminatedUnion("intent", [AutosaveSchema, SubmitSchema], { error: "无法识别的操作" });
+const ActionSchema = z.discriminatedUnion("intent", [AutosaveSchema, MarkSchema, SaveFormSchema, SubmitSchema], { error: "无法识别的操作" });
+// Which question a page opens on (`q`), and which a no-script save returns to (`at`, from its button).
+const PlaceSchema = z.object({ q: z.coerce.number().int().positive().optional(), at: z.coerce.number().int().positive().optional() });
 
 const TYPE_LABELS: Record<string, string> = { single: "单选题", multiple: "多选题", judge: "判断题", fill: "填空题" };
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   const { quizId, attemptId } = parseIds(params);
+  const place = searchParamsOf(request, PlaceSchema);
   const now = new Date();
   const attempt = await getAttemptForTaking(user.id, attemptId, now).catch(refuse);
   // The quiz in the address must be the attempt's: no reaching an attempt through another quiz's page.
   if (attempt.quiz.id !== quizId) throw new Response("没有找到这次作答", { status: 404 });
   if (attempt.state === "in_progress") {
+    const current = place.q !== undefined && place.q <= attempt.items.length ? place.q : 1;
     return {
       mode: "taking" as const,
       quizTitle: attempt.quiz.title,
+      layout: attempt.quiz.layout,
+      current,
       number: attempt.number,
       deadlineAt: attempt.deadlineAt?.toISOString() ?? null,
       deadlineText: formatChinaDateTime(attempt.deadlineAt),
@@ -71,6 +81,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return {
     mode: "review" as const,
     quizTitle: review.quiz.title,
+    layout: attempt.quiz.layout,
+    current: 1,
     number: review.number,
     deadlineAt: null,
     deadlineText: "",
@@ -86,20 +98,23 @@ type SaveReply = { ok: true; position: number } | { ok: false; position?: number
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireUser(request);
   const { attemptId } = parseIds(params);
+  const place = searchParamsOf(request, PlaceSchema);
   const form = await readForm(request);
   const submission = parseWithZod(form, { schema: ActionSchema });
   const values = (position: number) => form.getAll(`q${position}`).filter((v): v is string => typeof v === "string");
+  const fetched = (intent: unknown) => intent === AUTOSAVE_INTENT || intent === MARK_INTENT;
 
   if (submission.status !== "success") {
-    // An autosave is the script's: it reads `{ ok, error, code }`; anything else is the page's form.
-    if (form.get("intent") !== AUTOSAVE_INTENT) return data({ result: submission.reply() }, { status: 400 });
+    // An autosave or a mark is the script's: it reads `{ ok, error, code }`; anything else is the page's form.
+    if (!fetched(form.get("intent"))) return data({ result: submission.reply() }, { status: 400 });
     const error = Object.values(submission.error ?? {}).flat()[0] ?? "无法识别的操作";
     return data<SaveReply>({ ok: false, error, code: "malformed" }, { status: 400 });
   }
   const input = submission.value;
-  if (input.intent === AUTOSAVE_INTENT) {
+  if (input.intent === AUTOSAVE_INTENT || input.intent === MARK_INTENT) {
     try {
-      await saveAnswer(user.id, attemptId, input.position, values(input.position));
+      if (input.intent === AUTOSAVE_INTENT) await saveAnswer(user.id, attemptId, input.position, values(input.position));
+      else await setMarks(user.id, attemptId, [{ position: input.position, marked: input.marked === true }]);
       return data<SaveReply>({ ok: true, position: input.position });
     } catch (e) {
       if (!isAppError(e)) throw e;
@@ -107,26 +122,37 @@ export async function action({ request, params }: ActionFunctionArgs) {
     }
   }
   try {
-    // Without JavaScript nothing was saved yet: save every answered field, then submit. With it,
-    // the fields repeat what was saved and saveAnswer leaves them (and their times) alone.
+    // Without JavaScript nothing was saved yet: save every answered field (then the marks, or submit).
+    // With it, the fields repeat what was saved and saveAnswer leaves them (and their times) alone.
     const positions = [...new Set([...form.keys()].flatMap((k) => (/^q\d+$/.test(k) ? [Number(k.slice(1))] : [])))].sort((a, b) => a - b);
     for (const position of positions) await saveAnswer(user.id, attemptId, position, values(position));
-    await submitAttempt(user.id, attemptId);
+    if (input.intent === SAVE_FORM_INTENT) {
+      const shown = [...new Set(form.getAll("shown").map(Number))];
+      if (shown.length)
+        await setMarks(
+          user.id,
+          attemptId,
+          shown.map((p) => ({ position: p, marked: form.has(`m${p}`) })),
+        );
+    } else await submitAttempt(user.id, attemptId);
   } catch (e) {
     return formRefusal(submission, e);
   }
-  return redirect(new URL(request.url).pathname);
+  const path = new URL(request.url).pathname;
+  // Back to the question the button named (the same one for 保存), scrolled to on a long page.
+  return redirect(input.intent === SAVE_FORM_INTENT && place.at ? `${path}?q=${place.at}#q${place.at}` : path);
 }
 
-// An answer that cannot reach the server (a phone gone offline) is not saved, and says so beside the
-// question; the hand-in fails as any navigation does (decision 055).
+// An answer or a mark that cannot reach the server (a phone gone offline) is not saved, and says so
+// beside the question; the hand-in fails as any navigation does (decision 055).
 export async function clientAction({ request, serverAction }: ClientActionFunctionArgs) {
   const form = await request.clone().formData();
   try {
     return await serverAction<typeof action>();
   } catch (error) {
     // fetch() fails with a TypeError when the request could not be sent or its answer not received.
-    if (form.get("intent") !== AUTOSAVE_INTENT || !(error instanceof TypeError)) throw error;
+    const intent = form.get("intent");
+    if ((intent !== AUTOSAVE_INTENT && intent !== MARK_INTENT) || !(error instanceof TypeError)) throw error;
     return { ok: false, position: Number(form.get("position")), ...UNSENT_SAVE } satisfies SaveReply;
   }
 }
@@ -162,20 +188,67 @@ export default function AttemptPage() {
 type TakingData = Extract<ReturnType<typeof useLoaderData<typeof loader>>, { mode: "taking" }>;
 type Item = TakingData["items"][number];
 
+/** Whether a question's fields in the form hold an answer. */
+function hasAnswer(form: HTMLFormElement, position: number): boolean {
+  return new FormData(form).getAll(`q${position}`).some((v) => typeof v === "string" && v.trim() !== "");
+}
+
+function toggled(set: ReadonlySet<number>, position: number, on: boolean): Set<number> {
+  const next = new Set(set);
+  if (on) next.add(position);
+  else next.delete(position);
+  return next;
+}
+
 function Taking() {
   const d = useLoaderData<typeof loader>() as TakingData;
   const [form] = useForm({ id: "attempt", lastResult: handInResult(useActionData<typeof action>()) });
   const submitting = useNavigation().state === "submitting";
+  const hydrated = useHydrated();
+  const single = d.layout === "single";
+  const opened = d.current;
+  const [current, setCurrent] = useState(opened);
+  // A save without the script reloads the page on the question its button named.
+  useEffect(() => setCurrent(opened), [opened]);
+  const [answered, setAnswered] = useState<ReadonlySet<number>>(() => new Set(d.items.filter((i) => i.response.some((v) => v !== "")).map((i) => i.position)));
+  const [marked, setMarked] = useState<ReadonlySet<number>>(() => new Set(d.items.filter((i) => i.marked).map((i) => i.position)));
+  const last = d.items.length;
+  // Answers ticked before the script ran count as given (their question saves them on hydration).
+  useEffect(() => {
+    const el = document.getElementById(form.id) as HTMLFormElement | null;
+    if (el) setAnswered(new Set(d.items.filter((i) => hasAnswer(el, i.position)).map((i) => i.position)));
+    // Once, when the page is hydrated.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
+
+  const jump = (position: number) => {
+    setCurrent(position);
+    // Focus the question (its legend is read), on a long page after scrolling to it.
+    requestAnimationFrame(() => {
+      const box = document.getElementById(`q${position}`);
+      box?.scrollIntoView({ block: "start" });
+      box?.focus({ preventScroll: true });
+    });
+  };
+  const onChange = (e: FormEvent<HTMLFormElement>) => {
+    const m = /^q(\d+)$/.exec((e.target as HTMLInputElement).name ?? "");
+    if (!m) return;
+    const given = hasAnswer(e.currentTarget, Number(m[1]));
+    setAnswered((a) => toggled(a, Number(m[1]), given));
+  };
   const confirmSubmit = (e: FormEvent<HTMLFormElement>) => {
     const submitter = (e.nativeEvent as SubmitEvent).submitter as HTMLButtonElement | null;
-    if (submitter?.value === "submit" && !window.confirm("确定交卷吗？交卷后不能再修改答案。")) e.preventDefault();
+    if (submitter?.value !== "submit") return;
+    const open = last - answered.size;
+    const question = open > 0 ? `还有 ${open} 题未作答，确定交卷吗？` : "确定交卷吗？交卷后不能再修改答案。";
+    if (!window.confirm(question)) e.preventDefault();
   };
   return (
     <div className="mx-auto max-w-lg">
       <header className="sticky top-0 z-10 -mx-4 mb-4 border-b bg-stone-50/95 px-4 py-2 backdrop-blur">
         <h1 className="font-bold">{d.quizTitle}</h1>
         <p className="text-sm text-stone-600">
-          第 {d.number} 次作答 · 共 {d.items.length} 题
+          第 {d.number} 次作答 · 共 {last} 题
           {d.deadlineAt ? (
             <>
               {" "}
@@ -183,13 +256,45 @@ function Taking() {
             </>
           ) : null}
         </p>
+        <AnswerSheet
+          formId={form.id}
+          positions={d.items.map((i) => i.position)}
+          answered={answered}
+          marked={marked}
+          current={single ? current : null}
+          hydrated={hydrated}
+          onJump={jump}
+        />
       </header>
       <FormMessage messages={form.errors} />
-      <Form method="post" {...getFormProps(form)} onSubmit={confirmSubmit} className="space-y-4">
+      <Form method="post" {...getFormProps(form)} onSubmit={confirmSubmit} onChange={onChange} className="space-y-4">
         {d.items.map((item) => (
-          <Question key={item.position} item={item} />
+          <Question
+            key={item.position}
+            item={item}
+            hidden={single && item.position !== current}
+            hydrated={hydrated}
+            onMarked={(on) => setMarked((m) => toggled(m, item.position, on))}
+          >
+            {single ? (
+              <div className="mt-3 flex gap-2">
+                {item.position > 1 ? (
+                  <PlaceButton to={item.position - 1} hydrated={hydrated} onJump={jump} className={`${secondaryButtonClass} min-h-11 flex-1`}>
+                    上一题
+                  </PlaceButton>
+                ) : null}
+                {item.position < last ? (
+                  <PlaceButton to={item.position + 1} hydrated={hydrated} onJump={jump} className={`${buttonClass} min-h-11 flex-1`}>
+                    下一题
+                  </PlaceButton>
+                ) : null}
+              </div>
+            ) : null}
+          </Question>
         ))}
-        <p className="text-sm text-stone-600">答案在选择后自动保存；交卷前可以修改。</p>
+        <p className="text-sm text-stone-600">
+          {hydrated ? "答案在选择后自动保存；交卷前可以修改。" : "点“保存”保存本题答案（浏览器未运行脚本时答案不会自动保存）；交卷前可以修改。"}
+        </p>
         <button type="submit" name="intent" value="submit" className={`${buttonClass} w-full`} disabled={submitting}>
           {submitting ? "正在交卷…" : "交卷"}
         </button>
@@ -198,8 +303,54 @@ function Taking() {
   );
 }
 
-function Question({ item }: { item: Item }) {
+/** A button that saves the form and opens another question; with the script, it opens it in place (answers save as given). */
+function PlaceButton({
+  to,
+  hydrated,
+  onJump,
+  className,
+  children,
+}: {
+  to: number;
+  hydrated: boolean;
+  onJump: (p: number) => void;
+  className: string;
+  children: string;
+}) {
+  return (
+    <button
+      type="submit"
+      name="intent"
+      value={SAVE_FORM_INTENT}
+      formAction={saveAndOpen(to)}
+      formNoValidate
+      className={className}
+      onClick={(e) => {
+        if (!hydrated) return;
+        e.preventDefault();
+        onJump(to);
+      }}
+    >
+      {children}
+    </button>
+  );
+}
+
+function Question({
+  item,
+  hidden,
+  hydrated,
+  onMarked,
+  children,
+}: {
+  item: Item;
+  hidden: boolean;
+  hydrated: boolean;
+  onMarked: (on: boolean) => void;
+  children?: ReactNode;
+}) {
   const fetcher = useFetcher<typeof action>({ key: `save-${item.position}` });
+  const markFetcher = useFetcher<typeof action>({ key: `mark-${item.position}` });
   const name = `q${item.position}`;
   const save = (el: HTMLInputElement) => {
     const form = el.form;
@@ -210,19 +361,30 @@ function Question({ item }: { item: Item }) {
     for (const v of new FormData(form).getAll(name)) body.append(name, v);
     fetcher.submit(body, { method: "post" });
   };
-  // An answer given before the page's script had loaded (a tap while a phone is still loading it)
-  // shows as chosen but was never sent: it is saved once the script runs. A text box still being
-  // typed in is saved when it is left, as always.
+  const mark = (on: boolean) => {
+    onMarked(on);
+    const body = new FormData();
+    body.set("intent", MARK_INTENT);
+    body.set("position", String(item.position));
+    if (on) body.set("marked", "on");
+    markFetcher.submit(body, { method: "post" });
+  };
+  // An answer or a mark given before the page's script had loaded (a tap while a phone is still
+  // loading it) shows as chosen but was never sent: it is saved once the script runs. A text box
+  // still being typed in is saved when it is left, as always.
   const box = useRef<HTMLFieldSetElement>(null);
   useEffect(() => {
-    const inputs = [...box.current!.querySelectorAll<HTMLInputElement>("input")];
+    const inputs = [...box.current!.querySelectorAll<HTMLInputElement>(`input[name="${name}"]`)];
     const given = inputs.filter((i) => (i.type === "text" ? i.value !== "" : i.checked)).map((i) => i.value);
     const unsent = given.length !== item.response.length || given.some((v) => !item.response.includes(v));
     if (unsent && inputs[0] && document.activeElement !== inputs[0]) save(inputs[0]);
+    const flag = box.current!.querySelector<HTMLInputElement>(`input[name="m${item.position}"]`);
+    if (flag && flag.checked !== item.marked) mark(flag.checked);
     // Once, when the page is hydrated.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
   const saved = fetcher.data && "ok" in fetcher.data ? fetcher.data : undefined;
+  const markRefused = markFetcher.data && "ok" in markFetcher.data && !markFetcher.data.ok ? markFetcher.data : undefined;
   const status =
     fetcher.state !== "idle" ? (
       <span className="text-stone-500">保存中…</span>
@@ -232,14 +394,33 @@ function Question({ item }: { item: Item }) {
       </span>
     ) : saved?.ok ? (
       <span className="text-green-700">已保存</span>
+    ) : markRefused ? (
+      <span className="text-red-700" role="alert">
+        {markRefused.error}
+      </span>
     ) : null;
 
   return (
-    <fieldset ref={box} className="rounded-lg bg-white p-4 shadow" data-testid="question" data-position={item.position}>
+    <fieldset
+      ref={box}
+      id={`q${item.position}`}
+      tabIndex={-1}
+      hidden={hidden}
+      className="scroll-mt-32 rounded-lg bg-white p-4 shadow"
+      data-testid="question"
+      data-position={item.position}
+    >
       <legend className="sr-only">第 {item.position} 题</legend>
-      <p className="mb-1 text-xs text-stone-500">
-        {item.position}. {TYPE_LABELS[item.type]}（{item.maxMark / 100} 分）
-      </p>
+      <input type="hidden" name="shown" value={item.position} />
+      <div className="mb-1 flex items-center gap-2">
+        <p className="text-xs text-stone-500">
+          {item.position}. {TYPE_LABELS[item.type]}（{item.maxMark / 100} 分）
+        </p>
+        <label className="ml-auto flex min-h-11 items-center gap-1.5 rounded-md px-2 text-sm text-stone-600 has-[:checked]:text-amber-700">
+          <input type="checkbox" name={`m${item.position}`} defaultChecked={item.marked} className="size-4" onChange={(e) => mark(e.currentTarget.checked)} />
+          标记
+        </label>
+      </div>
       <p className="mb-3 whitespace-pre-line">{item.stem}</p>
       {item.type === "fill" ? (
         <input
@@ -250,13 +431,19 @@ function Question({ item }: { item: Item }) {
           aria-label={`第 ${item.position} 题答案`}
           className={inputClass}
           onBlur={(e) => save(e.currentTarget)}
+          // Enter saves this answer rather than submitting the form through its first button (a 答题卡 jump).
+          onKeyDown={(e) => {
+            if (e.key !== "Enter" || e.nativeEvent.isComposing) return;
+            e.preventDefault();
+            save(e.currentTarget);
+          }}
         />
       ) : (
         <div className="space-y-2">
           {item.options.map((o) => (
             <label
               key={o.value}
-              className="flex items-start gap-2 rounded-md border border-stone-200 px-3 py-2 has-[:checked]:border-party has-[:checked]:bg-red-50"
+              className="flex min-h-11 items-start gap-2 rounded-md border border-stone-200 px-3 py-2.5 has-[:checked]:border-party has-[:checked]:bg-red-50 has-[:focus-visible]:ring-2 has-[:focus-visible]:ring-party"
             >
               <input
                 type={item.type === "multiple" ? "checkbox" : "radio"}
@@ -274,9 +461,24 @@ function Question({ item }: { item: Item }) {
           ))}
         </div>
       )}
-      <p className="mt-2 min-h-5 text-xs" aria-live="polite" data-testid="save-status">
-        {status}
-      </p>
+      <div className="mt-2 flex min-h-5 items-center gap-2">
+        <p className="text-xs" aria-live="polite" data-testid="save-status">
+          {status}
+        </p>
+        {hydrated ? null : (
+          <button
+            type="submit"
+            name="intent"
+            value={SAVE_FORM_INTENT}
+            formAction={saveAndOpen(item.position)}
+            formNoValidate
+            className={`${secondaryButtonClass} ml-auto min-h-11`}
+          >
+            保存
+          </button>
+        )}
+      </div>
+      {children}
     </fieldset>
   );
 }
@@ -318,26 +520,59 @@ function Review() {
         </Link>
       </section>
       {r.items?.map((item) => (
-        <section key={item.position} className="rounded-lg bg-white p-4 shadow" data-testid="review-item">
-          <p className="mb-1 text-xs text-stone-500">
-            {item.position}. {TYPE_LABELS[item.type]} · {item.correct ? "正确" : "错误"}（{item.mark / 100} / {item.maxMark / 100} 分）
-          </p>
-          <p className="mb-2 whitespace-pre-line">{item.stem}</p>
-          {item.options.length && item.type !== "judge" ? (
-            <ul className="mb-2 space-y-1 text-sm">
-              {item.options.map((o) => (
-                <li key={o.value} className={item.correctAnswer.includes(o.value) ? "font-semibold text-green-800" : ""}>
-                  {o.value}. {o.label}
-                </li>
-              ))}
-            </ul>
-          ) : null}
-          <p className="text-sm">您的答案：{answerText(item.type, item.response)}</p>
-          <p className="text-sm text-green-800">正确答案：{answerText(item.type, item.correctAnswer)}</p>
-          <p className="mt-2 rounded bg-stone-50 p-2 text-sm text-stone-700">解析：{item.explanation}</p>
-        </section>
+        <ReviewItem key={item.position} item={item} />
       ))}
     </div>
+  );
+}
+
+type ReviewedItem = NonNullable<ReviewData["items"]>[number];
+
+/**
+ * One question of a result the quiz lets the learner review: each option says whether it is the key and
+ * whether the learner chose it, so a wrong choice is marked against the right one (never by colour alone).
+ */
+function ReviewItem({ item }: { item: ReviewedItem }) {
+  return (
+    <section className="rounded-lg bg-white p-4 shadow" data-testid="review-item">
+      <p className="mb-1 text-xs text-stone-500">
+        {item.position}. {TYPE_LABELS[item.type]} ·{" "}
+        <span className={item.correct ? "font-semibold text-green-800" : "font-semibold text-red-700"}>{item.correct ? "正确" : "错误"}</span>（
+        {item.mark / 100} / {item.maxMark / 100} 分）
+      </p>
+      <p className="mb-2 whitespace-pre-line">{item.stem}</p>
+      {item.options.length ? (
+        <ul className="mb-2 space-y-1.5 text-sm">
+          {item.options.map((o) => {
+            const key = item.correctAnswer.includes(o.value);
+            const chosen = item.response.includes(o.value);
+            const verdict = key && chosen ? "chosen-right" : chosen ? "chosen-wrong" : key ? "missed" : "plain";
+            return (
+              <li
+                key={o.value}
+                data-testid="review-option"
+                data-verdict={verdict}
+                className={`flex items-start gap-2 rounded-md border px-3 py-2 ${
+                  key ? "border-green-600 bg-green-50 text-green-900" : chosen ? "border-red-600 bg-red-50 text-red-900" : "border-stone-200"
+                }`}
+              >
+                <span aria-hidden="true" className="w-4 font-bold">
+                  {key ? "✓" : chosen ? "✗" : ""}
+                </span>
+                <span className="flex-1">
+                  {item.type === "judge" ? "" : `${o.value}. `}
+                  {o.label}
+                </span>
+                <span className="shrink-0 text-xs font-semibold">{[chosen ? "您的选择" : "", key ? "正确答案" : ""].filter(Boolean).join(" · ")}</span>
+              </li>
+            );
+          })}
+        </ul>
+      ) : null}
+      <p className="text-sm">您的答案：{answerText(item.type, item.response)}</p>
+      <p className="text-sm text-green-800">正确答案：{answerText(item.type, item.correctAnswer)}</p>
+      {item.explanation ? <p className="mt-2 rounded bg-stone-50 p-2 text-sm text-stone-700">解析：{item.explanation}</p> : null}
+    </section>
   );
 }
 

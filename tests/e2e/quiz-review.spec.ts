@@ -80,9 +80,10 @@ async function expectFullReview(page: Page, quiz: SeededQuiz) {
   await expect(items.nth(0)).toContainText("您的答案：A");
   await expect(items.nth(0)).toContainText("正确答案：B");
   await expect(items.nth(0)).toContainText(`解析：${quiz.explanations.single}`);
-  // The right option is marked in the list, the learner's wrong one is not.
-  await expect(items.nth(0).getByRole("listitem").filter({ hasText: "乙选项1" })).toHaveClass(/text-green-800/);
-  await expect(items.nth(0).getByRole("listitem").filter({ hasText: "甲选项1" })).not.toHaveClass(/text-green-800/);
+  // The right option is marked as the key in the list, the learner's wrong one as their choice (decision 064).
+  await expect(items.nth(0).getByRole("listitem").filter({ hasText: "乙选项1" })).toContainText("正确答案");
+  await expect(items.nth(0).getByRole("listitem").filter({ hasText: "甲选项1" })).toContainText("您的选择");
+  await expect(items.nth(0).getByRole("listitem").filter({ hasText: "甲选项1" })).not.toContainText("正确答案");
   await expect(items.nth(1)).toContainText("正确（10 / 10 分）");
   await expect(items.nth(1)).toContainText(`解析：${quiz.explanations.judge}`);
   await expectKey(page, quiz);

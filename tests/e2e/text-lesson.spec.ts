@@ -38,6 +38,8 @@ function textLesson(titlePrefix: string, marker: string) {
           { t: "p", c: ["中国共产党以全心全意为人民服务为根本宗旨。"] },
           { t: "Checkpoint", p: { id: "q1" } },
           { t: "p", c: ["入党要经过严格的程序。"] },
+          // Enough text that a phone scrolls to the second checkpoint.
+          ...Array.from({ length: 12 }, (_, i) => ({ t: "p", c: [`第 ${i + 1} 段：${"坚持党的全面领导，坚持以人民为中心。".repeat(6)}`] })),
           { t: "Checkpoint", p: { id: "q2" } },
         ],
       },
@@ -76,11 +78,19 @@ test("a text lesson's checkpoints say right or wrong with the explanation, which
     expect(text).not.toContain('"explanation"');
   }
 
+  // On a phone each choice is a full-width card a thumb can hit (at least 44 px tall).
+  const choice = cards.nth(0).locator("label").filter({ hasText: "全心全意为人民服务" });
+  await expect(choice).toBeVisible();
+  expect((await choice.boundingBox())!.height).toBeGreaterThanOrEqual(44);
   await cards.nth(0).getByRole("radio", { name: "A. 全心全意为人民服务" }).check();
   await cards.nth(0).getByRole("button", { name: "提交答案" }).click();
   await expect(cards.nth(0).getByRole("status")).toContainText("回答正确");
   await expect(cards.nth(0).getByRole("status")).toContainText(`解析一-${marker}：党章总纲规定，党的根本宗旨是全心全意为人民服务。`);
 
+  // Down at the second checkpoint the title has scrolled away, the reading timer has not.
+  await cards.nth(1).scrollIntoViewIfNeeded();
+  await expect(page.getByRole("heading", { level: 1 })).not.toBeInViewport();
+  await expect(page.getByTestId("lesson-progress")).toBeInViewport();
   await cards.nth(1).getByRole("radio", { name: "正确" }).check();
   await cards.nth(1).getByRole("button", { name: "提交答案" }).click();
   await expect(cards.nth(1).getByRole("status")).toContainText("回答错误，正确答案：错误");
@@ -99,6 +109,9 @@ test("a text lesson's checkpoints say right or wrong with the explanation, which
   // The first answer stands: after a reload the questions are closed.
   await page.reload();
   await expect(cards.getByText("您已回答过这道题。")).toHaveCount(2);
+  // The explanations stay: a learner coming back reads them again.
+  await expect(cards.nth(0).getByRole("status")).toContainText(`回答正确${explanations[0]}`);
+  await expect(cards.nth(1).getByRole("status")).toContainText(`回答错误，正确答案：错误${explanations[1]}`);
   await expect(page.getByRole("button", { name: "提交答案" })).toHaveCount(0);
 
   // Every checkpoint is answered; only the minute of reading is missing. The page's clock jumping a

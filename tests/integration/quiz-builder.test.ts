@@ -110,6 +110,33 @@ describe("the quiz builder", () => {
     expect(String(row.closesAt)).toContain("2099-12-01T10:00:00");
   });
 
+  it("offers the learner's layout, keeps it when a form does not send it, and refuses a word it does not know", async () => {
+    const c = await as("trainerA");
+    const settings = {
+      intent: "settings",
+      title: "两学一做测试",
+      opensAt: "",
+      closesAt: "2099-12-01T18:00",
+      timeLimitMin: "30",
+      maxAttempts: "2",
+      gradeMethod: "highest",
+      passPercent: "80",
+      reviewPolicy: "after_submit",
+      shuffleQuestions: "on",
+      creditHours: "0.5",
+    };
+    const layout = () => (server.factory.db.prepare("SELECT layout FROM Quiz").get() as { layout: string }).layout;
+    expect((await c.get(quizUrl)).text).toContain("逐题作答（一屏一题）");
+    const bad = await c.post(quizUrl, { ...settings, layout: "scroll" });
+    expect(bad.status).toBe(400);
+    expect(bad.text).toContain("请选择作答方式");
+    expect(layout()).toBe("page");
+    expect((await c.post(quizUrl, { ...settings, layout: "single" })).status).toBe(200);
+    expect(layout()).toBe("single");
+    expect((await c.post(quizUrl, settings)).status).toBe(200);
+    expect(layout()).toBe("single");
+  });
+
   it("refuses a draw larger than its pool and publishing without a paper or an audience", async () => {
     const c = await as("trainerA");
     expect((await c.post(quizUrl, { intent: "publish" })).text).toContain("试卷还没有题目");

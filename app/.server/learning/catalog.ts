@@ -1,4 +1,4 @@
-import { type Checkpoint, publicCheckpoint } from "~/lib/course-format";
+import { type Checkpoint, checkpointReveal, publicCheckpoint } from "~/lib/course-format";
 import { type Interval, coverage, furthestPoint } from "~/lib/watch-credit";
 import { audienceRowFor, personScope } from "../audience/audience";
 import { prisma } from "../db";
@@ -208,7 +208,11 @@ export async function lessonForPerson(personId: number, slug: string, key: strin
     next: found.course.lessons[index + 1] ?? null,
     video: video?.durationSec ? { path: lesson.videoPath!, mime: video.mime, duration: video.durationSec } : null,
     completionPercent: found.course.completionPermille / 10,
-    checkpoints: checkpoints.map((c) => ({ ...publicCheckpoint(c), answered: Boolean(answered[c.id]) })),
+    // An answered checkpoint keeps showing its result: its key and explanation were given to this learner already.
+    checkpoints: checkpoints.map((c) => {
+      const given = answered[c.id];
+      return { ...publicCheckpoint(c), answered: Boolean(given), result: given ? { correct: given.correct, ...checkpointReveal(c) } : null };
+    }),
     progress: {
       watched,
       furthest: furthestPoint(watched),

@@ -1,6 +1,6 @@
 import { AppError } from "~/lib/app-error";
 import crypto from "node:crypto";
-import { type Checkpoint } from "~/lib/course-format";
+import { type Checkpoint, checkpointReveal } from "~/lib/course-format";
 import { type QuestionKey, gradeQuestion } from "~/lib/quiz-grading";
 import {
   type BeatVerdict,
@@ -326,6 +326,5 @@ export async function answerCheckpoint(
       return { progress: { ...p, completedAt, watchedParsed: watched }, credited: creditCompletion(personId, lesson, completedNow, now) };
     })
     .immediate();
-  const answer = cp.type === "judge" ? [cp.answer ? "正确" : "错误"] : ([] as string[]).concat(cp.answer);
-  return { correct, answer, explanation: cp.explanation ?? null, status: status(lesson, progress, credited) };
+  return { correct, ...checkpointReveal(cp), status: status(lesson, progress, credited) };
 }

@@ -4,7 +4,7 @@ import { z } from "zod";
 import { formatChinaDateTime } from "~/lib/dates";
 import { gradeAttempt } from "~/lib/quiz-grading";
 import { checkPlausibility, questionTextLength } from "~/lib/quiz-plausibility";
-import { GRADE_METHODS, REVIEW_POLICIES, answersReviewable } from "~/lib/quiz-settings";
+import { GRADE_METHODS, QUIZ_LAYOUTS, REVIEW_POLICIES, answersReviewable } from "~/lib/quiz-settings";
 import { QUESTION_TYPES } from "~/lib/bank-format";
 import { optionOrder, shuffled, toPresented } from "~/lib/quiz-shuffle";
 import { classQuizIdsFor } from "../audience/class-papers";
@@ -30,6 +30,7 @@ const NOT_FOUND = () => new AppError("not_found", "没有找到这次作答");
 const ReviewPolicySchema = z.enum(REVIEW_POLICIES);
 const GradeMethodSchema = z.enum(GRADE_METHODS);
 const QuestionTypeSchema = z.enum(QUESTION_TYPES);
+const QuizLayoutSchema = z.enum(QUIZ_LAYOUTS);
 const FinishedStateSchema = z.enum(["submitted", "expired"]);
 type FinishedState = z.infer<typeof FinishedStateSchema>;
 
@@ -213,13 +214,14 @@ export async function getAttemptForTaking(personId: number, attemptId: number, n
       number: true,
       state: true,
       deadlineAt: true,
-      quiz: { select: { id: true, title: true } },
+      quiz: { select: { id: true, title: true, layout: true } },
       items: {
         select: {
           position: true,
           maxMark: true,
           optionOrder: true,
           response: true,
+          marked: true,
           question: { select: { type: true, stem: true, options: true } },
         },
         orderBy: { position: "asc" },
@@ -232,7 +234,7 @@ export async function getAttemptForTaking(personId: number, attemptId: number, n
     number: attempt.number,
     state: attempt.state,
     deadlineAt: attempt.deadlineAt,
-    quiz: attempt.quiz,
+    quiz: { id: attempt.quiz.id, title: attempt.quiz.title, layout: QuizLayoutSchema.parse(attempt.quiz.layout) },
     items: attempt.items.map((item) => {
       const order = bankOrderOf(item.question, item.optionOrder);
       return {
@@ -242,9 +244,36 @@ export async function getAttemptForTaking(personId: number, attemptId: number, n
         maxMark: item.maxMark,
         options: presentedOptions(item.question, parseJson<string[]>(item.optionOrder)),
         response: presentedResponse(item.question.type, order, parseJson<unknown>(item.response)),
+        marked: item.marked,
       };
     }),
   };
+}
+
+/**
+ * Sets the learner's 标记 on questions of their own attempt in progress (the answer sheet's "come back
+ * to this one"). It never touches an answer or its time, so it says nothing to the plausibility check.
+ * The write re-checks the state and the deadline like an answer's.
+ */
+export async function setMarks(personId: number, attemptId: number, marks: { position: number; marked: boolean }[], now = new Date()): Promise<void> {
+  const attempt = await prisma.quizAttempt.findFirst({ where: { id: attemptId, personId }, select: { id: true, state: true, deadlineAt: true } });
+  if (!attempt) throw NOT_FOUND();
+  if (attempt.state !== "in_progress") throw new AppError("closed", "本次作答已经结束，标记未保存");
+  if (attempt.deadlineAt && attempt.deadlineAt <= now) {
+    await finishAttempt(attempt.id, "expired", now);
+    throw new AppError("deadline", "已超过作答时间，标记未保存");
+  }
+  const positions = marks.map((m) => m.position);
+  const known = await prisma.attemptItem.count({ where: { attemptId, position: { in: positions } } });
+  if (known !== new Set(positions).size) throw new AppError("bad_position", "这道题不在本次作答中，标记未保存");
+  const open = { attempt: { state: "in_progress", OR: [{ deadlineAt: null }, { deadlineAt: { gt: now } }] } };
+  await prisma.$transaction(async (tx) => {
+    for (const marked of [true, false]) {
+      const at = marks.filter((m) => m.marked === marked).map((m) => m.position);
+      if (at.length === 0) continue;
+      await tx.attemptItem.updateMany({ where: { attemptId, position: { in: at }, ...open }, data: { marked } });
+    }
+  });
 }
 
 export type SaveResult = { status: "saved" | "unchanged" };

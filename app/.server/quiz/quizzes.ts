@@ -42,6 +42,7 @@ function settingsData(input: QuizSettingsInput) {
     shuffleQuestions: input.shuffleQuestions,
     shuffleOptions: input.shuffleOptions,
     reviewPolicy: input.reviewPolicy,
+    layout: input.layout,
     creditHours: input.creditHours ? Math.round(input.creditHours * HUNDRED) : null,
   };
 }
@@ -95,6 +96,7 @@ export async function getQuizForEdit(quizId: number) {
       shuffleQuestions: true,
       shuffleOptions: true,
       reviewPolicy: true,
+      layout: true,
       creditHours: true,
       creditSetById: true,
       creditApprovedById: true,

@@ -4,7 +4,8 @@ import { useHydrated } from "~/components/ui/use-hydrated";
 import { type StudyChannel, type StudyStatus } from "./study-client";
 
 // A checkpoint question: the learner answers, then sees whether it was right, the key and the
-// explanation (which reach the browser only now). Any answer counts as answered.
+// explanation (which reach the browser only now, and stay: the page brings them back on a later visit).
+// Any answer counts as answered. Each choice is a full-width card at least 44 px tall, for a thumb.
 
 export type PublicCheckpoint = {
   id: string;
@@ -13,6 +14,8 @@ export type PublicCheckpoint = {
   question: string;
   options: Partial<Record<string, string>> | null;
   answered: boolean;
+  /** Once answered: right or wrong, the key and the explanation. */
+  result?: Result | null;
 };
 
 type Result = { correct: boolean; answer: string[]; explanation: string | null };
@@ -28,6 +31,8 @@ export function CheckpointCard({
 }) {
   const [chosen, setChosen] = useState<string[]>([]);
   const [result, setResult] = useState<Result | null>(null);
+  // What an earlier visit's answer revealed (the choice itself is not kept, only whether it was right).
+  const shown = result ?? checkpoint.result ?? null;
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   // The choices are React's: one ticked before the script has loaded would show as chosen while
@@ -66,14 +71,18 @@ export function CheckpointCard({
       {checkpoint.answered && !result ? (
         <p className="text-sm text-green-700">您已回答过这道题。</p>
       ) : (
-        <fieldset disabled={!hydrated || busy || result !== null} className="space-y-1">
+        <fieldset disabled={!hydrated || busy || result !== null} className="space-y-2">
           <legend className="sr-only">{checkpoint.question}</legend>
           {options.map(([value, label]) => (
-            <label key={value} className="flex items-start gap-2 text-sm">
+            <label
+              key={value}
+              className="flex min-h-11 w-full cursor-pointer items-center gap-3 rounded-md border border-amber-300 bg-white px-3 py-2 text-sm has-[:checked]:border-party has-[:checked]:bg-red-50 has-[:focus-visible]:ring-2 has-[:focus-visible]:ring-party has-[:disabled]:cursor-default"
+            >
               <input
                 type={multiple ? "checkbox" : "radio"}
                 name={`cp-${checkpoint.id}`}
                 value={value}
+                className="size-4 shrink-0"
                 checked={chosen.includes(value)}
                 onChange={(e) => setChosen(multiple ? (e.target.checked ? [...chosen, value] : chosen.filter((c) => c !== value)) : [value])}
               />
@@ -85,15 +94,15 @@ export function CheckpointCard({
           ))}
         </fieldset>
       )}
-      {result ? (
+      {shown ? (
         <div className="mt-2 text-sm" role="status">
-          <p className={result.correct ? "font-semibold text-green-700" : "font-semibold text-red-700"}>
-            {result.correct ? "回答正确" : `回答错误，正确答案：${result.answer.join("、")}`}
+          <p className={shown.correct ? "font-semibold text-green-700" : "font-semibold text-red-700"}>
+            {shown.correct ? "回答正确" : `回答错误，正确答案：${shown.answer.join("、")}`}
           </p>
-          {result.explanation ? <p className="mt-1 text-stone-700">{result.explanation}</p> : null}
+          {shown.explanation ? <p className="mt-1 text-stone-700">{shown.explanation}</p> : null}
         </div>
       ) : !checkpoint.answered ? (
-        <button type="button" className={`${buttonClass} mt-2`} disabled={busy || chosen.length === 0} onClick={submit}>
+        <button type="button" className={`${buttonClass} mt-2 min-h-11 w-full`} disabled={busy || chosen.length === 0} onClick={submit}>
           {busy ? "正在提交…" : "提交答案"}
         </button>
       ) : null}

@@ -10,6 +10,11 @@ export function optionTag(q: LiveQuestionView, value: string): string {
   return q.type === "judge" ? (q.options.find((o) => o.value === value)?.label ?? value) : value;
 }
 
+/** "A. 选项的文字" for a bank letter (a letter alone means nothing once the question has moved on), the label for 正确/错误. */
+export function optionText(q: LiveQuestionView, value: string): string {
+  return q.type === "judge" ? optionTag(q, value) : `${value}. ${q.options.find((o) => o.value === value)?.label ?? ""}`;
+}
+
 export function QuestionHeading({ q, total, big = false }: { q: LiveQuestionView; total: number; big?: boolean }) {
   return (
     <div>
@@ -27,7 +32,7 @@ export function Countdown({ seconds, big = false }: { seconds: number | null; bi
   if (seconds === null) return null;
   return (
     <p
-      className={`font-bold tabular-nums ${seconds <= 5 ? "text-red-700" : "text-party"} ${big ? "text-5xl" : "text-2xl"}`}
+      className={`shrink-0 whitespace-nowrap font-bold tabular-nums ${seconds <= 5 ? "text-red-700" : "text-party"} ${big ? "text-5xl" : "text-2xl"}`}
       data-testid="live-countdown"
       role="timer"
     >
@@ -41,7 +46,7 @@ export function AnswerDistribution({ q, reveal }: { q: LiveQuestionView; reveal:
   const bars = [
     ...reveal.distribution.map((d) => ({
       key: d.value,
-      label: q.type === "judge" ? optionTag(q, d.value) : `${d.value}. ${q.options.find((o) => o.value === d.value)?.label ?? ""}`,
+      label: optionText(q, d.value),
       count: d.count,
       correct: d.correct,
     })),

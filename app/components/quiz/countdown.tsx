@@ -1,9 +1,14 @@
 import { useRevalidator } from "@remix-run/react";
 import { useEffect, useRef, useState } from "react";
+import { countdownText, timeLeftMilestone } from "~/lib/countdown";
 
 // The time left of a quiz attempt or a contest entry, counted from the server's deadline and clock.
 
-/** Remaining time from the server's deadline and clock; at zero the page reloads and the server closes the attempt or entry. */
+/**
+ * Remaining time from the server's deadline and clock; at zero the page reloads and the server closes
+ * the attempt or entry. The visible text ticks every second in the last minutes; a screen reader hears
+ * it only at a few milestones (a polite live region), never every second.
+ */
 export function Countdown({ deadlineAt, serverNow, deadlineText }: { deadlineAt: string; serverNow: string; deadlineText: string }) {
   const deadline = new Date(deadlineAt).getTime();
   const [remaining, setRemaining] = useState(() => Math.max(0, deadline - new Date(serverNow).getTime()));
@@ -24,10 +29,23 @@ export function Countdown({ deadlineAt, serverNow, deadlineText }: { deadlineAt:
     const timer = setInterval(tick, 1000);
     return () => clearInterval(timer);
   }, [deadline, serverNow, revalidator]);
-  const minutes = Math.ceil(remaining / 60_000);
+
+  // The milestone the page opened in is not announced (the visible text says it); only those crossed since.
+  const milestone = timeLeftMilestone(remaining);
+  const opened = useRef(milestone?.label ?? null);
+  const announce = milestone && milestone.label !== opened.current ? milestone.label : "";
   return (
-    <span data-testid="countdown" className={remaining < 5 * 60_000 ? "font-semibold text-red-700" : ""} title={`截止时间 ${deadlineText}`}>
-      {remaining === 0 ? "作答时间已到" : remaining < 60_000 ? `剩余 ${Math.ceil(remaining / 1000)} 秒` : `剩余 ${minutes} 分钟`}
-    </span>
+    <>
+      <span
+        data-testid="countdown"
+        className={`whitespace-nowrap tabular-nums ${remaining < 5 * 60_000 ? "font-semibold text-red-700" : ""}`}
+        title={`截止时间 ${deadlineText}`}
+      >
+        {countdownText(remaining)}
+      </span>
+      <span className="sr-only" aria-live="polite" data-testid="countdown-announcement">
+        {announce}
+      </span>
+    </>
   );
 }

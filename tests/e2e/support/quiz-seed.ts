@@ -41,7 +41,7 @@ export type SeededQuiz = {
 export function seedTwoQuestionQuiz(
   learnerNumber: string,
   titlePrefix: string,
-  settings: Partial<Pick<QuizInput, "reviewPolicy" | "timeLimitSec" | "closesAt" | "passPercent">> = {},
+  settings: Partial<Pick<QuizInput, "reviewPolicy" | "timeLimitSec" | "closesAt" | "passPercent" | "layout">> = {},
 ): SeededQuiz {
   return withWritableDb((db) => {
     const learner = db.prepare("SELECT id, unitId FROM Person WHERE number = ?").get(learnerNumber) as Person;
