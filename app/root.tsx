@@ -23,6 +23,7 @@ import { changesNoLoaderData } from "~/lib/autosave";
 import { hasAnyGrant } from "~/lib/permissions";
 import { SEARCH_QUERY_MAX_CHARS } from "~/lib/search-terms";
 import { isStaticPage } from "~/lib/static-page";
+import { isWidePage } from "~/lib/wide-page";
 import stylesheet from "~/tailwind.css?url";
 
 export const links: LinksFunction = () => [
@@ -54,7 +55,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export function Layout({ children }: { children: React.ReactNode }) {
   const nonce = useNonce();
   const data = useRouteLoaderData<typeof loader>("root");
-  const staticPage = isStaticPage(useMatches().map((m) => m.handle));
+  const handles = useMatches().map((m) => m.handle);
+  const staticPage = isStaticPage(handles);
+  // Management pages take the window's width (decision 065).
+  const width = isWidePage(handles) ? "max-w-none" : "max-w-5xl";
   return (
     <html lang="zh-CN">
       <head>
@@ -65,8 +69,8 @@ export function Layout({ children }: { children: React.ReactNode }) {
         <Links />
       </head>
       <body className="min-h-screen print:bg-white">
-        <Header user={data?.user ?? null} />
-        <main className="mx-auto max-w-5xl px-4 py-4 sm:py-6 print:max-w-none print:p-0">{children}</main>
+        <Header user={data?.user ?? null} width={width} />
+        <main className={`mx-auto ${width} px-4 py-4 sm:py-6 print:max-w-none print:p-0`}>{children}</main>
         {staticPage ? null : (
           <>
             <ScrollRestoration nonce={nonce} />
@@ -79,10 +83,10 @@ export function Layout({ children }: { children: React.ReactNode }) {
   );
 }
 
-function Header({ user }: { user: { name: string; canManage: boolean; unread: number } | null }) {
+function Header({ user, width }: { user: { name: string; canManage: boolean; unread: number } | null; width: string }) {
   return (
     <header className="bg-party text-white shadow print:hidden">
-      <div className="mx-auto flex max-w-5xl items-center gap-3 px-4 py-3">
+      <div className={`mx-auto flex ${width} items-center gap-3 px-4 py-3`}>
         <Link to="/" className="text-lg font-bold tracking-wide">
           网上党校
         </Link>
