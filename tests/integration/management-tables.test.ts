@@ -98,3 +98,34 @@ describe("people list: sort, page, size", () => {
     expect(res.text).toContain(message);
   });
 });
+
+describe("the audit log and the people behind use the same table", () => {
+  /** The 时间 column of the audit rows, in page order. */
+  const times = (html: string) => [...html.matchAll(/data-testid="audit-row"[^>]*><td[^>]*>([^<]+)<\/td>/g)].map((m) => m[1]);
+
+  it("pages the audit log, newest first by default, oldest first when asked", async () => {
+    // Each sign-in is an entry: 25 more make two pages of 20.
+    for (let i = 0; i < 25; i++) expect((await new Client(server.url).login("A001", PASSWORD)).status).toBe(302);
+    const newest = await client.get("/manage/audit?size=20");
+    expect(newest.status).toBe(200);
+    const firstPage = times(newest.text);
+    expect(firstPage).toHaveLength(20);
+    expect([...firstPage].sort().reverse()).toEqual(firstPage);
+    const oldest = await client.get("/manage/audit?size=20&sort=at&dir=asc");
+    expect(times(oldest.text)[0] <= firstPage.at(-1)!).toBe(true);
+    expect(oldest.text).toMatch(/<th[^>]*aria-sort="ascending"[^>]*>.*?时间/);
+    const bad = await client.get("/manage/audit?sort=ip");
+    expect(bad.status).toBe(400);
+    expect(bad.text).toContain("可用的排序是 at、action");
+  });
+
+  it("sorts and pages the people behind in the hours report, and refuses an unknown key", async () => {
+    const ok = await client.get("/manage/reports?sort=name&dir=asc&size=100");
+    expect(ok.status).toBe(200);
+    expect(ok.text).toContain('aria-label="查找未达标人员"');
+    const bad = await client.get("/manage/reports?sort=secret");
+    expect(bad.status).toBe(400);
+    expect(bad.text).toContain("可用的排序是 missing、name");
+    expect((await client.get("/manage/reports?size=7")).status).toBe(400);
+  });
+});
