@@ -27,6 +27,7 @@ import { currentTab, showsTabBar } from "~/lib/learner-tabs";
 import { hasAnyGrant } from "~/lib/permissions";
 import { SEARCH_QUERY_MAX_CHARS } from "~/lib/search-terms";
 import { isStaticPage } from "~/lib/static-page";
+import { isWidePage } from "~/lib/wide-page";
 import stylesheet from "~/tailwind.css?url";
 
 export const links: LinksFunction = () => [
@@ -58,7 +59,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export function Layout({ children }: { children: React.ReactNode }) {
   const nonce = useNonce();
   const data = useRouteLoaderData<typeof loader>("root");
-  const staticPage = isStaticPage(useMatches().map((m) => m.handle));
+  const handles = useMatches().map((m) => m.handle);
+  const staticPage = isStaticPage(handles);
+  // Management pages take the window's width (decision 065).
+  const width = isWidePage(handles) ? "max-w-none" : "max-w-5xl";
   const { pathname } = useLocation();
   // The learners' bottom tab bar on phones (decision 063); the main area keeps its height free below.
   const tabBar = data?.user && !staticPage && showsTabBar(pathname);
@@ -79,11 +83,11 @@ export function Layout({ children }: { children: React.ReactNode }) {
         >
           跳到主要内容
         </a>
-        <Header user={data?.user ?? null} />
+        <Header user={data?.user ?? null} width={width} />
         <main
           id="main"
           tabIndex={-1}
-          className="mx-auto max-w-5xl px-4 pt-4 pb-[calc(var(--tab-bar-height)+1rem)] focus:outline-none sm:pt-6 sm:pb-6 print:max-w-none print:p-0"
+          className={`mx-auto ${width} px-4 pt-4 pb-[calc(var(--tab-bar-height)+1rem)] focus:outline-none sm:pt-6 sm:pb-6 print:max-w-none print:p-0`}
         >
           {children}
         </main>
@@ -100,10 +104,10 @@ export function Layout({ children }: { children: React.ReactNode }) {
   );
 }
 
-function Header({ user }: { user: { name: string; canManage: boolean; unread: number } | null }) {
+function Header({ user, width }: { user: { name: string; canManage: boolean; unread: number } | null; width: string }) {
   return (
     <header className="bg-party text-white shadow print:hidden">
-      <div className="mx-auto flex max-w-5xl items-center gap-3 px-4 py-3">
+      <div className={`mx-auto flex ${width} items-center gap-3 px-4 py-3`}>
         <Link to="/" className="text-lg font-bold tracking-wide">
           网上党校
         </Link>

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { safeMediaPath } from "./mdx-tree";
 import { POLITICAL_STATUSES } from "./vocabulary";
+import { yamlNumber } from "./yaml-number";
 
 // The frontmatter of a course (course.mdx) and of its lessons (NN-<key>.mdx), for the files under
 // content/courses/ and for what the studio saves: one schema for both. Messages are for the person
@@ -21,8 +22,7 @@ const text = (label: string, max: number) =>
     .max(max, `${label}不能超过 ${max} 字`);
 
 /** 学时 in the file (0.25, 1, 2) → hundredths in the database. */
-const credit = z
-  .number({ error: "学时必须是数字，如 0.5" })
+const credit = yamlNumber("学时（credit）", "0.5")
   .min(0, "学时不能为负数")
   .max(100, "单个课时的学时不能超过 100")
   .refine((x) => Number.isInteger(Math.round(x * 100 * 1000) / 1000), "学时最多保留两位小数")
@@ -36,14 +36,14 @@ export const CourseFrontmatterSchema = z.object({
   cover: mediaPath.optional(),
   /** Who may see the course besides those it is required of: these statuses; an empty list, nobody else. */
   audience: z.object({ statuses: z.array(z.enum(POLITICAL_STATUSES, { error: "未知的政治面貌" })) }).optional(),
-  completion: z.number({ error: "完成比例必须是 0.5 到 1 之间的数字" }).min(0.5, "完成比例不能低于 0.5").max(1, "完成比例不能超过 1").default(0.95),
+  completion: yamlNumber("完成比例（completion）", "0.95").min(0.5, "完成比例不能低于 0.5").max(1, "完成比例不能超过 1").default(0.95),
 });
 export type CourseFrontmatter = z.infer<typeof CourseFrontmatterSchema>;
 
 const letters = z.enum(["A", "B", "C", "D", "E", "F"], { error: "答案只能是选项字母 A–F" });
 const checkpointBase = {
   id: z.string({ error: "请填写检查点编号" }).regex(/^[a-z0-9-]{1,30}$/, "检查点编号只能包含小写字母、数字和连字符"),
-  at: z.number({ error: "暂停时间必须是秒数" }).min(0, "暂停时间不能为负数").optional(),
+  at: yamlNumber("暂停时间（at，秒）", "90").min(0, "暂停时间不能为负数").optional(),
   question: text("检查点题干", 300),
   explanation: z.string().trim().max(500, "解析不能超过 500 字").optional(),
 };
@@ -70,7 +70,7 @@ export const LessonFrontmatterSchema = z
   .object({
     title: text("课时标题", 60),
     summary: z.string().trim().max(200, "课时简介不能超过 200 字").optional(),
-    minutes: z.number({ error: "学习时长必须是分钟数" }).int("学习时长必须是整数分钟").min(1, "学习时长至少 1 分钟").max(600, "学习时长不能超过 600 分钟"),
+    minutes: yamlNumber("学习时长（minutes，分钟）", "30").int("学习时长必须是整数分钟").min(1, "学习时长至少 1 分钟").max(600, "学习时长不能超过 600 分钟"),
     credit,
     video: mediaPath.optional(),
     checkpoints: z.array(CheckpointSchema).max(10, "每个课时最多 10 个检查点").default([]),

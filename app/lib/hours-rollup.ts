@@ -1,3 +1,5 @@
+import { pageWindow, sortRows, type TableQuery } from "./table-paging";
+
 // The figures of the 学时 dashboards worked out from per-person lines (app/.server/hours/reports.ts
 // reads the lines): a rollup per unit (completion; 参学, the share of people with a requirement who
 // earned anything; average hours), the people still behind a page at a time, and a person's status
@@ -60,11 +62,31 @@ export function unitRollup(unitId: number, name: string, own: boolean, lines: re
 }
 
 /** The people with hours still missing, most missing first, a page at a time. */
-export function peopleBehind<P extends Pick<PersonLine, "number" | "missing">>(report: { people: readonly P[] }, page: number, perPage = 50) {
-  const behind = report.people.filter((p) => p.missing > 0).sort((a, b) => b.missing - a.missing || a.number.localeCompare(b.number));
-  const pages = Math.max(1, Math.ceil(behind.length / perPage));
-  const current = Math.min(Math.max(1, page), pages);
-  return { count: behind.length, page: current, pages, people: behind.slice((current - 1) * perPage, current * perPage) };
+/** The orders the list of people behind offers (decision 065); "missing" (most missing first) is the default. */
+export const BEHIND_SORTS = ["missing", "name", "number", "unit", "required", "earned"] as const;
+export type BehindSort = (typeof BEHIND_SORTS)[number];
+
+type BehindLine = Pick<PersonLine, "number" | "name" | "unitPath" | "required" | "earned" | "missing">;
+const behindCompare: Record<BehindSort, (a: BehindLine, b: BehindLine) => number> = {
+  missing: (a, b) => a.missing - b.missing,
+  name: (a, b) => a.name.localeCompare(b.name, "zh-CN"),
+  number: (a, b) => a.number.localeCompare(b.number),
+  unit: (a, b) => a.unitPath.localeCompare(b.unitPath),
+  required: (a, b) => a.required - b.required,
+  earned: (a, b) => a.earned - b.earned,
+};
+
+/**
+ * Those short of their requirement, optionally narrowed by name or number (`q`), sorted by the key
+ * asked for, ties by number, and one page of them. The report is computed whole, so this sorts in memory.
+ */
+export function peopleBehind<P extends BehindLine>(report: { people: readonly P[] }, query: TableQuery<BehindSort>, q?: string) {
+  const behind = report.people
+    .filter((p) => p.missing > 0 && (!q || p.name.includes(q) || p.number.startsWith(q)))
+    .sort((a, b) => a.number.localeCompare(b.number));
+  const sorted = sortRows(behind, behindCompare[query.sort], query.dir);
+  const { paging, skip, take } = pageWindow(sorted.length, query);
+  return { paging, people: sorted.slice(skip, skip + take) };
 }
 
 export function personStatusLabel(p: { required: number; missing: number }): string {

@@ -3,9 +3,11 @@ import { Form, useLoaderData, useSearchParams } from "@remix-run/react";
 import { z } from "zod";
 import { AUDIT_ACTIONS } from "~/.server/audit";
 import { AUDIT_ACTION_LABELS, auditActionLabel } from "~/.server/audit-labels";
-import { recentAuditEntries } from "~/.server/audit-query";
+import { AUDIT_SORTS, auditEntries } from "~/.server/audit-query";
 import { requirePermissionAtRoot } from "~/.server/auth/guard";
 import { searchParamsOf } from "~/.server/http/request-params";
+import { tableQuery } from "~/.server/http/table-query";
+import { DataTable, KeepTableParams } from "~/components/ui/data-table";
 import { inputClass, secondaryButtonClass } from "~/components/ui/form";
 
 export const meta: MetaFunction = () => [{ title: "审计日志 · 网上党校" }];
@@ -20,8 +22,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
   // The log covers the whole school, so only a grant at the root may read it.
   await requirePermissionAtRoot(request, "audit:view");
   const f = searchParamsOf(request, FilterSchema);
-  const rows = await recentAuditEntries({ action: f.action, actorNumber: f.actor });
+  const query = tableQuery(request, { sorts: AUDIT_SORTS, defaultSort: "at", defaultDir: "desc", defaultSize: 50 });
+  const { paging, rows } = await auditEntries({ action: f.action, actorNumber: f.actor }, query);
   return {
+    paging,
     actions: AUDIT_ACTIONS.map((a) => ({ key: a, label: AUDIT_ACTION_LABELS[a] })),
     rows: rows.map((r) => ({
       id: r.id,
@@ -36,12 +40,13 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export default function AuditPage() {
-  const { actions, rows } = useLoaderData<typeof loader>();
+  const { actions, rows, paging } = useLoaderData<typeof loader>();
   const [params] = useSearchParams();
   return (
     <div>
       <h1 className="mb-3 text-xl font-bold">审计日志</h1>
-      <Form method="get" className="mb-3 flex flex-wrap gap-2">
+      <Form method="get" className="mb-3 flex flex-wrap gap-2" role="search" aria-label="筛选审计日志">
+        <KeepTableParams />
         <select name="action" defaultValue={params.get("action") ?? ""} aria-label="操作" className={`${inputClass} w-auto`}>
           <option value="">全部操作</option>
           {actions.map((a) => (
@@ -52,6 +57,7 @@ export default function AuditPage() {
         </select>
         <input
           name="actor"
+          type="search"
           defaultValue={params.get("actor") ?? ""}
           placeholder="操作人学号/工号"
           aria-label="操作人学号/工号"
@@ -59,33 +65,30 @@ export default function AuditPage() {
         />
         <button className={secondaryButtonClass}>筛选</button>
       </Form>
-      <p className="mb-2 text-xs text-stone-500">显示最近 200 条（UTC 时间）。</p>
-      <div className="overflow-x-auto rounded-lg bg-white shadow">
-        <table className="w-full text-left text-xs">
-          <thead className="bg-stone-100">
-            <tr>
-              <th className="px-2 py-1">时间</th>
-              <th className="px-2 py-1">操作</th>
-              <th className="px-2 py-1">操作人</th>
-              <th className="px-2 py-1">对象</th>
-              <th className="px-2 py-1">地址</th>
-              <th className="px-2 py-1">详情</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((r) => (
-              <tr key={r.id} className="border-t border-stone-100 align-top" data-testid="audit-row">
-                <td className="whitespace-nowrap px-2 py-1 font-mono">{r.at}</td>
-                <td className="px-2 py-1">{r.action}</td>
-                <td className="px-2 py-1">{r.actor}</td>
-                <td className="px-2 py-1 font-mono">{r.target}</td>
-                <td className="px-2 py-1 font-mono">{r.ip}</td>
-                <td className="max-w-xs break-all px-2 py-1 font-mono">{r.detail}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable
+        caption="审计日志（UTC 时间）"
+        testId="audit-table"
+        paging={paging}
+        columns={[
+          { label: "时间", sort: "at", firstDir: "desc" },
+          { label: "操作", sort: "action" },
+          { label: "操作人" },
+          { label: "对象" },
+          { label: "地址" },
+          { label: "详情" },
+        ]}
+      >
+        {rows.map((r) => (
+          <tr key={r.id} className="border-t border-stone-100 align-top text-xs" data-testid="audit-row">
+            <td className="whitespace-nowrap px-3 py-1 font-mono">{r.at}</td>
+            <td className="px-3 py-1">{r.action}</td>
+            <td className="px-3 py-1">{r.actor}</td>
+            <td className="px-3 py-1 font-mono">{r.target}</td>
+            <td className="px-3 py-1 font-mono">{r.ip}</td>
+            <td className="max-w-xs break-all px-3 py-1 font-mono">{r.detail}</td>
+          </tr>
+        ))}
+      </DataTable>
     </div>
   );
 }

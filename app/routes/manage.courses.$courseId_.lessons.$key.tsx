@@ -247,7 +247,13 @@ export default function LessonEditor() {
             </div>
           </fieldset>
         </Form>
-        <section className="rounded-lg bg-white p-4 shadow" aria-labelledby="preview-heading" data-testid="preview">
+        {/* On a desk the preview and its problems stay beside the editor while the author scrolls the long body (decision 065); it scrolls on its own when taller than the window. */}
+        <section
+          className="rounded-lg bg-white p-4 shadow lg:sticky lg:top-4 lg:max-h-[calc(100vh-2rem)] lg:self-start lg:overflow-y-auto"
+          aria-labelledby="preview-heading"
+          data-testid="preview"
+          tabIndex={0}
+        >
           <h2 id="preview-heading" className="mb-2 text-sm font-semibold text-stone-500">
             预览（学员看到的样子）{preview.state !== "idle" ? " · 正在生成…" : ""}
           </h2>

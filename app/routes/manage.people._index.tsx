@@ -3,8 +3,10 @@ import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { z } from "zod";
 import { can, requirePermission } from "~/.server/auth/guard";
 import { unitsUnder } from "~/.server/org/units";
-import { listPeople } from "~/.server/org/people";
+import { PEOPLE_SORTS, listPeople } from "~/.server/org/people";
 import { searchParamsOf } from "~/.server/http/request-params";
+import { tableQuery } from "~/.server/http/table-query";
+import { DataTable, KeepTableParams } from "~/components/ui/data-table";
 import { inputClass, secondaryButtonClass } from "~/components/ui/form";
 import { LabelOptions, UnitOptions } from "~/components/ui/options";
 import { scopePaths } from "~/lib/permissions";
@@ -19,12 +21,12 @@ const FilterSchema = z.object({
   cadreLevel: CadreLevelSchema.optional(),
   committee: z.enum(["yes", "no"]).optional(),
   disabled: z.literal("1").optional(),
-  page: z.coerce.number().int().min(1).max(100_000).default(1),
 });
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requirePermission(request, "people:view");
   const f = searchParamsOf(request, FilterSchema, "筛选条件有误");
+  const query = tableQuery(request, { sorts: PEOPLE_SORTS, defaultSort: "unit", defaultSize: 50 });
   // Naming a unit narrows the list; it never widens the scope (the guard checks it is inside).
   if (f.unitId !== undefined) await requirePermission(request, "people:view", f.unitId);
   const scope = scopePaths(user.grants, "people:view");
@@ -40,7 +42,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
         committee: f.committee === undefined ? undefined : f.committee === "yes",
         includeDisabled: f.disabled === "1",
       },
-      f.page,
+      query,
     ),
   ]);
   return {
@@ -54,11 +56,6 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export default function PeopleList() {
   const d = useLoaderData<typeof loader>();
   const [params] = useSearchParams();
-  const pageLink = (page: number) => {
-    const next = new URLSearchParams(params);
-    next.set("page", String(page));
-    return `?${next}`;
-  };
   return (
     <div>
       <div className="mb-3 flex flex-wrap items-center gap-2">
@@ -78,8 +75,10 @@ export default function PeopleList() {
       </div>
 
       <Form method="get" className="mb-4 grid grid-cols-2 gap-2 rounded-lg bg-white p-3 shadow sm:grid-cols-3" role="search" aria-label="筛选人员">
+        <KeepTableParams />
         <input
           name="q"
+          type="search"
           defaultValue={params.get("q") ?? ""}
           placeholder="姓名或学号/工号"
           aria-label="姓名或学号/工号"
@@ -111,53 +110,40 @@ export default function PeopleList() {
         </button>
       </Form>
 
-      <p className="mb-2 text-sm text-stone-600" data-testid="people-total">
-        共 {d.total} 人
-      </p>
-      <div className="overflow-x-auto rounded-lg bg-white shadow">
-        <table className="w-full text-left text-sm">
-          <thead className="bg-stone-100 text-stone-600">
-            <tr>
-              <th className="px-3 py-2">姓名</th>
-              <th className="px-3 py-2">学号/工号</th>
-              <th className="px-3 py-2">政治面貌</th>
-              <th className="hidden px-3 py-2 sm:table-cell">党组织</th>
-              <th className="hidden px-3 py-2 md:table-cell">干部/支委</th>
-              <th className="hidden px-3 py-2 md:table-cell">手机号</th>
-            </tr>
-          </thead>
-          <tbody>
-            {d.rows.map((p) => (
-              <tr key={p.id} className="border-t border-stone-100" data-testid="person-row">
-                <td className="px-3 py-2">
-                  <Link to={`/manage/people/${p.id}`} className="text-party underline-offset-2 hover:underline">
-                    {p.name}
-                  </Link>
-                  {p.disabled ? <span className="ml-1 text-xs text-stone-500">（已停用）</span> : null}
-                </td>
-                <td className="px-3 py-2 font-mono">{p.number}</td>
-                <td className="px-3 py-2">{POLITICAL_STATUS_LABELS[p.politicalStatus]}</td>
-                <td className="hidden px-3 py-2 sm:table-cell">{p.unit.name}</td>
-                <td className="hidden px-3 py-2 md:table-cell">
-                  {p.cadreLevel !== "none" ? CADRE_LEVEL_LABELS[p.cadreLevel] : ""}
-                  {p.isCommitteeMember ? ` ${p.committeeRole ?? "支委"}` : ""}
-                </td>
-                <td className="hidden px-3 py-2 font-mono md:table-cell">{p.phone}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-        {d.rows.length === 0 ? <p className="p-4 text-sm text-stone-500">没有符合条件的人员。</p> : null}
-      </div>
-      {d.pages > 1 ? (
-        <nav className="mt-3 flex items-center justify-center gap-3 text-sm" aria-label="分页">
-          {d.page > 1 ? <Link to={pageLink(d.page - 1)}>上一页</Link> : <span className="text-stone-500">上一页</span>}
-          <span>
-            第 {d.page} / {d.pages} 页
-          </span>
-          {d.page < d.pages ? <Link to={pageLink(d.page + 1)}>下一页</Link> : <span className="text-stone-500">下一页</span>}
-        </nav>
-      ) : null}
+      <DataTable
+        caption="人员名单"
+        unit="人"
+        empty="没有符合条件的人员。"
+        testId="people-table"
+        paging={d.paging}
+        columns={[
+          { label: "姓名", sort: "name" },
+          { label: "学号/工号", sort: "number" },
+          { label: "政治面貌", sort: "status" },
+          { label: "党组织", sort: "unit", className: "hidden sm:table-cell" },
+          { label: "干部/支委", className: "hidden md:table-cell" },
+          { label: "手机号", className: "hidden md:table-cell" },
+        ]}
+      >
+        {d.rows.map((p) => (
+          <tr key={p.id} className="border-t border-stone-100" data-testid="person-row">
+            <td className="px-3 py-2">
+              <Link to={`/manage/people/${p.id}`} className="text-party underline-offset-2 hover:underline">
+                {p.name}
+              </Link>
+              {p.disabled ? <span className="ml-1 text-xs text-stone-500">（已停用）</span> : null}
+            </td>
+            <td className="px-3 py-2 font-mono">{p.number}</td>
+            <td className="px-3 py-2">{POLITICAL_STATUS_LABELS[p.politicalStatus]}</td>
+            <td className="hidden px-3 py-2 sm:table-cell">{p.unit.name}</td>
+            <td className="hidden px-3 py-2 md:table-cell">
+              {p.cadreLevel !== "none" ? CADRE_LEVEL_LABELS[p.cadreLevel] : ""}
+              {p.isCommitteeMember ? ` ${p.committeeRole ?? "支委"}` : ""}
+            </td>
+            <td className="hidden px-3 py-2 font-mono md:table-cell">{p.phone}</td>
+          </tr>
+        ))}
+      </DataTable>
     </div>
   );
 }

@@ -1,16 +1,18 @@
 import { type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { requirePermission } from "~/.server/auth/guard";
+import { tableQuery } from "~/.server/http/table-query";
 import { ledgerYear } from "~/lib/hours";
 import { hoursReport, reportQuery } from "~/.server/hours/reports";
 import { unitsUnder } from "~/.server/org/units";
 import { pipelineStats } from "~/.server/pipeline/stats";
 import { TrendChart, UnitComparisonChart, shortUnitName } from "~/components/reports/charts";
 import { buttonClass, inputClass, secondaryButtonClass } from "~/components/ui/form";
+import { DataTable, KeepTableParams } from "~/components/ui/data-table";
 import { UnitOptions } from "~/components/ui/options";
 import { formatDate } from "~/lib/dates";
 import { formatHours } from "~/lib/hours";
-import { peopleBehind } from "~/lib/hours-rollup";
+import { BEHIND_SORTS, peopleBehind } from "~/lib/hours-rollup";
 import { scopePaths } from "~/lib/permissions";
 import { PIPELINE_STAGES, PIPELINE_STAGE_LABELS, PROBATION_OUTCOMES } from "~/lib/pipeline/stats";
 
@@ -25,12 +27,13 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const scope = scopePaths(viewer.grants, "hours:report");
   const url = new URL(request.url);
   const { unitId, year } = reportQuery(url, scope);
+  const query = tableQuery(request, { sorts: BEHIND_SORTS, defaultSort: "missing", defaultDir: "desc", defaultSize: 50 });
+  const q = url.searchParams.get("q")?.trim().slice(0, 50) || undefined;
   await requirePermission(request, "hours:report", unitId ?? -1);
   const [units, report] = await Promise.all([unitsUnder(scope), hoursReport(unitId!, year)]);
   if (!report) throw new Response("没有权限", { status: 403 });
   const pipeline = await pipelineStats(report.unit.path, year);
-  const page = Number(url.searchParams.get("page")) || 1;
-  const behind = peopleBehind(report, page);
+  const behind = peopleBehind(report, query, q);
   const thisYear = ledgerYear(new Date());
   return {
     unit: { id: report.unit.id, name: report.unit.name },
@@ -42,6 +45,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     trend: report.trend,
     courses: report.courses,
     pipeline: { colleges: pipeline.colleges, total: pipeline.total, transitions: pipeline.transitions },
+    q: q ?? "",
     behind: {
       ...behind,
       people: behind.people.map((p) => ({ id: p.id, name: p.name, unitName: p.unitName, required: p.required, earned: p.earned, missing: p.missing })),
@@ -53,8 +57,7 @@ const rate = (x: number | null) => (x === null ? "—" : `${x.toFixed(1)}%`);
 const avg = (x: number | null) => (x === null ? "—" : formatHours(x));
 
 export default function HoursReports() {
-  const { unit, year, years, units, rollups, total, trend, courses, pipeline, behind } = useLoaderData<typeof loader>();
-  const pageLink = (page: number) => `/manage/reports?unitId=${unit.id}&year=${year}&page=${page}`;
+  const { unit, year, years, units, rollups, total, trend, courses, pipeline, behind, q } = useLoaderData<typeof loader>();
   return (
     <div className="space-y-4">
       <h1 className="text-xl font-bold">学时统计</h1>
@@ -170,45 +173,55 @@ export default function HoursReports() {
 
       <PipelineView pipeline={pipeline} unitId={unit.id} year={year} />
 
-      <section className="overflow-x-auto rounded-lg bg-white p-4 shadow">
-        <h2 className="mb-2 font-bold">学时未达标人员（{behind.count} 人）</h2>
-        {behind.count === 0 ? (
-          <p className="text-sm text-stone-500">没有未达标的人员。</p>
-        ) : (
-          <table className="w-full text-sm">
-            <thead>
-              <tr className="border-b text-left text-stone-600">
-                <th className="py-1 pr-2">姓名</th>
-                <th className="py-1 pr-2">党组织</th>
-                <th className="py-1 pr-2 text-right">应修</th>
-                <th className="py-1 pr-2 text-right">已修</th>
-                <th className="py-1 text-right">差额</th>
-              </tr>
-            </thead>
-            <tbody>
-              {behind.people.map((p) => (
-                <tr key={p.id} className="border-b border-stone-100" data-testid="behind-row">
-                  <td className="py-1 pr-2">{p.name}</td>
-                  <td className="py-1 pr-2">
-                    <UnitName name={p.unitName} parent={unit.name} />
-                  </td>
-                  <td className="py-1 pr-2 text-right">{formatHours(p.required)}</td>
-                  <td className="py-1 pr-2 text-right">{formatHours(p.earned)}</td>
-                  <td className="py-1 text-right">{formatHours(p.missing)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
-        {behind.pages > 1 && (
-          <nav className="mt-2 flex items-center gap-3 text-sm" aria-label="分页">
-            {behind.page > 1 && <Link to={pageLink(behind.page - 1)}>上一页</Link>}
-            <span>
-              第 {behind.page} / {behind.pages} 页
-            </span>
-            {behind.page < behind.pages && <Link to={pageLink(behind.page + 1)}>下一页</Link>}
-          </nav>
-        )}
+      <section className="rounded-lg bg-white p-4 shadow" aria-labelledby="behind-heading">
+        <div className="mb-2 flex flex-wrap items-center justify-between gap-2">
+          <h2 id="behind-heading" className="font-bold">
+            学时未达标人员
+          </h2>
+          <Form method="get" role="search" aria-label="查找未达标人员" className="flex gap-2">
+            <input type="hidden" name="unitId" value={unit.id} />
+            <input type="hidden" name="year" value={year} />
+            <KeepTableParams />
+            <input
+              name="q"
+              type="search"
+              defaultValue={q}
+              maxLength={50}
+              placeholder="姓名或学号/工号"
+              aria-label="姓名或学号/工号"
+              className={`${inputClass} w-48`}
+            />
+            <button type="submit" className={secondaryButtonClass}>
+              查找
+            </button>
+          </Form>
+        </div>
+        <DataTable
+          caption={`${unit.name} ${year} 年学时未达标人员`}
+          unit="人"
+          empty="没有未达标的人员。"
+          testId="behind-table"
+          paging={behind.paging}
+          columns={[
+            { label: "姓名", sort: "name" },
+            { label: "党组织", sort: "unit" },
+            { label: "应修", sort: "required", className: "text-right", firstDir: "desc" },
+            { label: "已修", sort: "earned", className: "text-right" },
+            { label: "差额", sort: "missing", className: "text-right", firstDir: "desc" },
+          ]}
+        >
+          {behind.people.map((p) => (
+            <tr key={p.id} className="border-t border-stone-100" data-testid="behind-row">
+              <td className="px-3 py-1">{p.name}</td>
+              <td className="px-3 py-1">
+                <UnitName name={p.unitName} parent={unit.name} />
+              </td>
+              <td className="px-3 py-1 text-right">{formatHours(p.required)}</td>
+              <td className="px-3 py-1 text-right">{formatHours(p.earned)}</td>
+              <td className="px-3 py-1 text-right">{formatHours(p.missing)}</td>
+            </tr>
+          ))}
+        </DataTable>
       </section>
     </div>
   );

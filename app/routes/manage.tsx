@@ -3,8 +3,13 @@ import { NavLink, Outlet, useLoaderData } from "@remix-run/react";
 import { requirePermission } from "~/.server/auth/guard";
 import { handlesAnyMailbox } from "~/.server/mailbox/letters";
 import { hasAnyGrant, roleHas } from "~/lib/permissions";
+import { WIDE_PAGE } from "~/lib/wide-page";
 
 // The management area: organisation, people, notices, question banks. Each child route checks its own permission.
+
+// A desk page: the whole window's width (decision 065).
+export const handle = WIDE_PAGE;
+
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requirePermission(request, "org:view");
   return {

@@ -15,12 +15,16 @@ import { DateTimeLocalSchema, formatChinaDateTime } from "~/lib/dates";
 import { numberField } from "~/lib/form-number";
 import { formatWordCount } from "~/lib/word-count";
 import { SimilarityReport } from "~/components/similarity/similarity-report";
+import { WIDE_PAGE } from "~/lib/wide-page";
 
 // The grading queue of one assignment: the submissions of the members the caller may grade (the
 // groups they tutor; the whole class for the organiser), filtered by state, and for the one chosen
 // (?s=) its text, attachment, earlier versions and history, the rubric form and the return form.
 // Outside the /manage layout on purpose: a tutor (ClassTutor) need not hold any role in the school.
 // /manage/assignments/:assignmentId
+
+// A desk page: the whole window's width (decision 065).
+export const handle = WIDE_PAGE;
 
 export const meta: MetaFunction<typeof loader> = ({ data: d }) => [{ title: `批阅 · ${d?.assignment.title ?? "作业"} · 网上党校` }];
 

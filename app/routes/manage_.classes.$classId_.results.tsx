@@ -23,12 +23,16 @@ import {
   ruleFromForm,
 } from "~/lib/class-grading";
 import { DateTimeLocalSchema, formatChinaDateTime } from "~/lib/dates";
+import { WIDE_PAGE } from "~/lib/wide-page";
 
 // A class's results (/manage/classes/:classId/results): the grading rule, each member's figures by
 // it, the 结业 list's publication (and a correction's re-publication with a reason), 补考 and 补交,
 // the certificates and the export. The organiser's staff act here; a tutor sees their group only.
 // Anyone else is told there is no such class. Outside the /manage layout (`manage_`): that layout
 // asks for org:view, and a tutor (辅导员) need hold no role at all.
+
+// A desk page: the whole window's width (decision 065).
+export const handle = WIDE_PAGE;
 
 export const meta: MetaFunction = () => [{ title: "结业成绩 · 网上党校" }];
 

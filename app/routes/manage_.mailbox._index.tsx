@@ -8,11 +8,15 @@ import { mailboxStatistics } from "~/.server/mailbox/statistics";
 import { inputClass, secondaryButtonClass } from "~/components/ui/form";
 import { formatChinaDateTime } from "~/lib/dates";
 import { letterStatusLabel } from "~/lib/mailbox";
+import { WIDE_PAGE } from "~/lib/wide-page";
 
 // The handlers' desk (desktop): open and overdue letters of the mailboxes the caller handles (and of
 // the units under a secretary's grant), each mailbox's figures, the caller's own replies, the export.
 // The list never names an author. Outside the /manage layout: a named handler need hold no role.
 // /manage/mailbox
+
+// A desk page: the whole window's width (decision 065).
+export const handle = WIDE_PAGE;
 
 export const meta: MetaFunction = () => [{ title: "信箱处理 · 网上党校" }];
 

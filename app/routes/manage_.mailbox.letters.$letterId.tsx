@@ -11,12 +11,16 @@ import { LETTER_NOT_FOUND, closeLetter, escalateLetter, letterForHandler, noteOn
 import { FormMessage, Notice, buttonClass, inputClass, secondaryButtonClass } from "~/components/ui/form";
 import { formatChinaDateTime } from "~/lib/dates";
 import { LETTER_LIMITS, isOverdue, letterStatusLabel, replyText } from "~/lib/mailbox";
+import { WIDE_PAGE } from "~/lib/wide-page";
 
 // One letter as its handlers see it (desktop): the letter, every reply, internal note and escalation,
 // and the forms to reply (the author reads it), note (handlers only), escalate to the parent unit's
 // mailbox and close. An anonymous letter's page never holds its author. A letter outside the mailboxes
 // the caller handles is "not found", by any id. Outside the /manage layout: a handler need hold no role.
 // /manage/mailbox/letters/:letterId
+
+// A desk page: the whole window's width (decision 065).
+export const handle = WIDE_PAGE;
 
 export const meta: MetaFunction<typeof loader> = ({ data: d }) => [{ title: `${d?.subject ?? "来信"} · 信箱处理 · 网上党校` }];
 

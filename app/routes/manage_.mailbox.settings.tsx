@@ -12,10 +12,14 @@ import { FormMessage, Notice, buttonClass, inputClass, secondaryButtonClass } fr
 import { MAILBOX_KINDS, MAILBOX_KIND_LABELS, SERVICE_DAYS } from "~/lib/mailbox";
 import { maskPersonNumber } from "~/lib/mask";
 import { scopePaths } from "~/lib/permissions";
+import { WIDE_PAGE } from "~/lib/wide-page";
 
 // Setting up the units' mailboxes (`mailbox:manage`, a secretary over their subtree): open a unit's
 // 书记信箱 or 院长信箱, name its handlers, allow anonymous letters or not, set its service time in
 // working days. /manage/mailbox/settings
+
+// A desk page: the whole window's width (decision 065).
+export const handle = WIDE_PAGE;
 
 export const meta: MetaFunction = () => [{ title: "信箱设置 · 网上党校" }];
 

@@ -24,7 +24,7 @@ test("a college secretary cannot open a person of another college by editing the
   await page.getByRole("navigation", { name: "管理" }).getByRole("link", { name: "人员管理" }).click();
   await expect(page).toHaveURL(/\/manage\/people$/);
   await expect(page.getByRole("heading", { name: "人员管理" })).toBeVisible();
-  await expect(page.getByTestId("people-total")).toHaveText(`共 ${collegeSize} 人`);
+  await expect(page.getByTestId("table-total")).toHaveText(`共 ${collegeSize} 人`);
 
   // A person from the list opens.
   const first = page.getByTestId("person-row").first().getByRole("link");
@@ -62,7 +62,7 @@ test("a branch secretary's list holds their branch only; a learner cannot open t
   ).n;
   await signInAs(page, "branchsec", "李支书");
   await page.goto("/manage/people");
-  await expect(page.getByTestId("people-total")).toHaveText(`共 ${branchSize} 人`);
+  await expect(page.getByTestId("table-total")).toHaveText(`共 ${branchSize} 人`);
 
   const learner = await (await newContext()).newPage();
   await signInAs(learner, "target", "郑发展");

@@ -136,6 +136,8 @@ describe("学时统计", () => {
       ["第二党支部", "1", "1", "0", "0.0%", "0.0%", "0"],
       ["合计", "4", "3", "1", "33.3%", "66.7%", "14"],
     ]);
+    // The comparison chart's bars, largest first, with their values as text (a unit with nobody required comes last).
+    expect(page.text.replaceAll("<!-- -->", "")).toContain("完成率，从高到低：第一党支部 50.0%；第二党支部 0.0%；本级 —");
     expect(rows(page.text, "behind-row")).toEqual([
       ["人员m3", "第二党支部", "32", "0", "32"],
       ["人员m2", "第一党支部", "32", "10", "22"],

@@ -134,6 +134,17 @@ describe("a course made in the studio", () => {
     }
   });
 
+  it("refuses a checkpoint's pause second written quoted, in hex or with an exponent, naming the field (decision 065)", async () => {
+    const c = await as("TW");
+    const checkpoint = (at: string) => `- id: cp1\n  type: judge\n  question: 党章是根本大法吗\n  answer: true\n  at: ${at}`;
+    const preview = async (at: string) =>
+      plain((await c.post(`${url}/lessons/lesson-1.data`, { intent: "preview", body: "正文", checkpoints: checkpoint(at) })).text);
+    expect(await preview('"90"')).toContain("第 1 个检查点：at：暂停时间（at，秒）写成了带引号的文字“90”：数字不要加引号，应写成 90");
+    expect(await preview("0x5A")).toContain("检查点第 5 行“at”的值 0x5A 不是普通的十进制数");
+    expect(await preview("9e1")).toContain("“at”的值 9e1 不是普通的十进制数");
+    expect(await preview("90")).not.toContain("暂停时间");
+  });
+
   it("refuses to publish with every problem named, and publishes nothing", async () => {
     const c = await as("TW");
     const save = await c.post(`${url}/lessons/lesson-1`, {

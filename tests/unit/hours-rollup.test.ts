@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { type PersonLine, peopleBehind, personStatusLabel, unitRollup } from "~/lib/hours-rollup";
+import { type BehindSort, type PersonLine, peopleBehind, personStatusLabel, unitRollup } from "~/lib/hours-rollup";
+import { type TableQuery } from "~/lib/table-paging";
 import { assignmentCovers } from "~/lib/course-assignment";
 
 let next = 1;
@@ -65,17 +66,24 @@ describe("people behind", () => {
     line({ number: "D", missing: 900 }),
   ];
 
+  const query = (over: Partial<TableQuery<BehindSort>> = {}): TableQuery<BehindSort> => ({ sort: "missing", dir: "desc", page: 1, size: 20, ...over });
+
   it("lists the most missing first, then by number, without those who are done", () => {
-    const r = peopleBehind({ people }, 1);
-    expect(r.count).toBe(3);
+    const r = peopleBehind({ people }, query());
+    expect(r.paging.total).toBe(3);
     expect(r.people.map((p) => p.number)).toEqual(["D", "A", "B"]);
   });
 
+  it("sorts by another key and narrows by name or number", () => {
+    expect(peopleBehind({ people }, query({ sort: "number", dir: "desc" })).people.map((p) => p.number)).toEqual(["D", "B", "A"]);
+    expect(peopleBehind({ people }, query(), "B").people.map((p) => p.number)).toEqual(["B"]);
+  });
+
   it("pages, keeping the page asked for within the pages there are", () => {
-    expect(peopleBehind({ people }, 2, 2)).toMatchObject({ count: 3, page: 2, pages: 2, people: [expect.objectContaining({ number: "B" })] });
-    expect(peopleBehind({ people }, 9, 2).page).toBe(2);
-    expect(peopleBehind({ people }, 0, 2).page).toBe(1);
-    expect(peopleBehind({ people: [] }, 1)).toEqual({ count: 0, page: 1, pages: 1, people: [] });
+    const many = Array.from({ length: 45 }, (_, i) => line({ number: String(100 + i), missing: 1 }));
+    expect(peopleBehind({ people: many }, query({ page: 3 }))).toMatchObject({ paging: { total: 45, page: 3, pages: 3 }, people: [{}, {}, {}, {}, {}] });
+    expect(peopleBehind({ people: many }, query({ page: 9 })).paging.page).toBe(3);
+    expect(peopleBehind({ people: [] }, query())).toEqual({ paging: expect.objectContaining({ total: 0, page: 1, pages: 1 }), people: [] });
   });
 });
 

@@ -1,6 +1,7 @@
 import { formatDate } from "~/lib/dates";
 import { AppError } from "~/lib/app-error";
 import { maskPhone } from "~/lib/mask";
+import { pageWindow, type SortDir, type TableQuery } from "~/lib/table-paging";
 import {
   type CadreLevel,
   CadreLevelSchema,
@@ -29,7 +30,18 @@ export type PeopleFilter = {
   includeDisabled?: boolean;
 };
 
-export const PAGE_SIZE = 50;
+/** The columns the people list sorts by (a whitelist read by tableQuery), each with its Prisma order; ties fall back to the number, then the id. */
+export const PEOPLE_SORTS = ["unit", "name", "number", "status"] as const;
+export type PeopleSort = (typeof PEOPLE_SORTS)[number];
+const peopleOrder = (sort: PeopleSort, dir: SortDir): Prisma.PersonOrderByWithRelationInput[] => {
+  const first: Record<PeopleSort, Prisma.PersonOrderByWithRelationInput> = {
+    unit: { unit: { path: dir } },
+    name: { name: dir },
+    number: { number: dir },
+    status: { politicalStatus: dir },
+  };
+  return [first[sort], { number: "asc" }, { id: "asc" }];
+};
 
 /** The ids of the units a list covers: the caller's scope, narrowed to one subtree when a unit is named. */
 async function unitIdsFor(scope: string[], unitId: number | undefined): Promise<number[]> {
@@ -54,37 +66,33 @@ function peopleWhere(unitIds: number[], f: PeopleFilter): Prisma.PersonWhereInpu
   return { AND: and };
 }
 
-/** One page of people within the caller's scope; phone numbers always masked in lists. */
-export async function listPeople(scope: string[], filter: PeopleFilter, page = 1) {
-  if (scope.length === 0) return { total: 0, rows: [], page: 1, pages: 1 };
-  const where = peopleWhere(await unitIdsFor(scope, filter.unitId), filter);
-  const [total, rows] = await Promise.all([
-    prisma.person.count({ where }),
-    prisma.person.findMany({
-      where,
-      select: {
-        id: true,
-        number: true,
-        name: true,
-        gender: true,
-        category: true,
-        politicalStatus: true,
-        cadreLevel: true,
-        isCommitteeMember: true,
-        committeeRole: true,
-        phone: true,
-        disabledAt: true,
-        unit: { select: { id: true, name: true } },
-      },
-      orderBy: [{ unitId: "asc" }, { number: "asc" }],
-      skip: (Math.max(1, page) - 1) * PAGE_SIZE,
-      take: PAGE_SIZE,
-    }),
-  ]);
+/** One page of people within the caller's scope, in the order asked for; phone numbers always masked in lists. */
+export async function listPeople(scope: string[], filter: PeopleFilter, query: TableQuery<PeopleSort>) {
+  const where = peopleWhere(scope.length === 0 ? [] : await unitIdsFor(scope, filter.unitId), filter);
+  // Counted first so that a page past the end shows the last page (pageWindow).
+  const { paging, skip, take } = pageWindow(await prisma.person.count({ where }), query);
+  const rows = await prisma.person.findMany({
+    where,
+    select: {
+      id: true,
+      number: true,
+      name: true,
+      gender: true,
+      category: true,
+      politicalStatus: true,
+      cadreLevel: true,
+      isCommitteeMember: true,
+      committeeRole: true,
+      phone: true,
+      disabledAt: true,
+      unit: { select: { id: true, name: true } },
+    },
+    orderBy: peopleOrder(query.sort, query.dir),
+    skip,
+    take,
+  });
   return {
-    total,
-    page,
-    pages: Math.max(1, Math.ceil(total / PAGE_SIZE)),
+    paging,
     rows: rows.map(({ phone, ...r }) => ({
       ...r,
       // Stored as strings; read through their schemas so a page looks labels up by a checked key.
