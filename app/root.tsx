@@ -1,5 +1,4 @@
-import "~/lib/zod-locale";
-import { type LinksFunction, type LoaderFunctionArgs } from "@remix-run/node";
+import { type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import {
   Form,
   Link,
@@ -23,6 +22,7 @@ import { changesNoLoaderData } from "~/lib/autosave";
 import { hasAnyGrant } from "~/lib/permissions";
 import { SEARCH_QUERY_MAX_CHARS } from "~/lib/search-terms";
 import { isStaticPage } from "~/lib/static-page";
+import { pageMeta } from "~/lib/page-meta";
 import stylesheet from "~/tailwind.css?url";
 
 export const links: LinksFunction = () => [
@@ -34,6 +34,9 @@ export const links: LinksFunction = () => [
 ];
 
 // Who is signed in changes on navigations, not on an autosave (lib/autosave.ts).
+// The title and description of a page that sets none of its own (an error page): decision 062.
+export const meta: MetaFunction = () => pageMeta("网上党校");
+
 export const shouldRevalidate: ShouldRevalidateFunction = (args) => (changesNoLoaderData(args) ? false : args.defaultShouldRevalidate);
 
 export async function loader({ request }: LoaderFunctionArgs) {

@@ -13,11 +13,13 @@ import { LessonMdxProvider, useMdxComponent } from "~/components/mdx/mdx-content
 import { formatHours } from "~/lib/hours";
 import { type MdxNode } from "~/lib/mdx-tree";
 import { formatMediaTime } from "~/lib/watch-credit";
+import { pageMeta } from "~/lib/page-meta";
 
 // A lesson: its text (compiled MDX from the cache), its video with fair credit, its checkpoints, and
 // what the learner has done so far. /courses/:slug/:lesson
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.lesson.title ?? "课时"} · 网上党校` }];
+export const meta: MetaFunction<typeof loader> = ({ data }) =>
+  pageMeta(`${data?.lesson.title ?? "课时"} · 网上党校`, "课时学习：阅读或观看课时内容，回答检查点问题，完成后计入学时。");
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);

@@ -1,5 +1,5 @@
 import { getInputProps, getSelectProps, useForm } from "@conform-to/react";
-import { parseWithZod } from "@conform-to/zod/v4";
+import { parseWithZod } from "~/lib/zod-form";
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { z } from "zod";
@@ -28,12 +28,13 @@ import { BUILDER_PARSE, SHARED_BUILDER_FORMS, rowIntent } from "~/lib/builder-fo
 import { formatHours } from "~/lib/hours";
 import { scopePaths } from "~/lib/permissions";
 import { GRADE_METHOD_LABELS, QUIZ_STATUS_LABELS, QuizSettingsSchema, REVIEW_POLICY_LABELS, SlotSchema, toLocalInput } from "~/lib/quiz-settings";
+import { pageMeta } from "~/lib/page-meta";
 
 // The quiz builder: settings, the paper's slots (random draws and fixed questions), who may take it,
 // publishing. /manage/quizzes/:quizId. The parts it shares with the contest builder are in
 // ~/components/builder and ~/.server/builder.
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.quiz.title ?? "测试"} · 测试管理` }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => pageMeta(`${data?.quiz.title ?? "测试"} · 测试管理`);
 
 const TYPE_LABELS: Record<string, string> = { single: "单选", multiple: "多选", judge: "判断", fill: "填空" };
 

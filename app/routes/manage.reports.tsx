@@ -13,12 +13,13 @@ import { formatHours } from "~/lib/hours";
 import { peopleBehind } from "~/lib/hours-rollup";
 import { scopePaths } from "~/lib/permissions";
 import { PIPELINE_STAGES, PIPELINE_STAGE_LABELS, PROBATION_OUTCOMES } from "~/lib/pipeline/stats";
+import { pageMeta } from "~/lib/page-meta";
 
 // 学时统计: for a unit in the viewer's scope and a year, the completion of the 学时 requirements per
 // child unit, the monthly trend of hours and activities, the required courses' completion, and who is
 // behind. /manage/reports
 
-export const meta: MetaFunction = () => [{ title: "学时统计 · 网上党校" }];
+export const meta: MetaFunction = () => pageMeta("学时统计 · 网上党校", "学时统计报表：各单位学时完成情况、趋势与对比，可导出 Excel。");
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requirePermission(request, "hours:report");

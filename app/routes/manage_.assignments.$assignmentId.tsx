@@ -1,5 +1,5 @@
 import { type SubmissionResult, getFormProps, getInputProps, getTextareaProps, useForm } from "@conform-to/react";
-import { parseWithZod } from "@conform-to/zod/v4";
+import { parseWithZod } from "~/lib/zod-form";
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
@@ -11,10 +11,12 @@ import { formRefusal, orRefuse } from "~/.server/http/refusal";
 import { idParam, searchParamsOf } from "~/.server/http/request-params";
 import { Field, FormMessage, Notice, buttonClass, inputClass, secondaryButtonClass } from "~/components/ui/form";
 import { SUBMISSION_STATUSES, SUBMISSION_STATUS_LABELS, type SubmissionStatus, attachmentHref, pointsText } from "~/lib/assignments";
-import { DateTimeLocalSchema, formatChinaDateTime } from "~/lib/dates";
+import { formatChinaDateTime } from "~/lib/dates";
+import { DateTimeLocalSchema } from "~/lib/date-fields";
 import { numberField } from "~/lib/form-number";
 import { formatWordCount } from "~/lib/word-count";
 import { SimilarityReport } from "~/components/similarity/similarity-report";
+import { pageMeta } from "~/lib/page-meta";
 
 // The grading queue of one assignment: the submissions of the members the caller may grade (the
 // groups they tutor; the whole class for the organiser), filtered by state, and for the one chosen
@@ -22,7 +24,7 @@ import { SimilarityReport } from "~/components/similarity/similarity-report";
 // Outside the /manage layout on purpose: a tutor (ClassTutor) need not hold any role in the school.
 // /manage/assignments/:assignmentId
 
-export const meta: MetaFunction<typeof loader> = ({ data: d }) => [{ title: `批阅 · ${d?.assignment.title ?? "作业"} · 网上党校` }];
+export const meta: MetaFunction<typeof loader> = ({ data: d }) => pageMeta(`批阅 · ${d?.assignment.title ?? "作业"} · 网上党校`);
 
 const NOT_FOUND = "没有找到这份作业";
 const QuerySchema = z.object({ status: z.enum(SUBMISSION_STATUSES).optional(), s: z.coerce.number().int().positive().optional() });

@@ -1,5 +1,5 @@
 import { type SubmissionResult, getFormProps, getInputProps, getSelectProps, getTextareaProps, useForm } from "@conform-to/react";
-import { parseWithZod } from "@conform-to/zod/v4";
+import { parseWithZod } from "~/lib/zod-form";
 import { type ActionFunctionArgs, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction, data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
@@ -22,7 +22,9 @@ import {
   formatPoints,
   ruleFromForm,
 } from "~/lib/class-grading";
-import { DateTimeLocalSchema, formatChinaDateTime } from "~/lib/dates";
+import { formatChinaDateTime } from "~/lib/dates";
+import { DateTimeLocalSchema } from "~/lib/date-fields";
+import { pageMeta } from "~/lib/page-meta";
 
 // A class's results (/manage/classes/:classId/results): the grading rule, each member's figures by
 // it, the 结业 list's publication (and a correction's re-publication with a reason), 补考 and 补交,
@@ -30,7 +32,7 @@ import { DateTimeLocalSchema, formatChinaDateTime } from "~/lib/dates";
 // Anyone else is told there is no such class. Outside the /manage layout (`manage_`): that layout
 // asks for org:view, and a tutor (辅导员) need hold no role at all.
 
-export const meta: MetaFunction = () => [{ title: "结业成绩 · 网上党校" }];
+export const meta: MetaFunction = () => pageMeta("结业成绩 · 网上党校");
 
 // Names and scores of people: no shared cache keeps the page.
 export const headers: HeadersFunction = () => ({ "Cache-Control": "private, no-store" });

@@ -1,5 +1,5 @@
 import { type SubmissionResult, getFormProps, getTextareaProps, useForm } from "@conform-to/react";
-import { parseWithZod } from "@conform-to/zod/v4";
+import { parseWithZod } from "~/lib/zod-form";
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
@@ -11,6 +11,7 @@ import { LETTER_NOT_FOUND, closeLetter, escalateLetter, letterForHandler, noteOn
 import { FormMessage, Notice, buttonClass, inputClass, secondaryButtonClass } from "~/components/ui/form";
 import { formatChinaDateTime } from "~/lib/dates";
 import { LETTER_LIMITS, isOverdue, letterStatusLabel, replyText } from "~/lib/mailbox";
+import { pageMeta } from "~/lib/page-meta";
 
 // One letter as its handlers see it (desktop): the letter, every reply, internal note and escalation,
 // and the forms to reply (the author reads it), note (handlers only), escalate to the parent unit's
@@ -18,7 +19,7 @@ import { LETTER_LIMITS, isOverdue, letterStatusLabel, replyText } from "~/lib/ma
 // the caller handles is "not found", by any id. Outside the /manage layout: a handler need hold no role.
 // /manage/mailbox/letters/:letterId
 
-export const meta: MetaFunction<typeof loader> = ({ data: d }) => [{ title: `${d?.subject ?? "来信"} · 信箱处理 · 网上党校` }];
+export const meta: MetaFunction<typeof loader> = ({ data: d }) => pageMeta(`${d?.subject ?? "来信"} · 信箱处理 · 网上党校`);
 
 const ENTRY_LABELS: Record<string, string> = { reply: "答复", note: "内部备注", escalation: "转上级信箱", close: "关闭" };
 
