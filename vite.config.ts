@@ -3,7 +3,6 @@ import { vitePlugin as remix } from "@remix-run/dev";
 import tailwindcss from "@tailwindcss/vite";
 import { defineConfig } from "vitest/config";
 import { precompressPlugin } from "./app/build/precompress-plugin";
-import { pureSchemasPlugin } from "./app/build/pure-schemas-plugin";
 import { serviceWorkerPlugin } from "./app/pwa/vite-plugin";
 
 declare module "@remix-run/node" {
@@ -34,8 +33,6 @@ export default defineConfig({
     !process.env.VITEST && serviceWorkerPlugin(),
     // Brotli and gzip copies of the hashed assets, served by server.ts (decision 062).
     !process.env.VITEST && precompressPlugin(),
-    // Schemas a page does not use stay out of its browser bundle (decision 062).
-    !process.env.VITEST && pureSchemasPlugin(),
   ],
   test: {
     projects: [
