@@ -103,14 +103,25 @@ try {
 
   chrome = await chromeLauncher.launch({
     chromePath: CHROMIUM,
-    chromeFlags: ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    chromeFlags: [
+      "--headless=new",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-dev-shm-usage",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
   });
   const load = () =>
     os
       .loadavg()
       .map((l) => l.toFixed(1))
       .join(" ");
-  console.info(`lighthouse 13, mobile profile, ${RUNS} run(s) per page, ${path.relative(root, appRoot) || "this checkout"}; load ${load()} at start (${os.cpus().length} cores)`);
+  console.info(
+    `lighthouse 13, mobile profile, ${RUNS} run(s) per page, ${path.relative(root, appRoot) || "this checkout"}; load ${load()} at start (${os.cpus().length} cores)`,
+  );
 
   const results = new Map<string, Figures[]>();
   for (let run = 0; run < RUNS; run++) {
@@ -140,9 +151,10 @@ try {
         cls: audits["cumulative-layout-shift"]?.numericValue ?? NaN,
         si: ms("speed-index"),
         tti: ms("interactive"),
-        js: (audits["network-requests"]?.details as { items?: { resourceType?: string; transferSize?: number }[] } | undefined)?.items
-          ?.filter((i) => i.resourceType === "Script")
-          .reduce((t, i) => t + (i.transferSize ?? 0), 0) ?? NaN,
+        js:
+          (audits["network-requests"]?.details as { items?: { resourceType?: string; transferSize?: number }[] } | undefined)?.items
+            ?.filter((i) => i.resourceType === "Script")
+            .reduce((t, i) => t + (i.transferSize ?? 0), 0) ?? NaN,
       };
       results.set(p.name, [...(results.get(p.name) ?? []), figures]);
       console.info(`  run ${run + 1} ${p.name}: performance ${figures.perf}, accessibility ${figures.a11y}, best practices ${figures.bp}`);
