@@ -42,7 +42,14 @@ function Figure({ src, alt, caption }: { src?: string; alt?: string; caption?: s
   const size = imageSize?.(src);
   return (
     <figure className="my-4">
-      <img src={mediaUrl(src)} alt={alt ?? ""} loading="lazy" width={size?.width} height={size?.height} className="mx-auto h-auto max-h-96 max-w-full object-contain" />
+      <img
+        src={mediaUrl(src)}
+        alt={alt ?? ""}
+        loading="lazy"
+        width={size?.width}
+        height={size?.height}
+        className="mx-auto h-auto max-h-96 max-w-full object-contain"
+      />
       {caption ? <figcaption className="mt-1 text-center text-xs text-stone-600">{caption}</figcaption> : null}
     </figure>
   );
