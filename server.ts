@@ -7,7 +7,9 @@ import { contestAnswerHandler } from "./app/.server/contest/answer-endpoint";
 import { liveHub } from "./app/.server/contest/live/hub";
 import { env } from "./app/.server/env";
 import { FORM_BODY_LIMIT, declaresTooLargeBody, newBodyBudget, refuseBody, refuseRequest } from "./app/.server/http/body-limit";
+import { responseCompression } from "./app/.server/http/compression";
 import { requestContextStorage } from "./app/.server/http/context";
+import { precompressedStatic } from "./app/.server/http/precompressed";
 import { remixHandler } from "./app/.server/http/remix-handler";
 import { routerPatchProblem } from "./app/.server/router-patch";
 import { isCrossSiteRequest, isFormBody, securityHeaders } from "./app/.server/http/security";
@@ -15,7 +17,8 @@ import { serviceWorkerUncached } from "./app/.server/http/service-worker-headers
 import { startSweeper } from "./app/.server/sweeper";
 
 // The HTTP server: security headers with a per-request CSP nonce, the cross-site check, the body
-// type and size limits (decision 027), static files of the client build, and the Remix handler. `startServer` resolves once it listens.
+// type and size limits (decision 027), compression (decision 062), static files of the client build, and the Remix handler. `startServer`
+// resolves once it listens.
 
 export type StartedServer = { url: string; port: number; close(): Promise<void> };
 
@@ -39,6 +42,7 @@ export async function startServer({ dev = false } = {}): Promise<StartedServer> 
     if (declaresTooLargeBody(req)) return refuseBody(req, res, FORM_BODY_LIMIT);
     next();
   });
+  app.use(responseCompression());
 
   let build: ServerBuild | (() => Promise<ServerBuild>);
   if (dev) {
@@ -51,7 +55,10 @@ export async function startServer({ dev = false } = {}): Promise<StartedServer> 
     const serverEntry = path.join(buildDir, "server", "index.js");
     if (!fs.existsSync(serverEntry)) throw new Error("No build found: run `npm run build` (npm start does it for you).");
     build = (await import(serverEntry)) as ServerBuild;
-    app.use("/assets", express.static(path.join(buildDir, "client", "assets"), { immutable: true, maxAge: "1y" }));
+    // Hashed files never change: a year, immutable, and the build's brotli or gzip copy when the browser takes it.
+    const assetsDir = path.join(buildDir, "client", "assets");
+    app.use("/assets", precompressedStatic(assetsDir));
+    app.use("/assets", express.static(assetsDir, { immutable: true, maxAge: "1y" }));
     app.use(express.static(path.join(buildDir, "client"), { maxAge: "1h", setHeaders: serviceWorkerUncached }));
   }
 

@@ -2,6 +2,7 @@ import path from "node:path";
 import { vitePlugin as remix } from "@remix-run/dev";
 import tailwindcss from "@tailwindcss/vite";
 import { defineConfig } from "vitest/config";
+import { precompressPlugin } from "./app/build/precompress-plugin";
 import { serviceWorkerPlugin } from "./app/pwa/vite-plugin";
 
 declare module "@remix-run/node" {
@@ -30,6 +31,8 @@ export default defineConfig({
       }),
     // The installable app's service worker, /sw.js (decision 055).
     !process.env.VITEST && serviceWorkerPlugin(),
+    // Brotli and gzip copies of the hashed assets, served by server.ts (decision 062).
+    !process.env.VITEST && precompressPlugin(),
   ],
   test: {
     projects: [

@@ -5,6 +5,8 @@ import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 import { currentRequestContext } from "./.server/http/context";
 import { NonceProvider } from "./components/nonce";
+// zod's messages in Chinese for every parse on the server, whichever module parses first.
+import "./lib/zod-locale";
 
 const ABORT_DELAY = 5_000;
 export const streamTimeout = ABORT_DELAY;

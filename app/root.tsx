@@ -1,5 +1,4 @@
-import "~/lib/zod-locale";
-import { type LinksFunction, type LoaderFunctionArgs } from "@remix-run/node";
+import { type LinksFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import {
   Form,
   Link,
@@ -28,6 +27,7 @@ import { hasAnyGrant } from "~/lib/permissions";
 import { SEARCH_QUERY_MAX_CHARS } from "~/lib/search-terms";
 import { isStaticPage } from "~/lib/static-page";
 import { isWidePage } from "~/lib/wide-page";
+import { pageMeta } from "~/lib/page-meta";
 import stylesheet from "~/tailwind.css?url";
 
 export const links: LinksFunction = () => [
@@ -39,6 +39,9 @@ export const links: LinksFunction = () => [
 ];
 
 // Who is signed in changes on navigations, not on an autosave (lib/autosave.ts).
+// The title and description of a page that sets none of its own (an error page): decision 062.
+export const meta: MetaFunction = () => pageMeta("网上党校");
+
 export const shouldRevalidate: ShouldRevalidateFunction = (args) => (changesNoLoaderData(args) ? false : args.defaultShouldRevalidate);
 
 export async function loader({ request }: LoaderFunctionArgs) {

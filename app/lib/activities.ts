@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { HoursSchema } from "./hours";
+import { HoursSchema } from "./hours-fields";
 import { type HoursCategory } from "./hours-categories";
 import { RequiredDateTime } from "./contest-settings";
 import { bothFieldsRead } from "./dates";

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { AppError } from "./app-error";
-import { CHINA_OFFSET_MS, DateTimeLocalSchema, asChinaWallClock, formatChinaDateTime } from "./dates";
+import { CHINA_OFFSET_MS, asChinaWallClock, formatChinaDateTime } from "./dates";
+import { DateTimeLocalSchema } from "./date-fields";
 import { numberField } from "./form-number";
 
 // The pure rules of written assignments (心得体会, 读书报告, 思想汇报): the settings an organiser gives,

@@ -1,6 +1,7 @@
 import { z } from "zod";
-import { DateOnlySchema, formatDate, todayInChina } from "./dates";
-import { HoursSchema } from "./hours";
+import { formatDate, todayInChina } from "./dates";
+import { DateOnlySchema } from "./date-fields";
+import { HoursSchema } from "./hours-fields";
 import { type HoursCategory } from "./hours-categories";
 
 // Manual credit: external training a member asks to have counted, with a certificate image, decided by

@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { DateOnlySchema, bothFieldsRead } from "./dates";
+import { bothFieldsRead } from "./dates";
+import { DateOnlySchema } from "./date-fields";
 import { numberField } from "./form-number";
 import { POLITICAL_STATUS_LABELS, type PoliticalStatus } from "./vocabulary";
 import { DEFAULT_GRADING_RULE } from "./class-grading";

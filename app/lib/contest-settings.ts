@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { DateTimeLocalSchema } from "./dates";
-import { OptionalHoursSchema } from "./hours";
+import { DateTimeLocalSchema } from "./date-fields";
+import { OptionalHoursSchema } from "./hours-fields";
 import { numberField } from "./form-number";
 
 // The settings and paper sections a trainer gives a contest, as forms post them, with Chinese

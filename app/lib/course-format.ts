@@ -1,14 +1,12 @@
 import { z } from "zod";
 import { safeMediaPath } from "./mdx-tree";
+import { COURSE_CATEGORIES } from "./course-categories";
 import { POLITICAL_STATUSES } from "./vocabulary";
 import { yamlNumber } from "./yaml-number";
 
 // The frontmatter of a course (course.mdx) and of its lessons (NN-<key>.mdx), for the files under
 // content/courses/ and for what the studio saves: one schema for both. Messages are for the person
 // who wrote the file, in Chinese.
-
-export const COURSE_CATEGORIES = ["入党积极分子培训", "发展对象培训", "两学一做", "党课"] as const;
-export const COURSE_STATUS_LABELS: Record<string, string> = { draft: "未发布", published: "已发布", archived: "已归档" };
 
 const mediaPath = z
   .string({ error: "请填写 media 目录中的文件路径" })

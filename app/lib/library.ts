@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { POLITICAL_STATUSES, type PoliticalStatus, PoliticalStatusSchema } from "./vocabulary";
+import { POLITICAL_STATUSES, type PoliticalStatus } from "./vocabulary";
+import { PoliticalStatusSchema } from "./vocabulary-fields";
 
 // The document library's rules (decision 050): who a document is for, and what its name may be.
 

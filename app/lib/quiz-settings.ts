@@ -1,7 +1,8 @@
 import { z } from "zod";
-import { DateTimeLocalSchema, asChinaWallClock } from "./dates";
-import { OptionalHoursSchema } from "./hours";
-import { PoliticalStatusSchema } from "./vocabulary";
+import { asChinaWallClock } from "./dates";
+import { DateTimeLocalSchema } from "./date-fields";
+import { OptionalHoursSchema } from "./hours-fields";
+import { PoliticalStatusSchema } from "./vocabulary-fields";
 import { numberField, optionalNumberField } from "./form-number";
 
 // The settings a trainer gives a quiz, as forms post them, with Chinese messages. Pure: shared by

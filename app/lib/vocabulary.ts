@@ -1,10 +1,7 @@
-import { z } from "zod";
-
 // The words of the organisation, with the Chinese a person reads. Stored values are English keys.
 
 export const POLITICAL_STATUSES = ["masses", "applicant", "activist", "target", "probationary", "member"] as const;
 export type PoliticalStatus = (typeof POLITICAL_STATUSES)[number];
-export const PoliticalStatusSchema = z.enum(POLITICAL_STATUSES);
 export const POLITICAL_STATUS_LABELS: Record<PoliticalStatus, string> = {
   masses: "群众",
   applicant: "入党申请人",
@@ -16,7 +13,6 @@ export const POLITICAL_STATUS_LABELS: Record<PoliticalStatus, string> = {
 
 export const CADRE_LEVELS = ["none", "section", "division"] as const;
 export type CadreLevel = (typeof CADRE_LEVELS)[number];
-export const CadreLevelSchema = z.enum(CADRE_LEVELS);
 export const CADRE_LEVEL_LABELS: Record<CadreLevel, string> = {
   none: "非干部",
   section: "科级及以下干部",
@@ -25,7 +21,6 @@ export const CADRE_LEVEL_LABELS: Record<CadreLevel, string> = {
 
 export const PERSON_CATEGORIES = ["student", "staff", "foreign", "service"] as const;
 export type PersonCategory = (typeof PERSON_CATEGORIES)[number];
-export const PersonCategorySchema = z.enum(PERSON_CATEGORIES);
 export const PERSON_CATEGORY_LABELS: Record<PersonCategory, string> = {
   student: "学生",
   staff: "教职工",
@@ -34,12 +29,10 @@ export const PERSON_CATEGORY_LABELS: Record<PersonCategory, string> = {
 };
 
 export const GENDERS = ["male", "female"] as const;
-export const GenderSchema = z.enum(GENDERS);
 export const GENDER_LABELS: Record<(typeof GENDERS)[number], string> = { male: "男", female: "女" };
 
 export const UNIT_KINDS = ["committee", "college", "branch", "group", "temporary"] as const;
 export type UnitKind = (typeof UNIT_KINDS)[number];
-export const UnitKindSchema = z.enum(UNIT_KINDS);
 export const UNIT_KIND_LABELS: Record<UnitKind, string> = {
   committee: "校党委",
   college: "院系党组织",
@@ -48,7 +41,6 @@ export const UNIT_KIND_LABELS: Record<UnitKind, string> = {
   temporary: "临时党组织",
 };
 export const BRANCH_TYPES = ["staff", "student"] as const;
-export const BranchTypeSchema = z.enum(BRANCH_TYPES);
 export const BRANCH_TYPE_LABELS: Record<(typeof BRANCH_TYPES)[number], string> = {
   staff: "教职工党支部",
   student: "学生党支部",
@@ -56,7 +48,6 @@ export const BRANCH_TYPE_LABELS: Record<(typeof BRANCH_TYPES)[number], string> =
 
 export const ROLES = ["trainer", "secretary", "admin"] as const;
 export type Role = (typeof ROLES)[number];
-export const RoleSchema = z.enum(ROLES);
 export const ROLE_LABELS: Record<Role | "learner", string> = {
   learner: "学员",
   trainer: "教员",

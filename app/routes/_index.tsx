@@ -8,8 +8,9 @@ import { formatDate } from "~/lib/dates";
 import { formatHours } from "~/lib/hours";
 import { todoRows } from "~/lib/todo";
 import { POLITICAL_STATUS_LABELS, type PoliticalStatus, UNIT_KIND_LABELS, type UnitKind } from "~/lib/vocabulary";
+import { pageMeta } from "~/lib/page-meta";
 
-export const meta: MetaFunction = () => [{ title: "首页 · 网上党校" }];
+export const meta: MetaFunction = () => pageMeta("首页 · 网上党校", "我的待办：要学的课程、要参加的测试与竞赛、将要召开的组织生活和学时进度。");
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);

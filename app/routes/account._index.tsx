@@ -12,8 +12,9 @@ import { Notice } from "~/components/ui/form";
 import { formatDate } from "~/lib/dates";
 import { maskPhone } from "~/lib/mask";
 import { CADRE_LEVEL_LABELS, POLITICAL_STATUS_LABELS, ROLE_LABELS, type CadreLevel, type PoliticalStatus, type Role } from "~/lib/vocabulary";
+import { pageMeta } from "~/lib/page-meta";
 
-export const meta: MetaFunction = () => [{ title: "我的账号 · 网上党校" }];
+export const meta: MetaFunction = () => pageMeta("我的账号 · 网上党校");
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);

@@ -1,5 +1,5 @@
 import { type SubmissionResult, getFormProps, getInputProps, getSelectProps, useForm } from "@conform-to/react";
-import { parseWithZod } from "@conform-to/zod/v4";
+import { parseWithZod } from "~/lib/zod-form";
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
@@ -13,10 +13,11 @@ import { formatDate, todayInChina } from "~/lib/dates";
 import { formatHours } from "~/lib/hours";
 import { HOURS_CATEGORY_LABELS, hoursCategoryLabel } from "~/lib/hours-categories";
 import { isAppError } from "~/lib/app-error";
+import { pageMeta } from "~/lib/page-meta";
 
 // A member's requests to have external training counted, with a certificate image: /account/claims
 
-export const meta: MetaFunction = () => [{ title: "学时申请 · 网上党校" }];
+export const meta: MetaFunction = () => pageMeta("学时申请 · 网上党校");
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);

@@ -4,11 +4,12 @@ import { type Cell, personalData } from "~/.server/account/personal-data";
 import { requireUser } from "~/.server/auth/guard";
 import { buttonClass } from "~/components/ui/form";
 import { ScrollTable } from "~/components/ui/scroll-table";
+import { pageMeta } from "~/lib/page-meta";
 
 // Everything the system holds about the signed-in person, by category, and the download of it
 // (/account/data.json, audited). Decision 033. /account/data
 
-export const meta: MetaFunction = () => [{ title: "我的个人信息 · 网上党校" }];
+export const meta: MetaFunction = () => pageMeta("我的个人信息 · 网上党校");
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);

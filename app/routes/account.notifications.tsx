@@ -1,5 +1,5 @@
 import { getFormProps, useForm } from "@conform-to/react";
-import { parseWithZod } from "@conform-to/zod/v4";
+import { parseWithZod } from "~/lib/zod-form";
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useFetcher, useLoaderData, useSearchParams } from "@remix-run/react";
 import { useEffect, useState } from "react";
@@ -12,13 +12,14 @@ import { removePushSubscription, savePushSubscription } from "~/.server/notify/p
 import { Field, FormMessage, Notice, buttonClass, inputClass, secondaryButtonClass } from "~/components/ui/form";
 import { CHANNEL_LABELS, NOTIFICATION_CHANNELS, NOTIFICATION_KINDS, NOTIFICATION_KIND_KEYS } from "~/lib/notification-kinds";
 import { clockToMinutes, minutesToClock } from "~/lib/notification-schedule";
+import { pageMeta } from "~/lib/page-meta";
 
 // The caller's notification settings (decision 054): a switch per kind and channel, quiet hours, the
 // address email goes to, and the browsers subscribed to push, each removable. "在本设备接收推送"
 // subscribes this browser through its service worker and posts the subscription here; it is always
 // stored for the caller and the session, on a known push service only (decision 060).
 
-export const meta: MetaFunction = () => [{ title: "通知设置 · 网上党校" }];
+export const meta: MetaFunction = () => pageMeta("通知设置 · 网上党校");
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);

@@ -1,5 +1,5 @@
 import { getFormProps, getInputProps, useForm } from "@conform-to/react";
-import { parseWithZod } from "@conform-to/zod/v4";
+import { parseWithZod } from "~/lib/zod-form";
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, data, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
@@ -8,8 +8,9 @@ import { changeOwnPassword } from "~/.server/auth/login";
 import { Field, FormMessage, buttonClass, inputClass } from "~/components/ui/form";
 import { NewPasswordSchema } from "~/lib/password-policy";
 import { readForm } from "~/.server/http/form-body";
+import { pageMeta } from "~/lib/page-meta";
 
-export const meta: MetaFunction = () => [{ title: "修改密码 · 网上党校" }];
+export const meta: MetaFunction = () => pageMeta("修改密码 · 网上党校");
 
 const ChangePasswordSchema = z
   .object({

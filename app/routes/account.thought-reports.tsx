@@ -1,4 +1,4 @@
-import { parseWithZod } from "@conform-to/zod/v4";
+import { parseWithZod } from "~/lib/zod-form";
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, data } from "@remix-run/node";
 import { type ShouldRevalidateFunction, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
@@ -12,11 +12,12 @@ import { SUBMISSION_STATUS_LABELS, type SubmissionStatus, SubmissionTextSchema }
 import { AUTOSAVE_INTENT, changesNoLoaderData } from "~/lib/autosave";
 import { formatChinaDateTime } from "~/lib/dates";
 import { formatWordCount } from "~/lib/word-count";
+import { pageMeta } from "~/lib/page-meta";
 
 // A person's quarterly 思想汇报: this quarter's report (written, saved as a draft, handed in) and the
 // earlier ones with the comments of whoever read them (a secretary or their 培养联系人). /account/thought-reports
 
-export const meta: MetaFunction = () => [{ title: "思想汇报 · 网上党校" }];
+export const meta: MetaFunction = () => pageMeta("思想汇报 · 网上党校");
 
 /** A thought report read by a secretary shows as 已阅, not 已批阅: it is commented, not graded. */
 const statusLabel = (status: SubmissionStatus) => (status === "graded" ? "已阅" : status === "submitted" ? "待阅" : SUBMISSION_STATUS_LABELS[status]);

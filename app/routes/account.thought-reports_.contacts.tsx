@@ -4,12 +4,13 @@ import { thoughtCommentAction } from "~/.server/assignments/thought-comment-acti
 import { contactThoughtReports } from "~/.server/assignments/thought-reports";
 import { requireUser } from "~/.server/auth/guard";
 import { type CommentReply, ReportToReadCard } from "~/components/assignments/report-to-read";
+import { pageMeta } from "~/lib/page-meta";
 
 // 我联系的入党积极分子的思想汇报: a 培养联系人 (第九条) reads and comments the reports of the people they are
 // contact of today; they need no role in the school, and lose the page's reports when their term ends.
 // /account/thought-reports/contacts
 
-export const meta: MetaFunction = () => [{ title: "我联系的入党积极分子的思想汇报 · 网上党校" }];
+export const meta: MetaFunction = () => pageMeta("我联系的入党积极分子的思想汇报 · 网上党校");
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);

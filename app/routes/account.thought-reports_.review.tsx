@@ -4,12 +4,13 @@ import { thoughtCommentAction } from "~/.server/assignments/thought-comment-acti
 import { thoughtReportsToRead } from "~/.server/assignments/thought-reports";
 import { requirePermission } from "~/.server/auth/guard";
 import { type CommentReply, ReportToReadCard } from "~/components/assignments/report-to-read";
+import { pageMeta } from "~/lib/page-meta";
 
 // The 思想汇报 of the people under a secretary's units, to read and comment (已阅 with a comment).
 // Secretaries and admins (people:view); the 培养联系人 read theirs on /account/thought-reports/contacts.
 // /account/thought-reports/review
 
-export const meta: MetaFunction = () => [{ title: "阅读思想汇报 · 网上党校" }];
+export const meta: MetaFunction = () => pageMeta("阅读思想汇报 · 网上党校");
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requirePermission(request, "people:view");

@@ -1,5 +1,5 @@
 import { getFormProps, getInputProps, useForm } from "@conform-to/react";
-import { parseWithZod } from "@conform-to/zod/v4";
+import { parseWithZod } from "~/lib/zod-form";
 import { type ActionFunctionArgs, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction, data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
@@ -10,11 +10,12 @@ import { ActivationCodeSchema, formatActivationCode, normaliseActivationCode } f
 import { NewPasswordSchema } from "~/lib/password-policy";
 import { readForm } from "~/.server/http/form-body";
 import { formRefusal } from "~/.server/http/refusal";
+import { pageMeta } from "~/lib/page-meta";
 
 // /activate and /activate/:code (the link of a printed slip's QR code): a person who has not signed
 // in before enters their 学号 and the code, chooses a password and is signed in (decision 030).
 
-export const meta: MetaFunction = () => [{ title: "激活账号 · 网上党校" }, { name: "robots", content: "noindex" }];
+export const meta: MetaFunction = () => [...pageMeta("激活账号 · 网上党校"), { name: "robots", content: "noindex" }];
 
 // The code may sit in the address: no cache keeps the page.
 export const headers: HeadersFunction = () => ({ "Cache-Control": "no-store" });

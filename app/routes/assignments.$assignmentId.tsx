@@ -1,5 +1,5 @@
 import { type SubmissionResult, getFormProps, getInputProps, useForm } from "@conform-to/react";
-import { parseWithZod } from "@conform-to/zod/v4";
+import { parseWithZod } from "~/lib/zod-form";
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, data } from "@remix-run/node";
 import { Form, Link, type ShouldRevalidateFunction, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
@@ -28,12 +28,13 @@ import {
 import { AUTOSAVE_INTENT, changesNoLoaderData } from "~/lib/autosave";
 import { formatChinaDateTime } from "~/lib/dates";
 import { formatWordCount } from "~/lib/word-count";
+import { pageMeta } from "~/lib/page-meta";
 
 // A member's written assignment (心得体会, 读书报告) on their phone: the prompt, the dates and the late
 // rule, the editor with the count as the server counts it, the draft saved as they type, the hand-in,
 // and then the return reason or the grade by the rubric. /assignments/:assignmentId
 
-export const meta: MetaFunction<typeof loader> = ({ data: d }) => [{ title: `${d?.assignment.title ?? "作业"} · 网上党校` }];
+export const meta: MetaFunction<typeof loader> = ({ data: d }) => pageMeta(`${d?.assignment.title ?? "作业"} · 网上党校`);
 
 const NOT_FOUND = "没有找到这份作业";
 

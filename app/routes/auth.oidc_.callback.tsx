@@ -2,10 +2,11 @@ import { type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { completeOidcSignIn, requireSso } from "~/.server/auth/sso/sign-in";
 import { SsoRefusal } from "~/components/auth/sso-refusal";
+import { pageMeta } from "~/lib/page-meta";
 
 // OpenID Connect sign-in, the provider's redirect back: redeem the code, sign the person in or say why not.
 
-export const meta: MetaFunction = () => [{ title: "统一身份认证 · 网上党校" }];
+export const meta: MetaFunction = () => pageMeta("统一身份认证 · 网上党校");
 
 export async function loader({ request }: LoaderFunctionArgs) {
   requireSso("oidc");

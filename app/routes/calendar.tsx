@@ -1,4 +1,4 @@
-import { parseWithZod } from "@conform-to/zod/v4";
+import { parseWithZod } from "~/lib/zod-form";
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, data } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { useState } from "react";
@@ -13,12 +13,13 @@ import { buttonClass } from "~/components/ui/form";
 import { MONTH, byDay, currentMonth, monthRange, monthTitle, shiftMonth } from "~/lib/calendar-month";
 import { formatChinaDateTime } from "~/lib/dates";
 import { todoRows } from "~/lib/todo";
+import { pageMeta } from "~/lib/page-meta";
 
 // A person's calendar, one month as an agenda grouped by day (a phone reads a list better than a grid):
 // her meetings and class sessions, and the days her quizzes, contests, assignments and required courses
 // are due. Below it the iCalendar feed: a secret URL shown once when made, 重新生成 revokes the old one.
 
-export const meta: MetaFunction = () => [{ title: "我的日程 · 网上党校" }];
+export const meta: MetaFunction = () => pageMeta("我的日程 · 网上党校");
 
 const Query = z.object({ month: z.string().regex(MONTH).optional() });
 

@@ -2,12 +2,13 @@ import { type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, type ShouldRevalidateFunction, useLoaderData } from "@remix-run/react";
 import { checkIn } from "~/.server/activities/checkin";
 import { requireUser } from "~/.server/auth/guard";
+import { pageMeta } from "~/lib/page-meta";
 
 // A person checks in by opening the URL of the projector's QR code on the phone: /checkin/:code
 // (the activity id and the code of the current 30-second slot; nothing personal). Signing in first
 // comes back here. Checking in again is harmless.
 
-export const meta: MetaFunction = () => [{ title: "活动签到 · 网上党校" }];
+export const meta: MetaFunction = () => pageMeta("活动签到 · 网上党校");
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);

@@ -7,12 +7,13 @@ import { orRefuse } from "~/.server/http/refusal";
 import { CLASS_KIND_LABELS, CLASS_STATUS_LABELS } from "~/lib/classes";
 import { formatChinaDateTime, formatDate } from "~/lib/dates";
 import { BackLink } from "~/components/nav/back-link";
+import { pageMeta } from "~/lib/page-meta";
 
 // One class on a learner's phone: what is done, what is next, what is due; then the whole schedule
 // with each item's state, read from the progress, check-ins, grades and submissions kept elsewhere.
 // A tutor sees their group's members. Anyone else gets "not found". /classes/:classId
 
-export const meta: MetaFunction<typeof loader> = ({ data: d }) => [{ title: `${d?.cls.title ?? "培训班"} · 网上党校` }];
+export const meta: MetaFunction<typeof loader> = ({ data: d }) => pageMeta(`${d?.cls.title ?? "培训班"} · 网上党校`);
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);

@@ -1,5 +1,5 @@
 import { getFormProps, useForm } from "@conform-to/react";
-import { parseWithZod } from "@conform-to/zod/v4";
+import { parseWithZod } from "~/lib/zod-form";
 import { type ActionFunctionArgs, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction, data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
@@ -13,12 +13,13 @@ import { idParam, searchParamsOf } from "~/.server/http/request-params";
 import { PrintButton } from "~/components/hours/print-button";
 import { FormMessage, buttonClass } from "~/components/ui/form";
 import { CertificateSignature } from "~/components/hours/certificate-signature";
+import { pageMeta } from "~/lib/page-meta";
 
 // 结业证书 (/classes/:classId/certificate): a graduate issues and prints their own; the class's
 // organiser opens a member's with ?person=. The QR code carries the one signed token and points at the
 // one verify route, like the 学时证明's. Anyone else, and a member who did not graduate, finds nothing.
 
-export const meta: MetaFunction = () => [{ title: "结业证书 · 网上党校" }, { name: "robots", content: "noindex" }];
+export const meta: MetaFunction = () => [...pageMeta("结业证书 · 网上党校"), { name: "robots", content: "noindex" }];
 
 export const headers: HeadersFunction = () => ({ "Cache-Control": "private, no-store" });
 

@@ -4,10 +4,11 @@ import { requireUser } from "~/.server/auth/guard";
 import { myClasses } from "~/.server/classes/class-page";
 import { CLASS_KIND_LABELS, CLASS_STATUS_LABELS, MEMBER_STATUS_LABELS, type MemberStatus } from "~/lib/classes";
 import { formatDate } from "~/lib/dates";
+import { pageMeta } from "~/lib/page-meta";
 
 // A learner's party-school classes (and the ones they tutor): /classes
 
-export const meta: MetaFunction = () => [{ title: "我的培训班 · 网上党校" }];
+export const meta: MetaFunction = () => pageMeta("我的培训班 · 网上党校");
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);

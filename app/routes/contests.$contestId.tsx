@@ -1,5 +1,5 @@
 import { getFormProps, useForm } from "@conform-to/react";
-import { parseWithZod } from "@conform-to/zod/v4";
+import { parseWithZod } from "~/lib/zod-form";
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useState } from "react";
@@ -19,13 +19,15 @@ import { readForm } from "~/.server/http/form-body";
 import { formRefusal, refuse } from "~/.server/http/refusal";
 import { idParam, searchParamsOf } from "~/.server/http/request-params";
 import { BackLink } from "~/components/nav/back-link";
+import { pageMeta } from "~/lib/page-meta";
 
 // A contest for the learner, on one address: the introduction and "开始答题"; the paper while the entry
 // is in progress (answers go to POST /api/contests/answer, one at a time, each kept once committed);
 // the result once handed in or closed at the deadline. While answering, the loader sends stems and
 // options in the entry's order, never a key. /contests/:contestId
 
-export const meta: MetaFunction<typeof loader> = ({ data: d }) => [{ title: `${d?.contest.title ?? "知识竞赛"} · 网上党校` }];
+export const meta: MetaFunction<typeof loader> = ({ data: d }) =>
+  pageMeta(`${d?.contest.title ?? "知识竞赛"} · 网上党校`, "知识竞赛：参赛说明、开始答题与排名。");
 
 const contestIdOf = (params: LoaderFunctionArgs["params"]) => idParam(params.contestId, "没有找到这个竞赛");
 

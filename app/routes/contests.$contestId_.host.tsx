@@ -1,5 +1,5 @@
 import { getFormProps, getInputProps, getSelectProps, useForm } from "@conform-to/react";
-import { parseWithZod } from "@conform-to/zod/v4";
+import { parseWithZod } from "~/lib/zod-form";
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, data } from "@remix-run/node";
 import { Form, useActionData, useFetcher, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
@@ -15,12 +15,13 @@ import { readForm } from "~/.server/http/form-body";
 import { numberField } from "~/lib/form-number";
 import { AppError } from "~/lib/app-error";
 import { formRefusal } from "~/.server/http/refusal";
+import { pageMeta } from "~/lib/page-meta";
 
 // The big screen of a live round (a desktop in the hall): the join code, players joined, the host's
 // buttons, each question with its countdown, and after each reveal the answer distribution and the top
 // ten. Its state comes over the host event stream; the buttons post to this route's action.
 
-export const meta: MetaFunction<typeof loader> = ({ data: d }) => [{ title: `${d?.contest.title ?? "现场赛"} · 大屏幕 · 网上党校` }];
+export const meta: MetaFunction<typeof loader> = ({ data: d }) => pageMeta(`${d?.contest.title ?? "现场赛"} · 大屏幕 · 网上党校`);
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { contestId } = await requireLiveHost(request, params.contestId);

@@ -1,5 +1,5 @@
 import { getFormProps, getInputProps, useForm } from "@conform-to/react";
-import { parseWithZod } from "@conform-to/zod/v4";
+import { parseWithZod } from "~/lib/zod-form";
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, data, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useEffect, useState } from "react";
@@ -17,13 +17,14 @@ import { type LiveAnswerReply, type LiveMeEvent, type LiveStateEvent } from "~/l
 import { LIVE_SCORING_RULE, formatLivePoints } from "~/lib/live-scoring";
 import { readForm } from "~/.server/http/form-body";
 import { formRefusal } from "~/.server/http/refusal";
+import { pageMeta } from "~/lib/page-meta";
 
 // A player's phone in a live round: the join code first, then whatever the round is doing, as the
 // event stream says: waiting, the question with big buttons and the server's countdown, "已提交", and
 // after the reveal the right answer, the points won, the total and the place. The player's name reaches
 // the big screen and the leaderboards only with their consent, asked at joining (decision 033).
 
-export const meta: MetaFunction<typeof loader> = ({ data: d }) => [{ title: `${d?.title ?? "现场赛"} · 现场赛 · 网上党校` }];
+export const meta: MetaFunction<typeof loader> = ({ data: d }) => pageMeta(`${d?.title ?? "现场赛"} · 现场赛 · 网上党校`);
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { user, contestId, title } = await requireLivePlayer(request, params.contestId);

@@ -4,10 +4,11 @@ import { requireUser } from "~/.server/auth/guard";
 import { contestsForPerson } from "~/.server/contest/entries";
 import { formatChinaDateTime } from "~/lib/dates";
 import { formatHours } from "~/lib/hours";
+import { pageMeta } from "~/lib/page-meta";
 
 // The knowledge competitions open to the learner: under way, coming, ended, with their own entry. /contests
 
-export const meta: MetaFunction = () => [{ title: "知识竞赛 · 网上党校" }];
+export const meta: MetaFunction = () => pageMeta("知识竞赛 · 网上党校", "知识竞赛：正在进行和即将开始的竞赛。");
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);

@@ -8,11 +8,13 @@ import { LessonMdxProvider, useMdxComponent } from "~/components/mdx/mdx-content
 import { formatDate } from "~/lib/dates";
 import { formatHours } from "~/lib/hours";
 import { BackLink } from "~/components/nav/back-link";
+import { pageMeta } from "~/lib/page-meta";
 
 // A course: its introduction (compiled MDX from the cache, never compiled here) and its lessons with
 // the learner's progress in each. /courses/:slug
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.course.title ?? "课程"} · 网上党校` }];
+export const meta: MetaFunction<typeof loader> = ({ data }) =>
+  pageMeta(`${data?.course.title ?? "课程"} · 网上党校`, "课程介绍与课时列表：学习进度、完成要求和可获得的学时。");
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);

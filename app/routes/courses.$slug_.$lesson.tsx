@@ -14,11 +14,14 @@ import { formatHours } from "~/lib/hours";
 import { type MdxNode } from "~/lib/mdx-tree";
 import { formatMediaTime } from "~/lib/watch-credit";
 import { BackLink } from "~/components/nav/back-link";
+import { pageMeta } from "~/lib/page-meta";
+import { figureSizes } from "~/.server/learning/figure-sizes";
 
 // A lesson: its text (compiled MDX from the cache), its video with fair credit, its checkpoints, and
 // what the learner has done so far. /courses/:slug/:lesson
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.lesson.title ?? "课时"} · 网上党校` }];
+export const meta: MetaFunction<typeof loader> = ({ data }) =>
+  pageMeta(`${data?.lesson.title ?? "课时"} · 网上党校`, "课时学习：阅读或观看课时内容，回答检查点问题，完成后计入学时。");
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
@@ -36,6 +39,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     lesson: { id: lesson.id, key: lesson.key, title: lesson.title, minutes: lesson.minutes, credit: formatHours(lesson.credit) },
     selfCreditNotice: lesson.credit > 0 && (await publishedBySelf(course.id, user.id)) ? LESSON_SELF_CREDIT_NOTICE : null,
     tree,
+    figures: await figureSizes(course.id, tree),
     video: video ? { src: `/media/${course.id}/${video.path}`, mime: video.mime, duration: video.duration } : null,
     completionPercent: found.completionPercent,
     checkpoints: checkpoints as PublicCheckpoint[],
@@ -140,7 +144,12 @@ export default function LessonPage() {
       <article className="rounded-lg bg-white p-4 shadow">
         {d.tree ? (
           <LessonMdxProvider
-            value={{ mediaUrl: (p) => `/media/${d.course.id}/${p}`, video: () => videoPlayer, checkpoint: d.video ? () => null : checkpointCard }}
+            value={{
+              mediaUrl: (p) => `/media/${d.course.id}/${p}`,
+              imageSize: (p) => d.figures[p],
+              video: () => videoPlayer,
+              checkpoint: d.video ? () => null : checkpointCard,
+            }}
           >
             <Body />
           </LessonMdxProvider>

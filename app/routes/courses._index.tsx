@@ -6,14 +6,15 @@ import { catalogueSearches } from "~/.server/learning/search-history";
 import { SearchHistoryForm, searchHistoryNotice } from "~/components/account/search-history-form";
 import { CourseCover } from "~/components/course/course-cover";
 import { Notice, inputClass, secondaryButtonClass } from "~/components/ui/form";
-import { COURSE_CATEGORIES } from "~/lib/course-format";
+import { COURSE_CATEGORIES } from "~/lib/course-categories";
 import { formatDate } from "~/lib/dates";
 import { formatHours } from "~/lib/hours";
+import { pageMeta } from "~/lib/page-meta";
 
 // The learner's courses: what is required of them first (规定动作, with due dates and progress), then
 // the catalogue (自选动作) with search and category filters, and a few recommendations. /courses
 
-export const meta: MetaFunction = () => [{ title: "学习 · 网上党校" }];
+export const meta: MetaFunction = () => pageMeta("学习 · 网上党校", "课程目录：入党积极分子培训、发展对象培训、两学一做与党课，按分类和关键词查找。");
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);

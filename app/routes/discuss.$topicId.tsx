@@ -1,5 +1,5 @@
 import { type SubmissionResult, getFormProps, getTextareaProps, useForm } from "@conform-to/react";
-import { parseWithZod } from "@conform-to/zod/v4";
+import { parseWithZod } from "~/lib/zod-form";
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
@@ -16,12 +16,13 @@ import { formatChinaDateTime } from "~/lib/dates";
 import { HIDDEN_PLACEHOLDER, heldMessage } from "~/lib/discussion-labels";
 import { MODERATION_SCHEMAS, ModeratedPostId, moderationReason } from "~/lib/moderation-form";
 import { POST_MAX_CHARS } from "~/lib/post-markdown";
+import { pageMeta } from "~/lib/page-meta";
 
 // A thread: a unit's 大家谈 topic or the discussion under a lesson, phone first. Members post, reply,
 // quote, like, report and edit their own posts; moderators hide with a reason, restore and approve
 // in place (the queue is /manage/discussion). /discuss/:topicId?page=N
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.topic.title ?? "讨论"} · 网上党校` }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => pageMeta(`${data?.topic.title ?? "讨论"} · 网上党校`);
 
 const NOTICES: Record<string, string> = {
   posted: "已发表",

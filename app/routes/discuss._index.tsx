@@ -1,5 +1,5 @@
 import { type SubmissionResult, getFormProps, getInputProps, getSelectProps, useForm } from "@conform-to/react";
-import { parseWithZod } from "@conform-to/zod/v4";
+import { parseWithZod } from "~/lib/zod-form";
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
@@ -12,11 +12,12 @@ import { FieldError, FormMessage, buttonClass, inputClass } from "~/components/u
 import { UnitOptions } from "~/components/ui/options";
 import { formatDate } from "~/lib/dates";
 import { scopePaths } from "~/lib/permissions";
+import { pageMeta } from "~/lib/page-meta";
 
 // 大家谈: the topics of the committee, the person's college and branch (and, for a secretary, of the
 // units they moderate), and a form for a secretary to open a topic. /discuss
 
-export const meta: MetaFunction = () => [{ title: "大家谈 · 网上党校" }];
+export const meta: MetaFunction = () => pageMeta("大家谈 · 网上党校");
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);

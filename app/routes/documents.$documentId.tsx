@@ -9,11 +9,12 @@ import { PdfPreview } from "~/components/library/pdf-preview";
 import { buttonClass } from "~/components/ui/form";
 import { formatDate } from "~/lib/dates";
 import { KIND_LABELS } from "~/lib/library";
+import { pageMeta } from "~/lib/page-meta";
 
 // One library document: its details, the download, and for a PDF a preview in the page. A document
 // outside the reader's audience is the same 404 as one that does not exist (decision 050).
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.title ?? "文件"} · 网上党校` }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => pageMeta(`${data?.title ?? "文件"} · 网上党校`);
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);

@@ -7,11 +7,12 @@ import { searchParamsOf } from "~/.server/http/request-params";
 import { searchLibrary } from "~/.server/library/documents";
 import { DocumentRow } from "~/components/library/document-row";
 import { buttonClass, inputClass } from "~/components/ui/form";
+import { pageMeta } from "~/lib/page-meta";
 
 // Search of the document libraries, titles and text: /documents/search?q=…(&unit=…). Only documents
 // whose audience admits the person are found (decision 050).
 
-export const meta: MetaFunction = () => [{ title: "搜索文件 · 网上党校" }];
+export const meta: MetaFunction = () => pageMeta("搜索文件 · 网上党校");
 
 const QuerySchema = z.object({ q: z.string().trim().max(100).optional(), unit: z.coerce.number().int().positive().optional() });
 

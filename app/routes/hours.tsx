@@ -12,8 +12,9 @@ import { formatChinaDateTime, formatDate } from "~/lib/dates";
 import { formatHours } from "~/lib/hours";
 import { HOURS_CATEGORY_LABELS, type HoursCategory, hoursSourceLabel } from "~/lib/hours-categories";
 import { PRORATE_LABELS } from "~/lib/rule-pack";
+import { pageMeta } from "~/lib/page-meta";
 
-export const meta: MetaFunction = () => [{ title: "我的学时 · 网上党校" }];
+export const meta: MetaFunction = () => pageMeta("我的学时 · 网上党校", "我的学时：年度学时要求、完成进度和每一笔学时记录。");
 
 // The first year the shipped rules (2019) apply to: older years have nothing to measure against.
 const FIRST_YEAR = 2019;

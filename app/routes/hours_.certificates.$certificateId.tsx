@@ -1,5 +1,5 @@
 import { getFormProps, useForm } from "@conform-to/react";
-import { parseWithZod } from "@conform-to/zod/v4";
+import { parseWithZod } from "~/lib/zod-form";
 import { type ActionFunctionArgs, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction, data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
@@ -14,8 +14,9 @@ import { maskPersonNumber } from "~/lib/mask";
 import { readForm } from "~/.server/http/form-body";
 import { formRefusal } from "~/.server/http/refusal";
 import { CertificateSignature } from "~/components/hours/certificate-signature";
+import { pageMeta } from "~/lib/page-meta";
 
-export const meta: MetaFunction = () => [{ title: "学时证明 · 网上党校" }, { name: "robots", content: "noindex" }];
+export const meta: MetaFunction = () => [...pageMeta("学时证明 · 网上党校"), { name: "robots", content: "noindex" }];
 
 // A printed page holds personal data: no shared cache keeps it.
 export const headers: HeadersFunction = ({ loaderHeaders }) => ({ "Cache-Control": loaderHeaders.get("Cache-Control") ?? "private, no-store" });

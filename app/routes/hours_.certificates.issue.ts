@@ -1,5 +1,5 @@
 import { type ActionFunctionArgs, redirect } from "@remix-run/node";
-import { parseWithZod } from "@conform-to/zod/v4";
+import { parseWithZod } from "~/lib/zod-form";
 import { z } from "zod";
 import { requirePersonInScope, requireUser } from "~/.server/auth/guard";
 import { issueCertificate } from "~/.server/hours/certificates";

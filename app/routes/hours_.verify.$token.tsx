@@ -5,6 +5,7 @@ import { verifyCertificate } from "~/.server/hours/certificates";
 import { CertificateFigures } from "~/components/hours/certificate-figures";
 import { formatHours } from "~/lib/hours";
 import { maskName } from "~/lib/mask";
+import { pageMeta } from "~/lib/page-meta";
 
 // Public: whoever scans a printed 学时证明 or 结业证书 lands here, signed in or not (one key, one route;
 // the token says which kind). A genuine certificate shows its figures to compare with the paper and
@@ -15,7 +16,7 @@ import { maskName } from "~/lib/mask";
 // Revocation must show at once: no cache keeps an old answer.
 export const headers: HeadersFunction = () => ({ "Cache-Control": "no-store" });
 
-export const meta: MetaFunction = () => [{ title: "证书核验 · 网上党校" }, { name: "robots", content: "noindex" }];
+export const meta: MetaFunction = () => [...pageMeta("证书核验 · 网上党校"), { name: "robots", content: "noindex" }];
 
 export async function loader({ params }: LoaderFunctionArgs) {
   const token = params.token ?? "";

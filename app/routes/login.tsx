@@ -1,5 +1,5 @@
 import { getFormProps, getInputProps, useForm } from "@conform-to/react";
-import { parseWithZod } from "@conform-to/zod/v4";
+import { parseWithZod } from "~/lib/zod-form";
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { z } from "zod";
@@ -10,8 +10,9 @@ import { SsoButton } from "~/components/auth/sso-button";
 import { Field, FormMessage, buttonClass, inputClass } from "~/components/ui/form";
 import { safeRedirect } from "~/lib/safe-redirect";
 import { readForm } from "~/.server/http/form-body";
+import { pageMeta } from "~/lib/page-meta";
 
-export const meta: MetaFunction = () => [{ title: "登录 · 网上党校" }];
+export const meta: MetaFunction = () => pageMeta("登录 · 网上党校", "登录网上党校：用学号或工号学习课程、参加测试与竞赛、查看学时。");
 
 const LoginSchema = z.object({
   username: z.string({ error: "请输入学号或工号" }).trim().min(1, "请输入学号或工号").max(64, "学号或工号过长"),

@@ -1,5 +1,5 @@
 import { type SubmissionResult, getFormProps, getInputProps, getSelectProps, getTextareaProps, useForm } from "@conform-to/react";
-import { parseWithZod } from "@conform-to/zod/v4";
+import { parseWithZod } from "~/lib/zod-form";
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { requireUser } from "~/.server/auth/guard";
@@ -9,12 +9,13 @@ import { lettersOfAuthor, writableMailboxes, writeLetter } from "~/.server/mailb
 import { Field, FormMessage, buttonClass, inputClass } from "~/components/ui/form";
 import { formatChinaDateTime } from "~/lib/dates";
 import { LETTER_LIMITS, LetterSchema, letterStatusLabel } from "~/lib/mailbox";
+import { pageMeta } from "~/lib/page-meta";
 
 // 书记信箱, the writer's side (a phone first): the mailboxes of the person's branch, college and the
 // committee, a form to write (signed, or anonymous where the mailbox allows it), and their own letters.
 // /mailbox
 
-export const meta: MetaFunction = () => [{ title: "书记信箱 · 网上党校" }];
+export const meta: MetaFunction = () => pageMeta("书记信箱 · 网上党校");
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);

@@ -7,11 +7,12 @@ import { LETTER_NOT_FOUND, letterForAuthor } from "~/.server/mailbox/letters";
 import { Notice } from "~/components/ui/form";
 import { formatChinaDateTime } from "~/lib/dates";
 import { letterStatusLabel } from "~/lib/mailbox";
+import { pageMeta } from "~/lib/page-meta";
 
 // One of the person's own letters: its status and the replies (never the handlers' internal notes).
 // Anyone else's letter, by any id, is "not found". /mailbox/letters/:letterId
 
-export const meta: MetaFunction<typeof loader> = ({ data: d }) => [{ title: `${d?.subject ?? "来信"} · 书记信箱 · 网上党校` }];
+export const meta: MetaFunction<typeof loader> = ({ data: d }) => pageMeta(`${d?.subject ?? "来信"} · 书记信箱 · 网上党校`);
 
 const ENTRY_LABELS: Record<string, string> = { reply: "答复", escalation: "转上级信箱", close: "已关闭" };
 

@@ -1,5 +1,5 @@
 import { type SubmissionResult, getFormProps, getInputProps, useForm } from "@conform-to/react";
-import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
+import { getZodConstraint, parseWithZod } from "~/lib/zod-form";
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
@@ -17,6 +17,7 @@ import { formatHours } from "~/lib/hours";
 import { toLocalInput } from "~/lib/quiz-settings";
 import { readForm } from "~/.server/http/form-body";
 import { formRefusal } from "~/.server/http/refusal";
+import { pageMeta } from "~/lib/page-meta";
 
 // One activity: the projector view with the rotating check-in QR code and the live count, the
 // attendance list (add someone with a reason, remove, correct after confirmation), confirmation that
@@ -29,7 +30,7 @@ import { formRefusal } from "~/.server/http/refusal";
 const requireSessionManager = (request: Request, activityId: string | undefined) =>
   requireManagerOrLinked(request, "activities:manage", activityId, activityUnitId, { permission: "classes:manage", unitPathsOf: sessionClassUnitPaths });
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.activity.title ?? "活动"} · 组织生活` }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => pageMeta(`${data?.activity.title ?? "活动"} · 组织生活`);
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { user, id, full } = await requireSessionManager(request, params.activityId);

@@ -1,5 +1,5 @@
 import { type SubmissionResult, getFormProps, getInputProps, getTextareaProps, useForm } from "@conform-to/react";
-import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
+import { getZodConstraint, parseWithZod } from "~/lib/zod-form";
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
@@ -17,12 +17,13 @@ import { RequiredDateTime } from "~/lib/contest-settings";
 import { formatChinaDateTime } from "~/lib/dates";
 import { multiLineText, singleLineText } from "~/lib/form-text";
 import { toLocalInput } from "~/lib/quiz-settings";
+import { pageMeta } from "~/lib/page-meta";
 
 // The record of one meeting beyond its attendance (decision 056): 请假 to decide, the minutes (纪要)
 // and decisions, 补学 for the absentees, and postponing a meeting not yet held.
 // /manage/activities/:activityId/meeting, for a manager of activities over the meeting's unit.
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.activity.title ?? "会议"} · 会议记录` }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => pageMeta(`${data?.activity.title ?? "会议"} · 会议记录`);
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { id } = await requireManagerOf(request, "activities:manage", params.activityId, activityUnitId);

@@ -1,5 +1,5 @@
 import { getFormProps, getSelectProps, useForm } from "@conform-to/react";
-import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
+import { getZodConstraint, parseWithZod } from "~/lib/zod-form";
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
@@ -17,10 +17,11 @@ import { toLocalInput } from "~/lib/quiz-settings";
 import { readForm } from "~/.server/http/form-body";
 import { searchParamsOf } from "~/.server/http/request-params";
 import { currentQuarter, planByMonth, quarterBounds, quarterKey, shiftQuarter } from "~/lib/meeting-plan";
+import { pageMeta } from "~/lib/page-meta";
 
 // Offline activities of the secretary's units (三会一课, 主题党日, 组织生活会, 党校), and a new one: /manage/activities
 
-export const meta: MetaFunction = () => [{ title: "组织生活 · 网上党校" }];
+export const meta: MetaFunction = () => pageMeta("组织生活 · 网上党校");
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requirePermission(request, "activities:manage");

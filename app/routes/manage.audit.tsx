@@ -9,8 +9,9 @@ import { searchParamsOf } from "~/.server/http/request-params";
 import { tableQuery } from "~/.server/http/table-query";
 import { DataTable, KeepTableParams } from "~/components/ui/data-table";
 import { inputClass, secondaryButtonClass } from "~/components/ui/form";
+import { pageMeta } from "~/lib/page-meta";
 
-export const meta: MetaFunction = () => [{ title: "审计日志 · 网上党校" }];
+export const meta: MetaFunction = () => pageMeta("审计日志 · 网上党校");
 
 // An unknown action or an overlong number filters nothing rather than refusing the page.
 const FilterSchema = z.object({

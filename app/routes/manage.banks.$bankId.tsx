@@ -1,5 +1,5 @@
 import { type SubmissionResult, getFormProps, useForm } from "@conform-to/react";
-import { parseWithZod } from "@conform-to/zod/v4";
+import { parseWithZod } from "~/lib/zod-form";
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { useState } from "react";
@@ -16,8 +16,9 @@ import { readForm } from "~/.server/http/form-body";
 import { idParam, searchParamsOf } from "~/.server/http/request-params";
 import { useHydrated } from "~/components/ui/use-hydrated";
 import { formRefusal } from "~/.server/http/refusal";
+import { pageMeta } from "~/lib/page-meta";
 
-export const meta: MetaFunction<typeof loader> = ({ data: d }) => [{ title: `${d?.bank.title ?? "题库"} · 网上党校` }];
+export const meta: MetaFunction<typeof loader> = ({ data: d }) => pageMeta(`${d?.bank.title ?? "题库"} · 网上党校`);
 
 /** The bank named in the URL, after checking the caller may manage it; 404 before 403 only when it does not exist at all. */
 async function bankInScope(request: Request, bankIdParam: string | undefined) {

@@ -10,11 +10,12 @@ import { Notice } from "~/components/ui/form";
 import { BANK_COLUMNS, MAX_BANK_ROWS, PROBLEM_ROWS_SHOWN, TYPE_LABELS, isClean } from "~/lib/bank-import";
 import { HIDDEN_ROWS_CHOICE, importFormSchema } from "~/lib/import-form";
 import { type QuestionType } from "~/lib/quiz-grading";
+import { pageMeta } from "~/lib/page-meta";
 
 // Questions imported into a bank: dry run, then confirm (the shared import page, ~/components/import).
 // /manage/banks/:bankId/import
 
-export const meta: MetaFunction<typeof loader> = ({ data: d }) => [{ title: `导入题目 · ${d?.bank.title ?? "题库"} · 网上党校` }];
+export const meta: MetaFunction<typeof loader> = ({ data: d }) => pageMeta(`导入题目 · ${d?.bank.title ?? "题库"} · 网上党校`);
 
 const ImportSchema = importFormSchema({ ...HIDDEN_ROWS_CHOICE, fill: z.enum(["split", "whole"]).default("split") });
 

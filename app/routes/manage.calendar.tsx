@@ -10,12 +10,13 @@ import { buttonClass, inputClass } from "~/components/ui/form";
 import { MONTH, byDay, currentMonth, monthRange, monthTitle, shiftMonth } from "~/lib/calendar-month";
 import { scopePaths } from "~/lib/permissions";
 import { todoRows } from "~/lib/todo";
+import { pageMeta } from "~/lib/page-meta";
 
 // A unit's calendar for its secretary (/manage/calendar?unitId=&month=): the activities of the unit and
 // the units under it, and the closing days of their quizzes, contests and class assignments. Scoped by
 // path: the unit must be under one of her activities:manage grants (checked before anything is read).
 
-export const meta: MetaFunction = () => [{ title: "组织日程 · 网上党校" }];
+export const meta: MetaFunction = () => pageMeta("组织日程 · 网上党校");
 
 const Query = z.object({ unitId: z.coerce.number().int().positive().optional(), month: z.string().regex(MONTH).optional() });
 

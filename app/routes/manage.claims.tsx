@@ -1,5 +1,5 @@
 import { type SubmissionResult, getFormProps, getInputProps, useForm } from "@conform-to/react";
-import { parseWithZod } from "@conform-to/zod/v4";
+import { parseWithZod } from "~/lib/zod-form";
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, data } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
@@ -13,11 +13,12 @@ import { hoursCategoryLabel } from "~/lib/hours-categories";
 import { scopePaths } from "~/lib/permissions";
 import { readForm } from "~/.server/http/form-body";
 import { formRefusal } from "~/.server/http/refusal";
+import { pageMeta } from "~/lib/page-meta";
 
 // Requests for external training hours from people in the secretary's units, pending first:
 // approve (hours credited through the ledger) or reject with a reason. /manage/claims
 
-export const meta: MetaFunction = () => [{ title: "学时申请审核 · 网上党校" }];
+export const meta: MetaFunction = () => pageMeta("学时申请审核 · 网上党校");
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requirePermission(request, "claims:review");

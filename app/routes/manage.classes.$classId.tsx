@@ -1,5 +1,5 @@
 import { type SubmissionResult } from "@conform-to/react";
-import { parseWithZod } from "@conform-to/zod/v4";
+import { parseWithZod } from "~/lib/zod-form";
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { type ReactNode } from "react";
@@ -28,10 +28,13 @@ import {
   ReasonSchema,
   unitRef,
 } from "~/lib/classes";
-import { DateOnlySchema, endOfChinaDay, formatChinaDateTime, formatDate, todayInChina } from "~/lib/dates";
+import { endOfChinaDay, formatChinaDateTime, formatDate, todayInChina } from "~/lib/dates";
+import { DateOnlySchema } from "~/lib/date-fields";
 import { RequiredDateTime } from "~/lib/contest-settings";
-import { HoursSchema, formatHours } from "~/lib/hours";
+import { formatHours } from "~/lib/hours";
+import { HoursSchema } from "~/lib/hours-fields";
 import { personFieldsFor } from "~/lib/mask";
+import { pageMeta } from "~/lib/page-meta";
 
 // One class, as its organiser runs it and a branch secretary nominates for it: details and status,
 // members by status (approve or reject a nomination with a reason, withdraw a member with a reason,
@@ -39,7 +42,7 @@ import { personFieldsFor } from "~/lib/mask";
 // schedule (courses, face-to-face sessions with QR check-in, the exam). A nominator sees the class,
 // the schedule, their own people's rows and the nominate form. /manage/classes/:classId
 
-export const meta: MetaFunction<typeof loader> = ({ data: d }) => [{ title: `${d?.cls.title ?? "培训班"} · 党校培训班` }];
+export const meta: MetaFunction<typeof loader> = ({ data: d }) => pageMeta(`${d?.cls.title ?? "培训班"} · 党校培训班`);
 
 const CANDIDATES_SHOWN = 300;
 

@@ -1,5 +1,5 @@
 import { getFormProps, getInputProps, getSelectProps, getTextareaProps, useForm } from "@conform-to/react";
-import { parseWithZod } from "@conform-to/zod/v4";
+import { parseWithZod } from "~/lib/zod-form";
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, data } from "@remix-run/node";
 import { type z } from "zod";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
@@ -11,12 +11,13 @@ import { idParam } from "~/.server/http/request-params";
 import { Field, FormMessage, Notice, buttonClass, inputClass } from "~/components/ui/form";
 import { ASSIGNMENT_KIND_LABELS, type AssignmentKind, AssignmentSettingsSchema } from "~/lib/assignments";
 import { formatChinaDateTime } from "~/lib/dates";
+import { pageMeta } from "~/lib/page-meta";
 
 // A class's assignments for its organiser (a trainer, secretary or admin over the organising unit):
 // the list with how many have handed in, and a form to set a new one with its dates, late rule,
 // length limits and rubric. /manage/classes/:classId/assignments
 
-export const meta: MetaFunction<typeof loader> = ({ data: d }) => [{ title: `作业 · ${d?.trainingClass.title ?? "培训班"} · 网上党校` }];
+export const meta: MetaFunction<typeof loader> = ({ data: d }) => pageMeta(`作业 · ${d?.trainingClass.title ?? "培训班"} · 网上党校`);
 
 const NOT_FOUND = "没有找到这个培训班";
 

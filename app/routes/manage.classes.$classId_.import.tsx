@@ -9,11 +9,12 @@ import { Notice } from "~/components/ui/form";
 import { CLASS_IMPORT_COLUMNS, CLASS_IMPORT_PROBLEMS_SHOWN, MAX_CLASS_IMPORT_ROWS, isCleanClassImport } from "~/lib/class-import";
 import { CLASS_KIND_LABELS } from "~/lib/classes";
 import { HIDDEN_ROWS_CHOICE, importFormSchema } from "~/lib/import-form";
+import { pageMeta } from "~/lib/page-meta";
 
 // A class's students imported from a list of student/staff numbers (the shared import page: dry run,
 // then the confirmation of the same file, every row or none). /manage/classes/:classId/import
 
-export const meta: MetaFunction<typeof loader> = ({ data: d }) => [{ title: `导入学员 · ${d?.cls.title ?? "培训班"} · 网上党校` }];
+export const meta: MetaFunction<typeof loader> = ({ data: d }) => pageMeta(`导入学员 · ${d?.cls.title ?? "培训班"} · 网上党校`);
 
 const ImportSchema = importFormSchema(HIDDEN_ROWS_CHOICE);
 

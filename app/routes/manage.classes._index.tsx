@@ -1,5 +1,5 @@
 import { getFormProps, getInputProps, getSelectProps, getTextareaProps, useForm } from "@conform-to/react";
-import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
+import { getZodConstraint, parseWithZod } from "~/lib/zod-form";
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { requirePermission } from "~/.server/auth/guard";
@@ -13,11 +13,12 @@ import { LabelOptions, UnitOptions } from "~/components/ui/options";
 import { CLASS_KIND_LABELS, CLASS_STATUS_LABELS, NewClassSchema } from "~/lib/classes";
 import { formatDate, todayInChina } from "~/lib/dates";
 import { scopePaths } from "~/lib/permissions";
+import { pageMeta } from "~/lib/page-meta";
 
 // The party school's classes (期次) a member of staff organises or may nominate for, and a new class:
 // /manage/classes. Creating takes `classes:manage` over the organising unit (校党校 or a 二级党校).
 
-export const meta: MetaFunction = () => [{ title: "党校培训班 · 网上党校" }];
+export const meta: MetaFunction = () => pageMeta("党校培训班 · 网上党校");
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireClassStaffArea(request);

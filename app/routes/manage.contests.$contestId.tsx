@@ -1,5 +1,5 @@
 import { useForm } from "@conform-to/react";
-import { parseWithZod } from "@conform-to/zod/v4";
+import { parseWithZod } from "~/lib/zod-form";
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
@@ -27,11 +27,12 @@ import { CONTEST_STATUS_LABELS, ContestSettingsSchema, SectionSchema } from "~/l
 import { formatHours } from "~/lib/hours";
 import { scopePaths } from "~/lib/permissions";
 import { toLocalInput } from "~/lib/quiz-settings";
+import { pageMeta } from "~/lib/page-meta";
 
 // The contest builder: settings, the paper's sections, who may enter, publishing. /manage/contests/:contestId
 // The parts it shares with the quiz builder are in ~/components/builder and ~/.server/builder.
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.contest.title ?? "竞赛"} · 竞赛管理` }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => pageMeta(`${data?.contest.title ?? "竞赛"} · 竞赛管理`);
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { user, contestId } = await requireContestManager(request, params.contestId);

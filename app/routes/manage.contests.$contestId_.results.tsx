@@ -1,5 +1,5 @@
 import { getFormProps, getInputProps, useForm } from "@conform-to/react";
-import { parseWithZod } from "@conform-to/zod/v4";
+import { parseWithZod } from "~/lib/zod-form";
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
@@ -16,11 +16,12 @@ import { PRIZE_DRAW_ALGORITHM } from "~/lib/prize-draw";
 import { readForm } from "~/.server/http/form-body";
 import { formRefusal } from "~/.server/http/refusal";
 import { searchParamsOf } from "~/.server/http/request-params";
+import { pageMeta } from "~/lib/page-meta";
 
 // A contest's results for its managers: individual ranking, organisation table with the award list,
 // the prize draw among perfect papers (and its re-check), the Excel export. /manage/contests/:contestId/results
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.contest.title ?? "竞赛"} · 成绩` }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => pageMeta(`${data?.contest.title ?? "竞赛"} · 成绩`);
 
 /** Rows of the individual ranking shown on the page; the export holds all of them. */
 const SHOWN_ROWS = 200;

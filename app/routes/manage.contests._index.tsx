@@ -10,10 +10,11 @@ import { newPaperSchema } from "~/lib/builder-forms";
 import { CONTEST_STATUS_LABELS } from "~/lib/contest-settings";
 import { formatChinaDateTime } from "~/lib/dates";
 import { scopePaths } from "~/lib/permissions";
+import { pageMeta } from "~/lib/page-meta";
 
 // The contests of the trainer's units, and a new one: /manage/contests
 
-export const meta: MetaFunction = () => [{ title: "竞赛管理 · 网上党校" }];
+export const meta: MetaFunction = () => pageMeta("竞赛管理 · 网上党校");
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requirePermission(request, "contests:manage");

@@ -1,5 +1,5 @@
 import { getFormProps, getInputProps, getSelectProps, getTextareaProps, useForm } from "@conform-to/react";
-import { parseWithZod } from "@conform-to/zod/v4";
+import { parseWithZod } from "~/lib/zod-form";
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
 import { z } from "zod";
@@ -23,18 +23,21 @@ import { REVIEW_STATE_LABELS, type ReviewState, SUBMITTED_FOR_REVIEW } from "~/l
 import { Field, FormMessage, Notice, buttonClass, inputClass, secondaryButtonClass } from "~/components/ui/form";
 import { LabelOptions, UnitOptions } from "~/components/ui/options";
 import { splitTags, withLessonMoved, withNewLesson, withSettings, withoutLesson } from "~/lib/course-draft";
-import { COURSE_CATEGORIES, COURSE_STATUS_LABELS } from "~/lib/course-format";
-import { DateOnlySchema, endOfChinaDay, formatChinaDateTime, formatDate } from "~/lib/dates";
+import { COURSE_CATEGORIES, COURSE_STATUS_LABELS } from "~/lib/course-categories";
+import { endOfChinaDay, formatChinaDateTime, formatDate } from "~/lib/dates";
+import { DateOnlySchema } from "~/lib/date-fields";
 import { scopePaths } from "~/lib/permissions";
-import { CADRE_LEVELS, CADRE_LEVEL_LABELS, CadreLevelSchema, POLITICAL_STATUSES, POLITICAL_STATUS_LABELS, PoliticalStatusSchema } from "~/lib/vocabulary";
+import { CADRE_LEVELS, CADRE_LEVEL_LABELS, POLITICAL_STATUSES, POLITICAL_STATUS_LABELS } from "~/lib/vocabulary";
+import { CadreLevelSchema, PoliticalStatusSchema } from "~/lib/vocabulary-fields";
 import { readForm } from "~/.server/http/form-body";
 import { numberField } from "~/lib/form-number";
 import { formRefusal } from "~/.server/http/refusal";
+import { pageMeta } from "~/lib/page-meta";
 
 // One course in the studio: its settings and introduction, its lessons, publishing (each publish a
 // revision that can be rolled back to), its media and who must take it. /manage/courses/:courseId
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.draft.course.title ?? "课程"} · 课程管理` }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => pageMeta(`${data?.draft.course.title ?? "课程"} · 课程管理`);
 
 const manager = (request: Request, param: string | undefined) => requireManagerOf(request, "courses:manage", param, courseUnitId);
 

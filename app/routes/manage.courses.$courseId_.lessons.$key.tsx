@@ -1,5 +1,5 @@
 import { type SubmissionResult, getFormProps, getInputProps, getSelectProps, getTextareaProps, useForm } from "@conform-to/react";
-import { parseWithZod } from "@conform-to/zod/v4";
+import { parseWithZod } from "~/lib/zod-form";
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, data } from "@remix-run/node";
 import { Form, Link, type ShouldRevalidateFunction, useActionData, useFetcher, useLoaderData } from "@remix-run/react";
 import { useEffect, useRef } from "react";
@@ -16,18 +16,19 @@ import { useHydrated } from "~/components/ui/use-hydrated";
 import { Field, FormMessage, Notice, buttonClass, inputClass, secondaryButtonClass } from "~/components/ui/form";
 import { PREVIEW_INTENT, changesNoLoaderData } from "~/lib/autosave";
 import { CheckpointSchema, describeIssues } from "~/lib/course-format";
-import { DecimalText } from "~/lib/hours";
+import { DecimalText } from "~/lib/hours-fields";
 import { type MdxNode } from "~/lib/mdx-tree";
 import { readForm } from "~/.server/http/form-body";
 import { numberField } from "~/lib/form-number";
 import { isAppError } from "~/lib/app-error";
 import { formRefusal } from "~/.server/http/refusal";
+import { pageMeta } from "~/lib/page-meta";
 
 // Editing one lesson of a studio course: its settings, its checkpoints (YAML, the same as in course
 // files), its MDX with a live preview rendered by the server (compiled through the queue and the
 // cache, never run in the browser). Saved into the course's draft. /manage/courses/:courseId/lessons/:key
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.lesson.title ?? "课时"} · 课程管理` }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => pageMeta(`${data?.lesson.title ?? "课时"} · 课程管理`);
 
 const CHECKPOINT_EXAMPLE = `- id: cp1
   at: 30            # 视频课时：播放到第 30 秒时暂停作答

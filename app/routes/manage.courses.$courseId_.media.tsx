@@ -5,12 +5,13 @@ import { addUploadedMedia, courseUnitId, mediaUploadOptions } from "~/.server/co
 import { receiveFileUpload } from "~/.server/media/upload";
 import { FormMessage } from "~/components/ui/form";
 import { isAppError } from "~/lib/app-error";
+import { pageMeta } from "~/lib/page-meta";
 
 // Uploading a video or image to a studio course: streamed to disk, checked by its bytes, kept under a
 // generated name. Back to the course on success; the reason on this page otherwise.
 // POST /manage/courses/:courseId/media
 
-export const meta: MetaFunction = () => [{ title: "上传文件 · 课程管理" }];
+export const meta: MetaFunction = () => pageMeta("上传文件 · 课程管理");
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { user, id } = await requireManagerOf(request, "courses:manage", params.courseId, courseUnitId);

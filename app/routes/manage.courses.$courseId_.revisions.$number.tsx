@@ -2,11 +2,12 @@ import { type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { requireManagerOf } from "~/.server/auth/guard";
 import { courseUnitId, revisionDraft } from "~/.server/content/studio";
+import { pageMeta } from "~/lib/page-meta";
 
 // One published revision of a course, as it was published: settings, lessons and their MDX.
 // /manage/courses/:courseId/revisions/:number
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `第 ${data?.number ?? ""} 版 · 课程管理` }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => pageMeta(`第 ${data?.number ?? ""} 版 · 课程管理`);
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { id } = await requireManagerOf(request, "courses:manage", params.courseId, courseUnitId);

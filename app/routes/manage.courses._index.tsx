@@ -1,5 +1,5 @@
 import { getFormProps, getInputProps, getSelectProps, useForm } from "@conform-to/react";
-import { parseWithZod } from "@conform-to/zod/v4";
+import { parseWithZod } from "~/lib/zod-form";
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
@@ -8,14 +8,15 @@ import { createStudioCourse, studioCourses } from "~/.server/content/studio";
 import { unitsUnder } from "~/.server/org/units";
 import { Field, FormMessage, buttonClass, inputClass } from "~/components/ui/form";
 import { UnitOptions } from "~/components/ui/options";
-import { COURSE_CATEGORIES, COURSE_STATUS_LABELS } from "~/lib/course-format";
+import { COURSE_CATEGORIES, COURSE_STATUS_LABELS } from "~/lib/course-categories";
 import { scopePaths } from "~/lib/permissions";
 import { readForm } from "~/.server/http/form-body";
 import { formRefusal } from "~/.server/http/refusal";
+import { pageMeta } from "~/lib/page-meta";
 
 // The trainer's studio: the courses of the units in scope, and a new one. /manage/courses
 
-export const meta: MetaFunction = () => [{ title: "课程管理 · 网上党校" }];
+export const meta: MetaFunction = () => pageMeta("课程管理 · 网上党校");
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requirePermission(request, "courses:manage");

@@ -1,5 +1,5 @@
 import { type SubmissionResult, getFormProps, getInputProps, useForm } from "@conform-to/react";
-import { parseWithZod } from "@conform-to/zod/v4";
+import { parseWithZod } from "~/lib/zod-form";
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
@@ -13,11 +13,12 @@ import { FieldError, FormMessage, Notice, buttonClass, inputClass, secondaryButt
 import { formatChinaDateTime, formatDate } from "~/lib/dates";
 import { MODERATION_SCHEMAS, moderationReason } from "~/lib/moderation-form";
 import { grantsCover } from "~/lib/permissions";
+import { pageMeta } from "~/lib/page-meta";
 
 // The moderation queue (desktop): posts held for review and reported posts in the moderator's scope,
 // with approve, hide with a reason, restore and dismiss; and the people whose posts need review.
 
-export const meta: MetaFunction = () => [{ title: "讨论审核 · 网上党校" }];
+export const meta: MetaFunction = () => pageMeta("讨论审核 · 网上党校");
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requirePermission(request, "discussion:moderate");

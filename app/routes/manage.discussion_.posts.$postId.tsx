@@ -5,11 +5,12 @@ import { postForModerator } from "~/.server/discussion/moderation";
 import { orRefuse } from "~/.server/http/refusal";
 import { idParam } from "~/.server/http/request-params";
 import { formatChinaDateTime } from "~/lib/dates";
+import { pageMeta } from "~/lib/page-meta";
 
 // One post for its moderators: the text now, every earlier version its author replaced, its reports
 // and the last decision. /manage/discussion/posts/:postId
 
-export const meta: MetaFunction = () => [{ title: "讨论内容记录 · 网上党校" }];
+export const meta: MetaFunction = () => pageMeta("讨论内容记录 · 网上党校");
 
 const STATE: Record<string, string> = { published: "已公开", held: "待审核", hidden: "已隐藏" };
 

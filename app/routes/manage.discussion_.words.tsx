@@ -1,5 +1,5 @@
 import { type SubmissionResult, getFormProps, getInputProps, useForm } from "@conform-to/react";
-import { parseWithZod } from "@conform-to/zod/v4";
+import { parseWithZod } from "~/lib/zod-form";
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
@@ -9,11 +9,12 @@ import { readForm } from "~/.server/http/form-body";
 import { formRefusal } from "~/.server/http/refusal";
 import { FieldError, FormMessage, Notice, buttonClass, inputClass, secondaryButtonClass } from "~/components/ui/form";
 import { formatDate } from "~/lib/dates";
+import { pageMeta } from "~/lib/page-meta";
 
 // The school's sensitive-word list, kept by whoever moderates at the root. A post containing a word
 // is held for a moderator, never dropped or altered (decision 049). /manage/discussion/words
 
-export const meta: MetaFunction = () => [{ title: "敏感词表 · 网上党校" }];
+export const meta: MetaFunction = () => pageMeta("敏感词表 · 网上党校");
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requirePermissionAtRoot(request, "discussion:moderate");

@@ -9,13 +9,14 @@ import { ACTIVITY_KIND_LABELS } from "~/lib/activities";
 import { ledgerYear } from "~/lib/hours";
 import { MEETING_PERIOD_LABELS } from "~/lib/meeting-compliance";
 import { scopePaths } from "~/lib/permissions";
+import { pageMeta } from "~/lib/page-meta";
 
 // 三会一课 kept or not (decision 056): per branch in the caller's scope, held against required by kind
 // and period (the rule pack's meeting rules, with their articles), and per college the share of due
 // periods kept. A branch secretary sees her branch, a college its branches, the committee every college.
 // /manage/meetings/compliance?year=2026
 
-export const meta: MetaFunction = () => [{ title: "组织生活开展情况 · 网上党校" }];
+export const meta: MetaFunction = () => pageMeta("组织生活开展情况 · 网上党校");
 
 const QuerySchema = z.object({ year: z.coerce.number().int().min(2000).max(2100).optional() });
 

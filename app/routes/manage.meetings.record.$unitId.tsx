@@ -7,11 +7,12 @@ import { idParam, searchParamsOf } from "~/.server/http/request-params";
 import { ACTIVITY_KIND_LABELS, ACTIVITY_STATUS_LABELS, textItems } from "~/lib/activities";
 import { formatChinaDateTime } from "~/lib/dates";
 import { ledgerYear } from "~/lib/hours";
+import { pageMeta } from "~/lib/page-meta";
 
 // 组织生活记录本: a unit's meetings of a year as a printable page (A4, one meeting a page when printed;
 // the browser's "print to PDF" makes the file). /manage/meetings/record/:unitId?year=2026
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.unitName ?? ""}组织生活记录本 ${data?.year ?? ""}` }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => pageMeta(`${data?.unitName ?? ""}组织生活记录本 ${data?.year ?? ""}`);
 
 const QuerySchema = z.object({ year: z.coerce.number().int().min(2000).max(2100).optional() });
 

@@ -1,5 +1,5 @@
 import { type SubmissionResult, getFormProps, getInputProps, getSelectProps, useForm } from "@conform-to/react";
-import { parseWithZod } from "@conform-to/zod/v4";
+import { parseWithZod } from "~/lib/zod-form";
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { z } from "zod";
@@ -19,17 +19,19 @@ import {
 } from "~/.server/org/units";
 import { Field, FormMessage, Notice, buttonClass, inputClass, secondaryButtonClass } from "~/components/ui/form";
 import { scopePaths } from "~/lib/permissions";
-import { BRANCH_TYPES, BRANCH_TYPE_LABELS, BranchTypeSchema, UNIT_KINDS, UNIT_KIND_LABELS, UnitKindSchema } from "~/lib/vocabulary";
+import { BRANCH_TYPES, BRANCH_TYPE_LABELS, UNIT_KINDS, UNIT_KIND_LABELS } from "~/lib/vocabulary";
+import { BranchTypeSchema, UnitKindSchema } from "~/lib/vocabulary-fields";
 import { readForm } from "~/.server/http/form-body";
 import { formRefusal } from "~/.server/http/refusal";
 import { searchParamsOf } from "~/.server/http/request-params";
+import { pageMeta } from "~/lib/page-meta";
 
 // The organisation tree: committee → college → branch → group, and temporary units. Viewing takes
 // `org:view`; every change takes `org:manage` and goes through the org domain, which audits it.
 // One unit at a time is "selected" (?unit=) and shows its forms, so a tree of hundreds of branches
 // does not carry hundreds of forms and move lists.
 
-export const meta: MetaFunction = () => [{ title: "组织架构 · 网上党校" }];
+export const meta: MetaFunction = () => pageMeta("组织架构 · 网上党校");
 
 function kindLabel(kind: string, branchType: string | null): string {
   const branch = BranchTypeSchema.safeParse(branchType);

@@ -1,5 +1,5 @@
 import { type SubmissionResult, getFormProps, getInputProps, getSelectProps, getTextareaProps, useForm } from "@conform-to/react";
-import { parseWithZod } from "@conform-to/zod/v4";
+import { parseWithZod } from "~/lib/zod-form";
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
@@ -13,12 +13,13 @@ import { FieldError, FormMessage, Notice, buttonClass, inputClass, secondaryButt
 import { LabelOptions } from "~/components/ui/options";
 import { formatDate } from "~/lib/dates";
 import { ARTICLE_FIELDS, COLUMN_KIND_LABELS, ColumnKindSchema, MAX_BODY_CHARS, MAX_TITLE_CHARS, columnHoldsArticles } from "~/lib/org-pages";
+import { pageMeta } from "~/lib/page-meta";
 
 // A unit's page for those who manage it (`pages:manage` over the unit): its columns (name, kind,
 // order, shown or hidden) and a form for a new article. A column named in a form must be this unit's:
 // one of another unit is "not found" here, whatever the manager's other rights. /manage/pages/:unitId
 
-export const meta: MetaFunction<typeof loader> = ({ data: d }) => [{ title: `${d?.unit.name ?? "主页"} · 主页管理 · 网上党校` }];
+export const meta: MetaFunction<typeof loader> = ({ data: d }) => pageMeta(`${d?.unit.name ?? "主页"} · 主页管理 · 网上党校`);
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const unitId = idParam(params.unitId, "没有找到该党组织");

@@ -4,11 +4,12 @@ import { requirePermission } from "~/.server/auth/guard";
 import { unitsUnder } from "~/.server/org/units";
 import { scopePaths } from "~/lib/permissions";
 import { UNIT_KIND_LABELS, type UnitKind } from "~/lib/vocabulary";
+import { pageMeta } from "~/lib/page-meta";
 
 // The unit pages a person manages (`pages:manage`, over a unit and its subtree): pick one to edit
 // its columns and articles. /manage/pages
 
-export const meta: MetaFunction = () => [{ title: "党组织主页 · 网上党校" }];
+export const meta: MetaFunction = () => pageMeta("党组织主页 · 网上党校");
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requirePermission(request, "pages:manage");

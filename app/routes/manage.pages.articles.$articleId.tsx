@@ -1,5 +1,5 @@
 import { type SubmissionResult, getFormProps, getInputProps, getTextareaProps, useForm } from "@conform-to/react";
-import { parseWithZod } from "@conform-to/zod/v4";
+import { parseWithZod } from "~/lib/zod-form";
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
@@ -15,12 +15,13 @@ import { archiveArticle, articleForEditing, articleUnitId, updateArticle } from 
 import { Field, FieldError, FormMessage, Notice, buttonClass, inputClass, secondaryButtonClass } from "~/components/ui/form";
 import { isAppError } from "~/lib/app-error";
 import { ARTICLE_FIELDS, MAX_BODY_CHARS, MAX_TITLE_CHARS } from "~/lib/org-pages";
+import { pageMeta } from "~/lib/page-meta";
 
 // Editing one article of a unit's page: its text, pinned or not, its images (checked by their bytes,
 // re-encoded at a bounded width), or taking it down. `pages:manage` over the article's unit; an
 // unknown id is refused like one of another unit. /manage/pages/articles/:articleId
 
-export const meta: MetaFunction<typeof loader> = ({ data: d }) => [{ title: `${d?.title ?? "文章"} · 主页管理 · 网上党校` }];
+export const meta: MetaFunction<typeof loader> = ({ data: d }) => pageMeta(`${d?.title ?? "文章"} · 主页管理 · 网上党校`);
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { id } = await requireManagerOf(request, "pages:manage", params.articleId, articleUnitId);

@@ -1,5 +1,5 @@
 import { type SubmissionResult, getFormProps, getInputProps, getSelectProps, getTextareaProps, useForm } from "@conform-to/react";
-import { parseWithZod } from "@conform-to/zod/v4";
+import { parseWithZod } from "~/lib/zod-form";
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
@@ -21,22 +21,16 @@ import { CertificateList } from "~/components/hours/certificate-list";
 import { FormMessage, Notice, buttonClass, inputClass, secondaryButtonClass, FieldError } from "~/components/ui/form";
 import { LabelOptions, UnitOptions } from "~/components/ui/options";
 import { formatActivationCode } from "~/lib/activation-code";
-import { DateOnlySchema, formatChinaDateTime, formatDate, todayInChina } from "~/lib/dates";
+import { formatChinaDateTime, formatDate, todayInChina } from "~/lib/dates";
+import { DateOnlySchema } from "~/lib/date-fields";
 import { scopePaths } from "~/lib/permissions";
-import {
-  CADRE_LEVEL_LABELS,
-  CadreLevelSchema,
-  GENDER_LABELS,
-  PERSON_CATEGORY_LABELS,
-  POLITICAL_STATUS_LABELS,
-  PoliticalStatusSchema,
-  ROLE_LABELS,
-  RoleSchema,
-} from "~/lib/vocabulary";
+import { CADRE_LEVEL_LABELS, GENDER_LABELS, PERSON_CATEGORY_LABELS, POLITICAL_STATUS_LABELS, ROLE_LABELS } from "~/lib/vocabulary";
+import { CadreLevelSchema, PoliticalStatusSchema, RoleSchema } from "~/lib/vocabulary-fields";
 import { readForm } from "~/.server/http/form-body";
 import { idParam } from "~/.server/http/request-params";
+import { pageMeta } from "~/lib/page-meta";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.person.name ?? "人员"} · 网上党校` }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => pageMeta(`${data?.person.name ?? "人员"} · 网上党校`);
 
 const personIdFrom = (params: { personId?: string }) => idParam(params.personId, "人员不存在");
 

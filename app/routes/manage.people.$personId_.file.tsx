@@ -1,5 +1,5 @@
 import { type SubmissionResult, getFormProps, getInputProps, getSelectProps, getTextareaProps, useForm } from "@conform-to/react";
-import { parseWithZod } from "@conform-to/zod/v4";
+import { parseWithZod } from "~/lib/zod-form";
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
@@ -13,8 +13,10 @@ import { MAX_DOCUMENT_BYTES, uploadDocument } from "~/.server/pipeline/documents
 import { addContact, correctRecord, endContact, fileOf, recordStep } from "~/.server/pipeline/file";
 import { FieldError, FormMessage, Notice, buttonClass, inputClass, secondaryButtonClass } from "~/components/ui/form";
 import { CONTACT_ROLES, CONTACT_ROLE_LABELS } from "~/lib/pipeline/contacts";
-import { DateOnlySchema, formatChinaDateTime, formatDate, todayInChina } from "~/lib/dates";
+import { formatChinaDateTime, formatDate, todayInChina } from "~/lib/dates";
+import { DateOnlySchema } from "~/lib/date-fields";
 import { POLITICAL_STATUS_LABELS } from "~/lib/vocabulary";
+import { pageMeta } from "~/lib/page-meta";
 
 // A person's development file (发展党员档案): the 25 steps of the pack in force as a timeline — done
 // with the date, who recorded it, documents and lateness; what comes next with its earliest day and
@@ -22,7 +24,7 @@ import { POLITICAL_STATUS_LABELS } from "~/lib/vocabulary";
 // document and name the 培养联系人 and 入党介绍人. Seeing it takes `people:view` over the person, like
 // the person page; each step is recorded by the secretary of the level the pack names.
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.file.person.name ?? "人员"}的发展党员档案 · 网上党校` }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => pageMeta(`${data?.file.person.name ?? "人员"}的发展党员档案 · 网上党校`);
 
 const personIdFrom = (params: { personId?: string }) => idParam(params.personId, "人员不存在");
 const todayDate = () => new Date(`${todayInChina()}T00:00:00Z`);

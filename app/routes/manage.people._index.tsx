@@ -10,9 +10,11 @@ import { DataTable, KeepTableParams } from "~/components/ui/data-table";
 import { inputClass, secondaryButtonClass } from "~/components/ui/form";
 import { LabelOptions, UnitOptions } from "~/components/ui/options";
 import { scopePaths } from "~/lib/permissions";
-import { CADRE_LEVEL_LABELS, CadreLevelSchema, POLITICAL_STATUS_LABELS, PoliticalStatusSchema } from "~/lib/vocabulary";
+import { CADRE_LEVEL_LABELS, POLITICAL_STATUS_LABELS } from "~/lib/vocabulary";
+import { CadreLevelSchema, PoliticalStatusSchema } from "~/lib/vocabulary-fields";
+import { pageMeta } from "~/lib/page-meta";
 
-export const meta: MetaFunction = () => [{ title: "人员管理 · 网上党校" }];
+export const meta: MetaFunction = () => pageMeta("人员管理 · 网上党校");
 
 const FilterSchema = z.object({
   q: z.string().trim().max(50).optional(),

@@ -9,11 +9,12 @@ import { getUnit, unitsUnder } from "~/.server/org/units";
 import { FormMessage, buttonClass, inputClass, secondaryButtonClass } from "~/components/ui/form";
 import { UnitOptions } from "~/components/ui/options";
 import { scopePaths } from "~/lib/permissions";
+import { pageMeta } from "~/lib/page-meta";
 
 // /manage/people/activation?unitId=: the people of a unit who have not activated their account, and
 // the forms that issue their codes as slips to print or as a workbook (decision 030).
 
-export const meta: MetaFunction = () => [{ title: "账号激活 · 网上党校" }];
+export const meta: MetaFunction = () => pageMeta("账号激活 · 网上党校");
 
 const QuerySchema = z.object({
   unitId: z.coerce.number().int().positive().optional(),

@@ -1,4 +1,4 @@
-import { parseWithZod } from "@conform-to/zod/v4";
+import { parseWithZod } from "~/lib/zod-form";
 import { type ActionFunctionArgs, redirect } from "@remix-run/node";
 import { BATCH_LIMITS, IssueBatchSchema, issueForUnit } from "~/.server/auth/activation";
 import { activationWorkbook } from "~/.server/auth/activation-sheet";

@@ -1,4 +1,4 @@
-import { parseWithZod } from "@conform-to/zod/v4";
+import { parseWithZod } from "~/lib/zod-form";
 import { type ActionFunctionArgs, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction, data } from "@remix-run/node";
 import { Link, useActionData } from "@remix-run/react";
 import { BATCH_LIMITS, IssueBatchSchema, issueForUnit } from "~/.server/auth/activation";
@@ -9,12 +9,13 @@ import { PrintButton } from "~/components/hours/print-button";
 import { FormMessage } from "~/components/ui/form";
 import { readForm } from "~/.server/http/form-body";
 import { formRefusal } from "~/.server/http/refusal";
+import { pageMeta } from "~/lib/page-meta";
 
 // POST /manage/people/activation/sheet: issues a unit's activation codes and answers with the A4
 // page of slips to cut apart. The codes exist only in this answer (decision 030); opening the
 // address again shows no codes.
 
-export const meta: MetaFunction = () => [{ title: "账号激活通知单 · 网上党校" }, { name: "robots", content: "noindex" }];
+export const meta: MetaFunction = () => [...pageMeta("账号激活通知单 · 网上党校"), { name: "robots", content: "noindex" }];
 
 export const headers: HeadersFunction = () => ({ "Cache-Control": "private, no-store" });
 

@@ -8,10 +8,11 @@ import { Notice } from "~/components/ui/form";
 import { HIDDEN_ROWS_CHOICE, importFormSchema } from "~/lib/import-form";
 import { IMPORT_COLUMNS, MAX_IMPORT_ROWS, PROBLEM_ROWS_SHOWN, isClean } from "~/lib/people-import";
 import { POLITICAL_STATUS_LABELS, type PoliticalStatus } from "~/lib/vocabulary";
+import { pageMeta } from "~/lib/page-meta";
 
 // Bulk import of people: dry run, then confirm (the shared import page, ~/components/import). /manage/people/import
 
-export const meta: MetaFunction = () => [{ title: "批量导入人员 · 网上党校" }];
+export const meta: MetaFunction = () => pageMeta("批量导入人员 · 网上党校");
 
 const ImportSchema = importFormSchema(HIDDEN_ROWS_CHOICE);
 

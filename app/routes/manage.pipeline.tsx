@@ -8,6 +8,7 @@ import { buttonClass, inputClass } from "~/components/ui/form";
 import { formatDate, todayInChina } from "~/lib/dates";
 import { maskPersonNumber } from "~/lib/mask";
 import { grantsCover, scopePaths } from "~/lib/permissions";
+import { pageMeta } from "~/lib/page-meta";
 
 // The development files over the caller's subtree: who is due for what by the end of this month and
 // what is overdue, per college and branch, each with the rule it comes from; narrowed to one college
@@ -17,7 +18,7 @@ import { grantsCover, scopePaths } from "~/lib/permissions";
 
 const SHOWN_ROWS = 300;
 
-export const meta: MetaFunction = () => [{ title: "发展党员待办 · 网上党校" }];
+export const meta: MetaFunction = () => pageMeta("发展党员待办 · 网上党校");
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { unitId } = searchParamsOf(request, DueQuery);

@@ -1,5 +1,5 @@
 import { getInputProps, getSelectProps, useForm } from "@conform-to/react";
-import { parseWithZod } from "@conform-to/zod/v4";
+import { parseWithZod } from "~/lib/zod-form";
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { z } from "zod";
@@ -36,12 +36,13 @@ import {
   SlotSchema,
   toLocalInput,
 } from "~/lib/quiz-settings";
+import { pageMeta } from "~/lib/page-meta";
 
 // The quiz builder: settings, the paper's slots (random draws and fixed questions), who may take it,
 // publishing. /manage/quizzes/:quizId. The parts it shares with the contest builder are in
 // ~/components/builder and ~/.server/builder.
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.quiz.title ?? "测试"} · 测试管理` }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => pageMeta(`${data?.quiz.title ?? "测试"} · 测试管理`);
 
 const TYPE_LABELS: Record<string, string> = { single: "单选", multiple: "多选", judge: "判断", fill: "填空" };
 

@@ -7,12 +7,13 @@ import { secondaryButtonClass } from "~/components/ui/form";
 import { formatChinaDateTime } from "~/lib/dates";
 import { scopePaths } from "~/lib/permissions";
 import { DISCRIMINATION_LABELS, rateDiscrimination } from "~/lib/quiz-stats";
+import { pageMeta } from "~/lib/page-meta";
 
 // A quiz's report: participation per unit against the eligible people, the score distribution, each
 // question's correct rate and discrimination, and the flagged attempts with their evidence. Figures
 // cover the people in the viewer's own scope. /manage/quizzes/:quizId/report
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.title ?? "测试"} · 统计` }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => pageMeta(`${data?.title ?? "测试"} · 统计`);
 
 const TYPE_LABELS: Record<string, string> = { single: "单选", multiple: "多选", judge: "判断", fill: "填空" };
 

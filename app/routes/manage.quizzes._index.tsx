@@ -10,8 +10,9 @@ import { newPaperSchema } from "~/lib/builder-forms";
 import { formatDate } from "~/lib/dates";
 import { scopePaths } from "~/lib/permissions";
 import { QUIZ_STATUS_LABELS, QuizSettingsSchema } from "~/lib/quiz-settings";
+import { pageMeta } from "~/lib/page-meta";
 
-export const meta: MetaFunction = () => [{ title: "测试管理 · 网上党校" }];
+export const meta: MetaFunction = () => pageMeta("测试管理 · 网上党校");
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requirePermission(request, "quizzes:manage");

@@ -6,7 +6,7 @@ import { ledgerYear } from "~/lib/hours";
 import { hoursReport, reportQuery } from "~/.server/hours/reports";
 import { unitsUnder } from "~/.server/org/units";
 import { pipelineStats } from "~/.server/pipeline/stats";
-import { TrendChart, UnitComparisonChart, shortUnitName } from "~/components/reports/charts";
+import { shortUnitName } from "~/lib/unit-names";
 import { buttonClass, inputClass, secondaryButtonClass } from "~/components/ui/form";
 import { DataTable, KeepTableParams } from "~/components/ui/data-table";
 import { UnitOptions } from "~/components/ui/options";
@@ -15,12 +15,19 @@ import { formatHours } from "~/lib/hours";
 import { BEHIND_SORTS, peopleBehind } from "~/lib/hours-rollup";
 import { scopePaths } from "~/lib/permissions";
 import { PIPELINE_STAGES, PIPELINE_STAGE_LABELS, PROBATION_OUTCOMES } from "~/lib/pipeline/stats";
+import { pageMeta } from "~/lib/page-meta";
+import { Suspense, lazy } from "react";
+
+// The charts (recharts, most of this page's script) load in a chunk of their own, after the figures
+// and tables the page opens with (decision 062). The server renders them in place, so nothing moves.
+const UnitComparisonChart = lazy(() => import("~/components/reports/charts").then((m) => ({ default: m.UnitComparisonChart })));
+const TrendChart = lazy(() => import("~/components/reports/charts").then((m) => ({ default: m.TrendChart })));
 
 // 学时统计: for a unit in the viewer's scope and a year, the completion of the 学时 requirements per
 // child unit, the monthly trend of hours and activities, the required courses' completion, and who is
 // behind. /manage/reports
 
-export const meta: MetaFunction = () => [{ title: "学时统计 · 网上党校" }];
+export const meta: MetaFunction = () => pageMeta("学时统计 · 网上党校", "学时统计报表：各单位学时完成情况、趋势与对比，可导出 Excel。");
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const viewer = await requirePermission(request, "hours:report");
@@ -101,13 +108,17 @@ export default function HoursReports() {
         <p className="mb-2 text-xs text-stone-500">
           完成率：有学时要求的人员中已达到要求的比例；参学率：其中本年度已获得学时的比例；人均学时按有要求的人员计算。
         </p>
-        <UnitComparisonChart units={rollups} parentName={unit.name} />
+        <Suspense fallback={<div style={{ minHeight: 200 }} />}>
+          <UnitComparisonChart units={rollups} parentName={unit.name} />
+        </Suspense>
       </section>
 
       <section className="rounded-lg bg-white p-4 shadow">
         <h2 className="mb-2 font-bold">活动开展情况走势图</h2>
         <p className="mb-2 text-xs text-stone-500">每月获得的学时与已确认的组织生活次数（按北京时间计月）。</p>
-        <TrendChart trend={trend} />
+        <Suspense fallback={<div style={{ height: 260 }} />}>
+          <TrendChart trend={trend} />
+        </Suspense>
         <details className="mt-2 text-sm">
           <summary className="cursor-pointer text-stone-600">按月数据</summary>
           <table className="mt-1 w-full">

@@ -1,5 +1,5 @@
 import { type SubmissionResult, getFormProps, getInputProps, getTextareaProps, useForm } from "@conform-to/react";
-import { parseWithZod } from "@conform-to/zod/v4";
+import { parseWithZod } from "~/lib/zod-form";
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
@@ -17,13 +17,14 @@ import { formatChinaDateTime } from "~/lib/dates";
 import { AUDIENCE_LABELS, type Audience } from "~/lib/library";
 import { MAX_BODY_CHARS } from "~/lib/org-pages";
 import { type LineChange, RESUBMITTABLE_KINDS, REVIEW_KIND_LABELS, REVIEW_STATE_LABELS, type ReviewKind } from "~/lib/review-rules";
+import { pageMeta } from "~/lib/page-meta";
 
 // One item under review (docs/decisions/052). A reviewer in scope sees the proposed text against
 // what is published and approves or returns it with a reason; the author sees its state and, once
 // returned, edits and resubmits it. Anyone else gets 404, whatever the id. A course revision shows
 // the course text and each lesson against the published revision; a document, its file (decision 053).
 
-export const meta: MetaFunction = () => [{ title: "发布审核 · 网上党校" }];
+export const meta: MetaFunction = () => pageMeta("发布审核 · 网上党校");
 
 const NOT_FOUND = "没有找到该审核事项";
 

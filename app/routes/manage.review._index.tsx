@@ -1,5 +1,5 @@
 import { type SubmissionResult, getFormProps, getSelectProps, useForm } from "@conform-to/react";
-import { parseWithZod } from "@conform-to/zod/v4";
+import { parseWithZod } from "~/lib/zod-form";
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
@@ -13,11 +13,12 @@ import { UnitOptions } from "~/components/ui/options";
 import { formatChinaDateTime } from "~/lib/dates";
 import { scopePaths } from "~/lib/permissions";
 import { REVIEW_KIND_LABELS, REVIEW_STATE_LABELS, type ReviewKind, type ReviewState } from "~/lib/review-rules";
+import { pageMeta } from "~/lib/page-meta";
 
 // Publishing review (docs/decisions/052): what waits for the caller's review, what she submitted
 // (待审核 / 已退回 with the reason / 已通过), and, for whoever holds `org:manage`, each unit's setting.
 
-export const meta: MetaFunction = () => [{ title: "发布审核 · 网上党校" }];
+export const meta: MetaFunction = () => pageMeta("发布审核 · 网上党校");
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);

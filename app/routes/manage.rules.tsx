@@ -1,5 +1,5 @@
 import { type SubmissionResult, getFormProps, getInputProps, getSelectProps, useForm } from "@conform-to/react";
-import { parseWithZod } from "@conform-to/zod/v4";
+import { parseWithZod } from "~/lib/zod-form";
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, data } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
@@ -7,13 +7,15 @@ import { requirePermissionAtRoot } from "~/.server/auth/guard";
 import { choosePack, overrideRequirement, packInForce, rulePacks, rulesHistory } from "~/.server/hours/rule-packs";
 import { FormMessage, Notice, buttonClass, inputClass, secondaryButtonClass, FieldError } from "~/components/ui/form";
 import { formatChinaDateTime } from "~/lib/dates";
-import { DecimalText, formatHours } from "~/lib/hours";
+import { formatHours } from "~/lib/hours";
+import { DecimalText } from "~/lib/hours-fields";
 import { HOURS_CATEGORY_LABELS } from "~/lib/hours-categories";
 import { PRORATE_LABELS, describeAppliesTo, requirementHours } from "~/lib/rule-pack";
 import { readForm } from "~/.server/http/form-body";
 import { formRefusal } from "~/.server/http/refusal";
+import { pageMeta } from "~/lib/page-meta";
 
-export const meta: MetaFunction = () => [{ title: "学时规则 · 网上党校" }];
+export const meta: MetaFunction = () => pageMeta("学时规则 · 网上党校");
 
 // The rule packs under content/rule-packs, the one in force, and the school's overrides. The rules
 // bind the whole school, so only a grant at the root may change them.

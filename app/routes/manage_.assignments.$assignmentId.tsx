@@ -1,5 +1,5 @@
 import { type SubmissionResult, getFormProps, getInputProps, getTextareaProps, useForm } from "@conform-to/react";
-import { parseWithZod } from "@conform-to/zod/v4";
+import { parseWithZod } from "~/lib/zod-form";
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
@@ -11,11 +11,13 @@ import { formRefusal, orRefuse } from "~/.server/http/refusal";
 import { idParam, searchParamsOf } from "~/.server/http/request-params";
 import { Field, FormMessage, Notice, buttonClass, inputClass, secondaryButtonClass } from "~/components/ui/form";
 import { SUBMISSION_STATUSES, SUBMISSION_STATUS_LABELS, type SubmissionStatus, attachmentHref, pointsText } from "~/lib/assignments";
-import { DateTimeLocalSchema, formatChinaDateTime } from "~/lib/dates";
+import { formatChinaDateTime } from "~/lib/dates";
+import { DateTimeLocalSchema } from "~/lib/date-fields";
 import { numberField } from "~/lib/form-number";
 import { formatWordCount } from "~/lib/word-count";
 import { SimilarityReport } from "~/components/similarity/similarity-report";
 import { WIDE_PAGE } from "~/lib/wide-page";
+import { pageMeta } from "~/lib/page-meta";
 
 // The grading queue of one assignment: the submissions of the members the caller may grade (the
 // groups they tutor; the whole class for the organiser), filtered by state, and for the one chosen
@@ -26,7 +28,7 @@ import { WIDE_PAGE } from "~/lib/wide-page";
 // A desk page: the whole window's width (decision 065).
 export const handle = WIDE_PAGE;
 
-export const meta: MetaFunction<typeof loader> = ({ data: d }) => [{ title: `批阅 · ${d?.assignment.title ?? "作业"} · 网上党校` }];
+export const meta: MetaFunction<typeof loader> = ({ data: d }) => pageMeta(`批阅 · ${d?.assignment.title ?? "作业"} · 网上党校`);
 
 const NOT_FOUND = "没有找到这份作业";
 const QuerySchema = z.object({ status: z.enum(SUBMISSION_STATUSES).optional(), s: z.coerce.number().int().positive().optional() });

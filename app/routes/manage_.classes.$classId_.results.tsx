@@ -1,5 +1,5 @@
 import { type SubmissionResult, getFormProps, getInputProps, getSelectProps, getTextareaProps, useForm } from "@conform-to/react";
-import { parseWithZod } from "@conform-to/zod/v4";
+import { parseWithZod } from "~/lib/zod-form";
 import { type ActionFunctionArgs, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction, data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
@@ -22,7 +22,9 @@ import {
   formatPoints,
   ruleFromForm,
 } from "~/lib/class-grading";
-import { DateTimeLocalSchema, formatChinaDateTime } from "~/lib/dates";
+import { formatChinaDateTime } from "~/lib/dates";
+import { DateTimeLocalSchema } from "~/lib/date-fields";
+import { pageMeta } from "~/lib/page-meta";
 import { WIDE_PAGE } from "~/lib/wide-page";
 
 // A class's results (/manage/classes/:classId/results): the grading rule, each member's figures by
@@ -34,7 +36,7 @@ import { WIDE_PAGE } from "~/lib/wide-page";
 // A desk page: the whole window's width (decision 065).
 export const handle = WIDE_PAGE;
 
-export const meta: MetaFunction = () => [{ title: "结业成绩 · 网上党校" }];
+export const meta: MetaFunction = () => pageMeta("结业成绩 · 网上党校");
 
 // Names and scores of people: no shared cache keeps the page.
 export const headers: HeadersFunction = () => ({ "Cache-Control": "private, no-store" });

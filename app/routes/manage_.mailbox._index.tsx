@@ -9,6 +9,7 @@ import { inputClass, secondaryButtonClass } from "~/components/ui/form";
 import { formatChinaDateTime } from "~/lib/dates";
 import { letterStatusLabel } from "~/lib/mailbox";
 import { WIDE_PAGE } from "~/lib/wide-page";
+import { pageMeta } from "~/lib/page-meta";
 
 // The handlers' desk (desktop): open and overdue letters of the mailboxes the caller handles (and of
 // the units under a secretary's grant), each mailbox's figures, the caller's own replies, the export.
@@ -18,7 +19,7 @@ import { WIDE_PAGE } from "~/lib/wide-page";
 // A desk page: the whole window's width (decision 065).
 export const handle = WIDE_PAGE;
 
-export const meta: MetaFunction = () => [{ title: "信箱处理 · 网上党校" }];
+export const meta: MetaFunction = () => pageMeta("信箱处理 · 网上党校");
 
 const VIEWS = ["open", "overdue", "all"] as const;
 const VIEW_LABELS: Record<(typeof VIEWS)[number], string> = { open: "待办", overdue: "已逾期", all: "全部" };

@@ -1,5 +1,5 @@
 import { type SubmissionResult, getFormProps, getTextareaProps, useForm } from "@conform-to/react";
-import { parseWithZod } from "@conform-to/zod/v4";
+import { parseWithZod } from "~/lib/zod-form";
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
@@ -12,6 +12,7 @@ import { FormMessage, Notice, buttonClass, inputClass, secondaryButtonClass } fr
 import { formatChinaDateTime } from "~/lib/dates";
 import { LETTER_LIMITS, isOverdue, letterStatusLabel, replyText } from "~/lib/mailbox";
 import { WIDE_PAGE } from "~/lib/wide-page";
+import { pageMeta } from "~/lib/page-meta";
 
 // One letter as its handlers see it (desktop): the letter, every reply, internal note and escalation,
 // and the forms to reply (the author reads it), note (handlers only), escalate to the parent unit's
@@ -22,7 +23,7 @@ import { WIDE_PAGE } from "~/lib/wide-page";
 // A desk page: the whole window's width (decision 065).
 export const handle = WIDE_PAGE;
 
-export const meta: MetaFunction<typeof loader> = ({ data: d }) => [{ title: `${d?.subject ?? "来信"} · 信箱处理 · 网上党校` }];
+export const meta: MetaFunction<typeof loader> = ({ data: d }) => pageMeta(`${d?.subject ?? "来信"} · 信箱处理 · 网上党校`);
 
 const ENTRY_LABELS: Record<string, string> = { reply: "答复", note: "内部备注", escalation: "转上级信箱", close: "关闭" };
 

@@ -1,5 +1,5 @@
 import { type SubmissionResult, getFormProps, getInputProps, getSelectProps, useForm } from "@conform-to/react";
-import { parseWithZod } from "@conform-to/zod/v4";
+import { parseWithZod } from "~/lib/zod-form";
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
@@ -13,6 +13,7 @@ import { MAILBOX_KINDS, MAILBOX_KIND_LABELS, SERVICE_DAYS } from "~/lib/mailbox"
 import { maskPersonNumber } from "~/lib/mask";
 import { scopePaths } from "~/lib/permissions";
 import { WIDE_PAGE } from "~/lib/wide-page";
+import { pageMeta } from "~/lib/page-meta";
 
 // Setting up the units' mailboxes (`mailbox:manage`, a secretary over their subtree): open a unit's
 // 书记信箱 or 院长信箱, name its handlers, allow anonymous letters or not, set its service time in
@@ -21,7 +22,7 @@ import { WIDE_PAGE } from "~/lib/wide-page";
 // A desk page: the whole window's width (decision 065).
 export const handle = WIDE_PAGE;
 
-export const meta: MetaFunction = () => [{ title: "信箱设置 · 网上党校" }];
+export const meta: MetaFunction = () => pageMeta("信箱设置 · 网上党校");
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requirePermission(request, "mailbox:manage");

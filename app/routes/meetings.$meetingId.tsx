@@ -1,5 +1,5 @@
 import { type SubmissionResult, getFormProps, getTextareaProps, useForm } from "@conform-to/react";
-import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
+import { getZodConstraint, parseWithZod } from "~/lib/zod-form";
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
@@ -15,12 +15,13 @@ import { ACTIVITY_KIND_LABELS, textItems } from "~/lib/activities";
 import { formatChinaDateTime } from "~/lib/dates";
 import { multiLineText } from "~/lib/form-text";
 import { formatHours } from "~/lib/hours";
+import { pageMeta } from "~/lib/page-meta";
 
 // One meeting as a member sees it: the plan (time, place, agenda), her state, 请假 before it starts,
 // the minutes and decisions afterwards, and her 补学 when she was absent. /meetings/:meetingId
 // Someone who may not read the meeting gets the same 404 as for a meeting that does not exist.
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.meeting.title ?? "会议"} · 网上党校` }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => pageMeta(`${data?.meeting.title ?? "会议"} · 网上党校`);
 
 async function admit(request: Request, raw: string | undefined) {
   const user = await requireUser(request);

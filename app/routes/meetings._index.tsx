@@ -5,11 +5,12 @@ import { requireUser } from "~/.server/auth/guard";
 import { MeetingStateBadges } from "~/components/meeting/meeting-state";
 import { ACTIVITY_KIND_LABELS } from "~/lib/activities";
 import { formatChinaDateTime } from "~/lib/dates";
+import { pageMeta } from "~/lib/page-meta";
 
 // A member's meetings (三会一课, 主题党日, 组织生活会) of her units: upcoming first, then past, with her
 // state in each (请假, 签到, 补学). A phone page: /meetings
 
-export const meta: MetaFunction = () => [{ title: "我的会议 · 网上党校" }];
+export const meta: MetaFunction = () => pageMeta("我的会议 · 网上党校");
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);

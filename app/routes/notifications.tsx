@@ -1,4 +1,4 @@
-import { parseWithZod } from "@conform-to/zod/v4";
+import { parseWithZod } from "~/lib/zod-form";
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
@@ -9,11 +9,12 @@ import { inboxPage, markAllRead, markRead } from "~/.server/notify/inbox";
 import { secondaryButtonClass } from "~/components/ui/form";
 import { NOTIFICATION_KINDS, isNotificationKind } from "~/lib/notification-kinds";
 import { safeRedirect } from "~/lib/safe-redirect";
+import { pageMeta } from "~/lib/page-meta";
 
 // The inbox: the caller's own notifications, newest first, a page at a time. Opening one marks it read
 // and follows its link; "全部标为已读" clears the header's count.
 
-export const meta: MetaFunction = () => [{ title: "消息通知 · 网上党校" }];
+export const meta: MetaFunction = () => pageMeta("消息通知 · 网上党校");
 
 const PageQuery = z.object({ page: z.coerce.number().int().min(1).max(100_000).default(1) });
 

@@ -1,11 +1,12 @@
 import { type MetaFunction } from "@remix-run/react";
 import { type StaticPageHandle } from "~/lib/static-page";
+import { pageMeta } from "~/lib/page-meta";
 
 // The page the service worker shows when a page cannot be loaded for want of a network (decision 055).
 // It is cached once, without cookies, and shown at whatever address failed; it runs no script, so
 // it works with nothing but itself and its stylesheet.
 
-export const meta: MetaFunction = () => [{ title: "无网络连接 · 网上党校" }, { name: "robots", content: "noindex" }];
+export const meta: MetaFunction = () => [...pageMeta("无网络连接 · 网上党校"), { name: "robots", content: "noindex" }];
 
 export const handle: StaticPageHandle = { staticPage: true };
 

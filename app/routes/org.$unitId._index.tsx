@@ -7,12 +7,13 @@ import { unitPageFor } from "~/.server/pages/pages";
 import { PageLevels } from "~/components/org-pages/page-levels";
 import { formatDate } from "~/lib/dates";
 import { COLUMN_KIND_LABELS } from "~/lib/org-pages";
+import { pageMeta } from "~/lib/page-meta";
 
 // A unit's "four in one" page: its columns in the order its managers set, each with its latest
 // articles (pinned first) or the unit's notices or a link to its documents. People outside the unit's
 // subtree get "not found" (docs/decisions/051). /org/:unitId
 
-export const meta: MetaFunction<typeof loader> = ({ data: d }) => [{ title: `${d?.unit.name ?? "党组织主页"} · 网上党校` }];
+export const meta: MetaFunction<typeof loader> = ({ data: d }) => pageMeta(`${d?.unit.name ?? "党组织主页"} · 网上党校`);
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);

@@ -7,11 +7,12 @@ import { readArticle } from "~/.server/pages/pages";
 import { Paragraphs } from "~/components/org-pages/page-levels";
 import { formatDate } from "~/lib/dates";
 import { paragraphsOf } from "~/lib/org-pages";
+import { pageMeta } from "~/lib/page-meta";
 
 // One article of a unit's page, for people who may read that page (anyone else, and any id that is not
 // this unit's, gets "not found"). Opening it counts the reader once. /org/:unitId/articles/:articleId
 
-export const meta: MetaFunction<typeof loader> = ({ data: d }) => [{ title: `${d?.title ?? "文章"} · 网上党校` }];
+export const meta: MetaFunction<typeof loader> = ({ data: d }) => pageMeta(`${d?.title ?? "文章"} · 网上党校`);
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);

@@ -1,5 +1,5 @@
 import { type SubmissionResult, getFormProps, getInputProps, getSelectProps, useForm } from "@conform-to/react";
-import { parseWithZod } from "@conform-to/zod/v4";
+import { parseWithZod } from "~/lib/zod-form";
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { requirePermission, requireUser } from "~/.server/auth/guard";
@@ -13,12 +13,13 @@ import { isAppError } from "~/lib/app-error";
 import { AUDIENCES, AUDIENCE_LABELS, DOCUMENT_FIELD, LibraryFormSchema, MAX_DOCUMENT_BYTES } from "~/lib/library";
 import { REVIEW_STATE_LABELS, type ReviewState, SUBMITTED_FOR_REVIEW } from "~/lib/review-rules";
 import { POLITICAL_STATUSES, POLITICAL_STATUS_LABELS } from "~/lib/vocabulary";
+import { pageMeta } from "~/lib/page-meta";
 
 // A unit's document library: /org/:unitId/documents. Anyone signed in opens it and sees the documents
 // whose audience admits them (decision 050); a manager of the unit (`documents:manage`) sees all of
 // them and uploads, makes folders and deletes. Every form posts multipart, so one reader serves them.
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.unit.name ?? "文件"} · 文件下载 · 网上党校` }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => pageMeta(`${data?.unit.name ?? "文件"} · 文件下载 · 网上党校`);
 
 const unitIdOf = (raw: string | undefined) => idParam(raw, "组织不存在");
 

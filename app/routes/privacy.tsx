@@ -1,11 +1,12 @@
 import { type MetaFunction } from "@remix-run/node";
 import { Link } from "@remix-run/react";
 import { ScrollTable } from "~/components/ui/scroll-table";
+import { pageMeta } from "~/lib/page-meta";
 
 // The privacy notice (个人信息保护说明): what is kept, why, for how long and who sees it, as the code
 // does it (decision 033). Public: linked from the sign-in page and /account. /privacy
 
-export const meta: MetaFunction = () => [{ title: "隐私说明 · 网上党校" }];
+export const meta: MetaFunction = () => pageMeta("隐私说明 · 网上党校");
 
 type Item = { what: string; why: string; howLong: string; who: string };
 

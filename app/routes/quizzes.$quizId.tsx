@@ -1,5 +1,5 @@
 import { getFormProps, useForm } from "@conform-to/react";
-import { parseWithZod } from "@conform-to/zod/v4";
+import { parseWithZod } from "~/lib/zod-form";
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
@@ -15,8 +15,9 @@ import { readForm } from "~/.server/http/form-body";
 import { formRefusal, orRefuse } from "~/.server/http/refusal";
 import { idParam } from "~/.server/http/request-params";
 import { BackLink } from "~/components/nav/back-link";
+import { pageMeta } from "~/lib/page-meta";
 
-export const meta: MetaFunction<typeof loader> = ({ data: d }) => [{ title: `${d?.title ?? "测验"} · 网上党校` }];
+export const meta: MetaFunction<typeof loader> = ({ data: d }) => pageMeta(`${d?.title ?? "测验"} · 网上党校`, "测试说明：题量、时长、及格分与作答次数。");
 
 const NOT_FOUND = "没有找到这个测验";
 // The start button carries nothing: the form is the quiz in the address.

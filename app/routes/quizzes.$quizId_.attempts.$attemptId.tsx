@@ -1,5 +1,5 @@
 import { getFormProps, useForm } from "@conform-to/react";
-import { parseWithZod } from "@conform-to/zod/v4";
+import { parseWithZod } from "~/lib/zod-form";
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, data, redirect } from "@remix-run/node";
 import {
   type ClientActionFunctionArgs,
@@ -26,12 +26,14 @@ import { readForm } from "~/.server/http/form-body";
 import { formRefusal, refusalBody, refuse } from "~/.server/http/refusal";
 import { idParam, searchParamsOf } from "~/.server/http/request-params";
 import { isAppError } from "~/lib/app-error";
+import { pageMeta } from "~/lib/page-meta";
 
 // Taking an attempt and, once it is finished, its result on the same address. While the attempt is
 // in progress the loader sends stems, options in the attempt's order and the learner's saved answers:
 // never a key or an explanation (the integration tests read this page's HTML and its .data to check).
 
-export const meta: MetaFunction<typeof loader> = ({ data: d }) => [{ title: `${d?.quizTitle ?? "作答"} · 网上党校` }];
+export const meta: MetaFunction<typeof loader> = ({ data: d }) =>
+  pageMeta(`${d?.quizTitle ?? "作答"} · 网上党校`, "在线答题：逐题作答，自动保存，交卷后查看成绩。");
 
 const NOT_FOUND = "没有找到这次作答";
 

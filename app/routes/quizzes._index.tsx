@@ -4,8 +4,9 @@ import { requireUser } from "~/.server/auth/guard";
 import { quizzesForPerson } from "~/.server/quiz/attempts";
 import { QuizErrorBoundary, formatPercent } from "~/components/quiz/quiz-ui";
 import { formatChinaDateTime } from "~/lib/dates";
+import { pageMeta } from "~/lib/page-meta";
 
-export const meta: MetaFunction = () => [{ title: "我的测验 · 网上党校" }];
+export const meta: MetaFunction = () => pageMeta("我的测验 · 网上党校", "在线测试：可参加的测试、剩余次数与成绩。");
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);

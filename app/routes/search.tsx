@@ -8,12 +8,13 @@ import { type SiteHit, siteSearch } from "~/.server/site-search/site-search";
 import { AppError } from "~/lib/app-error";
 import { SEARCH_KINDS, type SearchKind, SEARCH_PAGE_SIZE as PER_PAGE, SEARCH_QUERY_MAX_CHARS as QUERY_MAX_CHARS } from "~/lib/search-terms";
 import { buttonClass, inputClass } from "~/components/ui/form";
+import { pageMeta } from "~/lib/page-meta";
 
 // One search box over everything a person may see (issue 18 item 5, decision 050 amended):
 // /search?q=…(&kind=course|document|article|topic|post)(&page=n). Results are grouped by kind with
 // each kind's count; a kind narrows to its own list.
 
-export const meta: MetaFunction = () => [{ title: "搜索 · 网上党校" }];
+export const meta: MetaFunction = () => pageMeta("搜索 · 网上党校");
 
 const KIND_LABELS = { course: "课程", document: "文件", article: "文章", topic: "话题", post: "讨论" } as const;
 

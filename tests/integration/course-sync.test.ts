@@ -75,6 +75,20 @@ describe("the shipped curriculum", () => {
     expect(revisions.n).toBe(3);
   }, 60_000);
 
+  it("knows each lesson figure's pixel size, so the page can size it before it loads", async () => {
+    const { figureSizes } = await import("../../app/.server/learning/figure-sizes");
+    const { cachedTree } = await import("../../app/.server/content/mdx-cache");
+    const lesson = db
+      .prepare("SELECT l.courseId, l.bodyHash FROM Lesson l JOIN Course c ON c.id = l.courseId WHERE c.slug = 'liangxue-yizuo' AND l.key = 'sijiang-siyou'")
+      .get() as { courseId: number; bodyHash: string };
+    const tree = cachedTree(lesson.bodyHash);
+    expect(tree).not.toBeNull();
+    // The SVG says width="1200" height="600".
+    expect(await figureSizes(lesson.courseId, tree)).toEqual({ "media/sijiang-siyou.svg": { width: 1200, height: 600 } });
+    // A lesson without figures needs no lookup; a tree not compiled yet has none.
+    expect(await figureSizes(lesson.courseId, null)).toEqual({});
+  });
+
   it("changes nothing when run again", async () => {
     const before = db.prepare("SELECT id, revision, updatedAt FROM Course ORDER BY id").all();
     const summary = await sync.syncContentCourses({ dir: CONTENT, projectRoot: ROOT });

@@ -17,12 +17,15 @@ export async function spawnServer(opts: {
   logFd?: number;
   /** Options for node itself (a CPU profile of a benchmark's server). */
   nodeArgs?: string[];
+  /** Another checkout of the project whose server runs (a benchmark's "before"); this one by default. */
+  appRoot?: string;
 }): Promise<SpawnedServer> {
-  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), "--import", "tsx", path.join(ROOT, "tests", "support", "run-server.ts")], {
-    cwd: opts.cwd ?? ROOT,
+  const appRoot = opts.appRoot ?? ROOT;
+  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), "--import", "tsx", path.join(appRoot, "tests", "support", "run-server.ts")], {
+    cwd: opts.cwd ?? appRoot,
     env: {
       ...process.env,
-      TSX_TSCONFIG_PATH: path.join(ROOT, "tsconfig.json"),
+      TSX_TSCONFIG_PATH: path.join(appRoot, "tsconfig.json"),
       DATABASE_URL: `file:${opts.dbFile}`,
       PORT: "0",
       HOST: "127.0.0.1",

@@ -11,9 +11,9 @@ export type SseReader = {
   headers: Headers;
 };
 
-export async function openSse(url: string, cookie: string): Promise<SseReader> {
+export async function openSse(url: string, cookie: string, headers: Record<string, string> = {}): Promise<SseReader> {
   const controller = new AbortController();
-  const res = await fetch(url, { headers: { Cookie: cookie, Accept: "text/event-stream" }, signal: controller.signal });
+  const res = await fetch(url, { headers: { ...headers, Cookie: cookie, Accept: "text/event-stream" }, signal: controller.signal });
   const queue: SseEvent[] = [];
   const waiters: (() => void)[] = [];
   let ended = false;

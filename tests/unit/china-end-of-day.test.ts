@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { DateOnlySchema, endOfChinaDay } from "~/lib/dates";
+import { endOfChinaDay } from "~/lib/dates";
+import { DateOnlySchema } from "~/lib/date-fields";
 
 describe("endOfChinaDay", () => {
   it("is the last second of the day in Beijing", () => {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { ClaimSchema } from "~/lib/claims";
-import { DateOnlySchema, DateTimeLocalSchema } from "~/lib/dates";
-import { HoursSchema, OptionalHoursSchema } from "~/lib/hours";
+import { DateOnlySchema, DateTimeLocalSchema } from "~/lib/date-fields";
+import { HoursSchema, OptionalHoursSchema } from "~/lib/hours-fields";
 import { ContestSettingsSchema, DrawSchema, SectionSchema } from "~/lib/contest-settings";
 import { numberField } from "~/lib/form-number";
 import { QuizSettingsSchema, SlotSchema } from "~/lib/quiz-settings";

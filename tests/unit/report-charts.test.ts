@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { shortUnitName } from "~/components/reports/charts";
+import { shortUnitName } from "~/lib/unit-names";
 
 describe("unit names on a phone's chart", () => {
   it("drops what a child unit's name shares with its parent's", () => {

@@ -1,4 +1,4 @@
-import { parseWithZod } from "@conform-to/zod/v4";
+import { parseWithZod } from "~/lib/zod-form";
 import { data } from "@remix-run/node";
 import { type CommentReply } from "~/components/assignments/report-to-read";
 import { type Grant } from "~/lib/permissions";

@@ -1,4 +1,4 @@
-import { parseWithZod } from "@conform-to/zod/v4";
+import { parseWithZod } from "~/lib/zod-form";
 import { data } from "@remix-run/node";
 import { type z } from "zod";
 import { isAppError } from "~/lib/app-error";

@@ -2,16 +2,8 @@ import { formatDate } from "~/lib/dates";
 import { AppError } from "~/lib/app-error";
 import { maskPhone } from "~/lib/mask";
 import { pageWindow, type SortDir, type TableQuery } from "~/lib/table-paging";
-import {
-  type CadreLevel,
-  CadreLevelSchema,
-  GenderSchema,
-  PersonCategorySchema,
-  type PoliticalStatus,
-  PoliticalStatusSchema,
-  type Role,
-  RoleSchema,
-} from "~/lib/vocabulary";
+import { type CadreLevel, type PoliticalStatus, type Role } from "~/lib/vocabulary";
+import { CadreLevelSchema, GenderSchema, PersonCategorySchema, PoliticalStatusSchema, RoleSchema } from "~/lib/vocabulary-fields";
 import { audit } from "../audit";
 import { invalidateAllSessions } from "../auth/session";
 import { checkStatusGates } from "../hours/gates";

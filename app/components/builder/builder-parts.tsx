@@ -1,5 +1,5 @@
 import { type FieldMetadata, type FormMetadata, getFormProps, getInputProps, getSelectProps, getTextareaProps, useForm } from "@conform-to/react";
-import { parseWithZod } from "@conform-to/zod/v4";
+import { parseWithZod } from "~/lib/zod-form";
 import { Form, useActionData, useNavigation } from "@remix-run/react";
 import { type InputHTMLAttributes, type ReactNode } from "react";
 import { type ZodType } from "zod";

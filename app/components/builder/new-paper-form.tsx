@@ -1,5 +1,5 @@
 import { type SubmissionResult, getFormProps, getInputProps, getSelectProps, useForm } from "@conform-to/react";
-import { parseWithZod } from "@conform-to/zod/v4";
+import { parseWithZod } from "~/lib/zod-form";
 import { Form, useActionData, useNavigation } from "@remix-run/react";
 import { FormMessage, buttonClass, inputClass, FieldError } from "~/components/ui/form";
 import { UnitOptions } from "~/components/ui/options";

@@ -1,5 +1,5 @@
 import { type SubmissionResult, getFormProps, getInputProps, useForm } from "@conform-to/react";
-import { parseWithZod } from "@conform-to/zod/v4";
+import { parseWithZod } from "~/lib/zod-form";
 import { Form } from "@remix-run/react";
 import { Field, FieldError, FormMessage, buttonClass, inputClass } from "~/components/ui/form";
 import { GRADE_COMPONENTS, GRADE_COMPONENT_LABELS, RuleFormSchema } from "~/lib/class-grading";

@@ -99,7 +99,27 @@ export function VideoStudy(props: {
   useEffect(() => {
     let disposed = false;
     let timer: ReturnType<typeof setInterval> | undefined;
+    let stopWatching = () => {};
+    // The player (video.js, the largest script of the site) is fetched only once the video is on
+    // screen or about to be: a lesson whose video sits below its text loads it when the reader gets
+    // there (decision 062).
+    const onScreen = new Promise<void>((resolve) => {
+      const element = videoRef.current;
+      if (!element || typeof IntersectionObserver === "undefined") return resolve();
+      const observer = new IntersectionObserver(
+        (entries) => {
+          if (!entries.some((e) => e.isIntersecting) && !disposed) return;
+          observer.disconnect();
+          resolve();
+        },
+        { rootMargin: "200px" },
+      );
+      observer.observe(element);
+      stopWatching = () => observer.disconnect();
+    });
     void (async () => {
+      await onScreen;
+      if (disposed) return;
       const [{ default: videojs }] = await Promise.all([import("video.js"), import("video.js/dist/video-js.css")]);
       if (disposed || !videoRef.current) return;
       const player = videojs(videoRef.current, { controls: true, fluid: true, preload: "metadata", playbackRates: [], language: "zh-CN" }) as unknown as Player;
@@ -171,6 +191,7 @@ export function VideoStudy(props: {
     window.addEventListener("pagehide", onHide);
     return () => {
       disposed = true;
+      stopWatching();
       clearInterval(timer);
       window.removeEventListener("pagehide", onHide);
       onHide();

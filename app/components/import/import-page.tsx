@@ -1,5 +1,5 @@
 import { type SubmissionResult, getFormProps, getInputProps, useForm } from "@conform-to/react";
-import { parseWithZod } from "@conform-to/zod/v4";
+import { parseWithZod } from "~/lib/zod-form";
 import { Form, Link, useNavigation } from "@remix-run/react";
 import { type ReactNode } from "react";
 import { type ZodType } from "zod";

@@ -8,6 +8,8 @@ import { MDX_TAGS, type MdxNode, allowedProps, isMdxComponent } from "~/lib/mdx-
 export type LessonMdxSlots = {
   /** The URL of a file in the course's media folder. */
   mediaUrl: (path: string) => string;
+  /** A picture's pixel size, when the page knows it: the <img> gets width and height, so nothing moves when it loads. */
+  imageSize?: (path: string) => { width: number; height: number } | undefined;
   /** The lesson's video player, for <Video />; null when the lesson has no video. */
   video?: () => ReactNode;
   /** A checkpoint question by id, for <Checkpoint id="…" />. */
@@ -36,11 +38,19 @@ function Callout({ type, source, children }: { type?: string; source?: string; c
 }
 
 function Figure({ src, alt, caption }: { src?: string; alt?: string; caption?: string }) {
-  const { mediaUrl } = useContext(LessonMdxContext);
+  const { mediaUrl, imageSize } = useContext(LessonMdxContext);
   if (!src) return null;
+  const size = imageSize?.(src);
   return (
     <figure className="my-4">
-      <img src={mediaUrl(src)} alt={alt ?? ""} loading="lazy" className="mx-auto max-h-96 max-w-full" />
+      <img
+        src={mediaUrl(src)}
+        alt={alt ?? ""}
+        loading="lazy"
+        width={size?.width}
+        height={size?.height}
+        className="mx-auto h-auto max-h-96 max-w-full object-contain"
+      />
       {caption ? <figcaption className="mt-1 text-center text-xs text-stone-600">{caption}</figcaption> : null}
     </figure>
   );

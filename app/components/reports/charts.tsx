@@ -1,19 +1,13 @@
 import { useState } from "react";
 import { Bar, BarChart, CartesianGrid, ComposedChart, LabelList, Legend, Line, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import { useHydrated } from "~/components/ui/use-hydrated";
+import { shortUnitName } from "~/lib/unit-names";
 
 // The two charts of the 学时 dashboard (recharts, SVG). Both fit a 390 px phone: short axis labels,
 // the unit names on a vertical axis so long names wrap rather than overlap.
 
 const PARTY = "#c8161d";
 const GOLD = "#d4a017";
-
-/** A child unit's name without the part it shares with its parent's ("计算机学院本科生第一党支部" → "本科生第一党支部"), to fit a phone. */
-export function shortUnitName(name: string, parentName: string): string {
-  let common = 0;
-  while (common < name.length && name[common] === parentName[common]) common++;
-  return common >= 2 && common < name.length ? name.slice(common).replace(/^（(.+)）$/, "$1") : name;
-}
 
 type Comparable = { name: string; completionRate: number | null; participationRate: number | null; averageEarned: number | null };
 
