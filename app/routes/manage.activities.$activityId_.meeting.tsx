@@ -10,7 +10,7 @@ import { requireManagerOf } from "~/.server/auth/guard";
 import { readForm } from "~/.server/http/form-body";
 import { formRefusal, orRefuse } from "~/.server/http/refusal";
 import { parseUploadForm } from "~/.server/http/upload";
-import { MAX_MINUTES_FILE_BYTES, MINUTES_FILE_FIELD, addMinutesFile } from "~/.server/activities/minutes-files";
+import { MAX_MINUTES_FILE_BYTES, MINUTES_FILE_FIELD, addMinutesFile, removeMinutesFile } from "~/.server/activities/minutes-files";
 import { Field, FieldError, FormMessage, Notice, buttonClass, inputClass, secondaryButtonClass } from "~/components/ui/form";
 import { ACTIVITY_KIND_LABELS, ACTIVITY_STATUS_LABELS } from "~/lib/activities";
 import { RequiredDateTime } from "~/lib/contest-settings";
@@ -69,14 +69,20 @@ const LeaveSchema = z.object({
 });
 const MakeupSchema = z.object({ intent: z.literal("makeup"), lessonId: z.number().int().positive().optional() });
 const FileSchema = z.object({ intent: z.literal("file"), file: z.unknown() });
-const ActionSchema = z.discriminatedUnion("intent", [MinutesSchema, PostponeSchema, LeaveSchema, MakeupSchema], { error: "未知的操作" });
+const RemoveFileSchema = z.object({
+  intent: z.literal("remove-file"),
+  fileId: z.number({ error: "请选择要删除的文件" }).int().positive(),
+  reason: reason("请填写删除原因（至少 2 个字）"),
+});
+const ActionSchema = z.discriminatedUnion("intent", [MinutesSchema, PostponeSchema, LeaveSchema, MakeupSchema, RemoveFileSchema], { error: "未知的操作" });
 
 type Reply = { result: SubmissionResult<string[]>; form: string | null; message?: string };
 
 function formOf(formData: FormData): string | null {
   const intent = formData.get("intent");
   if (typeof intent !== "string") return null;
-  return intent === "leave" ? `leave-${String(formData.get("personId"))}` : intent;
+  if (intent === "leave") return `leave-${String(formData.get("personId"))}`;
+  return intent === "remove-file" ? `remove-file-${String(formData.get("fileId"))}` : intent;
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -117,6 +123,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
         const r = await assignMakeup(user.id, id, null, input.lessonId ?? null);
         return done(`已为 ${r.assigned} 名缺席人员布置补学`);
       }
+      case "remove-file": {
+        const removed = await removeMinutesFile(user.id, id, input.fileId, input.reason);
+        return done(`已删除${removed.kind === "photo" ? "照片" : "附件"}“${removed.name}”`);
+      }
     }
   } catch (e) {
     return formRefusal(submission, e, { form });
@@ -146,6 +156,42 @@ function LeaveDecision({ personId, lastResult }: { personId: number; lastResult:
       </button>
       <FieldError field={fields.reason} />
     </Form>
+  );
+}
+
+/**
+ * Removing a file asks twice without any script: the 删除 summary opens a form that wants the reason
+ * and a second button, so one stray tap removes nothing.
+ */
+function RemoveFile({ file, lastResult }: { file: { id: number; kind: string; name: string }; lastResult: SubmissionResult<string[]> | undefined }) {
+  const [form, fields] = useForm({
+    id: `remove-file-${file.id}`,
+    lastResult,
+    shouldValidate: "onBlur",
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: RemoveFileSchema }),
+  });
+  const what = `${file.kind === "photo" ? "照片" : "附件"}“${file.name}”`;
+  return (
+    <details className="inline-block" open={fields.reason.errors ? true : undefined}>
+      <summary className="cursor-pointer text-xs text-red-700 hover:underline">
+        删除<span className="sr-only">{what}</span>
+      </summary>
+      <Form method="post" {...getFormProps(form)} className="mt-1 flex flex-wrap items-center gap-1">
+        <input type="hidden" name="intent" value="remove-file" />
+        <input type="hidden" name="fileId" value={file.id} />
+        <input
+          {...getInputProps(fields.reason, { type: "text" })}
+          placeholder="删除原因"
+          aria-label={`删除${what}的原因`}
+          maxLength={200}
+          className="w-44 rounded border border-stone-300 px-2 py-1 text-sm"
+        />
+        <button type="submit" className={secondaryButtonClass}>
+          确认删除
+        </button>
+        <FieldError field={fields.reason} />
+      </Form>
+    </details>
   );
 }
 
@@ -235,10 +281,11 @@ export default function MeetingRecordPage() {
           <h2 className="font-bold">照片与附件</h2>
           <ul className="space-y-1 text-sm" data-testid="minutes-files">
             {files.map((f) => (
-              <li key={f.id}>
+              <li key={f.id} className="flex flex-wrap items-start gap-2">
                 <a href={`/meetings/${a.id}/files/${f.id}`} className="text-party hover:underline">
                   {f.kind === "photo" ? "照片" : "附件"}：{f.name}
                 </a>
+                <RemoveFile file={f} lastResult={resultFor(`remove-file-${f.id}`)} />
               </li>
             ))}
           </ul>

@@ -314,4 +314,48 @@ describe("meetings", () => {
     const another = await plan(-HOUR / 2);
     expect((await clients.M1.download(`/meetings/${another}/files/${files[0].id}`)).status).toBe(404);
   });
+
+  it("removes a minutes file uploaded by mistake: only with a reason, only by those who write the minutes, audited, gone from disk", async () => {
+    const id = await plan(-HOUR / 2);
+    const form = new FormData();
+    form.set("intent", "file");
+    form.set("file", new File([new TextEncoder().encode("%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")], "错传的材料.pdf", { type: "application/pdf" }));
+    expect((await clients.SEC.post(record(id), form)).status).toBe(200);
+    const [file] = db().prepare("SELECT id, filePath FROM ActivityFile WHERE activityId = ?").all(id) as { id: number; filePath: string }[];
+    const stored = path.join(dataDir, file.filePath);
+    expect(fs.existsSync(stored)).toBe(true);
+    // The page asks twice without script: a 删除 summary, then the reason and 确认删除 in its form.
+    const page = await clients.SEC.get(record(id));
+    expect(page.text).toMatch(/<summary[^>]*>删除<span class="sr-only">附件“错传的材料.pdf”<\/span><\/summary>/);
+    expect(page.text).toContain("确认删除");
+
+    const remove = (key: string, fields: Record<string, string>) =>
+      clients[key].post(record(id), { intent: "remove-file", fileId: String(file.id), ...fields });
+    const noReason = await remove("SEC", { reason: "" });
+    expect(noReason.status).toBe(400);
+    expect(noReason.text).toContain("请填写删除原因");
+    // A member reading the meeting and a member of another branch may not.
+    expect((await remove("M1", { reason: "不小心" })).status).toBe(403);
+    expect((await remove("FAR", { reason: "不小心" })).status).toBe(403);
+    expect(fs.existsSync(stored)).toBe(true);
+    expect(audits("activity.file_remove", id)).toBe(0);
+
+    const done = await remove("SEC", { reason: "上传错了会议" });
+    expect(done.status).toBe(200);
+    expect(done.text).toContain("已删除附件“错传的材料.pdf”");
+    expect(db().prepare("SELECT COUNT(*) AS n FROM ActivityFile WHERE id = ?").get(file.id)).toEqual({ n: 0 });
+    expect(fs.existsSync(stored)).toBe(false);
+    const logged = db().prepare("SELECT actorId, detail FROM AuditLog WHERE action = 'activity.file_remove' AND targetId = ?").all(String(id)) as {
+      actorId: number;
+      detail: string;
+    }[];
+    expect(logged.map((l) => [l.actorId, JSON.parse(l.detail)])).toEqual([
+      [ids.SEC, { fileId: file.id, kind: "attachment", name: "错传的材料.pdf", size: expect.any(Number), reason: "上传错了会议" }],
+    ]);
+    expect((await clients.M1.download(`/meetings/${id}/files/${file.id}`)).status).toBe(404);
+    const again = await remove("SEC", { reason: "上传错了会议" });
+    expect(again.status).toBe(404);
+    expect(again.text).toContain("该附件不存在或已删除");
+    expect(audits("activity.file_remove", id)).toBe(1);
+  });
 });
