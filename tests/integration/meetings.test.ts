@@ -165,6 +165,11 @@ describe("meetings", () => {
       reason: "运动会裁判，无法调整",
     });
     expect([audits("activity.leave_request", id), audits("activity.leave_decide", id)]).toEqual([2, 2]);
+    // Each decision reaches the asker's inbox, once, linking to the meeting.
+    expect(db().prepare("SELECT title, body, url FROM Notification WHERE personId = ? AND dedupeKey LIKE ? ORDER BY id").all(ids.M2, `leave:${id}:%`)).toEqual([
+      { title: "请假未获批准", body: "“十二月主题党日”：运动会可调整时间", url: `/meetings/${id}` },
+      { title: "请假已批准", body: "“十二月主题党日”", url: `/meetings/${id}` },
+    ]);
 
     // The secretary's own request is decided by someone else, never by her.
     db()

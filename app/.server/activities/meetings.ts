@@ -2,9 +2,11 @@ import { AppError } from "~/lib/app-error";
 import { ActivityKindSchema } from "~/lib/activities";
 import { grantsCover, type Grant } from "~/lib/permissions";
 import { unitIdsOnPath } from "~/lib/unit-path";
+import { leaveDecisionMessage } from "~/lib/notification-messages";
 import { audit } from "../audit";
 import { prisma } from "../db";
 import { Prisma } from "../generated/prisma/client";
+import { notify } from "../notify/notify";
 
 // A meeting as its members see it (decision 056): who is expected, what a member may read, her 请假,
 // and the secretary's side of the plan (postponing) and the minutes. An Activity is the meeting: the
@@ -190,9 +192,10 @@ export async function decideLeave(actorId: number, activityId: number, personId:
   // Nobody decides her own leave: the record book would list her as 请假 on her word alone.
   if (actorId === personId) throw new AppError("forbidden", "不能审批自己的请假，请由另一位有权限的同志审批");
   if (!approve && !reason.trim()) throw new AppError("invalid", "不批准请假须填写原因", { field: "reason" });
+  const decidedAt = new Date();
   const { count } = await prisma.activityLeave.updateMany({
     where: { activityId, personId, status: "pending" },
-    data: { status: approve ? "approved" : "rejected", decidedById: actorId, decidedAt: new Date(), decisionReason: reason.trim() || null },
+    data: { status: approve ? "approved" : "rejected", decidedById: actorId, decidedAt, decisionReason: reason.trim() || null },
   });
   if (count === 0) throw new AppError("invalid", "该请假已处理或已撤回");
   await audit({
@@ -202,6 +205,13 @@ export async function decideLeave(actorId: number, activityId: number, personId:
     targetId: activityId,
     detail: { personId, approved: approve, reason: reason.trim() || null },
   });
+  // The asker learns the decision in her inbox (and by her channels for meetings), once per decision.
+  const activity = await prisma.activity.findUnique({ where: { id: activityId }, select: { title: true } });
+  const message = leaveDecisionMessage(
+    { activityId, activityTitle: activity?.title ?? "会议", approved: approve, reason: reason.trim() || null, decidedAt },
+    personId,
+  );
+  await notify(undefined, { personIds: [personId], ...message });
 }
 
 export async function leavesOf(activityId: number) {
