@@ -179,6 +179,8 @@ export const AUDIT_ACTIONS = [
   "notification.unsubscribe",
   // Minutes files removed (issue 19).
   "activity.file_remove",
+  // Expected attendees chosen by hand (issue 19).
+  "activity.invitees",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

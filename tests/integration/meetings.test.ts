@@ -363,4 +363,65 @@ describe("meetings", () => {
     expect(again.text).toContain("该附件不存在或已删除");
     expect(audits("activity.file_remove", id)).toBe(1);
   });
+
+  it("takes the expected people chosen by hand: the member list, 请假, 补学 and the record book follow the list", async () => {
+    const title = "支委会：研究发展对象人选";
+    const id = await plan(HOUR / 2, { kind: "committee_meeting", title });
+    const summary = async () =>
+      /data-testid="invitee-summary"[^>]*>([^<]*(?:<!-- -->[^<]*)*)</.exec((await clients.SEC.get(record(id))).text)![1].replace(/<!-- -->/g, "");
+    // No committee member is named in this branch: by the rule, its five party members.
+    expect(await summary()).toMatch(/按会议类型确定.*共 5 人/);
+    const choose = (key: string, people: string[]) => {
+      const form = new URLSearchParams({ intent: "invitees" });
+      for (const p of people) form.append("personId", String(ids[p]));
+      return clients[key].post(record(id), form);
+    };
+    const chosen = await choose("SEC", ["SEC", "M1", "M3"]);
+    expect(chosen.status).toBe(200);
+    expect(chosen.text).toContain("已设定应到人员 3 人");
+    expect(await summary()).toMatch(/由书记手动选定.*共 3 人/);
+    // Only people of the meeting's unit and below; only its managers choose.
+    const far = await choose("SEC", ["M1", "FAR"]);
+    expect(far.status).toBe(400);
+    expect(far.text).toContain("应到人员须是本组织及下级组织的在册人员");
+    expect((await choose("M1", ["M1"])).status).toBe(403);
+    expect(db().prepare("SELECT personId FROM ActivityInvitee WHERE activityId = ? ORDER BY personId").all(id)).toEqual(
+      [ids.SEC, ids.M1, ids.M3].sort((a, b) => a - b).map((personId) => ({ personId })),
+    );
+
+    // A member left off neither sees it nor asks leave of it; one on the list does both.
+    expect((await clients.M2.get(`/meetings/${id}`)).status).toBe(404);
+    expect((await clients.M2.get("/meetings")).text).not.toContain(title);
+    expect((await clients.M1.get("/meetings")).text).toContain(title);
+    expect((await clients.M2.post(`/meetings/${id}`, { intent: "leave", reason: "出差在外" })).status).not.toBe(200);
+    expect((await clients.M3.post(`/meetings/${id}`, { intent: "leave", reason: "出差在外" })).status).toBe(200);
+    expect((await clients.SEC.post(record(id), { intent: "leave", personId: String(ids.M3), decision: "approve", reason: "" })).status).toBe(200);
+
+    // Held: M1 checks in, the list is confirmed; the absentees are the chosen people not there, no one else.
+    const secret = (db().prepare("SELECT codeSecret FROM Activity WHERE id = ?").get(id) as { codeSecret: string }).codeSecret;
+    expect((await clients.M1.get(`/checkin/${checkinToken(id, secret)}`)).status).toBe(200);
+    expect((await clients.SEC.post(`/manage/activities/${id}`, { intent: "confirm" })).status).toBe(200);
+    const absentees = /data-testid="absentee-list"[^>]*>([\s\S]*?)<\/ul>/.exec((await clients.SEC.get(record(id))).text)![1];
+    expect(absentees).toContain("人员SEC");
+    expect(absentees).toContain("人员M3");
+    expect(absentees).not.toContain("人员M2");
+    expect(absentees).not.toContain("人员M4");
+    const year = new Date(Date.now() + 8 * HOUR).getUTCFullYear();
+    expect((await clients.SEC.get(`/manage/meetings/record/${ids.branch}?year=${year}`)).text).toMatch(new RegExp(`${title}[\\s\\S]*?出席（1/3）`));
+    // Once confirmed the list stands.
+    const late = await choose("SEC", ["M1"]);
+    expect(late.status).toBe(400);
+    expect(late.text).toContain("会议已确认或已取消，不能再修改应到人员");
+    expect(audits("activity.invitees", id)).toBe(1);
+
+    // Back to the rule: the choice is dropped, audited.
+    const other = await plan(2 * HOUR, { kind: "theme_day", title: "手动选择后恢复的主题党日" });
+    expect((await clients.SEC.post(record(other), { intent: "invitees", personId: String(ids.M1) })).status).toBe(200);
+    expect((await clients.M2.get(`/meetings/${other}`)).status).toBe(404);
+    const reset = await clients.SEC.post(record(other), { intent: "invitees-reset" });
+    expect(reset.text).toContain("应到人员已恢复为按会议类型确定");
+    expect(db().prepare("SELECT COUNT(*) AS n FROM ActivityInvitee WHERE activityId = ?").get(other)).toEqual({ n: 0 });
+    expect((await clients.M2.get(`/meetings/${other}`)).status).toBe(200);
+    expect(audits("activity.invitees", other)).toBe(2);
+  });
 });

@@ -2,7 +2,7 @@ import { ACTIVITY_KIND_LABELS, type ActivityKind } from "~/lib/activities";
 import { formatChinaDateTime } from "~/lib/dates";
 import { type TodoItem, pushItem } from "~/lib/todo";
 import { unitIdsOnPath } from "~/lib/unit-path";
-import { expectedAttendeeWhere } from "../activities/meetings";
+import { expectedAttendeeWhere, handPicked } from "../activities/meetings";
 import { prisma } from "../db";
 import { type TodoPerson } from "./people";
 
@@ -42,9 +42,11 @@ export async function eventsDue(people: readonly TodoPerson[], from: Date, to: D
           where: { kind: "session", activity: window, classId: { in: [...new Set(enrolled.map((m) => m.classId))] } },
           select: { classId: true, trainingClass: { select: { title: true } }, activity: { select: { id: true, title: true, startsAt: true, endsAt: true } } },
         });
+  // A 支委会 and a meeting whose people were chosen by hand are listed to those its rule names.
+  const chosen = await handPicked(activities.map((a) => a.id));
   const committees = new Map<number, Set<number>>();
-  for (const a of activities.filter((x) => x.kind === "committee_meeting")) {
-    const where = await expectedAttendeeWhere({ kind: a.kind, unit: { path: a.unit.path } });
+  for (const a of activities.filter((x) => x.kind === "committee_meeting" || chosen.has(x.id))) {
+    const where = await expectedAttendeeWhere({ id: a.id, kind: a.kind, unit: { path: a.unit.path } });
     const expected = await prisma.person.findMany({ where: { AND: [{ id: { in: people.map((p) => p.id) } }, where] }, select: { id: true } });
     committees.set(a.id, new Set(expected.map((e) => e.id)));
   }
@@ -53,8 +55,9 @@ export async function eventsDue(people: readonly TodoPerson[], from: Date, to: D
     const own = path[path.length - 1];
     const member = p.politicalStatus === "member" || p.politicalStatus === "probationary";
     for (const a of activities) {
-      if (!path.includes(a.unitId) || (a.unitId !== own && !FOR_EVERYONE_BELOW.includes(a.kind))) continue;
-      if (a.kind === "committee_meeting" ? !committees.get(a.id)?.has(p.id) : !member) continue;
+      if (!path.includes(a.unitId)) continue;
+      if (chosen.has(a.id) ? !committees.get(a.id)?.has(p.id) : a.unitId !== own && !FOR_EVERYONE_BELOW.includes(a.kind)) continue;
+      if (!chosen.has(a.id) && (a.kind === "committee_meeting" ? !committees.get(a.id)?.has(p.id) : !member)) continue;
       pushItem(result, p.id, {
         key: `meeting:${a.id}`,
         kind: "meeting",
