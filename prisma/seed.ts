@@ -11,6 +11,7 @@ import { seedDemoMailboxes } from "./seed-mailboxes";
 import { type DemoPageUnits, seedDemoPageImage, seedDemoPages } from "./seed-pages";
 import { seedDemoThoughtReports } from "./seed-thought-reports";
 import { seedDemoUpcomingMeetings } from "./seed-todo";
+import { seedDemoNotifications } from "./seed-notifications";
 
 // The demo university: one committee, 11 colleges, 44 branches and some groups, about 12,000
 // people across every political status and cadre level, notices, and one account per role.
@@ -342,6 +343,8 @@ export async function seedDemoUniversity(dbFile: string, now = new Date(), opts:
   f.transaction(() => seedDemoLibrary(f.db, dataDir, now));
   // The coming meetings of the demo accounts' units, for their to-do lists (decision 057).
   f.transaction(() => seedDemoUpcomingMeetings(f.db, now));
+  // The demo accounts' inboxes, last: they speak of the notices, meetings, letters and posts above (decision 054).
+  f.transaction(() => seedDemoNotifications(f.db, now));
   f.close();
   return { units: unitCount, people: peopleCount, files, ms: Math.round(performance.now() - started) };
 }

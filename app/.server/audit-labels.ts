@@ -164,6 +164,11 @@ export const AUDIT_ACTION_LABELS: Record<AuditAction, string> = {
   "activity.leave_decide": "审批请假",
   "activity.makeup_assign": "布置补学",
   "activity.makeup_complete": "完成补学",
+  "notification.settings": "修改通知设置",
+  "notification.subscribe": "在浏览器开启推送",
+  "notification.unsubscribe": "移除推送设备",
+  "activity.file_remove": "删除纪要附件",
+  "activity.invitees": "选择应到人员",
 };
 
 /** The label of an action read from the log; an action the code no longer knows shows as stored. */

@@ -173,6 +173,14 @@ export const AUDIT_ACTIONS = [
   "activity.leave_decide",
   "activity.makeup_assign",
   "activity.makeup_complete",
+  // Notification settings (issue 19): what a person changed about how she is reached.
+  "notification.settings",
+  "notification.subscribe",
+  "notification.unsubscribe",
+  // Minutes files removed (issue 19).
+  "activity.file_remove",
+  // Expected attendees chosen by hand (issue 19).
+  "activity.invitees",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

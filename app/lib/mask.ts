@@ -45,3 +45,12 @@ export function personFieldsFor(grants: readonly Grant[], person: { unitPath: st
     politicalStatus: whole ? (POLITICAL_STATUS_LABELS[status as PoliticalStatus] ?? status) : MASKED_STATUS,
   };
 }
+
+/** zhou.dangyuan@example.edu.cn → z***n@example.edu.cn: the domain stays (which mail service), the name does not. */
+export function maskEmail(email: string | null | undefined): string {
+  const s = (email ?? "").trim();
+  const at = s.lastIndexOf("@");
+  if (at < 1) return "*".repeat(s.length);
+  const local = s.slice(0, at);
+  return `${local[0]}***${local.length > 2 ? local.slice(-1) : ""}${s.slice(at)}`;
+}

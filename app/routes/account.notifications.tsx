@@ -129,7 +129,7 @@ export default function NotificationSettingsPage() {
               {NOTIFICATION_CHANNELS.map((c) => (
                 <th key={c} className="py-1 text-center font-medium">
                   {CHANNEL_LABELS[c]}
-                  {d.configuredChannels.includes(c) ? null : <span className="block text-xs font-normal text-stone-400">（服务器未开启）</span>}
+                  {d.configuredChannels.includes(c) ? null : <span className="block text-xs font-normal text-stone-600">（服务器未开启）</span>}
                 </th>
               ))}
             </tr>

@@ -4,13 +4,14 @@ import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, da
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { activityDetail, activityUnitId } from "~/.server/activities/activities";
+import { chooseInvitees, inviteeChoices, resetInvitees } from "~/.server/activities/invitees";
 import { absenteesOf, assignMakeup, lessonChoices } from "~/.server/activities/makeup";
 import { decideLeave, leavesOf, meetingFiles, postponeActivity, saveMinutes } from "~/.server/activities/meetings";
 import { requireManagerOf } from "~/.server/auth/guard";
 import { readForm } from "~/.server/http/form-body";
 import { formRefusal, orRefuse } from "~/.server/http/refusal";
 import { parseUploadForm } from "~/.server/http/upload";
-import { MAX_MINUTES_FILE_BYTES, MINUTES_FILE_FIELD, addMinutesFile } from "~/.server/activities/minutes-files";
+import { MAX_MINUTES_FILE_BYTES, MINUTES_FILE_FIELD, addMinutesFile, removeMinutesFile } from "~/.server/activities/minutes-files";
 import { Field, FieldError, FormMessage, Notice, buttonClass, inputClass, secondaryButtonClass } from "~/components/ui/form";
 import { ACTIVITY_KIND_LABELS, ACTIVITY_STATUS_LABELS } from "~/lib/activities";
 import { RequiredDateTime } from "~/lib/contest-settings";
@@ -44,6 +45,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       hasMinutes: a.minutes !== null,
     },
     files: await meetingFiles(id),
+    invitees: (await inviteeChoices(id))!,
     minutes: { minutes: a.minutes ?? "", decisions: a.decisions ?? "" },
     postponeDefault: toLocalInput(new Date(a.startsAt.getTime() + 7 * 86400_000)),
     leaves: leaves.map((l) => ({ ...l, name: l.person.name, createdAt: formatChinaDateTime(l.createdAt) })),
@@ -70,14 +72,33 @@ const LeaveSchema = z.object({
 });
 const MakeupSchema = z.object({ intent: z.literal("makeup"), lessonId: z.number().int().positive().optional() });
 const FileSchema = z.object({ intent: z.literal("file"), file: z.unknown() });
-const ActionSchema = z.discriminatedUnion("intent", [MinutesSchema, PostponeSchema, LeaveSchema, MakeupSchema], { error: "未知的操作" });
+const RemoveFileSchema = z.object({
+  intent: z.literal("remove-file"),
+  fileId: z.number({ error: "请选择要删除的文件" }).int().positive(),
+  reason: singleLineText({ label: "删除原因", min: 2, max: 200 }),
+});
+const InviteesSchema = z.object({
+  intent: z.literal("invitees"),
+  personId: z.preprocess(
+    (v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]),
+    z.array(z.coerce.number().int().positive()).min(1, "请至少选择一名应到人员").max(1000, "应到人员最多 1000 人"),
+  ),
+});
+const ResetInviteesSchema = z.object({ intent: z.literal("invitees-reset") });
+const ActionSchema = z.discriminatedUnion(
+  "intent",
+  [MinutesSchema, PostponeSchema, LeaveSchema, MakeupSchema, RemoveFileSchema, InviteesSchema, ResetInviteesSchema],
+  { error: "未知的操作" },
+);
 
 type Reply = { result: SubmissionResult<string[]>; form: string | null; message?: string };
 
 function formOf(formData: FormData): string | null {
   const intent = formData.get("intent");
   if (typeof intent !== "string") return null;
-  return intent === "leave" ? `leave-${String(formData.get("personId"))}` : intent;
+  if (intent === "leave") return `leave-${String(formData.get("personId"))}`;
+  if (intent === "invitees-reset") return "invitees";
+  return intent === "remove-file" ? `remove-file-${String(formData.get("fileId"))}` : intent;
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -118,6 +139,16 @@ export async function action({ request, params }: ActionFunctionArgs) {
         const r = await assignMakeup(user.id, id, null, input.lessonId ?? null);
         return done(`已为 ${r.assigned} 名缺席人员布置补学`);
       }
+      case "invitees":
+        await chooseInvitees(user.id, id, input.personId);
+        return done(`已设定应到人员 ${new Set(input.personId).size} 人`);
+      case "invitees-reset":
+        await resetInvitees(user.id, id);
+        return done("应到人员已恢复为按会议类型确定");
+      case "remove-file": {
+        const removed = await removeMinutesFile(user.id, id, input.fileId, input.reason);
+        return done(`已删除${removed.kind === "photo" ? "照片" : "附件"}“${removed.name}”`);
+      }
     }
   } catch (e) {
     return formRefusal(submission, e, { form });
@@ -150,8 +181,95 @@ function LeaveDecision({ personId, lastResult }: { personId: number; lastResult:
   );
 }
 
+/**
+ * Removing a file asks twice without any script: the 删除 summary opens a form that wants the reason
+ * and a second button, so one stray tap removes nothing.
+ */
+function RemoveFile({ file, lastResult }: { file: { id: number; kind: string; name: string }; lastResult: SubmissionResult<string[]> | undefined }) {
+  const [form, fields] = useForm({
+    id: `remove-file-${file.id}`,
+    lastResult,
+    shouldValidate: "onBlur",
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: RemoveFileSchema }),
+  });
+  const what = `${file.kind === "photo" ? "照片" : "附件"}“${file.name}”`;
+  return (
+    <details className="inline-block" open={fields.reason.errors ? true : undefined}>
+      <summary className="cursor-pointer text-xs text-red-700 hover:underline">
+        删除<span className="sr-only">{what}</span>
+      </summary>
+      <Form method="post" {...getFormProps(form)} className="mt-1 flex flex-wrap items-center gap-1">
+        <input type="hidden" name="intent" value="remove-file" />
+        <input type="hidden" name="fileId" value={file.id} />
+        <input
+          {...getInputProps(fields.reason, { type: "text" })}
+          placeholder="删除原因"
+          aria-label={`删除${what}的原因`}
+          maxLength={200}
+          className="w-44 rounded border border-stone-300 px-2 py-1 text-sm"
+        />
+        <button type="submit" className={secondaryButtonClass}>
+          确认删除
+        </button>
+        <FieldError field={fields.reason} />
+      </Form>
+    </details>
+  );
+}
+
+type InviteeChoices = NonNullable<Awaited<ReturnType<typeof inviteeChoices>>>;
+
+/** Who is expected, and while the meeting is open the secretary's choice of them by hand (any kind of meeting). */
+function Invitees({ invitees, open, lastResult }: { invitees: InviteeChoices; open: boolean; lastResult: SubmissionResult<string[]> | undefined }) {
+  const [form, fields] = useForm({ id: "invitees", lastResult, onValidate: ({ formData }) => parseWithZod(formData, { schema: InviteesSchema }) });
+  return (
+    <section className="space-y-2 rounded-lg bg-white p-4 shadow">
+      <h2 className="font-bold">应到人员</h2>
+      <p className="text-sm text-stone-600" data-testid="invitee-summary">
+        {invitees.byHand ? "由书记手动选定" : "按会议类型确定（本组织及下级的党员；支委会为支部委员）"}，共 {invitees.expectedCount} 人。
+      </p>
+      {open ? (
+        <details className="rounded border border-stone-200 p-2" open={fields.personId.errors ? true : undefined}>
+          <summary className="cursor-pointer text-sm font-medium text-party">手动选择应到人员</summary>
+          <Form method="post" {...getFormProps(form)} className="mt-2 space-y-2">
+            <fieldset>
+              <legend className="text-sm text-stone-600">勾选本次会议的应到人员（本组织及下级组织的在册人员）：</legend>
+              <ul className="mt-1 grid gap-1 text-sm sm:grid-cols-2">
+                {invitees.candidates.map((p) => (
+                  <li key={p.id}>
+                    <label className="inline-flex items-center gap-2">
+                      <input type="checkbox" name="personId" value={p.id} defaultChecked={p.expected} />
+                      {p.name}
+                      <span className="text-xs text-stone-600">
+                        {p.status}
+                        {p.role ? ` · ${p.role}` : ""} · {p.unitName}
+                      </span>
+                    </label>
+                  </li>
+                ))}
+              </ul>
+            </fieldset>
+            {invitees.truncated ? <p className="text-xs text-stone-600">人数较多，只列出前 {invitees.candidates.length} 人；请在下级组织安排会议。</p> : null}
+            <FieldError field={fields.personId} />
+            <button type="submit" name="intent" value="invitees" className={buttonClass}>
+              保存应到人员
+            </button>
+          </Form>
+          {invitees.byHand ? (
+            <Form method="post" className="mt-2">
+              <button type="submit" name="intent" value="invitees-reset" className={secondaryButtonClass}>
+                恢复按会议类型确定
+              </button>
+            </Form>
+          ) : null}
+        </details>
+      ) : null}
+    </section>
+  );
+}
+
 export default function MeetingRecordPage() {
-  const { activity: a, minutes, postponeDefault, leaves, absentees, lessons, files } = useLoaderData<typeof loader>();
+  const { activity: a, minutes, postponeDefault, leaves, absentees, lessons, files, invitees } = useLoaderData<typeof loader>();
   const reply = useActionData<typeof action>();
   const resultFor = (form: string) => (reply?.form === form ? reply.result : undefined);
   const [minutesForm, minutesFields] = useForm<z.input<typeof MinutesSchema>>({
@@ -186,6 +304,8 @@ export default function MeetingRecordPage() {
 
       {reply && "message" in reply && reply.message ? <Notice>{reply.message}</Notice> : null}
       <FormMessage messages={reply?.result.error?.[""]} />
+
+      <Invitees invitees={invitees} open={a.status === "open"} lastResult={resultFor("invitees")} />
 
       <section className="space-y-2 rounded-lg bg-white p-4 shadow">
         <h2 className="font-bold">请假</h2>
@@ -236,10 +356,11 @@ export default function MeetingRecordPage() {
           <h2 className="font-bold">照片与附件</h2>
           <ul className="space-y-1 text-sm" data-testid="minutes-files">
             {files.map((f) => (
-              <li key={f.id}>
+              <li key={f.id} className="flex flex-wrap items-start gap-2">
                 <a href={`/meetings/${a.id}/files/${f.id}`} className="text-party hover:underline">
                   {f.kind === "photo" ? "照片" : "附件"}：{f.name}
                 </a>
+                <RemoveFile file={f} lastResult={resultFor(`remove-file-${f.id}`)} />
               </li>
             ))}
           </ul>

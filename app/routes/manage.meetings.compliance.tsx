@@ -111,7 +111,9 @@ export default function MeetingCompliance() {
                   <span className="block text-xs font-normal">{r.requirement}</span>
                 </th>
               ))}
-              <th />
+              <th>
+                <span className="sr-only">记录本</span>
+              </th>
             </tr>
           </thead>
           <tbody>

@@ -93,7 +93,7 @@ export default function Notifications() {
                   </time>
                 </span>
                 <span className="mt-1 block text-sm text-stone-600">{n.body}</span>
-                <span className="mt-1 block text-xs text-stone-500">
+                <span className="mt-1 block text-xs text-stone-600">
                   {n.kind}
                   {n.hasLink ? " · 点击查看" : ""}
                 </span>

@@ -165,6 +165,11 @@ describe("meetings", () => {
       reason: "运动会裁判，无法调整",
     });
     expect([audits("activity.leave_request", id), audits("activity.leave_decide", id)]).toEqual([2, 2]);
+    // Each decision reaches the asker's inbox, once, linking to the meeting.
+    expect(db().prepare("SELECT title, body, url FROM Notification WHERE personId = ? AND dedupeKey LIKE ? ORDER BY id").all(ids.M2, `leave:${id}:%`)).toEqual([
+      { title: "请假未获批准", body: "“十二月主题党日”：运动会可调整时间", url: `/meetings/${id}` },
+      { title: "请假已批准", body: "“十二月主题党日”", url: `/meetings/${id}` },
+    ]);
 
     // The secretary's own request is decided by someone else, never by her.
     db()
@@ -313,5 +318,110 @@ describe("meetings", () => {
     // A file id of this meeting under another meeting's id is not found either.
     const another = await plan(-HOUR / 2);
     expect((await clients.M1.download(`/meetings/${another}/files/${files[0].id}`)).status).toBe(404);
+  });
+
+  it("removes a minutes file uploaded by mistake: only with a reason, only by those who write the minutes, audited, gone from disk", async () => {
+    const id = await plan(-HOUR / 2);
+    const form = new FormData();
+    form.set("intent", "file");
+    form.set("file", new File([new TextEncoder().encode("%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")], "错传的材料.pdf", { type: "application/pdf" }));
+    expect((await clients.SEC.post(record(id), form)).status).toBe(200);
+    const [file] = db().prepare("SELECT id, filePath FROM ActivityFile WHERE activityId = ?").all(id) as { id: number; filePath: string }[];
+    const stored = path.join(dataDir, file.filePath);
+    expect(fs.existsSync(stored)).toBe(true);
+    // The page asks twice without script: a 删除 summary, then the reason and 确认删除 in its form.
+    const page = await clients.SEC.get(record(id));
+    expect(page.text).toMatch(/<summary[^>]*>删除<span class="sr-only">附件“错传的材料.pdf”<\/span><\/summary>/);
+    expect(page.text).toContain("确认删除");
+
+    const remove = (key: string, fields: Record<string, string>) =>
+      clients[key].post(record(id), { intent: "remove-file", fileId: String(file.id), ...fields });
+    const noReason = await remove("SEC", { reason: "" });
+    expect(noReason.status).toBe(400);
+    expect(noReason.text).toContain("请填写删除原因");
+    // A member reading the meeting and a member of another branch may not.
+    expect((await remove("M1", { reason: "不小心" })).status).toBe(403);
+    expect((await remove("FAR", { reason: "不小心" })).status).toBe(403);
+    expect(fs.existsSync(stored)).toBe(true);
+    expect(audits("activity.file_remove", id)).toBe(0);
+
+    const done = await remove("SEC", { reason: "上传错了会议" });
+    expect(done.status).toBe(200);
+    expect(done.text).toContain("已删除附件“错传的材料.pdf”");
+    expect(db().prepare("SELECT COUNT(*) AS n FROM ActivityFile WHERE id = ?").get(file.id)).toEqual({ n: 0 });
+    expect(fs.existsSync(stored)).toBe(false);
+    const logged = db().prepare("SELECT actorId, detail FROM AuditLog WHERE action = 'activity.file_remove' AND targetId = ?").all(String(id)) as {
+      actorId: number;
+      detail: string;
+    }[];
+    expect(logged.map((l) => [l.actorId, JSON.parse(l.detail)])).toEqual([
+      [ids.SEC, { fileId: file.id, kind: "attachment", name: "错传的材料.pdf", size: expect.any(Number), reason: "上传错了会议" }],
+    ]);
+    expect((await clients.M1.download(`/meetings/${id}/files/${file.id}`)).status).toBe(404);
+    const again = await remove("SEC", { reason: "上传错了会议" });
+    expect(again.status).toBe(404);
+    expect(again.text).toContain("该附件不存在或已删除");
+    expect(audits("activity.file_remove", id)).toBe(1);
+  });
+
+  it("takes the expected people chosen by hand: the member list, 请假, 补学 and the record book follow the list", async () => {
+    const title = "支委会：研究发展对象人选";
+    const id = await plan(HOUR / 2, { kind: "committee_meeting", title });
+    const summary = async () =>
+      /data-testid="invitee-summary"[^>]*>([^<]*(?:<!-- -->[^<]*)*)</.exec((await clients.SEC.get(record(id))).text)![1].replace(/<!-- -->/g, "");
+    // No committee member is named in this branch: by the rule, its five party members.
+    expect(await summary()).toMatch(/按会议类型确定.*共 5 人/);
+    const choose = (key: string, people: string[]) => {
+      const form = new URLSearchParams({ intent: "invitees" });
+      for (const p of people) form.append("personId", String(ids[p]));
+      return clients[key].post(record(id), form);
+    };
+    const chosen = await choose("SEC", ["SEC", "M1", "M3"]);
+    expect(chosen.status).toBe(200);
+    expect(chosen.text).toContain("已设定应到人员 3 人");
+    expect(await summary()).toMatch(/由书记手动选定.*共 3 人/);
+    // Only people of the meeting's unit and below; only its managers choose.
+    const far = await choose("SEC", ["M1", "FAR"]);
+    expect(far.status).toBe(400);
+    expect(far.text).toContain("应到人员须是本组织及下级组织的在册人员");
+    expect((await choose("M1", ["M1"])).status).toBe(403);
+    expect(db().prepare("SELECT personId FROM ActivityInvitee WHERE activityId = ? ORDER BY personId").all(id)).toEqual(
+      [ids.SEC, ids.M1, ids.M3].sort((a, b) => a - b).map((personId) => ({ personId })),
+    );
+
+    // A member left off neither sees it nor asks leave of it; one on the list does both.
+    expect((await clients.M2.get(`/meetings/${id}`)).status).toBe(404);
+    expect((await clients.M2.get("/meetings")).text).not.toContain(title);
+    expect((await clients.M1.get("/meetings")).text).toContain(title);
+    expect((await clients.M2.post(`/meetings/${id}`, { intent: "leave", reason: "出差在外" })).status).not.toBe(200);
+    expect((await clients.M3.post(`/meetings/${id}`, { intent: "leave", reason: "出差在外" })).status).toBe(200);
+    expect((await clients.SEC.post(record(id), { intent: "leave", personId: String(ids.M3), decision: "approve", reason: "" })).status).toBe(200);
+
+    // Held: M1 checks in, the list is confirmed; the absentees are the chosen people not there, no one else.
+    const secret = (db().prepare("SELECT codeSecret FROM Activity WHERE id = ?").get(id) as { codeSecret: string }).codeSecret;
+    expect((await clients.M1.get(`/checkin/${checkinToken(id, secret)}`)).status).toBe(200);
+    expect((await clients.SEC.post(`/manage/activities/${id}`, { intent: "confirm" })).status).toBe(200);
+    const absentees = /data-testid="absentee-list"[^>]*>([\s\S]*?)<\/ul>/.exec((await clients.SEC.get(record(id))).text)![1];
+    expect(absentees).toContain("人员SEC");
+    expect(absentees).toContain("人员M3");
+    expect(absentees).not.toContain("人员M2");
+    expect(absentees).not.toContain("人员M4");
+    const year = new Date(Date.now() + 8 * HOUR).getUTCFullYear();
+    expect((await clients.SEC.get(`/manage/meetings/record/${ids.branch}?year=${year}`)).text).toMatch(new RegExp(`${title}[\\s\\S]*?出席（1/3）`));
+    // Once confirmed the list stands.
+    const late = await choose("SEC", ["M1"]);
+    expect(late.status).toBe(400);
+    expect(late.text).toContain("会议已确认或已取消，不能再修改应到人员");
+    expect(audits("activity.invitees", id)).toBe(1);
+
+    // Back to the rule: the choice is dropped, audited.
+    const other = await plan(2 * HOUR, { kind: "theme_day", title: "手动选择后恢复的主题党日" });
+    expect((await clients.SEC.post(record(other), { intent: "invitees", personId: String(ids.M1) })).status).toBe(200);
+    expect((await clients.M2.get(`/meetings/${other}`)).status).toBe(404);
+    const reset = await clients.SEC.post(record(other), { intent: "invitees-reset" });
+    expect(reset.text).toContain("应到人员已恢复为按会议类型确定");
+    expect(db().prepare("SELECT COUNT(*) AS n FROM ActivityInvitee WHERE activityId = ?").get(other)).toEqual({ n: 0 });
+    expect((await clients.M2.get(`/meetings/${other}`)).status).toBe(200);
+    expect(audits("activity.invitees", other)).toBe(2);
   });
 });

@@ -322,6 +322,68 @@ describe("the demo university", () => {
   });
 });
 
+describe("the demo accounts' inboxes (decision 054)", () => {
+  type Row = { number: string; kind: string; title: string; url: string | null; dedupeKey: string; readAt: string | null };
+  const rows = () =>
+    db
+      .prepare(
+        `SELECT p."number", n."kind", n."title", n."url", n."dedupeKey", n."readAt" FROM "Notification" n JOIN "Person" p ON p."id" = n."personId" ORDER BY n."id"`,
+      )
+      .all() as Row[];
+
+  it("gives every demo account printed at start an unread notice, some read ones, and nothing waiting to be sent", () => {
+    const all = rows();
+    for (const a of DEMO_ACCOUNTS) expect(all.filter((r) => r.number === a.username && r.readAt === null).length, a.username).toBeGreaterThanOrEqual(1);
+    expect(all.some((r) => r.readAt !== null)).toBe(true);
+    // Pinned notices, meeting reminders, a leave decided, letter replies and a mention, as the app's sources word them.
+    expect(new Set(all.map((r) => r.kind))).toEqual(new Set(["pinned_notice", "meeting", "letter_reply", "mention"]));
+    const mine = (who: string) => all.filter((r) => r.number === who);
+    expect(mine("member").map((r) => r.title)).toEqual(
+      expect.arrayContaining(["示范大学党委置顶通知", "计算机学院党委置顶通知", "请假已批准", "您的来信有了回复"]),
+    );
+    expect(mine("branchsec").some((r) => r.kind === "mention" && /在讨论中提到了你$/.test(r.title))).toBe(true);
+    // The author of a pinned notice is not told of it; activists are not reminded of party members' meetings.
+    expect(mine("admin").some((r) => r.title === "示范大学党委置顶通知")).toBe(false);
+    expect(mine("activist").some((r) => r.dedupeKey.startsWith("remind:meeting:"))).toBe(false);
+    // No outbox row: nothing leaves the server at start, for browsers or addresses nobody gave.
+    expect(count(`SELECT COUNT(*) AS n FROM "NotificationDelivery"`)).toBe(0);
+  });
+
+  it("links each notice to something that exists, and the leave it reports is on the meeting, approved and audited", () => {
+    for (const r of rows()) {
+      const meeting = /^\/meetings\/(\d+)$/.exec(r.url ?? "");
+      const letter = /^\/mailbox\/letters\/(\d+)$/.exec(r.url ?? "");
+      const post = /^\/discuss\/(\d+)#post-(\d+)$/.exec(r.url ?? "");
+      if (meeting) expect(count(`SELECT COUNT(*) AS n FROM "Activity" WHERE "id" = ?`, Number(meeting[1]))).toBe(1);
+      else if (letter)
+        expect(
+          count(
+            `SELECT COUNT(*) AS n FROM "Letter" l JOIN "Person" p ON p."id" = l."authorId" WHERE l."id" = ? AND p."number" = ?`,
+            Number(letter[1]),
+            r.number,
+          ),
+        ).toBe(1);
+      else if (post) expect(count(`SELECT COUNT(*) AS n FROM "DiscussionPost" WHERE "id" = ? AND "topicId" = ?`, Number(post[2]), Number(post[1]))).toBe(1);
+      else expect(r.url).toBe("/");
+    }
+    const leave = rows().find((r) => r.number === "member" && r.title === "请假已批准")!;
+    const activityId = Number(/^\/meetings\/(\d+)$/.exec(leave.url!)![1]);
+    expect(
+      db
+        .prepare(
+          `SELECT l."status", d."number" AS "decidedBy" FROM "ActivityLeave" l JOIN "Person" p ON p."id" = l."personId" JOIN "Person" d ON d."id" = l."decidedById" WHERE l."activityId" = ? AND p."number" = 'member'`,
+        )
+        .get(activityId),
+    ).toEqual({ status: "approved", decidedBy: "secretary" });
+    expect(
+      count(
+        `SELECT COUNT(*) AS n FROM "AuditLog" WHERE "action" IN ('activity.leave_request', 'activity.leave_decide') AND "targetId" = ?`,
+        String(activityId),
+      ),
+    ).toBe(2);
+  });
+});
+
 describe("the demo's threads under lessons, written after the content sync as `npm start` does", () => {
   let threads: number;
   beforeAll(async () => {

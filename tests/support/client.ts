@@ -62,9 +62,9 @@ export class Client {
     });
   }
 
-  /** Posts a form (urlencoded, or multipart when given FormData). */
-  post(pathname: string, form: Record<string, string> | FormData, init: { origin?: string | null } = {}) {
-    const body = form instanceof FormData ? form : new URLSearchParams(form);
+  /** Posts a form (urlencoded, or multipart when given FormData; URLSearchParams for a name given more than once). */
+  post(pathname: string, form: Record<string, string> | FormData | URLSearchParams, init: { origin?: string | null } = {}) {
+    const body = form instanceof FormData || form instanceof URLSearchParams ? form : new URLSearchParams(form);
     return this.request(pathname, { method: "POST", body, ...init });
   }
 

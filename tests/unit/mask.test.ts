@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { MASKED_STATUS, maskPhone, personFieldsFor } from "~/lib/mask";
+import { MASKED_STATUS, maskEmail, maskPhone, personFieldsFor } from "~/lib/mask";
 import { type Grant } from "~/lib/permissions";
 
 describe("maskPhone", () => {
@@ -48,5 +48,15 @@ describe("maskPhone on landlines and extensions", () => {
   it("shows at most the last two digits of a 7–10 digit number", () => {
     expect(maskPhone("1234567")).toBe("*****67");
     expect(maskPhone("0108765432")).toBe("********32");
+  });
+});
+
+describe("maskEmail", () => {
+  it("keeps the domain and the name's first and last character, no more", () => {
+    expect(maskEmail("zhou.dangyuan@example.edu.cn")).toBe("z***n@example.edu.cn");
+    expect(maskEmail("ab@qq.com")).toBe("a***@qq.com");
+    expect(maskEmail("a@qq.com")).toBe("a***@qq.com");
+    expect(maskEmail("not-an-address")).toBe("**************");
+    expect(maskEmail(null)).toBe("");
   });
 });

@@ -12,7 +12,7 @@ import { expectedAttendeeWhere } from "./meetings";
 
 /** Expected people not on the attendance list, with their leave and 补学 state. */
 export async function absenteesOf(activityId: number) {
-  const activity = await prisma.activity.findUnique({ where: { id: activityId }, select: { kind: true, unit: { select: { path: true } } } });
+  const activity = await prisma.activity.findUnique({ where: { id: activityId }, select: { id: true, kind: true, unit: { select: { path: true } } } });
   if (!activity) return [];
   const people = await prisma.person.findMany({
     where: { AND: [await expectedAttendeeWhere(activity), { attendances: { none: { activityId, removedAt: null } } }] },

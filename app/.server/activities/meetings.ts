@@ -2,16 +2,24 @@ import { AppError } from "~/lib/app-error";
 import { ActivityKindSchema } from "~/lib/activities";
 import { grantsCover, type Grant } from "~/lib/permissions";
 import { unitIdsOnPath } from "~/lib/unit-path";
+import { leaveDecisionMessage } from "~/lib/notification-messages";
 import { audit } from "../audit";
 import { prisma } from "../db";
 import { Prisma } from "../generated/prisma/client";
+import { notify } from "../notify/notify";
 
 // A meeting as its members see it (decision 056): who is expected, what a member may read, her 请假,
 // and the secretary's side of the plan (postponing) and the minutes. An Activity is the meeting: the
 // plan, the attendance and the minutes are one record.
 
-/** Who is expected: the party members of the unit and below; for a 支委会, the committee members of the unit when the data names any. */
-export async function expectedAttendeeWhere(activity: { kind: string; unit: { path: string } }): Promise<Prisma.PersonWhereInput> {
+/**
+ * Who is expected: the people its secretary chose by hand when she chose (ActivityInvitee), else the
+ * party members of the unit and below; for a 支委会, the committee members of the unit when the data names any.
+ */
+export async function expectedAttendeeWhere(activity: { id: number; kind: string; unit: { path: string } }): Promise<Prisma.PersonWhereInput> {
+  if ((await prisma.activityInvitee.count({ where: { activityId: activity.id } })) > 0) {
+    return { disabledAt: null, activityInvitations: { some: { activityId: activity.id } } };
+  }
   const base: Prisma.PersonWhereInput = {
     unit: { path: { startsWith: activity.unit.path } },
     disabledAt: null,
@@ -23,7 +31,7 @@ export async function expectedAttendeeWhere(activity: { kind: string; unit: { pa
 }
 
 export async function expectedAttendees(activityId: number) {
-  const activity = await prisma.activity.findUnique({ where: { id: activityId }, select: { kind: true, unit: { select: { path: true } } } });
+  const activity = await prisma.activity.findUnique({ where: { id: activityId }, select: { id: true, kind: true, unit: { select: { path: true } } } });
   if (!activity) return [];
   return prisma.person.findMany({
     where: await expectedAttendeeWhere(activity),
@@ -32,7 +40,7 @@ export async function expectedAttendees(activityId: number) {
   });
 }
 
-async function isExpected(personId: number, activity: { kind: string; unit: { path: string } }) {
+async function isExpected(personId: number, activity: { id: number; kind: string; unit: { path: string } }) {
   return (await prisma.person.count({ where: { AND: [{ id: personId }, await expectedAttendeeWhere(activity)] } })) > 0;
 }
 
@@ -42,7 +50,7 @@ async function isExpected(personId: number, activity: { kind: string; unit: { pa
  * refused exactly as for a meeting that does not exist, so ids cannot be probed.
  */
 export async function canReadMeeting(person: { id: number; grants: readonly Grant[] }, activityId: number): Promise<boolean> {
-  const activity = await prisma.activity.findUnique({ where: { id: activityId }, select: { kind: true, unit: { select: { path: true } } } });
+  const activity = await prisma.activity.findUnique({ where: { id: activityId }, select: { id: true, kind: true, unit: { select: { path: true } } } });
   if (!activity) return false;
   if (grantsCover(person.grants, "activities:manage", activity.unit.path)) return true;
   const key = { activityId, personId: person.id };
@@ -124,12 +132,15 @@ export async function meetingsOfPerson(personId: number, now = new Date()) {
     rows.map((r) => r.id),
   );
   const member = !me.disabledAt && (me.politicalStatus === "member" || me.politicalStatus === "probationary");
+  const chosen = await handPicked(rows.map((r) => r.id));
   const visible = [];
   for (const r of rows) {
     const mine = own(r.id);
     const recorded = mine.attendance || mine.leave || mine.makeup;
-    // A 支委会 is for its committee (asked of the one rule, a dozen a year); the rest for the unit's members.
-    const readable = recorded || (r.kind === "committee_meeting" ? await canReadMeeting({ id: personId, grants: [] }, r.id) : member);
+    // A 支委会, or a meeting whose people were chosen by hand, is asked of the one rule (a few a year);
+    // the rest are for the unit's members.
+    const asked = r.kind === "committee_meeting" || chosen.has(r.id);
+    const readable = recorded || (asked ? await canReadMeeting({ id: personId, grants: [] }, r.id) : member);
     if (readable) visible.push({ ...r, kind: ActivityKindSchema.parse(r.kind), state: stateFrom(mine, r, now) });
   }
   // A meeting whose list is confirmed is over, even before its planned end.
@@ -138,6 +149,17 @@ export async function meetingsOfPerson(personId: number, now = new Date()) {
     upcoming: visible.filter(ahead).reverse(),
     past: visible.filter((m) => !ahead(m)),
   };
+}
+
+/** Which of these meetings have their expected people chosen by hand: one query. */
+export async function handPicked(activityIds: readonly number[]): Promise<Set<number>> {
+  if (!activityIds.length) return new Set();
+  const rows = await prisma.activityInvitee.findMany({
+    where: { activityId: { in: [...activityIds] } },
+    select: { activityId: true },
+    distinct: ["activityId"],
+  });
+  return new Set(rows.map((r) => r.activityId));
 }
 
 /** One meeting for a reader already admitted by `canReadMeeting`: the plan, the minutes, the files and her own state. */
@@ -165,7 +187,7 @@ export async function meetingFiles(activityId: number) {
 export async function requestLeave(personId: number, activityId: number, reason: string, now = new Date()) {
   const activity = await prisma.activity.findUnique({
     where: { id: activityId },
-    select: { kind: true, status: true, startsAt: true, unit: { select: { path: true } } },
+    select: { id: true, kind: true, status: true, startsAt: true, unit: { select: { path: true } } },
   });
   if (!activity || !(await isExpected(personId, activity))) throw new AppError("forbidden", "您不在本次会议的应到人员中");
   if (activity.status !== "open") throw new AppError("invalid", "会议已确认或已取消，不能请假");
@@ -190,9 +212,10 @@ export async function decideLeave(actorId: number, activityId: number, personId:
   // Nobody decides her own leave: the record book would list her as 请假 on her word alone.
   if (actorId === personId) throw new AppError("forbidden", "不能审批自己的请假，请由另一位有权限的同志审批");
   if (!approve && !reason.trim()) throw new AppError("invalid", "不批准请假须填写原因", { field: "reason" });
+  const decidedAt = new Date();
   const { count } = await prisma.activityLeave.updateMany({
     where: { activityId, personId, status: "pending" },
-    data: { status: approve ? "approved" : "rejected", decidedById: actorId, decidedAt: new Date(), decisionReason: reason.trim() || null },
+    data: { status: approve ? "approved" : "rejected", decidedById: actorId, decidedAt, decisionReason: reason.trim() || null },
   });
   if (count === 0) throw new AppError("invalid", "该请假已处理或已撤回");
   await audit({
@@ -202,6 +225,13 @@ export async function decideLeave(actorId: number, activityId: number, personId:
     targetId: activityId,
     detail: { personId, approved: approve, reason: reason.trim() || null },
   });
+  // The asker learns the decision in her inbox (and by her channels for meetings), once per decision.
+  const activity = await prisma.activity.findUnique({ where: { id: activityId }, select: { title: true } });
+  const message = leaveDecisionMessage(
+    { activityId, activityTitle: activity?.title ?? "会议", approved: approve, reason: reason.trim() || null, decidedAt },
+    personId,
+  );
+  await notify(undefined, { personIds: [personId], ...message });
 }
 
 export async function leavesOf(activityId: number) {

@@ -64,6 +64,28 @@ export async function addMinutesFile(actorId: number, activityId: number, file: 
   }
 }
 
+/**
+ * Removes a photo or attachment uploaded by mistake, for those who may write the minutes, with the
+ * reason in the audit (the log keeps what the file was: its kind, name and size). The row goes first and
+ * the stored file after: a crash between the two leaves an unreferenced file on disk, never a listed
+ * file that cannot be opened.
+ */
+export async function removeMinutesFile(actorId: number, activityId: number, fileId: number, reason: string) {
+  const file = await prisma.activityFile.findFirst({ where: { id: fileId, activityId }, select: { kind: true, name: true, size: true, filePath: true } });
+  if (!file) throw new AppError("not_found", "该附件不存在或已删除");
+  const { count } = await prisma.activityFile.deleteMany({ where: { id: fileId, activityId } });
+  if (count === 0) throw new AppError("not_found", "该附件不存在或已删除");
+  await audit({
+    actorId,
+    action: "activity.file_remove",
+    targetKind: "activity",
+    targetId: activityId,
+    detail: { fileId, kind: file.kind, name: file.name, size: file.size, reason },
+  });
+  fs.rmSync(path.join(env.dataDir, file.filePath), { force: true });
+  return file;
+}
+
 /** A file of a meeting, for a reader already admitted by `canReadMeeting`; a file of another meeting is not found. */
 export async function minutesFileResponse(activityId: number, fileId: number): Promise<Response> {
   const file = await prisma.activityFile.findFirst({ where: { id: fileId, activityId }, select: { name: true, filePath: true, mime: true, kind: true } });

@@ -1,4 +1,5 @@
 import { prisma } from "../db";
+import { mentionMessage } from "~/lib/notification-messages";
 import { notify } from "../notify/notify";
 
 // A published post tells the people it mentions, once (decision 054): when it is written published,
@@ -20,11 +21,13 @@ export async function notifyMentions(postId: number): Promise<void> {
   const lesson = post.topic.lesson;
   await notify(undefined, {
     personIds: post.mentions.map((m) => m.personId),
-    kind: "mention",
-    title: `${post.author.name} 在讨论中提到了你`,
-    body: `“${post.topic.title}”`,
-    url: lesson ? `/courses/${lesson.course.slug}/${lesson.key}/discussion#post-${postId}` : `/discuss/${post.topicId}#post-${postId}`,
-    dedupeKey: `mention:post:${postId}`,
+    ...mentionMessage({
+      id: postId,
+      authorName: post.author.name,
+      topicId: post.topicId,
+      topicTitle: post.topic.title,
+      lessonPath: lesson ? `/courses/${lesson.course.slug}/${lesson.key}` : null,
+    }),
   });
   await prisma.discussionMention.updateMany({ where: { postId, notifiedAt: null }, data: { notifiedAt: new Date() } });
 }

@@ -1,3 +1,4 @@
+import { letterReplyMessage } from "~/lib/notification-messages";
 import { AppError } from "~/lib/app-error";
 import { OPEN_LETTER_STATUSES, isOverdue, letterDueAt, mailboxTitle } from "~/lib/mailbox";
 import { type Grant, scopePaths } from "~/lib/permissions";
@@ -237,15 +238,7 @@ async function handlerStep(
 export async function replyToLetter(caller: Caller, letterId: number, body: string, now = new Date()) {
   const letter = await actionable(caller, letterId);
   // The author is told, anonymous or not: the letter is still hers (decision 054).
-  const tell = (tx: Prisma.TransactionClient, entryId: number) =>
-    notify(tx, {
-      personIds: [letter.authorId],
-      kind: "letter_reply",
-      title: "您的来信有了回复",
-      body: `“${letter.subject}”已有答复，请查看。`,
-      url: `/mailbox/letters/${letter.id}`,
-      dedupeKey: `letter:${letter.id}:reply:${entryId}`,
-    });
+  const tell = (tx: Prisma.TransactionClient, entryId: number) => notify(tx, { personIds: [letter.authorId], ...letterReplyMessage(letter, entryId) });
   await handlerStep(
     letter,
     { status: "answered", firstRepliedAt: letter.firstRepliedAt ?? now },

@@ -1,9 +1,10 @@
 import { type Prisma } from "../generated/prisma/client";
 import { type prisma, prismaIdle, rawDb } from "../db";
 import { type Sql, all, inList, join, query, sql } from "../sql";
-import { NOTIFICATION_BODY_MAX, NOTIFICATION_TITLE_MAX, type NotificationChannel, type NotificationKind, channelEnabled } from "~/lib/notification-kinds";
+import { type NotificationChannel, type NotificationKind, channelEnabled } from "~/lib/notification-kinds";
 import { DEFAULT_QUIET_HOURS, type QuietHours, afterQuietHours } from "~/lib/notification-schedule";
 import { configuredChannelNames } from "./channels";
+import { INBOX_CHUNK, inboxRowsInsert } from "./inbox-rows";
 
 // The one way anything notifies a person (decision 054): an inbox row per person, at once, unique on
 // (person, dedupeKey) so a second call for the same thing writes nothing (INSERT … ON CONFLICT DO
@@ -32,28 +33,18 @@ export type NotifyInput = {
 type Client = Prisma.TransactionClient | typeof prisma;
 type Run = <Row>(stmt: Sql) => Promise<Row[]>;
 
-/** Persons per statement: 3,500 parameters, under SQLite's limit of 32,766. */
-const CHUNK = 500;
-
 /** Notifies; returns the ids of the persons newly notified (those already notified under the key are left alone). */
 export async function notify(tx: Client | undefined, input: NotifyInput): Promise<number[]> {
   const run: Run = tx ? (stmt) => query(tx, stmt) : async <Row>(stmt: Sql) => (await prismaIdle(), all<Row>(rawDb(), stmt));
   const personIds = [...new Set(input.personIds)];
   if (!personIds.length) return [];
-  const title = clip(input.title, NOTIFICATION_TITLE_MAX);
-  const body = clip(input.body, NOTIFICATION_BODY_MAX);
   const now = new Date();
   const due = input.notBefore && input.notBefore > now ? input.notBefore : now;
   const channels = configuredChannelNames();
   const created: number[] = [];
-  for (let i = 0; i < personIds.length; i += CHUNK) {
-    const chunk = personIds.slice(i, i + CHUNK);
-    const rows = await run<{ id: number | bigint; personId: number | bigint }>(
-      sql`INSERT INTO "Notification" ("personId", "kind", "title", "body", "url", "dedupeKey", "createdAt")
-          VALUES ${join(chunk.map((p) => sql`(${p}, ${input.kind}, ${title}, ${body}, ${input.url ?? null}, ${input.dedupeKey}, ${now})`))}
-          ON CONFLICT ("personId", "dedupeKey") DO NOTHING
-          RETURNING "id", "personId"`,
-    );
+  for (let i = 0; i < personIds.length; i += INBOX_CHUNK) {
+    const chunk = personIds.slice(i, i + INBOX_CHUNK);
+    const rows = await run<{ id: number | bigint; personId: number | bigint }>(inboxRowsInsert(chunk, input, now));
     const fresh = rows.map((r) => ({ id: Number(r.id), personId: Number(r.personId) }));
     created.push(...fresh.map((r) => r.personId));
     if (!fresh.length || !channels.length) continue;
@@ -99,9 +90,4 @@ async function personChoices(run: Run, kind: NotificationKind, personIds: number
     entry(s.personId).quiet = s.quietStart !== null && s.quietEnd !== null ? { start: Number(s.quietStart), end: Number(s.quietEnd) } : null;
   for (const p of prefs) entry(p.personId).overrides.set(`${kind}:${p.channel as NotificationChannel}`, Boolean(Number(p.enabled)));
   return out;
-}
-
-function clip(s: string, max: number): string {
-  const t = s.trim();
-  return t.length > max ? `${t.slice(0, max - 1)}…` : t;
 }

@@ -1,3 +1,4 @@
+import { pinnedNoticeMessage } from "~/lib/notification-messages";
 import { prisma } from "../db";
 import { notify } from "./notify";
 
@@ -17,11 +18,7 @@ export async function notifyPinnedNotice(noticeId: number): Promise<number> {
   });
   const told = await notify(undefined, {
     personIds: audience.map((p) => p.id),
-    kind: "pinned_notice",
-    title: `${notice.unit.name}置顶通知`,
-    body: notice.title,
-    url: "/",
-    dedupeKey: `notice:${noticeId}`,
+    ...pinnedNoticeMessage({ id: noticeId, title: notice.title, unitName: notice.unit.name }),
   });
   return told.length;
 }

@@ -2,6 +2,7 @@ import { prisma } from "../db";
 import { NOTIFICATION_CHANNELS, NOTIFICATION_KIND_KEYS, type NotificationChannel, type NotificationKind, channelEnabled } from "~/lib/notification-kinds";
 import { DEFAULT_QUIET_HOURS, type QuietHours } from "~/lib/notification-schedule";
 import { configuredChannelNames } from "./channels";
+import { auditSettingsChange, settingsSnapshot } from "./settings-audit";
 import { vapidKeys } from "./vapid";
 
 // A person's notification settings page: switches per kind and channel, quiet hours, the email
@@ -46,11 +47,13 @@ export async function saveNotificationSettings(
     NOTIFICATION_CHANNELS.map((channel: NotificationChannel) => ({ personId, kind, channel, enabled: input.enabled.has(`${kind}:${channel}`) })),
   );
   const settings = { quietStart: input.quiet?.start ?? null, quietEnd: input.quiet?.end ?? null, email: input.email };
+  const before = await settingsSnapshot(personId);
   await prisma.$transaction([
     prisma.notificationPreference.deleteMany({ where: { personId } }),
     prisma.notificationPreference.createMany({ data: rows }),
     prisma.notificationSettings.upsert({ where: { personId }, create: { personId, ...settings }, update: settings }),
   ]);
+  await auditSettingsChange(personId, before, await settingsSnapshot(personId));
 }
 
 /** What the notification tables hold about a person, for their personal-data page (decision 033). */

@@ -4,6 +4,7 @@ import { endpointProblem } from "~/lib/push-endpoint";
 import { Prisma } from "../generated/prisma/client";
 import { prisma } from "../db";
 import { env } from "../env";
+import { auditSubscription } from "./settings-audit";
 
 // The browsers a person has subscribed to push (decisions 054 and 060). An endpoint is stored only
 // on a known push service (or one the operator named), with the session that subscribed it, so that
@@ -43,6 +44,7 @@ export async function savePushSubscription(personId: number, sessionId: string |
       });
       if (beyond.length) await tx.pushSubscription.deleteMany({ where: { id: { in: beyond.map((b) => b.id) } } });
     });
+    await auditSubscription(personId, "subscribe", sub.endpoint);
   } catch (e) {
     // Two requests storing the same new endpoint at once: the second finds it stored when tried again.
     if (e instanceof Prisma.PrismaClientKnownRequestError && e.code === "P2002")
@@ -53,7 +55,10 @@ export async function savePushSubscription(personId: number, sessionId: string |
 
 /** Removes one of the caller's subscriptions; false when it is not theirs. */
 export async function removePushSubscription(personId: number, id: number): Promise<boolean> {
-  return (await prisma.pushSubscription.deleteMany({ where: { id, personId } })).count === 1;
+  const sub = await prisma.pushSubscription.findFirst({ where: { id, personId }, select: { endpoint: true } });
+  const removed = (await prisma.pushSubscription.deleteMany({ where: { id, personId } })).count === 1;
+  if (removed && sub) await auditSubscription(personId, "unsubscribe", sub.endpoint);
+  return removed;
 }
 
 /** The same key, however its base64url was padded; compared in constant time (auth is a secret). */

@@ -88,7 +88,10 @@ export async function remindPeople(personIds: readonly number[], leads: Reminder
  * page that answers 404 should the two drift. Its place goes into the reminder's own wording.
  */
 async function meetingFor(activityId: number, personIds: number[]): Promise<{ expected: number[]; place: string | null } | null> {
-  const activity = await prisma.activity.findUnique({ where: { id: activityId }, select: { kind: true, place: true, unit: { select: { path: true } } } });
+  const activity = await prisma.activity.findUnique({
+    where: { id: activityId },
+    select: { id: true, kind: true, place: true, unit: { select: { path: true } } },
+  });
   if (!activity) return null;
   const rows = await prisma.person.findMany({ where: { AND: [{ id: { in: personIds } }, await expectedAttendeeWhere(activity)] }, select: { id: true } });
   return { expected: rows.map((r) => r.id), place: activity.place?.trim() || null };

@@ -13,7 +13,8 @@ import { type TodoPerson, asDate } from "./people";
 // a class's session are left out of the units' list. Cancelled ones are left out. A meeting is listed
 // only to those its page admits (decision 056): the party members of its unit, and for a 支委会 the
 // people that meeting's one rule names (`expectedAttendeeWhere` of activities/meetings.ts: its unit's
-// committee members when it has any, else its party members), read for all the 支委会 in two statements.
+// committee members when it has any, else its party members), read for all the 支委会 in two statements;
+// a meeting whose people were chosen by hand (decision 061) is listed to exactly those people.
 
 const FOR_EVERYONE_BELOW: readonly string[] = ["party_lecture", "theme_day", "party_school"] satisfies ActivityKind[];
 
@@ -61,8 +62,13 @@ export async function eventsDue(people: readonly TodoPerson[], from: Date, to: D
             WHERE ci."kind" = 'session' AND ci."classId" ${inList([...new Set(enrolled.map((m) => m.classId))])}
               AND a."status" <> 'cancelled' AND a."endsAt" > ${from} AND a."startsAt" < ${to}`,
         ).map((a) => ({ ...a, startsAt: asDate(a.startsAt), endsAt: asDate(a.endsAt) }));
+  // A meeting whose people were chosen by hand (decision 061) is listed to those people only.
+  const chosen = handPickedAttendees(
+    activities.map((a) => a.id),
+    personIds,
+  );
   const committees = committeeAttendees(
-    activities.filter((a) => a.kind === "committee_meeting"),
+    activities.filter((a) => a.kind === "committee_meeting" && !chosen.has(a.id)),
     personIds,
   );
   for (const p of people) {
@@ -70,8 +76,14 @@ export async function eventsDue(people: readonly TodoPerson[], from: Date, to: D
     const own = path[path.length - 1];
     const member = p.politicalStatus === "member" || p.politicalStatus === "probationary";
     for (const a of activities) {
-      if (!path.includes(a.unitId) || (a.unitId !== own && !FOR_EVERYONE_BELOW.includes(a.kind))) continue;
-      if (a.kind === "committee_meeting" ? !committees.get(a.id)?.has(p.id) : !member) continue;
+      if (!path.includes(a.unitId)) continue;
+      const picked = chosen.get(a.id);
+      if (picked) {
+        if (!picked.has(p.id)) continue;
+      } else {
+        if (a.unitId !== own && !FOR_EVERYONE_BELOW.includes(a.kind)) continue;
+        if (a.kind === "committee_meeting" ? !committees.get(a.id)?.has(p.id) : !member) continue;
+      }
       pushItem(result, p.id, {
         key: `meeting:${a.id}`,
         kind: "meeting",
@@ -102,6 +114,29 @@ export async function eventsDue(people: readonly TodoPerson[], from: Date, to: D
 }
 
 const PARTY_MEMBERS = ["probationary", "member"];
+
+/**
+ * Of the meetings, those whose expected people were chosen by hand (ActivityInvitee, decision 061),
+ * each with which of these people it names (not disabled): `expectedAttendeeWhere`'s first rule for
+ * many meetings in two statements.
+ */
+function handPickedAttendees(activityIds: readonly number[], personIds: ReturnType<typeof inList>): Map<number, Set<number>> {
+  const picked = new Map<number, Set<number>>();
+  if (activityIds.length === 0) return picked;
+  const db = rawDb();
+  const ids = all<{ activityId: number }>(db, sql`SELECT DISTINCT "activityId" FROM "ActivityInvitee" WHERE "activityId" ${inList(activityIds)}`).map(
+    (r) => r.activityId,
+  );
+  if (ids.length === 0) return picked;
+  for (const id of ids) picked.set(id, new Set());
+  const rows = all<{ activityId: number; personId: number }>(
+    db,
+    sql`SELECT i."activityId", i."personId" FROM "ActivityInvitee" i JOIN "Person" p ON p."id" = i."personId"
+      WHERE i."activityId" ${inList(ids)} AND i."personId" ${personIds} AND p."disabledAt" IS NULL`,
+  );
+  for (const r of rows) picked.get(r.activityId)!.add(r.personId);
+  return picked;
+}
 
 /**
  * Of the people, who is expected at each 支委会: `expectedAttendeeWhere` (activities/meetings.ts) for

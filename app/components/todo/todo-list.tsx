@@ -11,7 +11,7 @@ export function TodoList({ items, empty }: { items: readonly TodoRow[]; empty: s
     <ul className="space-y-2">
       {items.map((t) => (
         <li key={t.key} data-testid="todo-item" className={`rounded-lg bg-white p-3 shadow ${t.overdue ? "border-l-4 border-red-600" : ""}`}>
-          <div className="flex flex-wrap items-center gap-2 text-xs text-stone-500">
+          <div className="flex flex-wrap items-center gap-2 text-xs text-stone-600">
             <span className="rounded bg-stone-100 px-1.5 py-0.5 text-stone-700">{TODO_KIND_LABELS[t.kind]}</span>
             {t.overdue ? <span className="rounded bg-red-600 px-1.5 py-0.5 text-white">已逾期</span> : null}
             {t.due ? <time>{t.kind === "meeting" || t.kind === "session" ? `${t.due} 开始` : `截止 ${t.due}`}</time> : null}
