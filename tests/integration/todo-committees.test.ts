@@ -98,4 +98,30 @@ describe("the 支委会 on the to-do lists of a batch", () => {
       expect(seeing(title)).toEqual(expected.sort((a, b) => a - b));
     }
   });
+
+  it("go to exactly the people chosen by hand when the secretary chose them (decision 061), as the meeting page's rule", async () => {
+    const { todoPeople } = await import("../../app/.server/todo/people");
+    const { TODO_SOURCES } = await import("../../app/.server/todo/todo");
+    const { expectedAttendees } = await import("../../app/.server/activities/meetings");
+    // The college's 支委会 listed nobody by the rule; chosen by hand: a member of the college, an activist of a branch
+    // below, and a disabled member (not expected). The branch without committee: one member only.
+    const choose = f.db.prepare(`INSERT INTO "ActivityInvitee" ("activityId", "personId") VALUES (?, ?)`);
+    for (const key of ["collegeMember", "activist", "gone"]) choose.run(ids["学院支委会"], ids[key]);
+    choose.run(ids["无支委支部支委会"], ids.n1);
+    const people = await todoPeople(personIds);
+    const listed = await TODO_SOURCES.events(people, new Date());
+    const seeing = (title: string) =>
+      people
+        .filter((p) => (listed.get(p.id) ?? []).some((i) => i.key === `meeting:${ids[title]}`))
+        .map((p) => p.id)
+        .sort((a, b) => a - b);
+
+    expect(seeing("学院支委会")).toEqual([ids.collegeMember, ids.activist].sort((a, b) => a - b));
+    expect(seeing("无支委支部支委会")).toEqual([ids.n1]);
+    expect(seeing("有支委支部支委会")).toEqual([ids.committee]);
+    for (const title of ["学院支委会", "无支委支部支委会"]) {
+      const expected = (await expectedAttendees(ids[title])).map((p) => p.id);
+      expect(seeing(title)).toEqual(expected.sort((a, b) => a - b));
+    }
+  });
 });
