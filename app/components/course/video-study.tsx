@@ -1,10 +1,9 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { HEARTBEAT_SECONDS, type Interval, formatMediaTime } from "~/lib/watch-credit";
-import { useHydrated } from "~/components/ui/use-hydrated";
 import { CheckpointCard, type PublicCheckpoint } from "./checkpoint-card";
 import { StudyChannel, type StudyStatus } from "./study-client";
 
-// A video lesson: the video.js player (loaded on the client only, on the learner's first tap), the played intervals sent
+// A video lesson: the video.js player (loaded on the client only, lazily), the played intervals sent
 // as heartbeats, seeking past the furthest watched point blocked, the video paused at each checkpoint
 // until it is answered, and every sentence the server returns about time that did not count shown to
 // the learner. The server decides what counts (app/lib/watch-credit.ts); the player only reports.
@@ -46,12 +45,6 @@ export function VideoStudy(props: {
   const pausedForRef = useRef<PublicCheckpoint | null>(null);
   const [pausedAnswered, setPausedAnswered] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  // poster: our own play button over the bare <video>; loading: video.js is on its way after the tap;
-  // ready: the player is there and was asked to play.
-  const [stage, setStage] = useState<"poster" | "loading" | "ready">("poster");
-  const startRef = useRef<(() => void) | null>(null);
-  // A tap before the script has loaded would be lost: the button waits for hydration.
-  const hydrated = useHydrated();
 
   const closeCurrent = () => {
     const c = current.current;
@@ -106,14 +99,26 @@ export function VideoStudy(props: {
   useEffect(() => {
     let disposed = false;
     let timer: ReturnType<typeof setInterval> | undefined;
-    // The player (video.js, the largest script of the site) is fetched on the learner's first tap on
-    // our own play button, not while the page loads: a video lesson shows its video at the top, so
-    // loading it "when on screen" still ran it during page load (decision 062).
-    const tapped = new Promise<void>((resolve) => {
-      startRef.current = resolve;
+    let stopWatching = () => {};
+    // The player (video.js, the largest script of the site) is fetched only once the video is on
+    // screen or about to be: a lesson whose video sits below its text loads it when the reader gets
+    // there (decision 062).
+    const onScreen = new Promise<void>((resolve) => {
+      const element = videoRef.current;
+      if (!element || typeof IntersectionObserver === "undefined") return resolve();
+      const observer = new IntersectionObserver(
+        (entries) => {
+          if (!entries.some((e) => e.isIntersecting) && !disposed) return;
+          observer.disconnect();
+          resolve();
+        },
+        { rootMargin: "200px" },
+      );
+      observer.observe(element);
+      stopWatching = () => observer.disconnect();
     });
     void (async () => {
-      await tapped;
+      await onScreen;
       if (disposed) return;
       const [{ default: videojs }] = await Promise.all([import("video.js"), import("video.js/dist/video-js.css")]);
       if (disposed || !videoRef.current) return;
@@ -178,14 +183,6 @@ export function VideoStudy(props: {
       player.on("pause", stop);
       player.on("ended", stop);
       timer = setInterval(() => void flush(), HEARTBEAT_SECONDS * 1000);
-      // Playback starts in the tap that loaded the player where the browser still counts the tap
-      // (Chromium and Safari keep a tap's activation for a few seconds); where it refuses, the
-      // player's own play button takes one more tap. Either way the "play" event above begins the
-      // study time, as before.
-      const settled = () => {
-        if (!disposed) setStage("ready");
-      };
-      void Promise.resolve(player.play()).then(settled, settled);
     })();
     const onHide = () => {
       closeCurrent();
@@ -194,7 +191,7 @@ export function VideoStudy(props: {
     window.addEventListener("pagehide", onHide);
     return () => {
       disposed = true;
-      startRef.current = null;
+      stopWatching();
       clearInterval(timer);
       window.removeEventListener("pagehide", onHide);
       onHide();
@@ -207,40 +204,10 @@ export function VideoStudy(props: {
 
   return (
     <div className="space-y-2">
-      <div className="relative" data-player={stage}>
-        <div data-vjs-player>
-          <video
-            ref={videoRef}
-            className="video-js vjs-big-play-centered aspect-video w-full bg-black"
-            playsInline
-            preload="metadata"
-            data-testid="lesson-video"
-          >
-            <source src={props.src} type={props.mime} />
-          </video>
-        </div>
-        {stage === "ready" ? null : (
-          <button
-            type="button"
-            aria-label="播放视频"
-            disabled={!hydrated || stage === "loading"}
-            onClick={() => {
-              setStage("loading");
-              startRef.current?.();
-            }}
-            className="group absolute inset-0 flex items-center justify-center"
-          >
-            <span className="flex h-16 w-16 items-center justify-center rounded-full bg-black/60 text-white group-hover:bg-party group-focus-visible:bg-party">
-              {stage === "loading" ? (
-                <span className="text-xs">加载中…</span>
-              ) : (
-                <svg viewBox="0 0 24 24" className="ml-1 h-8 w-8" aria-hidden="true" fill="currentColor">
-                  <path d="M8 5v14l11-7z" />
-                </svg>
-              )}
-            </span>
-          </button>
-        )}
+      <div data-vjs-player>
+        <video ref={videoRef} className="video-js vjs-big-play-centered" playsInline preload="metadata" data-testid="lesson-video">
+          <source src={props.src} type={props.mime} />
+        </video>
       </div>
       {superseded ? (
         <div role="alert" className="rounded border border-red-300 bg-red-50 p-2 text-sm text-red-800">
