@@ -120,7 +120,8 @@ export function TrendChart({ trend }: { trend: { month: number; hours: number; a
   const pad = { top: 8, right: 28, bottom: 24, left: 32 };
   const data = trend.map((t) => ({ month: t.month, hours: t.hours / 100, activities: t.activities }));
   const hoursTop = niceMax(Math.max(0, ...data.map((d) => d.hours)));
-  const activitiesTop = Math.max(1, niceMax(Math.max(0, ...data.map((d) => d.activities))));
+  // Activities are counted: an even top keeps the middle line a whole number.
+  const activitiesTop = Math.max(2, Math.ceil(Math.max(0, ...data.map((d) => d.activities)) / 2) * 2);
   const plotW = W - pad.left - pad.right;
   const plotH = H - pad.top - pad.bottom;
   const slot = plotW / Math.max(1, data.length);
