@@ -27,6 +27,8 @@ import { spawnServer } from "../tests/support/spawn-server";
 const root = path.resolve(import.meta.dirname, "..");
 const appRoot = process.env.LH_APP_ROOT ? path.resolve(process.env.LH_APP_ROOT) : root;
 const RUNS = Number(process.env.LH_RUNS ?? 3);
+/** LH_DETAIL=1: after each run, where the main thread's time went (by kind of work, and by script). */
+const DETAIL = Boolean(process.env.LH_DETAIL);
 const CHROMIUM = process.env.CHROME_PATH ?? "/usr/bin/chromium";
 const LEARNER = "member"; // 周党员, a party member of a college branch
 const REPORTS = "admin";
@@ -158,6 +160,7 @@ try {
       };
       results.set(p.name, [...(results.get(p.name) ?? []), figures]);
       console.info(`  run ${run + 1} ${p.name}: performance ${figures.perf}, accessibility ${figures.a11y}, best practices ${figures.bp}`);
+      if (DETAIL) printWhereTimeGoes(audits);
     }
   }
 
@@ -194,6 +197,18 @@ try {
   const logged = server.stderr.join("").trim();
   if (logged) console.info(`the server wrote to stderr:\n${logged}`);
   removeRunFiles();
+}
+
+type Audits = Record<string, { details?: unknown } | undefined>;
+
+/** The main thread's time on the simulated phone by kind of work and by script (Lighthouse's own breakdowns), the largest first. */
+function printWhereTimeGoes(audits: Audits): void {
+  const items = (id: string) => ((audits[id]?.details as { items?: Record<string, unknown>[] } | undefined)?.items ?? []).slice(0, 6);
+  const ms = (v: unknown) => `${Math.round(Number(v))} ms`;
+  const work = items("mainthread-work-breakdown").map((i) => `${String(i.groupLabel)} ${ms(i.duration)}`);
+  console.info(`    main thread: ${work.join(", ")}`);
+  for (const i of items("bootup-time"))
+    console.info(`    ${ms(i.total).padStart(7)} (script ${ms(i.scripting)}) ${String(i.url).replace(/^https?:\/\/[^/]+/, "")}`);
 }
 
 /** The shipped question banks and courses, as `npm start` brings them in (MDX compiled into this run's cache). */

@@ -1,5 +1,4 @@
-// Unit names made to fit a phone, for the reports' charts and tables (apart from the charts so the
-// table does not load recharts).
+// Unit names made to fit a phone, for the reports' charts and tables.
 
 /** A child unit's name without the part it shares with its parent's ("计算机学院本科生第一党支部" → "本科生第一党支部"), to fit a phone. */
 export function shortUnitName(name: string, parentName: string): string {

@@ -16,12 +16,8 @@ import { BEHIND_SORTS, peopleBehind } from "~/lib/hours-rollup";
 import { scopePaths } from "~/lib/permissions";
 import { PIPELINE_STAGES, PIPELINE_STAGE_LABELS, PROBATION_OUTCOMES } from "~/lib/pipeline/stats";
 import { pageMeta } from "~/lib/page-meta";
-import { Suspense, lazy } from "react";
-
-// The charts (recharts, most of this page's script) load in a chunk of their own, after the figures
-// and tables the page opens with (decision 062). The server renders them in place, so nothing moves.
-const UnitComparisonChart = lazy(() => import("~/components/reports/charts").then((m) => ({ default: m.UnitComparisonChart })));
-const TrendChart = lazy(() => import("~/components/reports/charts").then((m) => ({ default: m.TrendChart })));
+// The charts are plain server-drawn HTML and SVG, light enough to ship with the page (decision 062).
+import { TrendChart, UnitComparisonChart } from "~/components/reports/charts";
 
 // 学时统计: for a unit in the viewer's scope and a year, the completion of the 学时 requirements per
 // child unit, the monthly trend of hours and activities, the required courses' completion, and who is
@@ -108,17 +104,13 @@ export default function HoursReports() {
         <p className="mb-2 text-xs text-stone-500">
           完成率：有学时要求的人员中已达到要求的比例；参学率：其中本年度已获得学时的比例；人均学时按有要求的人员计算。
         </p>
-        <Suspense fallback={<div style={{ minHeight: 200 }} />}>
-          <UnitComparisonChart units={rollups} parentName={unit.name} />
-        </Suspense>
+        <UnitComparisonChart units={rollups} parentName={unit.name} />
       </section>
 
       <section className="rounded-lg bg-white p-4 shadow">
         <h2 className="mb-2 font-bold">活动开展情况走势图</h2>
         <p className="mb-2 text-xs text-stone-500">每月获得的学时与已确认的组织生活次数（按北京时间计月）。</p>
-        <Suspense fallback={<div style={{ height: 260 }} />}>
-          <TrendChart trend={trend} />
-        </Suspense>
+        <TrendChart trend={trend} />
         <details className="mt-2 text-sm">
           <summary className="cursor-pointer text-stone-600">按月数据</summary>
           <table className="mt-1 w-full">

@@ -12,21 +12,26 @@ test("a secretary compares the branches on a phone and downloads the sheet", asy
 
   const comparison = page.locator("section").filter({ has: page.getByRole("heading", { name: "党组织对比图" }) });
   const measure = (name: string) => comparison.getByRole("button", { name, exact: true });
-  const ticks = comparison.locator(".recharts-xAxis-tick-labels text");
-  const barWidths = () =>
-    comparison.locator(".recharts-bar-rectangle path.recharts-rectangle").evaluateAll((paths) => paths.map((p) => p.getBoundingClientRect().width));
+  const ticks = comparison.getByTestId("comparison-ticks").locator("span");
+  const rows = comparison.getByTestId("comparison-row");
+  const barWidths = () => comparison.getByTestId("comparison-bar").evaluateAll((bars) => bars.map((b) => b.getBoundingClientRect().width));
 
-  // The chart draws after hydration, with every branch on its own row (in the order of the measure, decision 065).
-  const branchTick = (name: string) => comparison.locator(".recharts-yAxis-tick-labels text").filter({ hasText: name }).first();
-  await expect(branchTick("本科生第一党支部")).toBeVisible();
-  await expect(branchTick("教职工第一党支部")).toBeVisible();
+  // The chart is drawn by the server, every branch on its own row with its value (in the order of the measure, decision 065).
+  const branch = (name: string) => rows.filter({ has: page.getByTestId("comparison-name").filter({ hasText: name }) }).first();
+  await expect(branch("本科生第一党支部")).toBeVisible();
+  await expect(branch("教职工第一党支部")).toBeVisible();
   await expect(measure("完成率")).toHaveAttribute("aria-pressed", "true");
   await expect(ticks.last()).toHaveText("100%");
+  // Nobody has met the requirement yet: every completion bar is empty and says 0.0%.
+  expect((await barWidths()).every((w) => w === 0)).toBe(true);
+  await expect(branch("教职工第一党支部").getByTestId("comparison-value")).toHaveText("0.0%");
 
   await measure("参学率").click();
   await expect(measure("参学率")).toHaveAttribute("aria-pressed", "true");
   await expect(measure("完成率")).toHaveAttribute("aria-pressed", "false");
+  // 周党员's branch has taken part: its bar now has a length and the first place.
   await expect.poll(async () => (await barWidths()).filter((w) => w > 0).length).toBeGreaterThan(0);
+  await expect(rows.first().getByTestId("comparison-name")).toContainText("教职工第一党支部");
 
   await measure("人均学时").click();
   await expect(ticks.first()).toHaveText("0");
