@@ -60,3 +60,16 @@ describe("a quiz's no-script save with made-up values", () => {
     expect(marks()).toEqual(before);
   });
 });
+
+describe("what a personal page tells the caches between", () => {
+  it("a signed-in page and its .data are private and not stored (a shared lab computer, a proxy), while a route's own header stands", async () => {
+    const c = await as("A1");
+    for (const path of ["/account", "/hours", "/hours.data", "/notifications", "/"]) {
+      const res = await c.get(path);
+      expect(res.status, path).toBe(200);
+      expect(res.headers.get("cache-control"), path).toBe("private, no-store");
+    }
+    // The certificate check page keeps its own header (public, but never stored either).
+    expect((await c.get("/hours/verify/not-a-token")).headers.get("cache-control")).toBe("no-store");
+  });
+});
