@@ -48,7 +48,8 @@ const position = z.number({ error: "这道题不在本次作答中" }).int("这�
 const AutosaveSchema = z.object({ intent: z.literal(AUTOSAVE_INTENT), position });
 // An unticked box sends nothing: the mark is cleared.
 const MarkSchema = z.object({ intent: z.literal(MARK_INTENT), position, marked: z.boolean().optional() });
-const SaveFormSchema = z.object({ intent: z.literal(SAVE_FORM_INTENT) });
+// `shown` is read by the schema so that a made-up position is refused before any answer of the post is saved.
+const SaveFormSchema = z.object({ intent: z.literal(SAVE_FORM_INTENT), shown: z.array(position).optional() });
 const SubmitSchema = z.object({ intent: z.literal("submit") });
 const ActionSchema = z.discriminatedUnion("intent", [AutosaveSchema, MarkSchema, SaveFormSchema, SubmitSchema], { error: "无法识别的操作" });
 // Which question a page opens on (`q`), and which a no-script save returns to (`at`, from its button).
@@ -129,7 +130,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     const positions = [...new Set([...form.keys()].flatMap((k) => (/^q\d+$/.test(k) ? [Number(k.slice(1))] : [])))].sort((a, b) => a - b);
     for (const position of positions) await saveAnswer(user.id, attemptId, position, values(position));
     if (input.intent === SAVE_FORM_INTENT) {
-      const shown = [...new Set(form.getAll("shown").map(Number))];
+      const shown = [...new Set(input.shown ?? [])];
       if (shown.length)
         await setMarks(
           user.id,

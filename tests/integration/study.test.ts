@@ -451,7 +451,9 @@ describe("checkpoints", () => {
     expect(Object.keys(answered)).toEqual(["cp-single"]);
     expect(answered["cp-single"].correct).toBe(false);
 
-    await answer(c, ids.quiz, "cp-single", ["A"]);
+    // Answering again with the key just shown changes nothing, and the reply says so: the first answer's result.
+    const again = await answer(c, ids.quiz, "cp-single", ["A"]);
+    expect(again.body).toMatchObject({ ok: true, correct: false, answer: ["A"] });
     expect(progressRow(ids.cp, ids.quiz)!.checkpoints).toBe(stored.checkpoints);
 
     const judge = await answer(c, ids.quiz, "cp-judge", ["false"]);

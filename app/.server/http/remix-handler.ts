@@ -25,6 +25,9 @@ export function remixHandler(build: ServerBuild | (() => Promise<ServerBuild>), 
       // charset to a text Content-Type that has none (Remix's .data responses), as its adapter did.
       for (const [key, value] of response.headers.entries()) if (key !== "set-cookie") res.set(key, value);
       for (const cookie of response.headers.getSetCookie()) res.append("Set-Cookie", cookie);
+      // Pages and their .data are personal (a name, answers, hours): a shared cache must not keep them and a
+      // lab computer's disk should not; a route that knows better (media, downloads) says so itself.
+      if (!response.headers.has("Cache-Control")) res.set("Cache-Control", "private, no-store");
       if (!response.body) {
         res.end();
         return;

@@ -312,18 +312,20 @@ export async function answerCheckpoint(
   if (!cp) throw new AppError("not_found", "检查点不存在");
   if (values.length === 0) throw new AppError("invalid", "请先选择答案");
   const response = cp.type === "single" ? values[0] : cp.type === "multiple" ? values : values[0] === "true";
-  const correct = gradeQuestion({ type: cp.type, answer: cp.answer } as QuestionKey, response, 100).correct;
+  const graded = gradeQuestion({ type: cp.type, answer: cp.answer } as QuestionKey, response, 100).correct;
   await prismaIdle();
-  const { progress, credited } = rawDb()
+  const { correct, progress, credited } = rawDb()
     .transaction(() => {
       const p = readProgress(personId, lessonId);
       const answered = JSON.parse(p.checkpoints) as CheckpointState;
-      answered[checkpointId] ??= { correct, at: storedTimestamp(now) };
+      answered[checkpointId] ??= { correct: graded, at: storedTimestamp(now) };
+      // The first answer stands, and its result is the one told (a second try after seeing the key is not "correct").
+      const correct = answered[checkpointId].correct;
       const watched = JSON.parse(p.watched) as Interval[];
       const completedNow = p.completedAt === null && isComplete(lesson, watched, p.readSeconds, answered);
       const completedAt = completedNow ? storedTimestamp(now) : p.completedAt;
       writeProgress(personId, lessonId, { watched, readSeconds: p.readSeconds, checkpoints: answered, completedAt }, now);
-      return { progress: { ...p, completedAt, watchedParsed: watched }, credited: creditCompletion(personId, lesson, completedNow, now) };
+      return { correct, progress: { ...p, completedAt, watchedParsed: watched }, credited: creditCompletion(personId, lesson, completedNow, now) };
     })
     .immediate();
   return { correct, ...checkpointReveal(cp), status: status(lesson, progress, credited) };

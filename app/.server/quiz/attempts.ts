@@ -264,6 +264,8 @@ export async function setMarks(personId: number, attemptId: number, marks: { pos
     throw new AppError("deadline", "已超过作答时间，标记未保存");
   }
   const positions = marks.map((m) => m.position);
+  // A position the form made up (NaN, 1e30) is refused as one not on the paper, never handed to the database.
+  if (!positions.every((p) => Number.isSafeInteger(p) && p > 0)) throw new AppError("bad_position", "这道题不在本次作答中，标记未保存");
   const known = await prisma.attemptItem.count({ where: { attemptId, position: { in: positions } } });
   if (known !== new Set(positions).size) throw new AppError("bad_position", "这道题不在本次作答中，标记未保存");
   const open = { attempt: { state: "in_progress", OR: [{ deadlineAt: null }, { deadlineAt: { gt: now } }] } };
