@@ -160,6 +160,7 @@ try {
       };
       results.set(p.name, [...(results.get(p.name) ?? []), figures]);
       console.info(`  run ${run + 1} ${p.name}: performance ${figures.perf}, accessibility ${figures.a11y}, best practices ${figures.bp}`);
+      printFailingAudits(p.name, categories, audits);
       if (DETAIL) printWhereTimeGoes(audits);
     }
   }
@@ -200,6 +201,25 @@ try {
 }
 
 type Audits = Record<string, { details?: unknown } | undefined>;
+
+/** The accessibility and best-practices audits that cost points on a page, with what they flagged, so a score below 100 says why. */
+function printFailingAudits(
+  page: string,
+  categories: Record<string, { auditRefs: { id: string; weight: number }[] } | undefined>,
+  audits: Record<string, { score: number | null; title: string; details?: unknown } | undefined>,
+): void {
+  for (const category of ["accessibility", "best-practices"]) {
+    for (const ref of categories[category]?.auditRefs ?? []) {
+      const audit = audits[ref.id];
+      if (!audit || audit.score === null || audit.score >= 1 || ref.weight === 0) continue;
+      const items =
+        (audit.details as { items?: { node?: { snippet?: string; selector?: string }; description?: string; source?: unknown }[] } | undefined)?.items ?? [];
+      console.info(`  ${page}: ${category} ${ref.id} (${audit.title})`);
+      for (const item of items.slice(0, 5))
+        console.info(`    ${item.node?.selector ?? ""} ${item.node?.snippet ?? item.description ?? JSON.stringify(item.source ?? item).slice(0, 200)}`);
+    }
+  }
+}
 
 /** The main thread's time on the simulated phone by kind of work and by script (Lighthouse's own breakdowns), the largest first. */
 function printWhereTimeGoes(audits: Audits): void {
