@@ -137,15 +137,28 @@ test("a page left open past the deadline cannot save another answer, and the ans
   await expect(countdown).toHaveText(frozen!);
 
   // An answer given now is refused with a reason, and the page turns to the attempt as collected at the deadline.
-  const refusal = page.waitForResponse((r) => r.request().method() === "POST" && r.url().includes(`/attempts/${attemptId}`));
+  // The refusal's body is read as it passes (the request goes to the server and its answer to the page
+  // unchanged): once the page has turned into the result, the browser no longer keeps the body of a
+  // response it navigated away from, so reading it afterwards raced the page.
+  let answered: (reply: { status: number; text: string }) => void;
+  const refusal = new Promise<{ status: number; text: string }>((resolve) => (answered = resolve));
+  await page.route(
+    (url) => url.pathname.endsWith(`/attempts/${attemptId}`) || url.pathname.endsWith(`/attempts/${attemptId}.data`),
+    async (route) => {
+      if (route.request().method() !== "POST") return route.continue();
+      const response = await route.fetch();
+      answered({ status: response.status(), text: await response.text() });
+      await route.fulfill({ response });
+    },
+  );
   // A tap, not check(): the refusal may turn the page into the result before check() could confirm
   // the radio stayed checked, and then check() waits for a radio that is gone.
   await questions.nth(1).getByLabel("正确").click();
   const refused = await refusal;
-  expect(refused.status()).toBe(409);
+  expect(refused.status).toBe(409);
   // The deadline refusal; or, when the sweeper (every 30 s) closed the attempt in the half second
   // since the deadline, the closed one. Both tell the learner the answer was not saved.
-  expect(await refused.text()).toMatch(/已超过作答时间，答案未保存|本次作答已经结束，答案未保存/);
+  expect(refused.text).toMatch(/已超过作答时间，答案未保存|本次作答已经结束，答案未保存/);
   await expect(page.getByTestId("result")).toContainText("作答时间已到，系统已按截止前保存的答案评分");
   await expect(page.getByTestId("score")).toHaveText("50");
   await expect(page.getByTestId("review-item").nth(1)).toContainText("您的答案：未作答");
