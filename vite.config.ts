@@ -2,7 +2,7 @@ import path from "node:path";
 import { vitePlugin as remix } from "@remix-run/dev";
 import tailwindcss from "@tailwindcss/vite";
 import { defineConfig } from "vitest/config";
-import { precompressPlugin } from "./app/build/precompress-plugin";
+import { precompressPlugin } from "./vite-plugins/precompress";
 import { serviceWorkerPlugin } from "./app/pwa/vite-plugin";
 
 declare module "@remix-run/node" {

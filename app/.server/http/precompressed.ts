@@ -9,7 +9,7 @@ const ENCODINGS = [
 
 /**
  * Serves the build's precompressed copy of a static file (written beside it at build time by
- * app/build/precompress-plugin.ts) when the browser accepts its encoding: the request is rewritten to
+ * vite-plugins/precompress.ts) when the browser accepts its encoding: the request is rewritten to
  * the .br or .gz file, which the static handler after this one sends with the original file's type.
  * A file that has a copy always answers with Vary: Accept-Encoding, whichever form is sent, so a
  * cache between keeps the forms apart.

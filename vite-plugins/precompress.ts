@@ -26,7 +26,12 @@ export function precompressPlugin(): Plugin {
     },
     async writeBundle() {
       if (isServerBuild || !fs.existsSync(assetsDir)) return;
-      await Promise.all(fs.readdirSync(assetsDir).filter((name) => COMPRESSIBLE.test(name)).map((name) => precompress(path.join(assetsDir, name))));
+      await Promise.all(
+        fs
+          .readdirSync(assetsDir)
+          .filter((name) => COMPRESSIBLE.test(name))
+          .map((name) => precompress(path.join(assetsDir, name))),
+      );
     },
   };
 }
