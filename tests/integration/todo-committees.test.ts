@@ -74,18 +74,23 @@ afterAll(() => {
   for (const s of ["", "-wal", "-shm"]) fs.rmSync(dbFile + s, { force: true });
 });
 
+/** Who, of all the people here, sees each meeting (by its title) on their to-do list: one batch through the events source. */
+async function whoSees() {
+  const { todoPeople } = await import("../../app/.server/todo/people");
+  const { TODO_SOURCES } = await import("../../app/.server/todo/todo");
+  const people = await todoPeople(personIds);
+  const listed = await TODO_SOURCES.events(people, new Date());
+  return (title: string) =>
+    people
+      .filter((p) => (listed.get(p.id) ?? []).some((i) => i.key === `meeting:${ids[title]}`))
+      .map((p) => p.id)
+      .sort((a, b) => a - b);
+}
+
 describe("the 支委会 on the to-do lists of a batch", () => {
   it("go to the people of its unit that the meeting page's rule expects", async () => {
-    const { todoPeople } = await import("../../app/.server/todo/people");
-    const { TODO_SOURCES } = await import("../../app/.server/todo/todo");
     const { expectedAttendees } = await import("../../app/.server/activities/meetings");
-    const people = await todoPeople(personIds);
-    const listed = await TODO_SOURCES.events(people, new Date());
-    const seeing = (title: string) =>
-      people
-        .filter((p) => (listed.get(p.id) ?? []).some((i) => i.key === `meeting:${ids[title]}`))
-        .map((p) => p.id)
-        .sort((a, b) => a - b);
+    const seeing = await whoSees();
 
     expect(seeing("有支委支部支委会")).toEqual([ids.committee]);
     expect(seeing("无支委支部支委会")).toEqual([ids.n1, ids.n2].sort((a, b) => a - b));
@@ -100,21 +105,13 @@ describe("the 支委会 on the to-do lists of a batch", () => {
   });
 
   it("go to exactly the people chosen by hand when the secretary chose them (decision 061), as the meeting page's rule", async () => {
-    const { todoPeople } = await import("../../app/.server/todo/people");
-    const { TODO_SOURCES } = await import("../../app/.server/todo/todo");
     const { expectedAttendees } = await import("../../app/.server/activities/meetings");
     // The college's 支委会 listed nobody by the rule; chosen by hand: a member of the college, an activist of a branch
     // below, and a disabled member (not expected). The branch without committee: one member only.
     const choose = f.db.prepare(`INSERT INTO "ActivityInvitee" ("activityId", "personId") VALUES (?, ?)`);
     for (const key of ["collegeMember", "activist", "gone"]) choose.run(ids["学院支委会"], ids[key]);
     choose.run(ids["无支委支部支委会"], ids.n1);
-    const people = await todoPeople(personIds);
-    const listed = await TODO_SOURCES.events(people, new Date());
-    const seeing = (title: string) =>
-      people
-        .filter((p) => (listed.get(p.id) ?? []).some((i) => i.key === `meeting:${ids[title]}`))
-        .map((p) => p.id)
-        .sort((a, b) => a - b);
+    const seeing = await whoSees();
 
     expect(seeing("学院支委会")).toEqual([ids.collegeMember, ids.activist].sort((a, b) => a - b));
     expect(seeing("无支委支部支委会")).toEqual([ids.n1]);
