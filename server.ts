@@ -6,6 +6,7 @@ import express from "express";
 import { contestAnswerHandler } from "./app/.server/contest/answer-endpoint";
 import { liveHub } from "./app/.server/contest/live/hub";
 import { env } from "./app/.server/env";
+import { studyHandler } from "./app/.server/learning/study-endpoint";
 import { FORM_BODY_LIMIT, declaresTooLargeBody, newBodyBudget, refuseBody, refuseRequest } from "./app/.server/http/body-limit";
 import { responseCompression } from "./app/.server/http/compression";
 import { requestContextStorage } from "./app/.server/http/context";
@@ -62,8 +63,9 @@ export async function startServer({ dev = false } = {}): Promise<StartedServer> 
     app.use(express.static(path.join(buildDir, "client"), { maxAge: "1h", setHeaders: serviceWorkerUncached }));
   }
 
-  // The contest answer intake, the one route outside Remix (decision 019).
+  // The two routes outside Remix, for the crowds: contest answers (decision 019) and study heartbeats (decision 070).
   app.post("/api/contests/answer", (req, res, next) => void contestAnswerHandler(req, res, next));
+  app.post("/api/study", (req, res, next) => void studyHandler(req, res, next));
 
   const handler = remixHandler(build, dev ? "development" : "production");
   app.all("*", (req, res, next) => {

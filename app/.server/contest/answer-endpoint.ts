@@ -6,7 +6,7 @@ import { refusalBody } from "../http/refusal";
 import { contestIntake } from "./intake";
 
 // POST /api/contests/answer: one contest answer (form-encoded: entryId, position, answer…), answered
-// with JSON once it is committed. It is the one route served outside Remix (decision 019): at
+// with JSON once it is committed. It is served outside Remix (decision 019, like the study heartbeats of decision 070): at
 // thousands of answers a second, Remix's per-request work (a web Request, route matching, the
 // single-fetch machinery) cost more than the answer itself. It sits behind the same middleware as every
 // route (security headers, the cross-site check, form bodies only) and checks the session the same way.

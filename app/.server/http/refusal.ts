@@ -50,7 +50,7 @@ export function formRefusal<Extra extends Record<string, unknown> = Record<never
   );
 }
 
-/** The JSON body of a refusal a page's script reads (also sent by the contest answer endpoint outside Remix). */
+/** The JSON body of a refusal a page's script reads (also sent by the contest answer endpoint outside Remix; the study endpoint answers `{ ok, error }`). */
 export function refusalBody(e: AppError) {
   return { ok: false as const, error: e.message, code: e.code, reason: e.reason ?? null };
 }

@@ -1,4 +1,4 @@
-import { lessonCourseId, mayStudyCourse } from "./catalog";
+import { mayStudyCourseOfLesson } from "./catalog";
 import { holdsStudySession } from "./study";
 
 // Who may send a study request for a lesson (/api/study): whoever may study its course. A heartbeat of
@@ -11,6 +11,5 @@ const HEARTBEATS = new Set(["video", "reading"]);
 export async function mayStudyLesson(personId: number, lessonId: number, request: { intent?: unknown; sessionId?: unknown }): Promise<boolean> {
   const heartbeat = typeof request.intent === "string" && HEARTBEATS.has(request.intent);
   if (heartbeat && typeof request.sessionId === "string" && holdsStudySession(personId, lessonId, request.sessionId)) return true;
-  const courseId = await lessonCourseId(lessonId);
-  return courseId !== null && (await mayStudyCourse(personId, courseId));
+  return mayStudyCourseOfLesson(personId, lessonId);
 }

@@ -16,20 +16,20 @@ import {
   startSession,
 } from "~/lib/watch-credit";
 import { storedTimestamp } from "~/lib/timestamp";
-import { prisma, prismaIdle, rawDb } from "../db";
+import { prisma, rawDb } from "../db";
 import { type CreditInput, type CreditResult, creditHours, creditHoursInRawTransaction } from "../hours/ledger";
 import { publishedBySelf } from "../hours/self-credit";
 import { get, run, sql } from "../sql";
+import { type StudyBatch, studyWriter } from "./study-writer";
 
 // Study heartbeats on the server: the fair-credit rules of app/lib/watch-credit.ts applied to what is
 // stored. This is the hot path (11,000 viewers at one heartbeat per 15 s is ~730 a second), so it runs
-// on the raw better-sqlite3 connection: each heartbeat is one synchronous transaction (read the
-// account's session and the lesson's progress, judge, write both), which also makes heartbeats of one
-// account strictly one after another, as the rules require. Completion credits the lesson's 学时
-// through the ledger, once (the ledger's source key), in the same transaction: a completion is never
-// stored without its hours (decision 034). Each of these transactions reads and then writes, so it
-// begins IMMEDIATE: a deferred one whose snapshot another connection wrote past fails at its first
-// write with SQLITE_BUSY at once, busy_timeout or not; an immediate one waits its turn instead.
+// on the raw better-sqlite3 connection: each request is a synchronous job (read the account's session
+// and the lesson's progress, judge, write what changed) run by the study writer's group commit
+// (study-writer.ts: one IMMEDIATE transaction per short tick, a savepoint per job, answered after the
+// commit), which also makes heartbeats of one account strictly one after another, as the rules require.
+// Completion credits the lesson's 学时 through the ledger, once (the ledger's source key), in the same
+// transaction: a completion is never stored without its hours (decision 034). Decisions 016 and 070.
 
 type LessonFacts = {
   id: number;
@@ -98,6 +98,15 @@ function writeSession(personId: number, lessonId: number, s: StudySession) {
       VALUES (${personId}, ${s.id}, ${lessonId}, ${new Date(s.lastBeatAt)}, ${s.lastSeq}, ${s.allowance})
        ON CONFLICT ("personId") DO UPDATE SET "id" = excluded."id", "lessonId" = excluded."lessonId", "lastBeatAt" = excluded."lastBeatAt",
          "lastSeq" = excluded."lastSeq", "allowance" = excluded."allowance"`,
+  );
+}
+
+/** A judged heartbeat's session: the same id and lesson, its clock, sequence number and allowance moved on. */
+function writeSessionClock(personId: number, s: StudySession) {
+  run(
+    rawDb(),
+    sql`UPDATE "StudySession" SET "lastBeatAt" = ${new Date(s.lastBeatAt)}, "lastSeq" = ${s.lastSeq}, "allowance" = ${s.allowance}
+      WHERE "personId" = ${personId} AND "id" = ${s.id}`,
   );
 }
 
@@ -198,48 +207,45 @@ export async function creditStoredCompletion(personId: number, lessonId: number)
 }
 
 /** A new study session for the account (a new tab, device or lesson): any older one stops counting. */
-export async function beginStudy(personId: number, lessonId: number, now = new Date()): Promise<{ sessionId: string; status: StudyStatus }> {
-  const lesson = lessonFacts(lessonId);
+export function beginStudy(personId: number, lessonId: number): Promise<{ sessionId: string; status: StudyStatus }> {
   const id = crypto.randomBytes(12).toString("base64url");
-  await prismaIdle();
-  const progress = rawDb()
-    .transaction(() => {
-      const session = startSession(toSession(readSession(personId)), id, now.getTime());
-      writeSession(personId, lessonId, session);
-      return readProgress(personId, lessonId);
-    })
-    .immediate();
-  return { sessionId: id, status: status(lesson, { ...progress, watchedParsed: JSON.parse(progress.watched) as Interval[] }, 0) };
+  return studyWriter().submit(({ now, once }) => {
+    const lesson = batchLesson(once, lessonId);
+    const session = startSession(toSession(readSession(personId)), id, now.getTime());
+    writeSession(personId, lessonId, session);
+    const progress = readProgress(personId, lessonId);
+    return { sessionId: id, status: status(lesson, { ...progress, watchedParsed: JSON.parse(progress.watched) as Interval[] }, 0) };
+  });
 }
+
+/** The lesson's facts, read once per batch: several heartbeats of a batch are for the same lesson. */
+const batchLesson = (once: StudyBatch["once"], lessonId: number) => once(`lesson:${lessonId}`, () => lessonFacts(lessonId));
 
 export type BeatResult = { status: StudyStatus; newSeconds: number; superseded: boolean; messages: string[] };
 
-type Judged = { verdict: BeatVerdict<unknown>; progress: ProgressRow & { watchedParsed: Interval[] }; credited: number };
+type Judge = (session: StudySession | null, progress: ProgressRow) => { verdict: BeatVerdict<unknown>; watched: Interval[]; readSeconds: number };
 
-async function applyBeat(
-  personId: number,
-  lesson: LessonFacts,
-  now: Date,
-  judge: (session: StudySession | null, progress: ProgressRow) => { verdict: BeatVerdict<unknown>; watched: Interval[]; readSeconds: number },
-): Promise<Judged> {
-  await prismaIdle();
-  return rawDb()
-    .transaction((): Judged => {
-      const sessionRow = readSession(personId);
-      // A session opened for another lesson does not count here: the account studies one thing at a time.
-      const session = sessionRow && sessionRow.lessonId === lesson.id ? toSession(sessionRow) : null;
-      const progress = readProgress(personId, lesson.id);
-      const { verdict, watched, readSeconds } = judge(session, progress);
-      const answered = JSON.parse(progress.checkpoints) as CheckpointState;
-      if (verdict.session && verdict.session !== session) writeSession(personId, lesson.id, verdict.session);
-      const counted = verdict.newSeconds > 0 || readSeconds !== progress.readSeconds;
-      const completedNow = progress.completedAt === null && isComplete(lesson, watched, readSeconds, answered);
-      const completedAt = completedNow ? storedTimestamp(now) : progress.completedAt;
-      if (counted || completedNow) writeProgress(personId, lesson.id, { watched, readSeconds, checkpoints: answered, completedAt }, now);
-      const credited = creditCompletion(personId, lesson, completedNow, now);
-      return { verdict, progress: { ...progress, readSeconds, completedAt, watchedParsed: watched }, credited };
-    })
-    .immediate();
+/** Inside a batch: one heartbeat judged against what is stored, and what changed written. */
+function applyBeat(personId: number, lesson: LessonFacts, now: Date, judge: Judge): BeatResult {
+  const sessionRow = readSession(personId);
+  // A session opened for another lesson does not count here: the account studies one thing at a time.
+  const session = sessionRow && sessionRow.lessonId === lesson.id ? toSession(sessionRow) : null;
+  const progress = readProgress(personId, lesson.id);
+  const { verdict, watched, readSeconds } = judge(session, progress);
+  const answered = JSON.parse(progress.checkpoints) as CheckpointState;
+  // A judged heartbeat moves the session's clock, sequence number and allowance on; nothing else of it changes.
+  if (verdict.session && verdict.session !== session) writeSessionClock(personId, verdict.session);
+  const counted = verdict.newSeconds > 0 || readSeconds !== progress.readSeconds;
+  const completedNow = progress.completedAt === null && isComplete(lesson, watched, readSeconds, answered);
+  const completedAt = completedNow ? storedTimestamp(now) : progress.completedAt;
+  if (counted || completedNow) writeProgress(personId, lesson.id, { watched, readSeconds, checkpoints: answered, completedAt }, now);
+  const credited = creditCompletion(personId, lesson, completedNow, now);
+  return {
+    status: status(lesson, { ...progress, readSeconds, completedAt, watchedParsed: watched }, credited),
+    newSeconds: verdict.newSeconds,
+    superseded: verdict.superseded,
+    messages: verdict.refused.map(refusalMessage),
+  };
 }
 
 /**
@@ -253,44 +259,26 @@ export function holdsStudySession(personId: number, lessonId: number, sessionId:
 }
 
 /** A video heartbeat: the intervals played since the previous one. */
-export async function videoBeat(
-  personId: number,
-  lessonId: number,
-  beat: { sessionId: string; seq: number; intervals: Interval[] },
-  now = new Date(),
-): Promise<BeatResult> {
-  const lesson = lessonFacts(lessonId);
-  if (!lesson.duration) throw new AppError("invalid", "这个课时没有视频");
-  const { verdict, progress, credited } = await applyBeat(personId, lesson, now, (session, p) => {
-    const v = judgeHeartbeat({ watched: JSON.parse(p.watched) as Interval[] }, session, beat, now.getTime(), lesson.duration!);
-    return { verdict: v, watched: [...v.state.watched], readSeconds: p.readSeconds };
+export function videoBeat(personId: number, lessonId: number, beat: { sessionId: string; seq: number; intervals: Interval[] }): Promise<BeatResult> {
+  return studyWriter().submit(({ now, once }) => {
+    const lesson = batchLesson(once, lessonId);
+    const duration = lesson.duration;
+    if (!duration) throw new AppError("invalid", "这个课时没有视频");
+    return applyBeat(personId, lesson, now, (session, p) => {
+      const v = judgeHeartbeat({ watched: JSON.parse(p.watched) as Interval[] }, session, beat, now.getTime(), duration);
+      return { verdict: v, watched: [...v.state.watched], readSeconds: p.readSeconds };
+    });
   });
-  return {
-    status: status(lesson, progress, credited),
-    newSeconds: verdict.newSeconds,
-    superseded: verdict.superseded,
-    messages: verdict.refused.map(refusalMessage),
-  };
 }
 
 /** A reading heartbeat: seconds the text lesson was visible since the previous one. */
-export async function readingBeat(
-  personId: number,
-  lessonId: number,
-  beat: { sessionId: string; seq: number; visibleSeconds: number },
-  now = new Date(),
-): Promise<BeatResult> {
-  const lesson = lessonFacts(lessonId);
-  const { verdict, progress, credited } = await applyBeat(personId, lesson, now, (session, p) => {
-    const v = judgeReadingBeat({ readSeconds: p.readSeconds }, session, beat, now.getTime());
-    return { verdict: v, watched: JSON.parse(p.watched) as Interval[], readSeconds: v.state.readSeconds };
-  });
-  return {
-    status: status(lesson, progress, credited),
-    newSeconds: verdict.newSeconds,
-    superseded: verdict.superseded,
-    messages: verdict.refused.map(refusalMessage),
-  };
+export function readingBeat(personId: number, lessonId: number, beat: { sessionId: string; seq: number; visibleSeconds: number }): Promise<BeatResult> {
+  return studyWriter().submit(({ now, once }) =>
+    applyBeat(personId, batchLesson(once, lessonId), now, (session, p) => {
+      const v = judgeReadingBeat({ readSeconds: p.readSeconds }, session, beat, now.getTime());
+      return { verdict: v, watched: JSON.parse(p.watched) as Interval[], readSeconds: v.state.readSeconds };
+    }),
+  );
 }
 
 export type CheckpointResult = { correct: boolean; answer: string[]; explanation: string | null; status: StudyStatus };
@@ -300,33 +288,24 @@ export type CheckpointResult = { correct: boolean; answer: string[]; explanation
  * and the explanation come back only now, after the learner has committed to an answer. The first
  * answer stands.
  */
-export async function answerCheckpoint(
-  personId: number,
-  lessonId: number,
-  checkpointId: string,
-  values: string[],
-  now = new Date(),
-): Promise<CheckpointResult> {
-  const lesson = lessonFacts(lessonId);
-  const cp = lesson.checkpoints.find((c) => c.id === checkpointId);
-  if (!cp) throw new AppError("not_found", "检查点不存在");
-  if (values.length === 0) throw new AppError("invalid", "请先选择答案");
-  const response = cp.type === "single" ? values[0] : cp.type === "multiple" ? values : values[0] === "true";
-  const graded = gradeQuestion({ type: cp.type, answer: cp.answer } as QuestionKey, response, 100).correct;
-  await prismaIdle();
-  const { correct, progress, credited } = rawDb()
-    .transaction(() => {
-      const p = readProgress(personId, lessonId);
-      const answered = JSON.parse(p.checkpoints) as CheckpointState;
-      answered[checkpointId] ??= { correct: graded, at: storedTimestamp(now) };
-      // The first answer stands, and its result is the one told (a second try after seeing the key is not "correct").
-      const correct = answered[checkpointId].correct;
-      const watched = JSON.parse(p.watched) as Interval[];
-      const completedNow = p.completedAt === null && isComplete(lesson, watched, p.readSeconds, answered);
-      const completedAt = completedNow ? storedTimestamp(now) : p.completedAt;
-      writeProgress(personId, lessonId, { watched, readSeconds: p.readSeconds, checkpoints: answered, completedAt }, now);
-      return { correct, progress: { ...p, completedAt, watchedParsed: watched }, credited: creditCompletion(personId, lesson, completedNow, now) };
-    })
-    .immediate();
-  return { correct, ...checkpointReveal(cp), status: status(lesson, progress, credited) };
+export function answerCheckpoint(personId: number, lessonId: number, checkpointId: string, values: string[]): Promise<CheckpointResult> {
+  return studyWriter().submit(({ now, once }) => {
+    const lesson = batchLesson(once, lessonId);
+    const cp = lesson.checkpoints.find((c) => c.id === checkpointId);
+    if (!cp) throw new AppError("not_found", "检查点不存在");
+    if (values.length === 0) throw new AppError("invalid", "请先选择答案");
+    const response = cp.type === "single" ? values[0] : cp.type === "multiple" ? values : values[0] === "true";
+    const graded = gradeQuestion({ type: cp.type, answer: cp.answer } as QuestionKey, response, 100).correct;
+    const p = readProgress(personId, lessonId);
+    const answered = JSON.parse(p.checkpoints) as CheckpointState;
+    answered[checkpointId] ??= { correct: graded, at: storedTimestamp(now) };
+    // The first answer stands, and its result is the one told (a second try after seeing the key is not "correct").
+    const correct = answered[checkpointId].correct;
+    const watched = JSON.parse(p.watched) as Interval[];
+    const completedNow = p.completedAt === null && isComplete(lesson, watched, p.readSeconds, answered);
+    const completedAt = completedNow ? storedTimestamp(now) : p.completedAt;
+    writeProgress(personId, lessonId, { watched, readSeconds: p.readSeconds, checkpoints: answered, completedAt }, now);
+    const credited = creditCompletion(personId, lesson, completedNow, now);
+    return { correct, ...checkpointReveal(cp), status: status(lesson, { ...p, completedAt, watchedParsed: watched }, credited) };
+  });
 }
