@@ -251,6 +251,12 @@ function Taking() {
   };
   return (
     <div className="mx-auto max-w-lg">
+      {/* The form's default button, first in the document (before the 答题卡's buttons, which belong to
+          the form too): Enter in a fill-in box without the script saves and stays on this question
+          rather than "clicking" the sheet's first button. With the script the box's Enter saves it. */}
+      <button type="submit" form={form.id} name="intent" value={SAVE_FORM_INTENT} formAction={saveAndOpen(current)} formNoValidate hidden tabIndex={-1}>
+        保存
+      </button>
       <header className="sticky top-0 z-10 -mx-4 mb-4 border-b bg-stone-50/95 px-4 py-2 backdrop-blur">
         <h1 className="font-bold">{d.quizTitle}</h1>
         <p className="text-sm text-stone-600">
