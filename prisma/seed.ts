@@ -357,17 +357,23 @@ const demoBank = (f: RecordWriter, slug: string) => get<{ id: number }>(f.db, sq
 /**
  * The demo's quiz, added once the shipped banks are in the database (they sync after the seed):
  * 20 questions drawn from two banks, 30 minutes, two attempts, pass mark 80, 0.5 学时 on passing,
- * open to everyone for 30 days. Skipped when any quiz exists or the banks are missing.
+ * open to everyone for 30 days. Beside it a short 每日一练 in the one-question-per-screen layout with
+ * the answer sheet (decision 064): 5 questions from the party-basics bank, 10 minutes, three attempts,
+ * no 学时. Skipped when any quiz exists or the banks are missing.
  */
+/** The demo's quiz in the one-question-per-screen layout (its answer sheet shows on a phone). */
+export const DEMO_SINGLE_QUIZ_TITLE = "党的基础知识每日一练（一屏一题）";
+
 export function seedDemoQuiz(dbFile: string): boolean {
   const f = openRecordWriter(dbFile);
   try {
     if (get<{ n: number }>(f.db, sql`SELECT COUNT(*) AS "n" FROM "Quiz"`)!.n > 0) return false;
     const constitution = demoBank(f, "party-constitution");
     const regulations = demoBank(f, "party-regulations");
+    const basics = demoBank(f, "party-basics");
     const root = demoRoot(f);
     const trainer = demoTrainer(f);
-    if (!constitution || !regulations || !root || !trainer) return false;
+    if (!constitution || !regulations || !basics || !root || !trainer) return false;
     const now = new Date();
     const title = "“两学一做”党章党规知识测试";
     const description = "从党章和党内法规题库中随机抽取 20 题，限时 30 分钟，可作答 2 次，取最高分；80 分及格，及格计 0.5 学时。";
@@ -385,6 +391,18 @@ export function seedDemoQuiz(dbFile: string): boolean {
       slot(1, constitution.id);
       slot(2, regulations.id);
       run(f.db, sql`INSERT INTO "QuizAudience" ("quizId", "unitId", "politicalStatus") VALUES (${quizId}, ${root.id}, NULL)`);
+
+      const { id: dailyId } = get<{ id: number }>(
+        f.db,
+        sql`INSERT INTO "Quiz" ("title", "description", "unitId", "createdById", "status", "opensAt", "closesAt", "timeLimitSec", "maxAttempts", "gradeMethod",
+              "passPercent", "shuffleQuestions", "shuffleOptions", "reviewPolicy", "layout", "creditHours", "createdAt", "updatedAt")
+            VALUES (${DEMO_SINGLE_QUIZ_TITLE}, ${"从党的基础知识题库中随机抽取 5 题，一屏一题，用答题卡跳转和标记；限时 10 分钟，可作答 3 次，不计学时。"},
+              ${root.id}, ${trainer.id}, 'published', ${now}, ${new Date(now.getTime() + 30 * 86_400_000)}, 600, 3, 'highest',
+              60, ${true}, ${true}, 'after_submit', 'single', NULL, ${now}, ${now})
+            RETURNING "id"`,
+      )!;
+      run(f.db, sql`INSERT INTO "QuizSlot" ("quizId", "position", "bankId", "count", "markEach") VALUES (${dailyId}, 1, ${basics.id}, 5, 2000)`);
+      run(f.db, sql`INSERT INTO "QuizAudience" ("quizId", "unitId", "politicalStatus") VALUES (${dailyId}, ${root.id}, NULL)`);
     });
     return true;
   } finally {

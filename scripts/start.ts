@@ -80,7 +80,7 @@ console.info(`学时规则包 (rule packs): ${[...packs.packs.keys()].join("、"
 for (const e of packs.errors) console.warn(`  ⚠ ${e}`);
 if (seeded) {
   const { seedDemoQuiz, seedDemoContest, seedDemoAssignments } = await import("../prisma/seed");
-  if (seedDemoQuiz(dbFile)) console.info("已发布演示测试 (demo quiz published): “两学一做”党章党规知识测试");
+  if (seedDemoQuiz(dbFile)) console.info("已发布演示测试 (demo quizzes published): “两学一做”党章党规知识测试、党的基础知识每日一练（一屏一题）");
   if (seedDemoContest(dbFile)) console.info("已发布演示竞赛 (demo contest published): 党史知识竞赛");
   const assigned = seedDemoAssignments(dbFile);
   if (assigned) console.info(`已布置演示必修课程 (demo required courses): ${assigned}`);

@@ -1,4 +1,5 @@
 import { pageWindow, sortRows, type TableQuery } from "./table-paging";
+import { compareNames } from "./name-order";
 
 // The figures of the 学时 dashboards worked out from per-person lines (app/.server/hours/reports.ts
 // reads the lines): a rollup per unit (completion; 参学, the share of people with a requirement who
@@ -69,7 +70,7 @@ export type BehindSort = (typeof BEHIND_SORTS)[number];
 type BehindLine = Pick<PersonLine, "number" | "name" | "unitPath" | "required" | "earned" | "missing">;
 const behindCompare: Record<BehindSort, (a: BehindLine, b: BehindLine) => number> = {
   missing: (a, b) => a.missing - b.missing,
-  name: (a, b) => a.name.localeCompare(b.name, "zh-CN"),
+  name: (a, b) => compareNames(a.name, b.name),
   number: (a, b) => a.number.localeCompare(b.number),
   unit: (a, b) => a.unitPath.localeCompare(b.unitPath),
   required: (a, b) => a.required - b.required,

@@ -5,7 +5,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { useState } from "react";
 import { z } from "zod";
 import { requireUser } from "~/.server/auth/guard";
-import { contestForPerson, entryForAnswering, setShowName, startEntry, submitEntry } from "~/.server/contest/entries";
+import { contestForPerson, entryForAnswering, requireEntryOfContest, setShowName, startEntry, submitEntry } from "~/.server/contest/entries";
 import { personalPlace, publicRanking } from "~/.server/contest/results";
 import { SELF_CREDIT_NOTICE, selfCreditWithheld } from "~/.server/hours/self-credit";
 import { CONTEST_ANSWER_INTENT, ContestAnswering } from "~/components/contest/answering";
@@ -112,6 +112,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
   if (submission.status !== "success") return data({ result: submission.reply() }, { status: 400 });
   const input = submission.value;
   try {
+    // An entry id from the form must be the caller's own entry of the contest in the address (404 otherwise).
+    if (input.intent !== "start") await requireEntryOfContest(user.id, input.entryId, contestId);
     if (input.intent === CONTEST_ANSWER_INTENT) {
       const values = form.getAll("answer").filter((v): v is string => typeof v === "string");
       if (values.every((v) => v.trim() === "")) return data({ result: submission.reply({ formErrors: ["请先选择或填写答案"] }) }, { status: 400 });

@@ -5,7 +5,9 @@ import { Form, Link, useActionData, useLoaderData, useSearchParams } from "@remi
 import { useState } from "react";
 import { z } from "zod";
 import { requirePermission } from "~/.server/auth/guard";
-import { archiveQuestion, bankTags, getBank, getQuestion, listQuestions, restoreQuestion, saveQuestion } from "~/.server/quiz/banks";
+import { QUESTION_SORTS, archiveQuestion, bankTags, getBank, getQuestion, listQuestions, restoreQuestion, saveQuestion } from "~/.server/quiz/banks";
+import { tableQuery } from "~/.server/http/table-query";
+import { KeepTableParams, Pagination } from "~/components/ui/data-table";
 import { env } from "~/.server/env";
 import { Field, FormMessage, Notice, buttonClass, inputClass, secondaryButtonClass } from "~/components/ui/form";
 import { LabelOptions } from "~/components/ui/options";
@@ -41,15 +43,15 @@ const FilterSchema = z.object({
   tag: z.preprocess(emptyToUndefined, z.string().trim().max(50).optional()),
   q: z.preprocess(emptyToUndefined, z.string().trim().max(100).optional()),
   archived: z.preprocess(emptyToUndefined, z.literal("1").optional()),
-  page: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(100_000).default(1)),
   edit: z.preprocess(emptyToUndefined, z.union([z.literal("new"), z.coerce.number().int().positive()]).optional()),
 });
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { bank } = await bankInScope(request, params.bankId);
   const f = searchParamsOf(request, FilterSchema, "筛选条件有误");
+  const query = tableQuery(request, { sorts: QUESTION_SORTS, defaultSort: "id", defaultSize: 20 });
   const [list, tags, editing] = await Promise.all([
-    listQuestions(bank.id, { type: f.type, difficulty: f.difficulty, tag: f.tag, text: f.q, archived: f.archived === "1" }, f.page),
+    listQuestions(bank.id, { type: f.type, difficulty: f.difficulty, tag: f.tag, text: f.q, archived: f.archived === "1" }, query),
     bankTags(bank.id),
     typeof f.edit === "number" ? getQuestion(bank.id, f.edit) : null,
   ]);
@@ -173,6 +175,7 @@ export default function BankPage() {
       {editor ? <QuestionEditor key={`${editor.id ?? "new"}`} editor={editor} cancelTo={link({ edit: null })} /> : null}
 
       <Form method="get" className="grid grid-cols-2 gap-2 rounded-lg bg-white p-3 shadow sm:grid-cols-4" role="search" aria-label="筛选题目">
+        <KeepTableParams />
         <input
           name="q"
           defaultValue={params.get("q") ?? ""}
@@ -206,7 +209,7 @@ export default function BankPage() {
       </Form>
 
       <p className="text-sm text-stone-600" data-testid="question-total">
-        共 {d.total} 题
+        共 {d.paging.total} 题
       </p>
       <ul className="space-y-2">
         {d.rows.map((r) => (
@@ -252,15 +255,7 @@ export default function BankPage() {
         ))}
       </ul>
       {d.rows.length === 0 ? <p className="rounded-lg bg-white p-4 text-sm text-stone-500 shadow">没有符合条件的题目。</p> : null}
-      {d.pages > 1 ? (
-        <nav className="flex items-center justify-center gap-3 text-sm" aria-label="分页">
-          {d.page > 1 ? <Link to={link({ page: String(d.page - 1) })}>上一页</Link> : <span className="text-stone-500">上一页</span>}
-          <span>
-            第 {d.page} / {d.pages} 页
-          </span>
-          {d.page < d.pages ? <Link to={link({ page: String(d.page + 1) })}>下一页</Link> : <span className="text-stone-500">下一页</span>}
-        </nav>
-      ) : null}
+      <Pagination paging={d.paging} unit="题" />
     </div>
   );
 }

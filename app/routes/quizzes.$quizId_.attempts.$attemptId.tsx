@@ -14,7 +14,7 @@ import {
 import { type FormEvent, type ReactNode, useEffect, useRef, useState } from "react";
 import { z } from "zod";
 import { requireUser } from "~/.server/auth/guard";
-import { getAttemptForTaking, getReview, saveAnswer, setMarks, submitAttempt } from "~/.server/quiz/attempts";
+import { getAttemptForTaking, getReview, requireAttemptOfQuiz, saveAnswer, setMarks, submitAttempt } from "~/.server/quiz/attempts";
 import { AnswerSheet, SAVE_FORM_INTENT, saveAndOpen } from "~/components/quiz/answer-sheet";
 import { Countdown } from "~/components/quiz/countdown";
 import { QuizErrorBoundary, formatPercent } from "~/components/quiz/quiz-ui";
@@ -100,7 +100,7 @@ type SaveReply = { ok: true; position: number } | { ok: false; position?: number
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireUser(request);
-  const { attemptId } = parseIds(params);
+  const { quizId, attemptId } = parseIds(params);
   const place = searchParamsOf(request, PlaceSchema);
   const form = await readForm(request);
   const submission = parseWithZod(form, { schema: ActionSchema });
@@ -116,6 +116,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const input = submission.value;
   if (input.intent === AUTOSAVE_INTENT || input.intent === MARK_INTENT) {
     try {
+      // The attempt must be the caller's at the quiz in the address (404 otherwise, nothing saved).
+      await requireAttemptOfQuiz(user.id, attemptId, quizId);
       if (input.intent === AUTOSAVE_INTENT) await saveAnswer(user.id, attemptId, input.position, values(input.position));
       else await setMarks(user.id, attemptId, [{ position: input.position, marked: input.marked === true }]);
       return data<SaveReply>({ ok: true, position: input.position });
@@ -125,6 +127,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     }
   }
   try {
+    await requireAttemptOfQuiz(user.id, attemptId, quizId);
     // Without JavaScript nothing was saved yet: save every answered field (then the marks, or submit).
     // With it, the fields repeat what was saved and saveAnswer leaves them (and their times) alone.
     const positions = [...new Set([...form.keys()].flatMap((k) => (/^q\d+$/.test(k) ? [Number(k.slice(1))] : [])))].sort((a, b) => a - b);
@@ -248,6 +251,12 @@ function Taking() {
   };
   return (
     <div className="mx-auto max-w-lg">
+      {/* The form's default button, first in the document (before the 答题卡's buttons, which belong to
+          the form too): Enter in a fill-in box without the script saves and stays on this question
+          rather than "clicking" the sheet's first button. With the script the box's Enter saves it. */}
+      <button type="submit" form={form.id} name="intent" value={SAVE_FORM_INTENT} formAction={saveAndOpen(current)} formNoValidate hidden tabIndex={-1}>
+        保存
+      </button>
       <header className="sticky top-0 z-10 -mx-4 mb-4 border-b bg-stone-50/95 px-4 py-2 backdrop-blur">
         <h1 className="font-bold">{d.quizTitle}</h1>
         <p className="text-sm text-stone-600">

@@ -134,6 +134,34 @@ test("a quiz answered with JavaScript turned off: each screen's answers are save
   await expect(page.getByTestId("score")).toHaveText("100");
 });
 
+test("without JavaScript, Enter in a fill-in box saves the answer and stays on its question", async ({ newContext, db }) => {
+  const context = await newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  const quiz = seedTwoQuestionQuiz("target", "无脚本填空测验", { layout: "single", second: "fill" });
+  await signInAs(page, "target", "郑发展");
+  await page.goto(`/quizzes/${quiz.quizId}`);
+  await page.getByRole("button", { name: "开始作答" }).click();
+  await expect(page).toHaveURL(/\/attempts\/\d+$/);
+  const attemptId = attemptIdOf(page.url());
+  const questions = page.getByTestId("question");
+  await questions.nth(0).getByRole("button", { name: "下一题" }).click();
+  await expect(page).toHaveURL(/\?q=2#q2$/);
+
+  // Enter in the box: the form goes through its default 保存 (not the 答题卡's first button, question 1).
+  const box = questions.nth(1).getByLabel("第 2 题答案");
+  await box.fill("三会一课");
+  await box.press("Enter");
+  await expect(page).toHaveURL(/\?q=2#q2$/);
+  await expect(questions.nth(1)).toBeVisible();
+  await expect(questions.nth(0)).toBeHidden();
+  await expect(page.getByTestId("answered-count")).toHaveText("已答 1/2 题");
+  await expect(questions.nth(1).getByLabel("第 2 题答案")).toHaveValue("三会一课");
+  expect(db().prepare("SELECT position, response FROM AttemptItem WHERE attemptId = ? ORDER BY position").all(attemptId)).toEqual([
+    { position: 1, response: null },
+    { position: 2, response: '"三会一课"' },
+  ]);
+});
+
 test("a contest answered with JavaScript turned off: every answer is a real submit and counts", async ({ newContext, db, consoleErrors }) => {
   // The empty 确定 below is refused with a 400, which the browser logs.
   consoleErrors.allow(/status of 400 \(Bad Request\)/);

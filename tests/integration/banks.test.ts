@@ -349,6 +349,33 @@ describe("editing", () => {
   });
 });
 
+describe("the question list pages as the management tables do (decision 065)", () => {
+  it("numbers its pages, takes a page size from 20/50/100, shows the last page past the end and refuses a bad size", async () => {
+    const bankId = insertBank("cs-paging", "计院分页题库", cs.id);
+    for (let i = 1; i <= 45; i++) insertQuestion(bankId, `cs-paging-${String(i).padStart(3, "0")}`, `分页第${i}题？`);
+    const c = await as("T001");
+    const keys = (html: string) => [...html.matchAll(/<span class="font-mono">(cs-paging-\d+)<\/span>/g)].map((m) => m[1]);
+    const key = (i: number) => `cs-paging-${String(i).padStart(3, "0")}`;
+    const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => key(from + i));
+
+    const p2 = await c.get(`/manage/banks/${bankId}?page=2`);
+    expect(p2.status).toBe(200);
+    expect(keys(p2.text)).toEqual(range(21, 40));
+    const text = p2.text.replaceAll("<!-- -->", "");
+    expect(text).toContain("第 2 / 3 页");
+    expect(p2.text).toMatch(/aria-current="page"[^>]*>2</);
+    expect(p2.text).toMatch(/aria-label="第 3 页"/);
+    expect(p2.text).toMatch(/>首页</);
+    expect(keys((await c.get(`/manage/banks/${bankId}?size=50`)).text)).toEqual(range(1, 45));
+    expect(keys((await c.get(`/manage/banks/${bankId}?page=999`)).text)).toEqual(range(41, 45));
+    // The filter form keeps the page size.
+    expect((await c.get(`/manage/banks/${bankId}?size=50`)).text).toContain('type="hidden" name="size" value="50"');
+    const bad = await c.get(`/manage/banks/${bankId}?size=7`);
+    expect(bad.status).toBe(400);
+    expect(bad.text).toContain("每页条数只能是 20、50、100");
+  });
+});
+
 describe("content/banks sync", () => {
   it("brings the bank files in once: a second run changes nothing; a removed question is archived", async () => {
     fs.copyFileSync(TEMPLATE_DB, syncDbFile);

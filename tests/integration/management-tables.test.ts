@@ -9,11 +9,12 @@ import { type TestServer, startTestServer } from "../support/server";
 let server: TestServer;
 const PASSWORD = "Passw0rd1";
 let client: Client;
+let root: ReturnType<TestServer["factory"]["unit"]>;
 
 beforeAll(async () => {
   server = await startTestServer();
   const f = server.factory;
-  const root = f.unit({ name: "测试大学党委", kind: "committee" });
+  root = f.unit({ name: "测试大学党委", kind: "committee" });
   const cs = f.unit({ name: "计算机学院党委", kind: "college", parent: root });
   const branch = f.unit({ name: "计算机学院学生党支部", kind: "branch", branchType: "student", parent: cs });
   const admin = f.person({ number: "A001", name: "管理员", unitId: root.id, category: "staff", politicalStatus: "member" });
@@ -127,5 +128,54 @@ describe("the audit log and the people behind use the same table", () => {
     expect(bad.status).toBe(400);
     expect(bad.text).toContain("可用的排序是 missing、name");
     expect((await client.get("/manage/reports?size=7")).status).toBe(400);
+  });
+});
+
+describe("people list: names in pinyin order (decision 066)", () => {
+  // Surnames in pinyin order (a, bai, chen … zhou); by code point 任 comes before 孙 and 阿 near the end.
+  const PINYIN = [
+    "阿",
+    "白",
+    "陈",
+    "邓",
+    "范",
+    "高",
+    "韩",
+    "江",
+    "孔",
+    "李",
+    "马",
+    "聂",
+    "欧",
+    "潘",
+    "钱",
+    "任",
+    "孙",
+    "唐",
+    "王",
+    "夏",
+    "杨",
+    "张",
+    "赵",
+    "周",
+  ];
+  const numberOf = (surname: string) => `PY${String(PINYIN.indexOf(surname) + 1).padStart(2, "0")}`;
+
+  beforeAll(() => {
+    const f = server.factory;
+    const branch = f.unit({ name: "排序测试党支部", kind: "branch", branchType: "staff", parent: root });
+    // Created in code-point order of the names, so that neither the id nor the number gives the answer away…
+    for (const surname of [...PINYIN].sort()) f.person({ number: numberOf(surname), name: `${surname}同学`, unitId: branch.id, politicalStatus: "member" });
+  });
+
+  it("cuts the pages from the whole list in pinyin order, in either direction", async () => {
+    // …but the numbers run in pinyin order, so the right answer is PY01…PY24.
+    const wanted = PINYIN.map(numberOf);
+    expect([...PINYIN].sort()).not.toEqual(PINYIN);
+    const p1 = await client.get("/manage/people?sort=name&size=20&q=PY");
+    expect(p1.status).toBe(200);
+    expect(numbersOf(p1.text)).toEqual(wanted.slice(0, 20));
+    expect(numbersOf((await client.get("/manage/people?sort=name&size=20&q=PY&page=2")).text)).toEqual(wanted.slice(20));
+    expect(numbersOf((await client.get("/manage/people?sort=name&dir=desc&size=20&q=PY")).text)).toEqual(wanted.toReversed().slice(0, 20));
   });
 });

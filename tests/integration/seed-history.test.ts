@@ -2,7 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { DEMO_PASSWORD, seedDemoAssignments, seedDemoContest, seedDemoQuiz, seedDemoUniversity } from "../../prisma/seed";
+import { DEMO_PASSWORD, DEMO_SINGLE_QUIZ_TITLE, seedDemoAssignments, seedDemoContest, seedDemoQuiz, seedDemoUniversity } from "../../prisma/seed";
 import { seedDemoHistory } from "../../prisma/seed-history";
 import { BACKFILL_NOTE } from "../../prisma/seed-pipeline";
 import { loadPipelinePacks } from "../../app/.server/pipeline/packs";
@@ -381,5 +381,26 @@ describe("the demo's development files", () => {
       .all(activist) as { name: string }[];
     expect(contacts).toHaveLength(2);
     for (const c of contacts) expect(read).toContain(c.name);
+  });
+});
+
+describe("the demo's quizzes", () => {
+  it("offer one in the one-question-per-screen layout, which opens on its first question with the answer sheet", async () => {
+    const quiz = db.prepare("SELECT id, layout, status FROM Quiz WHERE title = ?").get(DEMO_SINGLE_QUIZ_TITLE) as {
+      id: number;
+      layout: string;
+      status: string;
+    };
+    expect(quiz).toMatchObject({ layout: "single", status: "published" });
+    const member = await signIn("member");
+    expect(text((await member.get("/quizzes")).text)).toContain(DEMO_SINGLE_QUIZ_TITLE);
+    const started = await member.post(`/quizzes/${quiz.id}`, {});
+    expect(started.status).toBe(302);
+    const page = await member.get(started.location!);
+    expect(page.text).toContain("答题卡");
+    expect(text(page.text)).toContain("已答 0/5 题");
+    // Five questions on the form, all but the first hidden.
+    expect(page.text.match(/data-testid="question"/g)).toHaveLength(5);
+    expect(page.text.match(/<fieldset[^>]*hidden=""[^>]*data-testid="question"/g)).toHaveLength(4);
   });
 });

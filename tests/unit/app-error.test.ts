@@ -1,4 +1,4 @@
-import { parseWithZod } from "@conform-to/zod/v4";
+import { parseWithZod } from "~/lib/zod-form";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { formRefusal, jsonRefusal, orRefuse, refuse } from "~/.server/http/refusal";

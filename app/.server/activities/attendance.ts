@@ -4,6 +4,7 @@ import { audit } from "../audit";
 import { prisma } from "../db";
 import { Prisma } from "../generated/prisma/client";
 import { type CreditResult, REVERSAL_KIND, creditHours, reverseEntry } from "../hours/ledger";
+import { sortByName } from "~/lib/name-order";
 
 // The attendance list of an activity and its hours. A secretary adds people who were there without
 // checking in (with a reason) and removes wrong rows; confirmation credits every attendee once through
@@ -216,10 +217,12 @@ export async function removeAttendee(actorId: number, activityId: number, person
 export async function searchUnitPeople(unitPath: string, query: string) {
   const q = query.trim();
   if (!q) return [];
-  return prisma.person.findMany({
+  const found = await prisma.person.findMany({
     where: { unit: { path: { startsWith: unitPath } }, disabledAt: null, OR: [{ name: { contains: q } }, { number: { startsWith: q } }] },
     select: { id: true, name: true, number: true, unit: { select: { name: true } } },
     orderBy: { name: "asc" },
     take: 20,
   });
+  // Shown in pinyin order (decision 066); which 20 of a very broad search come is SQL's choice.
+  return sortByName(found, (p) => p.name);
 }

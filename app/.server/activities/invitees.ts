@@ -3,6 +3,7 @@ import { POLITICAL_STATUS_LABELS, type PoliticalStatus } from "~/lib/vocabulary"
 import { audit } from "../audit";
 import { prisma } from "../db";
 import { expectedAttendeeWhere, handPicked } from "./meetings";
+import { compareNames } from "~/lib/name-order";
 
 // Expected attendees chosen by hand (issue 19): a 支委会 is attended by the branch committee, and a
 // secretary may name exactly who is expected at any meeting she plans (a 主题党日 with the branch's
@@ -22,18 +23,22 @@ export async function inviteeChoices(activityId: number) {
     prisma.person.findMany({ where: await expectedAttendeeWhere(activity), select: { id: true } }),
     prisma.person.findMany({
       where: { unit: { path: { startsWith: activity.unit.path } }, disabledAt: null, politicalStatus: { not: "masses" } },
-      select: { id: true, name: true, politicalStatus: true, isCommitteeMember: true, committeeRole: true, unit: { select: { name: true } } },
+      select: { id: true, name: true, unitId: true, politicalStatus: true, isCommitteeMember: true, committeeRole: true, unit: { select: { name: true } } },
       orderBy: [{ isCommitteeMember: "desc" }, { unitId: "asc" }, { name: "asc" }, { id: "asc" }],
       take: MAX_INVITEE_CHOICES + 1,
     }),
     handPicked([activityId]),
   ]);
   const ids = new Set(expected.map((p) => p.id));
+  // Committee first, then by unit and by name in pinyin order (decision 066).
+  const shown = candidates
+    .slice(0, MAX_INVITEE_CHOICES)
+    .sort((a, b) => Number(b.isCommitteeMember) - Number(a.isCommitteeMember) || a.unitId - b.unitId || compareNames(a.name, b.name) || a.id - b.id);
   return {
     byHand: chosen.has(activityId),
     expectedCount: ids.size,
     truncated: candidates.length > MAX_INVITEE_CHOICES,
-    candidates: candidates.slice(0, MAX_INVITEE_CHOICES).map((p) => ({
+    candidates: shown.map((p) => ({
       id: p.id,
       name: p.name,
       unitName: p.unit.name,

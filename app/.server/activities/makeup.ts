@@ -4,6 +4,7 @@ import { prisma } from "../db";
 import { Prisma } from "../generated/prisma/client";
 import { creditMakeup } from "./attendance";
 import { expectedAttendeeWhere } from "./meetings";
+import { compareNames } from "~/lib/name-order";
 
 // 补学 (decision 056): after a meeting is confirmed and its minutes written, the secretary assigns the
 // people absent from it (with approved leave or simply absent) to read the minutes and, if chosen, a
@@ -19,12 +20,15 @@ export async function absenteesOf(activityId: number) {
     select: {
       id: true,
       name: true,
+      unitId: true,
       unit: { select: { name: true } },
       activityLeaves: { where: { activityId }, select: { status: true } },
       activityMakeups: { where: { activityId }, select: { completedAt: true, lessonId: true } },
     },
-    orderBy: [{ unitId: "asc" }, { name: "asc" }],
+    orderBy: [{ unitId: "asc" }, { id: "asc" }],
   });
+  // By unit, then by name in pinyin order (decision 066).
+  people.sort((a, b) => a.unitId - b.unitId || compareNames(a.name, b.name));
   return people.map((p) => ({
     id: p.id,
     name: p.name,

@@ -7,6 +7,7 @@ import { audit } from "../audit";
 import { prisma } from "../db";
 import { Prisma } from "../generated/prisma/client";
 import { notify } from "../notify/notify";
+import { compareNames } from "~/lib/name-order";
 
 // A meeting as its members see it (decision 056): who is expected, what a member may read, her 请假,
 // and the secretary's side of the plan (postponing) and the minutes. An Activity is the meeting: the
@@ -33,11 +34,13 @@ export async function expectedAttendeeWhere(activity: { id: number; kind: string
 export async function expectedAttendees(activityId: number) {
   const activity = await prisma.activity.findUnique({ where: { id: activityId }, select: { id: true, kind: true, unit: { select: { path: true } } } });
   if (!activity) return [];
-  return prisma.person.findMany({
+  const people = await prisma.person.findMany({
     where: await expectedAttendeeWhere(activity),
-    select: { id: true, name: true, unit: { select: { name: true } } },
-    orderBy: [{ unitId: "asc" }, { name: "asc" }],
+    select: { id: true, name: true, unitId: true, unit: { select: { name: true } } },
+    orderBy: [{ unitId: "asc" }, { id: "asc" }],
   });
+  // By unit, then by name in pinyin order (decision 066).
+  return people.sort((a, b) => a.unitId - b.unitId || compareNames(a.name, b.name));
 }
 
 async function isExpected(personId: number, activity: { id: number; kind: string; unit: { path: string } }) {

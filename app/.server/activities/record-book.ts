@@ -2,6 +2,7 @@ import { ActivityKindSchema } from "~/lib/activities";
 import { CHINA_OFFSET_MS } from "~/lib/dates";
 import { prisma } from "../db";
 import { expectedAttendeeWhere } from "./meetings";
+import { sortByName } from "~/lib/name-order";
 
 // 组织生活记录本 (decision 056): a unit's meetings of one China-time year, each with its plan, who came,
 // who had leave, who was absent, and the minutes. Cancelled meetings are left out; the expected people
@@ -38,7 +39,10 @@ export async function recordBook(unitId: number, year: number) {
   });
   const meetings = [];
   for (const r of rows) {
-    const expected = await prisma.person.findMany({ where: await expectedAttendeeWhere(r), select: { id: true, name: true }, orderBy: { name: "asc" } });
+    const expected = sortByName(
+      await prisma.person.findMany({ where: await expectedAttendeeWhere(r), select: { id: true, name: true }, orderBy: { id: "asc" } }),
+      (p) => p.name,
+    );
     const present = new Set(r.attendances.map((a) => a.personId));
     const onLeave = new Set(r.leaves.map((l) => l.personId));
     const madeUp = new Set(r.makeups.map((m) => m.personId));

@@ -129,6 +129,16 @@ async function ownEntry(personId: number, entryId: number) {
 }
 
 /**
+ * Refuses, as not found, an entry that is not the person's own in the contest the address names: an
+ * action of /contests/:contestId reads the entry id from its form, and one's own entry of another
+ * contest must not be reached through this contest's page.
+ */
+export async function requireEntryOfContest(personId: number, entryId: number, contestId: number): Promise<void> {
+  const entry = await ownEntry(personId, entryId);
+  if (entry.contestId !== contestId) throw new AppError("not_found", "没有找到这次参赛记录");
+}
+
+/**
  * The paper as the person answers it: stems, options in the order shown (letters of that order), the
  * answers already stored. Nothing here says which option is right.
  */

@@ -6,6 +6,7 @@ import { rawDb } from "../db";
 import { type Download, XLSX_TYPE } from "../http/download";
 import { type SheetFormat } from "../http/spreadsheet";
 import { type Importer, unitsInScope } from "./people-import";
+import { compareNames } from "~/lib/name-order";
 
 // The downloadable template: the header line, one example row (reported, not imported, if left in)
 // and, in the .xlsx, a second sheet with what each column accepts and the units the downloader may
@@ -18,7 +19,7 @@ function exampleUnit(importer: Importer): { unitText: string; unitNames: string[
   const units = unitsInScope(rawDb(), scopePaths(importer.grants, "people:import")).filter((u) => !u.archived);
   const resolve = createUnitResolver(units);
   // Write each unit the shortest way the import accepts: its own name unless that is ambiguous.
-  const unitNames = units.map((u) => (resolve(u.name).ok ? u.name : u.chain.join("/"))).sort((a, b) => a.localeCompare(b, "zh-CN"));
+  const unitNames = units.map((u) => (resolve(u.name).ok ? u.name : u.chain.join("/"))).sort(compareNames);
   const deepest = [...units].sort((a, b) => b.chain.length - a.chain.length)[0];
   const unitText = deepest ? (resolve(deepest.name).ok ? deepest.name : deepest.chain.join("/")) : "计算机学院学生第一党支部";
   return { unitText, unitNames };

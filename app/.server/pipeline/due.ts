@@ -14,6 +14,7 @@ import { type Download, XLSX_TYPE, headerRow } from "../http/download";
 import { unitsUnder } from "../org/units";
 import { all, anyOf, inList, sql } from "../sql";
 import { pipelinePack } from "./packs";
+import { compareNames } from "~/lib/name-order";
 
 // Who is due for what this month and what is overdue, over the caller's subtree: every person of the
 // pipeline (applicant to probationary, or anyone with a file) with the steps the engine says are
@@ -188,8 +189,8 @@ export async function pipelineDue(scope: readonly string[], today: Date) {
   }
   rows.sort(
     (a, b) =>
-      a.college.localeCompare(b.college, "zh") ||
-      a.branch.localeCompare(b.branch, "zh") ||
+      compareNames(a.college, b.college) ||
+      compareNames(a.branch, b.branch) ||
       (a.item.state === "overdue" ? 0 : 1) - (b.item.state === "overdue" ? 0 : 1) ||
       (a.item.deadline?.getTime() ?? 0) - (b.item.deadline?.getTime() ?? 0),
   );

@@ -251,6 +251,16 @@ export async function getAttemptForTaking(personId: number, attemptId: number, n
 }
 
 /**
+ * Refuses, as not found, an attempt that is not the person's own at the quiz the address names: the
+ * actions of /quizzes/:quizId/attempts/:attemptId act by the attempt id, and one's own attempt at
+ * another quiz must not be reached (or changed) through this quiz's address.
+ */
+export async function requireAttemptOfQuiz(personId: number, attemptId: number, quizId: number): Promise<void> {
+  const attempt = await prisma.quizAttempt.findFirst({ where: { id: attemptId, personId, quizId }, select: { id: true } });
+  if (!attempt) throw NOT_FOUND();
+}
+
+/**
  * Sets the learner's 标记 on questions of their own attempt in progress (the answer sheet's "come back
  * to this one"). It never touches an answer or its time, so it says nothing to the plausibility check.
  * The write re-checks the state and the deadline like an answer's.

@@ -11,13 +11,13 @@ import { audit } from "../audit";
 import { prisma, rawDb } from "../db";
 import { type Prisma } from "../generated/prisma/client";
 import { all, get, run, sql } from "../sql";
+import { compareNames } from "~/lib/name-order";
+import { pageWindow, type TableQuery } from "~/lib/table-paging";
 
 // Question banks: the demo banks kept as files under content/banks (synchronised at start), banks
 // trainers make in the browser, and their questions. Callers authorise against `bank.unitId`
 // (requirePermission "banks:manage") before calling anything here. A question that has been
 // answered or placed in a quiz is archived, never deleted: attempts and slots point at it.
-
-export const QUESTIONS_PAGE_SIZE = 20;
 
 const KEBAB = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 
@@ -290,7 +290,10 @@ export type QuestionFilter = {
   archived?: boolean;
 };
 
-export async function listQuestions(bankId: number, filter: QuestionFilter, page = 1) {
+/** The bank's question list sorts by its order of entry only (a whitelist read by tableQuery, decision 065). */
+export const QUESTION_SORTS = ["id"] as const;
+
+export async function listQuestions(bankId: number, filter: QuestionFilter, query: TableQuery<(typeof QUESTION_SORTS)[number]>) {
   const and: Prisma.QuestionWhereInput[] = [{ bankId }, { archivedAt: filter.archived ? { not: null } : null }];
   if (filter.type) and.push({ type: filter.type });
   if (filter.difficulty) and.push({ difficulty: filter.difficulty });
@@ -298,20 +301,17 @@ export async function listQuestions(bankId: number, filter: QuestionFilter, page
   if (filter.tag) and.push({ tags: { contains: JSON.stringify(filter.tag) } });
   if (filter.text) and.push({ OR: [{ stem: { contains: filter.text } }, { key: { startsWith: filter.text } }] });
   const where = { AND: and };
-  const [total, rows] = await Promise.all([
-    prisma.question.count({ where }),
-    prisma.question.findMany({
-      where,
-      select: { id: true, ...storedSelect, archivedAt: true, _count: { select: { attemptItems: true } } },
-      orderBy: { id: "asc" },
-      skip: (Math.max(1, page) - 1) * QUESTIONS_PAGE_SIZE,
-      take: QUESTIONS_PAGE_SIZE,
-    }),
-  ]);
+  // Counted first so that a page past the end shows the last page (pageWindow).
+  const { paging, skip, take } = pageWindow(await prisma.question.count({ where }), query);
+  const rows = await prisma.question.findMany({
+    where,
+    select: { id: true, ...storedSelect, archivedAt: true, _count: { select: { attemptItems: true } } },
+    orderBy: { id: query.dir },
+    skip,
+    take,
+  });
   return {
-    total,
-    page,
-    pages: Math.max(1, Math.ceil(total / QUESTIONS_PAGE_SIZE)),
+    paging,
     rows: rows.map((r) => ({ id: r.id, archived: r.archivedAt !== null, answered: r._count.attemptItems, question: fromStored(r) })),
   };
 }
@@ -321,7 +321,7 @@ export async function bankTags(bankId: number): Promise<string[]> {
   const rows = await prisma.question.findMany({ where: { bankId, archivedAt: null }, select: { tags: true } });
   const tags = new Set<string>();
   for (const r of rows) for (const t of JSON.parse(r.tags) as string[]) tags.add(t);
-  return [...tags].sort((a, b) => a.localeCompare(b, "zh-CN"));
+  return [...tags].sort(compareNames);
 }
 
 export async function getQuestion(bankId: number, questionId: number) {

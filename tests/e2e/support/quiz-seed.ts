@@ -41,8 +41,12 @@ export type SeededQuiz = {
 export function seedTwoQuestionQuiz(
   learnerNumber: string,
   titlePrefix: string,
-  settings: Partial<Pick<QuizInput, "reviewPolicy" | "timeLimitSec" | "closesAt" | "passPercent" | "layout">> = {},
+  settings: Partial<Pick<QuizInput, "reviewPolicy" | "timeLimitSec" | "closesAt" | "passPercent" | "layout">> & {
+    /** The second question's type: the judgement (key 正确) or a fill-in (key 三会一课). */
+    second?: "judge" | "fill";
+  } = {},
 ): SeededQuiz {
+  const { second = "judge", ...quizSettings } = settings;
   return withWritableDb((db) => {
     const learner = db.prepare("SELECT id, unitId FROM Person WHERE number = ?").get(learnerNumber) as Person;
     const slug = `e2e-${uniqueSuffix()}`;
@@ -59,8 +63,8 @@ export function seedTwoQuestionQuiz(
           closesAt: new Date(Date.now() + 24 * 3600_000),
           shuffleQuestions: false,
           shuffleOptions: false,
-          ...settings,
-          slots: [ids.single[0], ids.judge[0]].map((questionId) => ({ questionId, markEach: 1000 })),
+          ...quizSettings,
+          slots: [ids.single[0], ids[second][0]].map((questionId) => ({ questionId, markEach: 1000 })),
           audiences: [{ unitId: learner.unitId }],
         });
         return { quizId, title, bankId, explanations: { single: `EXPLAIN-${slug}-single-1`, judge: `EXPLAIN-${slug}-judge-1` } };
