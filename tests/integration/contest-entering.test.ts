@@ -23,6 +23,7 @@ type SlotRow = import("../../app/.server/quiz/paper").SlotRow;
 let paper: PaperModule;
 let entries: typeof import("../../app/.server/contest/entries");
 let intake: typeof import("../../app/.server/contest/intake");
+let results: typeof import("../../app/.server/contest/results");
 let db: typeof import("../../app/.server/db");
 let f: Factory;
 let qf: ReturnType<typeof openQuizFactory>;
@@ -57,6 +58,7 @@ beforeAll(async () => {
   paper = await import("../../app/.server/quiz/paper");
   entries = await import("../../app/.server/contest/entries");
   intake = await import("../../app/.server/contest/intake");
+  results = await import("../../app/.server/contest/results");
   db = await import("../../app/.server/db");
 });
 afterAll(async () => {
@@ -284,5 +286,30 @@ describe("entering and handing in", () => {
     await entries.submitEntry(ids.p5, entryId);
     expect(f.db.prepare("SELECT state, score FROM ContestEntry WHERE id = ?").get(entryId)).toEqual({ state: "submitted", score: 0 });
     expect(f.db.prepare("SELECT COUNT(*) AS n FROM HoursEntry WHERE personId = ?").get(ids.p5)).toEqual({ n: 0 });
+  });
+});
+
+describe("the public top list kept between result pages", () => {
+  it("follows a better paper, a tie with the last place and a consent, whoever wrote them", async () => {
+    const cf = openContestFactory(f.db);
+    const contestId = cf.contest({ title: "排名", unitId: ids.root, createdById: ids.p6, audiences: [{ unitId: ids.branch }] });
+    const items = [{ questionId: bankQuestionIds(banks.c)[0], points: 10000 }];
+    const finished = (person: string, score: number, durationMs: number, showName = false) =>
+      cf.entry({ contestId, personId: ids[person], items, state: "submitted", score, durationMs, showName, finishedAt: new Date() });
+    finished("p1", 9000, 100_000);
+    finished("p2", 8000, 100_000);
+    finished("p3", 7000, 100_000);
+    const top = () => results.publicRanking(contestId, 2).map((r) => `${r.place}:${r.name}:${r.score}`);
+    expect(top()).toEqual(["1:匿名参赛者:9000", "2:匿名参赛者:8000"]);
+    finished("p4", 6000, 50_000); // below the last place: the kept list still holds
+    expect(top()).toEqual(["1:匿名参赛者:9000", "2:匿名参赛者:8000"]);
+    finished("p5", 8000, 90_000); // tied on score with the last place, faster
+    expect(top()).toEqual(["1:匿名参赛者:9000", "2:匿名参赛者:8000"]);
+    expect(results.publicRanking(contestId, 2)[1]).toMatchObject({ durationMs: 90_000 });
+    f.db.prepare("UPDATE ContestEntry SET showName = 1 WHERE contestId = ? AND personId = ?").run(contestId, ids.p1);
+    expect(top()).toEqual(["1:学员1:9000", "2:匿名参赛者:8000"]);
+    const better = f.person({ number: "p7", name: "学员7", unitId: ids.branch, politicalStatus: "member" });
+    cf.entry({ contestId, personId: better, items, state: "expired", score: 10000, durationMs: 200_000, showName: true, finishedAt: new Date() });
+    expect(top()).toEqual(["1:学员7:10000", "2:学员1:9000"]);
   });
 });

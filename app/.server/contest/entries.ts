@@ -8,7 +8,7 @@ import { bankOrderOf, drawPaper, paperDeadline, parseJson, presentedOptions, pre
 import { AppError } from "~/lib/app-error";
 import { all, get, join, run, sql } from "../sql";
 import { contestIntake } from "./intake";
-import { inContestAudience } from "./results";
+import { forgetPublicRanking, inContestAudience } from "./results";
 
 // A person's entry in a contest: one per person, its paper drawn at the start (questions, their order
 // and each question's option order, stored on the entry), answers taken by the batched writer
@@ -198,8 +198,8 @@ export async function entryForAnswering(personId: number, entryId: number, now =
  * Finishes an entry: the writer's pending answers are committed first, then one statement sets the
  * state, the score (the sum of the stored answers' points), the count right and the time (from the
  * start to now, or to the deadline for an entry closed by it). Taking part earns the contest's 学时
- * once, through the ledger, in the same transaction: a finished entry is never stored without its
- * credit (the credit repair still covers entries finished before this was so).
+ * once, through the ledger, after the hand-in has committed (decision 034: a failed credit leaves the
+ * entry finished, and the credit repair credits it later).
  */
 async function finish(
   entry: { id: number; contestId: number; personId: number; startedAt: Date; deadlineAt: Date },
@@ -212,34 +212,33 @@ async function finish(
   await prismaIdle();
   const db = rawDb();
   const changed = db
-    .transaction(() => {
-      const changed = run(
+    .transaction(() =>
+      run(
         db,
         sql`UPDATE "ContestEntry" SET "state" = ${state}, "finishedAt" = ${finishedAt}, "durationMs" = ${durationMs},
           "score" = (SELECT COALESCE(SUM(a."points"), 0) FROM "ContestAnswer" a WHERE a."entryId" = ${entry.id}),
           "correct" = (SELECT COALESCE(SUM(CASE WHEN a."correct" THEN 1 ELSE 0 END), 0) FROM "ContestAnswer" a WHERE a."entryId" = ${entry.id})
           WHERE "id" = ${entry.id} AND "state" = 'in_progress'`,
-      );
-      if (changed === 0) return 0;
-      const contest = get<{ title: string; creditHours: number | null; creditSetById: number | null; creditApprovedById: number | null }>(
-        db,
-        sql`SELECT "title", "creditHours", "creditSetById", "creditApprovedById" FROM "Contest" WHERE "id" = ${entry.contestId}`,
-      )!;
-      if (contest.creditHours && contest.creditHours > 0 && !withholdsOwnCredit(contest, entry.personId))
-        creditHoursInRawTransaction({
-          personId: entry.personId,
-          amount: contest.creditHours,
-          category: "contest",
-          sourceKind: "contest",
-          sourceId: String(entry.contestId),
-          earnedAt: finishedAt,
-          note: contest.title,
-        });
-      return changed;
-    })
+      ),
+    )
     .immediate();
   contestIntake().forget(entry.id);
-  return changed > 0;
+  if (changed === 0) return false;
+  const contest = get<{ title: string; creditHours: number | null; creditSetById: number | null; creditApprovedById: number | null }>(
+    db,
+    sql`SELECT "title", "creditHours", "creditSetById", "creditApprovedById" FROM "Contest" WHERE "id" = ${entry.contestId}`,
+  )!;
+  if (contest.creditHours && contest.creditHours > 0 && !withholdsOwnCredit(contest, entry.personId))
+    db.transaction(creditHoursInRawTransaction)({
+      personId: entry.personId,
+      amount: contest.creditHours,
+      category: "contest",
+      sourceKind: "contest",
+      sourceId: String(entry.contestId),
+      earnedAt: finishedAt,
+      note: contest.title,
+    });
+  return true;
 }
 
 /**
@@ -282,6 +281,7 @@ export async function closeExpiredEntries(now = new Date()): Promise<number> {
 
 /** The person's consent to appear by name in the public ranking (their own entry only). */
 export async function setShowName(personId: number, entryId: number, showName: boolean) {
-  ownEntry(personId, entryId);
+  const entry = ownEntry(personId, entryId);
   await prisma.contestEntry.update({ where: { id: entryId }, data: { showName } });
+  forgetPublicRanking(entry.contestId);
 }

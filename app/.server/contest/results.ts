@@ -68,23 +68,55 @@ export async function trainerRanking(contestId: number, grants: readonly Grant[]
 export type PublicRankingRow = Pick<RankingRow, "place" | "name" | "unitName" | "score" | "maxScore" | "durationMs">;
 
 /**
- * The best `limit` finished entries for learners: a name only where its owner consented (showName).
- * One prepared statement on the raw connection (the result page of every hand-in asks it).
+ * The public top `limit` of each contest, kept between result pages (every hand-in is followed by one,
+ * and picking the best among 10,000 finished entries costs milliseconds). It holds while the finished
+ * entries at or above its lowest score are the same ones: their count and the ids of those shown by
+ * name (a finished entry's score and time never change), read on the `("contestId", "state", "score")`
+ * index. A better paper, or a new one tied with the last place, moves the stamp; so does a consent
+ * given or withdrawn there (and `setShowName` drops the contest's entries at once). A renamed person or
+ * unit shows within TOP_MAX_AGE_MS.
  */
-export function publicRanking(contestId: number, limit: number): PublicRankingRow[] {
-  // The best n of the entries alone (the contest's finished entries, by the (contestId, state, score)
-  // index), then their names: the joins run for n rows, not for every finished entry.
+const TOP_MAX_AGE_MS = 30_000;
+const TOP_MAX_KEPT = 256;
+type KeptTop = { rows: PublicRankingRow[]; cutoff: number | null; stamp: string; at: number };
+const topGlobals = globalThis as typeof globalThis & { __contestTops?: Map<string, KeptTop> };
+const keptTops = (topGlobals.__contestTops ??= new Map<string, KeptTop>());
+
+function topStamp(contestId: number, cutoff: number | null): string {
+  const s = get<{ n: number; named: number | bigint }>(
+    rawDb(),
+    sql`SELECT COUNT(*) AS "n", COALESCE(SUM(CASE WHEN e."showName" THEN e."id" ELSE 0 END), 0) AS "named"
+      FROM "ContestEntry" e WHERE e."contestId" = ${contestId} AND ${FINISHED_SQL} AND ${cutoff === null ? sql`1 = 1` : sql`e."score" >= ${cutoff}`}`,
+  )!;
+  return `${s.n}/${s.named}`;
+}
+
+/** Forgets the contest's kept top lists (a consent to be named changed). */
+export function forgetPublicRanking(contestId: number) {
+  for (const key of keptTops.keys()) if (key.startsWith(`${contestId}/`)) keptTops.delete(key);
+}
+
+/**
+ * The best `limit` finished entries for learners: a name only where its owner consented (showName).
+ * One prepared statement on the raw connection, kept as above.
+ */
+export function publicRanking(contestId: number, limit: number, now = Date.now()): PublicRankingRow[] {
+  const n = Math.max(0, Math.min(limit, 1000));
+  const key = `${contestId}/${n}`;
+  const kept = keptTops.get(key);
+  if (kept && now - kept.at < TOP_MAX_AGE_MS && topStamp(contestId, kept.cutoff) === kept.stamp) return kept.rows;
+  // The best n of the entries alone, then their names: the joins run for n rows, not for every entry.
   const rows = all<{ id: number; score: number; maxScore: number; durationMs: number | null; showName: number | boolean; name: string; unitName: string }>(
     rawDb(),
     sql`SELECT e."id", e."score", e."maxScore", e."durationMs", e."showName", p."name", u."name" AS "unitName"
       FROM (SELECT e."id", e."personId", e."score", e."maxScore", e."durationMs", e."showName" FROM "ContestEntry" e
         WHERE e."contestId" = ${contestId} AND ${FINISHED_SQL}
         ORDER BY e."score" DESC, CASE WHEN e."durationMs" IS NULL THEN 1 ELSE 0 END, e."durationMs", e."id"
-        LIMIT ${Math.max(0, Math.min(limit, 1000))}) e
+        LIMIT ${n}) e
       JOIN "Person" p ON p."id" = e."personId" JOIN "OrgUnit" u ON u."id" = p."unitId"`,
   );
   // The best n in order: their places are right (a place depends only on the entries ahead of it).
-  return rankEntries(rows).map((e) => ({
+  const top = rankEntries(rows).map((e) => ({
     place: e.place,
     name: e.showName ? e.name : ANONYMOUS_LABEL,
     unitName: e.unitName,
@@ -92,6 +124,11 @@ export function publicRanking(contestId: number, limit: number): PublicRankingRo
     maxScore: e.maxScore,
     durationMs: e.durationMs,
   }));
+  const cutoff = n > 0 && top.length >= n ? top[top.length - 1].score : null;
+  keptTops.delete(key);
+  keptTops.set(key, { rows: top, cutoff, stamp: topStamp(contestId, cutoff), at: now });
+  if (keptTops.size > TOP_MAX_KEPT) keptTops.delete(keptTops.keys().next().value!);
+  return top;
 }
 
 export type PersonalPlace = { place: number; total: number; score: number; maxScore: number; durationMs: number | null };
