@@ -35,6 +35,7 @@ const SCENARIOS: Scenario[] = await Promise.all([
   import("../bench/scenarios/heartbeats"),
   import("../bench/scenarios/contest"),
   import("../bench/scenarios/contest-crash"),
+  import("../bench/scenarios/contest-steps"),
   import("../bench/scenarios/live"),
   import("../bench/scenarios/mdx-preview"),
   import("../bench/scenarios/pipeline-dashboard"),

@@ -7,7 +7,7 @@ import { z } from "zod";
 import { requireUser } from "~/.server/auth/guard";
 import { contestForPerson, entryForAnswering, requireEntryOfContest, setShowName, startEntry, submitEntry } from "~/.server/contest/entries";
 import { personalPlace, publicRanking } from "~/.server/contest/results";
-import { SELF_CREDIT_NOTICE, selfCreditWithheld } from "~/.server/hours/self-credit";
+import { SELF_CREDIT_NOTICE, withholdsOwnCredit } from "~/.server/hours/self-credit";
 import { CONTEST_ANSWER_INTENT, ContestAnswering } from "~/components/contest/answering";
 import { contestIntake } from "~/.server/contest/intake";
 import { Countdown } from "~/components/quiz/countdown";
@@ -68,7 +68,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     questionCount: c.questionCount,
     maxScore: c.maxScore,
     credit: c.creditHours ? formatHours(c.creditHours) : null,
-    selfCreditNotice: (await selfCreditWithheld("contest", c.id, user.id)) ? SELF_CREDIT_NOTICE.contest : null,
+    selfCreditNotice: withholdsOwnCredit(c, user.id) ? SELF_CREDIT_NOTICE.contest : null,
   };
   if (c.entry?.state === "in_progress") {
     const paper = await entryForAnswering(user.id, c.entry.id, now).catch(refuse);
@@ -85,7 +85,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     };
   }
   const finished = c.entry && c.entry.state !== "in_progress";
-  const [place, ranking] = finished ? await Promise.all([personalPlace(c.id, user.id), publicRanking(c.id, 10)]) : [null, []];
+  const [place, ranking] = finished ? [personalPlace(c.id, user.id), publicRanking(c.id, 10)] : [null, []];
   const result = c.entry
     ? {
         entryId: c.entry.id,

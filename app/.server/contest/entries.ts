@@ -1,13 +1,14 @@
 import crypto from "node:crypto";
 import { optionOrder, shuffled } from "~/lib/quiz-shuffle";
-import { PAPER_HEAD, SOONEST_CLOSING_FIRST, paperOpenTo, papersOpenTo } from "../audience/open-papers";
+import { PAPER_HEAD, SOONEST_CLOSING_FIRST, paperWindow, papersOpenTo } from "../audience/open-papers";
 import { prisma, prismaIdle, rawDb } from "../db";
-import { type CreditResult, creditHours } from "../hours/ledger";
+import { type CreditResult, creditHours, creditHoursInRawTransaction } from "../hours/ledger";
 import { OWN_CREDIT_SETTINGS, withholdsOwnCredit } from "../hours/self-credit";
 import { bankOrderOf, drawPaper, paperDeadline, parseJson, presentedOptions, presentedResponse } from "../quiz/paper";
 import { AppError } from "~/lib/app-error";
-import { get, run, sql } from "../sql";
+import { all, get, join, run, sql } from "../sql";
 import { contestIntake } from "./intake";
+import { forgetPublicRanking, inContestAudience } from "./results";
 
 // A person's entry in a contest: one per person, its paper drawn at the start (questions, their order
 // and each question's option order, stored on the entry), answers taken by the batched writer
@@ -36,29 +37,62 @@ export async function contestsForPerson(personId: number, now = new Date()) {
   return contests.map(({ sections, entries, ...c }) => ({ ...c, questionCount: sections.reduce((s, x) => s + x.count, 0), entry: entries[0] ?? null }));
 }
 
-/** One contest the person may enter (404 otherwise), with their entry. */
+type EntryRow = {
+  id: number;
+  state: string;
+  score: number | null;
+  maxScore: number;
+  correct: number | null;
+  durationMs: number | null;
+  deadlineAt: string;
+  showName: number | boolean;
+  contestId: number;
+  personId: number;
+  startedAt: string;
+};
+const ENTRY_COLUMNS = sql`"id", "state", "score", "maxScore", "correct", "durationMs", "deadlineAt", "showName", "contestId", "personId", "startedAt"`;
+
+function toEntry(e: EntryRow) {
+  return { ...e, deadlineAt: new Date(e.deadlineAt), startedAt: new Date(e.startedAt), showName: Boolean(e.showName) };
+}
+
+type OpenContestRow = {
+  id: number;
+  title: string;
+  description: string | null;
+  opensAt: string;
+  closesAt: string;
+  timeLimitSec: number;
+  creditHours: number | null;
+  creditSetById: number | null;
+  creditApprovedById: number | null;
+  questionCount: number;
+  maxScore: number;
+};
+
+/**
+ * One contest the person may enter (404 otherwise), with their entry: the rule of `paperOpenTo`
+ * (expired entries closed first; published, with an audience row covering the person: a unit on
+ * their path and their status if one is named, as `inContestAudience` writes it for the results),
+ * read in two prepared statements on the raw connection, as every step of a contest morning asks it.
+ */
 export async function contestForPerson(personId: number, contestId: number, now = new Date()) {
-  const { sections, entries, ...contest } = await paperOpenTo(personId, contestId, now, {
-    closeExpired: closeExpiredEntries,
-    missing: () => new AppError("not_found", "没有找到这个竞赛，或它不面向您"),
-    read: (where) =>
-      prisma.contest.findFirst({
-        where,
-        select: {
-          ...PAPER_HEAD,
-          description: true,
-          creditHours: true,
-          sections: { select: { count: true, pointsEach: true } },
-          entries: { where: { personId }, select: entrySelect },
-        },
-      }),
-  });
-  return {
-    ...contest,
-    questionCount: sections.reduce((s, x) => s + x.count, 0),
-    maxScore: sections.reduce((s, x) => s + x.count * x.pointsEach, 0),
-    entry: entries[0] ?? null,
-  };
+  await closeExpiredEntries(now);
+  const db = rawDb();
+  const row = Number.isSafeInteger(contestId)
+    ? get<OpenContestRow>(
+        db,
+        sql`SELECT c."id", c."title", c."description", c."opensAt", c."closesAt", c."timeLimitSec", c."creditHours", c."creditSetById", c."creditApprovedById",
+          (SELECT COALESCE(SUM(s."count"), 0) FROM "ContestSection" s WHERE s."contestId" = c."id") AS "questionCount",
+          (SELECT COALESCE(SUM(s."count" * s."pointsEach"), 0) FROM "ContestSection" s WHERE s."contestId" = c."id") AS "maxScore"
+        FROM "Contest" c JOIN "Person" p ON p."id" = ${personId} JOIN "OrgUnit" u ON u."id" = p."unitId"
+        WHERE c."id" = ${contestId} AND c."status" = 'published' AND ${inContestAudience(contestId)}`,
+      )
+    : undefined;
+  if (!row) throw new AppError("not_found", "没有找到这个竞赛，或它不面向您");
+  const entry = get<EntryRow>(db, sql`SELECT ${ENTRY_COLUMNS} FROM "ContestEntry" WHERE "contestId" = ${contestId} AND "personId" = ${personId}`);
+  const contest = { ...row, opensAt: new Date(row.opensAt), closesAt: new Date(row.closesAt) };
+  return { ...contest, window: paperWindow(contest, now), entry: entry ? toEntry(entry) : null };
 }
 
 /**
@@ -75,7 +109,10 @@ export async function startEntry(personId: number, contestId: number, now = new 
   if (contest.window === "upcoming") throw new AppError("not_open", "竞赛尚未开始");
   if (contest.window === "closed") throw new AppError("closed", "竞赛已经结束");
 
-  const sections = await prisma.contestSection.findMany({ where: { contestId }, orderBy: { position: "asc" } });
+  const sections = all<{ position: number; bankId: number; tag: string | null; difficulty: number | null; count: number; pointsEach: number }>(
+    rawDb(),
+    sql`SELECT "position", "bankId", "tag", "difficulty", "count", "pointsEach" FROM "ContestSection" WHERE "contestId" = ${contestId} ORDER BY "position"`,
+  );
   const seed = crypto.randomBytes(16).toString("hex");
   const drawn = await drawPaper(
     sections.map((s) => ({
@@ -103,13 +140,12 @@ export async function startEntry(personId: number, contestId: number, now = new 
         ON CONFLICT ("contestId", "personId") DO NOTHING RETURNING "id"`,
     );
     if (!inserted) return null;
-    items.forEach((item, i) =>
-      run(
-        db,
-        sql`INSERT INTO "ContestItem" ("entryId", "position", "questionId", "optionOrder", "points")
-          VALUES (${inserted.id}, ${i + 1}, ${item.questionId}, ${item.optionLetters ? JSON.stringify(optionOrder(item.optionLetters, `${seed}/${item.questionId}`)) : null}, ${item.maxMark})`,
-      ),
+    // The whole paper in one statement (one text per paper length, prepared once).
+    const rows = items.map(
+      (item, i) =>
+        sql`(${inserted.id}, ${i + 1}, ${item.questionId}, ${item.optionLetters ? JSON.stringify(optionOrder(item.optionLetters, `${seed}/${item.questionId}`)) : null}, ${item.maxMark})`,
     );
+    run(db, sql`INSERT INTO "ContestItem" ("entryId", "position", "questionId", "optionOrder", "points") VALUES ${join(rows)}`);
     return inserted.id;
   })();
   if (entryId === null) return startEntry(personId, contestId, now); // the other tap won: resume its entry
@@ -117,15 +153,12 @@ export async function startEntry(personId: number, contestId: number, now = new 
 }
 
 /** The person's own entry, or the refusal a stranger's or a missing one gets. */
-async function ownEntry(personId: number, entryId: number) {
+function ownEntry(personId: number, entryId: number) {
   const entry = Number.isSafeInteger(entryId)
-    ? await prisma.contestEntry.findFirst({
-        where: { id: entryId, personId },
-        select: { ...entrySelect, contestId: true, personId: true, startedAt: true },
-      })
-    : null;
+    ? get<EntryRow>(rawDb(), sql`SELECT ${ENTRY_COLUMNS} FROM "ContestEntry" WHERE "id" = ${entryId} AND "personId" = ${personId}`)
+    : undefined;
   if (!entry) throw new AppError("not_found", "没有找到这次参赛记录");
-  return entry;
+  return toEntry(entry);
 }
 
 /**
@@ -144,14 +177,18 @@ export async function requireEntryOfContest(personId: number, entryId: number, c
  */
 export async function entryForAnswering(personId: number, entryId: number, now = new Date()) {
   await closeExpiredEntries(now);
-  const entry = await ownEntry(personId, entryId);
-  const items = await prisma.contestItem.findMany({
-    where: { entryId },
-    select: { position: true, points: true, optionOrder: true, question: { select: { type: true, stem: true, options: true } } },
-    orderBy: { position: "asc" },
-  });
+  const entry = ownEntry(personId, entryId);
+  const db = rawDb();
+  const items = all<{ position: number; points: number; optionOrder: string | null; type: string; stem: string; options: string | null }>(
+    db,
+    sql`SELECT i."position", i."points", i."optionOrder", q."type", q."stem", q."options"
+      FROM "ContestItem" i JOIN "Question" q ON q."id" = i."questionId" WHERE i."entryId" = ${entryId} ORDER BY i."position"`,
+  ).map(({ type, stem, options, ...item }) => ({ ...item, question: { type, stem, options } }));
   const answers = new Map(
-    (await prisma.contestAnswer.findMany({ where: { entryId }, select: { position: true, response: true } })).map((a) => [a.position, a.response]),
+    all<{ position: number; response: string }>(db, sql`SELECT "position", "response" FROM "ContestAnswer" WHERE "entryId" = ${entryId}`).map((a) => [
+      a.position,
+      a.response,
+    ]),
   );
   return {
     entry,
@@ -168,9 +205,11 @@ export async function entryForAnswering(personId: number, entryId: number, now =
 }
 
 /**
- * Finishes an entry: the writer's pending answers are committed first, then the score is the sum of
- * the stored answers' points, and the time is from the start to now (or to the deadline, for an
- * entry closed by it). Taking part earns the contest's 学时 once, through the ledger.
+ * Finishes an entry: the writer's pending answers are committed first, then one statement sets the
+ * state, the score (the sum of the stored answers' points), the count right and the time (from the
+ * start to now, or to the deadline for an entry closed by it). Taking part earns the contest's 学时
+ * once, through the ledger, after the hand-in has committed (decision 034: a failed credit leaves the
+ * entry finished, and the credit repair credits it later).
  */
 async function finish(
   entry: { id: number; contestId: number; personId: number; startedAt: Date; deadlineAt: Date },
@@ -179,26 +218,36 @@ async function finish(
 ) {
   await contestIntake().drain();
   const finishedAt = state === "expired" ? entry.deadlineAt : now;
+  const durationMs = Math.max(0, finishedAt.getTime() - entry.startedAt.getTime());
   await prismaIdle();
   const db = rawDb();
   const changed = db
-    .transaction(() => {
-      const totals = get<{ score: number; correct: number }>(
+    .transaction(() =>
+      run(
         db,
-        sql`SELECT COALESCE(SUM("points"), 0) AS "score", COALESCE(SUM(CASE WHEN "correct" THEN 1 ELSE 0 END), 0) AS "correct"
-          FROM "ContestAnswer" WHERE "entryId" = ${entry.id}`,
-      )!;
-      const durationMs = Math.max(0, finishedAt.getTime() - entry.startedAt.getTime());
-      return run(
-        db,
-        sql`UPDATE "ContestEntry" SET "state" = ${state}, "finishedAt" = ${finishedAt}, "score" = ${totals.score}, "correct" = ${totals.correct},
-          "durationMs" = ${durationMs} WHERE "id" = ${entry.id} AND "state" = 'in_progress'`,
-      );
-    })
+        sql`UPDATE "ContestEntry" SET "state" = ${state}, "finishedAt" = ${finishedAt}, "durationMs" = ${durationMs},
+          "score" = (SELECT COALESCE(SUM(a."points"), 0) FROM "ContestAnswer" a WHERE a."entryId" = ${entry.id}),
+          "correct" = (SELECT COALESCE(SUM(CASE WHEN a."correct" THEN 1 ELSE 0 END), 0) FROM "ContestAnswer" a WHERE a."entryId" = ${entry.id})
+          WHERE "id" = ${entry.id} AND "state" = 'in_progress'`,
+      ),
+    )
     .immediate();
   contestIntake().forget(entry.id);
   if (changed === 0) return false;
-  await creditContestEntry(entry.contestId, entry.personId, finishedAt);
+  const contest = get<{ title: string; creditHours: number | null; creditSetById: number | null; creditApprovedById: number | null }>(
+    db,
+    sql`SELECT "title", "creditHours", "creditSetById", "creditApprovedById" FROM "Contest" WHERE "id" = ${entry.contestId}`,
+  )!;
+  if (contest.creditHours && contest.creditHours > 0 && !withholdsOwnCredit(contest, entry.personId))
+    db.transaction(creditHoursInRawTransaction)({
+      personId: entry.personId,
+      amount: contest.creditHours,
+      category: "contest",
+      sourceKind: "contest",
+      sourceId: String(entry.contestId),
+      earnedAt: finishedAt,
+      note: contest.title,
+    });
   return true;
 }
 
@@ -224,18 +273,17 @@ export async function creditContestEntry(contestId: number, personId: number, ea
 /** Hands in the person's paper; a second submit is refused and changes nothing. */
 export async function submitEntry(personId: number, entryId: number, now = new Date()) {
   await closeExpiredEntries(now);
-  const entry = await ownEntry(personId, entryId);
+  const entry = ownEntry(personId, entryId);
   if (entry.state !== "in_progress") throw new AppError("closed", entry.state === "expired" ? "作答时间已到，系统已自动交卷" : "您已经交卷");
   if (!(await finish(entry, "submitted", now))) throw new AppError("closed", "您已经交卷");
 }
 
 /** Closes every entry past its deadline with what was stored before it. */
 export async function closeExpiredEntries(now = new Date()): Promise<number> {
-  const due = await prisma.contestEntry.findMany({
-    where: { state: "in_progress", deadlineAt: { lte: now } },
-    select: { id: true, contestId: true, personId: true, startedAt: true, deadlineAt: true },
-    take: 500,
-  });
+  const due = all<{ id: number; contestId: number; personId: number; startedAt: string; deadlineAt: string }>(
+    rawDb(),
+    sql`SELECT "id", "contestId", "personId", "startedAt", "deadlineAt" FROM "ContestEntry" WHERE "state" = 'in_progress' AND "deadlineAt" <= ${now} LIMIT 500`,
+  ).map((e) => ({ ...e, startedAt: new Date(e.startedAt), deadlineAt: new Date(e.deadlineAt) }));
   let closed = 0;
   for (const entry of due) if (await finish(entry, "expired", now)) closed++;
   return closed;
@@ -243,6 +291,7 @@ export async function closeExpiredEntries(now = new Date()): Promise<number> {
 
 /** The person's consent to appear by name in the public ranking (their own entry only). */
 export async function setShowName(personId: number, entryId: number, showName: boolean) {
-  await ownEntry(personId, entryId);
+  const entry = ownEntry(personId, entryId);
   await prisma.contestEntry.update({ where: { id: entryId }, data: { showName } });
+  forgetPublicRanking(entry.contestId);
 }

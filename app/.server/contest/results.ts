@@ -2,9 +2,9 @@ import { unitIdsOnPath } from "~/lib/unit-path";
 import { type UnitStanding, type UnitTally, rankEntries, rankUnits } from "~/lib/contest-ranking";
 import { personFieldsFor } from "~/lib/mask";
 import { grantsCover, type Grant } from "~/lib/permissions";
-import { prisma } from "../db";
+import { prisma, rawDb } from "../db";
 import { unitsUnder } from "../org/units";
-import { type Sql, query, sql } from "../sql";
+import { type Sql, all, get, query, sql } from "../sql";
 
 // A contest's results: the individual ranking (score, then time), each person's own place, the public
 // ranking (names only with the person's consent), the organisation table (participation rate, then
@@ -67,42 +67,95 @@ export async function trainerRanking(contestId: number, grants: readonly Grant[]
 
 export type PublicRankingRow = Pick<RankingRow, "place" | "name" | "unitName" | "score" | "maxScore" | "durationMs">;
 
-/** The best `limit` finished entries for learners: a name only where its owner consented (showName). */
-export async function publicRanking(contestId: number, limit: number): Promise<PublicRankingRow[]> {
-  const entries = await prisma.contestEntry.findMany({
-    where: finishedWhere(contestId),
-    select: entrySelect,
-    orderBy: [{ score: "desc" }, { durationMs: { sort: "asc", nulls: "last" } }, { id: "asc" }],
-    take: Math.max(0, Math.min(limit, 1000)),
-  });
+/**
+ * The public top `limit` of each contest, kept between result pages (every hand-in is followed by one,
+ * and picking the best among 10,000 finished entries costs milliseconds). It holds while the finished
+ * entries at or above its lowest score are the same ones: their count and the ids of those shown by
+ * name (a finished entry's score and time never change), read on the `("contestId", "state", "score")`
+ * index. A better paper, or a new one tied with the last place, moves the stamp; so does a consent
+ * given or withdrawn there (and `setShowName` drops the contest's entries at once). A renamed person or
+ * unit shows within TOP_MAX_AGE_MS.
+ */
+const TOP_MAX_AGE_MS = 30_000;
+const TOP_MAX_KEPT = 256;
+type KeptTop = { rows: PublicRankingRow[]; cutoff: number | null; stamp: string; at: number };
+const topGlobals = globalThis as typeof globalThis & { __contestTops?: Map<string, KeptTop> };
+const keptTops = (topGlobals.__contestTops ??= new Map<string, KeptTop>());
+
+function topStamp(contestId: number, cutoff: number | null): string {
+  const s = get<{ n: number; named: number | bigint }>(
+    rawDb(),
+    sql`SELECT COUNT(*) AS "n", COALESCE(SUM(CASE WHEN e."showName" THEN e."id" ELSE 0 END), 0) AS "named"
+      FROM "ContestEntry" e WHERE e."contestId" = ${contestId} AND ${FINISHED_SQL} AND ${cutoff === null ? sql`1 = 1` : sql`e."score" >= ${cutoff}`}`,
+  )!;
+  return `${s.n}/${s.named}`;
+}
+
+/** Forgets the contest's kept top lists (a consent to be named changed). */
+export function forgetPublicRanking(contestId: number) {
+  for (const key of keptTops.keys()) if (key.startsWith(`${contestId}/`)) keptTops.delete(key);
+}
+
+/**
+ * The best `limit` finished entries for learners: a name only where its owner consented (showName).
+ * One prepared statement on the raw connection, kept as above.
+ */
+export function publicRanking(contestId: number, limit: number, now = Date.now()): PublicRankingRow[] {
+  const n = Math.max(0, Math.min(limit, 1000));
+  const key = `${contestId}/${n}`;
+  const kept = keptTops.get(key);
+  if (kept && now - kept.at < TOP_MAX_AGE_MS && topStamp(contestId, kept.cutoff) === kept.stamp) return kept.rows;
+  // The best n of the entries alone, then their names: the joins run for n rows, not for every entry.
+  const rows = all<{ id: number; score: number; maxScore: number; durationMs: number | null; showName: number | boolean; name: string; unitName: string }>(
+    rawDb(),
+    sql`SELECT e."id", e."score", e."maxScore", e."durationMs", e."showName", p."name", u."name" AS "unitName"
+      FROM (SELECT e."id", e."personId", e."score", e."maxScore", e."durationMs", e."showName" FROM "ContestEntry" e
+        WHERE e."contestId" = ${contestId} AND ${FINISHED_SQL}
+        ORDER BY e."score" DESC, CASE WHEN e."durationMs" IS NULL THEN 1 ELSE 0 END, e."durationMs", e."id"
+        LIMIT ${n}) e
+      JOIN "Person" p ON p."id" = e."personId" JOIN "OrgUnit" u ON u."id" = p."unitId"`,
+  );
   // The best n in order: their places are right (a place depends only on the entries ahead of it).
-  return rankEntries(entries.map((e) => ({ ...e, score: e.score! }))).map((e) => ({
+  const top = rankEntries(rows).map((e) => ({
     place: e.place,
-    name: e.showName ? e.person.name : ANONYMOUS_LABEL,
-    unitName: e.person.unit.name,
+    name: e.showName ? e.name : ANONYMOUS_LABEL,
+    unitName: e.unitName,
     score: e.score,
     maxScore: e.maxScore,
     durationMs: e.durationMs,
   }));
+  const cutoff = n > 0 && top.length >= n ? top[top.length - 1].score : null;
+  keptTops.delete(key);
+  keptTops.set(key, { rows: top, cutoff, stamp: topStamp(contestId, cutoff), at: now });
+  if (keptTops.size > TOP_MAX_KEPT) keptTops.delete(keptTops.keys().next().value!);
+  return top;
 }
 
 export type PersonalPlace = { place: number; total: number; score: number; maxScore: number; durationMs: number | null };
 
-/** A person's own place among the finished entries (ties share a place), or null without a finished entry. */
-export async function personalPlace(contestId: number, personId: number): Promise<PersonalPlace | null> {
-  const mine = await prisma.contestEntry.findUnique({
-    where: { contestId_personId: { contestId, personId } },
-    select: { state: true, score: true, maxScore: true, durationMs: true },
-  });
+/**
+ * A person's own place among the finished entries (ties share a place), or null without a finished
+ * entry: the entries ahead of theirs and the finished total, counted in one statement from the scores
+ * hand-in stored.
+ */
+export function personalPlace(contestId: number, personId: number): PersonalPlace | null {
+  const db = rawDb();
+  const mine = get<{ state: string; score: number | null; maxScore: number; durationMs: number | null }>(
+    db,
+    sql`SELECT "state", "score", "maxScore", "durationMs" FROM "ContestEntry" WHERE "contestId" = ${contestId} AND "personId" = ${personId}`,
+  );
   if (!mine || mine.score === null || !FINISHED_STATES.includes(mine.state)) return null;
-  const sameScoreFaster = mine.durationMs === null ? { durationMs: { not: null } } : { durationMs: { lt: mine.durationMs } };
-  const [ahead, total] = await Promise.all([
-    prisma.contestEntry.count({
-      where: { ...finishedWhere(contestId), OR: [{ score: { gt: mine.score } }, { score: mine.score, ...sameScoreFaster }] },
-    }),
-    prisma.contestEntry.count({ where: finishedWhere(contestId) }),
-  ]);
-  return { place: ahead + 1, total, score: mine.score, maxScore: mine.maxScore, durationMs: mine.durationMs };
+  const sameScoreFaster = mine.durationMs === null ? sql`e."durationMs" IS NOT NULL` : sql`e."durationMs" < ${mine.durationMs}`;
+  // Three counts on the (contestId, state, score) index: better scores, the same score in less time, all.
+  const finished = sql`FROM "ContestEntry" e WHERE e."contestId" = ${contestId} AND ${FINISHED_SQL}`;
+  const counts = get<{ better: number; faster: number; total: number }>(
+    db,
+    sql`SELECT (SELECT COUNT(*) ${finished} AND e."score" > ${mine.score}) AS "better",
+      (SELECT COUNT(*) ${finished} AND e."score" = ${mine.score} AND ${sameScoreFaster}) AS "faster",
+      (SELECT COUNT(*) ${finished}) AS "total"`,
+  )!;
+  const ahead = counts.better + counts.faster;
+  return { place: ahead + 1, total: counts.total, score: mine.score, maxScore: mine.maxScore, durationMs: mine.durationMs };
 }
 
 // ---------- organisations ----------

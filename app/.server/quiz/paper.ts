@@ -1,6 +1,7 @@
 import { OPTION_LETTERS, type QuestionKey } from "~/lib/quiz-grading";
 import { drawQuestions, fromPresented, toPresented } from "~/lib/quiz-shuffle";
-import { prisma } from "../db";
+import { rawDb } from "../db";
+import { all, inList, sql } from "../sql";
 
 // A paper as quizzes and contests share it: drawing questions from banks by a seed, the deadline of an
 // attempt or entry, and the translation between what the learner sees (options in the order shown,
@@ -30,25 +31,85 @@ export type SlotRow = {
 };
 export type PaperItem = { questionId: number; maxMark: number; optionLetters: string[] | null };
 
+/** What a draw reads of a question: its bank, its options' bank letters, its tags and difficulty. */
+type PoolQuestion = { id: number; bankId: number; letters: string[] | null; tags: string[]; difficulty: number };
+type QuestionRowForPool = { id: number; bankId: number; type: string; options: string | null; tags: string; difficulty: number };
+
+function toPoolQuestion(q: QuestionRowForPool): PoolQuestion {
+  return {
+    id: q.id,
+    bankId: q.bankId,
+    letters: (q.type === "single" || q.type === "multiple") && q.options ? Object.keys(parseJson<Record<string, string>>(q.options)!).sort() : null,
+    tags: parseJson<string[]>(q.tags) ?? [],
+    difficulty: q.difficulty,
+  };
+}
+
+/**
+ * The non-archived questions of each bank a paper draws from, kept between draws (10,000 people
+ * entering a contest draw from the same few banks). A bank's entry is good while its stamp holds: the
+ * count of its questions (archived or not) and their latest `updatedAt`. Every write to a question
+ * (the bank editor, an import, the bank sync, archiving and restoring) sets `updatedAt`, and a
+ * deletion changes the count, so an edited bank is read again on the next draw, in any process. At
+ * most MAX_POOLS banks are kept, the least recently drawn dropped first.
+ */
+const MAX_POOLS = 64;
+type BankPool = { stamp: string; questions: PoolQuestion[] };
+const poolGlobals = globalThis as typeof globalThis & { __bankPools?: Map<number, BankPool> };
+const bankPools = (poolGlobals.__bankPools ??= new Map<number, BankPool>());
+
+function poolsOf(bankIds: number[]): Map<number, PoolQuestion[]> {
+  const db = rawDb();
+  const stamps = new Map(
+    all<{ bankId: number; n: number; changed: string | null }>(
+      db,
+      sql`SELECT "bankId", COUNT(*) AS "n", MAX("updatedAt") AS "changed" FROM "Question" WHERE "bankId" ${inList(bankIds)} GROUP BY "bankId"`,
+    ).map((r) => [r.bankId, `${r.n}/${r.changed ?? ""}`]),
+  );
+  const pools = new Map<number, PoolQuestion[]>();
+  for (const bankId of bankIds) {
+    const stamp = stamps.get(bankId) ?? "0/";
+    let pool = bankPools.get(bankId);
+    if (pool && pool.stamp === stamp)
+      bankPools.delete(bankId); // re-inserted below: most recently drawn last
+    else
+      pool = {
+        stamp,
+        questions: all<QuestionRowForPool>(
+          db,
+          sql`SELECT "id", "bankId", "type", "options", "tags", "difficulty" FROM "Question" WHERE "bankId" = ${bankId} AND "archivedAt" IS NULL ORDER BY "id"`,
+        ).map(toPoolQuestion),
+      };
+    bankPools.set(bankId, pool);
+    if (bankPools.size > MAX_POOLS) bankPools.delete(bankPools.keys().next().value!);
+    pools.set(bankId, pool.questions);
+  }
+  return pools;
+}
+
 /**
  * The questions of a new paper: fixed slots in slot order, then each draw from its bank (non-archived
- * questions matching tag and difficulty), by the seed, never the same question twice.
+ * questions matching tag and difficulty), by the seed, never the same question twice. The banks come
+ * from the pool cache above; fixed questions are read by id.
  */
 export async function drawPaper(slots: SlotRow[], seed: string): Promise<PaperItem[]> {
   const fixedIds = slots.flatMap((s) => (s.questionId === null ? [] : [s.questionId]));
   const bankIds = [...new Set(slots.flatMap((s) => (s.questionId === null && s.bankId !== null ? [s.bankId] : [])))];
-  const questions = await prisma.question.findMany({
-    where: { archivedAt: null, OR: [{ id: { in: fixedIds } }, { bankId: { in: bankIds } }] },
-    select: { id: true, bankId: true, type: true, options: true, tags: true, difficulty: true },
-  });
-  const byId = new Map(questions.map((q) => [q.id, q]));
-  const letters = (q: (typeof questions)[number]) =>
-    (q.type === "single" || q.type === "multiple") && q.options ? Object.keys(parseJson<Record<string, string>>(q.options)!).sort() : null;
+  const pools = bankIds.length > 0 ? poolsOf(bankIds) : new Map<number, PoolQuestion[]>();
+  const fixed =
+    fixedIds.length > 0
+      ? all<QuestionRowForPool>(
+          rawDb(),
+          sql`SELECT "id", "bankId", "type", "options", "tags", "difficulty" FROM "Question" WHERE "id" ${inList(fixedIds)} AND "archivedAt" IS NULL`,
+        ).map(toPoolQuestion)
+      : [];
+  const byId = new Map<number, PoolQuestion>(fixed.map((q) => [q.id, q]));
+  for (const pool of pools.values()) for (const q of pool) byId.set(q.id, q);
 
   // Fixed questions are set aside first, so a draw never picks a question that is also fixed.
   const chosen = new Set(fixedIds.filter((id) => byId.has(id)).map(String));
   const paper: PaperItem[] = [];
-  const put = (id: number, maxMark: number) => paper.push({ questionId: id, maxMark, optionLetters: letters(byId.get(id)!) });
+  const put = (id: number, maxMark: number) => paper.push({ questionId: id, maxMark, optionLetters: byId.get(id)!.letters });
   const placed = new Set<number>();
   for (const s of slots) {
     if (s.questionId !== null) {
@@ -58,9 +119,7 @@ export async function drawPaper(slots: SlotRow[], seed: string): Promise<PaperIt
       continue;
     }
     if (s.bankId === null) continue;
-    const pool = questions
-      .filter((q) => q.bankId === s.bankId)
-      .map((q) => ({ id: String(q.id), tags: parseJson<string[]>(q.tags) ?? [], difficulty: q.difficulty }));
+    const pool = (pools.get(s.bankId) ?? []).map((q) => ({ id: String(q.id), tags: q.tags, difficulty: q.difficulty }));
     const { ids } = drawQuestions(
       pool,
       { count: s.count, tags: s.tag ? [s.tag] : undefined, difficulty: s.difficulty ?? undefined },

@@ -1,0 +1,315 @@
+import fs from "node:fs";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { gradeQuestion } from "~/lib/quiz-grading";
+import { optionOrder, shuffled } from "~/lib/quiz-shuffle";
+import { openContestFactory } from "../contest-factories";
+import { type Factory, openFactory } from "../factories";
+import { openQuizFactory } from "../quiz-factories";
+import { TEMPLATE_DB } from "../support/paths";
+
+// Entering a contest and handing in, straight from the domain modules on a real SQLite file
+// (decision 068): the paper drawn from the cached bank pools is the one the former per-draw read gave
+// for the same seed; an edit to a bank (archive, add, re-tag, delete) reaches the next draw; the entry
+// stores that paper in one insert; hand-in's one statement scores what a row-by-row recomputation
+// of the stored answers gives, and credits the 学时 with it.
+
+const { dbFile } = vi.hoisted(() => {
+  const dbFile = `${process.cwd()}/tests/.tmp/contest-entering-${process.pid}-${Date.now()}.db`;
+  process.env.DATABASE_URL = `file:${dbFile}`;
+  return { dbFile };
+});
+type PaperModule = typeof import("../../app/.server/quiz/paper");
+type SlotRow = import("../../app/.server/quiz/paper").SlotRow;
+let paper: PaperModule;
+let entries: typeof import("../../app/.server/contest/entries");
+let intake: typeof import("../../app/.server/contest/intake");
+let results: typeof import("../../app/.server/contest/results");
+let db: typeof import("../../app/.server/db");
+let f: Factory;
+let qf: ReturnType<typeof openQuizFactory>;
+const ids: Record<string, number> = {};
+const banks: { a: number; b: number; c: number } = { a: 0, b: 0, c: 0 };
+const ts = (d: Date) => d.toISOString().replace("Z", "+00:00");
+
+beforeAll(async () => {
+  fs.copyFileSync(TEMPLATE_DB, dbFile);
+  f = openFactory(dbFile);
+  qf = openQuizFactory(f.db);
+  const root = f.unit({ name: "党委", kind: "committee" });
+  const branch = f.unit({ name: "第一党支部", kind: "branch", branchType: "student", parent: root });
+  for (let i = 1; i <= 6; i++) ids[`p${i}`] = f.person({ number: `p${i}`, name: `学员${i}`, unitId: branch.id, politicalStatus: "member" });
+  ids.root = root.id;
+  ids.branch = branch.id;
+  // Two banks with tags and difficulties to filter on, and a third the cache tests edit.
+  banks.a = qf.standardBank({ slug: "a", unitId: root.id, perType: 6 }).bankId;
+  banks.b = qf.bank({ slug: "b", title: "题库 b", unitId: root.id });
+  for (let i = 1; i <= 30; i++)
+    qf.question(
+      banks.b,
+      `b-${i}`,
+      i % 3 === 0
+        ? { type: "judge", stem: `判断${i}`, answer: i % 2 === 0 }
+        : { type: "single", stem: `单选${i}`, options: { A: "甲", B: "乙", C: "丙" }, answer: "A" },
+      { difficulty: (i % 3) + 1, tags: i % 2 === 0 ? ["党章", "党史"] : ["党史"] },
+    );
+  f.db.prepare("UPDATE Question SET archivedAt = ? WHERE bankId = ? AND key IN ('b-4', 'b-9')").run(ts(new Date()), banks.b);
+  banks.c = qf.bank({ slug: "c", title: "题库 c", unitId: root.id });
+  for (let i = 1; i <= 4; i++) qf.question(banks.c, `c-${i}`, { type: "single", stem: `题${i}`, options: { A: "甲", B: "乙" }, answer: "A" });
+  paper = await import("../../app/.server/quiz/paper");
+  entries = await import("../../app/.server/contest/entries");
+  intake = await import("../../app/.server/contest/intake");
+  results = await import("../../app/.server/contest/results");
+  db = await import("../../app/.server/db");
+});
+afterAll(async () => {
+  f?.close();
+  await db?.prisma.$disconnect();
+  for (const s of ["", "-wal", "-shm"]) fs.rmSync(dbFile + s, { force: true });
+});
+
+/** The draw as it was before decision 068 (every question of the banks read through Prisma per draw), kept as the reference. */
+async function formerDrawPaper(slots: SlotRow[], seed: string) {
+  const { drawQuestions } = await import("~/lib/quiz-shuffle");
+  const fixedIds = slots.flatMap((s) => (s.questionId === null ? [] : [s.questionId]));
+  const bankIds = [...new Set(slots.flatMap((s) => (s.questionId === null && s.bankId !== null ? [s.bankId] : [])))];
+  const questions = await db.prisma.question.findMany({
+    where: { archivedAt: null, OR: [{ id: { in: fixedIds } }, { bankId: { in: bankIds } }] },
+    select: { id: true, bankId: true, type: true, options: true, tags: true, difficulty: true },
+  });
+  const byId = new Map(questions.map((q) => [q.id, q]));
+  const letters = (q: (typeof questions)[number]) =>
+    (q.type === "single" || q.type === "multiple") && q.options ? Object.keys(JSON.parse(q.options) as object).sort() : null;
+  const chosen = new Set(fixedIds.filter((id) => byId.has(id)).map(String));
+  const out: { questionId: number; maxMark: number; optionLetters: string[] | null }[] = [];
+  const put = (id: number, maxMark: number) => out.push({ questionId: id, maxMark, optionLetters: letters(byId.get(id)!) });
+  const placed = new Set<number>();
+  for (const s of slots) {
+    if (s.questionId !== null) {
+      if (byId.has(s.questionId) && !placed.has(s.questionId)) put(s.questionId, s.markEach);
+      placed.add(s.questionId);
+      continue;
+    }
+    if (s.bankId === null) continue;
+    const pool = questions
+      .filter((q) => q.bankId === s.bankId)
+      .map((q) => ({ id: String(q.id), tags: (JSON.parse(q.tags) as string[] | null) ?? [], difficulty: q.difficulty }));
+    const { ids: drawn } = drawQuestions(
+      pool,
+      { count: s.count, tags: s.tag ? [s.tag] : undefined, difficulty: s.difficulty ?? undefined },
+      `${seed}/slot/${s.position}`,
+      chosen,
+    );
+    for (const id of drawn) {
+      chosen.add(id);
+      put(Number(id), s.markEach);
+    }
+  }
+  return out;
+}
+
+const draw = (position: number, bankId: number, count: number, markEach: number, extra: { tag?: string; difficulty?: number } = {}): SlotRow => ({
+  position,
+  questionId: null,
+  bankId,
+  tag: extra.tag ?? null,
+  difficulty: extra.difficulty ?? null,
+  count,
+  markEach,
+});
+const fixed = (position: number, questionId: number, markEach: number): SlotRow => ({
+  position,
+  questionId,
+  bankId: null,
+  tag: null,
+  difficulty: null,
+  count: 1,
+  markEach,
+});
+const bankQuestionIds = (bankId: number) =>
+  (f.db.prepare("SELECT id FROM Question WHERE bankId = ? AND archivedAt IS NULL ORDER BY id").all(bankId) as { id: number }[]).map((r) => r.id);
+
+describe("drawing a paper from the cached banks", () => {
+  it("gives the former draw's questions, marks and option letters for the same seed", async () => {
+    const [fixedA, fixedB] = bankQuestionIds(banks.a);
+    const archivedB = (f.db.prepare("SELECT id FROM Question WHERE bankId = ? AND key = 'b-4'").get(banks.b) as { id: number }).id;
+    const papers: SlotRow[][] = [
+      [draw(1, banks.a, 10, 400), draw(2, banks.b, 10, 400), draw(3, banks.b, 5, 200, { tag: "党章" })],
+      [draw(1, banks.b, 8, 500, { difficulty: 2 }), draw(2, banks.a, 30, 100)], // more asked than the bank holds
+      [fixed(1, fixedA, 1000), fixed(2, archivedB, 1000), draw(3, banks.a, 5, 300), fixed(4, fixedB, 500), fixed(5, fixedA, 100)],
+      [draw(1, banks.b, 4, 250, { tag: "党章", difficulty: 3 }), draw(2, banks.b, 40, 250)],
+    ];
+    for (const slots of papers)
+      for (let s = 0; s < 25; s++) {
+        const seed = `seed-${s}`;
+        const now = await paper.drawPaper(slots, seed);
+        expect(now).toEqual(await formerDrawPaper(slots, seed));
+        expect(now.length).toBeGreaterThan(0);
+      }
+  });
+
+  it("reads a bank again after a question of it is archived, added, re-tagged or deleted", async () => {
+    const all = (tag?: string) => [draw(1, banks.c, 50, 100, { tag })];
+    const drawnIds = async (tag?: string) => (await paper.drawPaper(all(tag), "x")).map((i) => i.questionId).sort((a, b) => a - b);
+    expect(await drawnIds()).toEqual(bankQuestionIds(banks.c)); // cached from here on
+    const [first, second] = bankQuestionIds(banks.c);
+
+    f.db.prepare("UPDATE Question SET archivedAt = ?, updatedAt = ? WHERE id = ?").run(ts(new Date()), ts(new Date()), first);
+    expect(await drawnIds()).not.toContain(first);
+
+    const added = qf.question(banks.c, "c-new", { type: "single", stem: "新题", options: { A: "甲", B: "乙" }, answer: "B" });
+    expect(await drawnIds()).toContain(added);
+    expect(await drawnIds()).toEqual(bankQuestionIds(banks.c));
+
+    expect(await drawnIds("党史")).toEqual([]);
+    await new Promise((r) => setTimeout(r, 5)); // an edit in a later millisecond, as the bank editor makes it
+    f.db.prepare("UPDATE Question SET tags = ?, updatedAt = ? WHERE id = ?").run(JSON.stringify(["党史"]), ts(new Date()), second);
+    expect(await drawnIds("党史")).toEqual([second]);
+
+    f.db.prepare("DELETE FROM Question WHERE id = ?").run(added);
+    expect(await drawnIds()).not.toContain(added);
+    expect(await drawnIds()).toEqual(bankQuestionIds(banks.c));
+  });
+});
+
+describe("entering and handing in", () => {
+  let contestId: number;
+  beforeAll(() => {
+    contestId = openContestFactory(f.db).contest({
+      title: "党史竞赛",
+      unitId: ids.root,
+      createdById: ids.p6,
+      timeLimitSec: 900,
+      creditHours: 50,
+      sections: [
+        { bankId: banks.a, count: 12, pointsEach: 400 },
+        { bankId: banks.b, count: 8, pointsEach: 500, tag: "党章" },
+      ],
+      audiences: [{ unitId: ids.branch }],
+    });
+  });
+
+  it("stores the paper its seed draws: the former draw, shuffled, each question's options shuffled", async () => {
+    const { entryId, resumed } = await entries.startEntry(ids.p1, contestId);
+    expect(resumed).toBe(false);
+    const entry = f.db.prepare("SELECT seed, maxScore FROM ContestEntry WHERE id = ?").get(entryId) as { seed: string; maxScore: number };
+    const sections = f.db.prepare("SELECT * FROM ContestSection WHERE contestId = ? ORDER BY position").all(contestId) as {
+      position: number;
+      bankId: number;
+      tag: string | null;
+      difficulty: number | null;
+      count: number;
+      pointsEach: number;
+    }[];
+    const expected = shuffled(
+      await formerDrawPaper(
+        sections.map((s) => draw(s.position, s.bankId, s.count, s.pointsEach, { tag: s.tag ?? undefined, difficulty: s.difficulty ?? undefined })),
+        entry.seed,
+      ),
+      `${entry.seed}/order`,
+    );
+    const stored = f.db.prepare("SELECT position, questionId, optionOrder, points FROM ContestItem WHERE entryId = ? ORDER BY position").all(entryId);
+    expect(stored).toEqual(
+      expected.map((item, i) => ({
+        position: i + 1,
+        questionId: item.questionId,
+        optionOrder: item.optionLetters ? JSON.stringify(optionOrder(item.optionLetters, `${entry.seed}/${item.questionId}`)) : null,
+        points: item.maxMark,
+      })),
+    );
+    expect(entry.maxScore).toBe(12 * 400 + 8 * 500);
+    expect(await entries.startEntry(ids.p1, contestId)).toEqual({ entryId, resumed: true });
+  });
+
+  it("scores a hand-in as a row-by-row recomputation of the stored answers does, and credits it", async () => {
+    for (const [person, share] of [
+      ["p2", 0.7],
+      ["p3", 0],
+      ["p4", 1],
+    ] as const) {
+      const { entryId } = await entries.startEntry(ids[person], contestId);
+      const shown = await entries.entryForAnswering(ids[person], entryId);
+      const keys = f.db
+        .prepare(
+          "SELECT i.position, q.type, q.answer, i.optionOrder FROM ContestItem i JOIN Question q ON q.id = i.questionId WHERE i.entryId = ? ORDER BY i.position",
+        )
+        .all(entryId) as { position: number; type: string; answer: string; optionOrder: string | null }[];
+      // Right for the first share of the paper, wrong after; the last two left unanswered.
+      await Promise.all(
+        shown.items.slice(0, -2).map((item, k) => {
+          const key = keys[k];
+          const right = k < share * shown.items.length;
+          const answer = JSON.parse(key.answer) as unknown;
+          const order = (JSON.parse(key.optionOrder ?? "null") as string[] | null) ?? [];
+          const presented = (bank: string) => "ABCDEFGH"[order.indexOf(bank)];
+          const values =
+            key.type === "judge"
+              ? [String(right ? answer : !answer)]
+              : key.type === "fill"
+                ? [right ? (answer as string[])[0] : "不对"]
+                : key.type === "single"
+                  ? [presented(right ? (answer as string) : order.find((l) => l !== answer)!)]
+                  : right
+                    ? (answer as string[]).map(presented)
+                    : [presented(order.find((l) => !(answer as string[]).includes(l))!)];
+          return intake.contestIntake().answer(ids[person], entryId, item.position, values);
+        }),
+      );
+      await entries.submitEntry(ids[person], entryId);
+      const row = f.db.prepare("SELECT state, score, correct FROM ContestEntry WHERE id = ?").get(entryId) as { state: string; score: number; correct: number };
+      const stored = f.db
+        .prepare(
+          "SELECT a.response, q.type, q.answer, i.points FROM ContestAnswer a JOIN ContestItem i ON i.entryId = a.entryId AND i.position = a.position JOIN Question q ON q.id = i.questionId WHERE a.entryId = ?",
+        )
+        .all(entryId) as { response: string; type: string; answer: string; points: number }[];
+      let score = 0;
+      let correct = 0;
+      for (const a of stored) {
+        const grade = gradeQuestion(paper.keyOf(a.type, a.answer), JSON.parse(a.response) as never, a.points);
+        score += grade.mark;
+        if (grade.correct) correct++;
+      }
+      expect(stored.length).toBe(shown.items.length - 2);
+      expect(row).toEqual({ state: "submitted", score, correct });
+      if (share === 1) expect(correct).toBe(18);
+      if (share === 0) expect(row.score).toBe(0);
+      const credit = f.db
+        .prepare("SELECT amount FROM HoursEntry WHERE personId = ? AND sourceKind = 'contest' AND sourceId = ?")
+        .all(ids[person], String(contestId));
+      expect(credit).toEqual([{ amount: 50 }]);
+      await expect(entries.submitEntry(ids[person], entryId)).rejects.toMatchObject({ code: "closed" });
+    }
+  });
+
+  it("withholds the credit from the person who set the hours, still scoring the paper", async () => {
+    f.db.prepare("UPDATE Contest SET creditSetById = ? WHERE id = ?").run(ids.p5, contestId);
+    const { entryId } = await entries.startEntry(ids.p5, contestId);
+    await entries.submitEntry(ids.p5, entryId);
+    expect(f.db.prepare("SELECT state, score FROM ContestEntry WHERE id = ?").get(entryId)).toEqual({ state: "submitted", score: 0 });
+    expect(f.db.prepare("SELECT COUNT(*) AS n FROM HoursEntry WHERE personId = ?").get(ids.p5)).toEqual({ n: 0 });
+  });
+});
+
+describe("the public top list kept between result pages", () => {
+  it("follows a better paper, a tie with the last place and a consent, whoever wrote them", async () => {
+    const cf = openContestFactory(f.db);
+    const contestId = cf.contest({ title: "排名", unitId: ids.root, createdById: ids.p6, audiences: [{ unitId: ids.branch }] });
+    const items = [{ questionId: bankQuestionIds(banks.c)[0], points: 10000 }];
+    const finished = (person: string, score: number, durationMs: number, showName = false) =>
+      cf.entry({ contestId, personId: ids[person], items, state: "submitted", score, durationMs, showName, finishedAt: new Date() });
+    finished("p1", 9000, 100_000);
+    finished("p2", 8000, 100_000);
+    finished("p3", 7000, 100_000);
+    const top = () => results.publicRanking(contestId, 2).map((r) => `${r.place}:${r.name}:${r.score}`);
+    expect(top()).toEqual(["1:匿名参赛者:9000", "2:匿名参赛者:8000"]);
+    finished("p4", 6000, 50_000); // below the last place: the kept list still holds
+    expect(top()).toEqual(["1:匿名参赛者:9000", "2:匿名参赛者:8000"]);
+    finished("p5", 8000, 90_000); // tied on score with the last place, faster
+    expect(top()).toEqual(["1:匿名参赛者:9000", "2:匿名参赛者:8000"]);
+    expect(results.publicRanking(contestId, 2)[1]).toMatchObject({ durationMs: 90_000 });
+    f.db.prepare("UPDATE ContestEntry SET showName = 1 WHERE contestId = ? AND personId = ?").run(contestId, ids.p1);
+    expect(top()).toEqual(["1:学员1:9000", "2:匿名参赛者:8000"]);
+    const better = f.person({ number: "p7", name: "学员7", unitId: ids.branch, politicalStatus: "member" });
+    cf.entry({ contestId, personId: better, items, state: "expired", score: 10000, durationMs: 200_000, showName: true, finishedAt: new Date() });
+    expect(top()).toEqual(["1:学员7:10000", "2:学员1:9000"]);
+  });
+});
