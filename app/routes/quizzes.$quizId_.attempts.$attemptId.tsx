@@ -14,7 +14,7 @@ import {
 import { type FormEvent, type ReactNode, useEffect, useRef, useState } from "react";
 import { z } from "zod";
 import { requireUser } from "~/.server/auth/guard";
-import { getAttemptForTaking, getReview, requireAttemptOfQuiz, saveAnswer, setMarks, submitAttempt } from "~/.server/quiz/attempts";
+import { getAttemptPage, requireAttemptOfQuiz, saveAnswer, saveAnswers, setMarks, submitAttempt } from "~/.server/quiz/attempts";
 import { AnswerSheet, SAVE_FORM_INTENT, saveAndOpen } from "~/components/quiz/answer-sheet";
 import { Countdown } from "~/components/quiz/countdown";
 import { QuizErrorBoundary, formatPercent } from "~/components/quiz/quiz-ui";
@@ -62,10 +62,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const { quizId, attemptId } = parseIds(params);
   const place = searchParamsOf(request, PlaceSchema);
   const now = new Date();
-  const attempt = await getAttemptForTaking(user.id, attemptId, now).catch(refuse);
+  const attempt = await getAttemptPage(user.id, attemptId, now).catch(refuse);
   // The quiz in the address must be the attempt's: no reaching an attempt through another quiz's page.
   if (attempt.quiz.id !== quizId) throw new Response("没有找到这次作答", { status: 404 });
-  if (attempt.state === "in_progress") {
+  if (attempt.mode === "taking") {
     const current = place.q !== undefined && place.q <= attempt.items.length ? place.q : 1;
     return {
       mode: "taking" as const,
@@ -80,7 +80,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       review: null,
     };
   }
-  const review = await getReview(user.id, attemptId, now).catch(refuse);
+  const { review } = attempt;
   return {
     mode: "review" as const,
     quizTitle: review.quiz.title,
@@ -129,9 +129,13 @@ export async function action({ request, params }: ActionFunctionArgs) {
   try {
     await requireAttemptOfQuiz(user.id, attemptId, quizId);
     // Without JavaScript nothing was saved yet: save every answered field (then the marks, or submit).
-    // With it, the fields repeat what was saved and saveAnswer leaves them (and their times) alone.
+    // With it, the fields repeat what was saved and saveAnswers leaves them (and their times) alone.
     const positions = [...new Set([...form.keys()].flatMap((k) => (/^q\d+$/.test(k) ? [Number(k.slice(1))] : [])))].sort((a, b) => a - b);
-    for (const position of positions) await saveAnswer(user.id, attemptId, position, values(position));
+    await saveAnswers(
+      user.id,
+      attemptId,
+      positions.map((position) => ({ position, values: values(position) })),
+    );
     if (input.intent === SAVE_FORM_INTENT) {
       const shown = [...new Set(input.shown ?? [])];
       if (shown.length)

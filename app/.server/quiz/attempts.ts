@@ -1,20 +1,22 @@
+import type Database from "better-sqlite3";
 import { AppError } from "~/lib/app-error";
 import crypto from "node:crypto";
 import { z } from "zod";
 import { formatChinaDateTime } from "~/lib/dates";
 import { gradeAttempt } from "~/lib/quiz-grading";
-import { checkPlausibility, questionTextLength } from "~/lib/quiz-plausibility";
+import { checkPlausibility } from "~/lib/quiz-plausibility";
 import { GRADE_METHODS, QUIZ_LAYOUTS, REVIEW_POLICIES, answersReviewable } from "~/lib/quiz-settings";
 import { QUESTION_TYPES } from "~/lib/bank-format";
 import { optionOrder, shuffled, toPresented } from "~/lib/quiz-shuffle";
 import { classQuizIdsFor } from "../audience/class-papers";
 import { PAPER_HEAD, SOONEST_CLOSING_FIRST, paperOpenTo, papersOpenTo } from "../audience/open-papers";
-import { audit } from "../audit";
-import { prisma } from "../db";
-import { Prisma } from "../generated/prisma/client";
+import { auditOn } from "../audit";
+import { prisma, prismaIdle, rawDb } from "../db";
 import { type CreditResult, creditHours } from "../hours/ledger";
 import { OWN_CREDIT_SETTINGS, withholdsOwnCredit } from "../hours/self-credit";
-import { MalformedAnswer, bankOrderOf, drawPaper, keyOf, paperDeadline, parseJson, presentedOptions, presentedResponse, toBankResponse } from "./paper";
+import { type Sql, all, get, inList, join, run, sql } from "../sql";
+import { MalformedAnswer, drawPaper, keyOf, paperDeadline, parseJson, presentedOptions, presentedResponse, toBankResponse } from "./paper";
+import { type CachedQuestion, questionsAt, versionOf } from "./question-cache";
 
 // Attempts at a quiz: the state machine in_progress → submitted | expired, with the paper (questions,
 // their order, each question's option order) fixed at the start and stored on the attempt, answers
@@ -29,6 +31,7 @@ const NOT_FOUND = () => new AppError("not_found", "没有找到这次作答");
 // loudly, never a label or a rule picked by accident.
 const ReviewPolicySchema = z.enum(REVIEW_POLICIES);
 const GradeMethodSchema = z.enum(GRADE_METHODS);
+type GradeMethod = z.infer<typeof GradeMethodSchema>;
 const QuestionTypeSchema = z.enum(QUESTION_TYPES);
 const QuizLayoutSchema = z.enum(QUIZ_LAYOUTS);
 const FinishedStateSchema = z.enum(["submitted", "expired"]);
@@ -151,10 +154,10 @@ export async function startAttempt(personId: number, quizId: number, now = new D
   if (window === "upcoming") throw new AppError("not_open", "测验尚未开始，请在开放时间内作答");
   if (window === "closed") throw new AppError("closed", "测验已经结束，不能再作答");
 
-  const existing = await prisma.quizAttempt.findMany({ where: { quizId, personId }, select: { id: true, state: true } });
-  const inProgress = existing.find((a) => a.state === "in_progress");
+  const prior = await ownAttemptsAt(quizId, personId);
+  const inProgress = prior.find((a) => a.state === "in_progress");
   if (inProgress) return { attemptId: inProgress.id, resumed: true };
-  if (existing.length >= quiz.maxAttempts) throw new AppError("exhausted", `您已用完全部 ${quiz.maxAttempts} 次作答机会`);
+  if (prior.length >= quiz.maxAttempts) throw exhausted(quiz.maxAttempts);
 
   const seed = crypto.randomBytes(16).toString("hex");
   const items = await drawPaper(quiz.slots, seed);
@@ -164,87 +167,151 @@ export async function startAttempt(personId: number, quizId: number, now = new D
   const deadlineAt = paperDeadline(now, quiz.timeLimitSec, quiz.closesAt);
   const maxMark = ordered.reduce((s, i) => s + i.maxMark, 0);
 
-  try {
-    const attempt = await prisma.$transaction(async (tx) => {
-      // Counted again inside the transaction: two taps on "开始" must not make two attempts.
-      const count = await tx.quizAttempt.count({ where: { quizId, personId } });
-      return tx.quizAttempt.create({
-        data: {
-          quizId,
-          personId,
-          number: count + 1,
-          seed,
-          startedAt: now,
-          deadlineAt,
-          maxMark,
-          items: {
-            create: ordered.map((item, i) => ({
-              position: i + 1,
-              questionId: item.questionId,
-              maxMark: item.maxMark,
-              optionOrder: quiz.shuffleOptions && item.optionLetters ? JSON.stringify(optionOrder(item.optionLetters, `${seed}/${item.questionId}`)) : null,
-            })),
-          },
-        },
-        select: { id: true },
+  // The attempt and its paper in one write transaction, two statements. The person's attempts are
+  // read again inside it, holding the write lock: two taps on "开始" (or two processes) see each
+  // other's attempt; on a server of several writers the unique (quiz, person, number) decides.
+  await prismaIdle();
+  const db = rawDb();
+  const started = db
+    .transaction((): { attemptId: number; resumed: boolean } | null => {
+      const existing = all<{ id: number; state: string }>(db, ownAttemptsSql(quizId, personId));
+      const open = existing.find((a) => a.state === "in_progress");
+      if (open) return { attemptId: open.id, resumed: true };
+      if (existing.length >= quiz.maxAttempts) throw exhausted(quiz.maxAttempts);
+      const inserted = get<{ id: number }>(
+        db,
+        sql`INSERT INTO "QuizAttempt" ("quizId", "personId", "number", "state", "seed", "startedAt", "deadlineAt", "maxMark", "flagged")
+          VALUES (${quizId}, ${personId}, ${existing.length + 1}, 'in_progress', ${seed}, ${now}, ${deadlineAt}, ${maxMark}, ${false})
+          ON CONFLICT ("quizId", "personId", "number") DO NOTHING RETURNING "id"`,
+      );
+      if (!inserted) return null;
+      const rows = ordered.map((item, i) => {
+        const order = quiz.shuffleOptions && item.optionLetters ? JSON.stringify(optionOrder(item.optionLetters, `${seed}/${item.questionId}`)) : null;
+        return sql`(${inserted.id}, ${i + 1}, ${item.questionId}, ${item.maxMark}, ${order}, ${0}, ${false})`;
       });
-    });
-    return { attemptId: attempt.id, resumed: false };
-  } catch (e) {
-    if (e instanceof Prisma.PrismaClientKnownRequestError && e.code === "P2002") {
-      const again = await prisma.quizAttempt.findFirst({ where: { quizId, personId, state: "in_progress" }, select: { id: true } });
-      if (again) return { attemptId: again.id, resumed: true };
-    }
-    throw e;
-  }
+      run(db, sql`INSERT INTO "AttemptItem" ("attemptId", "position", "questionId", "maxMark", "optionOrder", "answerCount", "marked") VALUES ${join(rows)}`);
+      return { attemptId: inserted.id, resumed: false };
+    })
+    .immediate();
+  if (started) return started;
+  // Another process's tap won the number: resume its attempt.
+  const again = (await ownAttemptsAt(quizId, personId)).find((a) => a.state === "in_progress");
+  if (again) return { attemptId: again.id, resumed: true };
+  throw new AppError("conflict", "开始作答未成功，请重试");
+}
+
+const exhausted = (max: number) => new AppError("exhausted", `您已用完全部 ${max} 次作答机会`);
+const ownAttemptsSql = (quizId: number, personId: number) =>
+  sql`SELECT "id", "state" FROM "QuizAttempt" WHERE "quizId" = ${quizId} AND "personId" = ${personId}`;
+
+async function ownAttemptsAt(quizId: number, personId: number) {
+  return all<{ id: number; state: string }>(rawDb(), ownAttemptsSql(quizId, personId));
 }
 
 // ---------- taking ----------
 
-/**
- * The attempt as the learner takes it: stems, options in presented order, saved answers in presented
- * letters. Nothing here says which option is right: no answer, no explanation, no bank letters.
- */
-export async function getAttemptForTaking(personId: number, attemptId: number, now = new Date()) {
-  await closeExpiredAttempts(now);
-  const attempt = await prisma.quizAttempt.findFirst({
-    where: { id: attemptId, personId },
-    select: {
-      id: true,
-      number: true,
-      state: true,
-      deadlineAt: true,
-      quiz: { select: { id: true, title: true, layout: true } },
-      items: {
-        select: {
-          position: true,
-          maxMark: true,
-          optionOrder: true,
-          response: true,
-          marked: true,
-          question: { select: { type: true, stem: true, options: true } },
-        },
-        orderBy: { position: "asc" },
-      },
-    },
+// The reads of an attempt's page are two statements on the raw connection: the attempt with its quiz's
+// settings, then its items with their questions' versions; the questions' texts come from the cache
+// (./question-cache.ts), read from the database only when new or edited.
+
+type HeadRow = {
+  id: number;
+  personId: number;
+  quizId: number;
+  number: number;
+  state: string;
+  startedAt: string | Date;
+  deadlineAt: string | Date | null;
+  finishedAt: string | Date | null;
+  mark: number | null;
+  maxMark: number;
+  percent: number | null;
+  passed: number | boolean | null;
+  title: string;
+  layout: string;
+  reviewPolicy: string;
+  closesAt: string | Date | null;
+  passPercent: number;
+};
+
+const dateOf = (v: string | Date) => (v instanceof Date ? v : new Date(v));
+const dateOrNull = (v: string | Date | null) => (v === null ? null : dateOf(v));
+
+/** The person's own attempt with its quiz's settings, or undefined (someone else's, or none). */
+function attemptHead(personId: number, attemptId: number): HeadRow | undefined {
+  if (!Number.isSafeInteger(attemptId)) return undefined;
+  return get<HeadRow>(
+    rawDb(),
+    sql`SELECT a."id", a."personId", a."quizId", a."number", a."state", a."startedAt", a."deadlineAt", a."finishedAt", a."mark", a."maxMark",
+        a."percent", a."passed", q."title", q."layout", q."reviewPolicy", q."closesAt", q."passPercent"
+      FROM "QuizAttempt" a JOIN "Quiz" q ON q."id" = a."quizId" WHERE a."id" = ${attemptId} AND a."personId" = ${personId}`,
+  );
+}
+
+type PaperRow = { id: number; position: number; questionId: number; maxMark: number; optionOrder: string | null; updatedAt: string | Date };
+
+/** An item as saving needs it: where it is, and what its question's letters mean on this paper. */
+type PaperEntry = { itemId: number; questionId: number; version: string; optionOrder: string | null };
+
+// What an answer needs to know of an attempt's paper never changes once drawn (which item sits at a
+// position, its question, the option order shown), so it is kept per attempt for the autosave; the
+// question's own version is checked by the save's write. Bounded: the oldest attempt goes first.
+const MAX_PAPERS = 20_000;
+const papers = new Map<number, { personId: number; items: Map<number, PaperEntry> }>();
+
+function rememberPaper(attemptId: number, personId: number, rows: readonly PaperRow[]) {
+  papers.delete(attemptId);
+  papers.set(attemptId, {
+    personId,
+    items: new Map(rows.map((r) => [r.position, { itemId: r.id, questionId: r.questionId, version: versionOf(r.updatedAt), optionOrder: r.optionOrder }])),
   });
-  if (!attempt) throw NOT_FOUND();
+  while (papers.size > MAX_PAPERS) papers.delete(papers.keys().next().value!);
+}
+
+/** The bank letters in the order this item shows them. */
+function bankOrderFor(q: CachedQuestion, optionOrder: string | null): string[] {
+  return parseJson<string[]>(optionOrder) ?? q.bankLetters;
+}
+
+/**
+ * The attempt's page: while in progress, the paper as the learner takes it (stems, options in presented
+ * order, saved answers in presented letters; nothing that says which option is right: no answer, no
+ * explanation, no bank letters); once finished, the review as `getReview` gives it.
+ */
+export async function getAttemptPage(personId: number, attemptId: number, now = new Date()) {
+  await closeExpiredAttempts(now);
+  const head = attemptHead(personId, attemptId);
+  if (!head) throw NOT_FOUND();
+  const quiz = { id: head.quizId, title: head.title, layout: QuizLayoutSchema.parse(head.layout) };
+  if (head.state !== "in_progress") return { mode: "review" as const, quiz, review: reviewOf(head, now) };
+
+  const db = rawDb();
+  const rows = all<PaperRow & { response: string | null; marked: number | boolean }>(
+    db,
+    sql`SELECT i."id", i."position", i."questionId", i."maxMark", i."optionOrder", i."response", i."marked", q."updatedAt"
+      FROM "AttemptItem" i JOIN "Question" q ON q."id" = i."questionId" WHERE i."attemptId" = ${attemptId} ORDER BY i."position"`,
+  );
+  rememberPaper(attemptId, personId, rows);
+  const questions = questionsAt(
+    db,
+    rows.map((r) => ({ questionId: r.questionId, version: versionOf(r.updatedAt) })),
+  );
   return {
-    id: attempt.id,
-    number: attempt.number,
-    state: attempt.state,
-    deadlineAt: attempt.deadlineAt,
-    quiz: { id: attempt.quiz.id, title: attempt.quiz.title, layout: QuizLayoutSchema.parse(attempt.quiz.layout) },
-    items: attempt.items.map((item) => {
-      const order = bankOrderOf(item.question, item.optionOrder);
+    mode: "taking" as const,
+    quiz,
+    id: head.id,
+    number: head.number,
+    deadlineAt: dateOrNull(head.deadlineAt),
+    items: rows.map((item) => {
+      const q = questions.get(item.questionId)!;
       return {
         position: item.position,
-        type: QuestionTypeSchema.parse(item.question.type),
-        stem: item.question.stem,
+        type: QuestionTypeSchema.parse(q.type),
+        stem: q.stem,
         maxMark: item.maxMark,
-        options: presentedOptions(item.question, parseJson<string[]>(item.optionOrder)),
-        response: presentedResponse(item.question.type, order, parseJson<unknown>(item.response)),
-        marked: item.marked,
+        options: presentedOptions(q, parseJson<string[]>(item.optionOrder)),
+        response: presentedResponse(q.type, bankOrderFor(q, item.optionOrder), parseJson<unknown>(item.response)),
+        marked: Boolean(item.marked),
       };
     }),
   };
@@ -256,7 +323,11 @@ export async function getAttemptForTaking(personId: number, attemptId: number, n
  * another quiz must not be reached (or changed) through this quiz's address.
  */
 export async function requireAttemptOfQuiz(personId: number, attemptId: number, quizId: number): Promise<void> {
-  const attempt = await prisma.quizAttempt.findFirst({ where: { id: attemptId, personId, quizId }, select: { id: true } });
+  // On the autosave's path: one indexed read on the raw connection, not a Prisma round trip.
+  const attempt = get<{ id: number }>(
+    rawDb(),
+    sql`SELECT "id" FROM "QuizAttempt" WHERE "id" = ${attemptId} AND "personId" = ${personId} AND "quizId" = ${quizId}`,
+  );
   if (!attempt) throw NOT_FOUND();
 }
 
@@ -290,53 +361,120 @@ export async function setMarks(personId: number, attemptId: number, marks: { pos
 
 export type SaveResult = { status: "saved" | "unchanged" };
 
-/**
- * Saves the answer to one question of the learner's own attempt in progress. The write itself
- * re-checks the state and the deadline, so a save racing a submit or the deadline changes nothing.
- */
-export async function saveAnswer(personId: number, attemptId: number, position: number, values: string[], now = new Date()): Promise<SaveResult> {
-  const attempt = await prisma.quizAttempt.findFirst({ where: { id: attemptId, personId }, select: { id: true, state: true, deadlineAt: true } });
-  if (!attempt) throw NOT_FOUND();
-  if (attempt.state !== "in_progress") throw new AppError("closed", "本次作答已经结束，答案未保存");
-  if (attempt.deadlineAt && attempt.deadlineAt <= now) {
-    await finishAttempt(attempt.id, "expired", now);
-    throw new AppError("deadline", "已超过作答时间，答案未保存");
-  }
-  const item = Number.isSafeInteger(position)
-    ? await prisma.attemptItem.findUnique({
-        where: { attemptId_position: { attemptId, position } },
-        select: { id: true, optionOrder: true, response: true, question: { select: { type: true, stem: true, options: true } } },
-      })
-    : null;
-  if (!item) throw new AppError("bad_position", "这道题不在本次作答中，答案未保存");
+/** An attempt's write may land only while it is the person's, in progress and before its deadline. */
+const openAttempt = (attemptId: number, personId: number, now: Date) =>
+  sql`EXISTS (SELECT 1 FROM "QuizAttempt" a WHERE a."id" = ${attemptId} AND a."personId" = ${personId} AND a."state" = 'in_progress'
+    AND (a."deadlineAt" IS NULL OR a."deadlineAt" > ${now}))`;
 
+/** Stores one answer (bank letters, JSON) unless it is the one stored; the number of rows changed (0 or 1). */
+function writeAnswer(db: Database.Database, item: { itemId: number; attemptId: number; personId: number }, json: string | null, now: Date, guard?: Sql) {
+  // Re-sending the same answer (the submit button re-posts every field) must not move its time:
+  // answer times are the evidence of the plausibility check.
+  return run(
+    db,
+    sql`UPDATE "AttemptItem" SET "response" = ${json}, "answeredAt" = ${now}, "answerCount" = "answerCount" + 1
+      WHERE "id" = ${item.itemId} AND "attemptId" = ${item.attemptId} AND "response" IS DISTINCT FROM ${json}
+      AND ${openAttempt(item.attemptId, item.personId, now)}${guard ? sql` AND ${guard}` : sql``}`,
+  );
+}
+
+function toJson(type: string, order: string[], values: string[]): string | null {
   let response: unknown;
   try {
-    response = toBankResponse(item.question.type, bankOrderOf(item.question, item.optionOrder), values);
+    response = toBankResponse(type, order, values);
   } catch (e) {
     if (e instanceof MalformedAnswer) throw new AppError("malformed", e.message);
     throw e;
   }
-  const json = response === null ? null : JSON.stringify(response);
-  // Re-sending the same answer (the submit button re-posts every field) must not move its time:
-  // answer times are the evidence of the plausibility check.
-  if (json === item.response) return { status: "unchanged" };
+  return response === null ? null : JSON.stringify(response);
+}
 
-  const { count } = await prisma.attemptItem.updateMany({
-    where: { id: item.id, attempt: { state: "in_progress", OR: [{ deadlineAt: null }, { deadlineAt: { gt: now } }] } },
-    data: { response: json, answeredAt: now, answerCount: { increment: 1 } },
-  });
-  if (count === 0) throw new AppError("closed", "本次作答已经结束，答案未保存");
-  return { status: "saved" };
+/**
+ * Saves the answer to one question of the learner's own attempt in progress. As an answer arrives it
+ * is one statement: the paper is known (kept from the page's read), and the write itself checks the
+ * attempt (the person's, in progress, before its deadline), that the answer differs from the stored
+ * one and that the question is the version it was translated with. When that write changes nothing,
+ * the reads below say why, in the order the refusals have always been given, and the answer is stored
+ * by them when it still may be. Acknowledged means stored: "saved" is returned only after a write
+ * that changed the row.
+ */
+export async function saveAnswer(personId: number, attemptId: number, position: number, values: string[], now = new Date()): Promise<SaveResult> {
+  await prismaIdle();
+  const db = rawDb();
+  const known = papers.get(attemptId);
+  const entry = known?.personId === personId ? known.items.get(position) : undefined;
+  if (entry) {
+    const q = questionsAt(db, [{ questionId: entry.questionId, version: entry.version }]).get(entry.questionId);
+    if (q && q.version === entry.version) {
+      let json: string | null | undefined;
+      try {
+        json = toJson(q.type, bankOrderFor(q, entry.optionOrder), values);
+      } catch {
+        json = undefined; // refused below, after the attempt's own refusals as before
+      }
+      if (json !== undefined) {
+        const stillThat = sql`EXISTS (SELECT 1 FROM "Question" q WHERE q."id" = ${entry.questionId} AND q."updatedAt" = ${q.version})`;
+        if (writeAnswer(db, { itemId: entry.itemId, attemptId, personId }, json, now, stillThat) === 1) return { status: "saved" };
+      }
+    }
+  }
+  return saveAnswers(personId, attemptId, [{ position, values }], now);
+}
+
+/**
+ * Saves answers to questions of the learner's own attempt in progress, in the order given (a form
+ * post: the no-script 保存, or the hand-in's re-post of every field). One read of the attempt and one
+ * of its items; a write only for an answer that differs from the stored one, which with the script
+ * (every answer already saved as it was given) is none. Refusals as for one answer, at the first
+ * answer refused; the ones before it are stored.
+ */
+export async function saveAnswers(
+  personId: number,
+  attemptId: number,
+  answers: { position: number; values: string[] }[],
+  now = new Date(),
+): Promise<SaveResult> {
+  if (answers.length === 0) return { status: "unchanged" };
+  const head = attemptHead(personId, attemptId);
+  if (!head) throw NOT_FOUND();
+  if (head.state !== "in_progress") throw new AppError("closed", "本次作答已经结束，答案未保存");
+  if (head.deadlineAt && dateOf(head.deadlineAt) <= now) {
+    await finishAttempt(attemptId, "expired", now);
+    throw new AppError("deadline", "已超过作答时间，答案未保存");
+  }
+  await prismaIdle();
+  const db = rawDb();
+  const rows = all<PaperRow & { response: string | null }>(
+    db,
+    sql`SELECT i."id", i."position", i."questionId", i."maxMark", i."optionOrder", i."response", q."updatedAt"
+      FROM "AttemptItem" i JOIN "Question" q ON q."id" = i."questionId" WHERE i."attemptId" = ${attemptId} ORDER BY i."position"`,
+  );
+  rememberPaper(attemptId, personId, rows);
+  const byPosition = new Map(rows.map((r) => [r.position, r]));
+  const questions = questionsAt(
+    db,
+    rows.map((r) => ({ questionId: r.questionId, version: versionOf(r.updatedAt) })),
+  );
+  let saved = false;
+  for (const { position, values } of answers) {
+    const item = Number.isSafeInteger(position) ? byPosition.get(position) : undefined;
+    if (!item) throw new AppError("bad_position", "这道题不在本次作答中，答案未保存");
+    const q = questions.get(item.questionId)!;
+    const json = toJson(q.type, bankOrderFor(q, item.optionOrder), values);
+    if (json === item.response) continue;
+    if (writeAnswer(db, { itemId: item.id, attemptId, personId }, json, now) === 0) throw new AppError("closed", "本次作答已经结束，答案未保存");
+    saved = true;
+  }
+  return { status: saved ? "saved" : "unchanged" };
 }
 
 /** Submits the learner's attempt; a second submit is refused and changes nothing. */
 export async function submitAttempt(personId: number, attemptId: number, now = new Date()) {
-  const attempt = await prisma.quizAttempt.findFirst({ where: { id: attemptId, personId }, select: { id: true, state: true, deadlineAt: true } });
+  const attempt = attemptHead(personId, attemptId);
   if (!attempt) throw NOT_FOUND();
   if (attempt.state === "expired") throw new AppError("closed", "作答时间已到，系统已按截止前保存的答案收卷，无需再交卷");
   if (attempt.state !== "in_progress") throw new AppError("closed", "本次作答已经提交，不能重复提交");
-  if (attempt.deadlineAt && attempt.deadlineAt <= now) {
+  if (attempt.deadlineAt && dateOf(attempt.deadlineAt) <= now) {
     await finishAttempt(attempt.id, "expired", now);
     throw new AppError("deadline", "已超过作答时间，系统已按截止前保存的答案评分");
   }
@@ -350,104 +488,123 @@ export async function submitAttempt(personId: number, attemptId: number, now = n
 /** Grades every attempt in progress whose deadline has passed, as "expired", with what was saved. */
 export async function closeExpiredAttempts(now = new Date()): Promise<number> {
   // One query on the (state, deadlineAt) index; almost always empty.
-  const due = await prisma.quizAttempt.findMany({
-    where: { state: "in_progress", deadlineAt: { lte: now } },
-    select: { id: true },
-    orderBy: { deadlineAt: "asc" },
-    take: 500,
-  });
+  const due = all<{ id: number }>(
+    rawDb(),
+    sql`SELECT "id" FROM "QuizAttempt" WHERE "state" = 'in_progress' AND "deadlineAt" <= ${now} ORDER BY "deadlineAt" LIMIT 500`,
+  );
   let closed = 0;
   for (const a of due) if (await finishAttempt(a.id, "expired", now)) closed++;
   return closed;
 }
 
+type GradedItemRow = { id: number; maxMark: number; response: string | null; answeredAt: string | Date | null; questionId: number; updatedAt: string | Date };
+
 /**
- * Closes and grades an attempt once. The state change is the first write of the transaction, so of
- * two concurrent finishes (a submit and the sweeper) exactly one grades; the other returns false.
+ * Closes and grades an attempt once, in one write transaction on the raw connection: the state change
+ * first (of two concurrent finishes, a submit and the sweeper, exactly one changes the row and grades;
+ * the other returns false), then one read of the stored answers with their questions' versions, the
+ * grading (the pure `gradeAttempt`, keys from the question cache), one statement for every item's mark,
+ * one for the attempt's score and flag, and the person's grade by the quiz's method. Passing credits
+ * the quiz's 学时 afterwards, through `creditQuizPass` as before.
  */
 async function finishAttempt(attemptId: number, state: FinishedState, now: Date): Promise<boolean> {
-  const graded = await prisma.$transaction(async (tx) => {
-    const deadline = await tx.quizAttempt.findUnique({ where: { id: attemptId }, select: { deadlineAt: true } });
-    // An expired attempt ended at its deadline, whenever the server noticed.
-    const finishedAt = state === "expired" && deadline?.deadlineAt && deadline.deadlineAt < now ? deadline.deadlineAt : now;
-    const { count } = await tx.quizAttempt.updateMany({ where: { id: attemptId, state: "in_progress" }, data: { state, finishedAt } });
-    if (count === 0) return null;
+  await prismaIdle();
+  const db = rawDb();
+  const graded = db
+    .transaction(() => {
+      const attempt = get<{
+        quizId: number;
+        personId: number;
+        startedAt: string | Date;
+        deadlineAt: string | Date | null;
+        passPercent: number;
+        gradeMethod: string;
+      }>(
+        db,
+        sql`SELECT a."quizId", a."personId", a."startedAt", a."deadlineAt", q."passPercent", q."gradeMethod"
+          FROM "QuizAttempt" a JOIN "Quiz" q ON q."id" = a."quizId" WHERE a."id" = ${attemptId}`,
+      );
+      if (!attempt) return null;
+      const deadline = dateOrNull(attempt.deadlineAt);
+      // An expired attempt ended at its deadline, whenever the server noticed.
+      const finishedAt = state === "expired" && deadline && deadline < now ? deadline : now;
+      const claimed = run(
+        db,
+        sql`UPDATE "QuizAttempt" SET "state" = ${state}, "finishedAt" = ${finishedAt} WHERE "id" = ${attemptId} AND "state" = 'in_progress'`,
+      );
+      if (claimed === 0) return null;
 
-    const attempt = await tx.quizAttempt.findUniqueOrThrow({
-      where: { id: attemptId },
-      select: {
-        quizId: true,
-        personId: true,
-        startedAt: true,
-        quiz: { select: { passPercent: true } },
-        items: {
-          select: { id: true, maxMark: true, response: true, answeredAt: true, question: { select: { type: true, answer: true, stem: true, options: true } } },
-          orderBy: { position: "asc" },
-        },
-      },
-    });
-    const grade = gradeAttempt(
-      attempt.items.map((i) => ({ key: keyOf(i.question.type, i.question.answer), response: parseJson<unknown>(i.response), maxMark: i.maxMark })),
-    );
-    for (const [k, item] of attempt.items.entries()) {
-      await tx.attemptItem.update({ where: { id: item.id }, data: { mark: grade.results[k].mark, correct: grade.results[k].correct } });
-    }
-    const percentTenths = Math.round(grade.percent * 10);
-    const verdict = checkPlausibility(
-      attempt.startedAt,
-      attempt.items.map((i) => ({
-        textLength: questionTextLength(i.question.stem, parseJson<Record<string, string>>(i.question.options)),
-        answeredAt: i.answeredAt,
-      })),
-    );
-    await tx.quizAttempt.update({
-      where: { id: attemptId },
-      data: {
-        mark: grade.mark,
-        percent: percentTenths,
-        passed: percentTenths >= attempt.quiz.passPercent * 10,
-        flagged: verdict.flagged,
-        flagReason: verdict.flagged ? JSON.stringify(verdict.evidence) : null,
-      },
-    });
-    return { quizId: attempt.quizId, personId: attempt.personId, finishedAt, verdict };
-  });
+      const items = all<GradedItemRow>(
+        db,
+        sql`SELECT i."id", i."maxMark", i."response", i."answeredAt", i."questionId", q."updatedAt"
+          FROM "AttemptItem" i JOIN "Question" q ON q."id" = i."questionId" WHERE i."attemptId" = ${attemptId} ORDER BY i."position"`,
+      );
+      const questions = questionsAt(
+        db,
+        items.map((i) => ({ questionId: i.questionId, version: versionOf(i.updatedAt) })),
+      );
+      const question = (i: GradedItemRow) => questions.get(i.questionId)!;
+      const grade = gradeAttempt(
+        items.map((i) => ({ key: keyOf(question(i).type, question(i).answer), response: parseJson<unknown>(i.response), maxMark: i.maxMark })),
+      );
+      // A quiz gives no partial credit: a question earns its whole mark or none (gradeQuestion without
+      // `partial`), so two lists say every item's mark and whether it was right.
+      const full = items.filter((_, k) => grade.results[k].mark === items[k].maxMark).map((i) => i.id);
+      const right = items.filter((_, k) => grade.results[k].correct).map((i) => i.id);
+      if (grade.results.some((r, k) => r.mark !== 0 && r.mark !== items[k].maxMark)) throw new Error(`attempt ${attemptId}: a partial mark has no column rule`);
+      run(
+        db,
+        sql`UPDATE "AttemptItem" SET "mark" = CASE WHEN "id" ${inList(full)} THEN "maxMark" ELSE 0 END, "correct" = ("id" ${inList(right)})
+          WHERE "attemptId" = ${attemptId}`,
+      );
+      const percentTenths = Math.round(grade.percent * 10);
+      const verdict = checkPlausibility(
+        dateOf(attempt.startedAt),
+        items.map((i) => ({ textLength: question(i).textLength, answeredAt: dateOrNull(i.answeredAt) })),
+      );
+      run(
+        db,
+        sql`UPDATE "QuizAttempt" SET "mark" = ${grade.mark}, "percent" = ${percentTenths}, "passed" = ${percentTenths >= attempt.passPercent * 10},
+          "flagged" = ${verdict.flagged}, "flagReason" = ${verdict.flagged ? JSON.stringify(verdict.evidence) : null} WHERE "id" = ${attemptId}`,
+      );
+      if (verdict.flagged) {
+        // For the trainer's eyes: the score stands and the learner is not told anything punitive.
+        auditOn(db, { actorId: null, action: "attempt.flag", targetKind: "attempt", targetId: attemptId, detail: verdict.evidence }, now);
+      }
+      const passed = recomputeGrade(db, attempt.quizId, attempt.personId, GradeMethodSchema.parse(attempt.gradeMethod), attempt.passPercent, now);
+      return { quizId: attempt.quizId, personId: attempt.personId, finishedAt, passed };
+    })
+    .immediate();
   if (!graded) return false;
-
-  if (graded.verdict.flagged) {
-    // For the trainer's eyes: the score stands and the learner is not told anything punitive.
-    await audit({ actorId: null, action: "attempt.flag", targetKind: "attempt", targetId: attemptId, detail: graded.verdict.evidence });
-  }
-  await recomputeGrade(graded.quizId, graded.personId, graded.finishedAt);
+  // Once credited, hours stay even if a later attempt lowers an average or last grade: the person
+  // did pass, and the ledger's unique source key would refuse a second credit anyway.
+  if (graded.passed) await creditQuizPass(graded.quizId, graded.personId, graded.finishedAt);
   return true;
 }
 
-/** The grade that counts, by the quiz's method; passing credits the quiz's 学时 once through the ledger. */
-async function recomputeGrade(quizId: number, personId: number, finishedAt: Date) {
-  const quiz = await prisma.quiz.findUniqueOrThrow({ where: { id: quizId }, select: { gradeMethod: true, passPercent: true } });
-  const finished = await prisma.quizAttempt.findMany({
-    where: { quizId, personId, state: { in: ["submitted", "expired"] } },
-    select: { percent: true },
-    orderBy: { number: "asc" },
-  });
-  if (finished.length === 0) return;
+/** The grade that counts, by the quiz's method, written inside the finish's transaction; whether it passes. */
+function recomputeGrade(db: Database.Database, quizId: number, personId: number, method: GradeMethod, passPercent: number, now: Date): boolean {
+  const finished = all<{ percent: number | null }>(
+    db,
+    sql`SELECT "percent" FROM "QuizAttempt" WHERE "quizId" = ${quizId} AND "personId" = ${personId} AND "state" IN ('submitted', 'expired') ORDER BY "number"`,
+  );
+  if (finished.length === 0) return false;
   const percents = finished.map((a) => a.percent ?? 0);
-  const method = GradeMethodSchema.parse(quiz.gradeMethod);
   const percent =
     method === "last"
       ? percents[percents.length - 1]
       : method === "average"
         ? Math.floor(percents.reduce((s, p) => s + p, 0) / percents.length)
         : Math.max(...percents);
-  const passed = percent >= quiz.passPercent * 10;
-  await prisma.quizGrade.upsert({
-    where: { quizId_personId: { quizId, personId } },
-    create: { quizId, personId, percent, passed, attempts: finished.length },
-    update: { percent, passed, attempts: finished.length },
-  });
-  // Once credited, hours stay even if a later attempt lowers an average or last grade: the person
-  // did pass, and the ledger's unique source key would refuse a second credit anyway.
-  if (passed) await creditQuizPass(quizId, personId, finishedAt);
+  const passed = percent >= passPercent * 10;
+  run(
+    db,
+    sql`INSERT INTO "QuizGrade" ("quizId", "personId", "percent", "passed", "attempts", "updatedAt")
+      VALUES (${quizId}, ${personId}, ${percent}, ${passed}, ${finished.length}, ${now})
+      ON CONFLICT ("quizId", "personId") DO UPDATE SET "percent" = excluded."percent", "passed" = excluded."passed",
+        "attempts" = excluded."attempts", "updatedAt" = excluded."updatedAt"`,
+  );
+  return passed;
 }
 
 /**
@@ -479,73 +636,62 @@ export async function creditQuizPass(quizId: number, personId: number, earnedAt:
 export type ReviewMode = "full" | "marks_only";
 
 /**
- * A finished attempt as the learner may see it. The key and explanations are included only when the
- * quiz's review policy allows it now; otherwise the score alone, and a sentence saying when (or that
- * never) the answers can be seen.
+ * A finished attempt as the learner may see it, read from what the finish stored (score, marks,
+ * right or wrong). The key and explanations are included only when the quiz's review policy allows it
+ * now; otherwise the score alone, and a sentence saying when (or that never) the answers can be seen.
  */
-export async function getReview(personId: number, attemptId: number, now = new Date()) {
-  await closeExpiredAttempts(now);
-  const attempt = await prisma.quizAttempt.findFirst({
-    where: { id: attemptId, personId },
-    select: {
-      id: true,
-      number: true,
-      state: true,
-      startedAt: true,
-      finishedAt: true,
-      mark: true,
-      maxMark: true,
-      percent: true,
-      passed: true,
-      quiz: { select: { id: true, title: true, reviewPolicy: true, closesAt: true, passPercent: true } },
-    },
-  });
-  if (!attempt) throw NOT_FOUND();
-  if (attempt.state === "in_progress") throw new AppError("closed", "作答尚未结束，结束后才能查看结果");
-
-  const policy = ReviewPolicySchema.parse(attempt.quiz.reviewPolicy);
-  const full = answersReviewable(policy, attempt.quiz.closesAt, now);
+function reviewOf(attempt: HeadRow, now: Date) {
+  const policy = ReviewPolicySchema.parse(attempt.reviewPolicy);
+  const closesAt = dateOrNull(attempt.closesAt);
+  const full = answersReviewable(policy, closesAt, now);
   const summary = {
     id: attempt.id,
     number: attempt.number,
     state: FinishedStateSchema.parse(attempt.state),
-    finishedAt: attempt.finishedAt,
+    finishedAt: dateOrNull(attempt.finishedAt),
     mark: attempt.mark ?? 0,
     maxMark: attempt.maxMark,
     percent: attempt.percent ?? 0,
-    passed: attempt.passed ?? false,
-    quiz: { id: attempt.quiz.id, title: attempt.quiz.title, passPercent: attempt.quiz.passPercent },
+    passed: Boolean(attempt.passed),
+    quiz: { id: attempt.quizId, title: attempt.title, passPercent: attempt.passPercent },
   };
   if (!full) {
     const why =
       policy === "never"
         ? "本测验不公布答案与解析。"
-        : attempt.quiz.closesAt
-          ? `测验结束后（${formatChinaDateTime(attempt.quiz.closesAt)}）可查看答案与解析。`
+        : closesAt
+          ? `测验结束后（${formatChinaDateTime(closesAt)}）可查看答案与解析。`
           : "测验结束后可查看答案与解析。";
     return { mode: "marks_only" as const, why, ...summary, items: null };
   }
 
-  const items = await prisma.attemptItem.findMany({
-    where: { attemptId },
-    select: {
-      position: true,
-      optionOrder: true,
-      response: true,
-      mark: true,
-      maxMark: true,
-      correct: true,
-      question: { select: { type: true, stem: true, options: true, answer: true, explanation: true } },
-    },
-    orderBy: { position: "asc" },
-  });
+  const db = rawDb();
+  const items = all<{
+    position: number;
+    optionOrder: string | null;
+    response: string | null;
+    mark: number | null;
+    maxMark: number;
+    correct: number | boolean | null;
+    questionId: number;
+    updatedAt: string | Date;
+    explanation: string;
+  }>(
+    db,
+    sql`SELECT i."position", i."optionOrder", i."response", i."mark", i."maxMark", i."correct", i."questionId", q."updatedAt", q."explanation"
+      FROM "AttemptItem" i JOIN "Question" q ON q."id" = i."questionId" WHERE i."attemptId" = ${attempt.id} ORDER BY i."position"`,
+  );
+  const questions = questionsAt(
+    db,
+    items.map((i) => ({ questionId: i.questionId, version: versionOf(i.updatedAt) })),
+  );
   return {
     mode: "full" as const,
     why: null,
     ...summary,
     items: items.map((item) => {
-      const q = item.question;
-      const order = bankOrderOf(q, item.optionOrder);
+      const q = questions.get(item.questionId)!;
+      const order = bankOrderFor(q, item.optionOrder);
       const answer = JSON.parse(q.answer) as unknown;
       const correctAnswer =
         q.type === "judge" ? [String(answer)] : q.type === "fill" ? (answer as string[]) : ([] as string[]).concat(toPresented(order, answer) ?? []);
@@ -556,10 +702,10 @@ export async function getReview(personId: number, attemptId: number, now = new D
         options: presentedOptions(q, parseJson<string[]>(item.optionOrder)),
         response: presentedResponse(q.type, order, parseJson<unknown>(item.response)),
         correctAnswer,
-        explanation: q.explanation,
+        explanation: item.explanation,
         mark: item.mark ?? 0,
         maxMark: item.maxMark,
-        correct: item.correct ?? false,
+        correct: Boolean(item.correct),
       };
     }),
   };
