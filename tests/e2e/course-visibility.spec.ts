@@ -49,7 +49,8 @@ test("a course required of a branch shows to its learner with the due date, and 
   await expect(page).toHaveURL(new RegExp(`${course.lessons.intro.url}$`));
   await expect(page.getByRole("heading", { name: "支部必修第一课" })).toBeVisible();
   await expect(page.getByText("本支部的必修内容。")).toBeVisible();
-  await expect(page.locator("video[data-testid=lesson-video]")).toHaveAttribute("src", mediaUrl);
+  // The player loads on the first tap (decision 072): the page names the video in the <video>'s source.
+  await expect(page.locator("video[data-testid=lesson-video] source")).toHaveAttribute("src", mediaUrl);
   expect((await page.request.get(mediaUrl)).status()).toBe(200);
 
   const outsider = await (await newContext()).newPage();

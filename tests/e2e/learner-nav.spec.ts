@@ -225,8 +225,13 @@ test("sign-in, a video lesson, a quiz attempt, a contest entry and the reports h
 
   await page.goto(course.lessons.weidangke.url);
   await expect(page.getByRole("heading", { level: 1, name: "微党课：无障碍" })).toBeVisible();
-  // The player is set up (video.js wraps the video in its own controls), so axe sees what a learner gets.
+  // What the page opens with: our poster and its 播放视频 button (the player loads on the tap, decision 072) …
+  await expect(page.getByRole("button", { name: "播放视频" })).toBeEnabled();
+  expect(await axeViolations(page), "a video lesson before its player").toEqual([]);
+  // … and the player once tapped (video.js wraps the video in its own controls), so axe sees what a learner gets.
+  await page.getByRole("button", { name: "播放视频" }).tap();
   await expect(page.locator("video.vjs-tech")).toBeAttached();
+  await expect(page.getByRole("button", { name: "播放视频" })).toHaveCount(0);
   expect(await axeViolations(page), "a video lesson").toEqual([]);
 
   await page.goto(`/quizzes/${quiz.quizId}`);

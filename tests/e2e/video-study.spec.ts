@@ -55,10 +55,13 @@ function studyLog(page: Page) {
 const video = (page: Page) => page.locator("video[data-testid=lesson-video]");
 const currentTime = (page: Page) => video(page).evaluate((v: HTMLVideoElement) => v.currentTime);
 
-/** Starts the video the way a person does: the player's big play button. */
+/**
+ * Starts the video the way a person does: one tap on the lesson's 播放视频 button, which loads the
+ * player and starts it (decision 072; the player's own big play button is not there before the tap).
+ */
 async function play(page: Page) {
   const begun = studyAnswer(page, "begin");
-  await page.locator(".vjs-big-play-button").click();
+  await page.getByRole("button", { name: "播放视频" }).click();
   expect(((await (await begun).json()) as StudyAnswer).ok).toBe(true);
 }
 
@@ -283,4 +286,42 @@ test("watching a video to its end reports it watched to its end", async ({ page 
   expect(Math.max(...intervals.map(([, end]) => end))).toBeGreaterThanOrEqual(1.99);
   // … so the usual 95 % is reached by watching it through.
   await expect(page.getByTestId("lesson-complete")).toHaveText("本课时已完成，获得 0.5 学时。");
+});
+
+// A video lesson opens light on a phone (issue 15, decision 072): its page loads no video.js (the
+// site's largest script) and no media until the learner taps 播放视频; that one tap loads the
+// player, plays the video and starts the study time, and what is played is credited.
+test("a video lesson loads no player until 播放视频 is tapped, and that tap plays and credits time @phone", async ({ page }) => {
+  const course = seedCourse({
+    titlePrefix: "轻页面视频课",
+    lessons: [{ key: "weidangke", title: "微党课：点击播放", credit: 100, minutes: 1, video: MEDIA.weidangke, tree: [{ t: "p", c: ["点击播放。"] }] }],
+  });
+  await signInAs(page, "member", "周党员");
+  const fetched: string[] = [];
+  page.on("request", (r) => fetched.push(new URL(r.url()).pathname));
+  const playerFiles = () => fetched.filter((p) => /\/assets\/video[.-]/.test(p) || p.startsWith("/media/"));
+  const log = studyLog(page);
+  await page.goto(course.lessons.weidangke.url);
+  const button = page.getByRole("button", { name: "播放视频" });
+  await expect(button).toBeEnabled();
+  // The poster is a finger's size and keeps the player's 16:9 place on the 390 px screen.
+  const box = (await button.boundingBox())!;
+  expect(box.width).toBeGreaterThan(300);
+  expect(Math.round((box.width * 9) / 16)).toBeCloseTo(box.height, -1);
+  await page.waitForLoadState("networkidle");
+  expect(playerFiles()).toEqual([]);
+  await expect(page.locator(".vjs-big-play-button")).toHaveCount(0);
+
+  const begun = studyAnswer(page, "begin");
+  await button.tap();
+  expect(((await (await begun).json()) as StudyAnswer).ok).toBe(true);
+  expect(playerFiles().some((p) => /\/assets\/video\.es-/.test(p))).toBe(true);
+  await expect(button).toHaveCount(0);
+  await expect.poll(() => currentTime(page), { timeout: 15_000 }).toBeGreaterThan(2);
+
+  // Pausing sends what was played, and the server credits it.
+  const since = log.mark();
+  await video(page).evaluate((v: HTMLVideoElement) => v.pause());
+  await expect.poll(async () => (await log.beatsSince(since)).some((a) => a.ok && (a.newSeconds ?? 0) > 1)).toBe(true);
+  await expect(page.getByTestId("lesson-progress")).toHaveText(/^1 学时 · 已观看 [1-9]\d?%（完成需 95%）$/);
 });

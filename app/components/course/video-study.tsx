@@ -1,11 +1,13 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { HEARTBEAT_SECONDS, type Interval, formatMediaTime } from "~/lib/watch-credit";
+import { useHydrated } from "~/components/ui/use-hydrated";
 import { CheckpointCard, type PublicCheckpoint } from "./checkpoint-card";
 import { StudyChannel, type StudyStatus } from "./study-client";
 
-// A video lesson: the video.js player (loaded on the client only, lazily), the played intervals sent
-// as heartbeats, seeking past the furthest watched point blocked, the video paused at each checkpoint
-// until it is answered, and every sentence the server returns about time that did not count shown to
+// A video lesson: our own poster with a 播放视频 button (server-rendered, sized), the video.js player
+// loaded on the learner's first tap of it (decision 072), the played intervals sent as heartbeats,
+// seeking past the furthest watched point blocked, the video paused at each checkpoint until it is
+// answered, and every sentence the server returns about time that did not count shown to
 // the learner. The server decides what counts (app/lib/watch-credit.ts); the player only reports.
 
 type Player = {
@@ -15,6 +17,9 @@ type Player = {
   pause(): void;
   play(): Promise<void> | undefined;
   on(event: string, fn: () => void): void;
+  one(event: string, fn: () => void): void;
+  ready(fn: () => void): void;
+  el(): HTMLElement;
   dispose(): void;
 };
 
@@ -45,6 +50,12 @@ export function VideoStudy(props: {
   const pausedForRef = useRef<PublicCheckpoint | null>(null);
   const [pausedAnswered, setPausedAnswered] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  // poster: our button over the bare <video>, nothing of video.js loaded; loading: video.js is on its
+  // way after the tap; player: video.js has taken over (playing, or showing its own play button).
+  const [stage, setStage] = useState<"poster" | "loading" | "player">("poster");
+  const startRef = useRef<(() => void) | null>(null);
+  // A tap before the page's script has run would be lost: the button waits for hydration.
+  const hydrated = useHydrated();
 
   const closeCurrent = () => {
     const c = current.current;
@@ -99,30 +110,27 @@ export function VideoStudy(props: {
   useEffect(() => {
     let disposed = false;
     let timer: ReturnType<typeof setInterval> | undefined;
-    let stopWatching = () => {};
-    // The player (video.js, the largest script of the site) is fetched only once the video is on
-    // screen or about to be: a lesson whose video sits below its text loads it when the reader gets
-    // there (decision 062).
-    const onScreen = new Promise<void>((resolve) => {
-      const element = videoRef.current;
-      if (!element || typeof IntersectionObserver === "undefined") return resolve();
-      const observer = new IntersectionObserver(
-        (entries) => {
-          if (!entries.some((e) => e.isIntersecting) && !disposed) return;
-          observer.disconnect();
-          resolve();
-        },
-        { rootMargin: "200px" },
-      );
-      observer.observe(element);
-      stopWatching = () => observer.disconnect();
-    });
-    void (async () => {
-      await onScreen;
-      if (disposed) return;
-      const [{ default: videojs }] = await Promise.all([import("video.js"), import("video.js/dist/video-js.css")]);
+    // The player (video.js, the largest script of the site, and its CSS) is fetched on the learner's
+    // first tap of 播放视频, never while the page loads: a video lesson shows its video at the top, so
+    // loading it "when on screen" ran it during page load (decision 072).
+    let started = false;
+    const start = async () => {
+      if (started || disposed) return;
+      started = true;
+      let videojs: typeof import("video.js").default;
+      try {
+        [{ default: videojs }] = await Promise.all([import("video.js"), import("video.js/dist/video-js.css")]);
+      } catch {
+        // Offline or a failed download: the learner can tap again.
+        started = false;
+        if (!disposed) {
+          setError("播放器加载失败，请检查网络后重试。");
+          setStage("poster");
+        }
+        return;
+      }
       if (disposed || !videoRef.current) return;
-      const player = videojs(videoRef.current, { controls: true, fluid: true, preload: "metadata", playbackRates: [], language: "zh-CN" }) as unknown as Player;
+      const player = videojs(videoRef.current, { controls: true, fluid: true, preload: "auto", playbackRates: [], language: "zh-CN" }) as unknown as Player;
       playerRef.current = player;
       let last = player.currentTime();
 
@@ -183,7 +191,37 @@ export function VideoStudy(props: {
       player.on("pause", stop);
       player.on("ended", stop);
       timer = setInterval(() => void flush(), HEARTBEAT_SECONDS * 1000);
-    })();
+      // The tap was to play, so playback starts by itself once the player is ready and the media has
+      // its metadata. It is started on the media element: video.js's own play() queues the call until
+      // events that, with the tests' fake clock, had already passed, and a play() before video.js has
+      // set its source is aborted by the load that starts. Chromium and Safari let a page play after
+      // a tap on it; where the browser refuses, the player shows its own play button, one more tap.
+      // Either way the "play" event above begins the study time, as before.
+      // Keyboard users keep their place: the focus the vanished button held moves to the player.
+      const focusFree = () => !document.activeElement || document.activeElement === document.body || document.activeElement.closest("[data-player]") !== null;
+      const handOver = () => {
+        if (disposed) return;
+        const hadFocus = focusFree();
+        setError(null);
+        setStage("player");
+        if (hadFocus) player.el().focus({ preventScroll: true });
+      };
+      player.one("play", handOver);
+      const media = videoRef.current;
+      const attempt = () => {
+        if (disposed || !media.paused) return;
+        media.play().catch((e: unknown) => {
+          // A load begun after this call (video.js setting its source) aborts it: try again once it has metadata.
+          if (e instanceof DOMException && e.name === "AbortError") media.addEventListener("loadedmetadata", attempt, { once: true });
+          else handOver();
+        });
+      };
+      player.ready(() => {
+        if (media.readyState >= HTMLMediaElement.HAVE_METADATA) attempt();
+        else media.addEventListener("loadedmetadata", attempt, { once: true });
+      });
+    };
+    startRef.current = () => void start();
     const onHide = () => {
       closeCurrent();
       void flush();
@@ -191,7 +229,7 @@ export function VideoStudy(props: {
     window.addEventListener("pagehide", onHide);
     return () => {
       disposed = true;
-      stopWatching();
+      startRef.current = null;
       clearInterval(timer);
       window.removeEventListener("pagehide", onHide);
       onHide();
@@ -204,10 +242,36 @@ export function VideoStudy(props: {
 
   return (
     <div className="space-y-2">
-      <div data-vjs-player>
-        <video ref={videoRef} className="video-js vjs-big-play-centered" playsInline preload="metadata" data-testid="lesson-video">
-          <source src={props.src} type={props.mime} />
-        </video>
+      <div className="relative" data-player={stage}>
+        <div data-vjs-player>
+          {/* No media is fetched before the tap (preload none); the box keeps the player's 16:9 place. */}
+          <video ref={videoRef} className="video-js vjs-big-play-centered aspect-video w-full bg-black" playsInline preload="none" data-testid="lesson-video">
+            <source src={props.src} type={props.mime} />
+          </video>
+        </div>
+        {stage === "player" ? null : (
+          <button
+            type="button"
+            disabled={!hydrated || stage === "loading"}
+            onClick={() => {
+              setStage("loading");
+              startRef.current?.();
+            }}
+            className="group absolute inset-0 flex flex-col items-center justify-center gap-2 text-white"
+            data-testid="video-poster-play"
+          >
+            <span className="flex h-16 w-16 items-center justify-center rounded-full bg-black/60 ring-2 ring-white/80 group-hover:bg-party group-focus-visible:bg-party">
+              {stage === "loading" ? (
+                <span className="h-7 w-7 animate-spin rounded-full border-4 border-white/40 border-t-white" aria-hidden="true" />
+              ) : (
+                <svg viewBox="0 0 24 24" className="ml-1 h-9 w-9" aria-hidden="true" fill="currentColor">
+                  <path d="M8 5v14l11-7z" />
+                </svg>
+              )}
+            </span>
+            <span className="rounded bg-black/60 px-2 py-0.5 text-sm">{stage === "loading" ? "正在加载播放器…" : "播放视频"}</span>
+          </button>
+        )}
       </div>
       {superseded ? (
         <div role="alert" className="rounded border border-red-300 bg-red-50 p-2 text-sm text-red-800">
