@@ -2,7 +2,22 @@ import Database from "better-sqlite3";
 import { createRandom } from "../../app/lib/quiz-shuffle";
 import { seedDemoContest } from "../../prisma/seed";
 import { connections } from "../lib/http-pool";
-import { Series, Span, TimeCap, answerOf, arrivals, demoPeople, expect, formHeaders, healthz, load, signInAll, sleep, storedResponse } from "../lib/morning";
+import {
+  Series,
+  Span,
+  TimeCap,
+  answerOf,
+  arrivals,
+  demoPeople,
+  expect,
+  formHeaders,
+  healthz,
+  load,
+  sessionsForTheRest,
+  signInAll,
+  sleep,
+  storedResponse,
+} from "../lib/morning";
 import { type BenchContext, type Row, formatTable } from "../lib/report";
 import { decodeSingleFetch } from "../lib/single-fetch";
 import { type Stats } from "../lib/stats";
@@ -30,7 +45,8 @@ const CONNECTIONS = Number(process.env.MORNING_CONNECTIONS ?? 128);
 const SIGN_IN_CONCURRENCY = 16;
 /** The sign-in phase's cap: people not signed in by then get a session directly (reported). */
 const SIGN_IN_MAX_MS = Number(process.env.MORNING_SIGNIN_MAX_S ?? 600) * 1000;
-const MAX_MS = 900_000;
+/** The crowd phase's cap (people still walking then are counted as cut off). */
+const MAX_MS = Number(process.env.MORNING_MAX_S ?? 900) * 1000;
 const HEALTHZ_ALONE = 200;
 const CONTEST_TITLE = "党史知识竞赛";
 const ROUTE = "routes/contests.$contestId";

@@ -40,7 +40,8 @@ const THINK_S = Number(process.env.MORNING_THINK_S ?? 4);
 const CONNECTIONS = Number(process.env.MORNING_CONNECTIONS ?? 128);
 const SIGN_IN_CONCURRENCY = 16;
 const SIGN_IN_MAX_MS = Number(process.env.MORNING_SIGNIN_MAX_S ?? 600) * 1000;
-const MAX_MS = 900_000;
+/** The crowd phase's cap (people still walking then are counted as cut off). */
+const MAX_MS = Number(process.env.MORNING_MAX_S ?? 900) * 1000;
 const HEALTHZ_ALONE = 200;
 const QUIZ_TITLE = "“两学一做”党章党规知识测试";
 const ROUTE = "routes/quizzes.$quizId_.attempts.$attemptId";
