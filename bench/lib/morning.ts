@@ -214,6 +214,25 @@ export function storedResponse(type: string, optionOrder: string | null, options
   return bank === null ? null : JSON.stringify(bank);
 }
 
+/**
+ * What the hydrated page asks for right after the document (v3_lazyRouteDiscovery,
+ * @remix-run/react's fog-of-war.js): the routes of every link and form it renders that carry
+ * `data-discover`, in one `GET /__manifest?p=…&version=…`, paths sorted. Null when there are none.
+ */
+export function discoveryPath(html: string): string | null {
+  const version = /"version":"([^"]+)"/.exec(html)?.[1];
+  const paths = new Set<string>();
+  for (const tag of html.match(/<(a|form)\b[^>]*data-discover="true"[^>]*>/g) ?? []) {
+    const target = /\b(?:href|action)="([^"]*)"/.exec(tag)?.[1];
+    if (target) paths.add(new URL(target.replace(/&amp;/g, "&"), "http://x").pathname);
+  }
+  if (!version || paths.size === 0) return null;
+  const query = new URLSearchParams();
+  [...paths].sort().forEach((p) => query.append("p", p));
+  query.set("version", version);
+  return `/__manifest?${query.toString()}`;
+}
+
 /** A fixed, varied answer per person and question, from the options the page shows. */
 export function answerOf(item: { position: number; type: string; options: { value: string }[] }, k: number): string[] {
   const i = k + item.position;
