@@ -59,7 +59,35 @@ export function demoPeople(dbFile: string, n: number, audience: { table: "Contes
   }
 }
 
-export type Pool = ReturnType<typeof connections>;
+/**
+ * The crowd's connections: at most `size` requests open at once, the rest waiting their turn, first come
+ * first served (the wait counts in a step's time). At `deadline` every request still waiting is dropped
+ * with a TimeCap, so a capped run ends when the requests already sent are answered.
+ */
+export function crowdConnections(url: string, size: number, deadline: number) {
+  const pool = connections(url, size, { retryStaleSocket: true });
+  let free = size;
+  const waiting: { resolve: () => void; reject: (e: Error) => void }[] = [];
+  const timer = setTimeout(() => waiting.splice(0).forEach((w) => w.reject(new TimeCap())), Math.max(0, deadline - performance.now()));
+  return {
+    async request(path: string, init: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<PoolReply> {
+      if (performance.now() > deadline) throw new TimeCap();
+      if (free > 0) free--;
+      else await new Promise<void>((resolve, reject) => waiting.push({ resolve, reject }));
+      try {
+        return await pool.request(path, init);
+      } finally {
+        const next = waiting.shift();
+        if (next) next.resolve();
+        else free++;
+      }
+    },
+    close() {
+      clearTimeout(timer);
+      pool.close();
+    },
+  };
+}
 
 /** Form-encoded POST headers as a browser's fetch sends them (same-origin, so the Origin of the site). */
 export const formHeaders = (url: string, cookie?: string): Record<string, string> => ({
@@ -133,15 +161,21 @@ export class Series {
     const t0 = performance.now();
     this.first = Math.min(this.first, t0);
     try {
-      return await request();
+      const result = await request();
+      this.done(t0);
+      return result;
     } catch (e) {
+      if (e instanceof TimeCap) throw e; // never sent: neither an error nor a latency
       this.fail(e);
+      this.done(t0);
       throw e;
-    } finally {
-      const t1 = performance.now();
-      this.latencies.push(t1 - t0);
-      this.last = Math.max(this.last, t1);
     }
+  }
+
+  private done(t0: number) {
+    const t1 = performance.now();
+    this.latencies.push(t1 - t0);
+    this.last = Math.max(this.last, t1);
   }
 
   fail(e: unknown) {

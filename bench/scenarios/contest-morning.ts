@@ -1,13 +1,13 @@
 import Database from "better-sqlite3";
 import { createRandom } from "../../app/lib/quiz-shuffle";
 import { seedDemoContest } from "../../prisma/seed";
-import { connections } from "../lib/http-pool";
 import {
   Series,
   Span,
   TimeCap,
   answerOf,
   arrivals,
+  crowdConnections,
   demoPeople,
   discoveryPath,
   expect,
@@ -117,7 +117,6 @@ export async function run({ url, dbFile }: BenchContext): Promise<Row[]> {
   const before = await healthz(url, { count: HEALTHZ_ALONE, maxMs: 60_000 });
 
   // Phase 2: the crowd.
-  const pool = connections(url, CONNECTIONS, { retryStaleSocket: true });
   const s = {
     page: new Series(),
     manifest: new Series(),
@@ -139,6 +138,7 @@ export async function run({ url, dbFile }: BenchContext): Promise<Row[]> {
   const thinks = crowd.map(() => Array.from({ length: contest.questions }, () => THINK_S * 1000 * (0.5 + random())));
   const started = performance.now();
   const deadline = started + MAX_MS;
+  const pool = crowdConnections(url, CONNECTIONS, deadline);
   let cutOff = 0;
   let finished = 0;
   let phaseOver = false;
