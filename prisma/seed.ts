@@ -359,15 +359,16 @@ const demoBank = (f: RecordWriter, slug: string) => get<{ id: number }>(f.db, sq
  * 20 questions drawn from two banks, 30 minutes, two attempts, pass mark 80, 0.5 学时 on passing,
  * open to everyone for 30 days. Beside it a short 每日一练 in the one-question-per-screen layout with
  * the answer sheet (decision 064): 5 questions from the party-basics bank, 10 minutes, three attempts,
- * no 学时. Skipped when any quiz exists or the banks are missing.
+ * no 学时. Skipped when any quiz exists (unless `evenIfOthers`: a benchmark's own quizzes do not count)
+ * or the banks are missing.
  */
 /** The demo's quiz in the one-question-per-screen layout (its answer sheet shows on a phone). */
 export const DEMO_SINGLE_QUIZ_TITLE = "党的基础知识每日一练（一屏一题）";
 
-export function seedDemoQuiz(dbFile: string): boolean {
+export function seedDemoQuiz(dbFile: string, opts: { evenIfOthers?: boolean } = {}): boolean {
   const f = openRecordWriter(dbFile);
   try {
-    if (get<{ n: number }>(f.db, sql`SELECT COUNT(*) AS "n" FROM "Quiz"`)!.n > 0) return false;
+    if (!opts.evenIfOthers && get<{ n: number }>(f.db, sql`SELECT COUNT(*) AS "n" FROM "Quiz"`)!.n > 0) return false;
     const constitution = demoBank(f, "party-constitution");
     const regulations = demoBank(f, "party-regulations");
     const basics = demoBank(f, "party-basics");
@@ -414,12 +415,12 @@ export function seedDemoQuiz(dbFile: string): boolean {
  * The demo's knowledge competition, added once the shipped banks are in the database: a 党史知识竞赛
  * open to everyone for three days, 25 questions drawn per participant (15 from the party-basics bank,
  * 10 from the constitution), 15 minutes, 4 points each, 0.25 学时 for taking part. Skipped when any
- * contest exists or the banks are missing.
+ * contest exists (unless `evenIfOthers`) or the banks are missing.
  */
-export function seedDemoContest(dbFile: string): boolean {
+export function seedDemoContest(dbFile: string, opts: { evenIfOthers?: boolean } = {}): boolean {
   const f = openRecordWriter(dbFile);
   try {
-    if (get<{ n: number }>(f.db, sql`SELECT COUNT(*) AS "n" FROM "Contest"`)!.n > 0) return false;
+    if (!opts.evenIfOthers && get<{ n: number }>(f.db, sql`SELECT COUNT(*) AS "n" FROM "Contest"`)!.n > 0) return false;
     const basics = demoBank(f, "party-basics");
     const constitution = demoBank(f, "party-constitution");
     const root = demoRoot(f);

@@ -44,6 +44,8 @@ const SCENARIOS: Scenario[] = await Promise.all([
   import("../bench/scenarios/library-search"),
   import("../bench/scenarios/home"),
   import("../bench/scenarios/reminders"),
+  import("../bench/scenarios/contest-morning"),
+  import("../bench/scenarios/quiz-morning"),
 ]);
 
 const wanted = process.argv.slice(2);

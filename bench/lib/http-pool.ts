@@ -3,7 +3,7 @@ import http from "node:http";
 // Requests over a fixed pool of keep-alive connections, as a reverse proxy in front of the server
 // keeps them, and a limit on how many are open at once.
 
-export type PoolReply = { status: number; text: string; location?: string };
+export type PoolReply = { status: number; text: string; location?: string; setCookie?: string[] };
 
 /**
  * Not fetch: its pool opens a new connection whenever none is free at that instant, so under
@@ -11,22 +11,37 @@ export type PoolReply = { status: number; text: string; location?: string };
  * loop to be accepted while idle ones are closed by its 5 s keep-alive timeout (a p99 of more than a
  * minute and connection resets, all of the client's making).
  */
-export function connections(url: string, size: number) {
+export function connections(url: string, size: number, opts: { retryStaleSocket?: boolean } = {}) {
   const agent = new http.Agent({ keepAlive: true, maxSockets: size });
   const { hostname, port } = new URL(url);
   return {
     request(path: string, init: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<PoolReply> {
       const headers = init.body === undefined ? init.headers : { ...init.headers, "Content-Length": String(Buffer.byteLength(init.body)) };
-      return new Promise((resolve, reject) => {
-        const req = http.request({ agent, hostname, port, path, method: init.method ?? "GET", headers }, (res) => {
-          const chunks: Buffer[] = [];
-          res.on("data", (c: Buffer) => chunks.push(c));
-          res.on("end", () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString("utf8"), location: res.headers.location }));
-          res.on("error", reject);
+      const send = (retried: boolean) =>
+        new Promise<PoolReply>((resolve, reject) => {
+          const req = http.request({ agent, hostname, port, path, method: init.method ?? "GET", headers }, (res) => {
+            const chunks: Buffer[] = [];
+            res.on("data", (c: Buffer) => chunks.push(c));
+            res.on("end", () =>
+              resolve({
+                status: res.statusCode ?? 0,
+                text: Buffer.concat(chunks).toString("utf8"),
+                location: res.headers.location,
+                setCookie: res.headers["set-cookie"],
+              }),
+            );
+            res.on("error", reject);
+          });
+          req.on("error", (e: NodeJS.ErrnoException) => {
+            // The server closed an idle keep-alive connection (its 5 s timeout) just as this request
+            // was put on it: the request never reached it, so it goes again on a fresh connection, as
+            // browsers and proxies do (Node's documentation of request.reusedSocket).
+            if (opts.retryStaleSocket && !retried && req.reusedSocket && (e.code === "ECONNRESET" || e.code === "EPIPE")) resolve(send(true));
+            else reject(e);
+          });
+          req.end(init.body);
         });
-        req.on("error", reject);
-        req.end(init.body);
-      });
+      return send(false);
     },
     close: () => agent.destroy(),
   };

@@ -19,6 +19,8 @@ export async function spawnServer(opts: {
   nodeArgs?: string[];
   /** Another checkout of the project whose server runs (a benchmark's "before"); this one by default. */
   appRoot?: string;
+  /** How long it may take to listen (30 s; a benchmark on a loaded machine gives it longer). */
+  startTimeoutMs?: number;
 }): Promise<SpawnedServer> {
   const appRoot = opts.appRoot ?? ROOT;
   const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), "--import", "tsx", path.join(appRoot, "tests", "support", "run-server.ts")], {
@@ -38,7 +40,7 @@ export async function spawnServer(opts: {
     stderr.push(b.toString());
     if (opts.logFd !== undefined) fs.writeSync(opts.logFd, b);
   });
-  const url = await waitForListening(child, stderr, opts.logFd);
+  const url = await waitForListening(child, stderr, opts.logFd, opts.startTimeoutMs);
   return {
     url,
     stderr,
@@ -53,13 +55,13 @@ export async function spawnServer(opts: {
   };
 }
 
-function waitForListening(child: ChildProcess, stderr: string[], logFd?: number): Promise<string> {
+function waitForListening(child: ChildProcess, stderr: string[], logFd?: number, timeoutMs = 30_000): Promise<string> {
   return new Promise((resolve, reject) => {
     let out = "";
     const timer = setTimeout(() => {
       child.kill("SIGKILL");
-      reject(new Error(`server did not start in 30 s:\n${out}\n${stderr.join("")}`));
-    }, 30_000);
+      reject(new Error(`server did not start in ${timeoutMs / 1000} s:\n${out}\n${stderr.join("")}`));
+    }, timeoutMs);
     // Keep reading stdout after the line is seen, so a chatty server never blocks on a full pipe.
     child.stdout!.on("data", (b: Buffer) => {
       if (logFd !== undefined) fs.writeSync(logFd, b);

@@ -1,0 +1,277 @@
+import os from "node:os";
+import Database from "better-sqlite3";
+import { fromPresented } from "../../app/lib/quiz-shuffle";
+import { DEMO_PASSWORD } from "../../prisma/seed";
+import { openFactory } from "../../tests/factories";
+import { SESSION_COOKIE, insertBenchSession } from "./bench-accounts";
+import { type PoolReply, connections } from "./http-pool";
+import { type Stats, summarize } from "./stats";
+
+// What contest-morning and quiz-morning share: real people of the demo university given the demo
+// accounts' password, a sign-in phase of real argon2 sign-ins, a crowd that arrives within a minute
+// and walks through the pages as a hydrated phone does, each step timed, and /healthz one at a time.
+
+export const load = () =>
+  os
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(" ");
+
+/** Seeded people's numbers: a student's is digits, a staff member's H or T and digits (prisma/seed.ts); bench accounts have letters. */
+const SEEDED_NUMBER = /^([0-9]|[HT][0-9])/;
+
+export type Person = { id: number; number: string };
+
+/**
+ * N active people of the demo university in the audience of the quiz or contest (`audienceTable`:
+ * ContestAudience or QuizAudience, by `ownerColumn`), seeded ones only, ordered by id. The bulk demo
+ * people have no password: they get the demo accounts' hash (setup, not measured); people who already
+ * have that hash (an earlier morning scenario of the same run) are taken as they are.
+ */
+export function demoPeople(dbFile: string, n: number, audience: { table: "ContestAudience" | "QuizAudience"; column: string; id: number }): Person[] {
+  const db = new Database(dbFile, { timeout: 10_000 });
+  try {
+    const demo = db.prepare(`SELECT w."hash" FROM "Person" p JOIN "Password" w ON w."personId" = p."id" WHERE p."number" = 'admin'`).get() as {
+      hash: string;
+    };
+    const audiences = db
+      .prepare(`SELECT u."path", a."politicalStatus" FROM "${audience.table}" a JOIN "OrgUnit" u ON u."id" = a."unitId" WHERE a."${audience.column}" = ?`)
+      .all(audience.id) as { path: string; politicalStatus: string | null }[];
+    if (audiences.length === 0) throw new Error(`no audience for ${audience.table} ${audience.id}`);
+    const candidates = db
+      .prepare(
+        `SELECT p."id", p."number", p."politicalStatus", u."path", w."hash", w."mustChange"
+         FROM "Person" p JOIN "OrgUnit" u ON u."id" = p."unitId" LEFT JOIN "Password" w ON w."personId" = p."id"
+         WHERE p."disabledAt" IS NULL ORDER BY p."id"`,
+      )
+      .all() as { id: number; number: string; politicalStatus: string; path: string; hash: string | null; mustChange: number | null }[];
+    const chosen = candidates
+      .filter((p) => SEEDED_NUMBER.test(p.number) && (p.hash === null || (p.hash === demo.hash && !p.mustChange)))
+      .filter((p) => audiences.some((a) => p.path.startsWith(a.path) && (a.politicalStatus === null || a.politicalStatus === p.politicalStatus)))
+      .slice(0, n);
+    if (chosen.length < n) throw new Error(`only ${chosen.length} demo people in the audience, ${n} wanted`);
+    const give = db.prepare(`INSERT INTO "Password" ("personId", "hash", "mustChange", "updatedAt") VALUES (?, ?, 0, ?)`);
+    const now = new Date().toISOString().replace("Z", "+00:00");
+    db.transaction(() => chosen.filter((p) => p.hash === null).forEach((p) => give.run(p.id, demo.hash, now)))();
+    return chosen.map((p) => ({ id: p.id, number: p.number }));
+  } finally {
+    db.close();
+  }
+}
+
+/**
+ * The crowd's connections: at most `size` requests open at once, the rest waiting their turn, first come
+ * first served (the wait counts in a step's time). At `deadline` every request still waiting is dropped
+ * with a TimeCap, so a capped run ends when the requests already sent are answered.
+ */
+export function crowdConnections(url: string, size: number, deadline: number) {
+  const pool = connections(url, size, { retryStaleSocket: true });
+  let free = size;
+  const waiting: { resolve: () => void; reject: (e: Error) => void }[] = [];
+  const timer = setTimeout(() => waiting.splice(0).forEach((w) => w.reject(new TimeCap())), Math.max(0, deadline - performance.now()));
+  return {
+    async request(path: string, init: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<PoolReply> {
+      if (performance.now() > deadline) throw new TimeCap();
+      if (free > 0) free--;
+      else await new Promise<void>((resolve, reject) => waiting.push({ resolve, reject }));
+      try {
+        return await pool.request(path, init);
+      } finally {
+        const next = waiting.shift();
+        if (next) next.resolve();
+        else free++;
+      }
+    },
+    close() {
+      clearTimeout(timer);
+      pool.close();
+    },
+  };
+}
+
+/** Form-encoded POST headers as a browser's fetch sends them (same-origin, so the Origin of the site). */
+export const formHeaders = (url: string, cookie?: string): Record<string, string> => ({
+  ...(cookie ? { Cookie: cookie } : {}),
+  Origin: url,
+  "Content-Type": "application/x-www-form-urlencoded;charset=UTF-8",
+});
+
+/**
+ * The sign-in phase: every person signs in for real (`POST /login`, argon2 on the server) at
+ * `concurrency`, within `maxMs`. Returns each person's session cookie (undefined when the sign-in
+ * failed) and the phase's figures (req/s: sign-ins a second).
+ */
+export async function signInAll(url: string, people: Person[], opts: { concurrency: number; maxMs: number }) {
+  const pool = connections(url, opts.concurrency, { retryStaleSocket: true });
+  const cookies: (string | undefined)[] = new Array(people.length);
+  const latencies: number[] = [];
+  let errors = 0;
+  let firstError: string | undefined;
+  let next = 0;
+  const started = performance.now();
+  const deadline = started + opts.maxMs;
+  async function worker() {
+    while (next < people.length && performance.now() < deadline) {
+      const k = next++;
+      const t0 = performance.now();
+      try {
+        const body = new URLSearchParams({ redirectTo: "", username: people[k].number, password: DEMO_PASSWORD }).toString();
+        const reply = await pool.request("/login", { method: "POST", headers: formHeaders(url), body });
+        const token = reply.setCookie?.map((c) => c.split(";")[0]).find((c) => c.startsWith(`${SESSION_COOKIE}=`));
+        if (reply.status !== 302 || !token) throw new Error(`POST /login as ${people[k].number} → ${reply.status} ${reply.location ?? ""}`);
+        cookies[k] = token;
+      } catch (e) {
+        errors++;
+        firstError ??= e instanceof Error ? e.message : String(e);
+      }
+      latencies.push(performance.now() - t0);
+    }
+  }
+  await Promise.all(Array.from({ length: opts.concurrency }, worker));
+  pool.close();
+  return { cookies, stats: { ...summarize(latencies, errors, performance.now() - started), firstError } };
+}
+
+/** One measured step of the crowd's walk; its rate is taken over the window the caller gives. */
+/**
+ * Sessions for the people the sign-in phase did not reach within its cap (a loaded machine hashes a few
+ * a second), stored as the server stores one, so the crowd is still everyone; the number is reported.
+ */
+export function sessionsForTheRest(dbFile: string, people: Person[], cookies: (string | undefined)[]): number {
+  const missing = people.flatMap((p, k) => (cookies[k] ? [] : [k]));
+  if (missing.length === 0) return 0;
+  const f = openFactory(dbFile);
+  try {
+    f.transaction(() => missing.forEach((k) => (cookies[k] = `${SESSION_COOKIE}=${insertBenchSession(f, people[k].id)}`)));
+  } finally {
+    f.close();
+  }
+  return missing.length;
+}
+
+export class Series {
+  latencies: number[] = [];
+  errors = 0;
+  firstError?: string;
+  first = Infinity;
+  last = 0;
+
+  /** Times one request; a wrong answer counts as an error and is rethrown. */
+  async time<T>(request: () => Promise<T>): Promise<T> {
+    const t0 = performance.now();
+    this.first = Math.min(this.first, t0);
+    try {
+      const result = await request();
+      this.done(t0);
+      return result;
+    } catch (e) {
+      if (e instanceof TimeCap) throw e; // never sent: neither an error nor a latency
+      this.fail(e);
+      this.done(t0);
+      throw e;
+    }
+  }
+
+  private done(t0: number) {
+    const t1 = performance.now();
+    this.latencies.push(t1 - t0);
+    this.last = Math.max(this.last, t1);
+  }
+
+  fail(e: unknown) {
+    this.errors++;
+    this.firstError ??= e instanceof Error ? e.message : String(e);
+  }
+
+  /** Figures with req/s over this series' own window (first sent to last answered). */
+  stats(): Stats {
+    return summarize(this.latencies, this.errors, this.last - this.first);
+  }
+}
+
+/** A sum of steps per person (page + 开始 + paper: through the door), with its own window. */
+export class Span {
+  latencies: number[] = [];
+  first = Infinity;
+  last = 0;
+  add(from: number, to: number) {
+    this.latencies.push(to - from);
+    this.first = Math.min(this.first, from);
+    this.last = Math.max(this.last, to);
+  }
+  stats(errors: number): Stats {
+    return summarize(this.latencies, errors, this.last - this.first);
+  }
+}
+
+/** Throws unless the reply has the status. */
+export function expect(reply: PoolReply, status: number, what: string) {
+  if (reply.status !== status) throw new Error(`${what} → ${reply.status}${reply.location ? ` ${reply.location}` : ""} ${reply.text.slice(0, 160)}`);
+}
+
+export class TimeCap extends Error {
+  constructor() {
+    super("time cap reached");
+  }
+}
+
+/** Arrival offsets (ms) of n people spread evenly at random over `seconds`, from a seeded generator, ascending. */
+export function arrivals(n: number, seconds: number, random: () => number): number[] {
+  return Array.from({ length: n }, () => random() * seconds * 1000).sort((a, b) => a - b);
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * `GET /healthz` one request at a time, on a connection of its own, until `until()` says stop (or
+ * `count` requests): the reference before the crowd and the sample during it.
+ */
+export async function healthz(url: string, opts: { count?: number; until?: () => boolean; maxMs: number }): Promise<Stats & { firstError?: string }> {
+  const pool = connections(url, 1, { retryStaleSocket: true });
+  const s = new Series();
+  const deadline = performance.now() + opts.maxMs;
+  let n = 0;
+  while ((opts.count === undefined || n < opts.count) && !opts.until?.() && performance.now() < deadline) {
+    n++;
+    await s.time(async () => expect(await pool.request("/healthz"), 200, "GET /healthz")).catch(() => undefined);
+  }
+  pool.close();
+  return { ...s.stats(), firstError: s.firstError };
+}
+
+/** The response stored in bank letters for what the page sent (presented letters, "true"/"false", the text). */
+export function storedResponse(type: string, optionOrder: string | null, options: string | null, values: string[]): string | null {
+  if (type === "fill") return JSON.stringify(values[0].trim());
+  if (type === "judge") return JSON.stringify(values[0] === "true");
+  const order = optionOrder ? (JSON.parse(optionOrder) as string[]) : Object.keys(JSON.parse(options ?? "{}") as object).sort();
+  const bank = fromPresented(order, type === "single" ? values[0] : values);
+  return bank === null ? null : JSON.stringify(bank);
+}
+
+/**
+ * What the hydrated page asks for right after the document (v3_lazyRouteDiscovery,
+ * @remix-run/react's fog-of-war.js): the routes of every link and form it renders that carry
+ * `data-discover`, in one `GET /__manifest?p=…&version=…`, paths sorted. Null when there are none.
+ */
+export function discoveryPath(html: string): string | null {
+  const version = /"version":"([^"]+)"/.exec(html)?.[1];
+  const paths = new Set<string>();
+  for (const tag of html.match(/<(a|form)\b[^>]*data-discover="true"[^>]*>/g) ?? []) {
+    const target = /\b(?:href|action)="([^"]*)"/.exec(tag)?.[1];
+    if (target) paths.add(new URL(target.replace(/&amp;/g, "&"), "http://x").pathname);
+  }
+  if (!version || paths.size === 0) return null;
+  const query = new URLSearchParams();
+  [...paths].sort().forEach((p) => query.append("p", p));
+  query.set("version", version);
+  return `/__manifest?${query.toString()}`;
+}
+
+/** A fixed, varied answer per person and question, from the options the page shows. */
+export function answerOf(item: { position: number; type: string; options: { value: string }[] }, k: number): string[] {
+  const i = k + item.position;
+  const opts = item.options.map((o) => o.value);
+  if (item.type === "fill") return [i % 3 === 0 ? "三会一课" : `答案${k}-${item.position}`];
+  if (item.type === "multiple") return [opts[i % opts.length], opts[(i + 1) % opts.length]];
+  return [opts[i % opts.length]];
+}

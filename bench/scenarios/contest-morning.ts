@@ -1,0 +1,402 @@
+import Database from "better-sqlite3";
+import { createRandom } from "../../app/lib/quiz-shuffle";
+import { seedDemoContest } from "../../prisma/seed";
+import {
+  Series,
+  Span,
+  TimeCap,
+  answerOf,
+  arrivals,
+  crowdConnections,
+  demoPeople,
+  discoveryPath,
+  expect,
+  formHeaders,
+  healthz,
+  load,
+  sessionsForTheRest,
+  signInAll,
+  sleep,
+  storedResponse,
+} from "../lib/morning";
+import { type BenchContext, type Row, formatTable } from "../lib/report";
+import { decodeSingleFetch } from "../lib/single-fetch";
+import { type Stats } from "../lib/stats";
+
+// A school's contest morning (issue 17): MORNING_N people of the demo university (default 10,000), in
+// the demo contest's audience, sign in for real (argon2) in a first phase of their own; then they
+// arrive as a crowd does, at random within MORNING_ARRIVAL_S seconds (default 60), and each walks
+// through the contest as a hydrated phone does (Remix single fetch; the requests as a real Chromium
+// sends them): the contest page (the document of a first visit), 开始答题 (the form's POST to
+// /contests/:id.data, answered 202 with the redirect), the paper (GET /contests/:id.data, the data the
+// router then loads), 25 answers (POST /api/contests/answer, each after a moment's thought), hand-in
+// (the form's POST, intent=submit) and the result with its ranking (GET /contests/:id.data). Requests
+// go over a fixed pool of keep-alive connections, as a reverse proxy holds them; a step's time runs
+// from the phone sending it to the whole reply read, so it includes the wait for a connection.
+// Afterwards the database is read: every acknowledged answer stored exactly once, as sent, and every
+// acknowledged hand-in finished and scored; otherwise the run throws.
+
+export const name = "contest-morning";
+
+const PEOPLE = Number(process.env.MORNING_N ?? 10_000);
+const ARRIVAL_S = Number(process.env.MORNING_ARRIVAL_S ?? 60);
+/** Mean seconds a person takes over a question before confirming it (uniform from half to one and a half times). */
+const THINK_S = Number(process.env.MORNING_THINK_S ?? 4);
+const CONNECTIONS = Number(process.env.MORNING_CONNECTIONS ?? 128);
+const SIGN_IN_CONCURRENCY = 16;
+/** The sign-in phase's cap: people not signed in by then get a session directly (reported). */
+const SIGN_IN_MAX_MS = Number(process.env.MORNING_SIGNIN_MAX_S ?? 600) * 1000;
+/** The crowd phase's cap (people still walking then are counted as cut off). */
+const MAX_MS = Number(process.env.MORNING_MAX_S ?? 900) * 1000;
+const HEALTHZ_ALONE = 200;
+const CONTEST_TITLE = "党史知识竞赛";
+const ROUTE = "routes/contests.$contestId";
+
+type Item = { position: number; type: string; options: { value: string }[] };
+type PageData = {
+  mode: "intro" | "answering" | "result";
+  entryId: number | null;
+  items: Item[] | null;
+  result: { state: string; place: { place: number } | null; ranking: unknown[] } | null;
+};
+
+/** The demo contest (seeded as `npm start` seeds it, beside any contest another scenario made). */
+function demoContest(dbFile: string): { id: number; questions: number } {
+  const find = () => {
+    const db = new Database(dbFile, { readonly: true });
+    try {
+      return db
+        .prepare(
+          `SELECT c."id", (SELECT SUM(s."count") FROM "ContestSection" s WHERE s."contestId" = c."id") AS "questions"
+           FROM "Contest" c JOIN "Person" t ON t."id" = c."createdById" WHERE c."title" = ? AND t."number" = 'trainer' ORDER BY c."id" LIMIT 1`,
+        )
+        .get(CONTEST_TITLE) as { id: number; questions: number } | undefined;
+    } finally {
+      db.close();
+    }
+  };
+  const found = find();
+  if (found) return found;
+  if (!seedDemoContest(dbFile, { evenIfOthers: true })) throw new Error("the demo contest could not be seeded (are the banks synced?)");
+  return find()!;
+}
+
+function pageData(text: string): PageData {
+  const d = (decodeSingleFetch(text) as Record<string, { data?: PageData } | undefined>)[ROUTE]?.data;
+  if (!d) throw new Error(`no ${ROUTE} data in ${text.slice(0, 200)}`);
+  return d;
+}
+
+function redirectOf(text: string): string {
+  const r = decodeSingleFetch(text) as { redirect?: unknown };
+  if (typeof r.redirect !== "string") throw new Error(`no redirect in ${text.slice(0, 200)}`);
+  return r.redirect;
+}
+
+type Acknowledged = { entryId: number; position: number; values: string[] };
+
+export async function run({ url, dbFile }: BenchContext): Promise<Row[]> {
+  const loadAtStart = load();
+  const contest = demoContest(dbFile);
+  const people = demoPeople(dbFile, PEOPLE, { table: "ContestAudience", column: "contestId", id: contest.id });
+  const page = `/contests/${contest.id}`;
+
+  // Phase 1, reported on its own: real sign-ins, with /healthz one at a time beside them (decision 011's cap).
+  let signingIn = true;
+  const duringSignIn = healthz(url, { until: () => !signingIn, maxMs: SIGN_IN_MAX_MS + 60_000 });
+  const signIn = await signInAll(url, people, { concurrency: SIGN_IN_CONCURRENCY, maxMs: SIGN_IN_MAX_MS }).finally(() => (signingIn = false));
+  const healthzSignIn = await duringSignIn;
+  const signedIn = signIn.cookies.filter(Boolean).length;
+  const direct = sessionsForTheRest(dbFile, people, signIn.cookies);
+  const crowd = people.map((p, k) => ({ ...p, k, cookie: signIn.cookies[k]! }));
+  console.info(
+    `${name}: ${signedIn} of ${people.length} signed in at ${signIn.stats.perSec.toFixed(1)}/s (load ${load()})` +
+      (direct ? `; ${direct} given a session directly after the ${SIGN_IN_MAX_MS / 1000} s cap` : ""),
+  );
+
+  const before = await healthz(url, { count: HEALTHZ_ALONE, maxMs: 60_000 });
+
+  // Phase 2: the crowd.
+  const s = {
+    page: new Series(),
+    manifest: new Series(),
+    start: new Series(),
+    paper: new Series(),
+    answer: new Series(),
+    handIn: new Series(),
+    result: new Series(),
+  };
+  const door = new Span();
+  const out = new Span();
+  let doorErrors = 0;
+  let outErrors = 0;
+  const acknowledged: Acknowledged[] = [];
+  const unsure = new Set<string>(); // answers whose request failed: stored or not, neither is wrong
+  const handedIn = new Set<number>();
+  const random = createRandom(20261202);
+  const offsets = arrivals(crowd.length, ARRIVAL_S, random);
+  const thinks = crowd.map(() => Array.from({ length: contest.questions }, () => THINK_S * 1000 * (0.5 + random())));
+  const started = performance.now();
+  const deadline = started + MAX_MS;
+  const pool = crowdConnections(url, CONNECTIONS, deadline);
+  let cutOff = 0;
+  let finished = 0;
+  let phaseOver = false;
+  const check = () => {
+    if (performance.now() > deadline) throw new TimeCap();
+  };
+
+  async function person(k: number) {
+    const p = crowd[k];
+    await sleep(offsets[k]);
+    const get = (path: string) => pool.request(path, { headers: { Cookie: p.cookie } });
+    const post = (path: string, body: URLSearchParams) => pool.request(path, { method: "POST", headers: formHeaders(url, p.cookie), body: body.toString() });
+
+    // Through the door: the page, 开始答题, the paper.
+    const arrived = performance.now();
+    let items: Item[];
+    let entryId: number;
+    try {
+      check();
+      await s.page.time(async () => {
+        const reply = await get(page);
+        expect(reply, 200, `GET ${page}`);
+        if (!reply.text.includes("开始答题")) throw new Error(`GET ${page}: no 开始答题 on the page`);
+        // Once hydrated, the page asks for the routes of its links; the person presses the button meanwhile.
+        const discovery = discoveryPath(reply.text);
+        if (discovery) void s.manifest.time(async () => expect(await get(discovery), 200, "GET /__manifest")).catch(() => undefined);
+      });
+      check();
+      await s.start.time(async () => {
+        const reply = await post(`${page}.data`, new URLSearchParams({ intent: "start" }));
+        expect(reply, 202, `POST ${page}.data intent=start`);
+        if (redirectOf(reply.text) !== page) throw new Error(`开始答题 redirected to ${redirectOf(reply.text)}`);
+      });
+      check();
+      ({ items, entryId } = await s.paper.time(async () => {
+        const reply = await get(`${page}.data`);
+        expect(reply, 200, `GET ${page}.data`);
+        const d = pageData(reply.text);
+        if (d.mode !== "answering" || !d.items || !d.entryId) throw new Error(`GET ${page}.data after 开始: mode ${d.mode}, not the paper`);
+        return { items: d.items, entryId: d.entryId };
+      }));
+      door.add(arrived, performance.now());
+    } catch (e) {
+      if (e instanceof TimeCap) throw e;
+      doorErrors++;
+      return;
+    }
+
+    for (const [i, item] of items.entries()) {
+      await sleep(thinks[k][i] ?? 0);
+      check();
+      const values = answerOf(item, p.k);
+      const body = new URLSearchParams({ entryId: String(entryId), position: String(item.position) });
+      for (const v of values) body.append("answer", v);
+      await s.answer
+        .time(async () => {
+          const reply = await pool.request("/api/contests/answer", { method: "POST", headers: formHeaders(url, p.cookie), body: body.toString() });
+          expect(reply, 200, "POST /api/contests/answer");
+          const r = JSON.parse(reply.text) as { ok?: boolean; status?: string };
+          if (r.ok !== true || r.status !== "saved") throw new Error(`POST /api/contests/answer: ${reply.text.slice(0, 160)}`);
+          acknowledged.push({ entryId, position: item.position, values });
+        })
+        .catch(() => unsure.add(`${entryId}/${item.position}`));
+    }
+
+    // Hand in (every question answered: no confirmation), then the result and the ranking.
+    check();
+    const handing = performance.now();
+    try {
+      await s.handIn.time(async () => {
+        const reply = await post(`${page}.data`, new URLSearchParams({ entryId: String(entryId), intent: "submit" }));
+        expect(reply, 202, `POST ${page}.data intent=submit`);
+        if (redirectOf(reply.text) !== page) throw new Error(`交卷 redirected to ${redirectOf(reply.text)}`);
+      });
+      handedIn.add(entryId);
+      check();
+      await s.result.time(async () => {
+        const reply = await get(`${page}.data`);
+        expect(reply, 200, `GET ${page}.data`);
+        const d = pageData(reply.text);
+        if (d.mode !== "result" || d.result?.state !== "submitted" || !d.result.place || d.result.ranking.length === 0)
+          throw new Error(`GET ${page}.data after 交卷: mode ${d.mode}, no result with a place and the ranking`);
+      });
+      out.add(handing, performance.now());
+      finished++;
+    } catch (e) {
+      if (e instanceof TimeCap) throw e;
+      outErrors++;
+    }
+  }
+
+  const during = healthz(url, { until: () => phaseOver, maxMs: MAX_MS + 60_000 });
+  await Promise.all(
+    crowd.map((_, k) =>
+      person(k).catch((e) => {
+        if (e instanceof TimeCap) cutOff++;
+        else throw e;
+      }),
+    ),
+  ).finally(() => {
+    phaseOver = true;
+  });
+  const elapsed = performance.now() - started;
+  const healthzDuring = await during;
+  pool.close();
+
+  const verdict = verify(
+    dbFile,
+    contest.id,
+    crowd.map((p) => p.id),
+    { acknowledged, unsure, handedIn },
+  );
+  console.info(`${name} check: ${verdict.summary}`);
+
+  const first = (x: { firstError?: string }) => (x.firstError ? `first error: ${x.firstError}` : undefined);
+  const row = (measure: string, stats: Stats, ref?: Stats, ...notes: (string | undefined)[]): Row => ({
+    scenario: name,
+    measure,
+    stats,
+    ref,
+    note: notes.filter(Boolean).join("; ") || undefined,
+  });
+  const doorStats = door.stats(doorErrors);
+  const rows: Row[] = [
+    row(
+      `sign-in: POST /login ×${people.length.toLocaleString("en")} (c=${SIGN_IN_CONCURRENCY})`,
+      signIn.stats,
+      undefined,
+      `${signIn.stats.perSec.toFixed(1)} sign-ins/s, demo people of the demo contest's audience` +
+        (direct ? `; ${direct.toLocaleString("en")} not reached within the ${SIGN_IN_MAX_MS / 1000} s cap got a session directly` : "") +
+        `; load at the start ${loadAtStart}`,
+      first(signIn.stats),
+    ),
+    row("GET /healthz before the crowd (reference, c=1)", before, undefined, first(before)),
+    row("GET /healthz during the sign-ins (c=1)", healthzSignIn, before, first(healthzSignIn)),
+    row(`page: GET ${"/contests/:id"} (document)`, s.page.stats(), before, first(s.page)),
+    row("route discovery: GET /__manifest (after the document, beside the next step)", s.manifest.stats(), before, first(s.manifest)),
+    row("开始: POST /contests/:id.data intent=start", s.start.stats(), before, first(s.start)),
+    row("paper: GET /contests/:id.data", s.paper.stats(), before, first(s.paper)),
+    row(
+      "through the door: page + 开始 + paper",
+      doorStats,
+      undefined,
+      `${door.latencies.length.toLocaleString("en")} people through the door at ${doorStats.perSec.toFixed(1)}/s (first arrival to last paper), ` +
+        `arrivals spread over ${ARRIVAL_S} s (${(crowd.length / ARRIVAL_S).toFixed(0)}/s), ${CONNECTIONS} connections`,
+    ),
+    row(
+      `answer: POST /api/contests/answer (${contest.questions} each)`,
+      s.answer.stats(),
+      before,
+      `${s.answer.stats().perSec.toFixed(0)} answers/s over the answering window; about ${THINK_S} s of thought before each`,
+      first(s.answer),
+    ),
+    row("hand-in: POST /contests/:id.data intent=submit", s.handIn.stats(), before, first(s.handIn)),
+    row("result + ranking: GET /contests/:id.data", s.result.stats(), before, first(s.result)),
+    row("hand-in + result", out.stats(outErrors), undefined, `${finished.toLocaleString("en")} people saw their result`),
+    row(
+      "GET /healthz during the crowd (c=1)",
+      healthzDuring,
+      before,
+      `the phase took ${(elapsed / 1000).toFixed(1)} s` +
+        (cutOff ? `, ${cutOff} people cut off by the ${MAX_MS / 1000} s cap` : "") +
+        `; load at the end ${load()}`,
+      first(healthzDuring),
+    ),
+  ];
+  rows.at(-1)!.note += `; ${verdict.summary}`;
+  if (verdict.problems.length) {
+    console.info(formatTable(rows));
+    throw new Error(`${name}: the database does not hold what the server acknowledged:\n  ${verdict.problems.join("\n  ")}`);
+  }
+  return rows;
+}
+
+/**
+ * Reads the database (read-only): every acknowledged answer stored once, as sent (in bank letters);
+ * nothing stored that was neither acknowledged nor in doubt; every acknowledged hand-in submitted, its
+ * score and count of right answers those of its stored answers.
+ */
+function verify(dbFile: string, contestId: number, personIds: number[], seen: { acknowledged: Acknowledged[]; unsure: Set<string>; handedIn: Set<number> }) {
+  const db = new Database(dbFile, { readonly: true });
+  try {
+    const ids = new Set(personIds);
+    const entries = (
+      db.prepare(`SELECT "id", "personId", "state", "score", "correct", "finishedAt" FROM "ContestEntry" WHERE "contestId" = ?`).all(contestId) as {
+        id: number;
+        personId: number;
+        state: string;
+        score: number | null;
+        correct: number | null;
+        finishedAt: string | null;
+      }[]
+    ).filter((e) => ids.has(e.personId));
+    const entryIds = new Set(entries.map((e) => e.id));
+    const answers = (
+      db
+        .prepare(
+          `SELECT a."entryId", a."position", a."response", a."correct", a."points", q."type", q."options", i."optionOrder"
+           FROM "ContestAnswer" a JOIN "ContestEntry" e ON e."id" = a."entryId"
+           JOIN "ContestItem" i ON i."entryId" = a."entryId" AND i."position" = a."position" JOIN "Question" q ON q."id" = i."questionId"
+           WHERE e."contestId" = ?`,
+        )
+        .all(contestId) as {
+        entryId: number;
+        position: number;
+        response: string;
+        correct: number;
+        points: number;
+        type: string;
+        options: string | null;
+        optionOrder: string | null;
+      }[]
+    ).filter((a) => entryIds.has(a.entryId));
+    const problems: string[] = [];
+    const stored = new Map<string, (typeof answers)[number]>();
+    let twice = 0;
+    for (const a of answers) {
+      const key = `${a.entryId}/${a.position}`;
+      if (stored.has(key)) twice++;
+      stored.set(key, a);
+    }
+    if (twice) problems.push(`${twice} answers stored twice`);
+    const acked = new Set<string>();
+    let wrong = 0;
+    for (const a of seen.acknowledged) {
+      const key = `${a.entryId}/${a.position}`;
+      acked.add(key);
+      const row = stored.get(key);
+      if (!row || row.response !== storedResponse(row.type, row.optionOrder, row.options, a.values)) wrong++;
+    }
+    if (wrong) problems.push(`${wrong} acknowledged answers not stored as sent`);
+    if (acked.size !== seen.acknowledged.length) problems.push(`${seen.acknowledged.length - acked.size} answers acknowledged twice as saved`);
+    const strays = [...stored.keys()].filter((k) => !acked.has(k) && !seen.unsure.has(k));
+    if (strays.length) problems.push(`${strays.length} stored answers never acknowledged (first: ${strays[0]})`);
+    const sums = new Map<number, { score: number; correct: number }>();
+    for (const a of answers) {
+      const t = sums.get(a.entryId) ?? { score: 0, correct: 0 };
+      t.score += a.points;
+      t.correct += a.correct;
+      sums.set(a.entryId, t);
+    }
+    const byId = new Map(entries.map((e) => [e.id, e]));
+    const unscored = [...seen.handedIn].filter((id) => {
+      const e = byId.get(id);
+      const t = sums.get(id) ?? { score: 0, correct: 0 };
+      return !e || e.state !== "submitted" || e.finishedAt === null || e.score !== t.score || e.correct !== t.correct;
+    });
+    if (unscored.length) problems.push(`${unscored.length} acknowledged hand-ins not submitted with the score of their answers (first: entry ${unscored[0]})`);
+    const states = new Map<string, number>();
+    for (const e of entries) states.set(e.state, (states.get(e.state) ?? 0) + 1);
+    const summary =
+      `${entries.length.toLocaleString("en")} entries (${[...states].map(([st, n]) => `${n.toLocaleString("en")} ${st}`).join(", ")}), ` +
+      `${seen.acknowledged.length.toLocaleString("en")} answers acknowledged, ${answers.length.toLocaleString("en")} stored` +
+      (seen.unsure.size ? ` (${seen.unsure.size} failed requests in doubt)` : "") +
+      `, ${seen.handedIn.size.toLocaleString("en")} hand-ins acknowledged: ` +
+      (problems.length ? "FAILED" : "stored == acknowledged, every hand-in scored");
+    return { problems, summary };
+  } finally {
+    db.close();
+  }
+}
