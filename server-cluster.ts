@@ -1,5 +1,4 @@
 import cluster, { type Worker } from "node:cluster";
-import os from "node:os";
 import { fileURLToPath } from "node:url";
 import { type StartedServer } from "./server";
 import { type Envelope } from "./app/.server/processes";
@@ -11,10 +10,14 @@ import { type Envelope } from "./app/.server/processes";
 // them (the sign-in throttle, the argon2 slots), and forks a worker again when one dies. The primary
 // serves no request: the start-up work (migrate, seed, sync) is done before it forks, by the caller.
 
-/** How many processes serve: WEB_CONCURRENCY, or one per core. */
+/**
+ * How many processes serve: WEB_CONCURRENCY, or one. One stays the default until two are measured
+ * better on a machine whose second core is free (decision 071: on the shared 2-core machine at load
+ * 25 they were not); set it to the core count (`os.availableParallelism()`) to use every core.
+ */
 export function webConcurrency(): number {
   const set = process.env.WEB_CONCURRENCY;
-  if (set === undefined || set === "") return os.availableParallelism();
+  if (set === undefined || set === "") return 1;
   const n = Number(set);
   if (!Number.isInteger(n) || n < 1 || n > 64) throw new Error(`WEB_CONCURRENCY must be a whole number from 1 to 64, not ${set}`);
   return n;

@@ -5,7 +5,7 @@ import { isEmpty, migrate } from "./lib/migrate";
 
 // `npm start`: migrate, seed the demo university (demo mode, empty database), sync the banks under
 // content/banks, build when the sources changed, serve, and print where and how to sign in. `--dev` serves through Vite instead.
-// All of that runs once, in this process; then one server process per core serves (WEB_CONCURRENCY, decision 071; `--dev`: one).
+// All of that runs once, in this process; then WEB_CONCURRENCY server processes serve (default 1, decision 071; `--dev`: always one).
 
 const dev = process.argv.includes("--dev");
 process.env.APP_MODE ??= process.env.NODE_ENV === "production" ? "production" : "demo";
