@@ -15,6 +15,7 @@ import { remixHandler } from "./app/.server/http/remix-handler";
 import { routerPatchProblem } from "./app/.server/router-patch";
 import { isCrossSiteRequest, isFormBody, securityHeaders } from "./app/.server/http/security";
 import { serviceWorkerUncached } from "./app/.server/http/service-worker-headers";
+import { runsBackgroundWork } from "./app/.server/processes";
 import { startSweeper } from "./app/.server/sweeper";
 
 // The HTTP server: security headers with a per-request CSP nonce, the cross-site check, the body
@@ -79,7 +80,8 @@ export async function startServer({ dev = false } = {}): Promise<StartedServer> 
     requestContextStorage.run(context, () => handler(req, res, next));
   });
 
-  const stopSweeper = await startSweeper();
+  // Exactly one process runs the sweeper and the background runners (decision 071): worker 0, or the only one.
+  const stopSweeper = runsBackgroundWork() ? await startSweeper() : () => {};
   return new Promise((resolve, reject) => {
     const server = app.listen(env.port, env.host, () => {
       const address = server.address();

@@ -5,6 +5,7 @@ import { isEmpty, migrate } from "./lib/migrate";
 
 // `npm start`: migrate, seed the demo university (demo mode, empty database), sync the banks under
 // content/banks, build when the sources changed, serve, and print where and how to sign in. `--dev` serves through Vite instead.
+// All of that runs once, in this process; then WEB_CONCURRENCY server processes serve (default 1, decision 071; `--dev`: always one).
 
 const dev = process.argv.includes("--dev");
 process.env.APP_MODE ??= process.env.NODE_ENV === "production" ? "production" : "demo";
@@ -44,7 +45,7 @@ if (!dev) {
   process.env.NODE_ENV = "production";
 }
 
-const { startServer } = await import("../server");
+const { startServers, webConcurrency } = await import("../server-cluster");
 const { prismaReady } = await import("../app/.server/db");
 await prismaReady();
 
@@ -96,9 +97,11 @@ if (seeded) {
   const meetings = seedDemoMeetings(dbFile);
   if (meetings) console.info(`已写入演示会议记录 (demo meetings): ${meetings}`);
 }
-const server = await startServer({ dev });
+const server = await startServers({ dev, count: dev ? 1 : webConcurrency() });
 
-console.info(`\n网上党校 is running at ${server.url}  (${mode} mode, ready in ${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+console.info(
+  `\n网上党校 is running at ${server.url}  (${mode} mode, ${server.processes} 个服务进程 (processes), ready in ${((performance.now() - t0) / 1000).toFixed(1)} s)`,
+);
 if (mode !== "production") {
   const { DEMO_ACCOUNTS, DEMO_PASSWORD } = await import("../prisma/seed");
   console.info(`\n演示账号 (demo accounts) — 密码 password: ${DEMO_PASSWORD}${seeded ? "" : "（如未修改）"}`);

@@ -5,6 +5,7 @@ import { type IsolationLevel, type SqlDriverAdapter, type SqlDriverAdapterFactor
 import Database from "better-sqlite3";
 import { env } from "./env";
 import { PrismaClient } from "./generated/prisma/client";
+import { isWorkerProcess } from "./processes";
 
 // The one Prisma client of the process, plus one raw better-sqlite3 connection for the measured hot
 // paths: batch writers (people and bank imports, course sync, the contest answer intake, live rounds),
@@ -17,8 +18,45 @@ const BUSY_TIMEOUT_MS = 5000;
 
 function createPrisma() {
   fs.mkdirSync(path.dirname(env.databaseFile), { recursive: true });
-  const adapter = new PrismaBetterSQLite3({ url: env.databaseFile, timeout: BUSY_TIMEOUT_MS });
+  let adapter: SqlDriverAdapterFactory = new PrismaBetterSQLite3({ url: env.databaseFile, timeout: BUSY_TIMEOUT_MS });
+  if (isWorkerProcess()) adapter = withImmediateTransactions(adapter);
   return new PrismaClient({ adapter: withTransactionGate(adapter, (idle) => (g.__prismaIdle = idle)) });
+}
+
+/**
+ * Several processes on the one file (decision 071): a transaction that reads and then writes must take
+ * SQLite's write lock when it begins (BEGIN IMMEDIATE, waiting up to busy_timeout for it). Begun
+ * deferred, its read snapshot goes stale when another process commits meanwhile, and its first write
+ * then fails at once with SQLITE_BUSY (busy_timeout does not help an upgrade). In one process the
+ * transaction gate above and prismaIdle() already keep the two connections apart, so this is on only
+ * in a worker. The adapter offers no option for it: its BEGIN is rewritten on its connection.
+ */
+function withImmediateTransactions(factory: SqlDriverAdapterFactory): SqlDriverAdapterFactory {
+  return {
+    provider: factory.provider,
+    adapterName: factory.adapterName,
+    connect: async () => {
+      const adapter = await factory.connect();
+      const client = (adapter as unknown as { client: Database.Database }).client;
+      const prepare = client.prepare.bind(client);
+      client.prepare = ((source: string) => prepare(source === "BEGIN" ? "BEGIN IMMEDIATE" : source)) as typeof client.prepare;
+      return adapter;
+    },
+  };
+}
+
+/** better-sqlite3's `db.transaction(fn)()` likewise begins IMMEDIATE in a worker (`.deferred` stays for the rare read-only one). */
+function immediateByDefault(raw: Database.Database) {
+  const transaction = raw.transaction.bind(raw);
+  raw.transaction = ((fn: (...args: never[]) => unknown) => {
+    const t = transaction(fn);
+    return Object.assign((...args: never[]) => t.immediate(...args), {
+      default: t.immediate,
+      deferred: t.deferred,
+      immediate: t.immediate,
+      exclusive: t.exclusive,
+    });
+  }) as typeof raw.transaction;
 }
 
 /**
@@ -90,6 +128,7 @@ function createRaw() {
   fs.mkdirSync(path.dirname(env.databaseFile), { recursive: true });
   const raw = new Database(env.databaseFile, { timeout: BUSY_TIMEOUT_MS });
   applyPragmas(raw);
+  if (isWorkerProcess()) immediateByDefault(raw);
   return raw;
 }
 

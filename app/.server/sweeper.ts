@@ -24,6 +24,8 @@ const SEARCH_BACKFILL_AT_START = 500;
 const SEARCH_BACKFILL_PER_TICK = 100;
 
 export async function startSweeper(): Promise<() => void> {
+  // One process runs it (decision 071); the line says which.
+  console.info(`后台任务已启动 (sweeper and background runners, pid ${process.pid})`);
   const repair = new CreditRepair();
   const sweeps: [string, () => Promise<unknown>][] = [
     ["quiz attempts", () => closeExpiredAttempts()],

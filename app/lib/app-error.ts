@@ -81,6 +81,11 @@ export class AppError extends Error {
   }
 }
 
+/**
+ * Also true for an AppError of the other module graph: server.ts (run from source) and the Remix build
+ * each load this class, and a shared instance on globalThis (the contest intake) throws the class of
+ * whichever graph created it.
+ */
 export function isAppError(e: unknown): e is AppError {
-  return e instanceof AppError;
+  return e instanceof AppError || (e instanceof Error && e.name === "AppError" && typeof (e as { code?: unknown }).code === "string");
 }

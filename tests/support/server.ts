@@ -17,12 +17,12 @@ export type TestServer = {
   stop(): Promise<void>;
 };
 
-export async function startTestServer(opts: { env?: Record<string, string>; allowStderr?: boolean } = {}): Promise<TestServer> {
+export async function startTestServer(opts: { env?: Record<string, string>; allowStderr?: boolean; logFd?: number } = {}): Promise<TestServer> {
   if (!fs.existsSync(TEMPLATE_DB)) throw new Error("template database missing: the integration global setup creates it");
   const dbFile = path.join(TMP, `test-${crypto.randomUUID()}.db`);
   fs.copyFileSync(TEMPLATE_DB, dbFile);
   const factory = openFactory(dbFile);
-  const server = await spawnServer({ dbFile, env: opts.env });
+  const server = await spawnServer({ dbFile, env: opts.env, logFd: opts.logFd });
   return {
     url: server.url,
     dbFile,

@@ -12,7 +12,7 @@ import { type Prisma } from "../generated/prisma/client";
 import { clientAddress } from "../http/context";
 import { hashPassword } from "./password";
 import { startSession } from "./session";
-import { loginThrottle } from "./throttle";
+import { claimSignIn } from "./throttle";
 
 // Account activation (decision 030): instead of a password shared by everyone of an import, each
 // person gets a one-time code, printed on a slip or sent from a spreadsheet, with which they choose
@@ -269,7 +269,7 @@ export async function activateAccount(number: string, code: string, newPassword:
   const address = clientAddress();
   // Counted when it starts, like a password attempt (decision 029): the account from this address, the
   // account from everywhere, and the address.
-  const claim = loginThrottle.begin(accountKey, address);
+  const claim = await claimSignIn(accountKey, address);
   if (!claim) return refuse("throttled", THROTTLED_MESSAGE, accountKey, null);
   let failed = true;
   try {

@@ -3,7 +3,7 @@ import { prisma } from "../db";
 import { clientAddress } from "../http/context";
 import { burnVerifyTime, hashPassword, verifyPassword } from "./password";
 import { invalidateAllSessions, startSession } from "./session";
-import { loginThrottle } from "./throttle";
+import { claimSignIn } from "./throttle";
 
 /** The one message for every failed sign-in, so a failure tells nothing about the account. */
 export const LOGIN_FAILED_MESSAGE = "账号或密码不正确，或尝试过于频繁，请稍后再试。";
@@ -15,7 +15,7 @@ export async function signIn(number: string, password: string): Promise<LoginRes
   const accountKey = number.trim();
   const address = clientAddress();
   // Counted when it starts, against the account from this address, the account and the address (decision 029).
-  const claim = loginThrottle.begin(accountKey, address);
+  const claim = await claimSignIn(accountKey, address);
   if (!claim) {
     await audit({ actorId: null, action: "login.failure", targetKind: "account", targetId: accountKey, detail: { reason: "throttled" } });
     return { ok: false };
@@ -54,7 +54,7 @@ export type PasswordChangeResult = { ok: true; cookie: string } | { ok: false; f
  * cookie of a fresh session. Wrong current passwords count against the sign-in throttle.
  */
 export async function changeOwnPassword(personId: number, number: string, current: string, next: string): Promise<PasswordChangeResult> {
-  const claim = loginThrottle.begin(number, clientAddress());
+  const claim = await claimSignIn(number, clientAddress());
   if (!claim) {
     return { ok: false, field: "currentPassword", message: "尝试过于频繁，请稍后再试" };
   }

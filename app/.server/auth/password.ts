@@ -1,6 +1,7 @@
 import os from "node:os";
 import { hash, verify } from "@node-rs/argon2";
 import { env } from "../env";
+import { askPrimary, isWorkerProcess, tellPrimary } from "../processes";
 
 // argon2id with OWASP's minimum (m=19456 KiB, t=2, p=1). @node-rs/argon2's async functions run on
 // libuv's thread pool, so hashing never blocks the event loop — but four pool threads hashing on a
@@ -13,6 +14,15 @@ let running = 0;
 const waiting: (() => void)[] = [];
 
 async function limited<T>(work: () => Promise<T>): Promise<T> {
+  // Several processes serving: the primary hands out the slots, so the limit is the machine's (decision 071).
+  if (isWorkerProcess()) {
+    await askPrimary("argon2:acquire", {});
+    try {
+      return await work();
+    } finally {
+      tellPrimary("argon2:release", {});
+    }
+  }
   // A finishing hash hands its slot straight to the next in line, so a newcomer cannot slip past.
   if (running >= maxConcurrent()) await new Promise<void>((resolve) => waiting.push(resolve));
   else running++;

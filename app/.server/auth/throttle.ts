@@ -1,4 +1,7 @@
-// Sign-in throttling, kept in this process's memory (decisions 004 and 029). Every attempt is
+import { askPrimary, isWorkerProcess, tellPrimary } from "../processes";
+
+// Sign-in throttling, kept in this process's memory, or the primary's when several processes serve
+// (decisions 004, 029 and 071). Every attempt is
 // counted when it starts, so parallel requests get no more tries than a sequence would. Three limits:
 // an account from one address (tight: it stops a guesser without locking the owner out from anywhere
 // else), an account from everywhere (slower: one address alone can never reach it), and an address
@@ -137,3 +140,22 @@ export class LoginThrottle {
 
 const g = globalThis as typeof globalThis & { __loginThrottles?: LoginThrottle };
 export const loginThrottle = (g.__loginThrottles ??= new LoginThrottle());
+
+/**
+ * Claims one sign-in attempt (see `LoginThrottle.begin`) against the one throttle of the server: this
+ * process's, or the primary's when several processes serve (decision 071), so the limits hold however
+ * the attempts are spread over the processes.
+ */
+export async function claimSignIn(account: string, address: string): Promise<LoginClaim | null> {
+  if (!isWorkerProcess()) return loginThrottle.begin(account, address);
+  const id = await askPrimary<number | null>("throttle:begin", { account, address });
+  if (id === null) return null;
+  let ended = false;
+  return {
+    end: (succeeded) => {
+      if (ended) return;
+      ended = true;
+      tellPrimary("throttle:end", { id, succeeded });
+    },
+  };
+}

@@ -1,0 +1,120 @@
+import cluster, { type Worker } from "node:cluster";
+import { fileURLToPath } from "node:url";
+import { type StartedServer } from "./server";
+import { type Envelope } from "./app/.server/processes";
+
+// One server on every core (decision 071): `startServers({ count })` with count 1 is today's single
+// process (server.ts); with more, this process becomes node:cluster's primary. It forks `count`
+// workers running this same file (each one `startServer()` on the shared port, the primary handing
+// connections out round robin), relays their messages to each other, answers what must hold for all of
+// them (the sign-in throttle, the argon2 slots), and forks a worker again when one dies. The primary
+// serves no request: the start-up work (migrate, seed, sync) is done before it forks, by the caller.
+
+/**
+ * How many processes serve: WEB_CONCURRENCY, or one. One stays the default until two are measured
+ * better on a machine whose second core is free (decision 071: on the shared 2-core machine at load
+ * 25 they were not); set it to the core count (`os.availableParallelism()`) to use every core.
+ */
+export function webConcurrency(): number {
+  const set = process.env.WEB_CONCURRENCY;
+  if (set === undefined || set === "") return 1;
+  const n = Number(set);
+  if (!Number.isInteger(n) || n < 1 || n > 64) throw new Error(`WEB_CONCURRENCY must be a whole number from 1 to 64, not ${set}`);
+  return n;
+}
+
+const RESTART_DELAY_MS = 1_000;
+
+export async function startServers({ count, dev = false }: { count: number; dev?: boolean }): Promise<StartedServer & { processes: number }> {
+  if (count <= 1 || dev) {
+    const { startServer } = await import("./server");
+    return { ...(await startServer({ dev })), processes: 1 };
+  }
+  const { PrimaryState } = await import("./app/.server/primary-state");
+  const shared = new PrimaryState();
+  cluster.setupPrimary({ exec: fileURLToPath(import.meta.url) });
+  let stopping = false;
+  const byIndex = new Map<number, Worker>();
+
+  const fork = (index: number) => {
+    const worker = cluster.fork({ APP_WORKER_INDEX: String(index) });
+    byIndex.set(index, worker);
+    worker.on("message", (m: Envelope) => {
+      if (m?.app === "relay") {
+        for (const other of byIndex.values()) if (other !== worker && other.isConnected()) other.send(m);
+      } else if (m?.app === "ask") {
+        void shared.answer(worker.id, m.kind, m.payload).then(
+          (result) => m.id !== 0 && worker.isConnected() && worker.send({ app: "reply", id: m.id, result } satisfies Envelope),
+          (e: unknown) => m.id !== 0 && worker.isConnected() && worker.send({ app: "reply", id: m.id, error: String(e) } satisfies Envelope),
+        );
+      }
+    });
+    worker.on("exit", (code, signal) => {
+      shared.forgetWorker(worker.id);
+      if (byIndex.get(index) === worker) byIndex.delete(index);
+      if (stopping) return;
+      console.error(`服务进程 ${index} 已退出 (worker ${index} exited: ${signal ?? code})，${RESTART_DELAY_MS / 1000} 秒后重启`);
+      setTimeout(() => !stopping && fork(index), RESTART_DELAY_MS).unref();
+    });
+    return worker;
+  };
+
+  const port = await new Promise<number>((resolve, reject) => {
+    let listening = 0;
+    const onListening = (_w: Worker, address: { port: number }) => {
+      if (++listening < count) return;
+      cluster.off("listening", onListening);
+      cluster.off("exit", onEarlyExit);
+      resolve(address.port);
+    };
+    const onEarlyExit = (w: Worker, code: number) => {
+      stopping = true;
+      for (const other of byIndex.values()) other.kill("SIGTERM");
+      reject(new Error(`worker ${w.id} exited with ${code} before it listened`));
+    };
+    cluster.on("listening", onListening);
+    cluster.on("exit", onEarlyExit);
+    for (let i = 0; i < count; i++) fork(i);
+  });
+
+  const host = process.env.HOST ?? "127.0.0.1";
+  return {
+    url: `http://${host}:${port}`,
+    port,
+    processes: count,
+    close: async () => {
+      stopping = true;
+      await Promise.all(
+        [...byIndex.values()].map(
+          (w) =>
+            new Promise<void>((resolve) => {
+              if (w.isDead()) return resolve();
+              const force = setTimeout(() => w.process.kill("SIGKILL"), 5_000);
+              w.once("exit", () => (clearTimeout(force), resolve()));
+              w.process.kill("SIGTERM");
+            }),
+        ),
+      );
+    },
+  };
+}
+
+// A worker: the production server of server.ts, until the primary stops it or goes away.
+if (cluster.isWorker && process.env.APP_WORKER_INDEX !== undefined) {
+  process.env.NODE_ENV = "production";
+  const { prismaReady } = await import("./app/.server/db");
+  const { startServer } = await import("./server");
+  await prismaReady();
+  const server = await startServer();
+  let stopped = false;
+  const stop = async () => {
+    if (stopped) return;
+    stopped = true;
+    await server.close();
+    process.exit(0);
+  };
+  process.on("SIGTERM", () => void stop());
+  process.on("SIGINT", () => void stop());
+  // The primary was killed: nothing would hand this worker connections or stop it.
+  process.on("disconnect", () => void stop());
+}
