@@ -4,9 +4,15 @@ import { type SpawnedServer, spawnServer } from "../../tests/support/spawn-serve
 export type BenchServer = SpawnedServer;
 
 // BENCH_PROFILE=<dir> writes a V8 CPU profile of the server there when it stops (open it in Chrome's
-// DevTools, Performance panel).
+// DevTools, Performance panel). BENCH_APP_ROOT=<checkout> runs that checkout's built server instead (a
+// "before" of the same scenario on the same database; its schema must be this one's).
 export function startBenchServer(dbFile: string): Promise<BenchServer> {
   const profileDir = process.env.BENCH_PROFILE;
   // Two minutes to start: on the shared machine at load 20 and more the server has taken over 30 s.
-  return spawnServer({ dbFile, startTimeoutMs: 120_000, nodeArgs: profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [] });
+  return spawnServer({
+    dbFile,
+    appRoot: process.env.BENCH_APP_ROOT || undefined,
+    startTimeoutMs: 120_000,
+    nodeArgs: profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [],
+  });
 }
