@@ -1,6 +1,6 @@
 import { type Page, type Response } from "@playwright/test";
 import type Database from "better-sqlite3";
-import { MEDIA, seedCourse } from "./support/course-seed";
+import { MEDIA, seedCourse, seedLearnerLike } from "./support/course-seed";
 import { expect, signInAs, test } from "./support/fixtures";
 
 // A learner studies a video lesson: watching it through earns the lesson's 学时 once; dragging the
@@ -296,7 +296,8 @@ test("a video lesson loads no player until 播放视频 is tapped, and that tap 
     titlePrefix: "轻页面视频课",
     lessons: [{ key: "weidangke", title: "微党课：点击播放", credit: 100, minutes: 1, video: MEDIA.weidangke, tree: [{ t: "p", c: ["点击播放。"] }] }],
   });
-  await signInAs(page, "member", "周党员");
+  const learner = seedLearnerLike("member", "点播党员");
+  await signInAs(page, learner.number, learner.name);
   const fetched: string[] = [];
   page.on("request", (r) => fetched.push(new URL(r.url()).pathname));
   const playerFiles = () => fetched.filter((p) => /\/assets\/video[.-]/.test(p) || p.startsWith("/media/"));

@@ -1,5 +1,5 @@
 import AxeBuilder from "@axe-core/playwright";
-import type { Page } from "@playwright/test";
+import { type Page, test } from "@playwright/test";
 
 const WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
 
@@ -9,6 +9,10 @@ const WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
  * An empty list is a pass.
  */
 export async function axeViolations(page: Page) {
+  // An axe pass is the test's own tooling, not the app: it injects axe-core and opens a page of its own,
+  // 3–6 s on the CI machines with Debian's Chromium 156. Each pass brings its own budget, so a spec's
+  // time limit is about the app it drives, however many pages it checks.
+  test.info().setTimeout(test.info().timeout + 10_000);
   const result = await new AxeBuilder({ page }).withTags([...WCAG, "best-practice"]).analyze();
   return result.violations
     .filter((v) => (v.tags.some((t) => WCAG.includes(t)) ? v.impact === "serious" || v.impact === "critical" : true))

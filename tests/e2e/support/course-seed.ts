@@ -135,3 +135,32 @@ export function seedCourse(input: SeedCourse): SeededCourse {
   for (const b of bodies) writeCachedTree(b.key, b.tree);
   return seeded;
 }
+
+export type SeededLearner = { number: string; name: string };
+
+/**
+ * A learner of this test's own, copied from a demo account (same unit, status and password): a study
+ * session is one per person, so two specs studying as the same demo account at once take each other's
+ * study time over (video-study.spec.ts shows it). A test that studies uses an account no other test does.
+ */
+export function seedLearnerLike(demoNumber: string, namePrefix: string): SeededLearner {
+  const suffix = uniqueSuffix();
+  const learner = { number: `e2e-${suffix}`, name: `${namePrefix}${suffix.slice(0, 4)}` };
+  withWritableDb((db) =>
+    db.transaction(() => {
+      // Stored as the server stores a DateTime (tests/course-factories.ts does the same).
+      const now = new Date().toISOString().replace("Z", "+00:00");
+      const { id } = db
+        .prepare(
+          `INSERT INTO "Person" ("number", "name", "gender", "category", "unitId", "politicalStatus", "statusSince", "cadreLevel", "createdAt", "updatedAt")
+           SELECT ?, ?, "gender", "category", "unitId", "politicalStatus", "statusSince", "cadreLevel", ?, ? FROM "Person" WHERE "number" = ?
+           RETURNING "id"`,
+        )
+        .get(learner.number, learner.name, now, now, demoNumber) as { id: number };
+      db.prepare(
+        `INSERT INTO "Password" ("personId", "hash", "mustChange", "updatedAt") SELECT ?, "hash", 0, ? FROM "Password" p JOIN "Person" x ON x."id" = p."personId" WHERE x."number" = ?`,
+      ).run(id, now, demoNumber);
+    })(),
+  );
+  return learner;
+}
