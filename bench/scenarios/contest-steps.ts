@@ -6,8 +6,8 @@ import { connections, slots } from "../lib/http-pool";
 import { type BenchContext, type Row } from "../lib/report";
 import { summarize } from "../lib/stats";
 
-// A quick contest-morning through the real pages (the issue 17 contest work's own measure, until
-// h-morning's contest-morning lands): N bench people with sessions, at most IN_FLIGHT at once, each
+// A quick contest morning through the real pages (smaller and faster than contest-morning, with no
+// sign-in phase, for profiling the contest's steps): N bench people with sessions, at most IN_FLIGHT at once, each
 // GET the contest page, POST 开始答题, GET the paper, send 25 answers, POST 交卷, GET the result.
 
 export const name = "contest-steps";
