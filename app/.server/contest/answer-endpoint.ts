@@ -1,6 +1,6 @@
 import type express from "express";
 import { sessionCookie, sessionTokenFromCookies, validateSessionToken } from "../auth/session";
-import { refuseRequest } from "../http/body-limit";
+import { readCappedBody, refuseRequest } from "../http/body-limit";
 import { isAppError } from "~/lib/app-error";
 import { refusalBody } from "../http/refusal";
 import { contestIntake } from "./intake";
@@ -17,26 +17,6 @@ function send(res: express.Response, status: number, body: unknown) {
   res.status(status).set("Cache-Control", "no-store").json(body);
 }
 
-/** The body, or null past MAX_BODY: then the caller refuses it, and the rest is read and dropped so the client sees why. */
-function readBody(req: express.Request): Promise<string | null> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const onData = (c: Buffer) => {
-      size += c.length;
-      if (size > MAX_BODY) {
-        req.off("data", onData);
-        resolve(null);
-        return;
-      }
-      chunks.push(c);
-    };
-    req.on("data", onData);
-    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
-    req.on("error", reject);
-  });
-}
-
 export async function contestAnswerHandler(req: express.Request, res: express.Response, next: express.NextFunction) {
   const receivedAt = new Date(); // the server's clock decides lateness, on arrival
   try {
@@ -46,9 +26,9 @@ export async function contestAnswerHandler(req: express.Request, res: express.Re
     if (session.person.mustChangePassword) return send(res, 403, { ok: false, error: "请先修改初始密码" });
     if (session.session.refreshed) res.append("Set-Cookie", sessionCookie(token!, session.session.expiresAt));
 
-    const body = await readBody(req);
+    const body = await readCappedBody(req, MAX_BODY);
     if (body === null) return refuseRequest(req, res, 413, "提交内容过长", { json: true });
-    const form = new URLSearchParams(body);
+    const form = new URLSearchParams(body.toString("utf8"));
     const entryId = Number(form.get("entryId"));
     const position = Number(form.get("position"));
     if (!Number.isSafeInteger(entryId) || !Number.isSafeInteger(position)) return send(res, 400, { ok: false, error: "请求格式不正确" });

@@ -106,3 +106,27 @@ export function limitedBody(req: express.Request, res: express.Response, budget:
   }
   return Readable.from(read(), { objectMode: false });
 }
+
+/**
+ * The whole body of a request served outside Remix (the contest answers, the study heartbeats), or null
+ * once it passes `limit` bytes: the caller then refuses it, and the rest is read and dropped so the
+ * client sees why.
+ */
+export function readCappedBody(req: express.Request, limit: number): Promise<Buffer | null> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (c: Buffer) => {
+      size += c.length;
+      if (size > limit) {
+        req.off("data", onData);
+        resolve(null);
+        return;
+      }
+      chunks.push(c);
+    };
+    req.on("data", onData);
+    req.on("end", () => resolve(Buffer.concat(chunks)));
+    req.on("error", reject);
+  });
+}

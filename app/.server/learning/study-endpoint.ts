@@ -4,7 +4,7 @@ import { isAppError } from "~/lib/app-error";
 import { type Interval } from "~/lib/watch-credit";
 import { parseWithZod } from "~/lib/zod-form";
 import { sessionCookie, sessionTokenFromCookies, validateSessionToken } from "../auth/session";
-import { refuseRequest } from "../http/body-limit";
+import { readCappedBody, refuseRequest } from "../http/body-limit";
 import { readForm } from "../http/form-body";
 import { answerCheckpoint, beginStudy, readingBeat, videoBeat } from "./study";
 import { mayStudyLesson } from "./study-access";
@@ -65,26 +65,6 @@ function send(res: express.Response, status: number, body: unknown) {
   res.status(status).set("Cache-Control", "no-store").json(body);
 }
 
-/** The body, or null past MAX_BODY: then the caller refuses it, and the rest is read and dropped so the client sees why. */
-function readBody(req: express.Request): Promise<Buffer | null> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const onData = (c: Buffer) => {
-      size += c.length;
-      if (size > MAX_BODY) {
-        req.off("data", onData);
-        resolve(null);
-        return;
-      }
-      chunks.push(c);
-    };
-    req.on("data", onData);
-    req.on("end", () => resolve(Buffer.concat(chunks)));
-    req.on("error", reject);
-  });
-}
-
 /**
  * The form: a URL-encoded body (what the player sends) read directly; any other form body (multipart)
  * as a Remix action reads it, so one that breaks its own boundary gets the same 400 and sentence.
@@ -105,7 +85,7 @@ export async function studyHandler(req: express.Request, res: express.Response, 
     if (session.session.refreshed) res.append("Set-Cookie", sessionCookie(token!, session.session.expiresAt));
     const personId = session.person.id;
 
-    const body = await readBody(req);
+    const body = await readCappedBody(req, MAX_BODY);
     if (body === null) return refuseRequest(req, res, 413, "提交内容过长", { json: true });
     let form: Form;
     try {
