@@ -29,6 +29,9 @@ const appRoot = process.env.LH_APP_ROOT ? path.resolve(process.env.LH_APP_ROOT) 
 const RUNS = Number(process.env.LH_RUNS ?? 3);
 /** LH_DETAIL=1: after each run, where the main thread's time went (by kind of work, and by script). */
 const DETAIL = Boolean(process.env.LH_DETAIL);
+/** LH_SAVE=<dir>: also writes each run's whole Lighthouse result there (`<page>-<run>.json`; open it in the Lighthouse viewer). */
+const SAVE_DIR = process.env.LH_SAVE ? path.resolve(process.env.LH_SAVE) : undefined;
+if (SAVE_DIR) fs.mkdirSync(SAVE_DIR, { recursive: true });
 const CHROMIUM = process.env.CHROME_PATH ?? "/usr/bin/chromium";
 const LEARNER = "member"; // 周党员, a party member of a college branch
 const REPORTS = "admin";
@@ -141,6 +144,7 @@ try {
         undefined,
       );
       if (!result) throw new Error(`lighthouse gave no result for ${p.name}`);
+      if (SAVE_DIR) fs.writeFileSync(path.join(SAVE_DIR, `${p.name.replace(" ", "-")}-${run + 1}.json`), JSON.stringify(result.lhr));
       const { categories, audits } = result.lhr;
       const ms = (id: string) => audits[id]?.numericValue ?? NaN;
       const figures: Figures = {

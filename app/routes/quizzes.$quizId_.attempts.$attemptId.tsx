@@ -11,7 +11,7 @@ import {
   useLoaderData,
   useNavigation,
 } from "@remix-run/react";
-import { type FormEvent, type ReactNode, useEffect, useRef, useState } from "react";
+import { type FormEvent, memo, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { z } from "zod";
 import { requireUser } from "~/.server/auth/guard";
 import { getAttemptPage, requireAttemptOfQuiz, saveAnswer, saveAnswers, setMarks, submitAttempt } from "~/.server/quiz/attempts";
@@ -226,12 +226,16 @@ function Taking() {
   // Answers ticked before the script ran count as given (their question saves them on hydration).
   useEffect(() => {
     const el = document.getElementById(form.id) as HTMLFormElement | null;
-    if (el) setAnswered(new Set(d.items.filter((i) => hasAnswer(el, i.position)).map((i) => i.position)));
+    if (!el) return;
+    const given = d.items.filter((i) => hasAnswer(el, i.position)).map((i) => i.position);
+    // Usually the same as the server's: then no second render of the page.
+    setAnswered((a) => (given.length === a.size && given.every((p) => a.has(p)) ? a : new Set(given)));
     // Once, when the page is hydrated.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 
-  const jump = (position: number) => {
+  // Stable (the questions are memoised: the page's own re-renders, such as the answered count, leave them alone).
+  const jump = useCallback((position: number) => {
     setCurrent(position);
     // Focus the question (its legend is read), on a long page after scrolling to it.
     requestAnimationFrame(() => {
@@ -239,7 +243,10 @@ function Taking() {
       box?.scrollIntoView({ block: "start" });
       box?.focus({ preventScroll: true });
     });
-  };
+  }, []);
+  const onMarked = useCallback((position: number, on: boolean) => setMarked((m) => toggled(m, position, on)), []);
+  // One question per screen: each question's 上一题/下一题 (they need `hydrated`, so only this layout's questions re-render with it).
+  const steps = useMemo(() => (single ? { last, hydrated, onJump: jump } : null), [single, last, hydrated, jump]);
   const onChange = (e: FormEvent<HTMLFormElement>) => {
     const m = /^q(\d+)$/.exec((e.target as HTMLInputElement).name ?? "");
     if (!m) return;
@@ -285,28 +292,7 @@ function Taking() {
       <FormMessage messages={form.errors} />
       <Form method="post" {...getFormProps(form)} onSubmit={confirmSubmit} onChange={onChange} className="space-y-4">
         {d.items.map((item) => (
-          <Question
-            key={item.position}
-            item={item}
-            hidden={single && item.position !== current}
-            hydrated={hydrated}
-            onMarked={(on) => setMarked((m) => toggled(m, item.position, on))}
-          >
-            {single ? (
-              <div className="mt-3 flex gap-2">
-                {item.position > 1 ? (
-                  <PlaceButton to={item.position - 1} hydrated={hydrated} onJump={jump} className={`${secondaryButtonClass} min-h-11 flex-1`}>
-                    上一题
-                  </PlaceButton>
-                ) : null}
-                {item.position < last ? (
-                  <PlaceButton to={item.position + 1} hydrated={hydrated} onJump={jump} className={`${buttonClass} min-h-11 flex-1`}>
-                    下一题
-                  </PlaceButton>
-                ) : null}
-              </div>
-            ) : null}
-          </Question>
+          <Question key={item.position} item={item} hidden={single && item.position !== current} onMarked={onMarked} steps={steps} />
         ))}
         <p className="text-sm text-stone-600">
           {hydrated ? "答案在选择后自动保存；交卷前可以修改。" : "点“保存”保存本题答案（浏览器未运行脚本时答案不会自动保存）；交卷前可以修改。"}
@@ -352,18 +338,19 @@ function PlaceButton({
   );
 }
 
-function Question({
+type Steps = { last: number; hydrated: boolean; onJump: (position: number) => void };
+
+/** One question of the paper; memoised, so it re-renders only when its own props or fetchers change. */
+const Question = memo(function Question({
   item,
   hidden,
-  hydrated,
   onMarked,
-  children,
+  steps,
 }: {
   item: Item;
   hidden: boolean;
-  hydrated: boolean;
-  onMarked: (on: boolean) => void;
-  children?: ReactNode;
+  onMarked: (position: number, on: boolean) => void;
+  steps: Steps | null;
 }) {
   const fetcher = useFetcher<typeof action>({ key: `save-${item.position}` });
   const markFetcher = useFetcher<typeof action>({ key: `mark-${item.position}` });
@@ -378,7 +365,7 @@ function Question({
     fetcher.submit(body, { method: "post" });
   };
   const mark = (on: boolean) => {
-    onMarked(on);
+    onMarked(item.position, on);
     const body = new FormData();
     body.set("intent", MARK_INTENT);
     body.set("position", String(item.position));
@@ -481,7 +468,9 @@ function Question({
         <p className="text-xs" aria-live="polite" data-testid="save-status">
           {status}
         </p>
-        {hydrated ? null : (
+        {/* Only without the script (the browser shows <noscript> then, and React never hydrates its
+            content): a button that appeared and vanished on hydration moved every question below it. */}
+        <noscript>
           <button
             type="submit"
             name="intent"
@@ -492,12 +481,25 @@ function Question({
           >
             保存
           </button>
-        )}
+        </noscript>
       </div>
-      {children}
+      {steps ? (
+        <div className="mt-3 flex gap-2">
+          {item.position > 1 ? (
+            <PlaceButton to={item.position - 1} hydrated={steps.hydrated} onJump={steps.onJump} className={`${secondaryButtonClass} min-h-11 flex-1`}>
+              上一题
+            </PlaceButton>
+          ) : null}
+          {item.position < steps.last ? (
+            <PlaceButton to={item.position + 1} hydrated={steps.hydrated} onJump={steps.onJump} className={`${buttonClass} min-h-11 flex-1`}>
+              下一题
+            </PlaceButton>
+          ) : null}
+        </div>
+      ) : null}
     </fieldset>
   );
-}
+});
 
 type ReviewData = NonNullable<Extract<ReturnType<typeof useLoaderData<typeof loader>>, { mode: "review" }>["review"]>;
 
