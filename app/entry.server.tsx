@@ -4,6 +4,7 @@ import { RemixServer, isRouteErrorResponse } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 import { currentRequestContext } from "./.server/http/context";
+import { log } from "./.server/ops/log";
 import { NonceProvider } from "./components/nonce";
 // zod's messages in Chinese for every parse on the server, whichever module parses first.
 import "./lib/zod-locale";
@@ -19,7 +20,7 @@ export const streamTimeout = ABORT_DELAY;
 export function handleError(error: unknown, { request }: LoaderFunctionArgs | ActionFunctionArgs) {
   if (request.signal.aborted) return;
   if (isRouteErrorResponse(error) && error.status === 404) return;
-  console.error(error);
+  log.error("request failed", error, { method: request.method, path: new URL(request.url).pathname });
 }
 
 export default function handleRequest(request: Request, responseStatusCode: number, responseHeaders: Headers, remixContext: EntryContext) {
@@ -45,7 +46,7 @@ export default function handleRequest(request: Request, responseStatusCode: numb
         },
         onError(error: unknown) {
           responseStatusCode = 500;
-          if (shellRendered) console.error(error);
+          if (shellRendered) log.error("rendering failed", error);
         },
       },
     );

@@ -1,0 +1,78 @@
+import { currentRequestContext } from "../http/context";
+
+// The server's one logger (decision 075): a line per event, with the time, the level, the process
+// (pid, and the worker's number when several serve), the request id of the request in flight (from the
+// request context) and the event's fields. JSON, one object a line, when LOG_FORMAT=json or when
+// stdout is not a terminal (systemd, docker, a pipe to a log shipper); a readable line in a terminal
+// (`npm start` as people run it). info goes to stdout, warn and error to stderr, as console did.
+//
+// Fields whose names say they hold a secret or personal data are replaced by "[redacted]" whatever
+// their value (passwords, tokens, cookies, session ids, ID numbers, authorisation headers): a call
+// site that passes a whole object cannot leak them. The crowd routes (/api/study,
+// /api/contests/answer) log nothing per request.
+//
+// Read once from the environment, not from env.ts: the logger must work before (and when) the
+// environment fails to parse.
+
+export type LogLevel = "info" | "warn" | "error";
+export type LogFields = Record<string, unknown>;
+
+const SECRET_KEY = /pass(word)?|secret|token|cookie|session|authori[sz]ation|idnumber|id_number|身份证|credential|private/i;
+
+function format(): "json" | "pretty" {
+  const set = process.env.LOG_FORMAT;
+  if (set === "json" || set === "pretty") return set;
+  return process.stdout.isTTY ? "pretty" : "json";
+}
+
+/** An error as fields: its name, message and stack (the stack only; no enumerable extras that might hold input). */
+function errorFields(e: Error): LogFields {
+  const out: LogFields = { name: e.name, message: e.message, stack: e.stack };
+  if (e.cause instanceof Error) out.cause = errorFields(e.cause);
+  return out;
+}
+
+/** Copies `value` with secret-named fields redacted, errors spelled out, and depth bounded. */
+export function redact(value: unknown, depth = 0): unknown {
+  if (value instanceof Error) return errorFields(value);
+  if (value === null || typeof value !== "object") return typeof value === "bigint" ? String(value) : value;
+  if (depth > 4) return "[…]";
+  if (Array.isArray(value)) return value.slice(0, 50).map((v) => redact(v, depth + 1));
+  if (value instanceof Date) return value.toISOString();
+  const out: LogFields = {};
+  for (const [k, v] of Object.entries(value)) out[k] = SECRET_KEY.test(k) ? "[redacted]" : redact(v, depth + 1);
+  return out;
+}
+
+function write(level: LogLevel, msg: string, fields?: LogFields) {
+  const requestId = currentRequestContext()?.requestId;
+  const worker = process.env.APP_WORKER_INDEX;
+  const extra = fields ? (redact(fields) as LogFields) : undefined;
+  const stream = level === "info" ? process.stdout : process.stderr;
+  if (format() === "json") {
+    const line: LogFields = { time: new Date().toISOString(), level, pid: process.pid };
+    if (worker !== undefined) line.worker = Number(worker);
+    if (requestId) line.requestId = requestId;
+    line.msg = msg;
+    stream.write(JSON.stringify({ ...extra, ...line }) + "\n");
+    return;
+  }
+  const head = `${new Date().toISOString()} ${level.toUpperCase().padEnd(5)}${requestId ? ` [${requestId}]` : ""} ${msg}`;
+  const err = extra?.err as { stack?: string } | undefined;
+  const rest = extra && Object.keys(extra).some((k) => k !== "err") ? ` ${JSON.stringify({ ...extra, err: undefined })}` : "";
+  stream.write(`${head}${rest}${err?.stack ? `\n${err.stack}` : ""}\n`);
+}
+
+export const log = {
+  info: (msg: string, fields?: LogFields) => write("info", msg, fields),
+  warn: (msg: string, fields?: LogFields) => write("warn", msg, fields),
+  /** `log.error("what failed", e)` or with fields: `log.error("…", e, { id })`. */
+  error: (msg: string, err?: unknown, fields?: LogFields) => write("error", msg, err === undefined ? fields : { ...fields, err }),
+};
+
+/** A request id from outside is taken only when it looks like one: 8–128 of [A-Za-z0-9._:-]. */
+const REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/;
+
+export function wellFormedRequestId(value: string | undefined): value is string {
+  return value !== undefined && REQUEST_ID.test(value);
+}

@@ -1,0 +1,93 @@
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { requestContextStorage, type RequestContext } from "~/.server/http/context";
+import { log, redact, wellFormedRequestId } from "~/.server/ops/log";
+
+// The server's logger (decision 075): JSON lines carrying the request's id, secrets never written.
+
+function capture(stream: NodeJS.WriteStream) {
+  const lines: string[] = [];
+  const spy = vi.spyOn(stream, "write").mockImplementation((chunk: string | Uint8Array) => {
+    lines.push(String(chunk));
+    return true;
+  });
+  return { lines, restore: () => spy.mockRestore() };
+}
+
+const context = (requestId: string): RequestContext => ({
+  clientAddress: "127.0.0.1",
+  cspNonce: "n",
+  requestId,
+  appendHeader: () => {},
+  bodyBudget: { remaining: 0 } as unknown as RequestContext["bodyBudget"],
+});
+
+afterEach(() => {
+  delete process.env.LOG_FORMAT;
+});
+
+describe("log", () => {
+  it("writes one JSON object a line with the request id of the request in flight", () => {
+    process.env.LOG_FORMAT = "json";
+    const out = capture(process.stdout);
+    try {
+      requestContextStorage.run(context("req-0123456789"), () => log.info("page served", { route: "routes/login" }));
+      log.info("outside any request");
+    } finally {
+      out.restore();
+    }
+    const [inside, outside] = out.lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(inside).toMatchObject({ level: "info", msg: "page served", requestId: "req-0123456789", route: "routes/login", pid: process.pid });
+    expect(outside.requestId).toBeUndefined();
+    expect(out.lines.every((l) => l.endsWith("\n") && !l.slice(0, -1).includes("\n"))).toBe(true);
+  });
+
+  it("sends errors to stderr with the stack, and never a password, token, cookie or ID number", () => {
+    process.env.LOG_FORMAT = "json";
+    const err = capture(process.stderr);
+    try {
+      log.error("sign-in failed", new Error("boom"), {
+        username: "zhangsan",
+        password: "Passw0rd1",
+        headers: { cookie: "wsdx_session=abc", authorization: "Bearer xyz" },
+        sessionToken: "abc",
+        idNumber: "110101199003071234",
+        person: { name: "张三", idNumber: "110101199003071234" },
+      });
+    } finally {
+      err.restore();
+    }
+    expect(err.lines).toHaveLength(1);
+    const line = err.lines[0];
+    for (const secret of ["Passw0rd1", "wsdx_session=abc", "Bearer xyz", "110101199003071234", '"abc"']) expect(line).not.toContain(secret);
+    const parsed = JSON.parse(line) as { level: string; username: string; err: { message: string; stack: string }; person: { name: string } };
+    expect(parsed).toMatchObject({ level: "error", username: "zhangsan", person: { name: "张三" } });
+    expect(parsed.err.message).toBe("boom");
+    expect(parsed.err.stack).toContain("log.test.ts");
+  });
+
+  it("is readable in pretty form", () => {
+    process.env.LOG_FORMAT = "pretty";
+    const out = capture(process.stdout);
+    try {
+      requestContextStorage.run(context("req-abcdefgh"), () => log.info("backup written", { files: 3 }));
+    } finally {
+      out.restore();
+    }
+    expect(out.lines[0]).toMatch(/^\d{4}-\d\d-\d\dT\S+ INFO  \[req-abcdefgh\] backup written \{"files":3\}\n$/);
+  });
+
+  it("redacts by field name whatever the value, and bounds depth", () => {
+    expect(redact({ a: { b: { c: { d: { e: { f: 1 } } } } } })).toEqual({ a: { b: { c: { d: { e: "[…]" } } } } });
+    expect(redact({ newPassword: 123, list: [{ token: "t" }] })).toEqual({ newPassword: "[redacted]", list: [{ token: "[redacted]" }] });
+  });
+});
+
+describe("request ids from a proxy", () => {
+  it("are taken only when they look like one", () => {
+    expect(wellFormedRequestId("0f3a9c2e-71b4-4c55-9e2a-5b1c7d8e9f00")).toBe(true);
+    expect(wellFormedRequestId("nginx.req:42_ab-cd")).toBe(true);
+    for (const bad of [undefined, "", "short", "with space inside", "x".repeat(129), "new\nline-123456", "<script>alert</script>"]) {
+      expect(wellFormedRequestId(bad), String(bad)).toBe(false);
+    }
+  });
+});
