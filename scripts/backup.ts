@@ -24,3 +24,4 @@ try {
   console.error(`备份失败 (backup failed): ${e instanceof Error ? e.message : String(e)}`);
   process.exit(1);
 }
+export {};

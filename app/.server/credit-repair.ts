@@ -177,7 +177,7 @@ export class CreditRepair {
         result = await source.credit(due);
       } catch (e) {
         // Left for the next pass; the rest of this one goes on.
-        log.error("credit repair failed", e, { kind: source.kind, ref: due.ref, personId: due.personId });
+        log.error(`credit repair (${source.kind} ${due.ref}) failed`, e, { kind: source.kind, ref: due.ref, personId: due.personId });
         return false;
       }
       if (result?.status !== "credited") return false;

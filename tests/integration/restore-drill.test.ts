@@ -136,9 +136,17 @@ describe("restore drill", () => {
       }),
     );
 
+    let loadEnded = false;
+    void load.then(
+      () => (loadEnded = true),
+      () => (loadEnded = true),
+    );
     // The backup starts once the load is well under way, and the load goes on while it runs.
     while (answerAcks.length < 12 || handInAcks.length < 3) {
-      if (next >= PEOPLE) throw new Error("the load ended before the backup could start");
+      if (loadEnded) {
+        await load; // throws what failed
+        throw new Error("the load ended before the backup could start");
+      }
       await new Promise((r) => setTimeout(r, 20));
     }
     const backupDir = path.join(work, "backups");

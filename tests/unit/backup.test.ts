@@ -42,7 +42,12 @@ const source = () => ({
   dataDir: path.join(dir, "data"),
   backupDir: path.join(dir, "backups"),
 });
-const target = (name: string) => ({ databaseUrl: `file:${path.join(dir, name, "app.db")}`, databaseFile: path.join(dir, name, "app.db"), dataDir: path.join(dir, name), root });
+const target = (name: string) => ({
+  databaseUrl: `file:${path.join(dir, name, "app.db")}`,
+  databaseFile: path.join(dir, name, "app.db"),
+  dataDir: path.join(dir, name),
+  root,
+});
 
 describe("backups", () => {
   it("hold the database, the data files but the cache and unfinished uploads, and a manifest", async () => {

@@ -6,10 +6,10 @@ import { log, redact, wellFormedRequestId } from "~/.server/ops/log";
 
 function capture(stream: NodeJS.WriteStream) {
   const lines: string[] = [];
-  const spy = vi.spyOn(stream, "write").mockImplementation((chunk: string | Uint8Array) => {
+  const spy = vi.spyOn(stream, "write").mockImplementation(((chunk: unknown) => {
     lines.push(String(chunk));
     return true;
-  });
+  }) as typeof stream.write);
   return { lines, restore: () => spy.mockRestore() };
 }
 
@@ -73,7 +73,27 @@ describe("log", () => {
     } finally {
       out.restore();
     }
-    expect(out.lines[0]).toMatch(/^\d{4}-\d\d-\d\dT\S+ INFO  \[req-abcdefgh\] backup written \{"files":3\}\n$/);
+    expect(out.lines[0]).toMatch(/^\d{4}-\d\d-\d\dT\S+ INFO {2}\[req-abcdefgh\] backup written \{"files":3\}\n$/);
+  });
+
+  it("masks ID numbers and password hashes in free text: an error message that echoes a query's arguments", () => {
+    process.env.LOG_FORMAT = "json";
+    const err = capture(process.stderr);
+    try {
+      log.error(
+        "query failed",
+        new Error(
+          'Invalid `prisma.person.create()` invocation: { idNumber: "11010119900307123X", passwordHash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA" }',
+        ),
+      );
+    } finally {
+      err.restore();
+    }
+    expect(err.lines[0]).not.toContain("11010119900307123X");
+    expect(err.lines[0]).not.toContain("$argon2id$");
+    expect(err.lines[0]).toContain("prisma.person.create()");
+    // Other long numbers (ids, timestamps) are left alone.
+    expect(redact({ note: "entry 1733140800000 of 12345" })).toEqual({ note: "entry 1733140800000 of 12345" });
   });
 
   it("redacts by field name whatever the value, and bounds depth", () => {

@@ -72,7 +72,10 @@ export async function createBackup(opts: BackupOptions): Promise<BackupResult> {
   const t0 = performance.now();
   const now = opts.now ?? new Date();
   fs.mkdirSync(opts.backupDir, { recursive: true, mode: 0o700 });
-  const name = `backup-${now.toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z")}`;
+  const name = `backup-${now
+    .toISOString()
+    .replace(/[-:]/g, "")
+    .replace(/\.\d+Z$/, "Z")}`;
   let folder = path.join(opts.backupDir, name);
   // Two backups in the same second (a manual one beside the schedule) get distinct folders.
   for (let n = 2; fs.existsSync(folder) || fs.existsSync(folder + PARTIAL); n++) folder = path.join(opts.backupDir, `${name}-${n}`);
@@ -196,7 +199,8 @@ async function copyDataFiles(from: string, to: string, skip: string[]): Promise<
         await walk(child);
       } else if (entry.isFile()) {
         try {
-          fs.copyFileSync(source, path.join(to, child));
+          // On libuv's threads: a scheduled backup copies videos without stalling the server's requests.
+          await fs.promises.copyFile(source, path.join(to, child));
         } catch (e) {
           // Deleted since it was listed (a withdrawn upload): not part of this backup.
           if ((e as NodeJS.ErrnoException).code === "ENOENT") continue;
@@ -268,9 +272,7 @@ export async function restoreBackup(opts: RestoreOptions): Promise<{ manifest: M
     );
   }
   if (!opts.force && hasData(opts.databaseFile)) {
-    throw new Error(
-      `${opts.databaseFile} 已有数据，未覆盖；确需覆盖请加 --force / the database has data and was not overwritten; pass --force to replace it`,
-    );
+    throw new Error(`${opts.databaseFile} 已有数据，未覆盖；确需覆盖请加 --force / the database has data and was not overwritten; pass --force to replace it`);
   }
   fs.mkdirSync(path.dirname(opts.databaseFile), { recursive: true });
   // Written beside the target and renamed over it: a failed copy leaves the old database as it was.
@@ -285,7 +287,7 @@ export async function restoreBackup(opts: RestoreOptions): Promise<{ manifest: M
     if (!opts.force && fs.existsSync(target) && (await sha256Of(target)) !== f.sha256) {
       throw new Error(`${target} 已存在且内容不同，未覆盖；确需覆盖请加 --force / exists with other content; pass --force to replace it`);
     }
-    fs.copyFileSync(path.join(opts.folder, ...f.path.split("/")), target);
+    await fs.promises.copyFile(path.join(opts.folder, ...f.path.split("/")), target);
   }
   return { manifest, files: manifest.files.length };
 }

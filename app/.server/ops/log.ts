@@ -18,6 +18,15 @@ export type LogLevel = "info" | "warn" | "error";
 export type LogFields = Record<string, unknown>;
 
 const SECRET_KEY = /pass(word)?|secret|token|cookie|session|authori[sz]ation|idnumber|id_number|身份证|credential|private/i;
+/**
+ * What may hide in free text (an error message that echoes a query's arguments, as Prisma's do): a
+ * resident ID number (17 digits and a check character) and a password hash, masked wherever they appear.
+ */
+const SECRET_TEXT = /(?<![0-9])[0-9]{17}[0-9Xx](?![0-9A-Za-z])|\$argon2(id|i|d)\$[^\s"'`]+/g;
+
+export function scrub(text: string): string {
+  return text.replace(SECRET_TEXT, "[redacted]");
+}
 
 function format(): "json" | "pretty" {
   const set = process.env.LOG_FORMAT;
@@ -27,7 +36,7 @@ function format(): "json" | "pretty" {
 
 /** An error as fields: its name, message and stack (the stack only; no enumerable extras that might hold input). */
 function errorFields(e: Error): LogFields {
-  const out: LogFields = { name: e.name, message: e.message, stack: e.stack };
+  const out: LogFields = { name: e.name, message: scrub(e.message), stack: e.stack === undefined ? undefined : scrub(e.stack) };
   if (e.cause instanceof Error) out.cause = errorFields(e.cause);
   return out;
 }
@@ -35,6 +44,7 @@ function errorFields(e: Error): LogFields {
 /** Copies `value` with secret-named fields redacted, errors spelled out, and depth bounded. */
 export function redact(value: unknown, depth = 0): unknown {
   if (value instanceof Error) return errorFields(value);
+  if (typeof value === "string") return scrub(value);
   if (value === null || typeof value !== "object") return typeof value === "bigint" ? String(value) : value;
   if (depth > 4) return "[…]";
   if (Array.isArray(value)) return value.slice(0, 50).map((v) => redact(v, depth + 1));
@@ -53,11 +63,11 @@ function write(level: LogLevel, msg: string, fields?: LogFields) {
     const line: LogFields = { time: new Date().toISOString(), level, pid: process.pid };
     if (worker !== undefined) line.worker = Number(worker);
     if (requestId) line.requestId = requestId;
-    line.msg = msg;
+    line.msg = scrub(msg);
     stream.write(JSON.stringify({ ...extra, ...line }) + "\n");
     return;
   }
-  const head = `${new Date().toISOString()} ${level.toUpperCase().padEnd(5)}${requestId ? ` [${requestId}]` : ""} ${msg}`;
+  const head = `${new Date().toISOString()} ${level.toUpperCase().padEnd(5)}${requestId ? ` [${requestId}]` : ""} ${scrub(msg)}`;
   const err = extra?.err as { stack?: string } | undefined;
   const rest = extra && Object.keys(extra).some((k) => k !== "err") ? ` ${JSON.stringify({ ...extra, err: undefined })}` : "";
   stream.write(`${head}${rest}${err?.stack ? `\n${err.stack}` : ""}\n`);
