@@ -107,10 +107,10 @@ export async function startServer({ dev = false } = {}): Promise<StartedServer> 
     requestContextStorage.run(context, () => handler(req, res, next));
   });
 
-  // Exactly one process runs the sweeper and the background runners (decision 071): worker 0, or the only one.
-  const stopSweeper = runsBackgroundWork() ? await startSweeper() : () => {};
-  // So do the scheduled backups (off unless BACKUP_INTERVAL_HOURS is set, decision 075).
+  // Exactly one process runs the sweeper, the background runners and the scheduled backups (decision 071;
+  // backups are off unless BACKUP_INTERVAL_HOURS is set, and refused on PostgreSQL: decision 075).
   const stopBackups = runsBackgroundWork() ? startBackupSchedule() : () => {};
+  const stopSweeper = runsBackgroundWork() ? await startSweeper() : () => {};
   return new Promise((resolve, reject) => {
     const server = app.listen(env.port, env.host, () => {
       const address = server.address();

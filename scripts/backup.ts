@@ -9,7 +9,6 @@ const { createBackup, pruneBackups } = await import("../app/.server/ops/backup")
 try {
   const { folder, manifest } = await createBackup({
     databaseUrl: env.databaseUrl,
-    databaseFile: env.databaseFile,
     dataDir: env.dataDir,
     backupDir: env.backup.dir,
   });

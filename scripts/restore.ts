@@ -19,7 +19,6 @@ try {
   const { manifest, files } = await restoreBackup({
     folder: path.resolve(positionals[0]),
     databaseUrl: env.databaseUrl,
-    databaseFile: env.databaseFile,
     dataDir: env.dataDir,
     force: values.force,
     root: path.resolve(import.meta.dirname, ".."),

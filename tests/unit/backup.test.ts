@@ -38,13 +38,11 @@ afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 const source = () => ({
   databaseUrl: `file:${path.join(dir, "data", "app.db")}`,
-  databaseFile: path.join(dir, "data", "app.db"),
   dataDir: path.join(dir, "data"),
   backupDir: path.join(dir, "backups"),
 });
 const target = (name: string) => ({
   databaseUrl: `file:${path.join(dir, name, "app.db")}`,
-  databaseFile: path.join(dir, name, "app.db"),
   dataDir: path.join(dir, name),
   root,
 });
@@ -94,7 +92,36 @@ describe("backups", () => {
     expect(fs.existsSync(path.join(dir, "damaged", "app.db"))).toBe(false);
   });
 
-  it("refuse PostgreSQL with a clear message until pg_dump is wired in", async () => {
+  it("refuse a file of other content before writing anything, and a manifest that is not one", async () => {
+    const { folder } = await createBackup(source());
+    fs.mkdirSync(path.join(dir, "clash", "keys"), { recursive: true });
+    fs.writeFileSync(path.join(dir, "clash", "keys", "certificate.key"), "another school's key");
+    await expect(restoreBackup({ folder, ...target("clash") })).rejects.toThrow("--force");
+    // The database was not written either: the refusal comes first.
+    expect(fs.existsSync(path.join(dir, "clash", "app.db"))).toBe(false);
+
+    const manifestFile = path.join(folder, "manifest.json");
+    const manifest = JSON.parse(fs.readFileSync(manifestFile, "utf8")) as { database: { path: string }; files: unknown };
+    fs.writeFileSync(manifestFile, JSON.stringify({ ...manifest, files: "all of them" }));
+    await expect(verifyBackup(folder)).rejects.toThrow("unreadable or incomplete");
+    fs.writeFileSync(manifestFile, JSON.stringify({ ...manifest, database: { ...manifest.database, path: "files/keys/certificate.key" } }));
+    await expect(verifyBackup(folder)).rejects.toThrow("not allowed");
+  });
+
+  it("are readable by their owner only, every file included", async () => {
+    const { folder, manifest } = await createBackup(source());
+    for (const rel of [".", "manifest.json", manifest.database.path, ...manifest.files.map((f) => f.path)]) {
+      expect(fs.statSync(path.join(folder, rel)).mode & 0o077, rel).toBe(0);
+    }
+    await restoreBackup({ folder, ...target("owner") });
+    expect(fs.statSync(path.join(dir, "owner", "app.db")).mode & 0o077).toBe(0);
+    expect(fs.statSync(path.join(dir, "owner", "keys", "certificate.key")).mode & 0o077).toBe(0);
+  });
+
+  it("refuse PostgreSQL with a clear message until pg_dump is wired in, backing up and restoring", async () => {
     await expect(createBackup({ ...source(), databaseUrl: "postgresql://localhost/dangxiao" })).rejects.toThrow("pg_dump");
+    const { folder } = await createBackup(source());
+    await expect(restoreBackup({ folder, ...target("pg"), databaseUrl: "postgres://u@localhost/dangxiao" })).rejects.toThrow("pg_dump");
+    expect(fs.existsSync(path.join(dir, "pg"))).toBe(false);
   });
 });

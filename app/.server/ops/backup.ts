@@ -3,6 +3,8 @@ import fs from "node:fs";
 import path from "node:path";
 import { Worker } from "node:worker_threads";
 import Database from "better-sqlite3";
+import { z } from "zod";
+import { type DatabaseEngine, databaseEngine, databaseFileFromUrl } from "../env";
 import { all, get, raw, sql } from "../sql";
 
 // Backups and restore for the IT office (decision 075). A backup is one folder,
@@ -19,9 +21,11 @@ import { all, get, raw, sql } from "../sql";
 // owner only. Left out: the database's own files when they live in DATA_DIR, the MDX cache (rebuilt on
 // demand), unfinished uploads (`media/tmp`) and the backup folder itself if it lies inside DATA_DIR.
 //
-// PostgreSQL (next session): `createBackup` dispatches on the DATABASE_URL scheme; the postgres branch
-// is `pgDumpBackup` below, which will run `pg_dump --format=custom` into `database.pgdump` with the
-// same `files/` and manifest, and `restoreBackup` will run `pg_restore` into an empty database.
+// PostgreSQL (decision 073): `createBackup` and `restoreBackup` dispatch on the DATABASE_URL scheme and
+// the postgres branch is `pgDumpBackup` below, a stub that refuses with a clear message; it is to run
+// `pg_dump --format=custom` into `database.pgdump` with the same `files/` and manifest, and
+// `restoreBackup` `pg_restore` into an empty database. Nothing here reads `env.databaseFile` (which
+// throws on PostgreSQL): the SQLite file is derived from the URL only once the engine is known.
 
 export const BACKUP_FORMAT = 1;
 const DATABASE_FILE = "database.sqlite";
@@ -31,34 +35,28 @@ const PARTIAL = ".partial";
 /** What DATA_DIR holds that a backup leaves out: rebuilt on demand, or not yet anything. */
 const SKIPPED_UNDER_DATA = ["cache", path.join("media", "tmp")];
 
-export type Engine = "sqlite" | "postgres";
-
-export type ManifestFile = { path: string; bytes: number; sha256: string };
-export type Manifest = {
-  format: number;
-  createdAt: string;
-  engine: Engine;
-  app: { name: string; version: string };
-  node: string;
-  sqlite: string;
+const ManifestFileSchema = z.object({ path: z.string().min(1), bytes: z.number().int().min(0), sha256: z.string().regex(/^[0-9a-f]{64}$/) });
+/** What manifest.json holds; a restore reads it with this schema, so a damaged or foreign manifest is refused, not half-used. */
+const ManifestSchema = z.object({
+  format: z.number(),
+  createdAt: z.string(),
+  engine: z.enum(["sqlite", "postgres"]) satisfies z.ZodType<DatabaseEngine>,
+  app: z.object({ name: z.string(), version: z.string() }),
+  node: z.string(),
+  sqlite: z.string(),
   /** The finished migrations in the copy, oldest first: the level the database is at. */
-  migrations: string[];
-  database: ManifestFile;
-  files: ManifestFile[];
+  migrations: z.array(z.string()),
+  database: ManifestFileSchema,
+  files: z.array(ManifestFileSchema),
   /** How long the database copy and the whole backup took, in ms. */
-  timings: { database: number; total: number };
-};
-
-export function databaseEngine(databaseUrl: string): Engine {
-  if (databaseUrl.startsWith("file:")) return "sqlite";
-  if (/^postgres(ql)?:\/\//.test(databaseUrl)) return "postgres";
-  throw new Error(`不支持的 DATABASE_URL / unsupported DATABASE_URL scheme: ${databaseUrl.split(":")[0]}`);
-}
+  timings: z.object({ database: z.number(), total: z.number() }),
+});
+export type ManifestFile = z.infer<typeof ManifestFileSchema>;
+export type Manifest = z.infer<typeof ManifestSchema>;
 
 export type BackupOptions = {
+  /** `file:…` (SQLite) or `postgres(ql)://…` (refused until pg_dump is wired in). */
   databaseUrl: string;
-  /** The database file (SQLite), resolved from the URL by env.ts. */
-  databaseFile: string;
   dataDir: string;
   backupDir: string;
   now?: Date;
@@ -69,6 +67,7 @@ export type BackupResult = { folder: string; manifest: Manifest };
 /** Makes one backup now; safe while the server serves. */
 export async function createBackup(opts: BackupOptions): Promise<BackupResult> {
   if (databaseEngine(opts.databaseUrl) === "postgres") return pgDumpBackup();
+  const databaseFile = databaseFileFromUrl(opts.databaseUrl);
   const t0 = performance.now();
   const now = opts.now ?? new Date();
   fs.mkdirSync(opts.backupDir, { recursive: true, mode: 0o700 });
@@ -83,12 +82,14 @@ export async function createBackup(opts: BackupOptions): Promise<BackupResult> {
   fs.mkdirSync(partial, { mode: 0o700 });
   try {
     const dbCopy = path.join(partial, DATABASE_FILE);
-    const { sqliteVersion } = await snapshotSqlite(opts.databaseFile, dbCopy);
+    const { sqliteVersion } = await snapshotSqlite(databaseFile, dbCopy);
     fs.chmodSync(dbCopy, 0o600);
+    // SQLite does not fsync what VACUUM INTO writes; a backup called complete must be on the disk.
+    await syncToDisk(dbCopy);
     const tDatabase = performance.now() - t0;
     const migrations = finishedMigrations(dbCopy);
     const files = await copyDataFiles(opts.dataDir, path.join(partial, FILES_DIR), [
-      ...databaseFilesOf(opts.databaseFile),
+      ...databaseFilesOf(databaseFile),
       ...SKIPPED_UNDER_DATA.map((p) => path.join(opts.dataDir, p)),
       path.resolve(opts.backupDir),
     ]);
@@ -106,7 +107,10 @@ export async function createBackup(opts: BackupOptions): Promise<BackupResult> {
     };
     manifest.timings.total = Math.round(performance.now() - t0);
     fs.writeFileSync(path.join(partial, MANIFEST), JSON.stringify(manifest, null, 2) + "\n", { mode: 0o600 });
+    await syncToDisk(path.join(partial, MANIFEST));
+    await syncDirectories(partial);
     fs.renameSync(partial, folder);
+    await syncToDisk(opts.backupDir, "directory");
     return { folder, manifest };
   } catch (e) {
     fs.rmSync(partial, { recursive: true, force: true });
@@ -114,9 +118,34 @@ export async function createBackup(opts: BackupOptions): Promise<BackupResult> {
   }
 }
 
-/** The PostgreSQL backup: pg_dump, with the same files and manifest. Next session (issue 16). */
+/** The PostgreSQL backup and restore: pg_dump and pg_restore, with the same files and manifest. Not yet (issue 16). */
 export function pgDumpBackup(): never {
-  throw new Error("PostgreSQL 的备份（pg_dump）尚未实现 / backups of a PostgreSQL database (pg_dump) are not implemented yet");
+  throw new Error(
+    "PostgreSQL 数据库的备份与恢复（pg_dump）尚未实现，请暂用 PostgreSQL 自带的 pg_dump / pg_restore，并另行备份 DATA_DIR / backups and restores of a PostgreSQL database (pg_dump) are not implemented yet: use PostgreSQL's own pg_dump and pg_restore, and copy DATA_DIR yourself",
+  );
+}
+
+/** fsync on libuv's threads (the event loop keeps serving); a directory's too, where the platform allows it. */
+async function syncToDisk(target: string, kind: "file" | "directory" = "file"): Promise<void> {
+  let handle: fs.promises.FileHandle;
+  try {
+    handle = await fs.promises.open(target, "r");
+  } catch (e) {
+    // Windows opens no directory for syncing (its renames are journalled by NTFS); a file must sync.
+    if (kind === "directory" && ["EISDIR", "EPERM", "EACCES"].includes((e as NodeJS.ErrnoException).code ?? "")) return;
+    throw e;
+  }
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Every directory under `root`, and itself, synced: the new entries of a backup are durable before it is renamed complete. */
+async function syncDirectories(root: string): Promise<void> {
+  for (const entry of fs.readdirSync(root, { withFileTypes: true })) if (entry.isDirectory()) await syncDirectories(path.join(root, entry.name));
+  await syncToDisk(root, "directory");
 }
 
 /** `VACUUM INTO` in a worker thread: the server's event loop keeps serving while the copy is written. */
@@ -207,6 +236,7 @@ async function copyDataFiles(from: string, to: string, skip: string[]): Promise<
           throw e;
         }
         fs.chmodSync(path.join(to, child), 0o600);
+        await syncToDisk(path.join(to, child));
         out.push(await describeFile(to, child));
       }
     }
@@ -222,13 +252,19 @@ export async function verifyBackup(folder: string): Promise<Manifest> {
   if (!fs.existsSync(manifestFile)) {
     throw new Error(`${folder} 不是完整的备份（没有 ${MANIFEST}）/ not a complete backup (no ${MANIFEST})`);
   }
-  const manifest = JSON.parse(fs.readFileSync(manifestFile, "utf8")) as Manifest;
+  let manifest: Manifest;
+  try {
+    manifest = ManifestSchema.parse(JSON.parse(fs.readFileSync(manifestFile, "utf8")));
+  } catch {
+    throw new Error(`${MANIFEST} 无法读取或内容不完整 / ${MANIFEST} is unreadable or incomplete`);
+  }
   if (manifest.format !== BACKUP_FORMAT) throw new Error(`备份格式 ${manifest.format} 无法识别 / unknown backup format ${manifest.format}`);
   if (manifest.engine !== "sqlite") return pgDumpBackup();
+  if (manifest.database.path !== DATABASE_FILE) throw new Error(`清单中的路径不合法 / a path in the manifest is not allowed: ${manifest.database.path}`);
   for (const expected of [manifest.database, ...manifest.files]) {
     const file = path.join(folder, ...expected.path.split("/"));
     const parts = expected.path.split("/");
-    if (parts.some((p) => p === "" || p === "." || p === "..") || (parts[0] !== FILES_DIR && expected.path !== DATABASE_FILE)) {
+    if (parts.some((p) => p === "" || p === "." || p === "..") || (expected !== manifest.database && (parts[0] !== FILES_DIR || parts.length < 2))) {
       throw new Error(`清单中的路径不合法 / a path in the manifest is not allowed: ${expected.path}`);
     }
     if (!fs.existsSync(file)) throw new Error(`备份缺少文件 / the backup lacks ${expected.path}`);
@@ -246,8 +282,8 @@ export async function verifyBackup(folder: string): Promise<Manifest> {
 
 export type RestoreOptions = {
   folder: string;
+  /** Where to restore to: `file:…`; a PostgreSQL URL is refused (pg_restore is not wired in yet). */
   databaseUrl: string;
-  databaseFile: string;
   dataDir: string;
   /** Overwrite a database that has data (and files of the same name). */
   force?: boolean;
@@ -259,7 +295,7 @@ export type RestoreOptions = {
  * Restores a backup into DATA_DIR and the database file, with the server stopped: checksums and the
  * migration level first (a backup from newer code than this is refused; an older one is migrated
  * forward by the next `npm start`), then the database, then the files. Refuses to replace a database
- * that has data unless `force`.
+ * that has data, or a file with other content, unless `force`: both checked before anything is written.
  */
 export async function restoreBackup(opts: RestoreOptions): Promise<{ manifest: Manifest; files: number }> {
   if (databaseEngine(opts.databaseUrl) === "postgres") return pgDumpBackup();
@@ -271,23 +307,34 @@ export async function restoreBackup(opts: RestoreOptions): Promise<{ manifest: M
       `备份来自更新的版本（本程序没有迁移 ${unknown.join(", ")}），请用相同或更新的版本恢复 / the backup comes from newer code (unknown migrations: ${unknown.join(", ")})`,
     );
   }
-  if (!opts.force && hasData(opts.databaseFile)) {
-    throw new Error(`${opts.databaseFile} 已有数据，未覆盖；确需覆盖请加 --force / the database has data and was not overwritten; pass --force to replace it`);
-  }
-  fs.mkdirSync(path.dirname(opts.databaseFile), { recursive: true });
-  // Written beside the target and renamed over it: a failed copy leaves the old database as it was.
-  const incoming = `${opts.databaseFile}.restoring-${process.pid}`;
-  fs.copyFileSync(path.join(opts.folder, DATABASE_FILE), incoming);
-  for (const suffix of ["-wal", "-shm", "-journal"]) fs.rmSync(opts.databaseFile + suffix, { force: true });
-  fs.renameSync(incoming, opts.databaseFile);
-  for (const f of manifest.files) {
-    const rel = f.path.slice(FILES_DIR.length + 1).split("/");
-    const target = path.join(opts.dataDir, ...rel);
-    fs.mkdirSync(path.dirname(target), { recursive: true, mode: 0o700 });
-    if (!opts.force && fs.existsSync(target) && (await sha256Of(target)) !== f.sha256) {
-      throw new Error(`${target} 已存在且内容不同，未覆盖；确需覆盖请加 --force / exists with other content; pass --force to replace it`);
+  const databaseFile = databaseFileFromUrl(opts.databaseUrl);
+  const targets = manifest.files.map((f) => ({
+    from: path.join(opts.folder, ...f.path.split("/")),
+    to: path.join(opts.dataDir, ...f.path.split("/").slice(1)),
+    sha256: f.sha256,
+  }));
+  if (!opts.force) {
+    if (hasData(databaseFile)) {
+      throw new Error(`${databaseFile} 已有数据，未覆盖；确需覆盖请加 --force / the database has data and was not overwritten; pass --force to replace it`);
     }
-    await fs.promises.copyFile(path.join(opts.folder, ...f.path.split("/")), target);
+    for (const t of targets) {
+      if (fs.existsSync(t.to) && (await sha256Of(t.to)) !== t.sha256) {
+        throw new Error(`${t.to} 已存在且内容不同，未覆盖；确需覆盖请加 --force / exists with other content; pass --force to replace it`);
+      }
+    }
+  }
+  fs.mkdirSync(path.dirname(databaseFile), { recursive: true, mode: 0o700 });
+  // Written beside the target and renamed over it: a failed copy leaves the old database as it was.
+  const incoming = `${databaseFile}.restoring-${process.pid}`;
+  fs.copyFileSync(path.join(opts.folder, DATABASE_FILE), incoming);
+  fs.chmodSync(incoming, 0o600);
+  await syncToDisk(incoming);
+  for (const suffix of ["-wal", "-shm", "-journal"]) fs.rmSync(databaseFile + suffix, { force: true });
+  fs.renameSync(incoming, databaseFile);
+  for (const t of targets) {
+    fs.mkdirSync(path.dirname(t.to), { recursive: true, mode: 0o700 });
+    await fs.promises.copyFile(t.from, t.to);
+    fs.chmodSync(t.to, 0o600);
   }
   return { manifest, files: manifest.files.length };
 }
