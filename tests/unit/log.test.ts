@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { requestContextStorage, type RequestContext } from "~/.server/http/context";
-import { log, redact, wellFormedRequestId } from "~/.server/ops/log";
+import { log, pathForLog, redact, wellFormedRequestId } from "~/.server/ops/log";
 
 // The server's logger (decision 075): JSON lines carrying the request's id, secrets never written.
 
@@ -96,6 +96,26 @@ describe("log", () => {
     expect(redact({ note: "entry 1733140800000 of 12345" })).toEqual({ note: "entry 1733140800000 of 12345" });
   });
 
+  it("masks phone numbers, bearer credentials and our cookies in free text, and phone-named fields", () => {
+    const text = redact({
+      note: "联系人 13812345678 / +86 13912345678; Authorization: Bearer eyJhbGciOi.payload.sig; Cookie: wsdx_session=s3cr3t; wsdx_sso=flow1",
+      mobilePhone: "x",
+      电话: "y",
+    }) as Record<string, string>;
+    for (const secret of ["13812345678", "13912345678", "eyJhbGciOi", "s3cr3t", "flow1"]) expect(text.note).not.toContain(secret);
+    expect(text.note).toContain("联系人");
+    expect(text).toMatchObject({ mobilePhone: "[redacted]", 电话: "[redacted]" });
+    // And in the message itself, whatever a call site put there.
+    process.env.LOG_FORMAT = "json";
+    const out = capture(process.stdout);
+    try {
+      log.info("reminder for 15012345678 sent");
+    } finally {
+      out.restore();
+    }
+    expect(out.lines[0]).not.toContain("15012345678");
+  });
+
   it("redacts by field name whatever the value, and bounds depth", () => {
     expect(redact({ a: { b: { c: { d: { e: { f: 1 } } } } } })).toEqual({ a: { b: { c: { d: { e: "[…]" } } } } });
     expect(redact({ newPassword: 123, list: [{ token: "t" }] })).toEqual({ newPassword: "[redacted]", list: [{ token: "[redacted]" }] });
@@ -109,5 +129,16 @@ describe("request ids from a proxy", () => {
     for (const bad of [undefined, "", "short", "with space inside", "x".repeat(129), "new\nline-123456", "<script>alert</script>"]) {
       expect(wellFormedRequestId(bad), String(bad)).toBe(false);
     }
+  });
+});
+
+describe("paths in log lines", () => {
+  it("mask the route parameters that are not numbers, keep numeric ids", () => {
+    expect(pathForLog("/calendar/feed/Zx81_secret-token.ics", { file: "Zx81_secret-token.ics" })).toBe("/calendar/feed/:file");
+    expect(pathForLog("/hours/verify/abc%20def", { token: "abc def" })).toBe("/hours/verify/:token");
+    expect(pathForLog("/hours/verify/abcdef.data", { token: "abcdef" })).toBe("/hours/verify/:token");
+    expect(pathForLog("/contests/42", { contestId: "42" })).toBe("/contests/42");
+    expect(pathForLog("/media/7/videos/a/b.mp4", { courseId: "7", "*": "videos/a/b.mp4" })).toBe("/media/7/*");
+    expect(pathForLog("/login", {})).toBe("/login");
   });
 });

@@ -17,12 +17,16 @@ import { currentRequestContext } from "../http/context";
 export type LogLevel = "info" | "warn" | "error";
 export type LogFields = Record<string, unknown>;
 
-const SECRET_KEY = /pass(word)?|secret|token|cookie|session|authori[sz]ation|idnumber|id_number|身份证|credential|private/i;
+const SECRET_KEY = /pass(word)?|secret|token|cookie|session|authori[sz]ation|idnumber|id_number|身份证|credential|private|phone|mobile|手机|电话/i;
 /**
- * What may hide in free text (an error message that echoes a query's arguments, as Prisma's do): a
- * resident ID number (17 digits and a check character) and a password hash, masked wherever they appear.
+ * What may hide in free text (an error message that echoes a query's arguments, as Prisma's do, or a
+ * header): a resident ID number (17 digits and a check character), a mainland mobile number (11 digits
+ * from 13–19, optionally after +86), a password hash, a bearer credential and the value of one of our
+ * cookies (wsdx_session, wsdx_sso), masked wherever they appear. Longer digit runs (timestamps, ids)
+ * are left alone.
  */
-const SECRET_TEXT = /(?<![0-9])[0-9]{17}[0-9Xx](?![0-9A-Za-z])|\$argon2(id|i|d)\$[^\s"'`]+/g;
+const SECRET_TEXT =
+  /(?<![0-9])[0-9]{17}[0-9Xx](?![0-9A-Za-z])|(?<![0-9])(?:\+?86[- ]?)?1[3-9][0-9]{9}(?![0-9])|\$argon2(id|i|d)\$[^\s"'`]+|\bBearer\s+[^\s"'`,;]+|\bwsdx_[a-z]+=[^;\s"'`]*/gi;
 
 export function scrub(text: string): string {
   return text.replace(SECRET_TEXT, "[redacted]");
@@ -79,6 +83,35 @@ export const log = {
   /** `log.error("what failed", e)` or with fields: `log.error("…", e, { id })`. */
   error: (msg: string, err?: unknown, fields?: LogFields) => write("error", msg, err === undefined ? fields : { ...fields, err }),
 };
+
+/**
+ * A request's path as a log line may show it: the values of its route parameters that are not plain
+ * numbers become `:name` (`/calendar/feed/:file`, `/hours/verify/:token`, `/activate/:code`), so a
+ * secret in a URL (a calendar feed's token, a certificate check's token, an activation code) is never
+ * written; numeric ids stay, as they are what one looks up. The query string is never logged.
+ */
+export function pathForLog(pathname: string, params: Readonly<Record<string, string | undefined>>): string {
+  const hidden = Object.entries(params).filter((e): e is [string, string] => e[1] !== undefined && e[1] !== "" && !/^[0-9]+$/.test(e[1]));
+  if (hidden.length === 0) return pathname;
+  const segments = pathname.split("/");
+  const splat = hidden.find(([name]) => name === "*");
+  // A splat's value is the path's tail: that many segments (plus a `.data` suffix) are masked together.
+  const tail = splat ? splat[1].split("/").length : 0;
+  return segments
+    .map((segment, i) => {
+      if (i >= segments.length - tail) return i === segments.length - tail ? "*" : null;
+      let decoded = segment;
+      try {
+        decoded = decodeURIComponent(segment);
+      } catch {
+        // Not valid percent-encoding: compared as it came.
+      }
+      const param = hidden.find(([name, value]) => name !== "*" && (decoded === value || decoded === `${value}.data`));
+      return param ? `:${param[0]}` : segment;
+    })
+    .filter((s) => s !== null)
+    .join("/");
+}
 
 /** A request id from outside is taken only when it looks like one: 8–128 of [A-Za-z0-9._:-]. */
 const REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/;
