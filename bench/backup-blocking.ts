@@ -1,5 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
+import os from "node:os";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { migrate } from "../scripts/lib/migrate";
 
@@ -10,8 +11,10 @@ import { migrate } from "../scripts/lib/migrate";
 //   1. better-sqlite3's backup() API on this thread (100 pages a step, a step per setImmediate);
 //   2. `VACUUM INTO` on this thread;
 //   3. `VACUUM INTO` in a worker thread (what app/.server/ops/backup.ts does).
-// Prints wall time, the event loop's worst and p99 delay, the writes committed meanwhile and their
-// worst latency. Asserts nothing.
+// Prints wall time, the event loop's worst and p99 delay, the writes committed meanwhile, the worst
+// time one write took (SQLite's locks) and the longest gap between two writes (what a writer on the
+// server's thread waits when the copy blocks it; 2 ms when nothing does); each round starts with the reference of the same run: the writer and the timer for
+// three seconds with no copy at all, and the load average. Asserts nothing.
 
 const root = path.resolve(import.meta.dirname, "..");
 const tmp = path.join(root, "bench", ".tmp");
@@ -37,12 +40,12 @@ writer.pragma("synchronous = NORMAL");
 writer.exec(`CREATE TABLE IF NOT EXISTS "BenchWrite" ("id" INTEGER PRIMARY KEY, "at" REAL NOT NULL)`);
 const insert = writer.prepare(`INSERT INTO "BenchWrite" ("at") VALUES (?)`);
 const mb = (fs.statSync(dbFile).size / 1e6).toFixed(1);
-console.info(
-  `database: ${seeded.people} people, ${mb} MB; node ${process.version}; load ${(await import("node:os"))
+const load = () =>
+  os
     .loadavg()
     .map((l) => l.toFixed(2))
-    .join(" ")}`,
-);
+    .join(" ");
+console.info(`database: ${seeded.people} people, ${mb} MB; node ${process.version}; ${os.cpus().length} cores; load ${load()}`);
 
 async function measure(name: string, copy: (dest: string) => Promise<unknown> | unknown) {
   const dest = path.join(tmp, `backup-blocking-${process.pid}-copy.db`);
@@ -50,10 +53,15 @@ async function measure(name: string, copy: (dest: string) => Promise<unknown> | 
   const loop = monitorEventLoopDelay({ resolution: 1 });
   let writes = 0;
   let worstWrite = 0;
+  let worstGap = 0;
+  let last = performance.now();
   const timer = setInterval(() => {
     const t = performance.now();
     insert.run(t);
-    worstWrite = Math.max(worstWrite, performance.now() - t);
+    const done = performance.now();
+    worstWrite = Math.max(worstWrite, done - t);
+    worstGap = Math.max(worstGap, done - last);
+    last = done;
     writes++;
   }, 2);
   loop.enable();
@@ -65,17 +73,20 @@ async function measure(name: string, copy: (dest: string) => Promise<unknown> | 
     outcome = e instanceof Error ? e.message : String(e);
   }
   const wall = performance.now() - t0;
+  // Let the timers that a synchronous copy held up fire, so the histogram and the gap see the stall.
+  await new Promise((r) => setTimeout(r, 50));
   loop.disable();
   clearInterval(timer);
   const ms = (ns: number) => (ns / 1e6).toFixed(1);
   console.info(
-    `${name.padEnd(34)} wall ${wall.toFixed(0).padStart(6)} ms  loop max ${ms(loop.max).padStart(7)} ms  p99 ${ms(loop.percentile(99)).padStart(6)} ms  writes ${String(writes).padStart(5)} (worst ${worstWrite.toFixed(1)} ms)  ${outcome}`,
+    `${name.padEnd(34)} wall ${wall.toFixed(0).padStart(6)} ms  loop max ${ms(loop.max).padStart(7)} ms  p99 ${ms(loop.percentile(99)).padStart(6)} ms  writes ${String(writes).padStart(5)} (worst ${worstWrite.toFixed(1)} ms, gap ${worstGap.toFixed(1).padStart(6)} ms)  ${outcome}`,
   );
   fs.rmSync(dest, { force: true });
 }
 
-for (let round = 1; round <= 2; round++) {
-  console.info(`round ${round}`);
+for (let round = 1; round <= 3; round++) {
+  console.info(`round ${round} (load ${load()})`);
+  await measure("no copy (reference), 3 s", () => new Promise((r) => setTimeout(r, 3000)));
   await measure("backup() API, this thread", (dest) => {
     const source = new Database(dbFile, { readonly: true });
     let steps = 0;
@@ -99,7 +110,7 @@ for (let round = 1; round <= 2; round++) {
   });
   await measure("VACUUM INTO, worker (ops/backup.ts)", async () => {
     const backupDir = path.join(tmp, `backup-blocking-${process.pid}-backups`);
-    await createBackup({ databaseUrl: `file:${dbFile}`, databaseFile: dbFile, dataDir, backupDir });
+    await createBackup({ databaseUrl: `file:${dbFile}`, dataDir, backupDir });
     fs.rmSync(backupDir, { recursive: true, force: true });
   });
 }
