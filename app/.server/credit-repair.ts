@@ -177,11 +177,16 @@ export class CreditRepair {
         result = await source.credit(due);
       } catch (e) {
         // Left for the next pass; the rest of this one goes on.
-        log.error(`credit repair (${source.kind} ${due.ref}) failed`, e, { kind: source.kind, ref: due.ref, personId: due.personId });
+        log.error(`credit repair (${source.kind} ${due.ref}, person ${due.personId}) failed`, e, { kind: source.kind, ref: due.ref, personId: due.personId });
         return false;
       }
       if (result?.status !== "credited") return false;
-      log.info("credit repair: credited the missing 学时", { kind: source.kind, ref: due.ref, personId: due.personId, entryId: result.entryId });
+      log.info(`credit repair: credited the missing 学时 of ${source.kind} ${due.ref} to person ${due.personId}`, {
+        kind: source.kind,
+        ref: due.ref,
+        personId: due.personId,
+        entryId: result.entryId,
+      });
       await audit({
         actorId: null,
         action: "hours.repair",
