@@ -2,6 +2,7 @@ import cluster, { type Worker } from "node:cluster";
 import { fileURLToPath } from "node:url";
 import { type StartedServer } from "./server";
 import { type Envelope } from "./app/.server/processes";
+import { log } from "./app/.server/ops/log";
 
 // One server on every core (decision 071): `startServers({ count })` with count 1 is today's single
 // process (server.ts); with more, this process becomes node:cluster's primary. It forks `count`
@@ -43,7 +44,10 @@ export async function startServers({ count, dev = false }: { count: number; dev?
       if (m?.app === "relay") {
         for (const other of byIndex.values()) if (other !== worker && other.isConnected()) other.send(m);
       } else if (m?.app === "ask") {
-        void shared.answer(worker.id, m.kind, m.payload).then(
+        // /metrics of all workers, gathered here (decision 075); the rest is the shared state's.
+        const answer =
+          m.kind === "metrics" ? import("./app/.server/ops/cluster-metrics").then((c) => c.clusterMetrics()) : shared.answer(worker.id, m.kind, m.payload);
+        void answer.then(
           (result) => m.id !== 0 && worker.isConnected() && worker.send({ app: "reply", id: m.id, result } satisfies Envelope),
           (e: unknown) => m.id !== 0 && worker.isConnected() && worker.send({ app: "reply", id: m.id, error: String(e) } satisfies Envelope),
         );
@@ -53,7 +57,10 @@ export async function startServers({ count, dev = false }: { count: number; dev?
       shared.forgetWorker(worker.id);
       if (byIndex.get(index) === worker) byIndex.delete(index);
       if (stopping) return;
-      console.error(`服务进程 ${index} 已退出 (worker ${index} exited: ${signal ?? code})，${RESTART_DELAY_MS / 1000} 秒后重启`);
+      log.error(`服务进程 ${index} 已退出，${RESTART_DELAY_MS / 1000} 秒后重启 (worker exited, restarting)`, undefined, {
+        worker: index,
+        exit: signal ?? code,
+      });
       setTimeout(() => !stopping && fork(index), RESTART_DELAY_MS).unref();
     });
     return worker;

@@ -17,6 +17,8 @@ import { isCrossSiteRequest, isFormBody, securityHeaders } from "./app/.server/h
 import { serviceWorkerUncached } from "./app/.server/http/service-worker-headers";
 import { runsBackgroundWork } from "./app/.server/processes";
 import { startSweeper } from "./app/.server/sweeper";
+import { startBackupSchedule } from "./app/.server/ops/backup-schedule";
+import { wellFormedRequestId } from "./app/.server/ops/log";
 
 // The HTTP server: security headers with a per-request CSP nonce, the cross-site check, the body
 // type and size limits (decision 027), compression (decision 062), static files of the client build, and the Remix handler. `startServer`
@@ -31,7 +33,26 @@ export async function startServer({ dev = false } = {}): Promise<StartedServer> 
   app.disable("x-powered-by");
   app.set("trust proxy", env.trustProxy);
 
+  // /metrics (decision 075): with METRICS_TOKEN set, every request is timed by its route pattern; without it, nothing is installed.
+  let routeOfRemix: (pathname: string) => string = () => "remix";
+  const metrics = env.metricsToken ? await import("./app/.server/ops/metrics") : null;
+  if (metrics) {
+    app.use(
+      metrics.requestTiming((req, res) => {
+        const route = (req.route as { path?: unknown } | undefined)?.path;
+        if (route === "*") return routeOfRemix(req.path);
+        if (typeof route === "string") return route;
+        return res.statusCode < 400 ? "static" : "refused";
+      }),
+    );
+  }
+
   app.use((req, res, next) => {
+    // A request id on every response and log line (decision 075): the proxy's, when it is trusted and the id looks like one.
+    const fromProxy = env.trustProxy ? req.get("x-request-id") : undefined;
+    const requestId = wellFormedRequestId(fromProxy) ? fromProxy : crypto.randomUUID();
+    res.locals.requestId = requestId;
+    res.setHeader("X-Request-Id", requestId);
     const nonce = crypto.randomBytes(16).toString("base64");
     res.locals.cspNonce = nonce;
     for (const [k, v] of Object.entries(securityHeaders(nonce, { dev, hsts: env.cookieSecure }))) res.setHeader(k, v);
@@ -64,6 +85,11 @@ export async function startServer({ dev = false } = {}): Promise<StartedServer> 
     app.use(express.static(path.join(buildDir, "client"), { maxAge: "1h", setHeaders: serviceWorkerUncached }));
   }
 
+  if (metrics) {
+    routeOfRemix = metrics.remixRouteLabeller(build);
+    app.get("/metrics", metrics.metricsHandler());
+  }
+
   // The two routes outside Remix, for the crowds: contest answers (decision 019) and study heartbeats (decision 070).
   app.post("/api/contests/answer", (req, res, next) => void contestAnswerHandler(req, res, next));
   app.post("/api/study", (req, res, next) => void studyHandler(req, res, next));
@@ -73,6 +99,7 @@ export async function startServer({ dev = false } = {}): Promise<StartedServer> 
     const context = {
       clientAddress: req.ip ?? req.socket.remoteAddress ?? "unknown",
       cspNonce: res.locals.cspNonce as string,
+      requestId: res.locals.requestId as string,
       local: { address: req.socket.localAddress ?? "", port: req.socket.localPort ?? env.port },
       appendHeader: (name: string, value: string) => res.append(name, value),
       bodyBudget: newBodyBudget(),
@@ -80,7 +107,9 @@ export async function startServer({ dev = false } = {}): Promise<StartedServer> 
     requestContextStorage.run(context, () => handler(req, res, next));
   });
 
-  // Exactly one process runs the sweeper and the background runners (decision 071): worker 0, or the only one.
+  // Exactly one process runs the sweeper, the background runners and the scheduled backups (decision 071;
+  // backups are off unless BACKUP_INTERVAL_HOURS is set, and refused on PostgreSQL: decision 075).
+  const stopBackups = runsBackgroundWork() ? startBackupSchedule() : () => {};
   const stopSweeper = runsBackgroundWork() ? await startSweeper() : () => {};
   return new Promise((resolve, reject) => {
     const server = app.listen(env.port, env.host, () => {
@@ -92,6 +121,7 @@ export async function startServer({ dev = false } = {}): Promise<StartedServer> 
         close: () =>
           new Promise((r) => {
             stopSweeper();
+            stopBackups();
             // Live rounds' event streams never end by themselves; closing them lets the server close.
             liveHub.closeAll();
             server.close(() => r());

@@ -4,6 +4,7 @@ import { RemixServer, isRouteErrorResponse } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 import { currentRequestContext } from "./.server/http/context";
+import { log, pathForLog } from "./.server/ops/log";
 import { NonceProvider } from "./components/nonce";
 // zod's messages in Chinese for every parse on the server, whichever module parses first.
 import "./lib/zod-locale";
@@ -16,10 +17,11 @@ export const streamTimeout = ABORT_DELAY;
  * probing /wp-admin) and a request the client abandoned are not errors of ours; everything else is
  * logged as Remix would.
  */
-export function handleError(error: unknown, { request }: LoaderFunctionArgs | ActionFunctionArgs) {
+export function handleError(error: unknown, { request, params }: LoaderFunctionArgs | ActionFunctionArgs) {
   if (request.signal.aborted) return;
   if (isRouteErrorResponse(error) && error.status === 404) return;
-  console.error(error);
+  // The path with secret-bearing parameters masked (a calendar feed's token): decision 075.
+  log.error("request failed", error, { method: request.method, path: pathForLog(new URL(request.url).pathname, params) });
 }
 
 export default function handleRequest(request: Request, responseStatusCode: number, responseHeaders: Headers, remixContext: EntryContext) {
@@ -45,7 +47,7 @@ export default function handleRequest(request: Request, responseStatusCode: numb
         },
         onError(error: unknown) {
           responseStatusCode = 500;
-          if (shellRendered) console.error(error);
+          if (shellRendered) log.error("rendering failed", error);
         },
       },
     );

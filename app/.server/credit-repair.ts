@@ -7,6 +7,7 @@ import { creditStoredCompletion } from "./learning/study";
 import { creditQuizPass } from "./quiz/attempts";
 import { type Sql, join, query, raw, sql } from "./sql";
 import { type CreditResult } from "./hours/ledger";
+import { log } from "./ops/log";
 
 // Credits that cannot be lost (decision 034). A lesson credits inside the heartbeat's own transaction;
 // a quiz pass, a contest hand-in, an activity's confirmation and a claim's approval credit right after
@@ -176,11 +177,16 @@ export class CreditRepair {
         result = await source.credit(due);
       } catch (e) {
         // Left for the next pass; the rest of this one goes on.
-        console.error(`credit repair (${source.kind} ${due.ref}, person ${due.personId}):`, e);
+        log.error(`credit repair (${source.kind} ${due.ref}, person ${due.personId}) failed`, e, { kind: source.kind, ref: due.ref, personId: due.personId });
         return false;
       }
       if (result?.status !== "credited") return false;
-      console.info(`credit repair: credited the missing 学时 of ${source.kind} ${due.ref} to person ${due.personId} (entry ${result.entryId})`);
+      log.info(`credit repair: credited the missing 学时 of ${source.kind} ${due.ref} to person ${due.personId}`, {
+        kind: source.kind,
+        ref: due.ref,
+        personId: due.personId,
+        entryId: result.entryId,
+      });
       await audit({
         actorId: null,
         action: "hours.repair",

@@ -73,6 +73,14 @@ export function prismaIdle(): Promise<void> {
   return g.__prismaIdle ? g.__prismaIdle() : Promise.resolve();
 }
 
+// On globalThis like the client: server.ts and the Remix build each load this module.
+const gateState = ((globalThis as typeof globalThis & { __prismaGate?: { open: boolean; waiting: number } }).__prismaGate ??= { open: false, waiting: 0 });
+
+/** The gate's state for /metrics (decision 075): a transaction open, and how many queries wait behind it. */
+export function prismaGate(): { readonly open: boolean; readonly waiting: number } {
+  return gateState;
+}
+
 /**
  * The adapter runs every query on one connection, and queues interactive transactions among
  * themselves, but not the other queries: one arriving while a transaction is open would run inside
@@ -86,7 +94,13 @@ export function withTransactionGate(factory: SqlDriverAdapterFactory, onGate?: (
   const gate = (adapter: SqlDriverAdapter): SqlDriverAdapter => {
     let open: Promise<void> | null = null;
     const idle = async () => {
-      while (open) await open;
+      if (!open) return;
+      gateState.waiting++;
+      try {
+        while (open) await open;
+      } finally {
+        gateState.waiting--;
+      }
     };
     const queryRaw = adapter.queryRaw.bind(adapter);
     const executeRaw = adapter.executeRaw.bind(adapter);
@@ -101,8 +115,10 @@ export function withTransactionGate(factory: SqlDriverAdapterFactory, onGate?: (
         await idle();
         let release!: () => void;
         open = new Promise<void>((r) => (release = r));
+        gateState.open = true;
         const done = () => {
           open = null;
+          gateState.open = false;
           release();
         };
         let tx: Transaction;

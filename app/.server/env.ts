@@ -148,6 +148,21 @@ const EnvSchema = z
     ),
     /** How long one delivery may take before its sends are aborted and it is retried later. */
     NOTIFY_SEND_LIMIT_MS: z.coerce.number().int().min(1_000).max(300_000).default(60_000),
+    // Operations (decision 075).
+    /** Where backups are written (`npm run backup`, and the schedule below). */
+    BACKUP_DIR: z.string().default("./backups"),
+    /** Hours between scheduled backups made by the running server; 0 (the default) makes none. */
+    BACKUP_INTERVAL_HOURS: z.coerce
+      .number()
+      .min(0)
+      .max(24 * 31)
+      .default(0),
+    /** How many backups to keep: older ones are deleted after each new one. */
+    BACKUP_KEEP: z.coerce.number().int().min(1).max(1000).default(7),
+    /** `json` (one JSON object a line) or `pretty`; default: pretty in a terminal, JSON otherwise. */
+    LOG_FORMAT: optional(z.enum(["json", "pretty"], { error: "LOG_FORMAT 只能是 json 或 pretty / LOG_FORMAT must be json or pretty" })),
+    /** Turns on GET /metrics for Prometheus, for a caller that sends it as a bearer token. */
+    METRICS_TOKEN: optional(z.string().min(32, "METRICS_TOKEN 至少 32 个字符 / METRICS_TOKEN must be at least 32 characters")),
   })
   .superRefine(checkSso);
 
@@ -193,6 +208,9 @@ function load() {
     notifyIntervalMs: raw.NOTIFY_INTERVAL_MS,
     pushHosts: pushHostRules(raw.PUSH_ALLOWED_HOSTS),
     notifySendLimitMs: raw.NOTIFY_SEND_LIMIT_MS,
+    backup: { dir: path.resolve(raw.BACKUP_DIR), intervalHours: raw.BACKUP_INTERVAL_HOURS, keep: raw.BACKUP_KEEP },
+    logFormat: raw.LOG_FORMAT,
+    metricsToken: raw.METRICS_TOKEN,
     questionRequiredFields: { explanation: raw.QUESTION_REQUIRED_FIELDS.includes("explanation"), tags: raw.QUESTION_REQUIRED_FIELDS.includes("tags") },
   } as const;
 }

@@ -7,6 +7,7 @@ import { startSimilarityRunner } from "./similarity/runner";
 import { backfillSearch } from "./search/site-entries";
 import { startNotificationRunner } from "./notify/runner";
 import { startReminderRunner } from "./reminders/runner";
+import { log } from "./ops/log";
 
 // Quiz attempts and contest entries whose browser never returns are still closed and scored at their
 // deadline: reads close them lazily, and this sweeper catches the ones nobody reads (so the grade, and
@@ -25,7 +26,7 @@ const SEARCH_BACKFILL_PER_TICK = 100;
 
 export async function startSweeper(): Promise<() => void> {
   // One process runs it (decision 071); the line says which.
-  console.info(`后台任务已启动 (sweeper and background runners, pid ${process.pid})`);
+  log.info("后台任务已启动 (sweeper and background runners)", { pid: process.pid });
   const repair = new CreditRepair();
   const sweeps: [string, () => Promise<unknown>][] = [
     ["quiz attempts", () => closeExpiredAttempts()],
@@ -36,14 +37,14 @@ export async function startSweeper(): Promise<() => void> {
     // Courses, page articles, topics and posts nobody indexed yet (the demo seed, or a crash after a commit): a slice a tick (decision 050).
     ["search backfill", () => backfillSearch(SEARCH_BACKFILL_PER_TICK)],
   ];
-  await repair.run(REPAIR_AT_START_MS).catch((e: unknown) => console.error("sweeper (credit repair at start):", e));
-  await backfillSearch(SEARCH_BACKFILL_AT_START).catch((e: unknown) => console.error("sweeper (search backfill at start):", e));
+  await repair.run(REPAIR_AT_START_MS).catch((e: unknown) => log.error("sweeper failed", e, { sweep: "credit repair at start" }));
+  await backfillSearch(SEARCH_BACKFILL_AT_START).catch((e: unknown) => log.error("sweeper failed", e, { sweep: "search backfill at start" }));
   let running = false;
   const timer = setInterval(() => {
     if (running) return;
     running = true;
     void (async () => {
-      for (const [name, sweep] of sweeps) await sweep().catch((e: unknown) => console.error(`sweeper (${name}):`, e));
+      for (const [name, sweep] of sweeps) await sweep().catch((e: unknown) => log.error("sweeper failed", e, { sweep: name }));
       running = false;
     })();
   }, INTERVAL_MS);

@@ -83,13 +83,16 @@ describe("the credit repair's pass", () => {
     // The setup's spy on console.error, silenced: the failure is expected, and checked below.
     const error = vi.mocked(console.error).mockImplementation(() => {});
     const info = vi.spyOn(console, "info").mockImplementation(() => {});
+    process.env.LOG_FORMAT = "json";
 
     expect(await wholePass(repair, t0)).toBe(1);
     expect(entries(people[0], lessons[0])).toEqual([{ amount: 25 }]);
     expect(entries(last, lessons[1])).toEqual([]);
+    // The server's logger (ops/log.ts) prints one JSON line a call here (LOG_FORMAT=json, set above).
+    const msg = (c: unknown[]) => (JSON.parse(String(c[0])) as { msg: string }).msg;
     expect(info).toHaveBeenCalledTimes(1);
-    expect(String(info.mock.calls[0][0])).toContain(`lesson ${lessons[0]} to person ${people[0]}`);
-    expect(error.mock.calls.map((c) => String(c[0]))).toEqual([`credit repair (lesson ${lessons[1]}, person ${last}):`]);
+    expect(msg(info.mock.calls[0])).toContain(`lesson ${lessons[0]} to person ${people[0]}`);
+    expect(error.mock.calls.map(msg)).toEqual([`credit repair (lesson ${lessons[1]}, person ${last}) failed`]);
     f.db.exec(`DROP TRIGGER "fail_last"`);
 
     // Within ten minutes of the last start nothing runs; then a new pass credits what failed, once.
@@ -102,5 +105,6 @@ describe("the credit repair's pass", () => {
     expect(await wholePass(repair, t0 + 20 * MINUTES)).toBe(0);
     expect(repairs()).toBe(2);
     info.mockRestore();
+    delete process.env.LOG_FORMAT;
   });
 });

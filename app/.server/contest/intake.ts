@@ -46,6 +46,11 @@ export class ContestIntake {
   /** Answers committed and transactions run since start, for the benchmark's and the operator's eyes. */
   readonly stats = { committed: 0, batches: 0 };
 
+  /** Answers waiting for the next commit (/metrics). */
+  get queued(): number {
+    return this.pending.length;
+  }
+
   /**
    * Takes one answer of the person's own entry in progress: refused (AppError) when the entry is
    * not theirs or not in progress, the deadline has passed by the server's clock, the position is

@@ -9,6 +9,8 @@ import type { BodyBudget } from "./body-limit";
 export type RequestContext = {
   clientAddress: string;
   cspNonce: string;
+  /** The request's id, also in its X-Request-Id response header and on its log lines (decision 075). */
+  requestId?: string;
   /** The address and port the connection reached (from the socket, never from a header). */
   local?: { address: string; port: number };
   appendHeader(name: string, value: string): void;

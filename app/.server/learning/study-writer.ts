@@ -34,6 +34,11 @@ export class StudyWriter {
   /** Jobs committed and transactions run since start, for the benchmark's and the operator's eyes. */
   readonly stats = { committed: 0, batches: 0 };
 
+  /** Jobs waiting for the next commit (/metrics). */
+  get queued(): number {
+    return this.pending.length;
+  }
+
   /** Runs `run` in the next batch's transaction; resolves with its result once that has committed. */
   submit<T>(run: (batch: StudyBatch) => T): Promise<T> {
     return new Promise<T>((resolve, reject) => {

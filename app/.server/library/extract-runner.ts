@@ -4,6 +4,7 @@ import { run, sql } from "../sql";
 import { DeadlineWorker, WorkerStopped, workerEntry } from "../workers/deadline-worker";
 import type { ExtractOutcome, ExtractReply, ExtractRequest } from "./extract-worker";
 import { reindex } from "./library-index";
+import { log } from "../ops/log";
 
 // Text extraction for the search index, off the request path (decision 050), the way similarity
 // checks run (decision 045): the queue is the table (documents whose textState is "pending"), claimed
@@ -63,16 +64,16 @@ export class ExtractRunner {
             outcome = reply.outcome;
           } catch (e) {
             if (!this.started) return;
-            if (!(e instanceof WorkerStopped)) console.error(`text extraction of document ${doc.id}:`, e);
+            if (!(e instanceof WorkerStopped)) log.error("text extraction failed", e, { documentId: doc.id });
             await failExtraction(doc.id, e instanceof WorkerStopped ? this.reasonFor(e) : UNREADABLE);
             continue;
           }
           // A store that fails (the database busy) is not the file's fault: the claim stays and is taken again after its lease.
-          await finishExtraction(doc.id, outcome).catch((e: unknown) => console.error(`text extraction of document ${doc.id} (store):`, e));
+          await finishExtraction(doc.id, outcome).catch((e: unknown) => log.error("text extraction failed (store)", e, { documentId: doc.id }));
         }
       }
     } catch (e) {
-      console.error("text extraction:", e);
+      log.error("text extraction failed", e);
     } finally {
       this.pumping = false;
     }

@@ -1,5 +1,6 @@
 import { env } from "../env";
 import { deliverDue } from "./outbox";
+import { log } from "../ops/log";
 
 // The outbox is swept on its own timer (NOTIFY_INTERVAL_MS, 10 s by default), not on the 30 s
 // sweeper's, so a notification leaves within seconds; the first pass runs as the server starts, which
@@ -12,7 +13,7 @@ export function startNotificationRunner(): () => void {
     if (running) return;
     running = true;
     deliverDue()
-      .catch((e: unknown) => console.error("notifications (outbox):", e))
+      .catch((e: unknown) => log.error("notifications (outbox) failed", e))
       .finally(() => (running = false));
   };
   const first = setTimeout(tick, 0);

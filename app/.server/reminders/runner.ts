@@ -1,4 +1,5 @@
 import { ReminderSweep } from "./scheduler";
+import { log } from "../ops/log";
 
 // The reminder scheduler on its own timer (decision 058): every five minutes, a pass over the active
 // people for at most a few seconds of work; an unfinished pass goes on from where it stopped at the next
@@ -15,7 +16,7 @@ export function startReminderRunner(): () => void {
     running = true;
     sweep
       .run(BUDGET_MS)
-      .catch((e: unknown) => console.error("reminders:", e))
+      .catch((e: unknown) => log.error("reminders failed", e))
       .finally(() => (running = false));
   }, INTERVAL_MS);
   timer.unref();

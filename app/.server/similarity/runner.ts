@@ -5,6 +5,7 @@ import { DeadlineWorker, WorkerStopped, workerEntry } from "../workers/deadline-
 import { type CheckOutcome } from "./check-job";
 import type { CheckReply, CheckRequest } from "./check-worker";
 import { storeCorpus, storeFingerprint } from "./fingerprints";
+import { log } from "../ops/log";
 
 // The similarity checks run off the request path: a queued report (a row: the queue is the table, so a
 // check queued by another process, or before a restart, is not lost) is claimed by the runner the
@@ -64,7 +65,7 @@ export class SimilarityRunner {
         }
       }
     } catch (e) {
-      console.error("similarity check:", e);
+      log.error("similarity check failed", e);
     } finally {
       this.pumping = false;
     }
@@ -77,7 +78,7 @@ export class SimilarityRunner {
     } catch (e) {
       // Stopped with the server: the claim stays, and is taken again once its lease runs out.
       if (!this.started) return;
-      if (!(e instanceof WorkerStopped) || e.kind === "crashed") console.error(`similarity check of report ${reportId}:`, e);
+      if (!(e instanceof WorkerStopped) || e.kind === "crashed") log.error("similarity check failed", e, { reportId });
       await failReport(reportId, e instanceof WorkerStopped ? this.reasonFor(e) : ERROR_REASON);
       return;
     }

@@ -1,0 +1,31 @@
+import path from "node:path";
+import { parseArgs } from "node:util";
+
+// `npm run restore -- <backup folder> [--force]`: with the server stopped, restores a backup made by
+// `npm run backup` (or the schedule) into DATABASE_URL and DATA_DIR. Checks every checksum and the
+// migration level first; refuses to replace a database that has data unless --force. The next
+// `npm start` applies any migration newer than the backup. Decision 075; README "Backup and restore".
+
+const { values, positionals } = parseArgs({ options: { force: { type: "boolean", default: false } }, allowPositionals: true });
+if (positionals.length !== 1) {
+  console.error("用法 usage: npm run restore -- <备份目录 backup folder> [--force]");
+  process.exit(2);
+}
+process.env.DATABASE_URL ??= "file:./data/app.db";
+
+const { env } = await import("../app/.server/env");
+const { restoreBackup } = await import("../app/.server/ops/backup");
+try {
+  const { manifest, files } = await restoreBackup({
+    folder: path.resolve(positionals[0]),
+    databaseUrl: env.databaseUrl,
+    dataDir: env.dataDir,
+    force: values.force,
+    root: path.resolve(import.meta.dirname, ".."),
+  });
+  console.info(`已恢复 (restored) ${manifest.createdAt} 的备份 → ${env.databaseFile}，${files} 个文件 → ${env.dataDir}`);
+  console.info("校验和与迁移级别均已核对 (checksums and migration level verified)。现在可以运行 npm start。");
+} catch (e) {
+  console.error(`恢复失败 (restore failed): ${e instanceof Error ? e.message : String(e)}`);
+  process.exit(1);
+}

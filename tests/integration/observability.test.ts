@@ -1,0 +1,120 @@
+import fs from "node:fs";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Client } from "../support/client";
+import { TMP } from "../support/paths";
+import { type TestServer, startTestServer } from "../support/server";
+
+// Request ids, JSON logs and /metrics against the real server (decision 075): the id on every
+// response (the proxy's only when trusted and well-formed), /metrics invisible without the token,
+// latency labelled by route pattern and never by raw URL, and, with two processes, one scrape
+// that sums both.
+
+const TOKEN = "m".repeat(24) + "-metrics-token-for-tests";
+let one: TestServer;
+let two: TestServer;
+let logFile: string;
+let logFd: number;
+
+beforeAll(async () => {
+  logFile = path.join(TMP, `observability-${process.pid}.log`);
+  logFd = fs.openSync(logFile, "w");
+  [one, two] = await Promise.all([
+    startTestServer({ env: { METRICS_TOKEN: TOKEN, TRUST_PROXY: "true", LOG_FORMAT: "json" }, logFd }),
+    startTestServer({ env: { METRICS_TOKEN: TOKEN, WEB_CONCURRENCY: "2" } }),
+  ]);
+});
+afterAll(async () => {
+  await Promise.all([one?.stop(), two?.stop()]);
+  if (logFd !== undefined) fs.closeSync(logFd);
+  fs.rmSync(logFile, { force: true });
+});
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
+async function scrape(url: string, token: string | null = TOKEN) {
+  const res = await fetch(`${url}/metrics`, { headers: token === null ? {} : { Authorization: `Bearer ${token}` } });
+  return { status: res.status, text: await res.text(), type: res.headers.get("content-type") };
+}
+
+/** The value of one sample line of the exposition text, or undefined. */
+function sample(text: string, name: string, labels: Record<string, string>): number | undefined {
+  const want = Object.entries(labels).map(([k, v]) => `${k}="${v}"`);
+  const line = text.split("\n").find((l) => l.startsWith(`${name}{`) && want.every((w) => l.includes(w)));
+  return line === undefined ? undefined : Number(line.slice(line.lastIndexOf(" ") + 1));
+}
+
+describe("request ids", () => {
+  it("gives every response an id: a fresh UUID, or the trusted proxy's when it is well-formed", async () => {
+    const plain = await fetch(`${one.url}/healthz`);
+    expect(plain.headers.get("x-request-id")).toMatch(UUID);
+    const other = await fetch(`${one.url}/healthz`);
+    expect(other.headers.get("x-request-id")).not.toBe(plain.headers.get("x-request-id"));
+    const fromProxy = await fetch(`${one.url}/login`, { headers: { "X-Request-Id": "nginx-0f3a9c2e71b4" } });
+    expect(fromProxy.headers.get("x-request-id")).toBe("nginx-0f3a9c2e71b4");
+    for (const bad of ["short", "has spaces in it", "x".repeat(129), 'quote"injection1']) {
+      const res = await fetch(`${one.url}/healthz`, { headers: { "X-Request-Id": bad } });
+      expect(res.headers.get("x-request-id"), bad).toMatch(UUID);
+    }
+    // Also on the crowd routes outside Remix, refusals included.
+    const answer = await fetch(`${one.url}/api/contests/answer`, { method: "POST", headers: { Origin: one.url } });
+    expect(answer.status).toBe(401);
+    expect(answer.headers.get("x-request-id")).toMatch(UUID);
+  });
+
+  it("ignores a client's id when no proxy is trusted", async () => {
+    const res = await fetch(`${two.url}/healthz`, { headers: { "X-Request-Id": "client-chosen-id-1234" } });
+    expect(res.headers.get("x-request-id")).toMatch(UUID);
+  });
+
+  it("writes the server's log as JSON lines when asked", () => {
+    const lines = fs
+      .readFileSync(logFile, "utf8")
+      .split("\n")
+      .filter((l) => l.startsWith("{"));
+    const started = lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => String(l.msg).includes("后台任务已启动"));
+    expect(started).toMatchObject({ level: "info", pid: expect.any(Number) as number, time: expect.any(String) as string });
+  });
+});
+
+describe("/metrics", () => {
+  it("does not exist without the token, or with a wrong one", async () => {
+    expect((await scrape(one.url, null)).status).toBe(404);
+    expect((await scrape(one.url, "wrong")).status).toBe(404);
+    expect((await scrape(one.url, TOKEN + "x")).status).toBe(404);
+    const basic = await fetch(`${one.url}/metrics`, { headers: { Authorization: `Basic ${Buffer.from(`a:${TOKEN}`).toString("base64")}` } });
+    expect(basic.status).toBe(404);
+  });
+
+  it("reports latency by route pattern, the queues, the outbox, the database gate and the event loop", async () => {
+    const c = new Client(one.url);
+    expect((await c.get("/login")).status).toBe(200);
+    expect((await c.get("/contests/rawurlprobe")).status).toBeGreaterThanOrEqual(300);
+    expect((await c.get("/no-such-page-rawurlprobe")).status).toBe(404);
+    const { status, text, type } = await scrape(one.url);
+    expect(status).toBe(200);
+    expect(type).toContain("text/plain");
+    expect(sample(text, "http_request_duration_seconds_count", { method: "GET", route: "routes/login", status: "200" })).toBeGreaterThanOrEqual(1);
+    expect(sample(text, "http_request_duration_seconds_count", { route: "routes/contests.$contestId" })).toBeGreaterThanOrEqual(1);
+    expect(sample(text, "http_request_duration_seconds_count", { route: "/api/contests/answer", status: "401" })).toBeGreaterThanOrEqual(1);
+    expect(sample(text, "http_request_duration_seconds_count", { route: "unmatched", status: "404" })).toBeGreaterThanOrEqual(1);
+    // Raw URLs never become labels.
+    expect(text).not.toContain("rawurlprobe");
+    expect(text).toMatch(/^contest_intake_queue_depth 0$/m);
+    expect(text).toMatch(/^study_writer_queue_depth 0$/m);
+    expect(sample(text, "notification_outbox_backlog", { state: "pending" })).toBe(0);
+    expect(sample(text, "db_transaction_gate", { state: "waiting" })).toBe(0);
+    expect(text).toMatch(/^nodejs_eventloop_lag_p99_seconds /m);
+    expect(text).toMatch(/^process_resident_memory_bytes /m);
+  });
+
+  it("gathers every process's figures in one scrape when several serve", async () => {
+    const N = 12;
+    for (let i = 0; i < N; i++) expect((await fetch(`${two.url}/healthz`)).status).toBe(200);
+    const { status, text } = await scrape(two.url);
+    expect(status).toBe(200);
+    // Round robin spreads the requests over both workers; only the sum of both reaches N.
+    expect(sample(text, "http_request_duration_seconds_count", { method: "GET", route: "routes/healthz", status: "200" })).toBeGreaterThanOrEqual(N);
+    expect(text).toMatch(/^nodejs_eventloop_lag_p99_seconds /m);
+  });
+});
