@@ -16,6 +16,7 @@ process.env.DATABASE_URL ??= "file:./data/app.db";
 // CERT_SECRET, decision 076) stops the start here, not after migrating.
 const { env } = await import("../app/.server/env");
 const mode = env.mode;
+if (env.databaseEngine === "postgres") await startOnPostgres(env.databaseUrl);
 const dbFile = path.resolve(process.env.DATABASE_URL.replace(/^file:/, ""));
 fs.mkdirSync(path.dirname(dbFile), { recursive: true });
 
@@ -123,3 +124,19 @@ const stop = async () => {
 };
 process.on("SIGINT", stop);
 process.on("SIGTERM", stop);
+
+/**
+ * DATABASE_URL is postgres(ql):// (decision 073): the migrations are applied (each once, under an advisory
+ * lock, whatever the number of nodes starting), then the start stops. Serving needs the async data layer
+ * first: the synchronous raw-SQL paths (sessions, banks and course sync, study, contests) are SQLite's.
+ */
+async function startOnPostgres(url: string): Promise<never> {
+  const { migratePostgres } = await import("./lib/pg-migrate");
+  const applied = await migratePostgres(url);
+  console.info(applied.length ? `PostgreSQL 数据库已迁移 (migrations applied): ${applied.join(", ")}` : "PostgreSQL 数据库已是最新 (no pending migrations)");
+  console.error(
+    "在 PostgreSQL 上提供服务尚未完成（需要异步数据层），目前只能迁移数据库。\n" +
+      "Serving on PostgreSQL is not ready yet (it needs the async data layer): only the migrations ran. Unset DATABASE_URL to run on SQLite.",
+  );
+  process.exit(1);
+}
