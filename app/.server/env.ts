@@ -152,22 +152,14 @@ const EnvSchema = z
   .superRefine(checkSso);
 
 /**
- * Whether this node may be one of several (decision 076): app nodes share their data only through
- * PostgreSQL (a SQLite file belongs to one machine, whose processes share DATA_DIR), so a PostgreSQL
- * DATABASE_URL is multi-node mode, with no second setting to forget. Nothing in one node can tell how
- * many others there are.
- */
-function isMultiNode(databaseUrl: string | undefined): boolean {
-  return /^postgres(ql)?:\/\//i.test(databaseUrl ?? "");
-}
-
-/**
- * What multi-node mode needs that one machine does not, or null. Without CERT_SECRET each node would
- * sign 学时证明 with a random key of its own in its DATA_DIR (decision 023), and a certificate signed on
- * one node would not verify on another.
+ * What multi-node mode needs that one machine does not, or null (decision 076). App nodes share their
+ * data only through PostgreSQL (a SQLite file belongs to one machine, whose processes share DATA_DIR), so
+ * a PostgreSQL DATABASE_URL is multi-node mode, with no second setting to forget. Without CERT_SECRET
+ * each node would sign 学时证明 with a random key of its own in its DATA_DIR (decision 023), and a
+ * certificate signed on one node would not verify on another.
  */
 function multiNodeProblem(vars: Record<string, string | undefined>): string | null {
-  if (!isMultiNode(vars.DATABASE_URL) || vars.CERT_SECRET) return null;
+  if (databaseEngine(vars.DATABASE_URL ?? "") !== "postgres" || vars.CERT_SECRET) return null;
   return (
     "CERT_SECRET is required when DATABASE_URL is PostgreSQL (several app nodes): each node would otherwise sign certificates with a key of its own that the other nodes cannot verify. " +
     "Set the same CERT_SECRET (at least 32 characters) on every node.\n" +
