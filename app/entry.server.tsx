@@ -9,7 +9,18 @@ import { NonceProvider } from "./components/nonce";
 import "./lib/zod-locale";
 
 const ABORT_DELAY = 5_000;
+/** Remix's deadline for deferred data in the page's data stream (none of our loaders defer today). */
 export const streamTimeout = ABORT_DELAY;
+/**
+ * How long a page may go on streaming after its shell before React gives up on what is still pending.
+ * Counted from the shell, not from the request: a render that waits its turn on a busy event loop is
+ * not a hung render. Before, a 5 s limit from the request aborted Remix's data-stream boundary of pages
+ * whose render was merely queued (120 sign-ins at once at load 10+): the page went out whole but with
+ * status 500 (to clients isbot() counts as bots, which wait for everything) or without its data (to
+ * people), and nothing was logged. Remix's streamTimeout already ends deferred data; this is the net for
+ * something that never settles.
+ */
+const RENDER_LIMIT_AFTER_SHELL_MS = 30_000;
 
 /**
  * Errors of loaders, actions and rendering, for the server's log. A URL that matches no route (bots
@@ -26,30 +37,43 @@ export default function handleRequest(request: Request, responseStatusCode: numb
   const nonce = currentRequestContext()?.cspNonce ?? "";
   const waitForAll = isbot(request.headers.get("user-agent") ?? "") || remixContext.isSpaMode;
   return new Promise<Response>((resolve, reject) => {
-    let shellRendered = false;
+    let shellFailed = false;
+    let limit: NodeJS.Timeout | undefined;
+    const send = () => {
+      const body = withoutNulBytes();
+      responseHeaders.set("Content-Type", "text/html; charset=utf-8");
+      resolve(new Response(createReadableStreamFromReadable(body), { headers: responseHeaders, status: responseStatusCode }));
+      pipe(body);
+    };
     const { pipe, abort } = renderToPipeableStream(
       <NonceProvider value={nonce}>
         <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} nonce={nonce} />
       </NonceProvider>,
       {
         nonce,
-        [waitForAll ? "onAllReady" : "onShellReady"]() {
-          shellRendered = true;
-          const body = withoutNulBytes();
-          responseHeaders.set("Content-Type", "text/html; charset=utf-8");
-          resolve(new Response(createReadableStreamFromReadable(body), { headers: responseHeaders, status: responseStatusCode }));
-          pipe(body);
+        onShellReady() {
+          limit = setTimeout(abort, RENDER_LIMIT_AFTER_SHELL_MS);
+          if (!waitForAll) send();
+        },
+        onAllReady() {
+          clearTimeout(limit);
+          if (waitForAll) send();
         },
         onShellError(error: unknown) {
+          shellFailed = true;
           reject(error);
         },
         onError(error: unknown) {
+          // Sets the status only while nothing is sent yet (a bot's page waits for everything).
           responseStatusCode = 500;
-          if (shellRendered) console.error(error);
+          // A shell error goes on to onShellError in the same turn and Remix logs it (handleError); any
+          // other error is logged here, so no 500 goes out without a line in the log.
+          queueMicrotask(() => {
+            if (!shellFailed) console.error(error);
+          });
         },
       },
     );
-    setTimeout(abort, ABORT_DELAY);
   });
 }
 
