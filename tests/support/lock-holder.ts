@@ -1,9 +1,20 @@
-import { withStartupLock } from "../../scripts/lib/startup-lock";
+import pg from "pg";
+import { type StartupLockTarget, withStartupLock } from "../../scripts/lib/startup-lock";
 
-// Takes the start-up lock LOCK_NAME of the SQLite file LOCK_FILE, prints HELD and holds it until it is
-// killed (tests/integration/startup-lock.test.ts: a holder that dies must not leave the lock behind).
+// Takes the start-up lock LOCK_NAME, prints HELD and holds it until it is killed: of the SQLite file
+// LOCK_FILE, or of the PostgreSQL database LOCK_URL on a session of its own (the startup-lock tests: a
+// holder that dies must not leave the lock behind).
 
-await withStartupLock(process.env.LOCK_NAME!, { sqliteFile: process.env.LOCK_FILE! }, async () => {
+let target: StartupLockTarget;
+if (process.env.LOCK_URL) {
+  const session = new pg.Client({ connectionString: process.env.LOCK_URL });
+  await session.connect();
+  target = { postgres: session };
+} else {
+  target = { sqliteFile: process.env.LOCK_FILE! };
+}
+
+await withStartupLock(process.env.LOCK_NAME!, target, async () => {
   console.info("HELD");
   await new Promise(() => setInterval(() => {}, 1_000));
 });
