@@ -34,6 +34,14 @@ export function lockFileOf(name: string, sqliteFile: string): string {
   return `${sqliteFile}-${name}.lock`;
 }
 
+/**
+ * The connections holding a lock file's transaction, referenced from here while they hold it. Otherwise
+ * only the waiting async function refers to one, and when `fn`'s promise is referenced by nothing (work
+ * that waits on nothing pending, as the tests' holder does) the garbage collector may take the whole
+ * chain: better-sqlite3 closes a collected connection, and the lock went with it, the process alive.
+ */
+const holding = new Set<Database.Database>();
+
 async function withLockFile<T>(name: string, sqliteFile: string, fn: () => Promise<T>): Promise<T> {
   const file = lockFileOf(name, sqliteFile);
   fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -52,9 +60,11 @@ async function withLockFile<T>(name: string, sqliteFile: string, fn: () => Promi
         await new Promise((r) => setTimeout(r, POLL_MS));
       }
     }
+    holding.add(db);
     try {
       return await fn();
     } finally {
+      holding.delete(db);
       db.exec("ROLLBACK");
     }
   } finally {

@@ -98,7 +98,7 @@ describe("the start-up lock", () => {
     fs.mkdirSync(folder, { recursive: true });
     const sqliteFile = path.join(folder, "lock-test.db");
     // A process that takes the lock and is killed while holding it.
-    const holder = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "tests", "support", "lock-holder.ts")], {
+    const holder = spawn(process.execPath, ["--expose-gc", "--import", "tsx", path.join(ROOT, "tests", "support", "lock-holder.ts")], {
       cwd: ROOT,
       env: { ...process.env, LOCK_NAME: "t", LOCK_FILE: sqliteFile },
       stdio: ["ignore", "pipe", "inherit"],

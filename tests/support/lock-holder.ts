@@ -16,5 +16,9 @@ if (process.env.LOCK_URL) {
 
 await withStartupLock(process.env.LOCK_NAME!, target, async () => {
   console.info("HELD");
+  // Run with --expose-gc, a collection once this function has returned its promise: a lock that only
+  // this never-settling promise kept would be dropped then, not at some later collection
+  // (better-sqlite3 closes a collected connection).
+  setTimeout(() => (globalThis as { gc?: () => void }).gc?.(), 100);
   await new Promise(() => setInterval(() => {}, 1_000));
 });
