@@ -8,7 +8,7 @@ import { log } from "./app/.server/ops/log";
 // process (server.ts); with more, this process becomes node:cluster's primary. It forks `count`
 // workers running this same file (each one `startServer()` on the shared port, the primary handing
 // connections out round robin), relays their messages to each other, answers what must hold for all of
-// them (the sign-in throttle, the argon2 slots), and forks a worker again when one dies. The primary
+// them (the argon2 slots), and forks a worker again when one dies. The primary
 // serves no request: the start-up work (migrate, seed, sync) is done before it forks, by the caller.
 
 /**

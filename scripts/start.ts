@@ -1,18 +1,22 @@
 import fs from "node:fs";
 import path from "node:path";
 import { buildIfNeeded } from "./lib/build";
-import { databaseEngine } from "../app/.server/env";
 import { isEmpty, migrate } from "./lib/migrate";
+import { withStartupLock } from "./lib/startup-lock";
 
 // `npm start`: migrate, seed the demo university (demo mode, empty database), sync the banks under
 // content/banks, build when the sources changed, serve, and print where and how to sign in. `--dev` serves through Vite instead.
-// All of that runs once, in this process; then WEB_CONCURRENCY server processes serve (default 1, decision 071; `--dev`: always one).
+// All of that runs once, in this process, under the start-up lock (decision 076); then WEB_CONCURRENCY server processes serve
+// (default 1, decision 071; `--dev`: always one).
 
 const dev = process.argv.includes("--dev");
 process.env.APP_MODE ??= process.env.NODE_ENV === "production" ? "production" : "demo";
 process.env.DATABASE_URL ??= "file:./data/app.db";
-const mode = process.env.APP_MODE;
-if (databaseEngine(process.env.DATABASE_URL) === "postgres") await startOnPostgres(process.env.DATABASE_URL);
+// The whole environment is checked before any start-up work: a refused setting (multi-node mode without
+// CERT_SECRET, decision 076) stops the start here, not after migrating.
+const { env } = await import("../app/.server/env");
+const mode = env.mode;
+if (env.databaseEngine === "postgres") await startOnPostgres(env.databaseUrl);
 const dbFile = path.resolve(process.env.DATABASE_URL.replace(/^file:/, ""));
 fs.mkdirSync(path.dirname(dbFile), { recursive: true });
 
@@ -25,80 +29,83 @@ if (unpatched) {
 }
 
 const t0 = performance.now();
-if (migrate(dbFile)) console.info(`数据库已迁移 (migrations applied) → ${path.relative(process.cwd(), dbFile)}`);
-
+// Under one lock, so N processes or nodes started together on one database migrate, sync and seed once
+// (decision 076): the first does the work, the others wait and find it done.
 let seeded = false;
-if (isEmpty(dbFile)) {
-  if (mode === "production") {
-    console.info("数据库为空。生产模式不会写入演示数据：请运行 `npm run create-admin` 创建第一个管理员。");
-  } else {
-    const { seedDemoUniversity } = await import("../prisma/seed");
-    const { env } = await import("../app/.server/env");
-    const s = await seedDemoUniversity(dbFile, new Date(), { dataDir: env.dataDir });
-    seeded = true;
-    console.info(
-      `已写入演示大学 (demo university seeded): ${s.units} 个党组织, ${s.people} 人, ${s.files.files} 份发展党员档案（${s.files.records} 个步骤）, ${s.ms} ms`,
-    );
+await withStartupLock("start-up", { sqliteFile: dbFile }, async () => {
+  if (migrate(dbFile)) console.info(`数据库已迁移 (migrations applied) → ${path.relative(process.cwd(), dbFile)}`);
+
+  if (isEmpty(dbFile)) {
+    if (mode === "production") {
+      console.info("数据库为空。生产模式不会写入演示数据：请运行 `npm run create-admin` 创建第一个管理员。");
+    } else {
+      const { seedDemoUniversity } = await import("../prisma/seed");
+      const s = await seedDemoUniversity(dbFile, new Date(), { dataDir: env.dataDir });
+      seeded = true;
+      console.info(
+        `已写入演示大学 (demo university seeded): ${s.units} 个党组织, ${s.people} 人, ${s.files.files} 份发展党员档案（${s.files.records} 个步骤）, ${s.ms} ms`,
+      );
+    }
   }
-}
 
-if (!dev) {
-  buildIfNeeded();
-  process.env.NODE_ENV = "production";
-}
+  if (!dev) {
+    buildIfNeeded();
+    process.env.NODE_ENV = "production";
+  }
 
+  const { prismaReady } = await import("../app/.server/db");
+  await prismaReady();
+
+  // Banks kept as files are brought in on every start; an unchanged file is skipped by its hash.
+  const { syncContentBanks } = await import("../app/.server/quiz/banks");
+  const tBanks = performance.now();
+  const banks = syncContentBanks();
+  console.info(
+    `题库文件 (content/banks): ${banks.files} 个，${banks.banksCreated + banks.banksUpdated} 个已更新（新增 ${banks.questionsAdded} 题，修改 ${banks.questionsUpdated} 题，归档 ${banks.questionsArchived} 题），${(performance.now() - tBanks).toFixed(0)} ms`,
+  );
+  for (const w of banks.warnings) console.warn(`  ⚠ ${w}`);
+  // Courses kept as files likewise: a changed course directory becomes a new published revision.
+  const { syncContentCourses } = await import("../app/.server/content/course-sync");
+  const tCourses = performance.now();
+  const courses = await syncContentCourses();
+  console.info(
+    `课程文件 (content/courses): ${courses.courses} 门，${courses.synced.length} 门已更新，${courses.unchanged.length} 门未变，${(performance.now() - tCourses).toFixed(0)} ms`,
+  );
+  for (const f of courses.failed) {
+    console.warn(`  ⚠ 课程 ${f.slug} 有 ${f.problems.length} 处问题，未同步（保留上次发布的版本）：`);
+    for (const p of f.problems) console.warn(`    ${p.file}${p.line ? `:${p.line}` : ""}  ${p.message}`);
+  }
+  // The demo's threads under lessons need the lessons just synced: written once, on the first start that has them (decision 049).
+  if (mode !== "production") {
+    const { seedDemoLessonThreads } = await import("../prisma/seed-lesson-threads");
+    const threads = seedDemoLessonThreads(dbFile);
+    if (threads) console.info(`已写入演示课时讨论 (demo lesson threads): ${threads} 个`);
+  }
+  // Rule packs are checked now, not at the first page that needs them: a broken default pack stops the start.
+  const { rulePacks } = await import("../app/.server/hours/rule-packs");
+  const packs = rulePacks();
+  console.info(`学时规则包 (rule packs): ${[...packs.packs.keys()].join("、")}`);
+  for (const e of packs.errors) console.warn(`  ⚠ ${e}`);
+  if (seeded) {
+    const { seedDemoQuiz, seedDemoContest, seedDemoAssignments } = await import("../prisma/seed");
+    if (seedDemoQuiz(dbFile)) console.info("已发布演示测试 (demo quizzes published): “两学一做”党章党规知识测试、党的基础知识每日一练（一屏一题）");
+    if (seedDemoContest(dbFile)) console.info("已发布演示竞赛 (demo contest published): 党史知识竞赛");
+    const assigned = seedDemoAssignments(dbFile);
+    if (assigned) console.info(`已布置演示必修课程 (demo required courses): ${assigned}`);
+    const { seedDemoHistory } = await import("../prisma/seed-history");
+    const history = seedDemoHistory(dbFile);
+    if (history) console.info(`已写入一年演示记录 (a year of demo history): ${history}`);
+    // After the history: it writes activities and progress only into an empty database.
+    const { seedDemoClassHistory } = await import("../prisma/seed-class-history");
+    const classes = await seedDemoClassHistory(dbFile);
+    if (classes) console.info(`已写入演示培训班记录 (demo party-school classes): ${classes}`);
+    // Organisation life recorded whole (decision 056): minutes, leaves, 补学 and the coming weeks' plan, on the history's meetings.
+    const { seedDemoMeetings } = await import("../prisma/seed-meetings");
+    const meetings = seedDemoMeetings(dbFile);
+    if (meetings) console.info(`已写入演示会议记录 (demo meetings): ${meetings}`);
+  }
+});
 const { startServers, webConcurrency } = await import("../server-cluster");
-const { prismaReady } = await import("../app/.server/db");
-await prismaReady();
-
-// Banks kept as files are brought in on every start; an unchanged file is skipped by its hash.
-const { syncContentBanks } = await import("../app/.server/quiz/banks");
-const tBanks = performance.now();
-const banks = syncContentBanks();
-console.info(
-  `题库文件 (content/banks): ${banks.files} 个，${banks.banksCreated + banks.banksUpdated} 个已更新（新增 ${banks.questionsAdded} 题，修改 ${banks.questionsUpdated} 题，归档 ${banks.questionsArchived} 题），${(performance.now() - tBanks).toFixed(0)} ms`,
-);
-for (const w of banks.warnings) console.warn(`  ⚠ ${w}`);
-// Courses kept as files likewise: a changed course directory becomes a new published revision.
-const { syncContentCourses } = await import("../app/.server/content/course-sync");
-const tCourses = performance.now();
-const courses = await syncContentCourses();
-console.info(
-  `课程文件 (content/courses): ${courses.courses} 门，${courses.synced.length} 门已更新，${courses.unchanged.length} 门未变，${(performance.now() - tCourses).toFixed(0)} ms`,
-);
-for (const f of courses.failed) {
-  console.warn(`  ⚠ 课程 ${f.slug} 有 ${f.problems.length} 处问题，未同步（保留上次发布的版本）：`);
-  for (const p of f.problems) console.warn(`    ${p.file}${p.line ? `:${p.line}` : ""}  ${p.message}`);
-}
-// The demo's threads under lessons need the lessons just synced: written once, on the first start that has them (decision 049).
-if (mode !== "production") {
-  const { seedDemoLessonThreads } = await import("../prisma/seed-lesson-threads");
-  const threads = seedDemoLessonThreads(dbFile);
-  if (threads) console.info(`已写入演示课时讨论 (demo lesson threads): ${threads} 个`);
-}
-// Rule packs are checked now, not at the first page that needs them: a broken default pack stops the start.
-const { rulePacks } = await import("../app/.server/hours/rule-packs");
-const packs = rulePacks();
-console.info(`学时规则包 (rule packs): ${[...packs.packs.keys()].join("、")}`);
-for (const e of packs.errors) console.warn(`  ⚠ ${e}`);
-if (seeded) {
-  const { seedDemoQuiz, seedDemoContest, seedDemoAssignments } = await import("../prisma/seed");
-  if (seedDemoQuiz(dbFile)) console.info("已发布演示测试 (demo quizzes published): “两学一做”党章党规知识测试、党的基础知识每日一练（一屏一题）");
-  if (seedDemoContest(dbFile)) console.info("已发布演示竞赛 (demo contest published): 党史知识竞赛");
-  const assigned = seedDemoAssignments(dbFile);
-  if (assigned) console.info(`已布置演示必修课程 (demo required courses): ${assigned}`);
-  const { seedDemoHistory } = await import("../prisma/seed-history");
-  const history = seedDemoHistory(dbFile);
-  if (history) console.info(`已写入一年演示记录 (a year of demo history): ${history}`);
-  // After the history: it writes activities and progress only into an empty database.
-  const { seedDemoClassHistory } = await import("../prisma/seed-class-history");
-  const classes = await seedDemoClassHistory(dbFile);
-  if (classes) console.info(`已写入演示培训班记录 (demo party-school classes): ${classes}`);
-  // Organisation life recorded whole (decision 056): minutes, leaves, 补学 and the coming weeks' plan, on the history's meetings.
-  const { seedDemoMeetings } = await import("../prisma/seed-meetings");
-  const meetings = seedDemoMeetings(dbFile);
-  if (meetings) console.info(`已写入演示会议记录 (demo meetings): ${meetings}`);
-}
 const server = await startServers({ dev, count: dev ? 1 : webConcurrency() });
 
 console.info(

@@ -166,10 +166,28 @@ const EnvSchema = z
   })
   .superRefine(checkSso);
 
+/**
+ * What multi-node mode needs that one machine does not, or null (decision 076). App nodes share their
+ * data only through PostgreSQL (a SQLite file belongs to one machine, whose processes share DATA_DIR), so
+ * a PostgreSQL DATABASE_URL is multi-node mode, with no second setting to forget. Without CERT_SECRET
+ * each node would sign 学时证明 with a random key of its own in its DATA_DIR (decision 023), and a
+ * certificate signed on one node would not verify on another.
+ */
+function multiNodeProblem(vars: Record<string, string | undefined>): string | null {
+  if (databaseEngine(vars.DATABASE_URL ?? "") !== "postgres" || vars.CERT_SECRET) return null;
+  return (
+    "CERT_SECRET is required when DATABASE_URL is PostgreSQL (several app nodes): each node would otherwise sign certificates with a key of its own that the other nodes cannot verify. " +
+    "Set the same CERT_SECRET (at least 32 characters) on every node.\n" +
+    "使用 PostgreSQL（多节点部署）时必须设置 CERT_SECRET：否则每个节点用各自的密钥签发学时证明，其他节点无法验证。请在所有节点上设置同一个 CERT_SECRET（至少 32 个字符）。"
+  );
+}
+
 function load() {
   const parsed = EnvSchema.safeParse(process.env);
-  if (!parsed.success) {
-    throw new Error(`Invalid environment: ${z.prettifyError(parsed.error)}`);
+  // The multi-node check reads the variables as given, before DATABASE_URL's own rules: it is the first thing to fix.
+  const nodes = multiNodeProblem(process.env);
+  if (nodes || !parsed.success) {
+    throw new Error(`Invalid environment: ${[nodes, parsed.success ? null : z.prettifyError(parsed.error)].filter(Boolean).join("\n")}`);
   }
   const raw = parsed.data;
   const mode = raw.APP_MODE ?? (raw.NODE_ENV === "production" ? "production" : "demo");

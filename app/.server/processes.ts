@@ -9,7 +9,7 @@ import cluster from "node:cluster";
 // - `relay`: tell every other worker (a live round changed, so each process publishes to the phones
 //   it holds). Fire and forget: whoever acts has already committed to the database, the others only
 //   follow.
-// - `askPrimary`: a question the primary answers for all workers (a sign-in throttle claim, an argon2
+// - `askPrimary`: a question the primary answers for all workers (an argon2
 //   slot), so a limit holds across processes instead of once per process.
 // On globalThis like the database connections: server.ts and the Remix build each load this module,
 // and both must see the one set of handlers and questions in flight.

@@ -1,3 +1,4 @@
+import { sweepSignInAttempts } from "./auth/throttle";
 import { closeExpiredEntries } from "./contest/entries";
 import { CreditRepair } from "./credit-repair";
 import { escalateOverdueLetters } from "./mailbox/letters";
@@ -36,6 +37,8 @@ export async function startSweeper(): Promise<() => void> {
     ["mailbox escalation", () => escalateOverdueLetters()],
     // Courses, page articles, topics and posts nobody indexed yet (the demo seed, or a crash after a commit): a slice a tick (decision 050).
     ["search backfill", () => backfillSearch(SEARCH_BACKFILL_PER_TICK)],
+    // Sign-in attempts older than every window and lock of the throttle (decision 076).
+    ["sign-in attempts", () => sweepSignInAttempts()],
   ];
   await repair.run(REPAIR_AT_START_MS).catch((e: unknown) => log.error("sweeper failed", e, { sweep: "credit repair at start" }));
   await backfillSearch(SEARCH_BACKFILL_AT_START).catch((e: unknown) => log.error("sweeper failed", e, { sweep: "search backfill at start" }));

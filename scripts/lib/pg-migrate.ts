@@ -3,19 +3,18 @@ import fs from "node:fs";
 import path from "node:path";
 import pg from "pg";
 import { pgPoolConfig } from "../../app/.server/pg-types";
+import { withStartupLock } from "./startup-lock";
 
 // PostgreSQL's migrations, applied by us rather than `prisma migrate deploy`, which fails through the
 // pg adapter (prisma/orm#27403) and cannot run offline without it (decision 073). Each folder of
 // prisma/postgresql/migrations is applied once, in name order, in a transaction of its own, and
-// recorded with a checksum of its SQL in "_app_migrations". The whole run holds an advisory lock,
-// so N nodes starting together apply each migration once: the others wait, then find nothing to do.
+// recorded with a checksum of its SQL in "_app_migrations". The whole run holds an advisory lock (the
+// start-up lock "migrate", decision 076), so N nodes starting together apply each migration once: the
+// others wait, then find nothing to do.
 // A migration changed after it was applied is refused: the database would no longer be what the
 // files say.
 
 export const POSTGRES_MIGRATIONS = path.resolve(import.meta.dirname, "..", "..", "prisma", "postgresql", "migrations");
-
-/** The advisory lock's key: one 64-bit number for "migrating this database" (any fixed value; this is "wsdx-mig"). */
-const LOCK_KEY = "8386660536380098919";
 
 export type Migration = { name: string; sql: string; checksum: string };
 
@@ -43,8 +42,7 @@ export async function migratePostgres(url: string, { dir = POSTGRES_MIGRATIONS }
   const client = new pg.Client(pgPoolConfig(url));
   await client.connect();
   try {
-    await client.query(`SELECT pg_advisory_lock(${LOCK_KEY})`);
-    try {
+    return await withStartupLock("migrate", { postgres: client }, async () => {
       await client.query(`CREATE TABLE IF NOT EXISTS "_app_migrations" (
         "name" text PRIMARY KEY,
         "checksum" text NOT NULL,
@@ -74,9 +72,7 @@ export async function migratePostgres(url: string, { dir = POSTGRES_MIGRATIONS }
         done.push(m.name);
       }
       return done;
-    } finally {
-      await client.query(`SELECT pg_advisory_unlock(${LOCK_KEY})`);
-    }
+    });
   } finally {
     await client.end();
   }

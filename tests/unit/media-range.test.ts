@@ -2,7 +2,8 @@ import fs from "node:fs";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { mediaResponse, parseRange } from "~/.server/media/range";
+import { type MediaResponseOptions, mediaResponse, parseRange } from "~/.server/media/range";
+import { FolderStorage } from "~/.server/storage/folder";
 import { ROOT, TMP } from "../support/paths";
 
 // Range requests as a <video> element makes them when it seeks (RFC 9110 §14).
@@ -81,9 +82,12 @@ describe("parseRange", () => {
   });
 });
 
+/** A file on disk served through the folder storage of its directory. */
+const serve = (file: string, opts: MediaResponseOptions) => mediaResponse(new FolderStorage(path.dirname(file)), path.basename(file), opts);
+
 describe("mediaResponse", () => {
   it("sends the whole file without a Range", async () => {
-    const response = await mediaResponse(FILE, { mime: "video/webm", range: null, etag: '"v1"' });
+    const response = await serve(FILE, { mime: "video/webm", range: null, etag: '"v1"' });
     expect(response.status).toBe(200);
     expect(headersOf(response)).toEqual({ ...COMMON, "content-type": "video/webm", "content-length": String(SIZE), etag: '"v1"' });
     expect((await bodyOf(response)).equals(CONTENT)).toBe(true);
@@ -96,7 +100,7 @@ describe("mediaResponse", () => {
     ["the rest from a point", "bytes=4000-", 4000, SIZE - 1],
     ["an end past the file, clamped", `bytes=100-${SIZE * 2}`, 100, SIZE - 1],
   ])("sends %s as 206", async (_, range, start, end) => {
-    const response = await mediaResponse(FILE, { mime: "video/webm", range });
+    const response = await serve(FILE, { mime: "video/webm", range });
     expect(response.status).toBe(206);
     expect(headersOf(response)).toEqual({
       ...COMMON,
@@ -108,7 +112,7 @@ describe("mediaResponse", () => {
   });
 
   it("answers a range past the end with 416 and the size, not to be stored", async () => {
-    const response = await mediaResponse(FILE, { mime: "video/webm", range: `bytes=${SIZE}-`, etag: '"v1"' });
+    const response = await serve(FILE, { mime: "video/webm", range: `bytes=${SIZE}-`, etag: '"v1"' });
     expect(response.status).toBe(416);
     expect(headersOf(response)).toEqual({ ...COMMON, "cache-control": "no-store", "content-range": `bytes */${SIZE}`, etag: '"v1"' });
     expect((await bodyOf(response)).length).toBe(0);
@@ -116,14 +120,14 @@ describe("mediaResponse", () => {
 
   it("serves the whole file for several ranges or a malformed one", async () => {
     for (const range of ["bytes=0-0,-1", "bytes=9-1", "lines=1-2"]) {
-      const response = await mediaResponse(FILE, { mime: "video/webm", range });
+      const response = await serve(FILE, { mime: "video/webm", range });
       expect(response.status).toBe(200);
       expect((await bodyOf(response)).equals(CONTENT)).toBe(true);
     }
   });
 
   it("honours If-Range only when it names this version by a strong tag", async () => {
-    const ask = (ifRange: string | null, etag?: string) => mediaResponse(FILE, { mime: "video/webm", range: "bytes=0-9", etag, ifRange });
+    const ask = (ifRange: string | null, etag?: string) => serve(FILE, { mime: "video/webm", range: "bytes=0-9", etag, ifRange });
     expect((await ask('"v1"', '"v1"')).status).toBe(206);
     expect((await ask(null, '"v1"')).status).toBe(206);
     const stale = await ask('"v0"', '"v1"');
@@ -136,7 +140,7 @@ describe("mediaResponse", () => {
   });
 
   it("uses a given size and Cache-Control", async () => {
-    const response = await mediaResponse(FILE, { mime: "image/svg+xml", size: SIZE, range: "bytes=-10", cacheControl: "private, no-cache" });
+    const response = await serve(FILE, { mime: "image/svg+xml", size: SIZE, range: "bytes=-10", cacheControl: "private, no-cache" });
     expect(headersOf(response)).toMatchObject({
       "cache-control": "private, no-cache",
       "content-type": "image/svg+xml",
@@ -146,9 +150,7 @@ describe("mediaResponse", () => {
   });
 
   it("throws a 404 Response for a missing file", async () => {
-    const thrown = await mediaResponse(path.join(ROOT, "tests", "fixtures", "media", "missing.webm"), { mime: "video/webm", range: null }).catch(
-      (e: unknown) => e,
-    );
+    const thrown = await serve(path.join(ROOT, "tests", "fixtures", "media", "missing.webm"), { mime: "video/webm", range: null }).catch((e: unknown) => e);
     expect(thrown).toBeInstanceOf(Response);
     expect((thrown as Response).status).toBe(404);
   });
@@ -179,7 +181,7 @@ describe("mediaResponse", () => {
 
     it.runIf(hasProc)("reads from disk only as fast as the body is consumed, and closes the file on cancel", async () => {
       const before = bytesRead();
-      const response = await mediaResponse(large, { mime: "video/mp4", range: null });
+      const response = await serve(large, { mime: "video/mp4", range: null });
       expect(headersOf(response)["content-length"]).toBe(String(LARGE));
       const reader = response.body!.getReader();
       const first = await reader.read();
@@ -194,7 +196,7 @@ describe("mediaResponse", () => {
     });
 
     it.runIf(hasProc)("closes the file after a 416", async () => {
-      const response = await mediaResponse(large, { mime: "video/mp4", range: `bytes=${LARGE}-` });
+      const response = await serve(large, { mime: "video/mp4", range: `bytes=${LARGE}-` });
       expect(response.status).toBe(416);
       expect(openDescriptors()).toBe(0);
     });

@@ -1,12 +1,10 @@
 import crypto from "node:crypto";
-import fs from "node:fs";
-import path from "node:path";
 import { AppError } from "~/lib/app-error";
 import { DOCUMENT_MIME, documentKind } from "../library/file-kind";
 import { safeFileName } from "~/lib/library";
 import { audit } from "../audit";
 import { prisma } from "../db";
-import { env } from "../env";
+import { fileStorage } from "../storage/storage";
 import { rfc5987 } from "../http/download";
 import { SNIFF_BYTES, sniffMedia } from "../media/probe";
 import { resizeImage } from "../pages/page-images";
@@ -43,8 +41,7 @@ export async function addMinutesFile(actorId: number, activityId: number, file: 
   // The library's name cleaning, with the photo's own extension (it names document kinds only).
   const name = photoMime ? safeFileName(file.name, "pdf").replace(/\.pdf$/, `.${stored.ext}`) : safeFileName(file.name, docKind!);
   const filePath = `${DIR}/${crypto.randomBytes(16).toString("hex")}.${stored.ext}`;
-  fs.mkdirSync(path.join(env.dataDir, DIR), { recursive: true });
-  fs.writeFileSync(path.join(env.dataDir, filePath), stored.data);
+  await fileStorage().put(filePath, stored.data);
   try {
     const row = await prisma.activityFile.create({
       data: { activityId, kind: stored.kind, name, filePath, mime: stored.mime, size: stored.data.byteLength, createdById: actorId },
@@ -59,7 +56,7 @@ export async function addMinutesFile(actorId: number, activityId: number, file: 
     });
     return row;
   } catch (e) {
-    fs.rmSync(path.join(env.dataDir, filePath), { force: true });
+    await fileStorage().delete(filePath);
     throw e;
   }
 }
@@ -82,7 +79,7 @@ export async function removeMinutesFile(actorId: number, activityId: number, fil
     targetId: activityId,
     detail: { fileId, kind: file.kind, name: file.name, size: file.size, reason },
   });
-  fs.rmSync(path.join(env.dataDir, file.filePath), { force: true });
+  await fileStorage().delete(file.filePath);
   return file;
 }
 
@@ -90,12 +87,8 @@ export async function removeMinutesFile(actorId: number, activityId: number, fil
 export async function minutesFileResponse(activityId: number, fileId: number): Promise<Response> {
   const file = await prisma.activityFile.findFirst({ where: { id: fileId, activityId }, select: { name: true, filePath: true, mime: true, kind: true } });
   if (!file) return new Response("文件不存在", { status: 404 });
-  let body: Buffer;
-  try {
-    body = fs.readFileSync(path.join(env.dataDir, file.filePath));
-  } catch {
-    return new Response("文件不存在", { status: 404 });
-  }
+  const body = await fileStorage().get(file.filePath);
+  if (!body) return new Response("文件不存在", { status: 404 });
   return new Response(new Uint8Array(body), {
     headers: {
       "Content-Type": file.mime,

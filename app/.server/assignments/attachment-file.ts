@@ -1,9 +1,7 @@
 import crypto from "node:crypto";
-import fs from "node:fs";
-import path from "node:path";
 import { AppError } from "~/lib/app-error";
 import { ATTACHMENT_FIELD, MAX_ATTACHMENT_BYTES } from "~/lib/assignments";
-import { env } from "../env";
+import { fileStorage } from "../storage/storage";
 import { zipEntries } from "../http/xlsx-layout";
 import { SNIFF_BYTES, sniffMedia } from "../media/probe";
 
@@ -46,24 +44,18 @@ export async function storeAttachment(file: File): Promise<StoredAttachment> {
   const kind = attachmentKind(bytes);
   if (!kind) throw new AppError("unsupported_media", "附件须为 PDF、Word 文档或 JPEG、PNG、WebP 图片（按文件内容判断，与文件名无关）", { field });
   const attachmentPath = `${DIR}/${crypto.randomBytes(16).toString("hex")}.${kind.ext}`;
-  fs.mkdirSync(path.join(env.dataDir, DIR), { recursive: true });
-  fs.writeFileSync(path.join(env.dataDir, attachmentPath), bytes);
+  await fileStorage().put(attachmentPath, bytes);
   // The name is shown and offered on download only; path separators and control characters go.
   const base = file.name.replace(/[\\/\p{Cc}]/gu, "").slice(-80) || "附件";
   const attachmentName = base.toLowerCase().endsWith(`.${kind.ext}`) ? base : `${base.replace(/\.[^.]*$/, "")}.${kind.ext}`;
   return { attachmentPath, attachmentMime: kind.mime, attachmentName };
 }
 
-export function removeStoredFile(relative: string | null) {
+export async function removeStoredFile(relative: string | null) {
   if (!relative) return;
-  fs.rmSync(path.join(env.dataDir, relative), { force: true });
+  await fileStorage().delete(relative);
 }
 
-export function readStoredFile(relative: string): Buffer | null {
-  try {
-    return fs.readFileSync(path.join(env.dataDir, relative));
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === "ENOENT") return null;
-    throw e;
-  }
+export function readStoredFile(relative: string): Promise<Buffer | null> {
+  return fileStorage().get(relative);
 }

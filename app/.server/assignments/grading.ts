@@ -163,7 +163,7 @@ export async function attachmentDownload(caller: Caller, submissionId: number, v
     const access = await assignmentAccess(caller, s.assignmentId).catch(() => null);
     if (!access || !(await mayGrade(access, caller.id, s.personId))) throw notFound;
   }
-  const body = readStoredFile(file.attachmentPath);
+  const body = await readStoredFile(file.attachmentPath);
   if (!body) throw notFound;
   await audit({
     actorId: caller.id,

@@ -145,7 +145,7 @@ export async function handInTo(caller: Caller, a: Writable, text: string, now = 
 async function releaseFile(submissionId: number, relative: string | null) {
   if (!relative) return;
   const kept = await prisma.submissionVersion.findFirst({ where: { submissionId, attachmentPath: relative }, select: { version: true } });
-  if (!kept) removeStoredFile(relative);
+  if (!kept) await removeStoredFile(relative);
 }
 
 /** Attaches the one file (replacing an earlier one), while the submission is open to its author. */
@@ -170,7 +170,7 @@ export async function attachFile(caller: Caller, assignmentId: number, file: Fil
       detail: { assignmentId, mime: stored.attachmentMime, bytes: file.size },
     });
   } catch (e) {
-    removeStoredFile(stored.attachmentPath);
+    await removeStoredFile(stored.attachmentPath);
     throw e;
   }
 }

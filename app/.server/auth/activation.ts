@@ -304,6 +304,6 @@ export async function activateAccount(number: string, code: string, newPassword:
     await audit({ actorId: personId, action: "activation.use", targetKind: "person", targetId: personId });
     return { personId, cookie };
   } finally {
-    claim.end(!failed);
+    await claim.end(!failed);
   }
 }

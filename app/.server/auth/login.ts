@@ -43,7 +43,7 @@ export async function signIn(number: string, password: string): Promise<LoginRes
     await audit({ actorId: person.id, action: "login.success", targetKind: "person", targetId: person.id });
     return { ok: true, cookie, mustChangePassword: person.password!.mustChange };
   } finally {
-    claim.end(ok);
+    await claim.end(ok);
   }
 }
 
@@ -66,7 +66,7 @@ export async function changeOwnPassword(personId: number, number: string, curren
     }
     ok = true;
   } finally {
-    claim.end(ok);
+    await claim.end(ok);
   }
   const hash = await hashPassword(next);
   await prisma.password.update({ where: { personId }, data: { hash, mustChange: false } });

@@ -1,13 +1,23 @@
-import { askPrimary, isWorkerProcess, tellPrimary } from "../processes";
+import type Database from "better-sqlite3";
+import { all, get, inList, run, sql } from "../sql";
+import { prismaIdle, rawDb } from "../db";
 
-// Sign-in throttling, kept in this process's memory, or the primary's when several processes serve
-// (decisions 004, 029 and 071). Every attempt is
-// counted when it starts, so parallel requests get no more tries than a sequence would. Three limits:
-// an account from one address (tight: it stops a guesser without locking the owner out from anywhere
+// Sign-in throttling (decisions 004, 029), kept in the database (decision 076) so every process and
+// every node counts against the same limits, and a restart forgets nothing. Every attempt is counted
+// when it starts, so parallel requests get no more tries than a sequence would. Three limits: an
+// account from one address (tight: it stops a guesser without locking the owner out from anywhere
 // else), an account from everywhere (slower: one address alone can never reach it), and an address
 // (a campus shares few public addresses behind NAT, so its budget is much larger than an account's).
-
-type Bucket = { failures: number[]; lockedUntil: number; inFlight: number };
+//
+// One row of "SignInAttempt" per limit and attempt: "open" while the password is being checked,
+// "failed" once it failed, and a "lock" row when a key reaches its limit (its failures are deleted
+// then, so they do not count again once the lock ends). A claim counts the open and failed rows of
+// each key inside the key's window and inserts its own open rows in one transaction that holds the
+// write lock from its start (BEGIN IMMEDIATE): two claims on two processes cannot both count before
+// either writes. On PostgreSQL the same statements close the race when the transaction first takes
+// `pg_advisory_xact_lock` on each key (in a fixed order), or run at SERIALIZABLE and retry (076).
+// A claim whose process dies before it ends stays "open" and counts as an attempt until it leaves the
+// window; the sweeper deletes rows older than every window and lock.
 
 export type ThrottlePolicy = { maxFailures: number; windowMs: number; lockMs: number };
 
@@ -18,75 +28,88 @@ export const ACCOUNT_POLICY: ThrottlePolicy = { maxFailures: 60, windowMs: 60 * 
 /** One client address, whichever accounts it tries. */
 export const ADDRESS_POLICY: ThrottlePolicy = { maxFailures: 50, windowMs: 10 * 60_000, lockMs: 10 * 60_000 };
 
-export class FailureThrottle {
-  private buckets = new Map<string, Bucket>();
+/** Rows older than this are outside every window and lock above: the sweeper deletes them. */
+const KEEP_MS = Math.max(...[ACCOUNT_ADDRESS_POLICY, ACCOUNT_POLICY, ADDRESS_POLICY].flatMap((p) => [p.windowMs, p.lockMs]));
+
+/** A limit on one key ("a:" an address, "n:" an account, "p:" an account from an address). */
+export type ThrottleKey = { key: string; policy: ThrottlePolicy };
+
+/** How one limit ends with its attempt: "fail" counts it, "forget" also forgets the key's failures, "release" only ends it. */
+export type ThrottleOutcome = "fail" | "forget" | "release";
+
+/** An attempt claimed against several limits at once. `end` settles it once; later calls do nothing. */
+export type ThrottleClaim = { end(outcomes: readonly ThrottleOutcome[]): void };
+
+export class SignInThrottle {
   constructor(
-    private policy: ThrottlePolicy,
+    private db: Database.Database,
     private now: () => number = Date.now,
   ) {}
 
-  isLocked(key: string): boolean {
-    const b = this.buckets.get(key);
-    return !!b && b.lockedUntil > this.now();
-  }
-
   /**
-   * Claims one attempt, counting attempts still being verified as if they had failed, so a burst of
-   * parallel guesses gets no more tries than a sequence would. Settle every claim with `finish`.
+   * Claims one attempt against every limit, counting attempts still being checked as if they had
+   * failed, or returns null (counting nothing) when any key is locked or at its limit.
    */
-  tryBegin(key: string): boolean {
+  claim(keys: readonly ThrottleKey[]): ThrottleClaim | null {
     const t = this.now();
-    const b = this.bucket(key);
-    if (b.lockedUntil > t) return false;
-    const recent = b.failures.filter((f) => f > t - this.policy.windowMs).length;
-    if (recent + b.inFlight >= this.policy.maxFailures) return false;
-    b.inFlight++;
-    return true;
+    const at = new Date(t);
+    const ids = this.db
+      .transaction(() => {
+        for (const { key, policy } of keys) {
+          const row = get<{ locked: number; recent: number }>(
+            this.db,
+            sql`SELECT
+                  (SELECT COUNT(*) FROM "SignInAttempt" WHERE "key" = ${key} AND "state" = 'lock' AND "at" > ${new Date(t - policy.lockMs)}) AS "locked",
+                  (SELECT COUNT(*) FROM "SignInAttempt" WHERE "key" = ${key} AND "state" <> 'lock' AND "at" > ${new Date(t - policy.windowMs)}) AS "recent"`,
+          )!;
+          if (row.locked > 0 || row.recent >= policy.maxFailures) return null;
+        }
+        return keys.map(
+          ({ key }) => get<{ id: number }>(this.db, sql`INSERT INTO "SignInAttempt" ("key", "state", "at") VALUES (${key}, 'open', ${at}) RETURNING "id"`)!.id,
+        );
+      })
+      .immediate();
+    if (!ids) return null;
+    let ended = false;
+    return {
+      end: (outcomes) => {
+        if (ended) return;
+        ended = true;
+        this.end(
+          keys.map((k, i) => ({ ...k, id: ids[i], outcome: outcomes[i] })),
+          this.now(),
+        );
+      },
+    };
   }
 
-  /** Settles a claim: a failure counts; a success forgets the key's failures. */
-  finish(key: string, failed: boolean) {
-    this.release(key);
-    if (failed) this.recordFailure(key);
-    else this.bucket(key).failures = [];
+  private end(claims: readonly (ThrottleKey & { id: number; outcome: ThrottleOutcome })[], t: number) {
+    const at = new Date(t);
+    this.db
+      .transaction(() => {
+        const failed = claims.filter((c) => c.outcome === "fail");
+        const settled = claims.filter((c) => c.outcome !== "fail");
+        if (settled.length) run(this.db, sql`DELETE FROM "SignInAttempt" WHERE "id" ${inList(settled.map((c) => c.id))}`);
+        for (const c of settled) if (c.outcome === "forget") run(this.db, sql`DELETE FROM "SignInAttempt" WHERE "key" = ${c.key} AND "state" = 'failed'`);
+        if (!failed.length) return;
+        run(this.db, sql`UPDATE "SignInAttempt" SET "state" = 'failed', "at" = ${at} WHERE "id" ${inList(failed.map((c) => c.id))}`);
+        for (const { key, policy } of failed) {
+          const [{ n }] = all<{ n: number }>(
+            this.db,
+            sql`SELECT COUNT(*) AS "n" FROM "SignInAttempt" WHERE "key" = ${key} AND "state" = 'failed' AND "at" > ${new Date(t - policy.windowMs)}`,
+          );
+          if (n < policy.maxFailures) continue;
+          // Locked from now; the failures that caused it are spent.
+          run(this.db, sql`DELETE FROM "SignInAttempt" WHERE "key" = ${key} AND "state" = 'failed'`);
+          run(this.db, sql`INSERT INTO "SignInAttempt" ("key", "state", "at") VALUES (${key}, 'lock', ${at})`);
+        }
+      })
+      .immediate();
   }
 
-  /** Settles a claim without counting it or forgetting anything (a success that proves nothing about the key). */
-  release(key: string) {
-    const b = this.bucket(key);
-    b.inFlight = Math.max(0, b.inFlight - 1);
-  }
-
-  private bucket(key: string): Bucket {
-    let b = this.buckets.get(key);
-    if (!b) {
-      b = { failures: [], lockedUntil: 0, inFlight: 0 };
-      this.buckets.set(key, b);
-    }
-    return b;
-  }
-
-  recordFailure(key: string) {
-    const t = this.now();
-    const b = this.bucket(key);
-    b.failures = b.failures.filter((f) => f > t - this.policy.windowMs);
-    b.failures.push(t);
-    if (b.failures.length >= this.policy.maxFailures) {
-      b.lockedUntil = t + this.policy.lockMs;
-      b.failures = [];
-    }
-    if (this.buckets.size > 100_000) this.prune();
-  }
-
-  reset(key: string) {
-    this.buckets.delete(key);
-  }
-
-  private prune() {
-    const t = this.now();
-    for (const [k, b] of this.buckets) {
-      if (b.inFlight === 0 && b.lockedUntil <= t && b.failures.every((f) => f <= t - this.policy.windowMs)) this.buckets.delete(k);
-    }
+  /** Deletes the rows older than every window and lock; returns how many. */
+  sweep(): number {
+    return run(this.db, sql`DELETE FROM "SignInAttempt" WHERE "at" < ${new Date(this.now() - KEEP_MS)}`);
   }
 }
 
@@ -94,13 +117,9 @@ export class FailureThrottle {
 export type LoginClaim = { end(succeeded: boolean): void };
 
 export class LoginThrottle {
-  readonly accountAddress: FailureThrottle;
-  readonly account: FailureThrottle;
-  readonly address: FailureThrottle;
-  constructor(now: () => number = Date.now) {
-    this.accountAddress = new FailureThrottle(ACCOUNT_ADDRESS_POLICY, now);
-    this.account = new FailureThrottle(ACCOUNT_POLICY, now);
-    this.address = new FailureThrottle(ADDRESS_POLICY, now);
+  private throttle: SignInThrottle;
+  constructor(db: Database.Database, now: () => number = Date.now) {
+    this.throttle = new SignInThrottle(db, now);
   }
 
   /**
@@ -109,53 +128,45 @@ export class LoginThrottle {
    * account's failures from that address only, so neither an address nor a guesser elsewhere is let off.
    */
   begin(account: string, address: string): LoginClaim | null {
-    const pair = `${address}\u0000${account}`;
-    if (!this.address.tryBegin(address)) return null;
-    if (!this.account.tryBegin(account)) {
-      this.address.release(address);
-      return null;
-    }
-    if (!this.accountAddress.tryBegin(pair)) {
-      this.address.release(address);
-      this.account.release(account);
-      return null;
-    }
-    let ended = false;
-    return {
-      end: (succeeded) => {
-        if (ended) return;
-        ended = true;
-        this.accountAddress.finish(pair, !succeeded);
-        for (const [throttle, key] of [
-          [this.account, account],
-          [this.address, address],
-        ] as const) {
-          if (succeeded) throttle.release(key);
-          else throttle.finish(key, true);
-        }
-      },
-    };
+    const claim = this.throttle.claim([
+      { key: `a:${address}`, policy: ADDRESS_POLICY },
+      { key: `n:${account}`, policy: ACCOUNT_POLICY },
+      { key: `p:${address}\u0000${account}`, policy: ACCOUNT_ADDRESS_POLICY },
+    ]);
+    if (!claim) return null;
+    return { end: (succeeded) => claim.end(succeeded ? ["release", "release", "forget"] : ["fail", "fail", "fail"]) };
+  }
+
+  sweep(): number {
+    return this.throttle.sweep();
   }
 }
 
-const g = globalThis as typeof globalThis & { __loginThrottles?: LoginThrottle };
-export const loginThrottle = (g.__loginThrottles ??= new LoginThrottle());
+const g = globalThis as typeof globalThis & { __loginThrottle?: LoginThrottle };
+const loginThrottle = () => (g.__loginThrottle ??= new LoginThrottle(rawDb()));
+
+/** A claim of the server's throttle, ended with an await (it writes to the database). */
+export type SignInClaim = { end(succeeded: boolean): Promise<void> };
 
 /**
- * Claims one sign-in attempt (see `LoginThrottle.begin`) against the one throttle of the server: this
- * process's, or the primary's when several processes serve (decision 071), so the limits hold however
- * the attempts are spread over the processes.
+ * Claims one sign-in attempt (see `LoginThrottle.begin`) against the server's one throttle, the
+ * database's, so the limits hold however the attempts are spread over processes and nodes. The raw
+ * connection writes only once Prisma's has no transaction open in this process (`prismaIdle`).
  */
-export async function claimSignIn(account: string, address: string): Promise<LoginClaim | null> {
-  if (!isWorkerProcess()) return loginThrottle.begin(account, address);
-  const id = await askPrimary<number | null>("throttle:begin", { account, address });
-  if (id === null) return null;
-  let ended = false;
+export async function claimSignIn(account: string, address: string): Promise<SignInClaim | null> {
+  await prismaIdle();
+  const claim = loginThrottle().begin(account, address);
+  if (!claim) return null;
   return {
-    end: (succeeded) => {
-      if (ended) return;
-      ended = true;
-      tellPrimary("throttle:end", { id, succeeded });
+    end: async (succeeded) => {
+      await prismaIdle();
+      claim.end(succeeded);
     },
   };
+}
+
+/** The sweeper's part: forgets attempts older than every window and lock. */
+export async function sweepSignInAttempts(): Promise<number> {
+  await prismaIdle();
+  return loginThrottle().sweep();
 }

@@ -1,17 +1,15 @@
 import { AppError } from "~/lib/app-error";
 import crypto from "node:crypto";
-import fs from "node:fs";
-import path from "node:path";
 import { type ClaimInput } from "~/lib/claims";
 import { HoursCategorySchema } from "~/lib/hours-categories";
 import { hoursToHundredths } from "~/lib/hours";
 import { type Grant, grantsCover } from "~/lib/permissions";
 import { audit } from "../audit";
 import { prisma } from "../db";
-import { env } from "../env";
 import { creditHours } from "../hours/ledger";
 import { SNIFF_BYTES, sniffMedia } from "../media/probe";
 import { mediaResponse } from "../media/range";
+import { fileStorage } from "../storage/storage";
 
 // Manual credit for external training: a member submits it with a certificate image (checked by its
 // bytes, kept under DATA_DIR/claims with a generated name, never at a public URL); a secretary over
@@ -30,8 +28,7 @@ async function storeCertificate(file: File): Promise<{ filePath: string; fileMim
   const ext = sniffed?.kind === "image" ? EXTENSIONS[sniffed.mime] : undefined;
   if (!sniffed || !ext) throw new AppError("invalid", "证书须为 JPEG、PNG 或 WebP 格式的图片（按文件内容判断，与文件名无关）", { field });
   const filePath = `claims/${crypto.randomBytes(16).toString("hex")}.${ext}`;
-  fs.mkdirSync(path.join(env.dataDir, "claims"), { recursive: true });
-  fs.writeFileSync(path.join(env.dataDir, filePath), bytes);
+  await fileStorage().put(filePath, bytes);
   return { filePath, fileMime: sniffed.mime };
 }
 
@@ -166,5 +163,5 @@ export async function certificateResponse(viewer: { id: number; grants: readonly
   });
   if (!claim || (claim.personId !== viewer.id && !grantsCover(viewer.grants, "claims:review", claim.person.unit.path))) return notFound;
   // Streamed, not read whole: the review page shows every pending claim's image at once.
-  return mediaResponse(path.join(env.dataDir, claim.filePath), { mime: claim.fileMime, range: null, cacheControl: "private, no-store" });
+  return mediaResponse(fileStorage(), claim.filePath, { mime: claim.fileMime, range: null, cacheControl: "private, no-store" });
 }

@@ -12,6 +12,7 @@ import { syncSearchEntry } from "../search/site-entries";
 import { reviewRequiredFor, submitForReview } from "../review/review";
 import { freezeRevision } from "~/lib/course-review";
 import { env } from "../env";
+import { fileStorage } from "../storage/storage";
 
 // The trainer's studio: courses made in the browser. A course keeps what learners see in its Course
 // and Lesson rows; the studio edits a draft (the course in its author's shape, app/lib/course-draft.ts)
@@ -305,8 +306,7 @@ export async function addUploadedMedia(actorId: number, courseId: number, upload
     if (typeof checked === "string") throw new AppError("invalid", checked);
     const ext = EXTENSIONS[checked.mime];
     const stored = `media/${crypto.randomBytes(16).toString("hex")}.${ext}`;
-    fs.mkdirSync(path.join(env.dataDir, "media"), { recursive: true });
-    fs.renameSync(upload.tmpPath, path.join(env.dataDir, stored));
+    await fileStorage().putFile(stored, upload.tmpPath);
     const mediaPath = await mediaPathFor(courseId, upload.filename, ext);
     await prisma.mediaFile.create({ data: { courseId, path: mediaPath, storage: "upload", file: stored, ...checked, createdById: actorId } });
     await audit({ actorId, action: "media.upload", targetKind: "course", targetId: courseId, detail: { path: mediaPath, bytes: checked.bytes, mime: checked.mime } });

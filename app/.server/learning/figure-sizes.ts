@@ -1,8 +1,7 @@
-import path from "node:path";
 import sharp from "sharp";
 import { type MdxNode } from "~/lib/mdx-tree";
 import { prisma } from "../db";
-import { env } from "../env";
+import { contentFiles, fileStorage } from "../storage/storage";
 
 export type FigureSize = { width: number; height: number };
 
@@ -32,11 +31,13 @@ export async function figureSizes(courseId: number, tree: readonly MdxNode[] | n
     media.map(async (m) => {
       const key = `${m.file}:${m.sha256}`;
       if (!known.has(key)) {
-        const file = m.storage === "content" ? path.resolve(m.file) : path.join(env.dataDir, m.file);
-        const size = await sharp(file)
-          .metadata()
-          .then((meta) => (meta.width && meta.height ? { width: meta.width, height: meta.height } : null))
-          .catch(() => null);
+        const bytes = await (m.storage === "content" ? contentFiles() : fileStorage()).get(m.file).catch(() => null);
+        const meta = bytes
+          ? await sharp(bytes)
+              .metadata()
+              .catch(() => null)
+          : null;
+        const size = meta?.width && meta.height ? { width: meta.width, height: meta.height } : null;
         if (known.size >= MAX_KNOWN) known.clear();
         known.set(key, size);
       }

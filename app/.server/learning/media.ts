@@ -1,8 +1,7 @@
-import path from "node:path";
 import { grantsCover } from "~/lib/permissions";
 import { prisma } from "../db";
-import { env } from "../env";
 import { mediaResponse } from "../media/range";
+import { contentFiles, fileStorage } from "../storage/storage";
 import { mayStudyCourse } from "./catalog";
 
 // A course's media file (video, image) for a signed-in person who may see the course: a learner it is
@@ -22,8 +21,7 @@ export async function courseMediaResponse(viewer: Viewer, courseId: number, medi
   if (!media) return NOT_FOUND();
   const manages = grantsCover(viewer.grants, "courses:manage", media.course.unit.path);
   if (!manages && !(await mayStudyCourse(viewer.id, courseId))) return NOT_FOUND();
-  const file = media.storage === "content" ? path.resolve(media.file) : path.join(env.dataDir, media.file);
-  const response = await mediaResponse(file, {
+  const response = await mediaResponse(media.storage === "content" ? contentFiles() : fileStorage(), media.file, {
     mime: media.mime,
     size: media.bytes,
     range: request.headers.get("range"),

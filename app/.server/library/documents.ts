@@ -1,6 +1,4 @@
 import crypto from "node:crypto";
-import fs from "node:fs";
-import path from "node:path";
 import { AppError } from "~/lib/app-error";
 import { type Audience, type DocumentKind, DOCUMENT_FIELD, MAX_DOCUMENT_BYTES, audienceAdmits, safeFileName, statusesOf, statusesText } from "~/lib/library";
 import { type Grant, grantsCover } from "~/lib/permissions";
@@ -8,7 +6,7 @@ import { termWeights } from "~/lib/search-terms";
 import { type PoliticalStatus } from "~/lib/vocabulary";
 import { audit } from "../audit";
 import { prisma, prismaIdle, rawDb } from "../db";
-import { env } from "../env";
+import { fileStorage } from "../storage/storage";
 import { rfc5987 } from "../http/download";
 import { ancestorPaths, removeEntry, searchEntries, searchViewer } from "../search/search-index";
 import {
@@ -137,8 +135,7 @@ export async function uploadDocument(user: LibraryUser, unitId: number, input: U
   const fileName = safeFileName(file.name, kind);
   const title = (input.title ?? fileName.replace(/\.[^.]*$/, "")).slice(0, 120);
   const storedPath = `${DIR}/${crypto.randomBytes(16).toString("hex")}.${kind}`;
-  fs.mkdirSync(path.join(env.dataDir, DIR), { recursive: true });
-  fs.writeFileSync(path.join(env.dataDir, storedPath), bytes);
+  await fileStorage().put(storedPath, bytes);
   const statuses = input.audience === "status" ? statusesText(input.statuses) : null;
   const underReview = await reviewRequiredFor(unitId);
   const now = new Date();
@@ -159,7 +156,7 @@ export async function uploadDocument(user: LibraryUser, unitId: number, input: U
       return row.id;
     })();
   } catch (e) {
-    fs.rmSync(path.join(env.dataDir, storedPath), { force: true });
+    await fileStorage().delete(storedPath);
     throw e;
   }
   await audit({
@@ -268,12 +265,8 @@ async function fileResponse(
   audited: { actorId: number; detail: Record<string, unknown> } | null,
 ): Promise<Response> {
   if (mode === "preview" && doc.kind !== "pdf") throw notFound();
-  let body: Buffer;
-  try {
-    body = fs.readFileSync(path.join(env.dataDir, doc.storedPath));
-  } catch {
-    throw notFound();
-  }
+  const body = await fileStorage().get(doc.storedPath);
+  if (!body) throw notFound();
   if (audited) {
     await audit({
       actorId: audited.actorId,

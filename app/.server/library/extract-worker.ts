@@ -1,9 +1,7 @@
-import fs from "node:fs";
-import path from "node:path";
 import { parentPort } from "node:worker_threads";
 import { type DocumentKind } from "~/lib/library";
 import { termWeights } from "~/lib/search-terms";
-import { env } from "../env";
+import { fileStorage } from "../storage/storage";
 import { extractText } from "./text-extract";
 
 // Inside the extraction thread: reads the stored file, extracts its text, weighs its terms, and posts
@@ -20,7 +18,9 @@ if (port) {
   port.on("message", (req: ExtractRequest) => {
     void (async () => {
       try {
-        const bytes = new Uint8Array(fs.readFileSync(path.join(env.dataDir, req.storedPath)));
+        const stored = await fileStorage().get(req.storedPath);
+        if (!stored) throw new Error(`no stored file ${req.storedPath}`);
+        const bytes = new Uint8Array(stored);
         const text = await extractText(bytes, req.kind);
         port.postMessage({ ok: true, outcome: { weights: [...termWeights(req.title, text)], excerpt: excerptOf(text) } } satisfies ExtractReply);
       } catch (e) {

@@ -1,7 +1,7 @@
-import { type FileHandle, access, open, stat } from "node:fs/promises";
+import type { FileStorage } from "../storage/storage";
 
 // Media files answered to browsers with HTTP Range support (RFC 9110 §14), which a <video> element
-// needs to seek. The body streams from disk; nothing is read before the client asks for it.
+// needs to seek. The body streams from the file storage; nothing is read before the client asks for it.
 
 export type ByteRange = { start: number; end: number };
 
@@ -50,19 +50,14 @@ export type MediaResponseOptions = {
 };
 
 /**
- * A 200, 206 or 416 Response for a file on disk. A missing file throws a 404 Response. The file is
- * opened only when the body is first read and closed when it ends or is cancelled, so a response that
- * is never read (a HEAD, a request the client abandoned while it was prepared) holds no file open.
+ * A 200, 206 or 416 Response for a stored file (`key` in `storage`). A missing file throws a 404
+ * Response. The file is opened only when the body is first read and closed when it ends or is
+ * cancelled, so a response that is never read (a HEAD, a request the client abandoned while it was
+ * prepared) holds no file open.
  */
-export async function mediaResponse(filePath: string, opts: MediaResponseOptions): Promise<Response> {
-  let size: number;
-  try {
-    size = opts.size ?? (await stat(filePath)).size;
-    if (opts.size !== undefined) await access(filePath);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") throw new Response("媒体文件不存在", { status: 404 });
-    throw error;
-  }
+export async function mediaResponse(storage: FileStorage, key: string, opts: MediaResponseOptions): Promise<Response> {
+  const size = opts.size !== undefined ? ((await storage.exists(key)) ? opts.size : null) : await storage.size(key);
+  if (size === null) throw new Response("媒体文件不存在", { status: 404 });
   const headers = new Headers({
     "Accept-Ranges": "bytes",
     "Cache-Control": opts.cacheControl ?? "private, max-age=3600",
@@ -87,51 +82,9 @@ export async function mediaResponse(filePath: string, opts: MediaResponseOptions
   headers.set("Content-Type", opts.mime);
   if (range === null) {
     headers.set("Content-Length", String(size));
-    return new Response(fileStream(filePath, { start: 0, end: size - 1 }), { status: 200, headers });
+    return new Response(storage.stream(key, { start: 0, end: size - 1 }), { status: 200, headers });
   }
   headers.set("Content-Range", `bytes ${range.start}-${range.end}/${size}`);
   headers.set("Content-Length", String(range.end - range.start + 1));
-  return new Response(fileStream(filePath, range), { status: 206, headers });
-}
-
-const CHUNK_BYTES = 64 * 1024;
-
-/**
- * The bytes start…end (inclusive) of a file as a web stream that reads only what is asked for (a
- * high-water mark of 0: nothing is read ahead of the consumer) and closes the file at the end, on an
- * error, or when the consumer cancels.
- */
-function fileStream(filePath: string, range: ByteRange): ReadableStream<Uint8Array> {
-  let file: FileHandle | null = null;
-  let position = range.start;
-  const close = async () => {
-    const f = file;
-    file = null;
-    await f?.close();
-  };
-  return new ReadableStream<Uint8Array>(
-    {
-      async pull(controller) {
-        try {
-          file ??= await open(filePath, "r");
-          const want = Math.min(CHUNK_BYTES, range.end - position + 1);
-          const buffer = Buffer.allocUnsafe(Math.max(want, 0));
-          const { bytesRead } = want > 0 ? await file.read(buffer, 0, want, position) : { bytesRead: 0 };
-          if (bytesRead > 0) {
-            position += bytesRead;
-            controller.enqueue(new Uint8Array(buffer.buffer, buffer.byteOffset, bytesRead));
-          }
-          if (bytesRead === 0 || position > range.end) {
-            await close();
-            controller.close();
-          }
-        } catch (error) {
-          await close();
-          controller.error(error);
-        }
-      },
-      cancel: close,
-    },
-    new CountQueuingStrategy({ highWaterMark: 0 }),
-  );
+  return new Response(storage.stream(key, range), { status: 206, headers });
 }

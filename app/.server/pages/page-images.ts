@@ -1,12 +1,10 @@
 import crypto from "node:crypto";
-import fs from "node:fs";
-import path from "node:path";
 import sharp from "sharp";
 import { AppError } from "~/lib/app-error";
 import { IMAGE_MAX_WIDTH, MAX_IMAGES_PER_ARTICLE, mayReadPage } from "~/lib/org-pages";
 import { audit } from "../audit";
 import { prisma } from "../db";
-import { env } from "../env";
+import { fileStorage } from "../storage/storage";
 import { SNIFF_BYTES, sniffMedia } from "../media/probe";
 import { mediaResponse } from "../media/range";
 import { reviewRequiredFor } from "../review/review";
@@ -71,8 +69,7 @@ export async function addArticleImage(actorId: number, articleId: number, file: 
   if (!mime) throw new AppError("invalid", "图片须为 JPEG、PNG 或 WebP 格式（按文件内容判断，与文件名无关）", { field: FIELD });
   const resized = await resizeImage(bytes, mime);
   const filePath = `pages/${crypto.randomBytes(16).toString("hex")}.${FORMATS[mime].ext}`;
-  fs.mkdirSync(path.join(env.dataDir, "pages"), { recursive: true });
-  fs.writeFileSync(path.join(env.dataDir, filePath), resized.data);
+  await fileStorage().put(filePath, resized.data);
   try {
     const image = await prisma.pageImage.create({
       data: { articleId, filePath, mime, width: resized.width, height: resized.height, bytes: resized.data.byteLength, alt },
@@ -87,7 +84,7 @@ export async function addArticleImage(actorId: number, articleId: number, file: 
     });
     return image;
   } catch (e) {
-    fs.rmSync(path.join(env.dataDir, filePath), { force: true });
+    await fileStorage().delete(filePath);
     throw e;
   }
 }
@@ -97,7 +94,7 @@ export async function removeArticleImage(actorId: number, articleId: number, ima
   const image = await prisma.pageImage.findUnique({ where: { id: imageId }, select: { filePath: true, articleId: true } });
   if (!image || image.articleId !== articleId) throw new AppError("not_found", "没有找到该图片");
   await prisma.pageImage.delete({ where: { id: imageId } });
-  fs.rmSync(path.join(env.dataDir, image.filePath), { force: true });
+  await fileStorage().delete(image.filePath);
   await audit({ actorId, action: "page.image_remove", targetKind: "page_image", targetId: imageId, detail: { articleId: image.articleId } });
 }
 
@@ -121,5 +118,5 @@ export async function imageResponse(reader: PageReader, imageId: number): Promis
     !article.column.unit.archivedAt &&
     mayReadPage({ unitPath: readerUnit.path, grants: reader.grants }, article.column.unit.path);
   if (!readable) return notFound;
-  return mediaResponse(path.join(env.dataDir, image.filePath), { mime: image.mime, range: null, cacheControl: "private, max-age=300" });
+  return mediaResponse(fileStorage(), image.filePath, { mime: image.mime, range: null, cacheControl: "private, max-age=300" });
 }

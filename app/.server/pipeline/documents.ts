@@ -1,11 +1,9 @@
 import crypto from "node:crypto";
-import fs from "node:fs";
-import path from "node:path";
 import { AppError } from "~/lib/app-error";
 import { stepOf } from "~/lib/pipeline/pack";
 import { audit } from "../audit";
 import { prisma } from "../db";
-import { env } from "../env";
+import { fileStorage } from "../storage/storage";
 import { SNIFF_BYTES, sniffMedia } from "../media/probe";
 import { downloadResponse } from "../http/download";
 import { type Actor, requireRecorder } from "./file";
@@ -44,8 +42,7 @@ export async function uploadDocument(actor: Actor, personId: number, recordId: n
   const kind = kindOf(bytes.subarray(0, SNIFF_BYTES));
   if (!kind) throw new AppError("invalid", "材料须为 PDF 或 JPEG、PNG、WebP 格式的图片（按文件内容判断，与文件名无关）", { field });
   const filePath = `pipeline/${crypto.randomBytes(16).toString("hex")}.${kind.ext}`;
-  fs.mkdirSync(path.join(env.dataDir, "pipeline"), { recursive: true });
-  fs.writeFileSync(path.join(env.dataDir, filePath), bytes);
+  await fileStorage().put(filePath, bytes);
   const doc = await prisma.pipelineDocument.create({
     data: { recordId, name, fileName: file.name.slice(0, 200) || "材料", filePath, fileMime: kind.mime, size: bytes.byteLength, uploadedById: actor.id },
     select: { id: true },
@@ -61,13 +58,13 @@ export async function uploadDocument(actor: Actor, personId: number, recordId: n
 }
 
 /** A document of a person's file, for a caller the route has already scoped to that person. */
-export async function documentOf(personId: number, documentId: number): Promise<{ absolutePath: string; mime: string; fileName: string } | null> {
+export async function documentOf(personId: number, documentId: number): Promise<{ filePath: string; mime: string; fileName: string } | null> {
   const doc = await prisma.pipelineDocument.findFirst({
     where: { id: documentId, record: { personId } },
     select: { filePath: true, fileMime: true, fileName: true },
   });
   if (!doc) return null;
-  return { absolutePath: path.join(env.dataDir, doc.filePath), mime: doc.fileMime, fileName: doc.fileName };
+  return { filePath: doc.filePath, mime: doc.fileMime, fileName: doc.fileName };
 }
 
 /**
@@ -76,8 +73,9 @@ export async function documentOf(personId: number, documentId: number): Promise<
  */
 export async function documentResponse(actorId: number, personId: number, documentId: number): Promise<Response> {
   const doc = await documentOf(personId, documentId);
-  if (!doc || !fs.existsSync(doc.absolutePath)) return new Response("文件不存在", { status: 404 });
+  const body = doc && (await fileStorage().get(doc.filePath));
+  if (!doc || !body) return new Response("文件不存在", { status: 404 });
   await audit({ actorId, action: "pipeline.document_download", targetKind: "person", targetId: personId, detail: { documentId } });
-  const ext = doc.absolutePath.slice(doc.absolutePath.lastIndexOf(".") + 1);
-  return downloadResponse({ body: fs.readFileSync(doc.absolutePath), fileName: doc.fileName, contentType: doc.mime }, `document.${ext}`);
+  const ext = doc.filePath.slice(doc.filePath.lastIndexOf(".") + 1);
+  return downloadResponse({ body, fileName: doc.fileName, contentType: doc.mime }, `document.${ext}`);
 }
