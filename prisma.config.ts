@@ -13,6 +13,9 @@ export default defineConfig({
   schema: path.join("prisma", "schema.prisma"),
   migrations: { path: path.join("prisma", "migrations") },
   async adapter() {
+    // SQLite's CLI settings; PostgreSQL's are prisma/postgresql/prisma.config.ts, and its migrations are applied by npm start (decision 073).
+    if (/^postgres(ql)?:\/\//.test(url))
+      throw new Error("DATABASE_URL is PostgreSQL: PostgreSQL's migrations are applied by `npm start` (scripts/lib/pg-migrate.ts), not by prisma migrate");
     return new PrismaBetterSQLite3({ url });
   },
 });

@@ -1,10 +1,14 @@
 // Stands in for `prisma migrate dev`, which fails offline (see docs/decisions/002-prisma-offline.md):
 // deploy the committed migrations to a scratch database, diff it against prisma/schema.prisma,
 // and write the difference as a new migration.  Usage: npm run db:new-migration -- <name>
+// PostgreSQL's migration is written beside it (decision 073): prisma/postgresql/schema.prisma is written
+// from schema.prisma, diffed against prisma/postgresql/migrated.prisma (the model its migrations build),
+// and the difference goes to prisma/postgresql/migrations/<same folder>/migration.sql.
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { POSTGRES_SCHEMA, writePostgresSchema } from "./lib/pg-schema";
 
 const name = (process.argv[2] ?? "").replace(/[^a-z0-9_]/gi, "_").toLowerCase();
 if (!name) {
@@ -34,14 +38,36 @@ if (hasMigrations) {
   from = ["--from-schema-datamodel", current];
 }
 const sql = run(["migrate", "diff", ...from, "--to-schema-datamodel", path.join(root, "prisma", "schema.prisma"), "--script"]);
+
+// PostgreSQL: from the model its migrations build to the one written from schema.prisma now. Both are
+// schema files, so the diff needs no database. It runs with SQLite's config (the scratch file): with
+// PostgreSQL's, the CLI connects to DATABASE_URL first.
+writePostgresSchema();
+const pgDir = path.join(root, "prisma", "postgresql");
+const pgMigrationsDir = path.join(pgDir, "migrations");
+const migrated = path.join(pgDir, "migrated.prisma");
+fs.mkdirSync(pgMigrationsDir, { recursive: true });
+const pgLock = path.join(pgMigrationsDir, "migration_lock.toml");
+if (!fs.existsSync(pgLock)) fs.writeFileSync(pgLock, 'provider = "postgresql"\n');
+const pgFrom = fs.existsSync(migrated) ? ["--from-schema-datamodel", migrated] : ["--from-empty"];
+const pgSql = run(["migrate", "diff", ...pgFrom, "--to-schema-datamodel", POSTGRES_SCHEMA, "--script"]);
 fs.rmSync(scratch, { recursive: true, force: true });
 
-if (!/\S/.test(sql.replace(/^--.*$/gm, ""))) {
-  console.log("schema.prisma matches the migrations: nothing to write.");
+const empty = (text) => !/\S/.test(text.replace(/^--.*$/gm, ""));
+if (empty(sql) && empty(pgSql)) {
+  console.log("schema.prisma matches the migrations of both engines: nothing to write.");
   process.exit(0);
 }
 const stamp = new Date().toISOString().replace(/\D/g, "").slice(0, 14);
-const dir = path.join(migrationsDir, `${stamp}_${name}`);
-fs.mkdirSync(dir);
-fs.writeFileSync(path.join(dir, "migration.sql"), sql);
-console.log(`wrote ${path.relative(root, dir)}/migration.sql — review it, then npm run db:migrate`);
+for (const [base, text] of [
+  [migrationsDir, sql],
+  [pgMigrationsDir, pgSql],
+]) {
+  if (empty(text)) continue;
+  const dir = path.join(base, `${stamp}_${name}`);
+  fs.mkdirSync(dir);
+  fs.writeFileSync(path.join(dir, "migration.sql"), text);
+  console.log(`wrote ${path.relative(root, dir)}/migration.sql — review it`);
+}
+fs.copyFileSync(POSTGRES_SCHEMA, migrated);
+console.log("then npm run db:migrate (SQLite); PostgreSQL's are applied by npm start");

@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { buildIfNeeded } from "./lib/build";
+import { databaseEngine } from "../app/.server/env";
 import { isEmpty, migrate } from "./lib/migrate";
 
 // `npm start`: migrate, seed the demo university (demo mode, empty database), sync the banks under
@@ -11,6 +12,7 @@ const dev = process.argv.includes("--dev");
 process.env.APP_MODE ??= process.env.NODE_ENV === "production" ? "production" : "demo";
 process.env.DATABASE_URL ??= "file:./data/app.db";
 const mode = process.env.APP_MODE;
+if (databaseEngine(process.env.DATABASE_URL) === "postgres") await startOnPostgres(process.env.DATABASE_URL);
 const dbFile = path.resolve(process.env.DATABASE_URL.replace(/^file:/, ""));
 fs.mkdirSync(path.dirname(dbFile), { recursive: true });
 
@@ -115,3 +117,19 @@ const stop = async () => {
 };
 process.on("SIGINT", stop);
 process.on("SIGTERM", stop);
+
+/**
+ * DATABASE_URL is postgres(ql):// (decision 073): the migrations are applied (each once, under an advisory
+ * lock, whatever the number of nodes starting), then the start stops. Serving needs the async data layer
+ * first: the synchronous raw-SQL paths (sessions, banks and course sync, study, contests) are SQLite's.
+ */
+async function startOnPostgres(url: string): Promise<never> {
+  const { migratePostgres } = await import("./lib/pg-migrate");
+  const applied = await migratePostgres(url);
+  console.info(applied.length ? `PostgreSQL 数据库已迁移 (migrations applied): ${applied.join(", ")}` : "PostgreSQL 数据库已是最新 (no pending migrations)");
+  console.error(
+    "在 PostgreSQL 上提供服务尚未完成（需要异步数据层），目前只能迁移数据库。\n" +
+      "Serving on PostgreSQL is not ready yet (it needs the async data layer): only the migrations ran. Unset DATABASE_URL to run on SQLite.",
+  );
+  process.exit(1);
+}

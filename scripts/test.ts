@@ -2,6 +2,7 @@ import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { E2E_REPORT } from "../tests/e2e/support/paths";
+import { postgresBin } from "../tests/support/postgres";
 import { buildIfNeeded } from "./lib/build";
 
 // `npm test`: every test. Makes sure Debian's Chromium and openssl are there (installing it with apt-get when
@@ -22,10 +23,12 @@ type Tally = { runner: string; passed: number; failed: number; skipped: number; 
 const onPath = (cmd: string) => spawnSync("sh", ["-c", `command -v ${cmd}`], { stdio: "ignore" }).status === 0;
 
 // Debian packages the tests need: Chromium for Playwright, openssl for the certificate of the test
-// push service (tests/support/push-endpoint.ts).
+// push service (tests/support/push-endpoint.ts), PostgreSQL for the tests on PostgreSQL.
 const SYSTEM_PACKAGES = [
   { pkg: "chromium", present: () => fs.existsSync(CHROMIUM) },
   { pkg: "openssl", present: () => onPath("openssl") },
+  // The integration tests' private PostgreSQL cluster (tests/support/postgres.ts) uses its server binaries.
+  { pkg: "postgresql", present: () => postgresBin() !== null },
 ];
 
 function ensureSystemPackages() {

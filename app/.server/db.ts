@@ -15,6 +15,10 @@ import { isWorkerProcess } from "./processes";
 // where Prisma would be 50–100× slower per row or too slow per request. Both open the same file in WAL
 // mode. Raw SQL on either is written with app/.server/sql.ts (decision 037). Only domain modules import
 // this file; routes call them (decision 038).
+//
+// DATABASE_URL chooses the engine (decision 073): `file:` (or unset) SQLite as above; `postgres://` or
+// `postgresql://` Prisma on PostgreSQL through `@prisma/adapter-pg` (./db-postgres.ts), where the
+// SQLite-only parts here (the raw connection, PRAGMAs, the transaction gate, BEGIN IMMEDIATE) are off.
 
 const BUSY_TIMEOUT_MS = 5000;
 
@@ -212,19 +216,26 @@ type Globals = {
 };
 const g = globalThis as typeof globalThis & Globals;
 
-export const prisma: PrismaClient = (g.__prisma ??= createPrisma());
+const onPostgres = env.databaseEngine === "postgres";
+
+export const prisma: PrismaClient = (g.__prisma ??= onPostgres ? (await import("./db-postgres")).createPostgresPrisma(env.databaseUrl) : createPrisma());
 
 /**
  * The raw connection for batched writes and hot paths. Statements on it go through `sql.ts` (`all`,
  * `get`, `run`), which prepares each text once per connection and binds dates as Prisma writes them.
  */
 export function rawDb(): Database.Database {
+  if (onPostgres) {
+    throw new Error(
+      "rawDb() is SQLite's synchronous connection and has no PostgreSQL counterpart: this code path needs the async data layer (issue 16) before it runs on PostgreSQL",
+    );
+  }
   return (g.__raw ??= createRaw());
 }
 
 /**
  * The async interface over the raw connection (decision 074): `await sqlDb().get<Row>(sql`…`)`,
- * `sqlDb().transaction(async (tx) => …)`. The SQLite backend today; the PostgreSQL one is chosen here too.
+ * `sqlDb().transaction(async (tx) => …)`. The SQLite backend today (on PostgreSQL rawDb() refuses, for now); the PostgreSQL one is chosen here too.
  */
 export function sqlDb(): SqlDb {
   return (g.__sqlDb ??= new SqliteSqlDb(rawDb(), {
@@ -235,9 +246,23 @@ export function sqlDb(): SqlDb {
   }));
 }
 
-/** Sets the per-connection PRAGMAs on Prisma's connection (SQLite only); awaited before the server listens. */
+/**
+ * A string filter that ignores case on both engines: SQLite's LIKE already does (for ASCII), PostgreSQL's
+ * does not, and only the PostgreSQL client takes `mode`. On SQLite the filter is returned as it came.
+ * Use it for what a person types into a search box: `name: insensitive({ contains: q })`.
+ */
+export function insensitive<F extends { contains: string } | { startsWith: string } | { endsWith: string }>(filter: F): F {
+  return onPostgres ? { ...filter, mode: "insensitive" } : filter;
+}
+
+/** Sets the per-connection PRAGMAs on Prisma's connection (SQLite; on PostgreSQL it only connects); awaited before the server listens. */
 export function prismaReady(): Promise<void> {
   return (g.__prismaReady ??= (async () => {
+    if (onPostgres) {
+      // Connects now, so a wrong URL or a database that is down stops the start instead of the first request.
+      await prisma.$queryRawUnsafe("SELECT 1");
+      return;
+    }
     await prisma.$queryRawUnsafe("PRAGMA journal_mode = WAL");
     await prisma.$executeRawUnsafe("PRAGMA synchronous = NORMAL");
     await prisma.$executeRawUnsafe("PRAGMA foreign_keys = ON");

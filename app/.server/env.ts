@@ -76,7 +76,14 @@ const EnvSchema = z
   .object({
     APP_MODE: z.enum(["demo", "production"]).optional(),
     NODE_ENV: z.string().optional(),
-    DATABASE_URL: z.string().startsWith("file:").default("file:./data/app.db"),
+    /** `file:./data/app.db` (SQLite, the default) or `postgresql://user:pass@host:5432/db` (decision 073). */
+    DATABASE_URL: z
+      .string()
+      .refine(
+        (u) => u.startsWith("file:") || (/^postgres(ql)?:\/\/\S+$/.test(u) && URL.canParse(u)),
+        "DATABASE_URL 应以 file:（SQLite）或 postgresql://（PostgreSQL）开头 / DATABASE_URL must be file:… (SQLite) or postgresql://… (PostgreSQL)",
+      )
+      .default("file:./data/app.db"),
     DATA_DIR: z.string().default("./data"),
     HOST: z.string().default("127.0.0.1"),
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -154,7 +161,13 @@ function load() {
   return {
     mode,
     databaseUrl: raw.DATABASE_URL,
-    databaseFile: databaseFileFromUrl(raw.DATABASE_URL),
+    databaseEngine: databaseEngine(raw.DATABASE_URL),
+    /** SQLite's file; read on PostgreSQL it throws, so SQLite-only code fails with a message, not on a file named after the URL. */
+    get databaseFile(): string {
+      if (databaseEngine(raw.DATABASE_URL) !== "sqlite")
+        throw new Error("env.databaseFile: DATABASE_URL is PostgreSQL; this code path is SQLite-only (decision 073)");
+      return databaseFileFromUrl(raw.DATABASE_URL);
+    },
     dataDir: path.resolve(raw.DATA_DIR),
     host: raw.HOST,
     port: raw.PORT,
@@ -182,6 +195,13 @@ function load() {
     notifySendLimitMs: raw.NOTIFY_SEND_LIMIT_MS,
     questionRequiredFields: { explanation: raw.QUESTION_REQUIRED_FIELDS.includes("explanation"), tags: raw.QUESTION_REQUIRED_FIELDS.includes("tags") },
   } as const;
+}
+
+export type DatabaseEngine = "sqlite" | "postgres";
+
+/** The engine a DATABASE_URL selects: `postgres://` and `postgresql://` PostgreSQL, anything else (`file:`) SQLite. */
+export function databaseEngine(url: string): DatabaseEngine {
+  return /^postgres(ql)?:\/\//.test(url) ? "postgres" : "sqlite";
 }
 
 /** `file:./data/app.db` → absolute path, relative to the working directory (the project root). */

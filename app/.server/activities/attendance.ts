@@ -1,7 +1,7 @@
 import { AppError } from "~/lib/app-error";
 import { activityCategory, ACTIVITY_KIND_LABELS, ActivityKindSchema } from "~/lib/activities";
 import { audit } from "../audit";
-import { prisma } from "../db";
+import { insensitive, prisma } from "../db";
 import { Prisma } from "../generated/prisma/client";
 import { type CreditResult, REVERSAL_KIND, creditHours, reverseEntry } from "../hours/ledger";
 import { sortByName } from "~/lib/name-order";
@@ -218,7 +218,11 @@ export async function searchUnitPeople(unitPath: string, query: string) {
   const q = query.trim();
   if (!q) return [];
   const found = await prisma.person.findMany({
-    where: { unit: { path: { startsWith: unitPath } }, disabledAt: null, OR: [{ name: { contains: q } }, { number: { startsWith: q } }] },
+    where: {
+      unit: { path: { startsWith: unitPath } },
+      disabledAt: null,
+      OR: [{ name: insensitive({ contains: q }) }, { number: insensitive({ startsWith: q }) }],
+    },
     select: { id: true, name: true, number: true, unit: { select: { name: true } } },
     orderBy: { name: "asc" },
     take: 20,

@@ -8,7 +8,7 @@ import { CadreLevelSchema, GenderSchema, PersonCategorySchema, PoliticalStatusSc
 import { audit } from "../audit";
 import { invalidateAllSessions } from "../auth/session";
 import { checkStatusGates } from "../hours/gates";
-import { prisma } from "../db";
+import { insensitive, prisma } from "../db";
 import { type Prisma } from "../generated/prisma/client";
 
 // People of the organisation: lists within a scope, a person's page, political status with its
@@ -51,7 +51,7 @@ async function unitIdsFor(scope: string[], unitId: number | undefined): Promise<
 // (tens to thousands of rows) and the (unitId, politicalStatus) index then serves the count and the page.
 function peopleWhere(unitIds: number[], f: PeopleFilter): Prisma.PersonWhereInput {
   const and: Prisma.PersonWhereInput[] = [{ unitId: { in: unitIds } }];
-  if (f.q) and.push({ OR: [{ name: { contains: f.q } }, { number: { startsWith: f.q } }] });
+  if (f.q) and.push({ OR: [{ name: insensitive({ contains: f.q }) }, { number: insensitive({ startsWith: f.q }) }] });
   if (f.status) and.push({ politicalStatus: f.status });
   if (f.cadreLevel) and.push({ cadreLevel: f.cadreLevel });
   if (f.committee !== undefined) and.push({ isCommitteeMember: f.committee });

@@ -8,7 +8,7 @@ import { type EditableQuestion, bankSchema, editableQuestionSchema } from "~/lib
 import { stemKey } from "~/lib/bank-import";
 import { type QuestionType } from "~/lib/quiz-grading";
 import { audit } from "../audit";
-import { prisma, rawDb } from "../db";
+import { insensitive, prisma, rawDb } from "../db";
 import { type Prisma } from "../generated/prisma/client";
 import { all, get, run, sql } from "../sql";
 import { compareNames } from "~/lib/name-order";
@@ -299,7 +299,7 @@ export async function listQuestions(bankId: number, filter: QuestionFilter, quer
   if (filter.difficulty) and.push({ difficulty: filter.difficulty });
   // Tags are a JSON array of strings: the quoted tag matches one element exactly.
   if (filter.tag) and.push({ tags: { contains: JSON.stringify(filter.tag) } });
-  if (filter.text) and.push({ OR: [{ stem: { contains: filter.text } }, { key: { startsWith: filter.text } }] });
+  if (filter.text) and.push({ OR: [{ stem: insensitive({ contains: filter.text }) }, { key: insensitive({ startsWith: filter.text }) }] });
   const where = { AND: and };
   // Counted first so that a page past the end shows the last page (pageWindow).
   const { paging, skip, take } = pageWindow(await prisma.question.count({ where }), query);

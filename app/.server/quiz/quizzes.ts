@@ -3,7 +3,7 @@ import { type QuizSettingsInput, type SlotInput } from "~/lib/quiz-settings";
 import { audit } from "../audit";
 import { requireBankInReach, requireDrawable } from "../builder/banks";
 import { type BuilderRows, auditChange, builderFor, nextPosition, ofUnits } from "../builder/builder";
-import { prisma } from "../db";
+import { insensitive, prisma } from "../db";
 import { creditSetterPatch } from "../hours/self-credit";
 
 // The quiz builder: settings, slots (fixed questions or random draws), audiences, publishing.
@@ -173,7 +173,7 @@ export async function publishQuiz(actorId: number, quizId: number) {
 export async function searchQuestions(bankIds: number[], q: string, take = 20) {
   if (!q.trim() || bankIds.length === 0) return [];
   return prisma.question.findMany({
-    where: { bankId: { in: bankIds }, archivedAt: null, OR: [{ stem: { contains: q.trim() } }, { key: q.trim() }] },
+    where: { bankId: { in: bankIds }, archivedAt: null, OR: [{ stem: insensitive({ contains: q.trim() }) }, { key: q.trim() }] },
     select: { id: true, key: true, type: true, stem: true, bank: { select: { title: true } } },
     take,
   });
