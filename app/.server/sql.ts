@@ -118,6 +118,19 @@ export function forShare(): Sql {
   return new Sql([{ perDialect: { sqlite: "", postgres: " FOR SHARE" } }]);
 }
 
+/** The PostgreSQL types a bound value may be given with `typed()`: the column types of the app's schema. */
+export type PgType = "integer" | "bigint" | "double precision" | "text" | "boolean" | "timestamptz";
+
+/**
+ * A value bound with its type stated on PostgreSQL (`$1::integer`), as-is on SQLite (`?`). Needed where
+ * PostgreSQL cannot infer a parameter's type from a column: in a SELECT's list, as in
+ * `INSERT INTO "T" ("a", "b") SELECT ${typed(a, "integer")}, ${typed(b, "timestamptz")} WHERE …`, where an
+ * untyped parameter would be text. Not `CAST(… AS …)`: SQLite's CAST to a timestamp type makes a number.
+ */
+export function typed(value: SqlValue, pgType: PgType): Sql {
+  return new Sql([{ value }, { perDialect: { sqlite: "", postgres: `::${pgType}` } }]);
+}
+
 /** The empty list: a subquery without rows, which both engines accept (`IN ()` is SQLite's alone). */
 const NO_ROWS = "(SELECT NULL WHERE 1 = 0)";
 
@@ -141,16 +154,21 @@ function bindSqlite(v: SqlValue): unknown {
   return v;
 }
 
-/** The SQLite text of each flat template, by its strings array (one per call site). */
-const flatTexts = new WeakMap<readonly string[], string>();
+/** The text of each flat template per engine, by its strings array (one per call site). */
+const flatTexts: Record<Dialect, WeakMap<readonly string[], string>> = { sqlite: new WeakMap(), postgres: new WeakMap() };
+
+function flatText(strings: readonly string[], dialect: Dialect): string {
+  return dialect === "sqlite" ? strings.join("?") : strings.reduce((text, s, i) => `${text}$${i}${s}`);
+}
 
 /** The statement's text and parameters for an engine. */
 export function render(stmt: Sql, dialect: Dialect = "sqlite"): { text: string; values: unknown[] } {
-  if (dialect === "sqlite" && stmt.flat) {
+  if (stmt.flat) {
     const { strings, values } = stmt.flat;
-    let text = flatTexts.get(strings);
-    if (text === undefined) flatTexts.set(strings, (text = strings.join("?")));
-    return { text, values: values.map(bindSqlite) };
+    const texts = flatTexts[dialect];
+    let text = texts.get(strings);
+    if (text === undefined) texts.set(strings, (text = flatText(strings, dialect)));
+    return { text, values: dialect === "sqlite" ? values.map(bindSqlite) : [...values] };
   }
   let text = "";
   const values: unknown[] = [];

@@ -2,7 +2,7 @@ import { gradeQuestion } from "~/lib/quiz-grading";
 import { sqlDb } from "../db";
 import { MalformedAnswer, bankOrderOf, keyOf, toBankResponse } from "../quiz/paper";
 import { AppError } from "~/lib/app-error";
-import { forShare, sql, withRetry } from "../sql";
+import { forShare, sql, typed, withRetry } from "../sql";
 
 // Contest answers under load (10,000 people in the same hour): each answer is checked and graded in
 // memory against the entry's paper (read once per entry and kept), then handed to one batched writer
@@ -130,7 +130,8 @@ export class ContestIntake {
           for (const a of batch) {
             const inserted = await tx.run(
               sql`INSERT INTO "ContestAnswer" ("entryId", "position", "response", "correct", "points", "receivedAt")
-             SELECT ${a.entryId}, ${a.position}, ${a.response}, ${a.correct}, ${a.points}, ${a.receivedAt}
+             SELECT ${typed(a.entryId, "integer")}, ${typed(a.position, "integer")}, ${typed(a.response, "text")}, ${typed(a.correct, "boolean")},
+               ${typed(a.points, "integer")}, ${typed(a.receivedAt, "timestamptz")}
              WHERE EXISTS (SELECT 1 FROM "ContestEntry" WHERE "id" = ${a.entryId} AND "state" = 'in_progress' AND "deadlineAt" >= ${a.receivedAt}${forShare()})
              ON CONFLICT ("entryId", "position") DO NOTHING`,
             );
