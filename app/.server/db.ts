@@ -6,6 +6,7 @@ import Database from "better-sqlite3";
 import { env } from "./env";
 import { type ConnectionTurns, SqliteSqlDb } from "./sql-sqlite";
 import { type SqlDb } from "./sql";
+import type { PgSqlDb } from "./sql-pg";
 import { PrismaClient } from "./generated/prisma/client";
 import { isWorkerProcess } from "./processes";
 
@@ -213,12 +214,16 @@ type Globals = {
   __prismaReady?: Promise<void>;
   __prismaTurns?: ConnectionTurns;
   __sqlDb?: SqliteSqlDb;
+  __pgSqlDb?: PgSqlDb;
 };
 const g = globalThis as typeof globalThis & Globals;
 
 const onPostgres = env.databaseEngine === "postgres";
 
 export const prisma: PrismaClient = (g.__prisma ??= onPostgres ? (await import("./db-postgres")).createPostgresPrisma(env.databaseUrl) : createPrisma());
+
+/** sqlDb()'s PostgreSQL backend, loaded only on PostgreSQL (the SQLite setup never loads `pg`). */
+const sqlPg = onPostgres ? await import("./sql-pg") : undefined;
 
 /**
  * The raw connection for batched writes and hot paths. Statements on it go through `sql.ts` (`all`,
@@ -234,10 +239,12 @@ export function rawDb(): Database.Database {
 }
 
 /**
- * The async interface over the raw connection (decision 074): `await sqlDb().get<Row>(sql`…`)`,
- * `sqlDb().transaction(async (tx) => …)`. The SQLite backend today (on PostgreSQL rawDb() refuses, for now); the PostgreSQL one is chosen here too.
+ * The async interface for raw SQL (decision 074): `await sqlDb().get<Row>(sql`…`)`,
+ * `sqlDb().transaction(async (tx) => …)`. On SQLite it runs on the raw connection, taking turns with
+ * Prisma's; on PostgreSQL on a `pg` pool of its own (sql-pg.ts).
  */
 export function sqlDb(): SqlDb {
+  if (sqlPg) return (g.__pgSqlDb ??= sqlPg.createPgSqlDb(env.databaseUrl));
   return (g.__sqlDb ??= new SqliteSqlDb(rawDb(), {
     quiet: () => g.__prismaTurns?.quiet() ?? Promise.resolve(),
     isQuiet: () => g.__prismaTurns?.isQuiet() ?? true,

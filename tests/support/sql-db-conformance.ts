@@ -1,10 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type SqlDb, forUpdate, inList, isUniqueViolation, sql, withRetry } from "~/.server/sql";
+import { type SqlDb, forShare, forUpdate, inList, isUniqueViolation, sql, typed, withRetry } from "~/.server/sql";
 import { storedTimestamp } from "~/lib/timestamp";
 
 // The contract every backend of the async SQL interface keeps (decision 074), so that call sites have
 // no per-engine code. Each backend's test file calls this with a factory that opens an empty database
-// of its own: the SQLite backend now (tests/unit/sql-db-sqlite.test.ts), the `pg` backend next.
+// of its own: the SQLite backend (tests/unit/sql-db-sqlite.test.ts) and the `pg` backend
+// (tests/integration/sql-db-postgres.test.ts). Where the two differ by design (SQLite's one connection
+// runs one thing at a time, PostgreSQL's pool runs them side by side and keeps them apart itself), a
+// test checks what each must do.
 
 export type OpenedSqlDb = { db: SqlDb; close(): Promise<void> };
 
@@ -85,7 +88,7 @@ export function describeSqlDbConformance(name: string, open: () => Promise<Opene
       expect(await names()).toEqual(["kept"]);
     });
 
-    it("keeps a statement from outside out of an open transaction: it waits, and survives the rollback", async () => {
+    it("keeps a statement from outside out of an open transaction: it survives the rollback (on SQLite it waits for it)", async () => {
       await clear();
       const order: string[] = [];
       const failing = db
@@ -99,26 +102,69 @@ export function describeSqlDbConformance(name: string, open: () => Promise<Opene
       await tick(5);
       await insert(db, 2, "outside").then(() => order.push("outside written"));
       expect(await failing).toBe("rollback");
-      expect(order).toEqual(["transaction ends", "outside written"]);
+      // On SQLite's one connection it would otherwise run inside the transaction; PostgreSQL runs it on
+      // a connection of its own, whenever one is free.
+      if (db.dialect === "sqlite") expect(order).toEqual(["transaction ends", "outside written"]);
       expect(await names()).toEqual(["outside"]);
     });
 
-    it("runs transactions one after another", async () => {
+    it("runs read-then-write transactions one after another (SQLite: whole; PostgreSQL: from the FOR UPDATE on)", async () => {
       await clear();
       await insert(db, 1, "counter", 0);
       const order: string[] = [];
-      const bump = (label: string, pause: number) =>
+      // On PostgreSQL t1 holds the row until the two others have begun and sent their FOR UPDATE; on
+      // SQLite they cannot begin before it ends.
+      let othersStarted!: () => void;
+      const bothStarted = new Promise<void>((r) => (othersStarted = r));
+      let started = 0;
+      const bump = (label: string, hold: () => Promise<unknown>) =>
         db.transaction(async (tx) => {
           order.push(`${label} start`);
+          if (label !== "t1" && ++started === 2) othersStarted();
           const row = await tx.get<{ amount: number }>(sql`SELECT "amount" FROM "Item" WHERE "id" = ${1}${forUpdate()}`);
-          await tick(pause);
+          order.push(`${label} read`);
+          await hold();
           await tx.run(sql`UPDATE "Item" SET "amount" = ${row!.amount + 1} WHERE "id" = ${1}`);
           order.push(`${label} end`);
         });
-      await Promise.all([bump("t1", 30), bump("t2", 0), bump("t3", 0)]);
-      expect(order).toEqual(["t1 start", "t1 end", "t2 start", "t2 end", "t3 start", "t3 end"]);
+      let t1Read!: () => void;
+      const t1HasRead = new Promise<void>((r) => (t1Read = r));
+      const t1 = bump("t1", async () => {
+        t1Read();
+        if (db.dialect !== "sqlite") await bothStarted;
+        await tick(30);
+      });
+      await t1HasRead;
+      await Promise.all([t1, bump("t2", async () => undefined), bump("t3", async () => undefined)]);
+      if (db.dialect === "sqlite") {
+        expect(order).toEqual(["t1 start", "t1 read", "t1 end", "t2 start", "t2 read", "t2 end", "t3 start", "t3 read", "t3 end"]);
+      } else {
+        // The others began while t1 held the row, and their FOR UPDATE read only after it had committed.
+        expect(order.indexOf("t2 start")).toBeLessThan(order.indexOf("t1 end"));
+        expect(order.indexOf("t3 start")).toBeLessThan(order.indexOf("t1 end"));
+        expect(order.indexOf("t2 read")).toBeGreaterThan(order.indexOf("t1 end"));
+        expect(order.indexOf("t3 read")).toBeGreaterThan(order.indexOf("t1 end"));
+      }
       // Three read-then-write decisions, none lost.
       expect(await db.get(sql`SELECT "amount" FROM "Item" WHERE "id" = ${1}`)).toEqual({ amount: 3 });
+    });
+
+    it("inserts bound values through INSERT … SELECT … WHERE EXISTS (… FOR SHARE) ON CONFLICT DO NOTHING (the contest intake's statement)", async () => {
+      await clear();
+      await insert(db, 1, "open", 1);
+      const at = new Date("2026-12-01T08:00:00.500Z");
+      const guarded = (id: number, name: string, parent: number) =>
+        db.transaction((tx) =>
+          tx.run(sql`INSERT INTO "Item" ("id", "name", "amount", "flag", "at")
+            SELECT ${typed(id, "integer")}, ${typed(name, "text")}, ${typed(2, "integer")}, ${typed(false, "boolean")}, ${typed(at, "timestamptz")}
+            WHERE EXISTS (SELECT 1 FROM "Item" WHERE "id" = ${parent} AND "amount" = ${1}${forShare()})
+            ON CONFLICT ("id") DO NOTHING`),
+        );
+      expect(await guarded(2, "written", 1)).toBe(1);
+      expect(await guarded(2, "again", 1)).toBe(0); // the key is taken: nothing, no error
+      expect(await guarded(3, "unguarded", 99)).toBe(0); // no such row: nothing
+      expect(await db.get(sql`SELECT "id", "amount", "at" FROM "Item" WHERE "id" = ${2}`)).toEqual({ id: 2, amount: 2, at: storedTimestamp(at) });
+      expect(await names()).toEqual(["open", "written"]);
     });
 
     it("rolls a savepoint back on its own and carries the transaction on", async () => {
@@ -131,6 +177,9 @@ export function describeSqlDbConformance(name: string, open: () => Promise<Opene
             throw new Error("inner fails");
           }),
         ).rejects.toThrow("inner fails");
+        // A statement that fails in a savepoint (PostgreSQL refuses every other after one, until rolled back to it).
+        const refused = await tx.savepoint((sp) => insert(sp, 4, "before")).catch((e: unknown) => e);
+        expect(isUniqueViolation(refused)).toBe(true);
         const second = await tx.savepoint(async (sp) => {
           await insert(sp, 3, "second");
           return 3;
