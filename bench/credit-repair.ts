@@ -20,9 +20,9 @@ migrate(dbFile);
 // The app's modules read DATABASE_URL when first imported: set it before importing them.
 process.env.DATABASE_URL = `file:${dbFile}`;
 const { default: Database } = await import("better-sqlite3");
-const { creditHours, creditHoursInRawTransaction } = await import("../app/.server/hours/ledger");
+const { creditHours, creditHoursOn } = await import("../app/.server/hours/ledger");
 const { CreditRepair } = await import("../app/.server/credit-repair");
-const { prismaIdle, prismaReady, rawDb } = await import("../app/.server/db");
+const { prismaReady, sqlDb } = await import("../app/.server/db");
 
 const PEOPLE = 12_000;
 const LESSONS = 50;
@@ -120,8 +120,7 @@ for (const round of [1, 2, 3]) {
   const before = (performance.now() - t) / N;
   t = performance.now();
   for (let i = 0; i < N; i++) {
-    await prismaIdle();
-    rawDb().transaction(() => creditHoursInRawTransaction(credit(`raw-${round}`, i)))();
+    await sqlDb().transaction((tx) => creditHoursOn(tx, credit(`raw-${round}`, i)));
   }
   const now = (performance.now() - t) / N;
   console.log(

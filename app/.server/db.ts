@@ -4,6 +4,9 @@ import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { type IsolationLevel, type SqlDriverAdapter, type SqlDriverAdapterFactory, type SqlQuery, type Transaction } from "@prisma/driver-adapter-utils";
 import Database from "better-sqlite3";
 import { env } from "./env";
+import { type ConnectionTurns, SqliteSqlDb } from "./sql-sqlite";
+import { type SqlDb } from "./sql";
+import type { PgSqlDb } from "./sql-pg";
 import { PrismaClient } from "./generated/prisma/client";
 import { isWorkerProcess } from "./processes";
 
@@ -24,7 +27,13 @@ function createPrisma() {
   fs.mkdirSync(path.dirname(env.databaseFile), { recursive: true });
   let adapter: SqlDriverAdapterFactory = new PrismaBetterSQLite3({ url: env.databaseFile, timeout: BUSY_TIMEOUT_MS });
   if (isWorkerProcess()) adapter = withImmediateTransactions(adapter);
-  return new PrismaClient({ adapter: withTransactionGate(adapter, (idle) => (g.__prismaIdle = idle)) });
+  return new PrismaClient({
+    adapter: withTransactionGate(
+      adapter,
+      (turns) => (g.__prismaTurns = turns),
+      () => (g.__sqlDb?.holdsOthers() ? g.__sqlDb.othersMayGo() : undefined),
+    ),
+  });
 }
 
 /**
@@ -69,8 +78,12 @@ function immediateByDefault(raw: Database.Database) {
  * an await would make the raw write wait, with the event loop blocked, until busy_timeout (the
  * transaction cannot finish while the loop is blocked), and fail.
  */
-export function prismaIdle(): Promise<void> {
-  return g.__prismaIdle ? g.__prismaIdle() : Promise.resolve();
+export async function prismaIdle(): Promise<void> {
+  // A synchronous raw writer must not start inside a transaction of the async interface either (sqlDb()).
+  while (!(g.__prismaTurns?.isIdle() ?? true) || g.__sqlDb?.holdsOthers()) {
+    await g.__prismaTurns?.idle();
+    await g.__sqlDb?.othersMayGo();
+  }
 }
 
 // On globalThis like the client: server.ts and the Remix build each load this module.
@@ -89,37 +102,89 @@ export function prismaGate(): { readonly open: boolean; readonly waiting: number
  * once it is called (better-sqlite3), so "nothing open, run" cannot be split by another request.
  * Code inside a transaction callback must use its `tx`, never `prisma`, or it waits for itself
  * until the transaction times out.
+ *
+ * The gate also takes turns with the raw connection's async transactions (sql-sqlite.ts, decision
+ * 074): `outside()` resolves when none is open there, and the turns passed to `onGate` tell that
+ * connection when this one is quiet (no transaction open, no query in flight) so it may begin one.
  */
-export function withTransactionGate(factory: SqlDriverAdapterFactory, onGate?: (idle: () => Promise<void>) => void): SqlDriverAdapterFactory {
+export function withTransactionGate(
+  factory: SqlDriverAdapterFactory,
+  onGate?: (turns: ConnectionTurns) => void,
+  outside: () => Promise<void> | undefined = () => undefined,
+): SqlDriverAdapterFactory {
   const gate = (adapter: SqlDriverAdapter): SqlDriverAdapter => {
-    let open: Promise<void> | null = null;
+    // Transactions open (counted: two may have passed the gate together, the adapter then queues the
+    // second), and the promise the waiters share until none is.
+    let open = 0;
+    let closed: Promise<void> | null = null;
+    let onClosed: (() => void) | null = null;
+    const allClosed = () => (closed ??= new Promise<void>((r) => (onClosed = r)));
+    let inFlight = 0;
+    let drained: Promise<void> | null = null;
+    let onDrained: (() => void) | null = null;
+    const ownIdle = async () => {
+      while (open > 0) await allClosed();
+    };
     const idle = async () => {
-      if (!open) return;
+      if (open === 0 && !outside()) return;
       gateState.waiting++;
       try {
-        while (open) await open;
+        for (;;) {
+          if (open > 0) await allClosed();
+          else {
+            const other = outside();
+            if (!other) return;
+            await other;
+          }
+        }
       } finally {
         gateState.waiting--;
+      }
+    };
+    // A query counts as in flight from the moment it passes the gate until it settles.
+    const counted = async <T>(work: () => Promise<T>): Promise<T> => {
+      await idle();
+      inFlight++;
+      try {
+        return await work();
+      } finally {
+        if (--inFlight === 0 && onDrained) {
+          onDrained();
+          onDrained = drained = null;
+        }
+      }
+    };
+    const isQuiet = () => open === 0 && inFlight === 0;
+    const quiet = async () => {
+      while (!isQuiet()) {
+        if (open > 0) await allClosed();
+        else await (drained ??= new Promise<void>((r) => (onDrained = r)));
       }
     };
     const queryRaw = adapter.queryRaw.bind(adapter);
     const executeRaw = adapter.executeRaw.bind(adapter);
     const executeScript = adapter.executeScript.bind(adapter);
     const startTransaction = adapter.startTransaction.bind(adapter);
-    onGate?.(idle);
+    onGate?.({ idle: ownIdle, isIdle: () => open === 0, quiet, isQuiet });
     return Object.assign(adapter, {
-      queryRaw: async (q: SqlQuery) => (await idle(), queryRaw(q)),
-      executeRaw: async (q: SqlQuery) => (await idle(), executeRaw(q)),
-      executeScript: async (script: string) => (await idle(), executeScript(script)),
+      queryRaw: (q: SqlQuery) => counted(() => queryRaw(q)),
+      executeRaw: (q: SqlQuery) => counted(() => executeRaw(q)),
+      executeScript: (script: string) => counted(() => executeScript(script)),
       startTransaction: async (isolationLevel?: IsolationLevel) => {
         await idle();
-        let release!: () => void;
-        open = new Promise<void>((r) => (release = r));
+        open++;
         gateState.open = true;
+        let ended = false;
         const done = () => {
-          open = null;
-          gateState.open = false;
-          release();
+          if (ended) return;
+          ended = true;
+          if (--open === 0) {
+            gateState.open = false;
+            if (onClosed) {
+              onClosed();
+              onClosed = closed = null;
+            }
+          }
         };
         let tx: Transaction;
         try {
@@ -161,12 +226,22 @@ export function applyPragmas(raw: Database.Database) {
   raw.pragma("foreign_keys = ON");
 }
 
-type Globals = { __prisma?: PrismaClient; __raw?: Database.Database; __prismaReady?: Promise<void>; __prismaIdle?: () => Promise<void> };
+type Globals = {
+  __prisma?: PrismaClient;
+  __raw?: Database.Database;
+  __prismaReady?: Promise<void>;
+  __prismaTurns?: ConnectionTurns;
+  __sqlDb?: SqliteSqlDb;
+  __pgSqlDb?: PgSqlDb;
+};
 const g = globalThis as typeof globalThis & Globals;
 
 const onPostgres = env.databaseEngine === "postgres";
 
 export const prisma: PrismaClient = (g.__prisma ??= onPostgres ? (await import("./db-postgres")).createPostgresPrisma(env.databaseUrl) : createPrisma());
+
+/** sqlDb()'s PostgreSQL backend, loaded only on PostgreSQL (the SQLite setup never loads `pg`). */
+const sqlPg = onPostgres ? await import("./sql-pg") : undefined;
 
 /**
  * The raw connection for batched writes and hot paths. Statements on it go through `sql.ts` (`all`,
@@ -179,6 +254,21 @@ export function rawDb(): Database.Database {
     );
   }
   return (g.__raw ??= createRaw());
+}
+
+/**
+ * The async interface for raw SQL (decision 074): `await sqlDb().get<Row>(sql`…`)`,
+ * `sqlDb().transaction(async (tx) => …)`. On SQLite it runs on the raw connection, taking turns with
+ * Prisma's; on PostgreSQL on a `pg` pool of its own (sql-pg.ts).
+ */
+export function sqlDb(): SqlDb {
+  if (sqlPg) return (g.__pgSqlDb ??= sqlPg.createPgSqlDb(env.databaseUrl));
+  return (g.__sqlDb ??= new SqliteSqlDb(rawDb(), {
+    quiet: () => g.__prismaTurns?.quiet() ?? Promise.resolve(),
+    isQuiet: () => g.__prismaTurns?.isQuiet() ?? true,
+    idle: () => g.__prismaTurns?.idle() ?? Promise.resolve(),
+    isIdle: () => g.__prismaTurns?.isIdle() ?? true,
+  }));
 }
 
 /**

@@ -16,7 +16,7 @@ import { storedTimestamp } from "../lib/timestamp";
 export type SqlValue = string | number | bigint | boolean | Date | Buffer | null;
 export type Dialect = "sqlite" | "postgres";
 
-type Chunk = { text: string } | { value: SqlValue } | { list: readonly SqlValue[]; negated: boolean };
+type Chunk = { text: string } | { value: SqlValue } | { list: readonly SqlValue[]; negated: boolean } | { perDialect: Record<Dialect, string> };
 
 /** A statement or a fragment of one: text and the values bound to it, in order. */
 export class Sql {
@@ -101,6 +101,36 @@ export function notInList(values: readonly SqlValue[]): List {
   return new List(values, true);
 }
 
+/**
+ * ` FOR UPDATE` at the end of a SELECT that decides a write in a transaction: PostgreSQL locks the rows
+ * read until the transaction ends; SQLite renders nothing, as its transactions (`SqlDb.transaction`)
+ * begin IMMEDIATE and so already hold the one write lock (decision 074).
+ */
+export function forUpdate(): Sql {
+  return new Sql([{ perDialect: { sqlite: "", postgres: " FOR UPDATE" } }]);
+}
+
+/**
+ * ` FOR SHARE` in a SELECT (or an EXISTS subquery) whose rows must not change until the transaction
+ * ends, while others may read them too: PostgreSQL takes a shared row lock, SQLite renders nothing.
+ */
+export function forShare(): Sql {
+  return new Sql([{ perDialect: { sqlite: "", postgres: " FOR SHARE" } }]);
+}
+
+/** The PostgreSQL types a bound value may be given with `typed()`: the column types of the app's schema. */
+export type PgType = "integer" | "bigint" | "double precision" | "text" | "boolean" | "timestamptz";
+
+/**
+ * A value bound with its type stated on PostgreSQL (`$1::integer`), as-is on SQLite (`?`). Needed where
+ * PostgreSQL cannot infer a parameter's type from a column: in a SELECT's list, as in
+ * `INSERT INTO "T" ("a", "b") SELECT ${typed(a, "integer")}, ${typed(b, "timestamptz")} WHERE …`, where an
+ * untyped parameter would be text. Not `CAST(… AS …)`: SQLite's CAST to a timestamp type makes a number.
+ */
+export function typed(value: SqlValue, pgType: PgType): Sql {
+  return new Sql([{ value }, { perDialect: { sqlite: "", postgres: `::${pgType}` } }]);
+}
+
 /** The empty list: a subquery without rows, which both engines accept (`IN ()` is SQLite's alone). */
 const NO_ROWS = "(SELECT NULL WHERE 1 = 0)";
 
@@ -124,22 +154,28 @@ function bindSqlite(v: SqlValue): unknown {
   return v;
 }
 
-/** The SQLite text of each flat template, by its strings array (one per call site). */
-const flatTexts = new WeakMap<readonly string[], string>();
+/** The text of each flat template per engine, by its strings array (one per call site). */
+const flatTexts: Record<Dialect, WeakMap<readonly string[], string>> = { sqlite: new WeakMap(), postgres: new WeakMap() };
+
+function flatText(strings: readonly string[], dialect: Dialect): string {
+  return dialect === "sqlite" ? strings.join("?") : strings.reduce((text, s, i) => `${text}$${i}${s}`);
+}
 
 /** The statement's text and parameters for an engine. */
 export function render(stmt: Sql, dialect: Dialect = "sqlite"): { text: string; values: unknown[] } {
-  if (dialect === "sqlite" && stmt.flat) {
+  if (stmt.flat) {
     const { strings, values } = stmt.flat;
-    let text = flatTexts.get(strings);
-    if (text === undefined) flatTexts.set(strings, (text = strings.join("?")));
-    return { text, values: values.map(bindSqlite) };
+    const texts = flatTexts[dialect];
+    let text = texts.get(strings);
+    if (text === undefined) texts.set(strings, (text = flatText(strings, dialect)));
+    return { text, values: dialect === "sqlite" ? values.map(bindSqlite) : [...values] };
   }
   let text = "";
   const values: unknown[] = [];
   const placeholder = () => (dialect === "sqlite" ? "?" : `$${values.length}`);
   for (const c of stmt.chunks) {
     if ("text" in c) text += c.text;
+    else if ("perDialect" in c) text += c.perDialect[dialect];
     else if ("value" in c) {
       values.push(dialect === "sqlite" ? bindSqlite(c.value) : c.value);
       text += placeholder();
@@ -164,7 +200,8 @@ export function render(stmt: Sql, dialect: Dialect = "sqlite"): { text: string; 
 const MAX_PREPARED = 500;
 const prepared = new WeakMap<Database.Database, Map<string, Database.Statement>>();
 
-function statement(db: Database.Database, text: string): Database.Statement {
+/** A connection's prepared statement for a text, prepared once: for the backends of `SqlDb` (sql-sqlite.ts). */
+export function preparedStatement(db: Database.Database, text: string): Database.Statement {
   let statements = prepared.get(db);
   if (!statements) prepared.set(db, (statements = new Map()));
   let s = statements.get(text);
@@ -175,22 +212,47 @@ function statement(db: Database.Database, text: string): Database.Statement {
   return s;
 }
 
+const SELECT = /^\s*select\b/i;
+
+/** Whether a statement only reads (begins with SELECT): the SQLite backend lets reads skip some waits. */
+export function isSelect(stmt: Sql): boolean {
+  const head = stmt.flat ? stmt.flat.strings[0] : stmt.chunks[0];
+  return typeof head === "string" ? SELECT.test(head) : head !== undefined && "text" in head && SELECT.test(head.text);
+}
+
+/**
+ * Connections on which a transaction of the async interface is open (sql-sqlite.ts). A synchronous
+ * write there would run inside that transaction and share its fate (rolled back with it): the
+ * synchronous functions refuse it, loudly, rather than lose it silently. Only a call site not yet
+ * converted can meet this, in the moment between its `await prismaIdle()` and its statement. A
+ * synchronous read there reads that transaction's rows, as a read on the connection always did.
+ */
+export const asyncTransactionOpen = new WeakSet<Database.Database>();
+
+function syncStatement(db: Database.Database, stmt: Sql) {
+  if (asyncTransactionOpen.has(db) && !isSelect(stmt)) {
+    throw new Error("A synchronous write while a transaction of sqlDb() is open on the connection: await sqlDb() instead.");
+  }
+  const { text, values } = render(stmt);
+  return { statement: preparedStatement(db, text), values };
+}
+
 /** Every row of a query. */
 export function all<Row>(db: Database.Database, stmt: Sql): Row[] {
-  const { text, values } = render(stmt);
-  return statement(db, text).all(...values) as Row[];
+  const { statement, values } = syncStatement(db, stmt);
+  return statement.all(...values) as Row[];
 }
 
 /** The first row of a query (or an `INSERT … RETURNING`), or undefined. */
 export function get<Row>(db: Database.Database, stmt: Sql): Row | undefined {
-  const { text, values } = render(stmt);
-  return statement(db, text).get(...values) as Row | undefined;
+  const { statement, values } = syncStatement(db, stmt);
+  return statement.get(...values) as Row | undefined;
 }
 
 /** Runs a write; returns the number of rows it changed. */
 export function run(db: Database.Database, stmt: Sql): number {
-  const { text, values } = render(stmt);
-  return statement(db, text).run(...values).changes;
+  const { statement, values } = syncStatement(db, stmt);
+  return statement.run(...values).changes;
 }
 
 // ---------- through Prisma (the client or a transaction's `tx`), awaited ----------
@@ -217,4 +279,80 @@ export function query<Row>(client: RawClient, stmt: Sql): Promise<Row[]> {
 export function execute(client: RawClient, stmt: Sql): Promise<number> {
   const { text, values } = render(stmt, PRISMA_DIALECT);
   return client.$executeRawUnsafe(text, ...values);
+}
+
+// ---------- the async interface both engines implement (decision 074) ----------
+
+/**
+ * A database that runs `sql` statements and awaits them: the better-sqlite3 backend now
+ * (`sql-sqlite.ts`), a `pg` pool next. Rows look the same on both engines, so a call site has no
+ * per-engine code (the contract, tested for every backend by tests/support/sql-db-conformance.ts):
+ *   - integers, counts and sums are numbers (PostgreSQL's int8 and numeric parsed to numbers);
+ *   - a timestamp is the text `storedTimestamp` writes ("2026-12-01T08:00:00.000+00:00"), read with
+ *     `new Date(text)` and comparable as text; the `pg` backend formats its timestamps so;
+ *   - a boolean is 1/0 on SQLite and true/false on PostgreSQL: type it `number | boolean`, read it with
+ *     `Boolean()` (decision 037).
+ * One accessor gives the app's: `sqlDb()` in db.ts.
+ */
+export interface SqlRunner {
+  readonly dialect: Dialect;
+  /** Every row of a query. */
+  all<Row>(stmt: Sql): Promise<Row[]>;
+  /** The first row of a query (or an `INSERT … RETURNING`), or undefined. */
+  get<Row>(stmt: Sql): Promise<Row | undefined>;
+  /** Runs a write; resolves with the number of rows it changed. */
+  run(stmt: Sql): Promise<number>;
+}
+
+export type TransactionOptions = {
+  /**
+   * Reads only, from one snapshot (reads that must agree with each other): on SQLite it begins
+   * deferred instead of IMMEDIATE, taking no write lock and leaving Prisma's connection free; on
+   * PostgreSQL `BEGIN READ ONLY ISOLATION LEVEL REPEATABLE READ`. Nothing may be written in it.
+   */
+  readOnly?: boolean;
+};
+
+/** A transaction's own handle: statements on it run inside it; `savepoint` nests. */
+export interface SqlTx extends SqlRunner {
+  /** Runs `fn` in a savepoint: a throw rolls back what `fn` wrote and rethrows; the transaction goes on. */
+  savepoint<T>(fn: (tx: SqlTx) => Promise<T>): Promise<T>;
+}
+
+export interface SqlDb extends SqlRunner {
+  /**
+   * Runs `fn` in a transaction: committed when it resolves, rolled back when it throws. Inside, use
+   * only `tx` (never `sqlDb()` nor `prisma`): statements outside wait until the transaction has ended,
+   * so one from inside would wait for itself. A read that decides a write ends with `${forUpdate()}`.
+   */
+  transaction<T>(fn: (tx: SqlTx) => Promise<T>, options?: TransactionOptions): Promise<T>;
+}
+
+/** A unique or primary key refused a row (SQLite's constraint codes, PostgreSQL's 23505). */
+export function isUniqueViolation(e: unknown): boolean {
+  const code = (e as { code?: unknown } | null)?.code;
+  return code === "SQLITE_CONSTRAINT_UNIQUE" || code === "SQLITE_CONSTRAINT_PRIMARYKEY" || code === "23505";
+}
+
+/** PostgreSQL's verdicts that mean "run the whole transaction again": serialization failure, deadlock. */
+export function isTransientConflict(e: unknown): boolean {
+  const code = (e as { code?: unknown } | null)?.code;
+  return code === "40001" || code === "40P01";
+}
+
+/**
+ * Runs `attempt` (a whole transaction) again when it lost a race another node's transaction won: a
+ * unique key taken between a read and an insert, a serialization failure, a deadlock. On SQLite it
+ * runs once: transactions there begin IMMEDIATE, one at a time, so such a race cannot arise and a
+ * unique violation is a real refusal for the caller to handle.
+ */
+export async function withRetry<T>(db: { dialect: Dialect }, attempt: () => Promise<T>, attempts = 3): Promise<T> {
+  if (db.dialect === "sqlite") return attempt();
+  for (let i = 1; ; i++) {
+    try {
+      return await attempt();
+    } catch (e) {
+      if (i >= attempts || !(isUniqueViolation(e) || isTransientConflict(e))) throw e;
+    }
+  }
 }

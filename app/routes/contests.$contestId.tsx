@@ -85,7 +85,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     };
   }
   const finished = c.entry && c.entry.state !== "in_progress";
-  const [place, ranking] = finished ? [personalPlace(c.id, user.id), publicRanking(c.id, 10)] : [null, []];
+  const [place, ranking] = finished ? await Promise.all([personalPlace(c.id, user.id), publicRanking(c.id, 10)]) : [null, []];
   const result = c.entry
     ? {
         entryId: c.entry.id,

@@ -27,12 +27,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const { contestId } = await requireLiveHost(request, params.contestId);
   const contest = await contestForHost(contestId);
   const latest = await latestRound(contestId);
-  const round = latest ? readRound(latest.id)! : null;
+  const round = latest ? (await readRound(latest.id))! : null;
   const now = new Date();
   return {
     contest: { id: contest.id, title: contest.title, published: contest.status === "published" },
     round: round
-      ? { id: round.id, code: round.state === "finished" ? null : round.code, state: stateEvent(round, now), stats: stats(round.id, round.current) }
+      ? { id: round.id, code: round.state === "finished" ? null : round.code, state: await stateEvent(round, now), stats: await stats(round.id, round.current) }
       : null,
     banks: await banksForRound(contest.unit.path),
   };

@@ -29,11 +29,13 @@ export const meta: MetaFunction<typeof loader> = ({ data: d }) => pageMeta(`${d?
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { user, contestId, title } = await requireLivePlayer(request, params.contestId);
   const roundId = await roundOfPlayer(user.id, contestId);
-  const round = roundId === null ? null : readRound(roundId)!;
+  const round = roundId === null ? null : (await readRound(roundId))!;
   return {
     contestId,
     title,
-    round: round ? { state: stateEvent(round, new Date()), me: meEvent(round, user.id), nameChoice: playerNameChoice(round.id, user.id) } : null,
+    round: round
+      ? { state: await stateEvent(round, new Date()), me: await meEvent(round, user.id), nameChoice: await playerNameChoice(round.id, user.id) }
+      : null,
   };
 }
 

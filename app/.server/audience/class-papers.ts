@@ -1,5 +1,5 @@
-import { rawDb } from "../db";
-import { all, inList, sql } from "../sql";
+import { sqlDb } from "../db";
+import { inList, sql } from "../sql";
 
 // A class is an audience too (decisions 042, 043): the quiz a class's schedule names as its exam is
 // open to the class's enrolled members, and a 补考 quiz to exactly the members named for it (still
@@ -14,19 +14,16 @@ export async function classQuizIdsForPeople(personIds: readonly number[]): Promi
   if (personIds.length === 0) return result;
   const ids = [...personIds];
   // Both links need an enrolment: most people are in no class, and one statement says so.
-  const db = rawDb();
-  const enrolled = all<{ classId: number; personId: number }>(
-    db,
+  const db = sqlDb();
+  const enrolled = await db.all<{ classId: number; personId: number }>(
     sql`SELECT "classId", "personId" FROM "ClassMember" WHERE "personId" ${inList(ids)} AND "status" = 'enrolled'`,
   );
   if (enrolled.length === 0) return result;
   const classIds = [...new Set(enrolled.map((m) => m.classId))];
-  const exams = all<{ classId: number; quizId: number | null }>(
-    db,
+  const exams = await db.all<{ classId: number; quizId: number | null }>(
     sql`SELECT "classId", "quizId" FROM "ClassItem" WHERE "kind" = 'exam' AND "quizId" IS NOT NULL AND "classId" ${inList(classIds)}`,
   );
-  const makeups = all<{ classId: number; personId: number; quizId: number }>(
-    db,
+  const makeups = await db.all<{ classId: number; personId: number; quizId: number }>(
     sql`SELECT "classId", "personId", "quizId" FROM "ClassExamMakeup" WHERE "personId" ${inList(ids)} AND "classId" ${inList(classIds)}`,
   );
   const add = (personId: number, quizId: number | null) => {

@@ -2,9 +2,9 @@ import { redirect } from "@remix-run/node";
 import { type Grant, type Permission, grantsCover, grantsOutrank, hasAnyGrant } from "~/lib/permissions";
 import { type Role } from "~/lib/vocabulary";
 import { audit } from "../audit";
-import { prisma, rawDb } from "../db";
+import { prisma, sqlDb } from "../db";
 import { currentRequestContext } from "../http/context";
-import { all, sql } from "../sql";
+import { sql } from "../sql";
 import { type SessionPerson, invalidateSession, readSessionToken, sessionCookie, validateSessionToken } from "./session";
 
 // The one guard every loader and action goes through. Nothing here trusts an id from the client:
@@ -25,8 +25,7 @@ export function getUser(request: Request): Promise<CurrentUser | null> {
 
 // The caller's grants, on every signed-in request: one prepared statement on the raw connection.
 const grantsOf = (personId: number) =>
-  all<Grant>(
-    rawDb(),
+  sqlDb().all<Grant>(
     sql`SELECT g."role", g."unitId", u."path" AS "unitPath" FROM "RoleGrant" g JOIN "OrgUnit" u ON u."id" = g."unitId"
       WHERE g."personId" = ${personId} AND u."archivedAt" IS NULL`,
   );
@@ -39,7 +38,7 @@ async function loadUser(request: Request): Promise<CurrentUser | null> {
   if (validated.session.refreshed) {
     currentRequestContext()?.appendHeader("Set-Cookie", sessionCookie(token, validated.session.expiresAt));
   }
-  const grants = grantsOf(validated.person.id);
+  const grants = await grantsOf(validated.person.id);
   return {
     ...validated.person,
     sessionId: validated.session.id,

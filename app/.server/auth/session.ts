@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
 import { encodeBase32LowerCaseNoPadding } from "@oslojs/encoding";
-import { prisma, rawDb } from "../db";
+import { prisma, sqlDb } from "../db";
 import { env } from "../env";
-import { get, sql } from "../sql";
+import { sql } from "../sql";
 
 // Sessions in Lucia's design: the cookie holds a random token, the table holds only its SHA-256,
 // expiry slides forward when half the lifetime has passed.
@@ -63,8 +63,7 @@ type SessionRow = {
 // Every request with a cookie runs this, so it is one prepared statement on the raw connection
 // (through Prisma it was three queries, one per relation).
 const sessionRow = (id: string) =>
-  get<SessionRow>(
-    rawDb(),
+  sqlDb().get<SessionRow>(
     sql`SELECT s."expiresAt", p."id", p."number", p."name", p."unitId", p."politicalStatus", p."disabledAt", pw."mustChange"
       FROM "Session" s JOIN "Person" p ON p."id" = s."personId" LEFT JOIN "Password" pw ON pw."personId" = p."id"
       WHERE s."id" = ${id}`,
@@ -73,7 +72,7 @@ const sessionRow = (id: string) =>
 export async function validateSessionToken(token: string): Promise<ValidatedSession | null> {
   if (!/^[a-z2-7]{32}$/.test(token)) return null;
   const id = sessionIdFromToken(token);
-  const row = sessionRow(id);
+  const row = await sessionRow(id);
   if (!row) return null;
   const now = Date.now();
   if (now >= new Date(row.expiresAt).getTime() || row.disabledAt) {

@@ -123,8 +123,7 @@ async function liveInputs(classId: number, rule: GradingRule, personIds: number[
       select: { assignmentId: true, personId: true, status: true, score: true },
     }),
   ]);
-  const lessons = lessonCounts(courseIds);
-  const finished = lessonsFinished(personIds, courseIds);
+  const [lessons, finished] = await Promise.all([lessonCounts(courseIds), lessonsFinished(personIds, courseIds)]);
   const attended = new Set(attendance.map((a) => `${a.personId}:${a.activityId}`));
   const grade = new Map(grades.map((g) => [`${g.quizId}:${g.personId}`, g.percent]));
   const submission = new Map(submissions.map((s) => [`${s.assignmentId}:${s.personId}`, s]));

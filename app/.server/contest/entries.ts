@@ -1,12 +1,12 @@
 import crypto from "node:crypto";
 import { optionOrder, shuffled } from "~/lib/quiz-shuffle";
 import { PAPER_HEAD, SOONEST_CLOSING_FIRST, paperWindow, papersOpenTo } from "../audience/open-papers";
-import { prisma, prismaIdle, rawDb } from "../db";
-import { type CreditResult, creditHours, creditHoursInRawTransaction } from "../hours/ledger";
+import { prisma, sqlDb } from "../db";
+import { type CreditResult, creditHours, creditHoursOn } from "../hours/ledger";
 import { OWN_CREDIT_SETTINGS, withholdsOwnCredit } from "../hours/self-credit";
 import { bankOrderOf, drawPaper, paperDeadline, parseJson, presentedOptions, presentedResponse } from "../quiz/paper";
 import { AppError } from "~/lib/app-error";
-import { all, get, join, run, sql } from "../sql";
+import { forUpdate, join, sql } from "../sql";
 import { contestIntake } from "./intake";
 import { forgetPublicRanking, inContestAudience } from "./results";
 
@@ -78,10 +78,9 @@ type OpenContestRow = {
  */
 export async function contestForPerson(personId: number, contestId: number, now = new Date()) {
   await closeExpiredEntries(now);
-  const db = rawDb();
+  const db = sqlDb();
   const row = Number.isSafeInteger(contestId)
-    ? get<OpenContestRow>(
-        db,
+    ? await db.get<OpenContestRow>(
         sql`SELECT c."id", c."title", c."description", c."opensAt", c."closesAt", c."timeLimitSec", c."creditHours", c."creditSetById", c."creditApprovedById",
           (SELECT COALESCE(SUM(s."count"), 0) FROM "ContestSection" s WHERE s."contestId" = c."id") AS "questionCount",
           (SELECT COALESCE(SUM(s."count" * s."pointsEach"), 0) FROM "ContestSection" s WHERE s."contestId" = c."id") AS "maxScore"
@@ -90,7 +89,7 @@ export async function contestForPerson(personId: number, contestId: number, now 
       )
     : undefined;
   if (!row) throw new AppError("not_found", "没有找到这个竞赛，或它不面向您");
-  const entry = get<EntryRow>(db, sql`SELECT ${ENTRY_COLUMNS} FROM "ContestEntry" WHERE "contestId" = ${contestId} AND "personId" = ${personId}`);
+  const entry = await db.get<EntryRow>(sql`SELECT ${ENTRY_COLUMNS} FROM "ContestEntry" WHERE "contestId" = ${contestId} AND "personId" = ${personId}`);
   const contest = { ...row, opensAt: new Date(row.opensAt), closesAt: new Date(row.closesAt) };
   return { ...contest, window: paperWindow(contest, now), entry: entry ? toEntry(entry) : null };
 }
@@ -109,8 +108,7 @@ export async function startEntry(personId: number, contestId: number, now = new 
   if (contest.window === "upcoming") throw new AppError("not_open", "竞赛尚未开始");
   if (contest.window === "closed") throw new AppError("closed", "竞赛已经结束");
 
-  const sections = all<{ position: number; bankId: number; tag: string | null; difficulty: number | null; count: number; pointsEach: number }>(
-    rawDb(),
+  const sections = await sqlDb().all<{ position: number; bankId: number; tag: string | null; difficulty: number | null; count: number; pointsEach: number }>(
     sql`SELECT "position", "bankId", "tag", "difficulty", "count", "pointsEach" FROM "ContestSection" WHERE "contestId" = ${contestId} ORDER BY "position"`,
   );
   const seed = crypto.randomBytes(16).toString("hex");
@@ -130,11 +128,8 @@ export async function startEntry(personId: number, contestId: number, now = new 
   const items = shuffled(drawn, `${seed}/order`);
   const deadlineAt = paperDeadline(now, contest.timeLimitSec, contest.closesAt)!;
 
-  await prismaIdle();
-  const db = rawDb();
-  const entryId = db.transaction((): number | null => {
-    const inserted = get<{ id: number }>(
-      db,
+  const entryId = await sqlDb().transaction(async (tx): Promise<number | null> => {
+    const inserted = await tx.get<{ id: number }>(
       sql`INSERT INTO "ContestEntry" ("contestId", "personId", "seed", "state", "startedAt", "deadlineAt", "maxScore", "showName")
         VALUES (${contestId}, ${personId}, ${seed}, 'in_progress', ${now}, ${deadlineAt}, ${items.reduce((s, i) => s + i.maxMark, 0)}, ${false})
         ON CONFLICT ("contestId", "personId") DO NOTHING RETURNING "id"`,
@@ -145,17 +140,17 @@ export async function startEntry(personId: number, contestId: number, now = new 
       (item, i) =>
         sql`(${inserted.id}, ${i + 1}, ${item.questionId}, ${item.optionLetters ? JSON.stringify(optionOrder(item.optionLetters, `${seed}/${item.questionId}`)) : null}, ${item.maxMark})`,
     );
-    run(db, sql`INSERT INTO "ContestItem" ("entryId", "position", "questionId", "optionOrder", "points") VALUES ${join(rows)}`);
+    await tx.run(sql`INSERT INTO "ContestItem" ("entryId", "position", "questionId", "optionOrder", "points") VALUES ${join(rows)}`);
     return inserted.id;
-  })();
+  });
   if (entryId === null) return startEntry(personId, contestId, now); // the other tap won: resume its entry
   return { entryId, resumed: false };
 }
 
 /** The person's own entry, or the refusal a stranger's or a missing one gets. */
-function ownEntry(personId: number, entryId: number) {
+async function ownEntry(personId: number, entryId: number) {
   const entry = Number.isSafeInteger(entryId)
-    ? get<EntryRow>(rawDb(), sql`SELECT ${ENTRY_COLUMNS} FROM "ContestEntry" WHERE "id" = ${entryId} AND "personId" = ${personId}`)
+    ? await sqlDb().get<EntryRow>(sql`SELECT ${ENTRY_COLUMNS} FROM "ContestEntry" WHERE "id" = ${entryId} AND "personId" = ${personId}`)
     : undefined;
   if (!entry) throw new AppError("not_found", "没有找到这次参赛记录");
   return toEntry(entry);
@@ -177,15 +172,16 @@ export async function requireEntryOfContest(personId: number, entryId: number, c
  */
 export async function entryForAnswering(personId: number, entryId: number, now = new Date()) {
   await closeExpiredEntries(now);
-  const entry = ownEntry(personId, entryId);
-  const db = rawDb();
-  const items = all<{ position: number; points: number; optionOrder: string | null; type: string; stem: string; options: string | null }>(
-    db,
-    sql`SELECT i."position", i."points", i."optionOrder", q."type", q."stem", q."options"
+  const entry = await ownEntry(personId, entryId);
+  const db = sqlDb();
+  const items = (
+    await db.all<{ position: number; points: number; optionOrder: string | null; type: string; stem: string; options: string | null }>(
+      sql`SELECT i."position", i."points", i."optionOrder", q."type", q."stem", q."options"
       FROM "ContestItem" i JOIN "Question" q ON q."id" = i."questionId" WHERE i."entryId" = ${entryId} ORDER BY i."position"`,
+    )
   ).map(({ type, stem, options, ...item }) => ({ ...item, question: { type, stem, options } }));
   const answers = new Map(
-    all<{ position: number; response: string }>(db, sql`SELECT "position", "response" FROM "ContestAnswer" WHERE "entryId" = ${entryId}`).map((a) => [
+    (await db.all<{ position: number; response: string }>(sql`SELECT "position", "response" FROM "ContestAnswer" WHERE "entryId" = ${entryId}`)).map((a) => [
       a.position,
       a.response,
     ]),
@@ -219,27 +215,26 @@ async function finish(
   await contestIntake().drain();
   const finishedAt = state === "expired" ? entry.deadlineAt : now;
   const durationMs = Math.max(0, finishedAt.getTime() - entry.startedAt.getTime());
-  await prismaIdle();
-  const db = rawDb();
-  const changed = db
-    .transaction(() =>
-      run(
-        db,
-        sql`UPDATE "ContestEntry" SET "state" = ${state}, "finishedAt" = ${finishedAt}, "durationMs" = ${durationMs},
-          "score" = (SELECT COALESCE(SUM(a."points"), 0) FROM "ContestAnswer" a WHERE a."entryId" = ${entry.id}),
-          "correct" = (SELECT COALESCE(SUM(CASE WHEN a."correct" THEN 1 ELSE 0 END), 0) FROM "ContestAnswer" a WHERE a."entryId" = ${entry.id})
-          WHERE "id" = ${entry.id} AND "state" = 'in_progress'`,
-      ),
-    )
-    .immediate();
+  const db = sqlDb();
+  const changed = await db.transaction(async (tx) => {
+    // The entry's row lock first (PostgreSQL): a batch of answers on another node holding it (intake.ts,
+    // FOR SHARE) commits before the sums below are read, in a statement of their own that sees them.
+    const open = await tx.get(sql`SELECT "id" FROM "ContestEntry" WHERE "id" = ${entry.id} AND "state" = 'in_progress'${forUpdate()}`);
+    if (!open) return 0;
+    return tx.run(
+      sql`UPDATE "ContestEntry" SET "state" = ${state}, "finishedAt" = ${finishedAt}, "durationMs" = ${durationMs},
+        "score" = (SELECT COALESCE(SUM(a."points"), 0) FROM "ContestAnswer" a WHERE a."entryId" = ${entry.id}),
+        "correct" = (SELECT COALESCE(SUM(CASE WHEN a."correct" THEN 1 ELSE 0 END), 0) FROM "ContestAnswer" a WHERE a."entryId" = ${entry.id})
+        WHERE "id" = ${entry.id} AND "state" = 'in_progress'`,
+    );
+  });
   contestIntake().forget(entry.id);
   if (changed === 0) return false;
-  const contest = get<{ title: string; creditHours: number | null; creditSetById: number | null; creditApprovedById: number | null }>(
-    db,
+  const contest = (await db.get<{ title: string; creditHours: number | null; creditSetById: number | null; creditApprovedById: number | null }>(
     sql`SELECT "title", "creditHours", "creditSetById", "creditApprovedById" FROM "Contest" WHERE "id" = ${entry.contestId}`,
-  )!;
+  ))!;
   if (contest.creditHours && contest.creditHours > 0 && !withholdsOwnCredit(contest, entry.personId))
-    db.transaction(creditHoursInRawTransaction)({
+    await creditHoursOn(db, {
       personId: entry.personId,
       amount: contest.creditHours,
       category: "contest",
@@ -273,16 +268,17 @@ export async function creditContestEntry(contestId: number, personId: number, ea
 /** Hands in the person's paper; a second submit is refused and changes nothing. */
 export async function submitEntry(personId: number, entryId: number, now = new Date()) {
   await closeExpiredEntries(now);
-  const entry = ownEntry(personId, entryId);
+  const entry = await ownEntry(personId, entryId);
   if (entry.state !== "in_progress") throw new AppError("closed", entry.state === "expired" ? "作答时间已到，系统已自动交卷" : "您已经交卷");
   if (!(await finish(entry, "submitted", now))) throw new AppError("closed", "您已经交卷");
 }
 
 /** Closes every entry past its deadline with what was stored before it. */
 export async function closeExpiredEntries(now = new Date()): Promise<number> {
-  const due = all<{ id: number; contestId: number; personId: number; startedAt: string; deadlineAt: string }>(
-    rawDb(),
-    sql`SELECT "id", "contestId", "personId", "startedAt", "deadlineAt" FROM "ContestEntry" WHERE "state" = 'in_progress' AND "deadlineAt" <= ${now} LIMIT 500`,
+  const due = (
+    await sqlDb().all<{ id: number; contestId: number; personId: number; startedAt: string; deadlineAt: string }>(
+      sql`SELECT "id", "contestId", "personId", "startedAt", "deadlineAt" FROM "ContestEntry" WHERE "state" = 'in_progress' AND "deadlineAt" <= ${now} LIMIT 500`,
+    )
   ).map((e) => ({ ...e, startedAt: new Date(e.startedAt), deadlineAt: new Date(e.deadlineAt) }));
   let closed = 0;
   for (const entry of due) if (await finish(entry, "expired", now)) closed++;
@@ -291,7 +287,7 @@ export async function closeExpiredEntries(now = new Date()): Promise<number> {
 
 /** The person's consent to appear by name in the public ranking (their own entry only). */
 export async function setShowName(personId: number, entryId: number, showName: boolean) {
-  const entry = ownEntry(personId, entryId);
+  const entry = await ownEntry(personId, entryId);
   await prisma.contestEntry.update({ where: { id: entryId }, data: { showName } });
   forgetPublicRanking(entry.contestId);
 }

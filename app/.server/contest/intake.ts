@@ -1,8 +1,8 @@
 import { gradeQuestion } from "~/lib/quiz-grading";
-import { prismaIdle, rawDb } from "../db";
+import { sqlDb } from "../db";
 import { MalformedAnswer, bankOrderOf, keyOf, toBankResponse } from "../quiz/paper";
 import { AppError } from "~/lib/app-error";
-import { all, get, run, sql } from "../sql";
+import { forShare, sql, typed, withRetry } from "../sql";
 
 // Contest answers under load (10,000 people in the same hour): each answer is checked and graded in
 // memory against the entry's paper (read once per entry and kept), then handed to one batched writer
@@ -13,7 +13,11 @@ import { all, get, run, sql } from "../sql";
 //
 // The lateness that counts is the server's clock when the request arrived, not when its batch is
 // written. The writer re-checks in SQL that the entry is still in progress, so an answer racing the
-// hand-in or the sweeper is refused rather than added to a finished score.
+// hand-in or the sweeper is refused rather than added to a finished score. That check reads the entry
+// `forShare()`: on PostgreSQL, where the hand-in may run on another node, the hand-in's row lock
+// (entries.ts, `finish`) then waits for this batch to commit and counts its answers, or this batch
+// waits for the hand-in and finds the entry closed; never an answer stored after its score was summed
+// (decision 074). SQLite's one writer gives the same order.
 //
 // One instance per process (globalThis, like the database connections): the HTTP endpoint in server.ts
 // and the Remix build load this module separately, and both must see the same queue and papers.
@@ -56,8 +60,8 @@ export class ContestIntake {
    * not theirs or not in progress, the deadline has passed by the server's clock, the position is
    * not in their paper, or the input is not an answer; otherwise resolved once committed.
    */
-  answer(personId: number, entryId: number, position: number, values: string[], now = new Date()): Promise<AnswerOutcome> {
-    const paper = this.paper(entryId);
+  async answer(personId: number, entryId: number, position: number, values: string[], now = new Date()): Promise<AnswerOutcome> {
+    const paper = this.papers.get(entryId) ?? (await this.paper(entryId));
     if (!paper || paper.personId !== personId) throw new AppError("not_found", "没有找到这次参赛记录");
     if (now.getTime() > paper.deadlineMs) throw new AppError("deadline", "已超过作答时间，这道题的答案未被接收");
     const item = Number.isSafeInteger(position) ? paper.items.get(position) : undefined;
@@ -119,25 +123,31 @@ export class ContestIntake {
 
   private async writeBatch() {
     if (this.pending.length === 0) return;
-    await prismaIdle();
     const batch = this.pending;
     this.pending = [];
-    let outcomes: ("saved" | "duplicate" | "closed")[];
+    let outcomes: ("saved" | "duplicate" | "closed")[] = [];
+    const db = sqlDb();
     try {
-      const db = rawDb();
-      outcomes = db.transaction(() =>
-        batch.map((a) => {
-          const inserted = run(
-            db,
-            sql`INSERT INTO "ContestAnswer" ("entryId", "position", "response", "correct", "points", "receivedAt")
-             SELECT ${a.entryId}, ${a.position}, ${a.response}, ${a.correct}, ${a.points}, ${a.receivedAt}
-             WHERE EXISTS (SELECT 1 FROM "ContestEntry" WHERE "id" = ${a.entryId} AND "state" = 'in_progress' AND "deadlineAt" >= ${a.receivedAt})
+      // A deadlock between two nodes' batches (PostgreSQL) runs the victim again, whole; on SQLite: once.
+      await withRetry(db, () =>
+        db.transaction(async (tx) => {
+          outcomes = [];
+          for (const a of batch) {
+            const inserted = await tx.run(
+              sql`INSERT INTO "ContestAnswer" ("entryId", "position", "response", "correct", "points", "receivedAt")
+             SELECT ${typed(a.entryId, "integer")}, ${typed(a.position, "integer")}, ${typed(a.response, "text")}, ${typed(a.correct, "boolean")},
+               ${typed(a.points, "integer")}, ${typed(a.receivedAt, "timestamptz")}
+             WHERE EXISTS (SELECT 1 FROM "ContestEntry" WHERE "id" = ${a.entryId} AND "state" = 'in_progress' AND "deadlineAt" >= ${a.receivedAt}${forShare()})
              ON CONFLICT ("entryId", "position") DO NOTHING`,
-          );
-          if (inserted === 1) return "saved";
-          return get(db, sql`SELECT 1 FROM "ContestAnswer" WHERE "entryId" = ${a.entryId} AND "position" = ${a.position}`) ? "duplicate" : "closed";
+            );
+            if (inserted === 1) outcomes.push("saved");
+            else
+              outcomes.push(
+                (await tx.get(sql`SELECT 1 FROM "ContestAnswer" WHERE "entryId" = ${a.entryId} AND "position" = ${a.position}`)) ? "duplicate" : "closed",
+              );
+          }
         }),
-      )();
+      );
     } catch (e) {
       // Nothing of the batch was written: each request fails and the phone sends it again.
       for (const a of batch) a.reject(e);
@@ -157,18 +167,16 @@ export class ContestIntake {
   }
 
   /** The entry's paper with its keys, from memory or read once; null when not in progress. */
-  private paper(entryId: number): Paper | null {
+  private async paper(entryId: number): Promise<Paper | null> {
     if (!Number.isSafeInteger(entryId)) return null;
     const cached = this.papers.get(entryId);
     if (cached) return cached;
-    const db = rawDb();
-    const entry = get<{ personId: number; deadlineAt: string }>(
-      db,
+    const db = sqlDb();
+    const entry = await db.get<{ personId: number; deadlineAt: string }>(
       sql`SELECT "personId", "deadlineAt" FROM "ContestEntry" WHERE "id" = ${entryId} AND "state" = 'in_progress'`,
     );
     if (!entry) return null;
-    const rows = all<{ position: number; optionOrder: string | null; points: number; type: string; options: string | null; answer: string }>(
-      db,
+    const rows = await db.all<{ position: number; optionOrder: string | null; points: number; type: string; options: string | null; answer: string }>(
       sql`SELECT i."position", i."optionOrder", i."points", q."type", q."options", q."answer"
         FROM "ContestItem" i JOIN "Question" q ON q."id" = i."questionId" WHERE i."entryId" = ${entryId}`,
     );

@@ -2,9 +2,9 @@ import { unitIdsOnPath } from "~/lib/unit-path";
 import { type UnitStanding, type UnitTally, rankEntries, rankUnits } from "~/lib/contest-ranking";
 import { personFieldsFor } from "~/lib/mask";
 import { grantsCover, type Grant } from "~/lib/permissions";
-import { prisma, rawDb } from "../db";
+import { prisma, sqlDb } from "../db";
 import { unitsUnder } from "../org/units";
-import { type Sql, all, get, query, sql } from "../sql";
+import { type Sql, type SqlRunner, query, sql } from "../sql";
 
 // A contest's results: the individual ranking (score, then time), each person's own place, the public
 // ranking (names only with the person's consent), the organisation table (participation rate, then
@@ -82,12 +82,11 @@ type KeptTop = { rows: PublicRankingRow[]; cutoff: number | null; stamp: string;
 const topGlobals = globalThis as typeof globalThis & { __contestTops?: Map<string, KeptTop> };
 const keptTops = (topGlobals.__contestTops ??= new Map<string, KeptTop>());
 
-function topStamp(contestId: number, cutoff: number | null): string {
-  const s = get<{ n: number; named: number | bigint }>(
-    rawDb(),
+async function topStamp(db: SqlRunner, contestId: number, cutoff: number | null): Promise<string> {
+  const s = (await db.get<{ n: number; named: number | bigint }>(
     sql`SELECT COUNT(*) AS "n", COALESCE(SUM(CASE WHEN e."showName" THEN e."id" ELSE 0 END), 0) AS "named"
       FROM "ContestEntry" e WHERE e."contestId" = ${contestId} AND ${FINISHED_SQL} AND ${cutoff === null ? sql`1 = 1` : sql`e."score" >= ${cutoff}`}`,
-  )!;
+  ))!;
   return `${s.n}/${s.named}`;
 }
 
@@ -100,33 +99,48 @@ export function forgetPublicRanking(contestId: number) {
  * The best `limit` finished entries for learners: a name only where its owner consented (showName).
  * One prepared statement on the raw connection, kept as above.
  */
-export function publicRanking(contestId: number, limit: number, now = Date.now()): PublicRankingRow[] {
+export async function publicRanking(contestId: number, limit: number, now = Date.now()): Promise<PublicRankingRow[]> {
   const n = Math.max(0, Math.min(limit, 1000));
   const key = `${contestId}/${n}`;
   const kept = keptTops.get(key);
-  if (kept && now - kept.at < TOP_MAX_AGE_MS && topStamp(contestId, kept.cutoff) === kept.stamp) return kept.rows;
-  // The best n of the entries alone, then their names: the joins run for n rows, not for every entry.
-  const rows = all<{ id: number; score: number; maxScore: number; durationMs: number | null; showName: number | boolean; name: string; unitName: string }>(
-    rawDb(),
-    sql`SELECT e."id", e."score", e."maxScore", e."durationMs", e."showName", p."name", u."name" AS "unitName"
-      FROM (SELECT e."id", e."personId", e."score", e."maxScore", e."durationMs", e."showName" FROM "ContestEntry" e
-        WHERE e."contestId" = ${contestId} AND ${FINISHED_SQL}
-        ORDER BY e."score" DESC, CASE WHEN e."durationMs" IS NULL THEN 1 ELSE 0 END, e."durationMs", e."id"
-        LIMIT ${n}) e
-      JOIN "Person" p ON p."id" = e."personId" JOIN "OrgUnit" u ON u."id" = p."unitId"`,
+  if (kept && now - kept.at < TOP_MAX_AGE_MS && (await topStamp(sqlDb(), contestId, kept.cutoff)) === kept.stamp) return kept.rows;
+  // The list and its stamp from one snapshot: an entry finished between the two reads would otherwise
+  // be in the stamp and not in the list, which would then be kept without it.
+  const { top, cutoff, stamp } = await sqlDb().transaction(
+    async (tx) => {
+      // The best n of the entries alone, then their names: the joins run for n rows, not for every entry.
+      const rows = await tx.all<{
+        id: number;
+        score: number;
+        maxScore: number;
+        durationMs: number | null;
+        showName: number | boolean;
+        name: string;
+        unitName: string;
+      }>(
+        sql`SELECT e."id", e."score", e."maxScore", e."durationMs", e."showName", p."name", u."name" AS "unitName"
+          FROM (SELECT e."id", e."personId", e."score", e."maxScore", e."durationMs", e."showName" FROM "ContestEntry" e
+            WHERE e."contestId" = ${contestId} AND ${FINISHED_SQL}
+            ORDER BY e."score" DESC, CASE WHEN e."durationMs" IS NULL THEN 1 ELSE 0 END, e."durationMs", e."id"
+            LIMIT ${n}) e
+          JOIN "Person" p ON p."id" = e."personId" JOIN "OrgUnit" u ON u."id" = p."unitId"`,
+      );
+      // The best n in order: their places are right (a place depends only on the entries ahead of it).
+      const top = rankEntries(rows).map((e) => ({
+        place: e.place,
+        name: e.showName ? e.name : ANONYMOUS_LABEL,
+        unitName: e.unitName,
+        score: e.score,
+        maxScore: e.maxScore,
+        durationMs: e.durationMs,
+      }));
+      const cutoff = n > 0 && top.length >= n ? top[top.length - 1].score : null;
+      return { top, cutoff, stamp: await topStamp(tx, contestId, cutoff) };
+    },
+    { readOnly: true },
   );
-  // The best n in order: their places are right (a place depends only on the entries ahead of it).
-  const top = rankEntries(rows).map((e) => ({
-    place: e.place,
-    name: e.showName ? e.name : ANONYMOUS_LABEL,
-    unitName: e.unitName,
-    score: e.score,
-    maxScore: e.maxScore,
-    durationMs: e.durationMs,
-  }));
-  const cutoff = n > 0 && top.length >= n ? top[top.length - 1].score : null;
   keptTops.delete(key);
-  keptTops.set(key, { rows: top, cutoff, stamp: topStamp(contestId, cutoff), at: now });
+  keptTops.set(key, { rows: top, cutoff, stamp, at: now });
   if (keptTops.size > TOP_MAX_KEPT) keptTops.delete(keptTops.keys().next().value!);
   return top;
 }
@@ -138,22 +152,20 @@ export type PersonalPlace = { place: number; total: number; score: number; maxSc
  * entry: the entries ahead of theirs and the finished total, counted in one statement from the scores
  * hand-in stored.
  */
-export function personalPlace(contestId: number, personId: number): PersonalPlace | null {
-  const db = rawDb();
-  const mine = get<{ state: string; score: number | null; maxScore: number; durationMs: number | null }>(
-    db,
+export async function personalPlace(contestId: number, personId: number): Promise<PersonalPlace | null> {
+  const db = sqlDb();
+  const mine = await db.get<{ state: string; score: number | null; maxScore: number; durationMs: number | null }>(
     sql`SELECT "state", "score", "maxScore", "durationMs" FROM "ContestEntry" WHERE "contestId" = ${contestId} AND "personId" = ${personId}`,
   );
   if (!mine || mine.score === null || !FINISHED_STATES.includes(mine.state)) return null;
   const sameScoreFaster = mine.durationMs === null ? sql`e."durationMs" IS NOT NULL` : sql`e."durationMs" < ${mine.durationMs}`;
   // Three counts on the (contestId, state, score) index: better scores, the same score in less time, all.
   const finished = sql`FROM "ContestEntry" e WHERE e."contestId" = ${contestId} AND ${FINISHED_SQL}`;
-  const counts = get<{ better: number; faster: number; total: number }>(
-    db,
+  const counts = (await db.get<{ better: number; faster: number; total: number }>(
     sql`SELECT (SELECT COUNT(*) ${finished} AND e."score" > ${mine.score}) AS "better",
       (SELECT COUNT(*) ${finished} AND e."score" = ${mine.score} AND ${sameScoreFaster}) AS "faster",
       (SELECT COUNT(*) ${finished}) AS "total"`,
-  )!;
+  ))!;
   const ahead = counts.better + counts.faster;
   return { place: ahead + 1, total: counts.total, score: mine.score, maxScore: mine.maxScore, durationMs: mine.durationMs };
 }

@@ -1,8 +1,8 @@
-import { rawDb } from "../db";
+import { sqlDb } from "../db";
 import { hoursForYear } from "../hours/ledger";
 import { noticesForPerson } from "../notices/notices";
 import { pageLevelsOf } from "../pages/pages";
-import { get, sql } from "../sql";
+import { sql } from "../sql";
 import { dutiesOf } from "../todo/duties";
 import { todoListOf } from "../todo/todo";
 import { AppError } from "~/lib/app-error";
@@ -17,7 +17,7 @@ import { type Grant } from "~/lib/permissions";
 
 export async function homePage(person: { id: number; unitId: number; grants: readonly Grant[] }, now = new Date()) {
   // Every read of the home page is raw SQL on prepared statements (decision 059): it is the landing page.
-  const unit = get<{ name: string; path: string }>(rawDb(), sql`SELECT "name", "path" FROM "OrgUnit" WHERE "id" = ${person.unitId}`);
+  const unit = await sqlDb().get<{ name: string; path: string }>(sql`SELECT "name", "path" FROM "OrgUnit" WHERE "id" = ${person.unitId}`);
   if (!unit) throw new AppError("not_found", "党组织不存在");
   const year = ledgerYear(now);
   const todo = await todoListOf(person.id, now);

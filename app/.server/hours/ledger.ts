@@ -2,12 +2,12 @@ import { AppError } from "~/lib/app-error";
 import { ledgerMonth, ledgerYear } from "~/lib/hours";
 import { type HoursCategory, HoursCategorySchema } from "~/lib/hours-categories";
 import { audit } from "../audit";
-import { prisma, rawDb } from "../db";
+import { prisma, sqlDb } from "../db";
 import { Prisma } from "../generated/prisma/client";
-import { all, get, sql } from "../sql";
+import { type SqlRunner, sql } from "../sql";
 
 // The append-only ledger of 学时. Every feature that earns hours (lessons, quizzes, contests,
-// offline activities) credits through `creditHours` (or `creditHoursInRawTransaction`, for the study
+// offline activities) credits through `creditHours` (or `creditHoursOn`, for the study
 // heartbeat's own transaction); nothing updates or deletes an entry.
 // A source credits a person at most once: (person, sourceKind, sourceId) is unique, so a retried
 // or concurrent credit is harmless. A mistake is undone by `reverseEntry`, an entry of its own.
@@ -66,24 +66,22 @@ export async function creditHours(input: CreditInput): Promise<CreditResult> {
 }
 
 /**
- * `creditHours` on the raw connection, for a caller inside its own synchronous transaction there
- * (the study heartbeat): the credit commits with the caller's writes or not at all, so a completion
- * can never be stored without its hours. The same source key decides a repeat.
+ * `creditHours` as raw SQL, on `sqlDb()` or in a transaction of the caller's there (the study
+ * heartbeat's batch: the credit commits with the caller's writes or not at all, so a completion can
+ * never be stored without its hours). The same source key decides a repeat, on two nodes as well
+ * (ON CONFLICT DO NOTHING waits for the other's insert on PostgreSQL, then finds its row).
  */
-export function creditHoursInRawTransaction(input: CreditInput): CreditResult {
+export async function creditHoursOn(tx: SqlRunner, input: CreditInput): Promise<CreditResult> {
   const d = creditRow(input);
-  const db = rawDb();
-  const inserted = get<{ id: number }>(
-    db,
+  const inserted = await tx.get<{ id: number }>(
     sql`INSERT INTO "HoursEntry" ("personId", "sourceKind", "sourceId", "year", "month", "earnedAt", "amount", "category", "approvedById", "note", "createdAt")
       VALUES (${d.personId}, ${d.sourceKind}, ${d.sourceId}, ${d.year}, ${d.month}, ${d.earnedAt}, ${d.amount}, ${d.category}, ${d.approvedById}, ${d.note}, ${new Date()})
       ON CONFLICT ("personId", "sourceKind", "sourceId") DO NOTHING RETURNING "id"`,
   );
   if (inserted) return { status: "credited", entryId: inserted.id };
-  const existing = get<{ id: number }>(
-    db,
+  const existing = (await tx.get<{ id: number }>(
     sql`SELECT "id" FROM "HoursEntry" WHERE "personId" = ${d.personId} AND "sourceKind" = ${d.sourceKind} AND "sourceId" = ${d.sourceId}`,
-  )!;
+  ))!;
   return { status: "already-credited", entryId: existing.id };
 }
 
@@ -120,8 +118,7 @@ export async function reverseEntry(actorId: number, entryId: number, reason: str
 /** A person's total 学时 for a year, in hundredths, by category. */
 export async function hoursForYear(personId: number, year: number) {
   // Raw SQL: every home page reads it (decision 059).
-  const groups = all<{ category: string; amount: number | null }>(
-    rawDb(),
+  const groups = await sqlDb().all<{ category: string; amount: number | null }>(
     sql`SELECT "category", SUM("amount") AS "amount" FROM "HoursEntry" WHERE "personId" = ${personId} AND "year" = ${year} GROUP BY "category"`,
   );
   const byCategory = Object.fromEntries(groups.map((g) => [g.category, Number(g.amount ?? 0)])) as Partial<Record<HoursCategory, number>>;

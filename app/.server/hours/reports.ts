@@ -2,8 +2,8 @@ import { unitIdsOnPath } from "~/lib/unit-path";
 import { CHINA_OFFSET_MS } from "~/lib/dates";
 import { ledgerMonth, ledgerYear } from "~/lib/hours";
 import { type PersonLine, type UnitRollup, unitRollup } from "~/lib/hours-rollup";
-import { prisma, rawDb } from "../db";
-import { all, get, inList, raw, sql } from "../sql";
+import { prisma, sqlDb } from "../db";
+import { inList, raw, sql } from "../sql";
 import { type RequiredCourse, type UnitGroup, requiredCourseCompletion } from "./required-courses";
 import { requirementStatus } from "./requirements";
 
@@ -47,9 +47,8 @@ export async function hoursReport(unitId: number, year: number, now = new Date()
     select: { id: true, name: true, path: true },
     orderBy: [{ sortOrder: "asc" }, { id: "asc" }],
   });
-  const db = rawDb();
-  const rows = all<PersonRow>(
-    db,
+  const db = sqlDb();
+  const rows = await db.all<PersonRow>(
     sql`SELECT p."id", p."number", p."name", p."unitId", u."name" AS "unitName", u."path" AS "unitPath", p."politicalStatus", p."cadreLevel"
       FROM "Person" p JOIN "OrgUnit" u ON u."id" = p."unitId"
       WHERE p."disabledAt" IS NULL AND u."path" LIKE ${`${unit.path}%`}
@@ -72,15 +71,13 @@ export async function hoursReport(unitId: number, year: number, now = new Date()
   ];
   const units = groups.map((g) => unitRollup(g.unitId, g.name, g.own, g.members));
 
-  const hours = get<Record<`m${number}`, number>>(
-    db,
+  const hours = (await db.get<Record<`m${number}`, number>>(
     sql`SELECT ${SUMS_BY_MONTH} FROM "HoursEntry" WHERE "year" = ${year} AND "personId" ${inList(rows.map((r) => r.id))}`,
-  )!;
+  ))!;
   // Activities held in the year, by their month in China: a few hundred rows at most, counted here.
   const [from, to] = chinaYear(year);
   const activities = new Map<number, number>();
-  const held = all<{ startsAt: string }>(
-    db,
+  const held = await db.all<{ startsAt: string }>(
     sql`SELECT a."startsAt" FROM "Activity" a JOIN "OrgUnit" u ON u."id" = a."unitId"
       WHERE a."status" = 'confirmed' AND u."path" LIKE ${`${unit.path}%`} AND a."startsAt" >= ${from} AND a."startsAt" < ${to}`,
   );
@@ -90,7 +87,7 @@ export async function hoursReport(unitId: number, year: number, now = new Date()
   }
   const trend = MONTHS.map((month) => ({ month, hours: hours[`m${month}`], activities: activities.get(month) ?? 0 }));
 
-  const courses = requiredCourseCompletion(people, groups, now);
+  const courses = await requiredCourseCompletion(people, groups, now);
   return { unit, year, people, units, total: unitRollup(unit.id, "合计", false, people), trend, courses };
 }
 

@@ -1,6 +1,6 @@
-import { rawDb } from "../db";
+import { sqlDb } from "../db";
 import { type AssigneeFacts, assignmentCovers } from "~/lib/course-assignment";
-import { all, inList, sql } from "../sql";
+import { inList, sql } from "../sql";
 
 // How far the people of a report are with the courses required of them (规定动作, CourseAssignment):
 // for each published course assigned to some of them, how many it is required of, how many have
@@ -68,11 +68,10 @@ function tally(duties: (Duty | undefined)[], now: number): CourseCompletion {
  * archived; a key at all means the person opened the course. With `courseFinished`, the one reading
  * of "finished a course" (every lesson done) for the required-course reports and the classes' 学习.
  */
-export function lessonsFinished(personIds: readonly number[], courseIds: readonly number[]): Map<string, number> {
+export async function lessonsFinished(personIds: readonly number[], courseIds: readonly number[]): Promise<Map<string, number>> {
   const done = new Map<string, number>();
   if (personIds.length === 0 || courseIds.length === 0) return done;
-  const progress = all<{ personId: number; courseId: number; done: number }>(
-    rawDb(),
+  const progress = await sqlDb().all<{ personId: number; courseId: number; done: number }>(
     sql`SELECT lp."personId", l."courseId", COUNT(lp."completedAt") AS "done"
       FROM "LessonProgress" lp JOIN "Lesson" l ON l."id" = lp."lessonId"
       WHERE l."archivedAt" IS NULL AND lp."personId" ${inList([...personIds])} AND l."courseId" ${inList([...courseIds])}
@@ -83,10 +82,9 @@ export function lessonsFinished(personIds: readonly number[], courseIds: readonl
 }
 
 /** The lessons (not archived) of each course. */
-export function lessonCounts(courseIds: readonly number[]): Map<number, number> {
+export async function lessonCounts(courseIds: readonly number[]): Promise<Map<number, number>> {
   if (courseIds.length === 0) return new Map();
-  const rows = all<{ courseId: number; lessons: number }>(
-    rawDb(),
+  const rows = await sqlDb().all<{ courseId: number; lessons: number }>(
     sql`SELECT "courseId", COUNT(*) AS "lessons" FROM "Lesson" WHERE "archivedAt" IS NULL AND "courseId" ${inList([...courseIds])} GROUP BY "courseId"`,
   );
   return new Map(rows.map((r) => [r.courseId, Number(r.lessons)]));
@@ -101,10 +99,8 @@ export function courseFinished(lessons: number, done: number | undefined): boole
  * The required courses of a subtree, over `people` (its active people)
  * and per group (the report's child units). Courses required of nobody here are left out.
  */
-export function requiredCourseCompletion(people: readonly Learner[], groups: readonly UnitGroup[], now = new Date()): RequiredCourse[] {
-  const db = rawDb();
-  const assignments = all<AssignmentRow>(
-    db,
+export async function requiredCourseCompletion(people: readonly Learner[], groups: readonly UnitGroup[], now = new Date()): Promise<RequiredCourse[]> {
+  const assignments = await sqlDb().all<AssignmentRow>(
     sql`SELECT a."courseId", c."title", a."unitId", a."politicalStatus", a."cadreLevel", a."dueAt",
         (SELECT COUNT(*) FROM "Lesson" l WHERE l."courseId" = c."id" AND l."archivedAt" IS NULL) AS "lessons"
       FROM "CourseAssignment" a JOIN "Course" c ON c."id" = a."courseId"
@@ -113,7 +109,7 @@ export function requiredCourseCompletion(people: readonly Learner[], groups: rea
   );
   const courseIds = [...new Set(assignments.map((a) => a.courseId))];
   if (courseIds.length === 0) return [];
-  const done = lessonsFinished(
+  const done = await lessonsFinished(
     people.map((p) => p.id),
     courseIds,
   );

@@ -12,8 +12,8 @@ import {
 import { CHINA_OFFSET_MS, todayInChina } from "~/lib/dates";
 import { type RulePack } from "~/lib/rule-pack";
 import { activistStage, countsTowardTraining } from "~/lib/stage-progress";
-import { prisma, rawDb } from "../db";
-import { all, inList, sql } from "../sql";
+import { prisma, sqlDb } from "../db";
+import { inList, sql } from "../sql";
 import { type PackInForce, packInForce } from "./rule-packs";
 import { stageClasses } from "./stage-classes";
 
@@ -156,17 +156,15 @@ export async function requirementStatus(personIds: number[], year: number): Prom
   if (personIds.length === 0) return result;
   const rules = await packInForce();
   const ids = inList([...new Set(personIds)]);
-  const db = rawDb();
-  const people = all<PersonRow>(db, sql`SELECT "id", "politicalStatus", "statusSince", "cadreLevel", "isCommitteeMember" FROM "Person" WHERE "id" ${ids}`);
+  const db = sqlDb();
+  const people = await db.all<PersonRow>(sql`SELECT "id", "politicalStatus", "statusSince", "cadreLevel", "isCommitteeMember" FROM "Person" WHERE "id" ${ids}`);
   const changes = byPerson(
-    all<ChangeRow>(
-      db,
+    await db.all<ChangeRow>(
       sql`SELECT "personId", "fromStatus", "toStatus", "effectiveOn" FROM "StatusChange" WHERE "personId" ${ids} ORDER BY "personId", "effectiveOn", "id"`,
     ),
   );
   const hours = byPerson(
-    all<HoursRow>(
-      db,
+    await db.all<HoursRow>(
       sql`SELECT "personId", "category", SUM("amount") AS "amount" FROM "HoursEntry" WHERE "year" = ${year} AND "personId" ${ids} GROUP BY "personId", "category"`,
     ),
   );

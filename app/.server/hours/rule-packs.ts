@@ -4,9 +4,9 @@ import path from "node:path";
 import { parse } from "yaml";
 import { type RulePack, overridableIds, parseRulePack } from "~/lib/rule-pack";
 import { audit } from "../audit";
-import { prisma, rawDb } from "../db";
+import { prisma, sqlDb } from "../db";
 import { env } from "../env";
-import { all, sql } from "../sql";
+import { sql } from "../sql";
 
 // The rule packs under content/rule-packs (RULE_PACKS_DIR; read once, cached: they change with a release, not at run
 // time), the pack in force (the newest RulePackChoice naming a pack that exists, else the shipped
@@ -58,14 +58,13 @@ export type PackInForce = { pack: RulePack; overrides: Map<string, number> };
  */
 export async function packInForce(): Promise<PackInForce> {
   const { packs } = rulePacks();
-  const choices = all<{ pack: string }>(rawDb(), sql`SELECT "pack" FROM "RulePackChoice" ORDER BY "id" DESC LIMIT 20`);
+  const choices = await sqlDb().all<{ pack: string }>(sql`SELECT "pack" FROM "RulePackChoice" ORDER BY "id" DESC LIMIT 20`);
   const pack = packs.get(choices.find((c) => packs.has(c.pack))?.pack ?? DEFAULT_PACK_ID)!;
-  return { pack, overrides: overridesFor(pack.id) };
+  return { pack, overrides: await overridesFor(pack.id) };
 }
 
-function overridesFor(packId: string): Map<string, number> {
-  const rows = all<{ requirement: string; hours: number | null }>(
-    rawDb(),
+async function overridesFor(packId: string): Promise<Map<string, number>> {
+  const rows = await sqlDb().all<{ requirement: string; hours: number | null }>(
     sql`SELECT "requirement", "hours" FROM "RequirementOverride" WHERE "pack" = ${packId} ORDER BY "id" DESC`,
   );
   const overrides = new Map<string, number>();
@@ -92,7 +91,7 @@ export async function overrideRequirement(actorId: number, packId: string, requi
   const pack = rulePacks().packs.get(packId);
   if (!pack) throw new AppError("invalid", "所选规则包不存在");
   if (!overridableIds(pack).includes(requirementId)) throw new AppError("invalid", "该规则包中没有这项要求");
-  const current = overridesFor(packId).get(requirementId) ?? null;
+  const current = (await overridesFor(packId)).get(requirementId) ?? null;
   if (hours === null && current === null) throw new AppError("invalid", "这项要求未做调整，无需恢复");
   if (hours !== null && hours === current) throw new AppError("invalid", "与当前调整值相同");
   await prisma.requirementOverride.create({ data: { pack: packId, requirement: requirementId, hours, reason, createdById: actorId } });

@@ -2,8 +2,8 @@ import { type Checkpoint, checkpointReveal, publicCheckpoint } from "~/lib/cours
 import { type Interval, coverage, furthestPoint } from "~/lib/watch-credit";
 import { audienceRowFor, personScope } from "../audience/audience";
 import { unitIdsOnPath } from "~/lib/unit-path";
-import { prisma, rawDb } from "../db";
-import { type Sql, get, inList, sql } from "../sql";
+import { prisma, sqlDb } from "../db";
+import { type Sql, inList, sql } from "../sql";
 
 // What a learner may see and must do: published courses whose audience includes them (or that are
 // required of them), the required ones (规定动作) with due dates and progress, the catalogue with
@@ -188,16 +188,14 @@ export async function mayStudyCourseOfLesson(personId: number, lessonId: number)
   );
 }
 
-function mayStudy(personId: number, course: Sql): boolean {
-  const db = rawDb();
-  const person = get<{ politicalStatus: string; cadreLevel: string; unitPath: string }>(
-    db,
+async function mayStudy(personId: number, course: Sql): Promise<boolean> {
+  const db = sqlDb();
+  const person = await db.get<{ politicalStatus: string; cadreLevel: string; unitPath: string }>(
     sql`SELECT p."politicalStatus", p."cadreLevel", u."path" AS "unitPath" FROM "Person" p JOIN "OrgUnit" u ON u."id" = p."unitId" WHERE p."id" = ${personId}`,
   );
   if (!person) return false;
   // coveringAssignments() as SQL: the assignment's unit on the person's path, its status and cadre level theirs when named.
-  const c = get<{ audienceStatuses: string | null; assigned: number | boolean }>(
-    db,
+  const c = await db.get<{ audienceStatuses: string | null; assigned: number | boolean }>(
     sql`SELECT c."audienceStatuses", EXISTS (
         SELECT 1 FROM "CourseAssignment" a WHERE a."courseId" = c."id" AND a."unitId" ${inList(unitIdsOnPath(person.unitPath))}
           AND (a."politicalStatus" IS NULL OR a."politicalStatus" = ${person.politicalStatus})

@@ -10,6 +10,6 @@ const HEARTBEATS = new Set(["video", "reading"]);
 
 export async function mayStudyLesson(personId: number, lessonId: number, request: { intent?: unknown; sessionId?: unknown }): Promise<boolean> {
   const heartbeat = typeof request.intent === "string" && HEARTBEATS.has(request.intent);
-  if (heartbeat && typeof request.sessionId === "string" && holdsStudySession(personId, lessonId, request.sessionId)) return true;
+  if (heartbeat && typeof request.sessionId === "string" && (await holdsStudySession(personId, lessonId, request.sessionId))) return true;
   return mayStudyCourseOfLesson(personId, lessonId);
 }

@@ -1,17 +1,20 @@
-import { prismaIdle, rawDb } from "../db";
+import { sqlDb } from "../db";
+import { type SqlTx, isTransientConflict, withRetry } from "../sql";
 
 // Every study write (a session begun, a video or reading heartbeat, a checkpoint answered) goes through
-// one group commit, as the contest answers do (decision 019): a request hands in a synchronous job and
-// waits; every TICK_MS (or at MAX_BATCH pending) one IMMEDIATE transaction runs the jobs pending, in the
+// one group commit, as the contest answers do (decision 019): a request hands in a job and waits; every
+// TICK_MS (or at MAX_BATCH pending) one transaction (sqlDb(), IMMEDIATE on SQLite) runs the jobs pending, in the
 // order they came, each in a savepoint of its own, and only after the commit is any of them answered.
 // At 11,000 viewers (~730 heartbeats a second) one commit per heartbeat cost more than the heartbeat;
 // one per tick costs one. A job that throws is rolled back to its savepoint and answered with its error;
 // the others commit. If the commit fails, every job of the batch fails and nothing of it is stored.
 //
-// The jobs run one after another inside one synchronous transaction, so the rules' "heartbeats of one
-// account strictly one after another" holds as it did with one transaction each, and every job of a
-// batch judges by the same server clock, read when the batch starts (later batches read a later one).
-// Decision 070.
+// The jobs run one after another inside one transaction, each awaited before the next begins, so the
+// rules' "heartbeats of one account strictly one after another" holds as it did with one transaction
+// each, and every job of a batch judges by the same server clock, read when the batch starts (later
+// batches read a later one). On SQLite nothing else runs on the connection meanwhile (sql-sqlite.ts);
+// on PostgreSQL, where another node's batch runs at the same time, the jobs lock the rows they decide
+// on (study.ts). Decisions 070 and 074.
 //
 // One writer per process (globalThis, like the database connections and the contest intake).
 
@@ -20,12 +23,14 @@ const MAX_BATCH = 500;
 
 /** What the jobs of one batch share: the server's clock, and lookups made once per batch. */
 export type StudyBatch = {
+  /** The batch's transaction: each job's statements run on it, in a savepoint of the job's own. */
+  tx: SqlTx;
   now: Date;
   /** A value computed once per batch under `key` (a lesson's facts read by several heartbeats). */
-  once<T>(key: string, compute: () => T): T;
+  once<T>(key: string, compute: () => Promise<T>): Promise<T>;
 };
 
-type Job = { run: (batch: StudyBatch) => unknown; resolve: (value: unknown) => void; reject: (e: unknown) => void };
+type Job = { run: (batch: StudyBatch) => Promise<unknown>; resolve: (value: unknown) => void; reject: (e: unknown) => void };
 
 export class StudyWriter {
   private pending: Job[] = [];
@@ -40,7 +45,7 @@ export class StudyWriter {
   }
 
   /** Runs `run` in the next batch's transaction; resolves with its result once that has committed. */
-  submit<T>(run: (batch: StudyBatch) => T): Promise<T> {
+  submit<T>(run: (batch: StudyBatch) => Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.pending.push({ run, resolve: resolve as (value: unknown) => void, reject });
       if (this.pending.length >= MAX_BATCH) {
@@ -64,34 +69,42 @@ export class StudyWriter {
 
   private async writeBatch() {
     if (this.pending.length === 0) return;
-    try {
-      await prismaIdle();
-    } catch {
-      // The gate only waits; it does not fail. Should it, the batch is still written.
-    }
     const batch = this.pending;
     this.pending = [];
-    const db = rawDb();
-    const outcomes: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = [];
+    let outcomes: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = [];
+    const db = sqlDb();
     try {
-      db.transaction(() => {
-        const memo = new Map<string, unknown>();
-        const context: StudyBatch = {
-          now: new Date(),
-          once<T>(key: string, compute: () => T): T {
-            if (!memo.has(key)) memo.set(key, compute());
-            return memo.get(key) as T;
-          },
-        };
-        for (const job of batch) {
-          try {
-            // A transaction inside a transaction is a savepoint in better-sqlite3.
-            outcomes.push({ ok: true, value: db.transaction(() => job.run(context))() });
-          } catch (error) {
-            outcomes.push({ ok: false, error });
+      // On PostgreSQL two nodes' batches may lock two accounts' rows in opposite orders: the one the
+      // server picks as the deadlock's victim runs again, whole (decision 074). On SQLite: once.
+      await withRetry(db, () =>
+        db.transaction(async (tx) => {
+          outcomes = [];
+          const memo = new Map<string, Promise<unknown>>();
+          const context: StudyBatch = {
+            tx,
+            now: new Date(),
+            once<T>(key: string, compute: () => Promise<T>): Promise<T> {
+              let value = memo.get(key) as Promise<T> | undefined;
+              if (!value) {
+                value = compute();
+                memo.set(key, value);
+                // A lookup that failed is tried again by the next job, as it was before it was memoised.
+                value.catch(() => memo.delete(key));
+              }
+              return value;
+            },
+          };
+          for (const job of batch) {
+            try {
+              outcomes.push({ ok: true, value: await tx.savepoint(() => job.run(context)) });
+            } catch (error) {
+              // A deadlock is the batch's, not the job's: the whole batch runs again.
+              if (isTransientConflict(error)) throw error;
+              outcomes.push({ ok: false, error });
+            }
           }
-        }
-      }).immediate();
+        }),
+      );
     } catch (e) {
       // Nothing of the batch was written: each request fails, and the player sends it again.
       for (const job of batch) job.reject(e);

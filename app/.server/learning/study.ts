@@ -16,18 +16,19 @@ import {
   startSession,
 } from "~/lib/watch-credit";
 import { storedTimestamp } from "~/lib/timestamp";
-import { prisma, rawDb } from "../db";
-import { type CreditInput, type CreditResult, creditHours, creditHoursInRawTransaction } from "../hours/ledger";
+import { prisma, sqlDb } from "../db";
+import { type CreditInput, type CreditResult, creditHours, creditHoursOn } from "../hours/ledger";
 import { publishedBySelf } from "../hours/self-credit";
-import { get, run, sql } from "../sql";
+import { type SqlRunner, forUpdate, raw, sql } from "../sql";
 import { type StudyBatch, studyWriter } from "./study-writer";
 
 // Study heartbeats on the server: the fair-credit rules of app/lib/watch-credit.ts applied to what is
 // stored. This is the hot path (11,000 viewers at one heartbeat per 15 s is ~730 a second), so it runs
-// on the raw better-sqlite3 connection: each request is a synchronous job (read the account's session
-// and the lesson's progress, judge, write what changed) run by the study writer's group commit
-// (study-writer.ts: one IMMEDIATE transaction per short tick, a savepoint per job, answered after the
-// commit), which also makes heartbeats of one account strictly one after another, as the rules require.
+// as raw SQL (sqlDb(), decision 074): each request is a job (read the account's session and the
+// lesson's progress, judge, write what changed) on the batch's transaction `tx`, run by the study
+// writer's group commit (study-writer.ts: one transaction per short tick, a savepoint per job, answered
+// after the commit), which also makes heartbeats of one account strictly one after another, as the
+// rules require.
 // Completion credits the lesson's 学时 through the ledger, once (the ledger's source key), in the same
 // transaction: a completion is never stored without its hours (decision 034). Decisions 016 and 070.
 
@@ -50,8 +51,8 @@ type CheckpointState = Record<string, { correct: boolean; at: string }>;
 
 const ms = (s: string) => new Date(s).getTime();
 
-function lessonFacts(lessonId: number): LessonFacts {
-  const row = get<{
+async function lessonFacts(tx: SqlRunner, lessonId: number): Promise<LessonFacts> {
+  const row = await tx.get<{
     id: number;
     courseId: number;
     title: string;
@@ -62,7 +63,6 @@ function lessonFacts(lessonId: number): LessonFacts {
     durationSec: number | null;
     publishedById: number | null;
   }>(
-    rawDb(),
     sql`SELECT l."id", l."courseId", l."title", l."credit", l."minutes", l."checkpoints", c."completionPermille", m."durationSec", r."createdById" AS "publishedById"
        FROM "Lesson" l JOIN "Course" c ON c."id" = l."courseId"
        LEFT JOIN "MediaFile" m ON m."courseId" = l."courseId" AND m."path" = l."videoPath"
@@ -87,13 +87,19 @@ function toSession(row: SessionRow | undefined): StudySession | null {
   return row ? { id: row.id, lastBeatAt: ms(row.lastBeatAt), lastSeq: row.lastSeq, allowance: row.allowance } : null;
 }
 
-function readSession(personId: number) {
-  return get<SessionRow>(rawDb(), sql`SELECT "id", "lessonId", "lastBeatAt", "lastSeq", "allowance" FROM "StudySession" WHERE "personId" = ${personId}`);
+/**
+ * The account's study session. In a batch it is read `forUpdate`: on PostgreSQL two nodes' heartbeats
+ * of one account (two tabs) then judge one after the other, each seeing the other's sequence number
+ * and allowance; on SQLite the batch's IMMEDIATE transaction already does (decision 074).
+ */
+function readSession(tx: SqlRunner, personId: number, lock: boolean) {
+  return tx.get<SessionRow>(
+    sql`SELECT "id", "lessonId", "lastBeatAt", "lastSeq", "allowance" FROM "StudySession" WHERE "personId" = ${personId}${lock ? forUpdate() : raw("")}`,
+  );
 }
 
-function writeSession(personId: number, lessonId: number, s: StudySession) {
-  run(
-    rawDb(),
+function writeSession(tx: SqlRunner, personId: number, lessonId: number, s: StudySession) {
+  return tx.run(
     sql`INSERT INTO "StudySession" ("personId", "id", "lessonId", "lastBeatAt", "lastSeq", "allowance")
       VALUES (${personId}, ${s.id}, ${lessonId}, ${new Date(s.lastBeatAt)}, ${s.lastSeq}, ${s.allowance})
        ON CONFLICT ("personId") DO UPDATE SET "id" = excluded."id", "lessonId" = excluded."lessonId", "lastBeatAt" = excluded."lastBeatAt",
@@ -102,32 +108,30 @@ function writeSession(personId: number, lessonId: number, s: StudySession) {
 }
 
 /** A judged heartbeat's session: the same id and lesson, its clock, sequence number and allowance moved on. */
-function writeSessionClock(personId: number, s: StudySession) {
-  run(
-    rawDb(),
+function writeSessionClock(tx: SqlRunner, personId: number, s: StudySession) {
+  return tx.run(
     sql`UPDATE "StudySession" SET "lastBeatAt" = ${new Date(s.lastBeatAt)}, "lastSeq" = ${s.lastSeq}, "allowance" = ${s.allowance}
       WHERE "personId" = ${personId} AND "id" = ${s.id}`,
   );
 }
 
-function readProgress(personId: number, lessonId: number): ProgressRow {
+async function readProgress(tx: SqlRunner, personId: number, lessonId: number): Promise<ProgressRow> {
   return (
-    get<ProgressRow>(
-      rawDb(),
-      sql`SELECT "watched", "readSeconds", "checkpoints", "completedAt" FROM "LessonProgress" WHERE "personId" = ${personId} AND "lessonId" = ${lessonId}`,
-    ) ?? { watched: "[]", readSeconds: 0, checkpoints: "{}", completedAt: null }
+    (await tx.get<ProgressRow>(
+      sql`SELECT "watched", "readSeconds", "checkpoints", "completedAt" FROM "LessonProgress" WHERE "personId" = ${personId} AND "lessonId" = ${lessonId}${forUpdate()}`,
+    )) ?? { watched: "[]", readSeconds: 0, checkpoints: "{}", completedAt: null }
   );
 }
 
 function writeProgress(
+  tx: SqlRunner,
   personId: number,
   lessonId: number,
   p: { watched: readonly Interval[]; readSeconds: number; checkpoints: CheckpointState; completedAt: string | null },
   now: Date,
 ) {
   const watchedSeconds = p.watched.reduce((s, [a, b]) => s + (b - a), 0);
-  run(
-    rawDb(),
+  return tx.run(
     sql`INSERT INTO "LessonProgress" ("personId", "lessonId", "watched", "watchedSeconds", "readSeconds", "checkpoints", "completedAt", "createdAt", "updatedAt")
        VALUES (${personId}, ${lessonId}, ${JSON.stringify(p.watched)}, ${Math.round(watchedSeconds * 10) / 10}, ${p.readSeconds}, ${JSON.stringify(p.checkpoints)},
          ${p.completedAt}, ${now}, ${now})
@@ -186,9 +190,9 @@ function lessonCredit(
 }
 
 /** Inside the heartbeat's transaction: the hours credited by completing the lesson now (hundredths), 0 when none. */
-function creditCompletion(personId: number, lesson: LessonFacts, completedNow: boolean, now: Date): number {
+async function creditCompletion(tx: SqlRunner, personId: number, lesson: LessonFacts, completedNow: boolean, now: Date): Promise<number> {
   const input = completedNow ? lessonCredit(personId, lesson, now) : null;
-  return input && creditHoursInRawTransaction(input).status === "credited" ? input.amount : 0;
+  return input && (await creditHoursOn(tx, input)).status === "credited" ? input.amount : 0;
 }
 
 /**
@@ -209,37 +213,37 @@ export async function creditStoredCompletion(personId: number, lessonId: number)
 /** A new study session for the account (a new tab, device or lesson): any older one stops counting. */
 export function beginStudy(personId: number, lessonId: number): Promise<{ sessionId: string; status: StudyStatus }> {
   const id = crypto.randomBytes(12).toString("base64url");
-  return studyWriter().submit(({ now, once }) => {
-    const lesson = batchLesson(once, lessonId);
-    const session = startSession(toSession(readSession(personId)), id, now.getTime());
-    writeSession(personId, lessonId, session);
-    const progress = readProgress(personId, lessonId);
+  return studyWriter().submit(async ({ tx, now, once }) => {
+    const lesson = await batchLesson(tx, once, lessonId);
+    const session = startSession(toSession(await readSession(tx, personId, true)), id, now.getTime());
+    await writeSession(tx, personId, lessonId, session);
+    const progress = await readProgress(tx, personId, lessonId);
     return { sessionId: id, status: status(lesson, { ...progress, watchedParsed: JSON.parse(progress.watched) as Interval[] }, 0) };
   });
 }
 
 /** The lesson's facts, read once per batch: several heartbeats of a batch are for the same lesson. */
-const batchLesson = (once: StudyBatch["once"], lessonId: number) => once(`lesson:${lessonId}`, () => lessonFacts(lessonId));
+const batchLesson = (tx: SqlRunner, once: StudyBatch["once"], lessonId: number) => once(`lesson:${lessonId}`, () => lessonFacts(tx, lessonId));
 
 export type BeatResult = { status: StudyStatus; newSeconds: number; superseded: boolean; messages: string[] };
 
 type Judge = (session: StudySession | null, progress: ProgressRow) => { verdict: BeatVerdict<unknown>; watched: Interval[]; readSeconds: number };
 
 /** Inside a batch: one heartbeat judged against what is stored, and what changed written. */
-function applyBeat(personId: number, lesson: LessonFacts, now: Date, judge: Judge): BeatResult {
-  const sessionRow = readSession(personId);
+async function applyBeat(tx: SqlRunner, personId: number, lesson: LessonFacts, now: Date, judge: Judge): Promise<BeatResult> {
+  const sessionRow = await readSession(tx, personId, true);
   // A session opened for another lesson does not count here: the account studies one thing at a time.
   const session = sessionRow && sessionRow.lessonId === lesson.id ? toSession(sessionRow) : null;
-  const progress = readProgress(personId, lesson.id);
+  const progress = await readProgress(tx, personId, lesson.id);
   const { verdict, watched, readSeconds } = judge(session, progress);
   const answered = JSON.parse(progress.checkpoints) as CheckpointState;
   // A judged heartbeat moves the session's clock, sequence number and allowance on; nothing else of it changes.
-  if (verdict.session && verdict.session !== session) writeSessionClock(personId, verdict.session);
+  if (verdict.session && verdict.session !== session) await writeSessionClock(tx, personId, verdict.session);
   const counted = verdict.newSeconds > 0 || readSeconds !== progress.readSeconds;
   const completedNow = progress.completedAt === null && isComplete(lesson, watched, readSeconds, answered);
   const completedAt = completedNow ? storedTimestamp(now) : progress.completedAt;
-  if (counted || completedNow) writeProgress(personId, lesson.id, { watched, readSeconds, checkpoints: answered, completedAt }, now);
-  const credited = creditCompletion(personId, lesson, completedNow, now);
+  if (counted || completedNow) await writeProgress(tx, personId, lesson.id, { watched, readSeconds, checkpoints: answered, completedAt }, now);
+  const credited = await creditCompletion(tx, personId, lesson, completedNow, now);
   return {
     status: status(lesson, { ...progress, readSeconds, completedAt, watchedParsed: watched }, credited),
     newSeconds: verdict.newSeconds,
@@ -253,18 +257,18 @@ function applyBeat(personId: number, lesson: LessonFacts, now: Date, judge: Judg
  * by `beginStudy` after the caller's access to the lesson was checked, so its heartbeats need not
  * check it again (a heartbeat's hot path); any other heartbeat goes through the full check.
  */
-export function holdsStudySession(personId: number, lessonId: number, sessionId: string): boolean {
-  const row = readSession(personId);
+export async function holdsStudySession(personId: number, lessonId: number, sessionId: string): Promise<boolean> {
+  const row = await readSession(sqlDb(), personId, false);
   return row !== undefined && row.lessonId === lessonId && row.id === sessionId;
 }
 
 /** A video heartbeat: the intervals played since the previous one. */
 export function videoBeat(personId: number, lessonId: number, beat: { sessionId: string; seq: number; intervals: Interval[] }): Promise<BeatResult> {
-  return studyWriter().submit(({ now, once }) => {
-    const lesson = batchLesson(once, lessonId);
+  return studyWriter().submit(async ({ tx, now, once }) => {
+    const lesson = await batchLesson(tx, once, lessonId);
     const duration = lesson.duration;
     if (!duration) throw new AppError("invalid", "这个课时没有视频");
-    return applyBeat(personId, lesson, now, (session, p) => {
+    return applyBeat(tx, personId, lesson, now, (session, p) => {
       const v = judgeHeartbeat({ watched: JSON.parse(p.watched) as Interval[] }, session, beat, now.getTime(), duration);
       return { verdict: v, watched: [...v.state.watched], readSeconds: p.readSeconds };
     });
@@ -273,8 +277,8 @@ export function videoBeat(personId: number, lessonId: number, beat: { sessionId:
 
 /** A reading heartbeat: seconds the text lesson was visible since the previous one. */
 export function readingBeat(personId: number, lessonId: number, beat: { sessionId: string; seq: number; visibleSeconds: number }): Promise<BeatResult> {
-  return studyWriter().submit(({ now, once }) =>
-    applyBeat(personId, batchLesson(once, lessonId), now, (session, p) => {
+  return studyWriter().submit(async ({ tx, now, once }) =>
+    applyBeat(tx, personId, await batchLesson(tx, once, lessonId), now, (session, p) => {
       const v = judgeReadingBeat({ readSeconds: p.readSeconds }, session, beat, now.getTime());
       return { verdict: v, watched: JSON.parse(p.watched) as Interval[], readSeconds: v.state.readSeconds };
     }),
@@ -289,14 +293,14 @@ export type CheckpointResult = { correct: boolean; answer: string[]; explanation
  * answer stands.
  */
 export function answerCheckpoint(personId: number, lessonId: number, checkpointId: string, values: string[]): Promise<CheckpointResult> {
-  return studyWriter().submit(({ now, once }) => {
-    const lesson = batchLesson(once, lessonId);
+  return studyWriter().submit(async ({ tx, now, once }) => {
+    const lesson = await batchLesson(tx, once, lessonId);
     const cp = lesson.checkpoints.find((c) => c.id === checkpointId);
     if (!cp) throw new AppError("not_found", "检查点不存在");
     if (values.length === 0) throw new AppError("invalid", "请先选择答案");
     const response = cp.type === "single" ? values[0] : cp.type === "multiple" ? values : values[0] === "true";
     const graded = gradeQuestion({ type: cp.type, answer: cp.answer } as QuestionKey, response, 100).correct;
-    const p = readProgress(personId, lessonId);
+    const p = await readProgress(tx, personId, lessonId);
     const answered = JSON.parse(p.checkpoints) as CheckpointState;
     answered[checkpointId] ??= { correct: graded, at: storedTimestamp(now) };
     // The first answer stands, and its result is the one told (a second try after seeing the key is not "correct").
@@ -304,8 +308,8 @@ export function answerCheckpoint(personId: number, lessonId: number, checkpointI
     const watched = JSON.parse(p.watched) as Interval[];
     const completedNow = p.completedAt === null && isComplete(lesson, watched, p.readSeconds, answered);
     const completedAt = completedNow ? storedTimestamp(now) : p.completedAt;
-    writeProgress(personId, lessonId, { watched, readSeconds: p.readSeconds, checkpoints: answered, completedAt }, now);
-    const credited = creditCompletion(personId, lesson, completedNow, now);
+    await writeProgress(tx, personId, lessonId, { watched, readSeconds: p.readSeconds, checkpoints: answered, completedAt }, now);
+    const credited = await creditCompletion(tx, personId, lesson, completedNow, now);
     return { correct, ...checkpointReveal(cp), status: status(lesson, { ...p, completedAt, watchedParsed: watched }, credited) };
   });
 }

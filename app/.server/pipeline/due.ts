@@ -9,10 +9,10 @@ import { thoughtReportDue } from "~/lib/pipeline/thought-report-due";
 import { unitIdsOnPath } from "~/lib/unit-path";
 import { AppError } from "~/lib/app-error";
 import { audit } from "../audit";
-import { prisma, rawDb } from "../db";
+import { prisma, sqlDb } from "../db";
 import { type Download, XLSX_TYPE, headerRow } from "../http/download";
 import { unitsUnder } from "../org/units";
-import { all, anyOf, inList, sql } from "../sql";
+import { anyOf, inList, sql } from "../sql";
 import { pipelinePack } from "./packs";
 import { compareNames } from "~/lib/name-order";
 
@@ -71,15 +71,14 @@ export async function pipelineItemsOf(
   const result = new Map<number, DueItem[]>();
   if (people.length === 0) return result;
   const pack = pipelinePack();
-  const db = rawDb();
+  const db = sqlDb();
   // The 思想汇报 handed in by activists and targets (decision 044: one submission per quarter), by series.
   const reporting = people.filter((p) => p.politicalStatus === "activist" || p.politicalStatus === "target").map((p) => p.id);
   const handedIn = new Map<number, Set<string>>();
   if (reporting.length) {
     const current = thoughtReportQuarter(today);
     const series = [current.series, thoughtReportQuarter(new Date(current.opensAt.getTime() - 1)).series];
-    for (const s of all<{ personId: number; series: string | null }>(
-      db,
+    for (const s of await db.all<{ personId: number; series: string | null }>(
       sql`SELECT s."personId", a."series" FROM "Submission" s JOIN "Assignment" a ON a."id" = s."assignmentId"
         WHERE s."status" ${inList(["submitted", "graded"])} AND a."kind" = 'thought_report' AND a."series" ${inList(series)} AND s."personId" ${inList(reporting)}`,
     )) {
@@ -88,8 +87,7 @@ export async function pipelineItemsOf(
       handedIn.set(s.personId, mine);
     }
   }
-  const records = all<{ personId: number; step: string; happenedOn: string; birthDate: string | null; months: number | null }>(
-    db,
+  const records = await db.all<{ personId: number; step: string; happenedOn: string; birthDate: string | null; months: number | null }>(
     sql`SELECT "personId", "step", "happenedOn", "birthDate", "months" FROM "PipelineRecord"
       WHERE "personId" ${inList(people.map((p) => p.id))} AND "supersededAt" IS NULL ORDER BY "id"`,
   );
@@ -126,8 +124,7 @@ export async function pipelineItemsOf(
 export async function pipelineDueCounts(paths: readonly string[], today: Date): Promise<Map<string, { count: number; overdue: number }>> {
   const counts = new Map(paths.map((p) => [p, { count: 0, overdue: 0 }]));
   if (paths.length === 0) return counts;
-  const people = all<{ id: number; politicalStatus: string; unitPath: string }>(
-    rawDb(),
+  const people = await sqlDb().all<{ id: number; politicalStatus: string; unitPath: string }>(
     sql`SELECT p."id", p."politicalStatus", u."path" AS "unitPath" FROM "Person" p JOIN "OrgUnit" u ON u."id" = p."unitId"
       WHERE p."disabledAt" IS NULL AND ${anyOf(paths.map((path) => sql`u."path" LIKE ${`${path}%`}`))}
         AND (p."politicalStatus" ${inList(IN_PIPELINE)} OR EXISTS (SELECT 1 FROM "PipelineRecord" r WHERE r."personId" = p."id" AND r."supersededAt" IS NULL))`,

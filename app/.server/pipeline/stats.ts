@@ -9,8 +9,8 @@ import {
   stageTransitions,
 } from "~/lib/pipeline/stats";
 import { unitIdsOnPath } from "~/lib/unit-path";
-import { prisma, rawDb } from "../db";
-import { all, inList, sql } from "../sql";
+import { prisma, sqlDb } from "../db";
+import { inList, sql } from "../sql";
 
 // The pipeline view of the reports page and the 组织部's 发展党员 statistics: over one unit's subtree,
 // the people at each stage per college and branch (one grouped count), the stage steps recorded in a
@@ -29,16 +29,14 @@ const STAGE_STEP_KEYS = new Set<string>(STAGE_STEPS.map((s) => s.step));
 
 /** The figures of the subtree of the unit at `path` for `year` (steps by their calendar day). The caller checks the scope. */
 export async function pipelineStats(path: string, year: number): Promise<PipelineStats> {
-  const db = rawDb();
+  const db = sqlDb();
   const under = `${path}%`;
-  const counts = all<{ unitId: number; politicalStatus: PipelineStage; n: number }>(
-    db,
+  const counts = await db.all<{ unitId: number; politicalStatus: PipelineStage; n: number }>(
     sql`SELECT p."unitId", p."politicalStatus", COUNT(*) AS "n" FROM "Person" p JOIN "OrgUnit" u ON u."id" = p."unitId"
       WHERE p."disabledAt" IS NULL AND u."path" LIKE ${under} AND p."politicalStatus" ${inList([...PIPELINE_STAGES])}
       GROUP BY p."unitId", p."politicalStatus"`,
   );
-  const steps = all<{ personId: number; unitId: number; step: string; happenedOn: string }>(
-    db,
+  const steps = await db.all<{ personId: number; unitId: number; step: string; happenedOn: string }>(
     sql`SELECT r."personId", p."unitId", r."step", r."happenedOn" FROM "PipelineRecord" r
       JOIN "Person" p ON p."id" = r."personId" JOIN "OrgUnit" u ON u."id" = p."unitId"
       WHERE r."supersededAt" IS NULL AND p."disabledAt" IS NULL AND u."path" LIKE ${under} AND r."step" ${inList([...STAGE_STEP_KEYS, ...OUTCOME_STEPS])}`,

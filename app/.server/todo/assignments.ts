@@ -1,8 +1,8 @@
 import { AppError } from "~/lib/app-error";
 import { ASSIGNMENT_KIND_LABELS, type AssignmentKind, handInTiming } from "~/lib/assignments";
 import { type TodoItem, pushItem } from "~/lib/todo";
-import { rawDb } from "../db";
-import { all, inList, sql } from "../sql";
+import { sqlDb } from "../db";
+import { inList, sql } from "../sql";
 import { type TodoPerson, asDate } from "./people";
 
 // A class's written work (心得, 读书报告) not handed in: open to the enrolled member, not submitted or
@@ -15,26 +15,26 @@ export async function assignmentsDue(people: readonly TodoPerson[], now: Date): 
   const result = new Map<number, TodoItem[]>();
   if (people.length === 0) return result;
   const ids = people.map((p) => p.id);
-  const db = rawDb();
-  const members = all<{ classId: number; personId: number }>(
-    db,
+  const db = sqlDb();
+  const members = await db.all<{ classId: number; personId: number }>(
     sql`SELECT "classId", "personId" FROM "ClassMember" WHERE "personId" ${inList(ids)} AND "status" = 'enrolled'`,
   );
   if (members.length === 0) return result;
-  const assignments = all<{ id: number; classId: number; kind: string; title: string; opensAt: string; dueAt: string; lateUntil: string | null }>(
-    db,
-    sql`SELECT "id", "classId", "kind", "title", "opensAt", "dueAt", "lateUntil" FROM "Assignment"
+  const assignments = (
+    await db.all<{ id: number; classId: number; kind: string; title: string; opensAt: string; dueAt: string; lateUntil: string | null }>(
+      sql`SELECT "id", "classId", "kind", "title", "opensAt", "dueAt", "lateUntil" FROM "Assignment"
       WHERE "classId" ${inList([...new Set(members.map((m) => m.classId))])} AND "opensAt" <= ${now}`,
+    )
   ).map((a) => ({ ...a, opensAt: asDate(a.opensAt), dueAt: asDate(a.dueAt), lateUntil: asDate(a.lateUntil) }));
   if (assignments.length === 0) return result;
   const assignmentIds = inList(assignments.map((a) => a.id));
   const personIds = inList([...new Set(members.map((m) => m.personId))]);
-  const submissions = all<{ assignmentId: number; personId: number; status: string; resubmitBy: string | null }>(
-    db,
-    sql`SELECT "assignmentId", "personId", "status", "resubmitBy" FROM "Submission" WHERE "assignmentId" ${assignmentIds} AND "personId" ${personIds}`,
+  const submissions = (
+    await db.all<{ assignmentId: number; personId: number; status: string; resubmitBy: string | null }>(
+      sql`SELECT "assignmentId", "personId", "status", "resubmitBy" FROM "Submission" WHERE "assignmentId" ${assignmentIds} AND "personId" ${personIds}`,
+    )
   ).map((s) => ({ ...s, resubmitBy: asDate(s.resubmitBy) }));
-  const extensions = all<{ assignmentId: number; personId: number; dueAt: string }>(
-    db,
+  const extensions = await db.all<{ assignmentId: number; personId: number; dueAt: string }>(
     sql`SELECT "assignmentId", "personId", "dueAt" FROM "AssignmentExtension" WHERE "assignmentId" ${assignmentIds} AND "personId" ${personIds}`,
   );
   const submissionOf = new Map(submissions.map((s) => [`${s.personId}:${s.assignmentId}`, s]));

@@ -1,8 +1,8 @@
 import { assignmentCovers } from "~/lib/course-assignment";
 import { type TodoItem, pushItem } from "~/lib/todo";
-import { rawDb } from "../db";
+import { sqlDb } from "../db";
 import { courseFinished, lessonCounts, lessonsFinished } from "../hours/required-courses";
-import { all, sql } from "../sql";
+import { sql } from "../sql";
 import { type TodoPerson, asDate } from "./people";
 
 // Required courses (规定动作) not finished: the published courses a CourseAssignment requires of the
@@ -13,7 +13,7 @@ import { type TodoPerson, asDate } from "./people";
 export async function requiredCoursesDue(people: readonly TodoPerson[], now: Date): Promise<Map<number, TodoItem[]>> {
   const result = new Map<number, TodoItem[]>();
   if (people.length === 0) return result;
-  const assignments = all<{
+  const assignments = await sqlDb().all<{
     courseId: number;
     unitId: number;
     politicalStatus: string | null;
@@ -22,15 +22,14 @@ export async function requiredCoursesDue(people: readonly TodoPerson[], now: Dat
     slug: string;
     title: string;
   }>(
-    rawDb(),
     sql`SELECT ca."courseId", ca."unitId", ca."politicalStatus", ca."cadreLevel", ca."dueAt", c."slug", c."title"
       FROM "CourseAssignment" ca JOIN "Course" c ON c."id" = ca."courseId"
       WHERE c."status" = 'published' ORDER BY ca."id"`,
   );
   if (assignments.length === 0) return result;
   const courseIds = [...new Set(assignments.map((a) => a.courseId))];
-  const lessons = lessonCounts(courseIds);
-  const done = lessonsFinished(
+  const lessons = await lessonCounts(courseIds);
+  const done = await lessonsFinished(
     people.map((p) => p.id),
     courseIds,
   );

@@ -1,11 +1,11 @@
 import { type Grant, hasAnyGrant, scopePaths } from "~/lib/permissions";
-import { prisma, rawDb } from "../db";
+import { prisma, sqlDb } from "../db";
 import { moderationCount } from "../discussion/moderation";
 import { openLetterCounts } from "../mailbox/letters";
 import { unitsUnder } from "../org/units";
 import { pipelineDueCounts } from "../pipeline/due";
 import { pendingCountInScope, returnedCountOf } from "../review/review";
-import { type Sql, all, anyOf, get, sql } from "../sql";
+import { type Sql, anyOf, sql } from "../sql";
 import { chinaDay } from "./pipeline";
 
 // What a secretary, an administrator or a trainer must act on, in her scope: each block is counted
@@ -30,7 +30,7 @@ const startsWithAny = (paths: string[]) => paths.map((p) => ({ path: { startsWit
 /** `u."path"` under one of the paths, for a unit aliased `u`. */
 const underAny = (paths: readonly string[]): Sql => anyOf(paths.map((p) => sql`u."path" LIKE ${`${p}%`}`));
 
-const countOf = (stmt: Sql) => Number(get<{ n: number }>(rawDb(), stmt)?.n ?? 0);
+const countOf = async (stmt: Sql) => Number((await sqlDb().get<{ n: number }>(stmt))?.n ?? 0);
 
 /** The blocks that have something in them, in the order a secretary works through them. */
 export async function dutiesOf(caller: Caller, now = new Date()): Promise<Duty[]> {
@@ -41,7 +41,7 @@ export async function dutiesOf(caller: Caller, now = new Date()): Promise<Duty[]
 
   const claims = scopePaths(g, "claims:review");
   if (claims.length) {
-    const count = countOf(
+    const count = await countOf(
       sql`SELECT COUNT(*) AS "n" FROM "CreditClaim" c JOIN "Person" p ON p."id" = c."personId" JOIN "OrgUnit" u ON u."id" = p."unitId"
         WHERE c."status" = 'pending' AND ${underAny(claims)}`,
     );
@@ -50,7 +50,7 @@ export async function dutiesOf(caller: Caller, now = new Date()): Promise<Duty[]
 
   const classes = [...new Set([...scopePaths(g, "classes:manage"), ...scopePaths(g, "classes:nominate")])];
   if (classes.length) {
-    const count = countOf(
+    const count = await countOf(
       sql`SELECT COUNT(*) AS "n" FROM "ClassMember" m JOIN "TrainingClass" c ON c."id" = m."classId" JOIN "OrgUnit" u ON u."id" = c."unitId"
         WHERE m."status" = 'nominated' AND ${underAny(classes)}`,
     );
@@ -81,8 +81,7 @@ export async function dutiesOf(caller: Caller, now = new Date()): Promise<Duty[]
     // 请假 asked for meetings of her units (decision 056), decided on each meeting's page: a link to
     // that page when they all concern one meeting, to the list otherwise. Those whose meeting is over
     // still wait for an answer, so they are counted as past their time.
-    const leaves = get<{ n: number; overdue: number | null; meetings: number; only: number | null }>(
-      rawDb(),
+    const leaves = await sqlDb().get<{ n: number; overdue: number | null; meetings: number; only: number | null }>(
       sql`SELECT COUNT(*) AS "n", SUM(CASE WHEN a."startsAt" <= ${now} THEN 1 ELSE 0 END) AS "overdue",
           COUNT(DISTINCT l."activityId") AS "meetings", MIN(l."activityId") AS "only"
         FROM "ActivityLeave" l JOIN "Activity" a ON a."id" = l."activityId" JOIN "OrgUnit" u ON u."id" = a."unitId"
@@ -108,7 +107,7 @@ export async function dutiesOf(caller: Caller, now = new Date()): Promise<Duty[]
   add({ key: "review-returned", title: "退回修改的发布内容", count: await returnedCountOf(caller.id), overdue: 0, href: "/manage/review" });
 
   const grading = scopePaths(g, "classes:manage");
-  const tutored = all<{ groupId: number }>(rawDb(), sql`SELECT "groupId" FROM "ClassTutor" WHERE "personId" = ${caller.id}`);
+  const tutored = await sqlDb().all<{ groupId: number }>(sql`SELECT "groupId" FROM "ClassTutor" WHERE "personId" = ${caller.id}`);
   if (grading.length || tutored.length) {
     const count = await prisma.submission.count({
       where: {
@@ -132,7 +131,7 @@ export async function dutiesOf(caller: Caller, now = new Date()): Promise<Duty[]
 
   const courses = scopePaths(g, "courses:manage");
   if (courses.length) {
-    const count = countOf(
+    const count = await countOf(
       sql`SELECT COUNT(*) AS "n" FROM "Course" c JOIN "OrgUnit" u ON u."id" = c."unitId" WHERE c."source" = 'studio' AND c."draft" IS NOT NULL AND ${underAny(courses)}`,
     );
     add({ key: "drafts", title: "课程草稿未发布", count, overdue: 0, href: "/manage/courses" });

@@ -2,8 +2,8 @@ import { ACTIVITY_KIND_LABELS, type ActivityKind } from "~/lib/activities";
 import { formatChinaDateTime } from "~/lib/dates";
 import { type TodoItem, pushItem } from "~/lib/todo";
 import { unitIdsOnPath } from "~/lib/unit-path";
-import { rawDb } from "../db";
-import { all, inList, sql } from "../sql";
+import { sqlDb } from "../db";
+import { inList, sql } from "../sql";
 import { type TodoPerson, asDate } from "./people";
 
 // What takes place for the person in a window: the activities (三会一课, 主题党日…) of her units, and
@@ -28,46 +28,47 @@ export async function eventsDue(people: readonly TodoPerson[], from: Date, to: D
   if (people.length === 0) return result;
   const unitIds = [...new Set(people.flatMap((p) => unitIdsOnPath(p.unitPath)))];
   const personIds = inList(people.map((p) => p.id));
-  const db = rawDb();
-  const activities = all<{
-    id: number;
-    unitId: number;
-    kind: string;
-    title: string;
-    startsAt: string;
-    endsAt: string;
-    place: string | null;
-    unitName: string;
-    unitPath: string;
-  }>(
-    db,
-    sql`SELECT a."id", a."unitId", a."kind", a."title", a."startsAt", a."endsAt", a."place", u."name" AS "unitName", u."path" AS "unitPath"
+  const db = sqlDb();
+  const activities = (
+    await db.all<{
+      id: number;
+      unitId: number;
+      kind: string;
+      title: string;
+      startsAt: string;
+      endsAt: string;
+      place: string | null;
+      unitName: string;
+      unitPath: string;
+    }>(
+      sql`SELECT a."id", a."unitId", a."kind", a."title", a."startsAt", a."endsAt", a."place", u."name" AS "unitName", u."path" AS "unitPath"
       FROM "Activity" a JOIN "OrgUnit" u ON u."id" = a."unitId"
       WHERE a."unitId" ${inList(unitIds)} AND a."status" <> 'cancelled' AND a."endsAt" > ${from} AND a."startsAt" < ${to}
         AND NOT EXISTS (SELECT 1 FROM "ClassItem" ci WHERE ci."activityId" = a."id")
       ORDER BY a."startsAt", a."id"`,
+    )
   ).map((a) => ({ ...a, startsAt: asDate(a.startsAt), endsAt: asDate(a.endsAt) }));
-  const enrolled = all<{ classId: number; personId: number }>(
-    db,
+  const enrolled = await db.all<{ classId: number; personId: number }>(
     sql`SELECT "classId", "personId" FROM "ClassMember" WHERE "personId" ${personIds} AND "status" = 'enrolled'`,
   );
   // Most people are in no class: their sessions are not looked for.
   const sessions =
     enrolled.length === 0
       ? []
-      : all<{ classId: number; classTitle: string; id: number; title: string; startsAt: string; endsAt: string }>(
-          db,
-          sql`SELECT ci."classId", c."title" AS "classTitle", a."id", a."title", a."startsAt", a."endsAt"
+      : (
+          await db.all<{ classId: number; classTitle: string; id: number; title: string; startsAt: string; endsAt: string }>(
+            sql`SELECT ci."classId", c."title" AS "classTitle", a."id", a."title", a."startsAt", a."endsAt"
             FROM "ClassItem" ci JOIN "TrainingClass" c ON c."id" = ci."classId" JOIN "Activity" a ON a."id" = ci."activityId"
             WHERE ci."kind" = 'session' AND ci."classId" ${inList([...new Set(enrolled.map((m) => m.classId))])}
               AND a."status" <> 'cancelled' AND a."endsAt" > ${from} AND a."startsAt" < ${to}`,
+          )
         ).map((a) => ({ ...a, startsAt: asDate(a.startsAt), endsAt: asDate(a.endsAt) }));
   // A meeting whose people were chosen by hand (decision 061) is listed to those people only.
-  const chosen = handPickedAttendees(
+  const chosen = await handPickedAttendees(
     activities.map((a) => a.id),
     personIds,
   );
-  const committees = committeeAttendees(
+  const committees = await committeeAttendees(
     activities.filter((a) => a.kind === "committee_meeting" && !chosen.has(a.id)),
     personIds,
   );
@@ -120,17 +121,16 @@ const PARTY_MEMBERS = ["probationary", "member"];
  * each with which of these people it names (not disabled): `expectedAttendeeWhere`'s first rule for
  * many meetings in two statements.
  */
-function handPickedAttendees(activityIds: readonly number[], personIds: ReturnType<typeof inList>): Map<number, Set<number>> {
+async function handPickedAttendees(activityIds: readonly number[], personIds: ReturnType<typeof inList>): Promise<Map<number, Set<number>>> {
   const picked = new Map<number, Set<number>>();
   if (activityIds.length === 0) return picked;
-  const db = rawDb();
-  const ids = all<{ activityId: number }>(db, sql`SELECT DISTINCT "activityId" FROM "ActivityInvitee" WHERE "activityId" ${inList(activityIds)}`).map(
+  const db = sqlDb();
+  const ids = (await db.all<{ activityId: number }>(sql`SELECT DISTINCT "activityId" FROM "ActivityInvitee" WHERE "activityId" ${inList(activityIds)}`)).map(
     (r) => r.activityId,
   );
   if (ids.length === 0) return picked;
   for (const id of ids) picked.set(id, new Set());
-  const rows = all<{ activityId: number; personId: number }>(
-    db,
+  const rows = await db.all<{ activityId: number; personId: number }>(
     sql`SELECT i."activityId", i."personId" FROM "ActivityInvitee" i JOIN "Person" p ON p."id" = i."personId"
       WHERE i."activityId" ${inList(ids)} AND i."personId" ${personIds} AND p."disabledAt" IS NULL`,
   );
@@ -144,23 +144,23 @@ function handPickedAttendees(activityIds: readonly number[], personIds: ReturnTy
  * subtree has committee members (`isCommitteeMember`), for them only. Two statements whatever the
  * number of meetings: which of their units have committee members, and the facts of the people.
  */
-function committeeAttendees(
+async function committeeAttendees(
   meetings: readonly { id: number; unitId: number; unitPath: string }[],
   personIds: ReturnType<typeof inList>,
-): Map<number, Set<number>> {
+): Promise<Map<number, Set<number>>> {
   const expected = new Map<number, Set<number>>();
   if (meetings.length === 0) return expected;
-  const db = rawDb();
+  const db = sqlDb();
   const withCommittee = new Set(
-    all<{ id: number }>(
-      db,
-      sql`SELECT u."id" FROM "OrgUnit" u WHERE u."id" ${inList([...new Set(meetings.map((m) => m.unitId))])} AND EXISTS (
+    (
+      await db.all<{ id: number }>(
+        sql`SELECT u."id" FROM "OrgUnit" u WHERE u."id" ${inList([...new Set(meetings.map((m) => m.unitId))])} AND EXISTS (
         SELECT 1 FROM "Person" p JOIN "OrgUnit" pu ON pu."id" = p."unitId"
         WHERE pu."path" LIKE (u."path" || '%') AND p."disabledAt" IS NULL AND p."isCommitteeMember" = ${true} AND p."politicalStatus" ${inList(PARTY_MEMBERS)})`,
+      )
     ).map((u) => u.id),
   );
-  const candidates = all<{ id: number; unitPath: string; isCommitteeMember: number | boolean }>(
-    db,
+  const candidates = await db.all<{ id: number; unitPath: string; isCommitteeMember: number | boolean }>(
     sql`SELECT p."id", u."path" AS "unitPath", p."isCommitteeMember" FROM "Person" p JOIN "OrgUnit" u ON u."id" = p."unitId"
       WHERE p."id" ${personIds} AND p."disabledAt" IS NULL AND p."politicalStatus" ${inList(PARTY_MEMBERS)}`,
   );

@@ -1,8 +1,8 @@
 import { unitIdsOnPath } from "~/lib/unit-path";
 import { type TodoItem, pushItem } from "~/lib/todo";
 import { classQuizIdsForPeople } from "../audience/class-papers";
-import { rawDb } from "../db";
-import { all, inList, sql } from "../sql";
+import { sqlDb } from "../db";
+import { inList, sql } from "../sql";
 import { type TodoPerson, asDate } from "./people";
 
 // Quizzes and contests open now that the person may take and has not finished. "May take" is the one
@@ -41,9 +41,8 @@ export async function quizzesDue(people: readonly TodoPerson[], now: Date): Prom
   const result = new Map<number, TodoItem[]>();
   if (people.length === 0) return result;
   const ids = people.map((p) => p.id);
-  const db = rawDb();
-  const quizzes = all<{ id: number; title: string; closesAt: string | null }>(
-    db,
+  const db = sqlDb();
+  const quizzes = await db.all<{ id: number; title: string; closesAt: string | null }>(
     sql`SELECT "id", "title", "closesAt" FROM "Quiz"
       WHERE "status" = 'published' AND ("opensAt" IS NULL OR "opensAt" <= ${now}) AND ("closesAt" IS NULL OR "closesAt" > ${now})`,
   );
@@ -51,14 +50,12 @@ export async function quizzesDue(people: readonly TodoPerson[], now: Date): Prom
   const quizIds = quizzes.map((q) => q.id);
   const linked = await classQuizIdsForPeople(ids);
   const audiences = audiencesOf(
-    all<{ paperId: number; unitId: number; politicalStatus: string | null }>(
-      db,
+    await db.all<{ paperId: number; unitId: number; politicalStatus: string | null }>(
       sql`SELECT "quizId" AS "paperId", "unitId", "politicalStatus" FROM "QuizAudience" WHERE "quizId" ${inList(quizIds)}`,
     ),
   );
   const attempts = takings(
-    all<{ personId: number; paperId: number; state: string; deadlineAt: string | null }>(
-      db,
+    await db.all<{ personId: number; paperId: number; state: string; deadlineAt: string | null }>(
       sql`SELECT "personId", "quizId" AS "paperId", "state", "deadlineAt" FROM "QuizAttempt" WHERE "quizId" ${inList(quizIds)} AND "personId" ${inList(ids)}`,
     ),
   );
@@ -95,22 +92,19 @@ export async function quizzesDue(people: readonly TodoPerson[], now: Date): Prom
 export async function contestsDue(people: readonly TodoPerson[], now: Date): Promise<Map<number, TodoItem[]>> {
   const result = new Map<number, TodoItem[]>();
   if (people.length === 0) return result;
-  const db = rawDb();
-  const contests = all<{ id: number; title: string; closesAt: string }>(
-    db,
+  const db = sqlDb();
+  const contests = await db.all<{ id: number; title: string; closesAt: string }>(
     sql`SELECT "id", "title", "closesAt" FROM "Contest" WHERE "status" = 'published' AND "opensAt" <= ${now} AND "closesAt" > ${now}`,
   );
   if (contests.length === 0) return result;
   const contestIds = contests.map((c) => c.id);
   const audiences = audiencesOf(
-    all<{ paperId: number; unitId: number; politicalStatus: string | null }>(
-      db,
+    await db.all<{ paperId: number; unitId: number; politicalStatus: string | null }>(
       sql`SELECT "contestId" AS "paperId", "unitId", "politicalStatus" FROM "ContestAudience" WHERE "contestId" ${inList(contestIds)}`,
     ),
   );
   const entries = takings(
-    all<{ personId: number; paperId: number; state: string; deadlineAt: string | null }>(
-      db,
+    await db.all<{ personId: number; paperId: number; state: string; deadlineAt: string | null }>(
       sql`SELECT "personId", "contestId" AS "paperId", "state", "deadlineAt" FROM "ContestEntry"
         WHERE "contestId" ${inList(contestIds)} AND "personId" ${inList(people.map((p) => p.id))}`,
     ),

@@ -1,5 +1,5 @@
-import { rawDb } from "../db";
-import { all, inList, sql } from "../sql";
+import { sqlDb } from "../db";
+import { inList, sql } from "../sql";
 
 // Whom a to-do list is for: what every source reads of a person (their unit path, political status and
 // cadre level), loaded once for the whole batch so no source reads people again.
@@ -9,8 +9,7 @@ export type TodoPerson = { id: number; unitPath: string; politicalStatus: string
 /** The active people among the ids, as the sources read them. */
 export async function todoPeople(personIds: readonly number[]): Promise<TodoPerson[]> {
   if (personIds.length === 0) return [];
-  return all<TodoPerson>(
-    rawDb(),
+  return sqlDb().all<TodoPerson>(
     sql`SELECT p."id", u."path" AS "unitPath", p."politicalStatus", p."cadreLevel"
       FROM "Person" p JOIN "OrgUnit" u ON u."id" = p."unitId"
       WHERE p."id" ${inList([...personIds])} AND p."disabledAt" IS NULL`,

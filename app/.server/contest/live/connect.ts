@@ -6,16 +6,16 @@ import { eventStream } from "./stream";
 // standing, a host screen the state and the counters. A reconnecting phone gets exactly this, which is
 // how it rejoins where the round is.
 
-export function playerStream(signal: AbortSignal, roundId: number, personId: number, now = new Date()): Response {
-  const round = readRound(roundId)!;
-  const me = meEvent(round, personId);
-  return eventStream(signal, roundId, { personId, host: false }, [sseEvent("state", stateEvent(round, now)), ...(me ? [sseEvent("me", me)] : [])]);
+export async function playerStream(signal: AbortSignal, roundId: number, personId: number, now = new Date()): Promise<Response> {
+  const round = (await readRound(roundId))!;
+  const me = await meEvent(round, personId);
+  return eventStream(signal, roundId, { personId, host: false }, [sseEvent("state", await stateEvent(round, now)), ...(me ? [sseEvent("me", me)] : [])]);
 }
 
-export function hostStream(signal: AbortSignal, roundId: number, now = new Date()): Response {
-  const round = readRound(roundId)!;
+export async function hostStream(signal: AbortSignal, roundId: number, now = new Date()): Promise<Response> {
+  const round = (await readRound(roundId))!;
   return eventStream(signal, roundId, { personId: null, host: true }, [
-    sseEvent("state", stateEvent(round, now)),
-    sseEvent("stats", stats(roundId, round.current)),
+    sseEvent("state", await stateEvent(round, now)),
+    sseEvent("stats", await stats(roundId, round.current)),
   ]);
 }

@@ -8,8 +8,8 @@ import { readQuestion, readRound } from "./snapshot";
 // question → reveal, anything → finished. A change is conditional on the state it was decided from,
 // so a double click cannot skip a question.
 
-function openRound(roundId: number) {
-  const round = readRound(roundId);
+async function openRound(roundId: number) {
+  const round = await readRound(roundId);
   if (!round) throw new AppError("not_found", "没有找到这一轮现场赛");
   if (round.state === "finished") throw new AppError("conflict", "本轮已经结束");
   return round;
@@ -18,25 +18,25 @@ function openRound(roundId: number) {
 async function change(roundId: number, from: { state: string; current: number }, data: Parameters<typeof prisma.liveRound.update>[0]["data"], now: Date) {
   const { count } = await prisma.liveRound.updateMany({ where: { id: roundId, state: from.state, current: from.current }, data });
   if (count === 0) throw new AppError("conflict", "本轮状态刚刚发生了变化，请稍候再试");
-  publishState(roundId, now);
+  await publishState(roundId, now);
 }
 
 export async function startNextQuestion(roundId: number, now = new Date()) {
-  const round = openRound(roundId);
+  const round = await openRound(roundId);
   if (round.state === "question") throw new AppError("conflict", "请先公布本题答案");
   if (round.current >= round.total) throw new AppError("conflict", "已是最后一题，请结束本轮并公布排名");
-  const next = readQuestion(roundId, round.current + 1)!;
+  const next = (await readQuestion(roundId, round.current + 1))!;
   await change(roundId, round, { state: "question", current: next.position, questionAt: now, deadlineAt: new Date(now.getTime() + next.seconds * 1000) }, now);
 }
 
 export async function revealAnswer(roundId: number, now = new Date()) {
-  const round = openRound(roundId);
+  const round = await openRound(roundId);
   if (round.state !== "question") throw new AppError("conflict", "现在没有正在作答的题目");
   await change(roundId, round, { state: "reveal" }, now);
 }
 
 export async function finishRound(roundId: number, now = new Date()) {
-  const round = openRound(roundId);
+  const round = await openRound(roundId);
   // The join code is given back: codes need only be unique among open rounds.
   await change(roundId, round, { state: "finished", finishedAt: now, code: `ended-${roundId}` }, now);
 }

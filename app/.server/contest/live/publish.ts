@@ -9,29 +9,49 @@ import { type RankedPlayer, meEvent, ranking, readRound, stateEvent, stats } fro
 // sent to host screens only, at most once per STATS_EVERY_MS.
 // Several processes serving (decision 071): each holds its own phones' streams, so a change is relayed
 // to the other processes, and each publishes the state it reads from the database to its own streams.
+// The reads await (decision 074), so a round's publications run one after another: one begun earlier
+// never sends an older state after a later one.
 
 const STATS_EVERY_MS = 500;
 
-export function publishState(roundId: number, now = new Date()) {
-  publishHere(roundId, now);
+/** Sends the round's state to every screen, here and in the other processes; resolves once sent here. */
+export function publishState(roundId: number, now = new Date()): Promise<void> {
   relay("live:state", { roundId, at: now.getTime() });
+  return publishHere(roundId, now);
 }
-onRelay("live:state", (m) => publishHere(Number(m.roundId), new Date(Number(m.at))));
+onRelay("live:state", (m) => {
+  publishHere(Number(m.roundId), new Date(Number(m.at))).catch((e: unknown) => console.error("live round (relayed state):", e));
+});
 
-function publishHere(roundId: number, now: Date) {
-  const round = readRound(roundId);
+/** Each round's publication in progress (settled, never rejected): the next waits for it. */
+const publishing = new Map<number, Promise<void>>();
+
+function publishHere(roundId: number, now: Date): Promise<void> {
+  const next = (publishing.get(roundId) ?? Promise.resolve()).then(() => sendState(roundId, now));
+  const settled = next.then(
+    () => undefined,
+    () => undefined,
+  );
+  publishing.set(roundId, settled);
+  void settled.then(() => {
+    if (publishing.get(roundId) === settled) publishing.delete(roundId);
+  });
+  return next;
+}
+
+async function sendState(roundId: number, now: Date) {
+  const round = await readRound(roundId);
   if (!round) return;
-  const listeners = liveHub.listeners(roundId);
-  const ranked = round.state === "reveal" || round.state === "finished" ? ranking(roundId) : undefined;
-  const state = sseEvent("state", stateEvent(round, now, ranked));
-  for (const l of listeners) l.send(state);
-
+  const ranked = round.state === "reveal" || round.state === "finished" ? await ranking(roundId) : undefined;
+  const state = sseEvent("state", await stateEvent(round, now, ranked));
+  const counters = sseEvent("stats", await stats(roundId, round.current));
   const known = ranked ? { ranked, byPerson: new Map<number, RankedPlayer>(ranked.map((p) => [p.personId, p])) } : undefined;
-  const counters = sseEvent("stats", stats(roundId, round.current));
+  const listeners = liveHub.listeners(roundId);
+  for (const l of listeners) l.send(state);
   for (const l of listeners) {
     if (l.host) l.send(counters);
     else if (known && l.personId !== null) {
-      const me = meEvent(round, l.personId, known);
+      const me = await meEvent(round, l.personId, known);
       if (me) l.send(sseEvent("me", me));
     }
   }
@@ -52,13 +72,16 @@ function scheduleHere(roundId: number): boolean {
     roundId,
     setTimeout(() => {
       pending.delete(roundId);
-      const hosts = liveHub.listeners(roundId).filter((l) => l.host);
-      if (hosts.length === 0) return;
-      const round = readRound(roundId);
-      if (!round) return;
-      const counters = sseEvent("stats", stats(roundId, round.current));
-      for (const l of hosts) l.send(counters);
+      sendStats(roundId).catch((e: unknown) => console.error("live round (counters):", e));
     }, STATS_EVERY_MS).unref(),
   );
   return true;
+}
+
+async function sendStats(roundId: number) {
+  if (!liveHub.listeners(roundId).some((l) => l.host)) return;
+  const round = await readRound(roundId);
+  if (!round) return;
+  const counters = sseEvent("stats", await stats(roundId, round.current));
+  for (const l of liveHub.listeners(roundId)) if (l.host) l.send(counters);
 }

@@ -10,11 +10,11 @@ import {
   type LiveStatsEvent,
 } from "~/lib/live-events";
 import { rankScores } from "~/lib/live-scoring";
-import { rawDb } from "../../db";
-import { all, get, sql } from "../../sql";
+import { sqlDb } from "../../db";
+import { type SqlRunner, forShare, raw, sql } from "../../sql";
 
-// The round as the screens see it, read on the raw connection (decision 017: reads that thousands of
-// phones make at once stay off Prisma). The key enters a snapshot only in the reveal and finished
+// The round as the screens see it, read as raw SQL (decision 017: reads that thousands of phones make
+// at once stay off Prisma; decision 074: `sqlDb()`, or the caller's transaction where one is given). The key enters a snapshot only in the reveal and finished
 // states; while a question is open, a snapshot has its stem and options and nothing else.
 
 export type RoundRow = {
@@ -29,25 +29,27 @@ export type RoundRow = {
   total: number;
 };
 
-export function readRound(roundId: number): RoundRow | null {
+/**
+ * The round. `lock` (in a transaction that decides on its state: an answer) reads it `forShare()`, so
+ * on PostgreSQL the host's move waits for that transaction and the screens then count its answer.
+ */
+export async function readRound(roundId: number, db: SqlRunner = sqlDb(), lock = false): Promise<RoundRow | null> {
   return (
-    get<RoundRow>(
-      rawDb(),
+    (await db.get<RoundRow>(
       sql`SELECT r."id", r."contestId", r."title", r."code", r."state", r."current", r."questionAt", r."deadlineAt",
-        (SELECT count(*) FROM "LiveQuestion" q WHERE q."roundId" = r."id") AS "total" FROM "LiveRound" r WHERE r."id" = ${roundId}`,
-    ) ?? null
+        (SELECT count(*) FROM "LiveQuestion" q WHERE q."roundId" = r."id") AS "total" FROM "LiveRound" r WHERE r."id" = ${roundId}${lock ? forShare() : raw("")}`,
+    )) ?? null
   );
 }
 
 export type QuestionRow = { position: number; seconds: number; points: number; type: LiveQuestionType; stem: string; options: string | null; answer: string };
 
-export function readQuestion(roundId: number, position: number): QuestionRow | null {
+export async function readQuestion(roundId: number, position: number, db: SqlRunner = sqlDb()): Promise<QuestionRow | null> {
   return (
-    get<QuestionRow>(
-      rawDb(),
+    (await db.get<QuestionRow>(
       sql`SELECT lq."position", lq."seconds", lq."points", q."type", q."stem", q."options", q."answer"
         FROM "LiveQuestion" lq JOIN "Question" q ON q."id" = lq."questionId" WHERE lq."roundId" = ${roundId} AND lq."position" = ${position}`,
-    ) ?? null
+    )) ?? null
   );
 }
 
@@ -71,19 +73,17 @@ export function keyValues(q: Pick<QuestionRow, "type" | "answer">): string[] {
   return ([] as unknown[]).concat(answer).map(String);
 }
 
-const answeredCount = (roundId: number, position: number) =>
-  get<{ n: number; correct: number }>(
-    rawDb(),
+const answeredCount = async (roundId: number, position: number) =>
+  (await sqlDb().get<{ n: number; correct: number }>(
     sql`SELECT count(*) AS "n", coalesce(sum(CASE WHEN "correct" THEN 1 ELSE 0 END), 0) AS "correct"
       FROM "LiveAnswer" WHERE "roundId" = ${roundId} AND "position" = ${position}`,
-  )!;
+  ))!;
 
-function reveal(round: RoundRow, q: QuestionRow): LiveReveal {
+async function reveal(round: RoundRow, q: QuestionRow): Promise<LiveReveal> {
   const answer = keyValues(q);
   const view = questionView(q);
   const counts = new Map(view.options.map((o) => [o.value, 0]));
-  const distribution = all<{ response: string; n: number }>(
-    rawDb(),
+  const distribution = await sqlDb().all<{ response: string; n: number }>(
     sql`SELECT "response", count(*) AS "n" FROM "LiveAnswer" WHERE "roundId" = ${round.id} AND "position" = ${q.position} GROUP BY "response"`,
   );
   for (const row of distribution) {
@@ -91,22 +91,22 @@ function reveal(round: RoundRow, q: QuestionRow): LiveReveal {
       if (counts.has(value)) counts.set(value, counts.get(value)! + row.n);
     }
   }
-  const answered = answeredCount(round.id, q.position);
+  const answered = await answeredCount(round.id, q.position);
   return {
     answer,
     distribution: view.options.map((o) => ({ value: o.value, count: counts.get(o.value)!, correct: answer.includes(o.value) })),
-    unanswered: Math.max(0, playerCount(round.id) - answered.n),
+    unanswered: Math.max(0, (await playerCount(round.id)) - answered.n),
     correctCount: answered.correct,
   };
 }
 
-export function playerCount(roundId: number): number {
-  return get<{ n: number }>(rawDb(), sql`SELECT count(*) AS "n" FROM "LivePlayer" WHERE "roundId" = ${roundId}`)!.n;
+export async function playerCount(roundId: number): Promise<number> {
+  return (await sqlDb().get<{ n: number }>(sql`SELECT count(*) AS "n" FROM "LivePlayer" WHERE "roundId" = ${roundId}`))!.n;
 }
 
-export function stats(roundId: number, position: number): LiveStatsEvent {
-  const answered = position > 0 ? answeredCount(roundId, position).n : 0;
-  return { players: playerCount(roundId), answered };
+export async function stats(roundId: number, position: number): Promise<LiveStatsEvent> {
+  const answered = position > 0 ? (await answeredCount(roundId, position)).n : 0;
+  return { players: await playerCount(roundId), answered };
 }
 
 /** `showName` is 1/0 on SQLite, a boolean on PostgreSQL. */
@@ -122,9 +122,8 @@ function seats(rows: readonly Pick<PlayerRow, "personId" | "joinedAt">[]): Map<n
 }
 
 /** Every player with a place, best first. */
-export function ranking(roundId: number): RankedPlayer[] {
-  const rows = all<PlayerRow>(
-    rawDb(),
+export async function ranking(roundId: number): Promise<RankedPlayer[]> {
+  const rows = await sqlDb().all<PlayerRow>(
     sql`SELECT lp."personId", lp."score", lp."showName", lp."joinedAt", p."name", u."name" AS "unit" FROM "LivePlayer" lp
       JOIN "Person" p ON p."id" = lp."personId" JOIN "OrgUnit" u ON u."id" = p."unitId" WHERE lp."roundId" = ${roundId}`,
   );
@@ -135,9 +134,8 @@ export function ranking(roundId: number): RankedPlayer[] {
 }
 
 /** A player's own consent and the label the screens show for them without it. */
-export function playerNameChoice(roundId: number, personId: number): { showName: boolean; anonymousLabel: string } | null {
-  const rows = all<Pick<PlayerRow, "personId" | "joinedAt" | "showName">>(
-    rawDb(),
+export async function playerNameChoice(roundId: number, personId: number): Promise<{ showName: boolean; anonymousLabel: string } | null> {
+  const rows = await sqlDb().all<Pick<PlayerRow, "personId" | "joinedAt" | "showName">>(
     sql`SELECT "personId", "joinedAt", "showName" FROM "LivePlayer" WHERE "roundId" = ${roundId}`,
   );
   const mine = rows.find((r) => r.personId === personId);
@@ -146,8 +144,8 @@ export function playerNameChoice(roundId: number, personId: number): { showName:
 }
 
 /** The round as a `state` event. `ranked` is passed when the caller already computed it. */
-export function stateEvent(round: RoundRow, now: Date, ranked?: RankedPlayer[]): LiveStateEvent {
-  const q = round.current > 0 && round.state !== "lobby" ? readQuestion(round.id, round.current) : null;
+export async function stateEvent(round: RoundRow, now: Date, ranked?: RankedPlayer[]): Promise<LiveStateEvent> {
+  const q = round.current > 0 && round.state !== "lobby" ? await readQuestion(round.id, round.current) : null;
   const shows = round.state === "reveal" || round.state === "finished";
   return {
     roundId: round.id,
@@ -159,9 +157,9 @@ export function stateEvent(round: RoundRow, now: Date, ranked?: RankedPlayer[]):
     deadlineAt: round.deadlineAt ? Date.parse(round.deadlineAt) : null,
     now: now.getTime(),
     question: q && round.state !== "finished" ? questionView(q) : null,
-    reveal: q && round.state === "reveal" ? reveal(round, q) : null,
+    reveal: q && round.state === "reveal" ? await reveal(round, q) : null,
     leaderboard: shows
-      ? (ranked ?? ranking(round.id)).slice(0, LEADERBOARD_SIZE).map((p) => ({ place: p.place, name: p.name, unit: p.unit, score: p.score }))
+      ? (ranked ?? (await ranking(round.id))).slice(0, LEADERBOARD_SIZE).map((p) => ({ place: p.place, name: p.name, unit: p.unit, score: p.score }))
       : null,
   };
 }
@@ -170,20 +168,23 @@ export function stateEvent(round: RoundRow, now: Date, ranked?: RankedPlayer[]):
  * One player's standing. While a question is open the answer's correctness and points stay hidden,
  * and so does the score that already includes them (it would tell the answer before the reveal).
  */
-export function meEvent(round: RoundRow, personId: number, known?: { ranked: RankedPlayer[]; byPerson: Map<number, RankedPlayer> }): LiveMeEvent | null {
-  const db = rawDb();
+export async function meEvent(
+  round: RoundRow,
+  personId: number,
+  known?: { ranked: RankedPlayer[]; byPerson: Map<number, RankedPlayer> },
+): Promise<LiveMeEvent | null> {
+  const db = sqlDb();
   const mine = known
     ? known.byPerson.get(personId)
-    : get<{ score: number }>(db, sql`SELECT "score" FROM "LivePlayer" WHERE "roundId" = ${round.id} AND "personId" = ${personId}`);
+    : await db.get<{ score: number }>(sql`SELECT "score" FROM "LivePlayer" WHERE "roundId" = ${round.id} AND "personId" = ${personId}`);
   if (!mine) return null;
   const answer =
     round.current > 0
-      ? get<{ correct: number | boolean; points: number }>(
-          db,
+      ? await db.get<{ correct: number | boolean; points: number }>(
           sql`SELECT "correct", "points" FROM "LiveAnswer" WHERE "roundId" = ${round.id} AND "position" = ${round.current} AND "personId" = ${personId}`,
         )
       : undefined;
-  const players = known ? known.ranked.length : playerCount(round.id);
+  const players = known ? known.ranked.length : await playerCount(round.id);
   if (round.state === "question" || round.state === "lobby") {
     return {
       score: mine.score - (answer?.points ?? 0),
@@ -194,7 +195,7 @@ export function meEvent(round: RoundRow, personId: number, known?: { ranked: Ran
   }
   const place = known
     ? known.byPerson.get(personId)!.place
-    : 1 + get<{ n: number }>(db, sql`SELECT count(*) AS "n" FROM "LivePlayer" WHERE "roundId" = ${round.id} AND "score" > ${mine.score}`)!.n;
+    : 1 + (await db.get<{ n: number }>(sql`SELECT count(*) AS "n" FROM "LivePlayer" WHERE "roundId" = ${round.id} AND "score" > ${mine.score}`))!.n;
   return {
     score: mine.score,
     place,

@@ -1,0 +1,192 @@
+import type Database from "better-sqlite3";
+import { type Sql, type SqlDb, type SqlTx, type TransactionOptions, asyncTransactionOpen, isSelect, preparedStatement, render } from "./sql";
+
+// The better-sqlite3 backend of the async interface (decision 074). Each statement still runs
+// synchronously once it is called; what awaits is the turn to run it. Two rules keep it as correct as
+// the synchronous calls were, now that a transaction's body can await between its statements:
+//   - one transaction at a time on the connection, and no statement from outside while one is open
+//     (it would run inside it and share its fate): they wait until it has committed or rolled back;
+//   - the other connection of the process (Prisma's) must be quiet when a transaction begins, and
+//     stays held at its gate from the moment one waits to begin until it has ended: a write there
+//     would otherwise wait for SQLite's lock with the event loop blocked, until busy_timeout, as the
+//     open transaction cannot finish meanwhile. Holding it while waiting means a busy Prisma cannot
+//     starve a transaction here. A write outside a transaction only needs no transaction open there.
+// A transaction begins IMMEDIATE (the write lock at once, so several processes on the file cannot
+// interleave a read-then-write: what `forUpdate()` does on PostgreSQL).
+
+/** How this connection takes turns with the process's other one (Prisma's, through db.ts's gate). */
+export type ConnectionTurns = {
+  /** Resolves when the other connection may be quiet: no transaction open, no statement in flight. */
+  quiet(): Promise<void>;
+  /** Whether it is quiet now, checked in the same synchronous step as the BEGIN that follows. */
+  isQuiet(): boolean;
+  /** Resolves when the other connection may have no transaction open. */
+  idle(): Promise<void>;
+  /** Whether it has no transaction open now, checked in the same synchronous step as the write that follows. */
+  isIdle(): boolean;
+};
+
+const ALWAYS_QUIET: ConnectionTurns = { quiet: () => Promise.resolve(), isQuiet: () => true, idle: () => Promise.resolve(), isIdle: () => true };
+
+/** A transaction-control statement (BEGIN, SAVEPOINT sp1, …), prepared once like any other. */
+function control(database: Database.Database, text: string) {
+  preparedStatement(database, text).run();
+}
+
+function prepared(database: Database.Database, stmt: Sql) {
+  const { text, values } = render(stmt);
+  return { statement: preparedStatement(database, text), values };
+}
+
+function all<Row>(database: Database.Database, stmt: Sql): Row[] {
+  const { statement, values } = prepared(database, stmt);
+  return statement.all(...values) as Row[];
+}
+
+function get<Row>(database: Database.Database, stmt: Sql): Row | undefined {
+  const { statement, values } = prepared(database, stmt);
+  return statement.get(...values) as Row | undefined;
+}
+
+function run(database: Database.Database, stmt: Sql): number {
+  const { statement, values } = prepared(database, stmt);
+  return statement.run(...values).changes;
+}
+
+class SqliteTx implements SqlTx {
+  readonly dialect = "sqlite" as const;
+  #depth = 0;
+  #ended = false;
+
+  constructor(readonly database: Database.Database) {}
+
+  #check() {
+    if (this.#ended) throw new Error("A statement on a transaction that has ended: it would run outside it.");
+  }
+
+  async all<Row>(stmt: Sql): Promise<Row[]> {
+    this.#check();
+    return all<Row>(this.database, stmt);
+  }
+
+  async get<Row>(stmt: Sql): Promise<Row | undefined> {
+    this.#check();
+    return get<Row>(this.database, stmt);
+  }
+
+  async run(stmt: Sql): Promise<number> {
+    this.#check();
+    return run(this.database, stmt);
+  }
+
+  async savepoint<T>(fn: (tx: SqlTx) => Promise<T>): Promise<T> {
+    this.#check();
+    const name = `sp${++this.#depth}`;
+    control(this.database, `SAVEPOINT ${name}`);
+    try {
+      const result = await fn(this);
+      control(this.database, `RELEASE ${name}`);
+      return result;
+    } catch (e) {
+      control(this.database, `ROLLBACK TO ${name}`);
+      control(this.database, `RELEASE ${name}`);
+      throw e;
+    } finally {
+      this.#depth--;
+    }
+  }
+
+  end() {
+    this.#ended = true;
+  }
+}
+
+export class SqliteSqlDb implements SqlDb {
+  readonly dialect = "sqlite" as const;
+  /** Settles when the open transaction has ended; null when none is open. */
+  #open: Promise<void> | null = null;
+  /** The same, from the moment a transaction's turn comes (before it waits for the other connection). */
+  #claimed: Promise<void> | null = null;
+  /** The queue of transactions: each waits for the one before. */
+  #queue: Promise<void> = Promise.resolve();
+
+  constructor(
+    readonly database: Database.Database,
+    private readonly turns: ConnectionTurns = ALWAYS_QUIET,
+  ) {}
+
+  /**
+   * Whether the other connection must hold its statements: a transaction here is open or waits for it
+   * to be quiet (db.ts's gate, and `prismaIdle()` of the synchronous writers, ask this).
+   */
+  holdsOthers(): boolean {
+    return this.#claimed !== null;
+  }
+
+  /** Resolves when the other connection may go on: no transaction here is open or waiting to begin. */
+  async othersMayGo(): Promise<void> {
+    while (this.#claimed) await this.#claimed;
+  }
+
+  /** A statement outside a transaction: after the open one, and a write only when Prisma's connection has no transaction open. */
+  async #outside(stmt: Sql): Promise<void> {
+    const write = !isSelect(stmt);
+    for (;;) {
+      if (this.#open) await this.#open;
+      else if (write && !this.turns.isIdle()) await this.turns.idle();
+      else return;
+    }
+  }
+
+  async all<Row>(stmt: Sql): Promise<Row[]> {
+    if (this.#open || !isSelect(stmt)) await this.#outside(stmt);
+    return all<Row>(this.database, stmt);
+  }
+
+  async get<Row>(stmt: Sql): Promise<Row | undefined> {
+    if (this.#open || !isSelect(stmt)) await this.#outside(stmt);
+    return get<Row>(this.database, stmt);
+  }
+
+  async run(stmt: Sql): Promise<number> {
+    await this.#outside(stmt);
+    return run(this.database, stmt);
+  }
+
+  async transaction<T>(fn: (tx: SqlTx) => Promise<T>, options?: TransactionOptions): Promise<T> {
+    let release!: () => void;
+    const mine = new Promise<void>((r) => (release = r));
+    const before = this.#queue;
+    this.#queue = before.then(() => mine);
+    await before;
+    // A read-only transaction takes no write lock, so Prisma's connection need not wait for it.
+    const writes = !options?.readOnly;
+    if (writes) this.#claimed = mine;
+    try {
+      // The last check and the BEGIN are one synchronous step.
+      while (writes && !this.turns.isQuiet()) await this.turns.quiet();
+      control(this.database, writes ? "BEGIN IMMEDIATE" : "BEGIN");
+      this.#open = mine;
+      asyncTransactionOpen.add(this.database);
+    } catch (e) {
+      this.#open = this.#claimed = null;
+      release();
+      throw e;
+    }
+    const tx = new SqliteTx(this.database);
+    try {
+      const result = await fn(tx);
+      tx.end();
+      control(this.database, "COMMIT");
+      return result;
+    } catch (e) {
+      tx.end();
+      if (this.database.inTransaction) control(this.database, "ROLLBACK");
+      throw e;
+    } finally {
+      asyncTransactionOpen.delete(this.database);
+      this.#open = this.#claimed = null;
+      release();
+    }
+  }
+}
