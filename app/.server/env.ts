@@ -102,6 +102,8 @@ const EnvSchema = z
     /** Where the rule packs are read from: a school may keep packs of its own beside the shipped ones. */
     RULE_PACKS_DIR: z.string().default("./content/rule-packs"),
     PIPELINE_PACKS_DIR: z.string().default("./content/pipeline-packs"),
+    /** The folder a course's shipped media paths are relative to (content/courses/… under it): the project root. */
+    CONTENT_ROOT: z.string().default("."),
     /** Signs 学时证明 tokens; without it a random key is kept in DATA_DIR/keys/certificate.key (decision 023). */
     CERT_SECRET: z.string().min(32, "CERT_SECRET must be at least 32 characters").optional(),
     /** What every question must have beyond the rules, comma-separated: explanation (解析), tags (标签). */
@@ -213,6 +215,7 @@ function load() {
     trustProxy: raw.TRUST_PROXY === "true",
     argon2Concurrency: raw.ARGON2_CONCURRENCY,
     rulePacksDir: path.resolve(raw.RULE_PACKS_DIR),
+    contentRoot: path.resolve(raw.CONTENT_ROOT),
     pipelinePacksDir: path.resolve(raw.PIPELINE_PACKS_DIR),
     similarityTimeLimitMs: raw.SIMILARITY_TIME_LIMIT_MS,
     certSecret: raw.CERT_SECRET,

@@ -150,8 +150,15 @@ export function postgresCluster(): Promise<{ port: number }> {
 
 export type TestDatabase = { url: string; name: string; drop(): Promise<void> };
 
-/** A new database copied from the migrated template: empty tables, every migration applied. */
+/** The certificate key the tests' PostgreSQL processes share: multi-node mode refuses to start without one (decision 076). */
+export const TEST_CERT_SECRET = "test-certificate-secret-shared-by-every-node";
+
+/**
+ * A new database copied from the migrated template: empty tables, every migration applied. Sets
+ * CERT_SECRET in this process when it has none, as every node on PostgreSQL needs it.
+ */
 export async function freshPostgresDatabase(): Promise<TestDatabase> {
+  process.env.CERT_SECRET ??= TEST_CERT_SECRET;
   const { port } = await postgresCluster();
   const name = `test_${crypto.randomUUID().replace(/-/g, "")}`;
   const admin = new pg.Client({ connectionString: adminUrl(port) });

@@ -3,13 +3,17 @@ import { databaseEngine } from "../../app/.server/env";
 
 // DATABASE_URL chooses the engine (decision 073): file: SQLite (the default), postgres(ql):// PostgreSQL.
 
-const saved = process.env.DATABASE_URL;
+const saved = { url: process.env.DATABASE_URL, secret: process.env.CERT_SECRET };
 afterEach(() => {
-  process.env.DATABASE_URL = saved;
+  process.env.DATABASE_URL = saved.url;
+  if (saved.secret === undefined) delete process.env.CERT_SECRET;
+  else process.env.CERT_SECRET = saved.secret;
 });
 
 async function freshEnv(url: string) {
   process.env.DATABASE_URL = url;
+  // PostgreSQL is multi-node mode, which needs the shared certificate key (decision 076).
+  if (databaseEngine(url) === "postgres") process.env.CERT_SECRET = "a-certificate-secret-of-at-least-32-characters";
   vi.resetModules();
   // Wrapped: a promise resolving to the env proxy itself would read `then` on it, loading it early.
   return { env: (await import("../../app/.server/env")).env };

@@ -1,9 +1,9 @@
-import type { FileStorage } from "../storage/storage";
+import type { ByteRange, FileStorage } from "../storage/storage";
 
 // Media files answered to browsers with HTTP Range support (RFC 9110 §14), which a <video> element
 // needs to seek. The body streams from the file storage; nothing is read before the client asks for it.
 
-export type ByteRange = { start: number; end: number };
+export type { ByteRange };
 
 /**
  * The one byte range to serve (end inclusive), "unsatisfiable" for a 416, or null to ignore the

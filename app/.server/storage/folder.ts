@@ -1,8 +1,7 @@
 import crypto from "node:crypto";
 import { type FileHandle, copyFile, mkdir, open, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
-import type { ByteRange } from "../media/range";
-import type { FileStorage } from "./storage";
+import type { ByteRange, FileStorage } from "./storage";
 
 // Files in a folder by key (decision 076): the key is the path under the folder, in the layout DATA_DIR
 // has always had. A write goes to a temporary file in the same directory and is renamed over the key,

@@ -1,7 +1,8 @@
-import path from "node:path";
-import type { ByteRange } from "../media/range";
 import { env } from "../env";
 import { FolderStorage } from "./folder";
+
+/** Bytes start…end of a file, both inclusive (an HTTP Range). */
+export type ByteRange = { start: number; end: number };
 
 // Where uploaded and generated files live (decision 076): course media uploaded in the studio, library
 // documents, meeting minutes' photos and attachments, assignment attachments, claim evidence, pipeline
@@ -42,5 +43,5 @@ export function fileStorage(): FileStorage {
 
 /** The files shipped with the code (a course's media under content/courses): read-only in use, the same on every node. */
 export function contentFiles(): FileStorage {
-  return (g.__contentFiles ??= new FolderStorage(path.resolve(".")));
+  return (g.__contentFiles ??= new FolderStorage(env.contentRoot));
 }

@@ -3,7 +3,6 @@ import fs from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { openCourseFactory } from "../../course-factories";
-import { ROOT } from "../../support/paths";
 import { type Checkpoint } from "~/lib/course-format";
 import { type MdxNode } from "~/lib/mdx-tree";
 import { type PoliticalStatus } from "~/lib/vocabulary";
@@ -16,8 +15,8 @@ import { uniqueSuffix } from "./quiz-seed";
 //
 // Two things differ from what content sync would write, both because of where the e2e server runs
 // (a snapshot of build/ in tests/.tmp/e2e-app, which is also its working directory):
-// - a "content" media file is stored with an absolute path: the server resolves `file` against its
-//   working directory, which is the project root only in production;
+// - a "content" media file's path is relative to the project root, which the server is told
+//   (CONTENT_ROOT in E2E_CONTENT_ENV): its working directory is the build snapshot;
 // - a lesson's compiled body is written straight into that server's MDX cache
 //   (DATA_DIR/cache/mdx/<bodyHash>.json), under a key made up here: the lesson page reads the cache by
 //   the stored `bodyHash` and never compiles, so the test states the tree it wants to see.
@@ -98,14 +97,14 @@ export function seedCourse(input: SeedCourse): SeededCourse {
         });
         if (input.cover) {
           const coverPath = `media/cover${path.extname(input.cover.file)}`;
-          cf.media({ courseId, path: coverPath, file: path.resolve(ROOT, input.cover.file), mime: input.cover.mime });
+          cf.media({ courseId, path: coverPath, file: input.cover.file, mime: input.cover.mime });
           db.prepare("UPDATE Course SET coverPath = ? WHERE id = ?").run(coverPath, courseId);
         }
         const lessons: SeededCourse["lessons"] = {};
         input.lessons.forEach((l, i) => {
           const videoPath = l.video ? `media/${l.key}${path.extname(l.video.file)}` : null;
           if (l.video) {
-            cf.media({ courseId, path: videoPath!, file: path.resolve(ROOT, l.video.file), mime: l.video.mime, durationSec: l.video.durationSec });
+            cf.media({ courseId, path: videoPath!, file: l.video.file, mime: l.video.mime, durationSec: l.video.durationSec });
           }
           const body = `${l.title}（端到端测试课时）`;
           const bodyHash = crypto.createHash("sha256").update(`e2e\0${slug}\0${l.key}\0${body}`).digest("hex");

@@ -19,6 +19,7 @@ export const E2E_REPORT = path.join(TMP, "playwright-report.json");
  * build snapshot, which has none): every server an e2e spec starts passes these.
  */
 export const E2E_CONTENT_ENV = {
+  CONTENT_ROOT: ROOT,
   RULE_PACKS_DIR: path.join(ROOT, "content", "rule-packs"),
   PIPELINE_PACKS_DIR: path.join(ROOT, "content", "pipeline-packs"),
 };
