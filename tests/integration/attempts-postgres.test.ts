@@ -33,7 +33,16 @@ beforeAll(async () => {
   personId = person.id;
   const bank = await prisma.questionBank.create({ data: { slug: "race", title: "题库", unitId: unit.id } });
   const quiz = await prisma.quiz.create({
-    data: { title: "测验", unitId: unit.id, createdById: person.id, status: "published", maxAttempts: 100, passPercent: 60 },
+    data: {
+      title: "测验",
+      unitId: unit.id,
+      createdById: person.id,
+      status: "published",
+      maxAttempts: 100,
+      passPercent: 60,
+      shuffleQuestions: false,
+      shuffleOptions: false,
+    },
   });
   quizId = quiz.id;
   for (let i = 1; i <= QUESTIONS; i++) {
