@@ -1,7 +1,6 @@
-import type Database from "better-sqlite3";
 import { prisma } from "./db";
 import { clientAddress } from "./http/context";
-import { run, sql } from "./sql";
+import { type SqlRunner, sql } from "./sql";
 
 // Who did what to whom: sign-ins, refusals, role and status changes, personal-data views, exports.
 
@@ -211,13 +210,12 @@ export async function audit(event: AuditEvent): Promise<void> {
 }
 
 /**
- * Writes an event synchronously on a raw connection, inside the caller's transaction: for a hot writer
+ * Writes an event on the async data layer, inside the caller's transaction (its `tx`): for a hot writer
  * that stores its change and the change's record in one commit (a discussion post, decision 049).
  */
-export function auditOn(db: Database.Database, event: AuditEvent, at = new Date()): void {
+export async function auditOn(db: SqlRunner, event: AuditEvent, at = new Date()): Promise<void> {
   const r = auditRow(event);
-  run(
-    db,
+  await db.run(
     sql`INSERT INTO "AuditLog" ("at", "actorId", "action", "targetKind", "targetId", "ip", "detail")
       VALUES (${at}, ${r.actorId}, ${r.action}, ${r.targetKind}, ${r.targetId}, ${r.ip}, ${r.detail})`,
   );

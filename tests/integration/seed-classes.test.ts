@@ -44,9 +44,10 @@ beforeAll(async () => {
   await seedDemoUniversity(dbFile);
   const { syncContentBanks } = await import("../../app/.server/quiz/banks");
   const { syncContentCourses } = await import("../../app/.server/content/course-sync");
+  const { SqliteSqlDb } = await import("../../app/.server/sql-sqlite");
   const raw = new Database(dbFile, { timeout: 5000 });
   syncContentBanks({ dir: path.join(ROOT, "content", "banks"), db: raw });
-  const courses = await syncContentCourses({ dir: path.join(ROOT, "content", "courses"), projectRoot: ROOT, db: raw });
+  const courses = await syncContentCourses({ dir: path.join(ROOT, "content", "courses"), projectRoot: ROOT, db: new SqliteSqlDb(raw) });
   raw.close();
   expect(courses.failed).toEqual([]);
   seedDemoQuiz(dbFile);

@@ -388,9 +388,10 @@ describe("the demo's threads under lessons, written after the content sync as `n
   let threads: number;
   beforeAll(async () => {
     const { syncContentCourses } = await import("../../app/.server/content/course-sync");
+    const { SqliteSqlDb } = await import("../../app/.server/sql-sqlite");
     const writer = new Database(dbFile, { timeout: 5000 });
     try {
-      const synced = await syncContentCourses({ dir: path.join(ROOT, "content", "courses"), projectRoot: ROOT, db: writer });
+      const synced = await syncContentCourses({ dir: path.join(ROOT, "content", "courses"), projectRoot: ROOT, db: new SqliteSqlDb(writer) });
       expect(synced.failed).toEqual([]);
     } finally {
       writer.close();

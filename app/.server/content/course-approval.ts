@@ -1,8 +1,8 @@
 import { AppError } from "~/lib/app-error";
 import { thawRevision } from "~/lib/course-review";
-import { prisma, prismaIdle, rawDb } from "../db";
+import { prisma, sqlDb } from "../db";
 import { type Reviewer, claimForApproval, finishApproval, releaseClaim, reviewableItem } from "../review/review";
-import { get, run, sql } from "../sql";
+import { forUpdate, sql } from "../sql";
 import { applyCourse } from "./course-sync";
 import { checkDraft } from "./studio";
 
@@ -57,17 +57,17 @@ export async function approveCourseRevision(reviewer: Reviewer, itemId: number) 
   await claimForApproval(reviewer, itemId);
   let revision: number;
   try {
-    await prismaIdle();
-    const db = rawDb();
-    revision = db.transaction(() => {
+    revision = await sqlDb().transaction(async (tx) => {
       // Checked again inside the transaction: the course archived (or its slug reused) meanwhile is not revived.
-      const live = get<{ slug: string; status: string; draft: string | null }>(db, sql`SELECT "slug", "status", "draft" FROM "Course" WHERE "id" = ${courseId}`);
+      const live = await tx.get<{ slug: string; status: string; draft: string | null }>(
+        sql`SELECT "slug", "status", "draft" FROM "Course" WHERE "id" = ${courseId}${forUpdate()}`,
+      );
       if (!live || live.status === "archived" || live.slug !== checked.slug) throw new AppError("conflict", GONE);
-      const published = applyCourse(db, checked, { source: "studio", unitId: course.unitId, note, actorId: item.authorId });
+      const published = await applyCourse(tx, checked, { source: "studio", unitId: course.unitId, note, actorId: item.authorId });
       // Edits made in the studio after submission did not ride along; they stay the studio's draft.
-      if (live.draft !== null && live.draft !== frozen) run(db, sql`UPDATE "Course" SET "draft" = ${live.draft} WHERE "id" = ${courseId}`);
+      if (live.draft !== null && live.draft !== frozen) await tx.run(sql`UPDATE "Course" SET "draft" = ${live.draft} WHERE "id" = ${courseId}`);
       return published;
-    })();
+    });
   } catch (e) {
     await releaseClaim(reviewer.id, itemId);
     throw e;

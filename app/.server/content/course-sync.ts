@@ -1,10 +1,9 @@
 import fs from "node:fs";
 import path from "node:path";
-import type Database from "better-sqlite3";
 import { type CourseDraft } from "~/lib/course-draft";
-import { rawDb } from "../db";
+import { sqlDb } from "../db";
 import { syncSearchEntryOn } from "../search/site-entries";
-import { get, notInList, run, sql } from "../sql";
+import { type SqlDb, type SqlTx, forUpdate, notInList, sql } from "../sql";
 import { type CourseProblem, type LoadedCourse, loadCourseDir } from "./course-files";
 
 // Courses kept as files (content/courses/<slug>/) are brought into the database at every start,
@@ -25,11 +24,11 @@ export type CourseSyncSummary = {
 export async function syncContentCourses({
   dir = CONTENT_COURSES_DIR,
   projectRoot = path.resolve("."),
-  db = rawDb(),
-}: { dir?: string; projectRoot?: string; db?: Database.Database } = {}): Promise<CourseSyncSummary> {
+  db = sqlDb(),
+}: { dir?: string; projectRoot?: string; db?: SqlDb } = {}): Promise<CourseSyncSummary> {
   const summary: CourseSyncSummary = { courses: 0, synced: [], unchanged: [], failed: [] };
   if (!fs.existsSync(dir)) return summary;
-  const root = get<{ id: number }>(db, sql`SELECT "id" FROM "OrgUnit" WHERE "parentId" IS NULL ORDER BY "id" LIMIT 1`);
+  const root = await db.get<{ id: number }>(sql`SELECT "id" FROM "OrgUnit" WHERE "parentId" IS NULL ORDER BY "id" LIMIT 1`);
   if (!root) return summary; // no organisation yet (a production install before its first admin)
   const dirs = fs
     .readdirSync(dir, { withFileTypes: true })
@@ -38,7 +37,7 @@ export async function syncContentCourses({
     .sort();
   for (const slug of dirs) {
     summary.courses++;
-    const stored = get<{ contentHash: string | null }>(db, sql`SELECT "contentHash" FROM "Course" WHERE "slug" = ${slug}`);
+    const stored = await db.get<{ contentHash: string | null }>(sql`SELECT "contentHash" FROM "Course" WHERE "slug" = ${slug}`);
     const loaded = await loadCourseDir(path.join(dir, slug), projectRoot);
     if ("problems" in loaded) {
       summary.failed.push({ slug, problems: loaded.problems });
@@ -48,7 +47,8 @@ export async function syncContentCourses({
       summary.unchanged.push(slug);
       continue;
     }
-    applyCourse(db, loaded.course, { source: "content", unitId: root.id, note: "由仓库文件同步" });
+    const course = loaded.course;
+    await db.transaction((tx) => applyCourse(tx, course, { source: "content", unitId: root.id, note: "由仓库文件同步" }));
     summary.synced.push(slug);
   }
   return summary;
@@ -86,85 +86,79 @@ export type ApplyOptions = { source: "content" | "studio"; unitId: number; note:
 
 /**
  * Publishes a checked course: the Course row (created or updated by slug), its lessons by key (those
- * not in it archived), its repository media rows, and a new revision. One synchronous transaction.
- * Returns the revision number.
+ * not in it archived), its repository media rows, its search entry and a new revision, on the caller's
+ * transaction (`sqlDb().transaction((tx) => applyCourse(tx, …))`), so it commits with whatever the
+ * caller checks and writes beside it. Returns the revision number.
  */
-export function applyCourse(db: Database.Database, c: LoadedCourse, opts: ApplyOptions): number {
+export async function applyCourse(tx: SqlTx, c: LoadedCourse, opts: ApplyOptions): Promise<number> {
   const now = new Date();
   const fm = c.frontmatter;
-  return db.transaction(() => {
-    const existing = get<{ id: number; revision: number }>(db, sql`SELECT "id", "revision" FROM "Course" WHERE "slug" = ${c.slug}`);
-    const f = {
-      title: fm.title,
-      summary: fm.summary,
-      category: fm.category,
-      tags: JSON.stringify(fm.tags),
-      coverPath: fm.cover ?? null,
-      audienceStatuses: fm.audience ? JSON.stringify(fm.audience.statuses) : null,
-      completionPermille: Math.round(fm.completion * 1000),
-    };
-    let courseId: number;
-    let revision: number;
-    if (existing) {
-      courseId = existing.id;
-      revision = existing.revision + 1;
-      run(
-        db,
-        sql`UPDATE "Course" SET "title" = ${f.title}, "summary" = ${f.summary}, "category" = ${f.category}, "tags" = ${f.tags}, "coverPath" = ${f.coverPath},
-           "audienceStatuses" = ${f.audienceStatuses}, "completionPermille" = ${f.completionPermille}, "body" = ${c.body}, "bodyHash" = ${c.bodyHash},
-           "contentHash" = ${c.hash}, "status" = 'published', "revision" = ${revision}, "draft" = NULL,
-           "publishedAt" = COALESCE("publishedAt", ${now}), "updatedAt" = ${now} WHERE "id" = ${courseId}`,
-      );
-    } else {
-      revision = 1;
-      courseId = get<{ id: number }>(
-        db,
-        sql`INSERT INTO "Course" ("slug", "source", "unitId", "title", "summary", "category", "tags", "coverPath", "audienceStatuses", "completionPermille",
-             "body", "bodyHash", "status", "contentHash", "revision", "publishedAt", "createdAt", "updatedAt")
-           VALUES (${c.slug}, ${opts.source}, ${opts.unitId}, ${f.title}, ${f.summary}, ${f.category}, ${f.tags}, ${f.coverPath}, ${f.audienceStatuses},
-             ${f.completionPermille}, ${c.body}, ${c.bodyHash}, 'published', ${c.hash}, 1, ${now}, ${now}, ${now})
-           RETURNING "id"`,
-      )!.id;
-    }
-
-    for (const l of c.lessons) {
-      run(
-        db,
-        sql`INSERT INTO "Lesson" ("courseId", "key", "position", "title", "summary", "minutes", "credit", "videoPath", "checkpoints", "body", "bodyHash",
-             "archivedAt", "createdAt", "updatedAt")
-           VALUES (${courseId}, ${l.key}, ${l.position}, ${l.frontmatter.title}, ${l.frontmatter.summary ?? null}, ${l.frontmatter.minutes},
-             ${l.frontmatter.credit}, ${l.frontmatter.video ?? null}, ${JSON.stringify(l.frontmatter.checkpoints)}, ${l.body}, ${l.bodyHash}, NULL, ${now}, ${now})
-           ON CONFLICT ("courseId", "key") DO UPDATE SET "position" = excluded."position", "title" = excluded."title", "summary" = excluded."summary",
-             "minutes" = excluded."minutes", "credit" = excluded."credit", "videoPath" = excluded."videoPath", "checkpoints" = excluded."checkpoints",
-             "body" = excluded."body", "bodyHash" = excluded."bodyHash", "archivedAt" = NULL, "updatedAt" = excluded."updatedAt"`,
-      );
-    }
-    run(
-      db,
-      sql`UPDATE "Lesson" SET "archivedAt" = ${now}, "updatedAt" = ${now}
-        WHERE "courseId" = ${courseId} AND "archivedAt" IS NULL AND "key" ${notInList(c.lessons.map((l) => l.key))}`,
+  // The course's row is read FOR UPDATE: two publications of one course (two nodes) number their revisions one after the other.
+  const existing = await tx.get<{ id: number; revision: number }>(sql`SELECT "id", "revision" FROM "Course" WHERE "slug" = ${c.slug}${forUpdate()}`);
+  const f = {
+    title: fm.title,
+    summary: fm.summary,
+    category: fm.category,
+    tags: JSON.stringify(fm.tags),
+    coverPath: fm.cover ?? null,
+    audienceStatuses: fm.audience ? JSON.stringify(fm.audience.statuses) : null,
+    completionPermille: Math.round(fm.completion * 1000),
+  };
+  let courseId: number;
+  let revision: number;
+  if (existing) {
+    courseId = existing.id;
+    revision = existing.revision + 1;
+    await tx.run(
+      sql`UPDATE "Course" SET "title" = ${f.title}, "summary" = ${f.summary}, "category" = ${f.category}, "tags" = ${f.tags}, "coverPath" = ${f.coverPath},
+         "audienceStatuses" = ${f.audienceStatuses}, "completionPermille" = ${f.completionPermille}, "body" = ${c.body}, "bodyHash" = ${c.bodyHash},
+         "contentHash" = ${c.hash}, "status" = 'published', "revision" = ${revision}, "draft" = NULL,
+         "publishedAt" = COALESCE("publishedAt", ${now}), "updatedAt" = ${now} WHERE "id" = ${courseId}`,
     );
+  } else {
+    revision = 1;
+    courseId = (await tx.get<{ id: number }>(
+      sql`INSERT INTO "Course" ("slug", "source", "unitId", "title", "summary", "category", "tags", "coverPath", "audienceStatuses", "completionPermille",
+           "body", "bodyHash", "status", "contentHash", "revision", "publishedAt", "createdAt", "updatedAt")
+         VALUES (${c.slug}, ${opts.source}, ${opts.unitId}, ${f.title}, ${f.summary}, ${f.category}, ${f.tags}, ${f.coverPath}, ${f.audienceStatuses},
+           ${f.completionPermille}, ${c.body}, ${c.bodyHash}, 'published', ${c.hash}, 1, ${now}, ${now}, ${now})
+         RETURNING "id"`,
+    ))!.id;
+  }
 
-    // Repository media are replaced with what the directory holds now; uploads stay.
-    if (opts.source === "content") {
-      run(db, sql`DELETE FROM "MediaFile" WHERE "courseId" = ${courseId} AND "storage" = 'content'`);
-      for (const m of c.media) {
-        run(
-          db,
-          sql`INSERT INTO "MediaFile" ("courseId", "path", "storage", "file", "mime", "bytes", "durationSec", "sha256", "createdAt")
-            VALUES (${courseId}, ${m.path}, 'content', ${m.file}, ${m.mime}, ${m.bytes}, ${m.durationSec}, ${m.sha256}, ${now})
-            ON CONFLICT ("courseId", "path") DO NOTHING`,
-        );
-      }
-    }
-
-    run(
-      db,
-      sql`INSERT INTO "CourseRevision" ("courseId", "number", "snapshot", "note", "createdById", "createdAt")
-        VALUES (${courseId}, ${revision}, ${JSON.stringify(courseSnapshot(c))}, ${opts.note}, ${opts.actorId ?? null}, ${now})`,
+  for (const l of c.lessons) {
+    await tx.run(
+      sql`INSERT INTO "Lesson" ("courseId", "key", "position", "title", "summary", "minutes", "credit", "videoPath", "checkpoints", "body", "bodyHash",
+           "archivedAt", "createdAt", "updatedAt")
+         VALUES (${courseId}, ${l.key}, ${l.position}, ${l.frontmatter.title}, ${l.frontmatter.summary ?? null}, ${l.frontmatter.minutes},
+           ${l.frontmatter.credit}, ${l.frontmatter.video ?? null}, ${JSON.stringify(l.frontmatter.checkpoints)}, ${l.body}, ${l.bodyHash}, NULL, ${now}, ${now})
+         ON CONFLICT ("courseId", "key") DO UPDATE SET "position" = excluded."position", "title" = excluded."title", "summary" = excluded."summary",
+           "minutes" = excluded."minutes", "credit" = excluded."credit", "videoPath" = excluded."videoPath", "checkpoints" = excluded."checkpoints",
+           "body" = excluded."body", "bodyHash" = excluded."bodyHash", "archivedAt" = NULL, "updatedAt" = excluded."updatedAt"`,
     );
-    // The course's search entry moves with its published text (decision 050, amended).
-    syncSearchEntryOn(db, "course", courseId, now);
-    return revision;
-  })();
+  }
+  await tx.run(
+    sql`UPDATE "Lesson" SET "archivedAt" = ${now}, "updatedAt" = ${now}
+      WHERE "courseId" = ${courseId} AND "archivedAt" IS NULL AND "key" ${notInList(c.lessons.map((l) => l.key))}`,
+  );
+
+  // Repository media are replaced with what the directory holds now; uploads stay.
+  if (opts.source === "content") {
+    await tx.run(sql`DELETE FROM "MediaFile" WHERE "courseId" = ${courseId} AND "storage" = 'content'`);
+    for (const m of c.media) {
+      await tx.run(
+        sql`INSERT INTO "MediaFile" ("courseId", "path", "storage", "file", "mime", "bytes", "durationSec", "sha256", "createdAt")
+          VALUES (${courseId}, ${m.path}, 'content', ${m.file}, ${m.mime}, ${m.bytes}, ${m.durationSec}, ${m.sha256}, ${now})
+          ON CONFLICT ("courseId", "path") DO NOTHING`,
+      );
+    }
+  }
+
+  await tx.run(
+    sql`INSERT INTO "CourseRevision" ("courseId", "number", "snapshot", "note", "createdById", "createdAt")
+      VALUES (${courseId}, ${revision}, ${JSON.stringify(courseSnapshot(c))}, ${opts.note}, ${opts.actorId ?? null}, ${now})`,
+  );
+  // The course's search entry moves with its published text (decision 050, amended).
+  await syncSearchEntryOn(tx, "course", courseId, now);
+  return revision;
 }

@@ -7,7 +7,7 @@ import { type CourseProblem, type LoadedMedia, checkCourse, checkMediaFile } fro
 import { applyCourse } from "./course-sync";
 import { audit } from "../audit";
 import { storedTimestamp } from "~/lib/timestamp";
-import { prisma, prismaIdle, rawDb } from "../db";
+import { prisma, sqlDb } from "../db";
 import { syncSearchEntry } from "../search/site-entries";
 import { reviewRequiredFor, submitForReview } from "../review/review";
 import { freezeRevision } from "~/lib/course-review";
@@ -191,8 +191,7 @@ export async function publishCourse(actorId: number, courseId: number, note = "å
     const item = await submitForReview(actorId, { kind: "course_revision", unitId: course.unitId, targetId: courseId, title, body: freezeRevision(note, draft), pinned: false });
     return { ok: true as const, revision: null, reviewItemId: item.id };
   }
-  await prismaIdle();
-  const revision = applyCourse(rawDb(), checked, { source: "studio", unitId: course.unitId, note, actorId });
+  const revision = await sqlDb().transaction((tx) => applyCourse(tx, checked, { source: "studio", unitId: course.unitId, note, actorId }));
   await audit({ actorId, action: "course.publish", targetKind: "course", targetId: courseId, detail: { revision } });
   return { ok: true as const, revision, reviewItemId: null };
 }

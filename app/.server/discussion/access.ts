@@ -1,8 +1,8 @@
 import { AppError } from "~/lib/app-error";
 import { type Grant, grantsCover } from "~/lib/permissions";
-import { prisma, rawDb } from "../db";
+import { prisma, sqlDb } from "../db";
 import { mayStudyCourse } from "../learning/catalog";
-import { get, sql } from "../sql";
+import { sql } from "../sql";
 
 // Who may read a thread and who moderates a post (decision 049). A unit's topic is read by the
 // people of that unit's subtree and by those who moderate over it; a lesson's thread by whoever may
@@ -45,8 +45,7 @@ type TopicRow = {
 // raw connection: the topic, its unit or its lesson's course, and the viewer's own unit path. Through
 // Prisma it was a nested select and `personScope`, each query compiled on the event loop (decision 049).
 const topicRow = (topicId: number, viewerId: number) =>
-  get<TopicRow>(
-    rawDb(),
+  sqlDb().get<TopicRow>(
     sql`SELECT t."id", t."title", t."unitId", t."lessonId", u."name" AS "unitName", u."path" AS "unitPath", u."archivedAt" AS "unitArchivedAt",
         l."key" AS "lessonKey", l."archivedAt" AS "lessonArchivedAt", c."id" AS "courseId", c."slug" AS "courseSlug", cu."path" AS "coursePath",
         (SELECT vu."path" FROM "Person" v JOIN "OrgUnit" vu ON vu."id" = v."unitId" WHERE v."id" = ${viewerId}) AS "viewerPath"
@@ -60,7 +59,7 @@ const topicRow = (topicId: number, viewerId: number) =>
 
 /** The topic if the viewer may read it; throws not_found otherwise (also for an id that does not exist). */
 export async function topicAccess(viewer: Viewer, topicId: number): Promise<TopicAccess> {
-  const t = Number.isSafeInteger(topicId) ? topicRow(topicId, viewer.id) : undefined;
+  const t = Number.isSafeInteger(topicId) ? await topicRow(topicId, viewer.id) : undefined;
   if (!t || t.viewerPath === null) throw new AppError("not_found", TOPIC_NOT_FOUND);
   const unitPath = t.viewerPath;
   const topic = { id: t.id, title: t.title, unitId: t.unitId, lessonId: t.lessonId, unitName: t.unitName };

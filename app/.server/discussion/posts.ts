@@ -2,12 +2,11 @@ import { AppError } from "~/lib/app-error";
 import { type MdxNode, treeText } from "~/lib/mdx-tree";
 import { mentionedNumbers, renderPostMarkdown } from "~/lib/post-markdown";
 import { wordMatcher } from "~/lib/sensitive-words";
-import type Database from "better-sqlite3";
 import { audit, auditOn } from "../audit";
-import { prisma, prismaIdle, rawDb } from "../db";
+import { prisma, sqlDb } from "../db";
 import { mayStudyCourse } from "../learning/catalog";
 import { syncSearchEntryOn } from "../search/site-entries";
-import { all, get, inList, notInList, run, sql } from "../sql";
+import { type SqlTx, inList, notInList, sql } from "../sql";
 import { POST_NOT_FOUND, type TopicAccess, type Viewer, moderates, topicAccess } from "./access";
 import { notifyMentions } from "./mention-notices";
 
@@ -34,28 +33,25 @@ function rendered(body: string): MdxNode[] {
 
 // Asked on every post and edit, so each is one prepared statement on the raw connection rather than a
 // Prisma query compiled on the event loop (decision 049).
-const reviewMarked = (personId: number) =>
-  get<{ personId: number }>(rawDb(), sql`SELECT "personId" FROM "DiscussionReviewMark" WHERE "personId" = ${personId}`);
+const reviewMarked = (personId: number) => sqlDb().get<{ personId: number }>(sql`SELECT "personId" FROM "DiscussionReviewMark" WHERE "personId" = ${personId}`);
 // The school's word list changes rarely (a moderator at the root edits it) and every post is matched
 // against all of it, so the folded list is kept here and read again only when the list's version
 // changed: its count and highest id (ids are never reused, so every addition or removal changes the
 // pair; words are never edited in place). The version is read on every post, so an edit made through
 // another process is seen by the next post.
 let wordList: { version: string; words: string[]; match: (text: string) => string[] } | null = null;
-function listedWords() {
-  const db = rawDb();
-  const v = get<{ n: number | bigint; last: number | bigint | null }>(db, sql`SELECT COUNT(*) AS "n", MAX("id") AS "last" FROM "SensitiveWord"`);
+async function listedWords() {
+  const db = sqlDb();
+  const v = await db.get<{ n: number; last: number | null }>(sql`SELECT COUNT(*) AS "n", MAX("id") AS "last" FROM "SensitiveWord"`);
   const version = `${v?.n ?? 0}:${v?.last ?? 0}`;
   if (wordList?.version !== version) {
-    const words = all<{ word: string }>(db, sql`SELECT "word" FROM "SensitiveWord" ORDER BY "id"`).map((w) => w.word);
+    const words = (await db.all<{ word: string }>(sql`SELECT "word" FROM "SensitiveWord" ORDER BY "id"`)).map((w) => w.word);
     wordList = { version, words, match: wordMatcher(words) };
   }
   return wordList;
 }
-const postsSince = (authorId: number, since: Date) =>
-  Number(
-    get<{ n: number | bigint }>(rawDb(), sql`SELECT COUNT(*) AS "n" FROM "DiscussionPost" WHERE "authorId" = ${authorId} AND "createdAt" > ${since}`)?.n ?? 0,
-  );
+const postsSince = async (authorId: number, since: Date) =>
+  (await sqlDb().get<{ n: number }>(sql`SELECT COUNT(*) AS "n" FROM "DiscussionPost" WHERE "authorId" = ${authorId} AND "createdAt" > ${since}`))?.n ?? 0;
 
 /**
  * What the word list is matched against, each on its own (so no word is made across the two): the
@@ -63,9 +59,9 @@ const postsSince = (authorId: number, since: Date) =>
  */
 const matchable = (body: string, tree: MdxNode[]) => [body, treeText(tree)];
 
-function holdReason(authorId: number, texts: readonly string[]): { heldFor: "review" | "words" | null; words: string[] } {
-  const mark = reviewMarked(authorId);
-  const listed = listedWords();
+async function holdReason(authorId: number, texts: readonly string[]): Promise<{ heldFor: "review" | "words" | null; words: string[] }> {
+  const mark = await reviewMarked(authorId);
+  const listed = await listedWords();
   const found = new Set(texts.flatMap((text) => listed.match(text)));
   const words = listed.words.filter((w) => found.has(w));
   return { heldFor: mark ? "review" : words.length ? "words" : null, words };
@@ -94,31 +90,27 @@ export async function writePost(viewer: Viewer, topicId: number, input: { body: 
     if (quoted.state === "hidden") throw new AppError("conflict", "已被隐藏的内容不能引用");
   }
   const since = new Date(Date.now() - 60_000);
-  const recent = postsSince(viewer.id, since);
+  const recent = await postsSince(viewer.id, since);
   if (recent >= POSTS_PER_MINUTE) throw new AppError("throttled", `发言太频繁了：每分钟最多发 ${POSTS_PER_MINUTE} 条，请稍后再试`, { field: "body" });
-  const { heldFor, words } = holdReason(viewer.id, matchable(input.body, tree));
+  const { heldFor, words } = await holdReason(viewer.id, matchable(input.body, tree));
   const readers = await mentionedReaders(viewer, access, input.body);
-  // The post, its mentions, its search entry and its audit rows are one synchronous transaction on the
-  // raw connection: one commit instead of four, no query compiled on the event loop, and nothing of a
-  // post stored without the rest (decision 049, amended). Waiting for Prisma to be idle first keeps a
-  // transaction of Prisma's from holding the write lock meanwhile (db.ts).
-  await prismaIdle();
-  const db = rawDb();
+  // The post, its mentions, its search entry and its audit rows are one transaction of the async data
+  // layer: one commit instead of four, no query compiled on the event loop, and nothing of a post
+  // stored without the rest (decision 049, amended; decision 074).
   const now = new Date();
-  const id = db.transaction(() => {
-    const post = get<{ id: number }>(
-      db,
+  const id = await sqlDb().transaction(async (tx) => {
+    const post = (await tx.get<{ id: number }>(
       sql`INSERT INTO "DiscussionPost" ("topicId", "authorId", "parentId", "quotedId", "body", "tree", "state", "heldFor", "matchedWords", "createdAt")
         VALUES (${topicId}, ${viewer.id}, ${parentId}, ${input.quotedId ?? null}, ${input.body}, ${JSON.stringify(tree)}, ${heldFor ? "held" : "published"},
           ${heldFor}, ${words.length ? JSON.stringify(words) : null}, ${now}) RETURNING "id"`,
-    )!;
-    storeMentions(db, post.id, readers);
-    if (!heldFor) syncSearchEntryOn(db, "post", post.id, now);
-    auditOn(db, { actorId: viewer.id, action: "discussion.post", targetKind: "discussion_post", targetId: post.id, detail: { topicId, parentId } }, now);
+    ))!;
+    await storeMentions(tx, post.id, readers);
+    if (!heldFor) await syncSearchEntryOn(tx, "post", post.id, now);
+    await auditOn(tx, { actorId: viewer.id, action: "discussion.post", targetKind: "discussion_post", targetId: post.id, detail: { topicId, parentId } }, now);
     if (heldFor)
-      auditOn(db, { actorId: viewer.id, action: "discussion.hold", targetKind: "discussion_post", targetId: post.id, detail: { heldFor, words } }, now);
+      await auditOn(tx, { actorId: viewer.id, action: "discussion.hold", targetKind: "discussion_post", targetId: post.id, detail: { heldFor, words } }, now);
     return post.id;
-  })();
+  });
   if (!heldFor && readers.length) await notifyMentions(id);
   return { id, state: heldFor ? "held" : "published", heldFor };
 }
@@ -150,12 +142,12 @@ async function mentionedReaders(viewer: Viewer, access: TopicAccess, body: strin
 /**
  * Makes a post's stored mentions those of its current text: new ones added (to be notified once),
  * ones the text no longer has removed, and the rest kept with their `notifiedAt`, so an edit never
- * notifies anybody twice. Synchronous, inside the writer's transaction.
+ * notifies anybody twice. Inside the writer's transaction.
  */
-function storeMentions(db: Database.Database, postId: number, personIds: readonly number[]) {
-  run(db, sql`DELETE FROM "DiscussionMention" WHERE "postId" = ${postId} AND "personId" ${notInList(personIds)}`);
+async function storeMentions(tx: SqlTx, postId: number, personIds: readonly number[]) {
+  await tx.run(sql`DELETE FROM "DiscussionMention" WHERE "postId" = ${postId} AND "personId" ${notInList(personIds)}`);
   for (const personId of personIds) {
-    run(db, sql`INSERT INTO "DiscussionMention" ("postId", "personId") VALUES (${postId}, ${personId}) ON CONFLICT ("postId", "personId") DO NOTHING`);
+    await tx.run(sql`INSERT INTO "DiscussionMention" ("postId", "personId") VALUES (${postId}, ${personId}) ON CONFLICT ("postId", "personId") DO NOTHING`);
   }
 }
 
@@ -203,36 +195,34 @@ export async function editPost(viewer: Viewer, postId: number, body: string): Pr
   if ((await prisma.discussionPostVersion.count({ where: { postId } })) >= EDITS_PER_POST) {
     throw new AppError("exhausted", `每条内容最多修改 ${EDITS_PER_POST} 次，请发表新的内容`, { field: "body" });
   }
-  const hold = holdReason(viewer.id, matchable(body, tree));
+  const hold = await holdReason(viewer.id, matchable(body, tree));
   // A held post stays held for its first reason; a published one is held again when the new text needs it.
   const heldFor = post.state === "held" ? (post.heldFor as Written["heldFor"]) : hold.heldFor;
   const readers = await mentionedReaders(viewer, access, body);
   // As a new post: the text, the earlier version, the mentions, the search entry (re-indexed with the
   // new words, or out of search while it waits for review again) and the audit rows in one commit.
-  await prismaIdle();
-  const db = rawDb();
   const now = new Date();
-  const changed = db.transaction(() => {
-    const updated = run(
-      db,
+  const changed = await sqlDb().transaction(async (tx) => {
+    // A conditional update: of two edits from the same text (two tabs, two nodes), one changes the row.
+    const updated = await tx.run(
       sql`UPDATE "DiscussionPost" SET "body" = ${body}, "tree" = ${JSON.stringify(tree)}, "editedAt" = ${now}, "state" = ${heldFor ? "held" : "published"},
           "heldFor" = ${heldFor}${hold.words.length ? sql`, "matchedWords" = ${JSON.stringify(hold.words)}` : sql``}
         WHERE "id" = ${postId} AND "body" = ${post.body} AND "state" <> 'hidden'`,
     );
     if (updated === 0) return false;
-    run(db, sql`INSERT INTO "DiscussionPostVersion" ("postId", "body", "createdAt") VALUES (${postId}, ${post.body}, ${post.editedAt ?? post.createdAt})`);
-    storeMentions(db, postId, readers);
-    syncSearchEntryOn(db, "post", postId, now);
-    auditOn(db, { actorId: viewer.id, action: "discussion.edit", targetKind: "discussion_post", targetId: postId }, now);
+    await tx.run(sql`INSERT INTO "DiscussionPostVersion" ("postId", "body", "createdAt") VALUES (${postId}, ${post.body}, ${post.editedAt ?? post.createdAt})`);
+    await storeMentions(tx, postId, readers);
+    await syncSearchEntryOn(tx, "post", postId, now);
+    await auditOn(tx, { actorId: viewer.id, action: "discussion.edit", targetKind: "discussion_post", targetId: postId }, now);
     if (heldFor && post.state !== "held") {
-      auditOn(
-        db,
+      await auditOn(
+        tx,
         { actorId: viewer.id, action: "discussion.hold", targetKind: "discussion_post", targetId: postId, detail: { heldFor, words: hold.words } },
         now,
       );
     }
     return true;
-  })();
+  });
   if (!changed) throw new AppError("conflict", "这条内容刚被修改或隐藏，请刷新后再试");
   // People the edit newly mentions are told once; those already told keep their mark (storeMentions).
   if (!heldFor && readers.length) await notifyMentions(postId);
@@ -315,7 +305,7 @@ type PostRow = {
   qAuthorPath: string | null;
 };
 
-// The page runs on every visit to a thread, so it is four statements on the raw connection: the count, the
+// The page runs on every visit to a thread, so it is four raw statements (sqlDb()): the count, the
 // posts of the page, their replies, their mentions. Through Prisma's nested select (every relation of it,
 // for the page and again for the replies) the query compiler alone was about a fifth of the server's CPU
 // under the discussion bench, more than the rendering (decision 049).
@@ -337,31 +327,28 @@ export async function threadPage(viewer: Viewer, topicId: number, page: number) 
   const access = await topicAccess(viewer, topicId);
   // A moderator of the topic sees everything; otherwise held posts are the author's own or those the viewer moderates.
   const heldVisible = access.moderator ? sql`1 = 1` : sql`(p."state" <> 'held' OR p."authorId" = ${viewer.id})`;
-  const db = rawDb();
-  const total = Number(
-    get<{ n: number | bigint }>(
-      db,
-      sql`SELECT COUNT(*) AS "n" FROM "DiscussionPost" p WHERE p."topicId" = ${topicId} AND p."parentId" IS NULL AND ${heldVisible}`,
-    )?.n ?? 0,
-  );
+  const db = sqlDb();
+  const total =
+    (
+      await db.get<{ n: number }>(
+        sql`SELECT COUNT(*) AS "n" FROM "DiscussionPost" p WHERE p."topicId" = ${topicId} AND p."parentId" IS NULL AND ${heldVisible}`,
+      )
+    )?.n ?? 0;
   const pages = Math.max(1, Math.ceil(total / POSTS_PER_PAGE));
   const current = Math.min(Math.max(1, page), pages);
-  const top = all<PostRow>(
-    db,
+  const top = await db.all<PostRow>(
     sql`SELECT ${postColumns(viewer.id)} WHERE p."topicId" = ${topicId} AND p."parentId" IS NULL AND ${heldVisible}
       ORDER BY p."id" LIMIT ${POSTS_PER_PAGE} OFFSET ${(current - 1) * POSTS_PER_PAGE}`,
   );
   const replies = top.length
-    ? all<PostRow>(
-        db,
+    ? await db.all<PostRow>(
         sql`SELECT ${postColumns(viewer.id)} WHERE p."topicId" = ${topicId} AND p."parentId" ${inList(top.map((p) => p.id))} AND ${heldVisible} ORDER BY p."id"`,
       )
     : [];
   const ids = [...top, ...replies].map((p) => p.id);
   const mentions = new Map<number, string[]>();
   const mentionRows = ids.length
-    ? all<{ postId: number; name: string }>(
-        db,
+    ? await db.all<{ postId: number; name: string }>(
         sql`SELECT m."postId", pe."name" FROM "DiscussionMention" m JOIN "Person" pe ON pe."id" = m."personId"
           WHERE m."postId" ${inList(ids)} ORDER BY m."postId", m."personId"`,
       )

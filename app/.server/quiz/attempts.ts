@@ -1,4 +1,3 @@
-import type Database from "better-sqlite3";
 import { AppError } from "~/lib/app-error";
 import crypto from "node:crypto";
 import { z } from "zod";
@@ -11,10 +10,10 @@ import { optionOrder, shuffled, toPresented } from "~/lib/quiz-shuffle";
 import { classQuizIdsFor } from "../audience/class-papers";
 import { PAPER_HEAD, SOONEST_CLOSING_FIRST, paperOpenTo, papersOpenTo } from "../audience/open-papers";
 import { auditOn } from "../audit";
-import { prisma, prismaIdle, rawDb } from "../db";
+import { prisma, sqlDb } from "../db";
 import { type CreditResult, creditHours } from "../hours/ledger";
 import { OWN_CREDIT_SETTINGS, withholdsOwnCredit } from "../hours/self-credit";
-import { type Sql, all, get, inList, join, run, sql } from "../sql";
+import { type Sql, type SqlRunner, type SqlTx, forShare, inList, join, sql } from "../sql";
 import { MalformedAnswer, drawPaper, keyOf, paperDeadline, parseJson, presentedOptions, presentedResponse, toBankResponse } from "./paper";
 import { type CachedQuestion, questionsAt, versionOf } from "./question-cache";
 
@@ -169,30 +168,28 @@ export async function startAttempt(personId: number, quizId: number, now = new D
 
   // The attempt and its paper in one write transaction, two statements. The person's attempts are
   // read again inside it, holding the write lock: two taps on "开始" (or two processes) see each
-  // other's attempt; on a server of several writers the unique (quiz, person, number) decides.
-  await prismaIdle();
-  const db = rawDb();
-  const started = db
-    .transaction((): { attemptId: number; resumed: boolean } | null => {
-      const existing = all<{ id: number; state: string }>(db, ownAttemptsSql(quizId, personId));
-      const open = existing.find((a) => a.state === "in_progress");
-      if (open) return { attemptId: open.id, resumed: true };
-      if (existing.length >= quiz.maxAttempts) throw exhausted(quiz.maxAttempts);
-      const inserted = get<{ id: number }>(
-        db,
-        sql`INSERT INTO "QuizAttempt" ("quizId", "personId", "number", "state", "seed", "startedAt", "deadlineAt", "maxMark", "flagged")
+  // other's attempt; on a server of several writers (PostgreSQL) the unique (quiz, person, number)
+  // decides: the second insert waits for the first to commit and then inserts nothing.
+  const started = await sqlDb().transaction(async (tx): Promise<{ attemptId: number; resumed: boolean } | null> => {
+    const existing = await tx.all<{ id: number; state: string }>(ownAttemptsSql(quizId, personId));
+    const open = existing.find((a) => a.state === "in_progress");
+    if (open) return { attemptId: open.id, resumed: true };
+    if (existing.length >= quiz.maxAttempts) throw exhausted(quiz.maxAttempts);
+    const inserted = await tx.get<{ id: number }>(
+      sql`INSERT INTO "QuizAttempt" ("quizId", "personId", "number", "state", "seed", "startedAt", "deadlineAt", "maxMark", "flagged")
           VALUES (${quizId}, ${personId}, ${existing.length + 1}, 'in_progress', ${seed}, ${now}, ${deadlineAt}, ${maxMark}, ${false})
           ON CONFLICT ("quizId", "personId", "number") DO NOTHING RETURNING "id"`,
-      );
-      if (!inserted) return null;
-      const rows = ordered.map((item, i) => {
-        const order = quiz.shuffleOptions && item.optionLetters ? JSON.stringify(optionOrder(item.optionLetters, `${seed}/${item.questionId}`)) : null;
-        return sql`(${inserted.id}, ${i + 1}, ${item.questionId}, ${item.maxMark}, ${order}, ${0}, ${false})`;
-      });
-      run(db, sql`INSERT INTO "AttemptItem" ("attemptId", "position", "questionId", "maxMark", "optionOrder", "answerCount", "marked") VALUES ${join(rows)}`);
-      return { attemptId: inserted.id, resumed: false };
-    })
-    .immediate();
+    );
+    if (!inserted) return null;
+    const rows = ordered.map((item, i) => {
+      const order = quiz.shuffleOptions && item.optionLetters ? JSON.stringify(optionOrder(item.optionLetters, `${seed}/${item.questionId}`)) : null;
+      return sql`(${inserted.id}, ${i + 1}, ${item.questionId}, ${item.maxMark}, ${order}, ${0}, ${false})`;
+    });
+    await tx.run(
+      sql`INSERT INTO "AttemptItem" ("attemptId", "position", "questionId", "maxMark", "optionOrder", "answerCount", "marked") VALUES ${join(rows)}`,
+    );
+    return { attemptId: inserted.id, resumed: false };
+  });
   if (started) return started;
   // Another process's tap won the number: resume its attempt.
   const again = (await ownAttemptsAt(quizId, personId)).find((a) => a.state === "in_progress");
@@ -204,13 +201,13 @@ const exhausted = (max: number) => new AppError("exhausted", `您已用完全部
 const ownAttemptsSql = (quizId: number, personId: number) =>
   sql`SELECT "id", "state" FROM "QuizAttempt" WHERE "quizId" = ${quizId} AND "personId" = ${personId}`;
 
-async function ownAttemptsAt(quizId: number, personId: number) {
-  return all<{ id: number; state: string }>(rawDb(), ownAttemptsSql(quizId, personId));
+function ownAttemptsAt(quizId: number, personId: number) {
+  return sqlDb().all<{ id: number; state: string }>(ownAttemptsSql(quizId, personId));
 }
 
 // ---------- taking ----------
 
-// The reads of an attempt's page are two statements on the raw connection: the attempt with its quiz's
+// The reads of an attempt's page are two raw statements (sqlDb()): the attempt with its quiz's
 // settings, then its items with their questions' versions; the questions' texts come from the cache
 // (./question-cache.ts), read from the database only when new or edited.
 
@@ -238,10 +235,9 @@ const dateOf = (v: string | Date) => (v instanceof Date ? v : new Date(v));
 const dateOrNull = (v: string | Date | null) => (v === null ? null : dateOf(v));
 
 /** The person's own attempt with its quiz's settings, or undefined (someone else's, or none). */
-function attemptHead(personId: number, attemptId: number): HeadRow | undefined {
+async function attemptHead(personId: number, attemptId: number): Promise<HeadRow | undefined> {
   if (!Number.isSafeInteger(attemptId)) return undefined;
-  return get<HeadRow>(
-    rawDb(),
+  return sqlDb().get<HeadRow>(
     sql`SELECT a."id", a."personId", a."quizId", a."number", a."state", a."startedAt", a."deadlineAt", a."finishedAt", a."mark", a."maxMark",
         a."percent", a."passed", q."title", q."layout", q."reviewPolicy", q."closesAt", q."passPercent"
       FROM "QuizAttempt" a JOIN "Quiz" q ON q."id" = a."quizId" WHERE a."id" = ${attemptId} AND a."personId" = ${personId}`,
@@ -280,19 +276,18 @@ function bankOrderFor(q: CachedQuestion, optionOrder: string | null): string[] {
  */
 export async function getAttemptPage(personId: number, attemptId: number, now = new Date()) {
   await closeExpiredAttempts(now);
-  const head = attemptHead(personId, attemptId);
+  const head = await attemptHead(personId, attemptId);
   if (!head) throw NOT_FOUND();
   const quiz = { id: head.quizId, title: head.title, layout: QuizLayoutSchema.parse(head.layout) };
-  if (head.state !== "in_progress") return { mode: "review" as const, quiz, review: reviewOf(head, now) };
+  if (head.state !== "in_progress") return { mode: "review" as const, quiz, review: await reviewOf(head, now) };
 
-  const db = rawDb();
-  const rows = all<PaperRow & { response: string | null; marked: number | boolean }>(
-    db,
+  const db = sqlDb();
+  const rows = await db.all<PaperRow & { response: string | null; marked: number | boolean }>(
     sql`SELECT i."id", i."position", i."questionId", i."maxMark", i."optionOrder", i."response", i."marked", q."updatedAt"
       FROM "AttemptItem" i JOIN "Question" q ON q."id" = i."questionId" WHERE i."attemptId" = ${attemptId} ORDER BY i."position"`,
   );
   rememberPaper(attemptId, personId, rows);
-  const questions = questionsAt(
+  const questions = await questionsAt(
     db,
     rows.map((r) => ({ questionId: r.questionId, version: versionOf(r.updatedAt) })),
   );
@@ -323,9 +318,8 @@ export async function getAttemptPage(personId: number, attemptId: number, now = 
  * another quiz must not be reached (or changed) through this quiz's address.
  */
 export async function requireAttemptOfQuiz(personId: number, attemptId: number, quizId: number): Promise<void> {
-  // On the autosave's path: one indexed read on the raw connection, not a Prisma round trip.
-  const attempt = get<{ id: number }>(
-    rawDb(),
+  // On the autosave's path: one indexed raw read, not a Prisma round trip.
+  const attempt = await sqlDb().get<{ id: number }>(
     sql`SELECT "id" FROM "QuizAttempt" WHERE "id" = ${attemptId} AND "personId" = ${personId} AND "quizId" = ${quizId}`,
   );
   if (!attempt) throw NOT_FOUND();
@@ -361,17 +355,28 @@ export async function setMarks(personId: number, attemptId: number, marks: { pos
 
 export type SaveResult = { status: "saved" | "unchanged" };
 
-/** An attempt's write may land only while it is the person's, in progress and before its deadline. */
+/**
+ * An attempt's write may land only while it is the person's, in progress and before its deadline. The
+ * attempt's row is read FOR SHARE (PostgreSQL; SQLite has one writer): a finish, which claims the row
+ * with an UPDATE, then waits for an answer being written and reads it among the scored ones, or, if
+ * it claimed first, the answer's check waits for its commit, is evaluated again on the closed row and
+ * refuses it. An acknowledged answer is scored or was refused; never stored unscored (decision 074).
+ */
 const openAttempt = (attemptId: number, personId: number, now: Date) =>
   sql`EXISTS (SELECT 1 FROM "QuizAttempt" a WHERE a."id" = ${attemptId} AND a."personId" = ${personId} AND a."state" = 'in_progress'
-    AND (a."deadlineAt" IS NULL OR a."deadlineAt" > ${now}))`;
+    AND (a."deadlineAt" IS NULL OR a."deadlineAt" > ${now})${forShare()})`;
 
 /** Stores one answer (bank letters, JSON) unless it is the one stored; the number of rows changed (0 or 1). */
-function writeAnswer(db: Database.Database, item: { itemId: number; attemptId: number; personId: number }, json: string | null, now: Date, guard?: Sql) {
+function writeAnswer(
+  db: SqlRunner,
+  item: { itemId: number; attemptId: number; personId: number },
+  json: string | null,
+  now: Date,
+  guard?: Sql,
+): Promise<number> {
   // Re-sending the same answer (the submit button re-posts every field) must not move its time:
   // answer times are the evidence of the plausibility check.
-  return run(
-    db,
+  return db.run(
     sql`UPDATE "AttemptItem" SET "response" = ${json}, "answeredAt" = ${now}, "answerCount" = "answerCount" + 1
       WHERE "id" = ${item.itemId} AND "attemptId" = ${item.attemptId} AND "response" IS DISTINCT FROM ${json}
       AND ${openAttempt(item.attemptId, item.personId, now)}${guard ? sql` AND ${guard}` : sql``}`,
@@ -399,12 +404,11 @@ function toJson(type: string, order: string[], values: string[]): string | null 
  * that changed the row.
  */
 export async function saveAnswer(personId: number, attemptId: number, position: number, values: string[], now = new Date()): Promise<SaveResult> {
-  await prismaIdle();
-  const db = rawDb();
+  const db = sqlDb();
   const known = papers.get(attemptId);
   const entry = known?.personId === personId ? known.items.get(position) : undefined;
   if (entry) {
-    const q = questionsAt(db, [{ questionId: entry.questionId, version: entry.version }]).get(entry.questionId);
+    const q = (await questionsAt(db, [{ questionId: entry.questionId, version: entry.version }])).get(entry.questionId);
     if (q && q.version === entry.version) {
       let json: string | null | undefined;
       try {
@@ -414,7 +418,7 @@ export async function saveAnswer(personId: number, attemptId: number, position: 
       }
       if (json !== undefined) {
         const stillThat = sql`EXISTS (SELECT 1 FROM "Question" q WHERE q."id" = ${entry.questionId} AND q."updatedAt" = ${q.version})`;
-        if (writeAnswer(db, { itemId: entry.itemId, attemptId, personId }, json, now, stillThat) === 1) return { status: "saved" };
+        if ((await writeAnswer(db, { itemId: entry.itemId, attemptId, personId }, json, now, stillThat)) === 1) return { status: "saved" };
       }
     }
   }
@@ -435,23 +439,21 @@ export async function saveAnswers(
   now = new Date(),
 ): Promise<SaveResult> {
   if (answers.length === 0) return { status: "unchanged" };
-  const head = attemptHead(personId, attemptId);
+  const head = await attemptHead(personId, attemptId);
   if (!head) throw NOT_FOUND();
   if (head.state !== "in_progress") throw new AppError("closed", "本次作答已经结束，答案未保存");
   if (head.deadlineAt && dateOf(head.deadlineAt) <= now) {
     await finishAttempt(attemptId, "expired", now);
     throw new AppError("deadline", "已超过作答时间，答案未保存");
   }
-  await prismaIdle();
-  const db = rawDb();
-  const rows = all<PaperRow & { response: string | null }>(
-    db,
+  const db = sqlDb();
+  const rows = await db.all<PaperRow & { response: string | null }>(
     sql`SELECT i."id", i."position", i."questionId", i."maxMark", i."optionOrder", i."response", q."updatedAt"
       FROM "AttemptItem" i JOIN "Question" q ON q."id" = i."questionId" WHERE i."attemptId" = ${attemptId} ORDER BY i."position"`,
   );
   rememberPaper(attemptId, personId, rows);
   const byPosition = new Map(rows.map((r) => [r.position, r]));
-  const questions = questionsAt(
+  const questions = await questionsAt(
     db,
     rows.map((r) => ({ questionId: r.questionId, version: versionOf(r.updatedAt) })),
   );
@@ -462,7 +464,7 @@ export async function saveAnswers(
     const q = questions.get(item.questionId)!;
     const json = toJson(q.type, bankOrderFor(q, item.optionOrder), values);
     if (json === item.response) continue;
-    if (writeAnswer(db, { itemId: item.id, attemptId, personId }, json, now) === 0) throw new AppError("closed", "本次作答已经结束，答案未保存");
+    if ((await writeAnswer(db, { itemId: item.id, attemptId, personId }, json, now)) === 0) throw new AppError("closed", "本次作答已经结束，答案未保存");
     saved = true;
   }
   return { status: saved ? "saved" : "unchanged" };
@@ -470,7 +472,7 @@ export async function saveAnswers(
 
 /** Submits the learner's attempt; a second submit is refused and changes nothing. */
 export async function submitAttempt(personId: number, attemptId: number, now = new Date()) {
-  const attempt = attemptHead(personId, attemptId);
+  const attempt = await attemptHead(personId, attemptId);
   if (!attempt) throw NOT_FOUND();
   if (attempt.state === "expired") throw new AppError("closed", "作答时间已到，系统已按截止前保存的答案收卷，无需再交卷");
   if (attempt.state !== "in_progress") throw new AppError("closed", "本次作答已经提交，不能重复提交");
@@ -488,8 +490,7 @@ export async function submitAttempt(personId: number, attemptId: number, now = n
 /** Grades every attempt in progress whose deadline has passed, as "expired", with what was saved. */
 export async function closeExpiredAttempts(now = new Date()): Promise<number> {
   // One query on the (state, deadlineAt) index; almost always empty.
-  const due = all<{ id: number }>(
-    rawDb(),
+  const due = await sqlDb().all<{ id: number }>(
     sql`SELECT "id" FROM "QuizAttempt" WHERE "state" = 'in_progress' AND "deadlineAt" <= ${now} ORDER BY "deadlineAt" LIMIT 500`,
   );
   let closed = 0;
@@ -500,81 +501,73 @@ export async function closeExpiredAttempts(now = new Date()): Promise<number> {
 type GradedItemRow = { id: number; maxMark: number; response: string | null; answeredAt: string | Date | null; questionId: number; updatedAt: string | Date };
 
 /**
- * Closes and grades an attempt once, in one write transaction on the raw connection: the state change
- * first (of two concurrent finishes, a submit and the sweeper, exactly one changes the row and grades;
- * the other returns false), then one read of the stored answers with their questions' versions, the
+ * Closes and grades an attempt once, in one write transaction: the state change first (of two
+ * concurrent finishes, a submit and the sweeper, exactly one changes the row and grades; the other
+ * returns false; on PostgreSQL the claim's row lock also orders it with the answers being written, see
+ * `openAttempt`), then one read of the stored answers with their questions' versions, the
  * grading (the pure `gradeAttempt`, keys from the question cache), one statement for every item's mark,
  * one for the attempt's score and flag, and the person's grade by the quiz's method. Passing credits
  * the quiz's 学时 afterwards, through `creditQuizPass` as before.
  */
 async function finishAttempt(attemptId: number, state: FinishedState, now: Date): Promise<boolean> {
-  await prismaIdle();
-  const db = rawDb();
-  const graded = db
-    .transaction(() => {
-      const attempt = get<{
-        quizId: number;
-        personId: number;
-        startedAt: string | Date;
-        deadlineAt: string | Date | null;
-        passPercent: number;
-        gradeMethod: string;
-      }>(
-        db,
-        sql`SELECT a."quizId", a."personId", a."startedAt", a."deadlineAt", q."passPercent", q."gradeMethod"
+  const graded = await sqlDb().transaction(async (tx) => {
+    const attempt = await tx.get<{
+      quizId: number;
+      personId: number;
+      startedAt: string | Date;
+      deadlineAt: string | Date | null;
+      passPercent: number;
+      gradeMethod: string;
+    }>(
+      sql`SELECT a."quizId", a."personId", a."startedAt", a."deadlineAt", q."passPercent", q."gradeMethod"
           FROM "QuizAttempt" a JOIN "Quiz" q ON q."id" = a."quizId" WHERE a."id" = ${attemptId}`,
-      );
-      if (!attempt) return null;
-      const deadline = dateOrNull(attempt.deadlineAt);
-      // An expired attempt ended at its deadline, whenever the server noticed.
-      const finishedAt = state === "expired" && deadline && deadline < now ? deadline : now;
-      const claimed = run(
-        db,
-        sql`UPDATE "QuizAttempt" SET "state" = ${state}, "finishedAt" = ${finishedAt} WHERE "id" = ${attemptId} AND "state" = 'in_progress'`,
-      );
-      if (claimed === 0) return null;
+    );
+    if (!attempt) return null;
+    const deadline = dateOrNull(attempt.deadlineAt);
+    // An expired attempt ended at its deadline, whenever the server noticed.
+    const finishedAt = state === "expired" && deadline && deadline < now ? deadline : now;
+    const claimed = await tx.run(
+      sql`UPDATE "QuizAttempt" SET "state" = ${state}, "finishedAt" = ${finishedAt} WHERE "id" = ${attemptId} AND "state" = 'in_progress'`,
+    );
+    if (claimed === 0) return null;
 
-      const items = all<GradedItemRow>(
-        db,
-        sql`SELECT i."id", i."maxMark", i."response", i."answeredAt", i."questionId", q."updatedAt"
+    const items = await tx.all<GradedItemRow>(
+      sql`SELECT i."id", i."maxMark", i."response", i."answeredAt", i."questionId", q."updatedAt"
           FROM "AttemptItem" i JOIN "Question" q ON q."id" = i."questionId" WHERE i."attemptId" = ${attemptId} ORDER BY i."position"`,
-      );
-      const questions = questionsAt(
-        db,
-        items.map((i) => ({ questionId: i.questionId, version: versionOf(i.updatedAt) })),
-      );
-      const question = (i: GradedItemRow) => questions.get(i.questionId)!;
-      const grade = gradeAttempt(
-        items.map((i) => ({ key: keyOf(question(i).type, question(i).answer), response: parseJson<unknown>(i.response), maxMark: i.maxMark })),
-      );
-      // A quiz gives no partial credit: a question earns its whole mark or none (gradeQuestion without
-      // `partial`), so two lists say every item's mark and whether it was right.
-      const full = items.filter((_, k) => grade.results[k].mark === items[k].maxMark).map((i) => i.id);
-      const right = items.filter((_, k) => grade.results[k].correct).map((i) => i.id);
-      if (grade.results.some((r, k) => r.mark !== 0 && r.mark !== items[k].maxMark)) throw new Error(`attempt ${attemptId}: a partial mark has no column rule`);
-      run(
-        db,
-        sql`UPDATE "AttemptItem" SET "mark" = CASE WHEN "id" ${inList(full)} THEN "maxMark" ELSE 0 END, "correct" = ("id" ${inList(right)})
+    );
+    const questions = await questionsAt(
+      tx,
+      items.map((i) => ({ questionId: i.questionId, version: versionOf(i.updatedAt) })),
+    );
+    const question = (i: GradedItemRow) => questions.get(i.questionId)!;
+    const grade = gradeAttempt(
+      items.map((i) => ({ key: keyOf(question(i).type, question(i).answer), response: parseJson<unknown>(i.response), maxMark: i.maxMark })),
+    );
+    // A quiz gives no partial credit: a question earns its whole mark or none (gradeQuestion without
+    // `partial`), so two lists say every item's mark and whether it was right.
+    const full = items.filter((_, k) => grade.results[k].mark === items[k].maxMark).map((i) => i.id);
+    const right = items.filter((_, k) => grade.results[k].correct).map((i) => i.id);
+    if (grade.results.some((r, k) => r.mark !== 0 && r.mark !== items[k].maxMark)) throw new Error(`attempt ${attemptId}: a partial mark has no column rule`);
+    await tx.run(
+      sql`UPDATE "AttemptItem" SET "mark" = CASE WHEN "id" ${inList(full)} THEN "maxMark" ELSE 0 END, "correct" = ("id" ${inList(right)})
           WHERE "attemptId" = ${attemptId}`,
-      );
-      const percentTenths = Math.round(grade.percent * 10);
-      const verdict = checkPlausibility(
-        dateOf(attempt.startedAt),
-        items.map((i) => ({ textLength: question(i).textLength, answeredAt: dateOrNull(i.answeredAt) })),
-      );
-      run(
-        db,
-        sql`UPDATE "QuizAttempt" SET "mark" = ${grade.mark}, "percent" = ${percentTenths}, "passed" = ${percentTenths >= attempt.passPercent * 10},
+    );
+    const percentTenths = Math.round(grade.percent * 10);
+    const verdict = checkPlausibility(
+      dateOf(attempt.startedAt),
+      items.map((i) => ({ textLength: question(i).textLength, answeredAt: dateOrNull(i.answeredAt) })),
+    );
+    await tx.run(
+      sql`UPDATE "QuizAttempt" SET "mark" = ${grade.mark}, "percent" = ${percentTenths}, "passed" = ${percentTenths >= attempt.passPercent * 10},
           "flagged" = ${verdict.flagged}, "flagReason" = ${verdict.flagged ? JSON.stringify(verdict.evidence) : null} WHERE "id" = ${attemptId}`,
-      );
-      if (verdict.flagged) {
-        // For the trainer's eyes: the score stands and the learner is not told anything punitive.
-        auditOn(db, { actorId: null, action: "attempt.flag", targetKind: "attempt", targetId: attemptId, detail: verdict.evidence }, now);
-      }
-      const passed = recomputeGrade(db, attempt.quizId, attempt.personId, GradeMethodSchema.parse(attempt.gradeMethod), attempt.passPercent, now);
-      return { quizId: attempt.quizId, personId: attempt.personId, finishedAt, passed };
-    })
-    .immediate();
+    );
+    if (verdict.flagged) {
+      // For the trainer's eyes: the score stands and the learner is not told anything punitive.
+      await auditOn(tx, { actorId: null, action: "attempt.flag", targetKind: "attempt", targetId: attemptId, detail: verdict.evidence }, now);
+    }
+    const passed = await recomputeGrade(tx, attempt.quizId, attempt.personId, GradeMethodSchema.parse(attempt.gradeMethod), attempt.passPercent, now);
+    return { quizId: attempt.quizId, personId: attempt.personId, finishedAt, passed };
+  });
   if (!graded) return false;
   // Once credited, hours stay even if a later attempt lowers an average or last grade: the person
   // did pass, and the ledger's unique source key would refuse a second credit anyway.
@@ -583,9 +576,8 @@ async function finishAttempt(attemptId: number, state: FinishedState, now: Date)
 }
 
 /** The grade that counts, by the quiz's method, written inside the finish's transaction; whether it passes. */
-function recomputeGrade(db: Database.Database, quizId: number, personId: number, method: GradeMethod, passPercent: number, now: Date): boolean {
-  const finished = all<{ percent: number | null }>(
-    db,
+async function recomputeGrade(tx: SqlTx, quizId: number, personId: number, method: GradeMethod, passPercent: number, now: Date): Promise<boolean> {
+  const finished = await tx.all<{ percent: number | null }>(
     sql`SELECT "percent" FROM "QuizAttempt" WHERE "quizId" = ${quizId} AND "personId" = ${personId} AND "state" IN ('submitted', 'expired') ORDER BY "number"`,
   );
   if (finished.length === 0) return false;
@@ -597,8 +589,7 @@ function recomputeGrade(db: Database.Database, quizId: number, personId: number,
         ? Math.floor(percents.reduce((s, p) => s + p, 0) / percents.length)
         : Math.max(...percents);
   const passed = percent >= passPercent * 10;
-  run(
-    db,
+  await tx.run(
     sql`INSERT INTO "QuizGrade" ("quizId", "personId", "percent", "passed", "attempts", "updatedAt")
       VALUES (${quizId}, ${personId}, ${percent}, ${passed}, ${finished.length}, ${now})
       ON CONFLICT ("quizId", "personId") DO UPDATE SET "percent" = excluded."percent", "passed" = excluded."passed",
@@ -640,7 +631,7 @@ export type ReviewMode = "full" | "marks_only";
  * right or wrong). The key and explanations are included only when the quiz's review policy allows it
  * now; otherwise the score alone, and a sentence saying when (or that never) the answers can be seen.
  */
-function reviewOf(attempt: HeadRow, now: Date) {
+async function reviewOf(attempt: HeadRow, now: Date) {
   const policy = ReviewPolicySchema.parse(attempt.reviewPolicy);
   const closesAt = dateOrNull(attempt.closesAt);
   const full = answersReviewable(policy, closesAt, now);
@@ -665,8 +656,8 @@ function reviewOf(attempt: HeadRow, now: Date) {
     return { mode: "marks_only" as const, why, ...summary, items: null };
   }
 
-  const db = rawDb();
-  const items = all<{
+  const db = sqlDb();
+  const items = await db.all<{
     position: number;
     optionOrder: string | null;
     response: string | null;
@@ -677,11 +668,10 @@ function reviewOf(attempt: HeadRow, now: Date) {
     updatedAt: string | Date;
     explanation: string;
   }>(
-    db,
     sql`SELECT i."position", i."optionOrder", i."response", i."mark", i."maxMark", i."correct", i."questionId", q."updatedAt", q."explanation"
       FROM "AttemptItem" i JOIN "Question" q ON q."id" = i."questionId" WHERE i."attemptId" = ${attempt.id} ORDER BY i."position"`,
   );
-  const questions = questionsAt(
+  const questions = await questionsAt(
     db,
     items.map((i) => ({ questionId: i.questionId, version: versionOf(i.updatedAt) })),
   );

@@ -1,7 +1,7 @@
 import { OPTION_LETTERS, type QuestionKey } from "~/lib/quiz-grading";
 import { drawQuestions, fromPresented, toPresented } from "~/lib/quiz-shuffle";
-import { rawDb } from "../db";
-import { all, inList, sql } from "../sql";
+import { sqlDb } from "../db";
+import { inList, sql } from "../sql";
 
 // A paper as quizzes and contests share it: drawing questions from banks by a seed, the deadline of an
 // attempt or entry, and the translation between what the learner sees (options in the order shown,
@@ -58,12 +58,13 @@ type BankPool = { stamp: string; questions: PoolQuestion[] };
 const poolGlobals = globalThis as typeof globalThis & { __bankPools?: Map<number, BankPool> };
 const bankPools = (poolGlobals.__bankPools ??= new Map<number, BankPool>());
 
-function poolsOf(bankIds: number[]): Map<number, PoolQuestion[]> {
-  const db = rawDb();
+async function poolsOf(bankIds: number[]): Promise<Map<number, PoolQuestion[]>> {
+  const db = sqlDb();
   const stamps = new Map(
-    all<{ bankId: number; n: number; changed: string | null }>(
-      db,
-      sql`SELECT "bankId", COUNT(*) AS "n", MAX("updatedAt") AS "changed" FROM "Question" WHERE "bankId" ${inList(bankIds)} GROUP BY "bankId"`,
+    (
+      await db.all<{ bankId: number; n: number; changed: string | null }>(
+        sql`SELECT "bankId", COUNT(*) AS "n", MAX("updatedAt") AS "changed" FROM "Question" WHERE "bankId" ${inList(bankIds)} GROUP BY "bankId"`,
+      )
     ).map((r) => [r.bankId, `${r.n}/${r.changed ?? ""}`]),
   );
   const pools = new Map<number, PoolQuestion[]>();
@@ -75,9 +76,10 @@ function poolsOf(bankIds: number[]): Map<number, PoolQuestion[]> {
     else
       pool = {
         stamp,
-        questions: all<QuestionRowForPool>(
-          db,
-          sql`SELECT "id", "bankId", "type", "options", "tags", "difficulty" FROM "Question" WHERE "bankId" = ${bankId} AND "archivedAt" IS NULL ORDER BY "id"`,
+        questions: (
+          await db.all<QuestionRowForPool>(
+            sql`SELECT "id", "bankId", "type", "options", "tags", "difficulty" FROM "Question" WHERE "bankId" = ${bankId} AND "archivedAt" IS NULL ORDER BY "id"`,
+          )
         ).map(toPoolQuestion),
       };
     bankPools.set(bankId, pool);
@@ -95,12 +97,13 @@ function poolsOf(bankIds: number[]): Map<number, PoolQuestion[]> {
 export async function drawPaper(slots: SlotRow[], seed: string): Promise<PaperItem[]> {
   const fixedIds = slots.flatMap((s) => (s.questionId === null ? [] : [s.questionId]));
   const bankIds = [...new Set(slots.flatMap((s) => (s.questionId === null && s.bankId !== null ? [s.bankId] : [])))];
-  const pools = bankIds.length > 0 ? poolsOf(bankIds) : new Map<number, PoolQuestion[]>();
+  const pools = bankIds.length > 0 ? await poolsOf(bankIds) : new Map<number, PoolQuestion[]>();
   const fixed =
     fixedIds.length > 0
-      ? all<QuestionRowForPool>(
-          rawDb(),
-          sql`SELECT "id", "bankId", "type", "options", "tags", "difficulty" FROM "Question" WHERE "id" ${inList(fixedIds)} AND "archivedAt" IS NULL`,
+      ? (
+          await sqlDb().all<QuestionRowForPool>(
+            sql`SELECT "id", "bankId", "type", "options", "tags", "difficulty" FROM "Question" WHERE "id" ${inList(fixedIds)} AND "archivedAt" IS NULL`,
+          )
         ).map(toPoolQuestion)
       : [];
   const byId = new Map<number, PoolQuestion>(fixed.map((q) => [q.id, q]));

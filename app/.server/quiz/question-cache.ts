@@ -1,6 +1,5 @@
-import type Database from "better-sqlite3";
 import { questionTextLength } from "~/lib/quiz-plausibility";
-import { all, inList, sql } from "../sql";
+import { type SqlRunner, inList, sql } from "../sql";
 
 // The questions of the papers being taken, kept parsed in memory: a crowd taking one quiz reads the
 // same twenty stems and option lists on every page load, answer and hand-in. An entry is keyed by the
@@ -52,9 +51,9 @@ function entryOf(row: QuestionRow): CachedQuestion {
 
 /**
  * The questions named, each at the version the caller read beside its paper; what is missing or stale
- * is read in one statement on `db` (synchronous, so it may run inside the caller's transaction).
+ * is read in one statement on `db` (the caller's transaction's `tx` inside one, `sqlDb()` otherwise).
  */
-export function questionsAt(db: Database.Database, wanted: readonly { questionId: number; version: string }[]): Map<number, CachedQuestion> {
+export async function questionsAt(db: SqlRunner, wanted: readonly { questionId: number; version: string }[]): Promise<Map<number, CachedQuestion>> {
   const found = new Map<number, CachedQuestion>();
   const missing: number[] = [];
   for (const w of wanted) {
@@ -67,8 +66,7 @@ export function questionsAt(db: Database.Database, wanted: readonly { questionId
     } else if (!found.has(w.questionId)) missing.push(w.questionId);
   }
   if (missing.length === 0) return found;
-  const rows = all<QuestionRow>(
-    db,
+  const rows = await db.all<QuestionRow>(
     sql`SELECT "id", "updatedAt", "type", "stem", "options", "answer" FROM "Question" WHERE "id" ${inList([...new Set(missing)])}`,
   );
   for (const row of rows) {

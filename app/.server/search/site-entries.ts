@@ -1,8 +1,7 @@
-import type Database from "better-sqlite3";
 import { termWeights } from "~/lib/search-terms";
-import { prismaIdle, rawDb } from "../db";
-import { all, get, sql, type Sql } from "../sql";
-import { removeEntry, writeEntry, type SearchKind } from "./search-index";
+import { sqlDb } from "../db";
+import { type SqlRunner, type SqlTx, sql, type Sql } from "../sql";
+import { removeEntryOn, writeEntryOn, type SearchKind } from "./search-index";
 
 // Courses, page articles, 大家谈 topics and discussion posts in the one search index (decision 050,
 // amended). Each write path calls `syncSearchEntry(kind, id)` after its commit: the entry is read again
@@ -34,15 +33,13 @@ function excerptOf(text: string): string {
 
 type Source = { unitPath: string; audience: string; title: string; excerpt: string; body: string };
 
-function courseSource(db: Database.Database, id: number): Source | null {
-  const c = get<{ title: string; summary: string; body: string; unitPath: string }>(
-    db,
+async function courseSource(db: SqlRunner, id: number): Promise<Source | null> {
+  const c = await db.get<{ title: string; summary: string; body: string; unitPath: string }>(
     sql`SELECT c."title", c."summary", c."body", u."path" AS "unitPath" FROM "Course" c JOIN "OrgUnit" u ON u."id" = c."unitId"
         WHERE c."id" = ${id} AND c."status" = 'published'`,
   );
   if (!c) return null;
-  const lessons = all<{ title: string; summary: string | null; body: string }>(
-    db,
+  const lessons = await db.all<{ title: string; summary: string | null; body: string }>(
     sql`SELECT "title", "summary", "body" FROM "Lesson" WHERE "courseId" = ${id} AND "archivedAt" IS NULL ORDER BY "position"`,
   );
   const body = [c.summary, plainText(c.body), ...lessons.map((l) => `${l.title} ${l.summary ?? ""} ${plainText(l.body)}`)].join("\n").slice(0, TEXT_CHARS);
@@ -50,27 +47,24 @@ function courseSource(db: Database.Database, id: number): Source | null {
   return { unitPath: c.unitPath, audience: "course", title: c.title, excerpt: excerptOf(c.summary), body };
 }
 
-function articleSource(db: Database.Database, id: number): Source | null {
-  const a = get<{ title: string; body: string; unitPath: string }>(
-    db,
+async function articleSource(db: SqlRunner, id: number): Promise<Source | null> {
+  const a = await db.get<{ title: string; body: string; unitPath: string }>(
     sql`SELECT a."title", a."body", u."path" AS "unitPath" FROM "PageArticle" a JOIN "PageColumn" c ON c."id" = a."columnId" JOIN "OrgUnit" u ON u."id" = c."unitId"
         WHERE a."id" = ${id} AND a."archivedAt" IS NULL AND c."visible" = ${true} AND u."archivedAt" IS NULL`,
   );
   return a ? { unitPath: a.unitPath, audience: "subtree", title: a.title, excerpt: excerptOf(a.body), body: a.body.slice(0, TEXT_CHARS) } : null;
 }
 
-function topicSource(db: Database.Database, id: number): Source | null {
-  const t = get<{ title: string; unitPath: string }>(
-    db,
+async function topicSource(db: SqlRunner, id: number): Promise<Source | null> {
+  const t = await db.get<{ title: string; unitPath: string }>(
     sql`SELECT t."title", u."path" AS "unitPath" FROM "DiscussionTopic" t JOIN "OrgUnit" u ON u."id" = t."unitId"
         WHERE t."id" = ${id} AND t."archivedAt" IS NULL AND u."archivedAt" IS NULL`,
   );
   return t ? { unitPath: t.unitPath, audience: "subtree", title: t.title, excerpt: "", body: "" } : null;
 }
 
-function postSource(db: Database.Database, id: number): Source | null {
-  const p = get<{ body: string; topicTitle: string; topicPath: string | null; lessonTitle: string | null; coursePath: string | null }>(
-    db,
+async function postSource(db: SqlRunner, id: number): Promise<Source | null> {
+  const p = await db.get<{ body: string; topicTitle: string; topicPath: string | null; lessonTitle: string | null; coursePath: string | null }>(
     sql`SELECT p."body", t."title" AS "topicTitle", u."path" AS "topicPath", l."title" AS "lessonTitle", cu."path" AS "coursePath"
         FROM "DiscussionPost" p JOIN "DiscussionTopic" t ON t."id" = p."topicId"
         LEFT JOIN "OrgUnit" u ON u."id" = t."unitId"
@@ -85,31 +79,28 @@ function postSource(db: Database.Database, id: number): Source | null {
   return null;
 }
 
-const SOURCES: Record<SiteKind, (db: Database.Database, id: number) => Source | null> = {
+const SOURCES: Record<SiteKind, (db: SqlRunner, id: number) => Promise<Source | null>> = {
   course: courseSource,
   article: articleSource,
   topic: topicSource,
   post: postSource,
 };
 
-/** Writes or removes one row's entry from what the row is now; synchronous, on the raw connection (inside the writer's transaction when it has one). */
-export function syncSearchEntryOn(db: Database.Database, kind: SiteKind, id: number, now: Date) {
-  // IMMEDIATE: the write lock first, waiting out busy_timeout. A deferred transaction reads, then fails
-  // at once with SQLITE_BUSY when another connection (Prisma's, a script's) wrote since that read; the
-  // sweeper's backfill logged exactly that while a test seeded a course. Nested, it is a savepoint as before.
-  db.transaction(() => {
-    const s = SOURCES[kind](db, id);
-    if (!s) return removeEntry(db, kind, id);
-    // A post's terms are its own words: the thread's title is shown, not searched.
-    const weights = termWeights(kind === "post" ? "" : s.title, s.body);
-    writeEntry(db, { kind, refId: id, unitPath: s.unitPath, audience: s.audience, statuses: null, title: s.title, excerpt: s.excerpt }, weights, now);
-  }).immediate();
+/**
+ * Writes or removes one row's entry from what the row is now, on the writer's transaction (`tx`): the
+ * entry's row, its terms' delete and their inserts commit together, or none of them.
+ */
+export async function syncSearchEntryOn(tx: SqlTx, kind: SiteKind, id: number, now: Date): Promise<void> {
+  const s = await SOURCES[kind](tx, id);
+  if (!s) return removeEntryOn(tx, kind, id);
+  // A post's terms are its own words: the thread's title is shown, not searched.
+  const weights = termWeights(kind === "post" ? "" : s.title, s.body);
+  await writeEntryOn(tx, { kind, refId: id, unitPath: s.unitPath, audience: s.audience, statuses: null, title: s.title, excerpt: s.excerpt }, weights, now);
 }
 
 /** Brings one row's search entry up to date; call after the write that changed it has committed. */
 export async function syncSearchEntry(kind: SiteKind, id: number) {
-  await prismaIdle();
-  syncSearchEntryOn(rawDb(), kind, id, new Date());
+  await sqlDb().transaction((tx) => syncSearchEntryOn(tx, kind, id, new Date()));
 }
 
 /** The searchable rows of each kind that have no entry yet, a few at a time. */
@@ -133,13 +124,13 @@ const MISSING: Record<SiteKind, (limit: number) => Sql> = {
  * the next tick moves on.
  */
 export async function backfillSearch(perKind = 100): Promise<number> {
-  await prismaIdle();
-  const db = rawDb();
+  const db = sqlDb();
   const now = new Date();
   let written = 0;
   for (const kind of Object.keys(MISSING) as SiteKind[]) {
-    for (const { id } of all<{ id: number }>(db, MISSING[kind](perKind))) {
-      syncSearchEntryOn(db, kind, id, now);
+    for (const { id } of await db.all<{ id: number }>(MISSING[kind](perKind))) {
+      // One transaction per row, as before: the sweeper's slice never holds the write lock for long.
+      await db.transaction((tx) => syncSearchEntryOn(tx, kind, id, now));
       written++;
     }
   }

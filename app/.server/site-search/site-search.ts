@@ -2,7 +2,7 @@ import { AppError } from "~/lib/app-error";
 import { type Grant, scopePaths } from "~/lib/permissions";
 import { SEARCH_PAGE_SIZE as PER_PAGE, SEARCH_QUERY_MAX_CHARS as QUERY_MAX_CHARS } from "~/lib/search-terms";
 import { personScope } from "../audience/audience";
-import { prisma, prismaIdle, rawDb } from "../db";
+import { prisma, sqlDb } from "../db";
 import { visibleCourses } from "../learning/catalog";
 import { type SearchKind, searchScoped, visibleTo } from "../search/search-index";
 import { type Sql, anyOf, inList, sql } from "../sql";
@@ -74,8 +74,7 @@ export async function siteSearch(user: SiteUser, query: string, { kind, page = 1
   if (q === "") throw new AppError("invalid", "请输入要搜索的词语", { field: "q" });
   if ([...q].length > QUERY_MAX_CHARS) throw new AppError("invalid", `搜索词最多 ${QUERY_MAX_CHARS} 个字`, { field: "q" });
   const scope = await scopeOf(user);
-  await prismaIdle();
-  const { counts, hits } = searchScoped(rawDb(), q, scope, { kind, limit: PER_PAGE, offset: (page - 1) * PER_PAGE });
+  const { counts, hits } = await searchScoped(sqlDb(), q, scope, { kind, limit: PER_PAGE, offset: (page - 1) * PER_PAGE });
   const links = await linksOf(hits);
   return {
     counts: Object.fromEntries(counts) as Partial<Record<SearchKind, number>>,
