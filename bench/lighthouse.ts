@@ -238,10 +238,11 @@ function printWhereTimeGoes(audits: Audits): void {
 /** The shipped question banks and courses, as `npm start` brings them in (MDX compiled into this run's cache). */
 async function syncContent(): Promise<void> {
   const { syncContentCourses } = await import("../app/.server/content/course-sync");
+  const { SqliteSqlDb } = await import("../app/.server/sql-sqlite");
   const { syncContentBanks } = await import("../app/.server/quiz/banks");
   const db = new Database(dbFile, { timeout: 5000 });
   try {
-    syncContentBanks({ dir: path.join(root, "content", "banks"), db });
+    await syncContentBanks({ dir: path.join(root, "content", "banks"), db: new SqliteSqlDb(db) });
     const summary = await syncContentCourses({ dir: path.join(root, "content", "courses"), projectRoot: root, db });
     if (summary.failed.length) throw new Error(`content/courses: ${summary.failed.map((f) => f.slug).join(", ")} failed to sync`);
   } finally {

@@ -125,10 +125,11 @@ try {
 async function syncContent(): Promise<{ courses: string[]; questions: number; ms: number }> {
   const started = performance.now();
   const { syncContentCourses } = await import("../app/.server/content/course-sync");
+  const { SqliteSqlDb } = await import("../app/.server/sql-sqlite");
   const { syncContentBanks } = await import("../app/.server/quiz/banks");
   const db = new Database(dbFile, { timeout: 5000 });
   try {
-    const banks = syncContentBanks({ dir: path.join(root, "content", "banks"), db });
+    const banks = await syncContentBanks({ dir: path.join(root, "content", "banks"), db: new SqliteSqlDb(db) });
     const summary = await syncContentCourses({ dir: path.join(root, "content", "courses"), projectRoot: root, db });
     if (summary.failed.length)
       throw new Error(`content/courses: ${summary.failed.map((f) => `${f.slug}: ${f.problems.map((p) => p.message).join("; ")}`).join("\n")}`);

@@ -30,8 +30,9 @@ beforeAll(async () => {
   // The history needs the banks and courses, synced as `npm start` syncs them.
   const { syncContentBanks } = await import("../../app/.server/quiz/banks");
   const { syncContentCourses } = await import("../../app/.server/content/course-sync");
+  const { SqliteSqlDb } = await import("../../app/.server/sql-sqlite");
   const raw = new Database(dbFile, { timeout: 5000 });
-  syncContentBanks({ dir: path.join(ROOT, "content", "banks"), db: raw });
+  await syncContentBanks({ dir: path.join(ROOT, "content", "banks"), db: new SqliteSqlDb(raw) });
   await syncContentCourses({ dir: path.join(ROOT, "content", "courses"), projectRoot: ROOT, db: raw });
   raw.close();
   expect(seedDemoHistory(dbFile, NOW)).not.toBeNull();
