@@ -2,7 +2,7 @@ import type Database from "better-sqlite3";
 import { scopePaths, type Grant, type Permission } from "~/lib/permissions";
 import { type SearchKind, queryTerms } from "~/lib/search-terms";
 import { unitIdsOnPath } from "~/lib/unit-path";
-import { all, anyOf, inList, join, raw, run, sql, type Sql } from "../sql";
+import { type SqlRunner, all, anyOf, inList, join, raw, run, sql, type Sql } from "../sql";
 
 // The one search index (decision 050). Every kind of content that can be searched writes an entry:
 // what it is (kind, refId), where it lives (the unit path), who may see it (audience and statuses, the
@@ -52,6 +52,34 @@ export function removeEntry(db: Database.Database, kind: SearchKind, refId: numb
   run(db, sql`DELETE FROM "SearchEntry" WHERE "kind" = ${kind} AND "refId" = ${refId}`);
 }
 
+/**
+ * `writeEntry` on the async data layer (decision 074), on the caller's transaction: the site's own
+ * kinds (site-entries.ts) write through it. The synchronous pair above stays for the library's writers
+ * until they are converted too; then it goes and these take its names.
+ */
+export async function writeEntryOn(tx: SqlRunner, entry: IndexEntry, weights: ReadonlyMap<string, number>, now = new Date()): Promise<number> {
+  const { id } = (await tx.get<{ id: number }>(
+    sql`INSERT INTO "SearchEntry" ("kind", "refId", "unitPath", "audience", "statuses", "title", "excerpt", "updatedAt")
+        VALUES (${entry.kind}, ${entry.refId}, ${entry.unitPath}, ${entry.audience}, ${entry.statuses}, ${entry.title}, ${entry.excerpt}, ${now})
+        ON CONFLICT ("kind", "refId") DO UPDATE SET "unitPath" = excluded."unitPath", "audience" = excluded."audience",
+          "statuses" = excluded."statuses", "title" = excluded."title", "excerpt" = excluded."excerpt", "updatedAt" = excluded."updatedAt"
+        RETURNING "id"`,
+  ))!;
+  await tx.run(sql`DELETE FROM "SearchTerm" WHERE "entryId" = ${id}`);
+  const rows = [...weights];
+  for (let i = 0; i < rows.length; i += TERM_ROWS_PER_INSERT) {
+    const values = rows.slice(i, i + TERM_ROWS_PER_INSERT).map(([term, weight]) => sql`(${id}, ${term}, ${weight})`);
+    await tx.run(sql`INSERT INTO "SearchTerm" ("entryId", "term", "weight") VALUES ${join(values)}`);
+  }
+  return id;
+}
+
+/** `removeEntry` on the async data layer, on the caller's transaction (see writeEntryOn). */
+export async function removeEntryOn(tx: SqlRunner, kind: SearchKind, refId: number): Promise<void> {
+  await tx.run(sql`DELETE FROM "SearchTerm" WHERE "entryId" IN (SELECT "id" FROM "SearchEntry" WHERE "kind" = ${kind} AND "refId" = ${refId})`);
+  await tx.run(sql`DELETE FROM "SearchEntry" WHERE "kind" = ${kind} AND "refId" = ${refId}`);
+}
+
 /** Who is searching: their unit's path and status, and the subtrees they manage for a kind (they see all there). */
 export type SearchViewer = { unitPath: string; politicalStatus: string; managedPaths: string[] };
 
@@ -81,20 +109,19 @@ export type SearchHit = { kind: SearchKind; refId: number; title: string; excerp
  * the terms' weights, then the newest). `underPath` narrows to one unit's subtree. Empty for a query
  * without terms.
  */
-export function searchEntries(
-  db: Database.Database,
+export async function searchEntries(
+  db: SqlRunner,
   viewer: SearchViewer,
   query: string,
   { kind, underPath, limit = 50 }: { kind: SearchKind; underPath?: string; limit?: number },
-): SearchHit[] {
+): Promise<SearchHit[]> {
   const terms = queryTerms(query);
   if (terms.length === 0) return [];
   // The postings are summed per entry first (narrow rows: id and weight), then joined to the entries for
   // the scope. CROSS JOIN (portable; PostgreSQL plans it as the inner join it is) keeps SQLite from
   // walking every entry of the kind and probing each for the terms, as it chose with a plain JOIN:
   // 10,000 probes per query at 10,000 documents (library-search bench, decision 050).
-  const rows = all<Omit<SearchHit, "score"> & { score: number | bigint }>(
-    db,
+  const rows = await db.all<Omit<SearchHit, "score"> & { score: number }>(
     sql`SELECT e."kind", e."refId", e."title", e."excerpt", e."unitPath", m."score"
         FROM (SELECT t."entryId", SUM(t."weight") AS "score" FROM "SearchTerm" t WHERE t."term" ${inList(terms)}
               GROUP BY t."entryId" HAVING COUNT(*) = ${terms.length}) m
