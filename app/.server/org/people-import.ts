@@ -17,13 +17,14 @@ import {
 import { audit } from "../audit";
 import { sqlDb } from "../db";
 import { type SheetFormat, type UploadedFile, readSpreadsheet, sha256Hex } from "../http/spreadsheet";
-import { type SqlRunner, type SqlTx, anyOf, inList, join, sql, withRetry } from "../sql";
+import { type SqlRunner, type SqlTx, anyOf, inList, sql, withRetry } from "../sql";
 
 // Bulk import of people. The file is read and checked in full on every request: a dry run reports,
 // a confirmation re-reads the same bytes (bound by their SHA-256 to what was previewed), checks
 // again inside the write transaction, and writes every row or none. Rows go in through the async data
-// layer (decision 074), several hundred to a statement: 12,000 rows through Prisma one by one would
-// take seconds, and one statement per row would be 12,000 round trips on PostgreSQL.
+// layer (decision 074), a prepared statement per row: 12,000 rows through Prisma one by one would take
+// seconds. (Several hundred rows to a statement took twice the CPU on SQLite, most of it building and
+// rendering the long statement: measured in session 29.)
 
 export const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
 
@@ -110,50 +111,32 @@ export type ConfirmResult =
 
 const IMPORT_NOTE = "批量导入";
 
-/** People per INSERT: 14 parameters each, far under either engine's limit on parameters. */
-const PEOPLE_PER_INSERT = 400;
-/** Status changes per INSERT: 7 parameters each. */
-const CHANGES_PER_INSERT = 1_000;
-
 // People are created without a password: each activates the account with a code of their own
 // (app/.server/auth/activation.ts, decision 030), never with a password shared by the whole file.
 // The row's ID number is not written: it was read only to check or fill the gender (decision 033).
 async function insertAll(tx: SqlTx, importer: Importer, rows: readonly CheckedRow[], today: string) {
   const now = new Date();
   const dayStamp = (iso: string) => new Date(`${iso}T00:00:00Z`);
-  for (let from = 0; from < rows.length; from += PEOPLE_PER_INSERT) {
-    const chunk = rows.slice(from, from + PEOPLE_PER_INSERT);
-    const people = chunk.map(({ person: p, unitId }) => {
-      const isMasses = p.politicalStatus === "masses";
-      // A status other than 群众 has a start date that drives deadlines: the given one, or today.
-      const since = p.statusSince ? dayStamp(p.statusSince) : isMasses ? null : dayStamp(today);
-      return sql`(${p.number}, ${p.name}, ${p.gender}, ${p.category}, ${unitId}, ${p.politicalStatus}, ${since}, ${p.cadreLevel},
-        ${p.isCommitteeMember}, ${p.committeeRole}, ${p.phone}, NULL, ${now}, ${now})`;
-    });
-    // The order of RETURNING's rows is not promised: each id is matched by its number (unique).
-    const inserted = await tx.all<{ id: number; number: string }>(
+  for (const { person: p, unitId } of rows) {
+    const isMasses = p.politicalStatus === "masses";
+    // A status other than 群众 has a start date that drives deadlines: the given one, or today.
+    const since = p.statusSince ? dayStamp(p.statusSince) : isMasses ? null : dayStamp(today);
+    const { id } = (await tx.get<{ id: number }>(
       sql`INSERT INTO "Person" ("number", "name", "gender", "category", "unitId", "politicalStatus", "statusSince", "cadreLevel",
           "isCommitteeMember", "committeeRole", "phone", "disabledAt", "createdAt", "updatedAt")
-        VALUES ${join(people)} RETURNING "id", "number"`,
-    );
-    const idOf = new Map(inserted.map((r) => [r.number, r.id]));
-    const changes = chunk.flatMap(({ person: p }) => {
-      // Every stage the file dates is a step of the history; an undated current stage starts today.
-      const steps =
-        p.politicalStatus === "masses"
-          ? []
-          : p.history.length && p.history[p.history.length - 1].status === p.politicalStatus
-            ? p.history
-            : [...p.history, { status: p.politicalStatus, on: today }];
-      const id = idOf.get(p.number)!;
-      return steps.map(
-        (step, i) => sql`(${id}, ${i === 0 ? null : steps[i - 1].status}, ${step.status}, ${dayStamp(step.on)}, ${IMPORT_NOTE}, ${importer.id}, ${now})`,
-      );
-    });
-    for (let c = 0; c < changes.length; c += CHANGES_PER_INSERT) {
+        VALUES (${p.number}, ${p.name}, ${p.gender}, ${p.category}, ${unitId}, ${p.politicalStatus}, ${since}, ${p.cadreLevel},
+          ${p.isCommitteeMember}, ${p.committeeRole}, ${p.phone}, NULL, ${now}, ${now}) RETURNING "id"`,
+    ))!;
+    // Every stage the file dates is a step of the history; an undated current stage starts today.
+    const steps = isMasses
+      ? []
+      : p.history.length && p.history[p.history.length - 1].status === p.politicalStatus
+        ? p.history
+        : [...p.history, { status: p.politicalStatus, on: today }];
+    for (const [i, step] of steps.entries()) {
       await tx.run(
         sql`INSERT INTO "StatusChange" ("personId", "fromStatus", "toStatus", "effectiveOn", "note", "recordedById", "recordedAt")
-          VALUES ${join(changes.slice(c, c + CHANGES_PER_INSERT))}`,
+          VALUES (${id}, ${i === 0 ? null : steps[i - 1].status}, ${step.status}, ${dayStamp(step.on)}, ${IMPORT_NOTE}, ${importer.id}, ${now})`,
       );
     }
   }
