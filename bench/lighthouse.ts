@@ -242,7 +242,7 @@ async function syncContent(): Promise<void> {
   const { syncContentBanks } = await import("../app/.server/quiz/banks");
   const db = new Database(dbFile, { timeout: 5000 });
   try {
-    syncContentBanks({ dir: path.join(root, "content", "banks"), db });
+    await syncContentBanks({ dir: path.join(root, "content", "banks"), db: new SqliteSqlDb(db) });
     const summary = await syncContentCourses({ dir: path.join(root, "content", "courses"), projectRoot: root, db: new SqliteSqlDb(db) });
     if (summary.failed.length) throw new Error(`content/courses: ${summary.failed.map((f) => f.slug).join(", ")} failed to sync`);
   } finally {

@@ -129,7 +129,7 @@ async function syncContent(): Promise<{ courses: string[]; questions: number; ms
   const { syncContentBanks } = await import("../app/.server/quiz/banks");
   const db = new Database(dbFile, { timeout: 5000 });
   try {
-    const banks = syncContentBanks({ dir: path.join(root, "content", "banks"), db });
+    const banks = await syncContentBanks({ dir: path.join(root, "content", "banks"), db: new SqliteSqlDb(db) });
     const summary = await syncContentCourses({ dir: path.join(root, "content", "courses"), projectRoot: root, db: new SqliteSqlDb(db) });
     if (summary.failed.length)
       throw new Error(`content/courses: ${summary.failed.map((f) => `${f.slug}: ${f.problems.map((p) => p.message).join("; ")}`).join("\n")}`);

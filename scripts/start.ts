@@ -59,7 +59,7 @@ await withStartupLock("start-up", { sqliteFile: dbFile }, async () => {
   // Banks kept as files are brought in on every start; an unchanged file is skipped by its hash.
   const { syncContentBanks } = await import("../app/.server/quiz/banks");
   const tBanks = performance.now();
-  const banks = syncContentBanks();
+  const banks = await syncContentBanks();
   console.info(
     `题库文件 (content/banks): ${banks.files} 个，${banks.banksCreated + banks.banksUpdated} 个已更新（新增 ${banks.questionsAdded} 题，修改 ${banks.questionsUpdated} 题，归档 ${banks.questionsArchived} 题），${(performance.now() - tBanks).toFixed(0)} ms`,
   );

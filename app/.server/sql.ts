@@ -263,21 +263,32 @@ export type RawClient = {
   $executeRawUnsafe(query: string, ...values: unknown[]): Promise<number>;
 };
 
-/** The engine behind Prisma's connection: one today; the PostgreSQL backend chooses it from DATABASE_URL. */
-const PRISMA_DIALECT: Dialect = "sqlite";
+/**
+ * The engine behind a Prisma client, or behind a transaction's `tx` (which reads through to its
+ * client): the provider its generated client was made for. db.ts creates the SQLite client or, when
+ * DATABASE_URL is PostgreSQL, the one generated from prisma/postgresql (decision 073); a statement is
+ * rendered for the one it is given. Prisma keeps the provider on the client as `_activeProvider`, its
+ * only record of it at run time; anything else there is refused rather than guessed.
+ */
+export function prismaDialect(client: RawClient): Dialect {
+  const provider = (client as { _activeProvider?: unknown })._activeProvider;
+  if (provider === "sqlite") return "sqlite";
+  if (provider === "postgresql") return "postgres";
+  throw new Error(`A Prisma client of an unknown engine (${String(provider)}): query() and execute() render for sqlite or postgresql only`);
+}
 
 /**
- * Every row of a query run through Prisma. Through Prisma, SQLite's integers come back as bigint
- * (counts, sums, ids): type them `number | bigint` and convert with Number().
+ * Every row of a query run through Prisma. Through Prisma, integers may come back as bigint (SQLite's
+ * counts, sums and ids; PostgreSQL's COUNT): type them `number | bigint` and convert with Number().
  */
 export function query<Row>(client: RawClient, stmt: Sql): Promise<Row[]> {
-  const { text, values } = render(stmt, PRISMA_DIALECT);
+  const { text, values } = render(stmt, prismaDialect(client));
   return client.$queryRawUnsafe<Row[]>(text, ...values);
 }
 
 /** Runs a write through Prisma; returns the number of rows it changed. */
 export function execute(client: RawClient, stmt: Sql): Promise<number> {
-  const { text, values } = render(stmt, PRISMA_DIALECT);
+  const { text, values } = render(stmt, prismaDialect(client));
   return client.$executeRawUnsafe(text, ...values);
 }
 

@@ -3,6 +3,7 @@ import Database from "better-sqlite3";
 import { createRandom } from "../../app/lib/quiz-shuffle";
 import { FLAG_PERMILLE, FLAG_SOURCE_CHARS, isFlagged, longestSource } from "../../app/lib/similarity/check";
 import { all, get, run as runSql, sql } from "../../app/.server/sql";
+import { SqliteSqlDb } from "../../app/.server/sql-sqlite";
 import { frequentInCorpus } from "../../app/.server/similarity/check-job";
 import { commonPhrases } from "../../app/.server/similarity/common-phrases";
 import { fingerprintOf, storeCorpus, storeFingerprint, textHash } from "../../app/.server/similarity/fingerprints";
@@ -360,7 +361,7 @@ function setup(dbFile: string): Corpus {
  * The corpus' frequent shingles counted (as the server's first check would: the latest 1,000 hand-ins),
  * then the earlier essays' fingerprints computed with them and stored, as the server's runner stores them.
  */
-function fingerprintEarlier(dbFile: string, corpus: Corpus): { stats: Stats; countMs: number; frequent: number } {
+async function fingerprintEarlier(dbFile: string, corpus: Corpus): Promise<{ stats: Stats; countMs: number; frequent: number }> {
   const db = new Database(dbFile, { timeout: 5000 });
   db.pragma("journal_mode = WAL");
   const times: number[] = [];
@@ -368,21 +369,22 @@ function fingerprintEarlier(dbFile: string, corpus: Corpus): { stats: Stats; cou
   try {
     const phrases = commonPhrases();
     const counted = frequentInCorpus(db, phrases);
-    storeCorpus(db, counted.fresh!);
+    const store = new SqliteSqlDb(db);
+    await storeCorpus(store, counted.fresh!);
     const countMs = performance.now() - started;
     const fingerprintsStarted = performance.now();
-    db.transaction(() => {
+    await store.transaction(async (tx) => {
       for (const id of corpus.earlier) {
         const t0 = performance.now();
         const text = corpus.texts.get(id)!;
-        storeFingerprint(
-          db,
+        await storeFingerprint(
+          tx,
           { submissionId: id, version: 1 },
           fingerprintOf(text, textHash(text), prepareText(text, phrases, SHINGLE, counted.frequent), counted.at),
         );
         times.push(performance.now() - t0);
       }
-    })();
+    });
     return { stats: summarize(times, 0, performance.now() - fingerprintsStarted), countMs, frequent: counted.frequent.size };
   } finally {
     db.close();
@@ -401,7 +403,7 @@ export async function run({ url, dbFile, serverPid }: BenchContext): Promise<Row
   console.info(
     `${name}: ${corpus.earlier.length} earlier and ${corpus.current.length} current essays of ${ESSAY_CHARS} characters, ${corpus.planted.size} planted copies and ${corpus.partial.size} partial ones, written in ${((performance.now() - setupStarted) / 1000).toFixed(1)} s`,
   );
-  const { stats: fingerprints, countMs, frequent } = fingerprintEarlier(dbFile, corpus);
+  const { stats: fingerprints, countMs, frequent } = await fingerprintEarlier(dbFile, corpus);
 
   const health = async () => {
     const res = await fetch(`${url}/healthz`);

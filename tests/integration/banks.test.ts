@@ -383,16 +383,16 @@ describe("content/banks sync", () => {
     const { syncContentBanks } = await import("../../app/.server/quiz/banks");
     const { rawDb } = await import("../../app/.server/db");
 
-    expect(syncContentBanks().warnings).toEqual(["尚未建立党组织，题库文件暂不导入"]);
+    expect((await syncContentBanks()).warnings).toEqual(["尚未建立党组织，题库文件暂不导入"]);
     f.unit({ name: "党委", kind: "committee" });
 
-    const first = syncContentBanks();
+    const first = await syncContentBanks();
     expect(first).toMatchObject({ files: 3, unchanged: 0, banksCreated: 3, questionsArchived: 0, warnings: [] });
     expect(first.questionsAdded).toBeGreaterThanOrEqual(150);
     const snapshot = () => f.db.prepare("SELECT bankId, key, stem, answer, archivedAt, updatedAt FROM Question ORDER BY id").all();
     const before = snapshot();
 
-    const second = syncContentBanks();
+    const second = await syncContentBanks();
     expect(second).toEqual({
       files: 3,
       unchanged: 3,
@@ -412,13 +412,13 @@ describe("content/banks sync", () => {
     const text = fs.readFileSync(file, "utf8");
     const dropped = text.replace(/\n {2}- id: pb-002\n[\s\S]*?(?=\n {2}- id: pb-003)/, "\n").replace("在哪里开幕？", "在哪座城市开幕？");
     fs.writeFileSync(file, dropped);
-    const third = syncContentBanks({ dir });
+    const third = await syncContentBanks({ dir });
     expect(third).toMatchObject({ unchanged: 2, banksUpdated: 1, questionsAdded: 0, questionsUpdated: 1, questionsArchived: 1 });
-    expect(syncContentBanks({ dir })).toMatchObject({ unchanged: 3, questionsUpdated: 0, questionsArchived: 0 });
+    expect(await syncContentBanks({ dir })).toMatchObject({ unchanged: 3, questionsUpdated: 0, questionsArchived: 0 });
     expect(f.db.prepare("SELECT archivedAt IS NOT NULL AS archived FROM Question WHERE key = 'pb-002'").get()).toEqual({ archived: 1 });
 
     // Back to the original file: the question returns.
-    expect(syncContentBanks()).toMatchObject({ banksUpdated: 1, questionsUpdated: 2, questionsArchived: 0 });
+    expect(await syncContentBanks()).toMatchObject({ banksUpdated: 1, questionsUpdated: 2, questionsArchived: 0 });
     fs.rmSync(dir, { recursive: true, force: true });
     rawDb().close();
     f.close();

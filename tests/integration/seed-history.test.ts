@@ -41,7 +41,7 @@ beforeAll(async () => {
   const { syncContentCourses } = await import("../../app/.server/content/course-sync");
   const { SqliteSqlDb } = await import("../../app/.server/sql-sqlite");
   const raw = new Database(dbFile, { timeout: 5000 });
-  syncContentBanks({ dir: path.join(ROOT, "content", "banks"), db: raw });
+  await syncContentBanks({ dir: path.join(ROOT, "content", "banks"), db: new SqliteSqlDb(raw) });
   const courses = await syncContentCourses({ dir: path.join(ROOT, "content", "courses"), projectRoot: ROOT, db: new SqliteSqlDb(raw) });
   raw.close();
   expect(courses.failed).toEqual([]);

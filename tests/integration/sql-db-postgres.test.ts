@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { sql, typed } from "~/.server/sql";
+import { createPostgresPrisma } from "~/.server/db-postgres";
+import { execute, inList, prismaDialect, query, sql, typed } from "~/.server/sql";
 import { PgSqlDb, createPgSqlDb } from "~/.server/sql-pg";
 import { storedTimestamp } from "~/lib/timestamp";
 import { describeSqlDbConformance } from "../support/sql-db-conformance";
@@ -37,6 +38,8 @@ describe("the pg backend", () => {
 
   it("is what db.ts's sqlDb() gives on a postgres DATABASE_URL, and it runs the app's statements on the migrated schema", async () => {
     process.env.DATABASE_URL = database.url;
+    // Multi-node mode refuses to start without one (decision 076).
+    process.env.CERT_SECRET ??= "sql-db-postgres-test-certificate-secret";
     const app = await import("~/.server/db");
     const db = app.sqlDb();
     try {
@@ -47,6 +50,36 @@ describe("the pg backend", () => {
     } finally {
       await (db as PgSqlDb).end();
       await app.prisma.$disconnect();
+    }
+  });
+});
+
+describe("query() and execute() through Prisma's PostgreSQL client", () => {
+  // The statements run through Prisma (health, outbox, units, reports …) were rendered with SQLite's `?`
+  // whatever the client; PostgreSQL refused every one of them.
+  it("render for the engine of the client, and of a transaction's tx, they are given", async () => {
+    const prisma = createPostgresPrisma(database.url);
+    try {
+      expect(prismaDialect(prisma)).toBe("postgres");
+      expect(await query(prisma, sql`SELECT 1 AS "one"`)).toEqual([{ one: 1 }]);
+      expect(await execute(prisma, sql`CREATE TABLE "Pair" ("a" INTEGER, "b" TEXT, "on" BOOLEAN, "at" TIMESTAMPTZ(3))`)).toBe(0);
+      const at = new Date("2026-12-01T23:30:00.123Z");
+      expect(await execute(prisma, sql`INSERT INTO "Pair" ("a", "b", "on", "at") VALUES (${1}, ${"x"}, ${true}, ${at}), (${2}, ${"y"}, ${false}, ${at})`)).toBe(
+        2,
+      );
+      const rows = await query<{ a: number; b: string; on: boolean; at: Date }>(
+        prisma,
+        sql`SELECT "a", "b", "on", "at" FROM "Pair" WHERE "a" ${inList([2, 3])} AND "at" = ${at} AND "on" = ${false}`,
+      );
+      expect(rows).toEqual([{ a: 2, b: "y", on: false, at }]);
+      const counted = await prisma.$transaction(async (tx) => {
+        expect(prismaDialect(tx)).toBe("postgres");
+        await execute(tx, sql`UPDATE "Pair" SET "b" = ${"z"} WHERE "a" = ${1}`);
+        return query<{ n: number | bigint }>(tx, sql`SELECT COUNT(*) AS "n" FROM "Pair" WHERE "b" ${inList(["y", "z"])}`);
+      });
+      expect(Number(counted[0].n)).toBe(2);
+    } finally {
+      await prisma.$disconnect();
     }
   });
 });

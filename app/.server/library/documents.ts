@@ -5,10 +5,10 @@ import { type Grant, grantsCover } from "~/lib/permissions";
 import { termWeights } from "~/lib/search-terms";
 import { type PoliticalStatus } from "~/lib/vocabulary";
 import { audit } from "../audit";
-import { prisma, prismaIdle, rawDb } from "../db";
+import { prisma, sqlDb } from "../db";
 import { fileStorage } from "../storage/storage";
 import { rfc5987 } from "../http/download";
-import { ancestorPaths, removeEntry, searchEntries, searchViewer } from "../search/search-index";
+import { ancestorPaths, removeEntryOn, searchEntries, searchViewer } from "../search/search-index";
 import {
   type Reviewer,
   claimForApproval,
@@ -20,10 +20,10 @@ import {
   reviewRequiredFor,
   submitForReview,
 } from "../review/review";
-import { all, run, sql } from "../sql";
+import { sql } from "../sql";
 import { extractRunner } from "./extract-runner";
 import { DOCUMENT_MIME, documentKind } from "./file-kind";
-import { reindex } from "./library-index";
+import { reindexOn } from "./library-index";
 
 // A unit's document library (decision 050): folders and files, each file visible to the audience its
 // uploader chose. Managing needs `documents:manage` over the unit (the route checks it); reading goes
@@ -139,22 +139,19 @@ export async function uploadDocument(user: LibraryUser, unitId: number, input: U
   const statuses = input.audience === "status" ? statusesText(input.statuses) : null;
   const underReview = await reviewRequiredFor(unitId);
   const now = new Date();
-  await prismaIdle();
-  const db = rawDb();
   let id: number;
   try {
-    id = db.transaction(() => {
-      const [row] = all<{ id: number }>(
-        db,
+    id = await sqlDb().transaction(async (tx) => {
+      const row = (await tx.get<{ id: number }>(
         sql`INSERT INTO "LibraryDocument" ("unitId", "folderId", "title", "fileName", "kind", "mime", "size", "storedPath", "audience", "statuses", "uploaderId", "textState",
               "createdAt", "unpublished")
             VALUES (${unitId}, ${input.folderId ?? null}, ${title}, ${fileName}, ${kind}, ${DOCUMENT_MIME[kind]}, ${bytes.length}, ${storedPath}, ${input.audience}, ${statuses},
               ${user.id}, ${kind === "xlsx" ? "none" : "pending"}, ${now}, ${underReview})
             RETURNING "id"`,
-      );
-      if (!underReview) reindex(db, row.id, termWeights(title, ""), "", now);
+      ))!;
+      if (!underReview) await reindexOn(tx, row.id, termWeights(title, ""), "", now);
       return row.id;
-    })();
+    });
   } catch (e) {
     await fileStorage().delete(storedPath);
     throw e;
@@ -184,18 +181,15 @@ export async function approveDocument(reviewer: Reviewer, itemId: number) {
   const documentId = item.draftId!;
   await claimForApproval(reviewer, itemId);
   try {
-    await prismaIdle();
-    const db = rawDb();
-    db.transaction(() => {
+    await sqlDb().transaction(async (tx) => {
       const now = new Date();
-      const n = run(
-        db,
+      const n = await tx.run(
         sql`UPDATE "LibraryDocument" SET "unpublished" = ${false} WHERE "id" = ${documentId} AND "unpublished" = ${true} AND "deletedAt" IS NULL`,
       );
       if (n !== 1) throw new AppError("conflict", "该文件已被删除，不能发布");
-      const doc = all<{ title: string }>(db, sql`SELECT "title" FROM "LibraryDocument" WHERE "id" = ${documentId}`)[0]!;
-      reindex(db, documentId, termWeights(doc.title, ""), "", now);
-    })();
+      const doc = (await tx.get<{ title: string }>(sql`SELECT "title" FROM "LibraryDocument" WHERE "id" = ${documentId}`))!;
+      await reindexOn(tx, documentId, termWeights(doc.title, ""), "", now);
+    });
   } catch (e) {
     await releaseClaim(reviewer.id, itemId);
     throw e;
@@ -207,16 +201,13 @@ export async function approveDocument(reviewer: Reviewer, itemId: number) {
 
 /** Takes a document out of the library and the index; the file is kept for the audit trail's sake until an operator purges it. */
 export async function deleteDocument(user: LibraryUser, unitId: number, documentId: number) {
-  await prismaIdle();
-  const db = rawDb();
-  const changed = db.transaction(() => {
-    const n = run(
-      db,
+  const changed = await sqlDb().transaction(async (tx) => {
+    const n = await tx.run(
       sql`UPDATE "LibraryDocument" SET "deletedAt" = ${new Date()} WHERE "id" = ${documentId} AND "unitId" = ${unitId} AND "deletedAt" IS NULL`,
     );
-    if (n === 1) removeEntry(db, "document", documentId);
+    if (n === 1) await removeEntryOn(tx, "document", documentId);
     return n;
-  })();
+  });
   if (changed !== 1) throw notFound();
   await audit({ actorId: user.id, action: "library.delete", targetKind: "document", targetId: documentId, detail: { unitId } });
 }
@@ -295,8 +286,7 @@ export async function searchLibrary(user: LibraryUser, query: string, unitId?: n
   const reader = await readerOf(user);
   const under = unitId === undefined ? undefined : await prisma.orgUnit.findUnique({ where: { id: unitId }, select: { path: true } });
   if (unitId !== undefined && !under) throw new AppError("not_found", "组织不存在");
-  await prismaIdle();
-  const hits = searchEntries(rawDb(), searchViewer(reader, MANAGE), query, { kind: "document", underPath: under?.path });
+  const hits = await searchEntries(sqlDb(), searchViewer(reader, MANAGE), query, { kind: "document", underPath: under?.path });
   const docs = await prisma.libraryDocument.findMany({
     where: { id: { in: hits.map((h) => h.refId) }, deletedAt: null, unpublished: false },
     select: DOC_SELECT,

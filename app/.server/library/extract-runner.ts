@@ -1,9 +1,9 @@
 import { type DocumentKind } from "~/lib/library";
-import { prisma, prismaIdle, rawDb } from "../db";
-import { run, sql } from "../sql";
+import { prisma, sqlDb } from "../db";
+import { sql } from "../sql";
 import { DeadlineWorker, WorkerStopped, workerEntry } from "../workers/deadline-worker";
 import type { ExtractOutcome, ExtractReply, ExtractRequest } from "./extract-worker";
-import { reindex } from "./library-index";
+import { reindexOn } from "./library-index";
 import { log } from "../ops/log";
 
 // Text extraction for the search index, off the request path (decision 050), the way similarity
@@ -109,17 +109,14 @@ export async function claimNextDocument(limitMs: number, now = new Date()): Prom
 
 /** Stores the terms and marks the document done, in one transaction; a document deleted meanwhile stays out of the index. */
 export async function finishExtraction(documentId: number, outcome: ExtractOutcome, now = new Date()) {
-  await prismaIdle();
-  const db = rawDb();
-  db.transaction(() => {
-    const changed = run(
-      db,
+  await sqlDb().transaction(async (tx) => {
+    const changed = await tx.run(
       sql`UPDATE "LibraryDocument" SET "textState" = 'done', "textError" = NULL WHERE "id" = ${documentId} AND "textState" = 'pending' AND "deletedAt" IS NULL
         AND "unpublished" = ${false}`,
     );
     if (changed !== 1) return;
-    reindex(db, documentId, new Map(outcome.weights), outcome.excerpt, now);
-  })();
+    await reindexOn(tx, documentId, new Map(outcome.weights), outcome.excerpt, now);
+  });
 }
 
 export async function failExtraction(documentId: number, reason: string) {

@@ -1,18 +1,25 @@
 import { AppError } from "~/lib/app-error";
 import { audit } from "../audit";
 import { unitIdsOnPath } from "~/lib/unit-path";
-import { prisma, rawDb } from "../db";
+import { prisma, sqlDb } from "../db";
 import { notifyPinnedNotice } from "../notify/pinned-notice";
 import { reviewRequiredFor, submitForReview } from "../review/review";
-import { all, inList, sql } from "../sql";
+import { inList, sql } from "../sql";
 
 // Notices of the "four in one" pages: a learner reads those of the committee, their college and
 // their branch (every unit on the path from the root to theirs), pinned first.
 
 /** The home page's notices (every home page reads them: raw SQL, decision 059), pinned first, newest first. */
 export async function noticesForPerson(unitPath: string, take = 20) {
-  const rows = all<{ id: number; title: string; body: string; pinned: number | boolean; publishedAt: string; unitName: string; unitKind: string }>(
-    rawDb(),
+  const rows = await sqlDb().all<{
+    id: number;
+    title: string;
+    body: string;
+    pinned: number | boolean;
+    publishedAt: string;
+    unitName: string;
+    unitKind: string;
+  }>(
     sql`SELECT n."id", n."title", n."body", n."pinned", n."publishedAt", u."name" AS "unitName", u."kind" AS "unitKind"
       FROM "Notice" n JOIN "OrgUnit" u ON u."id" = n."unitId"
       WHERE n."unitId" ${inList(unitIdsOnPath(unitPath))} AND n."archivedAt" IS NULL

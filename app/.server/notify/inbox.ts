@@ -1,5 +1,5 @@
-import { prisma, rawDb } from "../db";
-import { get, sql } from "../sql";
+import { prisma, sqlDb } from "../db";
+import { sql } from "../sql";
 
 // A person's inbox: only ever their own rows (every query is by the caller's id).
 
@@ -10,10 +10,10 @@ export const unreadCountSql = (personId: number) => sql`SELECT COUNT(*) AS "n" F
 
 /**
  * The header's badge, counted on every page and on every revalidation after an action (the root
- * loader): a prepared statement on the raw connection (decision 059), not a Prisma round trip.
+ * loader): a prepared statement of the async data layer (decisions 059, 074), not a Prisma round trip.
  */
 export async function unreadCount(personId: number): Promise<number> {
-  return Number(get<{ n: number }>(rawDb(), unreadCountSql(personId))?.n ?? 0);
+  return Number((await sqlDb().get<{ n: number }>(unreadCountSql(personId)))?.n ?? 0);
 }
 
 export async function inboxPage(personId: number, page: number) {

@@ -1,6 +1,6 @@
 import { type Prisma } from "../generated/prisma/client";
-import { type prisma, prismaIdle, rawDb } from "../db";
-import { type Sql, all, inList, join, query, sql } from "../sql";
+import { type prisma, sqlDb } from "../db";
+import { type Sql, inList, join, query, sql } from "../sql";
 import { type NotificationChannel, type NotificationKind, channelEnabled } from "~/lib/notification-kinds";
 import { DEFAULT_QUIET_HOURS, type QuietHours, afterQuietHours } from "~/lib/notification-schedule";
 import { configuredChannelNames } from "./channels";
@@ -12,10 +12,10 @@ import { INBOX_CHUNK, inboxRowsInsert } from "./inbox-rows";
 // row per channel the person has on for this kind, due at `notBefore` (or now), moved past the
 // person's quiet hours. The outbox runner sends them later, off the request. Pass the caller's `tx`
 // so the notification commits with what caused it, or rolls back with it. Without one, the statements
-// run on the raw better-sqlite3 connection (decision 017's batch writers): a pinned notice to 12,000
-// people is then 24 short statements, not seconds of Prisma's per-row work.
-// Inside a transaction callback always pass its `tx`: the raw path waits for Prisma's open
-// transaction to end (db.ts, prismaIdle), which would be its own.
+// run on the async data layer, `sqlDb()` (decision 074): a pinned notice to 12,000 people is then 24
+// short statements, not seconds of Prisma's per-row work.
+// Inside a transaction callback always pass its `tx`: on SQLite a write of `sqlDb()` waits for
+// Prisma's open transaction to end (decision 074), which would be its own.
 
 export type NotifyInput = {
   personIds: readonly number[];
@@ -35,7 +35,7 @@ type Run = <Row>(stmt: Sql) => Promise<Row[]>;
 
 /** Notifies; returns the ids of the persons newly notified (those already notified under the key are left alone). */
 export async function notify(tx: Client | undefined, input: NotifyInput): Promise<number[]> {
-  const run: Run = tx ? (stmt) => query(tx, stmt) : async <Row>(stmt: Sql) => (await prismaIdle(), all<Row>(rawDb(), stmt));
+  const run: Run = tx ? (stmt) => query(tx, stmt) : <Row>(stmt: Sql) => sqlDb().all<Row>(stmt);
   const personIds = [...new Set(input.personIds)];
   if (!personIds.length) return [];
   const now = new Date();

@@ -2,7 +2,7 @@ import Papa from "papaparse";
 import writeXlsxFile, { type Cell as XlsxCell, type SheetData } from "write-excel-file/node";
 import { scopePaths } from "~/lib/permissions";
 import { IMPORT_COLUMNS, type ImportColumnKey, TEMPLATE_EXAMPLE, createUnitResolver } from "~/lib/people-import";
-import { rawDb } from "../db";
+import { sqlDb } from "../db";
 import { type Download, XLSX_TYPE } from "../http/download";
 import { type SheetFormat } from "../http/spreadsheet";
 import { type Importer, unitsInScope } from "./people-import";
@@ -15,8 +15,8 @@ import { compareNames } from "~/lib/name-order";
 /** Units listed on the notes sheet; a whole province's tree would not help anyone. */
 const UNITS_LISTED = 2000;
 
-function exampleUnit(importer: Importer): { unitText: string; unitNames: string[] } {
-  const units = unitsInScope(rawDb(), scopePaths(importer.grants, "people:import")).filter((u) => !u.archived);
+async function exampleUnit(importer: Importer): Promise<{ unitText: string; unitNames: string[] }> {
+  const units = (await unitsInScope(sqlDb(), scopePaths(importer.grants, "people:import"))).filter((u) => !u.archived);
   const resolve = createUnitResolver(units);
   // Write each unit the shortest way the import accepts: its own name unless that is ambiguous.
   const unitNames = units.map((u) => (resolve(u.name).ok ? u.name : u.chain.join("/"))).sort(compareNames);
@@ -30,7 +30,7 @@ function exampleValues(unitText: string): Record<ImportColumnKey, string> {
 }
 
 export async function buildImportTemplate(importer: Importer, format: SheetFormat): Promise<Download> {
-  const { unitText, unitNames } = exampleUnit(importer);
+  const { unitText, unitNames } = await exampleUnit(importer);
   const example = exampleValues(unitText);
   if (format === "csv") {
     const csv = Papa.unparse([IMPORT_COLUMNS.map((c) => c.header), IMPORT_COLUMNS.map((c) => example[c.key])], { newline: "\r\n" });

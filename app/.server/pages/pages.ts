@@ -3,10 +3,10 @@ import { type ColumnKind, columnHoldsArticles, mayReadPage } from "~/lib/org-pag
 import { type Grant } from "~/lib/permissions";
 import { unitIdsOnPath } from "~/lib/unit-path";
 import { audit } from "../audit";
-import { prisma, rawDb } from "../db";
+import { prisma, sqlDb } from "../db";
 import { reviewRequiredFor, submitForReview } from "../review/review";
 import { syncSearchEntry } from "../search/site-entries";
-import { all, execute, inList, sql } from "../sql";
+import { execute, inList, sql } from "../sql";
 
 // The "four in one" pages (docs/decisions/051): each unit's page is a list of columns its managers
 // configure; a column holds articles, or shows the unit's notices, or links to its documents. Every
@@ -35,8 +35,7 @@ async function readableUnit(reader: PageReader, unitId: number) {
 /** The units whose pages a person reads from her home: every live unit on her path, the committee first. */
 export async function pageLevelsOf(unitPath: string) {
   // Raw SQL: every home page reads it (decision 059).
-  return all<{ id: number; name: string; kind: string; depth: number }>(
-    rawDb(),
+  return sqlDb().all<{ id: number; name: string; kind: string; depth: number }>(
     sql`SELECT "id", "name", "kind", "depth" FROM "OrgUnit" WHERE "id" ${inList(unitIdsOnPath(unitPath))} AND "archivedAt" IS NULL ORDER BY "depth"`,
   );
 }

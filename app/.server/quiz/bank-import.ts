@@ -1,4 +1,3 @@
-import type Database from "better-sqlite3";
 import writeXlsxFile, { type Cell as XlsxCell, type SheetData } from "write-excel-file/node";
 import {
   BANK_COLUMNS,
@@ -18,24 +17,23 @@ import {
 import { type HiddenRowChoice, hiddenColumnsNote } from "~/lib/sheet-table";
 import { audit } from "../audit";
 import { env } from "../env";
-import { prisma, prismaIdle, rawDb } from "../db";
+import { prisma, sqlDb } from "../db";
 import { type Download, XLSX_TYPE } from "../http/download";
 import { type UploadedFile, readSpreadsheet, sha256Hex } from "../http/spreadsheet";
-import { all, run, sql } from "../sql";
+import { type SqlRunner, forUpdate, sql, withRetry } from "../sql";
 import { type Bank, fromStored, insertQuestion, toStored } from "./banks";
 
 // Excel import and export of one bank, the layout trainers keep their banks in. Like the people
 // import: a dry run reads and checks everything and writes nothing; a confirmation re-reads the
-// same bytes (bound by SHA-256 to what was previewed), checks again inside an IMMEDIATE
-// transaction and writes every row or none.
+// same bytes (bound by SHA-256 to what was previewed), checks again inside the write transaction
+// and writes every row or none.
 
 export const MAX_BANK_UPLOAD_BYTES = 5 * 1024 * 1024;
 
 type BankRef = Pick<Bank, "id" | "slug" | "title">;
 
-function checkRows(db: Database.Database, bank: BankRef, { rows, header }: BankSheetParse): CheckedBankRow[] {
-  const existing = all<{ key: string; stem: string; archivedAt: string | null }>(
-    db,
+async function checkRows(db: SqlRunner, bank: BankRef, { rows, header }: BankSheetParse): Promise<CheckedBankRow[]> {
+  const existing = await db.all<{ key: string; stem: string; archivedAt: string | null }>(
     sql`SELECT "key", "stem", "archivedAt" FROM "Question" WHERE "bankId" = ${bank.id}`,
   );
   return checkAgainstBank(rows, {
@@ -64,7 +62,7 @@ async function prepare(file: UploadedFile, choices: BankReadChoices) {
 /** Checks every row against the file and the bank; writes nothing. */
 export async function dryRunBankImport(bank: BankRef, file: UploadedFile, choices: BankReadChoices = {}): Promise<BankImportReport> {
   const { meta, parsed } = await prepare(file, choices);
-  const checked = parsed.fileProblems.length ? [] : checkRows(rawDb(), bank, parsed);
+  const checked = parsed.fileProblems.length ? [] : await checkRows(sqlDb(), bank, parsed);
   return buildBankReport(meta, parsed, checked);
 }
 
@@ -82,20 +80,22 @@ export async function confirmBankImport(
   const { meta, parsed } = await prepare(file, choices);
   if (expectedSha256 !== meta.sha256) return { ok: false, reason: "changed" };
   if (parsed.fileProblems.length) return { ok: false, reason: "problems", report: buildBankReport(meta, parsed, []) };
-  const db = rawDb();
-  await prismaIdle();
-  const outcome = db
-    .transaction(() => {
-      const checked = checkRows(db, bank, parsed);
+  const db = sqlDb();
+  // On SQLite the transaction takes the write lock before the checks (IMMEDIATE), on PostgreSQL the
+  // bank's row is locked first, so two imports into one bank check and write one after the other and
+  // no stem or key is taken between check and write.
+  const outcome = await withRetry(db, () =>
+    db.transaction(async (tx) => {
+      await tx.get(sql`SELECT "id" FROM "QuestionBank" WHERE "id" = ${bank.id}${forUpdate()}`);
+      const checked = await checkRows(tx, bank, parsed);
       const report = buildBankReport(meta, parsed, checked);
       if (!isClean(report)) return { ok: false as const, report };
       const now = new Date();
-      for (const r of checked) insertQuestion(db, bank.id, toStored(r.question!), now);
-      run(db, sql`UPDATE "QuestionBank" SET "updatedAt" = ${now} WHERE "id" = ${bank.id}`);
+      for (const r of checked) await insertQuestion(tx, bank.id, toStored(r.question!), now);
+      await tx.run(sql`UPDATE "QuestionBank" SET "updatedAt" = ${now} WHERE "id" = ${bank.id}`);
       return { ok: true as const, report };
-    })
-    // IMMEDIATE takes the write lock before the checks, so no stem or key is taken between check and write.
-    .immediate();
+    }),
+  );
   if (!outcome.ok) return { ok: false, reason: "problems", report: outcome.report };
   await audit({
     actorId,

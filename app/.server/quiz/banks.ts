@@ -2,15 +2,14 @@ import { AppError } from "~/lib/app-error";
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import type Database from "better-sqlite3";
 import { parse } from "yaml";
 import { type EditableQuestion, bankSchema, editableQuestionSchema } from "~/lib/bank-format";
 import { stemKey } from "~/lib/bank-import";
 import { type QuestionType } from "~/lib/quiz-grading";
 import { audit } from "../audit";
-import { insensitive, prisma, rawDb } from "../db";
+import { insensitive, prisma, sqlDb } from "../db";
 import { type Prisma } from "../generated/prisma/client";
-import { all, get, run, sql } from "../sql";
+import { type SqlDb, type SqlRunner, forUpdate, sql, withRetry } from "../sql";
 import { compareNames } from "~/lib/name-order";
 import { pageWindow, type TableQuery } from "~/lib/table-paging";
 
@@ -50,10 +49,9 @@ export function toStored(q: EditableQuestion): StoredQuestion {
   };
 }
 
-/** Adds a question to a bank on a raw connection (the repository sync and the Excel import). */
-export function insertQuestion(db: Database.Database, bankId: number, q: StoredQuestion, now: Date) {
-  run(
-    db,
+/** Adds a question to a bank in the caller's transaction (the repository sync and the Excel import). */
+export async function insertQuestion(db: SqlRunner, bankId: number, q: StoredQuestion, now: Date) {
+  await db.run(
     sql`INSERT INTO "Question" ("bankId", "key", "type", "stem", "options", "answer", "explanation", "difficulty", "tags", "source", "createdAt", "updatedAt")
       VALUES (${bankId}, ${q.key}, ${q.type}, ${q.stem}, ${q.options}, ${q.answer}, ${q.explanation}, ${q.difficulty}, ${q.tags}, ${q.source}, ${now}, ${now})`,
   );
@@ -110,7 +108,7 @@ const sha256 = (bytes: Uint8Array) => crypto.createHash("sha256").update(bytes).
  * its questions by key; questions no longer in the file are archived, questions back in it
  * are restored. A file that does not pass bank-format is skipped with a warning, never half-applied.
  */
-export function syncContentBanks({ dir = CONTENT_BANKS_DIR, db = rawDb() }: { dir?: string; db?: Database.Database } = {}): SyncSummary {
+export async function syncContentBanks({ dir = CONTENT_BANKS_DIR, db = sqlDb() }: { dir?: string; db?: SqlDb } = {}): Promise<SyncSummary> {
   const summary: SyncSummary = {
     files: 0,
     unchanged: 0,
@@ -129,13 +127,16 @@ export function syncContentBanks({ dir = CONTENT_BANKS_DIR, db = rawDb() }: { di
   summary.files = files.length;
   if (files.length === 0) return summary;
 
-  const root = get<{ id: number }>(db, sql`SELECT "id" FROM "OrgUnit" WHERE "parentId" IS NULL ORDER BY "id" LIMIT 1`);
+  const root = await db.get<{ id: number }>(sql`SELECT "id" FROM "OrgUnit" WHERE "parentId" IS NULL ORDER BY "id" LIMIT 1`);
   if (!root) {
     summary.warnings.push("尚未建立党组织，题库文件暂不导入");
     return summary;
   }
   const known = new Map(
-    all<{ id: number; slug: string; contentHash: string | null }>(db, sql`SELECT "id", "slug", "contentHash" FROM "QuestionBank"`).map((b) => [b.slug, b]),
+    (await db.all<{ id: number; slug: string; contentHash: string | null }>(sql`SELECT "id", "slug", "contentHash" FROM "QuestionBank"`)).map((b) => [
+      b.slug,
+      b,
+    ]),
   );
 
   for (const file of files) {
@@ -163,63 +164,69 @@ export function syncContentBanks({ dir = CONTENT_BANKS_DIR, db = rawDb() }: { di
       summary.warnings.push(`${file}: 文件名应与题库编号 ${result.data.id} 一致`);
       continue;
     }
-    applyBankFile(db, root.id, result.data, hash, summary);
+    await applyBankFile(db, root.id, result.data, hash, summary);
   }
   return summary;
 }
 
-function applyBankFile(db: Database.Database, rootId: number, bank: ReturnType<typeof bankSchema.parse>, hash: string, summary: SyncSummary) {
+async function applyBankFile(db: SqlDb, rootId: number, bank: ReturnType<typeof bankSchema.parse>, hash: string, summary: SyncSummary) {
   const now = new Date();
-  db.transaction(() => {
-    const existing = get<{ id: number }>(db, sql`SELECT "id" FROM "QuestionBank" WHERE "slug" = ${bank.id}`);
-    let bankId: number;
-    if (existing) {
-      bankId = existing.id;
-      run(
-        db,
-        sql`UPDATE "QuestionBank" SET "title" = ${bank.title}, "description" = ${bank.description}, "contentHash" = ${hash}, "updatedAt" = ${now}
+  // Counted into the summary once the transaction has committed. Two nodes starting at once on
+  // PostgreSQL: the bank's row is locked once it exists; the loser of a race to create it (its slug,
+  // or a question's key, unique) runs again and finds what the winner wrote.
+  let counts = { banksCreated: 0, banksUpdated: 0, questionsAdded: 0, questionsUpdated: 0, questionsArchived: 0 };
+  await withRetry(db, () =>
+    db.transaction(async (tx) => {
+      counts = { banksCreated: 0, banksUpdated: 0, questionsAdded: 0, questionsUpdated: 0, questionsArchived: 0 };
+      const existing = await tx.get<{ id: number }>(sql`SELECT "id" FROM "QuestionBank" WHERE "slug" = ${bank.id}${forUpdate()}`);
+      let bankId: number;
+      if (existing) {
+        bankId = existing.id;
+        await tx.run(
+          sql`UPDATE "QuestionBank" SET "title" = ${bank.title}, "description" = ${bank.description}, "contentHash" = ${hash}, "updatedAt" = ${now}
           WHERE "id" = ${bankId}`,
-      );
-      summary.banksUpdated++;
-    } else {
-      bankId = get<{ id: number }>(
-        db,
-        sql`INSERT INTO "QuestionBank" ("slug", "title", "description", "unitId", "contentHash", "createdAt", "updatedAt")
+        );
+        counts.banksUpdated++;
+      } else {
+        bankId = (await tx.get<{ id: number }>(
+          sql`INSERT INTO "QuestionBank" ("slug", "title", "description", "unitId", "contentHash", "createdAt", "updatedAt")
           VALUES (${bank.id}, ${bank.title}, ${bank.description}, ${rootId}, ${hash}, ${now}, ${now}) RETURNING "id"`,
-      )!.id;
-      summary.banksCreated++;
-    }
-    const current = new Map(
-      all<StoredQuestion & { id: number; archivedAt: string | null }>(
-        db,
-        sql`SELECT "id", "key", "type", "stem", "options", "answer", "explanation", "difficulty", "tags", "source", "archivedAt"
+        ))!.id;
+        counts.banksCreated++;
+      }
+      const current = new Map(
+        (
+          await tx.all<StoredQuestion & { id: number; archivedAt: string | null }>(
+            sql`SELECT "id", "key", "type", "stem", "options", "answer", "explanation", "difficulty", "tags", "source", "archivedAt"
           FROM "Question" WHERE "bankId" = ${bankId}`,
-      ).map((q) => [q.key, q]),
-    );
-    const fields = ["type", "stem", "options", "answer", "explanation", "difficulty", "tags", "source"] as const;
-    for (const q of bank.questions) {
-      const stored = toStored(q);
-      const row = current.get(q.id);
-      current.delete(q.id);
-      if (!row) {
-        insertQuestion(db, bankId, stored, now);
-        summary.questionsAdded++;
-      } else if (row.archivedAt !== null || fields.some((f) => row[f] !== stored[f])) {
-        run(
-          db,
-          sql`UPDATE "Question" SET "type" = ${stored.type}, "stem" = ${stored.stem}, "options" = ${stored.options}, "answer" = ${stored.answer},
+          )
+        ).map((q) => [q.key, q]),
+      );
+      const fields = ["type", "stem", "options", "answer", "explanation", "difficulty", "tags", "source"] as const;
+      for (const q of bank.questions) {
+        const stored = toStored(q);
+        const row = current.get(q.id);
+        current.delete(q.id);
+        if (!row) {
+          await insertQuestion(tx, bankId, stored, now);
+          counts.questionsAdded++;
+        } else if (row.archivedAt !== null || fields.some((f) => row[f] !== stored[f])) {
+          await tx.run(
+            sql`UPDATE "Question" SET "type" = ${stored.type}, "stem" = ${stored.stem}, "options" = ${stored.options}, "answer" = ${stored.answer},
             "explanation" = ${stored.explanation}, "difficulty" = ${stored.difficulty}, "tags" = ${stored.tags}, "source" = ${stored.source},
             "archivedAt" = NULL, "updatedAt" = ${now} WHERE "id" = ${row.id}`,
-        );
-        summary.questionsUpdated++;
+          );
+          counts.questionsUpdated++;
+        }
       }
-    }
-    for (const row of current.values()) {
-      if (row.archivedAt !== null) continue;
-      run(db, sql`UPDATE "Question" SET "archivedAt" = ${now}, "updatedAt" = ${now} WHERE "id" = ${row.id}`);
-      summary.questionsArchived++;
-    }
-  })();
+      for (const row of current.values()) {
+        if (row.archivedAt !== null) continue;
+        await tx.run(sql`UPDATE "Question" SET "archivedAt" = ${now}, "updatedAt" = ${now} WHERE "id" = ${row.id}`);
+        counts.questionsArchived++;
+      }
+    }),
+  );
+  for (const [k, n] of Object.entries(counts)) summary[k as keyof typeof counts] += n;
 }
 
 // ---------- banks ----------

@@ -54,7 +54,7 @@ export function removeEntry(db: Database.Database, kind: SearchKind, refId: numb
 
 /**
  * `writeEntry` on the async data layer (decision 074), on the caller's transaction: the site's own
- * kinds (site-entries.ts) write through it. The synchronous pair above stays for the library's writers
+ * kinds (site-entries.ts) and the library write through it. The synchronous pair above stays for the demo seed
  * until they are converted too; then it goes and these take its names.
  */
 export async function writeEntryOn(tx: SqlRunner, entry: IndexEntry, weights: ReadonlyMap<string, number>, now = new Date()): Promise<number> {
@@ -109,20 +109,19 @@ export type SearchHit = { kind: SearchKind; refId: number; title: string; excerp
  * the terms' weights, then the newest). `underPath` narrows to one unit's subtree. Empty for a query
  * without terms.
  */
-export function searchEntries(
-  db: Database.Database,
+export async function searchEntries(
+  db: SqlRunner,
   viewer: SearchViewer,
   query: string,
   { kind, underPath, limit = 50 }: { kind: SearchKind; underPath?: string; limit?: number },
-): SearchHit[] {
+): Promise<SearchHit[]> {
   const terms = queryTerms(query);
   if (terms.length === 0) return [];
   // The postings are summed per entry first (narrow rows: id and weight), then joined to the entries for
   // the scope. CROSS JOIN (portable; PostgreSQL plans it as the inner join it is) keeps SQLite from
   // walking every entry of the kind and probing each for the terms, as it chose with a plain JOIN:
   // 10,000 probes per query at 10,000 documents (library-search bench, decision 050).
-  const rows = all<Omit<SearchHit, "score"> & { score: number | bigint }>(
-    db,
+  const rows = await db.all<Omit<SearchHit, "score"> & { score: number }>(
     sql`SELECT e."kind", e."refId", e."title", e."excerpt", e."unitPath", m."score"
         FROM (SELECT t."entryId", SUM(t."weight") AS "score" FROM "SearchTerm" t WHERE t."term" ${inList(terms)}
               GROUP BY t."entryId" HAVING COUNT(*) = ${terms.length}) m

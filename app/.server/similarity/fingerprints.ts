@@ -1,13 +1,12 @@
 import crypto from "node:crypto";
-import type Database from "better-sqlite3";
 import { type PreparedText, bandKeys, minhashSignature, passageKeys, prepareText, signatureBytes } from "~/lib/similarity/fingerprint";
-import { get, join, run, sql } from "../sql";
+import { type SqlRunner, join, sql } from "../sql";
 import { commonPhrases } from "./common-phrases";
 
 // Fingerprints as stored: one SimilarityText row per submission or lesson, its LSH band keys
 // (SimilarityBand, decision 045) and its passage keys (SimilarityPassageKey, decision 046), found
-// again by key when another text is checked. Written on a raw connection in a
-// batch (the report's writer in the server, and the bench), with portable SQL (decision 037).
+// again by key when another text is checked. Written in a transaction of the async data layer
+// (decision 074: the report's writer in the server, and the bench), with portable SQL (decision 037).
 
 /** `corpusAt`: when the frequent shingles it ignored were counted (null: none were). */
 export type TextFingerprint = {
@@ -45,12 +44,11 @@ export function fingerprintOf(
 const KEYS_PER_INSERT = 1_000;
 
 /** Replaces the owner's fingerprint, its bands and its passage keys (never a later version's). Run it inside the caller's transaction. */
-export function storeFingerprint(db: Database.Database, owner: FingerprintOwner, fp: TextFingerprint, now = new Date()) {
+export async function storeFingerprint(db: SqlRunner, owner: FingerprintOwner, fp: TextFingerprint, now = new Date()) {
   const signature = fp.signature ? Buffer.from(fp.signature.buffer, fp.signature.byteOffset, fp.signature.byteLength) : null;
   const row =
     "submissionId" in owner
-      ? get<{ id: number }>(
-          db,
+      ? await db.get<{ id: number }>(
           sql`INSERT INTO "SimilarityText" ("submissionId", "version", "textHash", "chars", "signature", "corpusAt", "updatedAt")
               VALUES (${owner.submissionId}, ${owner.version}, ${fp.textHash}, ${fp.chars}, ${signature}, ${fp.corpusAt}, ${now})
               ON CONFLICT ("submissionId") DO UPDATE SET "version" = excluded."version", "textHash" = excluded."textHash",
@@ -58,8 +56,7 @@ export function storeFingerprint(db: Database.Database, owner: FingerprintOwner,
               WHERE "SimilarityText"."version" <= excluded."version"
               RETURNING "id"`,
         )
-      : get<{ id: number }>(
-          db,
+      : await db.get<{ id: number }>(
           sql`INSERT INTO "SimilarityText" ("lessonId", "textHash", "chars", "signature", "corpusAt", "updatedAt")
               VALUES (${owner.lessonId}, ${fp.textHash}, ${fp.chars}, ${signature}, ${fp.corpusAt}, ${now})
               ON CONFLICT ("lessonId") DO UPDATE SET "textHash" = excluded."textHash",
@@ -68,25 +65,24 @@ export function storeFingerprint(db: Database.Database, owner: FingerprintOwner,
         );
   // No row: a later version of the submission was fingerprinted already (checks finishing out of order).
   if (!row) return;
-  run(db, sql`DELETE FROM "SimilarityBand" WHERE "textId" = ${row.id}`);
+  await db.run(sql`DELETE FROM "SimilarityBand" WHERE "textId" = ${row.id}`);
   if (fp.keys.length)
-    run(db, sql`INSERT INTO "SimilarityBand" ("textId", "band", "key") VALUES ${join(fp.keys.map((key, band) => sql`(${row.id}, ${band}, ${key})`))}`);
-  run(db, sql`DELETE FROM "SimilarityPassageKey" WHERE "textId" = ${row.id}`);
+    await db.run(sql`INSERT INTO "SimilarityBand" ("textId", "band", "key") VALUES ${join(fp.keys.map((key, band) => sql`(${row.id}, ${band}, ${key})`))}`);
+  await db.run(sql`DELETE FROM "SimilarityPassageKey" WHERE "textId" = ${row.id}`);
   for (let from = 0; from < fp.passageKeys.length; from += KEYS_PER_INSERT) {
     const keys = fp.passageKeys.slice(from, from + KEYS_PER_INSERT);
-    run(db, sql`INSERT INTO "SimilarityPassageKey" ("key", "textId") VALUES ${join(keys.map((key) => sql`(${key}, ${row.id})`))}`);
+    await db.run(sql`INSERT INTO "SimilarityPassageKey" ("key", "textId") VALUES ${join(keys.map((key) => sql`(${key}, ${row.id})`))}`);
   }
 }
 
 export type CorpusCount = { computedAt: Date; basisAt: Date; texts: number; shingles: Uint8Array };
 
 /** Keeps a fresh count of the corpus' frequent shingles, and only the latest. */
-export function storeCorpus(db: Database.Database, corpus: CorpusCount) {
+export async function storeCorpus(db: SqlRunner, corpus: CorpusCount) {
   const bytes = Buffer.from(corpus.shingles.buffer, corpus.shingles.byteOffset, corpus.shingles.byteLength);
-  const row = get<{ id: number }>(
-    db,
+  const row = (await db.get<{ id: number }>(
     sql`INSERT INTO "SimilarityCorpus" ("computedAt", "basisAt", "texts", "shingles")
         VALUES (${corpus.computedAt}, ${corpus.basisAt}, ${corpus.texts}, ${bytes}) RETURNING "id"`,
-  )!;
-  run(db, sql`DELETE FROM "SimilarityCorpus" WHERE "id" < ${row.id}`);
+  ))!;
+  await db.run(sql`DELETE FROM "SimilarityCorpus" WHERE "id" < ${row.id}`);
 }

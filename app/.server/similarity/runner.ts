@@ -1,6 +1,6 @@
-import { prisma, prismaIdle, rawDb } from "../db";
+import { prisma, sqlDb } from "../db";
 import { env } from "../env";
-import { run, sql } from "../sql";
+import { type SqlTx, sql } from "../sql";
 import { DeadlineWorker, WorkerStopped, workerEntry } from "../workers/deadline-worker";
 import { type CheckOutcome } from "./check-job";
 import type { CheckReply, CheckRequest } from "./check-worker";
@@ -131,28 +131,27 @@ const BACKLOG_PER_TRANSACTION = 10;
  * nothing wrong; the report's own fingerprint and its result are then written together.
  */
 export async function finishReport(reportId: number, outcome: CheckOutcome, now = new Date()): Promise<void> {
-  const db = rawDb();
-  const backlog: (() => void)[] = [
-    ...outcome.others.map((o) => () => storeFingerprint(db, { submissionId: o.submissionId, version: o.version }, o.fingerprint, now)),
-    ...outcome.lessons.map((l) => () => storeFingerprint(db, { lessonId: l.lessonId }, l.fingerprint, now)),
+  const db = sqlDb();
+  const backlog: ((tx: SqlTx) => Promise<void>)[] = [
+    ...outcome.others.map((o) => (tx: SqlTx) => storeFingerprint(tx, { submissionId: o.submissionId, version: o.version }, o.fingerprint, now)),
+    ...outcome.lessons.map((l) => (tx: SqlTx) => storeFingerprint(tx, { lessonId: l.lessonId }, l.fingerprint, now)),
   ];
   for (let i = 0; i < backlog.length; i += BACKLOG_PER_TRANSACTION) {
     await new Promise<void>((resolve) => setImmediate(resolve));
-    await prismaIdle();
-    db.transaction(() => backlog.slice(i, i + BACKLOG_PER_TRANSACTION).forEach((store) => store()))();
+    await db.transaction(async (tx) => {
+      for (const store of backlog.slice(i, i + BACKLOG_PER_TRANSACTION)) await store(tx);
+    });
   }
-  await prismaIdle();
-  db.transaction(() => {
+  await db.transaction(async (tx) => {
     const { submissionId, version, fingerprint } = outcome.submission;
-    storeFingerprint(db, { submissionId, version }, fingerprint, now);
-    if (outcome.corpus) storeCorpus(db, outcome.corpus);
-    run(
-      db,
+    await storeFingerprint(tx, { submissionId, version }, fingerprint, now);
+    if (outcome.corpus) await storeCorpus(tx, outcome.corpus);
+    await tx.run(
       sql`UPDATE "SimilarityReport" SET "status" = 'done', "permille" = ${outcome.permille}, "matches" = ${JSON.stringify(outcome.matches)},
             "reason" = NULL, "finishedAt" = ${now}
           WHERE "id" = ${reportId} AND "status" = 'queued'`,
     );
-  })();
+  });
 }
 
 export async function failReport(reportId: number, reason: string, now = new Date()): Promise<void> {
