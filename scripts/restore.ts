@@ -4,7 +4,8 @@ import { parseArgs } from "node:util";
 // `npm run restore -- <backup folder> [--force]`: with the server stopped, restores a backup made by
 // `npm run backup` (or the schedule) into DATABASE_URL and DATA_DIR. Checks every checksum and the
 // migration level first; refuses to replace a database that has data unless --force. The next
-// `npm start` applies any migration newer than the backup. Decision 075; README "Backup and restore".
+// `npm start` applies any migration newer than the backup. On PostgreSQL DATABASE_URL names an empty
+// database (createdb) and the dump goes in with pg_restore. Decision 075; README "Backup and restore".
 
 const { values, positionals } = parseArgs({ options: { force: { type: "boolean", default: false } }, allowPositionals: true });
 if (positionals.length !== 1) {
@@ -23,9 +24,17 @@ try {
     force: values.force,
     root: path.resolve(import.meta.dirname, ".."),
   });
-  console.info(`已恢复 (restored) ${manifest.createdAt} 的备份 → ${env.databaseFile}，${files} 个文件 → ${env.dataDir}`);
+  // The target as an operator recognises it: the SQLite file, or the PostgreSQL database without its password.
+  const target = env.databaseEngine === "postgres" ? redactedUrl(env.databaseUrl) : env.databaseFile;
+  console.info(`已恢复 (restored) ${manifest.createdAt} 的备份 → ${target}，${files} 个文件 → ${env.dataDir}`);
   console.info("校验和与迁移级别均已核对 (checksums and migration level verified)。现在可以运行 npm start。");
 } catch (e) {
   console.error(`恢复失败 (restore failed): ${e instanceof Error ? e.message : String(e)}`);
   process.exit(1);
+}
+
+function redactedUrl(url: string): string {
+  const u = new URL(url);
+  if (u.password) u.password = "***";
+  return u.toString();
 }

@@ -118,10 +118,25 @@ describe("backups", () => {
     expect(fs.statSync(path.join(dir, "owner", "keys", "certificate.key")).mode & 0o077).toBe(0);
   });
 
-  it("refuse PostgreSQL with a clear message until pg_dump is wired in, backing up and restoring", async () => {
-    await expect(createBackup({ ...source(), databaseUrl: "postgresql://localhost/dangxiao" })).rejects.toThrow("pg_dump");
+  it("refuse to restore a SQLite backup into PostgreSQL, before connecting or writing anything", async () => {
     const { folder } = await createBackup(source());
-    await expect(restoreBackup({ folder, ...target("pg"), databaseUrl: "postgres://u@localhost/dangxiao" })).rejects.toThrow("pg_dump");
+    // Port 9 (discard): nothing answers there, so a restore that tried to connect would fail otherwise.
+    await expect(restoreBackup({ folder, ...target("pg"), databaseUrl: "postgres://u@127.0.0.1:9/dangxiao" })).rejects.toThrow(
+      "a sqlite backup cannot be restored into a postgres database",
+    );
     expect(fs.existsSync(path.join(dir, "pg"))).toBe(false);
+  });
+
+  it("choose pg_dump of the server's major version, else the nearest newer one, and say what to install when none fits", async () => {
+    const { choosePgTool } = await import("~/.server/ops/backup-postgres");
+    const lib = path.join(dir, "usr-lib-postgresql");
+    for (const v of ["13", "15", "16"]) {
+      fs.mkdirSync(path.join(lib, v, "bin"), { recursive: true });
+      fs.writeFileSync(path.join(lib, v, "bin", "pg_dump"), "");
+    }
+    expect(choosePgTool("pg_dump", 15, lib, "")).toEqual({ path: path.join(lib, "15", "bin", "pg_dump"), major: 15 });
+    expect(choosePgTool("pg_dump", 14, lib, "").major).toBe(15);
+    expect(() => choosePgTool("pg_dump", 17, lib, "")).toThrow(/postgresql-client-17.*installed: 13, 15, 16.*refuses a server newer than itself/);
+    expect(() => choosePgTool("pg_restore", 15, lib, "")).toThrow(/postgresql-client-15/);
   });
 });

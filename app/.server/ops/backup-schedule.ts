@@ -1,18 +1,16 @@
 import { env } from "../env";
-import { createBackup, pgDumpBackup, pruneBackups } from "./backup";
+import { createBackup, pruneBackups } from "./backup";
 import { log } from "./log";
 
 // Scheduled backups (decision 075), run by the one process that runs the background work (decision
 // 071): every BACKUP_INTERVAL_HOURS (off by default), one backup into BACKUP_DIR, then all but the
 // newest BACKUP_KEEP deleted. The first one an interval after the start, not at it: a server restarted
-// in a loop must not fill the disk. A backup never overlaps the previous one. On PostgreSQL the start
-// is refused (pg_dump is not wired in yet): an operator who asked for backups must not find out from
-// the first failure a day later that none was ever made.
+// in a loop must not fill the disk. A backup never overlaps the previous one. On PostgreSQL it is a
+// pg_dump (backup-postgres.ts); with several nodes, set BACKUP_INTERVAL_HOURS on one of them only.
 
 export function startBackupSchedule(): () => void {
   const { intervalHours, dir, keep } = env.backup;
   if (intervalHours <= 0) return () => {};
-  if (env.databaseEngine === "postgres") pgDumpBackup();
   let running = false;
   const tick = async () => {
     if (running) return;

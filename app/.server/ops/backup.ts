@@ -21,14 +21,15 @@ import { all, get, raw, sql } from "../sql";
 // owner only. Left out: the database's own files when they live in DATA_DIR, the MDX cache (rebuilt on
 // demand), unfinished uploads (`media/tmp`) and the backup folder itself if it lies inside DATA_DIR.
 //
-// PostgreSQL (decision 073): `createBackup` and `restoreBackup` dispatch on the DATABASE_URL scheme and
-// the postgres branch is `pgDumpBackup` below, a stub that refuses with a clear message; it is to run
-// `pg_dump --format=custom` into `database.pgdump` with the same `files/` and manifest, and
-// `restoreBackup` `pg_restore` into an empty database. Nothing here reads `env.databaseFile` (which
-// throws on PostgreSQL): the SQLite file is derived from the URL only once the engine is known.
+// PostgreSQL (decision 073): `createBackup` and `restoreBackup` dispatch on the DATABASE_URL scheme. On
+// PostgreSQL the database is `database.pgdump`, written by `pg_dump --format=custom` and restored by
+// `pg_restore` into an empty database (backup-postgres.ts, loaded only then), with the same `files/`
+// and manifest. Nothing here reads `env.databaseFile` (which throws on PostgreSQL): the SQLite file is
+// derived from the URL only once the engine is known.
 
 export const BACKUP_FORMAT = 1;
 const DATABASE_FILE = "database.sqlite";
+const PG_DUMP_FILE = "database.pgdump";
 const FILES_DIR = "files";
 const MANIFEST = "manifest.json";
 const PARTIAL = ".partial";
@@ -43,8 +44,11 @@ const ManifestSchema = z.object({
   engine: z.enum(["sqlite", "postgres"]) satisfies z.ZodType<DatabaseEngine>,
   app: z.object({ name: z.string(), version: z.string() }),
   node: z.string(),
-  sqlite: z.string(),
-  /** The finished migrations in the copy, oldest first: the level the database is at. */
+  /** SQLite's version (engine "sqlite"). */
+  sqlite: z.string().optional(),
+  /** The server's and pg_dump's versions (engine "postgres"): the restore needs a pg_restore of at least the latter's major version. */
+  postgres: z.object({ server: z.string(), dump: z.string() }).optional(),
+  /** The finished migrations in the copy, oldest first: the level the database is at (each engine's own history). */
   migrations: z.array(z.string()),
   database: ManifestFileSchema,
   files: z.array(ManifestFileSchema),
@@ -55,7 +59,7 @@ export type ManifestFile = z.infer<typeof ManifestFileSchema>;
 export type Manifest = z.infer<typeof ManifestSchema>;
 
 export type BackupOptions = {
-  /** `file:…` (SQLite) or `postgres(ql)://…` (refused until pg_dump is wired in). */
+  /** `file:…` (SQLite) or `postgres(ql)://…` (pg_dump). */
   databaseUrl: string;
   dataDir: string;
   backupDir: string;
@@ -66,8 +70,8 @@ export type BackupResult = { folder: string; manifest: Manifest };
 
 /** Makes one backup now; safe while the server serves. */
 export async function createBackup(opts: BackupOptions): Promise<BackupResult> {
-  if (databaseEngine(opts.databaseUrl) === "postgres") return pgDumpBackup();
-  const databaseFile = databaseFileFromUrl(opts.databaseUrl);
+  const engine = databaseEngine(opts.databaseUrl);
+  const databaseFile = engine === "sqlite" ? databaseFileFromUrl(opts.databaseUrl) : null;
   const t0 = performance.now();
   const now = opts.now ?? new Date();
   fs.mkdirSync(opts.backupDir, { recursive: true, mode: 0o700 });
@@ -81,27 +85,38 @@ export async function createBackup(opts: BackupOptions): Promise<BackupResult> {
   const partial = folder + PARTIAL;
   fs.mkdirSync(partial, { mode: 0o700 });
   try {
-    const dbCopy = path.join(partial, DATABASE_FILE);
-    const { sqliteVersion } = await snapshotSqlite(databaseFile, dbCopy);
+    let versions: Pick<Manifest, "sqlite" | "postgres">;
+    let migrations: string[];
+    const dbName = databaseFile ? DATABASE_FILE : PG_DUMP_FILE;
+    const dbCopy = path.join(partial, dbName);
+    if (databaseFile) {
+      const { sqliteVersion } = await snapshotSqlite(databaseFile, dbCopy);
+      versions = { sqlite: sqliteVersion };
+    } else {
+      const pgOps = await import("./backup-postgres");
+      const { server, dump, dumpMajor } = await pgOps.dumpPostgres(opts.databaseUrl, dbCopy);
+      versions = { postgres: { server, dump } };
+      migrations = await pgOps.migrationsInDump(dbCopy, dumpMajor);
+    }
     fs.chmodSync(dbCopy, 0o600);
-    // SQLite does not fsync what VACUUM INTO writes; a backup called complete must be on the disk.
+    // Neither VACUUM INTO nor pg_dump fsyncs what it writes; a backup called complete must be on the disk.
     await syncToDisk(dbCopy);
     const tDatabase = performance.now() - t0;
-    const migrations = finishedMigrations(dbCopy);
+    migrations = databaseFile ? finishedMigrations(dbCopy) : migrations!;
     const files = await copyDataFiles(opts.dataDir, path.join(partial, FILES_DIR), [
-      ...databaseFilesOf(databaseFile),
+      ...(databaseFile ? databaseFilesOf(databaseFile) : []),
       ...SKIPPED_UNDER_DATA.map((p) => path.join(opts.dataDir, p)),
       path.resolve(opts.backupDir),
     ]);
     const manifest: Manifest = {
       format: BACKUP_FORMAT,
       createdAt: now.toISOString(),
-      engine: "sqlite",
+      engine,
       app: appVersion(),
       node: process.version,
-      sqlite: sqliteVersion,
+      ...versions,
       migrations,
-      database: await describeFile(partial, DATABASE_FILE),
+      database: await describeFile(partial, dbName),
       files,
       timings: { database: Math.round(tDatabase), total: 0 },
     };
@@ -116,13 +131,6 @@ export async function createBackup(opts: BackupOptions): Promise<BackupResult> {
     fs.rmSync(partial, { recursive: true, force: true });
     throw e;
   }
-}
-
-/** The PostgreSQL backup and restore: pg_dump and pg_restore, with the same files and manifest. Not yet (issue 16). */
-export function pgDumpBackup(): never {
-  throw new Error(
-    "PostgreSQL 数据库的备份与恢复（pg_dump）尚未实现，请暂用 PostgreSQL 自带的 pg_dump / pg_restore，并另行备份 DATA_DIR / backups and restores of a PostgreSQL database (pg_dump) are not implemented yet: use PostgreSQL's own pg_dump and pg_restore, and copy DATA_DIR yourself",
-  );
 }
 
 /** fsync on libuv's threads (the event loop keeps serving); a directory's too, where the platform allows it. */
@@ -259,8 +267,9 @@ export async function verifyBackup(folder: string): Promise<Manifest> {
     throw new Error(`${MANIFEST} 无法读取或内容不完整 / ${MANIFEST} is unreadable or incomplete`);
   }
   if (manifest.format !== BACKUP_FORMAT) throw new Error(`备份格式 ${manifest.format} 无法识别 / unknown backup format ${manifest.format}`);
-  if (manifest.engine !== "sqlite") return pgDumpBackup();
-  if (manifest.database.path !== DATABASE_FILE) throw new Error(`清单中的路径不合法 / a path in the manifest is not allowed: ${manifest.database.path}`);
+  const dbName = manifest.engine === "sqlite" ? DATABASE_FILE : PG_DUMP_FILE;
+  if (manifest.database.path !== dbName || (manifest.engine === "postgres" && !manifest.postgres))
+    throw new Error(`清单中的路径不合法 / a path in the manifest is not allowed: ${manifest.database.path}`);
   for (const expected of [manifest.database, ...manifest.files]) {
     const file = path.join(folder, ...expected.path.split("/"));
     const parts = expected.path.split("/");
@@ -273,16 +282,24 @@ export async function verifyBackup(folder: string): Promise<Manifest> {
       throw new Error(`校验和不符，备份已损坏 / checksum mismatch, the backup is damaged: ${expected.path}`);
     }
   }
-  const level = finishedMigrations(path.join(folder, DATABASE_FILE));
+  const level =
+    manifest.engine === "sqlite"
+      ? finishedMigrations(path.join(folder, DATABASE_FILE))
+      : await (await import("./backup-postgres")).migrationsInDump(path.join(folder, PG_DUMP_FILE), dumpMajorOf(manifest));
   if (level.join("\n") !== manifest.migrations.join("\n")) {
     throw new Error("备份数据库的迁移记录与清单不符 / the backup's migrations differ from its manifest");
   }
   return manifest;
 }
 
+/** The major version of the pg_dump that wrote a PostgreSQL backup (`15.14` → 15). */
+function dumpMajorOf(manifest: Manifest): number {
+  return Number(manifest.postgres!.dump.split(".")[0]);
+}
+
 export type RestoreOptions = {
   folder: string;
-  /** Where to restore to: `file:…`; a PostgreSQL URL is refused (pg_restore is not wired in yet). */
+  /** Where to restore to: `file:…`, or `postgres(ql)://…` (an empty database: pg_restore). */
   databaseUrl: string;
   dataDir: string;
   /** Overwrite a database that has data (and files of the same name). */
@@ -298,24 +315,33 @@ export type RestoreOptions = {
  * that has data, or a file with other content, unless `force`: both checked before anything is written.
  */
 export async function restoreBackup(opts: RestoreOptions): Promise<{ manifest: Manifest; files: number }> {
-  if (databaseEngine(opts.databaseUrl) === "postgres") return pgDumpBackup();
+  const engine = databaseEngine(opts.databaseUrl);
   const manifest = await verifyBackup(opts.folder);
-  const shipped = new Set(shippedMigrations(opts.root));
+  if (manifest.engine !== engine) {
+    throw new Error(
+      `这是 ${manifest.engine} 数据库的备份，不能恢复到 ${engine} 数据库 / a ${manifest.engine} backup cannot be restored into a ${engine} database (moving a school's data between engines is a migration of its own: README, PostgreSQL)`,
+    );
+  }
+  const pgOps = engine === "postgres" ? await import("./backup-postgres") : null;
+  const shipped = new Set(pgOps ? pgOps.shippedPostgresMigrations(opts.root) : shippedMigrations(opts.root));
   const unknown = manifest.migrations.filter((m) => !shipped.has(m));
   if (unknown.length > 0) {
     throw new Error(
       `备份来自更新的版本（本程序没有迁移 ${unknown.join(", ")}），请用相同或更新的版本恢复 / the backup comes from newer code (unknown migrations: ${unknown.join(", ")})`,
     );
   }
-  const databaseFile = databaseFileFromUrl(opts.databaseUrl);
   const targets = manifest.files.map((f) => ({
     from: path.join(opts.folder, ...f.path.split("/")),
     to: path.join(opts.dataDir, ...f.path.split("/").slice(1)),
     sha256: f.sha256,
   }));
   if (!opts.force) {
-    if (hasData(databaseFile)) {
-      throw new Error(`${databaseFile} 已有数据，未覆盖；确需覆盖请加 --force / the database has data and was not overwritten; pass --force to replace it`);
+    if (pgOps ? await pgOps.postgresHasTables(opts.databaseUrl) : hasData(databaseFileFromUrl(opts.databaseUrl))) {
+      throw new Error(
+        pgOps
+          ? "目标 PostgreSQL 数据库不是空的（已有数据表），未覆盖；请恢复到新建的空数据库，确需覆盖请加 --force / the PostgreSQL database is not empty (it has tables) and was not overwritten: restore into a new empty database, or pass --force to replace what the backup holds"
+          : `${databaseFileFromUrl(opts.databaseUrl)} 已有数据，未覆盖；确需覆盖请加 --force / the database has data and was not overwritten; pass --force to replace it`,
+      );
     }
     for (const t of targets) {
       if (fs.existsSync(t.to) && (await sha256Of(t.to)) !== t.sha256) {
@@ -323,14 +349,20 @@ export async function restoreBackup(opts: RestoreOptions): Promise<{ manifest: M
       }
     }
   }
-  fs.mkdirSync(path.dirname(databaseFile), { recursive: true, mode: 0o700 });
-  // Written beside the target and renamed over it: a failed copy leaves the old database as it was.
-  const incoming = `${databaseFile}.restoring-${process.pid}`;
-  fs.copyFileSync(path.join(opts.folder, DATABASE_FILE), incoming);
-  fs.chmodSync(incoming, 0o600);
-  await syncToDisk(incoming);
-  for (const suffix of ["-wal", "-shm", "-journal"]) fs.rmSync(databaseFile + suffix, { force: true });
-  fs.renameSync(incoming, databaseFile);
+  if (pgOps) {
+    // One transaction: a failed restore leaves the database as it was.
+    await pgOps.restorePostgres(opts.databaseUrl, path.join(opts.folder, PG_DUMP_FILE), dumpMajorOf(manifest), Boolean(opts.force));
+  } else {
+    const databaseFile = databaseFileFromUrl(opts.databaseUrl);
+    fs.mkdirSync(path.dirname(databaseFile), { recursive: true, mode: 0o700 });
+    // Written beside the target and renamed over it: a failed copy leaves the old database as it was.
+    const incoming = `${databaseFile}.restoring-${process.pid}`;
+    fs.copyFileSync(path.join(opts.folder, DATABASE_FILE), incoming);
+    fs.chmodSync(incoming, 0o600);
+    await syncToDisk(incoming);
+    for (const suffix of ["-wal", "-shm", "-journal"]) fs.rmSync(databaseFile + suffix, { force: true });
+    fs.renameSync(incoming, databaseFile);
+  }
   for (const t of targets) {
     fs.mkdirSync(path.dirname(t.to), { recursive: true, mode: 0o700 });
     await fs.promises.copyFile(t.from, t.to);

@@ -6,7 +6,8 @@ import { readQuestion, readRound } from "./snapshot";
 // The host's three moves, each a guarded state change by the server's clock followed by the state
 // sent to every screen: lobby | reveal → question (the next one, with questionAt and deadlineAt),
 // question → reveal, anything → finished. A change is conditional on the state it was decided from,
-// so a double click cannot skip a question.
+// so a double click cannot skip a question, and bumps the round's version (decision 077), by which
+// every node sends each screen only a state newer than the one it has.
 
 async function openRound(roundId: number) {
   const round = await readRound(roundId);
@@ -16,7 +17,10 @@ async function openRound(roundId: number) {
 }
 
 async function change(roundId: number, from: { state: string; current: number }, data: Parameters<typeof prisma.liveRound.update>[0]["data"], now: Date) {
-  const { count } = await prisma.liveRound.updateMany({ where: { id: roundId, state: from.state, current: from.current }, data });
+  const { count } = await prisma.liveRound.updateMany({
+    where: { id: roundId, state: from.state, current: from.current },
+    data: { ...data, version: { increment: 1 } },
+  });
   if (count === 0) throw new AppError("conflict", "本轮状态刚刚发生了变化，请稍候再试");
   await publishState(roundId, now);
 }

@@ -1,11 +1,14 @@
-// The in-process hub of live rounds: every open event stream of the server, by round. One server
-// process holds every connection, so a host's action reaches every phone from here directly
-// (decision 020; several processes would publish through PostgreSQL LISTEN/NOTIFY instead).
+// The in-process hub of live rounds: every open event stream of this process, by round (decision 020).
+// A host's action reaches the phones of this process from here; the other processes and nodes hear of
+// it and publish to their own (publish.ts: the primary on SQLite, LISTEN/NOTIFY on PostgreSQL,
+// decision 077).
 
 export type LiveListener = {
   /** The player's id, or null for a host's screen. */
   personId: number | null;
   host: boolean;
+  /** The round's version in the last state this stream was sent: it is only ever sent a newer one. */
+  version: number;
   /** Queues bytes on the stream; a stream too far behind is closed instead (its client reconnects). */
   send(bytes: Uint8Array): void;
   /** Ends the stream (the server is stopping). */
@@ -41,6 +44,11 @@ export class LiveHub {
 
   listeners(roundId: number): LiveListener[] {
     return [...(this.rounds.get(roundId) ?? [])];
+  }
+
+  /** The rounds with a stream here. */
+  roundIds(): number[] {
+    return [...this.rounds.keys()];
   }
 
   /** Ends every stream: an open stream would keep the HTTP server from closing. */

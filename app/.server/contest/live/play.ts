@@ -41,8 +41,9 @@ export async function setLiveShowName(personId: number, contestId: number, showN
   const roundId = await roundOfPlayer(personId, contestId);
   if (roundId === null) throw new AppError("not_joined", "您还没有加入这一轮，请先输入加入码");
   await sqlDb().run(sql`UPDATE "LivePlayer" SET "showName" = ${showName} WHERE "roundId" = ${roundId} AND "personId" = ${personId}`);
-  const state = (await readRound(roundId))?.state;
-  if (state === "reveal" || state === "finished") await publishState(roundId);
+  // Shown only on the leaderboards of the reveal and the end: a new version of the round there.
+  const shown = await sqlDb().run(sql`UPDATE "LiveRound" SET "version" = "version" + 1 WHERE "id" = ${roundId} AND "state" IN ('reveal', 'finished')`);
+  if (shown > 0) await publishState(roundId);
 }
 
 const isPlayer = async (roundId: number, personId: number, db: SqlRunner = sqlDb()) =>

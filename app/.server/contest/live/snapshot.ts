@@ -27,6 +27,8 @@ export type RoundRow = {
   questionAt: string | null;
   deadlineAt: string | null;
   total: number;
+  /** Bumped by every change the screens show (decision 077): a stream is sent only a newer one. */
+  version: number;
 };
 
 /**
@@ -36,7 +38,7 @@ export type RoundRow = {
 export async function readRound(roundId: number, db: SqlRunner = sqlDb(), lock = false): Promise<RoundRow | null> {
   return (
     (await db.get<RoundRow>(
-      sql`SELECT r."id", r."contestId", r."title", r."code", r."state", r."current", r."questionAt", r."deadlineAt",
+      sql`SELECT r."id", r."contestId", r."title", r."code", r."state", r."current", r."questionAt", r."deadlineAt", r."version",
         (SELECT count(*) FROM "LiveQuestion" q WHERE q."roundId" = r."id") AS "total" FROM "LiveRound" r WHERE r."id" = ${roundId}${lock ? forShare() : raw("")}`,
     )) ?? null
   );

@@ -10,7 +10,12 @@ import { type LiveListener, liveHub } from "./hub";
 const MAX_QUEUED = 64;
 const encoder = new TextEncoder();
 
-export function eventStream(signal: AbortSignal, roundId: number, who: { personId: number | null; host: boolean }, first: Uint8Array[]): Response {
+export function eventStream(
+  signal: AbortSignal,
+  roundId: number,
+  who: { personId: number | null; host: boolean; version: number },
+  first: Uint8Array[],
+): Response {
   let closed = false;
   let listener: LiveListener | null = null;
   let controllerRef: ReadableStreamDefaultController<Uint8Array> | null = null;

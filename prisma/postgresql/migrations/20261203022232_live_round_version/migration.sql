@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "LiveRound" ADD COLUMN     "version" INTEGER NOT NULL DEFAULT 0;
+
