@@ -111,6 +111,18 @@ describe("certificate key", () => {
     expect(fs.readdirSync(path.dirname(file))).toEqual(["certificate.key"]);
   });
 
+  it("takes a key file's text as CERT_SECRET (base64url:…), so certificates signed on one machine verify on the nodes", () => {
+    const dataDir = tmp();
+    const fileKey = loadCertificateKey({ dataDir });
+    const token = signCertificateToken(42, fileKey);
+    const text = fs.readFileSync(path.join(dataDir, "keys", "certificate.key"), "utf8");
+    const nodeKey = loadCertificateKey({ secret: `base64url:${text}`, dataDir: tmp() });
+    expect(verifyCertificateToken(token, nodeKey)).toBe(42);
+    // The same text without the prefix is another key: what the prefix is for.
+    expect(verifyCertificateToken(token, loadCertificateKey({ secret: text.trim(), dataDir: tmp() }))).toBeNull();
+    expect(() => loadCertificateKey({ secret: `base64url:${text.slice(0, 20)}`, dataDir: tmp() })).toThrow(/fewer than 32/);
+  });
+
   it("refuses a damaged key file instead of replacing it", () => {
     const dataDir = tmp();
     fs.mkdirSync(path.join(dataDir, "keys"));

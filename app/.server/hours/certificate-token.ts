@@ -45,12 +45,23 @@ export function verifyCertificateToken(token: string, key: Buffer, kind: Certifi
   return id > 0 ? id : null;
 }
 
+/** CERT_SECRET's form for a key file's content (`base64url:` and the file's text): a school moving to PostgreSQL keeps its key. */
+const FILE_KEY_PREFIX = "base64url:";
+
 /**
  * The signing key: CERT_SECRET when set, otherwise a random key created once in
  * `<dataDir>/keys/certificate.key` (so it lives and is backed up with the database and uploads).
- * Losing or changing it makes every certificate printed so far show as not genuine.
+ * Losing or changing it makes every certificate printed so far show as not genuine. A school that
+ * moves to several nodes (which need CERT_SECRET, decision 076) sets `CERT_SECRET=base64url:<the key
+ * file's text>`, so the certificates it printed on one machine stay genuine.
  */
 export function loadCertificateKey({ secret, dataDir }: { secret?: string; dataDir: string }): Buffer {
+  if (secret?.startsWith(FILE_KEY_PREFIX)) {
+    const key = Buffer.from(secret.slice(FILE_KEY_PREFIX.length).trim(), "base64url");
+    if (key.length < MIN_KEY_BYTES)
+      throw new Error(`CERT_SECRET ${FILE_KEY_PREFIX}… holds ${key.length} bytes, fewer than ${MIN_KEY_BYTES}: copy the whole key file`);
+    return key;
+  }
   if (secret) return Buffer.from(secret, "utf8");
   const file = path.join(dataDir, "keys", "certificate.key");
   const key = Buffer.from(readOrCreateKeyFile(file, () => `${crypto.randomBytes(MIN_KEY_BYTES).toString("base64url")}\n`).trim(), "base64url");
