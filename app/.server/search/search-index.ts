@@ -55,7 +55,7 @@ export function removeEntry(db: Database.Database, kind: SearchKind, refId: numb
 /**
  * `writeEntry` on the async data layer (decision 074), on the caller's transaction: the site's own
  * kinds (site-entries.ts) and the library write through it. The synchronous pair above stays for the demo seed
- * until they are converted too; then it goes and these take its names.
+ * (prisma/seed-library.ts, on its own file) until it is converted too; then it goes and these take its names.
  */
 export async function writeEntryOn(tx: SqlRunner, entry: IndexEntry, weights: ReadonlyMap<string, number>, now = new Date()): Promise<number> {
   const { id } = (await tx.get<{ id: number }>(
