@@ -108,7 +108,7 @@ export async function startServer({ dev = false } = {}): Promise<StartedServer> 
   });
 
   // Exactly one process runs the sweeper, the background runners and the scheduled backups (decision 071;
-  // backups are off unless BACKUP_INTERVAL_HOURS is set, and refused on PostgreSQL: decision 075).
+  // backups are off unless BACKUP_INTERVAL_HOURS is set: decision 075).
   const stopBackups = runsBackgroundWork() ? startBackupSchedule() : () => {};
   const stopSweeper = runsBackgroundWork() ? await startSweeper() : () => {};
   return new Promise((resolve, reject) => {
@@ -128,6 +128,14 @@ export async function startServer({ dev = false } = {}): Promise<StartedServer> 
           }),
       });
     });
+    // An idle kept-alive connection is closed after 65 s, not Node's 5 s. A client that picks a pooled
+    // connection at the moment the server closes it has its request broken, and only a GET is
+    // repeated for it: a POST (an answer, a heartbeat, a form) is lost with a network error, which the
+    // loaded test runs met as EPIPE on a large form and the heartbeats bench as ECONNRESET. A balancer
+    // in front (HAProxy, nginx) keeps its idle connections to the nodes for less than this, as its
+    // documentation asks of the server behind it; the headers' timeout must exceed it.
+    server.keepAliveTimeout = 65_000;
+    server.headersTimeout = 66_000;
     server.on("error", reject);
   });
 }

@@ -1,4 +1,5 @@
 import fs from "node:fs";
+import http from "node:http";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Client } from "../support/client";
@@ -74,6 +75,27 @@ describe("request ids", () => {
       .filter((l) => l.startsWith("{"));
     const started = lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => String(l.msg).includes("后台任务已启动"));
     expect(started).toMatchObject({ level: "info", pid: expect.any(Number) as number, time: expect.any(String) as string });
+  });
+});
+
+describe("kept-alive connections", () => {
+  it("keeps an idle connection for 65 s, longer than a balancer's, in every process", async () => {
+    for (const server of [one, two]) {
+      const keepAlive = await new Promise<string | undefined>((resolve, reject) => {
+        const agent = new http.Agent({ keepAlive: true });
+        http
+          .get(`${server.url}/healthz`, { agent }, (res) => {
+            res.resume();
+            res.on("end", () => {
+              agent.destroy();
+              resolve(res.headers["keep-alive"] as string | undefined);
+            });
+          })
+          .on("error", reject);
+      });
+      // Node's default of 5 s let a client's POST meet the server closing its pooled connection.
+      expect(keepAlive, server.url).toBe("timeout=65");
+    }
   });
 });
 
