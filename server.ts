@@ -35,7 +35,7 @@ export async function startServer({ dev = false } = {}): Promise<StartedServer> 
 
   // /metrics (decision 075): with METRICS_TOKEN set, every request is timed by its route pattern; without it, nothing is installed.
   let routeOfRemix: (pathname: string) => string = () => "remix";
-  const metrics = env.metricsToken ? await import("./app/.server/ops/metrics") : null;
+  const metrics = env.metricsToken ? await import("./app/.server/metrics") : null;
   if (metrics) {
     app.use(
       metrics.requestTiming((req, res) => {

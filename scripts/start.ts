@@ -1,4 +1,5 @@
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { buildIfNeeded } from "./lib/build";
 import { isEmpty, migrate } from "./lib/migrate";
@@ -16,9 +17,7 @@ process.env.DATABASE_URL ??= "file:./data/app.db";
 // CERT_SECRET, decision 076) stops the start here, not after migrating.
 const { env } = await import("../app/.server/env");
 const mode = env.mode;
-if (env.databaseEngine === "postgres") await startOnPostgres(env.databaseUrl);
-const dbFile = path.resolve(process.env.DATABASE_URL.replace(/^file:/, ""));
-fs.mkdirSync(path.dirname(dbFile), { recursive: true });
+const onPostgres = env.databaseEngine === "postgres";
 
 // Before anything else: without the route-matching patch the server would start, and be slow (decision 017).
 const { routerPatchProblem } = await import("../app/.server/router-patch");
@@ -32,79 +31,84 @@ const t0 = performance.now();
 // Under one lock, so N processes or nodes started together on one database migrate, sync and seed once
 // (decision 076): the first does the work, the others wait and find it done.
 let seeded = false;
-await withStartupLock("start-up", { sqliteFile: dbFile }, async () => {
-  if (migrate(dbFile)) console.info(`数据库已迁移 (migrations applied) → ${path.relative(process.cwd(), dbFile)}`);
+if (onPostgres) seeded = await prepareOnPostgres(env.databaseUrl);
+else {
+  const dbFile = path.resolve(process.env.DATABASE_URL.replace(/^file:/, ""));
+  fs.mkdirSync(path.dirname(dbFile), { recursive: true });
+  await withStartupLock("start-up", { sqliteFile: dbFile }, async () => {
+    if (migrate(dbFile)) console.info(`数据库已迁移 (migrations applied) → ${path.relative(process.cwd(), dbFile)}`);
 
-  if (isEmpty(dbFile)) {
-    if (mode === "production") {
-      console.info("数据库为空。生产模式不会写入演示数据：请运行 `npm run create-admin` 创建第一个管理员。");
-    } else {
-      const { seedDemoUniversity } = await import("../prisma/seed");
-      const s = await seedDemoUniversity(dbFile, new Date(), { dataDir: env.dataDir });
-      seeded = true;
-      console.info(
-        `已写入演示大学 (demo university seeded): ${s.units} 个党组织, ${s.people} 人, ${s.files.files} 份发展党员档案（${s.files.records} 个步骤）, ${s.ms} ms`,
-      );
+    if (isEmpty(dbFile)) {
+      if (mode === "production") {
+        console.info("数据库为空。生产模式不会写入演示数据：请运行 `npm run create-admin` 创建第一个管理员。");
+      } else {
+        const { seedDemoUniversity } = await import("../prisma/seed");
+        const s = await seedDemoUniversity(dbFile, new Date(), { dataDir: env.dataDir });
+        seeded = true;
+        console.info(
+          `已写入演示大学 (demo university seeded): ${s.units} 个党组织, ${s.people} 人, ${s.files.files} 份发展党员档案（${s.files.records} 个步骤）, ${s.ms} ms`,
+        );
+      }
     }
-  }
 
-  if (!dev) {
-    buildIfNeeded();
-    process.env.NODE_ENV = "production";
-  }
+    if (!dev) {
+      buildIfNeeded();
+      process.env.NODE_ENV = "production";
+    }
 
-  const { prismaReady } = await import("../app/.server/db");
-  await prismaReady();
+    const { prismaReady } = await import("../app/.server/db");
+    await prismaReady();
 
-  // Banks kept as files are brought in on every start; an unchanged file is skipped by its hash.
-  const { syncContentBanks } = await import("../app/.server/quiz/banks");
-  const tBanks = performance.now();
-  const banks = await syncContentBanks();
-  console.info(
-    `题库文件 (content/banks): ${banks.files} 个，${banks.banksCreated + banks.banksUpdated} 个已更新（新增 ${banks.questionsAdded} 题，修改 ${banks.questionsUpdated} 题，归档 ${banks.questionsArchived} 题），${(performance.now() - tBanks).toFixed(0)} ms`,
-  );
-  for (const w of banks.warnings) console.warn(`  ⚠ ${w}`);
-  // Courses kept as files likewise: a changed course directory becomes a new published revision.
-  const { syncContentCourses } = await import("../app/.server/content/course-sync");
-  const tCourses = performance.now();
-  const courses = await syncContentCourses();
-  console.info(
-    `课程文件 (content/courses): ${courses.courses} 门，${courses.synced.length} 门已更新，${courses.unchanged.length} 门未变，${(performance.now() - tCourses).toFixed(0)} ms`,
-  );
-  for (const f of courses.failed) {
-    console.warn(`  ⚠ 课程 ${f.slug} 有 ${f.problems.length} 处问题，未同步（保留上次发布的版本）：`);
-    for (const p of f.problems) console.warn(`    ${p.file}${p.line ? `:${p.line}` : ""}  ${p.message}`);
-  }
-  // The demo's threads under lessons need the lessons just synced: written once, on the first start that has them (decision 049).
-  if (mode !== "production") {
-    const { seedDemoLessonThreads } = await import("../prisma/seed-lesson-threads");
-    const threads = seedDemoLessonThreads(dbFile);
-    if (threads) console.info(`已写入演示课时讨论 (demo lesson threads): ${threads} 个`);
-  }
-  // Rule packs are checked now, not at the first page that needs them: a broken default pack stops the start.
-  const { rulePacks } = await import("../app/.server/hours/rule-packs");
-  const packs = rulePacks();
-  console.info(`学时规则包 (rule packs): ${[...packs.packs.keys()].join("、")}`);
-  for (const e of packs.errors) console.warn(`  ⚠ ${e}`);
-  if (seeded) {
-    const { seedDemoQuiz, seedDemoContest, seedDemoAssignments } = await import("../prisma/seed");
-    if (seedDemoQuiz(dbFile)) console.info("已发布演示测试 (demo quizzes published): “两学一做”党章党规知识测试、党的基础知识每日一练（一屏一题）");
-    if (seedDemoContest(dbFile)) console.info("已发布演示竞赛 (demo contest published): 党史知识竞赛");
-    const assigned = seedDemoAssignments(dbFile);
-    if (assigned) console.info(`已布置演示必修课程 (demo required courses): ${assigned}`);
-    const { seedDemoHistory } = await import("../prisma/seed-history");
-    const history = seedDemoHistory(dbFile);
-    if (history) console.info(`已写入一年演示记录 (a year of demo history): ${history}`);
-    // After the history: it writes activities and progress only into an empty database.
-    const { seedDemoClassHistory } = await import("../prisma/seed-class-history");
-    const classes = await seedDemoClassHistory(dbFile);
-    if (classes) console.info(`已写入演示培训班记录 (demo party-school classes): ${classes}`);
-    // Organisation life recorded whole (decision 056): minutes, leaves, 补学 and the coming weeks' plan, on the history's meetings.
-    const { seedDemoMeetings } = await import("../prisma/seed-meetings");
-    const meetings = seedDemoMeetings(dbFile);
-    if (meetings) console.info(`已写入演示会议记录 (demo meetings): ${meetings}`);
-  }
-});
+    // Banks kept as files are brought in on every start; an unchanged file is skipped by its hash.
+    const { syncContentBanks } = await import("../app/.server/quiz/banks");
+    const tBanks = performance.now();
+    const banks = await syncContentBanks();
+    console.info(
+      `题库文件 (content/banks): ${banks.files} 个，${banks.banksCreated + banks.banksUpdated} 个已更新（新增 ${banks.questionsAdded} 题，修改 ${banks.questionsUpdated} 题，归档 ${banks.questionsArchived} 题），${(performance.now() - tBanks).toFixed(0)} ms`,
+    );
+    for (const w of banks.warnings) console.warn(`  ⚠ ${w}`);
+    // Courses kept as files likewise: a changed course directory becomes a new published revision.
+    const { syncContentCourses } = await import("../app/.server/content/course-sync");
+    const tCourses = performance.now();
+    const courses = await syncContentCourses();
+    console.info(
+      `课程文件 (content/courses): ${courses.courses} 门，${courses.synced.length} 门已更新，${courses.unchanged.length} 门未变，${(performance.now() - tCourses).toFixed(0)} ms`,
+    );
+    for (const f of courses.failed) {
+      console.warn(`  ⚠ 课程 ${f.slug} 有 ${f.problems.length} 处问题，未同步（保留上次发布的版本）：`);
+      for (const p of f.problems) console.warn(`    ${p.file}${p.line ? `:${p.line}` : ""}  ${p.message}`);
+    }
+    // The demo's threads under lessons need the lessons just synced: written once, on the first start that has them (decision 049).
+    if (mode !== "production") {
+      const { seedDemoLessonThreads } = await import("../prisma/seed-lesson-threads");
+      const threads = seedDemoLessonThreads(dbFile);
+      if (threads) console.info(`已写入演示课时讨论 (demo lesson threads): ${threads} 个`);
+    }
+    // Rule packs are checked now, not at the first page that needs them: a broken default pack stops the start.
+    const { rulePacks } = await import("../app/.server/hours/rule-packs");
+    const packs = rulePacks();
+    console.info(`学时规则包 (rule packs): ${[...packs.packs.keys()].join("、")}`);
+    for (const e of packs.errors) console.warn(`  ⚠ ${e}`);
+    if (seeded) {
+      const { seedDemoQuiz, seedDemoContest, seedDemoAssignments } = await import("../prisma/seed");
+      if (seedDemoQuiz(dbFile)) console.info("已发布演示测试 (demo quizzes published): “两学一做”党章党规知识测试、党的基础知识每日一练（一屏一题）");
+      if (seedDemoContest(dbFile)) console.info("已发布演示竞赛 (demo contest published): 党史知识竞赛");
+      const assigned = seedDemoAssignments(dbFile);
+      if (assigned) console.info(`已布置演示必修课程 (demo required courses): ${assigned}`);
+      const { seedDemoHistory } = await import("../prisma/seed-history");
+      const history = seedDemoHistory(dbFile);
+      if (history) console.info(`已写入一年演示记录 (a year of demo history): ${history}`);
+      // After the history: it writes activities and progress only into an empty database.
+      const { seedDemoClassHistory } = await import("../prisma/seed-class-history");
+      const classes = await seedDemoClassHistory(dbFile);
+      if (classes) console.info(`已写入演示培训班记录 (demo party-school classes): ${classes}`);
+      // Organisation life recorded whole (decision 056): minutes, leaves, 补学 and the coming weeks' plan, on the history's meetings.
+      const { seedDemoMeetings } = await import("../prisma/seed-meetings");
+      const meetings = seedDemoMeetings(dbFile);
+      if (meetings) console.info(`已写入演示会议记录 (demo meetings): ${meetings}`);
+    }
+  });
+}
 const { startServers, webConcurrency } = await import("../server-cluster");
 const server = await startServers({ dev, count: dev ? 1 : webConcurrency() });
 
@@ -126,17 +130,95 @@ process.on("SIGINT", stop);
 process.on("SIGTERM", stop);
 
 /**
- * DATABASE_URL is postgres(ql):// (decision 073): the migrations are applied (each once, under an advisory
- * lock, whatever the number of nodes starting), then the start stops. Serving needs the async data layer
- * first: the synchronous raw-SQL paths (sessions, banks and course sync, study, contests) are SQLite's.
+ * DATABASE_URL is postgres(ql):// (decisions 073, 078): under the start-up lock, so N nodes started together
+ * do this once, the migrations are applied; an empty database in demo mode gets the demo university,
+ * seeded into a SQLite file of its own by the same code as on one machine and moved in with the exporter
+ * of decision 078; then the banks and courses kept as files are synced and the rule packs checked, as
+ * on SQLite. Returns whether the demo was seeded.
  */
-async function startOnPostgres(url: string): Promise<never> {
-  const { migratePostgres } = await import("./lib/pg-migrate");
-  const applied = await migratePostgres(url);
-  console.info(applied.length ? `PostgreSQL 数据库已迁移 (migrations applied): ${applied.join(", ")}` : "PostgreSQL 数据库已是最新 (no pending migrations)");
-  console.error(
-    "在 PostgreSQL 上提供服务尚未完成（需要异步数据层），目前只能迁移数据库。\n" +
-      "Serving on PostgreSQL is not ready yet (it needs the async data layer): only the migrations ran. Unset DATABASE_URL to run on SQLite.",
-  );
-  process.exit(1);
+async function prepareOnPostgres(url: string): Promise<boolean> {
+  const [{ default: pg }, { pgPoolConfig }, { migratePostgres }] = await Promise.all([
+    import("pg"),
+    import("../app/.server/pg-types"),
+    import("./lib/pg-migrate"),
+  ]);
+  const client = new pg.Client(pgPoolConfig(url));
+  await client.connect();
+  try {
+    return await withStartupLock("start-up", { postgres: client }, async () => {
+      const applied = await migratePostgres(url);
+      console.info(
+        applied.length ? `PostgreSQL 数据库已迁移 (migrations applied): ${applied.join(", ")}` : "PostgreSQL 数据库已是最新 (no pending migrations)",
+      );
+      const { rows } = await client.query<{ n: number }>(`SELECT COUNT(*)::integer AS "n" FROM "OrgUnit"`);
+      let seeded = false;
+      if (rows[0].n === 0) {
+        if (mode === "production") {
+          console.info("数据库为空。生产模式不会写入演示数据：请把学校的 SQLite 数据库搬入（npm run db:move-to-postgres），或在 SQLite 上创建管理员后搬入。");
+        } else {
+          const file = path.join(os.tmpdir(), `dangxiao-demo-${process.pid}-${Date.now()}.db`);
+          try {
+            migrate(file);
+            const s = await seedDemoFile(file);
+            const { moveToPostgres } = await import("./lib/move-to-postgres");
+            const moved = await moveToPostgres(file, url);
+            seeded = true;
+            console.info(`已写入演示大学 (demo university seeded and moved into PostgreSQL): ${s}; ${moved.rows} 行, ${moved.ms} ms`);
+          } finally {
+            for (const suffix of ["", "-wal", "-shm"]) fs.rmSync(file + suffix, { force: true });
+          }
+        }
+      }
+      if (!dev) {
+        buildIfNeeded();
+        process.env.NODE_ENV = "production";
+      }
+      const { syncContentBanks } = await import("../app/.server/quiz/banks");
+      const banks = await syncContentBanks();
+      console.info(`题库文件 (content/banks): ${banks.files} 个，${banks.banksCreated + banks.banksUpdated} 个已更新`);
+      for (const w of banks.warnings) console.warn(`  ⚠ ${w}`);
+      const { syncContentCourses } = await import("../app/.server/content/course-sync");
+      const courses = await syncContentCourses();
+      console.info(`课程文件 (content/courses): ${courses.courses} 门，${courses.synced.length} 门已更新，${courses.unchanged.length} 门未变`);
+      for (const f of courses.failed) console.warn(`  ⚠ 课程 ${f.slug} 有 ${f.problems.length} 处问题，未同步（保留上次发布的版本）`);
+      const { rulePacks } = await import("../app/.server/hours/rule-packs");
+      const packs = rulePacks();
+      console.info(`学时规则包 (rule packs): ${[...packs.packs.keys()].join("、")}`);
+      for (const e of packs.errors) console.warn(`  ⚠ ${e}`);
+      return seeded;
+    });
+  } finally {
+    await client.end();
+  }
+}
+
+/** The demo university into an empty, migrated SQLite file, as a first start on one machine writes it (for PostgreSQL's demo). */
+async function seedDemoFile(file: string): Promise<string> {
+  const [{ default: Database }, { SqliteSqlDb }, seed] = await Promise.all([
+    import("better-sqlite3"),
+    import("../app/.server/sql-sqlite"),
+    import("../prisma/seed"),
+  ]);
+  const s = await seed.seedDemoUniversity(file, new Date(), { dataDir: env.dataDir });
+  const raw = new Database(file, { timeout: 5000 });
+  try {
+    const { syncContentBanks } = await import("../app/.server/quiz/banks");
+    const { syncContentCourses } = await import("../app/.server/content/course-sync");
+    await syncContentBanks({ db: new SqliteSqlDb(raw) });
+    await syncContentCourses({ db: new SqliteSqlDb(raw) });
+  } finally {
+    raw.close();
+  }
+  const { seedDemoLessonThreads } = await import("../prisma/seed-lesson-threads");
+  seedDemoLessonThreads(file);
+  seed.seedDemoQuiz(file);
+  seed.seedDemoContest(file);
+  seed.seedDemoAssignments(file);
+  const { seedDemoHistory } = await import("../prisma/seed-history");
+  seedDemoHistory(file);
+  // Not the party-school classes' year (seed-class-history.ts): it runs the app's own functions on
+  // DATABASE_URL's database, which here is PostgreSQL, not this file.
+  const { seedDemoMeetings } = await import("../prisma/seed-meetings");
+  seedDemoMeetings(file);
+  return `${s.units} 个党组织, ${s.people} 人`;
 }

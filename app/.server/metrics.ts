@@ -3,11 +3,11 @@ import type express from "express";
 import { createRequire } from "node:module";
 import client from "prom-client";
 import type { ServerBuild } from "@remix-run/node";
-import { contestIntake } from "../contest/intake";
-import { prisma, prismaGate } from "../db";
-import { env } from "../env";
-import { studyWriter } from "../learning/study-writer";
-import { askPrimary, isWorkerProcess } from "../processes";
+import { contestIntake } from "./contest/intake";
+import { prisma, prismaGate } from "./db";
+import { env } from "./env";
+import { studyWriter } from "./learning/study-writer";
+import { askPrimary, isWorkerProcess } from "./processes";
 
 // GET /metrics for Prometheus (decision 075), on only when METRICS_TOKEN is set, and then only for a
 // caller that sends it as `Authorization: Bearer <token>` (compared in constant time); 404 otherwise,
