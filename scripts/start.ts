@@ -194,21 +194,10 @@ async function prepareOnPostgres(url: string): Promise<boolean> {
 
 /** The demo university into an empty, migrated SQLite file, as a first start on one machine writes it (for PostgreSQL's demo). */
 async function seedDemoFile(file: string): Promise<string> {
-  const [{ default: Database }, { SqliteSqlDb }, seed] = await Promise.all([
-    import("better-sqlite3"),
-    import("../app/.server/sql-sqlite"),
-    import("../prisma/seed"),
-  ]);
+  const seed = await import("../prisma/seed");
   const s = await seed.seedDemoUniversity(file, new Date(), { dataDir: env.dataDir });
-  const raw = new Database(file, { timeout: 5000 });
-  try {
-    const { syncContentBanks } = await import("../app/.server/quiz/banks");
-    const { syncContentCourses } = await import("../app/.server/content/course-sync");
-    await syncContentBanks({ db: new SqliteSqlDb(raw) });
-    await syncContentCourses({ db: new SqliteSqlDb(raw) });
-  } finally {
-    raw.close();
-  }
+  const { syncContentIntoFile } = await import("./lib/content-sync");
+  await syncContentIntoFile(file);
   const { seedDemoLessonThreads } = await import("../prisma/seed-lesson-threads");
   seedDemoLessonThreads(file);
   seed.seedDemoQuiz(file);

@@ -4,10 +4,10 @@ import Database from "better-sqlite3";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { pgPoolConfig } from "../../app/.server/pg-types";
-import { SqliteSqlDb } from "../../app/.server/sql-sqlite";
 import { DEMO_PASSWORD, seedDemoContest, seedDemoQuiz, seedDemoUniversity } from "../../prisma/seed";
 import { moveToPostgres } from "../../scripts/lib/move-to-postgres";
 import { Client } from "../support/client";
+import { syncContentIntoFile } from "../../scripts/lib/content-sync";
 import { ROOT, TEMPLATE_DB, TMP } from "../support/paths";
 import { type TestDatabase, TEST_CERT_SECRET, freshPostgresDatabase } from "../support/postgres";
 import { type SpawnedServer, spawnServer } from "../support/spawn-server";
@@ -47,12 +47,7 @@ async function signedIn(username: string): Promise<Client> {
 beforeAll(async () => {
   fs.copyFileSync(TEMPLATE_DB, dbFile);
   await seedDemoUniversity(dbFile, new Date(), { dataDir });
-  const { syncContentBanks } = await import("../../app/.server/quiz/banks");
-  const { syncContentCourses } = await import("../../app/.server/content/course-sync");
-  const raw = new Database(dbFile, { timeout: 5000 });
-  await syncContentBanks({ dir: path.join(ROOT, "content", "banks"), db: new SqliteSqlDb(raw) });
-  const courses = await syncContentCourses({ dir: path.join(ROOT, "content", "courses"), projectRoot: ROOT, db: new SqliteSqlDb(raw) });
-  raw.close();
+  const { courses } = await syncContentIntoFile(dbFile, ROOT);
   expect(courses.failed).toEqual([]);
   seedDemoQuiz(dbFile);
   seedDemoContest(dbFile);

@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
@@ -7,7 +7,8 @@ import { afterAll, describe, expect, it } from "vitest";
 import { pgPoolConfig } from "../../app/.server/pg-types";
 import { DEMO_PASSWORD } from "../../prisma/seed";
 import { Client } from "../support/client";
-import { ROOT, TMP } from "../support/paths";
+import { npmStart, stopChildren } from "../support/npm-start";
+import { TMP } from "../support/paths";
 import { type TestDatabase, TEST_CERT_SECRET, freshPostgresDatabase } from "../support/postgres";
 
 // `npm start` on PostgreSQL (issue 16): three nodes started at once on one empty database, each with a
@@ -21,54 +22,14 @@ const children: ChildProcess[] = [];
 let database: TestDatabase;
 
 afterAll(async () => {
-  await Promise.all(
-    children.map(
-      (c) =>
-        new Promise<void>((resolve) => {
-          if (c.exitCode !== null || c.signalCode !== null) return resolve();
-          const timer = setTimeout(() => c.kill("SIGKILL"), 10_000);
-          c.once("exit", () => (clearTimeout(timer), resolve()));
-          c.kill("SIGTERM");
-        }),
-    ),
-  );
+  await stopChildren(children);
   await database?.drop();
   fs.rmSync(folder, { recursive: true, force: true });
 });
 
 let node = 0;
-/** `npm start` in demo mode on the shared database; resolves with what it printed once it serves. */
-function start(url: string): Promise<{ out: string; url: string }> {
-  const child = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "scripts", "start.ts")], {
-    cwd: ROOT,
-    env: {
-      ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("VITEST"))),
-      // As a person types `npm start` (vitest's "test" would be kept into the server).
-      NODE_ENV: "development",
-      TSX_TSCONFIG_PATH: path.join(ROOT, "tsconfig.json"),
-      APP_MODE: "demo",
-      DATABASE_URL: url,
-      CERT_SECRET: TEST_CERT_SECRET,
-      DATA_DIR: path.join(folder, `node-${++node}`),
-      HOST: "127.0.0.1",
-      PORT: "0",
-      WEB_CONCURRENCY: "1",
-    },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  children.push(child);
-  let out = "";
-  let err = "";
-  child.stderr!.on("data", (b: Buffer) => (err += b.toString()));
-  return new Promise((resolve, reject) => {
-    child.stdout!.on("data", (b: Buffer) => {
-      out += b.toString();
-      const m = /is running at (\S+)/.exec(out);
-      if (m) resolve({ out, url: m[1] });
-    });
-    child.once("exit", (code) => reject(new Error(`npm start exited with ${code}:\n${out}\n${err}`)));
-  });
-}
+/** `npm start` in demo mode on the shared database, with a data folder of its own. */
+const start = (url: string) => npmStart({ DATABASE_URL: url, CERT_SECRET: TEST_CERT_SECRET, DATA_DIR: path.join(folder, `node-${++node}`) }, children);
 
 describe("three nodes started at once on one empty PostgreSQL database", () => {
   it("migrate, seed and sync once between them, and all three serve the same data", async () => {

@@ -1,5 +1,4 @@
 import fs from "node:fs";
-import path from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { DEMO_PASSWORD, seedDemoAssignments, seedDemoContest, seedDemoQuiz, seedDemoUniversity } from "../../prisma/seed";
@@ -17,6 +16,7 @@ import { certificateKey, signCertificateToken } from "../../app/.server/hours/ce
 import { keyOf } from "../../app/.server/quiz/paper";
 import { gradeAttempt } from "../../app/lib/quiz-grading";
 import { Client } from "../support/client";
+import { syncContentIntoFile } from "../../scripts/lib/content-sync";
 import { ROOT, TEMPLATE_DB } from "../support/paths";
 import { type SpawnedServer, spawnServer } from "../support/spawn-server";
 
@@ -42,13 +42,7 @@ let first: string | null;
 beforeAll(async () => {
   fs.copyFileSync(TEMPLATE_DB, dbFile);
   await seedDemoUniversity(dbFile);
-  const { syncContentBanks } = await import("../../app/.server/quiz/banks");
-  const { syncContentCourses } = await import("../../app/.server/content/course-sync");
-  const { SqliteSqlDb } = await import("../../app/.server/sql-sqlite");
-  const raw = new Database(dbFile, { timeout: 5000 });
-  await syncContentBanks({ dir: path.join(ROOT, "content", "banks"), db: new SqliteSqlDb(raw) });
-  const courses = await syncContentCourses({ dir: path.join(ROOT, "content", "courses"), projectRoot: ROOT, db: new SqliteSqlDb(raw) });
-  raw.close();
+  const { courses } = await syncContentIntoFile(dbFile, ROOT);
   expect(courses.failed).toEqual([]);
   seedDemoQuiz(dbFile);
   seedDemoContest(dbFile);

@@ -9,6 +9,7 @@ import { loadPipelinePacks } from "../../app/.server/pipeline/packs";
 import { todayInChina } from "../../app/lib/dates";
 import { type RecordedStep, addDays, addMonths, checkStep } from "../../app/lib/pipeline/engine";
 import { Client } from "../support/client";
+import { syncContentIntoFile } from "../../scripts/lib/content-sync";
 import { ROOT, TEMPLATE_DB } from "../support/paths";
 import { type SpawnedServer, spawnServer } from "../support/spawn-server";
 
@@ -37,13 +38,7 @@ let ms: number;
 beforeAll(async () => {
   fs.copyFileSync(TEMPLATE_DB, dbFile);
   await seedDemoUniversity(dbFile);
-  const { syncContentBanks } = await import("../../app/.server/quiz/banks");
-  const { syncContentCourses } = await import("../../app/.server/content/course-sync");
-  const { SqliteSqlDb } = await import("../../app/.server/sql-sqlite");
-  const raw = new Database(dbFile, { timeout: 5000 });
-  await syncContentBanks({ dir: path.join(ROOT, "content", "banks"), db: new SqliteSqlDb(raw) });
-  const courses = await syncContentCourses({ dir: path.join(ROOT, "content", "courses"), projectRoot: ROOT, db: new SqliteSqlDb(raw) });
-  raw.close();
+  const { courses } = await syncContentIntoFile(dbFile, ROOT);
   expect(courses.failed).toEqual([]);
   seedDemoQuiz(dbFile);
   seedDemoContest(dbFile);

@@ -1,10 +1,10 @@
 import fs from "node:fs";
-import path from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { seedDemoUniversity } from "../../prisma/seed";
 import { seedDemoHistory } from "../../prisma/seed-history";
 import { seedDemoMeetings } from "../../prisma/seed-meetings";
+import { syncContentIntoFile } from "../../scripts/lib/content-sync";
 import { ROOT, TEMPLATE_DB } from "../support/paths";
 
 // The demo's meetings recorded whole (decision 056), written on the year of history as `npm start`
@@ -28,13 +28,7 @@ beforeAll(async () => {
   fs.copyFileSync(TEMPLATE_DB, dbFile);
   await seedDemoUniversity(dbFile);
   // The history needs the banks and courses, synced as `npm start` syncs them.
-  const { syncContentBanks } = await import("../../app/.server/quiz/banks");
-  const { syncContentCourses } = await import("../../app/.server/content/course-sync");
-  const { SqliteSqlDb } = await import("../../app/.server/sql-sqlite");
-  const raw = new Database(dbFile, { timeout: 5000 });
-  await syncContentBanks({ dir: path.join(ROOT, "content", "banks"), db: new SqliteSqlDb(raw) });
-  await syncContentCourses({ dir: path.join(ROOT, "content", "courses"), projectRoot: ROOT, db: new SqliteSqlDb(raw) });
-  raw.close();
+  await syncContentIntoFile(dbFile, ROOT);
   expect(seedDemoHistory(dbFile, NOW)).not.toBeNull();
   summary = seedDemoMeetings(dbFile, NOW);
   db = new Database(dbFile, { readonly: true });

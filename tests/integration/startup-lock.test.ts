@@ -5,6 +5,7 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
 import { withStartupLock } from "../../scripts/lib/startup-lock";
+import { npmStart, stopChildren } from "../support/npm-start";
 import { ROOT, TMP } from "../support/paths";
 
 // Start-up work done once (decision 076): three `npm start`s at once on one fresh data folder migrate,
@@ -15,51 +16,12 @@ const folder = path.join(TMP, `startup-${crypto.randomUUID()}`);
 const children: ChildProcess[] = [];
 
 afterAll(async () => {
-  await Promise.all(
-    children.map(
-      (c) =>
-        new Promise<void>((resolve) => {
-          if (c.exitCode !== null || c.signalCode !== null) return resolve();
-          const timer = setTimeout(() => c.kill("SIGKILL"), 10_000);
-          c.once("exit", () => (clearTimeout(timer), resolve()));
-          c.kill("SIGTERM");
-        }),
-    ),
-  );
+  await stopChildren(children);
   fs.rmSync(folder, { recursive: true, force: true });
 });
 
-/** `npm start` in demo mode on the shared folder; resolves with what it printed once it serves. */
-function start(): Promise<{ out: string; url: string }> {
-  const child = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "scripts", "start.ts")], {
-    cwd: ROOT,
-    env: {
-      ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("VITEST"))),
-      // As a person types `npm start` (vitest's "test" would be kept into the server).
-      NODE_ENV: "development",
-      TSX_TSCONFIG_PATH: path.join(ROOT, "tsconfig.json"),
-      APP_MODE: "demo",
-      DATABASE_URL: `file:${path.join(folder, "app.db")}`,
-      DATA_DIR: folder,
-      HOST: "127.0.0.1",
-      PORT: "0",
-      WEB_CONCURRENCY: "1",
-    },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  children.push(child);
-  let out = "";
-  let err = "";
-  child.stderr!.on("data", (b: Buffer) => (err += b.toString()));
-  return new Promise((resolve, reject) => {
-    child.stdout!.on("data", (b: Buffer) => {
-      out += b.toString();
-      const m = /is running at (\S+)/.exec(out);
-      if (m) resolve({ out, url: m[1] });
-    });
-    child.once("exit", (code) => reject(new Error(`npm start exited with ${code}:\n${out}\n${err}`)));
-  });
-}
+/** `npm start` in demo mode on the shared folder. */
+const start = () => npmStart({ DATABASE_URL: `file:${path.join(folder, "app.db")}`, DATA_DIR: folder }, children);
 
 const count = (outs: string[], pattern: RegExp) => outs.filter((o) => pattern.test(o)).length;
 const numbers = (outs: string[], pattern: RegExp) => outs.map((o) => Number(pattern.exec(o)?.[1] ?? NaN));
