@@ -284,6 +284,47 @@ describe("confirmation", () => {
     expect(count("Person")).toBe(before + 3);
   });
 
+  it("imports a roster longer than one statement's batch, each person with their own dated stages", async () => {
+    // 1,203 people: the rows go in 500 to a statement, and each statement's new ids are matched to the
+    // rows by number, so a person's steps must land on that person and no other.
+    const c = await as("S001");
+    const before = { people: count("Person"), statuses: count("StatusChange") };
+    const day = (i: number) => new Date(Date.UTC(2020, 0, 1) + i * 86_400_000).toISOString().slice(0, 10);
+    const rows = Array.from({ length: 1203 }, (_, i) => {
+      const number = `B${String(i).padStart(6, "0")}`;
+      // Every third a 发展对象 who applied and became an activist on dates of their own; the others activists since one.
+      return i % 3 === 0
+        ? [number, `批量${i}`, "女", "学生", "学生第一党支部", "发展对象", day(i + 400), day(i), day(i + 200)]
+        : [number, `批量${i}`, "男", "学生", "学生第一党支部", "入党积极分子", day(i), null, null];
+    });
+    const header = [...HEADER.slice(0, 7), "申请入党时间", "确定为入党积极分子时间"];
+    const text = [header, ...rows].map((r) => r.map((v) => v ?? "").join(",")).join("\r\n");
+    const bytes = new TextEncoder().encode(text);
+    const dry = await upload(c, bytes, "整批名册.csv");
+    expect(plain(dry)).toContain("共 1203 行，0 行有问题");
+    const res = await upload(c, bytes, "整批名册.csv", { intent: "confirm", expectedHash: expectedHash(dry)! });
+    expect(plain(res)).toContain("已导入 1203 人");
+
+    const db = server.factory.db;
+    const steps = db
+      .prepare(
+        "SELECT p.number, s.fromStatus, s.toStatus, substr(s.effectiveOn, 1, 10) AS effectiveOn FROM StatusChange s JOIN Person p ON p.id = s.personId WHERE p.number LIKE 'B%' ORDER BY p.number, s.effectiveOn",
+      )
+      .all() as { number: string; fromStatus: string | null; toStatus: string; effectiveOn: string }[];
+    const expected = rows.flatMap(([number, , , , , status, since, applied, activist], i) =>
+      i % 3 === 0
+        ? [
+            { number, fromStatus: null, toStatus: "applicant", effectiveOn: applied },
+            { number, fromStatus: "applicant", toStatus: "activist", effectiveOn: activist },
+            { number, fromStatus: "activist", toStatus: "target", effectiveOn: since },
+          ]
+        : [{ number, fromStatus: null, toStatus: status === "入党积极分子" ? "activist" : status, effectiveOn: since }],
+    );
+    expect(steps).toEqual(expected);
+    expect(count("Person")).toBe(before.people + 1203);
+    expect(count("StatusChange")).toBe(before.statuses + expected.length);
+  });
+
   it("writes nothing when one row of the confirmed file has a problem", async () => {
     const c = await as("S001");
     const before = { people: count("Person"), statuses: count("StatusChange"), passwords: count("Password") };
