@@ -112,24 +112,39 @@ type Amendment = {
   correctedAt: Date;
 };
 
-/** Writes the classes' year into `dbFile`, which must be the database of the app's Prisma client (DATABASE_URL): the last steps go through it. */
+/** The classes' rows written into a file, and what the app's own functions still have to do to them. */
+export type DemoClassRows = { counts: NonNullable<ReturnType<typeof writeClassHistory>>["counts"]; amendment: Amendment | null; ms: number };
+
+/**
+ * Writes the classes' year into `dbFile`, which must be the database of the app's Prisma client (DATABASE_URL): the last steps go through it.
+ * On PostgreSQL the demo is seeded into a SQLite file and moved in (scripts/start.ts): there the two halves run apart,
+ * `writeDemoClassRows` into the file before the move and `amendDemoClass` on PostgreSQL after it.
+ */
 export async function seedDemoClassHistory(dbFile: string, now = new Date()): Promise<string | null> {
+  const rows = writeDemoClassRows(dbFile, now);
+  return rows ? amendDemoClass(rows) : null;
+}
+
+/** The classes' rows, into an empty file's database; null when it holds classes already. */
+export function writeDemoClassRows(dbFile: string, now = new Date()): DemoClassRows | null {
   const started = performance.now();
   const f = openRecordWriter(dbFile);
-  let written: ReturnType<typeof writeClassHistory>;
   try {
     const { n } = get<{ n: number }>(f.db, sql`SELECT COUNT(*) AS "n" FROM "ClassItem"`)!;
     if (n > 0) return null;
-    written = f.transaction(() => writeClassHistory(f, now));
+    const written = f.transaction(() => writeClassHistory(f, now));
+    return written ? { ...written, ms: performance.now() - started } : null;
   } finally {
     f.close();
   }
-  if (!written) return null;
-  const { counts, amendment } = written;
-  const rowsDone = performance.now();
+}
+
+/** The 补交, the 补考, the withdrawal and the correction, through the app's own functions on DATABASE_URL's database; returns the line `npm start` prints. */
+export async function amendDemoClass({ counts, amendment, ms: rowsMs }: DemoClassRows): Promise<string> {
+  const started = performance.now();
   const amended = amendment ? await amendClass(amendment) : null;
-  const ms = Math.round(performance.now() - started);
-  const appMs = Math.round(performance.now() - rowsDone);
+  const appMs = Math.round(performance.now() - started);
+  const ms = Math.round(rowsMs + appMs);
   return (
     `${counts.classes} 期已结业培训班（${counts.members} 名学员，${counts.graduates} 人结业，${counts.certificates} 张结业证书，${counts.submissions} 篇心得，` +
     `${counts.attempts} 份考试答卷${amended ? `；1 人补考、1 人补交、1 人结业后退出，更正发布改动 ${amended.changed} 人` : ""}），${ms} ms（其中经应用办理 ${appMs} ms）`

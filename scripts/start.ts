@@ -4,6 +4,7 @@ import path from "node:path";
 import { buildIfNeeded } from "./lib/build";
 import { isEmpty, migrate } from "./lib/migrate";
 import { withStartupLock } from "./lib/startup-lock";
+import type { DemoClassRows } from "../prisma/seed-class-history";
 
 // `npm start`: migrate, seed the demo university (demo mode, empty database), sync the banks under
 // content/banks, build when the sources changed, serve, and print where and how to sign in. `--dev` serves through Vite instead.
@@ -163,7 +164,12 @@ async function prepareOnPostgres(url: string): Promise<boolean> {
             const { moveToPostgres } = await import("./lib/move-to-postgres");
             const moved = await moveToPostgres(file, url);
             seeded = true;
-            console.info(`已写入演示大学 (demo university seeded and moved into PostgreSQL): ${s}; ${moved.rows} 行, ${moved.ms} ms`);
+            console.info(`已写入演示大学 (demo university seeded and moved into PostgreSQL): ${s.summary}; ${moved.rows} 行, ${moved.ms} ms`);
+            // The classes' last steps go through the app's own functions, on PostgreSQL now that their rows are there.
+            if (s.classes) {
+              const { amendDemoClass } = await import("../prisma/seed-class-history");
+              console.info(`已写入演示培训班记录 (demo party-school classes): ${await amendDemoClass(s.classes)}`);
+            }
           } finally {
             for (const suffix of ["", "-wal", "-shm"]) fs.rmSync(file + suffix, { force: true });
           }
@@ -192,8 +198,11 @@ async function prepareOnPostgres(url: string): Promise<boolean> {
   }
 }
 
-/** The demo university into an empty, migrated SQLite file, as a first start on one machine writes it (for PostgreSQL's demo). */
-async function seedDemoFile(file: string): Promise<string> {
+/**
+ * The demo university into an empty, migrated SQLite file, as a first start on one machine writes it (for PostgreSQL's demo),
+ * with the party-school classes' rows whose last steps `amendDemoClass` takes once the file is moved.
+ */
+async function seedDemoFile(file: string): Promise<{ summary: string; classes: DemoClassRows | null }> {
   const seed = await import("../prisma/seed");
   const s = await seed.seedDemoUniversity(file, new Date(), { dataDir: env.dataDir });
   const { syncContentIntoFile } = await import("./lib/content-sync");
@@ -205,9 +214,10 @@ async function seedDemoFile(file: string): Promise<string> {
   seed.seedDemoAssignments(file);
   const { seedDemoHistory } = await import("../prisma/seed-history");
   seedDemoHistory(file);
-  // Not the party-school classes' year (seed-class-history.ts): it runs the app's own functions on
-  // DATABASE_URL's database, which here is PostgreSQL, not this file.
+  // After the history, as on one machine.
+  const { writeDemoClassRows } = await import("../prisma/seed-class-history");
+  const classes = writeDemoClassRows(file);
   const { seedDemoMeetings } = await import("../prisma/seed-meetings");
   seedDemoMeetings(file);
-  return `${s.units} 个党组织, ${s.people} 人`;
+  return { summary: `${s.units} 个党组织, ${s.people} 人`, classes };
 }

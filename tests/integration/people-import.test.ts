@@ -311,14 +311,14 @@ describe("confirmation", () => {
         "SELECT p.number, s.fromStatus, s.toStatus, substr(s.effectiveOn, 1, 10) AS effectiveOn FROM StatusChange s JOIN Person p ON p.id = s.personId WHERE p.number LIKE 'B%' ORDER BY p.number, s.effectiveOn",
       )
       .all() as { number: string; fromStatus: string | null; toStatus: string; effectiveOn: string }[];
-    const expected = rows.flatMap(([number, , , , , status, since, applied, activist], i) =>
+    const expected = rows.flatMap(([number, , , , , , since, applied, activist], i) =>
       i % 3 === 0
         ? [
             { number, fromStatus: null, toStatus: "applicant", effectiveOn: applied },
             { number, fromStatus: "applicant", toStatus: "activist", effectiveOn: activist },
             { number, fromStatus: "activist", toStatus: "target", effectiveOn: since },
           ]
-        : [{ number, fromStatus: null, toStatus: status === "入党积极分子" ? "activist" : status, effectiveOn: since }],
+        : [{ number, fromStatus: null, toStatus: "activist", effectiveOn: since }],
     );
     expect(steps).toEqual(expected);
     expect(count("Person")).toBe(before.people + 1203);

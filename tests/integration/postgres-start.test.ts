@@ -6,6 +6,7 @@ import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import { pgPoolConfig } from "../../app/.server/pg-types";
 import { DEMO_PASSWORD } from "../../prisma/seed";
+import { DEMO_WITHDRAWAL_REASON } from "../../prisma/seed-class-history";
 import { Client } from "../support/client";
 import { npmStart, stopChildren } from "../support/npm-start";
 import { TMP } from "../support/paths";
@@ -43,6 +44,15 @@ describe("three nodes started at once on one empty PostgreSQL database", () => {
     try {
       const { rows } = await client.query<{ n: number }>(`SELECT COUNT(*)::integer AS "n" FROM "OrgUnit" WHERE "depth" = 0`);
       expect(rows[0].n).toBe(1);
+      // The party-school classes' year too, its last steps (补考, withdrawal, correction) taken by the app on PostgreSQL.
+      expect(outs.filter((o) => /已写入演示培训班记录 \(demo party-school classes\): .*1 人补考、1 人补交、1 人结业后退出/.test(o))).toHaveLength(1);
+      const amended = await client.query<{ makeups: number; withdrawn: number; revoked: number }>(
+        `SELECT (SELECT COUNT(*)::integer FROM "ClassExamMakeup") AS "makeups",
+          (SELECT COUNT(*)::integer FROM "ClassMember" WHERE "status" = 'withdrawn' AND "reason" = $1) AS "withdrawn",
+          (SELECT COUNT(*)::integer FROM "ClassCertificate" WHERE "revokedAt" IS NOT NULL) AS "revoked"`,
+        [DEMO_WITHDRAWAL_REASON],
+      );
+      expect(amended.rows[0]).toEqual({ makeups: 1, withdrawn: 1, revoked: 1 });
     } finally {
       await client.end();
     }
