@@ -7,7 +7,11 @@ import { pgPoolConfig } from "./pg-types";
 // reconnects after a pause that doubles from `minRetryMs` to `maxRetryMs`, with jitter so that N nodes
 // do not all knock at once, and calls `onListening` after every LISTEN that succeeds, the first
 // included: a notification sent while no LISTEN was in place is lost for good, so the owner catches up
-// from the database there. Loaded only on PostgreSQL (it imports `pg`).
+// from the database there. A connection whose peer vanished without a word (a dropped network, a
+// frozen server, a firewall forgetting the flow) raises no error: TCP's keepalive would notice only after
+// minutes, while notices go unheard. So every `probeEveryMs` the listener asks `SELECT 1` on its own
+// connection, and one not answered within `probeTimeoutMs` counts as lost: the socket is destroyed and
+// the reconnect (and the owner's catch-up) follows as for any loss. Loaded only on PostgreSQL (it imports `pg`).
 
 export type PgListenerOptions = {
   url: string;
@@ -19,6 +23,10 @@ export type PgListenerOptions = {
   onTrouble?(error: Error, retryInMs: number): void;
   minRetryMs?: number;
   maxRetryMs?: number;
+  /** How often the connection is asked `SELECT 1` (default 15 s). */
+  probeEveryMs?: number;
+  /** How long an answer may take before the connection counts as lost (default 5 s). */
+  probeTimeoutMs?: number;
 };
 
 export class PgListener {
@@ -27,6 +35,7 @@ export class PgListener {
   #stopped = false;
   #retryMs: number;
   #timer: NodeJS.Timeout | null = null;
+  #probeTimer: NodeJS.Timeout | null = null;
   #connects = 0;
 
   constructor(private readonly opts: PgListenerOptions) {
@@ -63,9 +72,11 @@ export class PgListener {
     // TCP's keepalive instead of never.
     const client = new pg.Client(pgPoolConfig(url, { keepAlive: true, keepAliveInitialDelayMillis: 10_000 }));
     let lost = false;
+    let probe: NodeJS.Timeout | null = null;
     const onLost = (e: Error) => {
       if (lost) return;
       lost = true;
+      if (probe) clearInterval(probe);
       if (this.#client === client) this.#client = null;
       client.removeAllListeners("notification");
       client.end().catch(() => undefined);
@@ -92,7 +103,34 @@ export class PgListener {
     this.#client = client;
     this.#connects++;
     this.#retryMs = this.opts.minRetryMs ?? 100;
+    probe = this.#probeTimer = this.#probe(client, onLost);
     this.opts.onListening();
+  }
+
+  /** Asks the connection `SELECT 1` now and then; no answer in time destroys it and reports it lost. */
+  #probe(client: pg.Client, onLost: (e: Error) => void): NodeJS.Timeout {
+    const limit = this.opts.probeTimeoutMs ?? 5000;
+    let waiting = false;
+    const timer = setInterval(() => {
+      if (waiting) return;
+      waiting = true;
+      const deadline = setTimeout(() => {
+        // end() would wait for the silent peer: the socket is closed here, without a goodbye.
+        (client as pg.Client & { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
+        onLost(new Error(`the LISTEN connection did not answer within ${limit} ms`));
+      }, limit);
+      deadline.unref();
+      client.query("SELECT 1").then(
+        () => {
+          waiting = false;
+          clearTimeout(deadline);
+        },
+        // A failed probe means a broken connection: its "error" or "end" event reports it.
+        () => clearTimeout(deadline),
+      );
+    }, this.opts.probeEveryMs ?? 15_000);
+    timer.unref();
+    return timer;
   }
 
   #retry(e: Error) {
@@ -109,6 +147,7 @@ export class PgListener {
   async stop(): Promise<void> {
     this.#stopped = true;
     if (this.#timer) clearTimeout(this.#timer);
+    if (this.#probeTimer) clearInterval(this.#probeTimer);
     this.#timer = null;
     const client = this.#client;
     this.#client = null;
