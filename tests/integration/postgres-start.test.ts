@@ -63,5 +63,7 @@ describe("three nodes started at once on one empty PostgreSQL database", () => {
       expect(home.status, url).toBe(200);
       expect(home.text).toContain("我的学时");
     }
-  }, 240_000);
+    // The budget: the seed and the move take about 30 s on a quiet machine, and 173–225 s were seen at load 20–24
+    // (helpers' runs beside the suite), where 240 s left too little room.
+  }, 420_000);
 });
