@@ -20,8 +20,9 @@ export type BalancerNode = { name: string; host: string; port: number };
  * - timeouts: a live round's event stream (SSE) is an ordinary response that never ends, sent a
  *   comment every 15 s (hub.ts): client and server inactivity timeouts of 60 s keep it open, and
  *   `timeout tunnel` would govern an upgraded connection (none today);
- * - idle kept-alive connections to the nodes are closed well before the nodes' 65 s (server.ts):
- *   `pool-purge-delay` and `http-reuse safe` (a client's first request never goes on a reused connection);
+ * - idle kept-alive connections to the nodes are closed long before the nodes' 65 s (server.ts): HAProxy
+ *   starts closing idle ones after `pool-purge-delay` (a share each period), and with `http-reuse safe` a
+ *   client's first request never goes on a reused connection;
  * - X-Forwarded-For is replaced by the address the balancer sees (not appended to), so with the nodes'
  *   TRUST_PROXY=true the sign-in throttle counts the real client address, and a client cannot pick
  *   its own address with a forged header;
