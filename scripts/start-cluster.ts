@@ -6,7 +6,7 @@ import pg from "pg";
 import { freePort } from "./lib/free-port";
 import { type Balancer, type BalancerNode, startHaproxy } from "./lib/haproxy";
 import { adminUrl, clusterRunning, initCluster, postgresBin, postgresOwner, reachableByOthers, startCluster, stopCluster } from "./lib/postgres-server";
-import { ensureSystemPackages, haproxyBinary } from "./lib/system-packages";
+import { ensureSystemPackages, haproxyBinary, stoppedWithParent } from "./lib/system-packages";
 
 // `npm run start:cluster`: the multi-node setup on one machine, for trying it (decision 079). A
 // PostgreSQL cluster in data/cluster/postgres (Debian's binaries), a database `dangxiao` in it, a
@@ -132,7 +132,8 @@ console.info("\n按 Ctrl-C 停止全部 (Ctrl-C stops everything).");
 
 /** One app node: `npm start`'s script on the shared database, data folder and key; resolves once it serves. */
 function startNode(node: BalancerNode, databaseUrl: string, certSecret: string): Promise<void> {
-  const child = spawn(process.execPath, ["--import", "tsx", path.join(root, "scripts", "start.ts")], {
+  // Stopped with this script even if it is killed (SIGKILL), so no node outlives it.
+  const child = spawn(...stoppedWithParent(process.execPath, ["--import", "tsx", path.join(root, "scripts", "start.ts")]), {
     cwd: root,
     env: {
       ...process.env,

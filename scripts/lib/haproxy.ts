@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { haproxyBinary } from "./system-packages";
+import { haproxyBinary, stoppedWithParent } from "./system-packages";
 
 // HAProxy (Debian's 2.6) in front of several app nodes, with a config of our own (decision 079): what
 // `npm run start:cluster` and the multi-node suite (tests/integration/cluster.test.ts) both run.
@@ -94,8 +94,8 @@ export async function startHaproxy(opts: {
   const checked = await new Promise<number | null>((r) => check.once("exit", r));
   if (checked !== 0) throw new Error(`haproxy refused its config ${cfg}:\n${checkOut}`);
 
-  // -db: stay in the foreground, as a child this process can stop.
-  const child = spawn(bin, ["-db", "-f", cfg], { stdio: ["ignore", "pipe", "pipe"] });
+  // -db: stay in the foreground, as a child this process can stop (and that stops if this process is killed).
+  const child = spawn(...stoppedWithParent(bin, ["-db", "-f", cfg]), { stdio: ["ignore", "pipe", "pipe"] });
   const log: string[] = [];
   const keep = (b: Buffer) => {
     log.push(b.toString());

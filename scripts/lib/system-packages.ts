@@ -51,3 +51,13 @@ export function ensureSystemPackages(packages: SystemPackage[], rerun: string, e
   );
   process.exit(1);
 }
+
+/**
+ * `cmd args` run so that it is sent SIGTERM when the process that started it dies, however it dies
+ * (util-linux's `setpriv --pdeathsig`, part of every Debian): a balancer or node started by a script or
+ * a test is not left behind when that script or test process is killed.
+ */
+export function stoppedWithParent(cmd: string, args: string[]): [string, string[]] {
+  const setpriv = ["/usr/bin/setpriv", "/bin/setpriv"].find((p) => fs.existsSync(p));
+  return setpriv ? [setpriv, ["--pdeathsig", "SIGTERM", "--", cmd, ...args]] : [cmd, args];
+}
