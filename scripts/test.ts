@@ -2,8 +2,9 @@ import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { E2E_REPORT } from "../tests/e2e/support/paths";
-import { postgresBin } from "../tests/support/postgres";
 import { buildIfNeeded } from "./lib/build";
+import { postgresBin } from "./lib/postgres-server";
+import { type SystemPackage, ensureSystemPackages, haproxyBinary, onPath } from "./lib/system-packages";
 
 // `npm test`: every test. Makes sure Debian's Chromium and openssl are there (installing it with apt-get when
 // run as root), builds when the sources changed, runs vitest (unit + integration) and then
@@ -19,53 +20,16 @@ const PLAYWRIGHT_REPORT = E2E_REPORT;
 
 type Tally = { runner: string; passed: number; failed: number; skipped: number; notes: string[] };
 
-/** Whether a command is on PATH. */
-const onPath = (cmd: string) => spawnSync("sh", ["-c", `command -v ${cmd}`], { stdio: "ignore" }).status === 0;
-
 // Debian packages the tests need: Chromium for Playwright, openssl for the certificate of the test
-// push service (tests/support/push-endpoint.ts), PostgreSQL for the tests on PostgreSQL.
-const SYSTEM_PACKAGES = [
+// push service (tests/support/push-endpoint.ts), PostgreSQL for the tests on PostgreSQL, HAProxy for the
+// multi-node suite's balancer (tests/integration/cluster.test.ts).
+const SYSTEM_PACKAGES: SystemPackage[] = [
   { pkg: "chromium", present: () => fs.existsSync(CHROMIUM) },
   { pkg: "openssl", present: () => onPath("openssl") },
   // The integration tests' private PostgreSQL cluster (tests/support/postgres.ts) uses its server binaries.
   { pkg: "postgresql", present: () => postgresBin() !== null },
+  { pkg: "haproxy", present: () => haproxyBinary() !== null },
 ];
-
-function ensureSystemPackages() {
-  const missing = SYSTEM_PACKAGES.filter((p) => !p.present()).map((p) => p.pkg);
-  if (missing.length === 0) return;
-  const list = missing.join(" ");
-  const isRoot = process.getuid?.() === 0;
-  const apt = ["/usr/bin/apt-get", "/bin/apt-get"].find((p) => fs.existsSync(p));
-  if (isRoot && apt) {
-    console.info(`未找到 ${list}，正在用 apt-get 安装 (missing: running \`apt-get update && apt-get install -y ${list}\`)…`);
-    const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
-    for (const args of [["update"], ["install", "-y", "--no-install-recommends", ...missing]]) {
-      console.info(`$ apt-get ${args.join(" ")}`);
-      const r = spawnSync(apt, args, { stdio: "inherit", env });
-      if (r.status !== 0) {
-        console.error(`apt-get ${args.join(" ")} 失败 (failed) with ${r.status ?? r.signal}`);
-        process.exit(1);
-      }
-    }
-    const still = SYSTEM_PACKAGES.filter((p) => !p.present()).map((p) => p.pkg);
-    if (still.length === 0) return;
-    console.error(`安装后仍未找到 ${still.join(" ")} (still missing after apt-get install)`);
-    process.exit(1);
-  }
-  console.error(
-    [
-      `测试需要 Debian 的 ${list}（Chromium 位于 ${CHROMIUM}），但本机没有安装。请以 root 身份运行：`,
-      `  sudo apt-get update && sudo apt-get install -y ${list}`,
-      "然后重新运行 npm test。（不要使用 `npx playwright install`。）",
-      "",
-      `The tests need Debian's ${list} (Chromium at ${CHROMIUM}), which is not installed. Install as root:`,
-      `  sudo apt-get update && sudo apt-get install -y ${list}`,
-      "then run `npm test` again. (Do not use `npx playwright install`.)",
-    ].join("\n"),
-  );
-  process.exit(1);
-}
 
 function run(bin: string, args: string[]): number {
   console.info(`\n$ ${bin} ${args.join(" ")}`);
@@ -144,7 +108,10 @@ function tallyPlaywright(code: number): Tally {
 }
 
 const started = performance.now();
-ensureSystemPackages();
+ensureSystemPackages(SYSTEM_PACKAGES, "npm test", {
+  zh: `（Chromium 位于 ${CHROMIUM}；不要使用 npx playwright install）`,
+  en: ` (Chromium at ${CHROMIUM}; do not use \`npx playwright install\`)`,
+});
 fs.mkdirSync(tmp, { recursive: true });
 try {
   buildIfNeeded();

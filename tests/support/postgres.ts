@@ -1,11 +1,20 @@
-import { execFileSync } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
+import { freePort } from "../../scripts/lib/free-port";
 import { migratePostgres } from "../../scripts/lib/pg-migrate";
-import { freePort } from "./free-port";
+import {
+  POSTGRES_INSTALL,
+  adminUrl,
+  initCluster,
+  postgresBin,
+  postgresOwner,
+  reachableByOthers,
+  startCluster,
+  stopCluster,
+} from "../../scripts/lib/postgres-server";
 import { TMP } from "./paths";
 
 // A private PostgreSQL cluster for the tests (decision 073): Debian's binaries, a folder of its own,
@@ -22,81 +31,25 @@ const START_WAIT_MS = 180_000;
 
 type State = { dir: string; port: number; bin: string } | { error: string };
 
-const INSTALL = [
-  "PostgreSQL is not installed: the tests run the app on a private PostgreSQL cluster and need Debian's server binaries",
-  "(/usr/lib/postgresql/<version>/bin/initdb). Install them as root with",
-  "  apt-get update && apt-get install -y --no-install-recommends postgresql",
-  "(npm test and .ci/run do this by themselves when run as root), or point PG_BIN at a folder holding initdb and pg_ctl.",
-  "未安装 PostgreSQL：测试需要 Debian 的 postgresql 软件包。请以 root 身份运行 apt-get update && apt-get install -y postgresql。",
-].join("\n");
+/** The URL of a database of the cluster as its superuser (scripts/lib/postgres-server.ts). */
+export { adminUrl };
 
-/** The folder of PostgreSQL's server binaries: PG_BIN, or the newest under /usr/lib/postgresql. */
-export function postgresBin(): string | null {
-  if (process.env.PG_BIN) return fs.existsSync(path.join(process.env.PG_BIN, "initdb")) ? process.env.PG_BIN : null;
-  const base = "/usr/lib/postgresql";
-  if (!fs.existsSync(base)) return null;
-  const versions = fs
-    .readdirSync(base)
-    .filter((v) => fs.existsSync(path.join(base, v, "bin", "initdb")))
-    .sort((a, b) => Number(b) - Number(a));
-  return versions.length > 0 ? path.join(base, versions[0], "bin") : null;
-}
-
-/** initdb refuses to run as root: as root the cluster belongs to the `postgres` user Debian's package creates. */
-function runAs(): { uid: number; gid: number } | null {
-  if (process.getuid?.() !== 0) return null;
-  const line = fs
-    .readFileSync("/etc/passwd", "utf8")
-    .split("\n")
-    .find((l) => l.startsWith("postgres:"));
-  if (!line) throw new Error("running as root, and there is no `postgres` user to run PostgreSQL as (Debian's postgresql package creates it)");
-  const [, , uid, gid] = line.split(":");
-  return { uid: Number(uid), gid: Number(gid) };
-}
-
-function pgCommand(bin: string, tool: string, args: string[]) {
-  const owner = runAs();
-  const [cmd, argv] = owner ? ["runuser", ["-u", "postgres", "--", path.join(bin, tool), ...args]] : [path.join(bin, tool), args];
-  try {
-    return execFileSync(cmd, argv, { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
-  } catch (e) {
-    const err = e as { stderr?: string; stdout?: string; message: string };
-    throw new Error(`${tool} failed: ${err.stderr || err.stdout || err.message}`);
-  }
-}
-
-/** Whether another user (postgres) can reach `dir`: every folder above it must be searchable by others. */
-function reachableByOthers(dir: string): boolean {
-  for (let d = dir; ; d = path.dirname(d)) {
-    if (fs.existsSync(d) && (fs.statSync(d).mode & 0o001) === 0) return false;
-    if (path.dirname(d) === d) return true;
-  }
-}
-
-export function adminUrl(port: number, database = "postgres") {
-  return `postgresql://postgres@127.0.0.1:${port}/${database}`;
-}
-
-async function startCluster(): Promise<State> {
+async function startTestCluster(): Promise<State> {
   const bin = postgresBin();
-  if (!bin) throw new Error(INSTALL);
-  const owner = runAs();
+  if (!bin) throw new Error(POSTGRES_INSTALL);
   // Under the tests' tmp folder, unless the postgres user cannot reach it (a clone in /root) or the
   // socket's path would pass the 107 bytes a Unix socket name may have.
   let dir = path.join(TMP, `postgres-${process.pid}`);
-  if ((owner && !reachableByOthers(TMP)) || dir.length > 80) dir = fs.mkdtempSync(path.join(os.tmpdir(), "wsdx-pg-"));
+  if ((postgresOwner() && !reachableByOthers(TMP)) || dir.length > 80) dir = fs.mkdtempSync(path.join(os.tmpdir(), "wsdx-pg-"));
   fs.rmSync(dir, { recursive: true, force: true });
-  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-  if (owner) fs.chownSync(dir, owner.uid, owner.gid);
-  const data = path.join(dir, "data");
-  pgCommand(bin, "initdb", ["-D", data, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-locale", "--no-sync"]);
+  initCluster(bin, dir);
   // Durability is not what the tests are about: fsync off saves seconds a run on a shared machine.
-  const settings = `-k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off`;
+  const settings = ["fsync=off", "synchronous_commit=off", "full_page_writes=off"];
   let port = 0;
   for (let tries = 0; ; tries++) {
     port = await freePort();
     try {
-      pgCommand(bin, "pg_ctl", ["-D", data, "-l", path.join(dir, "server.log"), "-w", "-t", "60", "-o", `-p ${port} ${settings}`, "start"]);
+      startCluster(bin, dir, port, settings);
       break;
     } catch (e) {
       // Another process may have taken the free port meanwhile.
@@ -136,7 +89,7 @@ export function postgresCluster(): Promise<{ port: number }> {
     }
     if (first) {
       try {
-        state = await startCluster();
+        state = await startTestCluster();
       } catch (e) {
         state = { error: (e as Error).message };
       }
@@ -196,9 +149,9 @@ export async function freshPostgresDatabase(): Promise<TestDatabase> {
 export function stopPostgres(): void {
   if (fs.existsSync(STATE)) {
     const state = JSON.parse(fs.readFileSync(STATE, "utf8")) as State;
-    if (!("error" in state) && fs.existsSync(path.join(state.dir, "data", "postmaster.pid"))) {
+    if (!("error" in state)) {
       try {
-        pgCommand(state.bin, "pg_ctl", ["-D", path.join(state.dir, "data"), "-m", "fast", "-w", "stop"]);
+        stopCluster(state.bin, state.dir);
       } catch (e) {
         console.warn(`stopping the test PostgreSQL cluster: ${(e as Error).message}`);
       }
