@@ -73,7 +73,9 @@ export class S3Storage implements FileStorage {
 
   private url(key: string | null): string {
     const { endpoint, bucket } = this.settings;
-    const path = key === null ? "" : `/${checkStorageKey(key).split("/").map(encodeURIComponent).join("/")}`;
+    // RFC 3986 strictly (`(`, `)`, `!`, `'`, `*` too), as the signature's canonical path has it.
+    const encode = (part: string) => encodeURIComponent(part).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+    const path = key === null ? "" : `/${checkStorageKey(key).split("/").map(encode).join("/")}`;
     return `${endpoint}/${encodeURIComponent(bucket)}${path}`;
   }
 
@@ -143,9 +145,10 @@ export class S3Storage implements FileStorage {
   /**
    * Once per process: the bucket exists and the keys may read it. A HEAD of a missing object answers a
    * bare 404 whether the object or the bucket is missing; without this a wrong bucket name would make
-   * every file silently "not found". A failed check is tried again by the next call.
+   * every file silently "not found". A failed check is tried again by the next call. The server calls it
+   * at start (`checkFileStorage`), so a wrong setting stops it there, not at the first upload.
    */
-  private ready(): Promise<void> {
+  check(): Promise<void> {
     this.bucketChecked ??= (async () => {
       const limit = new TimeLimit(this.timeLimitMs);
       const response = await this.send("HEAD", null, limit);
@@ -164,7 +167,7 @@ export class S3Storage implements FileStorage {
 
   async put(key: string, bytes: Uint8Array): Promise<void> {
     checkStorageKey(key);
-    await this.ready();
+    await this.check();
     const limit = new TimeLimit(this.timeLimitMs);
     const payloadHash = crypto.createHash("sha256").update(bytes).digest("hex");
     const response = await this.send("PUT", key, limit, {
@@ -178,7 +181,7 @@ export class S3Storage implements FileStorage {
 
   async putFile(key: string, localPath: string): Promise<void> {
     checkStorageKey(key);
-    await this.ready();
+    await this.check();
     const { size } = await stat(localPath);
     const limit = new TimeLimit(this.timeLimitMs);
     const file = fs.createReadStream(localPath, { highWaterMark: 256 * 1024 });
@@ -209,7 +212,7 @@ export class S3Storage implements FileStorage {
 
   async get(key: string): Promise<Buffer | null> {
     checkStorageKey(key);
-    await this.ready();
+    await this.check();
     const limit = new TimeLimit(this.timeLimitMs);
     const response = await this.send("GET", key, limit);
     if (response.status === 404) {
@@ -229,7 +232,7 @@ export class S3Storage implements FileStorage {
 
   async size(key: string): Promise<number | null> {
     checkStorageKey(key);
-    await this.ready();
+    await this.check();
     const limit = new TimeLimit(this.timeLimitMs);
     const response = await this.send("HEAD", key, limit);
     if (!response.ok && response.status !== 404) throw await this.failed("HEAD", key, response, limit);
@@ -251,7 +254,7 @@ export class S3Storage implements FileStorage {
     let cancelled = false;
     const missing = () => Object.assign(new Error(`S3 GET ${this.where(key)}: no such object`), { code: "ENOENT" });
     const open = async (): Promise<ReadableStreamDefaultReader<Uint8Array> | null> => {
-      await this.ready();
+      await this.check();
       // An empty range (a file of no bytes): nothing to read, but a missing object is still an error.
       if (range.end < range.start) {
         if ((await this.size(key)) === null) throw missing();
@@ -318,7 +321,7 @@ export class S3Storage implements FileStorage {
 
   async delete(key: string): Promise<void> {
     checkStorageKey(key);
-    await this.ready();
+    await this.check();
     const limit = new TimeLimit(this.timeLimitMs);
     const response = await this.send("DELETE", key, limit);
     // S3 answers 204 whether or not the object was there; some compatible stores say 404.
