@@ -1,6 +1,8 @@
+import { execFile } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
+import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashPassword } from "~/.server/auth/password";
 import { openCourseFactory } from "../course-factories";
@@ -71,6 +73,34 @@ describe("uploads in an S3 bucket", () => {
     expect(Buffer.from(await part.arrayBuffer()).equals(VIDEO.subarray(start, end + 1))).toBe(true);
     // Every request the server sent was signed with the right key.
     expect(s3.refused).toEqual([]);
+  });
+
+  it("npm run backup says the uploads are in the bucket and not in the backup, and the manifest names it", async () => {
+    const backupDir = path.join(dataDir, "..", `${path.basename(dataDir)}-backups`);
+    try {
+      const { stdout, stderr } = await promisify(execFile)(process.execPath, ["--import", "tsx", path.join(ROOT, "scripts", "backup.ts")], {
+        cwd: ROOT,
+        env: {
+          ...process.env,
+          TSX_TSCONFIG_PATH: path.join(ROOT, "tsconfig.json"),
+          DATABASE_URL: `file:${server.dbFile}`,
+          DATA_DIR: dataDir,
+          BACKUP_DIR: backupDir,
+          ...s3.env,
+        },
+      });
+      expect(stdout).toContain("备份完成 (backup written)");
+      expect(stderr).toMatch(
+        /上传文件保存在对象存储 s3:\/\/dangxiao-test \(http:\/\/127\.0\.0\.1:\d+\) 中，不在本备份内.* \/ The uploads are in the bucket s3:\/\/dangxiao-test/,
+      );
+      const [folder] = fs.readdirSync(backupDir);
+      const manifest = JSON.parse(fs.readFileSync(path.join(backupDir, folder, "manifest.json"), "utf8")) as { uploads: unknown; files: { path: string }[] };
+      expect(manifest.uploads).toEqual({ bucket: "dangxiao-test", endpoint: s3.settings.endpoint });
+      expect(manifest.files.filter((f) => f.path.startsWith("files/media/"))).toEqual([]);
+      expect(JSON.stringify(manifest)).not.toContain(s3.settings.secretAccessKey);
+    } finally {
+      fs.rmSync(backupDir, { recursive: true, force: true });
+    }
   });
 
   it("refuses to start when the keys cannot use the bucket, or when the S3 settings are incomplete", async () => {
