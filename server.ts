@@ -16,6 +16,7 @@ import { routerPatchProblem } from "./app/.server/router-patch";
 import { isCrossSiteRequest, isFormBody, securityHeaders } from "./app/.server/http/security";
 import { serviceWorkerUncached } from "./app/.server/http/service-worker-headers";
 import { runsBackgroundWork } from "./app/.server/processes";
+import { checkFileStorage } from "./app/.server/storage/storage";
 import { startSweeper } from "./app/.server/sweeper";
 import { startBackupSchedule } from "./app/.server/ops/backup-schedule";
 import { wellFormedRequestId } from "./app/.server/ops/log";
@@ -29,6 +30,7 @@ export type StartedServer = { url: string; port: number; close(): Promise<void> 
 export async function startServer({ dev = false } = {}): Promise<StartedServer> {
   const unpatched = routerPatchProblem();
   if (unpatched) throw new Error(unpatched);
+  await checkFileStorage();
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", env.trustProxy);

@@ -5,12 +5,13 @@
 process.env.DATABASE_URL ??= "file:./data/app.db";
 
 const { env } = await import("../app/.server/env");
-const { createBackup, pruneBackups } = await import("../app/.server/ops/backup");
+const { createBackup, pruneBackups, uploadsNotice } = await import("../app/.server/ops/backup");
 try {
   const { folder, manifest } = await createBackup({
     databaseUrl: env.databaseUrl,
     dataDir: env.dataDir,
     backupDir: env.backup.dir,
+    uploads: env.storage.kind === "s3" ? env.storage : undefined,
   });
   const removed = pruneBackups(env.backup.dir, env.backup.keep);
   const mb = (manifest.database.bytes / 1e6).toFixed(1);
@@ -19,6 +20,8 @@ try {
     `  数据库 ${mb} MB，${manifest.files.length} 个文件，迁移 ${manifest.migrations.length} 个（最新 ${manifest.migrations.at(-1) ?? "无"}），用时 ${manifest.timings.total} ms`,
   );
   if (removed.length) console.info(`  已删除较早的备份 (older backups removed): ${removed.length}`);
+  const notice = uploadsNotice(manifest);
+  if (notice) console.warn(`  ${notice}`);
 } catch (e) {
   console.error(`备份失败 (backup failed): ${e instanceof Error ? e.message : String(e)}`);
   process.exit(1);

@@ -15,7 +15,7 @@ if (positionals.length !== 1) {
 process.env.DATABASE_URL ??= "file:./data/app.db";
 
 const { env } = await import("../app/.server/env");
-const { restoreBackup } = await import("../app/.server/ops/backup");
+const { restoreBackup, uploadsNotice } = await import("../app/.server/ops/backup");
 try {
   const { manifest, files } = await restoreBackup({
     folder: path.resolve(positionals[0]),
@@ -28,6 +28,15 @@ try {
   const target = env.databaseEngine === "postgres" ? redactedUrl(env.databaseUrl) : env.databaseFile;
   console.info(`已恢复 (restored) ${manifest.createdAt} 的备份 → ${target}，${files} 个文件 → ${env.dataDir}`);
   console.info("校验和与迁移级别均已核对 (checksums and migration level verified)。现在可以运行 npm start。");
+  const notice = uploadsNotice(manifest);
+  if (notice) console.warn(notice);
+  // A folder backup restored for a server that reads a bucket: the files went to DATA_DIR, where it does not look.
+  if (!manifest.uploads && env.storage.kind === "s3" && files > 0) {
+    console.warn(
+      `本备份的上传文件已恢复到 ${env.dataDir}，但 STORAGE_URL 指向对象存储 s3://${env.storage.bucket}：请把其中的文件按相同路径复制到存储桶。` +
+        ` / This backup's uploads were restored into ${env.dataDir}, but STORAGE_URL is the bucket s3://${env.storage.bucket}: copy those files into the bucket under the same paths.`,
+    );
+  }
 } catch (e) {
   console.error(`恢复失败 (restore failed): ${e instanceof Error ? e.message : String(e)}`);
   process.exit(1);

@@ -71,6 +71,35 @@ function ssoSettings(raw: SsoRaw) {
   return { label: raw.SSO_LABEL, cas, oidc };
 }
 
+type StorageRaw = { STORAGE_URL?: string; S3_ENDPOINT?: string; S3_REGION: string; S3_ACCESS_KEY_ID?: string; S3_SECRET_ACCESS_KEY?: string };
+
+/** A bucket needs its store's address and keys; S3 settings without a bucket are a half-done configuration. */
+function checkStorage(raw: StorageRaw, ctx: z.RefinementCtx) {
+  const issue = (path: string, message: string) => ctx.addIssue({ code: "custom", path: [path], message });
+  if (raw.STORAGE_URL) {
+    for (const name of ["S3_ENDPOINT", "S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY"] as const) {
+      if (!raw[name]) issue(name, `STORAGE_URL 为 s3:// 时必须设置 ${name} / ${name} is required with an s3:// STORAGE_URL`);
+    }
+  } else if (raw.S3_ENDPOINT || raw.S3_ACCESS_KEY_ID || raw.S3_SECRET_ACCESS_KEY) {
+    issue(
+      "STORAGE_URL",
+      "设置了 S3_* 但未设置 STORAGE_URL=s3://存储桶名，上传文件仍会存放在 DATA_DIR / S3_* is set but STORAGE_URL=s3://<bucket> is not: uploads would stay in DATA_DIR",
+    );
+  }
+}
+
+function storageSettings(raw: StorageRaw) {
+  if (!raw.STORAGE_URL || !raw.S3_ENDPOINT || !raw.S3_ACCESS_KEY_ID || !raw.S3_SECRET_ACCESS_KEY) return { kind: "folder" } as const;
+  return {
+    kind: "s3",
+    bucket: raw.STORAGE_URL.slice("s3://".length),
+    endpoint: raw.S3_ENDPOINT,
+    region: raw.S3_REGION,
+    accessKeyId: raw.S3_ACCESS_KEY_ID,
+    secretAccessKey: raw.S3_SECRET_ACCESS_KEY,
+  } as const;
+}
+
 // The embedded defaults let a fresh clone start with no configuration at all.
 const EnvSchema = z
   .object({
@@ -102,6 +131,30 @@ const EnvSchema = z
     /** Where the rule packs are read from: a school may keep packs of its own beside the shipped ones. */
     RULE_PACKS_DIR: z.string().default("./content/rule-packs"),
     PIPELINE_PACKS_DIR: z.string().default("./content/pipeline-packs"),
+    // Uploaded and generated files (decision 081): DATA_DIR's folder, or a bucket of an S3-compatible store.
+    /** `s3://<bucket>` keeps uploads in that bucket (the S3_* settings below); unset: in DATA_DIR. */
+    STORAGE_URL: optional(
+      z
+        .string()
+        .regex(
+          /^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/,
+          "STORAGE_URL 应为 s3://存储桶名（3–63 位小写字母、数字、点或连字符）/ STORAGE_URL must be s3://<bucket> (3–63 lowercase letters, digits, dots or hyphens)",
+        ),
+    ),
+    /** The S3-compatible store's address, path-style: `https://s3.example.edu.cn` (http only for a store on a private network). */
+    S3_ENDPOINT: optional(
+      z
+        .url({ error: "S3_ENDPOINT 必须是网址 / S3_ENDPOINT must be a URL" })
+        .refine((u) => /^https?:\/\//.test(u), "S3_ENDPOINT 必须以 http:// 或 https:// 开头 / S3_ENDPOINT must be an http(s) URL")
+        .refine((u) => !new URL(u).search && !new URL(u).hash, "S3_ENDPOINT 不能带查询参数 / S3_ENDPOINT must not have a query or fragment")
+        .transform((u) => u.replace(/\/+$/, "")),
+    ),
+    S3_REGION: z
+      .string()
+      .regex(/^[a-z0-9-]{1,32}$/, "S3_REGION 应为区域名，如 us-east-1 / S3_REGION must be a region name such as us-east-1")
+      .default("us-east-1"),
+    S3_ACCESS_KEY_ID: optional(z.string().max(256, "S3_ACCESS_KEY_ID 过长 / S3_ACCESS_KEY_ID is too long")),
+    S3_SECRET_ACCESS_KEY: optional(z.string().max(1024, "S3_SECRET_ACCESS_KEY 过长 / S3_SECRET_ACCESS_KEY is too long")),
     /** The folder a course's shipped media paths are relative to (content/courses/… under it): the project root. */
     CONTENT_ROOT: z.string().default("."),
     /** Signs 学时证明 tokens; without it a random key is kept in DATA_DIR/keys/certificate.key (decision 023). */
@@ -166,7 +219,8 @@ const EnvSchema = z
     /** Turns on GET /metrics for Prometheus, for a caller that sends it as a bearer token. */
     METRICS_TOKEN: optional(z.string().min(32, "METRICS_TOKEN 至少 32 个字符 / METRICS_TOKEN must be at least 32 characters")),
   })
-  .superRefine(checkSso);
+  .superRefine(checkSso)
+  .superRefine(checkStorage);
 
 /**
  * What multi-node mode needs that one machine does not, or null (decision 076). App nodes share their
@@ -216,6 +270,7 @@ function load() {
     argon2Concurrency: raw.ARGON2_CONCURRENCY,
     rulePacksDir: path.resolve(raw.RULE_PACKS_DIR),
     contentRoot: path.resolve(raw.CONTENT_ROOT),
+    storage: storageSettings(raw),
     pipelinePacksDir: path.resolve(raw.PIPELINE_PACKS_DIR),
     similarityTimeLimitMs: raw.SIMILARITY_TIME_LIMIT_MS,
     certSecret: raw.CERT_SECRET,

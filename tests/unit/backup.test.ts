@@ -4,7 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createBackup, hasData, listBackups, pruneBackups, restoreBackup, verifyBackup } from "~/.server/ops/backup";
+import { createBackup, hasData, listBackups, pruneBackups, restoreBackup, uploadsNotice, verifyBackup } from "~/.server/ops/backup";
 
 // The backup folder's rules (decision 075) on a small database of its own; the drill under load is
 // tests/integration/restore-drill.test.ts.
@@ -56,6 +56,29 @@ describe("backups", () => {
     expect(manifest.database.sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(fs.statSync(folder).mode & 0o077).toBe(0);
     expect(await verifyBackup(folder)).toEqual(manifest);
+  });
+
+  it("name the bucket the uploads are in when they are in an object store, never its keys, and say the bucket is not in them", async () => {
+    const plain = await createBackup(source());
+    expect(plain.manifest.uploads).toBeUndefined();
+    expect(uploadsNotice(plain.manifest)).toBeNull();
+    const s3 = {
+      kind: "s3",
+      bucket: "dangxiao-media",
+      endpoint: "https://s3.example.edu.cn",
+      region: "cn-1",
+      accessKeyId: "AKID",
+      secretAccessKey: "SECRET-KEY",
+    };
+    const { folder, manifest } = await createBackup({ ...source(), uploads: s3 });
+    expect(manifest.uploads).toEqual({ bucket: "dangxiao-media", endpoint: "https://s3.example.edu.cn" });
+    const written = fs.readFileSync(path.join(folder, "manifest.json"), "utf8");
+    expect(written).not.toContain("SECRET-KEY");
+    expect(written).not.toContain("AKID");
+    expect((await verifyBackup(folder)).uploads).toEqual(manifest.uploads);
+    expect(uploadsNotice(manifest)).toMatch(
+      /^上传文件保存在对象存储 s3:\/\/dangxiao-media \(https:\/\/s3\.example\.edu\.cn\) 中，不在本备份内.* \/ The uploads are in the bucket s3:\/\/dangxiao-media/,
+    );
   });
 
   it("keep the newest BACKUP_KEEP", async () => {

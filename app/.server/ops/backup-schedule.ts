@@ -16,9 +16,17 @@ export function startBackupSchedule(): () => void {
     if (running) return;
     running = true;
     try {
-      const { folder, manifest } = await createBackup({ databaseUrl: env.databaseUrl, dataDir: env.dataDir, backupDir: dir });
+      const uploads = env.storage.kind === "s3" ? env.storage : undefined;
+      const { folder, manifest } = await createBackup({ databaseUrl: env.databaseUrl, dataDir: env.dataDir, backupDir: dir, uploads });
       const removed = pruneBackups(dir, keep);
-      log.info("backup written", { folder, files: manifest.files.length, bytes: manifest.database.bytes, ms: manifest.timings.total, removed: removed.length });
+      log.info("backup written", {
+        folder,
+        files: manifest.files.length,
+        bytes: manifest.database.bytes,
+        ms: manifest.timings.total,
+        removed: removed.length,
+        ...(manifest.uploads ? { uploadsNotBackedUp: `s3://${manifest.uploads.bucket}` } : {}),
+      });
     } catch (e) {
       log.error("backup failed", e, { dir });
     } finally {

@@ -21,6 +21,11 @@ import { all, get, raw, sql } from "../sql";
 // owner only. Left out: the database's own files when they live in DATA_DIR, the MDX cache (rebuilt on
 // demand), unfinished uploads (`media/tmp`) and the backup folder itself if it lies inside DATA_DIR.
 //
+// Uploads in a bucket (STORAGE_URL=s3://…, decision 081): the objects are not copied. A bucket is backed
+// up by its store (versioning, replication, the store's own snapshots), which keeps every version without
+// moving terabytes of video through this machine; the manifest names the bucket (`uploads`) and
+// `uploadsNotice` says so wherever a backup is made or restored, so nobody takes the folder for the whole.
+//
 // PostgreSQL (decision 073): `createBackup` and `restoreBackup` dispatch on the DATABASE_URL scheme. On
 // PostgreSQL the database is `database.pgdump`, written by `pg_dump --format=custom` and restored by
 // `pg_restore` into an empty database (backup-postgres.ts, loaded only then), with the same `files/`
@@ -52,6 +57,8 @@ const ManifestSchema = z.object({
   migrations: z.array(z.string()),
   database: ManifestFileSchema,
   files: z.array(ManifestFileSchema),
+  /** Where the uploads are when they are not in `files/`: an S3-compatible store's bucket, backed up by the store. */
+  uploads: z.object({ bucket: z.string(), endpoint: z.string() }).optional(),
   /** How long the database copy and the whole backup took, in ms. */
   timings: z.object({ database: z.number(), total: z.number() }),
 });
@@ -63,8 +70,20 @@ export type BackupOptions = {
   databaseUrl: string;
   dataDir: string;
   backupDir: string;
+  /** The bucket the uploads are kept in (STORAGE_URL=s3://…); unset when they are in DATA_DIR. */
+  uploads?: { bucket: string; endpoint: string };
   now?: Date;
 };
+
+/** The line every backup and restore of a backup without its uploads prints, or null when the uploads are in `files/`. */
+export function uploadsNotice(manifest: Pick<Manifest, "uploads">): string | null {
+  if (!manifest.uploads) return null;
+  const where = `s3://${manifest.uploads.bucket} (${manifest.uploads.endpoint})`;
+  return (
+    `上传文件保存在对象存储 ${where} 中，不在本备份内：请用对象存储的版本控制、复制或快照备份该存储桶，恢复时数据库须与存储桶对应。` +
+    ` / The uploads are in the bucket ${where}, not in this backup: back the bucket up with the object store (versioning, replication, snapshots), and restore the database beside that bucket.`
+  );
+}
 
 export type BackupResult = { folder: string; manifest: Manifest };
 
@@ -118,6 +137,8 @@ export async function createBackup(opts: BackupOptions): Promise<BackupResult> {
       migrations,
       database: await describeFile(partial, dbName),
       files,
+      // The bucket and the store's address only: never the keys.
+      ...(opts.uploads ? { uploads: { bucket: opts.uploads.bucket, endpoint: opts.uploads.endpoint } } : {}),
       timings: { database: Math.round(tDatabase), total: 0 },
     };
     manifest.timings.total = Math.round(performance.now() - t0);

@@ -1,6 +1,7 @@
 import crypto from "node:crypto";
 import { type FileHandle, copyFile, mkdir, open, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
+import { checkStorageKey } from "./key";
 import type { ByteRange, FileStorage } from "./storage";
 
 // Files in a folder by key (decision 076): the key is the path under the folder, in the layout DATA_DIR
@@ -9,18 +10,13 @@ import type { ByteRange, FileStorage } from "./storage";
 // this node or another sees the old file or the new one whole, never a part.
 
 const CHUNK_BYTES = 64 * 1024;
-/** A relative path with `/` between names: no empty, `.` or `..` part, no backslash or NUL (a course's media may have Chinese names). */
-function isKey(key: string): boolean {
-  return key !== "" && !/[\\\0]/.test(key) && key.split("/").every((part) => part !== "" && part !== "." && part !== "..");
-}
 
 export class FolderStorage implements FileStorage {
   constructor(readonly root: string) {}
 
   /** The file of a key; refuses anything that could leave the folder (`..`, absolute paths, backslashes). */
   private file(key: string): string {
-    if (!isKey(key)) throw new Error(`not a storage key: ${JSON.stringify(key)}`);
-    return path.join(this.root, key);
+    return path.join(this.root, checkStorageKey(key));
   }
 
   private async atomically(key: string, write: (tmp: string) => Promise<void>) {

@@ -1,5 +1,6 @@
 import { env } from "../env";
 import { FolderStorage } from "./folder";
+import { S3Storage } from "./s3";
 
 /** Bytes start…end of a file, both inclusive (an HTTP Range). */
 export type ByteRange = { start: number; end: number };
@@ -12,8 +13,8 @@ export type ByteRange = { start: number; end: number };
 // - `FolderStorage` on DATA_DIR (today's layout, existing files keep working), which is also the
 //   shared-folder implementation for several nodes (NFS or SMB mounted on each): a file appears whole
 //   or not at all (temporary file + rename) and reads need no lock.
-// - An S3-compatible store is the interface's second implementation when one can be tested here
-//   (no S3-compatible server is packaged for Debian 12; see decision 076).
+// - `S3Storage` on a bucket of an S3-compatible store (STORAGE_URL=s3://…, decision 081): the same keys
+//   as objects, so nodes share uploads without a shared folder.
 
 export interface FileStorage {
   /** Stores the bytes under the key, replacing what was there; readers see the old file or the new one whole, never a part. */
@@ -27,7 +28,8 @@ export interface FileStorage {
   exists(key: string): Promise<boolean>;
   /**
    * Bytes start…end (inclusive) as a web stream that reads only as the consumer asks, opened at the
-   * first read and closed at the end, on an error or when cancelled. A missing key errors the stream.
+   * first read and closed at the end, on an error or when cancelled. A missing key errors the stream
+   * with an error whose `code` is "ENOENT".
    */
   stream(key: string, range: ByteRange): ReadableStream<Uint8Array>;
   /** Removes the key's file; nothing happens when there is none. */
@@ -36,12 +38,29 @@ export interface FileStorage {
 
 const g = globalThis as typeof globalThis & { __fileStorage?: FileStorage; __contentFiles?: FileStorage };
 
-/** The server's storage for uploaded and generated files (DATA_DIR). */
+/** The server's storage for uploaded and generated files: the bucket of STORAGE_URL, or DATA_DIR. */
 export function fileStorage(): FileStorage {
-  return (g.__fileStorage ??= new FolderStorage(env.dataDir));
+  const settings = env.storage;
+  return (g.__fileStorage ??= settings.kind === "s3" ? new S3Storage(settings) : new FolderStorage(env.dataDir));
 }
 
 /** The files shipped with the code (a course's media under content/courses): read-only in use, the same on every node. */
 export function contentFiles(): FileStorage {
   return (g.__contentFiles ??= new FolderStorage(env.contentRoot));
+}
+
+/**
+ * Refuses to start on a storage that cannot be used: a bucket that does not exist, keys it refuses, a
+ * store out of reach (the folder needs no check: it is made on the first write).
+ */
+export async function checkFileStorage(): Promise<void> {
+  const storage = fileStorage();
+  if (!(storage instanceof S3Storage)) return;
+  try {
+    await storage.check();
+  } catch (e) {
+    throw new Error(`文件存储（STORAGE_URL）不可用 / the file storage (STORAGE_URL) cannot be used: ${e instanceof Error ? e.message : String(e)}`, {
+      cause: e,
+    });
+  }
 }
