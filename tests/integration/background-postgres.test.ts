@@ -93,7 +93,10 @@ describe("the background lock (a sweeper tick on one node at a time)", () => {
       const stuck = a.runAlone("sweeper", () => new Promise<void>((r) => (endStuck = r)));
       let holder: number | undefined;
       for (const t1 = Date.now(); holder === undefined && Date.now() - t1 < 10_000;) {
-        const { rows } = await monitor.query<{ pid: number }>(`SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted`);
+        // This database's only: other test files' databases on the cluster hold advisory locks too (a start-up lock).
+        const { rows } = await monitor.query<{ pid: number }>(
+          `SELECT l.pid FROM pg_locks l JOIN pg_database d ON d.oid = l.database WHERE l.locktype = 'advisory' AND l.granted AND d.datname = current_database()`,
+        );
         holder = rows[0]?.pid;
       }
       expect(holder).toBeDefined();

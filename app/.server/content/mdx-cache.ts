@@ -5,7 +5,7 @@ import { type MdxNode, sanitizeTree } from "~/lib/mdx-tree";
 import { sqlDb } from "../db";
 import { env } from "../env";
 import { log } from "../ops/log";
-import { sql } from "../sql";
+import { type SqlRunner, sql } from "../sql";
 import { type CompileOptions } from "./mdx-compile";
 import { type CompileOwner, SYSTEM, mdxCompiler } from "./mdx-worker-pool";
 
@@ -40,14 +40,14 @@ function remember(hash: string, tree: MdxNode[]) {
   if (memory.size > MEMORY_ENTRIES) memory.delete(memory.keys().next().value!);
 }
 
-/** The cached tree, or null: never compiles. */
-export async function cachedTree(hash: string): Promise<MdxNode[] | null> {
+/** The cached tree, or null: never compiles. `cache`: the database whose table is read (the app's). */
+export async function cachedTree(hash: string, cache: SqlRunner = sqlDb()): Promise<MdxNode[] | null> {
   const hit = memory.get(hash);
   if (hit) {
     remember(hash, hit);
     return hit;
   }
-  const row = await sqlDb().get<{ tree: string }>(sql`SELECT "tree" FROM "MdxCache" WHERE "hash" = ${hash}`);
+  const row = await cache.get<{ tree: string }>(sql`SELECT "tree" FROM "MdxCache" WHERE "hash" = ${hash}`);
   if (row) {
     const tree = sanitizeTree(JSON.parse(row.tree) as unknown[]);
     remember(hash, tree);
@@ -60,7 +60,7 @@ export async function cachedTree(hash: string): Promise<MdxNode[] | null> {
     return null;
   }
   const tree = sanitizeTree(JSON.parse(text) as unknown[]);
-  await store(hash, tree);
+  await store(hash, tree, cache);
   return tree;
 }
 
@@ -69,11 +69,22 @@ const inFlight = new Map<string, Promise<MdxNode[]>>();
 /**
  * Compiles (in the worker, after the compiles already asked for) unless already cached, and caches
  * the result. Throws MdxRejected with the problems when the MDX is refused; nothing is cached then.
+ * `cache`: the database to cache it in, the app's unless content is synced into a file of its own (the
+ * demo seed for PostgreSQL writes a SQLite file, then moves it in: the trees move with it).
  */
-export async function compileCached(body: string, options: CompileOptions & { checkpointIds?: readonly string[] } = {}, owner: CompileOwner = SYSTEM) {
+export async function compileCached(
+  body: string,
+  options: CompileOptions & { checkpointIds?: readonly string[] } = {},
+  owner: CompileOwner = SYSTEM,
+  cache: SqlRunner = sqlDb(),
+) {
   const hash = mdxHash(body, options.checkpointIds);
-  const cached = await cachedTree(hash);
-  if (cached) return { hash, tree: cached };
+  const cached = await cachedTree(hash, cache);
+  if (cached) {
+    // Found in this process's memory, perhaps compiled for another database: written into this one too.
+    if (cache !== sqlDb()) await store(hash, cached, cache);
+    return { hash, tree: cached };
+  }
   // Line numbers in problems depend on the offset, so only compiles with the same offset are shared.
   const key = `${hash}:${options.lineOffset ?? 0}`;
   let compiling = inFlight.get(key);
@@ -81,7 +92,7 @@ export async function compileCached(body: string, options: CompileOptions & { ch
     compiling = mdxCompiler()
       .compile(body, options, owner)
       .then(async (tree) => {
-        await store(hash, tree);
+        await store(hash, tree, cache);
         return tree;
       })
       .finally(() => inFlight.delete(key));
@@ -91,10 +102,10 @@ export async function compileCached(body: string, options: CompileOptions & { ch
 }
 
 /** Kept in memory and in the table. A failed write is logged, not thrown: the tree is good, and a node that misses it compiles it again. */
-async function store(hash: string, tree: MdxNode[]) {
+async function store(hash: string, tree: MdxNode[], cache: SqlRunner) {
   remember(hash, tree);
   try {
-    await sqlDb().run(
+    await cache.run(
       sql`INSERT INTO "MdxCache" ("hash", "tree", "createdAt") VALUES (${hash}, ${JSON.stringify(tree)}, ${new Date()}) ON CONFLICT ("hash") DO NOTHING`,
     );
   } catch (e) {
