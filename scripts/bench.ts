@@ -13,8 +13,9 @@ import { buildIfNeeded } from "./lib/build";
 const root = path.resolve(import.meta.dirname, "..");
 const tmp = path.join(root, "bench", ".tmp");
 const dbFile = path.join(tmp, `bench-${process.pid}.db`);
-// The MDX cache (DATA_DIR/cache/mdx) of this run: the sync below writes it and the server, which
-// inherits this environment, reads it. Set before any app module is loaded: the app reads its
+// The data folder (DATA_DIR) and database of this run: the sync below writes the courses and their
+// compiled MDX (a table, decision 082) and the server, which inherits this environment, reads them.
+// Set before any app module is loaded: the app reads its
 // environment once, when first imported (app/.server/env.ts, db.ts), so every module that may reach
 // it is imported dynamically below, after these two lines; a static import would bind the seed and
 // the scenarios to whatever DATABASE_URL the shell had.
@@ -86,7 +87,7 @@ console.info(
   `database: ${mb(dbFile).toFixed(1)} MB, ${seeded.people} people in ${seeded.units} units (seeded in ${seeded.ms} ms), ${path.relative(root, dbFile)}`,
 );
 console.info(
-  `content:  ${synced.questions} questions from content/banks, courses ${synced.courses.join(", ")} from content/courses, synced in ${synced.ms} ms, MDX cache in ${path.relative(root, dataDir)}`,
+  `content:  ${synced.questions} questions from content/banks, courses ${synced.courses.join(", ")} from content/courses, synced in ${synced.ms} ms, data in ${path.relative(root, dataDir)}`,
 );
 
 let server = await startBenchServer(dbFile);

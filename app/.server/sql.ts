@@ -118,6 +118,22 @@ export function forShare(): Sql {
   return new Sql([{ perDialect: { sqlite: "", postgres: " FOR SHARE" } }]);
 }
 
+/**
+ * A statement that takes a named lock for the rest of the transaction, for a decision no row lock can
+ * guard (a check over many rows, or over rows not yet written): `await tx.get(transactionLock("unit-moves"))`
+ * first thing in the transaction. PostgreSQL: `pg_advisory_xact_lock` on a 64-bit key from the name's
+ * text (the same on every node), released at commit or rollback; a second transaction taking it waits.
+ * SQLite: a statement that does nothing, as its transactions (`SqlDb.transaction`, and Prisma's in a
+ * worker) already hold the one write lock, and in one process the transaction gate keeps them apart.
+ */
+export function transactionLock(name: string): Sql {
+  return new Sql([
+    { perDialect: { sqlite: 'SELECT 1 AS "held" WHERE ', postgres: 'SELECT 1 AS "held" FROM (SELECT pg_advisory_xact_lock(hashtextextended(' } },
+    { value: `wsdx:${name}` },
+    { perDialect: { sqlite: " IS NOT NULL", postgres: ', 0))) AS "l"' } },
+  ]);
+}
+
 /** The PostgreSQL types a bound value may be given with `typed()`: the column types of the app's schema. */
 export type PgType = "integer" | "bigint" | "double precision" | "text" | "boolean" | "timestamptz";
 

@@ -9,6 +9,7 @@ import { backfillSearch } from "./search/site-entries";
 import { startNotificationRunner } from "./notify/runner";
 import { startReminderRunner } from "./reminders/runner";
 import { log } from "./ops/log";
+import { backgroundLock } from "./background-lock";
 
 // Quiz attempts and contest entries whose browser never returns are still closed and scored at their
 // deadline: reads close them lazily, and this sweeper catches the ones nobody reads (so the grade, and
@@ -26,7 +27,7 @@ const SEARCH_BACKFILL_AT_START = 500;
 const SEARCH_BACKFILL_PER_TICK = 100;
 
 export async function startSweeper(): Promise<() => void> {
-  // One process runs it (decision 071); the line says which.
+  // One process of a machine's `npm start` runs it (decision 071), and each tick runs on one node at a time (082); the line says which.
   log.info("后台任务已启动 (sweeper and background runners)", { pid: process.pid });
   const repair = new CreditRepair();
   const sweeps: [string, () => Promise<unknown>][] = [
@@ -40,16 +41,20 @@ export async function startSweeper(): Promise<() => void> {
     // Sign-in attempts older than every window and lock of the throttle (decision 076).
     ["sign-in attempts", () => sweepSignInAttempts()],
   ];
-  await repair.run(REPAIR_AT_START_MS).catch((e: unknown) => log.error("sweeper failed", e, { sweep: "credit repair at start" }));
-  await backfillSearch(SEARCH_BACKFILL_AT_START).catch((e: unknown) => log.error("sweeper failed", e, { sweep: "search backfill at start" }));
+  // One node at a time (decision 082): a node whose tick finds another node's tick running skips it.
+  const lock = backgroundLock();
+  const alone = (work: () => Promise<void>) => lock.runAlone("sweeper", work).catch((e: unknown) => log.error("sweeper failed", e, { sweep: "lock" }));
+  await alone(async () => {
+    await repair.run(REPAIR_AT_START_MS).catch((e: unknown) => log.error("sweeper failed", e, { sweep: "credit repair at start" }));
+    await backfillSearch(SEARCH_BACKFILL_AT_START).catch((e: unknown) => log.error("sweeper failed", e, { sweep: "search backfill at start" }));
+  });
   let running = false;
   const timer = setInterval(() => {
     if (running) return;
     running = true;
-    void (async () => {
+    void alone(async () => {
       for (const [name, sweep] of sweeps) await sweep().catch((e: unknown) => log.error("sweeper failed", e, { sweep: name }));
-      running = false;
-    })();
+    }).finally(() => (running = false));
   }, INTERVAL_MS);
   // Never the reason the process stays alive.
   timer.unref();

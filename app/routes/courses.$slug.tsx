@@ -21,7 +21,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const found = await courseForPerson(user.id, params.slug ?? "");
   if (!found) throw new Response("没有找到这门课程，或它不面向您", { status: 404 });
   const { card, course, progress } = found;
-  const intro = cachedTree(course.bodyHash);
+  const intro = await cachedTree(course.bodyHash);
   if (!intro) compileInBackground(course.body);
   return {
     course: { ...card, dueAt: card.dueAt ? formatDate(card.dueAt) : null, credit: formatHours(card.credit) },

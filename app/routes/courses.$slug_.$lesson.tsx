@@ -28,7 +28,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const found = await lessonForPerson(user.id, params.slug ?? "", params.lesson ?? "");
   if (!found) throw new Response("没有找到这个课时，或它不面向您", { status: 404 });
   const { course, lesson, video, checkpoints, progress } = found;
-  const tree = cachedTree(lesson.bodyHash);
+  const tree = await cachedTree(lesson.bodyHash);
   if (!tree)
     compileInBackground(
       lesson.body,

@@ -81,7 +81,7 @@ describe("the shipped curriculum", () => {
     const lesson = db
       .prepare("SELECT l.courseId, l.bodyHash FROM Lesson l JOIN Course c ON c.id = l.courseId WHERE c.slug = 'liangxue-yizuo' AND l.key = 'sijiang-siyou'")
       .get() as { courseId: number; bodyHash: string };
-    const tree = cachedTree(lesson.bodyHash);
+    const tree = await cachedTree(lesson.bodyHash);
     expect(tree).not.toBeNull();
     // The SVG says width="1200" height="600".
     expect(await figureSizes(lesson.courseId, tree)).toEqual({ "media/sijiang-siyou.svg": { width: 1200, height: 600 } });

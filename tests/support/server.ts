@@ -31,7 +31,8 @@ export async function startTestServer(opts: { env?: Record<string, string>; allo
     async stop() {
       factory.close();
       await server.stop();
-      for (const suffix of ["", "-wal", "-shm"]) fs.rmSync(dbFile + suffix, { force: true });
+      // With the background work's lock files beside it (decision 082).
+      for (const suffix of ["", "-wal", "-shm", "-background-sweeper.lock", "-background-reminders.lock"]) fs.rmSync(dbFile + suffix, { force: true });
       // Like console.error in a test: a server that logged an error the test did not expect fails it.
       const logged = server.stderr.join("").trim();
       if (logged && !opts.allowStderr) throw new Error(`the server wrote to stderr:\n${logged}`);

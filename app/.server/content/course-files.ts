@@ -14,6 +14,8 @@ import {
 import { isAppError } from "~/lib/app-error";
 import { type MdxNode } from "~/lib/mdx-tree";
 import { SNIFF_BYTES, checkSvgSafe, probeVideoFile, sniffMedia } from "../media/probe";
+import { sqlDb } from "../db";
+import { type SqlRunner } from "../sql";
 import { compileCached } from "./mdx-cache";
 import { type CompileOwner, SYSTEM } from "./mdx-worker-pool";
 import { MdxRejected } from "./mdx-compile";
@@ -78,7 +80,12 @@ export type CourseInput = {
  * media reference present and of the right kind, checkpoints within their video. Problems are added
  * to `problems`, labelled; the course comes back only when there are none.
  */
-export async function checkCourse(input: CourseInput, problems: CourseProblem[], owner: CompileOwner = SYSTEM): Promise<LoadedCourse | null> {
+export async function checkCourse(
+  input: CourseInput,
+  problems: CourseProblem[],
+  owner: CompileOwner = SYSTEM,
+  cache: SqlRunner = sqlDb(),
+): Promise<LoadedCourse | null> {
   const before = problems.length;
   const problem = (label: string, message: string, line: number | null = null) => problems.push({ file: label, line, message });
   const mediaByPath = new Map(input.media.map((m) => [m.path, m]));
@@ -90,7 +97,7 @@ export async function checkCourse(input: CourseInput, problems: CourseProblem[],
   };
   async function compile(label: string, body: string, bodyLine: number, checkpoints: readonly Checkpoint[] = []) {
     try {
-      return await compileCached(body, { lineOffset: bodyLine, checkpointIds: checkpoints.map((c) => c.id) }, owner);
+      return await compileCached(body, { lineOffset: bodyLine, checkpointIds: checkpoints.map((c) => c.id) }, owner, cache);
     } catch (e) {
       if (!(e instanceof MdxRejected)) throw e;
       for (const p of e.problems) problem(label, p.message, p.line);
@@ -147,7 +154,12 @@ export async function checkCourse(input: CourseInput, problems: CourseProblem[],
 }
 
 /** Loads and checks a course directory; `projectRoot` makes stored media paths relative to it. */
-export async function loadCourseDir(dir: string, projectRoot: string): Promise<{ course: LoadedCourse } | { problems: CourseProblem[] }> {
+/** `cache`: the database the compiled bodies are cached in, the one the course is synced into (a demo seed's file). */
+export async function loadCourseDir(
+  dir: string,
+  projectRoot: string,
+  cache: SqlRunner = sqlDb(),
+): Promise<{ course: LoadedCourse } | { problems: CourseProblem[] }> {
   const slug = path.basename(dir);
   const problems: CourseProblem[] = [];
   const problem = (file: string, message: string, line: number | null = null) => problems.push({ file: `${slug}/${file}`, line, message });
@@ -194,7 +206,7 @@ export async function loadCourseDir(dir: string, projectRoot: string): Promise<{
     if (lesson) lessons.push({ label: `${slug}/${file}`, key: m[2], position: Number(m[1]), ...lesson });
   }
   if (!course) return { problems };
-  const checked = await checkCourse({ slug, hash: hashCourseDir(dir), course: { label: `${slug}/course.mdx`, ...course }, lessons, media }, problems);
+  const checked = await checkCourse({ slug, hash: hashCourseDir(dir), course: { label: `${slug}/course.mdx`, ...course }, lessons, media }, problems, SYSTEM, cache);
   return checked && problems.length === 0 ? { course: checked } : { problems };
 }
 

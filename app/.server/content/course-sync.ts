@@ -38,7 +38,7 @@ export async function syncContentCourses({
   for (const slug of dirs) {
     summary.courses++;
     const stored = await db.get<{ contentHash: string | null }>(sql`SELECT "contentHash" FROM "Course" WHERE "slug" = ${slug}`);
-    const loaded = await loadCourseDir(path.join(dir, slug), projectRoot);
+    const loaded = await loadCourseDir(path.join(dir, slug), projectRoot, db);
     if ("problems" in loaded) {
       summary.failed.push({ slug, problems: loaded.problems });
       continue;

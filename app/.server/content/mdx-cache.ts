@@ -2,16 +2,22 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { type MdxNode, sanitizeTree } from "~/lib/mdx-tree";
+import { sqlDb } from "../db";
 import { env } from "../env";
+import { log } from "../ops/log";
+import { type SqlRunner, sql } from "../sql";
 import { type CompileOptions } from "./mdx-compile";
 import { type CompileOwner, SYSTEM, mdxCompiler } from "./mdx-worker-pool";
 
-// Compiled lessons, cached by a hash of what they were compiled from: in memory, and on disk under
-// DATA_DIR/cache/mdx so a restart does not compile everything again. Compiles run one at a time in a
+// Compiled lessons, cached by a hash of what they were compiled from: in memory, and in the database
+// (the MdxCache table), so a restart does not compile everything again and a lesson compiled on one
+// node at publishing is read by every node (decision 082). Compiles run one at a time in a
 // worker thread with a size, time and memory limit (mdx-worker-pool.ts: esbuild is quick, but twenty
 // trainers pressing 预览 at once should not take both cores, and no body may stall the pages), and
 // only on publishing, previewing and syncing content: a learner's page reads the cache and never
 // waits for a compile. The same body asked for twice while it compiles is compiled once.
+// Before, the second level was files under DATA_DIR/cache/mdx, which a node with a folder of its own
+// (or S3 storage) did not share: such a file is still read, once, and copied into the table.
 
 /** Bump when the compiler's output changes shape, so old cache entries are not used. */
 const COMPILER_VERSION = "1";
@@ -23,7 +29,8 @@ export function mdxHash(body: string, checkpointIds: readonly string[] = []): st
   return crypto.createHash("sha256").update(`${COMPILER_VERSION}\0${checkpointIds.join(",")}\0${body}`).digest("hex");
 }
 
-function diskPath(hash: string) {
+/** The cache file of before (decision 082): read when the table has no row, and copied into it. */
+function legacyFile(hash: string) {
   return path.join(env.dataDir, "cache", "mdx", `${hash}.json`);
 }
 
@@ -33,20 +40,28 @@ function remember(hash: string, tree: MdxNode[]) {
   if (memory.size > MEMORY_ENTRIES) memory.delete(memory.keys().next().value!);
 }
 
-/** The cached tree, or null: never compiles. */
-export function cachedTree(hash: string): MdxNode[] | null {
+/** The cached tree, or null: never compiles. `cache`: the database whose table is read (the app's). */
+export async function cachedTree(hash: string, cache: SqlRunner = sqlDb()): Promise<MdxNode[] | null> {
   const hit = memory.get(hash);
   if (hit) {
     remember(hash, hit);
     return hit;
   }
-  try {
-    const tree = sanitizeTree(JSON.parse(fs.readFileSync(diskPath(hash), "utf8")) as unknown[]);
+  const row = await cache.get<{ tree: string }>(sql`SELECT "tree" FROM "MdxCache" WHERE "hash" = ${hash}`);
+  if (row) {
+    const tree = sanitizeTree(JSON.parse(row.tree) as unknown[]);
     remember(hash, tree);
     return tree;
+  }
+  let text: string;
+  try {
+    text = await fs.promises.readFile(legacyFile(hash), "utf8");
   } catch {
     return null;
   }
+  const tree = sanitizeTree(JSON.parse(text) as unknown[]);
+  await store(hash, tree, cache);
+  return tree;
 }
 
 const inFlight = new Map<string, Promise<MdxNode[]>>();
@@ -54,19 +69,30 @@ const inFlight = new Map<string, Promise<MdxNode[]>>();
 /**
  * Compiles (in the worker, after the compiles already asked for) unless already cached, and caches
  * the result. Throws MdxRejected with the problems when the MDX is refused; nothing is cached then.
+ * `cache`: the database to cache it in, the app's unless content is synced into a file of its own (the
+ * demo seed for PostgreSQL writes a SQLite file, then moves it in: the trees move with it).
  */
-export async function compileCached(body: string, options: CompileOptions & { checkpointIds?: readonly string[] } = {}, owner: CompileOwner = SYSTEM) {
+export async function compileCached(
+  body: string,
+  options: CompileOptions & { checkpointIds?: readonly string[] } = {},
+  owner: CompileOwner = SYSTEM,
+  cache: SqlRunner = sqlDb(),
+) {
   const hash = mdxHash(body, options.checkpointIds);
-  const cached = cachedTree(hash);
-  if (cached) return { hash, tree: cached };
+  const cached = await cachedTree(hash, cache);
+  if (cached) {
+    // Found in this process's memory, perhaps compiled for another database: written into this one too.
+    if (cache !== sqlDb()) await store(hash, cached, cache);
+    return { hash, tree: cached };
+  }
   // Line numbers in problems depend on the offset, so only compiles with the same offset are shared.
   const key = `${hash}:${options.lineOffset ?? 0}`;
   let compiling = inFlight.get(key);
   if (!compiling) {
     compiling = mdxCompiler()
       .compile(body, options, owner)
-      .then((tree) => {
-        store(hash, tree);
+      .then(async (tree) => {
+        await store(hash, tree, cache);
         return tree;
       })
       .finally(() => inFlight.delete(key));
@@ -75,14 +101,16 @@ export async function compileCached(body: string, options: CompileOptions & { ch
   return { hash, tree: await compiling };
 }
 
-function store(hash: string, tree: MdxNode[]) {
+/** Kept in memory and in the table. A failed write is logged, not thrown: the tree is good, and a node that misses it compiles it again. */
+async function store(hash: string, tree: MdxNode[], cache: SqlRunner) {
   remember(hash, tree);
-  const file = diskPath(hash);
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  // Written whole then renamed, so a reader never sees half a file.
-  const tmp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, JSON.stringify(tree));
-  fs.renameSync(tmp, file);
+  try {
+    await cache.run(
+      sql`INSERT INTO "MdxCache" ("hash", "tree", "createdAt") VALUES (${hash}, ${JSON.stringify(tree)}, ${new Date()}) ON CONFLICT ("hash") DO NOTHING`,
+    );
+  } catch (e) {
+    log.error("mdx cache write failed", e, { hash });
+  }
 }
 
 /**

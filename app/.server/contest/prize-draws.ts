@@ -3,7 +3,7 @@ import { drawPrizeWinners, verifyPrizeDraw } from "~/lib/prize-draw";
 import { audit } from "../audit";
 import { prisma } from "../db";
 import { AppError } from "~/lib/app-error";
-import { type RawClient, query, sql } from "../sql";
+import { type RawClient, query, sql, transactionLock } from "../sql";
 
 // The prize draw among perfect papers, once per contest, after it closed. The server makes the seed
 // (crypto) only when the pool is fixed, so nobody can pick a seed that favours someone; the seed, the
@@ -33,8 +33,10 @@ export async function runPrizeDraw(actorId: number, contestId: number, prizes: n
   const inProgress = await prisma.contestEntry.count({ where: { contestId, state: "in_progress" } });
   if (inProgress > 0) throw new AppError("invalid", `还有 ${inProgress} 份答卷未结束，请待全部交卷或到时后再抽奖`);
   const seed = crypto.randomBytes(16).toString("hex");
-  // The check for an earlier draw and the insert in one transaction: two clicks cannot make two draws.
+  // The check for an earlier draw and the insert in one transaction, under the contest's draw lock: two
+  // clicks (on two nodes, whose transactions would each find no draw yet) cannot make two draws.
   const draw = await prisma.$transaction(async (tx) => {
+    await query(tx, transactionLock(`contest-draw:${contestId}`));
     if (await tx.contestPrizeDraw.findFirst({ where: { contestId }, select: { id: true } })) {
       throw new AppError("invalid", "本竞赛已经抽过奖，结果已公布，不能重抽");
     }

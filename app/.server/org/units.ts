@@ -4,7 +4,7 @@ import { type Grant, grantsCover } from "~/lib/permissions";
 import { type UnitKind } from "~/lib/vocabulary";
 import { audit } from "../audit";
 import { prisma } from "../db";
-import { anyOf, execute, query, sql } from "../sql";
+import { anyOf, execute, query, sql, transactionLock } from "../sql";
 
 // The unit tree. `path` is "/<root id>/…/<own id>/": a unit's subtree is every row whose path
 // starts with its own, one indexed prefix query.
@@ -100,10 +100,15 @@ export async function renameUnit(actorId: number, id: number, name: string) {
 
 /**
  * Moves a unit and its whole subtree under a new parent, rewriting the paths in one statement.
- * The checks run inside the write transaction, so two moves at once cannot build a cycle.
+ * The checks and the rewrite run inside the write transaction, after the lock every move takes. Two
+ * moves at once (on two nodes, PostgreSQL) would otherwise each read the paths before the other wrote
+ * them: one unit moved under two parents ended with the parent of one and the path of the other, and a
+ * unit moved under a parent that was itself moving kept the parent's old path. No row lock covers
+ * it: a move rewrites a whole subtree, matched by path.
  */
 export async function moveUnit(actorId: number, id: number, newParentId: number) {
   const from = await prisma.$transaction(async (tx) => {
+    await query(tx, transactionLock("unit-moves"));
     const [unit, parent] = await Promise.all([
       tx.orgUnit.findUnique({ where: { id }, select: unitSelect }),
       tx.orgUnit.findUnique({ where: { id: newParentId }, select: unitSelect }),

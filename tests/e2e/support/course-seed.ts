@@ -1,12 +1,12 @@
 import crypto from "node:crypto";
-import fs from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { openCourseFactory } from "../../course-factories";
 import { type Checkpoint } from "~/lib/course-format";
 import { type MdxNode } from "~/lib/mdx-tree";
+import { storedTimestamp } from "~/lib/timestamp";
 import { type PoliticalStatus } from "~/lib/vocabulary";
-import { E2E_DB, E2E_TMP } from "./paths";
+import { E2E_DB } from "./paths";
 import { uniqueSuffix } from "./quiz-seed";
 
 // Per-test courses for the end-to-end study specs, written into the shared e2e database while the
@@ -18,11 +18,8 @@ import { uniqueSuffix } from "./quiz-seed";
 // - a "content" media file's path is relative to the project root, which the server is told
 //   (CONTENT_ROOT in E2E_CONTENT_ENV): its working directory is the build snapshot;
 // - a lesson's compiled body is written straight into that server's MDX cache
-//   (DATA_DIR/cache/mdx/<bodyHash>.json), under a key made up here: the lesson page reads the cache by
+//   (its MdxCache table, decision 082), under a key made up here: the lesson page reads the cache by
 //   the stored `bodyHash` and never compiles, so the test states the tree it wants to see.
-
-/** The e2e server's DATA_DIR: app/.server/env.ts resolves it against the server's working directory. */
-const E2E_DATA_DIR = path.resolve(E2E_TMP, "e2e-app", process.env.DATA_DIR ?? "./data");
 
 export const MEDIA = {
   /** 2.0 s, 64×64 H.264, no sound. */
@@ -72,9 +69,9 @@ function withWritableDb<T>(fn: (db: Database.Database) => T): T {
 }
 
 function writeCachedTree(key: string, tree: MdxNode[]) {
-  const file = path.join(E2E_DATA_DIR, "cache", "mdx", `${key}.json`);
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, JSON.stringify(tree));
+  withWritableDb((db) =>
+    db.prepare(`INSERT INTO "MdxCache" ("hash", "tree", "createdAt") VALUES (?, ?, ?)`).run(key, JSON.stringify(tree), storedTimestamp(new Date())),
+  );
 }
 
 /** A published course made by the unit at the root (where the trainers' grant sits), with its lessons and media. */
@@ -148,7 +145,7 @@ export function seedLearnerLike(demoNumber: string, namePrefix: string): SeededL
   withWritableDb((db) =>
     db.transaction(() => {
       // Stored as the server stores a DateTime (tests/course-factories.ts does the same).
-      const now = new Date().toISOString().replace("Z", "+00:00");
+      const now = storedTimestamp(new Date());
       const { id } = db
         .prepare(
           `INSERT INTO "Person" ("number", "name", "gender", "category", "unitId", "politicalStatus", "statusSince", "cadreLevel", "createdAt", "updatedAt")

@@ -1,0 +1,7 @@
+-- CreateTable
+CREATE TABLE "MdxCache" (
+    "hash" TEXT NOT NULL PRIMARY KEY,
+    "tree" TEXT NOT NULL,
+    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP
+);
+
