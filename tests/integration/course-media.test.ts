@@ -95,7 +95,7 @@ function rawGet(pathname: string, cookie: string): Promise<{ status: number; hea
 
 /** The server's process: the one whose environment names this server's database (TestServer does not expose it). */
 function serverPid(s: TestServer): number {
-  const wanted = `DATABASE_URL=file:${s.dbFile}\0`;
+  const wanted = `DATABASE_URL=${/^postgres/.test(s.dbFile) ? s.dbFile : `file:${s.dbFile}`}\0`;
   for (const entry of fs.readdirSync("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
     try {
