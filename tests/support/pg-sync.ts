@@ -152,7 +152,7 @@ class PgSyncStatement {
     private readonly db: PgSyncDatabase,
     readonly source: string,
   ) {
-    const translated = translate(source, db.booleans());
+    const translated = translate(source, db.booleans(source));
     this.#names = translated.names;
     let text = translated.text.trim().replace(/;$/, "");
     const insert = /^INSERT\s+INTO\s+"?(\w+)"?\s*\(([^)]*)\)/i.exec(text);
@@ -224,7 +224,7 @@ export class PgSyncDatabase {
   readonly #port: MessagePort;
   readonly #flag = new Int32Array(new SharedArrayBuffer(4));
   #depth = 0;
-  #booleans: Set<string> | undefined;
+  #catalog: Map<string, Map<string, boolean>> | undefined;
   open = true;
   readonly name: string;
 
@@ -262,16 +262,27 @@ export class PgSyncDatabase {
     return r;
   }
 
-  /** The columns that are boolean in every table that has them (a 1/0 written for one becomes TRUE/FALSE). */
-  booleans(): ReadonlySet<string> {
-    if (!this.#booleans) {
-      const { rows } = this.query(
-        `SELECT column_name, bool_and(data_type = 'boolean') FROM information_schema.columns WHERE table_schema = 'public' GROUP BY column_name`,
-        [],
-      );
-      this.#booleans = new Set(rows.filter((r) => r[1] === "t").map((r) => r[0]!));
+  /**
+   * The boolean columns a statement may name: those boolean in the tables it names (after FROM, JOIN,
+   * UPDATE, INTO) and in none of them anything else; for a statement naming no table, those boolean in
+   * every table that has them. The catalog is read once per handle.
+   */
+  booleans(text: string): ReadonlySet<string> {
+    if (!this.#catalog) {
+      const { rows } = this.query(`SELECT table_name, column_name, data_type = 'boolean' FROM information_schema.columns WHERE table_schema = 'public'`, []);
+      this.#catalog = new Map();
+      for (const [table, column, bool] of rows) {
+        if (!this.#catalog.has(table!)) this.#catalog.set(table!, new Map());
+        this.#catalog.get(table!)!.set(column!, bool === "t");
+      }
     }
-    return this.#booleans;
+    const named = [...text.matchAll(/\b(?:FROM|JOIN|UPDATE|INTO)\s+"?(\w+)"?/gi)].map((m) => m[1]).filter((t) => this.#catalog!.has(t));
+    const tables = named.length > 0 ? named : [...this.#catalog.keys()];
+    const out = new Set<string>();
+    const refused = new Set<string>();
+    for (const t of tables) for (const [column, bool] of this.#catalog.get(t)!) (bool ? out : refused).add(column);
+    for (const c of refused) out.delete(c);
+    return out;
   }
 
   prepare(text: string): PgSyncStatement {
@@ -280,7 +291,7 @@ export class PgSyncDatabase {
 
   /** Statements without parameters, several at once. */
   exec(text: string): this {
-    this.query(postgresText(text, this.booleans()), []);
+    this.query(/^(BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE)\b/.test(text) ? text : postgresText(text, this.booleans(text)), []);
     return this;
   }
 
