@@ -79,12 +79,11 @@ export function translate(text: string, booleans: ReadonlySet<string> = new Set(
     }
   }
   if (booleans.size === 0) return { text: out, names };
-  out = out.replace(/"(\w+)"(\s*(?:=|<>|!=)\s*)([01])\b(?![.\d])/g, (m, col: string, op: string, bit: string) =>
-    booleans.has(col) ? `"${col}"${op}${bit === "1" ? "TRUE" : "FALSE"}` : m,
-  );
-  out = out.replace(/\b([a-z_]\w*)(\s*(?:=|<>|!=)\s*)([01])\b(?![.\d])/g, (m, col: string, op: string, bit: string) =>
-    booleans.has(col) ? `${col}${op}${bit === "1" ? "TRUE" : "FALSE"}` : m,
-  );
+  // Outside string literals only.
+  out = out
+    .split(/('(?:[^']|'')*')/)
+    .map((part, i) => (i % 2 === 1 ? part : booleanLiterals(part, booleans)))
+    .join("");
   // INSERT … (columns) VALUES (…), (…): a literal 1/0 in a boolean column's place.
   const insert = /^(\s*INSERT\s+INTO\s+"?\w+"?\s*\(([^)]*)\)\s*VALUES\s*)([\s\S]*)$/i.exec(out);
   if (insert) {
@@ -92,6 +91,17 @@ export function translate(text: string, booleans: ReadonlySet<string> = new Set(
     if (columns.some((c) => booleans.has(c))) out = insert[1] + rewriteTuples(insert[3], columns, booleans);
   }
   return { text: out, names };
+}
+
+/** `"flag" = 1`, `flag <> 0`: the literal as TRUE/FALSE where the column is boolean. */
+function booleanLiterals(text: string, booleans: ReadonlySet<string>): string {
+  text = text.replace(/"(\w+)"(\s*(?:=|<>|!=)\s*)([01])\b(?![.\d])/g, (m, col: string, op: string, bit: string) =>
+    booleans.has(col) ? `"${col}"${op}${bit === "1" ? "TRUE" : "FALSE"}` : m,
+  );
+  text = text.replace(/\b([a-z_]\w*)(\s*(?:=|<>|!=)\s*)([01])\b(?![.\d])/g, (m, col: string, op: string, bit: string) =>
+    booleans.has(col) ? `${col}${op}${bit === "1" ? "TRUE" : "FALSE"}` : m,
+  );
+  return text;
 }
 
 /** The VALUES tuples with a literal 1/0 in a boolean column's place as TRUE/FALSE; the rest as it was. */
