@@ -64,8 +64,10 @@ async function startOnPostgres(opts: { env?: Record<string, string>; allowStderr
     async stop() {
       factory.close();
       await server.stop();
-      await database.drop();
+      // What the server said while it served: dropping the database ends any connection left (a worker
+      // process still stopping), which would log its own lines.
       const logged = server.stderr.join("").trim();
+      await database.drop();
       if (logged && !opts.allowStderr) throw new Error(`the server wrote to stderr:\n${logged}`);
     },
   };
