@@ -2,6 +2,7 @@ import path from "node:path";
 import { vitePlugin as remix } from "@remix-run/dev";
 import tailwindcss from "@tailwindcss/vite";
 import { defineConfig } from "vitest/config";
+import { postgresExcludes } from "./tests/support/postgres-suite";
 import { precompressPlugin } from "./vite-plugins/precompress";
 import { serviceWorkerPlugin } from "./app/pwa/vite-plugin";
 
@@ -46,6 +47,23 @@ export default defineConfig({
         test: {
           name: "integration",
           include: ["tests/integration/**/*.test.ts"],
+          globalSetup: ["tests/setup/global-integration.ts"],
+          setupFiles: ["tests/setup/console.ts"],
+          testTimeout: 30_000,
+          hookTimeout: 120_000,
+          fileParallelism: true,
+          maxWorkers: 2,
+        },
+      },
+      {
+        extends: true,
+        // The same files again with every test server on PostgreSQL (decision 080), but those listed in
+        // tests/support/postgres-suite.ts with the reason they run on SQLite only.
+        test: {
+          name: "integration-pg",
+          include: ["tests/integration/**/*.test.ts"],
+          exclude: postgresExcludes(),
+          env: { TEST_ENGINE: "postgres" },
           globalSetup: ["tests/setup/global-integration.ts"],
           setupFiles: ["tests/setup/console.ts"],
           testTimeout: 30_000,

@@ -7,7 +7,7 @@ import { postgresBin } from "./lib/postgres-server";
 import { type SystemPackage, ensureSystemPackages, haproxyBinary, onPath } from "./lib/system-packages";
 
 // `npm test`: every test. Makes sure Debian's Chromium and openssl are there (installing it with apt-get when
-// run as root), builds when the sources changed, runs vitest (unit + integration) and then
+// run as root), builds when the sources changed, runs vitest (unit + integration on SQLite and on PostgreSQL) and then
 // Playwright (end-to-end) — always both — and ends with one line: `N passed, N failed`
 // (`, N skipped` only when some were). Exits non-zero when anything failed or a runner crashed.
 
@@ -120,7 +120,8 @@ try {
 }
 
 for (const f of [VITEST_REPORT, PLAYWRIGHT_REPORT]) fs.rmSync(f, { force: true });
-// Both vitest projects in one run, then the browser tests.
+// Every vitest project in one run (unit, integration, and integration-pg: the integration files again on
+// PostgreSQL, decision 080), then the browser tests.
 const vitestCode = run("vitest", ["run", "--reporter=default", "--reporter=json", `--outputFile.json=${path.relative(root, VITEST_REPORT)}`]);
 const playwrightCode = run("playwright", ["test"]);
 

@@ -2,7 +2,15 @@
 // and 学时 ones are production code's (scripts/lib/record-writer.ts, which the demo seed and
 // create-admin use), so the seed and the tests build with one implementation.
 
-export { type PersonInput, type UnitRow, openRecordWriter as openFactory, type RecordWriter as Factory } from "../scripts/lib/record-writer";
+import { type RecordWriter, openRecordWriter } from "../scripts/lib/record-writer";
+import { openPgSync } from "./support/pg-sync";
+
+export { type PersonInput, type UnitRow, type RecordWriter as Factory } from "../scripts/lib/record-writer";
+
+/** The record writer on a SQLite file, or on a PostgreSQL database (its URL) through the synchronous handle of pg-sync.ts. */
+export function openFactory(target: string): RecordWriter {
+  return openRecordWriter(/^postgres(ql)?:\/\//.test(target) ? openPgSync(target) : target);
+}
 
 /** A valid 18-digit resident ID number (with its check digit) for test and demo data. */
 export function makeIdNumber(region: string, birth: Date, seq: number): string {

@@ -27,10 +27,9 @@ export type PersonInput = {
   disabled?: boolean;
 };
 
-export function openRecordWriter(dbFile: string) {
-  const db = new Database(dbFile, { timeout: 5000 });
-  db.pragma("journal_mode = WAL");
-  db.pragma("foreign_keys = ON");
+/** On a SQLite file, or on a connection already open (the tests' handle on PostgreSQL, tests/support/pg-sync.ts). */
+export function openRecordWriter(target: string | Database.Database) {
+  const db = typeof target === "string" ? openFile(target) : target;
 
   function unit(input: { name: string; kind: string; parent?: UnitRow | null; branchType?: string | null; sortOrder?: number }): UnitRow {
     const parent = input.parent ?? null;
@@ -136,6 +135,13 @@ export function openRecordWriter(dbFile: string) {
     },
     close: () => db.close(),
   };
+}
+
+function openFile(dbFile: string): Database.Database {
+  const db = new Database(dbFile, { timeout: 5000 });
+  db.pragma("journal_mode = WAL");
+  db.pragma("foreign_keys = ON");
+  return db;
 }
 
 export type RecordWriter = ReturnType<typeof openRecordWriter>;

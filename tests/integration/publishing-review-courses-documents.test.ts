@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { storedTimestamp } from "../../app/lib/timestamp";
 import { samplePdf } from "../../scripts/lib/sample-documents";
 import { Client } from "../support/client";
 import { TMP } from "../support/paths";
@@ -303,7 +304,7 @@ describe("a document under review", () => {
   it("releases the claim when the file was deleted meanwhile", async () => {
     expect((await upload("SECA", "将被删除的文件")).status).toBe(200);
     const item = lastItem("document");
-    db().prepare(`UPDATE LibraryDocument SET deletedAt = ? WHERE id = ?`).run(Date.now(), item.draftId);
+    db().prepare(`UPDATE LibraryDocument SET deletedAt = ? WHERE id = ?`).run(storedTimestamp(new Date()), item.draftId);
     const refused = await decide("SECA2", item.id, { intent: "approve" });
     expect(refused.status).toBe(409);
     expect(itemById(item.id)).toMatchObject({ state: "pending", reviewerId: null });

@@ -68,6 +68,7 @@ describe("session lifetime", () => {
 });
 
 describe("per-address throttle", () => {
+  // Its own server starts inside the test: on PostgreSQL a database is copied first, and the start takes longer.
   it("refuses even a right password from an address with too many failures", async () => {
     const own = await startTestServer();
     try {
@@ -84,5 +85,5 @@ describe("per-address throttle", () => {
     } finally {
       await own.stop();
     }
-  });
+  }, 90_000);
 });

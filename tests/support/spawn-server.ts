@@ -9,6 +9,7 @@ import { ROOT } from "./paths";
 export type SpawnedServer = { url: string; stderr: string[]; child: ChildProcess; stop(): Promise<void> };
 
 export async function spawnServer(opts: {
+  /** A SQLite file, or a PostgreSQL database's URL (a test server's `dbFile` on PostgreSQL, decision 080). */
   dbFile: string;
   /** Where `build/` is read from; the project root unless the caller snapshots the build. */
   cwd?: string;
@@ -28,7 +29,7 @@ export async function spawnServer(opts: {
     env: {
       ...process.env,
       TSX_TSCONFIG_PATH: path.join(appRoot, "tsconfig.json"),
-      DATABASE_URL: `file:${opts.dbFile}`,
+      DATABASE_URL: /^postgres(ql)?:\/\//.test(opts.dbFile) ? opts.dbFile : `file:${opts.dbFile}`,
       PORT: "0",
       HOST: "127.0.0.1",
       ...opts.env,

@@ -88,7 +88,8 @@ async function enrolledMembers(classId: number, groupIds: number[] | null): Prom
       group: { select: { name: true } },
       person: { select: { name: true, number: true, politicalStatus: true, unit: { select: { name: true, path: true } } } },
     },
-    orderBy: [{ groupId: "asc" }, { personId: "asc" }],
+    // Members without a group first on both engines (PostgreSQL sorts NULL last by default, SQLite first).
+    orderBy: [{ groupId: { sort: "asc", nulls: "first" } }, { personId: "asc" }],
   });
 }
 

@@ -1,0 +1,60 @@
+// The integration files that also run on PostgreSQL (decision 080): every file in tests/integration/
+// but those below, each with the reason it runs on one engine only. The `integration-pg` vitest project
+// (vite.config.ts) runs the rest with TEST_ENGINE=postgres, so startTestServer() serves them from a
+// fresh PostgreSQL database and their factory's handle is pg-sync.ts's.
+
+const ownServerFile = "starts the server itself (spawnServer) on a SQLite file it prepared, not through startTestServer()";
+const ownSqliteFile = "runs the app in the test's own process on a SQLite file of its own (DATABASE_URL set in vi.hoisted), not through startTestServer()";
+
+export const SQLITE_ONLY: Record<string, string> = {
+  // Already about PostgreSQL, on a database of their own.
+  "attempts-postgres.test.ts": "a PostgreSQL test already",
+  "postgres-backup.test.ts": "a PostgreSQL test already",
+  "postgres-live-fan-out.test.ts": "a PostgreSQL test already",
+  "postgres-migrations.test.ts": "a PostgreSQL test already",
+  "postgres-prisma.test.ts": "a PostgreSQL test already",
+  "postgres-serving.test.ts": "a PostgreSQL test already",
+  "postgres-start.test.ts": "a PostgreSQL test already",
+  "postgres-startup-lock.test.ts": "a PostgreSQL test already",
+  "sql-db-postgres.test.ts": "a PostgreSQL test already",
+  "pg-sync-postgres.test.ts": "a PostgreSQL test already (the handle itself)",
+  "move-to-postgres.test.ts": "moves a SQLite file into PostgreSQL: both engines by design",
+  // The app's part still SQLite-only on PostgreSQL (issue 16, background work across nodes).
+  "assignments.test.ts":
+    "the similarity check's thread opens the SQLite file (app/.server/similarity/check-worker.ts: env.databaseFile refuses a PostgreSQL URL)",
+  // Not yet on the PostgreSQL handle.
+  "contest-entering.test.ts": ownSqliteFile,
+  "contest-ranking.test.ts": ownSqliteFile,
+  "course-sync.test.ts": ownSqliteFile,
+  "credit-repair-pass.test.ts": ownSqliteFile,
+  "db-transactions.test.ts": ownSqliteFile,
+  "duties-counts.test.ts": ownSqliteFile,
+  "ledger.test.ts": ownSqliteFile,
+  "mailbox-escalation.test.ts": ownSqliteFile,
+  "notify-outbox.test.ts": ownSqliteFile,
+  "reminders.test.ts": ownSqliteFile,
+  "reminders-pipeline.test.ts": ownSqliteFile,
+  "requirements.test.ts": ownSqliteFile,
+  "seed.test.ts": ownSqliteFile,
+  "seed-meetings.test.ts": ownSqliteFile,
+  "throttle-store.test.ts": ownSqliteFile,
+  "todo-committees.test.ts": ownSqliteFile,
+  "unread-count.test.ts": ownSqliteFile,
+  "credit-repair.test.ts": ownServerFile,
+  "notify-pages.test.ts": ownServerFile,
+  "seed-classes.test.ts": ownServerFile,
+  "seed-history.test.ts": ownServerFile,
+  "similarity.test.ts": ownServerFile,
+  "create-admin.test.ts": "the `create-admin` script on a SQLite file of its own",
+  "multi-node-env.test.ts": "multi-node settings checked at start-up, engines chosen by the test itself",
+  "personal-data-migration.test.ts": "a SQLite migration on a file (PostgreSQL's migrations: postgres-migrations.test.ts)",
+  "restore-drill.test.ts": "backs up and restores a SQLite file (on PostgreSQL: postgres-backup.test.ts)",
+  "record-writer.test.ts": "the record writer on a SQLite file (on PostgreSQL every startTestServer() file uses it)",
+  "shared-password-migration.test.ts": "a SQLite migration on a file (PostgreSQL's migrations: postgres-migrations.test.ts)",
+  "startup-lock.test.ts": "`npm start` on a SQLite file (on PostgreSQL: postgres-startup-lock.test.ts)",
+};
+
+/** The files of tests/integration/ the PostgreSQL run leaves out. */
+export function postgresExcludes(): string[] {
+  return Object.keys(SQLITE_ONLY).map((f) => `tests/integration/${f}`);
+}
