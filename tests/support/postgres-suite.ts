@@ -18,6 +18,10 @@ export const SQLITE_ONLY: Record<string, string> = {
   "postgres-startup-lock.test.ts": "a PostgreSQL test already",
   "sql-db-postgres.test.ts": "a PostgreSQL test already",
   "pg-sync-postgres.test.ts": "a PostgreSQL test already (the handle itself)",
+  "postgres-listener.test.ts": "a PostgreSQL test already (the LISTEN connection's probe)",
+  "background-postgres.test.ts": "a PostgreSQL test already (background locks and claims racing)",
+  "cluster.test.ts": "a PostgreSQL test already (three nodes on the test cluster behind HAProxy)",
+  "background-lock-sqlite.test.ts": "the background lock's file beside a SQLite database (on PostgreSQL: background-postgres.test.ts)",
   "move-to-postgres.test.ts": "moves a SQLite file into PostgreSQL: both engines by design",
   // The app's part still SQLite-only on PostgreSQL (issue 16, background work across nodes).
   "assignments.test.ts":
@@ -45,6 +49,8 @@ export const SQLITE_ONLY: Record<string, string> = {
   "seed-classes.test.ts": ownServerFile,
   "seed-history.test.ts": ownServerFile,
   "similarity.test.ts": ownServerFile,
+  "mdx-cache-nodes.test.ts": ownServerFile,
+  "s3-storage.test.ts": ownServerFile,
   "create-admin.test.ts": "the `create-admin` script on a SQLite file of its own",
   "multi-node-env.test.ts": "multi-node settings checked at start-up, engines chosen by the test itself",
   "personal-data-migration.test.ts": "a SQLite migration on a file (PostgreSQL's migrations: postgres-migrations.test.ts)",
