@@ -308,7 +308,7 @@ describe("confirmation", () => {
     const db = server.factory.db;
     const steps = db
       .prepare(
-        "SELECT p.number, s.fromStatus, s.toStatus, substr(s.effectiveOn, 1, 10) AS effectiveOn FROM StatusChange s JOIN Person p ON p.id = s.personId WHERE p.number LIKE 'B%' ORDER BY p.number, s.effectiveOn",
+        "SELECT p.number, s.fromStatus, s.toStatus, s.effectiveOn FROM StatusChange s JOIN Person p ON p.id = s.personId WHERE p.number LIKE 'B%' ORDER BY p.number, s.effectiveOn",
       )
       .all() as { number: string; fromStatus: string | null; toStatus: string; effectiveOn: string }[];
     const expected = rows.flatMap(([number, , , , , , since, applied, activist], i) =>
@@ -320,7 +320,8 @@ describe("confirmation", () => {
           ]
         : [{ number, fromStatus: null, toStatus: "activist", effectiveOn: since }],
     );
-    expect(steps).toEqual(expected);
+    // The day of each step (a stored timestamp, read alike on both engines).
+    expect(steps.map((s) => ({ ...s, effectiveOn: s.effectiveOn.slice(0, 10) }))).toEqual(expected);
     expect(count("Person")).toBe(before.people + 1203);
     expect(count("StatusChange")).toBe(before.statuses + expected.length);
   });
