@@ -7,6 +7,7 @@ import { freePort } from "./lib/free-port";
 import { type Balancer, type BalancerNode, startHaproxy } from "./lib/haproxy";
 import { adminUrl, clusterRunning, initCluster, postgresBin, postgresOwner, reachableByOthers, startCluster, stopCluster } from "./lib/postgres-server";
 import { ensureSystemPackages, haproxyBinary, stoppedWithParent } from "./lib/system-packages";
+import { stopChildren } from "./lib/stop-children";
 
 // `npm run start:cluster`: the multi-node setup on one machine, for trying it (decision 079). A
 // PostgreSQL cluster in data/cluster/postgres (Debian's binaries), a database `dangxiao` in it, a
@@ -74,17 +75,7 @@ async function stopAll(code: number) {
   stopping = true;
   console.info("\n正在停止 (stopping): HAProxy, 应用节点 (app nodes), PostgreSQL…");
   await balancer?.stop();
-  await Promise.all(
-    children.map(
-      (c) =>
-        new Promise<void>((resolve) => {
-          if (c.exitCode !== null || c.signalCode !== null) return resolve();
-          const timer = setTimeout(() => c.kill("SIGKILL"), 10_000);
-          c.once("exit", () => (clearTimeout(timer), resolve()));
-          c.kill("SIGTERM");
-        }),
-    ),
-  );
+  await stopChildren(children);
   try {
     stopCluster(bin, pgDir);
   } catch (e) {

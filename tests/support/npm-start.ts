@@ -1,24 +1,13 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import path from "node:path";
+import { stopChildren } from "../../scripts/lib/stop-children";
 import { ROOT } from "./paths";
 
 // `npm start` as a person runs it, for the tests of start-up (one machine or several nodes): the real
 // script in a child process of its own, on the environment given.
 
-/** Every child a test file started, stopped by `stopChildren` (SIGTERM, then SIGKILL after 10 s). */
-export function stopChildren(children: readonly ChildProcess[]): Promise<void> {
-  return Promise.all(
-    children.map(
-      (c) =>
-        new Promise<void>((resolve) => {
-          if (c.exitCode !== null || c.signalCode !== null) return resolve();
-          const timer = setTimeout(() => c.kill("SIGKILL"), 10_000);
-          c.once("exit", () => (clearTimeout(timer), resolve()));
-          c.kill("SIGTERM");
-        }),
-    ),
-  ).then(() => undefined);
-}
+/** Every child a test file started is stopped with `stopChildren` (SIGTERM, then SIGKILL after 10 s). */
+export { stopChildren };
 
 /** `npm start` in demo mode with `env` (DATABASE_URL, DATA_DIR …); resolves with what it printed once it serves. */
 export function npmStart(env: Record<string, string>, children: ChildProcess[]): Promise<{ out: string; url: string }> {
