@@ -13,6 +13,7 @@ import { parseSettingsYaml, settingsErrorLine } from "~/.server/content/settings
 import { courseUnitId, saveDraft, studioCourse } from "~/.server/content/studio";
 import { LessonMdxProvider, useMdxComponent } from "~/components/mdx/mdx-content";
 import { useHydrated } from "~/components/ui/use-hydrated";
+import { useSubmitInTurn } from "~/components/ui/use-submit-in-turn";
 import { Field, FormMessage, Notice, buttonClass, inputClass, secondaryButtonClass } from "~/components/ui/form";
 import { PREVIEW_INTENT, changesNoLoaderData } from "~/lib/autosave";
 import { CheckpointSchema, describeIssues } from "~/lib/course-format";
@@ -162,6 +163,7 @@ export default function LessonEditor() {
     },
   });
   const preview = useFetcher<PreviewReply>();
+  const submitPreview = useSubmitInTurn(preview);
   const formRef = useRef<HTMLFormElement>(null);
   const timer = useRef<ReturnType<typeof setTimeout>>();
   const Preview = useMdxComponent(preview.data?.tree ?? []);
@@ -172,7 +174,7 @@ export default function LessonEditor() {
     if (!formRef.current) return;
     const fd = new FormData(formRef.current);
     fd.set("intent", PREVIEW_INTENT);
-    preview.submit(fd, { method: "post" });
+    submitPreview(fd, { method: "post" });
   };
   useEffect(() => {
     requestPreview();

@@ -27,6 +27,7 @@ import { formRefusal, refusalBody, refuse } from "~/.server/http/refusal";
 import { idParam, searchParamsOf } from "~/.server/http/request-params";
 import { isAppError } from "~/lib/app-error";
 import { pageMeta } from "~/lib/page-meta";
+import { useSubmitInTurn } from "~/components/ui/use-submit-in-turn";
 
 // Taking an attempt and, once it is finished, its result on the same address. While the attempt is
 // in progress the loader sends stems, options in the attempt's order and the learner's saved answers:
@@ -354,6 +355,8 @@ const Question = memo(function Question({
 }) {
   const fetcher = useFetcher<typeof action>({ key: `save-${item.position}` });
   const markFetcher = useFetcher<typeof action>({ key: `mark-${item.position}` });
+  const submitSave = useSubmitInTurn(fetcher);
+  const submitMark = useSubmitInTurn(markFetcher);
   const name = `q${item.position}`;
   const save = (el: HTMLInputElement) => {
     const form = el.form;
@@ -362,7 +365,7 @@ const Question = memo(function Question({
     body.set("intent", AUTOSAVE_INTENT);
     body.set("position", String(item.position));
     for (const v of new FormData(form).getAll(name)) body.append(name, v);
-    fetcher.submit(body, { method: "post" });
+    submitSave(body, { method: "post" });
   };
   const mark = (on: boolean) => {
     onMarked(item.position, on);
@@ -370,7 +373,7 @@ const Question = memo(function Question({
     body.set("intent", MARK_INTENT);
     body.set("position", String(item.position));
     if (on) body.set("marked", "on");
-    markFetcher.submit(body, { method: "post" });
+    submitMark(body, { method: "post" });
   };
   // An answer or a mark given before the page's script had loaded (a tap while a phone is still
   // loading it) shows as chosen but was never sent: it is saved once the script runs. A text box

@@ -2,6 +2,7 @@ import { type SubmissionResult, getFormProps, getTextareaProps, useForm } from "
 import { Form, useFetcher, useNavigation } from "@remix-run/react";
 import { useEffect, useRef, useState } from "react";
 import { Field, FormMessage, Notice, buttonClass, inputClass, secondaryButtonClass } from "~/components/ui/form";
+import { useSubmitInTurn } from "~/components/ui/use-submit-in-turn";
 import { MAX_TEXT_LENGTH } from "~/lib/assignments";
 import { AUTOSAVE_INTENT } from "~/lib/autosave";
 import { formatWordCount, wordCount } from "~/lib/word-count";
@@ -41,13 +42,14 @@ export function Editor({
   const submitting = useNavigation().state === "submitting";
 
   const fetcher = useFetcher<SaveAnswer>({ key: "autosave" });
+  const submitSave = useSubmitInTurn(fetcher);
   const lastSent = useRef(initial);
   const timer = useRef<ReturnType<typeof setTimeout>>(undefined);
   const save = (value: string) => {
     clearTimeout(timer.current);
     if (value === lastSent.current) return;
     lastSent.current = value;
-    fetcher.submit({ intent: AUTOSAVE_INTENT, text: value }, { method: "post" });
+    submitSave({ intent: AUTOSAVE_INTENT, text: value }, { method: "post" });
   };
   // Text typed before the page's script had loaded (a phone still loading it) is in the box but
   // neither counted nor saved: once hydrated, count it and save it.
