@@ -3,6 +3,7 @@ import { fileURLToPath } from "node:url";
 import { type StartedServer } from "./server";
 import { type Envelope } from "./app/.server/processes";
 import { log } from "./app/.server/ops/log";
+import { env } from "./app/.server/env";
 
 // One server on every core (decision 071): `startServers({ count })` with count 1 is today's single
 // process (server.ts); with more, this process becomes node:cluster's primary. It forks `count`
@@ -96,7 +97,7 @@ export async function startServers({ count, dev = false }: { count: number; dev?
           (w) =>
             new Promise<void>((resolve) => {
               if (w.isDead()) return resolve();
-              const force = setTimeout(() => w.process.kill("SIGKILL"), 5_000);
+              const force = setTimeout(() => w.process.kill("SIGKILL"), env.drainMs + 5_000);
               w.once("exit", () => (clearTimeout(force), resolve()));
               w.process.kill("SIGTERM");
             }),

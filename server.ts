@@ -69,6 +69,14 @@ export async function startServer({ dev = false } = {}): Promise<StartedServer> 
   });
   app.use(responseCompression());
 
+  // Stopping behind a balancer (decision 079): for DRAIN_SECONDS the health check says so while every
+  // other request is still served, so the balancer stops sending new ones before the port closes.
+  let draining = false;
+  app.get("/healthz", (_req, res, next) => {
+    if (!draining) return next();
+    res.status(503).set("Cache-Control", "no-store").json({ status: "draining" });
+  });
+
   let build: ServerBuild | (() => Promise<ServerBuild>);
   if (dev) {
     const vite = await import("vite");
@@ -120,14 +128,19 @@ export async function startServer({ dev = false } = {}): Promise<StartedServer> 
       resolve({
         url: `http://${env.host}:${port}`,
         port,
-        close: () =>
-          new Promise((r) => {
+        close: async () => {
+          if (env.drainMs > 0 && !draining) {
+            draining = true;
+            await new Promise((r) => setTimeout(r, env.drainMs));
+          }
+          await new Promise<void>((r) => {
             stopSweeper();
             stopBackups();
             // Live rounds' event streams never end by themselves; closing them lets the server close.
             liveHub.closeAll();
             server.close(() => r());
-          }),
+          });
+        },
       });
     });
     // An idle kept-alive connection is closed after 65 s, not Node's 5 s. A client that picks a pooled

@@ -136,6 +136,9 @@ function startNode(node: BalancerNode, databaseUrl: string, certSecret: string):
       PORT: String(node.port),
       // The balancer replaces X-Forwarded-For with the client's address (scripts/lib/haproxy.ts).
       TRUST_PROXY: "true",
+      // A node stopped on its own (a rolling restart) answers /healthz with 503 for 3 s first: the
+      // balancer checks every second and takes it out after two failures, before its port closes.
+      DRAIN_SECONDS: "3",
       WEB_CONCURRENCY: "1",
     },
     // A group of its own: Ctrl-C reaches this script, which stops the balancer before the nodes.

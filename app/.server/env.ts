@@ -124,6 +124,12 @@ const EnvSchema = z
     ALLOWED_ORIGINS: z.string().default(""),
     /** Trust X-Forwarded-For for the client address (only behind a reverse proxy you run). */
     TRUST_PROXY: z.enum(["true", "false"]).default("false"),
+    /** Behind a balancer: on stopping, how long /healthz answers 503 (so the balancer takes the node out) before the server stops accepting connections. */
+    DRAIN_SECONDS: z.coerce
+      .number()
+      .min(0, "DRAIN_SECONDS 不能为负 / DRAIN_SECONDS must not be negative")
+      .max(120, "DRAIN_SECONDS 最多 120 / DRAIN_SECONDS is at most 120")
+      .default(0),
     /** Password hashes computed at once; default: cores − 1, leaving a core to serve pages. */
     ARGON2_CONCURRENCY: z.coerce.number().int().min(1).max(64).optional(),
     /** How long one similarity check may run before it is stopped and its report marked failed (decision 045). */
@@ -267,6 +273,7 @@ function load() {
       .map((s) => s.trim())
       .filter(Boolean),
     trustProxy: raw.TRUST_PROXY === "true",
+    drainMs: raw.DRAIN_SECONDS * 1000,
     argon2Concurrency: raw.ARGON2_CONCURRENCY,
     rulePacksDir: path.resolve(raw.RULE_PACKS_DIR),
     contentRoot: path.resolve(raw.CONTENT_ROOT),
