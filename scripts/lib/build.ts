@@ -37,6 +37,12 @@ export function buildIfNeeded({ quiet = false } = {}): boolean {
   const hash = sourceHash();
   const built = fs.existsSync(path.join(root, "build", "server", "index.js")) && fs.existsSync(stampFile) && fs.readFileSync(stampFile, "utf8") === hash;
   if (built) return false;
+  build({ quiet, hash });
+  return true;
+}
+
+/** Builds the app and records the hash of the sources it was built from (`npm run build` too, so the next start does not build again). */
+export function build({ quiet = false, hash = sourceHash() } = {}): void {
   if (!quiet) console.info("正在构建应用 (building the app)…");
   execFileSync(path.join(root, "node_modules", ".bin", "remix"), ["vite:build"], {
     cwd: root,
@@ -45,5 +51,4 @@ export function buildIfNeeded({ quiet = false } = {}): boolean {
     env: { ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("VITEST"))), NODE_ENV: "production" },
   });
   fs.writeFileSync(stampFile, hash);
-  return true;
 }
