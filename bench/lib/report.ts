@@ -10,7 +10,7 @@ export type Row = {
   stats: Stats;
   ref?: Stats;
   note?: string;
-  /** The 1-minute load average when the row's series ended (the runner fills it in). */
+  /** The 1-minute load average when the row's scenario ended (the runner fills it in). */
   load?: string;
 };
 
