@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import Database from "better-sqlite3";
 import { OPTION_LETTERS } from "../../app/lib/quiz-grading";
+import { type SqlDb, inList, sql } from "../../app/.server/sql";
 import { createRandom, optionOrder } from "../../app/lib/quiz-shuffle";
 import { openContestFactory } from "../../tests/contest-factories";
 import { openFactory } from "../../tests/factories";
@@ -30,7 +30,7 @@ const REFERENCE_ANSWERS = 50_000;
 const MAX_MS = 600_000;
 
 type Answer = { position: number; values: string[]; correct: boolean };
-type Participant = BenchAccount & { entryId: number; answers: Answer[] };
+export type Participant = BenchAccount & { entryId: number; answers: Answer[] };
 
 type Question = { id: number; type: string; options: string | null; answer: string };
 
@@ -49,7 +49,9 @@ function presented(q: Question, order: string[], right: boolean): string[] {
  * 25 distinct questions drawn from the demo banks (options in a shuffled order), stored as the
  * server stores a drawn paper, with the answers each participant will give (80 % right).
  */
-export function prepareContest(dbFile: string, prefix: string): { contestId: number; participants: Participant[] } {
+export type PreparedContest = { contestId: number; participants: Participant[] };
+
+export function prepareContest(dbFile: string, prefix: string): PreparedContest {
   const f = openFactory(dbFile);
   try {
     const questions = f.db.prepare("SELECT id, type, options, answer FROM Question WHERE archivedAt IS NULL ORDER BY id").all() as Question[];
@@ -129,9 +131,18 @@ class Load {
   acked = 0;
   duplicates = 0;
   retried = 0;
+  /** Errors by kind: the answer's status, or the socket's error code (a killed node's connections). */
+  kinds = new Map<string, number>();
   fail(e: unknown) {
     this.errors++;
-    this.firstError ??= e instanceof Error ? e.message : String(e);
+    const message = e instanceof Error ? e.message : String(e);
+    this.firstError ??= message;
+    const code = (e as { code?: unknown } | null)?.code;
+    const kind = typeof code === "string" ? code : message.split(" ").slice(0, 4).join(" ");
+    this.kinds.set(kind, (this.kinds.get(kind) ?? 0) + 1);
+  }
+  named(): string {
+    return [...this.kinds].map(([k, n]) => `${n.toLocaleString("en")} × ${k}`).join(", ");
   }
   stats(): Stats {
     return summarize(this.latencies, this.errors, this.last - this.first);
@@ -225,42 +236,29 @@ async function drive(
 }
 
 /** The stored answers of the bench entries against what was acknowledged and what each answer should score. */
-function verify(dbFile: string, participants: Participant[], acknowledged: Map<string, Outcome>) {
-  const db = new Database(dbFile, { readonly: true });
-  try {
-    const ids = JSON.stringify(participants.map((p) => p.entryId));
-    const rows = db.prepare("SELECT entryId, position, correct FROM ContestAnswer WHERE entryId IN (SELECT value FROM json_each(?))").all(ids) as {
-      entryId: number;
-      position: number;
-      correct: number;
-    }[];
-    const distinct = (
-      db
-        .prepare("SELECT COUNT(*) AS n FROM (SELECT DISTINCT entryId, position FROM ContestAnswer WHERE entryId IN (SELECT value FROM json_each(?)))")
-        .get(ids) as { n: number }
-    ).n;
-    const expected = new Map(participants.flatMap((p) => p.answers.map((a) => [`${p.entryId}/${a.position}`, a.correct] as const)));
-    const stored = new Set(rows.map((r) => `${r.entryId}/${r.position}`));
-    const missing = [...acknowledged.keys()].filter((k) => !stored.has(k));
-    const unacknowledged = [...stored].filter((k) => !acknowledged.has(k));
-    const misgraded = rows.filter((r) => expected.get(`${r.entryId}/${r.position}`) !== (r.correct === 1));
-    const problems = [
-      missing.length && `${missing.length} acknowledged answers not stored (first: ${missing[0]})`,
-      distinct !== rows.length && `${rows.length - distinct} answers stored twice`,
-      unacknowledged.length && `${unacknowledged.length} stored answers never acknowledged (first: ${unacknowledged[0]})`,
-      misgraded.length && `${misgraded.length} answers graded otherwise than expected`,
-    ].filter((x): x is string => Boolean(x));
-    return {
-      problems,
-      summary: `${acknowledged.size.toLocaleString("en")} distinct answers acknowledged, ${rows.length.toLocaleString("en")} stored, ${distinct.toLocaleString("en")} distinct: ${problems.length ? "FAILED" : "stored == acknowledged, no duplicates, every grade as expected"}`,
-    };
-  } finally {
-    db.close();
-  }
+async function verify(db: SqlDb, participants: Participant[], acknowledged: Map<string, Outcome>) {
+  const rows = await db.all<{ entryId: number; position: number; correct: unknown }>(
+    sql`SELECT "entryId", "position", "correct" FROM "ContestAnswer" WHERE "entryId" ${inList(participants.map((p) => p.entryId))}`,
+  );
+  const expected = new Map(participants.flatMap((p) => p.answers.map((a) => [`${p.entryId}/${a.position}`, a.correct] as const)));
+  const stored = new Set(rows.map((r) => `${r.entryId}/${r.position}`));
+  const distinct = stored.size;
+  const missing = [...acknowledged.keys()].filter((k) => !stored.has(k));
+  const unacknowledged = [...stored].filter((k) => !acknowledged.has(k));
+  const misgraded = rows.filter((r) => expected.get(`${r.entryId}/${r.position}`) !== Boolean(r.correct));
+  const problems = [
+    missing.length && `${missing.length} acknowledged answers not stored (first: ${missing[0]})`,
+    distinct !== rows.length && `${rows.length - distinct} answers stored twice`,
+    unacknowledged.length && `${unacknowledged.length} stored answers never acknowledged (first: ${unacknowledged[0]})`,
+    misgraded.length && `${misgraded.length} answers graded otherwise than expected`,
+  ].filter((x): x is string => Boolean(x));
+  return {
+    problems,
+    summary: `${acknowledged.size.toLocaleString("en")} distinct answers acknowledged, ${rows.length.toLocaleString("en")} stored, ${distinct.toLocaleString("en")} distinct: ${problems.length ? "FAILED" : "stored == acknowledged, no duplicates, every grade as expected"}`,
+  };
 }
 
-export async function runContest(ctx: BenchContext, opts: { scenario: string; prefix: string; crash: boolean }): Promise<Row[]> {
-  const { participants } = prepareContest(ctx.dbFile, opts.prefix);
+export async function runContest(ctx: BenchContext, { participants }: PreparedContest, opts: { scenario: string; crash: boolean }): Promise<Row[]> {
   const total = participants.length * QUESTIONS;
   const rows: Row[] = [];
 
@@ -285,7 +283,7 @@ export async function runContest(ctx: BenchContext, opts: { scenario: string; pr
       if (opts.crash && !killedAt && acked >= total * 0.4) {
         killedAt = acked;
         const t0 = performance.now();
-        restarting = ctx.killAndRestart().then((url) => {
+        restarting = ctx.crash().then((url) => {
           downMs = performance.now() - t0;
           return url;
         });
@@ -293,7 +291,7 @@ export async function runContest(ctx: BenchContext, opts: { scenario: string; pr
       }
     },
   });
-  const check = verify(ctx.dbFile, participants, acknowledged);
+  const check = await verify(ctx.sqlDb, participants, acknowledged);
   console.info(`${opts.scenario} check: ${check.summary}`);
   const stats = load.stats();
   const ratio = reference ? ` (${((stats.perSec / reference.perSec) * 100).toFixed(0)} % of the bare server's ${reference.perSec.toFixed(0)}/s)` : "";
@@ -305,15 +303,25 @@ export async function runContest(ctx: BenchContext, opts: { scenario: string; pr
     note:
       `${stats.perSec.toFixed(0)} answers/s sustained${ratio}; ${load.acked.toLocaleString("en")} acknowledged (${load.duplicates} duplicates of resent answers); ` +
       (opts.crash
-        ? `SIGKILL after ${killedAt.toLocaleString("en")} acknowledgements, back in ${(downMs / 1000).toFixed(1)} s, ${load.retried} requests sent again; `
+        ? ctx.engine === "cluster"
+          ? `SIGKILL to one node of three after ${killedAt.toLocaleString("en")} acknowledgements (it stays down), ${load.retried} requests sent again; `
+          : `SIGKILL after ${killedAt.toLocaleString("en")} acknowledgements, back in ${(downMs / 1000).toFixed(1)} s, ${load.retried} requests sent again; `
         : "") +
-      (load.firstError ? `first error: ${load.firstError}; ` : "") +
+      (load.errors ? `errors: ${load.named()}; first: ${load.firstError}; ` : "") +
       check.summary,
   });
   if (check.problems.length) throw new Error(`${opts.scenario}: ${check.problems.join("; ")}`);
   return rows;
 }
 
+export function prepare(dbFile: string): PreparedContest {
+  return prepareContest(dbFile, "cta");
+}
+
+export function measure(ctx: BenchContext, prepared: unknown): Promise<Row[]> {
+  return runContest(ctx, prepared as PreparedContest, { scenario: name, crash: false });
+}
+
 export function run(ctx: BenchContext): Promise<Row[]> {
-  return runContest(ctx, { scenario: name, prefix: "cta", crash: false });
+  return measure(ctx, prepare(ctx.dbFile));
 }

@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import http from "node:http";
-import Database from "better-sqlite3";
+import { sql } from "../../app/.server/sql";
 import { openContestFactory } from "../../tests/contest-factories";
 import { openFactory } from "../../tests/factories";
 import { openQuizFactory } from "../../tests/quiz-factories";
@@ -32,7 +32,10 @@ const WAIT_MS = 60_000; // a phase's cap: a phone that has not received by then 
 
 type Phone = { personId: number; cookie: string; stream?: http.ClientRequest; got: Map<string, number>; firstState?: () => void };
 
-function setup(dbFile: string) {
+type Prepared = { phones: Phone[]; bankId: number; contestId: number; host: string };
+
+/** Setup, not measured: written into the SQLite file (on the cluster, before it is moved into PostgreSQL). */
+export function prepare(dbFile: string): Prepared {
   const f = openFactory(dbFile);
   try {
     const root = f.db.prepare("SELECT id FROM OrgUnit WHERE parentId IS NULL").get() as { id: number };
@@ -60,8 +63,12 @@ function rssMb(pid: number): number {
   return m ? Number(m[1]) / 1024 : NaN;
 }
 
-export async function run({ url, dbFile, serverPid }: BenchContext): Promise<Row[]> {
-  const { phones, bankId, contestId, host } = setup(dbFile);
+export function run(ctx: BenchContext): Promise<Row[]> {
+  return measure(ctx, prepare(ctx.dbFile));
+}
+
+export async function measure({ url, serverPid, sqlDb, engine }: BenchContext, prepared: unknown): Promise<Row[]> {
+  const { phones, bankId, contestId, host } = prepared as Prepared;
   const { hostname, port } = new URL(url);
   const posts = new http.Agent({ keepAlive: true, maxSockets: IN_FLIGHT });
   const streams = new http.Agent({ keepAlive: false, maxSockets: PHONES + 10 });
@@ -99,8 +106,7 @@ export async function run({ url, dbFile, serverPid }: BenchContext): Promise<Row
     form: { intent: "create", bankId: String(bankId), count: String(QUESTIONS), draw: "first", seconds: String(SECONDS), points: "10" },
   });
   expectStatus(created, 200, "POST host intent=create");
-  const db = new Database(dbFile, { readonly: true });
-  const round = db.prepare("SELECT id, code FROM LiveRound WHERE contestId = ?").get(contestId) as { id: number; code: string };
+  const round = (await sqlDb.get<{ id: number; code: string }>(sql`SELECT "id", "code" FROM "LiveRound" WHERE "contestId" = ${contestId}`))!;
 
   // The pool's sockets are opened before measuring, as heartbeats.ts does: without it the first
   // requests of 64 new sockets opened at once were answered one after another, about 200 ms apart
@@ -214,7 +220,7 @@ export async function run({ url, dbFile, serverPid }: BenchContext): Promise<Row
   posts.destroy();
 
   const mem = Number.isFinite(rssBefore)
-    ? `server RSS ${rssBefore.toFixed(0)} MB before the streams, ${rssConnected.toFixed(0)} MB with ${PHONES} open (${(((rssConnected - rssBefore) * 1024) / PHONES).toFixed(0)} KB a stream), ${rssAfter.toFixed(0)} MB after ${QUESTIONS} questions (RSS moves with garbage collection)`
+    ? `${engine === "cluster" ? "node 1 of 3 (about a third of the streams): " : ""}server RSS ${rssBefore.toFixed(0)} MB before the streams, ${rssConnected.toFixed(0)} MB with ${PHONES} open (${(((rssConnected - rssBefore) * 1024) / PHONES).toFixed(0)} KB a stream), ${rssAfter.toFixed(0)} MB after ${QUESTIONS} questions (RSS moves with garbage collection)`
     : "server RSS unknown (no pid: pass it in the bench context)";
   row("host POST next question", summarize(hostNext, 0, elapsed));
   row(`question on every phone (${PHONES}×${QUESTIONS})`, summarize(fanout, missed, elapsed), {
@@ -224,18 +230,17 @@ export async function run({ url, dbFile, serverPid }: BenchContext): Promise<Row
   row(`reveal on every phone (${PHONES}×${QUESTIONS})`, summarize(reveals, missedReveal, elapsed), { note: "with each phone's own standing" });
 
   // Every acknowledged answer stored once; every score the sum of its answers' points.
-  const stored = db.prepare("SELECT personId, count(*) AS n, sum(points) AS points FROM LiveAnswer WHERE roundId = ? GROUP BY personId").all(round.id) as {
-    personId: number;
-    n: number;
-    points: number;
-  }[];
+  const stored = (
+    await sqlDb.all<{ personId: number; n: number | string; points: number | string }>(
+      sql`SELECT "personId", COUNT(*) AS "n", SUM("points") AS "points" FROM "LiveAnswer" WHERE "roundId" = ${round.id} GROUP BY "personId"`,
+    )
+  ).map((r) => ({ personId: r.personId, n: Number(r.n), points: Number(r.points) }));
   const scores = new Map(
-    (db.prepare("SELECT personId, score FROM LivePlayer WHERE roundId = ?").all(round.id) as { personId: number; score: number }[]).map((r) => [
+    (await sqlDb.all<{ personId: number; score: number }>(sql`SELECT "personId", "score" FROM "LivePlayer" WHERE "roundId" = ${round.id}`)).map((r) => [
       r.personId,
-      r.score,
+      Number(r.score),
     ]),
   );
-  db.close();
   const bad = stored.filter((s) => (acked.get(s.personId) ?? 0) > s.n || scores.get(s.personId) !== s.points);
   const total = stored.reduce((t, s) => t + s.n, 0);
   const ackedTotal = [...acked.values()].reduce((t, n) => t + n, 0);
