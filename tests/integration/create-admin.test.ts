@@ -34,7 +34,8 @@ afterAll(() => {
   for (const f of files) for (const s of ["", "-wal", "-shm"]) fs.rmSync(f + s, { force: true });
 });
 
-describe("npm run create-admin", () => {
+// Each test runs the script up to four times (tsx, the migrations, argon2 each time): 30 s was met at load 12.
+describe("npm run create-admin", { timeout: 120_000 }, () => {
   it("creates the committee and an administrator over it on an empty database, audited", async () => {
     const file = freshFile();
     const { status, out } = createAdmin(file, ["--number", "A0001", "--name", "张三", "--org", "某某大学党委"]);
