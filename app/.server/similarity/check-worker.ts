@@ -25,7 +25,12 @@ if (port) {
   port.on("message", ({ reportId }: CheckRequest) => {
     void (async () => {
       try {
-        const outcome = await runCheck(await (db ??= connect()), reportId);
+        // A connection that could not be opened is tried again at the next check, as before.
+        db ??= connect().catch((e: unknown) => {
+          db = null;
+          throw e;
+        });
+        const outcome = await runCheck(await db, reportId);
         port.postMessage({ ok: true, outcome } satisfies CheckReply);
       } catch (e) {
         port.postMessage({ ok: false, error: e instanceof Error ? (e.stack ?? e.message) : String(e) } satisfies CheckReply);
