@@ -152,9 +152,12 @@ export class PgSqlDb implements SqlDb {
   }
 }
 
-/** The app's backend on PostgreSQL: a pool for DATABASE_URL with the contract's parsers and a UTC session. */
-export function createPgSqlDb(url: string): PgSqlDb {
-  const pool = new pg.Pool({ ...pgPoolConfig(url), types: sqlDbTypes });
+/**
+ * The app's backend on PostgreSQL: a pool for DATABASE_URL with the contract's parsers and a UTC
+ * session; `options` set its size and the like (the similarity check's thread keeps to one connection).
+ */
+export function createPgSqlDb(url: string, options: Pick<pg.PoolConfig, "max" | "idleTimeoutMillis"> = {}): PgSqlDb {
+  const pool = new pg.Pool({ ...pgPoolConfig(url, options), types: sqlDbTypes });
   // An idle client whose connection the server closed: the pool drops it and opens another when needed.
   pool.on("error", (e) => console.warn(`PostgreSQL: an idle connection of sqlDb()'s pool failed: ${e.message}`));
   return new PgSqlDb(pool);

@@ -368,8 +368,8 @@ async function fingerprintEarlier(dbFile: string, corpus: Corpus): Promise<{ sta
   const started = performance.now();
   try {
     const phrases = commonPhrases();
-    const counted = frequentInCorpus(db, phrases);
     const store = new SqliteSqlDb(db);
+    const counted = await frequentInCorpus(store, phrases);
     await storeCorpus(store, counted.fresh!);
     const countMs = performance.now() - started;
     const fingerprintsStarted = performance.now();

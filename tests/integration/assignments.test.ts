@@ -73,8 +73,12 @@ beforeAll(async () => {
   member("OUT", g2, "withdrawn");
 });
 afterAll(async () => {
-  await server?.stop();
-  fs.rmSync(dataDir, { recursive: true, force: true });
+  // The data folder goes also when stop() throws (the server wrote to stderr).
+  try {
+    await server?.stop();
+  } finally {
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
 });
 
 const settings = (overrides: Record<string, string> = {}) => ({

@@ -23,9 +23,6 @@ export const SQLITE_ONLY: Record<string, string> = {
   "cluster.test.ts": "a PostgreSQL test already (three nodes on the test cluster behind HAProxy)",
   "background-lock-sqlite.test.ts": "the background lock's file beside a SQLite database (on PostgreSQL: background-postgres.test.ts)",
   "move-to-postgres.test.ts": "moves a SQLite file into PostgreSQL: both engines by design",
-  // The app's part still SQLite-only on PostgreSQL (issue 16, background work across nodes).
-  "assignments.test.ts":
-    "the similarity check's thread opens the SQLite file (app/.server/similarity/check-worker.ts: env.databaseFile refuses a PostgreSQL URL)",
   // Not yet on the PostgreSQL handle.
   "contest-entering.test.ts": ownSqliteFile,
   "contest-ranking.test.ts": ownSqliteFile,

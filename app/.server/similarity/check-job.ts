@@ -1,4 +1,3 @@
-import type Database from "better-sqlite3";
 import { passageCandidates } from "~/lib/similarity/candidates";
 import { type SourceRef, checkAgainst } from "~/lib/similarity/check";
 import {
@@ -12,11 +11,12 @@ import {
 } from "~/lib/similarity/fingerprint";
 import { proseOfMdx } from "~/lib/similarity/mdx-text";
 import { type StoredMatch, excerptOf } from "~/lib/similarity/report";
-import { all, get, inList, sql } from "../sql";
+import { type SqlRunner, inList, sql } from "../sql";
 import { commonPhrases } from "./common-phrases";
 import { type CorpusCount, type TextFingerprint, fingerprintOf, textHash } from "./fingerprints";
 
-// One check, as the check's thread runs it on a read-only connection of its own: the submission's
+// One check, as the check's thread runs it on a connection of its own (check-worker.ts: a read-only
+// SQLite connection, or a one-connection `pg` pool; decision 083): the submission's
 // handed-in text is fingerprinted; its LSH band keys (near-copies of the whole text, decision 045) and
 // its passage keys (a copied passage, decision 046) find the candidates among the stored fingerprints
 // in its scope (the same assignment's other submissions; submissions to earlier assignments of the same
@@ -25,7 +25,8 @@ import { type CorpusCount, type TextFingerprint, fingerprintOf, textHash } from 
 // (before the check existed, or at the same moment as this one), are fingerprinted here too and
 // compared when they share a band. Nothing is written:
 // the server stores what this returns (runner.ts), so a check stopped at its time limit leaves nothing
-// half-written.
+// half-written. The reads are a fixed handful of statements whatever the class's size (no statement
+// per candidate: on PostgreSQL each is a round trip), and the comparison between them is synchronous.
 
 /** Candidates compared in full at most, those sharing the most bands first: bounds a check whatever the corpus. */
 export const MAX_CANDIDATES = 300;
@@ -60,9 +61,8 @@ type Subject = {
   current: string;
 };
 
-export function runCheck(db: Database.Database, reportId: number): CheckOutcome {
-  const subject = get<Subject>(
-    db,
+export async function runCheck(db: SqlRunner, reportId: number): Promise<CheckOutcome> {
+  const subject = await db.get<Subject>(
     sql`SELECT r."submissionId", r."version", s."personId", s."assignmentId", a."kind", a."opensAt", v."text", s."text" AS "current"
         FROM "SimilarityReport" r
         JOIN "Submission" s ON s."id" = r."submissionId"
@@ -74,17 +74,17 @@ export function runCheck(db: Database.Database, reportId: number): CheckOutcome 
   // The version's text as handed in; a hand-in that kept no version row is the submission's text.
   const text = subject.text ?? subject.current;
   const phrases = commonPhrases();
-  const corpus = frequentInCorpus(db, phrases);
+  const corpus = await frequentInCorpus(db, phrases);
   const prep = (t: string) => prepareText(t, phrases, SHINGLE, corpus.frequent);
   const fingerprintFrom = (t: string, hash: string, prepared: PreparedText) => fingerprintOf(t, hash, prepared, corpus.at);
   const mine = prep(text);
   const fingerprint = fingerprintFrom(text, textHash(text), mine);
 
-  const lessons = staleLessons(db, corpus.basisAt).map((l) => {
+  const lessons = (await staleLessons(db, corpus.basisAt)).map((l) => {
     const prose = proseOfMdx(l.body);
     return { lessonId: l.id, fingerprint: fingerprintFrom(prose, l.bodyHash, prep(prose)) };
   });
-  const others = staleSubmissions(db, subject, corpus.basisAt).map((o) => {
+  const others = (await staleSubmissions(db, subject, corpus.basisAt)).map((o) => {
     const original = o.text ?? o.current;
     const prepared = prep(original);
     return { submissionId: o.id, version: o.version, original, prepared, fingerprint: fingerprintFrom(original, textHash(original), prepared) };
@@ -103,8 +103,7 @@ export function runCheck(db: Database.Database, reportId: number): CheckOutcome 
   type Candidate = { id: number; submissionId: number | null; lessonId: number | null; version: number | null };
   // Near-copies of the whole text: the texts sharing an LSH band (decision 045).
   const nearCopies = fingerprint.keys.length
-    ? all<Candidate>(
-        db,
+    ? await db.all<Candidate>(
         sql`SELECT t."id", t."submissionId", t."lessonId", t."version"
             FROM "SimilarityBand" b
             ${scopeJoins}
@@ -116,8 +115,7 @@ export function runCheck(db: Database.Database, reportId: number): CheckOutcome 
     : [];
   // Copied passages: the texts holding enough of the submission's passage keys in one stretch of it (decision 046).
   const passageHits = fingerprint.passageKeys.length
-    ? all<{ textId: number; key: number }>(
-        db,
+    ? await db.all<{ textId: number; key: number }>(
         sql`SELECT b."textId", b."key"
             FROM "SimilarityPassageKey" b
             ${scopeJoins}
@@ -130,10 +128,9 @@ export function runCheck(db: Database.Database, reportId: number): CheckOutcome 
   const candidates = more.length
     ? [
         ...nearCopies,
-        ...all<Candidate>(
-          db,
+        ...(await db.all<Candidate>(
           sql`SELECT t."id", t."submissionId", t."lessonId", t."version" FROM "SimilarityText" t WHERE t."id" ${inList(more)} ORDER BY t."id"`,
-        ),
+        )),
       ]
     : nearCopies;
   // Texts fingerprinted by this check: compared when they share a band, or passage keys in one stretch.
@@ -160,20 +157,26 @@ export function runCheck(db: Database.Database, reportId: number): CheckOutcome 
   for (const [i, o] of others.entries()) {
     if (meets(o.fingerprint, i)) sources.push({ ref: { kind: "submission", id: o.submissionId }, text: o.prepared, original: o.original, version: o.version });
   }
-  for (const c of candidates) {
-    if (c.submissionId === null || refreshed.has(c.submissionId)) continue;
-    const row = get<{ text: string | null; current: string }>(
-      db,
-      sql`SELECT v."text", s."text" AS "current" FROM "Submission" s
-          LEFT JOIN "SubmissionVersion" v ON v."submissionId" = s."id" AND v."version" = ${c.version}
-          WHERE s."id" = ${c.submissionId}`,
-    );
+  // The stored candidates' texts, in one statement (not one per candidate: on PostgreSQL each is a
+  // round trip), compared in the candidates' order: the version fingerprinted, else the submission's text.
+  const stored = candidates.filter((c) => c.submissionId !== null && !refreshed.has(c.submissionId));
+  const storedTexts = stored.length
+    ? await db.all<{ id: number; version: number | null; text: string | null; current: string }>(
+        sql`SELECT t."id", t."version", v."text", s."text" AS "current" FROM "SimilarityText" t
+            JOIN "Submission" s ON s."id" = t."submissionId"
+            LEFT JOIN "SubmissionVersion" v ON v."submissionId" = s."id" AND v."version" = t."version"
+            WHERE t."id" ${inList(stored.map((c) => c.id))}`,
+      )
+    : [];
+  const textOf = new Map(storedTexts.map((r) => [r.id, r]));
+  for (const c of stored) {
+    const row = textOf.get(c.id);
     if (!row) continue;
     const original = row.text ?? row.current;
-    sources.push({ ref: { kind: "submission", id: c.submissionId }, text: prep(original), original, version: c.version ?? 0 });
+    sources.push({ ref: { kind: "submission", id: c.submissionId! }, text: prep(original), original, version: row.version ?? 0 });
   }
   if (lessonIds.length) {
-    for (const l of all<{ id: number; body: string }>(db, sql`SELECT "id", "body" FROM "Lesson" WHERE "id" ${inList(lessonIds)} ORDER BY "id"`)) {
+    for (const l of await db.all<{ id: number; body: string }>(sql`SELECT "id", "body" FROM "Lesson" WHERE "id" ${inList(lessonIds)} ORDER BY "id"`)) {
       const prose = proseOfMdx(l.body);
       sources.push({ ref: { kind: "lesson", id: l.id }, text: prep(prose), original: prose });
     }
@@ -202,9 +205,8 @@ export function runCheck(db: Database.Database, reportId: number): CheckOutcome 
 }
 
 /** Published lessons whose text has no fingerprint yet, an older one, or one made with an outdated count of frequent shingles. */
-function staleLessons(db: Database.Database, basisAt: Date) {
-  return all<{ id: number; body: string; bodyHash: string }>(
-    db,
+function staleLessons(db: SqlRunner, basisAt: Date) {
+  return db.all<{ id: number; body: string; bodyHash: string }>(
     sql`SELECT l."id", l."body", l."bodyHash" FROM "Lesson" l
         JOIN "Course" c ON c."id" = l."courseId"
         LEFT JOIN "SimilarityText" t ON t."lessonId" = l."id"
@@ -218,9 +220,8 @@ function staleLessons(db: Database.Database, basisAt: Date) {
  * The scope's other hand-ins (the same assignment, or an earlier one of the same kind) whose current
  * version has no fingerprint yet, or one made with an outdated count of frequent shingles.
  */
-function staleSubmissions(db: Database.Database, subject: Subject, basisAt: Date) {
-  return all<{ id: number; version: number; text: string | null; current: string }>(
-    db,
+function staleSubmissions(db: SqlRunner, subject: Subject, basisAt: Date) {
+  return db.all<{ id: number; version: number; text: string | null; current: string }>(
     sql`SELECT s."id", s."version", v."text", s."text" AS "current"
         FROM "Submission" s
         JOIN "Assignment" a ON a."id" = s."assignmentId"
@@ -241,32 +242,29 @@ function staleSubmissions(db: Database.Database, subject: Subject, basisAt: Date
  * `at` is the count's time, stamped on the fingerprints made with it; fingerprints older than `basisAt`
  * (the last count that changed the set much) are made again, a few hundred a check.
  */
-export function frequentInCorpus(
-  db: Database.Database,
+export async function frequentInCorpus(
+  db: SqlRunner,
   phrases: string[],
   now = new Date(),
-): { frequent: Set<number>; at: Date; basisAt: Date; fresh?: CorpusCount } {
-  const stored = get<{ computedAt: string | Date; basisAt: string | Date; texts: number; shingles: Buffer }>(
-    db,
+): Promise<{ frequent: Set<number>; at: Date; basisAt: Date; fresh?: CorpusCount }> {
+  const stored = await db.get<{ computedAt: string | Date; basisAt: string | Date; texts: number; shingles: Buffer }>(
     sql`SELECT "computedAt", "basisAt", "texts", "shingles" FROM "SimilarityCorpus" ORDER BY "id" DESC LIMIT 1`,
   );
-  const handedIn = () =>
+  const handedIn = async () =>
     Number(
-      get<{ n: number | bigint }>(
-        db,
+      (await db.get<{ n: number | bigint }>(
         sql`SELECT COUNT(*) AS "n" FROM "Submission" s JOIN "Assignment" a ON a."id" = s."assignmentId" WHERE s."version" >= 1 AND a."classId" IS NOT NULL`,
-      )!.n,
+      ))!.n,
     );
   const last = stored && signatureFromBytes(stored.shingles);
   if (
     stored &&
     last &&
     now.getTime() - new Date(stored.computedAt).getTime() < CORPUS_MAX_AGE_MS &&
-    (stored.texts >= CORPUS_SAMPLE || handedIn() < stored.texts * 1.2 + 10)
+    (stored.texts >= CORPUS_SAMPLE || (await handedIn()) < stored.texts * 1.2 + 10)
   )
     return { frequent: new Set(last), at: new Date(stored.computedAt), basisAt: new Date(stored.basisAt) };
-  const sample = all<{ text: string | null; current: string }>(
-    db,
+  const sample = await db.all<{ text: string | null; current: string }>(
     // Class work only: the quarterly 思想汇报 are many more and of another genre, and phrases frequent
     // in them say nothing of what is common in a class's 心得.
     sql`SELECT v."text", s."text" AS "current" FROM "Submission" s
