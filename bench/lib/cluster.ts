@@ -4,7 +4,7 @@ import path from "node:path";
 import pg from "pg";
 import { type PgSqlDb, createPgSqlDb } from "../../app/.server/sql-pg";
 import { freePort } from "../../scripts/lib/free-port";
-import { type Balancer, startHaproxy } from "../../scripts/lib/haproxy";
+import { type Balancer, HAPROXY_INSTALL, nodesInService, startHaproxy } from "../../scripts/lib/haproxy";
 import { moveToPostgres } from "../../scripts/lib/move-to-postgres";
 import {
   POSTGRES_INSTALL,
@@ -45,7 +45,7 @@ const CERT_SECRET = "bench-certificate-secret-shared-by-every-node";
 
 export function clusterPrerequisites(): string | null {
   if (!postgresBin()) return POSTGRES_INSTALL;
-  if (!haproxyBinary()) return "HAProxy is not installed: apt-get install -y haproxy（未安装 HAProxy：请以 root 身份运行 apt-get install -y haproxy）";
+  if (!haproxyBinary()) return HAPROXY_INSTALL;
   return null;
 }
 
@@ -102,15 +102,8 @@ export async function startBenchCluster(opts: { pgDir: string; sqliteFile: strin
       port: await freePort(),
       nodes: nodes.map((n, i) => ({ name: `node${i + 1}`, host: "127.0.0.1", port: Number(new URL(n.url).port) })),
     });
-    // Every node in: a node counts after two passed health checks a second apart.
-    const seen = new Set<string>();
-    for (const limit = Date.now() + 60_000; seen.size < NODES && Date.now() < limit;) {
-      const res = await fetch(`${balancer.url}/healthz`);
-      await res.arrayBuffer();
-      if (res.ok) seen.add(res.headers.get("x-node") ?? "");
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    if (seen.size < NODES) throw new Error(`the balancer saw only ${[...seen].join(", ")} within 60 s`);
+    const seen = await nodesInService(balancer, NODES, 60_000);
+    if (seen.length < NODES) throw new Error(`the balancer saw only ${seen.join(", ")} within 60 s`);
     sqlDb = createPgSqlDb(databaseUrl);
     const url = balancer.url;
     return {

@@ -8,6 +8,8 @@ import { haproxyBinary, stoppedWithParent } from "./system-packages";
 
 export type BalancerNode = { name: string; host: string; port: number };
 
+export const HAPROXY_INSTALL = "HAProxy is not installed: apt-get install -y haproxy（未安装 HAProxy：请以 root 身份运行 apt-get install -y haproxy）";
+
 /**
  * The balancer's config. Why each line is there:
  * - health checks on /healthz (it answers 503 when the node's database does not answer), every 1 s,
@@ -84,7 +86,7 @@ export async function startHaproxy(opts: {
   echo?: boolean;
 }): Promise<Balancer> {
   const bin = haproxyBinary();
-  if (!bin) throw new Error("HAProxy is not installed: apt-get install -y haproxy（未安装 HAProxy：请以 root 身份运行 apt-get install -y haproxy）");
+  if (!bin) throw new Error(HAPROXY_INSTALL);
   fs.mkdirSync(opts.dir, { recursive: true });
   const cfg = path.join(opts.dir, "haproxy.cfg");
   fs.writeFileSync(cfg, haproxyConfig(opts));
@@ -128,4 +130,19 @@ export async function startHaproxy(opts: {
     }
     await new Promise((r) => setTimeout(r, 200));
   }
+}
+
+/**
+ * The nodes the balancer sends requests to by `timeoutMs`, by the `X-Node` each answer names: all of them
+ * once every node has passed two health checks a second apart. The caller says what too few means.
+ */
+export async function nodesInService(balancer: Balancer, count: number, timeoutMs: number): Promise<string[]> {
+  const seen = new Set<string>();
+  for (const limit = Date.now() + timeoutMs; seen.size < count && Date.now() < limit;) {
+    const res = await fetch(`${balancer.url}/healthz`);
+    await res.arrayBuffer();
+    if (res.ok) seen.add(res.headers.get("x-node") ?? "");
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return [...seen].sort();
 }

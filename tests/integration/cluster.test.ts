@@ -7,7 +7,7 @@ import { pgPoolConfig } from "~/.server/pg-types";
 import { hashPassword } from "~/.server/auth/password";
 import { ledgerYear } from "~/lib/hours";
 import { type LiveStateEvent } from "~/lib/live-events";
-import { type Balancer, startHaproxy } from "../../scripts/lib/haproxy";
+import { type Balancer, nodesInService, startHaproxy } from "../../scripts/lib/haproxy";
 import { moveToPostgres } from "../../scripts/lib/move-to-postgres";
 import { openContestFactory } from "../contest-factories";
 import { openFactory } from "../factories";
@@ -87,15 +87,7 @@ beforeAll(async () => {
     nodes: nodes.map((n, i) => ({ name: `node${i + 1}`, host: "127.0.0.1", port: Number(new URL(n.url).port) })),
   });
   // Every node in: the balancer's health checks see all three up.
-  const seen = new Set<string>();
-  for (const limit = Date.now() + 30_000; seen.size < 3 && Date.now() < limit;) {
-    const res = await fetch(`${balancer.url}/healthz`);
-    await res.arrayBuffer();
-    if (res.ok) seen.add(res.headers.get("x-node") ?? "");
-    // A node is in after two passed checks a second apart.
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  expect([...seen].sort()).toEqual(["node1", "node2", "node3"]);
+  expect(await nodesInService(balancer, 3, 30_000)).toEqual(["node1", "node2", "node3"]);
 }, 240_000);
 
 afterAll(async () => {
