@@ -51,8 +51,16 @@ type VitestJson = {
   numFailedTests: number;
   numPendingTests: number;
   numTodoTests: number;
-  testResults: { name: string; status: string; message?: string; assertionResults: { status: string }[] }[];
+  testResults: {
+    name: string;
+    status: string;
+    message?: string;
+    assertionResults: { status: string; fullName?: string; failureMessages?: string[] }[];
+  }[];
 };
+
+// The first line of a failure, short enough for the summary.
+const firstLine = (text: string | undefined) => (text ?? "").split("\n")[0].slice(0, 300);
 
 function tallyVitest(code: number): Tally {
   const t: Tally = { runner: "vitest", passed: 0, failed: 0, skipped: 0, notes: [] };
@@ -65,11 +73,14 @@ function tallyVitest(code: number): Tally {
   t.passed = report.numPassedTests;
   t.failed = report.numFailedTests;
   t.skipped = report.numPendingTests + report.numTodoTests;
-  // A test file that fails before its tests run (an import error, a failing beforeAll) has no failed test.
   for (const file of report.testResults) {
-    if (file.status === "failed" && !file.assertionResults.some((a) => a.status === "failed")) {
+    const failed = file.assertionResults.filter((a) => a.status === "failed");
+    // Each failed test by name, so the summary at the end of a long log says which (CI shows only the tail).
+    for (const a of failed) t.notes.push(`✗ ${path.relative(root, file.name)} › ${a.fullName ?? ""}: ${firstLine(a.failureMessages?.[0])}`);
+    // A test file that fails before its tests run (an import error, a failing beforeAll) has no failed test.
+    if (file.status === "failed" && failed.length === 0) {
       t.failed++;
-      t.notes.push(`${path.relative(root, file.name)} failed outside its tests${file.message ? `: ${file.message.split("\n")[0]}` : ""}`);
+      t.notes.push(`${path.relative(root, file.name)} failed outside its tests${file.message ? `: ${firstLine(file.message)}` : ""}`);
     }
   }
   if (code !== 0 && t.failed === 0) {
@@ -79,10 +90,30 @@ function tallyVitest(code: number): Tally {
   return t;
 }
 
+type PlaywrightSuite = {
+  title: string;
+  file?: string;
+  specs?: { title: string; file: string; line: number; tests: { projectName: string; status: string }[] }[];
+  suites?: PlaywrightSuite[];
+};
 type PlaywrightJson = {
   stats: { expected: number; unexpected: number; flaky: number; skipped: number };
   errors: { message?: string }[];
+  suites?: PlaywrightSuite[];
 };
+
+// Every test that failed ("unexpected"), named as the list reporter names it.
+function unexpectedTests(suites: PlaywrightSuite[] = [], titles: string[] = []): string[] {
+  return suites.flatMap((suite) => {
+    const inner = suite.file === suite.title ? titles : [...titles, suite.title];
+    const own = (suite.specs ?? []).flatMap((spec) =>
+      spec.tests
+        .filter((test) => test.status === "unexpected")
+        .map((test) => `✗ [${test.projectName}] ${spec.file}:${spec.line} › ${[...inner, spec.title].join(" › ")}`),
+    );
+    return [...own, ...unexpectedTests(suite.suites, inner)];
+  });
+}
 
 function tallyPlaywright(code: number): Tally {
   const t: Tally = { runner: "playwright", passed: 0, failed: 0, skipped: 0, notes: [] };
@@ -95,6 +126,7 @@ function tallyPlaywright(code: number): Tally {
   t.passed = report.stats.expected + report.stats.flaky;
   t.failed = report.stats.unexpected;
   t.skipped = report.stats.skipped;
+  t.notes.push(...unexpectedTests(report.suites));
   // Errors outside the tests: the global setup or teardown, a file that does not load, no tests found.
   for (const e of report.errors ?? []) {
     t.failed++;
