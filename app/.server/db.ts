@@ -272,6 +272,17 @@ export function sqlDb(): SqlDb {
 }
 
 /**
+ * Closes this process's connections to the database (Prisma's, the raw one, sqlDb()'s pool): for a test
+ * that ran the app's modules in its own process, before it deletes its database. Nothing may use the
+ * database after.
+ */
+export async function closeDatabase(): Promise<void> {
+  await prisma.$disconnect();
+  g.__raw?.close();
+  await g.__pgSqlDb?.end();
+}
+
+/**
  * A string filter that ignores case on both engines: SQLite's LIKE already does (for ASCII), PostgreSQL's
  * does not, and only the PostgreSQL client takes `mode`. On SQLite the filter is returned as it came.
  * Use it for what a person types into a search box: `name: insensitive({ contains: q })`.

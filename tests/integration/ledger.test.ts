@@ -1,53 +1,40 @@
-import fs from "node:fs";
-import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { ledgerMonth, ledgerYear } from "~/lib/hours";
-import { openFactory } from "../factories";
-import { TEMPLATE_DB } from "../support/paths";
 
-// The hours ledger on a real SQLite file: a source credits a person once, reversals are entries of their own.
+// The hours ledger on a real database (SQLite, or PostgreSQL in the integration-pg run): a source
+// credits a person once, reversals are entries of their own.
 
 // Before any import: the app's env module reads DATABASE_URL once, when it is first imported.
-const { dbFile } = vi.hoisted(() => {
-  const dbFile = `${process.cwd()}/tests/.tmp/ledger-${process.pid}-${Date.now()}.db`;
-  process.env.DATABASE_URL = `file:${dbFile}`;
-  return { dbFile };
+const { testDb } = await vi.hoisted(async () => {
+  const { inProcessDatabase } = await import("../support/in-process-db");
+  return { testDb: await inProcessDatabase("ledger") };
 });
 let ledger: typeof import("../../app/.server/hours/ledger");
 let personId: number;
 let approverId: number;
 
 beforeAll(async () => {
-  fs.copyFileSync(TEMPLATE_DB, dbFile);
-  const f = openFactory(dbFile);
+  const f = testDb.factory;
   const root = f.unit({ name: "党委", kind: "committee" });
   personId = f.person({ number: "P1", name: "甲", unitId: root.id, politicalStatus: "member" });
   approverId = f.person({ number: "P2", name: "乙", unitId: root.id, politicalStatus: "member" });
-  f.close();
   ledger = await import("../../app/.server/hours/ledger");
 });
-/** The year and month stored for an entry, read from the file as a person can't. */
+
+/** The year and month stored for an entry, read from the database as a person can't. */
 function stored(sourceKind: string, sourceId: string) {
-  const db = new Database(dbFile, { readonly: true });
-  try {
-    return db.prepare("SELECT year, month FROM HoursEntry WHERE personId = ? AND sourceKind = ? AND sourceId = ?").get(personId, sourceKind, sourceId);
-  } finally {
-    db.close();
-  }
+  return testDb.db
+    .prepare(`SELECT "year", "month" FROM "HoursEntry" WHERE "personId" = ? AND "sourceKind" = ? AND "sourceId" = ?`)
+    .get(personId, sourceKind, sourceId);
 }
 
 /** How many entries the person has in a year, the entry and its reversal alike. */
 function entriesIn(year: number): number {
-  const db = new Database(dbFile, { readonly: true });
-  try {
-    return (db.prepare("SELECT COUNT(*) AS n FROM HoursEntry WHERE personId = ? AND year = ?").get(personId, year) as { n: number }).n;
-  } finally {
-    db.close();
-  }
+  return (testDb.db.prepare(`SELECT COUNT(*) AS n FROM "HoursEntry" WHERE "personId" = ? AND "year" = ?`).get(personId, year) as { n: number }).n;
 }
 
-afterAll(() => {
-  for (const s of ["", "-wal", "-shm"]) fs.rmSync(dbFile + s, { force: true });
+afterAll(async () => {
+  await testDb.remove();
 });
 
 describe("hours ledger", () => {

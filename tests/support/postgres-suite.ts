@@ -30,7 +30,6 @@ export const SQLITE_ONLY: Record<string, string> = {
   "credit-repair-pass.test.ts": ownSqliteFile,
   "db-transactions.test.ts": ownSqliteFile,
   "duties-counts.test.ts": ownSqliteFile,
-  "ledger.test.ts": ownSqliteFile,
   "mailbox-escalation.test.ts": ownSqliteFile,
   "notify-outbox.test.ts": ownSqliteFile,
   "reminders.test.ts": ownSqliteFile,
