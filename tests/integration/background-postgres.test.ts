@@ -250,4 +250,47 @@ describe("read-then-write decisions of two secretaries or trainers on two nodes"
     expect(moved.path).toBe(`${parent.path}${group.id}/`);
     expect(moved.depth).toBe(parent.depth + 1);
   }, 60_000);
+
+  it("unit archive: a person moved in, and a unit created under it, while it is archived leave nothing open inside it", async () => {
+    const { prisma } = app;
+    const { archiveUnit, createUnit } = await import("~/.server/org/units");
+    const { updatePerson } = await import("~/.server/org/people");
+    const root = (await prisma.orgUnit.findUnique({ where: { id: unitId } }))!;
+    const college = await createUnit(personId, { parentId: root.id, name: "撤销学院", kind: "college" });
+    const branch = await createUnit(personId, { parentId: college.id, name: "撤销支部", kind: "branch", branchType: "student" });
+    const member = await prisma.person.create({ data: { number: "P0002", name: "李四", category: "student", unitId, politicalStatus: "member" } });
+    // Every one of the three reads before any writes: without the locks each read what it decided on
+    // (no one in the college, the branch and the college open) and all three went through.
+    const releaseUnits = await holdTable("OrgUnit");
+    const releasePeople = await holdTable("Person");
+    const outcomes = Promise.allSettled([
+      archiveUnit(personId, college.id),
+      updatePerson(personId, member.id, { name: "李四", unitId: branch.id, cadreLevel: "none", isCommitteeMember: false, committeeRole: null }),
+      createUnit(personId, { parentId: college.id, name: "新支部", kind: "branch", branchType: "student" }),
+    ]);
+    try {
+      await lockWaits(3);
+    } finally {
+      await releasePeople();
+      await releaseUnits();
+    }
+    const [archived, moved, created] = await outcomes;
+    const inside = await prisma.orgUnit.findMany({ where: { path: { startsWith: college.path } } });
+    const peopleInside = await prisma.person.count({ where: { unit: { path: { startsWith: college.path } }, disabledAt: null } });
+    if (archived.status === "fulfilled") {
+      // Archived: everything inside archived, no one left in it, and the move and the creation refused.
+      expect(inside.every((u) => u.archivedAt !== null)).toBe(true);
+      expect(peopleInside).toBe(0);
+      expect(moved.status === "rejected" && String(moved.reason)).toContain("已撤销");
+      expect(created.status === "rejected" && String(created.reason)).toContain("已撤销");
+    } else {
+      // Refused: because the move got there first, and nothing was archived.
+      expect(String(archived.reason)).toContain("仍有 1 人");
+      expect(moved.status).toBe("fulfilled");
+      expect(inside.every((u) => u.archivedAt === null)).toBe(true);
+    }
+    // Either way the new unit, if made, has its parent's path.
+    const made = inside.find((u) => u.name === "新支部");
+    if (made) expect(made.path).toBe(`${college.path}${made.id}/`);
+  }, 60_000);
 });

@@ -16,6 +16,7 @@ import {
 } from "~/lib/people-import";
 import { audit } from "../audit";
 import { sqlDb } from "../db";
+import { lockOpenUnits } from "./units";
 import { type SheetFormat, type UploadedFile, readSpreadsheet, sha256Hex } from "../http/spreadsheet";
 import { type SqlRunner, type SqlTx, anyOf, inList, join, sql, withRetry } from "../sql";
 
@@ -194,7 +195,11 @@ export async function confirmImport(importer: Importer, file: UploadedFile, expe
   // its check then reports the number as taken: every row or none, either way.
   const outcome = await withRetry(db, () =>
     db.transaction(async (tx) => {
-      const checked = await checkRows(tx, importer, parsed);
+      let checked = await checkRows(tx, importer, parsed);
+      // The rows' units, share-locked until the people are in them (lockOpenUnits): a unit archived after
+      // this check read it open is read again, and its rows are then reported as in an archived unit.
+      const unitIds = checked.flatMap((r) => (r.unitId === null ? [] : [r.unitId]));
+      if (!(await lockOpenUnits((stmt) => tx.all(stmt), unitIds))) checked = await checkRows(tx, importer, parsed);
       const report = buildReport(meta, parsed, checked, today);
       if (!isClean(report)) return { ok: false as const, report };
       await insertAll(tx, importer, checked, today);

@@ -10,6 +10,8 @@ import { invalidateAllSessions } from "../auth/session";
 import { checkStatusGates } from "../hours/gates";
 import { insensitive, prisma } from "../db";
 import { type Prisma } from "../generated/prisma/client";
+import { query } from "../sql";
+import { lockOpenUnits } from "./units";
 
 // People of the organisation: lists within a scope, a person's page, political status with its
 // dated history, cadre level and committee membership, role grants.
@@ -347,9 +349,12 @@ export type PersonUpdate = {
 };
 
 export async function updatePerson(actorId: number, personId: number, input: PersonUpdate) {
-  await requireOpenUnit(input.unitId);
   const { phone, ...rest } = input;
-  await prisma.person.update({ where: { id: personId }, data: phone ? { ...rest, phone } : rest });
+  // The unit checked open and kept so until the person is in it: an archive racing with the move waits (lockOpenUnits).
+  await prisma.$transaction(async (tx) => {
+    await requireOpenUnit((stmt) => query(tx, stmt), input.unitId);
+    await tx.person.update({ where: { id: personId }, data: phone ? { ...rest, phone } : rest });
+  });
   await audit({
     actorId,
     action: "person.update",
@@ -366,7 +371,7 @@ export async function setDisabled(actorId: number, personId: number, disabled: b
 }
 
 export async function addGrant(actorId: number, personId: number, role: Role, unitId: number) {
-  await requireOpenUnit(unitId);
+  await requireOpenUnit((stmt) => query(prisma, stmt), unitId);
   await prisma.roleGrant.upsert({
     where: { personId_role_unitId: { personId, role, unitId } },
     create: { personId, role, unitId, grantedById: actorId },
@@ -380,9 +385,8 @@ export async function grantUnitOf(personId: number, grantId: number): Promise<nu
   return grant?.unitId ?? null;
 }
 
-async function requireOpenUnit(unitId: number) {
-  const unit = await prisma.orgUnit.findUnique({ where: { id: unitId }, select: { archivedAt: true } });
-  if (!unit || unit.archivedAt) throw new AppError("invalid", "所选党组织不存在或已撤销");
+async function requireOpenUnit(all: Parameters<typeof lockOpenUnits>[0], unitId: number) {
+  if (!(await lockOpenUnits(all, [unitId]))) throw new AppError("invalid", "所选党组织不存在或已撤销");
 }
 
 export async function removeGrant(actorId: number, personId: number, grantId: number) {

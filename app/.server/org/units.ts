@@ -4,7 +4,7 @@ import { type Grant, grantsCover } from "~/lib/permissions";
 import { type UnitKind } from "~/lib/vocabulary";
 import { audit } from "../audit";
 import { prisma } from "../db";
-import { anyOf, execute, query, sql, transactionLock } from "../sql";
+import { type Sql, anyOf, execute, forShare, forUpdate, inList, query, sql, transactionLock } from "../sql";
 
 // The unit tree. `path` is "/<root id>/…/<own id>/": a unit's subtree is every row whose path
 // starts with its own, one indexed prefix query.
@@ -68,11 +68,17 @@ export function allowedChildKinds(parentKind: string): UnitKind[] {
   return CHILD_KINDS[parentKind] ?? [];
 }
 
+/**
+ * Creates a unit under `parentId`. The parent is read inside the transaction, after the lock moves and
+ * archives take: a parent moved meanwhile would otherwise give the new unit its old path, and one archived
+ * meanwhile an open child.
+ */
 export async function createUnit(actorId: number, input: { parentId: number; name: string; kind: UnitKind; branchType?: "staff" | "student" | null }) {
-  const parent = await prisma.orgUnit.findUnique({ where: { id: input.parentId }, select: unitSelect });
-  if (!parent || parent.archivedAt) throw new AppError("invalid", "上级组织不存在或已撤销");
-  if (!allowedChildKinds(parent.kind).includes(input.kind)) throw new AppError("invalid", "该类型的组织不能设在所选上级组织之下");
   const unit = await prisma.$transaction(async (tx) => {
+    await query(tx, transactionLock("unit-moves"));
+    const parent = await tx.orgUnit.findUnique({ where: { id: input.parentId }, select: unitSelect });
+    if (!parent || parent.archivedAt) throw new AppError("invalid", "上级组织不存在或已撤销");
+    if (!allowedChildKinds(parent.kind).includes(input.kind)) throw new AppError("invalid", "该类型的组织不能设在所选上级组织之下");
     const created = await tx.orgUnit.create({
       data: {
         name: input.name,
@@ -86,7 +92,7 @@ export async function createUnit(actorId: number, input: { parentId: number; nam
     });
     return tx.orgUnit.update({ where: { id: created.id }, data: { path: `${parent.path}${created.id}/` }, select: unitSelect });
   });
-  await audit({ actorId, action: "unit.create", targetKind: "unit", targetId: unit.id, detail: { name: unit.name, parentId: parent.id } });
+  await audit({ actorId, action: "unit.create", targetKind: "unit", targetId: unit.id, detail: { name: unit.name, parentId: input.parentId } });
   return unit;
 }
 
@@ -134,16 +140,42 @@ export async function moveUnit(actorId: number, id: number, newParentId: number)
   await audit({ actorId, action: "unit.move", targetKind: "unit", targetId: id, detail: { from, to: newParentId } });
 }
 
-/** Archives a unit and its subtree. Refused while people still belong to any of them. */
+/**
+ * Archives a unit and its subtree. Refused while people still belong to any of them. In one transaction,
+ * after the lock moves take, with the subtree's rows locked for update before the people are counted: a
+ * person put into one of its units meanwhile (`lockOpenUnits`, which share-locks the unit) either
+ * committed before, and is counted, or waits for the archive and then finds the unit archived. Counted
+ * outside, a transfer racing with the archive (two nodes, PostgreSQL) left a person in an archived unit.
+ */
 export async function archiveUnit(actorId: number, id: number) {
-  const unit = await prisma.orgUnit.findUnique({ where: { id }, select: unitSelect });
-  if (!unit) throw new AppError("invalid", "组织不存在");
-  if (unit.parentId === null) throw new AppError("invalid", "校党委不能撤销");
-  if (unit.archivedAt) throw new AppError("invalid", "该组织已撤销");
-  const people = await prisma.person.count({ where: { unit: { path: { startsWith: unit.path } }, disabledAt: null } });
-  if (people > 0) throw new AppError("invalid", `该组织及其下级仍有 ${people} 人，请先将人员转出再撤销`);
-  await prisma.orgUnit.updateMany({ where: { path: { startsWith: unit.path }, archivedAt: null }, data: { archivedAt: new Date() } });
+  const unit = await prisma.$transaction(async (tx) => {
+    await query(tx, transactionLock("unit-moves"));
+    const unit = await tx.orgUnit.findUnique({ where: { id }, select: unitSelect });
+    if (!unit) throw new AppError("invalid", "组织不存在");
+    if (unit.parentId === null) throw new AppError("invalid", "校党委不能撤销");
+    if (unit.archivedAt) throw new AppError("invalid", "该组织已撤销");
+    await query(tx, sql`SELECT "id" FROM "OrgUnit" WHERE "path" LIKE ${unit.path + "%"}${forUpdate()}`);
+    const people = await tx.person.count({ where: { unit: { path: { startsWith: unit.path } }, disabledAt: null } });
+    if (people > 0) throw new AppError("invalid", `该组织及其下级仍有 ${people} 人，请先将人员转出再撤销`);
+    await tx.orgUnit.updateMany({ where: { path: { startsWith: unit.path }, archivedAt: null }, data: { archivedAt: new Date() } });
+    return unit;
+  });
   await audit({ actorId, action: "unit.archive", targetKind: "unit", targetId: id, detail: { name: unit.name } });
+}
+
+/**
+ * Inside a transaction that puts people into the units `ids`: whether every one of them exists and is
+ * open, each share-locked until the transaction ends so that an archive (`archiveUnit`, which locks its
+ * subtree's rows for update) cannot pass between this check and the write. On PostgreSQL a unit being
+ * archived makes this wait, then reads it archived; on SQLite the transaction's write lock already keeps
+ * them apart. `all` runs the statement on the caller's transaction (`(stmt) => query(tx, stmt)` for
+ * Prisma's, `(stmt) => tx.all(stmt)` for sqlDb()'s).
+ */
+export async function lockOpenUnits(all: (stmt: Sql) => Promise<{ id: unknown }[]>, ids: readonly number[]): Promise<boolean> {
+  const wanted = new Set(ids);
+  if (wanted.size === 0) return true;
+  const open = await all(sql`SELECT "id" FROM "OrgUnit" WHERE "id" ${inList([...wanted])} AND "archivedAt" IS NULL${forShare()}`);
+  return open.length === wanted.size;
 }
 
 /** "/1/7/42/" → "/1/7/"; the root's parent path is "/", which no grant covers. */
