@@ -34,7 +34,6 @@ export const SQLITE_ONLY: Record<string, string> = {
   "notify-outbox.test.ts": ownSqliteFile,
   "seed.test.ts": ownSqliteFile,
   "seed-meetings.test.ts": ownSqliteFile,
-  "throttle-store.test.ts": ownSqliteFile,
   "unread-count.test.ts": ownSqliteFile,
   "credit-repair.test.ts": ownServerFile,
   "notify-pages.test.ts": ownServerFile,
