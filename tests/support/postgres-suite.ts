@@ -33,7 +33,6 @@ export const SQLITE_ONLY: Record<string, string> = {
   "mailbox-escalation.test.ts": ownSqliteFile,
   "notify-outbox.test.ts": ownSqliteFile,
   "seed.test.ts": ownSqliteFile,
-  "seed-meetings.test.ts": ownSqliteFile,
   "unread-count.test.ts": ownSqliteFile,
   "credit-repair.test.ts": ownServerFile,
   "notify-pages.test.ts": ownServerFile,
