@@ -32,7 +32,6 @@ export const SQLITE_ONLY: Record<string, string> = {
   "duties-counts.test.ts": ownSqliteFile,
   "mailbox-escalation.test.ts": ownSqliteFile,
   "notify-outbox.test.ts": ownSqliteFile,
-  "seed.test.ts": ownSqliteFile,
   "unread-count.test.ts": ownSqliteFile,
   "credit-repair.test.ts": ownServerFile,
   "notify-pages.test.ts": ownServerFile,
