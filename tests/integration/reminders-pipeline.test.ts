@@ -1,19 +1,18 @@
 import fs from "node:fs";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { storedTimestamp } from "~/lib/timestamp";
-import { type Factory, openFactory } from "../factories";
-import { TEMPLATE_DB } from "../support/paths";
 
 // A development-file step due early next month is reminded at its lead time (decision 059), not from
 // the 1st: the pipeline source lists as far ahead as the longest pipeline lead reaches, the rule pack's
-// if it sets one. The scheduler runs with its clock on a real SQLite file and writes through notify().
+// if it sets one. The scheduler runs with its clock on a real database (SQLite, or PostgreSQL in the
+// integration-pg run) and writes through notify().
 
-const { dbFile, packDir, dataDir } = vi.hoisted(() => {
+// Before any import: the app's env module reads DATABASE_URL once, when it is first imported.
+const { testDb, packDir, dataDir } = await vi.hoisted(async () => {
+  const { inProcessDatabase } = await import("../support/in-process-db");
   const stamp = `${process.pid}-${Date.now()}`;
-  const dbFile = `${process.cwd()}/tests/.tmp/reminders-pipeline-${stamp}.db`;
-  process.env.DATABASE_URL = `file:${dbFile}`;
   return {
-    dbFile,
+    testDb: await inProcessDatabase("reminders-pipeline"),
     packDir: `${process.cwd()}/tests/.tmp/reminder-pipeline-packs-${stamp}`,
     dataDir: `${process.cwd()}/tests/.tmp/reminder-pipeline-data-${stamp}`,
   };
@@ -22,12 +21,11 @@ const { dbFile, packDir, dataDir } = vi.hoisted(() => {
 /** A Beijing wall-clock time as an instant. */
 const beijing = (s: string) => new Date(`${s}+08:00`);
 
-let f: Factory;
+const f = testDb.factory;
 let sched: typeof import("../../app/.server/reminders/scheduler");
 let applicant: number;
 
 beforeAll(async () => {
-  fs.copyFileSync(TEMPLATE_DB, dbFile);
   // The shipped pack, and one the school may choose whose development-file reminder comes two weeks ahead.
   fs.mkdirSync(packDir, { recursive: true });
   const shipped = fs.readFileSync("content/rule-packs/cpc-2019.yaml", "utf8");
@@ -40,7 +38,6 @@ beforeAll(async () => {
   process.env.DATA_DIR = dataDir;
   sched = await import("../../app/.server/reminders/scheduler");
 
-  f = openFactory(dbFile);
   const branch = f.unit({ name: "提醒发展支部", kind: "branch", branchType: "student" });
   const secretary = f.person({ number: "PS1", name: "提醒书记", unitId: branch.id, politicalStatus: "member" });
   applicant = f.person({ number: "PA1", name: "提醒申请人", unitId: branch.id, politicalStatus: "applicant" });
@@ -52,9 +49,8 @@ beforeAll(async () => {
     .run(applicant, "2027-01-02T00:00:00.000+00:00", secretary, storedTimestamp(new Date()), `${applicant}:apply`);
 });
 
-afterAll(() => {
-  f?.close();
-  for (const s of ["", "-wal", "-shm"]) fs.rmSync(dbFile + s, { force: true });
+afterAll(async () => {
+  await testDb.remove();
   fs.rmSync(packDir, { recursive: true, force: true });
   fs.rmSync(dataDir, { recursive: true, force: true });
 });

@@ -1,20 +1,23 @@
 import fs from "node:fs";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { storedTimestamp } from "~/lib/timestamp";
-import { type Factory, openFactory } from "../factories";
 import { openQuizFactory } from "../quiz-factories";
-import { TEMPLATE_DB } from "../support/paths";
 
-// The reminder scheduler (decision 058) on a real SQLite file, asking the real to-do sources and
-// writing through the real notify(): the sweep is run with its clock, as the runner runs it every few
-// minutes, so "the evening before" and "23 hours before it closes" are reached without waiting. What a
-// person would check is her inbox (Notification rows) and what would leave the server (the outbox).
+// The reminder scheduler (decision 058) on a real database (SQLite, or PostgreSQL in the integration-pg
+// run), asking the real to-do sources and writing through the real notify(): the sweep is run with its
+// clock, as the runner runs it every few minutes, so "the evening before" and "23 hours before it closes"
+// are reached without waiting. What a person would check is her inbox (Notification rows) and what would
+// leave the server (the outbox).
 
-const { dbFile, packDir, dataDir } = vi.hoisted(() => {
+// Before any import: the app's env module reads DATABASE_URL once, when it is first imported.
+const { testDb, packDir, dataDir } = await vi.hoisted(async () => {
+  const { inProcessDatabase } = await import("../support/in-process-db");
   const stamp = `${process.pid}-${Date.now()}`;
-  const dbFile = `${process.cwd()}/tests/.tmp/reminders-${stamp}.db`;
-  process.env.DATABASE_URL = `file:${dbFile}`;
-  return { dbFile, packDir: `${process.cwd()}/tests/.tmp/reminder-packs-${stamp}`, dataDir: `${process.cwd()}/tests/.tmp/reminder-data-${stamp}` };
+  return {
+    testDb: await inProcessDatabase("reminders"),
+    packDir: `${process.cwd()}/tests/.tmp/reminder-packs-${stamp}`,
+    dataDir: `${process.cwd()}/tests/.tmp/reminder-data-${stamp}`,
+  };
 });
 
 const HOUR = 3600_000;
@@ -26,12 +29,11 @@ const day = new Date(Date.now() + 7 * DAY + 8 * HOUR).toISOString().slice(0, 10)
 const EVENING = beijing(`${day}T20:05:00`);
 const TOMORROW_2PM = new Date(beijing(`${day}T14:00:00`).getTime() + DAY);
 
-let f: Factory;
+const f = testDb.factory;
 let sched: typeof import("../../app/.server/reminders/scheduler");
 const ids: Record<string, number> = {};
 
 beforeAll(async () => {
-  fs.copyFileSync(TEMPLATE_DB, dbFile);
   // The shipped pack, and a second one the school may choose that changes the quiz's lead.
   fs.mkdirSync(packDir, { recursive: true });
   const shipped = fs.readFileSync("content/rule-packs/cpc-2019.yaml", "utf8");
@@ -47,7 +49,6 @@ beforeAll(async () => {
   process.env.SMTP_FROM = "网上党校 <notify@dangxiao.test>";
   sched = await import("../../app/.server/reminders/scheduler");
 
-  f = openFactory(dbFile);
   const college = f.unit({ name: "提醒学院党委", kind: "college" });
   const branch = f.unit({ name: "提醒第一党支部", kind: "branch", branchType: "student", parent: college });
   const other = f.unit({ name: "提醒第二党支部", kind: "branch", branchType: "student", parent: college });
@@ -93,9 +94,8 @@ beforeAll(async () => {
   );
 });
 
-afterAll(() => {
-  f?.close();
-  for (const s of ["", "-wal", "-shm"]) fs.rmSync(dbFile + s, { force: true });
+afterAll(async () => {
+  await testDb.remove();
   fs.rmSync(packDir, { recursive: true, force: true });
   fs.rmSync(dataDir, { recursive: true, force: true });
 });

@@ -2,19 +2,17 @@ import fs from "node:fs";
 import path from "node:path";
 import { parse, stringify } from "yaml";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { openFactory } from "../factories";
-import { TEMPLATE_DB } from "../support/paths";
 
-// Requirements under the pack in force, on a real SQLite file: one person's page and the batch
-// line per person the dashboards use, with the school's overrides and a change of pack.
+// Requirements under the pack in force, on a real database (SQLite, or PostgreSQL in the integration-pg
+// run): one person's page and the batch line per person the dashboards use, with the school's overrides
+// and a change of pack.
 
-const { dbFile, packsDir } = vi.hoisted(() => {
-  const stamp = `${process.pid}-${Date.now()}`;
-  const dbFile = `${process.cwd()}/tests/.tmp/requirements-${stamp}.db`;
-  const packsDir = `${process.cwd()}/tests/.tmp/rule-packs-${stamp}`;
-  process.env.DATABASE_URL = `file:${dbFile}`;
+// Before any import: the app's env module reads DATABASE_URL once, when it is first imported.
+const { testDb, packsDir } = await vi.hoisted(async () => {
+  const { inProcessDatabase } = await import("../support/in-process-db");
+  const packsDir = `${process.cwd()}/tests/.tmp/rule-packs-${process.pid}-${Date.now()}`;
   process.env.RULE_PACKS_DIR = packsDir;
-  return { dbFile, packsDir };
+  return { testDb: await inProcessDatabase("requirements"), packsDir };
 });
 
 let reqs: typeof import("../../app/.server/hours/requirements");
@@ -24,7 +22,6 @@ const YEAR = 2025;
 const at = (s: string) => new Date(`${s}T04:00:00Z`);
 
 beforeAll(async () => {
-  fs.copyFileSync(TEMPLATE_DB, dbFile);
   fs.mkdirSync(packsDir, { recursive: true });
   const shipped = fs.readFileSync(path.resolve("content/rule-packs/cpc-2019.yaml"), "utf8");
   fs.writeFileSync(path.join(packsDir, "cpc-2019.yaml"), shipped);
@@ -36,7 +33,7 @@ beforeAll(async () => {
   fs.writeFileSync(path.join(packsDir, "test-strict.yaml"), stringify(strict));
   fs.writeFileSync(path.join(packsDir, "broken.yaml"), "id: broken\nname: 坏的\n");
 
-  const f = openFactory(dbFile);
+  const f = testDb.factory;
   const root = f.unit({ name: "党委", kind: "committee" });
   ids.admin = f.person({ number: "A1", name: "管理员", unitId: root.id, politicalStatus: "member" });
   ids.member = f.person({ number: "P1", name: "全年党员", unitId: root.id, politicalStatus: "member" });
@@ -52,12 +49,11 @@ beforeAll(async () => {
   f.hours({ personId: ids.newcomer, year: YEAR, amount: 1000, category: "quiz", sourceKind: "quiz", sourceId: "1", earnedAt: at("2025-08-01") });
   f.hours({ personId: ids.cadre, year: YEAR, amount: 4000, category: "party_school", sourceKind: "activity", sourceId: "2", earnedAt: at("2025-05-01") });
   f.hours({ personId: ids.cadre, year: YEAR, amount: 1000, category: "online", sourceKind: "lesson", sourceId: "1", earnedAt: at("2025-05-02") });
-  f.close();
   reqs = await import("../../app/.server/hours/requirements");
   packs = await import("../../app/.server/hours/rule-packs");
 });
-afterAll(() => {
-  for (const s of ["", "-wal", "-shm"]) fs.rmSync(dbFile + s, { force: true });
+afterAll(async () => {
+  await testDb.remove();
   fs.rmSync(packsDir, { recursive: true, force: true });
 });
 

@@ -1,41 +1,43 @@
 import fs from "node:fs";
-import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { seedDemoUniversity } from "../../prisma/seed";
 import { seedDemoHistory } from "../../prisma/seed-history";
 import { seedDemoMeetings } from "../../prisma/seed-meetings";
 import { syncContentIntoFile } from "../../scripts/lib/content-sync";
-import { ROOT, TEMPLATE_DB } from "../support/paths";
+import { storedTimestamp } from "../../app/lib/timestamp";
+import { type DemoFile, seedAsStartDoes } from "../support/demo-seed";
+import { ROOT } from "../support/paths";
 
 // The demo's meetings recorded whole (decision 056), written on the year of history as `npm start`
 // writes them: every held meeting has its record, 补学 done is credited once and only to people who
-// were absent, the coming weeks are planned, and a second run writes nothing.
+// were absent, the coming weeks are planned, and a second run writes nothing. On PostgreSQL the demo is
+// seeded into a SQLite file and moved in, as a first start there does (tests/support/demo-seed.ts).
 
-const { dbFile, dataDir } = vi.hoisted(() => {
-  const stamp = `${process.pid}-${Date.now()}`;
-  const dbFile = `${process.cwd()}/tests/.tmp/seed-meetings-${stamp}.db`;
-  const dataDir = `${process.cwd()}/tests/.tmp/seed-meetings-data-${stamp}`;
-  process.env.DATABASE_URL = `file:${dbFile}`;
+// Before any import: the app's env module reads DATABASE_URL once, when it is first imported.
+const { testDb, dataDir } = await vi.hoisted(async () => {
+  const { inProcessDatabase } = await import("../support/in-process-db");
+  const dataDir = `${process.cwd()}/tests/.tmp/seed-meetings-data-${process.pid}-${Date.now()}`;
   process.env.DATA_DIR = dataDir;
-  return { dbFile, dataDir };
+  return { testDb: await inProcessDatabase("seed-meetings"), dataDir };
 });
 
 const NOW = new Date("2026-11-23T04:00:00Z");
-let db: Database.Database;
+const db = testDb.db;
+let demo: DemoFile | undefined;
 let summary: string | null;
 
 beforeAll(async () => {
-  fs.copyFileSync(TEMPLATE_DB, dbFile);
-  await seedDemoUniversity(dbFile);
-  // The history needs the banks and courses, synced as `npm start` syncs them.
-  await syncContentIntoFile(dbFile, ROOT);
-  expect(seedDemoHistory(dbFile, NOW)).not.toBeNull();
-  summary = seedDemoMeetings(dbFile, NOW);
-  db = new Database(dbFile, { readonly: true });
+  demo = await seedAsStartDoes(testDb, async (file) => {
+    await seedDemoUniversity(file);
+    // The history needs the banks and courses, synced as `npm start` syncs them.
+    await syncContentIntoFile(file, ROOT);
+    expect(seedDemoHistory(file, NOW)).not.toBeNull();
+    summary = seedDemoMeetings(file, NOW);
+  });
 }, 120_000);
-afterAll(() => {
-  db?.close();
-  for (const s of ["", "-wal", "-shm"]) fs.rmSync(dbFile + s, { force: true });
+afterAll(async () => {
+  demo?.remove();
+  await testDb.remove();
   fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
@@ -50,7 +52,8 @@ describe("demo meetings", () => {
       ),
     ).toBe(0);
     expect(count("SELECT COUNT(*) AS n FROM Activity WHERE status = 'confirmed' AND kind <> 'party_school'")).toBeGreaterThan(100);
-    expect(seedDemoMeetings(dbFile, NOW)).toBeNull();
+    // A second run on the seed's file (a restart on one machine) writes nothing.
+    expect(seedDemoMeetings(demo!.file, NOW)).toBeNull();
   });
 
   it("gives leave and 补学 only to the absent, and credits each 补学 done once", () => {
@@ -69,15 +72,15 @@ describe("demo meetings", () => {
   });
 
   it("plans the coming weeks of the demo branches", () => {
-    expect(count("SELECT COUNT(*) AS n FROM Activity WHERE status = 'open' AND startsAt > ? AND agenda IS NOT NULL", NOW.getTime())).toBeGreaterThanOrEqual(3);
+    // After NOW as the timestamp text rows hold (decision 074): SQLite held every text greater than a number.
+    const after = storedTimestamp(NOW);
+    expect(count("SELECT COUNT(*) AS n FROM Activity WHERE status = 'open' AND startsAt > ? AND agenda IS NOT NULL", after)).toBeGreaterThanOrEqual(3);
     // The demo seed's coming 主题党日 (seed-todo.ts) is given its place and agenda, not planned a second time.
-    expect(count("SELECT COUNT(*) AS n FROM Activity WHERE status = 'open' AND startsAt > ? AND kind <> 'party_school' AND place IS NULL", NOW.getTime())).toBe(
-      0,
-    );
+    expect(count("SELECT COUNT(*) AS n FROM Activity WHERE status = 'open' AND startsAt > ? AND kind <> 'party_school' AND place IS NULL", after)).toBe(0);
     expect(
       count(
-        "SELECT COALESCE(MAX(c), 0) AS n FROM (SELECT COUNT(*) AS c FROM Activity WHERE status = 'open' AND kind = 'theme_day' AND startsAt > ? GROUP BY unitId)",
-        NOW.getTime(),
+        "SELECT COALESCE(MAX(c), 0) AS n FROM (SELECT COUNT(*) AS c FROM Activity WHERE status = 'open' AND kind = 'theme_day' AND startsAt > ? GROUP BY unitId) AS units",
+        after,
       ),
     ).toBe(1);
   });

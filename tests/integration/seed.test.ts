@@ -1,33 +1,41 @@
 import fs from "node:fs";
 import path from "node:path";
-import Database from "better-sqlite3";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { DEMO_ACCOUNTS, seedDemoUniversity } from "../../prisma/seed";
 import { renderPostMarkdown } from "../../app/lib/post-markdown";
 import { seedDemoLessonThreads } from "../../prisma/seed-lesson-threads";
-import { ROOT, TEMPLATE_DB } from "../support/paths";
+import { syncContentIntoFile } from "../../scripts/lib/content-sync";
+import { type DemoFile, seedAsStartDoes } from "../support/demo-seed";
+import { ROOT } from "../support/paths";
 
-// The content sync of the last describe runs on the app's modules, which read these at import.
-const { dbFile, dataDir } = vi.hoisted(() => {
-  const stamp = `${process.pid}-${Date.now()}`;
-  const dbFile = `${process.cwd()}/tests/.tmp/seed-${stamp}.db`;
-  const dataDir = `${process.cwd()}/tests/.tmp/seed-data-${stamp}`;
-  process.env.DATABASE_URL = `file:${dbFile}`;
+// The demo university as a first `npm start` writes it, checked in the database the app then serves:
+// on SQLite the seed's file itself, on PostgreSQL the database it was moved into (tests/support/demo-seed.ts).
+
+// Before any import: the app's env module (the content sync runs on the app's modules) reads these once.
+const { testDb, dataDir } = await vi.hoisted(async () => {
+  const { inProcessDatabase } = await import("../support/in-process-db");
+  const dataDir = `${process.cwd()}/tests/.tmp/seed-data-${process.pid}-${Date.now()}`;
   process.env.DATA_DIR = dataDir;
-  return { dbFile, dataDir };
+  return { testDb: await inProcessDatabase("seed"), dataDir };
 });
-let db: Database.Database;
+const db = testDb.db;
+let demo: DemoFile | undefined;
 let summary: Awaited<ReturnType<typeof seedDemoUniversity>>;
+let threads: number;
 
 beforeAll(async () => {
-  fs.copyFileSync(TEMPLATE_DB, dbFile);
-  summary = await seedDemoUniversity(dbFile, new Date(), { dataDir });
-  db = new Database(dbFile, { readonly: true });
-});
-afterAll(() => {
-  db?.close();
-  for (const s of ["", "-wal", "-shm"]) fs.rmSync(dbFile + s, { force: true });
+  demo = await seedAsStartDoes(testDb, async (file) => {
+    summary = await seedDemoUniversity(file, new Date(), { dataDir });
+    // The demo's threads under lessons are written after the content sync, as `npm start` writes them.
+    const synced = await syncContentIntoFile(file, ROOT);
+    expect(synced.courses.failed).toEqual([]);
+    threads = seedDemoLessonThreads(file);
+  });
+}, 240_000);
+afterAll(async () => {
+  demo?.remove();
+  await testDb.remove();
   fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
@@ -385,20 +393,6 @@ describe("the demo accounts' inboxes (decision 054)", () => {
 });
 
 describe("the demo's threads under lessons, written after the content sync as `npm start` does", () => {
-  let threads: number;
-  beforeAll(async () => {
-    const { syncContentCourses } = await import("../../app/.server/content/course-sync");
-    const { SqliteSqlDb } = await import("../../app/.server/sql-sqlite");
-    const writer = new Database(dbFile, { timeout: 5000 });
-    try {
-      const synced = await syncContentCourses({ dir: path.join(ROOT, "content", "courses"), projectRoot: ROOT, db: new SqliteSqlDb(writer) });
-      expect(synced.failed).toEqual([]);
-    } finally {
-      writer.close();
-    }
-    threads = seedDemoLessonThreads(dbFile);
-  }, 120_000);
-
   const lessonThreads = () =>
     db
       .prepare(
@@ -448,7 +442,8 @@ describe("the demo's threads under lessons, written after the content sync as `n
 
   it("writes them once: a restart adds nothing", () => {
     const before = count(`SELECT COUNT(*) AS n FROM "DiscussionPost"`);
-    expect(seedDemoLessonThreads(dbFile)).toBe(0);
+    // A restart on one machine runs the thread seed on the file again.
+    expect(seedDemoLessonThreads(demo!.file)).toBe(0);
     expect(count(`SELECT COUNT(*) AS n FROM "DiscussionPost"`)).toBe(before);
     expect(lessonThreads()).toHaveLength(4);
   });

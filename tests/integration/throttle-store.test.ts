@@ -1,37 +1,30 @@
 import { spawn } from "node:child_process";
-import fs from "node:fs";
 import path from "node:path";
-import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { sql } from "../../app/.server/sql";
-import { SqliteSqlDb } from "../../app/.server/sql-sqlite";
+import { type SqlDb, sql } from "../../app/.server/sql";
 import { createPgSqlDb } from "../../app/.server/sql-pg";
-import { ROOT, TEMPLATE_DB } from "../support/paths";
+import { ROOT } from "../support/paths";
 import { freshPostgresDatabase } from "../support/postgres";
 
-// The sign-in throttle kept in the database (decisions 029, 076), on a real SQLite file: the limits,
-// windows and locks of before (these cases were the in-memory throttle's unit tests), and claims from
-// several processes at once counted against one set of limits (the "count, then write" race closed).
+// The sign-in throttle kept in the database (decisions 029, 076), on a real database (SQLite, or
+// PostgreSQL in the integration-pg run) through the app's own connection: the limits, windows and locks
+// of before (these cases were the in-memory throttle's unit tests), and claims from several processes at
+// once counted against one set of limits (the "count, then write" race closed).
 
-const { dbFile } = vi.hoisted(() => {
-  const dbFile = `${process.cwd()}/tests/.tmp/throttle-${process.pid}-${Date.now()}.db`;
-  process.env.DATABASE_URL = `file:${dbFile}`;
-  return { dbFile };
+// Before any import: the app's env module reads DATABASE_URL once, when it is first imported.
+const { testDb } = await vi.hoisted(async () => {
+  const { inProcessDatabase } = await import("../support/in-process-db");
+  return { testDb: await inProcessDatabase("throttle") };
 });
 let t: typeof import("../../app/.server/auth/throttle");
-let db: Database.Database;
-let sqlDb: SqliteSqlDb;
+let sqlDb: SqlDb;
 
 beforeAll(async () => {
-  fs.copyFileSync(TEMPLATE_DB, dbFile);
-  db = new Database(dbFile, { timeout: 5000 });
-  db.pragma("journal_mode = WAL");
-  sqlDb = new SqliteSqlDb(db);
+  sqlDb = (await import("../../app/.server/db")).sqlDb();
   t = await import("../../app/.server/auth/throttle");
 });
-afterAll(() => {
-  db.close();
-  for (const s of ["", "-wal", "-shm"]) fs.rmSync(dbFile + s, { force: true });
+afterAll(async () => {
+  await testDb.remove();
 });
 
 let n = 0;
@@ -139,7 +132,7 @@ describe("one limit", () => {
   it("lets the sweeper delete rows older than every window and lock, and nothing younger", async () => {
     const { clock, throttle, key, fail } = throttleWithClock(policy, Date.UTC(2026, 11, 1));
     await fail();
-    const rows = () => (db.prepare(`SELECT COUNT(*) AS "n" FROM "SignInAttempt" WHERE "key" = ?`).get(key.key) as { n: number }).n;
+    const rows = () => (testDb.db.prepare(`SELECT COUNT(*) AS "n" FROM "SignInAttempt" WHERE "key" = ?`).get(key.key) as { n: number }).n;
     expect(rows()).toBe(1);
     clock.t += t.ACCOUNT_POLICY.windowMs - 1;
     await throttle.sweep();
@@ -247,7 +240,7 @@ describe("claims from several processes at once", () => {
       Array.from({ length: PROCESSES }, () => {
         const child = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "tests", "support", "throttle-claimer.ts")], {
           cwd: ROOT,
-          env: { ...process.env, DATABASE_URL: `file:${dbFile}`, CLAIM_AT: String(startAt), CLAIMS: String(EACH) },
+          env: { ...process.env, DATABASE_URL: testDb.url, CLAIM_AT: String(startAt), CLAIMS: String(EACH) },
           stdio: ["ignore", "pipe", "inherit"],
         });
         let out = "";

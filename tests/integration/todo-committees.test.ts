@@ -1,28 +1,23 @@
-import fs from "node:fs";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { storedTimestamp } from "~/lib/timestamp";
-import { type Factory, openFactory } from "../factories";
-import { TEMPLATE_DB } from "../support/paths";
 
 // The events source reads who is expected at every 支委会 of a batch in two statements (decision 059),
 // where it asked the meeting pages' rule once per meeting. It must list each 支委会 to exactly the people
 // of its own unit that rule names (`expectedAttendees`, decision 056): the committee members of the
 // unit's subtree when there are any (active party members), else its party members.
 
-const { dbFile } = vi.hoisted(() => {
-  const dbFile = `${process.cwd()}/tests/.tmp/todo-committees-${process.pid}-${Date.now()}.db`;
-  process.env.DATABASE_URL = `file:${dbFile}`;
-  return { dbFile };
+// Before any import: the app's env module reads DATABASE_URL once, when it is first imported.
+const { testDb } = await vi.hoisted(async () => {
+  const { inProcessDatabase } = await import("../support/in-process-db");
+  return { testDb: await inProcessDatabase("todo-committees") };
 });
 
 const HOUR = 3600_000;
-let f: Factory;
+const f = testDb.factory;
 const ids: Record<string, number> = {};
 const personIds: number[] = [];
 
 beforeAll(() => {
-  fs.copyFileSync(TEMPLATE_DB, dbFile);
-  f = openFactory(dbFile);
   const college = f.unit({ name: "支委会学院党委", kind: "college" });
   const withCommittee = f.unit({ name: "有支委支部", kind: "branch", branchType: "student", parent: college });
   const without = f.unit({ name: "无支委支部", kind: "branch", branchType: "student", parent: college });
@@ -69,9 +64,8 @@ beforeAll(() => {
   meeting(college.id, "学院支委会");
 });
 
-afterAll(() => {
-  f?.close();
-  for (const s of ["", "-wal", "-shm"]) fs.rmSync(dbFile + s, { force: true });
+afterAll(async () => {
+  await testDb.remove();
 });
 
 /** Who, of all the people here, sees each meeting (by its title) on their to-do list: one batch through the events source. */
