@@ -25,7 +25,6 @@ export const SQLITE_ONLY: Record<string, string> = {
   "move-to-postgres.test.ts": "moves a SQLite file into PostgreSQL: both engines by design",
   // Not yet on the PostgreSQL handle.
   "contest-entering.test.ts": ownSqliteFile,
-  "contest-ranking.test.ts": ownSqliteFile,
   "course-sync.test.ts": ownSqliteFile,
   "credit-repair-pass.test.ts": ownSqliteFile,
   "db-transactions.test.ts": ownSqliteFile,
