@@ -38,7 +38,6 @@ export const SQLITE_ONLY: Record<string, string> = {
   "seed-meetings.test.ts": ownSqliteFile,
   "throttle-store.test.ts": ownSqliteFile,
   "todo-committees.test.ts": ownSqliteFile,
-  "unread-count.test.ts": ownSqliteFile,
   "credit-repair.test.ts": ownServerFile,
   "notify-pages.test.ts": ownServerFile,
   "seed-classes.test.ts": ownServerFile,
