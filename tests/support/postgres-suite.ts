@@ -26,10 +26,8 @@ export const SQLITE_ONLY: Record<string, string> = {
   // Not yet on the PostgreSQL handle.
   "contest-entering.test.ts": ownSqliteFile,
   "course-sync.test.ts": ownSqliteFile,
-  "credit-repair-pass.test.ts": ownSqliteFile,
   "db-transactions.test.ts": ownSqliteFile,
   "duties-counts.test.ts": ownSqliteFile,
-  "mailbox-escalation.test.ts": ownSqliteFile,
   "notify-outbox.test.ts": ownSqliteFile,
   "reminders.test.ts": ownSqliteFile,
   "reminders-pipeline.test.ts": ownSqliteFile,
