@@ -25,7 +25,6 @@ export const SQLITE_ONLY: Record<string, string> = {
   "move-to-postgres.test.ts": "moves a SQLite file into PostgreSQL: both engines by design",
   // Not yet on the PostgreSQL handle.
   "duties-counts.test.ts": ownSqliteFile,
-  "notify-outbox.test.ts": ownSqliteFile,
   "reminders.test.ts": ownSqliteFile,
   "reminders-pipeline.test.ts": ownSqliteFile,
   "requirements.test.ts": ownSqliteFile,
