@@ -24,7 +24,6 @@ export const SQLITE_ONLY: Record<string, string> = {
   "background-lock-sqlite.test.ts": "the background lock's file beside a SQLite database (on PostgreSQL: background-postgres.test.ts)",
   "move-to-postgres.test.ts": "moves a SQLite file into PostgreSQL: both engines by design",
   // Not yet on the PostgreSQL handle.
-  "duties-counts.test.ts": ownSqliteFile,
   "reminders.test.ts": ownSqliteFile,
   "reminders-pipeline.test.ts": ownSqliteFile,
   "requirements.test.ts": ownSqliteFile,
