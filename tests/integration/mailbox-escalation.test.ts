@@ -86,7 +86,10 @@ describe("escalation by the sweeper", () => {
     expect(audited).toEqual([{ actorId: null }]);
   });
 
-  it("shows the escalated letter on the college handler's desk, still anonymous", async () => {
+  // The server starts only now, so its own sweeper (every 30 s, on the real clock) cannot move the letters
+  // before the test above has; its start alone may take most of a minute on the loaded machine (spawnServer
+  // waits up to 90 s), so this test has the server's start limit and some time for its pages.
+  it("shows the escalated letter on the college handler's desk, still anonymous", { timeout: 120_000 }, async () => {
     server = await spawnServer({ dbFile: testDb.target });
     const handler = new Client(server.url);
     expect((await handler.login("H1", PASSWORD)).status).toBe(302);
