@@ -29,9 +29,10 @@ beforeAll(async () => {
   work = fs.mkdtempSync(path.join(os.tmpdir(), "wsdx-courses-"));
 }, 60_000);
 afterAll(async () => {
-  await testDb.remove();
+  // The files first: they go even when the database can no longer be reached.
   fs.rmSync(dataDir, { recursive: true, force: true });
   if (work) fs.rmSync(work, { recursive: true, force: true });
+  await testDb.remove();
 });
 
 const lessons = (slug: string) =>

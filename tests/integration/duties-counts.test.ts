@@ -77,8 +77,9 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await testDb.remove();
+  // The files first: they go even when the database can no longer be reached.
   fs.rmSync(dataDir, { recursive: true, force: true });
+  await testDb.remove();
 });
 
 const count = (q: string, ...args: unknown[]) => (db.prepare(q).get(...args) as { n: number }).n;

@@ -56,8 +56,9 @@ beforeAll(async () => {
 afterAll(async () => {
   await push?.close();
   await smtp?.close();
-  await testDb.remove();
+  // The files first: they go even when the database can no longer be reached.
   fs.rmSync(dataDir, { recursive: true, force: true });
+  await testDb.remove();
 });
 
 /** A person with quiet hours off (unless told) and, when asked, a browser subscribed to push. */
