@@ -1,22 +1,19 @@
-import fs from "node:fs";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { gradeQuestion } from "~/lib/quiz-grading";
 import { optionOrder, shuffled } from "~/lib/quiz-shuffle";
 import { openContestFactory } from "../contest-factories";
-import { type Factory, openFactory } from "../factories";
 import { openQuizFactory } from "../quiz-factories";
-import { TEMPLATE_DB } from "../support/paths";
 
-// Entering a contest and handing in, straight from the domain modules on a real SQLite file
-// (decision 068): the paper drawn from the cached bank pools is the one the former per-draw read gave
-// for the same seed; an edit to a bank (archive, add, re-tag, delete) reaches the next draw; the entry
-// stores that paper in one insert; hand-in's one statement scores what a row-by-row recomputation
-// of the stored answers gives, and credits the 学时 with it.
+// Entering a contest and handing in, straight from the domain modules on a real database (decision
+// 068; SQLite, or PostgreSQL in the integration-pg run): the paper drawn from the cached bank pools is
+// the one the former per-draw read gave for the same seed; an edit to a bank (archive, add, re-tag,
+// delete) reaches the next draw; the entry stores that paper in one insert; hand-in's one statement
+// scores what a row-by-row recomputation of the stored answers gives, and credits the 学时 with it.
 
-const { dbFile } = vi.hoisted(() => {
-  const dbFile = `${process.cwd()}/tests/.tmp/contest-entering-${process.pid}-${Date.now()}.db`;
-  process.env.DATABASE_URL = `file:${dbFile}`;
-  return { dbFile };
+// Before any import: the app's env module reads DATABASE_URL once, when it is first imported.
+const { testDb } = await vi.hoisted(async () => {
+  const { inProcessDatabase } = await import("../support/in-process-db");
+  return { testDb: await inProcessDatabase("contest-entering") };
 });
 type PaperModule = typeof import("../../app/.server/quiz/paper");
 type SlotRow = import("../../app/.server/quiz/paper").SlotRow;
@@ -25,16 +22,13 @@ let entries: typeof import("../../app/.server/contest/entries");
 let intake: typeof import("../../app/.server/contest/intake");
 let results: typeof import("../../app/.server/contest/results");
 let db: typeof import("../../app/.server/db");
-let f: Factory;
-let qf: ReturnType<typeof openQuizFactory>;
+const f = testDb.factory;
+const qf = openQuizFactory(f.db);
 const ids: Record<string, number> = {};
 const banks: { a: number; b: number; c: number } = { a: 0, b: 0, c: 0 };
 const ts = (d: Date) => d.toISOString().replace("Z", "+00:00");
 
 beforeAll(async () => {
-  fs.copyFileSync(TEMPLATE_DB, dbFile);
-  f = openFactory(dbFile);
-  qf = openQuizFactory(f.db);
   const root = f.unit({ name: "党委", kind: "committee" });
   const branch = f.unit({ name: "第一党支部", kind: "branch", branchType: "student", parent: root });
   for (let i = 1; i <= 6; i++) ids[`p${i}`] = f.person({ number: `p${i}`, name: `学员${i}`, unitId: branch.id, politicalStatus: "member" });
@@ -62,9 +56,7 @@ beforeAll(async () => {
   db = await import("../../app/.server/db");
 });
 afterAll(async () => {
-  f?.close();
-  await db?.prisma.$disconnect();
-  for (const s of ["", "-wal", "-shm"]) fs.rmSync(dbFile + s, { force: true });
+  await testDb.remove();
 });
 
 /** The draw as it was before decision 068 (every question of the banks read through Prisma per draw), kept as the reference. */

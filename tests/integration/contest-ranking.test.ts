@@ -1,27 +1,22 @@
-import fs from "node:fs";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { openContestFactory } from "../contest-factories";
-import { openFactory } from "../factories";
 import { openQuizFactory } from "../quiz-factories";
-import { TEMPLATE_DB } from "../support/paths";
 
-// What a learner's contest page shows, straight from the domain module on a real SQLite file: one's
-// own place among the finished papers (ties share it) and the public ranking, where a name appears
-// only with its owner's consent.
+// What a learner's contest page shows, straight from the domain module on a real database (SQLite, or
+// PostgreSQL in the integration-pg run): one's own place among the finished papers (ties share it) and
+// the public ranking, where a name appears only with its owner's consent.
 
 // Before any import: the app's env module reads DATABASE_URL once, when it is first imported.
-const { dbFile } = vi.hoisted(() => {
-  const dbFile = `${process.cwd()}/tests/.tmp/contest-ranking-${process.pid}-${Date.now()}.db`;
-  process.env.DATABASE_URL = `file:${dbFile}`;
-  return { dbFile };
+const { testDb } = await vi.hoisted(async () => {
+  const { inProcessDatabase } = await import("../support/in-process-db");
+  return { testDb: await inProcessDatabase("contest-ranking") };
 });
 let results: typeof import("../../app/.server/contest/results");
 let contestId: number;
 const people: Record<string, number> = {};
 
 beforeAll(async () => {
-  fs.copyFileSync(TEMPLATE_DB, dbFile);
-  const f = openFactory(dbFile);
+  const f = testDb.factory;
   const qf = openQuizFactory(f.db);
   const cf = openContestFactory(f.db);
   const root = f.unit({ name: "党委", kind: "committee" });
@@ -50,11 +45,10 @@ beforeAll(async () => {
   entry("p4", 9000, 200_000, "expired", true); // ties p1
   entry("p5", 9000, null); // no time recorded: after the timed ones at 90
   entry("p6", null, null, "in_progress"); // not finished: not ranked
-  f.close();
   results = await import("../../app/.server/contest/results");
 });
-afterAll(() => {
-  for (const s of ["", "-wal", "-shm"]) fs.rmSync(dbFile + s, { force: true });
+afterAll(async () => {
+  await testDb.remove();
 });
 
 describe("a learner's view of the ranking", () => {

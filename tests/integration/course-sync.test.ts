@@ -1,45 +1,38 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { openFactory } from "../factories";
-import { TEMPLATE_DB } from "../support/paths";
+import { storedTimestamp } from "~/lib/timestamp";
 
-// Courses kept as files are synced into a real SQLite file: the shipped curriculum loads without a
-// problem, a second run changes nothing, a changed course becomes a new revision with its lessons
-// updated by key (progress stays attached) and a removed lesson archived, and a course with problems
-// is left as it was, with every problem reported by file and line.
+// Courses kept as files are synced into a real database (SQLite, or PostgreSQL in the integration-pg
+// run): the shipped curriculum loads without a problem, a second run changes nothing, a changed course
+// becomes a new revision with its lessons updated by key (progress stays attached) and a removed lesson
+// archived, and a course with problems is left as it was, with every problem reported by file and line.
 
-const { dbFile, dataDir } = vi.hoisted(() => {
-  const stamp = `${process.pid}-${Date.now()}`;
-  const dbFile = `${process.cwd()}/tests/.tmp/course-sync-${stamp}.db`;
-  const dataDir = `${process.cwd()}/tests/.tmp/course-sync-data-${stamp}`;
-  process.env.DATABASE_URL = `file:${dbFile}`;
+// Before any import: the app's env module reads DATABASE_URL and DATA_DIR once, when it is first imported.
+const { testDb, dataDir } = await vi.hoisted(async () => {
+  const { inProcessDatabase } = await import("../support/in-process-db");
+  const dataDir = `${process.cwd()}/tests/.tmp/course-sync-data-${process.pid}-${Date.now()}`;
   process.env.DATA_DIR = dataDir;
-  return { dbFile, dataDir };
+  return { testDb: await inProcessDatabase("course-sync"), dataDir };
 });
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const CONTENT = path.join(ROOT, "content/courses");
 let sync: typeof import("../../app/.server/content/course-sync");
 let work: string;
-let db: Database.Database;
+const db = testDb.db;
 
 beforeAll(async () => {
-  fs.copyFileSync(TEMPLATE_DB, dbFile);
-  const f = openFactory(dbFile);
-  f.unit({ name: "示范大学党委", kind: "committee" });
-  f.close();
-  db = new Database(dbFile);
+  testDb.factory.unit({ name: "示范大学党委", kind: "committee" });
   sync = await import("../../app/.server/content/course-sync");
   work = fs.mkdtempSync(path.join(os.tmpdir(), "wsdx-courses-"));
 }, 60_000);
-afterAll(() => {
-  db?.close();
-  for (const s of ["", "-wal", "-shm"]) fs.rmSync(dbFile + s, { force: true });
+afterAll(async () => {
+  // The files first: they go even when the database can no longer be reached.
   fs.rmSync(dataDir, { recursive: true, force: true });
   if (work) fs.rmSync(work, { recursive: true, force: true });
+  await testDb.remove();
 });
 
 const lessons = (slug: string) =>
@@ -122,10 +115,8 @@ describe("a course that changes", () => {
     ]);
     const lessonId = (db.prepare("SELECT id FROM Lesson WHERE key = 'di-yi-ke'").get() as { id: number }).id;
     const personId = (db.prepare("SELECT id FROM Person LIMIT 1").get() as { id: number } | undefined)?.id ?? openAndAddPerson();
-    db.prepare("INSERT INTO LessonProgress (personId, lessonId, readSeconds, createdAt, updatedAt) VALUES (?, ?, 120, datetime('now'), datetime('now'))").run(
-      personId,
-      lessonId,
-    );
+    const now = storedTimestamp(new Date());
+    db.prepare("INSERT INTO LessonProgress (personId, lessonId, readSeconds, createdAt, updatedAt) VALUES (?, ?, 120, ?, ?)").run(personId, lessonId, now, now);
 
     // Renumbered and retitled, lesson two removed, a new lesson three.
     fs.rmSync(path.join(dir(), "01-di-yi-ke.mdx"));
@@ -202,8 +193,5 @@ describe("a course file whose settings would expand without end", () => {
 
 function openAndAddPerson(): number {
   const root = db.prepare("SELECT id FROM OrgUnit LIMIT 1").get() as { id: number };
-  const f = openFactory(dbFile);
-  const id = f.person({ number: "learner-1", name: "学员", unitId: root.id, politicalStatus: "activist" });
-  f.close();
-  return id;
+  return testDb.factory.person({ number: "learner-1", name: "学员", unitId: root.id, politicalStatus: "activist" });
 }

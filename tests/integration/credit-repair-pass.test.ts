@@ -1,33 +1,29 @@
-import fs from "node:fs";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { openCourseFactory } from "../course-factories";
-import { type Factory, openFactory } from "../factories";
 import { allowConsoleError } from "../setup/console";
-import { TEMPLATE_DB } from "../support/paths";
+import { testEngine } from "../support/engine";
 
-// The credit repair's walk on a real SQLite file (decision 034): a table larger than one slice is
-// walked to its end across calls, a pass starts again only ten minutes after the previous one began,
-// and a credit that still fails is left for the next pass while the rest of the pass goes on.
+// The credit repair's walk on a real database (decision 034; SQLite, or PostgreSQL in the integration-pg
+// run): a table larger than one slice is walked to its end across calls, a pass starts again only ten
+// minutes after the previous one began, and a credit that still fails is left for the next pass while
+// the rest of the pass goes on.
 // credit-repair.test.ts shows the repair through the real server; this file drives the module itself.
 
 // Before any import: the app's env module reads DATABASE_URL once, when it is first imported.
-const { dbFile } = vi.hoisted(() => {
-  const dbFile = `${process.cwd()}/tests/.tmp/credit-repair-pass-${process.pid}-${Date.now()}.db`;
-  process.env.DATABASE_URL = `file:${dbFile}`;
-  return { dbFile };
+const { testDb } = await vi.hoisted(async () => {
+  const { inProcessDatabase } = await import("../support/in-process-db");
+  return { testDb: await inProcessDatabase("credit-repair-pass") };
 });
 
 const PEOPLE = 1_100; // two lessons each: 2,200 completions, more than one slice of 2,000
 const MINUTES = 60_000;
 const ts = (d: Date) => d.toISOString().replace("Z", "+00:00");
-let f: Factory;
+const f = testDb.factory;
 let repairModule: typeof import("../../app/.server/credit-repair");
 const people: number[] = [];
 const lessons: number[] = [];
 
 beforeAll(async () => {
-  fs.copyFileSync(TEMPLATE_DB, dbFile);
-  f = openFactory(dbFile);
   const root = f.unit({ name: "党委", kind: "committee" });
   const cf = openCourseFactory(f.db);
   const course = cf.course({ slug: "pass", unitId: root.id });
@@ -55,14 +51,30 @@ beforeAll(async () => {
   repairModule = await import("../../app/.server/credit-repair");
 });
 
-afterAll(() => {
-  f?.close();
-  for (const s of ["", "-wal", "-shm"]) fs.rmSync(dbFile + s, { force: true });
+afterAll(async () => {
+  await testDb.remove();
 });
 
 const entries = (personId: number, lessonId: number) =>
   f.db.prepare("SELECT amount FROM HoursEntry WHERE personId = ? AND sourceKind = 'lesson' AND sourceId = ?").all(personId, String(lessonId));
 const repairs = () => (f.db.prepare("SELECT COUNT(*) AS n FROM AuditLog WHERE action = 'hours.repair'").get() as { n: number }).n;
+
+/** Makes every ledger entry for the person fail, as a database error would: a trigger, in each engine's own words. */
+function failLedgerFor(personId: number) {
+  if (testEngine() === "postgres")
+    f.db.exec(
+      `CREATE FUNCTION "fail_last"() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'simulated ledger failure'; END $$;
+       CREATE TRIGGER "fail_last" BEFORE INSERT ON "HoursEntry" FOR EACH ROW WHEN (NEW."personId" = ${personId}) EXECUTE FUNCTION "fail_last"()`,
+    );
+  else
+    f.db.exec(
+      `CREATE TRIGGER "fail_last" BEFORE INSERT ON "HoursEntry" WHEN NEW."personId" = ${personId} BEGIN SELECT RAISE(ABORT, 'simulated ledger failure'); END`,
+    );
+}
+
+function stopFailingLedger() {
+  f.db.exec(testEngine() === "postgres" ? `DROP TRIGGER "fail_last" ON "HoursEntry"; DROP FUNCTION "fail_last"()` : `DROP TRIGGER "fail_last"`);
+}
 
 /** Runs a whole pass as the sweeper does, in small time slices, at the given clock. */
 async function wholePass(repair: InstanceType<typeof repairModule.CreditRepair>, now: number) {
@@ -76,9 +88,7 @@ describe("the credit repair's pass", () => {
     const repair = new repairModule.CreditRepair();
     const t0 = Date.now();
     const last = people[PEOPLE - 1];
-    f.db.exec(
-      `CREATE TRIGGER "fail_last" BEFORE INSERT ON "HoursEntry" WHEN NEW."personId" = ${last} BEGIN SELECT RAISE(ABORT, 'simulated ledger failure'); END`,
-    );
+    failLedgerFor(last);
     allowConsoleError();
     // The setup's spy on console.error, silenced: the failure is expected, and checked below.
     const error = vi.mocked(console.error).mockImplementation(() => {});
@@ -93,7 +103,7 @@ describe("the credit repair's pass", () => {
     expect(info).toHaveBeenCalledTimes(1);
     expect(msg(info.mock.calls[0])).toContain(`lesson ${lessons[0]} to person ${people[0]}`);
     expect(error.mock.calls.map(msg)).toEqual([`credit repair (lesson ${lessons[1]}, person ${last}) failed`]);
-    f.db.exec(`DROP TRIGGER "fail_last"`);
+    stopFailingLedger();
 
     // Within ten minutes of the last start nothing runs; then a new pass credits what failed, once.
     expect(await repair.run(1_000, t0 + 9 * MINUTES)).toBe(0);

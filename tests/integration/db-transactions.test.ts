@@ -1,36 +1,42 @@
-import fs from "node:fs";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { openFactory } from "../factories";
-import { TEMPLATE_DB } from "../support/paths";
+import { testEngine } from "../support/engine";
 
 // Prisma's better-sqlite3 adapter runs every query on one connection. Without a gate, a query of
 // another request that arrives while an interactive transaction is open runs inside that transaction,
 // and is rolled back with it: an answer acknowledged to one learner lost because another learner's
 // transaction failed. The gate in app/.server/db.ts makes such queries wait for the transaction.
+// On PostgreSQL (the integration-pg run) each query has a connection of its own from the pool: what a
+// request may rely on holds there too (a write outside a rolled-back transaction is kept, a write waits
+// for the row another transaction holds); what describes SQLite's one connection (a read waits for an
+// open transaction, rawDb()'s synchronous writer) runs on SQLite only.
 
-const { dbFile } = vi.hoisted(() => {
-  const dbFile = `${process.cwd()}/tests/.tmp/db-tx-${process.pid}-${Date.now()}.db`;
-  process.env.DATABASE_URL = `file:${dbFile}`;
-  return { dbFile };
+// Before any import: the app's env module reads DATABASE_URL once, when it is first imported.
+const { testDb } = await vi.hoisted(async () => {
+  const { inProcessDatabase } = await import("../support/in-process-db");
+  return { testDb: await inProcessDatabase("db-tx") };
 });
+/** A test of SQLite's one connection, which PostgreSQL's pool does not have. */
+const onSqliteOnly = it.skipIf(testEngine() === "postgres");
 let db: typeof import("../../app/.server/db");
 let sql: typeof import("../../app/.server/sql").sql;
 let unitId: number;
 
 beforeAll(async () => {
-  fs.copyFileSync(TEMPLATE_DB, dbFile);
-  const f = openFactory(dbFile);
-  unitId = f.unit({ name: "党委", kind: "committee" }).id;
-  f.close();
+  unitId = testDb.factory.unit({ name: "党委", kind: "committee" }).id;
   db = await import("../../app/.server/db");
   ({ sql } = await import("../../app/.server/sql"));
 });
 afterAll(async () => {
-  await db.prisma.$disconnect();
-  for (const s of ["", "-wal", "-shm"]) fs.rmSync(dbFile + s, { force: true });
+  await testDb.remove();
 });
 
 const tick = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** A promise the test resolves itself: when a transaction holds its write, rather than after a guessed delay (PostgreSQL's pool may still be connecting). */
+function signal(): { promise: Promise<void>; resolve: () => void } {
+  let resolve!: () => void;
+  const promise = new Promise<void>((r) => (resolve = r));
+  return { promise, resolve };
+}
 
 describe("interactive transactions and the queries of other requests", () => {
   it("keeps a write made outside a transaction that is rolled back meanwhile", async () => {
@@ -49,7 +55,7 @@ describe("interactive transactions and the queries of other requests", () => {
     expect((await prisma.orgUnit.findUniqueOrThrow({ where: { id: unitId } })).name).toBe("党委");
   });
 
-  it("still runs transactions one after another, and reads wait for them", async () => {
+  onSqliteOnly("still runs transactions one after another, and reads wait for them", async () => {
     const { prisma } = db;
     const order: string[] = [];
     const t1 = prisma.$transaction(async (tx) => {
@@ -98,7 +104,7 @@ describe("interactive transactions and the queries of other requests", () => {
     expect((await prisma.orgUnit.findUniqueOrThrow({ where: { id: unitId } })).name).toBe("党委");
   });
 
-  it("lets a raw writer wait for an open transaction instead of blocking the server until busy_timeout", async () => {
+  onSqliteOnly("lets a raw writer wait for an open transaction instead of blocking the server until busy_timeout", async () => {
     const { prisma, prismaIdle, rawDb } = db;
     const order: string[] = [];
     const t = prisma.$transaction(async (tx) => {
@@ -124,12 +130,14 @@ describe("raw transactions of the async interface and Prisma's connection", () =
   it("holds a Prisma write while a raw transaction is open, instead of failing it after busy_timeout", async () => {
     const { prisma, sqlDb } = db;
     const order: string[] = [];
+    const held = signal();
     const t = sqlDb().transaction(async (tx) => {
       await tx.run(sql`UPDATE "OrgUnit" SET "sortOrder" = ${20} WHERE "id" = ${unitId}`); // holds the write lock now
+      held.resolve();
       await tick(50);
       order.push("raw transaction committed");
     });
-    await tick(5);
+    await held.promise;
     await prisma.orgUnit.update({ where: { id: unitId }, data: { sortOrder: { increment: 1 } } });
     order.push("prisma write");
     await t;
@@ -140,12 +148,14 @@ describe("raw transactions of the async interface and Prisma's connection", () =
   it("begins a raw transaction only after Prisma's open one has ended", async () => {
     const { prisma, sqlDb } = db;
     const order: string[] = [];
+    const held = signal();
     const t = prisma.$transaction(async (tx) => {
       await tx.orgUnit.update({ where: { id: unitId }, data: { sortOrder: 30 } });
+      held.resolve();
       await tick(40);
       order.push("prisma transaction committed");
     });
-    await tick(5);
+    await held.promise;
     await sqlDb().transaction(async (tx) => {
       await tx.run(sql`UPDATE "OrgUnit" SET "sortOrder" = "sortOrder" + 1 WHERE "id" = ${unitId}`);
       order.push("raw transaction");
@@ -155,7 +165,7 @@ describe("raw transactions of the async interface and Prisma's connection", () =
     expect(await sortOrder()).toBe(31);
   });
 
-  it("makes a synchronous raw writer's prismaIdle() wait for an open raw transaction", async () => {
+  onSqliteOnly("makes a synchronous raw writer's prismaIdle() wait for an open raw transaction", async () => {
     const { prismaIdle, rawDb, sqlDb } = db;
     const order: string[] = [];
     const t = sqlDb().transaction(async (tx) => {

@@ -1,28 +1,27 @@
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { type Factory, openFactory } from "../factories";
 import { type PushEndpoint, startPushEndpoint } from "../support/push-endpoint";
-import { TEMPLATE_DB } from "../support/paths";
 import { startSmtpSink } from "../support/smtp-sink";
 
-// The notification outbox (decision 054) on a real SQLite file, sending for real: Web Push with the
-// `web-push` library to an HTTPS push endpoint started here, which checks the VAPID signature and
-// decrypts the payload with the subscription's keys (RFC 8292, RFC 8291), and email through
-// nodemailer to an SMTP server started here. The sender is called with its clock and a process name,
-// as the runner calls it every few seconds, so quiet hours, backoff and leases are tested without waiting.
+// The notification outbox (decision 054) on a real database (SQLite, or PostgreSQL in the integration-pg
+// run), sending for real: Web Push with the `web-push` library to an HTTPS push endpoint started here,
+// which checks the VAPID signature and decrypts the payload with the subscription's keys (RFC 8292,
+// RFC 8291), and email through nodemailer to an SMTP server started here. The sender is called with its
+// clock and a process name, as the runner calls it every few seconds, so quiet hours, backoff and leases
+// are tested without waiting.
 
-const { dbFile, dataDir } = vi.hoisted(() => {
-  const dbFile = `${process.cwd()}/tests/.tmp/notify-outbox-${process.pid}-${Date.now()}.db`;
-  process.env.DATABASE_URL = `file:${dbFile}`;
-  return { dbFile, dataDir: `${process.cwd()}/tests/.tmp/notify-data-${process.pid}-${Date.now()}` };
+// Before any import: the app's env module reads DATABASE_URL once, when it is first imported.
+const { testDb, dataDir } = await vi.hoisted(async () => {
+  const { inProcessDatabase } = await import("../support/in-process-db");
+  return { testDb: await inProcessDatabase("notify-outbox"), dataDir: `${process.cwd()}/tests/.tmp/notify-data-${process.pid}-${Date.now()}` };
 });
 
 const MINUTE = 60_000;
 /** 2027-03-10 10:00 Beijing time: outside the default quiet hours. */
 const MORNING = new Date("2027-03-10T02:00:00Z");
 
-let f: Factory;
+const f = testDb.factory;
 let push: PushEndpoint;
 let smtp: Awaited<ReturnType<typeof startSmtpSink>>;
 let notify: typeof import("../../app/.server/notify/notify").notify;
@@ -35,8 +34,6 @@ let unitId: number;
 let seq = 0;
 
 beforeAll(async () => {
-  fs.copyFileSync(TEMPLATE_DB, dbFile);
-  f = openFactory(dbFile);
   unitId = f.unit({ name: "通知测试党支部", kind: "branch", branchType: "student" }).id;
   push = await startPushEndpoint();
   smtp = await startSmtpSink();
@@ -59,9 +56,9 @@ beforeAll(async () => {
 afterAll(async () => {
   await push?.close();
   await smtp?.close();
-  f?.close();
-  for (const s of ["", "-wal", "-shm"]) fs.rmSync(dbFile + s, { force: true });
+  // The files first: they go even when the database can no longer be reached.
   fs.rmSync(dataDir, { recursive: true, force: true });
+  await testDb.remove();
 });
 
 /** A person with quiet hours off (unless told) and, when asked, a browser subscribed to push. */
