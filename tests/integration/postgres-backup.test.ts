@@ -1,11 +1,11 @@
-import { spawn } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ROOT, TMP } from "../support/paths";
-import { adminUrl, freshPostgresDatabase, postgresCluster, type TestDatabase } from "../support/postgres";
+import { type TestDatabase, emptyPostgresDatabase, freshPostgresDatabase } from "../support/postgres";
+import { runScript } from "../support/run-script";
 
 // `npm run backup` and `npm run restore` on PostgreSQL (decision 075, amended): a database of the test
 // cluster with rows and a data folder with media and the certificate key, backed up by the script as an
@@ -15,23 +15,7 @@ import { adminUrl, freshPostgresDatabase, postgresCluster, type TestDatabase } f
 
 let source: TestDatabase;
 let work: string;
-const SECRET = "a-test-secret-of-at-least-32-characters";
-const created: string[] = [];
-
-function runScript(script: string, args: string[], env: Record<string, string>): Promise<{ code: number | null; out: string; err: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["--import", "tsx", path.join(ROOT, "scripts", script), ...args], {
-      cwd: ROOT,
-      env: { ...process.env, TSX_TSCONFIG_PATH: path.join(ROOT, "tsconfig.json"), CERT_SECRET: SECRET, ...env },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let out = "";
-    let err = "";
-    child.stdout.on("data", (b: Buffer) => (out += b.toString()));
-    child.stderr.on("data", (b: Buffer) => (err += b.toString()));
-    child.on("exit", (code) => resolve({ code, out, err }));
-  });
-}
+const created: TestDatabase[] = [];
 
 async function query<Row extends pg.QueryResultRow>(url: string, text: string, values: unknown[] = []): Promise<Row[]> {
   const c = new pg.Client({ connectionString: url });
@@ -45,11 +29,9 @@ async function query<Row extends pg.QueryResultRow>(url: string, text: string, v
 
 /** A new database as `createdb` makes one: no tables at all. */
 async function emptyDatabase(): Promise<string> {
-  const { port } = await postgresCluster();
-  const name = `restore_${crypto.randomUUID().replace(/-/g, "")}`;
-  await query(adminUrl(port), `CREATE DATABASE "${name}"`);
-  created.push(name);
-  return adminUrl(port, name);
+  const database = await emptyPostgresDatabase();
+  created.push(database);
+  return database.url;
 }
 
 beforeAll(async () => {
@@ -75,10 +57,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  if (created.length) {
-    const { port } = await postgresCluster();
-    for (const name of created) await query(adminUrl(port), `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-  }
+  for (const database of created) await database.drop();
   await source?.drop();
   if (work) fs.rmSync(work, { recursive: true, force: true });
 });

@@ -150,6 +150,50 @@ describe("the migration runner", () => {
     fs.rmSync(dir, { recursive: true });
   });
 
+  it("waits for a table lock a backup holds without holding up the table's readers meanwhile", async () => {
+    const url = await emptyDatabase();
+    const dir = history({ "20260101000000_a": `CREATE TABLE "T" ("id" integer);\nINSERT INTO "T" VALUES (1);` });
+    await migratePostgres(url, { dir });
+    fs.mkdirSync(path.join(dir, "20260101000001_b"));
+    fs.writeFileSync(path.join(dir, "20260101000001_b", "migration.sql"), `ALTER TABLE "T" ADD COLUMN "x" integer;`);
+    // What pg_dump holds for its whole dump: ACCESS SHARE on the table, in an open transaction.
+    const backup = new pg.Client({ connectionString: url });
+    await backup.connect();
+    try {
+      await backup.query("BEGIN ISOLATION LEVEL REPEATABLE READ");
+      await backup.query(`SELECT count(*) FROM "T"`);
+      const run = migratePostgres(url, { dir, lockRetry: { timeoutMs: 100, pauseMs: 200 } });
+      const started = Date.now();
+      // The migration is trying (and waiting for its lock) now.
+      await withClient(url, async (c) => {
+        while (
+          (await c.query(`SELECT 1 FROM pg_locks WHERE NOT granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`)).rows
+            .length === 0 &&
+          Date.now() - started < 10_000
+        )
+          await new Promise((r) => setTimeout(r, 20));
+      });
+      // A node reads the table: it gets its rows while the backup still runs. Behind a migration that waits
+      // for its lock it would wait until the backup ended, here the cap of 15 s after which the backup ends.
+      let readWhileBackingUp = false;
+      const read = withClient(url, (c) => c.query(`SELECT count(*) FROM "T"`)).then(() => (readWhileBackingUp = true));
+      await Promise.race([read, new Promise((r) => setTimeout(r, 15_000))]);
+      const readBeforeBackupEnded = readWhileBackingUp;
+      await backup.query("COMMIT");
+      await read;
+      expect(readBeforeBackupEnded).toBe(true);
+      expect(await run).toEqual(["20260101000001_b"]);
+    } finally {
+      await backup.end();
+    }
+    const columns = await withClient(
+      url,
+      async (c) => (await c.query<{ c: string }>(`SELECT column_name AS c FROM information_schema.columns WHERE table_name = 'T' ORDER BY 1`)).rows,
+    );
+    expect(columns.map((r) => r.c)).toEqual(["id", "x"]);
+    fs.rmSync(dir, { recursive: true });
+  });
+
   it("refuses a history whose applied migration was edited afterwards", async () => {
     const url = await emptyDatabase();
     const a = `CREATE TABLE "A" (\n  "id" integer\n);\n`;

@@ -34,7 +34,6 @@ export const SQLITE_ONLY: Record<string, string> = {
   "create-admin.test.ts": "the `create-admin` script on a SQLite file of its own",
   "multi-node-env.test.ts": "multi-node settings checked at start-up, engines chosen by the test itself",
   "personal-data-migration.test.ts": "a SQLite migration on a file (PostgreSQL's migrations: postgres-migrations.test.ts)",
-  "restore-drill.test.ts": "backs up and restores a SQLite file (on PostgreSQL: postgres-backup.test.ts)",
   "record-writer.test.ts": "the record writer on a SQLite file (on PostgreSQL every startTestServer() file uses it)",
   "shared-password-migration.test.ts": "a SQLite migration on a file (PostgreSQL's migrations: postgres-migrations.test.ts)",
   "startup-lock.test.ts": "`npm start` on a SQLite file (on PostgreSQL: postgres-startup-lock.test.ts)",

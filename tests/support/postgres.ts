@@ -130,6 +130,28 @@ export async function freshPostgresDatabase(): Promise<TestDatabase> {
   } finally {
     await admin.end();
   }
+  return testDatabase(port, name);
+}
+
+/**
+ * A new database as `createdb` makes one, with no tables at all: what `npm run restore` expects on
+ * PostgreSQL. Sets CERT_SECRET in this process when it has none, as freshPostgresDatabase() does.
+ */
+export async function emptyPostgresDatabase(): Promise<TestDatabase> {
+  process.env.CERT_SECRET ??= TEST_CERT_SECRET;
+  const { port } = await postgresCluster();
+  const name = `empty_${crypto.randomUUID().replace(/-/g, "")}`;
+  const admin = new pg.Client({ connectionString: adminUrl(port) });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE "${name}"`);
+  } finally {
+    await admin.end();
+  }
+  return testDatabase(port, name);
+}
+
+function testDatabase(port: number, name: string): TestDatabase {
   return {
     url: adminUrl(port, name),
     name,
