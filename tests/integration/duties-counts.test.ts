@@ -1,13 +1,9 @@
-import crypto from "node:crypto";
 import fs from "node:fs";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { seedDemoUniversity } from "../../prisma/seed";
 import { type Grant } from "~/lib/permissions";
 import { storedTimestamp } from "~/lib/timestamp";
-import { moveToPostgres } from "../../scripts/lib/move-to-postgres";
-import { testEngine } from "../support/engine";
-import { TEMPLATE_DB, TMP } from "../support/paths";
+import { seedAsStartDoes } from "../support/demo-seed";
 
 // The home page's duty lines (app/.server/todo/duties.ts) are counted by the database, or for the
 // development file by the engine without names or order (decision 059): each must equal what the page
@@ -30,16 +26,8 @@ const db = testDb.db;
 const callers: Record<string, Caller> = {};
 
 beforeAll(async () => {
-  if (testEngine() === "postgres") {
-    const seeded = path.join(TMP, `duties-seed-${crypto.randomUUID()}.db`);
-    try {
-      fs.copyFileSync(TEMPLATE_DB, seeded);
-      await seedDemoUniversity(seeded, now, { dataDir });
-      await moveToPostgres(seeded, testDb.url);
-    } finally {
-      for (const s of ["", "-wal", "-shm"]) fs.rmSync(seeded + s, { force: true });
-    }
-  } else await seedDemoUniversity(testDb.target, now, { dataDir });
+  const demo = await seedAsStartDoes(testDb, (file) => seedDemoUniversity(file, now, { dataDir }));
+  demo.remove();
   for (const number of ["admin", "secretary", "branchsec"]) {
     const { id } = db.prepare(`SELECT "id" FROM "Person" WHERE "number" = ?`).get(number) as { id: number };
     const grants = db

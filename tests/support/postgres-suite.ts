@@ -4,7 +4,6 @@
 // fresh PostgreSQL database and their factory's handle is pg-sync.ts's.
 
 const ownServerFile = "starts the server itself (spawnServer) on a SQLite file it prepared, not through startTestServer()";
-const ownSqliteFile = "runs the app in the test's own process on a SQLite file of its own (DATABASE_URL set in vi.hoisted), not through startTestServer()";
 
 export const SQLITE_ONLY: Record<string, string> = {
   // Already about PostgreSQL, on a database of their own.
