@@ -41,7 +41,6 @@ export const SQLITE_ONLY: Record<string, string> = {
   "todo-committees.test.ts": ownSqliteFile,
   "unread-count.test.ts": ownSqliteFile,
   "credit-repair.test.ts": ownServerFile,
-  "notify-pages.test.ts": ownServerFile,
   "seed-classes.test.ts": ownServerFile,
   "seed-history.test.ts": ownServerFile,
   "s3-storage.test.ts": ownServerFile,
