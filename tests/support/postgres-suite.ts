@@ -43,7 +43,6 @@ export const SQLITE_ONLY: Record<string, string> = {
   "credit-repair.test.ts": ownServerFile,
   "seed-classes.test.ts": ownServerFile,
   "seed-history.test.ts": ownServerFile,
-  "s3-storage.test.ts": ownServerFile,
   "create-admin.test.ts": "the `create-admin` script on a SQLite file of its own",
   "multi-node-env.test.ts": "multi-node settings checked at start-up, engines chosen by the test itself",
   "personal-data-migration.test.ts": "a SQLite migration on a file (PostgreSQL's migrations: postgres-migrations.test.ts)",
