@@ -1,20 +1,19 @@
-import crypto from "node:crypto";
-import fs from "node:fs";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashPassword } from "~/.server/auth/password";
 import { toLocalInput } from "~/lib/quiz-settings";
 import { openContestFactory } from "../contest-factories";
 import { openCourseFactory } from "../course-factories";
-import { type Factory, openFactory } from "../factories";
+import type { Factory } from "../factories";
 import { openQuizFactory } from "../quiz-factories";
 import { Client } from "../support/client";
-import { TEMPLATE_DB, TMP } from "../support/paths";
+import { testEngine } from "../support/engine";
+import { type InProcessDatabase, inProcessDatabase } from "../support/in-process-db";
 import { type SpawnedServer, spawnServer } from "../support/spawn-server";
 
-// Credits that cannot be lost (decision 034), against the real server on a real SQLite file. The
-// failure is real too: a trigger in the test's database aborts inserts into the ledger for one source,
-// as a full disk or a locked file would, and is dropped afterwards. A lesson's completion and its 学时
+// Credits that cannot be lost (decision 034), against the real server on a real database: a SQLite file,
+// or a fresh PostgreSQL database in the integration-pg run (decision 080). The failure is real too: a
+// trigger in the test's database aborts inserts into the ledger for one source, as a full disk or a
+// locked file would, and is dropped afterwards. A lesson's completion and its 学时
 // commit together, so the completion is never stored without them. A quiz pass, a contest hand-in, an
 // activity's confirmation and a claim's approval commit first and credit after: the credit repair,
 // which runs when the server starts (and every ten minutes), credits what is missing, exactly once,
@@ -25,26 +24,29 @@ const HOUR = 3600_000;
 const ts = (d: Date) => d.toISOString().replace("Z", "+00:00");
 const SIMULATED = "simulated ledger failure";
 
-const dbFile = path.join(TMP, `credit-repair-${crypto.randomUUID()}.db`);
+let testDb: InProcessDatabase;
 let f: Factory;
 let server: SpawnedServer;
 const stderr: string[] = [];
 const ids: Record<string, number> = {};
 
 async function boot() {
-  server = await spawnServer({ dbFile });
+  server = await spawnServer({ dbFile: testDb.target });
   server.child.stderr!.on("data", (b: Buffer) => stderr.push(b.toString()));
 }
 
-/** Stops the server and starts it again on the same file: the credit repair runs before it listens. */
+/** A test that restarts the server waits as long as spawnServer() lets a start take on a loaded machine (90 s), and for its own requests. */
+const RESTART_MS = 120_000;
+
+/** Stops the server and starts it again on the same database: the credit repair runs before it listens. */
 async function restart() {
   await server.stop();
   await boot();
 }
 
 beforeAll(async () => {
-  fs.copyFileSync(TEMPLATE_DB, dbFile);
-  f = openFactory(dbFile);
+  testDb = await inProcessDatabase("credit-repair");
+  f = testDb.factory;
   const root = f.unit({ name: "补记大学党委", kind: "committee" });
   const branch = f.unit({ name: "文学院学生党支部", kind: "branch", branchType: "student", parent: root });
   const hash = await hashPassword(PASSWORD);
@@ -87,9 +89,8 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  f?.close();
   await server?.stop();
-  for (const s of ["", "-wal", "-shm"]) fs.rmSync(dbFile + s, { force: true });
+  await testDb?.remove();
   // The server logged the ledger failures the tests caused, and nothing else: no other query failed
   // and the repair itself never did.
   const logged = stderr.join("");
@@ -105,23 +106,37 @@ async function as(number: string) {
 
 /** Makes every insert into the ledger for this source fail, as a real database error would. */
 function failCredits(sourceKind: string, sourceId: number) {
-  f.db.exec(`CREATE TRIGGER "fail_${sourceKind}_${sourceId}" BEFORE INSERT ON "HoursEntry"
-    WHEN NEW."sourceKind" = '${sourceKind}' AND NEW."sourceId" = '${sourceId}'
-    BEGIN SELECT RAISE(ABORT, '${SIMULATED}'); END`);
+  const name = `fail_${sourceKind}_${sourceId}`;
+  const when = `NEW."sourceKind" = '${sourceKind}' AND NEW."sourceId" = '${sourceId}'`;
+  if (testEngine() === "postgres") {
+    // PostgreSQL's trigger runs a function of its own.
+    f.db.exec(`CREATE FUNCTION "${name}"() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION '${SIMULATED}'; END $$`);
+    f.db.exec(`CREATE TRIGGER "${name}" BEFORE INSERT ON "HoursEntry" FOR EACH ROW WHEN (${when}) EXECUTE FUNCTION "${name}"()`);
+  } else {
+    f.db.exec(`CREATE TRIGGER "${name}" BEFORE INSERT ON "HoursEntry" WHEN ${when} BEGIN SELECT RAISE(ABORT, '${SIMULATED}'); END`);
+  }
 }
 function allowCredits(sourceKind: string, sourceId: number) {
-  f.db.exec(`DROP TRIGGER "fail_${sourceKind}_${sourceId}"`);
+  const name = `fail_${sourceKind}_${sourceId}`;
+  if (testEngine() === "postgres") {
+    f.db.exec(`DROP TRIGGER "${name}" ON "HoursEntry"`);
+    f.db.exec(`DROP FUNCTION "${name}"()`);
+  } else {
+    f.db.exec(`DROP TRIGGER "${name}"`);
+  }
 }
 
 type Entry = { id: number; amount: number; category: string; sourceId: string; note: string | null; earnedAt: string; approvedById: number | null };
+// The source's condition only when one is given: PostgreSQL cannot type a parameter that is only compared with NULL.
 const entries = (personId: number, sourceKind: string, sourceId?: number) =>
   f.db
     .prepare(
-      `SELECT id, amount, category, sourceId, note, earnedAt, approvedById FROM HoursEntry
-       WHERE personId = ? AND sourceKind = ? AND (? IS NULL OR sourceId = ?) ORDER BY id`,
+      `SELECT "id", "amount", "category", "sourceId", "note", "earnedAt", "approvedById" FROM "HoursEntry"
+       WHERE "personId" = ? AND "sourceKind" = ?${sourceId === undefined ? "" : ` AND "sourceId" = ?`} ORDER BY "id"`,
     )
-    .all(personId, sourceKind, sourceId ?? null, sourceId === undefined ? null : String(sourceId)) as Entry[];
-const total = (personId: number) => (f.db.prepare("SELECT COALESCE(SUM(amount), 0) AS n FROM HoursEntry WHERE personId = ?").get(personId) as { n: number }).n;
+    .all(personId, sourceKind, ...(sourceId === undefined ? [] : [String(sourceId)])) as Entry[];
+const total = (personId: number) =>
+  (f.db.prepare(`SELECT COALESCE(SUM("amount"), 0) AS n FROM "HoursEntry" WHERE "personId" = ?`).get(personId) as { n: number }).n;
 const repairsOf = (personId: number) =>
   (
     f.db.prepare("SELECT actorId, targetKind, targetId, detail FROM AuditLog WHERE action = 'hours.repair'").all() as {
@@ -260,92 +275,104 @@ describe("credits that failed after their commit", () => {
     expect(entries(ids.claimant, "claim")).toEqual([]);
   });
 
-  it("are credited by the repair when the server starts again, each once, as its own path would have, and audited", async () => {
-    await restart();
-    expect(entries(ids.legacy, "lesson", ids.old)).toMatchObject([{ amount: 40, category: "online", note: "旧课时", earnedAt: ts(completedAt) }]);
-    expect(entries(ids.legacy, "lesson", ids.reversedLesson)).toHaveLength(1);
-    expect(total(ids.legacy)).toBe(40);
+  it(
+    "are credited by the repair when the server starts again, each once, as its own path would have, and audited",
+    async () => {
+      await restart();
+      expect(entries(ids.legacy, "lesson", ids.old)).toMatchObject([{ amount: 40, category: "online", note: "旧课时", earnedAt: ts(completedAt) }]);
+      expect(entries(ids.legacy, "lesson", ids.reversedLesson)).toHaveLength(1);
+      expect(total(ids.legacy)).toBe(40);
 
-    const finishedAt = (q: string, ...args: number[]) => (f.db.prepare(q).get(...args) as { finishedAt: string }).finishedAt;
-    expect(entries(ids.passer, "quiz")).toMatchObject([
-      {
-        amount: 50,
-        category: "quiz",
-        sourceId: String(ids.quiz),
-        note: "补记测验",
-        earnedAt: finishedAt("SELECT finishedAt FROM QuizAttempt WHERE quizId = ? AND personId = ?", ids.quiz, ids.passer),
-      },
-    ]);
-    expect(entries(ids.player, "contest")).toMatchObject([
-      {
-        amount: 25,
-        category: "contest",
-        sourceId: String(ids.contest),
-        note: "补记竞赛",
-        earnedAt: finishedAt("SELECT finishedAt FROM ContestEntry WHERE id = ?", made.entry),
-      },
-    ]);
-    expect(entries(ids.attendee, "activity")).toMatchObject([{ amount: 150, category: "offline", sourceId: String(made.activity), approvedById: ids.sec }]);
-    expect(entries(ids.removed, "activity")).toEqual([]);
-    expect(entries(ids.claimant, "claim")).toMatchObject([{ amount: 800, category: "party_school", sourceId: String(made.claim), approvedById: ids.sec }]);
+      const finishedAt = (q: string, ...args: number[]) => (f.db.prepare(q).get(...args) as { finishedAt: string }).finishedAt;
+      expect(entries(ids.passer, "quiz")).toMatchObject([
+        {
+          amount: 50,
+          category: "quiz",
+          sourceId: String(ids.quiz),
+          note: "补记测验",
+          earnedAt: finishedAt("SELECT finishedAt FROM QuizAttempt WHERE quizId = ? AND personId = ?", ids.quiz, ids.passer),
+        },
+      ]);
+      expect(entries(ids.player, "contest")).toMatchObject([
+        {
+          amount: 25,
+          category: "contest",
+          sourceId: String(ids.contest),
+          note: "补记竞赛",
+          earnedAt: finishedAt("SELECT finishedAt FROM ContestEntry WHERE id = ?", made.entry),
+        },
+      ]);
+      expect(entries(ids.attendee, "activity")).toMatchObject([{ amount: 150, category: "offline", sourceId: String(made.activity), approvedById: ids.sec }]);
+      expect(entries(ids.removed, "activity")).toEqual([]);
+      expect(entries(ids.claimant, "claim")).toMatchObject([{ amount: 800, category: "party_school", sourceId: String(made.claim), approvedById: ids.sec }]);
 
-    const repaired = [
-      [ids.legacy, "lesson", ids.old, entries(ids.legacy, "lesson", ids.old)],
-      [ids.passer, "quiz", ids.quiz, entries(ids.passer, "quiz")],
-      [ids.player, "contest", ids.contest, entries(ids.player, "contest")],
-      [ids.attendee, "activity", made.activity, entries(ids.attendee, "activity")],
-      [ids.claimant, "claim", made.claim, entries(ids.claimant, "claim")],
-    ] as const;
-    for (const [personId, source, ref, [entry]] of repaired) {
-      expect(repairsOf(personId)).toEqual([{ actorId: null, targetKind: "hours", targetId: String(entry.id), detail: { personId, source, sourceRef: ref } }]);
-    }
-    expect(repairsOf(ids.removed)).toEqual([]);
-  });
+      const repaired = [
+        [ids.legacy, "lesson", ids.old, entries(ids.legacy, "lesson", ids.old)],
+        [ids.passer, "quiz", ids.quiz, entries(ids.passer, "quiz")],
+        [ids.player, "contest", ids.contest, entries(ids.player, "contest")],
+        [ids.attendee, "activity", made.activity, entries(ids.attendee, "activity")],
+        [ids.claimant, "claim", made.claim, entries(ids.claimant, "claim")],
+      ] as const;
+      for (const [personId, source, ref, [entry]] of repaired) {
+        expect(repairsOf(personId)).toEqual([{ actorId: null, targetKind: "hours", targetId: String(entry.id), detail: { personId, source, sourceRef: ref } }]);
+      }
+      expect(repairsOf(ids.removed)).toEqual([]);
+    },
+    RESTART_MS,
+  );
 
-  it("are not credited again by a later run", async () => {
-    const before = f.db.prepare("SELECT COUNT(*) AS n FROM HoursEntry").get();
-    await restart();
-    expect(f.db.prepare("SELECT COUNT(*) AS n FROM HoursEntry").get()).toEqual(before);
-    expect(f.db.prepare("SELECT COUNT(*) AS n FROM AuditLog WHERE action = 'hours.repair'").get()).toEqual({ n: 5 });
-  });
+  it(
+    "are not credited again by a later run",
+    async () => {
+      const before = f.db.prepare("SELECT COUNT(*) AS n FROM HoursEntry").get();
+      await restart();
+      expect(f.db.prepare("SELECT COUNT(*) AS n FROM HoursEntry").get()).toEqual(before);
+      expect(f.db.prepare("SELECT COUNT(*) AS n FROM AuditLog WHERE action = 'hours.repair'").get()).toEqual({ n: 5 });
+    },
+    RESTART_MS,
+  );
 });
 
 describe("a pass a trainer gave themselves", () => {
-  it("is not credited by the repair once another trainer has raised the pass mark it passed", async () => {
-    for (const key of ["setter", "fixer"]) {
-      ids[key] = f.person({ number: key, name: `教员${key}`, unitId: ids.branch, politicalStatus: "member" });
-      f.passwordHash(ids[key], await hashPassword(PASSWORD));
-      f.grant(ids[key], "trainer", ids.branch);
-    }
-    const bankId = (f.db.prepare("SELECT id FROM QuestionBank WHERE slug = 'buji'").get() as { id: number }).id;
-    const settings = (passPercent: string) => ({
-      intent: "settings",
-      title: "自设及格线的测验",
-      opensAt: "",
-      closesAt: toLocalInput(new Date(Date.now() + 24 * HOUR)),
-      timeLimitMin: "30",
-      maxAttempts: "1",
-      gradeMethod: "highest",
-      passPercent,
-      reviewPolicy: "after_submit",
-      creditHours: "2",
-    });
-    const setter = await as("setter");
-    const url = (await setter.post("/manage/quizzes", { unitId: String(ids.branch), title: "自设及格线的测验" })).location!;
-    const quizId = Number(url.split("/").pop());
-    expect((await setter.post(url, settings("0"))).status).toBe(200);
-    expect((await setter.post(url, { intent: "slot-add", kind: "draw", bankId: String(bankId), count: "2", mark: "5" })).status).toBe(200);
-    expect((await setter.post(url, { intent: "audience-add", unitId: String(ids.branch), politicalStatus: "" })).status).toBe(200);
-    expect((await setter.post(url, { intent: "publish" })).status).toBe(200);
-    // A blank paper passes a pass mark of 0: graded, not credited, the settings being the setter's own.
-    const started = await setter.post(`/quizzes/${quizId}`, {});
-    expect((await setter.post(started.location!, { intent: "submit" })).status).toBe(302);
-    expect(f.db.prepare("SELECT passed FROM QuizGrade WHERE quizId = ? AND personId = ?").get(quizId, ids.setter)).toEqual({ passed: 1 });
-    expect(entries(ids.setter, "quiz", quizId)).toEqual([]);
+  it(
+    "is not credited by the repair once another trainer has raised the pass mark it passed",
+    async () => {
+      for (const key of ["setter", "fixer"]) {
+        ids[key] = f.person({ number: key, name: `教员${key}`, unitId: ids.branch, politicalStatus: "member" });
+        f.passwordHash(ids[key], await hashPassword(PASSWORD));
+        f.grant(ids[key], "trainer", ids.branch);
+      }
+      const bankId = (f.db.prepare("SELECT id FROM QuestionBank WHERE slug = 'buji'").get() as { id: number }).id;
+      const settings = (passPercent: string) => ({
+        intent: "settings",
+        title: "自设及格线的测验",
+        opensAt: "",
+        closesAt: toLocalInput(new Date(Date.now() + 24 * HOUR)),
+        timeLimitMin: "30",
+        maxAttempts: "1",
+        gradeMethod: "highest",
+        passPercent,
+        reviewPolicy: "after_submit",
+        creditHours: "2",
+      });
+      const setter = await as("setter");
+      const url = (await setter.post("/manage/quizzes", { unitId: String(ids.branch), title: "自设及格线的测验" })).location!;
+      const quizId = Number(url.split("/").pop());
+      expect((await setter.post(url, settings("0"))).status).toBe(200);
+      expect((await setter.post(url, { intent: "slot-add", kind: "draw", bankId: String(bankId), count: "2", mark: "5" })).status).toBe(200);
+      expect((await setter.post(url, { intent: "audience-add", unitId: String(ids.branch), politicalStatus: "" })).status).toBe(200);
+      expect((await setter.post(url, { intent: "publish" })).status).toBe(200);
+      // A blank paper passes a pass mark of 0: graded, not credited, the settings being the setter's own.
+      const started = await setter.post(`/quizzes/${quizId}`, {});
+      expect((await setter.post(started.location!, { intent: "submit" })).status).toBe(302);
+      expect(f.db.prepare("SELECT passed FROM QuizGrade WHERE quizId = ? AND personId = ?").get(quizId, ids.setter)).toEqual({ passed: 1 });
+      expect(entries(ids.setter, "quiz", quizId)).toEqual([]);
 
-    // Another trainer corrects the pass mark, and becomes the setter of settings the blank paper fails.
-    expect((await (await as("fixer")).post(url, settings("60"))).status).toBe(200);
-    await restart();
-    expect(entries(ids.setter, "quiz", quizId)).toEqual([]);
-  });
+      // Another trainer corrects the pass mark, and becomes the setter of settings the blank paper fails.
+      expect((await (await as("fixer")).post(url, settings("60"))).status).toBe(200);
+      await restart();
+      expect(entries(ids.setter, "quiz", quizId)).toEqual([]);
+    },
+    RESTART_MS,
+  );
 });
