@@ -40,7 +40,6 @@ export const SQLITE_ONLY: Record<string, string> = {
   "throttle-store.test.ts": ownSqliteFile,
   "todo-committees.test.ts": ownSqliteFile,
   "unread-count.test.ts": ownSqliteFile,
-  "seed-history.test.ts": ownServerFile,
   "create-admin.test.ts": "the `create-admin` script on a SQLite file of its own",
   "multi-node-env.test.ts": "multi-node settings checked at start-up, engines chosen by the test itself",
   "personal-data-migration.test.ts": "a SQLite migration on a file (PostgreSQL's migrations: postgres-migrations.test.ts)",
