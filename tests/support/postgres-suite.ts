@@ -3,7 +3,6 @@
 // (vite.config.ts) runs the rest with TEST_ENGINE=postgres, so startTestServer() serves them from a
 // fresh PostgreSQL database and their factory's handle is pg-sync.ts's.
 
-const ownServerFile = "starts the server itself (spawnServer) on a SQLite file it prepared, not through startTestServer()";
 const ownSqliteFile = "runs the app in the test's own process on a SQLite file of its own (DATABASE_URL set in vi.hoisted), not through startTestServer()";
 
 export const SQLITE_ONLY: Record<string, string> = {
