@@ -275,104 +275,92 @@ describe("credits that failed after their commit", () => {
     expect(entries(ids.claimant, "claim")).toEqual([]);
   });
 
-  it(
-    "are credited by the repair when the server starts again, each once, as its own path would have, and audited",
-    async () => {
-      await restart();
-      expect(entries(ids.legacy, "lesson", ids.old)).toMatchObject([{ amount: 40, category: "online", note: "旧课时", earnedAt: ts(completedAt) }]);
-      expect(entries(ids.legacy, "lesson", ids.reversedLesson)).toHaveLength(1);
-      expect(total(ids.legacy)).toBe(40);
+  it("are credited by the repair when the server starts again, each once, as its own path would have, and audited", { timeout: RESTART_MS }, async () => {
+    await restart();
+    expect(entries(ids.legacy, "lesson", ids.old)).toMatchObject([{ amount: 40, category: "online", note: "旧课时", earnedAt: ts(completedAt) }]);
+    expect(entries(ids.legacy, "lesson", ids.reversedLesson)).toHaveLength(1);
+    expect(total(ids.legacy)).toBe(40);
 
-      const finishedAt = (q: string, ...args: number[]) => (f.db.prepare(q).get(...args) as { finishedAt: string }).finishedAt;
-      expect(entries(ids.passer, "quiz")).toMatchObject([
-        {
-          amount: 50,
-          category: "quiz",
-          sourceId: String(ids.quiz),
-          note: "补记测验",
-          earnedAt: finishedAt("SELECT finishedAt FROM QuizAttempt WHERE quizId = ? AND personId = ?", ids.quiz, ids.passer),
-        },
-      ]);
-      expect(entries(ids.player, "contest")).toMatchObject([
-        {
-          amount: 25,
-          category: "contest",
-          sourceId: String(ids.contest),
-          note: "补记竞赛",
-          earnedAt: finishedAt("SELECT finishedAt FROM ContestEntry WHERE id = ?", made.entry),
-        },
-      ]);
-      expect(entries(ids.attendee, "activity")).toMatchObject([{ amount: 150, category: "offline", sourceId: String(made.activity), approvedById: ids.sec }]);
-      expect(entries(ids.removed, "activity")).toEqual([]);
-      expect(entries(ids.claimant, "claim")).toMatchObject([{ amount: 800, category: "party_school", sourceId: String(made.claim), approvedById: ids.sec }]);
+    const finishedAt = (q: string, ...args: number[]) => (f.db.prepare(q).get(...args) as { finishedAt: string }).finishedAt;
+    expect(entries(ids.passer, "quiz")).toMatchObject([
+      {
+        amount: 50,
+        category: "quiz",
+        sourceId: String(ids.quiz),
+        note: "补记测验",
+        earnedAt: finishedAt("SELECT finishedAt FROM QuizAttempt WHERE quizId = ? AND personId = ?", ids.quiz, ids.passer),
+      },
+    ]);
+    expect(entries(ids.player, "contest")).toMatchObject([
+      {
+        amount: 25,
+        category: "contest",
+        sourceId: String(ids.contest),
+        note: "补记竞赛",
+        earnedAt: finishedAt("SELECT finishedAt FROM ContestEntry WHERE id = ?", made.entry),
+      },
+    ]);
+    expect(entries(ids.attendee, "activity")).toMatchObject([{ amount: 150, category: "offline", sourceId: String(made.activity), approvedById: ids.sec }]);
+    expect(entries(ids.removed, "activity")).toEqual([]);
+    expect(entries(ids.claimant, "claim")).toMatchObject([{ amount: 800, category: "party_school", sourceId: String(made.claim), approvedById: ids.sec }]);
 
-      const repaired = [
-        [ids.legacy, "lesson", ids.old, entries(ids.legacy, "lesson", ids.old)],
-        [ids.passer, "quiz", ids.quiz, entries(ids.passer, "quiz")],
-        [ids.player, "contest", ids.contest, entries(ids.player, "contest")],
-        [ids.attendee, "activity", made.activity, entries(ids.attendee, "activity")],
-        [ids.claimant, "claim", made.claim, entries(ids.claimant, "claim")],
-      ] as const;
-      for (const [personId, source, ref, [entry]] of repaired) {
-        expect(repairsOf(personId)).toEqual([{ actorId: null, targetKind: "hours", targetId: String(entry.id), detail: { personId, source, sourceRef: ref } }]);
-      }
-      expect(repairsOf(ids.removed)).toEqual([]);
-    },
-    RESTART_MS,
-  );
+    const repaired = [
+      [ids.legacy, "lesson", ids.old, entries(ids.legacy, "lesson", ids.old)],
+      [ids.passer, "quiz", ids.quiz, entries(ids.passer, "quiz")],
+      [ids.player, "contest", ids.contest, entries(ids.player, "contest")],
+      [ids.attendee, "activity", made.activity, entries(ids.attendee, "activity")],
+      [ids.claimant, "claim", made.claim, entries(ids.claimant, "claim")],
+    ] as const;
+    for (const [personId, source, ref, [entry]] of repaired) {
+      expect(repairsOf(personId)).toEqual([{ actorId: null, targetKind: "hours", targetId: String(entry.id), detail: { personId, source, sourceRef: ref } }]);
+    }
+    expect(repairsOf(ids.removed)).toEqual([]);
+  });
 
-  it(
-    "are not credited again by a later run",
-    async () => {
-      const before = f.db.prepare("SELECT COUNT(*) AS n FROM HoursEntry").get();
-      await restart();
-      expect(f.db.prepare("SELECT COUNT(*) AS n FROM HoursEntry").get()).toEqual(before);
-      expect(f.db.prepare("SELECT COUNT(*) AS n FROM AuditLog WHERE action = 'hours.repair'").get()).toEqual({ n: 5 });
-    },
-    RESTART_MS,
-  );
+  it("are not credited again by a later run", { timeout: RESTART_MS }, async () => {
+    const before = f.db.prepare("SELECT COUNT(*) AS n FROM HoursEntry").get();
+    await restart();
+    expect(f.db.prepare("SELECT COUNT(*) AS n FROM HoursEntry").get()).toEqual(before);
+    expect(f.db.prepare("SELECT COUNT(*) AS n FROM AuditLog WHERE action = 'hours.repair'").get()).toEqual({ n: 5 });
+  });
 });
 
 describe("a pass a trainer gave themselves", () => {
-  it(
-    "is not credited by the repair once another trainer has raised the pass mark it passed",
-    async () => {
-      for (const key of ["setter", "fixer"]) {
-        ids[key] = f.person({ number: key, name: `教员${key}`, unitId: ids.branch, politicalStatus: "member" });
-        f.passwordHash(ids[key], await hashPassword(PASSWORD));
-        f.grant(ids[key], "trainer", ids.branch);
-      }
-      const bankId = (f.db.prepare("SELECT id FROM QuestionBank WHERE slug = 'buji'").get() as { id: number }).id;
-      const settings = (passPercent: string) => ({
-        intent: "settings",
-        title: "自设及格线的测验",
-        opensAt: "",
-        closesAt: toLocalInput(new Date(Date.now() + 24 * HOUR)),
-        timeLimitMin: "30",
-        maxAttempts: "1",
-        gradeMethod: "highest",
-        passPercent,
-        reviewPolicy: "after_submit",
-        creditHours: "2",
-      });
-      const setter = await as("setter");
-      const url = (await setter.post("/manage/quizzes", { unitId: String(ids.branch), title: "自设及格线的测验" })).location!;
-      const quizId = Number(url.split("/").pop());
-      expect((await setter.post(url, settings("0"))).status).toBe(200);
-      expect((await setter.post(url, { intent: "slot-add", kind: "draw", bankId: String(bankId), count: "2", mark: "5" })).status).toBe(200);
-      expect((await setter.post(url, { intent: "audience-add", unitId: String(ids.branch), politicalStatus: "" })).status).toBe(200);
-      expect((await setter.post(url, { intent: "publish" })).status).toBe(200);
-      // A blank paper passes a pass mark of 0: graded, not credited, the settings being the setter's own.
-      const started = await setter.post(`/quizzes/${quizId}`, {});
-      expect((await setter.post(started.location!, { intent: "submit" })).status).toBe(302);
-      expect(f.db.prepare("SELECT passed FROM QuizGrade WHERE quizId = ? AND personId = ?").get(quizId, ids.setter)).toEqual({ passed: 1 });
-      expect(entries(ids.setter, "quiz", quizId)).toEqual([]);
+  it("is not credited by the repair once another trainer has raised the pass mark it passed", { timeout: RESTART_MS }, async () => {
+    for (const key of ["setter", "fixer"]) {
+      ids[key] = f.person({ number: key, name: `教员${key}`, unitId: ids.branch, politicalStatus: "member" });
+      f.passwordHash(ids[key], await hashPassword(PASSWORD));
+      f.grant(ids[key], "trainer", ids.branch);
+    }
+    const bankId = (f.db.prepare("SELECT id FROM QuestionBank WHERE slug = 'buji'").get() as { id: number }).id;
+    const settings = (passPercent: string) => ({
+      intent: "settings",
+      title: "自设及格线的测验",
+      opensAt: "",
+      closesAt: toLocalInput(new Date(Date.now() + 24 * HOUR)),
+      timeLimitMin: "30",
+      maxAttempts: "1",
+      gradeMethod: "highest",
+      passPercent,
+      reviewPolicy: "after_submit",
+      creditHours: "2",
+    });
+    const setter = await as("setter");
+    const url = (await setter.post("/manage/quizzes", { unitId: String(ids.branch), title: "自设及格线的测验" })).location!;
+    const quizId = Number(url.split("/").pop());
+    expect((await setter.post(url, settings("0"))).status).toBe(200);
+    expect((await setter.post(url, { intent: "slot-add", kind: "draw", bankId: String(bankId), count: "2", mark: "5" })).status).toBe(200);
+    expect((await setter.post(url, { intent: "audience-add", unitId: String(ids.branch), politicalStatus: "" })).status).toBe(200);
+    expect((await setter.post(url, { intent: "publish" })).status).toBe(200);
+    // A blank paper passes a pass mark of 0: graded, not credited, the settings being the setter's own.
+    const started = await setter.post(`/quizzes/${quizId}`, {});
+    expect((await setter.post(started.location!, { intent: "submit" })).status).toBe(302);
+    expect(f.db.prepare("SELECT passed FROM QuizGrade WHERE quizId = ? AND personId = ?").get(quizId, ids.setter)).toEqual({ passed: 1 });
+    expect(entries(ids.setter, "quiz", quizId)).toEqual([]);
 
-      // Another trainer corrects the pass mark, and becomes the setter of settings the blank paper fails.
-      expect((await (await as("fixer")).post(url, settings("60"))).status).toBe(200);
-      await restart();
-      expect(entries(ids.setter, "quiz", quizId)).toEqual([]);
-    },
-    RESTART_MS,
-  );
+    // Another trainer corrects the pass mark, and becomes the setter of settings the blank paper fails.
+    expect((await (await as("fixer")).post(url, settings("60"))).status).toBe(200);
+    await restart();
+    expect(entries(ids.setter, "quiz", quizId)).toEqual([]);
+  });
 });
