@@ -1,20 +1,19 @@
-import crypto from "node:crypto";
-import fs from "node:fs";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashPassword } from "~/.server/auth/password";
 import { toLocalInput } from "~/lib/quiz-settings";
 import { openContestFactory } from "../contest-factories";
 import { openCourseFactory } from "../course-factories";
-import { type Factory, openFactory } from "../factories";
+import type { Factory } from "../factories";
 import { openQuizFactory } from "../quiz-factories";
 import { Client } from "../support/client";
-import { TEMPLATE_DB, TMP } from "../support/paths";
+import { testEngine } from "../support/engine";
+import { type InProcessDatabase, inProcessDatabase } from "../support/in-process-db";
 import { type SpawnedServer, spawnServer } from "../support/spawn-server";
 
-// Credits that cannot be lost (decision 034), against the real server on a real SQLite file. The
-// failure is real too: a trigger in the test's database aborts inserts into the ledger for one source,
-// as a full disk or a locked file would, and is dropped afterwards. A lesson's completion and its 学时
+// Credits that cannot be lost (decision 034), against the real server on a real database: a SQLite file,
+// or a fresh PostgreSQL database in the integration-pg run (decision 080). The failure is real too: a
+// trigger in the test's database aborts inserts into the ledger for one source, as a full disk or a
+// locked file would, and is dropped afterwards. A lesson's completion and its 学时
 // commit together, so the completion is never stored without them. A quiz pass, a contest hand-in, an
 // activity's confirmation and a claim's approval commit first and credit after: the credit repair,
 // which runs when the server starts (and every ten minutes), credits what is missing, exactly once,
@@ -25,26 +24,29 @@ const HOUR = 3600_000;
 const ts = (d: Date) => d.toISOString().replace("Z", "+00:00");
 const SIMULATED = "simulated ledger failure";
 
-const dbFile = path.join(TMP, `credit-repair-${crypto.randomUUID()}.db`);
+let testDb: InProcessDatabase;
 let f: Factory;
 let server: SpawnedServer;
 const stderr: string[] = [];
 const ids: Record<string, number> = {};
 
 async function boot() {
-  server = await spawnServer({ dbFile });
+  server = await spawnServer({ dbFile: testDb.target });
   server.child.stderr!.on("data", (b: Buffer) => stderr.push(b.toString()));
 }
 
-/** Stops the server and starts it again on the same file: the credit repair runs before it listens. */
+/** A test that restarts the server waits as long as spawnServer() lets a start take on a loaded machine (90 s), and for its own requests. */
+const RESTART_MS = 120_000;
+
+/** Stops the server and starts it again on the same database: the credit repair runs before it listens. */
 async function restart() {
   await server.stop();
   await boot();
 }
 
 beforeAll(async () => {
-  fs.copyFileSync(TEMPLATE_DB, dbFile);
-  f = openFactory(dbFile);
+  testDb = await inProcessDatabase("credit-repair");
+  f = testDb.factory;
   const root = f.unit({ name: "补记大学党委", kind: "committee" });
   const branch = f.unit({ name: "文学院学生党支部", kind: "branch", branchType: "student", parent: root });
   const hash = await hashPassword(PASSWORD);
@@ -87,9 +89,8 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  f?.close();
   await server?.stop();
-  for (const s of ["", "-wal", "-shm"]) fs.rmSync(dbFile + s, { force: true });
+  await testDb?.remove();
   // The server logged the ledger failures the tests caused, and nothing else: no other query failed
   // and the repair itself never did.
   const logged = stderr.join("");
@@ -105,23 +106,37 @@ async function as(number: string) {
 
 /** Makes every insert into the ledger for this source fail, as a real database error would. */
 function failCredits(sourceKind: string, sourceId: number) {
-  f.db.exec(`CREATE TRIGGER "fail_${sourceKind}_${sourceId}" BEFORE INSERT ON "HoursEntry"
-    WHEN NEW."sourceKind" = '${sourceKind}' AND NEW."sourceId" = '${sourceId}'
-    BEGIN SELECT RAISE(ABORT, '${SIMULATED}'); END`);
+  const name = `fail_${sourceKind}_${sourceId}`;
+  const when = `NEW."sourceKind" = '${sourceKind}' AND NEW."sourceId" = '${sourceId}'`;
+  if (testEngine() === "postgres") {
+    // PostgreSQL's trigger runs a function of its own.
+    f.db.exec(`CREATE FUNCTION "${name}"() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION '${SIMULATED}'; END $$`);
+    f.db.exec(`CREATE TRIGGER "${name}" BEFORE INSERT ON "HoursEntry" FOR EACH ROW WHEN (${when}) EXECUTE FUNCTION "${name}"()`);
+  } else {
+    f.db.exec(`CREATE TRIGGER "${name}" BEFORE INSERT ON "HoursEntry" WHEN ${when} BEGIN SELECT RAISE(ABORT, '${SIMULATED}'); END`);
+  }
 }
 function allowCredits(sourceKind: string, sourceId: number) {
-  f.db.exec(`DROP TRIGGER "fail_${sourceKind}_${sourceId}"`);
+  const name = `fail_${sourceKind}_${sourceId}`;
+  if (testEngine() === "postgres") {
+    f.db.exec(`DROP TRIGGER "${name}" ON "HoursEntry"`);
+    f.db.exec(`DROP FUNCTION "${name}"()`);
+  } else {
+    f.db.exec(`DROP TRIGGER "${name}"`);
+  }
 }
 
 type Entry = { id: number; amount: number; category: string; sourceId: string; note: string | null; earnedAt: string; approvedById: number | null };
+// The source's condition only when one is given: PostgreSQL cannot type a parameter that is only compared with NULL.
 const entries = (personId: number, sourceKind: string, sourceId?: number) =>
   f.db
     .prepare(
-      `SELECT id, amount, category, sourceId, note, earnedAt, approvedById FROM HoursEntry
-       WHERE personId = ? AND sourceKind = ? AND (? IS NULL OR sourceId = ?) ORDER BY id`,
+      `SELECT "id", "amount", "category", "sourceId", "note", "earnedAt", "approvedById" FROM "HoursEntry"
+       WHERE "personId" = ? AND "sourceKind" = ?${sourceId === undefined ? "" : ` AND "sourceId" = ?`} ORDER BY "id"`,
     )
-    .all(personId, sourceKind, sourceId ?? null, sourceId === undefined ? null : String(sourceId)) as Entry[];
-const total = (personId: number) => (f.db.prepare("SELECT COALESCE(SUM(amount), 0) AS n FROM HoursEntry WHERE personId = ?").get(personId) as { n: number }).n;
+    .all(personId, sourceKind, ...(sourceId === undefined ? [] : [String(sourceId)])) as Entry[];
+const total = (personId: number) =>
+  (f.db.prepare(`SELECT COALESCE(SUM("amount"), 0) AS n FROM "HoursEntry" WHERE "personId" = ?`).get(personId) as { n: number }).n;
 const repairsOf = (personId: number) =>
   (
     f.db.prepare("SELECT actorId, targetKind, targetId, detail FROM AuditLog WHERE action = 'hours.repair'").all() as {
@@ -260,7 +275,7 @@ describe("credits that failed after their commit", () => {
     expect(entries(ids.claimant, "claim")).toEqual([]);
   });
 
-  it("are credited by the repair when the server starts again, each once, as its own path would have, and audited", async () => {
+  it("are credited by the repair when the server starts again, each once, as its own path would have, and audited", { timeout: RESTART_MS }, async () => {
     await restart();
     expect(entries(ids.legacy, "lesson", ids.old)).toMatchObject([{ amount: 40, category: "online", note: "旧课时", earnedAt: ts(completedAt) }]);
     expect(entries(ids.legacy, "lesson", ids.reversedLesson)).toHaveLength(1);
@@ -302,7 +317,7 @@ describe("credits that failed after their commit", () => {
     expect(repairsOf(ids.removed)).toEqual([]);
   });
 
-  it("are not credited again by a later run", async () => {
+  it("are not credited again by a later run", { timeout: RESTART_MS }, async () => {
     const before = f.db.prepare("SELECT COUNT(*) AS n FROM HoursEntry").get();
     await restart();
     expect(f.db.prepare("SELECT COUNT(*) AS n FROM HoursEntry").get()).toEqual(before);
@@ -311,7 +326,7 @@ describe("credits that failed after their commit", () => {
 });
 
 describe("a pass a trainer gave themselves", () => {
-  it("is not credited by the repair once another trainer has raised the pass mark it passed", async () => {
+  it("is not credited by the repair once another trainer has raised the pass mark it passed", { timeout: RESTART_MS }, async () => {
     for (const key of ["setter", "fixer"]) {
       ids[key] = f.person({ number: key, name: `教员${key}`, unitId: ids.branch, politicalStatus: "member" });
       f.passwordHash(ids[key], await hashPassword(PASSWORD));

@@ -1,5 +1,4 @@
 import { execFile } from "node:child_process";
-import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
@@ -7,15 +6,17 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashPassword } from "~/.server/auth/password";
 import { openCourseFactory } from "../course-factories";
 import { Client } from "../support/client";
-import { ROOT, TEMPLATE_DB, TMP } from "../support/paths";
+import { inProcessDatabase } from "../support/in-process-db";
+import { ROOT, TMP } from "../support/paths";
 import { type TestS3, startTestS3 } from "../support/s3-server";
 import { type TestServer, startTestServer } from "../support/server";
-import { spawnServer } from "../support/spawn-server";
+import { databaseUrlOf, spawnServer } from "../support/spawn-server";
 
 // The real server with its uploads in a bucket (STORAGE_URL=s3://…, decision 081) on a real
 // S3-compatible server (tests/support/s3-server.ts): a video uploaded in the studio lands in the
 // bucket, not in DATA_DIR, and is served back whole and by byte range; a bucket the keys cannot use
-// stops the server at start, in Chinese and English, instead of at the first upload.
+// stops the server at start, in Chinese and English, instead of at the first upload. On the run's
+// engine (decision 080): a SQLite file, or a fresh PostgreSQL database in the integration-pg run.
 
 let s3: TestS3;
 let server: TestServer;
@@ -48,7 +49,7 @@ describe("uploads in an S3 bucket", () => {
     const form = new FormData();
     form.append("file", new Blob([VIDEO], { type: "video/mp4" }), "第一课 视频.mp4");
     expect((await c.request(`/manage/courses/${courseId}/media`, { method: "POST", body: form })).status).toBe(302);
-    const row = server.factory.db.prepare("SELECT path, storage, file FROM MediaFile WHERE courseId = ?").get(courseId) as {
+    const row = server.factory.db.prepare(`SELECT "path", "storage", "file" FROM "MediaFile" WHERE "courseId" = ?`).get(courseId) as {
       path: string;
       storage: string;
       file: string;
@@ -83,7 +84,7 @@ describe("uploads in an S3 bucket", () => {
         env: {
           ...process.env,
           TSX_TSCONFIG_PATH: path.join(ROOT, "tsconfig.json"),
-          DATABASE_URL: `file:${server.dbFile}`,
+          DATABASE_URL: databaseUrlOf(server.dbFile),
           DATA_DIR: dataDir,
           BACKUP_DIR: backupDir,
           ...s3.env,
@@ -104,8 +105,9 @@ describe("uploads in an S3 bucket", () => {
   });
 
   it("refuses to start when the keys cannot use the bucket, or when the S3 settings are incomplete", async () => {
-    const dbFile = path.join(TMP, `s3-storage-${crypto.randomUUID()}.db`);
-    fs.copyFileSync(TEMPLATE_DB, dbFile);
+    // A database of its own: a server that refuses to start never touches the one serving above.
+    const own = await inProcessDatabase("s3-storage-refused");
+    const dbFile = own.target;
     try {
       const wrongKey = spawnServer({ dbFile, env: { DATA_DIR: dataDir, ...s3.env, S3_SECRET_ACCESS_KEY: "not-the-secret-of-this-key" } });
       await expect(wrongKey).rejects.toThrow(
@@ -116,7 +118,7 @@ describe("uploads in an S3 bucket", () => {
       const incomplete = spawnServer({ dbFile, env: { DATA_DIR: dataDir, STORAGE_URL: s3.env.STORAGE_URL } });
       await expect(incomplete).rejects.toThrow(/STORAGE_URL 为 s3:\/\/ 时必须设置 S3_ENDPOINT/);
     } finally {
-      for (const suffix of ["", "-wal", "-shm"]) fs.rmSync(dbFile + suffix, { force: true });
+      await own.remove();
     }
   });
 });

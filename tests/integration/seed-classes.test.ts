@@ -1,5 +1,4 @@
 import fs from "node:fs";
-import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { DEMO_PASSWORD, seedDemoAssignments, seedDemoContest, seedDemoQuiz, seedDemoUniversity } from "../../prisma/seed";
 import {
@@ -7,7 +6,9 @@ import {
   DEMO_EXTENSION_REASON,
   DEMO_MAKEUP_REASON,
   DEMO_WITHDRAWAL_REASON,
+  amendDemoClass,
   seedDemoClassHistory,
+  writeDemoClassRows,
 } from "../../prisma/seed-class-history";
 import { seedDemoHistory } from "../../prisma/seed-history";
 import { excellentMembers, formatPoints, gradeMember, parseGradingRule } from "../../app/lib/class-grading";
@@ -17,7 +18,8 @@ import { keyOf } from "../../app/.server/quiz/paper";
 import { gradeAttempt } from "../../app/lib/quiz-grading";
 import { Client } from "../support/client";
 import { syncContentIntoFile } from "../../scripts/lib/content-sync";
-import { ROOT, TEMPLATE_DB } from "../support/paths";
+import { demoSeedFile } from "../support/demo-seed";
+import { ROOT } from "../support/paths";
 import { type SpawnedServer, spawnServer } from "../support/spawn-server";
 
 // The demo's party-school classes, built the way `npm start` builds a first start (seed, banks,
@@ -25,22 +27,24 @@ import { type SpawnedServer, spawnServer } from "../support/spawn-server";
 // party-school office would check them: a class of each kind, published results that follow the
 // class's rule, 结业 and certificates only for graduates, and the running class on the demo activist's page;
 // each exam's answer sheets behind the published grades, and the 补考, 补交, withdrawal and correction.
+// On the run's engine (decision 080): on PostgreSQL the seeded file is moved in and the classes' last
+// steps go through the app on PostgreSQL, as a first start there does (scripts/start.ts).
 
-const { dbFile, dataDir } = vi.hoisted(() => {
-  const stamp = `${process.pid}-${Date.now()}`;
-  const dbFile = `${process.cwd()}/tests/.tmp/seed-classes-${stamp}.db`;
-  const dataDir = `${process.cwd()}/tests/.tmp/seed-classes-data-${stamp}`;
-  process.env.DATABASE_URL = `file:${dbFile}`;
+// Before any import: the app's env module reads DATABASE_URL (the classes' last steps run the app's
+// functions in this process) and DATA_DIR once, when it is first imported.
+const { testDb, dataDir } = await vi.hoisted(async () => {
+  const { inProcessDatabase } = await import("../support/in-process-db");
+  const dataDir = `${process.cwd()}/tests/.tmp/seed-classes-data-${process.pid}-${Date.now()}`;
   process.env.DATA_DIR = dataDir;
-  return { dbFile, dataDir };
+  return { testDb: await inProcessDatabase("seed-classes"), dataDir };
 });
-
-let db: Database.Database;
+const seed = demoSeedFile(testDb, "seed-classes");
+const dbFile = seed.file;
+const db = testDb.db;
 let server: SpawnedServer;
 let first: string | null;
 
 beforeAll(async () => {
-  fs.copyFileSync(TEMPLATE_DB, dbFile);
   await seedDemoUniversity(dbFile);
   const { courses } = await syncContentIntoFile(dbFile, ROOT);
   expect(courses.failed).toEqual([]);
@@ -48,14 +52,19 @@ beforeAll(async () => {
   seedDemoContest(dbFile);
   seedDemoAssignments(dbFile);
   seedDemoHistory(dbFile);
-  first = await seedDemoClassHistory(dbFile);
-  db = new Database(dbFile, { readonly: true });
-  server = await spawnServer({ dbFile, env: { DATA_DIR: dataDir } });
-}, 120_000);
+  if (seed.file === testDb.target) first = await seedDemoClassHistory(dbFile);
+  else {
+    // As scripts/start.ts on PostgreSQL: the rows into the file, the file moved in, the last steps on PostgreSQL.
+    const rows = writeDemoClassRows(dbFile);
+    await seed.moveIn();
+    first = rows ? await amendDemoClass(rows) : null;
+  }
+  server = await spawnServer({ dbFile: testDb.target, env: { DATA_DIR: dataDir } });
+}, 240_000);
 afterAll(async () => {
   await server?.stop();
-  db?.close();
-  for (const s of ["", "-wal", "-shm"]) fs.rmSync(dbFile + s, { force: true });
+  await testDb.remove();
+  seed.remove();
   fs.rmSync(dataDir, { recursive: true, force: true });
   const logged = server?.stderr.join("").trim();
   if (logged) throw new Error(`the server wrote to stderr:\n${logged}`);
@@ -411,7 +420,7 @@ describe("the demo's party-school classes", () => {
     ).toBe(0);
     expect(
       count(
-        "SELECT COUNT(*) AS n FROM (SELECT personId, sourceId FROM HoursEntry WHERE sourceKind = 'lesson' GROUP BY personId, sourceId HAVING COUNT(*) > 1)",
+        "SELECT COUNT(*) AS n FROM (SELECT personId, sourceId FROM HoursEntry WHERE sourceKind = 'lesson' GROUP BY personId, sourceId HAVING COUNT(*) > 1) AS twice",
       ),
     ).toBe(0);
   });

@@ -1,6 +1,5 @@
 import fs from "node:fs";
 import path from "node:path";
-import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { DEMO_PASSWORD, DEMO_SINGLE_QUIZ_TITLE, seedDemoAssignments, seedDemoContest, seedDemoQuiz, seedDemoUniversity } from "../../prisma/seed";
 import { seedDemoHistory } from "../../prisma/seed-history";
@@ -10,33 +9,36 @@ import { todayInChina } from "../../app/lib/dates";
 import { type RecordedStep, addDays, addMonths, checkStep } from "../../app/lib/pipeline/engine";
 import { Client } from "../support/client";
 import { syncContentIntoFile } from "../../scripts/lib/content-sync";
-import { ROOT, TEMPLATE_DB } from "../support/paths";
+import { demoSeedFile } from "../support/demo-seed";
+import { testEngine } from "../support/engine";
+import { ROOT } from "../support/paths";
 import { type SpawnedServer, spawnServer } from "../support/spawn-server";
 
 // The demo's year of history, built the way `npm start` builds a first start (seed, banks, courses,
 // demo quiz, contest and assignments, then the history) and read back through the real server's
 // pages: what a first-time visitor checks. `now` is fixed, so the figures do not depend on the day
-// the test runs; pages are asked for that year explicitly.
+// the test runs; pages are asked for that year explicitly. On the run's engine (decision 080): on
+// PostgreSQL the seeded file is moved in, as a first start there does (scripts/start.ts).
 
-const { dbFile, dataDir } = vi.hoisted(() => {
-  const stamp = `${process.pid}-${Date.now()}`;
-  const dbFile = `${process.cwd()}/tests/.tmp/seed-history-${stamp}.db`;
-  const dataDir = `${process.cwd()}/tests/.tmp/seed-history-data-${stamp}`;
-  // The content sync below runs in this process, on this file and MDX cache; the server reads both.
-  process.env.DATABASE_URL = `file:${dbFile}`;
+// Before any import: the app's env module reads DATABASE_URL and DATA_DIR once, when it is first imported.
+const { testDb, dataDir } = await vi.hoisted(async () => {
+  const { inProcessDatabase } = await import("../support/in-process-db");
+  const dataDir = `${process.cwd()}/tests/.tmp/seed-history-data-${process.pid}-${Date.now()}`;
+  // The content sync below runs in this process, on the seed's file and this MDX cache; the server reads both.
   process.env.DATA_DIR = dataDir;
-  return { dbFile, dataDir };
+  return { testDb: await inProcessDatabase("seed-history"), dataDir };
 });
+const seed = demoSeedFile(testDb, "seed-history");
+const dbFile = seed.file;
+const db = testDb.db;
 
 const NOW = new Date("2026-11-23T04:00:00Z"); // Monday 23 November 2026, noon in China
 const YEAR = 2026;
-let db: Database.Database;
 let server: SpawnedServer;
 let first: string | null;
 let ms: number;
 
 beforeAll(async () => {
-  fs.copyFileSync(TEMPLATE_DB, dbFile);
   await seedDemoUniversity(dbFile);
   const { courses } = await syncContentIntoFile(dbFile, ROOT);
   expect(courses.failed).toEqual([]);
@@ -46,13 +48,13 @@ beforeAll(async () => {
   const started = performance.now();
   first = seedDemoHistory(dbFile, NOW);
   ms = performance.now() - started;
-  db = new Database(dbFile, { readonly: true });
-  server = await spawnServer({ dbFile, env: { DATA_DIR: dataDir } });
-}, 120_000);
+  await seed.moveIn();
+  server = await spawnServer({ dbFile: testDb.target, env: { DATA_DIR: dataDir } });
+}, 240_000);
 afterAll(async () => {
   await server?.stop();
-  db?.close();
-  for (const s of ["", "-wal", "-shm"]) fs.rmSync(dbFile + s, { force: true });
+  await testDb.remove();
+  seed.remove();
   fs.rmSync(dataDir, { recursive: true, force: true });
   const logged = server?.stderr.join("").trim();
   if (logged) throw new Error(`the server wrote to stderr:\n${logged}`);
@@ -117,12 +119,16 @@ describe("a year of demo history", () => {
     expect(count("SELECT COUNT(*) AS n FROM QuizAttempt WHERE state <> 'submitted' OR percent IS NULL OR finishedAt IS NULL")).toBe(0);
     expect(count("SELECT COUNT(*) AS n FROM QuizAttempt a WHERE (SELECT COUNT(*) FROM AttemptItem i WHERE i.attemptId = a.id) <> 10")).toBe(0);
     // The ledger's year is the year in China of when the hours were earned.
-    expect(count("SELECT COUNT(*) AS n FROM HoursEntry WHERE year <> CAST(strftime('%Y', earnedAt, '+8 hours') AS INTEGER)")).toBe(0);
+    const yearInChina =
+      testEngine() === "postgres"
+        ? `CAST(EXTRACT(YEAR FROM "earnedAt" AT TIME ZONE 'Asia/Shanghai') AS INTEGER)`
+        : `CAST(strftime('%Y', "earnedAt", '+8 hours') AS INTEGER)`;
+    expect(count(`SELECT COUNT(*) AS n FROM "HoursEntry" WHERE "year" <> ${yearInChina}`)).toBe(0);
     // The required courses are partly done: some finished the whole class, many have not.
     const finished = (slug: string) =>
       count(
         `SELECT COUNT(*) AS n FROM (SELECT p.personId FROM LessonProgress p JOIN Lesson l ON l.id = p.lessonId JOIN Course c ON c.id = l.courseId
-         WHERE c.slug = ? AND p.completedAt IS NOT NULL GROUP BY p.personId HAVING COUNT(*) = (SELECT COUNT(*) FROM Lesson x WHERE x.courseId = c.id))`,
+         WHERE c.slug = ? AND p.completedAt IS NOT NULL GROUP BY p.personId, c.id HAVING COUNT(*) = (SELECT COUNT(*) FROM Lesson x WHERE x.courseId = c.id)) AS done`,
         slug,
       );
     for (const [slug, status] of [
@@ -166,7 +172,15 @@ describe("a year of demo history", () => {
     const kinds = db.prepare("SELECT DISTINCT sourceKind AS k FROM HoursEntry WHERE personId = ? AND year = ?").all(id("member"), YEAR) as { k: string }[];
     expect(kinds.map((k) => k.k).sort()).toEqual(["activity", "lesson", "quiz", "seed"]);
     // The branch's 主题党日 last Friday (20 November) is one of them.
-    expect(count("SELECT COUNT(*) AS n FROM HoursEntry WHERE personId = ? AND sourceKind = 'activity' AND earnedAt LIKE '2026-11-20%'", id("member"))).toBe(1);
+    // On 20 November (UTC), written as a range: a timestamp is not text on PostgreSQL.
+    expect(
+      count(
+        `SELECT COUNT(*) AS n FROM "HoursEntry" WHERE "personId" = ? AND "sourceKind" = 'activity' AND "earnedAt" >= ? AND "earnedAt" < ?`,
+        id("member"),
+        "2026-11-20T00:00:00.000+00:00",
+        "2026-11-21T00:00:00.000+00:00",
+      ),
+    ).toBe(1);
     // Her passed quiz opens on its result page.
     const attempt = db.prepare("SELECT id, quizId FROM QuizAttempt WHERE personId = ?").get(id("member")) as { id: number; quizId: number };
     const review = await member.get(`/quizzes/${attempt.quizId}/attempts/${attempt.id}`);

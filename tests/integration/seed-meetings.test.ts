@@ -5,7 +5,7 @@ import { seedDemoHistory } from "../../prisma/seed-history";
 import { seedDemoMeetings } from "../../prisma/seed-meetings";
 import { syncContentIntoFile } from "../../scripts/lib/content-sync";
 import { storedTimestamp } from "../../app/lib/timestamp";
-import { type DemoFile, seedAsStartDoes } from "../support/demo-seed";
+import { type DemoSeedFile, seedAsStartDoes } from "../support/demo-seed";
 import { ROOT } from "../support/paths";
 
 // The demo's meetings recorded whole (decision 056), written on the year of history as `npm start`
@@ -23,7 +23,7 @@ const { testDb, dataDir } = await vi.hoisted(async () => {
 
 const NOW = new Date("2026-11-23T04:00:00Z");
 const db = testDb.db;
-let demo: DemoFile | undefined;
+let demo: DemoSeedFile | undefined;
 let summary: string | null;
 
 beforeAll(async () => {

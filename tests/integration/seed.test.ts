@@ -6,7 +6,7 @@ import { DEMO_ACCOUNTS, seedDemoUniversity } from "../../prisma/seed";
 import { renderPostMarkdown } from "../../app/lib/post-markdown";
 import { seedDemoLessonThreads } from "../../prisma/seed-lesson-threads";
 import { syncContentIntoFile } from "../../scripts/lib/content-sync";
-import { type DemoFile, seedAsStartDoes } from "../support/demo-seed";
+import { type DemoSeedFile, seedAsStartDoes } from "../support/demo-seed";
 import { ROOT } from "../support/paths";
 
 // The demo university as a first `npm start` writes it, checked in the database the app then serves:
@@ -20,7 +20,7 @@ const { testDb, dataDir } = await vi.hoisted(async () => {
   return { testDb: await inProcessDatabase("seed"), dataDir };
 });
 const db = testDb.db;
-let demo: DemoFile | undefined;
+let demo: DemoSeedFile | undefined;
 let summary: Awaited<ReturnType<typeof seedDemoUniversity>>;
 let threads: number;
 

@@ -3,8 +3,6 @@
 // (vite.config.ts) runs the rest with TEST_ENGINE=postgres, so startTestServer() serves them from a
 // fresh PostgreSQL database and their factory's handle is pg-sync.ts's.
 
-const ownServerFile = "starts the server itself (spawnServer) on a SQLite file it prepared, not through startTestServer()";
-
 export const SQLITE_ONLY: Record<string, string> = {
   // Already about PostgreSQL, on a database of their own.
   "attempts-postgres.test.ts": "a PostgreSQL test already",
@@ -23,13 +21,6 @@ export const SQLITE_ONLY: Record<string, string> = {
   "background-lock-sqlite.test.ts": "the background lock's file beside a SQLite database (on PostgreSQL: background-postgres.test.ts)",
   "move-to-postgres.test.ts": "moves a SQLite file into PostgreSQL: both engines by design",
   // Not yet on the PostgreSQL handle.
-  "credit-repair.test.ts": ownServerFile,
-  "notify-pages.test.ts": ownServerFile,
-  "seed-classes.test.ts": ownServerFile,
-  "seed-history.test.ts": ownServerFile,
-  "similarity.test.ts": ownServerFile,
-  "mdx-cache-nodes.test.ts": ownServerFile,
-  "s3-storage.test.ts": ownServerFile,
   "create-admin.test.ts": "the `create-admin` script on a SQLite file of its own",
   "multi-node-env.test.ts": "multi-node settings checked at start-up, engines chosen by the test itself",
   "personal-data-migration.test.ts": "a SQLite migration on a file (PostgreSQL's migrations: postgres-migrations.test.ts)",

@@ -6,6 +6,11 @@ import { ROOT } from "./paths";
 // The built server in a child process on 127.0.0.1 and a free port, for integration tests, the
 // end-to-end run and the benchmarks alike. It stops by itself if its parent goes away (stdin closes).
 
+/** The DATABASE_URL of a test server's database: its PostgreSQL URL as it is, or `file:` and the SQLite file. */
+export function databaseUrlOf(dbFile: string): string {
+  return /^postgres(ql)?:\/\//.test(dbFile) ? dbFile : `file:${dbFile}`;
+}
+
 export type SpawnedServer = { url: string; stderr: string[]; child: ChildProcess; stop(): Promise<void> };
 
 export async function spawnServer(opts: {
@@ -29,7 +34,7 @@ export async function spawnServer(opts: {
     env: {
       ...process.env,
       TSX_TSCONFIG_PATH: path.join(appRoot, "tsconfig.json"),
-      DATABASE_URL: /^postgres(ql)?:\/\//.test(opts.dbFile) ? opts.dbFile : `file:${opts.dbFile}`,
+      DATABASE_URL: databaseUrlOf(opts.dbFile),
       PORT: "0",
       HOST: "127.0.0.1",
       ...opts.env,
