@@ -8,7 +8,7 @@ import { openQuizFactory } from "../quiz-factories";
 import { Client } from "../support/client";
 import { testEngine } from "../support/engine";
 import { type InProcessDatabase, inProcessDatabase } from "../support/in-process-db";
-import { type SpawnedServer, spawnServer } from "../support/spawn-server";
+import { SERVER_START_TEST_MS, type SpawnedServer, spawnServer } from "../support/spawn-server";
 
 // Credits that cannot be lost (decision 034), against the real server on a real database: a SQLite file,
 // or a fresh PostgreSQL database in the integration-pg run (decision 080). The failure is real too: a
@@ -34,9 +34,6 @@ async function boot() {
   server = await spawnServer({ dbFile: testDb.target });
   server.child.stderr!.on("data", (b: Buffer) => stderr.push(b.toString()));
 }
-
-/** A test that restarts the server waits as long as spawnServer() lets a start take on a loaded machine (90 s), and for its own requests. */
-const RESTART_MS = 120_000;
 
 /** Stops the server and starts it again on the same database: the credit repair runs before it listens. */
 async function restart() {
@@ -275,49 +272,53 @@ describe("credits that failed after their commit", () => {
     expect(entries(ids.claimant, "claim")).toEqual([]);
   });
 
-  it("are credited by the repair when the server starts again, each once, as its own path would have, and audited", { timeout: RESTART_MS }, async () => {
-    await restart();
-    expect(entries(ids.legacy, "lesson", ids.old)).toMatchObject([{ amount: 40, category: "online", note: "旧课时", earnedAt: ts(completedAt) }]);
-    expect(entries(ids.legacy, "lesson", ids.reversedLesson)).toHaveLength(1);
-    expect(total(ids.legacy)).toBe(40);
+  it(
+    "are credited by the repair when the server starts again, each once, as its own path would have, and audited",
+    { timeout: SERVER_START_TEST_MS },
+    async () => {
+      await restart();
+      expect(entries(ids.legacy, "lesson", ids.old)).toMatchObject([{ amount: 40, category: "online", note: "旧课时", earnedAt: ts(completedAt) }]);
+      expect(entries(ids.legacy, "lesson", ids.reversedLesson)).toHaveLength(1);
+      expect(total(ids.legacy)).toBe(40);
 
-    const finishedAt = (q: string, ...args: number[]) => (f.db.prepare(q).get(...args) as { finishedAt: string }).finishedAt;
-    expect(entries(ids.passer, "quiz")).toMatchObject([
-      {
-        amount: 50,
-        category: "quiz",
-        sourceId: String(ids.quiz),
-        note: "补记测验",
-        earnedAt: finishedAt("SELECT finishedAt FROM QuizAttempt WHERE quizId = ? AND personId = ?", ids.quiz, ids.passer),
-      },
-    ]);
-    expect(entries(ids.player, "contest")).toMatchObject([
-      {
-        amount: 25,
-        category: "contest",
-        sourceId: String(ids.contest),
-        note: "补记竞赛",
-        earnedAt: finishedAt("SELECT finishedAt FROM ContestEntry WHERE id = ?", made.entry),
-      },
-    ]);
-    expect(entries(ids.attendee, "activity")).toMatchObject([{ amount: 150, category: "offline", sourceId: String(made.activity), approvedById: ids.sec }]);
-    expect(entries(ids.removed, "activity")).toEqual([]);
-    expect(entries(ids.claimant, "claim")).toMatchObject([{ amount: 800, category: "party_school", sourceId: String(made.claim), approvedById: ids.sec }]);
+      const finishedAt = (q: string, ...args: number[]) => (f.db.prepare(q).get(...args) as { finishedAt: string }).finishedAt;
+      expect(entries(ids.passer, "quiz")).toMatchObject([
+        {
+          amount: 50,
+          category: "quiz",
+          sourceId: String(ids.quiz),
+          note: "补记测验",
+          earnedAt: finishedAt("SELECT finishedAt FROM QuizAttempt WHERE quizId = ? AND personId = ?", ids.quiz, ids.passer),
+        },
+      ]);
+      expect(entries(ids.player, "contest")).toMatchObject([
+        {
+          amount: 25,
+          category: "contest",
+          sourceId: String(ids.contest),
+          note: "补记竞赛",
+          earnedAt: finishedAt("SELECT finishedAt FROM ContestEntry WHERE id = ?", made.entry),
+        },
+      ]);
+      expect(entries(ids.attendee, "activity")).toMatchObject([{ amount: 150, category: "offline", sourceId: String(made.activity), approvedById: ids.sec }]);
+      expect(entries(ids.removed, "activity")).toEqual([]);
+      expect(entries(ids.claimant, "claim")).toMatchObject([{ amount: 800, category: "party_school", sourceId: String(made.claim), approvedById: ids.sec }]);
 
-    const repaired = [
-      [ids.legacy, "lesson", ids.old, entries(ids.legacy, "lesson", ids.old)],
-      [ids.passer, "quiz", ids.quiz, entries(ids.passer, "quiz")],
-      [ids.player, "contest", ids.contest, entries(ids.player, "contest")],
-      [ids.attendee, "activity", made.activity, entries(ids.attendee, "activity")],
-      [ids.claimant, "claim", made.claim, entries(ids.claimant, "claim")],
-    ] as const;
-    for (const [personId, source, ref, [entry]] of repaired) {
-      expect(repairsOf(personId)).toEqual([{ actorId: null, targetKind: "hours", targetId: String(entry.id), detail: { personId, source, sourceRef: ref } }]);
-    }
-    expect(repairsOf(ids.removed)).toEqual([]);
-  });
+      const repaired = [
+        [ids.legacy, "lesson", ids.old, entries(ids.legacy, "lesson", ids.old)],
+        [ids.passer, "quiz", ids.quiz, entries(ids.passer, "quiz")],
+        [ids.player, "contest", ids.contest, entries(ids.player, "contest")],
+        [ids.attendee, "activity", made.activity, entries(ids.attendee, "activity")],
+        [ids.claimant, "claim", made.claim, entries(ids.claimant, "claim")],
+      ] as const;
+      for (const [personId, source, ref, [entry]] of repaired) {
+        expect(repairsOf(personId)).toEqual([{ actorId: null, targetKind: "hours", targetId: String(entry.id), detail: { personId, source, sourceRef: ref } }]);
+      }
+      expect(repairsOf(ids.removed)).toEqual([]);
+    },
+  );
 
-  it("are not credited again by a later run", { timeout: RESTART_MS }, async () => {
+  it("are not credited again by a later run", { timeout: SERVER_START_TEST_MS }, async () => {
     const before = f.db.prepare("SELECT COUNT(*) AS n FROM HoursEntry").get();
     await restart();
     expect(f.db.prepare("SELECT COUNT(*) AS n FROM HoursEntry").get()).toEqual(before);
@@ -326,7 +327,7 @@ describe("credits that failed after their commit", () => {
 });
 
 describe("a pass a trainer gave themselves", () => {
-  it("is not credited by the repair once another trainer has raised the pass mark it passed", { timeout: RESTART_MS }, async () => {
+  it("is not credited by the repair once another trainer has raised the pass mark it passed", { timeout: SERVER_START_TEST_MS }, async () => {
     for (const key of ["setter", "fixer"]) {
       ids[key] = f.person({ number: key, name: `教员${key}`, unitId: ids.branch, politicalStatus: "member" });
       f.passwordHash(ids[key], await hashPassword(PASSWORD));

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { Client } from "../support/client";
-import { type SpawnedServer, spawnServer } from "../support/spawn-server";
+import { SERVER_START_TEST_MS, type SpawnedServer, spawnServer } from "../support/spawn-server";
 
 // The sweeper's part of the 书记信箱 (decision 047), on a real database (SQLite, or PostgreSQL in the
 // integration-pg run): a letter past its service time without a reply goes to the parent unit's
@@ -91,7 +91,7 @@ describe("escalation by the sweeper", () => {
   // The server starts only now, so its own sweeper (every 30 s, on the real clock) cannot move the letters
   // before the test above has; its start alone may take most of a minute on the loaded machine (spawnServer
   // waits up to 90 s), so this test has the server's start limit and some time for its pages.
-  it("shows the escalated letter on the college handler's desk, still anonymous", { timeout: 120_000 }, async () => {
+  it("shows the escalated letter on the college handler's desk, still anonymous", { timeout: SERVER_START_TEST_MS }, async () => {
     server = spawnServer({ dbFile: testDb.target });
     const handler = new Client((await server).url);
     expect((await handler.login("H1", PASSWORD)).status).toBe(302);

@@ -10,7 +10,7 @@ import { inProcessDatabase } from "../support/in-process-db";
 import { ROOT, TMP } from "../support/paths";
 import { type TestS3, startTestS3 } from "../support/s3-server";
 import { type TestServer, startTestServer } from "../support/server";
-import { databaseUrlOf, spawnServer } from "../support/spawn-server";
+import { SERVER_START_TEST_MS, databaseUrlOf, spawnServer } from "../support/spawn-server";
 
 // The real server with its uploads in a bucket (STORAGE_URL=s3://…, decision 081) on a real
 // S3-compatible server (tests/support/s3-server.ts): a video uploaded in the studio lands in the
@@ -104,7 +104,7 @@ describe("uploads in an S3 bucket", () => {
     }
   });
 
-  it("refuses to start when the keys cannot use the bucket, or when the S3 settings are incomplete", async () => {
+  it("refuses to start when the keys cannot use the bucket, or when the S3 settings are incomplete", { timeout: SERVER_START_TEST_MS }, async () => {
     // A database of its own: a server that refuses to start never touches the one serving above.
     const own = await inProcessDatabase("s3-storage-refused");
     const dbFile = own.target;

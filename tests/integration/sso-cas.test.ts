@@ -4,7 +4,7 @@ import { Client } from "../support/client";
 import { freePort } from "../support/free-port";
 import { getWithHost } from "../support/host-header";
 import { type TestServer, startTestServer } from "../support/server";
-import { spawnServer } from "../support/spawn-server";
+import { SERVER_START_TEST_MS, spawnServer } from "../support/spawn-server";
 
 // Campus single sign-on over CAS 2.0 and 3.0, against the small CAS server of tests/support: the
 // browser's part is done by the cookie-keeping client, the CAS login form by a plain post.
@@ -270,15 +270,19 @@ describe("CAS 2.0 (/serviceValidate, the CAS user name is the number)", () => {
 });
 
 describe("SSO settings are checked at start", () => {
-  it("refuses to start without PUBLIC_URL, with a CAS server over plain http elsewhere, or with both protocols, naming the setting in Chinese", async () => {
-    const withoutPublicUrl = spawnServer({ dbFile: v3.dbFile, env: { CAS_BASE_URL: cas.baseUrl } });
-    await expect(withoutPublicUrl).rejects.toThrow(/启用统一身份认证时必须设置 PUBLIC_URL/);
-    const plainHttp = spawnServer({ dbFile: v3.dbFile, env: { CAS_BASE_URL: "http://cas.example.edu.cn/cas", PUBLIC_URL: "https://dx.example.edu.cn" } });
-    await expect(plainHttp).rejects.toThrow(/CAS_BASE_URL 必须是 https 地址/);
-    const both = spawnServer({
-      dbFile: v3.dbFile,
-      env: { CAS_BASE_URL: "https://cas.example.edu.cn/cas", OIDC_ISSUER: "https://idp.example.edu.cn", PUBLIC_URL: "https://dx.example.edu.cn" },
-    });
-    await expect(both).rejects.toThrow(/CAS_BASE_URL 与 OIDC_ISSUER 只能设置一个[\s\S]*设置 OIDC_ISSUER 时必须设置 OIDC_CLIENT_ID/);
-  });
+  it(
+    "refuses to start without PUBLIC_URL, with a CAS server over plain http elsewhere, or with both protocols, naming the setting in Chinese",
+    { timeout: SERVER_START_TEST_MS },
+    async () => {
+      const withoutPublicUrl = spawnServer({ dbFile: v3.dbFile, env: { CAS_BASE_URL: cas.baseUrl } });
+      await expect(withoutPublicUrl).rejects.toThrow(/启用统一身份认证时必须设置 PUBLIC_URL/);
+      const plainHttp = spawnServer({ dbFile: v3.dbFile, env: { CAS_BASE_URL: "http://cas.example.edu.cn/cas", PUBLIC_URL: "https://dx.example.edu.cn" } });
+      await expect(plainHttp).rejects.toThrow(/CAS_BASE_URL 必须是 https 地址/);
+      const both = spawnServer({
+        dbFile: v3.dbFile,
+        env: { CAS_BASE_URL: "https://cas.example.edu.cn/cas", OIDC_ISSUER: "https://idp.example.edu.cn", PUBLIC_URL: "https://dx.example.edu.cn" },
+      });
+      await expect(both).rejects.toThrow(/CAS_BASE_URL 与 OIDC_ISSUER 只能设置一个[\s\S]*设置 OIDC_ISSUER 时必须设置 OIDC_CLIENT_ID/);
+    },
+  );
 });

@@ -11,6 +11,13 @@ export function databaseUrlOf(dbFile: string): string {
   return /^postgres(ql)?:\/\//.test(dbFile) ? dbFile : `file:${dbFile}`;
 }
 
+/**
+ * The time a test that starts (or restarts) a server inside it, not in a hook, is given: as long as
+ * spawnServer() lets a start take on a loaded machine (90 s), and its own requests after. A test's 30 s
+ * default is less than a start took at load 20 on 2 cores.
+ */
+export const SERVER_START_TEST_MS = 120_000;
+
 export type SpawnedServer = { url: string; stderr: string[]; child: ChildProcess; stop(): Promise<void> };
 
 export async function spawnServer(opts: {
