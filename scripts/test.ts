@@ -55,7 +55,7 @@ type VitestJson = {
     name: string;
     status: string;
     message?: string;
-    assertionResults: { status: string; fullName?: string; failureMessages?: string[] }[];
+    assertionResults: { status: string; fullName?: string; duration?: number; failureMessages?: string[] }[];
   }[];
 };
 
@@ -76,7 +76,11 @@ function tallyVitest(code: number): Tally {
   for (const file of report.testResults) {
     const failed = file.assertionResults.filter((a) => a.status === "failed");
     // Each failed test by name, so the summary at the end of a long log says which (CI shows only the tail).
-    for (const a of failed) t.notes.push(`✗ ${path.relative(root, file.name)} › ${a.fullName ?? ""}: ${firstLine(a.failureMessages?.[0])}`);
+    for (const a of failed) {
+      // With its duration: a timeout's report says only STACK_TRACE_ERROR, its duration says the rest.
+      const took = a.duration === undefined ? "" : ` (${(a.duration / 1000).toFixed(1)} s)`;
+      t.notes.push(`✗ ${path.relative(root, file.name)} › ${a.fullName ?? ""}${took}: ${firstLine(a.failureMessages?.[0])}`);
+    }
     // A test file that fails before its tests run (an import error, a failing beforeAll) has no failed test.
     if (file.status === "failed" && failed.length === 0) {
       t.failed++;
