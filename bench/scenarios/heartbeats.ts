@@ -1,4 +1,4 @@
-import Database from "better-sqlite3";
+import { type SqlDb, inList, sql } from "../../app/.server/sql";
 import { createRandom } from "../../app/lib/quiz-shuffle";
 import { refusalMessage } from "../../app/lib/watch-credit";
 import { openFactory } from "../../tests/factories";
@@ -15,10 +15,13 @@ import { summarize } from "../lib/stats";
 // video looping from the start when it ends (re-watched seconds count once; the rate stays the same).
 // Afterwards the database is read: every viewer's stored coverage must equal what the server
 // acknowledged, every acknowledged heartbeat be the session's last or before it; otherwise the run throws.
+// On the cluster (decision 084) the viewers are written by `prepare` into the SQLite file before it is
+// moved into PostgreSQL, and the check reads the target's database through `ctx.sqlDb`.
+// Knob: HEARTBEAT_VIEWERS (default 11,000), for a small run; the rate per viewer stays one per 15 s.
 
 export const name = "heartbeats";
 
-const VIEWERS = 11_000;
+const VIEWERS = Number(process.env.HEARTBEAT_VIEWERS ?? 11_000);
 const PERIOD_MS = 15_000; // HEARTBEAT_SECONDS of app/lib/watch-credit.ts
 const BEATS = 6; // per viewer: 90 s of sustained load after the 15 s of starts
 const JITTER_MS = 1_000; // ± per heartbeat; the account's 2 s initial allowance absorbs an early one
@@ -58,8 +61,13 @@ function merge(spans: readonly Span[]): Span[] {
 const total = (spans: readonly Span[]) => spans.reduce((t, [s, e]) => t + e - s, 0);
 const covers = (outer: readonly Span[], inner: readonly Span[]) => inner.every(([s, e]) => outer.some(([a, b]) => a <= s && e <= b));
 
-/** The viewers (bench accounts, see bench/lib/bench-accounts.ts) and the longest video lesson they may see. */
-function addViewers(dbFile: string): { viewers: Viewer[]; lesson: { id: number; slug: string; key: string; durationT: number } } {
+type Prepared = { viewers: Viewer[]; lesson: { id: number; slug: string; key: string; durationT: number } };
+
+/**
+ * Setup, not measured: the viewers (bench accounts, see bench/lib/bench-accounts.ts) and the longest
+ * video lesson they may see, written into the SQLite file (on the cluster, before it is moved into PostgreSQL).
+ */
+export function prepare(dbFile: string): Prepared {
   const f = openFactory(dbFile);
   try {
     const lesson = f.db
@@ -137,8 +145,12 @@ type Outcome<T> = { value: T; attempts: number } | { error: unknown } | typeof C
 /** What the server answers to a heartbeat repeated after it was stored: nothing counted twice. */
 const DUPLICATE = refusalMessage({ reason: "duplicate", seconds: 0 });
 
-export async function run({ url, dbFile }: BenchContext): Promise<Row[]> {
-  const { viewers, lesson } = addViewers(dbFile);
+export function run(ctx: BenchContext): Promise<Row[]> {
+  return measure(ctx, prepare(ctx.dbFile));
+}
+
+export async function measure({ url, sqlDb }: BenchContext, prepared: unknown): Promise<Row[]> {
+  const { viewers, lesson } = prepared as Prepared;
   const viewersPool = connections(url, IN_FLIGHT);
   const samplerPool = connections(url, 1);
   const post = async (v: Viewer, form: Record<string, string>) => {
@@ -300,7 +312,7 @@ export async function run({ url, dbFile }: BenchContext): Promise<Row[]> {
   viewersPool.close();
   samplerPool.close();
 
-  const check = verify(dbFile, lesson.id, viewers);
+  const check = await verify(sqlDb, lesson.id, viewers);
   console.info(`${name} check: ${check.summary}`);
 
   const sorted = [...delays].sort((a, b) => a - b);
@@ -351,71 +363,59 @@ export async function run({ url, dbFile }: BenchContext): Promise<Row[]> {
 }
 
 /**
- * Reads the database (read-only) after the phase: each viewer who began has the account's study
+ * Reads the target's database after the phase: each viewer who began has the account's study
  * session with the id the server gave; its last sequence number is the last acknowledged heartbeat;
  * its stored watched intervals are exactly the acknowledged ones, merged (with an unanswered
  * heartbeat, at least those and at most what was sent), and watchedSeconds their sum.
  */
-function verify(dbFile: string, lessonId: number, viewers: Viewer[]) {
-  const db = new Database(dbFile, { readonly: true });
-  try {
-    const ids = JSON.stringify(viewers.map((v) => v.personId));
-    const progress = new Map(
-      (
-        db
-          .prepare("SELECT personId, watched, watchedSeconds FROM LessonProgress WHERE lessonId = ? AND personId IN (SELECT value FROM json_each(?))")
-          .all(lessonId, ids) as {
-          personId: number;
-          watched: string;
-          watchedSeconds: number;
-        }[]
-      ).map((r) => [r.personId, r]),
-    );
-    const sessions = new Map(
-      (
-        db.prepare("SELECT personId, id, lessonId, lastSeq FROM StudySession WHERE personId IN (SELECT value FROM json_each(?))").all(ids) as {
-          personId: number;
-          id: string;
-          lessonId: number;
-          lastSeq: number;
-        }[]
-      ).map((r) => [r.personId, r]),
-    );
-    const problems: string[] = [];
-    const tally = { noSession: 0, seq: 0, coverage: 0, seconds: 0 };
-    const first: Partial<Record<keyof typeof tally, string>> = {};
-    const bad = (k: keyof typeof tally, what: string) => {
-      tally[k]++;
-      first[k] ??= what;
-    };
-    let began = 0;
-    let storedSeconds = 0;
-    for (const v of viewers) {
-      const s = sessions.get(v.personId);
-      if (v.sessionId) {
-        began++;
-        if (!s || s.id !== v.sessionId || s.lessonId !== lessonId) bad("noSession", `viewer ${v.personId}: session ${s?.id ?? "none"}, began ${v.sessionId}`);
-        else if (v.unanswered ? s.lastSeq < v.lastAcked || s.lastSeq > v.seq : s.lastSeq !== v.lastAcked) {
-          bad("seq", `viewer ${v.personId}: last stored heartbeat ${s.lastSeq}, last acknowledged ${v.lastAcked}`);
-        }
+async function verify(db: SqlDb, lessonId: number, viewers: Viewer[]) {
+  const ids = viewers.map((v) => v.personId);
+  const progress = new Map(
+    (
+      await db.all<{ personId: number; watched: string; watchedSeconds: number }>(
+        sql`SELECT "personId", "watched", "watchedSeconds" FROM "LessonProgress" WHERE "lessonId" = ${lessonId} AND "personId" ${inList(ids)}`,
+      )
+    ).map((r) => [r.personId, { ...r, watchedSeconds: Number(r.watchedSeconds) }]),
+  );
+  const sessions = new Map(
+    (
+      await db.all<{ personId: number; id: string; lessonId: number; lastSeq: number }>(
+        sql`SELECT "personId", "id", "lessonId", "lastSeq" FROM "StudySession" WHERE "personId" ${inList(ids)}`,
+      )
+    ).map((r) => [r.personId, r]),
+  );
+  const problems: string[] = [];
+  const tally = { noSession: 0, seq: 0, coverage: 0, seconds: 0 };
+  const first: Partial<Record<keyof typeof tally, string>> = {};
+  const bad = (k: keyof typeof tally, what: string) => {
+    tally[k]++;
+    first[k] ??= what;
+  };
+  let began = 0;
+  let storedSeconds = 0;
+  for (const v of viewers) {
+    const s = sessions.get(v.personId);
+    if (v.sessionId) {
+      began++;
+      if (!s || s.id !== v.sessionId || s.lessonId !== lessonId) bad("noSession", `viewer ${v.personId}: session ${s?.id ?? "none"}, began ${v.sessionId}`);
+      else if (v.unanswered ? s.lastSeq < v.lastAcked || s.lastSeq > v.seq : s.lastSeq !== v.lastAcked) {
+        bad("seq", `viewer ${v.personId}: last stored heartbeat ${s.lastSeq}, last acknowledged ${v.lastAcked}`);
       }
-      const row = progress.get(v.personId);
-      const stored = row ? merge((JSON.parse(row.watched) as [number, number][]).map(([a, b]): Span => [Math.round(a * 10), Math.round(b * 10)])) : [];
-      const acked = merge(v.acked);
-      const exact = JSON.stringify(stored) === JSON.stringify(acked);
-      if (v.unanswered ? !covers(stored, acked) || !covers(merge(v.sent), stored) : !exact) {
-        bad("coverage", `viewer ${v.personId}: stored ${JSON.stringify(stored)}, acknowledged ${JSON.stringify(acked)} (tenths)`);
-      }
-      if (row && Math.round(row.watchedSeconds * 10) !== total(stored))
-        bad("seconds", `viewer ${v.personId}: watchedSeconds ${row.watchedSeconds} for ${total(stored) / 10} s of intervals`);
-      storedSeconds += total(stored) / 10;
     }
-    for (const [k, n] of Object.entries(tally)) if (n) problems.push(`${n} viewers: ${k} (first: ${first[k as keyof typeof tally]})`);
-    const summary =
-      `${began} viewers began, ${viewers.reduce((t, v) => t + v.ackedBeats, 0)} heartbeats acknowledged, ${progress.size} progress rows holding ${Math.round(storedSeconds).toLocaleString("en")} s watched: ` +
-      (problems.length ? "FAILED" : "every viewer's stored coverage is what the server acknowledged");
-    return { summary, problems };
-  } finally {
-    db.close();
+    const row = progress.get(v.personId);
+    const stored = row ? merge((JSON.parse(row.watched) as [number, number][]).map(([a, b]): Span => [Math.round(a * 10), Math.round(b * 10)])) : [];
+    const acked = merge(v.acked);
+    const exact = JSON.stringify(stored) === JSON.stringify(acked);
+    if (v.unanswered ? !covers(stored, acked) || !covers(merge(v.sent), stored) : !exact) {
+      bad("coverage", `viewer ${v.personId}: stored ${JSON.stringify(stored)}, acknowledged ${JSON.stringify(acked)} (tenths)`);
+    }
+    if (row && Math.round(row.watchedSeconds * 10) !== total(stored))
+      bad("seconds", `viewer ${v.personId}: watchedSeconds ${row.watchedSeconds} for ${total(stored) / 10} s of intervals`);
+    storedSeconds += total(stored) / 10;
   }
+  for (const [k, n] of Object.entries(tally)) if (n) problems.push(`${n} viewers: ${k} (first: ${first[k as keyof typeof tally]})`);
+  const summary =
+    `${began} viewers began, ${viewers.reduce((t, v) => t + v.ackedBeats, 0)} heartbeats acknowledged, ${progress.size} progress rows holding ${Math.round(storedSeconds).toLocaleString("en")} s watched: ` +
+    (problems.length ? "FAILED" : "every viewer's stored coverage is what the server acknowledged");
+  return { summary, problems };
 }

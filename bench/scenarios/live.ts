@@ -20,17 +20,30 @@ import { type Stats, summarize } from "../lib/stats";
 // the streams, with them, and at the end. Reference: GET /healthz, one at a time, same run.
 // Afterwards the database is read: every acknowledged answer stored once, and each player's score the
 // sum of the points of their answers; otherwise the run throws.
+// Every wait has a limit: a POST unanswered after REQUEST_MS fails; a stream without its first state
+// after WAIT_MS, or a question or reveal not on every phone after WAIT_MS, ends the scenario early
+// (the round is finished, the streams closed) with a note of how many phones never got which state.
+// Knob: LIVE_PHONES (default 2,000), for a small run.
 
 export const name = "live";
 
-const PHONES = 2_000;
+const PHONES = Number(process.env.LIVE_PHONES ?? 2_000);
 const QUESTIONS = 5;
 const SECONDS = 120; // long enough that every answer of the phase arrives in time
 const IN_FLIGHT = 64; // joins and answers the phones have open at once
 const CONNECTING = 200; // streams being opened at once
 const WAIT_MS = 60_000; // a phase's cap: a phone that has not received by then counts as an error
+const REQUEST_MS = 120_000; // a POST (join, answer, the host's) without an answer by then fails
 
-type Phone = { personId: number; cookie: string; stream?: http.ClientRequest; got: Map<string, number>; firstState?: () => void };
+type Phone = {
+  personId: number;
+  cookie: string;
+  stream?: http.ClientRequest;
+  got: Map<string, number>;
+  firstState?: () => void;
+  /** The stream's status line arrived (so a stream without a first state was answered, or was not). */
+  answered?: boolean;
+};
 
 type Prepared = { phones: Phone[]; bankId: number; contestId: number; host: string };
 
@@ -72,25 +85,31 @@ export async function measure({ url, serverPid, sqlDb, engine }: BenchContext, p
   const { hostname, port } = new URL(url);
   const posts = new http.Agent({ keepAlive: true, maxSockets: IN_FLIGHT });
   const streams = new http.Agent({ keepAlive: false, maxSockets: PHONES + 10 });
-  const request = (path: string, init: { method?: string; cookie?: string; form?: Record<string, string | string[]> } = {}) => {
+  const request = (path: string, init: { method?: string; cookie?: string; form?: Record<string, string | string[]>; timeoutMs?: number } = {}) => {
     const body = init.form ? toForm(init.form) : undefined;
     const headers: Record<string, string> = { ...(init.cookie ? { Cookie: init.cookie } : {}) };
     if (body !== undefined)
       Object.assign(headers, { Origin: url, "Content-Type": "application/x-www-form-urlencoded", "Content-Length": String(Buffer.byteLength(body)) });
     return new Promise<{ status: number; text: string; location: string | null }>((resolve, reject) => {
+      const limit = init.timeoutMs ?? REQUEST_MS;
+      const timer = setTimeout(() => req.destroy(new Error(`${path}: no answer after ${limit / 1000} s`)), limit);
       const req = http.request({ agent: posts, hostname, port, path, method: init.method ?? (body ? "POST" : "GET"), headers }, (res) => {
         const chunks: Buffer[] = [];
         res.on("data", (c: Buffer) => chunks.push(c));
-        res.on("end", () =>
+        res.on("end", () => {
+          clearTimeout(timer);
           resolve({
             status: res.statusCode ?? 0,
             text: Buffer.concat(chunks).toString("utf8"),
             location: (res.headers.location as string | undefined) ?? null,
-          }),
-        );
+          });
+        });
         res.on("error", reject);
       });
-      req.on("error", reject);
+      req.on("error", (e) => {
+        clearTimeout(timer);
+        reject(e);
+      });
       req.end(body);
     });
   };
@@ -124,13 +143,30 @@ export async function measure({ url, serverPid, sqlDb, engine }: BenchContext, p
   const rssBefore = rssMb(serverPid);
 
   // Streams: each phone keeps one open and notes when each state (by state and position) first arrives.
+  // A stream that ends, or has delivered no state WAIT_MS after it was asked for, fails (and is closed).
   const open = (p: Phone) =>
     new Promise<void>((resolve, reject) => {
-      p.firstState = resolve;
+      const fail = (e: Error) => {
+        clearTimeout(timer);
+        p.firstState = undefined;
+        reject(e);
+      };
+      const timer = setTimeout(() => {
+        fail(new Error(`live/events: no first state after ${WAIT_MS / 1000} s (${p.answered ? "answered 200" : "no status line"})`));
+        p.stream?.destroy();
+      }, WAIT_MS);
+      p.firstState = () => {
+        clearTimeout(timer);
+        resolve();
+      };
       const req = http.request(
         { agent: streams, hostname, port, path: `${base}/live/events`, headers: { Cookie: p.cookie, Accept: "text/event-stream" } },
         (res) => {
-          if (res.statusCode !== 200) return reject(new Error(`GET live/events → ${res.statusCode}`));
+          p.answered = true;
+          if (res.statusCode !== 200) {
+            res.resume();
+            return fail(new Error(`GET live/events → ${res.statusCode}`));
+          }
           res.setEncoding("utf8");
           let buffer = "";
           res.on("data", (chunk: string) => {
@@ -147,21 +183,15 @@ export async function measure({ url, serverPid, sqlDb, engine }: BenchContext, p
               p.firstState = undefined;
             }
           });
+          res.on("end", () => p.firstState && fail(new Error("live/events: the stream ended before its first state")));
           res.on("error", () => undefined);
         },
       );
-      req.on("error", reject);
+      req.on("error", (e) => p.firstState && fail(e));
       req.end();
       p.stream = req;
     });
-  const connect = await drive((i) => open(phones[i]), { count: PHONES, concurrency: CONNECTING, maxMs: 120_000 });
-  row("open stream (to first state)", connect, { note: connect.firstError });
-  const rssConnected = rssMb(serverPid);
 
-  const waitAll = async (key: string) => {
-    const until = performance.now() + WAIT_MS;
-    while (performance.now() < until && phones.some((p) => !p.got.has(key))) await new Promise((r) => setTimeout(r, 5));
-  };
   const fanout: number[] = [];
   const reveals: number[] = [];
   const hostNext: number[] = [];
@@ -171,58 +201,108 @@ export async function measure({ url, serverPid, sqlDb, engine }: BenchContext, p
   let answerErrors = 0;
   let firstAnswerError: string | undefined;
   const acked = new Map<number, number>(); // personId → answers acknowledged
+  /** Why the scenario ended before its last question, if it did: which phones never got which state. */
+  let stopped: string | undefined;
+  let rssConnected = NaN;
+  let asked = 0;
   const t0 = performance.now();
-  for (let q = 1; q <= QUESTIONS; q++) {
-    const sent = performance.now();
-    const next = await request(`${base}/host`, { cookie: host, form: { intent: "next", roundId: String(round.id) } });
-    expectStatus(next, 200, "POST host intent=next");
-    hostNext.push(performance.now() - sent);
-    await waitAll(`question:${q}`);
-    for (const p of phones) {
-      const at = p.got.get(`question:${q}`);
-      if (at === undefined) missed++;
-      else fanout.push(at - sent);
+  try {
+    const connect = await drive((i) => open(phones[i]), { count: PHONES, concurrency: CONNECTING, maxMs: 120_000 });
+    row("open stream (to first state)", connect, { note: connect.firstError });
+    rssConnected = rssMb(serverPid);
+    const withoutState = phones.filter((p) => p.got.size === 0);
+    if (withoutState.length) {
+      const unanswered = withoutState.filter((p) => !p.answered).length;
+      stopped = `${withoutState.length} of ${PHONES} phones never got their first state (${unanswered} of them no status line either, ${withoutState.length - unanswered} answered 200 or an error status)`;
     }
-    // Every phone answers; half of them right (the single choices' key is B, multiple A+C, judge true).
-    const kind = ["single", "multiple", "judge"][(q - 1) % 3];
-    const right = { single: ["B"], multiple: ["A", "C"], judge: ["true"] }[kind]!;
-    const wrong = { single: ["A"], multiple: ["B"], judge: ["false"] }[kind]!;
-    const answered = await drive(
-      async (i) => {
-        const started = performance.now();
-        const res = await request(`${base}/live/answer`, {
-          cookie: phones[i].cookie,
-          form: { roundId: String(round.id), position: String(q), answer: i % 2 ? wrong : right },
-        });
-        expectStatus(res, 200, `POST answer ${res.text.slice(0, 80)}`);
-        answers.push(performance.now() - started);
-        acked.set(phones[i].personId, (acked.get(phones[i].personId) ?? 0) + 1);
-      },
-      { count: PHONES, concurrency: IN_FLIGHT, maxMs: (SECONDS - 10) * 1000 },
-    );
-    answerErrors += answered.errors;
-    firstAnswerError ??= answered.firstError;
 
-    const revealAt = performance.now();
-    expectStatus(await request(`${base}/host`, { cookie: host, form: { intent: "reveal", roundId: String(round.id) } }), 200, "POST host intent=reveal");
-    await waitAll(`reveal:${q}`);
-    for (const p of phones) {
-      const at = p.got.get(`reveal:${q}`);
-      if (at === undefined) missedReveal++;
-      else reveals.push(at - revealAt);
+    /** Waits until every phone has the state, at most WAIT_MS; says how many never got it. */
+    const waitAll = async (key: string): Promise<number> => {
+      const until = performance.now() + WAIT_MS;
+      while (performance.now() < until && phones.some((p) => !p.got.has(key))) await new Promise((r) => setTimeout(r, 5));
+      return phones.filter((p) => !p.got.has(key)).length;
+    };
+    for (let q = 1; q <= QUESTIONS && !stopped; q++) {
+      asked = q;
+      const sent = performance.now();
+      const next = await request(`${base}/host`, { cookie: host, form: { intent: "next", roundId: String(round.id) } });
+      expectStatus(next, 200, "POST host intent=next");
+      hostNext.push(performance.now() - sent);
+      const withoutQuestion = await waitAll(`question:${q}`);
+      for (const p of phones) {
+        const at = p.got.get(`question:${q}`);
+        if (at === undefined) missed++;
+        else fanout.push(at - sent);
+      }
+      if (withoutQuestion) {
+        stopped = `${withoutQuestion} of ${PHONES} phones never got question ${q} (${WAIT_MS / 1000} s after the host's POST)`;
+        break;
+      }
+      // Every phone answers; half of them right (the single choices' key is B, multiple A+C, judge true).
+      const kind = ["single", "multiple", "judge"][(q - 1) % 3];
+      const right = { single: ["B"], multiple: ["A", "C"], judge: ["true"] }[kind]!;
+      const wrong = { single: ["A"], multiple: ["B"], judge: ["false"] }[kind]!;
+      const answered = await drive(
+        async (i) => {
+          const started = performance.now();
+          const res = await request(`${base}/live/answer`, {
+            cookie: phones[i].cookie,
+            form: { roundId: String(round.id), position: String(q), answer: i % 2 ? wrong : right },
+          });
+          expectStatus(res, 200, `POST answer ${res.text.slice(0, 80)}`);
+          answers.push(performance.now() - started);
+          acked.set(phones[i].personId, (acked.get(phones[i].personId) ?? 0) + 1);
+        },
+        { count: PHONES, concurrency: IN_FLIGHT, maxMs: (SECONDS - 10) * 1000 },
+      );
+      answerErrors += answered.errors;
+      firstAnswerError ??= answered.firstError;
+
+      const revealAt = performance.now();
+      expectStatus(await request(`${base}/host`, { cookie: host, form: { intent: "reveal", roundId: String(round.id) } }), 200, "POST host intent=reveal");
+      const withoutReveal = await waitAll(`reveal:${q}`);
+      for (const p of phones) {
+        const at = p.got.get(`reveal:${q}`);
+        if (at === undefined) missedReveal++;
+        else reveals.push(at - revealAt);
+      }
+      if (withoutReveal) stopped = `${withoutReveal} of ${PHONES} phones never got the reveal of question ${q} (${WAIT_MS / 1000} s after the host's POST)`;
     }
+  } finally {
+    for (const p of phones) p.stream?.destroy();
+    streams.destroy();
   }
   const elapsed = performance.now() - t0;
   const rssAfter = rssMb(serverPid);
-  expectStatus(await request(`${base}/host`, { cookie: host, form: { intent: "finish", roundId: String(round.id) } }), 200, "POST host intent=finish");
-  for (const p of phones) p.stream?.destroy();
-  streams.destroy();
+  if (stopped) {
+    // Is the server still answering? /healthz reads the database through Prisma's connection, so a
+    // stalled database turn (not only a stalled stream) shows here.
+    const probeAt = performance.now();
+    stopped += await request("/healthz", { timeoutMs: 10_000 }).then(
+      (r) => `; then GET /healthz → ${r.status} in ${(performance.now() - probeAt).toFixed(0)} ms`,
+      (e: Error) => `; then GET /healthz failed: ${e.message}`,
+    );
+  }
+  const finish = () => request(`${base}/host`, { cookie: host, form: { intent: "finish", roundId: String(round.id) } });
+  if (!stopped) expectStatus(await finish(), 200, "POST host intent=finish");
+  else {
+    // Stopped early: the round is finished if the server still can, and the rows are printed either way.
+    stopped += await finish().then(
+      (r) => (r.status === 200 ? "; the round finished" : `; finishing the round → ${r.status}`),
+      (e: Error) => `; finishing the round failed: ${e.message}`,
+    );
+    console.info(`${name}: stopped early: ${stopped}`);
+  }
   posts.destroy();
 
   const mem = Number.isFinite(rssBefore)
-    ? `${engine === "cluster" ? "node 1 of 3 (about a third of the streams): " : ""}server RSS ${rssBefore.toFixed(0)} MB before the streams, ${rssConnected.toFixed(0)} MB with ${PHONES} open (${(((rssConnected - rssBefore) * 1024) / PHONES).toFixed(0)} KB a stream), ${rssAfter.toFixed(0)} MB after ${QUESTIONS} questions (RSS moves with garbage collection)`
+    ? `${engine === "cluster" ? "node 1 of 3 (about a third of the streams): " : ""}server RSS ${rssBefore.toFixed(0)} MB before the streams, ${rssConnected.toFixed(0)} MB with ${PHONES} open (${(((rssConnected - rssBefore) * 1024) / PHONES).toFixed(0)} KB a stream), ${rssAfter.toFixed(0)} MB after ${asked} questions (RSS moves with garbage collection)`
     : "server RSS unknown (no pid: pass it in the bench context)";
-  row("host POST next question", summarize(hostNext, 0, elapsed));
+  row(
+    "host POST next question",
+    summarize(hostNext, 0, elapsed),
+    stopped ? { note: `stopped early ${asked ? `after question ${asked} of ${QUESTIONS}` : "before the first question"}: ${stopped}` } : {},
+  );
   row(`question on every phone (${PHONES}×${QUESTIONS})`, summarize(fanout, missed, elapsed), {
     note: `from the host's POST sent to the stream delivering it; ${mem}`,
   });
