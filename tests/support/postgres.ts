@@ -56,10 +56,7 @@ async function startTestCluster(): Promise<State> {
       if (tries >= 2) throw e;
     }
   }
-  const admin = new pg.Client({ connectionString: adminUrl(port) });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE "${TEMPLATE}"`);
-  await admin.end();
+  await asAdmin(port, (admin) => admin.query(`CREATE DATABASE "${TEMPLATE}"`));
   await migratePostgres(adminUrl(port, TEMPLATE));
   return { dir, port, bin };
 }
@@ -106,6 +103,17 @@ export type TestDatabase = { url: string; name: string; drop(): Promise<void> };
 /** The certificate key the tests' PostgreSQL processes share: multi-node mode refuses to start without one (decision 076). */
 export const TEST_CERT_SECRET = "test-certificate-secret-shared-by-every-node";
 
+/** Runs `fn` on a connection to the cluster's maintenance database as its superuser, closed after. */
+async function asAdmin<T>(port: number, fn: (admin: pg.Client) => Promise<T>): Promise<T> {
+  const admin = new pg.Client({ connectionString: adminUrl(port) });
+  await admin.connect();
+  try {
+    return await fn(admin);
+  } finally {
+    await admin.end();
+  }
+}
+
 /**
  * A new database copied from the migrated template: empty tables, every migration applied. Sets
  * CERT_SECRET in this process when it has none, as every node on PostgreSQL needs it.
@@ -114,22 +122,18 @@ export async function freshPostgresDatabase(): Promise<TestDatabase> {
   process.env.CERT_SECRET ??= TEST_CERT_SECRET;
   const { port } = await postgresCluster();
   const name = `test_${crypto.randomUUID().replace(/-/g, "")}`;
-  const admin = new pg.Client({ connectionString: adminUrl(port) });
-  await admin.connect();
-  try {
+  await asAdmin(port, async (admin) => {
     for (let tries = 0; ; tries++) {
       try {
         await admin.query(`CREATE DATABASE "${name}" TEMPLATE "${TEMPLATE}"`);
-        break;
+        return;
       } catch (e) {
         // 55006: the template is in use (a copy of it is being made at this moment by another file).
         if ((e as { code?: string }).code !== "55006" || tries >= 50) throw e;
         await new Promise((r) => setTimeout(r, 100));
       }
     }
-  } finally {
-    await admin.end();
-  }
+  });
   return testDatabase(port, name);
 }
 
@@ -141,13 +145,7 @@ export async function emptyPostgresDatabase(): Promise<TestDatabase> {
   process.env.CERT_SECRET ??= TEST_CERT_SECRET;
   const { port } = await postgresCluster();
   const name = `empty_${crypto.randomUUID().replace(/-/g, "")}`;
-  const admin = new pg.Client({ connectionString: adminUrl(port) });
-  await admin.connect();
-  try {
-    await admin.query(`CREATE DATABASE "${name}"`);
-  } finally {
-    await admin.end();
-  }
+  await asAdmin(port, (admin) => admin.query(`CREATE DATABASE "${name}"`));
   return testDatabase(port, name);
 }
 
@@ -156,13 +154,7 @@ function testDatabase(port: number, name: string): TestDatabase {
     url: adminUrl(port, name),
     name,
     async drop() {
-      const c = new pg.Client({ connectionString: adminUrl(port) });
-      await c.connect();
-      try {
-        await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-      } finally {
-        await c.end();
-      }
+      await asAdmin(port, (admin) => admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
     },
   };
 }
