@@ -8,12 +8,13 @@ import { liveHub } from "./app/.server/contest/live/hub";
 import { env } from "./app/.server/env";
 import { studyHandler } from "./app/.server/learning/study-endpoint";
 import { FORM_BODY_LIMIT, declaresTooLargeBody, newBodyBudget, refuseBody, refuseRequest } from "./app/.server/http/body-limit";
+import { onlyClientBuildEntries } from "./app/.server/http/client-files";
 import { responseCompression } from "./app/.server/http/compression";
 import { requestContextStorage } from "./app/.server/http/context";
 import { precompressedStatic } from "./app/.server/http/precompressed";
 import { remixHandler } from "./app/.server/http/remix-handler";
 import { routerPatchProblem } from "./app/.server/router-patch";
-import { isCrossSiteRequest, isFormBody, securityHeaders } from "./app/.server/http/security";
+import { cspNonce, isCrossSiteRequest, isFormBody, securityHeaders } from "./app/.server/http/security";
 import { serviceWorkerUncached } from "./app/.server/http/service-worker-headers";
 import { runsBackgroundWork } from "./app/.server/processes";
 import { checkFileStorage } from "./app/.server/storage/storage";
@@ -55,7 +56,7 @@ export async function startServer({ dev = false } = {}): Promise<StartedServer> 
     const requestId = wellFormedRequestId(fromProxy) ? fromProxy : crypto.randomUUID();
     res.locals.requestId = requestId;
     res.setHeader("X-Request-Id", requestId);
-    const nonce = crypto.randomBytes(16).toString("base64");
+    const nonce = cspNonce();
     res.locals.cspNonce = nonce;
     for (const [k, v] of Object.entries(securityHeaders(nonce, { dev, hsts: env.cookieSecure }))) res.setHeader(k, v);
     if (isCrossSiteRequest(req.method, req.get("origin"), req.get("host"), req.protocol, env.allowedOrigins)) {
@@ -92,7 +93,8 @@ export async function startServer({ dev = false } = {}): Promise<StartedServer> 
     const assetsDir = path.join(buildDir, "client", "assets");
     app.use("/assets", precompressedStatic(assetsDir));
     app.use("/assets", express.static(assetsDir, { immutable: true, maxAge: "1y" }));
-    app.use(express.static(path.join(buildDir, "client"), { maxAge: "1h", setHeaders: serviceWorkerUncached }));
+    const clientDir = path.join(buildDir, "client");
+    app.use(onlyClientBuildEntries(clientDir, express.static(clientDir, { maxAge: "1h", setHeaders: serviceWorkerUncached })));
   }
 
   if (metrics) {

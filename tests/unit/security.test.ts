@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { contentSecurityPolicy, isCrossSiteRequest, isFormBody, securityHeaders } from "~/.server/http/security";
+import { contentSecurityPolicy, cspNonce, isCrossSiteRequest, isFormBody, securityHeaders } from "~/.server/http/security";
 
 const HOST = "dangxiao.example.edu.cn";
 const SELF = `https://${HOST}`;
@@ -93,5 +93,16 @@ describe("isFormBody", () => {
 
   it("lets reads through", () => {
     expect(isFormBody("GET", "application/json", true)).toBe(true);
+  });
+});
+
+describe("cspNonce", () => {
+  it("gives 16 random bytes each time, never the same twice, across refills of its pool", () => {
+    const nonces = Array.from({ length: 2_000 }, () => cspNonce());
+    expect(new Set(nonces).size).toBe(nonces.length);
+    for (const nonce of nonces) expect(Buffer.from(nonce, "base64")).toHaveLength(16);
+    // Not a counter or a constant: the bytes of consecutive nonces differ in most places.
+    const [a, b] = [Buffer.from(nonces[255], "base64"), Buffer.from(nonces[256], "base64")];
+    expect([...a].filter((byte, i) => byte !== b[i]).length).toBeGreaterThan(8);
   });
 });

@@ -1,4 +1,23 @@
+import { randomFillSync } from "node:crypto";
+
 // Response headers for every page and the cross-site check for every non-GET request.
+
+// Nonces are cut from a pool of random bytes refilled 256 nonces at a time: one call into the CSPRNG per
+// 256 requests instead of one per request (issue 17's profile of the contest morning: 2 % of the CPU).
+const NONCE_BYTES = 16;
+const noncePool = Buffer.alloc(NONCE_BYTES * 256);
+let nonceOffset = noncePool.length;
+
+/** A fresh CSP nonce: 16 bytes from the CSPRNG, base64, never handed out twice. */
+export function cspNonce(): string {
+  if (nonceOffset >= noncePool.length) {
+    randomFillSync(noncePool);
+    nonceOffset = 0;
+  }
+  const nonce = noncePool.toString("base64", nonceOffset, nonceOffset + NONCE_BYTES);
+  nonceOffset += NONCE_BYTES;
+  return nonce;
+}
 
 export function contentSecurityPolicy(nonce: string, { dev = false } = {}): string {
   const directives = [
