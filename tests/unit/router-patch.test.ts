@@ -73,7 +73,7 @@ function pathnamesFor(routes: RouteObject[]): string[] {
   const walk = (rs: RouteObject[], prefix: string) => {
     for (const r of rs) {
       const own = r.path ? `${prefix}/${r.path}` : prefix;
-      for (const value of ["1", "abc", "%E5%85%9A", "a%2Fb"]) {
+      for (const value of ["1", "%E5%85%9A", "a%2Fb"]) {
         const filled =
           own
             .replace(/\(([^)]*)\)\?/g, "$1")
@@ -95,7 +95,9 @@ function pathnamesFor(routes: RouteObject[]): string[] {
 const summary = (matches: Match[] | null) => matches?.map((m) => [m.route.id, m.params, m.pathname, m.pathnameBase]) ?? null;
 
 describe("the patched route matching", () => {
-  it("matches every pathname to the same routes and params as the unpatched router, for the app's routes", () => {
+  // The unpatched router flattens and ranks every route on each of its calls: about 2 s on a quiet machine,
+  // more than vitest's default 5 s when the machine is loaded.
+  it("matches every pathname to the same routes and params as the unpatched router, for the app's routes", { timeout: 60_000 }, () => {
     const patched = copyOfRouter("patched-matching", false) as { matchRoutes: MatchRoutes };
     const unpatched = copyOfRouter("unpatched-matching", true) as { matchRoutes: MatchRoutes };
     const routes = appRoutes();
