@@ -54,7 +54,10 @@ export function remixHandler(build: ServerBuild | (() => Promise<ServerBuild>), 
  * behind it is closed, and the write ends quietly. An error of the body's own is thrown, after the
  * response is destroyed (the client sees a cut connection, not a truncated page that looks whole).
  */
-export async function writeBody(body: ReadableStream<Uint8Array>, res: Pick<express.Response, "write" | "end" | "on" | "off" | "destroy" | "destroyed">): Promise<void> {
+export async function writeBody(
+  body: ReadableStream<Uint8Array>,
+  res: Pick<express.Response, "write" | "end" | "on" | "off" | "destroy" | "destroyed">,
+): Promise<void> {
   const reader = body.getReader();
   let gone = false;
   let wake: (() => void) | null = null;
