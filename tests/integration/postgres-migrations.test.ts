@@ -5,7 +5,7 @@ import path from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MigrationEditedError, migratePostgres, migrationsIn } from "../../scripts/lib/pg-migrate";
-import { adminUrl, freshPostgresDatabase, postgresCluster, type TestDatabase } from "../support/postgres";
+import { adminUrl, asAdmin, freshPostgresDatabase, postgresCluster, type TestDatabase } from "../support/postgres";
 import { ROOT, TMP } from "../support/paths";
 
 // PostgreSQL's migration history and its runner (decision 073), on the test cluster.
@@ -13,15 +13,7 @@ import { ROOT, TMP } from "../support/paths";
 let port: number;
 const created: string[] = [];
 
-async function admin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
-  const c = new pg.Client({ connectionString: adminUrl(port) });
-  await c.connect();
-  try {
-    return await fn(c);
-  } finally {
-    await c.end();
-  }
-}
+const admin = <T>(fn: (c: pg.Client) => Promise<T>): Promise<T> => asAdmin(port, fn);
 
 /** An empty database (no migration applied); dropped after the file. */
 async function emptyDatabase(): Promise<string> {

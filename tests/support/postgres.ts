@@ -104,7 +104,7 @@ export type TestDatabase = { url: string; name: string; drop(): Promise<void> };
 export const TEST_CERT_SECRET = "test-certificate-secret-shared-by-every-node";
 
 /** Runs `fn` on a connection to the cluster's maintenance database as its superuser, closed after. */
-async function asAdmin<T>(port: number, fn: (admin: pg.Client) => Promise<T>): Promise<T> {
+export async function asAdmin<T>(port: number, fn: (admin: pg.Client) => Promise<T>): Promise<T> {
   const admin = new pg.Client({ connectionString: adminUrl(port) });
   await admin.connect();
   try {
