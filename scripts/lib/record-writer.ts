@@ -130,8 +130,15 @@ export function openRecordWriter(target: string | Database.Database) {
     grant,
     notice,
     hours,
+    /**
+     * Runs `fn` in one transaction that holds the write lock from its start (BEGIN IMMEDIATE), waiting
+     * for it up to the busy timeout. Begun as a reader, as SQLite's plain BEGIN does, a transaction
+     * whose first write comes after another process's commit (a server already serving beside a
+     * start, decision 076) fails at once with SQLITE_BUSY: its reads are out of date and waiting
+     * cannot help.
+     */
     transaction<T>(fn: () => T): T {
-      return db.transaction(fn)();
+      return db.transaction(fn).immediate();
     },
     close: () => db.close(),
   };
