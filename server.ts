@@ -1,30 +1,29 @@
-import crypto from "node:crypto";
 import fs from "node:fs";
+import http from "node:http";
 import path from "node:path";
 import { type ServerBuild } from "@remix-run/node";
 import express from "express";
-import { contestAnswerHandler } from "./app/.server/contest/answer-endpoint";
 import { liveHub } from "./app/.server/contest/live/hub";
 import { env } from "./app/.server/env";
-import { studyHandler } from "./app/.server/learning/study-endpoint";
-import { FORM_BODY_LIMIT, declaresTooLargeBody, newBodyBudget, refuseBody, refuseRequest } from "./app/.server/http/body-limit";
+import { newBodyBudget } from "./app/.server/http/body-limit";
 import { onlyClientBuildEntries } from "./app/.server/http/client-files";
 import { responseCompression } from "./app/.server/http/compression";
 import { requestContextStorage } from "./app/.server/http/context";
+import { laneOf, serveLane } from "./app/.server/http/fast-lane";
+import { frontDoor } from "./app/.server/http/front-door";
 import { precompressedStatic } from "./app/.server/http/precompressed";
 import { remixHandler } from "./app/.server/http/remix-handler";
 import { routerPatchProblem } from "./app/.server/router-patch";
-import { cspNonce, isCrossSiteRequest, isFormBody, securityHeaders } from "./app/.server/http/security";
 import { serviceWorkerUncached } from "./app/.server/http/service-worker-headers";
 import { runsBackgroundWork } from "./app/.server/processes";
 import { checkFileStorage } from "./app/.server/storage/storage";
 import { startSweeper } from "./app/.server/sweeper";
 import { startBackupSchedule } from "./app/.server/ops/backup-schedule";
-import { wellFormedRequestId } from "./app/.server/ops/log";
 
-// The HTTP server: security headers with a per-request CSP nonce, the cross-site check, the body
-// type and size limits (decision 027), compression (decision 062), static files of the client build, and the Remix handler. `startServer`
-// resolves once it listens.
+// The HTTP server: the front door every request takes (front-door.ts: request id, security headers with a
+// per-request CSP nonce, the cross-site check, the body type and size limits of decision 027), then the
+// crowd's two lanes before Express (fast-lane.ts, decision 086), or Express: compression (decision 062),
+// static files of the client build, and the Remix handler. `startServer` resolves once it listens.
 
 export type StartedServer = { url: string; port: number; close(): Promise<void> };
 
@@ -51,21 +50,10 @@ export async function startServer({ dev = false } = {}): Promise<StartedServer> 
   }
 
   app.use((req, res, next) => {
-    // A request id on every response and log line (decision 075): the proxy's, when it is trusted and the id looks like one.
-    const fromProxy = env.trustProxy ? req.get("x-request-id") : undefined;
-    const requestId = wellFormedRequestId(fromProxy) ? fromProxy : crypto.randomUUID();
-    res.locals.requestId = requestId;
-    res.setHeader("X-Request-Id", requestId);
-    const nonce = cspNonce();
-    res.locals.cspNonce = nonce;
-    for (const [k, v] of Object.entries(securityHeaders(nonce, { dev, hsts: env.cookieSecure }))) res.setHeader(k, v);
-    if (isCrossSiteRequest(req.method, req.get("origin"), req.get("host"), req.protocol, env.allowedOrigins)) {
-      res.status(403).type("text/plain; charset=utf-8").send("跨站请求已被拒绝");
-      return;
-    }
-    const hasBody = Number(req.get("content-length") ?? 0) > 0 || req.get("transfer-encoding") !== undefined;
-    if (!isFormBody(req.method, req.get("content-type"), hasBody)) return refuseRequest(req, res, 415, "请通过页面表单提交");
-    if (declaresTooLargeBody(req)) return refuseBody(req, res, FORM_BODY_LIMIT);
+    const pass = frontDoor(req, res, { dev });
+    if (!pass) return;
+    res.locals.requestId = pass.requestId;
+    res.locals.cspNonce = pass.cspNonce;
     next();
   });
   app.use(responseCompression());
@@ -102,10 +90,6 @@ export async function startServer({ dev = false } = {}): Promise<StartedServer> 
     app.get("/metrics", metrics.metricsHandler());
   }
 
-  // The two routes outside Remix, for the crowds: contest answers (decision 019) and study heartbeats (decision 070).
-  app.post("/api/contests/answer", (req, res, next) => void contestAnswerHandler(req, res, next));
-  app.post("/api/study", (req, res, next) => void studyHandler(req, res, next));
-
   const handler = remixHandler(build, dev ? "development" : "production");
   app.all("*", (req, res, next) => {
     const context = {
@@ -124,7 +108,13 @@ export async function startServer({ dev = false } = {}): Promise<StartedServer> 
   const stopBackups = runsBackgroundWork() ? startBackupSchedule() : () => {};
   const stopSweeper = runsBackgroundWork() ? await startSweeper() : () => {};
   return new Promise((resolve, reject) => {
-    const server = app.listen(env.port, env.host, () => {
+    const server = http.createServer((req, res) => {
+      const lane = laneOf(req);
+      if (lane === undefined) return app(req, res);
+      if (metrics) metrics.timeRequest(req, res, () => lane);
+      serveLane(lane, req, res, { dev });
+    });
+    server.listen(env.port, env.host, () => {
       const address = server.address();
       const port = typeof address === "object" && address ? address.port : env.port;
       resolve({

@@ -1,5 +1,6 @@
 import crypto from "node:crypto";
 import type express from "express";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import { createRequire } from "node:module";
 import client from "prom-client";
 import type { ServerBuild } from "@remix-run/node";
@@ -115,12 +116,17 @@ export function remixRouteLabeller(build: ServerBuild | (() => Promise<ServerBui
  */
 export function requestTiming(label: (req: express.Request, res: express.Response) => string): express.RequestHandler {
   return (req, res, next) => {
-    const start = performance.now();
-    res.once("finish", () => {
-      requestDuration.observe({ method: req.method, route: label(req, res), status: String(res.statusCode) }, (performance.now() - start) / 1000);
-    });
+    timeRequest(req, res, () => label(req, res));
     next();
   };
+}
+
+/** Times one request from now until its response is finished, under the route `label()` names then. */
+export function timeRequest(req: IncomingMessage, res: ServerResponse, label: () => string): void {
+  const start = performance.now();
+  res.once("finish", () => {
+    requestDuration.observe({ method: req.method ?? "GET", route: label(), status: String(res.statusCode) }, (performance.now() - start) / 1000);
+  });
 }
 
 function tokenMatches(header: string | undefined, token: string): boolean {

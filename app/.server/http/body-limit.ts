@@ -1,6 +1,7 @@
 import { Readable } from "node:stream";
-import type express from "express";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import { currentRequestContext } from "./context";
+import { sendJson, sendText } from "./reply";
 
 // Every request body has a limit, enforced here for every route rather than in each action: a form
 // (sign-in included) may have FORM_BODY_LIMIT bytes, which holds the longest lesson the studio
@@ -26,18 +27,18 @@ export function allowBodyUpTo(bytes: number) {
   if (budget && bytes > budget.limit) budget.limit = bytes;
 }
 
-const declaredLength = (req: express.Request) => {
-  const n = Number(req.get("content-length"));
+const declaredLength = (req: IncomingMessage) => {
+  const n = Number(req.headers["content-length"]);
   return Number.isFinite(n) ? n : null;
 };
 
-const isMultipart = (req: express.Request) => req.get("content-type")?.toLowerCase().startsWith("multipart/form-data") ?? false;
+const isMultipart = (req: IncomingMessage) => req.headers["content-type"]?.toLowerCase().startsWith("multipart/form-data") ?? false;
 
-const REFUSED = "bodyRefused";
+const refused = new WeakSet<ServerResponse>();
 
 /** The request's body was refused: the refusal is the answer, whatever a route makes of the broken body. */
-export function wasRefused(res: express.Response): boolean {
-  return res.locals[REFUSED] === true;
+export function wasRefused(res: ServerResponse): boolean {
+  return refused.has(res);
 }
 
 /** A refused body is read on and thrown away, so the client can finish sending and see the answer; up to this much. */
@@ -48,10 +49,10 @@ const DISCARD_LIMIT = 64 * 1024 * 1024;
  * rest of the body is read and dropped so the client sees the answer instead of a broken connection,
  * and a client that keeps sending past DISCARD_LIMIT is cut off. Nothing sent is repeated back.
  */
-export function refuseRequest(req: express.Request, res: express.Response, status: number, message: string, { json = false } = {}) {
+export function refuseRequest(req: IncomingMessage, res: ServerResponse, status: number, message: string, { json = false } = {}) {
   if (res.headersSent || wasRefused(res)) return;
-  res.locals[REFUSED] = true;
-  res.set("Connection", "close");
+  refused.add(res);
+  res.setHeader("Connection", "close");
   let discarded = 0;
   req.on("data", (chunk: Buffer) => {
     discarded += chunk.length;
@@ -61,9 +62,7 @@ export function refuseRequest(req: express.Request, res: express.Response, statu
   // Closed once the client has sent everything (or given up), not before: closing first would
   // break its upload before it reads the answer.
   // A JSON route (the contest answer intake) answers in its own shape.
-  const answer = () => (json ? res.json({ ok: false, error: message }) : res.send(message));
-  res.status(status);
-  if (!json) res.type("text/plain; charset=utf-8");
+  const answer = () => (json ? sendJson(res, status, { ok: false, error: message }) : sendText(res, status, message));
   if (req.complete) answer();
   else {
     req.once("end", answer);
@@ -71,7 +70,7 @@ export function refuseRequest(req: express.Request, res: express.Response, statu
   }
 }
 
-export function refuseBody(req: express.Request, res: express.Response, limit: number) {
+export function refuseBody(req: IncomingMessage, res: ServerResponse, limit: number) {
   refuseRequest(req, res, 413, bodyTooLargeMessage(limit));
 }
 
@@ -79,7 +78,7 @@ export function refuseBody(req: express.Request, res: express.Response, limit: n
  * Before any route runs: a form body that says it is over the limit is refused at once. A multipart
  * body may be an upload whose route allows more, so it is measured while the route reads it.
  */
-export function declaresTooLargeBody(req: express.Request): boolean {
+export function declaresTooLargeBody(req: IncomingMessage): boolean {
   const declared = declaredLength(req);
   return declared !== null && declared > FORM_BODY_LIMIT && !isMultipart(req);
 }
@@ -90,7 +89,7 @@ export function declaresTooLargeBody(req: express.Request): boolean {
  * Only bytes that arrive count: the stream reads a little ahead of the route, before an upload
  * route has raised the budget, so a declared length is not judged here.
  */
-export function limitedBody(req: express.Request, res: express.Response, budget: BodyBudget, onRefused: () => void): Readable {
+export function limitedBody(req: IncomingMessage, res: ServerResponse, budget: BodyBudget, onRefused: () => void): Readable {
   async function* read() {
     let seen = 0;
     // Not destroyed when the loop stops early: the socket must stay open to carry the 413.
@@ -112,7 +111,7 @@ export function limitedBody(req: express.Request, res: express.Response, budget:
  * once it passes `limit` bytes: the caller then refuses it, and the rest is read and dropped so the
  * client sees why.
  */
-export function readCappedBody(req: express.Request, limit: number): Promise<Buffer | null> {
+export function readCappedBody(req: IncomingMessage, limit: number): Promise<Buffer | null> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;

@@ -1,4 +1,4 @@
-import type express from "express";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import { z } from "zod";
 import { isAppError } from "~/lib/app-error";
 import { type Interval } from "~/lib/watch-credit";
@@ -6,6 +6,7 @@ import { parseWithZod } from "~/lib/zod-form";
 import { sessionCookie, sessionTokenFromCookies, validateSessionToken } from "../auth/session";
 import { readCappedBody, refuseRequest } from "../http/body-limit";
 import { readForm } from "../http/form-body";
+import { redirect, sendJson, sendText } from "../http/reply";
 import { answerCheckpoint, beginStudy, readingBeat, videoBeat } from "./study";
 import { mayStudyLesson } from "./study-access";
 
@@ -16,8 +17,9 @@ import { mayStudyLesson } from "./study-access";
 //
 // Served outside Remix, like the contest answers (decisions 019 and 070): 11,000 viewers send ~730
 // heartbeats a second, and Remix's per-request work (a web Request, route matching, the single-fetch
-// machinery) cost more than the heartbeat itself. It sits behind the same middleware as every route
-// (security headers, the cross-site check, form bodies only), checks the session with the same function
+// machinery) cost more than the heartbeat itself, and then Express's (decision 086): it is a lane of the
+// HTTP server before Express (fast-lane.ts), through the same front door as every route (security
+// headers, the cross-site check, form bodies only), checks the session with the same function
 // Remix routes use, and answers as the Remix route did: a caller without a session is sent to sign in,
 // one who must change the password to do so first.
 
@@ -61,28 +63,25 @@ type Form = FormData | URLSearchParams;
 
 const answers = (form: Form) => form.getAll("answer").filter((v): v is string => typeof v === "string");
 
-function send(res: express.Response, status: number, body: unknown) {
-  res.status(status).set("Cache-Control", "no-store").json(body);
-}
-
 /**
  * The form: a URL-encoded body (what the player sends) read directly; any other form body (multipart)
  * as a Remix action reads it, so one that breaks its own boundary gets the same 400 and sentence.
  */
-async function formOf(req: express.Request, body: Buffer): Promise<Form> {
-  const type = req.get("content-type") ?? "";
+async function formOf(req: IncomingMessage, body: Buffer): Promise<Form> {
+  const type = req.headers["content-type"] ?? "";
   if (type.toLowerCase().startsWith("application/x-www-form-urlencoded")) return new URLSearchParams(body.toString("utf8"));
   return readForm(new Request("http://localhost/api/study", { method: "POST", headers: { "Content-Type": type }, body: new Uint8Array(body) }));
 }
 
-export async function studyHandler(req: express.Request, res: express.Response, next: express.NextFunction) {
+/** Serves one request of the player; anything it cannot answer (not an AppError) is thrown to the lane, which answers 500. */
+export async function studyHandler(req: IncomingMessage, res: ServerResponse) {
   try {
     const token = sessionTokenFromCookies(req.headers.cookie);
     const session = token ? await validateSessionToken(token) : null;
     // As requireUser answers a Remix route: sign in first (and come back here), or change the password first.
-    if (!session) return res.redirect(302, `/login?redirectTo=${encodeURIComponent(req.originalUrl)}`);
-    if (session.person.mustChangePassword) return res.redirect(302, "/account/password");
-    if (session.session.refreshed) res.append("Set-Cookie", sessionCookie(token!, session.session.expiresAt));
+    if (!session) return redirect(res, `/login?redirectTo=${encodeURIComponent(req.url ?? "/api/study")}`);
+    if (session.person.mustChangePassword) return redirect(res, "/account/password");
+    if (session.session.refreshed) res.appendHeader("Set-Cookie", sessionCookie(token!, session.session.expiresAt));
     const personId = session.person.id;
 
     const body = await readCappedBody(req, MAX_BODY);
@@ -92,43 +91,40 @@ export async function studyHandler(req: express.Request, res: express.Response, 
       form = await formOf(req, body);
     } catch (e) {
       if (!(e instanceof Response)) throw e;
-      return res
-        .status(e.status)
-        .type("text/plain; charset=utf-8")
-        .send(await e.text());
+      return sendText(res, e.status, await e.text());
     }
 
     const lesson = parseWithZod(form, { schema: Lesson });
-    if (lesson.status !== "success") return send(res, 400, { ok: false, error: "请求格式不正确" });
+    if (lesson.status !== "success") return sendJson(res, 400, { ok: false, error: "请求格式不正确" });
     const { lessonId } = lesson.value;
     // Not found and not allowed answer alike.
     if (!(await mayStudyLesson(personId, lessonId, { intent: form.get("intent"), sessionId: form.get("sessionId") }))) {
-      return send(res, 404, { ok: false, error: "课时不存在" });
+      return sendJson(res, 404, { ok: false, error: "课时不存在" });
     }
     const submission = parseWithZod(form, { schema: StudySchema });
     if (submission.status !== "success") {
       const intent = form.get("intent");
-      return send(res, 400, { ok: false, error: (typeof intent === "string" && MALFORMED[intent]) || "无法识别的操作" });
+      return sendJson(res, 400, { ok: false, error: (typeof intent === "string" && MALFORMED[intent]) || "无法识别的操作" });
     }
 
     const input = submission.value;
     switch (input.intent) {
       case "begin":
-        return send(res, 200, { ok: true, ...(await beginStudy(personId, lessonId)) });
+        return sendJson(res, 200, { ok: true, ...(await beginStudy(personId, lessonId)) });
       case "video": {
         const { sessionId, seq, intervals } = input;
-        return send(res, 200, { ok: true, ...(await videoBeat(personId, lessonId, { sessionId, seq, intervals: intervals as Interval[] })) });
+        return sendJson(res, 200, { ok: true, ...(await videoBeat(personId, lessonId, { sessionId, seq, intervals: intervals as Interval[] })) });
       }
       case "reading": {
         const { sessionId, seq, visibleSeconds } = input;
-        return send(res, 200, { ok: true, ...(await readingBeat(personId, lessonId, { sessionId, seq, visibleSeconds })) });
+        return sendJson(res, 200, { ok: true, ...(await readingBeat(personId, lessonId, { sessionId, seq, visibleSeconds })) });
       }
       case "checkpoint":
-        return send(res, 200, { ok: true, ...(await answerCheckpoint(personId, lessonId, input.checkpointId, answers(form))) });
+        return sendJson(res, 200, { ok: true, ...(await answerCheckpoint(personId, lessonId, input.checkpointId, answers(form))) });
     }
   } catch (e) {
     // The study script reads `{ ok, error }` and nothing else, as every other answer of this endpoint.
-    if (isAppError(e)) return send(res, e.status, { ok: false, error: e.message });
-    next(e);
+    if (isAppError(e)) return sendJson(res, e.status, { ok: false, error: e.message });
+    throw e;
   }
 }
