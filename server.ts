@@ -3,13 +3,15 @@ import http from "node:http";
 import path from "node:path";
 import { type ServerBuild } from "@remix-run/node";
 import express from "express";
+import { contestAnswerHandler } from "./app/.server/contest/answer-endpoint";
 import { liveHub } from "./app/.server/contest/live/hub";
 import { env } from "./app/.server/env";
+import { studyHandler } from "./app/.server/learning/study-endpoint";
 import { newBodyBudget } from "./app/.server/http/body-limit";
 import { onlyClientBuildEntries } from "./app/.server/http/client-files";
 import { responseCompression } from "./app/.server/http/compression";
 import { requestContextStorage } from "./app/.server/http/context";
-import { laneOf, serveLane } from "./app/.server/http/fast-lane";
+import { fastLanes } from "./app/.server/http/fast-lane";
 import { frontDoor } from "./app/.server/http/front-door";
 import { precompressedStatic } from "./app/.server/http/precompressed";
 import { remixHandler } from "./app/.server/http/remix-handler";
@@ -19,6 +21,7 @@ import { runsBackgroundWork } from "./app/.server/processes";
 import { checkFileStorage } from "./app/.server/storage/storage";
 import { startSweeper } from "./app/.server/sweeper";
 import { startBackupSchedule } from "./app/.server/ops/backup-schedule";
+import { log } from "./app/.server/ops/log";
 
 // The HTTP server: the front door every request takes (front-door.ts: request id, security headers with a
 // per-request CSP nonce, the cross-site check, the body type and size limits of decision 027), then the
@@ -90,6 +93,9 @@ export async function startServer({ dev = false } = {}): Promise<StartedServer> 
     app.get("/metrics", metrics.metricsHandler());
   }
 
+  // The crowd's two routes, before Express (decision 086): contest answers (decision 019) and study heartbeats (decision 070).
+  const lanes = fastLanes({ "/api/contests/answer": contestAnswerHandler, "/api/study": studyHandler }, { dev, logError: log.error });
+
   const handler = remixHandler(build, dev ? "development" : "production");
   app.all("*", (req, res, next) => {
     const context = {
@@ -109,10 +115,10 @@ export async function startServer({ dev = false } = {}): Promise<StartedServer> 
   const stopSweeper = runsBackgroundWork() ? await startSweeper() : () => {};
   return new Promise((resolve, reject) => {
     const server = http.createServer((req, res) => {
-      const lane = laneOf(req);
+      const lane = lanes.laneOf(req);
       if (lane === undefined) return app(req, res);
       if (metrics) metrics.timeRequest(req, res, () => lane);
-      serveLane(lane, req, res, { dev });
+      lanes.serve(lane, req, res);
     });
     server.listen(env.port, env.host, () => {
       const address = server.address();

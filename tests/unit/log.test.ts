@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { requestContextStorage, type RequestContext } from "~/.server/http/context";
-import { log, pathForLog, redact, wellFormedRequestId } from "~/.server/ops/log";
+import { wellFormedRequestId } from "~/.server/http/context";
+import { log, pathForLog, redact } from "~/.server/ops/log";
 import { allowConsoleError } from "../setup/console";
 
 // The server's logger (decision 075): JSON lines carrying the request's id, secrets never written.

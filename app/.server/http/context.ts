@@ -28,3 +28,10 @@ export function currentRequestContext(): RequestContext | undefined {
 export function clientAddress(): string {
   return currentRequestContext()?.clientAddress ?? "unknown";
 }
+
+/** A request id from outside is taken only when it looks like one: 8–128 of [A-Za-z0-9._:-]. */
+const REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/;
+
+export function wellFormedRequestId(value: string | undefined): value is string {
+  return value !== undefined && REQUEST_ID.test(value);
+}

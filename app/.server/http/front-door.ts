@@ -2,7 +2,7 @@ import crypto from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { TLSSocket } from "node:tls";
 import { env } from "../env";
-import { wellFormedRequestId } from "../ops/log";
+import { wellFormedRequestId } from "./context";
 import { FORM_BODY_LIMIT, declaresTooLargeBody, refuseBody, refuseRequest } from "./body-limit";
 import { sendText } from "./reply";
 import { cspNonce, isCrossSiteRequest, isFormBody, securityHeaders } from "./security";
