@@ -117,8 +117,10 @@ export async function startServer({ dev = false } = {}): Promise<StartedServer> 
     const server = http.createServer((req, res) => {
       const lane = lanes.laneOf(req);
       if (lane === undefined) return app(req, res);
-      if (metrics) metrics.timeRequest(req, res, () => lane);
-      lanes.serve(lane, req, res);
+      // Labelled as Express labels its own: the lane's path, or "refused" when the front door turned it away.
+      let outcome: "served" | "refused" = "refused";
+      if (metrics) metrics.timeRequest(req, res, () => (outcome === "served" ? lane : "refused"));
+      outcome = lanes.serve(lane, req, res);
     });
     server.listen(env.port, env.host, () => {
       const address = server.address();

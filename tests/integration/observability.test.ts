@@ -113,6 +113,8 @@ describe("/metrics", () => {
     expect((await c.get("/login")).status).toBe(200);
     expect((await c.get("/contests/rawurlprobe")).status).toBeGreaterThanOrEqual(300);
     expect((await c.get("/no-such-page-rawurlprobe")).status).toBe(404);
+    // A lane's request the front door turns away is counted as refused, as Express's are.
+    expect((await c.request("/api/study", { method: "POST", body: new URLSearchParams({ intent: "begin" }), origin: "http://evil.example" })).status).toBe(403);
     const { status, text, type } = await scrape(one.url);
     expect(status).toBe(200);
     expect(type).toContain("text/plain");
@@ -120,6 +122,8 @@ describe("/metrics", () => {
     expect(sample(text, "http_request_duration_seconds_count", { route: "routes/contests.$contestId" })).toBeGreaterThanOrEqual(1);
     expect(sample(text, "http_request_duration_seconds_count", { route: "/api/contests/answer", status: "401" })).toBeGreaterThanOrEqual(1);
     expect(sample(text, "http_request_duration_seconds_count", { route: "unmatched", status: "404" })).toBeGreaterThanOrEqual(1);
+    expect(sample(text, "http_request_duration_seconds_count", { method: "POST", route: "refused", status: "403" })).toBeGreaterThanOrEqual(1);
+    expect(sample(text, "http_request_duration_seconds_count", { route: "/api/study", status: "403" })).toBeUndefined();
     // Raw URLs never become labels.
     expect(text).not.toContain("rawurlprobe");
     expect(text).toMatch(/^contest_intake_queue_depth 0$/m);

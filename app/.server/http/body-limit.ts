@@ -113,6 +113,9 @@ export function limitedBody(req: IncomingMessage, res: ServerResponse, budget: B
  */
 export function readCappedBody(req: IncomingMessage, limit: number): Promise<Buffer | null> {
   return new Promise((resolve, reject) => {
+    // A client that went away before or while it sent the body: the request fails (no answer can reach it).
+    const gone = () => reject(new Error("the client closed the connection before its body arrived"));
+    if (req.destroyed) return gone();
     const chunks: Buffer[] = [];
     let size = 0;
     const onData = (c: Buffer) => {
@@ -127,5 +130,6 @@ export function readCappedBody(req: IncomingMessage, limit: number): Promise<Buf
     req.on("data", onData);
     req.on("end", () => resolve(Buffer.concat(chunks)));
     req.on("error", reject);
+    req.on("close", () => req.complete || gone());
   });
 }

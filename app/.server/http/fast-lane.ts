@@ -18,9 +18,10 @@ export type Lanes = {
   laneOf(req: IncomingMessage): string | undefined;
   /**
    * Serves a request `laneOf` named. What the handler cannot answer (anything but an AppError, which it
-   * answers itself) is logged and answered 500, in the JSON the phone's script reads.
+   * answers itself) is logged and answered 500, in the JSON the phone's script reads; nothing is logged
+   * for a phone that went away meanwhile. Says whether the front door refused it (/metrics labels it so).
    */
-  serve(path: string, req: IncomingMessage, res: ServerResponse): void;
+  serve(path: string, req: IncomingMessage, res: ServerResponse): "served" | "refused";
 };
 
 /** `logError` writes a failure's log line (ops/log.ts's `log.error`, given by the server: this folder sits below ops). */
@@ -38,12 +39,23 @@ export function fastLanes(
     },
     serve(path, req, res) {
       const pass: DoorPass | null = frontDoor(req, res, { dev });
-      if (!pass) return;
-      lanes.get(path)!(req, res).catch((e: unknown) => {
-        logError(`${path} failed`, e, { requestId: pass.requestId });
-        if (res.headersSent) res.destroy();
-        else sendJson(res, 500, { ok: false, error: "服务器出错了，请稍后重试" });
-      });
+      if (!pass) return "refused";
+      const failed = (e: unknown) => {
+        // A phone that went away mid-request is not a failure of ours, and there is no one to answer.
+        if (res.destroyed || (req.destroyed && !req.complete)) return;
+        try {
+          logError(`${path} failed`, e, { requestId: pass.requestId });
+        } finally {
+          if (res.headersSent) res.destroy();
+          else sendJson(res, 500, { ok: false, error: "服务器出错了，请稍后重试" });
+        }
+      };
+      try {
+        lanes.get(path)!(req, res).catch(failed);
+      } catch (e) {
+        failed(e);
+      }
+      return "served";
     },
   };
 }

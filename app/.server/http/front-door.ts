@@ -24,7 +24,7 @@ const header = (req: IncomingMessage, name: string): string | undefined => {
 export function requestProtocol(req: IncomingMessage, trustProxy = env.trustProxy): string {
   const own = (req.socket as TLSSocket).encrypted ? "https" : "http";
   if (!trustProxy) return own;
-  const forwarded = header(req, "x-forwarded-proto") ?? own;
+  const forwarded = header(req, "x-forwarded-proto") || own;
   const comma = forwarded.indexOf(",");
   return (comma === -1 ? forwarded : forwarded.slice(0, comma)).trim();
 }
