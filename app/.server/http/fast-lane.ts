@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { type DoorPass, frontDoor } from "./front-door";
+import { frontDoor } from "./front-door";
 import { sendJson } from "./reply";
 
 // The crowd's routes, served by the HTTP server before Express (decision 086): contest answers
@@ -38,7 +38,7 @@ export function fastLanes(
       return lanes.has(path) ? path : undefined;
     },
     serve(path, req, res) {
-      const pass: DoorPass | null = frontDoor(req, res, { dev });
+      const pass = frontDoor(req, res, { dev });
       if (!pass) return "refused";
       const failed = (e: unknown) => {
         // A phone that went away mid-request is not a failure of ours, and there is no one to answer.
