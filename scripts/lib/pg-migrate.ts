@@ -20,6 +20,9 @@ import { withStartupLock } from "./startup-lock";
 // started during a backup would stall the serving nodes on that table until the dump ended (measured:
 // a read waited 22.5 s of a 23 s dump). So each migration's transaction waits at most `timeoutMs` for a
 // lock, then rolls back, pauses and tries again: the nodes' statements wait at most that long per try.
+// It gives up after `giveUpMs` (default 30 minutes, longer than a school's dump) and names the
+// sessions with the oldest open transactions: a session left idle in a transaction would otherwise
+// hold the node's start forever.
 
 export const POSTGRES_MIGRATIONS = path.resolve(import.meta.dirname, "..", "..", "prisma", "postgresql", "migrations");
 
@@ -40,9 +43,9 @@ export function migrationsIn(dir: string = POSTGRES_MIGRATIONS): Migration[] {
 
 export class MigrationEditedError extends Error {}
 
-/** How a migration waits for a table lock held by someone else: tries of `timeoutMs`, `pauseMs` apart. */
-export type LockRetry = { timeoutMs: number; pauseMs: number };
-const LOCK_RETRY: LockRetry = { timeoutMs: 500, pauseMs: 2_000 };
+/** How a migration waits for a table lock held by someone else: tries of `timeoutMs`, `pauseMs` apart, for at most `giveUpMs`. */
+export type LockRetry = { timeoutMs: number; pauseMs: number; giveUpMs: number };
+const LOCK_RETRY: LockRetry = { timeoutMs: 500, pauseMs: 2_000, giveUpMs: 30 * 60_000 };
 /** lock_not_available: lock_timeout ran out. */
 const LOCK_NOT_AVAILABLE = "55P03";
 
@@ -52,8 +55,9 @@ const LOCK_NOT_AVAILABLE = "55P03";
  */
 export async function migratePostgres(
   url: string,
-  { dir = POSTGRES_MIGRATIONS, lockRetry = LOCK_RETRY }: { dir?: string; lockRetry?: LockRetry } = {},
+  { dir = POSTGRES_MIGRATIONS, lockRetry = LOCK_RETRY }: { dir?: string; lockRetry?: Partial<LockRetry> } = {},
 ): Promise<string[]> {
+  const retry = { ...LOCK_RETRY, ...lockRetry };
   const migrations = migrationsIn(dir);
   const client = new pg.Client(pgPoolConfig(url));
   await client.connect();
@@ -75,10 +79,11 @@ export async function migratePostgres(
       }
       const done: string[] = [];
       for (const m of migrations.filter((m) => !applied.has(m.name))) {
+        const waitingSince = Date.now();
         for (let tries = 1; ; tries++) {
           await client.query("BEGIN");
           try {
-            await client.query(`SET LOCAL lock_timeout = ${Math.round(lockRetry.timeoutMs)}`);
+            await client.query(`SET LOCAL lock_timeout = ${Math.round(retry.timeoutMs)}`);
             // No parameters: the simple protocol runs the file's statements in order.
             await client.query(m.sql);
             await client.query(`INSERT INTO "_app_migrations" ("name", "checksum") VALUES ($1, $2)`, [m.name, m.checksum]);
@@ -89,12 +94,19 @@ export async function migratePostgres(
             if ((e as { code?: string }).code !== LOCK_NOT_AVAILABLE) {
               throw new Error(`PostgreSQL migration ${m.name} failed and was rolled back: ${(e as Error).message}`, { cause: e });
             }
+            if (Date.now() - waitingSince + retry.pauseMs > retry.giveUpMs) {
+              throw new Error(
+                `PostgreSQL 迁移 ${m.name} 等待表锁超过 ${Math.round(retry.giveUpMs / 1000)} 秒，已放弃 / migration ${m.name} gave up waiting for a table lock. ` +
+                  `Oldest open transactions: ${await oldestTransactions(client)}`,
+                { cause: e },
+              );
+            }
             if (tries === 1) {
               console.info(
                 `PostgreSQL 迁移 ${m.name} 正在等待表锁（可能正在备份或有长查询），稍后重试 / migration ${m.name} is waiting for a table lock (a backup or a long query holds it); trying again`,
               );
             }
-            await new Promise((r) => setTimeout(r, lockRetry.pauseMs));
+            await new Promise((r) => setTimeout(r, retry.pauseMs));
           }
         }
         done.push(m.name);
@@ -104,4 +116,15 @@ export async function migratePostgres(
   } finally {
     await client.end();
   }
+}
+
+/** The sessions of this database with the oldest open transactions (who most likely holds the lock), for the operator. */
+async function oldestTransactions(client: pg.Client): Promise<string> {
+  const { rows } = await client.query<{ pid: number; app: string; state: string; seconds: number }>(
+    `SELECT "pid", "application_name" AS "app", "state", floor(extract(epoch FROM now() - "xact_start"))::int AS "seconds"
+     FROM pg_stat_activity
+     WHERE "datname" = current_database() AND "pid" <> pg_backend_pid() AND "xact_start" IS NOT NULL
+     ORDER BY "xact_start" LIMIT 3`,
+  );
+  return rows.length ? rows.map((r) => `pid ${r.pid} (${r.app || "no application_name"}, ${r.state}, ${r.seconds} s)`).join("; ") : "none left";
 }

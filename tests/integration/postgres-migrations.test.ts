@@ -186,6 +186,36 @@ describe("the migration runner", () => {
     fs.rmSync(dir, { recursive: true });
   });
 
+  it("gives up waiting for a table lock after its limit, naming the session that holds a transaction open, and applies nothing", async () => {
+    const url = await emptyDatabase();
+    const dir = history({ "20260101000000_a": `CREATE TABLE "T" ("id" integer);` });
+    await migratePostgres(url, { dir });
+    fs.mkdirSync(path.join(dir, "20260101000001_b"));
+    fs.writeFileSync(path.join(dir, "20260101000001_b", "migration.sql"), `ALTER TABLE "T" ADD COLUMN "x" integer;`);
+    // A session left idle in a transaction that read the table: it holds ACCESS SHARE until it ends.
+    const forgotten = new pg.Client({ connectionString: url, application_name: "forgotten-console" });
+    await forgotten.connect();
+    try {
+      await forgotten.query("BEGIN");
+      await forgotten.query(`SELECT count(*) FROM "T"`);
+      const started = Date.now();
+      await expect(migratePostgres(url, { dir, lockRetry: { timeoutMs: 100, pauseMs: 100, giveUpMs: 1_000 } })).rejects.toThrow(
+        /20260101000001_b gave up waiting for a table lock\. Oldest open transactions: pid \d+ \(forgotten-console, idle in transaction, \d+ s\)/,
+      );
+      expect(Date.now() - started).toBeLessThan(10_000);
+    } finally {
+      await forgotten.end();
+    }
+    const state = await withClient(url, async (c) => ({
+      applied: (await c.query<{ name: string }>(`SELECT "name" FROM "_app_migrations" ORDER BY 1`)).rows.map((r) => r.name),
+      columns: (await c.query<{ c: string }>(`SELECT column_name AS c FROM information_schema.columns WHERE table_name = 'T' ORDER BY 1`)).rows.map((r) => r.c),
+    }));
+    expect(state).toEqual({ applied: ["20260101000000_a"], columns: ["id"] });
+    // Once the session has gone, the next start applies it.
+    expect(await migratePostgres(url, { dir })).toEqual(["20260101000001_b"]);
+    fs.rmSync(dir, { recursive: true });
+  });
+
   it("refuses a history whose applied migration was edited afterwards", async () => {
     const url = await emptyDatabase();
     const a = `CREATE TABLE "A" (\n  "id" integer\n);\n`;
