@@ -293,4 +293,31 @@ describe("read-then-write decisions of two secretaries or trainers on two nodes"
     const made = inside.find((u) => u.name === "新支部");
     if (made) expect(made.path).toBe(`${college.path}${made.id}/`);
   }, 60_000);
+  it("unit archive: an archive waits for a grant being written into its unit, so no grant lands in an archived unit", async () => {
+    const { prisma } = app;
+    const { archiveUnit, createUnit } = await import("~/.server/org/units");
+    const { addGrant } = await import("~/.server/org/people");
+    const root = (await prisma.orgUnit.findUnique({ where: { id: unitId } }))!;
+    const college = await createUnit(personId, { parentId: root.id, name: "授权学院", kind: "college" });
+    const holder = await prisma.person.create({ data: { number: "P0003", name: "王五", category: "staff", unitId, politicalStatus: "member" } });
+    // The grant has checked its unit open and waits to write; the archive starts meanwhile. Checked outside
+    // the grant's transaction, the archive went through at once and the grant then landed in an archived unit.
+    const releaseGrants = await holdTable("RoleGrant");
+    const granted = addGrant(personId, holder.id, "secretary", college.id);
+    let archived: Promise<void>;
+    try {
+      await lockWaits(1);
+      archived = archiveUnit(personId, college.id);
+      await lockWaits(2);
+    } finally {
+      await releaseGrants();
+    }
+    await granted;
+    await archived!;
+    const grant = await prisma.roleGrant.findFirst({ where: { personId: holder.id, unitId: college.id } });
+    expect(grant).not.toBeNull();
+    expect((await prisma.orgUnit.findUnique({ where: { id: college.id } }))!.archivedAt).not.toBeNull();
+    // And once archived, a grant there is refused.
+    await expect(addGrant(personId, holder.id, "trainer", college.id)).rejects.toThrow("已撤销");
+  }, 60_000);
 });

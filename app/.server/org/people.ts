@@ -371,11 +371,14 @@ export async function setDisabled(actorId: number, personId: number, disabled: b
 }
 
 export async function addGrant(actorId: number, personId: number, role: Role, unitId: number) {
-  await requireOpenUnit((stmt) => query(prisma, stmt), unitId);
-  await prisma.roleGrant.upsert({
-    where: { personId_role_unitId: { personId, role, unitId } },
-    create: { personId, role, unitId, grantedById: actorId },
-    update: {},
+  // As with a move: the unit checked open and kept so until the grant is written (an archive racing waits).
+  await prisma.$transaction(async (tx) => {
+    await requireOpenUnit((stmt) => query(tx, stmt), unitId);
+    await tx.roleGrant.upsert({
+      where: { personId_role_unitId: { personId, role, unitId } },
+      create: { personId, role, unitId, grantedById: actorId },
+      update: {},
+    });
   });
   await audit({ actorId, action: "grant.add", targetKind: "person", targetId: personId, detail: { role, unitId } });
 }
