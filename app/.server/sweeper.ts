@@ -10,6 +10,7 @@ import { startNotificationRunner } from "./notify/runner";
 import { startReminderRunner } from "./reminders/runner";
 import { log } from "./ops/log";
 import { backgroundLock } from "./background-lock";
+import { pruneUnusedTrees } from "./content/mdx-cache";
 
 // Quiz attempts and contest entries whose browser never returns are still closed and scored at their
 // deadline: reads close them lazily, and this sweeper catches the ones nobody reads (so the grade, and
@@ -26,6 +27,16 @@ const REPAIR_PER_TICK_MS = 250;
 const SEARCH_BACKFILL_AT_START = 500;
 const SEARCH_BACKFILL_PER_TICK = 100;
 
+/** `work` run on a tick only when `ms` have passed since it last ran in this process (and on the first tick). */
+function atMostEvery(ms: number, work: () => Promise<unknown>): () => Promise<unknown> {
+  let last = -Infinity;
+  return async () => {
+    if (Date.now() - last < ms) return;
+    last = Date.now();
+    await work();
+  };
+}
+
 export async function startSweeper(): Promise<() => void> {
   // One process of a machine's `npm start` runs it (decision 071), and each tick runs on one node at a time (082); the line says which.
   log.info("后台任务已启动 (sweeper and background runners)", { pid: process.pid });
@@ -40,6 +51,8 @@ export async function startSweeper(): Promise<() => void> {
     ["search backfill", () => backfillSearch(SEARCH_BACKFILL_PER_TICK)],
     // Sign-in attempts older than every window and lock of the throttle (decision 076).
     ["sign-in attempts", () => sweepSignInAttempts()],
+    // Compiled trees no course or lesson uses any more (previews, replaced bodies), a batch an hour.
+    ["compiled-lesson cache", atMostEvery(3_600_000, () => pruneUnusedTrees())],
   ];
   // One node at a time (decision 082): a node whose tick finds another node's tick running skips it.
   const lock = backgroundLock();

@@ -89,6 +89,28 @@ describe("the shipped curriculum", () => {
     expect(summary.unchanged).toHaveLength(3);
     expect(db.prepare("SELECT id, revision, updatedAt FROM Course ORDER BY id").all()).toEqual(before);
   });
+
+  it("keeps every compiled tree a published course or lesson uses, and prunes unused ones a month old", async () => {
+    const { pruneUnusedTrees, UNUSED_TREE_DAYS } = await import("../../app/.server/content/mdx-cache");
+    const now = new Date();
+    const daysAgo = (n: number) => storedTimestamp(new Date(now.getTime() - n * 86_400_000));
+    const hashes = () => (db.prepare("SELECT hash FROM MdxCache ORDER BY hash").all() as { hash: string }[]).map((r) => r.hash);
+    const used = (db.prepare("SELECT bodyHash AS hash FROM Course UNION SELECT bodyHash FROM Lesson").all() as { hash: string }[]).map((r) => r.hash);
+    // Everything the sync compiled is old now; beside it, a trainer's previews of long ago and of last week.
+    db.prepare("UPDATE MdxCache SET createdAt = ?").run(daysAgo(UNUSED_TREE_DAYS + 5));
+    const insert = db.prepare("INSERT INTO MdxCache (hash, tree, createdAt) VALUES (?, '[]', ?)");
+    insert.run("preview-long-ago", daysAgo(UNUSED_TREE_DAYS + 1));
+    insert.run("preview-last-week", daysAgo(7));
+    const before = hashes();
+    expect(used.every((h) => before.includes(h))).toBe(true);
+
+    const pruned = await pruneUnusedTrees(now);
+    const after = hashes();
+    expect(after).toEqual([...new Set([...used, "preview-last-week"])].sort());
+    expect(pruned).toBe(before.length - after.length);
+    expect(pruned).toBeGreaterThanOrEqual(1);
+    expect(await pruneUnusedTrees(now)).toBe(0);
+  });
 });
 
 describe("a course that changes", () => {

@@ -122,3 +122,26 @@ export function compileInBackground(body: string, checkpointIds: readonly string
     // Published MDX was checked when it was published; a failure here has nothing to tell the reader.
   });
 }
+
+/** How long a tree no course or lesson uses (a preview, a body since replaced) stays in the table. */
+export const UNUSED_TREE_DAYS = 30;
+const PRUNE_BATCH = 500;
+
+/**
+ * Deletes up to a batch of cached trees that no course or lesson is published with and that were made
+ * more than UNUSED_TREE_DAYS ago: a trainer's previews and replaced bodies, which otherwise pile up for
+ * years. A tree in use is never deleted (its page would have to wait for a compile); one deleted and
+ * wanted again, by a revision waiting for review, say, is compiled again when it is published.
+ * Returns how many rows went. For the sweeper.
+ */
+export async function pruneUnusedTrees(now = new Date(), db: SqlRunner = sqlDb()): Promise<number> {
+  const before = new Date(now.getTime() - UNUSED_TREE_DAYS * 86_400_000);
+  return db.run(
+    sql`DELETE FROM "MdxCache" WHERE "hash" IN (
+      SELECT m."hash" FROM "MdxCache" m
+      WHERE m."createdAt" < ${before}
+        AND NOT EXISTS (SELECT 1 FROM "Course" c WHERE c."bodyHash" = m."hash")
+        AND NOT EXISTS (SELECT 1 FROM "Lesson" l WHERE l."bodyHash" = m."hash")
+      LIMIT ${PRUNE_BATCH})`,
+  );
+}
