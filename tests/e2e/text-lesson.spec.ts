@@ -1,5 +1,5 @@
 import { type Page } from "@playwright/test";
-import { seedCourse } from "./support/course-seed";
+import { seedCourse, seedLearnerLike } from "./support/course-seed";
 import { expect, signInAs, test } from "./support/fixtures";
 import { uniqueSuffix } from "./support/quiz-seed";
 
@@ -60,7 +60,8 @@ test("a text lesson's checkpoints say right or wrong with the explanation, which
   const explanations = [`解析一-${marker}`, `解析二-${marker}`];
   // The page's clock, to run it a minute ahead at the end.
   await page.clock.install();
-  await signInAs(page, "secretary", "孙书记");
+  const learner = seedLearnerLike("secretary", "阅读书记");
+  await signInAs(page, learner.number, learner.name);
   await page.goto(lesson.url);
   await expect(page.getByText("中国共产党以全心全意为人民服务为根本宗旨。")).toBeVisible();
   const cards = page.getByTestId("checkpoint");
@@ -100,9 +101,9 @@ test("a text lesson's checkpoints say right or wrong with the explanation, which
   const progress = () =>
     db()
       .prepare(
-        "SELECT lp.checkpoints, lp.readSeconds, lp.completedAt FROM LessonProgress lp JOIN Person p ON p.id = lp.personId WHERE p.number = 'secretary' AND lp.lessonId = ?",
+        "SELECT lp.checkpoints, lp.readSeconds, lp.completedAt FROM LessonProgress lp JOIN Person p ON p.id = lp.personId WHERE p.number = ? AND lp.lessonId = ?",
       )
-      .get(lesson.id) as { checkpoints: string; readSeconds: number; completedAt: string | null };
+      .get(learner.number, lesson.id) as { checkpoints: string; readSeconds: number; completedAt: string | null };
   const answered = JSON.parse(progress().checkpoints) as Record<string, { correct: boolean }>;
   expect({ q1: answered.q1?.correct, q2: answered.q2?.correct }).toEqual({ q1: true, q2: false });
 
@@ -131,9 +132,10 @@ test("a text lesson's checkpoints say right or wrong with the explanation, which
 test("reading time the server did not count is explained on the page", async ({ page }) => {
   const course = textLesson("阅读计时课", uniqueSuffix());
   await page.clock.install();
-  // An account no other spec studies with: a lesson opened by the same account in a parallel test
+  // An account of its own (seedLearnerLike): a lesson opened by the same account in a parallel test
   // would take the study session over, and this page would be told so instead.
-  await signInAs(page, "member", "周党员");
+  const learner = seedLearnerLike("member", "计时党员");
+  await signInAs(page, learner.number, learner.name);
   // The study session must have begun before the page's clock runs, or the reading counted so far
   // would start after the jump and claim nothing too fast.
   const begun = page.waitForResponse((r) => r.url().endsWith("/api/study") && (r.request().postData() ?? "").includes("intent=begin"));

@@ -79,7 +79,8 @@ test("a learner watches a short video lesson to the end and is credited its 学�
     lessons: [{ key: "tiny", title: "两秒视频课时", credit: 50, minutes: 1, video: MEDIA.tiny, tree: [{ t: "p", c: ["请完整观看视频。"] }] }],
   });
   const lesson = course.lessons.tiny;
-  await signInAs(page, "target", "郑发展");
+  const learner = seedLearnerLike("target", "看完发展");
+  await signInAs(page, learner.number, learner.name);
   await page.goto(lesson.url);
   await expect(page.getByRole("heading", { name: "两秒视频课时" })).toBeVisible();
   await expect(page.getByText("请完整观看视频。")).toBeVisible();
@@ -90,7 +91,7 @@ test("a learner watches a short video lesson to the end and is credited its 学�
   await play(page);
   await expect(page.getByTestId("lesson-complete")).toHaveText("本课时已完成，获得 0.5 学时。", { timeout: 15_000 });
   await expect(page.getByTestId("lesson-progress")).toHaveText("0.5 学时 · 已完成");
-  expect(lessonProgress(db, "target", lesson.id)?.completedAt).toBeTruthy();
+  expect(lessonProgress(db, learner.number, lesson.id)?.completedAt).toBeTruthy();
 
   // Watching it again credits nothing more.
   const again = studyAnswer(page, "video");
@@ -102,9 +103,9 @@ test("a learner watches a short video lesson to the end and is credited its 学�
   expect(replay.status?.credited).toBe(0);
   const entries = db()
     .prepare(
-      "SELECT h.amount, h.category, h.note FROM HoursEntry h JOIN Person p ON p.id = h.personId WHERE p.number = 'target' AND h.sourceKind = 'lesson' AND h.sourceId = ?",
+      "SELECT h.amount, h.category, h.note FROM HoursEntry h JOIN Person p ON p.id = h.personId WHERE p.number = ? AND h.sourceKind = 'lesson' AND h.sourceId = ?",
     )
-    .all(String(lesson.id));
+    .all(learner.number, String(lesson.id));
   expect(entries).toEqual([{ amount: 50, category: "online", note: "两秒视频课时" }]);
 
   // The learner's own record of 学时 lists it.
@@ -125,7 +126,8 @@ test("dragging the bar past what was watched is sent back, says why, and earns n
   });
   const lesson = course.lessons.weidangke;
   await page.clock.install();
-  await signInAs(page, "cadre", "吴处长");
+  const learner = seedLearnerLike("cadre", "跳播干部");
+  await signInAs(page, learner.number, learner.name);
   await page.goto(lesson.url);
   await play(page);
   // The page's timers stop once the player plays (the video plays on: media does not run on them), so
@@ -146,7 +148,7 @@ test("dragging the bar past what was watched is sent back, says why, and earns n
   const answer = (await (await beat).json()) as StudyAnswer;
   expect(answer.ok).toBe(true);
   expect(answer.messages).toEqual([]);
-  const stored = JSON.parse(lessonProgress(db, "cadre", lesson.id)!.watched) as [number, number][];
+  const stored = JSON.parse(lessonProgress(db, learner.number, lesson.id)!.watched) as [number, number][];
   expect(stored.length).toBeGreaterThan(0);
   const furthest = Math.max(...stored.map(([, end]) => end));
   expect(furthest).toBeLessThan(10);
@@ -166,7 +168,7 @@ test("dragging the bar past what was watched is sent back, says why, and earns n
   expect(forged.newSeconds).toBe(0);
   expect(forged.messages).toHaveLength(1);
   expect(forged.messages![0]).toMatch(/^从 0:0\d 跳到 0:25 的部分没有观看，不计入学习进度，请从 0:0\d 继续观看$/);
-  expect(JSON.parse(lessonProgress(db, "cadre", lesson.id)!.watched)).toEqual(stored);
+  expect(JSON.parse(lessonProgress(db, learner.number, lesson.id)!.watched)).toEqual(stored);
   expect(forged.status?.watched).toEqual(stored);
 });
 
@@ -181,7 +183,8 @@ test("a second tab of the same learner takes the study time over, and the first 
   // The clock belongs to the context: one runFor fires the heartbeat timer of both tabs, as 15 s of
   // real time would.
   await context.clock.install();
-  await signInAs(page, "branchsec", "李支书");
+  const learner = seedLearnerLike("branchsec", "双窗支书");
+  await signInAs(page, learner.number, learner.name);
   const firstLog = studyLog(page);
   await page.goto(lesson.url);
   await play(page);
@@ -236,7 +239,8 @@ test("after taking the study time back, the first tab's playing is credited agai
   });
   const lesson = course.lessons.weidangke;
   await context.clock.install();
-  await signInAs(page, "admin", "赵组织");
+  const learner = seedLearnerLike("admin", "接回组织");
+  await signInAs(page, learner.number, learner.name);
   const firstLog = studyLog(page);
   await page.goto(lesson.url);
   await play(page);
@@ -276,7 +280,8 @@ test("watching a video to its end reports it watched to its end", async ({ page 
     titlePrefix: "看完课",
     lessons: [{ key: "tiny", title: "看到最后一秒", credit: 50, minutes: 1, video: MEDIA.tiny, tree: [{ t: "p", c: ["看到结尾。"] }] }],
   });
-  await signInAs(page, "trainer", "钱教员");
+  const learner = seedLearnerLike("trainer", "看完教员");
+  await signInAs(page, learner.number, learner.name);
   await page.goto(course.lessons.tiny.url);
   const sent = page.waitForRequest((r) => new URL(r.url()).pathname === "/api/study" && new URLSearchParams(r.postData() ?? "").get("intent") === "video");
   await play(page);

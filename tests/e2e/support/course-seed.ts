@@ -135,9 +135,11 @@ export function seedCourse(input: SeedCourse): SeededCourse {
 export type SeededLearner = { number: string; name: string };
 
 /**
- * A learner of this test's own, copied from a demo account (same unit, status and password): a study
- * session is one per person, so two specs studying as the same demo account at once take each other's
- * study time over (video-study.spec.ts shows it). A test that studies uses an account no other test does.
+ * A learner of this test's own, copied from a demo account (same unit, status and password). A study
+ * session is one per person and so is its allowance of seconds (app/lib/watch-credit.ts), so two specs
+ * studying as the same demo account at once take each other's study time over, or one spends the
+ * allowance the other's heartbeat needed: a two-second video credited 90 % in CI. A test that opens a
+ * lesson uses an account no other test does.
  */
 export function seedLearnerLike(demoNumber: string, namePrefix: string): SeededLearner {
   const suffix = uniqueSuffix();
