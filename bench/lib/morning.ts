@@ -1,3 +1,4 @@
+import fs from "node:fs";
 import os from "node:os";
 import Database from "better-sqlite3";
 import { fromPresented } from "../../app/lib/quiz-shuffle";
@@ -16,6 +17,34 @@ export const load = () =>
     .loadavg()
     .map((l) => l.toFixed(1))
     .join(" ");
+
+/** The machine's busy CPU time so far, every core, in ms (Linux's /proc/stat; USER_HZ is 100). */
+function machineBusyMs(): number {
+  const [user, nice, system, , , irq, softirq, steal] = fs.readFileSync("/proc/stat", "utf8").split("\n")[0].trim().split(/\s+/).slice(1).map(Number);
+  return (user + nice + system + irq + softirq + steal) * 10;
+}
+
+/**
+ * Where a phase's CPU went: started when called, the returned function gives the line for the note. The
+ * machine's busy time over every core, and of it this bench process's own (the client); the rest is the
+ * server with its database, and anything else running on the machine.
+ */
+export function cpuMeter(): () => string {
+  const machine0 = machineBusyMs();
+  const client0 = process.cpuUsage();
+  const t0 = performance.now();
+  return () => {
+    const wall = (performance.now() - t0) / 1000;
+    const machine = (machineBusyMs() - machine0) / 1000;
+    const c = process.cpuUsage(client0);
+    const client = (c.user + c.system) / 1e6;
+    const cores = os.availableParallelism();
+    return (
+      `CPU over the phase: ${machine.toFixed(0)} of ${(wall * cores).toFixed(0)} core-seconds busy (${cores} cores), ` +
+      `the bench client ${client.toFixed(0)} (${((100 * client) / Math.max(machine, 1e-9)).toFixed(0)} %), server and the rest ${(machine - client).toFixed(0)}`
+    );
+  };
+}
 
 /** Seeded people's numbers: a student's is digits, a staff member's H or T and digits (prisma/seed.ts); bench accounts have letters. */
 const SEEDED_NUMBER = /^([0-9]|[HT][0-9])/;

@@ -7,6 +7,7 @@ import {
   TimeCap,
   answerOf,
   arrivals,
+  cpuMeter,
   crowdConnections,
   demoPeople,
   discoveryPath,
@@ -231,6 +232,7 @@ export async function run({ url, dbFile }: BenchContext): Promise<Row[]> {
   }
 
   const during = healthz(url, { until: () => phaseOver, maxMs: MAX_MS + 60_000 });
+  const cpu = cpuMeter();
   await Promise.all(
     crowd.map((_, k) =>
       person(k).catch((e) => {
@@ -242,6 +244,7 @@ export async function run({ url, dbFile }: BenchContext): Promise<Row[]> {
     phaseOver = true;
   });
   const elapsed = performance.now() - started;
+  const cpuLine = cpu();
   const healthzDuring = await during;
   pool.close();
 
@@ -301,7 +304,7 @@ export async function run({ url, dbFile }: BenchContext): Promise<Row[]> {
       before,
       `the phase took ${(elapsed / 1000).toFixed(1)} s` +
         (cutOff ? `, ${cutOff} people cut off by the ${MAX_MS / 1000} s cap` : "") +
-        `; load at the end ${load()}`,
+        `; load at the end ${load()}; ${cpuLine}`,
       first(healthzDuring),
     ),
   ];
