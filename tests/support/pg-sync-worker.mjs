@@ -1,6 +1,6 @@
 // The worker thread behind tests/support/pg-sync.ts: one `pg` client, one statement at a time. Every
-// column comes back as PostgreSQL's text (the handle converts it), the reply is posted, and the flag the
-// test's thread waits on (Atomics.wait) is raised. Plain JavaScript: a worker thread loads it as is.
+// column comes back as PostgreSQL's text (the handle converts it), the reply is posted with the request's
+// number, and the flag the test's thread waits on (Atomics.wait) is raised. Plain JavaScript: a worker thread loads it as is.
 import { workerData } from "node:worker_threads";
 import pg from "pg";
 
@@ -12,8 +12,8 @@ const connected = client.connect();
 // A dropped connection (the database dropped at the end of a test) is no crash of the worker.
 client.on("error", () => {});
 
-function reply(message) {
-  port.postMessage(message);
+function reply(id, message) {
+  port.postMessage({ ...message, id });
   Atomics.store(signal, 0, 1);
   Atomics.notify(signal, 0);
 }
@@ -23,15 +23,15 @@ port.on("message", async (req) => {
     await connected;
     if (req.close) {
       await client.end();
-      reply({ closed: true });
+      reply(req.id, { closed: true });
       port.close();
       return;
     }
     const values = req.values?.map((v) => (v instanceof Uint8Array ? Buffer.from(v) : v));
     const result = await client.query({ text: req.text, values, rowMode: "array" });
     const last = Array.isArray(result) ? result[result.length - 1] : result;
-    reply({ rows: last.rows ?? [], fields: (last.fields ?? []).map((f) => [f.name, f.dataTypeID]), rowCount: last.rowCount ?? 0 });
+    reply(req.id, { rows: last.rows ?? [], fields: (last.fields ?? []).map((f) => [f.name, f.dataTypeID]), rowCount: last.rowCount ?? 0 });
   } catch (e) {
-    reply({ error: { message: e.message, code: e.code, detail: e.detail, position: e.position } });
+    reply(req.id, { error: { message: e.message, code: e.code, detail: e.detail, position: e.position } });
   }
 });

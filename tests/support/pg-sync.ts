@@ -234,6 +234,7 @@ export class PgSyncDatabase {
   readonly #port: MessagePort;
   readonly #flag = new Int32Array(new SharedArrayBuffer(4));
   #depth = 0;
+  #sent = 0;
   #catalog: Map<string, Map<string, boolean>> | undefined;
   open = true;
   readonly name: string;
@@ -249,14 +250,41 @@ export class PgSyncDatabase {
     this.#worker.unref();
   }
 
+  /**
+   * Posts a request and blocks until the worker's reply to it. Each request carries a number the reply
+   * echoes, and the flag is only a wake-up: woken with no reply of its own there (CI once saw the flag
+   * raised and the port empty), the thread lowers the flag, looks once more, and waits again in short
+   * slices. A reply to an earlier request (one given up on) is dropped.
+   */
   #call(message: object): Reply {
     if (!this.open) throw new TypeError("The database connection is not open");
+    const id = ++this.#sent;
     Atomics.store(this.#flag, 0, 0);
-    this.#port.postMessage(message);
-    if (Atomics.wait(this.#flag, 0, 0, WAIT_MS) === "timed-out") throw new Error(`PostgreSQL did not answer within ${WAIT_MS / 1000} s`);
-    const m = receiveMessageOnPort(this.#port);
-    if (!m) throw new Error("the PostgreSQL worker answered nothing");
-    return m.message as Reply;
+    this.#port.postMessage({ ...message, id });
+    const until = Date.now() + WAIT_MS;
+    let slice = WAIT_MS;
+    for (;;) {
+      const left = until - Date.now();
+      if (left <= 0) throw new Error(`PostgreSQL did not answer within ${WAIT_MS / 1000} s`);
+      Atomics.wait(this.#flag, 0, 0, Math.min(left, slice));
+      const reply = this.#take(id);
+      if (reply) return reply;
+      // Woken (or a slice over) without its reply: lower the flag and wait again, now in short slices, so
+      // that neither a stale flag nor a reply that shows up after its flag can keep the thread waiting long.
+      Atomics.store(this.#flag, 0, 0);
+      const late = this.#take(id);
+      if (late) return late;
+      slice = 50;
+    }
+  }
+
+  /** The reply to request `id` if it has arrived; earlier requests' replies are dropped on the way. */
+  #take(id: number): Reply | undefined {
+    for (let m = receiveMessageOnPort(this.#port); m; m = receiveMessageOnPort(this.#port)) {
+      const { id: of, ...reply } = m.message as Reply & { id: number };
+      if (of === id) return reply as Reply;
+    }
+    return undefined;
   }
 
   /** One statement with `$n` parameters: rows as PostgreSQL's text, converted by the caller. */
