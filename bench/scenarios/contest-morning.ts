@@ -13,6 +13,7 @@ import {
   discoveryPath,
   expect,
   formHeaders,
+  HEALTHZ_EVERY_MS,
   healthz,
   load,
   sessionsForTheRest,
@@ -276,7 +277,7 @@ export async function run({ url, dbFile }: BenchContext): Promise<Row[]> {
       first(signIn.stats),
     ),
     row("GET /healthz before the crowd (reference, c=1)", before, undefined, first(before)),
-    row("GET /healthz during the sign-ins (c=1)", healthzSignIn, before, first(healthzSignIn)),
+    row(`GET /healthz during the sign-ins (c=1, one each ${HEALTHZ_EVERY_MS} ms)`, healthzSignIn, before, first(healthzSignIn)),
     row(`page: GET ${"/contests/:id"} (document)`, s.page.stats(), before, first(s.page)),
     row("route discovery: GET /__manifest (after the document, beside the next step)", s.manifest.stats(), before, first(s.manifest)),
     row("开始: POST /contests/:id.data intent=start", s.start.stats(), before, first(s.start)),
@@ -299,7 +300,7 @@ export async function run({ url, dbFile }: BenchContext): Promise<Row[]> {
     row("result + ranking: GET /contests/:id.data", s.result.stats(), before, first(s.result)),
     row("hand-in + result", out.stats(outErrors), undefined, `${finished.toLocaleString("en")} people saw their result`),
     row(
-      "GET /healthz during the crowd (c=1)",
+      `GET /healthz during the crowd (c=1, one each ${HEALTHZ_EVERY_MS} ms)`,
       healthzDuring,
       before,
       `the phase took ${(elapsed / 1000).toFixed(1)} s` +

@@ -13,6 +13,7 @@ import {
   discoveryPath,
   expect,
   formHeaders,
+  HEALTHZ_EVERY_MS,
   healthz,
   load,
   sessionsForTheRest,
@@ -264,7 +265,7 @@ export async function run({ url, dbFile }: BenchContext): Promise<Row[]> {
       first(signIn.stats),
     ),
     row("GET /healthz before the crowd (reference, c=1)", before, undefined, first(before)),
-    row("GET /healthz during the sign-ins (c=1)", healthzSignIn, before, first(healthzSignIn)),
+    row(`GET /healthz during the sign-ins (c=1, one each ${HEALTHZ_EVERY_MS} ms)`, healthzSignIn, before, first(healthzSignIn)),
     row("quiz page: GET /quizzes/:id (document)", s.page.stats(), before, first(s.page)),
     row("route discovery: GET /__manifest (after the document, beside the next step)", s.manifest.stats(), before, first(s.manifest)),
     row("start: POST /quizzes/:id.data", s.start.stats(), before, first(s.start)),
@@ -286,7 +287,7 @@ export async function run({ url, dbFile }: BenchContext): Promise<Row[]> {
     row("review: GET …/attempts/:id.data", s.review.stats(), before, first(s.review)),
     row("submit + review", out.stats(outErrors), undefined, `${finished.toLocaleString("en")} people saw their review`),
     row(
-      "GET /healthz during the crowd (c=1)",
+      `GET /healthz during the crowd (c=1, one each ${HEALTHZ_EVERY_MS} ms)`,
       healthzDuring,
       before,
       `the phase took ${(elapsed / 1000).toFixed(1)} s` +
