@@ -12,7 +12,8 @@ import { type Sql, type SqlDb, type SqlTx, type TransactionOptions, asyncTransac
 //     open transaction cannot finish meanwhile. Holding it while waiting means a busy Prisma cannot
 //     starve a transaction here. A write outside a transaction only needs no transaction open there.
 // A transaction begins IMMEDIATE (the write lock at once, so several processes on the file cannot
-// interleave a read-then-write: what `forUpdate()` does on PostgreSQL).
+// interleave a read-then-write: what `forUpdate()` does on PostgreSQL), and waits for another
+// process's lock with the event loop free (`#beginImmediate`).
 
 /** How this connection takes turns with the process's other one (Prisma's, through db.ts's gate). */
 export type ConnectionTurns = {
@@ -110,10 +111,45 @@ export class SqliteSqlDb implements SqlDb {
   /** The queue of transactions: each waits for the one before. */
   #queue: Promise<void> = Promise.resolve();
 
+  /** How long a transaction waits for another process's write lock: the connection's busy_timeout, read once. */
+  readonly #busyMs: number;
+
   constructor(
     readonly database: Database.Database,
     private readonly turns: ConnectionTurns = ALWAYS_QUIET,
-  ) {}
+  ) {
+    this.#busyMs = Number(database.pragma("busy_timeout", { simple: true }));
+  }
+
+  /**
+   * BEGIN IMMEDIATE, waiting for another process's write lock without blocking the event loop. SQLite's
+   * own wait (busy_timeout) sleeps inside the call, so while another process on the file committed,
+   * this one served nothing; with several processes (WEB_CONCURRENCY, decision 071) that was the
+   * cost of every overlap. Here the BEGIN does not wait (busy_timeout 0 for that one statement): when
+   * the lock is taken it is tried again after a short pause, the requests in between served, until
+   * the connection's busy_timeout has passed; then it fails with SQLITE_BUSY as before.
+   */
+  async #beginImmediate(): Promise<void> {
+    const deadline = performance.now() + this.#busyMs;
+    for (let attempt = 0; ; attempt++) {
+      // The last check and the BEGIN are one synchronous step.
+      while (!this.turns.isQuiet()) await this.turns.quiet();
+      try {
+        preparedStatement(this.database, "PRAGMA busy_timeout = 0").get();
+        try {
+          control(this.database, "BEGIN IMMEDIATE");
+          return;
+        } finally {
+          preparedStatement(this.database, `PRAGMA busy_timeout = ${this.#busyMs}`).get();
+        }
+      } catch (e) {
+        if ((e as { code?: unknown }).code !== "SQLITE_BUSY" || performance.now() >= deadline) throw e;
+      }
+      // 1, 2, 4 ms, then 5 ms apart, with jitter so that two waiting processes do not try in step.
+      const pause = Math.min(2 ** attempt, 5) * (0.5 + Math.random());
+      await new Promise((r) => setTimeout(r, Math.min(pause, Math.max(0, deadline - performance.now()))));
+    }
+  }
 
   /**
    * Whether the other connection must hold its statements: a transaction here is open or waits for it
@@ -163,9 +199,8 @@ export class SqliteSqlDb implements SqlDb {
     const writes = !options?.readOnly;
     if (writes) this.#claimed = mine;
     try {
-      // The last check and the BEGIN are one synchronous step.
-      while (writes && !this.turns.isQuiet()) await this.turns.quiet();
-      control(this.database, writes ? "BEGIN IMMEDIATE" : "BEGIN");
+      if (writes) await this.#beginImmediate();
+      else control(this.database, "BEGIN");
       this.#open = mine;
       asyncTransactionOpen.add(this.database);
     } catch (e) {

@@ -54,6 +54,77 @@ describe("turns with the other connection", () => {
   });
 });
 
+describe("another process's write lock", () => {
+  /** Two connections on one file, as two processes have: `other` stands for the other process. */
+  function twoConnections(busyMs: number) {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sql-db-lock-"));
+    const file = path.join(dir, "locks.db");
+    const other = new Database(file);
+    other.pragma("journal_mode = WAL");
+    other.exec(`CREATE TABLE "T" ("x" INTEGER)`);
+    const mine = new Database(file, { timeout: busyMs });
+    return {
+      other,
+      mine,
+      db: new SqliteSqlDb(mine),
+      close() {
+        if (other.inTransaction) other.exec("ROLLBACK");
+        other.close();
+        mine.close();
+        fs.rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  }
+  /** Counts the turns of the event loop while `work` runs: 0 when something held the thread. */
+  async function ticksDuring<T>(work: () => Promise<T>): Promise<{ result: PromiseSettledResult<T>; ticks: number }> {
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 5);
+    const result = await Promise.allSettled([work()]);
+    clearInterval(timer);
+    return { result: result[0], ticks };
+  }
+
+  it("waits for it with the event loop free, and begins once it is released", async () => {
+    const c = twoConnections(5000);
+    try {
+      c.other.exec("BEGIN IMMEDIATE");
+      c.other.exec(`INSERT INTO "T" ("x") VALUES (1)`);
+      setTimeout(() => c.other.exec("COMMIT"), 100);
+      const { result, ticks } = await ticksDuring(() =>
+        c.db.transaction(async (tx) => {
+          await tx.run(sql`INSERT INTO "T" ("x") VALUES (${2})`);
+          return tx.all<{ x: number }>(sql`SELECT "x" FROM "T" ORDER BY "x"`);
+        }),
+      );
+      expect(result).toEqual({ status: "fulfilled", value: [{ x: 1 }, { x: 2 }] });
+      expect(ticks).toBeGreaterThanOrEqual(5);
+      expect(c.mine.pragma("busy_timeout", { simple: true })).toBe(5000);
+    } finally {
+      c.close();
+    }
+  });
+
+  it("gives up with SQLITE_BUSY after the connection's busy_timeout, as SQLite's own wait did, and keeps the timeout", async () => {
+    const c = twoConnections(300);
+    try {
+      c.other.exec("BEGIN IMMEDIATE");
+      const t0 = performance.now();
+      const { result, ticks } = await ticksDuring(() => c.db.transaction(async (tx) => tx.run(sql`INSERT INTO "T" ("x") VALUES (${3})`)));
+      expect(result.status).toBe("rejected");
+      expect((result as PromiseRejectedResult).reason).toMatchObject({ code: "SQLITE_BUSY" });
+      expect(performance.now() - t0).toBeGreaterThanOrEqual(290);
+      expect(ticks).toBeGreaterThanOrEqual(10);
+      expect(c.mine.pragma("busy_timeout", { simple: true })).toBe(300);
+      expect(c.mine.inTransaction).toBe(false);
+      c.other.exec("ROLLBACK");
+      await c.db.transaction(async (tx) => tx.run(sql`INSERT INTO "T" ("x") VALUES (${4})`));
+      expect(c.other.prepare(`SELECT "x" FROM "T"`).all()).toEqual([{ x: 4 }]);
+    } finally {
+      c.close();
+    }
+  });
+});
+
 describe("the synchronous functions beside it", () => {
   it("refuse a write while a transaction of the async interface is open on the connection, rather than join it", async () => {
     const database = new Database(":memory:");
