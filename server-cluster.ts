@@ -1,4 +1,5 @@
 import cluster, { type Worker } from "node:cluster";
+import os from "node:os";
 import { fileURLToPath } from "node:url";
 import { type StartedServer } from "./server";
 import { type Envelope } from "./app/.server/processes";
@@ -12,14 +13,16 @@ import { env } from "./app/.server/env";
 // them (the argon2 slots), and forks a worker again when one dies. The primary
 // serves no request: the start-up work (migrate, seed, sync) is done before it forks, by the caller.
 
+/** The default's ceiling: more processes than this on the one SQLite file were never measured (decision 087). */
+export const DEFAULT_PROCESS_CEILING = 4;
+
 /**
- * How many processes serve: WEB_CONCURRENCY, or one. One stays the default until two are measured
- * better on a machine whose second core is free (decision 071: on the shared 2-core machine at load
- * 25 they were not); set it to the core count (`os.availableParallelism()`) to use every core.
+ * How many processes serve: WEB_CONCURRENCY, or one per core up to DEFAULT_PROCESS_CEILING (decision 087:
+ * on 2 cores, two processes took the contest morning faster at every step than one). `npm start --dev`
+ * and the tests' servers run one unless they ask.
  */
-export function webConcurrency(): number {
-  const set = process.env.WEB_CONCURRENCY;
-  if (set === undefined || set === "") return 1;
+export function webConcurrency(set = process.env.WEB_CONCURRENCY, cores = os.availableParallelism()): number {
+  if (set === undefined || set === "") return Math.max(1, Math.min(cores, DEFAULT_PROCESS_CEILING));
   const n = Number(set);
   if (!Number.isInteger(n) || n < 1 || n > 64) throw new Error(`WEB_CONCURRENCY must be a whole number from 1 to 64, not ${set}`);
   return n;

@@ -1,0 +1,22 @@
+import { describe, expect, it } from "vitest";
+import { DEFAULT_PROCESS_CEILING, webConcurrency } from "../../server-cluster";
+
+// How many processes `npm start` serves with (decisions 071, 087).
+
+describe("webConcurrency", () => {
+  it("is one process per core by default, up to the ceiling", () => {
+    expect(webConcurrency(undefined, 1)).toBe(1);
+    expect(webConcurrency(undefined, 2)).toBe(2);
+    expect(webConcurrency("", 2)).toBe(2);
+    expect(webConcurrency(undefined, 64)).toBe(DEFAULT_PROCESS_CEILING);
+  });
+
+  it("is what WEB_CONCURRENCY says, whatever the cores", () => {
+    expect(webConcurrency("1", 8)).toBe(1);
+    expect(webConcurrency("6", 2)).toBe(6);
+  });
+
+  it("refuses what is not a whole number from 1 to 64, rather than guess", () => {
+    for (const bad of ["0", "-1", "1.5", "two", "65", " "]) expect(() => webConcurrency(bad, 2), bad).toThrow(/WEB_CONCURRENCY must be a whole number/);
+  });
+});
