@@ -9,7 +9,7 @@ import type { DemoClassRows } from "../prisma/seed-class-history";
 // `npm start`: migrate, seed the demo university (demo mode, empty database), sync the banks under
 // content/banks, build when the sources changed, serve, and print where and how to sign in. `--dev` serves through Vite instead.
 // All of that runs once, in this process, under the start-up lock (decision 076); then WEB_CONCURRENCY server processes serve
-// (default 1, decision 071; `--dev`: always one).
+// (one per core up to 4 unless set, decisions 071 and 087; `--dev`: always one).
 
 const dev = process.argv.includes("--dev");
 process.env.APP_MODE ??= process.env.NODE_ENV === "production" ? "production" : "demo";
