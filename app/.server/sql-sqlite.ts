@@ -143,7 +143,9 @@ export class SqliteSqlDb implements SqlDb {
           preparedStatement(this.database, `PRAGMA busy_timeout = ${this.#busyMs}`).get();
         }
       } catch (e) {
-        if ((e as { code?: unknown }).code !== "SQLITE_BUSY" || performance.now() >= deadline) throw e;
+        // SQLITE_BUSY, or an extended busy code (SQLITE_BUSY_RECOVERY: another process recovering the WAL).
+        const code = String((e as { code?: unknown }).code ?? "");
+        if (!(code === "SQLITE_BUSY" || code.startsWith("SQLITE_BUSY_")) || performance.now() >= deadline) throw e;
       }
       // 1, 2, 4 ms, then 5 ms apart, with jitter so that two waiting processes do not try in step.
       const pause = Math.min(2 ** attempt, 5) * (0.5 + Math.random());
