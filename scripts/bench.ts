@@ -52,6 +52,7 @@ const SCENARIOS: Scenario[] = await Promise.all([
   import("../bench/scenarios/home"),
   import("../bench/scenarios/reminders"),
   import("../bench/scenarios/contest-morning"),
+  import("../bench/scenarios/contest-step-cost"),
   import("../bench/scenarios/quiz-morning"),
 ]);
 

@@ -1,0 +1,164 @@
+import fs from "node:fs";
+import Database from "better-sqlite3";
+import { seedDemoContest } from "../../prisma/seed";
+import { type Person, Series, answerOf, demoPeople, discoveryPath, expect, formHeaders, sessionsForTheRest } from "../lib/morning";
+import { connections } from "../lib/http-pool";
+import { type BenchContext, type Row } from "../lib/report";
+import { decodeSingleFetch } from "../lib/single-fetch";
+import { PAGE_IN_REPLY } from "../../app/lib/autosave";
+
+// What each step of the contest morning costs the server in CPU (issue 17): the door's steps, an answer,
+// hand-in and the result, each taken by STEP_COST_N people (default 400) one step at a time, at most
+// STEP_COST_C (default 4) requests in flight, so the server is never the queue. For each step, the
+// server's CPU time over the step (its processes, every thread, from /proc) divided by the requests:
+// milliseconds of CPU per request, beside /healthz's in the same run. The contest-morning crowd shows
+// whether the door keeps up; this shows which step to make cheaper, in a minute, without a crowd.
+
+export const name = "contest-step-cost";
+
+const N = Number(process.env.STEP_COST_N ?? 400);
+const C = Number(process.env.STEP_COST_C ?? 4);
+const ROUTE = "routes/contests.$contestId";
+const WARM_UP = 300;
+
+/** CPU time (ms) of the process and of every process whose parent it is (the cluster's workers). */
+function treeCpuMs(pid: number): number {
+  let ticks = 0;
+  for (const entry of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat: string;
+    try {
+      stat = fs.readFileSync(`/proc/${entry}/stat`, "utf8");
+    } catch {
+      continue; // gone meanwhile
+    }
+    // The command may hold spaces and parentheses: the fields are after the last ")".
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    const [ppid, utime, stime] = [Number(fields[1]), Number(fields[11]), Number(fields[12])];
+    if (Number(entry) === pid || ppid === pid) ticks += utime + stime;
+  }
+  return ticks * 10; // USER_HZ is 100
+}
+
+type PageData = { mode: string; entryId: number | null; items: { position: number; type: string; options: { value: string }[] }[] | null };
+
+function pageData(text: string): PageData {
+  const d = (decodeSingleFetch(text) as Record<string, { data?: PageData } | undefined>)[ROUTE]?.data;
+  if (!d) throw new Error(`no ${ROUTE} data in ${text.slice(0, 200)}`);
+  return d;
+}
+
+/** A fresh demo contest of its own (its people have no entry yet, whatever ran before), by id. */
+function freshContest(dbFile: string): number {
+  if (!seedDemoContest(dbFile, { evenIfOthers: true })) throw new Error("the demo contest could not be seeded (are the banks synced?)");
+  const db = new Database(dbFile, { readonly: true });
+  try {
+    return (db.prepare(`SELECT MAX("id") AS "id" FROM "Contest" WHERE "title" = '党史知识竞赛'`).get() as { id: number }).id;
+  } finally {
+    db.close();
+  }
+}
+
+export async function run({ url, dbFile, serverPid }: BenchContext): Promise<Row[]> {
+  const contestId = freshContest(dbFile);
+  const people: (Person & { cookie: string })[] = (() => {
+    const chosen = demoPeople(dbFile, N, { table: "ContestAudience", column: "contestId", id: contestId });
+    const cookies: (string | undefined)[] = new Array(chosen.length);
+    sessionsForTheRest(dbFile, chosen, cookies);
+    return chosen.map((p, k) => ({ ...p, cookie: cookies[k]! }));
+  })();
+  const page = `/contests/${contestId}`;
+  const pool = connections(url, C, { retryStaleSocket: true });
+  const get = (path: string, cookie?: string) => pool.request(path, { headers: cookie ? { Cookie: cookie } : {} });
+  const post = (path: string, cookie: string, body: URLSearchParams) =>
+    pool.request(path, { method: "POST", headers: formHeaders(url, cookie), body: body.toString() });
+  const discovery: (string | null)[] = [];
+  const papers: PageData[] = [];
+
+  /** Runs `task` for each of `count` requests, C at a time; the step's latencies and its CPU per request. */
+  async function step(count: number, task: (i: number) => Promise<void>) {
+    const s = new Series();
+    let next = 0;
+    const cpu0 = treeCpuMs(serverPid);
+    await Promise.all(
+      Array.from({ length: C }, async () => {
+        while (next < count) {
+          const i = next++;
+          await s.time(() => task(i)).catch(() => undefined);
+        }
+      }),
+    );
+    return { stats: s.stats(), cpuMs: (treeCpuMs(serverPid) - cpu0) / count, firstError: s.firstError };
+  }
+
+  // Warm-up, not measured: a few of each kind of request, so the JIT and the caches are what a crowd meets.
+  for (let i = 0; i < WARM_UP; i++) {
+    await get("/healthz");
+    const reply = await get(page, people[i % people.length].cookie);
+    const path = discoveryPath(reply.text);
+    if (path) await get(path, people[i % people.length].cookie);
+  }
+
+  const results: { measure: string; r: Awaited<ReturnType<typeof step>> }[] = [];
+  const measure = async (label: string, count: number, task: (i: number) => Promise<void>) => {
+    results.push({ measure: label, r: await step(count, task) });
+  };
+  await measure("GET /healthz (reference)", N, async () => expect(await get("/healthz"), 200, "GET /healthz"));
+  await measure("page: GET /contests/:id (document)", N, async (i) => {
+    const reply = await get(page, people[i].cookie);
+    expect(reply, 200, `GET ${page}`);
+    if (!reply.text.includes("开始答题")) throw new Error(`GET ${page}: no 开始答题 on the page`);
+    discovery[i] = discoveryPath(reply.text);
+  });
+  await measure("route discovery: GET /__manifest", N, async (i) => {
+    const path = discovery[i];
+    if (!path) throw new Error("the page asked for no route discovery");
+    expect(await get(path, people[i].cookie), 200, "GET /__manifest");
+  });
+  // As the hydrated page asks (PAGE_IN_REPLY): the paper in the reply, or (a server before session 38) a redirect.
+  let redirected = 0;
+  await measure("开始: POST /contests/:id.data intent=start", N, async (i) => {
+    const reply = await post(`${page}.data`, people[i].cookie, new URLSearchParams({ intent: "start", [PAGE_IN_REPLY.name]: PAGE_IN_REPLY.value }));
+    if (reply.status === 202) redirected++;
+    else expect(reply, 200, "开始");
+  });
+  await measure(`paper: GET /contests/:id.data (a reload; in the door only after a redirecting 开始)`, N, async (i) => {
+    const reply = await get(`${page}.data`, people[i].cookie);
+    expect(reply, 200, `GET ${page}.data`);
+    const d = pageData(reply.text);
+    if (d.mode !== "answering" || !d.items || !d.entryId) throw new Error(`the paper: mode ${d.mode}`);
+    papers[i] = d;
+  });
+  const questions = papers[0]?.items?.length ?? 0;
+  await measure(`answer: POST /api/contests/answer (${questions} each)`, N * questions, async (j) => {
+    const i = j % N;
+    const d = papers[i];
+    const item = d.items![Math.floor(j / N)];
+    const body = new URLSearchParams({ entryId: String(d.entryId), position: String(item.position) });
+    for (const v of answerOf(item, i)) body.append("answer", v);
+    const reply = await pool.request("/api/contests/answer", { method: "POST", headers: formHeaders(url, people[i].cookie), body: body.toString() });
+    expect(reply, 200, "POST /api/contests/answer");
+  });
+  await measure("hand-in: POST /contests/:id.data intent=submit", N, async (i) => {
+    expect(await post(`${page}.data`, people[i].cookie, new URLSearchParams({ entryId: String(papers[i].entryId), intent: "submit" })), 202, "交卷");
+  });
+  await measure("result + ranking: GET /contests/:id.data", N, async (i) => {
+    const reply = await get(`${page}.data`, people[i].cookie);
+    expect(reply, 200, `GET ${page}.data`);
+    if (pageData(reply.text).mode !== "result") throw new Error("no result after 交卷");
+  });
+  await measure("GET /healthz again, at the end", N, async () => expect(await get("/healthz"), 200, "GET /healthz"));
+  pool.close();
+
+  const ref = results[0].r.stats;
+  const door = results.slice(1, redirected ? 5 : 4).reduce((sum, x) => sum + x.r.cpuMs, 0);
+  const rows: Row[] = results.map(({ measure, r }, k) => ({
+    scenario: name,
+    measure,
+    stats: r.stats,
+    ref: k === 0 ? undefined : ref,
+    note: [`${r.cpuMs.toFixed(2)} ms of server CPU per request (c=${C})`, r.firstError && `first error: ${r.firstError}`].filter(Boolean).join("; "),
+  }));
+  rows[4].note += `; the door (page + discovery + 开始${redirected ? " + paper" : ""}): ${door.toFixed(1)} ms of CPU per person, ${(1000 / door).toFixed(0)} people a second per core`;
+  return rows;
+}
