@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import http from "node:http";
 import path from "node:path";
-import { type ServerBuild } from "@remix-run/node";
+import { type ServerBuild, createRequestHandler } from "@remix-run/node";
 import express from "express";
 import { contestAnswerHandler } from "./app/.server/contest/answer-endpoint";
 import { liveHub } from "./app/.server/contest/live/hub";
@@ -13,7 +13,9 @@ import { responseCompression } from "./app/.server/http/compression";
 import { requestContextStorage } from "./app/.server/http/context";
 import { fastLanes } from "./app/.server/http/fast-lane";
 import { frontDoor } from "./app/.server/http/front-door";
+import { type ManifestLane, manifestLane } from "./app/.server/http/manifest-lane";
 import { precompressedStatic } from "./app/.server/http/precompressed";
+import { sendText } from "./app/.server/http/reply";
 import { remixHandler } from "./app/.server/http/remix-handler";
 import { routerPatchProblem } from "./app/.server/router-patch";
 import { serviceWorkerUncached } from "./app/.server/http/service-worker-headers";
@@ -70,6 +72,7 @@ export async function startServer({ dev = false } = {}): Promise<StartedServer> 
   });
 
   let build: ServerBuild | (() => Promise<ServerBuild>);
+  let discovery: ManifestLane | null = null;
   if (dev) {
     const vite = await import("vite");
     const viteServer = await vite.createServer({ server: { middlewareMode: true } });
@@ -84,6 +87,8 @@ export async function startServer({ dev = false } = {}): Promise<StartedServer> 
     const assetsDir = path.join(buildDir, "client", "assets");
     app.use("/assets", precompressedStatic(assetsDir));
     app.use("/assets", express.static(assetsDir, { immutable: true, maxAge: "1y" }));
+    // Route discovery, answered from what Remix answered before for the same query (manifest-lane.ts).
+    discovery = manifestLane(createRequestHandler(build, "production"));
     const clientDir = path.join(buildDir, "client");
     app.use(onlyClientBuildEntries(clientDir, express.static(clientDir, { maxAge: "1h", setHeaders: serviceWorkerUncached })));
   }
@@ -115,6 +120,17 @@ export async function startServer({ dev = false } = {}): Promise<StartedServer> 
   const stopSweeper = runsBackgroundWork() ? await startSweeper() : () => {};
   return new Promise((resolve, reject) => {
     const server = http.createServer((req, res) => {
+      if (discovery?.takes(req)) {
+        if (metrics) metrics.timeRequest(req, res, () => (res.statusCode < 400 ? "/__manifest" : "refused"));
+        const pass = frontDoor(req, res, { dev });
+        if (!pass) return;
+        discovery.serve(req, res).catch((e: unknown) => {
+          log.error("/__manifest failed", e, { requestId: pass.requestId });
+          if (res.headersSent) res.destroy();
+          else sendText(res, 500, "服务器出错了，请稍后重试");
+        });
+        return;
+      }
       const lane = lanes.laneOf(req);
       if (lane === undefined) return app(req, res);
       // Labelled as Express labels its own: the lane's path, or "refused" when the front door turned it away.
