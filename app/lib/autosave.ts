@@ -1,8 +1,8 @@
 import { type ShouldRevalidateFunction } from "@remix-run/react";
 
-// Fetcher posts that change nothing any loader on the page shows, so no loader runs again after them:
-// a quiz answer saved as it is given (`intent=save`, when it succeeded), and a studio preview
-// (`intent=preview`, which only compiles). Without this, every answer and every preview would cost a
+// Posts after which no loader on the page runs again: a quiz answer saved as it is given (`intent=save`,
+// when it succeeded) and a studio preview (`intent=preview`, which only compiles) change nothing a
+// loader shows; an action that answers with the page's data itself (PAGE_IN_REPLY) has brought it. Without this, every answer and every preview would cost a
 // second request that reloads the whole page's data.
 
 export const AUTOSAVE_INTENT = "save";
@@ -17,9 +17,23 @@ export const MARK_INTENT = "mark";
 export const UNSENT_SAVE = { code: "unsent", error: "网络已断开，这个答案没有保存。请恢复网络后重新作答此题。" } as const;
 export const PREVIEW_INTENT = "preview";
 
+/**
+ * A form the script sends asks with this field for the page's new data in the action's reply (the
+ * contest's 开始答题: the paper), so that no loader runs again after it: one request where a redirect and
+ * the page's reload took two, for each of a contest morning's thousands. Without the script the field is
+ * not there, and the action redirects as before (a reload then does not post the form again).
+ */
+export const PAGE_IN_REPLY = { name: "reply", value: "page" } as const;
+
+/** The reply of an action asked for PAGE_IN_REPLY: the page's data under `page`. */
+export function pageInReply<Page>(reply: unknown): Page | undefined {
+  return typeof reply === "object" && reply !== null && "page" in reply ? (reply as { page: Page }).page : undefined;
+}
+
 export function changesNoLoaderData({ formData, actionResult }: Parameters<ShouldRevalidateFunction>[0]): boolean {
   const intent = formData?.get("intent");
   if (intent === PREVIEW_INTENT) return true;
+  if (formData?.get(PAGE_IN_REPLY.name) === PAGE_IN_REPLY.value && pageInReply(actionResult) !== undefined) return true;
   const result = actionResult as { ok?: unknown; code?: unknown } | undefined;
   return (intent === AUTOSAVE_INTENT || intent === MARK_INTENT) && (result?.ok === true || result?.code === UNSENT_SAVE.code);
 }

@@ -1,7 +1,7 @@
 import { getFormProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "~/lib/zod-form";
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, data, redirect } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Form, Link, type ShouldRevalidateFunction, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useState } from "react";
 import { z } from "zod";
 import { requireUser } from "~/.server/auth/guard";
@@ -20,11 +20,14 @@ import { formRefusal, refuse } from "~/.server/http/refusal";
 import { idParam, searchParamsOf } from "~/.server/http/request-params";
 import { BackLink } from "~/components/nav/back-link";
 import { pageMeta } from "~/lib/page-meta";
+import { PAGE_IN_REPLY, changesNoLoaderData, pageInReply } from "~/lib/autosave";
+import { useHydrated } from "~/components/ui/use-hydrated";
 
 // A contest for the learner, on one address: the introduction and "开始答题"; the paper while the entry
 // is in progress (answers go to POST /api/contests/answer, one at a time, each kept once committed);
 // the result once handed in or closed at the deadline. While answering, the loader sends stems and
-// options in the entry's order, never a key. /contests/:contestId
+// options in the entry's order, never a key. With the script, 开始答题 is answered with the paper itself
+// (PAGE_IN_REPLY), and nothing reloads after it. /contests/:contestId
 
 export const meta: MetaFunction<typeof loader> = ({ data: d }) =>
   pageMeta(`${d?.contest.title ?? "知识竞赛"} · 网上党校`, "知识竞赛：参赛说明、开始答题与排名。");
@@ -35,7 +38,7 @@ const entryId = z.number({ error: "没有找到这次参赛" }).int("没有找�
 const ActionSchema = z.discriminatedUnion(
   "intent",
   [
-    z.object({ intent: z.literal("start") }),
+    z.object({ intent: z.literal("start"), [PAGE_IN_REPLY.name]: z.literal(PAGE_IN_REPLY.value).optional() }),
     z.object({ intent: z.literal("submit"), entryId }),
     // The paper's answer without the script (its values are the repeated `answer` fields, read below).
     z.object({
@@ -55,8 +58,12 @@ const PlaceSchema = z.object({ q: z.coerce.number().int().positive().optional() 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   const opening = searchParamsOf(request, PlaceSchema);
-  const now = new Date();
-  const c = await contestForPerson(user.id, contestIdOf(params), now).catch(refuse);
+  return pageOf(user.id, contestIdOf(params), new Date(), opening.q ?? null);
+}
+
+/** What the page shows the person now: the introduction, their paper in progress, or their result. */
+async function pageOf(personId: number, contestId: number, now: Date, opened: number | null) {
+  const c = await contestForPerson(personId, contestId, now).catch(refuse);
   const contest = {
     id: c.id,
     title: c.title,
@@ -68,10 +75,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     questionCount: c.questionCount,
     maxScore: c.maxScore,
     credit: c.creditHours ? formatHours(c.creditHours) : null,
-    selfCreditNotice: withholdsOwnCredit(c, user.id) ? SELF_CREDIT_NOTICE.contest : null,
+    selfCreditNotice: withholdsOwnCredit(c, personId) ? SELF_CREDIT_NOTICE.contest : null,
   };
   if (c.entry?.state === "in_progress") {
-    const paper = await entryForAnswering(user.id, c.entry.id, now).catch(refuse);
+    const paper = await entryForAnswering(personId, c.entry.id, now).catch(refuse);
     return {
       mode: "answering" as const,
       contest,
@@ -79,13 +86,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       deadlineAt: paper.entry.deadlineAt.toISOString(),
       deadlineText: formatChinaDateTime(paper.entry.deadlineAt),
       serverNow: now.toISOString(),
-      opened: opening.q ?? null,
+      opened,
       items: paper.items,
       result: null,
     };
   }
   const finished = c.entry && c.entry.state !== "in_progress";
-  const [place, ranking] = finished ? await Promise.all([personalPlace(c.id, user.id), publicRanking(c.id, 10)]) : [null, []];
+  const [place, ranking] = finished ? await Promise.all([personalPlace(c.id, personId), publicRanking(c.id, 10)]) : [null, []];
   const result = c.entry
     ? {
         entryId: c.entry.id,
@@ -119,8 +126,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
       if (values.every((v) => v.trim() === "")) return data({ result: submission.reply({ formErrors: ["请先选择或填写答案"] }) }, { status: 400 });
       // The same intake as the script's endpoint: the entry must be the caller's and in progress, in time.
       await contestIntake().answer(user.id, input.entryId, input.position, values, receivedAt);
-    } else if (input.intent === "start") await startEntry(user.id, contestId);
-    else if (input.intent === "submit") await submitEntry(user.id, input.entryId);
+    } else if (input.intent === "start") {
+      await startEntry(user.id, contestId);
+      if (input[PAGE_IN_REPLY.name] === PAGE_IN_REPLY.value) return { page: await pageOf(user.id, contestId, new Date(), null) };
+    } else if (input.intent === "submit") await submitEntry(user.id, input.entryId);
     else await setShowName(user.id, input.entryId, input.showName === true);
   } catch (e) {
     return formRefusal(submission, e);
@@ -128,13 +137,24 @@ export async function action({ request, params }: ActionFunctionArgs) {
   return redirect(`/contests/${contestId}`);
 }
 
+/** After 开始 with the paper in its reply, the loaders do not run again: the reply is the page's data. */
+export const shouldRevalidate: ShouldRevalidateFunction = (args) => (changesNoLoaderData(args) ? false : args.defaultShouldRevalidate);
+
 /** The page's one form (start, hand in): its id, and the action's reply to it. */
 function usePageForm() {
-  return useForm({ id: "contest", lastResult: useActionData<typeof action>()?.result });
+  const reply = useActionData<typeof action>();
+  return useForm({ id: "contest", lastResult: reply && "result" in reply ? reply.result : undefined });
+}
+
+/** The page's data: the loader's, or, while that still shows the introduction, the paper 开始's reply brought. */
+function usePageData(): Loaded {
+  const loaded = useLoaderData<typeof loader>();
+  const replied = pageInReply<Loaded>(useActionData<typeof action>());
+  return loaded.mode === "intro" && replied ? replied : loaded;
 }
 
 export default function ContestPage() {
-  const d = useLoaderData<typeof loader>();
+  const d = usePageData();
   if (d.mode === "answering") return <Answering />;
   return d.mode === "result" ? <Result /> : <Intro />;
 }
@@ -162,9 +182,10 @@ function Header({ contest }: { contest: Loaded["contest"] }) {
 }
 
 function Intro() {
-  const { contest } = useLoaderData<typeof loader>();
+  const { contest } = usePageData();
   const [form] = usePageForm();
   const busy = useNavigation().state !== "idle";
+  const hydrated = useHydrated();
   return (
     <div className="mx-auto max-w-lg space-y-4">
       <BackLink to="/contests">全部竞赛</BackLink>
@@ -179,6 +200,7 @@ function Intro() {
       {contest.window === "open" ? (
         <Form method="post" {...getFormProps(form)} className="space-y-2">
           <p className="text-sm text-stone-600">开始后计时，每题提交后不能修改；按得分排名，得分相同时用时少者在前。</p>
+          {hydrated ? <input type="hidden" name={PAGE_IN_REPLY.name} value={PAGE_IN_REPLY.value} /> : null}
           <button type="submit" name="intent" value="start" className={`${buttonClass} w-full`} disabled={busy}>
             开始答题
           </button>
@@ -191,7 +213,7 @@ function Intro() {
 }
 
 function Answering() {
-  const d = useLoaderData<typeof loader>() as Extract<Loaded, { mode: "answering" }>;
+  const d = usePageData() as Extract<Loaded, { mode: "answering" }>;
   const [form] = usePageForm();
   const submitting = useNavigation().state === "submitting";
   const [done, setDone] = useState(() => d.items.filter((i) => i.answered).length);
@@ -228,7 +250,7 @@ function Answering() {
 }
 
 function Result() {
-  const { contest, result } = useLoaderData<typeof loader>() as Extract<Loaded, { mode: "result" }>;
+  const { contest, result } = usePageData() as Extract<Loaded, { mode: "result" }>;
   const minutes = Math.floor(result.seconds / 60);
   return (
     <div className="mx-auto max-w-lg space-y-4">

@@ -1,4 +1,4 @@
-import { type Page } from "@playwright/test";
+import { type Page, type Request } from "@playwright/test";
 import { fillShown, seedContest } from "./support/contest-paper";
 import { expect, signInAs, test } from "./support/fixtures";
 
@@ -28,9 +28,20 @@ test("a participant answers a contest on the phone, reloads half-way, hands in a
   await page.goto("/contests");
   await page.getByRole("link", { name: new RegExp(title) }).click();
   await expect(page.getByRole("heading", { name: title })).toBeVisible();
+  // Once the page runs its script, 开始答题 asks for the paper in its reply (the form's hidden field
+  // `reply`): one request, and nothing loads again after it (issue 17).
+  await expect(page.locator('input[type="hidden"][name="reply"]')).toBeAttached();
+  const contestData: string[] = [];
+  const onRequest = (r: Request) => {
+    const url = new URL(r.url());
+    if (url.pathname === `/contests/${contestId}.data`) contestData.push(r.method());
+  };
+  page.on("request", onRequest);
   await page.getByRole("button", { name: "开始答题" }).click();
 
   await expect(page.getByText("已答 0/4 题")).toBeVisible();
+  page.off("request", onRequest);
+  expect(contestData).toEqual(["POST"]);
   const first = await answerShown(page);
   await expect(page.getByText("已答 1/4 题")).toBeVisible();
   await expect(page.getByTestId("contest-question")).not.toHaveAttribute("data-position", first!);

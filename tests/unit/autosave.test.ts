@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { AUTOSAVE_INTENT, PREVIEW_INTENT, UNSENT_SAVE, changesNoLoaderData } from "~/lib/autosave";
+import { AUTOSAVE_INTENT, PAGE_IN_REPLY, PREVIEW_INTENT, UNSENT_SAVE, changesNoLoaderData } from "~/lib/autosave";
 
 // Which fetcher posts leave the page's data as it was: a saved answer, a preview, and an answer that
-// never reached the server (offline: reloading would fail too and replace the paper by an error page).
+// never reached the server (offline: reloading would fail too and replace the paper by an error page);
+// and a post whose reply brought the page's data itself (PAGE_IN_REPLY: the contest's 开始答题).
 
 type Args = Parameters<typeof changesNoLoaderData>[0];
 const args = (intent: string, actionResult: unknown) => {
@@ -21,5 +22,18 @@ describe("changesNoLoaderData", () => {
   it("reloads after an answer the server refused, and after any other post", () => {
     expect(changesNoLoaderData(args(AUTOSAVE_INTENT, { ok: false, code: "closed", error: "作答已结束" }))).toBe(false);
     expect(changesNoLoaderData(args("submit", { ok: false, ...UNSENT_SAVE }))).toBe(false);
+  });
+
+  it("skips the reload when the reply brought the page asked for, and only then", () => {
+    const asked = (actionResult: unknown, withField = true) => {
+      const a = args("start", actionResult);
+      if (withField) a.formData!.set(PAGE_IN_REPLY.name, PAGE_IN_REPLY.value);
+      return changesNoLoaderData(a);
+    };
+    expect(asked({ page: { mode: "answering" } })).toBe(true);
+    // A refusal (already handed in, not open yet) brings no page: the page reloads and shows why.
+    expect(asked({ result: { status: "error" } })).toBe(false);
+    // Without the script's field the action redirected, and the page loads as after any navigation.
+    expect(asked({ page: { mode: "answering" } }, false)).toBe(false);
   });
 });

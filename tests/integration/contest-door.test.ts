@@ -1,0 +1,203 @@
+import http from "node:http";
+import zlib from "node:zlib";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { PAGE_IN_REPLY } from "~/lib/autosave";
+import { decodeSingleFetch } from "../../bench/lib/single-fetch";
+import { type ContestFactory, openContestFactory } from "../contest-factories";
+import { openQuizFactory } from "../quiz-factories";
+import { Client } from "../support/client";
+import { type TestServer, startTestServer } from "../support/server";
+
+// The contest's door as a hydrated phone goes through it, against the real server (issue 17): the
+// route discovery after the page (GET /__manifest), answered as Remix answers it, from the answer it
+// kept for the same query; and 开始答题 asked for the paper in its reply (PAGE_IN_REPLY), which then
+// needs no second request, holds no key, and is the paper the entry stored. Without the field (no
+// script) 开始 still redirects.
+
+let server: TestServer;
+let cf: ContestFactory;
+const ids: Record<string, number> = {};
+const PASSWORD = "Passw0rd1";
+let contestId = 0;
+
+beforeAll(async () => {
+  server = await startTestServer();
+  const f = server.factory;
+  const qf = openQuizFactory(f.db);
+  cf = openContestFactory(f.db);
+  const root = f.unit({ name: "入场大学党委", kind: "committee" });
+  const branch = f.unit({ name: "入场学生党支部", kind: "branch", branchType: "student", parent: root });
+  const elsewhere = f.unit({ name: "别处党委", kind: "committee" });
+  for (const key of ["D1", "D2", "D3", "D4"]) {
+    ids[key] = f.person({ number: key, name: `学员${key}`, unitId: branch.id, politicalStatus: "member" });
+    await f.password(ids[key], PASSWORD);
+  }
+  ids.out = f.person({ number: "X1", name: "外单位学员", unitId: elsewhere.id, politicalStatus: "member" });
+  await f.password(ids.out, PASSWORD);
+  ids.trainer = f.person({ number: "T1", name: "教员", unitId: root.id, politicalStatus: "member" });
+  const bank = qf.standardBank({ slug: "door", unitId: root.id, perType: 2 });
+  contestId = cf.contest({
+    title: "入场知识竞赛",
+    unitId: root.id,
+    createdById: ids.trainer,
+    timeLimitSec: 900,
+    sections: [{ bankId: bank.bankId, count: 6, pointsEach: 1000 }],
+    audiences: [{ unitId: root.id }],
+  });
+}, 120_000);
+afterAll(() => server?.stop());
+
+async function as(number: string) {
+  const c = new Client(server.url);
+  expect((await c.login(number, PASSWORD)).status).toBe(302);
+  return c;
+}
+
+/** 开始答题 as the hydrated page posts it (single fetch), with or without the field that asks for the paper. */
+const start = (c: Client, withPaper: boolean) =>
+  c.request(`/contests/${contestId}.data`, {
+    method: "POST",
+    body: new URLSearchParams(withPaper ? { intent: "start", [PAGE_IN_REPLY.name]: PAGE_IN_REPLY.value } : { intent: "start" }),
+  });
+
+type Page = { mode: string; entryId: number | null; items: { position: number; stem: string; options: { value: string }[] }[] | null };
+const pageOfReply = (text: string) => (decodeSingleFetch(text) as { data?: { page?: Page } }).data?.page;
+
+const storedItems = (entryId: number) =>
+  server.factory.db
+    .prepare("SELECT i.position, q.stem, q.answer FROM ContestItem i JOIN Question q ON q.id = i.questionId WHERE i.entryId = ? ORDER BY i.position")
+    .all(entryId) as { position: number; stem: string; answer: string }[];
+
+describe("开始答题 with the paper in its reply", () => {
+  it("answers with the stored paper, in its order, without a key; pressed again, the same paper", async () => {
+    const c = await as("D1");
+    const first = await start(c, true);
+    expect(first.status).toBe(200);
+    const page = pageOfReply(first.text)!;
+    expect(page.mode).toBe("answering");
+    const entry = server.factory.db.prepare("SELECT id, state FROM ContestEntry WHERE contestId = ? AND personId = ?").get(contestId, ids.D1) as {
+      id: number;
+      state: string;
+    };
+    expect(entry.state).toBe("in_progress");
+    expect(page.entryId).toBe(entry.id);
+    const stored = storedItems(entry.id);
+    expect(page.items!.map((i) => [i.position, i.stem])).toEqual(stored.map((s) => [s.position, s.stem]));
+    // No key of any kind: no field named for it, and no fill-in key's text anywhere in the reply.
+    for (const item of page.items!) expect(item).not.toHaveProperty("answer");
+    for (const s of stored) {
+      const key = JSON.parse(s.answer) as unknown;
+      if (Array.isArray(key) && typeof key[0] === "string" && key[0].length > 1) expect(first.text).not.toContain(key[0]);
+    }
+    // Another tap (a second phone, a double press) resumes the same entry and paper.
+    const again = pageOfReply((await start(c, true)).text)!;
+    expect(again.entryId).toBe(entry.id);
+    expect(again.items!.map((i) => i.stem)).toEqual(page.items!.map((i) => i.stem));
+  });
+
+  it("redirects, as before, when the form came without the script", async () => {
+    const c = await as("D2");
+    const res = await start(c, false);
+    expect(res.status).toBe(202);
+    expect((decodeSingleFetch(res.text) as { redirect?: string }).redirect).toBe(`/contests/${contestId}`);
+    const doc = await c.post(`/contests/${contestId}`, { intent: "start" });
+    expect(doc.status).toBe(302);
+  });
+
+  it("refuses a second contest after hand-in, and a person outside the audience, with no paper", async () => {
+    const c = await as("D3");
+    const page = pageOfReply((await start(c, true)).text)!;
+    expect((await c.post(`/contests/${contestId}`, { intent: "submit", entryId: String(page.entryId) })).status).toBe(302);
+    const after = await start(c, true);
+    expect(after.status).toBe(409);
+    expect(after.text).toContain("每人只能参赛一次，您已经交卷");
+    expect(pageOfReply(after.text)).toBeUndefined();
+
+    const stranger = await start(await as("X1"), true);
+    expect(stranger.status).toBe(404);
+    expect(pageOfReply(stranger.text)).toBeUndefined();
+    expect(server.factory.db.prepare("SELECT COUNT(*) AS n FROM ContestEntry WHERE personId = ?").get(ids.out)).toEqual({ n: 0 });
+  });
+});
+
+type Raw = { status: number; headers: http.IncomingHttpHeaders; body: Buffer };
+
+/** A GET whose body is left as sent (fetch would undo the encoding). */
+function rawGet(pathname: string, headers: Record<string, string> = {}): Promise<Raw> {
+  const target = new URL(server.url);
+  return new Promise((resolve, reject) => {
+    const req = http.get({ host: target.hostname, port: target.port, path: pathname, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (d: Buffer) => chunks.push(d));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+      res.on("error", reject);
+    });
+    req.on("error", reject);
+  });
+}
+
+describe("route discovery (GET /__manifest)", () => {
+  /** The query the contest page's links make, with the build's version read from the page itself. */
+  async function discoveryOfThePage() {
+    const c = await as("D4");
+    const html = (await c.get(`/contests/${contestId}`)).text;
+    const version = /"version":\s*"([^"]+)"/.exec(html)?.[1];
+    expect(version).toBeTruthy();
+    return `/__manifest?p=%2Fcontests&p=%2Fcontests%2F${contestId}%2Flive&version=${version}`;
+  }
+
+  it("answers Remix's patches for the paths asked, the same bytes each time, cacheable, with the security headers", async () => {
+    const query = await discoveryOfThePage();
+    const first = await rawGet(query);
+    expect(first.status).toBe(200);
+    expect(first.headers["content-type"]).toMatch(/^application\/json/);
+    expect(first.headers["cache-control"]).toBe("public, max-age=31536000, immutable");
+    expect(first.headers["x-request-id"]).toMatch(/^[0-9a-f-]{36}$/);
+    expect(first.headers["x-content-type-options"]).toBe("nosniff");
+    const patches = JSON.parse(first.body.toString("utf8")) as Record<string, { id: string; path?: string; module: string }>;
+    expect(Object.keys(patches)).toEqual(expect.arrayContaining(["routes/contests._index", "routes/contests.$contestId_.live"]));
+    expect(patches["routes/contests._index"].module).toMatch(/^\/assets\//);
+    const second = await rawGet(query);
+    expect(second.body.equals(first.body)).toBe(true);
+    expect(second.headers["x-request-id"]).not.toBe(first.headers["x-request-id"]);
+  });
+
+  it("sends brotli or gzip as the browser asks, with Vary, and plain when it asks for neither", async () => {
+    const query = await discoveryOfThePage();
+    const plain = await rawGet(query);
+    const br = await rawGet(query, { "Accept-Encoding": "gzip, deflate, br" });
+    const gzip = await rawGet(query, { "Accept-Encoding": "gzip" });
+    if (plain.body.length >= 1024) {
+      expect(br.headers["content-encoding"]).toBe("br");
+      expect(zlib.brotliDecompressSync(br.body).equals(plain.body)).toBe(true);
+      expect(gzip.headers["content-encoding"]).toBe("gzip");
+      expect(zlib.gunzipSync(gzip.body).equals(plain.body)).toBe(true);
+      expect(br.headers.vary).toContain("Accept-Encoding");
+    } else {
+      expect(br.body.equals(plain.body)).toBe(true);
+    }
+    expect(plain.headers["content-encoding"]).toBeUndefined();
+    expect(Number(plain.headers["content-length"])).toBe(plain.body.length);
+  });
+
+  it("tells a page of an older build to reload (204), keeps no answer for it, and refuses what Remix refuses", async () => {
+    const stale = await rawGet("/__manifest?p=%2Fcontests&version=00000000");
+    expect(stale.status).toBe(204);
+    expect(stale.headers["x-remix-reload-document"]).toBe("true");
+    expect(stale.headers["cache-control"]).toBe("no-store");
+    const query = await discoveryOfThePage();
+    const tooLong = await rawGet(`${query}&${"p=%2Fx&".repeat(1200)}`);
+    expect(tooLong.status).toBe(400);
+    const head = await new Promise<number>((resolve, reject) => {
+      const target = new URL(server.url);
+      http
+        .request({ host: target.hostname, port: target.port, path: query, method: "HEAD" }, (res) => {
+          res.resume();
+          res.on("end", () => resolve(res.statusCode ?? 0));
+        })
+        .on("error", reject)
+        .end();
+    });
+    expect(head).toBe(200);
+  });
+});
