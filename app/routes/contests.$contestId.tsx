@@ -27,7 +27,7 @@ import { useHydrated } from "~/components/ui/use-hydrated";
 // is in progress (answers go to POST /api/contests/answer, one at a time, each kept once committed);
 // the result once handed in or closed at the deadline. While answering, the loader sends stems and
 // options in the entry's order, never a key. With the script, 开始答题 is answered with the paper itself
-// (PAGE_IN_REPLY), and nothing reloads after it. /contests/:contestId
+// and 交卷 with the result (PAGE_IN_REPLY), and nothing reloads after either. /contests/:contestId
 
 export const meta: MetaFunction<typeof loader> = ({ data: d }) =>
   pageMeta(`${d?.contest.title ?? "知识竞赛"} · 网上党校`, "知识竞赛：参赛说明、开始答题与排名。");
@@ -39,7 +39,7 @@ const ActionSchema = z.discriminatedUnion(
   "intent",
   [
     z.object({ intent: z.literal("start"), [PAGE_IN_REPLY.name]: z.literal(PAGE_IN_REPLY.value).optional() }),
-    z.object({ intent: z.literal("submit"), entryId }),
+    z.object({ intent: z.literal("submit"), entryId, [PAGE_IN_REPLY.name]: z.literal(PAGE_IN_REPLY.value).optional() }),
     // The paper's answer without the script (its values are the repeated `answer` fields, read below).
     z.object({
       intent: z.literal(CONTEST_ANSWER_INTENT),
@@ -129,15 +129,17 @@ export async function action({ request, params }: ActionFunctionArgs) {
     } else if (input.intent === "start") {
       await startEntry(user.id, contestId);
       if (input[PAGE_IN_REPLY.name] === PAGE_IN_REPLY.value) return { page: await pageOf(user.id, contestId, new Date(), null) };
-    } else if (input.intent === "submit") await submitEntry(user.id, input.entryId);
-    else await setShowName(user.id, input.entryId, input.showName === true);
+    } else if (input.intent === "submit") {
+      await submitEntry(user.id, input.entryId);
+      if (input[PAGE_IN_REPLY.name] === PAGE_IN_REPLY.value) return { page: await pageOf(user.id, contestId, new Date(), null) };
+    } else await setShowName(user.id, input.entryId, input.showName === true);
   } catch (e) {
     return formRefusal(submission, e);
   }
   return redirect(`/contests/${contestId}`);
 }
 
-/** After 开始 with the paper in its reply, the loaders do not run again: the reply is the page's data. */
+/** After 开始 or 交卷 with the page in its reply, the loaders do not run again: the reply is the page's data. */
 export const shouldRevalidate: ShouldRevalidateFunction = (args) => (changesNoLoaderData(args) ? false : args.defaultShouldRevalidate);
 
 /** The page's one form (start, hand in): its id, and the action's reply to it. */
@@ -146,11 +148,17 @@ function usePageForm() {
   return useForm({ id: "contest", lastResult: reply && "result" in reply ? reply.result : undefined });
 }
 
-/** The page's data: the loader's, or, while that still shows the introduction, the paper 开始's reply brought. */
+const STAGE = { intro: 0, answering: 1, result: 2 } as const;
+
+/**
+ * The page's data: the loader's, or the page 开始's or 交卷's reply brought (PAGE_IN_REPLY) while the
+ * loader's is of an earlier stage. A contest only moves forward; of two of the same stage the loader's
+ * is the later (a reload at the deadline, another phone's answers).
+ */
 function usePageData(): Loaded {
   const loaded = useLoaderData<typeof loader>();
   const replied = pageInReply<Loaded>(useActionData<typeof action>());
-  return loaded.mode === "intro" && replied ? replied : loaded;
+  return replied && STAGE[replied.mode] > STAGE[loaded.mode] ? replied : loaded;
 }
 
 export default function ContestPage() {
@@ -216,6 +224,7 @@ function Answering() {
   const d = usePageData() as Extract<Loaded, { mode: "answering" }>;
   const [form] = usePageForm();
   const submitting = useNavigation().state === "submitting";
+  const hydrated = useHydrated();
   const [done, setDone] = useState(() => d.items.filter((i) => i.answered).length);
   return (
     <div className="mx-auto max-w-lg space-y-4">
@@ -235,6 +244,7 @@ function Answering() {
         }}
       >
         <input type="hidden" name="entryId" value={d.entryId} />
+        {hydrated ? <input type="hidden" name={PAGE_IN_REPLY.name} value={PAGE_IN_REPLY.value} /> : null}
         <button
           type="submit"
           name="intent"

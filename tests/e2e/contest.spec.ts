@@ -56,8 +56,14 @@ test("a participant answers a contest on the phone, reloads half-way, hands in a
   await answerShown(page);
   await expect(page.getByText("已答 4/4 题")).toBeVisible();
 
+  // 交卷 the same way: the result in its reply, one POST and nothing loaded after it.
+  await expect(page.locator("form", { has: page.getByRole("button", { name: "交卷" }) }).locator('input[type="hidden"][name="reply"]')).toBeAttached();
+  contestData.length = 0;
+  page.on("request", onRequest);
   await page.getByRole("button", { name: "交卷" }).click();
   await expect(page.getByTestId("contest-score")).toContainText("75");
+  page.off("request", onRequest);
+  expect(contestData).toEqual(["POST"]);
   await expect(page.getByText("答对 3/4 题")).toBeVisible();
   await expect(page.getByTestId("contest-place")).toHaveText(/当前排名 第 1 名（共 1 人交卷）/);
 

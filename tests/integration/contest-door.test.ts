@@ -11,8 +11,8 @@ import { type TestServer, startTestServer } from "../support/server";
 // The contest's door as a hydrated phone goes through it, against the real server (issue 17): the
 // route discovery after the page (GET /__manifest), answered as Remix answers it, from the answer it
 // kept for the same query; and 开始答题 asked for the paper in its reply (PAGE_IN_REPLY), which then
-// needs no second request, holds no key, and is the paper the entry stored. Without the field (no
-// script) 开始 still redirects.
+// needs no second request, holds no key, and is the paper the entry stored; 交卷 the same, with the
+// result. Without the field (no script) both still redirect.
 
 let server: TestServer;
 let cf: ContestFactory;
@@ -28,7 +28,7 @@ beforeAll(async () => {
   const root = f.unit({ name: "入场大学党委", kind: "committee" });
   const branch = f.unit({ name: "入场学生党支部", kind: "branch", branchType: "student", parent: root });
   const elsewhere = f.unit({ name: "别处党委", kind: "committee" });
-  for (const key of ["D1", "D2", "D3", "D4"]) {
+  for (const key of ["D1", "D2", "D3", "D4", "D5"]) {
     ids[key] = f.person({ number: key, name: `学员${key}`, unitId: branch.id, politicalStatus: "member" });
     await f.password(ids[key], PASSWORD);
   }
@@ -104,6 +104,24 @@ describe("开始答题 with the paper in its reply", () => {
     expect(doc.status).toBe(302);
   });
 
+  it("answers 交卷 with the result, its place and the ranking, as the loader gives them afterwards", async () => {
+    const c = await as("D4");
+    const paper = pageOfReply((await start(c, true)).text)!;
+    const form = new URLSearchParams({ intent: "submit", entryId: String(paper.entryId), [PAGE_IN_REPLY.name]: PAGE_IN_REPLY.value });
+    const reply = await c.request(`/contests/${contestId}.data`, { method: "POST", body: form });
+    expect(reply.status).toBe(200);
+    const page = pageOfReply(reply.text) as unknown as { mode: string; result: { state: string; place: { place: number; total: number }; ranking: unknown[] } };
+    expect(page.mode).toBe("result");
+    expect(page.result.state).toBe("submitted");
+    expect(page.result.place.total).toBeGreaterThanOrEqual(1);
+    expect(page.result.ranking.length).toBeGreaterThanOrEqual(1);
+    const loaded = (decodeSingleFetch((await c.get(`/contests/${contestId}.data`)).text) as Record<string, { data?: unknown }>)["routes/contests.$contestId"]
+      .data;
+    expect(loaded).toMatchObject({ mode: "result", result: page.result });
+    const entry = server.factory.db.prepare("SELECT state FROM ContestEntry WHERE id = ?").get(paper.entryId);
+    expect(entry).toEqual({ state: "submitted" });
+  });
+
   it("refuses a second contest after hand-in, and a person outside the audience, with no paper", async () => {
     const c = await as("D3");
     const page = pageOfReply((await start(c, true)).text)!;
@@ -139,7 +157,7 @@ function rawGet(pathname: string, headers: Record<string, string> = {}): Promise
 describe("route discovery (GET /__manifest)", () => {
   /** The query the contest page's links make, with the build's version read from the page itself. */
   async function discoveryOfThePage() {
-    const c = await as("D4");
+    const c = await as("D5");
     const html = (await c.get(`/contests/${contestId}`)).text;
     const version = /"version":\s*"([^"]+)"/.exec(html)?.[1];
     expect(version).toBeTruthy();
