@@ -2,8 +2,8 @@ import { type ShouldRevalidateFunction } from "@remix-run/react";
 
 // Posts after which no loader on the page runs again: a quiz answer saved as it is given (`intent=save`,
 // when it succeeded) and a studio preview (`intent=preview`, which only compiles) change nothing a
-// loader shows; an action that answers with the page's data itself (PAGE_IN_REPLY) has brought it. Without this, every answer and every preview would cost a
-// second request that reloads the whole page's data.
+// loader shows; an action that answers with the page's data itself (PAGE_IN_REPLY) has brought it.
+// Without this, each of them would cost a second request that reloads the whole page's data.
 
 export const AUTOSAVE_INTENT = "save";
 /** A quiz question's 标记 set or cleared as it is ticked (it changes nothing a loader shows either). */

@@ -92,6 +92,9 @@ function pageData(text: string): PageData {
   return d;
 }
 
+/** The page's data an action's reply brought (PAGE_IN_REPLY), if it brought any. */
+const replyPage = (text: string) => pageInReply<PageData>((decodeSingleFetch(text) as { data?: unknown }).data);
+
 /** The paper of the page's data, or what was there instead. */
 function paperOf(d: PageData | undefined, what: string): { items: Item[]; entryId: number } {
   if (d?.mode !== "answering" || !d.items || !d.entryId) throw new Error(`${what}: mode ${d?.mode}, not the paper`);
@@ -188,8 +191,7 @@ export async function run({ url, dbFile }: BenchContext): Promise<Row[]> {
       // ignores that and redirects, and the router then loads the paper.
       const replied = await s.start.time(async () => {
         const reply = await post(`${page}.data`, new URLSearchParams({ intent: "start", [PAGE_IN_REPLY.name]: PAGE_IN_REPLY.value }));
-        if (reply.status === 200)
-          return paperOf(pageInReply<PageData>((decodeSingleFetch(reply.text) as { data?: unknown }).data), `POST ${page}.data intent=start`);
+        if (reply.status === 200) return paperOf(replyPage(reply.text), `POST ${page}.data intent=start`);
         expect(reply, 202, `POST ${page}.data intent=start`);
         if (redirectOf(reply.text) !== page) throw new Error(`开始答题 redirected to ${redirectOf(reply.text)}`);
         return null;
@@ -236,7 +238,7 @@ export async function run({ url, dbFile }: BenchContext): Promise<Row[]> {
           `${page}.data`,
           new URLSearchParams({ entryId: String(entryId), intent: "submit", [PAGE_IN_REPLY.name]: PAGE_IN_REPLY.value }),
         );
-        if (reply.status === 200) return pageInReply<PageData>((decodeSingleFetch(reply.text) as { data?: unknown }).data);
+        if (reply.status === 200) return replyPage(reply.text);
         expect(reply, 202, `POST ${page}.data intent=submit`);
         if (redirectOf(reply.text) !== page) throw new Error(`交卷 redirected to ${redirectOf(reply.text)}`);
         return null;

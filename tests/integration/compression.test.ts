@@ -1,5 +1,4 @@
 import fs from "node:fs";
-import http from "node:http";
 import path from "node:path";
 import zlib from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -8,6 +7,7 @@ import { openContestFactory } from "../contest-factories";
 import { openQuizFactory } from "../quiz-factories";
 import { Client } from "../support/client";
 import { type TestServer, startTestServer } from "../support/server";
+import { type RawReply, rawRequest } from "../support/raw-http";
 import { type SseReader, openSse } from "../support/sse";
 
 // What goes over the wire (decision 062), read as raw bytes from the real server: pages and their
@@ -21,21 +21,10 @@ const ids: Record<string, number> = {};
 const clients: Record<string, Client> = {};
 const streams: SseReader[] = [];
 
-type Raw = { status: number; headers: http.IncomingHttpHeaders; body: Buffer };
+type Raw = RawReply;
 
 /** A GET whose body is left as sent (fetch would undo the encoding). */
-function rawGet(pathname: string, headers: Record<string, string>): Promise<Raw> {
-  const target = new URL(server.url);
-  return new Promise((resolve, reject) => {
-    const req = http.get({ host: target.hostname, port: target.port, path: pathname, headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (d: Buffer) => chunks.push(d));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
-      res.on("error", reject);
-    });
-    req.on("error", reject);
-  });
-}
+const rawGet = (pathname: string, headers: Record<string, string>) => rawRequest(server.url, pathname, { headers });
 
 const decode = (raw: Raw) =>
   raw.headers["content-encoding"] === "br"

@@ -1,4 +1,3 @@
-import http from "node:http";
 import zlib from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PAGE_IN_REPLY } from "~/lib/autosave";
@@ -6,6 +5,7 @@ import { decodeSingleFetch } from "../../bench/lib/single-fetch";
 import { type ContestFactory, openContestFactory } from "../contest-factories";
 import { openQuizFactory } from "../quiz-factories";
 import { Client } from "../support/client";
+import { rawRequest } from "../support/raw-http";
 import { type TestServer, startTestServer } from "../support/server";
 
 // The contest's door as a hydrated phone goes through it, against the real server (issue 17): the
@@ -138,21 +138,8 @@ describe("开始答题 with the paper in its reply", () => {
   });
 });
 
-type Raw = { status: number; headers: http.IncomingHttpHeaders; body: Buffer };
-
 /** A GET whose body is left as sent (fetch would undo the encoding). */
-function rawGet(pathname: string, headers: Record<string, string> = {}): Promise<Raw> {
-  const target = new URL(server.url);
-  return new Promise((resolve, reject) => {
-    const req = http.get({ host: target.hostname, port: target.port, path: pathname, headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (d: Buffer) => chunks.push(d));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
-      res.on("error", reject);
-    });
-    req.on("error", reject);
-  });
-}
+const rawGet = (pathname: string, headers: Record<string, string> = {}) => rawRequest(server.url, pathname, { headers });
 
 describe("route discovery (GET /__manifest)", () => {
   /** The query the contest page's links make, with the build's version read from the page itself. */
@@ -206,16 +193,7 @@ describe("route discovery (GET /__manifest)", () => {
     const query = await discoveryOfThePage();
     const tooLong = await rawGet(`${query}&${"p=%2Fx&".repeat(1200)}`);
     expect(tooLong.status).toBe(400);
-    const head = await new Promise<number>((resolve, reject) => {
-      const target = new URL(server.url);
-      http
-        .request({ host: target.hostname, port: target.port, path: query, method: "HEAD" }, (res) => {
-          res.resume();
-          res.on("end", () => resolve(res.statusCode ?? 0));
-        })
-        .on("error", reject)
-        .end();
-    });
-    expect(head).toBe(200);
+    const head = await rawRequest(server.url, query, { method: "HEAD" });
+    expect(head.status).toBe(200);
   });
 });

@@ -1,12 +1,12 @@
 import crypto from "node:crypto";
 import fs from "node:fs";
-import http from "node:http";
 import net from "node:net";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashPassword } from "~/.server/auth/password";
 import { openCourseFactory } from "../course-factories";
 import { Client } from "../support/client";
+import { rawRequest } from "../support/raw-http";
 import { ROOT, TMP } from "../support/paths";
 import { type TestServer, startTestServer } from "../support/server";
 
@@ -79,19 +79,7 @@ async function as(number: string) {
 const url = (courseId: number, p: string) => `/media/${courseId}/${p}`;
 
 /** A GET with the request line sent exactly as written: fetch() would resolve dot segments itself. */
-function rawGet(pathname: string, cookie: string): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }> {
-  const { hostname, port } = new URL(server.url);
-  return new Promise((resolve, reject) => {
-    const req = http.request({ host: hostname, port, path: pathname, method: "GET", headers: { Cookie: cookie } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("end", () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks) }));
-      res.on("error", reject);
-    });
-    req.on("error", reject);
-    req.end();
-  });
-}
+const rawGet = (pathname: string, cookie: string) => rawRequest(server.url, pathname, { headers: { Cookie: cookie } });
 
 /** The server's process: the one whose environment names this server's database (TestServer does not expose it). */
 function serverPid(s: TestServer): number {
