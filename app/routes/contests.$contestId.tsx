@@ -35,11 +35,13 @@ export const meta: MetaFunction<typeof loader> = ({ data: d }) =>
 const contestIdOf = (params: LoaderFunctionArgs["params"]) => idParam(params.contestId, "没有找到这个竞赛");
 
 const entryId = z.number({ error: "没有找到这次参赛" }).int("没有找到这次参赛").positive("没有找到这次参赛");
+/** The script's ask for the page in the reply (PAGE_IN_REPLY); any other value is refused, not ignored. */
+const pageInReplyField = z.literal(PAGE_IN_REPLY.value, { error: "无法识别的操作" }).optional();
 const ActionSchema = z.discriminatedUnion(
   "intent",
   [
-    z.object({ intent: z.literal("start"), [PAGE_IN_REPLY.name]: z.literal(PAGE_IN_REPLY.value).optional() }),
-    z.object({ intent: z.literal("submit"), entryId, [PAGE_IN_REPLY.name]: z.literal(PAGE_IN_REPLY.value).optional() }),
+    z.object({ intent: z.literal("start"), [PAGE_IN_REPLY.name]: pageInReplyField }),
+    z.object({ intent: z.literal("submit"), entryId, [PAGE_IN_REPLY.name]: pageInReplyField }),
     // The paper's answer without the script (its values are the repeated `answer` fields, read below).
     z.object({
       intent: z.literal(CONTEST_ANSWER_INTENT),

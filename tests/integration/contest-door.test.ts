@@ -131,6 +131,11 @@ describe("开始答题 with the paper in its reply", () => {
     expect(after.text).toContain("每人只能参赛一次，您已经交卷");
     expect(pageOfReply(after.text)).toBeUndefined();
 
+    // Any other value of the field is refused in words, not read as a plain 开始.
+    const odd = await (await as("X1")).request(`/contests/${contestId}.data`, { method: "POST", body: new URLSearchParams({ intent: "start", reply: "all" }) });
+    expect(odd.status).toBe(400);
+    expect(odd.text).toContain("无法识别的操作");
+
     const stranger = await start(await as("X1"), true);
     expect(stranger.status).toBe(404);
     expect(pageOfReply(stranger.text)).toBeUndefined();
