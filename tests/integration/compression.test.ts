@@ -78,8 +78,13 @@ describe("compression", () => {
     const none = await rawGet("/", { Cookie: cookie });
     expect(none.headers["content-encoding"]).toBeUndefined();
 
-    // The same page whichever way it came: the member's home, and smaller compressed.
-    for (const raw of [br, gz, plain, none]) expect(decode(raw).toString("utf8")).toContain("压缩学员");
+    // The same page whichever way it came: the member's home, and smaller compressed. It is rendered
+    // whole and sent in one piece with its length, never as a chunked stream (decision 089).
+    for (const raw of [br, gz, plain, none]) {
+      expect(decode(raw).toString("utf8")).toContain("压缩学员");
+      expect(raw.headers["transfer-encoding"]).toBeUndefined();
+      expect(Number(raw.headers["content-length"])).toBe(raw.body.length);
+    }
     expect(br.body.length).toBeLessThan(plain.body.length / 3);
     expect(gz.body.length).toBeLessThan(plain.body.length / 3);
     // HTML is never cached as immutable: a deploy must reach the next visit.

@@ -1,6 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import zlib from "node:zlib";
-import { preferredEncoding } from "./precompressed";
+import { type WholeEncoding, encodeWhole, wholeEncoding } from "./compression";
 
 // Remix's route discovery (v3_lazyRouteDiscovery): right after a page loads, the browser asks
 // `GET /__manifest?p=…&version=…` for the routes its links lead to. Remix answers from the build alone
@@ -15,11 +14,7 @@ export const MANIFEST_PATH = "/__manifest";
 /** Queries kept: the pages of a site ask a few dozen different ones; the oldest goes first past this. */
 export const MANIFEST_CACHE_ENTRIES = 100;
 
-type Kept = { status: number; headers: [string, string][]; body: Buffer; br?: Buffer; gzip?: Buffer };
-
-const ENCODINGS = [{ name: "br" }, { name: "gzip" }] as const;
-/** Under this a compressed form saves nothing worth its header (compression.ts's threshold). */
-const COMPRESS_FROM = 1024;
+type Kept = { status: number; headers: [string, string][]; body: Buffer; encoded: Partial<Record<WholeEncoding, Buffer>> };
 
 export type ManifestLane = {
   /** Whether this request is route discovery (GET or HEAD of exactly the path). */
@@ -40,7 +35,7 @@ export function manifestLane(handle: (request: Request) => Promise<Response>, ma
     const response = await handle(new Request(new URL(url, "http://localhost")));
     const body = Buffer.from(await response.arrayBuffer());
     const headers = [...response.headers.entries()].filter(([k]) => k !== "content-length" && k !== "set-cookie");
-    return { status: response.status, headers, body };
+    return { status: response.status, headers, body, encoded: {} };
   }
 
   return {
@@ -69,13 +64,11 @@ export function manifestLane(handle: (request: Request) => Promise<Response>, ma
       // Remix marks its 200 cacheable for a year (the version is in the query); anything else is not kept.
       if (!res.hasHeader("Cache-Control")) res.setHeader("Cache-Control", "no-store");
       let body = answer.body;
-      if (answer.status === 200 && body.length >= COMPRESS_FROM) {
-        res.setHeader("Vary", "Accept-Encoding");
-        const chosen = preferredEncoding(String(req.headers["accept-encoding"] ?? ""), ENCODINGS);
-        // The qualities compression.ts uses: a query nobody repeats costs what Remix's answer did.
-        if (chosen?.name === "br") body = answer.br ??= zlib.brotliCompressSync(answer.body, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 4 } });
-        else if (chosen?.name === "gzip") body = answer.gzip ??= zlib.gzipSync(answer.body);
-        if (chosen) res.setHeader("Content-Encoding", chosen.name);
+      const encoding = answer.status === 200 ? wholeEncoding(req, res, body.length) : undefined;
+      if (encoding) {
+        // Made once per kept answer: a query nobody repeats costs what Remix's answer did.
+        body = answer.encoded[encoding] ??= encodeWhole(answer.body, encoding);
+        res.setHeader("Content-Encoding", encoding);
       }
       res.setHeader("Content-Length", body.length);
       res.end(req.method === "HEAD" ? undefined : body);

@@ -1,6 +1,7 @@
 import { type ServerBuild, createReadableStreamFromReadable, createRequestHandler } from "@remix-run/node";
 import type express from "express";
 import { limitedBody, newBodyBudget, wasRefused } from "./body-limit";
+import { endWhole } from "./compression";
 import { currentRequestContext } from "./context";
 
 // Remix behind Express, like @remix-run/express's createRequestHandler, except for how the body is
@@ -33,10 +34,12 @@ export function remixHandler(build: ServerBuild | (() => Promise<ServerBuild>), 
         res.end();
         return;
       }
-      // A JSON answer (the study heartbeats', the autosaves') is small and complete: written at once,
-      // without the stream machinery, which cost more than the answer.
-      if (response.headers.get("content-type")?.startsWith("application/json")) {
-        res.end(Buffer.from(await response.arrayBuffer()));
+      // A JSON answer (the study heartbeats', the autosaves') is small and complete, and a page is
+      // rendered whole before it is answered (entry.server.tsx): written at once with its length, and
+      // compressed at once (compression.ts), without the stream machinery, which cost more than the answer.
+      const type = response.headers.get("content-type") ?? "";
+      if (type.startsWith("application/json") || type.startsWith("text/html")) {
+        endWhole(req, res, Buffer.from(await response.arrayBuffer()));
         return;
       }
       await writeBody(response.body, res);
