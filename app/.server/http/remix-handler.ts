@@ -13,6 +13,9 @@ import { currentRequestContext } from "./context";
 // aborted at every finish (a DOMException with its stack each time), about 4 % of the CPU of a crowd of
 // small pages and .data answers (decision 085).
 
+/** The type of Remix's single-fetch answers (a route's `.data`, a form's action). */
+const SINGLE_FETCH_TYPE = "text/x-script";
+
 export function remixHandler(build: ServerBuild | (() => Promise<ServerBuild>), mode: string): express.RequestHandler {
   const handle = createRequestHandler(build, mode);
   return async (req, res, next) => {
@@ -34,11 +37,12 @@ export function remixHandler(build: ServerBuild | (() => Promise<ServerBuild>), 
         res.end();
         return;
       }
-      // A JSON answer (the study heartbeats', the autosaves') is small and complete, and a page is
-      // rendered whole before it is answered (entry.server.tsx): written at once with its length, and
-      // compressed at once (compression.ts), without the stream machinery, which cost more than the answer.
+      // Answers that are whole before they are sent, written at once with their length and compressed
+      // at once (compression.ts), without the stream machinery, which cost more than the answer: JSON
+      // (the study heartbeats', the autosaves'), a page (rendered whole, entry.server.tsx), and a
+      // route's data (.data), whose stream ends as soon as it begins since no loader defers anything.
       const type = response.headers.get("content-type") ?? "";
-      if (type.startsWith("application/json") || type.startsWith("text/html")) {
+      if (type.startsWith("application/json") || type.startsWith("text/html") || type.startsWith(SINGLE_FETCH_TYPE)) {
         endWhole(req, res, Buffer.from(await response.arrayBuffer()));
         return;
       }
