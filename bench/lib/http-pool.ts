@@ -1,4 +1,5 @@
 import http from "node:http";
+import zlib from "node:zlib";
 
 // Requests over a fixed pool of keep-alive connections, as a reverse proxy in front of the server
 // keeps them, and a limit on how many are open at once.
@@ -11,12 +12,13 @@ export type PoolReply = { status: number; text: string; location?: string; setCo
  * loop to be accepted while idle ones are closed by its 5 s keep-alive timeout (a p99 of more than a
  * minute and connection resets, all of the client's making).
  */
-export function connections(url: string, size: number, opts: { retryStaleSocket?: boolean } = {}) {
+export function connections(url: string, size: number, opts: { retryStaleSocket?: boolean; acceptEncoding?: string } = {}) {
   const agent = new http.Agent({ keepAlive: true, maxSockets: size });
   const { hostname, port } = new URL(url);
+  const asked = opts.acceptEncoding ? { "Accept-Encoding": opts.acceptEncoding } : {};
   return {
     request(path: string, init: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<PoolReply> {
-      const headers = init.body === undefined ? init.headers : { ...init.headers, "Content-Length": String(Buffer.byteLength(init.body)) };
+      const headers = { ...asked, ...init.headers, ...(init.body === undefined ? {} : { "Content-Length": String(Buffer.byteLength(init.body)) }) };
       const send = (retried: boolean) =>
         new Promise<PoolReply>((resolve, reject) => {
           const req = http.request({ agent, hostname, port, path, method: init.method ?? "GET", headers }, (res) => {
@@ -25,7 +27,7 @@ export function connections(url: string, size: number, opts: { retryStaleSocket?
             res.on("end", () =>
               resolve({
                 status: res.statusCode ?? 0,
-                text: Buffer.concat(chunks).toString("utf8"),
+                text: decoded(Buffer.concat(chunks), res.headers["content-encoding"]).toString("utf8"),
                 location: res.headers.location,
                 setCookie: res.headers["set-cookie"],
               }),
@@ -62,4 +64,11 @@ export function slots(max: number) {
       else free++;
     },
   };
+}
+
+/** A body as it was before the server compressed it (brotli or gzip, as a browser decodes it). */
+function decoded(body: Buffer, encoding: string | undefined): Buffer {
+  if (encoding === "br") return zlib.brotliDecompressSync(body);
+  if (encoding === "gzip") return zlib.gunzipSync(body);
+  return body;
 }

@@ -8,6 +8,7 @@ import {
   answerOf,
   arrivals,
   cpuMeter,
+  PHONE_ACCEPT_ENCODING,
   crowdConnections,
   demoPeople,
   discoveryPath,
@@ -316,7 +317,8 @@ export async function run({ url, dbFile }: BenchContext): Promise<Row[]> {
       doorStats,
       undefined,
       `${door.latencies.length.toLocaleString("en")} people through the door at ${doorStats.perSec.toFixed(1)}/s (first arrival to last paper), ` +
-        `arrivals spread over ${ARRIVAL_S} s (${(crowd.length / ARRIVAL_S).toFixed(0)}/s), ${CONNECTIONS} connections`,
+        `arrivals spread over ${ARRIVAL_S} s (${(crowd.length / ARRIVAL_S).toFixed(0)}/s), ${CONNECTIONS} connections, ` +
+        `Accept-Encoding "${PHONE_ACCEPT_ENCODING}"`,
     ),
     row(
       `answer: POST /api/contests/answer (${contest.questions} each)`,

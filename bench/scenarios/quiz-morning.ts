@@ -8,6 +8,7 @@ import {
   answerOf,
   arrivals,
   cpuMeter,
+  PHONE_ACCEPT_ENCODING,
   crowdConnections,
   demoPeople,
   discoveryPath,
@@ -274,7 +275,7 @@ export async function run({ url, dbFile }: BenchContext): Promise<Row[]> {
       "in: page + start + attempt",
       doorStats,
       undefined,
-      `${door.latencies.length.toLocaleString("en")} people in at ${doorStats.perSec.toFixed(1)}/s, arrivals over ${ARRIVAL_S} s, ${CONNECTIONS} connections`,
+      `${door.latencies.length.toLocaleString("en")} people in at ${doorStats.perSec.toFixed(1)}/s, arrivals over ${ARRIVAL_S} s, ${CONNECTIONS} connections, Accept-Encoding "${PHONE_ACCEPT_ENCODING}"`,
     ),
     row(
       `autosave: POST …/attempts/:id.data intent=save (${quiz.questions} each)`,
