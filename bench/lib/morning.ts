@@ -89,16 +89,16 @@ export function demoPeople(dbFile: string, n: number, audience: { table: "Contes
 }
 
 /**
- * The crowd's connections: at most `size` requests open at once, the rest waiting their turn, first come
- * first served (the wait counts in a step's time). At `deadline` every request still waiting is dropped
- * with a TimeCap, so a capped run ends when the requests already sent are answered.
- */
-/**
  * What a phone's browser sends as Accept-Encoding, so the server compresses what it would for a phone
  * (MORNING_ACCEPT_ENCODING; empty for nothing, as these benches sent before session 39).
  */
 export const PHONE_ACCEPT_ENCODING = process.env.MORNING_ACCEPT_ENCODING ?? "gzip, deflate, br";
 
+/**
+ * The crowd's connections: at most `size` requests open at once, the rest waiting their turn, first come
+ * first served (the wait counts in a step's time). At `deadline` every request still waiting is dropped
+ * with a TimeCap, so a capped run ends when the requests already sent are answered.
+ */
 export function crowdConnections(url: string, size: number, deadline: number) {
   const pool = connections(url, size, { retryStaleSocket: true, acceptEncoding: PHONE_ACCEPT_ENCODING });
   let free = size;

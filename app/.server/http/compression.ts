@@ -4,6 +4,9 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import zlib from "node:zlib";
 import { preferredEncoding } from "./precompressed";
 
+/** Brotli's quality for what the server compresses as it answers (the build's static files use 11). */
+const BROTLI_QUALITY = 4;
+
 /**
  * Brotli or gzip for what the server writes (HTML, Remix's .data, JSON), by the request's
  * Accept-Encoding; expressjs/compression negotiates, sets Vary and leaves alone what is already
@@ -19,8 +22,6 @@ import { preferredEncoding } from "./precompressed";
  * quality 4 costs about what gzip 6 does on the CPU and compresses better; quality 11 is for the
  * build's static files.
  */
-const BROTLI_QUALITY = 4;
-
 export function responseCompression(): express.RequestHandler {
   const compress = compression({
     filter: (req, res) => !String(res.getHeader("Content-Type") ?? "").startsWith("text/event-stream") && compression.filter(req, res),
