@@ -7,7 +7,7 @@ import { contestAnswerHandler } from "./app/.server/contest/answer-endpoint";
 import { liveHub } from "./app/.server/contest/live/hub";
 import { env } from "./app/.server/env";
 import { studyHandler } from "./app/.server/learning/study-endpoint";
-import { newBodyBudget } from "./app/.server/http/body-limit";
+import { limitUnreadBody, newBodyBudget } from "./app/.server/http/body-limit";
 import { onlyClientBuildEntries } from "./app/.server/http/client-files";
 import { responseCompression } from "./app/.server/http/compression";
 import { requestContextStorage } from "./app/.server/http/context";
@@ -120,6 +120,7 @@ export async function startServer({ dev = false } = {}): Promise<StartedServer> 
   const stopSweeper = runsBackgroundWork() ? await startSweeper() : () => {};
   return new Promise((resolve, reject) => {
     const server = http.createServer((req, res) => {
+      limitUnreadBody(req, res);
       if (discovery?.takes(req)) {
         if (metrics) metrics.timeRequest(req, res, () => (res.statusCode < 400 ? "/__manifest" : "refused"));
         const pass = frontDoor(req, res, { dev });

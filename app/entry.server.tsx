@@ -28,7 +28,9 @@ const RENDER_LIMIT_AFTER_SHELL_MS = 30_000;
  */
 export function handleError(error: unknown, { request, params }: LoaderFunctionArgs | ActionFunctionArgs) {
   if (request.signal.aborted) return;
-  if (isRouteErrorResponse(error) && error.status === 404) return;
+  // The router's own refusals of a client's request (no such page, a form to a page that takes none)
+  // are the client's mistake, not the server's: logged, anyone could fill the error log with them.
+  if (isRouteErrorResponse(error) && error.status < 500) return;
   // The path with secret-bearing parameters masked (a calendar feed's token): decision 075.
   log.error("request failed", error, { method: request.method, path: pathForLog(new URL(request.url).pathname, params) });
 }

@@ -1,10 +1,11 @@
 import fs from "node:fs";
+import net from "node:net";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashPassword } from "~/.server/auth/password";
 import { MDX_TIMEOUT_MESSAGE } from "~/.server/content/mdx-worker-pool";
 import { PREVIEW_SUPERSEDED_MESSAGE } from "~/.server/content/preview-turns";
-import { bodyTooLargeMessage, FORM_BODY_LIMIT } from "~/.server/http/body-limit";
+import { bodyTooLargeMessage, DISCARD_LIMIT, FORM_BODY_LIMIT } from "~/.server/http/body-limit";
 import { UNREADABLE_FORM_MESSAGE } from "~/.server/http/form-body";
 import { WORST_PREVIEW } from "../fixtures/pathological-mdx";
 import { Client } from "../support/client";
@@ -187,6 +188,65 @@ describe("every body has a limit", () => {
     });
     expect(res.status).toBe(413);
     expect(JSON.parse(res.text)).toEqual({ ok: false, error: "提交内容过长" });
+  });
+
+  // A raw connection: a POST whose body is chunked and never ends by itself, answered before the server reads it.
+  // Sends up to `upTo` bytes of body (waiting for the socket as a client does) and reports what came back.
+  async function sendUnreadBody(path: string, upTo: number) {
+    const { hostname, port } = new URL(server.url);
+    const socket = net.connect(Number(port), hostname);
+    socket.on("error", () => {});
+    let answer = "";
+    socket.on("data", (d: Buffer) => (answer += d.toString("latin1")));
+    const closed = new Promise<void>((r) => socket.once("close", () => r()));
+    let isClosed = false;
+    void closed.then(() => (isClosed = true));
+    await new Promise<void>((r) => socket.once("connect", () => r()));
+    socket.write(
+      `POST ${path} HTTP/1.1\r\nHost: ${hostname}:${port}\r\nOrigin: ${server.url}\r\nContent-Type: application/x-www-form-urlencoded\r\nTransfer-Encoding: chunked\r\n\r\n`,
+    );
+    const chunk = Buffer.concat([Buffer.from(`100000\r\n`), Buffer.alloc(0x100000, "a"), Buffer.from("\r\n")]);
+    let sent = 0;
+    while (sent < upTo && !isClosed) {
+      sent += 0x100000;
+      if (!socket.write(chunk)) await Promise.race([new Promise((r) => socket.once("drain", r)), closed]);
+    }
+    const closedByServer = isClosed;
+    socket.destroy();
+    return { answer, sent, closedByServer };
+  }
+
+  it.each([
+    ["a contest answer without a session (the lane's 401)", "/api/contests/answer", "401"],
+    ["a form to a page for people signed in (a redirect to sign in)", "/account/claims", "302"],
+  ])("stops reading a body it answered without reading: %s", { timeout: 60_000 }, async (_name, path, status) => {
+    const { answer, sent, closedByServer } = await sendUnreadBody(path, DISCARD_LIMIT * 8);
+    expect(answer.startsWith(`HTTP/1.1 ${status} `)).toBe(true);
+    // Past the discard limit the connection is closed. The slack: the sockets' buffers, and what arrives
+    // between two measurements (every 10 ms; about 20 MB at loopback's speed).
+    expect(closedByServer).toBe(true);
+    expect(sent).toBeLessThan(DISCARD_LIMIT * 2);
+  });
+
+  it("keeps the connection for the next request after answering a small body it did not read", async () => {
+    const { hostname, port } = new URL(server.url);
+    const socket = net.connect(Number(port), hostname);
+    let answer = "";
+    socket.on("data", (d: Buffer) => (answer += d.toString("latin1")));
+    await new Promise<void>((r) => socket.once("connect", () => r()));
+    const body = "entryId=1&position=1&answer=A";
+    socket.write(
+      `POST /api/contests/answer HTTP/1.1\r\nHost: ${hostname}:${port}\r\nOrigin: ${server.url}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: ${body.length}\r\n\r\n${body}`,
+    );
+    socket.write(`GET /healthz HTTP/1.1\r\nHost: ${hostname}:${port}\r\n\r\n`);
+    await expect.poll(() => answer.match(/HTTP\/1\.1 \d+/g) ?? [], { timeout: 10_000 }).toEqual(["HTTP/1.1 401", "HTTP/1.1 200"]);
+    socket.destroy();
+  });
+
+  it("answers a form sent to a page that takes none with 405, and logs no error for it", async () => {
+    // The test server fails the file on any line the server writes to stderr.
+    const res = await new Client(server.url).post("/healthz", { a: "1" });
+    expect(res.status).toBe(405);
   });
 
   it("keeps ordinary forms working", async () => {

@@ -42,7 +42,7 @@ export function wasRefused(res: ServerResponse): boolean {
 }
 
 /** A refused body is read on and thrown away, so the client can finish sending and see the answer; up to this much. */
-const DISCARD_LIMIT = 64 * 1024 * 1024;
+export const DISCARD_LIMIT = 64 * 1024 * 1024;
 
 /**
  * Answers a request whose body is refused (too large, not a form) without keeping any of it: the
@@ -68,6 +68,35 @@ export function refuseRequest(req: IncomingMessage, res: ServerResponse, status:
     req.once("end", answer);
     req.once("close", () => res.headersSent || res.destroy());
   }
+}
+
+const dropChunk = () => {};
+
+/** How often a body still arriving after its answer is measured (limitUnreadBody). */
+const UNREAD_BODY_CHECK_MS = 10;
+
+/**
+ * An answer that went out before its request's body was read to the end (a lane's 401, a route that
+ * refused without reading its form): Node then reads the rest and drops it, below JavaScript (no data
+ * events), so the connection can carry the next request, for as long as the client sends. That reading
+ * has the refused body's limit: the socket's bytes are measured every UNREAD_BODY_CHECK_MS, and past
+ * DISCARD_LIMIT the connection is closed. Called for every request, first; costs a timer only for a
+ * body that is still arriving when its answer has gone.
+ */
+export function limitUnreadBody(req: IncomingMessage, res: ServerResponse) {
+  res.once("finish", () => {
+    if (req.complete || refused.has(res)) return;
+    const socket = req.socket;
+    const readBefore = socket.bytesRead;
+    const check = setInterval(() => {
+      if (req.complete || socket.destroyed) clearInterval(check);
+      else if (socket.bytesRead - readBefore > DISCARD_LIMIT) {
+        clearInterval(check);
+        socket.destroy();
+      }
+    }, UNREAD_BODY_CHECK_MS);
+    check.unref();
+  });
 }
 
 export function refuseBody(req: IncomingMessage, res: ServerResponse, limit: number) {
@@ -103,7 +132,16 @@ export function limitedBody(req: IncomingMessage, res: ServerResponse, budget: B
       yield chunk as Buffer;
     }
   }
-  return Readable.from(read(), { objectMode: false });
+  const body = Readable.from(read(), { objectMode: false });
+  // Answered before the route read it all (a redirect to sign in): the reading stops, and Node reads the
+  // rest and drops it, within limitUnreadBody's limit. Left paused, the client could not finish sending.
+  res.once("finish", () => {
+    if (req.complete) return;
+    body.destroy();
+    // Flows once the reading above has let go of the request (a listener for data resumes it then).
+    req.on("data", dropChunk);
+  });
+  return body;
 }
 
 /**
