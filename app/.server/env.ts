@@ -122,8 +122,19 @@ const EnvSchema = z
     COOKIE_SECURE: z.enum(["true", "false"]).optional(),
     /** Comma-separated extra origins allowed to post forms (behind a proxy with another host name). */
     ALLOWED_ORIGINS: z.string().default(""),
-    /** Trust X-Forwarded-For for the client address (only behind a reverse proxy you run). */
-    TRUST_PROXY: z.enum(["true", "false"]).default("false"),
+    /**
+     * Behind a reverse proxy you run: the client address from X-Forwarded-For, the scheme from
+     * X-Forwarded-Proto, the proxy's X-Request-Id. A number is how many proxies stand in front (the address
+     * is taken that many hops back, so an address a client wrote into the header is not believed); `true`
+     * takes the header's first address, right only behind a proxy that replaces the header.
+     */
+    TRUST_PROXY: z
+      .string()
+      .default("false")
+      .refine(
+        (v) => /^(true|false|[1-9])$/.test(v),
+        "TRUST_PROXY 须为 true、false 或代理的层数 1–9 / TRUST_PROXY must be true, false or the number of proxies, 1–9",
+      ),
     /** Behind a balancer: on stopping, how long /healthz answers 503 (so the balancer takes the node out) before the server stops accepting connections. */
     DRAIN_SECONDS: z.coerce
       .number()
@@ -244,6 +255,11 @@ function multiNodeProblem(vars: Record<string, string | undefined>): string | nu
   );
 }
 
+/** TRUST_PROXY as Express's "trust proxy" takes it: false, true (every hop), or how many proxies are trusted. */
+function trustProxySetting(value: string): boolean | number {
+  return value === "true" ? true : value === "false" ? false : Number(value);
+}
+
 function load() {
   const parsed = EnvSchema.safeParse(process.env);
   // The multi-node check reads the variables as given, before DATABASE_URL's own rules: it is the first thing to fix.
@@ -272,7 +288,7 @@ function load() {
     allowedOrigins: raw.ALLOWED_ORIGINS.split(",")
       .map((s) => s.trim())
       .filter(Boolean),
-    trustProxy: raw.TRUST_PROXY === "true",
+    trustProxy: trustProxySetting(raw.TRUST_PROXY),
     drainMs: raw.DRAIN_SECONDS * 1000,
     argon2Concurrency: raw.ARGON2_CONCURRENCY,
     rulePacksDir: path.resolve(raw.RULE_PACKS_DIR),
