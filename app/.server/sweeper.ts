@@ -1,5 +1,6 @@
 import { sweepSignInAttempts } from "./auth/throttle";
 import { closeExpiredEntries } from "./contest/entries";
+import { repeatWhileWorking } from "./repeat-while-working";
 import { CreditRepair } from "./credit-repair";
 import { escalateOverdueLetters } from "./mailbox/letters";
 import { closeExpiredAttempts } from "./quiz/attempts";
@@ -27,6 +28,13 @@ const REPAIR_PER_TICK_MS = 250;
 const SEARCH_BACKFILL_AT_START = 500;
 const SEARCH_BACKFILL_PER_TICK = 100;
 
+/**
+ * How long a tick may go on closing expired attempts and entries, 500 at a time. A read closes only its
+ * reader's own (decision 090); at a paper's close thousands expire together, and one batch a tick
+ * would leave the rest open for many minutes.
+ */
+const EXPIRED_PER_TICK_MS = 3_000;
+
 /** `work` run on a tick only when `ms` have passed since it last ran in this process (and on the first tick). */
 function atMostEvery(ms: number, work: () => Promise<unknown>): () => Promise<unknown> {
   let last = -Infinity;
@@ -42,8 +50,8 @@ export async function startSweeper(): Promise<() => void> {
   log.info("后台任务已启动 (sweeper and background runners)", { pid: process.pid });
   const repair = new CreditRepair();
   const sweeps: [string, () => Promise<unknown>][] = [
-    ["quiz attempts", () => closeExpiredAttempts()],
-    ["contest entries", () => closeExpiredEntries()],
+    ["quiz attempts", repeatWhileWorking(EXPIRED_PER_TICK_MS, () => closeExpiredAttempts())],
+    ["contest entries", repeatWhileWorking(EXPIRED_PER_TICK_MS, () => closeExpiredEntries())],
     ["credit repair", () => repair.run(REPAIR_PER_TICK_MS)],
     // 书记信箱 letters past their service time without a reply go up to the parent unit's mailbox, once (decision 047).
     ["mailbox escalation", () => escalateOverdueLetters()],

@@ -281,6 +281,33 @@ describe("entering and handing in", () => {
   });
 });
 
+describe("entries past their deadline", () => {
+  it("are closed by their own person's read at once, and by the sweeper for everyone else, never by another person's read", async () => {
+    const cf = openContestFactory(f.db);
+    const contestId = cf.contest({ title: "到时收卷", unitId: ids.root, createdById: ids.p6, audiences: [{ unitId: ids.branch }] });
+    const items = [{ questionId: bankQuestionIds(banks.c)[0], points: 10000 }];
+    const startedAt = new Date(Date.now() - 20 * 60_000);
+    const deadlineAt = new Date(Date.now() - 5 * 60_000);
+    const answered = [{ position: 1, response: "A", correct: true, points: 10000, receivedAt: new Date(deadlineAt.getTime() - 60_000) }];
+    const mine = cf.entry({ contestId, personId: ids.p1, items, startedAt, deadlineAt, answers: answered });
+    const theirs = [ids.p2, ids.p3].map((personId) => cf.entry({ contestId, personId, items, startedAt, deadlineAt }));
+    const state = (entryId: number) => f.db.prepare("SELECT state, score FROM ContestEntry WHERE id = ?").get(entryId);
+
+    const page = await entries.contestForPerson(ids.p1, contestId);
+    // The reader sees their result: closed at the deadline with what was stored before it.
+    expect(page.entry).toMatchObject({ id: mine, state: "expired", score: 10000 });
+    expect(theirs.map(state)).toEqual([
+      { state: "in_progress", score: null },
+      { state: "in_progress", score: null },
+    ]);
+    expect(await entries.closeExpiredEntries()).toBe(2);
+    expect(theirs.map(state)).toEqual([
+      { state: "expired", score: 0 },
+      { state: "expired", score: 0 },
+    ]);
+  });
+});
+
 describe("the public top list kept between result pages", () => {
   it("follows a better paper, a tie with the last place and a consent, whoever wrote them", async () => {
     const cf = openContestFactory(f.db);

@@ -25,11 +25,15 @@ export const SOONEST_CLOSING_FIRST = [{ closesAt: "asc" as const }, { id: "asc" 
 type OpenFilter = { status: "published"; OR: ({ audiences: ReturnType<typeof openToPerson>["audiences"] } | { id: { in: number[] } })[] };
 
 /**
- * One kind's reads: its sweep of expired attempts or entries, its query under the filter of who may
+ * One kind's reads: its sweep of the person's own expired attempts or entries, its query under the filter of who may
  * take part, and, for a kind that has them, the papers open to the person by another link than an
  * audience row (a quiz that is a class's exam or a 补考: ./class-papers.ts).
  */
-type PaperReads<W, R> = { closeExpired: (now: Date) => Promise<unknown>; read: (where: W) => Promise<R>; linked?: (personId: number) => Promise<number[]> };
+type PaperReads<W, R> = {
+  closeExpired: (now: Date, personId: number) => Promise<unknown>;
+  read: (where: W) => Promise<R>;
+  linked?: (personId: number) => Promise<number[]>;
+};
 
 /** Published, and the person is in its audience or linked to it: the one rule of who may take part. */
 async function openFilter(personId: number, linked: ((personId: number) => Promise<number[]>) | undefined): Promise<OpenFilter> {
@@ -40,7 +44,7 @@ async function openFilter(personId: number, linked: ((personId: number) => Promi
 
 /** The papers of one kind open to the person, each with its window. */
 export async function papersOpenTo<T extends Windowed>(personId: number, now: Date, kind: PaperReads<OpenFilter, T[]>) {
-  await kind.closeExpired(now);
+  await kind.closeExpired(now, personId);
   const rows = await kind.read(await openFilter(personId, kind.linked));
   return rows.map((row) => ({ ...row, window: paperWindow(row, now) }));
 }
@@ -52,7 +56,7 @@ export async function paperOpenTo<T extends Windowed>(
   now: Date,
   kind: PaperReads<OpenFilter & { id: number }, T | null> & { missing: () => AppError },
 ) {
-  await kind.closeExpired(now);
+  await kind.closeExpired(now, personId);
   const row = await kind.read({ id: paperId, ...(await openFilter(personId, kind.linked)) });
   if (!row) throw kind.missing();
   return { ...row, window: paperWindow(row, now) };

@@ -14,7 +14,7 @@ import { forgetPublicRanking, inContestAudience } from "./results";
 // and each question's option order, stored on the entry), answers taken by the batched writer
 // (intake.ts), and the state machine in_progress → submitted | expired. The deadline is the server's:
 // the earlier of the start plus the time limit and the contest's close. An entry past it is closed
-// with the answers stored before it, by a read or by the sweeper.
+// with the answers stored before it, by its own person's read or by the sweeper.
 
 const entrySelect = { id: true, state: true, score: true, maxScore: true, correct: true, durationMs: true, deadlineAt: true, showName: true } as const;
 
@@ -77,7 +77,7 @@ type OpenContestRow = {
  * read in two prepared statements on the raw connection, as every step of a contest morning asks it.
  */
 export async function contestForPerson(personId: number, contestId: number, now = new Date()) {
-  await closeExpiredEntries(now);
+  await closeExpiredEntries(now, personId);
   const db = sqlDb();
   const row = Number.isSafeInteger(contestId)
     ? await db.get<OpenContestRow>(
@@ -171,7 +171,7 @@ export async function requireEntryOfContest(personId: number, entryId: number, c
  * answers already stored. Nothing here says which option is right.
  */
 export async function entryForAnswering(personId: number, entryId: number, now = new Date()) {
-  await closeExpiredEntries(now);
+  await closeExpiredEntries(now, personId);
   const entry = await ownEntry(personId, entryId);
   const db = sqlDb();
   const items = (
@@ -267,17 +267,23 @@ export async function creditContestEntry(contestId: number, personId: number, ea
 
 /** Hands in the person's paper; a second submit is refused and changes nothing. */
 export async function submitEntry(personId: number, entryId: number, now = new Date()) {
-  await closeExpiredEntries(now);
+  await closeExpiredEntries(now, personId);
   const entry = await ownEntry(personId, entryId);
   if (entry.state !== "in_progress") throw new AppError("closed", entry.state === "expired" ? "作答时间已到，系统已自动交卷" : "您已经交卷");
   if (!(await finish(entry, "submitted", now))) throw new AppError("closed", "您已经交卷");
 }
 
-/** Closes every entry past its deadline with what was stored before it. */
-export async function closeExpiredEntries(now = new Date()): Promise<number> {
+/**
+ * Closes entries past their deadline with what was stored before it: one person's, before a read of
+ * their own (so they see their result at once), or, for the sweeper, everyone's, 500 at a time. A read
+ * never closes other people's: at a contest's close thousands of entries expire together, and every
+ * page of every phone closing the same ones would be the crowd's work on each request.
+ */
+export async function closeExpiredEntries(now = new Date(), personId?: number): Promise<number> {
+  const whose = personId === undefined ? sql`` : sql` AND "personId" = ${personId}`;
   const due = (
     await sqlDb().all<{ id: number; contestId: number; personId: number; startedAt: string; deadlineAt: string }>(
-      sql`SELECT "id", "contestId", "personId", "startedAt", "deadlineAt" FROM "ContestEntry" WHERE "state" = 'in_progress' AND "deadlineAt" <= ${now} LIMIT 500`,
+      sql`SELECT "id", "contestId", "personId", "startedAt", "deadlineAt" FROM "ContestEntry" WHERE "state" = 'in_progress' AND "deadlineAt" <= ${now}${whose} LIMIT 500`,
     )
   ).map((e) => ({ ...e, startedAt: new Date(e.startedAt), deadlineAt: new Date(e.deadlineAt) }));
   let closed = 0;

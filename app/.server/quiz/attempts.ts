@@ -275,7 +275,7 @@ function bankOrderFor(q: CachedQuestion, optionOrder: string | null): string[] {
  * explanation, no bank letters); once finished, the review as `getReview` gives it.
  */
 export async function getAttemptPage(personId: number, attemptId: number, now = new Date()) {
-  await closeExpiredAttempts(now);
+  await closeExpiredAttempts(now, personId);
   const head = await attemptHead(personId, attemptId);
   if (!head) throw NOT_FOUND();
   const quiz = { id: head.quizId, title: head.title, layout: QuizLayoutSchema.parse(head.layout) };
@@ -487,11 +487,16 @@ export async function submitAttempt(personId: number, attemptId: number, now = n
 
 // ---------- closing and grading ----------
 
-/** Grades every attempt in progress whose deadline has passed, as "expired", with what was saved. */
-export async function closeExpiredAttempts(now = new Date()): Promise<number> {
-  // One query on the (state, deadlineAt) index; almost always empty.
+/**
+ * Grades attempts in progress whose deadline has passed, as "expired", with what was saved: one person's,
+ * before a read of their own, or, for the sweeper, everyone's, 500 at a time (as contest entries:
+ * `closeExpiredEntries`).
+ */
+export async function closeExpiredAttempts(now = new Date(), personId?: number): Promise<number> {
+  // One query on the (state, deadlineAt) index, or the (personId, state) one; almost always empty.
+  const whose = personId === undefined ? sql`` : sql` AND "personId" = ${personId}`;
   const due = await sqlDb().all<{ id: number }>(
-    sql`SELECT "id" FROM "QuizAttempt" WHERE "state" = 'in_progress' AND "deadlineAt" <= ${now} ORDER BY "deadlineAt" LIMIT 500`,
+    sql`SELECT "id" FROM "QuizAttempt" WHERE "state" = 'in_progress' AND "deadlineAt" <= ${now}${whose} ORDER BY "deadlineAt" LIMIT 500`,
   );
   let closed = 0;
   for (const a of due) if (await finishAttempt(a.id, "expired", now)) closed++;

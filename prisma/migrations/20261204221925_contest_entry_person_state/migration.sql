@@ -1,0 +1,3 @@
+-- CreateIndex
+CREATE INDEX "ContestEntry_personId_state_idx" ON "ContestEntry"("personId", "state");
+
