@@ -6,6 +6,7 @@
 export const SQLITE_ONLY: Record<string, string> = {
   // Already about PostgreSQL, on a database of their own.
   "attempts-postgres.test.ts": "a PostgreSQL test already",
+  "contest-postgres.test.ts": "a PostgreSQL test already (a hand-in racing another node's answer batch)",
   "postgres-backup.test.ts": "a PostgreSQL test already",
   "postgres-live-fan-out.test.ts": "a PostgreSQL test already",
   "postgres-migrations.test.ts": "a PostgreSQL test already",
