@@ -53,6 +53,7 @@ const SCENARIOS: Scenario[] = await Promise.all([
   import("../bench/scenarios/reminders"),
   import("../bench/scenarios/contest-morning"),
   import("../bench/scenarios/contest-step-cost"),
+  import("../bench/scenarios/contest-close"),
   import("../bench/scenarios/quiz-morning"),
 ]);
 

@@ -1,10 +1,7 @@
-import fs from "node:fs";
-import Database from "better-sqlite3";
-import { seedDemoContest } from "../../prisma/seed";
 import { type Person, Series, answerOf, demoPeople, discoveryPath, expect, formHeaders, sessionsForTheRest } from "../lib/morning";
 import { connections } from "../lib/http-pool";
 import { type BenchContext, type Row } from "../lib/report";
-import { decodeSingleFetch } from "../lib/single-fetch";
+import { type ContestPageData, contestPageData, freshDemoContest, treeCpuMs } from "../lib/contest-pages";
 import { PAGE_IN_REPLY } from "../../app/lib/autosave";
 
 // What each step of the contest morning costs the server in CPU (issue 17): the door's steps, an answer,
@@ -18,49 +15,10 @@ export const name = "contest-step-cost";
 
 const N = Number(process.env.STEP_COST_N ?? 400);
 const C = Number(process.env.STEP_COST_C ?? 4);
-const ROUTE = "routes/contests.$contestId";
 const WARM_UP = 300;
 
-/** CPU time (ms) of the process and of every process whose parent it is (the cluster's workers). */
-function treeCpuMs(pid: number): number {
-  let ticks = 0;
-  for (const entry of fs.readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    let stat: string;
-    try {
-      stat = fs.readFileSync(`/proc/${entry}/stat`, "utf8");
-    } catch {
-      continue; // gone meanwhile
-    }
-    // The command may hold spaces and parentheses: the fields are after the last ")".
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    const [ppid, utime, stime] = [Number(fields[1]), Number(fields[11]), Number(fields[12])];
-    if (Number(entry) === pid || ppid === pid) ticks += utime + stime;
-  }
-  return ticks * 10; // USER_HZ is 100
-}
-
-type PageData = { mode: string; entryId: number | null; items: { position: number; type: string; options: { value: string }[] }[] | null };
-
-function pageData(text: string): PageData {
-  const d = (decodeSingleFetch(text) as Record<string, { data?: PageData } | undefined>)[ROUTE]?.data;
-  if (!d) throw new Error(`no ${ROUTE} data in ${text.slice(0, 200)}`);
-  return d;
-}
-
-/** A fresh demo contest of its own (its people have no entry yet, whatever ran before), by id. */
-function freshContest(dbFile: string): number {
-  if (!seedDemoContest(dbFile, { evenIfOthers: true })) throw new Error("the demo contest could not be seeded (are the banks synced?)");
-  const db = new Database(dbFile, { readonly: true });
-  try {
-    return (db.prepare(`SELECT MAX("id") AS "id" FROM "Contest" WHERE "title" = '党史知识竞赛'`).get() as { id: number }).id;
-  } finally {
-    db.close();
-  }
-}
-
 export async function run({ url, dbFile, serverPid }: BenchContext): Promise<Row[]> {
-  const contestId = freshContest(dbFile);
+  const contestId = freshDemoContest(dbFile);
   const people: (Person & { cookie: string })[] = (() => {
     const chosen = demoPeople(dbFile, N, { table: "ContestAudience", column: "contestId", id: contestId });
     const cookies: (string | undefined)[] = new Array(chosen.length);
@@ -73,7 +31,7 @@ export async function run({ url, dbFile, serverPid }: BenchContext): Promise<Row
   const post = (path: string, cookie: string, body: URLSearchParams) =>
     pool.request(path, { method: "POST", headers: formHeaders(url, cookie), body: body.toString() });
   const discovery: (string | null)[] = [];
-  const papers: PageData[] = [];
+  const papers: ContestPageData[] = [];
 
   /** Runs `task` for each of `count` requests, C at a time; the step's latencies and its CPU per request. */
   async function step(count: number, task: (i: number) => Promise<void>) {
@@ -126,7 +84,7 @@ export async function run({ url, dbFile, serverPid }: BenchContext): Promise<Row
   await measure(`paper: GET /contests/:id.data (a reload; in the door only after a redirecting 开始)`, N, async (i) => {
     const reply = await get(`${page}.data`, people[i].cookie);
     expect(reply, 200, `GET ${page}.data`);
-    const d = pageData(reply.text);
+    const d = contestPageData(reply.text);
     if (d.mode !== "answering" || !d.items || !d.entryId) throw new Error(`the paper: mode ${d.mode}`);
     papers[i] = d;
   });
@@ -150,7 +108,7 @@ export async function run({ url, dbFile, serverPid }: BenchContext): Promise<Row
   await measure("result + ranking: GET /contests/:id.data (a reload; after hand-in only when it redirected)", N, async (i) => {
     const reply = await get(`${page}.data`, people[i].cookie);
     expect(reply, 200, `GET ${page}.data`);
-    if (pageData(reply.text).mode !== "result") throw new Error("no result after 交卷");
+    if (contestPageData(reply.text).mode !== "result") throw new Error("no result after 交卷");
   });
   await measure("GET /healthz again, at the end", N, async () => expect(await get("/healthz"), 200, "GET /healthz"));
   pool.close();
