@@ -23,16 +23,18 @@ const RENDER_LIMIT_AFTER_SHELL_MS = 30_000;
 
 /**
  * Errors of loaders, actions and rendering, for the server's log. A URL that matches no route (bots
- * probing /wp-admin) and a request the client abandoned are not errors of ours; everything else is
- * logged as Remix would.
+ * probing /wp-admin) and a request the client abandoned are not errors of ours. The router's other
+ * refusals of a request (a form posted to a page that takes none: 405; 400) are noted at info, not as
+ * errors: anyone could fill the error log with them, yet a form of ours posting where no action is
+ * would show there. Everything else is logged as Remix would.
  */
 export function handleError(error: unknown, { request, params }: LoaderFunctionArgs | ActionFunctionArgs) {
   if (request.signal.aborted) return;
-  // The router's own refusals of a client's request (no such page, a form to a page that takes none)
-  // are the client's mistake, not the server's: logged, anyone could fill the error log with them.
-  if (isRouteErrorResponse(error) && error.status < 500) return;
+  if (isRouteErrorResponse(error) && error.status === 404) return;
   // The path with secret-bearing parameters masked (a calendar feed's token): decision 075.
-  log.error("request failed", error, { method: request.method, path: pathForLog(new URL(request.url).pathname, params) });
+  const where = { method: request.method, path: pathForLog(new URL(request.url).pathname, params) };
+  if (isRouteErrorResponse(error) && error.status < 500) log.info("request refused by the router", { ...where, status: error.status });
+  else log.error("request failed", error, where);
 }
 
 export default function handleRequest(request: Request, responseStatusCode: number, responseHeaders: Headers, remixContext: EntryContext) {

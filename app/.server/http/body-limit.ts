@@ -72,30 +72,45 @@ export function refuseRequest(req: IncomingMessage, res: ServerResponse, status:
 
 const dropChunk = () => {};
 
-/** How often a body still arriving after its answer is measured (limitUnreadBody). */
-const UNREAD_BODY_CHECK_MS = 10;
+/** How often the bodies still arriving after their answer are measured (limitUnreadBody). */
+const UNREAD_BODY_CHECK_MS = 20;
+
+/** Requests answered before their body ended, with the socket's bytes read at the answer; one timer for all. */
+const unreadBodies = new Map<IncomingMessage, number>();
+let unreadBodiesTimer: NodeJS.Timeout | null = null;
+
+function measureUnreadBodies() {
+  for (const [req, readBefore] of unreadBodies) {
+    const socket = req.socket;
+    if (req.complete || socket.destroyed) unreadBodies.delete(req);
+    else if (socket.bytesRead - readBefore > DISCARD_LIMIT) {
+      unreadBodies.delete(req);
+      socket.destroy();
+    }
+  }
+  if (unreadBodies.size === 0 && unreadBodiesTimer) {
+    clearInterval(unreadBodiesTimer);
+    unreadBodiesTimer = null;
+  }
+}
 
 /**
  * An answer that went out before its request's body was read to the end (a lane's 401, a route that
- * refused without reading its form): Node then reads the rest and drops it, below JavaScript (no data
- * events), so the connection can carry the next request, for as long as the client sends. That reading
- * has the refused body's limit: the socket's bytes are measured every UNREAD_BODY_CHECK_MS, and past
- * DISCARD_LIMIT the connection is closed. Called for every request, first; costs a timer only for a
- * body that is still arriving when its answer has gone.
+ * refused without reading its form): Node then reads the rest and drops it (no data events), so the
+ * connection can carry the next request, for as long as the client sends. That reading has the refused
+ * body's limit: past DISCARD_LIMIT the connection is closed. The sockets of such requests are measured
+ * together, every UNREAD_BODY_CHECK_MS by one timer, which runs only while there are any: a client
+ * that stalls many such connections costs a map entry each, not a timer each. Called for every
+ * request, first.
  */
 export function limitUnreadBody(req: IncomingMessage, res: ServerResponse) {
   res.once("finish", () => {
     if (req.complete || refused.has(res)) return;
-    const socket = req.socket;
-    const readBefore = socket.bytesRead;
-    const check = setInterval(() => {
-      if (req.complete || socket.destroyed) clearInterval(check);
-      else if (socket.bytesRead - readBefore > DISCARD_LIMIT) {
-        clearInterval(check);
-        socket.destroy();
-      }
-    }, UNREAD_BODY_CHECK_MS);
-    check.unref();
+    unreadBodies.set(req, req.socket.bytesRead);
+    if (!unreadBodiesTimer) {
+      unreadBodiesTimer = setInterval(measureUnreadBodies, UNREAD_BODY_CHECK_MS);
+      unreadBodiesTimer.unref();
+    }
   });
 }
 
