@@ -1,5 +1,24 @@
-// A sweep that works in batches (a batch closes up to its limit and says how many it closed), run again
-// while it still finds work, within a time budget: the sweeper's tick for expired papers (sweeper.ts).
+import { log } from "./ops/log";
+
+// How expired quiz attempts and contest entries are closed in bulk (decision 090): each of a batch one
+// after another, a failing one logged and passed over, and batches again while they find work, within a
+// time budget (the sweeper's tick, a prize draw).
+
+/**
+ * Runs `close` for each item in turn and resolves with how many it closed. One that throws (a paper whose
+ * grading fails) is logged and passed over: it must not keep every later one open, tick after tick.
+ */
+export async function closeEach<T>(items: readonly T[], close: (item: T) => Promise<boolean>, what: string, idOf: (item: T) => number): Promise<number> {
+  let closed = 0;
+  for (const item of items) {
+    try {
+      if (await close(item)) closed++;
+    } catch (e) {
+      log.error(`closing an expired ${what} failed`, e, { id: idOf(item) });
+    }
+  }
+  return closed;
+}
 
 /** `pass` run again while it did something, until `ms` have passed; resolves with the total it did. */
 export function repeatWhileWorking(ms: number, pass: () => Promise<number>): () => Promise<number> {

@@ -1,6 +1,6 @@
 import { sweepSignInAttempts } from "./auth/throttle";
 import { closeExpiredEntries } from "./contest/entries";
-import { repeatWhileWorking } from "./repeat-while-working";
+import { repeatWhileWorking } from "./expired-sweeps";
 import { CreditRepair } from "./credit-repair";
 import { escalateOverdueLetters } from "./mailbox/letters";
 import { closeExpiredAttempts } from "./quiz/attempts";

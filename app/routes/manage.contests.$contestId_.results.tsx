@@ -4,6 +4,7 @@ import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, da
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { requireContestManager } from "~/.server/contest/access";
+import { closeExpiredEntries } from "~/.server/contest/entries";
 import { perfectCount, prizeDraws, recheckPrizeDraw, runPrizeDraw } from "~/.server/contest/prize-draws";
 import { contestSummary, organisationLevels, organisationTable, trainerRanking } from "~/.server/contest/results";
 import { FormMessage, Notice, buttonClass, inputClass, secondaryButtonClass } from "~/components/ui/form";
@@ -31,6 +32,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const query = searchParamsOf(request, ResultsQuerySchema);
   // A threshold out of range is said beside the table, which keeps the default: the page still shows.
   const threshold = AwardThresholdSchema.safeParse(query.threshold);
+  // Entries the close left open are counted as what they are, not as still being answered (decision 090).
+  await closeExpiredEntries(new Date(), { contestId });
   const { units, chosen } = await organisationLevels(contestId, query.unit ?? null);
   const [contest, ranking, table, draws, perfect] = await Promise.all([
     contestSummary(contestId),

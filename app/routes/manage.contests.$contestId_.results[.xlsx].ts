@@ -1,5 +1,6 @@
 import { type LoaderFunctionArgs } from "@remix-run/node";
 import { requireContestManager } from "~/.server/contest/access";
+import { closeExpiredEntries } from "~/.server/contest/entries";
 import { exportContestResults } from "~/.server/contest/results-export";
 import { contestSummary, organisationLevels, organisationTable } from "~/.server/contest/results";
 import { downloadResponse } from "~/.server/http/download";
@@ -13,6 +14,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const { user, contestId } = await requireContestManager(request, params.contestId);
   const query = searchParamsOf(request, ResultsQuerySchema);
   const threshold = AwardThresholdSchema.safeParse(query.threshold);
+  // Entries the close left open are counted as what they are, not as still being answered (decision 090).
+  await closeExpiredEntries(new Date(), { contestId });
   const [{ chosen }, contest] = await Promise.all([organisationLevels(contestId, query.unit ?? null), contestSummary(contestId)]);
   const table = chosen ? await organisationTable(contestId, chosen, threshold.success ? threshold.data : DEFAULT_AWARD_THRESHOLD) : null;
   const file = await exportContestResults(user.id, contest, user.grants, table);

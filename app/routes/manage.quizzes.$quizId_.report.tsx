@@ -1,6 +1,7 @@
 import { type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { requireQuizManager } from "~/.server/quiz/access";
+import { closeExpiredAttempts } from "~/.server/quiz/attempts";
 import { quizTitle } from "~/.server/quiz/quizzes";
 import { describeEvidence, flaggedAttempts, participation, questionStats, scores } from "~/.server/quiz/reports";
 import { secondaryButtonClass } from "~/components/ui/form";
@@ -20,6 +21,8 @@ const TYPE_LABELS: Record<string, string> = { single: "单选", multiple: "多�
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { user, quizId } = await requireQuizManager(request, params.quizId);
   const scope = scopePaths(user.grants, "quizzes:manage");
+  // Attempts past their deadline are graded before the figures are read, not counted as in progress (decision 090).
+  await closeExpiredAttempts(new Date(), { quizIds: [quizId] });
   const [title, part, score, questions, flagged] = await Promise.all([
     quizTitle(quizId),
     participation(quizId, scope),

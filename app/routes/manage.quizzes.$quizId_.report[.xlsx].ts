@@ -1,6 +1,7 @@
 import { type LoaderFunctionArgs } from "@remix-run/node";
 import { downloadResponse } from "~/.server/http/download";
 import { requireQuizManager } from "~/.server/quiz/access";
+import { closeExpiredAttempts } from "~/.server/quiz/attempts";
 import { quizTitle } from "~/.server/quiz/quizzes";
 import { exportQuizReport } from "~/.server/quiz/report-export";
 
@@ -8,6 +9,8 @@ import { exportQuizReport } from "~/.server/quiz/report-export";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { user, quizId } = await requireQuizManager(request, params.quizId);
+  // Attempts past their deadline are graded before the figures are read (decision 090).
+  await closeExpiredAttempts(new Date(), { quizIds: [quizId] });
   const title = await quizTitle(quizId);
   const file = await exportQuizReport(user.id, { id: quizId, title }, user.grants);
   return downloadResponse(file, `quiz-${quizId}-report.xlsx`);

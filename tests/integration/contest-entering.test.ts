@@ -21,6 +21,7 @@ let paper: PaperModule;
 let entries: typeof import("../../app/.server/contest/entries");
 let intake: typeof import("../../app/.server/contest/intake");
 let results: typeof import("../../app/.server/contest/results");
+let prizeDraws: typeof import("../../app/.server/contest/prize-draws");
 let db: typeof import("../../app/.server/db");
 const f = testDb.factory;
 const qf = openQuizFactory(f.db);
@@ -53,6 +54,7 @@ beforeAll(async () => {
   entries = await import("../../app/.server/contest/entries");
   intake = await import("../../app/.server/contest/intake");
   results = await import("../../app/.server/contest/results");
+  prizeDraws = await import("../../app/.server/contest/prize-draws");
   db = await import("../../app/.server/db");
 });
 afterAll(async () => {
@@ -305,6 +307,34 @@ describe("entries past their deadline", () => {
       { state: "expired", score: 0 },
       { state: "expired", score: 0 },
     ]);
+  });
+
+  it("are collected by the prize draw itself, so a perfect paper the close left open is in its pool", async () => {
+    const cf = openContestFactory(f.db);
+    const closesAt = new Date(Date.now() - 60_000);
+    const contestId = cf.contest({ title: "截止抽奖", unitId: ids.root, createdById: ids.p6, audiences: [{ unitId: ids.branch }], closesAt });
+    const items = [{ questionId: bankQuestionIds(banks.c)[0], points: 10000 }];
+    const perfect = [{ position: 1, response: "A", correct: true, points: 10000, receivedAt: new Date(closesAt.getTime() - 60_000) }];
+    const startedAt = new Date(closesAt.getTime() - 10 * 60_000);
+    const handedIn = cf.entry({
+      contestId,
+      personId: ids.p1,
+      items,
+      startedAt,
+      state: "submitted",
+      score: 10000,
+      correct: 1,
+      finishedAt: startedAt,
+      answers: perfect,
+    });
+    const leftOpen = cf.entry({ contestId, personId: ids.p2, items, startedAt, deadlineAt: closesAt, answers: perfect });
+    const draw = await prizeDraws.runPrizeDraw(ids.p6, contestId, 5);
+    expect(draw.pool).toEqual([handedIn, leftOpen]);
+    expect(f.db.prepare("SELECT state, score, finishedAt = deadlineAt AS atDeadline FROM ContestEntry WHERE id = ?").get(leftOpen)).toEqual({
+      state: "expired",
+      score: 10000,
+      atDeadline: 1,
+    });
   });
 });
 

@@ -233,6 +233,21 @@ describe("the quiz report", () => {
     expect(new Set(theirs.map((r) => `${r[0]} ${r[3]}`))).toEqual(new Set(["** ***"]));
   });
 
+  it("grades an attempt left open past its deadline before counting it, rather than as someone still answering", async () => {
+    const open = server.factory.db
+      .prepare("SELECT a.id FROM QuizAttempt a JOIN Person p ON p.id = a.personId WHERE p.number = 'a8' AND a.quizId = ?")
+      .get(quizId) as {
+      id: number;
+    };
+    server.factory.db
+      .prepare("UPDATE QuizAttempt SET deadlineAt = ? WHERE id = ?")
+      .run(new Date(Date.now() - 60_000).toISOString().replace("Z", "+00:00"), open.id);
+    // Nobody reads a8's pages: the trainer's report collects it (decision 090).
+    const page = plain((await (await as("TR")).get(`/manage/quizzes/${quizId}/report`)).text);
+    expect(page).not.toContain("正在作答");
+    expect(server.factory.db.prepare("SELECT state FROM QuizAttempt WHERE id = ?").get(open.id)).toEqual({ state: "expired" });
+  });
+
   it("refuses learners and trainers of other units, and unknown quizzes alike", async () => {
     const learner = await as("a1");
     expect((await learner.get(`/manage/quizzes/${quizId}/report`)).status).toBe(403);

@@ -1,7 +1,9 @@
-import { describe, expect, it } from "vitest";
-import { repeatWhileWorking } from "~/.server/repeat-while-working";
+import { describe, expect, it, vi } from "vitest";
+import { closeEach, repeatWhileWorking } from "~/.server/expired-sweeps";
+import { allowConsoleError } from "../setup/console";
 
-// The sweeper's tick for expired papers (decision 090): batches of 500 until none is left, within its budget.
+// Closing expired papers in bulk (decision 090): each of a batch in turn, a failing one logged and passed
+// over; batches of 500 until none is left, within the tick's budget.
 
 /** A backlog of `n` closed `limit` at a time, each batch taking `ms`; counts the batches run. */
 function backlog(n: number, limit: number, ms = 0) {
@@ -36,5 +38,29 @@ describe("repeatWhileWorking", () => {
     expect(state.left).toBeGreaterThan(0);
     // Every batch started before the time was up: a few of 20 ms each in 100 ms, not all 200.
     expect(state.batches).toBeLessThan(20);
+  });
+});
+
+describe("closeEach", () => {
+  it("closes every item after one whose closing throws, logs that one by id, and counts only those closed", async () => {
+    allowConsoleError();
+    const errors = vi.spyOn(console, "error");
+    const tried: number[] = [];
+    const closed = await closeEach(
+      [1, 2, 3, 4],
+      async (id) => {
+        tried.push(id);
+        if (id === 2) throw new Error("grading failed");
+        return id !== 4; // 4: closed meanwhile by someone else
+      },
+      "quiz attempt",
+      (id) => id,
+    );
+    expect(tried).toEqual([1, 2, 3, 4]);
+    expect(closed).toBe(2);
+    const logged = errors.mock.calls.map((c) => c.map(String).join(" ")).join("\n");
+    expect(logged).toContain("closing an expired quiz attempt failed");
+    expect(logged).toContain("grading failed");
+    expect(logged).toContain(`"id":2`);
   });
 });

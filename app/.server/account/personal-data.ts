@@ -23,6 +23,8 @@ import {
 import { type AuditAction, audit } from "../audit";
 import { AUDIT_ACTION_LABELS } from "../audit-labels";
 import { prisma } from "../db";
+import { closeExpiredEntries } from "../contest/entries";
+import { closeExpiredAttempts } from "../quiz/attempts";
 import { discussionOf } from "../discussion/posts";
 import { notificationDataOf } from "../notify/preferences";
 import { minutesToClock } from "~/lib/notification-schedule";
@@ -69,6 +71,8 @@ const optionsText = (json: string | null) =>
 const AUDIT_LIMIT = 2000;
 
 export async function personalData(personId: number, currentSessionId: string | null, now = new Date()): Promise<PersonalData> {
+  // The person's own papers past their deadline are closed first, as any read of their own does (decision 090).
+  await Promise.all([closeExpiredAttempts(now, { personId }), closeExpiredEntries(now, { personId })]);
   const [
     person,
     statusChanges,

@@ -13,6 +13,7 @@ import { type Grant } from "~/lib/permissions";
 import { personFieldsFor } from "~/lib/mask";
 import { audit } from "../audit";
 import { prisma } from "../db";
+import { closeExpiredAttempts } from "../quiz/attempts";
 import { courseFinished, lessonCounts, lessonsFinished } from "../hours/required-courses";
 import { type ClassRecord } from "./results-access";
 import { organiserQuizzes } from "./schedule";
@@ -112,6 +113,8 @@ async function liveInputs(classId: number, rule: GradingRule, personIds: number[
   const examQuizId = items.find((i) => i.kind === "exam" && i.quizId !== null)?.quizId ?? null;
   const makeupOf = new Map(makeups.map((m) => [m.personId, m.quizId]));
   const quizIds = [...new Set([...(examQuizId ? [examQuizId] : []), ...makeups.map((m) => m.quizId)])];
+  // An exam or 补考 attempt past its deadline is graded first, so its grade counts (decision 090).
+  await closeExpiredAttempts(new Date(), { quizIds });
 
   const [attendance, grades, submissions] = await Promise.all([
     prisma.activityAttendance.findMany({

@@ -2,6 +2,7 @@ import crypto from "node:crypto";
 import { optionOrder, shuffled } from "~/lib/quiz-shuffle";
 import { PAPER_HEAD, SOONEST_CLOSING_FIRST, paperWindow, papersOpenTo } from "../audience/open-papers";
 import { prisma, sqlDb } from "../db";
+import { closeEach } from "../expired-sweeps";
 import { type CreditResult, creditHours, creditHoursOn } from "../hours/ledger";
 import { OWN_CREDIT_SETTINGS, withholdsOwnCredit } from "../hours/self-credit";
 import { bankOrderOf, drawPaper, paperDeadline, parseJson, presentedOptions, presentedResponse } from "../quiz/paper";
@@ -21,7 +22,7 @@ const entrySelect = { id: true, state: true, score: true, maxScore: true, correc
 /** The contests open to the person, with their own entry in each. */
 export async function contestsForPerson(personId: number, now = new Date()) {
   const contests = await papersOpenTo(personId, now, {
-    closeExpired: closeExpiredEntries,
+    closeExpired: (now, personId) => closeExpiredEntries(now, { personId }),
     read: (where) =>
       prisma.contest.findMany({
         where,
@@ -77,7 +78,7 @@ type OpenContestRow = {
  * read in two prepared statements on the raw connection, as every step of a contest morning asks it.
  */
 export async function contestForPerson(personId: number, contestId: number, now = new Date()) {
-  await closeExpiredEntries(now, personId);
+  await closeExpiredEntries(now, { personId });
   const db = sqlDb();
   const row = Number.isSafeInteger(contestId)
     ? await db.get<OpenContestRow>(
@@ -171,7 +172,7 @@ export async function requireEntryOfContest(personId: number, entryId: number, c
  * answers already stored. Nothing here says which option is right.
  */
 export async function entryForAnswering(personId: number, entryId: number, now = new Date()) {
-  await closeExpiredEntries(now, personId);
+  await closeExpiredEntries(now, { personId });
   const entry = await ownEntry(personId, entryId);
   const db = sqlDb();
   const items = (
@@ -267,7 +268,7 @@ export async function creditContestEntry(contestId: number, personId: number, ea
 
 /** Hands in the person's paper; a second submit is refused and changes nothing. */
 export async function submitEntry(personId: number, entryId: number, now = new Date()) {
-  await closeExpiredEntries(now, personId);
+  await closeExpiredEntries(now, { personId });
   const entry = await ownEntry(personId, entryId);
   if (entry.state !== "in_progress") throw new AppError("closed", entry.state === "expired" ? "作答时间已到，系统已自动交卷" : "您已经交卷");
   if (!(await finish(entry, "submitted", now))) throw new AppError("closed", "您已经交卷");
@@ -275,20 +276,24 @@ export async function submitEntry(personId: number, entryId: number, now = new D
 
 /**
  * Closes entries past their deadline with what was stored before it: one person's, before a read of
- * their own (so they see their result at once), or, for the sweeper, everyone's, 500 at a time. A read
+ * their own (so they see their result at once), one contest's (before its prize draw), or, for the
+ * sweeper, everyone's; 500 at a time. A read
  * never closes other people's: at a contest's close thousands of entries expire together, and every
  * page of every phone closing the same ones would be the crowd's work on each request.
  */
-export async function closeExpiredEntries(now = new Date(), personId?: number): Promise<number> {
-  const whose = personId === undefined ? sql`` : sql` AND "personId" = ${personId}`;
+export async function closeExpiredEntries(now = new Date(), of?: { personId: number } | { contestId: number }): Promise<number> {
+  const whose = !of ? sql`` : "personId" in of ? sql` AND "personId" = ${of.personId}` : sql` AND "contestId" = ${of.contestId}`;
   const due = (
     await sqlDb().all<{ id: number; contestId: number; personId: number; startedAt: string; deadlineAt: string }>(
       sql`SELECT "id", "contestId", "personId", "startedAt", "deadlineAt" FROM "ContestEntry" WHERE "state" = 'in_progress' AND "deadlineAt" <= ${now}${whose} LIMIT 500`,
     )
   ).map((e) => ({ ...e, startedAt: new Date(e.startedAt), deadlineAt: new Date(e.deadlineAt) }));
-  let closed = 0;
-  for (const entry of due) if (await finish(entry, "expired", now)) closed++;
-  return closed;
+  return closeEach(
+    due,
+    (entry) => finish(entry, "expired", now),
+    "contest entry",
+    (entry) => entry.id,
+  );
 }
 
 /** The person's consent to appear by name in the public ranking (their own entry only). */

@@ -3,11 +3,16 @@ import { drawPrizeWinners, verifyPrizeDraw } from "~/lib/prize-draw";
 import { audit } from "../audit";
 import { prisma } from "../db";
 import { AppError } from "~/lib/app-error";
+import { repeatWhileWorking } from "../expired-sweeps";
 import { type RawClient, query, sql, transactionLock } from "../sql";
+import { closeExpiredEntries } from "./entries";
 
 // The prize draw among perfect papers, once per contest, after it closed. The server makes the seed
 // (crypto) only when the pool is fixed, so nobody can pick a seed that favours someone; the seed, the
 // pool and the winners are stored and shown, and anyone can re-run the draw (app/lib/prize-draw.ts).
+
+/** How long a draw may go on collecting the entries its contest's close left open (500 at a time). */
+const COLLECT_BEFORE_DRAW_MS = 3_000;
 
 export type StoredDraw = { id: number; seed: string; pool: number[]; winners: number[]; createdAt: Date; createdByName: string | null };
 
@@ -30,6 +35,9 @@ export async function runPrizeDraw(actorId: number, contestId: number, prizes: n
   const contest = await prisma.contest.findUnique({ where: { id: contestId }, select: { closesAt: true } });
   if (!contest) throw new AppError("invalid", "竞赛不存在");
   if (contest.closesAt.getTime() > now.getTime()) throw new AppError("invalid", "竞赛截止后才能抽奖");
+  // Entries the close left open are collected first (the sweeper would, within half a minute): the
+  // pool is of finished papers, and none of them is still being answered after the close.
+  await repeatWhileWorking(COLLECT_BEFORE_DRAW_MS, () => closeExpiredEntries(now, { contestId }))();
   const inProgress = await prisma.contestEntry.count({ where: { contestId, state: "in_progress" } });
   if (inProgress > 0) throw new AppError("invalid", `还有 ${inProgress} 份答卷未结束，请待全部交卷或到时后再抽奖`);
   const seed = crypto.randomBytes(16).toString("hex");

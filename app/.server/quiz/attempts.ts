@@ -11,6 +11,7 @@ import { classQuizIdsFor } from "../audience/class-papers";
 import { PAPER_HEAD, SOONEST_CLOSING_FIRST, paperOpenTo, papersOpenTo } from "../audience/open-papers";
 import { auditOn } from "../audit";
 import { prisma, sqlDb } from "../db";
+import { closeEach } from "../expired-sweeps";
 import { type CreditResult, creditHours } from "../hours/ledger";
 import { OWN_CREDIT_SETTINGS, withholdsOwnCredit } from "../hours/self-credit";
 import { type Sql, type SqlRunner, type SqlTx, forShare, inList, join, sql } from "../sql";
@@ -44,7 +45,7 @@ type FinishedState = z.infer<typeof FinishedStateSchema>;
 /** The published quizzes whose audience covers the person, with the person's attempts and grade. */
 export async function quizzesForPerson(personId: number, now = new Date()) {
   const quizzes = await papersOpenTo(personId, now, {
-    closeExpired: closeExpiredAttempts,
+    closeExpired: closeOwnExpiredAttempts,
     linked: classQuizIdsFor,
     read: (where) =>
       prisma.quiz.findMany({
@@ -80,7 +81,7 @@ export async function quizzesForPerson(personId: number, now = new Date()) {
 /** One quiz as its intro page shows it, or a 404 when the person is not in its audience. */
 export async function quizForPerson(personId: number, quizId: number, now = new Date()) {
   const quiz = await paperOpenTo(personId, quizId, now, {
-    closeExpired: closeExpiredAttempts,
+    closeExpired: closeOwnExpiredAttempts,
     linked: classQuizIdsFor,
     missing: () => new AppError("not_found", "没有找到这个测验，或它不面向您"),
     read: (where) =>
@@ -128,7 +129,7 @@ function inProgressId(attempts: { id: number; state: string }[]): number | null 
  */
 export async function startAttempt(personId: number, quizId: number, now = new Date()): Promise<{ attemptId: number; resumed: boolean }> {
   const quiz = await paperOpenTo(personId, quizId, now, {
-    closeExpired: closeExpiredAttempts,
+    closeExpired: closeOwnExpiredAttempts,
     linked: classQuizIdsFor,
     missing: () => new AppError("not_eligible", "这个测验不面向您，不能作答"),
     read: (where) =>
@@ -275,7 +276,7 @@ function bankOrderFor(q: CachedQuestion, optionOrder: string | null): string[] {
  * explanation, no bank letters); once finished, the review as `getReview` gives it.
  */
 export async function getAttemptPage(personId: number, attemptId: number, now = new Date()) {
-  await closeExpiredAttempts(now, personId);
+  await closeOwnExpiredAttempts(now, personId);
   const head = await attemptHead(personId, attemptId);
   if (!head) throw NOT_FOUND();
   const quiz = { id: head.quizId, title: head.title, layout: QuizLayoutSchema.parse(head.layout) };
@@ -487,20 +488,29 @@ export async function submitAttempt(personId: number, attemptId: number, now = n
 
 // ---------- closing and grading ----------
 
+/** Before a read of the person's own papers (decision 090). */
+function closeOwnExpiredAttempts(now: Date, personId: number) {
+  return closeExpiredAttempts(now, { personId });
+}
+
 /**
  * Grades attempts in progress whose deadline has passed, as "expired", with what was saved: one person's,
- * before a read of their own, or, for the sweeper, everyone's, 500 at a time (as contest entries:
- * `closeExpiredEntries`).
+ * before a read of their own; some quizzes', before their figures are read (a report, a class's 结业
+ * list); or, for the sweeper, everyone's; 500 at a time (as contest entries: `closeExpiredEntries`).
  */
-export async function closeExpiredAttempts(now = new Date(), personId?: number): Promise<number> {
+export async function closeExpiredAttempts(now = new Date(), of?: { personId: number } | { quizIds: readonly number[] }): Promise<number> {
+  if (of && "quizIds" in of && of.quizIds.length === 0) return 0;
   // One query on the (state, deadlineAt) index, or the (personId, state) one; almost always empty.
-  const whose = personId === undefined ? sql`` : sql` AND "personId" = ${personId}`;
+  const whose = !of ? sql`` : "personId" in of ? sql` AND "personId" = ${of.personId}` : sql` AND "quizId" ${inList(of.quizIds)}`;
   const due = await sqlDb().all<{ id: number }>(
     sql`SELECT "id" FROM "QuizAttempt" WHERE "state" = 'in_progress' AND "deadlineAt" <= ${now}${whose} ORDER BY "deadlineAt" LIMIT 500`,
   );
-  let closed = 0;
-  for (const a of due) if (await finishAttempt(a.id, "expired", now)) closed++;
-  return closed;
+  return closeEach(
+    due,
+    (a) => finishAttempt(a.id, "expired", now),
+    "quiz attempt",
+    (a) => a.id,
+  );
 }
 
 type GradedItemRow = { id: number; maxMark: number; response: string | null; answeredAt: string | Date | null; questionId: number; updatedAt: string | Date };
