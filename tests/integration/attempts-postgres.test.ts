@@ -1,13 +1,14 @@
-import crypto from "node:crypto";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freshPostgresDatabase, type TestDatabase } from "../support/postgres";
+import { type TestDatabase } from "../support/postgres";
+import { type AppOnPostgres, appOnPostgres, lockWaits } from "../support/postgres-races";
 
 // Attempt save against finish on PostgreSQL (decision 074): the app's own functions on a database of
 // this file's own on the test cluster, each on a connection of the `pg` pool, and a third connection
 // holding a row lock so that the two meet in the order each case needs. An acknowledged save must be
 // among the scored answers or refused; never stored and left out of the score.
 
+let onPg: AppOnPostgres;
 let database: TestDatabase;
 let app: typeof import("~/.server/db");
 let attempts: typeof import("~/.server/quiz/attempts");
@@ -18,13 +19,9 @@ let quizId: number;
 const QUESTIONS = 3;
 
 beforeAll(async () => {
-  database = await freshPostgresDatabase();
-  process.env.DATABASE_URL = database.url;
-  process.env.CERT_SECRET ??= crypto.randomBytes(32).toString("base64url");
-  app = await import("~/.server/db");
+  onPg = await appOnPostgres();
+  ({ database, app, monitor } = onPg);
   attempts = await import("~/.server/quiz/attempts");
-  monitor = new pg.Client({ connectionString: database.url });
-  await monitor.connect();
 
   const { prisma } = app;
   const unit = await prisma.orgUnit.create({ data: { name: "测试党委", kind: "committee", path: "/", depth: 0 } });
@@ -65,28 +62,8 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  await monitor?.end();
-  await (app?.sqlDb() as { end?: () => Promise<void> } | undefined)?.end?.();
-  await app?.prisma.$disconnect();
-  await database?.drop();
+  await onPg?.close();
 });
-
-/** Resolves when `n` connections of the database wait for a lock (or `done` settles first). */
-async function lockWaits(n: number, done?: Promise<unknown>) {
-  let settled = false;
-  void done?.then(
-    () => (settled = true),
-    () => (settled = true),
-  );
-  for (const t0 = Date.now(); Date.now() - t0 < 20_000;) {
-    const { rows } = await monitor.query<{ n: number }>(
-      `SELECT COUNT(*)::int AS "n" FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
-    );
-    if (rows[0].n >= n || settled) return;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new Error(`no ${n} connections waiting for a lock within 20 s`);
-}
 
 /** A new attempt with every answer wrong (B), its paper read as the page reads it (so a save is the one statement). */
 async function attemptAnsweredWrong() {
@@ -130,11 +107,11 @@ describe("attempt save against finish, on PostgreSQL", () => {
     const release = await holdItem(attemptId, 1);
     // The save reads the attempt open (FOR SHARE) and then waits for the item's row.
     const save = attempts.saveAnswer(personId, attemptId, 1, ["A"]);
-    await lockWaits(1);
+    await lockWaits(monitor, 1);
     // The hand-in's claim of the attempt now waits for the save; without the shared lock it would
     // claim, read the old answer and grade it while the save goes on to store the new one.
     const submit = attempts.submitAttempt(personId, attemptId);
-    await lockWaits(2, submit);
+    await lockWaits(monitor, 2, submit);
     await release();
     expect(await save).toEqual({ status: "saved" });
     await submit;
@@ -148,10 +125,10 @@ describe("attempt save against finish, on PostgreSQL", () => {
     const release = await holdItem(attemptId, 1);
     // The hand-in claims the attempt, reads the answers and waits to write the marks (item 1 is held).
     const submit = attempts.submitAttempt(personId, attemptId);
-    await lockWaits(1);
+    await lockWaits(monitor, 1);
     // The save's check waits for the claim's commit, then finds the attempt closed.
     const save = attempts.saveAnswer(personId, attemptId, 2, ["A"]);
-    await lockWaits(2, save);
+    await lockWaits(monitor, 2, save);
     await release();
     await submit;
     await expect(save).rejects.toThrow("本次作答已经结束");

@@ -1,7 +1,7 @@
-import crypto from "node:crypto";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freshPostgresDatabase, type TestDatabase } from "../support/postgres";
+import { type TestDatabase } from "../support/postgres";
+import { type AppOnPostgres, appOnPostgres, holdTable, lockWaits } from "../support/postgres-races";
 
 // Background work and read-then-write decisions with several nodes on one PostgreSQL database
 // (decision 082), on a database of this file's own on the test cluster. Two claimants race on two
@@ -9,6 +9,7 @@ import { freshPostgresDatabase, type TestDatabase } from "../support/postgres";
 // a third connection holds a table lock until both have read and wait, so that without the fix both
 // would write.
 
+let onPg: AppOnPostgres;
 let database: TestDatabase;
 let app: typeof import("~/.server/db");
 let monitor: pg.Client;
@@ -16,12 +17,8 @@ let unitId: number;
 let personId: number;
 
 beforeAll(async () => {
-  database = await freshPostgresDatabase();
-  process.env.DATABASE_URL = database.url;
-  process.env.CERT_SECRET ??= crypto.randomBytes(32).toString("base64url");
-  app = await import("~/.server/db");
-  monitor = new pg.Client({ connectionString: database.url });
-  await monitor.connect();
+  onPg = await appOnPostgres();
+  ({ database, app, monitor } = onPg);
   const { prisma } = app;
   const unit = await prisma.orgUnit.create({ data: { name: "测试党委", kind: "committee", path: "/", depth: 0 } });
   await prisma.orgUnit.update({ where: { id: unit.id }, data: { path: `/${unit.id}/` } });
@@ -31,35 +28,8 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  await monitor?.end();
-  await (app?.sqlDb() as { end?: () => Promise<void> } | undefined)?.end?.();
-  await app?.prisma.$disconnect();
-  await database?.drop();
+  await onPg?.close();
 });
-
-/** Resolves when `n` connections of the database wait for a lock (a row, a table or an advisory lock). */
-async function lockWaits(n: number) {
-  for (const t0 = Date.now(); Date.now() - t0 < 20_000;) {
-    const { rows } = await monitor.query<{ n: number }>(
-      `SELECT COUNT(*)::int AS "n" FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
-    );
-    if (rows[0].n >= n) return;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new Error(`no ${n} connections waiting for a lock within 20 s`);
-}
-
-/** A third connection holding `LOCK TABLE … IN SHARE MODE`: others may read the table, and wait to write it. */
-async function holdTable(table: string) {
-  const blocker = new pg.Client({ connectionString: database.url });
-  await blocker.connect();
-  await blocker.query("BEGIN");
-  await blocker.query(`LOCK TABLE "${table}" IN SHARE MODE`);
-  return async () => {
-    await blocker.query("COMMIT");
-    await blocker.end();
-  };
-}
 
 describe("the background lock (a sweeper tick on one node at a time)", () => {
   it("runs on one of two nodes trying at once; the other skips without waiting, and a dead holder's lock passes on", async () => {
@@ -210,10 +180,10 @@ describe("read-then-write decisions of two secretaries or trainers on two nodes"
       });
     }
     // Both read "no draw yet" before either inserts: the inserts wait for the held table lock.
-    const release = await holdTable("ContestPrizeDraw");
+    const release = await holdTable(database.url, "ContestPrizeDraw");
     const draws = Promise.allSettled([runPrizeDraw(personId, contest.id, 2), runPrizeDraw(personId, contest.id, 2)]);
     try {
-      await lockWaits(2);
+      await lockWaits(monitor, 2);
     } finally {
       await release();
     }
@@ -235,10 +205,10 @@ describe("read-then-write decisions of two secretaries or trainers on two nodes"
     const college = await unit("学院", "college", root);
     const [b1, b2, b3] = [await unit("一支部", "branch", college), await unit("二支部", "branch", college), await unit("三支部", "branch", college)];
     const group = await unit("党小组", "group", b1);
-    const release = await holdTable("OrgUnit");
+    const release = await holdTable(database.url, "OrgUnit");
     const moves = Promise.allSettled([moveUnit(personId, group.id, b2.id), moveUnit(personId, group.id, b3.id)]);
     try {
-      await lockWaits(2);
+      await lockWaits(monitor, 2);
     } finally {
       await release();
     }
@@ -261,15 +231,15 @@ describe("read-then-write decisions of two secretaries or trainers on two nodes"
     const member = await prisma.person.create({ data: { number: "P0002", name: "李四", category: "student", unitId, politicalStatus: "member" } });
     // Every one of the three reads before any writes: without the locks each read what it decided on
     // (no one in the college, the branch and the college open) and all three went through.
-    const releaseUnits = await holdTable("OrgUnit");
-    const releasePeople = await holdTable("Person");
+    const releaseUnits = await holdTable(database.url, "OrgUnit");
+    const releasePeople = await holdTable(database.url, "Person");
     const outcomes = Promise.allSettled([
       archiveUnit(personId, college.id),
       updatePerson(personId, member.id, { name: "李四", unitId: branch.id, cadreLevel: "none", isCommitteeMember: false, committeeRole: null }),
       createUnit(personId, { parentId: college.id, name: "新支部", kind: "branch", branchType: "student" }),
     ]);
     try {
-      await lockWaits(3);
+      await lockWaits(monitor, 3);
     } finally {
       await releasePeople();
       await releaseUnits();
@@ -302,13 +272,13 @@ describe("read-then-write decisions of two secretaries or trainers on two nodes"
     const holder = await prisma.person.create({ data: { number: "P0003", name: "王五", category: "staff", unitId, politicalStatus: "member" } });
     // The grant has checked its unit open and waits to write; the archive starts meanwhile. Checked outside
     // the grant's transaction, the archive went through at once and the grant then landed in an archived unit.
-    const releaseGrants = await holdTable("RoleGrant");
+    const releaseGrants = await holdTable(database.url, "RoleGrant");
     const granted = addGrant(personId, holder.id, "secretary", college.id);
     let archived: Promise<void>;
     try {
-      await lockWaits(1);
+      await lockWaits(monitor, 1);
       archived = archiveUnit(personId, college.id);
-      await lockWaits(2);
+      await lockWaits(monitor, 2);
     } finally {
       await releaseGrants();
     }

@@ -1,7 +1,7 @@
-import crypto from "node:crypto";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freshPostgresDatabase, type TestDatabase } from "../support/postgres";
+import { type TestDatabase } from "../support/postgres";
+import { type AppOnPostgres, appOnPostgres, holdTable, lockWaits } from "../support/postgres-races";
 
 // A contest hand-in against another node's batch of answers on PostgreSQL (decision 074): the app's
 // own functions on a database of this file's own on the test cluster. "The other node" is a second
@@ -11,6 +11,7 @@ import { freshPostgresDatabase, type TestDatabase } from "../support/postgres";
 // nodes. A third connection holds a lock so that they meet in the order each case needs. An answer
 // acknowledged as saved is in the score; one refused is not stored; nothing stored is left out.
 
+let onPg: AppOnPostgres;
 let database: TestDatabase;
 let app: typeof import("~/.server/db");
 let entries: typeof import("~/.server/contest/entries");
@@ -24,14 +25,10 @@ const QUESTIONS = 8;
 const POINTS = 100;
 
 beforeAll(async () => {
-  database = await freshPostgresDatabase();
-  process.env.DATABASE_URL = database.url;
-  process.env.CERT_SECRET ??= crypto.randomBytes(32).toString("base64url");
-  app = await import("~/.server/db");
+  onPg = await appOnPostgres();
+  ({ database, app, monitor } = onPg);
   entries = await import("~/.server/contest/entries");
   intake = await import("~/.server/contest/intake");
-  monitor = new pg.Client({ connectionString: database.url });
-  await monitor.connect();
 
   const { prisma } = app;
   const unit = await prisma.orgUnit.create({ data: { name: "测试党委", kind: "committee", path: "/", depth: 0 } });
@@ -72,28 +69,8 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  await monitor?.end();
-  await (app?.sqlDb() as { end?: () => Promise<void> } | undefined)?.end?.();
-  await app?.prisma.$disconnect();
-  await database?.drop();
+  await onPg?.close();
 });
-
-/** Resolves when `n` connections of the database wait for a lock (or `done` settles first). */
-async function lockWaits(n: number, done?: Promise<unknown>) {
-  let settled = false;
-  void done?.then(
-    () => (settled = true),
-    () => (settled = true),
-  );
-  for (const t0 = Date.now(); Date.now() - t0 < 20_000;) {
-    const { rows } = await monitor.query<{ n: number }>(
-      `SELECT COUNT(*)::int AS "n" FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
-    );
-    if (rows[0].n >= n || settled) return;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new Error(`no ${n} connections waiting for a lock within 20 s`);
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -147,15 +124,8 @@ async function holdAnswerKey(entryId: number, position: number) {
  * grants another FOR SHARE beside it even while the hand-in's FOR UPDATE waits, so the batch would
  * overtake the hand-in.)
  */
-async function holdEntryWrites() {
-  const blocker = new pg.Client({ connectionString: database.url });
-  await blocker.connect();
-  await blocker.query("BEGIN");
-  await blocker.query(`LOCK TABLE "ContestEntry" IN SHARE MODE`);
-  return async () => {
-    await blocker.query("COMMIT");
-    await blocker.end();
-  };
+function holdEntryWrites() {
+  return holdTable(database.url, "ContestEntry");
 }
 
 async function scored(entryId: number) {
@@ -187,11 +157,11 @@ describe("contest hand-in against another node's answers, on PostgreSQL", () => 
     const release = await holdAnswerKey(e.entryId, 2);
     // The other node's batch reads the entry in progress (FOR SHARE) and then waits for the key.
     const save = otherNode.answer(e.personId, e.entryId, 2, e.right(2));
-    await lockWaits(1, save);
+    await lockWaits(monitor, 1, save);
     // The hand-in's claim of the entry now waits for that batch; without the shared lock it would
     // claim, sum the answers without this one and commit, and the batch would then store it.
     const submit = entries.submitEntry(e.personId, e.entryId);
-    await lockWaits(2, submit);
+    await lockWaits(monitor, 2, submit);
     await release();
     expect(await save).toEqual({ status: "saved" });
     await submit;
@@ -209,10 +179,10 @@ describe("contest hand-in against another node's answers, on PostgreSQL", () => 
     const release = await holdEntryWrites();
     // The hand-in claims the entry (FOR UPDATE) and waits to write its score.
     const submit = entries.submitEntry(e.personId, e.entryId);
-    await lockWaits(1, submit);
+    await lockWaits(monitor, 1, submit);
     // The batch's check waits for the claim's commit, then finds the entry handed in.
     const save = otherNode.answer(e.personId, e.entryId, 2, e.right(2));
-    await lockWaits(2, save);
+    await lockWaits(monitor, 2, save);
     await release();
     await submit;
     await expect(save).rejects.toMatchObject({ code: "closed", message: "本次参赛已经结束，这道题的答案未被接收" });
