@@ -4,16 +4,20 @@ import { seedDemoContest } from "../../prisma/seed";
 import { pageInReply } from "../../app/lib/autosave";
 import { decodeSingleFetch } from "./single-fetch";
 
-// What the contest scenarios that speak as the hydrated page share (contest-step-cost, contest-close): a
+// What the contest scenarios that speak as the hydrated page share (contest-morning, contest-step-cost,
+// contest-close): a
 // fresh demo contest, the contest page's data in a `.data` reply, and the server's CPU time from /proc.
 
 const ROUTE = "routes/contests.$contestId";
 
+/** A question of the paper as the page shows it: its position, type and options (their values, as sent back). */
+export type ContestPageItem = { position: number; type: string; options: { value: string }[] };
+
 export type ContestPageData = {
-  mode: string;
+  mode: "intro" | "answering" | "result";
   entryId: number | null;
-  items: { position: number; type: string; options: { value: string }[] }[] | null;
-  result: { state: string; score: number } | null;
+  items: ContestPageItem[] | null;
+  result: { state: string; score: number; place: { place: number } | null; ranking: unknown[] } | null;
 };
 
 /** The contest page's data in a route's single-fetch reply (`GET /contests/:id.data`). */

@@ -23,8 +23,9 @@ import {
   storedResponse,
 } from "../lib/morning";
 import { type BenchContext, type Row, formatTable } from "../lib/report";
+import { type ContestPageData, type ContestPageItem, contestPageData, contestPageInReply } from "../lib/contest-pages";
 import { decodeSingleFetch } from "../lib/single-fetch";
-import { PAGE_IN_REPLY, pageInReply } from "../../app/lib/autosave";
+import { PAGE_IN_REPLY } from "../../app/lib/autosave";
 import { type Stats } from "../lib/stats";
 
 // A school's contest morning (issue 17): MORNING_N people of the demo university (default 10,000), in
@@ -56,15 +57,6 @@ const SIGN_IN_MAX_MS = Number(process.env.MORNING_SIGNIN_MAX_S ?? 600) * 1000;
 const MAX_MS = Number(process.env.MORNING_MAX_S ?? 900) * 1000;
 const HEALTHZ_ALONE = 200;
 const CONTEST_TITLE = "党史知识竞赛";
-const ROUTE = "routes/contests.$contestId";
-
-type Item = { position: number; type: string; options: { value: string }[] };
-type PageData = {
-  mode: "intro" | "answering" | "result";
-  entryId: number | null;
-  items: Item[] | null;
-  result: { state: string; place: { place: number } | null; ranking: unknown[] } | null;
-};
 
 /** The demo contest (seeded as `npm start` seeds it, beside any contest another scenario made). */
 function demoContest(dbFile: string): { id: number; questions: number } {
@@ -87,23 +79,14 @@ function demoContest(dbFile: string): { id: number; questions: number } {
   return find()!;
 }
 
-function pageData(text: string): PageData {
-  const d = (decodeSingleFetch(text) as Record<string, { data?: PageData } | undefined>)[ROUTE]?.data;
-  if (!d) throw new Error(`no ${ROUTE} data in ${text.slice(0, 200)}`);
-  return d;
-}
-
-/** The page's data an action's reply brought (PAGE_IN_REPLY), if it brought any. */
-const replyPage = (text: string) => pageInReply<PageData>((decodeSingleFetch(text) as { data?: unknown }).data);
-
 /** The paper of the page's data, or what was there instead. */
-function paperOf(d: PageData | undefined, what: string): { items: Item[]; entryId: number } {
+function paperOf(d: ContestPageData | undefined, what: string): { items: ContestPageItem[]; entryId: number } {
   if (d?.mode !== "answering" || !d.items || !d.entryId) throw new Error(`${what}: mode ${d?.mode}, not the paper`);
   return { items: d.items, entryId: d.entryId };
 }
 
 /** Throws unless the page's data is the handed-in result with a place and the ranking. */
-function resultOf(d: PageData | undefined, what: string) {
+function resultOf(d: ContestPageData | undefined, what: string) {
   if (d?.mode !== "result" || d.result?.state !== "submitted" || !d.result.place || d.result.ranking.length === 0)
     throw new Error(`${what}: mode ${d?.mode}, no result with a place and the ranking`);
 }
@@ -175,7 +158,7 @@ export async function run({ url, dbFile }: BenchContext): Promise<Row[]> {
 
     // Through the door: the page, 开始答题, the paper.
     const arrived = performance.now();
-    let items: Item[];
+    let items: ContestPageItem[];
     let entryId: number;
     try {
       check();
@@ -192,7 +175,7 @@ export async function run({ url, dbFile }: BenchContext): Promise<Row[]> {
       // ignores that and redirects, and the router then loads the paper.
       const replied = await s.start.time(async () => {
         const reply = await post(`${page}.data`, new URLSearchParams({ intent: "start", [PAGE_IN_REPLY.name]: PAGE_IN_REPLY.value }));
-        if (reply.status === 200) return paperOf(replyPage(reply.text), `POST ${page}.data intent=start`);
+        if (reply.status === 200) return paperOf(contestPageInReply(reply.text), `POST ${page}.data intent=start`);
         expect(reply, 202, `POST ${page}.data intent=start`);
         if (redirectOf(reply.text) !== page) throw new Error(`开始答题 redirected to ${redirectOf(reply.text)}`);
         return null;
@@ -203,7 +186,7 @@ export async function run({ url, dbFile }: BenchContext): Promise<Row[]> {
         (await s.paper.time(async () => {
           const reply = await get(`${page}.data`);
           expect(reply, 200, `GET ${page}.data`);
-          return paperOf(pageData(reply.text), `GET ${page}.data after 开始`);
+          return paperOf(contestPageData(reply.text), `GET ${page}.data after 开始`);
         })));
       door.add(arrived, performance.now());
     } catch (e) {
@@ -239,7 +222,7 @@ export async function run({ url, dbFile }: BenchContext): Promise<Row[]> {
           `${page}.data`,
           new URLSearchParams({ entryId: String(entryId), intent: "submit", [PAGE_IN_REPLY.name]: PAGE_IN_REPLY.value }),
         );
-        if (reply.status === 200) return replyPage(reply.text);
+        if (reply.status === 200) return contestPageInReply(reply.text);
         expect(reply, 202, `POST ${page}.data intent=submit`);
         if (redirectOf(reply.text) !== page) throw new Error(`交卷 redirected to ${redirectOf(reply.text)}`);
         return null;
@@ -251,7 +234,7 @@ export async function run({ url, dbFile }: BenchContext): Promise<Row[]> {
         await s.result.time(async () => {
           const reply = await get(`${page}.data`);
           expect(reply, 200, `GET ${page}.data`);
-          resultOf(pageData(reply.text), `GET ${page}.data after 交卷`);
+          resultOf(contestPageData(reply.text), `GET ${page}.data after 交卷`);
         });
       }
       out.add(handing, performance.now());
