@@ -8,13 +8,13 @@ import { log } from "./ops/log";
  * Runs `close` for each item in turn and resolves with how many it closed. One that throws (a paper whose
  * grading fails) is logged and passed over: it must not keep every later one open, tick after tick.
  */
-export async function closeEach<T>(items: readonly T[], close: (item: T) => Promise<boolean>, what: string, idOf: (item: T) => number): Promise<number> {
+export async function closeEach<T extends { id: number }>(items: readonly T[], close: (item: T) => Promise<boolean>, what: string): Promise<number> {
   let closed = 0;
   for (const item of items) {
     try {
       if (await close(item)) closed++;
     } catch (e) {
-      log.error(`closing an expired ${what} failed`, e, { id: idOf(item) });
+      log.error(`closing an expired ${what} failed`, e, { id: item.id });
     }
   }
   return closed;

@@ -47,14 +47,13 @@ describe("closeEach", () => {
     const errors = vi.spyOn(console, "error");
     const tried: number[] = [];
     const closed = await closeEach(
-      [1, 2, 3, 4],
-      async (id) => {
+      [1, 2, 3, 4].map((id) => ({ id })),
+      async ({ id }) => {
         tried.push(id);
         if (id === 2) throw new Error("grading failed");
         return id !== 4; // 4: closed meanwhile by someone else
       },
       "quiz attempt",
-      (id) => id,
     );
     expect(tried).toEqual([1, 2, 3, 4]);
     expect(closed).toBe(2);

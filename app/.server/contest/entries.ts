@@ -277,9 +277,9 @@ export async function submitEntry(personId: number, entryId: number, now = new D
 /**
  * Closes entries past their deadline with what was stored before it: one person's, before a read of
  * their own (so they see their result at once), one contest's (before its prize draw), or, for the
- * sweeper, everyone's; 500 at a time. A read
- * never closes other people's: at a contest's close thousands of entries expire together, and every
- * page of every phone closing the same ones would be the crowd's work on each request.
+ * sweeper, everyone's; 500 at a time. A read never closes other people's: at a contest's close
+ * thousands of entries expire together, and every page of every phone closing the same ones would be
+ * the crowd's work on each request.
  */
 export async function closeExpiredEntries(now = new Date(), of?: { personId: number } | { contestId: number }): Promise<number> {
   const whose = !of ? sql`` : "personId" in of ? sql` AND "personId" = ${of.personId}` : sql` AND "contestId" = ${of.contestId}`;
@@ -288,12 +288,7 @@ export async function closeExpiredEntries(now = new Date(), of?: { personId: num
       sql`SELECT "id", "contestId", "personId", "startedAt", "deadlineAt" FROM "ContestEntry" WHERE "state" = 'in_progress' AND "deadlineAt" <= ${now}${whose} LIMIT 500`,
     )
   ).map((e) => ({ ...e, startedAt: new Date(e.startedAt), deadlineAt: new Date(e.deadlineAt) }));
-  return closeEach(
-    due,
-    (entry) => finish(entry, "expired", now),
-    "contest entry",
-    (entry) => entry.id,
-  );
+  return closeEach(due, (entry) => finish(entry, "expired", now), "contest entry");
 }
 
 /** The person's consent to appear by name in the public ranking (their own entry only). */

@@ -70,8 +70,6 @@ export function refuseRequest(req: IncomingMessage, res: ServerResponse, status:
   }
 }
 
-const dropChunk = () => {};
-
 /** How often the bodies still arriving after their answer are measured (limitUnreadBody). */
 const UNREAD_BODY_CHECK_MS = 20;
 
@@ -126,6 +124,8 @@ export function declaresTooLargeBody(req: IncomingMessage): boolean {
   const declared = declaredLength(req);
   return declared !== null && declared > FORM_BODY_LIMIT && !isMultipart(req);
 }
+
+const dropChunk = () => {};
 
 /**
  * The request's body as the route will read it, counted against the budget: past it, 413 is sent,

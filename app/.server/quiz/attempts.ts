@@ -505,12 +505,7 @@ export async function closeExpiredAttempts(now = new Date(), of?: { personId: nu
   const due = await sqlDb().all<{ id: number }>(
     sql`SELECT "id" FROM "QuizAttempt" WHERE "state" = 'in_progress' AND "deadlineAt" <= ${now}${whose} ORDER BY "deadlineAt" LIMIT 500`,
   );
-  return closeEach(
-    due,
-    (a) => finishAttempt(a.id, "expired", now),
-    "quiz attempt",
-    (a) => a.id,
-  );
+  return closeEach(due, (a) => finishAttempt(a.id, "expired", now), "quiz attempt");
 }
 
 type GradedItemRow = { id: number; maxMark: number; response: string | null; answeredAt: string | Date | null; questionId: number; updatedAt: string | Date };
