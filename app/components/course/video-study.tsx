@@ -141,11 +141,17 @@ export function VideoStudy(props: {
         }
         if (!channel.active) void begin();
       });
+      // A stretch starts where the playhead last stood when playback runs on from there: on a busy
+      // phone this handler or the first time update can run a few tenths after the media began to
+      // play, and starting at the playhead then would lose those tenths (a two-second video could
+      // not reach 95 %). A jump (a seek, a restart) starts at the playhead.
+      const runFrom = (t: number) => {
+        current.current = [t >= last && t - last <= CONTINUOUS ? last : t, t];
+      };
       // Playback (re)starts here: the interval begins at this point, not at the first time update.
       player.on("playing", () => {
         closeCurrent();
-        const t = player.currentTime();
-        current.current = [t, t];
+        runFrom(player.currentTime());
       });
       player.on("seeking", () => {
         closeCurrent();
@@ -164,7 +170,7 @@ export function VideoStudy(props: {
           if (c && t >= c[1] && t - c[1] <= CONTINUOUS) c[1] = t;
           else {
             closeCurrent();
-            current.current = [t, t];
+            runFrom(t);
           }
           const run = current.current!;
           if (run[0] <= furthest.current + SKIP_TOLERANCE) furthest.current = Math.max(furthest.current, run[1]);
