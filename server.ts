@@ -12,6 +12,7 @@ import { onlyClientBuildEntries } from "./app/.server/http/client-files";
 import { responseCompression } from "./app/.server/http/compression";
 import { requestContextStorage } from "./app/.server/http/context";
 import { fastLanes } from "./app/.server/http/fast-lane";
+import { pageTurns } from "./app/.server/http/page-turns";
 import { frontDoor } from "./app/.server/http/front-door";
 import { type ManifestLane, manifestLane } from "./app/.server/http/manifest-lane";
 import { precompressedStatic } from "./app/.server/http/precompressed";
@@ -29,6 +30,11 @@ import { log } from "./app/.server/ops/log";
 // per-request CSP nonce, the cross-site check, the body type and size limits of decision 027), then the
 // crowd's two lanes before Express (fast-lane.ts, decision 086), or Express: compression (decision 062),
 // static files of the client build, and the Remix handler. `startServer` resolves once it listens.
+
+/** Pages a process renders at once; the others wait their turn (decision 091). */
+const PAGES_AT_ONCE = 8;
+/** The longest a page keeps its turn before its head is written (decision 091). */
+const PAGE_TURN_MS = 500;
 
 export type StartedServer = { url: string; port: number; close(): Promise<void> };
 
@@ -102,6 +108,10 @@ export async function startServer({ dev = false } = {}): Promise<StartedServer> 
   const lanes = fastLanes({ "/api/contests/answer": contestAnswerHandler, "/api/study": studyHandler }, { dev, logError: log.error });
 
   const handler = remixHandler(build, dev ? "development" : "production");
+  // Pages in turn (decision 091): GET and HEAD, but not the health check, which says how the process
+  // itself is doing and must not wait behind a crowd's pages.
+  const turns = pageTurns({ limit: PAGES_AT_ONCE, holdMs: PAGE_TURN_MS });
+  if (metrics) metrics.reportPageTurns(turns);
   app.all("*", (req, res, next) => {
     const context = {
       clientAddress: req.ip ?? req.socket.remoteAddress ?? "unknown",
@@ -111,7 +121,9 @@ export async function startServer({ dev = false } = {}): Promise<StartedServer> 
       appendHeader: (name: string, value: string) => res.append(name, value),
       bodyBudget: newBodyBudget(),
     };
-    requestContextStorage.run(context, () => handler(req, res, next));
+    const serve = () => void requestContextStorage.run(context, () => handler(req, res, next));
+    if ((req.method === "GET" || req.method === "HEAD") && req.path !== "/healthz") turns.take(req, res, serve);
+    else serve();
   });
 
   // Exactly one process runs the sweeper, the background runners and the scheduled backups (decision 071;

@@ -63,6 +63,19 @@ new client.Gauge({
     this.set({ state: "waiting" }, gate.waiting);
   },
 });
+/** Reports a process's pages in turn (decision 091): being served, and waiting for a turn. */
+export function reportPageTurns(turns: { readonly running: number; readonly waiting: number }) {
+  new client.Gauge({
+    name: "http_page_turns",
+    help: "Pages (GET and HEAD) of this process being served in turn (running) and waiting for a turn (waiting)",
+    labelNames: ["state"] as const,
+    collect() {
+      this.set({ state: "running" }, turns.running);
+      this.set({ state: "waiting" }, turns.waiting);
+    },
+  });
+}
+
 // Only the process that runs the background work reports the outbox (a table, the same for all).
 if (!isWorkerProcess() || process.env.APP_WORKER_INDEX === "0") {
   new client.Gauge({

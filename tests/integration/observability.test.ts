@@ -108,7 +108,7 @@ describe("/metrics", () => {
     expect(basic.status).toBe(404);
   });
 
-  it("reports latency by route pattern, the queues, the outbox, the database gate and the event loop", async () => {
+  it("reports latency by route pattern, the queues, the outbox, the database gate, the pages in turn and the event loop", async () => {
     const c = new Client(one.url);
     expect((await c.get("/login")).status).toBe(200);
     expect((await c.get("/contests/rawurlprobe")).status).toBeGreaterThanOrEqual(300);
@@ -130,6 +130,9 @@ describe("/metrics", () => {
     expect(text).toMatch(/^study_writer_queue_depth 0$/m);
     expect(sample(text, "notification_outbox_backlog", { state: "pending" })).toBe(0);
     expect(sample(text, "db_transaction_gate", { state: "waiting" })).toBe(0);
+    // Pages in turn (decision 091): the pages above are done, and the scrape itself takes no turn.
+    expect(sample(text, "http_page_turns", { state: "running" })).toBe(0);
+    expect(sample(text, "http_page_turns", { state: "waiting" })).toBe(0);
     expect(text).toMatch(/^nodejs_eventloop_lag_p99_seconds /m);
     expect(text).toMatch(/^process_resident_memory_bytes /m);
   });
