@@ -10,7 +10,7 @@ import { studyHandler } from "./app/.server/learning/study-endpoint";
 import { limitUnreadBody, newBodyBudget } from "./app/.server/http/body-limit";
 import { onlyClientBuildEntries } from "./app/.server/http/client-files";
 import { responseCompression } from "./app/.server/http/compression";
-import { requestContextStorage } from "./app/.server/http/context";
+import { type RequestContext, requestContextStorage } from "./app/.server/http/context";
 import { fastLanes } from "./app/.server/http/fast-lane";
 import { pageTurns } from "./app/.server/http/page-turns";
 import { frontDoor } from "./app/.server/http/front-door";
@@ -113,7 +113,7 @@ export async function startServer({ dev = false } = {}): Promise<StartedServer> 
   const turns = pageTurns({ limit: PAGES_AT_ONCE, holdMs: PAGE_TURN_MS });
   if (metrics) metrics.reportPageTurns(turns);
   app.all("*", (req, res, next) => {
-    const context = {
+    const context: RequestContext = {
       clientAddress: req.ip ?? req.socket.remoteAddress ?? "unknown",
       cspNonce: res.locals.cspNonce as string,
       requestId: res.locals.requestId as string,
@@ -121,7 +121,10 @@ export async function startServer({ dev = false } = {}): Promise<StartedServer> 
       appendHeader: (name: string, value: string) => res.append(name, value),
       bodyBudget: newBodyBudget(),
     };
-    const serve = () => void requestContextStorage.run(context, () => handler(req, res, next));
+    const serve = (leaveTurn?: () => void) => {
+      context.leaveTurn = leaveTurn;
+      void requestContextStorage.run(context, () => handler(req, res, next));
+    };
     if ((req.method === "GET" || req.method === "HEAD") && req.path !== "/healthz") turns.take(req, res, serve);
     else serve();
   });

@@ -63,17 +63,20 @@ new client.Gauge({
     this.set({ state: "waiting" }, gate.waiting);
   },
 });
-/** Reports a process's pages in turn (decision 091): being served, and waiting for a turn. */
+let pageTurns: { readonly running: number; readonly waiting: number } | null = null;
+new client.Gauge({
+  name: "http_page_turns",
+  help: "Pages (GET and HEAD) of this process being served in turn (running) and waiting for a turn (waiting)",
+  labelNames: ["state"] as const,
+  collect() {
+    this.set({ state: "running" }, pageTurns?.running ?? 0);
+    this.set({ state: "waiting" }, pageTurns?.waiting ?? 0);
+  },
+});
+
+/** The server's pages in turn (decision 091), reported by the gauge above. */
 export function reportPageTurns(turns: { readonly running: number; readonly waiting: number }) {
-  new client.Gauge({
-    name: "http_page_turns",
-    help: "Pages (GET and HEAD) of this process being served in turn (running) and waiting for a turn (waiting)",
-    labelNames: ["state"] as const,
-    collect() {
-      this.set({ state: "running" }, turns.running);
-      this.set({ state: "waiting" }, turns.waiting);
-    },
-  });
+  pageTurns = turns;
 }
 
 // Only the process that runs the background work reports the outbox (a table, the same for all).

@@ -8,17 +8,20 @@ import { type PageTurns, pageTurns } from "~/.server/http/page-turns";
 // ends, when its client goes, or after `holdMs`; a client gone while waiting is never served. The
 // pages are stood in for by handlers the test finishes by name (the path).
 
-type Page = { res: http.ServerResponse; startedAt: number };
+type Page = { res: http.ServerResponse; startedAt: number; leave: () => void };
 
 let server: http.Server | null = null;
 
 async function serve(turns: PageTurns) {
   const started = new Map<string, Page>();
   const order: string[] = [];
+  /** The paths whose connection the server saw close. */
+  const closed = new Set<string>();
   server = http.createServer((req, res) => {
-    turns.take(req, res, () => {
+    req.socket.once("close", () => closed.add(req.url!));
+    turns.take(req, res, (leave) => {
       order.push(req.url!);
-      started.set(req.url!, { res, startedAt: Date.now() });
+      started.set(req.url!, { res, startedAt: Date.now(), leave });
     });
   });
   server.keepAliveTimeout = 0;
@@ -28,6 +31,7 @@ async function serve(turns: PageTurns) {
   return {
     started,
     order,
+    closed,
     /** Sends a GET and resolves with its body once answered; connections left open are cut after each test. */
     get(path: string) {
       const answer = new Promise<string>((resolve, reject) => {
@@ -102,11 +106,27 @@ describe("pages in turn", () => {
     const s = await serve(turns);
     void s.get("/slow");
     void s.get("/next");
-    await until(() => s.order.length === 1 && turns.waiting === 1, "the first page");
-    await new Promise((r) => setTimeout(r, 100));
-    expect(s.order).toEqual(["/slow"]);
     await until(() => s.order.length === 2, "the second page after the hold");
     expect(s.started.get("/next")!.startedAt - s.started.get("/slow")!.startedAt).toBeGreaterThanOrEqual(190);
+    expect(turns.running).toBe(1); // only /next holds a turn; /slow goes on without one
+  });
+
+  it("ends a turn when the page leaves it (to wait on another server), and only once", async () => {
+    const turns = pageTurns({ limit: 1, holdMs: 60_000 });
+    const s = await serve(turns);
+    const waiting = s.get("/waits-elsewhere");
+    void s.get("/next");
+    void s.get("/last");
+    await until(() => turns.waiting === 2, "two waiting");
+    const first = s.started.get("/waits-elsewhere")!;
+    first.leave();
+    first.leave(); // a second leave, and the head written later, give back nothing more
+    await until(() => s.order.length === 2, "the next page");
+    first.res.end("done");
+    expect(await waiting).toBe("done");
+    await new Promise((r) => setTimeout(r, 50));
+    expect(s.order).toEqual(["/waits-elsewhere", "/next"]);
+    expect([turns.running, turns.waiting]).toEqual([1, 1]);
   });
 
   it("never serves a client that went away while waiting, and frees the turn of one that went while served", async () => {
@@ -118,7 +138,7 @@ describe("pages in turn", () => {
     await until(() => turns.waiting === 2, "two waiting");
 
     s.requests[1]!.destroy();
-    await new Promise((r) => setTimeout(r, 50));
+    await until(() => s.closed.has("/gone"), "the server to see /gone's client leave");
     s.requests[0]!.destroy(); // the page being served loses its client: its turn ends
     await until(() => s.order.length === 2, "the next page");
     expect(s.order).toEqual(["/first", "/last"]);

@@ -15,6 +15,8 @@ export type RequestContext = {
   local?: { address: string; port: number };
   appendHeader(name: string, value: string): void;
   bodyBudget: BodyBudget;
+  /** Gives up the request's page turn, if it holds one (decision 091); see leaveTurn. */
+  leaveTurn?: () => void;
 };
 
 const KEY = Symbol.for("wsdx.requestContext");
@@ -23,6 +25,15 @@ export const requestContextStorage: AsyncLocalStorage<RequestContext> = (g[KEY] 
 
 export function currentRequestContext(): RequestContext | undefined {
   return requestContextStorage.getStore();
+}
+
+/**
+ * Called before a request waits on another server (an identity provider, the object store): a page
+ * holding one of its process's turns (decision 091) gives it to the next page, since waiting is not
+ * the CPU work a turn is for. Nothing happens outside a request or for a request without a turn.
+ */
+export function leaveTurn(): void {
+  currentRequestContext()?.leaveTurn?.();
 }
 
 export function clientAddress(): string {

@@ -9,22 +9,27 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 //
 // A turn is for the CPU work of a page, not for its delivery: it ends when the page's head is written
 // (its loaders have run and its shell is rendered), when the answer ends, when the client goes away,
-// or at the latest `holdMs` after it began, whichever comes first. So a client that reads slowly, an
-// event stream that never ends, or a page waiting on something slow (an export's job, an identity
-// provider) cannot keep the others waiting for more than `holdMs`.
+// when the page is about to wait on another server (`leave`, which server.ts puts in the request
+// context: context.ts's leaveTurn, called before an identity provider's or the object store's
+// answer is awaited), or at the latest `holdMs` after it began, whichever comes first. So a client
+// that reads slowly, an event stream that never ends, or a page that waits on something slow cannot
+// keep the others waiting for long.
 //
 // Only GET and HEAD take turns: a request with a body would hold its turn while the body arrives,
 // and a client sending slowly could then keep every page waiting.
 
 export type PageTurns = {
-  /** Runs `serve` now if a turn is free, or once one is; never for a client that went away meanwhile. */
-  take(req: IncomingMessage, res: ServerResponse, serve: () => void): void;
+  /**
+   * Runs `serve` now if a turn is free, or once one is; never for a client that went away meanwhile.
+   * `serve` gets `leave`, which ends the turn early (the page goes on without one); it must not throw.
+   */
+  take(req: IncomingMessage, res: ServerResponse, serve: (leave: () => void) => void): void;
   /** Pages being served in turn now, and waiting for one. */
   readonly running: number;
   readonly waiting: number;
 };
 
-type Waiting = { req: IncomingMessage; res: ServerResponse; serve: () => void };
+type Waiting = { req: IncomingMessage; res: ServerResponse; serve: (leave: () => void) => void };
 
 export function pageTurns({ limit, holdMs }: { limit: number; holdMs: number }): PageTurns {
   if (!(Number.isSafeInteger(limit) && limit > 0)) throw new RangeError(`limit must be a positive integer, got ${limit}`);
@@ -73,7 +78,7 @@ export function pageTurns({ limit, holdMs }: { limit: number; holdMs: number }):
       res.writeHead = writeHead;
       return (writeHead as (...a: unknown[]) => ServerResponse).apply(this, args);
     } as ServerResponse["writeHead"];
-    serve();
+    serve(release);
   };
 
   return {

@@ -3,6 +3,7 @@ import fs from "node:fs";
 import { rm, stat } from "node:fs/promises";
 import { Readable } from "node:stream";
 import { AwsV4Signer } from "aws4fetch";
+import { leaveTurn } from "../http/context";
 import { checkStorageKey } from "./key";
 import type { ByteRange, FileStorage } from "./storage";
 
@@ -96,6 +97,8 @@ export class S3Storage implements FileStorage {
     if (opts.payloadHash) headers.set("X-Amz-Content-Sha256", opts.payloadHash);
     const signed = await new AwsV4Signer({ method: op, url, headers, service: "s3", region, accessKeyId, secretAccessKey }).sign();
     limit.arm();
+    // Waiting on the object store is not a page's CPU work: the page turn goes to the next (decision 091).
+    leaveTurn();
     try {
       return await fetch(signed.url, {
         method: op,

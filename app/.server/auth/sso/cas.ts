@@ -1,6 +1,7 @@
 import { DOMParser, type Element, onWarningStopParsing } from "@xmldom/xmldom";
 import { env } from "../../env";
 import { readCapped } from "./fetch-capped";
+import { leaveTurn } from "../../http/context";
 
 // CAS 2.0 / 3.0 (the 统一身份认证 of most Chinese universities): the browser goes to <base>/login?service=…,
 // comes back with ?ticket=ST-…, and the server checks the ticket at <base>/serviceValidate (2.0) or
@@ -49,6 +50,8 @@ export async function validateCasTicket(service: string, ticket: string): Promis
   url.searchParams.set("service", service);
   url.searchParams.set("ticket", ticket);
   let body: string;
+  // Waiting on the CAS server is not a page's CPU work: the page turn goes to the next (decision 091).
+  leaveTurn();
   try {
     const res = await fetch(url, { redirect: "error", signal: AbortSignal.timeout(TIMEOUT_MS), headers: { Accept: "application/xml, text/xml" } });
     if (!res.ok) return { ok: false, kind: "unavailable", detail: `HTTP ${res.status}` };

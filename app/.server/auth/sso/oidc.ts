@@ -1,5 +1,6 @@
 import * as client from "openid-client";
 import { env } from "../../env";
+import { leaveTurn } from "../../http/context";
 import { type SsoFlow } from "./flow";
 
 // OpenID Connect, authorization code flow with PKCE, through openid-client (decision 031). The
@@ -22,9 +23,12 @@ function redirectUri(): string {
 }
 
 let configuration: Promise<client.Configuration> | null = null;
+let discovered = false;
 
 /** The provider's metadata, discovered once per process; a failed discovery is tried again next time. */
 function providerConfiguration(): Promise<client.Configuration> {
+  // Waiting on the provider is not a page's CPU work: the page turn goes to the next (decision 091).
+  if (!discovered) leaveTurn();
   if (!configuration) {
     const { issuer, clientId, clientSecret } = oidc();
     const server = new URL(issuer);
@@ -33,6 +37,10 @@ function providerConfiguration(): Promise<client.Configuration> {
     if (server.protocol === "http:") execute.push(client.allowInsecureRequests);
     configuration = client
       .discovery(server, clientId, clientSecret ?? undefined, clientSecret ? undefined : client.None(), { execute, timeout: TIMEOUT_SECONDS })
+      .then((c) => {
+        discovered = true;
+        return c;
+      })
       .catch((e: unknown) => {
         configuration = null;
         throw e;
@@ -67,6 +75,7 @@ export async function finishOidc(request: Request, flow: SsoFlow): Promise<OidcR
   const current = new URL(OIDC_CALLBACK_PATH + incoming.search, env.publicUrl);
   try {
     const config = await providerConfiguration();
+    leaveTurn();
     const tokens = await client.authorizationCodeGrant(config, current, {
       pkceCodeVerifier: flow.verifier,
       expectedState: flow.state,
