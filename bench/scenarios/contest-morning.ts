@@ -26,7 +26,7 @@ import { type BenchContext, type Row, formatTable } from "../lib/report";
 import { type ContestPageData, type ContestPageItem, contestPageData, contestPageInReply } from "../lib/contest-pages";
 import { decodeSingleFetch } from "../lib/single-fetch";
 import { PAGE_IN_REPLY } from "../../app/lib/autosave";
-import { type Stats } from "../lib/stats";
+import { type Stats, percentile } from "../lib/stats";
 
 // A school's contest morning (issue 17): MORNING_N people of the demo university (default 10,000), in
 // the demo contest's audience, sign in for real (argon2) in a first phase of their own; then they
@@ -135,6 +135,10 @@ export async function run({ url, dbFile }: BenchContext): Promise<Row[]> {
   let doorErrors = 0;
   let outErrors = 0;
   const acknowledged: Acknowledged[] = [];
+  /** Of each answer's time, the part it waited for a free connection (the proxy's queue, not the server). */
+  const answerWaits: number[] = [];
+  /** And the rest: from sent on a connection to the whole reply read. */
+  const answerSent: number[] = [];
   const unsure = new Set<string>(); // answers whose request failed: stored or not, neither is wrong
   const handedIn = new Set<number>();
   const random = createRandom(20261202);
@@ -204,6 +208,8 @@ export async function run({ url, dbFile }: BenchContext): Promise<Row[]> {
       await s.answer
         .time(async () => {
           const reply = await pool.request("/api/contests/answer", { method: "POST", headers: formHeaders(url, p.cookie), body: body.toString() });
+          answerWaits.push(reply.waitedMs);
+          answerSent.push(reply.sentMs);
           expect(reply, 200, "POST /api/contests/answer");
           const r = JSON.parse(reply.text) as { ok?: boolean; status?: string };
           if (r.ok !== true || r.status !== "saved") throw new Error(`POST /api/contests/answer: ${reply.text.slice(0, 160)}`);
@@ -307,7 +313,8 @@ export async function run({ url, dbFile }: BenchContext): Promise<Row[]> {
       `answer: POST /api/contests/answer (${contest.questions} each)`,
       s.answer.stats(),
       before,
-      `${s.answer.stats().perSec.toFixed(0)} answers/s over the answering window; about ${THINK_S} s of thought before each`,
+      `${s.answer.stats().perSec.toFixed(0)} answers/s over the answering window; about ${THINK_S} s of thought before each; ` +
+        `of it waiting for one of the ${CONNECTIONS} connections ${figures(answerWaits)}, sent to answered ${figures(answerSent)}`,
       first(s.answer),
     ),
     row("hand-in: POST /contests/:id.data intent=submit (the result in its reply)", s.handIn.stats(), before, first(s.handIn)),
@@ -329,6 +336,12 @@ export async function run({ url, dbFile }: BenchContext): Promise<Row[]> {
     throw new Error(`${name}: the database does not hold what the server acknowledged:\n  ${verdict.problems.join("\n  ")}`);
   }
   return rows;
+}
+
+/** p50 / p99 / max of some times, in ms. */
+function figures(times: number[]): string {
+  const sorted = [...times].sort((a, b) => a - b);
+  return `p50 ${percentile(sorted, 50).toFixed(1)} / p99 ${percentile(sorted, 99).toFixed(0)} / max ${(sorted.at(-1) ?? 0).toFixed(0)} ms`;
 }
 
 /**
