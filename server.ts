@@ -24,6 +24,8 @@ import { runsBackgroundWork } from "./app/.server/processes";
 import { checkFileStorage } from "./app/.server/storage/storage";
 import { startSweeper } from "./app/.server/sweeper";
 import { startBackupSchedule } from "./app/.server/ops/backup-schedule";
+import { checkpointOnlyAsBackstop } from "./app/.server/db";
+import { startWalCheckpoints } from "./app/.server/wal-checkpoints";
 import { log } from "./app/.server/ops/log";
 
 // The HTTP server: the front door every request takes (front-door.ts: request id, security headers with a
@@ -133,6 +135,11 @@ export async function startServer({ dev = false } = {}): Promise<StartedServer> 
   // backups are off unless BACKUP_INTERVAL_HOURS is set: decision 075).
   const stopBackups = runsBackgroundWork() ? startBackupSchedule() : () => {};
   const stopSweeper = runsBackgroundWork() ? await startSweeper() : () => {};
+  // SQLite: the WAL is checkpointed by a thread of the background process, not inside a request's commit (decision 092).
+  const onSqlite = env.databaseEngine !== "postgres";
+  if (onSqlite) await checkpointOnlyAsBackstop();
+  const checkpoints = onSqlite && runsBackgroundWork() ? await startWalCheckpoints(env.databaseFile) : null;
+  if (metrics && checkpoints) metrics.reportWalCheckpoints(checkpoints);
   return new Promise((resolve, reject) => {
     const server = http.createServer((req, res) => {
       limitUnreadBody(req, res);
@@ -165,6 +172,7 @@ export async function startServer({ dev = false } = {}): Promise<StartedServer> 
             draining = true;
             await new Promise((r) => setTimeout(r, env.drainMs));
           }
+          await checkpoints?.stop();
           await new Promise<void>((r) => {
             stopSweeper();
             stopBackups();

@@ -9,6 +9,7 @@ import { type SqlDb } from "./sql";
 import type { PgSqlDb } from "./sql-pg";
 import { PrismaClient } from "./generated/prisma/client";
 import { isWorkerProcess } from "./processes";
+import { BACKSTOP_PAGES } from "./wal-checkpoints";
 
 // The one Prisma client of the process, plus one raw better-sqlite3 connection for the measured hot
 // paths: batch writers (people and bank imports, course sync, the contest answer intake, live rounds),
@@ -289,6 +290,16 @@ export async function closeDatabase(): Promise<void> {
  */
 export function insensitive<F extends { contains: string } | { startsWith: string } | { endsWith: string }>(filter: F): F {
   return onPostgres ? { ...filter, mode: "insensitive" } : filter;
+}
+
+/**
+ * A serving process's connections (the raw one and Prisma's) checkpoint the WAL only past the backstop:
+ * the checkpoint thread does it off the event loop (decision 092, wal-checkpoints.ts). SQLite only.
+ */
+export async function checkpointOnlyAsBackstop(): Promise<void> {
+  if (onPostgres) return;
+  rawDb().pragma(`wal_autocheckpoint = ${BACKSTOP_PAGES}`);
+  await prisma.$queryRawUnsafe(`PRAGMA wal_autocheckpoint = ${BACKSTOP_PAGES}`);
 }
 
 /** Sets the per-connection PRAGMAs on Prisma's connection (SQLite; on PostgreSQL it only connects); awaited before the server listens. */

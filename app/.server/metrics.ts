@@ -9,6 +9,7 @@ import { prisma, prismaGate } from "./db";
 import { env } from "./env";
 import { studyWriter } from "./learning/study-writer";
 import { askPrimary, isWorkerProcess } from "./processes";
+import type { WalCheckpoints } from "./wal-checkpoints";
 
 // GET /metrics for Prometheus (decision 075), on only when METRICS_TOKEN is set, and then only for a
 // caller that sends it as `Authorization: Bearer <token>` (compared in constant time); 404 otherwise,
@@ -77,6 +78,31 @@ new client.Gauge({
 /** The server's pages in turn (decision 091), reported by the gauge above. */
 export function reportPageTurns(turns: { readonly running: number; readonly waiting: number }) {
   pageTurns = turns;
+}
+
+let walCheckpoints: Pick<WalCheckpoints, "runs" | "last"> | null = null;
+new client.Gauge({
+  name: "sqlite_wal_checkpoints",
+  help: "WAL checkpoints run by the checkpoint thread since the process started (SQLite, decision 092)",
+  collect() {
+    this.set(walCheckpoints?.runs ?? 0);
+  },
+});
+new client.Gauge({
+  name: "sqlite_wal_frames",
+  help: "At the last checkpoint: the WAL's frames (in_wal) and how many of them were in the database file after it (checkpointed)",
+  labelNames: ["state"] as const,
+  collect() {
+    const last = walCheckpoints?.last;
+    if (!last || !("log" in last)) return;
+    this.set({ state: "in_wal" }, last.log);
+    this.set({ state: "checkpointed" }, last.checkpointed);
+  },
+});
+
+/** The WAL checkpoint thread (decision 092) of the process that runs it, reported by the gauges above. */
+export function reportWalCheckpoints(checkpoints: Pick<WalCheckpoints, "runs" | "last">) {
+  walCheckpoints = checkpoints;
 }
 
 // Only the process that runs the background work reports the outbox (a table, the same for all).

@@ -3,6 +3,7 @@ import http from "node:http";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Client } from "../support/client";
+import { testEngine } from "../support/engine";
 import { TMP } from "../support/paths";
 import { type TestServer, startTestServer } from "../support/server";
 
@@ -133,6 +134,16 @@ describe("/metrics", () => {
     // Pages in turn (decision 091): the pages above are done, and the scrape itself takes no turn.
     expect(sample(text, "http_page_turns", { state: "running" })).toBe(0);
     expect(sample(text, "http_page_turns", { state: "waiting" })).toBe(0);
+    // SQLite: the WAL checkpoint thread (decision 092) runs every 250 ms in this one process and reports its
+    // last checkpoint. PostgreSQL has no WAL of ours to checkpoint: nothing runs, nothing is reported.
+    const checkpoints = Number(/^sqlite_wal_checkpoints (\d+)$/m.exec(text)?.[1]);
+    if (testEngine() === "sqlite") {
+      expect(checkpoints).toBeGreaterThan(0);
+      expect(sample(text, "sqlite_wal_frames", { state: "checkpointed" })).toBeGreaterThanOrEqual(0);
+    } else {
+      expect(checkpoints).toBe(0);
+      expect(sample(text, "sqlite_wal_frames", { state: "checkpointed" })).toBeUndefined();
+    }
     expect(text).toMatch(/^nodejs_eventloop_lag_p99_seconds /m);
     expect(text).toMatch(/^process_resident_memory_bytes /m);
   });
