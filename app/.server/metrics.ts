@@ -83,7 +83,7 @@ export function reportPageTurns(turns: { readonly running: number; readonly wait
 let walCheckpoints: Pick<WalCheckpoints, "runs" | "last"> | null = null;
 new client.Gauge({
   name: "sqlite_wal_checkpoints",
-  help: "WAL checkpoints run by the checkpoint thread since the process started (SQLite, decision 092)",
+  help: "WAL checkpoints tried by the checkpoint thread since its process started, 4 a second (SQLite, decision 092): one that stops rising means the thread is not running",
   collect() {
     this.set(walCheckpoints?.runs ?? 0);
   },
@@ -94,7 +94,8 @@ new client.Gauge({
   labelNames: ["state"] as const,
   collect() {
     const last = walCheckpoints?.last;
-    if (!last || !("log" in last)) return;
+    // A checkpoint that could not run (busy) reports -1 frames: the figures of the last one that ran stand.
+    if (!last || !("log" in last) || last.log < 0) return;
     this.set({ state: "in_wal" }, last.log);
     this.set({ state: "checkpointed" }, last.checkpointed);
   },

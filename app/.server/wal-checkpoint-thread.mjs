@@ -15,10 +15,11 @@ db.pragma("wal_autocheckpoint = 0");
 function checkpoint() {
   const started = performance.now();
   try {
+    // busy 1 (with -1 frames) when it cannot run now: another checkpoint or a WAL recovery is under way.
     const [row] = db.pragma("wal_checkpoint(PASSIVE)");
     parentPort.postMessage({ busy: row.busy, log: row.log, checkpointed: row.checkpointed, ms: performance.now() - started });
   } catch (e) {
-    // SQLITE_BUSY (another checkpoint or a WAL recovery under way): the next tick tries again.
+    // An I/O error, a corrupt WAL: reported (and logged) by the parent; the next tick tries again.
     parentPort.postMessage({ error: String(e?.code ?? e?.message ?? e), ms: performance.now() - started });
   }
 }

@@ -17,12 +17,19 @@ export const CHECKPOINT_EVERY_MS = 250;
  * 4 KiB pages, reached only when the thread has not checkpointed for many seconds of heavy writing.
  */
 export const BACKSTOP_PAGES = 10_000;
-/** A thread that died is started again after this long. */
+/** A thread that died, or did not start, is started again after this long. */
 const RESTART_MS = 2_000;
+/** How long `stop()` waits for the thread's last checkpoint before terminating it. */
+const STOP_LIMIT_MS = 5_000;
+/** A failing checkpoint is logged at most once in this long (it is tried every tick). */
+const WARN_EVERY_MS = 60_000;
 
 const ENTRY = "wal-checkpoint-thread.mjs";
 
-/** One checkpoint as the thread saw it: the WAL's frames and how many of them are in the database file now. */
+/**
+ * One checkpoint as the thread saw it: the WAL's frames and how many of them are in the database file now;
+ * `busy` 1 (and -1 frames) when it could not run now (another checkpoint, a WAL recovery under way).
+ */
 export type CheckpointReport = { busy: number; log: number; checkpointed: number; ms: number } | { error: string; ms: number };
 
 export type WalCheckpoints = {
@@ -41,6 +48,20 @@ export async function startWalCheckpoints(file: string, everyMs = CHECKPOINT_EVE
   let stopped = false;
   let worker: Worker | null = null;
   let restart: NodeJS.Timeout | null = null;
+  let warnedAt = -Infinity;
+
+  const startAgainLater = () => {
+    if (stopped || restart) return;
+    restart = setTimeout(() => {
+      restart = null;
+      if (stopped) return;
+      start().catch((e: unknown) => {
+        log.error("the WAL checkpoint thread did not start again", e);
+        startAgainLater();
+      });
+    }, RESTART_MS);
+    restart.unref();
+  };
 
   const start = () =>
     new Promise<void>((resolve, reject) => {
@@ -56,21 +77,20 @@ export async function startWalCheckpoints(file: string, everyMs = CHECKPOINT_EVE
         }
         runs++;
         last = m;
-        if ("error" in m && m.error !== "SQLITE_BUSY") log.warn("WAL checkpoint failed", { error: m.error });
+        if ("error" in m && performance.now() - warnedAt > WARN_EVERY_MS) {
+          warnedAt = performance.now();
+          log.warn("WAL checkpoint failed", { error: m.error });
+        }
       });
       w.on("error", (e) => {
         if (!ready) return reject(e);
         log.error("the WAL checkpoint thread failed", e);
       });
-      w.on("exit", () => {
+      w.on("exit", (code) => {
         if (worker === w) worker = null;
-        if (!ready || stopped) return;
+        if (!ready) return reject(new Error(`the WAL checkpoint thread exited (${code}) before it was ready`));
         // The serving connections' backstop holds the WAL meanwhile.
-        restart = setTimeout(() => {
-          restart = null;
-          if (!stopped) start().catch((e: unknown) => log.error("the WAL checkpoint thread did not start again", e));
-        }, RESTART_MS);
-        restart.unref();
+        startAgainLater();
       });
     });
 
@@ -89,7 +109,9 @@ export async function startWalCheckpoints(file: string, everyMs = CHECKPOINT_EVE
       if (!w) return;
       const exited = new Promise((r) => w.once("exit", r));
       w.postMessage("stop");
+      const limit = setTimeout(() => void w.terminate(), STOP_LIMIT_MS);
       await exited;
+      clearTimeout(limit);
     },
   };
 }
