@@ -136,9 +136,8 @@ export async function startServer({ dev = false } = {}): Promise<StartedServer> 
   const stopBackups = runsBackgroundWork() ? startBackupSchedule() : () => {};
   const stopSweeper = runsBackgroundWork() ? await startSweeper() : () => {};
   // SQLite: the WAL is checkpointed by a thread of the background process, not inside a request's commit (decision 092).
-  const onSqlite = env.databaseEngine !== "postgres";
-  if (onSqlite) await checkpointOnlyAsBackstop();
-  const checkpoints = onSqlite && runsBackgroundWork() ? await startWalCheckpoints(env.databaseFile) : null;
+  await checkpointOnlyAsBackstop();
+  const checkpoints = env.databaseEngine === "sqlite" && runsBackgroundWork() ? await startWalCheckpoints(env.databaseFile) : null;
   if (metrics && checkpoints) metrics.reportWalCheckpoints(checkpoints);
   return new Promise((resolve, reject) => {
     const server = http.createServer((req, res) => {

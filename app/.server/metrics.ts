@@ -9,6 +9,7 @@ import { prisma, prismaGate } from "./db";
 import { env } from "./env";
 import { studyWriter } from "./learning/study-writer";
 import { askPrimary, isWorkerProcess } from "./processes";
+import type { PageTurns } from "./http/page-turns";
 import type { WalCheckpoints } from "./wal-checkpoints";
 
 // GET /metrics for Prometheus (decision 075), on only when METRICS_TOKEN is set, and then only for a
@@ -64,7 +65,7 @@ new client.Gauge({
     this.set({ state: "waiting" }, gate.waiting);
   },
 });
-let pageTurns: { readonly running: number; readonly waiting: number } | null = null;
+let pageTurns: Pick<PageTurns, "running" | "waiting"> | null = null;
 new client.Gauge({
   name: "http_page_turns",
   help: "Pages (GET and HEAD) of this process being served in turn (running) and waiting for a turn (waiting)",
@@ -76,7 +77,7 @@ new client.Gauge({
 });
 
 /** The server's pages in turn (decision 091), reported by the gauge above. */
-export function reportPageTurns(turns: { readonly running: number; readonly waiting: number }) {
+export function reportPageTurns(turns: Pick<PageTurns, "running" | "waiting">) {
   pageTurns = turns;
 }
 

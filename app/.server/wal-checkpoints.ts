@@ -33,7 +33,7 @@ const ENTRY = "wal-checkpoint-thread.mjs";
 export type CheckpointReport = { busy: number; log: number; checkpointed: number; ms: number } | { error: string; ms: number };
 
 export type WalCheckpoints = {
-  /** Checkpoints run (each tick, whether there was anything to copy). */
+  /** Checkpoints tried (one each tick, whether there was anything to copy or it could not run). */
   readonly runs: number;
   /** The last checkpoint's report; null before the first. */
   readonly last: CheckpointReport | null;

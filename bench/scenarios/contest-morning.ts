@@ -26,7 +26,7 @@ import { type BenchContext, type Row, formatTable } from "../lib/report";
 import { type ContestPageData, type ContestPageItem, contestPageData, contestPageInReply } from "../lib/contest-pages";
 import { decodeSingleFetch } from "../lib/single-fetch";
 import { PAGE_IN_REPLY } from "../../app/lib/autosave";
-import { type Stats, percentile } from "../lib/stats";
+import { type Stats, summarize } from "../lib/stats";
 
 // A school's contest morning (issue 17): MORNING_N people of the demo university (default 10,000), in
 // the demo contest's audience, sign in for real (argon2) in a first phase of their own; then they
@@ -340,8 +340,8 @@ export async function run({ url, dbFile }: BenchContext): Promise<Row[]> {
 
 /** p50 / p99 / max of some times, in ms. */
 function figures(times: number[]): string {
-  const sorted = [...times].sort((a, b) => a - b);
-  return `p50 ${percentile(sorted, 50).toFixed(1)} / p99 ${percentile(sorted, 99).toFixed(0)} / max ${(sorted.at(-1) ?? 0).toFixed(0)} ms`;
+  const { p50, p99, max } = summarize(times, 0, 0);
+  return `p50 ${p50.toFixed(1)} / p99 ${p99.toFixed(0)} / max ${max.toFixed(0)} ms`;
 }
 
 /**
