@@ -4,6 +4,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { createRequire } from "node:module";
 import client from "prom-client";
 import type { ServerBuild } from "@remix-run/node";
+import { sessionCacheFigures } from "./auth/session-cache";
 import { contestIntake } from "./contest/intake";
 import { prisma, prismaGate } from "./db";
 import { env } from "./env";
@@ -63,6 +64,17 @@ new client.Gauge({
     const gate = prismaGate();
     this.set({ state: "open" }, gate.open ? 1 : 0);
     this.set({ state: "waiting" }, gate.waiting);
+  },
+});
+new client.Gauge({
+  name: "auth_session_cache",
+  help: "Sessions this process keeps (kept), and since it started the validations answered from them (hits) or from the database (misses) (decision 093)",
+  labelNames: ["state"] as const,
+  collect() {
+    const f = sessionCacheFigures();
+    this.set({ state: "kept" }, f.kept);
+    this.set({ state: "hits" }, f.hits);
+    this.set({ state: "misses" }, f.misses);
   },
 });
 let pageTurns: Pick<PageTurns, "running" | "waiting"> | null = null;

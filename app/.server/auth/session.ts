@@ -3,6 +3,7 @@ import { encodeBase32LowerCaseNoPadding } from "@oslojs/encoding";
 import { prisma, sqlDb } from "../db";
 import { env } from "../env";
 import { sql } from "../sql";
+import { cachedSession, forgetSessions, keepSession } from "./session-cache";
 
 // Sessions in Lucia's design: the cookie holds a random token, the table holds only its SHA-256,
 // expiry slides forward when half the lifetime has passed.
@@ -60,8 +61,10 @@ type SessionRow = {
   mustChange: number | boolean | null;
 };
 
-// Every request with a cookie runs this, so it is one prepared statement on the raw connection
-// (through Prisma it was three queries, one per relation).
+// Every request with a cookie runs this (unless the process kept the session: decision 093), so it is
+// one prepared statement on the raw connection (through Prisma it was three queries, one per relation).
+// Every column it reads is watched by a trigger of the session epoch (the migration
+// 20261205082954_session_epoch): a column added here needs its trigger, or a kept session misses its change.
 const sessionRow = (id: string) =>
   sqlDb().get<SessionRow>(
     sql`SELECT s."expiresAt", p."id", p."number", p."name", p."unitId", p."politicalStatus", p."disabledAt", pw."mustChange"
@@ -69,12 +72,33 @@ const sessionRow = (id: string) =>
       WHERE s."id" = ${id}`,
   );
 
+/**
+ * The session epoch (decision 093). Its row is written on first use, not by the migration, so a
+ * migrated database holds no rows until the app writes some (a move into PostgreSQL needs an empty
+ * target); until it is there, null, and nothing is kept.
+ */
+async function sessionEpoch(): Promise<number | null> {
+  const row = await sqlDb().get<{ n: number }>(sql`SELECT "n" FROM "SessionEpoch" WHERE "id" = 1`);
+  if (row) return Number(row.n);
+  await sqlDb().run(sql`INSERT INTO "SessionEpoch" ("id", "n") VALUES (1, 0) ON CONFLICT ("id") DO NOTHING`);
+  return null;
+}
+
 export async function validateSessionToken(token: string): Promise<ValidatedSession | null> {
   if (!/^[a-z2-7]{32}$/.test(token)) return null;
   const id = sessionIdFromToken(token);
+  // The epoch is read before the session: whatever commits after this read moves it, so an entry kept
+  // under it is never newer than the database (decision 093).
+  const epoch = await sessionEpoch();
+  if (epoch === null) forgetSessions();
+  const now = Date.now();
+  const kept = epoch === null ? undefined : cachedSession(id, epoch);
+  // Kept only while the expiry needs no sliding: past half the lifetime the database decides, as before.
+  if (kept && now < kept.expiresAt - lifetimeMs() / 2)
+    return { session: { id, expiresAt: new Date(kept.expiresAt), refreshed: false }, person: { ...kept.person } };
+
   const row = await sessionRow(id);
   if (!row) return null;
-  const now = Date.now();
   if (now >= new Date(row.expiresAt).getTime() || row.disabledAt) {
     await prisma.session.deleteMany({ where: { id } });
     return null;
@@ -86,17 +110,16 @@ export async function validateSessionToken(token: string): Promise<ValidatedSess
     refreshed = true;
     await prisma.session.update({ where: { id }, data: { expiresAt } });
   }
-  return {
-    session: { id, expiresAt, refreshed },
-    person: {
-      id: row.id,
-      number: row.number,
-      name: row.name,
-      unitId: row.unitId,
-      politicalStatus: row.politicalStatus,
-      mustChangePassword: Boolean(row.mustChange),
-    },
+  const person: SessionPerson = {
+    id: row.id,
+    number: row.number,
+    name: row.name,
+    unitId: row.unitId,
+    politicalStatus: row.politicalStatus,
+    mustChangePassword: Boolean(row.mustChange),
   };
+  if (epoch !== null) keepSession(id, epoch, { expiresAt: expiresAt.getTime(), person: { ...person } });
+  return { session: { id, expiresAt, refreshed }, person };
 }
 
 export async function invalidateSession(sessionId: string) {
