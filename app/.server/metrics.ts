@@ -67,14 +67,21 @@ new client.Gauge({
   },
 });
 new client.Gauge({
-  name: "auth_session_cache",
-  help: "Sessions this process keeps (kept), and since it started the validations answered from them (hits) or from the database (misses) (decision 093)",
-  labelNames: ["state"] as const,
+  name: "auth_sessions_kept",
+  help: "Sessions this process keeps while the session epoch stands (SQLite, decision 093)",
+  collect() {
+    this.set(sessionCacheFigures().kept);
+  },
+});
+new client.Counter({
+  name: "auth_session_validations_total",
+  help: "Session validations since the process started, answered from a kept session (kept) or from the database (database) (SQLite, decision 093)",
+  labelNames: ["from"] as const,
   collect() {
     const f = sessionCacheFigures();
-    this.set({ state: "kept" }, f.kept);
-    this.set({ state: "hits" }, f.hits);
-    this.set({ state: "misses" }, f.misses);
+    this.reset();
+    this.inc({ from: "kept" }, f.hits);
+    this.inc({ from: "database" }, f.misses);
   },
 });
 let pageTurns: Pick<PageTurns, "running" | "waiting"> | null = null;

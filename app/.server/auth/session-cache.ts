@@ -1,11 +1,12 @@
 import type { SessionPerson } from "./session";
 
 // The sessions a process has validated, kept while the database's session epoch stays where it was
-// (decision 093). The epoch (the one row of "SessionEpoch") is counted up by triggers in the database
+// (decision 093; SQLite only: session.ts asks nothing of it on PostgreSQL). The epoch (the one row of "SessionEpoch") is counted up by triggers in the database
 // whenever anything a validation returns could have changed: a session deleted (sign-out, expiry, a
-// password changed, an account disabled or removed, by any code path) or its expiry moved (sliding
-// once past half its lifetime, about once a week a session), a person's name, number, unit,
-// status or disabling changed, a password added, removed or its must-change flag set. Reading that one
+// password changed, an account disabled or removed, by any code path), replaced or its expiry moved
+// (sliding once past half its lifetime, about once a week a session), a person deleted, replaced, or
+// their name, number, unit, status or disabling changed, a password added, removed or its must-change
+// flag set. Reading that one
 // row costs a fraction of the session's own three-table lookup, which on SQLite with several processes
 // is read cold from the WAL every time another process has committed (its page cache is dropped).
 //
@@ -36,10 +37,13 @@ function atEpoch(epoch: number): void {
 /** The session as validated under `epoch`, if this process validated it then. */
 export function cachedSession(id: string, epoch: number): CachedSession | undefined {
   atEpoch(epoch);
-  const kept = state.entries.get(id);
-  if (kept) state.hits += 1;
+  return state.entries.get(id);
+}
+
+/** Counts a validation on SQLite: answered from a kept session, or from the database. */
+export function countValidation(fromKept: boolean): void {
+  if (fromKept) state.hits += 1;
   else state.misses += 1;
-  return kept;
 }
 
 /** Keeps what a validation read from the database after it read `epoch`. */

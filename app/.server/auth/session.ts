@@ -3,7 +3,7 @@ import { encodeBase32LowerCaseNoPadding } from "@oslojs/encoding";
 import { prisma, sqlDb } from "../db";
 import { env } from "../env";
 import { sql } from "../sql";
-import { cachedSession, forgetSessions, keepSession } from "./session-cache";
+import { cachedSession, countValidation, forgetSessions, keepSession } from "./session-cache";
 
 // Sessions in Lucia's design: the cookie holds a random token, the table holds only its SHA-256,
 // expiry slides forward when half the lifetime has passed.
@@ -73,11 +73,14 @@ const sessionRow = (id: string) =>
   );
 
 /**
- * The session epoch (decision 093). Its row is written on first use, not by the migration, so a
- * migrated database holds no rows until the app writes some (a move into PostgreSQL needs an empty
- * target); until it is there, null, and nothing is kept.
+ * The session epoch (decision 093), on SQLite; null on PostgreSQL, whose processes keep no sessions
+ * (its own buffer cache keeps the lookup's pages warm, and one row every node's triggers wrote would
+ * make the nodes' transactions wait for each other). Its row is written on first use, not by the
+ * migration, so a migrated database holds no rows until the app writes some (a move into PostgreSQL
+ * needs an empty target); until it is there, null, and nothing is kept.
  */
 async function sessionEpoch(): Promise<number | null> {
+  if (env.databaseEngine !== "sqlite") return null;
   const row = await sqlDb().get<{ n: number }>(sql`SELECT "n" FROM "SessionEpoch" WHERE "id" = 1`);
   if (row) return Number(row.n);
   await sqlDb().run(sql`INSERT INTO "SessionEpoch" ("id", "n") VALUES (1, 0) ON CONFLICT ("id") DO NOTHING`);
@@ -87,15 +90,16 @@ async function sessionEpoch(): Promise<number | null> {
 export async function validateSessionToken(token: string): Promise<ValidatedSession | null> {
   if (!/^[a-z2-7]{32}$/.test(token)) return null;
   const id = sessionIdFromToken(token);
-  // The epoch is read before the session: whatever commits after this read moves it, so an entry kept
-  // under it is never newer than the database (decision 093).
+  // The epoch is read before the session: whatever commits after this read moves it, so while the epoch
+  // stays the same, an entry kept under it is what the database still holds (decision 093).
   const epoch = await sessionEpoch();
-  if (epoch === null) forgetSessions();
+  if (epoch === null) forgetSessions(); // nothing kept, nothing used (PostgreSQL, or the row not there yet)
   const now = Date.now();
   const kept = epoch === null ? undefined : cachedSession(id, epoch);
   // Kept only while the expiry needs no sliding: past half the lifetime the database decides, as before.
-  if (kept && now < kept.expiresAt - lifetimeMs() / 2)
-    return { session: { id, expiresAt: new Date(kept.expiresAt), refreshed: false }, person: { ...kept.person } };
+  const usable = kept !== undefined && now < kept.expiresAt - lifetimeMs() / 2;
+  if (epoch !== null) countValidation(usable);
+  if (usable) return { session: { id, expiresAt: new Date(kept.expiresAt), refreshed: false }, person: { ...kept.person } };
 
   const row = await sessionRow(id);
   if (!row) return null;
