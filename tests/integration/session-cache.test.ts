@@ -12,20 +12,18 @@ import { type TestServer, startTestServer } from "../support/server";
 const TOKEN = "s".repeat(24) + "-metrics-token-for-tests";
 let server: TestServer;
 let root: ReturnType<TestServer["factory"]["unit"]>;
-let unitId: number;
 let seq = 0;
 
 beforeAll(async () => {
   server = await startTestServer({ env: { METRICS_TOKEN: TOKEN } });
   root = server.factory.unit({ name: "党委", kind: "committee" });
-  unitId = root.id;
 });
 afterAll(() => server?.stop());
 
 /** A person signed in, whose session the server has validated (and kept) twice. */
 async function signedIn() {
   const number = `SC${++seq}`;
-  const personId = server.factory.person({ number, name: `学员${seq}`, unitId });
+  const personId = server.factory.person({ number, name: `学员${seq}`, unitId: root.id });
   await server.factory.password(personId, "Passw0rd1");
   const c = new Client(server.url);
   await c.login(number, "Passw0rd1");

@@ -1,14 +1,14 @@
 import type { SessionPerson } from "./session";
 
 // The sessions a process has validated, kept while the database's session epoch stays where it was
-// (decision 093; SQLite only: session.ts asks nothing of it on PostgreSQL). The epoch (the one row of "SessionEpoch") is counted up by triggers in the database
-// whenever anything a validation returns could have changed: a session deleted (sign-out, expiry, a
-// password changed, an account disabled or removed, by any code path), replaced or its expiry moved
-// (sliding once past half its lifetime, about once a week a session), a person deleted, replaced, or
-// their name, number, unit, status or disabling changed, a password added, removed or its must-change
-// flag set. Reading that one
-// row costs a fraction of the session's own three-table lookup, which on SQLite with several processes
-// is read cold from the WAL every time another process has committed (its page cache is dropped).
+// (decision 093; SQLite only: session.ts asks nothing of it on PostgreSQL). The epoch (the one row of
+// "SessionEpoch") is counted up by triggers in the database whenever anything a validation returns
+// could have changed: a session deleted (sign-out, expiry, a password changed, an account disabled or
+// removed, by any code path), replaced or its expiry moved (sliding once past half its lifetime, about
+// once a week a session), a person deleted, replaced, or their name, number, unit, status or disabling
+// changed, a password added, removed or its must-change flag set. Reading that one row costs a
+// fraction of the session's own three-table lookup, which on SQLite with several processes is read
+// cold from the WAL every time another process has committed (its page cache is dropped).
 //
 // A process keeps one epoch and the entries validated under it: any other epoch read empties the map
 // and becomes the process's. An entry's data was read after its epoch was, so while the epoch read
@@ -21,7 +21,7 @@ import type { SessionPerson } from "./session";
 export type CachedSession = { expiresAt: number; person: SessionPerson };
 
 /** Entries a process keeps at most (the oldest goes first): ample for every session of a school's day. */
-export const SESSION_CACHE_MAX = 50_000;
+const SESSION_CACHE_MAX = 50_000;
 
 type State = { epoch: number | null; entries: Map<string, CachedSession>; hits: number; misses: number };
 const g = globalThis as typeof globalThis & { __sessionCache?: State };
