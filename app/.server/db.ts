@@ -142,9 +142,14 @@ export function withTransactionGate(
         gateState.waiting--;
       }
     };
+    // Whether a query or a transaction may pass the gate now. Each caller checks it and counts itself
+    // in one synchronous step: awaiting even a settled promise lets other continuations run first, and
+    // a raw transaction begun in that moment would hold the write lock while this connection's write
+    // waited for it inside SQLite, the event loop stopped, until busy_timeout failed it.
+    const free = () => open === 0 && !outside();
     // A query counts as in flight from the moment it passes the gate until it settles.
     const counted = async <T>(work: () => Promise<T>): Promise<T> => {
-      await idle();
+      while (!free()) await idle();
       inFlight++;
       try {
         return await work();
@@ -172,7 +177,7 @@ export function withTransactionGate(
       executeRaw: (q: SqlQuery) => counted(() => executeRaw(q)),
       executeScript: (script: string) => counted(() => executeScript(script)),
       startTransaction: async (isolationLevel?: IsolationLevel) => {
-        await idle();
+        while (!free()) await idle();
         open++;
         gateState.open = true;
         let ended = false;

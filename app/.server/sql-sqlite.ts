@@ -166,28 +166,30 @@ export class SqliteSqlDb implements SqlDb {
     while (this.#claimed) await this.#claimed;
   }
 
-  /** A statement outside a transaction: after the open one, and a write only when Prisma's connection has no transaction open. */
-  async #outside(stmt: Sql): Promise<void> {
-    const write = !isSelect(stmt);
-    for (;;) {
-      if (this.#open) await this.#open;
-      else if (write && !this.turns.isIdle()) await this.turns.idle();
-      else return;
-    }
+  /**
+   * What a statement outside a transaction must wait for now: the open transaction, and for a write
+   * Prisma's open one; null when it may run. The caller runs it in the same synchronous step as the
+   * check that said null: awaiting anything in between would let a transaction begin first (db.ts's
+   * gate, decision 094).
+   */
+  #blocker(stmt: Sql): Promise<void> | null {
+    if (this.#open) return this.#open;
+    if (!isSelect(stmt) && !this.turns.isIdle()) return this.turns.idle();
+    return null;
   }
 
   async all<Row>(stmt: Sql): Promise<Row[]> {
-    if (this.#open || !isSelect(stmt)) await this.#outside(stmt);
+    for (let b = this.#blocker(stmt); b; b = this.#blocker(stmt)) await b;
     return all<Row>(this.database, stmt);
   }
 
   async get<Row>(stmt: Sql): Promise<Row | undefined> {
-    if (this.#open || !isSelect(stmt)) await this.#outside(stmt);
+    for (let b = this.#blocker(stmt); b; b = this.#blocker(stmt)) await b;
     return get<Row>(this.database, stmt);
   }
 
   async run(stmt: Sql): Promise<number> {
-    await this.#outside(stmt);
+    for (let b = this.#blocker(stmt); b; b = this.#blocker(stmt)) await b;
     return run(this.database, stmt);
   }
 

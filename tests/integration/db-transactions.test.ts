@@ -75,13 +75,18 @@ describe("interactive transactions and the queries of other requests", () => {
     });
     const t2 = prisma.$transaction(async (tx) => {
       order.push("t2 start");
+      await tx.orgUnit.update({ where: { id: unitId }, data: { sortOrder: 99 } }); // only ever seen inside t2
+      await tick(10);
       await tx.orgUnit.update({ where: { id: unitId }, data: { sortOrder: 2 } });
       order.push("t2 end");
     });
     await Promise.all([t1, read, t2]);
     expect(order.slice(0, 2)).toEqual(["t1 start", "t1 end"]);
-    // The read saw the committed value of t1, never a half-done transaction.
-    expect(order).toContain("read 1");
+    // The read saw what t1 or t2 committed, never a half-done transaction (99) nor the value before t1 (0).
+    // Which of the two comes first once t1 has ended is the order they pass the gate in.
+    expect(order.filter((o) => o.startsWith("read"))).toEqual([expect.stringMatching(/^read (1|2)$/)]);
+    expect(order.indexOf("read 1") === -1 || order.indexOf("read 1") < order.indexOf("t2 start")).toBe(true);
+    expect(order.indexOf("read 2") === -1 || order.indexOf("read 2") > order.indexOf("t2 end")).toBe(true);
     expect((await prisma.orgUnit.findUniqueOrThrow({ where: { id: unitId } })).sortOrder).toBe(2);
   });
 
@@ -168,6 +173,30 @@ describe("raw transactions of the async interface and Prisma's connection", () =
     await t;
     expect(order).toEqual(["prisma transaction committed", "raw transaction"]);
     expect(await sortOrder()).toBe(31);
+  });
+
+  onSqliteOnly("lets no raw transaction begin between a Prisma write passing the gate and running", async () => {
+    // A Prisma write waits at the gate for an open raw transaction, and a second raw transaction waits
+    // behind that one. When the first commits, both go on: the gate's check and its count must be one
+    // synchronous step, or the second raw transaction begins in the moment between them and holds the
+    // write lock while Prisma's write waits for it inside SQLite, the event loop stopped, until
+    // busy_timeout fails it (seen as sign-ins failing with "Operation has timed out").
+    const { prisma, sqlDb } = db;
+    const before = await sortOrder();
+    const held = signal();
+    const go = signal();
+    const first = sqlDb().transaction(async (tx) => {
+      await tx.run(sql`UPDATE "OrgUnit" SET "sortOrder" = "sortOrder" + 1 WHERE "id" = ${unitId}`);
+      held.resolve();
+      await go.promise;
+    });
+    await held.promise;
+    const write = prisma.orgUnit.update({ where: { id: unitId }, data: { sortOrder: { increment: 1 } } });
+    const second = sqlDb().transaction((tx) => tx.run(sql`UPDATE "OrgUnit" SET "sortOrder" = "sortOrder" + 1 WHERE "id" = ${unitId}`));
+    await tick(30); // the write has reached the gate
+    go.resolve();
+    await Promise.all([first, write, second]);
+    expect(await sortOrder()).toBe(before + 3);
   });
 
   onSqliteOnly("makes a synchronous raw writer's prismaIdle() wait for an open raw transaction", async () => {
