@@ -82,11 +82,9 @@ describe("interactive transactions and the queries of other requests", () => {
     });
     await Promise.all([t1, read, t2]);
     expect(order.slice(0, 2)).toEqual(["t1 start", "t1 end"]);
-    // The read saw what t1 or t2 committed, never a half-done transaction (99) nor the value before t1 (0).
-    // Which of the two comes first once t1 has ended is the order they pass the gate in.
+    // The read saw what t1 or t2 committed, never a half-done transaction (99) nor the value before t1.
+    // Which of the two it saw is the order the read and t2 passed the gate in once t1 had ended.
     expect(order.filter((o) => o.startsWith("read"))).toEqual([expect.stringMatching(/^read (1|2)$/)]);
-    expect(order.indexOf("read 1") === -1 || order.indexOf("read 1") < order.indexOf("t2 start")).toBe(true);
-    expect(order.indexOf("read 2") === -1 || order.indexOf("read 2") > order.indexOf("t2 end")).toBe(true);
     expect((await prisma.orgUnit.findUniqueOrThrow({ where: { id: unitId } })).sortOrder).toBe(2);
   });
 
@@ -193,7 +191,9 @@ describe("raw transactions of the async interface and Prisma's connection", () =
     await held.promise;
     const write = prisma.orgUnit.update({ where: { id: unitId }, data: { sortOrder: { increment: 1 } } });
     const second = sqlDb().transaction((tx) => tx.run(sql`UPDATE "OrgUnit" SET "sortOrder" = "sortOrder" + 1 WHERE "id" = ${unitId}`));
-    await tick(30); // the write has reached the gate
+    // Time for the write to come to its wait (it waits inside Prisma's client, where no gauge sees it).
+    // On a machine so loaded that it has not, the test passes without meeting the moment it is about.
+    await tick(100);
     go.resolve();
     await Promise.all([first, write, second]);
     expect(await sortOrder()).toBe(before + 3);
