@@ -7,7 +7,7 @@ import { contestAnswerHandler } from "./app/.server/contest/answer-endpoint";
 import { liveHub } from "./app/.server/contest/live/hub";
 import { env } from "./app/.server/env";
 import { studyHandler } from "./app/.server/learning/study-endpoint";
-import { limitUnreadBody, newBodyBudget } from "./app/.server/http/body-limit";
+import { TURN_BODY_LIMIT, isSmallForm, limitUnreadBody, newBodyBudget, readCappedBody } from "./app/.server/http/body-limit";
 import { onlyClientBuildEntries } from "./app/.server/http/client-files";
 import { responseCompression } from "./app/.server/http/compression";
 import { type RequestContext, requestContextStorage } from "./app/.server/http/context";
@@ -33,9 +33,9 @@ import { log } from "./app/.server/ops/log";
 // crowd's two lanes before Express (fast-lane.ts, decision 086), or Express: compression (decision 062),
 // static files of the client build, and the Remix handler. `startServer` resolves once it listens.
 
-/** Pages a process renders at once; the others wait their turn (decision 091). */
+/** Pages and forms a process serves at once; the others wait their turn (decisions 091, 094). */
 const PAGES_AT_ONCE = 8;
-/** The longest a page keeps its turn before its head is written (decision 091). */
+/** The longest a page or form keeps its turn before its head is written (decision 091). */
 const PAGE_TURN_MS = 500;
 
 export type StartedServer = { url: string; port: number; close(): Promise<void> };
@@ -111,7 +111,7 @@ export async function startServer({ dev = false } = {}): Promise<StartedServer> 
 
   const handler = remixHandler(build, dev ? "development" : "production");
   // Pages in turn (decision 091): GET and HEAD, but not the health check, which says how the process
-  // itself is doing and must not wait behind a crowd's pages.
+  // itself is doing and must not wait behind a crowd's pages; and small forms (decision 094), before the pages.
   const turns = pageTurns({ limit: PAGES_AT_ONCE, holdMs: PAGE_TURN_MS });
   if (metrics) metrics.reportPageTurns(turns);
   app.all("*", (req, res, next) => {
@@ -128,7 +128,23 @@ export async function startServer({ dev = false } = {}): Promise<StartedServer> 
       void requestContextStorage.run(context, () => handler(req, res, next));
     };
     if ((req.method === "GET" || req.method === "HEAD") && req.path !== "/healthz") turns.take(req, res, serve);
-    else serve();
+    else if (req.method === "POST" && isSmallForm(req)) {
+      // A form takes its turn once its body is here whole (decision 094), so a slow sender holds none.
+      readCappedBody(req, TURN_BODY_LIMIT)
+        .then(
+          (body) => {
+            // Cannot happen: Node's parser reads no more than the declared length, which was checked.
+            if (body === null) return void res.destroy();
+            context.wholeBody = body;
+            turns.take(req, res, serve, "form");
+          },
+          () => {}, // the client went away before its body arrived: nobody to answer
+        )
+        .catch((e: unknown) => {
+          log.error("a form could not take its turn", e, { requestId: context.requestId });
+          res.destroy();
+        });
+    } else serve();
   });
 
   // Exactly one process runs the sweeper, the background runners and the scheduled backups (decision 071;

@@ -87,7 +87,7 @@ new client.Counter({
 let pageTurns: Pick<PageTurns, "running" | "waiting"> | null = null;
 new client.Gauge({
   name: "http_page_turns",
-  help: "Pages (GET and HEAD) of this process being served in turn (running) and waiting for a turn (waiting)",
+  help: "Pages (GET and HEAD) and small forms (POST, decision 094) of this process being served in turn (running) and waiting for a turn (waiting)",
   labelNames: ["state"] as const,
   collect() {
     this.set({ state: "running" }, pageTurns?.running ?? 0);

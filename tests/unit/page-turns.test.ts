@@ -1,12 +1,13 @@
 import http from "node:http";
 import { type AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { type PageTurns, pageTurns } from "~/.server/http/page-turns";
+import { FORMS_BEFORE_A_PAGE, type PageTurns, pageTurns } from "~/.server/http/page-turns";
 
 // Pages in turn (decision 091), over a real HTTP server: at most `limit` pages are served at once and
 // the others start in the order they came; a turn ends when the page's head is written, when it
 // ends, when its client goes, or after `holdMs`; a client gone while waiting is never served. The
-// pages are stood in for by handlers the test finishes by name (the path).
+// pages are stood in for by handlers the test finishes by name (the path); a path that begins with
+// /form stands for a form (decision 094), which starts before every waiting page.
 
 type Page = { res: http.ServerResponse; startedAt: number; leave: () => void };
 
@@ -19,10 +20,16 @@ async function serve(turns: PageTurns) {
   const closed = new Set<string>();
   server = http.createServer((req, res) => {
     req.socket.once("close", () => closed.add(req.url!));
-    turns.take(req, res, (leave) => {
-      order.push(req.url!);
-      started.set(req.url!, { res, startedAt: Date.now(), leave });
-    });
+    const kind = req.url!.startsWith("/form") ? "form" : "page";
+    turns.take(
+      req,
+      res,
+      (leave) => {
+        order.push(req.url!);
+        started.set(req.url!, { res, startedAt: Date.now(), leave });
+      },
+      kind,
+    );
   });
   server.keepAliveTimeout = 0;
   await new Promise<void>((r) => server!.listen(0, "127.0.0.1", r));
@@ -145,6 +152,26 @@ describe("pages in turn", () => {
     s.started.get("/last")!.res.end("last");
     expect(await last).toBe("last");
     expect([turns.running, turns.waiting]).toEqual([0, 0]);
+  });
+
+  it("starts waiting forms before waiting pages, in the order they came, and a page after every few forms", async () => {
+    const turns = pageTurns({ limit: 1, holdMs: 60_000 });
+    const s = await serve(turns);
+    const paths = ["/first", "/page-1", "/form-1", "/page-2", ...Array.from({ length: FORMS_BEFORE_A_PAGE + 1 }, (_, i) => `/form-${i + 2}`)];
+    const answers: Promise<string>[] = [];
+    // One at a time, each once the one before is in: the order of arrival is the test's, not the network's.
+    for (const [i, p] of paths.entries()) {
+      answers.push(s.get(p));
+      await until(() => turns.running + turns.waiting === i + 1, `${p} in`);
+    }
+    for (let i = 1; i <= paths.length; i++) {
+      const current = s.order.at(-1)!;
+      s.started.get(current)!.res.end(current);
+      if (i < paths.length) await until(() => s.order.length === i + 1, `request ${i + 1}`);
+    }
+    const forms = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => `/form-${from + i}`);
+    expect(s.order).toEqual(["/first", ...forms(1, FORMS_BEFORE_A_PAGE), "/page-1", ...forms(FORMS_BEFORE_A_PAGE + 1, FORMS_BEFORE_A_PAGE + 2), "/page-2"]);
+    expect(await Promise.all(answers)).toEqual(paths);
   });
 
   it("refuses a limit that is not a positive integer", () => {

@@ -1,6 +1,7 @@
 import os from "node:os";
 import { hash, verify } from "@node-rs/argon2";
 import { env } from "../env";
+import { leaveTurn } from "../http/context";
 import { askPrimary, isWorkerProcess, tellPrimary } from "../processes";
 
 // argon2id with OWASP's minimum (m=19456 KiB, t=2, p=1). @node-rs/argon2's async functions run on
@@ -14,6 +15,8 @@ let running = 0;
 const waiting: (() => void)[] = [];
 
 async function limited<T>(work: () => Promise<T>): Promise<T> {
+  // A sign-in waits here on the thread pool, not on its event loop: its turn goes to the next request (decision 094).
+  leaveTurn();
   // Several processes serving: the primary hands out the slots, so the limit is the machine's (decision 071).
   if (isWorkerProcess()) {
     await askPrimary("argon2:acquire", {});

@@ -4,6 +4,7 @@ import path from "node:path";
 import { type MdxNode, sanitizeTree } from "~/lib/mdx-tree";
 import { sqlDb } from "../db";
 import { env } from "../env";
+import { leaveTurn } from "../http/context";
 import { log } from "../ops/log";
 import { type SqlRunner, sql } from "../sql";
 import { type CompileOptions } from "./mdx-compile";
@@ -98,6 +99,8 @@ export async function compileCached(
       .finally(() => inFlight.delete(key));
     inFlight.set(key, compiling);
   }
+  // The compile is the worker thread's, and may wait behind others' in its queue: the request's turn goes to the next (decision 094).
+  leaveTurn();
   return { hash, tree: await compiling };
 }
 

@@ -125,6 +125,18 @@ export function declaresTooLargeBody(req: IncomingMessage): boolean {
   return declared !== null && declared > FORM_BODY_LIMIT && !isMultipart(req);
 }
 
+/**
+ * A form body read whole before its request takes a turn (decision 094) may be this long: the contest's
+ * and the quizzes' forms are a few hundred bytes, a sign-in less.
+ */
+export const TURN_BODY_LIMIT = 64 * 1024;
+
+/** Whether the request's body is a form short enough to be read whole before it takes a turn: of declared length, at most TURN_BODY_LIMIT, not an upload. */
+export function isSmallForm(req: IncomingMessage): boolean {
+  const declared = declaredLength(req);
+  return declared !== null && declared <= TURN_BODY_LIMIT && !isMultipart(req);
+}
+
 const dropChunk = () => {};
 
 /**

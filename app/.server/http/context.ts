@@ -15,8 +15,10 @@ export type RequestContext = {
   local?: { address: string; port: number };
   appendHeader(name: string, value: string): void;
   bodyBudget: BodyBudget;
-  /** Gives up the request's page turn, if it holds one (decision 091); see leaveTurn. */
+  /** Gives up the request's turn, if it holds one (decisions 091, 094); see leaveTurn. */
   leaveTurn?: () => void;
+  /** A small form's body, read whole before its turn (decision 094): the route reads this, not the stream. */
+  wholeBody?: Buffer;
 };
 
 const KEY = Symbol.for("wsdx.requestContext");
@@ -28,9 +30,10 @@ export function currentRequestContext(): RequestContext | undefined {
 }
 
 /**
- * Called before a request waits on another server (an identity provider, the object store): a page
- * holding one of its process's turns (decision 091) gives it to the next page, since waiting is not
- * the CPU work a turn is for. Nothing happens outside a request or for a request without a turn.
+ * Called before a request waits on something other than its event loop (an identity provider, the
+ * object store, a worker thread, an argon2 hash): a page or form holding one of its process's turns
+ * (decisions 091, 094) gives it to the next, since waiting is not the CPU work a turn is for. Nothing
+ * happens outside a request or for a request without a turn.
  */
 export function leaveTurn(): void {
   currentRequestContext()?.leaveTurn?.();

@@ -122,11 +122,15 @@ function toRequest(req: express.Request, res: express.Response): Request {
     if (!res.writableFinished) controller.abort();
   });
   const hasBody = req.method !== "GET" && req.method !== "HEAD";
-  const budget = currentRequestContext()?.bodyBudget ?? newBodyBudget();
-  return new Request(url, {
-    method: req.method,
-    headers,
-    signal: controller.signal,
-    ...(hasBody ? { body: createReadableStreamFromReadable(limitedBody(req, res, budget, () => controller.abort())), duplex: "half" } : {}),
-  } as RequestInit);
+  const context = currentRequestContext();
+  const budget = context?.bodyBudget ?? newBodyBudget();
+  // A small form read whole before its turn (decision 094; its length was checked then) is handed over as it is.
+  const whole = context?.wholeBody;
+  if (context) context.wholeBody = undefined; // the request holds it now; the context may outlive it
+  const body = !hasBody
+    ? {}
+    : whole
+      ? { body: whole }
+      : { body: createReadableStreamFromReadable(limitedBody(req, res, budget, () => controller.abort())), duplex: "half" };
+  return new Request(url, { method: req.method, headers, signal: controller.signal, ...body } as RequestInit);
 }

@@ -2,6 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
+import { leaveTurn } from "../http/context";
 
 // One worker thread that runs one job at a time under a time limit and a memory limit: the shape the
 // MDX compiler (decision 027) and the similarity check (decision 045) share (decision 046). The thread
@@ -55,6 +56,8 @@ export class DeadlineWorker<Request, Reply> {
 
   /** Posts the request to the thread and resolves with its reply; rejects with WorkerStopped when the thread was stopped. */
   async call(request: Request): Promise<Reply> {
+    // The work is the thread's, not the event loop's: a request holding a turn gives it to the next (decisions 091, 094).
+    leaveTurn();
     const worker = await this.ready();
     worker.ref();
     try {
