@@ -126,8 +126,13 @@ export function withTransactionGate(
     const ownIdle = async () => {
       while (open > 0) await allClosed();
     };
+    // Whether a query or a transaction may pass the gate now. Each caller checks it and counts itself
+    // in one synchronous step: awaiting even a settled promise lets other continuations run first, and
+    // a raw transaction begun in that moment would hold the write lock while this connection's write
+    // waited for it inside SQLite, the event loop stopped, until busy_timeout failed it.
+    const free = () => open === 0 && !outside();
     const idle = async () => {
-      if (open === 0 && !outside()) return;
+      if (free()) return;
       gateState.waiting++;
       try {
         for (;;) {
@@ -142,11 +147,6 @@ export function withTransactionGate(
         gateState.waiting--;
       }
     };
-    // Whether a query or a transaction may pass the gate now. Each caller checks it and counts itself
-    // in one synchronous step: awaiting even a settled promise lets other continuations run first, and
-    // a raw transaction begun in that moment would hold the write lock while this connection's write
-    // waited for it inside SQLite, the event loop stopped, until busy_timeout failed it.
-    const free = () => open === 0 && !outside();
     // A query counts as in flight from the moment it passes the gate until it settles.
     const counted = async <T>(work: () => Promise<T>): Promise<T> => {
       while (!free()) await idle();

@@ -167,30 +167,29 @@ export class SqliteSqlDb implements SqlDb {
   }
 
   /**
-   * What a statement outside a transaction must wait for now: the open transaction, and for a write
-   * Prisma's open one; null when it may run. The caller runs it in the same synchronous step as the
-   * check that said null: awaiting anything in between would let a transaction begin first (db.ts's
-   * gate, decision 094).
+   * A statement outside a transaction: after the open one, and a write only when Prisma's connection
+   * has no transaction open. `act` runs in the same synchronous step as the check that let it: awaiting
+   * anything in between would let a transaction begin first (db.ts's gate, decision 094).
    */
-  #blocker(stmt: Sql): Promise<void> | null {
-    if (this.#open) return this.#open;
-    if (!isSelect(stmt) && !this.turns.isIdle()) return this.turns.idle();
-    return null;
+  async #outside<T>(stmt: Sql, act: () => T): Promise<T> {
+    const write = !isSelect(stmt);
+    for (;;) {
+      if (this.#open) await this.#open;
+      else if (write && !this.turns.isIdle()) await this.turns.idle();
+      else return act();
+    }
   }
 
-  async all<Row>(stmt: Sql): Promise<Row[]> {
-    for (let b = this.#blocker(stmt); b; b = this.#blocker(stmt)) await b;
-    return all<Row>(this.database, stmt);
+  all<Row>(stmt: Sql): Promise<Row[]> {
+    return this.#outside(stmt, () => all<Row>(this.database, stmt));
   }
 
-  async get<Row>(stmt: Sql): Promise<Row | undefined> {
-    for (let b = this.#blocker(stmt); b; b = this.#blocker(stmt)) await b;
-    return get<Row>(this.database, stmt);
+  get<Row>(stmt: Sql): Promise<Row | undefined> {
+    return this.#outside(stmt, () => get<Row>(this.database, stmt));
   }
 
-  async run(stmt: Sql): Promise<number> {
-    for (let b = this.#blocker(stmt); b; b = this.#blocker(stmt)) await b;
-    return run(this.database, stmt);
+  run(stmt: Sql): Promise<number> {
+    return this.#outside(stmt, () => run(this.database, stmt));
   }
 
   async transaction<T>(fn: (tx: SqlTx) => Promise<T>, options?: TransactionOptions): Promise<T> {
