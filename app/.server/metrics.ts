@@ -84,6 +84,14 @@ new client.Counter({
     this.inc({ from: "database" }, f.misses);
   },
 });
+new client.Counter({
+  name: "auth_session_epoch_reads_total",
+  help: "Reads of the session epoch since the process started: one serves the validations that wait for it together (SQLite, decision 095)",
+  collect() {
+    this.reset();
+    this.inc(sessionCacheFigures().epochReads);
+  },
+});
 let pageTurns: Pick<PageTurns, "running" | "waiting"> | null = null;
 new client.Gauge({
   name: "http_page_turns",

@@ -23,9 +23,9 @@ export type CachedSession = { expiresAt: number; person: SessionPerson };
 /** Entries a process keeps at most (the oldest goes first): ample for every session of a school's day. */
 const SESSION_CACHE_MAX = 50_000;
 
-type State = { epoch: number | null; entries: Map<string, CachedSession>; hits: number; misses: number };
+type State = { epoch: number | null; entries: Map<string, CachedSession>; hits: number; misses: number; epochReads: number };
 const g = globalThis as typeof globalThis & { __sessionCache?: State };
-const state: State = (g.__sessionCache ??= { epoch: null, entries: new Map(), hits: 0, misses: 0 });
+const state: State = (g.__sessionCache ??= { epoch: null, entries: new Map(), hits: 0, misses: 0, epochReads: 0 });
 
 /** Makes `epoch` the process's, emptying the map if it was another. */
 function atEpoch(epoch: number): void {
@@ -46,6 +46,11 @@ export function countValidation(fromKept: boolean): void {
   else state.misses += 1;
 }
 
+/** Counts a read of the session epoch (one serves the validations that wait for it together, decision 095). */
+export function countEpochRead(): void {
+  state.epochReads += 1;
+}
+
 /** Keeps what a validation read from the database after it read `epoch`. */
 export function keepSession(id: string, epoch: number, entry: CachedSession): void {
   atEpoch(epoch);
@@ -59,7 +64,7 @@ export function forgetSessions(): void {
   state.epoch = null;
 }
 
-/** For /metrics: the sessions this process keeps now, and since it started the lookups found kept (hits) or not (misses). */
-export function sessionCacheFigures(): { kept: number; hits: number; misses: number } {
-  return { kept: state.entries.size, hits: state.hits, misses: state.misses };
+/** For /metrics: the sessions this process keeps now, and since it started the lookups found kept (hits) or not (misses), and the epoch's reads. */
+export function sessionCacheFigures(): { kept: number; hits: number; misses: number; epochReads: number } {
+  return { kept: state.entries.size, hits: state.hits, misses: state.misses, epochReads: state.epochReads };
 }

@@ -1,9 +1,10 @@
 import { createHash } from "node:crypto";
+import { setImmediate } from "node:timers";
 import { encodeBase32LowerCaseNoPadding } from "@oslojs/encoding";
 import { prisma, sqlDb } from "../db";
 import { env } from "../env";
 import { sql } from "../sql";
-import { cachedSession, countValidation, forgetSessions, keepSession } from "./session-cache";
+import { cachedSession, countEpochRead, countValidation, forgetSessions, keepSession } from "./session-cache";
 
 // Sessions in Lucia's design: the cookie holds a random token, the table holds only its SHA-256,
 // expiry slides forward when half the lifetime has passed.
@@ -73,18 +74,41 @@ const sessionRow = (id: string) =>
   );
 
 /**
- * The session epoch (decision 093), on SQLite; null on PostgreSQL, whose processes keep no sessions
- * (its own buffer cache keeps the lookup's pages warm, and one row every node's triggers wrote would
- * make the nodes' transactions wait for each other). Its row is written on first use, not by the
- * migration, so a migrated database holds no rows until the app writes some (a move into PostgreSQL
- * needs an empty target); until it is there, null, and nothing is kept.
+ * Reads the session epoch (decision 093). Its row is written on first use, not by the migration, so a
+ * migrated database holds no rows until the app writes some (a move into PostgreSQL needs an empty
+ * target); until it is there, null, and nothing is kept.
  */
-async function sessionEpoch(): Promise<number | null> {
-  if (env.databaseEngine !== "sqlite") return null;
+async function readSessionEpoch(): Promise<number | null> {
+  countEpochRead();
   const row = await sqlDb().get<{ n: number }>(sql`SELECT "n" FROM "SessionEpoch" WHERE "id" = 1`);
   if (row) return Number(row.n);
   await sqlDb().run(sql`INSERT INTO "SessionEpoch" ("id", "n") VALUES (1, 0) ON CONFLICT ("id") DO NOTHING`);
   return null;
+}
+
+// The read the validations waiting now will share (decision 095). On globalThis like the kept sessions:
+// server.ts and the Remix build each load this module.
+const epochGlobals = globalThis as typeof globalThis & { __sessionEpochRead?: { next: Promise<number | null> | null } };
+const epochRead = (epochGlobals.__sessionEpochRead ??= { next: null });
+
+/**
+ * The session epoch as read after this call began, on SQLite; null on PostgreSQL, whose processes keep
+ * no sessions (its own buffer cache keeps the lookup's pages warm, and one row every node's triggers
+ * wrote would make the nodes' transactions wait for each other).
+ *
+ * One read, after the requests the event loop is handling now (in its check phase, `setImmediate`),
+ * shared by every validation that asked for it meanwhile (decision 095). Every one of them began
+ * before the read, so each sees what was committed before its request came, as with a read of its
+ * own.
+ */
+function sessionEpoch(): Promise<number | null> {
+  if (env.databaseEngine !== "sqlite") return Promise.resolve(null);
+  return (epochRead.next ??= new Promise<number | null>((resolve, reject) =>
+    setImmediate(() => {
+      epochRead.next = null;
+      readSessionEpoch().then(resolve, reject);
+    }),
+  ));
 }
 
 export async function validateSessionToken(token: string): Promise<ValidatedSession | null> {
