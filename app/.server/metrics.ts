@@ -12,6 +12,7 @@ import { studyWriter } from "./learning/study-writer";
 import { askPrimary, isWorkerProcess } from "./processes";
 import type { PageTurns } from "./http/page-turns";
 import type { WalCheckpoints } from "./wal-checkpoints";
+import { writeLockWaits } from "./sql-sqlite";
 
 // GET /metrics for Prometheus (decision 075), on only when METRICS_TOKEN is set, and then only for a
 // caller that sends it as `Authorization: Bearer <token>` (compared in constant time); 404 otherwise,
@@ -107,6 +108,13 @@ new client.Gauge({
 export function reportPageTurns(turns: Pick<PageTurns, "running" | "waiting">) {
   pageTurns = turns;
 }
+
+const writeLockWait = new client.Histogram({
+  name: "sqlite_write_lock_wait_seconds",
+  help: "How long each write transaction of the raw connection waited, once its turn in the process came, for SQLite's write lock: Prisma's connection quiet and no other process writing (SQLite)",
+  buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5],
+});
+writeLockWaits.observe = (seconds) => writeLockWait.observe(seconds);
 
 let walCheckpoints: Pick<WalCheckpoints, "runs" | "last"> | null = null;
 new client.Gauge({

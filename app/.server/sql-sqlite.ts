@@ -27,6 +27,16 @@ export type ConnectionTurns = {
   isIdle(): boolean;
 };
 
+/**
+ * Where each write transaction's wait in `#beginImmediate` goes (seconds, from its turn in the process to
+ * holding the write lock; about 0 when nothing else was writing): /metrics sets `observe` (its
+ * `sqlite_write_lock_wait_seconds`), nothing else does. On globalThis: server.ts and the
+ * Remix build each load this module, and the one raw connection may be either's.
+ */
+export const writeLockWaits: { observe: ((seconds: number) => void) | null } = ((
+  globalThis as typeof globalThis & { __writeLockWaits?: { observe: ((seconds: number) => void) | null } }
+).__writeLockWaits ??= { observe: null });
+
 const ALWAYS_QUIET: ConnectionTurns = { quiet: () => Promise.resolve(), isQuiet: () => true, idle: () => Promise.resolve(), isIdle: () => true };
 
 /** A transaction-control statement (BEGIN, SAVEPOINT sp1, …), prepared once like any other. */
@@ -130,7 +140,8 @@ export class SqliteSqlDb implements SqlDb {
    * the connection's busy_timeout has passed; then it fails with SQLITE_BUSY as before.
    */
   async #beginImmediate(): Promise<void> {
-    const deadline = performance.now() + this.#busyMs;
+    const asked = performance.now();
+    const deadline = asked + this.#busyMs;
     for (let attempt = 0; ; attempt++) {
       // The last check and the BEGIN are one synchronous step.
       while (!this.turns.isQuiet()) await this.turns.quiet();
@@ -138,6 +149,7 @@ export class SqliteSqlDb implements SqlDb {
         preparedStatement(this.database, "PRAGMA busy_timeout = 0").get();
         try {
           control(this.database, "BEGIN IMMEDIATE");
+          writeLockWaits.observe?.((performance.now() - asked) / 1000);
           return;
         } finally {
           preparedStatement(this.database, `PRAGMA busy_timeout = ${this.#busyMs}`).get();

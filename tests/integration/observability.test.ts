@@ -112,6 +112,11 @@ describe("/metrics", () => {
   it("reports latency by route pattern, the queues, the outbox, the database gate, the pages in turn and the event loop", async () => {
     const c = new Client(one.url);
     expect((await c.get("/login")).status).toBe(200);
+    // A sign-in that fails: its attempt is written in a transaction of the raw connection.
+    expect(
+      (await c.request("/login", { method: "POST", body: new URLSearchParams({ redirectTo: "", username: "nobody-here", password: "wrong-password" }) }))
+        .status,
+    ).toBe(400);
     expect((await c.get("/contests/rawurlprobe")).status).toBeGreaterThanOrEqual(300);
     expect((await c.get("/no-such-page-rawurlprobe")).status).toBe(404);
     // A lane's request the front door turns away is counted as refused, as Express's are.
@@ -144,6 +149,11 @@ describe("/metrics", () => {
       expect(checkpoints).toBe(0);
       expect(sample(text, "sqlite_wal_frames", { state: "checkpointed" })).toBeUndefined();
     }
+    // SQLite: every write transaction of the raw connection counts its wait for the write lock (the
+    // sign-in above wrote its attempt in one). PostgreSQL's transactions do not take SQLite's lock.
+    const lockWaits = Number(/^sqlite_write_lock_wait_seconds_count (\d+)$/m.exec(text)?.[1]);
+    if (testEngine() === "sqlite") expect(lockWaits).toBeGreaterThan(0);
+    else expect(lockWaits).toBe(0);
     expect(text).toMatch(/^nodejs_eventloop_lag_p99_seconds /m);
     expect(text).toMatch(/^process_resident_memory_bytes /m);
   });
