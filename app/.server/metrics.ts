@@ -111,7 +111,7 @@ export function reportPageTurns(turns: Pick<PageTurns, "running" | "waiting">) {
 
 const writeLockWait = new client.Histogram({
   name: "sqlite_write_lock_wait_seconds",
-  help: "How long each write transaction of the raw connection waited, once its turn in the process came, for SQLite's write lock: Prisma's connection quiet and no other process writing (SQLite)",
+  help: "How long each write transaction of the raw connection waited, once its turn in the process came, for SQLite's write lock (Prisma's connection quiet, no other process writing), or until it gave up at busy_timeout (SQLite)",
   buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5],
 });
 writeLockWaits.observe = (seconds) => writeLockWait.observe(seconds);

@@ -29,8 +29,8 @@ export type ConnectionTurns = {
 
 /**
  * Where each write transaction's wait in `#beginImmediate` goes (seconds, from its turn in the process to
- * holding the write lock; about 0 when nothing else was writing): /metrics sets `observe` (its
- * `sqlite_write_lock_wait_seconds`), nothing else does. On globalThis: server.ts and the
+ * holding the write lock, about 0 when nothing else was writing; or to giving up at busy_timeout): /metrics
+ * sets `observe` (its `sqlite_write_lock_wait_seconds`), nothing else does. On globalThis: server.ts and the
  * Remix build each load this module, and the one raw connection may be either's.
  */
 export const writeLockWaits: { observe: ((seconds: number) => void) | null } = ((
@@ -142,22 +142,30 @@ export class SqliteSqlDb implements SqlDb {
   async #beginImmediate(): Promise<void> {
     const asked = performance.now();
     const deadline = asked + this.#busyMs;
+    // The wait, for /metrics: once the lock is held, or when the wait gives up (busy_timeout passed).
+    const waited = () => writeLockWaits.observe?.((performance.now() - asked) / 1000);
     for (let attempt = 0; ; attempt++) {
       // The last check and the BEGIN are one synchronous step.
       while (!this.turns.isQuiet()) await this.turns.quiet();
+      let began = false;
       try {
         preparedStatement(this.database, "PRAGMA busy_timeout = 0").get();
         try {
           control(this.database, "BEGIN IMMEDIATE");
-          writeLockWaits.observe?.((performance.now() - asked) / 1000);
-          return;
+          began = true;
         } finally {
           preparedStatement(this.database, `PRAGMA busy_timeout = ${this.#busyMs}`).get();
         }
       } catch (e) {
         // SQLITE_BUSY, or an extended busy code (SQLITE_BUSY_RECOVERY: another process recovering the WAL).
         const code = String((e as { code?: unknown }).code ?? "");
-        if (!(code === "SQLITE_BUSY" || code.startsWith("SQLITE_BUSY_")) || performance.now() >= deadline) throw e;
+        const busy = code === "SQLITE_BUSY" || code.startsWith("SQLITE_BUSY_");
+        if (busy && performance.now() >= deadline) waited();
+        if (!busy || performance.now() >= deadline) throw e;
+      }
+      if (began) {
+        waited();
+        return;
       }
       // 1, 2, 4 ms, then 5 ms apart, with jitter so that two waiting processes do not try in step.
       const pause = Math.min(2 ** attempt, 5) * (0.5 + Math.random());

@@ -4,7 +4,7 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
 import { all, forUpdate, render, run, sql, withRetry } from "~/.server/sql";
-import { SqliteSqlDb } from "~/.server/sql-sqlite";
+import { SqliteSqlDb, writeLockWaits } from "~/.server/sql-sqlite";
 import { describeSqlDbConformance } from "../support/sql-db-conformance";
 
 // The better-sqlite3 backend of the async SQL interface against the shared contract, on a file of its own.
@@ -75,6 +75,17 @@ describe("another process's write lock", () => {
       },
     };
   }
+  /** The waits `#beginImmediate` reports for /metrics (seconds) while `work` runs. */
+  async function waitsReported<T>(work: () => Promise<T>): Promise<{ value: T; waits: number[] }> {
+    const waits: number[] = [];
+    const before = writeLockWaits.observe;
+    writeLockWaits.observe = (s) => waits.push(s);
+    try {
+      return { value: await work(), waits };
+    } finally {
+      writeLockWaits.observe = before;
+    }
+  }
   /** Counts the turns of the event loop while `work` runs: 0 when something held the thread. */
   async function ticksDuring<T>(work: () => Promise<T>): Promise<{ result: PromiseSettledResult<T>; ticks: number }> {
     let ticks = 0;
@@ -90,13 +101,21 @@ describe("another process's write lock", () => {
       c.other.exec("BEGIN IMMEDIATE");
       c.other.exec(`INSERT INTO "T" ("x") VALUES (1)`);
       setTimeout(() => c.other.exec("COMMIT"), 100);
-      const { result, ticks } = await ticksDuring(() =>
-        c.db.transaction(async (tx) => {
-          await tx.run(sql`INSERT INTO "T" ("x") VALUES (${2})`);
-          return tx.all<{ x: number }>(sql`SELECT "x" FROM "T" ORDER BY "x"`);
-        }),
+      const {
+        value: { result, ticks },
+        waits,
+      } = await waitsReported(() =>
+        ticksDuring(() =>
+          c.db.transaction(async (tx) => {
+            await tx.run(sql`INSERT INTO "T" ("x") VALUES (${2})`);
+            return tx.all<{ x: number }>(sql`SELECT "x" FROM "T" ORDER BY "x"`);
+          }),
+        ),
       );
       expect(result).toEqual({ status: "fulfilled", value: [{ x: 1 }, { x: 2 }] });
+      // /metrics hears of the wait once, with its length.
+      expect(waits).toHaveLength(1);
+      expect(waits[0]).toBeGreaterThanOrEqual(0.09);
       expect(ticks).toBeGreaterThanOrEqual(5);
       expect(c.mine.pragma("busy_timeout", { simple: true })).toBe(5000);
     } finally {
@@ -109,8 +128,14 @@ describe("another process's write lock", () => {
     try {
       c.other.exec("BEGIN IMMEDIATE");
       const t0 = performance.now();
-      const { result, ticks } = await ticksDuring(() => c.db.transaction(async (tx) => tx.run(sql`INSERT INTO "T" ("x") VALUES (${3})`)));
+      const {
+        value: { result, ticks },
+        waits,
+      } = await waitsReported(() => ticksDuring(() => c.db.transaction(async (tx) => tx.run(sql`INSERT INTO "T" ("x") VALUES (${3})`))));
       expect(result.status).toBe("rejected");
+      // The wait that gave up is reported too: the longest kind, which an operator most needs to see.
+      expect(waits).toHaveLength(1);
+      expect(waits[0]).toBeGreaterThanOrEqual(0.29);
       expect((result as PromiseRejectedResult).reason).toMatchObject({ code: "SQLITE_BUSY" });
       expect(performance.now() - t0).toBeGreaterThanOrEqual(290);
       expect(ticks).toBeGreaterThanOrEqual(10);
