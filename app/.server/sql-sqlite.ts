@@ -159,9 +159,11 @@ export class SqliteSqlDb implements SqlDb {
       } catch (e) {
         // SQLITE_BUSY, or an extended busy code (SQLITE_BUSY_RECOVERY: another process recovering the WAL).
         const code = String((e as { code?: unknown }).code ?? "");
-        const busy = code === "SQLITE_BUSY" || code.startsWith("SQLITE_BUSY_");
-        if (busy && performance.now() >= deadline) waited();
-        if (!busy || performance.now() >= deadline) throw e;
+        if (!(code === "SQLITE_BUSY" || code.startsWith("SQLITE_BUSY_"))) throw e;
+        if (performance.now() >= deadline) {
+          waited();
+          throw e;
+        }
       }
       if (began) {
         waited();
