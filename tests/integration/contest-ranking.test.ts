@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { openContestFactory } from "../contest-factories";
 import { openQuizFactory } from "../quiz-factories";
+import { createRandom } from "../../app/lib/quiz-shuffle";
 
 // What a learner's contest page shows, straight from the domain module on a real database (SQLite, or
 // PostgreSQL in the integration-pg run): one's own place among the finished papers (ties share it) and
@@ -14,6 +15,9 @@ const { testDb } = await vi.hoisted(async () => {
 let results: typeof import("../../app/.server/contest/results");
 let contestId: number;
 const people: Record<string, number> = {};
+/** A second contest with many papers: few scores and times, so most places are shared. */
+let crowdContestId: number;
+const crowd: { personId: number; entryId: number }[] = [];
 
 beforeAll(async () => {
   const f = testDb.factory;
@@ -45,6 +49,31 @@ beforeAll(async () => {
   entry("p4", 9000, 200_000, "expired", true); // ties p1
   entry("p5", 9000, null); // no time recorded: after the timed ones at 90
   entry("p6", null, null, "in_progress"); // not finished: not ranked
+
+  crowdContestId = cf.contest({
+    title: "竞赛二",
+    unitId: root.id,
+    createdById: people.p1,
+    sections: [{ bankId: bank.bankId, count: 1, pointsEach: 10000 }],
+    audiences: [{ unitId: root.id }],
+  });
+  const random = createRandom("contest-ranking-crowd");
+  const pick = <T>(xs: readonly T[]) => xs[Math.floor(random() * xs.length)];
+  for (let i = 0; i < 150; i++) {
+    const personId = f.person({ number: `c${i}`, name: `众${i}`, unitId: branch.id, politicalStatus: "member" });
+    const state = pick(["submitted", "submitted", "submitted", "expired", "in_progress"] as const);
+    const finished = state !== "in_progress";
+    const entryId = cf.entry({
+      contestId: crowdContestId,
+      personId,
+      items,
+      state,
+      score: finished ? pick([0, 5000, 9000, 10000]) : null,
+      durationMs: finished ? pick([null, 60_000, 60_000, 120_000, 300_000]) : null,
+      finishedAt: finished ? new Date() : null,
+    });
+    crowd.push({ personId, entryId });
+  }
   results = await import("../../app/.server/contest/results");
 });
 afterAll(async () => {
@@ -71,6 +100,22 @@ describe("a learner's view of the ranking", () => {
       if (key) expect((await results.personalPlace(contestId, people[key]))?.place).toBe(row.place);
     }
     expect(full.map((r) => r.place)).toEqual([1, 2, 3, 3, 5]);
+  });
+
+  it("agrees with the full ranking for every one of many papers, most of them tied", async () => {
+    const full = await results.trainerRanking(crowdContestId, []);
+    const byEntry = new Map(full.map((r) => [r.entryId, r]));
+    expect(new Set(full.map((r) => r.place)).size).toBeLessThan(full.length / 4);
+    let placed = 0;
+    for (const { personId, entryId } of crowd) {
+      const row = byEntry.get(entryId);
+      const mine = await results.personalPlace(crowdContestId, personId);
+      if (row) {
+        placed++;
+        expect(mine).toEqual({ place: row.place, total: full.length, score: row.score, maxScore: row.maxScore, durationMs: row.durationMs });
+      } else expect(mine).toBeNull();
+    }
+    expect(placed).toBe(full.length);
   });
 
   it("shows names in the public ranking only where their owners consented", async () => {
