@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { openContestFactory } from "../contest-factories";
 import { openQuizFactory } from "../quiz-factories";
 import { createRandom } from "../../app/lib/quiz-shuffle";
+import { render } from "../../app/.server/sql";
+import { testEngine } from "../support/engine";
 
 // What a learner's contest page shows, straight from the domain module on a real database (SQLite, or
 // PostgreSQL in the integration-pg run): one's own place among the finished papers (ties share it) and
@@ -116,6 +118,32 @@ describe("a learner's view of the ranking", () => {
       } else expect(mine).toBeNull();
     }
     expect(placed).toBe(full.length);
+  });
+
+  it("counts a place on the (contestId, state, score, durationMs) index alone, without reading the table", () => {
+    const db = testDb.factory.db;
+    for (const durationMs of [120_000, null]) {
+      const count = results.placeCountSql(crowdContestId, { score: 9000, durationMs });
+      if (testEngine() === "postgres") {
+        // As autovacuum leaves a table: statistics, and the visibility map that lets an index answer
+        // alone (without it the planner reads the rows through the (contestId, personId) key instead).
+        // 150 rows are read fastest by a sequential scan, so the planner is asked to avoid one: the plan
+        // then shows whether the index answers the count alone.
+        const { text, values } = render(count, "postgres");
+        db.exec(`VACUUM ANALYZE "ContestEntry"`);
+        db.exec("SET enable_seqscan = off");
+        try {
+          const plan = (db.prepare(`EXPLAIN (COSTS OFF) ${text}`).all(...values) as { "QUERY PLAN": string }[]).map((r) => r["QUERY PLAN"].trim());
+          expect(plan).toContain(`->  Index Only Scan using "ContestEntry_contestId_state_score_durationMs_idx" on "ContestEntry" e`);
+        } finally {
+          db.exec("RESET enable_seqscan");
+        }
+        continue;
+      }
+      const { text, values } = render(count);
+      const plan = (db.prepare(`EXPLAIN QUERY PLAN ${text}`).all(...values) as { detail: string }[]).map((r) => r.detail);
+      expect(plan).toEqual([expect.stringMatching(/^SEARCH e USING COVERING INDEX ContestEntry_contestId_state_score_durationMs_idx \(/)]);
+    }
   });
 
   it("shows names in the public ranking only where their owners consented", async () => {

@@ -150,11 +150,7 @@ export type PersonalPlace = { place: number; total: number; score: number; maxSc
 /**
  * A person's own place among the finished entries (ties share a place), or null without a finished
  * entry: the entries ahead of theirs and the finished total, counted in one statement from the scores
- * hand-in stored. The count is one walk of the contest's finished entries on the
- * ("contestId", "state", "score", "durationMs") index, which holds every column it reads. It runs at
- * each hand-in and was the morning's largest read: as three walks on ("contestId", "state", "score"),
- * one of them reading each tied entry's row for its time, it cost 1.7 times as much with 10,000 papers
- * in and 2.2 times with 5,000 (decision 068).
+ * hand-in stored (placeCountSql).
  */
 export async function personalPlace(contestId: number, personId: number): Promise<PersonalPlace | null> {
   const db = sqlDb();
@@ -162,14 +158,23 @@ export async function personalPlace(contestId: number, personId: number): Promis
     sql`SELECT "state", "score", "maxScore", "durationMs" FROM "ContestEntry" WHERE "contestId" = ${contestId} AND "personId" = ${personId}`,
   );
   if (!mine || mine.score === null || !FINISHED_STATES.includes(mine.state)) return null;
-  // Ahead: a better score, or the same score in less time (a time beats no time recorded).
-  const sameScoreFaster = mine.durationMs === null ? sql`e."durationMs" IS NOT NULL` : sql`e."durationMs" < ${mine.durationMs}`;
-  const counts = (await db.get<{ ahead: number; total: number }>(
-    sql`SELECT COALESCE(SUM(CASE WHEN e."score" > ${mine.score} OR (e."score" = ${mine.score} AND ${sameScoreFaster}) THEN 1 ELSE 0 END), 0) AS "ahead",
-        COUNT(*) AS "total"
-      FROM "ContestEntry" e WHERE e."contestId" = ${contestId} AND ${FINISHED_SQL}`,
-  ))!;
+  const counts = (await db.get<{ ahead: number; total: number }>(placeCountSql(contestId, { score: mine.score, durationMs: mine.durationMs })))!;
   return { place: counts.ahead + 1, total: counts.total, score: mine.score, maxScore: mine.maxScore, durationMs: mine.durationMs };
+}
+
+/**
+ * The finished entries ahead of a score and time (a better score, or the same score in less time; a
+ * time beats none recorded) and all finished entries: one walk of the contest's finished entries on
+ * the ("contestId", "state", "score", "durationMs") index, which holds every column it reads. It runs
+ * at each hand-in and each time a finished person opens the contest, and was the morning's largest
+ * read: as three walks on ("contestId", "state", "score"), one of them reading each tied entry's row
+ * for its time, it cost 1.7 times as much with 10,000 papers in and 2.2 times with 5,000 (decision 068).
+ */
+export function placeCountSql(contestId: number, mine: { score: number; durationMs: number | null }): Sql {
+  const sameScoreFaster = mine.durationMs === null ? sql`e."durationMs" IS NOT NULL` : sql`e."durationMs" < ${mine.durationMs}`;
+  return sql`SELECT COALESCE(SUM(CASE WHEN e."score" > ${mine.score} OR (e."score" = ${mine.score} AND ${sameScoreFaster}) THEN 1 ELSE 0 END), 0) AS "ahead",
+      COUNT(*) AS "total"
+    FROM "ContestEntry" e WHERE e."contestId" = ${contestId} AND ${FINISHED_SQL}`;
 }
 
 // ---------- organisations ----------
