@@ -8,8 +8,8 @@ import { env } from "./app/.server/env";
 
 // One server on every core (decision 071): `startServers({ count })` with count 1 is today's single
 // process (server.ts); with more, this process becomes node:cluster's primary. It forks `count`
-// workers running this same file (each one `startServer()` on the shared port, the primary handing
-// connections out round robin), relays their messages to each other, answers what must hold for all of
+// workers running this same file (each one `startServer()` on the shared port, each accepting its own
+// connections: `acceptPolicy`), relays their messages to each other, answers what must hold for all of
 // them (the argon2 slots), and forks a worker again when one dies. The primary
 // serves no request: the start-up work (migrate, seed, sync) is done before it forks, by the caller.
 
@@ -28,6 +28,19 @@ export function webConcurrency(set = process.env.WEB_CONCURRENCY, cores = os.ava
   return n;
 }
 
+/**
+ * Who accepts the port's connections (decision 096): each worker itself (`SCHED_NONE`), unless
+ * NODE_CLUSTER_SCHED_POLICY, Node's own setting, says `rr`. Node's default, round robin from the
+ * primary, hands a worker its next connection only once it has taken the last one, one turn of its
+ * event loop each: on a contest morning's busy workers, new connections then waited in the primary
+ * for seconds. A value Node would ignore is refused rather than read as its default.
+ */
+export function acceptPolicy(set = process.env.NODE_CLUSTER_SCHED_POLICY): number {
+  if (set === undefined || set === "" || set === "none") return cluster.SCHED_NONE;
+  if (set === "rr") return cluster.SCHED_RR;
+  throw new Error(`NODE_CLUSTER_SCHED_POLICY must be none or rr, not ${set}`);
+}
+
 const RESTART_DELAY_MS = 1_000;
 
 export async function startServers({ count, dev = false }: { count: number; dev?: boolean }): Promise<StartedServer & { processes: number }> {
@@ -37,6 +50,7 @@ export async function startServers({ count, dev = false }: { count: number; dev?
   }
   const { PrimaryState } = await import("./app/.server/primary-state");
   const shared = new PrimaryState();
+  cluster.schedulingPolicy = acceptPolicy(); // before the first fork, as Node requires
   cluster.setupPrimary({ exec: fileURLToPath(import.meta.url) });
   let stopping = false;
   const byIndex = new Map<number, Worker>();

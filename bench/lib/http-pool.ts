@@ -13,7 +13,10 @@ export type PoolReply = { status: number; text: string; location?: string; setCo
  * minute and connection resets, all of the client's making).
  */
 export function connections(url: string, size: number, opts: { retryStaleSocket?: boolean; acceptEncoding?: string } = {}) {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: size });
+  // maxFreeSockets as large as the pool: Node's default (256) closes every idle connection past it, so a
+  // pool mostly idle between bursts (the answers' thinking time) would open new ones for each burst.
+  const agent = new http.Agent({ keepAlive: true, maxSockets: size, maxFreeSockets: size });
+  let opened = 0;
   const { hostname, port } = new URL(url);
   const asked = opts.acceptEncoding ? { "Accept-Encoding": opts.acceptEncoding } : {};
   return {
@@ -22,6 +25,7 @@ export function connections(url: string, size: number, opts: { retryStaleSocket?
       const send = (retried: boolean) =>
         new Promise<PoolReply>((resolve, reject) => {
           const req = http.request({ agent, hostname, port, path, method: init.method ?? "GET", headers }, (res) => {
+            if (!req.reusedSocket) opened++;
             const chunks: Buffer[] = [];
             res.on("data", (c: Buffer) => chunks.push(c));
             res.on("end", () =>
@@ -45,6 +49,8 @@ export function connections(url: string, size: number, opts: { retryStaleSocket?
         });
       return send(false);
     },
+    /** Connections opened so far (each one's first request). */
+    opened: () => opened,
     close: () => agent.destroy(),
   };
 }

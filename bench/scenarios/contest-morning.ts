@@ -266,6 +266,7 @@ export async function run({ url, dbFile }: BenchContext): Promise<Row[]> {
   const elapsed = performance.now() - started;
   const cpuLine = cpu();
   const healthzDuring = await during;
+  const opened = pool.opened();
   pool.close();
 
   const verdict = verify(
@@ -306,7 +307,7 @@ export async function run({ url, dbFile }: BenchContext): Promise<Row[]> {
       doorStats,
       undefined,
       `${door.latencies.length.toLocaleString("en")} people through the door at ${doorStats.perSec.toFixed(1)}/s (first arrival to last paper), ` +
-        `arrivals spread over ${ARRIVAL_S} s (${(crowd.length / ARRIVAL_S).toFixed(0)}/s), ${CONNECTIONS} connections, ` +
+        `arrivals spread over ${ARRIVAL_S} s (${(crowd.length / ARRIVAL_S).toFixed(0)}/s), up to ${CONNECTIONS} connections (${opened.toLocaleString("en")} opened over the crowd), ` +
         `Accept-Encoding "${PHONE_ACCEPT_ENCODING}"`,
     ),
     row(

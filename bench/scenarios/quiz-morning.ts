@@ -241,6 +241,7 @@ export async function run({ url, dbFile }: BenchContext): Promise<Row[]> {
   const elapsed = performance.now() - started;
   const cpuLine = cpu();
   const healthzDuring = await during;
+  const opened = pool.opened();
   pool.close();
 
   const verdict = verify(dbFile, quiz.id, new Set(crowd.map((p) => p.id)), { attempts, submitted, acknowledged, unsure });
@@ -275,7 +276,7 @@ export async function run({ url, dbFile }: BenchContext): Promise<Row[]> {
       "in: page + start + attempt",
       doorStats,
       undefined,
-      `${door.latencies.length.toLocaleString("en")} people in at ${doorStats.perSec.toFixed(1)}/s, arrivals over ${ARRIVAL_S} s, ${CONNECTIONS} connections, Accept-Encoding "${PHONE_ACCEPT_ENCODING}"`,
+      `${door.latencies.length.toLocaleString("en")} people in at ${doorStats.perSec.toFixed(1)}/s, arrivals over ${ARRIVAL_S} s, up to ${CONNECTIONS} connections (${opened.toLocaleString("en")} opened over the crowd), Accept-Encoding "${PHONE_ACCEPT_ENCODING}"`,
     ),
     row(
       `autosave: POST …/attempts/:id.data intent=save (${quiz.questions} each)`,

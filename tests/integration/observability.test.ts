@@ -23,7 +23,8 @@ beforeAll(async () => {
   logFd = fs.openSync(logFile, "w");
   [one, two] = await Promise.all([
     startTestServer({ env: { METRICS_TOKEN: TOKEN, TRUST_PROXY: "true", LOG_FORMAT: "json" }, logFd }),
-    startTestServer({ env: { METRICS_TOKEN: TOKEN, WEB_CONCURRENCY: "2" } }),
+    // The primary's round robin (decision 096): the scrape below needs requests on both workers.
+    startTestServer({ env: { METRICS_TOKEN: TOKEN, WEB_CONCURRENCY: "2", NODE_CLUSTER_SCHED_POLICY: "rr" } }),
   ]);
 });
 afterAll(async () => {

@@ -10,8 +10,9 @@ import { TMP } from "../support/paths";
 import { type TestServer, startTestServer } from "../support/server";
 import { type SseReader, openSse } from "../support/sse";
 
-// Two server processes on one port and one database file (WEB_CONCURRENCY=2, decision 071), the
-// primary handing connections out round robin: a host's move reaches phones whichever process holds
+// Two server processes on one port and one database file (WEB_CONCURRENCY=2, decision 071), here with
+// the primary handing connections out round robin (NODE_CLUSTER_SCHED_POLICY=rr; by default each worker
+// accepts its own, decision 096, and which one takes a connection is the kernel's choice): a host's move reaches phones whichever process holds
 // their stream; answers spread over both processes while the hand-in runs on either leave no
 // acknowledged answer uncounted and count nothing refused; sign-in failures spread over both hit one
 // throttle; exactly one process runs the sweeper. Each phone's stream is a connection of its own, so
@@ -29,7 +30,7 @@ const streams: SseReader[] = [];
 beforeAll(async () => {
   logFile = path.join(TMP, `processes-${crypto.randomUUID()}.log`);
   const fd = fs.openSync(logFile, "w");
-  server = await startTestServer({ env: { WEB_CONCURRENCY: "2" }, logFd: fd });
+  server = await startTestServer({ env: { WEB_CONCURRENCY: "2", NODE_CLUSTER_SCHED_POLICY: "rr" }, logFd: fd });
   const f = server.factory;
   const qf = openQuizFactory(f.db);
   const cf = openContestFactory(f.db);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_PROCESS_CEILING, webConcurrency } from "../../server-cluster";
+import cluster from "node:cluster";
+import { DEFAULT_PROCESS_CEILING, acceptPolicy, webConcurrency } from "../../server-cluster";
 
 // How many processes `npm start` serves with (decisions 071, 087).
 
@@ -18,5 +19,18 @@ describe("webConcurrency", () => {
 
   it("refuses what is not a whole number from 1 to 64, rather than guess", () => {
     for (const bad of ["0", "-1", "1.5", "two", "65", " "]) expect(() => webConcurrency(bad, 2), bad).toThrow(/WEB_CONCURRENCY must be a whole number/);
+  });
+});
+
+describe("acceptPolicy", () => {
+  it("has each worker accept its own connections, unless Node's setting asks for the primary's round robin", () => {
+    expect(acceptPolicy(undefined)).toBe(cluster.SCHED_NONE);
+    expect(acceptPolicy("")).toBe(cluster.SCHED_NONE);
+    expect(acceptPolicy("none")).toBe(cluster.SCHED_NONE);
+    expect(acceptPolicy("rr")).toBe(cluster.SCHED_RR);
+  });
+
+  it("refuses a value Node would silently ignore", () => {
+    for (const bad of ["RR", "round-robin", "1"]) expect(() => acceptPolicy(bad), bad).toThrow(/NODE_CLUSTER_SCHED_POLICY must be none or rr/);
   });
 });
