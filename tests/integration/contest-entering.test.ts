@@ -3,6 +3,7 @@ import { gradeQuestion } from "~/lib/quiz-grading";
 import { optionOrder, shuffled } from "~/lib/quiz-shuffle";
 import { openContestFactory } from "../contest-factories";
 import { openQuizFactory } from "../quiz-factories";
+import { testEngine } from "../support/engine";
 
 // Entering a contest and handing in, straight from the domain modules on a real database (decision
 // 068; SQLite, or PostgreSQL in the integration-pg run): the paper drawn from the cached bank pools is
@@ -33,6 +34,7 @@ beforeAll(async () => {
   const root = f.unit({ name: "党委", kind: "committee" });
   const branch = f.unit({ name: "第一党支部", kind: "branch", branchType: "student", parent: root });
   for (let i = 1; i <= 6; i++) ids[`p${i}`] = f.person({ number: `p${i}`, name: `学员${i}`, unitId: branch.id, politicalStatus: "member" });
+  ids.turn = f.person({ number: "turn1", name: "学员甲", unitId: branch.id, politicalStatus: "member" });
   ids.root = root.id;
   ids.branch = branch.id;
   // Two banks with tags and difficulties to filter on, and a third the cache tests edit.
@@ -273,6 +275,30 @@ describe("entering and handing in", () => {
       await expect(entries.submitEntry(ids[person], entryId)).rejects.toMatchObject({ code: "closed" });
     }
   });
+
+  // On PostgreSQL the commit waits for the network, so no turn of the loop holds it.
+  it.skipIf(testEngine() === "postgres")(
+    "commits the answers that came in one turn of the event loop in that turn when the lane asks, and a tick later when not",
+    async () => {
+      const { entryId } = await entries.startEntry(ids.turn, contestId);
+      const items = (await entries.entryForAnswering(ids.turn, entryId)).items.filter((i) => i.type === "single" || i.type === "judge");
+      const own = new intake.ContestIntake();
+      // What comes first: the answer's commit, or a timer of 1 ms set with it (the writer's tick is 4 ms)?
+      const race = async (item: (typeof items)[number], thisTurn: boolean) => {
+        // From the timers phase, as a request's handler runs from the poll phase: this turn's check phase comes before any later timer.
+        await new Promise((r) => setTimeout(r, 5));
+        if (thisTurn) own.flushAfterThisTurn();
+        const order: string[] = [];
+        const timer = new Promise<void>((r) => setTimeout(() => r(void order.push("timer")), 1));
+        const saved = own.answer(ids.turn, entryId, item.position, [item.type === "judge" ? "true" : "A"]).then((o) => void order.push(o.status));
+        await Promise.all([saved, timer]);
+        return order;
+      };
+      expect(await race(items[0], false)).toEqual(["timer", "saved"]);
+      expect(await race(items[1], true)).toEqual(["saved", "timer"]);
+      expect(f.db.prepare("SELECT COUNT(*) AS n FROM ContestAnswer WHERE entryId = ?").get(entryId)).toEqual({ n: 2 });
+    },
+  );
 
   it("withholds the credit from the person who set the hours, still scoring the paper", async () => {
     f.db.prepare("UPDATE Contest SET creditSetById = ? WHERE id = ?").run(ids.p5, contestId);

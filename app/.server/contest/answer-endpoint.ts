@@ -20,7 +20,10 @@ export async function contestAnswerHandler(req: IncomingMessage, res: ServerResp
   const receivedAt = new Date(); // the server's clock decides lateness, on arrival
   try {
     const token = sessionTokenFromCookies(req.headers.cookie);
-    const session = token ? await validateSessionToken(token) : null;
+    const validating = token ? validateSessionToken(token) : null;
+    // After the session's check is asked for: its read of the epoch runs first in the same check phase.
+    contestIntake().flushAfterThisTurn();
+    const session = await validating;
     if (!session) return sendJson(res, 401, { ok: false, error: "登录已过期，请重新登录后继续作答" });
     if (session.person.mustChangePassword) return sendJson(res, 403, { ok: false, error: "请先修改初始密码" });
     if (session.session.refreshed) res.appendHeader("Set-Cookie", sessionCookie(token!, session.session.expiresAt));

@@ -6,7 +6,8 @@ import { forShare, sql, typed, withRetry } from "../sql";
 
 // Contest answers under load (10,000 people in the same hour): each answer is checked and graded in
 // memory against the entry's paper (read once per entry and kept), then handed to one batched writer
-// that commits everything pending in one transaction per short tick. A request is acknowledged only
+// that commits everything pending in one transaction: at the end of the event loop's turn the answers
+// came in when the answer lane asks (decision 097), otherwise after a short tick. A request is acknowledged only
 // after the transaction holding its answer has committed, so an acknowledged answer survives a killed
 // process (WAL: a commit is in the file before the call returns). ContestAnswer's key (entry,
 // position) makes a retried answer harmless: the first answer stands.
@@ -46,6 +47,8 @@ export class ContestIntake {
   private papers = new Map<number, Paper>();
   private pending: Pending[] = [];
   private timer: NodeJS.Timeout | null = null;
+  /** The flush after this turn of the event loop (`flushAfterThisTurn`), while one is coming. */
+  private immediate: NodeJS.Immediate | null = null;
   private flushing: Promise<void> = Promise.resolve();
   /** Answers committed and transactions run since start, for the benchmark's and the operator's eyes. */
   readonly stats = { committed: 0, batches: 0 };
@@ -90,6 +93,19 @@ export class ContestIntake {
     });
   }
 
+  /**
+   * Commits what is pending once the event loop has handled the requests of this turn (its check phase,
+   * `setImmediate`): the answer lane calls it as a request arrives, before the session's check, so the
+   * answers of one turn are written together in that turn instead of a tick later (decision 096). An
+   * answer that is pushed after that flush has run (its body or session took longer) waits for the tick.
+   */
+  flushAfterThisTurn() {
+    this.immediate ??= setImmediate(() => {
+      this.immediate = null;
+      if (this.pending.length > 0) void this.drain();
+    });
+  }
+
   /** Commits everything pending now (before an entry is scored). */
   async drain(): Promise<void> {
     if (this.timer) {
@@ -109,6 +125,7 @@ export class ContestIntake {
       void this.drain();
       return;
     }
+    if (this.immediate) return; // this turn's flush takes it
     this.timer ??= setTimeout(() => {
       this.timer = null;
       void this.flush();
