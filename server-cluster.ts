@@ -8,8 +8,8 @@ import { env } from "./app/.server/env";
 
 // One server on every core (decision 071): `startServers({ count })` with count 1 is today's single
 // process (server.ts); with more, this process becomes node:cluster's primary. It forks `count`
-// workers running this same file (each one `startServer()` on the shared port, each accepting its own
-// connections: `acceptPolicy`), relays their messages to each other, answers what must hold for all of
+// workers running this same file (each one `startServer()` on the shared port, the primary handing
+// connections out round robin unless `acceptPolicy` says otherwise), relays their messages to each other, answers what must hold for all of
 // them (the argon2 slots), and forks a worker again when one dies. The primary
 // serves no request: the start-up work (migrate, seed, sync) is done before it forks, by the caller.
 
@@ -29,28 +29,30 @@ export function webConcurrency(set = process.env.WEB_CONCURRENCY, cores = os.ava
 }
 
 /**
- * Who accepts the port's connections (decision 096): each worker itself (`SCHED_NONE`), unless
- * NODE_CLUSTER_SCHED_POLICY, Node's own setting, says `rr`. Node's default, round robin from the
- * primary, hands a worker its next connection only once it has taken the last one, one turn of its
- * event loop each: on a contest morning's busy workers, new connections then waited in the primary
- * for seconds. A value Node would ignore is refused rather than read as its default.
+ * Who accepts the port's connections (decision 096), by NODE_CLUSTER_SCHED_POLICY, Node's own setting:
+ * the primary, handing them out round robin (`rr`, the default), or each worker itself (`none`). Round
+ * robin hands a busy worker its next connection only once it has taken the last, so under a crowd new
+ * connections wait in the primary; without it, connections opened while the server is quiet gather in
+ * one worker (a quiz morning's 128: 73 and 22). A value Node would ignore is refused rather than read as
+ * its default.
  */
 export function acceptPolicy(set = process.env.NODE_CLUSTER_SCHED_POLICY): number {
-  if (set === undefined || set === "" || set === "none") return cluster.SCHED_NONE;
-  if (set === "rr") return cluster.SCHED_RR;
+  if (set === undefined || set === "" || set === "rr") return cluster.SCHED_RR;
+  if (set === "none") return cluster.SCHED_NONE;
   throw new Error(`NODE_CLUSTER_SCHED_POLICY must be none or rr, not ${set}`);
 }
 
 const RESTART_DELAY_MS = 1_000;
 
 export async function startServers({ count, dev = false }: { count: number; dev?: boolean }): Promise<StartedServer & { processes: number }> {
+  const policy = acceptPolicy(); // checked with one process too: a wrong value is refused, not ignored
   if (count <= 1 || dev) {
     const { startServer } = await import("./server");
     return { ...(await startServer({ dev })), processes: 1 };
   }
   const { PrimaryState } = await import("./app/.server/primary-state");
   const shared = new PrimaryState();
-  cluster.schedulingPolicy = acceptPolicy(); // before the first fork, as Node requires
+  cluster.schedulingPolicy = policy; // before the first fork, as Node requires
   cluster.setupPrimary({ exec: fileURLToPath(import.meta.url) });
   let stopping = false;
   const byIndex = new Map<number, Worker>();
@@ -140,6 +142,6 @@ if (cluster.isWorker && process.env.APP_WORKER_INDEX !== undefined) {
   };
   process.on("SIGTERM", () => void stop());
   process.on("SIGINT", () => void stop());
-  // The primary was killed: nothing would hand this worker connections or stop it.
+  // The primary was killed: nothing would stop this worker or restart it, and no one relays to it.
   process.on("disconnect", () => void stop());
 }

@@ -2,7 +2,7 @@ import cluster from "node:cluster";
 
 // The server's processes (decision 071). `npm start` runs WEB_CONCURRENCY Node processes (default 1;
 // the core count to use every core): a primary that does the start-up work once, forks the workers, hands them
-// connections round robin and relays between them; and the workers, which serve. One process
+// connections round robin (decision 096) and relays between them; and the workers, which serve. One process
 // (WEB_CONCURRENCY=1, and every test server unless it asks for more) is the same code with no primary.
 //
 // What the workers share goes through the primary here, never through memory:

@@ -25,7 +25,6 @@ export function connections(url: string, size: number, opts: { retryStaleSocket?
       const send = (retried: boolean) =>
         new Promise<PoolReply>((resolve, reject) => {
           const req = http.request({ agent, hostname, port, path, method: init.method ?? "GET", headers }, (res) => {
-            if (!req.reusedSocket) opened++;
             const chunks: Buffer[] = [];
             res.on("data", (c: Buffer) => chunks.push(c));
             res.on("end", () =>
@@ -37,6 +36,9 @@ export function connections(url: string, size: number, opts: { retryStaleSocket?
               }),
             );
             res.on("error", reject);
+          });
+          req.once("socket", () => {
+            if (!req.reusedSocket) opened++;
           });
           req.on("error", (e: NodeJS.ErrnoException) => {
             // The server closed an idle keep-alive connection (its 5 s timeout) just as this request

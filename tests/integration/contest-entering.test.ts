@@ -300,6 +300,20 @@ describe("entering and handing in", () => {
     },
   );
 
+  // The answer lane's order (decision 097): its flush, asked for just after the session's check, runs after that check.
+  it.skipIf(testEngine() === "postgres")("finishes a session's check before a setImmediate queued just after asking for it", async () => {
+    const session = await import("../../app/.server/auth/session");
+    const token = session.sessionTokenFromCookies(await session.startSession(ids.turn))!;
+    expect(await session.validateSessionToken(token)).not.toBeNull(); // the epoch's row is there from now on
+    await new Promise((r) => setTimeout(r, 5));
+    const order: string[] = [];
+    const checked = session.validateSessionToken(token).then((s) => void order.push(s ? "checked" : "refused"));
+    setImmediate(() => order.push("flush"));
+    await checked;
+    await new Promise((r) => setImmediate(r));
+    expect(order).toEqual(["checked", "flush"]);
+  });
+
   it("withholds the credit from the person who set the hours, still scoring the paper", async () => {
     f.db.prepare("UPDATE Contest SET creditSetById = ? WHERE id = ?").run(ids.p5, contestId);
     const { entryId } = await entries.startEntry(ids.p5, contestId);

@@ -10,9 +10,9 @@ import { TMP } from "../support/paths";
 import { type TestServer, startTestServer } from "../support/server";
 import { type SseReader, openSse } from "../support/sse";
 
-// Two server processes on one port and one database file (WEB_CONCURRENCY=2, decision 071), here with
-// the primary handing connections out round robin (NODE_CLUSTER_SCHED_POLICY=rr; by default each worker
-// accepts its own, decision 096, and which one takes a connection is the kernel's choice): a host's move reaches phones whichever process holds
+// Two server processes on one port and one database file (WEB_CONCURRENCY=2, decision 071), the
+// primary handing connections out round robin (said explicitly: with NODE_CLUSTER_SCHED_POLICY=none the
+// kernel would choose, decision 096): a host's move reaches phones whichever process holds
 // their stream; answers spread over both processes while the hand-in runs on either leave no
 // acknowledged answer uncounted and count nothing refused; sign-in failures spread over both hit one
 // throttle; exactly one process runs the sweeper. Each phone's stream is a connection of its own, so

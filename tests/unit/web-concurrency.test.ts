@@ -23,11 +23,11 @@ describe("webConcurrency", () => {
 });
 
 describe("acceptPolicy", () => {
-  it("has each worker accept its own connections, unless Node's setting asks for the primary's round robin", () => {
-    expect(acceptPolicy(undefined)).toBe(cluster.SCHED_NONE);
-    expect(acceptPolicy("")).toBe(cluster.SCHED_NONE);
-    expect(acceptPolicy("none")).toBe(cluster.SCHED_NONE);
+  it("has the primary hand connections out round robin, unless Node's setting asks each worker to accept its own", () => {
+    expect(acceptPolicy(undefined)).toBe(cluster.SCHED_RR);
+    expect(acceptPolicy("")).toBe(cluster.SCHED_RR);
     expect(acceptPolicy("rr")).toBe(cluster.SCHED_RR);
+    expect(acceptPolicy("none")).toBe(cluster.SCHED_NONE);
   });
 
   it("refuses a value Node would silently ignore", () => {

@@ -21,8 +21,8 @@ export async function contestAnswerHandler(req: IncomingMessage, res: ServerResp
   try {
     const token = sessionTokenFromCookies(req.headers.cookie);
     const validating = token ? validateSessionToken(token) : null;
-    // After the session's check is asked for: its read of the epoch runs first in the same check phase.
-    contestIntake().flushAfterThisTurn();
+    // After the session's check is asked for, so that its epoch read runs first in the same check phase (decision 097).
+    if (validating) contestIntake().flushAfterThisTurn();
     const session = await validating;
     if (!session) return sendJson(res, 401, { ok: false, error: "登录已过期，请重新登录后继续作答" });
     if (session.person.mustChangePassword) return sendJson(res, 403, { ok: false, error: "请先修改初始密码" });

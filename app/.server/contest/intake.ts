@@ -1,6 +1,7 @@
 import { gradeQuestion } from "~/lib/quiz-grading";
 import { sqlDb } from "../db";
 import { MalformedAnswer, bankOrderOf, keyOf, toBankResponse } from "../quiz/paper";
+import { setImmediate } from "node:timers";
 import { AppError } from "~/lib/app-error";
 import { forShare, sql, typed, withRetry } from "../sql";
 
@@ -95,9 +96,10 @@ export class ContestIntake {
 
   /**
    * Commits what is pending once the event loop has handled the requests of this turn (its check phase,
-   * `setImmediate`): the answer lane calls it as a request arrives, before the session's check, so the
-   * answers of one turn are written together in that turn instead of a tick later (decision 096). An
-   * answer that is pushed after that flush has run (its body or session took longer) waits for the tick.
+   * `setImmediate`): the answer lane calls it as a request arrives, just after asking for the session's
+   * check (whose epoch read is then queued first and runs first), so the answers of one turn are written
+   * together in that turn instead of a tick later (decision 097). An answer pushed after that flush has
+   * run (its body or session took longer) waits for the tick.
    */
   flushAfterThisTurn() {
     this.immediate ??= setImmediate(() => {
