@@ -9,9 +9,10 @@ import { env } from "./app/.server/env";
 // One server on every core (decision 071): `startServers({ count })` with count 1 is today's single
 // process (server.ts); with more, this process becomes node:cluster's primary. It forks `count`
 // workers running this same file (each one `startServer()` on the shared port, the primary handing
-// connections out round robin unless `acceptPolicy` says otherwise), relays their messages to each other, answers what must hold for all of
-// them (the argon2 slots), and forks a worker again when one dies. The primary
-// serves no request: the start-up work (migrate, seed, sync) is done before it forks, by the caller.
+// connections out round robin unless `acceptPolicy` says otherwise), relays their messages to each
+// other, answers what must hold for all of them (the argon2 slots), and forks a worker again when one
+// dies. The primary serves no request: the start-up work (migrate, seed, sync) is done before it
+// forks, by the caller.
 
 /** The default's ceiling: more processes than this on the one SQLite file were never measured (decision 087). */
 export const DEFAULT_PROCESS_CEILING = 4;

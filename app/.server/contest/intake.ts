@@ -1,17 +1,17 @@
+import { setImmediate } from "node:timers";
 import { gradeQuestion } from "~/lib/quiz-grading";
 import { sqlDb } from "../db";
 import { MalformedAnswer, bankOrderOf, keyOf, toBankResponse } from "../quiz/paper";
-import { setImmediate } from "node:timers";
 import { AppError } from "~/lib/app-error";
 import { forShare, sql, typed, withRetry } from "../sql";
 
 // Contest answers under load (10,000 people in the same hour): each answer is checked and graded in
 // memory against the entry's paper (read once per entry and kept), then handed to one batched writer
 // that commits everything pending in one transaction: at the end of the event loop's turn the answers
-// came in when the answer lane asks (decision 097), otherwise after a short tick. A request is acknowledged only
-// after the transaction holding its answer has committed, so an acknowledged answer survives a killed
-// process (WAL: a commit is in the file before the call returns). ContestAnswer's key (entry,
-// position) makes a retried answer harmless: the first answer stands.
+// came in when the answer lane asks (decision 097), otherwise after a short tick. A request is
+// acknowledged only after the transaction holding its answer has committed, so an acknowledged answer
+// survives a killed process (WAL: a commit is in the file before the call returns). ContestAnswer's key
+// (entry, position) makes a retried answer harmless: the first answer stands.
 //
 // The lateness that counts is the server's clock when the request arrived, not when its batch is
 // written. The writer re-checks in SQL that the entry is still in progress, so an answer racing the
