@@ -1,5 +1,5 @@
-import http from "node:http";
 import zlib from "node:zlib";
+import { Pool } from "undici";
 
 // Requests over a fixed pool of keep-alive connections, as a reverse proxy in front of the server
 // keeps them, and a limit on how many are open at once.
@@ -9,54 +9,65 @@ export type PoolReply = { status: number; text: string; location?: string; setCo
 /**
  * Not fetch: its pool opens a new connection whenever none is free at that instant, so under
  * overload it churns through thousands of connections, which wait behind the server's busy event
- * loop to be accepted while idle ones are closed by its 5 s keep-alive timeout (a p99 of more than a
+ * loop to be accepted while idle ones are closed by its keep-alive timeout (a p99 of more than a
  * minute and connection resets, all of the client's making).
+ *
+ * undici's Pool at its lowest level (`dispatch`, a handler per request, no streams): the crowd's phones
+ * are not on the server's machine, but the bench client is, and Node's `http.Agent` cost it twice the CPU
+ * per request (bench/README.md, "The bench client"). A connection is kept until the server's Keep-Alive
+ * hint (its `keepAliveTimeout`, 65 s) less two seconds, so none is reused as the server closes it.
  */
-export function connections(url: string, size: number, opts: { retryStaleSocket?: boolean; acceptEncoding?: string } = {}) {
-  // maxFreeSockets as large as the pool: Node's default (256) closes every idle connection past it, so a
-  // pool mostly idle between bursts (the answers' thinking time) would open new ones for each burst.
-  const agent = new http.Agent({ keepAlive: true, maxSockets: size, maxFreeSockets: size });
+export function connections(url: string, size: number, opts: { acceptEncoding?: string } = {}) {
+  const pool = new Pool(url, { connections: size, pipelining: 1, headersTimeout: 0, bodyTimeout: 0 });
   let opened = 0;
-  const { hostname, port } = new URL(url);
-  const asked = opts.acceptEncoding ? { "Accept-Encoding": opts.acceptEncoding } : {};
+  pool.on("connect", () => opened++);
+  const asked: Record<string, string> = opts.acceptEncoding ? { "accept-encoding": opts.acceptEncoding } : {};
   return {
     request(path: string, init: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<PoolReply> {
-      const headers = { ...asked, ...init.headers, ...(init.body === undefined ? {} : { "Content-Length": String(Buffer.byteLength(init.body)) }) };
-      const send = (retried: boolean) =>
-        new Promise<PoolReply>((resolve, reject) => {
-          const req = http.request({ agent, hostname, port, path, method: init.method ?? "GET", headers }, (res) => {
-            const chunks: Buffer[] = [];
-            res.on("data", (c: Buffer) => chunks.push(c));
-            res.on("end", () =>
-              resolve({
-                status: res.statusCode ?? 0,
-                text: decoded(Buffer.concat(chunks), res.headers["content-encoding"]).toString("utf8"),
-                location: res.headers.location,
-                setCookie: res.headers["set-cookie"],
-              }),
-            );
-            res.on("error", reject);
-          });
-          req.once("socket", () => {
-            if (!req.reusedSocket) opened++;
-          });
-          req.on("error", (e: NodeJS.ErrnoException) => {
-            // The server closed an idle keep-alive connection (its 5 s timeout) just as this request
-            // was put on it: the request never reached it, so it goes again on a fresh connection, as
-            // browsers and proxies do (Node's documentation of request.reusedSocket).
-            if (opts.retryStaleSocket && !retried && req.reusedSocket && (e.code === "ECONNRESET" || e.code === "EPIPE")) resolve(send(true));
-            else reject(e);
-          });
-          req.end(init.body);
-        });
-      return send(false);
+      const method = (init.method ?? "GET") as "GET" | "POST";
+      const headers = init.headers ? { ...asked, ...init.headers } : asked;
+      return new Promise<PoolReply>((resolve, reject) => {
+        const chunks: Buffer[] = [];
+        let status = 0;
+        let location: string | undefined;
+        let encoding: string | undefined;
+        let setCookie: string[] | undefined;
+        pool.dispatch(
+          { path, method, headers, body: init.body ?? null },
+          {
+            onConnect() {},
+            onHeaders(statusCode, raw) {
+              status = statusCode;
+              for (let i = 0; i < raw.length; i += 2) {
+                const name = raw[i].toString("latin1").toLowerCase();
+                if (name === "location") location = raw[i + 1].toString("latin1");
+                else if (name === "content-encoding") encoding = raw[i + 1].toString("latin1");
+                else if (name === "set-cookie") (setCookie ??= []).push(raw[i + 1].toString("latin1"));
+              }
+              return true;
+            },
+            onData(chunk) {
+              chunks.push(chunk);
+              return true;
+            },
+            onComplete() {
+              try {
+                const body = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
+                resolve({ status, text: decoded(body, encoding).toString("utf8"), location, setCookie });
+              } catch (e) {
+                reject(e);
+              }
+            },
+            onError: reject,
+          },
+        );
+      });
     },
-    /** Connections opened so far (each one's first request). */
+    /** Connections opened so far. */
     opened: () => opened,
-    close: () => agent.destroy(),
+    close: () => void pool.destroy().catch(() => undefined),
   };
 }
-
 /** At most `max` requests open at once; the others wait their turn, first come first served. */
 export function slots(max: number) {
   let free = max;

@@ -110,7 +110,7 @@ export const PHONE_ACCEPT_ENCODING = process.env.MORNING_ACCEPT_ENCODING ?? "gzi
  * with a TimeCap, so a capped run ends when the requests already sent are answered.
  */
 export function crowdConnections(url: string, size: number, deadline: number) {
-  const pool = connections(url, size, { retryStaleSocket: true, acceptEncoding: PHONE_ACCEPT_ENCODING });
+  const pool = connections(url, size, { acceptEncoding: PHONE_ACCEPT_ENCODING });
   let free = size;
   const waiting: { resolve: () => void; reject: (e: Error) => void }[] = [];
   const timer = setTimeout(() => waiting.splice(0).forEach((w) => w.reject(new TimeCap())), Math.max(0, deadline - performance.now()));
@@ -155,7 +155,7 @@ export const formHeaders = (url: string, cookie?: string): Record<string, string
  * failed) and the phase's figures (req/s: sign-ins a second).
  */
 export async function signInAll(url: string, people: Person[], opts: { concurrency: number; maxMs: number }) {
-  const pool = connections(url, opts.concurrency, { retryStaleSocket: true });
+  const pool = connections(url, opts.concurrency);
   const cookies: (string | undefined)[] = new Array(people.length);
   const latencies: number[] = [];
   let errors = 0;
@@ -288,7 +288,7 @@ export const HEALTHZ_EVERY_MS = Number(process.env.HEALTHZ_EVERY_MS ?? 50);
  * requests): the reference before the crowd and the sample during it.
  */
 export async function healthz(url: string, opts: { count?: number; until?: () => boolean; maxMs: number }): Promise<Stats & { firstError?: string }> {
-  const pool = connections(url, 1, { retryStaleSocket: true });
+  const pool = connections(url, 1);
   const s = new Series();
   const deadline = performance.now() + opts.maxMs;
   let n = 0;

@@ -34,7 +34,7 @@ export async function run({ url, dbFile, serverPid }: BenchContext): Promise<Row
   const page = `/contests/${contestId}`;
 
   // Set-up: everyone in, a few answers each, through the real routes.
-  const setup = connections(url, SETUP_C, { retryStaleSocket: true });
+  const setup = connections(url, SETUP_C);
   const entries: ContestPageData[] = new Array(people.length);
   let next = 0;
   await Promise.all(

@@ -26,7 +26,7 @@ export async function run({ url, dbFile, serverPid }: BenchContext): Promise<Row
     return chosen.map((p, k) => ({ ...p, cookie: cookies[k]! }));
   })();
   const page = `/contests/${contestId}`;
-  const pool = connections(url, C, { retryStaleSocket: true });
+  const pool = connections(url, C);
   const get = (path: string, cookie?: string) => pool.request(path, { headers: cookie ? { Cookie: cookie } : {} });
   const post = (path: string, cookie: string, body: URLSearchParams) =>
     pool.request(path, { method: "POST", headers: formHeaders(url, cookie), body: body.toString() });
