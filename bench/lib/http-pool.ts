@@ -14,13 +14,15 @@ export type PoolReply = { status: number; text: string; location?: string; setCo
  *
  * undici's Pool at its lowest level (`dispatch`, a handler per request, no streams): the crowd's phones
  * are not on the server's machine, but the bench client is, and Node's `http.Agent` cost it about 1.6
- * times the CPU per request (decision 098). An idle connection is closed after 10 s, or sooner when the
- * server's Keep-Alive hint says so (less two seconds): well before the server's 65 s and a proxy's 15 s,
- * so a request is hardly ever put on a connection the other end is closing (undici sends none again; it
- * would count as an error). No timeouts of its own: a step's time is what the benches measure.
+ * times the CPU per request (decision 098). An idle connection is kept as long as the server's Keep-Alive
+ * hint says, less two seconds (the server says 65 s), or 4 s without a hint; undici puts no request on a
+ * connection whose end it has seen, and sends none again (it would count as an error). Not shorter: the
+ * pool gives each request its first free connection, so under a crowd the last ones idle, and a pool that
+ * closed them after 10 s opened a thousand more over a contest morning. No timeouts of its own: a step's
+ * time is what the benches measure.
  */
 export function connections(url: string, size: number, opts: { acceptEncoding?: string } = {}) {
-  const pool = new Pool(url, { connections: size, pipelining: 1, keepAliveMaxTimeout: 10_000, connectTimeout: 0, headersTimeout: 0, bodyTimeout: 0 });
+  const pool = new Pool(url, { connections: size, pipelining: 1, connectTimeout: 0, headersTimeout: 0, bodyTimeout: 0 });
   let opened = 0;
   pool.on("connect", () => opened++);
   const asked: Record<string, string> = opts.acceptEncoding ? { "accept-encoding": opts.acceptEncoding } : {};
