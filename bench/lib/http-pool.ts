@@ -72,6 +72,7 @@ export function connections(url: string, size: number, opts: { acceptEncoding?: 
     close: () => void pool.destroy().catch(() => undefined),
   };
 }
+
 /** At most `max` requests open at once; the others wait their turn, first come first served. */
 export function slots(max: number) {
   let free = max;

@@ -1,3 +1,4 @@
+import fs from "node:fs";
 import { createRequire } from "node:module";
 import { describe, expect, it } from "vitest";
 
@@ -6,16 +7,17 @@ import { describe, expect, it } from "vitest";
 // that has them still reaches it without them, as Remix strips them.
 
 const require = createRequire(import.meta.url);
-type Call = (args: { loadContext: unknown; params: object; request: Request; routeId: string; singleFetch: boolean }) => Promise<unknown>;
+type CallArgs = { loadContext: unknown; params: object; request: Request; routeId: string; singleFetch: boolean };
+type RouteFunction = (a: { request: Request }) => unknown;
 const data = require("@remix-run/server-runtime/dist/data.js") as {
-  callRouteLoader(args: Parameters<Call>[0] & { loader: (a: { request: Request }) => unknown }): Promise<unknown>;
-  callRouteAction(args: Parameters<Call>[0] & { action: (a: { request: Request }) => unknown }): Promise<unknown>;
+  callRouteLoader(args: CallArgs & { loader: RouteFunction }): Promise<unknown>;
+  callRouteAction(args: CallArgs & { action: RouteFunction }): Promise<unknown>;
 };
 
 /** The request the route's loader (or action) was given for `request`. */
 async function seenBy(kind: "loader" | "action", request: Request, singleFetch = true): Promise<Request> {
   let seen: Request | undefined;
-  const fn = ({ request: r }: { request: Request }) => {
+  const fn: RouteFunction = ({ request: r }) => {
     seen = r;
     return null;
   };
@@ -58,7 +60,7 @@ describe("Remix's loader and action calls (patched)", () => {
   });
 
   it("is the build Node loads (the patch is applied)", () => {
-    const source = require("node:fs").readFileSync(require.resolve("@remix-run/server-runtime/dist/data.js"), "utf8") as string;
+    const source = fs.readFileSync(require.resolve("@remix-run/server-runtime/dist/data.js"), "utf8");
     expect(source).toContain(`if (!url.searchParams.has("index")) return request;`);
   });
 });
