@@ -91,6 +91,20 @@ describe("compression", () => {
     expect(br.headers["cache-control"] ?? "").not.toMatch(/immutable/);
   });
 
+  it("sends a page's HEAD without its body, and an error page whole with its status", async () => {
+    const cookie = clients.member.cookieHeader;
+    const head = await rawRequest(server.url, "/", { method: "HEAD", headers: { Cookie: cookie, "Accept-Encoding": "br" } });
+    expect(head.status).toBe(200);
+    expect(head.headers["content-type"]).toMatch(/^text\/html/);
+    expect(head.body.length).toBe(0);
+    // The error boundary's page is rendered by the same entry as any page (entry.server.tsx), a second time.
+    const missing = await rawGet("/contests/987654", { Cookie: cookie, "Accept-Encoding": "br" });
+    expect(missing.status).toBe(404);
+    expect(missing.headers["content-encoding"]).toBe("br");
+    expect(Number(missing.headers["content-length"])).toBe(missing.body.length);
+    expect(decode(missing).toString("utf8")).toContain("没有找到这个竞赛");
+  });
+
   it("compresses Remix's .data answers", async () => {
     const data = await rawGet("/courses.data", { Cookie: clients.member.cookieHeader, "Accept-Encoding": "br" });
     expect(data.status).toBe(200);

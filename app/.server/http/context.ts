@@ -19,6 +19,11 @@ export type RequestContext = {
   leaveTurn?: () => void;
   /** A small form's body, read whole before its turn (decision 094): the route reads this, not the stream. */
   wholeBody?: Buffer;
+  /**
+   * A rendered page's bytes, beside the bodiless Response that entry.server.tsx gives Remix for it:
+   * the handler writes them when that Response comes back (remix-handler.ts, decision 100).
+   */
+  page?: { response: Response; bytes: Buffer };
 };
 
 const KEY = Symbol.for("wsdx.requestContext");

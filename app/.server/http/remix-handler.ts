@@ -19,8 +19,13 @@ const SINGLE_FETCH_TYPE = "text/x-script";
 export function remixHandler(build: ServerBuild | (() => Promise<ServerBuild>), mode: string): express.RequestHandler {
   const handle = createRequestHandler(build, mode);
   return async (req, res, next) => {
+    const context = currentRequestContext();
     try {
       const response = await handle(toRequest(req, res));
+      // A page rendered whole comes without a body, its bytes beside it (entry.server.tsx, decision 100);
+      // a Response Remix made in its place (a HEAD's) has none to send.
+      const page = context?.page?.response === response ? context.page.bytes : undefined;
+      if (context) context.page = undefined;
       // The body was refused mid-stream (body-limit.ts): the 413 is the answer.
       if (wasRefused(res)) return;
       res.statusMessage = response.statusText;
@@ -33,14 +38,18 @@ export function remixHandler(build: ServerBuild | (() => Promise<ServerBuild>), 
       // Pages and their .data are personal (a name, answers, hours): a shared cache must not keep them and a
       // lab computer's disk should not; a route that knows better (media, downloads) says so itself.
       if (!response.headers.has("Cache-Control")) res.set("Cache-Control", "private, no-store");
+      if (page) {
+        endWhole(req, res, page);
+        return;
+      }
       if (!response.body) {
         res.end();
         return;
       }
       // Answers that are whole before they are sent, written at once with their length and compressed
       // at once (compression.ts), without the stream machinery, which cost more than the answer: JSON
-      // (the study heartbeats', the autosaves'), a page (rendered whole, entry.server.tsx), and a
-      // route's data (.data), whose stream ends as soon as it begins since no loader defers anything.
+      // (the study heartbeats', the autosaves'), HTML a route made itself, and a route's data (.data),
+      // whose stream ends as soon as it begins since no loader defers anything.
       const type = response.headers.get("content-type") ?? "";
       if (type.startsWith("application/json") || type.startsWith("text/html") || type.startsWith(SINGLE_FETCH_TYPE)) {
         endWhole(req, res, Buffer.from(await response.arrayBuffer()));
