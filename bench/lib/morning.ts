@@ -20,7 +20,7 @@ export const load = () =>
     .join(" ");
 
 /** The machine's busy CPU time so far, every core, in ms (Linux's /proc/stat; USER_HZ is 100). */
-function machineBusyMs(): number {
+export function machineBusyMs(): number {
   const [user, nice, system, , , irq, softirq, steal] = fs.readFileSync("/proc/stat", "utf8").split("\n")[0].trim().split(/\s+/).slice(1).map(Number);
   return (user + nice + system + irq + softirq + steal) * 10;
 }

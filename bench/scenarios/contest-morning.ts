@@ -1,3 +1,4 @@
+import os from "node:os";
 import Database from "better-sqlite3";
 import { createRandom } from "../../app/lib/quiz-shuffle";
 import { seedDemoContest } from "../../prisma/seed";
@@ -27,6 +28,7 @@ import { type ContestPageData, type ContestPageItem, contestPageData, contestPag
 import { decodeSingleFetch } from "../lib/single-fetch";
 import { PAGE_IN_REPLY } from "../../app/lib/autosave";
 import { type Stats, summarize } from "../lib/stats";
+import { Timeline } from "../lib/timeline";
 
 // A school's contest morning (issue 17): MORNING_N people of the demo university (default 10,000), in
 // the demo contest's audience, sign in for real (argon2) in a first phase of their own; then they
@@ -147,6 +149,7 @@ export async function run({ url, dbFile }: BenchContext): Promise<Row[]> {
   const started = performance.now();
   const deadline = started + MAX_MS;
   const pool = crowdConnections(url, CONNECTIONS, deadline);
+  const timeline = new Timeline(started);
   let cutOff = 0;
   let finished = 0;
   let phaseOver = false;
@@ -162,6 +165,7 @@ export async function run({ url, dbFile }: BenchContext): Promise<Row[]> {
 
     // Through the door: the page, 开始答题, the paper.
     const arrived = performance.now();
+    timeline.count("arrived", arrived);
     let items: ContestPageItem[];
     let entryId: number;
     try {
@@ -193,9 +197,11 @@ export async function run({ url, dbFile }: BenchContext): Promise<Row[]> {
           return paperOf(contestPageData(reply.text), `GET ${page}.data after 开始`);
         })));
       door.add(arrived, performance.now());
+      timeline.count("through");
     } catch (e) {
       if (e instanceof TimeCap) throw e;
       doorErrors++;
+      timeline.count("failed");
       return;
     }
 
@@ -214,6 +220,7 @@ export async function run({ url, dbFile }: BenchContext): Promise<Row[]> {
           const r = JSON.parse(reply.text) as { ok?: boolean; status?: string };
           if (r.ok !== true || r.status !== "saved") throw new Error(`POST /api/contests/answer: ${reply.text.slice(0, 160)}`);
           acknowledged.push({ entryId, position: item.position, values });
+          timeline.count("answered");
         })
         .catch(() => unsure.add(`${entryId}/${item.position}`));
     }
@@ -264,6 +271,7 @@ export async function run({ url, dbFile }: BenchContext): Promise<Row[]> {
     phaseOver = true;
   });
   const elapsed = performance.now() - started;
+  timeline.stop();
   const cpuLine = cpu();
   const healthzDuring = await during;
   const opened = pool.opened();
@@ -276,6 +284,12 @@ export async function run({ url, dbFile }: BenchContext): Promise<Row[]> {
     { acknowledged, unsure, handedIn },
   );
   console.info(`${name} check: ${verdict.summary}`);
+  console.info(
+    [
+      `${name} at the door, ${(timeline.everyMs / 1000).toFixed(0)} s at a time (the machine's ${os.availableParallelism()} cores busy = ${100 * os.availableParallelism()} %):`,
+      ...timeline.lines(),
+    ].join("\n  "),
+  );
 
   const first = (x: { firstError?: string }) => (x.firstError ? `first error: ${x.firstError}` : undefined);
   const row = (measure: string, stats: Stats, ref?: Stats, ...notes: (string | undefined)[]): Row => ({
