@@ -34,8 +34,9 @@ import { Timeline } from "../lib/timeline";
 // the demo contest's audience, sign in for real (argon2) in a first phase of their own; then they
 // arrive as a crowd does, at random within MORNING_ARRIVAL_S seconds (default 55: 182 a second, so the
 // door's rate can show the 170; at 60 it cannot pass 167), and each walks through the contest
-// as a hydrated phone does (Remix single fetch; the requests as a real Chromium sends them): the contest page (the document of a first visit) with the route discovery that follows
-// it (GET /__manifest), 开始答题 (the form's POST to /contests/:id.data, answered with the paper since
+// as a hydrated phone does (Remix single fetch; the requests as a real Chromium sends them): the
+// contest page (the document of a first visit) with the route discovery that follows it (GET
+// /__manifest), 开始答题 (the form's POST to /contests/:id.data, answered with the paper since
 // session 38; a server before that answers 202 with a redirect, and the paper is then loaded with GET
 // /contests/:id.data as the router does), 25 answers (POST /api/contests/answer, each after a moment's
 // thought), and hand-in (the form's POST, intent=submit), answered with the result and its ranking (before

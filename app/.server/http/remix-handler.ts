@@ -25,7 +25,6 @@ export function remixHandler(build: ServerBuild | (() => Promise<ServerBuild>), 
       // A page rendered whole comes without a body, its bytes beside it (entry.server.tsx, decision 100);
       // a Response Remix made in its place (a HEAD's) has none to send.
       const page = context?.page?.response === response ? context.page.bytes : undefined;
-      if (context) context.page = undefined;
       // The body was refused mid-stream (body-limit.ts): the 413 is the answer.
       if (wasRefused(res)) return;
       res.statusMessage = response.statusText;
@@ -60,6 +59,9 @@ export function remixHandler(build: ServerBuild | (() => Promise<ServerBuild>), 
       // A client that leaves mid-body is not a server error.
       if ((error as NodeJS.ErrnoException).code === "ERR_STREAM_PREMATURE_CLOSE" || res.destroyed || wasRefused(res)) return;
       next(error);
+    } finally {
+      // The page's bytes are this request's alone: dropped however Remix ended, the context may outlive it.
+      if (context) context.page = undefined;
     }
   };
 }
