@@ -5,7 +5,7 @@ import { Form, Link, type ShouldRevalidateFunction, useActionData, useLoaderData
 import { useState } from "react";
 import { z } from "zod";
 import { requireUser } from "~/.server/auth/guard";
-import { contestForPerson, entryForAnswering, requireEntryOfContest, setShowName, startEntry, submitEntry } from "~/.server/contest/entries";
+import { type ContestForPerson, contestForPerson, paperOfEntry, requireEntryOfContest, setShowName, startEntry, submitEntry } from "~/.server/contest/entries";
 import { personalPlace, publicRanking } from "~/.server/contest/results";
 import { SELF_CREDIT_NOTICE, withholdsOwnCredit } from "~/.server/hours/self-credit";
 import { CONTEST_ANSWER_INTENT, ContestAnswering } from "~/components/contest/answering";
@@ -63,9 +63,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return pageOf(user.id, contestIdOf(params), new Date(), opening.q ?? null);
 }
 
-/** What the page shows the person now: the introduction, their paper in progress, or their result. */
-async function pageOf(personId: number, contestId: number, now: Date, opened: number | null) {
-  const c = await contestForPerson(personId, contestId, now).catch(refuse);
+/**
+ * What the page shows the person now: the introduction, their paper in progress, or their result. `read`
+ * is the contest and entry as 开始 has just read and written them, so its reply does not read them again.
+ */
+async function pageOf(personId: number, contestId: number, now: Date, opened: number | null, read?: ContestForPerson) {
+  const c = read ?? (await contestForPerson(personId, contestId, now).catch(refuse));
   const contest = {
     id: c.id,
     title: c.title,
@@ -80,16 +83,15 @@ async function pageOf(personId: number, contestId: number, now: Date, opened: nu
     selfCreditNotice: withholdsOwnCredit(c, personId) ? SELF_CREDIT_NOTICE.contest : null,
   };
   if (c.entry?.state === "in_progress") {
-    const paper = await entryForAnswering(personId, c.entry.id, now).catch(refuse);
     return {
       mode: "answering" as const,
       contest,
       entryId: c.entry.id,
-      deadlineAt: paper.entry.deadlineAt.toISOString(),
-      deadlineText: formatChinaDateTime(paper.entry.deadlineAt),
+      deadlineAt: c.entry.deadlineAt.toISOString(),
+      deadlineText: formatChinaDateTime(c.entry.deadlineAt),
       serverNow: now.toISOString(),
       opened,
-      items: paper.items,
+      items: await paperOfEntry(c.entry.id),
       result: null,
     };
   }
@@ -129,8 +131,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
       // The same intake as the script's endpoint: the entry must be the caller's and in progress, in time.
       await contestIntake().answer(user.id, input.entryId, input.position, values, receivedAt);
     } else if (input.intent === "start") {
-      await startEntry(user.id, contestId);
-      if (input[PAGE_IN_REPLY.name] === PAGE_IN_REPLY.value) return { page: await pageOf(user.id, contestId, new Date(), null) };
+      const started = await startEntry(user.id, contestId);
+      if (input[PAGE_IN_REPLY.name] === PAGE_IN_REPLY.value) return { page: await pageOf(user.id, contestId, new Date(), null, started.contest) };
     } else if (input.intent === "submit") {
       await submitEntry(user.id, input.entryId);
       if (input[PAGE_IN_REPLY.name] === PAGE_IN_REPLY.value) return { page: await pageOf(user.id, contestId, new Date(), null) };

@@ -83,6 +83,11 @@ describe("开始答题 with the paper in its reply", () => {
     expect(page.entryId).toBe(entry.id);
     const stored = storedItems(entry.id);
     expect(page.items!.map((i) => [i.position, i.stem])).toEqual(stored.map((s) => [s.position, s.stem]));
+    // The reply is built from what 开始 wrote, without reading it again: the page the loader gives afterwards.
+    const loaded = (decodeSingleFetch((await c.get(`/contests/${contestId}.data`)).text) as Record<string, { data?: Record<string, unknown> }>)[
+      "routes/contests.$contestId"
+    ].data;
+    expect({ ...page, serverNow: undefined }).toEqual({ ...loaded, serverNow: undefined });
     // No key of any kind: no field named for it, and no fill-in key's text anywhere in the reply.
     for (const item of page.items!) expect(item).not.toHaveProperty("answer");
     for (const s of stored) {

@@ -185,8 +185,12 @@ describe("entering and handing in", () => {
   });
 
   it("stores the paper its seed draws: the former draw, shuffled, each question's options shuffled", async () => {
-    const { entryId, resumed } = await entries.startEntry(ids.p1, contestId);
+    const now = new Date();
+    const { entryId, resumed, contest } = await entries.startEntry(ids.p1, contestId, now);
     expect(resumed).toBe(false);
+    // What 开始's reply is built from (without reading again) is what reading the contest finds now.
+    expect(contest).toEqual(await entries.contestForPerson(ids.p1, contestId, now));
+    expect(contest.entry).toMatchObject({ id: entryId, state: "in_progress", showName: false, score: null });
     const entry = f.db.prepare("SELECT seed, maxScore FROM ContestEntry WHERE id = ?").get(entryId) as { seed: string; maxScore: number };
     const sections = f.db.prepare("SELECT * FROM ContestSection WHERE contestId = ? ORDER BY position").all(contestId) as {
       position: number;
@@ -213,7 +217,8 @@ describe("entering and handing in", () => {
       })),
     );
     expect(entry.maxScore).toBe(12 * 400 + 8 * 500);
-    expect(await entries.startEntry(ids.p1, contestId)).toEqual({ entryId, resumed: true });
+    const again = await entries.startEntry(ids.p1, contestId, now);
+    expect(again).toEqual({ entryId, resumed: true, contest });
   });
 
   it("scores a hand-in as a row-by-row recomputation of the stored answers does, and credits it", async () => {
@@ -223,7 +228,7 @@ describe("entering and handing in", () => {
       ["p4", 1],
     ] as const) {
       const { entryId } = await entries.startEntry(ids[person], contestId);
-      const shown = await entries.entryForAnswering(ids[person], entryId);
+      const shown = await entries.paperOfEntry(entryId);
       const keys = f.db
         .prepare(
           "SELECT i.position, q.type, q.answer, i.optionOrder FROM ContestItem i JOIN Question q ON q.id = i.questionId WHERE i.entryId = ? ORDER BY i.position",
@@ -231,9 +236,9 @@ describe("entering and handing in", () => {
         .all(entryId) as { position: number; type: string; answer: string; optionOrder: string | null }[];
       // Right for the first share of the paper, wrong after; the last two left unanswered.
       await Promise.all(
-        shown.items.slice(0, -2).map((item, k) => {
+        shown.slice(0, -2).map((item, k) => {
           const key = keys[k];
-          const right = k < share * shown.items.length;
+          const right = k < share * shown.length;
           const answer = JSON.parse(key.answer) as unknown;
           const order = (JSON.parse(key.optionOrder ?? "null") as string[] | null) ?? [];
           const presented = (bank: string) => "ABCDEFGH"[order.indexOf(bank)];
@@ -264,7 +269,7 @@ describe("entering and handing in", () => {
         score += grade.mark;
         if (grade.correct) correct++;
       }
-      expect(stored.length).toBe(shown.items.length - 2);
+      expect(stored.length).toBe(shown.length - 2);
       expect(row).toEqual({ state: "submitted", score, correct });
       if (share === 1) expect(correct).toBe(18);
       if (share === 0) expect(row.score).toBe(0);
@@ -281,7 +286,7 @@ describe("entering and handing in", () => {
     "commits the answers that came in one turn of the event loop in that turn when the lane asks, and a tick later when not",
     async () => {
       const { entryId } = await entries.startEntry(ids.turn, contestId);
-      const items = (await entries.entryForAnswering(ids.turn, entryId)).items.filter((i) => i.type === "single" || i.type === "judge");
+      const items = (await entries.paperOfEntry(entryId)).filter((i) => i.type === "single" || i.type === "judge");
       const own = new intake.ContestIntake();
       // What comes first: the answer's commit, or a timer of 1 ms set with it (the writer's tick is 4 ms)?
       const race = async (item: (typeof items)[number], thisTurn: boolean) => {

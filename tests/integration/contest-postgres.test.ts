@@ -83,8 +83,11 @@ async function newEntry() {
   const person = await app.prisma.person.create({
     data: { number: `P${String(++people).padStart(4, "0")}`, name: `学员${people}`, category: "student", unitId, politicalStatus: "member" },
   });
-  const { entryId } = await entries.startEntry(person.id, contestId);
-  const { items } = await entries.entryForAnswering(person.id, entryId);
+  const now = new Date();
+  const { entryId, contest } = await entries.startEntry(person.id, contestId, now);
+  // 开始's reply is built from what it wrote (RETURNING): the same as reading the contest now.
+  expect(contest).toEqual(await entries.contestForPerson(person.id, contestId, now));
+  const items = await entries.paperOfEntry(entryId);
   expect(items.map((i) => i.position)).toEqual(Array.from({ length: QUESTIONS }, (_, i) => i + 1));
   const shown = new Map(items.map((i) => [i.position, (label: string) => [i.options.find((o) => o.label === label)!.value]]));
   return {

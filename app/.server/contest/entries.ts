@@ -53,6 +53,10 @@ type EntryRow = {
 };
 const ENTRY_COLUMNS = sql`"id", "state", "score", "maxScore", "correct", "durationMs", "deadlineAt", "showName", "contestId", "personId", "startedAt"`;
 
+type Entry = ReturnType<typeof toEntry>;
+/** What `contestForPerson` answers: the contest as the person may see it, and their entry. */
+export type ContestForPerson = Awaited<ReturnType<typeof contestForPerson>>;
+
 function toEntry(e: EntryRow) {
   return { ...e, deadlineAt: new Date(e.deadlineAt), startedAt: new Date(e.startedAt), showName: Boolean(e.showName) };
 }
@@ -100,10 +104,14 @@ export async function contestForPerson(personId: number, contestId: number, now 
  * questions from its bank by a fresh seed, the whole paper shuffled, each question's options shuffled.
  * One entry per person: the unique key decides between two taps on "开始".
  */
-export async function startEntry(personId: number, contestId: number, now = new Date()): Promise<{ entryId: number; resumed: boolean }> {
+export async function startEntry(
+  personId: number,
+  contestId: number,
+  now = new Date(),
+): Promise<{ entryId: number; resumed: boolean; contest: ContestForPerson & { entry: Entry } }> {
   const contest = await contestForPerson(personId, contestId, now);
   if (contest.entry) {
-    if (contest.entry.state === "in_progress") return { entryId: contest.entry.id, resumed: true };
+    if (contest.entry.state === "in_progress") return { entryId: contest.entry.id, resumed: true, contest: { ...contest, entry: contest.entry } };
     throw new AppError("already_done", "每人只能参赛一次，您已经交卷");
   }
   if (contest.window === "upcoming") throw new AppError("not_open", "竞赛尚未开始");
@@ -129,11 +137,11 @@ export async function startEntry(personId: number, contestId: number, now = new 
   const items = shuffled(drawn, `${seed}/order`);
   const deadlineAt = paperDeadline(now, contest.timeLimitSec, contest.closesAt)!;
 
-  const entryId = await sqlDb().transaction(async (tx): Promise<number | null> => {
-    const inserted = await tx.get<{ id: number }>(
+  const entry = await sqlDb().transaction(async (tx): Promise<EntryRow | null> => {
+    const inserted = await tx.get<EntryRow>(
       sql`INSERT INTO "ContestEntry" ("contestId", "personId", "seed", "state", "startedAt", "deadlineAt", "maxScore", "showName")
         VALUES (${contestId}, ${personId}, ${seed}, 'in_progress', ${now}, ${deadlineAt}, ${items.reduce((s, i) => s + i.maxMark, 0)}, ${false})
-        ON CONFLICT ("contestId", "personId") DO NOTHING RETURNING "id"`,
+        ON CONFLICT ("contestId", "personId") DO NOTHING RETURNING ${ENTRY_COLUMNS}`,
     );
     if (!inserted) return null;
     // The whole paper in one statement (one text per paper length, prepared once).
@@ -142,10 +150,10 @@ export async function startEntry(personId: number, contestId: number, now = new 
         sql`(${inserted.id}, ${i + 1}, ${item.questionId}, ${item.optionLetters ? JSON.stringify(optionOrder(item.optionLetters, `${seed}/${item.questionId}`)) : null}, ${item.maxMark})`,
     );
     await tx.run(sql`INSERT INTO "ContestItem" ("entryId", "position", "questionId", "optionOrder", "points") VALUES ${join(rows)}`);
-    return inserted.id;
+    return inserted;
   });
-  if (entryId === null) return startEntry(personId, contestId, now); // the other tap won: resume its entry
-  return { entryId, resumed: false };
+  if (entry === null) return startEntry(personId, contestId, now); // the other tap won: resume its entry
+  return { entryId: entry.id, resumed: false, contest: { ...contest, entry: toEntry(entry) } };
 }
 
 /** The person's own entry, or the refusal a stranger's or a missing one gets. */
@@ -168,12 +176,11 @@ export async function requireEntryOfContest(personId: number, entryId: number, c
 }
 
 /**
- * The paper as the person answers it: stems, options in the order shown (letters of that order), the
- * answers already stored. Nothing here says which option is right.
+ * The paper of an entry as the person answers it: stems, options in the order shown (letters of that
+ * order), the answers already stored. Nothing here says which option is right. The caller has read the
+ * entry as the person's own, their expired entries closed first (`contestForPerson`, `startEntry`).
  */
-export async function entryForAnswering(personId: number, entryId: number, now = new Date()) {
-  await closeExpiredEntries(now, { personId });
-  const entry = await ownEntry(personId, entryId);
+export async function paperOfEntry(entryId: number) {
   const db = sqlDb();
   const items = (
     await db.all<{ position: number; points: number; optionOrder: string | null; type: string; stem: string; options: string | null }>(
@@ -187,18 +194,15 @@ export async function entryForAnswering(personId: number, entryId: number, now =
       a.response,
     ]),
   );
-  return {
-    entry,
-    items: items.map((item) => ({
-      position: item.position,
-      type: item.question.type,
-      stem: item.question.stem,
-      points: item.points,
-      options: presentedOptions(item.question, parseJson<string[]>(item.optionOrder)),
-      answered: answers.has(item.position),
-      response: presentedResponse(item.question.type, bankOrderOf(item.question, item.optionOrder), parseJson<unknown>(answers.get(item.position) ?? null)),
-    })),
-  };
+  return items.map((item) => ({
+    position: item.position,
+    type: item.question.type,
+    stem: item.question.stem,
+    points: item.points,
+    options: presentedOptions(item.question, parseJson<string[]>(item.optionOrder)),
+    answered: answers.has(item.position),
+    response: presentedResponse(item.question.type, bankOrderOf(item.question, item.optionOrder), parseJson<unknown>(answers.get(item.position) ?? null)),
+  }));
 }
 
 /**
