@@ -6,6 +6,7 @@ import {
   Series,
   Span,
   TimeCap,
+  type Person,
   answerOf,
   arrivals,
   cpuMeter,
@@ -44,7 +45,9 @@ import { Timeline } from "../lib/timeline";
 // go over a fixed pool of keep-alive connections, as a reverse proxy holds them; a step's time runs
 // from the phone sending it to the whole reply read, so it includes the wait for a connection.
 // Afterwards the database is read: every acknowledged answer stored exactly once, as sent, and every
-// acknowledged hand-in finished and scored; otherwise the run throws.
+// acknowledged hand-in finished and scored; otherwise the run throws. Before the crowd (after the
+// sign-ins), MORNING_EARLY people beyond it (default 300) walk the contest unmeasured, as the morning's
+// first people do on a server that was running before eight (decision 101).
 
 export const name = "contest-morning";
 
@@ -54,6 +57,12 @@ const ARRIVAL_S = Number(process.env.MORNING_ARRIVAL_S ?? 55);
 const THINK_S = Number(process.env.MORNING_THINK_S ?? 4);
 const CONNECTIONS = Number(process.env.MORNING_CONNECTIONS ?? 128);
 const SIGN_IN_CONCURRENCY = 16;
+/**
+ * People of the audience beyond the crowd who walk the whole contest before it, unmeasured, four at a time
+ * (decision 101): the server at eight o'clock has served the morning's first people, as a running server
+ * has, not started a minute before. 0 measures a cold server.
+ */
+const EARLY = Number(process.env.MORNING_EARLY ?? 300);
 /** The sign-in phase's cap: people not signed in by then get a session directly (reported). */
 const SIGN_IN_MAX_MS = Number(process.env.MORNING_SIGNIN_MAX_S ?? 600) * 1000;
 /** The crowd phase's cap (people still walking then are counted as cut off). */
@@ -102,10 +111,61 @@ function redirectOf(text: string): string {
 
 type Acknowledged = { entryId: number; position: number; values: string[] };
 
+/** 开始答题's form as the hydrated page posts it, asking for the paper in the reply. */
+const startForm = () => new URLSearchParams({ intent: "start", [PAGE_IN_REPLY.name]: PAGE_IN_REPLY.value });
+/** One answer's form, as the paper's script posts it to the answer lane. */
+function answerForm(entryId: number, position: number, values: string[]) {
+  const body = new URLSearchParams({ entryId: String(entryId), position: String(position) });
+  for (const v of values) body.append("answer", v);
+  return body;
+}
+/** 交卷's form, asking for the result in the reply. */
+const handInForm = (entryId: number) => new URLSearchParams({ entryId: String(entryId), intent: "submit", [PAGE_IN_REPLY.name]: PAGE_IN_REPLY.value });
+
+/**
+ * The morning's first people (decision 101), before the crowd: each walks the contest with no time to
+ * think (the page, 开始, every answer, 交卷), four at a time, on connections of their own, unmeasured but
+ * checked. Against a server that redirects 开始 (before session 38) they stop after it. Says who walked
+ * and how long it took, or nothing when there is no one.
+ */
+async function earlyPeople(url: string, dbFile: string, page: string, people: Person[]): Promise<string | undefined> {
+  if (people.length === 0) return undefined;
+  const cookies: (string | undefined)[] = new Array(people.length);
+  sessionsForTheRest(dbFile, people, cookies);
+  const pool = crowdConnections(url, 4, performance.now() + 600_000);
+  const t0 = performance.now();
+  let next = 0;
+  try {
+    await Promise.all(
+      Array.from({ length: 4 }, async () => {
+        while (next < people.length) {
+          const k = next++;
+          const cookie = cookies[k]!;
+          expect(await pool.request(page, { headers: { Cookie: cookie } }), 200, `GET ${page} (early)`);
+          const started = await pool.request(`${page}.data`, { method: "POST", headers: formHeaders(url, cookie), body: startForm().toString() });
+          if (started.status === 202) continue;
+          expect(started, 200, `POST ${page}.data intent=start (early)`);
+          const { items, entryId } = paperOf(contestPageInReply(started.text), "开始 (early)");
+          for (const item of items) {
+            const body = answerForm(entryId, item.position, answerOf(item, PEOPLE + k)).toString();
+            expect(await pool.request("/api/contests/answer", { method: "POST", headers: formHeaders(url, cookie), body }), 200, "an answer (early)");
+          }
+          const handedIn = await pool.request(`${page}.data`, { method: "POST", headers: formHeaders(url, cookie), body: handInForm(entryId).toString() });
+          expect(handedIn, 200, `POST ${page}.data intent=submit (early)`);
+        }
+      }),
+    );
+  } finally {
+    pool.close();
+  }
+  return `${people.length} early people walked the contest first, 4 at a time, in ${((performance.now() - t0) / 1000).toFixed(1)} s (unmeasured; MORNING_EARLY=0 for a cold server)`;
+}
+
 export async function run({ url, dbFile }: BenchContext): Promise<Row[]> {
   const loadAtStart = load();
   const contest = demoContest(dbFile);
-  const people = demoPeople(dbFile, PEOPLE, { table: "ContestAudience", column: "contestId", id: contest.id });
+  const everyone = demoPeople(dbFile, PEOPLE + EARLY, { table: "ContestAudience", column: "contestId", id: contest.id });
+  const people = everyone.slice(0, PEOPLE);
   const page = `/contests/${contest.id}`;
 
   // Phase 1, reported on its own: real sign-ins, with /healthz one at a time beside them (decision 011's cap).
@@ -120,6 +180,9 @@ export async function run({ url, dbFile }: BenchContext): Promise<Row[]> {
     `${name}: ${signedIn} of ${people.length} signed in at ${signIn.stats.perSec.toFixed(1)}/s (load ${load()})` +
       (direct ? `; ${direct} given a session directly after the ${SIGN_IN_MAX_MS / 1000} s cap` : ""),
   );
+
+  const early = await earlyPeople(url, dbFile, page, everyone.slice(PEOPLE));
+  if (early) console.info(`${name}: ${early}`);
 
   const before = await healthz(url, { count: HEALTHZ_ALONE, maxMs: 60_000 });
 
@@ -183,7 +246,7 @@ export async function run({ url, dbFile }: BenchContext): Promise<Row[]> {
       // The hydrated page asks for the paper in 开始's reply (PAGE_IN_REPLY); a server before session 38
       // ignores that and redirects, and the router then loads the paper.
       const replied = await s.start.time(async () => {
-        const reply = await post(`${page}.data`, new URLSearchParams({ intent: "start", [PAGE_IN_REPLY.name]: PAGE_IN_REPLY.value }));
+        const reply = await post(`${page}.data`, startForm());
         if (reply.status === 200) return paperOf(contestPageInReply(reply.text), `POST ${page}.data intent=start`);
         expect(reply, 202, `POST ${page}.data intent=start`);
         if (redirectOf(reply.text) !== page) throw new Error(`开始答题 redirected to ${redirectOf(reply.text)}`);
@@ -210,8 +273,7 @@ export async function run({ url, dbFile }: BenchContext): Promise<Row[]> {
       await sleep(thinks[k][i] ?? 0);
       check();
       const values = answerOf(item, p.k);
-      const body = new URLSearchParams({ entryId: String(entryId), position: String(item.position) });
-      for (const v of values) body.append("answer", v);
+      const body = answerForm(entryId, item.position, values);
       await s.answer
         .time(async () => {
           const reply = await pool.request("/api/contests/answer", { method: "POST", headers: formHeaders(url, p.cookie), body: body.toString() });
@@ -232,10 +294,7 @@ export async function run({ url, dbFile }: BenchContext): Promise<Row[]> {
     try {
       // As 开始: the hydrated page asks for the result in 交卷's reply; a server before session 38 redirects.
       const result = await s.handIn.time(async () => {
-        const reply = await post(
-          `${page}.data`,
-          new URLSearchParams({ entryId: String(entryId), intent: "submit", [PAGE_IN_REPLY.name]: PAGE_IN_REPLY.value }),
-        );
+        const reply = await post(`${page}.data`, handInForm(entryId));
         if (reply.status === 200) return contestPageInReply(reply.text);
         expect(reply, 202, `POST ${page}.data intent=submit`);
         if (redirectOf(reply.text) !== page) throw new Error(`交卷 redirected to ${redirectOf(reply.text)}`);
