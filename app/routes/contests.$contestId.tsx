@@ -91,7 +91,7 @@ async function pageOf(personId: number, contestId: number, now: Date, opened: nu
       deadlineText: formatChinaDateTime(c.entry.deadlineAt),
       serverNow: now.toISOString(),
       opened,
-      items: await paperOfEntry(c.entry.id),
+      items: await paperOfEntry(personId, c.entry.id),
       result: null,
     };
   }

@@ -219,6 +219,20 @@ describe("entering and handing in", () => {
     expect(entry.maxScore).toBe(12 * 400 + 8 * 500);
     const again = await entries.startEntry(ids.p1, contestId, now);
     expect(again).toEqual({ entryId, resumed: true, contest });
+    // Another person's paper is empty for this person: the paper is read by the entry and its person.
+    expect(await entries.paperOfEntry(ids.p2, entryId)).toEqual([]);
+    expect((await entries.paperOfEntry(ids.p1, entryId)).length).toBe(20);
+  });
+
+  it("gives two taps at once one entry: the tap that lost resumes it, with the contest as read after the other's", async () => {
+    const now = new Date();
+    const p7 = f.person({ number: "twotaps", name: "学员乙", unitId: ids.branch, politicalStatus: "member" });
+    const taps = await Promise.all([entries.startEntry(p7, contestId, now), entries.startEntry(p7, contestId, now)]);
+    expect(new Set(taps.map((t) => t.entryId)).size).toBe(1);
+    expect(taps.map((t) => t.resumed).sort()).toEqual([false, true]);
+    expect(f.db.prepare("SELECT COUNT(*) AS n FROM ContestEntry WHERE personId = ?").get(p7)).toEqual({ n: 1 });
+    const read = await entries.contestForPerson(p7, contestId, now);
+    for (const t of taps) expect(t.contest).toEqual(read);
   });
 
   it("scores a hand-in as a row-by-row recomputation of the stored answers does, and credits it", async () => {
@@ -228,7 +242,7 @@ describe("entering and handing in", () => {
       ["p4", 1],
     ] as const) {
       const { entryId } = await entries.startEntry(ids[person], contestId);
-      const shown = await entries.paperOfEntry(entryId);
+      const shown = await entries.paperOfEntry(ids[person], entryId);
       const keys = f.db
         .prepare(
           "SELECT i.position, q.type, q.answer, i.optionOrder FROM ContestItem i JOIN Question q ON q.id = i.questionId WHERE i.entryId = ? ORDER BY i.position",
@@ -286,7 +300,7 @@ describe("entering and handing in", () => {
     "commits the answers that came in one turn of the event loop in that turn when the lane asks, and a tick later when not",
     async () => {
       const { entryId } = await entries.startEntry(ids.turn, contestId);
-      const items = (await entries.paperOfEntry(entryId)).filter((i) => i.type === "single" || i.type === "judge");
+      const items = (await entries.paperOfEntry(ids.turn, entryId)).filter((i) => i.type === "single" || i.type === "judge");
       const own = new intake.ContestIntake();
       // What comes first: the answer's commit, or a timer of 1 ms set with it (the writer's tick is 4 ms)?
       const race = async (item: (typeof items)[number], thisTurn: boolean) => {

@@ -87,7 +87,7 @@ async function newEntry() {
   const { entryId, contest } = await entries.startEntry(person.id, contestId, now);
   // 开始's reply is built from what it wrote (RETURNING): the same as reading the contest now.
   expect(contest).toEqual(await entries.contestForPerson(person.id, contestId, now));
-  const items = await entries.paperOfEntry(entryId);
+  const items = await entries.paperOfEntry(person.id, entryId);
   expect(items.map((i) => i.position)).toEqual(Array.from({ length: QUESTIONS }, (_, i) => i + 1));
   const shown = new Map(items.map((i) => [i.position, (label: string) => [i.options.find((o) => o.label === label)!.value]]));
   return {

@@ -180,12 +180,14 @@ export async function requireEntryOfContest(personId: number, entryId: number, c
  * order), the answers already stored. Nothing here says which option is right. The caller has read the
  * entry as the person's own, their expired entries closed first (`contestForPerson`, `startEntry`).
  */
-export async function paperOfEntry(entryId: number) {
+export async function paperOfEntry(personId: number, entryId: number) {
   const db = sqlDb();
   const items = (
     await db.all<{ position: number; points: number; optionOrder: string | null; type: string; stem: string; options: string | null }>(
+      // Joined to the entry by its person too: an entry id that is not theirs gives an empty paper.
       sql`SELECT i."position", i."points", i."optionOrder", q."type", q."stem", q."options"
-      FROM "ContestItem" i JOIN "Question" q ON q."id" = i."questionId" WHERE i."entryId" = ${entryId} ORDER BY i."position"`,
+      FROM "ContestItem" i JOIN "ContestEntry" e ON e."id" = i."entryId" AND e."personId" = ${personId} JOIN "Question" q ON q."id" = i."questionId"
+      WHERE i."entryId" = ${entryId} ORDER BY i."position"`,
     )
   ).map(({ type, stem, options, ...item }) => ({ ...item, question: { type, stem, options } }));
   const answers = new Map(
