@@ -60,15 +60,18 @@ const PlaceSchema = z.object({ q: z.coerce.number().int().positive().optional() 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   const opening = searchParamsOf(request, PlaceSchema);
-  return pageOf(user.id, contestIdOf(params), new Date(), opening.q ?? null);
+  const now = new Date();
+  return pageOf(user.id, await readContest(user.id, contestIdOf(params), now), now, opening.q ?? null);
 }
 
+/** The contest and the person's entry as the page reads them (404 for one that is not theirs to see). */
+const readContest = (personId: number, contestId: number, now: Date) => contestForPerson(personId, contestId, now).catch(refuse);
+
 /**
- * What the page shows the person now: the introduction, their paper in progress, or their result. `read`
- * is the contest and entry as 开始 has just read and written them, so its reply does not read them again.
+ * What the page shows the person now, from the contest and their entry as read (`readContest`, or as 开始
+ * has just read and written them): the introduction, their paper in progress, or their result.
  */
-async function pageOf(personId: number, contestId: number, now: Date, opened: number | null, read?: ContestForPerson) {
-  const c = read ?? (await contestForPerson(personId, contestId, now).catch(refuse));
+async function pageOf(personId: number, c: ContestForPerson, now: Date, opened: number | null) {
   const contest = {
     id: c.id,
     title: c.title,
@@ -132,10 +135,13 @@ export async function action({ request, params }: ActionFunctionArgs) {
       await contestIntake().answer(user.id, input.entryId, input.position, values, receivedAt);
     } else if (input.intent === "start") {
       const started = await startEntry(user.id, contestId);
-      if (input[PAGE_IN_REPLY.name] === PAGE_IN_REPLY.value) return { page: await pageOf(user.id, contestId, new Date(), null, started.contest) };
+      if (input[PAGE_IN_REPLY.name] === PAGE_IN_REPLY.value) return { page: await pageOf(user.id, started.contest, new Date(), null) };
     } else if (input.intent === "submit") {
       await submitEntry(user.id, input.entryId);
-      if (input[PAGE_IN_REPLY.name] === PAGE_IN_REPLY.value) return { page: await pageOf(user.id, contestId, new Date(), null) };
+      if (input[PAGE_IN_REPLY.name] === PAGE_IN_REPLY.value) {
+        const now = new Date();
+        return { page: await pageOf(user.id, await readContest(user.id, contestId, now), now, null) };
+      }
     } else await setShowName(user.id, input.entryId, input.showName === true);
   } catch (e) {
     return formRefusal(submission, e);
