@@ -11,9 +11,20 @@ import { seedTwoQuestionQuiz } from "./support/quiz-seed";
 
 test.use({ serviceWorkers: "allow" });
 
-/** Waits until the page is controlled by our worker (it claims the page it was registered from). */
+/**
+ * Waits until the page is controlled by our worker (it claims the page it was registered from). When it
+ * is not, the failure says where the registration stood (a CI run once timed out here, unexplained).
+ */
 async function controlled(page: Page) {
-  await expect.poll(() => page.evaluate(() => navigator.serviceWorker.controller?.scriptURL ?? null)).toMatch(/\/sw\.js$/);
+  try {
+    await expect.poll(() => page.evaluate(() => navigator.serviceWorker.controller?.scriptURL ?? null)).toMatch(/\/sw\.js$/);
+  } catch (e) {
+    const where = await page.evaluate(async () => {
+      const r = await navigator.serviceWorker.getRegistration();
+      return JSON.stringify({ registered: !!r, installing: r?.installing?.state, waiting: r?.waiting?.state, active: r?.active?.state });
+    });
+    throw new Error(`${e instanceof Error ? e.message : String(e)}\nservice worker at the time: ${where}`, { cause: e });
+  }
 }
 
 // Chromium never offers to install from an incognito window, which every test context is: this test
