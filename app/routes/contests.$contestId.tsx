@@ -5,7 +5,16 @@ import { Form, Link, type ShouldRevalidateFunction, useActionData, useLoaderData
 import { useState } from "react";
 import { z } from "zod";
 import { requireUser } from "~/.server/auth/guard";
-import { type ContestForPerson, contestForPerson, paperOfEntry, requireEntryOfContest, setShowName, startEntry, submitEntry } from "~/.server/contest/entries";
+import {
+  type ContestForPerson,
+  type ContestPaper,
+  contestForPerson,
+  paperOfEntry,
+  requireEntryOfContest,
+  setShowName,
+  startEntry,
+  submitEntry,
+} from "~/.server/contest/entries";
 import { personalPlace, publicRanking } from "~/.server/contest/results";
 import { SELF_CREDIT_NOTICE, withholdsOwnCredit } from "~/.server/hours/self-credit";
 import { CONTEST_ANSWER_INTENT, ContestAnswering } from "~/components/contest/answering";
@@ -69,9 +78,10 @@ const readContest = (personId: number, contestId: number, now: Date) => contestF
 
 /**
  * What the page shows the person now, from the contest and their entry as read (`readContest`, or as 开始
- * has just read and written them): the introduction, their paper in progress, or their result.
+ * has just read and written them): the introduction, their paper in progress, or their result. A paper
+ * 开始 has just drawn comes with it (`paper`); any other is read.
  */
-async function pageOf(personId: number, c: ContestForPerson, now: Date, opened: number | null) {
+async function pageOf(personId: number, c: ContestForPerson, now: Date, opened: number | null, paper: ContestPaper | null = null) {
   const contest = {
     id: c.id,
     title: c.title,
@@ -94,7 +104,7 @@ async function pageOf(personId: number, c: ContestForPerson, now: Date, opened: 
       deadlineText: formatChinaDateTime(c.entry.deadlineAt),
       serverNow: now.toISOString(),
       opened,
-      items: await paperOfEntry(personId, c.entry.id),
+      items: paper ?? (await paperOfEntry(personId, c.entry.id)),
       result: null,
     };
   }
@@ -135,7 +145,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
       await contestIntake().answer(user.id, input.entryId, input.position, values, receivedAt);
     } else if (input.intent === "start") {
       const started = await startEntry(user.id, contestId);
-      if (input[PAGE_IN_REPLY.name] === PAGE_IN_REPLY.value) return { page: await pageOf(user.id, started.contest, new Date(), null) };
+      if (input[PAGE_IN_REPLY.name] === PAGE_IN_REPLY.value) return { page: await pageOf(user.id, started.contest, new Date(), null, started.paper) };
     } else if (input.intent === "submit") {
       await submitEntry(user.id, input.entryId);
       if (input[PAGE_IN_REPLY.name] === PAGE_IN_REPLY.value) {

@@ -138,8 +138,10 @@ describe("drawing a paper from the cached banks", () => {
       for (let s = 0; s < 25; s++) {
         const seed = `seed-${s}`;
         const now = await paper.drawPaper(slots, seed);
-        expect(now).toEqual(await formerDrawPaper(slots, seed));
+        expect(now.map(({ question: _text, ...drawn }) => drawn)).toEqual(await formerDrawPaper(slots, seed));
         expect(now.length).toBeGreaterThan(0);
+        // Each drawn question comes with its text as the bank holds it (a new paper is shown from it).
+        for (const item of now) expect(item.question).toEqual(f.db.prepare("SELECT type, stem, options FROM Question WHERE id = ?").get(item.questionId));
       }
   });
 
@@ -160,6 +162,11 @@ describe("drawing a paper from the cached banks", () => {
     await new Promise((r) => setTimeout(r, 5)); // an edit in a later millisecond, as the bank editor makes it
     f.db.prepare("UPDATE Question SET tags = ?, updatedAt = ? WHERE id = ?").run(JSON.stringify(["党史"]), ts(new Date()), second);
     expect(await drawnIds("党史")).toEqual([second]);
+
+    await new Promise((r) => setTimeout(r, 5));
+    f.db.prepare("UPDATE Question SET stem = ?, updatedAt = ? WHERE id = ?").run("改写后的题干", ts(new Date()), second);
+    const reworded = (await paper.drawPaper(all(), "x")).find((i) => i.questionId === second);
+    expect(reworded?.question.stem).toBe("改写后的题干");
 
     f.db.prepare("DELETE FROM Question WHERE id = ?").run(added);
     expect(await drawnIds()).not.toContain(added);
@@ -186,10 +193,11 @@ describe("entering and handing in", () => {
 
   it("stores the paper its seed draws: the former draw, shuffled, each question's options shuffled", async () => {
     const now = new Date();
-    const { entryId, resumed, contest } = await entries.startEntry(ids.p1, contestId, now);
+    const { entryId, resumed, contest, paper: drawn } = await entries.startEntry(ids.p1, contestId, now);
     expect(resumed).toBe(false);
-    // What 开始's reply is built from (without reading again) is what reading the contest finds now.
+    // What 开始's reply is built from (without reading again) is what reading the contest and the paper finds now.
     expect(contest).toEqual(await entries.contestForPerson(ids.p1, contestId, now));
+    expect(drawn).toEqual(await entries.paperOfEntry(ids.p1, entryId));
     expect(contest.entry).toMatchObject({ id: entryId, state: "in_progress", showName: false, score: null });
     const entry = f.db.prepare("SELECT seed, maxScore FROM ContestEntry WHERE id = ?").get(entryId) as { seed: string; maxScore: number };
     const sections = f.db.prepare("SELECT * FROM ContestSection WHERE contestId = ? ORDER BY position").all(contestId) as {
@@ -218,7 +226,7 @@ describe("entering and handing in", () => {
     );
     expect(entry.maxScore).toBe(12 * 400 + 8 * 500);
     const again = await entries.startEntry(ids.p1, contestId, now);
-    expect(again).toEqual({ entryId, resumed: true, contest });
+    expect(again).toEqual({ entryId, resumed: true, contest, paper: null });
     // Another person's paper is empty for this person: the paper is read by the entry and its person.
     expect(await entries.paperOfEntry(ids.p2, entryId)).toEqual([]);
     expect((await entries.paperOfEntry(ids.p1, entryId)).length).toBe(20);

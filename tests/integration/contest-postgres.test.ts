@@ -84,10 +84,11 @@ async function newEntry() {
     data: { number: `P${String(++people).padStart(4, "0")}`, name: `学员${people}`, category: "student", unitId, politicalStatus: "member" },
   });
   const now = new Date();
-  const { entryId, contest } = await entries.startEntry(person.id, contestId, now);
-  // 开始's reply is built from what it wrote (RETURNING): the same as reading the contest now.
+  const { entryId, contest, paper } = await entries.startEntry(person.id, contestId, now);
+  // 开始's reply is built from what it wrote (RETURNING) and drew: the same as reading the contest and the paper now.
   expect(contest).toEqual(await entries.contestForPerson(person.id, contestId, now));
   const items = await entries.paperOfEntry(person.id, entryId);
+  expect(paper).toEqual(items);
   expect(items.map((i) => i.position)).toEqual(Array.from({ length: QUESTIONS }, (_, i) => i + 1));
   const shown = new Map(items.map((i) => [i.position, (label: string) => [i.options.find((o) => o.label === label)!.value]]));
   return {

@@ -5,7 +5,7 @@ import { prisma, sqlDb } from "../db";
 import { closeEach } from "../expired-sweeps";
 import { type CreditResult, creditHours, creditHoursOn } from "../hours/ledger";
 import { OWN_CREDIT_SETTINGS, withholdsOwnCredit } from "../hours/self-credit";
-import { bankOrderOf, drawPaper, paperDeadline, parseJson, presentedOptions, presentedResponse } from "../quiz/paper";
+import { type QuestionRow, bankOrderOf, drawPaper, paperDeadline, parseJson, presentedOptions, presentedResponse } from "../quiz/paper";
 import { AppError } from "~/lib/app-error";
 import { forUpdate, join, sql } from "../sql";
 import { contestIntake } from "./intake";
@@ -108,10 +108,10 @@ export async function startEntry(
   personId: number,
   contestId: number,
   now = new Date(),
-): Promise<{ entryId: number; resumed: boolean; contest: ContestForPerson & { entry: Entry } }> {
+): Promise<{ entryId: number; resumed: boolean; contest: ContestForPerson & { entry: Entry }; paper: ContestPaper | null }> {
   const contest = await contestForPerson(personId, contestId, now);
   if (contest.entry) {
-    if (contest.entry.state === "in_progress") return { entryId: contest.entry.id, resumed: true, contest: { ...contest, entry: contest.entry } };
+    if (contest.entry.state === "in_progress") return { entryId: contest.entry.id, resumed: true, contest: { ...contest, entry: contest.entry }, paper: null };
     throw new AppError("already_done", "每人只能参赛一次，您已经交卷");
   }
   if (contest.window === "upcoming") throw new AppError("not_open", "竞赛尚未开始");
@@ -136,6 +136,7 @@ export async function startEntry(
   if (drawn.length === 0) throw new AppError("conflict", "这个竞赛还没有题目，请联系组织者");
   const items = shuffled(drawn, `${seed}/order`);
   const deadlineAt = paperDeadline(now, contest.timeLimitSec, contest.closesAt)!;
+  const orders = items.map((item) => (item.optionLetters ? JSON.stringify(optionOrder(item.optionLetters, `${seed}/${item.questionId}`)) : null));
 
   const entry = await sqlDb().transaction(async (tx): Promise<EntryRow | null> => {
     const inserted = await tx.get<EntryRow>(
@@ -145,15 +146,14 @@ export async function startEntry(
     );
     if (!inserted) return null;
     // The whole paper in one statement (one text per paper length, prepared once).
-    const rows = items.map(
-      (item, i) =>
-        sql`(${inserted.id}, ${i + 1}, ${item.questionId}, ${item.optionLetters ? JSON.stringify(optionOrder(item.optionLetters, `${seed}/${item.questionId}`)) : null}, ${item.maxMark})`,
-    );
+    const rows = items.map((item, i) => sql`(${inserted.id}, ${i + 1}, ${item.questionId}, ${orders[i]}, ${item.maxMark})`);
     await tx.run(sql`INSERT INTO "ContestItem" ("entryId", "position", "questionId", "optionOrder", "points") VALUES ${join(rows)}`);
     return inserted;
   });
   if (entry === null) return startEntry(personId, contestId, now); // the other tap won: resume its entry
-  return { entryId: entry.id, resumed: false, contest: { ...contest, entry: toEntry(entry) } };
+  // The new paper as the person sees it, from the questions as drawn: nothing answered yet, nothing to read back.
+  const paper = items.map((item, i) => shownItem(i + 1, item.maxMark, item.question, orders[i], undefined));
+  return { entryId: entry.id, resumed: false, contest: { ...contest, entry: toEntry(entry) }, paper };
 }
 
 /** The person's own entry, or the refusal a stranger's or a missing one gets. */
@@ -196,15 +196,26 @@ export async function paperOfEntry(personId: number, entryId: number) {
       a.response,
     ]),
   );
-  return items.map((item) => ({
-    position: item.position,
-    type: item.question.type,
-    stem: item.question.stem,
-    points: item.points,
-    options: presentedOptions(item.question, parseJson<string[]>(item.optionOrder)),
-    answered: answers.has(item.position),
-    response: presentedResponse(item.question.type, bankOrderOf(item.question, item.optionOrder), parseJson<unknown>(answers.get(item.position) ?? null)),
-  }));
+  return items.map((item) => shownItem(item.position, item.points, item.question, item.optionOrder, answers.get(item.position)));
+}
+
+/** An entry's paper as the person sees it (`paperOfEntry`, or `startEntry`'s for a new entry). */
+export type ContestPaper = ReturnType<typeof shownItem>[];
+
+/**
+ * One question of a paper as the person sees it: its stem, its options in the order shown (letters of
+ * that order), and the stored answer (bank letters as a JSON text) in those letters, if any.
+ */
+function shownItem(position: number, points: number, question: QuestionRow, optionOrderJson: string | null, storedResponse: string | undefined) {
+  return {
+    position,
+    type: question.type,
+    stem: question.stem,
+    points,
+    options: presentedOptions(question, parseJson<string[]>(optionOrderJson)),
+    answered: storedResponse !== undefined,
+    response: presentedResponse(question.type, bankOrderOf(question, optionOrderJson), parseJson<unknown>(storedResponse ?? null)),
+  };
 }
 
 /**

@@ -29,11 +29,16 @@ export type SlotRow = {
   count: number;
   markEach: number;
 };
-export type PaperItem = { questionId: number; maxMark: number; optionLetters: string[] | null };
+/** A drawn question: its id, its mark, its options' bank letters, and its text as the draw read it. */
+export type PaperItem = { questionId: number; maxMark: number; optionLetters: string[] | null; question: QuestionRow };
 
-/** What a draw reads of a question: its bank, its options' bank letters, its tags and difficulty. */
-type PoolQuestion = { id: number; bankId: number; letters: string[] | null; tags: string[]; difficulty: number };
-type QuestionRowForPool = { id: number; bankId: number; type: string; options: string | null; tags: string; difficulty: number };
+/**
+ * What a draw reads of a question: its bank, its options' bank letters, its tags and difficulty, and
+ * its text (type, stem, options), so a new paper can be shown without reading its questions again.
+ */
+type PoolQuestion = { id: number; bankId: number; letters: string[] | null; tags: string[]; difficulty: number; question: QuestionRow };
+type QuestionRowForPool = { id: number; bankId: number; type: string; stem: string; options: string | null; tags: string; difficulty: number };
+const POOL_COLUMNS = sql`"id", "bankId", "type", "stem", "options", "tags", "difficulty"`;
 
 function toPoolQuestion(q: QuestionRowForPool): PoolQuestion {
   return {
@@ -42,6 +47,7 @@ function toPoolQuestion(q: QuestionRowForPool): PoolQuestion {
     letters: (q.type === "single" || q.type === "multiple") && q.options ? Object.keys(parseJson<Record<string, string>>(q.options)!).sort() : null,
     tags: parseJson<string[]>(q.tags) ?? [],
     difficulty: q.difficulty,
+    question: { type: q.type, stem: q.stem, options: q.options },
   };
 }
 
@@ -51,7 +57,9 @@ function toPoolQuestion(q: QuestionRowForPool): PoolQuestion {
  * count of its questions (archived or not) and their latest `updatedAt`. Every write to a question
  * (the bank editor, an import, the bank sync, archiving and restoring) sets `updatedAt`, and a
  * deletion changes the count, so an edited bank is read again on the next draw, in any process. At
- * most MAX_POOLS banks are kept, the least recently drawn dropped first.
+ * most MAX_POOLS banks are kept, the least recently drawn dropped first. Each question's text is kept
+ * with it (stem and options, as its row holds them: a bank's memory is about its size in the file), so
+ * 开始 shows a new contest paper from its draw instead of reading its 25 questions again.
  */
 const MAX_POOLS = 64;
 type BankPool = { stamp: string; questions: PoolQuestion[] };
@@ -77,9 +85,7 @@ async function poolsOf(bankIds: number[]): Promise<Map<number, PoolQuestion[]>> 
       pool = {
         stamp,
         questions: (
-          await db.all<QuestionRowForPool>(
-            sql`SELECT "id", "bankId", "type", "options", "tags", "difficulty" FROM "Question" WHERE "bankId" = ${bankId} AND "archivedAt" IS NULL ORDER BY "id"`,
-          )
+          await db.all<QuestionRowForPool>(sql`SELECT ${POOL_COLUMNS} FROM "Question" WHERE "bankId" = ${bankId} AND "archivedAt" IS NULL ORDER BY "id"`)
         ).map(toPoolQuestion),
       };
     bankPools.set(bankId, pool);
@@ -100,11 +106,9 @@ export async function drawPaper(slots: SlotRow[], seed: string): Promise<PaperIt
   const pools = bankIds.length > 0 ? await poolsOf(bankIds) : new Map<number, PoolQuestion[]>();
   const fixed =
     fixedIds.length > 0
-      ? (
-          await sqlDb().all<QuestionRowForPool>(
-            sql`SELECT "id", "bankId", "type", "options", "tags", "difficulty" FROM "Question" WHERE "id" ${inList(fixedIds)} AND "archivedAt" IS NULL`,
-          )
-        ).map(toPoolQuestion)
+      ? (await sqlDb().all<QuestionRowForPool>(sql`SELECT ${POOL_COLUMNS} FROM "Question" WHERE "id" ${inList(fixedIds)} AND "archivedAt" IS NULL`)).map(
+          toPoolQuestion,
+        )
       : [];
   const byId = new Map<number, PoolQuestion>(fixed.map((q) => [q.id, q]));
   for (const pool of pools.values()) for (const q of pool) byId.set(q.id, q);
@@ -112,7 +116,10 @@ export async function drawPaper(slots: SlotRow[], seed: string): Promise<PaperIt
   // Fixed questions are set aside first, so a draw never picks a question that is also fixed.
   const chosen = new Set(fixedIds.filter((id) => byId.has(id)).map(String));
   const paper: PaperItem[] = [];
-  const put = (id: number, maxMark: number) => paper.push({ questionId: id, maxMark, optionLetters: byId.get(id)!.letters });
+  const put = (id: number, maxMark: number) => {
+    const q = byId.get(id)!;
+    paper.push({ questionId: id, maxMark, optionLetters: q.letters, question: q.question });
+  };
   const placed = new Set<number>();
   for (const s of slots) {
     if (s.questionId !== null) {
