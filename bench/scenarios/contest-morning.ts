@@ -161,7 +161,7 @@ async function earlyPeople(url: string, dbFile: string, page: string, people: Pe
   return `${people.length} early people walked the contest first, 4 at a time, in ${((performance.now() - t0) / 1000).toFixed(1)} s (unmeasured; MORNING_EARLY=0 for a cold server)`;
 }
 
-export async function run({ url, dbFile }: BenchContext): Promise<Row[]> {
+export async function run({ url, dbFile, serverPid, engine }: BenchContext): Promise<Row[]> {
   const loadAtStart = load();
   const contest = demoContest(dbFile);
   const everyone = demoPeople(dbFile, PEOPLE + EARLY, { table: "ContestAudience", column: "contestId", id: contest.id });
@@ -213,7 +213,7 @@ export async function run({ url, dbFile }: BenchContext): Promise<Row[]> {
   const started = performance.now();
   const deadline = started + MAX_MS;
   const pool = crowdConnections(url, CONNECTIONS, deadline);
-  const timeline = new Timeline(started);
+  const timeline = new Timeline(started, engine === "sqlite" ? serverPid : undefined);
   let cutOff = 0;
   let finished = 0;
   let phaseOver = false;
