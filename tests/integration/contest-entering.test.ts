@@ -19,6 +19,7 @@ const { testDb } = await vi.hoisted(async () => {
 type PaperModule = typeof import("../../app/.server/quiz/paper");
 type SlotRow = import("../../app/.server/quiz/paper").SlotRow;
 let paper: PaperModule;
+let questionCache: typeof import("../../app/.server/quiz/question-cache");
 let entries: typeof import("../../app/.server/contest/entries");
 let intake: typeof import("../../app/.server/contest/intake");
 let results: typeof import("../../app/.server/contest/results");
@@ -53,6 +54,7 @@ beforeAll(async () => {
   banks.c = qf.bank({ slug: "c", title: "题库 c", unitId: root.id });
   for (let i = 1; i <= 4; i++) qf.question(banks.c, `c-${i}`, { type: "single", stem: `题${i}`, options: { A: "甲", B: "乙" }, answer: "A" });
   paper = await import("../../app/.server/quiz/paper");
+  questionCache = await import("../../app/.server/quiz/question-cache");
   entries = await import("../../app/.server/contest/entries");
   intake = await import("../../app/.server/contest/intake");
   results = await import("../../app/.server/contest/results");
@@ -138,10 +140,11 @@ describe("drawing a paper from the cached banks", () => {
       for (let s = 0; s < 25; s++) {
         const seed = `seed-${s}`;
         const now = await paper.drawPaper(slots, seed);
-        expect(now.map(({ question: _text, ...drawn }) => drawn)).toEqual(await formerDrawPaper(slots, seed));
+        expect(now.map(({ version: _read, ...drawn }) => drawn)).toEqual(await formerDrawPaper(slots, seed));
         expect(now.length).toBeGreaterThan(0);
-        // Each drawn question comes with its text as the bank holds it (a new paper is shown from it).
-        for (const item of now) expect(item.question).toEqual(f.db.prepare("SELECT type, stem, options FROM Question WHERE id = ?").get(item.questionId));
+        // Each drawn question comes with the version it was drawn at (a new paper's texts are found by it).
+        for (const item of now)
+          expect(item.version).toBe((f.db.prepare("SELECT updatedAt FROM Question WHERE id = ?").get(item.questionId) as { updatedAt: string }).updatedAt);
       }
   });
 
@@ -163,10 +166,14 @@ describe("drawing a paper from the cached banks", () => {
     f.db.prepare("UPDATE Question SET tags = ?, updatedAt = ? WHERE id = ?").run(JSON.stringify(["党史"]), ts(new Date()), second);
     expect(await drawnIds("党史")).toEqual([second]);
 
+    // A re-worded question is drawn at its new version, whose text is the new one (question-cache.ts).
+    const before = (await paper.drawPaper(all(), "x")).find((i) => i.questionId === second)!;
+    expect((await questionCache.questionsAt(db.sqlDb(), [before])).get(second)?.stem).not.toBe("改写后的题干");
     await new Promise((r) => setTimeout(r, 5));
     f.db.prepare("UPDATE Question SET stem = ?, updatedAt = ? WHERE id = ?").run("改写后的题干", ts(new Date()), second);
-    const reworded = (await paper.drawPaper(all(), "x")).find((i) => i.questionId === second);
-    expect(reworded?.question.stem).toBe("改写后的题干");
+    const reworded = (await paper.drawPaper(all(), "x")).find((i) => i.questionId === second)!;
+    expect(reworded.version).not.toBe(before.version);
+    expect((await questionCache.questionsAt(db.sqlDb(), [reworded])).get(second)?.stem).toBe("改写后的题干");
 
     f.db.prepare("DELETE FROM Question WHERE id = ?").run(added);
     expect(await drawnIds()).not.toContain(added);

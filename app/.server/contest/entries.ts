@@ -5,6 +5,7 @@ import { prisma, sqlDb } from "../db";
 import { closeEach } from "../expired-sweeps";
 import { type CreditResult, creditHours, creditHoursOn } from "../hours/ledger";
 import { OWN_CREDIT_SETTINGS, withholdsOwnCredit } from "../hours/self-credit";
+import { questionsAt } from "../quiz/question-cache";
 import { type QuestionRow, bankOrderOf, drawPaper, paperDeadline, parseJson, presentedOptions, presentedResponse } from "../quiz/paper";
 import { AppError } from "~/lib/app-error";
 import { forUpdate, join, sql } from "../sql";
@@ -151,8 +152,10 @@ export async function startEntry(
     return inserted;
   });
   if (entry === null) return startEntry(personId, contestId, now); // the other tap won: resume its entry
-  // The new paper as the person sees it, from the questions as drawn: nothing answered yet, nothing to read back.
-  const paper = items.map((item, i) => shownItem(i + 1, item.maxMark, item.question, orders[i], undefined));
+  // The new paper as the person sees it, from the questions as drawn (their texts at the versions the draw
+  // read, from question-cache.ts): nothing answered yet, no paper to read back.
+  const texts = await questionsAt(sqlDb(), items);
+  const paper = items.map((item, i) => shownItem(i + 1, item.maxMark, texts.get(item.questionId)!, orders[i], undefined));
   return { entryId: entry.id, resumed: false, contest: { ...contest, entry: toEntry(entry) }, paper };
 }
 

@@ -2,6 +2,7 @@ import { OPTION_LETTERS, type QuestionKey } from "~/lib/quiz-grading";
 import { drawQuestions, fromPresented, toPresented } from "~/lib/quiz-shuffle";
 import { sqlDb } from "../db";
 import { inList, sql } from "../sql";
+import { versionOf } from "./question-cache";
 
 // A paper as quizzes and contests share it: drawing questions from banks by a seed, the deadline of an
 // attempt or entry, and the translation between what the learner sees (options in the order shown,
@@ -29,16 +30,24 @@ export type SlotRow = {
   count: number;
   markEach: number;
 };
-/** A drawn question: its id, its mark, its options' bank letters, and its text as the draw read it. */
-export type PaperItem = { questionId: number; maxMark: number; optionLetters: string[] | null; question: QuestionRow };
-
 /**
- * What a draw reads of a question: its bank, its options' bank letters, its tags and difficulty, and
- * its text (type, stem, options), so a new paper can be shown without reading its questions again.
+ * A drawn question: its id, its mark, its options' bank letters, and the version (`updatedAt`) the draw
+ * read, by which question-cache.ts gives its text without reading it again.
  */
-type PoolQuestion = { id: number; bankId: number; letters: string[] | null; tags: string[]; difficulty: number; question: QuestionRow };
-type QuestionRowForPool = { id: number; bankId: number; type: string; stem: string; options: string | null; tags: string; difficulty: number };
-const POOL_COLUMNS = sql`"id", "bankId", "type", "stem", "options", "tags", "difficulty"`;
+export type PaperItem = { questionId: number; maxMark: number; optionLetters: string[] | null; version: string };
+
+/** What a draw reads of a question: its bank, its options' bank letters, its tags and difficulty, its version. */
+type PoolQuestion = { id: number; bankId: number; letters: string[] | null; tags: string[]; difficulty: number; version: string };
+type QuestionRowForPool = {
+  id: number;
+  bankId: number;
+  type: string;
+  options: string | null;
+  tags: string;
+  difficulty: number;
+  updatedAt: string | Date;
+};
+const POOL_COLUMNS = sql`"id", "bankId", "type", "options", "tags", "difficulty", "updatedAt"`;
 
 function toPoolQuestion(q: QuestionRowForPool): PoolQuestion {
   return {
@@ -47,7 +56,7 @@ function toPoolQuestion(q: QuestionRowForPool): PoolQuestion {
     letters: (q.type === "single" || q.type === "multiple") && q.options ? Object.keys(parseJson<Record<string, string>>(q.options)!).sort() : null,
     tags: parseJson<string[]>(q.tags) ?? [],
     difficulty: q.difficulty,
-    question: { type: q.type, stem: q.stem, options: q.options },
+    version: versionOf(q.updatedAt),
   };
 }
 
@@ -57,9 +66,7 @@ function toPoolQuestion(q: QuestionRowForPool): PoolQuestion {
  * count of its questions (archived or not) and their latest `updatedAt`. Every write to a question
  * (the bank editor, an import, the bank sync, archiving and restoring) sets `updatedAt`, and a
  * deletion changes the count, so an edited bank is read again on the next draw, in any process. At
- * most MAX_POOLS banks are kept, the least recently drawn dropped first. Each question's text is kept
- * with it (stem and options, as its row holds them: a bank's memory is about its size in the file), so
- * 开始 shows a new contest paper from its draw instead of reading its 25 questions again.
+ * most MAX_POOLS banks are kept, the least recently drawn dropped first.
  */
 const MAX_POOLS = 64;
 type BankPool = { stamp: string; questions: PoolQuestion[] };
@@ -118,7 +125,7 @@ export async function drawPaper(slots: SlotRow[], seed: string): Promise<PaperIt
   const paper: PaperItem[] = [];
   const put = (id: number, maxMark: number) => {
     const q = byId.get(id)!;
-    paper.push({ questionId: id, maxMark, optionLetters: q.letters, question: q.question });
+    paper.push({ questionId: id, maxMark, optionLetters: q.letters, version: q.version });
   };
   const placed = new Set<number>();
   for (const s of slots) {
