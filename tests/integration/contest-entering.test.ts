@@ -239,6 +239,18 @@ describe("entering and handing in", () => {
     expect((await entries.paperOfEntry(ids.p1, entryId)).length).toBe(20);
   });
 
+  it("shows a reloaded paper's questions at their versions: one re-worded after the draw with its new text", async () => {
+    const person = f.person({ number: "reworded", name: "学员丙", unitId: ids.branch, politicalStatus: "member" });
+    const { entryId, paper: drawn } = await entries.startEntry(person, contestId);
+    expect(await entries.paperOfEntry(person, entryId)).toEqual(drawn); // the texts cached from here on
+    const { questionId } = f.db.prepare("SELECT questionId FROM ContestItem WHERE entryId = ? AND position = 1").get(entryId) as { questionId: number };
+    await new Promise((r) => setTimeout(r, 5)); // an edit in a later millisecond, as the bank editor makes it
+    f.db.prepare("UPDATE Question SET stem = ?, updatedAt = ? WHERE id = ?").run("考试中改写的题干", ts(new Date()), questionId);
+    const reloaded = await entries.paperOfEntry(person, entryId);
+    expect(reloaded[0]).toEqual({ ...drawn![0], stem: "考试中改写的题干" });
+    expect(reloaded.slice(1)).toEqual(drawn!.slice(1));
+  });
+
   it("gives two taps at once one entry: the tap that lost resumes it, with the contest as read after the other's", async () => {
     const now = new Date();
     const p7 = f.person({ number: "twotaps", name: "学员乙", unitId: ids.branch, politicalStatus: "member" });

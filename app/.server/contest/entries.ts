@@ -5,8 +5,8 @@ import { prisma, sqlDb } from "../db";
 import { closeEach } from "../expired-sweeps";
 import { type CreditResult, creditHours, creditHoursOn } from "../hours/ledger";
 import { OWN_CREDIT_SETTINGS, withholdsOwnCredit } from "../hours/self-credit";
-import { questionsAt } from "../quiz/question-cache";
-import { type QuestionRow, bankOrderOf, drawPaper, paperDeadline, parseJson, presentedOptions, presentedResponse } from "../quiz/paper";
+import { type CachedQuestion, bankOrderFor, questionsAt, versionOf } from "../quiz/question-cache";
+import { drawPaper, paperDeadline, parseJson, presentedOptions, presentedResponse } from "../quiz/paper";
 import { AppError } from "~/lib/app-error";
 import { forUpdate, join, sql } from "../sql";
 import { contestIntake } from "./intake";
@@ -182,24 +182,28 @@ export async function requireEntryOfContest(personId: number, entryId: number, c
  * The paper of an entry as the person answers it: stems, options in the order shown (letters of that
  * order), the answers already stored. Nothing here says which option is right. The caller has read the
  * entry as the person's own, their expired entries closed first (`contestForPerson`, `startEntry`).
+ * The texts come from question-cache.ts at the versions read beside the items, as a quiz's pages take
+ * theirs.
  */
 export async function paperOfEntry(personId: number, entryId: number) {
   const db = sqlDb();
-  const items = (
-    await db.all<{ position: number; points: number; optionOrder: string | null; type: string; stem: string; options: string | null }>(
-      // Joined to the entry by its person too: an entry id that is not theirs gives an empty paper.
-      sql`SELECT i."position", i."points", i."optionOrder", q."type", q."stem", q."options"
+  const items = await db.all<{ position: number; points: number; optionOrder: string | null; questionId: number; updatedAt: string | Date }>(
+    // Joined to the entry by its person too: an entry id that is not theirs gives an empty paper.
+    sql`SELECT i."position", i."points", i."optionOrder", i."questionId", q."updatedAt"
       FROM "ContestItem" i JOIN "ContestEntry" e ON e."id" = i."entryId" AND e."personId" = ${personId} JOIN "Question" q ON q."id" = i."questionId"
       WHERE i."entryId" = ${entryId} ORDER BY i."position"`,
-    )
-  ).map(({ type, stem, options, ...item }) => ({ ...item, question: { type, stem, options } }));
+  );
   const answers = new Map(
     (await db.all<{ position: number; response: string }>(sql`SELECT "position", "response" FROM "ContestAnswer" WHERE "entryId" = ${entryId}`)).map((a) => [
       a.position,
       a.response,
     ]),
   );
-  return items.map((item) => shownItem(item.position, item.points, item.question, item.optionOrder, answers.get(item.position)));
+  const texts = await questionsAt(
+    db,
+    items.map((item) => ({ questionId: item.questionId, version: versionOf(item.updatedAt) })),
+  );
+  return items.map((item) => shownItem(item.position, item.points, texts.get(item.questionId)!, item.optionOrder, answers.get(item.position)));
 }
 
 /** An entry's paper as the person sees it (`paperOfEntry`, or `startEntry`'s for a new entry). */
@@ -209,7 +213,7 @@ export type ContestPaper = ReturnType<typeof shownItem>[];
  * One question of a paper as the person sees it: its stem, its options in the order shown (letters of
  * that order), and the stored answer (bank letters as a JSON text) in those letters, if any.
  */
-function shownItem(position: number, points: number, question: QuestionRow, optionOrderJson: string | null, storedResponse: string | undefined) {
+function shownItem(position: number, points: number, question: CachedQuestion, optionOrderJson: string | null, storedResponse: string | undefined) {
   return {
     position,
     type: question.type,
@@ -217,7 +221,7 @@ function shownItem(position: number, points: number, question: QuestionRow, opti
     points,
     options: presentedOptions(question, parseJson<string[]>(optionOrderJson)),
     answered: storedResponse !== undefined,
-    response: presentedResponse(question.type, bankOrderOf(question, optionOrderJson), parseJson<unknown>(storedResponse ?? null)),
+    response: presentedResponse(question.type, bankOrderFor(question, optionOrderJson), parseJson<unknown>(storedResponse ?? null)),
   };
 }
 

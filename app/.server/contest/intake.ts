@@ -1,7 +1,8 @@
 import { setImmediate } from "node:timers";
 import { gradeQuestion } from "~/lib/quiz-grading";
 import { sqlDb } from "../db";
-import { MalformedAnswer, bankOrderOf, keyOf, toBankResponse } from "../quiz/paper";
+import { MalformedAnswer, keyOf, toBankResponse } from "../quiz/paper";
+import { bankOrderFor, questionsAt, versionOf } from "../quiz/question-cache";
 import { AppError } from "~/lib/app-error";
 import { forShare, sql, typed, withRetry } from "../sql";
 
@@ -195,20 +196,20 @@ export class ContestIntake {
       sql`SELECT "personId", "deadlineAt" FROM "ContestEntry" WHERE "id" = ${entryId} AND "state" = 'in_progress'`,
     );
     if (!entry) return null;
-    const rows = await db.all<{ position: number; optionOrder: string | null; points: number; type: string; options: string | null; answer: string }>(
-      sql`SELECT i."position", i."optionOrder", i."points", q."type", q."options", q."answer"
+    // The keys from question-cache.ts, at the versions read beside the items (the paper's texts are there already).
+    const rows = await db.all<{ position: number; optionOrder: string | null; points: number; questionId: number; updatedAt: string | Date }>(
+      sql`SELECT i."position", i."optionOrder", i."points", i."questionId", q."updatedAt"
         FROM "ContestItem" i JOIN "Question" q ON q."id" = i."questionId" WHERE i."entryId" = ${entryId}`,
     );
+    const questions = await questionsAt(
+      db,
+      rows.map((r) => ({ questionId: r.questionId, version: versionOf(r.updatedAt) })),
+    );
     const items = new Map(
-      rows.map((r) => [
-        r.position,
-        {
-          type: r.type,
-          order: bankOrderOf(r, r.optionOrder),
-          answer: r.answer,
-          points: r.points,
-        },
-      ]),
+      rows.map((r) => {
+        const q = questions.get(r.questionId)!;
+        return [r.position, { type: q.type, order: bankOrderFor(q, r.optionOrder), answer: q.answer, points: r.points }];
+      }),
     );
     if (this.papers.size >= MAX_PAPERS) this.papers.delete(this.papers.keys().next().value!);
     const paper = { personId: entry.personId, deadlineMs: new Date(entry.deadlineAt).getTime(), items };

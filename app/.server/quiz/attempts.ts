@@ -16,7 +16,7 @@ import { type CreditResult, creditHours } from "../hours/ledger";
 import { OWN_CREDIT_SETTINGS, withholdsOwnCredit } from "../hours/self-credit";
 import { type Sql, type SqlRunner, type SqlTx, forShare, inList, join, sql } from "../sql";
 import { MalformedAnswer, drawPaper, keyOf, paperDeadline, parseJson, presentedOptions, presentedResponse, toBankResponse } from "./paper";
-import { type CachedQuestion, questionsAt, versionOf } from "./question-cache";
+import { bankOrderFor, questionsAt, versionOf } from "./question-cache";
 
 // Attempts at a quiz: the state machine in_progress → submitted | expired, with the paper (questions,
 // their order, each question's option order) fixed at the start and stored on the attempt, answers
@@ -263,11 +263,6 @@ function rememberPaper(attemptId: number, personId: number, rows: readonly Paper
     items: new Map(rows.map((r) => [r.position, { itemId: r.id, questionId: r.questionId, version: versionOf(r.updatedAt), optionOrder: r.optionOrder }])),
   });
   while (papers.size > MAX_PAPERS) papers.delete(papers.keys().next().value!);
-}
-
-/** The bank letters in the order this item shows them. */
-function bankOrderFor(q: CachedQuestion, optionOrder: string | null): string[] {
-  return parseJson<string[]>(optionOrder) ?? q.bankLetters;
 }
 
 /**

@@ -165,12 +165,6 @@ export function presentedOptions(q: QuestionRow, order: string[] | null) {
   return bankOrder.map((bankLetter, i) => ({ value: OPTION_LETTERS[i], label: opts[bankLetter] }));
 }
 
-export function bankOrderOf(q: Pick<QuestionRow, "options">, optionOrderJson: string | null): string[] {
-  const stored = parseJson<string[]>(optionOrderJson);
-  if (stored) return stored;
-  return q.options ? Object.keys(parseJson<Record<string, string>>(q.options)!).sort() : [];
-}
-
 /** A stored response (bank letters) as the learner sees it: presented letters, "true"/"false", text. */
 export function presentedResponse(type: string, order: string[], stored: unknown): string[] {
   if (stored === null || stored === undefined) return [];

@@ -49,6 +49,11 @@ function entryOf(row: QuestionRow): CachedQuestion {
   };
 }
 
+/** The bank letters in the order an item shows them: its stored shuffle, or the bank's own order. */
+export function bankOrderFor(q: CachedQuestion, optionOrderJson: string | null): string[] {
+  return (optionOrderJson === null ? null : (JSON.parse(optionOrderJson) as string[] | null)) ?? q.bankLetters;
+}
+
 /**
  * The questions named, each at the version the caller read beside its paper; what is missing or stale
  * is read in one statement on `db` (the caller's transaction's `tx` inside one, `sqlDb()` otherwise).
