@@ -33,11 +33,12 @@ export async function run({ url, dbFile, serverPid }: BenchContext): Promise<Row
   const discovery: (string | null)[] = [];
   const papers: ContestPageData[] = [];
 
-  /** Runs `task` for each of `count` requests, C at a time; the step's latencies and its CPU per request. */
+  /** Runs `task` for each of `count` requests, C at a time; the step's latencies and its CPU per request, the server's and the bench client's. */
   async function step(count: number, task: (i: number) => Promise<void>) {
     const s = new Series();
     let next = 0;
     const cpu0 = treeCpuMs(serverPid);
+    const client0 = process.cpuUsage();
     await Promise.all(
       Array.from({ length: C }, async () => {
         while (next < count) {
@@ -46,7 +47,8 @@ export async function run({ url, dbFile, serverPid }: BenchContext): Promise<Row
         }
       }),
     );
-    return { stats: s.stats(), cpuMs: (treeCpuMs(serverPid) - cpu0) / count, firstError: s.firstError };
+    const client = process.cpuUsage(client0);
+    return { stats: s.stats(), cpuMs: (treeCpuMs(serverPid) - cpu0) / count, clientMs: (client.user + client.system) / 1000 / count, firstError: s.firstError };
   }
 
   // Warm-up, not measured: a few of each kind of request, so the JIT and the caches are what a crowd meets.
@@ -120,7 +122,12 @@ export async function run({ url, dbFile, serverPid }: BenchContext): Promise<Row
     measure,
     stats: r.stats,
     ref: k === 0 ? undefined : ref,
-    note: [`${r.cpuMs.toFixed(2)} ms of server CPU per request (c=${C})`, r.firstError && `first error: ${r.firstError}`].filter(Boolean).join("; "),
+    note: [
+      `${r.cpuMs.toFixed(2)} ms of server CPU per request (c=${C}), the bench client's ${r.clientMs.toFixed(2)} ms`,
+      r.firstError && `first error: ${r.firstError}`,
+    ]
+      .filter(Boolean)
+      .join("; "),
   }));
   const out = results[6].r.cpuMs + (handInRedirected ? results[7].r.cpuMs : 0);
   rows[7].note += `; hand-in${handInRedirected ? " + result" : ""}: ${out.toFixed(1)} ms of CPU per person`;
