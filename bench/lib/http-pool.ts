@@ -1,76 +1,295 @@
+import net from "node:net";
 import zlib from "node:zlib";
-import { Pool } from "undici";
 
 // Requests over a fixed pool of keep-alive connections, as a reverse proxy in front of the server
 // keeps them, and a limit on how many are open at once.
 
 export type PoolReply = { status: number; text: string; location?: string; setCookie?: string[] };
+type RequestInit = { method?: string; headers?: Record<string, string>; body?: string };
+
+/** How long an idle connection is used again when the server gives no Keep-Alive hint. */
+const IDLE_WITHOUT_HINT_MS = 4000;
+/** An idle connection is used again until this much before the server's hint runs out: it may be closing it. */
+const HINT_MARGIN_MS = 2000;
+
+type Job = { request: Buffer; isHead: boolean; resolve: (reply: PoolReply) => void; reject: (e: unknown) => void };
 
 /**
- * Not fetch: its pool opens a new connection whenever none is free at that instant, so under
- * overload it churns through thousands of connections, which wait behind the server's busy event
- * loop to be accepted while idle ones are closed by its keep-alive timeout (a p99 of more than a
- * minute and connection resets, all of the client's making).
+ * HTTP/1.1 on plain sockets, one request at a time on each, written in one piece and read by a parser
+ * that keeps only what the scenarios read: the status, `Location`, `Content-Encoding`, `Set-Cookie`, the
+ * body (by `Content-Length`, chunked, or to the connection's end) and whether the connection stays
+ * open (`Connection`, `Keep-Alive`). The bench client runs on the server's machine, where every
+ * core-second it spends is taken from the server, and the phones it stands for are not (decision 103:
+ * with undici's pool, before, an answer cost the client about a third more CPU).
  *
- * undici's Pool at its lowest level (`dispatch`, a handler per request, no streams): the crowd's phones
- * are not on the server's machine, but the bench client is, and Node's `http.Agent` cost it about 1.6
- * times the CPU per request (decision 098). An idle connection is kept as long as the server's Keep-Alive
- * hint says, less two seconds (the server says 65 s), or 4 s without a hint; undici puts no request on a
- * connection whose end it has seen, and sends none again (it would count as an error). Not shorter: the
- * pool gives each request its first free connection, so under a crowd the last ones idle, and a pool that
- * closed them after 10 s opened a thousand more over a contest morning. No timeouts of its own: a step's
- * time is what the benches measure.
+ * Not fetch, nor an agent that opens a connection whenever none is free: under overload that churns
+ * through thousands of connections, each waiting behind the server's busy event loop to be accepted.
+ * Here at most `size` are open; a request finding none free waits its turn, first come first served. An
+ * idle connection is reused, the most recently used first, for as long as the server's Keep-Alive hint
+ * says less two seconds (4 s without one), and never once its end has been seen; nothing is sent twice
+ * (a request on a connection that closes under it fails). No timeouts: a step's time is what the
+ * benches measure.
  */
 export function connections(url: string, size: number, opts: { acceptEncoding?: string } = {}) {
-  const pool = new Pool(url, { connections: size, pipelining: 1, connectTimeout: 0, headersTimeout: 0, bodyTimeout: 0 });
+  const target = new URL(url);
+  const port = Number(target.port || 80);
+  const fixedHeaders = `host: ${target.host}\r\n` + (opts.acceptEncoding ? `accept-encoding: ${opts.acceptEncoding}\r\n` : "");
+  const idle: Connection[] = [];
+  const queue: Job[] = [];
+  let queueHead = 0;
+  let open = 0;
   let opened = 0;
-  pool.on("connect", () => opened++);
-  const asked: Record<string, string> = opts.acceptEncoding ? { "accept-encoding": opts.acceptEncoding } : {};
+  let closed = false;
+
+  const nextQueued = (): Job | undefined => {
+    if (queueHead === queue.length) return undefined;
+    const job = queue[queueHead];
+    queue[queueHead++] = undefined!;
+    if (queueHead > 1024 && queueHead * 2 > queue.length) {
+      queue.splice(0, queueHead);
+      queueHead = 0;
+    }
+    return job;
+  };
+
+  const pool: PoolOwner = {
+    /** A connection's reply was read whole and it may carry another request. */
+    free(c) {
+      if (closed) return c.close();
+      const job = nextQueued();
+      if (job) c.send(job);
+      else idle.push(c);
+    },
+    /** A connection was closed or failed: the next waiting request gets a new one. */
+    gone(c) {
+      open--;
+      const at = idle.indexOf(c);
+      if (at >= 0) idle.splice(at, 1);
+      const job = closed ? undefined : nextQueued();
+      if (job) dispatch(job);
+    },
+  };
+
+  function dispatch(job: Job) {
+    while (idle.length > 0) {
+      const c = idle.pop()!;
+      if (c.reusable()) return c.send(job);
+      c.close();
+    }
+    if (open < size) {
+      open++;
+      opened++;
+      return new Connection(target.hostname, port, pool).send(job);
+    }
+    queue.push(job);
+  }
+
   return {
-    request(path: string, init: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<PoolReply> {
-      const method = (init.method ?? "GET") as "GET" | "POST";
-      const headers = init.headers ? { ...asked, ...init.headers } : asked;
-      return new Promise<PoolReply>((resolve, reject) => {
-        const chunks: Buffer[] = [];
-        let status = 0;
-        let location: string | undefined;
-        let encoding: string | undefined;
-        let setCookie: string[] | undefined;
-        pool.dispatch(
-          { path, method, headers, body: init.body ?? null },
-          {
-            onConnect() {},
-            onHeaders(statusCode, raw) {
-              status = statusCode;
-              for (let i = 0; i < raw.length; i += 2) {
-                const name = raw[i].toString("latin1").toLowerCase();
-                if (name === "location") location = raw[i + 1].toString("latin1");
-                else if (name === "content-encoding") encoding = raw[i + 1].toString("latin1");
-                else if (name === "set-cookie") (setCookie ??= []).push(raw[i + 1].toString("latin1"));
-              }
-              return true;
-            },
-            onData(chunk) {
-              chunks.push(chunk);
-              return true;
-            },
-            onComplete() {
-              try {
-                const body = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
-                resolve({ status, text: decoded(body, encoding).toString("utf8"), location, setCookie });
-              } catch (e) {
-                reject(e);
-              }
-            },
-            onError: reject,
-          },
-        );
-      });
+    request(path: string, init: RequestInit = {}): Promise<PoolReply> {
+      if (closed) return Promise.reject(new Error("the pool is closed"));
+      const method = init.method ?? "GET";
+      let head = `${method} ${path} HTTP/1.1\r\n${fixedHeaders}`;
+      if (init.headers) for (const name in init.headers) head += `${name}: ${init.headers[name]}\r\n`;
+      const request =
+        init.body === undefined
+          ? Buffer.from(`${head}\r\n`, "latin1")
+          : Buffer.from(`${head}content-length: ${Buffer.byteLength(init.body)}\r\n\r\n${init.body}`, "utf8");
+      return new Promise<PoolReply>((resolve, reject) => dispatch({ request, isHead: method === "HEAD", resolve, reject }));
     },
     /** Connections opened so far. */
     opened: () => opened,
-    close: () => void pool.destroy().catch(() => undefined),
+    close() {
+      closed = true;
+      for (const c of idle.splice(0)) c.close();
+      const error = new Error("the pool was closed");
+      for (let job = nextQueued(); job; job = nextQueued()) job.reject(error);
+    },
   };
+}
+
+type PoolOwner = { free(c: Connection): void; gone(c: Connection): void };
+
+/** What a reply's head said, as far as the scenarios and the connection need it. */
+type Head = {
+  status: number;
+  /** The body's length; null for chunked or to the connection's end. */
+  length: number | null;
+  chunked: boolean;
+  encoding?: string;
+  location?: string;
+  setCookie?: string[];
+  /** How long the connection may wait idle for the next request (0: it closes); null without a hint. */
+  keepMs: number | null;
+};
+const emptyHead = (): Head => ({ status: 0, length: null, chunked: false, keepMs: null });
+
+function replyOf(head: Head, body: Buffer): PoolReply {
+  const reply: PoolReply = { status: head.status, text: decoded(body, head.encoding).toString("utf8") };
+  if (head.location !== undefined) reply.location = head.location;
+  if (head.setCookie) reply.setCookie = head.setCookie;
+  return reply;
+}
+
+/** One keep-alive connection and the reply being read on it. */
+class Connection {
+  private readonly socket: net.Socket;
+  private job: Job | null = null;
+  private ended = false;
+  private error: Error | null = null;
+  private keepUntil = 0;
+  // The reply being read.
+  private buffer: Buffer | null = null;
+  /** Where the body starts in `buffer` once the head is read, -1 before. */
+  private bodyAt = -1;
+  /** Chunked bodies: where the next chunk's size line starts, and the chunks read so far. */
+  private chunkAt = 0;
+  private chunks: Buffer[] = [];
+  private head: Head = emptyHead();
+
+  constructor(
+    host: string,
+    port: number,
+    private readonly pool: PoolOwner,
+  ) {
+    this.socket = net.connect({ host, port, noDelay: true });
+    this.socket.on("data", (chunk: Buffer) => this.read(chunk));
+    this.socket.on("end", () => (this.ended = true));
+    this.socket.on("error", (e) => (this.error = e));
+    this.socket.on("close", () => this.closed());
+  }
+
+  /** Whether it may carry another request now. */
+  reusable(): boolean {
+    return !this.ended && !this.socket.destroyed && performance.now() < this.keepUntil;
+  }
+
+  send(job: Job) {
+    this.job = job;
+    this.socket.write(job.request);
+  }
+
+  close() {
+    this.socket.destroy();
+  }
+
+  private read(chunk: Buffer) {
+    if (!this.job) return this.fail(new Error("the server sent bytes with no request in flight"));
+    this.buffer = this.buffer === null ? chunk : Buffer.concat([this.buffer, chunk]);
+    try {
+      if (this.bodyAt < 0 && !this.readHead()) return;
+      const body = this.head.chunked ? this.readChunks() : this.readLength();
+      if (body) this.complete(body);
+    } catch (e) {
+      this.fail(e as Error);
+    }
+  }
+
+  /** Reads the status line and headers once they are all here; false while they are not. */
+  private readHead(): boolean {
+    const buffer = this.buffer!;
+    const end = buffer.indexOf("\r\n\r\n");
+    if (end < 0) return false;
+    const lines = buffer.toString("latin1", 0, end).split("\r\n");
+    const statusLine = /^HTTP\/1\.([01]) (\d{3})/.exec(lines[0]);
+    if (!statusLine) throw new Error(`not an HTTP/1.x reply: ${lines[0].slice(0, 80)}`);
+    const r = this.head;
+    r.status = Number(statusLine[2]);
+    let keepAlive = statusLine[1] === "1";
+    for (let i = 1; i < lines.length; i++) {
+      const line = lines[i];
+      const colon = line.indexOf(":");
+      const name = line.slice(0, colon).toLowerCase();
+      const value = line.slice(colon + 1).trim();
+      if (name === "content-length") r.length = Number(value);
+      else if (name === "transfer-encoding") r.chunked = /(^|,)\s*chunked\s*$/i.test(value);
+      else if (name === "content-encoding") r.encoding = value;
+      else if (name === "location") r.location = value;
+      else if (name === "set-cookie") (r.setCookie ??= []).push(value);
+      else if (name === "connection") {
+        if (/\bclose\b/i.test(value)) keepAlive = false;
+        else if (/\bkeep-alive\b/i.test(value)) keepAlive = true;
+      } else if (name === "keep-alive") {
+        const timeout = /(?:^|,)\s*timeout=(\d+)/i.exec(value);
+        if (timeout) r.keepMs = Number(timeout[1]) * 1000 - HINT_MARGIN_MS;
+      }
+    }
+    if (r.status < 200) throw new Error(`an informational reply (${r.status}) to a request that asked for none`);
+    if (!keepAlive) r.keepMs = 0;
+    if (this.job!.isHead || r.status === 204 || r.status === 304) r.length = 0;
+    else if (r.chunked) r.length = null;
+    this.bodyAt = end + 4;
+    this.chunkAt = this.bodyAt;
+    return true;
+  }
+
+  /** The body once `Content-Length` bytes are here; without a length, at the connection's end (`closed`). */
+  private readLength(): Buffer | null {
+    const { length } = this.head;
+    const buffer = this.buffer!;
+    if (length === null || buffer.length < this.bodyAt + length) return null;
+    if (buffer.length > this.bodyAt + length) throw new Error("the server sent more than the reply's Content-Length");
+    return buffer.subarray(this.bodyAt, this.bodyAt + length);
+  }
+
+  /** The body once its last chunk and the trailer's end are here. */
+  private readChunks(): Buffer | null {
+    const buffer = this.buffer!;
+    for (;;) {
+      const lineEnd = buffer.indexOf("\r\n", this.chunkAt);
+      if (lineEnd < 0) return null;
+      const size = parseInt(buffer.toString("latin1", this.chunkAt, lineEnd), 16);
+      if (!Number.isSafeInteger(size) || size < 0) throw new Error("a chunk's size is not a number");
+      if (size === 0) {
+        // The last chunk, then trailer fields (none expected) and an empty line.
+        const end = buffer.indexOf("\r\n\r\n", this.chunkAt);
+        if (end < 0) return null;
+        if (buffer.length > end + 4) throw new Error("the server sent more than the chunked reply");
+        return this.chunks.length === 1 ? this.chunks[0] : Buffer.concat(this.chunks);
+      }
+      const dataEnd = lineEnd + 2 + size;
+      if (buffer.length < dataEnd + 2) return null;
+      this.chunks.push(buffer.subarray(lineEnd + 2, dataEnd));
+      this.chunkAt = dataEnd + 2;
+    }
+  }
+
+  private complete(body: Buffer) {
+    const job = this.job!;
+    const keepMs = this.head.keepMs ?? IDLE_WITHOUT_HINT_MS;
+    const reply = replyOf(this.head, body);
+    this.job = null;
+    this.buffer = null;
+    this.bodyAt = -1;
+    this.chunks = [];
+    this.head = emptyHead();
+    job.resolve(reply);
+    if (keepMs > 0 && !this.ended) {
+      this.keepUntil = performance.now() + keepMs;
+      this.pool.free(this);
+    } else this.close();
+  }
+
+  private fail(e: Error) {
+    this.error ??= e;
+    this.close();
+  }
+
+  private closed() {
+    const job = this.job;
+    this.job = null;
+    if (job) {
+      // A reply without a length ends with its connection; anything else cut short is an error.
+      const r = this.head;
+      if (!this.error && this.bodyAt >= 0 && r.length === null && !r.chunked) {
+        try {
+          job.resolve(replyOf(r, this.buffer!.subarray(this.bodyAt)));
+        } catch (e) {
+          job.reject(e);
+        }
+      } else job.reject(this.error ?? new Error("the server closed the connection before the whole reply"));
+    }
+    this.pool.gone(this);
+  }
 }
 
 /** At most `max` requests open at once; the others wait their turn, first come first served. */
