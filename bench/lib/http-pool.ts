@@ -4,7 +4,16 @@ import zlib from "node:zlib";
 // Requests over a fixed pool of keep-alive connections, as a reverse proxy in front of the server
 // keeps them, and a limit on how many are open at once.
 
-export type PoolReply = { status: number; text: string; location?: string; setCookie?: string[] };
+export type PoolReply = {
+  status: number;
+  text: string;
+  location?: string;
+  setCookie?: string[];
+  /** How long the request waited for a free connection (the proxy's queue, not the server), in ms. */
+  waitedMs: number;
+  /** And the rest: from written on a connection to the whole reply read. */
+  sentMs: number;
+};
 type RequestInit = { method?: string; headers?: Record<string, string>; body?: string };
 
 /** How long an idle connection is used again when the server gives no Keep-Alive hint. */
@@ -12,7 +21,15 @@ const IDLE_WITHOUT_HINT_MS = 4000;
 /** An idle connection is used again until this much before the server's hint runs out: it may be closing it. */
 const HINT_MARGIN_MS = 2000;
 
-type Job = { request: Buffer; isHead: boolean; resolve: (reply: PoolReply) => void; reject: (e: unknown) => void };
+type Job = {
+  request: Buffer;
+  isHead: boolean;
+  /** When it was asked for, and when written on a connection (performance.now()). */
+  askedAt: number;
+  sentAt: number;
+  resolve: (reply: PoolReply) => void;
+  reject: (e: unknown) => void;
+};
 
 /**
  * HTTP/1.1 on plain sockets, one request at a time on each, written in one piece and read by a parser
@@ -86,6 +103,7 @@ export function connections(url: string, size: number, opts: { acceptEncoding?: 
 
   return {
     request(path: string, init: RequestInit = {}): Promise<PoolReply> {
+      const askedAt = performance.now();
       if (closed) return Promise.reject(new Error("the pool is closed"));
       const method = init.method ?? "GET";
       let head = `${method} ${path} HTTP/1.1\r\n${fixedHeaders}`;
@@ -94,15 +112,18 @@ export function connections(url: string, size: number, opts: { acceptEncoding?: 
         init.body === undefined
           ? Buffer.from(`${head}\r\n`, "latin1")
           : Buffer.from(`${head}content-length: ${Buffer.byteLength(init.body)}\r\n\r\n${init.body}`, "utf8");
-      return new Promise<PoolReply>((resolve, reject) => dispatch({ request, isHead: method === "HEAD", resolve, reject }));
+      return new Promise<PoolReply>((resolve, reject) => dispatch({ request, isHead: method === "HEAD", askedAt, sentAt: askedAt, resolve, reject }));
     },
     /** Connections opened so far. */
     opened: () => opened,
+    /** Fails every request still waiting for a connection with `error` (a crowd's time cap); those sent go on. */
+    dropWaiting(error: Error) {
+      for (let job = nextQueued(); job; job = nextQueued()) job.reject(error);
+    },
     close() {
       closed = true;
       for (const c of idle.splice(0)) c.close();
-      const error = new Error("the pool was closed");
-      for (let job = nextQueued(); job; job = nextQueued()) job.reject(error);
+      this.dropWaiting(new Error("the pool was closed"));
     },
   };
 }
@@ -123,8 +144,13 @@ type Head = {
 };
 const emptyHead = (): Head => ({ status: 0, length: null, chunked: false, keepMs: null });
 
-function replyOf(head: Head, body: Buffer): PoolReply {
-  const reply: PoolReply = { status: head.status, text: decoded(body, head.encoding).toString("utf8") };
+function replyOf(head: Head, body: Buffer, job: Job): PoolReply {
+  const reply: PoolReply = {
+    status: head.status,
+    text: decoded(body, head.encoding).toString("utf8"),
+    waitedMs: job.sentAt - job.askedAt,
+    sentMs: performance.now() - job.sentAt,
+  };
   if (head.location !== undefined) reply.location = head.location;
   if (head.setCookie) reply.setCookie = head.setCookie;
   return reply;
@@ -165,6 +191,7 @@ class Connection {
 
   send(job: Job) {
     this.job = job;
+    job.sentAt = performance.now();
     this.socket.write(job.request);
   }
 
@@ -256,7 +283,7 @@ class Connection {
   private complete(body: Buffer) {
     const job = this.job!;
     const keepMs = this.head.keepMs ?? IDLE_WITHOUT_HINT_MS;
-    const reply = replyOf(this.head, body);
+    const reply = replyOf(this.head, body, job);
     this.job = null;
     this.buffer = null;
     this.bodyAt = -1;
@@ -282,7 +309,7 @@ class Connection {
       const r = this.head;
       if (!this.error && this.bodyAt >= 0 && r.length === null && !r.chunked) {
         try {
-          job.resolve(replyOf(r, this.buffer!.subarray(this.bodyAt)));
+          job.resolve(replyOf(r, this.buffer!.subarray(this.bodyAt), job));
         } catch (e) {
           job.reject(e);
         }

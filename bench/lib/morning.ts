@@ -111,28 +111,12 @@ export const PHONE_ACCEPT_ENCODING = process.env.MORNING_ACCEPT_ENCODING ?? "gzi
  */
 export function crowdConnections(url: string, size: number, deadline: number) {
   const pool = connections(url, size, { acceptEncoding: PHONE_ACCEPT_ENCODING });
-  let free = size;
-  const waiting: { resolve: () => void; reject: (e: Error) => void }[] = [];
-  const timer = setTimeout(() => waiting.splice(0).forEach((w) => w.reject(new TimeCap())), Math.max(0, deadline - performance.now()));
+  const timer = setTimeout(() => pool.dropWaiting(new TimeCap()), Math.max(0, deadline - performance.now()));
   return {
     /** The reply, with how long the request waited for a free connection and how long it took from sent to read. */
-    async request(
-      path: string,
-      init: { method?: string; headers?: Record<string, string>; body?: string } = {},
-    ): Promise<PoolReply & { waitedMs: number; sentMs: number }> {
-      if (performance.now() > deadline) throw new TimeCap();
-      const t0 = performance.now();
-      if (free > 0) free--;
-      else await new Promise<void>((resolve, reject) => waiting.push({ resolve, reject }));
-      const t1 = performance.now();
-      try {
-        const reply = await pool.request(path, init);
-        return { ...reply, waitedMs: t1 - t0, sentMs: performance.now() - t1 };
-      } finally {
-        const next = waiting.shift();
-        if (next) next.resolve();
-        else free++;
-      }
+    request(path: string, init: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<PoolReply> {
+      if (performance.now() > deadline) return Promise.reject(new TimeCap());
+      return pool.request(path, init);
     },
     opened: pool.opened,
     close() {

@@ -2,7 +2,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import zlib from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { connections } from "../../bench/lib/http-pool";
+import { type PoolReply, connections } from "../../bench/lib/http-pool";
 
 // The benchmarks' HTTP client (bench/lib/http-pool.ts, decision 103) against a real Node HTTP server:
 // every shape of reply the app's server sends reaches a scenario as a browser would read it, a pool
@@ -68,6 +68,11 @@ const server = http.createServer((req, res) => {
 });
 server.on("connection", () => sockets++);
 let url = "";
+/** What a scenario reads of a reply, without its timings. */
+const seen = async (reply: Promise<PoolReply>) => {
+  const { waitedMs: _waited, sentMs: _sent, ...rest } = await reply;
+  return rest;
+};
 
 beforeAll(async () => {
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -82,16 +87,16 @@ describe("the benchmarks' HTTP client", () => {
   it("reads a reply by its length, chunked, compressed, without a body, or to the connection's end", async () => {
     const pool = connections(url, 2, { acceptEncoding: "gzip, deflate, br" });
     try {
-      const posted = await pool.request("/length", { method: "POST", headers: { "Content-Type": "text/plain" }, body: "你好 a=1&b=2" });
+      const posted = await seen(pool.request("/length", { method: "POST", headers: { "Content-Type": "text/plain" }, body: "你好 a=1&b=2" }));
       expect(posted).toEqual({ status: 200, text: "长度已知 你好 a=1&b=2" });
-      expect(await pool.request("/chunked")).toEqual({ status: 200, text: `第一块，${"x".repeat(70_000)}，最后一块` });
+      expect(await seen(pool.request("/chunked"))).toEqual({ status: 200, text: `第一块，${"x".repeat(70_000)}，最后一块` });
       expect((await pool.request("/gzip")).text).toBe("压缩的 gzip 正文");
       expect((await pool.request("/br")).text).toBe("压缩的 br 正文".repeat(100));
-      expect(await pool.request("/no-content")).toEqual({ status: 204, text: "" });
-      expect(await pool.request("/length", { method: "HEAD" })).toEqual({ status: 200, text: "" });
-      expect(await pool.request("/headers")).toEqual({ status: 302, text: "", location: "/next", setCookie: ["a=1; Path=/", "b=2; HttpOnly"] });
-      expect(await pool.request("/to-the-end")).toEqual({ status: 200, text: "直到连接结束" });
-      expect(await pool.request("/missing")).toEqual({ status: 404, text: "没有" });
+      expect(await seen(pool.request("/no-content"))).toEqual({ status: 204, text: "" });
+      expect(await seen(pool.request("/length", { method: "HEAD" }))).toEqual({ status: 200, text: "" });
+      expect(await seen(pool.request("/headers"))).toEqual({ status: 302, text: "", location: "/next", setCookie: ["a=1; Path=/", "b=2; HttpOnly"] });
+      expect(await seen(pool.request("/to-the-end"))).toEqual({ status: 200, text: "直到连接结束" });
+      expect(await seen(pool.request("/missing"))).toEqual({ status: 404, text: "没有" });
       const sent = JSON.parse((await pool.request("/echo-headers", { headers: { Cookie: "s=1" } })).text) as Record<string, string>;
       expect(sent).toMatchObject({ host: new URL(url).host, "accept-encoding": "gzip, deflate, br", cookie: "s=1" });
     } finally {
@@ -106,6 +111,11 @@ describe("the benchmarks' HTTP client", () => {
       const replies = await Promise.all(Array.from({ length: 12 }, (_, n) => pool.request(`/slow?n=${n}`)));
       expect(replies.map((r) => r.text)).toEqual(Array.from({ length: 12 }, (_, n) => String(n)));
       expect(pool.opened()).toBe(3);
+      // Each reply says how long it waited for a connection and how long the server took: the first three
+      // had one at once, the last three waited for three replies of 30 ms before theirs.
+      for (const r of replies) expect(r.sentMs).toBeGreaterThanOrEqual(25);
+      for (const r of replies.slice(0, 3)) expect(r.waitedMs).toBeLessThan(25);
+      for (const r of replies.slice(9)) expect(r.waitedMs).toBeGreaterThanOrEqual(85);
       for (let n = 0; n < 5; n++) await pool.request("/length");
       expect(pool.opened()).toBe(3);
       expect(sockets - before).toBe(3);
@@ -122,7 +132,7 @@ describe("the benchmarks' HTTP client", () => {
     const pool = connections(url, 1);
     try {
       await expect(pool.request("/cut")).rejects.toThrow();
-      expect(await pool.request("/length")).toEqual({ status: 200, text: "长度已知 " });
+      expect(await seen(pool.request("/length"))).toEqual({ status: 200, text: "长度已知 " });
       expect(pool.opened()).toBe(2);
     } finally {
       pool.close();
