@@ -87,6 +87,11 @@ export function connections(url: string, size: number, opts: { acceptEncoding?: 
     },
   };
 
+  /** Fails every request still waiting for a connection with `error`; those sent go on. */
+  function dropWaiting(error: Error) {
+    for (let job = nextQueued(); job; job = nextQueued()) job.reject(error);
+  }
+
   function dispatch(job: Job) {
     while (idle.length > 0) {
       const c = idle.pop()!;
@@ -108,22 +113,17 @@ export function connections(url: string, size: number, opts: { acceptEncoding?: 
       const method = init.method ?? "GET";
       let head = `${method} ${path} HTTP/1.1\r\n${fixedHeaders}`;
       if (init.headers) for (const name in init.headers) head += `${name}: ${init.headers[name]}\r\n`;
-      const request =
-        init.body === undefined
-          ? Buffer.from(`${head}\r\n`, "latin1")
-          : Buffer.from(`${head}content-length: ${Buffer.byteLength(init.body)}\r\n\r\n${init.body}`, "utf8");
+      const request = Buffer.from(init.body === undefined ? `${head}\r\n` : `${head}content-length: ${Buffer.byteLength(init.body)}\r\n\r\n${init.body}`);
       return new Promise<PoolReply>((resolve, reject) => dispatch({ request, isHead: method === "HEAD", askedAt, sentAt: askedAt, resolve, reject }));
     },
     /** Connections opened so far. */
     opened: () => opened,
     /** Fails every request still waiting for a connection with `error` (a crowd's time cap); those sent go on. */
-    dropWaiting(error: Error) {
-      for (let job = nextQueued(); job; job = nextQueued()) job.reject(error);
-    },
+    dropWaiting,
     close() {
       closed = true;
       for (const c of idle.splice(0)) c.close();
-      this.dropWaiting(new Error("the pool was closed"));
+      dropWaiting(new Error("the pool was closed"));
     },
   };
 }

@@ -5,7 +5,7 @@ import { prisma, sqlDb } from "../db";
 import { closeEach } from "../expired-sweeps";
 import { type CreditResult, creditHours, creditHoursOn } from "../hours/ledger";
 import { OWN_CREDIT_SETTINGS, withholdsOwnCredit } from "../hours/self-credit";
-import { type CachedQuestion, bankOrderFor, questionsAt, versionOf } from "../quiz/question-cache";
+import { type CachedQuestion, bankOrderFor, questionsAt, questionsOfItems } from "../quiz/question-cache";
 import { drawPaper, paperDeadline, parseJson, presentedOptions, presentedResponse } from "../quiz/paper";
 import { AppError } from "~/lib/app-error";
 import { forUpdate, join, sql } from "../sql";
@@ -199,10 +199,7 @@ export async function paperOfEntry(personId: number, entryId: number) {
       a.response,
     ]),
   );
-  const texts = await questionsAt(
-    db,
-    items.map((item) => ({ questionId: item.questionId, version: versionOf(item.updatedAt) })),
-  );
+  const texts = await questionsOfItems(db, items);
   return items.map((item) => shownItem(item.position, item.points, texts.get(item.questionId)!, item.optionOrder, answers.get(item.position)));
 }
 

@@ -2,7 +2,7 @@ import { setImmediate } from "node:timers";
 import { gradeQuestion } from "~/lib/quiz-grading";
 import { sqlDb } from "../db";
 import { MalformedAnswer, keyOf, toBankResponse } from "../quiz/paper";
-import { bankOrderFor, questionsAt, versionOf } from "../quiz/question-cache";
+import { bankOrderFor, questionsOfItems } from "../quiz/question-cache";
 import { AppError } from "~/lib/app-error";
 import { forShare, sql, typed, withRetry } from "../sql";
 
@@ -201,10 +201,7 @@ export class ContestIntake {
       sql`SELECT i."position", i."optionOrder", i."points", i."questionId", q."updatedAt"
         FROM "ContestItem" i JOIN "Question" q ON q."id" = i."questionId" WHERE i."entryId" = ${entryId}`,
     );
-    const questions = await questionsAt(
-      db,
-      rows.map((r) => ({ questionId: r.questionId, version: versionOf(r.updatedAt) })),
-    );
+    const questions = await questionsOfItems(db, rows);
     const items = new Map(
       rows.map((r) => {
         const q = questions.get(r.questionId)!;

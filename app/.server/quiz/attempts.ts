@@ -16,7 +16,7 @@ import { type CreditResult, creditHours } from "../hours/ledger";
 import { OWN_CREDIT_SETTINGS, withholdsOwnCredit } from "../hours/self-credit";
 import { type Sql, type SqlRunner, type SqlTx, forShare, inList, join, sql } from "../sql";
 import { MalformedAnswer, drawPaper, keyOf, paperDeadline, parseJson, presentedOptions, presentedResponse, toBankResponse } from "./paper";
-import { bankOrderFor, questionsAt, versionOf } from "./question-cache";
+import { bankOrderFor, questionsAt, questionsOfItems, versionOf } from "./question-cache";
 
 // Attempts at a quiz: the state machine in_progress → submitted | expired, with the paper (questions,
 // their order, each question's option order) fixed at the start and stored on the attempt, answers
@@ -283,10 +283,7 @@ export async function getAttemptPage(personId: number, attemptId: number, now = 
       FROM "AttemptItem" i JOIN "Question" q ON q."id" = i."questionId" WHERE i."attemptId" = ${attemptId} ORDER BY i."position"`,
   );
   rememberPaper(attemptId, personId, rows);
-  const questions = await questionsAt(
-    db,
-    rows.map((r) => ({ questionId: r.questionId, version: versionOf(r.updatedAt) })),
-  );
+  const questions = await questionsOfItems(db, rows);
   return {
     mode: "taking" as const,
     quiz,
@@ -449,10 +446,7 @@ export async function saveAnswers(
   );
   rememberPaper(attemptId, personId, rows);
   const byPosition = new Map(rows.map((r) => [r.position, r]));
-  const questions = await questionsAt(
-    db,
-    rows.map((r) => ({ questionId: r.questionId, version: versionOf(r.updatedAt) })),
-  );
+  const questions = await questionsOfItems(db, rows);
   let saved = false;
   for (const { position, values } of answers) {
     const item = Number.isSafeInteger(position) ? byPosition.get(position) : undefined;
@@ -540,10 +534,7 @@ async function finishAttempt(attemptId: number, state: FinishedState, now: Date)
       sql`SELECT i."id", i."maxMark", i."response", i."answeredAt", i."questionId", q."updatedAt"
           FROM "AttemptItem" i JOIN "Question" q ON q."id" = i."questionId" WHERE i."attemptId" = ${attemptId} ORDER BY i."position"`,
     );
-    const questions = await questionsAt(
-      tx,
-      items.map((i) => ({ questionId: i.questionId, version: versionOf(i.updatedAt) })),
-    );
+    const questions = await questionsOfItems(tx, items);
     const question = (i: GradedItemRow) => questions.get(i.questionId)!;
     const grade = gradeAttempt(
       items.map((i) => ({ key: keyOf(question(i).type, question(i).answer), response: parseJson<unknown>(i.response), maxMark: i.maxMark })),
@@ -676,10 +667,7 @@ async function reviewOf(attempt: HeadRow, now: Date) {
     sql`SELECT i."position", i."optionOrder", i."response", i."mark", i."maxMark", i."correct", i."questionId", q."updatedAt", q."explanation"
       FROM "AttemptItem" i JOIN "Question" q ON q."id" = i."questionId" WHERE i."attemptId" = ${attempt.id} ORDER BY i."position"`,
   );
-  const questions = await questionsAt(
-    db,
-    items.map((i) => ({ questionId: i.questionId, version: versionOf(i.updatedAt) })),
-  );
+  const questions = await questionsOfItems(db, items);
   return {
     mode: "full" as const,
     why: null,

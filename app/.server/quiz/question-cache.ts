@@ -49,6 +49,14 @@ function entryOf(row: QuestionRow): CachedQuestion {
   };
 }
 
+/** The questions of a paper's items, each at the `updatedAt` read beside the item (`questionsAt`). */
+export function questionsOfItems(db: SqlRunner, items: readonly { questionId: number; updatedAt: string | Date }[]): Promise<Map<number, CachedQuestion>> {
+  return questionsAt(
+    db,
+    items.map((i) => ({ questionId: i.questionId, version: versionOf(i.updatedAt) })),
+  );
+}
+
 /** The bank letters in the order an item shows them: its stored shuffle, or the bank's own order. */
 export function bankOrderFor(q: CachedQuestion, optionOrderJson: string | null): string[] {
   return (optionOrderJson === null ? null : (JSON.parse(optionOrderJson) as string[] | null)) ?? q.bankLetters;
