@@ -242,8 +242,11 @@ class Connection {
     }
     if (r.status < 200) throw new Error(`an informational reply (${r.status}) to a request that asked for none`);
     if (!keepAlive) r.keepMs = 0;
-    if (this.job!.isHead || r.status === 204 || r.status === 304) r.length = 0;
-    else if (r.chunked) r.length = null;
+    // No body after a HEAD, a 204 or a 304, whatever the head announces; chunks before any length.
+    if (this.job!.isHead || r.status === 204 || r.status === 304) {
+      r.length = 0;
+      r.chunked = false;
+    } else if (r.chunked) r.length = null;
     this.bodyAt = end + 4;
     this.chunkAt = this.bodyAt;
     return true;

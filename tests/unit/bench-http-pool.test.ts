@@ -54,6 +54,12 @@ const server = http.createServer((req, res) => {
         socket.write("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\n直到连接结束");
         return socket.end();
       }
+      case "/no-content-chunked": {
+        // A head announcing chunks on a reply that has no body (Node itself leaves the header off).
+        const socket = res.socket!;
+        socket.write("HTTP/1.1 204 No Content\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n");
+        return socket.end();
+      }
       case "/cut":
         res.setHeader("Content-Length", "100");
         res.write("不完整");
@@ -94,6 +100,8 @@ describe("the benchmarks' HTTP client", () => {
       expect((await pool.request("/br")).text).toBe("压缩的 br 正文".repeat(100));
       expect(await seen(pool.request("/no-content"))).toEqual({ status: 204, text: "" });
       expect(await seen(pool.request("/length", { method: "HEAD" }))).toEqual({ status: 200, text: "" });
+      // A 204 has no body whatever its head says: no chunks are waited for.
+      expect(await seen(pool.request("/no-content-chunked"))).toEqual({ status: 204, text: "" });
       expect(await seen(pool.request("/headers"))).toEqual({ status: 302, text: "", location: "/next", setCookie: ["a=1; Path=/", "b=2; HttpOnly"] });
       expect(await seen(pool.request("/to-the-end"))).toEqual({ status: 200, text: "直到连接结束" });
       expect(await seen(pool.request("/missing"))).toEqual({ status: 404, text: "没有" });
