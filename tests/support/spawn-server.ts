@@ -78,12 +78,16 @@ function waitForListening(child: ChildProcess, stderr: string[], logFd: number |
       child.kill("SIGKILL");
       reject(new Error(`server did not start in ${limitMs / 1000} s:\n${out}\n${stderr.join("")}`));
     }, limitMs);
-    // Keep reading stdout after the line is seen, so a chatty server never blocks on a full pipe.
+    // Keep reading stdout after the line is seen, so a chatty server never blocks on a full pipe; only
+    // what came before it is kept (for the error above), not all a long run prints.
+    let listening = false;
     child.stdout!.on("data", (b: Buffer) => {
       if (logFd !== undefined) fs.writeSync(logFd, b);
+      if (listening) return;
       out += b.toString();
       const m = /LISTENING (\S+)/.exec(out);
       if (m) {
+        listening = true;
         clearTimeout(timer);
         resolve(m[1]);
       }
