@@ -1,3 +1,4 @@
+import fs from "node:fs";
 import { type SpawnedServer, spawnServer } from "../../tests/support/spawn-server";
 
 // The benchmark's server: the same built server and entry the integration tests use, on 127.0.0.1.
@@ -5,14 +6,18 @@ export type BenchServer = SpawnedServer;
 
 // BENCH_PROFILE=<dir> writes a V8 CPU profile of the server there when it stops (open it in Chrome's
 // DevTools, Performance panel). BENCH_APP_ROOT=<checkout> runs that checkout's built server instead (a
-// "before" of the same scenario on the same database; its schema must be this one's).
+// "before" of the same scenario on the same database; its schema must be this one's). BENCH_NODE_ARGS
+// gives node options to the server's processes (space-separated: `--trace-gc`, `--max-semi-space-size=64`),
+// and BENCH_SERVER_LOG=<file> appends what they print there (where `--trace-gc` writes), else it is dropped.
 export function startBenchServer(dbFile: string): Promise<BenchServer> {
   const profileDir = process.env.BENCH_PROFILE;
+  const logFile = process.env.BENCH_SERVER_LOG;
   // Two minutes to start: on the shared machine at load 20 and more the server has taken over 30 s.
   return spawnServer({
     dbFile,
     appRoot: process.env.BENCH_APP_ROOT || undefined,
     startTimeoutMs: 120_000,
-    nodeArgs: profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [],
+    nodeArgs: [...(process.env.BENCH_NODE_ARGS ?? "").split(" ").filter(Boolean), ...(profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [])],
+    logFd: logFile ? fs.openSync(logFile, "a") : undefined,
   });
 }
