@@ -3,6 +3,7 @@ import type { ActionFunctionArgs, EntryContext, LoaderFunctionArgs } from "@remi
 import { RemixServer, isRouteErrorResponse } from "@remix-run/react";
 import { renderToPipeableStream } from "react-dom/server";
 import { currentRequestContext } from "./.server/http/context";
+import { clientLeft } from "./.server/http/request-signal";
 import { log, pathForLog } from "./.server/ops/log";
 import { NonceProvider } from "./components/nonce";
 // zod's messages in Chinese for every parse on the server, whichever module parses first.
@@ -29,7 +30,7 @@ const RENDER_LIMIT_AFTER_SHELL_MS = 30_000;
  * would show there. Everything else is logged as Remix would.
  */
 export function handleError(error: unknown, { request, params }: LoaderFunctionArgs | ActionFunctionArgs) {
-  if (request.signal.aborted) return;
+  if (clientLeft(request.signal)) return;
   if (isRouteErrorResponse(error) && error.status === 404) return;
   // The path with secret-bearing parameters masked (a calendar feed's token): decision 075.
   const where = { method: request.method, path: pathForLog(new URL(request.url).pathname, params) };

@@ -158,6 +158,15 @@ describe("/metrics", () => {
     expect(text).toMatch(/^process_resident_memory_bytes /m);
   });
 
+  it("keeps no timer of a page once it is answered", async () => {
+    // Remix times every page's data for streamTimeout (5 s) until the request's signal ends; the signal ends with the answer (request-signal.ts).
+    const c = new Client(one.url);
+    const pages = 100;
+    for (let i = 0; i < pages; i++) expect((await c.get("/login")).status).toBe(200);
+    const timers = sample((await scrape(one.url)).text, "nodejs_active_resources", { type: "Timeout" }) ?? 0;
+    expect(timers).toBeLessThan(pages / 2);
+  });
+
   it("gathers every process's figures in one scrape when several serve", async () => {
     const N = 12;
     for (let i = 0; i < N; i++) expect((await fetch(`${two.url}/healthz`)).status).toBe(200);

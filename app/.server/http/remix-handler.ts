@@ -3,6 +3,7 @@ import type express from "express";
 import { limitedBody, newBodyBudget, wasRefused } from "./body-limit";
 import { endWhole } from "./compression";
 import { currentRequestContext } from "./context";
+import { ANSWERED } from "./request-signal";
 
 // Remix behind Express, like @remix-run/express's createRequestHandler, except for how the body is
 // written. Remix 2's writer (writeReadableStreamToWritable) never waits for the socket to drain, so a
@@ -129,9 +130,8 @@ function toRequest(req: express.Request, res: express.Response): Request {
     else if (value !== undefined) headers.set(key, value);
   }
   const controller = new AbortController();
-  res.on("close", () => {
-    if (!res.writableFinished) controller.abort();
-  });
+  // The signal ends with the response (request-signal.ts): as before when the client goes first, with ANSWERED after.
+  res.on("close", () => controller.abort(res.writableFinished ? ANSWERED : undefined));
   const hasBody = req.method !== "GET" && req.method !== "HEAD";
   const context = currentRequestContext();
   const budget = context?.bodyBudget ?? newBodyBudget();
