@@ -9,15 +9,21 @@ export type BenchServer = SpawnedServer;
 // "before" of the same scenario on the same database; its schema must be this one's). BENCH_NODE_ARGS
 // gives node options to the server's processes (space-separated: `--trace-gc`, `--max-semi-space-size=64`),
 // and BENCH_SERVER_LOG=<file> appends what they print there (where `--trace-gc` writes), else it is dropped.
-export function startBenchServer(dbFile: string): Promise<BenchServer> {
+export async function startBenchServer(dbFile: string): Promise<BenchServer> {
   const profileDir = process.env.BENCH_PROFILE;
-  const logFile = process.env.BENCH_SERVER_LOG;
+  const logFd = process.env.BENCH_SERVER_LOG ? fs.openSync(process.env.BENCH_SERVER_LOG, "a") : undefined;
   // Two minutes to start: on the shared machine at load 20 and more the server has taken over 30 s.
-  return spawnServer({
+  const server = await spawnServer({
     dbFile,
     appRoot: process.env.BENCH_APP_ROOT || undefined,
     startTimeoutMs: 120_000,
     nodeArgs: [...(process.env.BENCH_NODE_ARGS ?? "").split(" ").filter(Boolean), ...(profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [])],
-    logFd: logFile ? fs.openSync(logFile, "a") : undefined,
+    logFd,
+  }).catch((e: unknown) => {
+    if (logFd !== undefined) fs.closeSync(logFd);
+    throw e;
   });
+  // Closed once the server's output has all been read ("close" comes after its last "data").
+  if (logFd !== undefined) server.child.once("close", () => fs.closeSync(logFd));
+  return server;
 }
