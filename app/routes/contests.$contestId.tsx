@@ -29,7 +29,7 @@ import { formRefusal, refuse } from "~/.server/http/refusal";
 import { idParam, searchParamsOf } from "~/.server/http/request-params";
 import { BackLink } from "~/components/nav/back-link";
 import { pageMeta } from "~/lib/page-meta";
-import { PAGE_IN_REPLY, changesNoLoaderData, pageInReply } from "~/lib/autosave";
+import { PAGE_IN_REPLY, changesNoLoaderData, pageInReply, pageText } from "~/lib/autosave";
 import { useHydrated } from "~/components/ui/use-hydrated";
 
 // A contest for the learner, on one address: the introduction and "开始答题"; the paper while the entry
@@ -145,12 +145,12 @@ export async function action({ request, params }: ActionFunctionArgs) {
       await contestIntake().answer(user.id, input.entryId, input.position, values, receivedAt);
     } else if (input.intent === "start") {
       const started = await startEntry(user.id, contestId);
-      if (input[PAGE_IN_REPLY.name] === PAGE_IN_REPLY.value) return { page: await pageOf(user.id, started.contest, new Date(), null, started.paper) };
+      if (input[PAGE_IN_REPLY.name] === PAGE_IN_REPLY.value) return { page: pageText(await pageOf(user.id, started.contest, new Date(), null, started.paper)) };
     } else if (input.intent === "submit") {
       await submitEntry(user.id, input.entryId);
       if (input[PAGE_IN_REPLY.name] === PAGE_IN_REPLY.value) {
         const now = new Date();
-        return { page: await pageOf(user.id, await readContest(user.id, contestId, now), now, null) };
+        return { page: pageText(await pageOf(user.id, await readContest(user.id, contestId, now), now, null)) };
       }
     } else await setShowName(user.id, input.entryId, input.showName === true);
   } catch (e) {

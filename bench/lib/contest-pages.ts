@@ -27,9 +27,14 @@ export function contestPageData(text: string): ContestPageData {
   return d;
 }
 
-/** The page an action brought in its reply (开始's paper, 交卷's result: PAGE_IN_REPLY), or undefined. */
+/**
+ * The page an action brought in its reply (开始's paper, 交卷's result: PAGE_IN_REPLY), or undefined. A
+ * server before decision 104 (a second checkout, `BENCH_APP_ROOT`) sent the page as values, not as text.
+ */
 export function contestPageInReply(text: string): ContestPageData | undefined {
-  return pageInReply<ContestPageData>((decodeSingleFetch(text) as { data?: unknown }).data);
+  const data = (decodeSingleFetch(text) as { data?: unknown }).data;
+  const page = (data as { page?: unknown } | undefined)?.page;
+  return typeof page === "object" && page !== null ? (page as ContestPageData) : pageInReply<ContestPageData>(data);
 }
 
 /** A fresh demo contest of its own (its people have no entry yet, whatever ran before), by id. */

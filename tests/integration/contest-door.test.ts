@@ -1,6 +1,6 @@
 import zlib from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { PAGE_IN_REPLY } from "~/lib/autosave";
+import { PAGE_IN_REPLY, pageInReply } from "~/lib/autosave";
 import { decodeSingleFetch } from "../../bench/lib/single-fetch";
 import { type ContestFactory, openContestFactory } from "../contest-factories";
 import { openQuizFactory } from "../quiz-factories";
@@ -61,7 +61,7 @@ const start = (c: Client, withPaper: boolean) =>
   });
 
 type Page = { mode: string; entryId: number | null; items: { position: number; stem: string; options: { value: string }[] }[] | null };
-const pageOfReply = (text: string) => (decodeSingleFetch(text) as { data?: { page?: Page } }).data?.page;
+const pageOfReply = (text: string) => pageInReply<Page>((decodeSingleFetch(text) as { data?: unknown }).data);
 
 const storedItems = (entryId: number) =>
   server.factory.db

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { AUTOSAVE_INTENT, PAGE_IN_REPLY, PREVIEW_INTENT, UNSENT_SAVE, changesNoLoaderData } from "~/lib/autosave";
+import { AUTOSAVE_INTENT, PAGE_IN_REPLY, PREVIEW_INTENT, UNSENT_SAVE, changesNoLoaderData, pageInReply, pageText } from "~/lib/autosave";
 
 // Which fetcher posts leave the page's data as it was: a saved answer, a preview, and an answer that
 // never reached the server (offline: reloading would fail too and replace the paper by an error page);
@@ -30,10 +30,33 @@ describe("changesNoLoaderData", () => {
       if (withField) a.formData!.set(PAGE_IN_REPLY.name, PAGE_IN_REPLY.value);
       return changesNoLoaderData(a);
     };
-    expect(asked({ page: { mode: "answering" } })).toBe(true);
+    expect(asked({ page: pageText({ mode: "answering" }) })).toBe(true);
     // A refusal (already handed in, not open yet) brings no page: the page reloads and shows why.
     expect(asked({ result: { status: "error" } })).toBe(false);
     // Without the script's field the action redirected, and the page loads as after any navigation.
-    expect(asked({ page: { mode: "answering" } }, false)).toBe(false);
+    expect(asked({ page: pageText({ mode: "answering" }) }, false)).toBe(false);
+    // A page is sent as its JSON text, never as values: anything else under `page` is not a page.
+    expect(asked({ page: { mode: "answering" } })).toBe(false);
+  });
+});
+
+describe("pageInReply", () => {
+  it("gives back the page sent as its JSON text, the same each time it is asked", () => {
+    const page = {
+      mode: "answering",
+      entryId: 7,
+      items: [{ position: 1, stem: "“两学一做”是指？", options: [{ value: "A", text: "学党章党规" }], response: null }],
+    };
+    const reply = { page: pageText(page) };
+    expect(typeof reply.page).toBe("string");
+    const read = pageInReply<typeof page>(reply);
+    expect(read).toEqual(page);
+    // A page reads its data on every render: the text is parsed once per reply.
+    expect(pageInReply(reply)).toBe(read);
+    expect(pageInReply({ page: pageText(page) })).not.toBe(read);
+  });
+
+  it("finds no page in a reply without one", () => {
+    for (const reply of [undefined, null, "page", { result: { status: "error" } }, { page: 1 }]) expect(pageInReply(reply)).toBeUndefined();
   });
 });

@@ -5,7 +5,7 @@ import { prisma, sqlDb } from "../db";
 import { closeEach } from "../expired-sweeps";
 import { type CreditResult, creditHours, creditHoursOn } from "../hours/ledger";
 import { OWN_CREDIT_SETTINGS, withholdsOwnCredit } from "../hours/self-credit";
-import { type CachedQuestion, bankOrderFor, questionsAt, questionsOfItems } from "../quiz/question-cache";
+import { type CachedQuestion, questionsAt, questionsOfItems } from "../quiz/question-cache";
 import { drawPaper, paperDeadline, parseJson, presentedOptions, presentedResponse } from "../quiz/paper";
 import { AppError } from "~/lib/app-error";
 import { forUpdate, join, sql } from "../sql";
@@ -137,7 +137,7 @@ export async function startEntry(
   if (drawn.length === 0) throw new AppError("conflict", "这个竞赛还没有题目，请联系组织者");
   const items = shuffled(drawn, `${seed}/order`);
   const deadlineAt = paperDeadline(now, contest.timeLimitSec, contest.closesAt)!;
-  const orders = items.map((item) => (item.optionLetters ? JSON.stringify(optionOrder(item.optionLetters, `${seed}/${item.questionId}`)) : null));
+  const orders = items.map((item) => (item.optionLetters ? optionOrder(item.optionLetters, `${seed}/${item.questionId}`) : null));
 
   const entry = await sqlDb().transaction(async (tx): Promise<EntryRow | null> => {
     const inserted = await tx.get<EntryRow>(
@@ -147,7 +147,7 @@ export async function startEntry(
     );
     if (!inserted) return null;
     // The whole paper in one statement (one text per paper length, prepared once).
-    const rows = items.map((item, i) => sql`(${inserted.id}, ${i + 1}, ${item.questionId}, ${orders[i]}, ${item.maxMark})`);
+    const rows = items.map((item, i) => sql`(${inserted.id}, ${i + 1}, ${item.questionId}, ${jsonOrNull(orders[i])}, ${item.maxMark})`);
     await tx.run(sql`INSERT INTO "ContestItem" ("entryId", "position", "questionId", "optionOrder", "points") VALUES ${join(rows)}`);
     return inserted;
   });
@@ -200,7 +200,9 @@ export async function paperOfEntry(personId: number, entryId: number) {
     ]),
   );
   const texts = await questionsOfItems(db, items);
-  return items.map((item) => shownItem(item.position, item.points, texts.get(item.questionId)!, item.optionOrder, answers.get(item.position)));
+  return items.map((item) =>
+    shownItem(item.position, item.points, texts.get(item.questionId)!, parseJson<string[]>(item.optionOrder), answers.get(item.position)),
+  );
 }
 
 /** An entry's paper as the person sees it (`paperOfEntry`, or `startEntry`'s for a new entry). */
@@ -208,19 +210,23 @@ export type ContestPaper = ReturnType<typeof shownItem>[];
 
 /**
  * One question of a paper as the person sees it: its stem, its options in the order shown (letters of
- * that order), and the stored answer (bank letters as a JSON text) in those letters, if any.
+ * that order: the item's shuffle of the bank letters, null for the bank's own order), and the stored
+ * answer (bank letters as a JSON text) in those letters, if any.
  */
-function shownItem(position: number, points: number, question: CachedQuestion, optionOrderJson: string | null, storedResponse: string | undefined) {
+function shownItem(position: number, points: number, question: CachedQuestion, order: string[] | null, storedResponse: string | undefined) {
   return {
     position,
     type: question.type,
     stem: question.stem,
     points,
-    options: presentedOptions(question, parseJson<string[]>(optionOrderJson)),
+    options: presentedOptions(question, order),
     answered: storedResponse !== undefined,
-    response: presentedResponse(question.type, bankOrderFor(question, optionOrderJson), parseJson<unknown>(storedResponse ?? null)),
+    response: presentedResponse(question.type, order ?? question.bankLetters, parseJson<unknown>(storedResponse ?? null)),
   };
 }
+
+/** An item's shuffle as stored: JSON text, or NULL for the bank's own order. */
+const jsonOrNull = (order: string[] | null) => (order === null ? null : JSON.stringify(order));
 
 /**
  * Finishes an entry: the writer's pending answers are committed first, then one statement sets the

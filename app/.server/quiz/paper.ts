@@ -151,16 +151,17 @@ export async function drawPaper(slots: SlotRow[], seed: string): Promise<PaperIt
   return paper;
 }
 
-export type QuestionRow = { type: string; stem: string; options: string | null };
+/** A question's options as presented: its type and its parsed options (the question cache keeps them so). */
+export type PresentableQuestion = { type: string; options: Readonly<Record<string, string>> | null };
 
-export function presentedOptions(q: QuestionRow, order: string[] | null) {
+export function presentedOptions(q: PresentableQuestion, order: string[] | null) {
   if (q.type === "judge")
     return [
       { value: "true", label: "正确" },
       { value: "false", label: "错误" },
     ];
   if (q.type === "fill" || !q.options) return [];
-  const opts = parseJson<Record<string, string>>(q.options)!;
+  const opts = q.options;
   const bankOrder = order ?? Object.keys(opts).sort();
   return bankOrder.map((bankLetter, i) => ({ value: OPTION_LETTERS[i], label: opts[bankLetter] }));
 }

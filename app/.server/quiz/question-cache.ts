@@ -15,8 +15,8 @@ export type CachedQuestion = {
   version: string;
   type: string;
   stem: string;
-  /** The options as stored (JSON text, bank letters → text), for the shared presentation helpers. */
-  options: string | null;
+  /** The options (bank letters → text), parsed once from the stored JSON, for the shared presentation helpers. */
+  options: Readonly<Record<string, string>> | null;
   /** The bank's letters in their own order (sorted keys): the order shown when options are not shuffled. */
   bankLetters: string[];
   /** The answer key, JSON as stored: for grading only. */
@@ -42,7 +42,7 @@ function entryOf(row: QuestionRow): CachedQuestion {
     version: versionOf(row.updatedAt),
     type: row.type,
     stem: row.stem,
-    options: row.options,
+    options,
     bankLetters: options ? Object.keys(options).sort() : [],
     answer: row.answer,
     textLength: questionTextLength(row.stem, options),
