@@ -5,25 +5,13 @@ import { Form, Link, type ShouldRevalidateFunction, useActionData, useLoaderData
 import { useState } from "react";
 import { z } from "zod";
 import { requireUser } from "~/.server/auth/guard";
-import {
-  type ContestForPerson,
-  type ContestPaper,
-  contestForPerson,
-  paperOfEntry,
-  requireEntryOfContest,
-  setShowName,
-  startEntry,
-  submitEntry,
-} from "~/.server/contest/entries";
-import { personalPlace, publicRanking } from "~/.server/contest/results";
-import { SELF_CREDIT_NOTICE, withholdsOwnCredit } from "~/.server/hours/self-credit";
+import { contestForPerson, requireEntryOfContest, setShowName, startEntry, submitEntry } from "~/.server/contest/entries";
+import { contestPage } from "~/.server/contest/page";
 import { CONTEST_ANSWER_INTENT, ContestAnswering } from "~/components/contest/answering";
 import { contestIntake } from "~/.server/contest/intake";
 import { Countdown } from "~/components/quiz/countdown";
 import { ShowNameChoice } from "~/components/contest/show-name-choice";
 import { FormMessage, buttonClass, secondaryButtonClass } from "~/components/ui/form";
-import { formatChinaDateTime } from "~/lib/dates";
-import { formatHours } from "~/lib/hours";
 import { readForm } from "~/.server/http/form-body";
 import { formRefusal, refuse } from "~/.server/http/refusal";
 import { idParam, searchParamsOf } from "~/.server/http/request-params";
@@ -70,62 +58,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   const opening = searchParamsOf(request, PlaceSchema);
   const now = new Date();
-  return pageOf(user.id, await readContest(user.id, contestIdOf(params), now), now, opening.q ?? null);
+  return contestPage(user.id, await readContest(user.id, contestIdOf(params), now), now, opening.q ?? null);
 }
 
 /** The contest and the person's entry as the page reads them (404 for one that is not theirs to see). */
 const readContest = (personId: number, contestId: number, now: Date) => contestForPerson(personId, contestId, now).catch(refuse);
-
-/**
- * What the page shows the person now, from the contest and their entry as read (`readContest`, or as 开始
- * has just read and written them): the introduction, their paper in progress, or their result. A paper
- * 开始 has just drawn comes with it (`paper`); any other is read.
- */
-async function pageOf(personId: number, c: ContestForPerson, now: Date, opened: number | null, paper: ContestPaper | null = null) {
-  const contest = {
-    id: c.id,
-    title: c.title,
-    description: c.description,
-    window: c.window,
-    opensAt: formatChinaDateTime(c.opensAt),
-    closesAt: formatChinaDateTime(c.closesAt),
-    minutes: Math.round(c.timeLimitSec / 60),
-    questionCount: c.questionCount,
-    maxScore: c.maxScore,
-    credit: c.creditHours ? formatHours(c.creditHours) : null,
-    selfCreditNotice: withholdsOwnCredit(c, personId) ? SELF_CREDIT_NOTICE.contest : null,
-  };
-  if (c.entry?.state === "in_progress") {
-    return {
-      mode: "answering" as const,
-      contest,
-      entryId: c.entry.id,
-      deadlineAt: c.entry.deadlineAt.toISOString(),
-      deadlineText: formatChinaDateTime(c.entry.deadlineAt),
-      serverNow: now.toISOString(),
-      opened,
-      items: paper ?? (await paperOfEntry(personId, c.entry.id)),
-      result: null,
-    };
-  }
-  const finished = c.entry && c.entry.state !== "in_progress";
-  const [place, ranking] = finished ? await Promise.all([personalPlace(c.id, personId), publicRanking(c.id, 10)]) : [null, []];
-  const result = c.entry
-    ? {
-        entryId: c.entry.id,
-        state: c.entry.state,
-        score: c.entry.score ?? 0,
-        maxScore: c.entry.maxScore,
-        correct: c.entry.correct ?? 0,
-        seconds: Math.round((c.entry.durationMs ?? 0) / 1000),
-        showName: c.entry.showName,
-        place: place ? { place: place.place, total: place.total } : null,
-        ranking: ranking.map((r) => ({ place: r.place, name: r.name, unitName: r.unitName, score: r.score, seconds: Math.round((r.durationMs ?? 0) / 1000) })),
-      }
-    : null;
-  const rest = { contest, entryId: null, deadlineAt: null, deadlineText: "", serverNow: now.toISOString(), opened: null, items: null };
-  return result ? { mode: "result" as const, ...rest, result } : { mode: "intro" as const, ...rest, result: null };
-}
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireUser(request);
@@ -145,12 +82,13 @@ export async function action({ request, params }: ActionFunctionArgs) {
       await contestIntake().answer(user.id, input.entryId, input.position, values, receivedAt);
     } else if (input.intent === "start") {
       const started = await startEntry(user.id, contestId);
-      if (input[PAGE_IN_REPLY.name] === PAGE_IN_REPLY.value) return { page: pageText(await pageOf(user.id, started.contest, new Date(), null, started.paper)) };
+      if (input[PAGE_IN_REPLY.name] === PAGE_IN_REPLY.value)
+        return { page: pageText(await contestPage(user.id, started.contest, new Date(), null, started.paper)) };
     } else if (input.intent === "submit") {
       await submitEntry(user.id, input.entryId);
       if (input[PAGE_IN_REPLY.name] === PAGE_IN_REPLY.value) {
         const now = new Date();
-        return { page: pageText(await pageOf(user.id, await readContest(user.id, contestId, now), now, null)) };
+        return { page: pageText(await contestPage(user.id, await readContest(user.id, contestId, now), now, null)) };
       }
     } else await setShowName(user.id, input.entryId, input.showName === true);
   } catch (e) {
