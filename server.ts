@@ -4,6 +4,7 @@ import path from "node:path";
 import { type ServerBuild, createRequestHandler } from "@remix-run/node";
 import express from "express";
 import { contestAnswerHandler } from "./app/.server/contest/answer-endpoint";
+import { contestStartLane } from "./app/.server/contest/start-lane";
 import { liveHub } from "./app/.server/contest/live/hub";
 import { env } from "./app/.server/env";
 import { studyHandler } from "./app/.server/learning/study-endpoint";
@@ -127,6 +128,15 @@ export async function startServer({ dev = false } = {}): Promise<StartedServer> 
       context.leaveTurn = leaveTurn;
       void requestContextStorage.run(context, () => handler(req, res, next));
     };
+    // A small form, read whole: 开始 with the page in its reply is answered by the start lane when it can
+    // (decision 105), and by Remix when it declines, as is every other form.
+    const serveForm = (leaveTurn: () => void) => {
+      context.leaveTurn = leaveTurn;
+      void requestContextStorage.run(context, async () => {
+        const logError = (message: string, e: unknown) => log.error(message, e, { requestId: context.requestId });
+        if (!(await contestStartLane(req, res, context.wholeBody!, logError))) await handler(req, res, next);
+      });
+    };
     if ((req.method === "GET" || req.method === "HEAD") && req.path !== "/healthz") turns.take(req, res, serve);
     else if (req.method === "POST" && isSmallForm(req)) {
       // A form takes its turn once its body is here whole (decision 094), so a slow sender holds none.
@@ -136,7 +146,7 @@ export async function startServer({ dev = false } = {}): Promise<StartedServer> 
             // Cannot happen: Node's parser reads no more than the declared length, which was checked.
             if (body === null) return void res.destroy();
             context.wholeBody = body;
-            turns.take(req, res, serve, "form");
+            turns.take(req, res, serveForm, "form");
           },
           () => {}, // the client went away before its body arrived: nobody to answer
         )

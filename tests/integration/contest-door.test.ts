@@ -28,7 +28,7 @@ beforeAll(async () => {
   const root = f.unit({ name: "入场大学党委", kind: "committee" });
   const branch = f.unit({ name: "入场学生党支部", kind: "branch", branchType: "student", parent: root });
   const elsewhere = f.unit({ name: "别处党委", kind: "committee" });
-  for (const key of ["D1", "D2", "D3", "D4", "D5"]) {
+  for (const key of ["D1", "D2", "D3", "D4", "D5", "D6", "D7", "D8"]) {
     ids[key] = f.person({ number: key, name: `学员${key}`, unitId: branch.id, politicalStatus: "member" });
     await f.password(ids[key], PASSWORD);
   }
@@ -98,6 +98,57 @@ describe("开始答题 with the paper in its reply", () => {
     const again = pageOfReply((await start(c, true)).text)!;
     expect(again.entryId).toBe(entry.id);
     expect(again.items!.map((i) => i.stem)).toEqual(page.items!.map((i) => i.stem));
+  });
+
+  it("is answered with the headers of Remix's own replies, as the route's action would answer it (the start lane)", async () => {
+    const c = await as("D6");
+    const started = await start(c, true);
+    expect(started.status).toBe(200);
+    const entryId = pageOfReply(started.text)!.entryId!;
+    // 交卷's reply is Remix's: the same headers, but for those of the request itself and the encoding,
+    // which depends on the length (the paper is compressed, a short result not).
+    const handedIn = await c.request(`/contests/${contestId}.data`, {
+      method: "POST",
+      body: new URLSearchParams({ intent: "submit", entryId: String(entryId), [PAGE_IN_REPLY.name]: PAGE_IN_REPLY.value }),
+    });
+    expect(handedIn.status).toBe(200);
+    const own = new Set(["date", "content-length", "content-encoding", "x-request-id", "content-security-policy", "set-cookie"]);
+    const headersOf = (h: Headers) => [...h.entries()].filter(([k]) => !own.has(k));
+    expect(headersOf(started.headers)).toEqual(headersOf(handedIn.headers));
+    expect(started.headers.get("content-type")).toBe("text/x-script; charset=utf-8");
+    expect(started.headers.get("x-remix-response")).toBe("yes");
+    expect(started.headers.get("cache-control")).toBe("private, no-store");
+  });
+
+  it("leaves any other form to Remix, which answers it as before", async () => {
+    // A field more: Remix's action reads the two it knows and answers with the paper.
+    const c = await as("D7");
+    const more = await c.request(`/contests/${contestId}.data`, {
+      method: "POST",
+      body: new URLSearchParams({ intent: "start", [PAGE_IN_REPLY.name]: PAGE_IN_REPLY.value, note: "x" }),
+    });
+    expect(more.status).toBe(200);
+    const page = pageOfReply(more.text)!;
+    expect(page.mode).toBe("answering");
+    expect(page.entryId).toBe(
+      (server.factory.db.prepare("SELECT id FROM ContestEntry WHERE contestId = ? AND personId = ?").get(contestId, ids.D7) as { id: number }).id,
+    );
+
+    // A person who must change the password first is sent to do so, and enters nothing.
+    const d8 = await as("D8");
+    server.factory.db.prepare(`UPDATE "Password" SET "mustChange" = TRUE WHERE "personId" = ?`).run(ids.D8);
+    const refused = await start(d8, true);
+    expect(refused.status).toBe(202);
+    expect((decodeSingleFetch(refused.text) as { redirect?: string }).redirect).toBe("/account/password");
+    expect(server.factory.db.prepare("SELECT COUNT(*) AS n FROM ContestEntry WHERE personId = ?").get(ids.D8)).toEqual({ n: 0 });
+
+    // Signed out: to the sign-in page, with no entry either.
+    const anonymous = await new Client(server.url).request(`/contests/${contestId}.data`, {
+      method: "POST",
+      body: new URLSearchParams({ intent: "start", [PAGE_IN_REPLY.name]: PAGE_IN_REPLY.value }),
+    });
+    expect(anonymous.status).toBe(202);
+    expect((decodeSingleFetch(anonymous.text) as { redirect?: string }).redirect).toMatch(/^\/login\?redirectTo=/);
   });
 
   it("redirects, as before, when the form came without the script", async () => {

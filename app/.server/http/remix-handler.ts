@@ -4,6 +4,7 @@ import { limitedBody, newBodyBudget, wasRefused } from "./body-limit";
 import { endWhole } from "./compression";
 import { currentRequestContext } from "./context";
 import { ANSWERED } from "./request-signal";
+import { PERSONAL_CACHE_CONTROL, SINGLE_FETCH_TYPE } from "./single-fetch-reply";
 
 // Remix behind Express, like @remix-run/express's createRequestHandler, except for how the body is
 // written. Remix 2's writer (writeReadableStreamToWritable) never waits for the socket to drain, so a
@@ -13,9 +14,6 @@ import { ANSWERED } from "./request-signal";
 // stream.pipeline over Readable.fromWeb did the same with an adapter stream and an AbortController
 // aborted at every finish (a DOMException with its stack each time), about 4 % of the CPU of a crowd of
 // small pages and .data answers (decision 085).
-
-/** The type of Remix's single-fetch answers (a route's `.data`, a form's action). */
-const SINGLE_FETCH_TYPE = "text/x-script";
 
 export function remixHandler(build: ServerBuild | (() => Promise<ServerBuild>), mode: string): express.RequestHandler {
   const handle = createRequestHandler(build, mode);
@@ -37,7 +35,7 @@ export function remixHandler(build: ServerBuild | (() => Promise<ServerBuild>), 
       for (const cookie of response.headers.getSetCookie()) res.append("Set-Cookie", cookie);
       // Pages and their .data are personal (a name, answers, hours): a shared cache must not keep them and a
       // lab computer's disk should not; a route that knows better (media, downloads) says so itself.
-      if (!response.headers.has("Cache-Control")) res.set("Cache-Control", "private, no-store");
+      if (!response.headers.has("Cache-Control")) res.set("Cache-Control", PERSONAL_CACHE_CONTROL);
       if (page) {
         endWhole(req, res, page);
         return;

@@ -6,9 +6,12 @@ import { type z } from "zod";
 
 const ID = /^[1-9]\d{0,14}$/;
 
+/** An id in a path as `idParam` takes it: a positive whole number, written without a leading zero or sign. */
+export const isId = (raw: string): boolean => ID.test(raw);
+
 /** The id in a route parameter (`params.quizId`), or a 404 Response saying what was not found. */
 export function idParam(raw: string | undefined, notFound: string): number {
-  if (raw === undefined || !ID.test(raw)) throw new Response(notFound, { status: 404 });
+  if (raw === undefined || !isId(raw)) throw new Response(notFound, { status: 404 });
   return Number(raw);
 }
 
