@@ -28,7 +28,7 @@ beforeAll(async () => {
   const root = f.unit({ name: "入场大学党委", kind: "committee" });
   const branch = f.unit({ name: "入场学生党支部", kind: "branch", branchType: "student", parent: root });
   const elsewhere = f.unit({ name: "别处党委", kind: "committee" });
-  for (const key of ["D1", "D2", "D3", "D4", "D5", "D6", "D7", "D8"]) {
+  for (const key of ["D1", "D2", "D3", "D4", "D5", "D6", "D7", "D8", "D9"]) {
     ids[key] = f.person({ number: key, name: `学员${key}`, unitId: branch.id, politicalStatus: "member" });
     await f.password(ids[key], PASSWORD);
   }
@@ -149,6 +149,27 @@ describe("开始答题 with the paper in its reply", () => {
     });
     expect(anonymous.status).toBe(202);
     expect((decodeSingleFetch(anonymous.text) as { redirect?: string }).redirect).toMatch(/^\/login\?redirectTo=/);
+  });
+
+  it("slides a session's expiry in the cookie too, whether the start lane answers or leaves it to Remix", async () => {
+    /** Signed in, with 10 of the session's 14 days gone. */
+    const aging = async (number: string) => {
+      const c = await as(number);
+      const soon = new Date(Date.now() + 4 * 86_400_000).toISOString().replace("Z", "+00:00");
+      server.factory.db.prepare(`UPDATE "Session" SET "expiresAt" = ? WHERE "personId" = ?`).run(soon, ids[number === "X1" ? "out" : number]);
+      return c;
+    };
+    const slid = (headers: Headers) => {
+      const cookie = headers.get("set-cookie") ?? "";
+      return cookie.includes("wsdx_session=") && new Date(/Expires=([^;]+)/.exec(cookie)![1]).getTime() > Date.now() + 13 * 86_400_000;
+    };
+    const answered = await start(await aging("D9"), true);
+    expect(answered.status).toBe(200);
+    expect(slid(answered.headers)).toBe(true);
+    // Outside the audience: the lane declines after the session's check, and Remix refuses.
+    const refused = await start(await aging("X1"), true);
+    expect(refused.status).toBe(404);
+    expect(slid(refused.headers)).toBe(true);
   });
 
   it("redirects, as before, when the form came without the script", async () => {

@@ -64,12 +64,13 @@ export async function contestStartLane(
   try {
     const token = sessionTokenFromCookies(req.headers.cookie);
     const validated = token ? await validateSessionToken(token) : null;
-    if (!validated || validated.person.mustChangePassword) return false;
+    if (!validated) return false;
+    // At once: the expiry slides once, here, so Remix's answer after a decline must carry the cookie too.
+    if (validated.session.refreshed) res.appendHeader("Set-Cookie", sessionCookie(token!, validated.session.expiresAt));
+    if (validated.person.mustChangePassword) return false;
     const personId = validated.person.id;
     const started = await startEntry(personId, Number(match[1]));
-    const page = pageText(await contestPage(personId, started.contest, new Date(), null, started.paper));
-    if (validated.session.refreshed) res.appendHeader("Set-Cookie", sessionCookie(token!, validated.session.expiresAt));
-    sendActionData(req, res, { page });
+    sendActionData(req, res, { page: pageText(await contestPage(personId, started.contest, new Date(), null, started.paper)) });
     return true;
   } catch (e) {
     if (!isAppError(e)) logError("the start lane declined after a failure", e);
