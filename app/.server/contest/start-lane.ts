@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { isAppError } from "~/lib/app-error";
 import { PAGE_IN_REPLY, pageText } from "~/lib/autosave";
 import { sessionCookie, sessionTokenFromCookies, validateSessionToken } from "../auth/session";
+import { header } from "../http/front-door";
 import { isId } from "../http/request-params";
 import { sendActionData } from "../http/single-fetch-reply";
 import { startEntry } from "./entries";
@@ -40,7 +41,7 @@ function asksForStartedPage(req: IncomingMessage, body: Buffer): boolean {
 function originAsRemixWants(req: IncomingMessage): boolean {
   const origin = req.headers.origin;
   if (origin === undefined) return true;
-  const forwarded = [req.headers["x-forwarded-host"]].flat()[0]?.split(",")[0]?.trim();
+  const forwarded = header(req, "x-forwarded-host")?.split(",")[0].trim();
   const host = forwarded || req.headers.host;
   try {
     return origin !== "null" && host !== undefined && new URL(origin).host === host;

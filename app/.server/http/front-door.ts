@@ -15,7 +15,8 @@ import { cspNonce, isCrossSiteRequest, isFormBody, securityHeaders } from "./sec
 
 export type DoorPass = { requestId: string; cspNonce: string };
 
-const header = (req: IncomingMessage, name: string): string | undefined => {
+/** A request header's value, the first when it came more than once. */
+export const header = (req: IncomingMessage, name: string): string | undefined => {
   const v = req.headers[name];
   return Array.isArray(v) ? v[0] : v;
 };
